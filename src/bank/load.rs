@@ -1,0 +1,853 @@
+//! Reading a bank file: TOML with spans, then every rule checked, every problem reported.
+
+use super::model::{Bank, Difficulty, Kind, Question};
+use crate::diag::Diagnostic;
+use crate::text::Text;
+use crate::walk::{Val, Walker, is_valid_id, suggest_id};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+
+const TOP_KEYS: &[&str] = &[
+    "format",
+    "id",
+    "topic",
+    "languages",
+    "title",
+    "description",
+    "defaults",
+    "question",
+];
+const DEFAULT_KEYS: &[&str] = &["points", "time_limit"];
+const QUESTION_KEYS: &[&str] = &[
+    "id",
+    "type",
+    "difficulty",
+    "tags",
+    "prompt",
+    "choices",
+    "answer",
+    "items",
+    "pairs",
+    "explanation",
+    "source",
+    "facts",
+    "points",
+    "time_limit",
+    "shuffle",
+];
+/// The bank format version this program reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// Most choices, items or pairs in a question (letters a..z).
+pub const MAX_CHOICES: usize = 26;
+
+/// SHA-256 of a file's bytes, as lowercase hex.
+#[must_use]
+pub fn content_hash(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Parse a TOML document into a spanned tree, recording syntax errors.
+pub fn parse_tree<'i>(w: &mut Walker<'_>, source: &'i str) -> toml::Spanned<DeTable<'i>> {
+    let (tree, errors) = DeTable::parse_recoverable(source);
+    for e in errors {
+        let span = e.span().unwrap_or(0..0);
+        w.error(
+            "toml-syntax",
+            span,
+            format!("TOML syntax: {}", e.message().trim()),
+            "check quotes, brackets and `=` on this line; a text must be in double quotes"
+                .to_owned(),
+        );
+    }
+    tree
+}
+
+/// Parse and validate one bank. Returns the bank when it has no errors, and every problem found.
+#[must_use]
+pub fn parse_bank(file: &str, source: &str) -> (Option<Bank>, Vec<Diagnostic>) {
+    // A byte-order mark becomes three spaces, so that every byte offset stays the same.
+    let text: std::borrow::Cow<'_, str> = match source.strip_prefix('\u{feff}') {
+        Some(rest) => format!("   {rest}").into(),
+        None => source.into(),
+    };
+    let mut w = Walker::new(file, &text);
+    let tree = parse_tree(&mut w, &text);
+    let bank = check_bank(&mut w, tree.get_ref(), file);
+    let mut diags = w.diags;
+    diags.sort_by_key(|d| (d.line, d.column));
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    let bank = bank.filter(|_| ok).map(|mut b| {
+        b.hash = content_hash(source.as_bytes());
+        b
+    });
+    (bank, diags)
+}
+
+fn whole(source: &str) -> Range<usize> {
+    0..source.len().min(1)
+}
+
+fn check_bank(w: &mut Walker<'_>, top: &DeTable<'_>, file: &str) -> Option<Bank> {
+    w.unknown_keys(top, TOP_KEYS, "a bank");
+    let start = whole(w.source);
+    if let Some(v) = w.required(top, "format", start.clone(), "the bank", "1") {
+        if let Some(n) = w.positive(v, "`format`", 1000) {
+            if n != FORMAT_VERSION {
+                w.error(
+                    "format-version",
+                    v.span(),
+                    format!("this bank is written in format {n}, but this tipquiz reads format {FORMAT_VERSION}"),
+                    "update tipquiz, or write `format = 1` and the keys of format 1".to_owned(),
+                );
+            }
+        }
+    }
+    let id = w
+        .required(top, "id", start.clone(), "the bank", "\"indicators\"")
+        .and_then(|v| id_value(w, v, "the bank id"));
+    let topic = match top.get("topic") {
+        Some(v) => id_value(w, v, "the topic"),
+        None => id.clone(),
+    };
+    let languages = match w.required(
+        top,
+        "languages",
+        start.clone(),
+        "the bank",
+        "[\"en\", \"ar\"]",
+    ) {
+        Some(v) => {
+            let langs = w.string_list(v, "`languages`", true);
+            if langs.is_empty() {
+                w.error(
+                    "missing-language",
+                    v.span(),
+                    "`languages` is empty",
+                    "list the languages the bank is written in, e.g. [\"en\", \"ar\"]".to_owned(),
+                );
+            }
+            let mut seen = Vec::new();
+            for l in &langs {
+                if seen.contains(l) {
+                    w.error(
+                        "duplicate-language",
+                        v.span(),
+                        format!("`{l}` is listed twice in `languages`"),
+                        None,
+                    );
+                }
+                seen.push(l.clone());
+            }
+            seen
+        }
+        None => Vec::new(),
+    };
+    let langs = if languages.is_empty() {
+        vec!["en".to_owned()]
+    } else {
+        languages.clone()
+    };
+    let title = w
+        .required(
+            top,
+            "title",
+            start.clone(),
+            "the bank",
+            "{ en = \"...\", ar = \"...\" }",
+        )
+        .and_then(|v| w.text(v, "the title", &langs));
+    let description = top
+        .get("description")
+        .and_then(|v| w.text(v, "the description", &langs));
+
+    let mut default_points = 1;
+    let mut default_time = None;
+    if let Some(v) = top.get("defaults") {
+        if let Some(t) = w.table(v, "`defaults`") {
+            w.unknown_keys(t, DEFAULT_KEYS, "`[defaults]`");
+            if let Some(p) = t
+                .get("points")
+                .and_then(|p| w.positive(p, "`defaults.points`", 1000))
+            {
+                default_points = p;
+            }
+            default_time = t
+                .get("time_limit")
+                .and_then(|p| w.seconds(p, "`defaults.time_limit`"));
+        }
+    }
+
+    let mut questions = Vec::new();
+    match top.get("question") {
+        None => w.error(
+            "no-questions",
+            start,
+            "the bank has no questions",
+            "add a question with a `[[question]]` header".to_owned(),
+        ),
+        Some(v) => {
+            if let Some(items) = w.array(v, "`question`") {
+                let mut seen: HashMap<String, usize> = HashMap::new();
+                for item in items {
+                    let Some(t) = w.table(item, "a `[[question]]`") else {
+                        continue;
+                    };
+                    let ctx = QCtx {
+                        langs: &langs,
+                        bank: id.as_deref().unwrap_or(""),
+                        topic: topic.as_deref().unwrap_or(""),
+                        points: default_points,
+                        time: default_time,
+                    };
+                    let line = crate::diag::locate(w.source, item.span().start).0;
+                    if let Some(idv) = t.get("id") {
+                        if let DeValue::String(qid) = idv.get_ref() {
+                            let qid: &str = qid;
+                            if let Some(first) = seen.get(qid) {
+                                w.error(
+                                    "duplicate-id",
+                                    idv.span(),
+                                    format!("question id `{}` is used twice in this bank", crate::diag::escape_for_terminal(qid)),
+                                    format!("the first is at line {first}; give this one a new id (ids are kept for life, so do not renumber the first)"),
+                                );
+                            } else {
+                                seen.insert(qid.to_owned(), line);
+                            }
+                        }
+                    }
+                    if let Some(q) = check_question(w, t, item.span(), &ctx) {
+                        questions.push(q);
+                    }
+                }
+            }
+        }
+    }
+    Some(Bank {
+        id: id?,
+        topic: topic?,
+        title: title?,
+        description,
+        languages,
+        questions,
+        origin: file.to_owned(),
+        hash: String::new(),
+    })
+}
+
+fn id_value(w: &mut Walker<'_>, v: &Val<'_>, what: &str) -> Option<String> {
+    let s = w.string(v, what)?;
+    if is_valid_id(&s) {
+        Some(s)
+    } else {
+        w.error(
+            "bad-id",
+            v.span(),
+            format!(
+                "{what} `{}` has characters outside a-z, 0-9 and -",
+                crate::diag::escape_for_terminal(&s)
+            ),
+            format!("write it as `{}`", suggest_id(&s)),
+        );
+        None
+    }
+}
+
+struct QCtx<'a> {
+    langs: &'a [String],
+    bank: &'a str,
+    topic: &'a str,
+    points: u32,
+    time: Option<u32>,
+}
+
+#[allow(clippy::too_many_lines)]
+fn check_question(
+    w: &mut Walker<'_>,
+    t: &DeTable<'_>,
+    span: Range<usize>,
+    ctx: &QCtx<'_>,
+) -> Option<Question> {
+    w.unknown_keys(t, QUESTION_KEYS, "a question");
+    let line = crate::diag::locate(w.source, span.start).0;
+    let id = w
+        .required(t, "id", span.clone(), "this question", "\"ind-001\"")
+        .and_then(|v| id_value(w, v, "the question id"));
+    let name = id.clone().unwrap_or_else(|| format!("at line {line}"));
+    let what = |field: &str| format!("{field} of question `{name}`");
+    let kind_name = w
+        .required(
+            t,
+            "type",
+            span.clone(),
+            &format!("question `{name}`"),
+            "\"single\"",
+        )
+        .and_then(|v| {
+            let s = w.string(v, "`type`")?;
+            if Kind::NAMES.contains(&s.as_str()) {
+                Some(s)
+            } else {
+                w.error(
+                    "bad-type",
+                    v.span(),
+                    format!(
+                        "`{}` is not a question type",
+                        crate::diag::escape_for_terminal(&s)
+                    ),
+                    format!("use one of: {}", Kind::NAMES.join(", ")),
+                );
+                None
+            }
+        });
+    let difficulty = match t.get("difficulty") {
+        None => Some(Difficulty::Medium),
+        Some(v) => w.string(v, "`difficulty`").and_then(|s| {
+            let d = Difficulty::from_name(&s);
+            if d.is_none() {
+                w.error(
+                    "bad-difficulty",
+                    v.span(),
+                    format!(
+                        "`{}` is not a difficulty",
+                        crate::diag::escape_for_terminal(&s)
+                    ),
+                    "use easy, medium or hard".to_owned(),
+                );
+            }
+            d
+        }),
+    };
+    let tags = t
+        .get("tags")
+        .map(|v| w.string_list(v, "`tags`", true))
+        .unwrap_or_default();
+    let facts = t
+        .get("facts")
+        .map(|v| w.string_list(v, "`facts`", false))
+        .unwrap_or_default();
+    let prompt = w
+        .required(
+            t,
+            "prompt",
+            span.clone(),
+            &format!("question `{name}`"),
+            "{ en = \"...\", ar = \"...\" }",
+        )
+        .and_then(|v| w.text(v, &what("the prompt"), ctx.langs));
+    let explanation = t
+        .get("explanation")
+        .and_then(|v| w.text(v, &what("the explanation"), ctx.langs));
+    if t.get("explanation").is_none() {
+        w.warn(
+            "no-explanation",
+            span.clone(),
+            format!("question `{name}` has no explanation"),
+            "add `explanation`: trainees learn most from why an answer is right".to_owned(),
+        );
+    }
+    let source = match t.get("source") {
+        Some(v) => match v.get_ref() {
+            DeValue::String(_) => w.string(v, &what("the source")).map(Text::plain),
+            _ => w.text(v, &what("the source"), ctx.langs),
+        },
+        None => {
+            w.warn(
+                "no-source",
+                span.clone(),
+                format!("question `{name}` has no source"),
+                "add `source` naming the instrument and article, or the indicator list".to_owned(),
+            );
+            None
+        }
+    };
+    let points = t
+        .get("points")
+        .map_or(Some(ctx.points), |v| w.positive(v, "`points`", 1000));
+    let time_limit = match t.get("time_limit") {
+        Some(v) => w.seconds(v, "`time_limit`"),
+        None => ctx.time,
+    };
+    let shuffle = t
+        .get("shuffle")
+        .map_or(Some(true), |v| w.boolean(v, "`shuffle`"));
+
+    let kind = kind_name.and_then(|k| check_kind(w, t, &span, &k, &name, ctx.langs));
+    Some(Question {
+        id: id?,
+        bank: ctx.bank.to_owned(),
+        topic: ctx.topic.to_owned(),
+        kind: kind?,
+        difficulty: difficulty?,
+        tags,
+        prompt: prompt?,
+        explanation,
+        source,
+        facts,
+        points: points?,
+        time_limit,
+        shuffle: shuffle?,
+        line,
+    })
+}
+
+fn not_for(w: &mut Walker<'_>, t: &DeTable<'_>, keys: &[&str], kind: &str) {
+    for k in keys {
+        if let Some((key, _)) = t.get_key_value(*k) {
+            let use_ = match *k {
+                "choices" => "single and multiple",
+                "items" => "order",
+                "pairs" => "match",
+                _ => "single, multiple, true-false and short",
+            };
+            let extra = if *k == "answer" {
+                " (the right order or pairing is the order in the file)"
+            } else {
+                ""
+            };
+            w.error(
+                "key-not-for-type",
+                key.span(),
+                format!("`{k}` is not used by `{kind}` questions{extra}"),
+                format!("`{k}` belongs to {use_} questions; remove it or change `type`"),
+            );
+        }
+    }
+}
+
+fn texts(
+    w: &mut Walker<'_>,
+    t: &DeTable<'_>,
+    key: &str,
+    qspan: &Range<usize>,
+    name: &str,
+    langs: &[String],
+) -> Option<(Vec<Text>, Range<usize>)> {
+    let v = w.required(
+        t,
+        key,
+        qspan.clone(),
+        &format!("question `{name}`"),
+        "[ { en = \"...\", ar = \"...\" }, ... ]",
+    )?;
+    let items = w.array(v, &format!("`{key}`"))?;
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        match w.text(
+            item,
+            &format!("{} {} of question `{name}`", singular(key), letter(i)),
+            langs,
+        ) {
+            Some(tx) => out.push(tx),
+            None => ok = false,
+        }
+    }
+    if out.len() > MAX_CHOICES {
+        w.error(
+            "too-many",
+            v.span(),
+            format!(
+                "question `{name}` has {} {key}; at most {MAX_CHOICES}",
+                out.len()
+            ),
+            None,
+        );
+        ok = false;
+    }
+    if ok && out.len() < 2 {
+        w.error(
+            "too-few",
+            v.span(),
+            format!(
+                "question `{name}` has {} {key}; it needs at least 2",
+                out.len()
+            ),
+            format!("add {key}, or use type \"true-false\" or \"short\""),
+        );
+        ok = false;
+    }
+    if ok {
+        duplicates(w, &out, v.span(), name, key);
+    }
+    ok.then_some((out, v.span()))
+}
+
+fn singular(key: &str) -> &str {
+    match key {
+        "choices" => "choice",
+        "items" => "item",
+        _ => "pair",
+    }
+}
+
+/// The letter of choice `i` (`a`, `b`, ...).
+#[must_use]
+pub fn letter(i: usize) -> char {
+    u8::try_from(i)
+        .ok()
+        .filter(|i| *i < 26)
+        .map_or('?', |i| char::from(b'a' + i))
+}
+
+fn duplicates(w: &mut Walker<'_>, items: &[Text], span: Range<usize>, name: &str, key: &str) {
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    for (i, tx) in items.iter().enumerate() {
+        for (lang, s) in tx.pairs() {
+            let norm = s
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            if let Some(j) = seen.insert((lang.to_owned(), norm), i) {
+                let l = if lang.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({lang})")
+                };
+                w.error(
+                    "duplicate-choice",
+                    span.clone(),
+                    format!(
+                        "question `{name}`: {} {} and {} are the same{l}",
+                        key,
+                        letter(j),
+                        letter(i)
+                    ),
+                    "make each one different, or remove one".to_owned(),
+                );
+            }
+        }
+    }
+}
+
+fn answer_letter(w: &mut Walker<'_>, v: &Val<'_>, n: usize, name: &str) -> Option<usize> {
+    let DeValue::String(s) = v.get_ref() else {
+        let got = v.get_ref();
+        w.wrong_type(
+            v.span(),
+            &format!("an answer of question `{name}`"),
+            "a letter such as \"b\"",
+            got,
+        );
+        return None;
+    };
+    let s: &str = s;
+    let last = letter(n.saturating_sub(1));
+    let idx = (s.len() == 1)
+        .then(|| s.as_bytes()[0])
+        .filter(u8::is_ascii_lowercase)
+        .map(|b| usize::from(b - b'a'));
+    match idx {
+        Some(i) if i < n => Some(i),
+        _ => {
+            let hint = if s.len() == 1 && s.as_bytes()[0].is_ascii_uppercase() {
+                format!("write the letter in lower case: \"{}\"", s.to_lowercase())
+            } else {
+                format!(
+                    "the question has {n} choices: use a letter from \"a\" to \"{last}\" (a is the first choice in the file)"
+                )
+            };
+            w.error(
+                "answer-out-of-range",
+                v.span(),
+                format!(
+                    "answer \"{}\" of question `{name}` points at no choice",
+                    crate::diag::escape_for_terminal(s)
+                ),
+                hint,
+            );
+            None
+        }
+    }
+}
+
+fn check_kind(
+    w: &mut Walker<'_>,
+    t: &DeTable<'_>,
+    span: &Range<usize>,
+    kind: &str,
+    name: &str,
+    langs: &[String],
+) -> Option<Kind> {
+    match kind {
+        "single" | "multiple" => {
+            not_for(w, t, &["items", "pairs"], kind);
+            let choices = texts(w, t, "choices", span, name, langs);
+            let ans = w.required(
+                t,
+                "answer",
+                span.clone(),
+                &format!("question `{name}`"),
+                if kind == "single" {
+                    "\"b\""
+                } else {
+                    "[\"a\", \"c\"]"
+                },
+            );
+            let (choices, _) = choices?;
+            let ans = ans?;
+            let n = choices.len();
+            if kind == "single" {
+                match ans.get_ref() {
+                    DeValue::Array(a) => {
+                        let hint = if a.len() > 1 {
+                            "a `single` question has one right choice; use type \"multiple\" for several".to_owned()
+                        } else {
+                            "write one letter without brackets, e.g. answer = \"b\"".to_owned()
+                        };
+                        w.error(
+                            "answer-wrong-for-type",
+                            ans.span(),
+                            format!(
+                                "question `{name}` is `single` but its answer is a list of {}",
+                                a.len()
+                            ),
+                            hint,
+                        );
+                        None
+                    }
+                    _ => answer_letter(w, ans, n, name)
+                        .map(|answer| Kind::Single { choices, answer }),
+                }
+            } else {
+                let DeValue::Array(a) = ans.get_ref() else {
+                    w.error(
+                        "answer-wrong-for-type",
+                        ans.span(),
+                        format!(
+                            "the answer of `multiple` question `{name}` must be a list of letters"
+                        ),
+                        "write it as a list, e.g. answer = [\"a\", \"c\"]".to_owned(),
+                    );
+                    return None;
+                };
+                if a.is_empty() {
+                    w.error(
+                        "answer-wrong-for-type",
+                        ans.span(),
+                        format!("`multiple` question `{name}` has no right choice"),
+                        "list at least one letter, e.g. answer = [\"a\", \"c\"]".to_owned(),
+                    );
+                    return None;
+                }
+                let mut answers = Vec::new();
+                let mut ok = true;
+                for item in a {
+                    match answer_letter(w, item, n, name) {
+                        Some(i) if answers.contains(&i) => {
+                            w.error(
+                                "duplicate-answer",
+                                item.span(),
+                                format!(
+                                    "answer \"{}\" is listed twice in question `{name}`",
+                                    letter(i)
+                                ),
+                                None,
+                            );
+                            ok = false;
+                        }
+                        Some(i) => answers.push(i),
+                        None => ok = false,
+                    }
+                }
+                answers.sort_unstable();
+                ok.then_some(Kind::Multiple { choices, answers })
+            }
+        }
+        "true-false" => {
+            not_for(w, t, &["choices", "items", "pairs"], kind);
+            let ans = w.required(
+                t,
+                "answer",
+                span.clone(),
+                &format!("question `{name}`"),
+                "true",
+            )?;
+            w.boolean(ans, &format!("the answer of true-false question `{name}`"))
+                .map(|answer| Kind::TrueFalse { answer })
+        }
+        "short" => {
+            not_for(w, t, &["choices", "items", "pairs"], kind);
+            let ans = w.required(
+                t,
+                "answer",
+                span.clone(),
+                &format!("question `{name}`"),
+                "{ en = [\"...\"], ar = [\"...\"] }",
+            )?;
+            short_answers(w, ans, name, langs).map(|accepted| Kind::Short { accepted })
+        }
+        "order" => {
+            not_for(w, t, &["choices", "pairs", "answer"], kind);
+            texts(w, t, "items", span, name, langs).map(|(items, _)| Kind::Order { items })
+        }
+        _ => {
+            not_for(w, t, &["choices", "items", "answer"], kind);
+            pairs(w, t, span, name, langs).map(|pairs| Kind::Match { pairs })
+        }
+    }
+}
+
+fn short_answers(
+    w: &mut Walker<'_>,
+    v: &Val<'_>,
+    name: &str,
+    langs: &[String],
+) -> Option<BTreeMap<String, Vec<String>>> {
+    let what = format!("the accepted answers of question `{name}`");
+    let list = |w: &mut Walker<'_>, v: &Val<'_>| -> Option<Vec<String>> {
+        match v.get_ref() {
+            DeValue::String(_) => w.string(v, &what).map(|s| vec![s]),
+            DeValue::Array(a) => {
+                let out: Vec<String> = a.iter().filter_map(|x| w.string(x, &what)).collect();
+                if out.is_empty() {
+                    w.error(
+                        "answer-wrong-for-type",
+                        v.span(),
+                        format!("{what} are an empty list"),
+                        "list at least one accepted answer".to_owned(),
+                    );
+                    return None;
+                }
+                (out.len() == a.len()).then_some(out)
+            }
+            other => {
+                w.wrong_type(v.span(), &what, "a list of strings", other);
+                None
+            }
+        }
+    };
+    match v.get_ref() {
+        DeValue::Table(t) => {
+            let mut map = BTreeMap::new();
+            let mut ok = true;
+            for (k, val) in t {
+                let code: &str = k.get_ref();
+                if !langs.iter().any(|l| l == code) {
+                    w.error(
+                        "unknown-language",
+                        k.span(),
+                        format!(
+                            "{what} have a list in `{}`, which is not one of the bank's languages",
+                            crate::diag::escape_for_terminal(code)
+                        ),
+                        None,
+                    );
+                    ok = false;
+                    continue;
+                }
+                match list(w, val) {
+                    Some(l) => {
+                        map.insert(code.to_owned(), l);
+                    }
+                    None => ok = false,
+                }
+            }
+            for l in langs {
+                if !t.contains_key(l.as_str()) {
+                    w.error(
+                        "missing-language",
+                        v.span(),
+                        format!("{what} have no `{l}` list"),
+                        format!("add `{l} = [\"...\"]`"),
+                    );
+                    ok = false;
+                }
+            }
+            ok.then_some(map)
+        }
+        DeValue::Array(_) | DeValue::String(_) if langs.len() == 1 => {
+            list(w, v).map(|l| BTreeMap::from([(langs[0].clone(), l)]))
+        }
+        other => {
+            w.wrong_type(
+                v.span(),
+                &what,
+                "a table of lists per language, e.g. { en = [\"...\"], ar = [\"...\"] }",
+                other,
+            );
+            None
+        }
+    }
+}
+
+fn pairs(
+    w: &mut Walker<'_>,
+    t: &DeTable<'_>,
+    span: &Range<usize>,
+    name: &str,
+    langs: &[String],
+) -> Option<Vec<(Text, Text)>> {
+    let v = w.required(
+        t,
+        "pairs",
+        span.clone(),
+        &format!("question `{name}`"),
+        "[ { left = {...}, right = {...} }, ... ]",
+    )?;
+    let items = w.array(v, "`pairs`")?;
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        let Some(pt) = w.table(item, "a pair") else {
+            ok = false;
+            continue;
+        };
+        w.unknown_keys(pt, &["left", "right"], "a pair");
+        let l = w
+            .required(
+                pt,
+                "left",
+                item.span(),
+                &format!("pair {} of question `{name}`", i + 1),
+                "{ en = \"...\" }",
+            )
+            .and_then(|x| w.text(x, &format!("left {} of question `{name}`", i + 1), langs));
+        let r = w
+            .required(
+                pt,
+                "right",
+                item.span(),
+                &format!("pair {} of question `{name}`", i + 1),
+                "{ en = \"...\" }",
+            )
+            .and_then(|x| w.text(x, &format!("right {} of question `{name}`", i + 1), langs));
+        match (l, r) {
+            (Some(l), Some(r)) => out.push((l, r)),
+            _ => ok = false,
+        }
+    }
+    if ok && out.len() < 2 {
+        w.error(
+            "too-few",
+            v.span(),
+            format!(
+                "question `{name}` has {} pairs; it needs at least 2",
+                out.len()
+            ),
+            "add pairs, or use another type".to_owned(),
+        );
+        ok = false;
+    }
+    if ok && out.len() > MAX_CHOICES {
+        w.error(
+            "too-many",
+            v.span(),
+            format!(
+                "question `{name}` has {} pairs; at most {MAX_CHOICES}",
+                out.len()
+            ),
+            None,
+        );
+        ok = false;
+    }
+    if ok {
+        let lefts: Vec<Text> = out.iter().map(|p| p.0.clone()).collect();
+        let rights: Vec<Text> = out.iter().map(|p| p.1.clone()).collect();
+        duplicates(w, &lefts, v.span(), name, "left items");
+        duplicates(w, &rights, v.span(), name, "right items");
+    }
+    ok.then_some(out)
+}

@@ -1,0 +1,299 @@
+//! Question banks: the TOML format, loading with diagnostics, and the shipped banks.
+
+mod load;
+mod model;
+
+pub use load::{FORMAT_VERSION, MAX_CHOICES, content_hash, letter, parse_bank, parse_tree};
+pub use model::{Bank, Difficulty, Kind, Question};
+
+use crate::diag::{Diagnostic, Severity};
+use crate::walk::MAX_FILE_BYTES;
+use std::collections::HashMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A file's name and text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The name shown in diagnostics.
+    pub name: String,
+    /// The text.
+    pub text: String,
+}
+
+/// Errors that stop loading altogether (as opposed to problems inside a file).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A path could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The banks shipped inside the binary: (file name, text).
+pub const SHIPPED_BANKS: &[(&str, &str)] = &[
+    (
+        "indicators.toml",
+        include_str!("../../tests/fixtures/valid/every-type.toml"),
+    ),
+    (
+        "national-law.toml",
+        include_str!("../../tests/fixtures/valid/every-type.toml"),
+    ),
+    (
+        "international-law.toml",
+        include_str!("../../tests/fixtures/valid/every-type.toml"),
+    ),
+    (
+        "referral.toml",
+        include_str!("../../tests/fixtures/valid/every-type.toml"),
+    ),
+    (
+        "scenarios.toml",
+        include_str!("../../tests/fixtures/valid/every-type.toml"),
+    ),
+];
+
+/// The shipped banks as source files named `shipped:questions/<file>`.
+#[must_use]
+pub fn shipped_sources() -> Vec<SourceFile> {
+    SHIPPED_BANKS
+        .iter()
+        .map(|(n, t)| SourceFile {
+            name: format!("shipped:questions/{n}"),
+            text: (*t).to_owned(),
+        })
+        .collect()
+}
+
+/// Expand paths: a file stays itself; a folder gives its `*.toml` files and those of its
+/// sub-folders, sorted.
+///
+/// # Errors
+/// When a path does not exist or a folder cannot be listed.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| LoadError::Io {
+            path: crate::diag::escape_for_terminal(&p.display().to_string()),
+            source: e,
+        })?;
+        if meta.is_dir() {
+            walk_dir(p, &mut out, 0)?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), LoadError> {
+    let io = |e| LoadError::Io {
+        path: crate::diag::escape_for_terminal(&dir.display().to_string()),
+        source: e,
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            if depth < 4 {
+                walk_dir(&p, out, depth + 1)?;
+            }
+        } else if p.extension().is_some_and(|e| e == "toml") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Read a bank or exam file, refusing files over [`MAX_FILE_BYTES`] before reading them and files
+/// that are not UTF-8. Problems with the file's content come back as a diagnostic.
+///
+/// # Errors
+/// When the file cannot be opened or read.
+pub fn read_source(path: &Path) -> Result<Result<SourceFile, Diagnostic>, LoadError> {
+    let name = path.display().to_string();
+    let io = |e| LoadError::Io {
+        path: crate::diag::escape_for_terminal(&name),
+        source: e,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > MAX_FILE_BYTES {
+        return Ok(Err(file_problem(
+            &name,
+            "file-too-large",
+            format!(
+                "the file is {} MiB; a bank or exam file may be at most {} MiB",
+                size / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            "split it into several banks (one per topic)",
+        )));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Ok(Err(file_problem(
+            &name,
+            "file-too-large",
+            "the file grew past the size limit while being read".to_owned(),
+            "split it into several banks",
+        )));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Ok(SourceFile { name, text })),
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..good]).into_owned();
+            Ok(Err(Diagnostic::at(
+                Severity::Error,
+                "not-utf8",
+                &name,
+                &prefix,
+                Some(good..good),
+                format!("the file is not UTF-8 text (bad byte at offset {good})"),
+                Some(
+                    "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)".to_owned(),
+                ),
+            )))
+        }
+    }
+}
+
+fn file_problem(name: &str, code: &'static str, msg: String, hint: &str) -> Diagnostic {
+    Diagnostic::at(
+        Severity::Error,
+        code,
+        name,
+        "",
+        None,
+        msg,
+        Some(hint.to_owned()),
+    )
+}
+
+/// Whether a file is an exam definition rather than a bank: it has `[[pool]]` tables.
+#[must_use]
+pub fn looks_like_exam(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("[[pool]]") || l.starts_with("pool =") || l.starts_with("pool=")
+    })
+}
+
+/// All loaded banks, with question lookup.
+#[derive(Clone, Debug, Default)]
+pub struct Library {
+    /// The banks.
+    pub banks: Vec<Bank>,
+    index: HashMap<String, (usize, usize)>,
+}
+
+impl Library {
+    /// Build a library, reporting question and bank ids used in more than one bank.
+    /// Later duplicates are dropped from the library.
+    #[must_use]
+    pub fn build(banks: Vec<Bank>) -> (Library, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut lib = Library::default();
+        let mut bank_ids: HashMap<String, String> = HashMap::new();
+        for mut bank in banks {
+            if let Some(first) = bank_ids.get(&bank.id) {
+                diags.push(file_problem(&bank.origin, "duplicate-bank", format!("bank id `{}` is also used by {first}", bank.id), "give each bank its own id, or load only one of the two (a bank given on the command line with the same id as a shipped one replaces it)"));
+                continue;
+            }
+            bank_ids.insert(bank.id.clone(), bank.origin.clone());
+            let bi = lib.banks.len();
+            let mut kept = Vec::new();
+            for q in bank.questions.drain(..) {
+                if let Some((b, qi)) = lib.index.get(&q.id) {
+                    let other = &lib.banks[*b];
+                    diags.push(Diagnostic {
+                        severity: Severity::Error,
+                        code: "duplicate-id",
+                        message: format!("question id `{}` is also used in {} (line {})", q.id, other.origin, other.questions[*qi].line),
+                        file: bank.origin.clone(),
+                        line: q.line,
+                        column: 1,
+                        snippet: String::new(),
+                        hint: Some("question ids must be unique across all banks; prefix them with the bank's id".to_owned()),
+                        span: None,
+                    });
+                    continue;
+                }
+                lib.index.insert(q.id.clone(), (bi, kept.len()));
+                kept.push(q);
+            }
+            bank.questions = kept;
+            lib.banks.push(bank);
+        }
+        (lib, diags)
+    }
+
+    /// A question by id.
+    #[must_use]
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.index
+            .get(id)
+            .map(|(b, q)| &self.banks[*b].questions[*q])
+    }
+
+    /// A bank by id.
+    #[must_use]
+    pub fn bank(&self, id: &str) -> Option<&Bank> {
+        self.banks.iter().find(|b| b.id == id)
+    }
+
+    /// Every question of every bank.
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.banks.iter().flat_map(|b| b.questions.iter())
+    }
+
+    /// Topics with their question counts, in bank order.
+    #[must_use]
+    pub fn topics(&self) -> Vec<(String, usize)> {
+        let mut out: Vec<(String, usize)> = Vec::new();
+        for q in self.questions() {
+            match out.iter_mut().find(|(t, _)| *t == q.topic) {
+                Some((_, n)) => *n += 1,
+                None => out.push((q.topic.clone(), 1)),
+            }
+        }
+        out
+    }
+}
+
+/// Shared library handle.
+pub type SharedLibrary = Arc<Library>;
+
+/// Load the shipped banks and parse them. Returns the banks and any diagnostics (the shipped
+/// banks are checked by the test suite, so these are empty in a release).
+#[must_use]
+pub fn load_shipped() -> (Vec<Bank>, Vec<Diagnostic>) {
+    parse_sources(&shipped_sources())
+}
+
+/// Parse several bank sources.
+#[must_use]
+pub fn parse_sources(sources: &[SourceFile]) -> (Vec<Bank>, Vec<Diagnostic>) {
+    let mut banks = Vec::new();
+    let mut diags = Vec::new();
+    for s in sources {
+        let (b, d) = parse_bank(&s.name, &s.text);
+        diags.extend(d);
+        banks.extend(b);
+    }
+    (banks, diags)
+}

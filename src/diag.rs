@@ -1,0 +1,224 @@
+//! Diagnostics for user-written files: every problem with file, line, column, snippet and hint.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::ops::Range;
+
+/// How serious a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The file cannot be used until this is fixed.
+    Error,
+    /// Probably a mistake; the file can still be used.
+    Warning,
+}
+
+/// One problem found in a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable short code, e.g. `unknown-key`.
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// The file, as the user named it.
+    pub file: String,
+    /// 1-based line (0 when the problem is not tied to a place in the file).
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    /// The source line, with control characters made visible.
+    pub snippet: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+    /// Byte range in the file.
+    #[serde(skip)]
+    pub span: Option<Range<usize>>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at `span` of `source`.
+    #[must_use]
+    pub fn at(
+        severity: Severity,
+        code: &'static str,
+        file: &str,
+        source: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> Diagnostic {
+        let (line, column, snippet) = match &span {
+            Some(r) => locate(source, r.start),
+            None => (0, 0, String::new()),
+        };
+        Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            file: file.to_owned(),
+            line,
+            column,
+            snippet,
+            hint,
+            span,
+        }
+    }
+
+    /// Whether this is an error.
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Render the diagnostic for a terminal (no colour), compiler style.
+    #[must_use]
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(
+            out,
+            "{level}[{}]: {}",
+            self.code,
+            escape_for_terminal(&self.message)
+        );
+        let file = escape_for_terminal(&self.file);
+        if self.line > 0 {
+            let num = self.line.to_string();
+            let pad = " ".repeat(num.len());
+            let _ = writeln!(out, "{pad}--> {file}:{}:{}", self.line, self.column);
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{num} | {}", self.snippet);
+            let caret_pad: String = self
+                .snippet
+                .chars()
+                .take(self.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = writeln!(out, "{pad} | {caret_pad}^");
+        } else {
+            let _ = writeln!(out, "  --> {file}");
+        }
+        if let Some(h) = &self.hint {
+            let _ = writeln!(out, "  = help: {}", escape_for_terminal(h));
+        }
+        out
+    }
+}
+
+/// 1-based line, 1-based column (in characters) and the visible source line of a byte offset.
+#[must_use]
+pub fn locate(source: &str, offset: usize) -> (usize, usize, String) {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    let column = source[line_start..offset].chars().count() + 1;
+    let text = source[line_start..line_end].trim_end_matches('\r');
+    (
+        line,
+        column,
+        escape_for_terminal(&truncate_chars(text, 160)),
+    )
+}
+
+fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Whether a character must never appear raw on a terminal: C0 and C1 controls (other than tab
+/// and newline), DEL, and the bidirectional formatting characters.
+#[must_use]
+pub fn is_dangerous_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_format(c)
+}
+
+/// Bidirectional formatting characters (marks, embeddings, overrides, isolates).
+#[must_use]
+pub fn is_bidi_format(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Make untrusted text safe to print: dangerous characters become `\u{..}` escapes.
+#[must_use]
+pub fn escape_for_terminal(s: &str) -> String {
+    if !s.chars().any(is_dangerous_char) {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_dangerous_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Render a list of diagnostics followed by a one-line summary.
+#[must_use]
+pub fn render_all(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&d.render());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_counts_characters_not_bytes() {
+        let src = "a = 1\ntitle = \"مؤشر\" x\n";
+        let off = src.find('x').unwrap_or(0);
+        let (line, col, snip) = locate(src, off);
+        assert_eq!((line, col), (2, 16));
+        assert_eq!(snip, "title = \"مؤشر\" x");
+    }
+
+    #[test]
+    fn escape_makes_escape_sequences_visible() {
+        assert_eq!(escape_for_terminal("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(escape_for_terminal("x\u{202E}y"), "x\\u{202e}y");
+        assert_eq!(escape_for_terminal("plain عربي"), "plain عربي");
+    }
+
+    #[test]
+    fn render_shows_file_line_column_snippet_and_hint() {
+        let src = "id = \"x\"\nexplaination = \"y\"\n";
+        let d = Diagnostic::at(
+            Severity::Error,
+            "unknown-key",
+            "bank.toml",
+            src,
+            Some(9..21),
+            "unknown key `explaination`",
+            Some("did you mean `explanation`?".into()),
+        );
+        let r = d.render();
+        assert!(r.contains("bank.toml:2:1"), "{r}");
+        assert!(r.contains("2 | explaination = \"y\""), "{r}");
+        assert!(r.contains("help: did you mean `explanation`?"), "{r}");
+    }
+}

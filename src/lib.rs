@@ -1,0 +1,18 @@
+//! tipquiz: a terminal training quiz on combating trafficking in persons.
+//!
+//! Crate map:
+//! - [`text`]: languages and multilingual text.
+//! - [`diag`]: diagnostics with file, line, column, snippet and hint.
+//! - [`walk`]: the checker over spanned TOML used by banks and exams.
+//! - [`bank`]: the bank format, loading and validation, the shipped banks.
+//!
+//! The core never touches the terminal or reads the clock; the `tui` module and the binary do.
+
+pub mod bank;
+pub mod cli;
+pub mod commands;
+pub mod diag;
+pub mod exam;
+pub mod quiz;
+pub mod text;
+pub mod walk;

@@ -1,0 +1,626 @@
+//! The attempt as a state machine over the drawn questions.
+//!
+//! Time is given by the caller as milliseconds since the Unix epoch ([`Millis`]); the session
+//! never reads a clock. Deadlines are absolute, so time keeps running while the program is
+//! closed, and expiry is checked at the start of every update, so an answer that arrives after a
+//! deadline never counts.
+
+use super::draw::{DrawError, PaperItem, draw};
+use super::score::{ScoreSheet, score_question, tally};
+use crate::bank::{Kind, Library, Question};
+use crate::exam::{ExamDef, Mode, Navigation};
+use crate::text::Lang;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Milliseconds since the Unix epoch.
+pub type Millis = i64;
+
+/// Version of the attempt state written by autosave.
+pub const ATTEMPT_SCHEMA: u32 = 1;
+
+/// A trainee's response. Indices are positions in the bank file, independent of shuffling.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
+pub enum Response {
+    /// `single`: the chosen choice.
+    Choice(usize),
+    /// `multiple`: the chosen choices.
+    Choices(Vec<usize>),
+    /// `true-false`.
+    Bool(bool),
+    /// `short`: the typed text, in logical order.
+    Text(String),
+    /// `order`: item indices in the order the trainee put them.
+    Order(Vec<usize>),
+    /// `match`: for each left item, the chosen right item.
+    Match(Vec<Option<usize>>),
+}
+
+impl Response {
+    /// Whether the response says nothing (no choice ticked, no text, no pair made).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Response::Choices(v) => v.is_empty(),
+            Response::Text(t) => t.trim().is_empty(),
+            Response::Match(m) => m.iter().all(Option::is_none),
+            _ => false,
+        }
+    }
+
+    /// Whether the response fits the question's type and sizes.
+    #[must_use]
+    pub fn fits(&self, q: &Question) -> bool {
+        match (&q.kind, self) {
+            (Kind::Single { choices, .. }, Response::Choice(c)) => *c < choices.len(),
+            (Kind::Multiple { choices, .. }, Response::Choices(cs)) => {
+                cs.iter().all(|c| *c < choices.len())
+            }
+            (Kind::TrueFalse { .. }, Response::Bool(_)) => true,
+            (Kind::Short { .. }, Response::Text(t)) => t.chars().count() <= 500,
+            (Kind::Order { items }, Response::Order(seq)) => {
+                let mut s = seq.clone();
+                s.sort_unstable();
+                s == (0..items.len()).collect::<Vec<_>>()
+            }
+            (Kind::Match { pairs }, Response::Match(m)) => {
+                m.len() == pairs.len() && m.iter().flatten().all(|r| *r < pairs.len())
+            }
+            _ => false,
+        }
+    }
+}
+
+/// One change of a response, for the record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// When.
+    pub at: Millis,
+    /// The new response (`None`: cleared).
+    pub response: Option<Response>,
+}
+
+/// The state of one question in the attempt.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Slot {
+    /// Current response.
+    pub response: Option<Response>,
+    /// When the current response was given.
+    pub answered_at: Option<Millis>,
+    /// When the question was first shown.
+    pub first_shown: Option<Millis>,
+    /// The question's own deadline, set when first shown.
+    pub deadline: Option<Millis>,
+    /// Flagged for review.
+    pub flagged: bool,
+    /// No more changes (time up, left behind in forward-only navigation, or checked).
+    pub locked: bool,
+    /// Practice mode: the answer was checked and feedback shown.
+    pub checked: bool,
+    /// Every change, in order.
+    pub history: Vec<Change>,
+    /// How often the question was shown in the other language.
+    pub other_language_views: u32,
+}
+
+/// Why an attempt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EndReason {
+    /// The trainee submitted.
+    Submitted,
+    /// The time ran out.
+    TimedOut,
+}
+
+/// Running or finished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum Status {
+    /// In progress.
+    Running,
+    /// Over.
+    Finished {
+        /// When it ended.
+        at: Millis,
+        /// Why.
+        reason: EndReason,
+    },
+}
+
+/// What the trainee does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Give or change the answer to the current question.
+    Answer(Response),
+    /// Clear the current answer.
+    Clear,
+    /// Next question (also "skip").
+    Next,
+    /// Previous question.
+    Prev,
+    /// Go to question N (0-based).
+    Goto(usize),
+    /// Flag or unflag the current question for review.
+    Flag,
+    /// Practice mode: check the current answer and show feedback.
+    Check,
+    /// Show the current question in the other language (logged).
+    OtherLanguage,
+    /// Hand in the attempt.
+    Submit,
+}
+
+/// Why an action was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// The attempt is over.
+    Finished,
+    /// The question can no longer be changed.
+    Locked,
+    /// Navigation does not allow it.
+    NotAllowed,
+    /// No such question.
+    OutOfRange,
+    /// The response does not fit the question.
+    Invalid,
+    /// Nothing to check.
+    NothingToCheck,
+}
+
+/// The result of an update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The state changed (autosave).
+    Changed,
+    /// Nothing changed.
+    Unchanged,
+    /// The attempt ended (by this action or by a deadline found on the way).
+    Finished(EndReason),
+    /// The action was refused.
+    Rejected(Rejection),
+}
+
+/// A pause (suspend) of the program during an attempt. The clock is not stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pause {
+    /// Stopped at.
+    pub from: Millis,
+    /// Continued at.
+    pub to: Millis,
+}
+
+/// The serialisable state of an attempt (what autosave writes and resume reads).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// [`ATTEMPT_SCHEMA`].
+    pub schema: u32,
+    /// Trainee name or id, as typed.
+    pub trainee: String,
+    /// The exam.
+    pub exam: ExamDef,
+    /// Seed of the draw.
+    pub seed: u64,
+    /// Interface language.
+    pub lang: Lang,
+    /// The paper, in the order shown.
+    pub paper: Vec<PaperItem>,
+    /// Content hash of every bank a question came from.
+    pub bank_hashes: BTreeMap<String, String>,
+    /// Start time.
+    pub started_at: Millis,
+    /// End of the total time, if limited.
+    pub deadline: Option<Millis>,
+    /// The question on screen.
+    pub current: usize,
+    /// One per question.
+    pub slots: Vec<Slot>,
+    /// Running or finished.
+    pub status: Status,
+    /// Times the program was suspended.
+    pub pauses: Vec<Pause>,
+}
+
+/// Why an attempt could not be resumed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResumeError {
+    /// A question of the paper is no longer loaded.
+    #[error("question `{0}` of the saved attempt is no longer in the loaded banks")]
+    MissingQuestion(String),
+    /// The paper and the slots disagree, or a saved order does not fit its question.
+    #[error("the saved attempt is inconsistent ({0})")]
+    Inconsistent(String),
+    /// Written by a newer tipquiz.
+    #[error("the saved attempt has schema {0}, newer than this tipquiz reads ({ATTEMPT_SCHEMA})")]
+    Schema(u32),
+}
+
+/// An attempt with its questions resolved.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The state.
+    pub state: Attempt,
+    /// The questions, in paper order.
+    pub questions: Vec<Question>,
+}
+
+fn order_len(q: &Question) -> usize {
+    match &q.kind {
+        Kind::Single { choices, .. } | Kind::Multiple { choices, .. } => choices.len(),
+        Kind::Order { items } => items.len(),
+        Kind::Match { pairs } => pairs.len(),
+        Kind::TrueFalse { .. } | Kind::Short { .. } => 0,
+    }
+}
+
+impl Session {
+    /// Draw a paper and start an attempt at `now`.
+    ///
+    /// # Errors
+    /// When the exam's pools cannot be filled.
+    pub fn start(
+        exam: &ExamDef,
+        lib: &Library,
+        trainee: &str,
+        seed: u64,
+        lang: Lang,
+        now: Millis,
+    ) -> Result<Session, DrawError> {
+        let paper = draw(exam, lib, seed)?;
+        let questions: Vec<Question> = paper
+            .iter()
+            .filter_map(|p| lib.question(&p.qid).cloned())
+            .collect();
+        let bank_hashes = questions
+            .iter()
+            .filter_map(|q| lib.bank(&q.bank).map(|b| (b.id.clone(), b.hash.clone())))
+            .collect();
+        let n = paper.len();
+        let mut s = Session {
+            state: Attempt {
+                schema: ATTEMPT_SCHEMA,
+                trainee: trainee.to_owned(),
+                exam: exam.clone(),
+                seed,
+                lang,
+                paper,
+                bank_hashes,
+                started_at: now,
+                deadline: exam.time_limit.map(|t| now + i64::from(t) * 1000),
+                current: 0,
+                slots: vec![Slot::default(); n],
+                status: Status::Running,
+                pauses: Vec::new(),
+            },
+            questions,
+        };
+        s.enter(0, now);
+        Ok(s)
+    }
+
+    /// Resume a saved attempt against the loaded banks.
+    ///
+    /// # Errors
+    /// When a question is gone or the state does not fit the questions.
+    pub fn resume(state: Attempt, lib: &Library) -> Result<Session, ResumeError> {
+        if state.schema > ATTEMPT_SCHEMA {
+            return Err(ResumeError::Schema(state.schema));
+        }
+        if state.paper.len() != state.slots.len()
+            || state.paper.is_empty()
+            || state.current >= state.paper.len()
+        {
+            return Err(ResumeError::Inconsistent(
+                "paper and answers differ in length".into(),
+            ));
+        }
+        let mut questions = Vec::new();
+        for (p, slot) in state.paper.iter().zip(&state.slots) {
+            let q = lib
+                .question(&p.qid)
+                .ok_or_else(|| ResumeError::MissingQuestion(p.qid.clone()))?;
+            let mut sorted = p.order.clone();
+            sorted.sort_unstable();
+            if sorted != (0..order_len(q)).collect::<Vec<_>>() {
+                return Err(ResumeError::Inconsistent(format!(
+                    "question `{}` changed shape",
+                    p.qid
+                )));
+            }
+            if slot.response.as_ref().is_some_and(|r| !r.fits(q)) {
+                return Err(ResumeError::Inconsistent(format!(
+                    "the answer to `{}` does not fit it",
+                    p.qid
+                )));
+            }
+            questions.push(q.clone());
+        }
+        Ok(Session { state, questions })
+    }
+
+    /// Number of questions.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.questions.len()
+    }
+
+    /// Whether the paper is empty (never, for a started session).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.questions.is_empty()
+    }
+
+    /// The current question's index.
+    #[must_use]
+    pub fn current(&self) -> usize {
+        self.state.current
+    }
+
+    /// Whether the attempt is over.
+    #[must_use]
+    pub fn is_finished(&self) -> bool {
+        matches!(self.state.status, Status::Finished { .. })
+    }
+
+    /// The per-question limit that applies to question `i`, in seconds.
+    #[must_use]
+    pub fn question_limit(&self, i: usize) -> Option<u32> {
+        self.questions
+            .get(i)
+            .and_then(|q| q.time_limit.or(self.state.exam.question_time_limit))
+    }
+
+    fn enter(&mut self, i: usize, now: Millis) {
+        self.state.current = i;
+        let limit = self.question_limit(i);
+        let total = self.state.deadline;
+        let slot = &mut self.state.slots[i];
+        if slot.first_shown.is_none() {
+            slot.first_shown = Some(now);
+            if let Some(l) = limit {
+                let d = now + i64::from(l) * 1000;
+                slot.deadline = Some(total.map_or(d, |t| t.min(d)));
+            }
+        }
+    }
+
+    /// The next moment something happens on its own (total or question deadline).
+    #[must_use]
+    pub fn next_deadline(&self) -> Option<Millis> {
+        if self.is_finished() {
+            return None;
+        }
+        let slot = &self.state.slots[self.state.current];
+        let q = slot.deadline.filter(|_| !slot.locked);
+        match (self.state.deadline, q) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Milliseconds left on the total clock.
+    #[must_use]
+    pub fn remaining(&self, now: Millis) -> Option<Millis> {
+        self.state.deadline.map(|d| (d - now).max(0))
+    }
+
+    /// Milliseconds left on the current question's clock.
+    #[must_use]
+    pub fn question_remaining(&self, now: Millis) -> Option<Millis> {
+        let slot = &self.state.slots[self.state.current];
+        slot.deadline
+            .filter(|_| !slot.locked)
+            .map(|d| (d - now).max(0))
+    }
+
+    /// Apply the deadlines that passed by `now`. Returns `Finished` when the total time ran out,
+    /// `Changed` when a question's own time ran out.
+    pub fn tick(&mut self, now: Millis) -> Outcome {
+        if let Status::Finished { reason, .. } = self.state.status {
+            return Outcome::Finished(reason);
+        }
+        if let Some(d) = self.state.deadline {
+            if now >= d {
+                self.state.status = Status::Finished {
+                    at: d,
+                    reason: EndReason::TimedOut,
+                };
+                return Outcome::Finished(EndReason::TimedOut);
+            }
+        }
+        let mut changed = false;
+        loop {
+            let i = self.state.current;
+            let slot = &mut self.state.slots[i];
+            match slot.deadline {
+                Some(d) if now >= d && !slot.locked => {
+                    slot.locked = true;
+                    changed = true;
+                    if self.state.exam.mode == Mode::Practice {
+                        slot.checked = true;
+                        break;
+                    }
+                    if i + 1 < self.len() {
+                        // The next question's own clock starts now, when it is shown.
+                        self.enter(i + 1, now);
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        if changed {
+            Outcome::Changed
+        } else {
+            Outcome::Unchanged
+        }
+    }
+
+    /// Apply an action at `now`. Deadlines are applied first.
+    pub fn update(&mut self, action: Action, now: Millis) -> Outcome {
+        if let Outcome::Finished(r) = self.tick(now) {
+            return if matches!(action, Action::Submit) || r == EndReason::TimedOut {
+                Outcome::Finished(r)
+            } else {
+                Outcome::Rejected(Rejection::Finished)
+            };
+        }
+        let i = self.state.current;
+        let n = self.len();
+        let forward_only = self.state.exam.navigation == Navigation::ForwardOnly;
+        match action {
+            Action::Answer(r) => {
+                let slot = &self.state.slots[i];
+                if slot.locked || slot.checked {
+                    return Outcome::Rejected(Rejection::Locked);
+                }
+                if !r.fits(&self.questions[i]) {
+                    return Outcome::Rejected(Rejection::Invalid);
+                }
+                let r = if r.is_empty() { None } else { Some(r) };
+                self.set(i, r, now)
+            }
+            Action::Clear => {
+                let slot = &self.state.slots[i];
+                if slot.locked || slot.checked {
+                    return Outcome::Rejected(Rejection::Locked);
+                }
+                self.set(i, None, now)
+            }
+            Action::Next => {
+                if i + 1 >= n {
+                    return Outcome::Unchanged;
+                }
+                if forward_only {
+                    self.state.slots[i].locked = true;
+                }
+                self.enter(i + 1, now);
+                Outcome::Changed
+            }
+            Action::Prev => {
+                if forward_only {
+                    Outcome::Rejected(Rejection::NotAllowed)
+                } else if i == 0 {
+                    Outcome::Unchanged
+                } else {
+                    self.enter(i - 1, now);
+                    Outcome::Changed
+                }
+            }
+            Action::Goto(j) => {
+                if j >= n {
+                    Outcome::Rejected(Rejection::OutOfRange)
+                } else if j == i {
+                    Outcome::Unchanged
+                } else if forward_only && j < i {
+                    Outcome::Rejected(Rejection::NotAllowed)
+                } else {
+                    if forward_only {
+                        for s in &mut self.state.slots[i..j] {
+                            s.locked = true;
+                        }
+                    }
+                    self.enter(j, now);
+                    Outcome::Changed
+                }
+            }
+            Action::Flag => {
+                let s = &mut self.state.slots[i];
+                s.flagged = !s.flagged;
+                Outcome::Changed
+            }
+            Action::Check => {
+                if self.state.exam.mode != Mode::Practice {
+                    return Outcome::Rejected(Rejection::NotAllowed);
+                }
+                let s = &mut self.state.slots[i];
+                if s.checked {
+                    Outcome::Unchanged
+                } else if s.response.is_none() {
+                    Outcome::Rejected(Rejection::NothingToCheck)
+                } else {
+                    s.checked = true;
+                    s.locked = true;
+                    Outcome::Changed
+                }
+            }
+            Action::OtherLanguage => {
+                self.state.slots[i].other_language_views += 1;
+                Outcome::Changed
+            }
+            Action::Submit => {
+                self.state.status = Status::Finished {
+                    at: now,
+                    reason: EndReason::Submitted,
+                };
+                Outcome::Finished(EndReason::Submitted)
+            }
+        }
+    }
+
+    fn set(&mut self, i: usize, r: Option<Response>, now: Millis) -> Outcome {
+        let slot = &mut self.state.slots[i];
+        if slot.response == r {
+            return Outcome::Unchanged;
+        }
+        slot.response.clone_from(&r);
+        slot.answered_at = r.as_ref().map(|_| now);
+        slot.history.push(Change {
+            at: now,
+            response: r,
+        });
+        Outcome::Changed
+    }
+
+    /// Record that the program was suspended from `from` to `to` (the clock keeps running).
+    pub fn record_pause(&mut self, from: Millis, to: Millis) {
+        if to > from {
+            self.state.pauses.push(Pause { from, to });
+        }
+    }
+
+    /// Indices of unanswered questions.
+    #[must_use]
+    pub fn unanswered(&self) -> Vec<usize> {
+        (0..self.len())
+            .filter(|i| self.state.slots[*i].response.is_none())
+            .collect()
+    }
+
+    /// Indices of flagged questions.
+    #[must_use]
+    pub fn flagged(&self) -> Vec<usize> {
+        (0..self.len())
+            .filter(|i| self.state.slots[*i].flagged)
+            .collect()
+    }
+
+    /// Score the attempt (as it stands, or as submitted).
+    #[must_use]
+    pub fn score(&self) -> ScoreSheet {
+        let policy = &self.state.exam.scoring;
+        let per: Vec<_> = self
+            .questions
+            .iter()
+            .zip(&self.state.slots)
+            .enumerate()
+            .map(|(i, (q, s))| {
+                #[allow(clippy::cast_precision_loss)]
+                let secs = match (s.answered_at, s.first_shown) {
+                    (Some(a), Some(f)) => Some((a - f).max(0) as f64 / 1000.0),
+                    _ => None,
+                };
+                score_question(q, s.response.as_ref(), policy, secs, self.question_limit(i))
+            })
+            .collect();
+        tally(&self.state.exam, per)
+    }
+
+    /// The display order of question `i`'s choices, items or right column.
+    #[must_use]
+    pub fn order(&self, i: usize) -> &[usize] {
+        &self.state.paper[i].order
+    }
+}

@@ -1,0 +1,163 @@
+//! Languages and multilingual text.
+//!
+//! A [`Text`] holds one string per language code. A bank written in a single language may give a
+//! plain string, stored under the empty code, which answers for every language.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An interface language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Arabic (Modern Standard Arabic), written right to left.
+    Ar,
+}
+
+impl Lang {
+    /// All interface languages.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ar];
+
+    /// The language code used in bank files (`en`, `ar`).
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ar => "ar",
+        }
+    }
+
+    /// Parse a language code.
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "en" => Some(Lang::En),
+            "ar" => Some(Lang::Ar),
+            _ => None,
+        }
+    }
+
+    /// Whether the language is written right to left.
+    #[must_use]
+    pub fn is_rtl(self) -> bool {
+        matches!(self, Lang::Ar)
+    }
+
+    /// The other interface language.
+    #[must_use]
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Ar,
+            Lang::Ar => Lang::En,
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A text in one or more languages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Text {
+    /// `(language code, text)` pairs; the code is empty for a plain, language-neutral string.
+    values: Vec<(String, String)>,
+}
+
+impl Text {
+    /// A language-neutral text.
+    #[must_use]
+    pub fn plain(s: impl Into<String>) -> Text {
+        Text {
+            values: vec![(String::new(), s.into())],
+        }
+    }
+
+    /// A text from `(code, text)` pairs.
+    #[must_use]
+    pub fn from_pairs<I, K, V>(pairs: I) -> Text
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        Text {
+            values: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+
+    /// The text in `code` if present.
+    #[must_use]
+    pub fn exact(&self, code: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(k, _)| k == code)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The text for `lang`, falling back to a plain string, then English, then the first one.
+    #[must_use]
+    pub fn get(&self, lang: Lang) -> &str {
+        self.exact(lang.code())
+            .or_else(|| self.exact(""))
+            .or_else(|| self.exact("en"))
+            .or_else(|| self.values.first().map(|(_, v)| v.as_str()))
+            .unwrap_or("")
+    }
+
+    /// Whether the text is available in `lang` itself (not through a fallback to another language).
+    #[must_use]
+    pub fn has(&self, lang: Lang) -> bool {
+        self.exact(lang.code()).is_some() || self.exact("").is_some()
+    }
+
+    /// Whether this is a plain, language-neutral string.
+    #[must_use]
+    pub fn is_plain(&self) -> bool {
+        self.values.len() == 1 && self.values[0].0.is_empty()
+    }
+
+    /// The `(code, text)` pairs.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_answers_for_every_language() {
+        let t = Text::plain("Law No. 91 of 2013");
+        assert_eq!(t.get(Lang::Ar), "Law No. 91 of 2013");
+        assert!(t.has(Lang::Ar) && t.has(Lang::En));
+        assert!(t.is_plain());
+    }
+
+    #[test]
+    fn per_language_text_falls_back_to_english() {
+        let t = Text::from_pairs([("en", "Victim"), ("ar", "الضحية")]);
+        assert_eq!(t.get(Lang::Ar), "الضحية");
+        let only_en = Text::from_pairs([("en", "Victim")]);
+        assert_eq!(only_en.get(Lang::Ar), "Victim");
+        assert!(!only_en.has(Lang::Ar));
+    }
+
+    #[test]
+    fn language_codes_round_trip() {
+        for l in Lang::ALL {
+            assert_eq!(Lang::from_code(l.code()), Some(l));
+        }
+        assert_eq!(Lang::from_code("fr"), None);
+        assert!(Lang::Ar.is_rtl() && !Lang::En.is_rtl());
+    }
+}

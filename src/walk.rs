@@ -1,0 +1,475 @@
+//! A checker over a spanned TOML tree: reads typed values and records every problem as a
+//! [`Diagnostic`] with its place in the file, so that a file's problems are all reported at once.
+
+use crate::diag::{Diagnostic, Severity, is_dangerous_char};
+use crate::text::Text;
+use std::ops::Range;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// Largest bank or exam file read, in bytes. Checked before reading.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// A value in the tree.
+pub type Val<'i> = Spanned<DeValue<'i>>;
+
+/// Collects diagnostics for one file.
+pub struct Walker<'s> {
+    /// File name as shown to the user.
+    pub file: &'s str,
+    /// The file's text.
+    pub source: &'s str,
+    /// Problems found so far.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Characters allowed in ids and tags.
+#[must_use]
+pub fn is_valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Arabic presentation forms: already-shaped letters that break layout and search.
+#[must_use]
+pub fn is_presentation_form(c: char) -> bool {
+    matches!(c, '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFE}')
+}
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+impl<'s> Walker<'s> {
+    /// A walker for `file`.
+    #[must_use]
+    pub fn new(file: &'s str, source: &'s str) -> Self {
+        Walker {
+            file,
+            source,
+            diags: Vec::new(),
+        }
+    }
+
+    /// Record an error.
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        span: Range<usize>,
+        msg: impl Into<String>,
+        hint: impl Into<Option<String>>,
+    ) {
+        self.diags.push(Diagnostic::at(
+            Severity::Error,
+            code,
+            self.file,
+            self.source,
+            Some(span),
+            msg,
+            hint.into(),
+        ));
+    }
+
+    /// Record a warning.
+    pub fn warn(
+        &mut self,
+        code: &'static str,
+        span: Range<usize>,
+        msg: impl Into<String>,
+        hint: impl Into<Option<String>>,
+    ) {
+        self.diags.push(Diagnostic::at(
+            Severity::Warning,
+            code,
+            self.file,
+            self.source,
+            Some(span),
+            msg,
+            hint.into(),
+        ));
+    }
+
+    /// Whether any error was recorded.
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+
+    /// Report keys of `table` that are not in `allowed`, suggesting the closest allowed key.
+    pub fn unknown_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], what: &str) {
+        for (k, _) in table {
+            let name: &str = k.get_ref();
+            if allowed.contains(&name) {
+                continue;
+            }
+            let best = allowed
+                .iter()
+                .map(|a| (strsim::damerau_levenshtein(a, name), *a))
+                .min();
+            let hint = match best {
+                Some((d, a)) if d <= 3 => format!("did you mean `{a}`?"),
+                _ => format!("the keys of {what} are: {}", allowed.join(", ")),
+            };
+            self.error(
+                "unknown-key",
+                k.span(),
+                format!(
+                    "unknown key `{}` in {what}",
+                    crate::diag::escape_for_terminal(name)
+                ),
+                hint,
+            );
+        }
+    }
+
+    /// A required key: reports it missing (at `at`) when absent.
+    pub fn required<'t, 'i>(
+        &mut self,
+        table: &'t DeTable<'i>,
+        key: &str,
+        at: Range<usize>,
+        what: &str,
+        example: &str,
+    ) -> Option<&'t Val<'i>> {
+        let v = table.get(key);
+        if v.is_none() {
+            self.error(
+                "missing-key",
+                at,
+                format!("{what} has no `{key}`"),
+                format!("add a line such as `{key} = {example}`"),
+            );
+        }
+        v
+    }
+
+    /// A string value, checked for emptiness and forbidden characters.
+    pub fn string(&mut self, v: &Val<'_>, what: &str) -> Option<String> {
+        match v.get_ref() {
+            DeValue::String(s) => {
+                let s: &str = s;
+                self.check_chars(s, v.span(), what);
+                if s.trim().is_empty() {
+                    self.error(
+                        "empty-text",
+                        v.span(),
+                        format!("{what} is empty"),
+                        "write the text, or remove the key if it is optional".to_owned(),
+                    );
+                    return None;
+                }
+                Some(s.to_owned())
+            }
+            other => {
+                self.wrong_type(v.span(), what, "a string", other);
+                None
+            }
+        }
+    }
+
+    /// Report a value of the wrong type.
+    pub fn wrong_type(&mut self, span: Range<usize>, what: &str, want: &str, got: &DeValue<'_>) {
+        self.error(
+            "wrong-type",
+            span,
+            format!("{what} must be {want}, not {}", type_name(got)),
+            None,
+        );
+    }
+
+    /// Reject control characters, bidi controls and Arabic presentation forms.
+    pub fn check_chars(&mut self, s: &str, span: Range<usize>, what: &str) {
+        if let Some(c) = s.chars().find(|c| is_dangerous_char(*c) && *c != '\n') {
+            self.error(
+                "forbidden-character",
+                span.clone(),
+                format!(
+                    "{what} contains the control or direction character U+{:04X}",
+                    u32::from(c)
+                ),
+                "remove it: direction is set from the text's language, and control characters could take over a trainee's terminal".to_owned(),
+            );
+        }
+        if let Some(c) = s.chars().find(|c| is_presentation_form(*c)) {
+            self.error(
+                "presentation-form",
+                span,
+                format!(
+                    "{what} contains the Arabic presentation form U+{:04X}",
+                    u32::from(c)
+                ),
+                "type plain Arabic letters (U+0600..U+06FF); the screen shapes them itself"
+                    .to_owned(),
+            );
+        }
+    }
+
+    /// A boolean value.
+    pub fn boolean(&mut self, v: &Val<'_>, what: &str) -> Option<bool> {
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                self.wrong_type(v.span(), what, "true or false", other);
+                None
+            }
+        }
+    }
+
+    /// A positive integer (1 ..= `max`).
+    pub fn positive(&mut self, v: &Val<'_>, what: &str, max: u64) -> Option<u32> {
+        match v.get_ref() {
+            DeValue::Integer(i) => {
+                let digits: String = i.as_str().chars().filter(|c| *c != '_').collect();
+                let n = i64::from_str_radix(digits.trim_start_matches('+'), i.radix()).ok();
+                match n {
+                    Some(n) if n >= 1 && n.unsigned_abs() <= max => u32::try_from(n).ok(),
+                    _ => {
+                        self.error(
+                            "not-positive",
+                            v.span(),
+                            format!("{what} must be a whole number from 1 to {max}"),
+                            None,
+                        );
+                        None
+                    }
+                }
+            }
+            other => {
+                self.wrong_type(v.span(), what, "a whole number", other);
+                None
+            }
+        }
+    }
+
+    /// A number of seconds, written as an integer or a duration such as `"90s"`, `"25m"`, `"1h30m"`.
+    pub fn seconds(&mut self, v: &Val<'_>, what: &str) -> Option<u32> {
+        match v.get_ref() {
+            DeValue::String(s) => match parse_duration(s) {
+                Some(n) if n > 0 => Some(n),
+                _ => {
+                    self.error(
+                        "bad-duration",
+                        v.span(),
+                        format!("{what} must be a positive duration"),
+                        "write seconds as a number (90) or a duration such as \"90s\", \"25m\" or \"1h30m\"".to_owned(),
+                    );
+                    None
+                }
+            },
+            _ => self.positive(v, what, 7 * 24 * 3600),
+        }
+    }
+
+    /// An array value.
+    pub fn array<'t, 'i>(&mut self, v: &'t Val<'i>, what: &str) -> Option<&'t [Val<'i>]> {
+        match v.get_ref() {
+            DeValue::Array(a) => Some(a.as_ref()),
+            other => {
+                self.wrong_type(v.span(), what, "an array", other);
+                None
+            }
+        }
+    }
+
+    /// A table value.
+    pub fn table<'t, 'i>(&mut self, v: &'t Val<'i>, what: &str) -> Option<&'t DeTable<'i>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            other => {
+                self.wrong_type(v.span(), what, "a table", other);
+                None
+            }
+        }
+    }
+
+    /// A list of ids (tags, fact ids, bank ids): an array of strings. `strict` requires `[a-z0-9-]`.
+    pub fn string_list(&mut self, v: &Val<'_>, what: &str, strict: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(items) = self.array(v, what) {
+            for item in items {
+                if let Some(s) = self.string(item, what) {
+                    if strict && !is_valid_id(&s) {
+                        self.error(
+                            "bad-id",
+                            item.span(),
+                            format!(
+                                "`{}` in {what} has characters outside a-z, 0-9 and -",
+                                crate::diag::escape_for_terminal(&s)
+                            ),
+                            format!("write it as `{}`", suggest_id(&s)),
+                        );
+                    }
+                    out.push(s);
+                }
+            }
+        }
+        out
+    }
+
+    /// A text: a plain string (only in a one-language file) or a table with every language of
+    /// `langs` and no other.
+    pub fn text(&mut self, v: &Val<'_>, what: &str, langs: &[String]) -> Option<Text> {
+        match v.get_ref() {
+            DeValue::String(_) => {
+                let s = self.string(v, what)?;
+                if langs.len() > 1 {
+                    self.error(
+                        "missing-language",
+                        v.span(),
+                        format!(
+                            "{what} is a plain string, but the bank is written in {}",
+                            langs.join(" and ")
+                        ),
+                        format!(
+                            "write it as a table: {{ {} }}",
+                            langs
+                                .iter()
+                                .map(|l| format!("{l} = \"...\""))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                    return None;
+                }
+                Some(Text::plain(s))
+            }
+            DeValue::Table(t) => {
+                let mut pairs = Vec::new();
+                let mut ok = true;
+                for (k, val) in t {
+                    let code: &str = k.get_ref();
+                    if !langs.iter().any(|l| l == code) {
+                        self.error(
+                            "unknown-language",
+                            k.span(),
+                            format!("{what} has a text in `{}`, which is not one of the bank's languages ({})", crate::diag::escape_for_terminal(code), langs.join(", ")),
+                            "add the language to `languages` at the top of the file, or fix the code".to_owned(),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                    match self.string(val, &format!("{what} ({code})")) {
+                        Some(s) => pairs.push((code.to_owned(), s)),
+                        None => ok = false,
+                    }
+                }
+                for l in langs {
+                    if !t.contains_key(l.as_str()) {
+                        self.error(
+                            "missing-language",
+                            v.span(),
+                            format!("{what} has no `{l}` text"),
+                            format!("add `{l} = \"...\"` inside the braces"),
+                        );
+                        ok = false;
+                    }
+                }
+                ok.then(|| Text::from_pairs(pairs))
+            }
+            other => {
+                self.wrong_type(v.span(), what, "a string or a table of languages", other);
+                None
+            }
+        }
+    }
+}
+
+/// Parse `"90s"`, `"25m"`, `"1h30m"`, `"2h"`, or a plain number of seconds.
+#[must_use]
+pub fn parse_duration(s: &str) -> Option<u32> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Ok(n) = s.parse::<u32>() {
+        return Some(n);
+    }
+    let mut total: u64 = 0;
+    let mut num = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let unit = match c {
+            'h' => 3600,
+            'm' => 60,
+            's' => 1,
+            _ => return None,
+        };
+        let n: u64 = num.parse().ok()?;
+        num.clear();
+        total = total.checked_add(n.checked_mul(unit)?)?;
+    }
+    if !num.is_empty() {
+        return None;
+    }
+    u32::try_from(total).ok()
+}
+
+/// Format seconds as `1h05m`, `25m`, `1m30s` or `45s`.
+#[must_use]
+pub fn format_duration(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    match (h, m, s) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}m"),
+        (0, m, s) => format!("{m}m{s:02}s"),
+        (h, m, _) => format!("{h}h{m:02}m"),
+    }
+}
+
+/// A valid id close to `s`.
+#[must_use]
+pub fn suggest_id(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let t = out.trim_matches('-').to_owned();
+    if t.is_empty() {
+        "question-1".to_owned()
+    } else {
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_and_format() {
+        assert_eq!(parse_duration("90"), Some(90));
+        assert_eq!(parse_duration("25m"), Some(1500));
+        assert_eq!(parse_duration("1h30m"), Some(5400));
+        assert_eq!(parse_duration("1m30s"), Some(90));
+        assert_eq!(parse_duration("10 minutes"), None);
+        assert_eq!(parse_duration("m"), None);
+        assert_eq!(format_duration(1500), "25m");
+        assert_eq!(format_duration(90), "1m30s");
+        assert_eq!(format_duration(3900), "1h05m");
+    }
+
+    #[test]
+    fn ids_are_lowercase_ascii_digits_and_dashes() {
+        assert!(is_valid_id("ind-general-001"));
+        assert!(!is_valid_id("Ind_001"));
+        assert!(!is_valid_id(""));
+        assert_eq!(suggest_id("Ind_General 001"), "ind-general-001");
+    }
+}
