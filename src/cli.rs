@@ -34,6 +34,35 @@ pub struct Common {
     /// Results folder (shared by a class). Default: the user's data folder.
     #[arg(long, global = true, env = "TIPQUIZ_RESULTS", value_name = "DIR")]
     pub results: Option<PathBuf>,
+    /// Right-to-left text: reorder it here (reorder), let the terminal do it (terminal), or
+    /// decide from the terminal (auto).
+    #[arg(long, global = true, value_enum, default_value_t = BidiArg::Auto)]
+    pub bidi: BidiArg,
+    /// Join Arabic letters into their shaped forms (auto: on when this program reorders).
+    #[arg(long, global = true, value_enum, default_value_t = ShapingArg::Auto)]
+    pub shaping: ShapingArg,
+}
+
+/// `--bidi`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BidiArg {
+    /// Decide from the terminal.
+    Auto,
+    /// Reorder and shape right-to-left text here.
+    Reorder,
+    /// Leave right-to-left text to the terminal.
+    Terminal,
+}
+
+/// `--shaping`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShapingArg {
+    /// On in reorder mode, off in terminal mode.
+    Auto,
+    /// Always shape.
+    On,
+    /// Never shape.
+    Off,
 }
 
 /// Interface language.

@@ -250,18 +250,297 @@ pub fn list(common: &Common, format: Format) -> u8 {
     OK
 }
 
+/// Where results, autosaves and preferences go.
+#[must_use]
+pub fn places(common: &Common) -> crate::tui::run::Places {
+    let data = crate::record::default_data_dir();
+    crate::tui::run::Places {
+        results: crate::record::Store::new(
+            common
+                .results
+                .clone()
+                .unwrap_or_else(|| data.join("results")),
+        ),
+        autosaves: crate::record::Store::new(data.join("autosave")),
+        prefs: data.join("prefs.json"),
+        program: format!("tipquiz {}", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+/// How to show right-to-left text on this terminal.
+#[must_use]
+pub fn display(common: &Common) -> crate::tui::ui::Display {
+    use crate::cli::{BidiArg, ShapingArg};
+    use crate::tui::bidi::BidiMode;
+    let mode = match common.bidi {
+        BidiArg::Reorder => BidiMode::Reorder,
+        BidiArg::Terminal => BidiMode::Terminal,
+        BidiArg::Auto => crate::tui::terminal::detect_bidi(&|k| std::env::var(k).ok()),
+    };
+    let shaping = match common.shaping {
+        ShapingArg::On => true,
+        ShapingArg::Off => false,
+        ShapingArg::Auto => mode == BidiMode::Reorder,
+    };
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    crate::tui::ui::Display {
+        mode,
+        shaping,
+        theme: crate::tui::ui::Theme { color },
+    }
+}
+
+fn lang_of(common: &Common, prefs: &crate::tui::app::Prefs) -> crate::text::Lang {
+    use crate::cli::LangArg;
+    match common.lang {
+        Some(LangArg::En) => crate::text::Lang::En,
+        Some(LangArg::Ar) => crate::text::Lang::Ar,
+        None => prefs
+            .langs
+            .get(&crate::record::trainee_slug(&prefs.trainee))
+            .copied()
+            .unwrap_or_default(),
+    }
+}
+
+fn library_or_exit(common: &Common) -> Result<(Library, Vec<ExamDef>), u8> {
+    let (lib, diags) = match load_library(common) {
+        Ok(x) => x,
+        Err(e) => {
+            fail(&e.to_string());
+            return Err(USAGE);
+        }
+    };
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    if !errors.is_empty() {
+        for d in &errors {
+            eprint!("{}", d.render());
+        }
+        fail("the banks above have errors; fix them (see `tipquiz check`) before starting a quiz");
+        return Err(PROBLEMS);
+    }
+    let mut exams = shipped_exams();
+    if let Ok((sources, _)) = read_all(&common.banks) {
+        for s in sources.iter().filter(|s| is_exam_source(s)) {
+            if let (Some(e), _) = exam::parse_exam(&s.name, &s.text) {
+                exams.retain(|x| x.id != e.id);
+                exams.push(e);
+            }
+        }
+    }
+    exams.retain(|e| exam::check_exam(e, &lib, "").is_empty());
+    Ok((lib, exams))
+}
+
 /// The home screen.
 #[must_use]
 pub fn home(common: &Common) -> u8 {
-    let _ = common;
-    fail("the home screen is not built yet");
-    USAGE
+    let (lib, exams) = match library_or_exit(common) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let places = places(common);
+    let prefs = crate::tui::run::load_prefs(&places.prefs);
+    let app = crate::tui::app::App::new(
+        std::sync::Arc::new(lib),
+        exams,
+        &prefs,
+        lang_of(common, &prefs),
+        places.autosaves.clone(),
+    );
+    run_app(app, &places, common)
+}
+
+fn run_app(app: crate::tui::app::App, places: &crate::tui::run::Places, common: &Common) -> u8 {
+    match crate::tui::run::run(app, places, display(common)) {
+        Ok(code) => code,
+        Err(e) => {
+            fail(&format!("cannot use the terminal: {e}"));
+            USAGE
+        }
+    }
+}
+
+/// Questions a trainee got wrong (or only partly right, or left blank) in their latest answer
+/// to each, from the records in `store`.
+#[must_use]
+pub fn mistakes(store: &crate::record::Store, trainee: &str) -> Vec<String> {
+    use crate::quiz::Verdict;
+    let key = crate::record::trainee_slug(trainee);
+    let mut latest: BTreeMap<String, (i64, Verdict)> = BTreeMap::new();
+    for (_, r) in store.load().records {
+        if crate::record::trainee_slug(&r.trainee) != key {
+            continue;
+        }
+        for q in &r.questions {
+            let at = q.answered_at.unwrap_or(r.ended_at);
+            let e = latest.entry(q.qid.clone()).or_insert((at, q.verdict));
+            if at >= e.0 {
+                *e = (at, q.verdict);
+            }
+        }
+    }
+    latest
+        .into_iter()
+        .filter(|(_, (_, v))| *v != Verdict::Right)
+        .map(|(q, _)| q)
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn take(
+    common: &Common,
+    exam_arg: Option<String>,
+    topics: Vec<String>,
+    count: usize,
+    time: Option<String>,
+    mode: crate::cli::ModeArg,
+    trainee: Option<String>,
+    review_mistakes: bool,
+) -> u8 {
+    let (lib, exams) = match library_or_exit(common) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let places = places(common);
+    let exam = if let Some(e) = exam_arg {
+        let path = PathBuf::from(&e);
+        if path.is_file() {
+            let text = match bank::read_source(&path) {
+                Ok(Ok(s)) => s,
+                Ok(Err(d)) => {
+                    eprint!("{}", d.render());
+                    return PROBLEMS;
+                }
+                Err(err) => {
+                    fail(&err.to_string());
+                    return USAGE;
+                }
+            };
+            let (def, mut diags) = exam::parse_exam(&text.name, &text.text);
+            if let Some(d) = &def {
+                diags.extend(exam::check_exam(d, &lib, &text.name));
+            }
+            if diags.iter().any(Diagnostic::is_error) || def.is_none() {
+                eprint!("{}", crate::diag::render_all(&diags));
+                return PROBLEMS;
+            }
+            def.unwrap_or_else(|| ExamDef::quick(&[], 1, None, exam::Mode::Practice))
+        } else if let Some(d) = exams.iter().find(|x| x.id == e) {
+            d.clone()
+        } else {
+            let ids: Vec<&str> = exams.iter().map(|x| x.id.as_str()).collect();
+            fail(&format!(
+                "no exam file or shipped exam called `{e}`; shipped exams: {}",
+                ids.join(", ")
+            ));
+            return USAGE;
+        }
+    } else {
+        let known: Vec<String> = lib.topics().into_iter().map(|t| t.0).collect();
+        if let Some(bad) = topics.iter().find(|t| !known.contains(t)) {
+            fail(&format!(
+                "unknown topic `{bad}`; topics: {}",
+                known.join(", ")
+            ));
+            return USAGE;
+        }
+        let secs = match time.as_deref().map(crate::walk::parse_duration) {
+            None => None,
+            Some(Some(s)) if s > 0 => Some(s),
+            Some(_) => {
+                fail("--time takes a duration such as 10m, 90s or 1h30m");
+                return USAGE;
+            }
+        };
+        let mode = match mode {
+            crate::cli::ModeArg::Exam => exam::Mode::Exam,
+            crate::cli::ModeArg::Practice => exam::Mode::Practice,
+        };
+        if count == 0 {
+            fail("--count must be at least 1");
+            return USAGE;
+        }
+        let mut def = ExamDef::quick(&topics, count, secs, mode);
+        if review_mistakes {
+            let Some(t) = trainee.as_deref() else {
+                fail("--review-mistakes needs --trainee");
+                return USAGE;
+            };
+            let ids: Vec<String> = mistakes(&places.results, t)
+                .into_iter()
+                .filter(|q| lib.question(q).is_some())
+                .collect();
+            if ids.is_empty() {
+                fail("no mistakes to review for this trainee in the results folder");
+                return PROBLEMS;
+            }
+            def.id = format!("review-{}", crate::record::trainee_slug(t));
+            def.title = crate::text::Text::from_pairs([
+                ("en", "Review of mistakes"),
+                ("ar", "مراجعة الأخطاء"),
+            ]);
+            def.pools = vec![exam::Pool {
+                topic: None,
+                tags: Vec::new(),
+                difficulty: Vec::new(),
+                count: ids.len().min(count),
+                questions: ids,
+            }];
+            def.mode = exam::Mode::Practice;
+        }
+        if let Err(e) = crate::quiz::check_pools(&def, &lib) {
+            fail(&e.to_string());
+            return PROBLEMS;
+        }
+        def
+    };
+    let prefs = crate::tui::run::load_prefs(&places.prefs);
+    let mut app = crate::tui::app::App::new(
+        std::sync::Arc::new(lib),
+        exams,
+        &prefs,
+        lang_of(common, &prefs),
+        places.autosaves.clone(),
+    );
+    app.fixed_exam = Some(exam);
+    app.quit_after = true;
+    app.home.trainee_only = true;
+    app.home.focus = crate::tui::app::Field::Trainee;
+    if let Some(t) = trainee {
+        app.home.trainee = t;
+        let now = crate::tui::run::now_ms();
+        let fx = app.start(now);
+        crate::tui::run::execute(&mut app, &places, &fx, now);
+    }
+    run_app(app, &places, common)
 }
 
 /// The other commands.
 #[must_use]
 pub fn run(common: &Common, cmd: Command) -> u8 {
-    let _ = (common, cmd);
-    fail("this command is not built yet");
-    USAGE
+    match cmd {
+        Command::Take {
+            exam,
+            topics,
+            count,
+            time,
+            mode,
+            trainee,
+            review_mistakes,
+        } => take(
+            common,
+            exam,
+            topics,
+            count,
+            time,
+            mode,
+            trainee,
+            review_mistakes,
+        ),
+        _ => {
+            fail("this command is not built yet");
+            USAGE
+        }
+    }
 }

@@ -73,6 +73,9 @@ pub struct Pool {
     pub tags: Vec<String>,
     /// Only questions of these difficulties (empty: any).
     pub difficulty: Vec<Difficulty>,
+    /// Only these question ids (empty: any).
+    #[serde(default)]
+    pub questions: Vec<String>,
     /// How many to draw.
     pub count: usize,
 }
@@ -126,6 +129,7 @@ impl ExamDef {
                 topic: topics.first().cloned(),
                 tags: Vec::new(),
                 difficulty: Vec::new(),
+                questions: Vec::new(),
                 count,
             }]
         } else {
@@ -138,6 +142,7 @@ impl ExamDef {
                     topic: Some(t.clone()),
                     tags: Vec::new(),
                     difficulty: Vec::new(),
+                    questions: Vec::new(),
                     count: count / n + usize::from(i < count % n),
                 })
                 .filter(|p| p.count > 0)
@@ -194,7 +199,7 @@ const SCORING_KEYS: &[&str] = &[
     "speed_points",
     "speed_window",
 ];
-const POOL_KEYS: &[&str] = &["topic", "tags", "difficulty", "count"];
+const POOL_KEYS: &[&str] = &["topic", "tags", "difficulty", "questions", "count"];
 
 fn choice<T: Copy>(
     w: &mut Walker<'_>,
@@ -498,14 +503,22 @@ fn parse_pools(
                 }
             }
         }
-        let count = w
-            .required(t, "count", item.span(), "the pool", "10")
-            .and_then(|v| w.positive(v, "the pool's `count`", 100_000));
+        let questions = t
+            .get("questions")
+            .map(|v| w.string_list(v, "the pool's questions", true))
+            .unwrap_or_default();
+        let count = match t.get("count") {
+            None if !questions.is_empty() => u32::try_from(questions.len()).ok(),
+            _ => w
+                .required(t, "count", item.span(), "the pool", "10")
+                .and_then(|v| w.positive(v, "the pool's `count`", 100_000)),
+        };
         match count {
             Some(c) => pools.push(Pool {
                 topic,
                 tags,
                 difficulty,
+                questions,
                 count: c as usize,
             }),
             None => ok = false,

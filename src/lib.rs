@@ -14,5 +14,7 @@ pub mod commands;
 pub mod diag;
 pub mod exam;
 pub mod quiz;
+pub mod record;
 pub mod text;
+pub mod tui;
 pub mod walk;

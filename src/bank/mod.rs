@@ -39,23 +39,23 @@ pub enum LoadError {
 pub const SHIPPED_BANKS: &[(&str, &str)] = &[
     (
         "indicators.toml",
-        include_str!("../../tests/fixtures/valid/every-type.toml"),
+        include_str!("../../questions/indicators.toml"),
     ),
     (
         "national-law.toml",
-        include_str!("../../tests/fixtures/valid/every-type.toml"),
+        include_str!("../../questions/national-law.toml"),
     ),
     (
         "international-law.toml",
-        include_str!("../../tests/fixtures/valid/every-type.toml"),
+        include_str!("../../questions/international-law.toml"),
     ),
     (
         "referral.toml",
-        include_str!("../../tests/fixtures/valid/every-type.toml"),
+        include_str!("../../questions/referral.toml"),
     ),
     (
         "scenarios.toml",
-        include_str!("../../tests/fixtures/valid/every-type.toml"),
+        include_str!("../../questions/scenarios.toml"),
     ),
 ];
 

@@ -65,6 +65,7 @@ fn matches(q: &Question, exam: &ExamDef, pool: &Pool) -> bool {
         && pool.topic.as_ref().is_none_or(|t| *t == q.topic)
         && (pool.tags.is_empty() || pool.tags.iter().any(|t| q.tags.contains(t)))
         && (pool.difficulty.is_empty() || pool.difficulty.contains(&q.difficulty))
+        && (pool.questions.is_empty() || pool.questions.contains(&q.id))
 }
 
 fn describe(pool: &Pool) -> String {

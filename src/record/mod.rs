@@ -1,0 +1,255 @@
+//! Attempt records and the results store.
+//!
+//! One JSON file per finished attempt, written Maildir-style: a temporary file in the same
+//! folder, flushed and synced, then moved into place under a unique name without overwriting,
+//! then the folder synced. Attempts in progress are autosaved the same way on local disk.
+
+mod store;
+
+pub use store::{
+    BadRecord, LoadedRecords, Store, StoreError, default_data_dir, read_record, trainee_slug,
+    write_atomic,
+};
+
+use crate::bank::{Difficulty, Library};
+use crate::quiz::{Change, EndReason, Millis, Pause, Response, Session, Status, Tally, Verdict};
+use crate::text::Lang;
+use hmac::{KeyInit, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// A unique id for an attempt: a hash of trainee, exam, start time and seed.
+#[must_use]
+pub fn attempt_id(a: &crate::quiz::Attempt) -> String {
+    let d = Sha256::digest(
+        format!("{}\0{}\0{}\0{}", a.trainee, a.exam.id, a.started_at, a.seed).as_bytes(),
+    );
+    hex::encode(&d[..8])
+}
+
+/// Version of the record schema.
+pub const RECORD_SCHEMA: u32 = 1;
+
+/// One question of a recorded attempt.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordQuestion {
+    /// Question id.
+    pub qid: String,
+    /// Bank id.
+    pub bank: String,
+    /// Topic.
+    pub topic: String,
+    /// Difficulty.
+    pub difficulty: Difficulty,
+    /// Type name.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Display order of choices / items / right column.
+    pub order: Vec<usize>,
+    /// Final response.
+    pub response: Option<Response>,
+    /// When it was given.
+    pub answered_at: Option<Millis>,
+    /// When the question was first shown.
+    pub first_shown: Option<Millis>,
+    /// Every change.
+    pub history: Vec<Change>,
+    /// Flagged at the end.
+    pub flagged: bool,
+    /// Times shown in the other language.
+    pub other_language_views: u32,
+    /// Credit 0..1.
+    pub credit: f64,
+    /// Points earned.
+    pub points: f64,
+    /// Points available.
+    pub max: f64,
+    /// Verdict.
+    pub verdict: Verdict,
+}
+
+/// A finished attempt, as stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttemptRecord {
+    /// [`RECORD_SCHEMA`].
+    pub schema: u32,
+    /// The program that wrote it (`tipquiz x.y.z`).
+    pub program: String,
+    /// Unique attempt id.
+    pub attempt_id: String,
+    /// Trainee name or id, as typed.
+    pub trainee: String,
+    /// Exam id.
+    pub exam_id: String,
+    /// Exam title in English (or the exam's first language).
+    pub exam_title: String,
+    /// Interface language.
+    pub lang: Lang,
+    /// Seed of the draw.
+    pub seed: u64,
+    /// Content hash of each bank used.
+    pub banks: BTreeMap<String, String>,
+    /// Start.
+    pub started_at: Millis,
+    /// End.
+    pub ended_at: Millis,
+    /// Why it ended.
+    pub end_reason: EndReason,
+    /// Time limit in seconds.
+    pub time_limit: Option<u32>,
+    /// Suspensions.
+    pub pauses: Vec<Pause>,
+    /// Total score.
+    pub score: f64,
+    /// Maximum score.
+    pub max: f64,
+    /// Percentage.
+    pub percent: f64,
+    /// Pass mark in percent.
+    pub pass_mark: f64,
+    /// Passed.
+    pub passed: bool,
+    /// Per topic.
+    pub by_topic: BTreeMap<String, Tally>,
+    /// Per question, in the order shown.
+    pub questions: Vec<RecordQuestion>,
+    /// SHA-256 of the record with this field and `signature` empty.
+    pub checksum: String,
+    /// HMAC-SHA256 with the instructor key, when one was available.
+    #[serde(default)]
+    pub signature: String,
+}
+
+impl AttemptRecord {
+    /// Build the record of a finished (or now-ended) session.
+    #[must_use]
+    pub fn from_session(
+        s: &Session,
+        attempt_id: &str,
+        now: Millis,
+        program: &str,
+    ) -> AttemptRecord {
+        let sheet = s.score();
+        let (ended_at, end_reason) = match s.state.status {
+            Status::Finished { at, reason } => (at, reason),
+            Status::Running => (now, EndReason::Submitted),
+        };
+        let questions = s
+            .questions
+            .iter()
+            .zip(&s.state.slots)
+            .zip(&s.state.paper)
+            .zip(&sheet.questions)
+            .map(|(((q, slot), p), sc)| RecordQuestion {
+                qid: q.id.clone(),
+                bank: q.bank.clone(),
+                topic: q.topic.clone(),
+                difficulty: q.difficulty,
+                kind: q.kind.name().to_owned(),
+                order: p.order.clone(),
+                response: slot.response.clone(),
+                answered_at: slot.answered_at,
+                first_shown: slot.first_shown,
+                history: slot.history.clone(),
+                flagged: slot.flagged,
+                other_language_views: slot.other_language_views,
+                credit: sc.credit,
+                points: sc.points,
+                max: sc.max,
+                verdict: sc.verdict,
+            })
+            .collect();
+        let mut r = AttemptRecord {
+            schema: RECORD_SCHEMA,
+            program: program.to_owned(),
+            attempt_id: attempt_id.to_owned(),
+            trainee: s.state.trainee.clone(),
+            exam_id: s.state.exam.id.clone(),
+            exam_title: s.state.exam.title.get(Lang::En).to_owned(),
+            lang: s.state.lang,
+            seed: s.state.seed,
+            banks: s.state.bank_hashes.clone(),
+            started_at: s.state.started_at,
+            ended_at,
+            end_reason,
+            time_limit: s.state.exam.time_limit,
+            pauses: s.state.pauses.clone(),
+            score: sheet.total.points,
+            max: sheet.total.max,
+            percent: sheet.total.percent(),
+            pass_mark: s.state.exam.pass_mark,
+            passed: sheet.passed,
+            by_topic: sheet.by_topic,
+            questions,
+            checksum: String::new(),
+            signature: String::new(),
+        };
+        r.seal(None);
+        r
+    }
+
+    fn body_digest_input(&self) -> Vec<u8> {
+        let mut c = self.clone();
+        c.checksum = String::new();
+        c.signature = String::new();
+        serde_json::to_vec(&c).unwrap_or_default()
+    }
+
+    /// Fill the checksum, and the signature when a key is given.
+    pub fn seal(&mut self, key: Option<&[u8]>) {
+        let body = self.body_digest_input();
+        self.checksum = hex::encode(Sha256::digest(&body));
+        self.signature = key
+            .and_then(|k| hmac::Hmac::<Sha256>::new_from_slice(k).ok())
+            .map(|mut m| {
+                m.update(&body);
+                hex::encode(m.finalize().into_bytes())
+            })
+            .unwrap_or_default();
+    }
+
+    /// Whether the checksum matches the body.
+    #[must_use]
+    pub fn checksum_ok(&self) -> bool {
+        hex::encode(Sha256::digest(self.body_digest_input())) == self.checksum
+    }
+
+    /// Whether the signature matches under `key` (false when unsigned).
+    #[must_use]
+    pub fn signature_ok(&self, key: &[u8]) -> bool {
+        let Ok(sig) = hex::decode(&self.signature) else {
+            return false;
+        };
+        let Ok(mut m) = hmac::Hmac::<Sha256>::new_from_slice(key) else {
+            return false;
+        };
+        m.update(&self.body_digest_input());
+        m.verify_slice(&sig).is_ok()
+    }
+
+    /// Time taken in seconds.
+    #[must_use]
+    pub fn seconds(&self) -> i64 {
+        (self.ended_at - self.started_at).max(0) / 1000
+    }
+
+    /// Re-score the stored answers against the loaded banks. Returns the recomputed total, or
+    /// `None` when a question is no longer loaded.
+    #[must_use]
+    pub fn rescore(&self, lib: &Library, policy: &crate::exam::ScoringPolicy) -> Option<f64> {
+        let mut total = 0.0;
+        for rq in &self.questions {
+            let q = lib.question(&rq.qid)?;
+            #[allow(clippy::cast_precision_loss)]
+            let secs = match (rq.answered_at, rq.first_shown) {
+                (Some(a), Some(f)) => Some((a - f).max(0) as f64 / 1000.0),
+                _ => None,
+            };
+            total +=
+                crate::quiz::score_question(q, rq.response.as_ref(), policy, secs, q.time_limit)
+                    .points;
+        }
+        Some(total.max(0.0))
+    }
+}

@@ -1,0 +1,315 @@
+//! The results folder and the local autosave folder.
+
+use super::{AttemptRecord, RECORD_SCHEMA};
+use crate::quiz::Attempt;
+use sha2::{Digest, Sha256};
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Errors of the store. The message says what failed and where.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// An I/O step failed.
+    #[error("{step} {path}: {source}")]
+    Io {
+        /// What was being done.
+        step: &'static str,
+        /// Where.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A record could not be serialised.
+    #[error("cannot encode the record: {0}")]
+    Encode(String),
+}
+
+/// A file in the results folder that could not be used. It is left in place.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct BadRecord {
+    /// File name.
+    pub file: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Records read from a folder.
+#[derive(Clone, Debug, Default)]
+pub struct LoadedRecords {
+    /// Good records with their file names.
+    pub records: Vec<(String, AttemptRecord)>,
+    /// Files skipped, with the reason.
+    pub bad: Vec<BadRecord>,
+}
+
+/// The user's data folder for tipquiz (`$TIPQUIZ_DATA`, else the platform's data folder,
+/// e.g. `~/.local/share/tipquiz` on Linux).
+#[must_use]
+pub fn default_data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("TIPQUIZ_DATA") {
+        return PathBuf::from(d);
+    }
+    directories::ProjectDirs::from("org", "tipquiz", "tipquiz")
+        .map_or_else(|| PathBuf::from(".tipquiz"), |p| p.data_dir().to_path_buf())
+}
+
+/// A safe file-name part for a trainee: ASCII letters and digits of the name (at most 24), then
+/// a hash of the whole name, so that no name can escape the folder or collide with another.
+#[must_use]
+pub fn trainee_slug(name: &str) -> String {
+    let key = name.trim().to_lowercase();
+    let mut ascii = String::new();
+    for c in key.chars() {
+        if c.is_ascii_alphanumeric() {
+            ascii.push(c);
+        } else if !ascii.is_empty() && !ascii.ends_with('-') {
+            ascii.push('-');
+        }
+        if ascii.len() >= 24 {
+            break;
+        }
+    }
+    let ascii = ascii.trim_matches('-');
+    let h = hex::encode(&Sha256::digest(key.as_bytes())[..4]);
+    if ascii.is_empty() {
+        format!("t-{h}")
+    } else {
+        format!("{ascii}-{h}")
+    }
+}
+
+fn io(step: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
+    let path = crate::diag::escape_for_terminal(&path.display().to_string());
+    move |source| StoreError::Io { step, path, source }
+}
+
+/// A folder of records (results) or autosaves.
+#[derive(Clone, Debug)]
+pub struct Store {
+    /// The folder.
+    pub dir: PathBuf,
+}
+
+impl Store {
+    /// A store over `dir` (created on first write).
+    #[must_use]
+    pub fn new(dir: impl Into<PathBuf>) -> Store {
+        Store { dir: dir.into() }
+    }
+
+    /// The file name of a record.
+    #[must_use]
+    pub fn record_name(r: &AttemptRecord) -> String {
+        format!(
+            "{}--{}--{}--{}.json",
+            r.exam_id,
+            trainee_slug(&r.trainee),
+            r.started_at,
+            &r.attempt_id
+        )
+    }
+
+    /// Write a record: temporary file, flush, sync, move into place without overwriting, sync
+    /// the folder. Returns the path. Only after this returns `Ok` is the record saved.
+    ///
+    /// # Errors
+    /// Any failed step, named.
+    pub fn commit(&self, r: &AttemptRecord) -> Result<PathBuf, StoreError> {
+        let body = serde_json::to_vec_pretty(r).map_err(|e| StoreError::Encode(e.to_string()))?;
+        let path = self.dir.join(Self::record_name(r));
+        write_atomic(&self.dir, &path, &body, false)?;
+        Ok(path)
+    }
+
+    /// Read every record in the folder. Files that are not records, are corrupt, truncated,
+    /// foreign or of a future schema are reported in `bad` and left alone.
+    #[must_use]
+    pub fn load(&self) -> LoadedRecords {
+        let mut out = LoadedRecords::default();
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return out;
+        };
+        let mut names: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        names.sort();
+        for p in names {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if name.starts_with('.') || !p.is_file() {
+                continue;
+            }
+            if p.extension().is_none_or(|e| e != "json") {
+                out.bad.push(BadRecord {
+                    file: name,
+                    reason: "not a .json record".into(),
+                });
+                continue;
+            }
+            match read_record(&p) {
+                Ok(r) => out.records.push((name, r)),
+                Err(reason) => out.bad.push(BadRecord { file: name, reason }),
+            }
+        }
+        out
+    }
+
+    /// The autosave file of a trainee's attempt at an exam.
+    #[must_use]
+    pub fn autosave_path(&self, exam_id: &str, trainee: &str) -> PathBuf {
+        self.dir
+            .join(format!("{exam_id}--{}.json", trainee_slug(trainee)))
+    }
+
+    /// Save an attempt in progress (replacing the previous save of the same attempt).
+    ///
+    /// # Errors
+    /// Any failed step, named.
+    pub fn autosave(&self, a: &Attempt) -> Result<PathBuf, StoreError> {
+        let body = serde_json::to_vec(a).map_err(|e| StoreError::Encode(e.to_string()))?;
+        let path = self.autosave_path(&a.exam.id, &a.trainee);
+        write_atomic(&self.dir, &path, &body, true)?;
+        Ok(path)
+    }
+
+    /// Read a trainee's saved attempt at an exam, if any.
+    #[must_use]
+    pub fn load_autosave(&self, exam_id: &str, trainee: &str) -> Option<Attempt> {
+        let p = self.autosave_path(exam_id, trainee);
+        let bytes = fs::read(p).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Every autosaved attempt in the folder.
+    #[must_use]
+    pub fn all_autosaves(&self) -> Vec<(PathBuf, Attempt)> {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(PathBuf, Attempt)> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .filter_map(|p| Some((p.clone(), serde_json::from_slice(&fs::read(&p).ok()?).ok()?)))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// Remove an autosave once its attempt is recorded.
+    ///
+    /// # Errors
+    /// When the file exists but cannot be removed.
+    pub fn remove_autosave(&self, exam_id: &str, trainee: &str) -> Result<(), StoreError> {
+        let p = self.autosave_path(exam_id, trainee);
+        match fs::remove_file(&p) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io("cannot remove", &p)(e)),
+        }
+    }
+}
+
+/// Read and check one record file.
+///
+/// # Errors
+/// A reason in words.
+pub fn read_record(p: &Path) -> Result<AttemptRecord, String> {
+    let meta = fs::metadata(p).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.len() > 16 * 1024 * 1024 {
+        return Err("larger than 16 MiB: not a record".into());
+    }
+    let bytes = fs::read(p).map_err(|e| format!("cannot read: {e}"))?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("not valid JSON (truncated or corrupt?): {e}"))?;
+    let schema = v.get("schema").and_then(serde_json::Value::as_u64);
+    match schema {
+        None => return Err("not a tipquiz record (no schema)".into()),
+        Some(s) if s > u64::from(RECORD_SCHEMA) => {
+            return Err(format!(
+                "written by a newer tipquiz (schema {s}); update tipquiz to read it"
+            ));
+        }
+        Some(_) => {}
+    }
+    serde_json::from_value(v).map_err(|e| format!("not a tipquiz record: {e}"))
+}
+
+/// Write `body` to `path` atomically through a temporary file in `dir`.
+///
+/// # Errors
+/// Any failed step, named.
+pub fn write_atomic(
+    dir: &Path,
+    path: &Path,
+    body: &[u8],
+    overwrite: bool,
+) -> Result<(), StoreError> {
+    fs::create_dir_all(dir).map_err(io("cannot create the folder", dir))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .suffix(".part")
+        .tempfile_in(dir)
+        .map_err(io("cannot create a temporary file in", dir))?;
+    tmp.write_all(body)
+        .map_err(io("cannot write", tmp.path()))?;
+    tmp.flush().map_err(io("cannot write", tmp.path()))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(io("cannot sync", tmp.path()))?;
+    if overwrite {
+        tmp.persist(path)
+            .map_err(|e| io("cannot move into place", path)(e.error))?;
+    } else {
+        match tmp.persist_noclobber(path) {
+            Ok(_) => {}
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(io("refusing to overwrite", path)(e.error));
+            }
+            Err(e) => {
+                // Folders without hard links (some network shares): rename, after checking the
+                // name is free. Names are unique per attempt, so this cannot lose a record.
+                if path.exists() {
+                    return Err(io("refusing to overwrite", path)(std::io::Error::from(
+                        std::io::ErrorKind::AlreadyExists,
+                    )));
+                }
+                e.file
+                    .persist(path)
+                    .map_err(|e| io("cannot move into place", path)(e.error))?;
+            }
+        }
+    }
+    if let Ok(d) = fs::File::open(dir) {
+        d.sync_all().map_err(io("cannot sync the folder", dir))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trainee_slug;
+
+    #[test]
+    fn slugs_are_safe_and_distinct() {
+        for name in [
+            "../../etc/passwd",
+            "a/b",
+            "con",
+            "..",
+            "أحمد",
+            "x\u{1b}[2J",
+            "",
+        ] {
+            let s = trainee_slug(name);
+            assert!(
+                s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+                "{s}"
+            );
+            assert!(!s.is_empty() && !s.starts_with('-'));
+        }
+        assert_ne!(trainee_slug("أحمد"), trainee_slug("محمد"));
+        assert_eq!(trainee_slug(" Sara K "), trainee_slug("sara k"));
+    }
+}

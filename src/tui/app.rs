@@ -1,0 +1,1021 @@
+//! The screens' state and how keys change it. Pure: time comes in as `now`, effects go out.
+
+use super::i18n::{self, ui};
+use crate::bank::{Kind, Library};
+use crate::exam::{ExamDef, Mode, Review};
+use crate::quiz::{
+    Action, Attempt, EndReason, Millis, Outcome, Rejection, Response, Session, seed_for,
+};
+use crate::record::Store;
+use crate::text::Lang;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// What the loop must do after an update.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Save the attempt in progress.
+    Autosave,
+    /// Record the finished attempt in the results folder.
+    Commit,
+    /// Remember the trainee's choices.
+    SavePrefs,
+    /// Leave the program.
+    Quit,
+}
+
+/// The screen shown.
+#[derive(Clone, Debug)]
+pub enum Screen {
+    /// Trainee, exam or quick quiz, language.
+    Home,
+    /// Offer to resume an unfinished attempt.
+    Resume(Box<Attempt>),
+    /// A question.
+    Quiz,
+    /// Score and chart.
+    Results,
+    /// Walk through the questions after submitting.
+    Review(usize),
+}
+
+/// A dialog over the screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    /// No dialog.
+    None,
+    /// Key help.
+    Help,
+    /// Submit confirmation.
+    ConfirmSubmit,
+    /// Quit confirmation.
+    ConfirmQuit,
+    /// Typing a question number.
+    Goto(String),
+}
+
+/// Fields of the home form, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// Trainee name.
+    Trainee,
+    /// Interface language.
+    Language,
+    /// Exam or quick quiz.
+    Exam,
+    /// Topics (quick quiz).
+    Topics,
+    /// Number of questions (quick quiz).
+    Count,
+    /// Time limit (quick quiz).
+    Time,
+    /// Practice or exam (quick quiz).
+    Mode,
+    /// Start button.
+    Start,
+}
+
+/// Remembered choices.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prefs {
+    /// Last trainee.
+    pub trainee: String,
+    /// Language per trainee (slug → language).
+    #[serde(default)]
+    pub langs: std::collections::BTreeMap<String, Lang>,
+    /// Last exam id ("" for the quick quiz).
+    #[serde(default)]
+    pub exam: String,
+    /// Quick quiz topics.
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// Quick quiz size.
+    #[serde(default)]
+    pub count: usize,
+    /// Quick quiz time in minutes (0: none).
+    #[serde(default)]
+    pub minutes: u32,
+    /// Quick quiz in practice mode.
+    #[serde(default)]
+    pub practice: bool,
+}
+
+/// The home form.
+#[derive(Clone, Debug)]
+pub struct HomeForm {
+    /// Focused field.
+    pub focus: Field,
+    /// Trainee name being typed.
+    pub trainee: String,
+    /// 0 = quick quiz, i = exams[i-1].
+    pub exam: usize,
+    /// Topics with their question counts and whether chosen.
+    pub topics: Vec<(String, usize, bool)>,
+    /// Cursor in the topic list.
+    pub topic_cursor: usize,
+    /// Number of questions.
+    pub count: usize,
+    /// Minutes (0: no limit).
+    pub minutes: u32,
+    /// Practice or exam.
+    pub mode: Mode,
+    /// Ask only for the trainee (the quiz was chosen on the command line).
+    pub trainee_only: bool,
+}
+
+/// State of the question on screen.
+#[derive(Clone, Debug, Default)]
+pub struct QuestionView {
+    /// Cursor (display position of a choice, item or left item).
+    pub cursor: usize,
+    /// Order questions: the item under the cursor is picked up.
+    pub grabbed: bool,
+    /// Short questions: the text being typed (logical order).
+    pub text: String,
+    /// Order questions: the arrangement on screen (item indices).
+    pub arrangement: Vec<usize>,
+    /// Match questions: pairs being made (left → right).
+    pub pairs: Vec<Option<usize>>,
+    /// Showing the other language.
+    pub other_lang: bool,
+}
+
+/// Saving state of the finished attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveStatus {
+    /// Not tried yet.
+    Pending,
+    /// Written, at this path.
+    Saved(String),
+    /// Failed, with the reason.
+    Failed(String),
+}
+
+/// The whole interface state.
+pub struct App {
+    /// Interface language.
+    pub lang: Lang,
+    /// Loaded banks.
+    pub lib: Arc<Library>,
+    /// Exams offered on the home screen.
+    pub exams: Vec<ExamDef>,
+    /// Home form.
+    pub home: HomeForm,
+    /// Current screen.
+    pub screen: Screen,
+    /// Dialog.
+    pub overlay: Overlay,
+    /// The attempt.
+    pub session: Option<Session>,
+    /// The question's view state.
+    pub view: QuestionView,
+    /// A one-line message (info or warning).
+    pub message: Option<String>,
+    /// The one-minute warning was given.
+    pub warned_minute: bool,
+    /// Save status of the finished attempt.
+    pub save: SaveStatus,
+    /// Where attempts in progress are saved (for the resume offer).
+    pub autosaves: Store,
+    /// The exam chosen on the command line, if any.
+    pub fixed_exam: Option<ExamDef>,
+    /// Leave after the results instead of going home.
+    pub quit_after: bool,
+}
+
+fn minute_steps() -> [u32; 9] {
+    [0, 5, 10, 15, 20, 25, 30, 45, 60]
+}
+
+impl App {
+    /// A new app on the home screen.
+    #[must_use]
+    pub fn new(
+        lib: Arc<Library>,
+        exams: Vec<ExamDef>,
+        prefs: &Prefs,
+        lang: Lang,
+        autosaves: Store,
+    ) -> App {
+        let topics = lib
+            .topics()
+            .into_iter()
+            .map(|(t, n)| {
+                let on = prefs.topics.is_empty() || prefs.topics.contains(&t);
+                (t, n, on)
+            })
+            .collect();
+        let exam = exams
+            .iter()
+            .position(|e| e.id == prefs.exam)
+            .map_or(0, |i| i + 1);
+        App {
+            lang,
+            lib,
+            exams,
+            home: HomeForm {
+                focus: if prefs.trainee.is_empty() {
+                    Field::Trainee
+                } else {
+                    Field::Start
+                },
+                trainee: prefs.trainee.clone(),
+                exam,
+                topics,
+                topic_cursor: 0,
+                count: if prefs.count == 0 { 10 } else { prefs.count },
+                minutes: prefs.minutes,
+                mode: if prefs.practice || prefs.count == 0 {
+                    Mode::Practice
+                } else {
+                    Mode::Exam
+                },
+                trainee_only: false,
+            },
+            screen: Screen::Home,
+            overlay: Overlay::None,
+            session: None,
+            view: QuestionView::default(),
+            message: None,
+            warned_minute: false,
+            save: SaveStatus::Pending,
+            autosaves,
+            fixed_exam: None,
+            quit_after: false,
+        }
+    }
+
+    /// The strings of the interface language.
+    #[must_use]
+    pub fn t(&self) -> &'static i18n::Ui {
+        ui(self.lang)
+    }
+
+    /// The choices to remember.
+    #[must_use]
+    pub fn prefs(&self, mut old: Prefs) -> Prefs {
+        old.trainee = self.home.trainee.trim().to_owned();
+        old.langs
+            .insert(crate::record::trainee_slug(&old.trainee), self.lang);
+        old.exam = if self.home.exam == 0 {
+            String::new()
+        } else {
+            self.exams[self.home.exam - 1].id.clone()
+        };
+        old.topics = self
+            .home
+            .topics
+            .iter()
+            .filter(|t| t.2)
+            .map(|t| t.0.clone())
+            .collect();
+        old.count = self.home.count;
+        old.minutes = self.home.minutes;
+        old.practice = self.home.mode == Mode::Practice;
+        old
+    }
+
+    /// The exam the home form describes.
+    #[must_use]
+    pub fn chosen_exam(&self) -> Option<ExamDef> {
+        if let Some(e) = &self.fixed_exam {
+            return Some(e.clone());
+        }
+        if self.home.exam > 0 {
+            return self.exams.get(self.home.exam - 1).cloned();
+        }
+        let topics: Vec<String> = self
+            .home
+            .topics
+            .iter()
+            .filter(|t| t.2)
+            .map(|t| t.0.clone())
+            .collect();
+        if topics.is_empty() {
+            return None;
+        }
+        let all = topics.len() == self.home.topics.len();
+        let t = if all { Vec::new() } else { topics };
+        let time = (self.home.minutes > 0).then_some(self.home.minutes * 60);
+        Some(ExamDef::quick(&t, self.home.count, time, self.home.mode))
+    }
+
+    fn home_fields(&self) -> Vec<Field> {
+        if self.home.trainee_only {
+            return vec![Field::Trainee, Field::Language, Field::Start];
+        }
+        let mut f = vec![Field::Trainee, Field::Language, Field::Exam];
+        if self.home.exam == 0 {
+            f.extend([Field::Topics, Field::Count, Field::Time, Field::Mode]);
+        }
+        f.push(Field::Start);
+        f
+    }
+
+    /// Handle a key at `now`.
+    pub fn handle_key(&mut self, key: KeyEvent, now: Millis) -> Vec<Effect> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            return vec![Effect::Autosave, Effect::Quit];
+        }
+        let mut fx = self.tick(now);
+        if fx.contains(&Effect::Commit) {
+            return fx;
+        }
+        match self.overlay.clone() {
+            Overlay::Help => {
+                self.overlay = Overlay::None;
+                return fx;
+            }
+            Overlay::ConfirmSubmit => {
+                match key.code {
+                    KeyCode::Enter | KeyCode::Char('y') => {
+                        self.overlay = Overlay::None;
+                        fx.extend(self.act(Action::Submit, now));
+                    }
+                    KeyCode::Esc | KeyCode::Char('n') => self.overlay = Overlay::None,
+                    _ => {}
+                }
+                return fx;
+            }
+            Overlay::ConfirmQuit => {
+                match key.code {
+                    KeyCode::Enter | KeyCode::Char('y') => {
+                        fx.push(Effect::Autosave);
+                        fx.push(Effect::Quit);
+                    }
+                    KeyCode::Esc | KeyCode::Char('n') => self.overlay = Overlay::None,
+                    _ => {}
+                }
+                return fx;
+            }
+            Overlay::Goto(mut s) => {
+                match key.code {
+                    KeyCode::Char(c) if digit(c).is_some() && s.len() < 4 => {
+                        s.push(char::from(b'0' + digit(c).unwrap_or(0)));
+                        self.overlay = Overlay::Goto(s);
+                    }
+                    KeyCode::Backspace => {
+                        s.pop();
+                        self.overlay = Overlay::Goto(s);
+                    }
+                    KeyCode::Enter => {
+                        self.overlay = Overlay::None;
+                        if let Ok(n) = s.parse::<usize>() {
+                            if n >= 1 {
+                                fx.extend(self.act(Action::Goto(n - 1), now));
+                            }
+                        }
+                    }
+                    KeyCode::Esc => self.overlay = Overlay::None,
+                    _ => {}
+                }
+                return fx;
+            }
+            Overlay::None => {}
+        }
+        match self.screen.clone() {
+            Screen::Home => fx.extend(self.home_key(key, now)),
+            Screen::Resume(a) => fx.extend(self.resume_key(key, *a, now)),
+            Screen::Quiz => fx.extend(self.quiz_key(key, now)),
+            Screen::Results => match key.code {
+                KeyCode::Char('r') => {
+                    if self
+                        .session
+                        .as_ref()
+                        .is_some_and(|s| s.state.exam.review >= Review::Wrong)
+                    {
+                        self.screen = Screen::Review(0);
+                    } else {
+                        self.message = Some(self.t().review_not_allowed.to_owned());
+                    }
+                }
+                KeyCode::Char('w') => {
+                    if matches!(self.save, SaveStatus::Failed(_)) {
+                        fx.push(Effect::Commit);
+                    }
+                }
+                KeyCode::Char('q') | KeyCode::Esc => fx.push(Effect::Quit),
+                KeyCode::Enter => {
+                    if self.quit_after {
+                        fx.push(Effect::Quit);
+                    } else {
+                        self.go_home();
+                    }
+                }
+                KeyCode::Char('?') | KeyCode::F(1) => self.overlay = Overlay::Help,
+                _ => {}
+            },
+            Screen::Review(i) => {
+                let n = self.session.as_ref().map_or(0, Session::len);
+                let (next, prev) = self.next_prev_keys();
+                match key.code {
+                    c if c == next
+                        || c == KeyCode::Char('n')
+                        || c == KeyCode::Tab
+                        || c == KeyCode::Down =>
+                    {
+                        self.screen = Screen::Review((i + 1).min(n.saturating_sub(1)));
+                    }
+                    c if c == prev
+                        || c == KeyCode::Char('p')
+                        || c == KeyCode::BackTab
+                        || c == KeyCode::Up =>
+                    {
+                        self.screen = Screen::Review(i.saturating_sub(1));
+                    }
+                    KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => {
+                        self.screen = Screen::Results
+                    }
+                    KeyCode::Char('?') | KeyCode::F(1) => self.overlay = Overlay::Help,
+                    _ => {}
+                }
+            }
+        }
+        fx
+    }
+
+    fn go_home(&mut self) {
+        self.screen = Screen::Home;
+        self.session = None;
+        self.save = SaveStatus::Pending;
+        self.message = None;
+        self.warned_minute = false;
+        self.home.focus = Field::Trainee;
+        self.home.trainee.clear();
+    }
+
+    fn next_prev_keys(&self) -> (KeyCode, KeyCode) {
+        if self.lang.is_rtl() {
+            (KeyCode::Left, KeyCode::Right)
+        } else {
+            (KeyCode::Right, KeyCode::Left)
+        }
+    }
+
+    fn home_key(&mut self, key: KeyEvent, now: Millis) -> Vec<Effect> {
+        let fields = self.home_fields();
+        let pos = fields
+            .iter()
+            .position(|f| *f == self.home.focus)
+            .unwrap_or(0);
+        let h = &mut self.home;
+        let (inc, dec) = if self.lang.is_rtl() {
+            (KeyCode::Left, KeyCode::Right)
+        } else {
+            (KeyCode::Right, KeyCode::Left)
+        };
+        match key.code {
+            KeyCode::Esc => return vec![Effect::Quit],
+            KeyCode::Up | KeyCode::BackTab => {
+                if h.focus == Field::Topics && h.topic_cursor > 0 && key.code == KeyCode::Up {
+                    h.topic_cursor -= 1;
+                } else {
+                    h.focus = fields[pos.saturating_sub(1)];
+                }
+            }
+            KeyCode::Down | KeyCode::Tab => {
+                if h.focus == Field::Topics
+                    && h.topic_cursor + 1 < h.topics.len()
+                    && key.code == KeyCode::Down
+                {
+                    h.topic_cursor += 1;
+                } else {
+                    h.focus = fields[(pos + 1).min(fields.len() - 1)];
+                }
+            }
+            KeyCode::Enter => {
+                if h.focus == Field::Topics {
+                    if let Some(t) = h.topics.get_mut(h.topic_cursor) {
+                        t.2 = !t.2;
+                    }
+                } else {
+                    return self.start(now);
+                }
+            }
+            KeyCode::Backspace if h.focus == Field::Trainee => {
+                h.trainee.pop();
+            }
+            KeyCode::Char(c)
+                if h.focus == Field::Trainee && !key.modifiers.contains(KeyModifiers::CONTROL) =>
+            {
+                if h.trainee.chars().count() < 60
+                    && !c.is_control()
+                    && !crate::diag::is_bidi_format(c)
+                {
+                    h.trainee.push(c);
+                }
+            }
+            KeyCode::Char('?') | KeyCode::F(1) => self.overlay = Overlay::Help,
+            KeyCode::Char(' ') if h.focus == Field::Topics => {
+                if let Some(t) = h.topics.get_mut(h.topic_cursor) {
+                    t.2 = !t.2;
+                }
+            }
+            c if c == inc || c == dec => {
+                let up = c == inc;
+                match h.focus {
+                    Field::Language => {
+                        self.lang = self.lang.other();
+                    }
+                    Field::Exam => {
+                        let n = self.exams.len() + 1;
+                        h.exam = if up {
+                            (h.exam + 1) % n
+                        } else {
+                            (h.exam + n - 1) % n
+                        };
+                    }
+                    Field::Count => {
+                        h.count = if up {
+                            (h.count + 5).min(100)
+                        } else {
+                            h.count.saturating_sub(5).max(5)
+                        };
+                    }
+                    Field::Time => {
+                        let steps = minute_steps();
+                        let i = steps.iter().position(|m| *m == h.minutes).unwrap_or(0);
+                        h.minutes = steps[if up {
+                            (i + 1).min(steps.len() - 1)
+                        } else {
+                            i.saturating_sub(1)
+                        }];
+                    }
+                    Field::Mode => {
+                        h.mode = if h.mode == Mode::Practice {
+                            Mode::Exam
+                        } else {
+                            Mode::Practice
+                        };
+                    }
+                    Field::Topics => {
+                        if let Some(t) = h.topics.get_mut(h.topic_cursor) {
+                            t.2 = !t.2;
+                        }
+                    }
+                    Field::Trainee | Field::Start => {}
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Start (or offer to resume) the chosen quiz for the typed trainee.
+    pub fn start(&mut self, now: Millis) -> Vec<Effect> {
+        let trainee = self.home.trainee.trim().to_owned();
+        if trainee.is_empty() {
+            self.message = Some(self.t().need_trainee.to_owned());
+            self.home.focus = Field::Trainee;
+            return Vec::new();
+        }
+        let Some(exam) = self.chosen_exam() else {
+            self.message = Some(self.t().need_topic.to_owned());
+            return Vec::new();
+        };
+        if let Some(a) = self.autosaves.load_autosave(&exam.id, &trainee) {
+            if matches!(a.status, crate::quiz::Status::Running)
+                && Session::resume(a.clone(), &self.lib).is_ok()
+            {
+                self.screen = Screen::Resume(Box::new(a));
+                return vec![Effect::SavePrefs];
+            }
+        }
+        self.begin(&exam, &trainee, now)
+    }
+
+    fn begin(&mut self, exam: &ExamDef, trainee: &str, now: Millis) -> Vec<Effect> {
+        match Session::start(
+            exam,
+            &self.lib,
+            trainee,
+            seed_for(&exam.id, trainee),
+            self.lang,
+            now,
+        ) {
+            Ok(s) => {
+                self.session = Some(s);
+                self.enter_question();
+                self.screen = Screen::Quiz;
+                self.message = None;
+                self.warned_minute = false;
+                vec![Effect::SavePrefs, Effect::Autosave]
+            }
+            Err(e) => {
+                self.message = Some(e.to_string());
+                Vec::new()
+            }
+        }
+    }
+
+    fn resume_key(&mut self, key: KeyEvent, a: Attempt, now: Millis) -> Vec<Effect> {
+        match key.code {
+            KeyCode::Enter | KeyCode::Char('y') => match Session::resume(a, &self.lib) {
+                Ok(mut s) => {
+                    s.state.lang = self.lang;
+                    self.session = Some(s);
+                    self.screen = Screen::Quiz;
+                    self.enter_question();
+                    let mut fx = self.tick(now);
+                    fx.push(Effect::Autosave);
+                    fx
+                }
+                Err(e) => {
+                    self.message = Some(e.to_string());
+                    self.screen = Screen::Home;
+                    Vec::new()
+                }
+            },
+            KeyCode::Char('n') => {
+                let exam = a.exam.clone();
+                let trainee = a.trainee.clone();
+                self.begin(&exam, &trainee, now)
+            }
+            KeyCode::Esc => {
+                self.screen = Screen::Home;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Set up the view for the current question from its saved response.
+    pub fn enter_question(&mut self) {
+        let Some(s) = &self.session else { return };
+        let i = s.current();
+        let q = &s.questions[i];
+        let order = s.order(i);
+        let r = s.state.slots[i].response.clone();
+        let mut v = QuestionView {
+            other_lang: self.view.other_lang && false,
+            ..QuestionView::default()
+        };
+        match (&q.kind, r) {
+            (Kind::Short { .. }, Some(Response::Text(t))) => v.text = t,
+            (Kind::Order { .. }, Some(Response::Order(seq))) => v.arrangement = seq,
+            (Kind::Order { .. }, _) => v.arrangement = order.to_vec(),
+            (Kind::Match { pairs }, Some(Response::Match(m))) => {
+                v.pairs = m;
+                v.pairs.resize(pairs.len(), None);
+            }
+            (Kind::Match { pairs }, _) => v.pairs = vec![None; pairs.len()],
+            (Kind::Single { .. }, Some(Response::Choice(c))) => {
+                v.cursor = order.iter().position(|o| *o == c).unwrap_or(0)
+            }
+            _ => {}
+        }
+        self.view = v;
+    }
+
+    /// Apply an action to the session and return the effects.
+    pub fn act(&mut self, action: Action, now: Millis) -> Vec<Effect> {
+        let Some(s) = &mut self.session else {
+            return Vec::new();
+        };
+        let before = s.current();
+        let out = s.update(action, now);
+        let after = s.current();
+        if before != after {
+            self.enter_question();
+        }
+        self.outcome(out)
+    }
+
+    fn outcome(&mut self, out: Outcome) -> Vec<Effect> {
+        let t = self.t();
+        match out {
+            Outcome::Changed => vec![Effect::Autosave],
+            Outcome::Unchanged => Vec::new(),
+            Outcome::Finished(reason) => {
+                self.screen = Screen::Results;
+                self.overlay = Overlay::None;
+                self.message = (reason == EndReason::TimedOut).then(|| t.time_up.to_owned());
+                vec![Effect::Autosave, Effect::Commit]
+            }
+            Outcome::Rejected(r) => {
+                self.message = match r {
+                    Rejection::NotAllowed => Some(t.not_allowed_back.to_owned()),
+                    Rejection::Locked => Some(t.answer_locked.to_owned()),
+                    Rejection::NothingToCheck => Some(t.nothing_to_check.to_owned()),
+                    Rejection::Finished | Rejection::OutOfRange | Rejection::Invalid => None,
+                };
+                Vec::new()
+            }
+        }
+    }
+
+    /// Apply the clock: deadlines and the one-minute warning.
+    pub fn tick(&mut self, now: Millis) -> Vec<Effect> {
+        let Some(s) = &mut self.session else {
+            return Vec::new();
+        };
+        if !matches!(self.screen, Screen::Quiz) {
+            return Vec::new();
+        }
+        let before = s.current();
+        let out = s.tick(now);
+        let after = s.current();
+        let left = s.remaining(now);
+        if before != after {
+            self.enter_question();
+        }
+        if let Some(ms) = left {
+            if ms <= 60_000 && !self.warned_minute && out == Outcome::Unchanged {
+                self.warned_minute = true;
+                self.message = Some(self.t().one_minute_warning.to_owned());
+            }
+        }
+        self.outcome(out)
+    }
+
+    fn current_kind(&self) -> Option<(Kind, bool)> {
+        let s = self.session.as_ref()?;
+        let i = s.current();
+        let slot = &s.state.slots[i];
+        Some((s.questions[i].kind.clone(), slot.locked || slot.checked))
+    }
+
+    fn practice(&self) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| s.state.exam.mode == Mode::Practice)
+    }
+
+    fn choose(&mut self, pos: usize, now: Millis) -> Vec<Effect> {
+        let Some((kind, _)) = self.current_kind() else {
+            return Vec::new();
+        };
+        let Some(s) = &self.session else {
+            return Vec::new();
+        };
+        let i = s.current();
+        let order = s.order(i).to_vec();
+        let mut fx = Vec::new();
+        match kind {
+            Kind::Single { choices, .. } if pos < choices.len() => {
+                self.view.cursor = pos;
+                fx.extend(self.act(Action::Answer(Response::Choice(order[pos])), now));
+                if self.practice() {
+                    fx.extend(self.act(Action::Check, now));
+                }
+            }
+            Kind::Multiple { choices, .. } if pos < choices.len() => {
+                self.view.cursor = pos;
+                let mut cur = match &s.state.slots[i].response {
+                    Some(Response::Choices(c)) => c.clone(),
+                    _ => Vec::new(),
+                };
+                let c = order[pos];
+                if let Some(k) = cur.iter().position(|x| *x == c) {
+                    cur.remove(k);
+                } else {
+                    cur.push(c);
+                    cur.sort_unstable();
+                }
+                fx.extend(self.act(Action::Answer(Response::Choices(cur)), now));
+            }
+            Kind::TrueFalse { .. } if pos < 2 => {
+                self.view.cursor = pos;
+                fx.extend(self.act(Action::Answer(Response::Bool(pos == 0)), now));
+                if self.practice() {
+                    fx.extend(self.act(Action::Check, now));
+                }
+            }
+            Kind::Match { pairs } if pos < pairs.len() => {
+                let left = self.view.cursor.min(pairs.len() - 1);
+                let right = order[pos];
+                for p in &mut self.view.pairs {
+                    if *p == Some(right) {
+                        *p = None;
+                    }
+                }
+                self.view.pairs[left] = Some(right);
+                if self.view.cursor + 1 < pairs.len() {
+                    self.view.cursor += 1;
+                }
+                fx.extend(self.act(
+                    Action::Answer(Response::Match(self.view.pairs.clone())),
+                    now,
+                ));
+            }
+            _ => {}
+        }
+        fx
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn quiz_key(&mut self, key: KeyEvent, now: Millis) -> Vec<Effect> {
+        let Some((kind, locked)) = self.current_kind() else {
+            return Vec::new();
+        };
+        self.message = None;
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let (next, prev) = self.next_prev_keys();
+        let typing = matches!(kind, Kind::Short { .. }) && !locked;
+        // Keys that work everywhere.
+        match key.code {
+            KeyCode::Tab | KeyCode::PageDown => return self.leave_and(Action::Next, now),
+            KeyCode::BackTab | KeyCode::PageUp => return self.leave_and(Action::Prev, now),
+            KeyCode::F(1) => {
+                self.overlay = Overlay::Help;
+                return Vec::new();
+            }
+            KeyCode::Char('f') if ctrl => return self.act(Action::Flag, now),
+            KeyCode::Char('s') if ctrl => {
+                let fx = self.save_typed(now);
+                self.overlay = Overlay::ConfirmSubmit;
+                return fx;
+            }
+            KeyCode::Esc => {
+                let fx = self.save_typed(now);
+                self.overlay = Overlay::ConfirmQuit;
+                return fx;
+            }
+            _ => {}
+        }
+        if typing {
+            match key.code {
+                KeyCode::Char(c) if !ctrl && !c.is_control() && !crate::diag::is_bidi_format(c) => {
+                    if self.view.text.chars().count() < 200 {
+                        self.view.text.push(c);
+                    }
+                }
+                KeyCode::Backspace => {
+                    self.view.text.pop();
+                }
+                KeyCode::Enter => {
+                    let mut fx = self.save_typed(now);
+                    if self.practice() {
+                        fx.extend(self.act(Action::Check, now));
+                    }
+                    return fx;
+                }
+                c if c == next => return self.leave_and(Action::Next, now),
+                c if c == prev => return self.leave_and(Action::Prev, now),
+                _ => {}
+            }
+            return Vec::new();
+        }
+        let n_rows = match &kind {
+            Kind::Single { choices, .. } | Kind::Multiple { choices, .. } => choices.len(),
+            Kind::TrueFalse { .. } => 2,
+            Kind::Order { items } => items.len(),
+            Kind::Match { pairs } => pairs.len(),
+            Kind::Short { .. } => 0,
+        };
+        match key.code {
+            c if c == next || c == KeyCode::Char('n') => return self.act(Action::Next, now),
+            c if c == prev || c == KeyCode::Char('p') => return self.act(Action::Prev, now),
+            KeyCode::Char('?') => self.overlay = Overlay::Help,
+            KeyCode::Char('q') => self.overlay = Overlay::ConfirmQuit,
+            KeyCode::Char('s') => self.overlay = Overlay::ConfirmSubmit,
+            KeyCode::Char('g') => self.overlay = Overlay::Goto(String::new()),
+            KeyCode::Char('f') => return self.act(Action::Flag, now),
+            KeyCode::Char('t') => {
+                self.view.other_lang = !self.view.other_lang;
+                if self.view.other_lang {
+                    return self.act(Action::OtherLanguage, now);
+                }
+            }
+            KeyCode::Char('x') => {
+                if let Kind::Match { pairs } = &kind {
+                    self.view.pairs = vec![None; pairs.len()];
+                }
+                if let (Kind::Order { .. }, Some(s)) = (&kind, &self.session) {
+                    self.view.arrangement = s.order(s.current()).to_vec();
+                }
+                return self.act(Action::Clear, now);
+            }
+            KeyCode::Up => {
+                if matches!(kind, Kind::Order { .. })
+                    && self.view.grabbed
+                    && !locked
+                    && self.view.cursor > 0
+                {
+                    self.view
+                        .arrangement
+                        .swap(self.view.cursor, self.view.cursor - 1);
+                    self.view.cursor -= 1;
+                    return self.act(
+                        Action::Answer(Response::Order(self.view.arrangement.clone())),
+                        now,
+                    );
+                }
+                self.view.cursor = self.view.cursor.saturating_sub(1);
+            }
+            KeyCode::Down => {
+                if matches!(kind, Kind::Order { .. })
+                    && self.view.grabbed
+                    && !locked
+                    && self.view.cursor + 1 < n_rows
+                {
+                    self.view
+                        .arrangement
+                        .swap(self.view.cursor, self.view.cursor + 1);
+                    self.view.cursor += 1;
+                    return self.act(
+                        Action::Answer(Response::Order(self.view.arrangement.clone())),
+                        now,
+                    );
+                }
+                if self.view.cursor + 1 < n_rows {
+                    self.view.cursor += 1;
+                }
+            }
+            KeyCode::Char(' ') if matches!(kind, Kind::Order { .. }) => {
+                if !locked {
+                    self.view.grabbed = !self.view.grabbed;
+                }
+            }
+            KeyCode::Enter if matches!(kind, Kind::Order { .. }) => {
+                self.view.grabbed = false;
+                let mut fx = self.act(
+                    Action::Answer(Response::Order(self.view.arrangement.clone())),
+                    now,
+                );
+                if self.practice() {
+                    fx.extend(self.act(Action::Check, now));
+                }
+                return fx;
+            }
+            KeyCode::Enter
+                if matches!(kind, Kind::Multiple { .. } | Kind::Match { .. })
+                    && self.practice() =>
+            {
+                return self.act(Action::Check, now);
+            }
+            KeyCode::Enter | KeyCode::Char(' ') if !matches!(kind, Kind::Match { .. }) => {
+                let pos = self.view.cursor;
+                return self.choose(pos, now);
+            }
+            KeyCode::Char(c) => {
+                if let Some(pos) = answer_key(c) {
+                    if matches!(kind, Kind::TrueFalse { .. }) && pos >= 2 {
+                        return Vec::new();
+                    }
+                    return self.choose(pos, now);
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn save_typed(&mut self, now: Millis) -> Vec<Effect> {
+        let Some((Kind::Short { .. }, false)) = self.current_kind() else {
+            return Vec::new();
+        };
+        let text = self.view.text.clone();
+        if text.trim().is_empty() {
+            let has = self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.state.slots[s.current()].response.is_some());
+            return if has {
+                self.act(Action::Clear, now)
+            } else {
+                Vec::new()
+            };
+        }
+        self.act(Action::Answer(Response::Text(text)), now)
+    }
+
+    fn leave_and(&mut self, action: Action, now: Millis) -> Vec<Effect> {
+        let mut fx = self.save_typed(now);
+        fx.extend(self.act(action, now));
+        fx
+    }
+}
+
+/// A digit key (Western, Arabic-Indic or Eastern Arabic-Indic) as its value.
+#[must_use]
+pub fn digit(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8 - b'0'),
+        '\u{0660}'..='\u{0669}' => u8::try_from(u32::from(c) - 0x0660).ok(),
+        '\u{06F0}'..='\u{06F9}' => u8::try_from(u32::from(c) - 0x06F0).ok(),
+        _ => None,
+    }
+}
+
+/// The display position an answer key selects: digits 1-9 (any digit style), letters a-e, the
+/// Arabic labels أ ب ج د هـ, and the Arabic letters on the physical keys of a c d e.
+#[must_use]
+pub fn answer_key(c: char) -> Option<usize> {
+    if let Some(d) = digit(c) {
+        return (d >= 1).then(|| usize::from(d - 1));
+    }
+    match c {
+        'a'..='e' => Some(c as usize - 'a' as usize),
+        'أ' | 'ش' => Some(0),
+        'ب' => Some(1),
+        'ج' | 'ؤ' => Some(2),
+        'د' | 'ي' => Some(3),
+        'ه' | 'ث' => Some(4),
+        _ => None,
+    }
+}

@@ -1,0 +1,379 @@
+//! Every user-visible string of the screens, one catalogue per language.
+//!
+//! Templates use `{0}`, `{1}`, ... for values; [`fill`] puts them in. Key names stay ASCII in
+//! both languages. Arabic follows the interface glossary of the course.
+
+use crate::text::Lang;
+
+/// The strings of one language.
+#[allow(missing_docs)]
+pub struct Ui {
+    pub app_title: &'static str,
+    pub trainee: &'static str,
+    pub trainee_hint: &'static str,
+    pub language: &'static str,
+    pub language_name: &'static str,
+    pub exam: &'static str,
+    pub quick_quiz: &'static str,
+    pub topics: &'static str,
+    pub all_topics: &'static str,
+    pub questions_count: &'static str,
+    pub time_limit: &'static str,
+    pub no_limit: &'static str,
+    pub mode: &'static str,
+    pub practice: &'static str,
+    pub exam_mode: &'static str,
+    pub start: &'static str,
+    pub home_keys: &'static str,
+    pub need_trainee: &'static str,
+    pub need_topic: &'static str,
+    pub question_n_of: &'static str,
+    pub time_left: &'static str,
+    pub question_time_left: &'static str,
+    pub one_minute_warning: &'static str,
+    pub select_one: &'static str,
+    pub select_all: &'static str,
+    pub true_word: &'static str,
+    pub false_word: &'static str,
+    pub true_false_hint: &'static str,
+    pub type_answer: &'static str,
+    pub order_hint: &'static str,
+    pub match_hint: &'static str,
+    pub keys_choice: &'static str,
+    pub keys_text: &'static str,
+    pub keys_practice_check: &'static str,
+    pub flagged: &'static str,
+    pub locked: &'static str,
+    pub correct: &'static str,
+    pub partly_correct: &'static str,
+    pub incorrect: &'static str,
+    pub unanswered: &'static str,
+    pub correct_answer: &'static str,
+    pub your_answer: &'static str,
+    pub explanation: &'static str,
+    pub source: &'static str,
+    pub submit_title: &'static str,
+    pub submit_question: &'static str,
+    pub unanswered_list: &'static str,
+    pub flagged_list: &'static str,
+    pub none: &'static str,
+    pub confirm_keys: &'static str,
+    pub quit_title: &'static str,
+    pub quit_question: &'static str,
+    pub time_up: &'static str,
+    pub results: &'static str,
+    pub score: &'static str,
+    pub percent: &'static str,
+    pub passed: &'static str,
+    pub failed: &'static str,
+    pub pass_mark: &'static str,
+    pub time_taken: &'static str,
+    pub by_topic: &'static str,
+    pub saved: &'static str,
+    pub saving_failed: &'static str,
+    pub results_keys: &'static str,
+    pub review: &'static str,
+    pub review_keys: &'static str,
+    pub review_not_allowed: &'static str,
+    pub help_title: &'static str,
+    pub help_lines: &'static [&'static str],
+    pub too_small: &'static str,
+    pub resume_title: &'static str,
+    pub resume_question: &'static str,
+    pub resume_keys: &'static str,
+    pub goto_prompt: &'static str,
+    pub not_allowed_back: &'static str,
+    pub answer_locked: &'static str,
+    pub nothing_to_check: &'static str,
+    pub progress: &'static str,
+    pub other_language: &'static str,
+    pub easy: &'static str,
+    pub medium: &'static str,
+    pub hard: &'static str,
+}
+
+/// English.
+pub static EN: Ui = Ui {
+    app_title: "tipquiz: combating trafficking in persons",
+    trainee: "Trainee name or id",
+    trainee_hint: "type your name or id",
+    language: "Language",
+    language_name: "English",
+    exam: "Exam",
+    quick_quiz: "Quick quiz",
+    topics: "Topics",
+    all_topics: "all topics",
+    questions_count: "Questions",
+    time_limit: "Time limit",
+    no_limit: "none",
+    mode: "Mode",
+    practice: "practice (feedback after each answer)",
+    exam_mode: "exam (feedback at the end)",
+    start: "Start",
+    home_keys: "Up/Down field · Left/Right change · Space toggle topic · Enter start · ? help · Esc quit",
+    need_trainee: "Please enter your name or id first.",
+    need_topic: "Please choose at least one topic.",
+    question_n_of: "Question {0} / {1}",
+    time_left: "Time left {0}",
+    question_time_left: "this question {0}",
+    one_minute_warning: "One minute left.",
+    select_one: "Select one answer.",
+    select_all: "Select all that apply.",
+    true_word: "True",
+    false_word: "False",
+    true_false_hint: "Is the statement true or false?",
+    type_answer: "Type your answer, then press Enter.",
+    order_hint: "Put the items in the right order: Up/Down choose, Space pick up and drop, Enter confirm.",
+    match_hint: "Match each item: Up/Down choose a left item, then press the letter of its match.",
+    keys_choice: "a-z/1-9 answer · Left/Right or n/p move · f flag · g go to · s submit · ? help · q quit",
+    keys_text: "Enter save · Tab/Shift-Tab move · Ctrl-F flag · Ctrl-S submit · F1 help · Esc quit",
+    keys_practice_check: "Enter: check answer",
+    flagged: "flagged for review",
+    locked: "locked: this answer can no longer be changed",
+    correct: "Correct.",
+    partly_correct: "Partly correct.",
+    incorrect: "Incorrect.",
+    unanswered: "Unanswered",
+    correct_answer: "Correct answer",
+    your_answer: "Your answer",
+    explanation: "Explanation",
+    source: "Source",
+    submit_title: "Submit",
+    submit_question: "Are you sure you want to submit? You cannot change your answers afterwards.",
+    unanswered_list: "Unanswered questions: {0}",
+    flagged_list: "Flagged questions: {0}",
+    none: "none",
+    confirm_keys: "Enter/y confirm · Esc/n go back",
+    quit_title: "Quit",
+    quit_question: "Quit? Your progress is saved and you can resume later with the same name.",
+    time_up: "Time is up. Your answers were submitted automatically.",
+    results: "Results",
+    score: "Score",
+    percent: "Percentage",
+    passed: "PASSED",
+    failed: "NOT PASSED",
+    pass_mark: "pass mark {0}%",
+    time_taken: "Time taken",
+    by_topic: "By topic (%)",
+    saved: "Saved: {0}",
+    saving_failed: "Could not save to the results folder: {0}. Your attempt is kept on this computer: press w to retry, or run `tipquiz recover` later.",
+    results_keys: "r review answers · w retry saving · Enter/q finish",
+    review: "Review",
+    review_keys: "Left/Right or n/p question · Esc back to results",
+    review_not_allowed: "This exam shows the score only.",
+    help_title: "Help: keys",
+    help_lines: &[
+        "a b c ... or 1 2 3 ...   choose an answer (toggle for 'select all')",
+        "Up/Down                  move the cursor;  Enter or Space  choose",
+        "Left/Right, n/p          next / previous question (swapped in Arabic)",
+        "Tab / Shift-Tab          next / previous question (everywhere)",
+        "g then a number, Enter   go to question N",
+        "f (Ctrl-F)               flag or unflag for review",
+        "x                        clear the answer",
+        "Enter (practice mode)    check the answer and see the explanation",
+        "t                        show the question in the other language",
+        "s (Ctrl-S)               submit the attempt",
+        "? (F1)                   this help;  Esc closes it",
+        "q / Esc                  quit (your attempt is saved; resume later)",
+        "Ctrl-C                   save and leave at once",
+    ],
+    too_small: "Please enlarge the window (at least {0} x {1}).",
+    resume_title: "Unfinished attempt",
+    resume_question: "You have an unfinished attempt at this exam ({0} of {1} answered). Resume it?",
+    resume_keys: "Enter/y resume · n start again (the unfinished attempt is discarded) · Esc back",
+    goto_prompt: "Go to question: {0}",
+    not_allowed_back: "This exam goes forward only.",
+    answer_locked: "This answer can no longer be changed.",
+    nothing_to_check: "Choose an answer first.",
+    progress: "Answered {0} · flagged {1} · unanswered {2}",
+    other_language: "Shown in the other language (t to switch back).",
+    easy: "easy",
+    medium: "medium",
+    hard: "hard",
+};
+
+/// Arabic (Modern Standard Arabic).
+pub static AR: Ui = Ui {
+    app_title: "tipquiz: مكافحة الاتجار بالأشخاص",
+    trainee: "اسم المتدرب أو رقمه",
+    trainee_hint: "اكتب اسمك أو رقمك",
+    language: "اللغة",
+    language_name: "العربية",
+    exam: "الامتحان",
+    quick_quiz: "اختبار سريع",
+    topics: "المواضيع",
+    all_topics: "كل المواضيع",
+    questions_count: "عدد الأسئلة",
+    time_limit: "المدة المحددة",
+    no_limit: "بلا حد",
+    mode: "الوضع",
+    practice: "وضع التدريب (الشرح بعد كل إجابة)",
+    exam_mode: "وضع الامتحان (النتيجة في النهاية)",
+    start: "بدء الاختبار",
+    home_keys: "Up/Down الحقل · Left/Right تغيير · Space اختيار الموضوع · Enter بدء · ? مساعدة · Esc خروج",
+    need_trainee: "اكتب اسمك أو رقمك أولاً.",
+    need_topic: "اختر موضوعاً واحداً على الأقل.",
+    question_n_of: "السؤال {0} من {1}",
+    time_left: "الوقت المتبقي {0}",
+    question_time_left: "لهذا السؤال {0}",
+    one_minute_warning: "تبقّت دقيقة واحدة.",
+    select_one: "اختر إجابة واحدة.",
+    select_all: "اختر كل ما ينطبق.",
+    true_word: "صح",
+    false_word: "خطأ",
+    true_false_hint: "حدِّد ما إذا كانت العبارة صحيحة أم خاطئة.",
+    type_answer: "اكتب إجابتك، ثم اضغط Enter.",
+    order_hint: "رتّب العناصر: Up/Down للتحديد، Space للرفع والوضع، Enter للتأكيد.",
+    match_hint: "طابق كل عنصر: Up/Down لتحديد عنصر، ثم اضغط حرف ما يقابله.",
+    keys_choice: "1-9 أو أ-ي إجابة · Left/Right أو n/p تنقل · f تعليم · g انتقال · s تسليم · ? مساعدة · q خروج",
+    keys_text: "Enter حفظ · Tab/Shift-Tab تنقل · Ctrl-F تعليم · Ctrl-S تسليم · F1 مساعدة · Esc خروج",
+    keys_practice_check: "Enter: التحقق من الإجابة",
+    flagged: "مُعلَّم للمراجعة",
+    locked: "مقفل: لا يمكن تعديل هذه الإجابة",
+    correct: "إجابة صحيحة.",
+    partly_correct: "إجابة صحيحة جزئياً.",
+    incorrect: "إجابة خاطئة.",
+    unanswered: "بلا إجابة",
+    correct_answer: "الإجابة الصحيحة",
+    your_answer: "إجابتك",
+    explanation: "الشرح",
+    source: "المصدر",
+    submit_title: "تسليم",
+    submit_question: "هل أنت متأكد من تسليم الإجابات؟ لن تتمكن من تعديلها بعد التسليم.",
+    unanswered_list: "الأسئلة بلا إجابة: {0}",
+    flagged_list: "الأسئلة المعلَّمة للمراجعة: {0}",
+    none: "لا يوجد",
+    confirm_keys: "Enter/y تأكيد · Esc/n رجوع",
+    quit_title: "خروج",
+    quit_question: "هل تريد الخروج؟ حُفظ تقدّمك، ويمكنك الاستئناف لاحقاً بالاسم نفسه.",
+    time_up: "انتهى الوقت. سُلِّمت إجاباتك تلقائياً.",
+    results: "النتائج",
+    score: "الدرجة",
+    percent: "النسبة المئوية",
+    passed: "اجتزت الاختبار",
+    failed: "لم تجتز الاختبار",
+    pass_mark: "درجة النجاح {0}%",
+    time_taken: "الوقت المستغرق",
+    by_topic: "حسب الموضوع (%)",
+    saved: "تم الحفظ: {0}",
+    saving_failed: "تعذّر الحفظ في مجلد النتائج: {0}. محاولتك محفوظة على هذا الجهاز: اضغط w لإعادة المحاولة، أو شغّل tipquiz recover لاحقاً.",
+    results_keys: "r مراجعة الإجابات · w إعادة الحفظ · Enter/q إنهاء",
+    review: "مراجعة الإجابات",
+    review_keys: "Left/Right أو n/p السؤال · Esc العودة إلى النتائج",
+    review_not_allowed: "يعرض هذا الامتحان الدرجة فقط.",
+    help_title: "مساعدة: المفاتيح",
+    help_lines: &[
+        "1 2 3 ... أو أ ب ج ...     اختيار إجابة (أو تبديلها في «اختر كل ما ينطبق»)",
+        "Up/Down                  تحريك المؤشر؛  Enter أو Space للاختيار",
+        "Left/Right, n/p          السؤال التالي / السابق (Left هو التالي بالعربية)",
+        "Tab / Shift-Tab          السؤال التالي / السابق (في كل مكان)",
+        "g ثم رقم، ثم Enter        الانتقال إلى السؤال",
+        "f (Ctrl-F)               تعليم للمراجعة أو إزالة العلامة",
+        "x                        مسح الإجابة",
+        "Enter (وضع التدريب)       التحقق من الإجابة وعرض الشرح",
+        "t                        عرض السؤال باللغة الأخرى",
+        "s (Ctrl-S)               تسليم الإجابات",
+        "? (F1)                   هذه المساعدة؛  Esc لإغلاقها",
+        "q / Esc                  خروج (تُحفظ محاولتك للاستئناف لاحقاً)",
+        "Ctrl-C                   الحفظ والخروج فوراً",
+    ],
+    too_small: "يرجى تكبير النافذة (على الأقل {0} × {1}).",
+    resume_title: "محاولة غير مكتملة",
+    resume_question: "لديك محاولة غير مكتملة في هذا الامتحان (أُجيب عن {0} من {1}). هل تريد استئنافها؟",
+    resume_keys: "Enter/y استئناف · n البدء من جديد (تُحذف المحاولة غير المكتملة) · Esc رجوع",
+    goto_prompt: "الانتقال إلى السؤال: {0}",
+    not_allowed_back: "هذا الامتحان يسير إلى الأمام فقط.",
+    answer_locked: "لا يمكن تعديل هذه الإجابة.",
+    nothing_to_check: "اختر إجابة أولاً.",
+    progress: "تمت الإجابة {0} · مُعلَّم {1} · بلا إجابة {2}",
+    other_language: "معروض باللغة الأخرى (t للعودة).",
+    easy: "سهل",
+    medium: "متوسط",
+    hard: "صعب",
+};
+
+/// The catalogue of a language.
+#[must_use]
+pub fn ui(lang: Lang) -> &'static Ui {
+    match lang {
+        Lang::En => &EN,
+        Lang::Ar => &AR,
+    }
+}
+
+/// Put values into a template's `{0}`, `{1}`, ... places.
+#[must_use]
+pub fn fill(template: &str, values: &[&str]) -> String {
+    let mut out = template.to_owned();
+    for (i, v) in values.iter().enumerate() {
+        out = out.replace(&format!("{{{i}}}"), v);
+    }
+    out
+}
+
+/// The choice label of position `i`: a b c ... in English, أ ب ج د ... in Arabic.
+#[must_use]
+pub fn choice_label(lang: Lang, i: usize) -> String {
+    const AR_LABELS: [&str; 12] = ["أ", "ب", "ج", "د", "هـ", "و", "ز", "ح", "ط", "ي", "ك", "ل"];
+    match lang {
+        Lang::Ar if i < AR_LABELS.len() => AR_LABELS[i].to_owned(),
+        _ => crate::bank::letter(i).to_string(),
+    }
+}
+
+/// Topic names for the screens.
+#[must_use]
+pub fn topic_name(lang: Lang, topic: &str) -> String {
+    let (en, ar) = match topic {
+        "indicators" => ("Indicators", "المؤشرات"),
+        "national-law" => ("National law", "القانون الوطني"),
+        "international-law" => ("International law", "القانون الدولي"),
+        "referral" => ("Referral mechanism", "آلية الإحالة"),
+        "scenarios" => ("Scenarios", "حالات تطبيقية"),
+        other => (other, other),
+    };
+    match lang {
+        Lang::En => en.to_owned(),
+        Lang::Ar => ar.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_fill_in_order() {
+        assert_eq!(fill(EN.question_n_of, &["7", "20"]), "Question 7 / 20");
+        assert_eq!(fill(AR.question_n_of, &["7", "20"]), "السؤال 7 من 20");
+    }
+
+    #[test]
+    fn both_catalogues_have_the_same_placeholders() {
+        let pairs = [
+            (EN.question_n_of, AR.question_n_of),
+            (EN.time_left, AR.time_left),
+            (EN.unanswered_list, AR.unanswered_list),
+            (EN.saved, AR.saved),
+            (EN.saving_failed, AR.saving_failed),
+            (EN.too_small, AR.too_small),
+            (EN.resume_question, AR.resume_question),
+            (EN.progress, AR.progress),
+            (EN.pass_mark, AR.pass_mark),
+        ];
+        for (e, a) in pairs {
+            for i in 0..4 {
+                let p = format!("{{{i}}}");
+                assert_eq!(e.contains(&p), a.contains(&p), "{e} / {a}");
+            }
+        }
+        assert_eq!(EN.help_lines.len(), AR.help_lines.len());
+    }
+
+    #[test]
+    fn arabic_choice_labels_follow_abjad_order() {
+        assert_eq!(choice_label(Lang::Ar, 0), "أ");
+        assert_eq!(choice_label(Lang::Ar, 3), "د");
+        assert_eq!(choice_label(Lang::En, 2), "c");
+    }
+}

@@ -1,0 +1,8 @@
+//! The terminal front: screens, keys, drawing, and the event loop.
+
+pub mod app;
+pub mod bidi;
+pub mod i18n;
+pub mod run;
+pub mod terminal;
+pub mod ui;

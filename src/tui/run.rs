@@ -1,0 +1,180 @@
+//! The event loop: wait for a key or the next deadline (never spin), update, execute effects,
+//! draw. The terminal is restored on exit, on panic, on SIGTERM, SIGHUP and SIGINT, and around
+//! Ctrl-Z.
+
+use super::app::{App, Effect, Prefs, SaveStatus};
+use super::ui::{self, Display};
+use crate::quiz::Millis;
+use crate::record::{AttemptRecord, Store, attempt_id, write_atomic};
+use crossterm::event::{self, Event, KeyCode, KeyModifiers};
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Wall-clock time in milliseconds since the Unix epoch.
+#[must_use]
+pub fn now_ms() -> Millis {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Where things are written.
+pub struct Places {
+    /// Results folder (records).
+    pub results: Store,
+    /// Local autosave folder.
+    pub autosaves: Store,
+    /// Preferences file.
+    pub prefs: PathBuf,
+    /// Program name and version for records.
+    pub program: String,
+}
+
+/// Load the remembered preferences (empty when missing or unreadable).
+#[must_use]
+pub fn load_prefs(path: &std::path::Path) -> Prefs {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+/// Execute the effects of an update. Returns `true` when the program should quit.
+pub fn execute(app: &mut App, places: &Places, effects: &[Effect], now: Millis) -> bool {
+    let mut quit = false;
+    for e in effects {
+        match e {
+            Effect::Autosave => {
+                if let Some(s) = &app.session {
+                    if let Err(err) = places.autosaves.autosave(&s.state) {
+                        app.message = Some(err.to_string());
+                    }
+                }
+            }
+            Effect::Commit => {
+                if let Some(s) = &app.session {
+                    let rec =
+                        AttemptRecord::from_session(s, &attempt_id(&s.state), now, &places.program);
+                    let dir = s
+                        .state
+                        .exam
+                        .results
+                        .as_ref()
+                        .filter(|_| std::env::var_os("TIPQUIZ_RESULTS").is_none())
+                        .map(PathBuf::from);
+                    let store = dir.map_or_else(|| places.results.clone(), Store::new);
+                    match store.commit(&rec) {
+                        Ok(p) => {
+                            app.save = SaveStatus::Saved(p.display().to_string());
+                            let _ = places
+                                .autosaves
+                                .remove_autosave(&s.state.exam.id, &s.state.trainee);
+                        }
+                        Err(err) => app.save = SaveStatus::Failed(err.to_string()),
+                    }
+                }
+            }
+            Effect::SavePrefs => {
+                let prefs = app.prefs(load_prefs(&places.prefs));
+                if let (Ok(body), Some(dir)) =
+                    (serde_json::to_vec_pretty(&prefs), places.prefs.parent())
+                {
+                    let _ = write_atomic(dir, &places.prefs, &body, true);
+                }
+            }
+            Effect::Quit => quit = true,
+        }
+    }
+    quit
+}
+
+/// How long to wait for a key: until the countdown's next second or the next deadline.
+#[must_use]
+pub fn wait_for(app: &App, now: Millis) -> Duration {
+    let Some(s) = app.session.as_ref().filter(|s| !s.is_finished()) else {
+        return Duration::from_millis(1000);
+    };
+    let mut ms: Millis = 1000;
+    if let Some(left) = s.remaining(now) {
+        ms = ms.min(left % 1000 + 1);
+    }
+    if let Some(left) = s.question_remaining(now) {
+        ms = ms.min(left % 1000 + 1);
+    }
+    if let Some(d) = s.next_deadline() {
+        ms = ms.min((d - now).max(0) + 1);
+    }
+    Duration::from_millis(u64::try_from(ms.clamp(1, 1000)).unwrap_or(1000))
+}
+
+/// Run the app in the terminal until it quits. Returns the exit code.
+///
+/// # Errors
+/// When the terminal cannot be used.
+pub fn run(mut app: App, places: &Places, display: Display) -> io::Result<u8> {
+    let signal = Arc::new(AtomicUsize::new(0));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        let _ = signal_hook::flag::register_usize(
+            sig,
+            Arc::clone(&signal),
+            usize::try_from(sig).unwrap_or(0),
+        );
+    }
+    let mut terminal = ratatui::try_init()?;
+    let mut code = 0u8;
+    loop {
+        let now = now_ms();
+        terminal.draw(|f| ui::draw(f, &app, display, now))?;
+        let effects = if event::poll(wait_for(&app, now_ms()))? {
+            match event::read()? {
+                Event::Key(k)
+                    if k.code == KeyCode::Char('z')
+                        && k.modifiers.contains(KeyModifiers::CONTROL) =>
+                {
+                    let stopped = now_ms();
+                    let fx = vec![Effect::Autosave];
+                    execute(&mut app, places, &fx, stopped);
+                    ratatui::restore();
+                    let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
+                    // Continued: take the terminal back and redraw everything.
+                    terminal = ratatui::try_init()?;
+                    terminal.clear()?;
+                    let back = now_ms();
+                    if let Some(s) = &mut app.session {
+                        s.record_pause(stopped, back);
+                    }
+                    app.tick(back)
+                }
+                Event::Key(k) => app.handle_key(k, now_ms()),
+                Event::Resize(..) => {
+                    terminal.autoresize()?;
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            }
+        } else {
+            app.tick(now_ms())
+        };
+        let sig = signal.swap(0, Ordering::SeqCst);
+        if sig != 0 {
+            execute(&mut app, places, &[Effect::Autosave], now_ms());
+            code = u8::try_from(128 + sig).unwrap_or(1);
+            break;
+        }
+        if execute(&mut app, places, &effects, now_ms()) {
+            break;
+        }
+    }
+    ratatui::restore();
+    if app.session.as_ref().is_some_and(|s| !s.is_finished()) {
+        eprintln!("{}", app.t().quit_question);
+    }
+    Ok(code)
+}

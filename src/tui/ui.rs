@@ -1,0 +1,1231 @@
+//! Drawing. Reads the state, never changes it. Every text goes through the bidi pipeline with
+//! the direction of its language, so Arabic is shaped, reordered and right-aligned.
+
+use super::app::{App, Field, Overlay, SaveStatus, Screen};
+use super::bidi::{BidiMode, Dir, align_line, cell_width, visual_styled_lines};
+use super::i18n::{choice_label, fill, topic_name};
+use crate::bank::{Kind, Question};
+use crate::exam::{Mode, Review};
+use crate::quiz::{Millis, Response, Session, Verdict, credit};
+use crate::text::Lang;
+use crate::walk::format_duration;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Gauge, Paragraph};
+
+/// Smallest usable terminal.
+pub const MIN_W: u16 = 60;
+/// Smallest usable terminal.
+pub const MIN_H: u16 = 16;
+
+/// Colours and styles; plain when `NO_COLOR` is set. Only the 16 basic colours are used.
+#[derive(Clone, Copy, Debug)]
+pub struct Theme {
+    /// Colour allowed.
+    pub color: bool,
+}
+
+impl Theme {
+    fn fg(self, c: Color) -> Style {
+        if self.color {
+            Style::default().fg(c)
+        } else {
+            Style::default()
+        }
+    }
+    fn title(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+    fn cursor(self) -> Style {
+        Style::default().add_modifier(Modifier::REVERSED)
+    }
+    fn good(self) -> Style {
+        self.fg(Color::Green).add_modifier(Modifier::BOLD)
+    }
+    fn bad(self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+    fn warn(self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+    fn dim(self) -> Style {
+        if self.color {
+            Style::default().fg(Color::DarkGray)
+        } else {
+            Style::default().add_modifier(Modifier::DIM)
+        }
+    }
+}
+
+/// How text is laid out on this terminal.
+#[derive(Clone, Copy, Debug)]
+pub struct Display {
+    /// Who reorders right-to-left text.
+    pub mode: BidiMode,
+    /// Shape Arabic letters into joined forms.
+    pub shaping: bool,
+    /// Colours.
+    pub theme: Theme,
+}
+
+impl Default for Display {
+    fn default() -> Self {
+        Display {
+            mode: BidiMode::Reorder,
+            shaping: true,
+            theme: Theme { color: true },
+        }
+    }
+}
+
+struct Ctx {
+    lang: Lang,
+    d: Display,
+}
+
+impl Ctx {
+    fn dir(&self) -> Dir {
+        dir_of(self.lang)
+    }
+    /// Styled logical spans → aligned visual lines of at most `width` cells.
+    fn lines(&self, spans: &[(String, Style)], width: u16, dir: Dir) -> Vec<Line<'static>> {
+        let w = usize::from(width);
+        visual_styled_lines(spans, dir, w, self.d.mode, self.d.shaping)
+            .into_iter()
+            .map(|l| align_line(l, dir, w))
+            .collect()
+    }
+    fn text(&self, s: &str, style: Style, width: u16) -> Vec<Line<'static>> {
+        self.lines(&[(s.to_owned(), style)], width, self.dir())
+    }
+    fn text_in(&self, s: &str, style: Style, width: u16, lang: Lang) -> Vec<Line<'static>> {
+        self.lines(&[(s.to_owned(), style)], width, dir_of(lang))
+    }
+    /// One line with `left` and `right` parts at the two ends (swapped in RTL).
+    fn ends(&self, left: &str, ls: Style, right: &str, rs: Style, width: u16) -> Line<'static> {
+        let (a, b) = if self.lang.is_rtl() {
+            (right, left)
+        } else {
+            (left, right)
+        };
+        let (sa, sb) = if self.lang.is_rtl() {
+            (rs, ls)
+        } else {
+            (ls, rs)
+        };
+        let w = usize::from(width);
+        let bw = cell_width(b).min(w);
+        let la = visual_styled_lines(
+            &[(a.to_owned(), sa)],
+            self.dir(),
+            w.saturating_sub(bw + 1),
+            self.d.mode,
+            self.d.shaping,
+        );
+        let lb = visual_styled_lines(
+            &[(b.to_owned(), sb)],
+            self.dir(),
+            w,
+            self.d.mode,
+            self.d.shaping,
+        );
+        let mut spans: Vec<Span<'static>> =
+            la.into_iter().next().map(|l| l.spans).unwrap_or_default();
+        let used: usize = spans.iter().map(|s| cell_width(&s.content)).sum();
+        let right_spans: Vec<Span<'static>> =
+            lb.into_iter().next().map(|l| l.spans).unwrap_or_default();
+        let rw: usize = right_spans.iter().map(|s| cell_width(&s.content)).sum();
+        spans.push(Span::raw(" ".repeat(w.saturating_sub(used + rw))));
+        spans.extend(right_spans);
+        Line::from(spans)
+    }
+}
+
+fn dir_of(lang: Lang) -> Dir {
+    if lang.is_rtl() { Dir::Rtl } else { Dir::Ltr }
+}
+
+/// Draw the whole app.
+pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
+    let area = f.area();
+    let c = Ctx {
+        lang: app.lang,
+        d: display,
+    };
+    if area.width < MIN_W || area.height < MIN_H {
+        let msg = fill(app.t().too_small, &[&MIN_W.to_string(), &MIN_H.to_string()]);
+        let w = area.width.max(1);
+        let lines = c.text(&msg, Style::default(), w);
+        f.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    match &app.screen {
+        Screen::Home => draw_home(f, app, &c, area),
+        Screen::Resume(a) => {
+            let answered = a.slots.iter().filter(|s| s.response.is_some()).count();
+            let msg = fill(
+                app.t().resume_question,
+                &[&answered.to_string(), &a.slots.len().to_string()],
+            );
+            dialog(
+                f,
+                &c,
+                area,
+                app.t().resume_title,
+                &[msg],
+                app.t().resume_keys,
+            );
+        }
+        Screen::Quiz => draw_quiz(f, app, &c, area, now),
+        Screen::Results => draw_results(f, app, &c, area),
+        Screen::Review(i) => draw_review(f, app, &c, area, *i),
+    }
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help => {
+            let lines: Vec<String> = app.t().help_lines.iter().map(|s| (*s).to_owned()).collect();
+            dialog(f, &c, area, app.t().help_title, &lines, "Esc");
+        }
+        Overlay::ConfirmSubmit => {
+            let t = app.t();
+            let (un, fl) = app
+                .session
+                .as_ref()
+                .map_or((Vec::new(), Vec::new()), |s| (s.unanswered(), s.flagged()));
+            let list = |v: &[usize]| {
+                if v.is_empty() {
+                    t.none.to_owned()
+                } else {
+                    v.iter()
+                        .map(|i| (i + 1).to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            };
+            let body = vec![
+                t.submit_question.to_owned(),
+                String::new(),
+                fill(t.unanswered_list, &[&list(&un)]),
+                fill(t.flagged_list, &[&list(&fl)]),
+            ];
+            dialog(f, &c, area, t.submit_title, &body, t.confirm_keys);
+        }
+        Overlay::ConfirmQuit => {
+            let t = app.t();
+            dialog(
+                f,
+                &c,
+                area,
+                t.quit_title,
+                &[t.quit_question.to_owned()],
+                t.confirm_keys,
+            );
+        }
+        Overlay::Goto(s) => {
+            let t = app.t();
+            dialog(f, &c, area, "", &[fill(t.goto_prompt, &[s])], "Enter · Esc");
+        }
+    }
+}
+
+fn dialog(f: &mut Frame<'_>, c: &Ctx, area: Rect, title: &str, body: &[String], keys: &str) {
+    let w = area.width.saturating_sub(6).min(84).max(20);
+    let inner_w = w.saturating_sub(4);
+    let mut lines = Vec::new();
+    for b in body {
+        if b.is_empty() {
+            lines.push(Line::raw(""));
+        } else {
+            lines.extend(c.text(b, Style::default(), inner_w));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.extend(c.text(keys, c.d.theme.dim(), inner_w));
+    let h = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let rect = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    let title_line = c
+        .text(title, c.d.theme.title(), inner_w)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let block = Block::default().borders(Borders::ALL).title(title_line);
+    f.render_widget(Clear, rect);
+    let inner = block.inner(rect);
+    f.render_widget(block, rect);
+    let pad = Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(2),
+        ..inner
+    };
+    f.render_widget(Paragraph::new(lines), pad);
+}
+
+fn field_line(c: &Ctx, label: &str, value: &str, focused: bool, width: u16) -> Vec<Line<'static>> {
+    let marker = if focused { "▶ " } else { "  " };
+    let style = if focused {
+        c.d.theme.cursor()
+    } else {
+        Style::default()
+    };
+    c.lines(
+        &[
+            (marker.to_owned(), c.d.theme.title()),
+            (format!("{label}: "), Style::default()),
+            (value.to_owned(), style),
+        ],
+        width,
+        c.dir(),
+    )
+}
+
+fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
+    let t = app.t();
+    let h = &app.home;
+    let outer = Block::default().borders(Borders::ALL).title(
+        c.text(t.app_title, c.d.theme.title(), area.width.saturating_sub(4))
+            .into_iter()
+            .next()
+            .unwrap_or_default(),
+    );
+    let inner = outer.inner(area);
+    f.render_widget(outer, area);
+    let inner = Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(2),
+        ..inner
+    };
+    let w = inner.width;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let arrows = |s: &str| {
+        if c.lang.is_rtl() {
+            format!("> {s} <")
+        } else {
+            format!("< {s} >")
+        }
+    };
+    let trainee = if h.trainee.is_empty() && h.focus != Field::Trainee {
+        t.trainee_hint.to_owned()
+    } else {
+        format!("{}_", h.trainee)
+    };
+    lines.extend(field_line(
+        c,
+        t.trainee,
+        &trainee,
+        h.focus == Field::Trainee,
+        w,
+    ));
+    lines.extend(field_line(
+        c,
+        t.language,
+        &arrows(
+            &format!(
+                "{} / {}",
+                super::i18n::EN.language_name,
+                super::i18n::AR.language_name
+            )
+            .replace(t.language_name, &format!("[{}]", t.language_name)),
+        ),
+        h.focus == Field::Language,
+        w,
+    ));
+    if !h.trainee_only {
+        let exam_name = if h.exam == 0 {
+            t.quick_quiz.to_owned()
+        } else {
+            app.exams
+                .get(h.exam - 1)
+                .map(|e| e.title.get(c.lang).to_owned())
+                .unwrap_or_default()
+        };
+        lines.extend(field_line(
+            c,
+            t.exam,
+            &arrows(&exam_name),
+            h.focus == Field::Exam,
+            w,
+        ));
+        if h.exam == 0 {
+            lines.extend(field_line(c, t.topics, "", h.focus == Field::Topics, w));
+            for (i, (topic, n, on)) in h.topics.iter().enumerate() {
+                let mark = if *on { "[x]" } else { "[ ]" };
+                let cur = h.focus == Field::Topics && h.topic_cursor == i;
+                let style = if cur {
+                    c.d.theme.cursor()
+                } else {
+                    Style::default()
+                };
+                lines.extend(c.lines(
+                    &[
+                        ("      ".to_owned(), Style::default()),
+                        (format!("{mark} {} ({n})", topic_name(c.lang, topic)), style),
+                    ],
+                    w,
+                    c.dir(),
+                ));
+            }
+            lines.extend(field_line(
+                c,
+                t.questions_count,
+                &arrows(&h.count.to_string()),
+                h.focus == Field::Count,
+                w,
+            ));
+            let time = if h.minutes == 0 {
+                t.no_limit.to_owned()
+            } else {
+                format_duration(u64::from(h.minutes) * 60)
+            };
+            lines.extend(field_line(
+                c,
+                t.time_limit,
+                &arrows(&time),
+                h.focus == Field::Time,
+                w,
+            ));
+            let mode = if h.mode == Mode::Practice {
+                t.practice
+            } else {
+                t.exam_mode
+            };
+            lines.extend(field_line(
+                c,
+                t.mode,
+                &arrows(mode),
+                h.focus == Field::Mode,
+                w,
+            ));
+        } else if let Some(e) = app.exams.get(h.exam - 1) {
+            let mut info = format!("{} {}", e.question_count(), t.questions_count);
+            if let Some(tl) = e.time_limit {
+                info.push_str(&format!(
+                    " · {} {}",
+                    t.time_limit,
+                    format_duration(u64::from(tl))
+                ));
+            }
+            info.push_str(&format!(
+                " · {}",
+                if e.mode == Mode::Practice {
+                    t.practice
+                } else {
+                    t.exam_mode
+                }
+            ));
+            lines.extend(c.lines(
+                &[
+                    ("      ".to_owned(), Style::default()),
+                    (info, c.d.theme.dim()),
+                ],
+                w,
+                c.dir(),
+            ));
+        }
+    }
+    lines.push(Line::raw(""));
+    let start_style = if h.focus == Field::Start {
+        c.d.theme.cursor().add_modifier(Modifier::BOLD)
+    } else {
+        c.d.theme.title()
+    };
+    lines.extend(c.lines(
+        &[
+            ("  ".to_owned(), Style::default()),
+            (format!("[ {} ]", t.start), start_style),
+        ],
+        w,
+        c.dir(),
+    ));
+    let [body, msg, keys] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(2),
+        Constraint::Length(2),
+    ])
+    .areas(inner);
+    f.render_widget(Paragraph::new(lines), body);
+    if let Some(m) = &app.message {
+        f.render_widget(Paragraph::new(c.text(m, c.d.theme.warn(), w)), msg);
+    }
+    f.render_widget(
+        Paragraph::new(c.text(t.home_keys, c.d.theme.dim(), w)),
+        keys,
+    );
+}
+
+fn time_style(c: &Ctx, left: Millis, total: Millis) -> Style {
+    if left <= 60_000 || left * 10 <= total {
+        c.d.theme.bad()
+    } else if left * 4 <= total {
+        c.d.theme.warn()
+    } else {
+        c.d.theme.good()
+    }
+}
+
+fn clock(ms: Millis) -> String {
+    let s = (ms.max(0) + 999) / 1000;
+    format!("{:02}:{:02}", s / 60, s % 60)
+}
+
+fn gauge(f: &mut Frame<'_>, c: &Ctx, area: Rect, label: String, left: Millis, total: Millis) {
+    #[allow(clippy::cast_precision_loss)]
+    let ratio = if total > 0 {
+        (left as f64 / total as f64).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let style = time_style(c, left, total);
+    let label: String = c
+        .text(&label, Style::default(), area.width)
+        .into_iter()
+        .next()
+        .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect())
+        .unwrap_or_default();
+    let g = Gauge::default()
+        .gauge_style(style)
+        .ratio(ratio)
+        .label(label);
+    f.render_widget(g, area);
+}
+
+fn q_lang(app: &App) -> Lang {
+    if app.view.other_lang {
+        app.lang.other()
+    } else {
+        app.lang
+    }
+}
+
+/// The lines of a question body: prompt, hint, choices (with marks), and feedback.
+#[allow(clippy::too_many_lines)]
+fn question_lines(
+    app: &App,
+    c: &Ctx,
+    s: &Session,
+    i: usize,
+    width: u16,
+    review: bool,
+) -> (Vec<Line<'static>>, usize) {
+    let t = app.t();
+    let th = c.d.theme;
+    let lang = if review { app.lang } else { q_lang(app) };
+    let qdir = dir_of(lang);
+    let q: &Question = &s.questions[i];
+    let slot = &s.state.slots[i];
+    let order = s.order(i);
+    let mut out: Vec<Line<'static>> = Vec::new();
+    out.extend(c.text_in(
+        q.prompt.get(lang),
+        Style::default().add_modifier(Modifier::BOLD),
+        width,
+        lang,
+    ));
+    out.push(Line::raw(""));
+    let hint = match &q.kind {
+        Kind::Single { .. } => t.select_one,
+        Kind::Multiple { .. } => t.select_all,
+        Kind::TrueFalse { .. } => t.true_false_hint,
+        Kind::Short { .. } => t.type_answer,
+        Kind::Order { .. } => t.order_hint,
+        Kind::Match { .. } => t.match_hint,
+    };
+    if !review {
+        out.extend(c.text(hint, th.dim(), width));
+    }
+    let show_key = review && s.state.exam.review >= Review::Answers || slot.checked;
+    let mut cursor_line = out.len();
+    let cursor = if review { usize::MAX } else { app.view.cursor };
+    let row = |out: &mut Vec<Line<'static>>,
+               pos: usize,
+               label: String,
+               mark: &str,
+               text: String,
+               right: Option<bool>,
+               chosen: bool| {
+        let cur = pos == cursor;
+        let pointer = if cur {
+            if c.lang.is_rtl() { "◀ " } else { "▶ " }
+        } else {
+            "  "
+        };
+        let tail = match right {
+            Some(true) => " ✓",
+            Some(false) => " ✗",
+            None => "",
+        };
+        let style = if cur {
+            th.cursor()
+        } else if chosen {
+            th.title()
+        } else {
+            Style::default()
+        };
+        let tail_style = if right == Some(true) {
+            th.good()
+        } else {
+            th.bad()
+        };
+        out.extend(c.lines(
+            &[
+                (pointer.to_owned(), th.title()),
+                (format!("{label}) {mark}"), style),
+                (text, style),
+                (tail.to_owned(), tail_style),
+            ],
+            width,
+            qdir,
+        ));
+    };
+    match &q.kind {
+        Kind::Single { choices, answer } => {
+            for (pos, &orig) in order.iter().enumerate() {
+                if pos == cursor {
+                    cursor_line = out.len();
+                }
+                let chosen = slot.response == Some(Response::Choice(orig));
+                let mark = if chosen { "(•) " } else { "( ) " };
+                let right = show_key.then_some(orig == *answer).filter(|r| *r || chosen);
+                row(
+                    &mut out,
+                    pos,
+                    choice_label(lang, pos),
+                    mark,
+                    choices[orig].get(lang).to_owned(),
+                    right,
+                    chosen,
+                );
+            }
+        }
+        Kind::Multiple { choices, answers } => {
+            let picked = match &slot.response {
+                Some(Response::Choices(v)) => v.clone(),
+                _ => Vec::new(),
+            };
+            for (pos, &orig) in order.iter().enumerate() {
+                if pos == cursor {
+                    cursor_line = out.len();
+                }
+                let chosen = picked.contains(&orig);
+                let mark = if chosen { "[x] " } else { "[ ] " };
+                let right = show_key
+                    .then_some(answers.contains(&orig))
+                    .filter(|r| *r || chosen);
+                row(
+                    &mut out,
+                    pos,
+                    choice_label(lang, pos),
+                    mark,
+                    choices[orig].get(lang).to_owned(),
+                    right,
+                    chosen,
+                );
+            }
+        }
+        Kind::TrueFalse { answer } => {
+            for (pos, val) in [true, false].into_iter().enumerate() {
+                if pos == cursor {
+                    cursor_line = out.len();
+                }
+                let chosen = slot.response == Some(Response::Bool(val));
+                let mark = if chosen { "(•) " } else { "( ) " };
+                let word = if val {
+                    crate::tui::i18n::ui(lang).true_word
+                } else {
+                    crate::tui::i18n::ui(lang).false_word
+                };
+                let right = show_key.then_some(val == *answer).filter(|r| *r || chosen);
+                row(
+                    &mut out,
+                    pos,
+                    choice_label(lang, pos),
+                    mark,
+                    word.to_owned(),
+                    right,
+                    chosen,
+                );
+            }
+        }
+        Kind::Short { accepted } => {
+            let typed = if review {
+                match &slot.response {
+                    Some(Response::Text(x)) => x.clone(),
+                    _ => String::new(),
+                }
+            } else {
+                app.view.text.clone()
+            };
+            // The typed text is shown in the direction of its own first strong letter.
+            let tdir = if typed
+                .chars()
+                .any(|ch| ('\u{0600}'..='\u{06FF}').contains(&ch))
+            {
+                Dir::Rtl
+            } else {
+                qdir
+            };
+            let shown = if review || slot.locked || slot.checked {
+                typed
+            } else {
+                format!("{typed}▏")
+            };
+            let mut l = c.lines(
+                &[
+                    (format!("{}: ", t.your_answer), th.dim()),
+                    (shown, th.cursor()),
+                ],
+                width,
+                tdir,
+            );
+            if l.is_empty() {
+                l.push(Line::raw(""));
+            }
+            out.extend(l);
+            if show_key {
+                let list = accepted
+                    .get(lang.code())
+                    .or_else(|| accepted.values().next())
+                    .cloned()
+                    .unwrap_or_default();
+                out.extend(c.lines(
+                    &[
+                        (format!("{}: ", t.correct_answer), th.good()),
+                        (list.join(" / "), Style::default()),
+                    ],
+                    width,
+                    qdir,
+                ));
+            }
+        }
+        Kind::Order { items } => {
+            let arrangement = if review {
+                match &slot.response {
+                    Some(Response::Order(v)) => v.clone(),
+                    _ => order.to_vec(),
+                }
+            } else {
+                app.view.arrangement.clone()
+            };
+            for (pos, &orig) in arrangement.iter().enumerate() {
+                if pos == cursor {
+                    cursor_line = out.len();
+                }
+                let grab = if pos == cursor && app.view.grabbed && !review {
+                    "⇅ "
+                } else {
+                    ""
+                };
+                let right = show_key.then_some(orig == pos);
+                row(
+                    &mut out,
+                    pos,
+                    (pos + 1).to_string(),
+                    grab,
+                    items[orig].get(lang).to_owned(),
+                    right,
+                    false,
+                );
+            }
+            if show_key {
+                out.push(Line::raw(""));
+                let seq: Vec<String> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(k, it)| format!("{}. {}", k + 1, it.get(lang)))
+                    .collect();
+                out.extend(c.lines(
+                    &[
+                        (format!("{}: ", t.correct_answer), th.good()),
+                        (seq.join("  "), Style::default()),
+                    ],
+                    width,
+                    qdir,
+                ));
+            }
+        }
+        Kind::Match { pairs } => {
+            let made = if review {
+                match &slot.response {
+                    Some(Response::Match(m)) => m.clone(),
+                    _ => vec![None; pairs.len()],
+                }
+            } else {
+                app.view.pairs.clone()
+            };
+            for (k, (l, _)) in pairs.iter().enumerate() {
+                if k == cursor {
+                    cursor_line = out.len();
+                }
+                let pick = made
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .and_then(|r| order.iter().position(|o| *o == r))
+                    .map_or_else(|| "?".to_owned(), |p| choice_label(lang, p));
+                let right = show_key.then_some(made.get(k).copied().flatten() == Some(k));
+                row(
+                    &mut out,
+                    k,
+                    (k + 1).to_string(),
+                    &format!("→ {pick}  "),
+                    l.get(lang).to_owned(),
+                    right,
+                    false,
+                );
+            }
+            out.push(Line::raw(""));
+            for (pos, &orig) in order.iter().enumerate() {
+                out.extend(c.lines(
+                    &[
+                        (format!("    {}) ", choice_label(lang, pos)), th.title()),
+                        (pairs[orig].1.get(lang).to_owned(), Style::default()),
+                    ],
+                    width,
+                    qdir,
+                ));
+            }
+            if show_key {
+                for (k, (l, r)) in pairs.iter().enumerate() {
+                    let _ = k;
+                    out.extend(c.lines(
+                        &[
+                            ("  ✓ ".to_owned(), th.good()),
+                            (format!("{} → {}", l.get(lang), r.get(lang)), th.dim()),
+                        ],
+                        width,
+                        qdir,
+                    ));
+                }
+            }
+        }
+    }
+    // Feedback.
+    if slot.checked || (review && s.state.exam.review >= Review::Wrong) {
+        out.push(Line::raw(""));
+        let cr = slot
+            .response
+            .as_ref()
+            .map(|r| credit(q, r, &s.state.exam.scoring));
+        let (word, style) = match cr {
+            None => (t.unanswered, th.warn()),
+            Some(x) if x >= 1.0 - 1e-9 => (t.correct, th.good()),
+            Some(x) if x > 1e-9 => (t.partly_correct, th.warn()),
+            Some(_) => (t.incorrect, th.bad()),
+        };
+        out.extend(c.text(word, style, width));
+        if show_key {
+            if let Some(e) = &q.explanation {
+                out.extend(c.lines(
+                    &[
+                        (format!("{}: ", t.explanation), th.title()),
+                        (e.get(lang).to_owned(), Style::default()),
+                    ],
+                    width,
+                    qdir,
+                ));
+            }
+            if let Some(src) = &q.source {
+                out.extend(c.lines(
+                    &[
+                        (format!("{}: ", t.source), th.title()),
+                        (src.get(lang).to_owned(), th.dim()),
+                    ],
+                    width,
+                    qdir,
+                ));
+            }
+        }
+    }
+    if slot.locked && !slot.checked && !review {
+        out.extend(c.text(t.locked, th.warn(), width));
+    }
+    if slot.flagged && !review {
+        out.extend(c.text(&format!("⚑ {}", t.flagged), th.warn(), width));
+    }
+    (out, cursor_line)
+}
+
+fn progress_strip(app: &App, c: &Ctx, s: &Session, width: u16) -> Line<'static> {
+    let th = c.d.theme;
+    let n = s.len();
+    let cur = s.current();
+    let cell = if n >= 100 { 4 } else { 3 };
+    let fit = (usize::from(width) / cell).max(1);
+    let start = if n <= fit {
+        0
+    } else {
+        cur.saturating_sub(fit / 2).min(n - fit)
+    };
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    for i in start..(start + fit).min(n) {
+        let slot = &s.state.slots[i];
+        let mut style = if slot.flagged {
+            th.warn()
+        } else if slot.response.is_some() {
+            th.good()
+        } else {
+            th.dim()
+        };
+        if i == cur {
+            style = style.add_modifier(Modifier::REVERSED);
+        }
+        let mark = if slot.flagged {
+            "⚑"
+        } else if slot.response.is_some() {
+            "•"
+        } else {
+            " "
+        };
+        let text = format!("{:>w$}{mark}", i + 1, w = cell - 1);
+        spans.push(Span::styled(text, style));
+    }
+    if app.lang.is_rtl() {
+        spans.reverse();
+        let used: usize = spans.iter().map(|s| cell_width(&s.content)).sum();
+        spans.insert(
+            0,
+            Span::raw(" ".repeat(usize::from(width).saturating_sub(used))),
+        );
+    }
+    Line::from(spans)
+}
+
+fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
+    let Some(s) = &app.session else { return };
+    let t = app.t();
+    let i = s.current();
+    let q = &s.questions[i];
+    let has_total = s.state.deadline.is_some();
+    let q_left = s.question_remaining(now);
+    let gauges = u16::from(has_total) + u16::from(q_left.is_some());
+    let [head, gauge_area, body, strip, msg, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(gauges),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let w = area.width;
+    let title = format!(
+        "{} · {} · {}",
+        s.state.exam.title.get(c.lang),
+        topic_name(c.lang, &q.topic),
+        fill(
+            t.question_n_of,
+            &[&(i + 1).to_string(), &s.len().to_string()]
+        )
+    );
+    let diff = match q.difficulty {
+        crate::bank::Difficulty::Easy => t.easy,
+        crate::bank::Difficulty::Medium => t.medium,
+        crate::bank::Difficulty::Hard => t.hard,
+    };
+    let mode = if s.state.exam.mode == Mode::Practice {
+        t.practice.split(' ').next().unwrap_or("")
+    } else {
+        t.exam_mode.split(' ').next().unwrap_or("")
+    };
+    f.render_widget(
+        Paragraph::new(c.ends(
+            &title,
+            c.d.theme.title(),
+            &format!("{diff} · {mode}"),
+            c.d.theme.dim(),
+            w,
+        )),
+        head,
+    );
+    let mut y = gauge_area.y;
+    if let (Some(left), Some(tl)) = (s.remaining(now), s.state.exam.time_limit) {
+        let r = Rect {
+            y,
+            height: 1,
+            ..gauge_area
+        };
+        gauge(
+            f,
+            c,
+            r,
+            fill(t.time_left, &[&clock(left)]),
+            left,
+            i64::from(tl) * 1000,
+        );
+        y += 1;
+    }
+    if let (Some(left), Some(ql)) = (q_left, s.question_limit(i)) {
+        let r = Rect {
+            y,
+            height: 1,
+            ..gauge_area
+        };
+        gauge(
+            f,
+            c,
+            r,
+            fill(t.question_time_left, &[&clock(left)]),
+            left,
+            i64::from(ql) * 1000,
+        );
+    }
+    let body_inner = Rect {
+        x: body.x + 1,
+        width: body.width.saturating_sub(2),
+        ..body
+    };
+    let (lines, cursor_line) = question_lines(app, c, s, i, body_inner.width, false);
+    let h = usize::from(body_inner.height);
+    let slot = &s.state.slots[i];
+    let scroll = if lines.len() <= h {
+        0
+    } else if slot.checked {
+        lines.len() - h
+    } else {
+        cursor_line.saturating_sub(h / 2).min(lines.len() - h)
+    };
+    f.render_widget(
+        Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(0), 0)),
+        body_inner,
+    );
+    f.render_widget(Paragraph::new(progress_strip(app, c, s, w)), strip);
+    let m = app.message.clone().unwrap_or_else(|| {
+        let un = s.unanswered().len();
+        let fl = s.flagged().len();
+        fill(
+            t.progress,
+            &[
+                &(s.len() - un).to_string(),
+                &fl.to_string(),
+                &un.to_string(),
+            ],
+        )
+    });
+    let ms = if app.message.is_some() {
+        c.d.theme.warn()
+    } else {
+        c.d.theme.dim()
+    };
+    f.render_widget(
+        Paragraph::new(c.text(&m, ms, w).into_iter().take(1).collect::<Vec<_>>()),
+        msg,
+    );
+    let mut k = if matches!(q.kind, Kind::Short { .. }) && !slot.locked {
+        t.keys_text.to_owned()
+    } else {
+        t.keys_choice.to_owned()
+    };
+    if s.state.exam.mode == Mode::Practice
+        && !slot.checked
+        && !matches!(q.kind, Kind::Single { .. } | Kind::TrueFalse { .. })
+    {
+        k = format!("{} · {k}", t.keys_practice_check);
+    }
+    f.render_widget(
+        Paragraph::new(
+            c.text(&k, c.d.theme.dim(), w)
+                .into_iter()
+                .take(1)
+                .collect::<Vec<_>>(),
+        ),
+        keys,
+    );
+}
+
+fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
+    let Some(s) = &app.session else { return };
+    let t = app.t();
+    let th = c.d.theme;
+    let sheet = s.score();
+    let block = Block::default().borders(Borders::ALL).title(
+        c.text(t.results, th.title(), area.width.saturating_sub(4))
+            .into_iter()
+            .next()
+            .unwrap_or_default(),
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let inner = Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(2),
+        ..inner
+    };
+    let w = inner.width;
+    let mut lines = Vec::new();
+    if let Some(m) = &app.message {
+        lines.extend(c.text(m, th.warn(), w));
+    }
+    lines.extend(c.text(s.state.exam.title.get(c.lang), th.title(), w));
+    let score = format!(
+        "{}: {} / {}   {}: {:.0}%",
+        t.score,
+        fmt_points(sheet.total.points),
+        fmt_points(sheet.total.max),
+        t.percent,
+        sheet.total.percent()
+    );
+    lines.extend(c.text(&score, Style::default().add_modifier(Modifier::BOLD), w));
+    let (verdict, vs) = if sheet.passed {
+        (t.passed, th.good())
+    } else {
+        (t.failed, th.bad())
+    };
+    lines.extend(c.lines(
+        &[
+            (verdict.to_owned(), vs),
+            (
+                format!(
+                    "  ({})",
+                    fill(t.pass_mark, &[&format!("{:.0}", s.state.exam.pass_mark)])
+                ),
+                th.dim(),
+            ),
+        ],
+        w,
+        c.dir(),
+    ));
+    let end = match s.state.status {
+        crate::quiz::Status::Finished { at, .. } => at,
+        crate::quiz::Status::Running => s.state.started_at,
+    };
+    #[allow(clippy::cast_sign_loss)]
+    let secs = ((end - s.state.started_at).max(0) / 1000) as u64;
+    lines.extend(c.text(
+        &format!("{}: {}", t.time_taken, format_duration(secs)),
+        Style::default(),
+        w,
+    ));
+    let save = match &app.save {
+        SaveStatus::Pending => (String::new(), th.dim()),
+        SaveStatus::Saved(p) => (fill(t.saved, &[p]), th.good()),
+        SaveStatus::Failed(e) => (fill(t.saving_failed, &[e]), th.bad()),
+    };
+    let save_lines = if save.0.is_empty() {
+        Vec::new()
+    } else {
+        c.text(&save.0, save.1, w)
+    };
+    let keys = c.text(t.results_keys, th.dim(), w);
+    let top_h = u16::try_from(lines.len()).unwrap_or(0);
+    let bottom_h = u16::try_from(save_lines.len() + keys.len()).unwrap_or(0);
+    let [top, chart, bottom] = Layout::vertical([
+        Constraint::Length(top_h),
+        Constraint::Min(0),
+        Constraint::Length(bottom_h),
+    ])
+    .areas(inner);
+    f.render_widget(Paragraph::new(lines), top);
+    if chart.height >= 5 && !sheet.by_topic.is_empty() {
+        let mut bars: Vec<Bar<'static>> = sheet
+            .by_topic
+            .iter()
+            .map(|(topic, tally)| {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let pct = tally.percent().round() as u64;
+                let name = topic_name(c.lang, topic);
+                let label = c
+                    .text(&name, Style::default(), 14)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default();
+                let style = if f64::from(u32::try_from(pct).unwrap_or(0)) + 1e-9
+                    >= s.state.exam.pass_mark
+                {
+                    th.good()
+                } else {
+                    th.bad()
+                };
+                Bar::default()
+                    .value(pct)
+                    .label(label)
+                    .style(style)
+                    .text_value(format!("{pct}%"))
+            })
+            .collect();
+        if c.lang.is_rtl() {
+            bars.reverse();
+        }
+        let n = u16::try_from(bars.len()).unwrap_or(1).max(1);
+        let bw = (chart.width / n).saturating_sub(2).clamp(3, 14);
+        let title = c
+            .text(t.by_topic, th.title(), chart.width)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let bc = BarChart::default()
+            .block(Block::default().title(title))
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(bw)
+            .bar_gap(2)
+            .max(100);
+        f.render_widget(bc, chart);
+    }
+    let mut b = save_lines;
+    b.extend(keys);
+    f.render_widget(Paragraph::new(b), bottom);
+}
+
+fn fmt_points(p: f64) -> String {
+    if (p - p.round()).abs() < 1e-9 {
+        format!("{p:.0}")
+    } else {
+        format!("{p:.2}")
+    }
+}
+
+fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
+    let Some(s) = &app.session else { return };
+    let t = app.t();
+    let th = c.d.theme;
+    let i = i.min(s.len().saturating_sub(1));
+    let [head, body, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let sheet = s.score();
+    let verdict = sheet.questions.get(i).map_or(Verdict::Blank, |q| q.verdict);
+    let (vw, vs) = match verdict {
+        Verdict::Right => (t.correct, th.good()),
+        Verdict::Partial => (t.partly_correct, th.warn()),
+        Verdict::Wrong => (t.incorrect, th.bad()),
+        Verdict::Blank => (t.unanswered, th.warn()),
+    };
+    let title = format!(
+        "{} · {}",
+        t.review,
+        fill(
+            t.question_n_of,
+            &[&(i + 1).to_string(), &s.len().to_string()]
+        )
+    );
+    f.render_widget(
+        Paragraph::new(c.ends(&title, th.title(), vw, vs, area.width)),
+        head,
+    );
+    let inner = Rect {
+        x: body.x + 1,
+        width: body.width.saturating_sub(2),
+        ..body
+    };
+    let (lines, _) = question_lines(app, c, s, i, inner.width, true);
+    f.render_widget(Paragraph::new(lines), inner);
+    f.render_widget(
+        Paragraph::new(
+            c.text(t.review_keys, th.dim(), area.width)
+                .into_iter()
+                .take(1)
+                .collect::<Vec<_>>(),
+        ),
+        keys,
+    );
+}

@@ -1,0 +1,27 @@
+//! The integration test suite (one binary).
+
+mod bidi_fribidi;
+mod bidi_golden;
+mod bidi_props;
+
+use std::io::Write as _;
+
+/// Whether a test must be skipped because an outside tool is missing. Prints a visible
+/// message when it skips. Under CI (`TIPQUIZ_REQUIRE_TOOLS=1`) a missing tool is a failure.
+pub fn skip_without(tool: &str) -> bool {
+    let found = std::process::Command::new(tool)
+        .arg("-V")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok();
+    if found {
+        return false;
+    }
+    assert!(
+        std::env::var_os("TIPQUIZ_REQUIRE_TOOLS").is_none(),
+        "{tool} is required here (TIPQUIZ_REQUIRE_TOOLS is set) but not installed"
+    );
+    let _ = writeln!(std::io::stderr(), "skipping: {tool} not installed");
+    true
+}
