@@ -36,6 +36,9 @@ pub struct Diagnostic {
     /// Byte range in the file.
     #[serde(skip)]
     pub span: Option<Range<usize>>,
+    /// Column of the caret in the (escaped) snippet, 1-based.
+    #[serde(skip)]
+    pub caret: usize,
 }
 
 impl Diagnostic {
@@ -54,6 +57,10 @@ impl Diagnostic {
             Some(r) => locate(source, r.start),
             None => (0, 0, String::new()),
         };
+        let caret = match &span {
+            Some(r) => caret_column(source, r.start),
+            None => 0,
+        };
         Diagnostic {
             severity,
             code,
@@ -64,6 +71,7 @@ impl Diagnostic {
             snippet,
             hint,
             span,
+            caret,
         }
     }
 
@@ -97,7 +105,7 @@ impl Diagnostic {
             let caret_pad: String = self
                 .snippet
                 .chars()
-                .take(self.column.saturating_sub(1))
+                .take(self.caret.max(self.column).saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             let _ = writeln!(out, "{pad} | {caret_pad}^");
@@ -131,6 +139,18 @@ pub fn locate(source: &str, offset: usize) -> (usize, usize, String) {
         column,
         escape_for_terminal(&truncate_chars(text, 160)),
     )
+}
+
+fn caret_column(source: &str, offset: usize) -> usize {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    escape_for_terminal(&source[line_start..offset])
+        .chars()
+        .count()
+        + 1
 }
 
 fn truncate_chars(s: &str, max: usize) -> String {

@@ -295,15 +295,15 @@ pub fn parse_exam(file: &str, source: &str) -> (Option<ExamDef>, Vec<Diagnostic>
     let top = tree.get_ref();
     let start = 0..text.len().min(1);
     w.unknown_keys(top, TOP_KEYS, "an exam");
-    if let Some(v) = w.required(top, "format", start.clone(), "the exam", "1") {
-        if w.positive(v, "`format`", 1000).is_some_and(|n| n != 1) {
-            w.error(
-                "format-version",
-                v.span(),
-                "this exam is written in a newer format than this tipquiz reads (1)",
-                "update tipquiz, or write `format = 1`".to_owned(),
-            );
-        }
+    if let Some(v) = w.required(top, "format", start.clone(), "the exam", "1")
+        && w.positive(v, "`format`", 1000).is_some_and(|n| n != 1)
+    {
+        w.error(
+            "format-version",
+            v.span(),
+            "this exam is written in a newer format than this tipquiz reads (1)",
+            "update tipquiz, or write `format = 1`".to_owned(),
+        );
     }
     let id = w
         .required(top, "id", start.clone(), "the exam", "\"final-assessment\"")
@@ -552,7 +552,7 @@ pub fn check_exam(exam: &ExamDef, lib: &Library, file: &str) -> Vec<Diagnostic> 
             );
         }
     }
-    for (t, _) in &exam.topic_pass_marks {
+    for t in exam.topic_pass_marks.keys() {
         if !lib.topics().iter().any(|(x, _)| x == t) {
             problem(
                 "unknown-topic",

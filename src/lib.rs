@@ -15,6 +15,7 @@ pub mod diag;
 pub mod exam;
 pub mod quiz;
 pub mod record;
+pub mod report;
 pub mod text;
 pub mod tui;
 pub mod walk;

@@ -182,7 +182,9 @@ impl<'s> Walker<'s> {
             "wrong-type",
             span,
             format!("{what} must be {want}, not {}", type_name(got)),
-            None,
+            format!(
+                "write {want} here (text goes in double quotes; true and false and numbers do not)"
+            ),
         );
     }
 
@@ -237,7 +239,7 @@ impl<'s> Walker<'s> {
                             "not-positive",
                             v.span(),
                             format!("{what} must be a whole number from 1 to {max}"),
-                            None,
+                            "write a positive whole number without quotes, e.g. 1".to_owned(),
                         );
                         None
                     }

@@ -92,17 +92,18 @@ fn whole(source: &str) -> Range<usize> {
 fn check_bank(w: &mut Walker<'_>, top: &DeTable<'_>, file: &str) -> Option<Bank> {
     w.unknown_keys(top, TOP_KEYS, "a bank");
     let start = whole(w.source);
-    if let Some(v) = w.required(top, "format", start.clone(), "the bank", "1") {
-        if let Some(n) = w.positive(v, "`format`", 1000) {
-            if n != FORMAT_VERSION {
-                w.error(
-                    "format-version",
-                    v.span(),
-                    format!("this bank is written in format {n}, but this tipquiz reads format {FORMAT_VERSION}"),
-                    "update tipquiz, or write `format = 1` and the keys of format 1".to_owned(),
-                );
-            }
-        }
+    if let Some(v) = w.required(top, "format", start.clone(), "the bank", "1")
+        && let Some(n) = w.positive(v, "`format`", 1000)
+        && n != FORMAT_VERSION
+    {
+        w.error(
+            "format-version",
+            v.span(),
+            format!(
+                "this bank is written in format {n}, but this tipquiz reads format {FORMAT_VERSION}"
+            ),
+            "update tipquiz, or write `format = 1` and the keys of format 1".to_owned(),
+        );
     }
     let id = w
         .required(top, "id", start.clone(), "the bank", "\"indicators\"")
@@ -164,19 +165,19 @@ fn check_bank(w: &mut Walker<'_>, top: &DeTable<'_>, file: &str) -> Option<Bank>
 
     let mut default_points = 1;
     let mut default_time = None;
-    if let Some(v) = top.get("defaults") {
-        if let Some(t) = w.table(v, "`defaults`") {
-            w.unknown_keys(t, DEFAULT_KEYS, "`[defaults]`");
-            if let Some(p) = t
-                .get("points")
-                .and_then(|p| w.positive(p, "`defaults.points`", 1000))
-            {
-                default_points = p;
-            }
-            default_time = t
-                .get("time_limit")
-                .and_then(|p| w.seconds(p, "`defaults.time_limit`"));
+    if let Some(v) = top.get("defaults")
+        && let Some(t) = w.table(v, "`defaults`")
+    {
+        w.unknown_keys(t, DEFAULT_KEYS, "`[defaults]`");
+        if let Some(p) = t
+            .get("points")
+            .and_then(|p| w.positive(p, "`defaults.points`", 1000))
+        {
+            default_points = p;
         }
+        default_time = t
+            .get("time_limit")
+            .and_then(|p| w.seconds(p, "`defaults.time_limit`"));
     }
 
     let mut questions = Vec::new();
@@ -202,19 +203,19 @@ fn check_bank(w: &mut Walker<'_>, top: &DeTable<'_>, file: &str) -> Option<Bank>
                         time: default_time,
                     };
                     let line = crate::diag::locate(w.source, item.span().start).0;
-                    if let Some(idv) = t.get("id") {
-                        if let DeValue::String(qid) = idv.get_ref() {
-                            let qid: &str = qid;
-                            if let Some(first) = seen.get(qid) {
-                                w.error(
+                    if let Some(idv) = t.get("id")
+                        && let DeValue::String(qid) = idv.get_ref()
+                    {
+                        let qid: &str = qid;
+                        if let Some(first) = seen.get(qid) {
+                            w.error(
                                     "duplicate-id",
                                     idv.span(),
                                     format!("question id `{}` is used twice in this bank", crate::diag::escape_for_terminal(qid)),
                                     format!("the first is at line {first}; give this one a new id (ids are kept for life, so do not renumber the first)"),
                                 );
-                            } else {
-                                seen.insert(qid.to_owned(), line);
-                            }
+                        } else {
+                            seen.insert(qid.to_owned(), line);
                         }
                     }
                     if let Some(q) = check_question(w, t, item.span(), &ctx) {

@@ -230,6 +230,7 @@ impl Library {
                         snippet: String::new(),
                         hint: Some("question ids must be unique across all banks; prefix them with the bank's id".to_owned()),
                         span: None,
+                        caret: 0,
                     });
                     continue;
                 }

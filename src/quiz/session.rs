@@ -420,14 +420,14 @@ impl Session {
         if let Status::Finished { reason, .. } = self.state.status {
             return Outcome::Finished(reason);
         }
-        if let Some(d) = self.state.deadline {
-            if now >= d {
-                self.state.status = Status::Finished {
-                    at: d,
-                    reason: EndReason::TimedOut,
-                };
-                return Outcome::Finished(EndReason::TimedOut);
-            }
+        if let Some(d) = self.state.deadline
+            && now >= d
+        {
+            self.state.status = Status::Finished {
+                at: d,
+                reason: EndReason::TimedOut,
+            };
+            return Outcome::Finished(EndReason::TimedOut);
         }
         let mut changed = false;
         loop {

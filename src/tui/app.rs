@@ -364,10 +364,10 @@ impl App {
                     }
                     KeyCode::Enter => {
                         self.overlay = Overlay::None;
-                        if let Ok(n) = s.parse::<usize>() {
-                            if n >= 1 {
-                                fx.extend(self.act(Action::Goto(n - 1), now));
-                            }
+                        if let Ok(n) = s.parse::<usize>()
+                            && n >= 1
+                        {
+                            fx.extend(self.act(Action::Goto(n - 1), now));
                         }
                     }
                     KeyCode::Esc => self.overlay = Overlay::None,
@@ -500,14 +500,13 @@ impl App {
                 h.trainee.pop();
             }
             KeyCode::Char(c)
-                if h.focus == Field::Trainee && !key.modifiers.contains(KeyModifiers::CONTROL) =>
-            {
-                if h.trainee.chars().count() < 60
+                if h.focus == Field::Trainee
+                    && !key.modifiers.contains(KeyModifiers::CONTROL)
+                    && h.trainee.chars().count() < 60
                     && !c.is_control()
-                    && !crate::diag::is_bidi_format(c)
-                {
-                    h.trainee.push(c);
-                }
+                    && !crate::diag::is_bidi_format(c) =>
+            {
+                h.trainee.push(c);
             }
             KeyCode::Char('?') | KeyCode::F(1) => self.overlay = Overlay::Help,
             KeyCode::Char(' ') if h.focus == Field::Topics => {
@@ -577,13 +576,12 @@ impl App {
             self.message = Some(self.t().need_topic.to_owned());
             return Vec::new();
         };
-        if let Some(a) = self.autosaves.load_autosave(&exam.id, &trainee) {
-            if matches!(a.status, crate::quiz::Status::Running)
-                && Session::resume(a.clone(), &self.lib).is_ok()
-            {
-                self.screen = Screen::Resume(Box::new(a));
-                return vec![Effect::SavePrefs];
-            }
+        if let Some(a) = self.autosaves.load_autosave(&exam.id, &trainee)
+            && matches!(a.status, crate::quiz::Status::Running)
+            && Session::resume(a.clone(), &self.lib).is_ok()
+        {
+            self.screen = Screen::Resume(Box::new(a));
+            return vec![Effect::SavePrefs];
         }
         self.begin(&exam, &trainee, now)
     }
@@ -650,10 +648,7 @@ impl App {
         let q = &s.questions[i];
         let order = s.order(i);
         let r = s.state.slots[i].response.clone();
-        let mut v = QuestionView {
-            other_lang: self.view.other_lang && false,
-            ..QuestionView::default()
-        };
+        let mut v = QuestionView::default();
         match (&q.kind, r) {
             (Kind::Short { .. }, Some(Response::Text(t))) => v.text = t,
             (Kind::Order { .. }, Some(Response::Order(seq))) => v.arrangement = seq,
@@ -723,11 +718,13 @@ impl App {
         if before != after {
             self.enter_question();
         }
-        if let Some(ms) = left {
-            if ms <= 60_000 && !self.warned_minute && out == Outcome::Unchanged {
-                self.warned_minute = true;
-                self.message = Some(self.t().one_minute_warning.to_owned());
-            }
+        if let Some(ms) = left
+            && ms <= 60_000
+            && !self.warned_minute
+            && out == Outcome::Unchanged
+        {
+            self.warned_minute = true;
+            self.message = Some(self.t().one_minute_warning.to_owned());
         }
         self.outcome(out)
     }
@@ -839,10 +836,13 @@ impl App {
         }
         if typing {
             match key.code {
-                KeyCode::Char(c) if !ctrl && !c.is_control() && !crate::diag::is_bidi_format(c) => {
-                    if self.view.text.chars().count() < 200 {
-                        self.view.text.push(c);
-                    }
+                KeyCode::Char(c)
+                    if !ctrl
+                        && !c.is_control()
+                        && !crate::diag::is_bidi_format(c)
+                        && self.view.text.chars().count() < 200 =>
+                {
+                    self.view.text.push(c);
                 }
                 KeyCode::Backspace => {
                     self.view.text.pop();
@@ -926,11 +926,10 @@ impl App {
                     self.view.cursor += 1;
                 }
             }
-            KeyCode::Char(' ') if matches!(kind, Kind::Order { .. }) => {
-                if !locked {
-                    self.view.grabbed = !self.view.grabbed;
-                }
+            KeyCode::Char(' ') if matches!(kind, Kind::Order { .. }) && !locked => {
+                self.view.grabbed = !self.view.grabbed;
             }
+            KeyCode::Char(' ') if matches!(kind, Kind::Order { .. }) => {}
             KeyCode::Enter if matches!(kind, Kind::Order { .. }) => {
                 self.view.grabbed = false;
                 let mut fx = self.act(

@@ -48,10 +48,10 @@ pub fn execute(app: &mut App, places: &Places, effects: &[Effect], now: Millis) 
     for e in effects {
         match e {
             Effect::Autosave => {
-                if let Some(s) = &app.session {
-                    if let Err(err) = places.autosaves.autosave(&s.state) {
-                        app.message = Some(err.to_string());
-                    }
+                if let Some(s) = &app.session
+                    && let Err(err) = places.autosaves.autosave(&s.state)
+                {
+                    app.message = Some(err.to_string());
                 }
             }
             Effect::Commit => {

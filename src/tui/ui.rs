@@ -231,7 +231,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
 }
 
 fn dialog(f: &mut Frame<'_>, c: &Ctx, area: Rect, title: &str, body: &[String], keys: &str) {
-    let w = area.width.saturating_sub(6).min(84).max(20);
+    let w = area.width.saturating_sub(6).clamp(20, 84);
     let inner_w = w.saturating_sub(4);
     let mut lines = Vec::new();
     for b in body {

@@ -3,6 +3,7 @@
 mod bidi_fribidi;
 mod bidi_golden;
 mod bidi_props;
+mod check;
 
 use std::io::Write as _;
 

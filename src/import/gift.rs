@@ -1,0 +1,499 @@
+//! GIFT, read as Moodle's own parser reads it (`question/format/gift/format.php`).
+//!
+//! - Questions are separated by blank lines; a question may span several lines.
+//! - Lines starting with `//` are comments. In them, Moodle's `[tag:name]` gives a tag, and
+//!   tipquiz's own `// source: ...` and `// difficulty: easy|medium|hard` (written by
+//!   [`export`](super::export)) give the source and the difficulty.
+//! - `$CATEGORY: path` sets the category of the questions that follow (it becomes a tag).
+//! - `::name::` names a question (the name becomes its id).
+//! - `[moodle]`, `[plain]`, `[markdown]` (taken as written) and `[html]` (tags stripped, entities
+//!   decoded) mark the format of the question text; answers and feedback inherit it and may carry
+//!   their own marker.
+//! - Escapes `\~ \= \# \{ \} \:`, `\\` and `\n` (a new line).
+//! - The answer block `{...}` (the first `{` and the first `}`): text after it gives a
+//!   missing-word question whose blank is written `_____`.
+//! - `{=a ~b ~c}`: `single`; `{~%50%a ~%50%b ~%-100%c}` (no `=`): `multiple`.
+//! - `{T}`, `{TRUE}`, `{F}`, `{FALSE}` (upper case, as Moodle): `true-false`, with
+//!   `{T#wrong feedback#right feedback}`.
+//! - `{=a =b}` or `{=%100%a =%50%b}`: `short` (every 100% answer is accepted).
+//! - `{=x -> y =z -> w}`: `match`.
+//! - `#feedback` after an answer: appended to the explanation; `####feedback`: general feedback,
+//!   the explanation.
+//! - Not converted, and listed: numerical `{#...}`, essay `{}`, descriptions (no answer block),
+//!   and blocks Moodle also rejects (an unclosed `{`, fewer than two choices...).
+//!
+//! Lenient where Moodle is not: a `$CATEGORY:` line followed by a question with no blank line
+//! between is read as a category and a question, and a weight after `=` (`=%100%a`) in a
+//! multiple-choice block is read as a weight.
+
+use super::clean::{clean, slug, strip_html};
+use super::{Draft, DraftKind, Parsed, label, weighted_choices};
+use crate::bank::Difficulty;
+
+/// Placeholders for escaped characters while the block is parsed (private-use code points).
+const ESCAPES: [(char, char); 8] = [
+    ('\\', '\u{E000}'),
+    (':', '\u{E001}'),
+    ('#', '\u{E002}'),
+    ('=', '\u{E003}'),
+    ('{', '\u{E004}'),
+    ('}', '\u{E005}'),
+    ('~', '\u{E006}'),
+    ('n', '\u{E007}'),
+];
+
+/// Replace escape sequences with placeholders (and drop any placeholder already in the text).
+fn protect(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if ('\u{E000}'..='\u{E007}').contains(&c) {
+            continue;
+        }
+        if c == '\\' {
+            if let Some(&(_, p)) = chars
+                .peek()
+                .and_then(|n| ESCAPES.iter().find(|(e, _)| e == n))
+            {
+                out.push(p);
+                chars.next();
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Put the escaped characters back.
+fn restore(s: &str) -> String {
+    s.chars()
+        .map(|c| match ESCAPES.iter().find(|(_, p)| *p == c) {
+            Some(('n', _)) => '\n',
+            Some((e, _)) => *e,
+            None => c,
+        })
+        .collect()
+}
+
+/// A text format marker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fmt {
+    Plain,
+    Html,
+}
+
+/// Split a leading `[format]` marker off a (protected) text.
+fn split_format(s: &str, default: Fmt) -> (Fmt, &str) {
+    let t = s.trim_start();
+    if let Some(rest) = t.strip_prefix('[') {
+        if let Some(end) = rest.find(']') {
+            let f = match &rest[..end] {
+                "html" => Some(Fmt::Html),
+                "moodle" | "plain" | "markdown" => Some(Fmt::Plain),
+                _ => None,
+            };
+            if let Some(f) = f {
+                return (f, &rest[end + 1..]);
+            }
+        }
+    }
+    (default, s)
+}
+
+/// A (protected) text in its format, as plain text. `Err` when nothing readable is left.
+fn text(s: &str, default: Fmt) -> Result<String, &'static str> {
+    let (f, body) = split_format(s, default);
+    let body = restore(body.trim());
+    match f {
+        Fmt::Plain => Ok(body),
+        Fmt::Html => {
+            let p = strip_html(&body);
+            if p.media {
+                Err("it holds an image or other media, which tipquiz cannot show")
+            } else if p.text.is_empty() {
+                Err("HTML-only content: no text is left once the tags are removed")
+            } else {
+                Ok(p.text)
+            }
+        }
+    }
+}
+
+/// One block of lines between blank lines.
+struct Block<'a> {
+    lines: Vec<(usize, &'a str)>,
+}
+
+/// Parse a GIFT file.
+pub(crate) fn parse(source: &str) -> Parsed {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let mut blocks = Vec::new();
+    let mut cur = Block { lines: Vec::new() };
+    for (i, raw) in source.lines().enumerate() {
+        let t = raw.trim();
+        if t.is_empty() {
+            if !cur.lines.is_empty() {
+                blocks.push(std::mem::replace(&mut cur, Block { lines: Vec::new() }));
+            }
+        } else {
+            cur.lines.push((i + 1, t));
+        }
+    }
+    if !cur.lines.is_empty() {
+        blocks.push(cur);
+    }
+    let mut out = Parsed::default();
+    let mut category: Option<String> = None;
+    for b in blocks {
+        read_block(&b, &mut category, &mut out);
+    }
+    out
+}
+
+/// What the comments of a block say.
+#[derive(Default)]
+struct Meta {
+    tags: Vec<String>,
+    source: Option<String>,
+    difficulty: Option<Difficulty>,
+}
+
+fn read_comment(c: &str, meta: &mut Meta) {
+    let mut rest = c;
+    while let Some(p) = rest.find("[tag:") {
+        let after = &rest[p + 5..];
+        match after.find(']') {
+            Some(e) => {
+                meta.tags.push(after[..e].trim().to_owned());
+                rest = &after[e + 1..];
+            }
+            None => break,
+        }
+    }
+    let t = c.trim();
+    let lower = t.to_ascii_lowercase();
+    if lower.starts_with("source:") && meta.source.is_none() {
+        meta.source = Some(t["source:".len()..].trim().to_owned()).filter(|s| !s.is_empty());
+    }
+    if let Some(d) = lower.strip_prefix("difficulty:") {
+        meta.difficulty = Difficulty::from_name(d.trim());
+    }
+}
+
+fn read_block(b: &Block<'_>, category: &mut Option<String>, out: &mut Parsed) {
+    let mut meta = Meta::default();
+    let mut content: Vec<(usize, &str)> = Vec::new();
+    for (n, l) in &b.lines {
+        match l.strip_prefix("//") {
+            Some(c) => read_comment(c, &mut meta),
+            None => content.push((*n, l)),
+        }
+    }
+    let Some(&(first, first_text)) = content.first() else {
+        return;
+    };
+    let mut line = first;
+    let mut start = 0;
+    if let Some(cat) = first_text.strip_prefix("$CATEGORY:") {
+        let cat = restore(&protect(cat)).trim().to_owned();
+        let tag = category_tag(&cat);
+        if tag.is_empty() && !cat.is_empty() {
+            out.note(
+                first,
+                format!(
+                    "category `{}` has no ASCII letter or digit, so it is not kept as a tag",
+                    super::clean::excerpt(&cat)
+                ),
+            );
+        }
+        *category = Some(tag).filter(|t| !t.is_empty());
+        match content.get(1) {
+            Some(&(n, _)) => {
+                line = n;
+                start = 1;
+            }
+            None => return,
+        }
+    }
+    let joined = content[start..]
+        .iter()
+        .map(|(_, l)| *l)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut d = Draft {
+        line,
+        source: meta.source,
+        difficulty: meta.difficulty,
+        ..Draft::default()
+    };
+    d.tags.extend(category.iter().cloned());
+    d.tags.extend(meta.tags);
+    read_question(&protect(&joined), d, out);
+}
+
+/// The tag of a category path: its last part that is not a Moodle context.
+fn category_tag(path: &str) -> String {
+    path.split('/')
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !(p.starts_with('$') && p.ends_with('$')) && *p != "top")
+        .next_back()
+        .map(slug)
+        .unwrap_or_default()
+}
+
+#[allow(clippy::too_many_lines)]
+fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
+    let mut text = text.trim().to_owned();
+    if let Some(rest) = text.strip_prefix("::") {
+        if let Some(end) = rest.find("::") {
+            d.name = Some(clean(&restore(&rest[..end]))).filter(|n| !n.is_empty());
+            text = rest[end + 2..].trim().to_owned();
+        } else {
+            text = rest.to_owned();
+        }
+    }
+    let open = text.find('{');
+    let close = text.find('}');
+    let early = label(d.name.as_deref(), &restore(&text));
+    let (open, close) = match (open, close) {
+        (None, None) => {
+            return out.skip(
+                d.line,
+                &early,
+                "a description (no answer block) is not a question",
+            );
+        }
+        (Some(o), Some(c)) if o < c => (o, c),
+        _ => {
+            return out.skip(
+                d.line,
+                &early,
+                "the answer block has no matching `{` and `}` (write \\{ or \\} for a brace in the text)",
+            );
+        }
+    };
+    let mut answers = text[open + 1..close].trim().to_owned();
+    let question = if text.ends_with('}') {
+        format!("{}{}", &text[..open], &text[close + 1..])
+    } else {
+        format!("{}_____{}", &text[..open], &text[close + 1..])
+    };
+    let (fmt, _) = split_format(&question, Fmt::Plain);
+    let lbl = label(d.name.as_deref(), &restore(split_format(&question, Fmt::Plain).1));
+    let mut general = String::new();
+    if let Some(p) = answers.rfind("####") {
+        general = answers[p + 4..].to_owned();
+        answers = answers[..p].trim().to_owned();
+    }
+    if answers.is_empty() {
+        return out.skip(d.line, &lbl, "essay questions have no tipquiz equivalent");
+    }
+    if answers.starts_with('#') {
+        return out.skip(d.line, &lbl, "numerical questions have no tipquiz equivalent");
+    }
+    d.prompt = match text_or_skip(&question, Fmt::Plain, "the question text") {
+        Ok(p) => p,
+        Err(why) => return out.skip(d.line, &lbl, why),
+    };
+    if !general.trim().is_empty() {
+        match text(&general, fmt) {
+            Ok(g) => d.explanation = Some(g),
+            Err(why) => return out.skip(d.line, &lbl, format!("the general feedback: {why}")),
+        }
+    }
+    let result = if answers.contains('~') {
+        multichoice(&answers, fmt, &mut d)
+    } else if answers.contains('=') && answers.contains("->") {
+        matching(&answers, fmt, &mut d)
+    } else {
+        let tf = answers.split('#').next().unwrap_or("").trim();
+        if matches!(tf, "T" | "TRUE" | "F" | "FALSE") {
+            truefalse(&answers, fmt, &mut d)
+        } else {
+            short(&answers, fmt, &mut d)
+        }
+    };
+    match result {
+        Ok(kind) => {
+            d.kind = kind;
+            out.drafts.push(d);
+        }
+        Err(why) => out.skip(d.line, &lbl, why),
+    }
+}
+
+fn text_or_skip(s: &str, fmt: Fmt, what: &str) -> Result<String, String> {
+    text(s, fmt).map_err(|w| format!("{what}: {w}"))
+}
+
+/// A weight `%n%` at the start of an answer.
+fn weight(s: &str) -> Option<(f64, &str)> {
+    let rest = s.strip_prefix('%')?;
+    let end = rest.find('%')?;
+    let w: f64 = rest[..end].trim().parse().ok()?;
+    w.is_finite().then_some((w, &rest[end + 1..]))
+}
+
+/// An answer and its feedback (after the first `#`), as plain text.
+fn answer_and_feedback(s: &str, fmt: Fmt) -> Result<(String, String), String> {
+    let (a, f) = s.split_once('#').unwrap_or((s, ""));
+    let a = text_or_skip(a, fmt, "an answer")?;
+    let f = if f.trim().is_empty() {
+        String::new()
+    } else {
+        text_or_skip(f, fmt, "answer feedback")?
+    };
+    Ok((a, f))
+}
+
+fn feedback_line(answer: &str, feedback: &str) -> String {
+    if feedback.is_empty() {
+        String::new()
+    } else {
+        format!("{answer}: {feedback}")
+    }
+}
+
+fn multichoice(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, String> {
+    let single = answers.contains('=');
+    let replaced = answers.replace('=', "~=");
+    let parts: Vec<&str> = replaced
+        .split('~')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() < 2 {
+        return Err("a multiple-choice question needs at least two answers".to_owned());
+    }
+    let mut choices = Vec::new();
+    let mut weights = Vec::new();
+    let mut feedback = Vec::new();
+    for p in parts {
+        let (w, rest) = if let Some(r) = p.strip_prefix('=') {
+            weight(r.trim_start()).unwrap_or((100.0, r))
+        } else {
+            weight(p).unwrap_or((0.0, p))
+        };
+        let (a, f) = answer_and_feedback(rest, fmt)?;
+        feedback.push(feedback_line(&a, &f));
+        choices.push(a);
+        weights.push(w);
+    }
+    let (kind, notes) = weighted_choices(choices, &weights, single)?;
+    d.notes.extend(notes);
+    d.add_feedback(&feedback);
+    Ok(kind)
+}
+
+fn matching(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, String> {
+    let parts: Vec<&str> = answers
+        .split('=')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() < 2 {
+        return Err("a matching question needs at least two pairs".to_owned());
+    }
+    let mut pairs = Vec::new();
+    let mut distractors = Vec::new();
+    for p in parts {
+        let Some((l, r)) = p.split_once("->") else {
+            return Err(format!(
+                "matching answer `{}` has no `->`",
+                super::clean::excerpt(&restore(p))
+            ));
+        };
+        let r = clean(&restore(r));
+        if r.is_empty() {
+            return Err("a matching answer has nothing after `->`".to_owned());
+        }
+        if l.trim().is_empty() {
+            distractors.push(r);
+            continue;
+        }
+        let l = text_or_skip(l, fmt, "a matching item")?;
+        pairs.push((l, r));
+    }
+    if !distractors.is_empty() {
+        d.notes.push(format!(
+            "extra answers with no item (distractors) were dropped: {}",
+            distractors.join(", ")
+        ));
+    }
+    if pairs.len() < 2 {
+        return Err("a matching question needs at least two pairs".to_owned());
+    }
+    Ok(DraftKind::Match(pairs))
+}
+
+fn truefalse(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, String> {
+    let mut bits = answers.splitn(3, '#');
+    let value = bits.next().unwrap_or("").trim();
+    let wrong = bits.next().unwrap_or("");
+    let right = bits.next().unwrap_or("");
+    let mut lines = Vec::new();
+    for f in [right, wrong] {
+        if !f.trim().is_empty() {
+            lines.push(text_or_skip(f, fmt, "answer feedback")?);
+        }
+    }
+    d.add_feedback(&lines);
+    Ok(DraftKind::TrueFalse(matches!(value, "T" | "TRUE")))
+}
+
+fn short(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, String> {
+    let parts: Vec<&str> = answers
+        .split('=')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        return Err("a short-answer question needs an answer".to_owned());
+    }
+    let mut accepted = Vec::new();
+    let mut dropped = Vec::new();
+    let mut feedback = Vec::new();
+    for p in parts {
+        let (w, rest) = weight(p).unwrap_or((100.0, p));
+        let (a, f) = answer_and_feedback(rest, fmt)?;
+        feedback.push(feedback_line(&a, &f));
+        if w < 99.99 {
+            dropped.push(format!("{a} ({}%)", super::pct(w)));
+        } else if a.contains('*') {
+            dropped.push(format!("{a} (wildcard)"));
+        } else {
+            accepted.push(a);
+        }
+    }
+    if accepted.is_empty() {
+        return Err("no answer is 100% right".to_owned());
+    }
+    if !dropped.is_empty() {
+        d.notes.push(format!(
+            "answers that are not 100% right were dropped: {}",
+            dropped.join(", ")
+        ));
+    }
+    d.add_feedback(&feedback);
+    Ok(DraftKind::Short(accepted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_round_trip_through_placeholders() {
+        let p = protect(r"a\{b\}c\~d\=e\#f\:g\\h\ni\x");
+        assert!(!p.contains('{') && !p.contains('~'));
+        assert_eq!(restore(&p), "a{b}c~d=e#f:g\\h\ni\\x");
+    }
+
+    #[test]
+    fn categories_give_their_last_part() {
+        assert_eq!(category_tag("$course$/top/Indicators/Airport"), "airport");
+        assert_eq!(category_tag("$course$/top"), "");
+        assert_eq!(category_tag("Law"), "law");
+    }
+}

@@ -1,0 +1,622 @@
+//! Instructor tooling: converters between Moodle question formats and tipquiz banks, and starter
+//! templates. Pure functions from text to text: no files, no terminal.
+//!
+//! # Import
+//!
+//! [`import`] reads GIFT, Aiken, Moodle XML or CSV and writes a one-language bank in TOML that
+//! [`crate::bank::parse_bank`] accepts without errors (as long as at least one question was
+//! converted: a bank needs a question). Every question that could not be converted, and every
+//! change made to one that was, is listed in [`Import::skipped`] with its line in the source file:
+//! nothing is dropped silently. Those entries read `question ...: not converted: <why>` or
+//! `question ...: converted, but <what changed>`.
+//!
+//! Common rules for every format:
+//! - Question names become ids: lower-case ASCII letters, digits and `-` (other characters become
+//!   `-`), cut to 48 characters; a name with no ASCII letter or digit, or no name, gives
+//!   `q-NNN`, where NNN is the question's position in the bank. A repeated id gets `-2`, `-3`...
+//! - Categories and tags become tags (slugged the same way); a category gives the tag of its last
+//!   part (`$course$/top/Airport indicators` gives `airport-indicators`). A category or tag with no
+//!   ASCII letter or digit cannot be a tag and is listed.
+//! - General feedback becomes the explanation. Per-answer feedback is kept too: each one is
+//!   appended to the explanation on its own line as `answer: feedback` (true-false feedback is
+//!   appended as it is).
+//! - Weights: `single` needs exactly one 100% answer (an answer with a partial positive weight, or
+//!   several 100% answers, skip the question; negative weights are ignored and noted). `multiple`
+//!   takes every answer with a positive weight as right; weights that are not equal shares of 100
+//!   are noted as approximated. `short` accepts every 100% answer (others are dropped and noted;
+//!   answers with the `*` wildcard too). `match` drops distractors (a right side with no left) and
+//!   notes it.
+//! - Text in HTML (GIFT `[html]`, Moodle XML `format="html"`) has its tags stripped (block tags
+//!   end a line) and entities decoded. A text left empty, or holding an image or other media,
+//!   skips the question. Other formats are taken as written. Control and direction characters
+//!   are removed everywhere.
+//! - Each question is checked on its own with the bank checker before it is written; one that
+//!   still fails (for example, two choices that are the same, or Arabic presentation forms) is
+//!   skipped with the checker's message.
+//!
+//! See the format modules for what each reads: [`gift`], [`aiken`], [`moodle_xml`], [`csv`].
+//!
+//! # Export
+//!
+//! [`export`] writes one language of a bank as GIFT or Moodle XML; see [`export`](export::export).
+//!
+//! # Starters
+//!
+//! [`starter_bank`] and [`starter_exam`] write commented templates that load at once.
+
+pub mod aiken;
+mod clean;
+pub mod csv;
+pub mod export;
+pub mod gift;
+pub mod moodle_xml;
+pub mod starter;
+
+pub use export::{Export, ExportFormat, export};
+pub use starter::{starter_bank, starter_exam};
+
+use crate::bank::{Difficulty, parse_bank};
+use clean::{clean, comment_line, excerpt, id_from_name, toml_str};
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+/// A format questions can be imported from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Moodle's GIFT text format.
+    Gift,
+    /// The Aiken format (single-answer multiple choice).
+    Aiken,
+    /// Moodle XML.
+    MoodleXml,
+    /// A spreadsheet saved as CSV (see [`csv`] for the columns).
+    Csv,
+}
+
+impl Format {
+    /// Every format, with the names [`Format::from_name`] reads.
+    pub const NAMES: [(&'static str, Format); 4] = [
+        ("gift", Format::Gift),
+        ("aiken", Format::Aiken),
+        ("moodle-xml", Format::MoodleXml),
+        ("csv", Format::Csv),
+    ];
+
+    /// The format's name (`gift`, `aiken`, `moodle-xml`, `csv`).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Gift => "gift",
+            Format::Aiken => "aiken",
+            Format::MoodleXml => "moodle-xml",
+            Format::Csv => "csv",
+        }
+    }
+
+    /// A format from its name; `xml` is read as `moodle-xml`. Case is ignored.
+    #[must_use]
+    pub fn from_name(s: &str) -> Option<Format> {
+        let s = s.trim().to_ascii_lowercase();
+        if s == "xml" || s == "moodle" || s == "moodlexml" {
+            return Some(Format::MoodleXml);
+        }
+        Format::NAMES
+            .iter()
+            .find(|(n, _)| *n == s)
+            .map(|(_, f)| *f)
+    }
+
+    /// A guess from a file's extension (`.gift`, `.xml`, `.csv`; `.txt` is GIFT or Aiken, so the
+    /// text decides) and its text.
+    #[must_use]
+    pub fn guess(extension: Option<&str>, text: &str) -> Format {
+        match extension.map(str::to_ascii_lowercase).as_deref() {
+            Some("gift") => return Format::Gift,
+            Some("xml") => return Format::MoodleXml,
+            Some("csv" | "tsv") => return Format::Csv,
+            Some("aiken") => return Format::Aiken,
+            _ => {}
+        }
+        let t = text.trim_start_matches('\u{feff}').trim_start();
+        if t.starts_with("<?xml") || t.starts_with("<quiz") {
+            return Format::MoodleXml;
+        }
+        let aiken = text
+            .lines()
+            .any(|l| l.trim_start().to_ascii_uppercase().starts_with("ANSWER:"));
+        if aiken && !text.contains('{') {
+            return Format::Aiken;
+        }
+        if text.contains('{') && text.contains('}') {
+            return Format::Gift;
+        }
+        Format::Csv
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Format::Gift => "GIFT",
+            Format::Aiken => "Aiken",
+            Format::MoodleXml => "Moodle XML",
+            Format::Csv => "CSV",
+        }
+    }
+}
+
+/// Something in the source that was not converted, or was converted with a change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// Line in the source file (1-based).
+    pub line: usize,
+    /// What, and why.
+    pub what: String,
+}
+
+/// The result of an import.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    /// The bank, as TOML text.
+    pub toml: String,
+    /// Questions not converted and changes made, in source order.
+    pub skipped: Vec<Skipped>,
+    /// Number of questions in the bank.
+    pub questions: usize,
+}
+
+/// Import questions from `text` in format `from`, as a bank with id `bank_id` written in language
+/// `lang` (a code such as `en` or `ar`). An id or code that is not valid is made valid
+/// (`bank_id` falls back to `imported`, `lang` to `en`).
+#[must_use]
+pub fn import(text: &str, from: Format, lang: &str, bank_id: &str) -> Import {
+    let parsed = match from {
+        Format::Gift => gift::parse(text),
+        Format::Aiken => aiken::parse(text),
+        Format::MoodleXml => moodle_xml::parse(text),
+        Format::Csv => csv::parse(text),
+    };
+    build(parsed, from, lang, bank_id)
+}
+
+// ------------------------------------------------------------------ the common model
+
+/// A question read from a source format, before it is checked and written.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Draft {
+    /// Line in the source.
+    pub line: usize,
+    /// Its name in the source, if any.
+    pub name: Option<String>,
+    /// The question text.
+    pub prompt: String,
+    /// Type and answer key.
+    pub kind: DraftKind,
+    /// General feedback.
+    pub explanation: Option<String>,
+    /// Source (instrument and article).
+    pub source: Option<String>,
+    /// Difficulty.
+    pub difficulty: Option<Difficulty>,
+    /// Tags, raw (slugged when written).
+    pub tags: Vec<String>,
+    /// Points.
+    pub points: Option<u32>,
+    /// `Some(false)` when the source says not to shuffle.
+    pub shuffle: Option<bool>,
+    /// Changes made while converting (written as "converted, but ...").
+    pub notes: Vec<String>,
+}
+
+impl Draft {
+    /// How messages name this question.
+    pub fn label(&self) -> String {
+        label(self.name.as_deref(), &self.prompt)
+    }
+
+    /// Append per-answer feedback lines to the explanation.
+    pub fn add_feedback(&mut self, lines: &[String]) {
+        let lines: Vec<&str> = lines
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if lines.is_empty() {
+            return;
+        }
+        let mut e = self.explanation.take().unwrap_or_default();
+        for l in lines {
+            if !e.trim().is_empty() {
+                e.push('\n');
+            }
+            e.push_str(l);
+        }
+        self.explanation = Some(e);
+    }
+}
+
+/// How messages name a question: by its name, or by the start of its text.
+pub(crate) fn label(name: Option<&str>, prompt: &str) -> String {
+    match name.map(excerpt).filter(|n| !n.is_empty()) {
+        Some(n) => format!("question `{n}`"),
+        None => {
+            let p = excerpt(prompt);
+            if p.is_empty() {
+                "question".to_owned()
+            } else {
+                format!("question \"{p}\"")
+            }
+        }
+    }
+}
+
+/// The type and answer key of a draft.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum DraftKind {
+    /// One right choice.
+    Single { choices: Vec<String>, answer: usize },
+    /// Several right choices.
+    Multiple {
+        choices: Vec<String>,
+        answers: Vec<usize>,
+    },
+    /// True or false.
+    TrueFalse(bool),
+    /// Accepted answers.
+    Short(Vec<String>),
+    /// Items in the right order.
+    Order(Vec<String>),
+    /// Left and right pairs.
+    Match(Vec<(String, String)>),
+}
+
+impl Default for DraftKind {
+    fn default() -> Self {
+        DraftKind::TrueFalse(true)
+    }
+}
+
+/// What a parser found: drafts, and entries for what it could not convert.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    pub drafts: Vec<Draft>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Parsed {
+    /// Record a question that is not converted.
+    pub fn skip(&mut self, line: usize, label: &str, why: impl std::fmt::Display) {
+        self.skipped.push(Skipped {
+            line,
+            what: format!("{label}: not converted: {why}"),
+        });
+    }
+
+    /// Record something else worth knowing (a category that cannot be a tag, a bad row...).
+    pub fn note(&mut self, line: usize, what: impl Into<String>) {
+        self.skipped.push(Skipped {
+            line,
+            what: what.into(),
+        });
+    }
+}
+
+/// Turn answers with weights (percent) into a `single` or `multiple` key, with notes.
+pub(crate) fn weighted_choices(
+    choices: Vec<String>,
+    weights: &[f64],
+    single: bool,
+) -> Result<(DraftKind, Vec<String>), String> {
+    const FULL: f64 = 99.99;
+    let mut notes = Vec::new();
+    if single {
+        if let Some(w) = weights.iter().find(|w| **w > 0.0 && **w < FULL) {
+            return Err(format!(
+                "an answer has a partial weight ({}%) in a single-answer question",
+                pct(*w)
+            ));
+        }
+        let right: Vec<usize> = (0..weights.len()).filter(|i| weights[*i] >= FULL).collect();
+        match right.as_slice() {
+            [] => Err("no answer is 100% right".to_owned()),
+            [answer] => {
+                if weights.iter().any(|w| *w < 0.0) {
+                    notes.push(
+                        "negative weights (penalties for wrong answers) were ignored".to_owned(),
+                    );
+                }
+                Ok((
+                    DraftKind::Single {
+                        choices,
+                        answer: *answer,
+                    },
+                    notes,
+                ))
+            }
+            _ => Err("several answers are 100% right in a single-answer question".to_owned()),
+        }
+    } else {
+        let answers: Vec<usize> = (0..weights.len()).filter(|i| weights[*i] > 0.0).collect();
+        if answers.is_empty() {
+            return Err("no answer has a positive weight".to_owned());
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let share = 100.0 / answers.len() as f64;
+        let equal = answers.iter().all(|i| (weights[*i] - share).abs() < 0.01);
+        if !equal {
+            let ws: Vec<String> = answers.iter().map(|i| format!("{}%", pct(weights[*i]))).collect();
+            notes.push(format!(
+                "weights approximated: every answer with a positive weight ({}) counts as an equal share",
+                ws.join(", ")
+            ));
+        }
+        Ok((DraftKind::Multiple { choices, answers }, notes))
+    }
+}
+
+/// A percentage as Moodle writes it: up to 5 decimals, no trailing zeros.
+pub(crate) fn pct(x: f64) -> String {
+    let s = format!("{x:.5}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".to_owned() } else { s.to_owned() }
+}
+
+// ------------------------------------------------------------------ writing the bank
+
+fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str) -> Import {
+    let lang = match clean::slug(lang) {
+        l if l.is_empty() => "en".to_owned(),
+        l => l,
+    };
+    let bank_id = match clean::slug(bank_id) {
+        b if b.is_empty() => "imported".to_owned(),
+        b => b,
+    };
+    let mut skipped = parsed.skipped;
+    let mut used: HashSet<String> = HashSet::new();
+    let mut body = String::new();
+    let mut count = 0;
+    for draft in parsed.drafts {
+        let label = draft.label();
+        match render(&draft, &lang, &mut used, count + 1) {
+            Ok(toml) => {
+                count += 1;
+                body.push('\n');
+                body.push_str(&toml);
+                for n in &draft.notes {
+                    skipped.push(Skipped {
+                        line: draft.line,
+                        what: format!("{label}: converted, but {n}"),
+                    });
+                }
+            }
+            Err(why) => skipped.push(Skipped {
+                line: draft.line,
+                what: format!("{label}: not converted: {why}"),
+            }),
+        }
+    }
+    skipped.sort_by_key(|s| s.line);
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Imported by tipquiz from {}: {count} question{}.",
+        from.title(),
+        if count == 1 { "" } else { "s" }
+    );
+    out.push_str(
+        "# Check every question before use, and add a `source` (instrument and article) to each.\n",
+    );
+    if !skipped.is_empty() {
+        out.push_str("#\n# Not converted, or converted with a change (line in the source file):\n");
+        for s in &skipped {
+            let _ = writeln!(out, "#   line {}: {}", s.line, comment_line(&s.what));
+        }
+    }
+    let title = match lang.as_str() {
+        "ar" => format!("أسئلة مستوردة ({bank_id})"),
+        _ => format!("Imported questions ({bank_id})"),
+    };
+    let _ = writeln!(out, "\nformat = 1");
+    let _ = writeln!(out, "id = {}", toml_str(&bank_id));
+    let _ = writeln!(out, "languages = [{}]", toml_str(&lang));
+    let _ = writeln!(out, "title = {}", text_toml(&lang, &title));
+    out.push_str(&body);
+    Import {
+        toml: out,
+        skipped,
+        questions: count,
+    }
+}
+
+fn text_toml(lang: &str, s: &str) -> String {
+    format!("{{ {lang} = {} }}", toml_str(s))
+}
+
+fn text_list(lang: &str, items: &[String]) -> String {
+    let mut s = String::from("[\n");
+    for i in items {
+        let _ = writeln!(s, "  {},", text_toml(lang, i));
+    }
+    s.push(']');
+    s
+}
+
+fn letter(i: usize) -> String {
+    crate::bank::letter(i).to_string()
+}
+
+/// Clean a draft's texts, give it an id, write it as a `[[question]]`, and check it alone.
+fn render(
+    d: &Draft,
+    lang: &str,
+    used: &mut HashSet<String>,
+    position: usize,
+) -> Result<String, String> {
+    let need = |s: &str, what: &str| -> Result<String, String> {
+        let c = clean(s);
+        if c.is_empty() {
+            Err(format!("{what} is empty"))
+        } else {
+            Ok(c)
+        }
+    };
+    let list = |items: &[String], what: &str| -> Result<Vec<String>, String> {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, s)| need(s, &format!("{what} {}", letter(i))))
+            .collect()
+    };
+    let prompt = need(&d.prompt, "the question text")?;
+    let mut t = String::from("[[question]]\n");
+    let base = d
+        .name
+        .as_deref()
+        .map(id_from_name)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| format!("q-{position:03}"));
+    let mut id = base.clone();
+    let mut n = 2;
+    while used.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    let _ = writeln!(t, "id = {}", toml_str(&id));
+    let _ = writeln!(
+        t,
+        "type = {}",
+        toml_str(match d.kind {
+            DraftKind::Single { .. } => "single",
+            DraftKind::Multiple { .. } => "multiple",
+            DraftKind::TrueFalse(_) => "true-false",
+            DraftKind::Short(_) => "short",
+            DraftKind::Order(_) => "order",
+            DraftKind::Match(_) => "match",
+        })
+    );
+    if let Some(diff) = d.difficulty {
+        let _ = writeln!(t, "difficulty = {}", toml_str(diff.name()));
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for tag in &d.tags {
+        let s = clean::slug(tag);
+        if !s.is_empty() && !tags.contains(&s) {
+            tags.push(s);
+        }
+    }
+    if !tags.is_empty() {
+        let quoted: Vec<String> = tags.iter().map(|s| toml_str(s)).collect();
+        let _ = writeln!(t, "tags = [{}]", quoted.join(", "));
+    }
+    let _ = writeln!(t, "prompt = {}", text_toml(lang, &prompt));
+    match &d.kind {
+        DraftKind::Single { choices, answer } => {
+            let choices = list(choices, "choice")?;
+            let _ = writeln!(t, "choices = {}", text_list(lang, &choices));
+            let _ = writeln!(t, "answer = {}", toml_str(&letter(*answer)));
+        }
+        DraftKind::Multiple { choices, answers } => {
+            let choices = list(choices, "choice")?;
+            let _ = writeln!(t, "choices = {}", text_list(lang, &choices));
+            let letters: Vec<String> = answers.iter().map(|a| toml_str(&letter(*a))).collect();
+            let _ = writeln!(t, "answer = [{}]", letters.join(", "));
+        }
+        DraftKind::TrueFalse(b) => {
+            let _ = writeln!(t, "answer = {b}");
+        }
+        DraftKind::Short(accepted) => {
+            let mut seen: Vec<String> = Vec::new();
+            for a in accepted {
+                let a = clean(a);
+                if !a.is_empty() && !seen.contains(&a) {
+                    seen.push(a);
+                }
+            }
+            if seen.is_empty() {
+                return Err("no accepted answer".to_owned());
+            }
+            let quoted: Vec<String> = seen.iter().map(|s| toml_str(s)).collect();
+            let _ = writeln!(t, "answer = {{ {lang} = [{}] }}", quoted.join(", "));
+        }
+        DraftKind::Order(items) => {
+            let items = list(items, "item")?;
+            let _ = writeln!(t, "items = {}", text_list(lang, &items));
+        }
+        DraftKind::Match(pairs) => {
+            t.push_str("pairs = [\n");
+            for (i, (l, r)) in pairs.iter().enumerate() {
+                let l = need(l, &format!("left {}", i + 1))?;
+                let r = need(r, &format!("right {}", i + 1))?;
+                let _ = writeln!(
+                    t,
+                    "  {{ left = {}, right = {} }},",
+                    text_toml(lang, &l),
+                    text_toml(lang, &r)
+                );
+            }
+            t.push_str("]\n");
+        }
+    }
+    if let Some(e) = d.explanation.as_deref().map(clean).filter(|e| !e.is_empty()) {
+        let _ = writeln!(t, "explanation = {}", text_toml(lang, &e));
+    }
+    if let Some(s) = d.source.as_deref().map(clean).filter(|e| !e.is_empty()) {
+        let _ = writeln!(t, "source = {}", text_toml(lang, &s));
+    }
+    if let Some(p) = d.points.filter(|p| *p != 1) {
+        let _ = writeln!(t, "points = {p}");
+    }
+    if d.shuffle == Some(false) {
+        t.push_str("shuffle = false\n");
+    }
+    check_alone(&t, lang)?;
+    used.insert(id);
+    Ok(t)
+}
+
+/// Check one question in a bank of its own; the first error is the reason to skip it.
+fn check_alone(question: &str, lang: &str) -> Result<(), String> {
+    let bank = format!(
+        "format = 1\nid = \"check\"\nlanguages = [{}]\ntitle = {}\n\n{question}",
+        toml_str(lang),
+        text_toml(lang, "check")
+    );
+    let (_, diags) = parse_bank("import", &bank);
+    match diags.into_iter().find(crate::diag::Diagnostic::is_error) {
+        Some(d) => Err(d.message),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_map_to_single_and_multiple() {
+        let c = || vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        let (k, n) = weighted_choices(c(), &[0.0, 100.0, -50.0], true).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(k, DraftKind::Single { choices: c(), answer: 1 });
+        assert_eq!(n.len(), 1);
+        assert!(weighted_choices(c(), &[50.0, 100.0, 0.0], true).is_err());
+        assert!(weighted_choices(c(), &[100.0, 100.0, 0.0], true).is_err());
+        let (k, n) = weighted_choices(c(), &[50.0, -100.0, 50.0], false).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(k, DraftKind::Multiple { choices: c(), answers: vec![0, 2] });
+        assert!(n.is_empty());
+        let (_, n) = weighted_choices(c(), &[33.33333, 33.33333, 33.33333], false).unwrap_or_else(|e| panic!("{e}"));
+        assert!(n.is_empty());
+        let (_, n) = weighted_choices(c(), &[70.0, 30.0, 0.0], false).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(n.len(), 1);
+        assert_eq!(pct(100.0 / 3.0), "33.33333");
+        assert_eq!(pct(-50.0), "-50");
+    }
+
+    #[test]
+    fn guesses_formats() {
+        assert_eq!(Format::guess(None, "<?xml version=\"1.0\"?><quiz/>"), Format::MoodleXml);
+        assert_eq!(Format::guess(None, "Q?\nA. x\nB. y\nANSWER: A\n"), Format::Aiken);
+        assert_eq!(Format::guess(Some("txt"), "Q{T}"), Format::Gift);
+        assert_eq!(Format::guess(None, "id,type,prompt\n"), Format::Csv);
+        assert_eq!(Format::from_name("XML"), Some(Format::MoodleXml));
+    }
+}

@@ -1,0 +1,582 @@
+//! The class report: one attempt per trainee, a summary of the class, item analysis and test
+//! statistics, with plain-text, CSV and JSON output, and raw exports of attempts and responses.
+//!
+//! Pure: the input is the stored records (and the files that could not be read) and the loaded
+//! [`Library`]; nothing here touches the terminal, the file system or the clock.
+//!
+//! # Definitions
+//!
+//! The item statistics follow Moodle's quiz statistics ("Quiz statistics calculations"):
+//!
+//! - An item's score is the points the attempt earned on it (`points`, after any penalty or
+//!   speed bonus), and the test score used for item analysis is the sum of the item scores of the
+//!   attempt (not floored at 0, unlike the recorded total).
+//! - **Facility index**: mean item score / item maximum × 100. With the default scoring (no
+//!   negative marking, no speed points) this is the mean credit × 100.
+//! - **SD**: sample standard deviation (n − 1) of the item score, as a percentage of the item
+//!   maximum (as Moodle shows it).
+//! - **Discrimination index**: Pearson correlation between the item score and the score on the
+//!   rest of the test (total minus the item), × 100.
+//! - **Discriminative efficiency**: covariance of item and rest over the largest covariance
+//!   possible for the same two sets of values (both sorted and paired in order), × 100.
+//! - Correlations need at least two attempts of the question and some spread, else `None`.
+//!
+//! Class figures are on the recorded percentages. Standard deviations are **sample** standard
+//! deviations (divisor n − 1).
+//!
+//! **Cronbach's alpha** is computed over the questions that every selected attempt has (a
+//! question drawn for only some trainees is left out of alpha entirely, never counted as 0);
+//! the number of questions used and left out is reported. The test score inside alpha is the sum
+//! of those questions' points. The standard error of measurement is the class SD of the
+//! percentage × √(1 − alpha), in percentage points.
+
+mod export;
+mod render;
+mod stats;
+
+pub use export::{export_attempts_csv, export_responses_csv, rfc3339_utc};
+pub use render::{render_table, to_csv, to_json};
+
+use crate::bank::{Kind, Library, letter};
+use crate::quiz::{Millis, Response, Verdict};
+use crate::record::{AttemptRecord, BadRecord, RecordQuestion, trainee_slug};
+use serde::{Deserialize, Serialize};
+use stats::{as_f64, mean, median, sample_sd};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Which attempt of each trainee the report uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Which {
+    /// The earliest attempt (by start time); Moodle's default for item analysis.
+    #[default]
+    First,
+    /// The attempt with the highest percentage (the earliest of equals).
+    Best,
+    /// The latest attempt (by start time).
+    Last,
+}
+
+impl Which {
+    /// Every choice, in the order the help lists them.
+    pub const ALL: [Which; 3] = [Which::First, Which::Best, Which::Last];
+
+    /// The name used on the command line and in output.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Which::First => "first",
+            Which::Best => "best",
+            Which::Last => "last",
+        }
+    }
+
+    /// Parse a name (`first`, `best`, `last`).
+    #[must_use]
+    pub fn from_name(s: &str) -> Option<Which> {
+        Which::ALL.into_iter().find(|w| w.name() == s)
+    }
+}
+
+/// An exam id with the number of records for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExamCount {
+    /// Exam id.
+    pub exam_id: String,
+    /// Records (all attempts) for it.
+    pub records: usize,
+}
+
+/// One trainee's selected attempt.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TraineeRow {
+    /// Name or id, as typed in the selected attempt.
+    pub trainee: String,
+    /// The selected attempt.
+    pub attempt_id: String,
+    /// How many attempts the trainee has at this exam.
+    pub attempts: usize,
+    /// Start of the selected attempt.
+    pub started_at: Millis,
+    /// Time taken, in seconds.
+    pub seconds: i64,
+    /// Score.
+    pub score: f64,
+    /// Maximum score.
+    pub max: f64,
+    /// Percentage.
+    pub percent: f64,
+    /// Passed.
+    pub passed: bool,
+    /// Percentage per topic.
+    pub by_topic: BTreeMap<String, f64>,
+}
+
+/// The class mean of one topic.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TopicMean {
+    /// Topic.
+    pub topic: String,
+    /// Trainees whose attempt had questions of the topic.
+    pub n: usize,
+    /// Mean of their topic percentages.
+    pub mean: f64,
+}
+
+/// Class figures, on the percentages of the selected attempts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    /// Trainees (selected attempts).
+    pub n: usize,
+    /// Mean percentage.
+    pub mean: Option<f64>,
+    /// Median percentage.
+    pub median: Option<f64>,
+    /// Sample standard deviation (divisor n − 1) of the percentage; `None` below two trainees.
+    pub sd: Option<f64>,
+    /// Lowest percentage.
+    pub min: Option<f64>,
+    /// Highest percentage.
+    pub max: Option<f64>,
+    /// Trainees who passed.
+    pub passed: usize,
+    /// Passed / n × 100.
+    pub pass_rate: Option<f64>,
+    /// Mean percentage per topic.
+    pub topics: Vec<TopicMean>,
+    /// Trainees per ten-point band of percentage: 0–10, …, 90–100 (100 is in the last band;
+    /// each band holds its lower edge).
+    pub histogram: [usize; 10],
+}
+
+/// How often one choice of a choice question was picked.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChoiceStat {
+    /// Position of the choice in the bank file.
+    pub index: usize,
+    /// Its letter (`a`, `b`, …).
+    pub letter: char,
+    /// Whether it is a right choice (`None` when the question is no longer loaded).
+    pub right: Option<bool>,
+    /// Attempts that picked it.
+    pub count: usize,
+    /// count / attempts × 100.
+    pub percent: f64,
+}
+
+/// Something to look at in a question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Flag {
+    /// Discrimination index below 0: stronger trainees did worse on it.
+    NegativeDiscrimination,
+    /// Facility index below 10.
+    TooHard,
+    /// Facility index above 90.
+    TooEasy,
+    /// The question id is not in the loaded banks, its type changed, or a recorded answer no
+    /// longer fits it.
+    ChangedOrMissing,
+}
+
+impl Flag {
+    /// The flag in words.
+    #[must_use]
+    pub fn text(self) -> &'static str {
+        match self {
+            Flag::NegativeDiscrimination => "negative discrimination",
+            Flag::TooHard => "too hard",
+            Flag::TooEasy => "too easy",
+            Flag::ChangedOrMissing => "question changed or missing",
+        }
+    }
+}
+
+/// Item analysis of one question.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ItemStats {
+    /// Question id.
+    pub qid: String,
+    /// Topic (as recorded).
+    pub topic: String,
+    /// Type name (as recorded).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Selected attempts that had the question.
+    pub attempts: usize,
+    /// Of these, how many left it blank.
+    pub blank: usize,
+    /// Mean points earned.
+    pub mean_points: f64,
+    /// Points available (the mean over attempts, should the bank have changed).
+    pub max: f64,
+    /// Facility index: mean score / maximum × 100.
+    pub facility: Option<f64>,
+    /// Sample SD of the score as a percentage of the maximum; `None` below two attempts.
+    pub sd: Option<f64>,
+    /// Item-rest correlation × 100.
+    pub discrimination: Option<f64>,
+    /// Discriminative efficiency × 100.
+    pub efficiency: Option<f64>,
+    /// For `single` and `multiple`: how often each choice was picked.
+    pub choices: Vec<ChoiceStat>,
+    /// Warnings.
+    pub flags: Vec<Flag>,
+}
+
+/// Reliability of the test.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TestStats {
+    /// Questions every selected attempt had (those alpha is computed over).
+    pub items: usize,
+    /// Questions left out of alpha because some selected attempts did not have them.
+    pub excluded: usize,
+    /// Cronbach's alpha (coefficient of internal consistency), as a fraction.
+    pub alpha: Option<f64>,
+    /// Standard error of measurement: class SD × √(1 − alpha), in percentage points.
+    pub sem: Option<f64>,
+}
+
+/// The class report of one exam.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// The exam reported on (`None` when there are no records at all).
+    pub exam_id: Option<String>,
+    /// Its title, as recorded.
+    pub exam_title: Option<String>,
+    /// Which attempt of each trainee was used.
+    pub which: Which,
+    /// Every exam with records, most records first.
+    pub exams: Vec<ExamCount>,
+    /// Records of this exam (all attempts).
+    pub records: usize,
+    /// One row per trainee, by name.
+    pub trainees: Vec<TraineeRow>,
+    /// Class figures.
+    pub summary: Summary,
+    /// One entry per question, by topic then id.
+    pub items: Vec<ItemStats>,
+    /// Reliability.
+    pub test: TestStats,
+    /// Files that could not be read, with the reason.
+    pub bad: Vec<BadRecord>,
+}
+
+/// Build the report of `exam` (default: the exam with the most records, the smallest id of
+/// equals) from `records`, one attempt per trainee chosen by `which`. Trainees are told apart by
+/// [`trainee_slug`]. `bad` is carried into the report as it is.
+#[must_use]
+pub fn build(
+    records: &[AttemptRecord],
+    bad: &[BadRecord],
+    lib: &Library,
+    exam: Option<&str>,
+    which: Which,
+) -> Report {
+    let exams = exam_counts(records);
+    let exam_id = exam
+        .map(str::to_owned)
+        .or_else(|| exams.first().map(|e| e.exam_id.clone()));
+    let of_exam: Vec<&AttemptRecord> = records
+        .iter()
+        .filter(|r| exam_id.as_deref() == Some(r.exam_id.as_str()))
+        .collect();
+    let selected = select(&of_exam, which);
+    let exam_title = selected
+        .first()
+        .or(of_exam.first())
+        .map(|r| r.exam_title.clone());
+
+    let trainees: Vec<TraineeRow> = selected
+        .iter()
+        .map(|r| {
+            let slug = trainee_slug(&r.trainee);
+            TraineeRow {
+                trainee: r.trainee.clone(),
+                attempt_id: r.attempt_id.clone(),
+                attempts: of_exam
+                    .iter()
+                    .filter(|o| trainee_slug(&o.trainee) == slug)
+                    .count(),
+                started_at: r.started_at,
+                seconds: r.seconds(),
+                score: r.score,
+                max: r.max,
+                percent: r.percent,
+                passed: r.passed,
+                by_topic: r
+                    .by_topic
+                    .iter()
+                    .map(|(t, tally)| (t.clone(), tally.percent()))
+                    .collect(),
+            }
+        })
+        .collect();
+    let summary = summarise(&trainees);
+    let (items, test) = analyse_items(&selected, lib, summary.sd);
+    Report {
+        exam_id,
+        exam_title,
+        which,
+        exams,
+        records: of_exam.len(),
+        trainees,
+        summary,
+        items,
+        test,
+        bad: bad.to_vec(),
+    }
+}
+
+fn exam_counts(records: &[AttemptRecord]) -> Vec<ExamCount> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in records {
+        *counts.entry(r.exam_id.as_str()).or_default() += 1;
+    }
+    let mut out: Vec<ExamCount> = counts
+        .into_iter()
+        .map(|(e, n)| ExamCount {
+            exam_id: e.to_owned(),
+            records: n,
+        })
+        .collect();
+    // Stable sort: equal counts keep the id order.
+    out.sort_by(|a, b| b.records.cmp(&a.records));
+    out
+}
+
+/// One attempt per trainee, ordered by name (case-insensitive), then by identity.
+fn select<'a>(records: &[&'a AttemptRecord], which: Which) -> Vec<&'a AttemptRecord> {
+    let mut groups: BTreeMap<String, Vec<&'a AttemptRecord>> = BTreeMap::new();
+    for r in records {
+        groups.entry(trainee_slug(&r.trainee)).or_default().push(r);
+    }
+    let mut out: Vec<(String, &'a AttemptRecord)> = Vec::new();
+    for (slug, mut attempts) in groups {
+        attempts.sort_by(|a, b| {
+            a.started_at
+                .cmp(&b.started_at)
+                .then_with(|| a.attempt_id.cmp(&b.attempt_id))
+        });
+        let pick = match which {
+            Which::First => attempts.first().copied(),
+            Which::Last => attempts.last().copied(),
+            Which::Best => attempts.iter().copied().reduce(|best, r| {
+                if r.percent.total_cmp(&best.percent).is_gt() {
+                    r
+                } else {
+                    best
+                }
+            }),
+        };
+        if let Some(r) = pick {
+            out.push((slug, r));
+        }
+    }
+    out.sort_by(|(sa, a), (sb, b)| {
+        a.trainee
+            .trim()
+            .to_lowercase()
+            .cmp(&b.trainee.trim().to_lowercase())
+            .then_with(|| sa.cmp(sb))
+    });
+    out.into_iter().map(|(_, r)| r).collect()
+}
+
+fn summarise(rows: &[TraineeRow]) -> Summary {
+    let percents: Vec<f64> = rows.iter().map(|r| r.percent).collect();
+    let passed = rows.iter().filter(|r| r.passed).count();
+    let mut topics: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for r in rows {
+        for (t, p) in &r.by_topic {
+            topics.entry(t.as_str()).or_default().push(*p);
+        }
+    }
+    Summary {
+        n: rows.len(),
+        mean: mean(&percents),
+        median: median(&percents),
+        sd: sample_sd(&percents),
+        min: percents.iter().copied().reduce(f64::min),
+        max: percents.iter().copied().reduce(f64::max),
+        passed,
+        pass_rate: (!rows.is_empty()).then(|| as_f64(passed) / as_f64(rows.len()) * 100.0),
+        topics: topics
+            .into_iter()
+            .filter_map(|(t, v)| {
+                Some(TopicMean {
+                    topic: t.to_owned(),
+                    n: v.len(),
+                    mean: mean(&v)?,
+                })
+            })
+            .collect(),
+        histogram: stats::histogram(&percents),
+    }
+}
+
+/// Item analysis of every question of the selected attempts, and the test's reliability.
+fn analyse_items(
+    selected: &[&AttemptRecord],
+    lib: &Library,
+    class_sd: Option<f64>,
+) -> (Vec<ItemStats>, TestStats) {
+    // The test score of each attempt for item analysis: the sum of its item scores.
+    let totals: Vec<f64> = selected
+        .iter()
+        .map(|r| r.questions.iter().map(|q| q.points).sum())
+        .collect();
+    // Per question id: (attempt index, the question), first occurrence in each attempt.
+    let mut by_qid: BTreeMap<&str, Vec<(usize, &RecordQuestion)>> = BTreeMap::new();
+    for (a, r) in selected.iter().enumerate() {
+        let mut seen = BTreeSet::new();
+        for q in &r.questions {
+            if seen.insert(q.qid.as_str()) {
+                by_qid.entry(q.qid.as_str()).or_default().push((a, q));
+            }
+        }
+    }
+    let mut items: Vec<ItemStats> = by_qid
+        .iter()
+        .filter_map(|(qid, obs)| item(qid, obs, &totals, lib))
+        .collect();
+    items.sort_by(|a, b| a.topic.cmp(&b.topic).then_with(|| a.qid.cmp(&b.qid)));
+
+    let n = selected.len();
+    let common: Vec<Vec<f64>> = by_qid
+        .values()
+        .filter(|obs| n > 0 && obs.len() == n)
+        .map(|obs| obs.iter().map(|(_, q)| q.points).collect())
+        .collect();
+    let alpha = stats::cronbach_alpha(&common);
+    let test = TestStats {
+        items: common.len(),
+        excluded: by_qid.len() - common.len(),
+        alpha,
+        sem: alpha
+            .zip(class_sd)
+            .map(|(a, sd)| sd * (1.0 - a).max(0.0).sqrt()),
+    };
+    (items, test)
+}
+
+fn item(
+    qid: &str,
+    obs: &[(usize, &RecordQuestion)],
+    totals: &[f64],
+    lib: &Library,
+) -> Option<ItemStats> {
+    let first = obs.first()?.1;
+    let x: Vec<f64> = obs.iter().map(|(_, q)| q.points).collect();
+    let rest: Vec<f64> = obs
+        .iter()
+        .map(|(a, q)| totals.get(*a).copied().unwrap_or(0.0) - q.points)
+        .collect();
+    let max = mean(&obs.iter().map(|(_, q)| q.max).collect::<Vec<_>>())?;
+    let mean_points = mean(&x)?;
+    let facility = (max > 0.0).then(|| mean_points / max * 100.0);
+    let sd = sample_sd(&x).filter(|_| max > 0.0).map(|s| s / max * 100.0);
+    let (discrimination, efficiency) = stats::item_rest(&x, &rest);
+    let blank = obs
+        .iter()
+        .filter(|(_, q)| {
+            q.verdict == Verdict::Blank || q.response.as_ref().is_none_or(Response::is_empty)
+        })
+        .count();
+    let lq = lib.question(qid);
+    let changed = match lq {
+        None => true,
+        Some(q) => obs.iter().any(|(_, rq)| {
+            rq.kind != q.kind.name() || rq.response.as_ref().is_some_and(|r| !r.fits(q))
+        }),
+    };
+    let mut flags = Vec::new();
+    if discrimination.is_some_and(|d| d < 0.0) {
+        flags.push(Flag::NegativeDiscrimination);
+    }
+    if facility.is_some_and(|f| f < 10.0) {
+        flags.push(Flag::TooHard);
+    }
+    if facility.is_some_and(|f| f > 90.0) {
+        flags.push(Flag::TooEasy);
+    }
+    if changed {
+        flags.push(Flag::ChangedOrMissing);
+    }
+    Some(ItemStats {
+        qid: qid.to_owned(),
+        topic: first.topic.clone(),
+        kind: first.kind.clone(),
+        attempts: obs.len(),
+        blank,
+        mean_points,
+        max,
+        facility,
+        sd,
+        discrimination,
+        efficiency,
+        choices: choice_stats(obs, lq.map(|q| &q.kind)),
+        flags,
+    })
+}
+
+/// The choices picked in each response (each choice once per response).
+fn picks(r: Option<&Response>) -> Vec<usize> {
+    match r {
+        Some(Response::Choice(c)) => vec![*c],
+        Some(Response::Choices(cs)) => {
+            let set: BTreeSet<usize> = cs.iter().copied().collect();
+            set.into_iter().collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Distractor analysis. With the question loaded: every choice of the bank, marked right or not.
+/// Without it (or if its type changed): the choices seen in the responses, right unknown.
+fn choice_stats(obs: &[(usize, &RecordQuestion)], kind: Option<&Kind>) -> Vec<ChoiceStat> {
+    let recorded = obs.first().map(|(_, q)| q.kind.as_str());
+    if !matches!(recorded, Some("single" | "multiple")) {
+        return Vec::new();
+    }
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for (_, q) in obs {
+        for c in picks(q.response.as_ref()) {
+            *counts.entry(c).or_default() += 1;
+        }
+    }
+    let key: Option<(usize, Vec<usize>)> = match kind {
+        Some(Kind::Single { choices, answer }) if recorded == Some("single") => {
+            Some((choices.len(), vec![*answer]))
+        }
+        Some(Kind::Multiple { choices, answers }) if recorded == Some("multiple") => {
+            Some((choices.len(), answers.clone()))
+        }
+        _ => None,
+    };
+    let n = as_f64(obs.len());
+    let stat = |index: usize, right: Option<bool>, count: usize| ChoiceStat {
+        index,
+        letter: letter(index),
+        right,
+        count,
+        percent: as_f64(count) / n * 100.0,
+    };
+    match key {
+        Some((len, right)) => {
+            let mut out: Vec<ChoiceStat> = (0..len)
+                .map(|i| {
+                    stat(
+                        i,
+                        Some(right.contains(&i)),
+                        counts.get(&i).copied().unwrap_or(0),
+                    )
+                })
+                .collect();
+            // Picks outside the loaded choices (the bank changed) are still shown.
+            out.extend(counts.range(len..).map(|(i, c)| stat(*i, None, *c)));
+            out
+        }
+        None => counts.iter().map(|(i, c)| stat(*i, None, *c)).collect(),
+    }
+}

@@ -1,0 +1,430 @@
+//! The report as aligned plain text, as CSV and as JSON.
+
+use super::export::{csv_string, rfc3339_utc, safe_cell};
+use super::{ItemStats, Report};
+use crate::diag::escape_for_terminal;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use unicode_width::UnicodeWidthStr;
+
+/// A number with `dec` decimals, never `-0.0`.
+fn num(v: f64, dec: usize) -> String {
+    let s = format!("{v:.dec$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_owned(),
+        _ => s,
+    }
+}
+
+fn opt(v: Option<f64>, dec: usize) -> String {
+    v.map_or_else(String::new, |v| num(v, dec))
+}
+
+fn opt_dash(v: Option<f64>, dec: usize) -> String {
+    v.map_or_else(|| "-".to_owned(), |v| num(v, dec))
+}
+
+/// Untrusted text for one table cell: no control or bidi-override characters, no line breaks.
+fn cell(s: &str) -> String {
+    escape_for_terminal(s)
+        .replace('\n', "\\n")
+        .replace('\t', " ")
+}
+
+fn duration(secs: i64) -> String {
+    let s = secs.max(0);
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+fn band(i: usize) -> String {
+    format!("{}-{}", i * 10, i * 10 + 10)
+}
+
+/// Lay out rows under headers. `right[i]` right-aligns column i (numbers).
+fn table(out: &mut String, headers: &[String], rows: &[Vec<String>], right: &[bool]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(c.width());
+            }
+        }
+    }
+    let line = |out: &mut String, r: &[String]| {
+        let mut l = String::from("  ");
+        for (i, c) in r.iter().enumerate() {
+            let w = widths.get(i).copied().unwrap_or(0);
+            let pad = " ".repeat(w.saturating_sub(c.width()));
+            if i > 0 {
+                l.push_str("  ");
+            }
+            if right.get(i).copied().unwrap_or(false) {
+                l.push_str(&pad);
+                l.push_str(c);
+            } else {
+                l.push_str(c);
+                l.push_str(&pad);
+            }
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
+    };
+    line(out, headers);
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    line(out, &rule);
+    for r in rows {
+        line(out, r);
+    }
+}
+
+fn topics_of(report: &Report) -> Vec<String> {
+    let set: BTreeSet<&String> = report
+        .trainees
+        .iter()
+        .flat_map(|t| t.by_topic.keys())
+        .collect();
+    set.into_iter().cloned().collect()
+}
+
+fn flags_text(it: &ItemStats) -> String {
+    it.flags
+        .iter()
+        .map(|f| f.text())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The report as aligned plain-text tables for a terminal, in English. Untrusted text (names,
+/// ids, reasons) is escaped.
+#[must_use]
+pub fn render_table(report: &Report) -> String {
+    let mut out = String::new();
+    let title = report.exam_title.as_deref().map(cell).unwrap_or_default();
+    match &report.exam_id {
+        Some(id) if title.is_empty() => {
+            let _ = writeln!(out, "Class report: {}", cell(id));
+        }
+        Some(id) => {
+            let _ = writeln!(out, "Class report: {} ({title})", cell(id));
+        }
+        None => out.push_str("Class report: no records\n"),
+    }
+    let _ = writeln!(
+        out,
+        "{} trainees, {} records of this exam; the {} attempt of each trainee is used.",
+        report.summary.n,
+        report.records,
+        report.which.name()
+    );
+    let others: Vec<String> = report
+        .exams
+        .iter()
+        .filter(|e| Some(&e.exam_id) != report.exam_id.as_ref())
+        .map(|e| format!("{} ({})", cell(&e.exam_id), e.records))
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(out, "Other exams: {}", others.join(", "));
+    }
+    if !report.bad.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} file(s) could not be read and are not counted:",
+            report.bad.len()
+        );
+        for b in &report.bad {
+            let _ = writeln!(out, "  {}: {}", cell(&b.file), cell(&b.reason));
+        }
+    }
+
+    // Trainees.
+    let topics = topics_of(report);
+    out.push_str("\nTrainees\n");
+    let mut headers: Vec<String> = ["Trainee", "Score", "Max", "%", "Passed", "Time", "Tries"]
+        .map(str::to_owned)
+        .to_vec();
+    headers.extend(topics.iter().map(|t| format!("{} %", cell(t))));
+    let mut right = vec![false, true, true, true, false, true, true];
+    right.extend(topics.iter().map(|_| true));
+    let rows: Vec<Vec<String>> = report
+        .trainees
+        .iter()
+        .map(|t| {
+            let mut r = vec![
+                cell(&t.trainee),
+                num(t.score, 2),
+                num(t.max, 2),
+                num(t.percent, 1),
+                if t.passed { "yes" } else { "no" }.to_owned(),
+                duration(t.seconds),
+                t.attempts.to_string(),
+            ];
+            r.extend(topics.iter().map(|tp| {
+                t.by_topic
+                    .get(tp)
+                    .map_or_else(|| "-".to_owned(), |p| num(*p, 1))
+            }));
+            r
+        })
+        .collect();
+    table(&mut out, &headers, &rows, &right);
+
+    // Summary.
+    let s = &report.summary;
+    out.push_str("\nSummary (percent)\n");
+    let pairs = [
+        ("Trainees", s.n.to_string()),
+        ("Mean", opt_dash(s.mean, 1)),
+        ("Median", opt_dash(s.median, 1)),
+        ("SD (sample, n-1)", opt_dash(s.sd, 1)),
+        ("Lowest", opt_dash(s.min, 1)),
+        ("Highest", opt_dash(s.max, 1)),
+        (
+            "Pass rate",
+            format!("{} ({} of {})", opt_dash(s.pass_rate, 1), s.passed, s.n),
+        ),
+    ];
+    for (k, v) in pairs {
+        let _ = writeln!(out, "  {k:<18}{v}");
+    }
+    if !s.topics.is_empty() {
+        out.push_str("\nTopic means\n");
+        let rows: Vec<Vec<String>> = s
+            .topics
+            .iter()
+            .map(|t| vec![cell(&t.topic), t.n.to_string(), num(t.mean, 1)])
+            .collect();
+        let headers = ["Topic", "Trainees", "Mean %"].map(str::to_owned);
+        table(&mut out, &headers, &rows, &[false, true, true]);
+    }
+    out.push_str("\nScore distribution (percent)\n");
+    for (i, n) in s.histogram.iter().enumerate() {
+        let _ = writeln!(out, "  {:>6}  {:>3}  {}", band(i), n, "#".repeat(*n));
+    }
+
+    // Items.
+    out.push_str(
+        "\nQuestions (facility = mean score %; SD as % of the maximum; discrimination = \
+         item-rest correlation x100; efficiency = discriminative efficiency x100)\n",
+    );
+    let headers = [
+        "Question", "Topic", "Type", "N", "Blank", "Facility", "SD", "Discr.", "Effic.", "Flags",
+    ]
+    .map(str::to_owned);
+    let rows: Vec<Vec<String>> = report
+        .items
+        .iter()
+        .map(|it| {
+            vec![
+                cell(&it.qid),
+                cell(&it.topic),
+                cell(&it.kind),
+                it.attempts.to_string(),
+                it.blank.to_string(),
+                opt_dash(it.facility, 1),
+                opt_dash(it.sd, 1),
+                opt_dash(it.discrimination, 1),
+                opt_dash(it.efficiency, 1),
+                flags_text(it),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &headers,
+        &rows,
+        &[
+            false, false, false, true, true, true, true, true, true, false,
+        ],
+    );
+
+    let with_choices: Vec<&ItemStats> = report
+        .items
+        .iter()
+        .filter(|i| !i.choices.is_empty())
+        .collect();
+    if !with_choices.is_empty() {
+        out.push_str("\nChoices picked (* = right choice, ? = not in the loaded bank)\n");
+        let rows: Vec<Vec<String>> = with_choices
+            .iter()
+            .flat_map(|it| {
+                it.choices.iter().map(|c| {
+                    let mark = match c.right {
+                        Some(true) => "*",
+                        Some(false) => "",
+                        None => "?",
+                    };
+                    vec![
+                        cell(&it.qid),
+                        format!("{}{mark}", c.letter),
+                        c.count.to_string(),
+                        num(c.percent, 1),
+                    ]
+                })
+            })
+            .collect();
+        let headers = ["Question", "Choice", "Picked", "%"].map(str::to_owned);
+        table(&mut out, &headers, &rows, &[false, false, true, true]);
+    }
+
+    let t = &report.test;
+    out.push_str("\nTest statistics\n");
+    let _ = writeln!(
+        out,
+        "  Cronbach's alpha   {} (over {} questions every attempt had; {} left out)",
+        opt_dash(t.alpha, 3),
+        t.items,
+        t.excluded
+    );
+    let _ = writeln!(
+        out,
+        "  SEM                {} percentage points (SD x sqrt(1 - alpha))",
+        opt_dash(t.sem, 1)
+    );
+    out
+}
+
+/// The report as CSV: sections `summary`, `trainees`, `items`, `choices`, `bad_records`, each a
+/// line with the section's name, a header row and data rows, separated by a blank line.
+/// Numbers have two decimals; an undefined figure is empty.
+#[must_use]
+pub fn to_csv(report: &Report) -> String {
+    let s = &report.summary;
+    let t = &report.test;
+    let hist: Vec<String> = s.histogram.iter().map(ToString::to_string).collect();
+    let summary: Vec<Vec<String>> = vec![
+        vec!["summary".into()],
+        vec!["key".into(), "value".into()],
+        vec![
+            "exam_id".into(),
+            safe_cell(report.exam_id.as_deref().unwrap_or("")),
+        ],
+        vec!["which".into(), report.which.name().into()],
+        vec!["records".into(), report.records.to_string()],
+        vec!["trainees".into(), s.n.to_string()],
+        vec!["mean_percent".into(), opt(s.mean, 2)],
+        vec!["median_percent".into(), opt(s.median, 2)],
+        vec!["sd_percent_sample".into(), opt(s.sd, 2)],
+        vec!["min_percent".into(), opt(s.min, 2)],
+        vec!["max_percent".into(), opt(s.max, 2)],
+        vec!["passed".into(), s.passed.to_string()],
+        vec!["pass_rate".into(), opt(s.pass_rate, 2)],
+        vec!["histogram_0_to_100_by_10".into(), hist.join(" ")],
+        vec!["alpha".into(), opt(t.alpha, 4)],
+        vec!["alpha_items".into(), t.items.to_string()],
+        vec!["alpha_excluded_items".into(), t.excluded.to_string()],
+        vec!["sem_percent".into(), opt(t.sem, 2)],
+    ];
+    let mut sections = vec![csv_string(&summary)];
+
+    let topics = topics_of(report);
+    let mut trainees: Vec<Vec<String>> = vec![vec!["trainees".into()]];
+    let mut h: Vec<String> = [
+        "trainee",
+        "attempt_id",
+        "attempts",
+        "started",
+        "seconds",
+        "score",
+        "max",
+        "percent",
+        "passed",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    h.extend(topics.iter().map(|tp| safe_cell(&format!("topic:{tp}"))));
+    trainees.push(h);
+    for r in &report.trainees {
+        let mut row = vec![
+            safe_cell(&r.trainee),
+            safe_cell(&r.attempt_id),
+            r.attempts.to_string(),
+            rfc3339_utc(r.started_at),
+            r.seconds.to_string(),
+            num(r.score, 2),
+            num(r.max, 2),
+            num(r.percent, 2),
+            r.passed.to_string(),
+        ];
+        row.extend(topics.iter().map(|tp| opt(r.by_topic.get(tp).copied(), 2)));
+        trainees.push(row);
+    }
+    sections.push(csv_string(&trainees));
+
+    let mut items: Vec<Vec<String>> = vec![
+        vec!["items".into()],
+        [
+            "qid",
+            "topic",
+            "type",
+            "attempts",
+            "blank",
+            "mean_points",
+            "max",
+            "facility",
+            "sd",
+            "discrimination",
+            "efficiency",
+            "flags",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    let mut choices: Vec<Vec<String>> = vec![
+        vec!["choices".into()],
+        ["qid", "index", "letter", "right", "count", "percent"]
+            .map(str::to_owned)
+            .to_vec(),
+    ];
+    for it in &report.items {
+        items.push(vec![
+            safe_cell(&it.qid),
+            safe_cell(&it.topic),
+            safe_cell(&it.kind),
+            it.attempts.to_string(),
+            it.blank.to_string(),
+            num(it.mean_points, 2),
+            num(it.max, 2),
+            opt(it.facility, 2),
+            opt(it.sd, 2),
+            opt(it.discrimination, 2),
+            opt(it.efficiency, 2),
+            flags_text(it),
+        ]);
+        for c in &it.choices {
+            choices.push(vec![
+                safe_cell(&it.qid),
+                c.index.to_string(),
+                c.letter.to_string(),
+                c.right.map(|r| r.to_string()).unwrap_or_default(),
+                c.count.to_string(),
+                num(c.percent, 2),
+            ]);
+        }
+    }
+    sections.push(csv_string(&items));
+    sections.push(csv_string(&choices));
+
+    let mut bad: Vec<Vec<String>> = vec![
+        vec!["bad_records".into()],
+        vec!["file".into(), "reason".into()],
+    ];
+    bad.extend(
+        report
+            .bad
+            .iter()
+            .map(|b| vec![safe_cell(&b.file), safe_cell(&b.reason)]),
+    );
+    sections.push(csv_string(&bad));
+    sections.join("\n")
+}
+
+/// The whole report as pretty-printed JSON (undefined figures are `null`).
+#[must_use]
+pub fn to_json(report: &Report) -> String {
+    // Every map key is a string and no figure is NaN, so this cannot fail.
+    serde_json::to_string_pretty(report).unwrap_or_default()
+}
