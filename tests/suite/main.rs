@@ -4,6 +4,8 @@ mod bidi_fribidi;
 mod bidi_golden;
 mod bidi_props;
 mod check;
+mod engine;
+mod report;
 
 use std::io::Write as _;
 
