@@ -16,7 +16,44 @@ pub const PROBLEMS: u8 = 1;
 pub const USAGE: u8 = 2;
 
 /// The shipped exam definitions: (file name, text).
-pub const SHIPPED_EXAMS: &[(&str, &str)] = &[];
+pub const SHIPPED_EXAMS: &[(&str, &str)] = &[
+    (
+        "practice-indicators.toml",
+        include_str!("../questions/exams/practice-indicators.toml"),
+    ),
+    (
+        "practice-national-law.toml",
+        include_str!("../questions/exams/practice-national-law.toml"),
+    ),
+    (
+        "practice-international-law.toml",
+        include_str!("../questions/exams/practice-international-law.toml"),
+    ),
+    (
+        "practice-referral.toml",
+        include_str!("../questions/exams/practice-referral.toml"),
+    ),
+    (
+        "final-assessment.toml",
+        include_str!("../questions/exams/final-assessment.toml"),
+    ),
+    (
+        "briefing-airport.toml",
+        include_str!("../questions/exams/briefing-airport.toml"),
+    ),
+    (
+        "briefing-port.toml",
+        include_str!("../questions/exams/briefing-port.toml"),
+    ),
+    (
+        "briefing-residence.toml",
+        include_str!("../questions/exams/briefing-residence.toml"),
+    ),
+    (
+        "briefing-criminal-investigation.toml",
+        include_str!("../questions/exams/briefing-criminal-investigation.toml"),
+    ),
+];
 
 /// Print an error for the user on standard error, escaped.
 pub fn fail(msg: &str) {
@@ -133,14 +170,17 @@ pub fn check(common: &Common, paths: &[PathBuf], format: Format, deny_warnings: 
     match format {
         Format::Json => {
             let v = serde_json::json!({ "files": files, "errors": errors, "warnings": warnings, "diagnostics": diags });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            print_out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            ));
         }
         Format::Text => {
-            print!("{}", crate::diag::render_all(&diags));
+            print_out(&crate::diag::render_all(&diags));
             let verdict = if errors == 0 { "ok" } else { "problems found" };
-            println!(
-                "checked {files} file(s): {errors} error(s), {warnings} warning(s): {verdict}"
-            );
+            print_out(&format!(
+                "checked {files} file(s): {errors} error(s), {warnings} warning(s): {verdict}\n"
+            ));
         }
     }
     if errors > 0 || (deny_warnings && warnings > 0) {
@@ -208,10 +248,10 @@ pub fn list(common: &Common, format: Format) -> u8 {
     }
     let rows: Vec<BankCounts> = lib.banks.iter().map(counts).collect();
     if format == Format::Json {
-        println!(
-            "{}",
+        print_out(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&rows).unwrap_or_default()
-        );
+        ));
         return OK;
     }
     let types = Kind::NAMES;
@@ -223,7 +263,7 @@ pub fn list(common: &Common, format: Format) -> u8 {
         header.push_str(&format!(" {t:>10}"));
     }
     header.push_str(&format!(" {:>5} {:>6} {:>5}", "easy", "medium", "hard"));
-    println!("{header}");
+    let mut out = format!("{header}\n");
     let mut total = 0;
     for r in &rows {
         let mut line = format!(
@@ -243,10 +283,12 @@ pub fn list(common: &Common, format: Format) -> u8 {
                 r.by_difficulty.get(d).copied().unwrap_or(0)
             ));
         }
-        println!("{line}");
+        out.push_str(&line);
+        out.push('\n');
         total += r.questions;
     }
-    println!("{} bank(s), {total} question(s)", rows.len());
+    out.push_str(&format!("{} bank(s), {total} question(s)\n", rows.len()));
+    print_out(&out);
     OK
 }
 
@@ -261,7 +303,9 @@ pub fn places(common: &Common) -> crate::tui::run::Places {
                 .clone()
                 .unwrap_or_else(|| data.join("results")),
         ),
+        results_explicit: common.results.is_some(),
         autosaves: crate::record::Store::new(data.join("autosave")),
+        pending: crate::record::Store::new(data.join("pending")),
         prefs: data.join("prefs.json"),
         program: format!("tipquiz {}", env!("CARGO_PKG_VERSION")),
     }
@@ -340,6 +384,7 @@ pub fn home(common: &Common) -> u8 {
         Err(code) => return code,
     };
     let places = places(common);
+    let _ = crate::tui::run::recover(&places, &lib, crate::tui::run::now_ms());
     let prefs = crate::tui::run::load_prefs(&places.prefs);
     let app = crate::tui::app::App::new(
         std::sync::Arc::new(lib),
@@ -403,6 +448,7 @@ fn take(
         Err(code) => return code,
     };
     let places = places(common);
+    let _ = crate::tui::run::recover(&places, &lib, crate::tui::run::now_ms());
     let exam = if let Some(e) = exam_arg {
         let path = PathBuf::from(&e);
         if path.is_file() {
@@ -538,9 +584,39 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             trainee,
             review_mistakes,
         ),
+        Command::Recover => recover_cmd(common),
         _ => {
             fail("this command is not built yet");
             USAGE
         }
     }
+}
+
+fn recover_cmd(common: &Common) -> u8 {
+    let (lib, _) = match library_or_exit(common) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let places = places(common);
+    let (ok, failed) = crate::tui::run::recover(&places, &lib, crate::tui::run::now_ms());
+    let mut out = String::new();
+    for p in &ok {
+        out.push_str(&format!("saved {}\n", escape_for_terminal(p)));
+    }
+    for f in &failed {
+        out.push_str(&format!("not saved: {}\n", escape_for_terminal(f)));
+    }
+    out.push_str(&format!(
+        "{} attempt(s) saved, {} still waiting\n",
+        ok.len(),
+        failed.len()
+    ));
+    print_out(&out);
+    if failed.is_empty() { OK } else { PROBLEMS }
+}
+
+/// Write to standard output; a closed pipe (`| head`) ends the output quietly.
+pub fn print_out(s: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(s.as_bytes());
 }

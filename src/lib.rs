@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod exam;
+pub mod import;
 pub mod quiz;
 pub mod record;
 pub mod report;

@@ -156,7 +156,9 @@ impl<'s> Walker<'s> {
     pub fn string(&mut self, v: &Val<'_>, what: &str) -> Option<String> {
         match v.get_ref() {
             DeValue::String(s) => {
-                let s: &str = s;
+                // Multi-line strings in files saved with Windows line endings keep their CRs.
+                let owned = s.replace("\r\n", "\n");
+                let s: &str = &owned;
                 self.check_chars(s, v.span(), what);
                 if s.trim().is_empty() {
                     self.error(

@@ -54,7 +54,10 @@ pub(crate) fn parse(source: &str) -> Parsed {
             let letter = t["ANSWER:".len()..].trim();
             match cur.take() {
                 Some(p) => finish(p, letter, &mut out),
-                None => out.note(n, "an `ANSWER:` line with no question before it was ignored"),
+                None => out.note(
+                    n,
+                    "an `ANSWER:` line with no question before it was ignored",
+                ),
             }
             continue;
         }

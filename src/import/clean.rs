@@ -59,7 +59,8 @@ pub(crate) fn strip_html(s: &str) -> Plain {
                 continue;
             }
             let after = &rest[1..];
-            let is_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
+            let is_tag = after
+                .starts_with(|c: char| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
             if let (true, Some(end)) = (is_tag, after.find('>')) {
                 let inner = &after[..end];
                 let closing = inner.starts_with('/');
@@ -111,10 +112,7 @@ pub(crate) fn decode_entities(s: &str) -> String {
     while let Some(p) = rest.find('&') {
         out.push_str(&rest[..p]);
         let tail = &rest[p..];
-        let end = tail[1..]
-            .find(';')
-            .filter(|e| *e <= 10)
-            .map(|e| e + 1);
+        let end = tail[1..].find(';').filter(|e| *e <= 10).map(|e| e + 1);
         let decoded = end.and_then(|e| entity(&tail[1..e]));
         match (end, decoded) {
             (Some(e), Some(c)) => {
@@ -206,6 +204,14 @@ pub(crate) fn slug(s: &str) -> String {
     out.trim_end_matches('-').to_owned()
 }
 
+/// The last part of a Moodle category path that is not a context (`$course$`) or `top`.
+pub(crate) fn category_part(path: &str) -> &str {
+    path.split('/')
+        .map(str::trim)
+        .rfind(|p| !(p.is_empty() || (p.starts_with('$') && p.ends_with('$')) || *p == "top"))
+        .unwrap_or("")
+}
+
 /// An id made from a question name: its slug, cut at a `-` to at most 48 bytes.
 pub(crate) fn id_from_name(name: &str) -> String {
     let s = slug(name);
@@ -241,7 +247,13 @@ pub(crate) fn toml_str(s: &str) -> String {
 /// A one-line comment text (newlines and control characters become spaces).
 pub(crate) fn comment_line(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() || is_dangerous_char(c) { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || is_dangerous_char(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect::<String>()
         .trim()
         .to_owned()
@@ -289,20 +301,27 @@ mod tests {
 
     #[test]
     fn html_becomes_plain_text() {
-        let p = strip_html("<p>Who is <b>buried</b>&nbsp;here?</p><p>A &amp; B &lt;3 &#39;x&#x27;</p>");
+        let p =
+            strip_html("<p>Who is <b>buried</b>&nbsp;here?</p><p>A &amp; B &lt;3 &#39;x&#x27;</p>");
         assert_eq!(p.text, "Who is buried here?\nA & B <3 'x'");
         assert!(!p.media);
         let p = strip_html("<p><img src=\"a.png\"></p>");
         assert_eq!(p.text, "");
         assert!(p.media);
         assert_eq!(strip_html("a < b and c>d").text, "a < b and c>d");
-        assert_eq!(strip_html("x<script>alert(1)</script>y<!-- c -->z").text, "xyz");
+        assert_eq!(
+            strip_html("x<script>alert(1)</script>y<!-- c -->z").text,
+            "xyz"
+        );
         assert_eq!(strip_html("one<br/>two\n  three").text, "one\ntwo three");
     }
 
     #[test]
     fn slugs_ids_and_strings() {
-        assert_eq!(slug("$course$/top/Airport Indicators"), "course-top-airport-indicators");
+        assert_eq!(
+            slug("$course$/top/Airport Indicators"),
+            "course-top-airport-indicators"
+        );
         assert_eq!(slug("المؤشرات"), "");
         assert_eq!(slug("Q1: Grant's tomb?"), "q1-grant-s-tomb");
         let long = id_from_name(&"word ".repeat(20));

@@ -26,7 +26,7 @@
 //! between is read as a category and a question, and a weight after `=` (`=%100%a`) in a
 //! multiple-choice block is read as a weight.
 
-use super::clean::{clean, slug, strip_html};
+use super::clean::{category_part, clean, slug, strip_html};
 use super::{Draft, DraftKind, Parsed, label, weighted_choices};
 use crate::bank::Difficulty;
 
@@ -50,15 +50,14 @@ fn protect(s: &str) -> String {
         if ('\u{E000}'..='\u{E007}').contains(&c) {
             continue;
         }
-        if c == '\\' {
-            if let Some(&(_, p)) = chars
-                .peek()
-                .and_then(|n| ESCAPES.iter().find(|(e, _)| e == n))
-            {
-                out.push(p);
-                chars.next();
-                continue;
-            }
+        if let Some(&(_, p)) = chars
+            .peek()
+            .filter(|_| c == '\\')
+            .and_then(|n| ESCAPES.iter().find(|(e, _)| e == n))
+        {
+            out.push(p);
+            chars.next();
+            continue;
         }
         out.push(c);
     }
@@ -86,23 +85,18 @@ enum Fmt {
 /// Split a leading `[format]` marker off a (protected) text.
 fn split_format(s: &str, default: Fmt) -> (Fmt, &str) {
     let t = s.trim_start();
-    if let Some(rest) = t.strip_prefix('[') {
-        if let Some(end) = rest.find(']') {
-            let f = match &rest[..end] {
-                "html" => Some(Fmt::Html),
-                "moodle" | "plain" | "markdown" => Some(Fmt::Plain),
-                _ => None,
-            };
-            if let Some(f) = f {
-                return (f, &rest[end + 1..]);
-            }
+    if let Some((name, rest)) = t.strip_prefix('[').and_then(|r| r.split_once(']')) {
+        match name {
+            "html" => return (Fmt::Html, rest),
+            "moodle" | "plain" | "markdown" => return (Fmt::Plain, rest),
+            _ => {}
         }
     }
     (default, s)
 }
 
 /// A (protected) text in its format, as plain text. `Err` when nothing readable is left.
-fn text(s: &str, default: Fmt) -> Result<String, &'static str> {
+fn as_plain(s: &str, default: Fmt) -> Result<String, &'static str> {
     let (f, body) = split_format(s, default);
     let body = restore(body.trim());
     match f {
@@ -234,12 +228,7 @@ fn read_block(b: &Block<'_>, category: &mut Option<String>, out: &mut Parsed) {
 
 /// The tag of a category path: its last part that is not a Moodle context.
 fn category_tag(path: &str) -> String {
-    path.split('/')
-        .map(str::trim)
-        .filter(|p| !p.is_empty() && !(p.starts_with('$') && p.ends_with('$')) && *p != "top")
-        .next_back()
-        .map(slug)
-        .unwrap_or_default()
+    slug(category_part(path))
 }
 
 #[allow(clippy::too_many_lines)]
@@ -280,7 +269,10 @@ fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
         format!("{}_____{}", &text[..open], &text[close + 1..])
     };
     let (fmt, _) = split_format(&question, Fmt::Plain);
-    let lbl = label(d.name.as_deref(), &restore(split_format(&question, Fmt::Plain).1));
+    let lbl = label(
+        d.name.as_deref(),
+        &restore(split_format(&question, Fmt::Plain).1),
+    );
     let mut general = String::new();
     if let Some(p) = answers.rfind("####") {
         general = answers[p + 4..].to_owned();
@@ -290,14 +282,18 @@ fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
         return out.skip(d.line, &lbl, "essay questions have no tipquiz equivalent");
     }
     if answers.starts_with('#') {
-        return out.skip(d.line, &lbl, "numerical questions have no tipquiz equivalent");
+        return out.skip(
+            d.line,
+            &lbl,
+            "numerical questions have no tipquiz equivalent",
+        );
     }
     d.prompt = match text_or_skip(&question, Fmt::Plain, "the question text") {
         Ok(p) => p,
         Err(why) => return out.skip(d.line, &lbl, why),
     };
     if !general.trim().is_empty() {
-        match text(&general, fmt) {
+        match as_plain(&general, fmt) {
             Ok(g) => d.explanation = Some(g),
             Err(why) => return out.skip(d.line, &lbl, format!("the general feedback: {why}")),
         }
@@ -324,7 +320,7 @@ fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
 }
 
 fn text_or_skip(s: &str, fmt: Fmt, what: &str) -> Result<String, String> {
-    text(s, fmt).map_err(|w| format!("{what}: {w}"))
+    as_plain(s, fmt).map_err(|w| format!("{what}: {w}"))
 }
 
 /// A weight `%n%` at the start of an answer.

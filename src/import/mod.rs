@@ -100,10 +100,7 @@ impl Format {
         if s == "xml" || s == "moodle" || s == "moodlexml" {
             return Some(Format::MoodleXml);
         }
-        Format::NAMES
-            .iter()
-            .find(|(n, _)| *n == s)
-            .map(|(_, f)| *f)
+        Format::NAMES.iter().find(|(n, _)| *n == s).map(|(_, f)| *f)
     }
 
     /// A guess from a file's extension (`.gift`, `.xml`, `.csv`; `.txt` is GIFT or Aiken, so the
@@ -342,7 +339,10 @@ pub(crate) fn weighted_choices(
         let share = 100.0 / answers.len() as f64;
         let equal = answers.iter().all(|i| (weights[*i] - share).abs() < 0.01);
         if !equal {
-            let ws: Vec<String> = answers.iter().map(|i| format!("{}%", pct(weights[*i]))).collect();
+            let ws: Vec<String> = answers
+                .iter()
+                .map(|i| format!("{}%", pct(weights[*i])))
+                .collect();
             notes.push(format!(
                 "weights approximated: every answer with a positive weight ({}) counts as an equal share",
                 ws.join(", ")
@@ -356,7 +356,11 @@ pub(crate) fn weighted_choices(
 pub(crate) fn pct(x: f64) -> String {
     let s = format!("{x:.5}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_owned() } else { s.to_owned() }
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
 }
 
 // ------------------------------------------------------------------ writing the bank
@@ -557,7 +561,12 @@ fn render(
             t.push_str("]\n");
         }
     }
-    if let Some(e) = d.explanation.as_deref().map(clean).filter(|e| !e.is_empty()) {
+    if let Some(e) = d
+        .explanation
+        .as_deref()
+        .map(clean)
+        .filter(|e| !e.is_empty())
+    {
         let _ = writeln!(t, "explanation = {}", text_toml(lang, &e));
     }
     if let Some(s) = d.source.as_deref().map(clean).filter(|e| !e.is_empty()) {
@@ -595,17 +604,33 @@ mod tests {
     #[test]
     fn weights_map_to_single_and_multiple() {
         let c = || vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
-        let (k, n) = weighted_choices(c(), &[0.0, 100.0, -50.0], true).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(k, DraftKind::Single { choices: c(), answer: 1 });
+        let (k, n) =
+            weighted_choices(c(), &[0.0, 100.0, -50.0], true).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            k,
+            DraftKind::Single {
+                choices: c(),
+                answer: 1
+            }
+        );
         assert_eq!(n.len(), 1);
         assert!(weighted_choices(c(), &[50.0, 100.0, 0.0], true).is_err());
         assert!(weighted_choices(c(), &[100.0, 100.0, 0.0], true).is_err());
-        let (k, n) = weighted_choices(c(), &[50.0, -100.0, 50.0], false).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(k, DraftKind::Multiple { choices: c(), answers: vec![0, 2] });
+        let (k, n) =
+            weighted_choices(c(), &[50.0, -100.0, 50.0], false).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            k,
+            DraftKind::Multiple {
+                choices: c(),
+                answers: vec![0, 2]
+            }
+        );
         assert!(n.is_empty());
-        let (_, n) = weighted_choices(c(), &[33.33333, 33.33333, 33.33333], false).unwrap_or_else(|e| panic!("{e}"));
+        let (_, n) = weighted_choices(c(), &[33.33333, 33.33333, 33.33333], false)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert!(n.is_empty());
-        let (_, n) = weighted_choices(c(), &[70.0, 30.0, 0.0], false).unwrap_or_else(|e| panic!("{e}"));
+        let (_, n) =
+            weighted_choices(c(), &[70.0, 30.0, 0.0], false).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(n.len(), 1);
         assert_eq!(pct(100.0 / 3.0), "33.33333");
         assert_eq!(pct(-50.0), "-50");
@@ -613,8 +638,14 @@ mod tests {
 
     #[test]
     fn guesses_formats() {
-        assert_eq!(Format::guess(None, "<?xml version=\"1.0\"?><quiz/>"), Format::MoodleXml);
-        assert_eq!(Format::guess(None, "Q?\nA. x\nB. y\nANSWER: A\n"), Format::Aiken);
+        assert_eq!(
+            Format::guess(None, "<?xml version=\"1.0\"?><quiz/>"),
+            Format::MoodleXml
+        );
+        assert_eq!(
+            Format::guess(None, "Q?\nA. x\nB. y\nANSWER: A\n"),
+            Format::Aiken
+        );
         assert_eq!(Format::guess(Some("txt"), "Q{T}"), Format::Gift);
         assert_eq!(Format::guess(None, "id,type,prompt\n"), Format::Csv);
         assert_eq!(Format::from_name("XML"), Some(Format::MoodleXml));

@@ -341,7 +341,7 @@ fn exam_counts(records: &[AttemptRecord]) -> Vec<ExamCount> {
         })
         .collect();
     // Stable sort: equal counts keep the id order.
-    out.sort_by(|a, b| b.records.cmp(&a.records));
+    out.sort_by_key(|e| std::cmp::Reverse(e.records));
     out
 }
 

@@ -201,15 +201,20 @@ pub fn render_table(report: &Report) -> String {
         table(&mut out, &headers, &rows, &[false, true, true]);
     }
     out.push_str("\nScore distribution (percent)\n");
+    // Bars of at most 40 marks; a non-empty band always shows at least one.
+    let top = s.histogram.iter().copied().max().unwrap_or(0).max(1);
     for (i, n) in s.histogram.iter().enumerate() {
-        let _ = writeln!(out, "  {:>6}  {:>3}  {}", band(i), n, "#".repeat(*n));
+        let marks = if top <= 40 {
+            *n
+        } else {
+            (n * 40).div_ceil(top)
+        };
+        let line = format!("  {:>6}  {:>3}  {}", band(i), n, "#".repeat(marks));
+        let _ = writeln!(out, "{}", line.trim_end());
     }
 
     // Items.
-    out.push_str(
-        "\nQuestions (facility = mean score %; SD as % of the maximum; discrimination = \
-         item-rest correlation x100; efficiency = discriminative efficiency x100)\n",
-    );
+    out.push_str("\nQuestions\n");
     let headers = [
         "Question", "Topic", "Type", "N", "Blank", "Facility", "SD", "Discr.", "Effic.", "Flags",
     ]
@@ -239,6 +244,12 @@ pub fn render_table(report: &Report) -> String {
         &[
             false, false, false, true, true, true, true, true, true, false,
         ],
+    );
+
+    out.push_str(
+        "  Facility: mean score as % of the maximum. SD: of the score, as % of the maximum.\n  \
+         Discr.: correlation of the score with the rest of the test, x100.\n  \
+         Effic.: discriminative efficiency (Discr. over the most the scores allow), x100.\n",
     );
 
     let with_choices: Vec<&ItemStats> = report

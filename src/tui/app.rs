@@ -628,10 +628,15 @@ impl App {
                     Vec::new()
                 }
             },
-            KeyCode::Char('n') => {
+            KeyCode::Char('n') if a.exam.mode == Mode::Practice => {
                 let exam = a.exam.clone();
                 let trainee = a.trainee.clone();
                 self.begin(&exam, &trainee, now)
+            }
+            KeyCode::Char('n') => {
+                // An exam's clock cannot be restarted by starting again.
+                self.message = Some(self.t().resume_only.to_owned());
+                Vec::new()
             }
             KeyCode::Esc => {
                 self.screen = Screen::Home;

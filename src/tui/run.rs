@@ -25,8 +25,13 @@ pub fn now_ms() -> Millis {
 pub struct Places {
     /// Results folder (records).
     pub results: Store,
+    /// Results folder given explicitly (`--results` or `TIPQUIZ_RESULTS`): it wins over an
+    /// exam's own `results`.
+    pub results_explicit: bool,
     /// Local autosave folder.
     pub autosaves: Store,
+    /// Finished attempts that could not be written to the results folder yet.
+    pub pending: Store,
     /// Preferences file.
     pub prefs: PathBuf,
     /// Program name and version for records.
@@ -56,25 +61,10 @@ pub fn execute(app: &mut App, places: &Places, effects: &[Effect], now: Millis) 
             }
             Effect::Commit => {
                 if let Some(s) = &app.session {
-                    let rec =
-                        AttemptRecord::from_session(s, &attempt_id(&s.state), now, &places.program);
-                    let dir = s
-                        .state
-                        .exam
-                        .results
-                        .as_ref()
-                        .filter(|_| std::env::var_os("TIPQUIZ_RESULTS").is_none())
-                        .map(PathBuf::from);
-                    let store = dir.map_or_else(|| places.results.clone(), Store::new);
-                    match store.commit(&rec) {
-                        Ok(p) => {
-                            app.save = SaveStatus::Saved(p.display().to_string());
-                            let _ = places
-                                .autosaves
-                                .remove_autosave(&s.state.exam.id, &s.state.trainee);
-                        }
-                        Err(err) => app.save = SaveStatus::Failed(err.to_string()),
-                    }
+                    app.save = match commit_attempt(places, s, now) {
+                        Ok(p) => SaveStatus::Saved(p.display().to_string()),
+                        Err(e) => SaveStatus::Failed(e),
+                    };
                 }
             }
             Effect::SavePrefs => {
@@ -89,6 +79,95 @@ pub fn execute(app: &mut App, places: &Places, effects: &[Effect], now: Millis) 
         }
     }
     quit
+}
+
+/// The results folder for an attempt: the explicit one, else the exam's own, else the default.
+#[must_use]
+pub fn results_for(places: &Places, exam: &crate::exam::ExamDef) -> Store {
+    match &exam.results {
+        Some(dir) if !places.results_explicit => Store::new(dir),
+        _ => places.results.clone(),
+    }
+}
+
+/// Record a finished attempt in the results folder. On success the autosave and any pending
+/// copy are removed. On failure the attempt is kept in the pending folder (local disk) so that
+/// a retry or `tipquiz recover` can write it later; the error says what failed.
+///
+/// # Errors
+/// The reason the record could not be written, in words.
+pub fn commit_attempt(
+    places: &Places,
+    s: &crate::quiz::Session,
+    now: Millis,
+) -> Result<PathBuf, String> {
+    let rec = AttemptRecord::from_session(s, &attempt_id(&s.state), now, &places.program);
+    let pending_path = places.pending.dir.join(pending_name(&s.state));
+    match results_for(places, &s.state.exam).commit(&rec) {
+        Ok(p) => {
+            let _ = places
+                .autosaves
+                .remove_autosave(&s.state.exam.id, &s.state.trainee);
+            let _ = std::fs::remove_file(&pending_path);
+            Ok(p)
+        }
+        Err(err) => {
+            if let Ok(body) = serde_json::to_vec(&s.state)
+                && write_atomic(&places.pending.dir, &pending_path, &body, true).is_ok()
+            {
+                let _ = places
+                    .autosaves
+                    .remove_autosave(&s.state.exam.id, &s.state.trainee);
+            }
+            Err(err.to_string())
+        }
+    }
+}
+
+fn pending_name(a: &crate::quiz::Attempt) -> String {
+    format!(
+        "{}--{}--{}.json",
+        a.exam.id,
+        crate::record::trainee_slug(&a.trainee),
+        a.started_at
+    )
+}
+
+/// Write every finished attempt that is waiting (in the pending folder, or left finished in the
+/// autosave folder by a crash) to the results folder. Returns (written, failures).
+#[must_use]
+pub fn recover(
+    places: &Places,
+    lib: &crate::bank::Library,
+    now: Millis,
+) -> (Vec<String>, Vec<String>) {
+    let mut ok = Vec::new();
+    let mut failed = Vec::new();
+    let mut waiting = places.pending.all_autosaves();
+    waiting.extend(
+        places
+            .autosaves
+            .all_autosaves()
+            .into_iter()
+            .filter(|(_, a)| matches!(a.status, crate::quiz::Status::Finished { .. })),
+    );
+    for (path, a) in waiting {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match crate::quiz::Session::resume(a, lib) {
+            Ok(s) => match commit_attempt(places, &s, now) {
+                Ok(p) => {
+                    let _ = std::fs::remove_file(&path);
+                    ok.push(p.display().to_string());
+                }
+                Err(e) => failed.push(format!("{name}: {e}")),
+            },
+            Err(e) => failed.push(format!("{name}: {e}")),
+        }
+    }
+    (ok, failed)
 }
 
 /// How long to wait for a key: until the countdown's next second or the next deadline.

@@ -169,14 +169,16 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
                 app.t().resume_question,
                 &[&answered.to_string(), &a.slots.len().to_string()],
             );
-            dialog(
-                f,
-                &c,
-                area,
-                app.t().resume_title,
-                &[msg],
-                app.t().resume_keys,
-            );
+            let keys = if a.exam.mode == Mode::Practice {
+                app.t().resume_keys
+            } else {
+                app.t().resume_keys_exam
+            };
+            let mut body = vec![msg];
+            if let Some(m) = &app.message {
+                body.push(m.clone());
+            }
+            dialog(f, &c, area, app.t().resume_title, &body, keys);
         }
         Screen::Quiz => draw_quiz(f, app, &c, area, now),
         Screen::Results => draw_results(f, app, &c, area),
@@ -484,12 +486,17 @@ fn gauge(f: &mut Frame<'_>, c: &Ctx, area: Rect, label: String, left: Millis, to
         0.0
     };
     let style = time_style(c, left, total);
-    let label: String = c
-        .text(&label, Style::default(), area.width)
-        .into_iter()
-        .next()
-        .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect())
-        .unwrap_or_default();
+    let label: String = visual_styled_lines(
+        &[(label, Style::default())],
+        c.dir(),
+        usize::from(area.width),
+        c.d.mode,
+        c.d.shaping,
+    )
+    .into_iter()
+    .next()
+    .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect())
+    .unwrap_or_default();
     let g = Gauge::default()
         .gauge_style(style)
         .ratio(ratio)
@@ -538,7 +545,12 @@ fn question_lines(
         Kind::Order { .. } => t.order_hint,
         Kind::Match { .. } => t.match_hint,
     };
-    if !review {
+    let prompt_has_hint = q
+        .prompt
+        .get(lang)
+        .trim_end()
+        .ends_with(crate::tui::i18n::ui(lang).select_all);
+    if !review && !prompt_has_hint {
         out.extend(c.text(hint, th.dim(), width));
     }
     let show_key = review && s.state.exam.review >= Review::Answers || slot.checked;
@@ -931,9 +943,9 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         crate::bank::Difficulty::Hard => t.hard,
     };
     let mode = if s.state.exam.mode == Mode::Practice {
-        t.practice.split(' ').next().unwrap_or("")
+        t.practice_short
     } else {
-        t.exam_mode.split(' ').next().unwrap_or("")
+        t.exam_short
     };
     f.render_widget(
         Paragraph::new(c.ends(

@@ -5,7 +5,9 @@ mod bidi_golden;
 mod bidi_props;
 mod check;
 mod engine;
+mod import;
 mod report;
+mod screens;
 
 use std::io::Write as _;
 

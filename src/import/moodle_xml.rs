@@ -1,0 +1,451 @@
+//! Moodle XML (`<quiz><question type="...">...</question></quiz>`).
+//!
+//! Read: `<name><text>` (the id), `<questiontext format="..."><text>`, `<generalfeedback>` (the
+//! explanation), `<defaultgrade>` (points, when a whole number above 1), `<shuffleanswers>`,
+//! `<tags><tag><text>`, and `<question type="category"><category><text>$course$/top/...` (a tag
+//! for the questions that follow). Text with `format="html"` has its tags stripped and entities
+//! decoded; other formats are taken as written.
+//!
+//! Types:
+//! - `multichoice`: `<single>true</single>` gives `single`, otherwise `multiple`; the weights are
+//!   the `fraction` of each `<answer>`; `<answer><feedback>` is appended to the explanation.
+//! - `truefalse`: the answer with fraction 100 (`<text>true</text>` or `false`).
+//! - `shortanswer`: every answer with fraction 100.
+//! - `matching`: `<subquestion><text>left</text><answer><text>right</text></answer>`; a
+//!   subquestion with no text is a distractor (dropped and listed).
+//! - `ordering` (Moodle 4.4's ordering type, and the plugin before it): the answers, in the order
+//!   of their `fraction` (their right position).
+//! - Not converted, and listed: essay, numerical, calculated (all kinds), description, cloze
+//!   (`multianswer`), drag and drop (`ddwtos`, `ddimageortext`, `ddmarker`), `gapselect`,
+//!   `randomsamatch`, random, and any other type.
+
+use super::clean::{category_part, clean, excerpt, slug, strip_html};
+use super::{Draft, DraftKind, Parsed, label, weighted_choices};
+use quick_xml::Reader;
+use quick_xml::XmlVersion;
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::{BytesStart, Event};
+
+/// Deepest element nesting read (Moodle files use fewer than 10 levels).
+const MAX_DEPTH: usize = 64;
+
+/// An element of the document.
+#[derive(Debug, Default)]
+struct Node {
+    name: String,
+    attrs: Vec<(String, String)>,
+    children: Vec<Node>,
+    text: String,
+    line: usize,
+}
+
+impl Node {
+    fn child(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The text of the `<text>` child (or of the node itself when it has none).
+    fn text_of(&self) -> &str {
+        self.child("text")
+            .map_or(self.text.as_str(), |t| t.text.as_str())
+    }
+
+    fn is_html(&self) -> bool {
+        self.attr("format") == Some("html")
+    }
+}
+
+/// Line starts, for turning byte offsets into lines.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(s: &str) -> Lines {
+        let mut v = vec![0];
+        v.extend(s.match_indices('\n').map(|(i, _)| i + 1));
+        Lines(v)
+    }
+
+    fn line(&self, offset: u64) -> usize {
+        let o = usize::try_from(offset).unwrap_or(usize::MAX);
+        self.0.partition_point(|s| *s <= o)
+    }
+}
+
+fn element(e: &BytesStart<'_>, line: usize) -> Node {
+    let name = e.local_name().as_ref().to_owned();
+    let attrs = e
+        .attributes()
+        .flatten()
+        .map(|a| {
+            let k = a.key.local_name().as_ref().to_owned();
+            let v = a
+                .normalized_value(XmlVersion::Implicit1_0)
+                .map(std::borrow::Cow::into_owned)
+                .unwrap_or_default();
+            (k, v)
+        })
+        .collect();
+    Node {
+        name,
+        attrs,
+        line,
+        ..Node::default()
+    }
+}
+
+/// Read the document into a tree. `Err((line, message))` when it is not well-formed.
+fn tree(source: &str) -> Result<Node, (usize, String)> {
+    let lines = Lines::new(source);
+    let mut reader = Reader::from_str(source);
+    let mut stack: Vec<Node> = vec![Node::default()];
+    loop {
+        let at = reader.buffer_position();
+        let ev = reader.read_event().map_err(|e| {
+            (
+                lines.line(reader.error_position()),
+                format!("the file is not well-formed XML: {e}"),
+            )
+        })?;
+        let top = stack.len() - 1;
+        match ev {
+            Event::Start(e) => {
+                if stack.len() > MAX_DEPTH {
+                    return Err((lines.line(at), "elements are nested too deeply".to_owned()));
+                }
+                stack.push(element(&e, lines.line(at)));
+            }
+            Event::Empty(e) => {
+                let n = element(&e, lines.line(at));
+                stack[top].children.push(n);
+            }
+            Event::End(_) if top > 0 => {
+                let n = stack.pop().unwrap_or_default();
+                stack[top - 1].children.push(n);
+            }
+            Event::Text(t) => stack[top].text.push_str(&t.xml10_content()),
+            Event::CData(t) => stack[top].text.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => {
+                let s: &str = &r;
+                match r.resolve_char_ref() {
+                    Ok(Some(c)) => stack[top].text.push(c),
+                    _ => match resolve_predefined_entity(s) {
+                        Some(v) => stack[top].text.push_str(v),
+                        // Not an XML entity (an HTML one such as &nbsp;): keep it for the HTML
+                        // decoding.
+                        None => {
+                            stack[top].text.push('&');
+                            stack[top].text.push_str(s);
+                            stack[top].text.push(';');
+                        }
+                    },
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if stack.len() > 1 {
+        return Err((
+            lines.line(reader.buffer_position()),
+            "the file is not well-formed XML: it ends inside an element".to_owned(),
+        ));
+    }
+    Ok(stack.pop().unwrap_or_default())
+}
+
+/// A text element as plain text: HTML stripped when its format is html.
+fn text(node: &Node) -> Result<String, String> {
+    let raw = node.text_of();
+    if node.is_html() {
+        let p = strip_html(raw);
+        if p.media {
+            return Err("it holds an image or other media, which tipquiz cannot show".to_owned());
+        }
+        if p.text.is_empty() && !raw.trim().is_empty() {
+            return Err("HTML-only content: no text is left once the tags are removed".to_owned());
+        }
+        Ok(p.text)
+    } else {
+        Ok(clean(raw))
+    }
+}
+
+fn fraction(node: &Node) -> f64 {
+    node.attr("fraction")
+        .and_then(|f| f.trim().parse::<f64>().ok())
+        .filter(|f| f.is_finite())
+        .unwrap_or(0.0)
+}
+
+/// Parse a Moodle XML file.
+pub(crate) fn parse(source: &str) -> Parsed {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let mut out = Parsed::default();
+    let root = match tree(source) {
+        Ok(r) => r,
+        Err((line, msg)) => {
+            out.note(line, msg);
+            return out;
+        }
+    };
+    let Some(quiz) = root.child("quiz") else {
+        out.note(1, "the file has no <quiz> element: it is not Moodle XML");
+        return out;
+    };
+    let mut category: Option<String> = None;
+    for q in quiz.all("question") {
+        read_question(q, &mut category, &mut out);
+    }
+    out
+}
+
+fn skip_reason(kind: &str) -> String {
+    match kind {
+        "essay" => "essay questions have no tipquiz equivalent".to_owned(),
+        "numerical" => "numerical questions have no tipquiz equivalent".to_owned(),
+        "calculated" | "calculatedsimple" | "calculatedmulti" => {
+            "calculated questions have no tipquiz equivalent".to_owned()
+        }
+        "description" => "a description is not a question".to_owned(),
+        "multianswer" => "cloze (embedded answers) questions have no tipquiz equivalent".to_owned(),
+        "ddwtos" | "ddimageortext" | "ddmarker" => {
+            "drag and drop questions have no tipquiz equivalent".to_owned()
+        }
+        "gapselect" => "select-missing-words questions have no tipquiz equivalent".to_owned(),
+        "randomsamatch" | "random" => {
+            "random questions are drawn from a category and have no text of their own".to_owned()
+        }
+        other => format!("the question type `{}` is not converted", excerpt(other)),
+    }
+}
+
+fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
+    let kind = q.attr("type").unwrap_or("");
+    let name = q
+        .child("name")
+        .map(|n| clean(n.text_of()))
+        .filter(|n| !n.is_empty());
+    if kind == "category" {
+        let path = q
+            .child("category")
+            .map(|c| clean(c.text_of()))
+            .unwrap_or_default();
+        let last = category_part(&path);
+        let tag = slug(last);
+        if tag.is_empty() && !last.is_empty() {
+            out.note(
+                q.line,
+                format!(
+                    "category `{}` has no ASCII letter or digit, so it is not kept as a tag",
+                    excerpt(last)
+                ),
+            );
+        }
+        *category = Some(tag).filter(|t| !t.is_empty());
+        return;
+    }
+    let raw_prompt = q.child("questiontext").map(|t| t.text_of()).unwrap_or("");
+    let lbl = label(name.as_deref(), &strip_html(raw_prompt).text);
+    if !matches!(
+        kind,
+        "multichoice" | "truefalse" | "shortanswer" | "matching" | "ordering"
+    ) {
+        return out.skip(q.line, &lbl, skip_reason(kind));
+    }
+    let mut d = Draft {
+        line: q.line,
+        name,
+        ..Draft::default()
+    };
+    match q.child("questiontext").map(text) {
+        Some(Ok(p)) => d.prompt = p,
+        Some(Err(why)) => return out.skip(q.line, &lbl, format!("the question text: {why}")),
+        None => return out.skip(q.line, &lbl, "it has no <questiontext>"),
+    }
+    match q.child("generalfeedback").map(text) {
+        Some(Ok(g)) if !g.is_empty() => d.explanation = Some(g),
+        Some(Err(why)) => return out.skip(q.line, &lbl, format!("the general feedback: {why}")),
+        _ => {}
+    }
+    d.tags.extend(category.iter().cloned());
+    if let Some(tags) = q.child("tags") {
+        for t in tags.all("tag") {
+            let raw = clean(t.text_of());
+            if slug(&raw).is_empty() && !raw.is_empty() {
+                d.notes.push(format!(
+                    "tag `{}` has no ASCII letter or digit, so it was dropped",
+                    excerpt(&raw)
+                ));
+            } else {
+                d.tags.push(raw);
+            }
+        }
+    }
+    if let Some(g) = q
+        .child("defaultgrade")
+        .and_then(|g| g.text.trim().parse::<f64>().ok())
+        .filter(|g| g.is_finite() && *g >= 1.0 && *g <= 1000.0)
+    {
+        let r = g.round();
+        if (g - r).abs() > 1e-6 {
+            d.notes
+                .push(format!("the grade {g} was rounded to {r} points"));
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let p = r as u32;
+        d.points = Some(p);
+    }
+    if let Some(s) = q.child("shuffleanswers") {
+        let v = s.text.trim().to_ascii_lowercase();
+        if v == "0" || v == "false" {
+            d.shuffle = Some(false);
+        }
+    }
+    let result = match kind {
+        "multichoice" => multichoice(q, &mut d),
+        "truefalse" => truefalse(q, &mut d),
+        "shortanswer" => shortanswer(q, &mut d),
+        "matching" => matching(q, &mut d),
+        _ => ordering(q),
+    };
+    match result {
+        Ok(k) => {
+            d.kind = k;
+            out.drafts.push(d);
+        }
+        Err(why) => out.skip(q.line, &lbl, why),
+    }
+}
+
+/// The answers of a question as (text, fraction, feedback).
+fn answers(q: &Node) -> Result<Vec<(String, f64, String)>, String> {
+    q.all("answer")
+        .map(|a| {
+            let t = text(a).map_err(|w| format!("an answer: {w}"))?;
+            let f = match a.child("feedback") {
+                Some(fb) => text(fb).map_err(|w| format!("answer feedback: {w}"))?,
+                None => String::new(),
+            };
+            Ok((t, fraction(a), f))
+        })
+        .collect()
+}
+
+fn feedback_lines(list: &[(String, f64, String)]) -> Vec<String> {
+    list.iter()
+        .filter(|(_, _, f)| !f.is_empty())
+        .map(|(a, _, f)| format!("{a}: {f}"))
+        .collect()
+}
+
+fn multichoice(q: &Node, d: &mut Draft) -> Result<DraftKind, String> {
+    let single = q
+        .child("single")
+        .is_none_or(|s| matches!(s.text.trim(), "true" | "1"));
+    let list = answers(q)?;
+    if list.len() < 2 {
+        return Err("a multiple-choice question needs at least two answers".to_owned());
+    }
+    let weights: Vec<f64> = list.iter().map(|a| a.1).collect();
+    let choices: Vec<String> = list.iter().map(|a| a.0.clone()).collect();
+    let (kind, notes) = weighted_choices(choices, &weights, single)?;
+    d.notes.extend(notes);
+    d.add_feedback(&feedback_lines(&list));
+    Ok(kind)
+}
+
+fn truefalse(q: &Node, d: &mut Draft) -> Result<DraftKind, String> {
+    let list = answers(q)?;
+    let right = list
+        .iter()
+        .enumerate()
+        .find(|(_, a)| a.1 >= 99.99)
+        .ok_or("no answer is 100% right")?;
+    let value = match right.1.0.to_lowercase().as_str() {
+        "true" => true,
+        "false" => false,
+        // Moodle writes `true` and `false`; otherwise the first answer is the true one.
+        _ => right.0 == 0,
+    };
+    let mut lines = Vec::new();
+    lines.extend(list.iter().filter(|a| a.1 >= 99.99).map(|a| a.2.clone()));
+    lines.extend(list.iter().filter(|a| a.1 < 99.99).map(|a| a.2.clone()));
+    d.add_feedback(&lines);
+    Ok(DraftKind::TrueFalse(value))
+}
+
+fn shortanswer(q: &Node, d: &mut Draft) -> Result<DraftKind, String> {
+    let list = answers(q)?;
+    let mut accepted = Vec::new();
+    let mut dropped = Vec::new();
+    for (a, f, _) in &list {
+        if *f < 99.99 {
+            dropped.push(format!("{a} ({}%)", super::pct(*f)));
+        } else if a.contains('*') {
+            dropped.push(format!("{a} (wildcard)"));
+        } else {
+            accepted.push(a.clone());
+        }
+    }
+    if accepted.is_empty() {
+        return Err("no answer is 100% right".to_owned());
+    }
+    if !dropped.is_empty() {
+        d.notes.push(format!(
+            "answers that are not 100% right were dropped: {}",
+            dropped.join(", ")
+        ));
+    }
+    d.add_feedback(&feedback_lines(&list));
+    Ok(DraftKind::Short(accepted))
+}
+
+fn matching(q: &Node, d: &mut Draft) -> Result<DraftKind, String> {
+    let mut pairs = Vec::new();
+    let mut distractors = Vec::new();
+    for s in q.all("subquestion") {
+        let left = text(s).map_err(|w| format!("a matching item: {w}"))?;
+        let right = s
+            .child("answer")
+            .map(|a| clean(a.text_of()))
+            .unwrap_or_default();
+        if right.is_empty() {
+            return Err("a matching item has no answer".to_owned());
+        }
+        if left.is_empty() {
+            distractors.push(right);
+        } else {
+            pairs.push((left, right));
+        }
+    }
+    if !distractors.is_empty() {
+        d.notes.push(format!(
+            "extra answers with no item (distractors) were dropped: {}",
+            distractors.join(", ")
+        ));
+    }
+    if pairs.len() < 2 {
+        return Err("a matching question needs at least two pairs".to_owned());
+    }
+    Ok(DraftKind::Match(pairs))
+}
+
+fn ordering(q: &Node) -> Result<DraftKind, String> {
+    let mut list = answers(q)?;
+    if list.len() < 2 {
+        return Err("an ordering question needs at least two items".to_owned());
+    }
+    list.sort_by(|a, b| a.1.total_cmp(&b.1));
+    Ok(DraftKind::Order(list.into_iter().map(|a| a.0).collect()))
+}

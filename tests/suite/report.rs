@@ -1,0 +1,1007 @@
+//! The class report: statistics against hand-computed values, selection, bad records, and the
+//! exact CSV and JSON output of a small case.
+
+use std::collections::BTreeMap;
+use tipquiz::bank::{Difficulty, Library, parse_bank};
+use tipquiz::quiz::{EndReason, Response, Tally, Verdict};
+use tipquiz::record::{AttemptRecord, BadRecord, RecordQuestion, Store};
+use tipquiz::report::{
+    Flag, Which, build, export_attempts_csv, export_responses_csv, render_table, to_csv, to_json,
+};
+use tipquiz::text::Lang;
+
+const LAW: &str = r#"
+format = 1
+id = "law"
+topic = "law"
+languages = ["en"]
+title = "Law"
+
+[[question]]
+id = "q1"
+type = "single"
+difficulty = "easy"
+prompt = "One?"
+choices = ["A1", "B1", "C1"]
+answer = "a"
+
+[[question]]
+id = "q2"
+type = "single"
+difficulty = "medium"
+prompt = "Two?"
+choices = ["A2", "B2", "C2"]
+answer = "b"
+"#;
+
+const IND: &str = r#"
+format = 1
+id = "ind"
+topic = "indicators"
+languages = ["en"]
+title = "Indicators"
+
+[[question]]
+id = "q3"
+type = "multiple"
+difficulty = "medium"
+prompt = "Three?"
+choices = ["A3", "B3", "C3", "D3"]
+answer = ["a", "c"]
+
+[[question]]
+id = "q4"
+type = "single"
+difficulty = "hard"
+prompt = "Four?"
+choices = ["A4", "B4", "C4"]
+answer = "c"
+
+[[question]]
+id = "q5"
+type = "true-false"
+difficulty = "hard"
+prompt = "Five?"
+answer = true
+"#;
+
+fn library() -> Library {
+    let mut banks = Vec::new();
+    for (name, text) in [("law.toml", LAW), ("ind.toml", IND)] {
+        let (bank, diags) = parse_bank(name, text);
+        assert!(!diags.iter().any(|d| d.is_error()), "{diags:?}");
+        banks.push(bank.unwrap());
+    }
+    let (lib, diags) = Library::build(banks);
+    assert!(diags.is_empty(), "{diags:?}");
+    lib
+}
+
+/// A recorded question worth 1 point, scored with the default policy (points = credit).
+fn rq(
+    qid: &str,
+    topic: &str,
+    kind: &str,
+    response: Option<Response>,
+    credit: f64,
+) -> RecordQuestion {
+    let verdict = match (&response, credit) {
+        (None, _) => Verdict::Blank,
+        (_, c) if c >= 1.0 => Verdict::Right,
+        (_, c) if c > 0.0 => Verdict::Partial,
+        _ => Verdict::Wrong,
+    };
+    RecordQuestion {
+        qid: qid.into(),
+        bank: topic.into(),
+        topic: topic.into(),
+        difficulty: Difficulty::Medium,
+        kind: kind.into(),
+        order: vec![],
+        response,
+        answered_at: None,
+        first_shown: None,
+        history: vec![],
+        flagged: false,
+        other_language_views: 0,
+        credit,
+        points: credit,
+        max: 1.0,
+        verdict,
+    }
+}
+
+/// A finished attempt; totals, topics and the pass (mark 60 %) are worked out from the questions.
+fn rec(
+    trainee: &str,
+    exam: &str,
+    started_at: i64,
+    seconds: i64,
+    qs: Vec<RecordQuestion>,
+) -> AttemptRecord {
+    let mut by_topic: BTreeMap<String, Tally> = BTreeMap::new();
+    for q in &qs {
+        let t = by_topic.entry(q.topic.clone()).or_default();
+        t.points += q.points;
+        t.max += q.max;
+    }
+    let score: f64 = qs.iter().map(|q| q.points).sum();
+    let max: f64 = qs.iter().map(|q| q.max).sum();
+    let percent = if max > 0.0 { score / max * 100.0 } else { 0.0 };
+    AttemptRecord {
+        schema: 1,
+        program: "tipquiz test".into(),
+        attempt_id: format!(
+            "{}-{started_at}",
+            trainee.trim().to_lowercase().replace(' ', "_")
+        ),
+        trainee: trainee.into(),
+        exam_id: exam.into(),
+        exam_title: "Basics".into(),
+        lang: Lang::En,
+        seed: 7,
+        banks: BTreeMap::new(),
+        started_at,
+        ended_at: started_at + seconds * 1000,
+        end_reason: EndReason::Submitted,
+        time_limit: None,
+        pauses: vec![],
+        score,
+        max,
+        percent,
+        pass_mark: 60.0,
+        passed: percent >= 60.0,
+        by_topic,
+        questions: qs,
+        checksum: String::new(),
+        signature: String::new(),
+    }
+}
+
+fn single(c: usize) -> Option<Response> {
+    Some(Response::Choice(c))
+}
+
+fn multiple(cs: &[usize]) -> Option<Response> {
+    Some(Response::Choices(cs.to_vec()))
+}
+
+/// The hand-computed class: 5 trainees × 4 questions, each worth 1 point.
+///
+/// ```text
+///            q1  q2  q3   q4  | total  percent
+///   Ana       1   1   1    1  |  4      100
+///   Ben       1   1   1    0  |  3       75
+///   Cai       1   1   0.5  0  |  2.5     62.5
+///   Dee       1   0   0    1  |  2       50
+///   Eli       1   0   -    -  |  1       25      (- = blank, 0 points)
+/// ```
+/// q1, q2 are in topic `law`; q3, q4 in topic `indicators`.
+fn five() -> Vec<AttemptRecord> {
+    let class = [
+        (
+            "Ana",
+            [single(0), single(1), multiple(&[0, 2]), single(2)],
+            [1.0, 1.0, 1.0, 1.0],
+        ),
+        (
+            "Ben",
+            [single(0), single(1), multiple(&[2, 0]), single(0)],
+            [1.0, 1.0, 1.0, 0.0],
+        ),
+        (
+            "Cai",
+            [single(0), single(1), multiple(&[0]), single(0)],
+            [1.0, 1.0, 0.5, 0.0],
+        ),
+        (
+            "Dee",
+            [single(0), single(0), multiple(&[1]), single(2)],
+            [1.0, 0.0, 0.0, 1.0],
+        ),
+        (
+            "Eli",
+            [single(0), single(2), None, None],
+            [1.0, 0.0, 0.0, 0.0],
+        ),
+    ];
+    let meta = [
+        ("q1", "law", "single"),
+        ("q2", "law", "single"),
+        ("q3", "indicators", "multiple"),
+        ("q4", "indicators", "single"),
+    ];
+    class
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, responses, credits))| {
+            let qs = responses
+                .into_iter()
+                .zip(credits)
+                .zip(meta)
+                .map(|((r, c), (qid, topic, kind))| rq(qid, topic, kind, r, c))
+                .collect();
+            let i = i64::try_from(i).unwrap();
+            rec(
+                name,
+                "basics",
+                1_700_000_000_000 + i * 60_000,
+                300 + 60 * i,
+                qs,
+            )
+        })
+        .collect()
+}
+
+fn close(got: Option<f64>, want: f64) {
+    let g = got.unwrap_or(f64::NAN);
+    assert!((g - want).abs() < 1e-6, "got {got:?}, want {want}");
+}
+
+#[test]
+fn hand_computed_class() {
+    let lib = library();
+    let r = build(&five(), &[], &lib, None, Which::First);
+    assert_eq!(r.exam_id.as_deref(), Some("basics"));
+    assert_eq!(r.summary.n, 5);
+    let names: Vec<&str> = r.trainees.iter().map(|t| t.trainee.as_str()).collect();
+    assert_eq!(names, ["Ana", "Ben", "Cai", "Dee", "Eli"]);
+    assert_eq!(r.trainees[1].seconds, 360);
+    close(r.trainees[2].by_topic.get("indicators").copied(), 25.0);
+
+    // Percentages 100, 75, 62.5, 50, 25.
+    // Mean = 312.5 / 5 = 62.5. Median = 62.5 (the third of five).
+    // Deviations 37.5, 12.5, 0, -12.5, -37.5; squares 1406.25 + 156.25 + 0 + 156.25 + 1406.25
+    // = 3125; sample variance 3125 / 4 = 781.25; SD = sqrt(781.25) = 27.950849718747...
+    let s = &r.summary;
+    close(s.mean, 62.5);
+    close(s.median, 62.5);
+    close(s.sd, 781.25f64.sqrt());
+    close(s.min, 25.0);
+    close(s.max, 100.0);
+    // Pass mark 60: Ana, Ben, Cai pass: 3 / 5 = 60 %.
+    assert_eq!(s.passed, 3);
+    close(s.pass_rate, 60.0);
+    // 25 -> 20-30 (bin 2), 50 -> bin 5, 62.5 -> bin 6, 75 -> bin 7, 100 -> last bin (9).
+    assert_eq!(s.histogram, [0, 0, 1, 0, 0, 1, 1, 1, 0, 1]);
+    // law: Ana 2/2, Ben 2/2, Cai 2/2, Dee 1/2, Eli 1/2 -> (100+100+100+50+50)/5 = 80.
+    // indicators: Ana 2/2, Ben 1/2, Cai 0.5/2, Dee 1/2, Eli 0/2 -> (100+50+25+50+0)/5 = 45.
+    assert_eq!(s.topics.len(), 2);
+    assert_eq!(
+        (s.topics[0].topic.as_str(), s.topics[0].n),
+        ("indicators", 5)
+    );
+    close(Some(s.topics[0].mean), 45.0);
+    close(Some(s.topics[1].mean), 80.0);
+
+    // Items, sorted by topic then id: q3, q4 (indicators), q1, q2 (law).
+    let ids: Vec<&str> = r.items.iter().map(|i| i.qid.as_str()).collect();
+    assert_eq!(ids, ["q3", "q4", "q1", "q2"]);
+    let item = |id: &str| r.items.iter().find(|i| i.qid == id).unwrap();
+
+    // q1: everyone right. Facility 5/5 = 100; SD 0; no spread, so neither a correlation nor an
+    // efficiency (the largest possible covariance is 0).
+    let q1 = item("q1");
+    close(q1.facility, 100.0);
+    close(q1.sd, 0.0);
+    assert_eq!((q1.discrimination, q1.efficiency), (None, None));
+    assert_eq!(q1.flags, [Flag::TooEasy]);
+
+    // q2: x = (1,1,1,0,0), rest = total - x = (3,2,1.5,2,1).
+    // Means 0.6 and 1.9. Deviations x: (.4,.4,.4,-.6,-.6); rest: (1.1,.1,-.4,.1,-.9).
+    // Cov = (.44 + .04 - .16 - .06 + .54) / 4 = .8 / 4 = .2.
+    // Var x = (3 × .16 + 2 × .36) / 4 = .3; var rest = (1.21+.01+.16+.01+.81) / 4 = .55.
+    // Discrimination = 100 × .2 / sqrt(.3 × .55) = 100 × .2 / sqrt(.165) = 49.2365963917...
+    // Sorted: x (0,0,1,1,1), rest (1,1.5,2,2,3): deviations (-.6,-.6,.4,.4,.4) ·
+    // (-.9,-.4,.1,.1,1.1) = .54 + .24 + .04 + .04 + .44 = 1.3 -> covmax 1.3 / 4 = .325.
+    // Efficiency = 100 × .2 / .325 = 800 / 13 = 61.538461...
+    // Facility 3/5 = 60; SD = sqrt(.3) = 54.772...% of the maximum (1).
+    let q2 = item("q2");
+    close(q2.facility, 60.0);
+    close(q2.sd, 100.0 * 0.3f64.sqrt());
+    close(q2.discrimination, 100.0 * 0.2 / 0.165f64.sqrt());
+    close(q2.efficiency, 800.0 / 13.0);
+    assert!(q2.flags.is_empty());
+
+    // q3: x = (1,1,.5,0,0), rest = (3,2,2,2,1). Means .5 and 2.
+    // Deviations x (.5,.5,0,-.5,-.5), rest (1,0,0,0,-1): products sum .5 + .5 = 1 -> cov .25.
+    // Var x = 4 × .25 / 4 = .25; var rest = 2 / 4 = .5.
+    // Discrimination = 100 × .25 / sqrt(.125) = 70.7106781...
+    // Sorted: x (0,0,.5,1,1), rest (1,2,2,2,3): (-.5)(-1) + (.5)(1) = 1 -> covmax .25, so the
+    // efficiency is 100 (the item is as discriminating as its score distribution allows).
+    // Facility 2.5/5 = 50; SD = sqrt(.25) = 50 %.
+    let q3 = item("q3");
+    close(q3.facility, 50.0);
+    close(q3.sd, 50.0);
+    close(q3.discrimination, 100.0 * 0.25 / 0.125f64.sqrt());
+    close(q3.efficiency, 100.0);
+    assert_eq!(q3.blank, 1);
+
+    // q4: x = (1,0,0,1,0), rest = (3,3,2.5,1,1). Means .4 and 2.1.
+    // Deviations x (.6,-.4,-.4,.6,-.4), rest (.9,.9,.4,-1.1,-1.1):
+    // .54 - .36 - .16 - .66 + .44 = -.2 -> cov -.05.
+    // Var x = .3; var rest = (.81+.81+.16+1.21+1.21) / 4 = 4.2 / 4 = 1.05.
+    // Discrimination = 100 × -.05 / sqrt(.315) = -8.9087080637...
+    // Sorted: x (0,0,0,1,1), rest (1,1,2.5,3,3): (-.4)(-1.1)×2 + (-.4)(.4) + (.6)(.9)×2
+    // = .88 - .16 + 1.08 = 1.8 -> covmax .45. Efficiency = 100 × -.05 / .45 = -11.111...
+    let q4 = item("q4");
+    close(q4.facility, 40.0);
+    close(q4.discrimination, -5.0 / 0.315f64.sqrt());
+    close(q4.efficiency, -100.0 / 9.0);
+    assert_eq!(q4.flags, [Flag::NegativeDiscrimination]);
+
+    // Distractors. q2 (right: b): a by Dee, b by Ana, Ben, Cai, c by Eli.
+    let picks = |id: &str| -> Vec<(char, Option<bool>, usize)> {
+        item(id)
+            .choices
+            .iter()
+            .map(|c| (c.letter, c.right, c.count))
+            .collect()
+    };
+    assert_eq!(
+        picks("q2"),
+        [
+            ('a', Some(false), 1),
+            ('b', Some(true), 3),
+            ('c', Some(false), 1)
+        ]
+    );
+    // q3 (right: a, c): a by Ana, Ben, Cai; b by Dee; c by Ana, Ben; d by nobody.
+    assert_eq!(
+        picks("q3"),
+        [
+            ('a', Some(true), 3),
+            ('b', Some(false), 1),
+            ('c', Some(true), 2),
+            ('d', Some(false), 0)
+        ]
+    );
+    close(Some(item("q3").choices[0].percent), 60.0);
+    // q4 (right: c): a by Ben, Cai; c by Ana, Dee; Eli blank.
+    assert_eq!(
+        picks("q4"),
+        [
+            ('a', Some(false), 2),
+            ('b', Some(false), 0),
+            ('c', Some(true), 2)
+        ]
+    );
+
+    // Cronbach's alpha over the 4 questions (all attempts have all of them):
+    // item variances 0 + .3 + .25 + .3 = .85; totals (4,3,2.5,2,1), mean 2.5, squared
+    // deviations 2.25 + .25 + 0 + .25 + 2.25 = 5 -> variance 1.25.
+    // alpha = 4/3 × (1 - .85 / 1.25) = 4/3 × .32 = 32/75 = .42666...
+    assert_eq!((r.test.items, r.test.excluded), (4, 0));
+    close(r.test.alpha, 32.0 / 75.0);
+    // SEM = SD × sqrt(1 - alpha) = sqrt(781.25) × sqrt(43/75) = 21.16404...
+    close(r.test.sem, 781.25f64.sqrt() * (43.0f64 / 75.0).sqrt());
+
+    let text = render_table(&r);
+    for want in [
+        "Ana",
+        "62.5",
+        "too easy",
+        "negative discrimination",
+        "0.427",
+        "b*",
+        "SD (sample, n-1)",
+    ] {
+        assert!(text.contains(want), "{want} missing from\n{text}");
+    }
+}
+
+/// A deterministic pseudo-random generator (64-bit LCG, Knuth's constants).
+struct Lcg(u64);
+
+impl Lcg {
+    fn unit(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        #[allow(clippy::cast_precision_loss)]
+        let v = (self.0 >> 11) as f64 / (1u64 << 53) as f64;
+        v
+    }
+}
+
+/// 30 trainees × 5 questions: a trainee of ability a gets a question of difficulty d right
+/// with probability a - d + 0.3 (q3 is a `multiple` with partial credit in halves).
+fn simulated_class() -> Vec<AttemptRecord> {
+    let mut g = Lcg(2024);
+    let meta = [
+        ("q1", "law", "single", 0.0),
+        ("q2", "law", "single", 0.2),
+        ("q3", "indicators", "multiple", 0.1),
+        ("q4", "indicators", "single", 0.3),
+        ("q5", "indicators", "true-false", -0.2),
+    ];
+    (0..30)
+        .map(|i| {
+            let ability = g.unit();
+            let qs = meta
+                .iter()
+                .map(|(qid, topic, kind, d)| {
+                    let p = ability - d + 0.3;
+                    let right = g.unit() < p;
+                    match *kind {
+                        "multiple" => {
+                            let half = g.unit() < 0.5;
+                            let (resp, c) = if right {
+                                (multiple(&[0, 2]), 1.0)
+                            } else if half {
+                                (multiple(&[0]), 0.5)
+                            } else {
+                                (multiple(&[1, 3]), 0.0)
+                            };
+                            rq(qid, topic, kind, resp, c)
+                        }
+                        "true-false" => rq(
+                            qid,
+                            topic,
+                            kind,
+                            Some(Response::Bool(right)),
+                            f64::from(u8::from(right)),
+                        ),
+                        _ => {
+                            let key = if *qid == "q4" {
+                                2
+                            } else if *qid == "q2" {
+                                1
+                            } else {
+                                0
+                            };
+                            let pick = if right {
+                                key
+                            } else {
+                                (key + 1 + usize::from(g.unit() < 0.5)) % 3
+                            };
+                            rq(qid, topic, kind, single(pick), f64::from(u8::from(right)))
+                        }
+                    }
+                })
+                .collect();
+            rec(
+                &format!("Trainee {i:02}"),
+                "basics",
+                1_700_000_000_000 + i64::from(i) * 1000,
+                300 + 17 * i64::from(i),
+                qs,
+            )
+        })
+        .collect()
+}
+
+fn pearson(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    let (sa, sb): (f64, f64) = (a.iter().sum(), b.iter().sum());
+    let sab: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    let saa: f64 = a.iter().map(|x| x * x).sum();
+    let sbb: f64 = b.iter().map(|x| x * x).sum();
+    (n * sab - sa * sb) / ((n * saa - sa * sa).sqrt() * (n * sbb - sb * sb).sqrt())
+}
+
+#[test]
+fn simulated_class_matches_an_independent_recomputation() {
+    let records = simulated_class();
+    let r = build(&records, &[], &library(), Some("basics"), Which::First);
+    assert_eq!(r.summary.n, 30);
+
+    // Summary, recomputed the plain way.
+    let mut p: Vec<f64> = records.iter().map(|x| x.percent).collect();
+    let n = p.len() as f64;
+    let mean = p.iter().sum::<f64>() / n;
+    let sd = (p.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    p.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let median = (p[14] + p[15]) / 2.0;
+    let mut hist = [0usize; 10];
+    for x in &p {
+        hist[((x / 10.0).floor() as usize).min(9)] += 1;
+    }
+    let passed = records.iter().filter(|x| x.percent >= 60.0).count();
+    close(r.summary.mean, mean);
+    close(r.summary.sd, sd);
+    close(r.summary.median, median);
+    assert_eq!(r.summary.histogram, hist);
+    assert_eq!(r.summary.histogram.iter().sum::<usize>(), 30);
+    close(r.summary.pass_rate, passed as f64 / n * 100.0);
+
+    // Items: facility and item-rest correlation from the score matrix.
+    let matrix: Vec<Vec<f64>> = (0..5)
+        .map(|j| records.iter().map(|x| x.questions[j].points).collect())
+        .collect();
+    let totals: Vec<f64> = records.iter().map(|x| x.score).collect();
+    for (j, col) in matrix.iter().enumerate() {
+        let qid = format!("q{}", j + 1);
+        let it = r.items.iter().find(|i| i.qid == qid).unwrap();
+        assert_eq!(it.attempts, 30);
+        close(it.facility, col.iter().sum::<f64>() / n * 100.0);
+        let rest: Vec<f64> = totals.iter().zip(col).map(|(t, x)| t - x).collect();
+        close(it.discrimination, 100.0 * pearson(col, &rest));
+        let e = it.efficiency.unwrap();
+        assert!(e <= 100.0 + 1e-9 && e.abs() >= it.discrimination.unwrap().abs() - 1e-9);
+    }
+
+    // Alpha from the covariance form: k/(k-1) × (sum of covariances between different items)
+    // / variance of the total. Any divisor works as long as it is the same throughout.
+    let k = 5.0;
+    let cov = |a: &[f64], b: &[f64]| {
+        let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - ma) * (y - mb))
+            .sum::<f64>()
+    };
+    let mut off = 0.0;
+    for i in 0..5 {
+        for j in 0..5 {
+            if i != j {
+                off += cov(&matrix[i], &matrix[j]);
+            }
+        }
+    }
+    let alpha = k / (k - 1.0) * off / cov(&totals, &totals);
+    close(r.test.alpha, alpha);
+    close(r.test.sem, sd * (1.0 - alpha).sqrt());
+    // The simulation is meant to give a test with some reliability.
+    assert!(alpha > 0.2, "alpha {alpha}");
+}
+
+#[test]
+fn one_attempt_per_trainee() {
+    let lib = library();
+    let at = |name: &str, t: i64, credits: [f64; 2]| {
+        let qs = vec![
+            rq(
+                "q1",
+                "law",
+                "single",
+                single(if credits[0] > 0.0 { 0 } else { 1 }),
+                credits[0],
+            ),
+            rq(
+                "q2",
+                "law",
+                "single",
+                single(if credits[1] > 0.0 { 1 } else { 0 }),
+                credits[1],
+            ),
+        ];
+        rec(name, "basics", t, 60, qs)
+    };
+    let records = vec![
+        at("Sara K", 2_000, [1.0, 1.0]),   // 100 %, second
+        at("Omar", 1_500, [1.0, 0.0]),     // 50 %
+        at(" sara k ", 3_000, [0.0, 1.0]), // 50 %, last
+        at("SARA K", 1_000, [0.0, 0.0]),   // 0 %, first
+        rec(
+            "Omar",
+            "other",
+            500,
+            60,
+            vec![rq("q1", "law", "single", single(0), 1.0)],
+        ),
+    ];
+    // Default exam: the one with the most records.
+    let first = build(&records, &[], &lib, None, Which::First);
+    assert_eq!(first.exam_id.as_deref(), Some("basics"));
+    assert_eq!(first.records, 4);
+    assert_eq!(
+        first
+            .exams
+            .iter()
+            .map(|e| (e.exam_id.as_str(), e.records))
+            .collect::<Vec<_>>(),
+        [("basics", 4), ("other", 1)]
+    );
+    assert_eq!(first.summary.n, 2);
+    let sara = |w: Which| {
+        let r = build(&records, &[], &lib, None, w);
+        let row = r
+            .trainees
+            .iter()
+            .find(|t| t.trainee.to_lowercase().trim() == "sara k")
+            .unwrap()
+            .clone();
+        (row.started_at, row.percent, row.attempts)
+    };
+    assert_eq!(sara(Which::First), (1_000, 0.0, 3));
+    assert_eq!(sara(Which::Best), (2_000, 100.0, 3));
+    assert_eq!(sara(Which::Last), (3_000, 50.0, 3));
+    // Best of equals is the earliest; an exam can be named.
+    let other = build(&records, &[], &lib, Some("other"), Which::Best);
+    assert_eq!((other.summary.n, other.records), (1, 1));
+    assert_eq!(other.trainees[0].started_at, 500);
+    let none = build(&records, &[], &lib, Some("nope"), Which::First);
+    assert_eq!(
+        (none.summary.n, none.summary.mean, none.test.alpha),
+        (0, None, None)
+    );
+    assert!(render_table(&none).contains("Other exams: basics (4), other (1)"));
+    assert_eq!(Which::from_name("best"), Some(Which::Best));
+}
+
+#[test]
+fn missing_and_changed_questions_and_alpha_exclusions() {
+    let lib = library();
+    let records = vec![
+        rec(
+            "A",
+            "x",
+            1,
+            60,
+            vec![
+                rq("q1", "law", "single", single(0), 1.0),
+                rq("q2", "law", "single", single(0), 0.0),
+                rq("gone", "law", "single", single(3), 0.0),
+                rq("q5", "indicators", "single", single(0), 1.0),
+            ],
+        ),
+        rec(
+            "B",
+            "x",
+            2,
+            60,
+            vec![
+                rq("q1", "law", "single", single(1), 0.0),
+                rq("q2", "law", "single", single(0), 0.0),
+                rq("q4", "indicators", "single", single(7), 0.0),
+            ],
+        ),
+        rec(
+            "C",
+            "x",
+            3,
+            60,
+            vec![
+                rq("q1", "law", "single", single(0), 1.0),
+                rq("q2", "law", "single", single(2), 0.0),
+            ],
+        ),
+    ];
+    let r = build(&records, &[], &lib, None, Which::First);
+    let item = |id: &str| r.items.iter().find(|i| i.qid == id).unwrap();
+    // Not in the library: flagged, choices as seen with the key unknown, no correlation for one attempt.
+    let gone = item("gone");
+    assert_eq!(gone.flags, [Flag::TooHard, Flag::ChangedOrMissing]);
+    assert_eq!(
+        gone.choices
+            .iter()
+            .map(|c| (c.letter, c.right, c.count))
+            .collect::<Vec<_>>(),
+        [('d', None, 1)]
+    );
+    assert_eq!((gone.discrimination, gone.sd), (None, None));
+    // q5 is a true-false question in the bank but was recorded as single: changed.
+    assert!(item("q5").flags.contains(&Flag::ChangedOrMissing));
+    assert!(item("q5").choices.iter().all(|c| c.right.is_none()));
+    // q4 was answered with choice h, which the bank no longer has.
+    assert!(item("q4").flags.contains(&Flag::ChangedOrMissing));
+    assert_eq!(
+        item("q4").choices.last().map(|c| (c.index, c.right)),
+        Some((7, None))
+    );
+    // q2: nobody right -> too hard; not flagged as changed.
+    assert_eq!(item("q2").flags, [Flag::TooHard]);
+    // Alpha: only q1 and q2 are in all three attempts; gone, q4, q5 are left out. q2 has no
+    // variance: totals over (q1, q2) are (1, 0, 1), variance 1/3; item variances 1/3 and 0;
+    // alpha = 2/1 × (1 - (1/3) / (1/3)) = 0.
+    assert_eq!((r.test.items, r.test.excluded), (2, 3));
+    close(r.test.alpha, 0.0);
+    assert!(render_table(&r).contains("question changed or missing"));
+}
+
+#[test]
+fn bad_records_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    for r in five() {
+        store.commit(&r).unwrap();
+    }
+    std::fs::write(dir.path().join("broken.json"), "{\"schema\": 1, \"trai").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "hello").unwrap();
+    let loaded = store.load();
+    let records: Vec<AttemptRecord> = loaded.records.into_iter().map(|(_, r)| r).collect();
+    let r = build(&records, &loaded.bad, &library(), None, Which::First);
+    assert_eq!(r.summary.n, 5);
+    let files: Vec<&str> = r.bad.iter().map(|b| b.file.as_str()).collect();
+    assert_eq!(files, ["broken.json", "notes.txt"]);
+    assert!(
+        r.bad[0].reason.contains("not valid JSON"),
+        "{}",
+        r.bad[0].reason
+    );
+    let text = render_table(&r);
+    assert!(text.contains("2 file(s) could not be read"), "{text}");
+    assert!(text.contains("  broken.json: not valid JSON"), "{text}");
+    assert!(text.contains("  notes.txt: not a .json record"), "{text}");
+    let want = format!(
+        "bad_records\nfile,reason\nbroken.json,{}\nnotes.txt,not a .json record\n",
+        csv_quote(&r.bad[0].reason)
+    );
+    assert!(to_csv(&r).ends_with(&want), "{}", to_csv(&r));
+    assert!(to_json(&r).contains("\"file\": \"notes.txt\""));
+}
+
+fn csv_quote(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Two trainees, two questions: the exact CSV and JSON.
+fn tiny() -> (Vec<AttemptRecord>, Vec<BadRecord>) {
+    let mut a = rec(
+        "=Ana, \"A\"",
+        "basics",
+        1_709_251_200_000,
+        95,
+        vec![
+            rq("q1", "law", "single", single(0), 1.0),
+            rq("q3", "indicators", "multiple", multiple(&[0]), 0.5),
+        ],
+    );
+    a.questions[0].answered_at = Some(1_709_251_230_500);
+    let b = rec(
+        "Ben",
+        "basics",
+        1_709_254_800_000,
+        3_725,
+        vec![
+            rq("q1", "law", "single", single(2), 0.0),
+            rq("q3", "indicators", "multiple", None, 0.0),
+        ],
+    );
+    let bad = vec![BadRecord {
+        file: "x.json".into(),
+        reason: "not valid JSON".into(),
+    }];
+    (vec![a, b], bad)
+}
+
+#[test]
+fn exports_are_exact() {
+    let (records, _) = tiny();
+    assert_eq!(
+        export_attempts_csv(&records),
+        "attempt_id,trainee,exam_id,started,ended,seconds,score,max,percent,passed,lang\n\
+         \"'=ana,_\"\"a\"\"-1709251200000\",\"'=Ana, \"\"A\"\"\",basics,2024-03-01T00:00:00.000Z,2024-03-01T00:01:35.000Z,95,1.5,2,75,true,en\n\
+         ben-1709254800000,Ben,basics,2024-03-01T01:00:00.000Z,2024-03-01T02:02:05.000Z,3725,0,2,0,false,en\n"
+    );
+    assert_eq!(
+        export_responses_csv(&records),
+        "attempt_id,trainee,exam_id,position,qid,topic,type,response,credit,points,max,verdict,answered_at\n\
+         \"'=ana,_\"\"a\"\"-1709251200000\",\"'=Ana, \"\"A\"\"\",basics,1,q1,law,single,\"{\"\"kind\"\":\"\"choice\"\",\"\"value\"\":0}\",1,1,1,right,2024-03-01T00:00:30.500Z\n\
+         \"'=ana,_\"\"a\"\"-1709251200000\",\"'=Ana, \"\"A\"\"\",basics,2,q3,indicators,multiple,\"{\"\"kind\"\":\"\"choices\"\",\"\"value\"\":[0]}\",0.5,0.5,1,partial,\n\
+         ben-1709254800000,Ben,basics,1,q1,law,single,\"{\"\"kind\"\":\"\"choice\"\",\"\"value\"\":2}\",0,0,1,wrong,\n\
+         ben-1709254800000,Ben,basics,2,q3,indicators,multiple,,0,0,1,blank,\n"
+    );
+}
+
+#[test]
+fn report_csv_and_json_are_exact() {
+    let (records, bad) = tiny();
+    let r = build(&records, &bad, &library(), None, Which::Last);
+    assert_eq!(to_csv(&r), TINY_CSV);
+    assert_eq!(to_json(&r), TINY_JSON);
+}
+
+const TINY_CSV: &str = r#"summary
+key,value
+exam_id,basics
+which,last
+records,2
+trainees,2
+mean_percent,37.50
+median_percent,37.50
+sd_percent_sample,53.03
+min_percent,0.00
+max_percent,75.00
+passed,1
+pass_rate,50.00
+histogram_0_to_100_by_10,1 0 0 0 0 0 0 1 0 0
+alpha,0.8889
+alpha_items,2
+alpha_excluded_items,0
+sem_percent,17.68
+
+trainees
+trainee,attempt_id,attempts,started,seconds,score,max,percent,passed,topic:indicators,topic:law
+"'=Ana, ""A""","'=ana,_""a""-1709251200000",1,2024-03-01T00:00:00.000Z,95,1.50,2.00,75.00,true,50.00,100.00
+Ben,ben-1709254800000,1,2024-03-01T01:00:00.000Z,3725,0.00,2.00,0.00,false,0.00,0.00
+
+items
+qid,topic,type,attempts,blank,mean_points,max,facility,sd,discrimination,efficiency,flags
+q3,indicators,multiple,2,1,0.25,1.00,25.00,35.36,100.00,100.00,
+q1,law,single,2,0,0.50,1.00,50.00,70.71,100.00,100.00,
+
+choices
+qid,index,letter,right,count,percent
+q3,0,a,true,1,50.00
+q3,1,b,false,0,0.00
+q3,2,c,true,0,0.00
+q3,3,d,false,0,0.00
+q1,0,a,true,1,50.00
+q1,1,b,false,0,0.00
+q1,2,c,false,1,50.00
+
+bad_records
+file,reason
+x.json,not valid JSON
+"#;
+
+const TINY_JSON: &str = r##"{
+  "exam_id": "basics",
+  "exam_title": "Basics",
+  "which": "last",
+  "exams": [
+    {
+      "exam_id": "basics",
+      "records": 2
+    }
+  ],
+  "records": 2,
+  "trainees": [
+    {
+      "trainee": "=Ana, \"A\"",
+      "attempt_id": "=ana,_\"a\"-1709251200000",
+      "attempts": 1,
+      "started_at": 1709251200000,
+      "seconds": 95,
+      "score": 1.5,
+      "max": 2.0,
+      "percent": 75.0,
+      "passed": true,
+      "by_topic": {
+        "indicators": 50.0,
+        "law": 100.0
+      }
+    },
+    {
+      "trainee": "Ben",
+      "attempt_id": "ben-1709254800000",
+      "attempts": 1,
+      "started_at": 1709254800000,
+      "seconds": 3725,
+      "score": 0.0,
+      "max": 2.0,
+      "percent": 0.0,
+      "passed": false,
+      "by_topic": {
+        "indicators": 0.0,
+        "law": 0.0
+      }
+    }
+  ],
+  "summary": {
+    "n": 2,
+    "mean": 37.5,
+    "median": 37.5,
+    "sd": 53.033008588991066,
+    "min": 0.0,
+    "max": 75.0,
+    "passed": 1,
+    "pass_rate": 50.0,
+    "topics": [
+      {
+        "topic": "indicators",
+        "n": 2,
+        "mean": 25.0
+      },
+      {
+        "topic": "law",
+        "n": 2,
+        "mean": 50.0
+      }
+    ],
+    "histogram": [
+      1,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      0,
+      0
+    ]
+  },
+  "items": [
+    {
+      "qid": "q3",
+      "topic": "indicators",
+      "type": "multiple",
+      "attempts": 2,
+      "blank": 1,
+      "mean_points": 0.25,
+      "max": 1.0,
+      "facility": 25.0,
+      "sd": 35.35533905932738,
+      "discrimination": 100.0,
+      "efficiency": 100.0,
+      "choices": [
+        {
+          "index": 0,
+          "letter": "a",
+          "right": true,
+          "count": 1,
+          "percent": 50.0
+        },
+        {
+          "index": 1,
+          "letter": "b",
+          "right": false,
+          "count": 0,
+          "percent": 0.0
+        },
+        {
+          "index": 2,
+          "letter": "c",
+          "right": true,
+          "count": 0,
+          "percent": 0.0
+        },
+        {
+          "index": 3,
+          "letter": "d",
+          "right": false,
+          "count": 0,
+          "percent": 0.0
+        }
+      ],
+      "flags": []
+    },
+    {
+      "qid": "q1",
+      "topic": "law",
+      "type": "single",
+      "attempts": 2,
+      "blank": 0,
+      "mean_points": 0.5,
+      "max": 1.0,
+      "facility": 50.0,
+      "sd": 70.71067811865476,
+      "discrimination": 100.0,
+      "efficiency": 100.0,
+      "choices": [
+        {
+          "index": 0,
+          "letter": "a",
+          "right": true,
+          "count": 1,
+          "percent": 50.0
+        },
+        {
+          "index": 1,
+          "letter": "b",
+          "right": false,
+          "count": 0,
+          "percent": 0.0
+        },
+        {
+          "index": 2,
+          "letter": "c",
+          "right": false,
+          "count": 1,
+          "percent": 50.0
+        }
+      ],
+      "flags": []
+    }
+  ],
+  "test": {
+    "items": 2,
+    "excluded": 0,
+    "alpha": 0.8888888888888888,
+    "sem": 17.677669529663692
+  },
+  "bad": [
+    {
+      "file": "x.json",
+      "reason": "not valid JSON"
+    }
+  ]
+}"##;
