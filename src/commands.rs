@@ -585,10 +585,24 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             review_mistakes,
         ),
         Command::Recover => recover_cmd(common),
-        _ => {
-            fail("this command is not built yet");
-            USAGE
-        }
+        Command::Report {
+            exam,
+            attempts,
+            format,
+        } => report_cmd(common, exam.as_deref(), attempts, format),
+        Command::Export {
+            exam,
+            responses,
+            output,
+        } => export_cmd(common, exam.as_deref(), responses, output.as_deref()),
+        Command::History { trainee } => history_cmd(common, &trainee),
+        Command::Board { exam } => board_cmd(common, exam),
+        Command::Check {
+            paths,
+            format,
+            deny_warnings,
+        } => check(common, &paths, format, deny_warnings),
+        Command::List { format } => list(common, format),
     }
 }
 
@@ -619,4 +633,206 @@ fn recover_cmd(common: &Common) -> u8 {
 pub fn print_out(s: &str) {
     use std::io::Write as _;
     let _ = std::io::stdout().lock().write_all(s.as_bytes());
+}
+
+/// The instructor key for signing and checking records: the contents of the file named by
+/// `TIPQUIZ_KEY_FILE`, if set and readable.
+#[must_use]
+pub fn instructor_key() -> Option<Vec<u8>> {
+    let path = std::env::var_os("TIPQUIZ_KEY_FILE")?;
+    std::fs::read(path).ok().filter(|k| !k.is_empty())
+}
+
+fn lib_quiet(common: &Common) -> Result<Library, u8> {
+    match load_library(common) {
+        Ok((lib, _)) => Ok(lib),
+        Err(e) => {
+            fail(&e.to_string());
+            Err(USAGE)
+        }
+    }
+}
+
+/// Records of the results folder that pass the integrity checks, and the files flagged.
+fn screened(
+    common: &Common,
+    lib: &Library,
+) -> (
+    Vec<crate::record::AttemptRecord>,
+    Vec<crate::record::BadRecord>,
+) {
+    let loaded = places(common).results.load();
+    let key = instructor_key();
+    let (good, mut flagged) = crate::report::integrity::screen(loaded.records, lib, key.as_deref());
+    let mut bad = loaded.bad;
+    bad.append(&mut flagged);
+    (good, bad)
+}
+
+fn report_cmd(
+    common: &Common,
+    exam: Option<&str>,
+    which: crate::cli::Which,
+    format: crate::cli::ReportFormat,
+) -> u8 {
+    let lib = match lib_quiet(common) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    let (records, bad) = screened(common, &lib);
+    let which = match which {
+        crate::cli::Which::First => crate::report::Which::First,
+        crate::cli::Which::Best => crate::report::Which::Best,
+        crate::cli::Which::Last => crate::report::Which::Last,
+    };
+    let report = crate::report::build(&records, &bad, &lib, exam, which);
+    let text = match format {
+        crate::cli::ReportFormat::Table => crate::report::render_table(&report),
+        crate::cli::ReportFormat::Csv => crate::report::to_csv(&report),
+        crate::cli::ReportFormat::Json => crate::report::to_json(&report),
+    };
+    print_out(&text);
+    if report.exam_id.is_none() {
+        eprintln!(
+            "tipquiz: no records in {}",
+            escape_for_terminal(&places(common).results.dir.display().to_string())
+        );
+        return PROBLEMS;
+    }
+    OK
+}
+
+fn export_cmd(
+    common: &Common,
+    exam: Option<&str>,
+    responses: bool,
+    output: Option<&std::path::Path>,
+) -> u8 {
+    let lib = match lib_quiet(common) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    let (mut records, bad) = screened(common, &lib);
+    if let Some(e) = exam {
+        records.retain(|r| r.exam_id == e);
+    }
+    records.sort_by(|a, b| (a.started_at, &a.attempt_id).cmp(&(b.started_at, &b.attempt_id)));
+    for b in &bad {
+        eprintln!(
+            "tipquiz: skipped {}: {}",
+            escape_for_terminal(&b.file),
+            escape_for_terminal(&b.reason)
+        );
+    }
+    let text = if responses {
+        crate::report::export_responses_csv(&records)
+    } else {
+        crate::report::export_attempts_csv(&records)
+    };
+    match output {
+        None => print_out(&text),
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            if let Err(e) = crate::record::write_atomic(dir, path, text.as_bytes(), true) {
+                fail(&e.to_string());
+                return USAGE;
+            }
+            eprintln!(
+                "wrote {} row(s) to {}",
+                text.lines().count().saturating_sub(1),
+                escape_for_terminal(&path.display().to_string())
+            );
+        }
+    }
+    OK
+}
+
+/// A sparkline of percentages (0-100).
+#[must_use]
+pub fn sparkline(values: &[f64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    values
+        .iter()
+        .map(|v| {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let i = ((v.clamp(0.0, 100.0) / 100.0) * 7.0).round() as usize;
+            BARS[i.min(7)]
+        })
+        .collect()
+}
+
+fn history_cmd(common: &Common, trainee: &str) -> u8 {
+    let loaded = places(common).results.load();
+    let key = crate::record::trainee_slug(trainee);
+    let mut mine: Vec<crate::record::AttemptRecord> = loaded
+        .records
+        .into_iter()
+        .map(|(_, r)| r)
+        .filter(|r| crate::record::trainee_slug(&r.trainee) == key)
+        .collect();
+    mine.sort_by_key(|r| r.started_at);
+    if mine.is_empty() {
+        fail(&format!(
+            "no attempts by `{trainee}` in {}",
+            places(common).results.dir.display()
+        ));
+        return PROBLEMS;
+    }
+    let mut out = format!(
+        "Attempts of {}\n\n{:<20} {:<28} {:>9} {:>7} {:>8}\n",
+        escape_for_terminal(trainee),
+        "date (UTC)",
+        "exam",
+        "score",
+        "%",
+        "result"
+    );
+    for r in &mine {
+        let date: String = crate::report::rfc3339_utc(r.started_at)
+            .chars()
+            .take(16)
+            .collect::<String>()
+            .replace('T', " ");
+        out.push_str(&format!(
+            "{:<20} {:<28} {:>9} {:>6.0}% {:>8}\n",
+            date,
+            escape_for_terminal(&r.exam_id),
+            format!("{:.1}/{:.0}", r.score, r.max),
+            r.percent,
+            if r.passed { "passed" } else { "not yet" }
+        ));
+    }
+    let pct: Vec<f64> = mine.iter().map(|r| r.percent).collect();
+    out.push_str(&format!(
+        "\ntrend  {}  (first {:.0}%, last {:.0}%)\n",
+        sparkline(&pct),
+        pct[0],
+        pct[pct.len() - 1]
+    ));
+    let wrong = mistakes(&places(common).results, trainee);
+    out.push_str(&format!(
+        "questions to review: {} (tipquiz take --review-mistakes --trainee \"{}\")\n",
+        wrong.len(),
+        escape_for_terminal(trainee)
+    ));
+    print_out(&out);
+    OK
+}
+
+fn board_cmd(common: &Common, exam: Option<String>) -> u8 {
+    let places = places(common);
+    let lang = match common.lang {
+        Some(crate::cli::LangArg::Ar) => crate::text::Lang::Ar,
+        _ => crate::text::Lang::En,
+    };
+    match crate::tui::board::run(&places.results.dir, exam, lang, display(common)) {
+        Ok(()) => OK,
+        Err(e) => {
+            fail(&format!("cannot use the terminal: {e}"));
+            USAGE
+        }
+    }
 }

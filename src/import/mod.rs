@@ -578,13 +578,13 @@ fn render(
     if d.shuffle == Some(false) {
         t.push_str("shuffle = false\n");
     }
-    check_alone(&t, lang)?;
+    check_alone(&t, lang, &id)?;
     used.insert(id);
     Ok(t)
 }
 
 /// Check one question in a bank of its own; the first error is the reason to skip it.
-fn check_alone(question: &str, lang: &str) -> Result<(), String> {
+fn check_alone(question: &str, lang: &str, id: &str) -> Result<(), String> {
     let bank = format!(
         "format = 1\nid = \"check\"\nlanguages = [{}]\ntitle = {}\n\n{question}",
         toml_str(lang),
@@ -592,7 +592,14 @@ fn check_alone(question: &str, lang: &str) -> Result<(), String> {
     );
     let (_, diags) = parse_bank("import", &bank);
     match diags.into_iter().find(crate::diag::Diagnostic::is_error) {
-        Some(d) => Err(d.message),
+        Some(d) => {
+            let prefix = format!("question `{id}`: ");
+            Err(d
+                .message
+                .strip_prefix(&prefix)
+                .unwrap_or(&d.message)
+                .to_owned())
+        }
         None => Ok(()),
     }
 }

@@ -67,6 +67,9 @@ pub struct RecordQuestion {
     pub max: f64,
     /// Verdict.
     pub verdict: Verdict,
+    /// The question's time limit in seconds, as applied (for speed points).
+    #[serde(default)]
+    pub limit: Option<u32>,
 }
 
 /// A finished attempt, as stored.
@@ -98,6 +101,8 @@ pub struct AttemptRecord {
     pub end_reason: EndReason,
     /// Time limit in seconds.
     pub time_limit: Option<u32>,
+    /// How the attempt was scored.
+    pub scoring: crate::exam::ScoringPolicy,
     /// Suspensions.
     pub pauses: Vec<Pause>,
     /// Total score.
@@ -141,7 +146,8 @@ impl AttemptRecord {
             .zip(&s.state.slots)
             .zip(&s.state.paper)
             .zip(&sheet.questions)
-            .map(|(((q, slot), p), sc)| RecordQuestion {
+            .enumerate()
+            .map(|(i, (((q, slot), p), sc))| RecordQuestion {
                 qid: q.id.clone(),
                 bank: q.bank.clone(),
                 topic: q.topic.clone(),
@@ -158,6 +164,7 @@ impl AttemptRecord {
                 points: sc.points,
                 max: sc.max,
                 verdict: sc.verdict,
+                limit: s.question_limit(i),
             })
             .collect();
         let mut r = AttemptRecord {
@@ -174,6 +181,7 @@ impl AttemptRecord {
             ended_at,
             end_reason,
             time_limit: s.state.exam.time_limit,
+            scoring: s.state.exam.scoring.clone(),
             pauses: s.state.pauses.clone(),
             score: sheet.total.points,
             max: sheet.total.max,
@@ -237,7 +245,8 @@ impl AttemptRecord {
     /// Re-score the stored answers against the loaded banks. Returns the recomputed total, or
     /// `None` when a question is no longer loaded.
     #[must_use]
-    pub fn rescore(&self, lib: &Library, policy: &crate::exam::ScoringPolicy) -> Option<f64> {
+    pub fn rescore(&self, lib: &Library) -> Option<f64> {
+        let policy = &self.scoring;
         let mut total = 0.0;
         for rq in &self.questions {
             let q = lib.question(&rq.qid)?;

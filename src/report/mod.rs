@@ -30,7 +30,9 @@
 //! of those questions' points. The standard error of measurement is the class SD of the
 //! percentage × √(1 − alpha), in percentage points.
 
+pub mod board;
 mod export;
+pub mod integrity;
 mod render;
 mod stats;
 

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod bidi;
+pub mod board;
 pub mod i18n;
 pub mod run;
 pub mod terminal;

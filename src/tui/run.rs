@@ -53,10 +53,11 @@ pub fn execute(app: &mut App, places: &Places, effects: &[Effect], now: Millis) 
     for e in effects {
         match e {
             Effect::Autosave => {
-                if let Some(s) = &app.session
-                    && let Err(err) = places.autosaves.autosave(&s.state)
-                {
-                    app.message = Some(err.to_string());
+                if let Some(s) = &app.session {
+                    if let Err(err) = places.autosaves.autosave(&s.state) {
+                        app.message = Some(err.to_string());
+                    }
+                    publish_progress(places, s);
                 }
             }
             Effect::Commit => {
@@ -79,6 +80,30 @@ pub fn execute(app: &mut App, places: &Places, effects: &[Effect], now: Millis) 
         }
     }
     quit
+}
+
+/// Tell the live board how far this attempt is (best effort: the board is a convenience, the
+/// autosave is what keeps answers safe).
+fn publish_progress(places: &Places, s: &crate::quiz::Session) {
+    use crate::report::board::{PROGRESS_DIR, Progress};
+    let dir = results_for(places, &s.state.exam).dir.join(PROGRESS_DIR);
+    let path = dir.join(Progress::file_name(&s.state.exam.id, &s.state.trainee));
+    if s.is_finished() {
+        let _ = std::fs::remove_file(path);
+        return;
+    }
+    let p = Progress {
+        trainee: s.state.trainee.clone(),
+        exam_id: s.state.exam.id.clone(),
+        exam_title: s.state.exam.title.get(crate::text::Lang::En).to_owned(),
+        answered: s.len() - s.unanswered().len(),
+        total: s.len(),
+        started_at: s.state.started_at,
+        deadline: s.state.deadline,
+    };
+    if let Ok(body) = serde_json::to_vec(&p) {
+        let _ = write_atomic(&dir, &path, &body, true);
+    }
 }
 
 /// The results folder for an attempt: the explicit one, else the exam's own, else the default.

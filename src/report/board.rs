@@ -1,0 +1,264 @@
+//! The live leaderboard's state: the results folder read incrementally (only new or changed
+//! files are read), finished attempts and attempts in progress.
+
+use crate::quiz::Millis;
+use crate::record::{AttemptRecord, read_record, trainee_slug};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// Name of the sub-folder of the results folder where attempts in progress report themselves.
+pub const PROGRESS_DIR: &str = ".progress";
+
+/// What a terminal running an attempt publishes for the board after every change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Trainee.
+    pub trainee: String,
+    /// Exam id.
+    pub exam_id: String,
+    /// Exam title.
+    pub exam_title: String,
+    /// Questions answered.
+    pub answered: usize,
+    /// Questions in the paper.
+    pub total: usize,
+    /// Start.
+    pub started_at: Millis,
+    /// End of the time, if limited.
+    pub deadline: Option<Millis>,
+}
+
+impl Progress {
+    /// The progress file name of a trainee's attempt.
+    #[must_use]
+    pub fn file_name(exam_id: &str, trainee: &str) -> String {
+        format!("{exam_id}--{}.json", trainee_slug(trainee))
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Entry {
+    Record(Box<AttemptRecord>),
+    Progress(Progress),
+    Bad,
+}
+
+/// One line of the board.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoardRow {
+    /// Trainee.
+    pub trainee: String,
+    /// Percentage (finished) or `None` (in progress).
+    pub percent: Option<f64>,
+    /// Passed (finished only).
+    pub passed: bool,
+    /// Answered / total for attempts in progress.
+    pub progress: Option<(usize, usize)>,
+    /// Seconds taken (finished).
+    pub seconds: i64,
+}
+
+/// The board's state.
+#[derive(Debug)]
+pub struct Board {
+    dir: PathBuf,
+    /// Only this exam (default: the exam with most entries).
+    pub exam: Option<String>,
+    files: HashMap<PathBuf, (Option<SystemTime>, u64, Entry)>,
+    /// How many files were read (parsed) so far: unchanged files are not read again.
+    pub reads: usize,
+}
+
+impl Board {
+    /// A board over a results folder.
+    #[must_use]
+    pub fn new(dir: impl Into<PathBuf>, exam: Option<String>) -> Board {
+        Board {
+            dir: dir.into(),
+            exam,
+            files: HashMap::new(),
+            reads: 0,
+        }
+    }
+
+    fn scan(dir: &Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        rd.filter_map(Result::ok)
+            .filter_map(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with('.') || !name.ends_with(".json") {
+                    return None;
+                }
+                let m = e.metadata().ok()?;
+                m.is_file().then(|| (e.path(), m.modified().ok(), m.len()))
+            })
+            .collect()
+    }
+
+    /// Look at the folder again; read only new or changed files. Returns whether anything changed.
+    pub fn refresh(&mut self) -> bool {
+        let mut now: Vec<(PathBuf, Option<SystemTime>, u64, bool)> = Self::scan(&self.dir)
+            .into_iter()
+            .map(|(p, t, l)| (p, t, l, false))
+            .collect();
+        now.extend(
+            Self::scan(&self.dir.join(PROGRESS_DIR))
+                .into_iter()
+                .map(|(p, t, l)| (p, t, l, true)),
+        );
+        let mut changed = false;
+        let present: std::collections::HashSet<&PathBuf> = now.iter().map(|x| &x.0).collect();
+        let before = self.files.len();
+        self.files.retain(|p, _| present.contains(p));
+        changed |= self.files.len() != before;
+        for (path, mtime, len, progress) in now {
+            let same = self
+                .files
+                .get(&path)
+                .is_some_and(|(t, l, _)| *t == mtime && *l == len);
+            if same {
+                continue;
+            }
+            self.reads += 1;
+            let entry = if progress {
+                std::fs::read(&path)
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<Progress>(&b).ok())
+                    .map_or(Entry::Bad, Entry::Progress)
+            } else {
+                read_record(&path).map_or(Entry::Bad, |r| Entry::Record(Box::new(r)))
+            };
+            self.files.insert(path, (mtime, len, entry));
+            changed = true;
+        }
+        changed
+    }
+
+    /// The exam shown.
+    #[must_use]
+    pub fn exam_id(&self) -> Option<String> {
+        if self.exam.is_some() {
+            return self.exam.clone();
+        }
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, _, e) in self.files.values() {
+            match e {
+                Entry::Record(r) => *counts.entry(&r.exam_id).or_default() += 1,
+                Entry::Progress(p) => *counts.entry(&p.exam_id).or_default() += 1,
+                Entry::Bad => {}
+            }
+        }
+        counts
+            .into_iter()
+            .max_by_key(|(id, n)| (*n, std::cmp::Reverse(*id)))
+            .map(|(id, _)| id.to_owned())
+    }
+
+    /// The exam's title, if known.
+    #[must_use]
+    pub fn title(&self) -> Option<String> {
+        let id = self.exam_id()?;
+        self.files.values().find_map(|(_, _, e)| match e {
+            Entry::Record(r) if r.exam_id == id => Some(r.exam_title.clone()),
+            Entry::Progress(p) if p.exam_id == id => Some(p.exam_title.clone()),
+            _ => None,
+        })
+    }
+
+    /// Ranked rows: each trainee's best finished attempt, then attempts in progress.
+    #[must_use]
+    pub fn rows(&self) -> Vec<BoardRow> {
+        let Some(id) = self.exam_id() else {
+            return Vec::new();
+        };
+        let mut best: BTreeMap<String, &AttemptRecord> = BTreeMap::new();
+        let mut running: BTreeMap<String, &Progress> = BTreeMap::new();
+        for (_, _, e) in self.files.values() {
+            match e {
+                Entry::Record(r) if r.exam_id == id => {
+                    let k = trainee_slug(&r.trainee);
+                    let keep = best.get(&k).is_none_or(|b| {
+                        r.percent > b.percent
+                            || (r.percent == b.percent && r.started_at < b.started_at)
+                    });
+                    if keep {
+                        best.insert(k, r);
+                    }
+                }
+                Entry::Progress(p) if p.exam_id == id => {
+                    running.insert(trainee_slug(&p.trainee), p);
+                }
+                _ => {}
+            }
+        }
+        let mut rows: Vec<BoardRow> = best
+            .values()
+            .map(|r| BoardRow {
+                trainee: r.trainee.clone(),
+                percent: Some(r.percent),
+                passed: r.passed,
+                progress: None,
+                seconds: r.seconds(),
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.percent
+                .partial_cmp(&a.percent)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.seconds.cmp(&b.seconds))
+                .then(a.trainee.cmp(&b.trainee))
+        });
+        let mut prog: Vec<BoardRow> = running
+            .iter()
+            .filter(|(k, _)| !best.contains_key(*k))
+            .map(|(_, p)| BoardRow {
+                trainee: p.trainee.clone(),
+                percent: None,
+                passed: false,
+                progress: Some((p.answered, p.total)),
+                seconds: 0,
+            })
+            .collect();
+        prog.sort_by(|a, b| a.trainee.cmp(&b.trainee));
+        rows.extend(prog);
+        rows
+    }
+
+    /// Class mean percentage per topic over the finished attempts shown.
+    #[must_use]
+    pub fn topic_means(&self) -> Vec<(String, f64)> {
+        let Some(id) = self.exam_id() else {
+            return Vec::new();
+        };
+        let mut sums: BTreeMap<String, (f64, usize)> = BTreeMap::new();
+        for (_, _, e) in self.files.values() {
+            if let Entry::Record(r) = e {
+                if r.exam_id == id {
+                    for (t, tally) in &r.by_topic {
+                        let s = sums.entry(t.clone()).or_default();
+                        s.0 += tally.percent();
+                        s.1 += 1;
+                    }
+                }
+            }
+        }
+        #[allow(clippy::cast_precision_loss)]
+        sums.into_iter()
+            .map(|(t, (s, n))| (t, s / n as f64))
+            .collect()
+    }
+
+    /// Files that could not be read.
+    #[must_use]
+    pub fn bad_files(&self) -> usize {
+        self.files
+            .values()
+            .filter(|(_, _, e)| matches!(e, Entry::Bad))
+            .count()
+    }
+}

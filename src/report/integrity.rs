@@ -1,0 +1,176 @@
+//! Score integrity: every record is checked against its checksum, its banks and a re-scoring of
+//! its stored answers, and records that cannot be trusted are flagged (never deleted).
+
+use crate::bank::Library;
+use crate::record::{AttemptRecord, BadRecord};
+use std::collections::HashMap;
+
+/// Slack allowed on a time limit for a record's duration (clock steps, commit time).
+pub const TIME_GRACE_MS: i64 = 5_000;
+
+/// What is wrong with a record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// The checksum does not match the body: the file was edited or damaged.
+    Checksum,
+    /// The stored total differs from the total re-scored from the stored answers.
+    ScoreMismatch {
+        /// Stored.
+        stored: String,
+        /// Recomputed.
+        recomputed: String,
+    },
+    /// A bank the record names is not loaded.
+    UnknownBank(String),
+    /// A bank changed since the attempt (its content hash differs).
+    ChangedBank(String),
+    /// Another record has the same attempt id.
+    Duplicate(String),
+    /// Times that cannot happen (end before start, answers outside the attempt, longer than the
+    /// time limit).
+    ImpossibleTiming(String),
+    /// The signature does not match the instructor key.
+    BadSignature,
+}
+
+impl Problem {
+    /// In words.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            Problem::Checksum => "checksum does not match: the file was edited or damaged".into(),
+            Problem::ScoreMismatch { stored, recomputed } => format!(
+                "stored score {stored} differs from the score recomputed from its answers ({recomputed})"
+            ),
+            Problem::UnknownBank(b) => {
+                format!("bank `{b}` is not loaded, so the score cannot be checked")
+            }
+            Problem::ChangedBank(b) => format!("bank `{b}` changed since the attempt"),
+            Problem::Duplicate(f) => format!("duplicate of {f}"),
+            Problem::ImpossibleTiming(w) => format!("impossible timing: {w}"),
+            Problem::BadSignature => "signature does not match the instructor key".into(),
+        }
+    }
+
+    /// Whether the record's figures must be left out of the statistics.
+    #[must_use]
+    pub fn excludes(&self) -> bool {
+        !matches!(self, Problem::UnknownBank(_) | Problem::ChangedBank(_))
+    }
+}
+
+/// Check every record. Returns, per record index, its problems (empty when sound).
+#[must_use]
+pub fn check_records(
+    records: &[(String, AttemptRecord)],
+    lib: &Library,
+    key: Option<&[u8]>,
+) -> Vec<Vec<Problem>> {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    records
+        .iter()
+        .map(|(file, r)| {
+            let mut p = Vec::new();
+            if !r.checksum_ok() {
+                p.push(Problem::Checksum);
+            }
+            if let Some(k) = key {
+                if !r.signature_ok(k) {
+                    p.push(Problem::BadSignature);
+                }
+            }
+            let mut bank_ok = true;
+            for (bank, hash) in &r.banks {
+                match lib.bank(bank) {
+                    None => {
+                        p.push(Problem::UnknownBank(bank.clone()));
+                        bank_ok = false;
+                    }
+                    Some(b) if b.hash != *hash => {
+                        p.push(Problem::ChangedBank(bank.clone()));
+                        bank_ok = false;
+                    }
+                    Some(_) => {}
+                }
+            }
+            if bank_ok {
+                match r.rescore(lib) {
+                    Some(total) if (total - r.score).abs() > 1e-6 => {
+                        p.push(Problem::ScoreMismatch {
+                            stored: fmt(r.score),
+                            recomputed: fmt(total),
+                        })
+                    }
+                    None => p.push(Problem::UnknownBank("(a question is missing)".into())),
+                    Some(_) => {}
+                }
+                let sum: f64 = r.questions.iter().map(|q| q.points).sum();
+                if (sum.max(0.0) - r.score).abs() > 1e-6 {
+                    p.push(Problem::ScoreMismatch {
+                        stored: fmt(r.score),
+                        recomputed: fmt(sum.max(0.0)),
+                    });
+                }
+            }
+            if let Some(first) = seen.insert(r.attempt_id.as_str(), file.as_str()) {
+                p.push(Problem::Duplicate(first.to_owned()));
+            }
+            if r.ended_at < r.started_at {
+                p.push(Problem::ImpossibleTiming("ends before it starts".into()));
+            } else if let Some(limit) = r.time_limit {
+                // The clock runs through pauses, so they do not extend the limit.
+                if r.ended_at - r.started_at > i64::from(limit) * 1000 + TIME_GRACE_MS {
+                    p.push(Problem::ImpossibleTiming(format!(
+                        "took longer than the {limit} s limit"
+                    )));
+                }
+            }
+            if r.questions.iter().any(|q| {
+                q.answered_at
+                    .is_some_and(|a| a < r.started_at || a > r.ended_at + TIME_GRACE_MS)
+            }) {
+                p.push(Problem::ImpossibleTiming(
+                    "an answer is dated outside the attempt".into(),
+                ));
+            }
+            p
+        })
+        .collect()
+}
+
+fn fmt(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// Split records into the ones the statistics may use and the flagged ones (as bad-record
+/// entries, kept in the report).
+#[must_use]
+pub fn screen(
+    records: Vec<(String, AttemptRecord)>,
+    lib: &Library,
+    key: Option<&[u8]>,
+) -> (Vec<AttemptRecord>, Vec<BadRecord>) {
+    let problems = check_records(&records, lib, key);
+    let mut good = Vec::new();
+    let mut flagged = Vec::new();
+    for ((file, r), p) in records.into_iter().zip(problems) {
+        if !p.is_empty() {
+            flagged.push(BadRecord {
+                file: file.clone(),
+                reason: p
+                    .iter()
+                    .map(Problem::describe)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            });
+        }
+        if !p.iter().any(Problem::excludes) {
+            good.push(r);
+        }
+    }
+    (good, flagged)
+}

@@ -1,0 +1,177 @@
+//! The live leaderboard screen for the projector.
+
+use super::bidi::{Dir, align_line, visual_styled_lines};
+use super::i18n::topic_name;
+use super::ui::Display;
+use crate::report::board::Board;
+use crate::text::Lang;
+use crossterm::event::{self, Event, KeyCode};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
+use std::path::Path;
+use std::time::Duration;
+
+fn line(s: &str, style: Style, width: u16, lang: Lang, d: Display) -> Line<'static> {
+    let dir = if lang.is_rtl() { Dir::Rtl } else { Dir::Ltr };
+    let w = usize::from(width);
+    visual_styled_lines(&[(s.to_owned(), style)], dir, w, d.mode, d.shaping)
+        .into_iter()
+        .next()
+        .map(|l| align_line(l, dir, w))
+        .unwrap_or_default()
+}
+
+/// Draw the board.
+pub fn draw(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display) {
+    let area = f.area();
+    let color = |c: Color| {
+        if d.theme.color {
+            Style::default().fg(c)
+        } else {
+            Style::default()
+        }
+    };
+    let (t_board, t_none, t_rank, t_done, t_progress) = match lang {
+        Lang::En => (
+            "Leaderboard",
+            "Waiting for the first attempt…",
+            "#",
+            "done",
+            "in progress",
+        ),
+        Lang::Ar => (
+            "لوحة المتصدرين",
+            "بانتظار أول محاولة…",
+            "#",
+            "انتهى",
+            "قيد الإجابة",
+        ),
+    };
+    let title = format!("{t_board} · {}", b.title().unwrap_or_default());
+    let block = Block::default().borders(Borders::ALL).title(line(
+        &title,
+        color(Color::Cyan).add_modifier(Modifier::BOLD),
+        area.width.saturating_sub(4),
+        lang,
+        d,
+    ));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if inner.height < 3 || inner.width < 20 {
+        return;
+    }
+    let rows = b.rows();
+    let [table, chart] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(if inner.height > 16 { 10 } else { 0 }),
+    ])
+    .areas(inner);
+    let mut lines = Vec::new();
+    if rows.is_empty() {
+        lines.push(line(t_none, Style::default(), table.width, lang, d));
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let (score, status, style) = match (r.percent, r.progress) {
+            (Some(p), _) => (
+                format!("{p:>5.0}%"),
+                format!(
+                    "{t_done} {}",
+                    crate::walk::format_duration(u64::try_from(r.seconds).unwrap_or(0))
+                ),
+                if r.passed {
+                    color(Color::Green)
+                } else {
+                    color(Color::Yellow)
+                },
+            ),
+            (None, Some((a, n))) => (
+                format!("{a:>2}/{n:<2} "),
+                t_progress.to_owned(),
+                Style::default().add_modifier(Modifier::DIM),
+            ),
+            (None, None) => (String::new(), String::new(), Style::default()),
+        };
+        let rank = if r.percent.is_some() {
+            format!("{t_rank}{:<3}", i + 1)
+        } else {
+            "    ".to_owned()
+        };
+        let name: String = crate::diag::escape_for_terminal(&r.trainee)
+            .chars()
+            .take(28)
+            .collect();
+        lines.push(line(
+            &format!("{rank} {name:<28} {score}  {status}"),
+            style,
+            table.width,
+            lang,
+            d,
+        ));
+        if lines.len() >= usize::from(table.height) {
+            break;
+        }
+    }
+    f.render_widget(Paragraph::new(lines), table);
+    let means = b.topic_means();
+    if chart.height > 0 && !means.is_empty() {
+        let mut bars: Vec<Bar<'static>> = means
+            .iter()
+            .map(|(t, m)| {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let v = m.round() as u64;
+                Bar::default()
+                    .value(v)
+                    .text_value(format!("{v}%"))
+                    .label(line(&topic_name(lang, t), Style::default(), 16, lang, d))
+            })
+            .collect();
+        if lang.is_rtl() {
+            bars.reverse();
+        }
+        let bc = BarChart::default()
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(12)
+            .bar_gap(3)
+            .max(100)
+            .bar_style(color(Color::Cyan));
+        f.render_widget(
+            bc,
+            Rect {
+                height: chart.height,
+                ..chart
+            },
+        );
+    }
+}
+
+/// Run the board until `q` or Esc.
+///
+/// # Errors
+/// When the terminal cannot be used.
+pub fn run(dir: &Path, exam: Option<String>, lang: Lang, d: Display) -> std::io::Result<()> {
+    let mut board = Board::new(dir, exam);
+    board.refresh();
+    let mut terminal = ratatui::try_init()?;
+    let result = (|| -> std::io::Result<()> {
+        loop {
+            terminal.draw(|f| draw(f, &board, lang, d))?;
+            if event::poll(Duration::from_millis(1000))? {
+                if let Event::Key(k) = event::read()? {
+                    if matches!(k.code, KeyCode::Char('q') | KeyCode::Esc)
+                        || (k.code == KeyCode::Char('c')
+                            && k.modifiers
+                                .contains(crossterm::event::KeyModifiers::CONTROL))
+                    {
+                        return Ok(());
+                    }
+                }
+            }
+            board.refresh();
+        }
+    })();
+    ratatui::restore();
+    result
+}
