@@ -122,7 +122,7 @@ pub(crate) fn parse(source: &str) -> Parsed {
             continue;
         }
         if cols.is_none() {
-            if cells[0].eq_ignore_ascii_case("id") {
+            if cells.first().is_some_and(|c| c.eq_ignore_ascii_case("id")) {
                 let names: Vec<String> = cells.iter().map(|c| c.to_ascii_lowercase()).collect();
                 let (c, unknown) = Cols::from_names(&names);
                 if !unknown.is_empty() {

@@ -61,7 +61,7 @@ struct One {
 /// 100%) and `match` map directly.
 ///
 /// - GIFT: tags are written as Moodle's `// [tag:name]` comments, the source and difficulty as
-///   `// source: ...` and `// difficulty: ...` comments (which [`super::import`] reads back).
+///   `// source: ...` and `// difficulty: ...` comments (which [`super::import()`] reads back).
 ///   `order` questions have no GIFT equivalent and are left out (listed), as are a short answer
 ///   or a matching item that holds `->`, which GIFT would read as a matching pair.
 /// - Moodle XML: text is written as HTML; tags as `<tags>`, points as `<defaultgrade>`, shuffle
@@ -88,7 +88,12 @@ pub fn export(bank: &Bank, to: ExportFormat, lang: Lang) -> Export {
             let _ = writeln!(
                 text,
                 "<!-- Exported by tipquiz from bank {} ({}) -->",
-                xml_escape(&bank.id).replace("--", "- -"),
+                // A comment may not hold `--`.
+                bank.id
+                    .split('-')
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("-"),
                 lang.code()
             );
             text.push_str("<quiz>\n");

@@ -3,7 +3,7 @@
 //! - Questions are separated by blank lines; a question may span several lines.
 //! - Lines starting with `//` are comments. In them, Moodle's `[tag:name]` gives a tag, and
 //!   tipquiz's own `// source: ...` and `// difficulty: easy|medium|hard` (written by
-//!   [`export`](super::export)) give the source and the difficulty.
+//!   [`export()`](super::export())) give the source and the difficulty.
 //! - `$CATEGORY: path` sets the category of the questions that follow (it becomes a tag).
 //! - `::name::` names a question (the name becomes its id).
 //! - `[moodle]`, `[plain]`, `[markdown]` (taken as written) and `[html]` (tags stripped, entities

@@ -38,7 +38,8 @@
 //!
 //! # Export
 //!
-//! [`export`] writes one language of a bank as GIFT or Moodle XML; see [`export`](export::export).
+//! [`export()`] writes one language of a bank as GIFT or Moodle XML: see it for what each format
+//! carries.
 //!
 //! # Starters
 //!
@@ -156,7 +157,8 @@ pub struct Import {
     pub toml: String,
     /// Questions not converted and changes made, in source order.
     pub skipped: Vec<Skipped>,
-    /// Number of questions in the bank.
+    /// Number of questions in the bank. When it is 0, `toml` is not a bank that loads (a bank
+    /// needs a question): report `skipped` and write nothing.
     pub questions: usize,
 }
 

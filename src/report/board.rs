@@ -237,13 +237,13 @@ impl Board {
         };
         let mut sums: BTreeMap<String, (f64, usize)> = BTreeMap::new();
         for (_, _, e) in self.files.values() {
-            if let Entry::Record(r) = e {
-                if r.exam_id == id {
-                    for (t, tally) in &r.by_topic {
-                        let s = sums.entry(t.clone()).or_default();
-                        s.0 += tally.percent();
-                        s.1 += 1;
-                    }
+            if let Entry::Record(r) = e
+                && r.exam_id == id
+            {
+                for (t, tally) in &r.by_topic {
+                    let s = sums.entry(t.clone()).or_default();
+                    s.0 += tally.percent();
+                    s.1 += 1;
                 }
             }
         }

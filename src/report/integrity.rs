@@ -74,10 +74,10 @@ pub fn check_records(
             if !r.checksum_ok() {
                 p.push(Problem::Checksum);
             }
-            if let Some(k) = key {
-                if !r.signature_ok(k) {
-                    p.push(Problem::BadSignature);
-                }
+            if let Some(k) = key
+                && !r.signature_ok(k)
+            {
+                p.push(Problem::BadSignature);
             }
             let mut bank_ok = true;
             for (bank, hash) in &r.banks {

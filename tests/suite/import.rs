@@ -883,3 +883,76 @@ fn starter_exam_is_valid_and_can_be_filled() {
     let (exam, _) = parse_exam("exam.toml", &starter_exam("???"));
     assert_eq!(exam.map(|e| e.id), Some("my-exam".to_owned()));
 }
+
+// ------------------------------------------------------------------ any input
+
+/// Whatever the input, an import does not panic, and a bank with questions loads without errors.
+fn import_is_valid(text: &str, from: Format) -> Result<(), proptest::test_runner::TestCaseError> {
+    let imp = import(text, from, "ar", "fuzz");
+    if imp.questions > 0 {
+        let (_, diags) = parse_bank("fuzz.toml", &imp.toml);
+        let errs = errors(&diags);
+        proptest::prop_assert!(
+            errs.is_empty(),
+            "{text:?}\n{}\n{}",
+            imp.toml,
+            errs.join("\n")
+        );
+    }
+    Ok(())
+}
+
+mod any_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn gift(s in "(::[a-zب ]{0,4}::)?(\\[html\\])?[a-zب <>&;#=~%{}\\\\:\n\t/\u{1b}\u{202e}\u{FE8D}TF0-9.-]{0,80}(\\{[=~#%a-zب 0-9>\n-]{0,30}\\})?") {
+            import_is_valid(&s, Format::Gift)?;
+        }
+
+        #[test]
+        fn gift_blocks(parts in proptest::collection::vec("[=~#%{}:a-b TF\\\\-]{0,12}", 0..12)) {
+            import_is_valid(&parts.join("\n"), Format::Gift)?;
+        }
+
+        #[test]
+        fn aiken(s in "([A-Cب][.)] ?[a-zب ]{0,6}\n|ANSWER: ?[A-Dab]{0,2}\n|[a-zب ?]{0,10}\n|\n){0,12}") {
+            import_is_valid(&s, Format::Aiken)?;
+        }
+
+        #[test]
+        fn csv(s in "(id,type,prompt,choice_a,choice_b,answer\n)?([a-z0-9 \",|;>-]{0,12}(,[a-z0-9 \"|;>\n-]{0,8}){0,8}\n){0,6}") {
+            import_is_valid(&s, Format::Csv)?;
+        }
+
+        #[test]
+        fn moodle_xml(parts in proptest::collection::vec(
+            prop_oneof![
+                Just("<quiz>".to_owned()),
+                Just("</quiz>".to_owned()),
+                Just("<question type=\"multichoice\">".to_owned()),
+                Just("<question type=\"truefalse\">".to_owned()),
+                Just("<question type=\"shortanswer\">".to_owned()),
+                Just("<question type=\"matching\">".to_owned()),
+                Just("<question type=\"ordering\">".to_owned()),
+                Just("</question>".to_owned()),
+                Just("<questiontext format=\"html\"><text>".to_owned()),
+                Just("</text></questiontext>".to_owned()),
+                Just("<answer fraction=\"100\"><text>".to_owned()),
+                Just("<answer fraction=\"-50\" format=\"html\"><text>".to_owned()),
+                Just("</text></answer>".to_owned()),
+                Just("<subquestion><text>".to_owned()),
+                Just("</text><answer><text>x</text></answer></subquestion>".to_owned()),
+                Just("<single>false</single>".to_owned()),
+                "[a-zب <>&;#]{0,8}",
+            ],
+            0..40,
+        )) {
+            import_is_valid(&parts.concat(), Format::MoodleXml)?;
+        }
+    }
+}

@@ -6,6 +6,7 @@ mod bidi_props;
 mod check;
 mod engine;
 mod import;
+mod records;
 mod report;
 mod screens;
 

@@ -108,6 +108,7 @@ fn rq(
         points: credit,
         max: 1.0,
         verdict,
+        limit: None,
     }
 }
 
@@ -129,6 +130,7 @@ fn rec(
     let max: f64 = qs.iter().map(|q| q.max).sum();
     let percent = if max > 0.0 { score / max * 100.0 } else { 0.0 };
     AttemptRecord {
+        scoring: tipquiz::exam::ScoringPolicy::default(),
         schema: 1,
         program: "tipquiz test".into(),
         attempt_id: format!(

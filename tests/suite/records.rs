@@ -1,0 +1,463 @@
+//! Records and the results store: round trip, atomic commits under concurrency and SIGKILL,
+//! hostile names, the board's incremental refresh, and integrity flags on altered records.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write as _};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use tipquiz::bank::{Library, parse_bank};
+use tipquiz::exam::{ExamDef, Mode};
+use tipquiz::quiz::{Action, Response, Session};
+use tipquiz::record::{AttemptRecord, Store, attempt_id, read_record, trainee_slug};
+use tipquiz::report::board::{Board, PROGRESS_DIR, Progress};
+use tipquiz::report::integrity::{Problem, check_records};
+use tipquiz::text::Lang;
+
+const EVERY: &str = include_str!("../fixtures/valid/every-type.toml");
+const T0: i64 = 1_800_000_000_000;
+
+fn lib() -> Library {
+    Library::build(vec![parse_bank("every-type.toml", EVERY).0.unwrap()]).0
+}
+
+/// A finished attempt by `trainee` started at `start`, with a few answers.
+pub fn finished(lib: &Library, trainee: &str, start: i64, answers: usize) -> Session {
+    let mut e = ExamDef::quick(&[], 6, Some(600), Mode::Exam);
+    e.shuffle_questions = false;
+    e.shuffle_choices = false;
+    let mut s = Session::start(&e, lib, trainee, 9, Lang::En, start).unwrap();
+    let given = [
+        Response::Choice(0),
+        Response::Choices(vec![0, 2]),
+        Response::Bool(false),
+        Response::Text("15".into()),
+    ];
+    for (i, r) in given.into_iter().take(answers).enumerate() {
+        s.update(Action::Answer(r), start + 1000 * (i as i64 + 1));
+        s.update(Action::Next, start + 1000 * (i as i64 + 1) + 500);
+    }
+    s.update(Action::Submit, start + 60_000);
+    s
+}
+
+fn record(lib: &Library, trainee: &str, start: i64) -> AttemptRecord {
+    let s = finished(lib, trainee, start, 4);
+    AttemptRecord::from_session(&s, &attempt_id(&s.state), start + 60_000, "tipquiz test")
+}
+
+#[test]
+fn a_record_round_trips_and_holds_what_an_audit_needs() {
+    let lib = lib();
+    let r = record(&lib, "Sara", T0);
+    assert!(r.checksum_ok());
+    assert_eq!(
+        r.score, 4.0,
+        "single 1 + multiple 1 + true-false 0 (answered false) + short 2"
+    );
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    let path = store.commit(&r).unwrap();
+    let back = read_record(&path).unwrap();
+    assert_eq!(back, r);
+    assert_eq!(back.questions.len(), 6);
+    assert_eq!(back.questions[0].history.len(), 1);
+    assert!(back.banks.contains_key("sample"));
+    assert_eq!(back.rescore(&lib), Some(back.score));
+    assert!(store.commit(&r).is_err(), "a record is never overwritten");
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("quick-all--sara-") && name.ends_with(".json"),
+        "{name}"
+    );
+}
+
+#[test]
+fn autosave_is_replaced_in_place_and_removed_when_recorded() {
+    let lib = lib();
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    let s = finished(&lib, "Omar", T0, 2);
+    store.autosave(&s.state).unwrap();
+    store.autosave(&s.state).unwrap();
+    assert_eq!(store.all_autosaves().len(), 1);
+    assert_eq!(
+        store.load_autosave(&s.state.exam.id, "omar").unwrap(),
+        s.state
+    );
+    store.remove_autosave(&s.state.exam.id, "Omar").unwrap();
+    assert!(store.load_autosave(&s.state.exam.id, "Omar").is_none());
+}
+
+#[test]
+fn bad_files_are_reported_by_name_and_left_in_place() {
+    let lib = lib();
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    store.commit(&record(&lib, "Good", T0)).unwrap();
+    let good = std::fs::read_to_string(
+        std::fs::read_dir(d.path())
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path(),
+    )
+    .unwrap();
+    std::fs::write(d.path().join("truncated.json"), &good[..good.len() / 2]).unwrap();
+    std::fs::write(d.path().join("foreign.json"), "{\"name\": \"not ours\"}").unwrap();
+    std::fs::write(
+        d.path().join("future.json"),
+        good.replacen("\"schema\": 1", "\"schema\": 99", 1),
+    )
+    .unwrap();
+    std::fs::write(d.path().join("notes.txt"), "hello").unwrap();
+    std::fs::write(d.path().join(".tmp-x.part"), "partial").unwrap();
+    let loaded = store.load();
+    assert_eq!(loaded.records.len(), 1);
+    let bad: Vec<&str> = loaded.bad.iter().map(|b| b.file.as_str()).collect();
+    assert_eq!(
+        bad,
+        ["foreign.json", "future.json", "notes.txt", "truncated.json"]
+    );
+    assert!(loaded.bad[1].reason.contains("newer tipquiz"));
+    assert!(d.path().join("truncated.json").exists(), "never deleted");
+}
+
+#[test]
+fn fifty_hostile_trainee_names_land_inside_the_folder_and_none_is_overwritten() {
+    let lib = lib();
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path().join("results"));
+    let mut names: Vec<String> = vec![
+        "../../etc/passwd".into(),
+        "..".into(),
+        ".".into(),
+        "/".into(),
+        "a/b\\c".into(),
+        "CON".into(),
+        "nul".into(),
+        "com1".into(),
+        "".into(),
+        " ".into(),
+        "\u{1b}[2J".into(),
+        "\u{202e}evil".into(),
+        "x\0y".into(),
+        "a\nb".into(),
+        "*?<>|\"".into(),
+        "~root".into(),
+        "$(rm -rf /)".into(),
+        "`id`".into(),
+        "%s%n".into(),
+        "名前".into(),
+        "أحمد".into(),
+        "محمد".into(),
+        "😀".into(),
+        "e\u{301}".into(),
+        "é".into(),
+        "A".repeat(500),
+        "-rf".into(),
+        "--help".into(),
+        ".hidden".into(),
+        "file.json".into(),
+        "x".into(),
+        "X".into(),
+    ];
+    for i in 0..20 {
+        names.push(format!("../{}", "x/".repeat(i)));
+    }
+    assert!(names.len() >= 50);
+    let mut paths = HashSet::new();
+    for (i, n) in names.iter().enumerate() {
+        let r = record(&lib, n, T0 + i as i64);
+        let p = store.commit(&r).unwrap();
+        assert_eq!(
+            p.parent().unwrap(),
+            d.path().join("results"),
+            "{n:?} escaped: {p:?}"
+        );
+        assert!(paths.insert(p));
+        let slug = trainee_slug(n);
+        assert!(slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    }
+    assert_eq!(store.load().records.len(), names.len());
+    assert_eq!(
+        std::fs::read_dir(d.path()).unwrap().count(),
+        1,
+        "nothing written outside the results folder"
+    );
+}
+
+#[test]
+fn the_board_updates_on_a_new_file_without_rereading_unchanged_ones() {
+    let lib = lib();
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    for (i, n) in ["Alia", "Badr", "Carla"].iter().enumerate() {
+        store.commit(&record(&lib, n, T0 + i as i64)).unwrap();
+    }
+    let mut b = Board::new(d.path(), None);
+    assert!(b.refresh());
+    assert_eq!(b.reads, 3);
+    assert_eq!(b.rows().len(), 3);
+    assert!(!b.refresh(), "nothing changed");
+    assert_eq!(b.reads, 3, "unchanged files are not read again");
+    store.commit(&record(&lib, "Dana", T0 + 10)).unwrap();
+    std::fs::create_dir_all(d.path().join(PROGRESS_DIR)).unwrap();
+    let p = Progress {
+        trainee: "Emad".into(),
+        exam_id: "quick-all".into(),
+        exam_title: "Quick quiz".into(),
+        answered: 2,
+        total: 6,
+        started_at: T0,
+        deadline: None,
+    };
+    std::fs::write(
+        d.path()
+            .join(PROGRESS_DIR)
+            .join(Progress::file_name("quick-all", "Emad")),
+        serde_json::to_vec(&p).unwrap(),
+    )
+    .unwrap();
+    assert!(b.refresh());
+    assert_eq!(b.reads, 5, "only the two new files were read");
+    let rows = b.rows();
+    assert_eq!(rows.len(), 5);
+    assert_eq!(
+        rows[4].progress,
+        Some((2, 6)),
+        "attempts in progress come last"
+    );
+    assert!(rows[..4].iter().all(|r| r.percent.is_some()));
+    assert!(!b.topic_means().is_empty());
+}
+
+fn alter(r: &AttemptRecord, what: usize) -> (AttemptRecord, &'static str) {
+    let mut x = r.clone();
+    match what % 7 {
+        0 => {
+            x.score += 1.0;
+            x.seal(None);
+            (x, "score")
+        }
+        1 => {
+            x.questions[2].response = Some(Response::Bool(true));
+            x.seal(None);
+            (x, "score")
+        }
+        2 => {
+            x.percent = 100.0;
+            (x, "checksum")
+        }
+        3 => (x, "duplicate"),
+        4 => {
+            x.banks.insert("sample".into(), "0".repeat(64));
+            x.seal(None);
+            (x, "changed")
+        }
+        5 => {
+            x.ended_at = x.started_at - 5;
+            x.seal(None);
+            (x, "timing")
+        }
+        _ => {
+            x.banks.insert("other-bank".into(), "1".repeat(64));
+            x.seal(None);
+            (x, "not loaded")
+        }
+    }
+}
+
+#[test]
+fn a_hundred_altered_records_are_all_flagged_and_none_dropped() {
+    let lib = lib();
+    let mut all = Vec::new();
+    for i in 0..100 {
+        let r = record(&lib, &format!("trainee {i}"), T0 + i as i64 * 100_000);
+        all.push((format!("orig-{i}.json"), r.clone()));
+        let (x, _) = alter(&r, i);
+        all.push((format!("altered-{i}.json"), x));
+    }
+    let problems = check_records(&all, &lib, None);
+    assert_eq!(problems.len(), 200, "none silently dropped");
+    for (i, p) in problems.iter().enumerate() {
+        if i % 2 == 0 {
+            assert!(p.is_empty(), "original {} flagged: {p:?}", i / 2);
+        } else {
+            let (_, kind) = alter(&all[i - 1].1, i / 2);
+            let text: Vec<String> = p.iter().map(Problem::describe).collect();
+            assert!(
+                !p.is_empty() && text.iter().any(|t| t.contains(kind)),
+                "altered {} ({kind}) not flagged: {text:?}",
+                i / 2
+            );
+        }
+    }
+    // Tampering and truncation of files on disk.
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    let p = store.commit(&all[0].1).unwrap();
+    let body = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(d.path().join("truncated.json"), &body[..body.len() - 10]).unwrap();
+    let loaded = store.load();
+    assert_eq!(loaded.bad.len(), 1);
+}
+
+#[test]
+fn an_instructor_key_signs_records_and_detects_forgery() {
+    let lib = lib();
+    let mut r = record(&lib, "Sara", T0);
+    r.seal(Some(b"secret key"));
+    assert!(r.signature_ok(b"secret key"));
+    let files = vec![("a.json".to_owned(), r.clone())];
+    assert!(check_records(&files, &lib, Some(b"secret key"))[0].is_empty());
+    let mut forged = r.clone();
+    forged.score = 7.0;
+    forged.seal(None);
+    let files = vec![("b.json".to_owned(), forged)];
+    assert!(check_records(&files, &lib, Some(b"secret key"))[0].contains(&Problem::BadSignature));
+}
+
+// ---------- many processes ----------
+
+/// Child-process mode: when `TIPQUIZ_TEST_WRITER` names a folder, this test writes records
+/// there forever (or `TIPQUIZ_TEST_COUNT` of them) and prints `ack <file>` after each commit.
+#[test]
+fn writer_child() {
+    let Some(dir) = std::env::var_os("TIPQUIZ_TEST_WRITER") else {
+        return;
+    };
+    let id: String = std::env::var("TIPQUIZ_TEST_ID").unwrap_or_default();
+    let count: usize = std::env::var("TIPQUIZ_TEST_COUNT")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(usize::MAX);
+    let lib = lib();
+    let store = Store::new(dir);
+    let template = record(&lib, "template", T0);
+    let mut out = std::io::stdout().lock();
+    for i in 0..count {
+        let mut r = template.clone();
+        r.trainee = format!("writer {id} #{i}");
+        r.attempt_id = format!("{id}x{i:06}");
+        r.seal(None);
+        let p = store.commit(&r).unwrap();
+        writeln!(out, "ack {}", p.file_name().unwrap().to_string_lossy()).unwrap();
+        out.flush().unwrap();
+    }
+}
+
+fn spawn_writer(dir: &Path, id: &str, count: Option<usize>) -> Child {
+    let mut c = Command::new(std::env::current_exe().unwrap());
+    c.args([
+        "--exact",
+        "records::writer_child",
+        "--nocapture",
+        "--test-threads",
+        "1",
+        "-q",
+    ])
+    .env("TIPQUIZ_TEST_WRITER", dir)
+    .env("TIPQUIZ_TEST_ID", id)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null());
+    if let Some(n) = count {
+        c.env("TIPQUIZ_TEST_COUNT", n.to_string());
+    }
+    c.spawn().unwrap()
+}
+
+fn acks(child: Child) -> Vec<String> {
+    let out = child.wait_with_output().unwrap();
+    BufReader::new(&out.stdout[..])
+        .lines()
+        .map_while(Result::ok)
+        .filter_map(|l| l.strip_prefix("ack ").map(str::to_owned))
+        .collect()
+}
+
+fn check_folder(dir: &Path, acked: &[String]) -> usize {
+    let store = Store::new(dir);
+    let loaded = store.load();
+    assert!(
+        loaded.bad.is_empty(),
+        "unreadable records: {:?}",
+        loaded.bad
+    );
+    for r in &loaded.records {
+        assert!(r.1.checksum_ok(), "{} is not intact", r.0);
+    }
+    let names: HashSet<&str> = loaded.records.iter().map(|r| r.0.as_str()).collect();
+    for a in acked {
+        assert!(
+            names.contains(a.as_str()),
+            "acknowledged record {a} is missing"
+        );
+    }
+    loaded.records.len()
+}
+
+#[test]
+fn sixteen_processes_finish_attempts_into_one_folder_at_once() {
+    let d = tempfile::tempdir().unwrap();
+    let kids: Vec<Child> = (0..16)
+        .map(|i| spawn_writer(d.path(), &format!("p{i}"), Some(5)))
+        .collect();
+    let acked: Vec<String> = kids.into_iter().flat_map(acks).collect();
+    assert_eq!(acked.len(), 80);
+    assert_eq!(check_folder(d.path(), &acked), 80);
+}
+
+#[test]
+fn writers_killed_at_random_points_lose_no_acknowledged_record_and_leave_none_unreadable() {
+    let d = tempfile::tempdir().unwrap();
+    let mut rng: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let mut live: Vec<Child> = (0..4)
+        .map(|i| spawn_writer(d.path(), &format!("k{i}"), None))
+        .collect();
+    let mut acked = Vec::new();
+    let mut kills = 0;
+    let mut generation = 4;
+    while kills < 100 {
+        std::thread::sleep(std::time::Duration::from_millis(5 + next() % 25));
+        let i = usize::try_from(next() % 4).unwrap();
+        let mut victim = live.swap_remove(i);
+        victim.kill().unwrap();
+        acked.extend(acks(victim));
+        kills += 1;
+        live.push(spawn_writer(d.path(), &format!("k{generation}"), None));
+        generation += 1;
+    }
+    for mut c in live {
+        c.kill().unwrap();
+        acked.extend(acks(c));
+    }
+    let n = check_folder(d.path(), &acked);
+    eprintln!(
+        "fault test: {kills} SIGKILLs, {} acknowledged, {n} records intact, 0 unreadable",
+        acked.len()
+    );
+    assert!(n >= acked.len());
+}
+
+#[test]
+fn eight_writers_times_a_thousand_records() {
+    let d = tempfile::tempdir().unwrap();
+    let start = std::time::Instant::now();
+    let kids: Vec<Child> = (0..8)
+        .map(|i| spawn_writer(d.path(), &format!("w{i}"), Some(1000)))
+        .collect();
+    let acked: Vec<String> = kids.into_iter().flat_map(acks).collect();
+    assert_eq!(acked.len(), 8000);
+    assert_eq!(check_folder(d.path(), &acked), 8000);
+    eprintln!(
+        "8 writers x 1000 records: 8000 distinct intact records in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+}
