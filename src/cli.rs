@@ -96,6 +96,28 @@ pub enum ReportFormat {
     Json,
 }
 
+/// Moodle formats a bank can be exported to.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportTo {
+    /// Moodle GIFT text format.
+    Gift,
+    /// Moodle XML.
+    MoodleXml,
+}
+
+/// Formats that can be imported.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportFrom {
+    /// Moodle GIFT.
+    Gift,
+    /// Aiken.
+    Aiken,
+    /// Moodle XML.
+    MoodleXml,
+    /// CSV (columns: id,type,prompt,choice_a..choice_f,answer,explanation,source,difficulty,tags).
+    Csv,
+}
+
 /// Which attempt counts when a trainee took an exam several times.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Which {
@@ -178,7 +200,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: ReportFormat,
     },
-    /// Export per-trainee results as CSV for the training record.
+    /// Export results as CSV for the training record, or (with --to) a bank for Moodle.
+    ///
+    /// Results: one row per attempt (or per response with --responses).
+    /// Bank: `tipquiz export --to gift BANK.toml --lang en` writes one language of the bank in
+    /// GIFT or Moodle XML; questions that cannot be expressed are listed on standard error.
     Export {
         /// Only attempts at this exam id.
         #[arg(long)]
@@ -186,9 +212,64 @@ pub enum Command {
         /// One row per response instead of one per attempt.
         #[arg(long)]
         responses: bool,
+        /// Export a bank to this Moodle format instead of results.
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        to: Option<ExportTo>,
+        /// The bank file to export (with --to).
+        #[arg(value_name = "BANK")]
+        bank: Option<PathBuf>,
         /// Write to this file instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Convert a Moodle (GIFT, Aiken, Moodle XML) or CSV question file into a tipquiz bank.
+    ///
+    /// Everything that cannot be converted is listed with its line; nothing is dropped silently.
+    Import {
+        /// The file to convert.
+        file: PathBuf,
+        /// Its format (default: guessed from the extension and content).
+        #[arg(long, value_enum)]
+        from: Option<ImportFrom>,
+        /// The language the questions are written in (en or ar).
+        #[arg(long = "text-lang", value_name = "LANG", default_value = "en")]
+        text_lang: String,
+        /// Bank id (default: the file name).
+        #[arg(long)]
+        id: Option<String>,
+        /// Write the bank here (default: standard output).
+        #[arg(short, long, value_name = "BANK.toml")]
+        output: Option<PathBuf>,
+    },
+    /// Write a commented starter bank (one question of each type) or exam, valid at once.
+    New {
+        /// The file to create (never overwritten).
+        path: PathBuf,
+        /// Write an exam definition instead of a bank.
+        #[arg(long)]
+        exam: bool,
+        /// Languages of the bank, comma separated.
+        #[arg(
+            long = "langs",
+            value_name = "LANGS",
+            default_value = "en,ar",
+            value_delimiter = ','
+        )]
+        langs: Vec<String>,
+        /// Topic of the bank.
+        #[arg(long)]
+        topic: Option<String>,
+    },
+    /// Show a bank's questions as a trainee sees them, with the answer key and explanation.
+    Preview {
+        /// The bank file.
+        bank: PathBuf,
+        /// Start at this question id.
+        #[arg(long)]
+        question: Option<String>,
+        /// Reload when the file changes, showing the problems while it is invalid.
+        #[arg(long)]
+        watch: bool,
     },
     /// Live leaderboard for the projector (updates as attempts land in the results folder).
     Board {

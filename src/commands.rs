@@ -591,10 +591,35 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             format,
         } => report_cmd(common, exam.as_deref(), attempts, format),
         Command::Export {
+            to: Some(to),
+            bank,
+            output,
+            ..
+        } => export_bank_cmd(common, to, bank.as_deref(), output.as_deref()),
+        Command::Export {
             exam,
             responses,
             output,
+            ..
         } => export_cmd(common, exam.as_deref(), responses, output.as_deref()),
+        Command::Import {
+            file,
+            from,
+            text_lang,
+            id,
+            output,
+        } => import_cmd(&file, from, &text_lang, id.as_deref(), output.as_deref()),
+        Command::New {
+            path,
+            exam,
+            langs,
+            topic,
+        } => new_cmd(&path, exam, &langs, topic.as_deref()),
+        Command::Preview {
+            bank,
+            question,
+            watch,
+        } => preview_cmd(common, &bank, question.as_deref(), watch),
         Command::History { trainee } => history_cmd(common, &trainee),
         Command::Board { exam } => board_cmd(common, exam),
         Command::Check {
@@ -830,6 +855,177 @@ fn board_cmd(common: &Common, exam: Option<String>) -> u8 {
     };
     match crate::tui::board::run(&places.results.dir, exam, lang, display(common)) {
         Ok(()) => OK,
+        Err(e) => {
+            fail(&format!("cannot use the terminal: {e}"));
+            USAGE
+        }
+    }
+}
+
+fn write_new_file(path: &std::path::Path, text: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn import_cmd(
+    file: &std::path::Path,
+    from: Option<crate::cli::ImportFrom>,
+    lang: &str,
+    id: Option<&str>,
+    output: Option<&std::path::Path>,
+) -> u8 {
+    use crate::import::{Format, import};
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            fail(&format!("cannot read {}: {e}", file.display()));
+            return USAGE;
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let format = match from {
+        Some(crate::cli::ImportFrom::Gift) => Format::Gift,
+        Some(crate::cli::ImportFrom::Aiken) => Format::Aiken,
+        Some(crate::cli::ImportFrom::MoodleXml) => Format::MoodleXml,
+        Some(crate::cli::ImportFrom::Csv) => Format::Csv,
+        None => Format::guess(file.extension().and_then(|e| e.to_str()), &text),
+    };
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bank_id = id.map_or_else(|| crate::walk::suggest_id(&stem), str::to_owned);
+    let out = import(&text, format, lang, &bank_id);
+    for s in &out.skipped {
+        eprintln!(
+            "{}:{}: {}",
+            escape_for_terminal(&file.display().to_string()),
+            s.line,
+            escape_for_terminal(&s.what)
+        );
+    }
+    eprintln!(
+        "{} question(s) converted, {} note(s) above",
+        out.questions,
+        out.skipped.len()
+    );
+    if out.questions == 0 {
+        fail("nothing could be converted; no bank written");
+        return PROBLEMS;
+    }
+    match output {
+        None => print_out(&out.toml),
+        Some(p) => {
+            if let Err(e) = write_new_file(p, &out.toml) {
+                fail(&e);
+                return USAGE;
+            }
+            eprintln!(
+                "wrote {}; check it with `tipquiz check {}`",
+                p.display(),
+                p.display()
+            );
+        }
+    }
+    OK
+}
+
+fn export_bank_cmd(
+    common: &Common,
+    to: crate::cli::ExportTo,
+    bank: Option<&std::path::Path>,
+    output: Option<&std::path::Path>,
+) -> u8 {
+    use crate::import::{ExportFormat, export};
+    let Some(path) = bank else {
+        fail(
+            "--to needs the bank file to export, e.g. tipquiz export --to gift questions/indicators.toml",
+        );
+        return USAGE;
+    };
+    let src = match bank::read_source(path) {
+        Ok(Ok(s)) => s,
+        Ok(Err(d)) => {
+            eprint!("{}", d.render());
+            return PROBLEMS;
+        }
+        Err(e) => {
+            fail(&e.to_string());
+            return USAGE;
+        }
+    };
+    let (b, diags) = bank::parse_bank(&src.name, &src.text);
+    let Some(b) = b else {
+        eprint!("{}", crate::diag::render_all(&diags));
+        return PROBLEMS;
+    };
+    let lang = match common.lang {
+        Some(crate::cli::LangArg::Ar) => crate::text::Lang::Ar,
+        _ => crate::text::Lang::En,
+    };
+    let fmt = match to {
+        crate::cli::ExportTo::Gift => ExportFormat::Gift,
+        crate::cli::ExportTo::MoodleXml => ExportFormat::MoodleXml,
+    };
+    let out = export(&b, fmt, lang);
+    for s in &out.skipped {
+        eprintln!("not exported: {}", escape_for_terminal(s));
+    }
+    match output {
+        None => print_out(&out.text),
+        Some(p) => {
+            if let Err(e) = write_new_file(p, &out.text) {
+                fail(&e);
+                return USAGE;
+            }
+        }
+    }
+    OK
+}
+
+fn new_cmd(path: &std::path::Path, exam: bool, langs: &[String], topic: Option<&str>) -> u8 {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let id = crate::walk::suggest_id(&stem);
+    let text = if exam {
+        crate::import::starter_exam(&id)
+    } else {
+        let l: Vec<&str> = langs
+            .iter()
+            .map(String::as_str)
+            .filter(|l| !l.is_empty())
+            .collect();
+        crate::import::starter_bank(&id, &l, topic.unwrap_or(&id))
+    };
+    if let Err(e) = write_new_file(path, &text) {
+        fail(&e);
+        return USAGE;
+    }
+    eprintln!(
+        "wrote {}: edit it, then run `tipquiz check {}` and `tipquiz preview {}`",
+        path.display(),
+        path.display(),
+        path.display()
+    );
+    OK
+}
+
+fn preview_cmd(common: &Common, bank: &std::path::Path, question: Option<&str>, watch: bool) -> u8 {
+    let lang = match common.lang {
+        Some(crate::cli::LangArg::Ar) => crate::text::Lang::Ar,
+        _ => crate::text::Lang::En,
+    };
+    match crate::tui::preview::run(bank, question, watch, lang, display(common)) {
+        Ok(code) => code,
         Err(e) => {
             fail(&format!("cannot use the terminal: {e}"));
             USAGE

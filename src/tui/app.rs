@@ -182,6 +182,8 @@ pub struct App {
     pub fixed_exam: Option<ExamDef>,
     /// Leave after the results instead of going home.
     pub quit_after: bool,
+    /// Instructor preview: answer keys shown, nothing recorded.
+    pub preview: bool,
 }
 
 fn minute_steps() -> [u32; 9] {
@@ -243,6 +245,7 @@ impl App {
             autosaves,
             fixed_exam: None,
             quit_after: false,
+            preview: false,
         }
     }
 

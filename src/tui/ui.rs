@@ -832,7 +832,9 @@ fn question_lines(
             Some(x) if x > 1e-9 => (t.partly_correct, th.warn()),
             Some(_) => (t.incorrect, th.bad()),
         };
-        out.extend(c.text(word, style, width));
+        if !app.preview {
+            out.extend(c.text(word, style, width));
+        }
         if show_key {
             if let Some(e) = &q.explanation {
                 out.extend(c.lines(

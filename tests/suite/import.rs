@@ -956,3 +956,87 @@ mod any_input {
         }
     }
 }
+
+mod cli {
+    use assert_cmd::Command;
+
+    fn tipquiz() -> Command {
+        let mut c = Command::cargo_bin("tipquiz").unwrap();
+        c.env(
+            "TIPQUIZ_DATA",
+            std::env::temp_dir().join("tipquiz-test-data"),
+        );
+        c
+    }
+
+    #[test]
+    fn new_bank_and_exam_pass_check_unchanged() {
+        let d = tempfile::tempdir().unwrap();
+        let bank = d.path().join("starter.toml");
+        tipquiz()
+            .arg("new")
+            .arg(&bank)
+            .args(["--topic", "indicators"])
+            .assert()
+            .success();
+        let out = tipquiz()
+            .arg("check")
+            .arg("--deny-warnings")
+            .arg(&bank)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        tipquiz().arg("new").arg(&bank).assert().code(2);
+        let exam = d.path().join("exam.toml");
+        tipquiz()
+            .arg("new")
+            .arg("--exam")
+            .arg(&exam)
+            .assert()
+            .success();
+        tipquiz().arg("check").arg(&exam).assert().success();
+    }
+
+    #[test]
+    fn import_lists_what_it_skipped_with_lines_and_the_bank_passes_check() {
+        let d = tempfile::tempdir().unwrap();
+        for (fixture, n) in [("all-constructs.gift", 19), ("every-type.xml", 8)] {
+            let out_path = d.path().join(format!("{fixture}.toml"));
+            let out = tipquiz()
+                .arg("import")
+                .arg(format!("tests/fixtures/import/{fixture}"))
+                .arg("-o")
+                .arg(&out_path)
+                .output()
+                .unwrap();
+            assert!(out.status.success());
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains(&format!("{n} question(s) converted")), "{err}");
+            assert!(
+                err.contains(&format!("tests/fixtures/import/{fixture}:")),
+                "skipped parts listed with their line: {err}"
+            );
+            tipquiz().arg("check").arg(&out_path).assert().success();
+        }
+    }
+
+    #[test]
+    fn export_to_gift_lists_what_gift_cannot_hold() {
+        let out = tipquiz()
+            .args([
+                "export",
+                "--to",
+                "gift",
+                "tests/fixtures/valid/every-type.toml",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("::sample-single::"));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("sample-order"));
+    }
+}

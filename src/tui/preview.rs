@@ -1,0 +1,145 @@
+//! `tipquiz preview`: a bank's questions as a trainee sees them, with the answer key, the
+//! explanation and the source; `--watch` reloads on change and shows the problems while the file
+//! is invalid.
+
+use super::app::{App, Prefs};
+use super::ui::{self, Display};
+use crate::bank::{Library, parse_bank, read_source};
+use crate::exam::{ExamDef, Mode, Pool};
+use crate::quiz::Session;
+use crate::record::Store;
+use crate::text::Lang;
+use crossterm::event::{self, Event, KeyCode};
+use ratatui::widgets::{Paragraph, Wrap};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// What the preview shows: the bank's questions, or the file's problems.
+pub enum View {
+    /// Questions in file order, every answer key shown.
+    Questions(Box<App>),
+    /// The problems that keep the file from loading.
+    Problems(String),
+}
+
+/// Load `path` into a view, keeping the question `keep` on screen when it still exists.
+#[must_use]
+pub fn load(path: &Path, keep: Option<&str>, lang: Lang) -> View {
+    let src = match read_source(path) {
+        Ok(Ok(s)) => s,
+        Ok(Err(d)) => return View::Problems(d.render()),
+        Err(e) => return View::Problems(e.to_string()),
+    };
+    let (bank, diags) = parse_bank(&src.name, &src.text);
+    let Some(bank) = bank else {
+        return View::Problems(crate::diag::render_all(&diags));
+    };
+    let ids: Vec<String> = bank.questions.iter().map(|q| q.id.clone()).collect();
+    let (lib, d) = Library::build(vec![bank]);
+    if !d.is_empty() {
+        return View::Problems(crate::diag::render_all(&d));
+    }
+    let mut exam = ExamDef::quick(&[], ids.len(), None, Mode::Practice);
+    exam.id = "preview".into();
+    exam.title = crate::text::Text::from_pairs([("en", "Preview"), ("ar", "معاينة")]);
+    exam.shuffle_questions = false;
+    exam.pools = vec![Pool {
+        topic: None,
+        tags: Vec::new(),
+        difficulty: Vec::new(),
+        questions: ids.clone(),
+        count: ids.len(),
+    }];
+    let lib = Arc::new(lib);
+    let Ok(mut s) = Session::start(&exam, &lib, "preview", 1, lang, 0) else {
+        return View::Problems("the bank has no questions".into());
+    };
+    for slot in &mut s.state.slots {
+        slot.checked = true;
+        slot.locked = true;
+    }
+    if let Some(i) = keep.and_then(|k| s.questions.iter().position(|q| q.id == k)) {
+        s.state.current = i;
+    }
+    let mut app = App::new(
+        lib,
+        Vec::new(),
+        &Prefs::default(),
+        lang,
+        Store::new(std::env::temp_dir()),
+    );
+    app.session = Some(s);
+    app.preview = true;
+    app.screen = super::app::Screen::Quiz;
+    app.enter_question();
+    View::Questions(Box::new(app))
+}
+
+fn mtime(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// Run the preview until `q` or Esc. Returns the exit code (1 when the file is invalid at exit).
+///
+/// # Errors
+/// When the terminal cannot be used.
+pub fn run(
+    path: &Path,
+    question: Option<&str>,
+    watch: bool,
+    lang: Lang,
+    d: Display,
+) -> std::io::Result<u8> {
+    let mut view = load(path, question, lang);
+    if !watch {
+        if let View::Problems(p) = &view {
+            eprint!("{p}");
+            return Ok(1);
+        }
+    }
+    let mut seen = mtime(path);
+    let mut terminal = ratatui::try_init()?;
+    let result = (|| -> std::io::Result<u8> {
+        loop {
+            terminal.draw(|f| match &view {
+                View::Questions(app) => ui::draw(f, app, d, 0),
+                View::Problems(p) => {
+                    let text = format!("{}\n\n(watching for changes; q to quit)", p);
+                    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), f.area());
+                }
+            })?;
+            if event::poll(Duration::from_millis(if watch { 400 } else { 5000 }))? {
+                if let Event::Key(k) = event::read()? {
+                    if matches!(k.code, KeyCode::Char('q') | KeyCode::Esc)
+                        || (k.code == KeyCode::Char('c')
+                            && k.modifiers
+                                .contains(crossterm::event::KeyModifiers::CONTROL))
+                    {
+                        return Ok(u8::from(matches!(view, View::Problems(_))));
+                    }
+                    if let View::Questions(app) = &mut view {
+                        let _ = app.handle_key(k, 0);
+                        app.message = None;
+                    }
+                }
+            }
+            if watch {
+                let now = mtime(path);
+                if now != seen {
+                    seen = now;
+                    let keep = match &view {
+                        View::Questions(app) => app
+                            .session
+                            .as_ref()
+                            .map(|s| s.questions[s.current()].id.clone()),
+                        View::Problems(_) => None,
+                    };
+                    view = load(path, keep.as_deref(), lang);
+                }
+            }
+        }
+    })();
+    ratatui::restore();
+    result
+}
