@@ -92,11 +92,9 @@ pub fn run(
     d: Display,
 ) -> std::io::Result<u8> {
     let mut view = load(path, question, lang);
-    if !watch {
-        if let View::Problems(p) = &view {
-            eprint!("{p}");
-            return Ok(1);
-        }
+    if !watch && let View::Problems(p) = &view {
+        eprint!("{p}");
+        return Ok(1);
     }
     let mut seen = mtime(path);
     let mut terminal = ratatui::try_init()?;
@@ -109,19 +107,19 @@ pub fn run(
                     f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), f.area());
                 }
             })?;
-            if event::poll(Duration::from_millis(if watch { 400 } else { 5000 }))? {
-                if let Event::Key(k) = event::read()? {
-                    if matches!(k.code, KeyCode::Char('q') | KeyCode::Esc)
-                        || (k.code == KeyCode::Char('c')
-                            && k.modifiers
-                                .contains(crossterm::event::KeyModifiers::CONTROL))
-                    {
-                        return Ok(u8::from(matches!(view, View::Problems(_))));
-                    }
-                    if let View::Questions(app) = &mut view {
-                        let _ = app.handle_key(k, 0);
-                        app.message = None;
-                    }
+            if event::poll(Duration::from_millis(if watch { 400 } else { 5000 }))?
+                && let Event::Key(k) = event::read()?
+            {
+                if matches!(k.code, KeyCode::Char('q') | KeyCode::Esc)
+                    || (k.code == KeyCode::Char('c')
+                        && k.modifiers
+                            .contains(crossterm::event::KeyModifiers::CONTROL))
+                {
+                    return Ok(u8::from(matches!(view, View::Problems(_))));
+                }
+                if let View::Questions(app) = &mut view {
+                    let _ = app.handle_key(k, 0);
+                    app.message = None;
                 }
             }
             if watch {
