@@ -233,6 +233,8 @@ pub fn run(mut app: App, places: &Places, display: Display) -> io::Result<u8> {
     }
     let mut terminal = ratatui::try_init()?;
     let mut code = 0u8;
+    // Test hook: panic after the first key, to check that a panic restores the terminal.
+    let panic_for_test = std::env::var_os("TIPQUIZ_TEST_PANIC").is_some();
     loop {
         let now = now_ms();
         terminal.draw(|f| ui::draw(f, &app, display, now))?;
@@ -256,7 +258,10 @@ pub fn run(mut app: App, places: &Places, display: Display) -> io::Result<u8> {
                     }
                     app.tick(back)
                 }
-                Event::Key(k) => app.handle_key(k, now_ms()),
+                Event::Key(k) => {
+                    assert!(!panic_for_test, "TIPQUIZ_TEST_PANIC: panicking on purpose");
+                    app.handle_key(k, now_ms())
+                }
                 Event::Resize(..) => {
                     terminal.autoresize()?;
                     Vec::new()

@@ -9,6 +9,7 @@ mod import;
 mod records;
 mod report;
 mod screens;
+mod tmux;
 
 use std::io::Write as _;
 

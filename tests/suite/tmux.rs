@@ -1,0 +1,348 @@
+//! End-to-end runs of the real binary in tmux: a quiz answered with keys in English and Arabic,
+//! the saved result, and the terminal restored after signals, Ctrl-C, Ctrl-Z/fg and a panic.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    name: String,
+}
+
+impl Tmux {
+    fn start(name: &str, cmd: &str, w: u16, h: u16) -> Tmux {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", name])
+            .output();
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                name,
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+                cmd,
+            ])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        Tmux {
+            name: name.to_owned(),
+        }
+    }
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            Command::new("tmux")
+                .args(["send-keys", "-t", &self.name, k])
+                .status()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+    fn literal(&self, text: &str) {
+        Command::new("tmux")
+            .args(["send-keys", "-t", &self.name, "-l", text])
+            .status()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {text:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .output();
+    }
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_tipquiz")
+}
+
+fn wait_file(p: &Path) -> String {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        if let Ok(s) = std::fs::read_to_string(p) {
+            if s.contains("EXIT=") {
+                return s;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{} never finished", p.display());
+}
+
+fn records(dir: &Path) -> Vec<tipquiz::record::AttemptRecord> {
+    tipquiz::record::Store::new(dir)
+        .load()
+        .records
+        .into_iter()
+        .map(|r| r.1)
+        .collect()
+}
+
+fn env_prefix(data: &Path, results: &Path) -> String {
+    format!(
+        "env TIPQUIZ_DATA={} TIPQUIZ_RESULTS={} LANG=C.UTF-8",
+        data.display(),
+        results.display()
+    )
+}
+
+#[test]
+fn a_trainee_answers_a_short_quiz_in_english_and_the_result_is_saved() {
+    if crate::skip_without("tmux") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let (data, results) = (d.path().join("data"), d.path().join("results"));
+    let cmd = format!(
+        "{} {} take --topic indicators --count 3 --mode exam --trainee 'E2E One'",
+        env_prefix(&data, &results),
+        bin()
+    );
+    let t = Tmux::start("tq-e2e-en", &cmd, 100, 30);
+    t.wait_for("Question 1 / 3");
+    t.keys(&["1", "n"]);
+    t.wait_for("Question 2 / 3");
+    t.keys(&["2", "n"]);
+    t.wait_for("Question 3 / 3");
+    t.keys(&["1", "s"]);
+    t.wait_for("Are you sure you want to submit?");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Saved:");
+    assert!(s.contains("Score:") && s.contains("Percentage:"), "{s}");
+    let recs = records(&results);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0].trainee, "E2E One");
+    assert_eq!(recs[0].questions.len(), 3);
+    assert!(recs[0].checksum_ok());
+    t.keys(&["q"]);
+}
+
+#[test]
+fn an_arabic_quiz_shows_joined_letters_right_aligned_and_is_saved() {
+    if crate::skip_without("tmux") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let (data, results) = (d.path().join("data"), d.path().join("results"));
+    let cmd = format!(
+        "{} {} --lang ar take --topic referral --count 2 --mode practice --trainee 'سارة'",
+        env_prefix(&data, &results),
+        bin()
+    );
+    let t = Tmux::start("tq-e2e-ar", &cmd, 100, 30);
+    // "السؤال 1 من 2", shaped and in visual order.
+    let s = t.wait_for("\u{FEE6}\u{FEE3} 1 \u{FEDD}\u{FE8D}\u{FE86}\u{FEB4}\u{FEDF}\u{FE8D}");
+    let first = s.lines().next().unwrap_or_default();
+    assert!(
+        first.trim_end().ends_with('\u{FE8D}') || first.contains("\u{FE8D}"),
+        "{first}"
+    );
+    std::fs::write(std::env::temp_dir().join("tipquiz-arabic-question.txt"), &s).unwrap();
+    t.keys(&["1"]);
+    t.wait_for("\u{FEA1}\u{FEAE}\u{FEB8}\u{FEDF}\u{FE8D}"); // "الشرح" (explanation) in the feedback
+    t.keys(&["Left"]);
+    t.wait_for("2 \u{FEE6}\u{FEE3} 2");
+    t.literal("s");
+    t.keys(&["Enter"]);
+    t.wait_for("Enter/q");
+    let recs = records(&results);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0].lang, tipquiz::text::Lang::Ar);
+}
+
+/// Run the quiz inside a shell that saves `stty -a` before and after, and the exit code.
+fn guarded(name: &str, d: &Path, extra: &str) -> (Tmux, PathBuf) {
+    let (data, results) = (d.join("data"), d.join("results"));
+    let log = d.join("log.txt");
+    let script = format!(
+        "stty -a > {b}; {envs} {extra} {bin} take --topic indicators --count 3 --mode exam --trainee '{name}'; echo EXIT=$? >> {log}; stty -a > {a}; sleep 30",
+        b = d.join("before.txt").display(),
+        a = d.join("after.txt").display(),
+        envs = env_prefix(&data, &results),
+        bin = bin(),
+        log = log.display(),
+    );
+    let t = Tmux::start(
+        name,
+        &format!(
+            "sh -c \"{}\"",
+            script.replace('"', "\\\"").replace('$', "\\$")
+        ),
+        100,
+        30,
+    );
+    t.wait_for("Question 1 / 3");
+    (t, log)
+}
+
+fn same_stty(d: &Path) {
+    let start = Instant::now();
+    while !d.join("after.txt").exists() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let before = std::fs::read_to_string(d.join("before.txt")).unwrap();
+    let after = std::fs::read_to_string(d.join("after.txt")).unwrap();
+    assert_eq!(before, after, "terminal settings not restored");
+}
+
+fn pid_of(trainee: &str) -> String {
+    let out = Command::new("pgrep")
+        .args(["-f", "--", &format!("--trainee {trainee}")])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn signals_leave_the_terminal_as_it_was_and_exit_with_128_plus_the_signal() {
+    if crate::skip_without("tmux") {
+        return;
+    }
+    for (sig, code) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        let d = tempfile::tempdir().unwrap();
+        let name = format!("tq-sig-{}", sig.to_lowercase());
+        let (t, log) = guarded(&name, d.path(), "");
+        t.keys(&["1"]);
+        std::thread::sleep(Duration::from_millis(300));
+        let pid = pid_of(&name);
+        assert!(!pid.is_empty());
+        Command::new("kill")
+            .args([&format!("-{sig}"), &pid])
+            .status()
+            .unwrap();
+        let l = wait_file(&log);
+        assert!(l.contains(&format!("EXIT={code}")), "{sig}: {l}");
+        same_stty(d.path());
+        let saved = tipquiz::record::Store::new(d.path().join("data/autosave")).all_autosaves();
+        assert_eq!(saved.len(), 1, "{sig}: autosaved before leaving");
+        assert!(
+            saved[0].1.slots.iter().any(|s| s.response.is_some()),
+            "{sig}: the answer was kept"
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_ctrl_z_fg_and_a_panic_leave_the_terminal_as_it_was() {
+    if crate::skip_without("tmux") {
+        return;
+    }
+    // Ctrl-C
+    let d = tempfile::tempdir().unwrap();
+    let (t, log) = guarded("tq-ctrl-c", d.path(), "");
+    t.keys(&["C-c"]);
+    assert!(wait_file(&log).contains("EXIT=0"));
+    same_stty(d.path());
+    drop(t);
+    // Ctrl-Z, then fg from an interactive shell.
+    let d = tempfile::tempdir().unwrap();
+    let (data, results) = (d.path().join("data"), d.path().join("results"));
+    let t = Tmux::start("tq-ctrl-z", "sh -i", 100, 30);
+    std::thread::sleep(Duration::from_millis(300));
+    t.literal(&format!("stty -a > {}/before.txt; {} {} take --topic indicators --count 3 --mode exam --trainee tq-ctrl-z", d.path().display(), env_prefix(&data, &results), bin()));
+    t.keys(&["Enter"]);
+    t.wait_for("Question 1 / 3");
+    t.keys(&["C-z"]);
+    std::thread::sleep(Duration::from_millis(500));
+    t.literal(&format!("stty -a > {}/stopped.txt; fg", d.path().display()));
+    t.keys(&["Enter"]);
+    t.wait_for("Question 1 / 3");
+    t.keys(&["C-c"]);
+    std::thread::sleep(Duration::from_millis(500));
+    t.literal(&format!("stty -a > {}/after.txt", d.path().display()));
+    t.keys(&["Enter"]);
+    same_stty(d.path());
+    let stopped = std::fs::read_to_string(d.path().join("stopped.txt")).unwrap();
+    assert_eq!(
+        stopped,
+        std::fs::read_to_string(d.path().join("before.txt")).unwrap(),
+        "restored while stopped"
+    );
+    let saved = tipquiz::record::Store::new(data.join("autosave")).all_autosaves();
+    assert_eq!(
+        saved[0].1.pauses.len(),
+        1,
+        "the suspension is recorded in the attempt"
+    );
+    drop(t);
+    // A panic.
+    let d = tempfile::tempdir().unwrap();
+    let (t, log) = guarded("tq-panic", d.path(), "TIPQUIZ_TEST_PANIC=1");
+    t.keys(&["1"]);
+    let l = wait_file(&log);
+    assert!(l.contains("EXIT=101"), "{l}");
+    same_stty(d.path());
+    drop(t);
+}
+
+#[test]
+fn kill_9_at_a_random_answer_then_resume_keeps_every_acknowledged_answer() {
+    if crate::skip_without("tmux") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let (data, results) = (d.path().join("data"), d.path().join("results"));
+    let cmd = format!(
+        "{} {} take --topic scenarios --count 6 --mode exam --trainee tq-kill9",
+        env_prefix(&data, &results),
+        bin()
+    );
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let answered = 1 + (nanos as usize) % 5;
+    let t = Tmux::start("tq-kill9", &cmd, 100, 30);
+    for i in 0..answered {
+        t.wait_for(&format!("Question {} / 6", i + 1));
+        t.keys(&["1", "n"]);
+    }
+    t.wait_for(&format!("Question {} / 6", answered + 1));
+    let pid = pid_of("tq-kill9");
+    Command::new("kill").args(["-9", &pid]).status().unwrap();
+    drop(t);
+    let t = Tmux::start("tq-kill9b", &cmd, 100, 30);
+    t.wait_for("Resume");
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Question {} / 6", answered + 1));
+    t.keys(&["s"]);
+    t.wait_for("Are you sure");
+    t.keys(&["Enter"]);
+    t.wait_for("Saved:");
+    let r = &records(&results)[0];
+    let kept = r.questions.iter().filter(|q| q.response.is_some()).count();
+    assert_eq!(kept, answered, "every acknowledged answer survived kill -9");
+}
