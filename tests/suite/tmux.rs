@@ -87,10 +87,10 @@ fn bin() -> &'static str {
 fn wait_file(p: &Path) -> String {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(20) {
-        if let Ok(s) = std::fs::read_to_string(p) {
-            if s.contains("EXIT=") {
-                return s;
-            }
+        if let Ok(s) = std::fs::read_to_string(p)
+            && s.contains("EXIT=")
+        {
+            return s;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
