@@ -319,7 +319,14 @@ pub fn display(common: &Common) -> crate::tui::ui::Display {
     let mode = match common.bidi {
         BidiArg::Reorder => BidiMode::Reorder,
         BidiArg::Terminal => BidiMode::Terminal,
-        BidiArg::Auto => crate::tui::terminal::detect_bidi(&|k| std::env::var(k).ok()),
+        BidiArg::Auto => match crate::tui::run::load_prefs(&places(common).prefs)
+            .bidi
+            .as_deref()
+        {
+            Some("terminal") => BidiMode::Terminal,
+            Some("reorder") => BidiMode::Reorder,
+            _ => crate::tui::terminal::detect_bidi(&|k| std::env::var(k).ok()),
+        },
     };
     let shaping = match common.shaping {
         ShapingArg::On => true,
@@ -397,7 +404,11 @@ pub fn home(common: &Common) -> u8 {
 }
 
 fn run_app(app: crate::tui::app::App, places: &crate::tui::run::Places, common: &Common) -> u8 {
-    match crate::tui::run::run(app, places, display(common)) {
+    let calibrate = app.lang == crate::text::Lang::Ar
+        && common.bidi == crate::cli::BidiArg::Auto
+        && crate::tui::run::load_prefs(&places.prefs).bidi.is_none()
+        && std::env::var_os("TIPQUIZ_NO_CALIBRATION").is_none();
+    match crate::tui::run::run(app, places, display(common), calibrate) {
         Ok(code) => code,
         Err(e) => {
             fail(&format!("cannot use the terminal: {e}"));

@@ -99,6 +99,9 @@ pub struct Prefs {
     /// Quick quiz in practice mode.
     #[serde(default)]
     pub practice: bool,
+    /// Who reorders right-to-left text on this terminal, once calibrated (`reorder`/`terminal`).
+    #[serde(default)]
+    pub bidi: Option<String>,
 }
 
 /// The home form.

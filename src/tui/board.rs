@@ -154,7 +154,7 @@ pub fn draw(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display) {
 pub fn run(dir: &Path, exam: Option<String>, lang: Lang, d: Display) -> std::io::Result<()> {
     let mut board = Board::new(dir, exam);
     board.refresh();
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = super::terminal::enter(d.mode)?;
     let result = (|| -> std::io::Result<()> {
         loop {
             terminal.draw(|f| draw(f, &board, lang, d))?;
@@ -170,6 +170,6 @@ pub fn run(dir: &Path, exam: Option<String>, lang: Lang, d: Display) -> std::io:
             board.refresh();
         }
     })();
-    ratatui::restore();
+    super::terminal::leave();
     result
 }

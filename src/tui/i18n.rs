@@ -92,6 +92,9 @@ pub struct Ui {
     pub progress: &'static str,
     pub other_language: &'static str,
     pub easy: &'static str,
+    pub calibrate_title: &'static str,
+    pub calibrate_question: &'static str,
+    pub calibrate_keys: &'static str,
     pub medium: &'static str,
     pub hard: &'static str,
 }
@@ -196,6 +199,9 @@ pub static EN: Ui = Ui {
     progress: "Answered {0} · flagged {1} · unanswered {2}",
     other_language: "Shown in the other language (t to switch back).",
     easy: "easy",
+    calibrate_title: "Display check",
+    calibrate_question: "Does the Arabic line above read correctly, with joined letters, from right to left?",
+    calibrate_keys: "1 yes · 2 no (try the other display) · F2 switches later at any time",
     medium: "medium",
     hard: "hard",
 };
@@ -300,6 +306,9 @@ pub static AR: Ui = Ui {
     progress: "تمت الإجابة {0} · مُعلَّم {1} · بلا إجابة {2}",
     other_language: "معروض باللغة الأخرى (t للعودة).",
     easy: "سهل",
+    calibrate_title: "فحص العرض",
+    calibrate_question: "هل يظهر السطر العربي أعلاه صحيحاً، بحروف متصلة ومن اليمين إلى اليسار؟",
+    calibrate_keys: "1 نعم · 2 لا (تجربة طريقة العرض الأخرى) · F2 للتبديل في أي وقت",
     medium: "متوسط",
     hard: "صعب",
 };

@@ -97,7 +97,7 @@ pub fn run(
         return Ok(1);
     }
     let mut seen = mtime(path);
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = super::terminal::enter(d.mode)?;
     let result = (|| -> std::io::Result<u8> {
         loop {
             terminal.draw(|f| match &view {
@@ -138,6 +138,6 @@ pub fn run(
             }
         }
     })();
-    ratatui::restore();
+    super::terminal::leave();
     result
 }

@@ -218,7 +218,7 @@ pub fn wait_for(app: &App, now: Millis) -> Duration {
 ///
 /// # Errors
 /// When the terminal cannot be used.
-pub fn run(mut app: App, places: &Places, display: Display) -> io::Result<u8> {
+pub fn run(mut app: App, places: &Places, mut display: Display, calibrate: bool) -> io::Result<u8> {
     let signal = Arc::new(AtomicUsize::new(0));
     for sig in [
         signal_hook::consts::SIGTERM,
@@ -231,7 +231,10 @@ pub fn run(mut app: App, places: &Places, display: Display) -> io::Result<u8> {
             usize::try_from(sig).unwrap_or(0),
         );
     }
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = super::terminal::enter(display.mode)?;
+    if calibrate {
+        terminal = calibration(terminal, &app, places, &mut display)?;
+    }
     let mut code = 0u8;
     // Test hook: panic after the first key, to check that a panic restores the terminal.
     let panic_for_test = std::env::var_os("TIPQUIZ_TEST_PANIC").is_some();
@@ -247,16 +250,20 @@ pub fn run(mut app: App, places: &Places, display: Display) -> io::Result<u8> {
                     let stopped = now_ms();
                     let fx = vec![Effect::Autosave];
                     execute(&mut app, places, &fx, stopped);
-                    ratatui::restore();
+                    super::terminal::leave();
                     let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
                     // Continued: take the terminal back and redraw everything.
-                    terminal = ratatui::try_init()?;
-                    terminal.clear()?;
+                    terminal = super::terminal::enter(display.mode)?;
                     let back = now_ms();
                     if let Some(s) = &mut app.session {
                         s.record_pause(stopped, back);
                     }
                     app.tick(back)
+                }
+                Event::Key(k) if k.code == KeyCode::F(2) => {
+                    // Flip who reorders right-to-left text, live, and remember it.
+                    terminal = flip_bidi(terminal, places, &mut display)?;
+                    Vec::new()
                 }
                 Event::Key(k) => {
                     assert!(!panic_for_test, "TIPQUIZ_TEST_PANIC: panicking on purpose");
@@ -281,9 +288,67 @@ pub fn run(mut app: App, places: &Places, display: Display) -> io::Result<u8> {
             break;
         }
     }
-    ratatui::restore();
+    super::terminal::leave();
     if app.session.as_ref().is_some_and(|s| !s.is_finished()) {
         eprintln!("{}", app.t().quit_question);
     }
     Ok(code)
+}
+
+fn save_bidi(places: &Places, mode: super::bidi::BidiMode) {
+    let mut prefs = load_prefs(&places.prefs);
+    prefs.bidi = Some(match mode {
+        super::bidi::BidiMode::Reorder => "reorder".to_owned(),
+        super::bidi::BidiMode::Terminal => "terminal".to_owned(),
+    });
+    if let (Ok(body), Some(dir)) = (serde_json::to_vec_pretty(&prefs), places.prefs.parent()) {
+        let _ = write_atomic(dir, &places.prefs, &body, true);
+    }
+}
+
+fn flip_bidi(
+    terminal: ratatui::DefaultTerminal,
+    places: &Places,
+    display: &mut Display,
+) -> io::Result<ratatui::DefaultTerminal> {
+    use super::bidi::BidiMode;
+    drop(terminal);
+    super::terminal::leave();
+    display.mode = match display.mode {
+        BidiMode::Reorder => BidiMode::Terminal,
+        BidiMode::Terminal => BidiMode::Reorder,
+    };
+    display.shaping = display.mode == BidiMode::Reorder;
+    save_bidi(places, display.mode);
+    super::terminal::enter(display.mode)
+}
+
+/// First run in Arabic: show a sample line and ask whether it reads correctly; on "no", flip the
+/// mode and ask again. The answer is remembered.
+fn calibration(
+    mut terminal: ratatui::DefaultTerminal,
+    app: &App,
+    places: &Places,
+    display: &mut Display,
+) -> io::Result<ratatui::DefaultTerminal> {
+    for _ in 0..4 {
+        terminal.draw(|f| ui::draw_calibration(f, app.lang, *display))?;
+        loop {
+            if let Event::Key(k) = event::read()? {
+                match k.code {
+                    KeyCode::Char('1' | '\u{0661}' | 'y') | KeyCode::Enter => {
+                        save_bidi(places, display.mode);
+                        return Ok(terminal);
+                    }
+                    KeyCode::Char('2' | '\u{0662}' | 'n') => {
+                        terminal = flip_bidi(terminal, places, display)?;
+                        break;
+                    }
+                    KeyCode::Esc => return Ok(terminal),
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(terminal)
 }

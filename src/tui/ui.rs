@@ -1243,3 +1243,31 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
         keys,
     );
 }
+
+/// The calibration screen: one Arabic sample line, and the question whether it reads correctly.
+pub fn draw_calibration(f: &mut Frame<'_>, lang: Lang, d: Display) {
+    let c = Ctx { lang, d };
+    let area = f.area();
+    let w = area.width.saturating_sub(4).max(1);
+    let t = super::i18n::ui(lang);
+    let sample = "السؤال (3): ما هي المادة 12 من القانون رقم 91 لسنة 2013؟";
+    let mut lines = Vec::new();
+    lines.extend(c.text(t.calibrate_title, d.theme.title(), w));
+    lines.push(Line::raw(""));
+    lines.extend(c.text_in(
+        sample,
+        Style::default().add_modifier(Modifier::BOLD),
+        w,
+        Lang::Ar,
+    ));
+    lines.push(Line::raw(""));
+    lines.extend(c.text(t.calibrate_question, Style::default(), w));
+    lines.extend(c.text(t.calibrate_keys, d.theme.dim(), w));
+    let rect = Rect {
+        x: area.x + 2,
+        y: area.y + 1,
+        width: w,
+        height: area.height.saturating_sub(2),
+    };
+    f.render_widget(Paragraph::new(lines), rect);
+}

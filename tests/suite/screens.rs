@@ -316,3 +316,29 @@ fn order_and_match_are_answered_with_keys() {
         Some(Response::Match(vec![Some(order[0]), Some(order[1]), None]))
     );
 }
+
+#[test]
+fn the_display_check_screen_in_arabic_and_english() {
+    for (lang, name) in [(Lang::Ar, "calibration_ar"), (Lang::En, "calibration_en")] {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let d = Display {
+            mode: BidiMode::Reorder,
+            shaping: true,
+            theme: Theme { color: false },
+        };
+        t.draw(|f| tipquiz::tui::ui::draw_calibration(f, lang, d))
+            .unwrap();
+        let buf = t.backend().buffer().clone();
+        let text: String = (0..24)
+            .map(|y| {
+                (0..80)
+                    .map(|x| buf[(x, y)].symbol().to_owned())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_owned()
+                    + "\n"
+            })
+            .collect();
+        insta::assert_snapshot!(name, text);
+    }
+}

@@ -158,6 +158,9 @@ fn an_arabic_quiz_shows_joined_letters_right_aligned_and_is_saved() {
         bin()
     );
     let t = Tmux::start("tq-e2e-ar", &cmd, 100, 30);
+    // First run in Arabic: the display check. "فحص العرض", shaped, in visual order.
+    t.wait_for("F2");
+    t.keys(&["1"]);
     // "السؤال 1 من 2", shaped and in visual order.
     let s = t.wait_for("\u{FEE6}\u{FEE3} 1 \u{FEDD}\u{FE8D}\u{FE86}\u{FEB4}\u{FEDF}\u{FE8D}");
     let first = s.lines().next().unwrap_or_default();
