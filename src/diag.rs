@@ -53,13 +53,34 @@ impl Diagnostic {
         message: impl Into<String>,
         hint: Option<String>,
     ) -> Diagnostic {
-        let (line, column, snippet) = match &span {
-            Some(r) => locate(source, r.start),
-            None => (0, 0, String::new()),
-        };
-        let caret = match &span {
-            Some(r) => caret_column(source, r.start),
-            None => 0,
+        Self::at_indexed(
+            severity,
+            code,
+            file,
+            source,
+            &LineIndex::new(source),
+            span,
+            message,
+            hint,
+        )
+    }
+
+    /// Like [`Diagnostic::at`], with the line index of `source` computed once by the caller.
+    #[must_use]
+    #[allow(clippy::too_many_arguments)]
+    pub fn at_indexed(
+        severity: Severity,
+        code: &'static str,
+        file: &str,
+        source: &str,
+        index: &LineIndex,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> Diagnostic {
+        let (line, column, snippet, caret) = match &span {
+            Some(r) => index.locate(source, r.start),
+            None => (0, 0, String::new(), 0),
         };
         Diagnostic {
             severity,
@@ -119,38 +140,64 @@ impl Diagnostic {
     }
 }
 
+/// Where each line of a text starts, to find the line of a byte offset quickly.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Index the lines of `source`.
+    #[must_use]
+    pub fn new(source: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            source
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// The 1-based line of a byte offset.
+    #[must_use]
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|s| *s <= offset)
+    }
+
+    /// 1-based line, 1-based column (in characters), the visible source line, and the caret
+    /// column in that visible line.
+    #[must_use]
+    pub fn locate(&self, source: &str, offset: usize) -> (usize, usize, String, usize) {
+        let mut offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let line_start = self.starts[line - 1];
+        let line_end = source[offset..]
+            .find('\n')
+            .map_or(source.len(), |i| offset + i);
+        let before = &source[line_start..offset];
+        let column = before.chars().count() + 1;
+        let caret = escape_for_terminal(before).chars().count() + 1;
+        let text = source[line_start..line_end].trim_end_matches('\r');
+        (
+            line,
+            column,
+            escape_for_terminal(&truncate_chars(text, 160)),
+            caret,
+        )
+    }
+}
+
 /// 1-based line, 1-based column (in characters) and the visible source line of a byte offset.
 #[must_use]
 pub fn locate(source: &str, offset: usize) -> (usize, usize, String) {
-    let mut offset = offset.min(source.len());
-    while !source.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[offset..]
-        .find('\n')
-        .map_or(source.len(), |i| offset + i);
-    let column = source[line_start..offset].chars().count() + 1;
-    let text = source[line_start..line_end].trim_end_matches('\r');
-    (
-        line,
-        column,
-        escape_for_terminal(&truncate_chars(text, 160)),
-    )
-}
-
-fn caret_column(source: &str, offset: usize) -> usize {
-    let mut offset = offset.min(source.len());
-    while !source.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-    escape_for_terminal(&source[line_start..offset])
-        .chars()
-        .count()
-        + 1
+    let (l, c, s, _) = LineIndex::new(source).locate(source, offset);
+    (l, c, s)
 }
 
 fn truncate_chars(s: &str, max: usize) -> String {

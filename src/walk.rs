@@ -10,6 +10,12 @@ use toml::de::{DeTable, DeValue};
 /// Largest bank or exam file read, in bytes. Checked before reading.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
+/// Most problems reported for one file.
+pub const MAX_DIAGNOSTICS: usize = 500;
+
+/// Longest text (prompt, choice, explanation...) in bytes.
+pub const MAX_TEXT_BYTES: usize = 16 * 1024;
+
 /// A value in the tree.
 pub type Val<'i> = Spanned<DeValue<'i>>;
 
@@ -21,6 +27,8 @@ pub struct Walker<'s> {
     pub source: &'s str,
     /// Problems found so far.
     pub diags: Vec<Diagnostic>,
+    /// Line starts of `source`.
+    pub lines: crate::diag::LineIndex,
 }
 
 /// Characters allowed in ids and tags.
@@ -57,6 +65,7 @@ impl<'s> Walker<'s> {
             file,
             source,
             diags: Vec::new(),
+            lines: crate::diag::LineIndex::new(source),
         }
     }
 
@@ -68,15 +77,7 @@ impl<'s> Walker<'s> {
         msg: impl Into<String>,
         hint: impl Into<Option<String>>,
     ) {
-        self.diags.push(Diagnostic::at(
-            Severity::Error,
-            code,
-            self.file,
-            self.source,
-            Some(span),
-            msg,
-            hint.into(),
-        ));
+        self.push(Severity::Error, code, span, msg.into(), hint.into());
     }
 
     /// Record a warning.
@@ -87,15 +88,52 @@ impl<'s> Walker<'s> {
         msg: impl Into<String>,
         hint: impl Into<Option<String>>,
     ) {
-        self.diags.push(Diagnostic::at(
-            Severity::Warning,
+        self.push(Severity::Warning, code, span, msg.into(), hint.into());
+    }
+
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        span: Range<usize>,
+        msg: String,
+        hint: Option<String>,
+    ) {
+        if self.diags.len() == MAX_DIAGNOSTICS {
+            let d = Diagnostic::at_indexed(
+                Severity::Error,
+                "too-many-problems",
+                self.file,
+                self.source,
+                &self.lines,
+                Some(span.clone()),
+                format!(
+                    "more than {MAX_DIAGNOSTICS} problems; the rest of this file is not reported"
+                ),
+                Some("fix the problems above and check again".to_owned()),
+            );
+            self.diags.push(d);
+        }
+        if self.diags.len() > MAX_DIAGNOSTICS {
+            return;
+        }
+        let d = Diagnostic::at_indexed(
+            severity,
             code,
             self.file,
             self.source,
+            &self.lines,
             Some(span),
             msg,
-            hint.into(),
-        ));
+            hint,
+        );
+        self.diags.push(d);
+    }
+
+    /// The 1-based line of a byte offset.
+    #[must_use]
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.lines.line_of(offset)
     }
 
     /// Whether any error was recorded.
@@ -160,6 +198,19 @@ impl<'s> Walker<'s> {
                 let owned = s.replace("\r\n", "\n");
                 let s: &str = &owned;
                 self.check_chars(s, v.span(), what);
+                if s.len() > MAX_TEXT_BYTES {
+                    self.error(
+                        "text-too-long",
+                        v.span(),
+                        format!(
+                            "{what} is {} KiB long; a text may be at most {} KiB",
+                            s.len() / 1024,
+                            MAX_TEXT_BYTES / 1024
+                        ),
+                        "shorten it: a trainee reads it on one screen".to_owned(),
+                    );
+                    return None;
+                }
                 if s.trim().is_empty() {
                     self.error(
                         "empty-text",

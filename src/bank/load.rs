@@ -202,7 +202,7 @@ fn check_bank(w: &mut Walker<'_>, top: &DeTable<'_>, file: &str) -> Option<Bank>
                         points: default_points,
                         time: default_time,
                     };
-                    let line = crate::diag::locate(w.source, item.span().start).0;
+                    let line = w.line_of(item.span().start);
                     if let Some(idv) = t.get("id")
                         && let DeValue::String(qid) = idv.get_ref()
                     {
@@ -271,7 +271,7 @@ fn check_question(
     ctx: &QCtx<'_>,
 ) -> Option<Question> {
     w.unknown_keys(t, QUESTION_KEYS, "a question");
-    let line = crate::diag::locate(w.source, span.start).0;
+    let line = w.line_of(span.start);
     let id = w
         .required(t, "id", span.clone(), "this question", "\"ind-001\"")
         .and_then(|v| id_value(w, v, "the question id"));

@@ -118,8 +118,18 @@ impl Store {
     pub fn commit(&self, r: &AttemptRecord) -> Result<PathBuf, StoreError> {
         let body = serde_json::to_vec_pretty(r).map_err(|e| StoreError::Encode(e.to_string()))?;
         let path = self.dir.join(Self::record_name(r));
-        write_atomic(&self.dir, &path, &body, false)?;
-        Ok(path)
+        match write_atomic(&self.dir, &path, &body, false) {
+            Ok(()) => Ok(path),
+            // Committing the same attempt again (a retry after an error that came after the
+            // record was in place) is not an error: the record is there, intact.
+            Err(StoreError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::AlreadyExists
+                    && read_record(&path).is_ok_and(|existing| existing == *r) =>
+            {
+                Ok(path)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Read every record in the folder. Files that are not records, are corrupt, truncated,
@@ -236,6 +246,41 @@ pub fn read_record(p: &Path) -> Result<AttemptRecord, String> {
     serde_json::from_value(v).map_err(|e| format!("not a tipquiz record: {e}"))
 }
 
+/// The steps of an atomic write, for fault injection in tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Creating the folder.
+    CreateDir,
+    /// Creating the temporary file.
+    CreateTemp,
+    /// Writing the bytes.
+    Write,
+    /// Syncing the file.
+    SyncFile,
+    /// Moving it into place.
+    Rename,
+    /// Syncing the folder.
+    SyncDir,
+}
+
+thread_local! {
+    static FAULT: std::cell::Cell<Option<Step>> = const { std::cell::Cell::new(None) };
+}
+
+/// Make the next atomic writes on this thread fail at `step` (a file-system seam for tests), or
+/// stop failing with `None`.
+pub fn inject_fault(step: Option<Step>) {
+    FAULT.with(|f| f.set(step));
+}
+
+fn fault(step: Step) -> std::io::Result<()> {
+    if FAULT.with(std::cell::Cell::get) == Some(step) {
+        Err(std::io::Error::other(format!("injected fault at {step:?}")))
+    } else {
+        Ok(())
+    }
+}
+
 /// Write `body` to `path` atomically through a temporary file in `dir`.
 ///
 /// # Errors
@@ -246,18 +291,23 @@ pub fn write_atomic(
     body: &[u8],
     overwrite: bool,
 ) -> Result<(), StoreError> {
-    fs::create_dir_all(dir).map_err(io("cannot create the folder", dir))?;
+    fault(Step::CreateDir)
+        .and_then(|()| fs::create_dir_all(dir))
+        .map_err(io("cannot create the folder", dir))?;
+    fault(Step::CreateTemp).map_err(io("cannot create a temporary file in", dir))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".tmp-")
         .suffix(".part")
         .tempfile_in(dir)
         .map_err(io("cannot create a temporary file in", dir))?;
-    tmp.write_all(body)
+    fault(Step::Write)
+        .and_then(|()| tmp.write_all(body))
+        .and_then(|()| tmp.flush())
         .map_err(io("cannot write", tmp.path()))?;
-    tmp.flush().map_err(io("cannot write", tmp.path()))?;
-    tmp.as_file()
-        .sync_all()
+    fault(Step::SyncFile)
+        .and_then(|()| tmp.as_file().sync_all())
         .map_err(io("cannot sync", tmp.path()))?;
+    fault(Step::Rename).map_err(io("cannot move into place", path))?;
     if overwrite {
         tmp.persist(path)
             .map_err(|e| io("cannot move into place", path)(e.error))?;
@@ -281,6 +331,9 @@ pub fn write_atomic(
             }
         }
     }
+    // The record is in place; a failed folder sync is reported so that "saved" is never shown
+    // before the data is durable.
+    fault(Step::SyncDir).map_err(io("cannot sync the folder", dir))?;
     if let Ok(d) = fs::File::open(dir) {
         d.sync_all().map_err(io("cannot sync the folder", dir))?;
     }

@@ -156,6 +156,7 @@ pub enum SaveStatus {
 }
 
 /// The whole interface state.
+#[derive(Clone)]
 pub struct App {
     /// Interface language.
     pub lang: Lang,

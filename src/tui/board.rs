@@ -154,6 +154,8 @@ pub fn draw(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display) {
 pub fn run(dir: &Path, exam: Option<String>, lang: Lang, d: Display) -> std::io::Result<()> {
     let mut board = Board::new(dir, exam);
     board.refresh();
+    let signal = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    super::terminal::watch_signals(std::sync::Arc::clone(&signal));
     let mut terminal = super::terminal::enter(d.mode)?;
     let result = (|| -> std::io::Result<()> {
         loop {
@@ -165,6 +167,9 @@ pub fn run(dir: &Path, exam: Option<String>, lang: Lang, d: Display) -> std::io:
                         && k.modifiers
                             .contains(crossterm::event::KeyModifiers::CONTROL)))
             {
+                return Ok(());
+            }
+            if signal.load(std::sync::atomic::Ordering::SeqCst) != 0 {
                 return Ok(());
             }
             board.refresh();

@@ -97,6 +97,8 @@ pub fn run(
         return Ok(1);
     }
     let mut seen = mtime(path);
+    let signal = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    super::terminal::watch_signals(std::sync::Arc::clone(&signal));
     let mut terminal = super::terminal::enter(d.mode)?;
     let result = (|| -> std::io::Result<u8> {
         loop {
@@ -121,6 +123,9 @@ pub fn run(
                     let _ = app.handle_key(k, 0);
                     app.message = None;
                 }
+            }
+            if signal.load(std::sync::atomic::Ordering::SeqCst) != 0 {
+                return Ok(1);
             }
             if watch {
                 let now = mtime(path);

@@ -219,18 +219,15 @@ pub fn wait_for(app: &App, now: Millis) -> Duration {
 /// # Errors
 /// When the terminal cannot be used.
 pub fn run(mut app: App, places: &Places, mut display: Display, calibrate: bool) -> io::Result<u8> {
-    let signal = Arc::new(AtomicUsize::new(0));
-    for sig in [
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGINT,
-    ] {
-        let _ = signal_hook::flag::register_usize(
-            sig,
-            Arc::clone(&signal),
-            usize::try_from(sig).unwrap_or(0),
-        );
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin())
+        || !std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        return Err(io::Error::other(
+            "tipquiz needs a terminal (standard input and output are not one)",
+        ));
     }
+    let signal = Arc::new(AtomicUsize::new(0));
+    super::terminal::watch_signals(Arc::clone(&signal));
     let mut terminal = super::terminal::enter(display.mode)?;
     if calibrate {
         terminal = calibration(terminal, &app, places, &mut display)?;

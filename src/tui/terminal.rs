@@ -135,6 +135,30 @@ pub fn enter(mode: BidiMode) -> std::io::Result<ratatui::DefaultTerminal> {
     Ok(terminal)
 }
 
+/// Watch for SIGTERM, SIGHUP and SIGINT. The signal number is stored in `flag` for the event
+/// loop, which autosaves, restores the terminal and exits with 128 + the signal. If the loop
+/// cannot (for instance because the terminal is gone and input is stuck at end of file), the
+/// watcher restores what it can and exits itself after a grace period: the attempt is safe
+/// because it is autosaved after every change.
+pub fn watch_signals(flag: std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            flag.store(
+                usize::try_from(sig).unwrap_or(1),
+                std::sync::atomic::Ordering::SeqCst,
+            );
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            write_exit();
+            ratatui::restore();
+            std::process::exit(128 + sig);
+        }
+    });
+}
+
 /// Leave the full-screen terminal: the bidi switch back on, then ratatui's restore.
 pub fn leave() {
     write_exit();

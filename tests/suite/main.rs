@@ -6,6 +6,7 @@ mod bidi_props;
 mod check;
 mod content;
 mod engine;
+mod hostile;
 mod import;
 mod records;
 mod report;

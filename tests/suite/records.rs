@@ -63,7 +63,19 @@ fn a_record_round_trips_and_holds_what_an_audit_needs() {
     assert_eq!(back.questions[0].history.len(), 1);
     assert!(back.banks.contains_key("sample"));
     assert_eq!(back.rescore(&lib), Some(back.score));
-    assert!(store.commit(&r).is_err(), "a record is never overwritten");
+    assert_eq!(
+        store.commit(&r).unwrap(),
+        path,
+        "committing the same attempt again is harmless"
+    );
+    let mut other = r.clone();
+    other.score = 0.0;
+    other.seal(None);
+    assert!(
+        store.commit(&other).is_err(),
+        "a record is never overwritten"
+    );
+    assert_eq!(read_record(&path).unwrap(), r);
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     assert!(
         name.starts_with("quick-all--sara-") && name.ends_with(".json"),
@@ -460,4 +472,54 @@ fn eight_writers_times_a_thousand_records() {
         "8 writers x 1000 records: 8000 distinct intact records in {:.1} s",
         start.elapsed().as_secs_f64()
     );
+}
+
+#[test]
+fn a_write_error_at_any_step_is_reported_and_never_shown_as_saved() {
+    use tipquiz::record::{Step, inject_fault};
+    use tipquiz::tui::run::{Places, commit_attempt, recover};
+    let lib = lib();
+    for step in [
+        Step::CreateDir,
+        Step::CreateTemp,
+        Step::Write,
+        Step::SyncFile,
+        Step::Rename,
+        Step::SyncDir,
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        let places = Places {
+            results: Store::new(d.path().join("results")),
+            results_explicit: true,
+            autosaves: Store::new(d.path().join("autosave")),
+            pending: Store::new(d.path().join("pending")),
+            prefs: d.path().join("prefs.json"),
+            program: "tipquiz test".into(),
+        };
+        let s = finished(&lib, &format!("fault {step:?}"), T0, 3);
+        places.autosaves.autosave(&s.state).unwrap();
+        inject_fault(Some(step));
+        let err = commit_attempt(&places, &s, T0 + 61_000).expect_err("the commit must fail");
+        inject_fault(None);
+        assert!(err.contains("injected fault"), "{step:?}: {err}");
+        let kept = places.pending.all_autosaves().len() + places.autosaves.all_autosaves().len();
+        assert!(kept >= 1, "{step:?}: the attempt is kept on local disk");
+        if step != Step::SyncDir {
+            assert!(
+                places.results.load().records.is_empty(),
+                "{step:?}: nothing half-written counts as a record"
+            );
+        }
+        let (ok, failed) = recover(&places, &lib, T0 + 70_000);
+        assert!(failed.is_empty(), "{step:?}: {failed:?}");
+        assert_eq!(
+            places.results.load().records.len(),
+            1,
+            "{step:?}: recover wrote it exactly once ({ok:?})"
+        );
+        assert!(
+            places.pending.all_autosaves().is_empty()
+                && places.autosaves.all_autosaves().is_empty()
+        );
+    }
 }

@@ -349,3 +349,33 @@ fn kill_9_at_a_random_answer_then_resume_keeps_every_acknowledged_answer() {
     let kept = r.questions.iter().filter(|q| q.response.is_some()).count();
     assert_eq!(kept, answered, "every acknowledged answer survived kill -9");
 }
+
+#[test]
+fn closing_the_terminal_ends_the_program_and_keeps_the_answers() {
+    if crate::skip_without("tmux") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let (data, results) = (d.path().join("data"), d.path().join("results"));
+    let cmd = format!(
+        "{} {} take --topic indicators --count 3 --mode exam --trainee tq-closed",
+        env_prefix(&data, &results),
+        bin()
+    );
+    let t = Tmux::start("tq-closed", &cmd, 100, 30);
+    t.wait_for("Question 1 / 3");
+    t.keys(&["1"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!pid_of("tq-closed").is_empty());
+    drop(t); // kills the tmux session: the terminal disappears
+    let start = Instant::now();
+    while !pid_of("tq-closed").is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the program outlived its terminal"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let saved = tipquiz::record::Store::new(data.join("autosave")).all_autosaves();
+    assert!(saved[0].1.slots.iter().any(|s| s.response.is_some()));
+}
