@@ -463,16 +463,9 @@ fn take(
     let exam = if let Some(e) = exam_arg {
         let path = PathBuf::from(&e);
         if path.is_file() {
-            let text = match bank::read_source(&path) {
-                Ok(Ok(s)) => s,
-                Ok(Err(d)) => {
-                    eprint!("{}", d.render());
-                    return PROBLEMS;
-                }
-                Err(err) => {
-                    fail(&err.to_string());
-                    return USAGE;
-                }
+            let text = match read_or_report(&path) {
+                Ok(s) => s,
+                Err(code) => return code,
             };
             let (def, mut diags) = exam::parse_exam(&text.name, &text.text);
             if let Some(d) = &def {
@@ -961,16 +954,9 @@ fn export_bank_cmd(
         );
         return USAGE;
     };
-    let src = match bank::read_source(path) {
-        Ok(Ok(s)) => s,
-        Ok(Err(d)) => {
-            eprint!("{}", d.render());
-            return PROBLEMS;
-        }
-        Err(e) => {
-            fail(&e.to_string());
-            return USAGE;
-        }
+    let src = match read_or_report(path) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
     let (b, diags) = bank::parse_bank(&src.name, &src.text);
     let Some(b) = b else {
@@ -1040,6 +1026,21 @@ fn preview_cmd(common: &Common, bank: &std::path::Path, question: Option<&str>, 
         Err(e) => {
             fail(&format!("cannot use the terminal: {e}"));
             USAGE
+        }
+    }
+}
+
+/// Read a bank or exam file; on failure print why and return the exit code.
+fn read_or_report(path: &std::path::Path) -> Result<SourceFile, u8> {
+    match bank::read_source(path) {
+        Ok(Ok(s)) => Ok(s),
+        Ok(Err(d)) => {
+            eprint!("{}", d.render());
+            Err(PROBLEMS)
+        }
+        Err(e) => {
+            fail(&e.to_string());
+            Err(USAGE)
         }
     }
 }

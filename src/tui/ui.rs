@@ -707,11 +707,11 @@ fn question_lines(
                     .or_else(|| accepted.values().next())
                     .cloned()
                     .unwrap_or_default();
-                out.extend(c.lines(
-                    &[
-                        (format!("{}: ", t.correct_answer), th.good()),
-                        (list.join(" / "), Style::default()),
-                    ],
+                out.extend(labelled(
+                    c,
+                    t.correct_answer,
+                    th.good(),
+                    &list.join(" / "),
                     width,
                     qdir,
                 ));
@@ -753,11 +753,11 @@ fn question_lines(
                     .enumerate()
                     .map(|(k, it)| format!("{}. {}", k + 1, it.get(lang)))
                     .collect();
-                out.extend(c.lines(
-                    &[
-                        (format!("{}: ", t.correct_answer), th.good()),
-                        (seq.join("  "), Style::default()),
-                    ],
+                out.extend(labelled(
+                    c,
+                    t.correct_answer,
+                    th.good(),
+                    &seq.join("  "),
                     width,
                     qdir,
                 ));
@@ -837,11 +837,11 @@ fn question_lines(
         }
         if show_key {
             if let Some(e) = &q.explanation {
-                out.extend(c.lines(
-                    &[
-                        (format!("{}: ", t.explanation), th.title()),
-                        (e.get(lang).to_owned(), Style::default()),
-                    ],
+                out.extend(labelled(
+                    c,
+                    t.explanation,
+                    th.title(),
+                    e.get(lang),
                     width,
                     qdir,
                 ));
@@ -865,6 +865,25 @@ fn question_lines(
         out.extend(c.text(&format!("⚑ {}", t.flagged), th.warn(), width));
     }
     (out, cursor_line)
+}
+
+/// "Label: text" in the direction of the text's language.
+fn labelled(
+    c: &Ctx,
+    label: &str,
+    label_style: Style,
+    text: &str,
+    width: u16,
+    dir: Dir,
+) -> Vec<Line<'static>> {
+    c.lines(
+        &[
+            (format!("{label}: "), label_style),
+            (text.to_owned(), Style::default()),
+        ],
+        width,
+        dir,
+    )
 }
 
 fn progress_strip(app: &App, c: &Ctx, s: &Session, width: u16) -> Line<'static> {
