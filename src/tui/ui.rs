@@ -80,6 +80,15 @@ impl Default for Display {
     }
 }
 
+type LineKey = (Vec<(String, Style)>, Dir, u16, BidiMode, bool);
+
+/// Entries kept in the line cache before it is cleared.
+const LINE_CACHE_CAPACITY: usize = 4096;
+
+thread_local! {
+    static LINE_CACHE: std::cell::RefCell<std::collections::HashMap<LineKey, Vec<Line<'static>>>> = std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 struct Ctx {
     lang: Lang,
     d: Display,
@@ -89,14 +98,29 @@ impl Ctx {
     fn dir(&self) -> Dir {
         dir_of(self.lang)
     }
-    /// Styled logical spans → aligned visual lines of at most `width` cells.
+    /// Styled logical spans → aligned visual lines of at most `width` cells (cached per text,
+    /// styles, direction, width and mode, so an unchanged screen costs no bidi work).
     fn lines(&self, spans: &[(String, Style)], width: u16, dir: Dir) -> Vec<Line<'static>> {
-        let w = usize::from(width);
-        visual_styled_lines(spans, dir, w, self.d.mode, self.d.shaping)
-            .into_iter()
-            .map(|l| align_line(l, dir, w))
-            .collect()
+        let key: LineKey = (spans.to_vec(), dir, width, self.d.mode, self.d.shaping);
+        LINE_CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(hit) = cache.get(&key) {
+                return hit.clone();
+            }
+            let w = usize::from(width);
+            let lines: Vec<Line<'static>> =
+                visual_styled_lines(spans, dir, w, self.d.mode, self.d.shaping)
+                    .into_iter()
+                    .map(|l| align_line(l, dir, w))
+                    .collect();
+            if cache.len() >= LINE_CACHE_CAPACITY {
+                cache.clear();
+            }
+            cache.insert(key, lines.clone());
+            lines
+        })
     }
+
     fn text(&self, s: &str, style: Style, width: u16) -> Vec<Line<'static>> {
         self.lines(&[(s.to_owned(), style)], width, self.dir())
     }
