@@ -341,14 +341,16 @@ pub fn display(common: &Common) -> crate::tui::ui::Display {
     }
 }
 
-fn lang_of(common: &Common, prefs: &crate::tui::app::Prefs) -> crate::text::Lang {
+/// The interface language: `--lang`, else the language this trainee used last (the trainee
+/// named on the command line, or the last trainee on this computer), else English.
+fn lang_of(common: &Common, prefs: &crate::tui::app::Prefs, trainee: Option<&str>) -> crate::text::Lang {
     use crate::cli::LangArg;
     match common.lang {
         Some(LangArg::En) => crate::text::Lang::En,
         Some(LangArg::Ar) => crate::text::Lang::Ar,
         None => prefs
             .langs
-            .get(&crate::record::trainee_slug(&prefs.trainee))
+            .get(&crate::record::trainee_slug(trainee.unwrap_or(&prefs.trainee)))
             .copied()
             .unwrap_or_default(),
     }
@@ -397,7 +399,7 @@ pub fn home(common: &Common) -> u8 {
         std::sync::Arc::new(lib),
         exams,
         &prefs,
-        lang_of(common, &prefs),
+        lang_of(common, &prefs, None),
         places.autosaves.clone(),
     );
     run_app(app, &places, common)
@@ -550,7 +552,7 @@ fn take(
         std::sync::Arc::new(lib),
         exams,
         &prefs,
-        lang_of(common, &prefs),
+        lang_of(common, &prefs, trainee.as_deref()),
         places.autosaves.clone(),
     );
     app.fixed_exam = Some(exam);
