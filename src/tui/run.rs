@@ -22,6 +22,7 @@ pub fn now_ms() -> Millis {
 }
 
 /// Where things are written.
+#[derive(Clone, Debug)]
 pub struct Places {
     /// Results folder (records).
     pub results: Store,
@@ -54,13 +55,19 @@ pub fn execute(app: &mut App, places: &Places, effects: &[Effect], now: Millis) 
         match e {
             Effect::Autosave => {
                 if let Some(s) = &app.session {
-                    if let Err(err) = places.autosaves.autosave(&s.state) {
-                        app.message = Some(err.to_string());
+                    match SAVER.get() {
+                        // Off the input path: the worker writes, the loop goes on.
+                        Some(saver) => saver.save(s, places),
+                        None => {
+                            if let Err(err) = save_now(places, s) {
+                                app.message = Some(err);
+                            }
+                        }
                     }
-                    publish_progress(places, s);
                 }
             }
             Effect::Commit => {
+                flush_saves();
                 if let Some(s) = &app.session {
                     app.save = match commit_attempt(places, s, now) {
                         Ok(p) => SaveStatus::Saved(p.display().to_string()),
@@ -80,6 +87,91 @@ pub fn execute(app: &mut App, places: &Places, effects: &[Effect], now: Millis) 
         }
     }
     quit
+}
+
+fn save_now(places: &Places, s: &crate::quiz::Session) -> Result<(), String> {
+    let r = places
+        .autosaves
+        .autosave(&s.state)
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    publish_progress(places, s);
+    r
+}
+
+enum SaveMsg {
+    Save(Box<crate::quiz::Session>, Box<Places>),
+    Flush(std::sync::mpsc::Sender<()>),
+}
+
+/// Writes autosaves on a worker thread, so that no disk or network write sits between a key and
+/// the next frame. Only the newest pending state is written.
+struct Saver {
+    tx: std::sync::Mutex<std::sync::mpsc::Sender<SaveMsg>>,
+    error: Arc<std::sync::Mutex<Option<String>>>,
+}
+
+static SAVER: std::sync::OnceLock<Saver> = std::sync::OnceLock::new();
+
+impl Saver {
+    fn start() -> Saver {
+        let (tx, rx) = std::sync::mpsc::channel::<SaveMsg>();
+        let error = Arc::new(std::sync::Mutex::new(None));
+        let err = Arc::clone(&error);
+        std::thread::spawn(move || {
+            while let Ok(first) = rx.recv() {
+                let mut msgs = vec![first];
+                msgs.extend(rx.try_iter());
+                let latest = msgs.iter().rposition(|m| matches!(m, SaveMsg::Save(..)));
+                for (i, m) in msgs.into_iter().enumerate() {
+                    match m {
+                        SaveMsg::Save(s, places) if Some(i) == latest => {
+                            let r = save_now(&places, &s);
+                            if let Ok(mut e) = err.lock() {
+                                *e = r.err();
+                            }
+                        }
+                        SaveMsg::Save(..) => {}
+                        SaveMsg::Flush(done) => {
+                            let _ = done.send(());
+                        }
+                    }
+                }
+            }
+        });
+        Saver {
+            tx: std::sync::Mutex::new(tx),
+            error,
+        }
+    }
+
+    fn save(&self, s: &crate::quiz::Session, places: &Places) {
+        if let Ok(tx) = self.tx.lock() {
+            let _ = tx.send(SaveMsg::Save(Box::new(s.clone()), Box::new(places.clone())));
+        }
+    }
+}
+
+/// Wait until every autosave sent so far is written (or failed).
+pub fn flush_saves() {
+    if let Some(saver) = SAVER.get() {
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        let sent = saver
+            .tx
+            .lock()
+            .map(|tx| tx.send(SaveMsg::Flush(done_tx)).is_ok())
+            .unwrap_or(false);
+        if sent {
+            let _ = done_rx.recv_timeout(std::time::Duration::from_secs(10));
+        }
+    }
+}
+
+/// The last autosave error from the worker, if the last save failed.
+fn save_error() -> Option<String> {
+    SAVER
+        .get()
+        .and_then(|s| s.error.lock().ok().and_then(|e| e.clone()))
 }
 
 /// Tell the live board how far this attempt is (best effort: the board is a convenience, the
@@ -228,6 +320,7 @@ pub fn run(mut app: App, places: &Places, mut display: Display, calibrate: bool)
     }
     let signal = Arc::new(AtomicUsize::new(0));
     super::terminal::watch_signals(Arc::clone(&signal));
+    let _ = SAVER.get_or_init(Saver::start);
     let mut terminal = super::terminal::enter(display.mode)?;
     if calibrate {
         terminal = calibration(terminal, &app, places, &mut display)?;
@@ -247,6 +340,7 @@ pub fn run(mut app: App, places: &Places, mut display: Display, calibrate: bool)
                     let stopped = now_ms();
                     let fx = vec![Effect::Autosave];
                     execute(&mut app, places, &fx, stopped);
+                    flush_saves();
                     super::terminal::leave();
                     let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
                     // Continued: take the terminal back and redraw everything.
@@ -278,13 +372,18 @@ pub fn run(mut app: App, places: &Places, mut display: Display, calibrate: bool)
         let sig = signal.swap(0, Ordering::SeqCst);
         if sig != 0 {
             execute(&mut app, places, &[Effect::Autosave], now_ms());
+            flush_saves();
             code = u8::try_from(128 + sig).unwrap_or(1);
             break;
         }
         if execute(&mut app, places, &effects, now_ms()) {
             break;
         }
+        if let Some(e) = save_error() {
+            app.message = Some(e);
+        }
     }
+    flush_saves();
     super::terminal::leave();
     if app.session.as_ref().is_some_and(|s| !s.is_finished()) {
         eprintln!("{}", app.t().quit_question);
