@@ -343,14 +343,20 @@ pub fn display(common: &Common) -> crate::tui::ui::Display {
 
 /// The interface language: `--lang`, else the language this trainee used last (the trainee
 /// named on the command line, or the last trainee on this computer), else English.
-fn lang_of(common: &Common, prefs: &crate::tui::app::Prefs, trainee: Option<&str>) -> crate::text::Lang {
+fn lang_of(
+    common: &Common,
+    prefs: &crate::tui::app::Prefs,
+    trainee: Option<&str>,
+) -> crate::text::Lang {
     use crate::cli::LangArg;
     match common.lang {
         Some(LangArg::En) => crate::text::Lang::En,
         Some(LangArg::Ar) => crate::text::Lang::Ar,
         None => prefs
             .langs
-            .get(&crate::record::trainee_slug(trainee.unwrap_or(&prefs.trainee)))
+            .get(&crate::record::trainee_slug(
+                trainee.unwrap_or(&prefs.trainee),
+            ))
             .copied()
             .unwrap_or_default(),
     }

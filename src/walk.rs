@@ -243,6 +243,10 @@ impl<'s> Walker<'s> {
 
     /// Reject control characters, bidi controls and Arabic presentation forms.
     pub fn check_chars(&mut self, s: &str, span: Range<usize>, what: &str) {
+        // Fast path: printable ASCII (and newlines) cannot hold a forbidden character.
+        if s.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\n') {
+            return;
+        }
         if let Some(c) = s.chars().find(|c| is_dangerous_char(*c) && *c != '\n') {
             self.error(
                 "forbidden-character",

@@ -226,25 +226,39 @@ impl Store {
 /// # Errors
 /// A reason in words.
 pub fn read_record(p: &Path) -> Result<AttemptRecord, String> {
-    let meta = fs::metadata(p).map_err(|e| format!("cannot read: {e}"))?;
-    if meta.len() > 16 * 1024 * 1024 {
+    let bytes = {
+        let f = fs::File::open(p).map_err(|e| format!("cannot read: {e}"))?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(f, MAX_RECORD_BYTES + 1),
+            &mut bytes,
+        )
+        .map_err(|e| format!("cannot read: {e}"))?;
+        bytes
+    };
+    if bytes.len() as u64 > MAX_RECORD_BYTES {
         return Err("larger than 16 MiB: not a record".into());
     }
-    let bytes = fs::read(p).map_err(|e| format!("cannot read: {e}"))?;
+    // The common case first: a good record parses straight into its type.
+    if let Ok(r) = serde_json::from_slice::<AttemptRecord>(&bytes) {
+        if r.schema <= RECORD_SCHEMA {
+            return Ok(r);
+        }
+    }
     let v: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| format!("not valid JSON (truncated or corrupt?): {e}"))?;
-    let schema = v.get("schema").and_then(serde_json::Value::as_u64);
-    match schema {
-        None => return Err("not a tipquiz record (no schema)".into()),
-        Some(s) if s > u64::from(RECORD_SCHEMA) => {
-            return Err(format!(
-                "written by a newer tipquiz (schema {s}); update tipquiz to read it"
-            ));
-        }
-        Some(_) => {}
+    match v.get("schema").and_then(serde_json::Value::as_u64) {
+        None => Err("not a tipquiz record (no schema)".into()),
+        Some(s) if s > u64::from(RECORD_SCHEMA) => Err(format!(
+            "written by a newer tipquiz (schema {s}); update tipquiz to read it"
+        )),
+        Some(_) => serde_json::from_value::<AttemptRecord>(v)
+            .map_err(|e| format!("not a tipquiz record: {e}")),
     }
-    serde_json::from_value(v).map_err(|e| format!("not a tipquiz record: {e}"))
 }
+
+/// Largest record file read.
+const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The steps of an atomic write, for fault injection in tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -100,43 +100,54 @@ impl Board {
             .collect()
     }
 
-    /// Look at the folder again; read only new or changed files. Returns whether anything changed.
+    /// Look at the folder again; read only new or changed files. Records are written once under
+    /// unique names, so a known record is not even looked at again; progress files change in
+    /// place and are checked by size and time.
     pub fn refresh(&mut self) -> bool {
-        let mut now: Vec<(PathBuf, Option<SystemTime>, u64, bool)> = Self::scan(&self.dir)
-            .into_iter()
-            .map(|(p, t, l)| (p, t, l, false))
-            .collect();
-        now.extend(
-            Self::scan(&self.dir.join(PROGRESS_DIR))
-                .into_iter()
-                .map(|(p, t, l)| (p, t, l, true)),
-        );
         let mut changed = false;
-        let present: std::collections::HashSet<&PathBuf> = now.iter().map(|x| &x.0).collect();
-        let before = self.files.len();
-        self.files.retain(|p, _| present.contains(p));
-        changed |= self.files.len() != before;
-        for (path, mtime, len, progress) in now {
+        let mut present: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+        if let Ok(rd) = std::fs::read_dir(&self.dir) {
+            for e in rd.filter_map(Result::ok) {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with('.') || !name.ends_with(".json") {
+                    continue;
+                }
+                let path = e.path();
+                if !self.files.contains_key(&path) {
+                    let Ok(m) = e.metadata() else { continue };
+                    if !m.is_file() {
+                        continue;
+                    }
+                    self.reads += 1;
+                    let entry =
+                        read_record(&path).map_or(Entry::Bad, |r| Entry::Record(Box::new(r)));
+                    self.files
+                        .insert(path.clone(), (m.modified().ok(), m.len(), entry));
+                    changed = true;
+                }
+                present.insert(path);
+            }
+        }
+        for (path, mtime, len) in Self::scan(&self.dir.join(PROGRESS_DIR)) {
             let same = self
                 .files
                 .get(&path)
                 .is_some_and(|(t, l, _)| *t == mtime && *l == len);
-            if same {
-                continue;
-            }
-            self.reads += 1;
-            let entry = if progress {
-                std::fs::read(&path)
+            if !same {
+                self.reads += 1;
+                let entry = std::fs::read(&path)
                     .ok()
                     .and_then(|b| serde_json::from_slice::<Progress>(&b).ok())
-                    .map_or(Entry::Bad, Entry::Progress)
-            } else {
-                read_record(&path).map_or(Entry::Bad, |r| Entry::Record(Box::new(r)))
-            };
-            self.files.insert(path, (mtime, len, entry));
-            changed = true;
+                    .map_or(Entry::Bad, Entry::Progress);
+                self.files.insert(path.clone(), (mtime, len, entry));
+                changed = true;
+            }
+            present.insert(path);
         }
-        changed
+        let before = self.files.len();
+        self.files.retain(|p, _| present.contains(p));
+        changed || self.files.len() != before
     }
 
     /// The exam shown.

@@ -289,6 +289,10 @@ pub fn build(
         .or(of_exam.first())
         .map(|r| r.exam_title.clone());
 
+    let mut tries: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for o in &of_exam {
+        *tries.entry(trainee_slug(&o.trainee)).or_default() += 1;
+    }
     let trainees: Vec<TraineeRow> = selected
         .iter()
         .map(|r| {
@@ -296,10 +300,7 @@ pub fn build(
             TraineeRow {
                 trainee: r.trainee.clone(),
                 attempt_id: r.attempt_id.clone(),
-                attempts: of_exam
-                    .iter()
-                    .filter(|o| trainee_slug(&o.trainee) == slug)
-                    .count(),
+                attempts: tries.get(&slug).copied().unwrap_or(0),
                 started_at: r.started_at,
                 seconds: r.seconds(),
                 score: r.score,

@@ -1,0 +1,954 @@
+//! The performance budgets of tipquiz: every figure beside the floor measured in the same run,
+//! the ratio and PASS/FAIL. Run through `scripts/bench` (or `cargo bench --bench budgets --
+//! [--quick]`). Other arguments: `gen-bank N FILE` writes a generated bank; `--empty` exits at
+//! once (the empty-binary floor, used by this program on itself).
+
+mod common;
+
+use common::{BANK_QUESTIONS, T0, genbank};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use std::fs::File;
+use std::hint::black_box;
+use std::io::{Read as _, Write as _};
+use std::os::fd::{AsRawFd as _, FromRawFd as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tipquiz::bank::{Library, load_shipped, parse_bank, parse_tree};
+use tipquiz::record::Store;
+use tipquiz::report::board::Board;
+use tipquiz::text::Lang;
+use tipquiz::tui::ui::{self, Display};
+use tipquiz::walk::Walker;
+
+const BIN: &str = env!("CARGO_BIN_EXE_tipquiz");
+
+// ------------------------------------------------------------------------------------ timing
+
+#[derive(Clone, Copy, Debug)]
+struct Stats {
+    median: Duration,
+    p99: Duration,
+}
+
+fn stats(mut v: Vec<Duration>) -> Stats {
+    v.sort();
+    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    Stats {
+        median: at(0.5),
+        p99: at(0.99),
+    }
+}
+
+fn time<F: FnMut()>(n: usize, mut f: F) -> Stats {
+    let v = (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    stats(v)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn us(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+// ------------------------------------------------------------------------------------ report
+
+struct Row {
+    id: &'static str,
+    what: String,
+    figure: String,
+    floor: String,
+    ratio: String,
+    budget: String,
+    pass: Option<bool>,
+}
+
+#[derive(Default)]
+struct Table {
+    rows: Vec<Row>,
+}
+
+impl Table {
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        id: &'static str,
+        what: &str,
+        figure: String,
+        floor: String,
+        ratio: String,
+        budget: &str,
+        pass: Option<bool>,
+    ) {
+        let r = Row {
+            id,
+            what: what.to_owned(),
+            figure,
+            floor,
+            ratio,
+            budget: budget.to_owned(),
+            pass,
+        };
+        eprintln!(
+            "  {} {}: {} (floor {}) {} {}",
+            r.id,
+            r.what,
+            r.figure,
+            r.floor,
+            r.ratio,
+            verdict(r.pass)
+        );
+        self.rows.push(r);
+    }
+
+    fn print(&self) {
+        let head = [
+            "#",
+            "measurement",
+            "figure",
+            "floor (same run)",
+            "ratio",
+            "budget",
+            "result",
+        ];
+        let cells: Vec<[String; 7]> = self
+            .rows
+            .iter()
+            .map(|r| {
+                [
+                    r.id.to_owned(),
+                    r.what.clone(),
+                    r.figure.clone(),
+                    r.floor.clone(),
+                    r.ratio.clone(),
+                    r.budget.clone(),
+                    verdict(r.pass).to_owned(),
+                ]
+            })
+            .collect();
+        let mut w = head.map(|h| h.chars().count());
+        for c in &cells {
+            for (i, s) in c.iter().enumerate() {
+                w[i] = w[i].max(s.chars().count());
+            }
+        }
+        let line = |c: &[String]| {
+            let parts: Vec<String> = c
+                .iter()
+                .enumerate()
+                .map(|(i, s)| format!("{s}{}", " ".repeat(w[i] - s.chars().count())))
+                .collect();
+            println!("| {} |", parts.join(" | "));
+        };
+        line(&head.map(str::to_owned));
+        line(&w.map(|n| "-".repeat(n)));
+        for c in &cells {
+            line(c);
+        }
+    }
+
+    fn failed(&self) -> usize {
+        self.rows.iter().filter(|r| r.pass == Some(false)).count()
+    }
+}
+
+fn verdict(p: Option<bool>) -> &'static str {
+    match p {
+        Some(true) => "PASS",
+        Some(false) => "FAIL",
+        None => "info",
+    }
+}
+
+fn x(r: f64) -> String {
+    format!("{r:.2}x")
+}
+
+// ------------------------------------------------------------------------------- processes
+
+/// Peak RSS in KiB of `tipquiz args`, read by `/usr/bin/time -f %M` (its own fork of a small
+/// process, so the benchmark's own memory does not leak into the figure through vfork+exec).
+fn peak_rss_kib(args: &[&std::ffi::OsStr]) -> Option<(i64, i32)> {
+    let out = common::data_dir().join("time.out");
+    let st = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(&out)
+        .arg(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .ok()?;
+    let kib = std::fs::read_to_string(&out)
+        .ok()?
+        .lines()
+        .last()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some((kib, st.code().unwrap_or(-1)))
+}
+
+/// Run a command to its end; return its exit code.
+fn run_quiet(cmd: &mut Command) -> i32 {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("spawn")
+        .code()
+        .unwrap_or(-1)
+}
+
+/// A pseudo-terminal of `cols` x `rows`: (master, slave).
+fn open_pty(cols: u16, rows: u16) -> (File, File) {
+    // SAFETY: standard posix_openpt sequence; every return value is checked.
+    unsafe {
+        let m = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(m >= 0, "posix_openpt");
+        assert_eq!(libc::grantpt(m), 0, "grantpt");
+        assert_eq!(libc::unlockpt(m), 0, "unlockpt");
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(m, name.as_mut_ptr(), name.len()), 0);
+        let s = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
+        assert!(s >= 0, "open pty slave");
+        let ws = libc::winsize {
+            ws_row: rows,
+            ws_col: cols,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        libc::ioctl(m, libc::TIOCSWINSZ, &raw const ws);
+        (File::from_raw_fd(m), File::from_raw_fd(s))
+    }
+}
+
+/// Exec `tipquiz args` on a 120x40 pseudo-terminal and time until `marker` has been written
+/// (the first frame). The child is killed afterwards. Returns None on a 10 s timeout.
+fn first_frame(args: &[&str], data: &Path, marker: &str) -> Option<Duration> {
+    let (mut master, slave) = open_pty(120, 40);
+    let _ = std::fs::remove_dir_all(data);
+    std::fs::create_dir_all(data).expect("data dir");
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env("TIPQUIZ_DATA", data)
+        .env("TIPQUIZ_RESULTS", data.join("results"))
+        .env("TIPQUIZ_NO_CALIBRATION", "1")
+        .env("TERM", "xterm-256color")
+        .stdin(Stdio::from(slave.try_clone().expect("dup")))
+        .stdout(Stdio::from(slave.try_clone().expect("dup")))
+        .stderr(Stdio::from(slave));
+    let t = Instant::now();
+    let mut child = cmd.spawn().expect("spawn tipquiz");
+    drop(cmd);
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 65536];
+    let mut answered = 0;
+    let found = loop {
+        if t.elapsed() > Duration::from_secs(10) {
+            break None;
+        }
+        let mut pfd = libc::pollfd {
+            fd: master.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd.
+        let r = unsafe { libc::poll(&raw mut pfd, 1, 100) };
+        if r <= 0 {
+            continue;
+        }
+        match master.read(&mut buf) {
+            Ok(0) | Err(_) => break None,
+            Ok(n) => {
+                let from = seen.len().saturating_sub(marker.len());
+                seen.extend_from_slice(&buf[..n]);
+                // Answer the cursor-position query (DSR) that ratatui's set-up sends, as a
+                // terminal would; without a reply the program gives up after a timeout.
+                let asked = seen.windows(4).filter(|w| w == b"\x1b[6n").count();
+                while answered < asked {
+                    master.write_all(b"\x1b[1;1R").expect("reply to DSR");
+                    answered += 1;
+                }
+                if seen[from..]
+                    .windows(marker.len())
+                    .any(|w| w == marker.as_bytes())
+                {
+                    break Some(t.elapsed());
+                }
+            }
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    if found.is_none() {
+        eprintln!(
+            "  first frame not seen; output was:\n{}",
+            String::from_utf8_lossy(&seen)
+        );
+    }
+    found
+}
+
+fn proc_stat(pid: i32) -> Option<(u64, u64)> {
+    // utime + stime (clock ticks), voluntary context switches summed over the threads.
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = f[11].parse::<u64>().ok()? + f[12].parse::<u64>().ok()?;
+    let mut vol = 0;
+    for t in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+        let s = std::fs::read_to_string(t.ok()?.path().join("status")).ok()?;
+        for l in s.lines() {
+            if let Some(v) = l.strip_prefix("voluntary_ctxt_switches:") {
+                vol += v.trim().parse::<u64>().ok()?;
+            }
+        }
+    }
+    Some((ticks, vol))
+}
+
+fn find_tipquiz(pid: i32) -> Option<i32> {
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+    if comm.trim() == "tipquiz" {
+        return Some(pid);
+    }
+    for e in std::fs::read_dir("/proc").ok()?.filter_map(Result::ok) {
+        let Ok(p) = e.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else {
+            continue;
+        };
+        let Some(close) = stat.rfind(')') else {
+            continue;
+        };
+        let ppid: i32 = stat[close + 2..]
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        if ppid == pid
+            && let Some(found) = find_tipquiz(p)
+        {
+            return Some(found);
+        }
+    }
+    None
+}
+
+// ------------------------------------------------------------------------------ measurements
+
+struct Cfg {
+    quick: bool,
+}
+
+impl Cfg {
+    fn n(&self, full: usize, quick: usize) -> usize {
+        if self.quick { quick } else { full }
+    }
+}
+
+struct BankFigures {
+    read: Duration,
+    parse_bank: Duration,
+}
+
+fn bank(cfg: &Cfg, t: &mut Table, file: &Path) -> BankFigures {
+    eprintln!("bank: load and validate {BANK_QUESTIONS} questions");
+    let n = cfg.n(15, 3);
+    let size = std::fs::metadata(file).expect("bank").len();
+    let mb = size as f64 / 1e6;
+    let read = time(n, || {
+        black_box(std::fs::read_to_string(file).expect("read"));
+    });
+    let text = std::fs::read_to_string(file).expect("read");
+    let table = time(n, || {
+        black_box(toml::from_str::<toml::Table>(&text).expect("toml"));
+    });
+    let tree = time(n, || {
+        let mut w = Walker::new("bank.toml", &text);
+        black_box(parse_tree(&mut w, &text));
+    });
+    let full = time(n, || {
+        let (b, d) = parse_bank("bank.toml", &text);
+        assert!(b.is_some(), "generated bank invalid: {:?}", d.first());
+        black_box(b);
+    });
+    let load = time(n, || {
+        let text = std::fs::read_to_string(file).expect("read");
+        let b = parse_bank("bank.toml", &text).0.expect("bank");
+        black_box(Library::build(vec![b]));
+    });
+    let validation = full.median.saturating_sub(tree.median);
+    t.add(
+        "P2",
+        &format!("read+parse+validate+index, {mb:.1} MB bank"),
+        format!(
+            "{:.1} ms ({:.0} MB/s)",
+            ms(load.median),
+            mb / load.median.as_secs_f64()
+        ),
+        format!(
+            "toml::from_str::<Table> {:.1} ms ({:.0} MB/s)",
+            ms(table.median),
+            mb / table.median.as_secs_f64()
+        ),
+        x(load.median.as_secs_f64() / table.median.as_secs_f64()),
+        "throughput >= 0.7x toml (<= 1.43x time)",
+        Some(load.median.as_secs_f64() <= table.median.as_secs_f64() / 0.7),
+    );
+    t.add(
+        "P2",
+        "validation (parse_bank - parse_tree)",
+        format!("{:.1} ms", ms(validation)),
+        format!("toml::from_str::<Table> {:.1} ms", ms(table.median)),
+        format!(
+            "{:.0}%",
+            100.0 * validation.as_secs_f64() / table.median.as_secs_f64()
+        ),
+        "<= 25% of parse",
+        Some(validation.as_secs_f64() <= 0.25 * table.median.as_secs_f64()),
+    );
+    t.add(
+        "P2",
+        "crate's own parse step (Walker::new + parse_tree)",
+        format!("{:.1} ms", ms(tree.median)),
+        format!("toml::from_str::<Table> {:.1} ms", ms(table.median)),
+        x(tree.median.as_secs_f64() / table.median.as_secs_f64()),
+        "-",
+        None,
+    );
+    // Peak memory of `tipquiz check FILE` as a child process.
+    let rss: Vec<i64> = (0..cfg.n(3, 1))
+        .filter_map(|_| {
+            let (kib, code) = peak_rss_kib(&["check".as_ref(), file.as_os_str()])?;
+            assert_eq!(code, 0, "tipquiz check on the generated bank");
+            Some(kib)
+        })
+        .collect();
+    let base = peak_rss_kib(&["--version".as_ref()]).map_or(0, |r| r.0);
+    if let Some(&kib) = rss.iter().min() {
+        let peak = kib as f64 * 1024.0;
+        t.add(
+            "P2",
+            "peak RSS of `tipquiz check FILE`",
+            format!(
+                "{:.1} MiB (tipquiz --version: {:.1} MiB)",
+                peak / 1048576.0,
+                base as f64 / 1024.0
+            ),
+            format!("file size {:.1} MiB", size as f64 / 1048576.0),
+            x(peak / size as f64),
+            "<= 10x file size",
+            Some(peak <= 10.0 * size as f64),
+        );
+    } else {
+        t.add(
+            "P2",
+            "peak RSS",
+            "not measured (/usr/bin/time missing?)".into(),
+            "-".into(),
+            "-".into(),
+            "<= 10x file size",
+            None,
+        );
+    }
+    BankFigures {
+        read: read.median,
+        parse_bank: full.median,
+    }
+}
+
+fn startup(cfg: &Cfg, t: &mut Table, file: &Path, bf: &BankFigures) {
+    eprintln!("start-up: exec to first frame on a 120x40 pseudo-terminal");
+    let me = std::env::current_exe().expect("exe");
+    let floor = time(cfg.n(50, 10), || {
+        assert_eq!(run_quiet(Command::new(&me).arg("--empty")), 0);
+    });
+    let data = common::data_dir().join("startup");
+    // The question screen's last row is the key help line, ending in "q quit": the marker.
+    let marker = "quit";
+    let args = [
+        "take",
+        "--topic",
+        "indicators",
+        "--count",
+        "5",
+        "--time",
+        "10m",
+        "--trainee",
+        "bench",
+        "--lang",
+        "en",
+    ];
+    let mut v = Vec::new();
+    for _ in 0..cfg.n(20, 3) {
+        v.extend(first_frame(&args, &data, marker));
+    }
+    if v.is_empty() {
+        t.add(
+            "P1",
+            "first frame, shipped banks",
+            "not seen".into(),
+            "-".into(),
+            "-".into(),
+            "<= 5 ms",
+            Some(false),
+        );
+    } else {
+        let s = stats(v);
+        t.add(
+            "P1",
+            "exec to first frame, shipped banks (take, question screen)",
+            format!("{:.2} ms", ms(s.median)),
+            format!("empty Rust binary exec-to-exit {:.2} ms", ms(floor.median)),
+            x(s.median.as_secs_f64() / floor.median.as_secs_f64()),
+            "<= 5 ms",
+            Some(s.median <= Duration::from_millis(5)),
+        );
+    }
+    let bank = file.to_string_lossy().into_owned();
+    let args = [
+        "take",
+        "--bank",
+        &bank,
+        "--topic",
+        genbank::TOPIC,
+        "--count",
+        "5",
+        "--time",
+        "10m",
+        "--trainee",
+        "bench",
+        "--lang",
+        "en",
+    ];
+    let mut v = Vec::new();
+    for _ in 0..cfg.n(10, 2) {
+        v.extend(first_frame(&args, &data, marker));
+    }
+    let shipped = time(cfg.n(15, 3), || {
+        black_box(tipquiz::bank::parse_sources(
+            &tipquiz::bank::shipped_sources(),
+        ));
+    });
+    let parts = floor.median + bf.read + bf.parse_bank + shipped.median;
+    if v.is_empty() {
+        t.add(
+            "P1",
+            "first question, 10k bank",
+            "not seen".into(),
+            "-".into(),
+            "-".into(),
+            "<= 1.25x",
+            Some(false),
+        );
+    } else {
+        let s = stats(v);
+        let r = s.median.as_secs_f64() / parts.as_secs_f64();
+        t.add(
+            "P1",
+            "exec to first question, 10k bank + shipped banks",
+            format!("{:.1} ms", ms(s.median)),
+            format!(
+                "exec {:.2} + read {:.2} + parse&validate {:.1} (+ shipped {:.1}) = {:.1} ms",
+                ms(floor.median),
+                ms(bf.read),
+                ms(bf.parse_bank),
+                ms(shipped.median),
+                ms(parts)
+            ),
+            x(r),
+            "<= 1.25x",
+            Some(r <= 1.25),
+        );
+    }
+}
+
+fn frames(cfg: &Cfg, t: &mut Table) {
+    eprintln!("frames: question screen at 120x40");
+    let lib = Arc::new(common::shipped_lib());
+    let tmp = tempfile::tempdir().expect("tmp");
+    let area = Rect::new(0, 0, 120, 40);
+    let n = cfg.n(2000, 200);
+    let floor = time(n, || {
+        let mut b = Buffer::empty(area);
+        for y in 0..area.height {
+            for xx in 0..area.width {
+                b[(xx, y)].set_symbol("x");
+            }
+        }
+        black_box(b);
+    });
+    for (lang, name) in [(Lang::En, "English"), (Lang::Ar, "Arabic")] {
+        let app = common::quiz_app(Arc::clone(&lib), "indicators", lang, tmp.path());
+        let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        let now = T0 + 500;
+        term.draw(|f| ui::draw(f, &app, Display::default(), now))
+            .expect("draw");
+        let s = time(n, || {
+            term.draw(|f| ui::draw(f, &app, Display::default(), now))
+                .expect("draw");
+        });
+        let r = s.median.as_secs_f64() / floor.median.as_secs_f64();
+        t.add(
+            "P3",
+            &format!("frame of the question screen, {name}, TestBackend"),
+            format!("{:.0} us (p99 {:.0} us)", us(s.median), us(s.p99)),
+            format!("all 4,800 cells written once {:.1} us", us(floor.median)),
+            x(r),
+            "<= 4x",
+            Some(r <= 4.0),
+        );
+    }
+    // Bytes to the terminal: first frame, a selection change, a one-second tick.
+    for (lang, name) in [(Lang::En, "English"), (Lang::Ar, "Arabic")] {
+        let mut app = common::quiz_app(Arc::clone(&lib), "indicators", lang, tmp.path());
+        let count = Counter::default();
+        let backend = CrosstermBackend::new(count.clone());
+        let mut term = Terminal::with_options(
+            backend,
+            TerminalOptions {
+                viewport: Viewport::Fixed(area),
+            },
+        )
+        .expect("terminal");
+        let mut now = T0 + 500;
+        term.draw(|f| ui::draw(f, &app, Display::default(), now))
+            .expect("draw");
+        let full = count.take();
+        let before = app.view.cursor;
+        now += 300;
+        let _ = app.handle_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE), now);
+        assert_ne!(before, app.view.cursor, "Down moves the selection");
+        term.draw(|f| ui::draw(f, &app, Display::default(), now))
+            .expect("draw");
+        let key = count.take();
+        now += 1000;
+        let _ = app.tick(now);
+        term.draw(|f| ui::draw(f, &app, Display::default(), now))
+            .expect("draw");
+        let tick = count.take();
+        t.add(
+            "P3",
+            &format!("bytes for a selection change, {name}"),
+            format!("{key} B"),
+            format!("full frame {full} B"),
+            format!("{:.1}%", 100.0 * key as f64 / full as f64),
+            "<= 512 B",
+            Some(key <= 512),
+        );
+        t.add(
+            "P3",
+            &format!("bytes for a 1 s timer tick, {name}"),
+            format!("{tick} B"),
+            format!("full frame {full} B"),
+            format!("{:.1}%", 100.0 * tick as f64 / full as f64),
+            "<= 128 B",
+            Some(tick <= 128),
+        );
+    }
+}
+
+/// A terminal writer that only counts bytes.
+#[derive(Clone, Default)]
+struct Counter(std::rc::Rc<std::cell::Cell<usize>>);
+
+impl Counter {
+    fn take(&self) -> usize {
+        self.0.replace(0)
+    }
+}
+
+impl std::io::Write for Counter {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.set(self.0.get() + b.len());
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn idle(cfg: &Cfg, t: &mut Table) {
+    let secs = cfg.n(10, 5) as u64;
+    eprintln!("idle: running quiz with a countdown in tmux for {secs} s");
+    let sock = format!("tipquiz-bench-{}", std::process::id());
+    let data = common::data_dir().join("idle");
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).expect("idle dir");
+    let cmd = format!(
+        "env TIPQUIZ_DATA={d} TIPQUIZ_RESULTS={d}/results {BIN} take --topic indicators --count 5 --time 10m --trainee bench --lang en",
+        d = data.display()
+    );
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&sock)
+            .args(args)
+            .output()
+    };
+    let ok = tmux(&["new", "-d", "-s", "b", "-x", "100", "-y", "30", &cmd])
+        .is_ok_and(|o| o.status.success());
+    let result = (|| {
+        if !ok {
+            return Err("tmux could not start".to_owned());
+        }
+        std::thread::sleep(Duration::from_millis(1500));
+        let out =
+            tmux(&["list-panes", "-t", "b", "-F", "#{pane_pid}"]).map_err(|e| e.to_string())?;
+        let pane: i32 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .map_err(|_| "no pane pid".to_owned())?;
+        let pid = find_tipquiz(pane).ok_or("tipquiz process not found")?;
+        let (t0, v0) = proc_stat(pid).ok_or("cannot read /proc")?;
+        let start = Instant::now();
+        std::thread::sleep(Duration::from_secs(secs));
+        let (t1, v1) = proc_stat(pid).ok_or("tipquiz ended early")?;
+        let wall = start.elapsed().as_secs_f64();
+        // SAFETY: sysconf is always safe to call.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+        let screen = tmux(&["capture-pane", "-p", "-t", "b"])
+            .map(|o| o.stdout)
+            .unwrap_or_default();
+        Ok((
+            (t1 - t0) as f64 / hz / wall,
+            (v1 - v0) as f64 / wall,
+            String::from_utf8_lossy(&screen).into_owned(),
+        ))
+    })();
+    let _ = tmux(&["kill-server"]);
+    match result {
+        Ok((cpu, wakes, screen)) => {
+            if !screen.contains("quit") {
+                eprintln!("  warning: the pane does not show the question screen:\n{screen}");
+            }
+            t.add(
+                "P4",
+                &format!("idle CPU, quiz with countdown, {secs} s"),
+                format!("{:.3}% of one core", cpu * 100.0),
+                "0 (nothing to do between ticks)".into(),
+                "-".into(),
+                "<= 0.1%",
+                Some(cpu <= 0.001),
+            );
+            t.add(
+                "P4",
+                "wake-ups per second (voluntary context switches)",
+                format!("{wakes:.2}/s"),
+                "1/s (one per displayed second)".into(),
+                x(wakes),
+                "<= 1.2/s",
+                Some(wakes <= 1.2),
+            );
+        }
+        Err(e) => t.add(
+            "P4",
+            "idle CPU and wake-ups",
+            format!("not measured: {e}"),
+            "-".into(),
+            "-".into(),
+            "<= 0.1%, <= 1.2/s",
+            Some(false),
+        ),
+    }
+}
+
+fn results(cfg: &Cfg, t: &mut Table) {
+    eprintln!(
+        "results: report over {} files, board refresh, commits",
+        common::RESULT_FILES
+    );
+    let lib = common::sample_lib();
+    let dir = common::results_dir(&lib);
+    let n = cfg.n(3, 1);
+    let floor = time(n, || {
+        let mut bytes = 0;
+        for e in std::fs::read_dir(&dir).expect("dir").filter_map(Result::ok) {
+            bytes += std::fs::read(e.path()).expect("read").len();
+        }
+        black_box(bytes);
+    });
+    let store = Store::new(&dir);
+    // One pass per iteration, timing each phase of `tipquiz report`'s work.
+    let mut phases = [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..n {
+        let t0 = Instant::now();
+        let loaded = store.load();
+        let t1 = Instant::now();
+        let (good, mut bad) = tipquiz::report::integrity::screen(loaded.records, &lib, None);
+        bad.extend(loaded.bad);
+        let t2 = Instant::now();
+        let r = tipquiz::report::build(&good, &bad, &lib, None, tipquiz::report::Which::First);
+        let t3 = Instant::now();
+        black_box(tipquiz::report::render_table(&r));
+        let t4 = Instant::now();
+        for (i, d) in [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0]
+            .into_iter()
+            .enumerate()
+        {
+            phases[i].push(d);
+        }
+    }
+    let [load, scr, build, render, total] = phases.map(|v| stats(v).median);
+    let r = total.as_secs_f64() / floor.median.as_secs_f64();
+    t.add(
+        "P5",
+        "report over 10,000 result files (load, screen, build, render)",
+        format!(
+            "{:.1} ms (load {:.1}, screen {:.1}, build {:.1}, render {:.1})",
+            ms(total),
+            ms(load),
+            ms(scr),
+            ms(build),
+            ms(render)
+        ),
+        format!("readdir + open + read {:.1} ms", ms(floor.median)),
+        x(r),
+        "<= 1.3x",
+        Some(r <= 1.3),
+    );
+    // Incremental board refresh: 10,000 files known, 30 new ones.
+    let mut board = Board::new(&dir, None);
+    board.refresh();
+    let mut v = Vec::new();
+    for round in 0..cfg.n(20, 5) {
+        let new = common::write_records(&lib, &dir, 100_000 + round * 30, 30);
+        let reads = board.reads;
+        let t0 = Instant::now();
+        assert!(board.refresh());
+        v.push(t0.elapsed());
+        assert_eq!(board.reads - reads, 30, "only the new files are read");
+        for p in new {
+            std::fs::remove_file(p).expect("remove");
+        }
+        board.refresh();
+    }
+    let s = stats(v);
+    t.add(
+        "P5",
+        "board refresh, 10,000 known + 30 new files",
+        format!("{:.1} ms (p99 {:.1} ms)", ms(s.median), ms(s.p99)),
+        "-".into(),
+        "-".into(),
+        "<= 20 ms",
+        Some(s.median <= Duration::from_millis(20)),
+    );
+    // Commits and autosaves with their syncs, on the target directory's disk.
+    let cdir = common::data_dir().join("commits");
+    let _ = std::fs::remove_dir_all(&cdir);
+    std::fs::create_dir_all(&cdir).expect("commit dir");
+    let cstore = Store::new(&cdir);
+    let m = cfg.n(200, 50);
+    let recs: Vec<_> = (0..m)
+        .map(|i| common::record(&lib, &format!("c{i}"), T0 + i as i64 * 61_000))
+        .collect();
+    let mut v = Vec::new();
+    for r in &recs {
+        let t0 = Instant::now();
+        cstore.commit(r).expect("commit");
+        v.push(t0.elapsed());
+    }
+    let c = stats(v);
+    let session = common::finished(&lib, "autosave", T0);
+    let a = time(m, || {
+        cstore.autosave(&session.state).expect("autosave");
+    });
+    t.add(
+        "P6",
+        &format!("commit one result record ({m} commits, fsync file + folder)"),
+        format!("median {:.2} ms, p99 {:.2} ms", ms(c.median), ms(c.p99)),
+        "-".into(),
+        "-".into(),
+        "p99 <= 2 ms",
+        Some(c.p99 <= Duration::from_millis(2)),
+    );
+    t.add(
+        "P6",
+        &format!("autosave one attempt ({m} saves, atomic replace + syncs)"),
+        format!("median {:.2} ms, p99 {:.2} ms", ms(a.median), ms(a.p99)),
+        "-".into(),
+        "-".into(),
+        "p99 <= 2 ms",
+        Some(a.p99 <= Duration::from_millis(2)),
+    );
+    let _ = std::fs::remove_dir_all(&cdir);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if args.first().map(String::as_str) == Some("--empty") {
+        return;
+    }
+    if args.first().map(String::as_str) == Some("gen-bank") {
+        let n: usize = args
+            .get(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(BANK_QUESTIONS);
+        let out = args
+            .get(2)
+            .map_or_else(|| PathBuf::from("bank.toml"), PathBuf::from);
+        std::fs::write(&out, genbank::bank(n)).expect("write bank");
+        eprintln!("wrote {n} questions to {}", out.display());
+        return;
+    }
+    let cfg = Cfg {
+        quick: args.iter().any(|a| a == "--quick"),
+    };
+    let only: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let want = |s: &str| only.is_empty() || only.iter().any(|o| *o == s);
+    let _ = load_shipped();
+    let file = common::bank_file();
+    let mut t = Table::default();
+    let started = Instant::now();
+    let bf = bank(&cfg, &mut t, &file);
+    if want("startup") {
+        startup(&cfg, &mut t, &file, &bf);
+    }
+    if want("frames") {
+        frames(&cfg, &mut t);
+    }
+    if want("idle") {
+        idle(&cfg, &mut t);
+    }
+    if want("results") {
+        results(&cfg, &mut t);
+    }
+    println!();
+    t.print();
+    println!(
+        "\n{} budgets, {} failed; measured in {:.0} s{}",
+        t.rows.iter().filter(|r| r.pass.is_some()).count(),
+        t.failed(),
+        started.elapsed().as_secs_f64(),
+        if cfg.quick {
+            " (quick mode: few iterations, figures are rough)"
+        } else {
+            ""
+        }
+    );
+    if !cfg.quick && t.failed() > 0 {
+        std::process::exit(1);
+    }
+}

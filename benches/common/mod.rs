@@ -1,0 +1,138 @@
+//! Shared set-up for the benchmarks: the generated bank, result folders, a quiz on screen.
+#![allow(dead_code)]
+
+pub mod genbank;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tipquiz::bank::{Library, load_shipped, parse_bank};
+use tipquiz::exam::{ExamDef, Mode};
+use tipquiz::quiz::{Action, Response, Session};
+use tipquiz::record::{AttemptRecord, Store, attempt_id};
+use tipquiz::text::Lang;
+use tipquiz::tui::app::{App, Prefs, Screen};
+
+/// A fixed clock origin (ms since the epoch).
+pub const T0: i64 = 1_800_000_000_000;
+
+/// Questions in the generated bank.
+pub const BANK_QUESTIONS: usize = 10_000;
+
+/// Result files in the generated results folder.
+pub const RESULT_FILES: usize = 10_000;
+
+const EVERY: &str = include_str!("../../tests/fixtures/valid/every-type.toml");
+
+/// Where the benchmarks keep their data (inside the target directory, on local disk).
+#[must_use]
+pub fn data_dir() -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tipquiz-bench");
+    std::fs::create_dir_all(&d).expect("create bench data dir");
+    d
+}
+
+/// The generated 10,000-question bank, written once and reused.
+#[must_use]
+pub fn bank_file() -> PathBuf {
+    let p = data_dir().join(format!("bank-{BANK_QUESTIONS}.toml"));
+    let text = genbank::bank(BANK_QUESTIONS);
+    if std::fs::read_to_string(&p).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(&p, text).expect("write bank");
+    }
+    p
+}
+
+/// The shipped banks as a library.
+#[must_use]
+pub fn shipped_lib() -> Library {
+    Library::build(load_shipped().0).0
+}
+
+/// The one-of-every-type test bank, which the result records answer.
+#[must_use]
+pub fn sample_lib() -> Library {
+    Library::build(vec![
+        parse_bank("every-type.toml", EVERY).0.expect("sample bank"),
+    ])
+    .0
+}
+
+/// A finished attempt by `trainee` started at `start` with four answers (as in the test suite).
+#[must_use]
+pub fn finished(lib: &Library, trainee: &str, start: i64) -> Session {
+    let mut e = ExamDef::quick(&[], 6, Some(600), Mode::Exam);
+    e.shuffle_questions = false;
+    e.shuffle_choices = false;
+    let mut s = Session::start(&e, lib, trainee, 9, Lang::En, start).expect("session");
+    let given = [
+        Response::Choice(0),
+        Response::Choices(vec![0, 2]),
+        Response::Bool(false),
+        Response::Text("15".into()),
+    ];
+    for (i, r) in given.into_iter().enumerate() {
+        let t = start + 1000 * (i as i64 + 1);
+        s.update(Action::Answer(r), t);
+        s.update(Action::Next, t + 500);
+    }
+    s.update(Action::Submit, start + 60_000);
+    s
+}
+
+/// A sealed record of a finished attempt.
+#[must_use]
+pub fn record(lib: &Library, trainee: &str, start: i64) -> AttemptRecord {
+    let s = finished(lib, trainee, start);
+    AttemptRecord::from_session(&s, &attempt_id(&s.state), start + 60_000, "tipquiz bench")
+}
+
+/// Write `n` result files into `dir` (without syncs: this is set-up, not the measured commit).
+pub fn write_records(lib: &Library, dir: &Path, first: usize, n: usize) -> Vec<PathBuf> {
+    std::fs::create_dir_all(dir).expect("results dir");
+    (first..first + n)
+        .map(|i| {
+            let r = record(lib, &format!("trainee {i:05}"), T0 + i as i64 * 61_000);
+            let p = dir.join(Store::record_name(&r));
+            std::fs::write(&p, serde_json::to_vec_pretty(&r).expect("json")).expect("write");
+            p
+        })
+        .collect()
+}
+
+/// A results folder holding exactly `RESULT_FILES` records, made once and reused.
+#[must_use]
+pub fn results_dir(lib: &Library) -> PathBuf {
+    let dir = data_dir().join(format!("results-{RESULT_FILES}"));
+    let count = std::fs::read_dir(&dir).map_or(0, |rd| {
+        rd.filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+            .count()
+    });
+    if count != RESULT_FILES {
+        let _ = std::fs::remove_dir_all(&dir);
+        write_records(lib, &dir, 0, RESULT_FILES);
+    }
+    dir
+}
+
+/// An app showing the first question of a 5-question timed quiz on `topic`.
+#[must_use]
+pub fn quiz_app(lib: Arc<Library>, topic: &str, lang: Lang, autosaves: &Path) -> App {
+    let mut app = App::new(
+        lib,
+        Vec::new(),
+        &Prefs::default(),
+        lang,
+        Store::new(autosaves),
+    );
+    app.home.trainee = "bench".to_owned();
+    app.fixed_exam = Some(ExamDef::quick(
+        &[topic.to_owned()],
+        5,
+        Some(600),
+        Mode::Exam,
+    ));
+    let _ = app.start(T0);
+    assert!(matches!(app.screen, Screen::Quiz), "quiz screen");
+    app
+}
