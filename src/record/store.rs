@@ -240,10 +240,10 @@ pub fn read_record(p: &Path) -> Result<AttemptRecord, String> {
         return Err("larger than 16 MiB: not a record".into());
     }
     // The common case first: a good record parses straight into its type.
-    if let Ok(r) = serde_json::from_slice::<AttemptRecord>(&bytes) {
-        if r.schema <= RECORD_SCHEMA {
-            return Ok(r);
-        }
+    if let Ok(r) = serde_json::from_slice::<AttemptRecord>(&bytes)
+        && r.schema <= RECORD_SCHEMA
+    {
+        return Ok(r);
     }
     let v: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| format!("not valid JSON (truncated or corrupt?): {e}"))?;
