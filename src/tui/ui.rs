@@ -313,22 +313,27 @@ fn field_line(c: &Ctx, label: &str, value: &str, focused: bool, width: u16) -> V
     )
 }
 
-fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
-    let t = app.t();
-    let h = &app.home;
-    let outer = Block::default().borders(Borders::ALL).title(
-        c.text(t.app_title, c.d.theme.title(), area.width.saturating_sub(4))
-            .into_iter()
-            .next()
-            .unwrap_or_default(),
-    );
-    let inner = outer.inner(area);
-    f.render_widget(outer, area);
-    let inner = Rect {
+/// A bordered box with a title; returns the area inside it, with a margin of one column.
+fn framed(f: &mut Frame<'_>, c: &Ctx, area: Rect, title: &str) -> Rect {
+    let title = c
+        .text(title, c.d.theme.title(), area.width.saturating_sub(4))
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    Rect {
         x: inner.x + 1,
         width: inner.width.saturating_sub(2),
         ..inner
-    };
+    }
+}
+
+fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
+    let t = app.t();
+    let h = &app.home;
+    let inner = framed(f, c, area, t.app_title);
     let w = inner.width;
     let mut lines: Vec<Line<'static>> = Vec::new();
     let arrows = |s: &str| {
@@ -1102,19 +1107,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     let t = app.t();
     let th = c.d.theme;
     let sheet = s.score();
-    let block = Block::default().borders(Borders::ALL).title(
-        c.text(t.results, th.title(), area.width.saturating_sub(4))
-            .into_iter()
-            .next()
-            .unwrap_or_default(),
-    );
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let inner = Rect {
-        x: inner.x + 1,
-        width: inner.width.saturating_sub(2),
-        ..inner
-    };
+    let inner = framed(f, c, area, t.results);
     let w = inner.width;
     let mut lines = Vec::new();
     if let Some(m) = &app.message {
