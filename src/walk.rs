@@ -195,7 +195,11 @@ impl<'s> Walker<'s> {
         match v.get_ref() {
             DeValue::String(s) => {
                 // Multi-line strings in files saved with Windows line endings keep their CRs.
-                let owned = s.replace("\r\n", "\n");
+                let owned: String = if s.contains('\r') {
+                    s.replace("\r\n", "\n")
+                } else {
+                    String::from(&**s)
+                };
                 let s: &str = &owned;
                 self.check_chars(s, v.span(), what);
                 if s.len() > MAX_TEXT_BYTES {
@@ -220,7 +224,7 @@ impl<'s> Walker<'s> {
                     );
                     return None;
                 }
-                Some(s.to_owned())
+                Some(owned)
             }
             other => {
                 self.wrong_type(v.span(), what, "a string", other);
