@@ -27,7 +27,7 @@
 //! multiple-choice block is read as a weight.
 
 use super::clean::{category_part, clean, slug, strip_html};
-use super::{Draft, DraftKind, Parsed, label, weighted_choices};
+use super::{Draft, DraftKind, Parsed, finish_match, label, weighted_choices};
 use crate::bank::Difficulty;
 
 /// Placeholders for escaped characters while the block is parsed (private-use code points).
@@ -411,16 +411,7 @@ fn matching(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, String>
         let l = text_or_skip(l, fmt, "a matching item")?;
         pairs.push((l, r));
     }
-    if !distractors.is_empty() {
-        d.notes.push(format!(
-            "extra answers with no item (distractors) were dropped: {}",
-            distractors.join(", ")
-        ));
-    }
-    if pairs.len() < 2 {
-        return Err("a matching question needs at least two pairs".to_owned());
-    }
-    Ok(DraftKind::Match(pairs))
+    finish_match(pairs, &distractors, d)
 }
 
 fn truefalse(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, String> {

@@ -355,6 +355,25 @@ pub(crate) fn weighted_choices(
 }
 
 /// A percentage as Moodle writes it: up to 5 decimals, no trailing zeros.
+/// The end of a matching question in any source format: note the dropped distractors and
+/// require at least two pairs.
+pub(crate) fn finish_match(
+    pairs: Vec<(String, String)>,
+    distractors: &[String],
+    d: &mut Draft,
+) -> Result<DraftKind, String> {
+    if !distractors.is_empty() {
+        d.notes.push(format!(
+            "extra answers with no item (distractors) were dropped: {}",
+            distractors.join(", ")
+        ));
+    }
+    if pairs.len() < 2 {
+        return Err("a matching question needs at least two pairs".to_owned());
+    }
+    Ok(DraftKind::Match(pairs))
+}
+
 pub(crate) fn pct(x: f64) -> String {
     let s = format!("{x:.5}");
     let s = s.trim_end_matches('0').trim_end_matches('.');

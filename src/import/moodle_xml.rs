@@ -20,7 +20,7 @@
 //!   `randomsamatch`, random, and any other type.
 
 use super::clean::{category_part, clean, excerpt, slug, strip_html};
-use super::{Draft, DraftKind, Parsed, label, weighted_choices};
+use super::{Draft, DraftKind, Parsed, finish_match, label, weighted_choices};
 use quick_xml::Reader;
 use quick_xml::XmlVersion;
 use quick_xml::escape::resolve_predefined_entity;
@@ -429,16 +429,7 @@ fn matching(q: &Node, d: &mut Draft) -> Result<DraftKind, String> {
             pairs.push((left, right));
         }
     }
-    if !distractors.is_empty() {
-        d.notes.push(format!(
-            "extra answers with no item (distractors) were dropped: {}",
-            distractors.join(", ")
-        ));
-    }
-    if pairs.len() < 2 {
-        return Err("a matching question needs at least two pairs".to_owned());
-    }
-    Ok(DraftKind::Match(pairs))
+    finish_match(pairs, &distractors, d)
 }
 
 fn ordering(q: &Node) -> Result<DraftKind, String> {
