@@ -29,6 +29,8 @@ pub struct Walker<'s> {
     pub diags: Vec<Diagnostic>,
     /// Line starts of `source`.
     pub lines: crate::diag::LineIndex,
+    /// Lines of the file before `source`, when `source` is a piece of a larger file.
+    pub lines_before: usize,
 }
 
 /// Characters allowed in ids and tags.
@@ -66,6 +68,7 @@ impl<'s> Walker<'s> {
             source,
             diags: Vec::new(),
             lines: crate::diag::LineIndex::new(source),
+            lines_before: 0,
         }
     }
 
@@ -133,7 +136,7 @@ impl<'s> Walker<'s> {
     /// The 1-based line of a byte offset.
     #[must_use]
     pub fn line_of(&self, offset: usize) -> usize {
-        self.lines.line_of(offset)
+        self.lines.line_of(offset) + self.lines_before
     }
 
     /// Whether any error was recorded.

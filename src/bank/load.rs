@@ -72,8 +72,16 @@ pub fn parse_bank(file: &str, source: &str) -> (Option<Bank>, Vec<Diagnostic>) {
         Some(rest) => format!("   {rest}").into(),
         None => source.into(),
     };
-    let mut w = Walker::new(file, &text);
-    let tree = parse_tree(&mut w, &text);
+    if let Some(bank) = parse_in_pieces(file, &text, source, pieces_for(text.len())) {
+        return (Some(bank), Vec::new());
+    }
+    parse_whole(file, &text, source)
+}
+
+/// [`parse_bank`] in one piece, on one thread: the path that reports problems.
+fn parse_whole(file: &str, text: &str, source: &str) -> (Option<Bank>, Vec<Diagnostic>) {
+    let mut w = Walker::new(file, text);
+    let tree = parse_tree(&mut w, text);
     let bank = check_bank(&mut w, tree.get_ref(), file);
     let mut diags = w.diags;
     diags.sort_by_key(|d| (d.line, d.column));
@@ -85,11 +93,218 @@ pub fn parse_bank(file: &str, source: &str) -> (Option<Bank>, Vec<Diagnostic>) {
     (bank, diags)
 }
 
+/// Banks smaller than this are read in one piece: the threads would cost more than they save.
+const PIECE_BYTES: usize = 1 << 20;
+
+/// How many pieces to read a bank of `len` bytes in: one per core, at least a mebibyte each.
+fn pieces_for(len: usize) -> usize {
+    let cores = rayon::current_num_threads();
+    (len / PIECE_BYTES).clamp(1, cores.max(1))
+}
+
+/// Where `text` can be cut into about `pieces` parts: offsets of lines that are exactly a
+/// `[[question]]` header, near equal shares of the file.
+fn cut_points(text: &str, pieces: usize) -> Vec<usize> {
+    const HEADER: &str = "\n[[question]]";
+    let mut cuts = Vec::new();
+    for k in 1..pieces {
+        let from = (text.len() * k / pieces).max(cuts.last().copied().unwrap_or(0));
+        let Some(rest) = text.get(from..).or_else(|| {
+            // `from` fell inside a character: move to the next boundary.
+            (from..text.len())
+                .find(|i| text.is_char_boundary(*i))
+                .and_then(|i| text.get(i..))
+        }) else {
+            break;
+        };
+        let base = text.len() - rest.len();
+        match rest.find(HEADER) {
+            Some(i) => cuts.push(base + i + 1),
+            None => break,
+        }
+    }
+    cuts.dedup();
+    cuts
+}
+
+/// The fast path for a large, valid bank: the file is cut at `[[question]]` headers, the pieces
+/// are parsed and checked on every core, and the questions joined in order. It gives up
+/// (returns `None`) at the first problem of any kind, or when a piece after the first holds
+/// anything but questions, so that every problem is reported by the one-piece path, in full and
+/// in file order. A cut can only fall where the whole file has a `[[question]]` header too, or
+/// inside a multi-line string, which leaves the piece before it unterminated, a syntax error.
+fn parse_in_pieces(file: &str, text: &str, source: &str, pieces: usize) -> Option<Bank> {
+    use rayon::prelude::*;
+    if pieces < 2 {
+        return None;
+    }
+    let cuts = cut_points(text, pieces);
+    if cuts.is_empty() {
+        return None;
+    }
+    let bounds: Vec<usize> = std::iter::once(0)
+        .chain(cuts)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let (trees, hash) = rayon::join(
+        || {
+            bounds
+                .par_windows(2)
+                .map(|b| {
+                    let piece = &text[b[0]..b[1]];
+                    let (tree, errors) = DeTable::parse_recoverable(piece);
+                    errors.is_empty().then_some((b[0], piece, tree))
+                })
+                .collect::<Option<Vec<_>>>()
+        },
+        || content_hash(source.as_bytes()),
+    );
+    let trees = trees?;
+    // The first piece holds the bank's keys (and perhaps questions); the others only questions.
+    let (_, first_piece, first) = trees.first()?;
+    let mut w = Walker::new(file, first_piece);
+    let header = check_header(&mut w, first.get_ref());
+    if !w.diags.is_empty() {
+        return None;
+    }
+    let ctx = header.ctx();
+    let checked = trees
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, (start, piece, tree))| {
+            let top = tree.get_ref();
+            let only_questions = top.len() == 1 && top.contains_key("question");
+            if i > 0 && !only_questions {
+                return None;
+            }
+            let mut w = Walker::new(file, piece);
+            w.lines_before = text[..start].bytes().filter(|b| *b == b'\n').count();
+            let mut seen = HashMap::new();
+            let questions = match top.get("question") {
+                Some(v) => {
+                    let items = w.array(v, "`question`")?;
+                    check_items(&mut w, items, &ctx, &mut seen)
+                }
+                None => Vec::new(),
+            };
+            w.diags.is_empty().then_some(questions)
+        })
+        .collect::<Option<Vec<Vec<Question>>>>()?;
+    let mut questions = Vec::with_capacity(checked.iter().map(Vec::len).sum());
+    let mut ids = std::collections::HashSet::with_capacity(questions.capacity());
+    for q in checked.into_iter().flatten() {
+        if !ids.insert(q.id.clone()) {
+            return None;
+        }
+        questions.push(q);
+    }
+    if questions.is_empty() {
+        return None;
+    }
+    let mut bank = header.into_bank(questions, file)?;
+    bank.hash = hash;
+    Some(bank)
+}
+
 fn whole(source: &str) -> Range<usize> {
     0..source.len().min(1)
 }
 
+/// The bank-level keys, checked.
+struct Header {
+    id: Option<String>,
+    topic: Option<String>,
+    title: Option<Text>,
+    description: Option<Text>,
+    languages: Vec<String>,
+    langs: Vec<String>,
+    points: u32,
+    time: Option<u32>,
+}
+
+impl Header {
+    fn ctx(&self) -> QCtx<'_> {
+        QCtx {
+            langs: &self.langs,
+            bank: self.id.as_deref().unwrap_or(""),
+            topic: self.topic.as_deref().unwrap_or(""),
+            points: self.points,
+            time: self.time,
+        }
+    }
+
+    fn into_bank(self, questions: Vec<Question>, file: &str) -> Option<Bank> {
+        Some(Bank {
+            id: self.id?,
+            topic: self.topic?,
+            title: self.title?,
+            description: self.description,
+            languages: self.languages,
+            questions,
+            origin: file.to_owned(),
+            hash: String::new(),
+        })
+    }
+}
+
 fn check_bank(w: &mut Walker<'_>, top: &DeTable<'_>, file: &str) -> Option<Bank> {
+    let header = check_header(w, top);
+    let start = whole(w.source);
+    let mut questions = Vec::new();
+    match top.get("question") {
+        None => w.error(
+            "no-questions",
+            start,
+            "the bank has no questions",
+            "add a question with a `[[question]]` header".to_owned(),
+        ),
+        Some(v) => {
+            if let Some(items) = w.array(v, "`question`") {
+                let mut seen: HashMap<String, usize> = HashMap::new();
+                questions = check_items(w, items, &header.ctx(), &mut seen);
+            }
+        }
+    }
+    header.into_bank(questions, file)
+}
+
+/// Check the `[[question]]` items; `seen` holds the ids met so far (with their lines), to
+/// report an id used twice.
+fn check_items(
+    w: &mut Walker<'_>,
+    items: &[Val<'_>],
+    ctx: &QCtx<'_>,
+    seen: &mut HashMap<String, usize>,
+) -> Vec<Question> {
+    let mut questions = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(t) = w.table(item, "a `[[question]]`") else {
+            continue;
+        };
+        let line = w.line_of(item.span().start);
+        if let Some(idv) = t.get("id")
+            && let DeValue::String(qid) = idv.get_ref()
+        {
+            let qid: &str = qid;
+            if let Some(first) = seen.get(qid) {
+                w.error(
+                    "duplicate-id",
+                    idv.span(),
+                    format!("question id `{}` is used twice in this bank", crate::diag::escape_for_terminal(qid)),
+                    format!("the first is at line {first}; give this one a new id (ids are kept for life, so do not renumber the first)"),
+                );
+            } else {
+                seen.insert(qid.to_owned(), line);
+            }
+        }
+        if let Some(q) = check_question(w, t, item.span(), ctx) {
+            questions.push(q);
+        }
+    }
+    questions
+}
+
+fn check_header(w: &mut Walker<'_>, top: &DeTable<'_>) -> Header {
     w.unknown_keys(top, TOP_KEYS, "a bank");
     let start = whole(w.source);
     if let Some(v) = w.required(top, "format", start.clone(), "the bank", "1")
@@ -180,61 +395,16 @@ fn check_bank(w: &mut Walker<'_>, top: &DeTable<'_>, file: &str) -> Option<Bank>
             .and_then(|p| w.seconds(p, "`defaults.time_limit`"));
     }
 
-    let mut questions = Vec::new();
-    match top.get("question") {
-        None => w.error(
-            "no-questions",
-            start,
-            "the bank has no questions",
-            "add a question with a `[[question]]` header".to_owned(),
-        ),
-        Some(v) => {
-            if let Some(items) = w.array(v, "`question`") {
-                let mut seen: HashMap<String, usize> = HashMap::new();
-                for item in items {
-                    let Some(t) = w.table(item, "a `[[question]]`") else {
-                        continue;
-                    };
-                    let ctx = QCtx {
-                        langs: &langs,
-                        bank: id.as_deref().unwrap_or(""),
-                        topic: topic.as_deref().unwrap_or(""),
-                        points: default_points,
-                        time: default_time,
-                    };
-                    let line = w.line_of(item.span().start);
-                    if let Some(idv) = t.get("id")
-                        && let DeValue::String(qid) = idv.get_ref()
-                    {
-                        let qid: &str = qid;
-                        if let Some(first) = seen.get(qid) {
-                            w.error(
-                                    "duplicate-id",
-                                    idv.span(),
-                                    format!("question id `{}` is used twice in this bank", crate::diag::escape_for_terminal(qid)),
-                                    format!("the first is at line {first}; give this one a new id (ids are kept for life, so do not renumber the first)"),
-                                );
-                        } else {
-                            seen.insert(qid.to_owned(), line);
-                        }
-                    }
-                    if let Some(q) = check_question(w, t, item.span(), &ctx) {
-                        questions.push(q);
-                    }
-                }
-            }
-        }
-    }
-    Some(Bank {
-        id: id?,
-        topic: topic?,
-        title: title?,
+    Header {
+        id,
+        topic,
+        title,
         description,
         languages,
-        questions,
-        origin: file.to_owned(),
-        hash: String::new(),
-    })
+        langs,
+        points: default_points,
+        time: default_time,
+    }
 }
 
 fn id_value(w: &mut Walker<'_>, v: &Val<'_>, what: &str) -> Option<String> {
@@ -851,4 +1021,121 @@ fn pairs(
         duplicates(w, &rights, v.span(), name, "right items");
     }
     ok.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXPLAINED: &str = "explanation = { en = \"Because.\", ar = \"لأن.\" }\n";
+
+    fn question(i: usize, extra: &str) -> String {
+        format!(
+            "\n[[question]]\nid = \"q-{i:04}\"\ntype = \"single\"\nprompt = {{ en = \"Question {i}?\", ar = \"السؤال {i}؟\" }}\nchoices = [{{ en = \"Yes\", ar = \"نعم\" }}, {{ en = \"No\", ar = \"لا\" }}]\nanswer = \"a\"\nsource = {{ en = \"Test list\", ar = \"قائمة اختبار\" }}\n{extra}"
+        )
+    }
+
+    fn bank(n: usize, extra: impl Fn(usize) -> String) -> String {
+        let mut s = String::from(
+            "format = 1\nid = \"big\"\nlanguages = [\"en\", \"ar\"]\ntitle = { en = \"Big\", ar = \"كبير\" }\n",
+        );
+        for i in 0..n {
+            s.push_str(&question(i, &extra(i)));
+        }
+        s
+    }
+
+    /// The whole-file result, and the result in `pieces`, for the same text.
+    fn both(text: &str, pieces: usize) -> ((Option<Bank>, Vec<Diagnostic>), Option<Bank>) {
+        (
+            parse_whole("b.toml", text, text),
+            parse_in_pieces("b.toml", text, text, pieces),
+        )
+    }
+
+    #[test]
+    fn a_valid_bank_read_in_pieces_is_the_bank_read_whole() {
+        let text = bank(300, |i| {
+            if i % 7 == 0 {
+                "[question.explanation]\nen = \"\"\"\nTwo lines.\n\"\"\"\nar = \"سطر\"\n".into()
+            } else {
+                EXPLAINED.into()
+            }
+        });
+        for pieces in [2, 3, 4, 8] {
+            let ((whole, diags), fast) = both(&text, pieces);
+            assert!(diags.is_empty(), "{:?}", diags.first());
+            let fast = fast.expect("a valid bank is read in pieces");
+            assert_eq!(Some(fast), whole, "{pieces} pieces");
+        }
+        let (_, fast) = both(&text, 4);
+        let lines: Vec<usize> = fast
+            .expect("read")
+            .questions
+            .iter()
+            .map(|q| q.line)
+            .collect();
+        let want: Vec<usize> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| *l == "[[question]]")
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(
+            lines, want,
+            "question lines count the lines of earlier pieces"
+        );
+    }
+
+    #[test]
+    fn any_problem_or_odd_layout_leaves_the_bank_to_the_whole_file_path() {
+        // A header inside a multi-line string, in every question: some cut falls inside one.
+        let tricky = bank(200, |_| {
+            "[question.explanation]\nen = \"\"\"\nsee below\n[[question]]\nnot a header\n\"\"\"\nar = \"انظر\"\n".into()
+        });
+        assert!(
+            cut_points(&tricky, 4)
+                .iter()
+                .any(|c| tricky[*c..].starts_with("[[question]]\nnot a header"))
+        );
+        // Bank keys after the questions (valid TOML).
+        let late = format!(
+            "{}\n[defaults]\npoints = 2\n",
+            bank(200, |_| EXPLAINED.into())
+        );
+        // The same id in two pieces.
+        let dup = bank(200, |_| EXPLAINED.into()).replace("id = \"q-0199\"", "id = \"q-0001\"");
+        // A problem in a later piece.
+        let bad = bank(200, |i| {
+            if i == 150 {
+                format!("{EXPLAINED}colour = 1\n")
+            } else {
+                EXPLAINED.into()
+            }
+        });
+        for (name, text) in [
+            ("tricky", &tricky),
+            ("late", &late),
+            ("dup", &dup),
+            ("bad", &bad),
+        ] {
+            let ((whole, diags), fast) = both(text, 4);
+            assert!(fast.is_none(), "{name}: left to the whole-file path");
+            assert_eq!(parse_bank("b.toml", text), (whole, diags), "{name}");
+        }
+        let (whole, _) = parse_whole("b.toml", &late, &late);
+        assert!(whole.is_some_and(|b| b.questions.iter().all(|q| q.points == 2)));
+    }
+
+    #[test]
+    fn cuts_fall_on_question_headers_in_order() {
+        let text = bank(50, |_| EXPLAINED.into());
+        let cuts = cut_points(&text, 4);
+        assert_eq!(cuts.len(), 3);
+        assert!(cuts.windows(2).all(|w| w[0] < w[1]));
+        for c in cuts {
+            assert!(text[c..].starts_with("[[question]]\n") && text[..c].ends_with('\n'));
+        }
+        assert!(cut_points("format = 1\n", 4).is_empty());
+    }
 }

@@ -289,10 +289,15 @@ pub fn load_shipped() -> (Vec<Bank>, Vec<Diagnostic>) {
 /// Parse several bank sources.
 #[must_use]
 pub fn parse_sources(sources: &[SourceFile]) -> (Vec<Bank>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    // Files are parsed on every core; banks and problems keep the files' order.
+    let parsed: Vec<(Option<Bank>, Vec<Diagnostic>)> = sources
+        .par_iter()
+        .map(|s| parse_bank(&s.name, &s.text))
+        .collect();
     let mut banks = Vec::new();
     let mut diags = Vec::new();
-    for s in sources {
-        let (b, d) = parse_bank(&s.name, &s.text);
+    for (b, d) in parsed {
         diags.extend(d);
         banks.extend(b);
     }

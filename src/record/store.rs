@@ -136,28 +136,37 @@ impl Store {
     /// foreign or of a future schema are reported in `bad` and left alone.
     #[must_use]
     pub fn load(&self) -> LoadedRecords {
+        use rayon::prelude::*;
         let mut out = LoadedRecords::default();
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return out;
         };
-        let mut names: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-        names.sort();
-        for p in names {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if name.starts_with('.') || !p.is_file() {
-                continue;
-            }
-            if p.extension().is_none_or(|e| e != "json") {
-                out.bad.push(BadRecord {
-                    file: name,
-                    reason: "not a .json record".into(),
-                });
-                continue;
-            }
-            match read_record(&p) {
+        // The entry's type comes with the directory listing (no stat per file); a symlink or an
+        // unknown type is stat'ed to follow it, as `Path::is_file` would.
+        let mut names: Vec<(String, PathBuf)> = entries
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.file_type()
+                    .is_ok_and(|t| t.is_file() || (!t.is_dir() && e.path().is_file()))
+            })
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+            .filter(|(n, _)| !n.starts_with('.'))
+            .collect();
+        names.sort_unstable();
+        // Records are read and parsed on every core; the order stays the sorted order.
+        let read: Vec<(String, Result<AttemptRecord, String>)> = names
+            .into_par_iter()
+            .map(|(name, p)| {
+                let r = if p.extension().is_none_or(|e| e != "json") {
+                    Err("not a .json record".into())
+                } else {
+                    read_record(&p)
+                };
+                (name, r)
+            })
+            .collect();
+        for (name, r) in read {
+            match r {
                 Ok(r) => out.records.push((name, r)),
                 Err(reason) => out.bad.push(BadRecord { file: name, reason }),
             }
@@ -228,7 +237,12 @@ impl Store {
 pub fn read_record(p: &Path) -> Result<AttemptRecord, String> {
     let bytes = {
         let f = fs::File::open(p).map_err(|e| format!("cannot read: {e}"))?;
-        let mut bytes = Vec::new();
+        // Sized from the open file (one fstat), so the buffer is not grown and copied.
+        let size = f
+            .metadata()
+            .map_or(0, |m| m.len())
+            .min(MAX_RECORD_BYTES + 1);
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
         std::io::Read::read_to_end(
             &mut std::io::Read::take(f, MAX_RECORD_BYTES + 1),
             &mut bytes,

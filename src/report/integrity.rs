@@ -66,10 +66,12 @@ pub fn check_records(
     lib: &Library,
     key: Option<&[u8]>,
 ) -> Vec<Vec<Problem>> {
-    let mut seen: HashMap<&str, &str> = HashMap::new();
-    records
-        .iter()
-        .map(|(file, r)| {
+    use rayon::prelude::*;
+    // The checks of one record (checksum, signature, re-scoring, timing) run on every core; the
+    // duplicate check, which compares records, runs after, in order.
+    let checked: Vec<(Vec<Problem>, Vec<Problem>)> = records
+        .par_iter()
+        .map(|(_, r)| {
             let mut p = Vec::new();
             if !r.checksum_ok() {
                 p.push(Problem::Checksum);
@@ -112,15 +114,13 @@ pub fn check_records(
                     });
                 }
             }
-            if let Some(first) = seen.insert(r.attempt_id.as_str(), file.as_str()) {
-                p.push(Problem::Duplicate(first.to_owned()));
-            }
+            let mut after = Vec::new();
             if r.ended_at < r.started_at {
-                p.push(Problem::ImpossibleTiming("ends before it starts".into()));
+                after.push(Problem::ImpossibleTiming("ends before it starts".into()));
             } else if let Some(limit) = r.time_limit {
                 // The clock runs through pauses, so they do not extend the limit.
                 if r.ended_at - r.started_at > i64::from(limit) * 1000 + TIME_GRACE_MS {
-                    p.push(Problem::ImpossibleTiming(format!(
+                    after.push(Problem::ImpossibleTiming(format!(
                         "took longer than the {limit} s limit"
                     )));
                 }
@@ -129,10 +129,22 @@ pub fn check_records(
                 q.answered_at
                     .is_some_and(|a| a < r.started_at || a > r.ended_at + TIME_GRACE_MS)
             }) {
-                p.push(Problem::ImpossibleTiming(
+                after.push(Problem::ImpossibleTiming(
                     "an answer is dated outside the attempt".into(),
                 ));
             }
+            (p, after)
+        })
+        .collect();
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    records
+        .iter()
+        .zip(checked)
+        .map(|((file, r), (mut p, after))| {
+            if let Some(first) = seen.insert(r.attempt_id.as_str(), file.as_str()) {
+                p.push(Problem::Duplicate(first.to_owned()));
+            }
+            p.extend(after);
             p
         })
         .collect()
