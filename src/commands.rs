@@ -57,7 +57,7 @@ pub const SHIPPED_EXAMS: &[(&str, &str)] = &[
 
 /// Print an error for the user on standard error, escaped.
 pub fn fail(msg: &str) {
-    eprintln!("tipquiz: {}", escape_for_terminal(msg));
+    crate::tui::loading::print_error(&format!("tipquiz: {}\n", escape_for_terminal(msg)));
 }
 
 /// Read files and folders into sources, reporting unreadable content as diagnostics.
@@ -373,7 +373,7 @@ fn library_or_exit(common: &Common) -> Result<(Library, Vec<ExamDef>), u8> {
     let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
     if !errors.is_empty() {
         for d in &errors {
-            eprint!("{}", d.render());
+            crate::tui::loading::print_error(&d.render());
         }
         fail("the banks above have errors; fix them (see `tipquiz check`) before starting a quiz");
         return Err(PROBLEMS);
@@ -394,6 +394,7 @@ fn library_or_exit(common: &Common) -> Result<(Library, Vec<ExamDef>), u8> {
 /// The home screen.
 #[must_use]
 pub fn home(common: &Common) -> u8 {
+    let early = loading_screen(common, None);
     let (lib, exams) = match library_or_exit(common) {
         Ok(x) => x,
         Err(code) => return code,
@@ -408,17 +409,32 @@ pub fn home(common: &Common) -> u8 {
         lang_of(common, &prefs, None),
         places.autosaves.clone(),
     );
-    run_app(app, &places, common)
+    run_app(app, &places, common, early)
 }
 
-fn run_app(app: crate::tui::app::App, places: &crate::tui::run::Places, common: &Common) -> u8 {
+/// Take the terminal and show the loading frame, before anything slow (see
+/// [`crate::tui::run::Early`]).
+fn loading_screen(common: &Common, trainee: Option<&str>) -> Option<crate::tui::run::Early> {
+    let prefs = crate::tui::run::load_prefs(&places(common).prefs);
+    crate::tui::run::Early::show(display(common), lang_of(common, &prefs, trainee))
+}
+
+fn run_app(
+    app: crate::tui::app::App,
+    places: &crate::tui::run::Places,
+    common: &Common,
+    early: Option<crate::tui::run::Early>,
+) -> u8 {
     let calibrate = app.lang == crate::text::Lang::Ar
         && common.bidi == crate::cli::BidiArg::Auto
         && crate::tui::run::load_prefs(&places.prefs).bidi.is_none()
         && std::env::var_os("TIPQUIZ_NO_CALIBRATION").is_none();
-    match crate::tui::run::run(app, places, display(common), calibrate) {
+    match crate::tui::run::run(app, places, display(common), calibrate, early) {
         Ok(code) => code,
         Err(e) => {
+            if crate::tui::loading::holding() {
+                crate::tui::loading::release_errors_after(crate::tui::terminal::leave);
+            }
             fail(&format!("cannot use the terminal: {e}"));
             USAGE
         }
@@ -462,6 +478,7 @@ fn take(
     trainee: Option<String>,
     review_mistakes: bool,
 ) -> u8 {
+    let early = loading_screen(common, trainee.as_deref());
     let (lib, exams) = match library_or_exit(common) {
         Ok(x) => x,
         Err(code) => return code,
@@ -480,7 +497,7 @@ fn take(
                 diags.extend(exam::check_exam(d, &lib, &text.name));
             }
             if diags.iter().any(Diagnostic::is_error) || def.is_none() {
-                eprint!("{}", crate::diag::render_all(&diags));
+                crate::tui::loading::print_error(&crate::diag::render_all(&diags));
                 return PROBLEMS;
             }
             def.unwrap_or_else(|| ExamDef::quick(&[], 1, None, exam::Mode::Practice))
@@ -571,7 +588,7 @@ fn take(
         let fx = app.start(now);
         crate::tui::run::execute(&mut app, &places, &fx, now);
     }
-    run_app(app, &places, common)
+    run_app(app, &places, common, early)
 }
 
 /// The other commands.
@@ -868,6 +885,9 @@ fn board_cmd(common: &Common, exam: Option<String>) -> u8 {
     match crate::tui::board::run(&places.results.dir, exam, lang, display(common)) {
         Ok(()) => OK,
         Err(e) => {
+            if crate::tui::loading::holding() {
+                crate::tui::loading::release_errors_after(crate::tui::terminal::leave);
+            }
             fail(&format!("cannot use the terminal: {e}"));
             USAGE
         }
@@ -1032,6 +1052,9 @@ fn preview_cmd(common: &Common, bank: &std::path::Path, question: Option<&str>, 
     match crate::tui::preview::run(bank, question, watch, lang, display(common)) {
         Ok(code) => code,
         Err(e) => {
+            if crate::tui::loading::holding() {
+                crate::tui::loading::release_errors_after(crate::tui::terminal::leave);
+            }
             fail(&format!("cannot use the terminal: {e}"));
             USAGE
         }

@@ -9,6 +9,7 @@ use crate::text::Lang;
 #[allow(missing_docs)]
 pub struct Ui {
     pub app_title: &'static str,
+    pub loading: &'static str,
     pub trainee: &'static str,
     pub trainee_hint: &'static str,
     pub language: &'static str,
@@ -102,6 +103,7 @@ pub struct Ui {
 /// English.
 pub static EN: Ui = Ui {
     app_title: "tipquiz: combating trafficking in persons",
+    loading: "Loading…",
     trainee: "Trainee name or id",
     trainee_hint: "type your name or id",
     language: "Language",
@@ -209,6 +211,7 @@ pub static EN: Ui = Ui {
 /// Arabic (Modern Standard Arabic).
 pub static AR: Ui = Ui {
     app_title: "tipquiz: مكافحة الاتجار بالأشخاص",
+    loading: "جارٍ التحميل…",
     trainee: "اسم المتدرب أو رقمه",
     trainee_hint: "اكتب اسمك أو رقمك",
     language: "اللغة",

@@ -4,6 +4,7 @@ pub mod app;
 pub mod bidi;
 pub mod board;
 pub mod i18n;
+pub mod loading;
 pub mod preview;
 pub mod run;
 pub mod terminal;

@@ -306,11 +306,62 @@ pub fn wait_for(app: &App, now: Millis) -> Duration {
     Duration::from_millis(u64::try_from(ms.clamp(1, 1000)).unwrap_or(1000))
 }
 
-/// Run the app in the terminal until it quits. Returns the exit code.
+/// The terminal, taken as soon as the program starts so that the first frame ("loading…") is
+/// on screen at once, before the banks are read. Errors printed meanwhile are held back and
+/// printed when it is dropped (the terminal restored) without being handed to [`run`].
+pub struct Early {
+    terminal: Option<ratatui::DefaultTerminal>,
+    signal: Arc<AtomicUsize>,
+}
+
+impl Early {
+    /// Take the terminal and draw the loading frame. `None` when standard input or output is
+    /// not a terminal, or the terminal cannot be set up ([`run`] then says why).
+    #[must_use]
+    pub fn show(display: Display, lang: crate::text::Lang) -> Option<Early> {
+        if !std::io::IsTerminal::is_terminal(&std::io::stdin())
+            || !std::io::IsTerminal::is_terminal(&std::io::stdout())
+        {
+            return None;
+        }
+        let signal = Arc::new(AtomicUsize::new(0));
+        super::terminal::watch_signals(Arc::clone(&signal));
+        let terminal = super::terminal::enter(display.mode).ok()?;
+        super::loading::hold_errors();
+        let mut early = Early {
+            terminal: Some(terminal),
+            signal,
+        };
+        // On failure `early` is dropped, which gives the terminal back.
+        early
+            .terminal
+            .as_mut()?
+            .draw(|f| super::loading::draw_loading(f, lang, display))
+            .ok()?;
+        Some(early)
+    }
+}
+
+impl Drop for Early {
+    fn drop(&mut self) {
+        if self.terminal.take().is_some() {
+            super::loading::release_errors_after(super::terminal::leave);
+        }
+    }
+}
+
+/// Run the app in the terminal until it quits. Returns the exit code. `early` is the terminal
+/// already taken for the loading frame, if it was.
 ///
 /// # Errors
 /// When the terminal cannot be used.
-pub fn run(mut app: App, places: &Places, mut display: Display, calibrate: bool) -> io::Result<u8> {
+pub fn run(
+    mut app: App,
+    places: &Places,
+    mut display: Display,
+    calibrate: bool,
+    early: Option<Early>,
+) -> io::Result<u8> {
     if !std::io::IsTerminal::is_terminal(&std::io::stdin())
         || !std::io::IsTerminal::is_terminal(&std::io::stdout())
     {
@@ -318,10 +369,21 @@ pub fn run(mut app: App, places: &Places, mut display: Display, calibrate: bool)
             "tipquiz needs a terminal (standard input and output are not one)",
         ));
     }
-    let signal = Arc::new(AtomicUsize::new(0));
-    super::terminal::watch_signals(Arc::clone(&signal));
     let _ = SAVER.get_or_init(Saver::start);
-    let mut terminal = super::terminal::enter(display.mode)?;
+    let (mut terminal, signal) = match early {
+        Some(mut e) => match e.terminal.take() {
+            Some(t) => {
+                // The errors held back while loading are printed when the terminal is left.
+                (t, Arc::clone(&e.signal))
+            }
+            None => return Err(io::Error::other("the terminal was given back")),
+        },
+        None => {
+            let signal = Arc::new(AtomicUsize::new(0));
+            super::terminal::watch_signals(Arc::clone(&signal));
+            (super::terminal::enter(display.mode)?, signal)
+        }
+    };
     if calibrate {
         terminal = calibration(terminal, &app, places, &mut display)?;
     }
@@ -384,7 +446,7 @@ pub fn run(mut app: App, places: &Places, mut display: Display, calibrate: bool)
         }
     }
     flush_saves();
-    super::terminal::leave();
+    super::loading::release_errors_after(super::terminal::leave);
     if app.session.as_ref().is_some_and(|s| !s.is_finished()) {
         eprintln!("{}", app.t().quit_question);
     }
