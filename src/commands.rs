@@ -1206,3 +1206,71 @@ fn read_or_report(path: &std::path::Path) -> Result<SourceFile, u8> {
         }
     }
 }
+
+#[cfg(test)]
+mod voice_tests {
+    use super::*;
+    use crate::tui::bidi::{BidiMode, Dir, align, visual_lines};
+
+    fn is_form(c: char) -> bool {
+        ('\u{FB50}'..='\u{FDFF}').contains(&c) || ('\u{FE70}'..='\u{FEFE}').contains(&c)
+    }
+
+    #[test]
+    fn only_arabic_on_a_reordering_terminal_is_laid_out_here() {
+        for lang in [Lang::En, Lang::Ar] {
+            for tty in [false, true] {
+                for mode in [BidiMode::Reorder, BidiMode::Terminal] {
+                    let want = lang == Lang::Ar && tty && mode == BidiMode::Reorder;
+                    assert_eq!(
+                        visual_output(lang, tty, mode),
+                        want,
+                        "{lang:?} {tty} {mode:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_terminal_path_uses_the_bidi_pipeline_and_right_aligns() {
+        let m = crate::msg!(NoAttemptsBy, "Salem", "/tmp/results");
+        let logical = format!("tipquiz: {}\n\n", m.render(Lang::Ar));
+        let shown = visual_text(&logical, 60, true);
+        let first = logical.lines().next().unwrap_or_default();
+        let want: Vec<String> = visual_lines(first, Dir::Rtl, 60, BidiMode::Reorder, true)
+            .iter()
+            .map(|l| align(l, Dir::Rtl, 60))
+            .collect();
+        assert_eq!(shown, format!("{}\n\n", want.join("\n")));
+        assert!(shown.chars().any(is_form), "not shaped: {shown}");
+        assert!(!logical.chars().any(is_form));
+        for l in shown.lines().filter(|l| !l.is_empty()) {
+            assert_eq!(
+                crate::tui::bidi::cell_width(l),
+                60,
+                "not right-aligned: {l:?}"
+            );
+        }
+        // Unshaped, the letters stay in their plain code points, still reordered.
+        let plain = visual_text(&logical, 60, false);
+        assert!(!plain.chars().any(is_form) && plain != logical);
+    }
+
+    #[test]
+    fn escaped_text_stays_escaped_on_the_terminal_path() {
+        let m = crate::msg!(AttemptsOf, escape_for_terminal("x\u{202E}\u{1b}[2J"));
+        let shown = visual_text(&m.render(Lang::Ar), 60, true);
+        assert!(
+            !shown.chars().any(crate::diag::is_dangerous_char),
+            "{shown:?}"
+        );
+        assert!(shown.contains("202e") && shown.contains("1b"), "{shown}");
+    }
+
+    #[test]
+    fn without_set_voice_the_voice_is_english_and_logical() {
+        let v = voice();
+        assert!(!v.visual_out && !v.visual_err);
+    }
+}
