@@ -127,7 +127,9 @@ pub fn visual_text(text: &str, width: usize, shaping: bool) -> String {
             Some(b) => (b, "\n"),
             None => (line, ""),
         };
-        if body.trim().is_empty() {
+        // Lines without Arabic letters (file places, snippets, carets, tables of ids) stay
+        // left to right as they are, so that a caret still points at its column.
+        if body.trim().is_empty() || !body.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
             out.push_str(body);
         } else {
             let lines = visual_lines(body, Dir::Rtl, width, BidiMode::Reorder, shaping);
@@ -1255,6 +1257,11 @@ mod voice_tests {
         // Unshaped, the letters stay in their plain code points, still reordered.
         let plain = visual_text(&logical, 60, false);
         assert!(!plain.chars().any(is_form) && plain != logical);
+        // A line without Arabic (a file place, a caret) is left as it is.
+        assert_eq!(
+            visual_text("  --> a.toml:7:1\n  | ^\n", 60, true),
+            "  --> a.toml:7:1\n  | ^\n"
+        );
     }
 
     #[test]
