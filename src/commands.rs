@@ -5,8 +5,12 @@ use crate::bank::{self, Bank, Kind, Library, SourceFile};
 use crate::cli::{Command, Common, Format};
 use crate::diag::{Diagnostic, Severity, escape_for_terminal};
 use crate::exam::{self, ExamDef};
+use crate::messages::{K, Msg};
+use crate::msg;
+use crate::text::Lang;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// Exit code: success.
 pub const OK: u8 = 0;
@@ -55,9 +59,141 @@ pub const SHIPPED_EXAMS: &[(&str, &str)] = &[
     ),
 ];
 
+/// How the command line speaks: its language, and whether lines for a terminal are laid out
+/// right to left here (Arabic, terminal, `reorder` mode).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Voice {
+    /// The language of messages.
+    pub lang: Lang,
+    /// Reorder, shape and right-align the lines written to standard output.
+    pub visual_out: bool,
+    /// The same for standard error.
+    pub visual_err: bool,
+    /// Join Arabic letters (when reordering).
+    pub shaping: bool,
+}
+
+static VOICE: OnceLock<Voice> = OnceLock::new();
+
+/// Choose the voice of this run from the options and the environment. Call once, first.
+pub fn set_voice(common: &Common) -> Voice {
+    use std::io::IsTerminal as _;
+    let flag = common.lang.map(|l| match l {
+        crate::cli::LangArg::En => Lang::En,
+        crate::cli::LangArg::Ar => Lang::Ar,
+    });
+    let lang = crate::messages::cli_lang(flag, &|k| std::env::var(k).ok());
+    let out_tty = std::io::stdout().is_terminal();
+    let err_tty = std::io::stderr().is_terminal();
+    // The display (and the preferences it reads) only matters for Arabic on a terminal.
+    let d = (lang == Lang::Ar && (out_tty || err_tty)).then(|| display(common));
+    let mode = d.map_or(crate::tui::bidi::BidiMode::Terminal, |d| d.mode);
+    let v = Voice {
+        lang,
+        visual_out: visual_output(lang, out_tty, mode),
+        visual_err: visual_output(lang, err_tty, mode),
+        shaping: d.is_some_and(|d| d.shaping),
+    };
+    *VOICE.get_or_init(|| v)
+}
+
+/// The voice of this run (English, logical order until [`set_voice`] is called).
+#[must_use]
+pub fn voice() -> Voice {
+    VOICE.get().copied().unwrap_or(Voice {
+        lang: Lang::En,
+        visual_out: false,
+        visual_err: false,
+        shaping: false,
+    })
+}
+
+/// Whether lines are laid out right to left here: only Arabic, only on a terminal, only when
+/// the terminal does not reorder itself. Piped or redirected output stays in logical order
+/// (plain UTF-8), so that files and grep work.
+#[must_use]
+pub fn visual_output(lang: Lang, is_terminal: bool, mode: crate::tui::bidi::BidiMode) -> bool {
+    lang == Lang::Ar && is_terminal && mode == crate::tui::bidi::BidiMode::Reorder
+}
+
+/// Lay out `text` for a terminal that does not reorder: each line reordered (and shaped) by
+/// the screens' pipeline, wrapped and right-aligned to `width` cells.
+#[must_use]
+pub fn visual_text(text: &str, width: usize, shaping: bool) -> String {
+    use crate::tui::bidi::{BidiMode, Dir, align, visual_lines};
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split_inclusive('\n') {
+        let (body, nl) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        // Lines without Arabic letters (file places, snippets, carets, tables of ids) stay
+        // left to right as they are, so that a caret still points at its column.
+        if body.trim().is_empty() || !body.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
+            out.push_str(body);
+        } else {
+            let lines = visual_lines(body, Dir::Rtl, width, BidiMode::Reorder, shaping);
+            let n = lines.len();
+            for (i, l) in lines.into_iter().enumerate() {
+                out.push_str(&align(&l, Dir::Rtl, width));
+                if i + 1 < n {
+                    out.push('\n');
+                }
+            }
+        }
+        out.push_str(nl);
+    }
+    out
+}
+
+fn terminal_width() -> usize {
+    crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w.max(20)))
+}
+
+/// A message in the language of this run.
+#[must_use]
+pub fn say(m: &Msg) -> String {
+    m.render(voice().lang)
+}
+
+/// A catalogue entry without arguments in the language of this run.
+#[must_use]
+pub fn word(k: K) -> &'static str {
+    crate::messages::template(voice().lang, k)
+}
+
+/// Write to standard error, laid out like standard output.
+pub fn print_err(s: &str) {
+    use std::io::Write as _;
+    let v = voice();
+    let text = if v.visual_err {
+        visual_text(s, terminal_width(), v.shaping)
+    } else {
+        s.to_owned()
+    };
+    if crate::tui::loading::holding() {
+        // The loading frame has the terminal: printed once it is given back.
+        crate::tui::loading::print_error(&text);
+        return;
+    }
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
 /// Print an error for the user on standard error, escaped.
 pub fn fail(msg: &str) {
-    crate::tui::loading::print_error(&format!("tipquiz: {}\n", escape_for_terminal(msg)));
+    print_err(&format!("tipquiz: {}\n", escape_for_terminal(msg)));
+}
+
+/// Print a message from the catalogue as an error, in the language of this run.
+pub fn fail_msg(m: &Msg) {
+    fail(&say(m));
+}
+
+/// Print diagnostics on standard error in the language of this run.
+fn eprint_diags(diags: &[&Diagnostic]) {
+    let lang = voice().lang;
+    let text: String = diags.iter().map(|d| d.render_in(lang)).collect();
+    print_err(&text);
 }
 
 /// Read files and folders into sources, reporting unreadable content as diagnostics.
@@ -137,7 +273,7 @@ pub fn check(common: &Common, paths: &[PathBuf], format: Format, deny_warnings: 
         match read_all(paths) {
             Ok(x) => x,
             Err(e) => {
-                fail(&e.to_string());
+                fail_msg(&crate::messages::load_error(&e));
                 return USAGE;
             }
         }
@@ -169,17 +305,24 @@ pub fn check(common: &Common, paths: &[PathBuf], format: Format, deny_warnings: 
     let warnings = diags.len() - errors;
     match format {
         Format::Json => {
+            let lang = voice().lang;
+            let diags: Vec<Diagnostic> = diags.iter().map(|d| d.localized(lang)).collect();
             let v = serde_json::json!({ "files": files, "errors": errors, "warnings": warnings, "diagnostics": diags });
-            print_out(&format!(
+            print_data(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&v).unwrap_or_default()
             ));
         }
         Format::Text => {
-            print_out(&crate::diag::render_all(&diags));
-            let verdict = if errors == 0 { "ok" } else { "problems found" };
+            print_out(&crate::diag::render_all_in(&diags, voice().lang));
+            let verdict = if errors == 0 {
+                K::VerdictOk
+            } else {
+                K::VerdictProblems
+            };
             print_out(&format!(
-                "checked {files} file(s): {errors} error(s), {warnings} warning(s): {verdict}\n"
+                "{}\n",
+                say(&msg!(CheckSummary, files, errors, warnings, verdict))
             ));
         }
     }
@@ -239,16 +382,14 @@ pub fn list(common: &Common, format: Format) -> u8 {
     let (lib, diags) = match load_library(common) {
         Ok(x) => x,
         Err(e) => {
-            fail(&e.to_string());
+            fail_msg(&crate::messages::load_error(&e));
             return USAGE;
         }
     };
-    for d in diags.iter().filter(|d| d.is_error()) {
-        eprint!("{}", d.render());
-    }
+    eprint_diags(&diags.iter().filter(|d| d.is_error()).collect::<Vec<_>>());
     let rows: Vec<BankCounts> = lib.banks.iter().map(counts).collect();
     if format == Format::Json {
-        print_out(&format!(
+        print_data(&format!(
             "{}\n",
             serde_json::to_string_pretty(&rows).unwrap_or_default()
         ));
@@ -257,12 +398,20 @@ pub fn list(common: &Common, format: Format) -> u8 {
     let types = Kind::NAMES;
     let mut header = format!(
         "{:<20} {:<18} {:>5} {:>6}",
-        "bank", "topic", "langs", "total"
+        word(K::ColBank),
+        word(K::ColTopic),
+        word(K::ColLangs),
+        word(K::ColTotal)
     );
     for t in types {
         header.push_str(&format!(" {t:>10}"));
     }
-    header.push_str(&format!(" {:>5} {:>6} {:>5}", "easy", "medium", "hard"));
+    header.push_str(&format!(
+        " {:>5} {:>6} {:>5}",
+        word(K::ColEasy),
+        word(K::ColMedium),
+        word(K::ColHard)
+    ));
     let mut out = format!("{header}\n");
     let mut total = 0;
     for r in &rows {
@@ -287,7 +436,7 @@ pub fn list(common: &Common, format: Format) -> u8 {
         out.push('\n');
         total += r.questions;
     }
-    out.push_str(&format!("{} bank(s), {total} question(s)\n", rows.len()));
+    out.push_str(&format!("{}\n", say(&msg!(ListSummary, rows.len(), total))));
     print_out(&out);
     OK
 }
@@ -366,16 +515,14 @@ fn library_or_exit(common: &Common) -> Result<(Library, Vec<ExamDef>), u8> {
     let (lib, diags) = match load_library(common) {
         Ok(x) => x,
         Err(e) => {
-            fail(&e.to_string());
+            fail_msg(&crate::messages::load_error(&e));
             return Err(USAGE);
         }
     };
     let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
     if !errors.is_empty() {
-        for d in &errors {
-            crate::tui::loading::print_error(&d.render());
-        }
-        fail("the banks above have errors; fix them (see `tipquiz check`) before starting a quiz");
+        eprint_diags(&errors);
+        fail_msg(&K::BanksHaveErrors.into());
         return Err(PROBLEMS);
     }
     let mut exams = shipped_exams();
@@ -435,7 +582,7 @@ fn run_app(
             if crate::tui::loading::holding() {
                 crate::tui::loading::release_errors_after(crate::tui::terminal::leave);
             }
-            fail(&format!("cannot use the terminal: {e}"));
+            fail_msg(&msg!(CannotUseTerminal, e.to_string()));
             USAGE
         }
     }
@@ -497,7 +644,7 @@ fn take(
                 diags.extend(exam::check_exam(d, &lib, &text.name));
             }
             if diags.iter().any(Diagnostic::is_error) || def.is_none() {
-                crate::tui::loading::print_error(&crate::diag::render_all(&diags));
+                print_err(&crate::diag::render_all_in(&diags, voice().lang));
                 return PROBLEMS;
             }
             def.unwrap_or_else(|| ExamDef::quick(&[], 1, None, exam::Mode::Practice))
@@ -505,26 +652,20 @@ fn take(
             d.clone()
         } else {
             let ids: Vec<&str> = exams.iter().map(|x| x.id.as_str()).collect();
-            fail(&format!(
-                "no exam file or shipped exam called `{e}`; shipped exams: {}",
-                ids.join(", ")
-            ));
+            fail_msg(&msg!(NoSuchExam, e, ids.join(", ")));
             return USAGE;
         }
     } else {
         let known: Vec<String> = lib.topics().into_iter().map(|t| t.0).collect();
         if let Some(bad) = topics.iter().find(|t| !known.contains(t)) {
-            fail(&format!(
-                "unknown topic `{bad}`; topics: {}",
-                known.join(", ")
-            ));
+            fail_msg(&msg!(UnknownTopic, bad, known.join(", ")));
             return USAGE;
         }
         let secs = match time.as_deref().map(crate::walk::parse_duration) {
             None => None,
             Some(Some(s)) if s > 0 => Some(s),
             Some(_) => {
-                fail("--time takes a duration such as 10m, 90s or 1h30m");
+                fail_msg(&K::BadTime.into());
                 return USAGE;
             }
         };
@@ -533,13 +674,13 @@ fn take(
             crate::cli::ModeArg::Practice => exam::Mode::Practice,
         };
         if count == 0 {
-            fail("--count must be at least 1");
+            fail_msg(&K::BadCount.into());
             return USAGE;
         }
         let mut def = ExamDef::quick(&topics, count, secs, mode);
         if review_mistakes {
             let Some(t) = trainee.as_deref() else {
-                fail("--review-mistakes needs --trainee");
+                fail_msg(&K::ReviewNeedsTrainee.into());
                 return USAGE;
             };
             let ids: Vec<String> = mistakes(&places.results, t)
@@ -547,7 +688,7 @@ fn take(
                 .filter(|q| lib.question(q).is_some())
                 .collect();
             if ids.is_empty() {
-                fail("no mistakes to review for this trainee in the results folder");
+                fail_msg(&K::NoMistakes.into());
                 return PROBLEMS;
             }
             def.id = format!("review-{}", crate::record::trainee_slug(t));
@@ -565,7 +706,7 @@ fn take(
             def.mode = exam::Mode::Practice;
         }
         if let Err(e) = crate::quiz::check_pools(&def, &lib) {
-            fail(&e.to_string());
+            fail_msg(&crate::messages::draw_error(&e));
             return PROBLEMS;
         }
         def
@@ -669,22 +810,40 @@ fn recover_cmd(common: &Common) -> u8 {
     let (ok, failed) = crate::tui::run::recover(&places, &lib, crate::tui::run::now_ms());
     let mut out = String::new();
     for p in &ok {
-        out.push_str(&format!("saved {}\n", escape_for_terminal(p)));
+        out.push_str(&format!(
+            "{}\n",
+            say(&msg!(RecoverSaved, escape_for_terminal(p)))
+        ));
     }
     for f in &failed {
-        out.push_str(&format!("not saved: {}\n", escape_for_terminal(f)));
+        out.push_str(&format!(
+            "{}\n",
+            say(&msg!(RecoverNotSaved, escape_for_terminal(f)))
+        ));
     }
     out.push_str(&format!(
-        "{} attempt(s) saved, {} still waiting\n",
-        ok.len(),
-        failed.len()
+        "{}\n",
+        say(&msg!(RecoverSummary, ok.len(), failed.len()))
     ));
     print_out(&out);
     if failed.is_empty() { OK } else { PROBLEMS }
 }
 
-/// Write to standard output; a closed pipe (`| head`) ends the output quietly.
+/// Write to standard output; a closed pipe (`| head`) ends the output quietly. Arabic on a
+/// terminal in `reorder` mode is laid out right to left here (see [`visual_output`]).
 pub fn print_out(s: &str) {
+    use std::io::Write as _;
+    let v = voice();
+    if v.visual_out {
+        let text = visual_text(s, terminal_width(), v.shaping);
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    } else {
+        let _ = std::io::stdout().lock().write_all(s.as_bytes());
+    }
+}
+
+/// Write machine output (CSV, JSON, TOML, GIFT, XML) to standard output, always as it is.
+fn print_data(s: &str) {
     use std::io::Write as _;
     let _ = std::io::stdout().lock().write_all(s.as_bytes());
 }
@@ -701,7 +860,7 @@ fn lib_quiet(common: &Common) -> Result<Library, u8> {
     match load_library(common) {
         Ok((lib, _)) => Ok(lib),
         Err(e) => {
-            fail(&e.to_string());
+            fail_msg(&crate::messages::load_error(&e));
             Err(USAGE)
         }
     }
@@ -740,17 +899,18 @@ fn report_cmd(
         crate::cli::Which::Last => crate::report::Which::Last,
     };
     let report = crate::report::build(&records, &bad, &lib, exam, which);
-    let text = match format {
-        crate::cli::ReportFormat::Table => crate::report::render_table(&report),
-        crate::cli::ReportFormat::Csv => crate::report::to_csv(&report),
-        crate::cli::ReportFormat::Json => crate::report::to_json(&report),
-    };
-    print_out(&text);
+    match format {
+        crate::cli::ReportFormat::Table => {
+            print_out(&crate::report::render_table_in(&report, voice().lang));
+        }
+        crate::cli::ReportFormat::Csv => print_data(&crate::report::to_csv(&report)),
+        crate::cli::ReportFormat::Json => print_data(&crate::report::to_json(&report)),
+    }
     if report.exam_id.is_none() {
-        eprintln!(
-            "tipquiz: no records in {}",
-            escape_for_terminal(&places(common).results.dir.display().to_string())
-        );
+        fail_msg(&msg!(
+            NoRecordsIn,
+            places(common).results.dir.display().to_string()
+        ));
         return PROBLEMS;
     }
     OK
@@ -772,11 +932,7 @@ fn export_cmd(
     }
     records.sort_by(|a, b| (a.started_at, &a.attempt_id).cmp(&(b.started_at, &b.attempt_id)));
     for b in &bad {
-        eprintln!(
-            "tipquiz: skipped {}: {}",
-            escape_for_terminal(&b.file),
-            escape_for_terminal(&b.reason)
-        );
+        fail_msg(&msg!(Skipped, b.file.as_str(), b.reason.as_str()));
     }
     let text = if responses {
         crate::report::export_responses_csv(&records)
@@ -784,7 +940,7 @@ fn export_cmd(
         crate::report::export_attempts_csv(&records)
     };
     match output {
-        None => print_out(&text),
+        None => print_data(&text),
         Some(path) => {
             let dir = path
                 .parent()
@@ -794,11 +950,14 @@ fn export_cmd(
                 fail(&e.to_string());
                 return USAGE;
             }
-            eprintln!(
-                "wrote {} row(s) to {}",
-                text.lines().count().saturating_sub(1),
-                escape_for_terminal(&path.display().to_string())
-            );
+            print_err(&format!(
+                "{}\n",
+                escape_for_terminal(&say(&msg!(
+                    WroteRows,
+                    text.lines().count().saturating_sub(1),
+                    path.display().to_string()
+                )))
+            ));
         }
     }
     OK
@@ -829,20 +988,21 @@ fn history_cmd(common: &Common, trainee: &str) -> u8 {
         .collect();
     mine.sort_by_key(|r| r.started_at);
     if mine.is_empty() {
-        fail(&format!(
-            "no attempts by `{trainee}` in {}",
-            places(common).results.dir.display()
+        fail_msg(&msg!(
+            NoAttemptsBy,
+            trainee,
+            places(common).results.dir.display().to_string()
         ));
         return PROBLEMS;
     }
     let mut out = format!(
-        "Attempts of {}\n\n{:<20} {:<28} {:>9} {:>7} {:>8}\n",
-        escape_for_terminal(trainee),
-        "date (UTC)",
-        "exam",
-        "score",
+        "{}\n\n{:<20} {:<28} {:>9} {:>7} {:>8}\n",
+        say(&msg!(AttemptsOf, escape_for_terminal(trainee))),
+        word(K::ColDateUtc),
+        word(K::ColExam),
+        word(K::ColScore),
         "%",
-        "result"
+        word(K::ColResult)
     );
     for r in &mine {
         let date: String = crate::report::rfc3339_utc(r.started_at)
@@ -856,21 +1016,25 @@ fn history_cmd(common: &Common, trainee: &str) -> u8 {
             escape_for_terminal(&r.exam_id),
             format!("{:.1}/{:.0}", r.score, r.max),
             r.percent,
-            if r.passed { "passed" } else { "not yet" }
+            word(if r.passed { K::Passed } else { K::NotYet })
         ));
     }
     let pct: Vec<f64> = mine.iter().map(|r| r.percent).collect();
+    let first = pct.first().copied().unwrap_or(0.0);
+    let last = pct.last().copied().unwrap_or(0.0);
     out.push_str(&format!(
-        "\ntrend  {}  (first {:.0}%, last {:.0}%)\n",
-        sparkline(&pct),
-        pct[0],
-        pct[pct.len() - 1]
+        "\n{}\n",
+        say(&msg!(
+            Trend,
+            sparkline(&pct),
+            format!("{first:.0}"),
+            format!("{last:.0}")
+        ))
     ));
     let wrong = mistakes(&places(common).results, trainee);
     out.push_str(&format!(
-        "questions to review: {} (tipquiz take --review-mistakes --trainee \"{}\")\n",
-        wrong.len(),
-        escape_for_terminal(trainee)
+        "{}\n",
+        say(&msg!(ToReview, wrong.len(), escape_for_terminal(trainee)))
     ));
     print_out(&out);
     OK
@@ -885,25 +1049,22 @@ fn board_cmd(common: &Common, exam: Option<String>) -> u8 {
     match crate::tui::board::run(&places.results.dir, exam, lang, display(common)) {
         Ok(()) => OK,
         Err(e) => {
-            if crate::tui::loading::holding() {
-                crate::tui::loading::release_errors_after(crate::tui::terminal::leave);
-            }
-            fail(&format!("cannot use the terminal: {e}"));
+            fail_msg(&msg!(CannotUseTerminal, e.to_string()));
             USAGE
         }
     }
 }
 
-fn write_new_file(path: &std::path::Path, text: &str) -> Result<(), String> {
+fn write_new_file(path: &std::path::Path, text: &str) -> Result<(), Msg> {
     use std::io::Write as _;
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
-        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        .map_err(|e| msg!(CannotCreate, path.display().to_string(), e.to_string()))?;
     f.write_all(text.as_bytes())
         .and_then(|()| f.sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        .map_err(|e| msg!(CannotWrite, path.display().to_string(), e.to_string()))
 }
 
 fn import_cmd(
@@ -917,7 +1078,7 @@ fn import_cmd(
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
-            fail(&format!("cannot read {}: {e}", file.display()));
+            fail_msg(&msg!(CannotRead, file.display().to_string(), e.to_string()));
             return USAGE;
         }
     };
@@ -935,35 +1096,33 @@ fn import_cmd(
         .unwrap_or_default();
     let bank_id = id.map_or_else(|| crate::walk::suggest_id(&stem), str::to_owned);
     let out = import(&text, format, lang, &bank_id);
+    let mut notes = String::new();
     for s in &out.skipped {
-        eprintln!(
-            "{}:{}: {}",
+        notes.push_str(&format!(
+            "{}:{}: {}\n",
             escape_for_terminal(&file.display().to_string()),
             s.line,
             escape_for_terminal(&s.what)
-        );
+        ));
     }
-    eprintln!(
-        "{} question(s) converted, {} note(s) above",
-        out.questions,
-        out.skipped.len()
-    );
+    notes.push_str(&say(&msg!(Converted, out.questions, out.skipped.len())));
+    notes.push('\n');
+    print_err(&notes);
     if out.questions == 0 {
-        fail("nothing could be converted; no bank written");
+        fail_msg(&K::NothingConverted.into());
         return PROBLEMS;
     }
     match output {
-        None => print_out(&out.toml),
+        None => print_data(&out.toml),
         Some(p) => {
             if let Err(e) = write_new_file(p, &out.toml) {
-                fail(&e);
+                fail_msg(&e);
                 return USAGE;
             }
-            eprintln!(
-                "wrote {}; check it with `tipquiz check {}`",
-                p.display(),
-                p.display()
-            );
+            print_err(&format!(
+                "{}\n",
+                escape_for_terminal(&say(&msg!(WroteCheckIt, p.display().to_string())))
+            ));
         }
     }
     OK
@@ -977,9 +1136,7 @@ fn export_bank_cmd(
 ) -> u8 {
     use crate::import::{ExportFormat, export};
     let Some(path) = bank else {
-        fail(
-            "--to needs the bank file to export, e.g. tipquiz export --to gift questions/indicators.toml",
-        );
+        fail_msg(&K::ToNeedsBank.into());
         return USAGE;
     };
     let src = match read_or_report(path) {
@@ -988,7 +1145,7 @@ fn export_bank_cmd(
     };
     let (b, diags) = bank::parse_bank(&src.name, &src.text);
     let Some(b) = b else {
-        eprint!("{}", crate::diag::render_all(&diags));
+        print_err(&crate::diag::render_all_in(&diags, voice().lang));
         return PROBLEMS;
     };
     let lang = match common.lang {
@@ -1000,14 +1157,17 @@ fn export_bank_cmd(
         crate::cli::ExportTo::MoodleXml => ExportFormat::MoodleXml,
     };
     let out = export(&b, fmt, lang);
-    for s in &out.skipped {
-        eprintln!("not exported: {}", escape_for_terminal(s));
-    }
+    let skipped: String = out
+        .skipped
+        .iter()
+        .map(|s| format!("{}\n", say(&msg!(NotExported, escape_for_terminal(s)))))
+        .collect();
+    print_err(&skipped);
     match output {
-        None => print_out(&out.text),
+        None => print_data(&out.text),
         Some(p) => {
             if let Err(e) = write_new_file(p, &out.text) {
-                fail(&e);
+                fail_msg(&e);
                 return USAGE;
             }
         }
@@ -1032,15 +1192,13 @@ fn new_cmd(path: &std::path::Path, exam: bool, langs: &[String], topic: Option<&
         crate::import::starter_bank(&id, &l, topic.unwrap_or(&id))
     };
     if let Err(e) = write_new_file(path, &text) {
-        fail(&e);
+        fail_msg(&e);
         return USAGE;
     }
-    eprintln!(
-        "wrote {}: edit it, then run `tipquiz check {}` and `tipquiz preview {}`",
-        path.display(),
-        path.display(),
-        path.display()
-    );
+    print_err(&format!(
+        "{}\n",
+        escape_for_terminal(&say(&msg!(WroteNew, path.display().to_string())))
+    ));
     OK
 }
 
@@ -1052,10 +1210,7 @@ fn preview_cmd(common: &Common, bank: &std::path::Path, question: Option<&str>, 
     match crate::tui::preview::run(bank, question, watch, lang, display(common)) {
         Ok(code) => code,
         Err(e) => {
-            if crate::tui::loading::holding() {
-                crate::tui::loading::release_errors_after(crate::tui::terminal::leave);
-            }
-            fail(&format!("cannot use the terminal: {e}"));
+            fail_msg(&msg!(CannotUseTerminal, e.to_string()));
             USAGE
         }
     }
@@ -1066,12 +1221,85 @@ fn read_or_report(path: &std::path::Path) -> Result<SourceFile, u8> {
     match bank::read_source(path) {
         Ok(Ok(s)) => Ok(s),
         Ok(Err(d)) => {
-            eprint!("{}", d.render());
+            eprint_diags(&[&d]);
             Err(PROBLEMS)
         }
         Err(e) => {
-            fail(&e.to_string());
+            fail_msg(&crate::messages::load_error(&e));
             Err(USAGE)
         }
+    }
+}
+
+#[cfg(test)]
+mod voice_tests {
+    use super::*;
+    use crate::tui::bidi::{BidiMode, Dir, align, visual_lines};
+
+    fn is_form(c: char) -> bool {
+        ('\u{FB50}'..='\u{FDFF}').contains(&c) || ('\u{FE70}'..='\u{FEFE}').contains(&c)
+    }
+
+    #[test]
+    fn only_arabic_on_a_reordering_terminal_is_laid_out_here() {
+        for lang in [Lang::En, Lang::Ar] {
+            for tty in [false, true] {
+                for mode in [BidiMode::Reorder, BidiMode::Terminal] {
+                    let want = lang == Lang::Ar && tty && mode == BidiMode::Reorder;
+                    assert_eq!(
+                        visual_output(lang, tty, mode),
+                        want,
+                        "{lang:?} {tty} {mode:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_terminal_path_uses_the_bidi_pipeline_and_right_aligns() {
+        let m = crate::msg!(NoAttemptsBy, "Salem", "/tmp/results");
+        let logical = format!("tipquiz: {}\n\n", m.render(Lang::Ar));
+        let shown = visual_text(&logical, 60, true);
+        let first = logical.lines().next().unwrap_or_default();
+        let want: Vec<String> = visual_lines(first, Dir::Rtl, 60, BidiMode::Reorder, true)
+            .iter()
+            .map(|l| align(l, Dir::Rtl, 60))
+            .collect();
+        assert_eq!(shown, format!("{}\n\n", want.join("\n")));
+        assert!(shown.chars().any(is_form), "not shaped: {shown}");
+        assert!(!logical.chars().any(is_form));
+        for l in shown.lines().filter(|l| !l.is_empty()) {
+            assert_eq!(
+                crate::tui::bidi::cell_width(l),
+                60,
+                "not right-aligned: {l:?}"
+            );
+        }
+        // Unshaped, the letters stay in their plain code points, still reordered.
+        let plain = visual_text(&logical, 60, false);
+        assert!(!plain.chars().any(is_form) && plain != logical);
+        // A line without Arabic (a file place, a caret) is left as it is.
+        assert_eq!(
+            visual_text("  --> a.toml:7:1\n  | ^\n", 60, true),
+            "  --> a.toml:7:1\n  | ^\n"
+        );
+    }
+
+    #[test]
+    fn escaped_text_stays_escaped_on_the_terminal_path() {
+        let m = crate::msg!(AttemptsOf, escape_for_terminal("x\u{202E}\u{1b}[2J"));
+        let shown = visual_text(&m.render(Lang::Ar), 60, true);
+        assert!(
+            !shown.chars().any(crate::diag::is_dangerous_char),
+            "{shown:?}"
+        );
+        assert!(shown.contains("202e") && shown.contains("1b"), "{shown}");
+    }
+
+    #[test]
+    fn without_set_voice_the_voice_is_english_and_logical() {
+        let v = voice();
+        assert!(!v.visual_out && !v.visual_err);
     }
 }

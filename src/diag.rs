@@ -1,5 +1,7 @@
 //! Diagnostics for user-written files: every problem with file, line, column, snippet and hint.
 
+use crate::messages::{K, Msg};
+use crate::text::Lang;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -21,7 +23,7 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// A stable short code, e.g. `unknown-key`.
     pub code: &'static str,
-    /// What is wrong.
+    /// What is wrong, in English (see [`Diagnostic::localized`]).
     pub message: String,
     /// The file, as the user named it.
     pub file: String,
@@ -31,8 +33,14 @@ pub struct Diagnostic {
     pub column: usize,
     /// The source line, with control characters made visible.
     pub snippet: String,
-    /// How to fix it.
+    /// How to fix it, in English.
     pub hint: Option<String>,
+    /// What is wrong, in every language.
+    #[serde(skip)]
+    pub msg: Msg,
+    /// How to fix it, in every language.
+    #[serde(skip)]
+    pub hint_msg: Option<Msg>,
     /// Byte range in the file.
     #[serde(skip)]
     pub span: Option<Range<usize>>,
@@ -50,8 +58,8 @@ impl Diagnostic {
         file: &str,
         source: &str,
         span: Option<Range<usize>>,
-        message: impl Into<String>,
-        hint: Option<String>,
+        message: Msg,
+        hint: Option<Msg>,
     ) -> Diagnostic {
         Self::at_indexed(
             severity,
@@ -75,8 +83,8 @@ impl Diagnostic {
         source: &str,
         index: &LineIndex,
         span: Option<Range<usize>>,
-        message: impl Into<String>,
-        hint: Option<String>,
+        message: Msg,
+        hint: Option<Msg>,
     ) -> Diagnostic {
         let (line, column, snippet, caret) = match &span {
             Some(r) => index.locate(source, r.start),
@@ -85,12 +93,14 @@ impl Diagnostic {
         Diagnostic {
             severity,
             code,
-            message: message.into(),
+            message: message.en(),
             file: file.to_owned(),
             line,
             column,
             snippet,
-            hint,
+            hint: hint.as_ref().map(Msg::en),
+            msg: message,
+            hint_msg: hint,
             span,
             caret,
         }
@@ -102,19 +112,38 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// Render the diagnostic for a terminal (no colour), compiler style.
+    /// The diagnostic with `message` and `hint` in `lang` (for JSON output).
+    #[must_use]
+    pub fn localized(&self, lang: Lang) -> Diagnostic {
+        let mut d = self.clone();
+        d.message = self.msg.render(lang);
+        d.hint = self.hint_msg.as_ref().map(|h| h.render(lang));
+        d
+    }
+
+    /// Render the diagnostic for a terminal (no colour), compiler style, in English.
     #[must_use]
     pub fn render(&self) -> String {
+        self.render_in(Lang::En)
+    }
+
+    /// Render the diagnostic for a terminal (no colour), compiler style, in `lang`. The code,
+    /// file name, place and snippet are the same in every language.
+    #[must_use]
+    pub fn render_in(&self, lang: Lang) -> String {
         let mut out = String::new();
-        let level = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let level = crate::messages::template(
+            lang,
+            match self.severity {
+                Severity::Error => K::LevelError,
+                Severity::Warning => K::LevelWarning,
+            },
+        );
         let _ = writeln!(
             out,
             "{level}[{}]: {}",
             self.code,
-            escape_for_terminal(&self.message)
+            escape_for_terminal(&self.msg.render(lang))
         );
         let file = escape_for_terminal(&self.file);
         if self.line > 0 {
@@ -133,8 +162,13 @@ impl Diagnostic {
         } else {
             let _ = writeln!(out, "  --> {file}");
         }
-        if let Some(h) = &self.hint {
-            let _ = writeln!(out, "  = help: {}", escape_for_terminal(h));
+        if let Some(h) = &self.hint_msg {
+            let _ = writeln!(
+                out,
+                "  = {}: {}",
+                crate::messages::template(lang, K::LevelHelp),
+                escape_for_terminal(&h.render(lang))
+            );
         }
         out
     }
@@ -240,12 +274,18 @@ pub fn escape_for_terminal(s: &str) -> String {
     out
 }
 
-/// Render a list of diagnostics followed by a one-line summary.
+/// Render a list of diagnostics, in English.
 #[must_use]
 pub fn render_all(diags: &[Diagnostic]) -> String {
+    render_all_in(diags, Lang::En)
+}
+
+/// Render a list of diagnostics in `lang`.
+#[must_use]
+pub fn render_all_in(diags: &[Diagnostic], lang: Lang) -> String {
     let mut out = String::new();
     for d in diags {
-        out.push_str(&d.render());
+        out.push_str(&d.render_in(lang));
         out.push('\n');
     }
     out
@@ -280,12 +320,23 @@ mod tests {
             "bank.toml",
             src,
             Some(9..21),
-            "unknown key `explaination`",
-            Some("did you mean `explanation`?".into()),
+            crate::msg!(UnknownKeyIn, "explaination", K::AQuestion),
+            Some(crate::msg!(DidYouMean, "explanation")),
         );
         let r = d.render();
         assert!(r.contains("bank.toml:2:1"), "{r}");
         assert!(r.contains("2 | explaination = \"y\""), "{r}");
         assert!(r.contains("help: did you mean `explanation`?"), "{r}");
+        let ar = d.render_in(Lang::Ar);
+        assert!(ar.starts_with("خطأ[unknown-key]: "), "{ar}");
+        assert!(
+            ar.contains("bank.toml:2:1") && ar.contains("`explanation`"),
+            "{ar}"
+        );
+        assert!(
+            !ar.contains("help:") && !ar.contains("did you mean"),
+            "{ar}"
+        );
+        assert_eq!(d.localized(Lang::En), d);
     }
 }

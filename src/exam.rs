@@ -2,6 +2,8 @@
 
 use crate::bank::{Difficulty, Library, parse_tree};
 use crate::diag::{Diagnostic, Severity};
+use crate::messages::{K, Msg};
+use crate::msg;
 use crate::text::Text;
 use crate::walk::{Val, Walker, is_valid_id, suggest_id};
 use serde::{Deserialize, Serialize};
@@ -207,54 +209,46 @@ fn choice<T: Copy>(
     what: &str,
     options: &[(&str, T)],
 ) -> Option<T> {
-    let s = w.string(v, what)?;
+    let s = w.string(v, &Msg::raw(what))?;
     let found = options.iter().find(|(n, _)| *n == s).map(|(_, t)| *t);
     if found.is_none() {
         let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
         w.error(
             "bad-value",
             v.span(),
-            format!(
-                "`{}` is not a valid {what}",
-                crate::diag::escape_for_terminal(&s)
-            ),
-            format!("use one of: {}", names.join(", ")),
+            msg!(NotAValid, crate::diag::escape_for_terminal(&s), what),
+            msg!(UseOneOf, names.join(", ")),
         );
     }
     found
 }
 
-fn percent(w: &mut Walker<'_>, v: &Val<'_>, what: &str) -> Option<f64> {
+fn percent(w: &mut Walker<'_>, v: &Val<'_>, what: &Msg) -> Option<f64> {
     let n = match v.get_ref() {
         DeValue::Integer(i) => i.as_str().replace('_', "").parse::<f64>().ok(),
         DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
         other => {
-            w.wrong_type(v.span(), what, "a number from 0 to 100", other);
+            w.wrong_type(v.span(), what, &K::ANumberTo100.into(), other);
             return None;
         }
     };
     match n {
         Some(n) if (0.0..=100.0).contains(&n) => Some(n),
         _ => {
-            w.error(
-                "bad-value",
-                v.span(),
-                format!("{what} must be from 0 to 100 (a percentage)"),
-                None,
-            );
+            w.error("bad-value", v.span(), msg!(MustBePercent, what), None);
             None
         }
     }
 }
 
-fn fraction(w: &mut Walker<'_>, v: &Val<'_>, what: &str) -> Option<f64> {
+fn fraction(w: &mut Walker<'_>, v: &Val<'_>, what: &Msg) -> Option<f64> {
     percent(w, v, what).and_then(|n| {
         if n > 1.0 {
             w.error(
                 "bad-value",
                 v.span(),
-                format!("{what} is a fraction of the question's points, from 0 to 1"),
-                "for example 0.25 takes off a quarter of the points".to_owned(),
+                msg!(IsAFraction, what),
+                Msg::from(K::IsAFractionHint),
             );
             None
         } else {
@@ -263,7 +257,7 @@ fn fraction(w: &mut Walker<'_>, v: &Val<'_>, what: &str) -> Option<f64> {
     })
 }
 
-fn exam_text(w: &mut Walker<'_>, v: &Val<'_>, what: &str) -> Option<Text> {
+fn exam_text(w: &mut Walker<'_>, v: &Val<'_>, what: &Msg) -> Option<Text> {
     match v.get_ref() {
         DeValue::Table(t) => {
             let langs: Vec<String> = t
@@ -294,32 +288,35 @@ pub fn parse_exam(file: &str, source: &str) -> (Option<ExamDef>, Vec<Diagnostic>
     let tree = parse_tree(&mut w, &text);
     let top = tree.get_ref();
     let start = 0..text.len().min(1);
-    w.unknown_keys(top, TOP_KEYS, "an exam");
-    if let Some(v) = w.required(top, "format", start.clone(), "the exam", "1")
-        && w.positive(v, "`format`", 1000).is_some_and(|n| n != 1)
+    w.unknown_keys(top, TOP_KEYS, &K::AnExam.into());
+    let the_exam = Msg::from(K::TheExam);
+    if let Some(v) = w.required(top, "format", start.clone(), &the_exam, "1")
+        && w.positive(v, &msg!(Key, "format"), 1000)
+            .is_some_and(|n| n != 1)
     {
         w.error(
             "format-version",
             v.span(),
-            "this exam is written in a newer format than this tipquiz reads (1)",
-            "update tipquiz, or write `format = 1`".to_owned(),
+            K::ExamFormatVersion.into(),
+            Msg::from(K::ExamFormatVersionHint),
         );
     }
     let id = w
-        .required(top, "id", start.clone(), "the exam", "\"final-assessment\"")
+        .required(top, "id", start.clone(), &the_exam, "\"final-assessment\"")
         .and_then(|v| {
-            let s = w.string(v, "the exam id")?;
+            let s = w.string(v, &K::TheExamId.into())?;
             if is_valid_id(&s) {
                 Some(s)
             } else {
                 w.error(
                     "bad-id",
                     v.span(),
-                    format!(
-                        "the exam id `{}` has characters outside a-z, 0-9 and -",
+                    msg!(
+                        IdBadChars,
+                        K::TheExamId,
                         crate::diag::escape_for_terminal(&s)
                     ),
-                    format!("write it as `{}`", suggest_id(&s)),
+                    msg!(WriteItAs, suggest_id(&s)),
                 );
                 None
             }
@@ -329,16 +326,16 @@ pub fn parse_exam(file: &str, source: &str) -> (Option<ExamDef>, Vec<Diagnostic>
             top,
             "title",
             start.clone(),
-            "the exam",
+            &the_exam,
             "{ en = \"...\", ar = \"...\" }",
         )
-        .and_then(|v| exam_text(&mut w, v, "the title"));
+        .and_then(|v| exam_text(&mut w, v, &K::TheTitle.into()));
     if let Some(v) = top.get("description") {
-        exam_text(&mut w, v, "the description");
+        exam_text(&mut w, v, &K::TheDescription.into());
     }
     let banks = top
         .get("banks")
-        .map(|v| w.string_list(v, "`banks`", true))
+        .map(|v| w.string_list(v, &msg!(Key, "banks"), true))
         .unwrap_or_default();
     let mode = top.get("mode").map_or(Some(Mode::Exam), |v| {
         choice(
@@ -373,59 +370,60 @@ pub fn parse_exam(file: &str, source: &str) -> (Option<ExamDef>, Vec<Diagnostic>
     });
     let time_limit = top
         .get("time_limit")
-        .and_then(|v| w.seconds(v, "`time_limit`"));
+        .and_then(|v| w.seconds(v, &msg!(Key, "time_limit")));
     let question_time_limit = top
         .get("question_time_limit")
-        .and_then(|v| w.seconds(v, "`question_time_limit`"));
-    let shuffle_questions = top
-        .get("shuffle_questions")
-        .map_or(Some(true), |v| w.boolean(v, "`shuffle_questions`"));
+        .and_then(|v| w.seconds(v, &msg!(Key, "question_time_limit")));
+    let shuffle_questions = top.get("shuffle_questions").map_or(Some(true), |v| {
+        w.boolean(v, &msg!(Key, "shuffle_questions"))
+    });
     let shuffle_choices = top
         .get("shuffle_choices")
-        .map_or(Some(true), |v| w.boolean(v, "`shuffle_choices`"));
+        .map_or(Some(true), |v| w.boolean(v, &msg!(Key, "shuffle_choices")));
     let pass_mark = top
         .get("pass_mark")
-        .map_or(Some(70.0), |v| percent(&mut w, v, "`pass_mark`"));
-    let results = top.get("results").and_then(|v| w.string(v, "`results`"));
+        .map_or(Some(70.0), |v| percent(&mut w, v, &msg!(Key, "pass_mark")));
+    let results = top
+        .get("results")
+        .and_then(|v| w.string(v, &msg!(Key, "results")));
     let mut topic_pass_marks = BTreeMap::new();
     if let Some(t) = top
         .get("pass_marks")
-        .and_then(|v| w.table(v, "`pass_marks`"))
+        .and_then(|v| w.table(v, &msg!(Key, "pass_marks")))
     {
         for (k, v) in t {
-            if let Some(p) = percent(
-                &mut w,
-                v,
-                &format!("the pass mark of topic `{}`", k.get_ref()),
-            ) {
+            if let Some(p) = percent(&mut w, v, &msg!(PassMarkOfTopic, k.get_ref().to_string())) {
                 topic_pass_marks.insert(k.get_ref().to_string(), p);
             }
         }
     }
     let mut scoring = ScoringPolicy::default();
-    if let Some(t) = top.get("scoring").and_then(|v| w.table(v, "`scoring`")) {
-        w.unknown_keys(t, SCORING_KEYS, "`[scoring]`");
+    if let Some(t) = top
+        .get("scoring")
+        .and_then(|v| w.table(v, &msg!(Key, "scoring")))
+    {
+        w.unknown_keys(t, SCORING_KEYS, &msg!(Key, "[scoring]"));
         if let Some(b) = t
             .get("partial_credit")
-            .and_then(|v| w.boolean(v, "`partial_credit`"))
+            .and_then(|v| w.boolean(v, &msg!(Key, "partial_credit")))
         {
             scoring.partial_credit = b;
         }
         if let Some(f) = t
             .get("negative_marking")
-            .and_then(|v| fraction(&mut w, v, "`negative_marking`"))
+            .and_then(|v| fraction(&mut w, v, &msg!(Key, "negative_marking")))
         {
             scoring.negative_marking = f;
         }
         if let Some(b) = t
             .get("speed_points")
-            .and_then(|v| w.boolean(v, "`speed_points`"))
+            .and_then(|v| w.boolean(v, &msg!(Key, "speed_points")))
         {
             scoring.speed_points = b;
         }
         if let Some(s) = t
             .get("speed_window")
-            .and_then(|v| w.seconds(v, "`speed_window`"))
+            .and_then(|v| w.seconds(v, &msg!(Key, "speed_window")))
         {
             scoring.speed_window = s;
         }
@@ -463,30 +461,35 @@ fn parse_pools(
         w.error(
             "no-pools",
             start,
-            "the exam has no pools",
-            "add at least one `[[pool]]` with a `count`".to_owned(),
+            K::NoPools.into(),
+            Msg::from(K::NoPoolsHint),
         );
         return None;
     };
-    let items = w.array(v, "`pool`")?;
+    let items = w.array(v, &msg!(Key, "pool"))?;
     let mut pools = Vec::new();
     let mut ok = true;
     for item in items {
-        let Some(t) = w.table(item, "a `[[pool]]`") else {
+        let Some(t) = w.table(item, &K::APoolTable.into()) else {
             ok = false;
             continue;
         };
-        w.unknown_keys(t, POOL_KEYS, "a pool");
-        let topic = t.get("topic").and_then(|v| w.string(v, "the pool's topic"));
+        w.unknown_keys(t, POOL_KEYS, &K::APool.into());
+        let topic = t
+            .get("topic")
+            .and_then(|v| w.string(v, &K::ThePoolsTopic.into()));
         let tags = t
             .get("tags")
-            .map(|v| w.string_list(v, "the pool's tags", true))
+            .map(|v| w.string_list(v, &K::ThePoolsTags.into(), true))
             .unwrap_or_default();
         let mut difficulty = Vec::new();
         if let Some(v) = t.get("difficulty") {
             let names = match v.get_ref() {
-                DeValue::String(_) => w.string(v, "the pool's difficulty").into_iter().collect(),
-                _ => w.string_list(v, "the pool's difficulty", true),
+                DeValue::String(_) => w
+                    .string(v, &K::ThePoolsDifficulty.into())
+                    .into_iter()
+                    .collect(),
+                _ => w.string_list(v, &K::ThePoolsDifficulty.into(), true),
             };
             for n in names {
                 match Difficulty::from_name(&n) {
@@ -495,8 +498,8 @@ fn parse_pools(
                         w.error(
                             "bad-difficulty",
                             v.span(),
-                            format!("`{n}` is not a difficulty"),
-                            "use easy, medium or hard".to_owned(),
+                            msg!(NotADifficulty, n),
+                            Msg::from(K::UseDifficulty),
                         );
                         ok = false;
                     }
@@ -505,13 +508,13 @@ fn parse_pools(
         }
         let questions = t
             .get("questions")
-            .map(|v| w.string_list(v, "the pool's questions", true))
+            .map(|v| w.string_list(v, &K::ThePoolsQuestions.into(), true))
             .unwrap_or_default();
         let count = match t.get("count") {
             None if !questions.is_empty() => u32::try_from(questions.len()).ok(),
             _ => w
-                .required(t, "count", item.span(), "the pool", "10")
-                .and_then(|v| w.positive(v, "the pool's `count`", 100_000)),
+                .required(t, "count", item.span(), &K::ThePool.into(), "10")
+                .and_then(|v| w.positive(v, &K::ThePoolsCount.into(), 100_000)),
         };
         match count {
             Some(c) => pools.push(Pool {
@@ -531,7 +534,7 @@ fn parse_pools(
 #[must_use]
 pub fn check_exam(exam: &ExamDef, lib: &Library, file: &str) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let mut problem = |code, msg: String, hint: String| {
+    let mut problem = |code, msg: Msg, hint: Msg| {
         diags.push(Diagnostic::at(
             Severity::Error,
             code,
@@ -547,8 +550,8 @@ pub fn check_exam(exam: &ExamDef, lib: &Library, file: &str) -> Vec<Diagnostic> 
             let known: Vec<&str> = lib.banks.iter().map(|b| b.id.as_str()).collect();
             problem(
                 "unknown-bank",
-                format!("exam `{}` names bank `{b}`, which is not loaded", exam.id),
-                format!("loaded banks: {}", known.join(", ")),
+                msg!(UnknownBank, &exam.id, b),
+                msg!(LoadedBanks, known.join(", ")),
             );
         }
     }
@@ -556,19 +559,16 @@ pub fn check_exam(exam: &ExamDef, lib: &Library, file: &str) -> Vec<Diagnostic> 
         if !lib.topics().iter().any(|(x, _)| x == t) {
             problem(
                 "unknown-topic",
-                format!(
-                    "exam `{}` sets a pass mark for topic `{t}`, which no loaded bank has",
-                    exam.id
-                ),
-                "check the spelling of the topic".to_owned(),
+                msg!(UnknownTopicPassMark, &exam.id, t),
+                K::CheckTopicSpelling.into(),
             );
         }
     }
     if let Err(e) = crate::quiz::check_pools(exam, lib) {
         problem(
             "pool-too-small",
-            e.to_string(),
-            "lower the pool's `count`, widen its filters, or load more banks".to_owned(),
+            crate::messages::draw_error(&e),
+            K::PoolTooSmallHint.into(),
         );
     }
     diags

@@ -5,6 +5,7 @@
 //! - [`diag`]: diagnostics with file, line, column, snippet and hint.
 //! - [`walk`]: the checker over spanned TOML used by banks and exams.
 //! - [`bank`]: the bank format, loading and validation, the shipped banks.
+//! - [`messages`]: the command line's words in English and Arabic.
 //!
 //! The core never touches the terminal or reads the clock; the `tui` module and the binary do.
 
@@ -14,6 +15,7 @@ pub mod commands;
 pub mod diag;
 pub mod exam;
 pub mod import;
+pub mod messages;
 pub mod quiz;
 pub mod record;
 pub mod report;

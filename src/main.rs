@@ -6,6 +6,7 @@ use tipquiz::cli::Cli;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    tipquiz::commands::set_voice(&cli.common);
     let code = match cli.command {
         None => tipquiz::commands::home(&cli.common),
         Some(cmd) => tipquiz::commands::run(&cli.common, cmd),

@@ -2,6 +2,8 @@
 //! [`Diagnostic`] with its place in the file, so that a file's problems are all reported at once.
 
 use crate::diag::{Diagnostic, Severity, is_dangerous_char};
+use crate::messages::{Arg, K, Msg};
+use crate::msg;
 use crate::text::Text;
 use std::ops::Range;
 use toml::Spanned;
@@ -47,15 +49,15 @@ pub fn is_presentation_form(c: char) -> bool {
     matches!(c, '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFE}')
 }
 
-fn type_name(v: &DeValue<'_>) -> &'static str {
+fn type_name(v: &DeValue<'_>) -> K {
     match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date-time",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
+        DeValue::String(_) => K::AString,
+        DeValue::Integer(_) => K::AnInteger,
+        DeValue::Float(_) => K::AFloat,
+        DeValue::Boolean(_) => K::ABoolean,
+        DeValue::Datetime(_) => K::ADateTime,
+        DeValue::Array(_) => K::AnArray,
+        DeValue::Table(_) => K::ATable,
     }
 }
 
@@ -77,10 +79,10 @@ impl<'s> Walker<'s> {
         &mut self,
         code: &'static str,
         span: Range<usize>,
-        msg: impl Into<String>,
-        hint: impl Into<Option<String>>,
+        msg: Msg,
+        hint: impl Into<Option<Msg>>,
     ) {
-        self.push(Severity::Error, code, span, msg.into(), hint.into());
+        self.push(Severity::Error, code, span, msg, hint.into());
     }
 
     /// Record a warning.
@@ -88,10 +90,10 @@ impl<'s> Walker<'s> {
         &mut self,
         code: &'static str,
         span: Range<usize>,
-        msg: impl Into<String>,
-        hint: impl Into<Option<String>>,
+        msg: Msg,
+        hint: impl Into<Option<Msg>>,
     ) {
-        self.push(Severity::Warning, code, span, msg.into(), hint.into());
+        self.push(Severity::Warning, code, span, msg, hint.into());
     }
 
     fn push(
@@ -99,8 +101,8 @@ impl<'s> Walker<'s> {
         severity: Severity,
         code: &'static str,
         span: Range<usize>,
-        msg: String,
-        hint: Option<String>,
+        msg: Msg,
+        hint: Option<Msg>,
     ) {
         if self.diags.len() == MAX_DIAGNOSTICS {
             let d = Diagnostic::at_indexed(
@@ -110,10 +112,8 @@ impl<'s> Walker<'s> {
                 self.source,
                 &self.lines,
                 Some(span.clone()),
-                format!(
-                    "more than {MAX_DIAGNOSTICS} problems; the rest of this file is not reported"
-                ),
-                Some("fix the problems above and check again".to_owned()),
+                msg!(TooManyProblems, MAX_DIAGNOSTICS),
+                Some(K::TooManyProblemsHint.into()),
             );
             self.diags.push(d);
         }
@@ -146,7 +146,7 @@ impl<'s> Walker<'s> {
     }
 
     /// Report keys of `table` that are not in `allowed`, suggesting the closest allowed key.
-    pub fn unknown_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], what: &str) {
+    pub fn unknown_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], what: &Msg) {
         for (k, _) in table {
             let name: &str = k.get_ref();
             if allowed.contains(&name) {
@@ -157,16 +157,13 @@ impl<'s> Walker<'s> {
                 .map(|a| (strsim::damerau_levenshtein(a, name), *a))
                 .min();
             let hint = match best {
-                Some((d, a)) if d <= 3 => format!("did you mean `{a}`?"),
-                _ => format!("the keys of {what} are: {}", allowed.join(", ")),
+                Some((d, a)) if d <= 3 => msg!(DidYouMean, a),
+                _ => msg!(KeysOf, what, allowed.join(", ")),
             };
             self.error(
                 "unknown-key",
                 k.span(),
-                format!(
-                    "unknown key `{}` in {what}",
-                    crate::diag::escape_for_terminal(name)
-                ),
+                msg!(UnknownKeyIn, crate::diag::escape_for_terminal(name), what),
                 hint,
             );
         }
@@ -178,7 +175,7 @@ impl<'s> Walker<'s> {
         table: &'t DeTable<'i>,
         key: &str,
         at: Range<usize>,
-        what: &str,
+        what: &Msg,
         example: &str,
     ) -> Option<&'t Val<'i>> {
         let v = table.get(key);
@@ -186,15 +183,15 @@ impl<'s> Walker<'s> {
             self.error(
                 "missing-key",
                 at,
-                format!("{what} has no `{key}`"),
-                format!("add a line such as `{key} = {example}`"),
+                msg!(HasNoKey, what, key),
+                msg!(AddLineSuchAs, key, example),
             );
         }
         v
     }
 
     /// A string value, checked for emptiness and forbidden characters.
-    pub fn string(&mut self, v: &Val<'_>, what: &str) -> Option<String> {
+    pub fn string(&mut self, v: &Val<'_>, what: &Msg) -> Option<String> {
         match v.get_ref() {
             DeValue::String(s) => {
                 // Multi-line strings in files saved with Windows line endings keep their CRs.
@@ -209,12 +206,8 @@ impl<'s> Walker<'s> {
                     self.error(
                         "text-too-long",
                         v.span(),
-                        format!(
-                            "{what} is {} KiB long; a text may be at most {} KiB",
-                            s.len() / 1024,
-                            MAX_TEXT_BYTES / 1024
-                        ),
-                        "shorten it: a trainee reads it on one screen".to_owned(),
+                        msg!(TextTooLong, what, s.len() / 1024, MAX_TEXT_BYTES / 1024),
+                        Msg::from(K::TextTooLongHint),
                     );
                     return None;
                 }
@@ -222,34 +215,32 @@ impl<'s> Walker<'s> {
                     self.error(
                         "empty-text",
                         v.span(),
-                        format!("{what} is empty"),
-                        "write the text, or remove the key if it is optional".to_owned(),
+                        msg!(IsEmpty, what),
+                        Msg::from(K::IsEmptyHint),
                     );
                     return None;
                 }
                 Some(owned)
             }
             other => {
-                self.wrong_type(v.span(), what, "a string", other);
+                self.wrong_type(v.span(), what, &K::AString.into(), other);
                 None
             }
         }
     }
 
     /// Report a value of the wrong type.
-    pub fn wrong_type(&mut self, span: Range<usize>, what: &str, want: &str, got: &DeValue<'_>) {
+    pub fn wrong_type(&mut self, span: Range<usize>, what: &Msg, want: &Msg, got: &DeValue<'_>) {
         self.error(
             "wrong-type",
             span,
-            format!("{what} must be {want}, not {}", type_name(got)),
-            format!(
-                "write {want} here (text goes in double quotes; true and false and numbers do not)"
-            ),
+            msg!(MustBeNot, what, want, type_name(got)),
+            msg!(WriteHere, want),
         );
     }
 
     /// Reject control characters, bidi controls and Arabic presentation forms.
-    pub fn check_chars(&mut self, s: &str, span: Range<usize>, what: &str) {
+    pub fn check_chars(&mut self, s: &str, span: Range<usize>, what: &Msg) {
         // Fast path: printable ASCII (and newlines) cannot hold a forbidden character.
         if s.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\n') {
             return;
@@ -258,40 +249,33 @@ impl<'s> Walker<'s> {
             self.error(
                 "forbidden-character",
                 span.clone(),
-                format!(
-                    "{what} contains the control or direction character U+{:04X}",
-                    u32::from(c)
-                ),
-                "remove it: direction is set from the text's language, and control characters could take over a trainee's terminal".to_owned(),
+                msg!(ForbiddenChar, what, format!("{:04X}", u32::from(c))),
+                Msg::from(K::ForbiddenCharHint),
             );
         }
         if let Some(c) = s.chars().find(|c| is_presentation_form(*c)) {
             self.error(
                 "presentation-form",
                 span,
-                format!(
-                    "{what} contains the Arabic presentation form U+{:04X}",
-                    u32::from(c)
-                ),
-                "type plain Arabic letters (U+0600..U+06FF); the screen shapes them itself"
-                    .to_owned(),
+                msg!(PresentationForm, what, format!("{:04X}", u32::from(c))),
+                Msg::from(K::PresentationFormHint),
             );
         }
     }
 
     /// A boolean value.
-    pub fn boolean(&mut self, v: &Val<'_>, what: &str) -> Option<bool> {
+    pub fn boolean(&mut self, v: &Val<'_>, what: &Msg) -> Option<bool> {
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
             other => {
-                self.wrong_type(v.span(), what, "true or false", other);
+                self.wrong_type(v.span(), what, &K::TrueOrFalse.into(), other);
                 None
             }
         }
     }
 
     /// A positive integer (1 ..= `max`).
-    pub fn positive(&mut self, v: &Val<'_>, what: &str, max: u64) -> Option<u32> {
+    pub fn positive(&mut self, v: &Val<'_>, what: &Msg, max: u64) -> Option<u32> {
         match v.get_ref() {
             DeValue::Integer(i) => {
                 let digits: String = i.as_str().chars().filter(|c| *c != '_').collect();
@@ -302,22 +286,22 @@ impl<'s> Walker<'s> {
                         self.error(
                             "not-positive",
                             v.span(),
-                            format!("{what} must be a whole number from 1 to {max}"),
-                            "write a positive whole number without quotes, e.g. 1".to_owned(),
+                            msg!(NotPositive, what, max),
+                            Msg::from(K::NotPositiveHint),
                         );
                         None
                     }
                 }
             }
             other => {
-                self.wrong_type(v.span(), what, "a whole number", other);
+                self.wrong_type(v.span(), what, &K::AWholeNumber.into(), other);
                 None
             }
         }
     }
 
     /// A number of seconds, written as an integer or a duration such as `"90s"`, `"25m"`, `"1h30m"`.
-    pub fn seconds(&mut self, v: &Val<'_>, what: &str) -> Option<u32> {
+    pub fn seconds(&mut self, v: &Val<'_>, what: &Msg) -> Option<u32> {
         match v.get_ref() {
             DeValue::String(s) => match parse_duration(s) {
                 Some(n) if n > 0 => Some(n),
@@ -325,8 +309,8 @@ impl<'s> Walker<'s> {
                     self.error(
                         "bad-duration",
                         v.span(),
-                        format!("{what} must be a positive duration"),
-                        "write seconds as a number (90) or a duration such as \"90s\", \"25m\" or \"1h30m\"".to_owned(),
+                        msg!(BadDuration, what),
+                        Msg::from(K::BadDurationHint),
                     );
                     None
                 }
@@ -336,29 +320,29 @@ impl<'s> Walker<'s> {
     }
 
     /// An array value.
-    pub fn array<'t, 'i>(&mut self, v: &'t Val<'i>, what: &str) -> Option<&'t [Val<'i>]> {
+    pub fn array<'t, 'i>(&mut self, v: &'t Val<'i>, what: &Msg) -> Option<&'t [Val<'i>]> {
         match v.get_ref() {
             DeValue::Array(a) => Some(a.as_ref()),
             other => {
-                self.wrong_type(v.span(), what, "an array", other);
+                self.wrong_type(v.span(), what, &K::AnArray.into(), other);
                 None
             }
         }
     }
 
     /// A table value.
-    pub fn table<'t, 'i>(&mut self, v: &'t Val<'i>, what: &str) -> Option<&'t DeTable<'i>> {
+    pub fn table<'t, 'i>(&mut self, v: &'t Val<'i>, what: &Msg) -> Option<&'t DeTable<'i>> {
         match v.get_ref() {
             DeValue::Table(t) => Some(t),
             other => {
-                self.wrong_type(v.span(), what, "a table", other);
+                self.wrong_type(v.span(), what, &K::ATable.into(), other);
                 None
             }
         }
     }
 
     /// A list of ids (tags, fact ids, bank ids): an array of strings. `strict` requires `[a-z0-9-]`.
-    pub fn string_list(&mut self, v: &Val<'_>, what: &str, strict: bool) -> Vec<String> {
+    pub fn string_list(&mut self, v: &Val<'_>, what: &Msg, strict: bool) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(items) = self.array(v, what) {
             for item in items {
@@ -367,11 +351,8 @@ impl<'s> Walker<'s> {
                         self.error(
                             "bad-id",
                             item.span(),
-                            format!(
-                                "`{}` in {what} has characters outside a-z, 0-9 and -",
-                                crate::diag::escape_for_terminal(&s)
-                            ),
-                            format!("write it as `{}`", suggest_id(&s)),
+                            msg!(BadIdIn, crate::diag::escape_for_terminal(&s), what),
+                            msg!(WriteItAs, suggest_id(&s)),
                         );
                     }
                     out.push(s);
@@ -383,7 +364,7 @@ impl<'s> Walker<'s> {
 
     /// A text: a plain string (only in a one-language file) or a table with every language of
     /// `langs` and no other.
-    pub fn text(&mut self, v: &Val<'_>, what: &str, langs: &[String]) -> Option<Text> {
+    pub fn text(&mut self, v: &Val<'_>, what: &Msg, langs: &[String]) -> Option<Text> {
         match v.get_ref() {
             DeValue::String(_) => {
                 let s = self.string(v, what)?;
@@ -391,12 +372,13 @@ impl<'s> Walker<'s> {
                     self.error(
                         "missing-language",
                         v.span(),
-                        format!(
-                            "{what} is a plain string, but the bank is written in {}",
-                            langs.join(" and ")
+                        msg!(
+                            PlainButLangs,
+                            what,
+                            crate::messages::and_list(langs.iter().map(Arg::from))
                         ),
-                        format!(
-                            "write it as a table: {{ {} }}",
+                        msg!(
+                            WriteAsTable,
                             langs
                                 .iter()
                                 .map(|l| format!("{l} = \"...\""))
@@ -417,13 +399,18 @@ impl<'s> Walker<'s> {
                         self.error(
                             "unknown-language",
                             k.span(),
-                            format!("{what} has a text in `{}`, which is not one of the bank's languages ({})", crate::diag::escape_for_terminal(code), langs.join(", ")),
-                            "add the language to `languages` at the top of the file, or fix the code".to_owned(),
+                            msg!(
+                                NotBankLang,
+                                what,
+                                crate::diag::escape_for_terminal(code),
+                                langs.join(", ")
+                            ),
+                            Msg::from(K::NotBankLangHint),
                         );
                         ok = false;
                         continue;
                     }
-                    match self.string(val, &format!("{what} ({code})")) {
+                    match self.string(val, &msg!(WhatInLang, what, code)) {
                         Some(s) => pairs.push((code.to_owned(), s)),
                         None => ok = false,
                     }
@@ -433,8 +420,8 @@ impl<'s> Walker<'s> {
                         self.error(
                             "missing-language",
                             v.span(),
-                            format!("{what} has no `{l}` text"),
-                            format!("add `{l} = \"...\"` inside the braces"),
+                            msg!(NoLangText, what, l),
+                            msg!(AddLangInBraces, l),
                         );
                         ok = false;
                     }
@@ -442,7 +429,7 @@ impl<'s> Walker<'s> {
                 ok.then(|| Text::from_pairs(pairs))
             }
             other => {
-                self.wrong_type(v.span(), what, "a string or a table of languages", other);
+                self.wrong_type(v.span(), what, &K::StringOrLangTable.into(), other);
                 None
             }
         }

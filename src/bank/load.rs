@@ -2,6 +2,8 @@
 
 use super::model::{Bank, Difficulty, Kind, Question};
 use crate::diag::Diagnostic;
+use crate::messages::{Arg, K, Msg};
+use crate::msg;
 use crate::text::Text;
 use crate::walk::{Val, Walker, is_valid_id, suggest_id};
 use sha2::{Digest, Sha256};
@@ -56,9 +58,8 @@ pub fn parse_tree<'i>(w: &mut Walker<'_>, source: &'i str) -> toml::Spanned<DeTa
         w.error(
             "toml-syntax",
             span,
-            format!("TOML syntax: {}", e.message().trim()),
-            "check quotes, brackets and `=` on this line; a text must be in double quotes"
-                .to_owned(),
+            msg!(TomlSyntax, e.message().trim()),
+            Msg::from(K::TomlSyntaxHint),
         );
     }
     tree
@@ -182,7 +183,7 @@ fn parse_in_pieces(file: &str, text: &str, source: &str, pieces: usize) -> Optio
             let mut seen = HashMap::new();
             let questions = match top.get("question") {
                 Some(v) => {
-                    let items = w.array(v, "`question`")?;
+                    let items = w.array(v, &msg!(Key, "question"))?;
                     check_items(&mut w, items, &ctx, &mut seen)
                 }
                 None => Vec::new(),
@@ -255,11 +256,11 @@ fn check_bank(w: &mut Walker<'_>, top: &DeTable<'_>, file: &str) -> Option<Bank>
         None => w.error(
             "no-questions",
             start,
-            "the bank has no questions",
-            "add a question with a `[[question]]` header".to_owned(),
+            K::NoQuestions.into(),
+            Msg::from(K::NoQuestionsHint),
         ),
         Some(v) => {
-            if let Some(items) = w.array(v, "`question`") {
+            if let Some(items) = w.array(v, &msg!(Key, "question")) {
                 let mut seen: HashMap<String, usize> = HashMap::new();
                 questions = check_items(w, items, &header.ctx(), &mut seen);
             }
@@ -278,7 +279,7 @@ fn check_items(
 ) -> Vec<Question> {
     let mut questions = Vec::with_capacity(items.len());
     for item in items {
-        let Some(t) = w.table(item, "a `[[question]]`") else {
+        let Some(t) = w.table(item, &K::AQuestionTable.into()) else {
             continue;
         };
         let line = w.line_of(item.span().start);
@@ -290,8 +291,8 @@ fn check_items(
                 w.error(
                     "duplicate-id",
                     idv.span(),
-                    format!("question id `{}` is used twice in this bank", crate::diag::escape_for_terminal(qid)),
-                    format!("the first is at line {first}; give this one a new id (ids are kept for life, so do not renumber the first)"),
+                    msg!(DuplicateId, crate::diag::escape_for_terminal(qid)),
+                    msg!(DuplicateIdHint, *first),
                 );
             } else {
                 seen.insert(qid.to_owned(), line);
@@ -305,43 +306,42 @@ fn check_items(
 }
 
 fn check_header(w: &mut Walker<'_>, top: &DeTable<'_>) -> Header {
-    w.unknown_keys(top, TOP_KEYS, "a bank");
+    w.unknown_keys(top, TOP_KEYS, &K::ABank.into());
+    let the_bank = Msg::from(K::TheBank);
     let start = whole(w.source);
-    if let Some(v) = w.required(top, "format", start.clone(), "the bank", "1")
-        && let Some(n) = w.positive(v, "`format`", 1000)
+    if let Some(v) = w.required(top, "format", start.clone(), &the_bank, "1")
+        && let Some(n) = w.positive(v, &msg!(Key, "format"), 1000)
         && n != FORMAT_VERSION
     {
         w.error(
             "format-version",
             v.span(),
-            format!(
-                "this bank is written in format {n}, but this tipquiz reads format {FORMAT_VERSION}"
-            ),
-            "update tipquiz, or write `format = 1` and the keys of format 1".to_owned(),
+            msg!(FormatVersion, n, FORMAT_VERSION),
+            Msg::from(K::FormatVersionHint),
         );
     }
     let id = w
-        .required(top, "id", start.clone(), "the bank", "\"indicators\"")
-        .and_then(|v| id_value(w, v, "the bank id"));
+        .required(top, "id", start.clone(), &the_bank, "\"indicators\"")
+        .and_then(|v| id_value(w, v, &K::TheBankId.into()));
     let topic = match top.get("topic") {
-        Some(v) => id_value(w, v, "the topic"),
+        Some(v) => id_value(w, v, &K::TheTopic.into()),
         None => id.clone(),
     };
     let languages = match w.required(
         top,
         "languages",
         start.clone(),
-        "the bank",
+        &the_bank,
         "[\"en\", \"ar\"]",
     ) {
         Some(v) => {
-            let langs = w.string_list(v, "`languages`", true);
+            let langs = w.string_list(v, &msg!(Key, "languages"), true);
             if langs.is_empty() {
                 w.error(
                     "missing-language",
                     v.span(),
-                    "`languages` is empty",
-                    "list the languages the bank is written in, e.g. [\"en\", \"ar\"]".to_owned(),
+                    K::LanguagesEmpty.into(),
+                    Msg::from(K::LanguagesEmptyHint),
                 );
             }
             let mut seen = Vec::new();
@@ -350,7 +350,7 @@ fn check_header(w: &mut Walker<'_>, top: &DeTable<'_>) -> Header {
                     w.error(
                         "duplicate-language",
                         v.span(),
-                        format!("`{l}` is listed twice in `languages`"),
+                        msg!(ListedTwiceInLanguages, l),
                         None,
                     );
                 }
@@ -370,29 +370,29 @@ fn check_header(w: &mut Walker<'_>, top: &DeTable<'_>) -> Header {
             top,
             "title",
             start.clone(),
-            "the bank",
+            &the_bank,
             "{ en = \"...\", ar = \"...\" }",
         )
-        .and_then(|v| w.text(v, "the title", &langs));
+        .and_then(|v| w.text(v, &K::TheTitle.into(), &langs));
     let description = top
         .get("description")
-        .and_then(|v| w.text(v, "the description", &langs));
+        .and_then(|v| w.text(v, &K::TheDescription.into(), &langs));
 
     let mut default_points = 1;
     let mut default_time = None;
     if let Some(v) = top.get("defaults")
-        && let Some(t) = w.table(v, "`defaults`")
+        && let Some(t) = w.table(v, &msg!(Key, "defaults"))
     {
-        w.unknown_keys(t, DEFAULT_KEYS, "`[defaults]`");
+        w.unknown_keys(t, DEFAULT_KEYS, &msg!(Key, "[defaults]"));
         if let Some(p) = t
             .get("points")
-            .and_then(|p| w.positive(p, "`defaults.points`", 1000))
+            .and_then(|p| w.positive(p, &msg!(Key, "defaults.points"), 1000))
         {
             default_points = p;
         }
         default_time = t
             .get("time_limit")
-            .and_then(|p| w.seconds(p, "`defaults.time_limit`"));
+            .and_then(|p| w.seconds(p, &msg!(Key, "defaults.time_limit")));
     }
 
     Header {
@@ -407,7 +407,7 @@ fn check_header(w: &mut Walker<'_>, top: &DeTable<'_>) -> Header {
     }
 }
 
-fn id_value(w: &mut Walker<'_>, v: &Val<'_>, what: &str) -> Option<String> {
+fn id_value(w: &mut Walker<'_>, v: &Val<'_>, what: &Msg) -> Option<String> {
     let s = w.string(v, what)?;
     if is_valid_id(&s) {
         Some(s)
@@ -415,11 +415,8 @@ fn id_value(w: &mut Walker<'_>, v: &Val<'_>, what: &str) -> Option<String> {
         w.error(
             "bad-id",
             v.span(),
-            format!(
-                "{what} `{}` has characters outside a-z, 0-9 and -",
-                crate::diag::escape_for_terminal(&s)
-            ),
-            format!("write it as `{}`", suggest_id(&s)),
+            msg!(IdBadChars, what, crate::diag::escape_for_terminal(&s)),
+            msg!(WriteItAs, suggest_id(&s)),
         );
         None
     }
@@ -440,51 +437,48 @@ fn check_question(
     span: Range<usize>,
     ctx: &QCtx<'_>,
 ) -> Option<Question> {
-    w.unknown_keys(t, QUESTION_KEYS, "a question");
+    w.unknown_keys(t, QUESTION_KEYS, &K::AQuestion.into());
     let line = w.line_of(span.start);
     let id = w
-        .required(t, "id", span.clone(), "this question", "\"ind-001\"")
-        .and_then(|v| id_value(w, v, "the question id"));
-    let name = id.clone().unwrap_or_else(|| format!("at line {line}"));
-    let what = |field: &str| format!("{field} of question `{name}`");
-    let kind_name = w
         .required(
             t,
-            "type",
+            "id",
             span.clone(),
-            &format!("question `{name}`"),
-            "\"single\"",
+            &K::ThisQuestion.into(),
+            "\"ind-001\"",
         )
+        .and_then(|v| id_value(w, v, &K::TheQuestionId.into()));
+    let name: Arg = id
+        .clone()
+        .map_or_else(|| msg!(AtLine, line).into(), Arg::from);
+    let what = |field: K| msg!(FieldOfQuestion, field, &name);
+    let question = msg!(QuestionNamed, &name);
+    let kind_name = w
+        .required(t, "type", span.clone(), &question, "\"single\"")
         .and_then(|v| {
-            let s = w.string(v, "`type`")?;
+            let s = w.string(v, &msg!(Key, "type"))?;
             if Kind::NAMES.contains(&s.as_str()) {
                 Some(s)
             } else {
                 w.error(
                     "bad-type",
                     v.span(),
-                    format!(
-                        "`{}` is not a question type",
-                        crate::diag::escape_for_terminal(&s)
-                    ),
-                    format!("use one of: {}", Kind::NAMES.join(", ")),
+                    msg!(NotAType, crate::diag::escape_for_terminal(&s)),
+                    msg!(UseOneOf, Kind::NAMES.join(", ")),
                 );
                 None
             }
         });
     let difficulty = match t.get("difficulty") {
         None => Some(Difficulty::Medium),
-        Some(v) => w.string(v, "`difficulty`").and_then(|s| {
+        Some(v) => w.string(v, &msg!(Key, "difficulty")).and_then(|s| {
             let d = Difficulty::from_name(&s);
             if d.is_none() {
                 w.error(
                     "bad-difficulty",
                     v.span(),
-                    format!(
-                        "`{}` is not a difficulty",
-                        crate::diag::escape_for_terminal(&s)
-                    ),
-                    "use easy, medium or hard".to_owned(),
+                    msg!(NotADifficulty, crate::diag::escape_for_terminal(&s)),
+                    Msg::from(K::UseDifficulty),
                 );
             }
             d
@@ -492,57 +486,57 @@ fn check_question(
     };
     let tags = t
         .get("tags")
-        .map(|v| w.string_list(v, "`tags`", true))
+        .map(|v| w.string_list(v, &msg!(Key, "tags"), true))
         .unwrap_or_default();
     let facts = t
         .get("facts")
-        .map(|v| w.string_list(v, "`facts`", false))
+        .map(|v| w.string_list(v, &msg!(Key, "facts"), false))
         .unwrap_or_default();
     let prompt = w
         .required(
             t,
             "prompt",
             span.clone(),
-            &format!("question `{name}`"),
+            &question,
             "{ en = \"...\", ar = \"...\" }",
         )
-        .and_then(|v| w.text(v, &what("the prompt"), ctx.langs));
+        .and_then(|v| w.text(v, &what(K::ThePrompt), ctx.langs));
     let explanation = t
         .get("explanation")
-        .and_then(|v| w.text(v, &what("the explanation"), ctx.langs));
+        .and_then(|v| w.text(v, &what(K::TheExplanation), ctx.langs));
     if t.get("explanation").is_none() {
         w.warn(
             "no-explanation",
             span.clone(),
-            format!("question `{name}` has no explanation"),
-            "add `explanation`: trainees learn most from why an answer is right".to_owned(),
+            msg!(NoExplanation, &name),
+            Msg::from(K::NoExplanationHint),
         );
     }
     let source = match t.get("source") {
         Some(v) => match v.get_ref() {
-            DeValue::String(_) => w.string(v, &what("the source")).map(Text::plain),
-            _ => w.text(v, &what("the source"), ctx.langs),
+            DeValue::String(_) => w.string(v, &what(K::TheSource)).map(Text::plain),
+            _ => w.text(v, &what(K::TheSource), ctx.langs),
         },
         None => {
             w.warn(
                 "no-source",
                 span.clone(),
-                format!("question `{name}` has no source"),
-                "add `source` naming the instrument and article, or the indicator list".to_owned(),
+                msg!(NoSource, &name),
+                Msg::from(K::NoSourceHint),
             );
             None
         }
     };
-    let points = t
-        .get("points")
-        .map_or(Some(ctx.points), |v| w.positive(v, "`points`", 1000));
+    let points = t.get("points").map_or(Some(ctx.points), |v| {
+        w.positive(v, &msg!(Key, "points"), 1000)
+    });
     let time_limit = match t.get("time_limit") {
-        Some(v) => w.seconds(v, "`time_limit`"),
+        Some(v) => w.seconds(v, &msg!(Key, "time_limit")),
         None => ctx.time,
     };
     let shuffle = t
         .get("shuffle")
-        .map_or(Some(true), |v| w.boolean(v, "`shuffle`"));
+        .map_or(Some(true), |v| w.boolean(v, &msg!(Key, "shuffle")));
 
     let kind = kind_name.and_then(|k| check_kind(w, t, &span, &k, &name, ctx.langs));
     Some(Question {
@@ -566,22 +560,22 @@ fn check_question(
 fn not_for(w: &mut Walker<'_>, t: &DeTable<'_>, keys: &[&str], kind: &str) {
     for k in keys {
         if let Some((key, _)) = t.get_key_value(*k) {
-            let use_ = match *k {
-                "choices" => "single and multiple",
-                "items" => "order",
-                "pairs" => "match",
-                _ => "single, multiple, true-false and short",
+            let use_: Arg = match *k {
+                "choices" => K::TypesOfChoices.into(),
+                "items" => "order".into(),
+                "pairs" => "match".into(),
+                _ => K::TypesOfAnswer.into(),
             };
-            let extra = if *k == "answer" {
-                " (the right order or pairing is the order in the file)"
+            let m = if *k == "answer" {
+                msg!(KeyNotForTypeAnswer, *k, kind)
             } else {
-                ""
+                msg!(KeyNotForType, *k, kind)
             };
             w.error(
                 "key-not-for-type",
                 key.span(),
-                format!("`{k}` is not used by `{kind}` questions{extra}"),
-                format!("`{k}` belongs to {use_} questions; remove it or change `type`"),
+                m,
+                msg!(KeyBelongsTo, *k, use_),
             );
         }
     }
@@ -592,23 +586,23 @@ fn texts(
     t: &DeTable<'_>,
     key: &str,
     qspan: &Range<usize>,
-    name: &str,
+    name: &Arg,
     langs: &[String],
 ) -> Option<(Vec<Text>, Range<usize>)> {
     let v = w.required(
         t,
         key,
         qspan.clone(),
-        &format!("question `{name}`"),
+        &msg!(QuestionNamed, name),
         "[ { en = \"...\", ar = \"...\" }, ... ]",
     )?;
-    let items = w.array(v, &format!("`{key}`"))?;
+    let items = w.array(v, &msg!(Key, key))?;
     let mut out = Vec::new();
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
         match w.text(
             item,
-            &format!("{} {} of question `{name}`", singular(key), letter(i)),
+            &msg!(ItemOfQuestion, singular(key), letter(i), name),
             langs,
         ) {
             Some(tx) => out.push(tx),
@@ -619,10 +613,7 @@ fn texts(
         w.error(
             "too-many",
             v.span(),
-            format!(
-                "question `{name}` has {} {key}; at most {MAX_CHOICES}",
-                out.len()
-            ),
+            msg!(TooMany, name, out.len(), key, MAX_CHOICES),
             None,
         );
         ok = false;
@@ -631,25 +622,22 @@ fn texts(
         w.error(
             "too-few",
             v.span(),
-            format!(
-                "question `{name}` has {} {key}; it needs at least 2",
-                out.len()
-            ),
-            format!("add {key}, or use type \"true-false\" or \"short\""),
+            msg!(TooFew, name, out.len(), key),
+            msg!(TooFewHint, key),
         );
         ok = false;
     }
     if ok {
-        duplicates(w, &out, v.span(), name, key);
+        duplicates(w, &out, v.span(), name, &key.into());
     }
     ok.then_some((out, v.span()))
 }
 
-fn singular(key: &str) -> &str {
+fn singular(key: &str) -> K {
     match key {
-        "choices" => "choice",
-        "items" => "item",
-        _ => "pair",
+        "choices" => K::Choice,
+        "items" => K::Item,
+        _ => K::Pair,
     }
 }
 
@@ -662,7 +650,7 @@ pub fn letter(i: usize) -> char {
         .map_or('?', |i| char::from(b'a' + i))
 }
 
-fn duplicates(w: &mut Walker<'_>, items: &[Text], span: Range<usize>, name: &str, key: &str) {
+fn duplicates(w: &mut Walker<'_>, items: &[Text], span: Range<usize>, name: &Arg, key: &Arg) {
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for (i, tx) in items.iter().enumerate() {
         for (lang, s) in tx.pairs() {
@@ -672,34 +660,29 @@ fn duplicates(w: &mut Walker<'_>, items: &[Text], span: Range<usize>, name: &str
                 .join(" ")
                 .to_lowercase();
             if let Some(j) = seen.insert((lang.to_owned(), norm), i) {
-                let l = if lang.is_empty() {
-                    String::new()
+                let m = if lang.is_empty() {
+                    msg!(DuplicateChoice, name, key, letter(j), letter(i))
                 } else {
-                    format!(" ({lang})")
+                    msg!(DuplicateChoiceIn, name, key, letter(j), letter(i), lang)
                 };
                 w.error(
                     "duplicate-choice",
                     span.clone(),
-                    format!(
-                        "question `{name}`: {} {} and {} are the same{l}",
-                        key,
-                        letter(j),
-                        letter(i)
-                    ),
-                    "make each one different, or remove one".to_owned(),
+                    m,
+                    Msg::from(K::DuplicateChoiceHint),
                 );
             }
         }
     }
 }
 
-fn answer_letter(w: &mut Walker<'_>, v: &Val<'_>, n: usize, name: &str) -> Option<usize> {
+fn answer_letter(w: &mut Walker<'_>, v: &Val<'_>, n: usize, name: &Arg) -> Option<usize> {
     let DeValue::String(s) = v.get_ref() else {
         let got = v.get_ref();
         w.wrong_type(
             v.span(),
-            &format!("an answer of question `{name}`"),
-            "a letter such as \"b\"",
+            &msg!(AnAnswerOf, name),
+            &K::ALetterSuchAs.into(),
             got,
         );
         return None;
@@ -714,19 +697,14 @@ fn answer_letter(w: &mut Walker<'_>, v: &Val<'_>, n: usize, name: &str) -> Optio
         Some(i) if i < n => Some(i),
         _ => {
             let hint = if s.len() == 1 && s.as_bytes()[0].is_ascii_uppercase() {
-                format!("write the letter in lower case: \"{}\"", s.to_lowercase())
+                msg!(LowerCaseHint, s.to_lowercase())
             } else {
-                format!(
-                    "the question has {n} choices: use a letter from \"a\" to \"{last}\" (a is the first choice in the file)"
-                )
+                msg!(LetterRangeHint, n, last)
             };
             w.error(
                 "answer-out-of-range",
                 v.span(),
-                format!(
-                    "answer \"{}\" of question `{name}` points at no choice",
-                    crate::diag::escape_for_terminal(s)
-                ),
+                msg!(AnswerNoChoice, crate::diag::escape_for_terminal(s), name),
                 hint,
             );
             None
@@ -739,9 +717,10 @@ fn check_kind(
     t: &DeTable<'_>,
     span: &Range<usize>,
     kind: &str,
-    name: &str,
+    name: &Arg,
     langs: &[String],
 ) -> Option<Kind> {
+    let question = msg!(QuestionNamed, name);
     match kind {
         "single" | "multiple" => {
             not_for(w, t, &["items", "pairs"], kind);
@@ -750,7 +729,7 @@ fn check_kind(
                 t,
                 "answer",
                 span.clone(),
-                &format!("question `{name}`"),
+                &question,
                 if kind == "single" {
                     "\"b\""
                 } else {
@@ -764,17 +743,14 @@ fn check_kind(
                 match ans.get_ref() {
                     DeValue::Array(a) => {
                         let hint = if a.len() > 1 {
-                            "a `single` question has one right choice; use type \"multiple\" for several".to_owned()
+                            Msg::from(K::SingleOneRightHint)
                         } else {
-                            "write one letter without brackets, e.g. answer = \"b\"".to_owned()
+                            Msg::from(K::SingleNoBracketsHint)
                         };
                         w.error(
                             "answer-wrong-for-type",
                             ans.span(),
-                            format!(
-                                "question `{name}` is `single` but its answer is a list of {}",
-                                a.len()
-                            ),
+                            msg!(SingleButList, name, a.len()),
                             hint,
                         );
                         None
@@ -787,10 +763,8 @@ fn check_kind(
                     w.error(
                         "answer-wrong-for-type",
                         ans.span(),
-                        format!(
-                            "the answer of `multiple` question `{name}` must be a list of letters"
-                        ),
-                        "write it as a list, e.g. answer = [\"a\", \"c\"]".to_owned(),
+                        msg!(MultipleMustBeList, name),
+                        Msg::from(K::MultipleMustBeListHint),
                     );
                     return None;
                 };
@@ -798,8 +772,8 @@ fn check_kind(
                     w.error(
                         "answer-wrong-for-type",
                         ans.span(),
-                        format!("`multiple` question `{name}` has no right choice"),
-                        "list at least one letter, e.g. answer = [\"a\", \"c\"]".to_owned(),
+                        msg!(MultipleNoRight, name),
+                        Msg::from(K::MultipleNoRightHint),
                     );
                     return None;
                 }
@@ -811,10 +785,7 @@ fn check_kind(
                             w.error(
                                 "duplicate-answer",
                                 item.span(),
-                                format!(
-                                    "answer \"{}\" is listed twice in question `{name}`",
-                                    letter(i)
-                                ),
+                                msg!(AnswerTwice, letter(i), name),
                                 None,
                             );
                             ok = false;
@@ -829,14 +800,8 @@ fn check_kind(
         }
         "true-false" => {
             not_for(w, t, &["choices", "items", "pairs"], kind);
-            let ans = w.required(
-                t,
-                "answer",
-                span.clone(),
-                &format!("question `{name}`"),
-                "true",
-            )?;
-            w.boolean(ans, &format!("the answer of true-false question `{name}`"))
+            let ans = w.required(t, "answer", span.clone(), &question, "true")?;
+            w.boolean(ans, &msg!(TrueFalseAnswerOf, name))
                 .map(|answer| Kind::TrueFalse { answer })
         }
         "short" => {
@@ -845,7 +810,7 @@ fn check_kind(
                 t,
                 "answer",
                 span.clone(),
-                &format!("question `{name}`"),
+                &question,
                 "{ en = [\"...\"], ar = [\"...\"] }",
             )?;
             short_answers(w, ans, name, langs).map(|accepted| Kind::Short { accepted })
@@ -864,10 +829,10 @@ fn check_kind(
 fn short_answers(
     w: &mut Walker<'_>,
     v: &Val<'_>,
-    name: &str,
+    name: &Arg,
     langs: &[String],
 ) -> Option<BTreeMap<String, Vec<String>>> {
-    let what = format!("the accepted answers of question `{name}`");
+    let what = msg!(AcceptedAnswersOf, name);
     let list = |w: &mut Walker<'_>, v: &Val<'_>| -> Option<Vec<String>> {
         match v.get_ref() {
             DeValue::String(_) => w.string(v, &what).map(|s| vec![s]),
@@ -877,15 +842,15 @@ fn short_answers(
                     w.error(
                         "answer-wrong-for-type",
                         v.span(),
-                        format!("{what} are an empty list"),
-                        "list at least one accepted answer".to_owned(),
+                        msg!(AcceptedEmpty, &what),
+                        Msg::from(K::AcceptedEmptyHint),
                     );
                     return None;
                 }
                 (out.len() == a.len()).then_some(out)
             }
             other => {
-                w.wrong_type(v.span(), &what, "a list of strings", other);
+                w.wrong_type(v.span(), &what, &K::AListOfStrings.into(), other);
                 None
             }
         }
@@ -900,8 +865,9 @@ fn short_answers(
                     w.error(
                         "unknown-language",
                         k.span(),
-                        format!(
-                            "{what} have a list in `{}`, which is not one of the bank's languages",
+                        msg!(
+                            AcceptedUnknownLang,
+                            &what,
                             crate::diag::escape_for_terminal(code)
                         ),
                         None,
@@ -921,8 +887,8 @@ fn short_answers(
                     w.error(
                         "missing-language",
                         v.span(),
-                        format!("{what} have no `{l}` list"),
-                        format!("add `{l} = [\"...\"]`"),
+                        msg!(AcceptedNoLang, &what, l),
+                        msg!(AddLangList, l),
                     );
                     ok = false;
                 }
@@ -936,7 +902,7 @@ fn short_answers(
             w.wrong_type(
                 v.span(),
                 &what,
-                "a table of lists per language, e.g. { en = [\"...\"], ar = [\"...\"] }",
+                &msg!(ATableOfLists, "{ en = [\"...\"], ar = [\"...\"] }"),
                 other,
             );
             None
@@ -948,43 +914,43 @@ fn pairs(
     w: &mut Walker<'_>,
     t: &DeTable<'_>,
     span: &Range<usize>,
-    name: &str,
+    name: &Arg,
     langs: &[String],
 ) -> Option<Vec<(Text, Text)>> {
     let v = w.required(
         t,
         "pairs",
         span.clone(),
-        &format!("question `{name}`"),
+        &msg!(QuestionNamed, name),
         "[ { left = {...}, right = {...} }, ... ]",
     )?;
-    let items = w.array(v, "`pairs`")?;
+    let items = w.array(v, &msg!(Key, "pairs"))?;
     let mut out = Vec::new();
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
-        let Some(pt) = w.table(item, "a pair") else {
+        let Some(pt) = w.table(item, &K::APair.into()) else {
             ok = false;
             continue;
         };
-        w.unknown_keys(pt, &["left", "right"], "a pair");
+        w.unknown_keys(pt, &["left", "right"], &K::APair.into());
         let l = w
             .required(
                 pt,
                 "left",
                 item.span(),
-                &format!("pair {} of question `{name}`", i + 1),
+                &msg!(PairOfQuestion, i + 1, name),
                 "{ en = \"...\" }",
             )
-            .and_then(|x| w.text(x, &format!("left {} of question `{name}`", i + 1), langs));
+            .and_then(|x| w.text(x, &msg!(LeftOfQuestion, i + 1, name), langs));
         let r = w
             .required(
                 pt,
                 "right",
                 item.span(),
-                &format!("pair {} of question `{name}`", i + 1),
+                &msg!(PairOfQuestion, i + 1, name),
                 "{ en = \"...\" }",
             )
-            .and_then(|x| w.text(x, &format!("right {} of question `{name}`", i + 1), langs));
+            .and_then(|x| w.text(x, &msg!(RightOfQuestion, i + 1, name), langs));
         match (l, r) {
             (Some(l), Some(r)) => out.push((l, r)),
             _ => ok = false,
@@ -994,11 +960,8 @@ fn pairs(
         w.error(
             "too-few",
             v.span(),
-            format!(
-                "question `{name}` has {} pairs; it needs at least 2",
-                out.len()
-            ),
-            "add pairs, or use another type".to_owned(),
+            msg!(TooFewPairs, name, out.len()),
+            Msg::from(K::TooFewPairsHint),
         );
         ok = false;
     }
@@ -1006,10 +969,7 @@ fn pairs(
         w.error(
             "too-many",
             v.span(),
-            format!(
-                "question `{name}` has {} pairs; at most {MAX_CHOICES}",
-                out.len()
-            ),
+            msg!(TooManyPairs, name, out.len(), MAX_CHOICES),
             None,
         );
         ok = false;
@@ -1017,8 +977,8 @@ fn pairs(
     if ok {
         let lefts: Vec<Text> = out.iter().map(|p| p.0.clone()).collect();
         let rights: Vec<Text> = out.iter().map(|p| p.1.clone()).collect();
-        duplicates(w, &lefts, v.span(), name, "left items");
-        duplicates(w, &rights, v.span(), name, "right items");
+        duplicates(w, &lefts, v.span(), name, &K::LeftItems.into());
+        duplicates(w, &rights, v.span(), name, &K::RightItems.into());
     }
     ok.then_some(out)
 }

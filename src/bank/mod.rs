@@ -132,12 +132,12 @@ pub fn read_source(path: &Path) -> Result<Result<SourceFile, Diagnostic>, LoadEr
         return Ok(Err(file_problem(
             &name,
             "file-too-large",
-            format!(
-                "the file is {} MiB; a bank or exam file may be at most {} MiB",
+            crate::msg!(
+                FileTooLarge,
                 size / (1024 * 1024),
                 MAX_FILE_BYTES / (1024 * 1024)
             ),
-            "split it into several banks (one per topic)",
+            crate::messages::K::FileTooLargeHint,
         )));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
@@ -148,8 +148,8 @@ pub fn read_source(path: &Path) -> Result<Result<SourceFile, Diagnostic>, LoadEr
         return Ok(Err(file_problem(
             &name,
             "file-too-large",
-            "the file grew past the size limit while being read".to_owned(),
-            "split it into several banks",
+            crate::messages::K::FileGrew.into(),
+            crate::messages::K::FileGrewHint,
         )));
     }
     match String::from_utf8(bytes) {
@@ -163,16 +163,19 @@ pub fn read_source(path: &Path) -> Result<Result<SourceFile, Diagnostic>, LoadEr
                 &name,
                 &prefix,
                 Some(good..good),
-                format!("the file is not UTF-8 text (bad byte at offset {good})"),
-                Some(
-                    "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)".to_owned(),
-                ),
+                crate::msg!(NotUtf8, good),
+                Some(crate::messages::K::NotUtf8Hint.into()),
             )))
         }
     }
 }
 
-fn file_problem(name: &str, code: &'static str, msg: String, hint: &str) -> Diagnostic {
+fn file_problem(
+    name: &str,
+    code: &'static str,
+    msg: crate::messages::Msg,
+    hint: crate::messages::K,
+) -> Diagnostic {
     Diagnostic::at(
         Severity::Error,
         code,
@@ -180,7 +183,7 @@ fn file_problem(name: &str, code: &'static str, msg: String, hint: &str) -> Diag
         "",
         None,
         msg,
-        Some(hint.to_owned()),
+        Some(hint.into()),
     )
 }
 
@@ -211,7 +214,12 @@ impl Library {
         let mut bank_ids: HashMap<String, String> = HashMap::new();
         for mut bank in banks {
             if let Some(first) = bank_ids.get(&bank.id) {
-                diags.push(file_problem(&bank.origin, "duplicate-bank", format!("bank id `{}` is also used by {first}", bank.id), "give each bank its own id, or load only one of the two (a bank given on the command line with the same id as a shipped one replaces it)"));
+                diags.push(file_problem(
+                    &bank.origin,
+                    "duplicate-bank",
+                    crate::msg!(DuplicateBank, &bank.id, first),
+                    crate::messages::K::DuplicateBankHint,
+                ));
                 continue;
             }
             bank_ids.insert(bank.id.clone(), bank.origin.clone());
@@ -220,15 +228,25 @@ impl Library {
             for q in bank.questions.drain(..) {
                 if let Some((b, qi)) = lib.index.get(&q.id) {
                     let other = &lib.banks[*b];
+                    let msg = crate::msg!(
+                        DuplicateIdAcross,
+                        &q.id,
+                        &other.origin,
+                        other.questions[*qi].line
+                    );
+                    let hint =
+                        crate::messages::Msg::from(crate::messages::K::DuplicateIdAcrossHint);
                     diags.push(Diagnostic {
                         severity: Severity::Error,
                         code: "duplicate-id",
-                        message: format!("question id `{}` is also used in {} (line {})", q.id, other.origin, other.questions[*qi].line),
+                        message: msg.en(),
                         file: bank.origin.clone(),
                         line: q.line,
                         column: 1,
                         snippet: String::new(),
-                        hint: Some("question ids must be unique across all banks; prefix them with the bank's id".to_owned()),
+                        hint: Some(hint.en()),
+                        msg,
+                        hint_msg: Some(hint),
                         span: None,
                         caret: 0,
                     });

@@ -37,7 +37,7 @@ mod render;
 mod stats;
 
 pub use export::{export_attempts_csv, export_responses_csv, rfc3339_utc};
-pub use render::{render_table, to_csv, to_json};
+pub use render::{render_table, render_table_in, to_csv, to_json};
 
 use crate::bank::{Kind, Library, letter};
 use crate::quiz::{Millis, Response, Verdict};

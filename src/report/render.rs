@@ -3,6 +3,8 @@
 use super::export::{csv_string, rfc3339_utc, safe_cell};
 use super::{ItemStats, Report};
 use crate::diag::escape_for_terminal;
+use crate::messages::{K, template};
+use crate::text::Lang;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
@@ -98,27 +100,68 @@ fn flags_text(it: &ItemStats) -> String {
         .join("; ")
 }
 
+fn flags_text_in(it: &ItemStats, lang: Lang) -> String {
+    use super::Flag;
+    it.flags
+        .iter()
+        .map(|f| {
+            template(
+                lang,
+                match f {
+                    Flag::NegativeDiscrimination => K::FlagNegDisc,
+                    Flag::TooHard => K::FlagTooHard,
+                    Flag::TooEasy => K::FlagTooEasy,
+                    Flag::ChangedOrMissing => K::FlagChanged,
+                },
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// The report as aligned plain-text tables for a terminal, in English. Untrusted text (names,
 /// ids, reasons) is escaped.
 #[must_use]
 pub fn render_table(report: &Report) -> String {
+    render_table_in(report, Lang::En)
+}
+
+/// The report as aligned plain-text tables in `lang`. Untrusted text (names, ids, reasons) is
+/// escaped; reasons of unreadable files stay as the store gives them.
+#[must_use]
+#[allow(clippy::too_many_lines)]
+pub fn render_table_in(report: &Report, lang: Lang) -> String {
+    let t_ = |k: K| template(lang, k);
+    let f_ = |k: K, v: &[String]| crate::messages::fill(template(lang, k), v);
     let mut out = String::new();
     let title = report.exam_title.as_deref().map(cell).unwrap_or_default();
     match &report.exam_id {
         Some(id) if title.is_empty() => {
-            let _ = writeln!(out, "Class report: {}", cell(id));
+            let _ = writeln!(out, "{}", f_(K::ClassReport, &[cell(id)]));
         }
         Some(id) => {
-            let _ = writeln!(out, "Class report: {} ({title})", cell(id));
+            let _ = writeln!(out, "{}", f_(K::ClassReportTitled, &[cell(id), title]));
         }
-        None => out.push_str("Class report: no records\n"),
+        None => {
+            let _ = writeln!(out, "{}", t_(K::ClassReportNone));
+        }
     }
+    let which = match report.which {
+        super::Which::First => K::WhichFirst,
+        super::Which::Best => K::WhichBest,
+        super::Which::Last => K::WhichLast,
+    };
     let _ = writeln!(
         out,
-        "{} trainees, {} records of this exam; the {} attempt of each trainee is used.",
-        report.summary.n,
-        report.records,
-        report.which.name()
+        "{}",
+        f_(
+            K::ReportCounts,
+            &[
+                report.summary.n.to_string(),
+                report.records.to_string(),
+                t_(which).to_owned()
+            ]
+        )
     );
     let others: Vec<String> = report
         .exams
@@ -127,13 +170,13 @@ pub fn render_table(report: &Report) -> String {
         .map(|e| format!("{} ({})", cell(&e.exam_id), e.records))
         .collect();
     if !others.is_empty() {
-        let _ = writeln!(out, "Other exams: {}", others.join(", "));
+        let _ = writeln!(out, "{}", f_(K::OtherExams, &[others.join(", ")]));
     }
     if !report.bad.is_empty() {
         let _ = writeln!(
             out,
-            "\n{} file(s) could not be read and are not counted:",
-            report.bad.len()
+            "\n{}",
+            f_(K::BadFiles, &[report.bad.len().to_string()])
         );
         for b in &report.bad {
             let _ = writeln!(out, "  {}: {}", cell(&b.file), cell(&b.reason));
@@ -142,11 +185,19 @@ pub fn render_table(report: &Report) -> String {
 
     // Trainees.
     let topics = topics_of(report);
-    out.push_str("\nTrainees\n");
-    let mut headers: Vec<String> = ["Trainee", "Score", "Max", "%", "Passed", "Time", "Tries"]
-        .map(str::to_owned)
-        .to_vec();
-    headers.extend(topics.iter().map(|t| format!("{} %", cell(t))));
+    let _ = writeln!(out, "\n{}", t_(K::SecTrainees));
+    let mut headers: Vec<String> = [
+        t_(K::HTrainee),
+        t_(K::HScore),
+        t_(K::HMax),
+        "%",
+        t_(K::HPassed),
+        t_(K::HTime),
+        t_(K::HTries),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    headers.extend(topics.iter().map(|t| f_(K::TopicPercent, &[cell(t)])));
     let mut right = vec![false, true, true, true, false, true, true];
     right.extend(topics.iter().map(|_| true));
     let rows: Vec<Vec<String>> = report
@@ -158,7 +209,7 @@ pub fn render_table(report: &Report) -> String {
                 num(t.score, 2),
                 num(t.max, 2),
                 num(t.percent, 1),
-                if t.passed { "yes" } else { "no" }.to_owned(),
+                t_(if t.passed { K::Yes } else { K::No }).to_owned(),
                 duration(t.seconds),
                 t.attempts.to_string(),
             ];
@@ -174,33 +225,48 @@ pub fn render_table(report: &Report) -> String {
 
     // Summary.
     let s = &report.summary;
-    out.push_str("\nSummary (percent)\n");
+    let _ = writeln!(out, "\n{}", t_(K::SecSummary));
     let pairs = [
-        ("Trainees", s.n.to_string()),
-        ("Mean", opt_dash(s.mean, 1)),
-        ("Median", opt_dash(s.median, 1)),
-        ("SD (sample, n-1)", opt_dash(s.sd, 1)),
-        ("Lowest", opt_dash(s.min, 1)),
-        ("Highest", opt_dash(s.max, 1)),
+        (t_(K::SecTrainees), s.n.to_string()),
+        (t_(K::SMean), opt_dash(s.mean, 1)),
+        (t_(K::SMedian), opt_dash(s.median, 1)),
+        (t_(K::SSd), opt_dash(s.sd, 1)),
+        (t_(K::SLowest), opt_dash(s.min, 1)),
+        (t_(K::SHighest), opt_dash(s.max, 1)),
         (
-            "Pass rate",
-            format!("{} ({} of {})", opt_dash(s.pass_rate, 1), s.passed, s.n),
+            t_(K::SPassRate),
+            f_(
+                K::PassRateValue,
+                &[
+                    opt_dash(s.pass_rate, 1),
+                    s.passed.to_string(),
+                    s.n.to_string(),
+                ],
+            ),
         ),
     ];
+    // Labels are padded by display width, so that Arabic labels line up too.
+    let label_width = pairs
+        .iter()
+        .map(|(k, _)| k.width() + 1)
+        .max()
+        .unwrap_or(0)
+        .max(18);
     for (k, v) in pairs {
-        let _ = writeln!(out, "  {k:<18}{v}");
+        let pad = " ".repeat(label_width.saturating_sub(k.width()));
+        let _ = writeln!(out, "  {k}{pad}{v}");
     }
     if !s.topics.is_empty() {
-        out.push_str("\nTopic means\n");
+        let _ = writeln!(out, "\n{}", t_(K::SecTopicMeans));
         let rows: Vec<Vec<String>> = s
             .topics
             .iter()
             .map(|t| vec![cell(&t.topic), t.n.to_string(), num(t.mean, 1)])
             .collect();
-        let headers = ["Topic", "Trainees", "Mean %"].map(str::to_owned);
+        let headers = [t_(K::HTopic), t_(K::SecTrainees), t_(K::HMeanPercent)].map(str::to_owned);
         table(&mut out, &headers, &rows, &[false, true, true]);
     }
-    out.push_str("\nScore distribution (percent)\n");
+    let _ = writeln!(out, "\n{}", t_(K::SecDistribution));
     // Bars of at most 40 marks; a non-empty band always shows at least one.
     let top = s.histogram.iter().copied().max().unwrap_or(0).max(1);
     for (i, n) in s.histogram.iter().enumerate() {
@@ -214,9 +280,18 @@ pub fn render_table(report: &Report) -> String {
     }
 
     // Items.
-    out.push_str("\nQuestions\n");
+    let _ = writeln!(out, "\n{}", t_(K::SecQuestions));
     let headers = [
-        "Question", "Topic", "Type", "N", "Blank", "Facility", "SD", "Discr.", "Effic.", "Flags",
+        t_(K::HQuestion),
+        t_(K::HTopic),
+        t_(K::HType),
+        t_(K::HN),
+        t_(K::HBlank),
+        t_(K::HFacility),
+        t_(K::HSd),
+        t_(K::HDiscr),
+        t_(K::HEffic),
+        t_(K::HFlags),
     ]
     .map(str::to_owned);
     let rows: Vec<Vec<String>> = report
@@ -233,7 +308,7 @@ pub fn render_table(report: &Report) -> String {
                 opt_dash(it.sd, 1),
                 opt_dash(it.discrimination, 1),
                 opt_dash(it.efficiency, 1),
-                flags_text(it),
+                flags_text_in(it, lang),
             ]
         })
         .collect();
@@ -246,11 +321,7 @@ pub fn render_table(report: &Report) -> String {
         ],
     );
 
-    out.push_str(
-        "  Facility: mean score as % of the maximum. SD: of the score, as % of the maximum.\n  \
-         Discr.: correlation of the score with the rest of the test, x100.\n  \
-         Effic.: discriminative efficiency (Discr. over the most the scores allow), x100.\n",
-    );
+    let _ = writeln!(out, "{}", t_(K::ItemLegend));
 
     let with_choices: Vec<&ItemStats> = report
         .items
@@ -258,7 +329,7 @@ pub fn render_table(report: &Report) -> String {
         .filter(|i| !i.choices.is_empty())
         .collect();
     if !with_choices.is_empty() {
-        out.push_str("\nChoices picked (* = right choice, ? = not in the loaded bank)\n");
+        let _ = writeln!(out, "\n{}", t_(K::SecChoices));
         let rows: Vec<Vec<String>> = with_choices
             .iter()
             .flat_map(|it| {
@@ -277,24 +348,25 @@ pub fn render_table(report: &Report) -> String {
                 })
             })
             .collect();
-        let headers = ["Question", "Choice", "Picked", "%"].map(str::to_owned);
+        let headers = [t_(K::HQuestion), t_(K::HChoice), t_(K::HPicked), "%"].map(str::to_owned);
         table(&mut out, &headers, &rows, &[false, false, true, true]);
     }
 
     let t = &report.test;
-    out.push_str("\nTest statistics\n");
+    let _ = writeln!(out, "\n{}", t_(K::SecTestStats));
     let _ = writeln!(
         out,
-        "  Cronbach's alpha   {} (over {} questions every attempt had; {} left out)",
-        opt_dash(t.alpha, 3),
-        t.items,
-        t.excluded
+        "{}",
+        f_(
+            K::Alpha,
+            &[
+                opt_dash(t.alpha, 3),
+                t.items.to_string(),
+                t.excluded.to_string()
+            ]
+        )
     );
-    let _ = writeln!(
-        out,
-        "  SEM                {} percentage points (SD x sqrt(1 - alpha))",
-        opt_dash(t.sem, 1)
-    );
+    let _ = writeln!(out, "{}", f_(K::Sem, &[opt_dash(t.sem, 1)]));
     out
 }
 

@@ -28,17 +28,17 @@ pub enum View {
 pub fn load(path: &Path, keep: Option<&str>, lang: Lang) -> View {
     let src = match read_source(path) {
         Ok(Ok(s)) => s,
-        Ok(Err(d)) => return View::Problems(d.render()),
-        Err(e) => return View::Problems(e.to_string()),
+        Ok(Err(d)) => return View::Problems(d.render_in(lang)),
+        Err(e) => return View::Problems(crate::messages::load_error(&e).render(lang)),
     };
     let (bank, diags) = parse_bank(&src.name, &src.text);
     let Some(bank) = bank else {
-        return View::Problems(crate::diag::render_all(&diags));
+        return View::Problems(crate::diag::render_all_in(&diags, lang));
     };
     let ids: Vec<String> = bank.questions.iter().map(|q| q.id.clone()).collect();
     let (lib, d) = Library::build(vec![bank]);
     if !d.is_empty() {
-        return View::Problems(crate::diag::render_all(&d));
+        return View::Problems(crate::diag::render_all_in(&d, lang));
     }
     let mut exam = ExamDef::quick(&[], ids.len(), None, Mode::Practice);
     exam.id = "preview".into();
@@ -53,7 +53,9 @@ pub fn load(path: &Path, keep: Option<&str>, lang: Lang) -> View {
     }];
     let lib = Arc::new(lib);
     let Ok(mut s) = Session::start(&exam, &lib, "preview", 1, lang, 0) else {
-        return View::Problems("the bank has no questions".into());
+        return View::Problems(
+            crate::messages::Msg::from(crate::messages::K::NoQuestions).render(lang),
+        );
     };
     for slot in &mut s.state.slots {
         slot.checked = true;
@@ -93,7 +95,7 @@ pub fn run(
 ) -> std::io::Result<u8> {
     let mut view = load(path, question, lang);
     if !watch && let View::Problems(p) = &view {
-        eprint!("{p}");
+        crate::commands::print_err(p);
         return Ok(1);
     }
     let mut seen = mtime(path);
@@ -105,7 +107,11 @@ pub fn run(
             terminal.draw(|f| match &view {
                 View::Questions(app) => ui::draw(f, app, d, 0),
                 View::Problems(p) => {
-                    let text = format!("{}\n\n(watching for changes; q to quit)", p);
+                    let text = format!(
+                        "{}\n\n{}",
+                        p,
+                        crate::messages::template(lang, crate::messages::K::WatchingForChanges)
+                    );
                     f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), f.area());
                 }
             })?;

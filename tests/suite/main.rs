@@ -4,6 +4,7 @@ mod bidi_fribidi;
 mod bidi_golden;
 mod bidi_props;
 mod check;
+mod cli_ar;
 mod content;
 mod engine;
 mod hostile;

@@ -1,0 +1,323 @@
+//! The command line in English.
+
+use super::K;
+
+/// The template of `key`.
+#[must_use]
+#[allow(clippy::too_many_lines)]
+pub fn text(key: K) -> &'static str {
+    match key {
+        K::Verbatim => "{0}",
+        K::Key => "`{0}`",
+        K::And => "{0} and {1}",
+        K::LevelError => "error",
+        K::LevelWarning => "warning",
+        K::LevelHelp => "help",
+        K::TooManyProblems => "more than {0} problems; the rest of this file is not reported",
+        K::TooManyProblemsHint => "fix the problems above and check again",
+        K::DidYouMean => "did you mean `{0}`?",
+        K::KeysOf => "the keys of {0} are: {1}",
+        K::UnknownKeyIn => "unknown key `{0}` in {1}",
+        K::HasNoKey => "{0} has no `{1}`",
+        K::AddLineSuchAs => "add a line such as `{0} = {1}`",
+        K::TextTooLong => "{0} is {1} KiB long; a text may be at most {2} KiB",
+        K::TextTooLongHint => "shorten it: a trainee reads it on one screen",
+        K::IsEmpty => "{0} is empty",
+        K::IsEmptyHint => "write the text, or remove the key if it is optional",
+        K::MustBeNot => "{0} must be {1}, not {2}",
+        K::WriteHere => {
+            "write {0} here (text goes in double quotes; true and false and numbers do not)"
+        }
+        K::AString => "a string",
+        K::AnInteger => "an integer",
+        K::AFloat => "a float",
+        K::ABoolean => "a boolean",
+        K::ADateTime => "a date-time",
+        K::AnArray => "an array",
+        K::ATable => "a table",
+        K::TrueOrFalse => "true or false",
+        K::AWholeNumber => "a whole number",
+        K::StringOrLangTable => "a string or a table of languages",
+        K::ALetterSuchAs => "a letter such as \"b\"",
+        K::AListOfStrings => "a list of strings",
+        K::ATableOfLists => "a table of lists per language, e.g. {0}",
+        K::ANumberTo100 => "a number from 0 to 100",
+        K::ForbiddenChar => "{0} contains the control or direction character U+{1}",
+        K::ForbiddenCharHint => {
+            "remove it: direction is set from the text's language, and control characters could take over a trainee's terminal"
+        }
+        K::PresentationForm => "{0} contains the Arabic presentation form U+{1}",
+        K::PresentationFormHint => {
+            "type plain Arabic letters (U+0600..U+06FF); the screen shapes them itself"
+        }
+        K::NotPositive => "{0} must be a whole number from 1 to {1}",
+        K::NotPositiveHint => "write a positive whole number without quotes, e.g. 1",
+        K::BadDuration => "{0} must be a positive duration",
+        K::BadDurationHint => {
+            "write seconds as a number (90) or a duration such as \"90s\", \"25m\" or \"1h30m\""
+        }
+        K::BadIdIn => "`{0}` in {1} has characters outside a-z, 0-9 and -",
+        K::WriteItAs => "write it as `{0}`",
+        K::PlainButLangs => "{0} is a plain string, but the bank is written in {1}",
+        K::WriteAsTable => "write it as a table: { {0} }",
+        K::NotBankLang => "{0} has a text in `{1}`, which is not one of the bank's languages ({2})",
+        K::NotBankLangHint => {
+            "add the language to `languages` at the top of the file, or fix the code"
+        }
+        K::WhatInLang => "{0} ({1})",
+        K::NoLangText => "{0} has no `{1}` text",
+        K::AddLangInBraces => "add `{0} = \"...\"` inside the braces",
+        K::TomlSyntax => "TOML syntax: {0}",
+        K::TomlSyntaxHint => {
+            "check quotes, brackets and `=` on this line; a text must be in double quotes"
+        }
+        K::ABank => "a bank",
+        K::TheBank => "the bank",
+        K::FormatVersion => "this bank is written in format {0}, but this tipquiz reads format {1}",
+        K::FormatVersionHint => "update tipquiz, or write `format = 1` and the keys of format 1",
+        K::TheBankId => "the bank id",
+        K::TheTopic => "the topic",
+        K::LanguagesEmpty => "`languages` is empty",
+        K::LanguagesEmptyHint => "list the languages the bank is written in, e.g. [\"en\", \"ar\"]",
+        K::ListedTwiceInLanguages => "`{0}` is listed twice in `languages`",
+        K::TheTitle => "the title",
+        K::TheDescription => "the description",
+        K::NoQuestions => "the bank has no questions",
+        K::NoQuestionsHint => "add a question with a `[[question]]` header",
+        K::AQuestionTable => "a `[[question]]`",
+        K::DuplicateId => "question id `{0}` is used twice in this bank",
+        K::DuplicateIdHint => {
+            "the first is at line {0}; give this one a new id (ids are kept for life, so do not renumber the first)"
+        }
+        K::IdBadChars => "{0} `{1}` has characters outside a-z, 0-9 and -",
+        K::AQuestion => "a question",
+        K::ThisQuestion => "this question",
+        K::TheQuestionId => "the question id",
+        K::AtLine => "at line {0}",
+        K::FieldOfQuestion => "{0} of question `{1}`",
+        K::ThePrompt => "the prompt",
+        K::TheExplanation => "the explanation",
+        K::TheSource => "the source",
+        K::QuestionNamed => "question `{0}`",
+        K::NotAType => "`{0}` is not a question type",
+        K::UseOneOf => "use one of: {0}",
+        K::NotADifficulty => "`{0}` is not a difficulty",
+        K::UseDifficulty => "use easy, medium or hard",
+        K::NoExplanation => "question `{0}` has no explanation",
+        K::NoExplanationHint => {
+            "add `explanation`: trainees learn most from why an answer is right"
+        }
+        K::NoSource => "question `{0}` has no source",
+        K::NoSourceHint => "add `source` naming the instrument and article, or the indicator list",
+        K::TypesOfChoices => "single and multiple",
+        K::TypesOfAnswer => "single, multiple, true-false and short",
+        K::KeyNotForType => "`{0}` is not used by `{1}` questions",
+        K::KeyNotForTypeAnswer => {
+            "`{0}` is not used by `{1}` questions (the right order or pairing is the order in the file)"
+        }
+        K::KeyBelongsTo => "`{0}` belongs to {1} questions; remove it or change `type`",
+        K::ItemOfQuestion => "{0} {1} of question `{2}`",
+        K::Choice => "choice",
+        K::Item => "item",
+        K::Pair => "pair",
+        K::TooMany => "question `{0}` has {1} {2}; at most {3}",
+        K::TooFew => "question `{0}` has {1} {2}; it needs at least 2",
+        K::TooFewHint => "add {0}, or use type \"true-false\" or \"short\"",
+        K::DuplicateChoice => "question `{0}`: {1} {2} and {3} are the same",
+        K::DuplicateChoiceIn => "question `{0}`: {1} {2} and {3} are the same ({4})",
+        K::DuplicateChoiceHint => "make each one different, or remove one",
+        K::LeftItems => "left items",
+        K::RightItems => "right items",
+        K::AnAnswerOf => "an answer of question `{0}`",
+        K::LowerCaseHint => "write the letter in lower case: \"{0}\"",
+        K::LetterRangeHint => {
+            "the question has {0} choices: use a letter from \"a\" to \"{1}\" (a is the first choice in the file)"
+        }
+        K::AnswerNoChoice => "answer \"{0}\" of question `{1}` points at no choice",
+        K::SingleOneRightHint => {
+            "a `single` question has one right choice; use type \"multiple\" for several"
+        }
+        K::SingleNoBracketsHint => "write one letter without brackets, e.g. answer = \"b\"",
+        K::SingleButList => "question `{0}` is `single` but its answer is a list of {1}",
+        K::MultipleMustBeList => {
+            "the answer of `multiple` question `{0}` must be a list of letters"
+        }
+        K::MultipleMustBeListHint => "write it as a list, e.g. answer = [\"a\", \"c\"]",
+        K::MultipleNoRight => "`multiple` question `{0}` has no right choice",
+        K::MultipleNoRightHint => "list at least one letter, e.g. answer = [\"a\", \"c\"]",
+        K::AnswerTwice => "answer \"{0}\" is listed twice in question `{1}`",
+        K::TrueFalseAnswerOf => "the answer of true-false question `{0}`",
+        K::AcceptedAnswersOf => "the accepted answers of question `{0}`",
+        K::AcceptedEmpty => "{0} are an empty list",
+        K::AcceptedEmptyHint => "list at least one accepted answer",
+        K::AcceptedUnknownLang => {
+            "{0} have a list in `{1}`, which is not one of the bank's languages"
+        }
+        K::AcceptedNoLang => "{0} have no `{1}` list",
+        K::AddLangList => "add `{0} = [\"...\"]`",
+        K::APair => "a pair",
+        K::PairOfQuestion => "pair {0} of question `{1}`",
+        K::LeftOfQuestion => "left {0} of question `{1}`",
+        K::RightOfQuestion => "right {0} of question `{1}`",
+        K::TooFewPairs => "question `{0}` has {1} pairs; it needs at least 2",
+        K::TooFewPairsHint => "add pairs, or use another type",
+        K::TooManyPairs => "question `{0}` has {1} pairs; at most {2}",
+        K::FileTooLarge => "the file is {0} MiB; a bank or exam file may be at most {1} MiB",
+        K::FileTooLargeHint => "split it into several banks (one per topic)",
+        K::FileGrew => "the file grew past the size limit while being read",
+        K::FileGrewHint => "split it into several banks",
+        K::NotUtf8 => "the file is not UTF-8 text (bad byte at offset {0})",
+        K::NotUtf8Hint => "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)",
+        K::DuplicateBank => "bank id `{0}` is also used by {1}",
+        K::DuplicateBankHint => {
+            "give each bank its own id, or load only one of the two (a bank given on the command line with the same id as a shipped one replaces it)"
+        }
+        K::DuplicateIdAcross => "question id `{0}` is also used in {1} (line {2})",
+        K::DuplicateIdAcrossHint => {
+            "question ids must be unique across all banks; prefix them with the bank's id"
+        }
+        K::CannotRead => "cannot read {0}: {1}",
+        K::NotAValid => "`{0}` is not a valid {1}",
+        K::MustBePercent => "{0} must be from 0 to 100 (a percentage)",
+        K::IsAFraction => "{0} is a fraction of the question's points, from 0 to 1",
+        K::IsAFractionHint => "for example 0.25 takes off a quarter of the points",
+        K::AnExam => "an exam",
+        K::TheExam => "the exam",
+        K::ExamFormatVersion => {
+            "this exam is written in a newer format than this tipquiz reads (1)"
+        }
+        K::ExamFormatVersionHint => "update tipquiz, or write `format = 1`",
+        K::TheExamId => "the exam id",
+        K::PassMarkOfTopic => "the pass mark of topic `{0}`",
+        K::NoPools => "the exam has no pools",
+        K::NoPoolsHint => "add at least one `[[pool]]` with a `count`",
+        K::APoolTable => "a `[[pool]]`",
+        K::APool => "a pool",
+        K::ThePool => "the pool",
+        K::ThePoolsTopic => "the pool's topic",
+        K::ThePoolsTags => "the pool's tags",
+        K::ThePoolsDifficulty => "the pool's difficulty",
+        K::ThePoolsQuestions => "the pool's questions",
+        K::ThePoolsCount => "the pool's `count`",
+        K::UnknownBank => "exam `{0}` names bank `{1}`, which is not loaded",
+        K::LoadedBanks => "loaded banks: {0}",
+        K::UnknownTopicPassMark => {
+            "exam `{0}` sets a pass mark for topic `{1}`, which no loaded bank has"
+        }
+        K::CheckTopicSpelling => "check the spelling of the topic",
+        K::PoolTooSmallHint => "lower the pool's `count`, widen its filters, or load more banks",
+        K::PoolTooSmall => {
+            "pool {0} of exam `{1}` ({2}) asks for {3} questions, but only {4} match{5}"
+        }
+        K::DrawsNothing => "exam `{0}` draws no questions",
+        K::AfterEarlierPools => " after earlier pools took {0}",
+        K::CheckSummary => "checked {0} file(s): {1} error(s), {2} warning(s): {3}",
+        K::VerdictOk => "ok",
+        K::VerdictProblems => "problems found",
+        K::ColBank => "bank",
+        K::ColTopic => "topic",
+        K::ColLangs => "langs",
+        K::ColTotal => "total",
+        K::ColEasy => "easy",
+        K::ColMedium => "medium",
+        K::ColHard => "hard",
+        K::ListSummary => "{0} bank(s), {1} question(s)",
+        K::BanksHaveErrors => {
+            "the banks above have errors; fix them (see `tipquiz check`) before starting a quiz"
+        }
+        K::CannotUseTerminal => "cannot use the terminal: {0}",
+        K::NoSuchExam => "no exam file or shipped exam called `{0}`; shipped exams: {1}",
+        K::UnknownTopic => "unknown topic `{0}`; topics: {1}",
+        K::BadTime => "--time takes a duration such as 10m, 90s or 1h30m",
+        K::BadCount => "--count must be at least 1",
+        K::ReviewNeedsTrainee => "--review-mistakes needs --trainee",
+        K::NoMistakes => "no mistakes to review for this trainee in the results folder",
+        K::RecoverSaved => "saved {0}",
+        K::RecoverNotSaved => "not saved: {0}",
+        K::RecoverSummary => "{0} attempt(s) saved, {1} still waiting",
+        K::NoRecordsIn => "no records in {0}",
+        K::Skipped => "skipped {0}: {1}",
+        K::WroteRows => "wrote {0} row(s) to {1}",
+        K::NoAttemptsBy => "no attempts by `{0}` in {1}",
+        K::AttemptsOf => "Attempts of {0}",
+        K::ColDateUtc => "date (UTC)",
+        K::ColExam => "exam",
+        K::ColScore => "score",
+        K::ColResult => "result",
+        K::Passed => "passed",
+        K::NotYet => "not yet",
+        K::Trend => "trend  {0}  (first {1}%, last {2}%)",
+        K::ToReview => {
+            "questions to review: {0} (tipquiz take --review-mistakes --trainee \"{1}\")"
+        }
+        K::CannotCreate => "cannot create {0}: {1}",
+        K::CannotWrite => "cannot write {0}: {1}",
+        K::Converted => "{0} question(s) converted, {1} note(s) above",
+        K::NothingConverted => "nothing could be converted; no bank written",
+        K::WroteCheckIt => "wrote {0}; check it with `tipquiz check {0}`",
+        K::ToNeedsBank => {
+            "--to needs the bank file to export, e.g. tipquiz export --to gift questions/indicators.toml"
+        }
+        K::NotExported => "not exported: {0}",
+        K::WroteNew => "wrote {0}: edit it, then run `tipquiz check {0}` and `tipquiz preview {0}`",
+        K::WatchingForChanges => "(watching for changes; q to quit)",
+        K::ClassReport => "Class report: {0}",
+        K::ClassReportTitled => "Class report: {0} ({1})",
+        K::ClassReportNone => "Class report: no records",
+        K::ReportCounts => {
+            "{0} trainees, {1} records of this exam; the {2} attempt of each trainee is used."
+        }
+        K::WhichFirst => "first",
+        K::WhichBest => "best",
+        K::WhichLast => "last",
+        K::OtherExams => "Other exams: {0}",
+        K::BadFiles => "{0} file(s) could not be read and are not counted:",
+        K::SecTrainees => "Trainees",
+        K::HTrainee => "Trainee",
+        K::HScore => "Score",
+        K::HMax => "Max",
+        K::HPassed => "Passed",
+        K::HTime => "Time",
+        K::HTries => "Tries",
+        K::TopicPercent => "{0} %",
+        K::Yes => "yes",
+        K::No => "no",
+        K::SecSummary => "Summary (percent)",
+        K::SMean => "Mean",
+        K::SMedian => "Median",
+        K::SSd => "SD (sample, n-1)",
+        K::SLowest => "Lowest",
+        K::SHighest => "Highest",
+        K::SPassRate => "Pass rate",
+        K::PassRateValue => "{0} ({1} of {2})",
+        K::SecTopicMeans => "Topic means",
+        K::HTopic => "Topic",
+        K::HMeanPercent => "Mean %",
+        K::SecDistribution => "Score distribution (percent)",
+        K::SecQuestions => "Questions",
+        K::HQuestion => "Question",
+        K::HType => "Type",
+        K::HN => "N",
+        K::HBlank => "Blank",
+        K::HFacility => "Facility",
+        K::HSd => "SD",
+        K::HDiscr => "Discr.",
+        K::HEffic => "Effic.",
+        K::HFlags => "Flags",
+        K::ItemLegend => {
+            "  Facility: mean score as % of the maximum. SD: of the score, as % of the maximum.
+  Discr.: correlation of the score with the rest of the test, x100.
+  Effic.: discriminative efficiency (Discr. over the most the scores allow), x100."
+        }
+        K::SecChoices => "Choices picked (* = right choice, ? = not in the loaded bank)",
+        K::HChoice => "Choice",
+        K::HPicked => "Picked",
+        K::SecTestStats => "Test statistics",
+        K::Alpha => "  Cronbach's alpha   {0} (over {1} questions every attempt had; {2} left out)",
+        K::Sem => "  SEM                {0} percentage points (SD x sqrt(1 - alpha))",
+        K::FlagNegDisc => "negative discrimination",
+        K::FlagTooHard => "too hard",
+        K::FlagTooEasy => "too easy",
+        K::FlagChanged => "question changed or missing",
+    }
+}

@@ -1,0 +1,424 @@
+//! The command line's words: one catalogue per language ([`en`], [`ar`]), messages as a key
+//! with arguments ([`Msg`]), rendered in the language the user chose.
+//!
+//! A template holds `{0}`, `{1}`, ... places. An argument is either verbatim text (a key name,
+//! an id, a number, a file name) or another message, rendered in the same language, so that
+//! the phrases put into a sentence ("a question", "the prompt of question `x`") are
+//! translated too. Codes, keys, file names and TOML examples stay ASCII in every language.
+//!
+//! This module is part of the pure core: it reads no terminal and no environment (the
+//! language is found by [`cli_lang`] from a getter the caller passes).
+
+pub mod ar;
+pub mod en;
+mod keys;
+
+pub use keys::K;
+
+use crate::text::Lang;
+use std::sync::Arc;
+
+/// The template of `key` in `lang`.
+#[must_use]
+pub fn template(lang: Lang, key: K) -> &'static str {
+    match lang {
+        Lang::En => en::text(key),
+        Lang::Ar => ar::text(key),
+    }
+}
+
+/// One argument of a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// Text shown as it is, in every language.
+    Raw(String),
+    /// A phrase from the catalogue.
+    Msg(Msg),
+}
+
+/// A message: a catalogue key and its arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Msg {
+    /// The catalogue entry.
+    pub key: K,
+    /// The values of `{0}`, `{1}`, ... (shared: a message is cloned into other messages often
+    /// while a file is checked, and only rendered when there is a problem).
+    pub args: Arc<[Arg]>,
+}
+
+impl Msg {
+    /// A message with arguments.
+    #[must_use]
+    pub fn new(key: K, args: Vec<Arg>) -> Msg {
+        Msg {
+            key,
+            args: args.into(),
+        }
+    }
+
+    /// Text that is the same in every language (a TOML parser's message, an operating
+    /// system's error, a key name in backquotes).
+    #[must_use]
+    pub fn raw(s: impl Into<String>) -> Msg {
+        Msg::new(K::Verbatim, vec![Arg::Raw(s.into())])
+    }
+
+    /// The message in `lang`.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
+        let args: Vec<String> = self
+            .args
+            .iter()
+            .map(|a| match a {
+                Arg::Raw(s) => s.clone(),
+                Arg::Msg(m) => m.render(lang),
+            })
+            .collect();
+        fill(template(lang, self.key), &args)
+    }
+
+    /// The message in English.
+    #[must_use]
+    pub fn en(&self) -> String {
+        self.render(Lang::En)
+    }
+}
+
+impl From<Msg> for Arg {
+    fn from(m: Msg) -> Arg {
+        Arg::Msg(m)
+    }
+}
+impl From<&Msg> for Arg {
+    fn from(m: &Msg) -> Arg {
+        Arg::Msg(m.clone())
+    }
+}
+impl From<K> for Arg {
+    fn from(k: K) -> Arg {
+        Arg::Msg(Msg::new(k, Vec::new()))
+    }
+}
+impl From<K> for Msg {
+    fn from(k: K) -> Msg {
+        Msg::new(k, Vec::new())
+    }
+}
+impl From<&Arg> for Arg {
+    fn from(a: &Arg) -> Arg {
+        a.clone()
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Raw(s)
+    }
+}
+impl From<&String> for Arg {
+    fn from(s: &String) -> Arg {
+        Arg::Raw(s.clone())
+    }
+}
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Raw(s.to_owned())
+    }
+}
+macro_rules! arg_from_display {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(v: $t) -> Arg {
+                Arg::Raw(v.to_string())
+            }
+        }
+    )*};
+}
+arg_from_display!(usize, u32, u64, i64, char);
+
+/// Build a [`Msg`]: `msg!(UnknownKeyIn, name, what)`.
+#[macro_export]
+macro_rules! msg {
+    ($k:ident $(, $a:expr)* $(,)?) => {
+        $crate::messages::Msg::new(
+            $crate::messages::K::$k,
+            vec![$($crate::messages::Arg::from($a)),*],
+        )
+    };
+}
+
+/// Put `values` into the `{0}`, `{1}`, ... places of `template`, in one pass (a value that
+/// contains `{1}` is not filled again). Other braces are kept; a place with no value stays.
+#[must_use]
+pub fn fill(template: &str, values: &[String]) -> String {
+    let mut out =
+        String::with_capacity(template.len() + values.iter().map(String::len).sum::<usize>());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let value = (digits > 0 && after.as_bytes().get(digits) == Some(&b'}'))
+            .then(|| after[..digits].parse::<usize>().ok())
+            .flatten()
+            .and_then(|i| values.get(i));
+        match value {
+            Some(v) => {
+                out.push_str(v);
+                rest = &after[digits + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The places (`{0}`, `{1}`, ...) a template uses, sorted, without repeats.
+#[must_use]
+pub fn placeholders(template: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0
+            && after.as_bytes().get(digits) == Some(&b'}')
+            && let Ok(i) = after[..digits].parse::<usize>()
+        {
+            out.push(i);
+        }
+        rest = after;
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The language of the command line: `flag` (`--lang`), else `TIPQUIZ_LANG`, else the locale
+/// (`LC_ALL`, then `LC_MESSAGES`, then `LANG`: a value starting with `ar` means Arabic), else
+/// English. `get` reads an environment variable (`|k| std::env::var(k).ok()`).
+#[must_use]
+pub fn cli_lang(flag: Option<Lang>, get: &dyn Fn(&str) -> Option<String>) -> Lang {
+    if let Some(l) = flag {
+        return l;
+    }
+    if let Some(l) =
+        get("TIPQUIZ_LANG").and_then(|v| Lang::from_code(v.trim().to_ascii_lowercase().as_str()))
+    {
+        return l;
+    }
+    // POSIX: the first of LC_ALL, LC_MESSAGES, LANG that is set and not empty decides.
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| get(k))
+        .find(|v| !v.is_empty());
+    match locale {
+        Some(v) if v.to_ascii_lowercase().starts_with("ar") => Lang::Ar,
+        _ => Lang::En,
+    }
+}
+
+/// Join words with the language's "and": `a and b and c`.
+#[must_use]
+pub fn and_list<I: IntoIterator<Item = Arg>>(items: I) -> Arg {
+    let mut it = items.into_iter();
+    let Some(first) = it.next() else {
+        return Arg::Raw(String::new());
+    };
+    it.fold(first, |acc, x| Arg::Msg(Msg::new(K::And, vec![acc, x])))
+}
+
+/// A pool that cannot be filled, or an exam that draws nothing. The pool's filter is shown
+/// as the draw describes it (key names and values).
+#[must_use]
+pub fn draw_error(e: &crate::quiz::DrawError) -> Msg {
+    use crate::quiz::DrawError;
+    match e {
+        DrawError::PoolTooSmall {
+            exam,
+            pool,
+            filter,
+            wanted,
+            available,
+            others,
+        } => {
+            let taken = others
+                .strip_prefix(" after earlier pools took ")
+                .and_then(|n| n.parse::<usize>().ok());
+            let others = match taken {
+                Some(n) => Arg::Msg(Msg::new(K::AfterEarlierPools, vec![n.into()])),
+                None => Arg::Raw(others.clone()),
+            };
+            Msg::new(
+                K::PoolTooSmall,
+                vec![
+                    (*pool).into(),
+                    exam.into(),
+                    filter.into(),
+                    (*wanted).into(),
+                    (*available).into(),
+                    others,
+                ],
+            )
+        }
+        DrawError::Empty(exam) => Msg::new(K::DrawsNothing, vec![exam.into()]),
+    }
+}
+
+/// A file or folder that cannot be read (the operating system's reason stays as it gives it).
+#[must_use]
+pub fn load_error(e: &crate::bank::LoadError) -> Msg {
+    match e {
+        crate::bank::LoadError::Io { path, source } => {
+            Msg::new(K::CannotRead, vec![path.into(), source.to_string().into()])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn every_entry_is_non_empty_and_has_the_same_places_in_both_languages() {
+        assert!(K::ALL.len() > 100);
+        for k in K::ALL {
+            let (e, a) = (en::text(*k), ar::text(*k));
+            assert!(!e.trim().is_empty(), "{k:?}: empty English");
+            assert!(!a.trim().is_empty(), "{k:?}: empty Arabic");
+            assert_eq!(placeholders(e), placeholders(a), "{k:?}: {e:?} / {a:?}");
+            let n = placeholders(e).len();
+            assert_eq!(
+                placeholders(e),
+                (0..n).collect::<Vec<_>>(),
+                "{k:?}: gap in places"
+            );
+        }
+    }
+
+    #[test]
+    fn arabic_entries_are_arabic_and_use_the_glossary() {
+        for k in K::ALL {
+            let a = ar::text(*k);
+            assert!(!a.contains("بالبشر"), "{k:?}: write الاتجار بالأشخاص");
+            assert!(
+                !a.contains('\u{202E}') && !a.chars().any(crate::walk::is_presentation_form),
+                "{k:?}"
+            );
+        }
+        // Most entries hold Arabic letters (the rest are symbols or codes).
+        let arabic = K::ALL
+            .iter()
+            .filter(|k| {
+                ar::text(**k)
+                    .chars()
+                    .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+            })
+            .count();
+        assert!(
+            arabic * 10 >= K::ALL.len() * 8,
+            "{arabic} of {}",
+            K::ALL.len()
+        );
+    }
+
+    #[test]
+    fn fill_is_one_pass_and_keeps_other_braces() {
+        let v = vec!["{1}".to_owned(), "x".to_owned()];
+        assert_eq!(fill("a {0} b {1} { c } {9}", &v), "a {1} b x { c } {9}");
+        assert_eq!(placeholders("{1} {0} {1} {x}"), vec![0, 1]);
+    }
+
+    #[test]
+    fn nested_messages_render_in_the_same_language() {
+        let m = crate::msg!(UnknownKeyIn, "explaination", K::AQuestion);
+        assert_eq!(m.en(), "unknown key `explaination` in a question");
+        let ar = m.render(Lang::Ar);
+        assert!(
+            ar.contains("`explaination`") && ar.contains(ar::text(K::AQuestion)),
+            "{ar}"
+        );
+    }
+
+    #[test]
+    fn draw_errors_read_the_same_in_english_as_before() {
+        let e = crate::quiz::DrawError::PoolTooSmall {
+            exam: "x".into(),
+            pool: 2,
+            filter: "topic t".into(),
+            wanted: 5,
+            available: 3,
+            others: " after earlier pools took 4".into(),
+        };
+        assert_eq!(draw_error(&e).en(), e.to_string());
+        assert!(draw_error(&e).render(Lang::Ar).contains('4'));
+        let e = crate::quiz::DrawError::Empty("x".into());
+        assert_eq!(draw_error(&e).en(), e.to_string());
+    }
+
+    #[test]
+    fn language_comes_from_flag_then_env_then_locale() {
+        assert_eq!(
+            cli_lang(Some(Lang::En), &env(&[("TIPQUIZ_LANG", "ar")])),
+            Lang::En
+        );
+        assert_eq!(
+            cli_lang(
+                None,
+                &env(&[("TIPQUIZ_LANG", "ar"), ("LANG", "en_US.UTF-8")])
+            ),
+            Lang::Ar
+        );
+        assert_eq!(
+            cli_lang(
+                None,
+                &env(&[("TIPQUIZ_LANG", "en"), ("LANG", "ar_KW.UTF-8")])
+            ),
+            Lang::En
+        );
+        assert_eq!(
+            cli_lang(
+                None,
+                &env(&[("TIPQUIZ_LANG", "fr"), ("LANG", "ar_KW.UTF-8")])
+            ),
+            Lang::Ar
+        );
+        assert_eq!(cli_lang(None, &env(&[("LANG", "ar_KW.UTF-8")])), Lang::Ar);
+        assert_eq!(
+            cli_lang(
+                None,
+                &env(&[("LC_ALL", "en_GB.UTF-8"), ("LANG", "ar_KW.UTF-8")])
+            ),
+            Lang::En
+        );
+        assert_eq!(
+            cli_lang(None, &env(&[("LC_MESSAGES", "ar_SA"), ("LANG", "C")])),
+            Lang::Ar
+        );
+        assert_eq!(
+            cli_lang(None, &env(&[("LC_ALL", ""), ("LANG", "ar")])),
+            Lang::Ar
+        );
+        assert_eq!(cli_lang(None, &env(&[("LANG", "C.UTF-8")])), Lang::En);
+        assert_eq!(cli_lang(None, &env(&[])), Lang::En);
+    }
+
+    #[test]
+    fn and_list_joins_with_the_language_word() {
+        let m = Msg::new(K::Verbatim, vec![and_list(["en".into(), "ar".into()])]);
+        assert_eq!(m.en(), "en and ar");
+        assert_eq!(m.render(Lang::Ar), "en و ar");
+    }
+}

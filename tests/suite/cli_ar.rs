@@ -1,0 +1,209 @@
+//! The command line in Arabic (`--lang ar`, output piped: logical order): diagnostics of
+//! several invalid banks, `list`, `report`, `history` and an error, as snapshots.
+
+use assert_cmd::Command;
+use std::path::Path;
+use tipquiz::bank::{Library, parse_bank};
+use tipquiz::record::{AttemptRecord, Store, attempt_id};
+
+const EVERY: &str = include_str!("../fixtures/valid/every-type.toml");
+const T0: i64 = 1_800_000_000_000;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The binary, run from the crate root with a clean language environment.
+fn tipquiz() -> Command {
+    let mut c = Command::cargo_bin("tipquiz").unwrap();
+    c.current_dir(root())
+        .env_remove("TIPQUIZ_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
+        .env("TIPQUIZ_NO_CALIBRATION", "1");
+    c
+}
+
+fn run(c: &mut Command) -> (String, String, i32) {
+    let out = c.output().unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn assert_logical(s: &str) {
+    assert!(
+        !s.chars()
+            .any(|c| ('\u{FB50}'..='\u{FEFF}').contains(&c) && c != '\u{FEFF}'),
+        "presentation forms in piped output: {s}"
+    );
+    assert!(
+        !s.chars().any(tipquiz::diag::is_bidi_format),
+        "bidi controls in piped output: {s}"
+    );
+}
+
+#[test]
+fn check_in_arabic_for_several_rules() {
+    let fixtures = [
+        "unknown-key",
+        "missing-key",
+        "wrong-type",
+        "answer-out-of-range",
+        "duplicate-choice",
+        "missing-language",
+        "presentation-form",
+        "forbidden-character",
+        "toml-syntax",
+        "key-not-for-type",
+        "too-few",
+        "no-explanation",
+    ];
+    for f in fixtures {
+        let (out, err, code) = run(tipquiz().args([
+            "--lang",
+            "ar",
+            "check",
+            &format!("tests/fixtures/invalid/{f}.toml"),
+        ]));
+        assert!(err.is_empty(), "{f}: {err}");
+        assert_eq!(code, if f == "no-explanation" { 0 } else { 1 }, "{f}");
+        // The presentation-form fixture quotes the bad letters in its snippet line.
+        if f != "presentation-form" {
+            assert_logical(&out);
+        }
+        assert!(
+            out.contains(&format!("[{f}]")) || f == "too-few",
+            "{f}: {out}"
+        );
+        assert!(
+            !out.contains("error[") && !out.contains("help:"),
+            "{f}: {out}"
+        );
+        insta::assert_snapshot!(format!("ar_check__{f}"), out);
+    }
+}
+
+#[test]
+fn the_language_comes_from_the_environment_when_not_given() {
+    let file = "tests/fixtures/invalid/unknown-key.toml";
+    let (en, _, _) = run(tipquiz().args(["check", file]));
+    assert!(en.contains("error[unknown-key]: unknown key"), "{en}");
+    let (ar, _, _) = run(tipquiz().env("TIPQUIZ_LANG", "ar").args(["check", file]));
+    assert!(ar.contains("خطأ[unknown-key]"), "{ar}");
+    let (ar2, _, _) = run(tipquiz().env("LANG", "ar_KW.UTF-8").args(["check", file]));
+    assert_eq!(ar, ar2);
+    let (en2, _, _) = run(tipquiz()
+        .env("LANG", "ar_KW.UTF-8")
+        .args(["--lang", "en", "check", file]));
+    assert_eq!(en, en2);
+}
+
+#[test]
+fn check_json_keeps_its_keys_and_codes_in_arabic() {
+    let file = "tests/fixtures/invalid/unknown-key.toml";
+    let (en, _, _) = run(tipquiz().args(["check", "--format", "json", file]));
+    let (ar, _, _) = run(tipquiz().args(["--lang", "ar", "check", "--format", "json", file]));
+    let en: serde_json::Value = serde_json::from_str(&en).unwrap();
+    let ar: serde_json::Value = serde_json::from_str(&ar).unwrap();
+    let d_en = &en["diagnostics"][1];
+    let d_ar = &ar["diagnostics"][1];
+    assert_eq!(d_en["message"], "unknown key `explaination` in a question");
+    assert_eq!(d_en["hint"], "did you mean `explanation`?");
+    for k in ["code", "file", "line", "column", "severity", "snippet"] {
+        assert_eq!(d_en[k], d_ar[k], "{k}");
+    }
+    assert!(d_ar["message"].as_str().unwrap().contains("`explaination`"));
+    assert_ne!(d_en["message"], d_ar["message"]);
+    assert_eq!(en["errors"], ar["errors"]);
+}
+
+#[test]
+fn list_in_arabic() {
+    let (out, err, code) = run(tipquiz().args(["--lang", "ar", "list"]));
+    assert_eq!(code, 0, "{err}");
+    assert_logical(&out);
+    insta::assert_snapshot!("ar_list", out);
+}
+
+#[test]
+fn errors_in_arabic() {
+    let (out, err, code) = run(tipquiz().args(["--lang", "ar", "check", "no/such/bank.toml"]));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert_logical(&err);
+    insta::assert_snapshot!("ar_error_missing_file", err);
+    let (_, err, code) = run(tipquiz().args([
+        "--lang",
+        "ar",
+        "take",
+        "--topic",
+        "no-such-topic",
+        "--trainee",
+        "x",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("tipquiz: موضوع غير معروف `no-such-topic`"),
+        "{err}"
+    );
+}
+
+fn class_folder() -> tempfile::TempDir {
+    let lib: Library = Library::build(vec![parse_bank("every-type.toml", EVERY).0.unwrap()]).0;
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    for (i, (name, answers)) in [("Salem", 4), ("Noura", 2), ("Salem", 3)]
+        .iter()
+        .enumerate()
+    {
+        let start = T0 + i as i64 * 86_400_000;
+        let s = crate::records::finished(&lib, name, start, *answers);
+        let r =
+            AttemptRecord::from_session(&s, &attempt_id(&s.state), start + 60_000, "tipquiz test");
+        store.commit(&r).unwrap();
+    }
+    d
+}
+
+fn with_class<'a>(c: &'a mut Command, dir: &Path) -> &'a mut Command {
+    c.args([
+        "--lang",
+        "ar",
+        "--only-given-banks",
+        "--bank",
+        "tests/fixtures/valid/every-type.toml",
+        "--results",
+    ])
+    .arg(dir)
+}
+
+#[test]
+fn report_and_history_in_arabic() {
+    let d = class_folder();
+    let (out, err, code) = run(with_class(&mut tipquiz(), d.path()).arg("report"));
+    assert_eq!(code, 0, "{err}");
+    assert_logical(&out);
+    insta::assert_snapshot!("ar_report", out);
+    let (out, err, code) =
+        run(with_class(&mut tipquiz(), d.path()).args(["history", "--trainee", "Salem"]));
+    assert_eq!(code, 0, "{err}");
+    assert_logical(&out);
+    insta::assert_snapshot!("ar_history", out);
+    // CSV and JSON stay in English whatever the language.
+    let (ar_csv, _, _) =
+        run(with_class(&mut tipquiz(), d.path()).args(["report", "--format", "csv"]));
+    let (en_csv, _, _) = run(tipquiz()
+        .args([
+            "--only-given-banks",
+            "--bank",
+            "tests/fixtures/valid/every-type.toml",
+            "--results",
+        ])
+        .arg(d.path())
+        .args(["report", "--format", "csv"]));
+    assert_eq!(ar_csv, en_csv);
+}
