@@ -400,7 +400,12 @@ impl App {
         let l = self.scroll_limits.get();
         let lo = l.view_min.min(0);
         let hi = l.view_max.max(0);
-        self.view.scroll = self.view.scroll.clamp(lo, hi).saturating_add(by).clamp(lo, hi);
+        self.view.scroll = self
+            .view
+            .scroll
+            .clamp(lo, hi)
+            .saturating_add(by)
+            .clamp(lo, hi);
     }
 
     fn handle_key_inner(&mut self, key: KeyEvent, now: Millis) -> Vec<Effect> {

@@ -385,11 +385,8 @@ fn dialog_compact(
         .into_iter()
         .take(2)
         .collect();
-    let [top, bottom] = Layout::vertical([
-        Constraint::Min(1),
-        Constraint::Length(to_u16(keys.len())),
-    ])
-    .areas(area);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(to_u16(keys.len()))]).areas(area);
     let build = |blanks: bool| {
         let mut lines: Vec<Line<'static>> = Vec::new();
         if !title.is_empty() {
@@ -659,10 +656,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         let max = lines.len().saturating_sub(bh);
         let scroll = focus_lines.1.saturating_sub(bh).min(max);
         f.render_widget(Paragraph::new(title), top);
-        f.render_widget(
-            Paragraph::new(lines).scroll((to_u16(scroll), 0)),
-            body,
-        );
+        f.render_widget(Paragraph::new(lines).scroll((to_u16(scroll), 0)), body);
         f.render_widget(Paragraph::new(msg), msg_area);
         f.render_widget(Paragraph::new(keys), keys_area);
         return;
@@ -1258,7 +1252,11 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
         && !slot.checked
         && !matches!(q.kind, Kind::Single { .. } | Kind::TrueFalse { .. })
     {
-        k = format!("{} · {k}", t.keys_practice_check);
+        // Second, not first: a digit range after Arabic letters would read backwards ("9-1").
+        k = match k.split_once(" · ") {
+            Some((first, rest)) => format!("{first} · {} · {rest}", t.keys_practice_check),
+            None => format!("{k} · {}", t.keys_practice_check),
+        };
     }
     let keys: Vec<Line<'static>> = c
         .text(&fit_parts(&k, w), th.dim(), w)
