@@ -142,6 +142,9 @@ pub struct QuestionView {
     pub pairs: Vec<Option<usize>>,
     /// Showing the other language.
     pub other_lang: bool,
+    /// Lines scrolled by hand (Up/Down past the ends, or on an answered question), added to
+    /// the scroll that follows the cursor; the drawing clamps it.
+    pub scroll: i32,
 }
 
 /// Saving state of the finished attempt.
@@ -188,6 +191,34 @@ pub struct App {
     pub quit_after: bool,
     /// Instructor preview: answer keys shown, nothing recorded.
     pub preview: bool,
+    /// Lines scrolled on the page shown (help, results, review, resume); back to 0 when the
+    /// page changes. The drawing clamps it.
+    pub page_scroll: u16,
+    /// What the last drawing found could be scrolled (the app knows no sizes): keys clamp
+    /// [`App::page_scroll`] and [`QuestionView::scroll`] to it, so that scrolling past an end
+    /// does not have to be undone key by key.
+    pub scroll_limits: std::cell::Cell<ScrollLimits>,
+}
+
+/// The scroll limits of the last drawing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScrollLimits {
+    /// Largest [`App::page_scroll`].
+    pub page_max: u16,
+    /// Smallest [`QuestionView::scroll`].
+    pub view_min: i32,
+    /// Largest [`QuestionView::scroll`].
+    pub view_max: i32,
+}
+
+impl Default for ScrollLimits {
+    fn default() -> Self {
+        ScrollLimits {
+            page_max: 999,
+            view_min: -999,
+            view_max: 999,
+        }
+    }
 }
 
 fn minute_steps() -> [u32; 9] {
@@ -250,6 +281,8 @@ impl App {
             fixed_exam: None,
             quit_after: false,
             preview: false,
+            page_scroll: 0,
+            scroll_limits: std::cell::Cell::new(ScrollLimits::default()),
         }
     }
 
@@ -320,8 +353,62 @@ impl App {
         f
     }
 
+    /// Which page is shown, for resetting [`App::page_scroll`] when it changes.
+    fn page(&self) -> (u8, usize, u8) {
+        let screen = match &self.screen {
+            Screen::Home => (0, 0),
+            Screen::Resume(_) => (1, 0),
+            Screen::Quiz => (2, 0),
+            Screen::Results => (3, 0),
+            Screen::Review(i) => (4, *i),
+        };
+        let overlay = match &self.overlay {
+            Overlay::None => 0,
+            Overlay::Help => 1,
+            Overlay::ConfirmSubmit => 2,
+            Overlay::ConfirmQuit => 3,
+            Overlay::Goto(_) => 4,
+        };
+        (screen.0, screen.1, overlay)
+    }
+
     /// Handle a key at `now`.
     pub fn handle_key(&mut self, key: KeyEvent, now: Millis) -> Vec<Effect> {
+        let before = self.page();
+        let fx = self.handle_key_inner(key, now);
+        if self.page() != before {
+            self.page_scroll = 0;
+        }
+        fx
+    }
+
+    fn scroll_page(&mut self, code: KeyCode) -> bool {
+        let max = self.scroll_limits.get().page_max;
+        let s = self.page_scroll.min(max);
+        self.page_scroll = match code {
+            KeyCode::Up => s.saturating_sub(1),
+            KeyCode::Down => s.saturating_add(1).min(max),
+            KeyCode::PageUp => s.saturating_sub(5),
+            KeyCode::PageDown => s.saturating_add(5).min(max),
+            _ => return false,
+        };
+        true
+    }
+
+    /// Scroll the question body by `by` lines.
+    fn scroll_view(&mut self, by: i32) {
+        let l = self.scroll_limits.get();
+        let lo = l.view_min.min(0);
+        let hi = l.view_max.max(0);
+        self.view.scroll = self
+            .view
+            .scroll
+            .clamp(lo, hi)
+            .saturating_add(by)
+            .clamp(lo, hi);
+    }
+
+    fn handle_key_inner(&mut self, key: KeyEvent, now: Millis) -> Vec<Effect> {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
@@ -334,7 +421,9 @@ impl App {
         }
         match self.overlay.clone() {
             Overlay::Help => {
-                self.overlay = Overlay::None;
+                if !self.scroll_page(key.code) {
+                    self.overlay = Overlay::None;
+                }
                 return fx;
             }
             Overlay::ConfirmSubmit => {
@@ -389,6 +478,9 @@ impl App {
             Screen::Resume(a) => fx.extend(self.resume_key(key, *a, now)),
             Screen::Quiz => fx.extend(self.quiz_key(key, now)),
             Screen::Results => match key.code {
+                KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
+                    self.scroll_page(key.code);
+                }
                 KeyCode::Char('r') => {
                     if self
                         .session
@@ -433,6 +525,9 @@ impl App {
                         || c == KeyCode::Up =>
                     {
                         self.screen = Screen::Review(i.saturating_sub(1));
+                    }
+                    KeyCode::PageUp | KeyCode::PageDown => {
+                        self.scroll_page(key.code);
                     }
                     KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => {
                         self.screen = Screen::Results
@@ -619,6 +714,10 @@ impl App {
 
     fn resume_key(&mut self, key: KeyEvent, a: Attempt, now: Millis) -> Vec<Effect> {
         match key.code {
+            KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
+                self.scroll_page(key.code);
+                Vec::new()
+            }
             KeyCode::Enter | KeyCode::Char('y') => match Session::resume(a, &self.lib) {
                 Ok(mut s) => {
                     s.state.lang = self.lang;
@@ -684,6 +783,10 @@ impl App {
             return Vec::new();
         };
         let before = s.current();
+        if matches!(action, Action::Answer(_) | Action::Check | Action::Clear) {
+            // The body changes: show it from where the cursor (or the feedback) is.
+            self.view.scroll = 0;
+        }
         let out = s.update(action, now);
         let after = s.current();
         if before != after {
@@ -868,6 +971,8 @@ impl App {
                 }
                 c if c == next => return self.leave_and(Action::Next, now),
                 c if c == prev => return self.leave_and(Action::Prev, now),
+                KeyCode::Up => self.scroll_view(-1),
+                KeyCode::Down => self.scroll_view(1),
                 _ => {}
             }
             return Vec::new();
@@ -917,7 +1022,13 @@ impl App {
                         now,
                     );
                 }
-                self.view.cursor = self.view.cursor.saturating_sub(1);
+                // On an answer that can no longer change, and above the first row, Up scrolls.
+                if locked || self.view.cursor == 0 {
+                    self.scroll_view(-1);
+                } else {
+                    self.view.cursor -= 1;
+                    self.view.scroll = 0;
+                }
             }
             KeyCode::Down => {
                 if matches!(kind, Kind::Order { .. })
@@ -934,8 +1045,11 @@ impl App {
                         now,
                     );
                 }
-                if self.view.cursor + 1 < n_rows {
+                if !locked && self.view.cursor + 1 < n_rows {
                     self.view.cursor += 1;
+                    self.view.scroll = 0;
+                } else {
+                    self.scroll_view(1);
                 }
             }
             KeyCode::Char(' ') if matches!(kind, Kind::Order { .. }) && !locked => {

@@ -98,6 +98,19 @@ pub struct Ui {
     pub calibrate_keys: &'static str,
     pub medium: &'static str,
     pub hard: &'static str,
+    // Compact layouts (terminals smaller than 60 x 16). Key hints list their parts, most
+    // important first, separated by " · "; the screen keeps the parts that fit.
+    pub app_title_short: &'static str,
+    pub home_keys_compact: &'static str,
+    pub keys_choice_compact: &'static str,
+    pub keys_text_compact: &'static str,
+    pub order_hint_compact: &'static str,
+    pub match_hint_compact: &'static str,
+    pub results_keys_compact: &'static str,
+    pub review_short: &'static str,
+    pub review_keys_compact: &'static str,
+    pub help_keys_compact: &'static str,
+    pub help_lines_compact: &'static [&'static str],
 }
 
 /// English.
@@ -206,6 +219,30 @@ pub static EN: Ui = Ui {
     calibrate_keys: "1 yes · 2 no (try the other display) · F2 switches later at any time",
     medium: "medium",
     hard: "hard",
+    app_title_short: "tipquiz: anti-trafficking",
+    home_keys_compact: "Enter start · ↑/↓ field · ←/→ change · ? help · Esc quit",
+    keys_choice_compact: "a-e answer · ←/→ move · s submit · ? help · q quit · f flag",
+    keys_text_compact: "Enter save · Tab move · ^S submit · F1 help · Esc quit",
+    order_hint_compact: "Space pick up/drop · Enter confirm",
+    match_hint_compact: "↑/↓ item, then the letter of its match",
+    results_keys_compact: "Enter/q finish · r review · w retry saving · ↑/↓ scroll",
+    review_short: "Review",
+    review_keys_compact: "←/→ question · Esc back · PgUp/PgDn scroll",
+    help_keys_compact: "↑/↓ scroll · Esc close",
+    help_lines_compact: &[
+        "a-e, 1-9    choose an answer",
+        "↑/↓         move; scroll at the ends",
+        "←/→, n/p    next / previous question",
+        "Tab         next question",
+        "g N Enter   go to question N",
+        "f (^F)      flag for review",
+        "x           clear the answer",
+        "Enter       check (practice mode)",
+        "t           the other language",
+        "s (^S)      submit",
+        "q / Esc     quit (attempt saved)",
+        "Ctrl-C      save and leave at once",
+    ],
 };
 
 /// Arabic (Modern Standard Arabic).
@@ -314,6 +351,30 @@ pub static AR: Ui = Ui {
     calibrate_keys: "1 نعم · 2 لا (تجربة طريقة العرض الأخرى) · F2 للتبديل في أي وقت",
     medium: "متوسط",
     hard: "صعب",
+    app_title_short: "tipquiz: مكافحة الاتجار بالأشخاص",
+    home_keys_compact: "Enter بدء · ↑/↓ الحقل · ←/→ تغيير · ? مساعدة · Esc خروج",
+    keys_choice_compact: "1-9 إجابة · ←/→ تنقل · s تسليم · ? مساعدة · q خروج · f تعليم",
+    keys_text_compact: "Enter حفظ · Tab تنقل · ^S تسليم · F1 مساعدة · Esc خروج",
+    order_hint_compact: "Space للرفع والوضع · Enter للتأكيد",
+    match_hint_compact: "↑/↓ لتحديد عنصر، ثم حرف ما يقابله",
+    results_keys_compact: "Enter/q إنهاء · r مراجعة الإجابات · w إعادة الحفظ · ↑/↓ تمرير",
+    review_short: "مراجعة",
+    review_keys_compact: "←/→ السؤال · Esc رجوع · PgUp/PgDn تمرير",
+    help_keys_compact: "↑/↓ تمرير · Esc إغلاق",
+    help_lines_compact: &[
+        "1-9، أ ب ج   اختيار إجابة",
+        "↑/↓         تحريك المؤشر؛ التمرير عند الطرفين",
+        "←/→, n/p    السؤال التالي / السابق",
+        "Tab         السؤال التالي",
+        "g رقم Enter  الانتقال إلى السؤال",
+        "f (^F)      تعليم للمراجعة",
+        "x           مسح الإجابة",
+        "Enter       التحقق (وضع التدريب)",
+        "t           اللغة الأخرى",
+        "s (^S)      تسليم الإجابات",
+        "q / Esc     خروج (تُحفظ محاولتك)",
+        "Ctrl-C      الحفظ والخروج فوراً",
+    ],
 };
 
 /// The catalogue of a language.
@@ -392,6 +453,17 @@ mod tests {
             }
         }
         assert_eq!(EN.help_lines.len(), AR.help_lines.len());
+        assert_eq!(EN.help_lines_compact.len(), AR.help_lines_compact.len());
+        for (e, a) in [
+            (EN.home_keys_compact, AR.home_keys_compact),
+            (EN.keys_choice_compact, AR.keys_choice_compact),
+            (EN.keys_text_compact, AR.keys_text_compact),
+            (EN.results_keys_compact, AR.results_keys_compact),
+            (EN.review_keys_compact, AR.review_keys_compact),
+            (EN.help_keys_compact, AR.help_keys_compact),
+        ] {
+            assert_eq!(e.split(" · ").count(), a.split(" · ").count(), "{e} / {a}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Drawing. Reads the state, never changes it. Every text goes through the bidi pipeline with
 //! the direction of its language, so Arabic is shaped, reordered and right-aligned.
 
-use super::app::{App, Field, Overlay, SaveStatus, Screen};
+use super::app::{App, Field, Overlay, SaveStatus, Screen, ScrollLimits};
 use super::bidi::{BidiMode, Dir, align_line, cell_width, visual_styled_lines};
 use super::i18n::{choice_label, fill, topic_name};
 use crate::bank::{Kind, Question};
@@ -15,10 +15,47 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Gauge, Paragraph};
 
-/// Smallest usable terminal.
-pub const MIN_W: u16 = 60;
-/// Smallest usable terminal.
-pub const MIN_H: u16 = 16;
+/// Smallest usable terminal: below it only a "please enlarge" message is shown.
+pub const MIN_W: u16 = 30;
+/// Smallest usable terminal: below it only a "please enlarge" message is shown.
+pub const MIN_H: u16 = 8;
+/// Below this width (or [`COMPACT_H`]) the screens use their compact layouts: no frames, side
+/// panels, gauges or charts, a short header, one line of key hints, and scrolling bodies.
+pub const COMPACT_W: u16 = 60;
+/// Below this height (or [`COMPACT_W`]) the screens use their compact layouts.
+pub const COMPACT_H: u16 = 16;
+
+/// Whether an area gets the compact layouts.
+#[must_use]
+pub fn is_compact(area: Rect) -> bool {
+    area.width < COMPACT_W || area.height < COMPACT_H
+}
+
+/// The parts of a key hint ("a · b · c", most important first) that fit in `width` cells.
+fn fit_parts(hint: &str, width: u16) -> String {
+    let w = usize::from(width);
+    let mut out = String::new();
+    for part in hint.split(" · ") {
+        let candidate = if out.is_empty() {
+            part.to_owned()
+        } else {
+            format!("{out} · {part}")
+        };
+        if cell_width(&candidate) <= w {
+            out = candidate;
+        } else if out.is_empty() {
+            // Not even the first part fits: keep it, the line breaks between words.
+            return candidate;
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+fn to_u16(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
 
 /// Colours and styles; plain when `NO_COLOR` is set. Only the 16 basic colours are used.
 #[derive(Clone, Copy, Debug)]
@@ -92,6 +129,8 @@ thread_local! {
 struct Ctx {
     lang: Lang,
     d: Display,
+    /// The compact layouts (small terminal).
+    compact: bool,
 }
 
 impl Ctx {
@@ -177,7 +216,13 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
     let c = Ctx {
         lang: app.lang,
         d: display,
+        compact: is_compact(area),
     };
+    app.scroll_limits.set(ScrollLimits {
+        page_max: 0,
+        view_min: 0,
+        view_max: 0,
+    });
     if area.width < MIN_W || area.height < MIN_H {
         let msg = fill(app.t().too_small, &[&MIN_W.to_string(), &MIN_H.to_string()]);
         let w = area.width.max(1);
@@ -202,7 +247,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
             if let Some(m) = &app.message {
                 body.push(m.clone());
             }
-            dialog(f, &c, area, app.t().resume_title, &body, keys);
+            dialog(f, app, &c, area, app.t().resume_title, &body, keys);
         }
         Screen::Quiz => draw_quiz(f, app, &c, area, now),
         Screen::Results => draw_results(f, app, &c, area),
@@ -211,8 +256,14 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
     match &app.overlay {
         Overlay::None => {}
         Overlay::Help => {
-            let lines: Vec<String> = app.t().help_lines.iter().map(|s| (*s).to_owned()).collect();
-            dialog(f, &c, area, app.t().help_title, &lines, "Esc");
+            let t = app.t();
+            let (help, keys) = if c.compact {
+                (t.help_lines_compact, t.help_keys_compact)
+            } else {
+                (t.help_lines, "Esc")
+            };
+            let lines: Vec<String> = help.iter().map(|s| (*s).to_owned()).collect();
+            dialog(f, app, &c, area, t.help_title, &lines, keys);
         }
         Overlay::ConfirmSubmit => {
             let t = app.t();
@@ -236,12 +287,13 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
                 fill(t.unanswered_list, &[&list(&un)]),
                 fill(t.flagged_list, &[&list(&fl)]),
             ];
-            dialog(f, &c, area, t.submit_title, &body, t.confirm_keys);
+            dialog(f, app, &c, area, t.submit_title, &body, t.confirm_keys);
         }
         Overlay::ConfirmQuit => {
             let t = app.t();
             dialog(
                 f,
+                app,
                 &c,
                 area,
                 t.quit_title,
@@ -251,12 +303,32 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
         }
         Overlay::Goto(s) => {
             let t = app.t();
-            dialog(f, &c, area, "", &[fill(t.goto_prompt, &[s])], "Enter · Esc");
+            dialog(
+                f,
+                app,
+                &c,
+                area,
+                "",
+                &[fill(t.goto_prompt, &[s])],
+                "Enter · Esc",
+            );
         }
     }
 }
 
-fn dialog(f: &mut Frame<'_>, c: &Ctx, area: Rect, title: &str, body: &[String], keys: &str) {
+fn dialog(
+    f: &mut Frame<'_>,
+    app: &App,
+    c: &Ctx,
+    area: Rect,
+    title: &str,
+    body: &[String],
+    keys: &str,
+) {
+    if c.compact {
+        dialog_compact(f, app, c, area, title, body, keys);
+        return;
+    }
     let w = area.width.saturating_sub(6).clamp(20, 84);
     let inner_w = w.saturating_sub(4);
     let mut lines = Vec::new();
@@ -295,6 +367,58 @@ fn dialog(f: &mut Frame<'_>, c: &Ctx, area: Rect, title: &str, body: &[String], 
     f.render_widget(Paragraph::new(lines), pad);
 }
 
+/// A dialog on a small terminal: the whole screen, no frame; the title, the body (scrolled by
+/// the page scroll), and the keys on the last line.
+fn dialog_compact(
+    f: &mut Frame<'_>,
+    app: &App,
+    c: &Ctx,
+    area: Rect,
+    title: &str,
+    body: &[String],
+    keys: &str,
+) {
+    let w = area.width;
+    let th = c.d.theme;
+    let keys: Vec<Line<'static>> = c
+        .text(&fit_parts(keys, w), th.dim(), w)
+        .into_iter()
+        .take(2)
+        .collect();
+    let [top, bottom] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(to_u16(keys.len()))]).areas(area);
+    let build = |blanks: bool| {
+        let mut lines: Vec<Line<'static>> = Vec::new();
+        if !title.is_empty() {
+            lines.extend(c.text(title, th.title(), w));
+        }
+        for b in body {
+            if b.is_empty() {
+                if blanks {
+                    lines.push(Line::raw(""));
+                }
+            } else {
+                lines.extend(c.text(b, Style::default(), w));
+            }
+        }
+        lines
+    };
+    let h = usize::from(top.height);
+    let mut lines = build(true);
+    if lines.len() > h {
+        lines = build(false);
+    }
+    let max = to_u16(lines.len().saturating_sub(h));
+    let scroll = app.page_scroll.min(max);
+    app.scroll_limits.set(ScrollLimits {
+        page_max: max,
+        ..app.scroll_limits.get()
+    });
+    f.render_widget(Clear, area);
+    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), top);
+    f.render_widget(Paragraph::new(keys), bottom);
+}
+
 fn field_line(c: &Ctx, label: &str, value: &str, focused: bool, width: u16) -> Vec<Line<'static>> {
     let marker = if focused { "▶ " } else { "  " };
     let style = if focused {
@@ -330,12 +454,27 @@ fn framed(f: &mut Frame<'_>, c: &Ctx, area: Rect, title: &str) -> Rect {
     }
 }
 
+#[allow(clippy::too_many_lines)]
 fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     let t = app.t();
     let h = &app.home;
-    let inner = framed(f, c, area, t.app_title);
+    let inner = if c.compact {
+        area
+    } else {
+        framed(f, c, area, t.app_title)
+    };
     let w = inner.width;
+    let indent = if c.compact { "  " } else { "      " };
     let mut lines: Vec<Line<'static>> = Vec::new();
+    // The lines of the focused field (or topic), kept on screen when the form scrolls.
+    let mut focus_lines = (0, 0);
+    let mut push = |lines: &mut Vec<Line<'static>>, new: Vec<Line<'static>>, focused: bool| {
+        let start = lines.len();
+        lines.extend(new);
+        if focused {
+            focus_lines = (start, lines.len());
+        }
+    };
     let arrows = |s: &str| {
         if c.lang.is_rtl() {
             format!("> {s} <")
@@ -348,27 +487,29 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     } else {
         format!("{}_", h.trainee)
     };
-    lines.extend(field_line(
-        c,
-        t.trainee,
-        &trainee,
+    push(
+        &mut lines,
+        field_line(c, t.trainee, &trainee, h.focus == Field::Trainee, w),
         h.focus == Field::Trainee,
-        w,
-    ));
-    lines.extend(field_line(
-        c,
-        t.language,
-        &arrows(
-            &format!(
-                "{} / {}",
-                super::i18n::EN.language_name,
-                super::i18n::AR.language_name
-            )
-            .replace(t.language_name, &format!("[{}]", t.language_name)),
+    );
+    push(
+        &mut lines,
+        field_line(
+            c,
+            t.language,
+            &arrows(
+                &format!(
+                    "{} / {}",
+                    super::i18n::EN.language_name,
+                    super::i18n::AR.language_name
+                )
+                .replace(t.language_name, &format!("[{}]", t.language_name)),
+            ),
+            h.focus == Field::Language,
+            w,
         ),
         h.focus == Field::Language,
-        w,
-    ));
+    );
     if !h.trainee_only {
         let exam_name = if h.exam == 0 {
             t.quick_quiz.to_owned()
@@ -378,15 +519,17 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                 .map(|e| e.title.get(c.lang).to_owned())
                 .unwrap_or_default()
         };
-        lines.extend(field_line(
-            c,
-            t.exam,
-            &arrows(&exam_name),
+        push(
+            &mut lines,
+            field_line(c, t.exam, &arrows(&exam_name), h.focus == Field::Exam, w),
             h.focus == Field::Exam,
-            w,
-        ));
+        );
         if h.exam == 0 {
-            lines.extend(field_line(c, t.topics, "", h.focus == Field::Topics, w));
+            push(
+                &mut lines,
+                field_line(c, t.topics, "", h.focus == Field::Topics, w),
+                h.focus == Field::Topics,
+            );
             for (i, (topic, n, on)) in h.topics.iter().enumerate() {
                 let mark = if *on { "[x]" } else { "[ ]" };
                 let cur = h.focus == Field::Topics && h.topic_cursor == i;
@@ -395,46 +538,51 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                 } else {
                     Style::default()
                 };
-                lines.extend(c.lines(
-                    &[
-                        ("      ".to_owned(), Style::default()),
-                        (format!("{mark} {} ({n})", topic_name(c.lang, topic)), style),
-                    ],
-                    w,
-                    c.dir(),
-                ));
+                push(
+                    &mut lines,
+                    c.lines(
+                        &[
+                            (indent.to_owned(), Style::default()),
+                            (format!("{mark} {} ({n})", topic_name(c.lang, topic)), style),
+                        ],
+                        w,
+                        c.dir(),
+                    ),
+                    cur,
+                );
             }
-            lines.extend(field_line(
-                c,
-                t.questions_count,
-                &arrows(&h.count.to_string()),
+            push(
+                &mut lines,
+                field_line(
+                    c,
+                    t.questions_count,
+                    &arrows(&h.count.to_string()),
+                    h.focus == Field::Count,
+                    w,
+                ),
                 h.focus == Field::Count,
-                w,
-            ));
+            );
             let time = if h.minutes == 0 {
                 t.no_limit.to_owned()
             } else {
                 format_duration(u64::from(h.minutes) * 60)
             };
-            lines.extend(field_line(
-                c,
-                t.time_limit,
-                &arrows(&time),
+            push(
+                &mut lines,
+                field_line(c, t.time_limit, &arrows(&time), h.focus == Field::Time, w),
                 h.focus == Field::Time,
-                w,
-            ));
-            let mode = if h.mode == Mode::Practice {
-                t.practice
-            } else {
-                t.exam_mode
+            );
+            let mode = match (h.mode == Mode::Practice, c.compact) {
+                (true, false) => t.practice,
+                (false, false) => t.exam_mode,
+                (true, true) => t.practice_short,
+                (false, true) => t.exam_short,
             };
-            lines.extend(field_line(
-                c,
-                t.mode,
-                &arrows(mode),
+            push(
+                &mut lines,
+                field_line(c, t.mode, &arrows(mode), h.focus == Field::Mode, w),
                 h.focus == Field::Mode,
-                w,
-            ));
+            );
         } else if let Some(e) = app.exams.get(h.exam - 1) {
             let mut info = format!("{} {}", e.question_count(), t.questions_count);
             if let Some(tl) = e.time_limit {
@@ -446,15 +594,16 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             }
             info.push_str(&format!(
                 " · {}",
-                if e.mode == Mode::Practice {
-                    t.practice
-                } else {
-                    t.exam_mode
+                match (e.mode == Mode::Practice, c.compact) {
+                    (true, false) => t.practice,
+                    (false, false) => t.exam_mode,
+                    (true, true) => t.practice_short,
+                    (false, true) => t.exam_short,
                 }
             ));
             lines.extend(c.lines(
                 &[
-                    ("      ".to_owned(), Style::default()),
+                    (indent.to_owned(), Style::default()),
                     (info, c.d.theme.dim()),
                 ],
                 w,
@@ -462,20 +611,56 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             ));
         }
     }
-    lines.push(Line::raw(""));
+    if !c.compact {
+        lines.push(Line::raw(""));
+    }
     let start_style = if h.focus == Field::Start {
         c.d.theme.cursor().add_modifier(Modifier::BOLD)
     } else {
         c.d.theme.title()
     };
-    lines.extend(c.lines(
-        &[
-            ("  ".to_owned(), Style::default()),
-            (format!("[ {} ]", t.start), start_style),
-        ],
-        w,
-        c.dir(),
-    ));
+    push(
+        &mut lines,
+        c.lines(
+            &[
+                ("  ".to_owned(), Style::default()),
+                (format!("[ {} ]", t.start), start_style),
+            ],
+            w,
+            c.dir(),
+        ),
+        h.focus == Field::Start,
+    );
+    if c.compact {
+        let title: Vec<Line<'static>> = c
+            .text(t.app_title_short, c.d.theme.title(), w)
+            .into_iter()
+            .take(1)
+            .collect();
+        let msg: Vec<Line<'static>> = app.message.as_ref().map_or_else(Vec::new, |m| {
+            c.text(m, c.d.theme.warn(), w).into_iter().take(2).collect()
+        });
+        let keys: Vec<Line<'static>> = c
+            .text(&fit_parts(t.home_keys_compact, w), c.d.theme.dim(), w)
+            .into_iter()
+            .take(1)
+            .collect();
+        let [top, body, msg_area, keys_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(to_u16(msg.len())),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
+        let bh = usize::from(body.height);
+        let max = lines.len().saturating_sub(bh);
+        let scroll = focus_lines.1.saturating_sub(bh).min(max);
+        f.render_widget(Paragraph::new(title), top);
+        f.render_widget(Paragraph::new(lines).scroll((to_u16(scroll), 0)), body);
+        f.render_widget(Paragraph::new(msg), msg_area);
+        f.render_widget(Paragraph::new(keys), keys_area);
+        return;
+    }
     let [body, msg, keys] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(2),
@@ -541,16 +726,20 @@ fn q_lang(app: &App) -> Lang {
     }
 }
 
+/// A question body laid out.
+struct Body {
+    lines: Vec<Line<'static>>,
+    /// First line of the row under the cursor (or of the typed answer).
+    cursor: usize,
+    /// The line after the cursor's row.
+    cursor_end: usize,
+    /// First line of the feedback, when shown.
+    feedback: Option<usize>,
+}
+
 /// The lines of a question body: prompt, hint, choices (with marks), and feedback.
 #[allow(clippy::too_many_lines)]
-fn question_lines(
-    app: &App,
-    c: &Ctx,
-    s: &Session,
-    i: usize,
-    width: u16,
-    review: bool,
-) -> (Vec<Line<'static>>, usize) {
+fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review: bool) -> Body {
     let t = app.t();
     let th = c.d.theme;
     let lang = if review { app.lang } else { q_lang(app) };
@@ -565,25 +754,33 @@ fn question_lines(
         width,
         lang,
     ));
-    out.push(Line::raw(""));
-    let hint = match &q.kind {
-        Kind::Single { .. } => t.select_one,
-        Kind::Multiple { .. } => t.select_all,
-        Kind::TrueFalse { .. } => t.true_false_hint,
-        Kind::Short { .. } => t.type_answer,
-        Kind::Order { .. } => t.order_hint,
-        Kind::Match { .. } => t.match_hint,
+    if !c.compact {
+        out.push(Line::raw(""));
+    }
+    // Compact: the radio marks say "one answer" already; the long hints have short forms.
+    let hint = match (&q.kind, c.compact) {
+        (Kind::Single { .. }, false) => t.select_one,
+        (Kind::TrueFalse { .. }, false) => t.true_false_hint,
+        (Kind::Single { .. } | Kind::TrueFalse { .. }, true) => "",
+        (Kind::Multiple { .. }, _) => t.select_all,
+        (Kind::Short { .. }, _) => t.type_answer,
+        (Kind::Order { .. }, false) => t.order_hint,
+        (Kind::Match { .. }, false) => t.match_hint,
+        (Kind::Order { .. }, true) => t.order_hint_compact,
+        (Kind::Match { .. }, true) => t.match_hint_compact,
     };
     let prompt_has_hint = q
         .prompt
         .get(lang)
         .trim_end()
         .ends_with(crate::tui::i18n::ui(lang).select_all);
-    if !review && !prompt_has_hint {
+    if !review && !prompt_has_hint && !hint.is_empty() {
         out.extend(c.text(hint, th.dim(), width));
     }
     let show_key = review && s.state.exam.review >= Review::Answers || slot.checked;
     let mut cursor_line = out.len();
+    let mut cursor_end = out.len();
+    let mut feedback = None;
     let cursor = if review { usize::MAX } else { app.view.cursor };
     let row = |out: &mut Vec<Line<'static>>,
                pos: usize,
@@ -644,6 +841,9 @@ fn question_lines(
                     right,
                     chosen,
                 );
+                if pos == cursor {
+                    cursor_end = out.len();
+                }
             }
         }
         Kind::Multiple { choices, answers } => {
@@ -669,6 +869,9 @@ fn question_lines(
                     right,
                     chosen,
                 );
+                if pos == cursor {
+                    cursor_end = out.len();
+                }
             }
         }
         Kind::TrueFalse { answer } => {
@@ -693,6 +896,9 @@ fn question_lines(
                     right,
                     chosen,
                 );
+                if pos == cursor {
+                    cursor_end = out.len();
+                }
             }
         }
         Kind::Short { accepted } => {
@@ -729,7 +935,9 @@ fn question_lines(
             if l.is_empty() {
                 l.push(Line::raw(""));
             }
+            cursor_line = out.len();
             out.extend(l);
+            cursor_end = out.len();
             if show_key {
                 let list = accepted
                     .get(lang.code())
@@ -774,8 +982,11 @@ fn question_lines(
                     right,
                     false,
                 );
+                if pos == cursor {
+                    cursor_end = out.len();
+                }
             }
-            if show_key {
+            if show_key && !c.compact {
                 out.push(Line::raw(""));
                 let seq: Vec<String> = items
                     .iter()
@@ -821,8 +1032,13 @@ fn question_lines(
                     right,
                     false,
                 );
+                if k == cursor {
+                    cursor_end = out.len();
+                }
             }
-            out.push(Line::raw(""));
+            if !c.compact {
+                out.push(Line::raw(""));
+            }
             for (pos, &orig) in order.iter().enumerate() {
                 out.extend(c.lines(
                     &[
@@ -850,7 +1066,10 @@ fn question_lines(
     }
     // Feedback.
     if slot.checked || (review && s.state.exam.review >= Review::Wrong) {
-        out.push(Line::raw(""));
+        if !c.compact {
+            out.push(Line::raw(""));
+        }
+        feedback = Some(out.len());
         let cr = slot
             .response
             .as_ref()
@@ -893,7 +1112,12 @@ fn question_lines(
     if slot.flagged && !review {
         out.extend(c.text(&format!("⚑ {}", t.flagged), th.warn(), width));
     }
-    (out, cursor_line)
+    Body {
+        lines: out,
+        cursor: cursor_line,
+        cursor_end: cursor_end.max(cursor_line),
+        feedback,
+    }
 }
 
 /// "Label: text" in the direction of the text's language.
@@ -960,7 +1184,113 @@ fn progress_strip(app: &App, c: &Ctx, s: &Session, width: u16) -> Line<'static> 
     Line::from(spans)
 }
 
+/// Draw a question body scrolled to `auto` plus the trainee's own scrolling, and record how far
+/// that can go.
+fn render_body(f: &mut Frame<'_>, app: &App, lines: Vec<Line<'static>>, auto: usize, r: Rect) {
+    let max = lines.len().saturating_sub(usize::from(r.height));
+    let auto = auto.min(max);
+    let max_i = i32::try_from(max).unwrap_or(i32::MAX);
+    let auto_i = i32::try_from(auto).unwrap_or(0);
+    let scroll = auto_i.saturating_add(app.view.scroll).clamp(0, max_i);
+    app.scroll_limits.set(ScrollLimits {
+        view_min: -auto_i,
+        view_max: max_i - auto_i,
+        ..app.scroll_limits.get()
+    });
+    f.render_widget(
+        Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(0), 0)),
+        r,
+    );
+}
+
+/// "3/20 · practice" and the clocks: the header of a question on a small terminal.
+fn compact_header(app: &App, c: &Ctx, s: &Session, now: Millis, w: u16) -> Line<'static> {
+    let t = app.t();
+    let i = s.current();
+    let th = c.d.theme;
+    let mode = if s.state.exam.mode == Mode::Practice {
+        t.practice_short
+    } else {
+        t.exam_short
+    };
+    let flag = if s.state.slots[i].flagged { " ⚑" } else { "" };
+    let left = format!("{}/{}{flag} · {mode}", i + 1, s.len());
+    let mut clocks = Vec::new();
+    let mut style = th.dim();
+    if let (Some(left), Some(tl)) = (s.remaining(now), s.state.exam.time_limit) {
+        clocks.push(clock(left));
+        style = time_style(c, left, i64::from(tl) * 1000);
+    }
+    if let (Some(left), Some(ql)) = (s.question_remaining(now), s.question_limit(i)) {
+        if clocks.is_empty() {
+            style = time_style(c, left, i64::from(ql) * 1000);
+        }
+        clocks.push(clock(left));
+    }
+    c.ends(&left, th.title(), &clocks.join(" · "), style, w)
+}
+
+fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
+    let Some(s) = &app.session else { return };
+    let t = app.t();
+    let th = c.d.theme;
+    let i = s.current();
+    let q = &s.questions[i];
+    let slot = &s.state.slots[i];
+    let w = area.width;
+    let msg: Vec<Line<'static>> = app.message.as_ref().map_or_else(Vec::new, |m| {
+        let n = if area.height >= 10 { 2 } else { 1 };
+        c.text(m, th.warn(), w).into_iter().take(n).collect()
+    });
+    let typing = matches!(q.kind, Kind::Short { .. }) && !slot.locked;
+    let mut k = if typing {
+        t.keys_text_compact.to_owned()
+    } else {
+        t.keys_choice_compact.to_owned()
+    };
+    if s.state.exam.mode == Mode::Practice
+        && !slot.checked
+        && !matches!(q.kind, Kind::Single { .. } | Kind::TrueFalse { .. })
+    {
+        // Second, not first: a digit range after Arabic letters would read backwards ("9-1").
+        k = match k.split_once(" · ") {
+            Some((first, rest)) => format!("{first} · {} · {rest}", t.keys_practice_check),
+            None => format!("{k} · {}", t.keys_practice_check),
+        };
+    }
+    let keys: Vec<Line<'static>> = c
+        .text(&fit_parts(&k, w), th.dim(), w)
+        .into_iter()
+        .take(1)
+        .collect();
+    let [head, body, msg_area, keys_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(to_u16(msg.len())),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    f.render_widget(Paragraph::new(compact_header(app, c, s, now, w)), head);
+    let b = question_lines(app, c, s, i, w, false);
+    let h = usize::from(body.height);
+    let max = b.lines.len().saturating_sub(h);
+    // Show the question from its first words, down to the cursor's row; once checked, from
+    // the feedback.
+    let auto = if slot.checked {
+        b.feedback.unwrap_or(max)
+    } else {
+        b.cursor_end.saturating_sub(h)
+    };
+    render_body(f, app, b.lines, auto, body);
+    f.render_widget(Paragraph::new(msg), msg_area);
+    f.render_widget(Paragraph::new(keys), keys_area);
+}
+
 fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
+    if c.compact {
+        draw_quiz_compact(f, app, c, area, now);
+        return;
+    }
     let Some(s) = &app.session else { return };
     let t = app.t();
     let i = s.current();
@@ -1044,20 +1374,17 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         width: body.width.saturating_sub(2),
         ..body
     };
-    let (lines, cursor_line) = question_lines(app, c, s, i, body_inner.width, false);
+    let b = question_lines(app, c, s, i, body_inner.width, false);
     let h = usize::from(body_inner.height);
     let slot = &s.state.slots[i];
-    let scroll = if lines.len() <= h {
+    let auto = if b.lines.len() <= h {
         0
     } else if slot.checked {
-        lines.len() - h
+        b.lines.len() - h
     } else {
-        cursor_line.saturating_sub(h / 2).min(lines.len() - h)
+        b.cursor.saturating_sub(h / 2).min(b.lines.len() - h)
     };
-    f.render_widget(
-        Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(0), 0)),
-        body_inner,
-    );
+    render_body(f, app, b.lines, auto, body_inner);
     f.render_widget(Paragraph::new(progress_strip(app, c, s, w)), strip);
     let m = app.message.clone().unwrap_or_else(|| {
         let un = s.unanswered().len();
@@ -1107,9 +1434,16 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     let t = app.t();
     let th = c.d.theme;
     let sheet = s.score();
-    let inner = framed(f, c, area, t.results);
+    let inner = if c.compact {
+        area
+    } else {
+        framed(f, c, area, t.results)
+    };
     let w = inner.width;
     let mut lines = Vec::new();
+    if c.compact {
+        lines.extend(c.text(t.results, th.title(), w));
+    }
     if let Some(m) = &app.message {
         lines.extend(c.text(m, th.warn(), w));
     }
@@ -1163,6 +1497,28 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     } else {
         c.text(&save.0, save.1, w)
     };
+    if c.compact {
+        // No chart: the lines scroll, the keys stay on the last line.
+        lines.extend(save_lines);
+        let keys: Vec<Line<'static>> = c
+            .text(&fit_parts(t.results_keys_compact, w), th.dim(), w)
+            .into_iter()
+            .take(1)
+            .collect();
+        let [body, keys_area] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+        let max = to_u16(lines.len().saturating_sub(usize::from(body.height)));
+        app.scroll_limits.set(ScrollLimits {
+            page_max: max,
+            ..app.scroll_limits.get()
+        });
+        f.render_widget(
+            Paragraph::new(lines).scroll((app.page_scroll.min(max), 0)),
+            body,
+        );
+        f.render_widget(Paragraph::new(keys), keys_area);
+        return;
+    }
     let keys = c.text(t.results_keys, th.dim(), w);
     let top_h = u16::try_from(lines.len()).unwrap_or(0);
     let bottom_h = u16::try_from(save_lines.len() + keys.len()).unwrap_or(0);
@@ -1238,7 +1594,7 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
     let i = i.min(s.len().saturating_sub(1));
     let [head, body, keys] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Min(3),
+        Constraint::Min(1),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -1250,28 +1606,49 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
         Verdict::Wrong => (t.incorrect, th.bad()),
         Verdict::Blank => (t.unanswered, th.warn()),
     };
-    let title = format!(
-        "{} · {}",
-        t.review,
-        fill(
-            t.question_n_of,
-            &[&(i + 1).to_string(), &s.len().to_string()]
+    let title = if c.compact {
+        format!("{} {}/{}", t.review_short, i + 1, s.len())
+    } else {
+        format!(
+            "{} · {}",
+            t.review,
+            fill(
+                t.question_n_of,
+                &[&(i + 1).to_string(), &s.len().to_string()]
+            )
         )
-    );
+    };
     f.render_widget(
         Paragraph::new(c.ends(&title, th.title(), vw, vs, area.width)),
         head,
     );
-    let inner = Rect {
-        x: body.x + 1,
-        width: body.width.saturating_sub(2),
-        ..body
+    let inner = if c.compact {
+        body
+    } else {
+        Rect {
+            x: body.x + 1,
+            width: body.width.saturating_sub(2),
+            ..body
+        }
     };
-    let (lines, _) = question_lines(app, c, s, i, inner.width, true);
-    f.render_widget(Paragraph::new(lines), inner);
+    let lines = question_lines(app, c, s, i, inner.width, true).lines;
+    let max = to_u16(lines.len().saturating_sub(usize::from(inner.height)));
+    app.scroll_limits.set(ScrollLimits {
+        page_max: max,
+        ..app.scroll_limits.get()
+    });
+    f.render_widget(
+        Paragraph::new(lines).scroll((app.page_scroll.min(max), 0)),
+        inner,
+    );
+    let hint = if c.compact {
+        fit_parts(t.review_keys_compact, area.width)
+    } else {
+        t.review_keys.to_owned()
+    };
     f.render_widget(
         Paragraph::new(
-            c.text(t.review_keys, th.dim(), area.width)
+            c.text(&hint, th.dim(), area.width)
                 .into_iter()
                 .take(1)
                 .collect::<Vec<_>>(),
@@ -1282,28 +1659,45 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
 
 /// The calibration screen: one Arabic sample line, and the question whether it reads correctly.
 pub fn draw_calibration(f: &mut Frame<'_>, lang: Lang, d: Display) {
-    let c = Ctx { lang, d };
     let area = f.area();
-    let w = area.width.saturating_sub(4).max(1);
+    let c = Ctx {
+        lang,
+        d,
+        compact: is_compact(area),
+    };
+    // Compact: no margins and no blank lines, so that the question and keys fit.
+    let w = if c.compact {
+        area.width.max(1)
+    } else {
+        area.width.saturating_sub(4).max(1)
+    };
     let t = super::i18n::ui(lang);
     let sample = "السؤال (3): ما هي المادة 12 من القانون رقم 91 لسنة 2013؟";
     let mut lines = Vec::new();
     lines.extend(c.text(t.calibrate_title, d.theme.title(), w));
-    lines.push(Line::raw(""));
+    if !c.compact {
+        lines.push(Line::raw(""));
+    }
     lines.extend(c.text_in(
         sample,
         Style::default().add_modifier(Modifier::BOLD),
         w,
         Lang::Ar,
     ));
-    lines.push(Line::raw(""));
+    if !c.compact {
+        lines.push(Line::raw(""));
+    }
     lines.extend(c.text(t.calibrate_question, Style::default(), w));
     lines.extend(c.text(t.calibrate_keys, d.theme.dim(), w));
-    let rect = Rect {
-        x: area.x + 2,
-        y: area.y + 1,
-        width: w,
-        height: area.height.saturating_sub(2),
+    let rect = if c.compact {
+        area
+    } else {
+        Rect {
+            x: area.x + 2,
+            y: area.y + 1,
+            width: w,
+            height: area.height.saturating_sub(2),
+        }
     };
     f.render_widget(Paragraph::new(lines), rect);
 }
