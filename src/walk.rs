@@ -43,6 +43,36 @@ pub fn is_valid_id(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// Whether UTF-8 `b` may hold a control character (C0 but newline and tab, DEL, C1), a bidi
+/// formatting character or an Arabic presentation form. Never false when it does; may be true
+/// when it does not (other characters from U+FB00 to U+FEFF).
+#[must_use]
+pub fn may_hold_forbidden(b: &[u8]) -> bool {
+    // C0 controls but newline and tab, and DEL: a branch-free fold per block, which the
+    // compiler turns into vector instructions.
+    let control = b.chunks(64).any(|c| {
+        c.iter().fold(false, |acc, &x| {
+            acc | ((x < 0x20) & (x != b'\n') & (x != b'\t')) | (x == 0x7F)
+        })
+    });
+    if control || memchr::memmem::find(b, "\u{061C}".as_bytes()).is_some() {
+        return true;
+    }
+    // The lead bytes of C1 controls, of the other bidi formatting characters and of the
+    // presentation forms are rare in text: look closer only where one occurs.
+    memchr::memchr3_iter(0xC2, 0xE2, 0xEF, b).any(|i| match b[i] {
+        // U+0080..U+009F
+        0xC2 => matches!(b.get(i + 1), Some(0x80..=0x9F)),
+        // U+200E, U+200F, U+202A..U+202E; U+2066..U+2069
+        0xE2 => matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0x80), Some(0x8E | 0x8F | 0xAA..=0xAE)) | (Some(0x81), Some(0xA6..=0xA9))
+        ),
+        // U+FB40..U+FEFF, which holds both presentation-form blocks
+        _ => matches!(b.get(i + 1), Some(0xAD..=0xBB)),
+    })
+}
+
 /// Arabic presentation forms: already-shaped letters that break layout and search.
 #[must_use]
 pub fn is_presentation_form(c: char) -> bool {
@@ -241,8 +271,9 @@ impl<'s> Walker<'s> {
 
     /// Reject control characters, bidi controls and Arabic presentation forms.
     pub fn check_chars(&mut self, s: &str, span: Range<usize>, what: &Msg) {
-        // Fast path: printable ASCII (and newlines) cannot hold a forbidden character.
-        if s.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\n') {
+        // Fast path: one pass over the bytes for the encodings that can start a forbidden
+        // character; almost every text has none.
+        if !may_hold_forbidden(s.as_bytes()) {
             return;
         }
         if let Some(c) = s.chars().find(|c| is_dangerous_char(*c) && *c != '\n') {
@@ -524,5 +555,47 @@ mod tests {
         assert!(!is_valid_id("Ind_001"));
         assert!(!is_valid_id(""));
         assert_eq!(suggest_id("Ind_General 001"), "ind-general-001");
+    }
+}
+
+#[cfg(test)]
+mod char_scan_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn forbidden(s: &str) -> bool {
+        s.chars()
+            .any(|c| (is_dangerous_char(c) && c != '\n') || is_presentation_form(c))
+    }
+
+    #[test]
+    fn every_forbidden_character_is_caught_by_the_byte_scan() {
+        for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+            let s = format!("ab{c}cd");
+            if forbidden(&s) {
+                assert!(may_hold_forbidden(s.as_bytes()), "U+{:04X}", u32::from(c));
+            }
+        }
+        for ok in [
+            "plain text\nwith\ttab",
+            "الاتجار بالأشخاص «نص»",
+            "— … ‘’ “”",
+            "ﻻ",
+        ] {
+            assert_eq!(
+                may_hold_forbidden(ok.as_bytes()),
+                forbidden(ok) || ok == "ﻻ",
+                "{ok}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_byte_scan_never_misses(s in "\\PC*|[\\u{0}-\\u{3000}\\u{FB00}-\\u{FFFF}]*") {
+            if forbidden(&s) {
+                prop_assert!(may_hold_forbidden(s.as_bytes()));
+            }
+        }
     }
 }

@@ -179,7 +179,7 @@ fn parse_in_pieces(file: &str, text: &str, source: &str, pieces: usize) -> Optio
                 return None;
             }
             let mut w = Walker::new(file, piece);
-            w.lines_before = text[..start].bytes().filter(|b| *b == b'\n').count();
+            w.lines_before = memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count();
             let mut seen = HashMap::new();
             let questions = match top.get("question") {
                 Some(v) => {
@@ -651,15 +651,16 @@ pub fn letter(i: usize) -> char {
 }
 
 fn duplicates(w: &mut Walker<'_>, items: &[Text], span: Range<usize>, name: &Arg, key: &Arg) {
-    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    // A question has a few choices: comparing each with those before it (nearest first) costs
+    // less than building and hashing normalised copies of every text.
     for (i, tx) in items.iter().enumerate() {
         for (lang, s) in tx.pairs() {
-            let norm = s
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase();
-            if let Some(j) = seen.insert((lang.to_owned(), norm), i) {
+            let earlier = (0..i).rev().find(|j| {
+                items[*j]
+                    .pairs()
+                    .any(|(l, other)| l == lang && same_words(s, other))
+            });
+            if let Some(j) = earlier {
                 let m = if lang.is_empty() {
                     msg!(DuplicateChoice, name, key, letter(j), letter(i))
                 } else {
@@ -674,6 +675,18 @@ fn duplicates(w: &mut Walker<'_>, items: &[Text], span: Range<usize>, name: &Arg
             }
         }
     }
+}
+
+/// Whether two texts are the same words, ignoring case and how they are spaced.
+fn same_words(a: &str, b: &str) -> bool {
+    fn words(s: &str) -> impl Iterator<Item = Option<char>> + '_ {
+        s.split_whitespace()
+            .flat_map(|w| {
+                std::iter::once(None).chain(w.chars().flat_map(char::to_lowercase).map(Some))
+            })
+            .skip(1)
+    }
+    words(a).eq(words(b))
 }
 
 fn answer_letter(w: &mut Walker<'_>, v: &Val<'_>, n: usize, name: &Arg) -> Option<usize> {
@@ -1085,6 +1098,16 @@ mod tests {
         }
         let (whole, _) = parse_whole("b.toml", &late, &late);
         assert!(whole.is_some_and(|b| b.questions.iter().all(|q| q.points == 2)));
+    }
+
+    #[test]
+    fn same_words_ignores_case_and_spacing_only() {
+        assert!(same_words("Debt  Bondage", " debt bondage\n"));
+        assert!(same_words("عمل  قسري", "عمل قسري"));
+        assert!(!same_words("debt bondage", "debtbondage"));
+        assert!(!same_words("debt", "debt bondage"));
+        assert!(!same_words("", "a"));
+        assert!(same_words(" ", ""));
     }
 
     #[test]
