@@ -79,7 +79,17 @@ pub fn parse_bank(file: &str, source: &str) -> (Option<Bank>, Vec<Diagnostic>) {
     parse_whole(file, &text, source)
 }
 
-/// [`parse_bank`] in one piece, on one thread: the path that reports problems.
+/// [`parse_bank`] in one piece, on one thread (the path that reports problems), for
+/// benchmarks and tests that compare the two.
+#[must_use]
+pub fn parse_bank_one_piece(file: &str, source: &str) -> (Option<Bank>, Vec<Diagnostic>) {
+    let text: std::borrow::Cow<'_, str> = match source.strip_prefix('\u{feff}') {
+        Some(rest) => format!("   {rest}").into(),
+        None => source.into(),
+    };
+    parse_whole(file, &text, source)
+}
+
 fn parse_whole(file: &str, text: &str, source: &str) -> (Option<Bank>, Vec<Diagnostic>) {
     let mut w = Walker::new(file, text);
     let tree = parse_tree(&mut w, text);

@@ -3,7 +3,9 @@
 mod load;
 mod model;
 
-pub use load::{FORMAT_VERSION, MAX_CHOICES, content_hash, letter, parse_bank, parse_tree};
+pub use load::{
+    FORMAT_VERSION, MAX_CHOICES, content_hash, letter, parse_bank, parse_bank_one_piece, parse_tree,
+};
 pub use model::{Bank, Difficulty, Kind, Question};
 
 use crate::diag::{Diagnostic, Severity};
