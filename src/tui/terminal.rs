@@ -242,6 +242,14 @@ pub fn decide_family(
     detect_family(env)
 }
 
+/// Whether the first [`enter`] probes: `auto` asked for it (`wanted`), the app reorders (in
+/// `terminal` mode nothing is switched off, so there is nothing to find out), and standard input
+/// and output are both terminals (`ttys`).
+#[must_use]
+pub const fn probe_allowed(wanted: bool, mode: BidiMode, ttys: bool) -> bool {
+    wanted && matches!(mode, BidiMode::Reorder) && ttys
+}
+
 /// Set by `auto` mode (see [`want_probe`]).
 static PROBE_WANTED: AtomicBool = AtomicBool::new(false);
 
@@ -358,10 +366,11 @@ pub fn enter(mode: BidiMode) -> std::io::Result<ratatui::DefaultTerminal> {
     let family = *FAMILY.get_or_init(|| {
         use std::io::IsTerminal as _;
         let env = |k: &str| std::env::var(k).ok();
-        let probe = PROBE_WANTED.load(Ordering::SeqCst)
-            && mode == BidiMode::Reorder
-            && std::io::stdin().is_terminal()
-            && std::io::stdout().is_terminal();
+        let probe = probe_allowed(
+            PROBE_WANTED.load(Ordering::SeqCst),
+            mode,
+            std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
+        );
         let mut run = || probe_terminal(PROBE_TIMEOUT);
         decide_family(
             &env,

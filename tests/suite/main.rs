@@ -11,6 +11,7 @@ mod import;
 mod records;
 mod report;
 mod screens;
+mod term_sequences;
 mod tmux;
 
 use std::io::Write as _;
