@@ -210,8 +210,10 @@ impl Read for TtyInput {
 
 /// Probe the real terminal: query on standard output (the writer ratatui uses), answer read
 /// from standard input (the descriptor crossterm's event reader will read later). The caller has
-/// checked that both are terminals and switched raw mode on.
-fn probe_terminal(timeout: Duration) -> ProbeReply {
+/// checked that both are terminals and switched raw mode on, and crossterm's event reader must
+/// not have started (it would take the reply).
+#[must_use]
+pub fn probe_terminal(timeout: Duration) -> ProbeReply {
     use std::os::fd::AsFd as _;
     let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else {
         return ProbeReply::default();
