@@ -351,3 +351,72 @@ fn the_panic_hook_and_signal_path_write_the_restore_bytes_once() {
         assert_eq!(show(&again), show(ALT_OFF));
     }
 }
+
+/// The real binary, probing for real: in tmux with `TMUX` unset the probe runs, tmux answers DA1
+/// itself and nothing to DECRQM. The start is not held up, the reply does not leak into the
+/// first text field as typed keys, and typing works right after.
+#[test]
+fn the_real_probe_in_tmux_leaks_nothing_into_the_first_field() {
+    use std::process::Command;
+    if crate::skip_without("tmux") {
+        return;
+    }
+    let Ok(d) = tempfile::tempdir() else {
+        panic!("a temporary folder");
+    };
+    let name = "tq-probe-e2e";
+    let tmux = |args: &[&str]| Command::new("tmux").args(args).output();
+    let _ = tmux(&["kill-session", "-t", name]);
+    let cmd = format!(
+        "env -u TMUX TIPQUIZ_DATA={data} TIPQUIZ_RESULTS={results} LANG=C.UTF-8 \
+         TIPQUIZ_NO_CALIBRATION=1 {bin}; sleep 30",
+        data = d.path().join("data").display(),
+        results = d.path().join("results").display(),
+        bin = env!("CARGO_BIN_EXE_tipquiz"),
+    );
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        name,
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &cmd,
+    ]);
+    assert!(started.is_ok_and(|o| o.status.success()));
+    let screen = || {
+        tmux(&["capture-pane", "-p", "-t", name])
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+    };
+    let wait_for = |text: &str| {
+        let start = Instant::now();
+        loop {
+            let s = screen();
+            if s.contains(text) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                let _ = tmux(&["kill-session", "-t", name]);
+                panic!("timed out waiting for {text:?}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let s = wait_for("Trainee name or id:");
+    std::thread::sleep(Duration::from_millis(300));
+    let s2 = screen();
+    let _ = tmux(&["send-keys", "-t", name, "-l", "ab"]);
+    let typed = wait_for("Trainee name or id: ab_");
+    let _ = tmux(&["kill-session", "-t", name]);
+    for s in [&s, &s2] {
+        assert!(
+            s.contains("Trainee name or id: _"),
+            "the field is empty after the probe:\n{s}"
+        );
+        assert!(!s.contains("$y") && !s.contains(";2c") && !s.contains("?1"));
+    }
+    assert!(!typed.contains("?1;2c"));
+}
