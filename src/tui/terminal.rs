@@ -27,8 +27,24 @@ pub enum Family {
     Kitty,
     /// Inside tmux or screen: the multiplexer does no bidi and hides the outer terminal.
     Multiplexer,
+    /// Inside tmux with `allow-passthrough` on, and the environment names an outer terminal that
+    /// can be switched off: its sequences are wrapped in tmux's DCS passthrough
+    /// (`ESC P tmux; … ESC \`). The outer terminal then stays in that state for every pane
+    /// until the app restores it.
+    TmuxPassthrough(Outer),
     /// A plain grid (xterm, Alacritty, foot, Windows Terminal, unknown).
     Grid,
+}
+
+/// An outer terminal reached through tmux's passthrough.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outer {
+    /// VTE, mintty, WezTerm (BDSM).
+    Bdsm,
+    /// Konsole (OSC 50).
+    Konsole,
+    /// mlterm (OSC 5379).
+    Mlterm,
 }
 
 /// Detect the family from the environment (the first match wins, as the study describes).
@@ -226,22 +242,96 @@ pub fn probe_terminal(timeout: Duration) -> ProbeReply {
     probe_on(&mut input, &mut std::io::stdout(), deadline)
 }
 
-/// Decide the family in the study's order: tmux or screen first (they swallow the probe), then
-/// the probe (run only then, at most once), then the environment rules of [`detect_family`].
-/// `probe` is `None` when the probe must not run (mode not `auto`, not a terminal).
-pub fn decide_family(
-    env: &dyn Fn(&str) -> Option<String>,
-    probe: Option<&mut dyn FnMut() -> ProbeReply>,
-) -> Family {
+/// The questions [`decide_family`] may ask the terminal, each at most once.
+pub struct Queries<'a> {
+    /// The DECRQM probe ([`probe_terminal`]).
+    pub probe: &'a mut dyn FnMut() -> ProbeReply,
+    /// Whether tmux lets escape sequences through to the outer terminal
+    /// ([`tmux_allows_passthrough`]).
+    pub tmux_passthrough: &'a mut dyn FnMut() -> bool,
+}
+
+/// Decide the family in the study's order: tmux or screen first (they swallow the probe; inside
+/// tmux with passthrough allowed, the outer terminal named by the environment is switched
+/// through it), then the probe, then the environment rules of [`detect_family`]. `queries` is
+/// `None` when the terminal must not be asked anything (mode not `auto`, not a terminal).
+pub fn decide_family(env: &dyn Fn(&str) -> Option<String>, queries: Option<Queries<'_>>) -> Family {
     if env("TMUX").is_some() || env("STY").is_some() {
+        if env("TMUX").is_some()
+            && let Some(q) = queries
+        {
+            // The outer terminal's own variables, as tmux's environment still has them (they may
+            // be stale when the session was attached from another terminal). `TERM` and
+            // `TERM_PROGRAM` are tmux's own in a pane.
+            let outside = |k: &str| match k {
+                "TMUX" | "STY" | "TERM" | "TERM_PROGRAM" => None,
+                _ => env(k),
+            };
+            let outer = match detect_family(&outside) {
+                Family::Bdsm => Some(Outer::Bdsm),
+                Family::Konsole => Some(Outer::Konsole),
+                Family::Mlterm => Some(Outer::Mlterm),
+                _ => None,
+            };
+            if let Some(outer) = outer
+                && (q.tmux_passthrough)()
+            {
+                return Family::TmuxPassthrough(outer);
+            }
+        }
         return Family::Multiplexer;
     }
-    if let Some(probe) = probe
-        && probe().bdsm_switchable()
+    if let Some(q) = queries
+        && (q.probe)().bdsm_switchable()
     {
         return Family::Bdsm;
     }
     detect_family(env)
+}
+
+/// Whether `tmux show -gv allow-passthrough` says `on` (or `all`), from its output.
+#[must_use]
+pub fn passthrough_on(show_output: &[u8]) -> bool {
+    matches!(
+        std::str::from_utf8(show_output).map(str::trim),
+        Ok("on" | "all")
+    )
+}
+
+/// Ask tmux whether it lets escape sequences through (`allow-passthrough`, tmux 3.3 and later).
+/// Waits at most `timeout` for the answer; any failure counts as no.
+#[must_use]
+pub fn tmux_allows_passthrough(timeout: Duration) -> bool {
+    use std::process::{Command, Stdio};
+    let Ok(mut child) = Command::new("tmux")
+        .args(["show", "-gv", "allow-passthrough"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return false;
+    };
+    let deadline = Instant::now() + timeout;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                let mut out = Vec::new();
+                if let Some(mut o) = child.stdout.take() {
+                    let _ = o.read_to_end(&mut out);
+                }
+                return status.success() && passthrough_on(&out);
+            }
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return false;
+            }
+        }
+    }
 }
 
 /// Whether the first [`enter`] probes: `auto` asked for it (`wanted`), the app reorders (in
@@ -282,6 +372,12 @@ pub fn start_sequence(family: Family, mode: BidiMode) -> &'static str {
         Family::Bdsm => "\x1b[8l\x1b[1 k",
         Family::Konsole => "\x1b]50;BidiRenderingEnabled=false\x07",
         Family::Mlterm => "\x1b]5379;use_ctl=false\x07",
+        // The same, wrapped for tmux: `ESC P tmux;`, every ESC doubled, `ESC \`.
+        Family::TmuxPassthrough(Outer::Bdsm) => "\x1bPtmux;\x1b\x1b[8l\x1b\x1b[1 k\x1b\\",
+        Family::TmuxPassthrough(Outer::Konsole) => {
+            "\x1bPtmux;\x1b\x1b]50;BidiRenderingEnabled=false\x07\x1b\\"
+        }
+        Family::TmuxPassthrough(Outer::Mlterm) => "\x1bPtmux;\x1b\x1b]5379;use_ctl=false\x07\x1b\\",
         Family::AppleTerminal | Family::Kitty | Family::Multiplexer | Family::Grid => "",
     }
 }
@@ -296,6 +392,11 @@ pub fn exit_sequence(family: Family, mode: BidiMode) -> &'static str {
         Family::Bdsm => "\x1b[0 k\x1b[8h",
         Family::Konsole => "\x1b]50;BidiRenderingEnabled=true\x07",
         Family::Mlterm => "\x1b]5379;use_ctl=true\x07",
+        Family::TmuxPassthrough(Outer::Bdsm) => "\x1bPtmux;\x1b\x1b[0 k\x1b\x1b[8h\x1b\\",
+        Family::TmuxPassthrough(Outer::Konsole) => {
+            "\x1bPtmux;\x1b\x1b]50;BidiRenderingEnabled=true\x07\x1b\\"
+        }
+        Family::TmuxPassthrough(Outer::Mlterm) => "\x1bPtmux;\x1b\x1b]5379;use_ctl=true\x07\x1b\\",
         Family::AppleTerminal | Family::Kitty | Family::Multiplexer | Family::Grid => "",
     }
 }
@@ -374,9 +475,13 @@ pub fn enter(mode: BidiMode) -> std::io::Result<ratatui::DefaultTerminal> {
             std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
         );
         let mut run = || probe_terminal(PROBE_TIMEOUT);
+        let mut tmux = || tmux_allows_passthrough(PROBE_TIMEOUT);
         decide_family(
             &env,
-            probe.then_some(&mut run as &mut dyn FnMut() -> ProbeReply),
+            probe.then_some(Queries {
+                probe: &mut run,
+                tmux_passthrough: &mut tmux,
+            }),
         )
     });
     if let Ok(mut g) = EXIT_BYTES.lock() {
@@ -746,57 +851,161 @@ mod probe_tests {
         assert!(reply.done && reply.bdsm_switchable(), "{reply:?}");
     }
 
+    /// Decide with a fake environment and fake answers; also says which questions were asked.
+    fn decide(
+        pairs: &'static [(&'static str, &'static str)],
+        answers: Option<(ProbeReply, bool)>,
+    ) -> (Family, usize, usize) {
+        let env = move |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        let (reply, passthrough) = answers.unwrap_or_default();
+        let (mut probes, mut tmux_asked) = (0, 0);
+        let mut probe = || {
+            probes += 1;
+            reply
+        };
+        let mut tmux = || {
+            tmux_asked += 1;
+            passthrough
+        };
+        let family = decide_family(
+            &env,
+            answers.map(|_| Queries {
+                probe: &mut probe,
+                tmux_passthrough: &mut tmux,
+            }),
+        );
+        (family, probes, tmux_asked)
+    }
+
+    const YES: ProbeReply = ProbeReply {
+        bdsm: Some(2),
+        done: true,
+    };
+    const NO: ProbeReply = ProbeReply {
+        bdsm: Some(0),
+        done: true,
+    };
+
     #[test]
     fn tmux_and_screen_come_before_the_probe_which_comes_before_the_environment() {
-        let env_of = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| (*v).to_owned())
-            }
-        };
-        let mut asked = 0;
-        let mut yes = || {
-            asked += 1;
-            ProbeReply {
-                bdsm: Some(2),
-                done: true,
-            }
-        };
         assert_eq!(
-            decide_family(&env_of(&[("TMUX", "/tmp/t")]), Some(&mut yes)),
-            Family::Multiplexer
+            decide(&[("TMUX", "/tmp/t")], Some((YES, true))),
+            (Family::Multiplexer, 0, 0),
+            "no outer terminal named: tmux is not even asked"
         );
         assert_eq!(
-            decide_family(&env_of(&[("STY", "1.pts")]), Some(&mut yes)),
-            Family::Multiplexer
+            decide(
+                &[("STY", "1.pts"), ("VTE_VERSION", "7600")],
+                Some((YES, true))
+            ),
+            (Family::Multiplexer, 0, 0),
+            "no passthrough for screen"
         );
         assert_eq!(
-            decide_family(&env_of(&[("TERM", "xterm-256color")]), Some(&mut yes)),
-            Family::Bdsm
+            decide(&[("TERM", "xterm-256color")], Some((YES, false))),
+            (Family::Bdsm, 1, 0)
         );
-        assert_eq!(asked, 1, "the multiplexer is not probed");
-        let mut no = || ProbeReply {
-            bdsm: Some(0),
-            done: true,
-        };
         assert_eq!(
-            decide_family(&env_of(&[("KONSOLE_VERSION", "230800")]), Some(&mut no)),
+            decide(&[("KONSOLE_VERSION", "230800")], Some((NO, false))).0,
             Family::Konsole
         );
         assert_eq!(
-            decide_family(&env_of(&[("TERM", "xterm")]), Some(&mut no)),
+            decide(&[("TERM", "xterm")], Some((NO, false))).0,
             Family::Grid
         );
         assert_eq!(
-            decide_family(&env_of(&[("TERM_PROGRAM", "mintty")]), Some(&mut no)),
+            decide(&[("TERM_PROGRAM", "mintty")], Some((NO, false))).0,
             Family::Bdsm,
             "a negative probe falls through to the environment rules"
         );
         assert_eq!(
-            decide_family(&env_of(&[("TERM", "xterm")]), None),
-            Family::Grid
+            decide(&[("TERM", "xterm"), ("TMUX", "/t")], None),
+            (Family::Multiplexer, 0, 0)
         );
+        assert_eq!(
+            decide(&[("TERM", "xterm")], None),
+            (Family::Grid, 0, 0),
+            "nothing is asked outside auto"
+        );
+    }
+
+    #[test]
+    fn inside_tmux_with_passthrough_the_outer_terminal_is_switched_through_it() {
+        let vte: &[(&str, &str)] = &[("TMUX", "/t"), ("VTE_VERSION", "7600")];
+        assert_eq!(
+            decide(vte, Some((YES, true))),
+            (Family::TmuxPassthrough(Outer::Bdsm), 0, 1)
+        );
+        assert_eq!(decide(vte, Some((YES, false))), (Family::Multiplexer, 0, 1));
+        assert_eq!(decide(vte, None), (Family::Multiplexer, 0, 0));
+        assert_eq!(
+            decide(
+                &[("TMUX", "/t"), ("KONSOLE_VERSION", "230800")],
+                Some((NO, true))
+            )
+            .0,
+            Family::TmuxPassthrough(Outer::Konsole)
+        );
+        assert_eq!(
+            decide(&[("TMUX", "/t"), ("TERM", "mlterm")], Some((NO, true))).0,
+            Family::Multiplexer,
+            "inside tmux TERM is tmux's, not the outer terminal's"
+        );
+        assert_eq!(
+            decide(&[("TMUX", "/t"), ("MLTERM", "3.9")], Some((NO, true))).0,
+            Family::TmuxPassthrough(Outer::Mlterm)
+        );
+        for outer in [
+            &[("KITTY_WINDOW_ID", "1")][..],
+            &[("TERM_PROGRAM", "WezTerm")],
+            &[("TERM_PROGRAM", "Apple_Terminal")],
+        ] {
+            let env: Vec<(&str, &str)> = [("TMUX", "/t")]
+                .into_iter()
+                .chain(outer.iter().copied())
+                .collect();
+            let env: &'static [(&'static str, &'static str)] = env.leak();
+            assert_eq!(decide(env, Some((YES, true))), (Family::Multiplexer, 0, 0));
+        }
+    }
+
+    /// tmux's passthrough: `ESC P tmux;`, the sequence with every ESC doubled, `ESC \`.
+    fn wrap(seq: &str) -> String {
+        format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
+    }
+
+    #[test]
+    fn passthrough_sequences_are_the_outer_ones_wrapped() {
+        for (outer, family) in [
+            (Outer::Bdsm, Family::Bdsm),
+            (Outer::Konsole, Family::Konsole),
+            (Outer::Mlterm, Family::Mlterm),
+        ] {
+            let m = BidiMode::Reorder;
+            let t = Family::TmuxPassthrough(outer);
+            assert_eq!(start_sequence(t, m), wrap(start_sequence(family, m)));
+            assert_eq!(exit_sequence(t, m), wrap(exit_sequence(family, m)));
+            assert_eq!(start_sequence(t, BidiMode::Terminal), "");
+            assert_eq!(exit_sequence(t, BidiMode::Terminal), "");
+        }
+        assert_eq!(
+            start_sequence(Family::TmuxPassthrough(Outer::Bdsm), BidiMode::Reorder).as_bytes(),
+            b"\x1bPtmux;\x1b\x1b[8l\x1b\x1b[1 k\x1b\\"
+        );
+    }
+
+    #[test]
+    fn tmux_show_output() {
+        assert!(passthrough_on(b"on\n"));
+        assert!(passthrough_on(b"all\n"));
+        assert!(!passthrough_on(b"off\n"));
+        assert!(!passthrough_on(b""));
+        assert!(!passthrough_on(b"\xff"));
+        assert!(!passthrough_on(b"invalid option: allow-passthrough\n"));
     }
 }

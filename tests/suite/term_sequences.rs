@@ -15,8 +15,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tipquiz::tui::bidi::BidiMode;
 use tipquiz::tui::terminal::{
-    Family, PROBE_QUERY, decide_family, detect_bidi, enter_on, exit_sequence, leave_on,
-    probe_allowed, probe_on, restore_on,
+    Family, Outer, PROBE_QUERY, Queries, decide_family, detect_bidi, enter_on, exit_sequence,
+    leave_on, probe_allowed, probe_on, restore_on,
 };
 
 /// How the probe goes in a fake session.
@@ -86,6 +86,16 @@ struct Session {
 /// do it: the family decided (with the probe when allowed), the start bytes, one drawn frame,
 /// the exit bytes.
 fn session(env: &'static [(&'static str, &'static str)], probe: Probe, auto: bool) -> Session {
+    session_with(env, probe, auto, false)
+}
+
+/// [`session`], with tmux's answer about `allow-passthrough`.
+fn session_with(
+    env: &'static [(&'static str, &'static str)],
+    probe: Probe,
+    auto: bool,
+    passthrough: bool,
+) -> Session {
     let env = move |k: &str| {
         env.iter()
             .find(|(n, _)| *n == k)
@@ -106,10 +116,14 @@ fn session(env: &'static [(&'static str, &'static str)], probe: Probe, auto: boo
             };
             probe_on(&mut Input(input), &mut backend, Instant::now() + wait)
         };
+        let mut tmux = || passthrough;
         let allowed = probe_allowed(auto, mode, !matches!(probe, Probe::NotRun));
         decide_family(
             &env,
-            allowed.then_some(&mut run as &mut dyn FnMut() -> tipquiz::tui::terminal::ProbeReply),
+            allowed.then_some(Queries {
+                probe: &mut run,
+                tmux_passthrough: &mut tmux,
+            }),
         )
     };
     assert!(enter_on(&mut backend, family, mode).is_ok());
@@ -305,6 +319,48 @@ fn inside_tmux_or_screen_nothing_is_probed_or_sent() {
     ] {
         // Even a terminal that would answer yes is not asked.
         let s = session(env, Probe::Answers(b"\x1b[8;2$y\x1b[?65c"), true);
+        assert_eq!(s.family, Family::Multiplexer);
+        s.check(false, b"", b"");
+        s.check_nothing_bidi();
+    }
+}
+
+#[test]
+fn inside_tmux_with_passthrough_the_outer_switch_is_wrapped() {
+    let s = session_with(
+        &[("TMUX", "/tmp/tmux-0/default,1,0"), ("VTE_VERSION", "7600")],
+        Probe::Answers(b"\x1b[?1;2c"),
+        true,
+        true,
+    );
+    assert_eq!(s.family, Family::TmuxPassthrough(Outer::Bdsm));
+    s.check(
+        false,
+        b"\x1bPtmux;\x1b\x1b[8l\x1b\x1b[1 k\x1b\\",
+        b"\x1bPtmux;\x1b\x1b[0 k\x1b\x1b[8h\x1b\\",
+    );
+    let s = session_with(
+        &[
+            ("TMUX", "/tmp/tmux-0/default,1,0"),
+            ("KONSOLE_VERSION", "230800"),
+        ],
+        Probe::Silent,
+        true,
+        true,
+    );
+    s.check(
+        false,
+        b"\x1bPtmux;\x1b\x1b]50;BidiRenderingEnabled=false\x07\x1b\\",
+        b"\x1bPtmux;\x1b\x1b]50;BidiRenderingEnabled=true\x07\x1b\\",
+    );
+    // Passthrough off, or `--bidi reorder` (nothing is asked): nothing.
+    for (auto, passthrough) in [(true, false), (false, true)] {
+        let s = session_with(
+            &[("TMUX", "/tmp/tmux-0/default,1,0"), ("VTE_VERSION", "7600")],
+            Probe::Silent,
+            auto,
+            passthrough,
+        );
         assert_eq!(s.family, Family::Multiplexer);
         s.check(false, b"", b"");
         s.check_nothing_bidi();
