@@ -260,6 +260,7 @@ fn first_frame(args: &[&str], data: &Path, marker: &str) -> Option<Duration> {
     let mut seen = Vec::new();
     let mut buf = [0u8; 65536];
     let mut answered = 0;
+    let mut answered_probe = 0;
     let found = loop {
         if t.elapsed() > Duration::from_secs(10) {
             break None;
@@ -285,6 +286,15 @@ fn first_frame(args: &[&str], data: &Path, marker: &str) -> Option<Duration> {
                 while answered < asked {
                     master.write_all(b"\x1b[1;1R").expect("reply to DSR");
                     answered += 1;
+                }
+                // Answer the bidi probe (DECRQM for mode 8, then DA1) as xterm does; without a
+                // reply the program waits for its 150 ms timeout.
+                let probed = seen.windows(8).filter(|w| w == b"\x1b[8$p\x1b[c").count();
+                while answered_probe < probed {
+                    master
+                        .write_all(b"\x1b[8;0$y\x1b[?64;1;2;6;9;15;16;17;18;21;22;28c")
+                        .expect("reply to the probe");
+                    answered_probe += 1;
                 }
                 if seen[from..]
                     .windows(marker.len())
