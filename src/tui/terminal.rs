@@ -444,10 +444,16 @@ pub fn restore_on<W: Write>(w: &mut W, slot: &Mutex<&'static str>) {
     let _ = leave_on(w, exit);
 }
 
-/// Restore the terminal: raw mode off (first, as ratatui does), then [`restore_on`] on stdout.
+/// Between [`enter`] and the restore: a panic or signal after [`leave`] writes nothing.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Restore the terminal, once per [`enter`]: raw mode off (first, as ratatui does), then
+/// [`restore_on`] on stdout.
 fn restore() {
-    let _ = crossterm::terminal::disable_raw_mode();
-    restore_on(&mut std::io::stdout(), &EXIT_BYTES);
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let _ = crossterm::terminal::disable_raw_mode();
+        restore_on(&mut std::io::stdout(), &EXIT_BYTES);
+    }
 }
 
 /// Enter the full-screen terminal: a panic hook that restores it (once per process), raw mode,
@@ -466,6 +472,7 @@ pub fn enter(mode: BidiMode) -> std::io::Result<ratatui::DefaultTerminal> {
         }));
     });
     crossterm::terminal::enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
     let family = *FAMILY.get_or_init(|| {
         use std::io::IsTerminal as _;
         let env = |k: &str| std::env::var(k).ok();
