@@ -260,7 +260,7 @@ fn first_frame(args: &[&str], data: &Path, markers: &[&str]) -> Vec<Option<Durat
     drop(cmd);
     let mut seen = Vec::new();
     let mut buf = [0u8; 65536];
-    let mut answered = [0usize; 2];
+    let mut answered = [0usize; 3];
     let mut times = Vec::new();
     let mut from = 0;
     while times.len() < markers.len() {
@@ -287,11 +287,16 @@ fn first_frame(args: &[&str], data: &Path, markers: &[&str]) -> Vec<Option<Durat
             Ok(0) | Err(_) => break,
             Ok(n) => {
                 seen.extend_from_slice(&buf[..n]);
-                // Answer the queries a terminal answers: the cursor position (DSR) and the
-                // primary device attributes (DA1), as xterm does.
+                // Answer the queries a terminal answers, as xterm does: the cursor position
+                // (DSR), the bidi probe (DECRQM for mode 8: not recognised) and the primary
+                // device attributes (DA1), which ends the probe.
                 for (k, (ask, reply)) in [
                     (&b"\x1b[6n"[..], &b"\x1b[1;1R"[..]),
-                    (&b"\x1b[c"[..], &b"\x1b[?62;22c"[..]),
+                    (&b"\x1b[8$p"[..], &b"\x1b[8;0$y"[..]),
+                    (
+                        &b"\x1b[c"[..],
+                        &b"\x1b[?64;1;2;6;9;15;16;17;18;21;22;28c"[..],
+                    ),
                 ]
                 .into_iter()
                 .enumerate()

@@ -468,13 +468,22 @@ pub fn display(common: &Common) -> crate::tui::ui::Display {
     let mode = match common.bidi {
         BidiArg::Reorder => BidiMode::Reorder,
         BidiArg::Terminal => BidiMode::Terminal,
+        // A saved choice wins. When the app reorders, the first `enter` probes the terminal
+        // (DECRQM) for how to switch its own bidi off, saved choice or not: that is how the
+        // saved choice was calibrated.
         BidiArg::Auto => match crate::tui::run::load_prefs(&places(common).prefs)
             .bidi
             .as_deref()
         {
             Some("terminal") => BidiMode::Terminal,
-            Some("reorder") => BidiMode::Reorder,
-            _ => crate::tui::terminal::detect_bidi(&|k| std::env::var(k).ok()),
+            Some("reorder") => {
+                crate::tui::terminal::want_probe();
+                BidiMode::Reorder
+            }
+            _ => {
+                crate::tui::terminal::want_probe();
+                crate::tui::terminal::detect_bidi(&|k| std::env::var(k).ok())
+            }
         },
     };
     let shaping = match common.shaping {

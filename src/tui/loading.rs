@@ -56,7 +56,7 @@ pub fn print_error(text: &str) {
         held.push_str(text);
         return;
     }
-    eprint!("{text}");
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
 }
 
 /// Whether errors are being held back (the loading frame took the terminal).
@@ -70,7 +70,8 @@ pub fn release_errors_after(leave: impl FnOnce()) {
     leave();
     let held = HELD.lock().ok().and_then(|mut g| g.take());
     if let Some(text) = held {
-        eprint!("{text}");
+        // Not eprint!, which panics when standard error is gone.
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
     }
 }
 

@@ -7,7 +7,7 @@ use super::ui::{self, Display};
 use crate::quiz::Millis;
 use crate::record::{AttemptRecord, Store, attempt_id, write_atomic};
 use crossterm::event::{self, Event, KeyCode, KeyModifiers};
-use std::io;
+use std::io::{self, Write as _};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -390,11 +390,25 @@ pub fn run(
     let mut code = 0u8;
     // Test hook: panic after the first key, to check that a panic restores the terminal.
     let panic_for_test = std::env::var_os("TIPQUIZ_TEST_PANIC").is_some();
-    loop {
+    // An error of the terminal ends the loop (below: the attempt is saved first). The loop
+    // body has no inner loop, so `break` leaves the event loop.
+    let mut failure: Option<io::Error> = None;
+    macro_rules! io {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        };
+    }
+    'events: loop {
         let now = now_ms();
-        terminal.draw(|f| ui::draw(f, &app, display, now))?;
-        let effects = if event::poll(wait_for(&app, now_ms()))? {
-            match event::read()? {
+        io!(terminal.draw(|f| ui::draw(f, &app, display, now)));
+        let effects = if io!(event::poll(wait_for(&app, now_ms()))) {
+            match io!(event::read()) {
                 Event::Key(k)
                     if k.code == KeyCode::Char('z')
                         && k.modifiers.contains(KeyModifiers::CONTROL) =>
@@ -406,7 +420,7 @@ pub fn run(
                     super::terminal::leave();
                     let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
                     // Continued: take the terminal back and redraw everything.
-                    terminal = super::terminal::enter(display.mode)?;
+                    terminal = io!(super::terminal::enter(display.mode));
                     let back = now_ms();
                     if let Some(s) = &mut app.session {
                         s.record_pause(stopped, back);
@@ -415,7 +429,7 @@ pub fn run(
                 }
                 Event::Key(k) if k.code == KeyCode::F(2) => {
                     // Flip who reorders right-to-left text, live, and remember it.
-                    terminal = flip_bidi(terminal, places, &mut display)?;
+                    io!(flip_bidi(&mut terminal, places, &mut display));
                     Vec::new()
                 }
                 Event::Key(k) => {
@@ -423,7 +437,7 @@ pub fn run(
                     app.handle_key(k, now_ms())
                 }
                 Event::Resize(..) => {
-                    terminal.autoresize()?;
+                    io!(terminal.autoresize());
                     Vec::new()
                 }
                 _ => Vec::new(),
@@ -431,24 +445,39 @@ pub fn run(
         } else {
             app.tick(now_ms())
         };
-        let sig = signal.swap(0, Ordering::SeqCst);
+        let mut sig = signal.swap(0, Ordering::SeqCst);
+        if sig == 0 && super::terminal::hung_up() {
+            // The terminal is gone but no SIGHUP came: end as if it had, attempt saved.
+            sig = 1;
+        }
         if sig != 0 {
             execute(&mut app, places, &[Effect::Autosave], now_ms());
             flush_saves();
             code = u8::try_from(128 + sig).unwrap_or(1);
-            break;
+            break 'events;
         }
         if execute(&mut app, places, &effects, now_ms()) {
-            break;
+            break 'events;
         }
         if let Some(e) = save_error() {
             app.message = Some(e);
         }
     }
+    if failure.is_some() {
+        execute(&mut app, places, &[Effect::Autosave], now_ms());
+    }
     flush_saves();
+    if super::terminal::hung_up() {
+        // The terminal is gone: nothing to restore or tell, and writing to it would fail.
+        std::mem::forget(terminal);
+        return Ok(129);
+    }
     super::loading::release_errors_after(super::terminal::leave);
+    if let Some(e) = failure {
+        return Err(e);
+    }
     if app.session.as_ref().is_some_and(|s| !s.is_finished()) {
-        eprintln!("{}", app.t().quit_question);
+        let _ = writeln!(io::stderr(), "{}", app.t().quit_question);
     }
     Ok(code)
 }
@@ -465,12 +494,11 @@ fn save_bidi(places: &Places, mode: super::bidi::BidiMode) {
 }
 
 fn flip_bidi(
-    terminal: ratatui::DefaultTerminal,
+    terminal: &mut ratatui::DefaultTerminal,
     places: &Places,
     display: &mut Display,
-) -> io::Result<ratatui::DefaultTerminal> {
+) -> io::Result<()> {
     use super::bidi::BidiMode;
-    drop(terminal);
     super::terminal::leave();
     display.mode = match display.mode {
         BidiMode::Reorder => BidiMode::Terminal,
@@ -478,7 +506,8 @@ fn flip_bidi(
     };
     display.shaping = display.mode == BidiMode::Reorder;
     save_bidi(places, display.mode);
-    super::terminal::enter(display.mode)
+    *terminal = super::terminal::enter(display.mode)?;
+    Ok(())
 }
 
 /// First run in Arabic: show a sample line and ask whether it reads correctly; on "no", flip the
@@ -499,7 +528,7 @@ fn calibration(
                         return Ok(terminal);
                     }
                     KeyCode::Char('2' | '\u{0662}' | 'n') => {
-                        terminal = flip_bidi(terminal, places, display)?;
+                        flip_bidi(&mut terminal, places, display)?;
                         break;
                     }
                     KeyCode::Esc => return Ok(terminal),

@@ -7,11 +7,13 @@ mod check;
 mod cli_ar;
 mod content;
 mod engine;
+mod hangup;
 mod hostile;
 mod import;
 mod records;
 mod report;
 mod screens;
+mod term_sequences;
 mod tmux;
 
 use std::io::Write as _;
