@@ -22,3 +22,18 @@ pub mod report;
 pub mod text;
 pub mod tui;
 pub mod walk;
+
+/// Helpers shared by the unit tests.
+#[cfg(test)]
+pub(crate) mod test_util {
+    /// An environment getter over fixed pairs, for the functions that read the environment
+    /// through a getter.
+    pub fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+}

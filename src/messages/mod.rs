@@ -282,14 +282,7 @@ pub fn load_error(e: &crate::bank::LoadError) -> Msg {
 mod tests {
     use super::*;
 
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| (*v).to_owned())
-        }
-    }
+    use crate::test_util::env;
 
     #[test]
     fn every_entry_is_non_empty_and_has_the_same_places_in_both_languages() {

@@ -556,14 +556,7 @@ pub fn leave() {
 mod tests {
     use super::*;
 
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| (*v).to_owned())
-        }
-    }
+    use crate::test_util::env;
 
     #[test]
     fn families_are_detected_from_the_environment_first_match_wins() {
