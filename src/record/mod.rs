@@ -197,7 +197,28 @@ impl AttemptRecord {
         r
     }
 
+    /// The bytes the checksum and signature are computed over: the record as compact JSON with
+    /// both left empty.
     fn body_digest_input(&self) -> Vec<u8> {
+        // `checksum` and `signature` are the last fields, so the JSON of the record ends with
+        // them: serialise it as it is and replace that end, rather than copy the whole record
+        // to empty two fields.
+        let mut body = Vec::with_capacity(4096 + self.questions.len() * 256);
+        let tail = serde_json::to_string(&self.checksum)
+            .and_then(|c| Ok((c, serde_json::to_string(&self.signature)?)))
+            .map(|(c, s)| format!(",\"checksum\":{c},\"signature\":{s}}}"));
+        match (serde_json::to_writer(&mut body, self), tail) {
+            (Ok(()), Ok(tail)) if body.ends_with(tail.as_bytes()) => {
+                body.truncate(body.len() - tail.len());
+                body.extend_from_slice(b",\"checksum\":\"\",\"signature\":\"\"}");
+                body
+            }
+            _ => self.body_digest_input_by_copy(),
+        }
+    }
+
+    /// [`Self::body_digest_input`] the plain way (a copy with both fields emptied).
+    fn body_digest_input_by_copy(&self) -> Vec<u8> {
         let mut c = self.clone();
         c.checksum = String::new();
         c.signature = String::new();

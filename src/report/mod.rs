@@ -283,39 +283,46 @@ pub fn build(
         .iter()
         .filter(|r| exam_id.as_deref() == Some(r.exam_id.as_str()))
         .collect();
-    let selected = select(&of_exam, which);
+    // A trainee's slug (a hash of the name) once per record, on every core.
+    let slugs: Vec<String> = {
+        use rayon::prelude::*;
+        of_exam
+            .par_iter()
+            .map(|r| trainee_slug(&r.trainee))
+            .collect()
+    };
+    let selected = select(&of_exam, &slugs, which);
     let exam_title = selected
         .first()
-        .or(of_exam.first())
+        .map(|(_, r)| *r)
+        .or(of_exam.first().copied())
         .map(|r| r.exam_title.clone());
 
-    let mut tries: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for o in &of_exam {
-        *tries.entry(trainee_slug(&o.trainee)).or_default() += 1;
+    let mut tries: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for slug in &slugs {
+        *tries.entry(slug.as_str()).or_default() += 1;
     }
     let trainees: Vec<TraineeRow> = selected
         .iter()
-        .map(|r| {
-            let slug = trainee_slug(&r.trainee);
-            TraineeRow {
-                trainee: r.trainee.clone(),
-                attempt_id: r.attempt_id.clone(),
-                attempts: tries.get(&slug).copied().unwrap_or(0),
-                started_at: r.started_at,
-                seconds: r.seconds(),
-                score: r.score,
-                max: r.max,
-                percent: r.percent,
-                passed: r.passed,
-                by_topic: r
-                    .by_topic
-                    .iter()
-                    .map(|(t, tally)| (t.clone(), tally.percent()))
-                    .collect(),
-            }
+        .map(|(slug, r)| TraineeRow {
+            trainee: r.trainee.clone(),
+            attempt_id: r.attempt_id.clone(),
+            attempts: tries.get(slug).copied().unwrap_or(0),
+            started_at: r.started_at,
+            seconds: r.seconds(),
+            score: r.score,
+            max: r.max,
+            percent: r.percent,
+            passed: r.passed,
+            by_topic: r
+                .by_topic
+                .iter()
+                .map(|(t, tally)| (t.clone(), tally.percent()))
+                .collect(),
         })
         .collect();
     let summary = summarise(&trainees);
+    let selected: Vec<&AttemptRecord> = selected.into_iter().map(|(_, r)| r).collect();
     let (items, test) = analyse_items(&selected, lib, summary.sd);
     Report {
         exam_id,
@@ -349,12 +356,18 @@ fn exam_counts(records: &[AttemptRecord]) -> Vec<ExamCount> {
 }
 
 /// One attempt per trainee, ordered by name (case-insensitive), then by identity.
-fn select<'a>(records: &[&'a AttemptRecord], which: Which) -> Vec<&'a AttemptRecord> {
-    let mut groups: BTreeMap<String, Vec<&'a AttemptRecord>> = BTreeMap::new();
-    for r in records {
-        groups.entry(trainee_slug(&r.trainee)).or_default().push(r);
+/// Each trainee's counted attempt (with the trainee's slug), by name. `slugs[i]` is the slug
+/// of `records[i]`.
+fn select<'a, 's>(
+    records: &[&'a AttemptRecord],
+    slugs: &'s [String],
+    which: Which,
+) -> Vec<(&'s str, &'a AttemptRecord)> {
+    let mut groups: BTreeMap<&'s str, Vec<&'a AttemptRecord>> = BTreeMap::new();
+    for (r, slug) in records.iter().zip(slugs) {
+        groups.entry(slug.as_str()).or_default().push(r);
     }
-    let mut out: Vec<(String, &'a AttemptRecord)> = Vec::new();
+    let mut out: Vec<(&'s str, &'a AttemptRecord)> = Vec::new();
     for (slug, mut attempts) in groups {
         attempts.sort_by(|a, b| {
             a.started_at
@@ -376,14 +389,8 @@ fn select<'a>(records: &[&'a AttemptRecord], which: Which) -> Vec<&'a AttemptRec
             out.push((slug, r));
         }
     }
-    out.sort_by(|(sa, a), (sb, b)| {
-        a.trainee
-            .trim()
-            .to_lowercase()
-            .cmp(&b.trainee.trim().to_lowercase())
-            .then_with(|| sa.cmp(sb))
-    });
-    out.into_iter().map(|(_, r)| r).collect()
+    out.sort_by_cached_key(|(slug, r)| (r.trainee.trim().to_lowercase(), *slug));
+    out
 }
 
 fn summarise(rows: &[TraineeRow]) -> Summary {
@@ -439,10 +446,13 @@ fn analyse_items(
             }
         }
     }
-    let mut items: Vec<ItemStats> = by_qid
-        .iter()
-        .filter_map(|(qid, obs)| item(qid, obs, &totals, lib))
-        .collect();
+    let mut items: Vec<ItemStats> = {
+        use rayon::prelude::*;
+        by_qid
+            .par_iter()
+            .filter_map(|(qid, obs)| item(qid, obs, &totals, lib))
+            .collect()
+    };
     items.sort_by(|a, b| a.topic.cmp(&b.topic).then_with(|| a.qid.cmp(&b.qid)));
 
     let n = selected.len();

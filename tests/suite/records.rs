@@ -523,3 +523,29 @@ fn a_write_error_at_any_step_is_reported_and_never_shown_as_saved() {
         );
     }
 }
+
+/// The checksum is SHA-256 of the record as compact JSON with `checksum` and `signature`
+/// empty, whatever the two held before (computed here independently of the program).
+#[test]
+fn the_checksum_is_over_the_record_with_both_seals_empty() {
+    use sha2::Digest as _;
+    let lib = lib();
+    let mut r = record(&lib, "Seal", T0);
+    for (checksum, signature) in [
+        ("", ""),
+        ("0123abcd", ""),
+        ("odd \"quoted\" \\ \u{1} text", "sig"),
+        ("", "\u{202e}override"),
+    ] {
+        r.checksum = checksum.into();
+        r.signature = signature.into();
+        let mut blank = r.clone();
+        blank.checksum.clear();
+        blank.signature.clear();
+        let want = hex::encode(sha2::Sha256::digest(serde_json::to_vec(&blank).unwrap()));
+        assert_eq!(r.checksum_ok(), checksum == want);
+        r.seal(None);
+        assert_eq!(r.checksum, want, "sealed over {checksum:?}/{signature:?}");
+        assert!(r.checksum_ok());
+    }
+}
