@@ -94,6 +94,7 @@ pub fn set_voice(common: &Common) -> Voice {
         visual_err: visual_output(lang, err_tty, mode),
         shaping: d.is_some_and(|d| d.shaping),
     };
+    crate::messages::set_errors_lang(lang);
     *VOICE.get_or_init(|| v)
 }
 
@@ -932,7 +933,7 @@ fn export_cmd(
     }
     records.sort_by(|a, b| (a.started_at, &a.attempt_id).cmp(&(b.started_at, &b.attempt_id)));
     for b in &bad {
-        fail_msg(&msg!(Skipped, b.file.as_str(), b.reason.as_str()));
+        fail_msg(&msg!(Skipped, b.file.as_str(), &b.reason));
     }
     let text = if responses {
         crate::report::export_responses_csv(&records)

@@ -7,7 +7,7 @@
 mod store;
 
 pub use store::{
-    BadRecord, LoadedRecords, Step, Store, StoreError, default_data_dir, inject_fault, read_record,
+    BadRecord, LoadedRecords, RecordError, Step, Store, StoreError, default_data_dir, inject_fault, read_record,
     trainee_slug, write_atomic,
 };
 

@@ -179,7 +179,7 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
             f_(K::BadFiles, &[report.bad.len().to_string()])
         );
         for b in &report.bad {
-            let _ = writeln!(out, "  {}: {}", cell(&b.file), cell(&b.reason));
+            let _ = writeln!(out, "  {}: {}", cell(&b.file), cell(&b.reason.render(lang)));
         }
     }
 
@@ -499,7 +499,7 @@ pub fn to_csv(report: &Report) -> String {
         report
             .bad
             .iter()
-            .map(|b| vec![safe_cell(&b.file), safe_cell(&b.reason)]),
+            .map(|b| vec![safe_cell(&b.file), safe_cell(&b.reason.en())]),
     );
     sections.push(csv_string(&bad));
     sections.join("\n")
