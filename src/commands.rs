@@ -98,6 +98,48 @@ pub fn set_voice(common: &Common) -> Voice {
     *VOICE.get_or_init(|| v)
 }
 
+/// Parse the command line with its help and usage errors in `lang` (see
+/// [`crate::cli::command_in`]). Help and version are printed here (exit 0); a usage error is
+/// printed on standard error (exit 2), in `lang` for the kinds the catalogue covers.
+///
+/// # Errors
+/// The exit code when the program must stop here.
+pub fn parse_in(lang: Lang, args: Vec<std::ffi::OsString>) -> Result<crate::cli::Cli, u8> {
+    use clap::FromArgMatches as _;
+    use clap::error::ErrorKind;
+    let parsed = crate::cli::command_in(lang)
+        .try_get_matches_from(args)
+        .and_then(|m| crate::cli::Cli::from_arg_matches(&m));
+    let e = match parsed {
+        Ok(cli) => return Ok(cli),
+        Err(e) => e,
+    };
+    // The options were not read: the voice comes from the language alone.
+    set_voice(&Common {
+        lang: Some(match lang {
+            Lang::En => crate::cli::LangArg::En,
+            Lang::Ar => crate::cli::LangArg::Ar,
+        }),
+        banks: Vec::new(),
+        only_given_banks: false,
+        results: None,
+        bidi: crate::cli::BidiArg::Auto,
+        shaping: crate::cli::ShapingArg::Auto,
+    });
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            print_out(&e.render().to_string());
+            Err(OK)
+        }
+        _ => {
+            let text = crate::cli::usage_error_in(&e, lang)
+                .unwrap_or_else(|| e.render().to_string());
+            print_err(&text);
+            Err(USAGE)
+        }
+    }
+}
+
 /// The voice of this run (English, logical order until [`set_voice`] is called).
 #[must_use]
 pub fn voice() -> Voice {
