@@ -1145,7 +1145,7 @@ fn import_cmd(
             "{}:{}: {}\n",
             escape_for_terminal(&file.display().to_string()),
             s.line,
-            escape_for_terminal(&s.what)
+            escape_for_terminal(&say(&s.message))
         ));
     }
     notes.push_str(&say(&msg!(Converted, out.questions, out.skipped.len())));
@@ -1201,9 +1201,14 @@ fn export_bank_cmd(
     };
     let out = export(&b, fmt, lang);
     let skipped: String = out
-        .skipped
+        .messages
         .iter()
-        .map(|s| format!("{}\n", say(&msg!(NotExported, escape_for_terminal(s)))))
+        .map(|s| {
+            format!(
+                "{}\n",
+                escape_for_terminal(&say(&msg!(NotExported, s)))
+            )
+        })
         .collect();
     print_err(&skipped);
     match output {

@@ -15,6 +15,8 @@
 //! listed.
 
 use super::{Draft, DraftKind, Parsed, label};
+use crate::messages::K;
+use crate::msg;
 
 #[derive(Default)]
 struct Pending {
@@ -24,7 +26,7 @@ struct Pending {
 }
 
 impl Pending {
-    fn label(&self) -> String {
+    fn label(&self) -> crate::messages::Msg {
         label(None, &self.text.join(" "))
     }
 }
@@ -56,7 +58,7 @@ pub(crate) fn parse(source: &str) -> Parsed {
                 Some(p) => finish(p, letter, &mut out),
                 None => out.note(
                     n,
-                    "an `ANSWER:` line with no question before it was ignored",
+                    K::ImpAnswerNoQuestion,
                 ),
             }
             continue;
@@ -66,7 +68,7 @@ pub(crate) fn parse(source: &str) -> Parsed {
                 Some(p) => p.options.push((l, text.to_owned())),
                 None => out.note(
                     n,
-                    format!("option `{l}` with no question before it was ignored"),
+                    msg!(ImpOptionNoQuestion, l),
                 ),
             }
             continue;
@@ -76,7 +78,7 @@ pub(crate) fn parse(source: &str) -> Parsed {
             Some(p) if p.options.is_empty() => p.text.push(t.to_owned()),
             _ => {
                 if let Some(p) = cur.take() {
-                    out.skip(p.line, &p.label(), "it has no `ANSWER:` line");
+                    out.skip(p.line, &p.label(), K::ImpNoAnswerLine);
                 }
                 cur = Some(Pending {
                     line: n,
@@ -87,7 +89,7 @@ pub(crate) fn parse(source: &str) -> Parsed {
         }
     }
     if let Some(p) = cur.take() {
-        out.skip(p.line, &p.label(), "it has no `ANSWER:` line");
+        out.skip(p.line, &p.label(), K::ImpNoAnswerLine);
     }
     out
 }
@@ -95,7 +97,7 @@ pub(crate) fn parse(source: &str) -> Parsed {
 fn finish(p: Pending, letter: &str, out: &mut Parsed) {
     let lbl = p.label();
     if p.options.len() < 2 {
-        return out.skip(p.line, &lbl, "it needs at least two options");
+        return out.skip(p.line, &lbl, K::ImpTwoOptions);
     }
     let mut letters = letter.chars();
     let want = match (letters.next(), letters.next()) {
@@ -104,7 +106,7 @@ fn finish(p: Pending, letter: &str, out: &mut Parsed) {
             return out.skip(
                 p.line,
                 &lbl,
-                format!("`ANSWER: {letter}` is not one option letter"),
+                msg!(ImpAnswerNotOneLetter, letter),
             );
         }
     };
@@ -112,7 +114,7 @@ fn finish(p: Pending, letter: &str, out: &mut Parsed) {
         return out.skip(
             p.line,
             &lbl,
-            format!("`ANSWER: {letter}` names no option of the question"),
+            msg!(ImpAnswerNoOption, letter),
         );
     };
     out.drafts.push(Draft {
