@@ -481,8 +481,11 @@ pub fn usage_error_in(e: &clap::Error, lang: crate::text::Lang) -> Option<String
             s
         }
         ErrorKind::InvalidSubcommand => {
-            let mut s =
-                m(K::CliUnknownSubcommand, vec![get(ContextKind::InvalidSubcommand)?]).render(lang);
+            let mut s = m(
+                K::CliUnknownSubcommand,
+                vec![get(ContextKind::InvalidSubcommand)?],
+            )
+            .render(lang);
             if let Some(tip) = get(ContextKind::SuggestedSubcommand) {
                 s.push_str("\n\n  ");
                 s.push_str(&m(K::CliTipSimilarCommand, vec![tip]).render(lang));

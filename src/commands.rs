@@ -132,8 +132,8 @@ pub fn parse_in(lang: Lang, args: Vec<std::ffi::OsString>) -> Result<crate::cli:
             Err(OK)
         }
         _ => {
-            let text = crate::cli::usage_error_in(&e, lang)
-                .unwrap_or_else(|| e.render().to_string());
+            let text =
+                crate::cli::usage_error_in(&e, lang).unwrap_or_else(|| e.render().to_string());
             print_err(&text);
             Err(USAGE)
         }
@@ -1203,12 +1203,7 @@ fn export_bank_cmd(
     let skipped: String = out
         .messages
         .iter()
-        .map(|s| {
-            format!(
-                "{}\n",
-                escape_for_terminal(&say(&msg!(NotExported, s)))
-            )
-        })
+        .map(|s| format!("{}\n", escape_for_terminal(&say(&msg!(NotExported, s)))))
         .collect();
     print_err(&skipped);
     match output {

@@ -56,20 +56,14 @@ pub(crate) fn parse(source: &str) -> Parsed {
             let letter = t["ANSWER:".len()..].trim();
             match cur.take() {
                 Some(p) => finish(p, letter, &mut out),
-                None => out.note(
-                    n,
-                    K::ImpAnswerNoQuestion,
-                ),
+                None => out.note(n, K::ImpAnswerNoQuestion),
             }
             continue;
         }
         if let Some((l, text)) = option(t) {
             match cur.as_mut() {
                 Some(p) => p.options.push((l, text.to_owned())),
-                None => out.note(
-                    n,
-                    msg!(ImpOptionNoQuestion, l),
-                ),
+                None => out.note(n, msg!(ImpOptionNoQuestion, l)),
             }
             continue;
         }
@@ -103,19 +97,11 @@ fn finish(p: Pending, letter: &str, out: &mut Parsed) {
     let want = match (letters.next(), letters.next()) {
         (Some(c), None) => c.to_ascii_uppercase(),
         _ => {
-            return out.skip(
-                p.line,
-                &lbl,
-                msg!(ImpAnswerNotOneLetter, letter),
-            );
+            return out.skip(p.line, &lbl, msg!(ImpAnswerNotOneLetter, letter));
         }
     };
     let Some(answer) = p.options.iter().position(|(l, _)| *l == want) else {
-        return out.skip(
-            p.line,
-            &lbl,
-            msg!(ImpAnswerNoOption, letter),
-        );
+        return out.skip(p.line, &lbl, msg!(ImpAnswerNoOption, letter));
     };
     out.drafts.push(Draft {
         line: p.line,

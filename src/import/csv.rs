@@ -21,9 +21,9 @@
 
 use super::clean::clean;
 use super::{Draft, DraftKind, Parsed, label};
+use crate::bank::Difficulty;
 use crate::messages::{K, Msg};
 use crate::msg;
-use crate::bank::Difficulty;
 
 const COLUMNS: [&str; 14] = [
     "id",
@@ -128,10 +128,7 @@ pub(crate) fn parse(source: &str) -> Parsed {
                 let names: Vec<String> = cells.iter().map(|c| c.to_ascii_lowercase()).collect();
                 let (c, unknown) = Cols::from_names(&names);
                 if !unknown.is_empty() {
-                    out.note(
-                        line,
-                        msg!(ImpColumnsIgnored, unknown.join(", ")),
-                    );
+                    out.note(line, msg!(ImpColumnsIgnored, unknown.join(", ")));
                 }
                 cols = Some(c);
                 continue;

@@ -28,9 +28,9 @@
 
 use super::clean::{category_part, clean, slug, strip_html};
 use super::{Draft, DraftKind, Parsed, finish_match, label, weighted_choices};
+use crate::bank::Difficulty;
 use crate::messages::{K, Msg};
 use crate::msg;
-use crate::bank::Difficulty;
 
 /// Placeholders for escaped characters while the block is parsed (private-use code points).
 const ESCAPES: [(char, char); 8] = [
@@ -195,10 +195,7 @@ fn read_block(b: &Block<'_>, category: &mut Option<String>, out: &mut Parsed) {
         let cat = restore(&protect(cat)).trim().to_owned();
         let tag = category_tag(&cat);
         if tag.is_empty() && !cat.is_empty() {
-            out.note(
-                first,
-                msg!(ImpCategoryNoAscii, super::clean::excerpt(&cat)),
-            );
+            out.note(first, msg!(ImpCategoryNoAscii, super::clean::excerpt(&cat)));
         }
         *category = Some(tag).filter(|t| !t.is_empty());
         match content.get(1) {
@@ -246,19 +243,11 @@ fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
     let early = label(d.name.as_deref(), &restore(&text));
     let (open, close) = match (open, close) {
         (None, None) => {
-            return out.skip(
-                d.line,
-                &early,
-                K::ImpDescriptionNoBlock,
-            );
+            return out.skip(d.line, &early, K::ImpDescriptionNoBlock);
         }
         (Some(o), Some(c)) if o < c => (o, c),
         _ => {
-            return out.skip(
-                d.line,
-                &early,
-                K::ImpNoBraces,
-            );
+            return out.skip(d.line, &early, K::ImpNoBraces);
         }
     };
     let mut answers = text[open + 1..close].trim().to_owned();
@@ -281,11 +270,7 @@ fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
         return out.skip(d.line, &lbl, K::ImpEssay);
     }
     if answers.starts_with('#') {
-        return out.skip(
-            d.line,
-            &lbl,
-            K::ImpNumerical,
-        );
+        return out.skip(d.line, &lbl, K::ImpNumerical);
     }
     d.prompt = match text_or_skip(&question, Fmt::Plain, K::ImpTheQuestionText) {
         Ok(p) => p,

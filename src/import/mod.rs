@@ -416,16 +416,10 @@ fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str) -> Import {
                 body.push('\n');
                 body.push_str(&toml);
                 for n in &draft.notes {
-                    skipped.push(Skipped::new(
-                        draft.line,
-                        msg!(ImpConvertedBut, &label, n),
-                    ));
+                    skipped.push(Skipped::new(draft.line, msg!(ImpConvertedBut, &label, n)));
                 }
             }
-            Err(why) => skipped.push(Skipped::new(
-                draft.line,
-                msg!(ImpNotConverted, &label, why),
-            )),
+            Err(why) => skipped.push(Skipped::new(draft.line, msg!(ImpNotConverted, &label, why))),
         }
     }
     skipped.sort_by_key(|s| s.line);
@@ -644,8 +638,8 @@ mod tests {
     #[test]
     fn weights_map_to_single_and_multiple() {
         let c = || vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
-        let (k, n) =
-            weighted_choices(c(), &[0.0, 100.0, -50.0], true).unwrap_or_else(|e| panic!("{}", e.en()));
+        let (k, n) = weighted_choices(c(), &[0.0, 100.0, -50.0], true)
+            .unwrap_or_else(|e| panic!("{}", e.en()));
         assert_eq!(
             k,
             DraftKind::Single {
@@ -656,8 +650,8 @@ mod tests {
         assert_eq!(n.len(), 1);
         assert!(weighted_choices(c(), &[50.0, 100.0, 0.0], true).is_err());
         assert!(weighted_choices(c(), &[100.0, 100.0, 0.0], true).is_err());
-        let (k, n) =
-            weighted_choices(c(), &[50.0, -100.0, 50.0], false).unwrap_or_else(|e| panic!("{}", e.en()));
+        let (k, n) = weighted_choices(c(), &[50.0, -100.0, 50.0], false)
+            .unwrap_or_else(|e| panic!("{}", e.en()));
         assert_eq!(
             k,
             DraftKind::Multiple {
@@ -669,8 +663,8 @@ mod tests {
         let (_, n) = weighted_choices(c(), &[33.33333, 33.33333, 33.33333], false)
             .unwrap_or_else(|e| panic!("{}", e.en()));
         assert!(n.is_empty());
-        let (_, n) =
-            weighted_choices(c(), &[70.0, 30.0, 0.0], false).unwrap_or_else(|e| panic!("{}", e.en()));
+        let (_, n) = weighted_choices(c(), &[70.0, 30.0, 0.0], false)
+            .unwrap_or_else(|e| panic!("{}", e.en()));
         assert_eq!(n.len(), 1);
         assert_eq!(pct(100.0 / 3.0), "33.33333");
         assert_eq!(pct(-50.0), "-50");

@@ -240,13 +240,7 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
         let last = category_part(&path);
         let tag = slug(last);
         if tag.is_empty() && !last.is_empty() {
-            out.note(
-                q.line,
-                msg!(
-                    ImpCategoryNoAscii,
-                    excerpt(last)
-                ),
-            );
+            out.note(q.line, msg!(ImpCategoryNoAscii, excerpt(last)));
         }
         *category = Some(tag).filter(|t| !t.is_empty());
         return;

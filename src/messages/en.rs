@@ -342,9 +342,13 @@ pub fn text(key: K) -> &'static str {
         K::RecNewerSchema => "written by a newer tipquiz (schema {0}); update tipquiz to read it",
         K::RecNotARecord => "not a tipquiz record: {0}",
         K::ProbChecksum => "checksum does not match: the file was edited or damaged",
-        K::ProbScoreMismatch => "stored score {0} differs from the score recomputed from its answers ({1})",
+        K::ProbScoreMismatch => {
+            "stored score {0} differs from the score recomputed from its answers ({1})"
+        }
         K::ProbUnknownBank => "bank `{0}` is not loaded, so the score cannot be checked",
-        K::ProbQuestionMissing => "bank `(a question is missing)` is not loaded, so the score cannot be checked",
+        K::ProbQuestionMissing => {
+            "bank `(a question is missing)` is not loaded, so the score cannot be checked"
+        }
         K::ProbChangedBank => "bank `{0}` changed since the attempt",
         K::ProbDuplicate => "duplicate of {0}",
         K::ProbImpossibleTiming => "impossible timing: {0}",
@@ -373,48 +377,96 @@ pub fn text(key: K) -> &'static str {
         K::CliHelpCommand => "Print this message or the help of the given subcommand(s)",
         K::CliHelpCommandArg => "Print help for the subcommand(s)",
         K::CliAbout => "tipquiz: a terminal training quiz on combating trafficking in persons.",
-        K::CliLongAbout => "With no command, opens the home screen on the shipped question banks: enter your name, choose an exam or a quick quiz, and start.",
-        K::CliAboutCheck => "Check bank and exam files and report every problem (exit 0: valid, 1: problems, 2: usage or I/O error).",
-        K::CliLongCheck => "With no paths, checks the shipped banks and exams. Folders are searched for *.toml files; a file with [[pool]] tables is an exam definition, any other a bank.",
-        K::CliAboutList => "List the loaded banks with question counts per type, difficulty and language.",
+        K::CliLongAbout => {
+            "With no command, opens the home screen on the shipped question banks: enter your name, choose an exam or a quick quiz, and start."
+        }
+        K::CliAboutCheck => {
+            "Check bank and exam files and report every problem (exit 0: valid, 1: problems, 2: usage or I/O error)."
+        }
+        K::CliLongCheck => {
+            "With no paths, checks the shipped banks and exams. Folders are searched for *.toml files; a file with [[pool]] tables is an exam definition, any other a bank."
+        }
+        K::CliAboutList => {
+            "List the loaded banks with question counts per type, difficulty and language."
+        }
         K::CliAboutTake => "Take a quiz: from an exam definition, or built from the options below.",
-        K::CliLongTake => "Example: tipquiz take --topic indicators --count 10 --time 10m --mode practice",
+        K::CliLongTake => {
+            "Example: tipquiz take --topic indicators --count 10 --time 10m --mode practice"
+        }
         K::CliAboutReport => "Class report: per-trainee table, class summary and item analysis.",
-        K::CliAboutExport => "Export results as CSV for the training record, or (with --to) a bank for Moodle.",
-        K::CliLongExport => "Results: one row per attempt (or per response with --responses).\nBank: `tipquiz export --to gift BANK.toml --lang en` writes one language of the bank in GIFT or Moodle XML; questions that cannot be expressed are listed on standard error.",
-        K::CliAboutImport => "Convert a Moodle (GIFT, Aiken, Moodle XML) or CSV question file into a tipquiz bank.",
-        K::CliLongImport => "Everything that cannot be converted is listed with its line; nothing is dropped silently.",
-        K::CliAboutNew => "Write a commented starter bank (one question of each type) or exam, valid at once.",
-        K::CliAboutPreview => "Show a bank's questions as a trainee sees them, with the answer key and explanation.",
-        K::CliAboutBoard => "Live leaderboard for the projector (updates as attempts land in the results folder).",
+        K::CliAboutExport => {
+            "Export results as CSV for the training record, or (with --to) a bank for Moodle."
+        }
+        K::CliLongExport => {
+            "Results: one row per attempt (or per response with --responses).\nBank: `tipquiz export --to gift BANK.toml --lang en` writes one language of the bank in GIFT or Moodle XML; questions that cannot be expressed are listed on standard error."
+        }
+        K::CliAboutImport => {
+            "Convert a Moodle (GIFT, Aiken, Moodle XML) or CSV question file into a tipquiz bank."
+        }
+        K::CliLongImport => {
+            "Everything that cannot be converted is listed with its line; nothing is dropped silently."
+        }
+        K::CliAboutNew => {
+            "Write a commented starter bank (one question of each type) or exam, valid at once."
+        }
+        K::CliAboutPreview => {
+            "Show a bank's questions as a trainee sees them, with the answer key and explanation."
+        }
+        K::CliAboutBoard => {
+            "Live leaderboard for the projector (updates as attempts land in the results folder)."
+        }
         K::CliAboutHistory => "A trainee's attempts over time.",
-        K::CliAboutRecover => "Write attempts that were finished but could not be saved to the results folder.",
+        K::CliAboutRecover => {
+            "Write attempts that were finished but could not be saved to the results folder."
+        }
         K::CliArgLang => "Interface language: en (English) or ar (Arabic).",
-        K::CliArgBank => "More bank files or folders, added to the shipped banks (a bank with the id of a shipped one replaces it).",
+        K::CliArgBank => {
+            "More bank files or folders, added to the shipped banks (a bank with the id of a shipped one replaces it)."
+        }
         K::CliArgOnlyGiven => "Use only the banks given with --bank, not the shipped ones.",
-        K::CliArgResults => "Results folder (shared by a class). Default: the user's data folder; also TIPQUIZ_RESULTS.",
-        K::CliArgBidi => "Right-to-left text: reorder it here (reorder), let the terminal do it (terminal), or decide from the terminal (auto). Default: auto.",
-        K::CliArgShaping => "Join Arabic letters into their shaped forms: auto (on when this program reorders), on or off. Default: auto.",
+        K::CliArgResults => {
+            "Results folder (shared by a class). Default: the user's data folder; also TIPQUIZ_RESULTS."
+        }
+        K::CliArgBidi => {
+            "Right-to-left text: reorder it here (reorder), let the terminal do it (terminal), or decide from the terminal (auto). Default: auto."
+        }
+        K::CliArgShaping => {
+            "Join Arabic letters into their shaped forms: auto (on when this program reorders), on or off. Default: auto."
+        }
         K::CliArgCheckPaths => "Bank or exam files, or folders of them.",
-        K::CliArgFormat => "Output format: text (readable text) or json (for tools). Default: text.",
+        K::CliArgFormat => {
+            "Output format: text (readable text) or json (for tools). Default: text."
+        }
         K::CliArgDenyWarnings => "Treat warnings as errors (exit 1 when there are warnings).",
         K::CliArgTakeExam => "An exam definition file, or the id of a shipped exam.",
         K::CliArgTopic => "Topics to draw from (repeat for several; default: all).",
         K::CliArgCount => "Number of questions. Default: 10.",
         K::CliArgTime => "Time limit, e.g. 10m, 90s, 1h (default: none).",
-        K::CliArgMode => "practice (feedback after each answer) or exam (feedback at the end). Default: practice.",
+        K::CliArgMode => {
+            "practice (feedback after each answer) or exam (feedback at the end). Default: practice."
+        }
         K::CliArgTrainee => "Trainee name or id (asked on screen when not given).",
         K::CliArgReviewMistakes => "Practice the questions this trainee got wrong before.",
-        K::CliArgReportExam => "Only attempts at this exam id (default: the exam with the most attempts).",
-        K::CliArgAttempts => "Which attempt counts per trainee: first, best or last. Default: first.",
-        K::CliArgReportFormat => "Output format: table (aligned tables), csv or json. Default: table.",
+        K::CliArgReportExam => {
+            "Only attempts at this exam id (default: the exam with the most attempts)."
+        }
+        K::CliArgAttempts => {
+            "Which attempt counts per trainee: first, best or last. Default: first."
+        }
+        K::CliArgReportFormat => {
+            "Output format: table (aligned tables), csv or json. Default: table."
+        }
         K::CliArgOnlyExam => "Only attempts at this exam id.",
         K::CliArgResponses => "One row per response instead of one per attempt.",
-        K::CliArgTo => "Export a bank to this Moodle format instead of results: gift or moodle-xml.",
+        K::CliArgTo => {
+            "Export a bank to this Moodle format instead of results: gift or moodle-xml."
+        }
         K::CliArgExportBank => "The bank file to export (with --to).",
         K::CliArgOutput => "Write to this file instead of standard output.",
         K::CliArgImportFile => "The file to convert.",
-        K::CliArgFrom => "Its format: gift, aiken, moodle-xml or csv (columns: id,type,prompt,choice_a..choice_f,answer,explanation,source,difficulty,tags). Default: guessed from the extension and content.",
+        K::CliArgFrom => {
+            "Its format: gift, aiken, moodle-xml or csv (columns: id,type,prompt,choice_a..choice_f,answer,explanation,source,difficulty,tags). Default: guessed from the extension and content."
+        }
         K::CliArgTextLang => "The language the questions are written in (en or ar). Default: en.",
         K::CliArgImportId => "Bank id (default: the file name).",
         K::CliArgImportOutput => "Write the bank here (default: standard output).",
@@ -432,12 +484,16 @@ pub fn text(key: K) -> &'static str {
         K::ImpQuestion => "question",
         K::ImpNotConverted => "{0}: not converted: {1}",
         K::ImpConvertedBut => "{0}: converted, but {1}",
-        K::ImpPartialWeightSingle => "an answer has a partial weight ({0}%) in a single-answer question",
+        K::ImpPartialWeightSingle => {
+            "an answer has a partial weight ({0}%) in a single-answer question"
+        }
         K::ImpNoFullAnswer => "no answer is 100% right",
         K::ImpNegativeIgnored => "negative weights (penalties for wrong answers) were ignored",
         K::ImpSeveralFull => "several answers are 100% right in a single-answer question",
         K::ImpNoPositive => "no answer has a positive weight",
-        K::ImpWeightsApprox => "weights approximated: every answer with a positive weight ({0}) counts as an equal share",
+        K::ImpWeightsApprox => {
+            "weights approximated: every answer with a positive weight ({0}) counts as an equal share"
+        }
         K::ImpDistractorsDropped => "extra answers with no item (distractors) were dropped: {0}",
         K::ImpMatchTwoPairs => "a matching question needs at least two pairs",
         K::ImpIsEmpty => "{0} is empty",
@@ -449,9 +505,13 @@ pub fn text(key: K) -> &'static str {
         K::ImpNoAccepted => "no accepted answer",
         K::ImpMedia => "it holds an image or other media, which tipquiz cannot show",
         K::ImpHtmlOnly => "HTML-only content: no text is left once the tags are removed",
-        K::ImpCategoryNoAscii => "category `{0}` has no ASCII letter or digit, so it is not kept as a tag",
+        K::ImpCategoryNoAscii => {
+            "category `{0}` has no ASCII letter or digit, so it is not kept as a tag"
+        }
         K::ImpDescriptionNoBlock => "a description (no answer block) is not a question",
-        K::ImpNoBraces => "the answer block has no matching `{` and `}` (write \\{ or \\} for a brace in the text)",
+        K::ImpNoBraces => {
+            "the answer block has no matching `{` and `}` (write \\{ or \\} for a brace in the text)"
+        }
         K::ImpEssay => "essay questions have no tipquiz equivalent",
         K::ImpNumerical => "numerical questions have no tipquiz equivalent",
         K::ImpCalculated => "calculated questions have no tipquiz equivalent",
@@ -488,8 +548,12 @@ pub fn text(key: K) -> &'static str {
         K::ImpCsvNoLetter => "the answer lists no letter",
         K::ImpCsvNotTrueFalse => "answer `{0}` is not true or false",
         K::ImpCsvPairNoArrow => "pair `{0}` has no `->`",
-        K::ImpCsvBadType => "type `{0}` is not one of single, multiple, true-false, short, order, match",
-        K::ImpCsvAnswerUnused => "the answer column is not used by this type (the choices are in the right order) and was ignored",
+        K::ImpCsvBadType => {
+            "type `{0}` is not one of single, multiple, true-false, short, order, match"
+        }
+        K::ImpCsvAnswerUnused => {
+            "the answer column is not used by this type (the choices are in the right order) and was ignored"
+        }
         K::ImpXmlNotWellFormed => "the file is not well-formed XML: {0}",
         K::ImpXmlTooDeep => "elements are nested too deeply",
         K::ImpXmlEndsInside => "the file is not well-formed XML: it ends inside an element",

@@ -94,7 +94,11 @@ fn describe(pool: &Pool) -> PoolFilter {
     PoolFilter {
         topic: pool.topic.clone(),
         tags: pool.tags.clone(),
-        difficulty: pool.difficulty.iter().map(|d| d.name().to_owned()).collect(),
+        difficulty: pool
+            .difficulty
+            .iter()
+            .map(|d| d.name().to_owned())
+            .collect(),
     }
 }
 

@@ -353,8 +353,8 @@ pub fn read_record(p: &Path) -> Result<AttemptRecord, RecordError> {
     {
         return Ok(r);
     }
-    let v: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| RecordError::NotJson(e.to_string()))?;
+    let v: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| RecordError::NotJson(e.to_string()))?;
     match v.get("schema").and_then(serde_json::Value::as_u64) {
         None => Err(RecordError::NoSchema),
         Some(s) if s > u64::from(RECORD_SCHEMA) => Err(RecordError::NewerSchema(s)),

@@ -2,8 +2,8 @@
 //! its stored answers, and records that cannot be trusted are flagged (never deleted).
 
 use crate::bank::Library;
-use crate::record::{AttemptRecord, BadRecord};
 use crate::messages::{K, Msg};
+use crate::record::{AttemptRecord, BadRecord};
 use std::collections::HashMap;
 
 /// Slack allowed on a time limit for a record's duration (clock steps, commit time).
