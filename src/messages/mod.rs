@@ -408,11 +408,11 @@ mod tests {
         let e = crate::quiz::DrawError::PoolTooSmall {
             exam: "x".into(),
             pool: 2,
-            filter: crate::quiz::PoolFilter {
+            filter: Box::new(crate::quiz::PoolFilter {
                 topic: Some("t".into()),
                 tags: vec!["a".into(), "b".into()],
                 difficulty: Vec::new(),
-            },
+            }),
             wanted: 5,
             available: 3,
             taken: 4,

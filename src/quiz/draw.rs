@@ -27,8 +27,8 @@ pub enum DrawError {
         exam: String,
         /// 1-based pool number.
         pool: usize,
-        /// The pool's filter.
-        filter: PoolFilter,
+        /// The pool's filter (boxed: the error stays small).
+        filter: Box<PoolFilter>,
         /// Requested.
         wanted: usize,
         /// Available.
@@ -90,8 +90,8 @@ fn matches(q: &Question, exam: &ExamDef, pool: &Pool) -> bool {
         && (pool.questions.is_empty() || pool.questions.contains(&q.id))
 }
 
-fn describe(pool: &Pool) -> PoolFilter {
-    PoolFilter {
+fn describe(pool: &Pool) -> Box<PoolFilter> {
+    Box::new(PoolFilter {
         topic: pool.topic.clone(),
         tags: pool.tags.clone(),
         difficulty: pool
@@ -99,7 +99,7 @@ fn describe(pool: &Pool) -> PoolFilter {
             .iter()
             .map(|d| d.name().to_owned())
             .collect(),
-    }
+    })
 }
 
 /// Check that every pool can be filled, without drawing.
