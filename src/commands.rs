@@ -990,7 +990,7 @@ fn export_cmd(
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(std::path::Path::new("."));
             if let Err(e) = crate::record::write_atomic(dir, path, text.as_bytes(), true) {
-                fail(&e.to_string());
+                fail_msg(&e.message());
                 return USAGE;
             }
             print_err(&format!(

@@ -468,5 +468,11 @@ pub fn text(key: K) -> &'static str {
         K::ExpArrowInAnswer => "إحدى الإجابات المقبولة فيها `->`، وتقرؤها GIFT مطابقةً",
         K::ExpGiftNoOrder => "لا توجد أسئلة ترتيب في GIFT",
         K::ExpArrowInLeft => "أحد العناصر اليسرى فيه `->`، وتقرؤه GIFT سهمَ المطابقة",
+        K::ResumeMissingQuestion => "السؤال `{0}` من المحاولة المحفوظة لم يعد في بنوك الأسئلة المحمَّلة",
+        K::ResumeInconsistent => "المحاولة المحفوظة غير متّسقة ({0})",
+        K::ResumeSchema => "المحاولة المحفوظة بالصيغة (schema) {0}، وهي أحدث مما يقرؤه هذا الإصدار من tipquiz ({1})",
+        K::ResumeLength => "عدد الأسئلة يختلف عن عدد الإجابات",
+        K::ResumeShape => "تغيّر شكل السؤال `{0}`",
+        K::ResumeAnswerMisfit => "الإجابة عن `{0}` لا تناسبه",
     }
 }

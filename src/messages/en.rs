@@ -577,5 +577,13 @@ pub fn text(key: K) -> &'static str {
         K::ExpArrowInAnswer => "an accepted answer holds `->`, which GIFT reads as matching",
         K::ExpGiftNoOrder => "GIFT has no ordering questions",
         K::ExpArrowInLeft => "a left item holds `->`, which GIFT reads as the arrow",
+        K::ResumeMissingQuestion => {
+            "question `{0}` of the saved attempt is no longer in the loaded banks"
+        }
+        K::ResumeInconsistent => "the saved attempt is inconsistent ({0})",
+        K::ResumeSchema => "the saved attempt has schema {0}, newer than this tipquiz reads ({1})",
+        K::ResumeLength => "paper and answers differ in length",
+        K::ResumeShape => "question `{0}` changed shape",
+        K::ResumeAnswerMisfit => "the answer to `{0}` does not fit it",
     }
 }

@@ -476,4 +476,10 @@ keys! {
     ExpArrowInAnswer,
     ExpGiftNoOrder,
     ExpArrowInLeft,
+    ResumeMissingQuestion,
+    ResumeInconsistent,
+    ResumeSchema,
+    ResumeLength,
+    ResumeShape,
+    ResumeAnswerMisfit,
 }

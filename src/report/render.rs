@@ -114,9 +114,10 @@ fn flags_text_in(it: &ItemStats, lang: Lang) -> String {
                     Flag::ChangedOrMissing => K::FlagChanged,
                 },
             )
+            .to_owned()
         })
-        .collect::<Vec<_>>()
-        .join("; ")
+        .reduce(|a, b| crate::messages::fill(template(lang, K::ReasonSep), &[a, b]))
+        .unwrap_or_default()
 }
 
 /// The report as aligned plain-text tables for a terminal, in English. Untrusted text (names,
