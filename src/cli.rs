@@ -286,3 +286,267 @@ pub enum Command {
     /// Write attempts that were finished but could not be saved to the results folder.
     Recover,
 }
+
+/// The language of the command line, found before it is parsed (so that `--help` and usage
+/// errors are in it): the last `--lang ar` / `--lang=ar` before `--`, else the environment
+/// as [`crate::messages::cli_lang`] reads it. `get` reads an environment variable.
+#[must_use]
+pub fn lang_before_parsing(
+    args: &[std::ffi::OsString],
+    get: &dyn Fn(&str) -> Option<String>,
+) -> crate::text::Lang {
+    let mut flag = None;
+    let mut it = args.iter().skip(1).filter_map(|a| a.to_str());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        let value = if a == "--lang" {
+            it.next()
+        } else {
+            a.strip_prefix("--lang=")
+        };
+        if let Some(l) = value.and_then(crate::text::Lang::from_code) {
+            flag = Some(l);
+        }
+    }
+    crate::messages::cli_lang(flag, get)
+}
+
+/// The command line's definition with its texts in `lang`: in English, clap's own (the doc
+/// comments above); in another language, every about, argument help, heading and the usage
+/// heading from the catalogue. Possible values, defaults and the environment variable are
+/// written into the translated help text (clap's `[default: ...]` words cannot be changed).
+#[must_use]
+pub fn command_in(lang: crate::text::Lang) -> clap::Command {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    if lang == crate::text::Lang::En {
+        return cmd;
+    }
+    // Built first, so that the generated `--help`, `--version` and `help` exist to translate,
+    // and global options are copied into every command.
+    cmd.build();
+    localize(cmd, None, lang)
+}
+
+fn localize(cmd: clap::Command, sub: Option<&str>, lang: crate::text::Lang) -> clap::Command {
+    use crate::messages::{K, template};
+    let t = |k: K| template(lang, k);
+    let (about, long) = match sub {
+        None => (K::CliAbout, Some(K::CliLongAbout)),
+        Some("check") => (K::CliAboutCheck, Some(K::CliLongCheck)),
+        Some("list") => (K::CliAboutList, None),
+        Some("take") => (K::CliAboutTake, Some(K::CliLongTake)),
+        Some("report") => (K::CliAboutReport, None),
+        Some("export") => (K::CliAboutExport, Some(K::CliLongExport)),
+        Some("import") => (K::CliAboutImport, Some(K::CliLongImport)),
+        Some("new") => (K::CliAboutNew, None),
+        Some("preview") => (K::CliAboutPreview, None),
+        Some("board") => (K::CliAboutBoard, None),
+        Some("history") => (K::CliAboutHistory, None),
+        Some("recover") => (K::CliAboutRecover, None),
+        Some(_) => return cmd,
+    };
+    // As clap derive does: the summary without its final stop; the long text whole.
+    let summary = t(about).trim_end_matches('.').to_owned();
+    let long_about = match long {
+        Some(l) => clap::builder::Resettable::Value(format!("{}\n\n{}", t(about), t(l)).into()),
+        None => clap::builder::Resettable::Reset,
+    };
+    let template = format!(
+        "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+        t(K::CliUsageHeading)
+    );
+    let cmd = cmd
+        .about(summary)
+        .long_about(long_about)
+        .help_template(template)
+        .subcommand_help_heading(t(K::CliCommandsHeading))
+        .mut_args(|a| {
+            let Some(k) = arg_help(sub, a.get_id().as_str()) else {
+                return a;
+            };
+            let heading = if a.is_positional() {
+                K::CliArgumentsHeading
+            } else {
+                K::CliOptionsHeading
+            };
+            a.help(t(k))
+                .long_help(None)
+                .hide_possible_values(true)
+                .hide_default_value(true)
+                .hide_env(true)
+                .help_heading(t(heading))
+        });
+    cmd.mut_subcommands(|s| {
+        let name = s.get_name().to_owned();
+        if sub.is_none() && name == "help" {
+            s.about(t(K::CliHelpCommand))
+                .help_template(format!(
+                    "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+                    t(K::CliUsageHeading)
+                ))
+                .mut_args(|a| {
+                    let heading = if a.is_positional() {
+                        K::CliArgumentsHeading
+                    } else {
+                        K::CliOptionsHeading
+                    };
+                    a.help(t(K::CliHelpCommandArg)).help_heading(t(heading))
+                })
+        } else {
+            localize(s, Some(&name), lang)
+        }
+    })
+}
+
+/// The catalogue entry of an argument's help (`sub`: the command, `None` at the top).
+fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
+    use crate::messages::K;
+    Some(match (sub, id) {
+        (_, "help") => K::CliHelpFlag,
+        (_, "version") => K::CliVersionFlag,
+        (_, "lang") => K::CliArgLang,
+        (_, "banks") => K::CliArgBank,
+        (_, "only_given_banks") => K::CliArgOnlyGiven,
+        (_, "results") => K::CliArgResults,
+        (_, "bidi") => K::CliArgBidi,
+        (_, "shaping") => K::CliArgShaping,
+        (Some("check"), "paths") => K::CliArgCheckPaths,
+        (Some("check" | "list"), "format") => K::CliArgFormat,
+        (Some("check"), "deny_warnings") => K::CliArgDenyWarnings,
+        (Some("take"), "exam") => K::CliArgTakeExam,
+        (Some("take"), "topics") => K::CliArgTopic,
+        (Some("take"), "count") => K::CliArgCount,
+        (Some("take"), "time") => K::CliArgTime,
+        (Some("take"), "mode") => K::CliArgMode,
+        (Some("take"), "trainee") => K::CliArgTrainee,
+        (Some("take"), "review_mistakes") => K::CliArgReviewMistakes,
+        (Some("report"), "exam") => K::CliArgReportExam,
+        (Some("report"), "attempts") => K::CliArgAttempts,
+        (Some("report"), "format") => K::CliArgReportFormat,
+        (Some("export" | "board"), "exam") => K::CliArgOnlyExam,
+        (Some("export"), "responses") => K::CliArgResponses,
+        (Some("export"), "to") => K::CliArgTo,
+        (Some("export"), "bank") => K::CliArgExportBank,
+        (Some("export"), "output") => K::CliArgOutput,
+        (Some("import"), "file") => K::CliArgImportFile,
+        (Some("import"), "from") => K::CliArgFrom,
+        (Some("import"), "text_lang") => K::CliArgTextLang,
+        (Some("import"), "id") => K::CliArgImportId,
+        (Some("import"), "output") => K::CliArgImportOutput,
+        (Some("new"), "path") => K::CliArgNewPath,
+        (Some("new"), "exam") => K::CliArgNewExam,
+        (Some("new"), "langs") => K::CliArgLangs,
+        (Some("new"), "topic") => K::CliArgNewTopic,
+        (Some("preview"), "bank") => K::CliArgPreviewBank,
+        (Some("preview"), "question") => K::CliArgQuestion,
+        (Some("preview"), "watch") => K::CliArgWatch,
+        (Some("history"), "trainee") => K::CliArgHistoryTrainee,
+        _ => return None,
+    })
+}
+
+/// A usage error of clap in `lang`, for the kinds the catalogue has words for (`None`: clap's
+/// own English text is shown).
+#[must_use]
+pub fn usage_error_in(e: &clap::Error, lang: crate::text::Lang) -> Option<String> {
+    use crate::messages::{K, Msg, template};
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let t = |k: K| template(lang, k);
+    let get = |c: ContextKind| -> Option<String> {
+        e.get(c).map(|v| match v {
+            ContextValue::String(s) => s.clone(),
+            ContextValue::Strings(v) => v.join(", "),
+            ContextValue::StyledStr(s) => s.to_string(),
+            ContextValue::StyledStrs(v) => v
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            ContextValue::Number(n) => n.to_string(),
+            ContextValue::Bool(b) => b.to_string(),
+            ContextValue::None => String::new(),
+            _ => String::new(),
+        })
+    };
+    let m = |k: K, v: Vec<String>| Msg::new(k, v.into_iter().map(Into::into).collect());
+    let mut body = match e.kind() {
+        ErrorKind::UnknownArgument => {
+            let mut s = m(K::CliUnknownArgument, vec![get(ContextKind::InvalidArg)?]).render(lang);
+            if let Some(tip) = get(ContextKind::SuggestedArg) {
+                s.push_str("\n\n  ");
+                s.push_str(&m(K::CliTipSimilar, vec![tip]).render(lang));
+            }
+            s
+        }
+        ErrorKind::InvalidSubcommand => {
+            let mut s = m(
+                K::CliUnknownSubcommand,
+                vec![get(ContextKind::InvalidSubcommand)?],
+            )
+            .render(lang);
+            if let Some(tip) = get(ContextKind::SuggestedSubcommand) {
+                s.push_str("\n\n  ");
+                s.push_str(&m(K::CliTipSimilarCommand, vec![tip]).render(lang));
+            }
+            s
+        }
+        ErrorKind::InvalidValue => {
+            let arg = get(ContextKind::InvalidArg)?;
+            let value = get(ContextKind::InvalidValue).unwrap_or_default();
+            if value.is_empty() {
+                m(K::CliValueRequired, vec![arg]).render(lang)
+            } else {
+                let mut s = m(K::CliInvalidValue, vec![value, arg]).render(lang);
+                if let Some(v) = e.get(ContextKind::ValidValue)
+                    && let ContextValue::Strings(v) = v
+                {
+                    let list = v
+                        .iter()
+                        .cloned()
+                        .reduce(|a, b| crate::messages::fill(t(K::ListSep), &[a, b]))
+                        .unwrap_or_default();
+                    s.push_str(&format!(
+                        "\n  [{}]",
+                        m(K::CliPossibleValues, vec![list]).render(lang)
+                    ));
+                }
+                s
+            }
+        }
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e).map_or_else(String::new, ToString::to_string);
+            m(
+                K::CliInvalidValueWhy,
+                vec![
+                    get(ContextKind::InvalidValue)?,
+                    get(ContextKind::InvalidArg)?,
+                    why,
+                ],
+            )
+            .render(lang)
+        }
+        ErrorKind::MissingRequiredArgument => {
+            m(K::CliMissingRequired, vec![get(ContextKind::InvalidArg)?]).render(lang)
+        }
+        ErrorKind::ArgumentConflict => {
+            let arg = get(ContextKind::InvalidArg)?;
+            match get(ContextKind::PriorArg) {
+                Some(p) if p != arg => m(K::CliConflict, vec![arg, p]).render(lang),
+                _ => m(K::CliUsedTwice, vec![arg]).render(lang),
+            }
+        }
+        _ => return None,
+    };
+    body = m(K::CliErrorPrefix, vec![body]).render(lang);
+    let mut out = body;
+    out.push('\n');
+    if let Some(usage) = get(ContextKind::Usage) {
+        let usage = usage.trim();
+        let usage = usage.strip_prefix("Usage:").unwrap_or(usage).trim_start();
+        out.push_str(&format!("\n{} {usage}\n", t(K::CliUsageHeading)));
+    }
+    out.push_str(&format!("\n{}\n", t(K::CliMoreInfo)));
+    Some(out)
+}

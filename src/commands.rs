@@ -94,7 +94,50 @@ pub fn set_voice(common: &Common) -> Voice {
         visual_err: visual_output(lang, err_tty, mode),
         shaping: d.is_some_and(|d| d.shaping),
     };
+    crate::messages::set_errors_lang(lang);
     *VOICE.get_or_init(|| v)
+}
+
+/// Parse the command line with its help and usage errors in `lang` (see
+/// [`crate::cli::command_in`]). Help and version are printed here (exit 0); a usage error is
+/// printed on standard error (exit 2), in `lang` for the kinds the catalogue covers.
+///
+/// # Errors
+/// The exit code when the program must stop here.
+pub fn parse_in(lang: Lang, args: Vec<std::ffi::OsString>) -> Result<crate::cli::Cli, u8> {
+    use clap::FromArgMatches as _;
+    use clap::error::ErrorKind;
+    let parsed = crate::cli::command_in(lang)
+        .try_get_matches_from(args)
+        .and_then(|m| crate::cli::Cli::from_arg_matches(&m));
+    let e = match parsed {
+        Ok(cli) => return Ok(cli),
+        Err(e) => e,
+    };
+    // The options were not read: the voice comes from the language alone.
+    set_voice(&Common {
+        lang: Some(match lang {
+            Lang::En => crate::cli::LangArg::En,
+            Lang::Ar => crate::cli::LangArg::Ar,
+        }),
+        banks: Vec::new(),
+        only_given_banks: false,
+        results: None,
+        bidi: crate::cli::BidiArg::Auto,
+        shaping: crate::cli::ShapingArg::Auto,
+    });
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            print_out(&e.render().to_string());
+            Err(OK)
+        }
+        _ => {
+            let text =
+                crate::cli::usage_error_in(&e, lang).unwrap_or_else(|| e.render().to_string());
+            print_err(&text);
+            Err(USAGE)
+        }
+    }
 }
 
 /// The voice of this run (English, logical order until [`set_voice`] is called).
@@ -941,7 +984,7 @@ fn export_cmd(
     }
     records.sort_by(|a, b| (a.started_at, &a.attempt_id).cmp(&(b.started_at, &b.attempt_id)));
     for b in &bad {
-        fail_msg(&msg!(Skipped, b.file.as_str(), b.reason.as_str()));
+        fail_msg(&msg!(Skipped, b.file.as_str(), &b.reason));
     }
     let text = if responses {
         crate::report::export_responses_csv(&records)
@@ -956,7 +999,7 @@ fn export_cmd(
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(std::path::Path::new("."));
             if let Err(e) = crate::record::write_atomic(dir, path, text.as_bytes(), true) {
-                fail(&e.to_string());
+                fail_msg(&e.message());
                 return USAGE;
             }
             print_err(&format!(
@@ -1111,7 +1154,7 @@ fn import_cmd(
             "{}:{}: {}\n",
             escape_for_terminal(&file.display().to_string()),
             s.line,
-            escape_for_terminal(&s.what)
+            escape_for_terminal(&say(&s.message))
         ));
     }
     notes.push_str(&say(&msg!(Converted, out.questions, out.skipped.len())));
@@ -1167,9 +1210,9 @@ fn export_bank_cmd(
     };
     let out = export(&b, fmt, lang);
     let skipped: String = out
-        .skipped
+        .messages
         .iter()
-        .map(|s| format!("{}\n", say(&msg!(NotExported, escape_for_terminal(s)))))
+        .map(|s| format!("{}\n", escape_for_terminal(&say(&msg!(NotExported, s)))))
         .collect();
     print_err(&skipped);
     match output {

@@ -3,9 +3,20 @@
 use clap::Parser;
 use std::process::ExitCode;
 use tipquiz::cli::Cli;
+use tipquiz::text::Lang;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The language is known before parsing, so that help and usage errors are in it.
+    let lang = tipquiz::cli::lang_before_parsing(&args, &|k| std::env::var(k).ok());
+    let cli = if lang == Lang::En {
+        Cli::parse_from(args)
+    } else {
+        match tipquiz::commands::parse_in(lang, args) {
+            Ok(cli) => cli,
+            Err(code) => return ExitCode::from(code),
+        }
+    };
     tipquiz::commands::set_voice(&cli.common);
     let code = match cli.command {
         None => tipquiz::commands::home(&cli.common),

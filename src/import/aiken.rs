@@ -15,6 +15,8 @@
 //! listed.
 
 use super::{Draft, DraftKind, Parsed, label};
+use crate::messages::K;
+use crate::msg;
 
 #[derive(Default)]
 struct Pending {
@@ -24,7 +26,7 @@ struct Pending {
 }
 
 impl Pending {
-    fn label(&self) -> String {
+    fn label(&self) -> crate::messages::Msg {
         label(None, &self.text.join(" "))
     }
 }
@@ -54,20 +56,14 @@ pub(crate) fn parse(source: &str) -> Parsed {
             let letter = t["ANSWER:".len()..].trim();
             match cur.take() {
                 Some(p) => finish(p, letter, &mut out),
-                None => out.note(
-                    n,
-                    "an `ANSWER:` line with no question before it was ignored",
-                ),
+                None => out.note(n, K::ImpAnswerNoQuestion),
             }
             continue;
         }
         if let Some((l, text)) = option(t) {
             match cur.as_mut() {
                 Some(p) => p.options.push((l, text.to_owned())),
-                None => out.note(
-                    n,
-                    format!("option `{l}` with no question before it was ignored"),
-                ),
+                None => out.note(n, msg!(ImpOptionNoQuestion, l)),
             }
             continue;
         }
@@ -76,7 +72,7 @@ pub(crate) fn parse(source: &str) -> Parsed {
             Some(p) if p.options.is_empty() => p.text.push(t.to_owned()),
             _ => {
                 if let Some(p) = cur.take() {
-                    out.skip(p.line, &p.label(), "it has no `ANSWER:` line");
+                    out.skip(p.line, &p.label(), K::ImpNoAnswerLine);
                 }
                 cur = Some(Pending {
                     line: n,
@@ -87,7 +83,7 @@ pub(crate) fn parse(source: &str) -> Parsed {
         }
     }
     if let Some(p) = cur.take() {
-        out.skip(p.line, &p.label(), "it has no `ANSWER:` line");
+        out.skip(p.line, &p.label(), K::ImpNoAnswerLine);
     }
     out
 }
@@ -95,25 +91,17 @@ pub(crate) fn parse(source: &str) -> Parsed {
 fn finish(p: Pending, letter: &str, out: &mut Parsed) {
     let lbl = p.label();
     if p.options.len() < 2 {
-        return out.skip(p.line, &lbl, "it needs at least two options");
+        return out.skip(p.line, &lbl, K::ImpTwoOptions);
     }
     let mut letters = letter.chars();
     let want = match (letters.next(), letters.next()) {
         (Some(c), None) => c.to_ascii_uppercase(),
         _ => {
-            return out.skip(
-                p.line,
-                &lbl,
-                format!("`ANSWER: {letter}` is not one option letter"),
-            );
+            return out.skip(p.line, &lbl, msg!(ImpAnswerNotOneLetter, letter));
         }
     };
     let Some(answer) = p.options.iter().position(|(l, _)| *l == want) else {
-        return out.skip(
-            p.line,
-            &lbl,
-            format!("`ANSWER: {letter}` names no option of the question"),
-        );
+        return out.skip(p.line, &lbl, msg!(ImpAnswerNoOption, letter));
     };
     out.drafts.push(Draft {
         line: p.line,

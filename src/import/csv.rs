@@ -22,6 +22,8 @@
 use super::clean::clean;
 use super::{Draft, DraftKind, Parsed, label};
 use crate::bank::Difficulty;
+use crate::messages::{K, Msg};
+use crate::msg;
 
 const COLUMNS: [&str; 14] = [
     "id",
@@ -110,7 +112,7 @@ pub(crate) fn parse(source: &str) -> Parsed {
                 let line = e
                     .position()
                     .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
-                out.note(line, format!("a row could not be read as CSV: {e}"));
+                out.note(line, msg!(ImpCsvRow, e.to_string()));
                 continue;
             }
         };
@@ -126,10 +128,7 @@ pub(crate) fn parse(source: &str) -> Parsed {
                 let names: Vec<String> = cells.iter().map(|c| c.to_ascii_lowercase()).collect();
                 let (c, unknown) = Cols::from_names(&names);
                 if !unknown.is_empty() {
-                    out.note(
-                        line,
-                        format!("columns ignored (not known): {}", unknown.join(", ")),
-                    );
+                    out.note(line, msg!(ImpColumnsIgnored, unknown.join(", ")));
                 }
                 cols = Some(c);
                 continue;
@@ -184,10 +183,7 @@ fn row(cells: &[String], c: &Cols, line: usize, out: &mut Parsed) {
     if !diff.is_empty() {
         d.difficulty = Difficulty::from_name(&diff.to_ascii_lowercase());
         if d.difficulty.is_none() {
-            d.notes.push(format!(
-                "difficulty `{}` is not easy, medium or hard, so it was left out",
-                clean(diff)
-            ));
+            d.notes.push(msg!(ImpBadDifficulty, clean(diff)));
         }
     }
     let index_of = |letter: char| -> Option<usize> {
@@ -198,7 +194,7 @@ fn row(cells: &[String], c: &Cols, line: usize, out: &mut Parsed) {
         );
         present.iter().position(|(x, _)| *x == l)
     };
-    let result: Result<DraftKind, String> = match kind.as_str() {
+    let result: Result<DraftKind, Msg> = match kind.as_str() {
         "single" => {
             let mut it = answer.chars();
             match (it.next(), it.next()) {
@@ -207,8 +203,8 @@ fn row(cells: &[String], c: &Cols, line: usize, out: &mut Parsed) {
                         choices: choices.clone(),
                         answer,
                     })
-                    .ok_or_else(|| format!("answer `{answer}` names no filled choice")),
-                _ => Err(format!("answer `{answer}` is not one letter")),
+                    .ok_or_else(|| msg!(ImpCsvNoFilledChoice, answer)),
+                _ => Err(msg!(ImpCsvNotOneLetter, answer)),
             }
         }
         "multiple" => {
@@ -227,8 +223,8 @@ fn row(cells: &[String], c: &Cols, line: usize, out: &mut Parsed) {
             }
             answers.sort_unstable();
             match bad {
-                Some(l) => Err(format!("answer letter `{l}` names no filled choice")),
-                None if answers.is_empty() => Err("the answer lists no letter".to_owned()),
+                Some(l) => Err(msg!(ImpCsvLetterNoChoice, l)),
+                None if answers.is_empty() => Err(K::ImpCsvNoLetter.into()),
                 None => Ok(DraftKind::Multiple {
                     choices: choices.clone(),
                     answers,
@@ -238,7 +234,7 @@ fn row(cells: &[String], c: &Cols, line: usize, out: &mut Parsed) {
         "true-false" | "truefalse" | "tf" => match answer.to_ascii_lowercase().as_str() {
             "true" | "t" => Ok(DraftKind::TrueFalse(true)),
             "false" | "f" => Ok(DraftKind::TrueFalse(false)),
-            _ => Err(format!("answer `{answer}` is not true or false")),
+            _ => Err(msg!(ImpCsvNotTrueFalse, answer)),
         },
         "short" => {
             let acc: Vec<String> = answer
@@ -248,7 +244,7 @@ fn row(cells: &[String], c: &Cols, line: usize, out: &mut Parsed) {
                 .map(str::to_owned)
                 .collect();
             if acc.is_empty() {
-                Err("no accepted answer".to_owned())
+                Err(K::ImpNoAccepted.into())
             } else {
                 Ok(DraftKind::Short(acc))
             }
@@ -259,22 +255,16 @@ fn row(cells: &[String], c: &Cols, line: usize, out: &mut Parsed) {
             .map(|c| {
                 c.split_once("->")
                     .map(|(l, r)| (l.trim().to_owned(), r.trim().to_owned()))
-                    .ok_or_else(|| format!("pair `{}` has no `->`", super::clean::excerpt(c)))
+                    .ok_or_else(|| msg!(ImpCsvPairNoArrow, super::clean::excerpt(c)))
             })
             .collect::<Result<Vec<_>, _>>()
             .map(DraftKind::Match),
-        other => Err(format!(
-            "type `{}` is not one of single, multiple, true-false, short, order, match",
-            super::clean::excerpt(other)
-        )),
+        other => Err(msg!(ImpCsvBadType, super::clean::excerpt(other))),
     };
     match result {
         Ok(k) => {
             if matches!(k, DraftKind::Order(_) | DraftKind::Match(_)) && !answer.is_empty() {
-                d.notes.push(
-                    "the answer column is not used by this type (the choices are in the right order) and was ignored"
-                        .to_owned(),
-                );
+                d.notes.push(K::ImpCsvAnswerUnused.into());
             }
             d.kind = k;
             out.drafts.push(d);

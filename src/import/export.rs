@@ -3,6 +3,8 @@
 use super::clean::{cdata, comment_line, to_html, xml_escape};
 use super::pct;
 use crate::bank::{Bank, Kind, Question};
+use crate::messages::{K, Msg};
+use crate::msg;
 use crate::text::{Lang, Text};
 use std::fmt::Write as _;
 
@@ -41,8 +43,10 @@ impl ExportFormat {
 pub struct Export {
     /// The file's text.
     pub text: String,
-    /// Questions left out, and why (one line each).
+    /// Questions left out, and why (one line each), in English.
     pub skipped: Vec<String>,
+    /// The same, in any language.
+    pub messages: Vec<Msg>,
 }
 
 /// The texts of one question in one language.
@@ -72,7 +76,7 @@ struct One {
 #[must_use]
 pub fn export(bank: &Bank, to: ExportFormat, lang: Lang) -> Export {
     let mut text = String::new();
-    let mut skipped = Vec::new();
+    let mut messages = Vec::new();
     match to {
         ExportFormat::Gift => {
             let _ = writeln!(
@@ -106,41 +110,45 @@ pub fn export(bank: &Bank, to: ExportFormat, lang: Lang) -> Export {
         };
         match res {
             Ok(s) => text.push_str(&s),
-            Err(why) => skipped.push(format!("question `{}` ({}): {why}", q.id, q.kind.name())),
+            Err(why) => messages.push(msg!(ExpQuestion, &q.id, q.kind.name(), why)),
         }
     }
     if to == ExportFormat::MoodleXml {
         text.push_str("</quiz>\n");
     }
-    Export { text, skipped }
-}
-
-/// A text in `lang`, or why not.
-fn get(t: &Text, lang: Lang, what: &str) -> Result<String, String> {
-    if t.has(lang) {
-        Ok(t.get(lang).to_owned())
-    } else {
-        Err(format!("{what} has no `{}` text", lang.code()))
+    Export {
+        text,
+        skipped: messages.iter().map(Msg::en).collect(),
+        messages,
     }
 }
 
-fn get_all(ts: &[Text], lang: Lang, what: &str) -> Result<Vec<String>, String> {
+/// A text in `lang`, or why not.
+fn get(t: &Text, lang: Lang, what: K) -> Result<String, Msg> {
+    if t.has(lang) {
+        Ok(t.get(lang).to_owned())
+    } else {
+        Err(msg!(ExpNoLangText, what, lang.code()))
+    }
+}
+
+fn get_all(ts: &[Text], lang: Lang, what: K) -> Result<Vec<String>, Msg> {
     ts.iter().map(|t| get(t, lang, what)).collect()
 }
 
-fn one(q: &Question, lang: Lang) -> Result<One, String> {
+fn one(q: &Question, lang: Lang) -> Result<One, Msg> {
     Ok(One {
         id: q.id.clone(),
-        prompt: get(&q.prompt, lang, "the prompt")?,
+        prompt: get(&q.prompt, lang, K::ExpThePrompt)?,
         explanation: q
             .explanation
             .as_ref()
-            .map(|e| get(e, lang, "the explanation"))
+            .map(|e| get(e, lang, K::ExpTheExplanation))
             .transpose()?,
         source: q
             .source
             .as_ref()
-            .map(|s| get(s, lang, "the source"))
+            .map(|s| get(s, lang, K::ExpTheSource))
             .transpose()?,
     })
 }
@@ -148,13 +156,13 @@ fn one(q: &Question, lang: Lang) -> Result<One, String> {
 fn short_answers(
     accepted: &std::collections::BTreeMap<String, Vec<String>>,
     lang: Lang,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, Msg> {
     accepted
         .get(lang.code())
         .or_else(|| accepted.get(""))
         .cloned()
         .filter(|a| !a.is_empty())
-        .ok_or_else(|| format!("it has no `{}` accepted answers", lang.code()))
+        .ok_or_else(|| msg!(ExpNoAccepted, lang.code()))
 }
 
 /// Shares for a multiple-choice question: (right, wrong).
@@ -182,7 +190,7 @@ fn gift_escape(s: &str) -> String {
     out
 }
 
-fn gift_question(q: &Question, lang: Lang) -> Result<String, String> {
+fn gift_question(q: &Question, lang: Lang) -> Result<String, Msg> {
     let o = one(q, lang)?;
     let mut s = String::new();
     if !q.tags.is_empty() {
@@ -200,7 +208,7 @@ fn gift_question(q: &Question, lang: Lang) -> Result<String, String> {
         .map(|e| format!("####{}", gift_escape(e)));
     match &q.kind {
         Kind::Single { choices, answer } => {
-            let choices = get_all(choices, lang, "a choice")?;
+            let choices = get_all(choices, lang, K::ExpAChoice)?;
             s.push_str("{\n");
             for (i, c) in choices.iter().enumerate() {
                 let mark = if i == *answer { '=' } else { '~' };
@@ -208,7 +216,7 @@ fn gift_question(q: &Question, lang: Lang) -> Result<String, String> {
             }
         }
         Kind::Multiple { choices, answers } => {
-            let choices = get_all(choices, lang, "a choice")?;
+            let choices = get_all(choices, lang, K::ExpAChoice)?;
             let (right, wrong) = shares(answers.len());
             s.push_str("{\n");
             for (i, c) in choices.iter().enumerate() {
@@ -228,7 +236,7 @@ fn gift_question(q: &Question, lang: Lang) -> Result<String, String> {
         Kind::Short { accepted } => {
             let answers = short_answers(accepted, lang)?;
             if answers.iter().any(|a| a.contains("->")) {
-                return Err("an accepted answer holds `->`, which GIFT reads as matching".into());
+                return Err(K::ExpArrowInAnswer.into());
             }
             s.push_str("{\n");
             for a in answers {
@@ -236,15 +244,15 @@ fn gift_question(q: &Question, lang: Lang) -> Result<String, String> {
             }
         }
         Kind::Order { .. } => {
-            return Err("GIFT has no ordering questions".to_owned());
+            return Err(K::ExpGiftNoOrder.into());
         }
         Kind::Match { pairs } => {
             s.push_str("{\n");
             for (l, r) in pairs {
-                let l = get(l, lang, "a left item")?;
-                let r = get(r, lang, "a right item")?;
+                let l = get(l, lang, K::ExpALeftItem)?;
+                let r = get(r, lang, K::ExpARightItem)?;
                 if l.contains("->") {
-                    return Err("a left item holds `->`, which GIFT reads as the arrow".into());
+                    return Err(K::ExpArrowInLeft.into());
                 }
                 let _ = writeln!(s, "\t={} -> {}", gift_escape(&l), gift_escape(&r));
             }
@@ -281,7 +289,7 @@ fn xml_answer(fraction: &str, text: &str, html: bool) -> String {
     )
 }
 
-fn xml_question(q: &Question, lang: Lang) -> Result<String, String> {
+fn xml_question(q: &Question, lang: Lang) -> Result<String, Msg> {
     let o = one(q, lang)?;
     let qtype = match q.kind {
         Kind::Single { .. } | Kind::Multiple { .. } => "multichoice",
@@ -293,7 +301,7 @@ fn xml_question(q: &Question, lang: Lang) -> Result<String, String> {
     let mut body = String::new();
     match &q.kind {
         Kind::Single { choices, answer } => {
-            let choices = get_all(choices, lang, "a choice")?;
+            let choices = get_all(choices, lang, K::ExpAChoice)?;
             body.push_str("    <single>true</single>\n");
             let _ = writeln!(body, "    <shuffleanswers>{}</shuffleanswers>", q.shuffle);
             body.push_str("    <answernumbering>abc</answernumbering>\n");
@@ -302,7 +310,7 @@ fn xml_question(q: &Question, lang: Lang) -> Result<String, String> {
             }
         }
         Kind::Multiple { choices, answers } => {
-            let choices = get_all(choices, lang, "a choice")?;
+            let choices = get_all(choices, lang, K::ExpAChoice)?;
             let (right, wrong) = shares(answers.len());
             body.push_str("    <single>false</single>\n");
             let _ = writeln!(body, "    <shuffleanswers>{}</shuffleanswers>", q.shuffle);
@@ -324,7 +332,7 @@ fn xml_question(q: &Question, lang: Lang) -> Result<String, String> {
             }
         }
         Kind::Order { items } => {
-            let items = get_all(items, lang, "an item")?;
+            let items = get_all(items, lang, K::ExpAnItem)?;
             body.push_str("    <layouttype>VERTICAL</layouttype>\n");
             body.push_str("    <selecttype>ALL</selecttype>\n");
             body.push_str("    <selectcount>0</selectcount>\n");
@@ -336,8 +344,8 @@ fn xml_question(q: &Question, lang: Lang) -> Result<String, String> {
         Kind::Match { pairs } => {
             let _ = writeln!(body, "    <shuffleanswers>{}</shuffleanswers>", q.shuffle);
             for (l, r) in pairs {
-                let l = get(l, lang, "a left item")?;
-                let r = get(r, lang, "a right item")?;
+                let l = get(l, lang, K::ExpALeftItem)?;
+                let r = get(r, lang, K::ExpARightItem)?;
                 let _ = write!(
                     body,
                     "    <subquestion format=\"html\">\n      <text>{}</text>\n      <answer>\n        <text>{}</text>\n      </answer>\n    </subquestion>\n",

@@ -29,6 +29,8 @@
 use super::clean::{category_part, clean, slug, strip_html};
 use super::{Draft, DraftKind, Parsed, finish_match, label, weighted_choices};
 use crate::bank::Difficulty;
+use crate::messages::{K, Msg};
+use crate::msg;
 
 /// Placeholders for escaped characters while the block is parsed (private-use code points).
 const ESCAPES: [(char, char); 8] = [
@@ -96,7 +98,7 @@ fn split_format(s: &str, default: Fmt) -> (Fmt, &str) {
 }
 
 /// A (protected) text in its format, as plain text. `Err` when nothing readable is left.
-fn as_plain(s: &str, default: Fmt) -> Result<String, &'static str> {
+fn as_plain(s: &str, default: Fmt) -> Result<String, K> {
     let (f, body) = split_format(s, default);
     let body = restore(body.trim());
     match f {
@@ -104,9 +106,9 @@ fn as_plain(s: &str, default: Fmt) -> Result<String, &'static str> {
         Fmt::Html => {
             let p = strip_html(&body);
             if p.media {
-                Err("it holds an image or other media, which tipquiz cannot show")
+                Err(K::ImpMedia)
             } else if p.text.is_empty() {
-                Err("HTML-only content: no text is left once the tags are removed")
+                Err(K::ImpHtmlOnly)
             } else {
                 Ok(p.text)
             }
@@ -193,13 +195,7 @@ fn read_block(b: &Block<'_>, category: &mut Option<String>, out: &mut Parsed) {
         let cat = restore(&protect(cat)).trim().to_owned();
         let tag = category_tag(&cat);
         if tag.is_empty() && !cat.is_empty() {
-            out.note(
-                first,
-                format!(
-                    "category `{}` has no ASCII letter or digit, so it is not kept as a tag",
-                    super::clean::excerpt(&cat)
-                ),
-            );
+            out.note(first, msg!(ImpCategoryNoAscii, super::clean::excerpt(&cat)));
         }
         *category = Some(tag).filter(|t| !t.is_empty());
         match content.get(1) {
@@ -247,19 +243,11 @@ fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
     let early = label(d.name.as_deref(), &restore(&text));
     let (open, close) = match (open, close) {
         (None, None) => {
-            return out.skip(
-                d.line,
-                &early,
-                "a description (no answer block) is not a question",
-            );
+            return out.skip(d.line, &early, K::ImpDescriptionNoBlock);
         }
         (Some(o), Some(c)) if o < c => (o, c),
         _ => {
-            return out.skip(
-                d.line,
-                &early,
-                "the answer block has no matching `{` and `}` (write \\{ or \\} for a brace in the text)",
-            );
+            return out.skip(d.line, &early, K::ImpNoBraces);
         }
     };
     let mut answers = text[open + 1..close].trim().to_owned();
@@ -279,23 +267,25 @@ fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
         answers = answers[..p].trim().to_owned();
     }
     if answers.is_empty() {
-        return out.skip(d.line, &lbl, "essay questions have no tipquiz equivalent");
+        return out.skip(d.line, &lbl, K::ImpEssay);
     }
     if answers.starts_with('#') {
-        return out.skip(
-            d.line,
-            &lbl,
-            "numerical questions have no tipquiz equivalent",
-        );
+        return out.skip(d.line, &lbl, K::ImpNumerical);
     }
-    d.prompt = match text_or_skip(&question, Fmt::Plain, "the question text") {
+    d.prompt = match text_or_skip(&question, Fmt::Plain, K::ImpTheQuestionText) {
         Ok(p) => p,
         Err(why) => return out.skip(d.line, &lbl, why),
     };
     if !general.trim().is_empty() {
         match as_plain(&general, fmt) {
             Ok(g) => d.explanation = Some(g),
-            Err(why) => return out.skip(d.line, &lbl, format!("the general feedback: {why}")),
+            Err(why) => {
+                return out.skip(
+                    d.line,
+                    &lbl,
+                    msg!(ImpThePart, K::ImpTheGeneralFeedback, why),
+                );
+            }
         }
     }
     let result = if answers.contains('~') {
@@ -319,8 +309,8 @@ fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
     }
 }
 
-fn text_or_skip(s: &str, fmt: Fmt, what: &str) -> Result<String, String> {
-    as_plain(s, fmt).map_err(|w| format!("{what}: {w}"))
+fn text_or_skip(s: &str, fmt: Fmt, what: K) -> Result<String, Msg> {
+    as_plain(s, fmt).map_err(|w| msg!(ImpThePart, what, w))
 }
 
 /// A weight `%n%` at the start of an answer.
@@ -332,13 +322,13 @@ fn weight(s: &str) -> Option<(f64, &str)> {
 }
 
 /// An answer and its feedback (after the first `#`), as plain text.
-fn answer_and_feedback(s: &str, fmt: Fmt) -> Result<(String, String), String> {
+fn answer_and_feedback(s: &str, fmt: Fmt) -> Result<(String, String), Msg> {
     let (a, f) = s.split_once('#').unwrap_or((s, ""));
-    let a = text_or_skip(a, fmt, "an answer")?;
+    let a = text_or_skip(a, fmt, K::ImpAnAnswer)?;
     let f = if f.trim().is_empty() {
         String::new()
     } else {
-        text_or_skip(f, fmt, "answer feedback")?
+        text_or_skip(f, fmt, K::ImpAnswerFeedback)?
     };
     Ok((a, f))
 }
@@ -351,7 +341,7 @@ fn feedback_line(answer: &str, feedback: &str) -> String {
     }
 }
 
-fn multichoice(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, String> {
+fn multichoice(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
     let single = answers.contains('=');
     let replaced = answers.replace('=', "~=");
     let parts: Vec<&str> = replaced
@@ -360,7 +350,7 @@ fn multichoice(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Stri
         .filter(|p| !p.is_empty())
         .collect();
     if parts.len() < 2 {
-        return Err("a multiple-choice question needs at least two answers".to_owned());
+        return Err(K::ImpMcTwoAnswers.into());
     }
     let mut choices = Vec::new();
     let mut weights = Vec::new();
@@ -382,39 +372,36 @@ fn multichoice(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Stri
     Ok(kind)
 }
 
-fn matching(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, String> {
+fn matching(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
     let parts: Vec<&str> = answers
         .split('=')
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .collect();
     if parts.len() < 2 {
-        return Err("a matching question needs at least two pairs".to_owned());
+        return Err(K::ImpMatchTwoPairs.into());
     }
     let mut pairs = Vec::new();
     let mut distractors = Vec::new();
     for p in parts {
         let Some((l, r)) = p.split_once("->") else {
-            return Err(format!(
-                "matching answer `{}` has no `->`",
-                super::clean::excerpt(&restore(p))
-            ));
+            return Err(msg!(ImpMatchNoArrow, super::clean::excerpt(&restore(p))));
         };
         let r = clean(&restore(r));
         if r.is_empty() {
-            return Err("a matching answer has nothing after `->`".to_owned());
+            return Err(K::ImpMatchNothingAfter.into());
         }
         if l.trim().is_empty() {
             distractors.push(r);
             continue;
         }
-        let l = text_or_skip(l, fmt, "a matching item")?;
+        let l = text_or_skip(l, fmt, K::ImpAMatchingItem)?;
         pairs.push((l, r));
     }
     finish_match(pairs, &distractors, d)
 }
 
-fn truefalse(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, String> {
+fn truefalse(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
     let mut bits = answers.splitn(3, '#');
     let value = bits.next().unwrap_or("").trim();
     let wrong = bits.next().unwrap_or("");
@@ -422,21 +409,21 @@ fn truefalse(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, String
     let mut lines = Vec::new();
     for f in [right, wrong] {
         if !f.trim().is_empty() {
-            lines.push(text_or_skip(f, fmt, "answer feedback")?);
+            lines.push(text_or_skip(f, fmt, K::ImpAnswerFeedback)?);
         }
     }
     d.add_feedback(&lines);
     Ok(DraftKind::TrueFalse(matches!(value, "T" | "TRUE")))
 }
 
-fn short(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, String> {
+fn short(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
     let parts: Vec<&str> = answers
         .split('=')
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .collect();
     if parts.is_empty() {
-        return Err("a short-answer question needs an answer".to_owned());
+        return Err(K::ImpShortNeedsAnswer.into());
     }
     let mut accepted = Vec::new();
     let mut dropped = Vec::new();
@@ -446,20 +433,20 @@ fn short(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, String> {
         let (a, f) = answer_and_feedback(rest, fmt)?;
         feedback.push(feedback_line(&a, &f));
         if w < 99.99 {
-            dropped.push(format!("{a} ({}%)", super::pct(w)));
+            dropped.push(msg!(ImpPercent, a, super::pct(w)));
         } else if a.contains('*') {
-            dropped.push(format!("{a} (wildcard)"));
+            dropped.push(msg!(ImpWildcard, a));
         } else {
             accepted.push(a);
         }
     }
     if accepted.is_empty() {
-        return Err("no answer is 100% right".to_owned());
+        return Err(K::ImpNoFullAnswer.into());
     }
     if !dropped.is_empty() {
-        d.notes.push(format!(
-            "answers that are not 100% right were dropped: {}",
-            dropped.join(", ")
+        d.notes.push(msg!(
+            ImpNotFullDropped,
+            crate::messages::join_list(dropped.into_iter().map(Into::into))
         ));
     }
     d.add_feedback(&feedback);

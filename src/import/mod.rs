@@ -57,6 +57,8 @@ pub use export::{Export, ExportFormat, export};
 pub use starter::{starter_bank, starter_exam};
 
 use crate::bank::{Difficulty, parse_bank};
+use crate::messages::{K, Msg};
+use crate::msg;
 use clean::{clean, comment_line, excerpt, id_from_name, toml_str};
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -142,13 +144,35 @@ impl Format {
 }
 
 /// Something in the source that was not converted, or was converted with a change.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Skipped {
     /// Line in the source file (1-based).
     pub line: usize,
-    /// What, and why.
+    /// What, and why, in English.
     pub what: String,
+    /// The same in any language.
+    pub message: Msg,
 }
+
+impl Skipped {
+    /// A note at `line`.
+    #[must_use]
+    pub fn new(line: usize, message: Msg) -> Skipped {
+        Skipped {
+            line,
+            what: message.en(),
+            message,
+        }
+    }
+}
+
+/// Two notes are the same when they say the same at the same line.
+impl PartialEq for Skipped {
+    fn eq(&self, other: &Skipped) -> bool {
+        self.line == other.line && self.what == other.what
+    }
+}
+impl Eq for Skipped {}
 
 /// The result of an import.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -202,12 +226,12 @@ pub(crate) struct Draft {
     /// `Some(false)` when the source says not to shuffle.
     pub shuffle: Option<bool>,
     /// Changes made while converting (written as "converted, but ...").
-    pub notes: Vec<String>,
+    pub notes: Vec<Msg>,
 }
 
 impl Draft {
     /// How messages name this question.
-    pub fn label(&self) -> String {
+    pub fn label(&self) -> Msg {
         label(self.name.as_deref(), &self.prompt)
     }
 
@@ -233,15 +257,15 @@ impl Draft {
 }
 
 /// How messages name a question: by its name, or by the start of its text.
-pub(crate) fn label(name: Option<&str>, prompt: &str) -> String {
+pub(crate) fn label(name: Option<&str>, prompt: &str) -> Msg {
     match name.map(excerpt).filter(|n| !n.is_empty()) {
-        Some(n) => format!("question `{n}`"),
+        Some(n) => msg!(ImpQuestionNamed, n),
         None => {
             let p = excerpt(prompt);
             if p.is_empty() {
-                "question".to_owned()
+                K::ImpQuestion.into()
             } else {
-                format!("question \"{p}\"")
+                msg!(ImpQuestionText, p)
             }
         }
     }
@@ -282,19 +306,14 @@ pub(crate) struct Parsed {
 
 impl Parsed {
     /// Record a question that is not converted.
-    pub fn skip(&mut self, line: usize, label: &str, why: impl std::fmt::Display) {
-        self.skipped.push(Skipped {
-            line,
-            what: format!("{label}: not converted: {why}"),
-        });
+    pub fn skip(&mut self, line: usize, label: &Msg, why: impl Into<Msg>) {
+        self.skipped
+            .push(Skipped::new(line, msg!(ImpNotConverted, label, why.into())));
     }
 
     /// Record something else worth knowing (a category that cannot be a tag, a bad row...).
-    pub fn note(&mut self, line: usize, what: impl Into<String>) {
-        self.skipped.push(Skipped {
-            line,
-            what: what.into(),
-        });
+    pub fn note(&mut self, line: usize, what: impl Into<Msg>) {
+        self.skipped.push(Skipped::new(line, what.into()));
     }
 }
 
@@ -303,24 +322,19 @@ pub(crate) fn weighted_choices(
     choices: Vec<String>,
     weights: &[f64],
     single: bool,
-) -> Result<(DraftKind, Vec<String>), String> {
+) -> Result<(DraftKind, Vec<Msg>), Msg> {
     const FULL: f64 = 99.99;
     let mut notes = Vec::new();
     if single {
         if let Some(w) = weights.iter().find(|w| **w > 0.0 && **w < FULL) {
-            return Err(format!(
-                "an answer has a partial weight ({}%) in a single-answer question",
-                pct(*w)
-            ));
+            return Err(msg!(ImpPartialWeightSingle, pct(*w)));
         }
         let right: Vec<usize> = (0..weights.len()).filter(|i| weights[*i] >= FULL).collect();
         match right.as_slice() {
-            [] => Err("no answer is 100% right".to_owned()),
+            [] => Err(K::ImpNoFullAnswer.into()),
             [answer] => {
                 if weights.iter().any(|w| *w < 0.0) {
-                    notes.push(
-                        "negative weights (penalties for wrong answers) were ignored".to_owned(),
-                    );
+                    notes.push(K::ImpNegativeIgnored.into());
                 }
                 Ok((
                     DraftKind::Single {
@@ -330,12 +344,12 @@ pub(crate) fn weighted_choices(
                     notes,
                 ))
             }
-            _ => Err("several answers are 100% right in a single-answer question".to_owned()),
+            _ => Err(K::ImpSeveralFull.into()),
         }
     } else {
         let answers: Vec<usize> = (0..weights.len()).filter(|i| weights[*i] > 0.0).collect();
         if answers.is_empty() {
-            return Err("no answer has a positive weight".to_owned());
+            return Err(K::ImpNoPositive.into());
         }
         #[allow(clippy::cast_precision_loss)]
         let share = 100.0 / answers.len() as f64;
@@ -345,10 +359,7 @@ pub(crate) fn weighted_choices(
                 .iter()
                 .map(|i| format!("{}%", pct(weights[*i])))
                 .collect();
-            notes.push(format!(
-                "weights approximated: every answer with a positive weight ({}) counts as an equal share",
-                ws.join(", ")
-            ));
+            notes.push(msg!(ImpWeightsApprox, ws.join(", ")));
         }
         Ok((DraftKind::Multiple { choices, answers }, notes))
     }
@@ -361,15 +372,13 @@ pub(crate) fn finish_match(
     pairs: Vec<(String, String)>,
     distractors: &[String],
     d: &mut Draft,
-) -> Result<DraftKind, String> {
+) -> Result<DraftKind, Msg> {
     if !distractors.is_empty() {
-        d.notes.push(format!(
-            "extra answers with no item (distractors) were dropped: {}",
-            distractors.join(", ")
-        ));
+        d.notes
+            .push(msg!(ImpDistractorsDropped, distractors.join(", ")));
     }
     if pairs.len() < 2 {
-        return Err("a matching question needs at least two pairs".to_owned());
+        return Err(K::ImpMatchTwoPairs.into());
     }
     Ok(DraftKind::Match(pairs))
 }
@@ -407,16 +416,10 @@ fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str) -> Import {
                 body.push('\n');
                 body.push_str(&toml);
                 for n in &draft.notes {
-                    skipped.push(Skipped {
-                        line: draft.line,
-                        what: format!("{label}: converted, but {n}"),
-                    });
+                    skipped.push(Skipped::new(draft.line, msg!(ImpConvertedBut, &label, n)));
                 }
             }
-            Err(why) => skipped.push(Skipped {
-                line: draft.line,
-                what: format!("{label}: not converted: {why}"),
-            }),
+            Err(why) => skipped.push(Skipped::new(draft.line, msg!(ImpNotConverted, &label, why))),
         }
     }
     skipped.sort_by_key(|s| s.line);
@@ -476,23 +479,23 @@ fn render(
     lang: &str,
     used: &mut HashSet<String>,
     position: usize,
-) -> Result<String, String> {
-    let need = |s: &str, what: &str| -> Result<String, String> {
+) -> Result<String, Msg> {
+    let need = |s: &str, what: Msg| -> Result<String, Msg> {
         let c = clean(s);
         if c.is_empty() {
-            Err(format!("{what} is empty"))
+            Err(msg!(ImpIsEmpty, what))
         } else {
             Ok(c)
         }
     };
-    let list = |items: &[String], what: &str| -> Result<Vec<String>, String> {
+    let list = |items: &[String], what: K| -> Result<Vec<String>, Msg> {
         items
             .iter()
             .enumerate()
-            .map(|(i, s)| need(s, &format!("{what} {}", letter(i))))
+            .map(|(i, s)| need(s, Msg::new(what, vec![letter(i).into()])))
             .collect()
     };
-    let prompt = need(&d.prompt, "the question text")?;
+    let prompt = need(&d.prompt, K::ImpTheQuestionText.into())?;
     let mut t = String::from("[[question]]\n");
     let base = d
         .name
@@ -536,12 +539,12 @@ fn render(
     let _ = writeln!(t, "prompt = {}", text_toml(lang, &prompt));
     match &d.kind {
         DraftKind::Single { choices, answer } => {
-            let choices = list(choices, "choice")?;
+            let choices = list(choices, K::ImpChoiceN)?;
             let _ = writeln!(t, "choices = {}", text_list(lang, &choices));
             let _ = writeln!(t, "answer = {}", toml_str(&letter(*answer)));
         }
         DraftKind::Multiple { choices, answers } => {
-            let choices = list(choices, "choice")?;
+            let choices = list(choices, K::ImpChoiceN)?;
             let _ = writeln!(t, "choices = {}", text_list(lang, &choices));
             let letters: Vec<String> = answers.iter().map(|a| toml_str(&letter(*a))).collect();
             let _ = writeln!(t, "answer = [{}]", letters.join(", "));
@@ -558,20 +561,20 @@ fn render(
                 }
             }
             if seen.is_empty() {
-                return Err("no accepted answer".to_owned());
+                return Err(K::ImpNoAccepted.into());
             }
             let quoted: Vec<String> = seen.iter().map(|s| toml_str(s)).collect();
             let _ = writeln!(t, "answer = {{ {lang} = [{}] }}", quoted.join(", "));
         }
         DraftKind::Order(items) => {
-            let items = list(items, "item")?;
+            let items = list(items, K::ImpItemN)?;
             let _ = writeln!(t, "items = {}", text_list(lang, &items));
         }
         DraftKind::Match(pairs) => {
             t.push_str("pairs = [\n");
             for (i, (l, r)) in pairs.iter().enumerate() {
-                let l = need(l, &format!("left {}", i + 1))?;
-                let r = need(r, &format!("right {}", i + 1))?;
+                let l = need(l, msg!(ImpLeftN, i + 1))?;
+                let r = need(r, msg!(ImpRightN, i + 1))?;
                 let _ = writeln!(
                     t,
                     "  {{ left = {}, right = {} }},",
@@ -605,7 +608,7 @@ fn render(
 }
 
 /// Check one question in a bank of its own; the first error is the reason to skip it.
-fn check_alone(question: &str, lang: &str, id: &str) -> Result<(), String> {
+fn check_alone(question: &str, lang: &str, id: &str) -> Result<(), Msg> {
     let bank = format!(
         "format = 1\nid = \"check\"\nlanguages = [{}]\ntitle = {}\n\n{question}",
         toml_str(lang),
@@ -614,12 +617,15 @@ fn check_alone(question: &str, lang: &str, id: &str) -> Result<(), String> {
     let (_, diags) = parse_bank("import", &bank);
     match diags.into_iter().find(crate::diag::Diagnostic::is_error) {
         Some(d) => {
+            // In English the diagnostic's own "question `id`: " is left out (the note names
+            // the question already); the Arabic sentence names it inside, so it stays whole.
             let prefix = format!("question `{id}`: ");
-            Err(d
+            let en = d
                 .message
                 .strip_prefix(&prefix)
                 .unwrap_or(&d.message)
-                .to_owned())
+                .to_owned();
+            Err(Msg::new(K::ImpCheckReason, vec![en.into(), d.msg.into()]))
         }
         None => Ok(()),
     }
@@ -632,8 +638,8 @@ mod tests {
     #[test]
     fn weights_map_to_single_and_multiple() {
         let c = || vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
-        let (k, n) =
-            weighted_choices(c(), &[0.0, 100.0, -50.0], true).unwrap_or_else(|e| panic!("{e}"));
+        let (k, n) = weighted_choices(c(), &[0.0, 100.0, -50.0], true)
+            .unwrap_or_else(|e| panic!("{}", e.en()));
         assert_eq!(
             k,
             DraftKind::Single {
@@ -644,8 +650,8 @@ mod tests {
         assert_eq!(n.len(), 1);
         assert!(weighted_choices(c(), &[50.0, 100.0, 0.0], true).is_err());
         assert!(weighted_choices(c(), &[100.0, 100.0, 0.0], true).is_err());
-        let (k, n) =
-            weighted_choices(c(), &[50.0, -100.0, 50.0], false).unwrap_or_else(|e| panic!("{e}"));
+        let (k, n) = weighted_choices(c(), &[50.0, -100.0, 50.0], false)
+            .unwrap_or_else(|e| panic!("{}", e.en()));
         assert_eq!(
             k,
             DraftKind::Multiple {
@@ -655,10 +661,10 @@ mod tests {
         );
         assert!(n.is_empty());
         let (_, n) = weighted_choices(c(), &[33.33333, 33.33333, 33.33333], false)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap_or_else(|e| panic!("{}", e.en()));
         assert!(n.is_empty());
-        let (_, n) =
-            weighted_choices(c(), &[70.0, 30.0, 0.0], false).unwrap_or_else(|e| panic!("{e}"));
+        let (_, n) = weighted_choices(c(), &[70.0, 30.0, 0.0], false)
+            .unwrap_or_else(|e| panic!("{}", e.en()));
         assert_eq!(n.len(), 1);
         assert_eq!(pct(100.0 / 3.0), "33.33333");
         assert_eq!(pct(-50.0), "-50");

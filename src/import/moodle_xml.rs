@@ -21,6 +21,8 @@
 
 use super::clean::{category_part, clean, excerpt, slug, strip_html};
 use super::{Draft, DraftKind, Parsed, finish_match, label, weighted_choices};
+use crate::messages::{K, Msg};
+use crate::msg;
 use quick_xml::Reader;
 use quick_xml::XmlVersion;
 use quick_xml::escape::resolve_predefined_entity;
@@ -105,7 +107,7 @@ fn element(e: &BytesStart<'_>, line: usize) -> Node {
 }
 
 /// Read the document into a tree. `Err((line, message))` when it is not well-formed.
-fn tree(source: &str) -> Result<Node, (usize, String)> {
+fn tree(source: &str) -> Result<Node, (usize, Msg)> {
     let lines = Lines::new(source);
     let mut reader = Reader::from_str(source);
     let mut stack: Vec<Node> = vec![Node::default()];
@@ -114,14 +116,14 @@ fn tree(source: &str) -> Result<Node, (usize, String)> {
         let ev = reader.read_event().map_err(|e| {
             (
                 lines.line(reader.error_position()),
-                format!("the file is not well-formed XML: {e}"),
+                msg!(ImpXmlNotWellFormed, e.to_string()),
             )
         })?;
         let top = stack.len() - 1;
         match ev {
             Event::Start(e) => {
                 if stack.len() > MAX_DEPTH {
-                    return Err((lines.line(at), "elements are nested too deeply".to_owned()));
+                    return Err((lines.line(at), K::ImpXmlTooDeep.into()));
                 }
                 stack.push(element(&e, lines.line(at)));
             }
@@ -158,22 +160,22 @@ fn tree(source: &str) -> Result<Node, (usize, String)> {
     if stack.len() > 1 {
         return Err((
             lines.line(reader.buffer_position()),
-            "the file is not well-formed XML: it ends inside an element".to_owned(),
+            K::ImpXmlEndsInside.into(),
         ));
     }
     Ok(stack.pop().unwrap_or_default())
 }
 
 /// A text element as plain text: HTML stripped when its format is html.
-fn text(node: &Node) -> Result<String, String> {
+fn text(node: &Node) -> Result<String, Msg> {
     let raw = node.text_of();
     if node.is_html() {
         let p = strip_html(raw);
         if p.media {
-            return Err("it holds an image or other media, which tipquiz cannot show".to_owned());
+            return Err(K::ImpMedia.into());
         }
         if p.text.is_empty() && !raw.trim().is_empty() {
-            return Err("HTML-only content: no text is left once the tags are removed".to_owned());
+            return Err(K::ImpHtmlOnly.into());
         }
         Ok(p.text)
     } else {
@@ -200,7 +202,7 @@ pub(crate) fn parse(source: &str) -> Parsed {
         }
     };
     let Some(quiz) = root.child("quiz") else {
-        out.note(1, "the file has no <quiz> element: it is not Moodle XML");
+        out.note(1, K::ImpXmlNoQuiz);
         return out;
     };
     let mut category: Option<String> = None;
@@ -210,23 +212,17 @@ pub(crate) fn parse(source: &str) -> Parsed {
     out
 }
 
-fn skip_reason(kind: &str) -> String {
+fn skip_reason(kind: &str) -> Msg {
     match kind {
-        "essay" => "essay questions have no tipquiz equivalent".to_owned(),
-        "numerical" => "numerical questions have no tipquiz equivalent".to_owned(),
-        "calculated" | "calculatedsimple" | "calculatedmulti" => {
-            "calculated questions have no tipquiz equivalent".to_owned()
-        }
-        "description" => "a description is not a question".to_owned(),
-        "multianswer" => "cloze (embedded answers) questions have no tipquiz equivalent".to_owned(),
-        "ddwtos" | "ddimageortext" | "ddmarker" => {
-            "drag and drop questions have no tipquiz equivalent".to_owned()
-        }
-        "gapselect" => "select-missing-words questions have no tipquiz equivalent".to_owned(),
-        "randomsamatch" | "random" => {
-            "random questions are drawn from a category and have no text of their own".to_owned()
-        }
-        other => format!("the question type `{}` is not converted", excerpt(other)),
+        "essay" => K::ImpEssay.into(),
+        "numerical" => K::ImpNumerical.into(),
+        "calculated" | "calculatedsimple" | "calculatedmulti" => K::ImpCalculated.into(),
+        "description" => K::ImpDescription.into(),
+        "multianswer" => K::ImpCloze.into(),
+        "ddwtos" | "ddimageortext" | "ddmarker" => K::ImpDragDrop.into(),
+        "gapselect" => K::ImpGapSelect.into(),
+        "randomsamatch" | "random" => K::ImpRandom.into(),
+        other => msg!(ImpTypeNotConverted, excerpt(other)),
     }
 }
 
@@ -244,13 +240,7 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
         let last = category_part(&path);
         let tag = slug(last);
         if tag.is_empty() && !last.is_empty() {
-            out.note(
-                q.line,
-                format!(
-                    "category `{}` has no ASCII letter or digit, so it is not kept as a tag",
-                    excerpt(last)
-                ),
-            );
+            out.note(q.line, msg!(ImpCategoryNoAscii, excerpt(last)));
         }
         *category = Some(tag).filter(|t| !t.is_empty());
         return;
@@ -270,12 +260,20 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
     };
     match q.child("questiontext").map(text) {
         Some(Ok(p)) => d.prompt = p,
-        Some(Err(why)) => return out.skip(q.line, &lbl, format!("the question text: {why}")),
-        None => return out.skip(q.line, &lbl, "it has no <questiontext>"),
+        Some(Err(why)) => {
+            return out.skip(q.line, &lbl, msg!(ImpThePart, K::ImpTheQuestionText, why));
+        }
+        None => return out.skip(q.line, &lbl, K::ImpNoQuestionText),
     }
     match q.child("generalfeedback").map(text) {
         Some(Ok(g)) if !g.is_empty() => d.explanation = Some(g),
-        Some(Err(why)) => return out.skip(q.line, &lbl, format!("the general feedback: {why}")),
+        Some(Err(why)) => {
+            return out.skip(
+                q.line,
+                &lbl,
+                msg!(ImpThePart, K::ImpTheGeneralFeedback, why),
+            );
+        }
         _ => {}
     }
     d.tags.extend(category.iter().cloned());
@@ -283,10 +281,7 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
         for t in tags.all("tag") {
             let raw = clean(t.text_of());
             if slug(&raw).is_empty() && !raw.is_empty() {
-                d.notes.push(format!(
-                    "tag `{}` has no ASCII letter or digit, so it was dropped",
-                    excerpt(&raw)
-                ));
+                d.notes.push(msg!(ImpTagNoAscii, excerpt(&raw)));
             } else {
                 d.tags.push(raw);
             }
@@ -300,7 +295,7 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
         let r = g.round();
         if (g - r).abs() > 1e-6 {
             d.notes
-                .push(format!("the grade {g} was rounded to {r} points"));
+                .push(msg!(ImpGradeRounded, g.to_string(), r.to_string()));
         }
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let p = r as u32;
@@ -329,12 +324,12 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
 }
 
 /// The answers of a question as (text, fraction, feedback).
-fn answers(q: &Node) -> Result<Vec<(String, f64, String)>, String> {
+fn answers(q: &Node) -> Result<Vec<(String, f64, String)>, Msg> {
     q.all("answer")
         .map(|a| {
-            let t = text(a).map_err(|w| format!("an answer: {w}"))?;
+            let t = text(a).map_err(|w| msg!(ImpThePart, K::ImpAnAnswer, w))?;
             let f = match a.child("feedback") {
-                Some(fb) => text(fb).map_err(|w| format!("answer feedback: {w}"))?,
+                Some(fb) => text(fb).map_err(|w| msg!(ImpThePart, K::ImpAnswerFeedback, w))?,
                 None => String::new(),
             };
             Ok((t, fraction(a), f))
@@ -349,13 +344,13 @@ fn feedback_lines(list: &[(String, f64, String)]) -> Vec<String> {
         .collect()
 }
 
-fn multichoice(q: &Node, d: &mut Draft) -> Result<DraftKind, String> {
+fn multichoice(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
     let single = q
         .child("single")
         .is_none_or(|s| matches!(s.text.trim(), "true" | "1"));
     let list = answers(q)?;
     if list.len() < 2 {
-        return Err("a multiple-choice question needs at least two answers".to_owned());
+        return Err(K::ImpMcTwoAnswers.into());
     }
     let weights: Vec<f64> = list.iter().map(|a| a.1).collect();
     let choices: Vec<String> = list.iter().map(|a| a.0.clone()).collect();
@@ -365,13 +360,13 @@ fn multichoice(q: &Node, d: &mut Draft) -> Result<DraftKind, String> {
     Ok(kind)
 }
 
-fn truefalse(q: &Node, d: &mut Draft) -> Result<DraftKind, String> {
+fn truefalse(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
     let list = answers(q)?;
     let right = list
         .iter()
         .enumerate()
         .find(|(_, a)| a.1 >= 99.99)
-        .ok_or("no answer is 100% right")?;
+        .ok_or_else(|| Msg::from(K::ImpNoFullAnswer))?;
     let value = match right.1.0.to_lowercase().as_str() {
         "true" => true,
         "false" => false,
@@ -385,43 +380,43 @@ fn truefalse(q: &Node, d: &mut Draft) -> Result<DraftKind, String> {
     Ok(DraftKind::TrueFalse(value))
 }
 
-fn shortanswer(q: &Node, d: &mut Draft) -> Result<DraftKind, String> {
+fn shortanswer(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
     let list = answers(q)?;
     let mut accepted = Vec::new();
     let mut dropped = Vec::new();
     for (a, f, _) in &list {
         if *f < 99.99 {
-            dropped.push(format!("{a} ({}%)", super::pct(*f)));
+            dropped.push(msg!(ImpPercent, a, super::pct(*f)));
         } else if a.contains('*') {
-            dropped.push(format!("{a} (wildcard)"));
+            dropped.push(msg!(ImpWildcard, a));
         } else {
             accepted.push(a.clone());
         }
     }
     if accepted.is_empty() {
-        return Err("no answer is 100% right".to_owned());
+        return Err(K::ImpNoFullAnswer.into());
     }
     if !dropped.is_empty() {
-        d.notes.push(format!(
-            "answers that are not 100% right were dropped: {}",
-            dropped.join(", ")
+        d.notes.push(msg!(
+            ImpNotFullDropped,
+            crate::messages::join_list(dropped.into_iter().map(Into::into))
         ));
     }
     d.add_feedback(&feedback_lines(&list));
     Ok(DraftKind::Short(accepted))
 }
 
-fn matching(q: &Node, d: &mut Draft) -> Result<DraftKind, String> {
+fn matching(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
     let mut pairs = Vec::new();
     let mut distractors = Vec::new();
     for s in q.all("subquestion") {
-        let left = text(s).map_err(|w| format!("a matching item: {w}"))?;
+        let left = text(s).map_err(|w| msg!(ImpThePart, K::ImpAMatchingItem, w))?;
         let right = s
             .child("answer")
             .map(|a| clean(a.text_of()))
             .unwrap_or_default();
         if right.is_empty() {
-            return Err("a matching item has no answer".to_owned());
+            return Err(K::ImpMatchItemNoAnswer.into());
         }
         if left.is_empty() {
             distractors.push(right);
@@ -432,10 +427,10 @@ fn matching(q: &Node, d: &mut Draft) -> Result<DraftKind, String> {
     finish_match(pairs, &distractors, d)
 }
 
-fn ordering(q: &Node) -> Result<DraftKind, String> {
+fn ordering(q: &Node) -> Result<DraftKind, Msg> {
     let mut list = answers(q)?;
     if list.len() < 2 {
-        return Err("an ordering question needs at least two items".to_owned());
+        return Err(K::ImpOrderTwoItems.into());
     }
     list.sort_by(|a, b| a.1.total_cmp(&b.1));
     Ok(DraftKind::Order(list.into_iter().map(|a| a.0).collect()))

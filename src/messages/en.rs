@@ -319,5 +319,271 @@ pub fn text(key: K) -> &'static str {
         K::FlagTooHard => "too hard",
         K::FlagTooEasy => "too easy",
         K::FlagChanged => "question changed or missing",
+        K::FilterTopic => "topic {0}",
+        K::FilterTags => "tags {0}",
+        K::FilterDifficulty => "difficulty {0}",
+        K::FilterAny => "any question",
+        K::ListSep => "{0}, {1}",
+        K::ReasonSep => "{0}; {1}",
+        K::StoreCreateFolder => "cannot create the folder {0}: {1}",
+        K::StoreCreateTemp => "cannot create a temporary file in {0}: {1}",
+        K::StoreWrite => "cannot write {0}: {1}",
+        K::StoreSync => "cannot sync {0}: {1}",
+        K::StoreMove => "cannot move into place {0}: {1}",
+        K::StoreRefuseOverwrite => "refusing to overwrite {0}: {1}",
+        K::StoreSyncFolder => "cannot sync the folder {0}: {1}",
+        K::StoreRemove => "cannot remove {0}: {1}",
+        K::StoreEncode => "cannot encode the record: {0}",
+        K::RecNotJsonFile => "not a .json record",
+        K::RecUnreadable => "cannot read: {0}",
+        K::RecTooLarge => "larger than 16 MiB: not a record",
+        K::RecNotJson => "not valid JSON (truncated or corrupt?): {0}",
+        K::RecNoSchema => "not a tipquiz record (no schema)",
+        K::RecNewerSchema => "written by a newer tipquiz (schema {0}); update tipquiz to read it",
+        K::RecNotARecord => "not a tipquiz record: {0}",
+        K::ProbChecksum => "checksum does not match: the file was edited or damaged",
+        K::ProbScoreMismatch => {
+            "stored score {0} differs from the score recomputed from its answers ({1})"
+        }
+        K::ProbUnknownBank => "bank `{0}` is not loaded, so the score cannot be checked",
+        K::ProbQuestionMissing => {
+            "bank `(a question is missing)` is not loaded, so the score cannot be checked"
+        }
+        K::ProbChangedBank => "bank `{0}` changed since the attempt",
+        K::ProbDuplicate => "duplicate of {0}",
+        K::ProbImpossibleTiming => "impossible timing: {0}",
+        K::ProbBadSignature => "signature does not match the instructor key",
+        K::TimingEndsBeforeStart => "ends before it starts",
+        K::TimingOverLimit => "took longer than the {0} s limit",
+        K::TimingAnswerOutside => "an answer is dated outside the attempt",
+        K::CliUsageHeading => "Usage:",
+        K::CliOptionsHeading => "Options",
+        K::CliArgumentsHeading => "Arguments",
+        K::CliCommandsHeading => "Commands",
+        K::CliErrorPrefix => "error: {0}",
+        K::CliMoreInfo => "For more information, try '--help'.",
+        K::CliUnknownArgument => "unexpected argument '{0}' found",
+        K::CliTipSimilar => "tip: a similar argument exists: '{0}'",
+        K::CliUnknownSubcommand => "unrecognized subcommand '{0}'",
+        K::CliInvalidValue => "invalid value '{0}' for '{1}'",
+        K::CliPossibleValues => "possible values: {0}",
+        K::CliValueRequired => "a value is required for '{0}' but none was supplied",
+        K::CliInvalidValueWhy => "invalid value '{0}' for '{1}': {2}",
+        K::CliMissingRequired => "the following required arguments were not provided: {0}",
+        K::CliConflict => "the argument '{0}' cannot be used with '{1}'",
+        K::CliUsedTwice => "the argument '{0}' cannot be used multiple times",
+        K::CliHelpFlag => "Print help",
+        K::CliVersionFlag => "Print version",
+        K::CliHelpCommand => "Print this message or the help of the given subcommand(s)",
+        K::CliHelpCommandArg => "Print help for the subcommand(s)",
+        K::CliAbout => "tipquiz: a terminal training quiz on combating trafficking in persons.",
+        K::CliLongAbout => {
+            "With no command, opens the home screen on the shipped question banks: enter your name, choose an exam or a quick quiz, and start."
+        }
+        K::CliAboutCheck => {
+            "Check bank and exam files and report every problem (exit 0: valid, 1: problems, 2: usage or I/O error)."
+        }
+        K::CliLongCheck => {
+            "With no paths, checks the shipped banks and exams. Folders are searched for *.toml files; a file with [[pool]] tables is an exam definition, any other a bank."
+        }
+        K::CliAboutList => {
+            "List the loaded banks with question counts per type, difficulty and language."
+        }
+        K::CliAboutTake => "Take a quiz: from an exam definition, or built from the options below.",
+        K::CliLongTake => {
+            "Example: tipquiz take --topic indicators --count 10 --time 10m --mode practice"
+        }
+        K::CliAboutReport => "Class report: per-trainee table, class summary and item analysis.",
+        K::CliAboutExport => {
+            "Export results as CSV for the training record, or (with --to) a bank for Moodle."
+        }
+        K::CliLongExport => {
+            "Results: one row per attempt (or per response with --responses).\nBank: `tipquiz export --to gift BANK.toml --lang en` writes one language of the bank in GIFT or Moodle XML; questions that cannot be expressed are listed on standard error."
+        }
+        K::CliAboutImport => {
+            "Convert a Moodle (GIFT, Aiken, Moodle XML) or CSV question file into a tipquiz bank."
+        }
+        K::CliLongImport => {
+            "Everything that cannot be converted is listed with its line; nothing is dropped silently."
+        }
+        K::CliAboutNew => {
+            "Write a commented starter bank (one question of each type) or exam, valid at once."
+        }
+        K::CliAboutPreview => {
+            "Show a bank's questions as a trainee sees them, with the answer key and explanation."
+        }
+        K::CliAboutBoard => {
+            "Live leaderboard for the projector (updates as attempts land in the results folder)."
+        }
+        K::CliAboutHistory => "A trainee's attempts over time.",
+        K::CliAboutRecover => {
+            "Write attempts that were finished but could not be saved to the results folder."
+        }
+        K::CliArgLang => "Interface language: en (English) or ar (Arabic).",
+        K::CliArgBank => {
+            "More bank files or folders, added to the shipped banks (a bank with the id of a shipped one replaces it)."
+        }
+        K::CliArgOnlyGiven => "Use only the banks given with --bank, not the shipped ones.",
+        K::CliArgResults => {
+            "Results folder (shared by a class). Default: the user's data folder; also TIPQUIZ_RESULTS."
+        }
+        K::CliArgBidi => {
+            "Right-to-left text: reorder it here (reorder), let the terminal do it (terminal), or decide from the terminal (auto). Default: auto."
+        }
+        K::CliArgShaping => {
+            "Join Arabic letters into their shaped forms: auto (on when this program reorders), on or off. Default: auto."
+        }
+        K::CliArgCheckPaths => "Bank or exam files, or folders of them.",
+        K::CliArgFormat => {
+            "Output format: text (readable text) or json (for tools). Default: text."
+        }
+        K::CliArgDenyWarnings => "Treat warnings as errors (exit 1 when there are warnings).",
+        K::CliArgTakeExam => "An exam definition file, or the id of a shipped exam.",
+        K::CliArgTopic => "Topics to draw from (repeat for several; default: all).",
+        K::CliArgCount => "Number of questions. Default: 10.",
+        K::CliArgTime => "Time limit, e.g. 10m, 90s, 1h (default: none).",
+        K::CliArgMode => {
+            "practice (feedback after each answer) or exam (feedback at the end). Default: practice."
+        }
+        K::CliArgTrainee => "Trainee name or id (asked on screen when not given).",
+        K::CliArgReviewMistakes => "Practice the questions this trainee got wrong before.",
+        K::CliArgReportExam => {
+            "Only attempts at this exam id (default: the exam with the most attempts)."
+        }
+        K::CliArgAttempts => {
+            "Which attempt counts per trainee: first, best or last. Default: first."
+        }
+        K::CliArgReportFormat => {
+            "Output format: table (aligned tables), csv or json. Default: table."
+        }
+        K::CliArgOnlyExam => "Only attempts at this exam id.",
+        K::CliArgResponses => "One row per response instead of one per attempt.",
+        K::CliArgTo => {
+            "Export a bank to this Moodle format instead of results: gift or moodle-xml."
+        }
+        K::CliArgExportBank => "The bank file to export (with --to).",
+        K::CliArgOutput => "Write to this file instead of standard output.",
+        K::CliArgImportFile => "The file to convert.",
+        K::CliArgFrom => {
+            "Its format: gift, aiken, moodle-xml or csv (columns: id,type,prompt,choice_a..choice_f,answer,explanation,source,difficulty,tags). Default: guessed from the extension and content."
+        }
+        K::CliArgTextLang => "The language the questions are written in (en or ar). Default: en.",
+        K::CliArgImportId => "Bank id (default: the file name).",
+        K::CliArgImportOutput => "Write the bank here (default: standard output).",
+        K::CliArgNewPath => "The file to create (never overwritten).",
+        K::CliArgNewExam => "Write an exam definition instead of a bank.",
+        K::CliArgLangs => "Languages of the bank, comma separated. Default: en,ar.",
+        K::CliArgNewTopic => "Topic of the bank.",
+        K::CliArgPreviewBank => "The bank file.",
+        K::CliArgQuestion => "Start at this question id.",
+        K::CliArgWatch => "Reload when the file changes, showing the problems while it is invalid.",
+        K::CliArgHistoryTrainee => "Trainee name or id.",
+        K::CliTipSimilarCommand => "tip: a similar subcommand exists: '{0}'",
+        K::ImpQuestionNamed => "question `{0}`",
+        K::ImpQuestionText => "question \"{0}\"",
+        K::ImpQuestion => "question",
+        K::ImpNotConverted => "{0}: not converted: {1}",
+        K::ImpConvertedBut => "{0}: converted, but {1}",
+        K::ImpPartialWeightSingle => {
+            "an answer has a partial weight ({0}%) in a single-answer question"
+        }
+        K::ImpNoFullAnswer => "no answer is 100% right",
+        K::ImpNegativeIgnored => "negative weights (penalties for wrong answers) were ignored",
+        K::ImpSeveralFull => "several answers are 100% right in a single-answer question",
+        K::ImpNoPositive => "no answer has a positive weight",
+        K::ImpWeightsApprox => {
+            "weights approximated: every answer with a positive weight ({0}) counts as an equal share"
+        }
+        K::ImpDistractorsDropped => "extra answers with no item (distractors) were dropped: {0}",
+        K::ImpMatchTwoPairs => "a matching question needs at least two pairs",
+        K::ImpIsEmpty => "{0} is empty",
+        K::ImpTheQuestionText => "the question text",
+        K::ImpChoiceN => "choice {0}",
+        K::ImpItemN => "item {0}",
+        K::ImpLeftN => "left {0}",
+        K::ImpRightN => "right {0}",
+        K::ImpNoAccepted => "no accepted answer",
+        K::ImpMedia => "it holds an image or other media, which tipquiz cannot show",
+        K::ImpHtmlOnly => "HTML-only content: no text is left once the tags are removed",
+        K::ImpCategoryNoAscii => {
+            "category `{0}` has no ASCII letter or digit, so it is not kept as a tag"
+        }
+        K::ImpDescriptionNoBlock => "a description (no answer block) is not a question",
+        K::ImpNoBraces => {
+            "the answer block has no matching `{` and `}` (write \\{ or \\} for a brace in the text)"
+        }
+        K::ImpEssay => "essay questions have no tipquiz equivalent",
+        K::ImpNumerical => "numerical questions have no tipquiz equivalent",
+        K::ImpCalculated => "calculated questions have no tipquiz equivalent",
+        K::ImpDescription => "a description is not a question",
+        K::ImpCloze => "cloze (embedded answers) questions have no tipquiz equivalent",
+        K::ImpDragDrop => "drag and drop questions have no tipquiz equivalent",
+        K::ImpGapSelect => "select-missing-words questions have no tipquiz equivalent",
+        K::ImpRandom => "random questions are drawn from a category and have no text of their own",
+        K::ImpTypeNotConverted => "the question type `{0}` is not converted",
+        K::ImpThePart => "{0}: {1}",
+        K::ImpTheGeneralFeedback => "the general feedback",
+        K::ImpAnAnswer => "an answer",
+        K::ImpAnswerFeedback => "answer feedback",
+        K::ImpAMatchingItem => "a matching item",
+        K::ImpMcTwoAnswers => "a multiple-choice question needs at least two answers",
+        K::ImpMatchNoArrow => "matching answer `{0}` has no `->`",
+        K::ImpMatchNothingAfter => "a matching answer has nothing after `->`",
+        K::ImpShortNeedsAnswer => "a short-answer question needs an answer",
+        K::ImpPercent => "{0} ({1}%)",
+        K::ImpWildcard => "{0} (wildcard)",
+        K::ImpNotFullDropped => "answers that are not 100% right were dropped: {0}",
+        K::ImpAnswerNoQuestion => "an `ANSWER:` line with no question before it was ignored",
+        K::ImpOptionNoQuestion => "option `{0}` with no question before it was ignored",
+        K::ImpNoAnswerLine => "it has no `ANSWER:` line",
+        K::ImpTwoOptions => "it needs at least two options",
+        K::ImpAnswerNotOneLetter => "`ANSWER: {0}` is not one option letter",
+        K::ImpAnswerNoOption => "`ANSWER: {0}` names no option of the question",
+        K::ImpCsvRow => "a row could not be read as CSV: {0}",
+        K::ImpColumnsIgnored => "columns ignored (not known): {0}",
+        K::ImpBadDifficulty => "difficulty `{0}` is not easy, medium or hard, so it was left out",
+        K::ImpCsvNoFilledChoice => "answer `{0}` names no filled choice",
+        K::ImpCsvNotOneLetter => "answer `{0}` is not one letter",
+        K::ImpCsvLetterNoChoice => "answer letter `{0}` names no filled choice",
+        K::ImpCsvNoLetter => "the answer lists no letter",
+        K::ImpCsvNotTrueFalse => "answer `{0}` is not true or false",
+        K::ImpCsvPairNoArrow => "pair `{0}` has no `->`",
+        K::ImpCsvBadType => {
+            "type `{0}` is not one of single, multiple, true-false, short, order, match"
+        }
+        K::ImpCsvAnswerUnused => {
+            "the answer column is not used by this type (the choices are in the right order) and was ignored"
+        }
+        K::ImpXmlNotWellFormed => "the file is not well-formed XML: {0}",
+        K::ImpXmlTooDeep => "elements are nested too deeply",
+        K::ImpXmlEndsInside => "the file is not well-formed XML: it ends inside an element",
+        K::ImpXmlNoQuiz => "the file has no <quiz> element: it is not Moodle XML",
+        K::ImpNoQuestionText => "it has no <questiontext>",
+        K::ImpTagNoAscii => "tag `{0}` has no ASCII letter or digit, so it was dropped",
+        K::ImpGradeRounded => "the grade {0} was rounded to {1} points",
+        K::ImpMatchItemNoAnswer => "a matching item has no answer",
+        K::ImpOrderTwoItems => "an ordering question needs at least two items",
+        K::ImpCheckReason => "{0}",
+        K::ExpQuestion => "question `{0}` ({1}): {2}",
+        K::ExpNoLangText => "{0} has no `{1}` text",
+        K::ExpThePrompt => "the prompt",
+        K::ExpTheExplanation => "the explanation",
+        K::ExpTheSource => "the source",
+        K::ExpAChoice => "a choice",
+        K::ExpAnItem => "an item",
+        K::ExpALeftItem => "a left item",
+        K::ExpARightItem => "a right item",
+        K::ExpNoAccepted => "it has no `{0}` accepted answers",
+        K::ExpArrowInAnswer => "an accepted answer holds `->`, which GIFT reads as matching",
+        K::ExpGiftNoOrder => "GIFT has no ordering questions",
+        K::ExpArrowInLeft => "a left item holds `->`, which GIFT reads as the arrow",
+        K::ResumeMissingQuestion => {
+            "question `{0}` of the saved attempt is no longer in the loaded banks"
+        }
+        K::ResumeInconsistent => "the saved attempt is inconsistent ({0})",
+        K::ResumeSchema => "the saved attempt has schema {0}, newer than this tipquiz reads ({1})",
+        K::ResumeLength => "paper and answers differ in length",
+        K::ResumeShape => "question `{0}` changed shape",
+        K::ResumeAnswerMisfit => "the answer to `{0}` does not fit it",
     }
 }

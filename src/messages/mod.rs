@@ -221,6 +221,31 @@ pub fn cli_lang(flag: Option<Lang>, get: &dyn Fn(&str) -> Option<String>) -> Lan
     }
 }
 
+static ERRORS_LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// Choose the language in which errors turned into text (`to_string()`) read, for the errors
+/// whose `Display` follows it (the results store's). The binary calls it once with the
+/// command line's language; until then, and in tests, English.
+pub fn set_errors_lang(lang: Lang) {
+    let _ = ERRORS_LANG.set(lang);
+}
+
+/// The language chosen by [`set_errors_lang`] (English if none).
+#[must_use]
+pub fn errors_lang() -> Lang {
+    ERRORS_LANG.get().copied().unwrap_or(Lang::En)
+}
+
+/// Join items with the language's comma: `a, b, c`.
+#[must_use]
+pub fn join_list<I: IntoIterator<Item = Arg>>(items: I) -> Arg {
+    let mut it = items.into_iter();
+    let Some(first) = it.next() else {
+        return Arg::Raw(String::new());
+    };
+    it.fold(first, |acc, x| Arg::Msg(Msg::new(K::ListSep, vec![acc, x])))
+}
+
 /// Join words with the language's "and": `a and b and c`.
 #[must_use]
 pub fn and_list<I: IntoIterator<Item = Arg>>(items: I) -> Arg {
@@ -231,8 +256,7 @@ pub fn and_list<I: IntoIterator<Item = Arg>>(items: I) -> Arg {
     it.fold(first, |acc, x| Arg::Msg(Msg::new(K::And, vec![acc, x])))
 }
 
-/// A pool that cannot be filled, or an exam that draws nothing. The pool's filter is shown
-/// as the draw describes it (key names and values).
+/// A pool that cannot be filled, or an exam that draws nothing.
 #[must_use]
 pub fn draw_error(e: &crate::quiz::DrawError) -> Msg {
     use crate::quiz::DrawError;
@@ -243,21 +267,19 @@ pub fn draw_error(e: &crate::quiz::DrawError) -> Msg {
             filter,
             wanted,
             available,
-            others,
+            taken,
         } => {
-            let taken = others
-                .strip_prefix(" after earlier pools took ")
-                .and_then(|n| n.parse::<usize>().ok());
-            let others = match taken {
-                Some(n) => Arg::Msg(Msg::new(K::AfterEarlierPools, vec![n.into()])),
-                None => Arg::Raw(others.clone()),
+            let others = if *taken > 0 {
+                Arg::Msg(Msg::new(K::AfterEarlierPools, vec![(*taken).into()]))
+            } else {
+                Arg::Raw(String::new())
             };
             Msg::new(
                 K::PoolTooSmall,
                 vec![
                     (*pool).into(),
                     exam.into(),
-                    filter.into(),
+                    pool_filter(filter).into(),
                     (*wanted).into(),
                     (*available).into(),
                     others,
@@ -265,6 +287,30 @@ pub fn draw_error(e: &crate::quiz::DrawError) -> Msg {
             )
         }
         DrawError::Empty(exam) => Msg::new(K::DrawsNothing, vec![exam.into()]),
+    }
+}
+
+/// A pool's filter in words: `topic t, tags a/b, difficulty easy` (names and values stay as
+/// the exam file writes them).
+#[must_use]
+pub fn pool_filter(f: &crate::quiz::PoolFilter) -> Msg {
+    let mut parts: Vec<Arg> = Vec::new();
+    if let Some(t) = &f.topic {
+        parts.push(Msg::new(K::FilterTopic, vec![t.into()]).into());
+    }
+    if !f.tags.is_empty() {
+        parts.push(Msg::new(K::FilterTags, vec![f.tags.join("/").into()]).into());
+    }
+    if !f.difficulty.is_empty() {
+        parts.push(Msg::new(K::FilterDifficulty, vec![f.difficulty.join("/").into()]).into());
+    }
+    let mut it = parts.into_iter();
+    match it.next() {
+        None => K::FilterAny.into(),
+        Some(first) => Msg::new(
+            K::Verbatim,
+            vec![it.fold(first, |acc, x| Arg::Msg(Msg::new(K::ListSep, vec![acc, x])))],
+        ),
     }
 }
 
@@ -291,6 +337,11 @@ mod tests {
             let (e, a) = (en::text(*k), ar::text(*k));
             assert!(!e.trim().is_empty(), "{k:?}: empty English");
             assert!(!a.trim().is_empty(), "{k:?}: empty Arabic");
+            if *k == K::ImpCheckReason {
+                // One argument per language: the English text and the Arabic message.
+                assert_eq!((placeholders(e), placeholders(a)), (vec![0], vec![1]));
+                continue;
+            }
             assert_eq!(placeholders(e), placeholders(a), "{k:?}: {e:?} / {a:?}");
             let n = placeholders(e).len();
             assert_eq!(
@@ -350,12 +401,19 @@ mod tests {
         let e = crate::quiz::DrawError::PoolTooSmall {
             exam: "x".into(),
             pool: 2,
-            filter: "topic t".into(),
+            filter: Box::new(crate::quiz::PoolFilter {
+                topic: Some("t".into()),
+                tags: vec!["a".into(), "b".into()],
+                difficulty: Vec::new(),
+            }),
             wanted: 5,
             available: 3,
-            others: " after earlier pools took 4".into(),
+            taken: 4,
         };
-        assert_eq!(draw_error(&e).en(), e.to_string());
+        assert_eq!(
+            draw_error(&e).en(),
+            "pool 2 of exam `x` (topic t, tags a/b) asks for 5 questions, but only 3 match after earlier pools took 4"
+        );
         assert!(draw_error(&e).render(Lang::Ar).contains('4'));
         let e = crate::quiz::DrawError::Empty("x".into());
         assert_eq!(draw_error(&e).en(), e.to_string());

@@ -19,30 +19,52 @@ pub struct PaperItem {
 }
 
 /// Why a paper could not be drawn.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DrawError {
     /// A pool asks for more questions than match it.
-    #[error(
-        "pool {pool} of exam `{exam}` ({filter}) asks for {wanted} questions, but only {available} match{others}"
-    )]
     PoolTooSmall {
         /// Exam id.
         exam: String,
         /// 1-based pool number.
         pool: usize,
-        /// The pool's filter, in words.
-        filter: String,
+        /// The pool's filter (boxed: the error stays small).
+        filter: Box<PoolFilter>,
         /// Requested.
         wanted: usize,
         /// Available.
         available: usize,
-        /// A note when earlier pools took some of them.
-        others: String,
+        /// How many of the matching questions earlier pools took (0: none).
+        taken: usize,
     },
     /// The exam draws nothing.
-    #[error("exam `{0}` draws no questions")]
     Empty(String),
 }
+
+/// A pool's filter, as the draw reports it (rendered in words by
+/// [`crate::messages::pool_filter`]; [`std::fmt::Display`] gives the English).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PoolFilter {
+    /// The topic, if the pool names one.
+    pub topic: Option<String>,
+    /// The tags (any of them).
+    pub tags: Vec<String>,
+    /// The difficulties (any of them), by name.
+    pub difficulty: Vec<String>,
+}
+
+impl std::fmt::Display for PoolFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::messages::pool_filter(self).en())
+    }
+}
+
+impl std::fmt::Display for DrawError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::messages::draw_error(self).en())
+    }
+}
+
+impl std::error::Error for DrawError {}
 
 /// The seed for a trainee's paper: the same trainee on the same exam gets the same paper;
 /// neighbours get different ones.
@@ -68,29 +90,16 @@ fn matches(q: &Question, exam: &ExamDef, pool: &Pool) -> bool {
         && (pool.questions.is_empty() || pool.questions.contains(&q.id))
 }
 
-fn describe(pool: &Pool) -> String {
-    let mut parts = Vec::new();
-    if let Some(t) = &pool.topic {
-        parts.push(format!("topic {t}"));
-    }
-    if !pool.tags.is_empty() {
-        parts.push(format!("tags {}", pool.tags.join("/")));
-    }
-    if !pool.difficulty.is_empty() {
-        parts.push(format!(
-            "difficulty {}",
-            pool.difficulty
-                .iter()
-                .map(|d| d.name())
-                .collect::<Vec<_>>()
-                .join("/")
-        ));
-    }
-    if parts.is_empty() {
-        "any question".to_owned()
-    } else {
-        parts.join(", ")
-    }
+fn describe(pool: &Pool) -> Box<PoolFilter> {
+    Box::new(PoolFilter {
+        topic: pool.topic.clone(),
+        tags: pool.tags.clone(),
+        difficulty: pool
+            .difficulty
+            .iter()
+            .map(|d| d.name().to_owned())
+            .collect(),
+    })
 }
 
 /// Check that every pool can be filled, without drawing.
@@ -122,11 +131,7 @@ pub fn draw(exam: &ExamDef, lib: &Library, seed: u64) -> Result<Vec<PaperItem>, 
                 filter: describe(pool),
                 wanted: pool.count,
                 available: free.len(),
-                others: if all.len() > free.len() {
-                    format!(" after earlier pools took {}", all.len() - free.len())
-                } else {
-                    String::new()
-                },
+                taken: all.len() - free.len(),
             });
         }
         free.shuffle(&mut rng);

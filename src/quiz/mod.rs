@@ -5,10 +5,10 @@ mod normalize;
 mod score;
 mod session;
 
-pub use draw::{DrawError, PaperItem, check_pools, draw, seed_for};
+pub use draw::{DrawError, PaperItem, PoolFilter, check_pools, draw, seed_for};
 pub use normalize::normalize;
 pub use score::{QuestionScore, ScoreSheet, Tally, Verdict, credit, score_question, tally};
 pub use session::{
-    ATTEMPT_SCHEMA, Action, Attempt, Change, EndReason, Millis, Outcome, Pause, Rejection,
-    Response, ResumeError, Session, Slot, Status,
+    ATTEMPT_SCHEMA, Action, Attempt, Change, EndReason, Inconsistency, Millis, Outcome, Pause,
+    Rejection, Response, ResumeError, Session, Slot, Status,
 };

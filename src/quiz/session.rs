@@ -222,19 +222,56 @@ pub struct Attempt {
     pub pauses: Vec<Pause>,
 }
 
-/// Why an attempt could not be resumed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why an attempt could not be resumed ([`ResumeError::message`] in any language; `Display`
+/// in the language of [`crate::messages::errors_lang`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResumeError {
     /// A question of the paper is no longer loaded.
-    #[error("question `{0}` of the saved attempt is no longer in the loaded banks")]
     MissingQuestion(String),
     /// The paper and the slots disagree, or a saved order does not fit its question.
-    #[error("the saved attempt is inconsistent ({0})")]
-    Inconsistent(String),
+    Inconsistent(Inconsistency),
     /// Written by a newer tipquiz.
-    #[error("the saved attempt has schema {0}, newer than this tipquiz reads ({ATTEMPT_SCHEMA})")]
     Schema(u32),
 }
+
+/// How a saved attempt disagrees with itself or its questions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inconsistency {
+    /// The paper and the answers differ in length (or the paper is empty).
+    Length,
+    /// A question's choices or items changed in number (its id).
+    Shape(String),
+    /// A saved answer does not fit its question (its id).
+    AnswerMisfit(String),
+}
+
+impl ResumeError {
+    /// The reason in words.
+    #[must_use]
+    pub fn message(&self) -> crate::messages::Msg {
+        use crate::msg;
+        match self {
+            ResumeError::MissingQuestion(q) => msg!(ResumeMissingQuestion, q),
+            ResumeError::Inconsistent(i) => msg!(
+                ResumeInconsistent,
+                match i {
+                    Inconsistency::Length => msg!(ResumeLength),
+                    Inconsistency::Shape(q) => msg!(ResumeShape, q),
+                    Inconsistency::AnswerMisfit(q) => msg!(ResumeAnswerMisfit, q),
+                }
+            ),
+            ResumeError::Schema(s) => msg!(ResumeSchema, *s, ATTEMPT_SCHEMA),
+        }
+    }
+}
+
+impl std::fmt::Display for ResumeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message().render(crate::messages::errors_lang()))
+    }
+}
+
+impl std::error::Error for ResumeError {}
 
 /// An attempt with its questions resolved.
 #[derive(Clone, Debug)]
@@ -311,9 +348,7 @@ impl Session {
             || state.paper.is_empty()
             || state.current >= state.paper.len()
         {
-            return Err(ResumeError::Inconsistent(
-                "paper and answers differ in length".into(),
-            ));
+            return Err(ResumeError::Inconsistent(Inconsistency::Length));
         }
         let mut questions = Vec::new();
         for (p, slot) in state.paper.iter().zip(&state.slots) {
@@ -323,15 +358,13 @@ impl Session {
             let mut sorted = p.order.clone();
             sorted.sort_unstable();
             if sorted != (0..order_len(q)).collect::<Vec<_>>() {
-                return Err(ResumeError::Inconsistent(format!(
-                    "question `{}` changed shape",
-                    p.qid
+                return Err(ResumeError::Inconsistent(Inconsistency::Shape(
+                    p.qid.clone(),
                 )));
             }
             if slot.response.as_ref().is_some_and(|r| !r.fits(q)) {
-                return Err(ResumeError::Inconsistent(format!(
-                    "the answer to `{}` does not fit it",
-                    p.qid
+                return Err(ResumeError::Inconsistent(Inconsistency::AnswerMisfit(
+                    p.qid.clone(),
                 )));
             }
             questions.push(q.clone());

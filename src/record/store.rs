@@ -7,11 +7,14 @@ use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-/// Errors of the store. The message says what failed and where.
-#[derive(Debug, thiserror::Error)]
+use crate::messages::{K, Msg};
+
+/// Errors of the store. The message says what failed and where ([`StoreError::message`] in
+/// any language; `Display` in the language of [`crate::messages::errors_lang`], English unless
+/// the binary chose another).
+#[derive(Debug)]
 pub enum StoreError {
     /// An I/O step failed.
-    #[error("{step} {path}: {source}")]
     Io {
         /// What was being done.
         step: &'static str,
@@ -21,17 +24,105 @@ pub enum StoreError {
         source: std::io::Error,
     },
     /// A record could not be serialised.
-    #[error("cannot encode the record: {0}")]
     Encode(String),
 }
+
+impl StoreError {
+    /// What failed and where, in words (the operating system's reason as it gives it).
+    #[must_use]
+    pub fn message(&self) -> Msg {
+        match self {
+            StoreError::Io { step, path, source } => {
+                let k = match *step {
+                    "cannot create the folder" => K::StoreCreateFolder,
+                    "cannot create a temporary file in" => K::StoreCreateTemp,
+                    "cannot write" => K::StoreWrite,
+                    "cannot sync" => K::StoreSync,
+                    "cannot move into place" => K::StoreMove,
+                    "refusing to overwrite" => K::StoreRefuseOverwrite,
+                    "cannot sync the folder" => K::StoreSyncFolder,
+                    "cannot remove" => K::StoreRemove,
+                    other => {
+                        return Msg::raw(format!("{other} {path}: {source}"));
+                    }
+                };
+                Msg::new(k, vec![path.into(), source.to_string().into()])
+            }
+            StoreError::Encode(e) => Msg::new(K::StoreEncode, vec![e.into()]),
+        }
+    }
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message().render(crate::messages::errors_lang()))
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::Io { source, .. } => Some(source),
+            StoreError::Encode(_) => None,
+        }
+    }
+}
+
+/// Why a record file cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecordError {
+    /// The file name does not end in `.json`.
+    NotJsonFile,
+    /// The operating system could not read it (its reason).
+    Unreadable(String),
+    /// Larger than the largest record read.
+    TooLarge,
+    /// Not JSON (the parser's reason).
+    NotJson(String),
+    /// JSON without a `schema`.
+    NoSchema,
+    /// Written by a newer tipquiz (its schema).
+    NewerSchema(u64),
+    /// JSON with a schema but not a record (the parser's reason).
+    NotARecord(String),
+}
+
+impl RecordError {
+    /// The reason in words.
+    #[must_use]
+    pub fn message(&self) -> Msg {
+        match self {
+            RecordError::NotJsonFile => K::RecNotJsonFile.into(),
+            RecordError::Unreadable(e) => Msg::new(K::RecUnreadable, vec![e.into()]),
+            RecordError::TooLarge => K::RecTooLarge.into(),
+            RecordError::NotJson(e) => Msg::new(K::RecNotJson, vec![e.into()]),
+            RecordError::NoSchema => K::RecNoSchema.into(),
+            RecordError::NewerSchema(s) => Msg::new(K::RecNewerSchema, vec![(*s).into()]),
+            RecordError::NotARecord(e) => Msg::new(K::RecNotARecord, vec![e.into()]),
+        }
+    }
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message().en())
+    }
+}
+
+impl std::error::Error for RecordError {}
 
 /// A file in the results folder that could not be used. It is left in place.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct BadRecord {
     /// File name.
     pub file: String,
-    /// Why.
-    pub reason: String,
+    /// Why (JSON and CSV give it in English; the text report in the reader's language).
+    #[serde(serialize_with = "english")]
+    pub reason: Msg,
+}
+
+fn english<S: serde::Serializer>(m: &Msg, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&m.en())
 }
 
 /// Records read from a folder.
@@ -154,11 +245,11 @@ impl Store {
             .collect();
         names.sort_unstable();
         // Records are read and parsed on every core; the order stays the sorted order.
-        let read: Vec<(String, Result<AttemptRecord, String>)> = names
+        let read: Vec<(String, Result<AttemptRecord, RecordError>)> = names
             .into_par_iter()
             .map(|(name, p)| {
                 let r = if p.extension().is_none_or(|e| e != "json") {
-                    Err("not a .json record".into())
+                    Err(RecordError::NotJsonFile)
                 } else {
                     read_record(&p)
                 };
@@ -168,7 +259,10 @@ impl Store {
         for (name, r) in read {
             match r {
                 Ok(r) => out.records.push((name, r)),
-                Err(reason) => out.bad.push(BadRecord { file: name, reason }),
+                Err(reason) => out.bad.push(BadRecord {
+                    file: name,
+                    reason: reason.message(),
+                }),
             }
         }
         out
@@ -233,10 +327,10 @@ impl Store {
 /// Read and check one record file.
 ///
 /// # Errors
-/// A reason in words.
-pub fn read_record(p: &Path) -> Result<AttemptRecord, String> {
+/// Why it cannot be read.
+pub fn read_record(p: &Path) -> Result<AttemptRecord, RecordError> {
     let bytes = {
-        let f = fs::File::open(p).map_err(|e| format!("cannot read: {e}"))?;
+        let f = fs::File::open(p).map_err(|e| RecordError::Unreadable(e.to_string()))?;
         // Sized from the open file (one fstat), so the buffer is not grown and copied.
         let size = f
             .metadata()
@@ -247,11 +341,11 @@ pub fn read_record(p: &Path) -> Result<AttemptRecord, String> {
             &mut std::io::Read::take(f, MAX_RECORD_BYTES + 1),
             &mut bytes,
         )
-        .map_err(|e| format!("cannot read: {e}"))?;
+        .map_err(|e| RecordError::Unreadable(e.to_string()))?;
         bytes
     };
     if bytes.len() as u64 > MAX_RECORD_BYTES {
-        return Err("larger than 16 MiB: not a record".into());
+        return Err(RecordError::TooLarge);
     }
     // The common case first: a good record parses straight into its type.
     if let Ok(r) = serde_json::from_slice::<AttemptRecord>(&bytes)
@@ -259,15 +353,13 @@ pub fn read_record(p: &Path) -> Result<AttemptRecord, String> {
     {
         return Ok(r);
     }
-    let v: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("not valid JSON (truncated or corrupt?): {e}"))?;
+    let v: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| RecordError::NotJson(e.to_string()))?;
     match v.get("schema").and_then(serde_json::Value::as_u64) {
-        None => Err("not a tipquiz record (no schema)".into()),
-        Some(s) if s > u64::from(RECORD_SCHEMA) => Err(format!(
-            "written by a newer tipquiz (schema {s}); update tipquiz to read it"
-        )),
+        None => Err(RecordError::NoSchema),
+        Some(s) if s > u64::from(RECORD_SCHEMA) => Err(RecordError::NewerSchema(s)),
         Some(_) => serde_json::from_value::<AttemptRecord>(v)
-            .map_err(|e| format!("not a tipquiz record: {e}")),
+            .map_err(|e| RecordError::NotARecord(e.to_string())),
     }
 }
 

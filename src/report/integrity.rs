@@ -2,6 +2,7 @@
 //! its stored answers, and records that cannot be trusted are flagged (never deleted).
 
 use crate::bank::Library;
+use crate::messages::{K, Msg};
 use crate::record::{AttemptRecord, BadRecord};
 use std::collections::HashMap;
 
@@ -28,34 +29,63 @@ pub enum Problem {
     Duplicate(String),
     /// Times that cannot happen (end before start, answers outside the attempt, longer than the
     /// time limit).
-    ImpossibleTiming(String),
+    ImpossibleTiming(Timing),
+    /// A question the record answered is in none of the loaded banks, so it cannot be
+    /// re-scored.
+    QuestionMissing,
     /// The signature does not match the instructor key.
     BadSignature,
 }
 
+/// Times that cannot happen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timing {
+    /// The attempt ends before it starts.
+    EndsBeforeStart,
+    /// It took longer than its time limit (seconds).
+    OverLimit(u32),
+    /// An answer is dated outside the attempt.
+    AnswerOutside,
+}
+
 impl Problem {
-    /// In words.
+    /// In words, in English (as JSON and CSV give it).
     #[must_use]
     pub fn describe(&self) -> String {
+        self.message().en()
+    }
+
+    /// In words, in any language.
+    #[must_use]
+    pub fn message(&self) -> Msg {
         match self {
-            Problem::Checksum => "checksum does not match: the file was edited or damaged".into(),
-            Problem::ScoreMismatch { stored, recomputed } => format!(
-                "stored score {stored} differs from the score recomputed from its answers ({recomputed})"
-            ),
-            Problem::UnknownBank(b) => {
-                format!("bank `{b}` is not loaded, so the score cannot be checked")
+            Problem::Checksum => K::ProbChecksum.into(),
+            Problem::ScoreMismatch { stored, recomputed } => {
+                Msg::new(K::ProbScoreMismatch, vec![stored.into(), recomputed.into()])
             }
-            Problem::ChangedBank(b) => format!("bank `{b}` changed since the attempt"),
-            Problem::Duplicate(f) => format!("duplicate of {f}"),
-            Problem::ImpossibleTiming(w) => format!("impossible timing: {w}"),
-            Problem::BadSignature => "signature does not match the instructor key".into(),
+            Problem::UnknownBank(b) => Msg::new(K::ProbUnknownBank, vec![b.into()]),
+            Problem::QuestionMissing => K::ProbQuestionMissing.into(),
+            Problem::ChangedBank(b) => Msg::new(K::ProbChangedBank, vec![b.into()]),
+            Problem::Duplicate(f) => Msg::new(K::ProbDuplicate, vec![f.into()]),
+            Problem::ImpossibleTiming(w) => {
+                let why: Msg = match w {
+                    Timing::EndsBeforeStart => K::TimingEndsBeforeStart.into(),
+                    Timing::OverLimit(s) => Msg::new(K::TimingOverLimit, vec![(*s).into()]),
+                    Timing::AnswerOutside => K::TimingAnswerOutside.into(),
+                };
+                Msg::new(K::ProbImpossibleTiming, vec![why.into()])
+            }
+            Problem::BadSignature => K::ProbBadSignature.into(),
         }
     }
 
     /// Whether the record's figures must be left out of the statistics.
     #[must_use]
     pub fn excludes(&self) -> bool {
-        !matches!(self, Problem::UnknownBank(_) | Problem::ChangedBank(_))
+        !matches!(
+            self,
+            Problem::UnknownBank(_) | Problem::QuestionMissing | Problem::ChangedBank(_)
+        )
     }
 }
 
@@ -103,7 +133,7 @@ pub fn check_records(
                             recomputed: fmt(total),
                         })
                     }
-                    None => p.push(Problem::UnknownBank("(a question is missing)".into())),
+                    None => p.push(Problem::QuestionMissing),
                     Some(_) => {}
                 }
                 let sum: f64 = r.questions.iter().map(|q| q.points).sum();
@@ -116,22 +146,18 @@ pub fn check_records(
             }
             let mut after = Vec::new();
             if r.ended_at < r.started_at {
-                after.push(Problem::ImpossibleTiming("ends before it starts".into()));
+                after.push(Problem::ImpossibleTiming(Timing::EndsBeforeStart));
             } else if let Some(limit) = r.time_limit {
                 // The clock runs through pauses, so they do not extend the limit.
                 if r.ended_at - r.started_at > i64::from(limit) * 1000 + TIME_GRACE_MS {
-                    after.push(Problem::ImpossibleTiming(format!(
-                        "took longer than the {limit} s limit"
-                    )));
+                    after.push(Problem::ImpossibleTiming(Timing::OverLimit(limit)));
                 }
             }
             if r.questions.iter().any(|q| {
                 q.answered_at
                     .is_some_and(|a| a < r.started_at || a > r.ended_at + TIME_GRACE_MS)
             }) {
-                after.push(Problem::ImpossibleTiming(
-                    "an answer is dated outside the attempt".into(),
-                ));
+                after.push(Problem::ImpossibleTiming(Timing::AnswerOutside));
             }
             (p, after)
         })
@@ -175,9 +201,9 @@ pub fn screen(
                 file: file.clone(),
                 reason: p
                     .iter()
-                    .map(Problem::describe)
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                    .map(Problem::message)
+                    .reduce(|a, b| Msg::new(K::ReasonSep, vec![a.into(), b.into()]))
+                    .unwrap_or_else(|| Msg::raw("")),
             });
         }
         if !p.iter().any(Problem::excludes) {

@@ -114,9 +114,10 @@ fn flags_text_in(it: &ItemStats, lang: Lang) -> String {
                     Flag::ChangedOrMissing => K::FlagChanged,
                 },
             )
+            .to_owned()
         })
-        .collect::<Vec<_>>()
-        .join("; ")
+        .reduce(|a, b| crate::messages::fill(template(lang, K::ReasonSep), &[a, b]))
+        .unwrap_or_default()
 }
 
 /// The report as aligned plain-text tables for a terminal, in English. Untrusted text (names,
@@ -179,7 +180,7 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
             f_(K::BadFiles, &[report.bad.len().to_string()])
         );
         for b in &report.bad {
-            let _ = writeln!(out, "  {}: {}", cell(&b.file), cell(&b.reason));
+            let _ = writeln!(out, "  {}: {}", cell(&b.file), cell(&b.reason.render(lang)));
         }
     }
 
@@ -499,7 +500,7 @@ pub fn to_csv(report: &Report) -> String {
         report
             .bad
             .iter()
-            .map(|b| vec![safe_cell(&b.file), safe_cell(&b.reason)]),
+            .map(|b| vec![safe_cell(&b.file), safe_cell(&b.reason.en())]),
     );
     sections.push(csv_string(&bad));
     sections.join("\n")

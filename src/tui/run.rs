@@ -94,7 +94,7 @@ fn save_now(places: &Places, s: &crate::quiz::Session) -> Result<(), String> {
         .autosaves
         .autosave(&s.state)
         .map(|_| ())
-        .map_err(|e| e.to_string());
+        .map_err(|e| e.message().render(s.state.lang));
     publish_progress(places, s);
     r
 }
@@ -236,7 +236,7 @@ pub fn commit_attempt(
                     .autosaves
                     .remove_autosave(&s.state.exam.id, &s.state.trainee);
             }
-            Err(err.to_string())
+            Err(err.message().render(s.state.lang))
         }
     }
 }

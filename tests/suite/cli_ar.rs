@@ -207,3 +207,135 @@ fn report_and_history_in_arabic() {
         .args(["report", "--format", "csv"]));
     assert_eq!(ar_csv, en_csv);
 }
+
+#[test]
+fn help_in_arabic_and_english_help_as_before() {
+    let (out, err, code) = run(tipquiz().args(["--lang", "ar", "--help"]));
+    assert_eq!(code, 0, "{err}");
+    assert_logical(&out);
+    assert!(out.contains("الاستخدام: tipquiz"), "{out}");
+    assert!(
+        !out.contains("Usage:") && !out.contains("Options:"),
+        "{out}"
+    );
+    insta::assert_snapshot!("ar_help", out);
+    let (out, err, code) = run(tipquiz().args(["--lang=ar", "take", "--help"]));
+    assert_eq!(code, 0, "{err}");
+    assert_logical(&out);
+    insta::assert_snapshot!("ar_help_take", out);
+    // The language from the environment decides too.
+    let (env, _, _) = run(tipquiz().env("TIPQUIZ_LANG", "ar").args(["take", "--help"]));
+    assert_eq!(env, out);
+    // English: clap's words, as before.
+    let (en, _, code) = run(tipquiz().arg("--help"));
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("en_help", en);
+    let (en2, _, _) = run(tipquiz()
+        .env("TIPQUIZ_LANG", "ar")
+        .args(["--lang", "en", "--help"]));
+    assert_eq!(en, en2);
+}
+
+#[test]
+fn every_argument_and_command_has_arabic_help() {
+    let mut cmd = tipquiz::cli::command_in(tipquiz::text::Lang::Ar);
+    cmd.build();
+    let arabic = |s: &str| s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    fn all(c: &clap::Command, out: &mut Vec<clap::Command>) {
+        out.push(c.clone());
+        for s in c.get_subcommands() {
+            if c.get_name() == "help" {
+                continue;
+            }
+            all(s, out);
+        }
+    }
+    let mut cmds = Vec::new();
+    all(&cmd, &mut cmds);
+    for c in &cmds {
+        let about = c.get_about().map(ToString::to_string).unwrap_or_default();
+        assert!(arabic(&about), "{}: {about}", c.get_name());
+        for a in c.get_arguments() {
+            let h = a.get_help().map(ToString::to_string).unwrap_or_default();
+            assert!(arabic(&h), "{} {}: {h}", c.get_name(), a.get_id());
+        }
+    }
+}
+
+#[test]
+fn usage_errors_in_arabic() {
+    let (out, err, code) = run(tipquiz().args(["--lang", "ar", "--bogus"]));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert_logical(&err);
+    insta::assert_snapshot!("ar_usage_error", err);
+    let (_, err, code) = run(tipquiz().args(["--lang", "ar", "take", "--mode", "fast"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("خطأ: قيمة غير صالحة 'fast' للخيار '--mode <MODE>'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn import_notes_in_arabic() {
+    let (out, err, code) = run(tipquiz().args([
+        "--lang",
+        "ar",
+        "import",
+        "tests/fixtures/import/all-constructs.gift",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_logical(&err);
+    assert!(
+        !err.contains("not converted") && !err.contains("converted, but"),
+        "{err}"
+    );
+    insta::assert_snapshot!("ar_import_notes", err);
+    // The bank written is the same in both languages.
+    let (en, _, _) = run(tipquiz().args(["import", "tests/fixtures/import/all-constructs.gift"]));
+    assert_eq!(out, en);
+}
+
+#[test]
+fn report_lists_flagged_and_unreadable_records_in_arabic() {
+    let d = class_folder();
+    // One record edited by hand (its checksum no longer matches), one file that is not JSON.
+    let edited = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("noura"))
+        .expect("Noura's record");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    assert!(text.contains("\"Noura\""));
+    std::fs::write(&edited, text.replace("\"Noura\"", "\"Nora\"")).unwrap();
+    std::fs::write(d.path().join("broken.json"), "{\"schema\": 1, ").unwrap();
+    let (out, err, code) = run(with_class(&mut tipquiz(), d.path()).arg("report"));
+    assert_eq!(code, 0, "{err}");
+    assert_logical(&out);
+    assert!(out.contains("broken.json: ليس JSON صالحاً"), "{out}");
+    assert!(out.contains("المجموع الاختباري"), "{out}");
+    insta::assert_snapshot!("ar_report_bad_records", out);
+}
+
+#[test]
+fn draw_error_in_arabic() {
+    let (_, err, code) = run(tipquiz().args([
+        "--lang",
+        "ar",
+        "--only-given-banks",
+        "--bank",
+        "tests/fixtures/valid/every-type.toml",
+        "take",
+        "--topic",
+        "sample",
+        "--count",
+        "999",
+        "--trainee",
+        "x",
+    ]));
+    assert_ne!(code, 0);
+    assert_logical(&err);
+    assert!(!err.contains("topic sample"), "{err}");
+    insta::assert_snapshot!("ar_draw_error", err);
+}

@@ -36,10 +36,7 @@ fn bank_of(imp: &Import) -> Bank {
 
 fn skipped(list: &[(usize, &str)]) -> Vec<Skipped> {
     list.iter()
-        .map(|(line, what)| Skipped {
-            line: *line,
-            what: (*what).to_owned(),
-        })
+        .map(|(line, what)| Skipped::new(*line, tipquiz::messages::Msg::raw(*what)))
         .collect()
 }
 

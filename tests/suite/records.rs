@@ -131,7 +131,7 @@ fn bad_files_are_reported_by_name_and_left_in_place() {
         bad,
         ["foreign.json", "future.json", "notes.txt", "truncated.json"]
     );
-    assert!(loaded.bad[1].reason.contains("newer tipquiz"));
+    assert!(loaded.bad[1].reason.en().contains("newer tipquiz"));
     assert!(d.path().join("truncated.json").exists(), "never deleted");
 }
 

@@ -709,9 +709,9 @@ fn bad_records_are_listed() {
     let files: Vec<&str> = r.bad.iter().map(|b| b.file.as_str()).collect();
     assert_eq!(files, ["broken.json", "notes.txt"]);
     assert!(
-        r.bad[0].reason.contains("not valid JSON"),
+        r.bad[0].reason.en().contains("not valid JSON"),
         "{}",
-        r.bad[0].reason
+        r.bad[0].reason.en()
     );
     let text = render_table(&r);
     assert!(text.contains("2 file(s) could not be read"), "{text}");
@@ -719,7 +719,7 @@ fn bad_records_are_listed() {
     assert!(text.contains("  notes.txt: not a .json record"), "{text}");
     let want = format!(
         "bad_records\nfile,reason\nbroken.json,{}\nnotes.txt,not a .json record\n",
-        csv_quote(&r.bad[0].reason)
+        csv_quote(&r.bad[0].reason.en())
     );
     assert!(to_csv(&r).ends_with(&want), "{}", to_csv(&r));
     assert!(to_json(&r).contains("\"file\": \"notes.txt\""));
@@ -758,7 +758,7 @@ fn tiny() -> (Vec<AttemptRecord>, Vec<BadRecord>) {
     );
     let bad = vec![BadRecord {
         file: "x.json".into(),
-        reason: "not valid JSON".into(),
+        reason: tipquiz::messages::Msg::raw("not valid JSON"),
     }];
     (vec![a, b], bad)
 }
