@@ -564,13 +564,20 @@ fn text_typed_but_not_confirmed_is_the_answer_when_the_question_time_runs_out() 
     let (_, mut s) = ordered(Mode::Exam, None);
     // The short question has a 90 s limit of its own, from when it is first shown.
     assert_eq!(s.update(Action::Goto(3), T0 + 1_000), Outcome::Changed);
-    assert_eq!(s.set_draft(text("fifteen"), T0 + 50_000), Outcome::Unchanged);
+    assert_eq!(
+        s.set_draft(text("fifteen"), T0 + 50_000),
+        Outcome::Unchanged
+    );
     assert_eq!(s.state.slots[3].response, None, "a draft is no answer yet");
     assert_eq!(s.tick(T0 + 95_000), Outcome::Changed);
     assert_eq!(s.current(), 4, "moved on");
     let slot = &s.state.slots[3];
     assert_eq!(slot.response, text("fifteen"), "what was in the box counts");
-    assert_eq!(slot.answered_at, Some(T0 + 91_000), "stamped at the deadline");
+    assert_eq!(
+        slot.answered_at,
+        Some(T0 + 91_000),
+        "stamped at the deadline"
+    );
     assert_eq!(slot.history.last().map(|c| c.at), Some(T0 + 91_000));
     assert!(slot.locked);
     assert_eq!(s.draft(), None, "the draft went with the question");
@@ -588,7 +595,11 @@ fn a_draft_given_after_the_deadline_is_refused_and_the_earlier_one_counts() {
     assert_eq!(s.state.slots[3].response, text("15"));
     assert_eq!(s.state.slots[3].answered_at, Some(T0 + 90_000));
     assert_eq!(s.current(), 4);
-    assert_eq!(s.draft(), None, "the late draft was not kept for the next question");
+    assert_eq!(
+        s.draft(),
+        None,
+        "the late draft was not kept for the next question"
+    );
     // A draft that does not fit the question is refused.
     assert_eq!(
         s.set_draft(text("15"), T0 + 91_000),
@@ -613,7 +624,9 @@ fn a_draft_is_the_answer_when_the_exam_time_runs_out_stamped_at_the_earlier_dead
     let mut e = exam(6, Some(600), Mode::Exam);
     e.shuffle_questions = false;
     let mut s = Session::start(&e, &lib, "t", 1, Lang::En, T0).unwrap();
-    let at = (0..6).find(|i| s.state.paper[*i].qid == "sample-short").unwrap();
+    let at = (0..6)
+        .find(|i| s.state.paper[*i].qid == "sample-short")
+        .unwrap();
     s.update(Action::Goto(at), T0);
     s.set_draft(text("15"), T0 + 1_000);
     s.tick(T0 + 700_000);

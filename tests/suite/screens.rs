@@ -633,13 +633,19 @@ fn text_in_the_box_is_recorded_when_the_time_runs_out() {
     a.handle_key(ch('4'), T0);
     a.handle_key(key(KeyCode::Enter), T0);
     for c in "fifteen".chars() {
-        assert!(a.handle_key(ch(c), T0 + 10_000).is_empty(), "typing saves nothing");
+        assert!(
+            a.handle_key(ch(c), T0 + 10_000).is_empty(),
+            "typing saves nothing"
+        );
     }
     let fx = a.tick(T0 + 90_000);
     assert_eq!(fx, vec![Effect::Autosave]);
     let s = a.session.as_ref().unwrap();
     assert_eq!(s.current(), 4);
-    assert_eq!(s.state.slots[3].response, Some(Response::Text("fifteen".into())));
+    assert_eq!(
+        s.state.slots[3].response,
+        Some(Response::Text("fifteen".into()))
+    );
     assert_eq!(s.state.slots[3].answered_at, Some(T0 + 90_000));
 
     // The exam's time: submitted with the text.
@@ -691,7 +697,10 @@ fn ticked_paired_or_moved_but_unchecked_answers_count_when_the_time_runs_out() {
     a.tick(T0 + 30_000);
     let s = a.session.as_ref().unwrap();
     assert!(s.state.slots[1].checked);
-    assert_eq!(s.state.slots[1].response, Some(Response::Choices(vec![0, 2])));
+    assert_eq!(
+        s.state.slots[1].response,
+        Some(Response::Choices(vec![0, 2]))
+    );
 
     a.handle_key(ch('g'), T0 + 31_000);
     a.handle_key(ch('5'), T0 + 31_000);
@@ -715,4 +724,54 @@ fn ticked_paired_or_moved_but_unchecked_answers_count_when_the_time_runs_out() {
         s.state.slots[5].response,
         Some(Response::Match(vec![Some(order[1]), None, None]))
     );
+}
+
+#[test]
+fn the_full_help_scrolls_where_it_does_not_fit() {
+    let d = tempfile::tempdir().unwrap();
+    for (lang, last) in [(Lang::En, "Ctrl-C"), (Lang::Ar, "Ctrl-C")] {
+        let mut a = quiz(lang, None, Mode::Practice, d.path());
+        a.handle_key(ch('?'), T0);
+        let first = screen(&a, 60, 16, T0);
+        assert!(!first.contains(last), "the help is cut at 60x16:\n{first}");
+        assert!(
+            first.contains("Esc"),
+            "the keys to scroll and close stay:\n{first}"
+        );
+        for _ in 0..10 {
+            a.handle_key(key(KeyCode::PageDown), T0);
+            screen(&a, 60, 16, T0);
+        }
+        assert_eq!(a.overlay, Overlay::Help, "scrolling keeps the help open");
+        let end = screen(&a, 60, 16, T0);
+        assert!(end.contains(last), "scrolled to its last line:\n{end}");
+        let code = if lang == Lang::Ar { "ar" } else { "en" };
+        insta::assert_snapshot!(format!("help_{code}_scrolled_60x16"), end);
+        a.handle_key(key(KeyCode::Esc), T0);
+        assert_eq!(a.overlay, Overlay::None);
+    }
+}
+
+#[test]
+fn the_arabic_results_chart_reads_from_the_right() {
+    let d = tempfile::tempdir().unwrap();
+    let mut a = quiz(Lang::Ar, Some(600), Mode::Exam, d.path());
+    a.handle_key(ch('1'), T0 + 500);
+    a.handle_key(ch('s'), T0 + 1_000);
+    a.handle_key(key(KeyCode::Enter), T0 + 1_000);
+    let s = screen(&a, 80, 24, T0 + 2_000);
+    let bar = s
+        .lines()
+        .find(|l| l.contains('%') && l.contains('█'))
+        .expect("a bar with its value");
+    let first = bar.find('█').unwrap();
+    assert!(
+        bar[..first].trim_start_matches('│').trim().is_empty() && first > 40,
+        "the bars stand against the right edge:\n{s}"
+    );
+    assert!(
+        bar.contains("%14"),
+        "the value as the other Arabic lines show it:\n{s}"
+    );
+    assert!(!s.contains("1s"), "Arabic units:\n{s}");
 }
