@@ -796,11 +796,54 @@ fn gauge(f: &mut Frame<'_>, c: &Ctx, area: Rect, label: String, left: Millis, to
     .next()
     .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect())
     .unwrap_or_default();
+    if c.lang.is_rtl() {
+        gauge_rtl(f, area, &label, ratio, style);
+        return;
+    }
     let g = Gauge::default()
         .gauge_style(style)
         .ratio(ratio)
         .label(label);
     f.render_widget(g, area);
+}
+
+/// A gauge filled from the right (ratatui's fills from the left), the time running out towards
+/// the left as an Arabic reader reads; the visual `label` in the middle, in reverse video over
+/// the filled part as ratatui does it.
+fn gauge_rtl(f: &mut Frame<'_>, area: Rect, label: &str, ratio: f64, style: Style) {
+    let w = usize::from(area.width);
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let filled = ((ratio * w as f64).round() as usize).min(w);
+    let empty = w - filled;
+    // The label's cells: each char with the zero-width ones (marks) that follow it.
+    let mut cells: Vec<String> = Vec::new();
+    for ch in format!(" {label} ").chars() {
+        let s = ch.to_string();
+        match cells.last_mut() {
+            Some(last) if cell_width(&s) == 0 => last.push(ch),
+            _ => cells.push(s),
+        }
+    }
+    cells.truncate(w);
+    let start = (w - cells.len()) / 2;
+    let spans: Vec<Span<'static>> = (0..w)
+        .map(|x| {
+            let on = x >= empty;
+            match x.checked_sub(start).and_then(|k| cells.get(k)) {
+                Some(cell) if on => {
+                    Span::styled(cell.clone(), style.add_modifier(Modifier::REVERSED))
+                }
+                Some(cell) => Span::styled(cell.clone(), style),
+                None if on => Span::styled("█", style),
+                None => Span::raw(" "),
+            }
+        })
+        .collect();
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn q_lang(app: &App) -> Lang {
@@ -1092,6 +1135,8 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
             }
         }
         Kind::Match { pairs } => {
+            // Pointing the way the line reads (arrows are not mirrored by the bidi algorithm).
+            let arrow = if lang.is_rtl() { "←" } else { "→" };
             let made = if review {
                 match &slot.response {
                     Some(Response::Match(m)) => m.clone(),
@@ -1115,7 +1160,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                     &mut out,
                     k,
                     (k + 1).to_string(),
-                    &format!("→ {pick}  "),
+                    &format!("{arrow} {pick}  "),
                     l.get(lang).to_owned(),
                     right,
                     false,
@@ -1143,7 +1188,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                     out.extend(c.lines(
                         &[
                             ("  ✓ ".to_owned(), th.good()),
-                            (format!("{} → {}", l.get(lang), r.get(lang)), th.dim()),
+                            (format!("{} {arrow} {}", l.get(lang), r.get(lang)), th.dim()),
                         ],
                         width,
                         qdir,

@@ -678,6 +678,13 @@ fn text_in_the_box_is_recorded_when_the_time_runs_out() {
     assert!(s.state.slots[3].checked);
     assert_eq!(s.state.slots[3].response, Some(Response::Text("15".into())));
     assert_eq!(c.view.text, "15");
+    for (w, h) in [(80, 24), (60, 16), (120, 40), (40, 12)] {
+        let shown = screen(&c, w, h, T0 + 91_000);
+        assert!(
+            !shown.contains("Type your answer"),
+            "no typing instructions on a locked question at {w}x{h}:\n{shown}"
+        );
+    }
 }
 
 #[test]
