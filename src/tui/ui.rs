@@ -1627,8 +1627,8 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     ));
     let save = match &app.save {
         SaveStatus::Pending => (String::new(), th.dim()),
-        SaveStatus::Saved(p) => (fill(t.saved, &[p]), th.good()),
-        SaveStatus::Failed(e) => (fill(t.saving_failed, &[e]), th.bad()),
+        SaveStatus::Saved(p) => (fill(t.saved, &[&ltr_isolate(c, p)]), th.good()),
+        SaveStatus::Failed(e) => (fill(t.saving_failed, &[&ltr_isolate(c, e)]), th.bad()),
     };
     let save_lines = if save.0.is_empty() {
         Vec::new()
@@ -1751,6 +1751,16 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     let mut b = save_lines;
     b.extend(keys);
     f.render_widget(Paragraph::new(b), bottom);
+}
+
+/// `s` (a path, an error) kept left to right inside an Arabic sentence: without the isolate a
+/// path's leading `/` is taken into the Arabic run and shown at the path's other end.
+fn ltr_isolate(c: &Ctx, s: &str) -> String {
+    if c.lang.is_rtl() {
+        format!("\u{2066}{s}\u{2069}")
+    } else {
+        s.to_owned()
+    }
 }
 
 fn fmt_points(p: f64) -> String {
