@@ -3,7 +3,9 @@
 //! Time is given by the caller as milliseconds since the Unix epoch ([`Millis`]); the session
 //! never reads a clock. Deadlines are absolute, so time keeps running while the program is
 //! closed, and expiry is checked at the start of every update, so an answer that arrives after a
-//! deadline never counts.
+//! deadline never counts. What the trainee has on screen but has not confirmed (the text in a
+//! short answer's box) is handed in as a draft ([`Session::set_draft`]); when a deadline is
+//! applied it becomes the answer, stamped at the deadline.
 
 use super::draw::{DrawError, PaperItem, draw};
 use super::score::{ScoreSheet, score_question, tally};
