@@ -3,7 +3,9 @@
 //! Time is given by the caller as milliseconds since the Unix epoch ([`Millis`]); the session
 //! never reads a clock. Deadlines are absolute, so time keeps running while the program is
 //! closed, and expiry is checked at the start of every update, so an answer that arrives after a
-//! deadline never counts.
+//! deadline never counts. What the trainee has on screen but has not confirmed (the text in a
+//! short answer's box) is handed in as a draft ([`Session::set_draft`]); when a deadline is
+//! applied it becomes the answer, stamped at the deadline.
 
 use super::draw::{DrawError, PaperItem, draw};
 use super::score::{ScoreSheet, score_question, tally};
@@ -280,6 +282,11 @@ pub struct Session {
     pub state: Attempt,
     /// The questions, in paper order.
     pub questions: Vec<Question>,
+    /// What the trainee has on screen for the current question but has not confirmed (the
+    /// text in a short answer's box). Not part of the saved state: it is recorded as the
+    /// answer, stamped at the deadline, when the question's or the exam's time runs out while
+    /// the question is still open. Cleared when another question is shown.
+    draft: Option<Response>,
 }
 
 fn order_len(q: &Question) -> usize {
@@ -331,6 +338,7 @@ impl Session {
                 pauses: Vec::new(),
             },
             questions,
+            draft: None,
         };
         s.enter(0, now);
         Ok(s)
@@ -369,7 +377,11 @@ impl Session {
             }
             questions.push(q.clone());
         }
-        Ok(Session { state, questions })
+        Ok(Session {
+            state,
+            questions,
+            draft: None,
+        })
     }
 
     /// Number of questions.
@@ -405,6 +417,9 @@ impl Session {
     }
 
     fn enter(&mut self, i: usize, now: Millis) {
+        if i != self.state.current {
+            self.draft = None;
+        }
         self.state.current = i;
         let limit = self.question_limit(i);
         let total = self.state.deadline;
@@ -447,6 +462,53 @@ impl Session {
             .map(|d| (d - now).max(0))
     }
 
+    /// Note what the trainee has on screen for the current question but has not confirmed
+    /// (the text typed in a short answer's box), at `now`. Deadlines that passed by `now` are
+    /// applied first, so a draft given after its question's time ran out is refused like any
+    /// late answer; so is one that does not fit the question or a question that is locked.
+    /// The draft becomes the answer only if the time runs out before the trainee confirms or
+    /// leaves the question; `None` withdraws it.
+    pub fn set_draft(&mut self, draft: Option<Response>, now: Millis) -> Outcome {
+        match self.tick(now) {
+            Outcome::Finished(r) => return Outcome::Finished(r),
+            Outcome::Changed => return Outcome::Changed,
+            _ => {}
+        }
+        let i = self.state.current;
+        let slot = &self.state.slots[i];
+        if slot.locked || slot.checked {
+            return Outcome::Rejected(Rejection::Locked);
+        }
+        if draft.as_ref().is_some_and(|r| !r.fits(&self.questions[i])) {
+            return Outcome::Rejected(Rejection::Invalid);
+        }
+        self.draft = draft;
+        Outcome::Unchanged
+    }
+
+    /// The unconfirmed draft of the current question, if any.
+    #[must_use]
+    pub fn draft(&self) -> Option<&Response> {
+        self.draft.as_ref()
+    }
+
+    /// The current question's time (or the exam's) ran out at `at`: record the draft as its
+    /// answer, stamped at `at`, if the question is still open and the draft says something
+    /// else than the saved answer. An empty draft (the box was emptied) clears the answer, as
+    /// leaving the question with an empty box does.
+    fn keep_draft(&mut self, at: Millis) {
+        let Some(r) = self.draft.take() else { return };
+        let i = self.state.current;
+        let slot = &self.state.slots[i];
+        if slot.locked || slot.checked || !r.fits(&self.questions[i]) {
+            return;
+        }
+        // When the exam's time is found out after the question's own, the earlier one counts.
+        let at = slot.deadline.map_or(at, |q| q.min(at));
+        let r = if r.is_empty() { None } else { Some(r) };
+        self.set(i, r, at);
+    }
+
     /// Apply the deadlines that passed by `now`. Returns `Finished` when the total time ran out,
     /// `Changed` when a question's own time ran out.
     pub fn tick(&mut self, now: Millis) -> Outcome {
@@ -456,6 +518,7 @@ impl Session {
         if let Some(d) = self.state.deadline
             && now >= d
         {
+            self.keep_draft(d);
             self.state.status = Status::Finished {
                 at: d,
                 reason: EndReason::TimedOut,
@@ -465,9 +528,11 @@ impl Session {
         let mut changed = false;
         loop {
             let i = self.state.current;
-            let slot = &mut self.state.slots[i];
+            let slot = &self.state.slots[i];
             match slot.deadline {
                 Some(d) if now >= d && !slot.locked => {
+                    self.keep_draft(d);
+                    let slot = &mut self.state.slots[i];
                     slot.locked = true;
                     changed = true;
                     if self.state.exam.mode == Mode::Practice {

@@ -958,9 +958,11 @@ impl App {
                         && self.view.text.chars().count() < 200 =>
                 {
                     self.view.text.push(c);
+                    return self.sync_draft(now);
                 }
                 KeyCode::Backspace => {
                     self.view.text.pop();
+                    return self.sync_draft(now);
                 }
                 KeyCode::Enter => {
                     let mut fx = self.save_typed(now);
@@ -1107,6 +1109,24 @@ impl App {
             };
         }
         self.act(Action::Answer(Response::Text(text)), now)
+    }
+
+    /// Tell the session what is in a short answer's box, so that it is recorded if the time
+    /// runs out before the trainee confirms it.
+    fn sync_draft(&mut self, now: Millis) -> Vec<Effect> {
+        let Some(s) = &mut self.session else {
+            return Vec::new();
+        };
+        let before = s.current();
+        let out = s.set_draft(Some(Response::Text(self.view.text.clone())), now);
+        if s.current() != before {
+            self.enter_question();
+        }
+        match out {
+            // A draft is no answer yet: nothing to save, nothing to say.
+            Outcome::Unchanged | Outcome::Rejected(_) => Vec::new(),
+            out => self.outcome(out),
+        }
     }
 
     fn leave_and(&mut self, action: Action, now: Millis) -> Vec<Effect> {

@@ -282,7 +282,7 @@ pub static AR: Ui = Ui {
     order_hint: "رتّب العناصر: Up/Down للتحديد، Space للرفع والوضع، Enter للتأكيد.",
     match_hint: "طابق كل عنصر: Up/Down لتحديد عنصر، ثم اضغط حرف ما يقابله.",
     keys_choice: "1-9 إجابة · ←/→ تنقل · f تعليم · g انتقال · s تسليم · ? مساعدة · q خروج",
-    keys_text: "Enter حفظ · Tab تنقل · ^F تعليم · ^S تسليم · F1 مساعدة · Esc خروج",
+    keys_text: "Enter حفظ · Tab تنقل · Ctrl-F تعليم · Ctrl-S تسليم · F1 مساعدة · Esc خروج",
     keys_practice_check: "Enter تحقق",
     flagged: "مُعلَّم للمراجعة",
     locked: "مقفل: لا يمكن تعديل هذه الإجابة",
@@ -354,7 +354,7 @@ pub static AR: Ui = Ui {
     app_title_short: "tipquiz: مكافحة الاتجار بالأشخاص",
     home_keys_compact: "Enter بدء · ↑/↓ الحقل · ←/→ تغيير · ? مساعدة · Esc خروج",
     keys_choice_compact: "1-9 إجابة · ←/→ تنقل · s تسليم · ? مساعدة · q خروج · f تعليم",
-    keys_text_compact: "Enter حفظ · Tab تنقل · ^S تسليم · F1 مساعدة · Esc خروج",
+    keys_text_compact: "Enter حفظ · Tab تنقل · Ctrl-S تسليم · F1 مساعدة · Esc خروج",
     order_hint_compact: "Space للرفع والوضع · Enter للتأكيد",
     match_hint_compact: "↑/↓ لتحديد عنصر، ثم حرف ما يقابله",
     results_keys_compact: "Enter/q إنهاء · r مراجعة الإجابات · w إعادة الحفظ · ↑/↓ تمرير",
@@ -403,6 +403,36 @@ pub fn choice_label(lang: Lang, i: usize) -> String {
     match lang {
         Lang::Ar if i < AR_LABELS.len() => AR_LABELS[i].to_owned(),
         _ => crate::bank::letter(i).to_string(),
+    }
+}
+
+/// A duration for the screens: `1m14s` in English; in Arabic with Arabic unit letters, each
+/// number before its unit (`1 د 14 ث`), which the bidi algorithm keeps together when read
+/// from the right.
+#[must_use]
+pub fn duration(lang: Lang, secs: u64) -> String {
+    if lang != Lang::Ar {
+        return crate::walk::format_duration(secs);
+    }
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    match (h, m, s) {
+        (0, 0, s) => format!("{s} ث"),
+        (0, m, 0) => format!("{m} د"),
+        (0, m, s) => format!("{m} د {s} ث"),
+        (h, 0, _) => format!("{h} س"),
+        (h, m, _) => format!("{h} س {m} د"),
+    }
+}
+
+/// A percentage as read in the language: `14%`; in Arabic the sign follows the number when
+/// read from the right (`%14` on screen), as the bidi algorithm lays out the same text inside
+/// an Arabic sentence.
+#[must_use]
+pub fn percent_label(lang: Lang, pct: u64) -> String {
+    if lang.is_rtl() {
+        format!("%{pct}")
+    } else {
+        format!("{pct}%")
     }
 }
 
@@ -463,6 +493,55 @@ mod tests {
             (EN.help_keys_compact, AR.help_keys_compact),
         ] {
             assert_eq!(e.split(" · ").count(), a.split(" · ").count(), "{e} / {a}");
+        }
+    }
+
+    #[test]
+    fn durations_use_the_units_of_the_language() {
+        assert_eq!(duration(Lang::En, 74), "1m14s");
+        assert_eq!(duration(Lang::Ar, 74), "1 د 14 ث");
+        assert_eq!(duration(Lang::Ar, 60), "1 د");
+        assert_eq!(duration(Lang::Ar, 4), "4 ث");
+        assert_eq!(duration(Lang::Ar, 3_900), "1 س 5 د");
+    }
+
+    #[test]
+    fn arabic_key_hints_have_no_range_or_key_combination_after_arabic_letters() {
+        // After Arabic letters the bidi algorithm turns digits into Arabic numbers, and "1-9"
+        // then reads "9-1"; "^F" reads "F^". A hint may start with them, not have them later.
+        let hints = [
+            AR.home_keys,
+            AR.keys_choice,
+            AR.keys_text,
+            AR.keys_practice_check,
+            AR.confirm_keys,
+            AR.results_keys,
+            AR.review_keys,
+            AR.resume_keys,
+            AR.resume_keys_exam,
+            AR.calibrate_keys,
+            AR.home_keys_compact,
+            AR.keys_choice_compact,
+            AR.keys_text_compact,
+            AR.results_keys_compact,
+            AR.review_keys_compact,
+            AR.help_keys_compact,
+            AR.order_hint,
+            AR.match_hint,
+            AR.order_hint_compact,
+            AR.match_hint_compact,
+            AR.type_answer,
+        ];
+        for h in hints
+            .iter()
+            .chain(AR.help_lines)
+            .chain(AR.help_lines_compact)
+        {
+            let arabic_at = h.find(|c: char| ('\u{0600}'..='\u{06FF}').contains(&c));
+            let rest = arabic_at.map_or("", |i| &h[i..]);
+            for trap in ["1-9", "^"] {
+                assert!(!rest.contains(trap), "{trap} after Arabic letters in {h:?}");
+            }
         }
     }
 

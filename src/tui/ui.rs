@@ -3,12 +3,11 @@
 
 use super::app::{App, Field, Overlay, SaveStatus, Screen, ScrollLimits};
 use super::bidi::{BidiMode, Dir, align_line, cell_width, visual_styled_lines};
-use super::i18n::{choice_label, fill, topic_name};
+use super::i18n::{choice_label, duration, fill, percent_label, topic_name};
 use crate::bank::{Kind, Question};
 use crate::exam::{Mode, Review};
 use crate::quiz::{Millis, Response, Session, Verdict, credit};
 use crate::text::Lang;
-use crate::walk::format_duration;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -257,13 +256,23 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
         Overlay::None => {}
         Overlay::Help => {
             let t = app.t();
-            let (help, keys) = if c.compact {
-                (t.help_lines_compact, t.help_keys_compact)
+            let help = if c.compact {
+                t.help_lines_compact
             } else {
-                (t.help_lines, "Esc")
+                t.help_lines
             };
             let lines: Vec<String> = help.iter().map(|s| (*s).to_owned()).collect();
-            dialog(f, app, &c, area, t.help_title, &lines, keys);
+            // Where the full help is taller than the screen, it scrolls like the compact one.
+            dialog_scrolled(
+                f,
+                app,
+                &c,
+                area,
+                t.help_title,
+                &lines,
+                "Esc",
+                t.help_keys_compact,
+            );
         }
         Overlay::ConfirmSubmit => {
             let t = app.t();
@@ -325,8 +334,24 @@ fn dialog(
     body: &[String],
     keys: &str,
 ) {
+    dialog_scrolled(f, app, c, area, title, body, keys, keys);
+}
+
+/// A dialog; when its body does not fit the screen, the body scrolls with the page scroll
+/// above `scroll_keys`, which stay on its last line.
+#[allow(clippy::too_many_arguments)]
+fn dialog_scrolled(
+    f: &mut Frame<'_>,
+    app: &App,
+    c: &Ctx,
+    area: Rect,
+    title: &str,
+    body: &[String],
+    keys: &str,
+    scroll_keys: &str,
+) {
     if c.compact {
-        dialog_compact(f, app, c, area, title, body, keys);
+        dialog_compact(f, app, c, area, title, body, scroll_keys);
         return;
     }
     let w = area.width.saturating_sub(6).clamp(20, 84);
@@ -339,8 +364,46 @@ fn dialog(
             lines.extend(c.text(b, Style::default(), inner_w));
         }
     }
+    let key_lines = c.text(keys, c.d.theme.dim(), inner_w);
+    if lines.len() + 1 + key_lines.len() + 2 > usize::from(area.height) {
+        let rect = Rect {
+            x: area.x + (area.width - w) / 2,
+            width: w,
+            ..area
+        };
+        f.render_widget(Clear, rect);
+        let inner = bordered(f, c, rect, title);
+        let pad = Rect {
+            x: inner.x + 1,
+            width: inner.width.saturating_sub(2),
+            ..inner
+        };
+        let keys: Vec<Line<'static>> = c
+            .text(
+                &fit_parts(scroll_keys, pad.width),
+                c.d.theme.dim(),
+                pad.width,
+            )
+            .into_iter()
+            .take(1)
+            .collect();
+        let [top, bottom] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(to_u16(keys.len()))])
+                .areas(pad);
+        let max = to_u16(lines.len().saturating_sub(usize::from(top.height)));
+        app.scroll_limits.set(ScrollLimits {
+            page_max: max,
+            ..app.scroll_limits.get()
+        });
+        f.render_widget(
+            Paragraph::new(lines).scroll((app.page_scroll.min(max), 0)),
+            top,
+        );
+        f.render_widget(Paragraph::new(keys), bottom);
+        return;
+    }
     lines.push(Line::raw(""));
-    lines.extend(c.text(keys, c.d.theme.dim(), inner_w));
+    lines.extend(key_lines);
     let h = u16::try_from(lines.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
@@ -350,15 +413,8 @@ fn dialog(
         width: w,
         height: h,
     };
-    let title_line = c
-        .text(title, c.d.theme.title(), inner_w)
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    let block = Block::default().borders(Borders::ALL).title(title_line);
     f.render_widget(Clear, rect);
-    let inner = block.inner(rect);
-    f.render_widget(block, rect);
+    let inner = bordered(f, c, rect, title);
     let pad = Rect {
         x: inner.x + 1,
         width: inner.width.saturating_sub(2),
@@ -437,16 +493,45 @@ fn field_line(c: &Ctx, label: &str, value: &str, focused: bool, width: u16) -> V
     )
 }
 
-/// A bordered box with a title; returns the area inside it, with a margin of one column.
-fn framed(f: &mut Frame<'_>, c: &Ctx, area: Rect, title: &str) -> Rect {
-    let title = c
-        .text(title, c.d.theme.title(), area.width.saturating_sub(4))
+/// Draw a border round `rect` with `title` at its start (the right end in right-to-left
+/// languages, with the border line running on to its left); returns the area inside.
+fn bordered(f: &mut Frame<'_>, c: &Ctx, rect: Rect, title: &str) -> Rect {
+    let mut line = c
+        .text(title, c.d.theme.title(), rect.width.saturating_sub(4))
         .into_iter()
         .next()
         .unwrap_or_default();
-    let block = Block::default().borders(Borders::ALL).title(title);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    let block = Block::default().borders(Borders::ALL);
+    let inner = block.inner(rect);
+    if !c.lang.is_rtl() {
+        f.render_widget(block.title(line), rect);
+        return inner;
+    }
+    // The aligned line is padded on the left with spaces, which would hide the border.
+    if line
+        .spans
+        .first()
+        .is_some_and(|s| s.content.trim().is_empty())
+    {
+        line.spans.remove(0);
+    }
+    f.render_widget(block, rect);
+    let w: u16 = to_u16(line.spans.iter().map(|s| cell_width(&s.content)).sum());
+    if w > 0 && rect.width > w + 3 {
+        let at = Rect {
+            x: rect.right() - 3 - w,
+            y: rect.y,
+            width: w,
+            height: 1,
+        };
+        f.render_widget(Paragraph::new(line), at);
+    }
+    inner
+}
+
+/// A bordered box with a title; returns the area inside it, with a margin of one column.
+fn framed(f: &mut Frame<'_>, c: &Ctx, area: Rect, title: &str) -> Rect {
+    let inner = bordered(f, c, area, title);
     Rect {
         x: inner.x + 1,
         width: inner.width.saturating_sub(2),
@@ -565,7 +650,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             let time = if h.minutes == 0 {
                 t.no_limit.to_owned()
             } else {
-                format_duration(u64::from(h.minutes) * 60)
+                duration(c.lang, u64::from(h.minutes) * 60)
             };
             push(
                 &mut lines,
@@ -589,7 +674,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                 info.push_str(&format!(
                     " · {} {}",
                     t.time_limit,
-                    format_duration(u64::from(tl))
+                    duration(c.lang, u64::from(tl))
                 ));
             }
             info.push_str(&format!(
@@ -711,11 +796,54 @@ fn gauge(f: &mut Frame<'_>, c: &Ctx, area: Rect, label: String, left: Millis, to
     .next()
     .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect())
     .unwrap_or_default();
+    if c.lang.is_rtl() {
+        gauge_rtl(f, area, &label, ratio, style);
+        return;
+    }
     let g = Gauge::default()
         .gauge_style(style)
         .ratio(ratio)
         .label(label);
     f.render_widget(g, area);
+}
+
+/// A gauge filled from the right (ratatui's fills from the left), the time running out towards
+/// the left as an Arabic reader reads; the visual `label` in the middle, in reverse video over
+/// the filled part as ratatui does it.
+fn gauge_rtl(f: &mut Frame<'_>, area: Rect, label: &str, ratio: f64, style: Style) {
+    let w = usize::from(area.width);
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let filled = ((ratio * w as f64).round() as usize).min(w);
+    let empty = w - filled;
+    // The label's cells: each char with the zero-width ones (marks) that follow it.
+    let mut cells: Vec<String> = Vec::new();
+    for ch in format!(" {label} ").chars() {
+        let s = ch.to_string();
+        match cells.last_mut() {
+            Some(last) if cell_width(&s) == 0 => last.push(ch),
+            _ => cells.push(s),
+        }
+    }
+    cells.truncate(w);
+    let start = (w - cells.len()) / 2;
+    let spans: Vec<Span<'static>> = (0..w)
+        .map(|x| {
+            let on = x >= empty;
+            match x.checked_sub(start).and_then(|k| cells.get(k)) {
+                Some(cell) if on => {
+                    Span::styled(cell.clone(), style.add_modifier(Modifier::REVERSED))
+                }
+                Some(cell) => Span::styled(cell.clone(), style),
+                None if on => Span::styled("█", style),
+                None => Span::raw(" "),
+            }
+        })
+        .collect();
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn q_lang(app: &App) -> Lang {
@@ -758,7 +886,10 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
         out.push(Line::raw(""));
     }
     // Compact: the radio marks say "one answer" already; the long hints have short forms.
+    let open = !slot.locked && !slot.checked;
     let hint = match (&q.kind, c.compact) {
+        // How to type or move things is no use on a question that can no longer change.
+        (Kind::Short { .. } | Kind::Order { .. } | Kind::Match { .. }, _) if !open => "",
         (Kind::Single { .. }, false) => t.select_one,
         (Kind::TrueFalse { .. }, false) => t.true_false_hint,
         (Kind::Single { .. } | Kind::TrueFalse { .. }, true) => "",
@@ -1004,6 +1135,8 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
             }
         }
         Kind::Match { pairs } => {
+            // Pointing the way the line reads (arrows are not mirrored by the bidi algorithm).
+            let arrow = if lang.is_rtl() { "←" } else { "→" };
             let made = if review {
                 match &slot.response {
                     Some(Response::Match(m)) => m.clone(),
@@ -1027,7 +1160,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                     &mut out,
                     k,
                     (k + 1).to_string(),
-                    &format!("→ {pick}  "),
+                    &format!("{arrow} {pick}  "),
                     l.get(lang).to_owned(),
                     right,
                     false,
@@ -1055,7 +1188,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                     out.extend(c.lines(
                         &[
                             ("  ✓ ".to_owned(), th.good()),
-                            (format!("{} → {}", l.get(lang), r.get(lang)), th.dim()),
+                            (format!("{} {arrow} {}", l.get(lang), r.get(lang)), th.dim()),
                         ],
                         width,
                         qdir,
@@ -1252,11 +1385,7 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
         && !slot.checked
         && !matches!(q.kind, Kind::Single { .. } | Kind::TrueFalse { .. })
     {
-        // Second, not first: a digit range after Arabic letters would read backwards ("9-1").
-        k = match k.split_once(" · ") {
-            Some((first, rest)) => format!("{first} · {} · {rest}", t.keys_practice_check),
-            None => format!("{k} · {}", t.keys_practice_check),
-        };
+        k = with_check(&k, t.keys_practice_check);
     }
     let keys: Vec<Line<'static>> = c
         .text(&fit_parts(&k, w), th.dim(), w)
@@ -1416,7 +1545,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         && !slot.checked
         && !matches!(q.kind, Kind::Single { .. } | Kind::TrueFalse { .. })
     {
-        k = format!("{} · {k}", t.keys_practice_check);
+        k = with_check(&k, t.keys_practice_check);
     }
     f.render_widget(
         Paragraph::new(
@@ -1427,6 +1556,15 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         ),
         keys,
     );
+}
+
+/// The key hint `k` with the practice "Enter check" part second, not first: the first part is
+/// the digit range, which after Arabic letters would read backwards ("9-1").
+fn with_check(k: &str, check: &str) -> String {
+    match k.split_once(" · ") {
+        Some((first, rest)) => format!("{first} · {check} · {rest}"),
+        None => format!("{k} · {check}"),
+    }
 }
 
 fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
@@ -1483,14 +1621,14 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     #[allow(clippy::cast_sign_loss)]
     let secs = ((end - s.state.started_at).max(0) / 1000) as u64;
     lines.extend(c.text(
-        &format!("{}: {}", t.time_taken, format_duration(secs)),
+        &format!("{}: {}", t.time_taken, duration(c.lang, secs)),
         Style::default(),
         w,
     ));
     let save = match &app.save {
         SaveStatus::Pending => (String::new(), th.dim()),
-        SaveStatus::Saved(p) => (fill(t.saved, &[p]), th.good()),
-        SaveStatus::Failed(e) => (fill(t.saving_failed, &[e]), th.bad()),
+        SaveStatus::Saved(p) => (fill(t.saved, &[&ltr_isolate(c, p)]), th.good()),
+        SaveStatus::Failed(e) => (fill(t.saving_failed, &[&ltr_isolate(c, e)]), th.bad()),
     };
     let save_lines = if save.0.is_empty() {
         Vec::new()
@@ -1530,6 +1668,9 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     .areas(inner);
     f.render_widget(Paragraph::new(lines), top);
     if chart.height >= 5 && !sheet.by_topic.is_empty() {
+        let n = u16::try_from(sheet.by_topic.len()).unwrap_or(1).max(1);
+        let bw = (chart.width / n).saturating_sub(2).clamp(3, 14);
+        let mut labels: Vec<Line<'static>> = Vec::new();
         let mut bars: Vec<Bar<'static>> = sheet
             .by_topic
             .iter()
@@ -1537,11 +1678,21 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let pct = tally.percent().round() as u64;
                 let name = topic_name(c.lang, topic);
-                let label = c
-                    .text(&name, Style::default(), 14)
+                // Through the bidi pipeline, cut to the bar's width; drawn below by hand, since
+                // the chart would centre it with `Line::width`.
+                let mut label = c
+                    .text(&name, Style::default(), bw)
                     .into_iter()
                     .next()
                     .unwrap_or_default();
+                if label
+                    .spans
+                    .first()
+                    .is_some_and(|s| s.content.trim().is_empty())
+                {
+                    label.spans.remove(0);
+                }
+                labels.push(label);
                 let style = if f64::from(u32::try_from(pct).unwrap_or(0)) + 1e-9
                     >= s.state.exam.pass_mark
                 {
@@ -1551,32 +1702,65 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                 };
                 Bar::default()
                     .value(pct)
-                    .label(label)
                     .style(style)
-                    .text_value(format!("{pct}%"))
+                    .text_value(percent_label(c.lang, pct))
             })
             .collect();
-        if c.lang.is_rtl() {
-            bars.reverse();
-        }
-        let n = u16::try_from(bars.len()).unwrap_or(1).max(1);
-        let bw = (chart.width / n).saturating_sub(2).clamp(3, 14);
         let title = c
             .text(t.by_topic, th.title(), chart.width)
             .into_iter()
             .next()
             .unwrap_or_default();
+        f.render_widget(Paragraph::new(title), Rect { height: 1, ..chart });
+        // Right to left: the first topic rightmost, the bars against the right edge.
+        let used = (n * bw + (n - 1) * 2).min(chart.width);
+        let x = if c.lang.is_rtl() {
+            bars.reverse();
+            labels.reverse();
+            chart.right() - used
+        } else {
+            chart.x
+        };
         let bc = BarChart::default()
-            .block(Block::default().title(title))
             .data(BarGroup::default().bars(&bars))
             .bar_width(bw)
             .bar_gap(2)
             .max(100);
-        f.render_widget(bc, chart);
+        let area = Rect {
+            x,
+            y: chart.y + 1,
+            width: used,
+            height: chart.height - 2,
+        };
+        f.render_widget(bc, area);
+        for (k, label) in (0u16..).zip(labels) {
+            let lw = to_u16(label.spans.iter().map(|s| cell_width(&s.content)).sum());
+            let bx = x + k * (bw + 2);
+            if bx + bw > area.right() {
+                break;
+            }
+            let at = Rect {
+                x: bx + (bw - lw.min(bw)) / 2,
+                y: chart.bottom() - 1,
+                width: lw.min(bw),
+                height: 1,
+            };
+            f.render_widget(Paragraph::new(label), at);
+        }
     }
     let mut b = save_lines;
     b.extend(keys);
     f.render_widget(Paragraph::new(b), bottom);
+}
+
+/// `s` (a path, an error) kept left to right inside an Arabic sentence: without the isolate a
+/// path's leading `/` is taken into the Arabic run and shown at the path's other end.
+fn ltr_isolate(c: &Ctx, s: &str) -> String {
+    if c.lang.is_rtl() {
+        format!("\u{2066}{s}\u{2069}")
+    } else {
+        s.to_owned()
+    }
 }
 
 fn fmt_points(p: f64) -> String {

@@ -552,3 +552,119 @@ fn exam_files_are_validated_with_diagnostics() {
         }]
     );
 }
+
+// ---------- unconfirmed drafts at a deadline ----------
+
+fn text(t: &str) -> Option<Response> {
+    Some(Response::Text(t.into()))
+}
+
+#[test]
+fn text_typed_but_not_confirmed_is_the_answer_when_the_question_time_runs_out() {
+    let (_, mut s) = ordered(Mode::Exam, None);
+    // The short question has a 90 s limit of its own, from when it is first shown.
+    assert_eq!(s.update(Action::Goto(3), T0 + 1_000), Outcome::Changed);
+    assert_eq!(
+        s.set_draft(text("fifteen"), T0 + 50_000),
+        Outcome::Unchanged
+    );
+    assert_eq!(s.state.slots[3].response, None, "a draft is no answer yet");
+    assert_eq!(s.tick(T0 + 95_000), Outcome::Changed);
+    assert_eq!(s.current(), 4, "moved on");
+    let slot = &s.state.slots[3];
+    assert_eq!(slot.response, text("fifteen"), "what was in the box counts");
+    assert_eq!(
+        slot.answered_at,
+        Some(T0 + 91_000),
+        "stamped at the deadline"
+    );
+    assert_eq!(slot.history.last().map(|c| c.at), Some(T0 + 91_000));
+    assert!(slot.locked);
+    assert_eq!(s.draft(), None, "the draft went with the question");
+    assert_eq!(s.score().questions[3].credit, 1.0);
+}
+
+#[test]
+fn a_draft_given_after_the_deadline_is_refused_and_the_earlier_one_counts() {
+    let (_, mut s) = ordered(Mode::Exam, None);
+    s.update(Action::Goto(3), T0);
+    assert_eq!(s.set_draft(text("15"), T0 + 10_000), Outcome::Unchanged);
+    // The next keystroke arrives after the 90 s: the expiry is applied first, with what was
+    // in the box before it.
+    assert_eq!(s.set_draft(text("150"), T0 + 90_000), Outcome::Changed);
+    assert_eq!(s.state.slots[3].response, text("15"));
+    assert_eq!(s.state.slots[3].answered_at, Some(T0 + 90_000));
+    assert_eq!(s.current(), 4);
+    assert_eq!(
+        s.draft(),
+        None,
+        "the late draft was not kept for the next question"
+    );
+    // A draft that does not fit the question is refused.
+    assert_eq!(
+        s.set_draft(text("15"), T0 + 91_000),
+        Outcome::Rejected(Rejection::Invalid),
+        "question 5 is an order question"
+    );
+}
+
+#[test]
+fn a_draft_is_the_answer_when_the_exam_time_runs_out_stamped_at_the_earlier_deadline() {
+    let (_, mut s) = ordered(Mode::Exam, Some(60));
+    s.update(Action::Goto(3), T0 + 1_000);
+    s.set_draft(text("fifteen"), T0 + 30_000);
+    // Found late (the program was asleep): the question's own deadline is the exam's.
+    assert_eq!(s.tick(T0 + 200_000), Outcome::Finished(EndReason::TimedOut));
+    assert_eq!(s.state.slots[3].response, text("fifteen"));
+    assert_eq!(s.state.slots[3].answered_at, Some(T0 + 60_000));
+    assert_eq!(s.score().total.points, 2.0);
+
+    // A longer exam clock: the question's own 90 s ran out first, and that is the stamp.
+    let lib = fixture_lib();
+    let mut e = exam(6, Some(600), Mode::Exam);
+    e.shuffle_questions = false;
+    let mut s = Session::start(&e, &lib, "t", 1, Lang::En, T0).unwrap();
+    let at = (0..6)
+        .find(|i| s.state.paper[*i].qid == "sample-short")
+        .unwrap();
+    s.update(Action::Goto(at), T0);
+    s.set_draft(text("15"), T0 + 1_000);
+    s.tick(T0 + 700_000);
+    assert_eq!(s.state.slots[at].answered_at, Some(T0 + 90_000));
+}
+
+#[test]
+fn a_draft_the_same_as_the_answer_changes_nothing_and_an_emptied_box_clears_it() {
+    let (_, mut s) = ordered(Mode::Exam, None);
+    s.update(Action::Goto(3), T0);
+    s.update(Action::Answer(Response::Text("15".into())), T0 + 1_000);
+    s.set_draft(text("15"), T0 + 2_000);
+    s.tick(T0 + 90_000);
+    assert_eq!(s.state.slots[3].history.len(), 1, "no second change");
+    assert_eq!(s.state.slots[3].answered_at, Some(T0 + 1_000));
+
+    let (_, mut s) = ordered(Mode::Exam, None);
+    s.update(Action::Goto(3), T0);
+    s.update(Action::Answer(Response::Text("15".into())), T0 + 1_000);
+    s.set_draft(text(""), T0 + 2_000);
+    s.tick(T0 + 90_000);
+    assert_eq!(
+        s.state.slots[3].response, None,
+        "the box was empty when the time ran out, as when leaving it empty"
+    );
+}
+
+#[test]
+fn in_practice_a_draft_is_recorded_and_checked_when_the_time_runs_out() {
+    let (_, mut s) = ordered(Mode::Practice, None);
+    s.update(Action::Goto(3), T0);
+    s.set_draft(text("15"), T0 + 5_000);
+    assert_eq!(s.tick(T0 + 90_000), Outcome::Changed);
+    let slot = &s.state.slots[3];
+    assert!(slot.locked && slot.checked);
+    assert_eq!(slot.response, text("15"));
+    assert_eq!(
+        s.set_draft(text("16"), T0 + 91_000),
+        Outcome::Rejected(Rejection::Locked)
+    );
+}

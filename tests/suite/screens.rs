@@ -623,3 +623,162 @@ fn the_display_check_screen_in_arabic_and_english() {
         insta::assert_snapshot!(name, text);
     }
 }
+
+#[test]
+fn text_in_the_box_is_recorded_when_the_time_runs_out() {
+    let d = tempfile::tempdir().unwrap();
+    // The question's own 90 s, in an exam: the text counts and the quiz moves on.
+    let mut a = quiz(Lang::En, None, Mode::Exam, d.path());
+    a.handle_key(ch('g'), T0);
+    a.handle_key(ch('4'), T0);
+    a.handle_key(key(KeyCode::Enter), T0);
+    for c in "fifteen".chars() {
+        assert!(
+            a.handle_key(ch(c), T0 + 10_000).is_empty(),
+            "typing saves nothing"
+        );
+    }
+    let fx = a.tick(T0 + 90_000);
+    assert_eq!(fx, vec![Effect::Autosave]);
+    let s = a.session.as_ref().unwrap();
+    assert_eq!(s.current(), 4);
+    assert_eq!(
+        s.state.slots[3].response,
+        Some(Response::Text("fifteen".into()))
+    );
+    assert_eq!(s.state.slots[3].answered_at, Some(T0 + 90_000));
+
+    // The exam's time: submitted with the text.
+    let mut b = quiz(Lang::Ar, Some(60), Mode::Exam, d.path());
+    b.handle_key(ch('g'), T0);
+    b.handle_key(ch('4'), T0);
+    b.handle_key(key(KeyCode::Enter), T0);
+    for c in "١٥".chars() {
+        b.handle_key(ch(c), T0 + 1_000);
+    }
+    // The next key comes after the deadline: it is not typed, the box is recorded as it was.
+    let fx = b.handle_key(ch('٦'), T0 + 61_000);
+    assert_eq!(fx, vec![Effect::Autosave, Effect::Commit]);
+    let s = b.session.as_ref().unwrap();
+    assert_eq!(s.state.slots[3].response, Some(Response::Text("١٥".into())));
+    assert_eq!(s.state.slots[3].answered_at, Some(T0 + 60_000));
+    assert_eq!(s.score().total.points, 2.0);
+
+    // Practice: recorded, locked and checked, the feedback shows it.
+    let mut c = quiz(Lang::En, None, Mode::Practice, d.path());
+    c.handle_key(ch('g'), T0);
+    c.handle_key(ch('4'), T0);
+    c.handle_key(key(KeyCode::Enter), T0);
+    for k in "15".chars() {
+        c.handle_key(ch(k), T0 + 1_000);
+    }
+    c.tick(T0 + 90_000);
+    let s = c.session.as_ref().unwrap();
+    assert_eq!(s.current(), 3);
+    assert!(s.state.slots[3].checked);
+    assert_eq!(s.state.slots[3].response, Some(Response::Text("15".into())));
+    assert_eq!(c.view.text, "15");
+    for (w, h) in [(80, 24), (60, 16), (120, 40), (40, 12)] {
+        let shown = screen(&c, w, h, T0 + 91_000);
+        assert!(
+            !shown.contains("Type your answer"),
+            "no typing instructions on a locked question at {w}x{h}:\n{shown}"
+        );
+    }
+}
+
+#[test]
+fn ticked_paired_or_moved_but_unchecked_answers_count_when_the_time_runs_out() {
+    // Multiple, order and match take each change as the answer at once; in practice Enter only
+    // checks it. So what is on screen when the question's time runs out is what is recorded.
+    let d = tempfile::tempdir().unwrap();
+    let mut a = app(Lang::En, d.path());
+    let mut e = exam(None, Mode::Practice);
+    e.question_time_limit = Some(30);
+    a.fixed_exam = Some(e);
+    a.home.trainee = "Trainee One".into();
+    a.start(T0);
+    a.handle_key(ch('n'), T0);
+    a.handle_key(ch('a'), T0 + 1_000);
+    a.handle_key(ch('c'), T0 + 2_000);
+    a.tick(T0 + 30_000);
+    let s = a.session.as_ref().unwrap();
+    assert!(s.state.slots[1].checked);
+    assert_eq!(
+        s.state.slots[1].response,
+        Some(Response::Choices(vec![0, 2]))
+    );
+
+    a.handle_key(ch('g'), T0 + 31_000);
+    a.handle_key(ch('5'), T0 + 31_000);
+    a.handle_key(key(KeyCode::Enter), T0 + 31_000);
+    let mut moved = a.view.arrangement.clone();
+    moved.swap(0, 1);
+    a.handle_key(key(KeyCode::Char(' ')), T0 + 32_000);
+    a.handle_key(key(KeyCode::Down), T0 + 33_000);
+    a.tick(T0 + 61_000);
+    let s = a.session.as_ref().unwrap();
+    assert!(s.state.slots[4].checked);
+    assert_eq!(s.state.slots[4].response, Some(Response::Order(moved)));
+
+    a.handle_key(ch('n'), T0 + 62_000);
+    let order = a.session.as_ref().unwrap().order(5).to_vec();
+    a.handle_key(ch('b'), T0 + 63_000);
+    a.tick(T0 + 92_000);
+    let s = a.session.as_ref().unwrap();
+    assert!(s.state.slots[5].checked);
+    assert_eq!(
+        s.state.slots[5].response,
+        Some(Response::Match(vec![Some(order[1]), None, None]))
+    );
+}
+
+#[test]
+fn the_full_help_scrolls_where_it_does_not_fit() {
+    let d = tempfile::tempdir().unwrap();
+    for (lang, last) in [(Lang::En, "Ctrl-C"), (Lang::Ar, "Ctrl-C")] {
+        let mut a = quiz(lang, None, Mode::Practice, d.path());
+        a.handle_key(ch('?'), T0);
+        let first = screen(&a, 60, 16, T0);
+        assert!(!first.contains(last), "the help is cut at 60x16:\n{first}");
+        assert!(
+            first.contains("Esc"),
+            "the keys to scroll and close stay:\n{first}"
+        );
+        for _ in 0..10 {
+            a.handle_key(key(KeyCode::PageDown), T0);
+            screen(&a, 60, 16, T0);
+        }
+        assert_eq!(a.overlay, Overlay::Help, "scrolling keeps the help open");
+        let end = screen(&a, 60, 16, T0);
+        assert!(end.contains(last), "scrolled to its last line:\n{end}");
+        let code = if lang == Lang::Ar { "ar" } else { "en" };
+        insta::assert_snapshot!(format!("help_{code}_scrolled_60x16"), end);
+        a.handle_key(key(KeyCode::Esc), T0);
+        assert_eq!(a.overlay, Overlay::None);
+    }
+}
+
+#[test]
+fn the_arabic_results_chart_reads_from_the_right() {
+    let d = tempfile::tempdir().unwrap();
+    let mut a = quiz(Lang::Ar, Some(600), Mode::Exam, d.path());
+    a.handle_key(ch('1'), T0 + 500);
+    a.handle_key(ch('s'), T0 + 1_000);
+    a.handle_key(key(KeyCode::Enter), T0 + 1_000);
+    let s = screen(&a, 80, 24, T0 + 2_000);
+    let bar = s
+        .lines()
+        .find(|l| l.contains('%') && l.contains('█'))
+        .expect("a bar with its value");
+    let first = bar.find('█').unwrap();
+    assert!(
+        bar[..first].trim_start_matches('│').trim().is_empty() && first > 40,
+        "the bars stand against the right edge:\n{s}"
+    );
+    assert!(
+        bar.contains("%14"),
+        "the value as the other Arabic lines show it:\n{s}"
+    );
+    assert!(!s.contains("1s"), "Arabic units:\n{s}");
+}
