@@ -636,6 +636,28 @@ fn startup(cfg: &Cfg, t: &mut Table, file: &Path, bf: &BankFigures) {
             "<= 1.25x",
             Some(r <= 1.25),
         );
+        // The same loading in a fresh process (exec to exit of `check`), which pays for its
+        // page faults as `take` does; the parts above are warm, in-process medians.
+        let fresh = time(cfg.n(10, 3), || {
+            let code = run_quiet(
+                Command::new(BIN)
+                    .args(["check", "--only-given-banks"])
+                    .arg(file),
+            );
+            assert_eq!(code, 0, "check of the generated bank");
+        });
+        t.add(
+            "P1",
+            "exec to first question, 10k bank (fresh-process floor)",
+            format!("{:.1} ms", ms(s.median)),
+            format!(
+                "`tipquiz check --only-given-banks` of the bank, exec to exit {:.1} ms",
+                ms(fresh.median)
+            ),
+            x(s.median.as_secs_f64() / fresh.median.as_secs_f64()),
+            "-",
+            None,
+        );
     }
 }
 

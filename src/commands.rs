@@ -277,6 +277,13 @@ fn merge(shipped: Vec<Bank>, given: Vec<Bank>, only_given: bool) -> Vec<Bank> {
 /// # Errors
 /// When a given path cannot be read.
 pub fn load_library(common: &Common) -> Result<(Library, Vec<Diagnostic>), bank::LoadError> {
+    load_library_and_exams(common).map(|(lib, diags, _)| (lib, diags))
+}
+
+/// [`load_library`], and the exam files among the given paths (read once with the banks).
+fn load_library_and_exams(
+    common: &Common,
+) -> Result<(Library, Vec<Diagnostic>, Vec<SourceFile>), bank::LoadError> {
     let (shipped, mut diags) = if common.only_given_banks {
         (Vec::new(), Vec::new())
     } else {
@@ -284,13 +291,13 @@ pub fn load_library(common: &Common) -> Result<(Library, Vec<Diagnostic>), bank:
     };
     let (sources, read_diags) = read_all(&common.banks)?;
     diags.extend(read_diags);
-    let bank_sources: Vec<SourceFile> =
-        sources.into_iter().filter(|s| !is_exam_source(s)).collect();
+    let (exam_sources, bank_sources): (Vec<SourceFile>, Vec<SourceFile>) =
+        sources.into_iter().partition(is_exam_source);
     let (given, d) = bank::parse_sources(&bank_sources);
     diags.extend(d);
     let (lib, d) = Library::build(merge(shipped, given, common.only_given_banks));
     diags.extend(d);
-    Ok((lib, diags))
+    Ok((lib, diags, exam_sources))
 }
 
 /// The shipped exams, parsed.
@@ -564,7 +571,7 @@ fn lang_of(
 }
 
 fn library_or_exit(common: &Common) -> Result<(Library, Vec<ExamDef>), u8> {
-    let (lib, diags) = match load_library(common) {
+    let (lib, diags, exam_sources) = match load_library_and_exams(common) {
         Ok(x) => x,
         Err(e) => {
             fail_msg(&crate::messages::load_error(&e));
@@ -578,12 +585,10 @@ fn library_or_exit(common: &Common) -> Result<(Library, Vec<ExamDef>), u8> {
         return Err(PROBLEMS);
     }
     let mut exams = shipped_exams();
-    if let Ok((sources, _)) = read_all(&common.banks) {
-        for s in sources.iter().filter(|s| is_exam_source(s)) {
-            if let (Some(e), _) = exam::parse_exam(&s.name, &s.text) {
-                exams.retain(|x| x.id != e.id);
-                exams.push(e);
-            }
+    for s in &exam_sources {
+        if let (Some(e), _) = exam::parse_exam(&s.name, &s.text) {
+            exams.retain(|x| x.id != e.id);
+            exams.push(e);
         }
     }
     exams.retain(|e| exam::check_exam(e, &lib, "").is_empty());

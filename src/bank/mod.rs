@@ -192,8 +192,12 @@ fn file_problem(
 /// Whether a file is an exam definition rather than a bank: it has `[[pool]]` tables.
 #[must_use]
 pub fn looks_like_exam(text: &str) -> bool {
-    text.lines().any(|l| {
-        let l = l.trim_start();
+    // Only the lines where "pool" occurs are looked at (a bank of 20 MB has few or none).
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, "pool").any(|at| {
+        let start = memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |i| at + i);
+        let l = text[start..end].trim_start();
         l.starts_with("[[pool]]") || l.starts_with("pool =") || l.starts_with("pool=")
     })
 }
@@ -322,4 +326,21 @@ pub fn parse_sources(sources: &[SourceFile]) -> (Vec<Bank>, Vec<Diagnostic>) {
         banks.extend(b);
     }
     (banks, diags)
+}
+
+#[cfg(test)]
+mod exam_sniff_tests {
+    use super::looks_like_exam;
+
+    #[test]
+    fn exams_are_told_from_banks_by_their_pool_lines() {
+        assert!(looks_like_exam("id = \"x\"\n\n[[pool]]\ncount = 3\n"));
+        assert!(looks_like_exam("  pool = [{ topic = \"a\" }]"));
+        assert!(looks_like_exam("pool=[]"));
+        assert!(!looks_like_exam(
+            "[[question]]\nprompt = \"a pool of workers\"\n"
+        ));
+        assert!(!looks_like_exam("# pool = commented\nid = \"b\"\n"));
+        assert!(!looks_like_exam("carpool = 1\n[[pools]]\n"));
+    }
 }

@@ -413,7 +413,11 @@ impl App {
             return Vec::new();
         }
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            return vec![Effect::Autosave, Effect::Quit];
+            // Leave now, keeping what is typed in a short answer's box, as Esc and Tab do.
+            let mut fx = self.save_typed(now);
+            fx.retain(|e| *e != Effect::Autosave);
+            fx.extend([Effect::Autosave, Effect::Quit]);
+            return fx;
         }
         let mut fx = self.tick(now);
         if fx.contains(&Effect::Commit) {

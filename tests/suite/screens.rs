@@ -544,6 +544,24 @@ fn quitting_asks_first_and_ctrl_c_saves_and_leaves() {
         T0 + 3,
     );
     assert_eq!(fx, vec![Effect::Autosave, Effect::Quit]);
+    // What is typed in a short answer's box, not yet confirmed, is kept.
+    let mut b = quiz(Lang::En, None, Mode::Exam, d.path());
+    b.handle_key(ch('g'), T0);
+    b.handle_key(ch('4'), T0);
+    b.handle_key(key(KeyCode::Enter), T0);
+    for c in "fifteen".chars() {
+        b.handle_key(ch(c), T0 + 1_000);
+    }
+    let fx = b.handle_key(
+        KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+        T0 + 2_000,
+    );
+    assert_eq!(fx, vec![Effect::Autosave, Effect::Quit]);
+    let s = b.session.as_ref().unwrap();
+    assert_eq!(
+        s.state.slots[3].response,
+        Some(Response::Text("fifteen".into()))
+    );
 }
 
 #[test]
