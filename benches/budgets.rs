@@ -905,6 +905,30 @@ fn results(cfg: &Cfg, t: &mut Table) {
         "<= 1.3x",
         Some(r <= 1.3),
     );
+    // The record format's own floor: parsing the JSON of every record, already in memory, on
+    // every core (no reading, no screening, no statistics).
+    let bytes: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| std::fs::read(e.path()).expect("read"))
+        .collect();
+    let parse = time(n, || {
+        use rayon::prelude::*;
+        let parsed: usize = bytes
+            .par_iter()
+            .filter(|b| serde_json::from_slice::<tipquiz::record::AttemptRecord>(b).is_ok())
+            .count();
+        black_box(parsed);
+    });
+    t.add(
+        "P5",
+        "JSON parse alone of the 10,000 records, in memory, all cores",
+        format!("{:.1} ms", ms(parse.median)),
+        format!("readdir + open + read {:.1} ms", ms(floor.median)),
+        x(parse.median.as_secs_f64() / floor.median.as_secs_f64()),
+        "-",
+        None,
+    );
     // Incremental board refresh: 10,000 files known, 30 new ones.
     let mut board = Board::new(&dir, None);
     board.refresh();
