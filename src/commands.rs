@@ -513,6 +513,11 @@ pub fn places(common: &Common) -> crate::tui::run::Places {
 /// How to show right-to-left text on this terminal.
 #[must_use]
 pub fn display(common: &Common) -> crate::tui::ui::Display {
+    display_with(common, &crate::tui::run::load_prefs(&places(common).prefs))
+}
+
+/// [`display`] with the preferences already read.
+fn display_with(common: &Common, prefs: &crate::tui::app::Prefs) -> crate::tui::ui::Display {
     use crate::cli::{BidiArg, ShapingArg};
     use crate::tui::bidi::BidiMode;
     let mode = match common.bidi {
@@ -521,10 +526,7 @@ pub fn display(common: &Common) -> crate::tui::ui::Display {
         // A saved choice wins. When the app reorders, the first `enter` probes the terminal
         // (DECRQM) for how to switch its own bidi off, saved choice or not: that is how the
         // saved choice was calibrated.
-        BidiArg::Auto => match crate::tui::run::load_prefs(&places(common).prefs)
-            .bidi
-            .as_deref()
-        {
+        BidiArg::Auto => match prefs.bidi.as_deref() {
             Some("terminal") => BidiMode::Terminal,
             Some("reorder") => {
                 crate::tui::terminal::want_probe();
@@ -598,42 +600,54 @@ fn library_or_exit(common: &Common) -> Result<(Library, Vec<ExamDef>), u8> {
 /// The home screen.
 #[must_use]
 pub fn home(common: &Common) -> u8 {
-    let early = loading_screen(common, None);
+    let start = Start::show(common, None);
     let (lib, exams) = match library_or_exit(common) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let places = places(common);
-    let _ = crate::tui::run::recover(&places, &lib, crate::tui::run::now_ms());
-    let prefs = crate::tui::run::load_prefs(&places.prefs);
+    let _ = crate::tui::run::recover(&start.places, &lib, crate::tui::run::now_ms());
     let app = crate::tui::app::App::new(
         std::sync::Arc::new(lib),
         exams,
-        &prefs,
-        lang_of(common, &prefs, None),
-        places.autosaves.clone(),
+        &start.prefs,
+        lang_of(common, &start.prefs, None),
+        start.places.autosaves.clone(),
     );
-    run_app(app, &places, common, early)
+    run_app(app, common, start)
 }
 
-/// Take the terminal and show the loading frame, before anything slow (see
+/// What a TUI start reads once: where things go, the preferences and the display, and the
+/// terminal, taken at once to show the loading frame before anything slow (see
 /// [`crate::tui::run::Early`]).
-fn loading_screen(common: &Common, trainee: Option<&str>) -> Option<crate::tui::run::Early> {
-    let prefs = crate::tui::run::load_prefs(&places(common).prefs);
-    crate::tui::run::Early::show(display(common), lang_of(common, &prefs, trainee))
+struct Start {
+    places: crate::tui::run::Places,
+    prefs: crate::tui::app::Prefs,
+    display: crate::tui::ui::Display,
+    early: Option<crate::tui::run::Early>,
 }
 
-fn run_app(
-    app: crate::tui::app::App,
-    places: &crate::tui::run::Places,
-    common: &Common,
-    early: Option<crate::tui::run::Early>,
-) -> u8 {
+impl Start {
+    fn show(common: &Common, trainee: Option<&str>) -> Start {
+        let places = places(common);
+        let prefs = crate::tui::run::load_prefs(&places.prefs);
+        let display = display_with(common, &prefs);
+        let early = crate::tui::run::Early::show(display, lang_of(common, &prefs, trainee));
+        Start {
+            places,
+            prefs,
+            display,
+            early,
+        }
+    }
+}
+
+fn run_app(app: crate::tui::app::App, common: &Common, start: Start) -> u8 {
     let calibrate = app.lang == crate::text::Lang::Ar
         && common.bidi == crate::cli::BidiArg::Auto
-        && crate::tui::run::load_prefs(&places.prefs).bidi.is_none()
+        && start.prefs.bidi.is_none()
         && std::env::var_os("TIPQUIZ_NO_CALIBRATION").is_none();
-    match crate::tui::run::run(app, places, display(common), calibrate, early) {
+    let places = &start.places;
+    match crate::tui::run::run(app, places, start.display, calibrate, start.early) {
         Ok(code) => code,
         Err(e) => {
             if crate::tui::loading::holding() {
@@ -682,13 +696,13 @@ fn take(
     trainee: Option<String>,
     review_mistakes: bool,
 ) -> u8 {
-    let early = loading_screen(common, trainee.as_deref());
+    let start = Start::show(common, trainee.as_deref());
     let (lib, exams) = match library_or_exit(common) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let places = places(common);
-    let _ = crate::tui::run::recover(&places, &lib, crate::tui::run::now_ms());
+    let places = &start.places;
+    let _ = crate::tui::run::recover(places, &lib, crate::tui::run::now_ms());
     let exam = if let Some(e) = exam_arg {
         let path = PathBuf::from(&e);
         if path.is_file() {
@@ -768,12 +782,11 @@ fn take(
         }
         def
     };
-    let prefs = crate::tui::run::load_prefs(&places.prefs);
     let mut app = crate::tui::app::App::new(
         std::sync::Arc::new(lib),
         exams,
-        &prefs,
-        lang_of(common, &prefs, trainee.as_deref()),
+        &start.prefs,
+        lang_of(common, &start.prefs, trainee.as_deref()),
         places.autosaves.clone(),
     );
     app.fixed_exam = Some(exam);
@@ -784,9 +797,9 @@ fn take(
         app.home.trainee = t;
         let now = crate::tui::run::now_ms();
         let fx = app.start(now);
-        crate::tui::run::execute(&mut app, &places, &fx, now);
+        crate::tui::run::execute(&mut app, places, &fx, now);
     }
-    run_app(app, &places, common, early)
+    run_app(app, common, start)
 }
 
 /// The other commands.

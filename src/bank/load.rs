@@ -69,24 +69,26 @@ pub fn parse_tree<'i>(w: &mut Walker<'_>, source: &'i str) -> toml::Spanned<DeTa
 #[must_use]
 pub fn parse_bank(file: &str, source: &str) -> (Option<Bank>, Vec<Diagnostic>) {
     // A byte-order mark becomes three spaces, so that every byte offset stays the same.
-    let text: std::borrow::Cow<'_, str> = match source.strip_prefix('\u{feff}') {
-        Some(rest) => format!("   {rest}").into(),
-        None => source.into(),
-    };
+    let text = without_bom(source);
     if let Some(bank) = parse_in_pieces(file, &text, source, pieces_for(text.len())) {
         return (Some(bank), Vec::new());
     }
     parse_whole(file, &text, source)
 }
 
+/// A byte-order mark becomes three spaces, so that every byte offset stays the same.
+fn without_bom(source: &str) -> std::borrow::Cow<'_, str> {
+    match source.strip_prefix('\u{feff}') {
+        Some(rest) => format!("   {rest}").into(),
+        None => source.into(),
+    }
+}
+
 /// [`parse_bank`] in one piece, on one thread (the path that reports problems), for
 /// benchmarks and tests that compare the two.
 #[must_use]
 pub fn parse_bank_one_piece(file: &str, source: &str) -> (Option<Bank>, Vec<Diagnostic>) {
-    let text: std::borrow::Cow<'_, str> = match source.strip_prefix('\u{feff}') {
-        Some(rest) => format!("   {rest}").into(),
-        None => source.into(),
-    };
+    let text = without_bom(source);
     parse_whole(file, &text, source)
 }
 

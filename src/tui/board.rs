@@ -169,7 +169,7 @@ pub fn run(dir: &Path, exam: Option<String>, lang: Lang, d: Display) -> std::io:
             {
                 return Ok(());
             }
-            if signal.load(std::sync::atomic::Ordering::SeqCst) != 0 || super::terminal::hung_up() {
+            if signal.load(std::sync::atomic::Ordering::SeqCst) != 0 {
                 return Ok(());
             }
             board.refresh();

@@ -130,7 +130,7 @@ pub fn run(
                     app.message = None;
                 }
             }
-            if signal.load(std::sync::atomic::Ordering::SeqCst) != 0 || super::terminal::hung_up() {
+            if signal.load(std::sync::atomic::Ordering::SeqCst) != 0 {
                 return Ok(1);
             }
             if watch {

@@ -445,11 +445,8 @@ pub fn run(
         } else {
             app.tick(now_ms())
         };
-        let mut sig = signal.swap(0, Ordering::SeqCst);
-        if sig == 0 && super::terminal::hung_up() {
-            // The terminal is gone but no SIGHUP came: end as if it had, attempt saved.
-            sig = 1;
-        }
+        // Signals, and a terminal gone without one (see `watch_signals`), land here.
+        let sig = signal.swap(0, Ordering::SeqCst);
         if sig != 0 {
             execute(&mut app, places, &[Effect::Autosave], now_ms());
             flush_saves();

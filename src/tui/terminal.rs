@@ -526,18 +526,11 @@ pub fn watch_signals(flag: std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     // the terminal lives, and ends the program like SIGHUP when it goes.
     std::thread::spawn(move || {
         loop {
-            let mut pfd = libc::pollfd {
-                fd: 0,
-                events: 0,
-                revents: 0,
-            };
-            // SAFETY: one valid pollfd.
-            let r = unsafe { libc::poll(&raw mut pfd, 1, -1) };
-            if r > 0 && pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
-                break;
-            }
-            if r < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
-                return;
+            match poll_hangup(-1) {
+                Ok(true) => break,
+                Ok(false) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return,
             }
         }
         on_hangup.store(1, std::sync::atomic::Ordering::SeqCst);
@@ -1041,12 +1034,21 @@ mod probe_tests {
 /// session. Reading it would then return end-of-file at once, forever.
 #[must_use]
 pub fn hung_up() -> bool {
+    poll_hangup(0).unwrap_or(false)
+}
+
+/// Wait up to `timeout_ms` (-1: for ever) for standard input to report a hang-up or an error;
+/// only those are asked for, so input arriving does not end the wait.
+fn poll_hangup(timeout_ms: i32) -> std::io::Result<bool> {
     let mut pfd = libc::pollfd {
         fd: 0,
-        events: libc::POLLIN,
+        events: 0,
         revents: 0,
     };
-    // SAFETY: one valid pollfd, no wait.
-    let r = unsafe { libc::poll(&raw mut pfd, 1, 0) };
-    r > 0 && pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+    // SAFETY: one valid pollfd.
+    let r = unsafe { libc::poll(&raw mut pfd, 1, timeout_ms) };
+    if r < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(r > 0 && pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0)
 }
