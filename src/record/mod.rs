@@ -7,8 +7,8 @@
 mod store;
 
 pub use store::{
-    BadRecord, LoadedRecords, RecordError, Step, Store, StoreError, default_data_dir, inject_fault,
-    read_record, trainee_slug, write_atomic,
+    BadRecord, LoadedRecords, RecordError, Step, Store, StoreError, default_cache_dir,
+    default_data_dir, inject_fault, read_record, trainee_slug, write_atomic,
 };
 
 use crate::bank::{Difficulty, Library};

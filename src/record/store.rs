@@ -145,6 +145,21 @@ pub fn default_data_dir() -> PathBuf {
         .map_or_else(|| PathBuf::from(".tipquiz"), |p| p.data_dir().to_path_buf())
 }
 
+/// The user's cache folder for tipquiz: `$TIPQUIZ_DATA/cache` when `TIPQUIZ_DATA` is set (so a
+/// test or a class folder keeps everything in one place), else the platform's cache folder, e.g.
+/// `~/.cache/tipquiz` on Linux. `None` when caching is switched off with `TIPQUIZ_NO_CACHE`
+/// (any non-empty value): everything is then read and checked from the files every time.
+#[must_use]
+pub fn default_cache_dir() -> Option<PathBuf> {
+    if std::env::var_os("TIPQUIZ_NO_CACHE").is_some_and(|v| !v.is_empty()) {
+        return None;
+    }
+    if let Some(d) = std::env::var_os("TIPQUIZ_DATA") {
+        return Some(PathBuf::from(d).join("cache"));
+    }
+    directories::ProjectDirs::from("org", "tipquiz", "tipquiz").map(|p| p.cache_dir().to_path_buf())
+}
+
 /// A safe file-name part for a trainee: ASCII letters and digits of the name (at most 24), then
 /// a hash of the whole name, so that no name can escape the folder or collide with another.
 #[must_use]
