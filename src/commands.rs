@@ -944,9 +944,19 @@ fn screened(
     Vec<crate::record::AttemptRecord>,
     Vec<crate::record::BadRecord>,
 ) {
-    let loaded = places(common).results.load();
+    let results = places(common).results;
+    // Unchanged record files come from the results index in the cache folder, when there is one.
+    let (loaded, checksum_ok) = match crate::record::default_cache_dir() {
+        Some(cache) => {
+            let index = crate::record::index_path(&cache, &results.dir);
+            let got = crate::record::load_indexed(&results.dir, &index);
+            (got.loaded, got.checksum_ok)
+        }
+        None => (results.load(), Vec::new()),
+    };
     let key = instructor_key();
-    let (good, mut flagged) = crate::report::integrity::screen(loaded.records, lib, key.as_deref());
+    let (good, mut flagged) =
+        crate::report::integrity::screen_known(loaded.records, &checksum_ok, lib, key.as_deref());
     let mut bad = loaded.bad;
     bad.append(&mut flagged);
     (good, bad)

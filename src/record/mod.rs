@@ -4,8 +4,10 @@
 //! folder, flushed and synced, then moved into place under a unique name without overwriting,
 //! then the folder synced. Attempts in progress are autosaved the same way on local disk.
 
+mod index;
 mod store;
 
+pub use index::{Indexed, index_path, load_indexed};
 pub use store::{
     BadRecord, LoadedRecords, RecordError, Step, Store, StoreError, default_cache_dir,
     default_data_dir, inject_fault, read_record, trainee_slug, write_atomic,

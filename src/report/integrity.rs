@@ -96,14 +96,31 @@ pub fn check_records(
     lib: &Library,
     key: Option<&[u8]>,
 ) -> Vec<Vec<Problem>> {
+    check_records_known(records, &[], lib, key)
+}
+
+/// [`check_records`], with the checksum verdicts already known for the first records (from the
+/// results index: see [`crate::record::load_indexed`]); the others are computed.
+#[must_use]
+pub fn check_records_known(
+    records: &[(String, AttemptRecord)],
+    checksum_ok: &[bool],
+    lib: &Library,
+    key: Option<&[u8]>,
+) -> Vec<Vec<Problem>> {
     use rayon::prelude::*;
     // The checks of one record (checksum, signature, re-scoring, timing) run on every core; the
     // duplicate check, which compares records, runs after, in order.
     let checked: Vec<(Vec<Problem>, Vec<Problem>)> = records
         .par_iter()
-        .map(|(_, r)| {
+        .enumerate()
+        .map(|(i, (_, r))| {
             let mut p = Vec::new();
-            if !r.checksum_ok() {
+            if !checksum_ok
+                .get(i)
+                .copied()
+                .unwrap_or_else(|| r.checksum_ok())
+            {
                 p.push(Problem::Checksum);
             }
             if let Some(k) = key
@@ -192,7 +209,18 @@ pub fn screen(
     lib: &Library,
     key: Option<&[u8]>,
 ) -> (Vec<AttemptRecord>, Vec<BadRecord>) {
-    let problems = check_records(&records, lib, key);
+    screen_known(records, &[], lib, key)
+}
+
+/// [`screen`], with the checksum verdicts already known for the first records.
+#[must_use]
+pub fn screen_known(
+    records: Vec<(String, AttemptRecord)>,
+    checksum_ok: &[bool],
+    lib: &Library,
+    key: Option<&[u8]>,
+) -> (Vec<AttemptRecord>, Vec<BadRecord>) {
+    let problems = check_records_known(&records, checksum_ok, lib, key);
     let mut good = Vec::new();
     let mut flagged = Vec::new();
     for ((file, r), p) in records.into_iter().zip(problems) {

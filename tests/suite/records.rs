@@ -549,3 +549,188 @@ fn the_checksum_is_over_the_record_with_both_seals_empty() {
         assert!(r.checksum_ok());
     }
 }
+
+// ---------- the results index ----------
+
+mod index {
+    use super::{T0, lib, record};
+    use std::path::Path;
+    use std::time::{Duration, SystemTime};
+    use tipquiz::record::{Store, index_path, load_indexed};
+    use tipquiz::report::integrity::{Problem, check_records_known};
+
+    /// A results folder with `n` good records, a truncated one and a stray text file.
+    fn folder(n: usize) -> (tempfile::TempDir, Store) {
+        let lib = lib();
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::new(d.path());
+        for i in 0..n {
+            store
+                .commit(&record(
+                    &lib,
+                    &format!("trainee {i}"),
+                    T0 + i as i64 * 100_000,
+                ))
+                .unwrap();
+        }
+        let first = std::fs::read_dir(d.path())
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap();
+        let body = std::fs::read_to_string(first.path()).unwrap();
+        std::fs::write(d.path().join("truncated.json"), &body[..body.len() / 2]).unwrap();
+        std::fs::write(d.path().join("notes.txt"), "not a record").unwrap();
+        (d, store)
+    }
+
+    /// Make the index look written a minute from now, so that no file counts as changed in
+    /// the same tick as the index (the racy case is tested on its own).
+    fn age(index: &Path) {
+        std::fs::File::options()
+            .write(true)
+            .open(index)
+            .unwrap()
+            .set_modified(SystemTime::now() + Duration::from_secs(60))
+            .unwrap();
+    }
+
+    fn names(v: &[(String, tipquiz::record::AttemptRecord)]) -> Vec<&str> {
+        v.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    #[test]
+    fn unchanged_files_come_from_the_index_and_give_what_reading_them_gives() {
+        let (d, store) = folder(20);
+        let cache = tempfile::tempdir().unwrap();
+        let idx = index_path(cache.path(), d.path());
+        let full = store.load();
+        let first = load_indexed(d.path(), &idx);
+        assert_eq!(first.read, 20, "no index yet: every record is read");
+        assert!(idx.is_file(), "the index is written");
+        age(&idx);
+        let second = load_indexed(d.path(), &idx);
+        assert_eq!(second.read, 0, "nothing changed: nothing is read");
+        for got in [&first, &second] {
+            assert_eq!(got.loaded.records, full.records);
+            assert_eq!(got.checksum_ok, vec![true; 20]);
+            let bad: Vec<&str> = got.loaded.bad.iter().map(|b| b.file.as_str()).collect();
+            assert_eq!(bad, ["notes.txt", "truncated.json"], "bad files every time");
+        }
+    }
+
+    #[test]
+    fn a_record_edited_in_place_with_its_old_times_restored_is_read_again_and_flagged() {
+        let (d, store) = folder(5);
+        let cache = tempfile::tempdir().unwrap();
+        let idx = index_path(cache.path(), d.path());
+        let _ = load_indexed(d.path(), &idx);
+        age(&idx);
+        let (name, _) = store.load().records[2].clone();
+        let path = d.path().join(&name);
+        let meta = std::fs::metadata(&path).unwrap();
+        let body = std::fs::read_to_string(&path).unwrap();
+        let forged = body.replacen("\"score\": 4.0", "\"score\": 5.0", 1);
+        assert_ne!(forged, body);
+        assert_eq!(forged.len(), body.len(), "same size");
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&path, forged).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_times(
+                std::fs::FileTimes::new()
+                    .set_modified(meta.modified().unwrap())
+                    .set_accessed(meta.accessed().unwrap()),
+            )
+            .unwrap();
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            meta.modified().unwrap()
+        );
+        let got = load_indexed(d.path(), &idx);
+        assert_eq!(got.read, 1, "only the edited file is read");
+        assert_eq!(got.checksum_ok, [true, true, false, true, true]);
+        let problems = check_records_known(&got.loaded.records, &got.checksum_ok, &lib(), None);
+        assert!(problems[2].contains(&Problem::Checksum), "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .enumerate()
+                .all(|(i, p)| i == 2 || p.is_empty())
+        );
+    }
+
+    #[test]
+    fn files_changed_close_to_the_index_write_are_read_again() {
+        let (d, _) = folder(10);
+        let cache = tempfile::tempdir().unwrap();
+        let idx = index_path(cache.path(), d.path());
+        let _ = load_indexed(d.path(), &idx);
+        // Not aged: every file changed within two seconds of the index being written.
+        assert_eq!(load_indexed(d.path(), &idx).read, 10);
+    }
+
+    #[test]
+    fn new_and_removed_files_are_seen_and_a_damaged_index_is_rebuilt() {
+        let (d, store) = folder(6);
+        let cache = tempfile::tempdir().unwrap();
+        let idx = index_path(cache.path(), d.path());
+        let _ = load_indexed(d.path(), &idx);
+        age(&idx);
+        let gone = store.load().records[0].0.clone();
+        std::fs::remove_file(d.path().join(&gone)).unwrap();
+        store
+            .commit(&record(&lib(), "late comer", T0 + 99_000_000))
+            .unwrap();
+        let got = load_indexed(d.path(), &idx);
+        assert_eq!(got.read, 1, "only the new file is read");
+        assert_eq!(names(&got.loaded.records), names(&store.load().records));
+        assert!(!names(&got.loaded.records).contains(&gone.as_str()));
+        // Damaged in every way we can think of: the result is the same, read from the files.
+        let good = std::fs::read(&idx).unwrap();
+        for damaged in [
+            Vec::new(),
+            b"garbage".to_vec(),
+            good[..good.len() / 2].to_vec(),
+            [good.as_slice(), b"tail"].concat(),
+            good.iter().map(|b| b ^ 0x55).collect(),
+        ] {
+            std::fs::write(&idx, &damaged).unwrap();
+            age(&idx);
+            let got = load_indexed(d.path(), &idx);
+            assert_eq!(got.read, 6, "a damaged index is not used");
+            assert_eq!(got.loaded.records, store.load().records);
+            age(&idx);
+            assert_eq!(load_indexed(d.path(), &idx).read, 0, "and it is rebuilt");
+        }
+    }
+
+    #[test]
+    fn signatures_are_checked_from_the_records_every_time() {
+        let lib = lib();
+        let d = tempfile::tempdir().unwrap();
+        let store = Store::new(d.path());
+        for i in 0..3 {
+            let mut r = record(&lib, &format!("t{i}"), T0 + i * 100_000);
+            r.seal(Some(b"secret key"));
+            store.commit(&r).unwrap();
+        }
+        let cache = tempfile::tempdir().unwrap();
+        let idx = index_path(cache.path(), d.path());
+        let _ = load_indexed(d.path(), &idx);
+        age(&idx);
+        let got = load_indexed(d.path(), &idx);
+        assert_eq!(got.read, 0);
+        let check = |key: &[u8]| {
+            check_records_known(&got.loaded.records, &got.checksum_ok, &lib, Some(key))
+        };
+        assert!(check(b"secret key").iter().all(Vec::is_empty));
+        assert!(
+            check(b"another key")
+                .iter()
+                .all(|p| p.contains(&Problem::BadSignature))
+        );
+    }
+}

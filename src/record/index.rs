@@ -1,0 +1,353 @@
+//! An index of a results folder, so that a report on years of results does not parse every
+//! record again.
+//!
+//! The index keeps, for every good record file, the parsed record and whether its checksum
+//! matched, under the file's identity: name, device, inode, size, modification time and
+//! status-change time (`ctime`). Any write to a file, a rename onto its name, and even `touch`
+//! restoring its old modification time change its `ctime`, which a user cannot set: so a file
+//! whose identity is unchanged holds the bytes it held when it was indexed, and its index entry
+//! says what reading and checking it again would say. Files that changed are read again; files
+//! that are not records (or are damaged) are never indexed and are read every time, so their
+//! problem is always reported.
+//!
+//! A file changed within [`RACY_NS`] before the index was written is read again every time (as
+//! git does with its index): a change made in the same tick of the file-system clock as the read
+//! could otherwise keep its `ctime`.
+//!
+//! What the index does not replace: the signature (HMAC) of a record is checked again on every
+//! report from the record itself, so an index written by someone without the instructor's key
+//! cannot make a forged record pass. The checksum is not a secret (anyone can recompute it), so
+//! keeping its verdict in the index weakens nothing.
+//!
+//! The index lives in the user's cache folder ([`crate::record::default_cache_dir`]), one file
+//! per results folder. It is written atomically and only when something changed; a damaged,
+//! foreign or older index is ignored and rebuilt. Its format: the magic bytes, a postcard-encoded [`Head`],
+//! then the entries in postcard-encoded chunks that are decoded on every core.
+
+use super::AttemptRecord;
+use super::store::{BadRecord, LoadedRecords, RecordError, read_record};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// First bytes of an index file.
+const MAGIC: &[u8; 16] = b"tipquiz-index-1\n";
+/// Bump when the encoding of [`Entry`] or of a record changes.
+const FORMAT: u32 = 1;
+/// Entries per chunk (the unit decoded in parallel).
+const CHUNK: usize = 256;
+/// A file whose `ctime` is this close to the index's own modification time is read again.
+pub const RACY_NS: i128 = 2_000_000_000;
+/// More racy files than this make the index be written again (with a newer time).
+const RACY_REWRITE: usize = 64;
+/// Largest index read (a damaged length must not make us allocate without bound).
+const MAX_INDEX_BYTES: u64 = 4 << 30;
+
+/// What identifies a file's content without reading it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct FileId {
+    dev: u64,
+    ino: u64,
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(m: &fs::Metadata) -> Option<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId {
+            dev: m.dev(),
+            ino: m.ino(),
+            size: m.len(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(_: &fs::Metadata) -> Option<FileId> {
+        None
+    }
+
+    fn ctime_ns(&self) -> i128 {
+        i128::from(self.ctime.0) * 1_000_000_000 + i128::from(self.ctime.1)
+    }
+}
+
+#[cfg(unix)]
+fn mtime_ns(m: &fs::Metadata) -> i128 {
+    use std::os::unix::fs::MetadataExt;
+    i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec())
+}
+
+#[cfg(not(unix))]
+fn mtime_ns(_: &fs::Metadata) -> i128 {
+    i128::MAX
+}
+
+/// One indexed record file.
+#[derive(Debug, Serialize, Deserialize)]
+struct Entry {
+    name: String,
+    id: FileId,
+    checksum_ok: bool,
+    record: AttemptRecord,
+}
+
+/// The index's header.
+#[derive(Debug, Serialize, Deserialize)]
+struct Head {
+    format: u32,
+    program: String,
+    dir: String,
+    /// Byte length of each chunk that follows the head.
+    chunks: Vec<u64>,
+}
+
+/// The index file of a results folder inside a cache folder.
+#[must_use]
+pub fn index_path(cache_dir: &Path, results_dir: &Path) -> PathBuf {
+    let dir = fs::canonicalize(results_dir).unwrap_or_else(|_| results_dir.to_path_buf());
+    let h = Sha256::digest(dir.to_string_lossy().as_bytes());
+    cache_dir
+        .join("results")
+        .join(format!("{}.index", hex::encode(&h[..12])))
+}
+
+fn program() -> String {
+    format!("tipquiz {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Read an index: its entries by file name and the index file's modification time.
+fn read_index(path: &Path, dir: &str) -> Option<(HashMap<String, Entry>, i128)> {
+    use rayon::prelude::*;
+    let meta = fs::metadata(path).ok()?;
+    if meta.len() > MAX_INDEX_BYTES {
+        return None;
+    }
+    let written = mtime_ns(&meta);
+    let bytes = fs::read(path).ok()?;
+    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+    let (head, mut rest) = postcard::take_from_bytes::<Head>(rest).ok()?;
+    if head.format != FORMAT || head.program != program() || head.dir != dir {
+        return None;
+    }
+    let mut chunks = Vec::with_capacity(head.chunks.len());
+    for len in head.chunks {
+        let len = usize::try_from(len).ok()?;
+        if len > rest.len() {
+            return None;
+        }
+        let (chunk, after) = rest.split_at(len);
+        chunks.push(chunk);
+        rest = after;
+    }
+    if !rest.is_empty() {
+        return None;
+    }
+    let decoded: Option<Vec<Vec<Entry>>> = chunks
+        .into_par_iter()
+        .map(|c| postcard::from_bytes::<Vec<Entry>>(c).ok())
+        .collect();
+    let map = decoded?
+        .into_iter()
+        .flatten()
+        .map(|e| (e.name.clone(), e))
+        .collect();
+    Some((map, written))
+}
+
+/// Write an index of `entries` (in order). Errors are ignored: the index is only a cache.
+fn write_index(path: &Path, dir: &str, entries: &[(&str, FileId, bool, &AttemptRecord)]) {
+    use rayon::prelude::*;
+    #[derive(Serialize)]
+    struct EntryRef<'a> {
+        name: &'a str,
+        id: FileId,
+        checksum_ok: bool,
+        record: &'a AttemptRecord,
+    }
+    let chunks: Option<Vec<Vec<u8>>> = entries
+        .par_chunks(CHUNK)
+        .map(|c| {
+            let refs: Vec<EntryRef<'_>> = c
+                .iter()
+                .map(|&(name, id, checksum_ok, record)| EntryRef {
+                    name,
+                    id,
+                    checksum_ok,
+                    record,
+                })
+                .collect();
+            postcard::to_stdvec(&refs).ok()
+        })
+        .collect();
+    let Some(chunks) = chunks else { return };
+    let head = Head {
+        format: FORMAT,
+        program: program(),
+        dir: dir.to_owned(),
+        chunks: chunks.iter().map(|c| c.len() as u64).collect(),
+    };
+    let Ok(head) = postcard::to_stdvec(&head) else {
+        return;
+    };
+    let mut body =
+        Vec::with_capacity(MAGIC.len() + head.len() + chunks.iter().map(Vec::len).sum::<usize>());
+    body.extend_from_slice(MAGIC);
+    body.extend_from_slice(&head);
+    for c in &chunks {
+        body.extend_from_slice(c);
+    }
+    let Some(parent) = path.parent() else { return };
+    if fs::create_dir_all(parent).is_err() {
+        return;
+    }
+    // No sync: a lost index is rebuilt from the records.
+    if let Ok(mut tmp) = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .suffix(".part")
+        .tempfile_in(parent)
+        && std::io::Write::write_all(&mut tmp, &body).is_ok()
+    {
+        let _ = tmp.persist(path);
+    }
+}
+
+/// What [`load_indexed`] found.
+#[derive(Debug, Default)]
+pub struct Indexed {
+    /// The records and the files skipped, exactly as [`super::Store::load`] gives them.
+    pub loaded: LoadedRecords,
+    /// For each record of `loaded.records`, whether its checksum matched.
+    pub checksum_ok: Vec<bool>,
+    /// How many files were read and parsed (the others came from the index).
+    pub read: usize,
+}
+
+/// Read every record of `dir` as [`super::Store::load`] does, taking unchanged files from the
+/// index at `index` (and checking the checksum of the others), then write the index again if
+/// anything changed.
+#[must_use]
+pub fn load_indexed(dir: &Path, index: &Path) -> Indexed {
+    use rayon::prelude::*;
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Indexed::default();
+    };
+    let dir_key = fs::canonicalize(dir)
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .to_string_lossy()
+        .into_owned();
+    // As `Store::load` lists them; a plain file is stat'ed through its directory entry (no path
+    // walk), a symbolic link is followed.
+    let mut names: Vec<(String, fs::DirEntry, bool)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let t = e.file_type().ok()?;
+            let plain = t.is_file();
+            (plain || (!t.is_dir() && e.path().is_file())).then_some((e, plain))
+        })
+        .map(|(e, plain)| (e.file_name().to_string_lossy().into_owned(), e, plain))
+        .filter(|(n, _, _)| !n.starts_with('.'))
+        .collect();
+    names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let (mut old, written) = read_index(index, &dir_key).unwrap_or_default();
+    let old_len = old.len();
+    // Each file with its index entry, if it had one under the same name.
+    let jobs: Vec<(String, fs::DirEntry, bool, Option<Entry>)> = names
+        .into_iter()
+        .map(|(name, e, plain)| {
+            let entry = old.remove(&name);
+            (name, e, plain, entry)
+        })
+        .collect();
+    let removed = old_len.saturating_sub(jobs.iter().filter(|j| j.3.is_some()).count());
+    drop(old);
+    enum Got {
+        Cached(FileId, bool, Box<AttemptRecord>),
+        /// Read again; `same` when the index had this very file (a racy entry).
+        Read(Option<FileId>, bool, Box<AttemptRecord>, bool),
+        /// Not a good record; `true` when the index had an entry under its name.
+        Bad(RecordError, bool),
+    }
+    let got: Vec<(String, Got)> = jobs
+        .into_par_iter()
+        .map(|(name, dir_entry, plain, entry)| {
+            let path = dir_entry.path();
+            if path.extension().is_none_or(|e| e != "json") {
+                return (name, Got::Bad(RecordError::NotJsonFile, entry.is_some()));
+            }
+            let meta = if plain {
+                dir_entry.metadata()
+            } else {
+                fs::metadata(&path)
+            };
+            let id = meta.ok().as_ref().and_then(FileId::of);
+            let same = matches!((id, &entry), (Some(id), Some(e)) if e.id == id);
+            let had = entry.is_some();
+            if same
+                && id.is_some_and(|id| id.ctime_ns() < written - RACY_NS)
+                && let (Some(id), Some(e)) = (id, entry)
+            {
+                return (name, Got::Cached(id, e.checksum_ok, Box::new(e.record)));
+            }
+            match read_record(&path) {
+                Ok(r) => {
+                    // The identity is taken before the read: a change during the read gives
+                    // the file a newer identity, so the next load reads it again.
+                    let ok = r.checksum_ok();
+                    (name, Got::Read(id, ok, Box::new(r), same))
+                }
+                Err(e) => (name, Got::Bad(e, had)),
+            }
+        })
+        .collect();
+    let mut out = Indexed::default();
+    let mut keep: Vec<(usize, FileId)> = Vec::new();
+    let mut changed = removed > 0 || written == 0;
+    let mut racy = 0;
+    for (name, g) in got {
+        match g {
+            Got::Cached(id, ok, r) => {
+                keep.push((out.loaded.records.len(), id));
+                out.loaded.records.push((name, *r));
+                out.checksum_ok.push(ok);
+            }
+            Got::Read(id, ok, r, same) => {
+                out.read += 1;
+                if same {
+                    racy += 1;
+                } else {
+                    changed = true;
+                }
+                if let Some(id) = id {
+                    keep.push((out.loaded.records.len(), id));
+                }
+                out.loaded.records.push((name, *r));
+                out.checksum_ok.push(ok);
+            }
+            Got::Bad(reason, had) => {
+                changed |= had;
+                out.loaded.bad.push(BadRecord {
+                    file: name,
+                    reason: reason.message(),
+                });
+            }
+        }
+    }
+    if changed || racy > RACY_REWRITE {
+        let entries: Vec<(&str, FileId, bool, &AttemptRecord)> = keep
+            .iter()
+            .map(|&(i, id)| {
+                let (name, r) = &out.loaded.records[i];
+                (name.as_str(), id, out.checksum_ok[i], r)
+            })
+            .collect();
+        write_index(index, &dir_key, &entries);
+    }
+    out
+}
