@@ -775,3 +775,34 @@ impl Session {
         &self.state.paper[i].order
     }
 }
+
+#[cfg(test)]
+mod response_wire_tests {
+    use super::Response;
+
+    #[test]
+    fn every_response_reads_back_from_json_and_from_a_binary_format() {
+        let all = [
+            Response::Choice(2),
+            Response::Choices(vec![0, 3]),
+            Response::Bool(true),
+            Response::Text("خمسة عشر".into()),
+            Response::Order(vec![2, 0, 1]),
+            Response::Match(vec![Some(1), None, Some(0)]),
+        ];
+        for r in all {
+            let json = serde_json::to_string(&r).unwrap();
+            assert!(
+                json.starts_with("{\"kind\":\""),
+                "JSON keeps its form: {json}"
+            );
+            assert_eq!(serde_json::from_str::<Response>(&json).unwrap(), r);
+            let bin = postcard::to_stdvec(&r).unwrap();
+            assert_eq!(postcard::from_bytes::<Response>(&bin).unwrap(), r);
+        }
+        assert_eq!(
+            serde_json::to_string(&Response::Choice(2)).unwrap(),
+            r#"{"kind":"choice","value":2}"#
+        );
+    }
+}

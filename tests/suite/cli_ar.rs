@@ -21,7 +21,8 @@ fn tipquiz() -> Command {
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env("LANG", "C.UTF-8")
-        .env("TIPQUIZ_NO_CALIBRATION", "1");
+        .env("TIPQUIZ_NO_CALIBRATION", "1")
+        .env("TIPQUIZ_NO_CACHE", "1");
     c
 }
 

@@ -733,4 +733,47 @@ mod index {
                 .all(|p| p.contains(&Problem::BadSignature))
         );
     }
+
+    #[test]
+    fn tipquiz_report_uses_the_index_and_still_flags_an_edited_record() {
+        let (d, store) = folder(4);
+        let data = tempfile::tempdir().unwrap();
+        let report = || {
+            let out = assert_cmd::Command::cargo_bin("tipquiz")
+                .unwrap()
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .env("TIPQUIZ_DATA", data.path())
+                .env_remove("TIPQUIZ_NO_CACHE")
+                .env("LANG", "C.UTF-8")
+                .args(["--lang", "en", "--only-given-banks", "--bank"])
+                .arg("tests/fixtures/valid/every-type.toml")
+                .arg("--results")
+                .arg(d.path())
+                .arg("report")
+                .output()
+                .unwrap();
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let first = report();
+        let idx = index_path(&data.path().join("cache"), d.path());
+        assert!(idx.is_file(), "the first report writes the index");
+        age(&idx);
+        let before = std::fs::metadata(&idx).unwrap().modified().unwrap();
+        assert_eq!(report(), first, "same report from the index");
+        assert_eq!(
+            std::fs::metadata(&idx).unwrap().modified().unwrap(),
+            before,
+            "nothing changed: the index is not written again"
+        );
+        let (name, _) = store.load().records[1].clone();
+        let path = d.path().join(&name);
+        let body = std::fs::read_to_string(&path).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&path, body.replacen("\"score\": 4.0", "\"score\": 5.0", 1)).unwrap();
+        let after = report();
+        assert!(
+            !first.contains(&name) && after.contains(&name),
+            "the edited record is flagged by name:\n{after}"
+        );
+    }
 }
