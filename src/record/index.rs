@@ -28,7 +28,6 @@ use super::AttemptRecord;
 use super::store::{BadRecord, LoadedRecords, RecordError, read_record};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -122,8 +121,9 @@ fn program() -> String {
     format!("tipquiz {}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Read an index: its entries by file name and the index file's modification time.
-fn read_index(path: &Path, dir: &str) -> Option<(HashMap<String, Entry>, i128)> {
+/// Read an index: its entries (in file-name order, as written) and the index file's
+/// modification time.
+fn read_index(path: &Path, dir: &str) -> Option<(Vec<Entry>, i128)> {
     use rayon::prelude::*;
     let meta = fs::metadata(path).ok()?;
     if meta.len() > MAX_INDEX_BYTES {
@@ -153,12 +153,12 @@ fn read_index(path: &Path, dir: &str) -> Option<(HashMap<String, Entry>, i128)> 
         .into_par_iter()
         .map(|c| postcard::from_bytes::<Vec<Entry>>(c).ok())
         .collect();
-    let map = decoded?
-        .into_iter()
-        .flatten()
-        .map(|e| (e.name.clone(), e))
-        .collect();
-    Some((map, written))
+    let entries: Vec<Entry> = decoded?.into_iter().flatten().collect();
+    // Written in name order; anything else is not an index this program wrote.
+    entries
+        .windows(2)
+        .all(|w| w[0].name < w[1].name)
+        .then_some((entries, written))
 }
 
 /// Write an index of `entries` (in order). Errors are ignored: the index is only a cache.
@@ -255,22 +255,25 @@ pub fn load_indexed(dir: &Path, index: &Path) -> Indexed {
         .filter(|(n, _, _)| !n.starts_with('.'))
         .collect();
     names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let (mut old, written) = read_index(index, &dir_key).unwrap_or_default();
+    let (old, written) = read_index(index, &dir_key).unwrap_or_default();
     let old_len = old.len();
-    // Each file with its index entry, if it had one under the same name.
+    // Each file with its index entry, if it had one under the same name: both lists are in name
+    // order, so one merging pass pairs them.
+    let mut old = old.into_iter().peekable();
     let jobs: Vec<(String, fs::DirEntry, bool, Option<Entry>)> = names
         .into_iter()
         .map(|(name, e, plain)| {
-            let entry = old.remove(&name);
+            while old.next_if(|o| o.name < name).is_some() {}
+            let entry = old.next_if(|o| o.name == name);
             (name, e, plain, entry)
         })
         .collect();
-    let removed = old_len.saturating_sub(jobs.iter().filter(|j| j.3.is_some()).count());
     drop(old);
+    let removed = old_len.saturating_sub(jobs.iter().filter(|j| j.3.is_some()).count());
     enum Got {
-        Cached(FileId, bool, Box<AttemptRecord>),
+        Cached(FileId, bool, AttemptRecord),
         /// Read again; `same` when the index had this very file (a racy entry).
-        Read(Option<FileId>, bool, Box<AttemptRecord>, bool),
+        Read(Option<FileId>, bool, AttemptRecord, bool),
         /// Not a good record; `true` when the index had an entry under its name.
         Bad(RecordError, bool),
     }
@@ -293,14 +296,14 @@ pub fn load_indexed(dir: &Path, index: &Path) -> Indexed {
                 && id.is_some_and(|id| id.ctime_ns() < written - RACY_NS)
                 && let (Some(id), Some(e)) = (id, entry)
             {
-                return (name, Got::Cached(id, e.checksum_ok, Box::new(e.record)));
+                return (name, Got::Cached(id, e.checksum_ok, e.record));
             }
             match read_record(&path) {
                 Ok(r) => {
                     // The identity is taken before the read: a change during the read gives
                     // the file a newer identity, so the next load reads it again.
                     let ok = r.checksum_ok();
-                    (name, Got::Read(id, ok, Box::new(r), same))
+                    (name, Got::Read(id, ok, r, same))
                 }
                 Err(e) => (name, Got::Bad(e, had)),
             }
@@ -314,7 +317,7 @@ pub fn load_indexed(dir: &Path, index: &Path) -> Indexed {
         match g {
             Got::Cached(id, ok, r) => {
                 keep.push((out.loaded.records.len(), id));
-                out.loaded.records.push((name, *r));
+                out.loaded.records.push((name, r));
                 out.checksum_ok.push(ok);
             }
             Got::Read(id, ok, r, same) => {
@@ -327,7 +330,7 @@ pub fn load_indexed(dir: &Path, index: &Path) -> Indexed {
                 if let Some(id) = id {
                     keep.push((out.loaded.records.len(), id));
                 }
-                out.loaded.records.push((name, *r));
+                out.loaded.records.push((name, r));
                 out.checksum_ok.push(ok);
             }
             Got::Bad(reason, had) => {
