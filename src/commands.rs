@@ -666,7 +666,7 @@ pub fn mistakes(store: &crate::record::Store, trainee: &str) -> Vec<String> {
     use crate::quiz::Verdict;
     let key = crate::record::trainee_slug(trainee);
     let mut latest: BTreeMap<String, (i64, Verdict)> = BTreeMap::new();
-    for (_, r) in store.load().records {
+    for (_, r) in store.load_cached().loaded.records {
         if crate::record::trainee_slug(&r.trainee) != key {
             continue;
         }
@@ -944,16 +944,12 @@ fn screened(
     Vec<crate::record::AttemptRecord>,
     Vec<crate::record::BadRecord>,
 ) {
-    let results = places(common).results;
     // Unchanged record files come from the results index in the cache folder, when there is one.
-    let (loaded, checksum_ok) = match crate::record::default_cache_dir() {
-        Some(cache) => {
-            let index = crate::record::index_path(&cache, &results.dir);
-            let got = crate::record::load_indexed(&results.dir, &index);
-            (got.loaded, got.checksum_ok)
-        }
-        None => (results.load(), Vec::new()),
-    };
+    let crate::record::Indexed {
+        loaded,
+        checksum_ok,
+        ..
+    } = places(common).results.load_cached();
     let key = instructor_key();
     let (good, mut flagged) =
         crate::report::integrity::screen_known(loaded.records, &checksum_ok, lib, key.as_deref());
@@ -1058,7 +1054,7 @@ pub fn sparkline(values: &[f64]) -> String {
 }
 
 fn history_cmd(common: &Common, trainee: &str) -> u8 {
-    let loaded = places(common).results.load();
+    let loaded = places(common).results.load_cached().loaded;
     let key = crate::record::trainee_slug(trainee);
     let mut mine: Vec<crate::record::AttemptRecord> = loaded
         .records

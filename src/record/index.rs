@@ -218,6 +218,26 @@ fn write_index(path: &Path, dir: &str, entries: &[(&str, FileId, bool, &AttemptR
     }
 }
 
+impl super::Store {
+    /// [`super::Store::load`] through the results index in the user's cache folder
+    /// ([`super::default_cache_dir`]), or straight from the files when caching is off (then
+    /// `checksum_ok` is empty and the checksums are left to the caller).
+    #[must_use]
+    pub fn load_cached(&self) -> Indexed {
+        match super::default_cache_dir() {
+            Some(cache) => load_indexed(&self.dir, &index_path(&cache, &self.dir)),
+            None => {
+                let loaded = self.load();
+                Indexed {
+                    read: loaded.records.len(),
+                    loaded,
+                    checksum_ok: Vec::new(),
+                }
+            }
+        }
+    }
+}
+
 /// What [`load_indexed`] found.
 #[derive(Debug, Default)]
 pub struct Indexed {
