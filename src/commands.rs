@@ -666,7 +666,7 @@ pub fn mistakes(store: &crate::record::Store, trainee: &str) -> Vec<String> {
     use crate::quiz::Verdict;
     let key = crate::record::trainee_slug(trainee);
     let mut latest: BTreeMap<String, (i64, Verdict)> = BTreeMap::new();
-    for (_, r) in store.load_cached().loaded.records {
+    for (_, r) in store.load_cached(None).loaded.records {
         if crate::record::trainee_slug(&r.trainee) != key {
             continue;
         }
@@ -945,14 +945,11 @@ fn screened(
     Vec<crate::record::BadRecord>,
 ) {
     // Unchanged record files come from the results index in the cache folder, when there is one.
-    let crate::record::Indexed {
-        loaded,
-        checksum_ok,
-        ..
-    } = places(common).results.load_cached();
+    let crate::record::Indexed { loaded, known, .. } =
+        places(common).results.load_cached(Some(lib));
     let key = instructor_key();
     let (good, mut flagged) =
-        crate::report::integrity::screen_known(loaded.records, &checksum_ok, lib, key.as_deref());
+        crate::report::integrity::screen_known(loaded.records, &known, lib, key.as_deref());
     let mut bad = loaded.bad;
     bad.append(&mut flagged);
     (good, bad)
@@ -1054,7 +1051,7 @@ pub fn sparkline(values: &[f64]) -> String {
 }
 
 fn history_cmd(common: &Common, trainee: &str) -> u8 {
-    let loaded = places(common).results.load_cached().loaded;
+    let loaded = places(common).results.load_cached(None).loaded;
     let key = crate::record::trainee_slug(trainee);
     let mut mine: Vec<crate::record::AttemptRecord> = loaded
         .records

@@ -26,6 +26,7 @@
 
 use super::AttemptRecord;
 use super::store::{BadRecord, LoadedRecords, RecordError, read_record};
+use crate::bank::Library;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -88,12 +89,23 @@ fn mtime_ns(_: &fs::Metadata) -> i128 {
     i128::MAX
 }
 
+/// What is already known of a record from the results index.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Known {
+    /// Whether its checksum matched.
+    pub checksum_ok: bool,
+    /// Its total re-scored against the banks it names ([`AttemptRecord::rescore`]), when they
+    /// were loaded with the content hashes it names; `None` when they were not. Valid whenever
+    /// the loaded banks have those hashes again: a bank's questions are fixed by its hash.
+    pub rescored: Option<Option<f64>>,
+}
+
 /// One indexed record file.
 #[derive(Debug, Serialize, Deserialize)]
 struct Entry {
     name: String,
     id: FileId,
-    checksum_ok: bool,
+    known: Known,
     record: AttemptRecord,
 }
 
@@ -162,13 +174,13 @@ fn read_index(path: &Path, dir: &str) -> Option<(Vec<Entry>, i128)> {
 }
 
 /// Write an index of `entries` (in order). Errors are ignored: the index is only a cache.
-fn write_index(path: &Path, dir: &str, entries: &[(&str, FileId, bool, &AttemptRecord)]) {
+fn write_index(path: &Path, dir: &str, entries: &[(&str, FileId, Known, &AttemptRecord)]) {
     use rayon::prelude::*;
     #[derive(Serialize)]
     struct EntryRef<'a> {
         name: &'a str,
         id: FileId,
-        checksum_ok: bool,
+        known: Known,
         record: &'a AttemptRecord,
     }
     let chunks: Option<Vec<Vec<u8>>> = entries
@@ -176,10 +188,10 @@ fn write_index(path: &Path, dir: &str, entries: &[(&str, FileId, bool, &AttemptR
         .map(|c| {
             let refs: Vec<EntryRef<'_>> = c
                 .iter()
-                .map(|&(name, id, checksum_ok, record)| EntryRef {
+                .map(|&(name, id, known, record)| EntryRef {
                     name,
                     id,
-                    checksum_ok,
+                    known,
                     record,
                 })
                 .collect();
@@ -221,17 +233,17 @@ fn write_index(path: &Path, dir: &str, entries: &[(&str, FileId, bool, &AttemptR
 impl super::Store {
     /// [`super::Store::load`] through the results index in the user's cache folder
     /// ([`super::default_cache_dir`]), or straight from the files when caching is off (then
-    /// `checksum_ok` is empty and the checksums are left to the caller).
+    /// `known` is empty and the checks are left to the caller).
     #[must_use]
-    pub fn load_cached(&self) -> Indexed {
+    pub fn load_cached(&self, lib: Option<&Library>) -> Indexed {
         match super::default_cache_dir() {
-            Some(cache) => load_indexed(&self.dir, &index_path(&cache, &self.dir)),
+            Some(cache) => load_indexed(&self.dir, &index_path(&cache, &self.dir), lib),
             None => {
                 let loaded = self.load();
                 Indexed {
                     read: loaded.records.len(),
                     loaded,
-                    checksum_ok: Vec::new(),
+                    known: Vec::new(),
                 }
             }
         }
@@ -243,17 +255,25 @@ impl super::Store {
 pub struct Indexed {
     /// The records and the files skipped, exactly as [`super::Store::load`] gives them.
     pub loaded: LoadedRecords,
-    /// For each record of `loaded.records`, whether its checksum matched.
-    pub checksum_ok: Vec<bool>,
+    /// For each record of `loaded.records`, its checksum verdict and re-scored total.
+    pub known: Vec<Known>,
     /// How many files were read and parsed (the others came from the index).
     pub read: usize,
 }
 
-/// Read every record of `dir` as [`super::Store::load`] does, taking unchanged files from the
-/// index at `index` (and checking the checksum of the others), then write the index again if
-/// anything changed.
+/// Whether every bank a record names is loaded with the content hash it names.
 #[must_use]
-pub fn load_indexed(dir: &Path, index: &Path) -> Indexed {
+pub fn banks_match(r: &AttemptRecord, lib: &Library) -> bool {
+    r.banks
+        .iter()
+        .all(|(bank, hash)| lib.bank(bank).is_some_and(|b| b.hash == *hash))
+}
+
+/// Read every record of `dir` as [`super::Store::load`] does, taking unchanged files from the
+/// index at `index` (and checking the checksum of the others, and re-scoring them against `lib`
+/// when given), then write the index again if anything changed.
+#[must_use]
+pub fn load_indexed(dir: &Path, index: &Path, lib: Option<&Library>) -> Indexed {
     use rayon::prelude::*;
     let Ok(entries) = fs::read_dir(dir) else {
         return Indexed::default();
@@ -291,9 +311,9 @@ pub fn load_indexed(dir: &Path, index: &Path) -> Indexed {
     drop(old);
     let removed = old_len.saturating_sub(jobs.iter().filter(|j| j.3.is_some()).count());
     enum Got {
-        Cached(FileId, bool, AttemptRecord),
+        Cached(FileId, Known, AttemptRecord),
         /// Read again; `same` when the index had this very file (a racy entry).
-        Read(Option<FileId>, bool, AttemptRecord, bool),
+        Read(Option<FileId>, Known, AttemptRecord, bool),
         /// Not a good record; `true` when the index had an entry under its name.
         Bad(RecordError, bool),
     }
@@ -316,14 +336,17 @@ pub fn load_indexed(dir: &Path, index: &Path) -> Indexed {
                 && id.is_some_and(|id| id.ctime_ns() < written - RACY_NS)
                 && let (Some(id), Some(e)) = (id, entry)
             {
-                return (name, Got::Cached(id, e.checksum_ok, e.record));
+                return (name, Got::Cached(id, e.known, e.record));
             }
             match read_record(&path) {
                 Ok(r) => {
                     // The identity is taken before the read: a change during the read gives
                     // the file a newer identity, so the next load reads it again.
-                    let ok = r.checksum_ok();
-                    (name, Got::Read(id, ok, r, same))
+                    let known = Known {
+                        checksum_ok: r.checksum_ok(),
+                        rescored: lib.filter(|l| banks_match(&r, l)).map(|l| r.rescore(l)),
+                    };
+                    (name, Got::Read(id, known, r, same))
                 }
                 Err(e) => (name, Got::Bad(e, had)),
             }
@@ -335,12 +358,12 @@ pub fn load_indexed(dir: &Path, index: &Path) -> Indexed {
     let mut racy = 0;
     for (name, g) in got {
         match g {
-            Got::Cached(id, ok, r) => {
+            Got::Cached(id, known, r) => {
                 keep.push((out.loaded.records.len(), id));
                 out.loaded.records.push((name, r));
-                out.checksum_ok.push(ok);
+                out.known.push(known);
             }
-            Got::Read(id, ok, r, same) => {
+            Got::Read(id, known, r, same) => {
                 out.read += 1;
                 if same {
                     racy += 1;
@@ -351,7 +374,7 @@ pub fn load_indexed(dir: &Path, index: &Path) -> Indexed {
                     keep.push((out.loaded.records.len(), id));
                 }
                 out.loaded.records.push((name, r));
-                out.checksum_ok.push(ok);
+                out.known.push(known);
             }
             Got::Bad(reason, had) => {
                 changed |= had;
@@ -363,11 +386,11 @@ pub fn load_indexed(dir: &Path, index: &Path) -> Indexed {
         }
     }
     if changed || racy > RACY_REWRITE {
-        let entries: Vec<(&str, FileId, bool, &AttemptRecord)> = keep
+        let entries: Vec<(&str, FileId, Known, &AttemptRecord)> = keep
             .iter()
             .map(|&(i, id)| {
                 let (name, r) = &out.loaded.records[i];
-                (name.as_str(), id, out.checksum_ok[i], r)
+                (name.as_str(), id, out.known[i], r)
             })
             .collect();
         write_index(index, &dir_key, &entries);

@@ -3,7 +3,7 @@
 
 use crate::bank::Library;
 use crate::messages::{K, Msg};
-use crate::record::{AttemptRecord, BadRecord};
+use crate::record::{AttemptRecord, BadRecord, Known};
 use std::collections::HashMap;
 
 /// Slack allowed on a time limit for a record's duration (clock steps, commit time).
@@ -99,12 +99,13 @@ pub fn check_records(
     check_records_known(records, &[], lib, key)
 }
 
-/// [`check_records`], with the checksum verdicts already known for the first records (from the
-/// results index: see [`crate::record::load_indexed`]); the others are computed.
+/// [`check_records`], with the checksum verdicts and re-scored totals already known for the
+/// first records (from the results index: see [`crate::record::load_indexed`]); the others are
+/// computed.
 #[must_use]
 pub fn check_records_known(
     records: &[(String, AttemptRecord)],
-    checksum_ok: &[bool],
+    known: &[Known],
     lib: &Library,
     key: Option<&[u8]>,
 ) -> Vec<Vec<Problem>> {
@@ -116,11 +117,8 @@ pub fn check_records_known(
         .enumerate()
         .map(|(i, (_, r))| {
             let mut p = Vec::new();
-            if !checksum_ok
-                .get(i)
-                .copied()
-                .unwrap_or_else(|| r.checksum_ok())
-            {
+            let known = known.get(i);
+            if !known.map_or_else(|| r.checksum_ok(), |k| k.checksum_ok) {
                 p.push(Problem::Checksum);
             }
             if let Some(k) = key
@@ -143,7 +141,12 @@ pub fn check_records_known(
                 }
             }
             if bank_ok {
-                match r.rescore(lib) {
+                // The banks have the hashes the record names, so a total re-scored against
+                // them before still holds.
+                let rescored = known
+                    .and_then(|k| k.rescored)
+                    .unwrap_or_else(|| r.rescore(lib));
+                match rescored {
                     Some(total) if (total - r.score).abs() > 1e-6 => {
                         p.push(Problem::ScoreMismatch {
                             stored: fmt(r.score),
@@ -212,15 +215,15 @@ pub fn screen(
     screen_known(records, &[], lib, key)
 }
 
-/// [`screen`], with the checksum verdicts already known for the first records.
+/// [`screen`], with what is already known of the first records (see [`check_records_known`]).
 #[must_use]
 pub fn screen_known(
     records: Vec<(String, AttemptRecord)>,
-    checksum_ok: &[bool],
+    known: &[Known],
     lib: &Library,
     key: Option<&[u8]>,
 ) -> (Vec<AttemptRecord>, Vec<BadRecord>) {
-    let problems = check_records_known(&records, checksum_ok, lib, key);
+    let problems = check_records_known(&records, known, lib, key);
     let mut good = Vec::new();
     let mut flagged = Vec::new();
     for ((file, r), p) in records.into_iter().zip(problems) {

@@ -556,8 +556,9 @@ mod index {
     use super::{T0, lib, record};
     use std::path::Path;
     use std::time::{Duration, SystemTime};
+    use tipquiz::bank::{Library, parse_bank};
     use tipquiz::record::{Store, index_path, load_indexed};
-    use tipquiz::report::integrity::{Problem, check_records_known};
+    use tipquiz::report::integrity::{Problem, check_records, check_records_known};
 
     /// A results folder with `n` good records, a truncated one and a stray text file.
     fn folder(n: usize) -> (tempfile::TempDir, Store) {
@@ -605,18 +606,60 @@ mod index {
         let cache = tempfile::tempdir().unwrap();
         let idx = index_path(cache.path(), d.path());
         let full = store.load();
-        let first = load_indexed(d.path(), &idx);
+        let first = load_indexed(d.path(), &idx, Some(&lib()));
         assert_eq!(first.read, 20, "no index yet: every record is read");
         assert!(idx.is_file(), "the index is written");
         age(&idx);
-        let second = load_indexed(d.path(), &idx);
+        let second = load_indexed(d.path(), &idx, Some(&lib()));
         assert_eq!(second.read, 0, "nothing changed: nothing is read");
         for got in [&first, &second] {
             assert_eq!(got.loaded.records, full.records);
-            assert_eq!(got.checksum_ok, vec![true; 20]);
+            assert!(got.known.iter().all(|k| k.checksum_ok));
             let bad: Vec<&str> = got.loaded.bad.iter().map(|b| b.file.as_str()).collect();
             assert_eq!(bad, ["notes.txt", "truncated.json"], "bad files every time");
         }
+    }
+
+    #[test]
+    fn every_integrity_flag_is_the_same_through_the_index() {
+        let lib = lib();
+        let (d, store) = folder(7);
+        for (i, (_, r)) in store.load().records.iter().enumerate() {
+            let (x, _) = super::alter(r, i);
+            std::fs::write(
+                d.path().join(format!("altered-{i}.json")),
+                serde_json::to_vec_pretty(&x).unwrap(),
+            )
+            .unwrap();
+        }
+        let full = store.load();
+        let want = check_records(&full.records, &lib, None);
+        assert!(want.iter().filter(|p| !p.is_empty()).count() >= 7, "{want:?}");
+        let cache = tempfile::tempdir().unwrap();
+        let idx = index_path(cache.path(), d.path());
+        for pass in 0..2 {
+            let got = load_indexed(d.path(), &idx, Some(&lib));
+            assert_eq!(got.read, if pass == 0 { 14 } else { 0 });
+            assert_eq!(got.loaded.records, full.records);
+            let problems = check_records_known(&got.loaded.records, &got.known, &lib, None);
+            assert_eq!(problems, want, "pass {pass}");
+            age(&idx);
+        }
+        // Re-scored totals kept in the index are not used once a bank changed.
+        let other = Library::build(vec![
+            parse_bank(
+                "every-type.toml",
+                &super::EVERY.replace("title =", "# changed\ntitle ="),
+            )
+            .0
+            .unwrap(),
+        ])
+        .0;
+        let got = load_indexed(d.path(), &idx, Some(&lib));
+        assert_eq!(
+            check_records_known(&got.loaded.records, &got.known, &other, None),
+            check_records(&full.records, &other, None)
+        );
     }
 
     #[test]
@@ -624,7 +667,7 @@ mod index {
         let (d, store) = folder(5);
         let cache = tempfile::tempdir().unwrap();
         let idx = index_path(cache.path(), d.path());
-        let _ = load_indexed(d.path(), &idx);
+        let _ = load_indexed(d.path(), &idx, Some(&lib()));
         age(&idx);
         let (name, _) = store.load().records[2].clone();
         let path = d.path().join(&name);
@@ -649,10 +692,11 @@ mod index {
             std::fs::metadata(&path).unwrap().modified().unwrap(),
             meta.modified().unwrap()
         );
-        let got = load_indexed(d.path(), &idx);
+        let got = load_indexed(d.path(), &idx, Some(&lib()));
         assert_eq!(got.read, 1, "only the edited file is read");
-        assert_eq!(got.checksum_ok, [true, true, false, true, true]);
-        let problems = check_records_known(&got.loaded.records, &got.checksum_ok, &lib(), None);
+        let ok: Vec<bool> = got.known.iter().map(|k| k.checksum_ok).collect();
+        assert_eq!(ok, [true, true, false, true, true]);
+        let problems = check_records_known(&got.loaded.records, &got.known, &lib(), None);
         assert!(problems[2].contains(&Problem::Checksum), "{problems:?}");
         assert!(
             problems
@@ -667,9 +711,9 @@ mod index {
         let (d, _) = folder(10);
         let cache = tempfile::tempdir().unwrap();
         let idx = index_path(cache.path(), d.path());
-        let _ = load_indexed(d.path(), &idx);
+        let _ = load_indexed(d.path(), &idx, Some(&lib()));
         // Not aged: every file changed within two seconds of the index being written.
-        assert_eq!(load_indexed(d.path(), &idx).read, 10);
+        assert_eq!(load_indexed(d.path(), &idx, Some(&lib())).read, 10);
     }
 
     #[test]
@@ -677,14 +721,14 @@ mod index {
         let (d, store) = folder(6);
         let cache = tempfile::tempdir().unwrap();
         let idx = index_path(cache.path(), d.path());
-        let _ = load_indexed(d.path(), &idx);
+        let _ = load_indexed(d.path(), &idx, Some(&lib()));
         age(&idx);
         let gone = store.load().records[0].0.clone();
         std::fs::remove_file(d.path().join(&gone)).unwrap();
         store
             .commit(&record(&lib(), "late comer", T0 + 99_000_000))
             .unwrap();
-        let got = load_indexed(d.path(), &idx);
+        let got = load_indexed(d.path(), &idx, Some(&lib()));
         assert_eq!(got.read, 1, "only the new file is read");
         assert_eq!(names(&got.loaded.records), names(&store.load().records));
         assert!(!names(&got.loaded.records).contains(&gone.as_str()));
@@ -699,11 +743,15 @@ mod index {
         ] {
             std::fs::write(&idx, &damaged).unwrap();
             age(&idx);
-            let got = load_indexed(d.path(), &idx);
+            let got = load_indexed(d.path(), &idx, Some(&lib()));
             assert_eq!(got.read, 6, "a damaged index is not used");
             assert_eq!(got.loaded.records, store.load().records);
             age(&idx);
-            assert_eq!(load_indexed(d.path(), &idx).read, 0, "and it is rebuilt");
+            assert_eq!(
+                load_indexed(d.path(), &idx, Some(&lib())).read,
+                0,
+                "and it is rebuilt"
+            );
         }
     }
 
@@ -719,13 +767,12 @@ mod index {
         }
         let cache = tempfile::tempdir().unwrap();
         let idx = index_path(cache.path(), d.path());
-        let _ = load_indexed(d.path(), &idx);
+        let _ = load_indexed(d.path(), &idx, Some(&lib));
         age(&idx);
-        let got = load_indexed(d.path(), &idx);
+        let got = load_indexed(d.path(), &idx, Some(&lib));
         assert_eq!(got.read, 0);
-        let check = |key: &[u8]| {
-            check_records_known(&got.loaded.records, &got.checksum_ok, &lib, Some(key))
-        };
+        let check =
+            |key: &[u8]| check_records_known(&got.loaded.records, &got.known, &lib, Some(key));
         assert!(check(b"secret key").iter().all(Vec::is_empty));
         assert!(
             check(b"another key")
