@@ -26,6 +26,10 @@ use tipquiz::text::Lang;
 use tipquiz::tui::ui::{self, Display};
 use tipquiz::walk::Walker;
 
+/// The binary's allocator, so that floors and figures are measured alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BIN: &str = env!("CARGO_BIN_EXE_tipquiz");
 
 // ------------------------------------------------------------------------------------ timing

@@ -20,6 +20,10 @@ use tipquiz::text::Lang;
 use tipquiz::tui::ui::{self, Display};
 use tipquiz::walk::Walker;
 
+/// The binary's allocator, so that floors and figures are measured alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bank(c: &mut Criterion) {
     let text = genbank::bank(1000);
     let mut g = c.benchmark_group("bank-1k");

@@ -5,6 +5,11 @@ use std::process::ExitCode;
 use tipquiz::cli::Cli;
 use tipquiz::text::Lang;
 
+/// mimalloc rather than the system allocator: loading a large bank or a year of results makes
+/// millions of small allocations on every core, where it is measurably faster (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // The language is known before parsing, so that help and usage errors are in it.

@@ -109,10 +109,10 @@ fn parse_whole(file: &str, text: &str, source: &str) -> (Option<Bank>, Vec<Diagn
 /// Banks smaller than this are read in one piece: the threads would cost more than they save.
 const PIECE_BYTES: usize = 1 << 20;
 
-/// How many pieces to read a bank of `len` bytes in: one per core, at least a mebibyte each.
+/// How many pieces to read a bank of `len` bytes in: about a mebibyte each, so that every core
+/// has work and only a few pieces' parse trees are in memory at once.
 fn pieces_for(len: usize) -> usize {
-    let cores = rayon::current_num_threads();
-    (len / PIECE_BYTES).clamp(1, cores.max(1))
+    (len / PIECE_BYTES).clamp(1, 1024)
 }
 
 /// Where `text` can be cut into about `pieces` parts: offsets of lines that are exactly a
@@ -159,50 +159,70 @@ fn parse_in_pieces(file: &str, text: &str, source: &str, pieces: usize) -> Optio
         .chain(cuts)
         .chain(std::iter::once(text.len()))
         .collect();
-    let (trees, hash) = rayon::join(
-        || {
-            bounds
-                .par_windows(2)
-                .map(|b| {
-                    let piece = &text[b[0]..b[1]];
-                    let (tree, errors) = DeTable::parse_recoverable(piece);
-                    errors.is_empty().then_some((b[0], piece, tree))
-                })
-                .collect::<Option<Vec<_>>>()
-        },
-        || content_hash(source.as_bytes()),
-    );
-    let trees = trees?;
+    // Line numbers before each piece, in one pass over the text.
+    let bytes = text.as_bytes();
+    let lines_before: Vec<usize> = bounds
+        .windows(2)
+        .scan(0, |lines, b| {
+            let before = *lines;
+            *lines += memchr::memchr_iter(b'\n', &bytes[b[0]..b[1]]).count();
+            Some(before)
+        })
+        .collect();
     // The first piece holds the bank's keys (and perhaps questions); the others only questions.
-    let (_, first_piece, first) = trees.first()?;
+    let first_piece = &text[..bounds[1]];
+    let (first, errors) = DeTable::parse_recoverable(first_piece);
+    if !errors.is_empty() {
+        return None;
+    }
     let mut w = Walker::new(file, first_piece);
     let header = check_header(&mut w, first.get_ref());
     if !w.diags.is_empty() {
         return None;
     }
     let ctx = header.ctx();
-    let checked = trees
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, (start, piece, tree))| {
-            let top = tree.get_ref();
-            let only_questions = top.len() == 1 && top.contains_key("question");
-            if i > 0 && !only_questions {
-                return None;
-            }
-            let mut w = Walker::new(file, piece);
-            w.lines_before = memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count();
-            let mut seen = HashMap::new();
-            let questions = match top.get("question") {
-                Some(v) => {
-                    let items = w.array(v, &msg!(Key, "question"))?;
-                    check_items(&mut w, items, &ctx, &mut seen)
-                }
-                None => Vec::new(),
-            };
-            w.diags.is_empty().then_some(questions)
-        })
-        .collect::<Option<Vec<Vec<Question>>>>()?;
+    // Each piece is parsed, checked and its parse tree dropped on one core, so only a few trees
+    // are in memory at once.
+    let (checked, hash) = rayon::join(
+        || {
+            bounds
+                .par_windows(2)
+                .enumerate()
+                .map(|(i, b)| {
+                    let piece = &text[b[0]..b[1]];
+                    let parsed;
+                    let tree = if i == 0 {
+                        &first
+                    } else {
+                        let (tree, errors) = DeTable::parse_recoverable(piece);
+                        if !errors.is_empty() {
+                            return None;
+                        }
+                        parsed = tree;
+                        &parsed
+                    };
+                    let top = tree.get_ref();
+                    let only_questions = top.len() == 1 && top.contains_key("question");
+                    if i > 0 && !only_questions {
+                        return None;
+                    }
+                    let mut w = Walker::new(file, piece);
+                    w.lines_before = lines_before[i];
+                    let mut seen = HashMap::new();
+                    let questions = match top.get("question") {
+                        Some(v) => {
+                            let items = w.array(v, &msg!(Key, "question"))?;
+                            check_items(&mut w, items, &ctx, &mut seen)
+                        }
+                        None => Vec::new(),
+                    };
+                    w.diags.is_empty().then_some(questions)
+                })
+                .collect::<Option<Vec<Vec<Question>>>>()
+        },
+        || content_hash(source.as_bytes()),
+    );
+    let checked = checked?;
     let mut questions = Vec::with_capacity(checked.iter().map(Vec::len).sum());
     let mut ids = std::collections::HashSet::with_capacity(questions.capacity());
     for q in checked.into_iter().flatten() {

@@ -634,7 +634,10 @@ mod index {
         }
         let full = store.load();
         let want = check_records(&full.records, &lib, None);
-        assert!(want.iter().filter(|p| !p.is_empty()).count() >= 7, "{want:?}");
+        assert!(
+            want.iter().filter(|p| !p.is_empty()).count() >= 7,
+            "{want:?}"
+        );
         let cache = tempfile::tempdir().unwrap();
         let idx = index_path(cache.path(), d.path());
         for pass in 0..2 {
