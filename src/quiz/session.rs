@@ -25,8 +25,8 @@ pub const ATTEMPT_SCHEMA: u32 = 1;
 ///
 /// In JSON (records, autosaves) it is `{"kind": "choice", "value": 2}`. Binary formats (the
 /// results index) get the same serialisation, which they write as the variant's number then
-/// its value; reading it back goes through [`ResponseWire`], since serde's reader of adjacently
-/// tagged enums needs a self-describing format.
+/// its value; it is read back by variant number there (see `response_readers!`), since serde's
+/// reader of adjacently tagged enums needs a self-describing format.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
 pub enum Response {
@@ -44,53 +44,46 @@ pub enum Response {
     Match(Vec<Option<usize>>),
 }
 
-/// [`Response`] as read back: adjacently tagged from JSON, by variant number from a binary
-/// format (where the adjacently tagged writer puts the variant's number, then its value).
-#[derive(Deserialize)]
-#[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
-enum ResponseWire {
+/// [`Response`] as read back: adjacently tagged from JSON (`ResponseWire`), by variant number
+/// from a binary format (`ResponseByNumber`, where the adjacently tagged writer puts the
+/// variant's number, then its value). The variants are [`Response`]'s, listed once here.
+macro_rules! response_readers {
+    ($($variant:ident($value:ty)),* $(,)?) => {
+        #[derive(Deserialize)]
+        #[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
+        enum ResponseWire {
+            $($variant($value)),*
+        }
+
+        #[derive(Deserialize)]
+        enum ResponseByNumber {
+            $($variant($value)),*
+        }
+
+        impl<'de> Deserialize<'de> for Response {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Response, D::Error> {
+                Ok(if d.is_human_readable() {
+                    match ResponseWire::deserialize(d)? {
+                        $(ResponseWire::$variant(v) => Response::$variant(v)),*
+                    }
+                } else {
+                    match ResponseByNumber::deserialize(d)? {
+                        $(ResponseByNumber::$variant(v) => Response::$variant(v)),*
+                    }
+                })
+            }
+        }
+    };
+}
+
+response_readers!(
     Choice(usize),
     Choices(Vec<usize>),
     Bool(bool),
     Text(String),
     Order(Vec<usize>),
     Match(Vec<Option<usize>>),
-}
-
-/// [`ResponseWire`]'s variants, externally tagged (by number in a binary format).
-#[derive(Deserialize)]
-enum ResponseByNumber {
-    Choice(usize),
-    Choices(Vec<usize>),
-    Bool(bool),
-    Text(String),
-    Order(Vec<usize>),
-    Match(Vec<Option<usize>>),
-}
-
-impl<'de> Deserialize<'de> for Response {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Response, D::Error> {
-        Ok(if d.is_human_readable() {
-            match ResponseWire::deserialize(d)? {
-                ResponseWire::Choice(c) => Response::Choice(c),
-                ResponseWire::Choices(v) => Response::Choices(v),
-                ResponseWire::Bool(b) => Response::Bool(b),
-                ResponseWire::Text(t) => Response::Text(t),
-                ResponseWire::Order(v) => Response::Order(v),
-                ResponseWire::Match(v) => Response::Match(v),
-            }
-        } else {
-            match ResponseByNumber::deserialize(d)? {
-                ResponseByNumber::Choice(c) => Response::Choice(c),
-                ResponseByNumber::Choices(v) => Response::Choices(v),
-                ResponseByNumber::Bool(b) => Response::Bool(b),
-                ResponseByNumber::Text(t) => Response::Text(t),
-                ResponseByNumber::Order(v) => Response::Order(v),
-                ResponseByNumber::Match(v) => Response::Match(v),
-            }
-        })
-    }
-}
+);
 
 impl Response {
     /// Whether the response says nothing (no choice ticked, no text, no pair made).
