@@ -855,6 +855,47 @@ fn idle(cfg: &Cfg, t: &mut Table) {
     }
 }
 
+/// `tipquiz report`'s work `n` times over the records `load` gives, timing each phase: the median
+/// total, and the medians as "T ms (load L, screen S, build B, render R" (left open for a note).
+fn report_phases(
+    n: usize,
+    lib: &Library,
+    mut load: impl FnMut() -> (tipquiz::record::LoadedRecords, Vec<tipquiz::record::Known>),
+) -> (Duration, String) {
+    let mut phases = [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..n {
+        let t0 = Instant::now();
+        let (loaded, known) = load();
+        let t1 = Instant::now();
+        let (good, mut bad) =
+            tipquiz::report::integrity::screen_known(loaded.records, &known, lib, None);
+        bad.extend(loaded.bad);
+        let t2 = Instant::now();
+        let r = tipquiz::report::build(&good, &bad, lib, None, tipquiz::report::Which::First);
+        let t3 = Instant::now();
+        black_box(tipquiz::report::render_table(&r));
+        let t4 = Instant::now();
+        for (i, d) in [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0]
+            .into_iter()
+            .enumerate()
+        {
+            phases[i].push(d);
+        }
+    }
+    let [load, scr, build, render, total] = phases.map(|v| stats(v).median);
+    (
+        total,
+        format!(
+            "{:.1} ms (load {:.1}, screen {:.1}, build {:.1}, render {:.1}",
+            ms(total),
+            ms(load),
+            ms(scr),
+            ms(build),
+            ms(render)
+        ),
+    )
+}
+
 fn results(cfg: &Cfg, t: &mut Table) {
     eprintln!(
         "results: report over {} files, board refresh, commits",
@@ -887,42 +928,18 @@ fn results(cfg: &Cfg, t: &mut Table) {
         }
         std::thread::sleep(Duration::from_secs(1));
     }
-    let mut reread = 0;
     let index_bytes = std::fs::metadata(&index).map_or(0, |m| m.len());
-    let mut phases = [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()];
-    for _ in 0..cfg.n(15, 3) {
-        let t0 = Instant::now();
+    let mut reread = 0;
+    let (total, phases) = report_phases(cfg.n(15, 3), &lib, || {
         let got = tipquiz::record::load_indexed(&dir, &index, Some(&lib));
-        let t1 = Instant::now();
-        let (good, mut bad) =
-            tipquiz::report::integrity::screen_known(got.loaded.records, &got.known, &lib, None);
-        bad.extend(got.loaded.bad);
-        let t2 = Instant::now();
-        let r = tipquiz::report::build(&good, &bad, &lib, None, tipquiz::report::Which::First);
-        let t3 = Instant::now();
-        black_box(tipquiz::report::render_table(&r));
-        let t4 = Instant::now();
         reread = reread.max(got.read);
-        for (i, d) in [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0]
-            .into_iter()
-            .enumerate()
-        {
-            phases[i].push(d);
-        }
-    }
-    let [load, scr, build, render, total] = phases.map(|v| stats(v).median);
+        (got.loaded, got.known)
+    });
     let r = total.as_secs_f64() / floor.median.as_secs_f64();
     t.add(
         "P5",
         "report over 10,000 result files, results index (load, screen, build, render)",
-        format!(
-            "{:.1} ms (load {:.1}, screen {:.1}, build {:.1}, render {:.1}; {reread} files read)",
-            ms(total),
-            ms(load),
-            ms(scr),
-            ms(build),
-            ms(render)
-        ),
+        format!("{phases}; {reread} files read)"),
         format!("readdir + open + read {:.1} ms", ms(floor.median)),
         x(r),
         "<= 1.3x",
@@ -942,42 +959,13 @@ fn results(cfg: &Cfg, t: &mut Table) {
         None,
     );
     let store = Store::new(&dir);
-    // One pass per iteration, timing each phase of `tipquiz report`'s work without the index
-    // (`TIPQUIZ_NO_CACHE=1`).
-    let mut phases = [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()];
-    for _ in 0..n {
-        let t0 = Instant::now();
-        let loaded = store.load();
-        let t1 = Instant::now();
-        let (good, mut bad) = tipquiz::report::integrity::screen(loaded.records, &lib, None);
-        bad.extend(loaded.bad);
-        let t2 = Instant::now();
-        let r = tipquiz::report::build(&good, &bad, &lib, None, tipquiz::report::Which::First);
-        let t3 = Instant::now();
-        black_box(tipquiz::report::render_table(&r));
-        let t4 = Instant::now();
-        for (i, d) in [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0]
-            .into_iter()
-            .enumerate()
-        {
-            phases[i].push(d);
-        }
-    }
-    let [load, scr, build, render, total] = phases.map(|v| stats(v).median);
-    let r = total.as_secs_f64() / floor.median.as_secs_f64();
+    let (total, phases) = report_phases(n, &lib, || (store.load(), Vec::new()));
     t.add(
         "P5",
         "the same without the index (TIPQUIZ_NO_CACHE=1)",
-        format!(
-            "{:.1} ms (load {:.1}, screen {:.1}, build {:.1}, render {:.1})",
-            ms(total),
-            ms(load),
-            ms(scr),
-            ms(build),
-            ms(render)
-        ),
+        format!("{phases})"),
         format!("readdir + open + read {:.1} ms", ms(floor.median)),
-        x(r),
+        x(total.as_secs_f64() / floor.median.as_secs_f64()),
         "-",
         None,
     );
