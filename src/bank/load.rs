@@ -109,10 +109,18 @@ fn parse_whole(file: &str, text: &str, source: &str) -> (Option<Bank>, Vec<Diagn
 /// Banks smaller than this are read in one piece: the threads would cost more than they save.
 const PIECE_BYTES: usize = 1 << 20;
 
-/// How many pieces to read a bank of `len` bytes in: about a mebibyte each, so that every core
-/// has work and only a few pieces' parse trees are in memory at once.
+/// Size of the pieces a larger bank is read in: small enough that a piece's parse tree (several
+/// times the piece's size) is still in the processor's cache when the piece is checked.
+const SMALL_PIECE_BYTES: usize = 256 << 10;
+
+/// How many pieces to read a bank of `len` bytes in: one under a mebibyte, else pieces of about
+/// [`SMALL_PIECE_BYTES`], so that every core has work and only a few pieces' parse trees are in
+/// memory at once.
 fn pieces_for(len: usize) -> usize {
-    (len / PIECE_BYTES).clamp(1, 1024)
+    if len < PIECE_BYTES {
+        return 1;
+    }
+    (len / SMALL_PIECE_BYTES).clamp(1, 4096)
 }
 
 /// Where `text` can be cut into about `pieces` parts: offsets of lines that are exactly a
@@ -223,14 +231,14 @@ fn parse_in_pieces(file: &str, text: &str, source: &str, pieces: usize) -> Optio
         || content_hash(source.as_bytes()),
     );
     let checked = checked?;
-    let mut questions = Vec::with_capacity(checked.iter().map(Vec::len).sum());
-    let mut ids = std::collections::HashSet::with_capacity(questions.capacity());
-    for q in checked.into_iter().flatten() {
-        if !ids.insert(q.id.clone()) {
-            return None;
-        }
-        questions.push(q);
+    let count = checked.iter().map(Vec::len).sum();
+    let mut ids = std::collections::HashSet::with_capacity(count);
+    if !checked.iter().flatten().all(|q| ids.insert(q.id.as_str())) {
+        return None;
     }
+    drop(ids);
+    let mut questions = Vec::with_capacity(count);
+    questions.extend(checked.into_iter().flatten());
     if questions.is_empty() {
         return None;
     }
@@ -1115,7 +1123,7 @@ mod tests {
                 EXPLAINED.into()
             }
         });
-        for pieces in [2, 3, 4, 8] {
+        for pieces in [2, 3, 4, 8, 60] {
             let ((whole, diags), fast) = both(&text, pieces);
             assert!(diags.is_empty(), "{:?}", diags.first());
             let fast = fast.expect("a valid bank is read in pieces");
