@@ -415,6 +415,13 @@ fn bank(cfg: &Cfg, t: &mut Table, file: &Path) -> BankFigures {
     let one_piece = time(n, || {
         black_box(tipquiz::bank::parse_bank_one_piece("bank.toml", &text).0);
     });
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("one-thread pool");
+    let pieces_one_core = time(n, || {
+        one_thread.install(|| black_box(parse_bank("bank.toml", &text).0));
+    });
     let load = time(n, || {
         let text = std::fs::read_to_string(file).expect("read");
         let b = parse_bank("bank.toml", &text).0.expect("bank");
@@ -466,6 +473,15 @@ fn bank(cfg: &Cfg, t: &mut Table, file: &Path) -> BankFigures {
         format!("{:.1} ms", ms(full.median)),
         format!("one piece, one core {:.1} ms", ms(one_piece.median)),
         x(full.median.as_secs_f64() / one_piece.median.as_secs_f64()),
+        "-",
+        None,
+    );
+    t.add(
+        "P2",
+        "parse_bank in pieces on one thread (parse+validate)",
+        format!("{:.1} ms", ms(pieces_one_core.median)),
+        format!("toml::from_str::<Table> {:.1} ms", ms(table.median)),
+        x(pieces_one_core.median.as_secs_f64() / table.median.as_secs_f64()),
         "-",
         None,
     );

@@ -184,7 +184,10 @@ impl LineIndex {
     /// Index the lines of `source`.
     #[must_use]
     pub fn new(source: &str) -> LineIndex {
-        let mut starts = Vec::with_capacity(source.len() / 32 + 1);
+        // Counting the lines first (a fast vectorised pass) sizes the index exactly: no
+        // reallocation, and no memory reserved beyond it, however short the lines are.
+        let lines = memchr::memchr_iter(b'\n', source.as_bytes()).count();
+        let mut starts = Vec::with_capacity(lines + 1);
         starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
         LineIndex { starts }

@@ -2,7 +2,7 @@
 
 use crate::bank::{Difficulty, Library, parse_tree};
 use crate::diag::{Diagnostic, Severity};
-use crate::messages::{K, Msg};
+use crate::messages::{Describe, K, Msg};
 use crate::msg;
 use crate::text::Text;
 use crate::walk::{Val, Walker, is_valid_id, suggest_id};
@@ -228,7 +228,7 @@ fn percent(w: &mut Walker<'_>, v: &Val<'_>, what: &Msg) -> Option<f64> {
         DeValue::Integer(i) => i.as_str().replace('_', "").parse::<f64>().ok(),
         DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
         other => {
-            w.wrong_type(v.span(), what, &K::ANumberTo100.into(), other);
+            w.wrong_type(v.span(), what, &K::ANumberTo100, other);
             return None;
         }
     };
@@ -257,7 +257,7 @@ fn fraction(w: &mut Walker<'_>, v: &Val<'_>, what: &Msg) -> Option<f64> {
     })
 }
 
-fn exam_text(w: &mut Walker<'_>, v: &Val<'_>, what: &Msg) -> Option<Text> {
+fn exam_text(w: &mut Walker<'_>, v: &Val<'_>, what: &dyn Describe) -> Option<Text> {
     match v.get_ref() {
         DeValue::Table(t) => {
             let langs: Vec<String> = t
@@ -288,7 +288,7 @@ pub fn parse_exam(file: &str, source: &str) -> (Option<ExamDef>, Vec<Diagnostic>
     let tree = parse_tree(&mut w, &text);
     let top = tree.get_ref();
     let start = 0..text.len().min(1);
-    w.unknown_keys(top, TOP_KEYS, &K::AnExam.into());
+    w.unknown_keys(top, TOP_KEYS, &K::AnExam);
     let the_exam = Msg::from(K::TheExam);
     if let Some(v) = w.required(top, "format", start.clone(), &the_exam, "1")
         && w.positive(v, &msg!(Key, "format"), 1000)
@@ -304,7 +304,7 @@ pub fn parse_exam(file: &str, source: &str) -> (Option<ExamDef>, Vec<Diagnostic>
     let id = w
         .required(top, "id", start.clone(), &the_exam, "\"final-assessment\"")
         .and_then(|v| {
-            let s = w.string(v, &K::TheExamId.into())?;
+            let s = w.string(v, &K::TheExamId)?;
             if is_valid_id(&s) {
                 Some(s)
             } else {
@@ -329,9 +329,9 @@ pub fn parse_exam(file: &str, source: &str) -> (Option<ExamDef>, Vec<Diagnostic>
             &the_exam,
             "{ en = \"...\", ar = \"...\" }",
         )
-        .and_then(|v| exam_text(&mut w, v, &K::TheTitle.into()));
+        .and_then(|v| exam_text(&mut w, v, &K::TheTitle));
     if let Some(v) = top.get("description") {
-        exam_text(&mut w, v, &K::TheDescription.into());
+        exam_text(&mut w, v, &K::TheDescription);
     }
     let banks = top
         .get("banks")
@@ -470,26 +470,21 @@ fn parse_pools(
     let mut pools = Vec::new();
     let mut ok = true;
     for item in items {
-        let Some(t) = w.table(item, &K::APoolTable.into()) else {
+        let Some(t) = w.table(item, &K::APoolTable) else {
             ok = false;
             continue;
         };
-        w.unknown_keys(t, POOL_KEYS, &K::APool.into());
-        let topic = t
-            .get("topic")
-            .and_then(|v| w.string(v, &K::ThePoolsTopic.into()));
+        w.unknown_keys(t, POOL_KEYS, &K::APool);
+        let topic = t.get("topic").and_then(|v| w.string(v, &K::ThePoolsTopic));
         let tags = t
             .get("tags")
-            .map(|v| w.string_list(v, &K::ThePoolsTags.into(), true))
+            .map(|v| w.string_list(v, &K::ThePoolsTags, true))
             .unwrap_or_default();
         let mut difficulty = Vec::new();
         if let Some(v) = t.get("difficulty") {
             let names = match v.get_ref() {
-                DeValue::String(_) => w
-                    .string(v, &K::ThePoolsDifficulty.into())
-                    .into_iter()
-                    .collect(),
-                _ => w.string_list(v, &K::ThePoolsDifficulty.into(), true),
+                DeValue::String(_) => w.string(v, &K::ThePoolsDifficulty).into_iter().collect(),
+                _ => w.string_list(v, &K::ThePoolsDifficulty, true),
             };
             for n in names {
                 match Difficulty::from_name(&n) {
@@ -508,13 +503,13 @@ fn parse_pools(
         }
         let questions = t
             .get("questions")
-            .map(|v| w.string_list(v, &K::ThePoolsQuestions.into(), true))
+            .map(|v| w.string_list(v, &K::ThePoolsQuestions, true))
             .unwrap_or_default();
         let count = match t.get("count") {
             None if !questions.is_empty() => u32::try_from(questions.len()).ok(),
             _ => w
-                .required(t, "count", item.span(), &K::ThePool.into(), "10")
-                .and_then(|v| w.positive(v, &K::ThePoolsCount.into(), 100_000)),
+                .required(t, "count", item.span(), &K::ThePool, "10")
+                .and_then(|v| w.positive(v, &K::ThePoolsCount, 100_000)),
         };
         match count {
             Some(c) => pools.push(Pool {

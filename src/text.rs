@@ -3,6 +3,7 @@
 //! A [`Text`] holds one string per language code. A bank written in a single language may give a
 //! plain string, stored under the empty code, which answers for every language.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -66,7 +67,9 @@ impl fmt::Display for Lang {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Text {
     /// `(language code, text)` pairs; the code is empty for a plain, language-neutral string.
-    values: Vec<(String, String)>,
+    /// A code is held inline (no allocation for codes of up to 24 bytes); it is written and
+    /// read as a string, as a `String` would be.
+    values: Vec<(CompactString, String)>,
 }
 
 impl Text {
@@ -74,8 +77,21 @@ impl Text {
     #[must_use]
     pub fn plain(s: impl Into<String>) -> Text {
         Text {
-            values: vec![(String::new(), s.into())],
+            values: vec![(CompactString::default(), s.into())],
         }
+    }
+
+    /// An empty text with room for `n` languages, for [`Text::push`].
+    #[must_use]
+    pub(crate) fn with_capacity(n: usize) -> Text {
+        Text {
+            values: Vec::with_capacity(n),
+        }
+    }
+
+    /// Add the text in `code`.
+    pub(crate) fn push(&mut self, code: &str, text: String) {
+        self.values.push((CompactString::new(code), text));
     }
 
     /// A text from `(code, text)` pairs.
@@ -89,7 +105,7 @@ impl Text {
         Text {
             values: pairs
                 .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
+                .map(|(k, v)| (CompactString::from(k.into()), v.into()))
                 .collect(),
         }
     }
@@ -150,6 +166,39 @@ mod tests {
         let only_en = Text::from_pairs([("en", "Victim")]);
         assert_eq!(only_en.get(Lang::Ar), "Victim");
         assert!(!only_en.has(Lang::Ar));
+    }
+
+    #[test]
+    fn text_is_written_as_string_pairs() {
+        // The layout records and caches have always stored: `values` as (String, String).
+        #[derive(Serialize, Deserialize, PartialEq, Debug)]
+        struct Stored {
+            values: Vec<(String, String)>,
+        }
+        let long_code = "x".repeat(40);
+        for t in [
+            Text::from_pairs([("en", "Victim"), ("ar", "الضحية")]),
+            Text::plain("Law No. 91"),
+            Text::from_pairs([(long_code.as_str(), "long code")]),
+            Text::default(),
+        ] {
+            let stored = Stored {
+                values: t
+                    .pairs()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
+            };
+            let json = serde_json::to_string(&t).expect("json");
+            assert_eq!(json, serde_json::to_string(&stored).expect("json"));
+            assert_eq!(serde_json::from_str::<Text>(&json).expect("read"), t);
+            let bin = postcard::to_stdvec(&t).expect("postcard");
+            assert_eq!(bin, postcard::to_stdvec(&stored).expect("postcard"));
+            assert_eq!(postcard::from_bytes::<Text>(&bin).expect("read"), t);
+        }
+        assert_eq!(
+            serde_json::to_string(&Text::from_pairs([("en", "a"), ("ar", "b")])).expect("json"),
+            r#"{"values":[["en","a"],["ar","b"]]}"#
+        );
     }
 
     #[test]

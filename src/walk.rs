@@ -2,9 +2,10 @@
 //! [`Diagnostic`] with its place in the file, so that a file's problems are all reported at once.
 
 use crate::diag::{Diagnostic, Severity, is_dangerous_char};
-use crate::messages::{Arg, K, Msg};
+use crate::messages::{Arg, Describe, K, Msg};
 use crate::msg;
 use crate::text::Text;
+use std::borrow::Cow;
 use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -43,6 +44,10 @@ pub fn is_valid_id(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// A searcher for U+061C, built once.
+static ARABIC_LETTER_MARK: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("\u{061C}"));
+
 /// Whether UTF-8 `b` may hold a control character (C0 but newline and tab, DEL, C1), a bidi
 /// formatting character or an Arabic presentation form. Never false when it does; may be true
 /// when it does not (other characters from U+FB00 to U+FEFF).
@@ -55,7 +60,9 @@ pub fn may_hold_forbidden(b: &[u8]) -> bool {
             acc | ((x < 0x20) & (x != b'\n') & (x != b'\t')) | (x == 0x7F)
         })
     });
-    if control || memchr::memmem::find(b, "\u{061C}".as_bytes()).is_some() {
+    // U+061C (Arabic letter mark): its lead byte is in every Arabic letter, so look for both
+    // bytes, with a searcher built once.
+    if control || ARABIC_LETTER_MARK.find(b).is_some() {
         return true;
     }
     // The lead bytes of C1 controls, of the other bidi formatting characters and of the
@@ -176,7 +183,7 @@ impl<'s> Walker<'s> {
     }
 
     /// Report keys of `table` that are not in `allowed`, suggesting the closest allowed key.
-    pub fn unknown_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], what: &Msg) {
+    pub fn unknown_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], what: &dyn Describe) {
         for (k, _) in table {
             let name: &str = k.get_ref();
             if allowed.contains(&name) {
@@ -188,12 +195,16 @@ impl<'s> Walker<'s> {
                 .min();
             let hint = match best {
                 Some((d, a)) if d <= 3 => msg!(DidYouMean, a),
-                _ => msg!(KeysOf, what, allowed.join(", ")),
+                _ => msg!(KeysOf, what.describe(), allowed.join(", ")),
             };
             self.error(
                 "unknown-key",
                 k.span(),
-                msg!(UnknownKeyIn, crate::diag::escape_for_terminal(name), what),
+                msg!(
+                    UnknownKeyIn,
+                    crate::diag::escape_for_terminal(name),
+                    what.describe()
+                ),
                 hint,
             );
         }
@@ -205,7 +216,7 @@ impl<'s> Walker<'s> {
         table: &'t DeTable<'i>,
         key: &str,
         at: Range<usize>,
-        what: &Msg,
+        what: &dyn Describe,
         example: &str,
     ) -> Option<&'t Val<'i>> {
         let v = table.get(key);
@@ -213,7 +224,7 @@ impl<'s> Walker<'s> {
             self.error(
                 "missing-key",
                 at,
-                msg!(HasNoKey, what, key),
+                msg!(HasNoKey, what.describe(), key),
                 msg!(AddLineSuchAs, key, example),
             );
         }
@@ -221,56 +232,78 @@ impl<'s> Walker<'s> {
     }
 
     /// A string value, checked for emptiness and forbidden characters.
-    pub fn string(&mut self, v: &Val<'_>, what: &Msg) -> Option<String> {
+    pub fn string(&mut self, v: &Val<'_>, what: &dyn Describe) -> Option<String> {
+        self.str_value(v, what).map(Cow::into_owned)
+    }
+
+    /// Like [`Walker::string`], borrowing the string from the tree when it needs no change.
+    pub fn str_value<'t>(&mut self, v: &'t Val<'_>, what: &dyn Describe) -> Option<Cow<'t, str>> {
         match v.get_ref() {
             DeValue::String(s) => {
+                // One scan of the bytes answers for both a CR and a forbidden character, which
+                // almost no text has.
+                let suspect = may_hold_forbidden(s.as_bytes());
                 // Multi-line strings in files saved with Windows line endings keep their CRs.
-                let owned: String = if s.contains('\r') {
-                    s.replace("\r\n", "\n")
+                let value: Cow<'t, str> = if suspect && s.contains('\r') {
+                    Cow::Owned(s.replace("\r\n", "\n"))
                 } else {
-                    String::from(&**s)
+                    Cow::Borrowed(s)
                 };
-                let s: &str = &owned;
-                self.check_chars(s, v.span(), what);
+                let s: &str = &value;
+                if suspect {
+                    self.check_chars(s, v.span(), what);
+                }
                 if s.len() > MAX_TEXT_BYTES {
                     self.error(
                         "text-too-long",
                         v.span(),
-                        msg!(TextTooLong, what, s.len() / 1024, MAX_TEXT_BYTES / 1024),
+                        msg!(
+                            TextTooLong,
+                            what.describe(),
+                            s.len() / 1024,
+                            MAX_TEXT_BYTES / 1024
+                        ),
                         Msg::from(K::TextTooLongHint),
                     );
                     return None;
                 }
-                if s.trim().is_empty() {
+                if s.chars().all(char::is_whitespace) {
                     self.error(
                         "empty-text",
                         v.span(),
-                        msg!(IsEmpty, what),
+                        msg!(IsEmpty, what.describe()),
                         Msg::from(K::IsEmptyHint),
                     );
                     return None;
                 }
-                Some(owned)
+                Some(value)
             }
             other => {
-                self.wrong_type(v.span(), what, &K::AString.into(), other);
+                self.wrong_type(v.span(), what, &K::AString, other);
                 None
             }
         }
     }
 
     /// Report a value of the wrong type.
-    pub fn wrong_type(&mut self, span: Range<usize>, what: &Msg, want: &Msg, got: &DeValue<'_>) {
+    pub fn wrong_type(
+        &mut self,
+        span: Range<usize>,
+        what: &dyn Describe,
+        want: &dyn Describe,
+        got: &DeValue<'_>,
+    ) {
+        let want = want.describe();
         self.error(
             "wrong-type",
             span,
-            msg!(MustBeNot, what, want, type_name(got)),
+            msg!(MustBeNot, what.describe(), &want, type_name(got)),
             msg!(WriteHere, want),
         );
     }
 
     /// Reject control characters, bidi controls and Arabic presentation forms.
-    pub fn check_chars(&mut self, s: &str, span: Range<usize>, what: &Msg) {
+    pub fn check_chars(&mut self, s: &str, span: Range<usize>, what: &dyn Describe) {
         // Fast path: one pass over the bytes for the encodings that can start a forbidden
         // character; almost every text has none.
         if !may_hold_forbidden(s.as_bytes()) {
@@ -280,7 +313,11 @@ impl<'s> Walker<'s> {
             self.error(
                 "forbidden-character",
                 span.clone(),
-                msg!(ForbiddenChar, what, format!("{:04X}", u32::from(c))),
+                msg!(
+                    ForbiddenChar,
+                    what.describe(),
+                    format!("{:04X}", u32::from(c))
+                ),
                 Msg::from(K::ForbiddenCharHint),
             );
         }
@@ -288,28 +325,36 @@ impl<'s> Walker<'s> {
             self.error(
                 "presentation-form",
                 span,
-                msg!(PresentationForm, what, format!("{:04X}", u32::from(c))),
+                msg!(
+                    PresentationForm,
+                    what.describe(),
+                    format!("{:04X}", u32::from(c))
+                ),
                 Msg::from(K::PresentationFormHint),
             );
         }
     }
 
     /// A boolean value.
-    pub fn boolean(&mut self, v: &Val<'_>, what: &Msg) -> Option<bool> {
+    pub fn boolean(&mut self, v: &Val<'_>, what: &dyn Describe) -> Option<bool> {
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
             other => {
-                self.wrong_type(v.span(), what, &K::TrueOrFalse.into(), other);
+                self.wrong_type(v.span(), what, &K::TrueOrFalse, other);
                 None
             }
         }
     }
 
     /// A positive integer (1 ..= `max`).
-    pub fn positive(&mut self, v: &Val<'_>, what: &Msg, max: u64) -> Option<u32> {
+    pub fn positive(&mut self, v: &Val<'_>, what: &dyn Describe, max: u64) -> Option<u32> {
         match v.get_ref() {
             DeValue::Integer(i) => {
-                let digits: String = i.as_str().chars().filter(|c| *c != '_').collect();
+                let digits: Cow<'_, str> = if i.as_str().contains('_') {
+                    i.as_str().chars().filter(|c| *c != '_').collect()
+                } else {
+                    Cow::Borrowed(i.as_str())
+                };
                 let n = i64::from_str_radix(digits.trim_start_matches('+'), i.radix()).ok();
                 match n {
                     Some(n) if n >= 1 && n.unsigned_abs() <= max => u32::try_from(n).ok(),
@@ -317,7 +362,7 @@ impl<'s> Walker<'s> {
                         self.error(
                             "not-positive",
                             v.span(),
-                            msg!(NotPositive, what, max),
+                            msg!(NotPositive, what.describe(), max),
                             Msg::from(K::NotPositiveHint),
                         );
                         None
@@ -325,14 +370,14 @@ impl<'s> Walker<'s> {
                 }
             }
             other => {
-                self.wrong_type(v.span(), what, &K::AWholeNumber.into(), other);
+                self.wrong_type(v.span(), what, &K::AWholeNumber, other);
                 None
             }
         }
     }
 
     /// A number of seconds, written as an integer or a duration such as `"90s"`, `"25m"`, `"1h30m"`.
-    pub fn seconds(&mut self, v: &Val<'_>, what: &Msg) -> Option<u32> {
+    pub fn seconds(&mut self, v: &Val<'_>, what: &dyn Describe) -> Option<u32> {
         match v.get_ref() {
             DeValue::String(s) => match parse_duration(s) {
                 Some(n) if n > 0 => Some(n),
@@ -340,7 +385,7 @@ impl<'s> Walker<'s> {
                     self.error(
                         "bad-duration",
                         v.span(),
-                        msg!(BadDuration, what),
+                        msg!(BadDuration, what.describe()),
                         Msg::from(K::BadDurationHint),
                     );
                     None
@@ -351,38 +396,47 @@ impl<'s> Walker<'s> {
     }
 
     /// An array value.
-    pub fn array<'t, 'i>(&mut self, v: &'t Val<'i>, what: &Msg) -> Option<&'t [Val<'i>]> {
+    pub fn array<'t, 'i>(&mut self, v: &'t Val<'i>, what: &dyn Describe) -> Option<&'t [Val<'i>]> {
         match v.get_ref() {
             DeValue::Array(a) => Some(a.as_ref()),
             other => {
-                self.wrong_type(v.span(), what, &K::AnArray.into(), other);
+                self.wrong_type(v.span(), what, &K::AnArray, other);
                 None
             }
         }
     }
 
     /// A table value.
-    pub fn table<'t, 'i>(&mut self, v: &'t Val<'i>, what: &Msg) -> Option<&'t DeTable<'i>> {
+    pub fn table<'t, 'i>(
+        &mut self,
+        v: &'t Val<'i>,
+        what: &dyn Describe,
+    ) -> Option<&'t DeTable<'i>> {
         match v.get_ref() {
             DeValue::Table(t) => Some(t),
             other => {
-                self.wrong_type(v.span(), what, &K::ATable.into(), other);
+                self.wrong_type(v.span(), what, &K::ATable, other);
                 None
             }
         }
     }
 
     /// A list of ids (tags, fact ids, bank ids): an array of strings. `strict` requires `[a-z0-9-]`.
-    pub fn string_list(&mut self, v: &Val<'_>, what: &Msg, strict: bool) -> Vec<String> {
+    pub fn string_list(&mut self, v: &Val<'_>, what: &dyn Describe, strict: bool) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(items) = self.array(v, what) {
+            out.reserve_exact(items.len());
             for item in items {
                 if let Some(s) = self.string(item, what) {
                     if strict && !is_valid_id(&s) {
                         self.error(
                             "bad-id",
                             item.span(),
-                            msg!(BadIdIn, crate::diag::escape_for_terminal(&s), what),
+                            msg!(
+                                BadIdIn,
+                                crate::diag::escape_for_terminal(&s),
+                                what.describe()
+                            ),
                             msg!(WriteItAs, suggest_id(&s)),
                         );
                     }
@@ -395,7 +449,7 @@ impl<'s> Walker<'s> {
 
     /// A text: a plain string (only in a one-language file) or a table with every language of
     /// `langs` and no other.
-    pub fn text(&mut self, v: &Val<'_>, what: &Msg, langs: &[String]) -> Option<Text> {
+    pub fn text(&mut self, v: &Val<'_>, what: &dyn Describe, langs: &[String]) -> Option<Text> {
         match v.get_ref() {
             DeValue::String(_) => {
                 let s = self.string(v, what)?;
@@ -405,7 +459,7 @@ impl<'s> Walker<'s> {
                         v.span(),
                         msg!(
                             PlainButLangs,
-                            what,
+                            what.describe(),
                             crate::messages::and_list(langs.iter().map(Arg::from))
                         ),
                         msg!(
@@ -422,7 +476,7 @@ impl<'s> Walker<'s> {
                 Some(Text::plain(s))
             }
             DeValue::Table(t) => {
-                let mut pairs = Vec::new();
+                let mut text = Text::with_capacity(langs.len());
                 let mut ok = true;
                 for (k, val) in t {
                     let code: &str = k.get_ref();
@@ -432,7 +486,7 @@ impl<'s> Walker<'s> {
                             k.span(),
                             msg!(
                                 NotBankLang,
-                                what,
+                                what.describe(),
                                 crate::diag::escape_for_terminal(code),
                                 langs.join(", ")
                             ),
@@ -441,8 +495,8 @@ impl<'s> Walker<'s> {
                         ok = false;
                         continue;
                     }
-                    match self.string(val, &msg!(WhatInLang, what, code)) {
-                        Some(s) => pairs.push((code.to_owned(), s)),
+                    match self.string(val, &|| msg!(WhatInLang, what.describe(), code)) {
+                        Some(s) => text.push(code, s),
                         None => ok = false,
                     }
                 }
@@ -451,16 +505,16 @@ impl<'s> Walker<'s> {
                         self.error(
                             "missing-language",
                             v.span(),
-                            msg!(NoLangText, what, l),
+                            msg!(NoLangText, what.describe(), l),
                             msg!(AddLangInBraces, l),
                         );
                         ok = false;
                     }
                 }
-                ok.then(|| Text::from_pairs(pairs))
+                ok.then_some(text)
             }
             other => {
-                self.wrong_type(v.span(), what, &K::StringOrLangTable.into(), other);
+                self.wrong_type(v.span(), what, &K::StringOrLangTable, other);
                 None
             }
         }

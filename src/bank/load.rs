@@ -2,7 +2,7 @@
 
 use super::model::{Bank, Difficulty, Kind, Question};
 use crate::diag::Diagnostic;
-use crate::messages::{Arg, K, Msg};
+use crate::messages::{Arg, Describe, K, Msg};
 use crate::msg;
 use crate::text::Text;
 use crate::walk::{Val, Walker, is_valid_id, suggest_id};
@@ -109,10 +109,18 @@ fn parse_whole(file: &str, text: &str, source: &str) -> (Option<Bank>, Vec<Diagn
 /// Banks smaller than this are read in one piece: the threads would cost more than they save.
 const PIECE_BYTES: usize = 1 << 20;
 
-/// How many pieces to read a bank of `len` bytes in: about a mebibyte each, so that every core
-/// has work and only a few pieces' parse trees are in memory at once.
+/// Size of the pieces a larger bank is read in: small enough that a piece's parse tree (several
+/// times the piece's size) is still in the processor's cache when the piece is checked.
+const SMALL_PIECE_BYTES: usize = 256 << 10;
+
+/// How many pieces to read a bank of `len` bytes in: one under a mebibyte, else pieces of about
+/// [`SMALL_PIECE_BYTES`], so that every core has work and only a few pieces' parse trees are in
+/// memory at once.
 fn pieces_for(len: usize) -> usize {
-    (len / PIECE_BYTES).clamp(1, 1024)
+    if len < PIECE_BYTES {
+        return 1;
+    }
+    (len / SMALL_PIECE_BYTES).clamp(1, 4096)
 }
 
 /// Where `text` can be cut into about `pieces` parts: offsets of lines that are exactly a
@@ -211,7 +219,7 @@ fn parse_in_pieces(file: &str, text: &str, source: &str, pieces: usize) -> Optio
                     let mut seen = HashMap::new();
                     let questions = match top.get("question") {
                         Some(v) => {
-                            let items = w.array(v, &msg!(Key, "question"))?;
+                            let items = w.array(v, &key("question"))?;
                             check_items(&mut w, items, &ctx, &mut seen)
                         }
                         None => Vec::new(),
@@ -223,14 +231,14 @@ fn parse_in_pieces(file: &str, text: &str, source: &str, pieces: usize) -> Optio
         || content_hash(source.as_bytes()),
     );
     let checked = checked?;
-    let mut questions = Vec::with_capacity(checked.iter().map(Vec::len).sum());
-    let mut ids = std::collections::HashSet::with_capacity(questions.capacity());
-    for q in checked.into_iter().flatten() {
-        if !ids.insert(q.id.clone()) {
-            return None;
-        }
-        questions.push(q);
+    let count = checked.iter().map(Vec::len).sum();
+    let mut ids = std::collections::HashSet::with_capacity(count);
+    if !checked.iter().flatten().all(|q| ids.insert(q.id.as_str())) {
+        return None;
     }
+    drop(ids);
+    let mut questions = Vec::with_capacity(count);
+    questions.extend(checked.into_iter().flatten());
     if questions.is_empty() {
         return None;
     }
@@ -292,8 +300,8 @@ fn check_bank(w: &mut Walker<'_>, top: &DeTable<'_>, file: &str) -> Option<Bank>
             Msg::from(K::NoQuestionsHint),
         ),
         Some(v) => {
-            if let Some(items) = w.array(v, &msg!(Key, "question")) {
-                let mut seen: HashMap<String, usize> = HashMap::new();
+            if let Some(items) = w.array(v, &key("question")) {
+                let mut seen = HashMap::new();
                 questions = check_items(w, items, &header.ctx(), &mut seen);
             }
         }
@@ -301,17 +309,23 @@ fn check_bank(w: &mut Walker<'_>, top: &DeTable<'_>, file: &str) -> Option<Bank>
     header.into_bank(questions, file)
 }
 
+/// A key's name as a message, built only when a problem is reported.
+fn key(name: &str) -> impl Fn() -> Msg + '_ {
+    move || msg!(Key, name)
+}
+
 /// Check the `[[question]]` items; `seen` holds the ids met so far (with their lines), to
 /// report an id used twice.
-fn check_items(
+fn check_items<'t>(
     w: &mut Walker<'_>,
-    items: &[Val<'_>],
+    items: &'t [Val<'_>],
     ctx: &QCtx<'_>,
-    seen: &mut HashMap<String, usize>,
+    seen: &mut HashMap<&'t str, usize>,
 ) -> Vec<Question> {
     let mut questions = Vec::with_capacity(items.len());
+    seen.reserve(items.len());
     for item in items {
-        let Some(t) = w.table(item, &K::AQuestionTable.into()) else {
+        let Some(t) = w.table(item, &K::AQuestionTable) else {
             continue;
         };
         let line = w.line_of(item.span().start);
@@ -327,7 +341,7 @@ fn check_items(
                     msg!(DuplicateIdHint, *first),
                 );
             } else {
-                seen.insert(qid.to_owned(), line);
+                seen.insert(qid, line);
             }
         }
         if let Some(q) = check_question(w, t, item.span(), ctx) {
@@ -338,11 +352,11 @@ fn check_items(
 }
 
 fn check_header(w: &mut Walker<'_>, top: &DeTable<'_>) -> Header {
-    w.unknown_keys(top, TOP_KEYS, &K::ABank.into());
-    let the_bank = Msg::from(K::TheBank);
+    w.unknown_keys(top, TOP_KEYS, &K::ABank);
+    let the_bank = K::TheBank;
     let start = whole(w.source);
     if let Some(v) = w.required(top, "format", start.clone(), &the_bank, "1")
-        && let Some(n) = w.positive(v, &msg!(Key, "format"), 1000)
+        && let Some(n) = w.positive(v, &key("format"), 1000)
         && n != FORMAT_VERSION
     {
         w.error(
@@ -354,9 +368,9 @@ fn check_header(w: &mut Walker<'_>, top: &DeTable<'_>) -> Header {
     }
     let id = w
         .required(top, "id", start.clone(), &the_bank, "\"indicators\"")
-        .and_then(|v| id_value(w, v, &K::TheBankId.into()));
+        .and_then(|v| id_value(w, v, &K::TheBankId));
     let topic = match top.get("topic") {
-        Some(v) => id_value(w, v, &K::TheTopic.into()),
+        Some(v) => id_value(w, v, &K::TheTopic),
         None => id.clone(),
     };
     let languages = match w.required(
@@ -367,7 +381,7 @@ fn check_header(w: &mut Walker<'_>, top: &DeTable<'_>) -> Header {
         "[\"en\", \"ar\"]",
     ) {
         Some(v) => {
-            let langs = w.string_list(v, &msg!(Key, "languages"), true);
+            let langs = w.string_list(v, &key("languages"), true);
             if langs.is_empty() {
                 w.error(
                     "missing-language",
@@ -405,26 +419,26 @@ fn check_header(w: &mut Walker<'_>, top: &DeTable<'_>) -> Header {
             &the_bank,
             "{ en = \"...\", ar = \"...\" }",
         )
-        .and_then(|v| w.text(v, &K::TheTitle.into(), &langs));
+        .and_then(|v| w.text(v, &K::TheTitle, &langs));
     let description = top
         .get("description")
-        .and_then(|v| w.text(v, &K::TheDescription.into(), &langs));
+        .and_then(|v| w.text(v, &K::TheDescription, &langs));
 
     let mut default_points = 1;
     let mut default_time = None;
     if let Some(v) = top.get("defaults")
-        && let Some(t) = w.table(v, &msg!(Key, "defaults"))
+        && let Some(t) = w.table(v, &key("defaults"))
     {
-        w.unknown_keys(t, DEFAULT_KEYS, &msg!(Key, "[defaults]"));
+        w.unknown_keys(t, DEFAULT_KEYS, &key("[defaults]"));
         if let Some(p) = t
             .get("points")
-            .and_then(|p| w.positive(p, &msg!(Key, "defaults.points"), 1000))
+            .and_then(|p| w.positive(p, &key("defaults.points"), 1000))
         {
             default_points = p;
         }
         default_time = t
             .get("time_limit")
-            .and_then(|p| w.seconds(p, &msg!(Key, "defaults.time_limit")));
+            .and_then(|p| w.seconds(p, &key("defaults.time_limit")));
     }
 
     Header {
@@ -439,7 +453,7 @@ fn check_header(w: &mut Walker<'_>, top: &DeTable<'_>) -> Header {
     }
 }
 
-fn id_value(w: &mut Walker<'_>, v: &Val<'_>, what: &Msg) -> Option<String> {
+fn id_value(w: &mut Walker<'_>, v: &Val<'_>, what: &dyn Describe) -> Option<String> {
     let s = w.string(v, what)?;
     if is_valid_id(&s) {
         Some(s)
@@ -447,10 +461,30 @@ fn id_value(w: &mut Walker<'_>, v: &Val<'_>, what: &Msg) -> Option<String> {
         w.error(
             "bad-id",
             v.span(),
-            msg!(IdBadChars, what, crate::diag::escape_for_terminal(&s)),
+            msg!(
+                IdBadChars,
+                what.describe(),
+                crate::diag::escape_for_terminal(&s)
+            ),
             msg!(WriteItAs, suggest_id(&s)),
         );
         None
+    }
+}
+
+/// How a question is named in messages: by its id, or by its line when it has no valid id.
+#[derive(Clone, Copy)]
+struct QName<'a> {
+    id: Option<&'a str>,
+    line: usize,
+}
+
+impl From<QName<'_>> for Arg {
+    fn from(n: QName<'_>) -> Arg {
+        match n.id {
+            Some(id) => Arg::from(id),
+            None => msg!(AtLine, n.line).into(),
+        }
     }
 }
 
@@ -469,27 +503,23 @@ fn check_question(
     span: Range<usize>,
     ctx: &QCtx<'_>,
 ) -> Option<Question> {
-    w.unknown_keys(t, QUESTION_KEYS, &K::AQuestion.into());
+    w.unknown_keys(t, QUESTION_KEYS, &K::AQuestion);
     let line = w.line_of(span.start);
     let id = w
-        .required(
-            t,
-            "id",
-            span.clone(),
-            &K::ThisQuestion.into(),
-            "\"ind-001\"",
-        )
-        .and_then(|v| id_value(w, v, &K::TheQuestionId.into()));
-    let name: Arg = id
-        .clone()
-        .map_or_else(|| msg!(AtLine, line).into(), Arg::from);
-    let what = |field: K| msg!(FieldOfQuestion, field, &name);
-    let question = msg!(QuestionNamed, &name);
+        .required(t, "id", span.clone(), &K::ThisQuestion, "\"ind-001\"")
+        .and_then(|v| id_value(w, v, &K::TheQuestionId));
+    let name = QName {
+        id: id.as_deref(),
+        line,
+    };
+    // The messages are built only when a problem is reported.
+    let what = |field: K| move || msg!(FieldOfQuestion, field, name);
+    let question = || msg!(QuestionNamed, name);
     let kind_name = w
         .required(t, "type", span.clone(), &question, "\"single\"")
         .and_then(|v| {
-            let s = w.string(v, &msg!(Key, "type"))?;
-            if Kind::NAMES.contains(&s.as_str()) {
+            let s = w.str_value(v, &key("type"))?;
+            if Kind::NAMES.contains(&&*s) {
                 Some(s)
             } else {
                 w.error(
@@ -503,7 +533,7 @@ fn check_question(
         });
     let difficulty = match t.get("difficulty") {
         None => Some(Difficulty::Medium),
-        Some(v) => w.string(v, &msg!(Key, "difficulty")).and_then(|s| {
+        Some(v) => w.str_value(v, &key("difficulty")).and_then(|s| {
             let d = Difficulty::from_name(&s);
             if d.is_none() {
                 w.error(
@@ -518,11 +548,11 @@ fn check_question(
     };
     let tags = t
         .get("tags")
-        .map(|v| w.string_list(v, &msg!(Key, "tags"), true))
+        .map(|v| w.string_list(v, &key("tags"), true))
         .unwrap_or_default();
     let facts = t
         .get("facts")
-        .map(|v| w.string_list(v, &msg!(Key, "facts"), false))
+        .map(|v| w.string_list(v, &key("facts"), false))
         .unwrap_or_default();
     let prompt = w
         .required(
@@ -540,7 +570,7 @@ fn check_question(
         w.warn(
             "no-explanation",
             span.clone(),
-            msg!(NoExplanation, &name),
+            msg!(NoExplanation, name),
             Msg::from(K::NoExplanationHint),
         );
     }
@@ -553,24 +583,24 @@ fn check_question(
             w.warn(
                 "no-source",
                 span.clone(),
-                msg!(NoSource, &name),
+                msg!(NoSource, name),
                 Msg::from(K::NoSourceHint),
             );
             None
         }
     };
-    let points = t.get("points").map_or(Some(ctx.points), |v| {
-        w.positive(v, &msg!(Key, "points"), 1000)
-    });
+    let points = t
+        .get("points")
+        .map_or(Some(ctx.points), |v| w.positive(v, &key("points"), 1000));
     let time_limit = match t.get("time_limit") {
-        Some(v) => w.seconds(v, &msg!(Key, "time_limit")),
+        Some(v) => w.seconds(v, &key("time_limit")),
         None => ctx.time,
     };
     let shuffle = t
         .get("shuffle")
-        .map_or(Some(true), |v| w.boolean(v, &msg!(Key, "shuffle")));
+        .map_or(Some(true), |v| w.boolean(v, &key("shuffle")));
 
-    let kind = kind_name.and_then(|k| check_kind(w, t, &span, &k, &name, ctx.langs));
+    let kind = kind_name.and_then(|k| check_kind(w, t, &span, &k, name, ctx.langs));
     Some(Question {
         id: id?,
         bank: ctx.bank.to_owned(),
@@ -618,23 +648,23 @@ fn texts(
     t: &DeTable<'_>,
     key: &str,
     qspan: &Range<usize>,
-    name: &Arg,
+    name: QName<'_>,
     langs: &[String],
 ) -> Option<(Vec<Text>, Range<usize>)> {
     let v = w.required(
         t,
         key,
         qspan.clone(),
-        &msg!(QuestionNamed, name),
+        &|| msg!(QuestionNamed, name),
         "[ { en = \"...\", ar = \"...\" }, ... ]",
     )?;
-    let items = w.array(v, &msg!(Key, key))?;
-    let mut out = Vec::new();
+    let items = w.array(v, &self::key(key))?;
+    let mut out = Vec::with_capacity(items.len());
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
         match w.text(
             item,
-            &msg!(ItemOfQuestion, singular(key), letter(i), name),
+            &|| msg!(ItemOfQuestion, singular(key), letter(i), name),
             langs,
         ) {
             Some(tx) => out.push(tx),
@@ -660,7 +690,7 @@ fn texts(
         ok = false;
     }
     if ok {
-        duplicates(w, &out, v.span(), name, &key.into());
+        duplicates(w, &out, |t| t, v.span(), name, &|| key.into());
     }
     ok.then_some((out, v.span()))
 }
@@ -682,21 +712,30 @@ pub fn letter(i: usize) -> char {
         .map_or('?', |i| char::from(b'a' + i))
 }
 
-fn duplicates(w: &mut Walker<'_>, items: &[Text], span: Range<usize>, name: &Arg, key: &Arg) {
+/// Report texts of `items` (each the text `get` picks from an item) that repeat an earlier one;
+/// `key` names the list.
+fn duplicates<T>(
+    w: &mut Walker<'_>,
+    items: &[T],
+    get: impl Fn(&T) -> &Text,
+    span: Range<usize>,
+    name: QName<'_>,
+    key: &dyn Fn() -> Arg,
+) {
     // A question has a few choices: comparing each with those before it (nearest first) costs
     // less than building and hashing normalised copies of every text.
     for (i, tx) in items.iter().enumerate() {
-        for (lang, s) in tx.pairs() {
+        for (lang, s) in get(tx).pairs() {
             let earlier = (0..i).rev().find(|j| {
-                items[*j]
+                get(&items[*j])
                     .pairs()
                     .any(|(l, other)| l == lang && same_words(s, other))
             });
             if let Some(j) = earlier {
                 let m = if lang.is_empty() {
-                    msg!(DuplicateChoice, name, key, letter(j), letter(i))
+                    msg!(DuplicateChoice, name, key(), letter(j), letter(i))
                 } else {
-                    msg!(DuplicateChoiceIn, name, key, letter(j), letter(i), lang)
+                    msg!(DuplicateChoiceIn, name, key(), letter(j), letter(i), lang)
                 };
                 w.error(
                     "duplicate-choice",
@@ -711,6 +750,30 @@ fn duplicates(w: &mut Walker<'_>, items: &[Text], span: Range<usize>, name: &Arg
 
 /// Whether two texts are the same words, ignoring case and how they are spaced.
 fn same_words(a: &str, b: &str) -> bool {
+    // Two different choices almost always first differ at a letter of the same word: when
+    // the characters where the texts first differ are both not spaces and differ in lower
+    // case, the words differ there (the texts before them are the same bytes), without
+    // walking the words.
+    let mut at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    while !a.is_char_boundary(at) {
+        at -= 1;
+    }
+    let lower = |s: &str| {
+        s.get(at..)
+            .and_then(|rest| rest.chars().next())
+            .filter(|c| !c.is_whitespace())
+            .and_then(|c| c.to_lowercase().next())
+    };
+    if let (Some(x), Some(y)) = (lower(a), lower(b))
+        && x != y
+    {
+        return false;
+    }
+    same_words_walked(a, b)
+}
+
+/// [`same_words`] word by word.
+fn same_words_walked(a: &str, b: &str) -> bool {
     fn words(s: &str) -> impl Iterator<Item = Option<char>> + '_ {
         s.split_whitespace()
             .flat_map(|w| {
@@ -721,15 +784,10 @@ fn same_words(a: &str, b: &str) -> bool {
     words(a).eq(words(b))
 }
 
-fn answer_letter(w: &mut Walker<'_>, v: &Val<'_>, n: usize, name: &Arg) -> Option<usize> {
+fn answer_letter(w: &mut Walker<'_>, v: &Val<'_>, n: usize, name: QName<'_>) -> Option<usize> {
     let DeValue::String(s) = v.get_ref() else {
         let got = v.get_ref();
-        w.wrong_type(
-            v.span(),
-            &msg!(AnAnswerOf, name),
-            &K::ALetterSuchAs.into(),
-            got,
-        );
+        w.wrong_type(v.span(), &|| msg!(AnAnswerOf, name), &K::ALetterSuchAs, got);
         return None;
     };
     let s: &str = s;
@@ -762,10 +820,10 @@ fn check_kind(
     t: &DeTable<'_>,
     span: &Range<usize>,
     kind: &str,
-    name: &Arg,
+    name: QName<'_>,
     langs: &[String],
 ) -> Option<Kind> {
-    let question = msg!(QuestionNamed, name);
+    let question = || msg!(QuestionNamed, name);
     match kind {
         "single" | "multiple" => {
             not_for(w, t, &["items", "pairs"], kind);
@@ -846,7 +904,7 @@ fn check_kind(
         "true-false" => {
             not_for(w, t, &["choices", "items", "pairs"], kind);
             let ans = w.required(t, "answer", span.clone(), &question, "true")?;
-            w.boolean(ans, &msg!(TrueFalseAnswerOf, name))
+            w.boolean(ans, &|| msg!(TrueFalseAnswerOf, name))
                 .map(|answer| Kind::TrueFalse { answer })
         }
         "short" => {
@@ -874,10 +932,10 @@ fn check_kind(
 fn short_answers(
     w: &mut Walker<'_>,
     v: &Val<'_>,
-    name: &Arg,
+    name: QName<'_>,
     langs: &[String],
 ) -> Option<BTreeMap<String, Vec<String>>> {
-    let what = msg!(AcceptedAnswersOf, name);
+    let what = || msg!(AcceptedAnswersOf, name);
     let list = |w: &mut Walker<'_>, v: &Val<'_>| -> Option<Vec<String>> {
         match v.get_ref() {
             DeValue::String(_) => w.string(v, &what).map(|s| vec![s]),
@@ -887,7 +945,7 @@ fn short_answers(
                     w.error(
                         "answer-wrong-for-type",
                         v.span(),
-                        msg!(AcceptedEmpty, &what),
+                        msg!(AcceptedEmpty, what()),
                         Msg::from(K::AcceptedEmptyHint),
                     );
                     return None;
@@ -895,7 +953,7 @@ fn short_answers(
                 (out.len() == a.len()).then_some(out)
             }
             other => {
-                w.wrong_type(v.span(), &what, &K::AListOfStrings.into(), other);
+                w.wrong_type(v.span(), &what, &K::AListOfStrings, other);
                 None
             }
         }
@@ -912,7 +970,7 @@ fn short_answers(
                         k.span(),
                         msg!(
                             AcceptedUnknownLang,
-                            &what,
+                            what(),
                             crate::diag::escape_for_terminal(code)
                         ),
                         None,
@@ -932,7 +990,7 @@ fn short_answers(
                     w.error(
                         "missing-language",
                         v.span(),
-                        msg!(AcceptedNoLang, &what, l),
+                        msg!(AcceptedNoLang, what(), l),
                         msg!(AddLangList, l),
                     );
                     ok = false;
@@ -959,43 +1017,43 @@ fn pairs(
     w: &mut Walker<'_>,
     t: &DeTable<'_>,
     span: &Range<usize>,
-    name: &Arg,
+    name: QName<'_>,
     langs: &[String],
 ) -> Option<Vec<(Text, Text)>> {
     let v = w.required(
         t,
         "pairs",
         span.clone(),
-        &msg!(QuestionNamed, name),
+        &|| msg!(QuestionNamed, name),
         "[ { left = {...}, right = {...} }, ... ]",
     )?;
-    let items = w.array(v, &msg!(Key, "pairs"))?;
-    let mut out = Vec::new();
+    let items = w.array(v, &key("pairs"))?;
+    let mut out = Vec::with_capacity(items.len());
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
-        let Some(pt) = w.table(item, &K::APair.into()) else {
+        let Some(pt) = w.table(item, &K::APair) else {
             ok = false;
             continue;
         };
-        w.unknown_keys(pt, &["left", "right"], &K::APair.into());
+        w.unknown_keys(pt, &["left", "right"], &K::APair);
         let l = w
             .required(
                 pt,
                 "left",
                 item.span(),
-                &msg!(PairOfQuestion, i + 1, name),
+                &|| msg!(PairOfQuestion, i + 1, name),
                 "{ en = \"...\" }",
             )
-            .and_then(|x| w.text(x, &msg!(LeftOfQuestion, i + 1, name), langs));
+            .and_then(|x| w.text(x, &|| msg!(LeftOfQuestion, i + 1, name), langs));
         let r = w
             .required(
                 pt,
                 "right",
                 item.span(),
-                &msg!(PairOfQuestion, i + 1, name),
+                &|| msg!(PairOfQuestion, i + 1, name),
                 "{ en = \"...\" }",
             )
-            .and_then(|x| w.text(x, &msg!(RightOfQuestion, i + 1, name), langs));
+            .and_then(|x| w.text(x, &|| msg!(RightOfQuestion, i + 1, name), langs));
         match (l, r) {
             (Some(l), Some(r)) => out.push((l, r)),
             _ => ok = false,
@@ -1020,10 +1078,8 @@ fn pairs(
         ok = false;
     }
     if ok {
-        let lefts: Vec<Text> = out.iter().map(|p| p.0.clone()).collect();
-        let rights: Vec<Text> = out.iter().map(|p| p.1.clone()).collect();
-        duplicates(w, &lefts, v.span(), name, &K::LeftItems.into());
-        duplicates(w, &rights, v.span(), name, &K::RightItems.into());
+        duplicates(w, &out, |p| &p.0, v.span(), name, &|| K::LeftItems.into());
+        duplicates(w, &out, |p| &p.1, v.span(), name, &|| K::RightItems.into());
     }
     ok.then_some(out)
 }
@@ -1067,7 +1123,7 @@ mod tests {
                 EXPLAINED.into()
             }
         });
-        for pieces in [2, 3, 4, 8] {
+        for pieces in [2, 3, 4, 8, 60] {
             let ((whole, diags), fast) = both(&text, pieces);
             assert!(diags.is_empty(), "{:?}", diags.first());
             let fast = fast.expect("a valid bank is read in pieces");
@@ -1140,6 +1196,20 @@ mod tests {
         assert!(!same_words("debt", "debt bondage"));
         assert!(!same_words("", "a"));
         assert!(same_words(" ", ""));
+        assert!(same_words("\u{130}x", "i\u{307}X"));
+        assert!(!same_words("الضابط", "العامل"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn same_words_shortcut_agrees_with_the_walk(
+            a in "[aAbB \\t\u{130}\u{307}iI\u{0627}\u{0644}\u{0639}\u{3000}]{0,8}",
+            b in "[aAbB \\t\u{130}\u{307}iI\u{0627}\u{0644}\u{0639}\u{3000}]{0,8}",
+        ) {
+            proptest::prop_assert_eq!(same_words(&a, &b), same_words_walked(&a, &b));
+            let spaced = format!(" {}", b.to_uppercase().replace(' ', "  "));
+            proptest::prop_assert_eq!(same_words(&b, &spaced), same_words_walked(&b, &spaced));
+        }
     }
 
     #[test]

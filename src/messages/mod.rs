@@ -84,6 +84,32 @@ impl Msg {
     }
 }
 
+/// What a checked value is, for the messages of the problems found in it, built only when a
+/// problem is reported: a [`Msg`], a catalogue key ([`K`]), or a closure that builds the
+/// message (so that checking a valid file builds no message at all).
+pub trait Describe {
+    /// The message.
+    fn describe(&self) -> Msg;
+}
+
+impl Describe for Msg {
+    fn describe(&self) -> Msg {
+        self.clone()
+    }
+}
+
+impl Describe for K {
+    fn describe(&self) -> Msg {
+        Msg::from(*self)
+    }
+}
+
+impl<F: Fn() -> Msg> Describe for F {
+    fn describe(&self) -> Msg {
+        self()
+    }
+}
+
 impl From<Msg> for Arg {
     fn from(m: Msg) -> Arg {
         Arg::Msg(m)
