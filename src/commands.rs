@@ -281,19 +281,22 @@ pub fn load_library(common: &Common) -> Result<(Library, Vec<Diagnostic>), bank:
 }
 
 /// [`load_library`], and the exam files among the given paths (read once with the banks).
+/// Banks go through the parsed-bank cache ([`bank::cache`]) unless `TIPQUIZ_NO_CACHE` is set.
 fn load_library_and_exams(
     common: &Common,
 ) -> Result<(Library, Vec<Diagnostic>, Vec<SourceFile>), bank::LoadError> {
+    let cache = crate::record::default_cache_dir();
+    let cache = cache.as_deref();
     let (shipped, mut diags) = if common.only_given_banks {
         (Vec::new(), Vec::new())
     } else {
-        bank::load_shipped()
+        bank::parse_sources_cached(&bank::shipped_sources(), cache)
     };
     let (sources, read_diags) = read_all(&common.banks)?;
     diags.extend(read_diags);
     let (exam_sources, bank_sources): (Vec<SourceFile>, Vec<SourceFile>) =
         sources.into_iter().partition(is_exam_source);
-    let (given, d) = bank::parse_sources(&bank_sources);
+    let (given, d) = bank::parse_sources_cached(&bank_sources, cache);
     diags.extend(d);
     let (lib, d) = Library::build(merge(shipped, given, common.only_given_banks));
     diags.extend(d);
@@ -1216,7 +1219,8 @@ fn export_bank_cmd(
         Ok(s) => s,
         Err(code) => return code,
     };
-    let (b, diags) = bank::parse_bank(&src.name, &src.text);
+    let cache = crate::record::default_cache_dir();
+    let (b, diags) = bank::cache::parse_bank_cached(&src.name, &src.text, cache.as_deref());
     let Some(b) = b else {
         print_err(&crate::diag::render_all_in(&diags, voice().lang));
         return PROBLEMS;

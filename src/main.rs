@@ -27,5 +27,7 @@ fn main() -> ExitCode {
         None => tipquiz::commands::home(&cli.common),
         Some(cmd) => tipquiz::commands::run(&cli.common, cmd),
     };
+    // Parsed-bank cache entries still being written in the background (short commands).
+    tipquiz::bank::cache::wait_for_writes();
     ExitCode::from(code)
 }

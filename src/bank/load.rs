@@ -68,12 +68,22 @@ pub fn parse_tree<'i>(w: &mut Walker<'_>, source: &'i str) -> toml::Spanned<DeTa
 /// Parse and validate one bank. Returns the bank when it has no errors, and every problem found.
 #[must_use]
 pub fn parse_bank(file: &str, source: &str) -> (Option<Bank>, Vec<Diagnostic>) {
+    parse_bank_hashed(file, source, None)
+}
+
+/// [`parse_bank`], with the text's [`content_hash`] when the caller has it already (the bank
+/// cache), so that it is not computed twice.
+pub(crate) fn parse_bank_hashed(
+    file: &str,
+    source: &str,
+    hash: Option<&str>,
+) -> (Option<Bank>, Vec<Diagnostic>) {
     // A byte-order mark becomes three spaces, so that every byte offset stays the same.
     let text = without_bom(source);
-    if let Some(bank) = parse_in_pieces(file, &text, source, pieces_for(text.len())) {
+    if let Some(bank) = parse_in_pieces(file, &text, source, hash, pieces_for(text.len())) {
         return (Some(bank), Vec::new());
     }
-    parse_whole(file, &text, source)
+    parse_whole(file, &text, source, hash)
 }
 
 /// A byte-order mark becomes three spaces, so that every byte offset stays the same.
@@ -89,10 +99,15 @@ fn without_bom(source: &str) -> std::borrow::Cow<'_, str> {
 #[must_use]
 pub fn parse_bank_one_piece(file: &str, source: &str) -> (Option<Bank>, Vec<Diagnostic>) {
     let text = without_bom(source);
-    parse_whole(file, &text, source)
+    parse_whole(file, &text, source, None)
 }
 
-fn parse_whole(file: &str, text: &str, source: &str) -> (Option<Bank>, Vec<Diagnostic>) {
+fn parse_whole(
+    file: &str,
+    text: &str,
+    source: &str,
+    hash: Option<&str>,
+) -> (Option<Bank>, Vec<Diagnostic>) {
     let mut w = Walker::new(file, text);
     let tree = parse_tree(&mut w, text);
     let bank = check_bank(&mut w, tree.get_ref(), file);
@@ -100,7 +115,7 @@ fn parse_whole(file: &str, text: &str, source: &str) -> (Option<Bank>, Vec<Diagn
     diags.sort_by_key(|d| (d.line, d.column));
     let ok = !diags.iter().any(Diagnostic::is_error);
     let bank = bank.filter(|_| ok).map(|mut b| {
-        b.hash = content_hash(source.as_bytes());
+        b.hash = hash.map_or_else(|| content_hash(source.as_bytes()), str::to_owned);
         b
     });
     (bank, diags)
@@ -154,7 +169,13 @@ fn cut_points(text: &str, pieces: usize) -> Vec<usize> {
 /// anything but questions, so that every problem is reported by the one-piece path, in full and
 /// in file order. A cut can only fall where the whole file has a `[[question]]` header too, or
 /// inside a multi-line string, which leaves the piece before it unterminated, a syntax error.
-fn parse_in_pieces(file: &str, text: &str, source: &str, pieces: usize) -> Option<Bank> {
+fn parse_in_pieces(
+    file: &str,
+    text: &str,
+    source: &str,
+    hash: Option<&str>,
+    pieces: usize,
+) -> Option<Bank> {
     use rayon::prelude::*;
     if pieces < 2 {
         return None;
@@ -228,7 +249,7 @@ fn parse_in_pieces(file: &str, text: &str, source: &str, pieces: usize) -> Optio
                 })
                 .collect::<Option<Vec<Vec<Question>>>>()
         },
-        || content_hash(source.as_bytes()),
+        || hash.map_or_else(|| content_hash(source.as_bytes()), str::to_owned),
     );
     let checked = checked?;
     let count = checked.iter().map(Vec::len).sum();
@@ -1109,8 +1130,8 @@ mod tests {
     /// The whole-file result, and the result in `pieces`, for the same text.
     fn both(text: &str, pieces: usize) -> ((Option<Bank>, Vec<Diagnostic>), Option<Bank>) {
         (
-            parse_whole("b.toml", text, text),
-            parse_in_pieces("b.toml", text, text, pieces),
+            parse_whole("b.toml", text, text, None),
+            parse_in_pieces("b.toml", text, text, None, pieces),
         )
     }
 
@@ -1184,7 +1205,7 @@ mod tests {
             assert!(fast.is_none(), "{name}: left to the whole-file path");
             assert_eq!(parse_bank("b.toml", text), (whole, diags), "{name}");
         }
-        let (whole, _) = parse_whole("b.toml", &late, &late);
+        let (whole, _) = parse_whole("b.toml", &late, &late, None);
         assert!(whole.is_some_and(|b| b.questions.iter().all(|q| q.points == 2)));
     }
 

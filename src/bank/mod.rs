@@ -1,5 +1,6 @@
 //! Question banks: the TOML format, loading with diagnostics, and the shipped banks.
 
+pub mod cache;
 mod load;
 mod model;
 
@@ -313,11 +314,22 @@ pub fn load_shipped() -> (Vec<Bank>, Vec<Diagnostic>) {
 /// Parse several bank sources.
 #[must_use]
 pub fn parse_sources(sources: &[SourceFile]) -> (Vec<Bank>, Vec<Diagnostic>) {
+    parse_sources_cached(sources, None)
+}
+
+/// [`parse_sources`] through the parsed-bank cache in the cache folder `cache` (see
+/// [`cache`]); `None` parses every file. Not for `tipquiz check`, which must show every
+/// problem of every file.
+#[must_use]
+pub fn parse_sources_cached(
+    sources: &[SourceFile],
+    cache: Option<&Path>,
+) -> (Vec<Bank>, Vec<Diagnostic>) {
     use rayon::prelude::*;
     // Files are parsed on every core; banks and problems keep the files' order.
     let parsed: Vec<(Option<Bank>, Vec<Diagnostic>)> = sources
         .par_iter()
-        .map(|s| parse_bank(&s.name, &s.text))
+        .map(|s| cache::parse_bank_cached(&s.name, &s.text, cache))
         .collect();
     let mut banks = Vec::new();
     let mut diags = Vec::new();

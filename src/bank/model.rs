@@ -45,7 +45,7 @@ impl fmt::Display for Difficulty {
 }
 
 /// The type of a question and its answer key. Choice indices are positions in the file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind {
     /// One right choice.
     Single {
@@ -118,7 +118,7 @@ impl Kind {
 }
 
 /// One question.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
     /// Stable id, unique across all banks.
     pub id: String,
@@ -151,7 +151,10 @@ pub struct Question {
 }
 
 /// A validated bank.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Serialised (by the parsed-bank cache, [`super::cache`]) without `origin` and `hash`, which
+/// belong to the file it was read from; the loader sets them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bank {
     /// Bank id.
     pub id: String,
@@ -166,7 +169,9 @@ pub struct Bank {
     /// Questions, in file order.
     pub questions: Vec<Question>,
     /// Where it was loaded from (a path, or `shipped:<name>`).
+    #[serde(skip)]
     pub origin: String,
     /// SHA-256 of the file's bytes, hex.
+    #[serde(skip)]
     pub hash: String,
 }

@@ -4,7 +4,7 @@
 
 use super::app::{App, Prefs};
 use super::ui::{self, Display};
-use crate::bank::{Library, parse_bank, read_source};
+use crate::bank::{Library, read_source};
 use crate::exam::{ExamDef, Mode, Pool};
 use crate::quiz::Session;
 use crate::record::Store;
@@ -31,7 +31,9 @@ pub fn load(path: &Path, keep: Option<&str>, lang: Lang) -> View {
         Ok(Err(d)) => return View::Problems(d.render_in(lang)),
         Err(e) => return View::Problems(crate::messages::load_error(&e).render(lang)),
     };
-    let (bank, diags) = parse_bank(&src.name, &src.text);
+    let cache = crate::record::default_cache_dir();
+    let (bank, diags) =
+        crate::bank::cache::parse_bank_cached(&src.name, &src.text, cache.as_deref());
     let Some(bank) = bank else {
         return View::Problems(crate::diag::render_all_in(&diags, lang));
     };

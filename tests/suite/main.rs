@@ -3,6 +3,7 @@
 mod bidi_fribidi;
 mod bidi_golden;
 mod bidi_props;
+mod cache;
 mod check;
 mod cli_ar;
 mod content;
