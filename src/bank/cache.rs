@@ -17,8 +17,8 @@
 //! alone.
 //!
 //! A lookup reads the entry named by the text's hash, refuses it when it is larger than
-//! 8 times the text plus 1 MiB, and uses it only when the whole header matches and the
-//! `postcard` body decodes exactly to its end. Anything else (no entry, a read error, a
+//! 8 times the text plus 1 MiB, and uses it only when the whole header matches, every frame
+//! matches its SHA-256 and the `postcard` body decodes exactly to its end. Anything else (no entry, a read error, a
 //! truncated or foreign file, another version) is a miss: the text is parsed as if there were
 //! no cache and the entry is written again. Nothing read from an entry is trusted to be well
 //! formed; no error about the cache ever reaches the user.
@@ -53,6 +53,7 @@
 use super::model::Bank;
 use super::{content_hash, load::parse_bank_hashed, parse_bank};
 use crate::diag::Diagnostic;
+use sha2::{Digest as _, Sha256};
 use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -124,9 +125,11 @@ fn header(hash: &str) -> String {
 const FRAME_QUESTIONS: usize = 512;
 
 /// An encoded entry: the header line, then the number of frames (u64, little-endian), then
-/// each frame as its length (u64, little-endian) and its `postcard` bytes. The first frame is
-/// the bank without its questions, the others its questions in order, [`FRAME_QUESTIONS`] at a
-/// time. The count makes an entry cut at a frame boundary incomplete, not shorter.
+/// each frame as its length (u64, little-endian), the SHA-256 of its bytes and its `postcard`
+/// bytes. The first frame is the bank without its questions, the others its questions in
+/// order, [`FRAME_QUESTIONS`] at a time. The count makes an entry cut at a frame boundary
+/// incomplete, not shorter; the digests make a damaged byte a miss rather than a bank that
+/// was never checked.
 struct Entry {
     head: Vec<u8>,
     frames: Vec<Vec<u8>>,
@@ -135,14 +138,20 @@ struct Entry {
 impl Entry {
     /// Write the entry to `w`.
     fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        let digests: Vec<_> = self.frames.par_iter().map(Sha256::digest).collect();
         w.write_all(&self.head)?;
-        for f in &self.frames {
+        for (f, d) in self.frames.iter().zip(digests) {
             w.write_all(&(f.len() as u64).to_le_bytes())?;
+            w.write_all(&d)?;
             w.write_all(f)?;
         }
         Ok(())
     }
 }
+
+/// Bytes of a frame's digest.
+const DIGEST: usize = 32;
 
 /// The entry of `bank`, whose text has content hash `hash` (`origin` and `hash` are not
 /// stored).
@@ -182,24 +191,28 @@ fn encode(hash: &str, bank: &Bank) -> Option<Entry> {
     Some(Entry { head, frames })
 }
 
-/// The frames of an entry's body (after its header), if they are exactly as many as it says
-/// and end with it.
-fn split_frames(body: &[u8]) -> Option<Vec<&[u8]>> {
+/// The frames of an entry's body (after its header) with their digests, if they are exactly
+/// as many as it says and end with it.
+fn split_frames(body: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
     let (count, mut rest) = body.split_first_chunk::<8>()?;
     let count = u64::from_le_bytes(*count);
     let mut frames = Vec::new();
     while !rest.is_empty() {
         let (len, after) = rest.split_first_chunk::<8>()?;
         let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+        let (digest, after) = after.split_at_checked(DIGEST)?;
         let (frame, after) = after.split_at_checked(len)?;
-        frames.push(frame);
+        frames.push((digest, frame));
         rest = after;
     }
     (frames.len() as u64 == count).then_some(frames)
 }
 
-/// A value that takes up all of `frame`.
-fn exactly<'a, T: serde::Deserialize<'a>>(frame: &'a [u8]) -> Option<T> {
+/// The value in a frame whose bytes match their digest and decode to their end.
+fn exactly<'a, T: serde::Deserialize<'a>>((digest, frame): (&[u8], &'a [u8])) -> Option<T> {
+    if Sha256::digest(frame).as_slice() != digest {
+        return None;
+    }
     let (v, rest) = postcard::take_from_bytes::<T>(frame).ok()?;
     rest.is_empty().then_some(v)
 }
@@ -211,13 +224,13 @@ fn decode(bytes: &[u8], hash: &str) -> Option<Bank> {
     let body = bytes.strip_prefix(header(hash).as_bytes())?;
     let frames = split_frames(body)?;
     let (first, rest) = frames.split_first()?;
-    let mut bank: Bank = exactly(first)?;
+    let mut bank: Bank = exactly(*first)?;
     if !bank.questions.is_empty() {
         return None;
     }
     let parts = rest
         .par_iter()
-        .map(|f| exactly::<Vec<super::Question>>(f))
+        .map(|f| exactly::<Vec<super::Question>>(*f))
         .collect::<Option<Vec<_>>>()?;
     bank.questions = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for p in parts {
@@ -466,7 +479,7 @@ mod tests {
         // shorter bank.
         let mut cuts: Vec<usize> = frames[..frames.len() - 1]
             .iter()
-            .map(|f| f.as_ptr() as usize - good.as_ptr() as usize + f.len())
+            .map(|(_, f)| f.as_ptr() as usize - good.as_ptr() as usize + f.len())
             .collect();
         cuts.extend([start, start + 8, good.len() - 1]);
         for cut in cuts {
@@ -503,6 +516,13 @@ mod tests {
         longer.push(0);
         let mut more_frames = good.clone();
         more_frames[header(&hash).len()] += 1;
+        // A letter changed inside a prompt still decodes: only the frame's digest tells.
+        let mut letter = good.clone();
+        let at = letter
+            .windows(5)
+            .position(|w| w == b"Which")
+            .expect("a prompt in the entry");
+        letter[at + 2] = b'e';
         let bad: Vec<(&str, Vec<u8>)> = vec![
             ("empty", Vec::new()),
             ("garbage", vec![0xff; 4096]),
@@ -513,6 +533,7 @@ mod tests {
             ("another text's header", foreign),
             ("another format", flipped),
             ("a frame missing", more_frames),
+            ("a changed letter", letter),
         ];
         for (what, bytes) in bad {
             fs::write(&path, &bytes).expect("write entry");
