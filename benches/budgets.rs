@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tipquiz::bank::{Library, load_shipped, parse_bank, parse_tree};
+use tipquiz::bank::{Library, cache, load_shipped, parse_bank, parse_tree};
 use tipquiz::record::Store;
 use tipquiz::report::board::Board;
 use tipquiz::text::Lang;
@@ -243,14 +243,45 @@ fn open_pty(cols: u16, rows: u16) -> (File, File) {
     }
 }
 
+/// How a start-up run treats the parsed-bank cache (`$TIPQUIZ_DATA/cache`).
+#[derive(Clone, Copy, PartialEq)]
+enum Cache {
+    /// Switched off (`TIPQUIZ_NO_CACHE=1`): every bank is parsed, as before the cache existed.
+    Off,
+    /// On, and kept from run to run (filled beforehand by [`fill_cache`]).
+    Warm,
+}
+
 /// Exec of `tipquiz args` on a 120x40 pseudo-terminal until each of `markers` has been
 /// written, in turn: the time of each (`None` when not seen within 10 s). The child is killed
-/// afterwards.
-fn first_frame(args: &[&str], data: &Path, markers: &[&str]) -> Vec<Option<Duration>> {
+/// afterwards. The data folder starts empty, but for the bank cache in [`Cache::Warm`].
+fn first_frame(
+    args: &[&str],
+    data: &Path,
+    markers: &[&str],
+    cache: Cache,
+) -> Vec<Option<Duration>> {
     let (mut master, slave) = open_pty(120, 40);
-    let _ = std::fs::remove_dir_all(data);
+    match cache {
+        Cache::Off => {
+            let _ = std::fs::remove_dir_all(data);
+        }
+        Cache::Warm => {
+            for e in std::fs::read_dir(data).into_iter().flatten().flatten() {
+                if e.file_name() != "cache" {
+                    let p = e.path();
+                    let _ = std::fs::remove_dir_all(&p).or_else(|_| std::fs::remove_file(&p));
+                }
+            }
+        }
+    }
     std::fs::create_dir_all(data).expect("data dir");
     let mut cmd = Command::new(BIN);
+    if cache == Cache::Off {
+        cmd.env("TIPQUIZ_NO_CACHE", "1");
+    } else {
+        cmd.env_remove("TIPQUIZ_NO_CACHE");
+    }
     cmd.args(args)
         .env("TIPQUIZ_DATA", data)
         .env("TIPQUIZ_RESULTS", data.join("results"))
@@ -325,6 +356,25 @@ fn first_frame(args: &[&str], data: &Path, markers: &[&str]) -> Vec<Option<Durat
     }
     times.resize(markers.len(), None);
     times
+}
+
+/// Fill the parsed-bank cache of the data folder `data` with the shipped banks and `bank`
+/// (an untimed `tipquiz list`, which waits for its cache writes), and check that the entry of
+/// `bank` is there.
+fn fill_cache(data: &Path, bank: &Path) {
+    let _ = std::fs::remove_dir_all(data);
+    std::fs::create_dir_all(data).expect("data dir");
+    let code = run_quiet(
+        Command::new(BIN)
+            .env("TIPQUIZ_DATA", data)
+            .env_remove("TIPQUIZ_NO_CACHE")
+            .args(["list", "--bank"])
+            .arg(bank),
+    );
+    assert_eq!(code, 0, "tipquiz list of the generated bank");
+    let text = std::fs::read(bank).expect("bank");
+    let entry = cache::entry_path(&data.join("cache"), &tipquiz::bank::content_hash(&text));
+    assert!(entry.is_file(), "no cache entry at {}", entry.display());
 }
 
 fn proc_stat(pid: i32) -> Option<(u64, u64)> {
@@ -495,6 +545,69 @@ fn bank(cfg: &Cfg, t: &mut Table, file: &Path) -> BankFigures {
         "-",
         None,
     );
+    // The parsed-bank cache: a first load (a miss: the text is hashed, parsed and the entry
+    // encoded on the way; the entry is written in the background: the time it still takes
+    // once the load has returned is timed apart), then loads from the entry.
+    let cdir = common::data_dir().join("bank-cache");
+    let (mut miss, mut write) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        let _ = std::fs::remove_dir_all(&cdir);
+        let t0 = Instant::now();
+        let (b, d) = cache::parse_bank_cached("bank.toml", &text, Some(&cdir));
+        let loaded = t0.elapsed();
+        let t0 = Instant::now();
+        cache::wait_for_writes();
+        write.push(t0.elapsed());
+        assert!(
+            b.is_some() && d.is_empty(),
+            "generated bank: {:?}",
+            d.first()
+        );
+        // Dropping the bank is timed as in the other rows.
+        let t0 = Instant::now();
+        drop(black_box(b));
+        miss.push(loaded + t0.elapsed());
+    }
+    let (miss, write) = (stats(miss), stats(write));
+    let entry = cache::entry_path(&cdir, &tipquiz::bank::content_hash(text.as_bytes()));
+    let entry_mb = std::fs::metadata(&entry).map_or(0.0, |m| m.len() as f64 / 1e6);
+    assert!(
+        cache::lookup(&cdir, "bank.toml", &text).is_some(),
+        "the cache entry of the generated bank is not read back"
+    );
+    let hit = time(n, || {
+        let text = std::fs::read_to_string(file).expect("read");
+        let (b, d) = cache::parse_bank_cached("bank.toml", &text, Some(&cdir));
+        assert!(b.is_some() && d.is_empty(), "cache hit");
+        black_box(b);
+    });
+    let _ = std::fs::remove_dir_all(&cdir);
+    t.add(
+        "P2",
+        "load of the 10k bank from the parsed-bank cache (read + hash + decode)",
+        format!(
+            "{:.1} ms (entry {entry_mb:.1} MB; read+parse+validate+index {:.1} ms)",
+            ms(hit.median),
+            ms(load.median)
+        ),
+        format!("toml::from_str::<Table> {:.1} ms", ms(table.median)),
+        x(hit.median.as_secs_f64() / table.median.as_secs_f64()),
+        "-",
+        None,
+    );
+    t.add(
+        "P2",
+        "first load with the cache on, a miss (hash + parse_bank + encode)",
+        format!(
+            "{:.1} ms (the entry's write goes on {:.1} ms in the background)",
+            ms(miss.median),
+            ms(write.median)
+        ),
+        format!("parse_bank {:.1} ms", ms(full.median)),
+        x(miss.median.as_secs_f64() / full.median.as_secs_f64()),
+        "-",
+        None,
+    );
     // Peak memory of `tipquiz check FILE` as a child process.
     let rss: Vec<i64> = (0..cfg.n(3, 1))
         .filter_map(|_| {
@@ -561,7 +674,7 @@ fn startup(cfg: &Cfg, t: &mut Table, file: &Path, bf: &BankFigures) {
     ];
     let (mut first, mut question) = (Vec::new(), Vec::new());
     for _ in 0..cfg.n(20, 3) {
-        let got = first_frame(&args, &data, &markers);
+        let got = first_frame(&args, &data, &markers, Cache::Off);
         first.extend(got[0]);
         question.extend(got[1]);
     }
@@ -615,9 +728,15 @@ fn startup(cfg: &Cfg, t: &mut Table, file: &Path, bf: &BankFigures) {
     ];
     let (mut first, mut v) = (Vec::new(), Vec::new());
     for _ in 0..cfg.n(10, 2) {
-        let got = first_frame(&args, &data, &markers);
+        let got = first_frame(&args, &data, &markers, Cache::Off);
         first.extend(got[0]);
         v.extend(got[1]);
+    }
+    // The same with the parsed-bank cache filled by one untimed run.
+    fill_cache(&data, file);
+    let mut warm = Vec::new();
+    for _ in 0..cfg.n(10, 2) {
+        warm.extend(first_frame(&args, &data, &markers, Cache::Warm)[1]);
     }
     if !first.is_empty() {
         let s = stats(first);
@@ -637,35 +756,50 @@ fn startup(cfg: &Cfg, t: &mut Table, file: &Path, bf: &BankFigures) {
         ));
     });
     let parts = floor.median + bf.read + bf.parse_bank + shipped.median;
-    if v.is_empty() {
-        t.add(
-            "P1",
-            "first question, 10k bank",
-            "not seen".into(),
-            "-".into(),
-            "-".into(),
-            "<= 1.25x",
-            Some(false),
-        );
-    } else {
-        let s = stats(v);
+    let parts_text = format!(
+        "exec {:.2} + read {:.2} + parse&validate {:.1} (+ shipped {:.1}) = {:.1} ms",
+        ms(floor.median),
+        ms(bf.read),
+        ms(bf.parse_bank),
+        ms(shipped.median),
+        ms(parts)
+    );
+    for (what, runs) in [
+        (
+            "exec to first question, 10k bank + shipped banks, no cache (TIPQUIZ_NO_CACHE=1)",
+            v.clone(),
+        ),
+        (
+            "exec to first question, 10k bank + shipped banks, parsed-bank cache warm",
+            warm,
+        ),
+    ] {
+        if runs.is_empty() {
+            t.add(
+                "P1",
+                what,
+                "not seen".into(),
+                "-".into(),
+                "-".into(),
+                "<= 1.25x",
+                Some(false),
+            );
+            continue;
+        }
+        let s = stats(runs);
         let r = s.median.as_secs_f64() / parts.as_secs_f64();
         t.add(
             "P1",
-            "exec to first question, 10k bank + shipped banks",
+            what,
             format!("{:.1} ms", ms(s.median)),
-            format!(
-                "exec {:.2} + read {:.2} + parse&validate {:.1} (+ shipped {:.1}) = {:.1} ms",
-                ms(floor.median),
-                ms(bf.read),
-                ms(bf.parse_bank),
-                ms(shipped.median),
-                ms(parts)
-            ),
+            parts_text.clone(),
             x(r),
             "<= 1.25x",
             Some(r <= 1.25),
         );
+    }
+    if !v.is_empty() {
+        let s = stats(v);
         // The same loading in a fresh process (exec to exit of `check`), which pays for its
         // page faults as `take` does; the parts above are warm, in-process medians.
         let fresh = time(cfg.n(10, 3), || {
