@@ -244,8 +244,12 @@ fn size_cap(text_len: usize) -> u64 {
     (text_len as u64).saturating_mul(8).saturating_add(1 << 20)
 }
 
-/// The bytes of the file at `path` if it is no longer than `cap`.
+/// The bytes of the file at `path` if it is a regular file no longer than `cap`.
 fn read_capped(path: &Path, cap: u64) -> Option<Vec<u8>> {
+    // Checked before opening: opening a FIFO put in its place would block.
+    if !fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
     let file = fs::File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     if len > cap {
@@ -560,6 +564,27 @@ mod tests {
         fs::write(&path, &big).expect("write");
         assert!(read_capped(&path, size_cap(EVERY.len())).is_none());
         assert!(lookup(d.path(), "every.toml", EVERY).is_none());
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn an_entry_that_is_not_a_regular_file_is_a_miss_not_a_hang() {
+        let d = folder();
+        let path = entry_path(d.path(), &content_hash(EVERY.as_bytes()));
+        fs::create_dir_all(banks_dir(d.path())).expect("dir");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            std::os::unix::fs::symlink("/dev/zero", &path).expect("symlink");
+        }
+        assert!(lookup(d.path(), "every.toml", EVERY).is_none());
+        assert_eq!(
+            parse_bank_cached("every.toml", EVERY, Some(d.path())),
+            parse_bank("every.toml", EVERY)
+        );
+        wait_for_writes();
     }
 
     #[test]
