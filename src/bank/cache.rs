@@ -16,12 +16,13 @@
 //! other field of the bank and its questions (line numbers included) follows from the text
 //! alone.
 //!
-//! A lookup reads the entry named by the text's hash, refuses it when it is larger than
-//! 8 times the text plus 1 MiB, and uses it only when the whole header matches, every frame
-//! matches its SHA-256 and the `postcard` body decodes exactly to its end. Anything else (no entry, a read error, a
-//! truncated or foreign file, another version) is a miss: the text is parsed as if there were
-//! no cache and the entry is written again. Nothing read from an entry is trusted to be well
-//! formed; no error about the cache ever reaches the user.
+//! A lookup reads the entry named by the text's hash, refuses it when it is not a regular file
+//! or is larger than 8 times the text plus 1 MiB, and uses it only when the whole header
+//! matches, every frame matches its SHA-256 and the `postcard` body decodes exactly to its
+//! end. Anything else (no entry, a read error, a truncated, damaged or foreign file, another
+//! version) is a miss: the text is parsed as if there were no cache and the entry is written
+//! again. Nothing read from an entry is trusted to be well formed; no error about the cache
+//! ever reaches the user. A hit writes nothing (entries age by when they were written).
 //!
 //! Entries are written whole to a temporary file in the same folder and then renamed into
 //! place, so a reader sees either no entry or a complete one, even when the process is killed
