@@ -82,16 +82,7 @@ const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(600);
 /// model, the text type, the TOML walker and the locked dependencies. A development build with
 /// other rules (and the same version number) thus never reads this build's entries.
 const BUILD: u64 = {
-    const fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
-        let mut i = 0;
-        while i < bytes.len() {
-            h ^= bytes[i] as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-            i += 1;
-        }
-        h
-    }
-    let mut h = 0xcbf2_9ce4_8422_2325;
+    let mut h = FNV_START;
     h = fnv(h, include_bytes!("cache.rs"));
     h = fnv(h, include_bytes!("load.rs"));
     h = fnv(h, include_bytes!("model.rs"));
@@ -101,6 +92,21 @@ const BUILD: u64 = {
     h = fnv(h, include_bytes!("../../Cargo.lock"));
     h
 };
+
+/// The start of an FNV-1a hash for [`fnv`].
+pub(crate) const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a over `bytes`, continuing from `h`: a compile-time fingerprint of source files (not a
+/// defence against anyone, only a way to tell builds apart).
+pub(crate) const fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    h
+}
 
 /// Writes started in the background and not yet waited for.
 static WRITES: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());

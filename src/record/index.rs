@@ -129,8 +129,23 @@ pub fn index_path(cache_dir: &Path, results_dir: &Path) -> PathBuf {
         .join(format!("{}.index", hex::encode(&h[..12])))
 }
 
+/// A fingerprint of the source that decides what an entry holds: the record and its reading,
+/// the checksum, re-scoring and the index itself, and the locked dependencies. A development
+/// build with other rules (and the same version number) thus never reads this build's index.
+const BUILD: u64 = {
+    use crate::bank::cache::{FNV_START, fnv};
+    let mut h = FNV_START;
+    h = fnv(h, include_bytes!("index.rs"));
+    h = fnv(h, include_bytes!("mod.rs"));
+    h = fnv(h, include_bytes!("store.rs"));
+    h = fnv(h, include_bytes!("../quiz/score.rs"));
+    h = fnv(h, include_bytes!("../quiz/session.rs"));
+    h = fnv(h, include_bytes!("../../Cargo.lock"));
+    h
+};
+
 fn program() -> String {
-    format!("tipquiz {}", env!("CARGO_PKG_VERSION"))
+    format!("tipquiz {} {BUILD:016x}", env!("CARGO_PKG_VERSION"))
 }
 
 /// Read an index: its entries (in file-name order, as written) and the index file's
