@@ -287,16 +287,25 @@ fn load_library_and_exams(
 ) -> Result<(Library, Vec<Diagnostic>, Vec<SourceFile>), bank::LoadError> {
     let cache = crate::record::default_cache_dir();
     let cache = cache.as_deref();
-    let (shipped, mut diags) = if common.only_given_banks {
-        (Vec::new(), Vec::new())
-    } else {
-        bank::parse_sources_cached(&bank::shipped_sources(), cache)
-    };
-    let (sources, read_diags) = read_all(&common.banks)?;
+    // The shipped banks are parsed while the given files are read and parsed.
+    let ((shipped, mut diags), given) = rayon::join(
+        || {
+            if common.only_given_banks {
+                (Vec::new(), Vec::new())
+            } else {
+                bank::parse_sources_cached(&bank::shipped_sources(), cache)
+            }
+        },
+        || {
+            let (sources, read_diags) = read_all(&common.banks)?;
+            let (exam_sources, bank_sources): (Vec<SourceFile>, Vec<SourceFile>) =
+                sources.into_iter().partition(is_exam_source);
+            let parsed = bank::parse_sources_cached(&bank_sources, cache);
+            Ok::<_, bank::LoadError>((read_diags, parsed, exam_sources))
+        },
+    );
+    let (read_diags, (given, d), exam_sources) = given?;
     diags.extend(read_diags);
-    let (exam_sources, bank_sources): (Vec<SourceFile>, Vec<SourceFile>) =
-        sources.into_iter().partition(is_exam_source);
-    let (given, d) = bank::parse_sources_cached(&bank_sources, cache);
     diags.extend(d);
     let (lib, d) = Library::build(merge(shipped, given, common.only_given_banks));
     diags.extend(d);
