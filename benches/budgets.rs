@@ -86,6 +86,19 @@ struct Table {
 }
 
 impl Table {
+    /// A budget whose figure could not be taken (the screen never showed it): a failure.
+    fn not_seen(&mut self, id: &'static str, what: &str, budget: &str) {
+        self.add(
+            id,
+            what,
+            "not seen".into(),
+            "-".into(),
+            "-".into(),
+            budget,
+            Some(false),
+        );
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
@@ -688,15 +701,7 @@ fn startup(cfg: &Cfg, t: &mut Table, file: &Path, bf: &BankFigures) {
         ("exec to first question, shipped banks", question, None),
     ] {
         if v.is_empty() {
-            t.add(
-                "P1",
-                what,
-                "not seen".into(),
-                "-".into(),
-                "-".into(),
-                "<= 5 ms",
-                Some(false),
-            );
+            t.not_seen("P1", what, "<= 5 ms");
             continue;
         }
         let s = stats(v);
@@ -775,15 +780,7 @@ fn startup(cfg: &Cfg, t: &mut Table, file: &Path, bf: &BankFigures) {
         ),
     ] {
         if runs.is_empty() {
-            t.add(
-                "P1",
-                what,
-                "not seen".into(),
-                "-".into(),
-                "-".into(),
-                "<= 1.25x",
-                Some(false),
-            );
+            t.not_seen("P1", what, "<= 1.25x");
             continue;
         }
         let s = stats(runs);
