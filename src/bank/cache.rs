@@ -144,7 +144,7 @@ struct Entry {
 
 impl Entry {
     /// Write the entry to `w`.
-    fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    fn write_to(&self, w: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
         use rayon::prelude::*;
         let digests: Vec<_> = self.frames.par_iter().map(Sha256::digest).collect();
         w.write_all(&self.head)?;
@@ -336,34 +336,15 @@ pub fn wait_for_writes() {
     }
 }
 
-/// Write `entry` at `path` (temporary file, then rename) and keep the folder bounded. Errors
-/// are ignored: a missing entry only costs a parse.
+/// Write `entry` at `path` (temporary file, then rename: [`crate::record::write_unsynced`]) and
+/// keep the folder bounded. Errors are ignored: a missing entry only costs a parse.
 fn store(path: &Path, entry: &Entry) {
     let Some(dir) = path.parent() else {
         return;
     };
-    if write_whole(dir, path, entry).is_ok() {
+    if crate::record::write_unsynced(path, |w| entry.write_to(w)).is_ok() {
         prune(dir, path, MAX_ENTRIES);
     }
-}
-
-/// A temporary file in `dir`, written whole, then renamed to `path`. Not synced: unlike
-/// [`crate::record::write_atomic`] (two fsyncs, which for a 20 MB entry cost more than the
-/// entry saves), a cache entry lost in a crash is harmless; the rename alone guarantees that
-/// no reader sees half an entry.
-fn write_whole(dir: &Path, path: &Path, entry: &Entry) -> std::io::Result<()> {
-    fs::create_dir_all(dir)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .suffix(".part")
-        .tempfile_in(dir)?;
-    let mut w = std::io::BufWriter::new(tmp);
-    entry.write_to(&mut w)?;
-    let tmp = w
-        .into_inner()
-        .map_err(std::io::IntoInnerError::into_error)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// Keep the `keep` newest entries of `dir` (never removing `written`, the entry just written)

@@ -230,19 +230,8 @@ fn write_index(path: &Path, dir: &str, entries: &[(&str, FileId, Known, &Attempt
     for c in &chunks {
         body.extend_from_slice(c);
     }
-    let Some(parent) = path.parent() else { return };
-    if fs::create_dir_all(parent).is_err() {
-        return;
-    }
-    // No sync: a lost index is rebuilt from the records.
-    if let Ok(mut tmp) = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .suffix(".part")
-        .tempfile_in(parent)
-        && std::io::Write::write_all(&mut tmp, &body).is_ok()
-    {
-        let _ = tmp.persist(path);
-    }
+    // Not synced: a lost index is rebuilt from the records.
+    let _ = super::write_unsynced(path, |w| w.write_all(&body));
 }
 
 impl super::Store {
@@ -290,26 +279,15 @@ pub fn banks_match(r: &AttemptRecord, lib: &Library) -> bool {
 #[must_use]
 pub fn load_indexed(dir: &Path, index: &Path, lib: Option<&Library>) -> Indexed {
     use rayon::prelude::*;
-    let Ok(entries) = fs::read_dir(dir) else {
+    // Listed as `Store::load` lists them; a plain file is stat'ed through its directory entry
+    // (no path walk), a symbolic link is followed.
+    let Some(names) = super::store::record_files(dir) else {
         return Indexed::default();
     };
     let dir_key = fs::canonicalize(dir)
         .unwrap_or_else(|_| dir.to_path_buf())
         .to_string_lossy()
         .into_owned();
-    // As `Store::load` lists them; a plain file is stat'ed through its directory entry (no path
-    // walk), a symbolic link is followed.
-    let mut names: Vec<(String, fs::DirEntry, bool)> = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            let t = e.file_type().ok()?;
-            let plain = t.is_file();
-            (plain || (!t.is_dir() && e.path().is_file())).then_some((e, plain))
-        })
-        .map(|(e, plain)| (e.file_name().to_string_lossy().into_owned(), e, plain))
-        .filter(|(n, _, _)| !n.starts_with('.'))
-        .collect();
-    names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let (old, written) = read_index(index, &dir_key).unwrap_or_default();
     let old_len = old.len();
     // Each file with its index entry, if it had one under the same name: both lists are in name

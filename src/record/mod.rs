@@ -10,7 +10,7 @@ mod store;
 pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
 pub use store::{
     BadRecord, LoadedRecords, RecordError, Step, Store, StoreError, default_cache_dir,
-    default_data_dir, inject_fault, read_record, trainee_slug, write_atomic,
+    default_data_dir, inject_fault, read_record, trainee_slug, write_atomic, write_unsynced,
 };
 
 use crate::bank::{Difficulty, Library};

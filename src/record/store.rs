@@ -190,6 +190,26 @@ fn io(step: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreEr
     move |source| StoreError::Io { step, path, source }
 }
 
+/// The files of a results folder that may be records, by name: files and links to files whose
+/// name does not start with a dot, each with its directory entry and whether it is a plain file
+/// (its type comes with the listing, no stat; a link or an unknown type is stat'ed to follow it,
+/// as `Path::is_file` would). `None` when the folder cannot be read.
+pub(super) fn record_files(dir: &Path) -> Option<Vec<(String, fs::DirEntry, bool)>> {
+    let mut files: Vec<(String, fs::DirEntry, bool)> = fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let t = e.file_type().ok()?;
+            let plain = t.is_file();
+            (plain || (!t.is_dir() && e.path().is_file())).then_some((e, plain))
+        })
+        .map(|(e, plain)| (e.file_name().to_string_lossy().into_owned(), e, plain))
+        .filter(|(n, _, _)| !n.starts_with('.'))
+        .collect();
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Some(files)
+}
+
 /// A folder of records (results) or autosaves.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -244,21 +264,13 @@ impl Store {
     pub fn load(&self) -> LoadedRecords {
         use rayon::prelude::*;
         let mut out = LoadedRecords::default();
-        let Ok(entries) = fs::read_dir(&self.dir) else {
+        let Some(files) = record_files(&self.dir) else {
             return out;
         };
-        // The entry's type comes with the directory listing (no stat per file); a symlink or an
-        // unknown type is stat'ed to follow it, as `Path::is_file` would.
-        let mut names: Vec<(String, PathBuf)> = entries
-            .filter_map(Result::ok)
-            .filter(|e| {
-                e.file_type()
-                    .is_ok_and(|t| t.is_file() || (!t.is_dir() && e.path().is_file()))
-            })
-            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-            .filter(|(n, _)| !n.starts_with('.'))
+        let names: Vec<(String, PathBuf)> = files
+            .into_iter()
+            .map(|(name, e, _)| (name, e.path()))
             .collect();
-        names.sort_unstable();
         // Records are read and parsed on every core; the order stays the sorted order.
         let read: Vec<(String, Result<AttemptRecord, RecordError>)> = names
             .into_par_iter()
@@ -414,6 +426,34 @@ fn fault(step: Step) -> std::io::Result<()> {
     } else {
         Ok(())
     }
+}
+
+/// Write a cache file at `path` whole: a temporary file beside it (the folder is created), filled
+/// by `fill`, then renamed into place, so no reader ever sees half a file. Not synced: unlike
+/// [`write_atomic`] (two fsyncs, which for a large entry cost more than it saves), a cache file
+/// lost in a crash is only rebuilt.
+///
+/// # Errors
+/// Any failed step; the caller may ignore it.
+pub fn write_unsynced(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("a cache file needs a folder"))?;
+    fs::create_dir_all(dir)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .suffix(".part")
+        .tempfile_in(dir)?;
+    let mut w = std::io::BufWriter::new(tmp);
+    fill(&mut w)?;
+    let tmp = w
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Write `body` to `path` atomically through a temporary file in `dir`.
