@@ -52,6 +52,20 @@ fn fit_parts(hint: &str, width: u16) -> String {
     out
 }
 
+/// Draw `lines` in `area`, scrolled by the page scroll, which is held to what the lines need;
+/// that limit is kept for the keys that scroll.
+fn scrolled_page(f: &mut Frame<'_>, app: &App, lines: Vec<Line<'static>>, area: Rect) {
+    let max = to_u16(lines.len().saturating_sub(usize::from(area.height)));
+    app.scroll_limits.set(ScrollLimits {
+        page_max: max,
+        ..app.scroll_limits.get()
+    });
+    f.render_widget(
+        Paragraph::new(lines).scroll((app.page_scroll.min(max), 0)),
+        area,
+    );
+}
+
 fn to_u16(n: usize) -> u16 {
     u16::try_from(n).unwrap_or(u16::MAX)
 }
@@ -390,15 +404,7 @@ fn dialog_scrolled(
         let [top, bottom] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(to_u16(keys.len()))])
                 .areas(pad);
-        let max = to_u16(lines.len().saturating_sub(usize::from(top.height)));
-        app.scroll_limits.set(ScrollLimits {
-            page_max: max,
-            ..app.scroll_limits.get()
-        });
-        f.render_widget(
-            Paragraph::new(lines).scroll((app.page_scroll.min(max), 0)),
-            top,
-        );
+        scrolled_page(f, app, lines, top);
         f.render_widget(Paragraph::new(keys), bottom);
         return;
     }
@@ -464,14 +470,8 @@ fn dialog_compact(
     if lines.len() > h {
         lines = build(false);
     }
-    let max = to_u16(lines.len().saturating_sub(h));
-    let scroll = app.page_scroll.min(max);
-    app.scroll_limits.set(ScrollLimits {
-        page_max: max,
-        ..app.scroll_limits.get()
-    });
     f.render_widget(Clear, area);
-    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), top);
+    scrolled_page(f, app, lines, top);
     f.render_widget(Paragraph::new(keys), bottom);
 }
 
@@ -1645,15 +1645,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             .collect();
         let [body, keys_area] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-        let max = to_u16(lines.len().saturating_sub(usize::from(body.height)));
-        app.scroll_limits.set(ScrollLimits {
-            page_max: max,
-            ..app.scroll_limits.get()
-        });
-        f.render_widget(
-            Paragraph::new(lines).scroll((app.page_scroll.min(max), 0)),
-            body,
-        );
+        scrolled_page(f, app, lines, body);
         f.render_widget(Paragraph::new(keys), keys_area);
         return;
     }
@@ -1816,15 +1808,7 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
         }
     };
     let lines = question_lines(app, c, s, i, inner.width, true).lines;
-    let max = to_u16(lines.len().saturating_sub(usize::from(inner.height)));
-    app.scroll_limits.set(ScrollLimits {
-        page_max: max,
-        ..app.scroll_limits.get()
-    });
-    f.render_widget(
-        Paragraph::new(lines).scroll((app.page_scroll.min(max), 0)),
-        inner,
-    );
+    scrolled_page(f, app, lines, inner);
     let hint = if c.compact {
         fit_parts(t.review_keys_compact, area.width)
     } else {
