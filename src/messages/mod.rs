@@ -294,9 +294,15 @@ pub fn draw_error(e: &crate::quiz::DrawError) -> Msg {
             wanted,
             available,
             taken,
+            excluded,
         } => {
             let others = if *taken > 0 {
                 Arg::Msg(Msg::new(K::AfterEarlierPools, vec![(*taken).into()]))
+            } else {
+                Arg::Raw(String::new())
+            };
+            let left_out = if *excluded > 0 {
+                Arg::Msg(Msg::new(K::AfterExclusions, vec![(*excluded).into()]))
             } else {
                 Arg::Raw(String::new())
             };
@@ -309,11 +315,29 @@ pub fn draw_error(e: &crate::quiz::DrawError) -> Msg {
                     (*wanted).into(),
                     (*available).into(),
                     others,
+                    left_out,
                 ],
             )
         }
         DrawError::Empty(exam) => Msg::new(K::DrawsNothing, vec![exam.into()]),
     }
+}
+
+/// A pool that some draws may leave short because of `excludes` (a warning of `check`).
+#[must_use]
+pub fn exclusion_risk(exam: &str, r: &crate::quiz::ExclusionRisk) -> Msg {
+    Msg::new(
+        K::PoolMayBeShort,
+        vec![
+            r.pool.into(),
+            exam.into(),
+            pool_filter(&r.filter).into(),
+            r.wanted.into(),
+            (r.matching - r.exposed).into(),
+            r.exposed.into(),
+            r.matching.into(),
+        ],
+    )
 }
 
 /// A pool's filter in words: `topic t, tags a/b, difficulty easy` (names and values stay as
@@ -435,12 +459,27 @@ mod tests {
             wanted: 5,
             available: 3,
             taken: 4,
+            excluded: 0,
         };
         assert_eq!(
             draw_error(&e).en(),
             "pool 2 of exam `x` (topic t, tags a/b) asks for 5 questions, but only 3 match after earlier pools took 4"
         );
         assert!(draw_error(&e).render(Lang::Ar).contains('4'));
+        let e = crate::quiz::DrawError::PoolTooSmall {
+            exam: "x".into(),
+            pool: 2,
+            filter: Box::default(),
+            wanted: 6,
+            available: 4,
+            taken: 0,
+            excluded: 3,
+        };
+        assert_eq!(
+            draw_error(&e).en(),
+            "pool 2 of exam `x` () asks for 6 questions, but only 4 match once 3 are left out because they must not share a paper with questions already drawn"
+        );
+        assert!(draw_error(&e).render(Lang::Ar).contains('3'));
         let e = crate::quiz::DrawError::Empty("x".into());
         assert_eq!(draw_error(&e).en(), e.to_string());
     }
