@@ -477,7 +477,7 @@ mod tests {
         };
         assert_eq!(
             draw_error(&e).en(),
-            "pool 2 of exam `x` () asks for 6 questions, but only 4 match once 3 are left out because they must not share a paper with questions already drawn"
+            "pool 2 of exam `x` (any question) asks for 6 questions, but only 4 match once 3 are left out because they must not share a paper with questions already drawn"
         );
         assert!(draw_error(&e).render(Lang::Ar).contains('3'));
         let e = crate::quiz::DrawError::Empty("x".into());
