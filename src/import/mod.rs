@@ -48,6 +48,7 @@
 pub mod aiken;
 mod clean;
 pub mod csv;
+pub mod decode;
 pub mod export;
 pub mod gift;
 pub mod moodle_xml;
@@ -200,6 +201,29 @@ pub fn import(text: &str, from: Format, lang: &str, bank_id: &str) -> Import {
     build(parsed, from, lang, bank_id)
 }
 
+/// Import a file from its bytes: decode them ([`decode::decode`], with `encoding` as named by
+/// the user), take the format `from` or guess it from the file's `extension` and text, and
+/// import. Returns the import, how the bytes were read, and the format used.
+///
+/// # Errors
+/// When the bytes cannot be read as text (see [`decode`]).
+pub fn import_file(
+    bytes: &[u8],
+    from: Option<Format>,
+    extension: Option<&str>,
+    encoding: Option<&str>,
+    lang: &str,
+    bank_id: &str,
+) -> Result<(Import, decode::Decoded, Format), decode::DecodeError> {
+    let decoded = decode::decode(bytes, encoding)?;
+    let format = from.unwrap_or_else(|| Format::guess(extension, &decoded.text));
+    let mut imp = import(&decoded.text, format, lang, bank_id);
+    for n in decoded.notes.iter().rev() {
+        imp.skipped.insert(0, Skipped::new(0, n.clone()));
+    }
+    Ok((imp, decoded, format))
+}
+
 // ------------------------------------------------------------------ the common model
 
 /// A question read from a source format, before it is checked and written.
@@ -227,6 +251,8 @@ pub(crate) struct Draft {
     pub shuffle: Option<bool>,
     /// Changes made while converting (written as "converted, but ...").
     pub notes: Vec<Msg>,
+    /// Per-answer, overall and hint feedback, with what each is for.
+    pub feedback: Vec<(Fb, String)>,
 }
 
 impl Draft {
@@ -235,24 +261,68 @@ impl Draft {
         label(self.name.as_deref(), &self.prompt)
     }
 
-    /// Append per-answer feedback lines to the explanation.
-    pub fn add_feedback(&mut self, lines: &[String]) {
-        let lines: Vec<&str> = lines
-            .iter()
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-            .collect();
-        if lines.is_empty() {
-            return;
+    /// Keep a piece of feedback (empty ones are ignored): written into the explanation, after
+    /// the general feedback, on its own line as `label: text`.
+    pub fn add_feedback(&mut self, label: Fb, text: &str) {
+        let t = text.trim();
+        if !t.is_empty() {
+            self.feedback.push((label, t.to_owned()));
         }
-        let mut e = self.explanation.take().unwrap_or_default();
-        for l in lines {
-            if !e.trim().is_empty() {
-                e.push('\n');
+    }
+
+    /// Every text of the draft, for checks that look at them all.
+    fn texts(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = vec![self.prompt.as_str()];
+        v.extend(self.explanation.as_deref());
+        v.extend(self.source.as_deref());
+        v.extend(self.feedback.iter().map(|(_, t)| t.as_str()));
+        match &self.kind {
+            DraftKind::Single { choices, .. } | DraftKind::Multiple { choices, .. } => {
+                v.extend(choices.iter().map(String::as_str));
             }
-            e.push_str(l);
+            DraftKind::Short(a) | DraftKind::Order(a) => v.extend(a.iter().map(String::as_str)),
+            DraftKind::Match(p) => {
+                for (l, r) in p {
+                    v.push(l);
+                    v.push(r);
+                }
+            }
+            DraftKind::TrueFalse(_) => {}
         }
-        self.explanation = Some(e);
+        v
+    }
+}
+
+/// What a piece of feedback is for.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Fb {
+    /// The feedback of one answer (its text).
+    Answer(String),
+    /// Shown to whoever answered true.
+    True,
+    /// Shown to whoever answered false.
+    False,
+    /// Moodle's feedback for any right answer.
+    Right,
+    /// For any partly right answer.
+    Partial,
+    /// For any wrong answer.
+    Wrong,
+    /// A hint (numbered from 1).
+    Hint(usize),
+}
+
+impl Fb {
+    fn label(&self) -> Msg {
+        match self {
+            Fb::Answer(a) => msg!(ImpFbAnswer, excerpt(a)),
+            Fb::True => K::ImpFbTrue.into(),
+            Fb::False => K::ImpFbFalse.into(),
+            Fb::Right => K::ImpFbRight.into(),
+            Fb::Partial => K::ImpFbPartial.into(),
+            Fb::Wrong => K::ImpFbWrong.into(),
+            Fb::Hint(n) => msg!(ImpFbHint, *n),
+        }
     }
 }
 
@@ -408,8 +478,29 @@ fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str) -> Import {
     let mut used: HashSet<String> = HashSet::new();
     let mut body = String::new();
     let mut count = 0;
-    for draft in parsed.drafts {
+    let text_lang = crate::text::Lang::from_code(&lang).unwrap_or_default();
+    for mut draft in parsed.drafts {
         let label = draft.label();
+        let mut removed: Vec<String> = Vec::new();
+        for c in draft.texts().into_iter().flat_map(clean::removed_chars) {
+            let u = format!("U+{:04X}", u32::from(c));
+            if !removed.contains(&u) {
+                removed.push(u);
+            }
+        }
+        if !removed.is_empty() {
+            draft.notes.push(msg!(ImpCharsRemoved, removed.join(", ")));
+        }
+        if !draft.feedback.is_empty() {
+            let mut e = draft.explanation.take().unwrap_or_default();
+            for (fb, text) in &draft.feedback {
+                if !e.trim().is_empty() {
+                    e.push('\n');
+                }
+                e.push_str(&msg!(ImpFbLine, fb.label(), text.as_str()).render(text_lang));
+            }
+            draft.explanation = Some(e);
+        }
         match render(&draft, &lang, &mut used, count + 1) {
             Ok(toml) => {
                 count += 1;

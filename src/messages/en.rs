@@ -577,6 +577,48 @@ pub fn text(key: K) -> &'static str {
         K::ExpArrowInAnswer => "an accepted answer holds `->`, which GIFT reads as matching",
         K::ExpGiftNoOrder => "GIFT has no ordering questions",
         K::ExpArrowInLeft => "a left item holds `->`, which GIFT reads as the arrow",
+        K::EncReadAs => "read as {0} ({1})",
+        K::EncByBom => "from its byte-order mark",
+        K::EncByZeroBytes => "UTF-16 without a byte-order mark, seen from its zero bytes",
+        K::EncByGiven => "named with --encoding",
+        K::EncByXmlDecl => "as its XML declaration says",
+        K::EncByUtf8 => "valid UTF-8",
+        K::EncByDetected => {
+            "detected: the text is not UTF-8 and reads as Arabic in this code page; if it looks wrong, name the encoding with --encoding"
+        }
+        K::EncUnknown => "unknown encoding `{0}`",
+        K::EncUnknownHint => "name one of: {0}",
+        K::EncBomWins => {
+            "the file starts with the byte-order mark of {0}, so it is read as {0}, not as {1}"
+        }
+        K::EncNotUtf8 => {
+            "the file is not UTF-8 (byte {0} here), and its encoding cannot be told for certain"
+        }
+        K::EncNotUtf8Hint => {
+            "save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8), or name its encoding: --encoding windows-1256 for Arabic saved by Windows programs, --encoding windows-1252 (Latin-1) for Western European text"
+        }
+        K::EncMalformed => "bytes {1} are not valid {0} (the encoding was chosen {2})",
+        K::EncMalformedHint => {
+            "the file is damaged or in another encoding: save it again as UTF-8, or name its encoding with --encoding ({0})"
+        }
+        K::EncMalformedGivenHint => "the file is not in the encoding named: try another one ({0})",
+        K::EncReplacementChar => {
+            "the text holds the replacement character U+FFFD, the mark of a letter lost in an earlier conversion"
+        }
+        K::EncReplacementCharHint => {
+            "export the questions again from their source, saved as UTF-8, and import that file"
+        }
+        K::ImpFbLine => "{0}: {1}",
+        K::ImpFbAnswer => "“{0}”",
+        K::ImpFbTrue => "If you answered true",
+        K::ImpFbFalse => "If you answered false",
+        K::ImpFbRight => "For a right answer",
+        K::ImpFbPartial => "For a partly right answer",
+        K::ImpFbWrong => "For a wrong answer",
+        K::ImpFbHint => "Hint {0}",
+        K::ImpCharsRemoved => {
+            "control or direction characters were removed ({0}): the bank format forbids them, and the screen sets each text's direction itself"
+        }
         K::ResumeMissingQuestion => {
             "question `{0}` of the saved attempt is no longer in the loaded banks"
         }
