@@ -192,13 +192,52 @@ pub struct Import {
 /// (`bank_id` falls back to `imported`, `lang` to `en`).
 #[must_use]
 pub fn import(text: &str, from: Format, lang: &str, bank_id: &str) -> Import {
+    import_avoiding(text, from, lang, bank_id, &Taken::default())
+}
+
+/// Ids that an imported bank must not take: those of the banks it would be loaded with (the
+/// shipped ones). A bank loaded with the id of another replaces it, and question ids must be
+/// unique across every loaded bank.
+#[derive(Clone, Debug, Default)]
+pub struct Taken {
+    /// Bank ids.
+    pub banks: HashSet<String>,
+    /// Question ids, with the id of the bank that has each.
+    pub questions: std::collections::HashMap<String, String>,
+}
+
+impl Taken {
+    /// The ids of `banks`.
+    #[must_use]
+    pub fn of(banks: &[crate::bank::Bank]) -> Taken {
+        Taken {
+            banks: banks.iter().map(|b| b.id.clone()).collect(),
+            questions: banks
+                .iter()
+                .flat_map(|b| b.questions.iter().map(|q| (q.id.clone(), b.id.clone())))
+                .collect(),
+        }
+    }
+}
+
+/// [`import`], giving the bank and its questions ids that are not in `taken`: a bank id or
+/// question id that is taken is replaced by a free one (`indicators` becomes
+/// `indicators-imported`, `ind-001` becomes `ind-001-2`), and each change is noted.
+#[must_use]
+pub fn import_avoiding(
+    text: &str,
+    from: Format,
+    lang: &str,
+    bank_id: &str,
+    taken: &Taken,
+) -> Import {
     let parsed = match from {
         Format::Gift => gift::parse(text),
         Format::Aiken => aiken::parse(text),
         Format::MoodleXml => moodle_xml::parse(text),
         Format::Csv => csv::parse(text),
     };
-    build(parsed, from, lang, bank_id)
+    build(parsed, from, lang, bank_id, taken)
 }
 
 /// Import a file from its bytes: decode them ([`decode::decode`], with `encoding` as named by
@@ -214,10 +253,11 @@ pub fn import_file(
     encoding: Option<&str>,
     lang: &str,
     bank_id: &str,
+    taken: &Taken,
 ) -> Result<(Import, decode::Decoded, Format), decode::DecodeError> {
     let decoded = decode::decode(bytes, encoding)?;
     let format = from.unwrap_or_else(|| Format::guess(extension, &decoded.text));
-    let mut imp = import(&decoded.text, format, lang, bank_id);
+    let mut imp = import_avoiding(&decoded.text, format, lang, bank_id, taken);
     for n in decoded.notes.iter().rev() {
         imp.skipped.insert(0, Skipped::new(0, n.clone()));
     }
@@ -465,7 +505,7 @@ pub(crate) fn pct(x: f64) -> String {
 
 // ------------------------------------------------------------------ writing the bank
 
-fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str) -> Import {
+fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str, taken: &Taken) -> Import {
     let lang = match clean::slug(lang) {
         l if l.is_empty() => "en".to_owned(),
         l => l,
@@ -475,6 +515,22 @@ fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str) -> Import {
         b => b,
     };
     let mut skipped = parsed.skipped;
+    let bank_id = if taken.banks.contains(&bank_id) {
+        let free = (1..)
+            .map(|n| {
+                if n == 1 {
+                    format!("{bank_id}-imported")
+                } else {
+                    format!("{bank_id}-imported-{n}")
+                }
+            })
+            .find(|id| !taken.banks.contains(id))
+            .unwrap_or_default();
+        skipped.push(Skipped::new(0, msg!(ImpBankIdTaken, &bank_id, &free)));
+        free
+    } else {
+        bank_id
+    };
     let mut used: HashSet<String> = HashSet::new();
     let mut body = String::new();
     let mut count = 0;
@@ -501,7 +557,7 @@ fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str) -> Import {
             }
             draft.explanation = Some(e);
         }
-        match render(&draft, &lang, &mut used, count + 1) {
+        match render(&mut draft, &lang, &mut used, taken, count + 1) {
             Ok(toml) => {
                 count += 1;
                 body.push('\n');
@@ -540,6 +596,16 @@ fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str) -> Import {
     let _ = writeln!(out, "languages = [{}]", toml_str(&lang));
     let _ = writeln!(out, "title = {}", text_toml(&lang, &title));
     out.push_str(&body);
+    if out.len() as u64 > crate::walk::MAX_FILE_BYTES {
+        skipped.push(Skipped::new(
+            0,
+            msg!(
+                ImpBankTooLarge,
+                out.len().div_ceil(1024 * 1024),
+                crate::walk::MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
     Import {
         toml: out,
         skipped,
@@ -566,9 +632,10 @@ fn letter(i: usize) -> String {
 
 /// Clean a draft's texts, give it an id, write it as a `[[question]]`, and check it alone.
 fn render(
-    d: &Draft,
+    d: &mut Draft,
     lang: &str,
     used: &mut HashSet<String>,
+    taken: &Taken,
     position: usize,
 ) -> Result<String, Msg> {
     let need = |s: &str, what: Msg| -> Result<String, Msg> {
@@ -596,9 +663,12 @@ fn render(
         .unwrap_or_else(|| format!("q-{position:03}"));
     let mut id = base.clone();
     let mut n = 2;
-    while used.contains(&id) {
+    while used.contains(&id) || taken.questions.contains_key(&id) {
         id = format!("{base}-{n}");
         n += 1;
+    }
+    if let Some(bank) = taken.questions.get(&base) {
+        d.notes.push(msg!(ImpQuestionIdTaken, &base, bank, &id));
     }
     let _ = writeln!(t, "id = {}", toml_str(&id));
     let _ = writeln!(

@@ -582,7 +582,7 @@ pub fn text(key: K) -> &'static str {
         K::EncByZeroBytes => "UTF-16 without a byte-order mark, seen from its zero bytes",
         K::EncByGiven => "named with --encoding",
         K::EncByXmlDecl => "as its XML declaration says",
-        K::EncByUtf8 => "valid UTF-8",
+        K::EncByUtf8 => "its bytes are valid UTF-8",
         K::EncByDetected => {
             "detected: the text is not UTF-8 and reads as Arabic in this code page; if it looks wrong, name the encoding with --encoding"
         }
@@ -618,6 +618,18 @@ pub fn text(key: K) -> &'static str {
         K::ImpFbHint => "Hint {0}",
         K::ImpCharsRemoved => {
             "control or direction characters were removed ({0}): the bank format forbids them, and the screen sets each text's direction itself"
+        }
+        K::ImpBankIdTaken => {
+            "the bank id `{0}` is the id of a shipped bank, which this bank would replace: it was written as `{1}` (choose another with --id)"
+        }
+        K::ImpQuestionIdTaken => {
+            "the id `{0}` is taken by a question of the bank `{1}`: it was written as `{2}`"
+        }
+        K::ImpBankTooLarge => {
+            "the bank is {0} MiB, over the {1} MiB a bank file may hold, so `tipquiz check` will refuse it: split the source file (for example by category) and import each part"
+        }
+        K::CliArgEncoding => {
+            "The file's encoding when it is not UTF-8 and has no byte-order mark: windows-1256 (Arabic saved by Windows programs), windows-1252 or latin1, iso-8859-6, utf-16le ... Default: found from the file."
         }
         K::ResumeMissingQuestion => {
             "question `{0}` of the saved attempt is no longer in the loaded banks"

@@ -5,7 +5,7 @@
 
 use tipquiz::bank::{Bank, Kind, parse_bank};
 use tipquiz::import::decode::How;
-use tipquiz::import::{Format, Import, import_file};
+use tipquiz::import::{Format, Import, Taken, import_file};
 use tipquiz::text::Lang;
 
 fn bytes(path: &str) -> Vec<u8> {
@@ -21,8 +21,16 @@ fn imp(path: &str, encoding: Option<&str>) -> (Import, How, &'static str) {
     let ext = std::path::Path::new(path)
         .extension()
         .and_then(|e| e.to_str());
-    let (i, d, _) = import_file(&bytes(path), None, ext, encoding, "en", "moodle")
-        .unwrap_or_else(|e| panic!("{path}: {e:?}"));
+    let (i, d, _) = import_file(
+        &bytes(path),
+        None,
+        ext,
+        encoding,
+        "en",
+        "moodle",
+        &Taken::default(),
+    )
+    .unwrap_or_else(|e| panic!("{path}: {e:?}"));
     (i, d.how, d.encoding)
 }
 
@@ -152,6 +160,7 @@ fn latin1_is_refused_with_its_line_until_it_is_named() {
         None,
         "en",
         "x",
+        &Taken::default(),
     )
     .err()
     .unwrap_or_else(|| panic!("a Latin-1 file was read without --encoding"));
@@ -177,7 +186,8 @@ fn latin1_is_refused_with_its_line_until_it_is_named() {
             None,
             Some("utf-8"),
             "en",
-            "x"
+            "x",
+            &Taken::default()
         )
         .is_err()
     );
@@ -329,4 +339,37 @@ fn html5_entities_are_decoded_and_direction_marks_noted() {
     let n = notes_at(&i, 7);
     assert_eq!(n.len(), 1, "{:?}", i.skipped);
     assert!(n[0].contains("U+200F, U+200E"), "{}", n[0]);
+}
+
+// ------------------------------------------------------------------ collisions
+
+/// A file named after a shipped bank, or reusing a shipped question id, never replaces it: the
+/// bank and the question get free ids, and each change is noted.
+#[test]
+fn shipped_bank_and_question_ids_are_not_taken() {
+    let (shipped, _) = tipquiz::bank::load_shipped();
+    let taken = Taken::of(&shipped);
+    let first = &shipped[0].questions[0].id;
+    let src = format!(
+        "::{first}::A question that reuses a shipped id.{{T}}\n\n::fresh-one::Another.{{F}}\n"
+    );
+    let i = tipquiz::import::import_avoiding(&src, Format::Gift, "en", &shipped[0].id, &taken);
+    let b = bank(&i);
+    assert_eq!(b.id, format!("{}-imported", shipped[0].id));
+    assert_eq!(ids(&b), [format!("{first}-2").as_str(), "fresh-one"]);
+    let bank_note = notes_at(&i, 0);
+    assert!(
+        bank_note[0].contains("is the id of a shipped bank"),
+        "{bank_note:?}"
+    );
+    assert!(notes_at(&i, 1)[0].contains(&format!(
+        "is taken by a question of the bank `{}`",
+        shipped[0].id
+    )));
+    // Loaded with the shipped banks, the imported bank is accepted.
+    let mut all = shipped.clone();
+    all.push(b);
+    let (lib, diags) = tipquiz::bank::Library::build(all);
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+    assert_eq!(lib.banks.len(), shipped.len() + 1);
 }
