@@ -128,7 +128,13 @@ mod tests {
 
     #[test]
     fn spaces_and_dashes_inside_a_number_do_not_matter() {
-        for typed in ["2558 9696", "2558-9696", "2558 - 9696", "٢٥٥٨ ٩٦٩٦", "2558\u{2013}9696"] {
+        for typed in [
+            "2558 9696",
+            "2558-9696",
+            "2558 - 9696",
+            "٢٥٥٨ ٩٦٩٦",
+            "2558\u{2013}9696",
+        ] {
             assert_eq!(normalize(typed), "25589696", "{typed}");
         }
         // other separators still separate, and so does a letter
