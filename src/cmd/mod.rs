@@ -7,6 +7,7 @@ mod library;
 mod output;
 mod results;
 mod session;
+mod setup;
 mod take;
 
 pub use check::{check, list};
@@ -16,7 +17,8 @@ pub use output::{
     visual_text, voice, word,
 };
 pub use results::{instructor_key, sparkline};
-pub use session::{display, home, places};
+pub use session::home;
+pub use setup::{display, places};
 pub use take::mistakes;
 
 use crate::cli::{Command, Common};

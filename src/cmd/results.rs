@@ -2,7 +2,7 @@
 
 use super::library::lib_quiet;
 use super::output::{fail_msg, print_data, print_err, print_out, say, voice, word};
-use super::session::{display, places};
+use super::setup::{display, places};
 use super::take::mistakes;
 use super::{OK, PROBLEMS, USAGE};
 use crate::bank::Library;

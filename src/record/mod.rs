@@ -7,11 +7,12 @@
 mod index;
 mod store;
 
-pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
-pub use store::{
-    BadRecord, LoadedRecords, RecordError, Step, Store, StoreError, default_cache_dir,
-    default_data_dir, inject_fault, read_record, trainee_slug, write_atomic, write_unsynced,
+pub use crate::fs::{
+    Step, StoreError, default_cache_dir, default_data_dir, inject_fault, write_atomic,
+    write_unsynced,
 };
+pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
+pub use store::{BadRecord, LoadedRecords, RecordError, Store, read_record, trainee_slug};
 
 use crate::bank::{Difficulty, Library};
 use crate::quiz::{Change, EndReason, Millis, Pause, Response, Session, Status, Tally, Verdict};

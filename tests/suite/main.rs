@@ -1,5 +1,6 @@
 //! The integration test suite (one binary).
 
+mod architecture;
 mod bidi_fribidi;
 mod bidi_golden;
 mod bidi_props;
