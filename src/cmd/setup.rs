@@ -19,6 +19,7 @@ pub fn places(common: &Common) -> crate::tui::run::Places {
         pending: crate::record::Store::new(data.join("pending")),
         prefs: data.join("prefs.json"),
         program: format!("tipquiz {}", env!("CARGO_PKG_VERSION")),
+        key: instructor_key(),
     }
 }
 
@@ -64,4 +65,12 @@ pub(crate) fn display_with(
         shaping,
         theme: crate::tui::ui::Theme { color },
     }
+}
+
+/// The instructor key for signing and checking records: the contents of the file named by
+/// `TIPQUIZ_KEY_FILE`, if set and readable.
+#[must_use]
+pub fn instructor_key() -> Option<Vec<u8>> {
+    let path = std::env::var_os("TIPQUIZ_KEY_FILE")?;
+    std::fs::read(path).ok().filter(|k| !k.is_empty())
 }
