@@ -17,6 +17,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use ar_reshaper::config::Ligatures;
+use ar_reshaper::prelude::LigatureNames;
 use ar_reshaper::{ArabicReshaper, ReshaperConfig};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -107,14 +109,42 @@ pub fn mirrored(c: char) -> Option<char> {
 // Shaping
 // ---------------------------------------------------------------------------------------
 
+/// Joining forms only: one presentation form per letter.
 static RESHAPER: LazyLock<ArabicReshaper> = LazyLock::new(|| {
     ArabicReshaper::new(ReshaperConfig {
-        // The defaults silently drop tashkeel and form one-cell ligatures (لا, الله).
+        // The defaults silently drop tashkeel and form ligatures.
         delete_harakat: false,
         support_ligatures: false,
         ..ReshaperConfig::default()
     })
 });
+
+/// Joining forms plus the four mandatory lam-alef ligatures (U+FEF5..U+FEFC), the ones
+/// FriBidi forms by default (`FRIBIDI_FLAG_SHAPE_ARAB_LIGA`). Not the one-cell ALLAH
+/// ligature (U+FDF2), which FriBidi does not form either.
+static LIGATING: LazyLock<ArabicReshaper> = LazyLock::new(|| {
+    let mut config = ReshaperConfig {
+        delete_harakat: false,
+        support_ligatures: false,
+        ligatures: Ligatures::empty(),
+        ..ReshaperConfig::default()
+    };
+    for name in [
+        LigatureNames::ARABIC_LIGATURE_LAM_WITH_ALEF,
+        LigatureNames::ARABIC_LIGATURE_LAM_WITH_ALEF_WITH_HAMZA_ABOVE,
+        LigatureNames::ARABIC_LIGATURE_LAM_WITH_ALEF_WITH_HAMZA_BELOW,
+        LigatureNames::ARABIC_LIGATURE_LAM_WITH_ALEF_WITH_MADDA_ABOVE,
+    ] {
+        config.update_ligature(name, true);
+    }
+    ArabicReshaper::new(config)
+});
+
+/// Whether `c` is one of the lam-alef ligatures.
+#[must_use]
+pub fn is_lam_alef_ligature(c: char) -> bool {
+    ('\u{FEF5}'..='\u{FEFC}').contains(&c)
+}
 
 /// The marks `ar-reshaper` treats as harakat (transparent for joining).
 fn is_harakah(c: char) -> bool {
@@ -137,14 +167,66 @@ fn is_joining_letter(c: char) -> bool {
         && RESHAPER.need_reshape(c.encode_utf8(&mut [0; 4]))
 }
 
+/// Whether `c` is an alef that forms a ligature after lam (alef, alef with hamza above or
+/// below, alef with madda).
+fn is_ligating_alef(c: char) -> bool {
+    matches!(c, '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0627}')
+}
+
+/// The forms of a run's `letters` (no harakat, no ZWJ) with the lam-alef ligatures formed by
+/// the reshaper: the ligature replaces the lam's form and the alef's becomes `None`. As in
+/// FriBidi, a lam and an alef with a haraka between them (`marked[i]`: a haraka follows
+/// letter `i`) are not joined into a ligature. `forms` (one per letter) is left unchanged
+/// if the reshaper's output cannot be matched letter for letter.
+fn form_ligatures(letters: &str, marked: &[bool], forms: &mut [Option<char>]) {
+    let letters: Vec<char> = letters.chars().collect();
+    if letters.len() != forms.len()
+        || !letters
+            .windows(2)
+            .any(|w| w[0] == '\u{0644}' && is_ligating_alef(w[1]))
+    {
+        return;
+    }
+    let ligated: Vec<char> = LIGATING
+        .reshape(letters.iter().collect::<String>())
+        .chars()
+        .collect();
+    let mut out = forms.to_vec();
+    let (mut i, mut j) = (0, 0);
+    while i < letters.len() {
+        let Some(&c) = ligated.get(j) else {
+            return;
+        };
+        if is_lam_alef_ligature(c) {
+            if letters[i] != '\u{0644}' || !letters.get(i + 1).is_some_and(|&a| is_ligating_alef(a))
+            {
+                return;
+            }
+            if !marked.get(i).copied().unwrap_or(false) {
+                out[i] = Some(c);
+                out[i + 1] = None;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+        j += 1;
+    }
+    if j == ligated.len() {
+        forms.copy_from_slice(&out);
+    }
+}
+
 /// Shape `text`; returns the shaped text and, for each of its bytes, the byte offset in
-/// `text` of the character it came from.
+/// `text` of the character it came from (a lam-alef ligature comes from its lam).
 ///
 /// Only maximal runs of Arabic letters (with their harakat and ZWJs) go through the
 /// reshaper, with the harakat taken out: the reshaper then maps letters one to one (ZWJs
 /// are consumed), so harakat are put back right after their own base letter and
 /// everything else (emoji ZWJ sequences, leading marks) is left alone. This also avoids
-/// the reshaper's arithmetic overflow on text that starts with a haraka.
+/// the reshaper's arithmetic overflow on text that starts with a haraka. The lam-alef
+/// ligatures are formed by a second reshaper on runs without a ZWJ (its ligature pass
+/// indexes letters by their position in the text, which a consumed ZWJ would shift).
 fn shape_with_sources(text: &str) -> (String, Vec<usize>) {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 2);
@@ -177,17 +259,32 @@ fn shape_with_sources(text: &str) -> (String, Vec<usize>) {
             .filter(|&&(_, ch)| ch != ZWJ && !is_harakah(ch))
             .count();
         if shaped.len() == expected {
-            let mut forms = shaped.into_iter();
+            let mut forms: Vec<Option<char>> = shaped.into_iter().map(Some).collect();
+            if !letters.contains(ZWJ) {
+                // marked[i]: a haraka follows letter i.
+                let mut marked = vec![false; forms.len()];
+                let mut k = 0usize;
+                for &(_, ch) in run {
+                    if is_harakah(ch) {
+                        if let Some(m) = k.checked_sub(1).and_then(|i| marked.get_mut(i)) {
+                            *m = true;
+                        }
+                    } else {
+                        k += 1;
+                    }
+                }
+                form_ligatures(&letters, &marked, &mut forms);
+            }
+            let mut forms = forms.into_iter();
             for &(byte, ch) in run {
                 if ch == ZWJ {
                     continue;
                 }
-                let form = if is_harakah(ch) {
-                    ch
-                } else {
-                    forms.next().filter(|&f| f != '\0').unwrap_or(ch)
-                };
-                push(&mut out, form, byte);
+                if is_harakah(ch) {
+                    push(&mut out, ch, byte);
+                } else if let Some(form) = forms.next().flatten() {
+                    push(&mut out, if form == '\0' { ch } else { form }, byte);
+                }
             }
         } else {
             // Unexpected reshaper output: leave the run unshaped rather than guess.
@@ -199,8 +296,9 @@ fn shape_with_sources(text: &str) -> (String, Vec<usize>) {
     (out, src)
 }
 
-/// Arabic → Presentation Forms (mostly B), harakat kept after their base letter, no
-/// ligatures (so one letter is one cell; لا stays two cells). Non-Arabic text is untouched.
+/// Arabic → Presentation Forms (mostly B), harakat kept after their base letter, the
+/// lam-alef ligatures formed (so لا takes one cell), as FriBidi shapes by default.
+/// Non-Arabic text is untouched.
 #[must_use]
 pub fn shape(text: &str) -> String {
     shape_with_sources(text).0
