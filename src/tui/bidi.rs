@@ -483,18 +483,90 @@ fn is_control_cluster(g: &str) -> bool {
     g.chars().all(is_bidi_control)
 }
 
-/// The text the pipeline wraps: shaped (with attributes carried) if requested.
-fn prepare(text: &str, attrs: &[usize], mode: BidiMode, shaping: bool) -> (String, Vec<usize>) {
+/// The text the pipeline wraps: shaped (with attributes carried) if requested, with the
+/// source byte of each of its bytes when shaped.
+fn prepare(
+    text: &str,
+    attrs: &[usize],
+    mode: BidiMode,
+    shaping: bool,
+) -> (String, Vec<usize>, Option<Vec<usize>>) {
     if mode == BidiMode::Reorder && shaping {
         let (shaped, src) = shape_with_sources(text);
         let attrs = src
             .iter()
             .map(|&i| attrs.get(i).copied().unwrap_or(0))
             .collect();
-        (shaped, attrs)
+        (shaped, attrs, Some(src))
     } else {
-        (text.to_owned(), attrs.to_vec())
+        (text.to_owned(), attrs.to_vec(), None)
     }
+}
+
+/// One line laid out in reorder mode, as [`record_lines`] reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaidOutLine {
+    /// The line in logical order, unshaped (the source text of the line).
+    pub logical: String,
+    /// Its paragraph direction.
+    pub dir: Dir,
+    /// The visual line tipquiz draws (shaped when shaping is on).
+    pub visual: String,
+    /// The whole paragraph the line was wrapped from, logical and unshaped: its levels
+    /// are resolved on the paragraph (UAX #9), so neutrals at a line's ends take the
+    /// direction of the text around them on the lines before and after.
+    pub paragraph: String,
+    /// Where the line lies in `paragraph` (bytes).
+    pub range: Range<usize>,
+}
+
+thread_local! {
+    static RECORDER: std::cell::RefCell<Option<Vec<LaidOutLine>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Run `f` and return, with its result, every line laid out in [`BidiMode::Reorder`] on
+/// this thread meanwhile: the logical source of the line and what is drawn. Used to compare
+/// whole screens with an outside bidi implementation. While recording, callers that cache
+/// laid-out lines should not use their caches ([`recording`]).
+pub fn record_lines<R>(f: impl FnOnce() -> R) -> (R, Vec<LaidOutLine>) {
+    let previous = RECORDER.with(|r| r.borrow_mut().replace(Vec::new()));
+    let out = f();
+    let lines = RECORDER.with(|r| std::mem::replace(&mut *r.borrow_mut(), previous));
+    (out, lines.unwrap_or_default())
+}
+
+/// Whether [`record_lines`] is recording on this thread.
+#[must_use]
+pub fn recording() -> bool {
+    RECORDER.with(|r| r.borrow().is_some())
+}
+
+fn record(
+    original: &str,
+    src: Option<&[usize]>,
+    para: Range<usize>,
+    r: Range<usize>,
+    dir: Dir,
+    visual: &Pieces,
+) {
+    RECORDER.with(|rec| {
+        if let Some(lines) = rec.borrow_mut().as_mut() {
+            let map = |i: usize| {
+                src.map_or(Some(i), |s| s.get(i).copied())
+                    .unwrap_or(original.len())
+            };
+            let (p0, p1) = (map(para.start), map(para.end));
+            let (l0, l1) = (map(r.start).max(p0), map(r.end).max(map(r.start)).min(p1));
+            lines.push(LaidOutLine {
+                logical: original.get(l0..l1).unwrap_or_default().to_owned(),
+                dir,
+                visual: visual.iter().map(|(s, _)| s.as_str()).collect(),
+                paragraph: original.get(p0..p1).unwrap_or_default().to_owned(),
+                range: l0.saturating_sub(p0)..l1.saturating_sub(p0),
+            });
+        }
+    });
 }
 
 /// Logical lines of `text` (already prepared), as absolute byte ranges.
@@ -522,7 +594,8 @@ fn layout(
     if width == 0 {
         return Vec::new();
     }
-    let (text, attrs) = prepare(text, attrs, mode, shaping);
+    let original = text;
+    let (text, attrs, src) = prepare(text, attrs, mode, shaping);
     let attr_at = |i: usize| attrs.get(i).copied().unwrap_or(0);
     let mut out = Vec::new();
     for para in paragraphs(&text) {
@@ -543,9 +616,11 @@ fn layout(
             BidiMode::Reorder => {
                 let info = ParagraphBidiInfo::new(p, Some(level_of(dir)));
                 for r in ranges {
-                    out.push(reorder_line(&info, p, r, width, |i| {
-                        attr_at(para.start + i)
-                    }));
+                    let line =
+                        reorder_line(&info, p, r.clone(), width, |i| attr_at(para.start + i));
+                    let abs = para.start + r.start..para.start + r.end;
+                    record(original, src.as_deref(), para.clone(), abs, dir, &line);
+                    out.push(line);
                 }
             }
         }
@@ -710,7 +785,7 @@ pub fn logical_lines(text: &str, width: usize, mode: BidiMode, shaping: bool) ->
     if width == 0 {
         return Vec::new();
     }
-    let (text, _) = prepare(text, &[], mode, shaping);
+    let (text, _, _) = prepare(text, &[], mode, shaping);
     logical_ranges(&text, width)
         .into_iter()
         .map(|r| text[r].to_owned())
@@ -748,6 +823,63 @@ pub fn visual_styled_lines(
             Line::from(out)
         })
         .collect()
+}
+
+/// The text as tipquiz draws it, before reordering: shaped (joining forms and lam-alef
+/// ligatures) in [`BidiMode::Reorder`] with `shaping` on, the text itself otherwise (the
+/// terminal shapes in [`BidiMode::Terminal`]).
+#[must_use]
+pub fn drawn(text: &str, mode: BidiMode, shaping: bool) -> std::borrow::Cow<'_, str> {
+    if mode == BidiMode::Reorder && shaping && text.chars().any(is_joining_letter) {
+        std::borrow::Cow::Owned(shape(text))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Width in cells of logical `text` as tipquiz draws it in this mode: the shaped line
+/// when it shapes (a lam-alef ligature is one cell where the logical text has two
+/// letters), else [`cell_width`]. Use it for every width computation on logical text
+/// (padding, columns, fitting hints); bidi controls count 0 in both.
+#[must_use]
+pub fn text_width(text: &str, mode: BidiMode, shaping: bool) -> usize {
+    cell_width(&drawn(text, mode, shaping))
+}
+
+/// The longest prefix of logical `text` (ending at a character boundary that does not
+/// split a drawn cell: never between a lam and the alef of its ligature, never before a
+/// mark) that is at most `width` cells wide as drawn ([`text_width`]).
+#[must_use]
+pub fn truncate(text: &str, width: usize, mode: BidiMode, shaping: bool) -> &str {
+    if text_width(text, mode, shaping) <= width {
+        return text;
+    }
+    // Cells of the drawn text, each with the logical byte where it starts.
+    let (drawn, src) = if mode == BidiMode::Reorder && shaping {
+        shape_with_sources(text)
+    } else {
+        (text.to_owned(), (0..text.len()).collect())
+    };
+    let mut used = 0;
+    for (i, g) in drawn.grapheme_indices(true) {
+        let w = g.width();
+        if used + w > width {
+            return &text[..src.get(i).copied().unwrap_or(text.len())];
+        }
+        used += w;
+    }
+    text
+}
+
+/// Pad logical `text` with spaces after it to `width` cells as drawn ([`text_width`]):
+/// a table column. Text wider than `width` is returned whole.
+#[must_use]
+pub fn pad_end(text: &str, width: usize, mode: BidiMode, shaping: bool) -> String {
+    let pad = width.saturating_sub(text_width(text, mode, shaping));
+    let mut s = String::with_capacity(text.len() + pad);
+    s.push_str(text);
+    s.extend(std::iter::repeat_n(' ', pad));
+    s
 }
 
 /// Right-align helper: pad a visual line on the left with spaces to `width` cells (`Rtl`)

@@ -86,7 +86,7 @@ fn normalise(s: &str) -> String {
     out.nfkc().collect()
 }
 
-fn fribidi(dir: Dir, inputs: &[&str]) -> Option<Vec<String>> {
+pub(crate) fn fribidi(dir: Dir, inputs: &[&str]) -> Option<Vec<String>> {
     let flag = match dir {
         Dir::Rtl => "--rtl",
         Dir::Ltr => "--ltr",
@@ -175,7 +175,7 @@ const LIGATURE_CASES: &[(Dir, &str)] = &[
 /// fribidi's shaped output with its U+FEFF padding (the cell a ligature freed) dropped
 /// and its unshaped hamza mapped to the isolated form (the reshaper writes U+FE80).
 /// Ligatures are compared as they are.
-fn normalise_shaped(s: &str) -> String {
+pub(crate) fn normalise_shaped(s: &str) -> String {
     s.chars()
         .filter(|&c| c != '\u{FEFF}')
         .map(|c| if c == '\u{0621}' { '\u{FE80}' } else { c })

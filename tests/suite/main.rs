@@ -3,6 +3,7 @@
 mod bidi_fribidi;
 mod bidi_golden;
 mod bidi_props;
+mod bidi_screens;
 mod cache;
 mod check;
 mod cli_ar;

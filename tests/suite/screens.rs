@@ -58,7 +58,7 @@ fn ch(c: char) -> KeyEvent {
     key(KeyCode::Char(c))
 }
 
-fn screen(a: &App, w: u16, h: u16, now: i64) -> String {
+pub(crate) fn screen(a: &App, w: u16, h: u16, now: i64) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     let d = Display {
         mode: BidiMode::Reorder,
@@ -175,7 +175,7 @@ fn arabic_screens() {
 
 /// Every screen of the trainee, in `lang`, as (name, app, time of drawing).
 #[allow(clippy::too_many_lines)]
-fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, App, i64)> {
+pub(crate) fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, App, i64)> {
     // Each attempt saves in its own folder, so that none is offered to resume another.
     let sub = |name: &str| {
         let p = dir.join(format!("{lang:?}-{name}"));
