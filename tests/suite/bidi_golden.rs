@@ -273,3 +273,37 @@ fn align_pads_rtl_lines_only() {
     assert_eq!(align(line, Dir::Ltr, 5), line);
     assert_eq!(align("abcdef", Dir::Rtl, 3), "abcdef");
 }
+
+#[test]
+fn widths_count_the_drawn_line() {
+    use tipquiz::tui::bidi::{pad_end, text_width, truncate};
+    let (r, t) = (BidiMode::Reorder, BidiMode::Terminal);
+    // "السلام" with a shadda: 6 letters, one lam-alef ligature, the mark takes no cell.
+    let salam = "\u{0627}\u{0644}\u{0633}\u{0651}\u{0644}\u{0627}\u{0645}";
+    assert_eq!(text_width(salam, r, true), 5);
+    assert_eq!(text_width(salam, r, false), 6);
+    assert_eq!(
+        text_width(salam, t, true),
+        6,
+        "the terminal shapes in terminal mode"
+    );
+    assert_eq!(text_width("abc", r, true), 3);
+    // Truncation never splits the ligature, and keeps a mark with its letter.
+    assert_eq!(truncate(salam, 5, r, true), salam);
+    assert_eq!(truncate(salam, 4, r, true), &salam[..salam.len() - 2]);
+    assert_eq!(
+        truncate(salam, 3, r, true),
+        "\u{0627}\u{0644}\u{0633}\u{0651}"
+    );
+    assert_eq!(truncate(salam, 2, r, true), "\u{0627}\u{0644}");
+    assert_eq!(
+        truncate(salam, 4, r, false),
+        "\u{0627}\u{0644}\u{0633}\u{0651}\u{0644}"
+    );
+    assert_eq!(truncate("abcdef", 4, r, true), "abcd");
+    // A column padded to 8 cells as drawn.
+    let padded = pad_end(salam, 8, r, true);
+    assert_eq!(text_width(&padded, r, true), 8);
+    assert_eq!(padded.len(), salam.len() + 3);
+    assert_eq!(text_width(&pad_end(salam, 8, t, true), t, true), 8);
+}

@@ -152,3 +152,73 @@ fn every_screen_agrees_with_fribidi_line_by_line() {
         "the Arabic screens form ligatures ({ligatures})"
     );
 }
+
+/// The short-answer box while an Arabic answer with lam-alef is typed and then erased
+/// with Backspace, letter by letter through each ligature: every state agrees with
+/// FriBidi, the box shows the ligature exactly when the typed text ends in lam-alef
+/// pairs, and the typed text is drawn one cell narrower per ligature.
+#[test]
+fn typing_and_erasing_through_a_ligature_agrees_with_fribidi() {
+    use crossterm::event::KeyCode;
+    use tipquiz::tui::bidi::{BidiMode, shape, text_width};
+
+    use crate::screens::{T0, ch, key, quiz};
+    if crate::skip_without("fribidi") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let mut a = quiz(Lang::Ar, Some(600), tipquiz::exam::Mode::Exam, d.path());
+    a.handle_key(ch('g'), T0 + 1_000);
+    a.handle_key(ch('4'), T0 + 1_100);
+    a.handle_key(key(KeyCode::Enter), T0 + 1_200);
+    // "لا إلا بالأمن" with a fatha on the last alef of "إلا".
+    let answer = "\u{0644}\u{0627} \u{0625}\u{0644}\u{0627}\u{064E} \u{0628}\u{0627}\u{0644}\u{0623}\u{0645}\u{0646}";
+    let mut states = Vec::new();
+    let mut now = T0 + 2_000;
+    for c in answer.chars() {
+        a.handle_key(ch(c), now);
+        now += 100;
+        states.push(a.clone());
+    }
+    for _ in answer.chars() {
+        a.handle_key(key(KeyCode::Backspace), now);
+        now += 100;
+        states.push(a.clone());
+    }
+    assert!(a.view.text.is_empty(), "Backspace erased the whole answer");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for s in &states {
+        let typed = s.view.text.clone();
+        let shaped = shape(&typed);
+        let n = shaped.chars().filter(|&c| is_lam_alef_ligature(c)).count();
+        assert_eq!(
+            text_width(&typed, BidiMode::Reorder, true) + n,
+            tipquiz::tui::bidi::cell_width(&typed),
+            "{typed:?}: one cell less per ligature"
+        );
+        for (w, h) in SIZES {
+            let (shown, lines) = record_lines(|| screen(s, w, h, now));
+            let bad = differing(&lines);
+            checked += lines.len();
+            for b in bad {
+                failures.push(format!("{typed:?} {w}x{h}: {b}"));
+            }
+            // The typed text, as drawn, is on the screen (reversed, shaped).
+            if let Some(last) = typed.split(' ').next_back().filter(|w| !w.is_empty()) {
+                let drawn: String = unicode_segmentation::UnicodeSegmentation::graphemes(
+                    shape(last).as_str(),
+                    true,
+                )
+                .rev()
+                .collect();
+                assert!(
+                    shown.contains(&drawn),
+                    "{typed:?} at {w}x{h}: {drawn:?} not on the screen\n{shown}"
+                );
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked > 100);
+}

@@ -15,7 +15,7 @@ use tipquiz::tui::bidi::BidiMode;
 use tipquiz::tui::ui::{Display, Theme, draw};
 
 const EVERY: &str = include_str!("../fixtures/valid/every-type.toml");
-const T0: i64 = 1_800_000_000_000;
+pub(crate) const T0: i64 = 1_800_000_000_000;
 
 fn lib() -> Arc<Library> {
     Arc::new(Library::build(vec![parse_bank("every-type.toml", EVERY).0.unwrap()]).0)
@@ -40,7 +40,7 @@ fn app(lang: Lang, dir: &std::path::Path) -> App {
 
 /// An app with a started quiz over the fixture (questions in file order, choices unshuffled
 /// except order/match, which always start shuffled).
-fn quiz(lang: Lang, time: Option<u32>, mode: Mode, dir: &std::path::Path) -> App {
+pub(crate) fn quiz(lang: Lang, time: Option<u32>, mode: Mode, dir: &std::path::Path) -> App {
     let mut a = app(lang, dir);
     a.fixed_exam = Some(exam(time, mode));
     a.home.trainee = "Trainee One".into();
@@ -50,11 +50,11 @@ fn quiz(lang: Lang, time: Option<u32>, mode: Mode, dir: &std::path::Path) -> App
     a
 }
 
-fn key(c: KeyCode) -> KeyEvent {
+pub(crate) fn key(c: KeyCode) -> KeyEvent {
     KeyEvent::new(c, KeyModifiers::NONE)
 }
 
-fn ch(c: char) -> KeyEvent {
+pub(crate) fn ch(c: char) -> KeyEvent {
     key(KeyCode::Char(c))
 }
 
