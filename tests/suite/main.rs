@@ -12,6 +12,7 @@ mod engine;
 mod hangup;
 mod hostile;
 mod import;
+mod import_moodle;
 mod records;
 mod report;
 mod screens;
