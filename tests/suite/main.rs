@@ -6,6 +6,7 @@ mod bidi_props;
 mod bidi_screens;
 mod cache;
 mod check;
+mod class;
 mod cli_ar;
 mod content;
 mod engine;
