@@ -4,6 +4,7 @@ mod architecture;
 mod bidi_fribidi;
 mod bidi_golden;
 mod bidi_props;
+mod bidi_screens;
 mod cache;
 mod check;
 mod class;
