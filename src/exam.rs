@@ -559,23 +559,5 @@ pub fn check_exam(exam: &ExamDef, lib: &Library, file: &str) -> Vec<Diagnostic> 
             );
         }
     }
-    if let Err(e) = crate::quiz::check_pools(exam, lib) {
-        problem(
-            "pool-too-small",
-            crate::messages::draw_error(&e),
-            K::PoolTooSmallHint.into(),
-        );
-    }
-    for r in crate::quiz::exclusion_risks(exam, lib) {
-        diags.push(Diagnostic::at(
-            Severity::Warning,
-            "pool-may-be-short",
-            file,
-            "",
-            None,
-            crate::messages::exclusion_risk(&exam.id, &r),
-            Some(K::PoolMayBeShortHint.into()),
-        ));
-    }
     diags
 }

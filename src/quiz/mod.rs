@@ -2,15 +2,18 @@
 
 mod draw;
 mod normalize;
+mod response;
 mod score;
 mod session;
 
 pub use draw::{
-    DrawError, ExclusionRisk, PaperItem, PoolFilter, check_pools, draw, exclusion_risks, seed_for,
+    DrawError, ExclusionRisk, PaperItem, PoolFilter, check_pools, draw, exam_problems,
+    exclusion_risks, seed_for,
 };
 pub use normalize::normalize;
+pub use response::Response;
 pub use score::{QuestionScore, ScoreSheet, Tally, Verdict, credit, score_question, tally};
 pub use session::{
     ATTEMPT_SCHEMA, Action, Attempt, Change, EndReason, Inconsistency, Millis, Outcome, Pause,
-    Rejection, Response, ResumeError, Session, Slot, Status,
+    Rejection, ResumeError, Session, Slot, Status,
 };

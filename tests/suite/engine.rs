@@ -765,7 +765,7 @@ fn a_pool_that_exclusions_leave_short_is_refused_and_check_warns_before() {
     assert!(
         tipquiz::quiz::exclusion_risks(&exclusion_exam("[[pool]]\ncount = 1\n"), &lib).is_empty()
     );
-    let d = tipquiz::exam::check_exam(&exclusion_exam("[[pool]]\ncount = 2\n"), &lib, "e.toml");
+    let d = tipquiz::quiz::exam_problems(&exclusion_exam("[[pool]]\ncount = 2\n"), &lib, "e.toml");
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!(d[0].code, "pool-may-be-short");
     assert!(d[0].message.contains("only 1"), "{}", d[0].message);
