@@ -57,6 +57,14 @@ pub const SHIPPED_EXAMS: &[(&str, &str)] = &[
         "briefing-criminal-investigation.toml",
         include_str!("../questions/exams/briefing-criminal-investigation.toml"),
     ),
+    (
+        "briefing-coast-guard.toml",
+        include_str!("../questions/exams/briefing-coast-guard.toml"),
+    ),
+    (
+        "briefing-traffic.toml",
+        include_str!("../questions/exams/briefing-traffic.toml"),
+    ),
 ];
 
 /// How the command line speaks: its language, and whether lines for a terminal are laid out
