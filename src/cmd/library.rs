@@ -53,6 +53,10 @@ pub const SHIPPED_EXAMS: &[(&str, &str)] = &[
         include_str!("../../questions/exams/briefing-coast-guard.toml"),
     ),
     (
+        "briefing-legal.toml",
+        include_str!("../../questions/exams/briefing-legal.toml"),
+    ),
+    (
         "briefing-traffic.toml",
         include_str!("../../questions/exams/briefing-traffic.toml"),
     ),
