@@ -57,6 +57,10 @@ pub const SHIPPED_EXAMS: &[(&str, &str)] = &[
         include_str!("../../questions/exams/briefing-legal.toml"),
     ),
     (
+        "briefing-media.toml",
+        include_str!("../../questions/exams/briefing-media.toml"),
+    ),
+    (
         "briefing-traffic.toml",
         include_str!("../../questions/exams/briefing-traffic.toml"),
     ),
