@@ -534,7 +534,7 @@ impl App {
                         self.scroll_page(key.code);
                     }
                     KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => {
-                        self.screen = Screen::Results
+                        self.screen = Screen::Results;
                     }
                     KeyCode::Char('?') | KeyCode::F(1) => self.overlay = Overlay::Help,
                     _ => {}
@@ -774,7 +774,7 @@ impl App {
             }
             (Kind::Match { pairs }, _) => v.pairs = vec![None; pairs.len()],
             (Kind::Single { .. }, Some(Response::Choice(c))) => {
-                v.cursor = order.iter().position(|o| *o == c).unwrap_or(0)
+                v.cursor = order.iter().position(|o| *o == c).unwrap_or(0);
             }
             _ => {}
         }
@@ -923,7 +923,6 @@ impl App {
         fx
     }
 
-    #[allow(clippy::too_many_lines)]
     fn quiz_key(&mut self, key: KeyEvent, now: Millis) -> Vec<Effect> {
         let Some((kind, locked)) = self.current_kind() else {
             return Vec::new();

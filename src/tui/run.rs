@@ -162,8 +162,7 @@ pub fn flush_saves() {
         let sent = saver
             .tx
             .lock()
-            .map(|tx| tx.send(SaveMsg::Flush(done_tx)).is_ok())
-            .unwrap_or(false);
+            .is_ok_and(|tx| tx.send(SaveMsg::Flush(done_tx)).is_ok());
         if sent {
             let _ = done_rx.recv_timeout(std::time::Duration::from_secs(10));
         }
@@ -294,7 +293,7 @@ pub fn recover(
 #[must_use]
 pub fn wait_for(app: &App, now: Millis) -> Duration {
     let Some(s) = app.session.as_ref().filter(|s| !s.is_finished()) else {
-        return Duration::from_millis(1000);
+        return Duration::from_secs(1);
     };
     let mut ms: Millis = 1000;
     if let Some(left) = s.remaining(now) {
