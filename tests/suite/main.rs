@@ -8,6 +8,7 @@ mod check;
 mod cli_ar;
 mod content;
 mod engine;
+mod front;
 mod hangup;
 mod hostile;
 mod import;
