@@ -77,7 +77,15 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             text_lang,
             id,
             output,
-        } => import_cmd(&file, from, &text_lang, id.as_deref(), output.as_deref()),
+            encoding,
+        } => import_cmd(
+            &file,
+            from,
+            &text_lang,
+            id.as_deref(),
+            output.as_deref(),
+            encoding.as_deref(),
+        ),
         Command::New {
             path,
             exam,

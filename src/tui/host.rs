@@ -36,6 +36,9 @@ pub struct Places {
     pub prefs: PathBuf,
     /// Program name and version for records.
     pub program: String,
+    /// The key records are signed with when they are written (the instructor's, from
+    /// `TIPQUIZ_KEY_FILE`), if any.
+    pub key: Option<Vec<u8>>,
 }
 
 /// Load the remembered preferences (empty when missing or unreadable).
@@ -140,10 +143,9 @@ fn save_now(places: &Places, s: &Session) -> Result<(), String> {
 pub struct Host {
     /// Where attempts, records and preferences go.
     pub places: Places,
-    /// The autosave worker; `None` writes autosaves at once, on the loop's thread.
+    /// The autosave worker; `None` writes autosaves at once, on the loop's thread. (The key
+    /// that signs records is [`Places::key`].)
     pub saver: Option<Saver>,
-    /// Records are signed (HMAC-SHA-256) with this key when given.
-    pub signing_key: Option<Vec<u8>>,
     /// Write the trainee's choices to [`Places::prefs`] (a local terminal does; a server with
     /// many trainees may not).
     pub remember_prefs: bool,
@@ -160,7 +162,6 @@ impl Host {
         Host {
             places,
             saver: None,
-            signing_key: None,
             remember_prefs: true,
             clock: Box::new(now_ms),
             save_error: Arc::new(Mutex::new(None)),
@@ -222,12 +223,7 @@ impl Host {
                 Effect::Commit => {
                     self.flush();
                     if let Some(s) = &app.session {
-                        app.save = match commit_signed(
-                            &self.places,
-                            s,
-                            now,
-                            self.signing_key.as_deref(),
-                        ) {
+                        app.save = match commit_attempt(&self.places, s, now) {
                             Ok(p) => SaveStatus::Saved(p.display().to_string()),
                             Err(e) => SaveStatus::Failed(e),
                         };
@@ -299,33 +295,17 @@ pub fn results_for(places: &Places, exam: &crate::exam::ExamDef) -> Store {
     }
 }
 
-/// Record a finished attempt in the results folder, unsigned (see [`commit_signed`]).
+/// Record a finished attempt in the results folder, signed with [`Places::key`] when there is
+/// one. On success the autosave and any pending copy are removed. On failure the attempt is
+/// kept in the pending folder (local disk) so that a retry or `tipquiz recover` can write it
+/// later; the error says what failed.
 ///
 /// # Errors
 /// The reason the record could not be written, in words.
 pub fn commit_attempt(places: &Places, s: &Session, now: Millis) -> Result<PathBuf, String> {
-    commit_signed(places, s, now, None)
-}
-
-/// Record a finished attempt in the results folder, signed with `key` when given. On success
-/// the autosave and any pending copy are removed. On failure the attempt is kept in the pending
-/// folder (local disk) so that a retry or `tipquiz recover` can write it later; the error says
-/// what failed.
-///
-/// # Errors
-/// The reason the record could not be written, in words.
-pub fn commit_signed(
-    places: &Places,
-    s: &Session,
-    now: Millis,
-    key: Option<&[u8]>,
-) -> Result<PathBuf, String> {
-    let mut rec = AttemptRecord::from_session(s, &attempt_id(&s.state), now, &places.program);
-    if key.is_some() {
-        rec.seal(key);
-    }
+    let rec = AttemptRecord::from_session(s, &attempt_id(&s.state), now, &places.program);
     let pending_path = places.pending.dir.join(pending_name(&s.state));
-    match results_for(places, &s.state.exam).commit(&rec) {
+    match results_for(places, &s.state.exam).commit(&rec, places.key.as_deref()) {
         Ok(p) => {
             let _ = places
                 .autosaves

@@ -31,6 +31,7 @@ fn places(dir: &std::path::Path) -> Places {
         pending: Store::new(dir.join("pending")),
         prefs: dir.join("prefs.json"),
         program: "tipquiz test".into(),
+        key: None,
     }
 }
 
