@@ -1,7 +1,7 @@
 //! Scoring: per question, per topic, per difficulty, pass or fail.
 
 use super::normalize::normalize;
-use super::session::Response;
+use super::response::Response;
 use crate::bank::{Difficulty, Kind, Question};
 use crate::exam::{ExamDef, ScoringPolicy};
 use serde::{Deserialize, Serialize};
