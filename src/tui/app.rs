@@ -204,12 +204,12 @@ pub struct App {
     /// page changes. The drawing clamps it.
     pub page_scroll: u16,
     /// What the last drawing found could be scrolled (the app knows no sizes; the loop hands
-    /// over what [`super::ui::draw`] returned): keys clamp [`App::page_scroll`] and
+    /// over what the drawing returned): keys clamp [`App::page_scroll`] and
     /// [`QuestionView::scroll`] to it, so that scrolling past an end does not have to be undone
     /// key by key.
     pub scroll_limits: ScrollLimits,
     /// How right-to-left text is laid out on this session's terminal.
-    pub display: super::ui::Display,
+    pub display: super::display::Display,
 }
 
 /// The scroll limits of the last drawing.
@@ -295,7 +295,7 @@ impl App {
             preview: false,
             page_scroll: 0,
             scroll_limits: ScrollLimits::default(),
-            display: super::ui::Display::default(),
+            display: super::display::Display::default(),
         }
     }
 

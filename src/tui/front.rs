@@ -1,5 +1,5 @@
 //! The contract between the screens and any front that runs them: the local terminal
-//! ([`super::run`]), an SSH channel (`tipquiz serve`), a test harness ([`Script`]).
+//! (the adapter in `run.rs`), an SSH channel (`tipquiz serve`), a test harness ([`Script`]).
 //!
 //! A front provides three things and gets one loop:
 //!

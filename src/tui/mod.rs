@@ -3,6 +3,7 @@
 pub mod app;
 pub mod bidi;
 pub mod board;
+pub mod display;
 pub mod front;
 pub mod host;
 pub mod i18n;

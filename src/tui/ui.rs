@@ -12,7 +12,7 @@ use crate::quiz::{Millis, Response, Session, Verdict, credit};
 use crate::text::Lang;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Gauge, Paragraph};
 
@@ -73,65 +73,7 @@ fn to_u16(n: usize) -> u16 {
     u16::try_from(n).unwrap_or(u16::MAX)
 }
 
-/// Colours and styles; plain when `NO_COLOR` is set. Only the 16 basic colours are used.
-#[derive(Clone, Copy, Debug)]
-pub struct Theme {
-    /// Colour allowed.
-    pub color: bool,
-}
-
-impl Theme {
-    fn fg(self, c: Color) -> Style {
-        if self.color {
-            Style::default().fg(c)
-        } else {
-            Style::default()
-        }
-    }
-    fn title(self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
-    }
-    fn cursor(self) -> Style {
-        Style::default().add_modifier(Modifier::REVERSED)
-    }
-    fn good(self) -> Style {
-        self.fg(Color::Green).add_modifier(Modifier::BOLD)
-    }
-    fn bad(self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
-    }
-    fn warn(self) -> Style {
-        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
-    }
-    fn dim(self) -> Style {
-        if self.color {
-            Style::default().fg(Color::DarkGray)
-        } else {
-            Style::default().add_modifier(Modifier::DIM)
-        }
-    }
-}
-
-/// How text is laid out on this terminal.
-#[derive(Clone, Copy, Debug)]
-pub struct Display {
-    /// Who reorders right-to-left text.
-    pub mode: BidiMode,
-    /// Shape Arabic letters into joined forms.
-    pub shaping: bool,
-    /// Colours.
-    pub theme: Theme,
-}
-
-impl Default for Display {
-    fn default() -> Self {
-        Display {
-            mode: BidiMode::Reorder,
-            shaping: true,
-            theme: Theme { color: true },
-        }
-    }
-}
+pub use super::display::{Display, Theme};
 
 type LineKey = (Vec<(String, Style)>, Dir, u16, BidiMode, bool);
 
