@@ -460,6 +460,16 @@ fn restore() {
 /// # Errors
 /// When the terminal cannot be set up.
 pub fn enter(mode: BidiMode) -> std::io::Result<ratatui::DefaultTerminal> {
+    enter_screen(mode)?;
+    ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))
+}
+
+/// [`enter`] without making a new `Terminal`: for taking the screen back (after a suspension,
+/// or with the other bidi mode) under the `Terminal` that is already drawing.
+///
+/// # Errors
+/// When the terminal cannot be set up.
+pub fn enter_screen(mode: BidiMode) -> std::io::Result<()> {
     static HOOK: OnceLock<()> = OnceLock::new();
     HOOK.get_or_init(|| {
         let previous = std::panic::take_hook();
@@ -491,8 +501,47 @@ pub fn enter(mode: BidiMode) -> std::io::Result<ratatui::DefaultTerminal> {
     if let Ok(mut g) = EXIT_BYTES.lock() {
         *g = exit_sequence(family, mode);
     }
-    enter_on(&mut std::io::stdout(), family, mode)?;
-    ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))
+    enter_on(&mut std::io::stdout(), family, mode)
+}
+
+// Standard error while the local terminal is the program's: what is written meanwhile is
+// held back and printed once the terminal is given back.
+
+static HELD: Mutex<Option<String>> = Mutex::new(None);
+
+/// Hold back what is written to standard error from now on (see [`print_error`]).
+pub fn hold_errors() {
+    if let Ok(mut g) = HELD.lock() {
+        g.get_or_insert_with(String::new);
+    }
+}
+
+/// Write `text` to standard error, or keep it for [`release_errors`] while the terminal is
+/// the program's.
+pub fn print_error(text: &str) {
+    if let Ok(mut g) = HELD.lock()
+        && let Some(held) = g.as_mut()
+    {
+        held.push_str(text);
+        return;
+    }
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+}
+
+/// Whether errors are being held back (the loading frame took the terminal).
+#[must_use]
+pub fn holding() -> bool {
+    HELD.lock().is_ok_and(|g| g.is_some())
+}
+
+/// Give the terminal back with `leave`, then stop holding errors back and print those held.
+pub fn release_errors_after(leave: impl FnOnce()) {
+    leave();
+    let held = HELD.lock().ok().and_then(|mut g| g.take());
+    if let Some(text) = held {
+        // Not eprint!, which panics when standard error is gone.
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+    }
 }
 
 /// Watch for SIGTERM, SIGHUP and SIGINT. The signal number is stored in `flag` for the event
@@ -1048,4 +1097,20 @@ fn poll_hangup(timeout_ms: i32) -> std::io::Result<bool> {
         return Err(std::io::Error::last_os_error());
     }
     Ok(r > 0 && pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0)
+}
+
+#[cfg(test)]
+mod held_tests {
+    use super::*;
+
+    #[test]
+    fn errors_held_while_the_screen_is_ours_come_out_after() {
+        hold_errors();
+        print_error("first\n");
+        print_error("second\n");
+        let held = HELD.lock().ok().and_then(|g| g.clone());
+        assert_eq!(held.as_deref(), Some("first\nsecond\n"));
+        release_errors_after(|| {});
+        assert!(HELD.lock().ok().is_some_and(|g| g.is_none()));
+    }
 }

@@ -20,6 +20,7 @@ mod class;
 mod cli_ar;
 mod content;
 mod engine;
+mod front;
 mod hangup;
 mod hostile;
 mod import;
