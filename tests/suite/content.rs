@@ -239,7 +239,8 @@ const TRUE_SHARE: std::ops::RangeInclusive<f64> = 0.40..=0.60;
 /// near-duplicates. For two `order` or `match` questions, whose prompts follow one template
 /// ("Put these ... in order"), their items are compared instead.
 const NEAR_DUPLICATE: f64 = 0.75;
-/// The nine departments of the course, by their tag.
+/// The nine departments of the course, by their tag (`legal` is legal affairs, `media` public
+/// relations and security media, `academy` the police academy).
 const DEPARTMENTS: [&str; 9] = [
     "airport",
     "port",
@@ -247,9 +248,9 @@ const DEPARTMENTS: [&str; 9] = [
     "residence",
     "criminal-investigation",
     "traffic",
-    "legal-affairs",
-    "security-media",
-    "police-academy",
+    "legal",
+    "media",
+    "academy",
 ];
 /// Scenario questions per department, and bilingual questions in all.
 const MIN_PER_DEPARTMENT: usize = 8;
