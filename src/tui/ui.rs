@@ -146,6 +146,8 @@ thread_local! {
 struct Ctx {
     lang: Lang,
     d: Display,
+    /// Digits of the numbers the program writes (Arabic-Indic only in Arabic).
+    digits: crate::text::Digits,
     /// The compact layouts (small terminal).
     compact: bool,
 }
@@ -153,6 +155,11 @@ struct Ctx {
 impl Ctx {
     fn dir(&self) -> Dir {
         dir_of(self.lang)
+    }
+    /// A number the program formatted (or a phrase around one, like a duration) in the
+    /// digits of the interface; never for an author's text or a trainee's answer.
+    fn num(&self, s: &str) -> String {
+        self.digits.write(s).into_owned()
     }
     /// Styled logical spans → aligned visual lines of at most `width` cells (cached per text,
     /// styles, direction, width and mode, so an unchanged screen costs no bidi work).
@@ -233,6 +240,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
     let c = Ctx {
         lang: app.lang,
         d: display,
+        digits: app.digits.for_lang(app.lang),
         compact: is_compact(area),
     };
     app.scroll_limits.set(ScrollLimits {
@@ -253,7 +261,10 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
             let answered = a.slots.iter().filter(|s| s.response.is_some()).count();
             let msg = fill(
                 app.t().resume_question,
-                &[&answered.to_string(), &a.slots.len().to_string()],
+                &[
+                    &c.num(&answered.to_string()),
+                    &c.num(&a.slots.len().to_string()),
+                ],
             );
             let keys = if a.exam.mode == Mode::Practice {
                 app.t().resume_keys
@@ -303,7 +314,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
                     t.none.to_owned()
                 } else {
                     v.iter()
-                        .map(|i| (i + 1).to_string())
+                        .map(|i| c.num(&(i + 1).to_string()))
                         .collect::<Vec<_>>()
                         .join(", ")
                 }
@@ -632,7 +643,14 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                     c.lines(
                         &[
                             (indent.to_owned(), Style::default()),
-                            (format!("{mark} {} ({n})", topic_name(c.lang, topic)), style),
+                            (
+                                format!(
+                                    "{mark} {} ({})",
+                                    topic_name(c.lang, topic),
+                                    c.num(&n.to_string())
+                                ),
+                                style,
+                            ),
                         ],
                         w,
                         c.dir(),
@@ -645,7 +663,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                 field_line(
                     c,
                     t.questions_count,
-                    &arrows(&h.count.to_string()),
+                    &arrows(&c.num(&h.count.to_string())),
                     h.focus == Field::Count,
                     w,
                 ),
@@ -654,7 +672,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             let time = if h.minutes == 0 {
                 t.no_limit.to_owned()
             } else {
-                duration(c.lang, u64::from(h.minutes) * 60)
+                c.num(&duration(c.lang, u64::from(h.minutes) * 60))
             };
             push(
                 &mut lines,
@@ -673,12 +691,16 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                 h.focus == Field::Mode,
             );
         } else if let Some(e) = app.exams.get(h.exam - 1) {
-            let mut info = format!("{} {}", e.question_count(), t.questions_count);
+            let mut info = format!(
+                "{} {}",
+                c.num(&e.question_count().to_string()),
+                t.questions_count
+            );
             if let Some(tl) = e.time_limit {
                 info.push_str(&format!(
                     " · {} {}",
                     t.time_limit,
-                    duration(c.lang, u64::from(tl))
+                    c.num(&duration(c.lang, u64::from(tl)))
                 ));
             }
             info.push_str(&format!(
@@ -1307,7 +1329,7 @@ fn progress_strip(app: &App, c: &Ctx, s: &Session, width: u16) -> Line<'static> 
         } else {
             " "
         };
-        let text = format!("{:>w$}{mark}", i + 1, w = cell - 1);
+        let text = format!("{:>w$}{mark}", c.num(&(i + 1).to_string()), w = cell - 1);
         spans.push(Span::styled(text, style));
     }
     if app.lang.is_rtl() {
@@ -1351,18 +1373,18 @@ fn compact_header(app: &App, c: &Ctx, s: &Session, now: Millis, w: u16) -> Line<
         t.exam_short
     };
     let flag = if s.state.slots[i].flagged { " ⚑" } else { "" };
-    let left = format!("{}/{}{flag} · {mode}", i + 1, s.len());
+    let left = c.num(&format!("{}/{}", i + 1, s.len())) + &format!("{flag} · {mode}");
     let mut clocks = Vec::new();
     let mut style = th.dim();
     if let (Some(left), Some(tl)) = (s.remaining(now), s.state.exam.time_limit) {
-        clocks.push(clock(left));
+        clocks.push(c.num(&clock(left)));
         style = time_style(c, left, i64::from(tl) * 1000);
     }
     if let (Some(left), Some(ql)) = (s.question_remaining(now), s.question_limit(i)) {
         if clocks.is_empty() {
             style = time_style(c, left, i64::from(ql) * 1000);
         }
-        clocks.push(clock(left));
+        clocks.push(c.num(&clock(left)));
     }
     c.ends(&left, th.title(), &clocks.join(" · "), style, w)
 }
@@ -1447,7 +1469,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         topic_name(c.lang, &q.topic),
         fill(
             t.question_n_of,
-            &[&(i + 1).to_string(), &s.len().to_string()]
+            &[&c.num(&(i + 1).to_string()), &c.num(&s.len().to_string())]
         )
     );
     let diff = match q.difficulty {
@@ -1481,7 +1503,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
             f,
             c,
             r,
-            fill(t.time_left, &[&clock(left)]),
+            fill(t.time_left, &[&c.num(&clock(left))]),
             left,
             i64::from(tl) * 1000,
         );
@@ -1497,7 +1519,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
             f,
             c,
             r,
-            fill(t.question_time_left, &[&clock(left)]),
+            fill(t.question_time_left, &[&c.num(&clock(left))]),
             left,
             i64::from(ql) * 1000,
         );
@@ -1525,9 +1547,9 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         fill(
             t.progress,
             &[
-                &(s.len() - un).to_string(),
-                &fl.to_string(),
-                &un.to_string(),
+                &c.num(&(s.len() - un).to_string()),
+                &c.num(&fl.to_string()),
+                &c.num(&un.to_string()),
             ],
         )
     });
@@ -1591,12 +1613,12 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     }
     lines.extend(c.text(s.state.exam.title.get(c.lang), th.title(), w));
     let score = format!(
-        "{}: {} / {}   {}: {:.0}%",
+        "{}: {} / {}   {}: {}%",
         t.score,
-        fmt_points(sheet.total.points),
-        fmt_points(sheet.total.max),
+        c.num(&fmt_points(sheet.total.points)),
+        c.num(&fmt_points(sheet.total.max)),
         t.percent,
-        sheet.total.percent()
+        c.num(&format!("{:.0}", sheet.total.percent()))
     );
     lines.extend(c.text(&score, Style::default().add_modifier(Modifier::BOLD), w));
     let (verdict, vs) = if sheet.passed {
@@ -1610,7 +1632,10 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             (
                 format!(
                     "  ({})",
-                    fill(t.pass_mark, &[&format!("{:.0}", s.state.exam.pass_mark)])
+                    fill(
+                        t.pass_mark,
+                        &[&c.num(&format!("{:.0}", s.state.exam.pass_mark))]
+                    )
                 ),
                 th.dim(),
             ),
@@ -1625,7 +1650,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     #[allow(clippy::cast_sign_loss)]
     let secs = ((end - s.state.started_at).max(0) / 1000) as u64;
     lines.extend(c.text(
-        &format!("{}: {}", t.time_taken, duration(c.lang, secs)),
+        &format!("{}: {}", t.time_taken, c.num(&duration(c.lang, secs))),
         Style::default(),
         w,
     ));
@@ -1715,7 +1740,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                 Bar::default()
                     .value(pct)
                     .style(style)
-                    .text_value(percent_label(c.lang, pct))
+                    .text_value(c.num(&percent_label(c.lang, pct)))
             })
             .collect();
         let title = c
@@ -1805,7 +1830,7 @@ fn topic_rows_for_terminal_bidi(
                     format!("{}{}", "█".repeat(filled), "░".repeat(bar_w - filled)),
                     *style,
                 ),
-                (format!(" {pct:>3}"), Style::default()),
+                (c.num(&format!(" {pct:>3}")), Style::default()),
             ];
             c.lines(&spans, width, Dir::Rtl).into_iter().take(1)
         })
@@ -1850,14 +1875,18 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
         Verdict::Blank => (t.unanswered, th.warn()),
     };
     let title = if c.compact {
-        format!("{} {}/{}", t.review_short, i + 1, s.len())
+        format!(
+            "{} {}",
+            t.review_short,
+            c.num(&format!("{}/{}", i + 1, s.len()))
+        )
     } else {
         format!(
             "{} · {}",
             t.review,
             fill(
                 t.question_n_of,
-                &[&(i + 1).to_string(), &s.len().to_string()]
+                &[&c.num(&(i + 1).to_string()), &c.num(&s.len().to_string())]
             )
         )
     };
@@ -1898,6 +1927,7 @@ pub fn draw_calibration(f: &mut Frame<'_>, lang: Lang, d: Display) {
     let c = Ctx {
         lang,
         d,
+        digits: crate::text::Digits::Western,
         compact: is_compact(area),
     };
     // Compact: no margins and no blank lines, so that the question and keys fit.

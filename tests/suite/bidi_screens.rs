@@ -359,3 +359,102 @@ fn terminal_mode_results_by_topic_read_right_in_a_bidi_terminal() {
         }
     }
 }
+
+/// `--digits arabic`: the numbers the program writes in the Arabic interface (question n of
+/// N, the progress counts, the clock, the question strip, scores and times on the results)
+/// are in Arabic-Indic digits; the author's text keeps its digits (the short question asks
+/// about "المادة (2)"; the match pairs years); English is unchanged. Every screen still
+/// agrees with FriBidi.
+#[test]
+fn arabic_indic_digits_for_the_numbers_the_program_writes() {
+    use tipquiz::text::Digits;
+    let d = tempfile::tempdir().unwrap();
+    let t = tipquiz::tui::i18n::ui(Lang::Ar);
+    let n_of = t
+        .question_n_of
+        .replace("{0}", "\u{0661}")
+        .replace("{1}", "\u{0666}");
+    let mut seen = std::collections::BTreeSet::new();
+    for (name, mut a, now) in every_screen(Lang::Ar, d.path()) {
+        a.digits = Digits::Arabic;
+        let (shown, lines) = record_lines(|| screen(&a, 100, 30, now));
+        let logical: Vec<&str> = lines.iter().map(|l| l.logical.as_str()).collect();
+        if name == "q_single" {
+            assert!(
+                logical.iter().any(|l| l.contains(&n_of)),
+                "{n_of:?} in {logical:#?}"
+            );
+            // The strip of question numbers and the progress counts.
+            assert!(shown.contains('\u{0666}'), "{shown}");
+            seen.insert("question");
+        }
+        if name == "q_short_typing" {
+            assert!(
+                logical.iter().any(|l| l.contains("(2)")),
+                "the author's digit kept: {logical:#?}"
+            );
+            seen.insert("author");
+        }
+        if name == "results" {
+            assert!(
+                logical
+                    .iter()
+                    .any(|l| l.contains('\u{0667}') && l.contains('%')),
+                "the pass mark ٧٠%: {logical:#?}"
+            );
+            seen.insert("results");
+        }
+        if crate::skip_without("fribidi") {
+            continue;
+        }
+        let bad = differing(&lines);
+        assert!(bad.is_empty(), "{name}: {}", bad.join("\n"));
+    }
+    assert_eq!(seen.len(), 3);
+    // English ignores the setting.
+    for (_, mut a, now) in every_screen(Lang::En, d.path()).into_iter().take(3) {
+        a.digits = Digits::Arabic;
+        let s = screen(&a, 100, 30, now);
+        assert!(
+            !s.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c)),
+            "{s}"
+        );
+    }
+}
+
+/// The digit style is remembered per trainee with the other preferences.
+#[test]
+fn the_digit_style_is_remembered_per_trainee() {
+    use std::sync::Arc;
+    use tipquiz::bank::{Library, parse_bank};
+    use tipquiz::text::Digits;
+    use tipquiz::tui::app::{App, Prefs};
+    const EVERY: &str = include_str!("../fixtures/valid/every-type.toml");
+    let d = tempfile::tempdir().unwrap();
+    let lib = Arc::new(Library::build(vec![parse_bank("every-type.toml", EVERY).0.unwrap()]).0);
+    let new = |p: &Prefs| {
+        App::new(
+            Arc::clone(&lib),
+            Vec::new(),
+            p,
+            Lang::Ar,
+            tipquiz::record::Store::new(d.path().join("autosave")),
+        )
+    };
+    let mut a = new(&Prefs::default());
+    assert_eq!(a.digits, Digits::Western);
+    a.home.trainee = "خالد العلي".into();
+    a.digits = Digits::Arabic;
+    let saved = a.prefs(Prefs::default());
+    let json = serde_json::to_string(&saved).unwrap();
+    let read: Prefs = serde_json::from_str(&json).unwrap();
+    assert_eq!(new(&read).digits, Digits::Arabic);
+    let other = Prefs {
+        trainee: "Trainee Two".into(),
+        ..read.clone()
+    };
+    assert_eq!(new(&other).digits, Digits::Western);
+    // Preferences written before the setting existed still read.
+    let old: Prefs = serde_json::from_str(r#"{"trainee":"x"}"#).unwrap();
+    assert!(old.digits.is_empty());
+}
