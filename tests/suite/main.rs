@@ -1,5 +1,15 @@
 //! The integration test suite (one binary).
+#![allow(
+    clippy::pedantic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs
+)]
+// Tests and benchmarks may stop at the first surprise; the lints for the program are in
+// Cargo.toml.
 
+mod architecture;
 mod bidi_fribidi;
 mod bidi_golden;
 mod bidi_props;
@@ -10,6 +20,7 @@ mod class;
 mod cli_ar;
 mod content;
 mod engine;
+mod front;
 mod hangup;
 mod hostile;
 mod import;
