@@ -307,8 +307,10 @@ fn terminal_mode_results_by_topic_read_right_in_a_bidi_terminal() {
             shaping: false,
             theme: Theme { color: false },
         };
-        t.draw(|f| draw(f, &a, display, crate::screens::T0 + 3_000))
-            .unwrap();
+        t.draw(|f| {
+            draw(f, &a, display, crate::screens::T0 + 3_000);
+        })
+        .unwrap();
         let buf = t.backend().buffer().clone();
         let rows: Vec<String> = (0..h)
             .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_owned()).collect())
