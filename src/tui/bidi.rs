@@ -278,10 +278,9 @@ fn shape_with_sources(text: &str, attrs: &[usize]) -> (String, Vec<usize>) {
                 let mut prev_attr = None;
                 for &(byte, ch) in run {
                     let attr = attrs.get(byte).copied();
-                    if is_harakah(ch) || (!is_harakah(ch) && k > 0 && attr != prev_attr) {
-                        if let Some(m) = k.checked_sub(1).and_then(|i| marked.get_mut(i)) {
-                            *m = true;
-                        }
+                    let boundary = is_harakah(ch) || (k > 0 && attr != prev_attr);
+                    if boundary && let Some(m) = k.checked_sub(1).and_then(|i| marked.get_mut(i)) {
+                        *m = true;
                     }
                     if !is_harakah(ch) {
                         k += 1;
