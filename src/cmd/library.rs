@@ -49,6 +49,10 @@ pub const SHIPPED_EXAMS: &[(&str, &str)] = &[
         include_str!("../../questions/exams/briefing-criminal-investigation.toml"),
     ),
     (
+        "briefing-academy.toml",
+        include_str!("../../questions/exams/briefing-academy.toml"),
+    ),
+    (
         "briefing-coast-guard.toml",
         include_str!("../../questions/exams/briefing-coast-guard.toml"),
     ),

@@ -365,6 +365,7 @@ keys! {
     CliArgResults,
     CliArgBidi,
     CliArgShaping,
+    CliArgDigits,
     CliArgCheckPaths,
     CliArgFormat,
     CliArgDenyWarnings,

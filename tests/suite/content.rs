@@ -494,7 +494,6 @@ fn exam_files() -> Vec<tipquiz::exam::ExamDef> {
 /// Every department has at least [`MIN_PER_DEPARTMENT`] scenarios tagged with it, and a
 /// briefing exam: an exam with a pool of scenarios whose tags name the department.
 #[test]
-#[ignore = "issue 20: waits for the new department scenarios and briefing exams; remove this line when they land"]
 fn every_department_has_its_scenarios_and_a_briefing_exam() {
     let lib = lib();
     let exams = exam_files();
