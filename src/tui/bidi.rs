@@ -140,6 +140,13 @@ static LIGATING: LazyLock<ArabicReshaper> = LazyLock::new(|| {
     ArabicReshaper::new(config)
 });
 
+/// Whether `s` has Arabic letters (not only Arabic-Indic digits or punctuation).
+#[must_use]
+pub fn has_arabic_letters(s: &str) -> bool {
+    s.chars()
+        .any(|c| c.is_alphabetic() && ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
 /// Whether `c` is one of the lam-alef ligatures.
 #[must_use]
 pub fn is_lam_alef_ligature(c: char) -> bool {
