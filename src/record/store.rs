@@ -356,32 +356,45 @@ impl Store {
 /// # Errors
 /// Why it cannot be read.
 pub fn read_record(p: &Path) -> Result<AttemptRecord, RecordError> {
-    let bytes = {
-        let f = fs::File::open(p).map_err(|e| RecordError::Unreadable(e.to_string()))?;
-        // Sized from the open file (one fstat), so the buffer is not grown and copied.
-        let size = f
-            .metadata()
-            .map_or(0, |m| m.len())
-            .min(MAX_RECORD_BYTES + 1);
-        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(f, MAX_RECORD_BYTES + 1),
-            &mut bytes,
-        )
-        .map_err(|e| RecordError::Unreadable(e.to_string()))?;
-        bytes
-    };
+    parse_record(&read_record_bytes(p)?)
+}
+
+/// The bytes of a record file, at most the largest record read.
+///
+/// # Errors
+/// Unreadable, or too large.
+pub(super) fn read_record_bytes(p: &Path) -> Result<Vec<u8>, RecordError> {
+    let f = fs::File::open(p).map_err(|e| RecordError::Unreadable(e.to_string()))?;
+    // Sized from the open file (one fstat), so the buffer is not grown and copied.
+    let size = f
+        .metadata()
+        .map_or(0, |m| m.len())
+        .min(MAX_RECORD_BYTES + 1);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(f, MAX_RECORD_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(|e| RecordError::Unreadable(e.to_string()))?;
     if bytes.len() as u64 > MAX_RECORD_BYTES {
         return Err(RecordError::TooLarge);
     }
+    Ok(bytes)
+}
+
+/// Check and parse the bytes of a record file ([`read_record`] after the read).
+///
+/// # Errors
+/// Why they are not a record.
+pub(super) fn parse_record(bytes: &[u8]) -> Result<AttemptRecord, RecordError> {
     // The common case first: a good record parses straight into its type.
-    if let Ok(r) = serde_json::from_slice::<AttemptRecord>(&bytes)
+    if let Ok(r) = serde_json::from_slice::<AttemptRecord>(bytes)
         && r.schema <= RECORD_SCHEMA
     {
         return Ok(r);
     }
     let v: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| RecordError::NotJson(e.to_string()))?;
+        serde_json::from_slice(bytes).map_err(|e| RecordError::NotJson(e.to_string()))?;
     match v.get("schema").and_then(serde_json::Value::as_u64) {
         None => Err(RecordError::NoSchema),
         Some(s) if s > u64::from(RECORD_SCHEMA) => Err(RecordError::NewerSchema(s)),
