@@ -89,8 +89,15 @@ impl FileId {
     /// Size and modification time; the digest is filled in once the bytes are read.
     #[cfg(not(unix))]
     fn of(m: &fs::Metadata) -> Option<FileId> {
-        let t = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-        let t = (i64::try_from(t.as_secs()).ok()?, i64::from(t.subsec_nanos()));
+        let t = m
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        let t = (
+            i64::try_from(t.as_secs()).ok()?,
+            i64::from(t.subsec_nanos()),
+        );
         Some(FileId {
             dev: 0,
             ino: 0,
