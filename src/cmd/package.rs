@@ -6,8 +6,14 @@ use super::{OK, USAGE};
 use crate::diag::escape_for_terminal;
 use crate::msg;
 
+/// The definitions; for the manual without `help`, which has no page of its own (the pages say
+/// how to get help: `-h`, `--help`).
 fn definitions() -> clap::Command {
     <crate::cli::Cli as clap::CommandFactory>::command()
+}
+
+fn for_manual() -> clap::Command {
+    definitions().disable_help_subcommand(true)
 }
 
 /// `tipquiz completions SHELL`: the script for `shell`, made by clap_complete.
@@ -24,7 +30,7 @@ pub(crate) fn man_cmd(dir: Option<&std::path::Path>) -> u8 {
     let (written, place) = match dir {
         None => {
             let mut out = Vec::new();
-            match clap_mangen::Man::new(definitions()).render(&mut out) {
+            match clap_mangen::Man::new(for_manual()).render(&mut out) {
                 Ok(()) => {
                     print_data(&String::from_utf8_lossy(&out));
                     return OK;
@@ -33,8 +39,7 @@ pub(crate) fn man_cmd(dir: Option<&std::path::Path>) -> u8 {
             }
         }
         Some(dir) => (
-            std::fs::create_dir_all(dir)
-                .and_then(|()| clap_mangen::generate_to(definitions(), dir)),
+            std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(for_manual(), dir)),
             dir.display().to_string(),
         ),
     };
