@@ -12,6 +12,7 @@ mod hangup;
 mod hostile;
 mod import;
 mod package;
+mod platform;
 mod records;
 mod report;
 mod screens;
