@@ -8,7 +8,13 @@ use std::path::PathBuf;
 /// With no command, opens the home screen on the shipped question banks: enter your name,
 /// choose an exam or a quick quiz, and start.
 #[derive(Parser, Debug)]
-#[command(name = "tipquiz", version, long_about, propagate_version = true)]
+#[command(
+    name = "tipquiz",
+    bin_name = "tipquiz",
+    version,
+    long_about,
+    propagate_version = true
+)]
 pub struct Cli {
     /// What to do (default: the home screen).
     #[command(subcommand)]

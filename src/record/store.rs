@@ -574,7 +574,12 @@ mod windows {
         if unsafe { SetFileAttributesW(from.as_ptr(), FILE_ATTRIBUTE_NORMAL) } == 0 {
             return Err(std::io::Error::last_os_error());
         }
-        let flags = MOVEFILE_WRITE_THROUGH | if overwrite { MOVEFILE_REPLACE_EXISTING } else { 0 };
+        let flags = MOVEFILE_WRITE_THROUGH
+            | if overwrite {
+                MOVEFILE_REPLACE_EXISTING
+            } else {
+                0
+            };
         let mut tries = 0;
         loop {
             // SAFETY: both are NUL-terminated wide strings that outlive the call.

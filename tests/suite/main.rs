@@ -1,5 +1,8 @@
 //! The integration test suite (one binary).
 
+// Linux tools and Unix terminals: these need fribidi's command-line tool, a Unix pseudo-terminal
+// or tmux, which Windows does not have; they run on Linux and macOS only.
+#[cfg(unix)]
 mod bidi_fribidi;
 mod bidi_golden;
 mod bidi_props;
@@ -8,6 +11,7 @@ mod check;
 mod cli_ar;
 mod content;
 mod engine;
+#[cfg(unix)]
 mod hangup;
 mod hostile;
 mod import;
@@ -17,6 +21,7 @@ mod records;
 mod report;
 mod screens;
 mod term_sequences;
+#[cfg(unix)]
 mod tmux;
 
 use std::io::Write as _;

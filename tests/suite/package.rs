@@ -2,7 +2,6 @@
 //! the command-line definitions, checked against those definitions and loaded by the real tools.
 
 use assert_cmd::Command;
-use std::path::Path;
 
 fn tipquiz() -> Command {
     let mut c = Command::cargo_bin("tipquiz").unwrap();
@@ -52,7 +51,7 @@ fn every_shell_gets_a_script_that_names_every_command() {
 
 /// Complete `line` (the cursor at its end) with the bash script loaded, as bash does on Tab.
 #[cfg(unix)]
-fn bash_complete(script: &Path, words: &[&str]) -> Vec<String> {
+fn bash_complete(script: &std::path::Path, words: &[&str]) -> Vec<String> {
     let line = words.join(" ");
     let program = format!(
         "source {script:?} || exit 9\n\

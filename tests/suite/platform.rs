@@ -75,7 +75,9 @@ fn device_names_and_trailing_dots_are_refused_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
     let results = dir.path().join("results");
-    Store::new(&results).commit(&record(&lib(), "Salem", T0)).unwrap();
+    Store::new(&results)
+        .commit(&record(&lib(), "Salem", T0))
+        .unwrap();
     let cases: Vec<Vec<std::ffi::OsString>> = vec![
         vec!["new".into(), dir.path().join("CON.toml").into()],
         vec!["new".into(), dir.path().join("bank.toml.").into()],
@@ -134,7 +136,11 @@ fn arabic_folder_and_file_names_work_end_to_end() {
     assert_eq!(store.load().records.len(), 3);
     let bank = dir.path().join("بنك المؤشرات.toml");
     std::fs::write(&bank, EVERY).unwrap();
-    let out = tipquiz(data.path()).arg("check").arg(&bank).output().unwrap();
+    let out = tipquiz(data.path())
+        .arg("check")
+        .arg(&bank)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{out:?}");
     let report = tipquiz(data.path())
         .arg("--results")
@@ -182,10 +188,16 @@ fn replacing_is_atomic_and_records_are_never_overwritten() {
     assert!(store.load_autosave(&s.state.exam.id, "Noura").is_some());
     let r = record(&lib, "Noura", T0);
     let path = store.commit(&r).unwrap();
-    assert_eq!(store.commit(&r).unwrap(), path, "the same record again is fine");
+    assert_eq!(
+        store.commit(&r).unwrap(),
+        path,
+        "the same record again is fine"
+    );
     let mut other = r.clone();
     other.score = 0.0;
-    let err = store.commit(&other).expect_err("another record under the same name");
+    let err = store
+        .commit(&other)
+        .expect_err("another record under the same name");
     assert!(err.to_string().contains("refusing to overwrite"), "{err}");
     assert_eq!(tipquiz::record::read_record(&path).unwrap(), r);
     let names: Vec<String> = std::fs::read_dir(dir.path())
