@@ -2,7 +2,7 @@
 
 use super::library::read_or_report;
 use super::output::{fail_msg, print_data, print_err, say, voice};
-use super::session::display;
+use super::setup::display;
 use super::{OK, PROBLEMS, USAGE};
 use crate::bank;
 use crate::cli::Common;
@@ -29,8 +29,9 @@ pub(crate) fn import_cmd(
     lang: &str,
     id: Option<&str>,
     output: Option<&std::path::Path>,
+    encoding: Option<&str>,
 ) -> u8 {
-    use crate::import::{Format, import};
+    use crate::import::{Format, Taken, import_file};
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
@@ -38,26 +39,51 @@ pub(crate) fn import_cmd(
             return USAGE;
         }
     };
-    let text = String::from_utf8_lossy(&bytes);
-    let format = match from {
-        Some(crate::cli::ImportFrom::Gift) => Format::Gift,
-        Some(crate::cli::ImportFrom::Aiken) => Format::Aiken,
-        Some(crate::cli::ImportFrom::MoodleXml) => Format::MoodleXml,
-        Some(crate::cli::ImportFrom::Csv) => Format::Csv,
-        None => Format::guess(file.extension().and_then(|e| e.to_str()), &text),
-    };
+    let format = from.map(|f| match f {
+        crate::cli::ImportFrom::Gift => Format::Gift,
+        crate::cli::ImportFrom::Aiken => Format::Aiken,
+        crate::cli::ImportFrom::MoodleXml => Format::MoodleXml,
+        crate::cli::ImportFrom::Csv => Format::Csv,
+    });
     let stem = file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let bank_id = id.map_or_else(|| crate::walk::suggest_id(&stem), str::to_owned);
-    let out = import(&text, format, lang, &bank_id);
+    // The shipped banks, whose ids an imported bank must not take.
+    let taken = Taken::of(&bank::load_shipped().0);
+    let shown = escape_for_terminal(&file.display().to_string());
+    let ext = file.extension().and_then(|e| e.to_str());
+    let (out, decoded) = match import_file(&bytes, format, ext, encoding, lang, &bank_id, &taken) {
+        Ok((out, decoded, _)) => (out, decoded),
+        Err(e) => {
+            let at = if e.line > 0 {
+                format!("{shown}:{}:{}: ", e.line, e.column)
+            } else {
+                format!("{shown}: ")
+            };
+            print_err(&format!(
+                "{at}{}\n  = {}\n",
+                escape_for_terminal(&say(&e.message)),
+                escape_for_terminal(&say(&e.hint))
+            ));
+            fail_msg(&K::NothingConverted.into());
+            return PROBLEMS;
+        }
+    };
+    print_err(&format!(
+        "{shown}: {}\n",
+        escape_for_terminal(&say(&decoded.describe()))
+    ));
     let mut notes = String::new();
     for s in &out.skipped {
+        let at = if s.line > 0 {
+            format!("{shown}:{}", s.line)
+        } else {
+            shown.clone()
+        };
         notes.push_str(&format!(
-            "{}:{}: {}\n",
-            escape_for_terminal(&file.display().to_string()),
-            s.line,
+            "{at}: {}\n",
             escape_for_terminal(&say(&s.message))
         ));
     }
@@ -174,7 +200,7 @@ pub(crate) fn preview_cmd(
         Some(crate::cli::LangArg::Ar) => crate::text::Lang::Ar,
         _ => crate::text::Lang::En,
     };
-    match crate::tui::preview::run(bank, question, watch, lang, display(common)) {
+    match crate::tui::preview::run(bank, question, watch, lang, display(common), &print_err) {
         Ok(code) => code,
         Err(e) => {
             fail_msg(&msg!(CannotUseTerminal, e.to_string()));

@@ -16,7 +16,7 @@ fn for_manual() -> clap::Command {
     definitions().disable_help_subcommand(true)
 }
 
-/// `tipquiz completions SHELL`: the script for `shell`, made by clap_complete.
+/// `tipquiz completions SHELL`: the script for `shell`, made by `clap_complete`.
 pub(crate) fn completions_cmd(shell: clap_complete::Shell) -> u8 {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut definitions(), "tipquiz", &mut out);
@@ -25,7 +25,7 @@ pub(crate) fn completions_cmd(shell: clap_complete::Shell) -> u8 {
 }
 
 /// `tipquiz man [--dir DIR]`: the manual page tipquiz.1 on standard output, or every page
-/// (tipquiz.1 and tipquiz-COMMAND.1) written into `dir`, made by clap_mangen.
+/// (tipquiz.1 and tipquiz-COMMAND.1) written into `dir`, made by `clap_mangen`.
 pub(crate) fn man_cmd(dir: Option<&std::path::Path>) -> u8 {
     let (written, place) = match dir {
         None => {

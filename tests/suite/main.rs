@@ -1,20 +1,34 @@
 //! The integration test suite (one binary).
+#![allow(
+    clippy::pedantic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs
+)]
+// Tests and benchmarks may stop at the first surprise; the lints for the program are in
+// Cargo.toml.
 
+mod architecture;
 // Linux tools and Unix terminals: these need fribidi's command-line tool, a Unix pseudo-terminal
 // or tmux, which Windows does not have; they run on Linux and macOS only.
 #[cfg(unix)]
 mod bidi_fribidi;
 mod bidi_golden;
 mod bidi_props;
+mod bidi_screens;
 mod cache;
 mod check;
+mod class;
 mod cli_ar;
 mod content;
 mod engine;
+mod front;
 #[cfg(unix)]
 mod hangup;
 mod hostile;
 mod import;
+mod import_moodle;
 mod package;
 mod platform;
 mod records;

@@ -76,7 +76,7 @@ fn device_names_and_trailing_dots_are_refused_before_anything_is_written() {
     let data = tempfile::tempdir().unwrap();
     let results = dir.path().join("results");
     Store::new(&results)
-        .commit(&record(&lib(), "Salem", T0))
+        .commit(&record(&lib(), "Salem", T0), None)
         .unwrap();
     let cases: Vec<Vec<std::ffi::OsString>> = vec![
         vec!["new".into(), dir.path().join("CON.toml").into()],
@@ -130,7 +130,7 @@ fn arabic_folder_and_file_names_work_end_to_end() {
     let lib = lib();
     for (i, name) in ["سالم", "نورة", "Sara"].iter().enumerate() {
         store
-            .commit(&record(&lib, name, T0 + i as i64 * 86_400_000))
+            .commit(&record(&lib, name, T0 + i as i64 * 86_400_000), None)
             .unwrap();
     }
     assert_eq!(store.load().records.len(), 3);
@@ -187,16 +187,16 @@ fn replacing_is_atomic_and_records_are_never_overwritten() {
     }
     assert!(store.load_autosave(&s.state.exam.id, "Noura").is_some());
     let r = record(&lib, "Noura", T0);
-    let path = store.commit(&r).unwrap();
+    let path = store.commit(&r, None).unwrap();
     assert_eq!(
-        store.commit(&r).unwrap(),
+        store.commit(&r, None).unwrap(),
         path,
         "the same record again is fine"
     );
     let mut other = r.clone();
     other.score = 0.0;
     let err = store
-        .commit(&other)
+        .commit(&other, None)
         .expect_err("another record under the same name");
     assert!(err.to_string().contains("refusing to overwrite"), "{err}");
     assert_eq!(tipquiz::record::read_record(&path).unwrap(), r);

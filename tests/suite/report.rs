@@ -401,9 +401,7 @@ impl Lcg {
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
-        #[allow(clippy::cast_precision_loss)]
-        let v = (self.0 >> 11) as f64 / (1u64 << 53) as f64;
-        v
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
@@ -698,7 +696,7 @@ fn bad_records_are_listed() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::new(dir.path());
     for r in five() {
-        store.commit(&r).unwrap();
+        store.commit(&r, None).unwrap();
     }
     std::fs::write(dir.path().join("broken.json"), "{\"schema\": 1, \"trai").unwrap();
     std::fs::write(dir.path().join("notes.txt"), "hello").unwrap();
