@@ -16,6 +16,7 @@ mod architecture;
 mod bidi_fribidi;
 mod bidi_golden;
 mod bidi_props;
+#[cfg(unix)]
 mod bidi_screens;
 mod cache;
 mod check;
