@@ -209,3 +209,135 @@ fn replacing_is_atomic_and_records_are_never_overwritten() {
         "no temporary file left: {names:?}"
     );
 }
+
+/// The Windows build, run under Wine, prints what this build prints on Linux for `check`,
+/// `list`, `report`, `import` and `export`: same exit code, same standard output, same standard
+/// error. CI builds `tipquiz.exe` and names it in `TIPQUIZ_WINDOWS_EXE` (with `WINEPREFIX` set
+/// up); elsewhere the test says it skipped.
+#[cfg(unix)]
+#[test]
+fn the_windows_build_under_wine_prints_what_linux_prints() {
+    let Some(exe) = std::env::var_os("TIPQUIZ_WINDOWS_EXE") else {
+        assert!(
+            std::env::var_os("TIPQUIZ_REQUIRE_TOOLS").is_none(),
+            "TIPQUIZ_WINDOWS_EXE is required here (TIPQUIZ_REQUIRE_TOOLS is set)"
+        );
+        eprintln!("skipping: TIPQUIZ_WINDOWS_EXE not set (the Windows build under Wine)");
+        return;
+    };
+    if crate::skip_without("wine") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let results = dir.path().join("results");
+    let lib = lib();
+    let store = Store::new(&results);
+    for (i, name) in ["Salem", "نورة", "Sara"].iter().enumerate() {
+        store
+            .commit(&record(&lib, name, T0 + i as i64 * 86_400_000), None)
+            .unwrap();
+    }
+    std::fs::write(results.join("notes.txt"), "not a record").unwrap();
+    let results = results.to_str().unwrap();
+    let bank = "tests/fixtures/valid/every-type.toml";
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["check", "questions"],
+        vec!["check", "questions", "--format", "json"],
+        vec!["check", "tests/fixtures/invalid"],
+        vec!["list"],
+        vec![
+            "--only-given-banks",
+            "--bank",
+            bank,
+            "--results",
+            results,
+            "report",
+        ],
+        vec![
+            "--only-given-banks",
+            "--bank",
+            bank,
+            "--results",
+            results,
+            "report",
+            "--format",
+            "csv",
+        ],
+        vec![
+            "--lang",
+            "ar",
+            "--only-given-banks",
+            "--bank",
+            bank,
+            "--results",
+            results,
+            "report",
+        ],
+        vec!["import", "tests/fixtures/import/all-constructs.gift"],
+        vec![
+            "import",
+            "tests/fixtures/import/questions.csv",
+            "--from",
+            "csv",
+        ],
+        vec![
+            "--only-given-banks",
+            "--bank",
+            bank,
+            "--results",
+            results,
+            "export",
+        ],
+        vec![
+            "--only-given-banks",
+            "--bank",
+            bank,
+            "--results",
+            results,
+            "export",
+            "--responses",
+        ],
+        vec!["export", "--to", "gift", bank],
+        vec!["export", "--to", "moodle-xml", bank],
+    ];
+    let run = |program: &std::ffi::OsStr, pre: Option<&std::ffi::OsStr>, args: &[&str]| {
+        let mut c = match pre {
+            Some(p) => {
+                let mut c = std::process::Command::new(p);
+                c.arg(program);
+                c
+            }
+            None => std::process::Command::new(program),
+        };
+        let out = c
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("TIPQUIZ_LANG")
+            .env_remove("LC_ALL")
+            .env("LANG", "C.UTF-8")
+            .env("TIPQUIZ_DATA", &data)
+            .env("TIPQUIZ_NO_CACHE", "1")
+            .env("WINEDEBUG", "-all")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let linux = std::ffi::OsString::from(env!("CARGO_BIN_EXE_tipquiz"));
+    for args in &cases {
+        let want = run(&linux, None, args);
+        let got = run(&exe, Some(std::ffi::OsStr::new("wine")), args);
+        assert!(!want.1.is_empty(), "{args:?}: no output on Linux");
+        assert_eq!(
+            got.0, want.0,
+            "{args:?}: exit code; stderr under Wine:\n{}",
+            got.2
+        );
+        assert_eq!(got.1, want.1, "{args:?}: standard output");
+        assert_eq!(got.2, want.2, "{args:?}: standard error");
+    }
+}
