@@ -362,6 +362,7 @@ keys! {
     CliArgResults,
     CliArgBidi,
     CliArgShaping,
+    CliArgDigits,
     CliArgCheckPaths,
     CliArgFormat,
     CliArgDenyWarnings,
