@@ -139,14 +139,17 @@ pub fn list(common: &Common, format: Format) -> u8 {
             return USAGE;
         }
     };
-    eprint_diags(&diags.iter().filter(|d| d.is_error()).collect::<Vec<_>>());
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    eprint_diags(&errors);
+    // The banks that loaded are listed; a given bank with errors makes the exit code say so.
+    let code = if errors.is_empty() { OK } else { PROBLEMS };
     let rows: Vec<BankCounts> = lib.banks.iter().map(counts).collect();
     if format == Format::Json {
         print_data(&format!(
             "{}\n",
             serde_json::to_string_pretty(&rows).unwrap_or_default()
         ));
-        return OK;
+        return code;
     }
     let types = Kind::NAMES;
     // The header's cells one by one (each reordered on its own when this run reorders), so
@@ -205,5 +208,5 @@ pub fn list(common: &Common, format: Format) -> u8 {
     }
     out.push_str(&format!("{}\n", say(&msg!(ListSummary, rows.len(), total))));
     print_out(&out);
-    OK
+    code
 }
