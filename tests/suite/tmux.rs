@@ -315,6 +315,20 @@ fn ctrl_c_ctrl_z_fg_and_a_panic_leave_the_terminal_as_it_was() {
     drop(t);
 }
 
+/// Give the question on `screen` some answer, whatever its type, and move to the next one:
+/// a short answer is typed and left with Tab (which saves it), an order question is confirmed
+/// as it stands with Enter, and any other type takes its first choice.
+fn answer_and_move_on(t: &Tmux, screen: &str) {
+    if screen.contains("Type your answer") {
+        t.literal("1");
+        t.keys(&["Tab"]);
+    } else if screen.contains("Enter confirm") {
+        t.keys(&["Enter", "n"]);
+    } else {
+        t.keys(&["1", "n"]);
+    }
+}
+
 #[test]
 fn kill_9_at_a_random_answer_then_resume_keeps_every_acknowledged_answer() {
     if crate::skip_without("tmux") {
@@ -334,8 +348,8 @@ fn kill_9_at_a_random_answer_then_resume_keeps_every_acknowledged_answer() {
     let answered = 1 + (nanos as usize) % 5;
     let t = Tmux::start("tq-kill9", &cmd, 100, 30);
     for i in 0..answered {
-        t.wait_for(&format!("Question {} / 6", i + 1));
-        t.keys(&["1", "n"]);
+        let screen = t.wait_for(&format!("Question {} / 6", i + 1));
+        answer_and_move_on(&t, &screen);
     }
     t.wait_for(&format!("Question {} / 6", answered + 1));
     let pid = pid_of("tq-kill9", &data);
@@ -345,7 +359,8 @@ fn kill_9_at_a_random_answer_then_resume_keeps_every_acknowledged_answer() {
     t.wait_for("Resume");
     t.keys(&["Enter"]);
     t.wait_for(&format!("Question {} / 6", answered + 1));
-    t.keys(&["s"]);
+    // Ctrl-S submits from any question; a plain `s` would be typed into a short answer's box.
+    t.keys(&["C-s"]);
     t.wait_for("Are you sure");
     t.keys(&["Enter"]);
     t.wait_for("Saved:");
