@@ -276,9 +276,6 @@ fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
     if answers.is_empty() {
         return out.skip(d.line, &lbl, K::ImpEssay);
     }
-    if answers.starts_with('#') {
-        return out.skip(d.line, &lbl, K::ImpNumerical);
-    }
     d.prompt = match text_or_skip(&question, Fmt::Moodle, K::ImpTheQuestionText) {
         Ok(p) => p,
         Err(why) => return out.skip(d.line, &lbl, why),
@@ -295,7 +292,9 @@ fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
             }
         }
     }
-    let result = if answers.contains('~') {
+    let result = if let Some(body) = answers.strip_prefix('#') {
+        numerical(body, fmt, &mut d)
+    } else if answers.contains('~') {
         multichoice(&answers, fmt, &mut d)
     } else if answers.contains('=') && answers.contains("->") {
         matching(&answers, fmt, &mut d)
@@ -365,8 +364,9 @@ fn multichoice(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg>
         choices.push(a);
         weights.push(w);
     }
-    let (kind, notes) = weighted_choices(choices, &weights, single)?;
+    let (kind, credit, notes) = weighted_choices(choices, &weights, single)?;
     d.notes.extend(notes);
+    d.credit = credit;
     for (l, f) in feedback {
         d.add_feedback(l, &f);
     }
@@ -440,12 +440,15 @@ fn short(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
         let (w, rest) = weight(p).unwrap_or((100.0, p));
         let (a, f) = answer_and_feedback(rest, fmt)?;
         feedback.push((Fb::Answer(a.clone()), f));
-        if w < 99.99 {
-            dropped.push(msg!(ImpPercent, a, super::pct(w)));
-        } else if a.contains('*') {
+        if a.contains('*') {
             dropped.push(msg!(ImpWildcard, a));
-        } else {
+        } else if w >= 99.99 {
             accepted.push(a);
+        } else if w > 0.0 {
+            let c = super::snap(w, &mut d.notes);
+            d.partial.push((c, a));
+        } else {
+            dropped.push(msg!(ImpPercent, a, super::pct(w)));
         }
     }
     if accepted.is_empty() {
@@ -461,6 +464,90 @@ fn short(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
         d.add_feedback(l, &f);
     }
     Ok(DraftKind::Short(accepted))
+}
+
+/// A number as GIFT writes one (`3`, `-1.5`, `1e3`); a decimal comma is read too.
+fn gift_number(s: &str) -> Option<f64> {
+    let s = s.trim().replace(',', ".");
+    s.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// `value:tolerance`, `min..max` or `value`.
+fn value_and_tolerance(s: &str) -> Option<(f64, f64)> {
+    let s = restore(s);
+    let s = s.trim();
+    if let Some((a, b)) = s.split_once("..") {
+        let (lo, hi) = (gift_number(a)?, gift_number(b)?);
+        return Some(((lo + hi) / 2.0, ((hi - lo) / 2.0).abs()));
+    }
+    match s.split_once(':') {
+        Some((v, t)) => Some((gift_number(v)?, gift_number(t)?.abs())),
+        None => Some((gift_number(s)?, 0.0)),
+    }
+}
+
+/// A numerical block after its `#`: `3:2`, `1..5`, or several answers `=3:2 =%50%4:1 ~#...`.
+/// The first 100% answer is the key; other positive weights are partly right values; `~`
+/// answers and 0% ones only give feedback.
+fn numerical(body: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
+    let mut parts: Vec<(char, String)> = Vec::new();
+    if body.contains('=') || body.contains('~') {
+        for c in body.chars() {
+            if c == '=' || c == '~' {
+                parts.push((c, String::new()));
+            } else if let Some(last) = parts.last_mut() {
+                last.1.push(c);
+            } else if !c.is_whitespace() {
+                parts.push(('=', c.to_string()));
+            }
+        }
+    } else {
+        parts.push(('=', body.to_owned()));
+    }
+    let mut answer: Option<(f64, f64)> = None;
+    let mut partial = Vec::new();
+    let mut extra = Vec::new();
+    for (mark, text) in parts {
+        let (w, rest) = if mark == '=' {
+            weight(text.trim_start()).unwrap_or((100.0, text.as_str()))
+        } else {
+            weight(text.trim_start()).unwrap_or((0.0, text.as_str()))
+        };
+        let (value, fb) = rest.split_once('#').unwrap_or((rest, ""));
+        let fb = if fb.trim().is_empty() {
+            String::new()
+        } else {
+            text_or_skip(fb, fmt, K::ImpAnswerFeedback)?
+        };
+        if value.trim().is_empty() {
+            d.add_feedback(Fb::Wrong, &fb);
+            continue;
+        }
+        let Some((v, tol)) = value_and_tolerance(value) else {
+            return Err(msg!(ImpNotANumber, super::clean::excerpt(&restore(value))));
+        };
+        d.add_feedback(Fb::Answer(super::pct(v)), &fb);
+        if w >= 99.99 {
+            if answer.is_none() {
+                answer = Some((v, tol));
+            } else {
+                extra.push(super::pct(v));
+            }
+        } else if w > 0.0 {
+            let c = super::snap(w, &mut d.notes);
+            partial.push((v, tol, c));
+        }
+    }
+    if !extra.is_empty() {
+        d.notes.push(msg!(ImpExtraFullDropped, extra.join(", ")));
+    }
+    let (answer, tolerance) = answer.ok_or_else(|| Msg::from(K::ImpNoFullAnswer))?;
+    Ok(DraftKind::Numerical {
+        answer,
+        tolerance,
+        units: Vec::new(),
+        partial,
+    })
 }
 
 #[cfg(test)]

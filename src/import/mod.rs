@@ -293,6 +293,10 @@ pub(crate) struct Draft {
     pub notes: Vec<Msg>,
     /// Per-answer, overall and hint feedback, with what each is for.
     pub feedback: Vec<(Fb, String)>,
+    /// Per-choice credit in percent (`single`, `multiple`), when not the usual rule.
+    pub credit: Vec<f64>,
+    /// Partly right typed answers: (credit in percent, answer) for `short`.
+    pub partial: Vec<(f64, String)>,
 }
 
 impl Draft {
@@ -328,7 +332,9 @@ impl Draft {
                 }
             }
             DraftKind::TrueFalse(_) => {}
+            DraftKind::Numerical { units, .. } => v.extend(units.iter().map(|u| u.0.as_str())),
         }
+        v.extend(self.partial.iter().map(|p| p.1.as_str()));
         v
     }
 }
@@ -399,6 +405,14 @@ pub(crate) enum DraftKind {
     Order(Vec<String>),
     /// Left and right pairs.
     Match(Vec<(String, String)>),
+    /// A number: the right value, its tolerance, units (name, multiplier), and partly right
+    /// values (value, tolerance, credit in percent).
+    Numerical {
+        answer: f64,
+        tolerance: f64,
+        units: Vec<(String, f64)>,
+        partial: Vec<(f64, f64, f64)>,
+    },
 }
 
 impl Default for DraftKind {
@@ -427,30 +441,52 @@ impl Parsed {
     }
 }
 
-/// Turn answers with weights (percent) into a `single` or `multiple` key, with notes.
+/// A Moodle weight (percent) as a valid fraction: the nearest one, with a note when it was not
+/// one already (Moodle itself refuses such a file).
+pub(crate) fn snap(w: f64, notes: &mut Vec<Msg>) -> f64 {
+    let f = crate::bank::nearest_fraction(w);
+    if (f - w).abs() >= 1e-4 {
+        notes.push(msg!(ImpWeightSnapped, pct(w), pct(f)));
+    }
+    f
+}
+
+/// Turn answers with weights (percent) into a `single` or `multiple` key and per-choice
+/// credits, with notes. `single` needs exactly one 100% answer; its other answers keep their
+/// weight as their credit (negative ones count as 0 in tipquiz, and that is noted). `multiple`
+/// takes every answer with a positive weight as right; the weights become the credits unless
+/// they are tipquiz's own rule (equal shares, the same share off for each wrong choice), and
+/// the positive ones must add up to 100%, as Moodle requires.
 pub(crate) fn weighted_choices(
     choices: Vec<String>,
     weights: &[f64],
     single: bool,
-) -> Result<(DraftKind, Vec<Msg>), Msg> {
+) -> Result<(DraftKind, Vec<f64>, Vec<Msg>), Msg> {
     const FULL: f64 = 99.99;
     let mut notes = Vec::new();
     if single {
-        if let Some(w) = weights.iter().find(|w| **w > 0.0 && **w < FULL) {
-            return Err(msg!(ImpPartialWeightSingle, pct(*w)));
-        }
         let right: Vec<usize> = (0..weights.len()).filter(|i| weights[*i] >= FULL).collect();
         match right.as_slice() {
             [] => Err(K::ImpNoFullAnswer.into()),
             [answer] => {
-                if weights.iter().any(|w| *w < 0.0) {
-                    notes.push(K::ImpNegativeIgnored.into());
-                }
+                let plain = weights
+                    .iter()
+                    .enumerate()
+                    .all(|(i, w)| i == *answer || w.abs() < 1e-9);
+                let credit = if plain {
+                    Vec::new()
+                } else {
+                    if weights.iter().any(|w| *w < 0.0) {
+                        notes.push(K::ImpNegativeSingle.into());
+                    }
+                    weights.iter().map(|w| snap(*w, &mut notes)).collect()
+                };
                 Ok((
                     DraftKind::Single {
                         choices,
                         answer: *answer,
                     },
+                    credit,
                     notes,
                 ))
             }
@@ -463,15 +499,20 @@ pub(crate) fn weighted_choices(
         }
         #[allow(clippy::cast_precision_loss)]
         let share = 100.0 / answers.len() as f64;
-        let equal = answers.iter().all(|i| (weights[*i] - share).abs() < 0.01);
-        if !equal {
-            let ws: Vec<String> = answers
-                .iter()
-                .map(|i| format!("{}%", pct(weights[*i])))
-                .collect();
-            notes.push(msg!(ImpWeightsApprox, ws.join(", ")));
+        let usual = (0..weights.len()).all(|i| {
+            let want = if answers.contains(&i) { share } else { -share };
+            (weights[i] - want).abs() < 0.01
+        });
+        let credit: Vec<f64> = if usual {
+            Vec::new()
+        } else {
+            weights.iter().map(|w| snap(*w, &mut notes)).collect()
+        };
+        let sum: f64 = answers.iter().map(|i| weights[*i]).sum();
+        if (sum - 100.0).abs() > 0.01 {
+            return Err(msg!(ImpPositiveSum, pct(sum)));
         }
-        Ok((DraftKind::Multiple { choices, answers }, notes))
+        Ok((DraftKind::Multiple { choices, answers }, credit, notes))
     }
 }
 
@@ -681,6 +722,7 @@ fn render(
             DraftKind::Short(_) => "short",
             DraftKind::Order(_) => "order",
             DraftKind::Match(_) => "match",
+            DraftKind::Numerical { .. } => "numerical",
         })
     );
     if let Some(diff) = d.difficulty {
@@ -713,6 +755,44 @@ fn render(
         DraftKind::TrueFalse(b) => {
             let _ = writeln!(t, "answer = {b}");
         }
+        DraftKind::Numerical {
+            answer,
+            tolerance,
+            units,
+            partial,
+        } => {
+            let _ = writeln!(t, "answer = {}", pct(*answer));
+            if *tolerance != 0.0 {
+                let _ = writeln!(t, "tolerance = {}", pct(*tolerance));
+            }
+            if !units.is_empty() {
+                let us: Vec<String> = units
+                    .iter()
+                    .map(|(u, m)| {
+                        format!(
+                            "{{ unit = {}, multiplier = {} }}",
+                            toml_str(&clean(u)),
+                            pct(*m)
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(t, "units = [{}]", us.join(", "));
+            }
+            if !partial.is_empty() {
+                let ps: Vec<String> = partial
+                    .iter()
+                    .map(|(v, tol, c)| {
+                        format!(
+                            "{{ credit = {}, answer = {}, tolerance = {} }}",
+                            pct(*c),
+                            pct(*v),
+                            pct(*tol)
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(t, "partial = [{}]", ps.join(", "));
+            }
+        }
         DraftKind::Short(accepted) => {
             let mut seen: Vec<String> = Vec::new();
             for a in accepted {
@@ -726,6 +806,20 @@ fn render(
             }
             let quoted: Vec<String> = seen.iter().map(|s| toml_str(s)).collect();
             let _ = writeln!(t, "answer = {{ {lang} = [{}] }}", quoted.join(", "));
+            let mut parts: Vec<String> = Vec::new();
+            for (c, a) in &d.partial {
+                let a = clean(a);
+                if !a.is_empty() && !seen.contains(&a) {
+                    parts.push(format!(
+                        "{{ credit = {}, answer = {{ {lang} = [{}] }} }}",
+                        pct(*c),
+                        toml_str(&a)
+                    ));
+                }
+            }
+            if !parts.is_empty() {
+                let _ = writeln!(t, "partial = [{}]", parts.join(", "));
+            }
         }
         DraftKind::Order(items) => {
             let items = list(items, K::ImpItemN)?;
@@ -763,6 +857,10 @@ fn render(
     if d.shuffle == Some(false) {
         t.push_str("shuffle = false\n");
     }
+    if !d.credit.is_empty() {
+        let cs: Vec<String> = d.credit.iter().map(|c| pct(*c)).collect();
+        let _ = writeln!(t, "credit = [{}]", cs.join(", "));
+    }
     check_alone(&t, lang, &id)?;
     used.insert(id);
     Ok(t)
@@ -799,8 +897,11 @@ mod tests {
     #[test]
     fn weights_map_to_single_and_multiple() {
         let c = || vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
-        let (k, n) = weighted_choices(c(), &[0.0, 100.0, -50.0], true)
-            .unwrap_or_else(|e| panic!("{}", e.en()));
+        let ok = |r: Result<(DraftKind, Vec<f64>, Vec<Msg>), Msg>| {
+            r.unwrap_or_else(|e| panic!("{}", e.en()))
+        };
+        // Single: the 100% answer; other weights kept as credits, negative ones noted.
+        let (k, credit, n) = ok(weighted_choices(c(), &[0.0, 100.0, -50.0], true));
         assert_eq!(
             k,
             DraftKind::Single {
@@ -808,11 +909,14 @@ mod tests {
                 answer: 1
             }
         );
-        assert_eq!(n.len(), 1);
-        assert!(weighted_choices(c(), &[50.0, 100.0, 0.0], true).is_err());
+        assert_eq!((credit, n.len()), (vec![0.0, 100.0, -50.0], 1));
+        let (_, credit, n) = ok(weighted_choices(c(), &[50.0, 100.0, 0.0], true));
+        assert_eq!((credit, n.len()), (vec![50.0, 100.0, 0.0], 0));
+        let (_, credit, _) = ok(weighted_choices(c(), &[0.0, 100.0, 0.0], true));
+        assert!(credit.is_empty());
         assert!(weighted_choices(c(), &[100.0, 100.0, 0.0], true).is_err());
-        let (k, n) = weighted_choices(c(), &[50.0, -100.0, 50.0], false)
-            .unwrap_or_else(|e| panic!("{}", e.en()));
+        // Multiple: Moodle's own weights are credits unless they are tipquiz's rule.
+        let (k, credit, n) = ok(weighted_choices(c(), &[50.0, -100.0, 50.0], false));
         assert_eq!(
             k,
             DraftKind::Multiple {
@@ -820,13 +924,22 @@ mod tests {
                 answers: vec![0, 2]
             }
         );
-        assert!(n.is_empty());
-        let (_, n) = weighted_choices(c(), &[33.33333, 33.33333, 33.33333], false)
-            .unwrap_or_else(|e| panic!("{}", e.en()));
-        assert!(n.is_empty());
-        let (_, n) = weighted_choices(c(), &[70.0, 30.0, 0.0], false)
-            .unwrap_or_else(|e| panic!("{}", e.en()));
-        assert_eq!(n.len(), 1);
+        assert_eq!((credit, n.len()), (vec![50.0, -100.0, 50.0], 0));
+        let (_, credit, _) = ok(weighted_choices(c(), &[50.0, -50.0, 50.0], false));
+        assert!(credit.is_empty());
+        let (_, credit, _) = ok(weighted_choices(
+            c(),
+            &[33.33333, 33.33333, 33.33333],
+            false,
+        ));
+        assert!(credit.is_empty());
+        let (_, credit, _) = ok(weighted_choices(c(), &[70.0, 30.0, 0.0], false));
+        assert_eq!(credit, vec![70.0, 30.0, 0.0]);
+        // Positive weights that do not add up to 100%: refused, as Moodle refuses them.
+        assert!(weighted_choices(c(), &[33.0, 33.33333, 33.33333], false).is_err());
+        // A weight that is not one of Moodle's fractions is snapped, with a note.
+        let (_, credit, n) = ok(weighted_choices(c(), &[0.0, 100.0, 33.0], true));
+        assert_eq!((credit[2], n.len()), (33.33333, 1));
         assert_eq!(pct(100.0 / 3.0), "33.33333");
         assert_eq!(pct(-50.0), "-50");
     }

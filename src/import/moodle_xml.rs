@@ -157,6 +157,15 @@ fn tree(source: &str) -> Result<Node, (usize, Msg)> {
                     },
                 }
             }
+            Event::Comment(c) => {
+                let text = c.into_inner().into_owned();
+                stack[top].children.push(Node {
+                    name: "#comment".to_owned(),
+                    text,
+                    line: lines.line(at),
+                    ..Node::default()
+                });
+            }
             Event::Eof => break,
             _ => {}
         }
@@ -222,7 +231,6 @@ pub(crate) fn parse(source: &str) -> Parsed {
 fn skip_reason(kind: &str) -> Msg {
     match kind {
         "essay" => K::ImpEssay.into(),
-        "numerical" => K::ImpNumerical.into(),
         "calculated" | "calculatedsimple" | "calculatedmulti" => K::ImpCalculated.into(),
         "description" => K::ImpDescription.into(),
         "multianswer" => K::ImpCloze.into(),
@@ -256,7 +264,7 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
     let lbl = label(name.as_deref(), &strip_html(raw_prompt).text);
     if !matches!(
         kind,
-        "multichoice" | "truefalse" | "shortanswer" | "matching" | "ordering"
+        "multichoice" | "truefalse" | "shortanswer" | "matching" | "ordering" | "numerical"
     ) {
         return out.skip(q.line, &lbl, skip_reason(kind));
     }
@@ -282,6 +290,15 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
             );
         }
         _ => {}
+    }
+    // tipquiz writes the source and the difficulty as comments (Moodle has no place for them).
+    for c in q.all("#comment") {
+        let t = c.text.trim();
+        if let Some(src) = t.strip_prefix("source:") {
+            d.source = Some(clean(src)).filter(|s| !s.is_empty());
+        } else if let Some(diff) = t.strip_prefix("difficulty:") {
+            d.difficulty = crate::bank::Difficulty::from_name(diff.trim());
+        }
     }
     d.tags.extend(category.iter().cloned());
     if let Some(tags) = q.child("tags") {
@@ -335,6 +352,7 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
         "truefalse" => truefalse(q, &mut d),
         "shortanswer" => shortanswer(q, &mut d),
         "matching" => matching(q, &mut d),
+        "numerical" => numerical(q, &mut d),
         _ => ordering(q),
     };
     match result {
@@ -379,8 +397,9 @@ fn multichoice(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
     }
     let weights: Vec<f64> = list.iter().map(|a| a.1).collect();
     let choices: Vec<String> = list.iter().map(|a| a.0.clone()).collect();
-    let (kind, notes) = weighted_choices(choices, &weights, single)?;
+    let (kind, credit, notes) = weighted_choices(choices, &weights, single)?;
     d.notes.extend(notes);
+    d.credit = credit;
     add_answer_feedback(d, &list);
     Ok(kind)
 }
@@ -420,12 +439,15 @@ fn shortanswer(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
     let mut accepted = Vec::new();
     let mut dropped = Vec::new();
     for (a, f, _) in &list {
-        if *f < 99.99 {
-            dropped.push(msg!(ImpPercent, a, super::pct(*f)));
-        } else if a.contains('*') {
+        if a.contains('*') {
             dropped.push(msg!(ImpWildcard, a));
-        } else {
+        } else if *f >= 99.99 {
             accepted.push(a.clone());
+        } else if *f > 0.0 {
+            let c = super::snap(*f, &mut d.notes);
+            d.partial.push((c, a.clone()));
+        } else {
+            dropped.push(msg!(ImpPercent, a, super::pct(*f)));
         }
     }
     if accepted.is_empty() {
@@ -460,6 +482,78 @@ fn matching(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
         }
     }
     finish_match(pairs, &distractors, d)
+}
+
+/// A number in a Moodle XML file (a decimal comma is read too).
+fn xml_number(s: &str) -> Option<f64> {
+    s.trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+}
+
+fn numerical(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
+    let list = answers(q)?;
+    let mut answer: Option<(f64, f64)> = None;
+    let mut partial = Vec::new();
+    let mut extra = Vec::new();
+    for (node, (text, fraction, fb)) in q.all("answer").zip(&list) {
+        if text.trim() == "*" || text.trim().is_empty() {
+            d.add_feedback(Fb::Wrong, fb);
+            continue;
+        }
+        let v = xml_number(text).ok_or_else(|| msg!(ImpNotANumber, excerpt(text)))?;
+        let tol = node
+            .child("tolerance")
+            .and_then(|t| xml_number(&t.text))
+            .map_or(0.0, f64::abs);
+        d.add_feedback(Fb::Answer(text.trim().to_owned()), fb);
+        if *fraction >= 99.99 {
+            if answer.is_none() {
+                answer = Some((v, tol));
+            } else {
+                extra.push(text.trim().to_owned());
+            }
+        } else if *fraction > 0.0 {
+            let c = super::snap(*fraction, &mut d.notes);
+            partial.push((v, tol, c));
+        }
+    }
+    if !extra.is_empty() {
+        d.notes.push(msg!(ImpExtraFullDropped, extra.join(", ")));
+    }
+    let mut units = Vec::new();
+    if let Some(us) = q.child("units") {
+        for u in us.all("unit") {
+            let name = u
+                .child("unit_name")
+                .map(|n| clean(&n.text))
+                .unwrap_or_default();
+            let m = u
+                .child("multiplier")
+                .and_then(|m| xml_number(&m.text))
+                .unwrap_or(1.0);
+            if !name.is_empty() && m > 0.0 {
+                units.push((name, m));
+            }
+        }
+    }
+    // tipquiz reads the first unit as the answer's: put the unit with multiplier 1 first.
+    if let Some(p) = units.iter().position(|u| (u.1 - 1.0).abs() < 1e-12) {
+        let u = units.remove(p);
+        units.insert(0, u);
+    } else if !units.is_empty() {
+        d.notes.push(K::ImpUnitsDropped.into());
+        units.clear();
+    }
+    let (answer, tolerance) = answer.ok_or_else(|| Msg::from(K::ImpNoFullAnswer))?;
+    Ok(DraftKind::Numerical {
+        answer,
+        tolerance,
+        units,
+        partial,
+    })
 }
 
 fn ordering(q: &Node) -> Result<DraftKind, Msg> {

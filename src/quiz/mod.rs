@@ -7,7 +7,10 @@ mod session;
 
 pub use draw::{DrawError, PaperItem, PoolFilter, check_pools, draw, seed_for};
 pub use normalize::normalize;
-pub use score::{QuestionScore, ScoreSheet, Tally, Verdict, credit, score_question, tally};
+pub use score::{
+    QuestionScore, ScoreSheet, Tally, Verdict, choice_text, credit, key_text, percent_label,
+    read_number, score_question, tally,
+};
 pub use session::{
     ATTEMPT_SCHEMA, Action, Attempt, Change, EndReason, Inconsistency, Millis, Outcome, Pause,
     Rejection, Response, ResumeError, Session, Slot, Status,

@@ -106,7 +106,9 @@ impl Response {
                 cs.iter().all(|c| *c < choices.len())
             }
             (Kind::TrueFalse { .. }, Response::Bool(_)) => true,
-            (Kind::Short { .. }, Response::Text(t)) => t.chars().count() <= 500,
+            (Kind::Short { .. } | Kind::Numerical { .. }, Response::Text(t)) => {
+                t.chars().count() <= 500
+            }
             (Kind::Order { items }, Response::Order(seq)) => {
                 let mut s = seq.clone();
                 s.sort_unstable();
@@ -340,7 +342,7 @@ fn order_len(q: &Question) -> usize {
         Kind::Single { choices, .. } | Kind::Multiple { choices, .. } => choices.len(),
         Kind::Order { items } => items.len(),
         Kind::Match { pairs } => pairs.len(),
-        Kind::TrueFalse { .. } | Kind::Short { .. } => 0,
+        Kind::TrueFalse { .. } | Kind::Short { .. } | Kind::Numerical { .. } => 0,
     }
 }
 

@@ -765,7 +765,7 @@ impl App {
         let r = s.state.slots[i].response.clone();
         let mut v = QuestionView::default();
         match (&q.kind, r) {
-            (Kind::Short { .. }, Some(Response::Text(t))) => v.text = t,
+            (Kind::Short { .. } | Kind::Numerical { .. }, Some(Response::Text(t))) => v.text = t,
             (Kind::Order { .. }, Some(Response::Order(seq))) => v.arrangement = seq,
             (Kind::Order { .. }, _) => v.arrangement = order.to_vec(),
             (Kind::Match { pairs }, Some(Response::Match(m))) => {
@@ -931,7 +931,7 @@ impl App {
         self.message = None;
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let (next, prev) = self.next_prev_keys();
-        let typing = matches!(kind, Kind::Short { .. }) && !locked;
+        let typing = matches!(kind, Kind::Short { .. } | Kind::Numerical { .. }) && !locked;
         // Keys that work everywhere.
         match key.code {
             KeyCode::Tab | KeyCode::PageDown => return self.leave_and(Action::Next, now),
@@ -988,7 +988,7 @@ impl App {
             Kind::TrueFalse { .. } => 2,
             Kind::Order { items } => items.len(),
             Kind::Match { pairs } => pairs.len(),
-            Kind::Short { .. } => 0,
+            Kind::Short { .. } | Kind::Numerical { .. } => 0,
         };
         match key.code {
             c if c == next || c == KeyCode::Char('n') => return self.act(Action::Next, now),
@@ -1097,7 +1097,7 @@ impl App {
     }
 
     fn save_typed(&mut self, now: Millis) -> Vec<Effect> {
-        let Some((Kind::Short { .. }, false)) = self.current_kind() else {
+        let Some((Kind::Short { .. } | Kind::Numerical { .. }, false)) = self.current_kind() else {
             return Vec::new();
         };
         let text = self.view.text.clone();

@@ -889,12 +889,15 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
     let open = !slot.locked && !slot.checked;
     let hint = match (&q.kind, c.compact) {
         // How to type or move things is no use on a question that can no longer change.
-        (Kind::Short { .. } | Kind::Order { .. } | Kind::Match { .. }, _) if !open => "",
+        (
+            Kind::Short { .. } | Kind::Numerical { .. } | Kind::Order { .. } | Kind::Match { .. },
+            _,
+        ) if !open => "",
         (Kind::Single { .. }, false) => t.select_one,
         (Kind::TrueFalse { .. }, false) => t.true_false_hint,
         (Kind::Single { .. } | Kind::TrueFalse { .. }, true) => "",
         (Kind::Multiple { .. }, _) => t.select_all,
-        (Kind::Short { .. }, _) => t.type_answer,
+        (Kind::Short { .. } | Kind::Numerical { .. }, _) => t.type_answer,
         (Kind::Order { .. }, false) => t.order_hint,
         (Kind::Match { .. }, false) => t.match_hint,
         (Kind::Order { .. }, true) => t.order_hint_compact,
@@ -955,7 +958,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
         ));
     };
     match &q.kind {
-        Kind::Single { choices, answer } => {
+        Kind::Single { answer, .. } => {
             for (pos, &orig) in order.iter().enumerate() {
                 if pos == cursor {
                     cursor_line = out.len();
@@ -968,7 +971,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                     pos,
                     choice_label(lang, pos),
                     mark,
-                    choices[orig].get(lang).to_owned(),
+                    crate::quiz::choice_text(q, orig, lang, show_key),
                     right,
                     chosen,
                 );
@@ -977,7 +980,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                 }
             }
         }
-        Kind::Multiple { choices, answers } => {
+        Kind::Multiple { answers, .. } => {
             let picked = match &slot.response {
                 Some(Response::Choices(v)) => v.clone(),
                 _ => Vec::new(),
@@ -996,7 +999,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                     pos,
                     choice_label(lang, pos),
                     mark,
-                    choices[orig].get(lang).to_owned(),
+                    crate::quiz::choice_text(q, orig, lang, show_key),
                     right,
                     chosen,
                 );
@@ -1032,7 +1035,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                 }
             }
         }
-        Kind::Short { accepted } => {
+        Kind::Short { .. } | Kind::Numerical { .. } => {
             let typed = if review {
                 match &slot.response {
                     Some(Response::Text(x)) => x.clone(),
@@ -1070,16 +1073,11 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
             out.extend(l);
             cursor_end = out.len();
             if show_key {
-                let list = accepted
-                    .get(lang.code())
-                    .or_else(|| accepted.values().next())
-                    .cloned()
-                    .unwrap_or_default();
                 out.extend(labelled(
                     c,
                     t.correct_answer,
                     th.good(),
-                    &list.join(" / "),
+                    &crate::quiz::key_text(q, lang),
                     width,
                     qdir,
                 ));
@@ -1375,7 +1373,7 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
         let n = if area.height >= 10 { 2 } else { 1 };
         c.text(m, th.warn(), w).into_iter().take(n).collect()
     });
-    let typing = matches!(q.kind, Kind::Short { .. }) && !slot.locked;
+    let typing = matches!(q.kind, Kind::Short { .. } | Kind::Numerical { .. }) && !slot.locked;
     let mut k = if typing {
         t.keys_text_compact.to_owned()
     } else {
@@ -1536,7 +1534,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         Paragraph::new(c.text(&m, ms, w).into_iter().take(1).collect::<Vec<_>>()),
         msg,
     );
-    let mut k = if matches!(q.kind, Kind::Short { .. }) && !slot.locked {
+    let mut k = if matches!(q.kind, Kind::Short { .. } | Kind::Numerical { .. }) && !slot.locked {
         t.keys_text.to_owned()
     } else {
         t.keys_choice.to_owned()

@@ -25,7 +25,7 @@ fn texts(q: &Question) -> Vec<&Text> {
         Kind::Single { choices, .. } | Kind::Multiple { choices, .. } => v.extend(choices.iter()),
         Kind::Order { items } => v.extend(items.iter()),
         Kind::Match { pairs } => v.extend(pairs.iter().flat_map(|(a, b)| [a, b])),
-        Kind::TrueFalse { .. } | Kind::Short { .. } => {}
+        Kind::TrueFalse { .. } | Kind::Short { .. } | Kind::Numerical { .. } => {}
     }
     v
 }

@@ -7,6 +7,7 @@ mod cache;
 mod check;
 mod cli_ar;
 mod content;
+mod credit;
 mod engine;
 mod hangup;
 mod hostile;
