@@ -559,12 +559,5 @@ pub fn check_exam(exam: &ExamDef, lib: &Library, file: &str) -> Vec<Diagnostic> 
             );
         }
     }
-    if let Err(e) = crate::quiz::check_pools(exam, lib) {
-        problem(
-            "pool-too-small",
-            crate::messages::draw_error(&e),
-            K::PoolTooSmallHint.into(),
-        );
-    }
     diags
 }

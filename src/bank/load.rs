@@ -683,7 +683,7 @@ fn fraction(w: &mut Walker<'_>, v: &Val<'_>, what: &dyn Describe) -> Option<f64>
     } else {
         let list: Vec<String> = MOODLE_FRACTIONS
             .iter()
-            .map(|f| crate::quiz::percent_label(*f))
+            .map(|f| super::model::percent_label(*f))
             .collect();
         w.error(
             "bad-credit",
@@ -691,11 +691,11 @@ fn fraction(w: &mut Walker<'_>, v: &Val<'_>, what: &dyn Describe) -> Option<f64>
             msg!(
                 CreditNotFraction,
                 what.describe(),
-                crate::quiz::percent_label(x)
+                super::model::percent_label(x)
             ),
             msg!(
                 CreditNotFractionHint,
-                crate::quiz::percent_label(nearest_fraction(x)),
+                super::model::percent_label(nearest_fraction(x)),
                 list.join(", ")
             ),
         );
@@ -768,7 +768,7 @@ fn check_credit(
             w.error(
                 "credit-sum",
                 v.span(),
-                msg!(CreditSum, name, crate::quiz::percent_label(sum)),
+                msg!(CreditSum, name, super::model::percent_label(sum)),
                 Msg::from(K::CreditSumHint),
             );
             return None;
@@ -814,7 +814,7 @@ fn check_partial(
                     w.error(
                         "bad-credit",
                         c.span(),
-                        msg!(PartialCreditRange, name, crate::quiz::percent_label(x)),
+                        msg!(PartialCreditRange, name, super::model::percent_label(x)),
                         Msg::from(K::PartialCreditRangeHint),
                     );
                     None

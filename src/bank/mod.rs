@@ -9,7 +9,7 @@ pub use load::{
 };
 pub use model::{
     Bank, Difficulty, Kind, MOODLE_FRACTIONS, Num, Partial, PartialAnswer, Question, Unit,
-    is_moodle_fraction, nearest_fraction,
+    is_moodle_fraction, nearest_fraction, percent_label,
 };
 
 use crate::diag::{Diagnostic, Severity};
@@ -39,6 +39,19 @@ pub enum LoadError {
         /// Why.
         source: std::io::Error,
     },
+}
+
+impl LoadError {
+    /// This error in words (the operating system's reason stays as it gives it).
+    #[must_use]
+    pub fn message(&self) -> crate::messages::Msg {
+        use crate::messages::{K, Msg};
+        match self {
+            LoadError::Io { path, source } => {
+                Msg::new(K::CannotRead, vec![path.into(), source.to_string().into()])
+            }
+        }
+    }
 }
 
 /// The banks shipped inside the binary: (file name, text).

@@ -150,6 +150,18 @@ pub fn nearest_fraction(percent: f64) -> f64 {
     if percent < 0.0 { -best } else { best }
 }
 
+/// A percentage as Moodle writes one: up to 5 decimals, no trailing zeros (`33.33333`, `50`).
+#[must_use]
+pub fn percent_label(p: f64) -> String {
+    let s = format!("{p:.5}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
 /// Whether `percent` is one of Moodle's fractions or its negative (to within 0.0001, as
 /// Moodle compares them).
 #[must_use]
@@ -233,7 +245,7 @@ pub struct Question {
 
 /// A validated bank.
 ///
-/// Serialised (by the parsed-bank cache, [`super::cache`]) without `origin` and `hash`, which
+/// Serialised (by the parsed-bank cache, `bank::cache`) without `origin` and `hash`, which
 /// belong to the file it was read from; the loader sets them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bank {

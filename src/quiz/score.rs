@@ -1,8 +1,8 @@
 //! Scoring: per question, per topic, per difficulty, pass or fail.
 
 use super::normalize::normalize;
-use super::session::Response;
-use crate::bank::{Difficulty, Kind, PartialAnswer, Question};
+use super::response::Response;
+use crate::bank::{Difficulty, Kind, PartialAnswer, Question, percent_label};
 use crate::exam::{ExamDef, ScoringPolicy};
 use crate::text::Lang;
 use serde::{Deserialize, Serialize};
@@ -216,18 +216,6 @@ pub fn read_number(text: &str, units: &[crate::bank::Unit]) -> Option<f64> {
         .find(|x| normalize(&x.name) == u)
         .filter(|x| x.multiplier.0 != 0.0)
         .map(|x| value / x.multiplier.0)
-}
-
-/// A percentage as Moodle writes one: up to 5 decimals, no trailing zeros (`33.33333`, `50`).
-#[must_use]
-pub fn percent_label(p: f64) -> String {
-    let s = format!("{p:.5}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_owned()
-    } else {
-        s.to_owned()
-    }
 }
 
 /// A choice's text as the review shows it: with its credit (`Passport (50%)`) when the key is

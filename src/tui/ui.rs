@@ -2,7 +2,9 @@
 //! the direction of its language, so Arabic is shaped, reordered and right-aligned.
 
 use super::app::{App, Field, Overlay, SaveStatus, Screen, ScrollLimits};
-use super::bidi::{BidiMode, Dir, align_line, cell_width, visual_styled_lines};
+use super::bidi::{
+    BidiMode, Dir, align_line, cell_width, recording, text_width, visual_styled_lines,
+};
 use super::i18n::{choice_label, duration, fill, percent_label, topic_name};
 use crate::bank::{Kind, Question};
 use crate::exam::{Mode, Review};
@@ -30,8 +32,9 @@ pub fn is_compact(area: Rect) -> bool {
     area.width < COMPACT_W || area.height < COMPACT_H
 }
 
-/// The parts of a key hint ("a · b · c", most important first) that fit in `width` cells.
-fn fit_parts(hint: &str, width: u16) -> String {
+/// The parts of a key hint ("a · b · c", most important first) that fit in `width` cells
+/// as drawn (shaped, so a lam-alef ligature counts one cell).
+fn fit_parts(c: &Ctx, hint: &str, width: u16) -> String {
     let w = usize::from(width);
     let mut out = String::new();
     for part in hint.split(" · ") {
@@ -40,7 +43,7 @@ fn fit_parts(hint: &str, width: u16) -> String {
         } else {
             format!("{out} · {part}")
         };
-        if cell_width(&candidate) <= w {
+        if text_width(&candidate, c.d.mode, c.d.shaping) <= w {
             out = candidate;
         } else if out.is_empty() {
             // Not even the first part fits: keep it, the line breaks between words.
@@ -156,7 +159,7 @@ impl Ctx {
         let key: LineKey = (spans.to_vec(), dir, width, self.d.mode, self.d.shaping);
         LINE_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
-            if let Some(hit) = cache.get(&key) {
+            if let Some(hit) = cache.get(&key).filter(|_| !recording()) {
                 return hit.clone();
             }
             let w = usize::from(width);
@@ -192,7 +195,7 @@ impl Ctx {
             (ls, rs)
         };
         let w = usize::from(width);
-        let bw = cell_width(b).min(w);
+        let bw = text_width(b, self.d.mode, self.d.shaping).min(w);
         let la = visual_styled_lines(
             &[(a.to_owned(), sa)],
             self.dir(),
@@ -394,7 +397,7 @@ fn dialog_scrolled(
         };
         let keys: Vec<Line<'static>> = c
             .text(
-                &fit_parts(scroll_keys, pad.width),
+                &fit_parts(c, scroll_keys, pad.width),
                 c.d.theme.dim(),
                 pad.width,
             )
@@ -443,7 +446,7 @@ fn dialog_compact(
     let w = area.width;
     let th = c.d.theme;
     let keys: Vec<Line<'static>> = c
-        .text(&fit_parts(keys, w), th.dim(), w)
+        .text(&fit_parts(c, keys, w), th.dim(), w)
         .into_iter()
         .take(2)
         .collect();
@@ -726,7 +729,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             c.text(m, c.d.theme.warn(), w).into_iter().take(2).collect()
         });
         let keys: Vec<Line<'static>> = c
-            .text(&fit_parts(t.home_keys_compact, w), c.d.theme.dim(), w)
+            .text(&fit_parts(c, t.home_keys_compact, w), c.d.theme.dim(), w)
             .into_iter()
             .take(1)
             .collect();
@@ -1386,7 +1389,7 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
         k = with_check(&k, t.keys_practice_check);
     }
     let keys: Vec<Line<'static>> = c
-        .text(&fit_parts(&k, w), th.dim(), w)
+        .text(&fit_parts(c, &k, w), th.dim(), w)
         .into_iter()
         .take(1)
         .collect();
@@ -1637,7 +1640,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         // No chart: the lines scroll, the keys stay on the last line.
         lines.extend(save_lines);
         let keys: Vec<Line<'static>> = c
-            .text(&fit_parts(t.results_keys_compact, w), th.dim(), w)
+            .text(&fit_parts(c, t.results_keys_compact, w), th.dim(), w)
             .into_iter()
             .take(1)
             .collect();
@@ -1808,7 +1811,7 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
     let lines = question_lines(app, c, s, i, inner.width, true).lines;
     scrolled_page(f, app, lines, inner);
     let hint = if c.compact {
-        fit_parts(t.review_keys_compact, area.width)
+        fit_parts(c, t.review_keys_compact, area.width)
     } else {
         t.review_keys.to_owned()
     };

@@ -1,10 +1,13 @@
 //! The integration test suite (one binary).
 
+mod architecture;
 mod bidi_fribidi;
 mod bidi_golden;
 mod bidi_props;
+mod bidi_screens;
 mod cache;
 mod check;
+mod class;
 mod cli_ar;
 mod content;
 mod credit;

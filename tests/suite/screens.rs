@@ -15,7 +15,7 @@ use tipquiz::tui::bidi::BidiMode;
 use tipquiz::tui::ui::{Display, Theme, draw};
 
 const EVERY: &str = include_str!("../fixtures/valid/every-type.toml");
-const T0: i64 = 1_800_000_000_000;
+pub(crate) const T0: i64 = 1_800_000_000_000;
 
 fn lib() -> Arc<Library> {
     Arc::new(Library::build(vec![parse_bank("every-type.toml", EVERY).0.unwrap()]).0)
@@ -40,7 +40,7 @@ fn app(lang: Lang, dir: &std::path::Path) -> App {
 
 /// An app with a started quiz over the fixture (questions in file order, choices unshuffled
 /// except order/match, which always start shuffled).
-fn quiz(lang: Lang, time: Option<u32>, mode: Mode, dir: &std::path::Path) -> App {
+pub(crate) fn quiz(lang: Lang, time: Option<u32>, mode: Mode, dir: &std::path::Path) -> App {
     let mut a = app(lang, dir);
     a.fixed_exam = Some(exam(time, mode));
     a.home.trainee = "Trainee One".into();
@@ -50,15 +50,15 @@ fn quiz(lang: Lang, time: Option<u32>, mode: Mode, dir: &std::path::Path) -> App
     a
 }
 
-fn key(c: KeyCode) -> KeyEvent {
+pub(crate) fn key(c: KeyCode) -> KeyEvent {
     KeyEvent::new(c, KeyModifiers::NONE)
 }
 
-fn ch(c: char) -> KeyEvent {
+pub(crate) fn ch(c: char) -> KeyEvent {
     key(KeyCode::Char(c))
 }
 
-fn screen(a: &App, w: u16, h: u16, now: i64) -> String {
+pub(crate) fn screen(a: &App, w: u16, h: u16, now: i64) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     let d = Display {
         mode: BidiMode::Reorder,
@@ -175,7 +175,7 @@ fn arabic_screens() {
 
 /// Every screen of the trainee, in `lang`, as (name, app, time of drawing).
 #[allow(clippy::too_many_lines)]
-fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, App, i64)> {
+pub(crate) fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, App, i64)> {
     // Each attempt saves in its own folder, so that none is offered to resume another.
     let sub = |name: &str| {
         let p = dir.join(format!("{lang:?}-{name}"));
