@@ -15,18 +15,21 @@
 //! - `{=a ~b ~c}`: `single`; `{~%50%a ~%50%b ~%-100%c}` (no `=`): `multiple`.
 //! - `{T}`, `{TRUE}`, `{F}`, `{FALSE}` (upper case, as Moodle): `true-false`, with
 //!   `{T#wrong feedback#right feedback}`.
-//! - `{=a =b}` or `{=%100%a =%50%b}`: `short` (every 100% answer is accepted).
+//! - `{=a =b}` or `{=%100%a =%50%b}`: `short` (every 100% answer is accepted; other positive
+//!   weights are partly right answers).
+//! - `{#3:2}`, `{#1..5}`, `{#=3:2 =%50%4:1 ~#feedback}`: `numerical` (the first 100% answer
+//!   with its tolerance; other positive weights partly right values; `~` answers feedback).
 //! - `{=x -> y =z -> w}`: `match`.
 //! - `#feedback` after an answer: appended to the explanation; `####feedback`: general feedback,
 //!   the explanation.
-//! - Not converted, and listed: numerical `{#...}`, essay `{}`, descriptions (no answer block),
+//! - Not converted, and listed: essay `{}`, descriptions (no answer block),
 //!   and blocks Moodle also rejects (an unclosed `{`, fewer than two choices...).
 //!
 //! Lenient where Moodle is not: a `$CATEGORY:` line followed by a question with no blank line
 //! between is read as a category and a question, and a weight after `=` (`=%100%a`) in a
 //! multiple-choice block is read as a weight.
 
-use super::clean::{category_part, clean, decode_entities, slug, strip_html};
+use super::clean::{category_tag, clean, decode_entities, links, strip_html};
 use super::{Draft, DraftKind, Fb, Parsed, finish_match, label, weighted_choices};
 use crate::bank::Difficulty;
 use crate::messages::{K, Msg};
@@ -201,8 +204,8 @@ fn read_block(b: &Block<'_>, category: &mut Option<String>, out: &mut Parsed) {
     if let Some(cat) = first_text.strip_prefix("$CATEGORY:") {
         let cat = restore(&protect(cat)).trim().to_owned();
         let tag = category_tag(&cat);
-        if tag.is_empty() && !cat.is_empty() {
-            out.note(first, msg!(ImpCategoryNoAscii, super::clean::excerpt(&cat)));
+        for lost in super::clean::category_parts_lost(&cat) {
+            out.note(first, msg!(ImpCategoryNoAscii, super::clean::excerpt(lost)));
         }
         *category = Some(tag).filter(|t| !t.is_empty());
         match content.get(1) {
@@ -226,12 +229,11 @@ fn read_block(b: &Block<'_>, category: &mut Option<String>, out: &mut Parsed) {
     };
     d.tags.extend(category.iter().cloned());
     d.tags.extend(meta.tags);
+    let found = links(&restore(&protect(&joined)));
+    if !found.is_empty() {
+        d.notes.push(msg!(ImpLinksDropped, found.join(", ")));
+    }
     read_question(&protect(&joined), d, out);
-}
-
-/// The tag of a category path: its last part that is not a Moodle context.
-fn category_tag(path: &str) -> String {
-    slug(category_part(path))
 }
 
 #[allow(clippy::too_many_lines)]
@@ -562,8 +564,11 @@ mod tests {
     }
 
     #[test]
-    fn categories_give_their_last_part() {
-        assert_eq!(category_tag("$course$/top/Indicators/Airport"), "airport");
+    fn categories_give_their_whole_path() {
+        assert_eq!(
+            category_tag("$course$/top/Indicators/Airport"),
+            "indicators-airport"
+        );
         assert_eq!(category_tag("$course$/top"), "");
         assert_eq!(category_tag("Law"), "law");
     }

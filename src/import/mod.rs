@@ -14,22 +14,30 @@
 //! - Question names become ids: lower-case ASCII letters, digits and `-` (other characters become
 //!   `-`), cut to 48 characters; a name with no ASCII letter or digit, or no name, gives
 //!   `q-NNN`, where NNN is the question's position in the bank. A repeated id gets `-2`, `-3`...
-//! - Categories and tags become tags (slugged the same way); a category gives the tag of its last
-//!   part (`$course$/top/Airport indicators` gives `airport-indicators`). A category or tag with no
-//!   ASCII letter or digit cannot be a tag and is listed.
-//! - General feedback becomes the explanation. Per-answer feedback is kept too: each one is
-//!   appended to the explanation on its own line as `answer: feedback` (true-false feedback is
-//!   appended as it is).
-//! - Weights: `single` needs exactly one 100% answer (an answer with a partial positive weight, or
-//!   several 100% answers, skip the question; negative weights are ignored and noted). `multiple`
-//!   takes every answer with a positive weight as right; weights that are not equal shares of 100
-//!   are noted as approximated. `short` accepts every 100% answer (others are dropped and noted;
-//!   answers with the `*` wildcard too). `match` drops distractors (a right side with no left) and
-//!   notes it.
+//! - Categories and tags become tags (slugged the same way); a category gives one tag of its
+//!   whole path below the context (`$course$/top/Law/Chapter 1` gives `law-chapter-1`, so that
+//!   `Indicators/Chapter 1` stays apart; Moodle's `Default for X` counts as `X`). A part of a path,
+//!   or a tag, with no ASCII letter or digit cannot be a tag and is listed.
+//! - General feedback becomes the explanation; every other feedback (per answer, true/false,
+//!   overall, hints) follows it on its own line, labelled in the bank's language (`“yellow”:
+//!   ...`, `If you answered true: ...`, `Hint 1: ...`).
+//! - Weights: `single` needs exactly one 100% answer (several 100% answers skip the question);
+//!   other weights become per-choice credits (negative ones count as 0, noted). `multiple` takes
+//!   every answer with a positive weight as right and keeps Moodle's weights as credits unless
+//!   they are tipquiz's own rule; positive weights must add up to 100%. `short` accepts every
+//!   100% answer, keeps other positive weights as partly right answers, and drops wildcards
+//!   (noted). `numerical` keeps the first 100% answer, its tolerance, units and partly right
+//!   values. A weight that is not one of Moodle's grades is snapped to the nearest, noted.
+//!   `match` drops distractors (a right side with no left) and notes it.
+//! - Marks (Moodle XML's `defaultgrade`) become points: whole marks as they are; fractional
+//!   ones multiplied for the whole file so that all are whole and in proportion; 0 becomes 1 and
+//!   over 1000 becomes 1000; each change noted.
 //! - Text in HTML (GIFT `[html]`, Moodle XML `format="html"`) has its tags stripped (block tags
-//!   end a line) and entities decoded. A text left empty, or holding an image or other media,
-//!   skips the question. Other formats are taken as written. Control and direction characters
-//!   are removed everywhere.
+//!   end a line); every HTML5 character reference is decoded in HTML and Moodle-format text.
+//!   Links are dropped (their text kept), with a note naming them; so are attached files. A
+//!   question text or choice left empty, or holding an image or other media, skips the
+//!   question; a picture in feedback or a hint is dropped with a note. Other formats are taken
+//!   as written. Control and direction characters are removed everywhere, with a note.
 //! - Each question is checked on its own with the bank checker before it is written; one that
 //!   still fails (for example, two choices that are the same, or Arabic presentation forms) is
 //!   skipped with the checker's message.
@@ -287,6 +295,8 @@ pub(crate) struct Draft {
     pub tags: Vec<String>,
     /// Points.
     pub points: Option<u32>,
+    /// The mark in the source (Moodle XML's `defaultgrade`), made whole points for the file.
+    pub mark: Option<f64>,
     /// `Some(false)` when the source says not to shuffle.
     pub shuffle: Option<bool>,
     /// Changes made while converting (written as "converted, but ...").
@@ -546,6 +556,49 @@ pub(crate) fn pct(x: f64) -> String {
 
 // ------------------------------------------------------------------ writing the bank
 
+/// Moodle's marks (any number) as tipquiz points (whole numbers, 1 to 1000). Whole marks are kept.
+/// When some mark of the file has a fraction, every mark of the file is multiplied by the
+/// smallest of 2, 4, 5, 10, 20, 25, 50, 100 that makes them all whole (so that they stay in
+/// proportion), and each question notes it; if none does, marks are rounded, with a note. A mark
+/// of 0 (the question counted for nothing) becomes 1, and one over 1000 becomes 1000, with a note.
+fn marks_to_points(drafts: &mut [Draft]) {
+    let marks: Vec<f64> = drafts
+        .iter()
+        .filter_map(|d| d.mark)
+        .filter(|m| *m > 0.0)
+        .collect();
+    let whole = |x: f64| (x - x.round()).abs() < 1e-6;
+    let factor = [1.0, 2.0, 4.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0]
+        .into_iter()
+        .find(|k| marks.iter().all(|m| whole(m * k) && m * k <= 1000.0));
+    for d in drafts {
+        let Some(m) = d.mark else { continue };
+        let (points, note) = if m <= 0.0 {
+            (1.0, Some(msg!(ImpMarkZero, pct(m))))
+        } else {
+            let scaled = m * factor.unwrap_or(1.0);
+            if scaled > 1000.0 {
+                (1000.0, Some(msg!(ImpMarkCapped, pct(m))))
+            } else if factor.is_some_and(|k| k > 1.0) {
+                let k = factor.unwrap_or(1.0);
+                (
+                    scaled.round(),
+                    Some(msg!(ImpMarkScaled, pct(m), pct(scaled.round()), pct(k))),
+                )
+            } else if !whole(scaled) {
+                let r = scaled.round().max(1.0);
+                (r, Some(msg!(ImpGradeRounded, pct(m), pct(r))))
+            } else {
+                (scaled, None)
+            }
+        };
+        d.notes.extend(note);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let p = points.clamp(1.0, 1000.0) as u32;
+        d.points = Some(p);
+    }
+}
+
 fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str, taken: &Taken) -> Import {
     let lang = match clean::slug(lang) {
         l if l.is_empty() => "en".to_owned(),
@@ -576,7 +629,9 @@ fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str, taken: &Taken)
     let mut body = String::new();
     let mut count = 0;
     let text_lang = crate::text::Lang::from_code(&lang).unwrap_or_default();
-    for mut draft in parsed.drafts {
+    let mut drafts = parsed.drafts;
+    marks_to_points(&mut drafts);
+    for mut draft in drafts {
         let label = draft.label();
         let mut removed: Vec<String> = Vec::new();
         for c in draft.texts().into_iter().flat_map(clean::removed_chars) {

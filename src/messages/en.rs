@@ -699,6 +699,23 @@ pub fn text(key: K) -> &'static str {
         K::ExpGiftNoPoints => {
             "its points ({0}) were not written: GIFT has no marks (Moodle XML keeps them)"
         }
+        K::ImpLinksDropped => "links were dropped (their text is kept): {0}",
+        K::ImpFilesDropped => "attached files were dropped: {0}",
+        K::ImpOldImage => {
+            "the question shows the picture `{0}` (Moodle 1.9's image field), which a terminal cannot show"
+        }
+        K::ImpMediaDroppedFrom => {
+            "a picture or other media was dropped from {0} (its text is kept)"
+        }
+        K::ImpTheOverallFeedback => "the overall feedback",
+        K::ImpAHint => "a hint",
+        K::ImpMarkZero => {
+            "its mark was {0} (it counted for nothing in Moodle): it is worth 1 point"
+        }
+        K::ImpMarkCapped => "its mark {0} is over tipquiz's 1000 points: it is worth 1000",
+        K::ImpMarkScaled => {
+            "its mark {0} became {1} points: every mark of the file was multiplied by {2}, so that all are whole numbers and stay in proportion"
+        }
         K::ResumeMissingQuestion => {
             "question `{0}` of the saved attempt is no longer in the loaded banks"
         }
