@@ -212,7 +212,7 @@ pub(crate) fn links(html: &str) -> Vec<String> {
                 Some(q) => rest[1..].split(q).next().unwrap_or(""),
                 None => rest.split(char::is_whitespace).next().unwrap_or(""),
             };
-            let value = value.replace("\\", "");
+            let value = value.replace('\\', "");
             if !value.is_empty() && !out.contains(&value) {
                 out.push(value);
             }

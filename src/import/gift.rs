@@ -236,7 +236,6 @@ fn read_block(b: &Block<'_>, category: &mut Option<String>, out: &mut Parsed) {
     read_question(&protect(&joined), d, out);
 }
 
-#[allow(clippy::too_many_lines)]
 fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
     let mut text = text.trim().to_owned();
     if let Some(rest) = text.strip_prefix("::") {
@@ -480,7 +479,7 @@ fn value_and_tolerance(s: &str) -> Option<(f64, f64)> {
     let s = s.trim();
     if let Some((a, b)) = s.split_once("..") {
         let (lo, hi) = (gift_number(a)?, gift_number(b)?);
-        return Some(((lo + hi) / 2.0, ((hi - lo) / 2.0).abs()));
+        return Some((f64::midpoint(lo, hi), ((hi - lo) / 2.0).abs()));
     }
     match s.split_once(':') {
         Some((v, t)) => Some((gift_number(v)?, gift_number(t)?.abs())),

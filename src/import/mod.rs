@@ -507,7 +507,6 @@ pub(crate) fn weighted_choices(
         if answers.is_empty() {
             return Err(K::ImpNoPositive.into());
         }
-        #[allow(clippy::cast_precision_loss)]
         let share = 100.0 / answers.len() as f64;
         let usual = (0..weights.len()).all(|i| {
             let want = if answers.contains(&i) { share } else { -share };

@@ -110,7 +110,9 @@ pub fn run(
     let result = (|| -> std::io::Result<u8> {
         loop {
             terminal.draw(|f| match &view {
-                View::Questions(app) => ui::draw(f, app, d, 0),
+                View::Questions(app) => {
+                    ui::draw(f, app, d, 0);
+                }
                 View::Problems(p) => {
                     let text = format!(
                         "{}\n\n{}",
