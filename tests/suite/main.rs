@@ -16,6 +16,7 @@ mod hangup;
 mod hostile;
 mod import;
 mod import_moodle;
+mod keys;
 mod records;
 mod report;
 mod screens;
