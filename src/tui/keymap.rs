@@ -120,10 +120,12 @@ pub enum Context {
     Review,
     /// Does the Arabic line read correctly?
     Calibrate,
+    /// The instructor's viewers (live board, bank preview): only leaving.
+    Viewer,
 }
 
 /// Every context, for tests and the generated documentation.
-pub const CONTEXTS: [Context; 14] = [
+pub const CONTEXTS: [Context; 15] = [
     Context::HomeName,
     Context::HomeForm,
     Context::Resume,
@@ -138,6 +140,7 @@ pub const CONTEXTS: [Context; 14] = [
     Context::Results,
     Context::Review,
     Context::Calibrate,
+    Context::Viewer,
 ];
 
 /// A key (or a class of keys) in a table.
@@ -567,6 +570,13 @@ const CALIBRATE: &[Binding] = &[
     b(&[Code(KeyCode::Esc)], Action::Cancel, Does::Close, false),
 ];
 
+const VIEWER: &[Binding] = &[b(
+    &[Char('q'), Code(KeyCode::Esc)],
+    Action::Cancel,
+    Does::Close,
+    true,
+)];
+
 /// The table of a context (its own rows, then [`EVERYWHERE`]).
 #[must_use]
 pub fn table(ctx: Context) -> [&'static [Binding]; 3] {
@@ -585,6 +595,7 @@ pub fn table(ctx: Context) -> [&'static [Binding]; 3] {
         Context::Results => (RESULTS, &[]),
         Context::Review => (REVIEW, &[]),
         Context::Calibrate => (CALIBRATE, &[]),
+        Context::Viewer => (VIEWER, &[]),
     };
     [own, more, EVERYWHERE]
 }
@@ -943,4 +954,17 @@ pub fn key_bar_without(s: &Situation, skip: &[Does]) -> String {
         }
     }
     parts.join(" · ")
+}
+
+/// Whether a key leaves an instructor's viewer (q, Esc, Ctrl-C; the q key under the Arabic
+/// layout too).
+#[must_use]
+pub fn leaves_viewer(ev: &KeyEvent, lang: Lang) -> bool {
+    let s = Situation {
+        context: Context::Viewer,
+        lang,
+        labels: lang,
+        choices: 0,
+    };
+    matches!(action(ev, &s), Some(Action::Cancel | Action::QuitNow))
 }
