@@ -2,6 +2,15 @@
 //! the ratio and PASS/FAIL. Run through `scripts/bench` (or `cargo bench --bench budgets --
 //! [--quick]`). Other arguments: `gen-bank N FILE` writes a generated bank; `--empty` exits at
 //! once (the empty-binary floor, used by this program on itself).
+#![allow(
+    clippy::pedantic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs
+)]
+// Tests and benchmarks may stop at the first surprise; the lints for the program are in
+// Cargo.toml.
 
 mod common;
 

@@ -76,7 +76,7 @@ const MAGIC: &str = "tipquiz-bank-cache";
 
 /// Temporary files older than this (relative to the entry just written) were left by a killed
 /// process and are removed.
-const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(600);
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_mins(10);
 
 /// A fingerprint of the source that decides what a bank is: the loader and its checks, the
 /// model, the text type, the TOML walker and the locked dependencies. A development build with

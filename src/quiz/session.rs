@@ -653,7 +653,6 @@ impl Session {
             .zip(&self.state.slots)
             .enumerate()
             .map(|(i, (q, s))| {
-                #[allow(clippy::cast_precision_loss)]
                 let secs = match (s.answered_at, s.first_shown) {
                     (Some(a), Some(f)) => Some((a - f).max(0) as f64 / 1000.0),
                     _ => None,

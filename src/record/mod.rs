@@ -370,7 +370,6 @@ impl AttemptRecord {
         let mut total = 0.0;
         for rq in &self.questions {
             let q = lib.question(&rq.qid)?;
-            #[allow(clippy::cast_precision_loss)]
             let secs = match (rq.answered_at, rq.first_shown) {
                 (Some(a), Some(f)) => Some((a - f).max(0) as f64 / 1000.0),
                 _ => None,

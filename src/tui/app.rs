@@ -881,7 +881,7 @@ impl App {
             }
             (Kind::Match { pairs }, _) => v.pairs = vec![None; pairs.len()],
             (Kind::Single { .. }, Some(Response::Choice(c))) => {
-                v.cursor = order.iter().position(|o| *o == c).unwrap_or(0)
+                v.cursor = order.iter().position(|o| *o == c).unwrap_or(0);
             }
             _ => {}
         }

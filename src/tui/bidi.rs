@@ -120,8 +120,8 @@ static RESHAPER: LazyLock<ArabicReshaper> = LazyLock::new(|| {
 });
 
 /// Joining forms plus the four mandatory lam-alef ligatures (U+FEF5..U+FEFC), the ones
-/// FriBidi forms by default (`FRIBIDI_FLAG_SHAPE_ARAB_LIGA`). Not the one-cell ALLAH
-/// ligature (U+FDF2), which FriBidi does not form either.
+/// `FriBidi` forms by default (`FRIBIDI_FLAG_SHAPE_ARAB_LIGA`). Not the one-cell ALLAH
+/// ligature (U+FDF2), which `FriBidi` does not form either.
 static LIGATING: LazyLock<ArabicReshaper> = LazyLock::new(|| {
     let mut config = ReshaperConfig {
         delete_harakat: false,
@@ -175,7 +175,7 @@ fn is_ligating_alef(c: char) -> bool {
 
 /// The forms of a run's `letters` (no harakat, no ZWJ) with the lam-alef ligatures formed by
 /// the reshaper: the ligature replaces the lam's form and the alef's becomes `None`. As in
-/// FriBidi, a lam and an alef with a haraka between them (`marked[i]`: a haraka follows
+/// `FriBidi`, a lam and an alef with a haraka between them (`marked[i]`: a haraka follows
 /// letter `i`) are not joined into a ligature. `forms` (one per letter) is left unchanged
 /// if the reshaper's output cannot be matched letter for letter.
 fn form_ligatures(letters: &str, marked: &[bool], forms: &mut [Option<char>]) {
@@ -297,7 +297,7 @@ fn shape_with_sources(text: &str) -> (String, Vec<usize>) {
 }
 
 /// Arabic → Presentation Forms (mostly B), harakat kept after their base letter, the
-/// lam-alef ligatures formed (so لا takes one cell), as FriBidi shapes by default.
+/// lam-alef ligatures formed (so لا takes one cell), as `FriBidi` shapes by default.
 /// Non-Arabic text is untouched.
 #[must_use]
 pub fn shape(text: &str) -> String {

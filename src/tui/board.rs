@@ -160,7 +160,7 @@ pub fn run(dir: &Path, exam: Option<String>, lang: Lang, d: Display) -> std::io:
     let result = (|| -> std::io::Result<()> {
         loop {
             terminal.draw(|f| draw(f, &board, lang, d))?;
-            if event::poll(Duration::from_millis(1000))?
+            if event::poll(Duration::from_secs(1))?
                 && let Event::Key(k) = event::read()?
                 && super::keymap::leaves_viewer(&k, lang)
             {

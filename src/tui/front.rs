@@ -134,7 +134,7 @@ pub fn display_for_term(term: &str, color: bool) -> Display {
 #[must_use]
 pub fn wait_for(app: &App, now: Millis) -> Duration {
     let Some(s) = app.session.as_ref().filter(|s| !s.is_finished()) else {
-        return Duration::from_millis(1000);
+        return Duration::from_secs(1);
     };
     let mut ms: Millis = 1000;
     if let Some(left) = s.remaining(now) {

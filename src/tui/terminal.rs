@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 /// Terminal families, as far as right-to-left text is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
-    /// VTE (GNOME Terminal, xfce4-terminal, Tilix…), mintty, WezTerm: honour the standard
+    /// VTE (GNOME Terminal, xfce4-terminal, Tilix…), mintty, `WezTerm`: honour the standard
     /// "explicit mode" switch (BDSM, `CSI 8 l`).
     Bdsm,
     /// Konsole: reorders every line; switched off through its profile (OSC 50).
@@ -39,7 +39,7 @@ pub enum Family {
 /// An outer terminal reached through tmux's passthrough.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outer {
-    /// VTE, mintty, WezTerm (BDSM).
+    /// VTE, mintty, `WezTerm` (BDSM).
     Bdsm,
     /// Konsole (OSC 50).
     Konsole,
@@ -437,10 +437,7 @@ pub fn leave_on<W: Write>(w: &mut W, exit: &str) -> std::io::Result<()> {
 /// What the panic hook, the signal watcher and [`leave`] write: the exit sequence in `slot`
 /// (taken, so it is written at most once), then [`leave_on`]'s bytes.
 pub fn restore_on<W: Write>(w: &mut W, slot: &Mutex<&'static str>) {
-    let exit = slot
-        .lock()
-        .map(|mut g| std::mem::take(&mut *g))
-        .unwrap_or("");
+    let exit = slot.lock().map_or("", |mut g| std::mem::take(&mut *g));
     let _ = leave_on(w, exit);
 }
 

@@ -573,7 +573,6 @@ fn framed(f: &mut Frame<'_>, c: &Ctx, area: Rect, title: &str) -> Rect {
     }
 }
 
-#[allow(clippy::too_many_lines)]
 fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     let t = app.t();
     let h = &app.home;
@@ -813,7 +812,6 @@ fn clock(ms: Millis) -> String {
 }
 
 fn gauge(f: &mut Frame<'_>, c: &Ctx, area: Rect, label: String, left: Millis, total: Millis) {
-    #[allow(clippy::cast_precision_loss)]
     let ratio = if total > 0 {
         (left as f64 / total as f64).clamp(0.0, 1.0)
     } else {
@@ -901,7 +899,6 @@ struct Body {
 }
 
 /// The lines of a question body: prompt, hint, choices (with marks), and feedback.
-#[allow(clippy::too_many_lines)]
 fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review: bool) -> Body {
     let t = app.t();
     let th = c.d.theme;

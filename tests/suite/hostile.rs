@@ -149,7 +149,6 @@ fn check_child(path: &Path) -> (Option<i32>, String, f64, f64) {
     } else {
         None
     };
-    #[allow(clippy::cast_precision_loss)]
     (code, out, secs, usage.ru_maxrss as f64 / 1024.0)
 }
 

@@ -1,4 +1,13 @@
 //! The integration test suite (one binary).
+#![allow(
+    clippy::pedantic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs
+)]
+// Tests and benchmarks may stop at the first surprise; the lints for the program are in
+// Cargo.toml.
 
 mod architecture;
 mod bidi_fribidi;

@@ -190,7 +190,6 @@ fn arabic_screens() {
 // ---------- small terminals ----------
 
 /// Every screen of the trainee, in `lang`, as (name, app, time of drawing).
-#[allow(clippy::too_many_lines)]
 pub(crate) fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, App, i64)> {
     // Each attempt saves in its own folder, so that none is offered to resume another.
     let sub = |name: &str| {
