@@ -1577,7 +1577,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
     }
     f.render_widget(
         Paragraph::new(
-            c.text(&k, c.d.theme.dim(), w)
+            c.text(&fit_parts(c, &k, w), c.d.theme.dim(), w)
                 .into_iter()
                 .take(1)
                 .collect::<Vec<_>>(),
