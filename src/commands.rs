@@ -880,7 +880,101 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             deny_warnings,
         } => check(common, &paths, format, deny_warnings),
         Command::List { format } => list(common, format),
+        Command::Serve {
+            exams,
+            port,
+            listen,
+            code,
+            max_sessions,
+            idle_timeout,
+            dir,
+        } => serve_cmd(
+            common,
+            &exams,
+            std::net::SocketAddr::new(listen, port),
+            code,
+            max_sessions,
+            &idle_timeout,
+            dir,
+        ),
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn serve_cmd(
+    common: &Common,
+    exam_args: &[String],
+    listen: std::net::SocketAddr,
+    code: Option<String>,
+    max_sessions: usize,
+    idle_timeout: &str,
+    dir: Option<PathBuf>,
+) -> u8 {
+    let (lib, loaded) = match library_or_exit(common) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let mut exams = Vec::new();
+    for e in exam_args {
+        match exam_by_file_or_id(e, &loaded, &lib) {
+            Ok(d) => exams.push(d),
+            Err(code) => return code,
+        }
+    }
+    if exams.is_empty() {
+        exams = loaded;
+    }
+    let Some(idle) = crate::walk::parse_duration(idle_timeout).filter(|s| *s > 0) else {
+        fail_msg(&K::BadTime.into());
+        return USAGE;
+    };
+    let data = crate::record::default_data_dir();
+    let opts = crate::serve::Options {
+        listen,
+        code,
+        max_sessions: max_sessions.max(1),
+        idle: std::time::Duration::from_secs(u64::from(idle)),
+        dir: dir.unwrap_or_else(|| data.join("serve")),
+        results: common
+            .results
+            .clone()
+            .unwrap_or_else(|| data.join("results")),
+    };
+    let started = crate::serve::prepare(&opts, std::sync::Arc::new(lib), exams)
+        .and_then(|(ctx, notes)| crate::serve::run(ctx, &opts, &notes));
+    match started {
+        Ok(()) => OK,
+        Err(e) => {
+            fail(&e.to_string());
+            USAGE
+        }
+    }
+}
+
+/// An exam given on the command line: a file (read and checked against the banks), or the id
+/// of a loaded exam.
+fn exam_by_file_or_id(e: &str, exams: &[ExamDef], lib: &Library) -> Result<ExamDef, u8> {
+    let path = PathBuf::from(e);
+    if path.is_file() {
+        let text = read_or_report(&path)?;
+        let (def, mut diags) = exam::parse_exam(&text.name, &text.text);
+        if let Some(d) = &def {
+            diags.extend(exam::check_exam(d, lib, &text.name));
+        }
+        return match def {
+            Some(d) if !diags.iter().any(Diagnostic::is_error) => Ok(d),
+            _ => {
+                print_err(&crate::diag::render_all_in(&diags, voice().lang));
+                Err(PROBLEMS)
+            }
+        };
+    }
+    if let Some(d) = exams.iter().find(|x| x.id == e) {
+        return Ok(d.clone());
+    }
+    let ids: Vec<&str> = exams.iter().map(|x| x.id.as_str()).collect();
+    fail_msg(&msg!(NoSuchExam, e, ids.join(", ")));
+    Err(USAGE)
 }
 
 fn recover_cmd(common: &Common) -> u8 {
