@@ -14,6 +14,7 @@ mod import;
 mod records;
 mod report;
 mod screens;
+mod serve;
 mod term_sequences;
 mod tmux;
 
