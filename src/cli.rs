@@ -240,6 +240,9 @@ pub enum Command {
         /// Write the bank here (default: standard output).
         #[arg(short, long, value_name = "BANK.toml")]
         output: Option<PathBuf>,
+        /// The file's encoding, when it is not UTF-8 and has no byte-order mark.
+        #[arg(long, value_name = "ENCODING")]
+        encoding: Option<String>,
     },
     /// Write a commented starter bank (one question of each type) or exam, valid at once.
     New {
@@ -466,6 +469,7 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("import"), "text_lang") => K::CliArgTextLang,
         (Some("import"), "id") => K::CliArgImportId,
         (Some("import"), "output") => K::CliArgImportOutput,
+        (Some("import"), "encoding") => K::CliArgEncoding,
         (Some("new"), "path") => K::CliArgNewPath,
         (Some("new"), "exam") => K::CliArgNewExam,
         (Some("new"), "langs") => K::CliArgLangs,

@@ -6,12 +6,14 @@
 //! - [`walk`]: the checker over spanned TOML used by banks and exams.
 //! - [`bank`]: the bank format, loading and validation, the shipped banks.
 //! - [`messages`]: the command line's words in English and Arabic.
+//! - [`cmd`]: the commands behind the command line, one file per group (`check`, `take`,
+//!   `report`/`export`/`history`/`board`, bank files), over one output layer.
 //!
 //! The core never touches the terminal or reads the clock; the `tui` module and the binary do.
 
 pub mod bank;
 pub mod cli;
-pub mod commands;
+pub mod cmd;
 pub mod diag;
 pub mod exam;
 pub mod import;

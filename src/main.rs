@@ -17,15 +17,15 @@ fn main() -> ExitCode {
     let cli = if lang == Lang::En {
         Cli::parse_from(args)
     } else {
-        match tipquiz::commands::parse_in(lang, args) {
+        match tipquiz::cmd::parse_in(lang, args) {
             Ok(cli) => cli,
             Err(code) => return ExitCode::from(code),
         }
     };
-    tipquiz::commands::set_voice(&cli.common);
+    tipquiz::cmd::set_voice(&cli.common);
     let code = match cli.command {
-        None => tipquiz::commands::home(&cli.common),
-        Some(cmd) => tipquiz::commands::run(&cli.common, cmd),
+        None => tipquiz::cmd::home(&cli.common),
+        Some(cmd) => tipquiz::cmd::run(&cli.common, cmd),
     };
     // Parsed-bank cache entries still being written in the background (short commands).
     tipquiz::bank::cache::wait_for_writes();

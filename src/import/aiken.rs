@@ -9,7 +9,8 @@
 //! ```
 //!
 //! The question text is every line before the first option (several lines are kept as several
-//! lines). Options are an upper-case letter, `.` or `)`, and a space. `ANSWER:` (any case) with
+//! lines). Options are an upper-case letter, `.` or `)`, and the option's text (a space between
+//! is usual but not needed, as in current Moodle). `ANSWER:` (any case) with
 //! one letter ends the question. Blank lines are ignored. A question with no `ANSWER:` line, fewer
 //! than two options, or an answer letter that is not one of its options is not converted and is
 //! listed.
@@ -31,13 +32,17 @@ impl Pending {
     }
 }
 
-/// An option line: `A. text` or `A) text`.
-fn option(line: &str) -> Option<(char, &str)> {
+/// An option line: `A. text` or `A) text`; as in current Moodle, the space may be left out
+/// (`A)text`, `A.text`).
+/// The flag says whether a space followed the `.` or `)`.
+fn option(line: &str) -> Option<(char, &str, bool)> {
     let mut chars = line.chars();
     let l = chars.next().filter(char::is_ascii_uppercase)?;
     chars.next().filter(|c| *c == '.' || *c == ')')?;
     let rest = chars.as_str();
-    rest.starts_with([' ', '\t']).then(|| (l, rest.trim()))
+    let spaced = rest.starts_with([' ', '\t']);
+    let rest = rest.trim();
+    (!rest.is_empty()).then_some((l, rest, spaced))
 }
 
 /// Parse an Aiken file.
@@ -60,7 +65,9 @@ pub(crate) fn parse(source: &str) -> Parsed {
             }
             continue;
         }
-        if let Some((l, text)) = option(t) {
+        // An option with no space (`A)text`) is only taken after a question's text, so that a
+        // question starting `U.S. law ...` still starts a question.
+        if let Some((l, text, _)) = option(t).filter(|o| o.2 || cur.is_some()) {
             match cur.as_mut() {
                 Some(p) => p.options.push((l, text.to_owned())),
                 None => out.note(n, msg!(ImpOptionNoQuestion, l)),

@@ -105,56 +105,17 @@ pub(crate) fn strip_html(s: &str) -> Plain {
     Plain { text, media }
 }
 
-/// Decode the common named entities and numeric character references. Unknown ones are kept.
+/// Decode every HTML5 character reference: the named ones (`&eacute;`, `&deg;`, `&sect;`,
+/// `&rlm;`...) and the numeric ones (`&#233;`, `&#xE9;`), as a browser does in text.
 pub(crate) fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(p) = rest.find('&') {
-        out.push_str(&rest[..p]);
-        let tail = &rest[p..];
-        let end = tail[1..].find(';').filter(|e| *e <= 10).map(|e| e + 1);
-        let decoded = end.and_then(|e| entity(&tail[1..e]));
-        match (end, decoded) {
-            (Some(e), Some(c)) => {
-                out.push(c);
-                rest = &tail[e + 1..];
-            }
-            _ => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    htmlize::unescape(s).into_owned()
 }
 
-fn entity(name: &str) -> Option<char> {
-    if let Some(num) = name.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse::<u32>().ok()?,
-        };
-        return char::from_u32(code);
-    }
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => ' ',
-        "ndash" => '–',
-        "mdash" => '—',
-        "hellip" => '…',
-        "laquo" => '«',
-        "raquo" => '»',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        _ => return None,
-    })
+/// Control and direction characters in `s` that [`clean`] removes (tabs, newlines and carriage
+/// returns excepted: they become spaces or line ends).
+pub(crate) fn removed_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r') && is_dangerous_char(*c))
 }
 
 /// Make text safe for a bank: tabs become spaces, carriage returns go, control and direction
@@ -314,6 +275,18 @@ mod tests {
             "xyz"
         );
         assert_eq!(strip_html("one<br/>two\n  three").text, "one\ntwo three");
+    }
+
+    #[test]
+    fn every_html5_entity_is_decoded() {
+        assert_eq!(
+            decode_entities(
+                "&eacute;t&eacute; 5&deg; &sect;3 &rlm;x &#x627;&#1604; &amp;lt; &nosuch;"
+            ),
+            "\u{e9}t\u{e9} 5\u{b0} \u{a7}3 \u{200f}x \u{627}\u{644} &lt; &nosuch;"
+        );
+        let removed: Vec<char> = removed_chars("a\u{200f}b\tc\r\n\u{202b}").collect();
+        assert_eq!(removed, ['\u{200f}', '\u{202b}']);
     }
 
     #[test]

@@ -26,8 +26,8 @@
 //! between is read as a category and a question, and a weight after `=` (`=%100%a`) in a
 //! multiple-choice block is read as a weight.
 
-use super::clean::{category_part, clean, slug, strip_html};
-use super::{Draft, DraftKind, Parsed, finish_match, label, weighted_choices};
+use super::clean::{category_part, clean, decode_entities, slug, strip_html};
+use super::{Draft, DraftKind, Fb, Parsed, finish_match, label, weighted_choices};
 use crate::bank::Difficulty;
 use crate::messages::{K, Msg};
 use crate::msg;
@@ -80,7 +80,12 @@ fn restore(s: &str) -> String {
 /// A text format marker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Fmt {
+    /// `[moodle]` (the default) and `[markdown]`: taken as written, character references
+    /// (`&eacute;`) decoded, as Moodle shows them.
+    Moodle,
+    /// `[plain]`: taken exactly as written.
     Plain,
+    /// `[html]`: tags stripped, references decoded.
     Html,
 }
 
@@ -90,7 +95,8 @@ fn split_format(s: &str, default: Fmt) -> (Fmt, &str) {
     if let Some((name, rest)) = t.strip_prefix('[').and_then(|r| r.split_once(']')) {
         match name {
             "html" => return (Fmt::Html, rest),
-            "moodle" | "plain" | "markdown" => return (Fmt::Plain, rest),
+            "moodle" | "markdown" => return (Fmt::Moodle, rest),
+            "plain" => return (Fmt::Plain, rest),
             _ => {}
         }
     }
@@ -103,6 +109,7 @@ fn as_plain(s: &str, default: Fmt) -> Result<String, K> {
     let body = restore(body.trim());
     match f {
         Fmt::Plain => Ok(body),
+        Fmt::Moodle => Ok(decode_entities(&body)),
         Fmt::Html => {
             let p = strip_html(&body);
             if p.media {
@@ -256,10 +263,10 @@ fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
     } else {
         format!("{}_____{}", &text[..open], &text[close + 1..])
     };
-    let (fmt, _) = split_format(&question, Fmt::Plain);
+    let (fmt, _) = split_format(&question, Fmt::Moodle);
     let lbl = label(
         d.name.as_deref(),
-        &restore(split_format(&question, Fmt::Plain).1),
+        &restore(split_format(&question, Fmt::Moodle).1),
     );
     let mut general = String::new();
     if let Some(p) = answers.rfind("####") {
@@ -272,7 +279,7 @@ fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
     if answers.starts_with('#') {
         return out.skip(d.line, &lbl, K::ImpNumerical);
     }
-    d.prompt = match text_or_skip(&question, Fmt::Plain, K::ImpTheQuestionText) {
+    d.prompt = match text_or_skip(&question, Fmt::Moodle, K::ImpTheQuestionText) {
         Ok(p) => p,
         Err(why) => return out.skip(d.line, &lbl, why),
     };
@@ -333,14 +340,6 @@ fn answer_and_feedback(s: &str, fmt: Fmt) -> Result<(String, String), Msg> {
     Ok((a, f))
 }
 
-fn feedback_line(answer: &str, feedback: &str) -> String {
-    if feedback.is_empty() {
-        String::new()
-    } else {
-        format!("{answer}: {feedback}")
-    }
-}
-
 fn multichoice(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
     let single = answers.contains('=');
     let replaced = answers.replace('=', "~=");
@@ -362,13 +361,15 @@ fn multichoice(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg>
             weight(p).unwrap_or((0.0, p))
         };
         let (a, f) = answer_and_feedback(rest, fmt)?;
-        feedback.push(feedback_line(&a, &f));
+        feedback.push((Fb::Answer(a.clone()), f));
         choices.push(a);
         weights.push(w);
     }
     let (kind, notes) = weighted_choices(choices, &weights, single)?;
     d.notes.extend(notes);
-    d.add_feedback(&feedback);
+    for (l, f) in feedback {
+        d.add_feedback(l, &f);
+    }
     Ok(kind)
 }
 
@@ -406,14 +407,21 @@ fn truefalse(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
     let value = bits.next().unwrap_or("").trim();
     let wrong = bits.next().unwrap_or("");
     let right = bits.next().unwrap_or("");
-    let mut lines = Vec::new();
-    for f in [right, wrong] {
+    // `{T#a#b}`: `a` is shown to whoever gives the wrong answer, `b` to whoever gives the right
+    // one (Moodle's `feedbackfalse`/`feedbacktrue` follow the key).
+    let answer = matches!(value, "T" | "TRUE");
+    let (wrong_label, right_label) = if answer {
+        (Fb::False, Fb::True)
+    } else {
+        (Fb::True, Fb::False)
+    };
+    for (label, f) in [(right_label, right), (wrong_label, wrong)] {
         if !f.trim().is_empty() {
-            lines.push(text_or_skip(f, fmt, K::ImpAnswerFeedback)?);
+            let t = text_or_skip(f, fmt, K::ImpAnswerFeedback)?;
+            d.add_feedback(label, &t);
         }
     }
-    d.add_feedback(&lines);
-    Ok(DraftKind::TrueFalse(matches!(value, "T" | "TRUE")))
+    Ok(DraftKind::TrueFalse(answer))
 }
 
 fn short(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
@@ -431,7 +439,7 @@ fn short(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
     for p in parts {
         let (w, rest) = weight(p).unwrap_or((100.0, p));
         let (a, f) = answer_and_feedback(rest, fmt)?;
-        feedback.push(feedback_line(&a, &f));
+        feedback.push((Fb::Answer(a.clone()), f));
         if w < 99.99 {
             dropped.push(msg!(ImpPercent, a, super::pct(w)));
         } else if a.contains('*') {
@@ -449,7 +457,9 @@ fn short(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
             crate::messages::join_list(dropped.into_iter().map(Into::into))
         ));
     }
-    d.add_feedback(&feedback);
+    for (l, f) in feedback {
+        d.add_feedback(l, &f);
+    }
     Ok(DraftKind::Short(accepted))
 }
 

@@ -48,6 +48,7 @@
 pub mod aiken;
 mod clean;
 pub mod csv;
+pub mod decode;
 pub mod export;
 pub mod gift;
 pub mod moodle_xml;
@@ -191,13 +192,76 @@ pub struct Import {
 /// (`bank_id` falls back to `imported`, `lang` to `en`).
 #[must_use]
 pub fn import(text: &str, from: Format, lang: &str, bank_id: &str) -> Import {
+    import_avoiding(text, from, lang, bank_id, &Taken::default())
+}
+
+/// Ids that an imported bank must not take: those of the banks it would be loaded with (the
+/// shipped ones). A bank loaded with the id of another replaces it, and question ids must be
+/// unique across every loaded bank.
+#[derive(Clone, Debug, Default)]
+pub struct Taken {
+    /// Bank ids.
+    pub banks: HashSet<String>,
+    /// Question ids, with the id of the bank that has each.
+    pub questions: std::collections::HashMap<String, String>,
+}
+
+impl Taken {
+    /// The ids of `banks`.
+    #[must_use]
+    pub fn of(banks: &[crate::bank::Bank]) -> Taken {
+        Taken {
+            banks: banks.iter().map(|b| b.id.clone()).collect(),
+            questions: banks
+                .iter()
+                .flat_map(|b| b.questions.iter().map(|q| (q.id.clone(), b.id.clone())))
+                .collect(),
+        }
+    }
+}
+
+/// [`import`], giving the bank and its questions ids that are not in `taken`: a bank id or
+/// question id that is taken is replaced by a free one (`indicators` becomes
+/// `indicators-imported`, `ind-001` becomes `ind-001-2`), and each change is noted.
+#[must_use]
+pub fn import_avoiding(
+    text: &str,
+    from: Format,
+    lang: &str,
+    bank_id: &str,
+    taken: &Taken,
+) -> Import {
     let parsed = match from {
         Format::Gift => gift::parse(text),
         Format::Aiken => aiken::parse(text),
         Format::MoodleXml => moodle_xml::parse(text),
         Format::Csv => csv::parse(text),
     };
-    build(parsed, from, lang, bank_id)
+    build(parsed, from, lang, bank_id, taken)
+}
+
+/// Import a file from its bytes: decode them ([`decode::decode`], with `encoding` as named by
+/// the user), take the format `from` or guess it from the file's `extension` and text, and
+/// import. Returns the import, how the bytes were read, and the format used.
+///
+/// # Errors
+/// When the bytes cannot be read as text (see [`decode`]).
+pub fn import_file(
+    bytes: &[u8],
+    from: Option<Format>,
+    extension: Option<&str>,
+    encoding: Option<&str>,
+    lang: &str,
+    bank_id: &str,
+    taken: &Taken,
+) -> Result<(Import, decode::Decoded, Format), decode::DecodeError> {
+    let decoded = decode::decode(bytes, encoding)?;
+    let format = from.unwrap_or_else(|| Format::guess(extension, &decoded.text));
+    let mut imp = import_avoiding(&decoded.text, format, lang, bank_id, taken);
+    for n in decoded.notes.iter().rev() {
+        imp.skipped.insert(0, Skipped::new(0, n.clone()));
+    }
+    Ok((imp, decoded, format))
 }
 
 // ------------------------------------------------------------------ the common model
@@ -227,6 +291,8 @@ pub(crate) struct Draft {
     pub shuffle: Option<bool>,
     /// Changes made while converting (written as "converted, but ...").
     pub notes: Vec<Msg>,
+    /// Per-answer, overall and hint feedback, with what each is for.
+    pub feedback: Vec<(Fb, String)>,
 }
 
 impl Draft {
@@ -235,24 +301,68 @@ impl Draft {
         label(self.name.as_deref(), &self.prompt)
     }
 
-    /// Append per-answer feedback lines to the explanation.
-    pub fn add_feedback(&mut self, lines: &[String]) {
-        let lines: Vec<&str> = lines
-            .iter()
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-            .collect();
-        if lines.is_empty() {
-            return;
+    /// Keep a piece of feedback (empty ones are ignored): written into the explanation, after
+    /// the general feedback, on its own line as `label: text`.
+    pub fn add_feedback(&mut self, label: Fb, text: &str) {
+        let t = text.trim();
+        if !t.is_empty() {
+            self.feedback.push((label, t.to_owned()));
         }
-        let mut e = self.explanation.take().unwrap_or_default();
-        for l in lines {
-            if !e.trim().is_empty() {
-                e.push('\n');
+    }
+
+    /// Every text of the draft, for checks that look at them all.
+    fn texts(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = vec![self.prompt.as_str()];
+        v.extend(self.explanation.as_deref());
+        v.extend(self.source.as_deref());
+        v.extend(self.feedback.iter().map(|(_, t)| t.as_str()));
+        match &self.kind {
+            DraftKind::Single { choices, .. } | DraftKind::Multiple { choices, .. } => {
+                v.extend(choices.iter().map(String::as_str));
             }
-            e.push_str(l);
+            DraftKind::Short(a) | DraftKind::Order(a) => v.extend(a.iter().map(String::as_str)),
+            DraftKind::Match(p) => {
+                for (l, r) in p {
+                    v.push(l);
+                    v.push(r);
+                }
+            }
+            DraftKind::TrueFalse(_) => {}
         }
-        self.explanation = Some(e);
+        v
+    }
+}
+
+/// What a piece of feedback is for.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Fb {
+    /// The feedback of one answer (its text).
+    Answer(String),
+    /// Shown to whoever answered true.
+    True,
+    /// Shown to whoever answered false.
+    False,
+    /// Moodle's feedback for any right answer.
+    Right,
+    /// For any partly right answer.
+    Partial,
+    /// For any wrong answer.
+    Wrong,
+    /// A hint (numbered from 1).
+    Hint(usize),
+}
+
+impl Fb {
+    fn label(&self) -> Msg {
+        match self {
+            Fb::Answer(a) => msg!(ImpFbAnswer, excerpt(a)),
+            Fb::True => K::ImpFbTrue.into(),
+            Fb::False => K::ImpFbFalse.into(),
+            Fb::Right => K::ImpFbRight.into(),
+            Fb::Partial => K::ImpFbPartial.into(),
+            Fb::Wrong => K::ImpFbWrong.into(),
+            Fb::Hint(n) => msg!(ImpFbHint, *n),
+        }
     }
 }
 
@@ -395,7 +505,7 @@ pub(crate) fn pct(x: f64) -> String {
 
 // ------------------------------------------------------------------ writing the bank
 
-fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str) -> Import {
+fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str, taken: &Taken) -> Import {
     let lang = match clean::slug(lang) {
         l if l.is_empty() => "en".to_owned(),
         l => l,
@@ -405,12 +515,49 @@ fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str) -> Import {
         b => b,
     };
     let mut skipped = parsed.skipped;
+    let bank_id = if taken.banks.contains(&bank_id) {
+        let free = (1..)
+            .map(|n| {
+                if n == 1 {
+                    format!("{bank_id}-imported")
+                } else {
+                    format!("{bank_id}-imported-{n}")
+                }
+            })
+            .find(|id| !taken.banks.contains(id))
+            .unwrap_or_default();
+        skipped.push(Skipped::new(0, msg!(ImpBankIdTaken, &bank_id, &free)));
+        free
+    } else {
+        bank_id
+    };
     let mut used: HashSet<String> = HashSet::new();
     let mut body = String::new();
     let mut count = 0;
-    for draft in parsed.drafts {
+    let text_lang = crate::text::Lang::from_code(&lang).unwrap_or_default();
+    for mut draft in parsed.drafts {
         let label = draft.label();
-        match render(&draft, &lang, &mut used, count + 1) {
+        let mut removed: Vec<String> = Vec::new();
+        for c in draft.texts().into_iter().flat_map(clean::removed_chars) {
+            let u = format!("U+{:04X}", u32::from(c));
+            if !removed.contains(&u) {
+                removed.push(u);
+            }
+        }
+        if !removed.is_empty() {
+            draft.notes.push(msg!(ImpCharsRemoved, removed.join(", ")));
+        }
+        if !draft.feedback.is_empty() {
+            let mut e = draft.explanation.take().unwrap_or_default();
+            for (fb, text) in &draft.feedback {
+                if !e.trim().is_empty() {
+                    e.push('\n');
+                }
+                e.push_str(&msg!(ImpFbLine, fb.label(), text.as_str()).render(text_lang));
+            }
+            draft.explanation = Some(e);
+        }
+        match render(&mut draft, &lang, &mut used, taken, count + 1) {
             Ok(toml) => {
                 count += 1;
                 body.push('\n');
@@ -449,6 +596,16 @@ fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str) -> Import {
     let _ = writeln!(out, "languages = [{}]", toml_str(&lang));
     let _ = writeln!(out, "title = {}", text_toml(&lang, &title));
     out.push_str(&body);
+    if out.len() as u64 > crate::walk::MAX_FILE_BYTES {
+        skipped.push(Skipped::new(
+            0,
+            msg!(
+                ImpBankTooLarge,
+                out.len().div_ceil(1024 * 1024),
+                crate::walk::MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
     Import {
         toml: out,
         skipped,
@@ -475,9 +632,10 @@ fn letter(i: usize) -> String {
 
 /// Clean a draft's texts, give it an id, write it as a `[[question]]`, and check it alone.
 fn render(
-    d: &Draft,
+    d: &mut Draft,
     lang: &str,
     used: &mut HashSet<String>,
+    taken: &Taken,
     position: usize,
 ) -> Result<String, Msg> {
     let need = |s: &str, what: Msg| -> Result<String, Msg> {
@@ -505,9 +663,12 @@ fn render(
         .unwrap_or_else(|| format!("q-{position:03}"));
     let mut id = base.clone();
     let mut n = 2;
-    while used.contains(&id) {
+    while used.contains(&id) || taken.questions.contains_key(&id) {
         id = format!("{base}-{n}");
         n += 1;
+    }
+    if let Some(bank) = taken.questions.get(&base) {
+        d.notes.push(msg!(ImpQuestionIdTaken, &base, bank, &id));
     }
     let _ = writeln!(t, "id = {}", toml_str(&id));
     let _ = writeln!(

@@ -19,8 +19,8 @@
 //!   (`multianswer`), drag and drop (`ddwtos`, `ddimageortext`, `ddmarker`), `gapselect`,
 //!   `randomsamatch`, random, and any other type.
 
-use super::clean::{category_part, clean, excerpt, slug, strip_html};
-use super::{Draft, DraftKind, Parsed, finish_match, label, weighted_choices};
+use super::clean::{category_part, clean, decode_entities, excerpt, slug, strip_html};
+use super::{Draft, DraftKind, Fb, Parsed, finish_match, label, weighted_choices};
 use crate::messages::{K, Msg};
 use crate::msg;
 use quick_xml::Reader;
@@ -65,6 +65,10 @@ impl Node {
 
     fn is_html(&self) -> bool {
         self.attr("format") == Some("html")
+    }
+
+    fn is_plain(&self) -> bool {
+        self.attr("format") == Some("plain_text")
     }
 }
 
@@ -178,8 +182,11 @@ fn text(node: &Node) -> Result<String, Msg> {
             return Err(K::ImpHtmlOnly.into());
         }
         Ok(p.text)
-    } else {
+    } else if node.is_plain() {
         Ok(clean(raw))
+    } else {
+        // moodle_auto_format and markdown: Moodle shows character references decoded.
+        Ok(clean(&decode_entities(raw)))
     }
 }
 
@@ -307,6 +314,22 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
             d.shuffle = Some(false);
         }
     }
+    // Overall feedback and hints, kept after the answers' own feedback.
+    let mut overall = Vec::new();
+    for (tag, fb) in [
+        ("correctfeedback", Fb::Right),
+        ("partiallycorrectfeedback", Fb::Partial),
+        ("incorrectfeedback", Fb::Wrong),
+    ] {
+        if let Some(Ok(t)) = q.child(tag).map(text) {
+            overall.push((fb, t));
+        }
+    }
+    for (i, h) in q.all("hint").enumerate() {
+        if let Ok(t) = text(h) {
+            overall.push((Fb::Hint(i + 1), t));
+        }
+    }
     let result = match kind {
         "multichoice" => multichoice(q, &mut d),
         "truefalse" => truefalse(q, &mut d),
@@ -317,6 +340,9 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
     match result {
         Ok(k) => {
             d.kind = k;
+            for (fb, t) in overall {
+                d.add_feedback(fb, &t);
+            }
             out.drafts.push(d);
         }
         Err(why) => out.skip(q.line, &lbl, why),
@@ -337,11 +363,10 @@ fn answers(q: &Node) -> Result<Vec<(String, f64, String)>, Msg> {
         .collect()
 }
 
-fn feedback_lines(list: &[(String, f64, String)]) -> Vec<String> {
-    list.iter()
-        .filter(|(_, _, f)| !f.is_empty())
-        .map(|(a, _, f)| format!("{a}: {f}"))
-        .collect()
+fn add_answer_feedback(d: &mut Draft, list: &[(String, f64, String)]) {
+    for (a, _, f) in list {
+        d.add_feedback(Fb::Answer(a.clone()), f);
+    }
 }
 
 fn multichoice(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
@@ -356,7 +381,7 @@ fn multichoice(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
     let choices: Vec<String> = list.iter().map(|a| a.0.clone()).collect();
     let (kind, notes) = weighted_choices(choices, &weights, single)?;
     d.notes.extend(notes);
-    d.add_feedback(&feedback_lines(&list));
+    add_answer_feedback(d, &list);
     Ok(kind)
 }
 
@@ -373,10 +398,20 @@ fn truefalse(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
         // Moodle writes `true` and `false`; otherwise the first answer is the true one.
         _ => right.0 == 0,
     };
-    let mut lines = Vec::new();
-    lines.extend(list.iter().filter(|a| a.1 >= 99.99).map(|a| a.2.clone()));
-    lines.extend(list.iter().filter(|a| a.1 < 99.99).map(|a| a.2.clone()));
-    d.add_feedback(&lines);
+    // Each answer's feedback, labelled by the answer it follows: the right one first.
+    let ordered = list
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.1 >= 99.99)
+        .chain(list.iter().enumerate().filter(|(_, a)| a.1 < 99.99));
+    for (i, (text, _, f)) in ordered {
+        let is_true = match text.to_lowercase().as_str() {
+            "true" => true,
+            "false" => false,
+            _ => i == 0,
+        };
+        d.add_feedback(if is_true { Fb::True } else { Fb::False }, f);
+    }
     Ok(DraftKind::TrueFalse(value))
 }
 
@@ -402,7 +437,7 @@ fn shortanswer(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
             crate::messages::join_list(dropped.into_iter().map(Into::into))
         ));
     }
-    d.add_feedback(&feedback_lines(&list));
+    add_answer_feedback(d, &list);
     Ok(DraftKind::Short(accepted))
 }
 

@@ -577,6 +577,60 @@ pub fn text(key: K) -> &'static str {
         K::ExpArrowInAnswer => "an accepted answer holds `->`, which GIFT reads as matching",
         K::ExpGiftNoOrder => "GIFT has no ordering questions",
         K::ExpArrowInLeft => "a left item holds `->`, which GIFT reads as the arrow",
+        K::EncReadAs => "read as {0} ({1})",
+        K::EncByBom => "from its byte-order mark",
+        K::EncByZeroBytes => "UTF-16 without a byte-order mark, seen from its zero bytes",
+        K::EncByGiven => "named with --encoding",
+        K::EncByXmlDecl => "as its XML declaration says",
+        K::EncByUtf8 => "its bytes are valid UTF-8",
+        K::EncByDetected => {
+            "detected: the text is not UTF-8 and reads as Arabic in this code page; if it looks wrong, name the encoding with --encoding"
+        }
+        K::EncUnknown => "unknown encoding `{0}`",
+        K::EncUnknownHint => "name one of: {0}",
+        K::EncBomWins => {
+            "the file starts with the byte-order mark of {0}, so it is read as {0}, not as {1}"
+        }
+        K::EncNotUtf8 => {
+            "the file is not UTF-8 (byte {0} here), and its encoding cannot be told for certain"
+        }
+        K::EncNotUtf8Hint => {
+            "save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8), or name its encoding: --encoding windows-1256 for Arabic saved by Windows programs, --encoding windows-1252 (Latin-1) for Western European text"
+        }
+        K::EncMalformed => "bytes {1} are not valid {0} (the encoding was chosen {2})",
+        K::EncMalformedHint => {
+            "the file is damaged or in another encoding: save it again as UTF-8, or name its encoding with --encoding ({0})"
+        }
+        K::EncMalformedGivenHint => "the file is not in the encoding named: try another one ({0})",
+        K::EncReplacementChar => {
+            "the text holds the replacement character U+FFFD, the mark of a letter lost in an earlier conversion"
+        }
+        K::EncReplacementCharHint => {
+            "export the questions again from their source, saved as UTF-8, and import that file"
+        }
+        K::ImpFbLine => "{0}: {1}",
+        K::ImpFbAnswer => "“{0}”",
+        K::ImpFbTrue => "If you answered true",
+        K::ImpFbFalse => "If you answered false",
+        K::ImpFbRight => "For a right answer",
+        K::ImpFbPartial => "For a partly right answer",
+        K::ImpFbWrong => "For a wrong answer",
+        K::ImpFbHint => "Hint {0}",
+        K::ImpCharsRemoved => {
+            "control or direction characters were removed ({0}): the bank format forbids them, and the screen sets each text's direction itself"
+        }
+        K::ImpBankIdTaken => {
+            "the bank id `{0}` is the id of a shipped bank, which this bank would replace: it was written as `{1}` (choose another with --id)"
+        }
+        K::ImpQuestionIdTaken => {
+            "the id `{0}` is taken by a question of the bank `{1}`: it was written as `{2}`"
+        }
+        K::ImpBankTooLarge => {
+            "the bank is {0} MiB, over the {1} MiB a bank file may hold, so `tipquiz check` will refuse it: split the source file (for example by category) and import each part"
+        }
+        K::CliArgEncoding => {
+            "The file's encoding when it is not UTF-8 and has no byte-order mark: windows-1256 (Arabic saved by Windows programs), windows-1252 or latin1, iso-8859-6, utf-16le ... Default: found from the file."
+        }
         K::ResumeMissingQuestion => {
             "question `{0}` of the saved attempt is no longer in the loaded banks"
         }

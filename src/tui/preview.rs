@@ -97,7 +97,7 @@ pub fn run(
 ) -> std::io::Result<u8> {
     let mut view = load(path, question, lang);
     if !watch && let View::Problems(p) = &view {
-        crate::commands::print_err(p);
+        crate::cmd::print_err(p);
         return Ok(1);
     }
     let mut seen = mtime(path);

@@ -187,7 +187,7 @@ fn gift_every_construct() {
     assert_eq!(
         f.explanation.as_ref().map(|e| e.get(en)),
         Some(
-            "The purpose is exploitation.\nExploitation: Right: art. 3(a) ends with the purpose.\nRecruitment: No, that is an act.\nDeception: No, that is a means & not a purpose."
+            "The purpose is exploitation.\n“Exploitation”: Right: art. 3(a) ends with the purpose.\n“Recruitment”: No, that is an act.\n“Deception”: No, that is a means & not a purpose."
         )
     );
     // True-false in every spelling, with feedback.
@@ -202,7 +202,9 @@ fn gift_every_construct() {
     }
     assert_eq!(
         q(&b, "tf-long").explanation.as_ref().map(|e| e.get(en)),
-        Some("Art. 3 has no border element.\nRight, it is not.\nIt is not required.")
+        Some(
+            "Art. 3 has no border element.\nIf you answered false: Right, it is not.\nIf you answered true: It is not required."
+        )
     );
     // Short answers: the 100% ones.
     let Kind::Short { accepted } = &q(&b, "short").kind else {
@@ -331,9 +333,18 @@ fn gift_text_is_made_safe() {
         b.questions[1].prompt.get(Lang::En),
         "A \"quoted\" \\ backslash"
     );
-    assert_eq!(imp.skipped.len(), 1);
-    assert_eq!(imp.skipped[0].line, 3);
-    let what = &imp.skipped[0].what;
+    assert_eq!(imp.skipped.len(), 2);
+    // The escape and the override are removed, and that is said.
+    assert_eq!(imp.skipped[0].line, 1);
+    assert!(
+        imp.skipped[0].what.starts_with(
+            "question `Ctrl`: converted, but control or direction characters were removed (U+001B, U+202E)"
+        ),
+        "{}",
+        imp.skipped[0].what
+    );
+    assert_eq!(imp.skipped[1].line, 3);
+    let what = &imp.skipped[1].what;
     assert!(
         what.starts_with("question `Forms`: not converted: ")
             && what.contains("Arabic presentation form"),
@@ -465,7 +476,9 @@ fn moodle_xml_every_type() {
     assert!(matches!(p.kind, Kind::Single { answer: 0, .. }));
     assert_eq!(
         p.explanation.as_ref().map(|e| e.get(en)),
-        Some("Holding documents is an indicator of control.\nAn indicator of control: Yes.")
+        Some(
+            "Holding documents is an indicator of control.\n“An indicator of control”: Yes.\nFor a right answer: Your answer is correct."
+        )
     );
     assert!(
         matches!(&q(&b, "means-equal-shares").kind, Kind::Multiple { answers, .. } if *answers == [0, 1, 2])

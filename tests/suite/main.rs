@@ -11,6 +11,7 @@ mod engine;
 mod hangup;
 mod hostile;
 mod import;
+mod import_moodle;
 mod records;
 mod report;
 mod screens;

@@ -1,0 +1,195 @@
+//! `tipquiz check` and `tipquiz list`.
+
+use super::library::{SHIPPED_EXAMS, is_exam_source, load_library, merge, read_all};
+use super::output::{eprint_diags, fail_msg, print_data, print_out, say, voice, word};
+use super::{OK, PROBLEMS, USAGE};
+use crate::bank::{self, Bank, Kind, Library, SourceFile};
+use crate::cli::{Common, Format};
+use crate::diag::{Diagnostic, Severity};
+use crate::exam;
+use crate::messages::K;
+use crate::msg;
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+/// `tipquiz check`.
+#[must_use]
+pub fn check(common: &Common, paths: &[PathBuf], format: Format, deny_warnings: bool) -> u8 {
+    let (sources, mut diags) = if paths.is_empty() {
+        let mut s = bank::shipped_sources();
+        s.extend(SHIPPED_EXAMS.iter().map(|(n, t)| SourceFile {
+            name: format!("shipped:questions/exams/{n}"),
+            text: (*t).to_owned(),
+        }));
+        (s, Vec::new())
+    } else {
+        match read_all(paths) {
+            Ok(x) => x,
+            Err(e) => {
+                fail_msg(&crate::messages::load_error(&e));
+                return USAGE;
+            }
+        }
+    };
+    let files = sources.len() + diags.len();
+    let (exam_sources, bank_sources): (Vec<SourceFile>, Vec<SourceFile>) =
+        sources.into_iter().partition(is_exam_source);
+    let (given, d) = bank::parse_sources(&bank_sources);
+    diags.extend(d);
+    let checked: HashSet<String> = bank_sources.iter().map(|s| s.name.clone()).collect();
+    let shipped = if paths.is_empty() || common.only_given_banks {
+        Vec::new()
+    } else {
+        bank::load_shipped().0
+    };
+    let (lib, d) = Library::build(merge(shipped, given, false));
+    diags.extend(d.into_iter().filter(|d| checked.contains(&d.file)));
+    for s in &exam_sources {
+        let (e, d) = exam::parse_exam(&s.name, &s.text);
+        diags.extend(d);
+        if let Some(e) = e {
+            diags.extend(exam::check_exam(&e, &lib, &s.name));
+        }
+    }
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    match format {
+        Format::Json => {
+            let lang = voice().lang;
+            let diags: Vec<Diagnostic> = diags.iter().map(|d| d.localized(lang)).collect();
+            let v = serde_json::json!({ "files": files, "errors": errors, "warnings": warnings, "diagnostics": diags });
+            print_data(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            ));
+        }
+        Format::Text => {
+            print_out(&crate::diag::render_all_in(&diags, voice().lang));
+            let verdict = if errors == 0 {
+                K::VerdictOk
+            } else {
+                K::VerdictProblems
+            };
+            print_out(&format!(
+                "{}\n",
+                say(&msg!(CheckSummary, files, errors, warnings, verdict))
+            ));
+        }
+    }
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        PROBLEMS
+    } else {
+        OK
+    }
+}
+
+/// Per-bank counts for `list`.
+#[derive(serde::Serialize)]
+pub(crate) struct BankCounts {
+    id: String,
+    topic: String,
+    origin: String,
+    languages: Vec<String>,
+    questions: usize,
+    by_type: BTreeMap<String, usize>,
+    by_difficulty: BTreeMap<String, usize>,
+    in_every_language: usize,
+}
+
+pub(crate) fn counts(b: &Bank) -> BankCounts {
+    let mut by_type = BTreeMap::new();
+    let mut by_difficulty = BTreeMap::new();
+    for q in &b.questions {
+        *by_type.entry(q.kind.name().to_owned()).or_insert(0) += 1;
+        *by_difficulty
+            .entry(q.difficulty.name().to_owned())
+            .or_insert(0) += 1;
+    }
+    let in_every_language = b
+        .questions
+        .iter()
+        .filter(|q| {
+            b.languages
+                .iter()
+                .all(|l| q.prompt.exact(l).is_some() || q.prompt.is_plain())
+        })
+        .count();
+    BankCounts {
+        id: b.id.clone(),
+        topic: b.topic.clone(),
+        origin: b.origin.clone(),
+        languages: b.languages.clone(),
+        questions: b.questions.len(),
+        by_type,
+        by_difficulty,
+        in_every_language,
+    }
+}
+
+/// `tipquiz list`.
+#[must_use]
+pub fn list(common: &Common, format: Format) -> u8 {
+    let (lib, diags) = match load_library(common) {
+        Ok(x) => x,
+        Err(e) => {
+            fail_msg(&crate::messages::load_error(&e));
+            return USAGE;
+        }
+    };
+    eprint_diags(&diags.iter().filter(|d| d.is_error()).collect::<Vec<_>>());
+    let rows: Vec<BankCounts> = lib.banks.iter().map(counts).collect();
+    if format == Format::Json {
+        print_data(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        ));
+        return OK;
+    }
+    let types = Kind::NAMES;
+    let mut header = format!(
+        "{:<20} {:<18} {:>5} {:>6}",
+        word(K::ColBank),
+        word(K::ColTopic),
+        word(K::ColLangs),
+        word(K::ColTotal)
+    );
+    for t in types {
+        header.push_str(&format!(" {t:>10}"));
+    }
+    header.push_str(&format!(
+        " {:>5} {:>6} {:>5}",
+        word(K::ColEasy),
+        word(K::ColMedium),
+        word(K::ColHard)
+    ));
+    let mut out = format!("{header}\n");
+    let mut total = 0;
+    for r in &rows {
+        let mut line = format!(
+            "{:<20} {:<18} {:>5} {:>6}",
+            r.id,
+            r.topic,
+            r.languages.join(","),
+            r.questions
+        );
+        for t in types {
+            line.push_str(&format!(" {:>10}", r.by_type.get(t).copied().unwrap_or(0)));
+        }
+        for d in ["easy", "medium", "hard"] {
+            let w = if d == "medium" { 6 } else { 5 };
+            line.push_str(&format!(
+                " {:>w$}",
+                r.by_difficulty.get(d).copied().unwrap_or(0)
+            ));
+        }
+        out.push_str(&line);
+        out.push('\n');
+        total += r.questions;
+    }
+    out.push_str(&format!("{}\n", say(&msg!(ListSummary, rows.len(), total))));
+    print_out(&out);
+    OK
+}

@@ -1,0 +1,185 @@
+//! Loading what the commands work on: the shipped and given banks, the exams, single files.
+
+use super::output::{eprint_diags, fail_msg};
+use super::{PROBLEMS, USAGE};
+use crate::bank::{self, Bank, Library, SourceFile};
+use crate::cli::Common;
+use crate::diag::Diagnostic;
+use crate::exam::{self, ExamDef};
+use crate::messages::K;
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// The shipped exam definitions: (file name, text).
+pub const SHIPPED_EXAMS: &[(&str, &str)] = &[
+    (
+        "practice-indicators.toml",
+        include_str!("../../questions/exams/practice-indicators.toml"),
+    ),
+    (
+        "practice-national-law.toml",
+        include_str!("../../questions/exams/practice-national-law.toml"),
+    ),
+    (
+        "practice-international-law.toml",
+        include_str!("../../questions/exams/practice-international-law.toml"),
+    ),
+    (
+        "practice-referral.toml",
+        include_str!("../../questions/exams/practice-referral.toml"),
+    ),
+    (
+        "final-assessment.toml",
+        include_str!("../../questions/exams/final-assessment.toml"),
+    ),
+    (
+        "briefing-airport.toml",
+        include_str!("../../questions/exams/briefing-airport.toml"),
+    ),
+    (
+        "briefing-port.toml",
+        include_str!("../../questions/exams/briefing-port.toml"),
+    ),
+    (
+        "briefing-residence.toml",
+        include_str!("../../questions/exams/briefing-residence.toml"),
+    ),
+    (
+        "briefing-criminal-investigation.toml",
+        include_str!("../../questions/exams/briefing-criminal-investigation.toml"),
+    ),
+];
+
+/// Read files and folders into sources, reporting unreadable content as diagnostics.
+pub(crate) fn read_all(
+    paths: &[PathBuf],
+) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), bank::LoadError> {
+    let mut sources = Vec::new();
+    let mut diags = Vec::new();
+    for p in bank::expand_paths(paths)? {
+        match bank::read_source(&p)? {
+            Ok(s) => sources.push(s),
+            Err(d) => diags.push(d),
+        }
+    }
+    Ok((sources, diags))
+}
+
+pub(crate) fn is_exam_source(s: &SourceFile) -> bool {
+    bank::looks_like_exam(&s.text) || s.name.contains("/exams/") || s.name.starts_with("exams/")
+}
+
+/// Merge shipped banks and given banks: a given bank replaces a shipped one with the same id.
+pub(crate) fn merge(shipped: Vec<Bank>, given: Vec<Bank>, only_given: bool) -> Vec<Bank> {
+    let ids: HashSet<String> = given.iter().map(|b| b.id.clone()).collect();
+    let mut out: Vec<Bank> = if only_given {
+        Vec::new()
+    } else {
+        shipped
+            .into_iter()
+            .filter(|b| !ids.contains(&b.id))
+            .collect()
+    };
+    out.extend(given);
+    out
+}
+
+/// Load the library the common options ask for. Problems in given banks are returned; the
+/// caller decides whether they stop it.
+///
+/// # Errors
+/// When a given path cannot be read.
+pub fn load_library(common: &Common) -> Result<(Library, Vec<Diagnostic>), bank::LoadError> {
+    load_library_and_exams(common).map(|(lib, diags, _)| (lib, diags))
+}
+
+/// [`load_library`], and the exam files among the given paths (read once with the banks).
+/// Banks go through the parsed-bank cache ([`bank::cache`]) unless `TIPQUIZ_NO_CACHE` is set.
+pub(crate) fn load_library_and_exams(
+    common: &Common,
+) -> Result<(Library, Vec<Diagnostic>, Vec<SourceFile>), bank::LoadError> {
+    let cache = crate::record::default_cache_dir();
+    let cache = cache.as_deref();
+    // The shipped banks are parsed while the given files are read and parsed.
+    let ((shipped, mut diags), given) = rayon::join(
+        || {
+            if common.only_given_banks {
+                (Vec::new(), Vec::new())
+            } else {
+                bank::parse_sources_cached(&bank::shipped_sources(), cache)
+            }
+        },
+        || {
+            let (sources, read_diags) = read_all(&common.banks)?;
+            let (exam_sources, bank_sources): (Vec<SourceFile>, Vec<SourceFile>) =
+                sources.into_iter().partition(is_exam_source);
+            let parsed = bank::parse_sources_cached(&bank_sources, cache);
+            Ok::<_, bank::LoadError>((read_diags, parsed, exam_sources))
+        },
+    );
+    let (read_diags, (given, d), exam_sources) = given?;
+    diags.extend(read_diags);
+    diags.extend(d);
+    let (lib, d) = Library::build(merge(shipped, given, common.only_given_banks));
+    diags.extend(d);
+    Ok((lib, diags, exam_sources))
+}
+
+/// The shipped exams, parsed.
+#[must_use]
+pub fn shipped_exams() -> Vec<ExamDef> {
+    SHIPPED_EXAMS
+        .iter()
+        .filter_map(|(n, t)| exam::parse_exam(n, t).0)
+        .collect()
+}
+
+pub(crate) fn library_or_exit(common: &Common) -> Result<(Library, Vec<ExamDef>), u8> {
+    let (lib, diags, exam_sources) = match load_library_and_exams(common) {
+        Ok(x) => x,
+        Err(e) => {
+            fail_msg(&crate::messages::load_error(&e));
+            return Err(USAGE);
+        }
+    };
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    if !errors.is_empty() {
+        eprint_diags(&errors);
+        fail_msg(&K::BanksHaveErrors.into());
+        return Err(PROBLEMS);
+    }
+    let mut exams = shipped_exams();
+    for s in &exam_sources {
+        if let (Some(e), _) = exam::parse_exam(&s.name, &s.text) {
+            exams.retain(|x| x.id != e.id);
+            exams.push(e);
+        }
+    }
+    exams.retain(|e| exam::check_exam(e, &lib, "").is_empty());
+    Ok((lib, exams))
+}
+
+pub(crate) fn lib_quiet(common: &Common) -> Result<Library, u8> {
+    match load_library(common) {
+        Ok((lib, _)) => Ok(lib),
+        Err(e) => {
+            fail_msg(&crate::messages::load_error(&e));
+            Err(USAGE)
+        }
+    }
+}
+
+/// Read a bank or exam file; on failure print why and return the exit code.
+pub(crate) fn read_or_report(path: &std::path::Path) -> Result<SourceFile, u8> {
+    match bank::read_source(path) {
+        Ok(Ok(s)) => Ok(s),
+        Ok(Err(d)) => {
+            eprint_diags(&[&d]);
+            Err(PROBLEMS)
+        }
+        Err(e) => {
+            fail_msg(&crate::messages::load_error(&e));
+            Err(USAGE)
+        }
+    }
+}

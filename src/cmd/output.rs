@@ -1,0 +1,282 @@
+//! How the command line speaks: its language, the terminal layout of Arabic lines, and the
+//! writers for standard output and standard error.
+
+use super::session::display;
+use super::{OK, USAGE};
+use crate::cli::Common;
+use crate::diag::{Diagnostic, escape_for_terminal};
+use crate::messages::{K, Msg};
+use crate::text::Lang;
+use std::sync::OnceLock;
+
+/// How the command line speaks: its language, and whether lines for a terminal are laid out
+/// right to left here (Arabic, terminal, `reorder` mode).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Voice {
+    /// The language of messages.
+    pub lang: Lang,
+    /// Reorder, shape and right-align the lines written to standard output.
+    pub visual_out: bool,
+    /// The same for standard error.
+    pub visual_err: bool,
+    /// Join Arabic letters (when reordering).
+    pub shaping: bool,
+}
+
+static VOICE: OnceLock<Voice> = OnceLock::new();
+
+/// Choose the voice of this run from the options and the environment. Call once, first.
+pub fn set_voice(common: &Common) -> Voice {
+    use std::io::IsTerminal as _;
+    let flag = common.lang.map(|l| match l {
+        crate::cli::LangArg::En => Lang::En,
+        crate::cli::LangArg::Ar => Lang::Ar,
+    });
+    let lang = crate::messages::cli_lang(flag, &|k| std::env::var(k).ok());
+    let out_tty = std::io::stdout().is_terminal();
+    let err_tty = std::io::stderr().is_terminal();
+    // The display (and the preferences it reads) only matters for Arabic on a terminal.
+    let d = (lang == Lang::Ar && (out_tty || err_tty)).then(|| display(common));
+    let mode = d.map_or(crate::tui::bidi::BidiMode::Terminal, |d| d.mode);
+    let v = Voice {
+        lang,
+        visual_out: visual_output(lang, out_tty, mode),
+        visual_err: visual_output(lang, err_tty, mode),
+        shaping: d.is_some_and(|d| d.shaping),
+    };
+    crate::messages::set_errors_lang(lang);
+    *VOICE.get_or_init(|| v)
+}
+
+/// Parse the command line with its help and usage errors in `lang` (see
+/// [`crate::cli::command_in`]). Help and version are printed here (exit 0); a usage error is
+/// printed on standard error (exit 2), in `lang` for the kinds the catalogue covers.
+///
+/// # Errors
+/// The exit code when the program must stop here.
+pub fn parse_in(lang: Lang, args: Vec<std::ffi::OsString>) -> Result<crate::cli::Cli, u8> {
+    use clap::FromArgMatches as _;
+    use clap::error::ErrorKind;
+    let parsed = crate::cli::command_in(lang)
+        .try_get_matches_from(args)
+        .and_then(|m| crate::cli::Cli::from_arg_matches(&m));
+    let e = match parsed {
+        Ok(cli) => return Ok(cli),
+        Err(e) => e,
+    };
+    // The options were not read: the voice comes from the language alone.
+    set_voice(&Common {
+        lang: Some(match lang {
+            Lang::En => crate::cli::LangArg::En,
+            Lang::Ar => crate::cli::LangArg::Ar,
+        }),
+        banks: Vec::new(),
+        only_given_banks: false,
+        results: None,
+        bidi: crate::cli::BidiArg::Auto,
+        shaping: crate::cli::ShapingArg::Auto,
+    });
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            print_out(&e.render().to_string());
+            Err(OK)
+        }
+        _ => {
+            let text =
+                crate::cli::usage_error_in(&e, lang).unwrap_or_else(|| e.render().to_string());
+            print_err(&text);
+            Err(USAGE)
+        }
+    }
+}
+
+/// The voice of this run (English, logical order until [`set_voice`] is called).
+#[must_use]
+pub fn voice() -> Voice {
+    VOICE.get().copied().unwrap_or(Voice {
+        lang: Lang::En,
+        visual_out: false,
+        visual_err: false,
+        shaping: false,
+    })
+}
+
+/// Whether lines are laid out right to left here: only Arabic, only on a terminal, only when
+/// the terminal does not reorder itself. Piped or redirected output stays in logical order
+/// (plain UTF-8), so that files and grep work.
+#[must_use]
+pub fn visual_output(lang: Lang, is_terminal: bool, mode: crate::tui::bidi::BidiMode) -> bool {
+    lang == Lang::Ar && is_terminal && mode == crate::tui::bidi::BidiMode::Reorder
+}
+
+/// Lay out `text` for a terminal that does not reorder: each line reordered (and shaped) by
+/// the screens' pipeline, wrapped and right-aligned to `width` cells.
+#[must_use]
+pub fn visual_text(text: &str, width: usize, shaping: bool) -> String {
+    use crate::tui::bidi::{BidiMode, Dir, align, visual_lines};
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split_inclusive('\n') {
+        let (body, nl) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        // Lines without Arabic letters (file places, snippets, carets, tables of ids) stay
+        // left to right as they are, so that a caret still points at its column.
+        if body.trim().is_empty() || !body.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
+            out.push_str(body);
+        } else {
+            let lines = visual_lines(body, Dir::Rtl, width, BidiMode::Reorder, shaping);
+            let n = lines.len();
+            for (i, l) in lines.into_iter().enumerate() {
+                out.push_str(&align(&l, Dir::Rtl, width));
+                if i + 1 < n {
+                    out.push('\n');
+                }
+            }
+        }
+        out.push_str(nl);
+    }
+    out
+}
+
+pub(crate) fn terminal_width() -> usize {
+    crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w.max(20)))
+}
+
+/// A message in the language of this run.
+#[must_use]
+pub fn say(m: &Msg) -> String {
+    m.render(voice().lang)
+}
+
+/// A catalogue entry without arguments in the language of this run.
+#[must_use]
+pub fn word(k: K) -> &'static str {
+    crate::messages::template(voice().lang, k)
+}
+
+/// Write to standard error, laid out like standard output.
+pub fn print_err(s: &str) {
+    use std::io::Write as _;
+    let v = voice();
+    let text = if v.visual_err {
+        visual_text(s, terminal_width(), v.shaping)
+    } else {
+        s.to_owned()
+    };
+    if crate::tui::loading::holding() {
+        // The loading frame has the terminal: printed once it is given back.
+        crate::tui::loading::print_error(&text);
+        return;
+    }
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Print an error for the user on standard error, escaped.
+pub fn fail(msg: &str) {
+    print_err(&format!("tipquiz: {}\n", escape_for_terminal(msg)));
+}
+
+/// Print a message from the catalogue as an error, in the language of this run.
+pub fn fail_msg(m: &Msg) {
+    fail(&say(m));
+}
+
+/// Print diagnostics on standard error in the language of this run.
+pub(crate) fn eprint_diags(diags: &[&Diagnostic]) {
+    let lang = voice().lang;
+    let text: String = diags.iter().map(|d| d.render_in(lang)).collect();
+    print_err(&text);
+}
+
+/// Write to standard output; a closed pipe (`| head`) ends the output quietly. Arabic on a
+/// terminal in `reorder` mode is laid out right to left here (see [`visual_output`]).
+pub fn print_out(s: &str) {
+    use std::io::Write as _;
+    let v = voice();
+    if v.visual_out {
+        let text = visual_text(s, terminal_width(), v.shaping);
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    } else {
+        let _ = std::io::stdout().lock().write_all(s.as_bytes());
+    }
+}
+
+/// Write machine output (CSV, JSON, TOML, GIFT, XML) to standard output, always as it is.
+pub(crate) fn print_data(s: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(s.as_bytes());
+}
+
+#[cfg(test)]
+mod voice_tests {
+    use super::*;
+    use crate::tui::bidi::{BidiMode, Dir, align, visual_lines};
+
+    fn is_form(c: char) -> bool {
+        ('\u{FB50}'..='\u{FDFF}').contains(&c) || ('\u{FE70}'..='\u{FEFE}').contains(&c)
+    }
+
+    #[test]
+    fn only_arabic_on_a_reordering_terminal_is_laid_out_here() {
+        for lang in [Lang::En, Lang::Ar] {
+            for tty in [false, true] {
+                for mode in [BidiMode::Reorder, BidiMode::Terminal] {
+                    let want = lang == Lang::Ar && tty && mode == BidiMode::Reorder;
+                    assert_eq!(
+                        visual_output(lang, tty, mode),
+                        want,
+                        "{lang:?} {tty} {mode:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_terminal_path_uses_the_bidi_pipeline_and_right_aligns() {
+        let m = crate::msg!(NoAttemptsBy, "Salem", "/tmp/results");
+        let logical = format!("tipquiz: {}\n\n", m.render(Lang::Ar));
+        let shown = visual_text(&logical, 60, true);
+        let first = logical.lines().next().unwrap_or_default();
+        let want: Vec<String> = visual_lines(first, Dir::Rtl, 60, BidiMode::Reorder, true)
+            .iter()
+            .map(|l| align(l, Dir::Rtl, 60))
+            .collect();
+        assert_eq!(shown, format!("{}\n\n", want.join("\n")));
+        assert!(shown.chars().any(is_form), "not shaped: {shown}");
+        assert!(!logical.chars().any(is_form));
+        for l in shown.lines().filter(|l| !l.is_empty()) {
+            assert_eq!(
+                crate::tui::bidi::cell_width(l),
+                60,
+                "not right-aligned: {l:?}"
+            );
+        }
+        // Unshaped, the letters stay in their plain code points, still reordered.
+        let plain = visual_text(&logical, 60, false);
+        assert!(!plain.chars().any(is_form) && plain != logical);
+        // A line without Arabic (a file place, a caret) is left as it is.
+        assert_eq!(
+            visual_text("  --> a.toml:7:1\n  | ^\n", 60, true),
+            "  --> a.toml:7:1\n  | ^\n"
+        );
+    }
+
+    #[test]
+    fn escaped_text_stays_escaped_on_the_terminal_path() {
+        let m = crate::msg!(AttemptsOf, escape_for_terminal("x\u{202E}\u{1b}[2J"));
+        let shown = visual_text(&m.render(Lang::Ar), 60, true);
+        assert!(
+            !shown.chars().any(crate::diag::is_dangerous_char),
+            "{shown:?}"
+        );
+        assert!(shown.contains("202e") && shown.contains("1b"), "{shown}");
+    }
+
+    #[test]
+    fn without_set_voice_the_voice_is_english_and_logical() {
+        let v = voice();
+        assert!(!v.visual_out && !v.visual_err);
+    }
+}

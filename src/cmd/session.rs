@@ -1,0 +1,154 @@
+//! Starting the trainee's screens: where things are kept, the display, the language, and the
+//! home screen.
+
+use super::USAGE;
+use super::library::library_or_exit;
+use super::output::fail_msg;
+use crate::cli::Common;
+use crate::msg;
+
+/// Where results, autosaves and preferences go.
+#[must_use]
+pub fn places(common: &Common) -> crate::tui::run::Places {
+    let data = crate::record::default_data_dir();
+    crate::tui::run::Places {
+        results: crate::record::Store::new(
+            common
+                .results
+                .clone()
+                .unwrap_or_else(|| data.join("results")),
+        ),
+        results_explicit: common.results.is_some(),
+        autosaves: crate::record::Store::new(data.join("autosave")),
+        pending: crate::record::Store::new(data.join("pending")),
+        prefs: data.join("prefs.json"),
+        program: format!("tipquiz {}", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+/// How to show right-to-left text on this terminal.
+#[must_use]
+pub fn display(common: &Common) -> crate::tui::ui::Display {
+    display_with(common, &crate::tui::run::load_prefs(&places(common).prefs))
+}
+
+/// [`display`] with the preferences already read.
+pub(crate) fn display_with(
+    common: &Common,
+    prefs: &crate::tui::app::Prefs,
+) -> crate::tui::ui::Display {
+    use crate::cli::{BidiArg, ShapingArg};
+    use crate::tui::bidi::BidiMode;
+    let mode = match common.bidi {
+        BidiArg::Reorder => BidiMode::Reorder,
+        BidiArg::Terminal => BidiMode::Terminal,
+        // A saved choice wins. When the app reorders, the first `enter` probes the terminal
+        // (DECRQM) for how to switch its own bidi off, saved choice or not: that is how the
+        // saved choice was calibrated.
+        BidiArg::Auto => match prefs.bidi.as_deref() {
+            Some("terminal") => BidiMode::Terminal,
+            Some("reorder") => {
+                crate::tui::terminal::want_probe();
+                BidiMode::Reorder
+            }
+            _ => {
+                crate::tui::terminal::want_probe();
+                crate::tui::terminal::detect_bidi(&|k| std::env::var(k).ok())
+            }
+        },
+    };
+    let shaping = match common.shaping {
+        ShapingArg::On => true,
+        ShapingArg::Off => false,
+        ShapingArg::Auto => mode == BidiMode::Reorder,
+    };
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    crate::tui::ui::Display {
+        mode,
+        shaping,
+        theme: crate::tui::ui::Theme { color },
+    }
+}
+
+/// The interface language: `--lang`, else the language this trainee used last (the trainee
+/// named on the command line, or the last trainee on this computer), else English.
+pub(crate) fn lang_of(
+    common: &Common,
+    prefs: &crate::tui::app::Prefs,
+    trainee: Option<&str>,
+) -> crate::text::Lang {
+    use crate::cli::LangArg;
+    match common.lang {
+        Some(LangArg::En) => crate::text::Lang::En,
+        Some(LangArg::Ar) => crate::text::Lang::Ar,
+        None => prefs
+            .langs
+            .get(&crate::record::trainee_slug(
+                trainee.unwrap_or(&prefs.trainee),
+            ))
+            .copied()
+            .unwrap_or_default(),
+    }
+}
+
+/// The home screen.
+#[must_use]
+pub fn home(common: &Common) -> u8 {
+    let start = Start::show(common, None);
+    let (lib, exams) = match library_or_exit(common) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let _ = crate::tui::run::recover(&start.places, &lib, crate::tui::run::now_ms());
+    let app = crate::tui::app::App::new(
+        std::sync::Arc::new(lib),
+        exams,
+        &start.prefs,
+        lang_of(common, &start.prefs, None),
+        start.places.autosaves.clone(),
+    );
+    run_app(app, common, start)
+}
+
+/// What a TUI start reads once: where things go, the preferences and the display, and the
+/// terminal, taken at once to show the loading frame before anything slow (see
+/// [`crate::tui::run::Early`]).
+pub(crate) struct Start {
+    pub(crate) places: crate::tui::run::Places,
+    pub(crate) prefs: crate::tui::app::Prefs,
+    pub(crate) display: crate::tui::ui::Display,
+    pub(crate) early: Option<crate::tui::run::Early>,
+}
+
+impl Start {
+    pub(crate) fn show(common: &Common, trainee: Option<&str>) -> Start {
+        let places = places(common);
+        let prefs = crate::tui::run::load_prefs(&places.prefs);
+        let display = display_with(common, &prefs);
+        let early = crate::tui::run::Early::show(display, lang_of(common, &prefs, trainee));
+        Start {
+            places,
+            prefs,
+            display,
+            early,
+        }
+    }
+}
+
+pub(crate) fn run_app(app: crate::tui::app::App, common: &Common, start: Start) -> u8 {
+    let calibrate = app.lang == crate::text::Lang::Ar
+        && common.bidi == crate::cli::BidiArg::Auto
+        && start.prefs.bidi.is_none()
+        && std::env::var_os("TIPQUIZ_NO_CALIBRATION").is_none();
+    let places = &start.places;
+    match crate::tui::run::run(app, places, start.display, calibrate, start.early) {
+        Ok(code) => code,
+        Err(e) => {
+            if crate::tui::loading::holding() {
+                crate::tui::loading::release_errors_after(crate::tui::terminal::leave);
+            }
+            fail_msg(&msg!(CannotUseTerminal, e.to_string()));
+            USAGE
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! `tipquiz take` (an exam, a quick quiz, a review of mistakes) and `tipquiz recover`.
+
+use super::library::{library_or_exit, read_or_report};
+use super::output::{fail_msg, print_err, print_out, say, voice};
+use super::session::{Start, lang_of, places, run_app};
+use super::{OK, PROBLEMS, USAGE};
+use crate::cli::Common;
+use crate::diag::{Diagnostic, escape_for_terminal};
+use crate::exam::{self, ExamDef};
+use crate::messages::K;
+use crate::msg;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Questions a trainee got wrong (or only partly right, or left blank) in their latest answer
+/// to each, from the records in `store`.
+#[must_use]
+pub fn mistakes(store: &crate::record::Store, trainee: &str) -> Vec<String> {
+    use crate::quiz::Verdict;
+    let key = crate::record::trainee_slug(trainee);
+    let mut latest: BTreeMap<String, (i64, Verdict)> = BTreeMap::new();
+    for (_, r) in store.load_cached(None).loaded.records {
+        if crate::record::trainee_slug(&r.trainee) != key {
+            continue;
+        }
+        for q in &r.questions {
+            let at = q.answered_at.unwrap_or(r.ended_at);
+            let e = latest.entry(q.qid.clone()).or_insert((at, q.verdict));
+            if at >= e.0 {
+                *e = (at, q.verdict);
+            }
+        }
+    }
+    latest
+        .into_iter()
+        .filter(|(_, (_, v))| *v != Verdict::Right)
+        .map(|(q, _)| q)
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn take(
+    common: &Common,
+    exam_arg: Option<String>,
+    topics: Vec<String>,
+    count: usize,
+    time: Option<String>,
+    mode: crate::cli::ModeArg,
+    trainee: Option<String>,
+    review_mistakes: bool,
+) -> u8 {
+    let start = Start::show(common, trainee.as_deref());
+    let (lib, exams) = match library_or_exit(common) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let places = &start.places;
+    let _ = crate::tui::run::recover(places, &lib, crate::tui::run::now_ms());
+    let exam = if let Some(e) = exam_arg {
+        let path = PathBuf::from(&e);
+        if path.is_file() {
+            let text = match read_or_report(&path) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let (def, mut diags) = exam::parse_exam(&text.name, &text.text);
+            if let Some(d) = &def {
+                diags.extend(exam::check_exam(d, &lib, &text.name));
+            }
+            if diags.iter().any(Diagnostic::is_error) || def.is_none() {
+                print_err(&crate::diag::render_all_in(&diags, voice().lang));
+                return PROBLEMS;
+            }
+            def.unwrap_or_else(|| ExamDef::quick(&[], 1, None, exam::Mode::Practice))
+        } else if let Some(d) = exams.iter().find(|x| x.id == e) {
+            d.clone()
+        } else {
+            let ids: Vec<&str> = exams.iter().map(|x| x.id.as_str()).collect();
+            fail_msg(&msg!(NoSuchExam, e, ids.join(", ")));
+            return USAGE;
+        }
+    } else {
+        let known: Vec<String> = lib.topics().into_iter().map(|t| t.0).collect();
+        if let Some(bad) = topics.iter().find(|t| !known.contains(t)) {
+            fail_msg(&msg!(UnknownTopic, bad, known.join(", ")));
+            return USAGE;
+        }
+        let secs = match time.as_deref().map(crate::walk::parse_duration) {
+            None => None,
+            Some(Some(s)) if s > 0 => Some(s),
+            Some(_) => {
+                fail_msg(&K::BadTime.into());
+                return USAGE;
+            }
+        };
+        let mode = match mode {
+            crate::cli::ModeArg::Exam => exam::Mode::Exam,
+            crate::cli::ModeArg::Practice => exam::Mode::Practice,
+        };
+        if count == 0 {
+            fail_msg(&K::BadCount.into());
+            return USAGE;
+        }
+        let mut def = ExamDef::quick(&topics, count, secs, mode);
+        if review_mistakes {
+            let Some(t) = trainee.as_deref() else {
+                fail_msg(&K::ReviewNeedsTrainee.into());
+                return USAGE;
+            };
+            let ids: Vec<String> = mistakes(&places.results, t)
+                .into_iter()
+                .filter(|q| lib.question(q).is_some())
+                .collect();
+            if ids.is_empty() {
+                fail_msg(&K::NoMistakes.into());
+                return PROBLEMS;
+            }
+            def.id = format!("review-{}", crate::record::trainee_slug(t));
+            def.title = crate::text::Text::from_pairs([
+                ("en", "Review of mistakes"),
+                ("ar", "مراجعة الأخطاء"),
+            ]);
+            def.pools = vec![exam::Pool {
+                topic: None,
+                tags: Vec::new(),
+                difficulty: Vec::new(),
+                count: ids.len().min(count),
+                questions: ids,
+            }];
+            def.mode = exam::Mode::Practice;
+        }
+        if let Err(e) = crate::quiz::check_pools(&def, &lib) {
+            fail_msg(&crate::messages::draw_error(&e));
+            return PROBLEMS;
+        }
+        def
+    };
+    let mut app = crate::tui::app::App::new(
+        std::sync::Arc::new(lib),
+        exams,
+        &start.prefs,
+        lang_of(common, &start.prefs, trainee.as_deref()),
+        places.autosaves.clone(),
+    );
+    app.fixed_exam = Some(exam);
+    app.quit_after = true;
+    app.home.trainee_only = true;
+    app.home.focus = crate::tui::app::Field::Trainee;
+    if let Some(t) = trainee {
+        app.home.trainee = t;
+        let now = crate::tui::run::now_ms();
+        let fx = app.start(now);
+        crate::tui::run::execute(&mut app, places, &fx, now);
+    }
+    run_app(app, common, start)
+}
+
+pub(crate) fn recover_cmd(common: &Common) -> u8 {
+    let (lib, _) = match library_or_exit(common) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let places = places(common);
+    let (ok, failed) = crate::tui::run::recover(&places, &lib, crate::tui::run::now_ms());
+    let mut out = String::new();
+    for p in &ok {
+        out.push_str(&format!(
+            "{}\n",
+            say(&msg!(RecoverSaved, escape_for_terminal(p)))
+        ));
+    }
+    for f in &failed {
+        out.push_str(&format!(
+            "{}\n",
+            say(&msg!(RecoverNotSaved, escape_for_terminal(f)))
+        ));
+    }
+    out.push_str(&format!(
+        "{}\n",
+        say(&msg!(RecoverSummary, ok.len(), failed.len()))
+    ));
+    print_out(&out);
+    if failed.is_empty() { OK } else { PROBLEMS }
+}
