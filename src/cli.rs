@@ -379,6 +379,7 @@ fn localize(cmd: clap::Command, sub: Option<&str>, lang: crate::text::Lang) -> c
         Some("board") => (K::CliAboutBoard, None),
         Some("history") => (K::CliAboutHistory, None),
         Some("recover") => (K::CliAboutRecover, None),
+        Some("serve") => (K::CliAboutServe, Some(K::CliLongServe)),
         Some(_) => return cmd,
     };
     // As clap derive does: the summary without its final stop; the long text whole.
@@ -476,6 +477,13 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("new"), "topic") => K::CliArgNewTopic,
         (Some("preview"), "bank") => K::CliArgPreviewBank,
         (Some("preview"), "question") => K::CliArgQuestion,
+        (Some("serve"), "exams") => K::CliArgServeExam,
+        (Some("serve"), "port") => K::CliArgPort,
+        (Some("serve"), "listen") => K::CliArgListen,
+        (Some("serve"), "code") => K::CliArgCode,
+        (Some("serve"), "max_sessions") => K::CliArgMaxSessions,
+        (Some("serve"), "idle_timeout") => K::CliArgIdleTimeout,
+        (Some("serve"), "dir") => K::CliArgServeDir,
         (Some("preview"), "watch") => K::CliArgWatch,
         (Some("history"), "trainee") => K::CliArgHistoryTrainee,
         _ => return None,
