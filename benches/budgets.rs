@@ -1188,7 +1188,7 @@ fn results(cfg: &Cfg, t: &mut Table) {
     let mut v = Vec::new();
     for r in &recs {
         let t0 = Instant::now();
-        cstore.commit(r).expect("commit");
+        cstore.commit(r, None).expect("commit");
         v.push(t0.elapsed());
     }
     let c = stats(v);

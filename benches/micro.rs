@@ -138,7 +138,7 @@ fn results(c: &mut Criterion) {
                 .collect();
             let t = Instant::now();
             for r in &recs {
-                cstore.commit(r).expect("commit");
+                cstore.commit(r, None).expect("commit");
             }
             t.elapsed()
         });

@@ -23,6 +23,7 @@ pub fn places(common: &Common) -> crate::tui::run::Places {
         pending: crate::record::Store::new(data.join("pending")),
         prefs: data.join("prefs.json"),
         program: format!("tipquiz {}", env!("CARGO_PKG_VERSION")),
+        key: super::results::instructor_key(),
     }
 }
 

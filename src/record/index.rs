@@ -14,10 +14,12 @@
 //! git does with its index): a change made in the same tick of the file-system clock as the read
 //! could otherwise keep its `ctime`.
 //!
-//! What the index does not replace: the signature (HMAC) of a record is checked again on every
-//! report from the record itself, so an index written by someone without the instructor's key
-//! cannot make a forged record pass. The checksum is not a secret (anyone can recompute it), so
-//! keeping its verdict in the index weakens nothing.
+//! What the index keeps of a record's seals is what its bytes said when it was read: whether the
+//! checksum matched, and the SHA-256 of the body. The signature (HMAC with the instructor's key
+//! over that digest) is checked again on every report against the key given then, so a record
+//! whose bytes were never signed with that key cannot pass through the index. The index itself
+//! is not signed: it lives in the instructor's own cache folder, and anyone who can write there
+//! can also replace the program.
 //!
 //! The index lives in the user's cache folder ([`crate::record::default_cache_dir`]), one file
 //! per results folder. It is written atomically and only when something changed; a damaged,
@@ -25,7 +27,7 @@
 //! then the entries in postcard-encoded chunks that are decoded on every core.
 
 use super::AttemptRecord;
-use super::store::{BadRecord, LoadedRecords, RecordError, read_record};
+use super::store::{BadRecord, LoadedRecords, RecordError, read_record_sealed};
 use crate::bank::Library;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -92,8 +94,8 @@ fn mtime_ns(_: &fs::Metadata) -> i128 {
 /// What is already known of a record from the results index.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Known {
-    /// Whether its checksum matched.
-    pub checksum_ok: bool,
+    /// What its file's bytes say about its checksum and signature.
+    pub seal: super::Seal,
     /// Its total re-scored against the banks it names ([`AttemptRecord::rescore`]), when they
     /// were loaded with the content hashes it names; `None` when they were not. Valid whenever
     /// the loaded banks have those hashes again: a bank's questions are fixed by its hash.
@@ -237,7 +239,7 @@ fn write_index(path: &Path, dir: &str, entries: &[(&str, FileId, Known, &Attempt
 impl super::Store {
     /// [`super::Store::load`] through the results index in the user's cache folder
     /// ([`super::default_cache_dir`]), or straight from the files when caching is off (then
-    /// `known` is empty and the checks are left to the caller).
+    /// `known` holds the seals read from the files and no re-scored totals).
     #[must_use]
     pub fn load_cached(&self, lib: Option<&Library>) -> Indexed {
         match super::default_cache_dir() {
@@ -246,8 +248,15 @@ impl super::Store {
                 let loaded = self.load();
                 Indexed {
                     read: loaded.records.len(),
+                    known: loaded
+                        .seals
+                        .iter()
+                        .map(|&seal| Known {
+                            seal,
+                            rescored: None,
+                        })
+                        .collect(),
                     loaded,
-                    known: Vec::new(),
                 }
             }
         }
@@ -331,12 +340,12 @@ pub fn load_indexed(dir: &Path, index: &Path, lib: Option<&Library>) -> Indexed 
             {
                 return (name, Got::Cached(id, e.known, e.record));
             }
-            match read_record(&path) {
-                Ok(r) => {
+            match read_record_sealed(&path) {
+                Ok((r, seal)) => {
                     // The identity is taken before the read: a change during the read gives
                     // the file a newer identity, so the next load reads it again.
                     let known = Known {
-                        checksum_ok: r.checksum_ok(),
+                        seal,
                         rescored: lib.filter(|l| banks_match(&r, l)).map(|l| r.rescore(l)),
                     };
                     (name, Got::Read(id, known, r, same))
@@ -354,6 +363,7 @@ pub fn load_indexed(dir: &Path, index: &Path, lib: Option<&Library>) -> Indexed 
             Got::Cached(id, known, r) => {
                 keep.push((out.loaded.records.len(), id));
                 out.loaded.records.push((name, r));
+                out.loaded.seals.push(known.seal);
                 out.known.push(known);
             }
             Got::Read(id, known, r, same) => {
@@ -367,6 +377,7 @@ pub fn load_indexed(dir: &Path, index: &Path, lib: Option<&Library>) -> Indexed 
                     keep.push((out.loaded.records.len(), id));
                 }
                 out.loaded.records.push((name, r));
+                out.loaded.seals.push(known.seal);
                 out.known.push(known);
             }
             Got::Bad(reason, had) => {

@@ -10,7 +10,8 @@ mod store;
 pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
 pub use store::{
     BadRecord, LoadedRecords, RecordError, Step, Store, StoreError, default_cache_dir,
-    default_data_dir, inject_fault, read_record, trainee_slug, write_atomic, write_unsynced,
+    default_data_dir, inject_fault, read_record, read_record_sealed, trainee_slug, write_atomic,
+    write_unsynced,
 };
 
 use crate::bank::{Difficulty, Library};
@@ -30,8 +31,77 @@ pub fn attempt_id(a: &crate::quiz::Attempt) -> String {
     hex::encode(&d[..8])
 }
 
-/// Version of the record schema.
-pub const RECORD_SCHEMA: u32 = 1;
+/// Version of the record schema. 2: the checksum covers the exact bytes of the file (see
+/// [`AttemptRecord::file_bytes`]); 1 (read only): it covered a re-serialisation of the record.
+pub const RECORD_SCHEMA: u32 = 2;
+
+/// How a record file ends: its checksum and signature as the last two members, and a newline.
+fn tail(checksum: &str, signature: &str) -> Result<Vec<u8>, String> {
+    let c = serde_json::to_string(checksum).map_err(|e| e.to_string())?;
+    let s = serde_json::to_string(signature).map_err(|e| e.to_string())?;
+    Ok(format!(",\n  \"checksum\": {c},\n  \"signature\": {s}\n}}\n").into_bytes())
+}
+
+/// HMAC-SHA256 with `key` over a record's digest, in hex.
+fn sign(key: &[u8], digest: &[u8; 32]) -> String {
+    hmac::Hmac::<Sha256>::new_from_slice(key)
+        .map(|mut m| {
+            m.update(digest);
+            hex::encode(m.finalize().into_bytes())
+        })
+        .unwrap_or_default()
+}
+
+/// What reading a record file found about its seals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seal {
+    /// The checksum matches the bytes of the file, and the file is exactly a record as written.
+    pub checksum_ok: bool,
+    /// SHA-256 of the body of the file (schema 2 and later; `None` for earlier records and for
+    /// files that do not end as a record is written).
+    pub digest: Option<[u8; 32]>,
+}
+
+impl Seal {
+    /// Check a record file: it must be exactly [`AttemptRecord::file_bytes`] of the record
+    /// parsed from it (same body, the checksum and signature as its last two members, one final
+    /// newline), and the checksum must be the SHA-256 of its body.
+    #[must_use]
+    pub fn of_file(bytes: &[u8], r: &AttemptRecord) -> Seal {
+        if r.schema < 2 {
+            return r.seal_in_memory();
+        }
+        let Ok(tail) = tail(&r.checksum, &r.signature) else {
+            return Seal::default();
+        };
+        let Some(body) = bytes.strip_suffix(tail.as_slice()) else {
+            return Seal::default();
+        };
+        let digest: [u8; 32] = Sha256::digest(body).into();
+        Seal {
+            checksum_ok: hex::encode(digest) == r.checksum,
+            digest: Some(digest),
+        }
+    }
+
+    /// Whether `r`'s signature is the instructor key's over this digest (schema 1: over the
+    /// re-serialised record).
+    #[must_use]
+    pub fn signature_ok(&self, r: &AttemptRecord, key: &[u8]) -> bool {
+        let Ok(sig) = hex::decode(&r.signature) else {
+            return false;
+        };
+        let Ok(mut m) = hmac::Hmac::<Sha256>::new_from_slice(key) else {
+            return false;
+        };
+        match (self.digest, r.schema) {
+            (Some(d), _) => m.update(&d),
+            (None, s) if s < 2 => m.update(&r.legacy_digest_input()),
+            (None, _) => return false,
+        }
+        m.verify_slice(&sig).is_ok()
+    }
+}
 
 /// One question of a recorded attempt.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -199,64 +269,89 @@ impl AttemptRecord {
         r
     }
 
-    /// The bytes the checksum and signature are computed over: the record as compact JSON with
-    /// both left empty.
-    fn body_digest_input(&self) -> Vec<u8> {
-        // `checksum` and `signature` are the last fields, so the JSON of the record ends with
-        // them: serialise it as it is and replace that end, rather than copy the whole record
-        // to empty two fields.
-        let mut body = Vec::with_capacity(4096 + self.questions.len() * 256);
-        let tail = serde_json::to_string(&self.checksum)
-            .and_then(|c| Ok((c, serde_json::to_string(&self.signature)?)))
-            .map(|(c, s)| format!(",\"checksum\":{c},\"signature\":{s}}}"));
-        match (serde_json::to_writer(&mut body, self), tail) {
-            (Ok(()), Ok(tail)) if body.ends_with(tail.as_bytes()) => {
-                body.truncate(body.len() - tail.len());
-                body.extend_from_slice(b",\"checksum\":\"\",\"signature\":\"\"}");
-                body
-            }
-            _ => self.body_digest_input_by_copy(),
+    /// The record with both seals empty, as pretty JSON, without its last two members: the bytes
+    /// (the "body") a record file starts with and its checksum covers.
+    fn body(&self) -> Vec<u8> {
+        // `checksum` and `signature` are the last members, so the record serialised as it is
+        // ends with them: cut that end off rather than copy the record to empty two fields.
+        let mut out = Vec::with_capacity(8192 + self.questions.len() * 512);
+        if serde_json::to_writer_pretty(&mut out, self).is_err() {
+            return Vec::new();
+        }
+        let Ok(mut end) = tail(&self.checksum, &self.signature) else {
+            return Vec::new();
+        };
+        end.pop(); // the final newline, which the file has and the serialisation not
+        if out.ends_with(&end) {
+            out.truncate(out.len() - end.len());
+            out
+        } else {
+            Vec::new()
         }
     }
 
-    /// [`Self::body_digest_input`] the plain way (a copy with both fields emptied).
-    fn body_digest_input_by_copy(&self) -> Vec<u8> {
+    /// The exact bytes of this record's file: [`Self::body`], then the checksum and the
+    /// signature as they are, as the last two members. Reading a file checks that it is exactly
+    /// this ([`Seal::of_file`]), so the checksum is over the bytes written, never over a
+    /// re-serialisation of what was parsed (floats such as 93.33333333333333 or
+    /// 1.8333333333333335 need not survive that).
+    ///
+    /// # Errors
+    /// When the record cannot be serialised.
+    pub fn file_bytes(&self) -> Result<Vec<u8>, String> {
+        let mut out = self.body();
+        if out.is_empty() {
+            return Err("the record cannot be serialised".into());
+        }
+        out.extend_from_slice(&tail(&self.checksum, &self.signature)?);
+        Ok(out)
+    }
+
+    /// Fill the checksum (SHA-256 of [`Self::body`]), and the signature when a key is given
+    /// (HMAC-SHA256 with the key over that digest). The schema becomes [`RECORD_SCHEMA`].
+    pub fn seal(&mut self, key: Option<&[u8]>) {
+        self.schema = RECORD_SCHEMA;
+        let digest: [u8; 32] = Sha256::digest(self.body()).into();
+        self.checksum = hex::encode(digest);
+        self.signature = key.map(|k| sign(k, &digest)).unwrap_or_default();
+    }
+
+    /// The seal of this record as it would be written (for a record built in memory rather than
+    /// read from a file: [`Seal::of_file`] checks a file).
+    #[must_use]
+    pub fn seal_in_memory(&self) -> Seal {
+        if self.schema < 2 {
+            return Seal {
+                checksum_ok: hex::encode(Sha256::digest(self.legacy_digest_input()))
+                    == self.checksum,
+                digest: None,
+            };
+        }
+        self.file_bytes()
+            .map(|b| Seal::of_file(&b, self))
+            .unwrap_or_default()
+    }
+
+    /// Whether the checksum matches the record as it would be written.
+    #[must_use]
+    pub fn checksum_ok(&self) -> bool {
+        self.seal_in_memory().checksum_ok
+    }
+
+    /// Whether the signature matches under `key` (false when unsigned), for the record as it
+    /// would be written.
+    #[must_use]
+    pub fn signature_ok(&self, key: &[u8]) -> bool {
+        self.seal_in_memory().signature_ok(self, key)
+    }
+
+    /// What schema-1 records were sealed over: the parsed record re-serialised as compact JSON
+    /// with both seals empty. Kept only to read the records of earlier versions.
+    fn legacy_digest_input(&self) -> Vec<u8> {
         let mut c = self.clone();
         c.checksum = String::new();
         c.signature = String::new();
         serde_json::to_vec(&c).unwrap_or_default()
-    }
-
-    /// Fill the checksum, and the signature when a key is given.
-    pub fn seal(&mut self, key: Option<&[u8]>) {
-        let body = self.body_digest_input();
-        self.checksum = hex::encode(Sha256::digest(&body));
-        self.signature = key
-            .and_then(|k| hmac::Hmac::<Sha256>::new_from_slice(k).ok())
-            .map(|mut m| {
-                m.update(&body);
-                hex::encode(m.finalize().into_bytes())
-            })
-            .unwrap_or_default();
-    }
-
-    /// Whether the checksum matches the body.
-    #[must_use]
-    pub fn checksum_ok(&self) -> bool {
-        hex::encode(Sha256::digest(self.body_digest_input())) == self.checksum
-    }
-
-    /// Whether the signature matches under `key` (false when unsigned).
-    #[must_use]
-    pub fn signature_ok(&self, key: &[u8]) -> bool {
-        let Ok(sig) = hex::decode(&self.signature) else {
-            return false;
-        };
-        let Ok(mut m) = hmac::Hmac::<Sha256>::new_from_slice(key) else {
-            return false;
-        };
-        m.update(&self.body_digest_input());
-        m.verify_slice(&sig).is_ok()
     }
 
     /// Time taken in seconds.

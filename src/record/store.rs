@@ -1,6 +1,6 @@
 //! The results folder and the local autosave folder.
 
-use super::{AttemptRecord, RECORD_SCHEMA};
+use super::{AttemptRecord, RECORD_SCHEMA, Seal};
 use crate::quiz::Attempt;
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -130,6 +130,8 @@ fn english<S: serde::Serializer>(m: &Msg, s: S) -> Result<S::Ok, S::Error> {
 pub struct LoadedRecords {
     /// Good records with their file names.
     pub records: Vec<(String, AttemptRecord)>,
+    /// For each of `records`, what its file's bytes say about its seals.
+    pub seals: Vec<Seal>,
     /// Files skipped, with the reason.
     pub bad: Vec<BadRecord>,
 }
@@ -236,13 +238,18 @@ impl Store {
         )
     }
 
-    /// Write a record: temporary file, flush, sync, move into place without overwriting, sync
-    /// the folder. Returns the path. Only after this returns `Ok` is the record saved.
+    /// Write a record, sealed at this moment with `key` (the instructor's or the class
+    /// server's key, or none: then only a checksum): temporary file, flush, sync, move into place
+    /// without overwriting, sync the folder. Returns the path. Only after this returns `Ok` is
+    /// the record saved. The checksum and signature cover the exact bytes written
+    /// ([`AttemptRecord::file_bytes`]).
     ///
     /// # Errors
     /// Any failed step, named.
-    pub fn commit(&self, r: &AttemptRecord) -> Result<PathBuf, StoreError> {
-        let body = serde_json::to_vec_pretty(r).map_err(|e| StoreError::Encode(e.to_string()))?;
+    pub fn commit(&self, r: &AttemptRecord, key: Option<&[u8]>) -> Result<PathBuf, StoreError> {
+        let mut sealed = r.clone();
+        sealed.seal(key);
+        let body = sealed.file_bytes().map_err(StoreError::Encode)?;
         let path = self.dir.join(Self::record_name(r));
         match write_atomic(&self.dir, &path, &body, false) {
             Ok(()) => Ok(path),
@@ -250,7 +257,7 @@ impl Store {
             // record was in place) is not an error: the record is there, intact.
             Err(StoreError::Io { source, .. })
                 if source.kind() == std::io::ErrorKind::AlreadyExists
-                    && read_record(&path).is_ok_and(|existing| existing == *r) =>
+                    && read_bytes(&path).is_ok_and(|existing| existing == body) =>
             {
                 Ok(path)
             }
@@ -272,20 +279,24 @@ impl Store {
             .map(|(name, e, _)| (name, e.path()))
             .collect();
         // Records are read and parsed on every core; the order stays the sorted order.
-        let read: Vec<(String, Result<AttemptRecord, RecordError>)> = names
+        type Read = Result<(AttemptRecord, Seal), RecordError>;
+        let read: Vec<(String, Read)> = names
             .into_par_iter()
             .map(|(name, p)| {
                 let r = if p.extension().is_none_or(|e| e != "json") {
                     Err(RecordError::NotJsonFile)
                 } else {
-                    read_record(&p)
+                    read_record_sealed(&p)
                 };
                 (name, r)
             })
             .collect();
         for (name, r) in read {
             match r {
-                Ok(r) => out.records.push((name, r)),
+                Ok((r, seal)) => {
+                    out.records.push((name, r));
+                    out.seals.push(seal);
+                }
                 Err(reason) => out.bad.push(BadRecord {
                     file: name,
                     reason: reason.message(),
@@ -356,32 +367,50 @@ impl Store {
 /// # Errors
 /// Why it cannot be read.
 pub fn read_record(p: &Path) -> Result<AttemptRecord, RecordError> {
-    let bytes = {
-        let f = fs::File::open(p).map_err(|e| RecordError::Unreadable(e.to_string()))?;
-        // Sized from the open file (one fstat), so the buffer is not grown and copied.
-        let size = f
-            .metadata()
-            .map_or(0, |m| m.len())
-            .min(MAX_RECORD_BYTES + 1);
-        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(f, MAX_RECORD_BYTES + 1),
-            &mut bytes,
-        )
-        .map_err(|e| RecordError::Unreadable(e.to_string()))?;
-        bytes
-    };
+    read_record_sealed(p).map(|(r, _)| r)
+}
+
+/// The bytes of a file that may be a record, at most [`MAX_RECORD_BYTES`] and one more.
+fn read_bytes(p: &Path) -> Result<Vec<u8>, RecordError> {
+    let f = fs::File::open(p).map_err(|e| RecordError::Unreadable(e.to_string()))?;
+    // Sized from the open file (one fstat), so the buffer is not grown and copied.
+    let size = f
+        .metadata()
+        .map_or(0, |m| m.len())
+        .min(MAX_RECORD_BYTES + 1);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(f, MAX_RECORD_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(|e| RecordError::Unreadable(e.to_string()))?;
+    Ok(bytes)
+}
+
+/// Read one record file, and check its seals against its exact bytes ([`Seal::of_file`]).
+///
+/// # Errors
+/// Why it cannot be read.
+pub fn read_record_sealed(p: &Path) -> Result<(AttemptRecord, Seal), RecordError> {
+    let bytes = read_bytes(p)?;
+    let r = parse_record(&bytes)?;
+    let seal = Seal::of_file(&bytes, &r);
+    Ok((r, seal))
+}
+
+/// Parse the bytes of a record file.
+fn parse_record(bytes: &[u8]) -> Result<AttemptRecord, RecordError> {
     if bytes.len() as u64 > MAX_RECORD_BYTES {
         return Err(RecordError::TooLarge);
     }
     // The common case first: a good record parses straight into its type.
-    if let Ok(r) = serde_json::from_slice::<AttemptRecord>(&bytes)
+    if let Ok(r) = serde_json::from_slice::<AttemptRecord>(bytes)
         && r.schema <= RECORD_SCHEMA
     {
         return Ok(r);
     }
     let v: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| RecordError::NotJson(e.to_string()))?;
+        serde_json::from_slice(bytes).map_err(|e| RecordError::NotJson(e.to_string()))?;
     match v.get("schema").and_then(serde_json::Value::as_u64) {
         None => Err(RecordError::NoSchema),
         Some(s) if s > u64::from(RECORD_SCHEMA) => Err(RecordError::NewerSchema(s)),

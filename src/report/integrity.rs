@@ -118,11 +118,14 @@ pub fn check_records_known(
         .map(|(i, (_, r))| {
             let mut p = Vec::new();
             let known = known.get(i);
-            if !known.map_or_else(|| r.checksum_ok(), |k| k.checksum_ok) {
+            // A record read from a file carries what its bytes said; one built in memory is
+            // checked as it would be written.
+            let seal = known.map_or_else(|| r.seal_in_memory(), |k| k.seal);
+            if !seal.checksum_ok {
                 p.push(Problem::Checksum);
             }
             if let Some(k) = key
-                && !r.signature_ok(k)
+                && !seal.signature_ok(r, k)
             {
                 p.push(Problem::BadSignature);
             }

@@ -37,6 +37,9 @@ pub struct Places {
     pub prefs: PathBuf,
     /// Program name and version for records.
     pub program: String,
+    /// The key records are signed with when they are written (the instructor's, from
+    /// `TIPQUIZ_KEY_FILE`), if any.
+    pub key: Option<Vec<u8>>,
 }
 
 /// Load the remembered preferences (empty when missing or unreadable).
@@ -220,7 +223,7 @@ pub fn commit_attempt(
 ) -> Result<PathBuf, String> {
     let rec = AttemptRecord::from_session(s, &attempt_id(&s.state), now, &places.program);
     let pending_path = places.pending.dir.join(pending_name(&s.state));
-    match results_for(places, &s.state.exam).commit(&rec) {
+    match results_for(places, &s.state.exam).commit(&rec, places.key.as_deref()) {
         Ok(p) => {
             let _ = places
                 .autosaves

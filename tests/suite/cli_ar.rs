@@ -165,7 +165,7 @@ fn class_folder() -> tempfile::TempDir {
         let s = crate::records::finished(&lib, name, start, *answers);
         let r =
             AttemptRecord::from_session(&s, &attempt_id(&s.state), start + 60_000, "tipquiz test");
-        store.commit(&r).unwrap();
+        store.commit(&r, None).unwrap();
     }
     d
 }

@@ -5,6 +5,7 @@ mod bidi_golden;
 mod bidi_props;
 mod cache;
 mod check;
+mod class;
 mod cli_ar;
 mod content;
 mod engine;

@@ -56,7 +56,7 @@ fn a_record_round_trips_and_holds_what_an_audit_needs() {
     );
     let d = tempfile::tempdir().unwrap();
     let store = Store::new(d.path());
-    let path = store.commit(&r).unwrap();
+    let path = store.commit(&r, None).unwrap();
     let back = read_record(&path).unwrap();
     assert_eq!(back, r);
     assert_eq!(back.questions.len(), 6);
@@ -64,7 +64,7 @@ fn a_record_round_trips_and_holds_what_an_audit_needs() {
     assert!(back.banks.contains_key("sample"));
     assert_eq!(back.rescore(&lib), Some(back.score));
     assert_eq!(
-        store.commit(&r).unwrap(),
+        store.commit(&r, None).unwrap(),
         path,
         "committing the same attempt again is harmless"
     );
@@ -72,7 +72,7 @@ fn a_record_round_trips_and_holds_what_an_audit_needs() {
     other.score = 0.0;
     other.seal(None);
     assert!(
-        store.commit(&other).is_err(),
+        store.commit(&other, None).is_err(),
         "a record is never overwritten"
     );
     assert_eq!(read_record(&path).unwrap(), r);
@@ -105,7 +105,7 @@ fn bad_files_are_reported_by_name_and_left_in_place() {
     let lib = lib();
     let d = tempfile::tempdir().unwrap();
     let store = Store::new(d.path());
-    store.commit(&record(&lib, "Good", T0)).unwrap();
+    store.commit(&record(&lib, "Good", T0), None).unwrap();
     let good = std::fs::read_to_string(
         std::fs::read_dir(d.path())
             .unwrap()
@@ -119,7 +119,7 @@ fn bad_files_are_reported_by_name_and_left_in_place() {
     std::fs::write(d.path().join("foreign.json"), "{\"name\": \"not ours\"}").unwrap();
     std::fs::write(
         d.path().join("future.json"),
-        good.replacen("\"schema\": 1", "\"schema\": 99", 1),
+        good.replacen("\"schema\": 2", "\"schema\": 99", 1),
     )
     .unwrap();
     std::fs::write(d.path().join("notes.txt"), "hello").unwrap();
@@ -181,7 +181,7 @@ fn fifty_hostile_trainee_names_land_inside_the_folder_and_none_is_overwritten() 
     let mut paths = HashSet::new();
     for (i, n) in names.iter().enumerate() {
         let r = record(&lib, n, T0 + i as i64);
-        let p = store.commit(&r).unwrap();
+        let p = store.commit(&r, None).unwrap();
         assert_eq!(
             p.parent().unwrap(),
             d.path().join("results"),
@@ -205,7 +205,7 @@ fn the_board_updates_on_a_new_file_without_rereading_unchanged_ones() {
     let d = tempfile::tempdir().unwrap();
     let store = Store::new(d.path());
     for (i, n) in ["Alia", "Badr", "Carla"].iter().enumerate() {
-        store.commit(&record(&lib, n, T0 + i as i64)).unwrap();
+        store.commit(&record(&lib, n, T0 + i as i64), None).unwrap();
     }
     let mut b = Board::new(d.path(), None);
     assert!(b.refresh());
@@ -213,7 +213,7 @@ fn the_board_updates_on_a_new_file_without_rereading_unchanged_ones() {
     assert_eq!(b.rows().len(), 3);
     assert!(!b.refresh(), "nothing changed");
     assert_eq!(b.reads, 3, "unchanged files are not read again");
-    store.commit(&record(&lib, "Dana", T0 + 10)).unwrap();
+    store.commit(&record(&lib, "Dana", T0 + 10), None).unwrap();
     std::fs::create_dir_all(d.path().join(PROGRESS_DIR)).unwrap();
     let p = Progress {
         trainee: "Emad".into(),
@@ -308,7 +308,7 @@ fn a_hundred_altered_records_are_all_flagged_and_none_dropped() {
     // Tampering and truncation of files on disk.
     let d = tempfile::tempdir().unwrap();
     let store = Store::new(d.path());
-    let p = store.commit(&all[0].1).unwrap();
+    let p = store.commit(&all[0].1, None).unwrap();
     let body = std::fs::read_to_string(&p).unwrap();
     std::fs::write(d.path().join("truncated.json"), &body[..body.len() - 10]).unwrap();
     let loaded = store.load();
@@ -353,7 +353,7 @@ fn writer_child() {
         r.trainee = format!("writer {id} #{i}");
         r.attempt_id = format!("{id}x{i:06}");
         r.seal(None);
-        let p = store.commit(&r).unwrap();
+        let p = store.commit(&r, None).unwrap();
         writeln!(out, "ack {}", p.file_name().unwrap().to_string_lossy()).unwrap();
         out.flush().unwrap();
     }
@@ -495,6 +495,7 @@ fn a_write_error_at_any_step_is_reported_and_never_shown_as_saved() {
             pending: Store::new(d.path().join("pending")),
             prefs: d.path().join("prefs.json"),
             program: "tipquiz test".into(),
+            key: None,
         };
         let s = finished(&lib, &format!("fault {step:?}"), T0, 3);
         places.autosaves.autosave(&s.state).unwrap();
@@ -524,29 +525,52 @@ fn a_write_error_at_any_step_is_reported_and_never_shown_as_saved() {
     }
 }
 
-/// The checksum is SHA-256 of the record as compact JSON with `checksum` and `signature`
-/// empty, whatever the two held before (computed here independently of the program).
+/// The checksum is SHA-256 of the exact bytes of the file before its last two members (the
+/// checksum and the signature), and the signature HMAC-SHA256 with the key over that digest: both
+/// computed here independently of the program, from the file as written.
 #[test]
-fn the_checksum_is_over_the_record_with_both_seals_empty() {
+fn the_checksum_covers_the_exact_bytes_written() {
+    use hmac::{KeyInit, Mac};
     use sha2::Digest as _;
     let lib = lib();
-    let mut r = record(&lib, "Seal", T0);
-    for (checksum, signature) in [
-        ("", ""),
-        ("0123abcd", ""),
-        ("odd \"quoted\" \\ \u{1} text", "sig"),
-        ("", "\u{202e}override"),
-    ] {
-        r.checksum = checksum.into();
-        r.signature = signature.into();
-        let mut blank = r.clone();
-        blank.checksum.clear();
-        blank.signature.clear();
-        let want = hex::encode(sha2::Sha256::digest(serde_json::to_vec(&blank).unwrap()));
-        assert_eq!(r.checksum_ok(), checksum == want);
-        r.seal(None);
-        assert_eq!(r.checksum, want, "sealed over {checksum:?}/{signature:?}");
-        assert!(r.checksum_ok());
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    for (i, key) in [None, Some(b"instructor key".as_slice())]
+        .into_iter()
+        .enumerate()
+    {
+        let r = record(&lib, &format!("Seal {i}"), T0 + i as i64);
+        let p = store.commit(&r, key).unwrap();
+        let bytes = std::fs::read(&p).unwrap();
+        let needle = b",\n  \"checksum\": \"";
+        let cut = bytes
+            .windows(needle.len())
+            .rposition(|w| w == needle)
+            .unwrap();
+        let digest = sha2::Sha256::digest(&bytes[..cut]);
+        let want = hex::encode(digest);
+        let sig = key.map_or_else(String::new, |k| {
+            let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(k).unwrap();
+            m.update(&digest);
+            hex::encode(m.finalize().into_bytes())
+        });
+        assert_eq!(
+            String::from_utf8_lossy(&bytes[cut..]),
+            format!(",\n  \"checksum\": \"{want}\",\n  \"signature\": \"{sig}\"\n}}\n")
+        );
+        let (back, seal) = tipquiz::record::read_record_sealed(&p).unwrap();
+        assert!(seal.checksum_ok);
+        assert_eq!(
+            key.is_some_and(|k| seal.signature_ok(&back, k)),
+            key.is_some()
+        );
+        // One byte of white space more: the same record when parsed, but not the bytes written.
+        let mut spaced = bytes.clone();
+        spaced.insert(2, b' ');
+        std::fs::write(&p, &spaced).unwrap();
+        let (same, seal) = tipquiz::record::read_record_sealed(&p).unwrap();
+        assert_eq!(same, back);
+        assert!(!seal.checksum_ok);
     }
 }
 
@@ -567,11 +591,10 @@ mod index {
         let store = Store::new(d.path());
         for i in 0..n {
             store
-                .commit(&record(
-                    &lib,
-                    &format!("trainee {i}"),
-                    T0 + i as i64 * 100_000,
-                ))
+                .commit(
+                    &record(&lib, &format!("trainee {i}"), T0 + i as i64 * 100_000),
+                    None,
+                )
                 .unwrap();
         }
         let first = std::fs::read_dir(d.path())
@@ -614,7 +637,7 @@ mod index {
         assert_eq!(second.read, 0, "nothing changed: nothing is read");
         for got in [&first, &second] {
             assert_eq!(got.loaded.records, full.records);
-            assert!(got.known.iter().all(|k| k.checksum_ok));
+            assert!(got.known.iter().all(|k| k.seal.checksum_ok));
             let bad: Vec<&str> = got.loaded.bad.iter().map(|b| b.file.as_str()).collect();
             assert_eq!(bad, ["notes.txt", "truncated.json"], "bad files every time");
         }
@@ -628,7 +651,7 @@ mod index {
             let (x, _) = super::alter(r, i);
             std::fs::write(
                 d.path().join(format!("altered-{i}.json")),
-                serde_json::to_vec_pretty(&x).unwrap(),
+                x.file_bytes().unwrap(),
             )
             .unwrap();
         }
@@ -697,7 +720,7 @@ mod index {
         );
         let got = load_indexed(d.path(), &idx, Some(&lib()));
         assert_eq!(got.read, 1, "only the edited file is read");
-        let ok: Vec<bool> = got.known.iter().map(|k| k.checksum_ok).collect();
+        let ok: Vec<bool> = got.known.iter().map(|k| k.seal.checksum_ok).collect();
         assert_eq!(ok, [true, true, false, true, true]);
         let problems = check_records_known(&got.loaded.records, &got.known, &lib(), None);
         assert!(problems[2].contains(&Problem::Checksum), "{problems:?}");
@@ -729,7 +752,7 @@ mod index {
         let gone = store.load().records[0].0.clone();
         std::fs::remove_file(d.path().join(&gone)).unwrap();
         store
-            .commit(&record(&lib(), "late comer", T0 + 99_000_000))
+            .commit(&record(&lib(), "late comer", T0 + 99_000_000), None)
             .unwrap();
         let got = load_indexed(d.path(), &idx, Some(&lib()));
         assert_eq!(got.read, 1, "only the new file is read");
@@ -764,9 +787,8 @@ mod index {
         let d = tempfile::tempdir().unwrap();
         let store = Store::new(d.path());
         for i in 0..3 {
-            let mut r = record(&lib, &format!("t{i}"), T0 + i * 100_000);
-            r.seal(Some(b"secret key"));
-            store.commit(&r).unwrap();
+            let r = record(&lib, &format!("t{i}"), T0 + i * 100_000);
+            store.commit(&r, Some(b"secret key")).unwrap();
         }
         let cache = tempfile::tempdir().unwrap();
         let idx = index_path(cache.path(), d.path());

@@ -698,7 +698,7 @@ fn bad_records_are_listed() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::new(dir.path());
     for r in five() {
-        store.commit(&r).unwrap();
+        store.commit(&r, None).unwrap();
     }
     std::fs::write(dir.path().join("broken.json"), "{\"schema\": 1, \"trai").unwrap();
     std::fs::write(dir.path().join("notes.txt"), "hello").unwrap();

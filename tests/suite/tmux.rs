@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Tmux {
+pub struct Tmux {
     name: String,
 }
 
 impl Tmux {
-    fn start(name: &str, cmd: &str, w: u16, h: u16) -> Tmux {
+    pub fn start(name: &str, cmd: &str, w: u16, h: u16) -> Tmux {
         let _ = Command::new("tmux")
             .args(["kill-session", "-t", name])
             .output();
@@ -33,7 +33,7 @@ impl Tmux {
             name: name.to_owned(),
         }
     }
-    fn keys(&self, keys: &[&str]) {
+    pub fn keys(&self, keys: &[&str]) {
         for k in keys {
             Command::new("tmux")
                 .args(["send-keys", "-t", &self.name, k])
@@ -42,21 +42,21 @@ impl Tmux {
             std::thread::sleep(Duration::from_millis(60));
         }
     }
-    fn literal(&self, text: &str) {
+    pub fn literal(&self, text: &str) {
         Command::new("tmux")
             .args(["send-keys", "-t", &self.name, "-l", text])
             .status()
             .unwrap();
         std::thread::sleep(Duration::from_millis(60));
     }
-    fn screen(&self) -> String {
+    pub fn screen(&self) -> String {
         let out = Command::new("tmux")
             .args(["capture-pane", "-p", "-t", &self.name])
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
-    fn wait_for(&self, text: &str) -> String {
+    pub fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
