@@ -2,8 +2,10 @@
 //! instructor's switches (joins locked, the exam ended). Shared by the network task, the
 //! sessions' threads and the instructor console, behind one lock each.
 
+use super::msg::{Control, Input};
 use crate::quiz::Millis;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::mpsc::SyncSender;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -35,6 +37,7 @@ pub struct Seat {
 #[derive(Debug, Default)]
 pub struct Class {
     seats: Mutex<BTreeMap<u64, Seat>>,
+    wakers: Mutex<HashMap<u64, SyncSender<Input>>>,
     next: AtomicU64,
     live: AtomicUsize,
     /// New joins are refused (reconnections to an attempt in progress are still taken).
@@ -55,6 +58,9 @@ impl Drop for Place {
     fn drop(&mut self) {
         if let Ok(mut s) = self.class.seats.lock() {
             s.remove(&self.id);
+        }
+        if let Ok(mut w) = self.class.wakers.lock() {
+            w.remove(&self.id);
         }
         self.class.live.fetch_sub(1, Ordering::SeqCst);
     }
@@ -91,6 +97,62 @@ impl Class {
         })
     }
 
+    /// Where to send controls for session `id`.
+    pub fn register(&self, id: u64, tx: SyncSender<Input>) {
+        if let Ok(mut w) = self.wakers.lock() {
+            w.insert(id, tx);
+        }
+    }
+
+    /// Send a control to one session (dropped if its queue is full: the session checks the
+    /// class's switches on every turn of its loop as well).
+    pub fn send(&self, id: u64, c: Control) {
+        if let Ok(w) = self.wakers.lock()
+            && let Some(tx) = w.get(&id)
+        {
+            let _ = tx.try_send(Input::Control(c));
+        }
+    }
+
+    /// Send a control to every session.
+    pub fn broadcast(&self, c: Control) {
+        if let Ok(w) = self.wakers.lock() {
+            for tx in w.values() {
+                let _ = tx.try_send(Input::Control(c));
+            }
+        }
+    }
+
+    /// The sessions (id) of a trainee in an exam, other than `id`.
+    #[must_use]
+    pub fn others_with(&self, id: u64, trainee: &str, exam: &str) -> Vec<u64> {
+        let key = crate::record::trainee_slug(trainee);
+        self.seats
+            .lock()
+            .map(|s| {
+                s.iter()
+                    .filter(|(k, v)| {
+                        **k != id
+                            && v.exam == exam
+                            && !v.finished
+                            && crate::record::trainee_slug(&v.trainee) == key
+                    })
+                    .map(|(k, _)| *k)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// (trainee, exam) of every session with an attempt on screen.
+    #[must_use]
+    pub fn live_attempts(&self) -> Vec<(String, String)> {
+        self.seats()
+            .into_iter()
+            .filter(|(_, s)| !s.exam.is_empty() && !s.finished)
+            .map(|(_, s)| (s.trainee, s.exam))
+            .collect()
+    }
+
     /// Sessions open now.
     #[must_use]
     pub fn live(&self) -> usize {
@@ -113,20 +175,6 @@ impl Class {
             .lock()
             .map(|s| s.iter().map(|(k, v)| (*k, v.clone())).collect())
             .unwrap_or_default()
-    }
-
-    /// Whether another open session has this trainee in this exam.
-    #[must_use]
-    pub fn taken_by_other(&self, id: u64, trainee: &str, exam: &str) -> bool {
-        let key = crate::record::trainee_slug(trainee);
-        self.seats.lock().is_ok_and(|s| {
-            s.iter().any(|(k, v)| {
-                *k != id
-                    && v.exam == exam
-                    && !v.finished
-                    && crate::record::trainee_slug(&v.trainee) == key
-            })
-        })
     }
 }
 
@@ -156,8 +204,12 @@ mod tests {
             s.trainee = "Fatima Al-Sabah".into();
             s.exam = "final".into();
         });
-        assert!(c.taken_by_other(b.id, " fatima al-sabah ", "final"));
-        assert!(!c.taken_by_other(a.id, "Fatima Al-Sabah", "final"));
-        assert!(!c.taken_by_other(b.id, "Fatima Al-Sabah", "other"));
+        assert_eq!(c.others_with(b.id, " fatima al-sabah ", "final"), vec![a.id]);
+        assert!(c.others_with(a.id, "Fatima Al-Sabah", "final").is_empty());
+        assert!(c.others_with(b.id, "Fatima Al-Sabah", "other").is_empty());
+        assert_eq!(
+            c.live_attempts(),
+            vec![("Fatima Al-Sabah".to_owned(), "final".to_owned())]
+        );
     }
 }

@@ -6,17 +6,6 @@ use super::Ctx;
 use crate::quiz::{Millis, Session, Status};
 use crate::record::AttemptRecord;
 
-/// A message from the console to a session.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Control {
-    /// Give this many more milliseconds.
-    Extend(Millis),
-    /// The exam is over: finish the attempt now, as timed out.
-    End,
-    /// The server is stopping: save and close.
-    Shutdown,
-}
-
 /// Move a running attempt's deadline `ms` later. An attempt without a time limit is left as it
 /// is. Returns whether it changed.
 pub fn extend(s: &mut Session, ms: Millis) -> bool {

@@ -9,12 +9,17 @@
 //! - [`access`]: the class code and failed attempts per address.
 //! - [`class`]: who is connected and how far, for the instructor's console.
 //! - [`input`]: SSH input bytes to key events; [`sink`]: frames to the channel.
-//! - [`ssh`]: the russh handler; [`session`]: one trainee's screens.
+//! - [`ssh`]: the russh handler; [`session`]: one trainee's screens; [`msg`]: what a session
+//!   receives.
+//! - [`control`]: more time, the end of the exam, records; [`console`]: the instructor's screen.
 
 pub mod access;
 pub mod class;
+pub mod console;
+pub mod control;
 pub mod input;
 pub mod keys;
+pub mod msg;
 pub mod session;
 pub mod sink;
 pub mod ssh;
@@ -95,6 +100,9 @@ pub enum ServeError {
     /// The runtime.
     #[error("cannot start the network threads: {0}")]
     Runtime(std::io::Error),
+    /// The console's terminal.
+    #[error("the instructor console cannot use this terminal: {0}")]
+    Console(std::io::Error),
 }
 
 /// Set up the server: keys, code, context. Nothing is listening yet.
@@ -224,10 +232,44 @@ pub fn run(ctx: Ctx, opts: &Options, notes: &[String]) -> Result<(), ServeError>
     let port = listener
         .local_addr()
         .map_or(opts.listen.port(), |a| a.port());
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(banner(&ctx, opts, port, notes).as_bytes());
-    let _ = out.flush();
-    drop(out);
-    rt.block_on(ssh::serve(ctx, listener));
+    let text = banner(&ctx, opts, port, notes);
+    rt.spawn(ssh::serve(Arc::clone(&ctx), listener));
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin())
+        && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    if interactive {
+        let header: Vec<String> = text
+            .lines()
+            .filter(|l| !l.starts_with("tipquiz class server"))
+            .map(|l| l.trim_end().to_owned())
+            .collect();
+        let r = console::run(&ctx, &header);
+        shutdown(&ctx);
+        // The console is gone: what the instructor needs later is printed on the terminal.
+        let _ = std::io::stdout().write_all(text.as_bytes());
+        r.map_err(ServeError::Console)?;
+    } else {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+        drop(out);
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
+        }
+        while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        shutdown(&ctx);
+    }
+    drop(rt);
     Ok(())
+}
+
+/// Tell every session to save and close, and wait for them (a few seconds at most).
+fn shutdown(ctx: &Ctx) {
+    ctx.class.broadcast(msg::Control::Shutdown);
+    let until = std::time::Instant::now() + Duration::from_secs(5);
+    while ctx.class.live() > 0 && std::time::Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

@@ -1,40 +1,36 @@
 //! One trainee's session: a thread that runs the screens on the events its connection sends
-//! and draws frames back to it. Records and autosaves are written by the server, here.
+//! and draws frames back to it. Records and autosaves are written by the server, here, and the
+//! instructor's switches (joins locked, more time, the end of the exam) are applied between
+//! events.
 
 use super::Ctx;
 use super::class::Place;
+use super::msg::{Control, Input};
 use super::sink::{ChannelWriter, Out, PtySize, SshBackend};
 use crate::quiz::Millis;
-use crate::record::AttemptRecord;
-use crate::tui::app::{App, Effect, Prefs, SaveStatus, Screen};
+use crate::text::Lang;
+use crate::tui::app::{App, Effect, Overlay, Prefs, SaveStatus, Screen};
 use crate::tui::bidi::BidiMode;
 use crate::tui::run::{now_ms, wait_for};
 use crate::tui::ui::{self, Display, Theme};
 use crossterm::event::Event;
 use ratatui::Terminal;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
 use std::time::{Duration, Instant};
-
-/// What the connection sends to its session.
-#[derive(Debug)]
-pub enum Input {
-    /// A key, a paste or a window change.
-    Event(Event),
-    /// The connection closed.
-    Closed,
-}
 
 /// A session's ends of its connection.
 pub struct SessionIo {
-    /// Events from the connection.
+    /// Events from the connection and controls from the console.
     pub input: Receiver<Input>,
+    /// The sending end of `input`, for the console.
+    pub wake: SyncSender<Input>,
     /// Frames to the connection.
     pub output: tokio::sync::mpsc::Sender<Out>,
     /// The client's terminal size.
     pub size: PtySize,
     /// TERM from the pty request.
     pub term: String,
-    /// LANG, LC_* and the like, as the client sent them.
+    /// LANG, `LC_*` and the like, as the client sent them.
     pub env: Vec<(String, String)>,
 }
 
@@ -62,23 +58,54 @@ pub fn display_for(
     (family, display)
 }
 
-/// The interface language a client's LANG asks for (Arabic for `ar*`, else English).
+/// The interface language a client's locale asks for (Arabic for `ar*`, else English).
 #[must_use]
-pub fn lang_for(env: &[(String, String)]) -> crate::text::Lang {
-    let ar = env
-        .iter()
-        .any(|(n, v)| (n == "LC_ALL" || n == "LC_MESSAGES" || n == "LANG") && v.starts_with("ar"));
-    if ar {
-        crate::text::Lang::Ar
-    } else {
-        crate::text::Lang::En
+pub fn lang_for(env: &[(String, String)]) -> Lang {
+    let ar = env.iter().any(|(n, v)| {
+        (n == "LC_ALL" || n == "LC_MESSAGES" || n == "LANG") && v.starts_with("ar")
+    });
+    if ar { Lang::Ar } else { Lang::En }
+}
+
+/// Why a session ended, for the line written to the trainee's terminal as it closes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    /// The trainee quit, or the connection went.
+    Left,
+    /// No key for the idle timeout.
+    Idle,
+    /// The same attempt was taken up on another connection.
+    Replaced,
+    /// The server is stopping.
+    Shutdown,
+}
+
+fn words(lang: Lang, en: &'static str, ar: &'static str) -> &'static str {
+    if lang == Lang::Ar { ar } else { en }
+}
+
+fn farewell(end: End) -> Option<(&'static str, &'static str)> {
+    match end {
+        End::Left => None,
+        End::Idle => Some((
+            "Closed after a long time without a key. Your answers are saved: connect again to go on.",
+            "أُغلقت الجلسة بعد مدة طويلة دون ضغط أي مفتاح. إجاباتك محفوظة: اتصل من جديد لمتابعة الاختبار.",
+        )),
+        End::Replaced => Some((
+            "Your attempt continues on another connection. Your answers are saved.",
+            "تتابع محاولتك الآن من اتصال آخر. إجاباتك محفوظة.",
+        )),
+        End::Shutdown => Some((
+            "The instructor stopped the server. Your answers are saved: connect again when asked to.",
+            "أوقف المدرب الخادم. إجاباتك محفوظة: اتصل من جديد عندما يُطلب منك ذلك.",
+        )),
     }
 }
 
 /// Run a session until the trainee leaves, the connection closes or stays idle too long, or
-/// the instructor ends the exam. The attempt is saved before the session ends, whatever the
-/// reason.
+/// the instructor ends it. The attempt is saved before the session ends, whatever the reason.
 pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
+    ctx.class.register(place.id, io.wake);
     let (family, display) = display_for(&io.term, &io.env);
     let mut writer = ChannelWriter::new(io.output);
     if crate::tui::terminal::enter_on(&mut writer, family, display.mode).is_err() {
@@ -100,14 +127,16 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
         app.home.trainee_only = true;
     }
     let mut last_key = Instant::now();
-    let mut status = 0;
+    let mut end = End::Left;
     loop {
         let now = now_ms();
         if terminal.draw(|f| ui::draw(f, &app, display, now)).is_err() {
             break;
         }
         let wait = wait_for(&app, now_ms()).min(Duration::from_secs(1));
-        let effects = match io.input.recv_timeout(wait) {
+        let before = attempt_of(&app);
+        let key_at = now_ms();
+        let mut effects = match io.input.recv_timeout(wait) {
             Ok(Input::Event(Event::Key(k))) => {
                 last_key = Instant::now();
                 app.handle_key(k, now_ms())
@@ -117,30 +146,158 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
                 Vec::new()
             }
             Ok(Input::Event(_)) => Vec::new(),
+            Ok(Input::Control(Control::Extend(ms))) => extend(&mut app, ms),
+            Ok(Input::Control(Control::End)) => Vec::new(),
+            Ok(Input::Control(Control::Replaced)) => {
+                end = End::Replaced;
+                break;
+            }
+            Ok(Input::Control(Control::Shutdown)) => {
+                end = End::Shutdown;
+                break;
+            }
             Ok(Input::Closed) | Err(RecvTimeoutError::Disconnected) => break,
             Err(RecvTimeoutError::Timeout) => app.tick(now_ms()),
         };
+        admit(ctx, place.id, &mut app, before.as_ref(), key_at, &mut effects);
+        if ctx
+            .class
+            .ended
+            .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            effects.extend(end_attempt(&mut app, now_ms()));
+        }
         if execute(ctx, &mut app, &effects, now_ms()) {
             break;
         }
         publish(ctx, place.id, &app);
         if last_key.elapsed() >= ctx.idle {
-            status = 2;
+            end = End::Idle;
             break;
         }
     }
     // Whatever ended the session, the attempt in progress is on disk.
     let _ = execute(ctx, &mut app, &[Effect::Autosave], now_ms());
+    let lang = app.lang;
     let writer = terminal.backend_mut().writer_mut();
     let exit = crate::tui::terminal::exit_sequence(family, display.mode);
     let _ = crate::tui::terminal::leave_on(writer, exit);
-    if status == 2 {
-        let _ = std::io::Write::write_all(
-            writer,
-            b"tipquiz: closed after a long time without a key; your answers are saved. Connect again to go on.\r\n",
-        );
+    if let Some((en, ar)) = farewell(end) {
+        let text = if lang == Lang::Ar && display.mode == BidiMode::Reorder {
+            let width = usize::from(terminal.size().map_or(80, |s| s.width));
+            crate::cmd::visual_text(ar, width, display.shaping)
+        } else {
+            words(lang, en, ar).to_owned()
+        };
+        let writer = terminal.backend_mut().writer_mut();
+        let _ = std::io::Write::write_all(writer, format!("{text}\r\n").as_bytes());
     }
-    writer.close(status);
+    let status = u32::from(end != End::Left);
+    terminal.backend_mut().writer_mut().close(status);
+}
+
+/// The attempt on screen: trainee, exam and start.
+fn attempt_of(app: &App) -> Option<(String, String, Millis)> {
+    app.session.as_ref().map(|s| {
+        (
+            s.state.trainee.clone(),
+            s.state.exam.id.clone(),
+            s.state.started_at,
+        )
+    })
+}
+
+/// Go back to the home screen without the attempt that was just started or resumed (nothing
+/// of it is saved by this session).
+fn refuse_attempt(app: &mut App, effects: &mut Vec<Effect>, en: &'static str, ar: &'static str) {
+    app.session = None;
+    app.screen = Screen::Home;
+    app.overlay = Overlay::None;
+    app.message = Some(words(app.lang, en, ar).to_owned());
+    effects.retain(|e| !matches!(e, Effect::Autosave | Effect::Commit));
+}
+
+/// Check an attempt that this turn started or resumed against the instructor's switches and
+/// the other sessions: after the end of the exam, nothing starts; with joins locked, only
+/// attempts already begun may be resumed; an attempt open on another connection is closed
+/// there first (its last answers saved), and the trainee presses Enter again to go on here.
+fn admit(
+    ctx: &Ctx,
+    id: u64,
+    app: &mut App,
+    before: Option<&(String, String, Millis)>,
+    key_at: Millis,
+    effects: &mut Vec<Effect>,
+) {
+    use std::sync::atomic::Ordering;
+    let Some(after) = attempt_of(app) else { return };
+    if before == Some(&after) || app.session.as_ref().is_some_and(|s| s.is_finished()) {
+        return;
+    }
+    let (trainee, exam, started_at) = after;
+    if ctx.class.ended.load(Ordering::SeqCst) {
+        refuse_attempt(
+            app,
+            effects,
+            "The instructor has ended the exam.",
+            "أنهى المدرب الاختبار.",
+        );
+        return;
+    }
+    if ctx.class.locked.load(Ordering::SeqCst) && started_at >= key_at {
+        refuse_attempt(
+            app,
+            effects,
+            "The instructor has closed the exam to new trainees. If you had started, type the same name as before.",
+            "أغلق المدرب الاختبار أمام المتدربين الجدد. إن كنت قد بدأت الاختبار فاكتب الاسم نفسه الذي استخدمته من قبل.",
+        );
+        return;
+    }
+    let others = ctx.class.others_with(id, &trainee, &exam);
+    if !others.is_empty() {
+        for o in others {
+            ctx.class.send(o, Control::Replaced);
+        }
+        refuse_attempt(
+            app,
+            effects,
+            "This attempt was open on another connection, which is now closed. Press Enter to continue it here.",
+            "كانت هذه المحاولة مفتوحة من اتصال آخر، وقد أُغلق الآن. اضغط Enter لمتابعتها هنا.",
+        );
+        // The form keeps the name, so Enter starts (resumes) it again.
+    }
+}
+
+/// More time for the attempt on screen.
+fn extend(app: &mut App, ms: Millis) -> Vec<Effect> {
+    let Some(s) = &mut app.session else {
+        return Vec::new();
+    };
+    if super::control::extend(s, ms) {
+        let min = ms / 60_000;
+        app.message = Some(if app.lang == Lang::Ar {
+            format!("منح المدرب وقتاً إضافياً: {min} دقيقة.")
+        } else {
+            format!("The instructor gave you {min} more minutes.")
+        });
+        vec![Effect::Autosave]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The exam has ended: the attempt on screen ends now, as timed out, and is recorded.
+fn end_attempt(app: &mut App, now: Millis) -> Vec<Effect> {
+    let Some(s) = &mut app.session else {
+        return Vec::new();
+    };
+    if s.is_finished() {
+        return Vec::new();
+    }
+    s.state.deadline = Some(s.state.deadline.map_or(now, |d| d.min(now)));
+    let fx = app.tick(now);
+    app.message = Some(words(app.lang, "The instructor has ended the exam.", "أنهى المدرب الاختبار.").to_owned());
+    fx
 }
 
 /// Carry out the effects of an update on the server. Returns `true` when the session should end.
@@ -158,7 +315,7 @@ fn execute(ctx: &Ctx, app: &mut App, effects: &[Effect], now: Millis) -> bool {
             }
             Effect::Commit => {
                 if let Some(s) = &app.session {
-                    app.save = match commit(ctx, s, now) {
+                    app.save = match super::control::commit(ctx, s, now) {
                         Ok(p) => SaveStatus::Saved(p),
                         Err(e) => SaveStatus::Failed(e),
                     };
@@ -172,46 +329,24 @@ fn execute(ctx: &Ctx, app: &mut App, effects: &[Effect], now: Millis) -> bool {
     quit
 }
 
-/// Record a finished attempt, signed with the server's key, and drop its autosave. Shows the
-/// trainee only the record's file name, never the server's folders.
-fn commit(ctx: &Ctx, s: &crate::quiz::Session, now: Millis) -> Result<String, String> {
-    let mut rec =
-        AttemptRecord::from_session(s, &crate::record::attempt_id(&s.state), now, &ctx.program);
-    rec.seal(Some(&ctx.record_key));
-    match ctx.results.commit(&rec) {
-        Ok(p) => {
-            let _ = ctx
-                .autosaves
-                .remove_autosave(&s.state.exam.id, &s.state.trainee);
-            Ok(p.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default())
-        }
-        // The autosave stays: the server retries at its next start (and `end`).
-        Err(e) => Err(e.message().render(s.state.lang)),
-    }
-}
-
 /// Tell the console how far this session is.
 fn publish(ctx: &Ctx, id: u64, app: &App) {
-    ctx.class.update(id, |seat| {
-        match &app.session {
-            Some(s) => {
-                seat.trainee.clone_from(&s.state.trainee);
-                seat.exam.clone_from(&s.state.exam.id);
-                seat.total = s.len();
-                seat.answered = s.len() - s.unanswered().len();
-                seat.flagged = s.flagged().len();
-                seat.deadline = s.state.deadline;
-                seat.finished = s.is_finished();
-                seat.recorded = matches!(app.save, SaveStatus::Saved(_));
-            }
-            None => {
-                seat.trainee = app.home.trainee.trim().to_owned();
-            }
+    ctx.class.update(id, |seat| match &app.session {
+        Some(s) => {
+            seat.trainee.clone_from(&s.state.trainee);
+            seat.exam.clone_from(&s.state.exam.id);
+            seat.total = s.len();
+            seat.answered = s.len() - s.unanswered().len();
+            seat.flagged = s.flagged().len();
+            seat.deadline = s.state.deadline;
+            seat.finished = s.is_finished();
+            seat.recorded = matches!(app.save, SaveStatus::Saved(_));
         }
-        if matches!(app.screen, Screen::Home) && app.session.is_none() {
+        None => {
+            seat.trainee = app.home.trainee.trim().to_owned();
             seat.exam.clear();
+            seat.finished = false;
+            seat.recorded = false;
         }
     });
 }

@@ -4,7 +4,8 @@
 
 use super::Ctx;
 use super::input::Decoder;
-use super::session::{self, Input, SessionIo};
+use super::msg::Input;
+use super::session::{self, SessionIo};
 use super::sink::{Out, PtySize, QUEUED_FRAMES};
 use russh::server::{Auth, Handle, Msg, Session};
 use russh::{Channel, ChannelId, MethodKind, MethodSet};
@@ -317,10 +318,11 @@ impl russh::server::Handler for Conn {
         session.channel_success(channel)?;
         let (in_tx, in_rx) = std::sync::mpsc::sync_channel(INPUT_QUEUE);
         let (out_tx, out_rx) = tokio::sync::mpsc::channel(QUEUED_FRAMES);
-        self.input = Some(in_tx);
+        self.input = Some(in_tx.clone());
         tokio::spawn(forward(session.handle(), channel, out_rx));
         let io = SessionIo {
             input: in_rx,
+            wake: in_tx,
             output: out_tx,
             size,
             term,
