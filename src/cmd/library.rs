@@ -138,7 +138,7 @@ pub(crate) fn library_or_exit(common: &Common) -> Result<(Library, Vec<ExamDef>)
     let (lib, diags, exam_sources) = match load_library_and_exams(common) {
         Ok(x) => x,
         Err(e) => {
-            fail_msg(&crate::messages::load_error(&e));
+            fail_msg(&e.message());
             return Err(USAGE);
         }
     };
@@ -155,7 +155,7 @@ pub(crate) fn library_or_exit(common: &Common) -> Result<(Library, Vec<ExamDef>)
             exams.push(e);
         }
     }
-    exams.retain(|e| exam::check_exam(e, &lib, "").is_empty());
+    exams.retain(|e| crate::quiz::exam_problems(e, &lib, "").is_empty());
     Ok((lib, exams))
 }
 
@@ -163,7 +163,7 @@ pub(crate) fn lib_quiet(common: &Common) -> Result<Library, u8> {
     match load_library(common) {
         Ok((lib, _)) => Ok(lib),
         Err(e) => {
-            fail_msg(&crate::messages::load_error(&e));
+            fail_msg(&e.message());
             Err(USAGE)
         }
     }
@@ -178,7 +178,7 @@ pub(crate) fn read_or_report(path: &std::path::Path) -> Result<SourceFile, u8> {
             Err(PROBLEMS)
         }
         Err(e) => {
-            fail_msg(&crate::messages::load_error(&e));
+            fail_msg(&e.message());
             Err(USAGE)
         }
     }

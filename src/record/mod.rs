@@ -7,11 +7,13 @@
 mod index;
 mod store;
 
+pub use crate::fs::{
+    Step, StoreError, default_cache_dir, default_data_dir, inject_fault, write_atomic,
+    write_unsynced,
+};
 pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
 pub use store::{
-    BadRecord, LoadedRecords, RecordError, Step, Store, StoreError, default_cache_dir,
-    default_data_dir, inject_fault, read_record, read_record_sealed, trainee_slug, write_atomic,
-    write_unsynced,
+    BadRecord, LoadedRecords, RecordError, Store, read_record, read_record_sealed, trainee_slug,
 };
 
 use crate::bank::{Difficulty, Library};
@@ -368,7 +370,6 @@ impl AttemptRecord {
         let mut total = 0.0;
         for rq in &self.questions {
             let q = lib.question(&rq.qid)?;
-            #[allow(clippy::cast_precision_loss)]
             let secs = match (rq.answered_at, rq.first_shown) {
                 (Some(a), Some(f)) => Some((a - f).max(0) as f64 / 1000.0),
                 _ => None,

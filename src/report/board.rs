@@ -258,7 +258,6 @@ impl Board {
                 }
             }
         }
-        #[allow(clippy::cast_precision_loss)]
         sums.into_iter()
             .map(|(t, (s, n))| (t, s / n as f64))
             .collect()

@@ -154,7 +154,7 @@ pub fn check_records_known(
                         p.push(Problem::ScoreMismatch {
                             stored: fmt(r.score),
                             recomputed: fmt(total),
-                        })
+                        });
                     }
                     None => p.push(Problem::QuestionMissing),
                     Some(_) => {}

@@ -5,10 +5,10 @@
 use super::msg::{Control, Input};
 use crate::quiz::Millis;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::mpsc::SyncSender;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::SyncSender;
 
 /// What the console shows of one session.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -204,7 +204,10 @@ mod tests {
             s.trainee = "Fatima Al-Sabah".into();
             s.exam = "final".into();
         });
-        assert_eq!(c.others_with(b.id, " fatima al-sabah ", "final"), vec![a.id]);
+        assert_eq!(
+            c.others_with(b.id, " fatima al-sabah ", "final"),
+            vec![a.id]
+        );
         assert!(c.others_with(a.id, "Fatima Al-Sabah", "final").is_empty());
         assert!(c.others_with(b.id, "Fatima Al-Sabah", "other").is_empty());
         assert_eq!(

@@ -79,7 +79,7 @@ pub fn rows(ctx: &Ctx) -> Vec<ConsoleRow> {
         })
         .collect();
     let live = ctx.class.live_attempts();
-    for (_, a) in ctx.autosaves.all_autosaves() {
+    for (_, a) in ctx.places.autosaves.all_autosaves() {
         let key = crate::record::trainee_slug(&a.trainee);
         if !matches!(a.status, crate::quiz::Status::Running)
             || live
@@ -319,11 +319,22 @@ pub fn draw(
             ],
         )
         .header(
-            Row::new(vec!["Trainee", "Exam", "Answered", "Flagged", "Time left", "State"])
-                .style(Style::default().add_modifier(Modifier::BOLD)),
+            Row::new(vec![
+                "Trainee",
+                "Exam",
+                "Answered",
+                "Flagged",
+                "Time left",
+                "State",
+            ])
+            .style(Style::default().add_modifier(Modifier::BOLD)),
         )
         .row_highlight_style(Style::default().bg(Color::Blue))
-        .block(Block::default().borders(Borders::ALL).title(format!("Trainees ({})", rows.len())));
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!("Trainees ({})", rows.len())),
+        );
         let mut state = TableState::default().with_selected(Some(console.selected));
         f.render_stateful_widget(table, body, &mut state);
     }
@@ -355,7 +366,7 @@ pub fn run(ctx: &Arc<Ctx>, header: &[String]) -> std::io::Result<()> {
     crate::tui::terminal::watch_signals(Arc::clone(&signal));
     let mut terminal = crate::tui::terminal::enter(crate::tui::bidi::BidiMode::Reorder)?;
     let mut console = Console::default();
-    let mut board = crate::report::board::Board::new(&ctx.results.dir, None);
+    let mut board = crate::report::board::Board::new(&ctx.places.results.dir, None);
     let result = (|| -> std::io::Result<()> {
         loop {
             let rows = rows(ctx);
@@ -365,7 +376,7 @@ pub fn run(ctx: &Arc<Ctx>, header: &[String]) -> std::io::Result<()> {
             if signal.load(Ordering::SeqCst) != 0 {
                 return Ok(());
             }
-            if event::poll(Duration::from_millis(1000))?
+            if event::poll(Duration::from_secs(1))?
                 && let Event::Key(k) = event::read()?
                 && console.key(ctx, &rows, k) == Step::Quit
             {

@@ -4,7 +4,6 @@
 
 use super::Ctx;
 use crate::quiz::{Millis, Session, Status};
-use crate::record::AttemptRecord;
 
 /// Move a running attempt's deadline `ms` later. An attempt without a time limit is left as it
 /// is. Returns whether it changed.
@@ -37,20 +36,14 @@ pub fn end_now(s: &mut Session, now: Millis) -> bool {
 /// its autosave. Returns the record's file name (what a trainee may see: never the folder).
 ///
 /// # Errors
-/// Why it could not be written; the autosave stays, so nothing is lost.
+/// Why it could not be written; the attempt is then kept in the pending folder, and written
+/// when the server starts again.
 pub fn commit(ctx: &Ctx, s: &Session, now: Millis) -> Result<String, String> {
-    let rec = AttemptRecord::from_session(s, &crate::record::attempt_id(&s.state), now, &ctx.program);
-    match ctx.results.commit(&rec, Some(&ctx.record_key)) {
-        Ok(p) => {
-            let _ = ctx
-                .autosaves
-                .remove_autosave(&s.state.exam.id, &s.state.trainee);
-            Ok(p.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default())
-        }
-        Err(e) => Err(e.message().render(s.state.lang)),
-    }
+    crate::tui::host::commit_attempt(&ctx.places, s, now).map(|p| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    })
 }
 
 /// Whether (trainee, exam) is on screen in a session now.
@@ -69,17 +62,19 @@ pub fn extend_saved(
     live: &[(String, String)],
 ) -> usize {
     let mut n = 0;
-    for (_, a) in ctx.autosaves.all_autosaves() {
+    for (_, a) in ctx.places.autosaves.all_autosaves() {
         if !matches!(a.status, Status::Running)
             || is_live(live, &a.trainee, &a.exam.id)
-            || trainee.is_some_and(|t| crate::record::trainee_slug(t) != crate::record::trainee_slug(&a.trainee))
+            || trainee.is_some_and(|t| {
+                crate::record::trainee_slug(t) != crate::record::trainee_slug(&a.trainee)
+            })
         {
             continue;
         }
         let Ok(mut s) = Session::resume(a, &ctx.lib) else {
             continue;
         };
-        if extend(&mut s, ms) && ctx.autosaves.autosave(&s.state).is_ok() {
+        if extend(&mut s, ms) && ctx.places.autosaves.autosave(&s.state).is_ok() {
             n += 1;
         }
     }
@@ -92,7 +87,7 @@ pub fn extend_saved(
 pub fn end_saved(ctx: &Ctx, now: Millis, live: &[(String, String)]) -> (Vec<String>, Vec<String>) {
     let mut done = Vec::new();
     let mut failed = Vec::new();
-    for (path, a) in ctx.autosaves.all_autosaves() {
+    for (path, a) in ctx.places.autosaves.all_autosaves() {
         if is_live(live, &a.trainee, &a.exam.id) {
             continue;
         }

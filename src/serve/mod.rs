@@ -52,20 +52,15 @@ pub struct Options {
 
 /// What every session shares.
 pub struct Ctx {
+    /// Where sessions write (results, autosaves, pending records) and the key records are
+    /// signed with, as the screens' host takes them.
+    pub places: crate::tui::host::Places,
     /// The banks.
     pub lib: Arc<Library>,
     /// The exams offered.
     pub exams: Vec<ExamDef>,
-    /// Where records go.
-    pub results: Store,
-    /// Where attempts in progress are saved.
-    pub autosaves: Store,
-    /// The key records are signed with.
-    pub record_key: Vec<u8>,
     /// The host key.
     pub host_key: russh::keys::PrivateKey,
-    /// Program name and version, for records.
-    pub program: String,
     /// The class code.
     pub code: access::ClassCode,
     /// Failed codes per address.
@@ -134,14 +129,31 @@ pub fn prepare(
         Some(c) => access::ClassCode::given(c).map_err(ServeError::Code)?,
         None => access::ClassCode::random(),
     };
+    let places = crate::tui::host::Places {
+        results: Store::new(&opts.results),
+        results_explicit: true,
+        autosaves: Store::new(opts.dir.join("autosave")),
+        pending: Store::new(opts.dir.join("pending")),
+        prefs: opts.dir.join("prefs.json"),
+        program: format!("tipquiz {}", env!("CARGO_PKG_VERSION")),
+        key: Some(rec.key),
+    };
+    // Attempts finished but not recorded when the server last stopped are recorded now.
+    let (written, failed) = crate::tui::host::recover(&places, &lib, crate::tui::host::now_ms());
+    if !written.is_empty() {
+        notes.push(format!(
+            "{} finished attempts recorded from the last run",
+            written.len()
+        ));
+    }
+    for f in failed {
+        notes.push(format!("not recorded (kept for the next start): {f}"));
+    }
     let ctx = Ctx {
+        places,
         lib,
         exams,
-        results: Store::new(&opts.results),
-        autosaves: Store::new(opts.dir.join("autosave")),
-        record_key: rec.key,
         host_key: host.key,
-        program: format!("tipquiz {}", env!("CARGO_PKG_VERSION")),
         code,
         limiter: Mutex::new(access::Limiter::new(ssh::MAX_FAILURES, ssh::LOCKOUT)),
         max_sessions: opts.max_sessions,
@@ -201,12 +213,12 @@ pub fn banner(ctx: &Ctx, opts: &Options, port: u16, notes: &[String]) -> String 
     ));
     s.push_str(&format!(
         "  results folder: {}\n",
-        ctx.results.dir.display()
+        ctx.places.results.dir.display()
     ));
     s.push_str(&format!(
         "  signatures:     TIPQUIZ_KEY_FILE={} tipquiz report --results {}\n",
         opts.dir.join(keys::RECORD_KEY_FILE).display(),
-        ctx.results.dir.display()
+        ctx.places.results.dir.display()
     ));
     s
 }

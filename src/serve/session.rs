@@ -11,8 +11,9 @@ use crate::quiz::Millis;
 use crate::text::Lang;
 use crate::tui::app::{App, Effect, Overlay, Prefs, SaveStatus, Screen};
 use crate::tui::bidi::BidiMode;
-use crate::tui::run::{now_ms, wait_for};
-use crate::tui::ui::{self, Display, Theme};
+use crate::tui::front::{EventSource, SessionOptions, run_screens, trainee_app};
+use crate::tui::host::{Host, now_ms};
+use crate::tui::ui::{Display, Theme};
 use crossterm::event::Event;
 use ratatui::Terminal;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
@@ -61,9 +62,9 @@ pub fn display_for(
 /// The interface language a client's locale asks for (Arabic for `ar*`, else English).
 #[must_use]
 pub fn lang_for(env: &[(String, String)]) -> Lang {
-    let ar = env.iter().any(|(n, v)| {
-        (n == "LC_ALL" || n == "LC_MESSAGES" || n == "LANG") && v.starts_with("ar")
-    });
+    let ar = env
+        .iter()
+        .any(|(n, v)| (n == "LC_ALL" || n == "LC_MESSAGES" || n == "LANG") && v.starts_with("ar"));
     if ar { Lang::Ar } else { Lang::En }
 }
 
@@ -102,6 +103,109 @@ fn farewell(end: End) -> Option<(&'static str, &'static str)> {
     }
 }
 
+/// The events of one connection, as the screens' loop takes them, and the server's say
+/// between them (see [`EventSource::steer`]).
+struct SshSource<'a> {
+    ctx: &'a Ctx,
+    id: u64,
+    input: Receiver<Input>,
+    /// A writer on the channel, for the bidi switch sequences.
+    writer: ChannelWriter,
+    family: crate::tui::terminal::Family,
+    mode: BidiMode,
+    last_key: Instant,
+    /// When the last key arrived (for telling a new attempt from a resumed one).
+    key_at: Millis,
+    /// The attempt on screen after the previous turn.
+    before: Option<(String, String, Millis)>,
+    /// A control received and not yet applied.
+    control: Option<Control>,
+    /// Why the session is ending, once it is.
+    end: End,
+    /// The display check was offered (once, the first time Arabic is chosen).
+    checked_display: bool,
+}
+
+impl EventSource for SshSource<'_> {
+    fn next_event(&mut self, timeout: Option<Duration>) -> std::io::Result<Option<Event>> {
+        let wait = timeout
+            .unwrap_or(Duration::from_secs(1))
+            .min(Duration::from_secs(1));
+        if self.last_key.elapsed() >= self.ctx.idle {
+            self.end = End::Idle;
+            return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "idle"));
+        }
+        match self.input.recv_timeout(wait) {
+            Ok(Input::Event(e)) => {
+                if matches!(e, Event::Key(_)) {
+                    self.last_key = Instant::now();
+                    self.key_at = now_ms();
+                }
+                Ok(Some(e))
+            }
+            Ok(Input::Control(Control::Replaced)) => {
+                self.end = End::Replaced;
+                Err(std::io::Error::other("continued on another connection"))
+            }
+            Ok(Input::Control(Control::Shutdown)) => {
+                self.end = End::Shutdown;
+                Err(std::io::Error::other("the server is stopping"))
+            }
+            Ok(Input::Control(c)) => {
+                self.control = Some(c);
+                Ok(None)
+            }
+            Ok(Input::Closed) | Err(RecvTimeoutError::Disconnected) => Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the connection closed",
+            )),
+            Err(RecvTimeoutError::Timeout) => Ok(None),
+        }
+    }
+
+    fn set_bidi(&mut self, mode: BidiMode) -> std::io::Result<()> {
+        use std::io::Write as _;
+        let out = crate::tui::terminal::exit_sequence(self.family, self.mode).to_owned()
+            + crate::tui::terminal::start_sequence(self.family, mode);
+        self.mode = mode;
+        self.writer.write_all(out.as_bytes())?;
+        self.writer.flush()
+    }
+
+    fn steer(&mut self, app: &mut App, effects: &mut Vec<Effect>, now: Millis) {
+        use std::sync::atomic::Ordering;
+        match self.control.take() {
+            Some(Control::Extend(ms)) => effects.extend(extend(app, ms)),
+            Some(Control::End) | None => {}
+            Some(Control::Replaced | Control::Shutdown) => {}
+        }
+        let before = self.before.take();
+        admit(
+            self.ctx,
+            self.id,
+            app,
+            before.as_ref(),
+            self.key_at,
+            effects,
+        );
+        if self.ctx.class.ended.load(Ordering::SeqCst) {
+            effects.extend(end_attempt(app, now));
+        }
+        // Arabic chosen for the first time: ask whether it reads correctly (the terminal is
+        // known only by its TERM, which does not say whether it reorders by itself).
+        if !self.checked_display
+            && app.lang == Lang::Ar
+            && app.session.is_none()
+            && matches!(app.overlay, Overlay::None)
+        {
+            self.checked_display = true;
+            app.calibrate();
+        }
+        self.before = attempt_of(app);
+        publish(self.ctx, self.id, app);
+    }
+}
+
 /// Run a session until the trainee leaves, the connection closes or stays idle too long, or
 /// the instructor ends it. The attempt is saved before the session ends, whatever the reason.
 pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
@@ -111,89 +215,62 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
     if crate::tui::terminal::enter_on(&mut writer, family, display.mode).is_err() {
         return;
     }
-    let Ok(mut terminal) = Terminal::new(SshBackend::new(writer, io.size)) else {
+    let Ok(mut terminal) = Terminal::new(SshBackend::new(writer.clone(), io.size)) else {
         return;
     };
-    let mut app = App::new(
+    let lang = lang_for(&io.env);
+    let fixed = match ctx.exams.as_slice() {
+        [only] => Some(only.clone()),
+        _ => None,
+    };
+    let mut app = trainee_app(
         std::sync::Arc::clone(&ctx.lib),
-        ctx.exams.clone(),
-        &Prefs::default(),
-        lang_for(&io.env),
-        ctx.autosaves.clone(),
+        SessionOptions {
+            lang,
+            display,
+            exams: ctx.exams.clone(),
+            fixed_exam: fixed,
+            trainee: None,
+            prefs: Prefs::default(),
+            autosaves: ctx.places.autosaves.clone(),
+            quit_after: false,
+        },
     );
-    if let [only] = ctx.exams.as_slice() {
-        app.fixed_exam = Some(only.clone());
-        app.home.exam = 1;
-        app.home.trainee_only = true;
-    }
-    let mut last_key = Instant::now();
-    let mut end = End::Left;
-    loop {
-        let now = now_ms();
-        if terminal.draw(|f| ui::draw(f, &app, display, now)).is_err() {
-            break;
-        }
-        let wait = wait_for(&app, now_ms()).min(Duration::from_secs(1));
-        let before = attempt_of(&app);
-        let key_at = now_ms();
-        let mut effects = match io.input.recv_timeout(wait) {
-            Ok(Input::Event(Event::Key(k))) => {
-                last_key = Instant::now();
-                app.handle_key(k, now_ms())
-            }
-            Ok(Input::Event(Event::Resize(..))) => {
-                let _ = terminal.autoresize();
-                Vec::new()
-            }
-            Ok(Input::Event(_)) => Vec::new(),
-            Ok(Input::Control(Control::Extend(ms))) => extend(&mut app, ms),
-            Ok(Input::Control(Control::End)) => Vec::new(),
-            Ok(Input::Control(Control::Replaced)) => {
-                end = End::Replaced;
-                break;
-            }
-            Ok(Input::Control(Control::Shutdown)) => {
-                end = End::Shutdown;
-                break;
-            }
-            Ok(Input::Closed) | Err(RecvTimeoutError::Disconnected) => break,
-            Err(RecvTimeoutError::Timeout) => app.tick(now_ms()),
-        };
-        admit(ctx, place.id, &mut app, before.as_ref(), key_at, &mut effects);
-        if ctx
-            .class
-            .ended
-            .load(std::sync::atomic::Ordering::SeqCst)
-        {
-            effects.extend(end_attempt(&mut app, now_ms()));
-        }
-        if execute(ctx, &mut app, &effects, now_ms()) {
-            break;
-        }
-        publish(ctx, place.id, &app);
-        if last_key.elapsed() >= ctx.idle {
-            end = End::Idle;
-            break;
-        }
-    }
-    // Whatever ended the session, the attempt in progress is on disk.
-    let _ = execute(ctx, &mut app, &[Effect::Autosave], now_ms());
+    let mut host = Host::new(ctx.places.clone());
+    host.remember_prefs = false;
+    host.names_only = true;
+    let mut source = SshSource {
+        ctx,
+        id: place.id,
+        input: io.input,
+        writer,
+        family,
+        mode: display.mode,
+        last_key: Instant::now(),
+        key_at: now_ms(),
+        before: None,
+        control: None,
+        end: End::Left,
+        // A trainee whose client asked for Arabic from the start is asked at once.
+        checked_display: false,
+    };
+    let _ = run_screens(&mut app, &mut source, &mut terminal, &mut host);
+    let end = source.end;
+    let mode = source.mode;
     let lang = app.lang;
-    let writer = terminal.backend_mut().writer_mut();
-    let exit = crate::tui::terminal::exit_sequence(family, display.mode);
-    let _ = crate::tui::terminal::leave_on(writer, exit);
+    let mut writer = source.writer;
+    let exit = crate::tui::terminal::exit_sequence(family, mode);
+    let _ = crate::tui::terminal::leave_on(&mut writer, exit);
     if let Some((en, ar)) = farewell(end) {
-        let text = if lang == Lang::Ar && display.mode == BidiMode::Reorder {
+        let text = if lang == Lang::Ar && mode == BidiMode::Reorder {
             let width = usize::from(terminal.size().map_or(80, |s| s.width));
             crate::cmd::visual_text(ar, width, display.shaping)
         } else {
             words(lang, en, ar).to_owned()
         };
-        let writer = terminal.backend_mut().writer_mut();
-        let _ = std::io::Write::write_all(writer, format!("{text}\r\n").as_bytes());
+        let _ = std::io::Write::write_all(&mut writer, format!("{text}\r\n").as_bytes());
     }
-    let status = u32::from(end != End::Left);
-    terminal.backend_mut().writer_mut().close(status);
+    writer.close(u32::from(end != End::Left));
 }
 
 /// The attempt on screen: trainee, exam and start.
@@ -231,7 +308,12 @@ fn admit(
 ) {
     use std::sync::atomic::Ordering;
     let Some(after) = attempt_of(app) else { return };
-    if before == Some(&after) || app.session.as_ref().is_some_and(|s| s.is_finished()) {
+    if before == Some(&after)
+        || app
+            .session
+            .as_ref()
+            .is_some_and(crate::quiz::Session::is_finished)
+    {
         return;
     }
     let (trainee, exam, started_at) = after;
@@ -296,37 +378,15 @@ fn end_attempt(app: &mut App, now: Millis) -> Vec<Effect> {
     }
     s.state.deadline = Some(s.state.deadline.map_or(now, |d| d.min(now)));
     let fx = app.tick(now);
-    app.message = Some(words(app.lang, "The instructor has ended the exam.", "أنهى المدرب الاختبار.").to_owned());
+    app.message = Some(
+        words(
+            app.lang,
+            "The instructor has ended the exam.",
+            "أنهى المدرب الاختبار.",
+        )
+        .to_owned(),
+    );
     fx
-}
-
-/// Carry out the effects of an update on the server. Returns `true` when the session should end.
-fn execute(ctx: &Ctx, app: &mut App, effects: &[Effect], now: Millis) -> bool {
-    let mut quit = false;
-    for e in effects {
-        match e {
-            Effect::Autosave => {
-                if let Some(s) = &app.session
-                    && !s.is_finished()
-                    && let Err(e) = ctx.autosaves.autosave(&s.state)
-                {
-                    app.message = Some(e.message().render(s.state.lang));
-                }
-            }
-            Effect::Commit => {
-                if let Some(s) = &app.session {
-                    app.save = match super::control::commit(ctx, s, now) {
-                        Ok(p) => SaveStatus::Saved(p),
-                        Err(e) => SaveStatus::Failed(e),
-                    };
-                }
-            }
-            // Choices are not remembered for trainees on the server.
-            Effect::SavePrefs => {}
-            Effect::Quit => quit = true,
-        }
-    }
-    quit
 }
 
 /// Tell the console how far this session is.

@@ -97,10 +97,13 @@ impl PtySize {
     /// Read it.
     #[must_use]
     pub fn get(&self) -> Size {
-        self.0.lock().map(|s| *s).unwrap_or(Size {
-            width: 80,
-            height: 24,
-        })
+        self.0.lock().map_or(
+            Size {
+                width: 80,
+                height: 24,
+            },
+            |s| *s,
+        )
     }
 }
 

@@ -20,13 +20,13 @@ use tokio::net::TcpListener;
 /// Events waiting for a session's thread before further input is dropped.
 pub const INPUT_QUEUE: usize = 256;
 /// Time a client has to connect and type the class code.
-pub const LOGIN_GRACE: Duration = Duration::from_secs(60);
+pub const LOGIN_GRACE: Duration = Duration::from_mins(1);
 /// Connections still logging in, at most (beyond the sessions).
 pub const MAX_UNAUTHENTICATED: usize = 64;
 /// Failed class codes per address before it is refused for [`LOCKOUT`].
 pub const MAX_FAILURES: u32 = 10;
 /// How long an address is refused after too many failures.
-pub const LOCKOUT: Duration = Duration::from_secs(300);
+pub const LOCKOUT: Duration = Duration::from_mins(5);
 
 /// The prompt of keyboard-interactive authentication (Windows' and macOS's clients use it when
 /// the server offers it).
@@ -51,7 +51,7 @@ pub fn config(ctx: &Ctx) -> russh::server::Config {
         max_auth_attempts: 4,
         // Sessions time out on their own (no key for `--idle-timeout`); this only reaps
         // connections that have gone silent, keepalives included.
-        inactivity_timeout: Some(ctx.idle + Duration::from_secs(120)),
+        inactivity_timeout: Some(ctx.idle + Duration::from_mins(2)),
         keepalive_interval: Some(Duration::from_secs(30)),
         keepalive_max: 4,
         nodelay: true,
@@ -65,13 +65,10 @@ pub async fn serve(ctx: Arc<Ctx>, listener: TcpListener) {
     let config = Arc::new(config(&ctx));
     let pending = Arc::new(AtomicUsize::new(0));
     loop {
-        let (stream, peer) = match listener.accept().await {
-            Ok(x) => x,
-            Err(_) => {
-                // Out of file descriptors and the like: wait a little rather than spin.
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
+        let Ok((stream, peer)) = listener.accept().await else {
+            // Out of file descriptors and the like: wait a little rather than spin.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
         };
         let refused = ctx
             .limiter

@@ -298,6 +298,10 @@ fn openssh_joins_takes_the_quiz_in_english_and_arabic_and_the_records_land() {
     t.wait_for("Trainee");
     t.literal("سالم العتيبي");
     t.keys(&["Down", "Right"]);
+    // Arabic chosen for the first time: the display check asks whether the Arabic line reads
+    // right to left with joined letters (it does: the server reorders for this terminal).
+    t.wait_for("F2");
+    t.keys(&["1"]);
     // Arabic chosen: its name in brackets (drawn shaped and right to left).
     t.wait_for("] / English");
     t.keys(&["Up", "Enter"]);
