@@ -48,6 +48,26 @@ pub const SHIPPED_EXAMS: &[(&str, &str)] = &[
         "briefing-criminal-investigation.toml",
         include_str!("../../questions/exams/briefing-criminal-investigation.toml"),
     ),
+    (
+        "briefing-academy.toml",
+        include_str!("../../questions/exams/briefing-academy.toml"),
+    ),
+    (
+        "briefing-coast-guard.toml",
+        include_str!("../../questions/exams/briefing-coast-guard.toml"),
+    ),
+    (
+        "briefing-legal.toml",
+        include_str!("../../questions/exams/briefing-legal.toml"),
+    ),
+    (
+        "briefing-media.toml",
+        include_str!("../../questions/exams/briefing-media.toml"),
+    ),
+    (
+        "briefing-traffic.toml",
+        include_str!("../../questions/exams/briefing-traffic.toml"),
+    ),
 ];
 
 /// Read files and folders into sources, reporting unreadable content as diagnostics.
