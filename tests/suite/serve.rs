@@ -665,3 +665,115 @@ fn a_server_killed_mid_exam_restarts_and_every_attempt_resumes() {
     let _ = std::fs::remove_dir_all(dir.path().join("results"));
     rejoin_resume_and_finish(&server, "r2", "Khalid Rashed", 1);
 }
+
+/// Join as a script, type the name, answer the first `n` questions right, and stay.
+async fn scripted_join(port: u16, name: &str, n: usize) -> Result<client::Trainee, String> {
+    let mut t = client::Trainee::connect(port, CODE).await?;
+    t.wait_for("Trainee").await?;
+    t.send(name.as_bytes()).await;
+    t.send(b"\r").await;
+    t.wait_for("Question 1 / 5").await?;
+    for _ in 0..n {
+        t.send(b"1").await;
+        t.send(b"\x1b[C").await;
+    }
+    t.wait_for(&format!("Answered {n}")).await?;
+    Ok(t)
+}
+
+#[test]
+fn the_console_locks_joins_gives_time_and_ends_the_exam_for_everybody() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (bank, exam) = fixture(root);
+    let cmd = format!(
+        "env TIPQUIZ_DATA={data} TIPQUIZ_NO_CACHE=1 {bin} serve --only-given-banks --bank {bank} \
+         --exam {exam} --listen 127.0.0.1 --port 0 --code {CODE} --dir {srv} --results {res}; \
+         echo SERVER-ENDED; sleep 30",
+        data = root.join("data").display(),
+        bin = env!("CARGO_BIN_EXE_tipquiz"),
+        bank = bank.display(),
+        exam = exam.display(),
+        srv = root.join("srv").display(),
+        res = root.join("results").display(),
+    );
+    let console = Tmux::start("console", &cmd, 120, 36);
+    let s = console.wait_for("class@127.0.0.1");
+    let port: u16 = s
+        .split("ssh -p ")
+        .nth(1)
+        .and_then(|x| x.split_whitespace().next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port on the console:\n{s}"));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    // Huda stays connected; Faisal answers one question and his laptop closes.
+    let mut huda = rt.block_on(scripted_join(port, "Huda Nasser", 2)).unwrap();
+    let faisal = rt.block_on(scripted_join(port, "Faisal Omar", 1)).unwrap();
+    drop(faisal);
+    console.wait_for("away (saved)");
+    console.wait_for("working");
+    let saved = root.join("srv").join("autosave");
+    let deadline_of = |name: &str| -> i64 {
+        for e in std::fs::read_dir(&saved).unwrap().flatten() {
+            let v: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap();
+            if v["trainee"] == name {
+                return v["deadline"].as_i64().unwrap();
+            }
+        }
+        panic!("no autosave of {name}");
+    };
+    let before = deadline_of("Faisal Omar");
+
+    // Five more minutes for everybody: the connected trainee is told, the saved attempt moves.
+    console.keys(&["*"]);
+    console.wait_for("5 more minutes for everybody");
+    rt.block_on(huda.wait_for("5 more minutes")).unwrap();
+    assert_eq!(deadline_of("Faisal Omar"), before + 5 * 60_000);
+
+    // Joins locked: a new trainee cannot start; the one who already started could come back.
+    console.keys(&["l"]);
+    console.wait_for("Joins locked");
+    let late = rt.block_on(async {
+        let mut t = client::Trainee::connect(port, CODE).await?;
+        t.wait_for("Trainee").await?;
+        t.send(b"Late Comer\r").await;
+        t.wait_for("closed the exam to new trainees").await?;
+        Ok::<_, String>(t)
+    });
+    let late = late.unwrap();
+
+    // The end of the exam: the connected attempt ends on screen, the saved one is recorded too.
+    console.keys(&["e"]);
+    console.wait_for("End the exam for everybody?");
+    console.keys(&["y"]);
+    console.wait_for("Exam ended. 1 attempts");
+    rt.block_on(huda.wait_for("ended the exam")).unwrap();
+    let recs = wait_records(&root.join("results"), 2);
+    assert_eq!(recs.len(), 2, "{recs:?}");
+    for (name, score) in [("Huda Nasser", 2.0), ("Faisal Omar", 1.0)] {
+        let r = recs.iter().find(|r| r["trainee"] == name).unwrap();
+        assert_eq!(r["end_reason"], "timed-out", "{r}");
+        assert_eq!(r["score"], score, "{r}");
+    }
+    assert!(
+        std::fs::read_dir(&saved)
+            .map(|d| d.count() == 0)
+            .unwrap_or(true),
+        "an attempt was left unrecorded"
+    );
+
+    // Stopping the server: asked first, then the console gives the terminal back.
+    drop((huda, late));
+    console.keys(&["q"]);
+    console.wait_for("Stop the server?");
+    console.keys(&["y"]);
+    console.wait_for("SERVER-ENDED");
+}
