@@ -358,6 +358,7 @@ keys! {
     CliArgResults,
     CliArgBidi,
     CliArgShaping,
+    CliArgDigits,
     CliArgCheckPaths,
     CliArgFormat,
     CliArgDenyWarnings,
