@@ -108,6 +108,25 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     Ok(out)
 }
 
+/// `dir` joined with `name` the way the user wrote `dir`: on Windows with `/` unless `dir` was
+/// written with `\`, so that a bank found in `questions` is `questions/indicators.toml` in
+/// every message on every platform (Windows reads both separators).
+fn child(dir: &Path, name: &std::ffi::OsStr) -> PathBuf {
+    #[cfg(windows)]
+    {
+        let written = dir.as_os_str().to_string_lossy();
+        if !written.contains('\\') {
+            let mut joined = dir.as_os_str().to_owned();
+            if !written.is_empty() && !written.ends_with('/') {
+                joined.push("/");
+            }
+            joined.push(name);
+            return PathBuf::from(joined);
+        }
+    }
+    dir.join(name)
+}
+
 fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), LoadError> {
     let io = |e| LoadError::Io {
         path: crate::diag::escape_for_terminal(&dir.display().to_string()),
@@ -116,7 +135,7 @@ fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), Load
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(io)?
         .filter_map(Result::ok)
-        .map(|e| e.path())
+        .map(|e| child(dir, &e.file_name()))
         .collect();
     entries.sort();
     for p in entries {
@@ -278,7 +297,36 @@ impl Library {
             bank.questions = kept;
             lib.banks.push(bank);
         }
+        for bank in &lib.banks {
+            for q in &bank.questions {
+                for x in q.excludes.iter().filter(|x| !lib.index.contains_key(*x)) {
+                    let msg = crate::msg!(UnknownExclude, &q.id, x);
+                    let hint = crate::messages::Msg::from(crate::messages::K::UnknownExcludeHint);
+                    diags.push(Diagnostic {
+                        severity: Severity::Warning,
+                        code: "unknown-exclude",
+                        message: msg.en(),
+                        file: bank.origin.clone(),
+                        line: q.line,
+                        column: 1,
+                        snippet: String::new(),
+                        hint: Some(hint.en()),
+                        msg,
+                        hint_msg: Some(hint),
+                        span: None,
+                        caret: 0,
+                    });
+                }
+            }
+        }
         (lib, diags)
+    }
+
+    /// Whether two questions must never be on the same paper: either names the other in its
+    /// `excludes`.
+    #[must_use]
+    pub fn excluded(a: &Question, b: &Question) -> bool {
+        a.excludes.contains(&b.id) || b.excludes.contains(&a.id)
     }
 
     /// A question by id.

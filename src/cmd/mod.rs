@@ -5,6 +5,7 @@ mod banks;
 mod check;
 mod library;
 mod output;
+mod package;
 mod results;
 mod serve;
 mod session;
@@ -24,6 +25,7 @@ pub use take::mistakes;
 
 use crate::cli::{Command, Common};
 use banks::{export_bank_cmd, import_cmd, new_cmd, preview_cmd};
+use package::{completions_cmd, man_cmd};
 use results::{board_cmd, export_cmd, history_cmd, report_cmd};
 use take::{recover_cmd, take};
 
@@ -127,5 +129,7 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
                 dir,
             },
         ),
+        Command::Completions { shell } => completions_cmd(shell),
+        Command::Man { dir } => man_cmd(dir.as_deref()),
     }
 }
