@@ -460,3 +460,55 @@ fn the_digit_style_is_remembered_per_trainee() {
     let old: Prefs = serde_json::from_str(r#"{"trainee":"x"}"#).unwrap();
     assert!(old.digits.is_empty());
 }
+
+/// The live board's chart in Arabic: each topic's label is drawn whole under its bar.
+#[test]
+fn the_boards_arabic_topic_labels_are_whole() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use tipquiz::bank::{Library, parse_bank};
+    use tipquiz::record::{AttemptRecord, Store, attempt_id};
+    use tipquiz::report::board::Board;
+    use tipquiz::tui::bidi::{BidiMode, shape};
+    use tipquiz::tui::i18n::topic_name;
+    use tipquiz::tui::ui::{Display, Theme};
+    const EVERY: &str = include_str!("../fixtures/valid/every-type.toml");
+    let src = EVERY.replace("topic = \"sample\"", "topic = \"indicators\"");
+    let lib = Library::build(vec![parse_bank("every-type.toml", &src).0.unwrap()]).0;
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    for (i, n) in ["Alia", "Badr"].iter().enumerate() {
+        let start = crate::screens::T0 + i as i64;
+        let s = crate::records::finished(&lib, n, start, 4);
+        let r = AttemptRecord::from_session(&s, &attempt_id(&s.state), start + 60_000, "test");
+        store.commit(&r, None).unwrap();
+    }
+    let mut b = Board::new(d.path(), None);
+    b.refresh();
+    assert!(!b.topic_means().is_empty());
+    let display = Display {
+        mode: BidiMode::Reorder,
+        shaping: true,
+        theme: Theme { color: false },
+    };
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| tipquiz::tui::board::draw(f, &b, Lang::Ar, display))
+        .unwrap();
+    let buf = t.backend().buffer().clone();
+    let screen: String = (0..30)
+        .map(|y| {
+            (0..100)
+                .map(|x| buf[(x, y)].symbol().to_owned())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    let label: String = shape(&topic_name(Lang::Ar, "indicators"))
+        .chars()
+        .rev()
+        .collect();
+    assert!(
+        screen.contains(&label),
+        "{label} whole on the board:\n{screen}"
+    );
+}
