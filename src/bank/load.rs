@@ -35,6 +35,7 @@ const QUESTION_KEYS: &[&str] = &[
     "explanation",
     "source",
     "facts",
+    "excludes",
     "points",
     "time_limit",
     "shuffle",
@@ -574,6 +575,20 @@ fn check_question(
         .get("facts")
         .map(|v| w.string_list(v, &key("facts"), false))
         .unwrap_or_default();
+    let excludes = t
+        .get("excludes")
+        .map(|v| w.string_list(v, &key("excludes"), true))
+        .unwrap_or_default();
+    if let (Some(me), Some(v)) = (id.as_deref(), t.get("excludes"))
+        && excludes.iter().any(|x| x == me)
+    {
+        w.error(
+            "exclude-self",
+            v.span(),
+            msg!(ExcludesItself, me),
+            Msg::from(K::ExcludesItselfHint),
+        );
+    }
     let prompt = w
         .required(
             t,
@@ -632,6 +647,7 @@ fn check_question(
         explanation,
         source,
         facts,
+        excludes,
         points: points?,
         time_limit,
         shuffle: shuffle?,

@@ -140,6 +140,9 @@ pub struct Question {
     pub source: Option<Text>,
     /// Fact ids from the course fact sheet.
     pub facts: Vec<String>,
+    /// Ids of questions never drawn on the same paper as this one (each would give the other's
+    /// answer away). The relation is symmetric: it is enough that one of the two names the other.
+    pub excludes: Vec<String>,
     /// Points for a fully right answer.
     pub points: u32,
     /// Time limit in seconds, if the question has its own.

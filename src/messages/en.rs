@@ -107,6 +107,12 @@ pub fn text(key: K) -> &'static str {
             "add `explanation`: trainees learn most from why an answer is right"
         }
         K::NoSource => "question `{0}` has no source",
+        K::ExcludesItself => "question `{0}` excludes itself",
+        K::ExcludesItselfHint => {
+            "`excludes` lists the other questions that must never be on the same paper as this one"
+        }
+        K::UnknownExclude => "question `{0}` excludes `{1}`, which no loaded bank has",
+        K::UnknownExcludeHint => "check the id, or load the bank that holds that question",
         K::NoSourceHint => "add `source` naming the instrument and article, or the indicator list",
         K::TypesOfChoices => "single and multiple",
         K::TypesOfAnswer => "single, multiple, true-false and short",
@@ -206,10 +212,19 @@ pub fn text(key: K) -> &'static str {
         K::CheckTopicSpelling => "check the spelling of the topic",
         K::PoolTooSmallHint => "lower the pool's `count`, widen its filters, or load more banks",
         K::PoolTooSmall => {
-            "pool {0} of exam `{1}` ({2}) asks for {3} questions, but only {4} match{5}"
+            "pool {0} of exam `{1}` ({2}) asks for {3} questions, but only {4} match{5}{6}"
         }
         K::DrawsNothing => "exam `{0}` draws no questions",
         K::AfterEarlierPools => " after earlier pools took {0}",
+        K::AfterExclusions => {
+            " once {0} are left out because they must not share a paper with questions already drawn"
+        }
+        K::PoolMayBeShort => {
+            "pool {0} of exam `{1}` ({2}) asks for {3} questions, but some papers may leave only {4}: {5} of its {6} questions must not share a paper with others this exam can draw (`excludes`)"
+        }
+        K::PoolMayBeShortHint => {
+            "lower the pool's `count`, widen its filters, or keep such pairs out of one exam's pools"
+        }
         K::CheckSummary => "checked {0} file(s): {1} error(s), {2} warning(s): {3}",
         K::VerdictOk => "ok",
         K::VerdictProblems => "problems found",

@@ -6,7 +6,10 @@ mod response;
 mod score;
 mod session;
 
-pub use draw::{DrawError, PaperItem, PoolFilter, check_pools, draw, exam_problems, seed_for};
+pub use draw::{
+    DrawError, ExclusionRisk, PaperItem, PoolFilter, check_pools, draw, exam_problems,
+    exclusion_risks, seed_for,
+};
 pub use normalize::normalize;
 pub use response::Response;
 pub use score::{QuestionScore, ScoreSheet, Tally, Verdict, credit, score_question, tally};

@@ -431,11 +431,11 @@ fn an_instructor_key_signs_through_take_and_report_accepts_it() {
     );
     let t = crate::tmux::Tmux::start("tq-class-key", &cmd, 100, 30);
     t.wait_for("Question 1 / 3");
-    t.keys(&["1", "n"]);
+    t.keys(&["1", "Tab"]);
     t.wait_for("Question 2 / 3");
-    t.keys(&["2", "n"]);
+    t.keys(&["2", "Tab"]);
     t.wait_for("Question 3 / 3");
-    t.keys(&["1", "s"]);
+    t.keys(&["1", "C-s"]);
     t.wait_for("Are you sure you want to submit?");
     t.keys(&["Enter"]);
     t.wait_for("Saved:");

@@ -30,6 +30,7 @@ mod hangup;
 mod hostile;
 mod import;
 mod import_moodle;
+mod keys;
 mod package;
 mod platform;
 mod records;
