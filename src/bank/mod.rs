@@ -7,7 +7,10 @@ mod model;
 pub use load::{
     FORMAT_VERSION, MAX_CHOICES, content_hash, letter, parse_bank, parse_bank_one_piece, parse_tree,
 };
-pub use model::{Bank, Difficulty, Kind, Question};
+pub use model::{
+    Bank, Difficulty, Kind, MOODLE_FRACTIONS, Num, Partial, PartialAnswer, Question, Unit,
+    is_moodle_fraction, nearest_fraction, percent_label,
+};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::walk::MAX_FILE_BYTES;

@@ -354,7 +354,7 @@ pub fn draw(exam: &ExamDef, lib: &Library, seed: u64) -> Result<Vec<PaperItem>, 
                 Kind::Single { choices, .. } | Kind::Multiple { choices, .. } => choices.len(),
                 Kind::Order { items } => items.len(),
                 Kind::Match { pairs } => pairs.len(),
-                Kind::TrueFalse { .. } | Kind::Short { .. } => 0,
+                Kind::TrueFalse { .. } | Kind::Short { .. } | Kind::Numerical { .. } => 0,
             };
             let mut order: Vec<usize> = (0..n).collect();
             let must_shuffle = matches!(q.kind, Kind::Order { .. } | Kind::Match { .. });

@@ -12,7 +12,10 @@ pub use draw::{
 };
 pub use normalize::normalize;
 pub use response::Response;
-pub use score::{QuestionScore, ScoreSheet, Tally, Verdict, credit, score_question, tally};
+pub use score::{
+    QuestionScore, ScoreSheet, Tally, Verdict, choice_text, credit, key_text, read_number,
+    score_question, tally,
+};
 pub use session::{
     ATTEMPT_SCHEMA, Action, Attempt, Change, EndReason, Inconsistency, Millis, Outcome, Pause,
     Rejection, ResumeError, Session, Slot, Status,

@@ -486,10 +486,10 @@ impl App {
                     Kind::Single { choices, .. } | Kind::Multiple { choices, .. } => choices.len(),
                     Kind::TrueFalse { .. } => 2,
                     Kind::Match { pairs } => pairs.len(),
-                    Kind::Order { .. } | Kind::Short { .. } => 0,
+                    Kind::Order { .. } | Kind::Short { .. } | Kind::Numerical { .. } => 0,
                 };
                 let context = match kind {
-                    Kind::Short { .. } if !locked => Context::Typing,
+                    Kind::Short { .. } | Kind::Numerical { .. } if !locked => Context::Typing,
                     _ if locked => Context::Answered,
                     Kind::Order { .. } => Context::Arranging,
                     Kind::Match { .. } => Context::Matching,
@@ -881,7 +881,7 @@ impl App {
         let r = s.state.slots[i].response.clone();
         let mut v = QuestionView::default();
         match (&q.kind, r) {
-            (Kind::Short { .. }, Some(Response::Text(t))) => {
+            (Kind::Short { .. } | Kind::Numerical { .. }, Some(Response::Text(t))) => {
                 v.caret = t.chars().count();
                 v.text = t;
             }
@@ -1132,7 +1132,7 @@ impl App {
             }
             _ => {}
         }
-        if matches!(kind, Kind::Short { .. }) && !locked {
+        if matches!(kind, Kind::Short { .. } | Kind::Numerical { .. }) && !locked {
             return self.typing_update(action, now);
         }
         let n_rows = match &kind {
@@ -1140,7 +1140,7 @@ impl App {
             Kind::TrueFalse { .. } => 2,
             Kind::Order { items } => items.len(),
             Kind::Match { pairs } => pairs.len(),
-            Kind::Short { .. } => 0,
+            Kind::Short { .. } | Kind::Numerical { .. } => 0,
         };
         let order = matches!(kind, Kind::Order { .. });
         match action {
@@ -1222,7 +1222,7 @@ impl App {
     }
 
     fn save_typed(&mut self, now: Millis) -> Vec<Effect> {
-        let Some((Kind::Short { .. }, false)) = self.current_kind() else {
+        let Some((Kind::Short { .. } | Kind::Numerical { .. }, false)) = self.current_kind() else {
             return Vec::new();
         };
         let text = self.view.text.clone();

@@ -944,12 +944,15 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
     let open = !slot.locked && !slot.checked;
     let hint = match (&q.kind, c.compact) {
         // How to type or move things is no use on a question that can no longer change.
-        (Kind::Short { .. } | Kind::Order { .. } | Kind::Match { .. }, _) if !open => "",
+        (
+            Kind::Short { .. } | Kind::Numerical { .. } | Kind::Order { .. } | Kind::Match { .. },
+            _,
+        ) if !open => "",
         (Kind::Single { .. }, false) => t.select_one,
         (Kind::TrueFalse { .. }, false) => t.true_false_hint,
         (Kind::Single { .. } | Kind::TrueFalse { .. }, true) => "",
         (Kind::Multiple { .. }, _) => t.select_all,
-        (Kind::Short { .. }, _) => t.type_answer,
+        (Kind::Short { .. } | Kind::Numerical { .. }, _) => t.type_answer,
         (Kind::Order { .. }, false) => t.order_hint,
         (Kind::Match { .. }, false) => t.match_hint,
         (Kind::Order { .. }, true) => t.order_hint_compact,
@@ -1010,7 +1013,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
         ));
     };
     match &q.kind {
-        Kind::Single { choices, answer } => {
+        Kind::Single { answer, .. } => {
             for (pos, &orig) in order.iter().enumerate() {
                 if pos == cursor {
                     cursor_line = out.len();
@@ -1023,7 +1026,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                     pos,
                     choice_label(lang, pos),
                     mark,
-                    choices[orig].get(lang).to_owned(),
+                    crate::quiz::choice_text(q, orig, lang, show_key),
                     right,
                     chosen,
                 );
@@ -1032,7 +1035,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                 }
             }
         }
-        Kind::Multiple { choices, answers } => {
+        Kind::Multiple { answers, .. } => {
             let picked = match &slot.response {
                 Some(Response::Choices(v)) => v.clone(),
                 _ => Vec::new(),
@@ -1051,7 +1054,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                     pos,
                     choice_label(lang, pos),
                     mark,
-                    choices[orig].get(lang).to_owned(),
+                    crate::quiz::choice_text(q, orig, lang, show_key),
                     right,
                     chosen,
                 );
@@ -1087,7 +1090,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                 }
             }
         }
-        Kind::Short { accepted } => {
+        Kind::Short { .. } | Kind::Numerical { .. } => {
             let typed = if review {
                 match &slot.response {
                     Some(Response::Text(x)) => x.clone(),
@@ -1096,10 +1099,11 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
             } else {
                 app.view.text.clone()
             };
-            // The typed text is shown in the direction of its own first strong letter.
+            // The typed text is shown in the direction of its own first strong letter (Arabic-Indic
+            // digits, typed in a number, are not letters).
             let tdir = if typed
                 .chars()
-                .any(|ch| ('\u{0600}'..='\u{06FF}').contains(&ch))
+                .any(|ch| ('\u{0600}'..='\u{06FF}').contains(&ch) && ch.is_alphabetic())
             {
                 Dir::Rtl
             } else {
@@ -1121,16 +1125,11 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
             out.extend(l);
             cursor_end = out.len();
             if show_key {
-                let list = accepted
-                    .get(lang.code())
-                    .or_else(|| accepted.values().next())
-                    .cloned()
-                    .unwrap_or_default();
                 out.extend(labelled(
                     c,
                     t.correct_answer,
                     th.good(),
-                    &list.join(" / "),
+                    &crate::quiz::key_text(q, lang),
                     width,
                     qdir,
                 ));
@@ -1433,7 +1432,7 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
         let n = if area.height >= 10 { 2 } else { 1 };
         c.text(m, th.warn(), w).into_iter().take(n).collect()
     });
-    let typing = matches!(q.kind, Kind::Short { .. }) && !slot.locked;
+    let typing = matches!(q.kind, Kind::Short { .. } | Kind::Numerical { .. }) && !slot.locked;
     let _ = typing;
     let mut k = screen_bar(app);
     if s.state.exam.mode == Mode::Practice

@@ -44,6 +44,7 @@ pub fn right(q: &Question) -> Response {
         }
         Kind::Order { items } => Response::Order((0..items.len()).collect()),
         Kind::Match { pairs } => Response::Match((0..pairs.len()).map(Some).collect()),
+        Kind::Numerical { answer, .. } => Response::Text(answer.0.to_string()),
     }
 }
 
@@ -58,7 +59,7 @@ pub fn wrong(q: &Question) -> Response {
                 .collect(),
         ),
         Kind::TrueFalse { answer } => Response::Bool(!answer),
-        Kind::Short { .. } => Response::Text("zzz".into()),
+        Kind::Short { .. } | Kind::Numerical { .. } => Response::Text("zzz".into()),
         Kind::Order { items } => {
             Response::Order((0..items.len()).map(|i| (i + 1) % items.len()).collect())
         }

@@ -426,7 +426,9 @@ fn any_response(q: &Question, seed: u64) -> Response {
                 .collect(),
         ),
         Kind::TrueFalse { .. } => Response::Bool(pick(2, 5) == 1),
-        Kind::Short { .. } => Response::Text(["15", "x", "fifteen", ""][pick(4, 7)].to_owned()),
+        Kind::Short { .. } | Kind::Numerical { .. } => {
+            Response::Text(["15", "x", "fifteen", ""][pick(4, 7)].to_owned())
+        }
         Kind::Order { items } => {
             let mut v: Vec<usize> = (0..items.len()).collect();
             v.rotate_left(pick(items.len(), 9));

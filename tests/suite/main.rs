@@ -23,6 +23,7 @@ mod check;
 mod class;
 mod cli_ar;
 mod content;
+mod credit;
 mod engine;
 mod front;
 #[cfg(unix)]
