@@ -12,10 +12,10 @@
 //! - a frame sink: any ratatui [`Backend`] inside a [`Terminal`]. On `Resize(w, h)` the loop
 //!   calls [`Terminal::autoresize`], so the backend's `size()` must already report the new
 //!   size when that event is delivered (a pty size for SSH; a fixed size for a harness).
-//! - a [`Host`](super::host::Host) value: the folders, the autosave worker, the signing key
-//!   and the clock. Nothing is process-wide, so many sessions run in one process, each on its
-//!   own thread with its own `App`, source, terminal and host (a [`Saver`](super::host::Saver)
-//!   may be shared by cloning it).
+//! - a [`Host`] value: the folders, the autosave worker, the signing key
+//!   ([`Places::key`](super::host::Places::key)) and the clock. Nothing is process-wide, so many sessions run in one process, each on its
+//!   own thread with its own `App`, source, terminal and host (a
+//!   [`Saver`](super::host::Saver) may be shared by cloning it).
 //!
 //! [`run_screens`] is that loop: draw (reading the state only), wait for an event or the next
 //! deadline (never spinning), turn a key into an action through the keymap, `update`, carry
