@@ -212,6 +212,9 @@ pub enum Command {
         /// One row per response instead of one per attempt.
         #[arg(long)]
         responses: bool,
+        /// Exit 0 even when flagged or unreadable records were left out.
+        #[arg(long)]
+        allow_flagged: bool,
         /// Export a bank to this Moodle format instead of results.
         #[arg(long, value_enum, value_name = "FORMAT")]
         to: Option<ExportTo>,
@@ -279,6 +282,9 @@ pub enum Command {
         /// Only attempts at this exam id.
         #[arg(long)]
         exam: Option<String>,
+        /// Which attempt counts per trainee.
+        #[arg(long, value_enum, default_value_t)]
+        attempts: Which,
     },
     /// A trainee's attempts over time.
     History {
@@ -288,6 +294,17 @@ pub enum Command {
     },
     /// Write attempts that were finished but could not be saved to the results folder.
     Recover,
+    /// At the end of a class: record every attempt at an exam whose time is over but that was
+    /// never recorded, from its autosave, as timed out; name those that cannot be reached.
+    Close {
+        /// The exam to close.
+        #[arg(long)]
+        exam: String,
+        /// Read the autosaves from this folder instead of this computer's (e.g. a copy of a
+        /// classroom machine's autosave folder).
+        #[arg(long, value_name = "DIR")]
+        autosaves: Option<PathBuf>,
+    },
 }
 
 /// The language of the command line, found before it is parsed (so that `--help` and usage
@@ -348,6 +365,7 @@ fn localize(cmd: clap::Command, sub: Option<&str>, lang: crate::text::Lang) -> c
         Some("board") => (K::CliAboutBoard, None),
         Some("history") => (K::CliAboutHistory, None),
         Some("recover") => (K::CliAboutRecover, None),
+        Some("close") => (K::CliAboutClose, None),
         Some(_) => return cmd,
     };
     // As clap derive does: the summary without its final stop; the long text whole.
@@ -426,7 +444,8 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("take"), "trainee") => K::CliArgTrainee,
         (Some("take"), "review_mistakes") => K::CliArgReviewMistakes,
         (Some("report"), "exam") => K::CliArgReportExam,
-        (Some("report"), "attempts") => K::CliArgAttempts,
+        (Some("report" | "board"), "attempts") => K::CliArgAttempts,
+        (Some("export"), "allow_flagged") => K::CliArgAllowFlagged,
         (Some("report"), "format") => K::CliArgReportFormat,
         (Some("export" | "board"), "exam") => K::CliArgOnlyExam,
         (Some("export"), "responses") => K::CliArgResponses,
@@ -447,6 +466,8 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("preview"), "question") => K::CliArgQuestion,
         (Some("preview"), "watch") => K::CliArgWatch,
         (Some("history"), "trainee") => K::CliArgHistoryTrainee,
+        (Some("close"), "exam") => K::CliArgCloseExam,
+        (Some("close"), "autosaves") => K::CliArgCloseAutosaves,
         _ => return None,
     })
 }

@@ -5,7 +5,7 @@ mod normalize;
 mod score;
 mod session;
 
-pub use draw::{DrawError, PaperItem, PoolFilter, check_pools, draw, seed_for};
+pub use draw::{DrawError, PaperItem, PoolFilter, check_pools, draw, draw_slots, seed_for};
 pub use normalize::normalize;
 pub use score::{QuestionScore, ScoreSheet, Tally, Verdict, credit, score_question, tally};
 pub use session::{

@@ -116,6 +116,10 @@ impl std::error::Error for RecordError {}
 pub struct BadRecord {
     /// File name.
     pub file: String,
+    /// The trainee, as the record names them (empty when the file could not be read).
+    pub trainee: String,
+    /// The exam, as the record names it (empty when the file could not be read).
+    pub exam_id: String,
     /// Why (JSON and CSV give it in English; the text report in the reader's language).
     #[serde(serialize_with = "english")]
     pub reason: Msg,
@@ -299,6 +303,8 @@ impl Store {
                 }
                 Err(reason) => out.bad.push(BadRecord {
                     file: name,
+                    trainee: String::new(),
+                    exam_id: String::new(),
                     reason: reason.message(),
                 }),
             }
