@@ -2,6 +2,15 @@
 //! the ratio and PASS/FAIL. Run through `scripts/bench` (or `cargo bench --bench budgets --
 //! [--quick]`). Other arguments: `gen-bank N FILE` writes a generated bank; `--empty` exits at
 //! once (the empty-binary floor, used by this program on itself).
+#![allow(
+    clippy::pedantic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs
+)]
+// Tests and benchmarks may stop at the first surprise; the lints for the program are in
+// Cargo.toml.
 
 mod common;
 
@@ -841,11 +850,15 @@ fn frames(cfg: &Cfg, t: &mut Table) {
         let app = common::quiz_app(Arc::clone(&lib), "indicators", lang, tmp.path());
         let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
         let now = T0 + 500;
-        term.draw(|f| ui::draw(f, &app, Display::default(), now))
-            .expect("draw");
+        term.draw(|f| {
+            ui::draw(f, &app, Display::default(), now);
+        })
+        .expect("draw");
         let s = time(n, || {
-            term.draw(|f| ui::draw(f, &app, Display::default(), now))
-                .expect("draw");
+            term.draw(|f| {
+                ui::draw(f, &app, Display::default(), now);
+            })
+            .expect("draw");
         });
         let r = s.median.as_secs_f64() / floor.median.as_secs_f64();
         t.add(
@@ -871,20 +884,26 @@ fn frames(cfg: &Cfg, t: &mut Table) {
         )
         .expect("terminal");
         let mut now = T0 + 500;
-        term.draw(|f| ui::draw(f, &app, Display::default(), now))
-            .expect("draw");
+        term.draw(|f| {
+            ui::draw(f, &app, Display::default(), now);
+        })
+        .expect("draw");
         let full = count.take();
         let before = app.view.cursor;
         now += 300;
         let _ = app.handle_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE), now);
         assert_ne!(before, app.view.cursor, "Down moves the selection");
-        term.draw(|f| ui::draw(f, &app, Display::default(), now))
-            .expect("draw");
+        term.draw(|f| {
+            ui::draw(f, &app, Display::default(), now);
+        })
+        .expect("draw");
         let key = count.take();
         now += 1000;
         let _ = app.tick(now);
-        term.draw(|f| ui::draw(f, &app, Display::default(), now))
-            .expect("draw");
+        term.draw(|f| {
+            ui::draw(f, &app, Display::default(), now);
+        })
+        .expect("draw");
         let tick = count.take();
         t.add(
             "P3",

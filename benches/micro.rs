@@ -1,6 +1,15 @@
 //! Criterion micro-benchmarks of the hot paths behind the budgets in `benches/budgets.rs`
 //! (which prints the budget table; these track regressions with criterion's statistics).
 //! The bank and report cases use 1,000 questions / files to keep a run short.
+#![allow(
+    clippy::pedantic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs
+)]
+// Tests and benchmarks may stop at the first surprise; the lints for the program are in
+// Cargo.toml.
 
 mod common;
 
@@ -64,8 +73,10 @@ fn frame(c: &mut Criterion) {
         let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
         g.bench_function(name, |b| {
             b.iter(|| {
-                term.draw(|f| ui::draw(f, &app, Display::default(), T0 + 500))
-                    .expect("draw");
+                term.draw(|f| {
+                    ui::draw(f, &app, Display::default(), T0 + 500);
+                })
+                .expect("draw");
             });
         });
     }

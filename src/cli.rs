@@ -114,7 +114,7 @@ pub enum ImportFrom {
     Aiken,
     /// Moodle XML.
     MoodleXml,
-    /// CSV (columns: id,type,prompt,choice_a..choice_f,answer,explanation,source,difficulty,tags).
+    /// CSV (columns: `id,type,prompt,choice_a..choice_f,answer,explanation,source,difficulty,tags`).
     Csv,
 }
 

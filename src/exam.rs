@@ -278,7 +278,6 @@ fn exam_text(w: &mut Walker<'_>, v: &Val<'_>, what: &dyn Describe) -> Option<Tex
 
 /// Parse an exam definition file. Checks against the banks are done by [`check_exam`].
 #[must_use]
-#[allow(clippy::too_many_lines)]
 pub fn parse_exam(file: &str, source: &str) -> (Option<ExamDef>, Vec<Diagnostic>) {
     let text: std::borrow::Cow<'_, str> = match source.strip_prefix('\u{feff}') {
         Some(rest) => format!("   {rest}").into(),
@@ -558,13 +557,6 @@ pub fn check_exam(exam: &ExamDef, lib: &Library, file: &str) -> Vec<Diagnostic> 
                 K::CheckTopicSpelling.into(),
             );
         }
-    }
-    if let Err(e) = crate::quiz::check_pools(exam, lib) {
-        problem(
-            "pool-too-small",
-            crate::messages::draw_error(&e),
-            K::PoolTooSmallHint.into(),
-        );
     }
     diags
 }

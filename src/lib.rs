@@ -3,6 +3,7 @@
 //! Crate map:
 //! - [`text`]: languages and multilingual text.
 //! - [`diag`]: diagnostics with file, line, column, snippet and hint.
+//! - [`fs`]: whole-file writes, the data and cache folders, build fingerprints.
 //! - [`walk`]: the checker over spanned TOML used by banks and exams.
 //! - [`bank`]: the bank format, loading and validation, the shipped banks.
 //! - [`messages`]: the command line's words in English and Arabic.
@@ -16,6 +17,7 @@ pub mod cli;
 pub mod cmd;
 pub mod diag;
 pub mod exam;
+pub mod fs;
 pub mod import;
 pub mod messages;
 pub mod quiz;

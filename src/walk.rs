@@ -57,7 +57,7 @@ pub fn may_hold_forbidden(b: &[u8]) -> bool {
     // compiler turns into vector instructions.
     let control = b.chunks(64).any(|c| {
         c.iter().fold(false, |acc, &x| {
-            acc | ((x < 0x20) & (x != b'\n') & (x != b'\t')) | (x == 0x7F)
+            acc || ((x < 0x20) && (x != b'\n') && (x != b'\t')) || (x == 0x7F)
         })
     });
     // U+061C (Arabic letter mark): its lead byte is in every Arabic letter, so look for both
@@ -624,7 +624,7 @@ mod char_scan_tests {
 
     #[test]
     fn every_forbidden_character_is_caught_by_the_byte_scan() {
-        for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+        for c in (0..=0x0010_FFFF_u32).filter_map(char::from_u32) {
             let s = format!("ab{c}cd");
             if forbidden(&s) {
                 assert!(may_hold_forbidden(s.as_bytes()), "U+{:04X}", u32::from(c));

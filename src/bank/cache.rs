@@ -6,7 +6,7 @@
 //! # Entries
 //!
 //! One file per bank text in `<cache>/banks/`, where `<cache>` is
-//! [`crate::record::default_cache_dir`] (`$TIPQUIZ_DATA/cache`, else the platform's cache
+//! [`crate::fs::default_cache_dir`] (`$TIPQUIZ_DATA/cache`, else the platform's cache
 //! folder; no cache at all when `TIPQUIZ_NO_CACHE` is set). The file is named
 //! `<hash>.v<FORMAT>-<version>-<build>.bank` and holds a one-line header (magic, [`FORMAT`], the
 //! program version, the build fingerprint, the content hash) followed by the [`Bank`] in
@@ -76,12 +76,13 @@ const MAGIC: &str = "tipquiz-bank-cache";
 
 /// Temporary files older than this (relative to the entry just written) were left by a killed
 /// process and are removed.
-const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(600);
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_mins(10);
 
 /// A fingerprint of the source that decides what a bank is: the loader and its checks, the
 /// model, the text type, the TOML walker and the locked dependencies. A development build with
 /// other rules (and the same version number) thus never reads this build's entries.
 const BUILD: u64 = {
+    use crate::fs::{FNV_START, fnv};
     let mut h = FNV_START;
     h = fnv(h, include_bytes!("cache.rs"));
     h = fnv(h, include_bytes!("load.rs"));
@@ -92,21 +93,6 @@ const BUILD: u64 = {
     h = fnv(h, include_bytes!("../../Cargo.lock"));
     h
 };
-
-/// The start of an FNV-1a hash for [`fnv`].
-pub(crate) const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a over `bytes`, continuing from `h`: a compile-time fingerprint of source files (not a
-/// defence against anyone, only a way to tell builds apart).
-pub(crate) const fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
-    let mut i = 0;
-    while i < bytes.len() {
-        h ^= bytes[i] as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-        i += 1;
-    }
-    h
-}
 
 /// Writes started in the background and not yet waited for.
 static WRITES: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
@@ -336,13 +322,13 @@ pub fn wait_for_writes() {
     }
 }
 
-/// Write `entry` at `path` (temporary file, then rename: [`crate::record::write_unsynced`]) and
+/// Write `entry` at `path` (temporary file, then rename: [`crate::fs::write_unsynced`]) and
 /// keep the folder bounded. Errors are ignored: a missing entry only costs a parse.
 fn store(path: &Path, entry: &Entry) {
     let Some(dir) = path.parent() else {
         return;
     };
-    if crate::record::write_unsynced(path, |w| entry.write_to(w)).is_ok() {
+    if crate::fs::write_unsynced(path, |w| entry.write_to(w)).is_ok() {
         prune(dir, path, MAX_ENTRIES);
     }
 }

@@ -517,7 +517,6 @@ struct QCtx<'a> {
     time: Option<u32>,
 }
 
-#[allow(clippy::too_many_lines)]
 fn check_question(
     w: &mut Walker<'_>,
     t: &DeTable<'_>,

@@ -38,6 +38,19 @@ pub enum LoadError {
     },
 }
 
+impl LoadError {
+    /// This error in words (the operating system's reason stays as it gives it).
+    #[must_use]
+    pub fn message(&self) -> crate::messages::Msg {
+        use crate::messages::{K, Msg};
+        match self {
+            LoadError::Io { path, source } => {
+                Msg::new(K::CannotRead, vec![path.into(), source.to_string().into()])
+            }
+        }
+    }
+}
+
 /// The banks shipped inside the binary: (file name, text).
 pub const SHIPPED_BANKS: &[(&str, &str)] = &[
     (

@@ -152,7 +152,7 @@ pub struct Question {
 
 /// A validated bank.
 ///
-/// Serialised (by the parsed-bank cache, [`super::cache`]) without `origin` and `hash`, which
+/// Serialised (by the parsed-bank cache, `bank::cache`) without `origin` and `hash`, which
 /// belong to the file it was read from; the loader sets them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bank {

@@ -2,7 +2,7 @@
 
 use super::library::read_or_report;
 use super::output::{fail_msg, print_data, print_err, say, voice};
-use super::session::display;
+use super::setup::display;
 use super::{OK, PROBLEMS, USAGE};
 use crate::bank;
 use crate::cli::Common;
@@ -199,7 +199,7 @@ pub(crate) fn preview_cmd(
         Some(crate::cli::LangArg::Ar) => crate::text::Lang::Ar,
         _ => crate::text::Lang::En,
     };
-    match crate::tui::preview::run(bank, question, watch, lang, display(common)) {
+    match crate::tui::preview::run(bank, question, watch, lang, display(common), &print_err) {
         Ok(code) => code,
         Err(e) => {
             fail_msg(&msg!(CannotUseTerminal, e.to_string()));

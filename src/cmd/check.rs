@@ -26,7 +26,7 @@ pub fn check(common: &Common, paths: &[PathBuf], format: Format, deny_warnings: 
         match read_all(paths) {
             Ok(x) => x,
             Err(e) => {
-                fail_msg(&crate::messages::load_error(&e));
+                fail_msg(&e.message());
                 return USAGE;
             }
         }
@@ -48,7 +48,7 @@ pub fn check(common: &Common, paths: &[PathBuf], format: Format, deny_warnings: 
         let (e, d) = exam::parse_exam(&s.name, &s.text);
         diags.extend(d);
         if let Some(e) = e {
-            diags.extend(exam::check_exam(&e, &lib, &s.name));
+            diags.extend(crate::quiz::exam_problems(&e, &lib, &s.name));
         }
     }
     let errors = diags
@@ -135,7 +135,7 @@ pub fn list(common: &Common, format: Format) -> u8 {
     let (lib, diags) = match load_library(common) {
         Ok(x) => x,
         Err(e) => {
-            fail_msg(&crate::messages::load_error(&e));
+            fail_msg(&e.message());
             return USAGE;
         }
     };

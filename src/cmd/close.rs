@@ -5,8 +5,8 @@
 
 use super::library::lib_and_exams_quiet;
 use super::output::{fail_msg, print_out, say};
-use super::results::{class_of, instructor_key};
-use super::session::places;
+use super::results::class_of;
+use super::setup::{instructor_key, places};
 use super::{OK, PROBLEMS, USAGE};
 use crate::cli::Common;
 use crate::diag::escape_for_terminal;

@@ -48,6 +48,26 @@ pub const SHIPPED_EXAMS: &[(&str, &str)] = &[
         "briefing-criminal-investigation.toml",
         include_str!("../../questions/exams/briefing-criminal-investigation.toml"),
     ),
+    (
+        "briefing-academy.toml",
+        include_str!("../../questions/exams/briefing-academy.toml"),
+    ),
+    (
+        "briefing-coast-guard.toml",
+        include_str!("../../questions/exams/briefing-coast-guard.toml"),
+    ),
+    (
+        "briefing-legal.toml",
+        include_str!("../../questions/exams/briefing-legal.toml"),
+    ),
+    (
+        "briefing-media.toml",
+        include_str!("../../questions/exams/briefing-media.toml"),
+    ),
+    (
+        "briefing-traffic.toml",
+        include_str!("../../questions/exams/briefing-traffic.toml"),
+    ),
 ];
 
 /// Read files and folders into sources, reporting unreadable content as diagnostics.
@@ -138,7 +158,7 @@ pub(crate) fn library_or_exit(common: &Common) -> Result<(Library, Vec<ExamDef>)
     let (lib, diags, exam_sources) = match load_library_and_exams(common) {
         Ok(x) => x,
         Err(e) => {
-            fail_msg(&crate::messages::load_error(&e));
+            fail_msg(&e.message());
             return Err(USAGE);
         }
     };
@@ -162,7 +182,7 @@ fn exams_of(lib: &Library, exam_sources: &[SourceFile]) -> Vec<ExamDef> {
             exams.push(e);
         }
     }
-    exams.retain(|e| exam::check_exam(e, lib, "").is_empty());
+    exams.retain(|e| crate::quiz::exam_problems(e, lib, "").is_empty());
     exams
 }
 
@@ -175,7 +195,7 @@ pub(crate) fn lib_and_exams_quiet(common: &Common) -> Result<(Library, Vec<ExamD
             Ok((lib, exams))
         }
         Err(e) => {
-            fail_msg(&crate::messages::load_error(&e));
+            fail_msg(&e.message());
             Err(USAGE)
         }
     }
@@ -190,7 +210,7 @@ pub(crate) fn read_or_report(path: &std::path::Path) -> Result<SourceFile, u8> {
             Err(PROBLEMS)
         }
         Err(e) => {
-            fail_msg(&crate::messages::load_error(&e));
+            fail_msg(&e.message());
             Err(USAGE)
         }
     }

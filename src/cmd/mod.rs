@@ -8,6 +8,7 @@ mod library;
 mod output;
 mod results;
 mod session;
+mod setup;
 mod take;
 
 pub use check::{check, list};
@@ -16,8 +17,9 @@ pub use output::{
     Voice, fail, fail_msg, parse_in, print_err, print_out, say, set_voice, visual_output,
     visual_text, voice, word,
 };
-pub use results::{instructor_key, sparkline};
-pub use session::{display, home, places};
+pub use results::sparkline;
+pub use session::home;
+pub use setup::{display, instructor_key, places};
 pub use take::mistakes;
 
 use crate::cli::{Command, Common};

@@ -1,7 +1,7 @@
 //! How the command line speaks: its language, the terminal layout of Arabic lines, and the
 //! writers for standard output and standard error.
 
-use super::session::display;
+use super::setup::display;
 use super::{OK, USAGE};
 use crate::cli::Common;
 use crate::diag::{Diagnostic, escape_for_terminal};

@@ -2,7 +2,7 @@
 
 use super::library::lib_and_exams_quiet;
 use super::output::{fail_msg, print_data, print_err, print_out, say, voice, word};
-use super::session::{display, places};
+use super::setup::{display, instructor_key, places};
 use super::take::mistakes;
 use super::{OK, PROBLEMS, USAGE};
 use crate::bank::Library;
@@ -10,14 +10,6 @@ use crate::cli::Common;
 use crate::diag::escape_for_terminal;
 use crate::messages::K;
 use crate::msg;
-
-/// The instructor key for signing and checking records: the contents of the file named by
-/// `TIPQUIZ_KEY_FILE`, if set and readable.
-#[must_use]
-pub fn instructor_key() -> Option<Vec<u8>> {
-    let path = std::env::var_os("TIPQUIZ_KEY_FILE")?;
-    std::fs::read(path).ok().filter(|k| !k.is_empty())
-}
 
 /// The results folder as the instructor's views see it, through the one read path
 /// ([`crate::report::read::read_class`]): checked against the loaded banks and exams and the

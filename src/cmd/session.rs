@@ -4,72 +4,9 @@
 use super::USAGE;
 use super::library::library_or_exit;
 use super::output::fail_msg;
+use super::setup::{display_with, places};
 use crate::cli::Common;
 use crate::msg;
-
-/// Where results, autosaves and preferences go.
-#[must_use]
-pub fn places(common: &Common) -> crate::tui::run::Places {
-    let data = crate::record::default_data_dir();
-    crate::tui::run::Places {
-        results: crate::record::Store::new(
-            common
-                .results
-                .clone()
-                .unwrap_or_else(|| data.join("results")),
-        ),
-        results_explicit: common.results.is_some(),
-        autosaves: crate::record::Store::new(data.join("autosave")),
-        pending: crate::record::Store::new(data.join("pending")),
-        prefs: data.join("prefs.json"),
-        program: format!("tipquiz {}", env!("CARGO_PKG_VERSION")),
-        key: super::results::instructor_key(),
-    }
-}
-
-/// How to show right-to-left text on this terminal.
-#[must_use]
-pub fn display(common: &Common) -> crate::tui::ui::Display {
-    display_with(common, &crate::tui::run::load_prefs(&places(common).prefs))
-}
-
-/// [`display`] with the preferences already read.
-pub(crate) fn display_with(
-    common: &Common,
-    prefs: &crate::tui::app::Prefs,
-) -> crate::tui::ui::Display {
-    use crate::cli::{BidiArg, ShapingArg};
-    use crate::tui::bidi::BidiMode;
-    let mode = match common.bidi {
-        BidiArg::Reorder => BidiMode::Reorder,
-        BidiArg::Terminal => BidiMode::Terminal,
-        // A saved choice wins. When the app reorders, the first `enter` probes the terminal
-        // (DECRQM) for how to switch its own bidi off, saved choice or not: that is how the
-        // saved choice was calibrated.
-        BidiArg::Auto => match prefs.bidi.as_deref() {
-            Some("terminal") => BidiMode::Terminal,
-            Some("reorder") => {
-                crate::tui::terminal::want_probe();
-                BidiMode::Reorder
-            }
-            _ => {
-                crate::tui::terminal::want_probe();
-                crate::tui::terminal::detect_bidi(&|k| std::env::var(k).ok())
-            }
-        },
-    };
-    let shaping = match common.shaping {
-        ShapingArg::On => true,
-        ShapingArg::Off => false,
-        ShapingArg::Auto => mode == BidiMode::Reorder,
-    };
-    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    crate::tui::ui::Display {
-        mode,
-        shaping,
-        theme: crate::tui::ui::Theme { color },
-    }
-}
 
 /// The interface language: `--lang`, else the language this trainee used last (the trainee
 /// named on the command line, or the last trainee on this computer), else English.

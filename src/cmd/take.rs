@@ -2,7 +2,8 @@
 
 use super::library::{library_or_exit, read_or_report};
 use super::output::{fail_msg, print_err, print_out, say, voice};
-use super::session::{Start, lang_of, places, run_app};
+use super::session::{Start, lang_of, run_app};
+use super::setup::places;
 use super::{OK, PROBLEMS, USAGE};
 use crate::cli::Common;
 use crate::diag::{Diagnostic, escape_for_terminal};
@@ -65,7 +66,7 @@ pub(crate) fn take(
             };
             let (def, mut diags) = exam::parse_exam(&text.name, &text.text);
             if let Some(d) = &def {
-                diags.extend(exam::check_exam(d, &lib, &text.name));
+                diags.extend(crate::quiz::exam_problems(d, &lib, &text.name));
             }
             if diags.iter().any(Diagnostic::is_error) || def.is_none() {
                 print_err(&crate::diag::render_all_in(&diags, voice().lang));
@@ -130,7 +131,7 @@ pub(crate) fn take(
             def.mode = exam::Mode::Practice;
         }
         if let Err(e) = crate::quiz::check_pools(&def, &lib) {
-            fail_msg(&crate::messages::draw_error(&e));
+            fail_msg(&e.message());
             return PROBLEMS;
         }
         def

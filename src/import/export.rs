@@ -167,7 +167,6 @@ fn short_answers(
 
 /// Shares for a multiple-choice question: (right, wrong).
 fn shares(right: usize) -> (String, String) {
-    #[allow(clippy::cast_precision_loss)]
     let s = 100.0 / right.max(1) as f64;
     (pct(s), pct(-s))
 }

@@ -234,7 +234,6 @@ fn category_tag(path: &str) -> String {
     slug(category_part(path))
 }
 
-#[allow(clippy::too_many_lines)]
 fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
     let mut text = text.trim().to_owned();
     if let Some(rest) = text.strip_prefix("::") {

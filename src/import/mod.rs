@@ -461,7 +461,6 @@ pub(crate) fn weighted_choices(
         if answers.is_empty() {
             return Err(K::ImpNoPositive.into());
         }
-        #[allow(clippy::cast_precision_loss)]
         let share = 100.0 / answers.len() as f64;
         let equal = answers.iter().all(|i| (weights[*i] - share).abs() < 0.01);
         if !equal {

@@ -252,7 +252,7 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
         *category = Some(tag).filter(|t| !t.is_empty());
         return;
     }
-    let raw_prompt = q.child("questiontext").map(|t| t.text_of()).unwrap_or("");
+    let raw_prompt = q.child("questiontext").map_or("", Node::text_of);
     let lbl = label(name.as_deref(), &strip_html(raw_prompt).text);
     if !matches!(
         kind,

@@ -44,7 +44,6 @@ const SOURCE: &str = "Trafficking in Persons Protocol (Palermo Protocol), art. 3
 /// codes (English is used when none is valid). Texts are given in English and Arabic; any other
 /// language gets the English text, to be translated.
 #[must_use]
-#[allow(clippy::too_many_lines)]
 pub fn starter_bank(id: &str, langs: &[&str], topic: &str) -> String {
     let id = Some(slug(id))
         .filter(|s| !s.is_empty())

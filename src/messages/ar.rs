@@ -5,7 +5,6 @@ use super::K;
 
 /// The template of `key`.
 #[must_use]
-#[allow(clippy::too_many_lines)]
 pub fn text(key: K) -> &'static str {
     match key {
         K::Verbatim => "{0}",

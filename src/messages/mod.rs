@@ -282,74 +282,6 @@ pub fn and_list<I: IntoIterator<Item = Arg>>(items: I) -> Arg {
     it.fold(first, |acc, x| Arg::Msg(Msg::new(K::And, vec![acc, x])))
 }
 
-/// A pool that cannot be filled, or an exam that draws nothing.
-#[must_use]
-pub fn draw_error(e: &crate::quiz::DrawError) -> Msg {
-    use crate::quiz::DrawError;
-    match e {
-        DrawError::PoolTooSmall {
-            exam,
-            pool,
-            filter,
-            wanted,
-            available,
-            taken,
-        } => {
-            let others = if *taken > 0 {
-                Arg::Msg(Msg::new(K::AfterEarlierPools, vec![(*taken).into()]))
-            } else {
-                Arg::Raw(String::new())
-            };
-            Msg::new(
-                K::PoolTooSmall,
-                vec![
-                    (*pool).into(),
-                    exam.into(),
-                    pool_filter(filter).into(),
-                    (*wanted).into(),
-                    (*available).into(),
-                    others,
-                ],
-            )
-        }
-        DrawError::Empty(exam) => Msg::new(K::DrawsNothing, vec![exam.into()]),
-    }
-}
-
-/// A pool's filter in words: `topic t, tags a/b, difficulty easy` (names and values stay as
-/// the exam file writes them).
-#[must_use]
-pub fn pool_filter(f: &crate::quiz::PoolFilter) -> Msg {
-    let mut parts: Vec<Arg> = Vec::new();
-    if let Some(t) = &f.topic {
-        parts.push(Msg::new(K::FilterTopic, vec![t.into()]).into());
-    }
-    if !f.tags.is_empty() {
-        parts.push(Msg::new(K::FilterTags, vec![f.tags.join("/").into()]).into());
-    }
-    if !f.difficulty.is_empty() {
-        parts.push(Msg::new(K::FilterDifficulty, vec![f.difficulty.join("/").into()]).into());
-    }
-    let mut it = parts.into_iter();
-    match it.next() {
-        None => K::FilterAny.into(),
-        Some(first) => Msg::new(
-            K::Verbatim,
-            vec![it.fold(first, |acc, x| Arg::Msg(Msg::new(K::ListSep, vec![acc, x])))],
-        ),
-    }
-}
-
-/// A file or folder that cannot be read (the operating system's reason stays as it gives it).
-#[must_use]
-pub fn load_error(e: &crate::bank::LoadError) -> Msg {
-    match e {
-        crate::bank::LoadError::Io { path, source } => {
-            Msg::new(K::CannotRead, vec![path.into(), source.to_string().into()])
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,12 +369,12 @@ mod tests {
             taken: 4,
         };
         assert_eq!(
-            draw_error(&e).en(),
+            e.message().en(),
             "pool 2 of exam `x` (topic t, tags a/b) asks for 5 questions, but only 3 match after earlier pools took 4"
         );
-        assert!(draw_error(&e).render(Lang::Ar).contains('4'));
+        assert!(e.message().render(Lang::Ar).contains('4'));
         let e = crate::quiz::DrawError::Empty("x".into());
-        assert_eq!(draw_error(&e).en(), e.to_string());
+        assert_eq!(e.message().en(), e.to_string());
     }
 
     #[test]

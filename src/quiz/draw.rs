@@ -1,7 +1,9 @@
 //! Drawing a paper: deterministic for a seed, no question twice, every pool filled.
 
 use crate::bank::{Kind, Library, Question};
+use crate::diag::{Diagnostic, Severity};
 use crate::exam::{ExamDef, Pool};
+use crate::messages::{Arg, K, Msg};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -44,7 +46,7 @@ pub enum DrawError {
 }
 
 /// A pool's filter, as the draw reports it (rendered in words by
-/// [`crate::messages::pool_filter`]; [`std::fmt::Display`] gives the English).
+/// [`PoolFilter::message`]; [`std::fmt::Display`] gives the English).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PoolFilter {
     /// The topic, if the pool names one.
@@ -57,17 +59,98 @@ pub struct PoolFilter {
 
 impl std::fmt::Display for PoolFilter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::messages::pool_filter(self).en())
+        f.write_str(&self.message().en())
     }
 }
 
 impl std::fmt::Display for DrawError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::messages::draw_error(self).en())
+        f.write_str(&self.message().en())
     }
 }
 
 impl std::error::Error for DrawError {}
+
+impl DrawError {
+    /// This error in words (a pool that cannot be filled, or an exam that draws nothing).
+    #[must_use]
+    pub fn message(&self) -> Msg {
+        match self {
+            DrawError::PoolTooSmall {
+                exam,
+                pool,
+                filter,
+                wanted,
+                available,
+                taken,
+            } => {
+                let others = if *taken > 0 {
+                    Arg::Msg(Msg::new(K::AfterEarlierPools, vec![(*taken).into()]))
+                } else {
+                    Arg::Raw(String::new())
+                };
+                Msg::new(
+                    K::PoolTooSmall,
+                    vec![
+                        (*pool).into(),
+                        exam.into(),
+                        filter.message().into(),
+                        (*wanted).into(),
+                        (*available).into(),
+                        others,
+                    ],
+                )
+            }
+            DrawError::Empty(exam) => Msg::new(K::DrawsNothing, vec![exam.into()]),
+        }
+    }
+}
+
+impl PoolFilter {
+    /// The filter in words: `topic t, tags a/b, difficulty easy` (names and values stay as
+    /// the exam file writes them).
+    #[must_use]
+    pub fn message(&self) -> Msg {
+        let f = self;
+        let mut parts: Vec<Arg> = Vec::new();
+        if let Some(t) = &f.topic {
+            parts.push(Msg::new(K::FilterTopic, vec![t.into()]).into());
+        }
+        if !f.tags.is_empty() {
+            parts.push(Msg::new(K::FilterTags, vec![f.tags.join("/").into()]).into());
+        }
+        if !f.difficulty.is_empty() {
+            parts.push(Msg::new(K::FilterDifficulty, vec![f.difficulty.join("/").into()]).into());
+        }
+        let mut it = parts.into_iter();
+        match it.next() {
+            None => K::FilterAny.into(),
+            Some(first) => Msg::new(
+                K::Verbatim,
+                vec![it.fold(first, |acc, x| Arg::Msg(Msg::new(K::ListSep, vec![acc, x])))],
+            ),
+        }
+    }
+}
+
+/// Every problem of an exam against the loaded banks: the exam's own checks
+/// ([`crate::exam::check_exam`]) and whether every pool can be filled.
+#[must_use]
+pub fn exam_problems(exam: &ExamDef, lib: &Library, file: &str) -> Vec<Diagnostic> {
+    let mut diags = crate::exam::check_exam(exam, lib, file);
+    if let Err(e) = check_pools(exam, lib) {
+        diags.push(Diagnostic::at(
+            Severity::Error,
+            "pool-too-small",
+            file,
+            "",
+            None,
+            e.message(),
+            Some(K::PoolTooSmallHint.into()),
+        ));
+    }
+    diags
+}
 
 /// The seed for a trainee's paper: the same trainee on the same exam gets the same paper;
 /// neighbours get different ones.

@@ -1,7 +1,7 @@
 //! Scoring: per question, per topic, per difficulty, pass or fail.
 
 use super::normalize::normalize;
-use super::session::Response;
+use super::response::Response;
 use crate::bank::{Difficulty, Kind, Question};
 use crate::exam::{ExamDef, ScoringPolicy};
 use serde::{Deserialize, Serialize};
@@ -35,7 +35,6 @@ pub fn credit(q: &Question, r: &Response, policy: &ScoringPolicy) -> f64 {
         (Kind::Single { answer, .. }, Response::Choice(c)) => f64::from(u8::from(c == answer)),
         (Kind::Multiple { answers, .. }, Response::Choices(cs)) => {
             if policy.partial_credit {
-                #[allow(clippy::cast_precision_loss)]
                 let k = answers.len() as f64;
                 let mut s = 0.0;
                 for c in cs {
@@ -65,7 +64,6 @@ pub fn credit(q: &Question, r: &Response, policy: &ScoringPolicy) -> f64 {
                 return 0.0;
             }
             let right = seq.iter().enumerate().filter(|(i, x)| *i == **x).count();
-            #[allow(clippy::cast_precision_loss)]
             all_or_nothing(right as f64 / n as f64)
         }
         (Kind::Match { pairs }, Response::Match(m)) => {
@@ -75,7 +73,6 @@ pub fn credit(q: &Question, r: &Response, policy: &ScoringPolicy) -> f64 {
                 .enumerate()
                 .filter(|(i, x)| **x == Some(*i))
                 .count();
-            #[allow(clippy::cast_precision_loss)]
             all_or_nothing(right as f64 / n as f64)
         }
         _ => 0.0,

@@ -135,12 +135,14 @@ pub fn index_path(cache_dir: &Path, results_dir: &Path) -> PathBuf {
 /// the checksum, re-scoring and the index itself, and the locked dependencies. A development
 /// build with other rules (and the same version number) thus never reads this build's index.
 const BUILD: u64 = {
-    use crate::bank::cache::{FNV_START, fnv};
+    use crate::fs::{FNV_START, fnv};
     let mut h = FNV_START;
     h = fnv(h, include_bytes!("index.rs"));
     h = fnv(h, include_bytes!("mod.rs"));
     h = fnv(h, include_bytes!("store.rs"));
     h = fnv(h, include_bytes!("../quiz/score.rs"));
+    h = fnv(h, include_bytes!("../quiz/normalize.rs"));
+    h = fnv(h, include_bytes!("../quiz/response.rs"));
     h = fnv(h, include_bytes!("../quiz/session.rs"));
     h = fnv(h, include_bytes!("../../Cargo.lock"));
     h

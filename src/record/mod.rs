@@ -7,11 +7,13 @@
 mod index;
 mod store;
 
+pub use crate::fs::{
+    Step, StoreError, default_cache_dir, default_data_dir, inject_fault, write_atomic,
+    write_unsynced,
+};
 pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
 pub use store::{
-    BadRecord, LoadedRecords, RecordError, Step, Store, StoreError, default_cache_dir,
-    default_data_dir, inject_fault, read_record, read_record_sealed, trainee_slug, write_atomic,
-    write_unsynced,
+    BadRecord, LoadedRecords, RecordError, Store, read_record, read_record_sealed, trainee_slug,
 };
 
 use crate::bank::{Difficulty, Library};

@@ -1,72 +1,13 @@
 //! The results folder and the local autosave folder.
 
 use super::{AttemptRecord, RECORD_SCHEMA, Seal};
+use crate::fs::{StoreError, io, write_atomic};
 use crate::quiz::Attempt;
 use sha2::{Digest, Sha256};
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::messages::{K, Msg};
-
-/// Errors of the store. The message says what failed and where ([`StoreError::message`] in
-/// any language; `Display` in the language of [`crate::messages::errors_lang`], English unless
-/// the binary chose another).
-#[derive(Debug)]
-pub enum StoreError {
-    /// An I/O step failed.
-    Io {
-        /// What was being done.
-        step: &'static str,
-        /// Where.
-        path: String,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// A record could not be serialised.
-    Encode(String),
-}
-
-impl StoreError {
-    /// What failed and where, in words (the operating system's reason as it gives it).
-    #[must_use]
-    pub fn message(&self) -> Msg {
-        match self {
-            StoreError::Io { step, path, source } => {
-                let k = match *step {
-                    "cannot create the folder" => K::StoreCreateFolder,
-                    "cannot create a temporary file in" => K::StoreCreateTemp,
-                    "cannot write" => K::StoreWrite,
-                    "cannot sync" => K::StoreSync,
-                    "cannot move into place" => K::StoreMove,
-                    "refusing to overwrite" => K::StoreRefuseOverwrite,
-                    "cannot sync the folder" => K::StoreSyncFolder,
-                    "cannot remove" => K::StoreRemove,
-                    other => {
-                        return Msg::raw(format!("{other} {path}: {source}"));
-                    }
-                };
-                Msg::new(k, vec![path.into(), source.to_string().into()])
-            }
-            StoreError::Encode(e) => Msg::new(K::StoreEncode, vec![e.into()]),
-        }
-    }
-}
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message().render(crate::messages::errors_lang()))
-    }
-}
-
-impl std::error::Error for StoreError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            StoreError::Io { source, .. } => Some(source),
-            StoreError::Encode(_) => None,
-        }
-    }
-}
 
 /// Why a record file cannot be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -140,32 +81,6 @@ pub struct LoadedRecords {
     pub bad: Vec<BadRecord>,
 }
 
-/// The user's data folder for tipquiz (`$TIPQUIZ_DATA`, else the platform's data folder,
-/// e.g. `~/.local/share/tipquiz` on Linux).
-#[must_use]
-pub fn default_data_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("TIPQUIZ_DATA") {
-        return PathBuf::from(d);
-    }
-    directories::ProjectDirs::from("org", "tipquiz", "tipquiz")
-        .map_or_else(|| PathBuf::from(".tipquiz"), |p| p.data_dir().to_path_buf())
-}
-
-/// The user's cache folder for tipquiz: `$TIPQUIZ_DATA/cache` when `TIPQUIZ_DATA` is set (so a
-/// test or a class folder keeps everything in one place), else the platform's cache folder, e.g.
-/// `~/.cache/tipquiz` on Linux. `None` when caching is switched off with `TIPQUIZ_NO_CACHE`
-/// (any non-empty value): everything is then read and checked from the files every time.
-#[must_use]
-pub fn default_cache_dir() -> Option<PathBuf> {
-    if std::env::var_os("TIPQUIZ_NO_CACHE").is_some_and(|v| !v.is_empty()) {
-        return None;
-    }
-    if let Some(d) = std::env::var_os("TIPQUIZ_DATA") {
-        return Some(PathBuf::from(d).join("cache"));
-    }
-    directories::ProjectDirs::from("org", "tipquiz", "tipquiz").map(|p| p.cache_dir().to_path_buf())
-}
-
 /// A safe file-name part for a trainee: ASCII letters and digits of the name (at most 24), then
 /// a hash of the whole name, so that no name can escape the folder or collide with another.
 #[must_use]
@@ -189,11 +104,6 @@ pub fn trainee_slug(name: &str) -> String {
     } else {
         format!("{ascii}-{h}")
     }
-}
-
-fn io(step: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
-    let path = crate::diag::escape_for_terminal(&path.display().to_string());
-    move |source| StoreError::Io { step, path, source }
 }
 
 /// The files of a results folder that may be records, by name: files and links to files whose
@@ -427,128 +337,6 @@ fn parse_record(bytes: &[u8]) -> Result<AttemptRecord, RecordError> {
 
 /// Largest record file read.
 const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
-
-/// The steps of an atomic write, for fault injection in tests.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Step {
-    /// Creating the folder.
-    CreateDir,
-    /// Creating the temporary file.
-    CreateTemp,
-    /// Writing the bytes.
-    Write,
-    /// Syncing the file.
-    SyncFile,
-    /// Moving it into place.
-    Rename,
-    /// Syncing the folder.
-    SyncDir,
-}
-
-thread_local! {
-    static FAULT: std::cell::Cell<Option<Step>> = const { std::cell::Cell::new(None) };
-}
-
-/// Make the next atomic writes on this thread fail at `step` (a file-system seam for tests), or
-/// stop failing with `None`.
-pub fn inject_fault(step: Option<Step>) {
-    FAULT.with(|f| f.set(step));
-}
-
-fn fault(step: Step) -> std::io::Result<()> {
-    if FAULT.with(std::cell::Cell::get) == Some(step) {
-        Err(std::io::Error::other(format!("injected fault at {step:?}")))
-    } else {
-        Ok(())
-    }
-}
-
-/// Write a cache file at `path` whole: a temporary file beside it (the folder is created), filled
-/// by `fill`, then renamed into place, so no reader ever sees half a file. Not synced: unlike
-/// [`write_atomic`] (two fsyncs, which for a large entry cost more than it saves), a cache file
-/// lost in a crash is only rebuilt.
-///
-/// # Errors
-/// Any failed step; the caller may ignore it.
-pub fn write_unsynced(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| std::io::Error::other("a cache file needs a folder"))?;
-    fs::create_dir_all(dir)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .suffix(".part")
-        .tempfile_in(dir)?;
-    let mut w = std::io::BufWriter::new(tmp);
-    fill(&mut w)?;
-    let tmp = w
-        .into_inner()
-        .map_err(std::io::IntoInnerError::into_error)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// Write `body` to `path` atomically through a temporary file in `dir`.
-///
-/// # Errors
-/// Any failed step, named.
-pub fn write_atomic(
-    dir: &Path,
-    path: &Path,
-    body: &[u8],
-    overwrite: bool,
-) -> Result<(), StoreError> {
-    fault(Step::CreateDir)
-        .and_then(|()| fs::create_dir_all(dir))
-        .map_err(io("cannot create the folder", dir))?;
-    fault(Step::CreateTemp).map_err(io("cannot create a temporary file in", dir))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .suffix(".part")
-        .tempfile_in(dir)
-        .map_err(io("cannot create a temporary file in", dir))?;
-    fault(Step::Write)
-        .and_then(|()| tmp.write_all(body))
-        .and_then(|()| tmp.flush())
-        .map_err(io("cannot write", tmp.path()))?;
-    fault(Step::SyncFile)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(io("cannot sync", tmp.path()))?;
-    fault(Step::Rename).map_err(io("cannot move into place", path))?;
-    if overwrite {
-        tmp.persist(path)
-            .map_err(|e| io("cannot move into place", path)(e.error))?;
-    } else {
-        match tmp.persist_noclobber(path) {
-            Ok(_) => {}
-            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Err(io("refusing to overwrite", path)(e.error));
-            }
-            Err(e) => {
-                // Folders without hard links (some network shares): rename, after checking the
-                // name is free. Names are unique per attempt, so this cannot lose a record.
-                if path.exists() {
-                    return Err(io("refusing to overwrite", path)(std::io::Error::from(
-                        std::io::ErrorKind::AlreadyExists,
-                    )));
-                }
-                e.file
-                    .persist(path)
-                    .map_err(|e| io("cannot move into place", path)(e.error))?;
-            }
-        }
-    }
-    // The record is in place; a failed folder sync is reported so that "saved" is never shown
-    // before the data is durable.
-    fault(Step::SyncDir).map_err(io("cannot sync the folder", dir))?;
-    if let Ok(d) = fs::File::open(dir) {
-        d.sync_all().map_err(io("cannot sync the folder", dir))?;
-    }
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {

@@ -368,7 +368,6 @@ impl Board {
                 s.1 += 1;
             }
         }
-        #[allow(clippy::cast_precision_loss)]
         sums.into_iter()
             .map(|(t, (s, n))| (t, s / n as f64))
             .collect()

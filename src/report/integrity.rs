@@ -402,7 +402,7 @@ pub fn check_with(
                         p.push(Problem::ScoreMismatch {
                             stored: fmt(r.score),
                             recomputed: fmt(total),
-                        })
+                        });
                     }
                     None => p.push(Problem::QuestionMissing),
                     Some(_) => {}

@@ -148,7 +148,6 @@ pub fn render_table(report: &Report) -> String {
 /// The report as aligned plain-text tables in `lang`. Untrusted text (names, ids, reasons) is
 /// escaped; reasons of unreadable files stay as the store gives them.
 #[must_use]
-#[allow(clippy::too_many_lines)]
 pub fn render_table_in(report: &Report, lang: Lang) -> String {
     let t_ = |k: K| template(lang, k);
     let f_ = |k: K, v: &[String]| crate::messages::fill(template(lang, k), v);

@@ -5,7 +5,6 @@
 const EPS: f64 = 1e-12;
 
 /// A count as a float.
-#[allow(clippy::cast_precision_loss)]
 pub(crate) fn as_f64(n: usize) -> f64 {
     n as f64
 }

@@ -23,6 +23,12 @@ pub enum Effect {
     SavePrefs,
     /// Leave the program.
     Quit,
+    /// Stop until continued (Ctrl-Z), for the fronts that can (after an autosave).
+    Suspend,
+    /// Switch who reorders right-to-left text (the front may have to tell the terminal).
+    FlipBidi,
+    /// Remember who reorders right-to-left text on this terminal.
+    SaveBidi(super::bidi::BidiMode),
 }
 
 /// The screen shown.
@@ -53,6 +59,9 @@ pub enum Overlay {
     ConfirmQuit,
     /// Typing a question number.
     Goto(String),
+    /// First run in Arabic: does the sample line read correctly? (the number of switches so
+    /// far).
+    Calibrate(u8),
 }
 
 /// Fields of the home form, in order.
@@ -194,10 +203,13 @@ pub struct App {
     /// Lines scrolled on the page shown (help, results, review, resume); back to 0 when the
     /// page changes. The drawing clamps it.
     pub page_scroll: u16,
-    /// What the last drawing found could be scrolled (the app knows no sizes): keys clamp
-    /// [`App::page_scroll`] and [`QuestionView::scroll`] to it, so that scrolling past an end
-    /// does not have to be undone key by key.
-    pub scroll_limits: std::cell::Cell<ScrollLimits>,
+    /// What the last drawing found could be scrolled (the app knows no sizes; the loop hands
+    /// over what the drawing returned): keys clamp [`App::page_scroll`] and
+    /// [`QuestionView::scroll`] to it, so that scrolling past an end does not have to be undone
+    /// key by key.
+    pub scroll_limits: ScrollLimits,
+    /// How right-to-left text is laid out on this session's terminal.
+    pub display: super::display::Display,
 }
 
 /// The scroll limits of the last drawing.
@@ -282,7 +294,8 @@ impl App {
             quit_after: false,
             preview: false,
             page_scroll: 0,
-            scroll_limits: std::cell::Cell::new(ScrollLimits::default()),
+            scroll_limits: ScrollLimits::default(),
+            display: super::display::Display::default(),
         }
     }
 
@@ -368,8 +381,33 @@ impl App {
             Overlay::ConfirmSubmit => 2,
             Overlay::ConfirmQuit => 3,
             Overlay::Goto(_) => 4,
+            Overlay::Calibrate(_) => 5,
         };
         (screen.0, screen.1, overlay)
+    }
+
+    /// Start with the calibration question (who reorders right-to-left text).
+    pub fn calibrate(&mut self) {
+        self.overlay = Overlay::Calibrate(0);
+    }
+
+    /// The line printed after leaving with an attempt unfinished.
+    #[must_use]
+    pub fn quit_note(&self) -> &'static str {
+        self.t().quit_note
+    }
+
+    /// The scroll limits measured by the last drawing.
+    pub fn measured(&mut self, limits: ScrollLimits) {
+        self.scroll_limits = limits;
+    }
+
+    /// Back from a suspension that lasted from `stopped` to `back`: the pause is not counted.
+    pub fn resumed(&mut self, stopped: Millis, back: Millis) -> Vec<Effect> {
+        if let Some(s) = &mut self.session {
+            s.record_pause(stopped, back);
+        }
+        self.tick(back)
     }
 
     /// Handle a key at `now`.
@@ -383,7 +421,7 @@ impl App {
     }
 
     fn scroll_page(&mut self, code: KeyCode) -> bool {
-        let max = self.scroll_limits.get().page_max;
+        let max = self.scroll_limits.page_max;
         let s = self.page_scroll.min(max);
         self.page_scroll = match code {
             KeyCode::Up => s.saturating_sub(1),
@@ -397,7 +435,7 @@ impl App {
 
     /// Scroll the question body by `by` lines.
     fn scroll_view(&mut self, by: i32) {
-        let l = self.scroll_limits.get();
+        let l = self.scroll_limits;
         let lo = l.view_min.min(0);
         let hi = l.view_max.max(0);
         self.view.scroll = self
@@ -412,6 +450,12 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
+        if key.code == KeyCode::Char('z') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            return vec![Effect::Suspend];
+        }
+        if key.code == KeyCode::F(2) {
+            return vec![Effect::FlipBidi];
+        }
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             // Leave now, keeping what is typed in a short answer's box, as Esc and Tab do.
             let mut fx = self.save_typed(now);
@@ -424,6 +468,25 @@ impl App {
             return fx;
         }
         match self.overlay.clone() {
+            Overlay::Calibrate(tries) => {
+                match key.code {
+                    KeyCode::Char('1' | '\u{0661}' | 'y') | KeyCode::Enter => {
+                        self.overlay = Overlay::None;
+                        fx.push(Effect::SaveBidi(self.display.mode));
+                    }
+                    KeyCode::Char('2' | '\u{0662}' | 'n') => {
+                        self.overlay = if tries >= 3 {
+                            Overlay::None
+                        } else {
+                            Overlay::Calibrate(tries + 1)
+                        };
+                        fx.push(Effect::FlipBidi);
+                    }
+                    KeyCode::Esc => self.overlay = Overlay::None,
+                    _ => {}
+                }
+                return fx;
+            }
             Overlay::Help => {
                 if !self.scroll_page(key.code) {
                     self.overlay = Overlay::None;
@@ -534,7 +597,7 @@ impl App {
                         self.scroll_page(key.code);
                     }
                     KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => {
-                        self.screen = Screen::Results
+                        self.screen = Screen::Results;
                     }
                     KeyCode::Char('?') | KeyCode::F(1) => self.overlay = Overlay::Help,
                     _ => {}
@@ -774,7 +837,7 @@ impl App {
             }
             (Kind::Match { pairs }, _) => v.pairs = vec![None; pairs.len()],
             (Kind::Single { .. }, Some(Response::Choice(c))) => {
-                v.cursor = order.iter().position(|o| *o == c).unwrap_or(0)
+                v.cursor = order.iter().position(|o| *o == c).unwrap_or(0);
             }
             _ => {}
         }
@@ -923,7 +986,6 @@ impl App {
         fx
     }
 
-    #[allow(clippy::too_many_lines)]
     fn quiz_key(&mut self, key: KeyEvent, now: Millis) -> Vec<Effect> {
         let Some((kind, locked)) = self.current_kind() else {
             return Vec::new();

@@ -17,6 +17,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use ar_reshaper::config::Ligatures;
+use ar_reshaper::prelude::LigatureNames;
 use ar_reshaper::{ArabicReshaper, ReshaperConfig};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -107,14 +109,42 @@ pub fn mirrored(c: char) -> Option<char> {
 // Shaping
 // ---------------------------------------------------------------------------------------
 
+/// Joining forms only: one presentation form per letter.
 static RESHAPER: LazyLock<ArabicReshaper> = LazyLock::new(|| {
     ArabicReshaper::new(ReshaperConfig {
-        // The defaults silently drop tashkeel and form one-cell ligatures (لا, الله).
+        // The defaults silently drop tashkeel and form ligatures.
         delete_harakat: false,
         support_ligatures: false,
         ..ReshaperConfig::default()
     })
 });
+
+/// Joining forms plus the four mandatory lam-alef ligatures (U+FEF5..U+FEFC), the ones
+/// `FriBidi` forms by default (`FRIBIDI_FLAG_SHAPE_ARAB_LIGA`). Not the one-cell ALLAH
+/// ligature (U+FDF2), which `FriBidi` does not form either.
+static LIGATING: LazyLock<ArabicReshaper> = LazyLock::new(|| {
+    let mut config = ReshaperConfig {
+        delete_harakat: false,
+        support_ligatures: false,
+        ligatures: Ligatures::empty(),
+        ..ReshaperConfig::default()
+    };
+    for name in [
+        LigatureNames::ARABIC_LIGATURE_LAM_WITH_ALEF,
+        LigatureNames::ARABIC_LIGATURE_LAM_WITH_ALEF_WITH_HAMZA_ABOVE,
+        LigatureNames::ARABIC_LIGATURE_LAM_WITH_ALEF_WITH_HAMZA_BELOW,
+        LigatureNames::ARABIC_LIGATURE_LAM_WITH_ALEF_WITH_MADDA_ABOVE,
+    ] {
+        config.update_ligature(name, true);
+    }
+    ArabicReshaper::new(config)
+});
+
+/// Whether `c` is one of the lam-alef ligatures.
+#[must_use]
+pub fn is_lam_alef_ligature(c: char) -> bool {
+    ('\u{FEF5}'..='\u{FEFC}').contains(&c)
+}
 
 /// The marks `ar-reshaper` treats as harakat (transparent for joining).
 fn is_harakah(c: char) -> bool {
@@ -137,14 +167,66 @@ fn is_joining_letter(c: char) -> bool {
         && RESHAPER.need_reshape(c.encode_utf8(&mut [0; 4]))
 }
 
+/// Whether `c` is an alef that forms a ligature after lam (alef, alef with hamza above or
+/// below, alef with madda).
+fn is_ligating_alef(c: char) -> bool {
+    matches!(c, '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0627}')
+}
+
+/// The forms of a run's `letters` (no harakat, no ZWJ) with the lam-alef ligatures formed by
+/// the reshaper: the ligature replaces the lam's form and the alef's becomes `None`. As in
+/// `FriBidi`, a lam and an alef with a haraka between them (`marked[i]`: a haraka follows
+/// letter `i`) are not joined into a ligature. `forms` (one per letter) is left unchanged
+/// if the reshaper's output cannot be matched letter for letter.
+fn form_ligatures(letters: &str, marked: &[bool], forms: &mut [Option<char>]) {
+    let letters: Vec<char> = letters.chars().collect();
+    if letters.len() != forms.len()
+        || !letters
+            .windows(2)
+            .any(|w| w[0] == '\u{0644}' && is_ligating_alef(w[1]))
+    {
+        return;
+    }
+    let ligated: Vec<char> = LIGATING
+        .reshape(letters.iter().collect::<String>())
+        .chars()
+        .collect();
+    let mut out = forms.to_vec();
+    let (mut i, mut j) = (0, 0);
+    while i < letters.len() {
+        let Some(&c) = ligated.get(j) else {
+            return;
+        };
+        if is_lam_alef_ligature(c) {
+            if letters[i] != '\u{0644}' || !letters.get(i + 1).is_some_and(|&a| is_ligating_alef(a))
+            {
+                return;
+            }
+            if !marked.get(i).copied().unwrap_or(false) {
+                out[i] = Some(c);
+                out[i + 1] = None;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+        j += 1;
+    }
+    if j == ligated.len() {
+        forms.copy_from_slice(&out);
+    }
+}
+
 /// Shape `text`; returns the shaped text and, for each of its bytes, the byte offset in
-/// `text` of the character it came from.
+/// `text` of the character it came from (a lam-alef ligature comes from its lam).
 ///
 /// Only maximal runs of Arabic letters (with their harakat and ZWJs) go through the
 /// reshaper, with the harakat taken out: the reshaper then maps letters one to one (ZWJs
 /// are consumed), so harakat are put back right after their own base letter and
 /// everything else (emoji ZWJ sequences, leading marks) is left alone. This also avoids
-/// the reshaper's arithmetic overflow on text that starts with a haraka.
+/// the reshaper's arithmetic overflow on text that starts with a haraka. The lam-alef
+/// ligatures are formed by a second reshaper on runs without a ZWJ (its ligature pass
+/// indexes letters by their position in the text, which a consumed ZWJ would shift).
 fn shape_with_sources(text: &str) -> (String, Vec<usize>) {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 2);
@@ -177,17 +259,32 @@ fn shape_with_sources(text: &str) -> (String, Vec<usize>) {
             .filter(|&&(_, ch)| ch != ZWJ && !is_harakah(ch))
             .count();
         if shaped.len() == expected {
-            let mut forms = shaped.into_iter();
+            let mut forms: Vec<Option<char>> = shaped.into_iter().map(Some).collect();
+            if !letters.contains(ZWJ) {
+                // marked[i]: a haraka follows letter i.
+                let mut marked = vec![false; forms.len()];
+                let mut k = 0usize;
+                for &(_, ch) in run {
+                    if is_harakah(ch) {
+                        if let Some(m) = k.checked_sub(1).and_then(|i| marked.get_mut(i)) {
+                            *m = true;
+                        }
+                    } else {
+                        k += 1;
+                    }
+                }
+                form_ligatures(&letters, &marked, &mut forms);
+            }
+            let mut forms = forms.into_iter();
             for &(byte, ch) in run {
                 if ch == ZWJ {
                     continue;
                 }
-                let form = if is_harakah(ch) {
-                    ch
-                } else {
-                    forms.next().filter(|&f| f != '\0').unwrap_or(ch)
-                };
-                push(&mut out, form, byte);
+                if is_harakah(ch) {
+                    push(&mut out, ch, byte);
+                } else if let Some(form) = forms.next().flatten() {
+                    push(&mut out, if form == '\0' { ch } else { form }, byte);
+                }
             }
         } else {
             // Unexpected reshaper output: leave the run unshaped rather than guess.
@@ -199,8 +296,9 @@ fn shape_with_sources(text: &str) -> (String, Vec<usize>) {
     (out, src)
 }
 
-/// Arabic → Presentation Forms (mostly B), harakat kept after their base letter, no
-/// ligatures (so one letter is one cell; لا stays two cells). Non-Arabic text is untouched.
+/// Arabic → Presentation Forms (mostly B), harakat kept after their base letter, the
+/// lam-alef ligatures formed (so لا takes one cell), as `FriBidi` shapes by default.
+/// Non-Arabic text is untouched.
 #[must_use]
 pub fn shape(text: &str) -> String {
     shape_with_sources(text).0
@@ -385,18 +483,90 @@ fn is_control_cluster(g: &str) -> bool {
     g.chars().all(is_bidi_control)
 }
 
-/// The text the pipeline wraps: shaped (with attributes carried) if requested.
-fn prepare(text: &str, attrs: &[usize], mode: BidiMode, shaping: bool) -> (String, Vec<usize>) {
+/// The text the pipeline wraps: shaped (with attributes carried) if requested, with the
+/// source byte of each of its bytes when shaped.
+fn prepare(
+    text: &str,
+    attrs: &[usize],
+    mode: BidiMode,
+    shaping: bool,
+) -> (String, Vec<usize>, Option<Vec<usize>>) {
     if mode == BidiMode::Reorder && shaping {
         let (shaped, src) = shape_with_sources(text);
         let attrs = src
             .iter()
             .map(|&i| attrs.get(i).copied().unwrap_or(0))
             .collect();
-        (shaped, attrs)
+        (shaped, attrs, Some(src))
     } else {
-        (text.to_owned(), attrs.to_vec())
+        (text.to_owned(), attrs.to_vec(), None)
     }
+}
+
+/// One line laid out in reorder mode, as [`record_lines`] reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaidOutLine {
+    /// The line in logical order, unshaped (the source text of the line).
+    pub logical: String,
+    /// Its paragraph direction.
+    pub dir: Dir,
+    /// The visual line tipquiz draws (shaped when shaping is on).
+    pub visual: String,
+    /// The whole paragraph the line was wrapped from, logical and unshaped: its levels
+    /// are resolved on the paragraph (UAX #9), so neutrals at a line's ends take the
+    /// direction of the text around them on the lines before and after.
+    pub paragraph: String,
+    /// Where the line lies in `paragraph` (bytes).
+    pub range: Range<usize>,
+}
+
+thread_local! {
+    static RECORDER: std::cell::RefCell<Option<Vec<LaidOutLine>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Run `f` and return, with its result, every line laid out in [`BidiMode::Reorder`] on
+/// this thread meanwhile: the logical source of the line and what is drawn. Used to compare
+/// whole screens with an outside bidi implementation. While recording, callers that cache
+/// laid-out lines should not use their caches ([`recording`]).
+pub fn record_lines<R>(f: impl FnOnce() -> R) -> (R, Vec<LaidOutLine>) {
+    let previous = RECORDER.with(|r| r.borrow_mut().replace(Vec::new()));
+    let out = f();
+    let lines = RECORDER.with(|r| std::mem::replace(&mut *r.borrow_mut(), previous));
+    (out, lines.unwrap_or_default())
+}
+
+/// Whether [`record_lines`] is recording on this thread.
+#[must_use]
+pub fn recording() -> bool {
+    RECORDER.with(|r| r.borrow().is_some())
+}
+
+fn record(
+    original: &str,
+    src: Option<&[usize]>,
+    para: Range<usize>,
+    r: Range<usize>,
+    dir: Dir,
+    visual: &Pieces,
+) {
+    RECORDER.with(|rec| {
+        if let Some(lines) = rec.borrow_mut().as_mut() {
+            let map = |i: usize| {
+                src.map_or(Some(i), |s| s.get(i).copied())
+                    .unwrap_or(original.len())
+            };
+            let (p0, p1) = (map(para.start), map(para.end));
+            let (l0, l1) = (map(r.start).max(p0), map(r.end).max(map(r.start)).min(p1));
+            lines.push(LaidOutLine {
+                logical: original.get(l0..l1).unwrap_or_default().to_owned(),
+                dir,
+                visual: visual.iter().map(|(s, _)| s.as_str()).collect(),
+                paragraph: original.get(p0..p1).unwrap_or_default().to_owned(),
+                range: l0.saturating_sub(p0)..l1.saturating_sub(p0),
+            });
+        }
+    });
 }
 
 /// Logical lines of `text` (already prepared), as absolute byte ranges.
@@ -424,7 +594,8 @@ fn layout(
     if width == 0 {
         return Vec::new();
     }
-    let (text, attrs) = prepare(text, attrs, mode, shaping);
+    let original = text;
+    let (text, attrs, src) = prepare(text, attrs, mode, shaping);
     let attr_at = |i: usize| attrs.get(i).copied().unwrap_or(0);
     let mut out = Vec::new();
     for para in paragraphs(&text) {
@@ -445,9 +616,11 @@ fn layout(
             BidiMode::Reorder => {
                 let info = ParagraphBidiInfo::new(p, Some(level_of(dir)));
                 for r in ranges {
-                    out.push(reorder_line(&info, p, r, width, |i| {
-                        attr_at(para.start + i)
-                    }));
+                    let line =
+                        reorder_line(&info, p, r.clone(), width, |i| attr_at(para.start + i));
+                    let abs = para.start + r.start..para.start + r.end;
+                    record(original, src.as_deref(), para.clone(), abs, dir, &line);
+                    out.push(line);
                 }
             }
         }
@@ -612,7 +785,7 @@ pub fn logical_lines(text: &str, width: usize, mode: BidiMode, shaping: bool) ->
     if width == 0 {
         return Vec::new();
     }
-    let (text, _) = prepare(text, &[], mode, shaping);
+    let (text, _, _) = prepare(text, &[], mode, shaping);
     logical_ranges(&text, width)
         .into_iter()
         .map(|r| text[r].to_owned())
@@ -650,6 +823,63 @@ pub fn visual_styled_lines(
             Line::from(out)
         })
         .collect()
+}
+
+/// The text as tipquiz draws it, before reordering: shaped (joining forms and lam-alef
+/// ligatures) in [`BidiMode::Reorder`] with `shaping` on, the text itself otherwise (the
+/// terminal shapes in [`BidiMode::Terminal`]).
+#[must_use]
+pub fn drawn(text: &str, mode: BidiMode, shaping: bool) -> std::borrow::Cow<'_, str> {
+    if mode == BidiMode::Reorder && shaping && text.chars().any(is_joining_letter) {
+        std::borrow::Cow::Owned(shape(text))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Width in cells of logical `text` as tipquiz draws it in this mode: the shaped line
+/// when it shapes (a lam-alef ligature is one cell where the logical text has two
+/// letters), else [`cell_width`]. Use it for every width computation on logical text
+/// (padding, columns, fitting hints); bidi controls count 0 in both.
+#[must_use]
+pub fn text_width(text: &str, mode: BidiMode, shaping: bool) -> usize {
+    cell_width(&drawn(text, mode, shaping))
+}
+
+/// The longest prefix of logical `text` (ending at a character boundary that does not
+/// split a drawn cell: never between a lam and the alef of its ligature, never before a
+/// mark) that is at most `width` cells wide as drawn ([`text_width`]).
+#[must_use]
+pub fn truncate(text: &str, width: usize, mode: BidiMode, shaping: bool) -> &str {
+    if text_width(text, mode, shaping) <= width {
+        return text;
+    }
+    // Cells of the drawn text, each with the logical byte where it starts.
+    let (drawn, src) = if mode == BidiMode::Reorder && shaping {
+        shape_with_sources(text)
+    } else {
+        (text.to_owned(), (0..text.len()).collect())
+    };
+    let mut used = 0;
+    for (i, g) in drawn.grapheme_indices(true) {
+        let w = g.width();
+        if used + w > width {
+            return &text[..src.get(i).copied().unwrap_or(text.len())];
+        }
+        used += w;
+    }
+    text
+}
+
+/// Pad logical `text` with spaces after it to `width` cells as drawn ([`text_width`]):
+/// a table column. Text wider than `width` is returned whole.
+#[must_use]
+pub fn pad_end(text: &str, width: usize, mode: BidiMode, shaping: bool) -> String {
+    let pad = width.saturating_sub(text_width(text, mode, shaping));
+    let mut s = String::with_capacity(text.len() + pad);
+    s.push_str(text);
+    s.extend(std::iter::repeat_n(' ', pad));
+    s
 }
 
 /// Right-align helper: pad a visual line on the left with spaces to `width` cells (`Rtl`)

@@ -158,7 +158,7 @@ pub fn run(mut board: Board, lang: Lang, d: Display) -> std::io::Result<()> {
     let result = (|| -> std::io::Result<()> {
         loop {
             terminal.draw(|f| draw(f, &board, lang, d))?;
-            if event::poll(Duration::from_millis(1000))?
+            if event::poll(Duration::from_secs(1))?
                 && let Event::Key(k) = event::read()?
                 && (matches!(k.code, KeyCode::Char('q') | KeyCode::Esc)
                     || (k.code == KeyCode::Char('c')

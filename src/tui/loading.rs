@@ -10,7 +10,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use std::sync::Mutex;
 
 /// Draw the loading frame: the title and "loading…" in the middle of the screen, right-aligned
 /// in Arabic.
@@ -38,55 +37,4 @@ pub fn draw_loading(f: &mut Frame<'_>, lang: Lang, d: Display) {
     f.render_widget(Paragraph::new(lines), rect);
 }
 
-static HELD: Mutex<Option<String>> = Mutex::new(None);
-
-/// Hold back what is written to standard error from now on (see [`print_error`]).
-pub fn hold_errors() {
-    if let Ok(mut g) = HELD.lock() {
-        g.get_or_insert_with(String::new);
-    }
-}
-
-/// Write `text` to standard error, or keep it for [`release_errors`] while the terminal is
-/// the program's.
-pub fn print_error(text: &str) {
-    if let Ok(mut g) = HELD.lock()
-        && let Some(held) = g.as_mut()
-    {
-        held.push_str(text);
-        return;
-    }
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
-}
-
-/// Whether errors are being held back (the loading frame took the terminal).
-#[must_use]
-pub fn holding() -> bool {
-    HELD.lock().is_ok_and(|g| g.is_some())
-}
-
-/// Give the terminal back with `leave`, then stop holding errors back and print those held.
-pub fn release_errors_after(leave: impl FnOnce()) {
-    leave();
-    let held = HELD.lock().ok().and_then(|mut g| g.take());
-    if let Some(text) = held {
-        // Not eprint!, which panics when standard error is gone.
-        let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_held_while_the_screen_is_ours_come_out_after() {
-        hold_errors();
-        print_error("first\n");
-        print_error("second\n");
-        let held = HELD.lock().ok().and_then(|g| g.clone());
-        assert_eq!(held.as_deref(), Some("first\nsecond\n"));
-        release_errors_after(|| {});
-        assert!(HELD.lock().ok().is_some_and(|g| g.is_none()));
-    }
-}
+pub use super::terminal::{hold_errors, holding, print_error, release_errors_after};

@@ -3,6 +3,9 @@
 pub mod app;
 pub mod bidi;
 pub mod board;
+pub mod display;
+pub mod front;
+pub mod host;
 pub mod i18n;
 pub mod loading;
 pub mod preview;

@@ -29,7 +29,7 @@ pub fn load(path: &Path, keep: Option<&str>, lang: Lang) -> View {
     let src = match read_source(path) {
         Ok(Ok(s)) => s,
         Ok(Err(d)) => return View::Problems(d.render_in(lang)),
-        Err(e) => return View::Problems(crate::messages::load_error(&e).render(lang)),
+        Err(e) => return View::Problems(e.message().render(lang)),
     };
     let cache = crate::record::default_cache_dir();
     let (bank, diags) =
@@ -85,6 +85,8 @@ fn mtime(path: &Path) -> Option<SystemTime> {
 }
 
 /// Run the preview until `q` or Esc. Returns the exit code (1 when the file is invalid at exit).
+/// Without `watch`, an invalid file is not shown: its problems go to `report` (the command
+/// line's error writer) and the code is 1.
 ///
 /// # Errors
 /// When the terminal cannot be used.
@@ -94,10 +96,11 @@ pub fn run(
     watch: bool,
     lang: Lang,
     d: Display,
+    report: &dyn Fn(&str),
 ) -> std::io::Result<u8> {
     let mut view = load(path, question, lang);
     if !watch && let View::Problems(p) = &view {
-        crate::cmd::print_err(p);
+        report(p);
         return Ok(1);
     }
     let mut seen = mtime(path);
@@ -107,7 +110,9 @@ pub fn run(
     let result = (|| -> std::io::Result<u8> {
         loop {
             terminal.draw(|f| match &view {
-                View::Questions(app) => ui::draw(f, app, d, 0),
+                View::Questions(app) => {
+                    ui::draw(f, app, d, 0);
+                }
                 View::Problems(p) => {
                     let text = format!(
                         "{}\n\n{}",

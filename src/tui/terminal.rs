@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 /// Terminal families, as far as right-to-left text is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
-    /// VTE (GNOME Terminal, xfce4-terminal, Tilix…), mintty, WezTerm: honour the standard
+    /// VTE (GNOME Terminal, xfce4-terminal, Tilix…), mintty, `WezTerm`: honour the standard
     /// "explicit mode" switch (BDSM, `CSI 8 l`).
     Bdsm,
     /// Konsole: reorders every line; switched off through its profile (OSC 50).
@@ -39,7 +39,7 @@ pub enum Family {
 /// An outer terminal reached through tmux's passthrough.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outer {
-    /// VTE, mintty, WezTerm (BDSM).
+    /// VTE, mintty, `WezTerm` (BDSM).
     Bdsm,
     /// Konsole (OSC 50).
     Konsole,
@@ -437,10 +437,7 @@ pub fn leave_on<W: Write>(w: &mut W, exit: &str) -> std::io::Result<()> {
 /// What the panic hook, the signal watcher and [`leave`] write: the exit sequence in `slot`
 /// (taken, so it is written at most once), then [`leave_on`]'s bytes.
 pub fn restore_on<W: Write>(w: &mut W, slot: &Mutex<&'static str>) {
-    let exit = slot
-        .lock()
-        .map(|mut g| std::mem::take(&mut *g))
-        .unwrap_or("");
+    let exit = slot.lock().map_or("", |mut g| std::mem::take(&mut *g));
     let _ = leave_on(w, exit);
 }
 
@@ -463,6 +460,16 @@ fn restore() {
 /// # Errors
 /// When the terminal cannot be set up.
 pub fn enter(mode: BidiMode) -> std::io::Result<ratatui::DefaultTerminal> {
+    enter_screen(mode)?;
+    ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))
+}
+
+/// [`enter`] without making a new `Terminal`: for taking the screen back (after a suspension,
+/// or with the other bidi mode) under the `Terminal` that is already drawing.
+///
+/// # Errors
+/// When the terminal cannot be set up.
+pub fn enter_screen(mode: BidiMode) -> std::io::Result<()> {
     static HOOK: OnceLock<()> = OnceLock::new();
     HOOK.get_or_init(|| {
         let previous = std::panic::take_hook();
@@ -494,8 +501,47 @@ pub fn enter(mode: BidiMode) -> std::io::Result<ratatui::DefaultTerminal> {
     if let Ok(mut g) = EXIT_BYTES.lock() {
         *g = exit_sequence(family, mode);
     }
-    enter_on(&mut std::io::stdout(), family, mode)?;
-    ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))
+    enter_on(&mut std::io::stdout(), family, mode)
+}
+
+// Standard error while the local terminal is the program's: what is written meanwhile is
+// held back and printed once the terminal is given back.
+
+static HELD: Mutex<Option<String>> = Mutex::new(None);
+
+/// Hold back what is written to standard error from now on (see [`print_error`]).
+pub fn hold_errors() {
+    if let Ok(mut g) = HELD.lock() {
+        g.get_or_insert_with(String::new);
+    }
+}
+
+/// Write `text` to standard error, or keep it for [`release_errors`] while the terminal is
+/// the program's.
+pub fn print_error(text: &str) {
+    if let Ok(mut g) = HELD.lock()
+        && let Some(held) = g.as_mut()
+    {
+        held.push_str(text);
+        return;
+    }
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+}
+
+/// Whether errors are being held back (the loading frame took the terminal).
+#[must_use]
+pub fn holding() -> bool {
+    HELD.lock().is_ok_and(|g| g.is_some())
+}
+
+/// Give the terminal back with `leave`, then stop holding errors back and print those held.
+pub fn release_errors_after(leave: impl FnOnce()) {
+    leave();
+    let held = HELD.lock().ok().and_then(|mut g| g.take());
+    if let Some(text) = held {
+        // Not eprint!, which panics when standard error is gone.
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+    }
 }
 
 /// Watch for SIGTERM, SIGHUP and SIGINT. The signal number is stored in `flag` for the event
@@ -1051,4 +1097,20 @@ fn poll_hangup(timeout_ms: i32) -> std::io::Result<bool> {
         return Err(std::io::Error::last_os_error());
     }
     Ok(r > 0 && pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0)
+}
+
+#[cfg(test)]
+mod held_tests {
+    use super::*;
+
+    #[test]
+    fn errors_held_while_the_screen_is_ours_come_out_after() {
+        hold_errors();
+        print_error("first\n");
+        print_error("second\n");
+        let held = HELD.lock().ok().and_then(|g| g.clone());
+        assert_eq!(held.as_deref(), Some("first\nsecond\n"));
+        release_errors_after(|| {});
+        assert!(HELD.lock().ok().is_some_and(|g| g.is_none()));
+    }
 }

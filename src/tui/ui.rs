@@ -2,7 +2,9 @@
 //! the direction of its language, so Arabic is shaped, reordered and right-aligned.
 
 use super::app::{App, Field, Overlay, SaveStatus, Screen, ScrollLimits};
-use super::bidi::{BidiMode, Dir, align_line, cell_width, visual_styled_lines};
+use super::bidi::{
+    BidiMode, Dir, align_line, cell_width, recording, text_width, visual_styled_lines,
+};
 use super::i18n::{choice_label, duration, fill, percent_label, topic_name};
 use crate::bank::{Kind, Question};
 use crate::exam::{Mode, Review};
@@ -10,7 +12,7 @@ use crate::quiz::{Millis, Response, Session, Verdict, credit};
 use crate::text::Lang;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Gauge, Paragraph};
 
@@ -30,8 +32,9 @@ pub fn is_compact(area: Rect) -> bool {
     area.width < COMPACT_W || area.height < COMPACT_H
 }
 
-/// The parts of a key hint ("a · b · c", most important first) that fit in `width` cells.
-fn fit_parts(hint: &str, width: u16) -> String {
+/// The parts of a key hint ("a · b · c", most important first) that fit in `width` cells
+/// as drawn (shaped, so a lam-alef ligature counts one cell).
+fn fit_parts(c: &Ctx, hint: &str, width: u16) -> String {
     let w = usize::from(width);
     let mut out = String::new();
     for part in hint.split(" · ") {
@@ -40,7 +43,7 @@ fn fit_parts(hint: &str, width: u16) -> String {
         } else {
             format!("{out} · {part}")
         };
-        if cell_width(&candidate) <= w {
+        if text_width(&candidate, c.d.mode, c.d.shaping) <= w {
             out = candidate;
         } else if out.is_empty() {
             // Not even the first part fits: keep it, the line breaks between words.
@@ -54,11 +57,11 @@ fn fit_parts(hint: &str, width: u16) -> String {
 
 /// Draw `lines` in `area`, scrolled by the page scroll, which is held to what the lines need;
 /// that limit is kept for the keys that scroll.
-fn scrolled_page(f: &mut Frame<'_>, app: &App, lines: Vec<Line<'static>>, area: Rect) {
+fn scrolled_page(f: &mut Frame<'_>, app: &App, c: &Ctx, lines: Vec<Line<'static>>, area: Rect) {
     let max = to_u16(lines.len().saturating_sub(usize::from(area.height)));
-    app.scroll_limits.set(ScrollLimits {
+    c.limits.set(ScrollLimits {
         page_max: max,
-        ..app.scroll_limits.get()
+        ..c.limits.get()
     });
     f.render_widget(
         Paragraph::new(lines).scroll((app.page_scroll.min(max), 0)),
@@ -70,65 +73,7 @@ fn to_u16(n: usize) -> u16 {
     u16::try_from(n).unwrap_or(u16::MAX)
 }
 
-/// Colours and styles; plain when `NO_COLOR` is set. Only the 16 basic colours are used.
-#[derive(Clone, Copy, Debug)]
-pub struct Theme {
-    /// Colour allowed.
-    pub color: bool,
-}
-
-impl Theme {
-    fn fg(self, c: Color) -> Style {
-        if self.color {
-            Style::default().fg(c)
-        } else {
-            Style::default()
-        }
-    }
-    fn title(self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
-    }
-    fn cursor(self) -> Style {
-        Style::default().add_modifier(Modifier::REVERSED)
-    }
-    fn good(self) -> Style {
-        self.fg(Color::Green).add_modifier(Modifier::BOLD)
-    }
-    fn bad(self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
-    }
-    fn warn(self) -> Style {
-        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
-    }
-    fn dim(self) -> Style {
-        if self.color {
-            Style::default().fg(Color::DarkGray)
-        } else {
-            Style::default().add_modifier(Modifier::DIM)
-        }
-    }
-}
-
-/// How text is laid out on this terminal.
-#[derive(Clone, Copy, Debug)]
-pub struct Display {
-    /// Who reorders right-to-left text.
-    pub mode: BidiMode,
-    /// Shape Arabic letters into joined forms.
-    pub shaping: bool,
-    /// Colours.
-    pub theme: Theme,
-}
-
-impl Default for Display {
-    fn default() -> Self {
-        Display {
-            mode: BidiMode::Reorder,
-            shaping: true,
-            theme: Theme { color: true },
-        }
-    }
-}
+pub use super::display::{Display, Theme};
 
 type LineKey = (Vec<(String, Style)>, Dir, u16, BidiMode, bool);
 
@@ -144,6 +89,9 @@ struct Ctx {
     d: Display,
     /// The compact layouts (small terminal).
     compact: bool,
+    /// What this drawing found could be scrolled: returned by [`draw`], never written into
+    /// the state (the loop hands it to the app's update).
+    limits: std::cell::Cell<ScrollLimits>,
 }
 
 impl Ctx {
@@ -156,7 +104,7 @@ impl Ctx {
         let key: LineKey = (spans.to_vec(), dir, width, self.d.mode, self.d.shaping);
         LINE_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
-            if let Some(hit) = cache.get(&key) {
+            if let Some(hit) = cache.get(&key).filter(|_| !recording()) {
                 return hit.clone();
             }
             let w = usize::from(width);
@@ -192,7 +140,7 @@ impl Ctx {
             (ls, rs)
         };
         let w = usize::from(width);
-        let bw = cell_width(b).min(w);
+        let bw = text_width(b, self.d.mode, self.d.shaping).min(w);
         let la = visual_styled_lines(
             &[(a.to_owned(), sa)],
             self.dir(),
@@ -223,19 +171,25 @@ fn dir_of(lang: Lang) -> Dir {
     if lang.is_rtl() { Dir::Rtl } else { Dir::Ltr }
 }
 
-/// Draw the whole app.
-pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
+/// Draw the whole app. Returns how far the page and the question body could be scrolled at
+/// this size (the app clamps its scrolling to it).
+pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) -> ScrollLimits {
     let area = f.area();
     let c = Ctx {
         lang: app.lang,
         d: display,
         compact: is_compact(area),
+        limits: std::cell::Cell::new(ScrollLimits {
+            page_max: 0,
+            view_min: 0,
+            view_max: 0,
+        }),
     };
-    app.scroll_limits.set(ScrollLimits {
-        page_max: 0,
-        view_min: 0,
-        view_max: 0,
-    });
+    draw_in(f, app, &c, area, now);
+    c.limits.get()
+}
+
+fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
     if area.width < MIN_W || area.height < MIN_H {
         let msg = fill(app.t().too_small, &[&MIN_W.to_string(), &MIN_H.to_string()]);
         let w = area.width.max(1);
@@ -244,7 +198,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
         return;
     }
     match &app.screen {
-        Screen::Home => draw_home(f, app, &c, area),
+        Screen::Home => draw_home(f, app, c, area),
         Screen::Resume(a) => {
             let answered = a.slots.iter().filter(|s| s.response.is_some()).count();
             let msg = fill(
@@ -260,14 +214,18 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
             if let Some(m) = &app.message {
                 body.push(m.clone());
             }
-            dialog(f, app, &c, area, app.t().resume_title, &body, keys);
+            dialog(f, app, c, area, app.t().resume_title, &body, keys);
         }
-        Screen::Quiz => draw_quiz(f, app, &c, area, now),
-        Screen::Results => draw_results(f, app, &c, area),
-        Screen::Review(i) => draw_review(f, app, &c, area, *i),
+        Screen::Quiz => draw_quiz(f, app, c, area, now),
+        Screen::Results => draw_results(f, app, c, area),
+        Screen::Review(i) => draw_review(f, app, c, area, *i),
     }
     match &app.overlay {
         Overlay::None => {}
+        Overlay::Calibrate(_) => {
+            f.render_widget(Clear, area);
+            draw_calibration(f, app.lang, c.d);
+        }
         Overlay::Help => {
             let t = app.t();
             let help = if c.compact {
@@ -280,7 +238,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
             dialog_scrolled(
                 f,
                 app,
-                &c,
+                c,
                 area,
                 t.help_title,
                 &lines,
@@ -310,14 +268,14 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
                 fill(t.unanswered_list, &[&list(&un)]),
                 fill(t.flagged_list, &[&list(&fl)]),
             ];
-            dialog(f, app, &c, area, t.submit_title, &body, t.confirm_keys);
+            dialog(f, app, c, area, t.submit_title, &body, t.confirm_keys);
         }
         Overlay::ConfirmQuit => {
             let t = app.t();
             dialog(
                 f,
                 app,
-                &c,
+                c,
                 area,
                 t.quit_title,
                 &[t.quit_question.to_owned()],
@@ -329,7 +287,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
             dialog(
                 f,
                 app,
-                &c,
+                c,
                 area,
                 "",
                 &[fill(t.goto_prompt, &[s])],
@@ -394,7 +352,7 @@ fn dialog_scrolled(
         };
         let keys: Vec<Line<'static>> = c
             .text(
-                &fit_parts(scroll_keys, pad.width),
+                &fit_parts(c, scroll_keys, pad.width),
                 c.d.theme.dim(),
                 pad.width,
             )
@@ -404,7 +362,7 @@ fn dialog_scrolled(
         let [top, bottom] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(to_u16(keys.len()))])
                 .areas(pad);
-        scrolled_page(f, app, lines, top);
+        scrolled_page(f, app, c, lines, top);
         f.render_widget(Paragraph::new(keys), bottom);
         return;
     }
@@ -443,7 +401,7 @@ fn dialog_compact(
     let w = area.width;
     let th = c.d.theme;
     let keys: Vec<Line<'static>> = c
-        .text(&fit_parts(keys, w), th.dim(), w)
+        .text(&fit_parts(c, keys, w), th.dim(), w)
         .into_iter()
         .take(2)
         .collect();
@@ -471,7 +429,7 @@ fn dialog_compact(
         lines = build(false);
     }
     f.render_widget(Clear, area);
-    scrolled_page(f, app, lines, top);
+    scrolled_page(f, app, c, lines, top);
     f.render_widget(Paragraph::new(keys), bottom);
 }
 
@@ -539,7 +497,6 @@ fn framed(f: &mut Frame<'_>, c: &Ctx, area: Rect, title: &str) -> Rect {
     }
 }
 
-#[allow(clippy::too_many_lines)]
 fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     let t = app.t();
     let h = &app.home;
@@ -726,7 +683,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             c.text(m, c.d.theme.warn(), w).into_iter().take(2).collect()
         });
         let keys: Vec<Line<'static>> = c
-            .text(&fit_parts(t.home_keys_compact, w), c.d.theme.dim(), w)
+            .text(&fit_parts(c, t.home_keys_compact, w), c.d.theme.dim(), w)
             .into_iter()
             .take(1)
             .collect();
@@ -778,7 +735,6 @@ fn clock(ms: Millis) -> String {
 }
 
 fn gauge(f: &mut Frame<'_>, c: &Ctx, area: Rect, label: String, left: Millis, total: Millis) {
-    #[allow(clippy::cast_precision_loss)]
     let ratio = if total > 0 {
         (left as f64 / total as f64).clamp(0.0, 1.0)
     } else {
@@ -866,7 +822,6 @@ struct Body {
 }
 
 /// The lines of a question body: prompt, hint, choices (with marks), and feedback.
-#[allow(clippy::too_many_lines)]
 fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review: bool) -> Body {
     let t = app.t();
     let th = c.d.theme;
@@ -1319,16 +1274,23 @@ fn progress_strip(app: &App, c: &Ctx, s: &Session, width: u16) -> Line<'static> 
 
 /// Draw a question body scrolled to `auto` plus the trainee's own scrolling, and record how far
 /// that can go.
-fn render_body(f: &mut Frame<'_>, app: &App, lines: Vec<Line<'static>>, auto: usize, r: Rect) {
+fn render_body(
+    f: &mut Frame<'_>,
+    app: &App,
+    c: &Ctx,
+    lines: Vec<Line<'static>>,
+    auto: usize,
+    r: Rect,
+) {
     let max = lines.len().saturating_sub(usize::from(r.height));
     let auto = auto.min(max);
     let max_i = i32::try_from(max).unwrap_or(i32::MAX);
     let auto_i = i32::try_from(auto).unwrap_or(0);
     let scroll = auto_i.saturating_add(app.view.scroll).clamp(0, max_i);
-    app.scroll_limits.set(ScrollLimits {
+    c.limits.set(ScrollLimits {
         view_min: -auto_i,
         view_max: max_i - auto_i,
-        ..app.scroll_limits.get()
+        ..c.limits.get()
     });
     f.render_widget(
         Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(0), 0)),
@@ -1388,7 +1350,7 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
         k = with_check(&k, t.keys_practice_check);
     }
     let keys: Vec<Line<'static>> = c
-        .text(&fit_parts(&k, w), th.dim(), w)
+        .text(&fit_parts(c, &k, w), th.dim(), w)
         .into_iter()
         .take(1)
         .collect();
@@ -1410,7 +1372,7 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
     } else {
         b.cursor_end.saturating_sub(h)
     };
-    render_body(f, app, b.lines, auto, body);
+    render_body(f, app, c, b.lines, auto, body);
     f.render_widget(Paragraph::new(msg), msg_area);
     f.render_widget(Paragraph::new(keys), keys_area);
 }
@@ -1513,7 +1475,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
     } else {
         b.cursor.saturating_sub(h / 2).min(b.lines.len() - h)
     };
-    render_body(f, app, b.lines, auto, body_inner);
+    render_body(f, app, c, b.lines, auto, body_inner);
     f.render_widget(Paragraph::new(progress_strip(app, c, s, w)), strip);
     let m = app.message.clone().unwrap_or_else(|| {
         let un = s.unanswered().len();
@@ -1639,13 +1601,13 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         // No chart: the lines scroll, the keys stay on the last line.
         lines.extend(save_lines);
         let keys: Vec<Line<'static>> = c
-            .text(&fit_parts(t.results_keys_compact, w), th.dim(), w)
+            .text(&fit_parts(c, t.results_keys_compact, w), th.dim(), w)
             .into_iter()
             .take(1)
             .collect();
         let [body, keys_area] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-        scrolled_page(f, app, lines, body);
+        scrolled_page(f, app, c, lines, body);
         f.render_widget(Paragraph::new(keys), keys_area);
         return;
     }
@@ -1808,9 +1770,9 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
         }
     };
     let lines = question_lines(app, c, s, i, inner.width, true).lines;
-    scrolled_page(f, app, lines, inner);
+    scrolled_page(f, app, c, lines, inner);
     let hint = if c.compact {
-        fit_parts(t.review_keys_compact, area.width)
+        fit_parts(c, t.review_keys_compact, area.width)
     } else {
         t.review_keys.to_owned()
     };
@@ -1832,6 +1794,7 @@ pub fn draw_calibration(f: &mut Frame<'_>, lang: Lang, d: Display) {
         lang,
         d,
         compact: is_compact(area),
+        limits: std::cell::Cell::new(ScrollLimits::default()),
     };
     // Compact: no margins and no blank lines, so that the question and keys fit.
     let w = if c.compact {

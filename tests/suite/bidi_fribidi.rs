@@ -8,7 +8,9 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use tipquiz::tui::bidi::{BidiMode, Dir, visual_lines};
+use tipquiz::tui::bidi::{
+    BidiMode, Dir, cell_width, is_lam_alef_ligature, logical_lines, visual_lines,
+};
 use unicode_normalization::UnicodeNormalization;
 
 const CASES: &[(Dir, &str)] = &[
@@ -84,7 +86,7 @@ fn normalise(s: &str) -> String {
     out.nfkc().collect()
 }
 
-fn fribidi(dir: Dir, inputs: &[&str]) -> Option<Vec<String>> {
+pub(crate) fn fribidi(dir: Dir, inputs: &[&str]) -> Option<Vec<String>> {
     let flag = match dir {
         Dir::Rtl => "--rtl",
         Dir::Ltr => "--ltr",
@@ -136,47 +138,78 @@ fn agrees_with_fribidi() {
     assert!(agree >= 8);
 }
 
-/// fribidi's shaped output, with its lam-alef ligatures split back into the two
-/// presentation forms (alef final, then lam initial or medial, in visual order) and its
-/// unshaped hamza mapped to the isolated form.
-fn normalise_shaped(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        match c {
-            '\u{FEFF}' => {}
-            '\u{0621}' => out.push('\u{FE80}'),
-            '\u{FEF5}' => out.push_str("\u{FE82}\u{FEDF}"),
-            '\u{FEF6}' => out.push_str("\u{FE82}\u{FEE0}"),
-            '\u{FEF7}' => out.push_str("\u{FE84}\u{FEDF}"),
-            '\u{FEF8}' => out.push_str("\u{FE84}\u{FEE0}"),
-            '\u{FEF9}' => out.push_str("\u{FE88}\u{FEDF}"),
-            '\u{FEFA}' => out.push_str("\u{FE88}\u{FEE0}"),
-            '\u{FEFB}' => out.push_str("\u{FE8E}\u{FEDF}"),
-            '\u{FEFC}' => out.push_str("\u{FE8E}\u{FEE0}"),
-            c => out.push(c),
-        }
-    }
-    out
+/// Lam-alef cases for the shaped comparison: every ligature in isolated and final form,
+/// tashkeel on the lam (FriBidi then forms no ligature) or on the alef (it does), the name
+/// of the course, a ligature next to brackets, digits and Latin text, and lam-lam-alef.
+const LIGATURE_CASES: &[(Dir, &str)] = &[
+    (
+        Dir::Rtl,
+        "\u{0645}\u{0643}\u{0627}\u{0641}\u{062D}\u{0629} \u{0627}\u{0644}\u{0627}\u{062A}\u{062C}\u{0627}\u{0631} \u{0628}\u{0627}\u{0644}\u{0623}\u{0634}\u{062E}\u{0627}\u{0635}",
+    ),
+    (
+        Dir::Rtl,
+        "\u{0644}\u{0627} \u{0644}\u{0623} \u{0644}\u{0625} \u{0644}\u{0622} \u{0633}\u{0644}\u{0627}\u{0645} \u{0633}\u{0644}\u{0623} \u{0633}\u{0644}\u{0625} \u{0633}\u{0644}\u{0622}",
+    ),
+    (
+        Dir::Rtl,
+        "\u{0644}\u{064E}\u{0627} \u{0633}\u{0644}\u{064E}\u{0627}\u{0645} \u{0627}\u{0644}\u{0652}\u{0623}\u{064E}\u{0645}\u{0652}\u{0646}",
+    ),
+    (
+        Dir::Rtl,
+        "\u{0644}\u{0627}\u{064E} \u{0633}\u{0644}\u{0627}\u{064E}\u{0645}\u{064C} \u{0625}\u{0650}\u{0644}\u{0651}\u{064E}\u{0627} \u{0627}\u{0644}\u{0625}\u{0650}\u{062C}\u{0652}\u{0631}\u{064E}\u{0627}\u{0621}",
+    ),
+    (
+        Dir::Rtl,
+        "(\u{0644}\u{0627}) [\u{0627}\u{0644}\u{0644}\u{0627}\u{0632}\u{0645}] 12 \u{0645}\u{0646} 30 \u{0644}\u{0627} GPS.",
+    ),
+    (
+        Dir::Rtl,
+        "\u{0627}\u{0644}\u{0644}\u{0647} \u{0644}\u{0644}\u{0622}\u{062E}\u{0631}\u{064A}\u{0646} \u{0643}\u{0644}\u{0627}\u{0651}",
+    ),
+    (
+        Dir::Ltr,
+        "Course: \u{0627}\u{0644}\u{0627}\u{062A}\u{062C}\u{0627}\u{0631} \u{0628}\u{0627}\u{0644}\u{0623}\u{0634}\u{062E}\u{0627}\u{0635} (2013).",
+    ),
+];
+
+/// fribidi's shaped output with its U+FEFF padding (the cell a ligature freed) dropped
+/// and its unshaped hamza mapped to the isolated form (the reshaper writes U+FE80).
+/// Ligatures are compared as they are.
+pub(crate) fn normalise_shaped(s: &str) -> String {
+    s.chars()
+        .filter(|&c| c != '\u{FEFF}')
+        .map(|c| if c == '\u{0621}' { '\u{FE80}' } else { c })
+        .collect()
 }
 
-/// Stricter: our shaped output (ligatures off) equals fribidi's joining forms exactly.
+/// Stricter: our shaped output equals fribidi's default shaping exactly, joining forms and
+/// lam-alef ligatures (`FRIBIDI_FLAG_SHAPE_ARAB_LIGA`) alike, and each ligature is one
+/// cell.
 #[test]
-fn shaped_forms_agree_with_fribidi() {
+fn shaped_forms_and_ligatures_agree_with_fribidi() {
     if crate::skip_without("fribidi") {
         return;
     }
     let mut agree = 0;
+    let mut ligatures = 0;
     let mut failures = Vec::new();
+    let all: Vec<(Dir, &str)> = CASES.iter().chain(LIGATURE_CASES).copied().collect();
     for dir in [Dir::Rtl, Dir::Ltr] {
-        let inputs: Vec<&str> = CASES.iter().filter(|c| c.0 == dir).map(|c| c.1).collect();
+        let inputs: Vec<&str> = all.iter().filter(|c| c.0 == dir).map(|c| c.1).collect();
         let theirs = fribidi(dir, &inputs).expect("fribidi ran");
         assert_eq!(theirs.len(), inputs.len());
         for (input, theirs) in inputs.iter().zip(&theirs) {
             let ours = visual_lines(input, dir, 1000, BidiMode::Reorder, true);
             assert_eq!(ours.len(), 1);
             let (a, b) = (normalise_shaped(&ours[0]), normalise_shaped(theirs));
+            let n = a.chars().filter(|&c| is_lam_alef_ligature(c)).count();
+            assert_eq!(
+                cell_width(&ours[0]),
+                cell_width(&logical_lines(input, 1000, BidiMode::Reorder, true)[0]),
+            );
             if a == b {
                 agree += 1;
+                ligatures += n;
             } else {
                 failures.push(format!(
                     "{dir:?} {input:?}\n  ours:    {a:?}\n  fribidi: {b:?}"
@@ -185,8 +218,9 @@ fn shaped_forms_agree_with_fribidi() {
         }
     }
     report(&format!(
-        "fribidi shaped agreement: {agree}/{}",
-        CASES.len()
+        "fribidi shaped agreement: {agree}/{} lines, {ligatures} ligatures",
+        all.len()
     ));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(ligatures >= 20, "the cases form ligatures ({ligatures})");
 }

@@ -44,9 +44,9 @@ const CASES: &[Case] = &[
     (LAM_ALEF, Dir::Rtl, false, 10, &["\u{0645}\u{0627}\u{0644}\u{0633} \u{0627}\u{0644}", "\u{0646}\u{0645}\u{0623}\u{0644}\u{0627}\u{0628} \u{0627}\u{0644}\u{0625}"]),
     (LAM_ALEF, Dir::Rtl, false, 20, &["\u{0646}\u{0645}\u{0623}\u{0644}\u{0627}\u{0628} \u{0627}\u{0644}\u{0625} \u{0645}\u{0627}\u{0644}\u{0633} \u{0627}\u{0644}"]),
     (LAM_ALEF, Dir::Rtl, false, 40, &["\u{0646}\u{0645}\u{0623}\u{0644}\u{0627}\u{0628} \u{0627}\u{0644}\u{0625} \u{0645}\u{0627}\u{0644}\u{0633} \u{0627}\u{0644}"]),
-    (LAM_ALEF, Dir::Rtl, true, 10, &["\u{FEE1}\u{FE8E}\u{FEE0}\u{FEB3} \u{FE8E}\u{FEDF}", "\u{FEE6}\u{FEE3}\u{FE84}\u{FEDF}\u{FE8E}\u{FE91} \u{FE8E}\u{FEDF}\u{FE87}"]),
-    (LAM_ALEF, Dir::Rtl, true, 20, &["\u{FEE6}\u{FEE3}\u{FE84}\u{FEDF}\u{FE8E}\u{FE91} \u{FE8E}\u{FEDF}\u{FE87} \u{FEE1}\u{FE8E}\u{FEE0}\u{FEB3} \u{FE8E}\u{FEDF}"]),
-    (LAM_ALEF, Dir::Rtl, true, 40, &["\u{FEE6}\u{FEE3}\u{FE84}\u{FEDF}\u{FE8E}\u{FE91} \u{FE8E}\u{FEDF}\u{FE87} \u{FEE1}\u{FE8E}\u{FEE0}\u{FEB3} \u{FE8E}\u{FEDF}"]),
+    (LAM_ALEF, Dir::Rtl, true, 10, &["\u{FEFB}\u{FE87} \u{FEE1}\u{FEFC}\u{FEB3} \u{FEFB}", "\u{FEE6}\u{FEE3}\u{FEF7}\u{FE8E}\u{FE91}"]),
+    (LAM_ALEF, Dir::Rtl, true, 20, &["\u{FEE6}\u{FEE3}\u{FEF7}\u{FE8E}\u{FE91} \u{FEFB}\u{FE87} \u{FEE1}\u{FEFC}\u{FEB3} \u{FEFB}"]),
+    (LAM_ALEF, Dir::Rtl, true, 40, &["\u{FEE6}\u{FEE3}\u{FEF7}\u{FE8E}\u{FE91} \u{FEFB}\u{FE87} \u{FEE1}\u{FEFC}\u{FEB3} \u{FEFB}"]),
     (EN_IN_AR, Dir::Rtl, false, 10, &["Enter \u{0637}\u{063A}\u{0636}\u{0627}", ".\u{0629}\u{0639}\u{0628}\u{0627}\u{062A}\u{0645}\u{0644}\u{0644}"]),
     (EN_IN_AR, Dir::Rtl, false, 20, &[".\u{0629}\u{0639}\u{0628}\u{0627}\u{062A}\u{0645}\u{0644}\u{0644} Enter \u{0637}\u{063A}\u{0636}\u{0627}"]),
     (EN_IN_AR, Dir::Rtl, false, 40, &[".\u{0629}\u{0639}\u{0628}\u{0627}\u{062A}\u{0645}\u{0644}\u{0644} Enter \u{0637}\u{063A}\u{0636}\u{0627}"]),
@@ -56,9 +56,9 @@ const CASES: &[Case] = &[
     (AR_IN_EN, Dir::Ltr, false, 10, &["The word", "\u{0645}\u{0627}\u{0644}\u{0633}", "(peace) is", "in article", "12."]),
     (AR_IN_EN, Dir::Ltr, false, 20, &["The word \u{0645}\u{0627}\u{0644}\u{0633}", "(peace) is in", "article 12."]),
     (AR_IN_EN, Dir::Ltr, false, 40, &["The word \u{0645}\u{0627}\u{0644}\u{0633} (peace) is in article 12."]),
-    (AR_IN_EN, Dir::Ltr, true, 10, &["The word", "\u{FEE1}\u{FE8E}\u{FEE0}\u{FEB3}", "(peace) is", "in article", "12."]),
-    (AR_IN_EN, Dir::Ltr, true, 20, &["The word \u{FEE1}\u{FE8E}\u{FEE0}\u{FEB3}", "(peace) is in", "article 12."]),
-    (AR_IN_EN, Dir::Ltr, true, 40, &["The word \u{FEE1}\u{FE8E}\u{FEE0}\u{FEB3} (peace) is in article 12."]),
+    (AR_IN_EN, Dir::Ltr, true, 10, &["The word", "\u{FEE1}\u{FEFC}\u{FEB3}", "(peace) is", "in article", "12."]),
+    (AR_IN_EN, Dir::Ltr, true, 20, &["The word \u{FEE1}\u{FEFC}\u{FEB3} (peace)", "is in article 12."]),
+    (AR_IN_EN, Dir::Ltr, true, 40, &["The word \u{FEE1}\u{FEFC}\u{FEB3} (peace) is in article 12."]),
     (QUESTION, Dir::Rtl, false, 10, &["\u{064A}\u{0647} \u{0627}\u{0645}", "\u{061F}12 \u{0629}\u{062F}\u{0627}\u{0645}\u{0644}\u{0627}"]),
     (QUESTION, Dir::Rtl, false, 20, &["\u{061F}12 \u{0629}\u{062F}\u{0627}\u{0645}\u{0644}\u{0627} \u{064A}\u{0647} \u{0627}\u{0645}"]),
     (QUESTION, Dir::Rtl, false, 40, &["\u{061F}12 \u{0629}\u{062F}\u{0627}\u{0645}\u{0644}\u{0627} \u{064A}\u{0647} \u{0627}\u{0645}"]),
@@ -68,9 +68,9 @@ const CASES: &[Case] = &[
     (OPTION, Dir::Rtl, false, 10, &["\u{0633}\u{0628}\u{062D}\u{0644}\u{0627} (\u{0623}", "\u{0627}\u{0644} \u{0629}\u{062F}\u{0645}", "\u{0649}\u{0644}\u{0639} \u{062F}\u{064A}\u{0632}\u{062A}", "\u{0629}\u{0646}\u{0633}"]),
     (OPTION, Dir::Rtl, false, 20, &["\u{062F}\u{064A}\u{0632}\u{062A} \u{0627}\u{0644} \u{0629}\u{062F}\u{0645} \u{0633}\u{0628}\u{062D}\u{0644}\u{0627} (\u{0623}", "\u{0629}\u{0646}\u{0633} \u{0649}\u{0644}\u{0639}"]),
     (OPTION, Dir::Rtl, false, 40, &["\u{0629}\u{0646}\u{0633} \u{0649}\u{0644}\u{0639} \u{062F}\u{064A}\u{0632}\u{062A} \u{0627}\u{0644} \u{0629}\u{062F}\u{0645} \u{0633}\u{0628}\u{062D}\u{0644}\u{0627} (\u{0623}"]),
-    (OPTION, Dir::Rtl, true, 10, &["\u{FEB2}\u{FE92}\u{FEA4}\u{FEDF}\u{FE8D} (\u{FE83}", "\u{FE8E}\u{FEDF} \u{FE93}\u{FEAA}\u{FEE3}", "\u{FEF0}\u{FEE0}\u{FECB} \u{FEAA}\u{FEF3}\u{FEB0}\u{FE97}", "\u{FE94}\u{FEE8}\u{FEB3}"]),
-    (OPTION, Dir::Rtl, true, 20, &["\u{FEAA}\u{FEF3}\u{FEB0}\u{FE97} \u{FE8E}\u{FEDF} \u{FE93}\u{FEAA}\u{FEE3} \u{FEB2}\u{FE92}\u{FEA4}\u{FEDF}\u{FE8D} (\u{FE83}", "\u{FE94}\u{FEE8}\u{FEB3} \u{FEF0}\u{FEE0}\u{FECB}"]),
-    (OPTION, Dir::Rtl, true, 40, &["\u{FE94}\u{FEE8}\u{FEB3} \u{FEF0}\u{FEE0}\u{FECB} \u{FEAA}\u{FEF3}\u{FEB0}\u{FE97} \u{FE8E}\u{FEDF} \u{FE93}\u{FEAA}\u{FEE3} \u{FEB2}\u{FE92}\u{FEA4}\u{FEDF}\u{FE8D} (\u{FE83}"]),
+    (OPTION, Dir::Rtl, true, 10, &["\u{FEB2}\u{FE92}\u{FEA4}\u{FEDF}\u{FE8D} (\u{FE83}", "\u{FEAA}\u{FEF3}\u{FEB0}\u{FE97} \u{FEFB} \u{FE93}\u{FEAA}\u{FEE3}", "\u{FE94}\u{FEE8}\u{FEB3} \u{FEF0}\u{FEE0}\u{FECB}"]),
+    (OPTION, Dir::Rtl, true, 20, &["\u{FEAA}\u{FEF3}\u{FEB0}\u{FE97} \u{FEFB} \u{FE93}\u{FEAA}\u{FEE3} \u{FEB2}\u{FE92}\u{FEA4}\u{FEDF}\u{FE8D} (\u{FE83}", "\u{FE94}\u{FEE8}\u{FEB3} \u{FEF0}\u{FEE0}\u{FECB}"]),
+    (OPTION, Dir::Rtl, true, 40, &["\u{FE94}\u{FEE8}\u{FEB3} \u{FEF0}\u{FEE0}\u{FECB} \u{FEAA}\u{FEF3}\u{FEB0}\u{FE97} \u{FEFB} \u{FE93}\u{FEAA}\u{FEE3} \u{FEB2}\u{FE92}\u{FEA4}\u{FEDF}\u{FE8D} (\u{FE83}"]),
     (INDIC_DIGITS, Dir::Rtl, false, 10, &["\u{0661}\u{0662}\u{0663} \u{0629}\u{062F}\u{0627}\u{0645}\u{0644}\u{0627}", "\u{0629}\u{0631}\u{0642}\u{0641}\u{0644}\u{0627})", ".(2"]),
     (INDIC_DIGITS, Dir::Rtl, false, 20, &["\u{0629}\u{0631}\u{0642}\u{0641}\u{0644}\u{0627}) \u{0661}\u{0662}\u{0663} \u{0629}\u{062F}\u{0627}\u{0645}\u{0644}\u{0627}", ".(2"]),
     (INDIC_DIGITS, Dir::Rtl, false, 40, &[".(2 \u{0629}\u{0631}\u{0642}\u{0641}\u{0644}\u{0627}) \u{0661}\u{0662}\u{0663} \u{0629}\u{062F}\u{0627}\u{0645}\u{0644}\u{0627}"]),
@@ -139,25 +139,42 @@ fn brackets_mirrored_and_full_stop_on_the_left() {
 }
 
 #[test]
-fn lam_alef_is_two_cells_without_ligatures() {
+fn lam_alef_is_one_cell_when_shaped() {
     let la = "\u{0644}\u{0627}";
-    // The unicode-width trap: string width says 1, the buffer draws 2 cells.
+    // The unicode-width trap: string width says 1, the buffer draws 2 cells unshaped.
     assert_eq!(la.width(), 1);
     assert_eq!(cell_width(la), 2);
-    // Shaped without ligatures: lam initial + alef final, still two cells.
-    assert_eq!(shape(la), "\u{FEDF}\u{FE8E}");
-    assert_eq!(cell_width(&shape(la)), 2);
-    // Inside a word: seen initial, lam medial, alef final, meem isolated.
+    // Shaped: the isolated lam-alef ligature, one cell.
+    assert_eq!(shape(la), "\u{FEFB}");
+    assert_eq!(cell_width(&shape(la)), 1);
+    // Inside a word: seen initial, the final ligature, meem isolated.
     assert_eq!(
         shape("\u{0633}\u{0644}\u{0627}\u{0645}"),
-        "\u{FEB3}\u{FEE0}\u{FE8E}\u{FEE1}"
+        "\u{FEB3}\u{FEFC}\u{FEE1}"
     );
-    // The ALLAH ligature is not formed either.
+    // With hamza above, hamza below and madda, isolated and final.
+    assert_eq!(
+        shape(
+            "\u{0644}\u{0623} \u{0644}\u{0625} \u{0644}\u{0622} \u{0628}\u{0644}\u{0623} \u{0628}\u{0644}\u{0625} \u{0628}\u{0644}\u{0622}"
+        ),
+        "\u{FEF7} \u{FEF9} \u{FEF5} \u{FE91}\u{FEF8} \u{FE91}\u{FEFA} \u{FE91}\u{FEF6}"
+    );
+    // A haraka on the alef follows the ligature; one on the lam keeps the two letters
+    // apart, as FriBidi does.
+    assert_eq!(shape("\u{0644}\u{0627}\u{064E}"), "\u{FEFB}\u{064E}");
+    assert_eq!(
+        shape("\u{0644}\u{064E}\u{0627}"),
+        "\u{FEDF}\u{064E}\u{FE8E}"
+    );
+    // A ZWJ in the word: joining forms only.
+    assert_eq!(shape("\u{0644}\u{0627}\u{200D}"), "\u{FEDF}\u{FE8E}");
+    // The ALLAH ligature is not formed (FriBidi does not form it either).
     let allah = shape("\u{0627}\u{0644}\u{0644}\u{0647}");
     assert!(!allah.contains('\u{FDF2}'));
     assert_eq!(cell_width(&allah), 4);
+    // "لا سلام إلا بالأمن": 18 letters and spaces, four of them in ligatures.
     for line in visual_lines(LAM_ALEF, Dir::Rtl, 40, BidiMode::Reorder, true) {
-        assert_eq!(cell_width(&line), LAM_ALEF.chars().count());
+        assert_eq!(cell_width(&line), LAM_ALEF.chars().count() - 4);
     }
 }
 
@@ -255,4 +272,38 @@ fn align_pads_rtl_lines_only() {
     assert_eq!(align(line, Dir::Rtl, 5), format!("   {line}"));
     assert_eq!(align(line, Dir::Ltr, 5), line);
     assert_eq!(align("abcdef", Dir::Rtl, 3), "abcdef");
+}
+
+#[test]
+fn widths_count_the_drawn_line() {
+    use tipquiz::tui::bidi::{pad_end, text_width, truncate};
+    let (r, t) = (BidiMode::Reorder, BidiMode::Terminal);
+    // "السلام" with a shadda: 6 letters, one lam-alef ligature, the mark takes no cell.
+    let salam = "\u{0627}\u{0644}\u{0633}\u{0651}\u{0644}\u{0627}\u{0645}";
+    assert_eq!(text_width(salam, r, true), 5);
+    assert_eq!(text_width(salam, r, false), 6);
+    assert_eq!(
+        text_width(salam, t, true),
+        6,
+        "the terminal shapes in terminal mode"
+    );
+    assert_eq!(text_width("abc", r, true), 3);
+    // Truncation never splits the ligature, and keeps a mark with its letter.
+    assert_eq!(truncate(salam, 5, r, true), salam);
+    assert_eq!(truncate(salam, 4, r, true), &salam[..salam.len() - 2]);
+    assert_eq!(
+        truncate(salam, 3, r, true),
+        "\u{0627}\u{0644}\u{0633}\u{0651}"
+    );
+    assert_eq!(truncate(salam, 2, r, true), "\u{0627}\u{0644}");
+    assert_eq!(
+        truncate(salam, 4, r, false),
+        "\u{0627}\u{0644}\u{0633}\u{0651}\u{0644}"
+    );
+    assert_eq!(truncate("abcdef", 4, r, true), "abcd");
+    // A column padded to 8 cells as drawn.
+    let padded = pad_end(salam, 8, r, true);
+    assert_eq!(text_width(&padded, r, true), 8);
+    assert_eq!(padded.len(), salam.len() + 3);
+    assert_eq!(text_width(&pad_end(salam, 8, t, true), t, true), 8);
 }

@@ -149,7 +149,6 @@ fn check_child(path: &Path) -> (Option<i32>, String, f64, f64) {
     } else {
         None
     };
-    #[allow(clippy::cast_precision_loss)]
     (code, out, secs, usage.ru_maxrss as f64 / 1024.0)
 }
 
@@ -251,7 +250,10 @@ fn every_screen_draws_at_random_sizes_without_panicking() {
                 u16::try_from(next(101)).unwrap(),
             );
             let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-            t.draw(|f| draw(f, a, d, 5_000)).unwrap();
+            t.draw(|f| {
+                draw(f, a, d, 5_000);
+            })
+            .unwrap();
             draws += 1;
         }
     }

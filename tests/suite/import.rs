@@ -2,10 +2,11 @@
 
 use tipquiz::bank::{Bank, Kind, Library, load_shipped, parse_bank};
 use tipquiz::diag::Diagnostic;
-use tipquiz::exam::{check_exam, parse_exam};
+use tipquiz::exam::parse_exam;
 use tipquiz::import::{
     ExportFormat, Format, Import, Skipped, export, import, starter_bank, starter_exam,
 };
+use tipquiz::quiz::exam_problems;
 use tipquiz::text::{Lang, Text};
 
 fn fixture(name: &str) -> String {
@@ -888,7 +889,7 @@ fn starter_exam_is_valid_and_can_be_filled() {
     );
     let (banks, _) = load_shipped();
     let (lib, _) = Library::build(banks);
-    let problems = check_exam(&exam, &lib, "exam.toml");
+    let problems = exam_problems(&exam, &lib, "exam.toml");
     assert!(problems.is_empty(), "{problems:?}");
     let (exam, _) = parse_exam("exam.toml", &starter_exam("???"));
     assert_eq!(exam.map(|e| e.id), Some("my-exam".to_owned()));

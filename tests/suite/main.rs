@@ -1,14 +1,26 @@
 //! The integration test suite (one binary).
+#![allow(
+    clippy::pedantic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs
+)]
+// Tests and benchmarks may stop at the first surprise; the lints for the program are in
+// Cargo.toml.
 
+mod architecture;
 mod bidi_fribidi;
 mod bidi_golden;
 mod bidi_props;
+mod bidi_screens;
 mod cache;
 mod check;
 mod class;
 mod cli_ar;
 mod content;
 mod engine;
+mod front;
 mod hangup;
 mod hostile;
 mod import;

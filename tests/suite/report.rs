@@ -410,9 +410,7 @@ impl Lcg {
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
-        #[allow(clippy::cast_precision_loss)]
-        let v = (self.0 >> 11) as f64 / (1u64 << 53) as f64;
-        v
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 

@@ -15,7 +15,7 @@ use tipquiz::tui::bidi::BidiMode;
 use tipquiz::tui::ui::{Display, Theme, draw};
 
 const EVERY: &str = include_str!("../fixtures/valid/every-type.toml");
-const T0: i64 = 1_800_000_000_000;
+pub(crate) const T0: i64 = 1_800_000_000_000;
 
 fn lib() -> Arc<Library> {
     Arc::new(Library::build(vec![parse_bank("every-type.toml", EVERY).0.unwrap()]).0)
@@ -40,7 +40,7 @@ fn app(lang: Lang, dir: &std::path::Path) -> App {
 
 /// An app with a started quiz over the fixture (questions in file order, choices unshuffled
 /// except order/match, which always start shuffled).
-fn quiz(lang: Lang, time: Option<u32>, mode: Mode, dir: &std::path::Path) -> App {
+pub(crate) fn quiz(lang: Lang, time: Option<u32>, mode: Mode, dir: &std::path::Path) -> App {
     let mut a = app(lang, dir);
     a.fixed_exam = Some(exam(time, mode));
     a.home.trainee = "Trainee One".into();
@@ -50,22 +50,25 @@ fn quiz(lang: Lang, time: Option<u32>, mode: Mode, dir: &std::path::Path) -> App
     a
 }
 
-fn key(c: KeyCode) -> KeyEvent {
+pub(crate) fn key(c: KeyCode) -> KeyEvent {
     KeyEvent::new(c, KeyModifiers::NONE)
 }
 
-fn ch(c: char) -> KeyEvent {
+pub(crate) fn ch(c: char) -> KeyEvent {
     key(KeyCode::Char(c))
 }
 
-fn screen(a: &App, w: u16, h: u16, now: i64) -> String {
+pub(crate) fn screen(a: &App, w: u16, h: u16, now: i64) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     let d = Display {
         mode: BidiMode::Reorder,
         shaping: true,
         theme: Theme { color: false },
     };
-    t.draw(|f| draw(f, a, d, now)).unwrap();
+    t.draw(|f| {
+        draw(f, a, d, now);
+    })
+    .unwrap();
     let buf = t.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..h {
@@ -77,6 +80,15 @@ fn screen(a: &App, w: u16, h: u16, now: i64) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Draw at `w` x `h` and hand the scroll limits found to the app, as the event loop does.
+fn measure(a: &mut App, w: u16, h: u16, now: i64) {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let d = Display::default();
+    let mut limits = None;
+    t.draw(|f| limits = Some(draw(f, a, d, now))).unwrap();
+    a.measured(limits.unwrap());
 }
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (60, 16), (120, 40)];
@@ -174,8 +186,7 @@ fn arabic_screens() {
 // ---------- small terminals ----------
 
 /// Every screen of the trainee, in `lang`, as (name, app, time of drawing).
-#[allow(clippy::too_many_lines)]
-fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, App, i64)> {
+pub(crate) fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, App, i64)> {
     // Each attempt saves in its own folder, so that none is offered to resume another.
     let sub = |name: &str| {
         let p = dir.join(format!("{lang:?}-{name}"));
@@ -392,7 +403,10 @@ fn the_question_at_40x12_shows_its_first_words_the_choices_and_the_timer() {
         shaping: false,
         theme: Theme { color: false },
     };
-    t.draw(|f| draw(f, &a, disp, T0 + 5_000)).unwrap();
+    t.draw(|f| {
+        draw(f, &a, disp, T0 + 5_000);
+    })
+    .unwrap();
     let buf = t.backend().buffer().clone();
     let rows: Vec<String> = (0..12)
         .map(|y| (0..40).map(|x| buf[(x, y)].symbol().to_owned()).collect())
@@ -431,9 +445,10 @@ fn small_screens_scroll_with_the_arrow_keys() {
     assert!(s.contains("Incorrect."), "{s}");
     assert!(!s.contains("Which element"), "{s}");
     for _ in 0..20 {
+        measure(&mut a, 40, 9, T0 + 1_000);
         a.handle_key(key(KeyCode::Up), T0 + 1_000);
-        let _ = screen(&a, 40, 9, T0 + 1_000);
     }
+    measure(&mut a, 40, 9, T0 + 1_000);
     let s = screen(&a, 40, 9, T0 + 1_000);
     assert!(s.contains("Which element"), "{s}");
     // One Down after many Ups moves at once: the scroll is clamped to what can be scrolled.
@@ -443,6 +458,7 @@ fn small_screens_scroll_with_the_arrow_keys() {
     // Help scrolls; any other key closes it.
     a.handle_key(ch('?'), T0 + 2_000);
     let top = screen(&a, 40, 12, T0 + 2_000);
+    measure(&mut a, 40, 12, T0 + 2_000);
     a.handle_key(key(KeyCode::Down), T0 + 2_000);
     assert_eq!(a.overlay, Overlay::Help);
     let below = screen(&a, 40, 12, T0 + 2_000);

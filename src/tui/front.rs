@@ -1,0 +1,275 @@
+//! The contract between the screens and any front that runs them: the local terminal
+//! (the adapter in `run.rs`), an SSH channel (`tipquiz serve`), a test harness ([`Script`]).
+//!
+//! A front provides three things and gets one loop:
+//!
+//! - an [`EventSource`]: `next_event(timeout)` returns `Ok(Some(event))` (crossterm events:
+//!   keys, pastes, `Resize(w, h)`), `Ok(None)` when the timeout passed with nothing, or an
+//!   error. An error ends the loop after an autosave; a source that is closed (the trainee
+//!   went away) says so with an error of kind [`std::io::ErrorKind::UnexpectedEof`].
+//!   Two optional hooks do what only some fronts can: [`EventSource::suspend`] (Ctrl-Z) and
+//!   [`EventSource::set_bidi`] (F2, who reorders right-to-left text).
+//! - a frame sink: any ratatui [`Backend`] inside a [`Terminal`]. On `Resize(w, h)` the loop
+//!   calls [`Terminal::autoresize`], so the backend's `size()` must already report the new
+//!   size when that event is delivered (a pty size for SSH; a fixed size for a harness).
+//! - a [`Host`](super::host::Host) value: the folders, the autosave worker, the signing key
+//!   and the clock. Nothing is process-wide, so many sessions run in one process, each on its
+//!   own thread with its own `App`, source, terminal and host (a [`Saver`](super::host::Saver)
+//!   may be shared by cloning it).
+//!
+//! [`run_screens`] is that loop: draw (reading the state only), wait for an event or the next
+//! deadline (never spinning), turn a key into an action through the keymap, `update`, carry
+//! out the effects. [`trainee_app`] builds the `App` of one trainee session from
+//! [`SessionOptions`]. Raw mode, the bidi probe, signals, suspend and hang-up belong to the
+//! local terminal's adapter, not here.
+
+use super::app::{App, Effect, Field, Prefs};
+use super::host::Host;
+use super::ui::{self, Display, Theme};
+use crate::bank::Library;
+use crate::exam::ExamDef;
+use crate::quiz::Millis;
+use crate::record::Store;
+use crate::text::Lang;
+use crossterm::event::Event;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Where the loop's events come from.
+pub trait EventSource {
+    /// The next event, waiting at most `timeout` (`None`: as long as it takes). `Ok(None)`:
+    /// the time passed with no event.
+    ///
+    /// # Errors
+    /// The source failed or is closed (kind `UnexpectedEof`); the loop then ends.
+    fn next_event(&mut self, timeout: Option<Duration>) -> io::Result<Option<Event>>;
+
+    /// Stop the program until it is continued (Ctrl-Z on a local terminal). Called after the
+    /// attempt is autosaved. `Ok(true)` when it was stopped and is back (the loop then redraws
+    /// everything and does not count the pause); `Ok(false)` when this front cannot.
+    ///
+    /// # Errors
+    /// The terminal could not be taken back; the loop ends.
+    fn suspend(&mut self) -> io::Result<bool> {
+        Ok(false)
+    }
+
+    /// The display switches to `mode` (who reorders right-to-left text): a front that sent the
+    /// terminal sequences for the old mode sends those of the new one. The loop redraws
+    /// everything afterwards.
+    ///
+    /// # Errors
+    /// The terminal could not be set up again; the loop ends.
+    fn set_bidi(&mut self, mode: super::bidi::BidiMode) -> io::Result<()> {
+        let _ = mode;
+        Ok(())
+    }
+}
+
+/// How a run of the screens ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The trainee quit, or finished where the session was to end after the results.
+    Quit,
+    /// The source or the sink failed or closed; the attempt in progress was autosaved first.
+    Ended(io::Error),
+}
+
+/// What a trainee session starts with.
+#[derive(Clone, Debug)]
+pub struct SessionOptions {
+    /// Interface language.
+    pub lang: Lang,
+    /// How right-to-left text is laid out (see [`display_for_term`]).
+    pub display: Display,
+    /// Exams offered on the home screen (the quick quiz is always offered).
+    pub exams: Vec<ExamDef>,
+    /// One exam only: the home screen asks for the trainee and starts it.
+    pub fixed_exam: Option<ExamDef>,
+    /// The trainee's name, when already known (the form still shows it).
+    pub trainee: Option<String>,
+    /// Remembered choices (empty for a server).
+    pub prefs: Prefs,
+    /// Where attempts in progress are autosaved (for the resume offer).
+    pub autosaves: Store,
+    /// End the session after the results instead of going back home.
+    pub quit_after: bool,
+}
+
+/// The `App` of one trainee session. The screen size comes with the first `Resize` event (or
+/// the backend's size at the first draw).
+#[must_use]
+pub fn trainee_app(lib: Arc<Library>, opts: SessionOptions) -> App {
+    let mut app = App::new(lib, opts.exams, &opts.prefs, opts.lang, opts.autosaves);
+    app.display = opts.display;
+    app.quit_after = opts.quit_after;
+    if let Some(e) = opts.fixed_exam {
+        app.fixed_exam = Some(e);
+        app.home.trainee_only = true;
+        app.home.focus = Field::Trainee;
+    }
+    if let Some(t) = opts.trainee {
+        app.home.trainee = t;
+    }
+    app
+}
+
+/// The display for a terminal known only by its `TERM` value (as an SSH client sends it): the
+/// program reorders and shapes right-to-left text, except on terminals that reorder by
+/// themselves and cannot be switched off.
+#[must_use]
+pub fn display_for_term(term: &str, color: bool) -> Display {
+    let mode = super::terminal::detect_bidi(&|k| (k == "TERM").then(|| term.to_owned()));
+    Display {
+        mode,
+        shaping: mode == super::bidi::BidiMode::Reorder,
+        theme: Theme { color },
+    }
+}
+
+/// How long to wait for an event: until the countdown's next second or the next deadline.
+#[must_use]
+pub fn wait_for(app: &App, now: Millis) -> Duration {
+    let Some(s) = app.session.as_ref().filter(|s| !s.is_finished()) else {
+        return Duration::from_secs(1);
+    };
+    let mut ms: Millis = 1000;
+    if let Some(left) = s.remaining(now) {
+        ms = ms.min(left % 1000 + 1);
+    }
+    if let Some(left) = s.question_remaining(now) {
+        ms = ms.min(left % 1000 + 1);
+    }
+    if let Some(d) = s.next_deadline() {
+        ms = ms.min((d - now).max(0) + 1);
+    }
+    Duration::from_millis(u64::try_from(ms.clamp(1, 1000)).unwrap_or(1000))
+}
+
+fn sink_error(e: &impl std::fmt::Display) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+/// Run the screens until the trainee quits or the source ends. Every frame is drawn from the
+/// state as it is; every change goes through the app's update.
+pub fn run_screens<B: Backend>(
+    app: &mut App,
+    source: &mut dyn EventSource,
+    terminal: &mut Terminal<B>,
+    host: &mut Host,
+) -> Outcome {
+    let failure = loop {
+        let now = host.now();
+        let display = app.display;
+        let mut measured = None;
+        if let Err(e) = terminal.draw(|f| measured = Some(ui::draw(f, app, display, now))) {
+            break sink_error(&e);
+        }
+        if let Some(m) = measured {
+            app.measured(m);
+        }
+        let event = match source.next_event(Some(wait_for(app, host.now()))) {
+            Ok(ev) => ev,
+            Err(e) => break e,
+        };
+        let now = host.now();
+        let effects = match event {
+            Some(Event::Key(k)) => app.handle_key(k, now),
+            Some(Event::Resize(..)) => {
+                if let Err(e) = terminal.autoresize() {
+                    break sink_error(&e);
+                }
+                Vec::new()
+            }
+            Some(_) => Vec::new(),
+            None => app.tick(now),
+        };
+        match front_effects(app, source, terminal, host, &effects) {
+            Ok(more) => {
+                if host.execute(app, &more, host.now()) {
+                    return Outcome::Quit;
+                }
+            }
+            Err(e) => break e,
+        }
+        if host.execute(app, &effects, host.now()) {
+            return Outcome::Quit;
+        }
+        if let Some(e) = host.save_error() {
+            app.message = Some(e);
+        }
+    };
+    let now = host.now();
+    host.execute(app, &[Effect::Autosave], now);
+    host.flush();
+    Outcome::Ended(failure)
+}
+
+/// Carry out the effects that need the front; returns further effects for the host.
+fn front_effects<B: Backend>(
+    app: &mut App,
+    source: &mut dyn EventSource,
+    terminal: &mut Terminal<B>,
+    host: &mut Host,
+    effects: &[Effect],
+) -> io::Result<Vec<Effect>> {
+    let mut more = Vec::new();
+    for e in effects {
+        match e {
+            Effect::Suspend => {
+                let stopped = host.now();
+                host.execute(app, &[Effect::Autosave], stopped);
+                host.flush();
+                if source.suspend()? {
+                    terminal.clear().map_err(|e| sink_error(&e))?;
+                    more.extend(app.resumed(stopped, host.now()));
+                }
+            }
+            Effect::FlipBidi => {
+                let mode = match app.display.mode {
+                    super::bidi::BidiMode::Reorder => super::bidi::BidiMode::Terminal,
+                    super::bidi::BidiMode::Terminal => super::bidi::BidiMode::Reorder,
+                };
+                source.set_bidi(mode)?;
+                app.display.mode = mode;
+                app.display.shaping = mode == super::bidi::BidiMode::Reorder;
+                terminal.clear().map_err(|e| sink_error(&e))?;
+                more.push(Effect::SaveBidi(mode));
+            }
+            _ => {}
+        }
+    }
+    Ok(more)
+}
+
+/// A scripted source for tests and demonstrations: the events in order, then a timeout per
+/// call for `idle` calls (so that clocks can pass), then closed.
+#[derive(Debug, Default)]
+pub struct Script {
+    events: std::collections::VecDeque<Option<Event>>,
+}
+
+impl Script {
+    /// A script of events (`None`: one timeout).
+    #[must_use]
+    pub fn new(events: impl IntoIterator<Item = Option<Event>>) -> Script {
+        Script {
+            events: events.into_iter().collect(),
+        }
+    }
+}
+
+impl EventSource for Script {
+    fn next_event(&mut self, _timeout: Option<Duration>) -> io::Result<Option<Event>> {
+        match self.events.pop_front() {
+            Some(e) => Ok(e),
+            None => Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the script is over",
+            )),
+        }
+    }
+}

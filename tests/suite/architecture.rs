@@ -1,0 +1,285 @@
+//! The direction of dependencies between the source files: no import cycle between files, and
+//! nothing in the core reaches up into the fronts or the commands. Read from the sources
+//! themselves (`use crate::...`, `use super::...` and `crate::a::b` paths), so that a new cycle
+//! fails here, in `cargo test`, rather than in review.
+
+use regex::Regex;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// A source file as a module path: `src/bank/cache.rs` is `["bank", "cache"]`,
+/// `src/bank/mod.rs` is `["bank"]`.
+type ModPath = Vec<String>;
+
+fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            sources(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+fn module_of(src: &Path, file: &Path) -> ModPath {
+    let rel = file.strip_prefix(src).unwrap_or(file);
+    let mut parts: Vec<String> = rel
+        .iter()
+        .map(|s| s.to_string_lossy().trim_end_matches(".rs").to_owned())
+        .collect();
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
+        parts.pop();
+    }
+    parts
+}
+
+/// The longest known module that `path` starts with.
+fn resolve(known: &BTreeSet<ModPath>, path: &[String]) -> Option<ModPath> {
+    (1..=path.len())
+        .rev()
+        .map(|n| path[..n].to_vec())
+        .find(|p| known.contains(p))
+}
+
+/// `a::{b, c::{d, e}}` as the paths it names.
+fn expand(prefix: &[String], s: &str) -> Vec<Vec<String>> {
+    let Some(open) = s.find('{') else {
+        let mut p = prefix.to_vec();
+        p.extend(s.split("::").filter(|x| !x.is_empty()).map(str::to_owned));
+        return vec![p];
+    };
+    let mut head = prefix.to_vec();
+    head.extend(
+        s[..open]
+            .split("::")
+            .filter(|x| !x.is_empty())
+            .map(str::to_owned),
+    );
+    let inner = &s[open + 1..s.rfind('}').unwrap_or(s.len())];
+    let (mut parts, mut depth, mut cur) = (Vec::new(), 0i32, String::new());
+    for ch in inner.chars() {
+        match ch {
+            ',' if depth == 0 => parts.push(std::mem::take(&mut cur)),
+            '{' => {
+                depth += 1;
+                cur.push(ch);
+            }
+            '}' => {
+                depth -= 1;
+                cur.push(ch);
+            }
+            _ => cur.push(ch),
+        }
+    }
+    parts.push(cur);
+    parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .flat_map(|p| expand(&head, p))
+        .collect()
+}
+
+/// Every file's imports of other files of the crate, test modules left out.
+fn edges(src: &Path) -> BTreeMap<ModPath, BTreeSet<ModPath>> {
+    let mut files = Vec::new();
+    sources(src, &mut files);
+    let known: BTreeSet<ModPath> = files.iter().map(|f| module_of(src, f)).collect();
+    let use_re = Regex::new(r"use\s+(crate|super)::([^;]+);").unwrap();
+    let path_re = Regex::new(r"\b(crate|super)::((?:\w+::)*\w+)").unwrap();
+    let test_re = Regex::new(r"(?s)#\[cfg\(test\)\]\s*mod \w+\s*\{.*").unwrap();
+    let mut out = BTreeMap::new();
+    for f in &files {
+        let m = module_of(src, f);
+        let text = std::fs::read_to_string(f).unwrap();
+        let text = test_re.replace(&text, "");
+        let base = |kw: &str| -> Vec<String> {
+            if kw == "crate" {
+                Vec::new()
+            } else {
+                m[..m.len().saturating_sub(1)].to_vec()
+            }
+        };
+        let mut to = BTreeSet::new();
+        for c in use_re.captures_iter(&text) {
+            let body: String = c[2].split_whitespace().collect();
+            for p in expand(&base(&c[1]), &body) {
+                let p: Vec<String> = p.into_iter().filter(|x| x != "self").collect();
+                if let Some(t) = resolve(&known, &p) {
+                    to.insert(t);
+                }
+            }
+        }
+        for c in path_re.captures_iter(&text) {
+            let mut p = base(&c[1]);
+            p.extend(c[2].split("::").map(str::to_owned));
+            if let Some(t) = resolve(&known, &p) {
+                to.insert(t);
+            }
+        }
+        to.remove(&m);
+        out.insert(m, to);
+    }
+    out
+}
+
+/// Groups of files that import each other in a circle (Tarjan's strongly connected components).
+fn cycles(g: &BTreeMap<ModPath, BTreeSet<ModPath>>) -> Vec<Vec<ModPath>> {
+    struct T<'a> {
+        g: &'a BTreeMap<ModPath, BTreeSet<ModPath>>,
+        index: BTreeMap<&'a ModPath, usize>,
+        low: BTreeMap<&'a ModPath, usize>,
+        stack: Vec<&'a ModPath>,
+        on: BTreeSet<&'a ModPath>,
+        out: Vec<Vec<ModPath>>,
+    }
+    fn visit<'a>(t: &mut T<'a>, v: &'a ModPath) {
+        let n = t.index.len();
+        t.index.insert(v, n);
+        t.low.insert(v, n);
+        t.stack.push(v);
+        t.on.insert(v);
+        for w in t.g.get(v).into_iter().flatten() {
+            if !t.index.contains_key(w) {
+                visit(t, w);
+                let lw = t.low[w];
+                let lv = t.low.get_mut(v).unwrap();
+                *lv = (*lv).min(lw);
+            } else if t.on.contains(w) {
+                let iw = t.index[w];
+                let lv = t.low.get_mut(v).unwrap();
+                *lv = (*lv).min(iw);
+            }
+        }
+        if t.low[v] == t.index[v] {
+            let mut comp = Vec::new();
+            while let Some(w) = t.stack.pop() {
+                t.on.remove(w);
+                comp.push(w.clone());
+                if w == v {
+                    break;
+                }
+            }
+            if comp.len() > 1 {
+                t.out.push(comp);
+            }
+        }
+    }
+    let mut t = T {
+        g,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        on: BTreeSet::new(),
+        out: Vec::new(),
+    };
+    for v in g.keys() {
+        if !t.index.contains_key(v) {
+            visit(&mut t, v);
+        }
+    }
+    t.out
+}
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+#[test]
+fn no_source_file_imports_itself_through_others() {
+    let found = cycles(&edges(&src()));
+    let shown: Vec<String> = found
+        .iter()
+        .map(|c| {
+            c.iter()
+                .map(|m| m.join("/"))
+                .collect::<Vec<_>>()
+                .join(" -> ")
+        })
+        .collect();
+    assert!(shown.is_empty(), "import cycles: {shown:#?}");
+}
+
+#[test]
+fn the_core_never_reaches_up_into_the_fronts_or_the_commands() {
+    // The fronts and the layers that start them; everything else is the core.
+    let above = ["tui", "cmd", "serve", "cli", "main"];
+    let g = edges(&src());
+    let mut wrong = Vec::new();
+    for (from, to) in &g {
+        let Some(top) = from.first() else { continue };
+        if above.contains(&top.as_str()) {
+            continue;
+        }
+        for t in to {
+            if t.first().is_some_and(|x| above.contains(&x.as_str())) {
+                wrong.push(format!("{} -> {}", from.join("/"), t.join("/")));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "the core imports a front: {wrong:#?}");
+    // The screens never call the command layer (it starts them, not the other way round).
+    let up: Vec<String> = g
+        .iter()
+        .filter(|(f, _)| f.first().is_some_and(|x| x == "tui"))
+        .flat_map(|(f, to)| {
+            to.iter()
+                .filter(|t| t.first().is_some_and(|x| x == "cmd"))
+                .map(move |t| format!("{} -> {}", f.join("/"), t.join("/")))
+        })
+        .collect();
+    assert!(up.is_empty(), "the screens call the commands: {up:#?}");
+    // The message catalogue sits below the core types: it names none of them.
+    let msgs: Vec<String> = g
+        .iter()
+        .filter(|(f, _)| f.first().is_some_and(|x| x == "messages"))
+        .flat_map(|(f, to)| {
+            to.iter()
+                .filter(|t| {
+                    t.first().is_some_and(|x| {
+                        ["bank", "exam", "quiz", "record", "report", "import"].contains(&x.as_str())
+                    })
+                })
+                .map(move |t| format!("{} -> {}", f.join("/"), t.join("/")))
+        })
+        .collect();
+    assert!(
+        msgs.is_empty(),
+        "the catalogue imports core types: {msgs:#?}"
+    );
+}
+
+#[test]
+fn the_checker_sees_a_cycle_and_an_upward_import_when_there_is_one() {
+    // The check itself, on a made-up crate: a -> b -> a is a cycle, c alone is not.
+    let dir = tempfile::tempdir().unwrap();
+    let s = dir.path();
+    std::fs::create_dir_all(s.join("bank")).unwrap();
+    std::fs::write(s.join("lib.rs"), "pub mod bank;\npub mod tui;\n").unwrap();
+    std::fs::write(
+        s.join("bank/mod.rs"),
+        "mod a;\nmod b;\nuse crate::tui::Screen;\n",
+    )
+    .unwrap();
+    std::fs::write(s.join("bank/a.rs"), "use super::b::{X, Y};\n").unwrap();
+    std::fs::write(s.join("bank/b.rs"), "fn f() { crate::bank::a::g() }\n").unwrap();
+    std::fs::write(s.join("tui.rs"), "pub struct Screen;\n").unwrap();
+    let g = edges(s);
+    let c = cycles(&g);
+    assert_eq!(c.len(), 1, "{c:?}");
+    let names: BTreeSet<String> = c[0].iter().map(|m| m.join("/")).collect();
+    assert_eq!(
+        names,
+        ["bank/a", "bank/b"]
+            .map(str::to_owned)
+            .into_iter()
+            .collect()
+    );
+    assert!(g[&vec!["bank".to_owned()]].contains(&vec!["tui".to_owned()]));
+}

@@ -1,0 +1,196 @@
+//! The screens run by the one event loop with no terminal at all: a scripted event source, a
+//! `TestBackend` as the frame sink and a host with a fake clock, as a server runs them.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use tipquiz::bank::{Library, parse_bank};
+use tipquiz::exam::{ExamDef, Mode};
+use tipquiz::record::Store;
+use tipquiz::text::Lang;
+use tipquiz::tui::app::{App, Prefs, Screen};
+use tipquiz::tui::front::{
+    Outcome, Script, SessionOptions, display_for_term, run_screens, trainee_app,
+};
+use tipquiz::tui::host::{Host, Places, Saver};
+
+const EVERY: &str = include_str!("../fixtures/valid/every-type.toml");
+const T0: i64 = 1_800_000_000_000;
+
+fn lib() -> Arc<Library> {
+    Arc::new(Library::build(vec![parse_bank("every-type.toml", EVERY).0.unwrap()]).0)
+}
+
+fn places(dir: &std::path::Path) -> Places {
+    Places {
+        results: Store::new(dir.join("results")),
+        results_explicit: true,
+        autosaves: Store::new(dir.join("autosave")),
+        pending: Store::new(dir.join("pending")),
+        prefs: dir.join("prefs.json"),
+        program: "tipquiz test".into(),
+        key: None,
+    }
+}
+
+fn session(lang: Lang, dir: &std::path::Path, term: &str) -> App {
+    let mut exam = ExamDef::quick(&[], 3, Some(600), Mode::Exam);
+    exam.shuffle_questions = false;
+    exam.shuffle_choices = false;
+    trainee_app(
+        lib(),
+        SessionOptions {
+            lang,
+            display: display_for_term(term, false),
+            exams: Vec::new(),
+            fixed_exam: Some(exam),
+            trainee: None,
+            prefs: Prefs::default(),
+            autosaves: Store::new(dir.join("autosave")),
+            quit_after: true,
+        },
+    )
+}
+
+fn k(code: KeyCode) -> Option<Event> {
+    Some(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(c: char) -> Option<Event> {
+    Some(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )))
+}
+
+fn text(s: &str) -> Vec<Option<Event>> {
+    s.chars().map(|c| k(KeyCode::Char(c))).collect()
+}
+
+/// A host whose clock moves one second per reading.
+fn host(dir: &std::path::Path) -> Host {
+    let t = Arc::new(AtomicI64::new(T0));
+    Host::new(places(dir))
+        .with_saver(Saver::start())
+        .with_clock(move || t.fetch_add(1_000, Ordering::SeqCst))
+}
+
+fn screen_text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn a_whole_attempt_runs_from_scripted_events_to_a_record_in_both_languages() {
+    for lang in [Lang::En, Lang::Ar] {
+        let d = tempfile::tempdir().unwrap();
+        let mut app = session(lang, d.path(), "xterm-256color");
+        let mut events = vec![Some(Event::Resize(80, 24))];
+        events.extend(text("Trainee Two"));
+        events.extend([
+            k(KeyCode::Enter),
+            k(KeyCode::Char('2')),
+            k(KeyCode::Tab),
+            None,
+            ctrl('s'),
+            k(KeyCode::Enter),
+        ]);
+        let mut source = Script::new(events.clone());
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let mut h = host(d.path());
+        let out = run_screens(&mut app, &mut source, &mut terminal, &mut h);
+        // The results screen is shown; the script ends there, closed.
+        assert!(
+            matches!(out, Outcome::Ended(ref e) if e.kind() == std::io::ErrorKind::UnexpectedEof),
+            "{out:?}"
+        );
+        assert!(matches!(app.screen, Screen::Results), "{lang:?}");
+        let recs = Store::new(d.path().join("results")).load().records;
+        assert_eq!(recs.len(), 1, "{lang:?}: one record");
+        assert_eq!(recs[0].1.trainee, "Trainee Two");
+        let shown = screen_text(&terminal);
+        if lang == Lang::En {
+            assert!(
+                shown.contains("Results") && shown.contains("Score"),
+                "{shown}"
+            );
+        } else {
+            // Shaped and reordered: the word for "results" as it is laid out on screen.
+            let word = tipquiz::tui::bidi::visual_lines(
+                "النتائج",
+                tipquiz::tui::bidi::Dir::Rtl,
+                20,
+                tipquiz::tui::bidi::BidiMode::Reorder,
+                true,
+            );
+            assert!(shown.contains(word[0].trim()), "{shown}");
+        }
+        // Enter on the results ends the session.
+        let mut more = Script::new([k(KeyCode::Enter)]);
+        let out = run_screens(&mut app, &mut more, &mut terminal, &mut h);
+        assert!(matches!(out, Outcome::Quit), "{out:?}");
+    }
+}
+
+#[test]
+fn a_closed_source_autosaves_the_attempt_in_progress() {
+    let d = tempfile::tempdir().unwrap();
+    let mut app = session(Lang::En, d.path(), "xterm");
+    let mut events = text("Closed Early");
+    events.extend([k(KeyCode::Enter), k(KeyCode::Char('1'))]);
+    let mut source = Script::new(events);
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let mut h = host(d.path());
+    let out = run_screens(&mut app, &mut source, &mut terminal, &mut h);
+    assert!(matches!(out, Outcome::Ended(_)));
+    let saved = Store::new(d.path().join("autosave")).all_autosaves();
+    assert_eq!(saved.len(), 1);
+    assert!(
+        saved[0].1.slots[0].response.is_some(),
+        "the answer was autosaved"
+    );
+}
+
+#[test]
+fn many_sessions_run_at_once_on_threads_sharing_one_autosave_worker() {
+    let d = tempfile::tempdir().unwrap();
+    let saver = Saver::start();
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            let dir = d.path().to_owned();
+            let saver = saver.clone();
+            std::thread::spawn(move || {
+                let mut app = session(Lang::Ar, &dir, "xterm");
+                let mut events = text(&format!("Trainee {i}"));
+                events.extend([
+                    k(KeyCode::Enter),
+                    k(KeyCode::Char('1')),
+                    ctrl('s'),
+                    k(KeyCode::Enter),
+                ]);
+                let mut source = Script::new(events);
+                let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+                let t = AtomicI64::new(T0);
+                let mut h = Host::new(places(&dir))
+                    .with_saver(saver)
+                    .with_clock(move || t.fetch_add(500, Ordering::SeqCst));
+                let _ = run_screens(&mut app, &mut source, &mut terminal, &mut h);
+                assert!(matches!(app.screen, Screen::Results));
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let recs = Store::new(d.path().join("results")).load().records;
+    assert_eq!(recs.len(), 8, "every session wrote its record");
+}
