@@ -57,7 +57,12 @@ pub(crate) fn end_reason_name(e: crate::quiz::EndReason) -> &'static str {
 /// never `-0`.
 #[must_use]
 pub fn export_num(v: f64) -> String {
-    let s = super::render::num(v, EXPORT_DECIMALS);
+    let s = format!("{v:.EXPORT_DECIMALS$}");
+    // A value that rounds to zero is written 0, whatever its sign.
+    let s = match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_owned(),
+        _ => s,
+    };
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_owned()
     } else {
@@ -217,7 +222,19 @@ pub fn export_responses_csv(records: &[AttemptRecord]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::rfc3339_utc;
+    use super::{export_num, rfc3339_utc};
+
+    #[test]
+    fn export_numbers_are_rounded_and_never_negative_zero() {
+        assert_eq!(export_num(1.833_333_333_333_333_5), "1.833333");
+        assert_eq!(export_num(28.0 / 30.0 * 100.0), "93.333333");
+        assert_eq!(export_num(75.0), "75");
+        assert_eq!(export_num(-0.25), "-0.25");
+        assert_eq!(export_num(-0.0), "0");
+        assert_eq!(export_num(-0.000_000_1), "0");
+        assert_eq!(export_num(0.000_000_4), "0");
+        assert_eq!(export_num(2.000_000_5), "2.000001");
+    }
 
     #[test]
     fn dates() {

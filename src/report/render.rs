@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
 /// A number with `dec` decimals, never `-0.0`.
-pub(crate) fn num(v: f64, dec: usize) -> String {
+fn num(v: f64, dec: usize) -> String {
     let s = format!("{v:.dec$}");
     match s.strip_prefix('-') {
         Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_owned(),
