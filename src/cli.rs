@@ -41,6 +41,11 @@ pub struct Common {
     /// Join Arabic letters into their shaped forms (auto: on when this program reorders).
     #[arg(long, global = true, value_enum, default_value_t = ShapingArg::Auto)]
     pub shaping: ShapingArg,
+    /// Digits of the numbers the program writes in Arabic (counts, scores, times, question
+    /// numbers): western 0-9 or arabic ٠-٩. Default: as remembered for the trainee, else
+    /// western.
+    #[arg(long, global = true, value_enum)]
+    pub digits: Option<DigitsArg>,
 }
 
 /// `--bidi`.
@@ -63,6 +68,24 @@ pub enum ShapingArg {
     On,
     /// Never shape.
     Off,
+}
+
+/// `--digits`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DigitsArg {
+    /// 0-9.
+    Western,
+    /// Arabic-Indic ٠-٩.
+    Arabic,
+}
+
+impl From<DigitsArg> for crate::text::Digits {
+    fn from(d: DigitsArg) -> Self {
+        match d {
+            DigitsArg::Western => crate::text::Digits::Western,
+            DigitsArg::Arabic => crate::text::Digits::Arabic,
+        }
+    }
 }
 
 /// Interface language.
@@ -433,6 +456,7 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (_, "results") => K::CliArgResults,
         (_, "bidi") => K::CliArgBidi,
         (_, "shaping") => K::CliArgShaping,
+        (_, "digits") => K::CliArgDigits,
         (Some("check"), "paths") => K::CliArgCheckPaths,
         (Some("check" | "list"), "format") => K::CliArgFormat,
         (Some("check"), "deny_warnings") => K::CliArgDenyWarnings,

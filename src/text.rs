@@ -210,3 +210,72 @@ mod tests {
         assert!(Lang::Ar.is_rtl() && !Lang::En.is_rtl());
     }
 }
+
+/// How the numbers the program writes in the Arabic interface are shown (counts, scores,
+/// times, question numbers); never applied to an author's text or a trainee's answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Digits {
+    /// 0-9.
+    #[default]
+    Western,
+    /// Arabic-Indic ٠-٩ (U+0660..U+0669), in the Arabic interface only.
+    Arabic,
+}
+
+impl Digits {
+    /// The style in effect for `lang`: Arabic-Indic digits only in the Arabic interface.
+    #[must_use]
+    pub fn for_lang(self, lang: Lang) -> Digits {
+        if lang == Lang::Ar {
+            self
+        } else {
+            Digits::Western
+        }
+    }
+
+    /// `s`, a number the program formatted (or a phrase around one), with its digits 0-9
+    /// written in this style.
+    #[must_use]
+    pub fn write(self, s: &str) -> std::borrow::Cow<'_, str> {
+        match self {
+            Digits::Arabic if s.bytes().any(|b| b.is_ascii_digit()) => s
+                .chars()
+                .map(|c| match c.to_digit(10) {
+                    Some(d) if c.is_ascii_digit() => char::from_u32(0x0660 + d).unwrap_or(c),
+                    _ => c,
+                })
+                .collect::<String>()
+                .into(),
+            _ => s.into(),
+        }
+    }
+
+    /// The other style (the setting on the home screen toggles).
+    #[must_use]
+    pub fn other(self) -> Digits {
+        match self {
+            Digits::Western => Digits::Arabic,
+            Digits::Arabic => Digits::Western,
+        }
+    }
+}
+
+#[cfg(test)]
+mod digits_tests {
+    use super::{Digits, Lang};
+
+    #[test]
+    fn arabic_indic_digits_only_in_the_arabic_interface() {
+        assert_eq!(
+            Digits::Arabic.write("28 / 30 · 14% · 01:05"),
+            "٢٨ / ٣٠ · ١٤% · ٠١:٠٥"
+        );
+        assert_eq!(Digits::Western.write("28 / 30"), "28 / 30");
+        assert_eq!(Digits::Arabic.write("no digits"), "no digits");
+        assert_eq!(Digits::Arabic.write("٣ stays"), "٣ stays");
+        assert_eq!(Digits::Arabic.for_lang(Lang::En), Digits::Western);
+        assert_eq!(Digits::Arabic.for_lang(Lang::Ar), Digits::Arabic);
+        assert_eq!(Digits::Western.other(), Digits::Arabic);
+    }
+}

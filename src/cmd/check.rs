@@ -139,14 +139,17 @@ pub fn list(common: &Common, format: Format) -> u8 {
             return USAGE;
         }
     };
-    eprint_diags(&diags.iter().filter(|d| d.is_error()).collect::<Vec<_>>());
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    eprint_diags(&errors);
+    // The banks that loaded are listed; a given bank with errors makes the exit code say so.
+    let code = if errors.is_empty() { OK } else { PROBLEMS };
     let rows: Vec<BankCounts> = lib.banks.iter().map(counts).collect();
     if format == Format::Json {
         print_data(&format!(
             "{}\n",
             serde_json::to_string_pretty(&rows).unwrap_or_default()
         ));
-        return OK;
+        return code;
     }
     let types = Kind::NAMES;
     let mut header = format!(
@@ -167,22 +170,29 @@ pub fn list(common: &Common, format: Format) -> u8 {
     ));
     let mut out = format!("{header}\n");
     let mut total = 0;
+    // Counts in the digits of this run (Arabic-Indic with --digits arabic in Arabic); one
+    // digit is one column either way.
+    let v = voice();
+    let n = |x: usize| v.digits.for_lang(v.lang).write(&x.to_string()).into_owned();
     for r in &rows {
         let mut line = format!(
             "{:<20} {:<18} {:>5} {:>6}",
             r.id,
             r.topic,
             r.languages.join(","),
-            r.questions
+            n(r.questions)
         );
         for t in types {
-            line.push_str(&format!(" {:>10}", r.by_type.get(t).copied().unwrap_or(0)));
+            line.push_str(&format!(
+                " {:>10}",
+                n(r.by_type.get(t).copied().unwrap_or(0))
+            ));
         }
         for d in ["easy", "medium", "hard"] {
             let w = if d == "medium" { 6 } else { 5 };
             line.push_str(&format!(
                 " {:>w$}",
-                r.by_difficulty.get(d).copied().unwrap_or(0)
+                n(r.by_difficulty.get(d).copied().unwrap_or(0))
             ));
         }
         out.push_str(&line);
@@ -191,5 +201,5 @@ pub fn list(common: &Common, format: Format) -> u8 {
     }
     out.push_str(&format!("{}\n", say(&msg!(ListSummary, rows.len(), total))));
     print_out(&out);
-    OK
+    code
 }

@@ -21,6 +21,8 @@ pub struct Voice {
     pub visual_err: bool,
     /// Join Arabic letters (when reordering).
     pub shaping: bool,
+    /// Digits of the numbers in Arabic messages (`--digits`).
+    pub digits: crate::text::Digits,
 }
 
 static VOICE: OnceLock<Voice> = OnceLock::new();
@@ -43,6 +45,7 @@ pub fn set_voice(common: &Common) -> Voice {
         visual_out: visual_output(lang, out_tty, mode),
         visual_err: visual_output(lang, err_tty, mode),
         shaping: d.is_some_and(|d| d.shaping),
+        digits: common.digits.map(Into::into).unwrap_or_default(),
     };
     crate::messages::set_errors_lang(lang);
     *VOICE.get_or_init(|| v)
@@ -75,6 +78,7 @@ pub fn parse_in(lang: Lang, args: Vec<std::ffi::OsString>) -> Result<crate::cli:
         results: None,
         bidi: crate::cli::BidiArg::Auto,
         shaping: crate::cli::ShapingArg::Auto,
+        digits: None,
     });
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
@@ -98,6 +102,7 @@ pub fn voice() -> Voice {
         visual_out: false,
         visual_err: false,
         shaping: false,
+        digits: crate::text::Digits::Western,
     })
 }
 
@@ -122,7 +127,9 @@ pub fn visual_text(text: &str, width: usize, shaping: bool) -> String {
         };
         // Lines without Arabic letters (file places, snippets, carets, tables of ids) stay
         // left to right as they are, so that a caret still points at its column.
-        if body.trim().is_empty() || !body.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
+        // Arabic-Indic digits alone (a row of counts with --digits arabic) do not make a line
+        // Arabic: its columns stay where they are.
+        if body.trim().is_empty() || !crate::tui::bidi::has_arabic_letters(body) {
             out.push_str(body);
         } else {
             let lines = visual_lines(body, Dir::Rtl, width, BidiMode::Reorder, shaping);
@@ -146,7 +153,8 @@ pub(crate) fn terminal_width() -> usize {
 /// A message in the language of this run.
 #[must_use]
 pub fn say(m: &Msg) -> String {
-    m.render(voice().lang)
+    let v = voice();
+    m.render_with(v.lang, v.digits)
 }
 
 /// A catalogue entry without arguments in the language of this run.

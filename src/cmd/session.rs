@@ -73,7 +73,16 @@ impl Start {
     }
 }
 
-pub(crate) fn run_app(app: crate::tui::app::App, common: &Common, start: Start) -> u8 {
+pub(crate) fn run_app(mut app: crate::tui::app::App, common: &Common, start: Start) -> u8 {
+    app.digits = match common.digits {
+        Some(d) => d.into(),
+        None => start
+            .prefs
+            .digits
+            .get(&crate::record::trainee_slug(app.home.trainee.trim()))
+            .copied()
+            .unwrap_or(app.digits),
+    };
     let calibrate = app.lang == crate::text::Lang::Ar
         && common.bidi == crate::cli::BidiArg::Auto
         && start.prefs.bidi.is_none()

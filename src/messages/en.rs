@@ -486,6 +486,9 @@ pub fn text(key: K) -> &'static str {
         K::CliArgShaping => {
             "Join Arabic letters into their shaped forms: auto (on when this program reorders), on or off. Default: auto."
         }
+        K::CliArgDigits => {
+            "Digits of the numbers this program writes in Arabic (counts, scores, times, question numbers): western (0-9) or arabic (٠-٩). Default: as remembered for the trainee, else western."
+        }
         K::CliArgCheckPaths => "Bank or exam files, or folders of them.",
         K::CliArgFormat => {
             "Output format: text (readable text) or json (for tools). Default: text."

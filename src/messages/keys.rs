@@ -396,6 +396,7 @@ keys! {
     CliArgResults,
     CliArgBidi,
     CliArgShaping,
+    CliArgDigits,
     CliArgCheckPaths,
     CliArgFormat,
     CliArgDenyWarnings,

@@ -66,12 +66,22 @@ impl Msg {
     /// The message in `lang`.
     #[must_use]
     pub fn render(&self, lang: Lang) -> String {
+        self.render_with(lang, crate::text::Digits::Western)
+    }
+
+    /// The message in `lang`, the arguments that are numbers (a count, a score, a line
+    /// number: digits with `.`, `,`, `/`, `:`, `%` or `-`) written in `digits` when `lang`
+    /// is Arabic. Other arguments (names, paths, ids, an author's text) are left alone.
+    #[must_use]
+    pub fn render_with(&self, lang: Lang, digits: crate::text::Digits) -> String {
+        let digits = digits.for_lang(lang);
         let args: Vec<String> = self
             .args
             .iter()
             .map(|a| match a {
+                Arg::Raw(s) if is_number(s) => digits.write(s).into_owned(),
                 Arg::Raw(s) => s.clone(),
-                Arg::Msg(m) => m.render(lang),
+                Arg::Msg(m) => m.render_with(lang, digits),
             })
             .collect();
         fill(template(lang, self.key), &args)
@@ -173,6 +183,14 @@ macro_rules! msg {
 }
 
 /// Put `values` into the `{0}`, `{1}`, ... places of `template`, in one pass (a value that
+/// Whether `s` is a number as the program writes one: at least one digit 0-9, and only
+/// digits and `.`, `,`, `/`, `:`, `%`, `-` or spaces.
+fn is_number(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_digit())
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b".,/:%- ".contains(&b))
+}
+
 /// contains `{1}` is not filled again). Other braces are kept; a place with no value stays.
 #[must_use]
 pub fn fill(template: &str, values: &[String]) -> String {

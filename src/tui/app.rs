@@ -111,6 +111,9 @@ pub struct Prefs {
     /// Who reorders right-to-left text on this terminal, once calibrated (`reorder`/`terminal`).
     #[serde(default)]
     pub bidi: Option<String>,
+    /// Digits of the numbers in the Arabic interface, per trainee (slug → digits).
+    #[serde(default)]
+    pub digits: std::collections::BTreeMap<String, crate::text::Digits>,
 }
 
 /// The home form.
@@ -172,6 +175,8 @@ pub enum SaveStatus {
 pub struct App {
     /// Interface language.
     pub lang: Lang,
+    /// Digits of the numbers the program writes in the Arabic interface.
+    pub digits: crate::text::Digits,
     /// Loaded banks.
     pub lib: Arc<Library>,
     /// Exams offered on the home screen.
@@ -261,6 +266,11 @@ impl App {
             .map_or(0, |i| i + 1);
         App {
             lang,
+            digits: prefs
+                .digits
+                .get(&crate::record::trainee_slug(&prefs.trainee))
+                .copied()
+                .unwrap_or_default(),
             lib,
             exams,
             home: HomeForm {
@@ -311,6 +321,8 @@ impl App {
         old.trainee = self.home.trainee.trim().to_owned();
         old.langs
             .insert(crate::record::trainee_slug(&old.trainee), self.lang);
+        old.digits
+            .insert(crate::record::trainee_slug(&old.trainee), self.digits);
         old.exam = if self.home.exam == 0 {
             String::new()
         } else {

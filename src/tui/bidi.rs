@@ -140,6 +140,13 @@ static LIGATING: LazyLock<ArabicReshaper> = LazyLock::new(|| {
     ArabicReshaper::new(config)
 });
 
+/// Whether `s` has Arabic letters (not only Arabic-Indic digits or punctuation).
+#[must_use]
+pub fn has_arabic_letters(s: &str) -> bool {
+    s.chars()
+        .any(|c| c.is_alphabetic() && ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
 /// Whether `c` is one of the lam-alef ligatures.
 #[must_use]
 pub fn is_lam_alef_ligature(c: char) -> bool {
@@ -227,7 +234,11 @@ fn form_ligatures(letters: &str, marked: &[bool], forms: &mut [Option<char>]) {
 /// the reshaper's arithmetic overflow on text that starts with a haraka. The lam-alef
 /// ligatures are formed by a second reshaper on runs without a ZWJ (its ligature pass
 /// indexes letters by their position in the text, which a consumed ZWJ would shift).
-fn shape_with_sources(text: &str) -> (String, Vec<usize>) {
+///
+/// `attrs` (one per byte of `text`, or empty) are the styles of styled text: a lam and an
+/// alef of different styles form no ligature, so that each keeps its own cell and style
+/// (the caret of a text box between the two letters stays visible).
+fn shape_with_sources(text: &str, attrs: &[usize]) -> (String, Vec<usize>) {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     let mut src = Vec::with_capacity(out.capacity());
@@ -261,16 +272,19 @@ fn shape_with_sources(text: &str) -> (String, Vec<usize>) {
         if shaped.len() == expected {
             let mut forms: Vec<Option<char>> = shaped.into_iter().map(Some).collect();
             if !letters.contains(ZWJ) {
-                // marked[i]: a haraka follows letter i.
+                // marked[i]: a haraka follows letter i, or the next letter has another style.
                 let mut marked = vec![false; forms.len()];
                 let mut k = 0usize;
-                for &(_, ch) in run {
-                    if is_harakah(ch) {
-                        if let Some(m) = k.checked_sub(1).and_then(|i| marked.get_mut(i)) {
-                            *m = true;
-                        }
-                    } else {
+                let mut prev_attr = None;
+                for &(byte, ch) in run {
+                    let attr = attrs.get(byte).copied();
+                    let boundary = is_harakah(ch) || (k > 0 && attr != prev_attr);
+                    if boundary && let Some(m) = k.checked_sub(1).and_then(|i| marked.get_mut(i)) {
+                        *m = true;
+                    }
+                    if !is_harakah(ch) {
                         k += 1;
+                        prev_attr = attr;
                     }
                 }
                 form_ligatures(&letters, &marked, &mut forms);
@@ -301,7 +315,7 @@ fn shape_with_sources(text: &str) -> (String, Vec<usize>) {
 /// Non-Arabic text is untouched.
 #[must_use]
 pub fn shape(text: &str) -> String {
-    shape_with_sources(text).0
+    shape_with_sources(text, &[]).0
 }
 
 // ---------------------------------------------------------------------------------------
@@ -492,7 +506,7 @@ fn prepare(
     shaping: bool,
 ) -> (String, Vec<usize>, Option<Vec<usize>>) {
     if mode == BidiMode::Reorder && shaping {
-        let (shaped, src) = shape_with_sources(text);
+        let (shaped, src) = shape_with_sources(text, attrs);
         let attrs = src
             .iter()
             .map(|&i| attrs.get(i).copied().unwrap_or(0))
@@ -856,7 +870,7 @@ pub fn truncate(text: &str, width: usize, mode: BidiMode, shaping: bool) -> &str
     }
     // Cells of the drawn text, each with the logical byte where it starts.
     let (drawn, src) = if mode == BidiMode::Reorder && shaping {
-        shape_with_sources(text)
+        shape_with_sources(text, &[])
     } else {
         (text.to_owned(), (0..text.len()).collect())
     };
@@ -1064,7 +1078,7 @@ mod tests {
         assert_eq!(shape("\u{064E}\u{0628}"), "\u{064E}\u{FE8F}");
         // A ZWJ after a letter forces its joining form and is consumed.
         assert_eq!(shape("\u{0628}\u{200D}"), "\u{FE91}");
-        let (s, src) = shape_with_sources("x\u{0628}\u{064E}\u{200D}\u{0629}");
+        let (s, src) = shape_with_sources("x\u{0628}\u{064E}\u{200D}\u{0629}", &[]);
         assert_eq!(s, "x\u{FE91}\u{064E}\u{FE94}");
         assert_eq!(src.len(), s.len());
         assert_eq!(src[0], 0);

@@ -3,7 +3,8 @@
 
 use super::app::{App, Field, Overlay, SaveStatus, Screen, ScrollLimits};
 use super::bidi::{
-    BidiMode, Dir, align_line, cell_width, recording, text_width, visual_styled_lines,
+    BidiMode, Dir, align_line, cell_width, pad_end, recording, text_width, truncate,
+    visual_styled_lines,
 };
 use super::i18n::{choice_label, duration, fill, percent_label, topic_name};
 use crate::bank::{Kind, Question};
@@ -87,6 +88,8 @@ thread_local! {
 struct Ctx {
     lang: Lang,
     d: Display,
+    /// Digits of the numbers the program writes (Arabic-Indic only in Arabic).
+    digits: crate::text::Digits,
     /// The compact layouts (small terminal).
     compact: bool,
     /// What this drawing found could be scrolled: returned by [`draw`], never written into
@@ -97,6 +100,11 @@ struct Ctx {
 impl Ctx {
     fn dir(&self) -> Dir {
         dir_of(self.lang)
+    }
+    /// A number the program formatted (or a phrase around one, like a duration) in the
+    /// digits of the interface; never for an author's text or a trainee's answer.
+    fn num(&self, s: &str) -> String {
+        self.digits.write(s).into_owned()
     }
     /// Styled logical spans → aligned visual lines of at most `width` cells (cached per text,
     /// styles, direction, width and mode, so an unchanged screen costs no bidi work).
@@ -178,6 +186,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) -> Scro
     let c = Ctx {
         lang: app.lang,
         d: display,
+        digits: app.digits.for_lang(app.lang),
         compact: is_compact(area),
         limits: std::cell::Cell::new(ScrollLimits {
             page_max: 0,
@@ -203,7 +212,10 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
             let answered = a.slots.iter().filter(|s| s.response.is_some()).count();
             let msg = fill(
                 app.t().resume_question,
-                &[&answered.to_string(), &a.slots.len().to_string()],
+                &[
+                    &c.num(&answered.to_string()),
+                    &c.num(&a.slots.len().to_string()),
+                ],
             );
             let keys = if a.exam.mode == Mode::Practice {
                 app.t().resume_keys
@@ -257,7 +269,7 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
                     t.none.to_owned()
                 } else {
                     v.iter()
-                        .map(|i| (i + 1).to_string())
+                        .map(|i| c.num(&(i + 1).to_string()))
                         .collect::<Vec<_>>()
                         .join(", ")
                 }
@@ -585,7 +597,14 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                     c.lines(
                         &[
                             (indent.to_owned(), Style::default()),
-                            (format!("{mark} {} ({n})", topic_name(c.lang, topic)), style),
+                            (
+                                format!(
+                                    "{mark} {} ({})",
+                                    topic_name(c.lang, topic),
+                                    c.num(&n.to_string())
+                                ),
+                                style,
+                            ),
                         ],
                         w,
                         c.dir(),
@@ -598,7 +617,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                 field_line(
                     c,
                     t.questions_count,
-                    &arrows(&h.count.to_string()),
+                    &arrows(&c.num(&h.count.to_string())),
                     h.focus == Field::Count,
                     w,
                 ),
@@ -607,7 +626,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             let time = if h.minutes == 0 {
                 t.no_limit.to_owned()
             } else {
-                duration(c.lang, u64::from(h.minutes) * 60)
+                c.num(&duration(c.lang, u64::from(h.minutes) * 60))
             };
             push(
                 &mut lines,
@@ -626,12 +645,16 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                 h.focus == Field::Mode,
             );
         } else if let Some(e) = app.exams.get(h.exam - 1) {
-            let mut info = format!("{} {}", e.question_count(), t.questions_count);
+            let mut info = format!(
+                "{} {}",
+                c.num(&e.question_count().to_string()),
+                t.questions_count
+            );
             if let Some(tl) = e.time_limit {
                 info.push_str(&format!(
                     " · {} {}",
                     t.time_limit,
-                    duration(c.lang, u64::from(tl))
+                    c.num(&duration(c.lang, u64::from(tl)))
                 ));
             }
             info.push_str(&format!(
@@ -1258,7 +1281,7 @@ fn progress_strip(app: &App, c: &Ctx, s: &Session, width: u16) -> Line<'static> 
         } else {
             " "
         };
-        let text = format!("{:>w$}{mark}", i + 1, w = cell - 1);
+        let text = format!("{:>w$}{mark}", c.num(&(i + 1).to_string()), w = cell - 1);
         spans.push(Span::styled(text, style));
     }
     if app.lang.is_rtl() {
@@ -1309,18 +1332,18 @@ fn compact_header(app: &App, c: &Ctx, s: &Session, now: Millis, w: u16) -> Line<
         t.exam_short
     };
     let flag = if s.state.slots[i].flagged { " ⚑" } else { "" };
-    let left = format!("{}/{}{flag} · {mode}", i + 1, s.len());
+    let left = c.num(&format!("{}/{}", i + 1, s.len())) + &format!("{flag} · {mode}");
     let mut clocks = Vec::new();
     let mut style = th.dim();
     if let (Some(left), Some(tl)) = (s.remaining(now), s.state.exam.time_limit) {
-        clocks.push(clock(left));
+        clocks.push(c.num(&clock(left)));
         style = time_style(c, left, i64::from(tl) * 1000);
     }
     if let (Some(left), Some(ql)) = (s.question_remaining(now), s.question_limit(i)) {
         if clocks.is_empty() {
             style = time_style(c, left, i64::from(ql) * 1000);
         }
-        clocks.push(clock(left));
+        clocks.push(c.num(&clock(left)));
     }
     c.ends(&left, th.title(), &clocks.join(" · "), style, w)
 }
@@ -1405,7 +1428,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         topic_name(c.lang, &q.topic),
         fill(
             t.question_n_of,
-            &[&(i + 1).to_string(), &s.len().to_string()]
+            &[&c.num(&(i + 1).to_string()), &c.num(&s.len().to_string())]
         )
     );
     let diff = match q.difficulty {
@@ -1439,7 +1462,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
             f,
             c,
             r,
-            fill(t.time_left, &[&clock(left)]),
+            fill(t.time_left, &[&c.num(&clock(left))]),
             left,
             i64::from(tl) * 1000,
         );
@@ -1455,7 +1478,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
             f,
             c,
             r,
-            fill(t.question_time_left, &[&clock(left)]),
+            fill(t.question_time_left, &[&c.num(&clock(left))]),
             left,
             i64::from(ql) * 1000,
         );
@@ -1483,9 +1506,9 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         fill(
             t.progress,
             &[
-                &(s.len() - un).to_string(),
-                &fl.to_string(),
-                &un.to_string(),
+                &c.num(&(s.len() - un).to_string()),
+                &c.num(&fl.to_string()),
+                &c.num(&un.to_string()),
             ],
         )
     });
@@ -1549,12 +1572,12 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     }
     lines.extend(c.text(s.state.exam.title.get(c.lang), th.title(), w));
     let score = format!(
-        "{}: {} / {}   {}: {:.0}%",
+        "{}: {} / {}   {}: {}%",
         t.score,
-        fmt_points(sheet.total.points),
-        fmt_points(sheet.total.max),
+        c.num(&fmt_points(sheet.total.points)),
+        c.num(&fmt_points(sheet.total.max)),
         t.percent,
-        sheet.total.percent()
+        c.num(&format!("{:.0}", sheet.total.percent()))
     );
     lines.extend(c.text(&score, Style::default().add_modifier(Modifier::BOLD), w));
     let (verdict, vs) = if sheet.passed {
@@ -1568,7 +1591,10 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             (
                 format!(
                     "  ({})",
-                    fill(t.pass_mark, &[&format!("{:.0}", s.state.exam.pass_mark)])
+                    fill(
+                        t.pass_mark,
+                        &[&c.num(&format!("{:.0}", s.state.exam.pass_mark))]
+                    )
                 ),
                 th.dim(),
             ),
@@ -1583,7 +1609,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     #[allow(clippy::cast_sign_loss)]
     let secs = ((end - s.state.started_at).max(0) / 1000) as u64;
     lines.extend(c.text(
-        &format!("{}: {}", t.time_taken, duration(c.lang, secs)),
+        &format!("{}: {}", t.time_taken, c.num(&duration(c.lang, secs))),
         Style::default(),
         w,
     ));
@@ -1621,7 +1647,23 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     ])
     .areas(inner);
     f.render_widget(Paragraph::new(lines), top);
-    if chart.height >= 5 && !sheet.by_topic.is_empty() {
+    if c.d.mode == BidiMode::Terminal && c.lang.is_rtl() && !sheet.by_topic.is_empty() {
+        let rows: Vec<(String, u64, Style)> = sheet
+            .by_topic
+            .iter()
+            .map(|(topic, tally)| {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let pct = tally.percent().round() as u64;
+                let pass =
+                    f64::from(u32::try_from(pct).unwrap_or(0)) + 1e-9 >= s.state.exam.pass_mark;
+                let style = if pass { th.good() } else { th.bad() };
+                (topic_name(c.lang, topic), pct, style)
+            })
+            .collect();
+        let mut out = c.text(t.by_topic, th.title(), chart.width);
+        out.extend(topic_rows_for_terminal_bidi(c, &rows, chart.width));
+        f.render_widget(Paragraph::new(out), chart);
+    } else if chart.height >= 5 && !sheet.by_topic.is_empty() {
         let n = u16::try_from(sheet.by_topic.len()).unwrap_or(1).max(1);
         let bw = (chart.width / n).saturating_sub(2).clamp(3, 14);
         let mut labels: Vec<Line<'static>> = Vec::new();
@@ -1657,7 +1699,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                 Bar::default()
                     .value(pct)
                     .style(style)
-                    .text_value(percent_label(c.lang, pct))
+                    .text_value(c.num(&percent_label(c.lang, pct)))
             })
             .collect();
         let title = c
@@ -1707,6 +1749,53 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     f.render_widget(Paragraph::new(b), bottom);
 }
 
+/// The results by topic for a terminal that does the bidi itself (`--bidi terminal`, Arabic):
+/// one topic per row, each row one logical line `label  ████░░░░  29` with the label padded
+/// to one width and the value right-aligned (the title says the values are percentages).
+/// A bidi terminal reverses each row's right-to-left run as a whole, so the label, its bar
+/// (filled from the label's side) and its value stay together on their row and the rows stay
+/// aligned, whether the terminal takes the row as a left-to-right paragraph or detects it
+/// as right-to-left. A vertical chart cannot survive this: its row of labels is one run,
+/// which the terminal reverses, putting each label under another topic's bar.
+fn topic_rows_for_terminal_bidi(
+    c: &Ctx,
+    rows: &[(String, u64, Style)],
+    width: u16,
+) -> Vec<Line<'static>> {
+    let w = usize::from(width);
+    let (mode, shaping) = (c.d.mode, c.d.shaping);
+    let label_w = rows
+        .iter()
+        .map(|(l, _, _)| text_width(l, mode, shaping))
+        .max()
+        .unwrap_or(0)
+        .min(w / 2);
+    let bar_w = w.saturating_sub(label_w + 2 + 1 + 3).clamp(0, 30);
+    rows.iter()
+        .flat_map(|(label, pct, style)| {
+            let label = truncate(label, label_w, mode, shaping);
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                clippy::cast_precision_loss
+            )]
+            let filled = ((*pct).min(100) as f64 / 100.0 * bar_w as f64).round() as usize;
+            let spans = [
+                (
+                    format!("{}  ", pad_end(label, label_w, mode, shaping)),
+                    Style::default(),
+                ),
+                (
+                    format!("{}{}", "█".repeat(filled), "░".repeat(bar_w - filled)),
+                    *style,
+                ),
+                (c.num(&format!(" {pct:>3}")), Style::default()),
+            ];
+            c.lines(&spans, width, Dir::Rtl).into_iter().take(1)
+        })
+        .collect()
+}
+
 /// `s` (a path, an error) kept left to right inside an Arabic sentence: without the isolate a
 /// path's leading `/` is taken into the Arabic run and shown at the path's other end.
 fn ltr_isolate(c: &Ctx, s: &str) -> String {
@@ -1745,14 +1834,18 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
         Verdict::Blank => (t.unanswered, th.warn()),
     };
     let title = if c.compact {
-        format!("{} {}/{}", t.review_short, i + 1, s.len())
+        format!(
+            "{} {}",
+            t.review_short,
+            c.num(&format!("{}/{}", i + 1, s.len()))
+        )
     } else {
         format!(
             "{} · {}",
             t.review,
             fill(
                 t.question_n_of,
-                &[&(i + 1).to_string(), &s.len().to_string()]
+                &[&c.num(&(i + 1).to_string()), &c.num(&s.len().to_string())]
             )
         )
     };
@@ -1793,6 +1886,7 @@ pub fn draw_calibration(f: &mut Frame<'_>, lang: Lang, d: Display) {
     let c = Ctx {
         lang,
         d,
+        digits: crate::text::Digits::Western,
         compact: is_compact(area),
         limits: std::cell::Cell::new(ScrollLimits::default()),
     };

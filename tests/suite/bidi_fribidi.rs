@@ -91,8 +91,16 @@ pub(crate) fn fribidi(dir: Dir, inputs: &[&str]) -> Option<Vec<String>> {
         Dir::Rtl => "--rtl",
         Dir::Ltr => "--ltr",
     };
+    fribidi_args(
+        &["--nopad", "--nobreak", "--reordernsm", "--clean", flag],
+        inputs,
+    )
+}
+
+/// `fribidi` run with `args` over `inputs`, one output line per input line.
+pub(crate) fn fribidi_args(args: &[&str], inputs: &[&str]) -> Option<Vec<String>> {
     let mut child = Command::new("fribidi")
-        .args(["--nopad", "--nobreak", "--reordernsm", "--clean", flag])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -307,3 +307,48 @@ fn widths_count_the_drawn_line() {
     assert_eq!(padded.len(), salam.len() + 3);
     assert_eq!(text_width(&pad_end(salam, 8, t, true), t, true), 8);
 }
+
+/// A lam and an alef of different styles (a text box's caret on the alef) form no
+/// ligature: each keeps its own cell and style. In one style they form it.
+#[test]
+fn a_style_boundary_between_lam_and_alef_keeps_two_cells() {
+    use ratatui::style::{Modifier, Style};
+    use tipquiz::tui::bidi::visual_styled_lines;
+    let caret = Style::new().add_modifier(Modifier::REVERSED);
+    let plain = Style::new();
+    // "سلام" with the caret on its alef.
+    let spans = [
+        ("\u{0633}\u{0644}".to_owned(), plain),
+        ("\u{0627}".to_owned(), caret),
+        ("\u{0645}".to_owned(), plain),
+    ];
+    let lines = visual_styled_lines(&spans, Dir::Rtl, 20, BidiMode::Reorder, true);
+    let got: Vec<(&str, Style)> = lines[0]
+        .spans
+        .iter()
+        .map(|s| (s.content.as_ref(), s.style))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("\u{FEE1}", plain),
+            ("\u{FE8E}", caret),
+            ("\u{FEE0}\u{FEB3}", plain)
+        ]
+    );
+    // The caret on the lam: the ligature, in the caret's style.
+    let spans = [
+        ("\u{0633}".to_owned(), plain),
+        ("\u{0644}\u{0627}".to_owned(), caret),
+        ("\u{0645}".to_owned(), plain),
+    ];
+    let lines = visual_styled_lines(&spans, Dir::Rtl, 20, BidiMode::Reorder, true);
+    let text: String = lines[0].spans.iter().map(|s| s.content.as_ref()).collect();
+    assert_eq!(text, "\u{FEE1}\u{FEFC}\u{FEB3}");
+    assert!(
+        lines[0]
+            .spans
+            .iter()
+            .any(|s| s.content == "\u{FEFC}" && s.style == caret)
+    );
+}

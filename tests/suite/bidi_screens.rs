@@ -222,3 +222,241 @@ fn typing_and_erasing_through_a_ligature_agrees_with_fribidi() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(checked > 100);
 }
+
+/// An Arabic attempt over four topics (the fixture bank copied under each topic), a few
+/// answers right, submitted: the results screen with one bar per topic.
+fn results_over_four_topics(dir: &std::path::Path) -> tipquiz::tui::app::App {
+    use crossterm::event::KeyCode;
+    use std::sync::Arc;
+    use tipquiz::bank::{Library, parse_bank};
+    use tipquiz::exam::{ExamDef, Mode};
+    use tipquiz::tui::app::{App, Prefs, Screen};
+
+    use crate::screens::{T0, ch, key};
+    const EVERY: &str = include_str!("../fixtures/valid/every-type.toml");
+    let banks = [
+        "indicators",
+        "national-law",
+        "international-law",
+        "referral",
+    ]
+    .iter()
+    .map(|t| {
+        let src = EVERY
+            .replace("id = \"sample", &format!("id = \"{t}"))
+            .replace("topic = \"sample\"", &format!("topic = \"{t}\""));
+        parse_bank(&format!("{t}.toml"), &src).0.unwrap()
+    })
+    .collect();
+    let lib = Arc::new(Library::build(banks).0);
+    let mut a = App::new(
+        lib,
+        Vec::new(),
+        &Prefs::default(),
+        Lang::Ar,
+        tipquiz::record::Store::new(dir.join("autosave")),
+    );
+    let mut e = ExamDef::quick(&[], 24, Some(600), Mode::Exam);
+    e.shuffle_questions = false;
+    e.shuffle_choices = false;
+    a.fixed_exam = Some(e);
+    a.home.trainee = "Trainee One".into();
+    a.start(T0);
+    for i in 0..10 {
+        a.handle_key(ch(['a', 'b', '1'][i % 3]), T0 + 1_000);
+        a.handle_key(key(KeyCode::Tab), T0 + 1_100);
+    }
+    a.handle_key(ch('s'), T0 + 2_000);
+    a.handle_key(key(KeyCode::Enter), T0 + 2_100);
+    assert!(matches!(a.screen, Screen::Results));
+    a
+}
+
+/// `--bidi terminal`: the results by topic as a terminal that does its own bidi shows them,
+/// simulated by FriBidi on each row of the logical screen, taking rows as left-to-right
+/// paragraphs (VTE, Konsole) or detecting their direction (mlterm): each topic's label is on
+/// the row of its own bar and value, and the bar is filled from the label's side.
+#[test]
+fn terminal_mode_results_by_topic_read_right_in_a_bidi_terminal() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use tipquiz::tui::bidi::BidiMode;
+    use tipquiz::tui::i18n::topic_name;
+    use tipquiz::tui::ui::{Display, Theme, draw};
+
+    use crate::bidi_fribidi::fribidi_args;
+    if crate::skip_without("fribidi") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let a = results_over_four_topics(d.path());
+    let sheet_topics: Vec<(String, u64)> = {
+        let s = a.session.as_ref().unwrap();
+        s.score()
+            .by_topic
+            .iter()
+            .map(|(t, tally)| (t.clone(), tally.percent().round() as u64))
+            .collect()
+    };
+    assert_eq!(sheet_topics.len(), 4);
+    assert!(sheet_topics.iter().any(|(_, p)| *p > 0));
+    for (w, h) in [(100, 30), (80, 24)] {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let display = Display {
+            mode: BidiMode::Terminal,
+            shaping: false,
+            theme: Theme { color: false },
+        };
+        t.draw(|f| {
+            draw(f, &a, display, crate::screens::T0 + 3_000);
+        })
+        .unwrap();
+        let buf = t.backend().buffer().clone();
+        let rows: Vec<String> = (0..h)
+            .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_owned()).collect())
+            .collect();
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        for paragraphs in ["--ltr", "--wltr"] {
+            let shown = fribidi_args(&["--nopad", "--nobreak", paragraphs], &rows).unwrap();
+            for (topic, pct) in &sheet_topics {
+                let name = topic_name(Lang::Ar, topic);
+                let label = fribidi_args(&["--nopad", "--nobreak", "--rtl"], &[&name]).unwrap();
+                let label = label[0].trim();
+                let row = shown
+                    .iter()
+                    .find(|r| r.contains(label))
+                    .unwrap_or_else(|| panic!("{name} shown {paragraphs}:\n{}", shown.join("\n")));
+                let at = row.find(label).unwrap();
+                let (left, right) = (&row[..at], &row[at + label.len()..]);
+                // The bar is on one side of the label, separated by spaces only.
+                let near = |s: &str, rev: bool| {
+                    let mut it: Box<dyn Iterator<Item = char>> = if rev {
+                        Box::new(s.chars().rev())
+                    } else {
+                        Box::new(s.chars())
+                    };
+                    it.find(|c| *c != ' ' && *c != '\u{FEFF}')
+                };
+                let (l, r) = (near(left, true), near(right, false));
+                let bar_side = if matches!(l, Some('█' | '░')) {
+                    left
+                } else {
+                    right
+                };
+                assert!(
+                    matches!(l, Some('█' | '░')) || matches!(r, Some('█' | '░')),
+                    "{name}: its bar beside it ({paragraphs}): {row}"
+                );
+                if *pct > 0 {
+                    assert!(
+                        l == Some('█') || r == Some('█'),
+                        "{name}: filled from its side ({paragraphs}): {row}"
+                    );
+                }
+                assert!(
+                    bar_side.contains(&pct.to_string()),
+                    "{name}: its value {pct} on its row ({paragraphs}): {row}"
+                );
+            }
+        }
+    }
+}
+
+/// `--digits arabic`: the numbers the program writes in the Arabic interface (question n of
+/// N, the progress counts, the clock, the question strip, scores and times on the results)
+/// are in Arabic-Indic digits; the author's text keeps its digits (the short question asks
+/// about "المادة (2)"; the match pairs years); English is unchanged. Every screen still
+/// agrees with FriBidi.
+#[test]
+fn arabic_indic_digits_for_the_numbers_the_program_writes() {
+    use tipquiz::text::Digits;
+    let d = tempfile::tempdir().unwrap();
+    let t = tipquiz::tui::i18n::ui(Lang::Ar);
+    let n_of = t
+        .question_n_of
+        .replace("{0}", "\u{0661}")
+        .replace("{1}", "\u{0666}");
+    let mut seen = std::collections::BTreeSet::new();
+    for (name, mut a, now) in every_screen(Lang::Ar, d.path()) {
+        a.digits = Digits::Arabic;
+        let (shown, lines) = record_lines(|| screen(&a, 100, 30, now));
+        let logical: Vec<&str> = lines.iter().map(|l| l.logical.as_str()).collect();
+        if name == "q_single" {
+            assert!(
+                logical.iter().any(|l| l.contains(&n_of)),
+                "{n_of:?} in {logical:#?}"
+            );
+            // The strip of question numbers and the progress counts.
+            assert!(shown.contains('\u{0666}'), "{shown}");
+            seen.insert("question");
+        }
+        if name == "q_short_typing" {
+            assert!(
+                logical.iter().any(|l| l.contains("(2)")),
+                "the author's digit kept: {logical:#?}"
+            );
+            seen.insert("author");
+        }
+        if name == "results" {
+            assert!(
+                logical
+                    .iter()
+                    .any(|l| l.contains('\u{0667}') && l.contains('%')),
+                "the pass mark ٧٠%: {logical:#?}"
+            );
+            seen.insert("results");
+        }
+        if crate::skip_without("fribidi") {
+            continue;
+        }
+        let bad = differing(&lines);
+        assert!(bad.is_empty(), "{name}: {}", bad.join("\n"));
+    }
+    assert_eq!(seen.len(), 3);
+    // English ignores the setting.
+    for (_, mut a, now) in every_screen(Lang::En, d.path()).into_iter().take(3) {
+        a.digits = Digits::Arabic;
+        let s = screen(&a, 100, 30, now);
+        assert!(
+            !s.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c)),
+            "{s}"
+        );
+    }
+}
+
+/// The digit style is remembered per trainee with the other preferences.
+#[test]
+fn the_digit_style_is_remembered_per_trainee() {
+    use std::sync::Arc;
+    use tipquiz::bank::{Library, parse_bank};
+    use tipquiz::text::Digits;
+    use tipquiz::tui::app::{App, Prefs};
+    const EVERY: &str = include_str!("../fixtures/valid/every-type.toml");
+    let d = tempfile::tempdir().unwrap();
+    let lib = Arc::new(Library::build(vec![parse_bank("every-type.toml", EVERY).0.unwrap()]).0);
+    let new = |p: &Prefs| {
+        App::new(
+            Arc::clone(&lib),
+            Vec::new(),
+            p,
+            Lang::Ar,
+            tipquiz::record::Store::new(d.path().join("autosave")),
+        )
+    };
+    let mut a = new(&Prefs::default());
+    assert_eq!(a.digits, Digits::Western);
+    a.home.trainee = "خالد العلي".into();
+    a.digits = Digits::Arabic;
+    let saved = a.prefs(Prefs::default());
+    let json = serde_json::to_string(&saved).unwrap();
+    let read: Prefs = serde_json::from_str(&json).unwrap();
+    assert_eq!(new(&read).digits, Digits::Arabic);
+    let other = Prefs {
+        trainee: "Trainee Two".into(),
+        ..read.clone()
+    };
+    assert_eq!(new(&other).digits, Digits::Western);
+    // Preferences written before the setting existed still read.
+    let old: Prefs = serde_json::from_str(r#"{"trainee":"x"}"#).unwrap();
+    assert!(old.digits.is_empty());
+}

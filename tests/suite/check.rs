@@ -301,3 +301,31 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn list_with_a_broken_given_bank_lists_the_rest_and_exits_1() {
+    let d = tempfile::tempdir().unwrap();
+    let bad = d.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "format = 1\nid = \"bad\"\ntopic = \"x\"\n[[question]]\nid = \"q1\"\n",
+    )
+    .unwrap();
+    for json in [false, true] {
+        let mut c = Command::cargo_bin("tipquiz").unwrap();
+        c.env("TIPQUIZ_DATA", d.path().join("data"))
+            .env("TIPQUIZ_NO_CACHE", "1")
+            .arg("--bank")
+            .arg(&bad)
+            .arg("list");
+        if json {
+            c.args(["--format", "json"]);
+        }
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "json={json}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("bad.toml:1:1"), "{stderr}");
+        // The shipped banks are still listed.
+        assert!(String::from_utf8_lossy(&out.stdout).contains("indicators"));
+    }
+}

@@ -340,3 +340,43 @@ fn draw_error_in_arabic() {
     assert!(!err.contains("topic sample"), "{err}");
     insta::assert_snapshot!("ar_draw_error", err);
 }
+
+/// `--digits arabic`: the counts the program writes in Arabic are in Arabic-Indic digits, in
+/// the table and in the sentences; ids keep theirs; English ignores the option.
+#[test]
+fn digits_option_in_arabic_output() {
+    let (out, _, code) = run(tipquiz().args(["--lang", "ar", "--digits", "arabic", "list"]));
+    assert_eq!(code, 0);
+    let rows: Vec<&str> = out.lines().collect();
+    let indicators = rows
+        .iter()
+        .find(|l| l.starts_with("indicators "))
+        .expect("the indicators row");
+    assert!(
+        indicators
+            .chars()
+            .any(|c| ('\u{0660}'..='\u{0669}').contains(&c))
+    );
+    assert!(
+        !indicators.chars().any(|c| c.is_ascii_digit()),
+        "{indicators}"
+    );
+    let summary = rows.last().unwrap();
+    assert!(summary.contains('\u{0665}'), "five banks: {summary}");
+    // The table stays aligned: one Arabic-Indic digit is one column.
+    let western = run(tipquiz().args(["--lang", "ar", "list"])).0;
+    let w: Vec<usize> = western.lines().map(|l| l.chars().count()).collect();
+    let a: Vec<usize> = out.lines().map(|l| l.chars().count()).collect();
+    assert_eq!(w, a);
+    let (check, _, _) = run(tipquiz().args([
+        "--lang",
+        "ar",
+        "--digits",
+        "arabic",
+        "check",
+        "questions/referral.toml",
+    ]));
+    assert!(check.contains('\u{0661}'), "{check}");
+    let (en, _, _) = run(tipquiz().args(["--lang", "en", "--digits", "arabic", "list"]));
+    assert!(!en.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c)));
+}

@@ -481,7 +481,6 @@ fn every_department_has_its_scenarios_and_a_briefing_exam() {
 }
 
 #[test]
-#[ignore = "issue 20: waits for the new department scenarios; remove this line when they land"]
 fn the_course_has_at_least_330_bilingual_questions() {
     let lib = lib();
     let n = lib

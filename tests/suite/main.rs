@@ -33,6 +33,14 @@ mod tmux;
 
 use std::io::Write as _;
 
+/// `tmux` on a server of this test process's own (`-L`), so that two runs of the suite on one
+/// machine never share session names or see each other's panes.
+pub fn tmux() -> std::process::Command {
+    let mut c = std::process::Command::new("tmux");
+    c.args(["-L", &format!("tipquiz-suite-{}", std::process::id())]);
+    c
+}
+
 /// Whether a test must be skipped because an outside tool is missing. Prints a visible
 /// message when it skips. Under CI (`TIPQUIZ_REQUIRE_TOOLS=1`) a missing tool is a failure.
 pub fn skip_without(tool: &str) -> bool {

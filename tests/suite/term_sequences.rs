@@ -413,7 +413,6 @@ fn the_panic_hook_and_signal_path_write_the_restore_bytes_once() {
 /// first text field as typed keys, and typing works right after.
 #[test]
 fn the_real_probe_in_tmux_leaks_nothing_into_the_first_field() {
-    use std::process::Command;
     if crate::skip_without("tmux") {
         return;
     }
@@ -421,7 +420,7 @@ fn the_real_probe_in_tmux_leaks_nothing_into_the_first_field() {
         panic!("a temporary folder");
     };
     let name = "tq-probe-e2e";
-    let tmux = |args: &[&str]| Command::new("tmux").args(args).output();
+    let tmux = |args: &[&str]| crate::tmux().args(args).output();
     let _ = tmux(&["kill-session", "-t", name]);
     let cmd = format!(
         "env -u TMUX TIPQUIZ_DATA={data} TIPQUIZ_RESULTS={results} LANG=C.UTF-8 \

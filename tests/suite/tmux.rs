@@ -11,10 +11,8 @@ pub struct Tmux {
 
 impl Tmux {
     pub fn start(name: &str, cmd: &str, w: u16, h: u16) -> Tmux {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", name])
-            .output();
-        let ok = Command::new("tmux")
+        let _ = crate::tmux().args(["kill-session", "-t", name]).output();
+        let ok = crate::tmux()
             .args([
                 "new-session",
                 "-d",
@@ -35,7 +33,7 @@ impl Tmux {
     }
     pub fn keys(&self, keys: &[&str]) {
         for k in keys {
-            Command::new("tmux")
+            crate::tmux()
                 .args(["send-keys", "-t", &self.name, k])
                 .status()
                 .unwrap();
@@ -43,14 +41,14 @@ impl Tmux {
         }
     }
     pub fn literal(&self, text: &str) {
-        Command::new("tmux")
+        crate::tmux()
             .args(["send-keys", "-t", &self.name, "-l", text])
             .status()
             .unwrap();
         std::thread::sleep(Duration::from_millis(60));
     }
     pub fn screen(&self) -> String {
-        let out = Command::new("tmux")
+        let out = crate::tmux()
             .args(["capture-pane", "-p", "-t", &self.name])
             .output()
             .unwrap();
@@ -74,7 +72,7 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
+        let _ = crate::tmux()
             .args(["kill-session", "-t", &self.name])
             .output();
     }
@@ -217,14 +215,20 @@ fn same_stty(d: &Path) {
     assert_eq!(before, after, "terminal settings not restored");
 }
 
-fn pid_of(trainee: &str) -> String {
+/// The tipquiz process of `trainee` started by this test: its data folder (`TIPQUIZ_DATA`, a
+/// fresh temporary folder per test) tells it from another run's process of the same name.
+fn pid_of(trainee: &str, data: &Path) -> String {
     let out = Command::new("pgrep")
         .args(["-f", "--", &format!("--trainee {trainee}")])
         .output()
         .unwrap();
+    let mark = format!("TIPQUIZ_DATA={}", data.display());
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .last()
+        .rfind(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == mark.as_bytes()))
+        })
         .unwrap_or_default()
         .to_owned()
 }
@@ -240,7 +244,7 @@ fn signals_leave_the_terminal_as_it_was_and_exit_with_128_plus_the_signal() {
         let (t, log) = guarded(&name, d.path(), "");
         t.keys(&["1"]);
         std::thread::sleep(Duration::from_millis(300));
-        let pid = pid_of(&name);
+        let pid = pid_of(&name, &d.path().join("data"));
         assert!(!pid.is_empty());
         Command::new("kill")
             .args([&format!("-{sig}"), &pid])
@@ -334,7 +338,7 @@ fn kill_9_at_a_random_answer_then_resume_keeps_every_acknowledged_answer() {
         t.keys(&["1", "n"]);
     }
     t.wait_for(&format!("Question {} / 6", answered + 1));
-    let pid = pid_of("tq-kill9");
+    let pid = pid_of("tq-kill9", &data);
     Command::new("kill").args(["-9", &pid]).status().unwrap();
     drop(t);
     let t = Tmux::start("tq-kill9b", &cmd, 100, 30);
@@ -366,10 +370,10 @@ fn closing_the_terminal_ends_the_program_and_keeps_the_answers() {
     t.wait_for("Question 1 / 3");
     t.keys(&["1"]);
     std::thread::sleep(Duration::from_millis(300));
-    assert!(!pid_of("tq-closed").is_empty());
+    assert!(!pid_of("tq-closed", &data).is_empty());
     drop(t); // kills the tmux session: the terminal disappears
     let start = Instant::now();
-    while !pid_of("tq-closed").is_empty() {
+    while !pid_of("tq-closed", &data).is_empty() {
         assert!(
             start.elapsed() < Duration::from_secs(5),
             "the program outlived its terminal"
