@@ -8,7 +8,13 @@ use std::path::PathBuf;
 /// With no command, opens the home screen on the shipped question banks: enter your name,
 /// choose an exam or a quick quiz, and start.
 #[derive(Parser, Debug)]
-#[command(name = "tipquiz", version, about, long_about, propagate_version = true)]
+#[command(
+    name = "tipquiz",
+    bin_name = "tipquiz",
+    version,
+    long_about,
+    propagate_version = true
+)]
 pub struct Cli {
     /// What to do (default: the home screen).
     #[command(subcommand)]
@@ -328,6 +334,23 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         autosaves: Option<PathBuf>,
     },
+    /// Print the shell completion script for bash, zsh, fish, PowerShell or elvish.
+    ///
+    /// bash: `tipquiz completions bash > ~/.local/share/bash-completion/completions/tipquiz`;
+    /// PowerShell: `tipquiz completions powershell | Out-String | Invoke-Expression` in $PROFILE.
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), made from these definitions.
+    ///
+    /// `tipquiz man | man -l -` shows it; `tipquiz man --dir DIR` writes tipquiz.1 and one page
+    /// per command (tipquiz-check.1, ...) into DIR, for a package.
+    Man {
+        /// Write every page into this folder instead of printing tipquiz.1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// The language of the command line, found before it is parsed (so that `--help` and usage
@@ -389,6 +412,8 @@ fn localize(cmd: clap::Command, sub: Option<&str>, lang: crate::text::Lang) -> c
         Some("history") => (K::CliAboutHistory, None),
         Some("recover") => (K::CliAboutRecover, None),
         Some("close") => (K::CliAboutClose, None),
+        Some("completions") => (K::CliAboutCompletions, Some(K::CliLongCompletions)),
+        Some("man") => (K::CliAboutMan, Some(K::CliLongMan)),
         Some(_) => return cmd,
     };
     // As clap derive does: the summary without its final stop; the long text whole.
@@ -492,6 +517,8 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("history"), "trainee") => K::CliArgHistoryTrainee,
         (Some("close"), "exam") => K::CliArgCloseExam,
         (Some("close"), "autosaves") => K::CliArgCloseAutosaves,
+        (Some("completions"), "shell") => K::CliArgShell,
+        (Some("man"), "dir") => K::CliArgManDir,
         _ => return None,
     })
 }

@@ -110,7 +110,7 @@ pub enum Step {
     SyncFile,
     /// Moving it into place.
     Rename,
-    /// Syncing the folder.
+    /// Syncing the folder (on Windows, where the move is written through, after the move).
     SyncDir,
 }
 
@@ -187,6 +187,16 @@ pub fn write_atomic(
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(io("cannot sync", tmp.path()))?;
     fault(Step::Rename).map_err(io("cannot move into place", path))?;
+    // Windows: the move itself is written through (see `windows::persist`).
+    #[cfg(windows)]
+    windows::persist(tmp, path, overwrite).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            io("refusing to overwrite", path)(e)
+        } else {
+            io("cannot move into place", path)(e)
+        }
+    })?;
+    #[cfg(not(windows))]
     if overwrite {
         tmp.persist(path)
             .map_err(|e| io("cannot move into place", path)(e.error))?;
@@ -211,12 +221,73 @@ pub fn write_atomic(
         }
     }
     // The record is in place; a failed folder sync is reported so that "saved" is never shown
-    // before the data is durable.
+    // before the data is durable. On Windows there is no folder to sync (a folder cannot be
+    // opened for it); the step stays, so that a failure after the move is handled the same way.
     fault(Step::SyncDir).map_err(io("cannot sync the folder", dir))?;
+    #[cfg(not(windows))]
     if let Ok(d) = fs::File::open(dir) {
         d.sync_all().map_err(io("cannot sync the folder", dir))?;
     }
     Ok(())
+}
+
+/// The move into place on Windows, where a folder cannot be synced: `MoveFileExW` with
+/// `MOVEFILE_WRITE_THROUGH`, which returns only once the move is on disk (what syncing the folder
+/// after `rename` gives on Unix), replacing the target only when `overwrite` (without it the
+/// move fails with `AlreadyExists`, atomically, as a hard link does on Unix).
+#[cfg(windows)]
+mod windows {
+    use std::os::windows::ffi::OsStrExt as _;
+    use std::path::Path;
+    use windows_sys::Win32::Foundation::ERROR_SHARING_VIOLATION;
+    use windows_sys::Win32::Storage::FileSystem::{
+        FILE_ATTRIBUTE_NORMAL, MOVEFILE_REPLACE_EXISTING, MOVEFILE_WRITE_THROUGH, MoveFileExW,
+        SetFileAttributesW,
+    };
+
+    fn wide(p: &Path) -> Vec<u16> {
+        p.as_os_str().encode_wide().chain(Some(0)).collect()
+    }
+
+    /// Move the synced temporary file `tmp` to `path`. A target held open by another program
+    /// (an indexer, a virus scanner, a board reading it) is tried again a few times.
+    pub(super) fn persist(
+        tmp: tempfile::NamedTempFile,
+        path: &Path,
+        overwrite: bool,
+    ) -> std::io::Result<()> {
+        let mut tmp = tmp.into_temp_path();
+        let from = wide(&tmp);
+        let to = wide(path);
+        // tempfile marks its files temporary (kept in memory if possible); a record is not.
+        // SAFETY: `from` is a NUL-terminated wide string that outlives the call.
+        if unsafe { SetFileAttributesW(from.as_ptr(), FILE_ATTRIBUTE_NORMAL) } == 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let flags = MOVEFILE_WRITE_THROUGH
+            | if overwrite {
+                MOVEFILE_REPLACE_EXISTING
+            } else {
+                0
+            };
+        let mut tries = 0;
+        loop {
+            // SAFETY: both are NUL-terminated wide strings that outlive the call.
+            if unsafe { MoveFileExW(from.as_ptr(), to.as_ptr(), flags) } != 0 {
+                // Moved: nothing is left at the temporary name to remove.
+                tmp.disable_cleanup(true);
+                return Ok(());
+            }
+            let e = std::io::Error::last_os_error();
+            let busy = e.kind() == std::io::ErrorKind::PermissionDenied
+                || e.raw_os_error() == i32::try_from(ERROR_SHARING_VIOLATION).ok();
+            tries += 1;
+            if !busy || tries >= 10 {
+                return Err(e);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20 * tries));
+        }
+    }
 }
 
 /// The start of an FNV-1a hash for [`fnv`].

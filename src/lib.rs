@@ -7,6 +7,7 @@
 //! - [`walk`]: the checker over spanned TOML used by banks and exams.
 //! - [`bank`]: the bank format, loading and validation, the shipped banks.
 //! - [`messages`]: the command line's words in English and Arabic.
+//! - [`fsname`]: file names that Windows can hold (device names, trailing dots and spaces).
 //! - [`cmd`]: the commands behind the command line, one file per group (`check`, `take`,
 //!   `report`/`export`/`history`/`board`, bank files), over one output layer.
 //!
@@ -18,6 +19,7 @@ pub mod cmd;
 pub mod diag;
 pub mod exam;
 pub mod fs;
+pub mod fsname;
 pub mod import;
 pub mod messages;
 pub mod quiz;

@@ -108,6 +108,25 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     Ok(out)
 }
 
+/// `dir` joined with `name` the way the user wrote `dir`: on Windows with `/` unless `dir` was
+/// written with `\`, so that a bank found in `questions` is `questions/indicators.toml` in
+/// every message on every platform (Windows reads both separators).
+fn child(dir: &Path, name: &std::ffi::OsStr) -> PathBuf {
+    #[cfg(windows)]
+    {
+        let written = dir.as_os_str().to_string_lossy();
+        if !written.contains('\\') {
+            let mut joined = dir.as_os_str().to_owned();
+            if !written.is_empty() && !written.ends_with('/') {
+                joined.push("/");
+            }
+            joined.push(name);
+            return PathBuf::from(joined);
+        }
+    }
+    dir.join(name)
+}
+
 fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), LoadError> {
     let io = |e| LoadError::Io {
         path: crate::diag::escape_for_terminal(&dir.display().to_string()),
@@ -116,7 +135,7 @@ fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), Load
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(io)?
         .filter_map(Result::ok)
-        .map(|e| e.path())
+        .map(|e| child(dir, &e.file_name()))
         .collect();
     entries.sort();
     for p in entries {

@@ -12,6 +12,7 @@ use crate::msg;
 
 pub(crate) fn write_new_file(path: &std::path::Path, text: &str) -> Result<(), Msg> {
     use std::io::Write as _;
+    crate::fsname::refuse_unportable(path)?;
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -6,6 +6,7 @@ mod check;
 mod close;
 mod library;
 mod output;
+mod package;
 mod results;
 mod session;
 mod setup;
@@ -24,6 +25,7 @@ pub use take::mistakes;
 
 use crate::cli::{Command, Common};
 use banks::{export_bank_cmd, import_cmd, new_cmd, preview_cmd};
+use package::{completions_cmd, man_cmd};
 use results::{board_cmd, export_cmd, history_cmd, report_cmd};
 use take::{recover_cmd, take};
 
@@ -116,5 +118,7 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             deny_warnings,
         } => check(common, &paths, format, deny_warnings),
         Command::List { format } => list(common, format),
+        Command::Completions { shell } => completions_cmd(shell),
+        Command::Man { dir } => man_cmd(dir.as_deref()),
     }
 }

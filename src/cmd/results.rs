@@ -170,6 +170,10 @@ pub(crate) fn export_cmd(
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(std::path::Path::new("."));
+            if let Err(m) = crate::fsname::refuse_unportable(path) {
+                fail_msg(&m);
+                return USAGE;
+            }
             if let Err(e) = crate::record::write_atomic(dir, path, text.as_bytes(), true) {
                 fail_msg(&e.message());
                 return USAGE;

@@ -534,6 +534,25 @@ pub fn text(key: K) -> &'static str {
         K::CliArgQuestion => "Start at this question id.",
         K::CliArgWatch => "Reload when the file changes, showing the problems while it is invalid.",
         K::CliArgHistoryTrainee => "Trainee name or id.",
+        K::CliAboutCompletions => {
+            "Print the shell completion script for bash, zsh, fish, PowerShell or elvish."
+        }
+        K::CliLongCompletions => {
+            "bash: `tipquiz completions bash > ~/.local/share/bash-completion/completions/tipquiz`;\nPowerShell: `tipquiz completions powershell | Out-String | Invoke-Expression` in $PROFILE."
+        }
+        K::CliAboutMan => "Print the manual page (roff), made from these definitions.",
+        K::CliLongMan => {
+            "`tipquiz man | man -l -` shows it; `tipquiz man --dir DIR` writes tipquiz.1 and one page\nper command (tipquiz-check.1, ...) into DIR, for a package."
+        }
+        K::CliArgShell => "The shell: bash, zsh, fish, powershell or elvish.",
+        K::NameNotPortable => {
+            "cannot create {0}: {1}; choose another name (banks and results are copied between Windows and other systems)"
+        }
+        K::NameDevice => {
+            "on Windows CON, PRN, AUX, NUL, COM1 to COM9 and LPT1 to LPT9 are devices, whatever the extension"
+        }
+        K::NameTrailingDotOrSpace => "Windows drops a dot or a space at the end of a file name",
+        K::CliArgManDir => "Write every page into this folder instead of printing tipquiz.1.",
         K::CliTipSimilarCommand => "tip: a similar subcommand exists: '{0}'",
         K::ImpQuestionNamed => "question `{0}`",
         K::ImpQuestionText => "question \"{0}\"",

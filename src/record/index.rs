@@ -14,6 +14,13 @@
 //! git does with its index): a change made in the same tick of the file-system clock as the read
 //! could otherwise keep its `ctime`.
 //!
+//! Where the platform has no such time (Windows: NTFS keeps a change time, but a program may set
+//! it, FAT and exFAT on a class's USB stick keep none and round modification times to two
+//! seconds, and copying a file keeps its modification time), size and modification time only
+//! say which entry a file may match: every file is read (not parsed) and a digest of its bytes
+//! ([`FileId::digest`]) decides. A report then still reads every file, but parses, checks and
+//! re-scores only those that changed.
+//!
 //! What the index keeps of a record's seals is what its bytes said when it was read: whether the
 //! checksum matched, and the SHA-256 of the body. The signature (HMAC with the instructor's key
 //! over that digest) is checked again on every report against the key given then, so a record
@@ -27,7 +34,9 @@
 //! then the entries in postcard-encoded chunks that are decoded on every core.
 
 use super::AttemptRecord;
-use super::store::{BadRecord, LoadedRecords, RecordError, read_record_sealed};
+use super::store::{
+    BadRecord, LoadedRecords, RecordError, read_bytes, read_record_sealed, record_sealed_from,
+};
 use crate::bank::Library;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -47,14 +56,22 @@ const RACY_REWRITE: usize = 64;
 /// Largest index read (a damaged length must not make us allocate without bound).
 const MAX_INDEX_BYTES: u64 = 4 << 30;
 
-/// What identifies a file's content without reading it.
+/// Whether the platform's file identity cannot vouch for the bytes, so that they are compared
+/// ([`FileId::digest`]): everywhere but Unix.
+const CONTENT_CHECK: bool = cfg!(not(unix));
+
+/// What identifies a file's content: without reading it on Unix, by a digest of its bytes
+/// elsewhere (the module's documentation says why).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct FileId {
     dev: u64,
     ino: u64,
     size: u64,
     mtime: (i64, i64),
+    /// Status-change time on Unix; the modification time elsewhere.
     ctime: (i64, i64),
+    /// The first half of the SHA-256 of the bytes where [`CONTENT_CHECK`]; zero on Unix.
+    digest: [u8; 16],
 }
 
 impl FileId {
@@ -67,12 +84,37 @@ impl FileId {
             size: m.len(),
             mtime: (m.mtime(), m.mtime_nsec()),
             ctime: (m.ctime(), m.ctime_nsec()),
+            digest: [0; 16],
         })
     }
 
+    /// Size and modification time; the digest is filled in once the bytes are read.
     #[cfg(not(unix))]
-    fn of(_: &fs::Metadata) -> Option<FileId> {
-        None
+    fn of(m: &fs::Metadata) -> Option<FileId> {
+        let t = m
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        let t = (
+            i64::try_from(t.as_secs()).ok()?,
+            i64::from(t.subsec_nanos()),
+        );
+        Some(FileId {
+            dev: 0,
+            ino: 0,
+            size: m.len(),
+            mtime: t,
+            ctime: t,
+            digest: [0; 16],
+        })
+    }
+
+    /// This identity with the digest of `bytes`.
+    fn with_digest(mut self, bytes: &[u8]) -> FileId {
+        let h = Sha256::digest(bytes);
+        self.digest.copy_from_slice(&h[..16]);
+        self
     }
 
     fn ctime_ns(&self) -> i128 {
@@ -87,8 +129,14 @@ fn mtime_ns(m: &fs::Metadata) -> i128 {
 }
 
 #[cfg(not(unix))]
-fn mtime_ns(_: &fs::Metadata) -> i128 {
-    i128::MAX
+fn mtime_ns(m: &fs::Metadata) -> i128 {
+    // Unknown: as if the index were written at the start of time, so that nothing is trusted.
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(i128::MIN / 2, |d| {
+            i128::try_from(d.as_nanos()).unwrap_or(i128::MIN / 2)
+        })
 }
 
 /// What is already known of a record from the results index.
@@ -272,7 +320,8 @@ pub struct Indexed {
     pub loaded: LoadedRecords,
     /// For each record of `loaded.records`, its checksum verdict and re-scored total.
     pub known: Vec<Known>,
-    /// How many files were read and parsed (the others came from the index).
+    /// How many files were parsed (the others came from the index; where the platform needs a
+    /// content check, they were read but not parsed).
     pub read: usize,
 }
 
@@ -334,15 +383,33 @@ pub fn load_indexed(dir: &Path, index: &Path, lib: Option<&Library>) -> Indexed 
                 fs::metadata(&path)
             };
             let id = meta.ok().as_ref().and_then(FileId::of);
-            let same = matches!((id, &entry), (Some(id), Some(e)) if e.id == id);
             let had = entry.is_some();
+            // Where the identity cannot vouch for the bytes, they are read first and their
+            // digest becomes part of the identity (a changed file is parsed from this read).
+            let bytes = if CONTENT_CHECK {
+                match read_bytes(&path) {
+                    Ok(b) => Some(b),
+                    Err(e) => return (name, Got::Bad(e, had)),
+                }
+            } else {
+                None
+            };
+            let id = match &bytes {
+                Some(b) => id.map(|id| id.with_digest(b)),
+                None => id,
+            };
+            let same = matches!((id, &entry), (Some(id), Some(e)) if e.id == id);
             if same
                 && id.is_some_and(|id| id.ctime_ns() < written - RACY_NS)
                 && let (Some(id), Some(e)) = (id, entry)
             {
                 return (name, Got::Cached(id, e.known, e.record));
             }
-            match read_record_sealed(&path) {
+            let sealed = match &bytes {
+                Some(b) => record_sealed_from(b),
+                None => read_record_sealed(&path),
+            };
+            match sealed {
                 Ok((r, seal)) => {
                     // The identity is taken before the read: a change during the read gives
                     // the file a newer identity, so the next load reads it again.

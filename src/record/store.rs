@@ -287,7 +287,7 @@ pub fn read_record(p: &Path) -> Result<AttemptRecord, RecordError> {
 }
 
 /// The bytes of a file that may be a record, at most [`MAX_RECORD_BYTES`] and one more.
-fn read_bytes(p: &Path) -> Result<Vec<u8>, RecordError> {
+pub(super) fn read_bytes(p: &Path) -> Result<Vec<u8>, RecordError> {
     let f = fs::File::open(p).map_err(|e| RecordError::Unreadable(e.to_string()))?;
     // Sized from the open file (one fstat), so the buffer is not grown and copied.
     let size = f
@@ -308,9 +308,16 @@ fn read_bytes(p: &Path) -> Result<Vec<u8>, RecordError> {
 /// # Errors
 /// Why it cannot be read.
 pub fn read_record_sealed(p: &Path) -> Result<(AttemptRecord, Seal), RecordError> {
-    let bytes = read_bytes(p)?;
-    let r = parse_record(&bytes)?;
-    let seal = Seal::of_file(&bytes, &r);
+    record_sealed_from(&read_bytes(p)?)
+}
+
+/// [`read_record_sealed`] on bytes already read.
+///
+/// # Errors
+/// Why they are not a record.
+pub(super) fn record_sealed_from(bytes: &[u8]) -> Result<(AttemptRecord, Seal), RecordError> {
+    let r = parse_record(bytes)?;
+    let seal = Seal::of_file(bytes, &r);
     Ok((r, seal))
 }
 

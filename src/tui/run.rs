@@ -105,6 +105,9 @@ impl EventSource for LocalTerminal {
         Ok(ev)
     }
 
+    /// Unix only: Windows consoles have no job control, so Ctrl-Z there is left to the
+    /// front's default (not suspended, the attempt goes on).
+    #[cfg(unix)]
     fn suspend(&mut self) -> io::Result<bool> {
         super::terminal::leave();
         let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);

@@ -199,11 +199,13 @@ pub fn probe_on<R: Read, W: Write>(input: &mut R, output: &mut W, deadline: Inst
 
 /// The terminal's input (a duplicate of standard input's descriptor, unbuffered, unlike
 /// `std::io::stdin()`), read with `poll` so that no read waits past the deadline.
+#[cfg(unix)]
 struct TtyInput {
     file: std::fs::File,
     deadline: Instant,
 }
 
+#[cfg(unix)]
 impl Read for TtyInput {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         use std::os::fd::AsRawFd as _;
@@ -228,6 +230,7 @@ impl Read for TtyInput {
 /// from standard input (the descriptor crossterm's event reader will read later). The caller has
 /// checked that both are terminals and switched raw mode on, and crossterm's event reader must
 /// not have started (it would take the reply).
+#[cfg(unix)]
 #[must_use]
 pub fn probe_terminal(timeout: Duration) -> ProbeReply {
     use std::os::fd::AsFd as _;
@@ -240,6 +243,15 @@ pub fn probe_terminal(timeout: Duration) -> ProbeReply {
         deadline,
     };
     probe_on(&mut input, &mut std::io::stdout(), deadline)
+}
+
+/// Windows: no probe. Its console hands keys to crossterm as events, not as the bytes of a
+/// terminal's reply, so nothing could be read back; the family comes from the environment
+/// (Windows Terminal sets `WT_SESSION`) and the first Arabic run's display check decides the rest.
+#[cfg(not(unix))]
+#[must_use]
+pub fn probe_terminal(_timeout: Duration) -> ProbeReply {
+    ProbeReply::default()
 }
 
 /// The questions [`decide_family`] may ask the terminal, each at most once.
@@ -549,6 +561,7 @@ pub fn release_errors_after(leave: impl FnOnce()) {
 /// cannot (for instance because the terminal is gone and input is stuck at end of file), the
 /// watcher restores what it can and exits itself after a grace period: the attempt is safe
 /// because it is autosaved after every change.
+#[cfg(unix)]
 pub fn watch_signals(flag: std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else {
@@ -584,6 +597,52 @@ pub fn watch_signals(flag: std::sync::Arc<std::sync::atomic::AtomicUsize>) {
         restore();
         std::process::exit(129);
     });
+}
+
+/// Windows: the console's control events, through `SetConsoleCtrlHandler`, stored in `flag` as
+/// the Unix signal with the same meaning, so that the loop ends the same way with the same exit
+/// code: Ctrl-C and Ctrl-Break (outside raw mode; in raw mode Ctrl-C is a key, as on Unix) as
+/// SIGINT, the console window closed as SIGHUP, log-off and shut-down as SIGTERM. Windows ends
+/// the process when the handler returns from a close, log-off or shut-down, so the handler
+/// waits the same grace period as the Unix watcher, then restores what it can and exits itself.
+/// There is no hang-up to watch: a closed console is the close event.
+#[cfg(windows)]
+pub fn watch_signals(flag: std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use windows_sys::Win32::Foundation::{FALSE, TRUE};
+    use windows_sys::Win32::System::Console::{
+        CTRL_BREAK_EVENT, CTRL_C_EVENT, CTRL_CLOSE_EVENT, CTRL_LOGOFF_EVENT, CTRL_SHUTDOWN_EVENT,
+        SetConsoleCtrlHandler,
+    };
+    use windows_sys::core::BOOL;
+    static FLAG: std::sync::Mutex<Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>> =
+        std::sync::Mutex::new(None);
+    unsafe extern "system" fn handler(kind: u32) -> BOOL {
+        let sig: i32 = match kind {
+            CTRL_C_EVENT | CTRL_BREAK_EVENT => 2,
+            CTRL_CLOSE_EVENT => 1,
+            CTRL_LOGOFF_EVENT | CTRL_SHUTDOWN_EVENT => 15,
+            _ => return FALSE,
+        };
+        let flag = FLAG.lock().ok().and_then(|g| g.clone());
+        let Some(flag) = flag else { return FALSE };
+        flag.store(
+            usize::try_from(sig).unwrap_or(1),
+            std::sync::atomic::Ordering::SeqCst,
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        restore();
+        std::process::exit(128 + sig);
+        #[allow(unreachable_code)]
+        TRUE
+    }
+    let first = match FLAG.lock() {
+        Ok(mut g) => g.replace(flag).is_none(),
+        Err(_) => return,
+    };
+    if first {
+        // SAFETY: `handler` is a plain function that lives for the whole program.
+        unsafe { SetConsoleCtrlHandler(Some(handler), TRUE) };
+    }
 }
 
 /// Leave the full-screen terminal: raw mode off, the bidi switch back on, the main screen.
@@ -888,6 +947,7 @@ mod probe_tests {
         assert!(t.elapsed() < Duration::from_secs(1));
     }
 
+    #[cfg(unix)]
     #[test]
     fn through_a_socket_pair_with_a_slow_terminal() {
         use std::os::unix::net::UnixStream;
@@ -1080,11 +1140,16 @@ mod probe_tests {
 /// session. Reading it would then return end-of-file at once, forever.
 #[must_use]
 pub fn hung_up() -> bool {
-    poll_hangup(0).unwrap_or(false)
+    #[cfg(unix)]
+    return poll_hangup(0).unwrap_or(false);
+    // Windows: a console that goes away sends its close event instead ([`watch_signals`]).
+    #[cfg(not(unix))]
+    false
 }
 
 /// Wait up to `timeout_ms` (-1: for ever) for standard input to report a hang-up or an error;
 /// only those are asked for, so input arriving does not end the wait.
+#[cfg(unix)]
 fn poll_hangup(timeout_ms: i32) -> std::io::Result<bool> {
     let mut pfd = libc::pollfd {
         fd: 0,

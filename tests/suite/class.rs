@@ -426,6 +426,7 @@ fn partial_credit_and_negative_marking_count_exactly() {
 
 /// With an instructor key (`TIPQUIZ_KEY_FILE`), `take` signs the record as it writes it, and
 /// `report` with the same key accepts it; with another key every record is flagged, by name.
+#[cfg(unix)] // tmux
 #[test]
 fn an_instructor_key_signs_through_take_and_report_accepts_it() {
     if crate::skip_without("tmux") {

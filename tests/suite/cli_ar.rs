@@ -136,7 +136,14 @@ fn errors_in_arabic() {
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert_logical(&err);
+    // The line ends with the operating system's own reason, which Windows words differently.
+    #[cfg(not(windows))]
     insta::assert_snapshot!("ar_error_missing_file", err);
+    #[cfg(windows)]
+    assert!(
+        err.starts_with("tipquiz: تعذّرت قراءة no/such/bank.toml: "),
+        "{err}"
+    );
     let (_, err, code) = run(tipquiz().args([
         "--lang",
         "ar",

@@ -10,9 +10,13 @@
 // Cargo.toml.
 
 mod architecture;
+// Linux tools and Unix terminals: these need fribidi's command-line tool, a Unix pseudo-terminal
+// or tmux, which Windows does not have; they run on Linux and macOS only.
+#[cfg(unix)]
 mod bidi_fribidi;
 mod bidi_golden;
 mod bidi_props;
+#[cfg(unix)]
 mod bidi_screens;
 mod cache;
 mod check;
@@ -21,14 +25,18 @@ mod cli_ar;
 mod content;
 mod engine;
 mod front;
+#[cfg(unix)]
 mod hangup;
 mod hostile;
 mod import;
 mod import_moodle;
+mod package;
+mod platform;
 mod records;
 mod report;
 mod screens;
 mod term_sequences;
+#[cfg(unix)]
 mod tmux;
 
 use std::io::Write as _;
