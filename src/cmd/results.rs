@@ -20,8 +20,11 @@ pub(crate) fn class_of(
     exams: &[crate::exam::ExamDef],
 ) -> crate::report::read::Class {
     let key = instructor_key();
+    let results = places(common).results;
+    // What killed writers left behind is removed once it is old enough (36 hours).
+    let _ = crate::record::sweep_stale_parts(&results.dir, std::time::SystemTime::now());
     crate::report::read::read_class(
-        &places(common).results,
+        &results,
         crate::report::integrity::Rules {
             lib,
             exams,
@@ -210,6 +213,10 @@ pub fn sparkline(values: &[f64]) -> String {
 }
 
 pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
+    if let Some(why) = crate::record::name_problem(trainee) {
+        fail_msg(&why);
+        return USAGE;
+    }
     let (lib, exams) = match lib_and_exams_quiet(common) {
         Ok(l) => l,
         Err(c) => return c,

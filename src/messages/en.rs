@@ -392,6 +392,12 @@ pub fn text(key: K) -> &'static str {
         }
         K::ErrorRatio => "  Error ratio        {0}% (sqrt(1 - alpha))",
         K::MinFlagN => "  Questions are flagged only with at least {0} attempts.",
+        K::NameEmpty => "the trainee name is empty; type a name or id",
+        K::NameBadChar => {
+            "the trainee name holds the character {0} (a control or text-direction character); type the name again without it"
+        }
+        K::NameTooLong => "the trainee name has {0} characters; at most {1} are accepted",
+        K::ProbBadName => "the trainee name cannot be used: {0}",
         K::ProbExamRule => "{0} is {1} in the record but {2} in the loaded exam",
         K::ProbSameAnswers => "same answers at the same times as the attempt of {0}",
         K::RulePaper => "the paper drawn for this name",

@@ -13,7 +13,8 @@ pub use crate::fs::{
 };
 pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
 pub use store::{
-    BadRecord, LoadedRecords, RecordError, Store, read_record, read_record_sealed, trainee_slug,
+    BadRecord, LoadedRecords, RecordError, STALE_PART_SECS, Store, read_record, read_record_sealed,
+    read_regular, sweep_stale_parts, trainee_slug,
 };
 
 use crate::bank::{Difficulty, Library};
@@ -23,6 +24,33 @@ use hmac::{KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+
+/// Longest trainee name accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// Why a trainee name cannot be used, or `None` when it can: empty (after trimming), longer
+/// than [`MAX_NAME_CHARS`], or holding a control character (line breaks and tabs included) or a
+/// bidirectional formatting character (marks, embeddings, overrides, isolates), which could
+/// change what a terminal or a report shows. Every way a name enters tipquiz checks it.
+#[must_use]
+pub fn name_problem(name: &str) -> Option<crate::messages::Msg> {
+    use crate::messages::{K, Msg};
+    let t = name.trim();
+    if t.is_empty() {
+        return Some(K::NameEmpty.into());
+    }
+    if let Some(c) = t
+        .chars()
+        .find(|c| c.is_control() || crate::diag::is_bidi_format(*c))
+    {
+        return Some(Msg::new(
+            K::NameBadChar,
+            vec![format!("U+{:04X}", u32::from(c)).into()],
+        ));
+    }
+    let n = t.chars().count();
+    (n > MAX_NAME_CHARS).then(|| Msg::new(K::NameTooLong, vec![n.into(), MAX_NAME_CHARS.into()]))
+}
 
 /// A unique id for an attempt: a hash of trainee, exam, start time and seed.
 #[must_use]

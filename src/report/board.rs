@@ -10,6 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+/// Largest progress file read.
+const PROGRESS_MAX_BYTES: u64 = 64 * 1024;
+
 /// Name of the sub-folder of the results folder where attempts in progress report themselves.
 pub const PROGRESS_DIR: &str = ".progress";
 
@@ -45,7 +48,9 @@ impl Progress {
 pub fn read_progress(results_dir: &Path) -> Vec<Progress> {
     let mut out: Vec<Progress> = Board::scan(&results_dir.join(PROGRESS_DIR))
         .into_iter()
-        .filter_map(|(p, _, _)| serde_json::from_slice(&std::fs::read(p).ok()?).ok())
+        .filter_map(|(p, _, _)| {
+            serde_json::from_slice(&crate::record::read_regular(&p, PROGRESS_MAX_BYTES).ok()?).ok()
+        })
         .collect();
     out.sort_by(|a, b| {
         (&a.exam_id, &a.trainee, a.started_at).cmp(&(&b.exam_id, &b.trainee, b.started_at))
@@ -253,7 +258,7 @@ impl Board {
                 .is_some_and(|(t, l, _)| *t == mtime && *l == len);
             if !same {
                 self.reads += 1;
-                let entry = std::fs::read(&path)
+                let entry = crate::record::read_regular(&path, PROGRESS_MAX_BYTES)
                     .ok()
                     .and_then(|b| serde_json::from_slice::<Progress>(&b).ok())
                     .map_or(Entry::Bad, Entry::Progress);

@@ -48,6 +48,9 @@ pub enum Problem {
     },
     /// Another trainee's attempt has exactly the same answers at exactly the same times.
     SameAnswersAs(String),
+    /// The trainee name could not have been typed into tipquiz (control or text-direction
+    /// characters, too long).
+    BadName(Msg),
 }
 
 /// A rule of an exam definition that a record is checked against.
@@ -146,6 +149,7 @@ impl Problem {
                 K::ProbExamRule,
                 vec![rule.message().into(), recorded.into(), exam.into()],
             ),
+            Problem::BadName(why) => Msg::new(K::ProbBadName, vec![why.clone().into()]),
             Problem::SameAnswersAs(name) => Msg::new(
                 K::ProbSameAnswers,
                 vec![crate::diag::escape_for_terminal(name).into()],
@@ -414,6 +418,9 @@ pub fn check_with(
                         recomputed: fmt(sum.max(0.0)),
                     });
                 }
+            }
+            if let Some(why) = crate::record::name_problem(&r.trainee) {
+                p.push(Problem::BadName(why));
             }
             if bank_ok && let Some(exam) = exams.iter().find(|e| e.id == r.exam_id) {
                 p.extend(check_against_exam(r, exam, lib));

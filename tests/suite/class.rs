@@ -1156,3 +1156,66 @@ fn random_papers_get_test_statistics_per_slot() {
         "{out}"
     );
 }
+
+// ---------- names ----------
+
+/// A name with a control or text-direction character, or of 10,000 characters, is refused at
+/// every entry point (exit 2, nothing written); a record carrying one (written by hand) is
+/// flagged, its name shown escaped in the table.
+#[test]
+fn hostile_trainee_names_are_refused_and_flagged() {
+    let d = tempfile::tempdir().unwrap();
+    let long = "a".repeat(10_000);
+    for name in [
+        "x\u{1b}]0;pwned\u{7}",
+        "Sara\nK",
+        "\u{202E}evil",
+        long.as_str(),
+        "  ",
+    ] {
+        for args in [
+            vec![
+                "take",
+                "--topic",
+                "indicators",
+                "--count",
+                "2",
+                "--trainee",
+                name,
+            ],
+            vec!["history", "--trainee", name],
+        ] {
+            let (_, err, code) = run(tq(d.path()).args(&args));
+            assert_eq!(code, 2, "{args:?}: {err}");
+            assert!(err.contains("trainee name"), "{err}");
+            assert!(
+                !err.contains('\u{1b}') && !err.contains('\u{202E}'),
+                "{err:?}"
+            );
+        }
+    }
+    assert!(!d.path().join("results").exists(), "nothing written");
+    // A record with such a name, written without tipquiz's checks: flagged, shown escaped.
+    let lib = shipped();
+    let exam = final_assessment();
+    let (s, end) = sit(
+        &exam,
+        &lib,
+        "Mona",
+        T0,
+        &|_, q| Some((right(q), 4_000)),
+        true,
+    );
+    let mut r = AttemptRecord::from_session(&s, &attempt_id(&s.state), end, "tipquiz test");
+    r.trainee = "Mona\u{1b}[2J".into();
+    Store::new(d.path().join("results"))
+        .commit(&r, None)
+        .unwrap();
+    let (v, _, _) = report_json(d.path(), "final-assessment", &[]);
+    assert!(
+        reasons_of(&v, "Mona\u{1b}[2J").contains("the trainee name cannot be used"),
+        "{v}"
+    );
+    let (out, _, _) = run(tq(d.path()).args(["report", "--exam", "final-assessment"]));
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+}
