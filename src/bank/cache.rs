@@ -63,7 +63,7 @@ use std::thread::JoinHandle;
 
 /// The version of the entries' layout: bump it whenever [`Bank`], [`super::Question`],
 /// [`super::Kind`], [`super::Difficulty`] or [`crate::text::Text`] change shape or meaning.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Entries kept in the folder; the oldest go first.
 pub const MAX_ENTRIES: usize = 64;

@@ -1,6 +1,9 @@
 //! Reading a bank file: TOML with spans, then every rule checked, every problem reported.
 
-use super::model::{Bank, Difficulty, Kind, Question};
+use super::model::{
+    Bank, Difficulty, Kind, MOODLE_FRACTIONS, Num, Partial, PartialAnswer, Question, Unit,
+    is_moodle_fraction, nearest_fraction,
+};
 use crate::diag::Diagnostic;
 use crate::messages::{Arg, Describe, K, Msg};
 use crate::msg;
@@ -35,9 +38,14 @@ const QUESTION_KEYS: &[&str] = &[
     "explanation",
     "source",
     "facts",
+    "excludes",
     "points",
     "time_limit",
     "shuffle",
+    "credit",
+    "partial",
+    "tolerance",
+    "units",
 ];
 /// The bank format version this program reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -574,6 +582,20 @@ fn check_question(
         .get("facts")
         .map(|v| w.string_list(v, &key("facts"), false))
         .unwrap_or_default();
+    let excludes = t
+        .get("excludes")
+        .map(|v| w.string_list(v, &key("excludes"), true))
+        .unwrap_or_default();
+    if let (Some(me), Some(v)) = (id.as_deref(), t.get("excludes"))
+        && excludes.iter().any(|x| x == me)
+    {
+        w.error(
+            "exclude-self",
+            v.span(),
+            msg!(ExcludesItself, me),
+            Msg::from(K::ExcludesItselfHint),
+        );
+    }
     let prompt = w
         .required(
             t,
@@ -621,6 +643,12 @@ fn check_question(
         .map_or(Some(true), |v| w.boolean(v, &key("shuffle")));
 
     let kind = kind_name.and_then(|k| check_kind(w, t, &span, &k, name, ctx.langs));
+    let credit = kind
+        .as_ref()
+        .map_or(Some(Vec::new()), |k| check_credit(w, t, k, name));
+    let partial = kind.as_ref().map_or(Some(Vec::new()), |k| {
+        check_partial(w, t, k, name, ctx.langs)
+    });
     Some(Question {
         id: id?,
         bank: ctx.bank.to_owned(),
@@ -632,11 +660,268 @@ fn check_question(
         explanation,
         source,
         facts,
+        excludes,
         points: points?,
         time_limit,
         shuffle: shuffle?,
+        credit: credit?,
+        partial: partial?,
         line,
     })
+}
+
+/// A number (integer or float), finite.
+fn number(w: &mut Walker<'_>, v: &Val<'_>, what: &dyn Describe) -> Option<f64> {
+    let text = match v.get_ref() {
+        DeValue::Integer(i) if i.radix() == 10 => i.as_str().replace('_', ""),
+        DeValue::Float(f) => f.as_str().replace('_', ""),
+        other => {
+            w.wrong_type(v.span(), what, &K::ANumber, other);
+            return None;
+        }
+    };
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => Some(x),
+        _ => {
+            let got = v.get_ref();
+            w.wrong_type(v.span(), what, &K::ANumber, got);
+            None
+        }
+    }
+}
+
+/// A credit in percent that must be one of Moodle's fractions (or its negative).
+fn fraction(w: &mut Walker<'_>, v: &Val<'_>, what: &dyn Describe) -> Option<f64> {
+    let x = number(w, v, what)?;
+    if is_moodle_fraction(x) {
+        Some(nearest_fraction(x))
+    } else {
+        let list: Vec<String> = MOODLE_FRACTIONS
+            .iter()
+            .map(|f| super::model::percent_label(*f))
+            .collect();
+        w.error(
+            "bad-credit",
+            v.span(),
+            msg!(
+                CreditNotFraction,
+                what.describe(),
+                super::model::percent_label(x)
+            ),
+            msg!(
+                CreditNotFractionHint,
+                super::model::percent_label(nearest_fraction(x)),
+                list.join(", ")
+            ),
+        );
+        None
+    }
+}
+
+/// `credit = [100, 0, 50, ...]`: one credit per choice of a `single` or `multiple` question.
+fn check_credit(
+    w: &mut Walker<'_>,
+    t: &DeTable<'_>,
+    kind: &Kind,
+    name: QName<'_>,
+) -> Option<Vec<Num>> {
+    let Some(v) = t.get("credit") else {
+        return Some(Vec::new());
+    };
+    let (choices, right): (usize, Vec<usize>) = match kind {
+        Kind::Single { choices, answer } => (choices.len(), vec![*answer]),
+        Kind::Multiple { choices, answers } => (choices.len(), answers.clone()),
+        _ => return Some(Vec::new()),
+    };
+    let what = || msg!(FieldOfQuestion, K::TheCredits, name);
+    let items = w.array(v, &what)?;
+    if items.len() != choices {
+        w.error(
+            "credit-count",
+            v.span(),
+            msg!(CreditCount, name, items.len(), choices),
+            Msg::from(K::CreditCountHint),
+        );
+        return None;
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        out.push(fraction(w, item, &|| {
+            msg!(CreditOfChoice, letter(i), name)
+        })?);
+    }
+    let letters = |v: &[usize]| {
+        v.iter()
+            .map(|i| letter(*i).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let positive: Vec<usize> = (0..out.len()).filter(|i| out[*i] > 0.0).collect();
+    if matches!(kind, Kind::Single { .. }) {
+        let full: Vec<usize> = (0..out.len()).filter(|i| out[*i] >= 100.0 - 1e-6).collect();
+        if full != right {
+            w.error(
+                "credit-key",
+                v.span(),
+                msg!(CreditSingleKey, name, letters(&right), letters(&full)),
+                Msg::from(K::CreditSingleKeyHint),
+            );
+            return None;
+        }
+    } else {
+        if positive != right {
+            w.error(
+                "credit-key",
+                v.span(),
+                msg!(CreditMultipleKey, name, letters(&right), letters(&positive)),
+                Msg::from(K::CreditMultipleKeyHint),
+            );
+            return None;
+        }
+        let sum: f64 = positive.iter().map(|i| out[*i]).sum();
+        if (sum - 100.0).abs() > 0.01 {
+            w.error(
+                "credit-sum",
+                v.span(),
+                msg!(CreditSum, name, super::model::percent_label(sum)),
+                Msg::from(K::CreditSumHint),
+            );
+            return None;
+        }
+    }
+    Some(out.into_iter().map(Num).collect())
+}
+
+/// `partial = [{ credit = 50, answer = ... }, ...]` for `short` and `numerical` questions.
+fn check_partial(
+    w: &mut Walker<'_>,
+    t: &DeTable<'_>,
+    kind: &Kind,
+    name: QName<'_>,
+    langs: &[String],
+) -> Option<Vec<Partial>> {
+    let Some(v) = t.get("partial") else {
+        return Some(Vec::new());
+    };
+    if !matches!(kind, Kind::Short { .. } | Kind::Numerical { .. }) {
+        return Some(Vec::new());
+    }
+    let what = || msg!(FieldOfQuestion, K::ThePartialAnswers, name);
+    let items = w.array(v, &what)?;
+    let mut out = Vec::new();
+    let mut ok = true;
+    for item in items {
+        let Some(tb) = w.table(item, &what) else {
+            ok = false;
+            continue;
+        };
+        let keys: &[&str] = if matches!(kind, Kind::Numerical { .. }) {
+            &["credit", "answer", "tolerance"]
+        } else {
+            &["credit", "answer"]
+        };
+        w.unknown_keys(tb, keys, &what);
+        let credit = w
+            .required(tb, "credit", item.span(), &what, "50")
+            .and_then(|c| {
+                let x = fraction(w, c, &what)?;
+                if x <= 0.0 || x >= 100.0 {
+                    w.error(
+                        "bad-credit",
+                        c.span(),
+                        msg!(PartialCreditRange, name, super::model::percent_label(x)),
+                        Msg::from(K::PartialCreditRangeHint),
+                    );
+                    None
+                } else {
+                    Some(Num(x))
+                }
+            });
+        let answer = match kind {
+            Kind::Numerical { .. } => {
+                let value = w
+                    .required(tb, "answer", item.span(), &what, "14")
+                    .and_then(|a| number(w, a, &what));
+                let tolerance = match tb.get("tolerance") {
+                    Some(x) => tolerance(w, x, name),
+                    None => Some(0.0),
+                };
+                value
+                    .zip(tolerance)
+                    .map(|(value, tolerance)| PartialAnswer::Number {
+                        value: Num(value),
+                        tolerance: Num(tolerance),
+                    })
+            }
+            _ => w
+                .required(tb, "answer", item.span(), &what, "{ en = [\"...\"] }")
+                .and_then(|a| short_answers(w, a, name, langs))
+                .map(PartialAnswer::Text),
+        };
+        match (credit, answer) {
+            (Some(credit), Some(answer)) => out.push(Partial { credit, answer }),
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+/// A tolerance: a number, 0 or more.
+fn tolerance(w: &mut Walker<'_>, v: &Val<'_>, name: QName<'_>) -> Option<f64> {
+    let x = number(w, v, &|| msg!(FieldOfQuestion, K::TheTolerance, name))?;
+    if x < 0.0 {
+        w.error(
+            "bad-tolerance",
+            v.span(),
+            msg!(NegativeTolerance, name),
+            Msg::from(K::NegativeToleranceHint),
+        );
+        return None;
+    }
+    Some(x)
+}
+
+/// `units = [{ unit = "years", multiplier = 1 }, ...]`: the first has multiplier 1.
+fn units(w: &mut Walker<'_>, v: &Val<'_>, name: QName<'_>) -> Option<Vec<Unit>> {
+    let what = || msg!(FieldOfQuestion, K::TheUnits, name);
+    let items = w.array(v, &what)?;
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        let Some(tb) = w.table(item, &what) else {
+            ok = false;
+            continue;
+        };
+        w.unknown_keys(tb, &["unit", "multiplier"], &what);
+        let unit = w
+            .required(tb, "unit", item.span(), &what, "\"years\"")
+            .and_then(|u| w.string(u, &what));
+        let multiplier = match tb.get("multiplier") {
+            None => Some(1.0),
+            Some(m) => number(w, m, &what).and_then(|x| {
+                let first_ok = i > 0 || (x - 1.0).abs() < 1e-12;
+                if x > 0.0 && first_ok {
+                    Some(x)
+                } else {
+                    w.error(
+                        "bad-unit",
+                        m.span(),
+                        msg!(BadMultiplier, name),
+                        Msg::from(K::BadMultiplierHint),
+                    );
+                    None
+                }
+            }),
+        };
+        match (unit, multiplier) {
+            (Some(name), Some(m)) => out.push(Unit {
+                name,
+                multiplier: Num(m),
+            }),
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
 }
 
 fn not_for(w: &mut Walker<'_>, t: &DeTable<'_>, keys: &[&str], kind: &str) {
@@ -646,6 +931,9 @@ fn not_for(w: &mut Walker<'_>, t: &DeTable<'_>, keys: &[&str], kind: &str) {
                 "choices" => K::TypesOfChoices.into(),
                 "items" => "order".into(),
                 "pairs" => "match".into(),
+                "credit" => "single, multiple".into(),
+                "partial" => "short, numerical".into(),
+                "tolerance" | "units" => "numerical".into(),
                 _ => K::TypesOfAnswer.into(),
             };
             let m = if *k == "answer" {
@@ -846,7 +1134,12 @@ fn check_kind(
     let question = || msg!(QuestionNamed, name);
     match kind {
         "single" | "multiple" => {
-            not_for(w, t, &["items", "pairs"], kind);
+            not_for(
+                w,
+                t,
+                &["items", "pairs", "partial", "tolerance", "units"],
+                kind,
+            );
             let choices = texts(w, t, "choices", span, name, langs);
             let ans = w.required(
                 t,
@@ -922,13 +1215,31 @@ fn check_kind(
             }
         }
         "true-false" => {
-            not_for(w, t, &["choices", "items", "pairs"], kind);
+            not_for(
+                w,
+                t,
+                &[
+                    "choices",
+                    "items",
+                    "pairs",
+                    "credit",
+                    "partial",
+                    "tolerance",
+                    "units",
+                ],
+                kind,
+            );
             let ans = w.required(t, "answer", span.clone(), &question, "true")?;
             w.boolean(ans, &|| msg!(TrueFalseAnswerOf, name))
                 .map(|answer| Kind::TrueFalse { answer })
         }
         "short" => {
-            not_for(w, t, &["choices", "items", "pairs"], kind);
+            not_for(
+                w,
+                t,
+                &["choices", "items", "pairs", "credit", "tolerance", "units"],
+                kind,
+            );
             let ans = w.required(
                 t,
                 "answer",
@@ -939,11 +1250,55 @@ fn check_kind(
             short_answers(w, ans, name, langs).map(|accepted| Kind::Short { accepted })
         }
         "order" => {
-            not_for(w, t, &["choices", "pairs", "answer"], kind);
+            not_for(
+                w,
+                t,
+                &[
+                    "choices",
+                    "pairs",
+                    "answer",
+                    "credit",
+                    "partial",
+                    "tolerance",
+                    "units",
+                ],
+                kind,
+            );
             texts(w, t, "items", span, name, langs).map(|(items, _)| Kind::Order { items })
         }
+        "numerical" => {
+            not_for(w, t, &["choices", "items", "pairs", "credit"], kind);
+            let ans = w.required(t, "answer", span.clone(), &question, "15");
+            let answer = ans.and_then(|a| number(w, a, &|| msg!(AnAnswerOf, name)));
+            let tol = match t.get("tolerance") {
+                Some(x) => tolerance(w, x, name),
+                None => Some(0.0),
+            };
+            let units = match t.get("units") {
+                Some(u) => units(w, u, name),
+                None => Some(Vec::new()),
+            };
+            Some(Kind::Numerical {
+                answer: Num(answer?),
+                tolerance: Num(tol?),
+                units: units?,
+            })
+        }
         _ => {
-            not_for(w, t, &["choices", "items", "answer"], kind);
+            not_for(
+                w,
+                t,
+                &[
+                    "choices",
+                    "items",
+                    "answer",
+                    "credit",
+                    "partial",
+                    "tolerance",
+                    "units",
+                ],
+                kind,
+            );
             pairs(w, t, span, name, langs).map(|pairs| Kind::Match { pairs })
         }
     }

@@ -7,7 +7,10 @@ mod model;
 pub use load::{
     FORMAT_VERSION, MAX_CHOICES, content_hash, letter, parse_bank, parse_bank_one_piece, parse_tree,
 };
-pub use model::{Bank, Difficulty, Kind, Question};
+pub use model::{
+    Bank, Difficulty, Kind, MOODLE_FRACTIONS, Num, Partial, PartialAnswer, Question, Unit,
+    is_moodle_fraction, nearest_fraction, percent_label,
+};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::walk::MAX_FILE_BYTES;
@@ -297,7 +300,36 @@ impl Library {
             bank.questions = kept;
             lib.banks.push(bank);
         }
+        for bank in &lib.banks {
+            for q in &bank.questions {
+                for x in q.excludes.iter().filter(|x| !lib.index.contains_key(*x)) {
+                    let msg = crate::msg!(UnknownExclude, &q.id, x);
+                    let hint = crate::messages::Msg::from(crate::messages::K::UnknownExcludeHint);
+                    diags.push(Diagnostic {
+                        severity: Severity::Warning,
+                        code: "unknown-exclude",
+                        message: msg.en(),
+                        file: bank.origin.clone(),
+                        line: q.line,
+                        column: 1,
+                        snippet: String::new(),
+                        hint: Some(hint.en()),
+                        msg,
+                        hint_msg: Some(hint),
+                        span: None,
+                        caret: 0,
+                    });
+                }
+            }
+        }
         (lib, diags)
+    }
+
+    /// Whether two questions must never be on the same paper: either names the other in its
+    /// `excludes`.
+    #[must_use]
+    pub fn excluded(a: &Question, b: &Question) -> bool {
+        a.excludes.contains(&b.id) || b.excludes.contains(&a.id)
     }
 
     /// A question by id.

@@ -81,6 +81,92 @@ pub enum Kind {
         /// `(left, right)` pairs, each left with its right.
         pairs: Vec<(Text, Text)>,
     },
+    /// A typed number, right within a tolerance, with optional units.
+    Numerical {
+        /// The right value (in the first unit, when there are units).
+        answer: Num,
+        /// How far from `answer` a value may be and still be right (0: exactly).
+        tolerance: Num,
+        /// Units a trainee may write after the number; the first has multiplier 1.
+        units: Vec<Unit>,
+    },
+}
+
+/// A number from a bank file (a credit, a numerical answer or tolerance). Always finite: the
+/// checker refuses anything else, which is why it may be `Eq`.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize, Deserialize)]
+pub struct Num(pub f64);
+
+impl Eq for Num {}
+
+/// A unit of a numerical question: `15 years` or `180 months` (multiplier 12).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    /// The unit as written (any language).
+    pub name: String,
+    /// How many of this unit make one of the first unit.
+    pub multiplier: Num,
+}
+
+/// A typed answer that earns part of the points.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partial {
+    /// The credit in percent (one of Moodle's fractions, above 0 and below 100).
+    pub credit: Num,
+    /// What earns it.
+    pub answer: PartialAnswer,
+}
+
+/// What earns a [`Partial`] credit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PartialAnswer {
+    /// `short`: these answers, per language code (compared as the accepted answers are).
+    Text(BTreeMap<String, Vec<String>>),
+    /// `numerical`: a value within a tolerance.
+    Number {
+        /// The value.
+        value: Num,
+        /// The tolerance.
+        tolerance: Num,
+    },
+}
+
+/// Moodle's valid grades for an answer, in percent (and their negatives, for wrong choices of
+/// a multiple-answer question). Moodle refuses any other on import.
+pub const MOODLE_FRACTIONS: [f64; 21] = [
+    100.0, 90.0, 83.33333, 80.0, 75.0, 70.0, 66.66667, 60.0, 50.0, 40.0, 33.33333, 30.0, 25.0,
+    20.0, 16.66667, 14.28571, 12.5, 11.11111, 10.0, 5.0, 0.0,
+];
+
+/// The valid fraction nearest to `percent` (sign kept).
+#[must_use]
+pub fn nearest_fraction(percent: f64) -> f64 {
+    let a = percent.abs();
+    let best = MOODLE_FRACTIONS
+        .iter()
+        .copied()
+        .min_by(|x, y| (x - a).abs().total_cmp(&(y - a).abs()))
+        .unwrap_or(0.0);
+    if percent < 0.0 { -best } else { best }
+}
+
+/// A percentage as Moodle writes one: up to 5 decimals, no trailing zeros (`33.33333`, `50`).
+#[must_use]
+pub fn percent_label(p: f64) -> String {
+    let s = format!("{p:.5}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Whether `percent` is one of Moodle's fractions or its negative (to within 0.0001, as
+/// Moodle compares them).
+#[must_use]
+pub fn is_moodle_fraction(percent: f64) -> bool {
+    (nearest_fraction(percent) - percent).abs() < 1e-4
 }
 
 impl Kind {
@@ -94,17 +180,19 @@ impl Kind {
             Kind::Short { .. } => "short",
             Kind::Order { .. } => "order",
             Kind::Match { .. } => "match",
+            Kind::Numerical { .. } => "numerical",
         }
     }
 
     /// Every type name, in the order the docs list them.
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 7] = [
         "single",
         "multiple",
         "true-false",
         "short",
         "order",
         "match",
+        "numerical",
     ];
 
     /// The choices of a choice question.
@@ -140,12 +228,20 @@ pub struct Question {
     pub source: Option<Text>,
     /// Fact ids from the course fact sheet.
     pub facts: Vec<String>,
+    /// Ids of questions never drawn on the same paper as this one (each would give the other's
+    /// answer away). The relation is symmetric: it is enough that one of the two names the other.
+    pub excludes: Vec<String>,
     /// Points for a fully right answer.
     pub points: u32,
     /// Time limit in seconds, if the question has its own.
     pub time_limit: Option<u32>,
     /// Whether the screen may shuffle its choices or items.
     pub shuffle: bool,
+    /// The credit of each choice in percent, Moodle's fractions (`single` and `multiple`);
+    /// empty when the bank gives none (then the usual rules apply, section 4 of the format).
+    pub credit: Vec<Num>,
+    /// Typed answers that earn part of the points (`short` and `numerical`).
+    pub partial: Vec<Partial>,
     /// Line of the question in its file.
     pub line: usize,
 }

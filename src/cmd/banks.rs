@@ -144,6 +144,11 @@ pub(crate) fn export_bank_cmd(
         .messages
         .iter()
         .map(|s| format!("{}\n", escape_for_terminal(&say(&msg!(NotExported, s)))))
+        .chain(
+            out.notes
+                .iter()
+                .map(|n| format!("{}\n", escape_for_terminal(&say(&msg!(ExportedBut, n))))),
+        )
         .collect();
     print_err(&skipped);
     match output {

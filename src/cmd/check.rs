@@ -152,27 +152,34 @@ pub fn list(common: &Common, format: Format) -> u8 {
         return code;
     }
     let types = Kind::NAMES;
-    let mut header = format!(
-        "{:<20} {:<18} {:>5} {:>6}",
-        word(K::ColBank),
-        word(K::ColTopic),
-        word(K::ColLangs),
-        word(K::ColTotal)
-    );
+    // The header's cells one by one (each reordered on its own when this run reorders), so
+    // that the Arabic headers stay over their columns.
+    let v = voice();
+    let mode = if v.visual_out {
+        crate::tui::bidi::BidiMode::Reorder
+    } else {
+        crate::tui::bidi::BidiMode::Terminal
+    };
+    let cell =
+        |s: &str, w: usize, right: bool| crate::tui::bidi::table_cell(s, w, right, mode, v.shaping);
+    let mut header = [
+        cell(word(K::ColBank), 20, false),
+        cell(word(K::ColTopic), 18, false),
+        cell(word(K::ColLangs), 5, true),
+        cell(word(K::ColTotal), 6, true),
+    ]
+    .join(" ");
     for t in types {
         header.push_str(&format!(" {t:>10}"));
     }
-    header.push_str(&format!(
-        " {:>5} {:>6} {:>5}",
-        word(K::ColEasy),
-        word(K::ColMedium),
-        word(K::ColHard)
-    ));
+    for (k, w) in [(K::ColEasy, 5), (K::ColMedium, 6), (K::ColHard, 5)] {
+        header.push(' ');
+        header.push_str(&cell(word(k), w, true));
+    }
     let mut out = format!("{header}\n");
     let mut total = 0;
     // Counts in the digits of this run (Arabic-Indic with --digits arabic in Arabic); one
     // digit is one column either way.
-    let v = voice();
     let n = |x: usize| v.digits.for_lang(v.lang).write(&x.to_string()).into_owned();
     for r in &rows {
         let mut line = format!(

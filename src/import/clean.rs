@@ -165,12 +165,61 @@ pub(crate) fn slug(s: &str) -> String {
     out.trim_end_matches('-').to_owned()
 }
 
-/// The last part of a Moodle category path that is not a context (`$course$`) or `top`.
-pub(crate) fn category_part(path: &str) -> &str {
+/// The tag of a Moodle category path: every part below the context (`$course$`, `top`) slugged
+/// and joined, so that `Law/Chapter 1` (`law-chapter-1`) and `Indicators/Chapter 1`
+/// (`indicators-chapter-1`) stay distinct. Empty when no part has an ASCII letter or digit.
+/// Moodle's own name for a context's first category, `Default for <context>`, counts as the
+/// context's name.
+pub(crate) fn category_tag(path: &str) -> String {
+    let parts: Vec<String> = category_parts(path)
+        .map(slug)
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.join("-")
+}
+
+/// The parts of a category path below its context, `Default for ` taken off.
+pub(crate) fn category_parts(path: &str) -> impl Iterator<Item = &str> {
     path.split('/')
         .map(str::trim)
-        .rfind(|p| !(p.is_empty() || (p.starts_with('$') && p.ends_with('$')) || *p == "top"))
-        .unwrap_or("")
+        .filter(|p| !(p.is_empty() || (p.starts_with('$') && p.ends_with('$')) || *p == "top"))
+        .map(|p| p.strip_prefix("Default for ").unwrap_or(p))
+}
+
+/// The parts of a category path that cannot be in a tag (no ASCII letter or digit).
+pub(crate) fn category_parts_lost(path: &str) -> Vec<&str> {
+    category_parts(path)
+        .filter(|p| slug(p).is_empty())
+        .collect()
+}
+
+/// The addresses of the links (`<a href="...">`) in HTML text.
+pub(crate) fn links(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(p) = lower[from..].find("<a ") {
+        let start = from + p;
+        let end = lower[start..].find('>').map_or(lower.len(), |e| start + e);
+        let tag = &html[start..end];
+        if let Some(h) = tag.to_ascii_lowercase().find("href") {
+            let rest = tag[h + 4..]
+                .trim_start()
+                .trim_start_matches('=')
+                .trim_start();
+            let q = rest.chars().next().filter(|c| *c == '"' || *c == '\'');
+            let value = match q {
+                Some(q) => rest[1..].split(q).next().unwrap_or(""),
+                None => rest.split(char::is_whitespace).next().unwrap_or(""),
+            };
+            let value = value.replace('\\', "");
+            if !value.is_empty() && !out.contains(&value) {
+                out.push(value);
+            }
+        }
+        from = end;
+    }
+    out
 }
 
 /// An id made from a question name: its slug, cut at a `-` to at most 48 bytes.
@@ -287,6 +336,30 @@ mod tests {
         );
         let removed: Vec<char> = removed_chars("a\u{200f}b\tc\r\n\u{202b}").collect();
         assert_eq!(removed, ['\u{200f}', '\u{202b}']);
+    }
+
+    #[test]
+    fn category_paths_and_links() {
+        assert_eq!(category_tag("$course$/top/Law/Chapter 1"), "law-chapter-1");
+        assert_eq!(
+            category_tag("$course$/top/Indicators/Chapter 1"),
+            "indicators-chapter-1"
+        );
+        assert_eq!(category_tag("$course$/top"), "");
+        assert_eq!(category_tag("Law"), "law");
+        assert_eq!(category_tag("$course$/top/المؤشرات"), "");
+        assert_eq!(
+            category_tag("$course$/Default for Law 91/Penalties"),
+            "law-91-penalties"
+        );
+        assert_eq!(
+            category_parts_lost("$course$/top/Law/المؤشرات"),
+            ["المؤشرات"]
+        );
+        assert_eq!(
+            links("<p><a href=\"@@PLUGINFILE@@/b.mp3\">x</a> <A HREF='http://x.org'>y</a>"),
+            ["@@PLUGINFILE@@/b.mp3", "http://x.org"]
+        );
     }
 
     #[test]

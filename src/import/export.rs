@@ -2,7 +2,7 @@
 
 use super::clean::{cdata, comment_line, to_html, xml_escape};
 use super::pct;
-use crate::bank::{Bank, Kind, Question};
+use crate::bank::{Bank, Kind, PartialAnswer, Question, nearest_fraction};
 use crate::messages::{K, Msg};
 use crate::msg;
 use crate::text::{Lang, Text};
@@ -47,6 +47,9 @@ pub struct Export {
     pub skipped: Vec<String>,
     /// The same, in any language.
     pub messages: Vec<Msg>,
+    /// Questions written with a change (a weight Moodle would refuse replaced, units or a
+    /// time limit the format cannot hold), one each, in any language.
+    pub notes: Vec<Msg>,
 }
 
 /// The texts of one question in one language.
@@ -103,23 +106,37 @@ pub fn export(bank: &Bank, to: ExportFormat, lang: Lang) -> Export {
             text.push_str("<quiz>\n");
         }
     }
+    let mut notes = Vec::new();
     for q in &bank.questions {
+        let mut changes: Vec<Msg> = Vec::new();
         let res = match to {
-            ExportFormat::Gift => gift_question(q, lang),
-            ExportFormat::MoodleXml => xml_question(q, lang),
+            ExportFormat::Gift => gift_question(q, lang, &mut changes),
+            ExportFormat::MoodleXml => xml_question(q, lang, &mut changes),
         };
+        if q.time_limit.is_some() {
+            changes.push(K::ExpNoTimeLimit.into());
+        }
         match res {
-            Ok(s) => text.push_str(&s),
+            Ok(s) => {
+                text.push_str(&s);
+                for c in changes {
+                    notes.push(msg!(ExpQuestion, &q.id, q.kind.name(), c));
+                }
+            }
             Err(why) => messages.push(msg!(ExpQuestion, &q.id, q.kind.name(), why)),
         }
     }
     if to == ExportFormat::MoodleXml {
         text.push_str("</quiz>\n");
+        if !bank.questions.is_empty() {
+            notes.push(K::ExpXmlComments.into());
+        }
     }
     Export {
         text,
         skipped: messages.iter().map(Msg::en).collect(),
         messages,
+        notes,
     }
 }
 
@@ -165,10 +182,94 @@ fn short_answers(
         .ok_or_else(|| msg!(ExpNoAccepted, lang.code()))
 }
 
-/// Shares for a multiple-choice question: (right, wrong).
-fn shares(right: usize) -> (String, String) {
-    let s = 100.0 / right.max(1) as f64;
-    (pct(s), pct(-s))
+/// The weight of each choice in percent, as Moodle will read it: the question's own credits
+/// when it has them; otherwise `single` gives 100 to its answer and 0 to the others, and
+/// `multiple` gives each right choice an equal share of 100 and each wrong one the same share
+/// taken off (as tipquiz scores it), written with Moodle's valid fractions. When an equal share
+/// is not one of them (11 to 19 right choices), the shares are 10% and 5% (they add up to 100),
+/// and the wrong choices get the valid fraction nearest to the share: both are noted. More than
+/// 20 right choices cannot be written.
+fn weights(q: &Question, changes: &mut Vec<Msg>) -> Result<Vec<f64>, Msg> {
+    if !q.credit.is_empty() {
+        return Ok(q.credit.iter().map(|c| c.0).collect());
+    }
+    match &q.kind {
+        Kind::Single { choices, answer } => Ok((0..choices.len())
+            .map(|i| if i == *answer { 100.0 } else { 0.0 })
+            .collect()),
+        Kind::Multiple { choices, answers } => {
+            let k = answers.len().max(1);
+            #[allow(clippy::cast_precision_loss)]
+            let share = 100.0 / k as f64;
+            let right: Vec<f64> = if (nearest_fraction(share) - share).abs() < 1e-4 {
+                vec![nearest_fraction(share); k]
+            } else if k < 20 {
+                changes.push(msg!(ExpUnequalShares, k, pct(share)));
+                (0..k)
+                    .map(|i| if i < 20 - k { 10.0 } else { 5.0 })
+                    .collect()
+            } else {
+                return Err(msg!(ExpTooManyRight, k));
+            };
+            let wrong = nearest_fraction(-share);
+            if (wrong + share).abs() > 1e-4 && answers.len() < choices.len() {
+                changes.push(msg!(ExpWrongWeight, pct(-share), pct(wrong)));
+            }
+            let mut it = right.into_iter();
+            Ok((0..choices.len())
+                .map(|i| {
+                    if answers.contains(&i) {
+                        it.next().unwrap_or(0.0)
+                    } else {
+                        wrong
+                    }
+                })
+                .collect())
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// The accepted answers of a short question in `lang`, with their credit: 100 for `answer`,
+/// then each partly right answer.
+fn short_with_credit(q: &Question, lang: Lang) -> Result<Vec<(f64, String)>, Msg> {
+    let Kind::Short { accepted } = &q.kind else {
+        return Ok(Vec::new());
+    };
+    let mut out: Vec<(f64, String)> = short_answers(accepted, lang)?
+        .into_iter()
+        .map(|a| (100.0, a))
+        .collect();
+    for p in &q.partial {
+        if let PartialAnswer::Text(m) = &p.answer {
+            for a in m
+                .get(lang.code())
+                .or_else(|| m.get(""))
+                .into_iter()
+                .flatten()
+            {
+                out.push((p.credit.0, a.clone()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The values of a numerical question with their tolerance and credit.
+fn numbers(q: &Question) -> Vec<(f64, f64, f64)> {
+    let Kind::Numerical {
+        answer, tolerance, ..
+    } = &q.kind
+    else {
+        return Vec::new();
+    };
+    let mut out = vec![(answer.0, tolerance.0, 100.0)];
+    for p in &q.partial {
+        if let PartialAnswer::Number { value, tolerance } = &p.answer {
+            out.push((value.0, tolerance.0, p.credit.0));
+        }
+    }
+    out
 }
 
 // ------------------------------------------------------------------ GIFT
@@ -189,8 +290,22 @@ fn gift_escape(s: &str) -> String {
     out
 }
 
-fn gift_question(q: &Question, lang: Lang) -> Result<String, Msg> {
+/// An answer's text in GIFT. Moodle reads `%50%` at the start of an answer as its weight, and
+/// GIFT has no escape for `%`: such a text is written in `[html]` with the `%` as `&#37;`
+/// (its `#` escaped),
+/// which both Moodle and tipquiz read back as `%`.
+fn gift_answer(s: &str) -> String {
+    match s.strip_prefix('%') {
+        Some(rest) => format!("[html]&\\#37;{}", gift_escape(&to_html(rest))),
+        None => gift_escape(s),
+    }
+}
+
+fn gift_question(q: &Question, lang: Lang, changes: &mut Vec<Msg>) -> Result<String, Msg> {
     let o = one(q, lang)?;
+    if q.points != 1 {
+        changes.push(msg!(ExpGiftNoPoints, q.points));
+    }
     let mut s = String::new();
     if !q.tags.is_empty() {
         let tags: Vec<String> = q.tags.iter().map(|t| format!("[tag:{t}]")).collect();
@@ -208,19 +323,33 @@ fn gift_question(q: &Question, lang: Lang) -> Result<String, Msg> {
     match &q.kind {
         Kind::Single { choices, answer } => {
             let choices = get_all(choices, lang, K::ExpAChoice)?;
+            let w = weights(q, changes)?;
             s.push_str("{\n");
             for (i, c) in choices.iter().enumerate() {
-                let mark = if i == *answer { '=' } else { '~' };
-                let _ = writeln!(s, "\t{mark}{}", gift_escape(c));
+                if i == *answer {
+                    let _ = writeln!(s, "\t={}", gift_answer(c));
+                } else if w[i] == 0.0 {
+                    let _ = writeln!(s, "\t~{}", gift_answer(c));
+                } else {
+                    let _ = writeln!(s, "\t~%{}%{}", pct(w[i]), gift_answer(c));
+                }
             }
         }
-        Kind::Multiple { choices, answers } => {
+        Kind::Multiple { choices, .. } => {
             let choices = get_all(choices, lang, K::ExpAChoice)?;
-            let (right, wrong) = shares(answers.len());
+            let w = weights(q, changes)?;
             s.push_str("{\n");
             for (i, c) in choices.iter().enumerate() {
-                let w = if answers.contains(&i) { &right } else { &wrong };
-                let _ = writeln!(s, "\t~%{w}%{}", gift_escape(c));
+                let _ = writeln!(s, "\t~%{}%{}", pct(w[i]), gift_answer(c));
+            }
+        }
+        Kind::Numerical { units, .. } => {
+            if !units.is_empty() {
+                changes.push(K::ExpGiftNoUnits.into());
+            }
+            s.push_str("{#\n");
+            for (v, tol, credit) in numbers(q) {
+                let _ = writeln!(s, "\t=%{}%{}:{}", pct(credit), pct(v), pct(tol));
             }
         }
         Kind::TrueFalse { answer } => {
@@ -232,14 +361,18 @@ fn gift_question(q: &Question, lang: Lang) -> Result<String, Msg> {
             );
             return Ok(s);
         }
-        Kind::Short { accepted } => {
-            let answers = short_answers(accepted, lang)?;
-            if answers.iter().any(|a| a.contains("->")) {
+        Kind::Short { .. } => {
+            let answers = short_with_credit(q, lang)?;
+            if answers.iter().any(|(_, a)| a.contains("->")) {
                 return Err(K::ExpArrowInAnswer.into());
             }
             s.push_str("{\n");
-            for a in answers {
-                let _ = writeln!(s, "\t={}", gift_escape(&a));
+            for (credit, a) in answers {
+                if credit >= 100.0 {
+                    let _ = writeln!(s, "\t={}", gift_answer(&a));
+                } else {
+                    let _ = writeln!(s, "\t=%{}%{}", pct(credit), gift_answer(&a));
+                }
             }
         }
         Kind::Order { .. } => {
@@ -266,6 +399,15 @@ fn gift_question(q: &Question, lang: Lang) -> Result<String, Msg> {
 
 // ------------------------------------------------------------------ Moodle XML
 
+/// Text for an XML comment: one line, and no `--` (which a comment may not hold).
+fn xml_comment(s: &str) -> String {
+    let mut t = comment_line(s);
+    while t.contains("--") {
+        t = t.replace("--", "- -");
+    }
+    t.trim_end_matches('-').to_owned()
+}
+
 fn html_text(tag: &str, s: &str) -> String {
     format!(
         "    <{tag} format=\"html\">\n      <text>{}</text>\n    </{tag}>\n",
@@ -288,10 +430,11 @@ fn xml_answer(fraction: &str, text: &str, html: bool) -> String {
     )
 }
 
-fn xml_question(q: &Question, lang: Lang) -> Result<String, Msg> {
+fn xml_question(q: &Question, lang: Lang, changes: &mut Vec<Msg>) -> Result<String, Msg> {
     let o = one(q, lang)?;
     let qtype = match q.kind {
         Kind::Single { .. } | Kind::Multiple { .. } => "multichoice",
+        Kind::Numerical { .. } => "numerical",
         Kind::TrueFalse { .. } => "truefalse",
         Kind::Short { .. } => "shortanswer",
         Kind::Order { .. } => "ordering",
@@ -299,35 +442,51 @@ fn xml_question(q: &Question, lang: Lang) -> Result<String, Msg> {
     };
     let mut body = String::new();
     match &q.kind {
-        Kind::Single { choices, answer } => {
+        Kind::Single { choices, .. } | Kind::Multiple { choices, .. } => {
             let choices = get_all(choices, lang, K::ExpAChoice)?;
-            body.push_str("    <single>true</single>\n");
+            let w = weights(q, changes)?;
+            let single = matches!(q.kind, Kind::Single { .. });
+            let _ = writeln!(body, "    <single>{single}</single>");
             let _ = writeln!(body, "    <shuffleanswers>{}</shuffleanswers>", q.shuffle);
             body.push_str("    <answernumbering>abc</answernumbering>\n");
             for (i, c) in choices.iter().enumerate() {
-                body.push_str(&xml_answer(if i == *answer { "100" } else { "0" }, c, true));
+                body.push_str(&xml_answer(&pct(w[i]), c, true));
             }
         }
-        Kind::Multiple { choices, answers } => {
-            let choices = get_all(choices, lang, K::ExpAChoice)?;
-            let (right, wrong) = shares(answers.len());
-            body.push_str("    <single>false</single>\n");
-            let _ = writeln!(body, "    <shuffleanswers>{}</shuffleanswers>", q.shuffle);
-            body.push_str("    <answernumbering>abc</answernumbering>\n");
-            for (i, c) in choices.iter().enumerate() {
-                let w = if answers.contains(&i) { &right } else { &wrong };
-                body.push_str(&xml_answer(w, c, true));
+        Kind::Numerical { units, .. } => {
+            for (v, tol, credit) in numbers(q) {
+                let _ = write!(
+                    body,
+                    "    <answer fraction=\"{}\" format=\"moodle_auto_format\">\n      <text>{}</text>\n      <feedback format=\"html\">\n        <text></text>\n      </feedback>\n      <tolerance>{}</tolerance>\n    </answer>\n",
+                    pct(credit),
+                    pct(v),
+                    pct(tol)
+                );
             }
+            if !units.is_empty() {
+                body.push_str("    <units>\n");
+                for u in units {
+                    let _ = write!(
+                        body,
+                        "      <unit>\n        <multiplier>{}</multiplier>\n        <unit_name>{}</unit_name>\n      </unit>\n",
+                        pct(u.multiplier.0),
+                        xml_escape(&u.name)
+                    );
+                }
+                body.push_str("    </units>\n");
+            }
+            // Units optional, no penalty, written after the number: as tipquiz reads them.
+            body.push_str("    <unitgradingtype>0</unitgradingtype>\n    <unitpenalty>0</unitpenalty>\n    <showunits>3</showunits>\n    <unitsleft>0</unitsleft>\n");
         }
         Kind::TrueFalse { answer } => {
             let (t, f) = if *answer { ("100", "0") } else { ("0", "100") };
             body.push_str(&xml_answer(t, "true", false));
             body.push_str(&xml_answer(f, "false", false));
         }
-        Kind::Short { accepted } => {
+        Kind::Short { .. } => {
             body.push_str("    <usecase>0</usecase>\n");
-            for a in short_answers(accepted, lang)? {
-                body.push_str(&xml_answer("100", &a, false));
+            for (credit, a) in short_with_credit(q, lang)? {
+                body.push_str(&xml_answer(&pct(credit), &a, false));
             }
         }
         Kind::Order { items } => {
@@ -356,6 +515,12 @@ fn xml_question(q: &Question, lang: Lang) -> Result<String, Msg> {
     }
     let mut s = String::new();
     let _ = writeln!(s, "  <question type=\"{qtype}\">");
+    // Moodle XML has no place for the source and the difficulty: they are kept as comments,
+    // which tipquiz reads back and Moodle ignores.
+    if let Some(src) = &o.source {
+        let _ = writeln!(s, "    <!-- source: {} -->", xml_comment(src));
+    }
+    let _ = writeln!(s, "    <!-- difficulty: {} -->", q.difficulty.name());
     let _ = writeln!(
         s,
         "    <name>\n      <text>{}</text>\n    </name>",

@@ -15,18 +15,21 @@
 //! - `{=a ~b ~c}`: `single`; `{~%50%a ~%50%b ~%-100%c}` (no `=`): `multiple`.
 //! - `{T}`, `{TRUE}`, `{F}`, `{FALSE}` (upper case, as Moodle): `true-false`, with
 //!   `{T#wrong feedback#right feedback}`.
-//! - `{=a =b}` or `{=%100%a =%50%b}`: `short` (every 100% answer is accepted).
+//! - `{=a =b}` or `{=%100%a =%50%b}`: `short` (every 100% answer is accepted; other positive
+//!   weights are partly right answers).
+//! - `{#3:2}`, `{#1..5}`, `{#=3:2 =%50%4:1 ~#feedback}`: `numerical` (the first 100% answer
+//!   with its tolerance; other positive weights partly right values; `~` answers feedback).
 //! - `{=x -> y =z -> w}`: `match`.
 //! - `#feedback` after an answer: appended to the explanation; `####feedback`: general feedback,
 //!   the explanation.
-//! - Not converted, and listed: numerical `{#...}`, essay `{}`, descriptions (no answer block),
+//! - Not converted, and listed: essay `{}`, descriptions (no answer block),
 //!   and blocks Moodle also rejects (an unclosed `{`, fewer than two choices...).
 //!
 //! Lenient where Moodle is not: a `$CATEGORY:` line followed by a question with no blank line
 //! between is read as a category and a question, and a weight after `=` (`=%100%a`) in a
 //! multiple-choice block is read as a weight.
 
-use super::clean::{category_part, clean, decode_entities, slug, strip_html};
+use super::clean::{category_tag, clean, decode_entities, links, strip_html};
 use super::{Draft, DraftKind, Fb, Parsed, finish_match, label, weighted_choices};
 use crate::bank::Difficulty;
 use crate::messages::{K, Msg};
@@ -201,8 +204,8 @@ fn read_block(b: &Block<'_>, category: &mut Option<String>, out: &mut Parsed) {
     if let Some(cat) = first_text.strip_prefix("$CATEGORY:") {
         let cat = restore(&protect(cat)).trim().to_owned();
         let tag = category_tag(&cat);
-        if tag.is_empty() && !cat.is_empty() {
-            out.note(first, msg!(ImpCategoryNoAscii, super::clean::excerpt(&cat)));
+        for lost in super::clean::category_parts_lost(&cat) {
+            out.note(first, msg!(ImpCategoryNoAscii, super::clean::excerpt(lost)));
         }
         *category = Some(tag).filter(|t| !t.is_empty());
         match content.get(1) {
@@ -226,12 +229,11 @@ fn read_block(b: &Block<'_>, category: &mut Option<String>, out: &mut Parsed) {
     };
     d.tags.extend(category.iter().cloned());
     d.tags.extend(meta.tags);
+    let found = links(&restore(&protect(&joined)));
+    if !found.is_empty() {
+        d.notes.push(msg!(ImpLinksDropped, found.join(", ")));
+    }
     read_question(&protect(&joined), d, out);
-}
-
-/// The tag of a category path: its last part that is not a Moodle context.
-fn category_tag(path: &str) -> String {
-    slug(category_part(path))
 }
 
 fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
@@ -275,9 +277,6 @@ fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
     if answers.is_empty() {
         return out.skip(d.line, &lbl, K::ImpEssay);
     }
-    if answers.starts_with('#') {
-        return out.skip(d.line, &lbl, K::ImpNumerical);
-    }
     d.prompt = match text_or_skip(&question, Fmt::Moodle, K::ImpTheQuestionText) {
         Ok(p) => p,
         Err(why) => return out.skip(d.line, &lbl, why),
@@ -294,7 +293,9 @@ fn read_question(text: &str, mut d: Draft, out: &mut Parsed) {
             }
         }
     }
-    let result = if answers.contains('~') {
+    let result = if let Some(body) = answers.strip_prefix('#') {
+        numerical(body, fmt, &mut d)
+    } else if answers.contains('~') {
         multichoice(&answers, fmt, &mut d)
     } else if answers.contains('=') && answers.contains("->") {
         matching(&answers, fmt, &mut d)
@@ -364,8 +365,9 @@ fn multichoice(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg>
         choices.push(a);
         weights.push(w);
     }
-    let (kind, notes) = weighted_choices(choices, &weights, single)?;
+    let (kind, credit, notes) = weighted_choices(choices, &weights, single)?;
     d.notes.extend(notes);
+    d.credit = credit;
     for (l, f) in feedback {
         d.add_feedback(l, &f);
     }
@@ -439,12 +441,15 @@ fn short(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
         let (w, rest) = weight(p).unwrap_or((100.0, p));
         let (a, f) = answer_and_feedback(rest, fmt)?;
         feedback.push((Fb::Answer(a.clone()), f));
-        if w < 99.99 {
-            dropped.push(msg!(ImpPercent, a, super::pct(w)));
-        } else if a.contains('*') {
+        if a.contains('*') {
             dropped.push(msg!(ImpWildcard, a));
-        } else {
+        } else if w >= 99.99 {
             accepted.push(a);
+        } else if w > 0.0 {
+            let c = super::snap(w, &mut d.notes);
+            d.partial.push((c, a));
+        } else {
+            dropped.push(msg!(ImpPercent, a, super::pct(w)));
         }
     }
     if accepted.is_empty() {
@@ -462,6 +467,90 @@ fn short(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
     Ok(DraftKind::Short(accepted))
 }
 
+/// A number as GIFT writes one (`3`, `-1.5`, `1e3`); a decimal comma is read too.
+fn gift_number(s: &str) -> Option<f64> {
+    let s = s.trim().replace(',', ".");
+    s.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// `value:tolerance`, `min..max` or `value`.
+fn value_and_tolerance(s: &str) -> Option<(f64, f64)> {
+    let s = restore(s);
+    let s = s.trim();
+    if let Some((a, b)) = s.split_once("..") {
+        let (lo, hi) = (gift_number(a)?, gift_number(b)?);
+        return Some((f64::midpoint(lo, hi), ((hi - lo) / 2.0).abs()));
+    }
+    match s.split_once(':') {
+        Some((v, t)) => Some((gift_number(v)?, gift_number(t)?.abs())),
+        None => Some((gift_number(s)?, 0.0)),
+    }
+}
+
+/// A numerical block after its `#`: `3:2`, `1..5`, or several answers `=3:2 =%50%4:1 ~#...`.
+/// The first 100% answer is the key; other positive weights are partly right values; `~`
+/// answers and 0% ones only give feedback.
+fn numerical(body: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
+    let mut parts: Vec<(char, String)> = Vec::new();
+    if body.contains('=') || body.contains('~') {
+        for c in body.chars() {
+            if c == '=' || c == '~' {
+                parts.push((c, String::new()));
+            } else if let Some(last) = parts.last_mut() {
+                last.1.push(c);
+            } else if !c.is_whitespace() {
+                parts.push(('=', c.to_string()));
+            }
+        }
+    } else {
+        parts.push(('=', body.to_owned()));
+    }
+    let mut answer: Option<(f64, f64)> = None;
+    let mut partial = Vec::new();
+    let mut extra = Vec::new();
+    for (mark, text) in parts {
+        let (w, rest) = if mark == '=' {
+            weight(text.trim_start()).unwrap_or((100.0, text.as_str()))
+        } else {
+            weight(text.trim_start()).unwrap_or((0.0, text.as_str()))
+        };
+        let (value, fb) = rest.split_once('#').unwrap_or((rest, ""));
+        let fb = if fb.trim().is_empty() {
+            String::new()
+        } else {
+            text_or_skip(fb, fmt, K::ImpAnswerFeedback)?
+        };
+        if value.trim().is_empty() {
+            d.add_feedback(Fb::Wrong, &fb);
+            continue;
+        }
+        let Some((v, tol)) = value_and_tolerance(value) else {
+            return Err(msg!(ImpNotANumber, super::clean::excerpt(&restore(value))));
+        };
+        d.add_feedback(Fb::Answer(super::pct(v)), &fb);
+        if w >= 99.99 {
+            if answer.is_none() {
+                answer = Some((v, tol));
+            } else {
+                extra.push(super::pct(v));
+            }
+        } else if w > 0.0 {
+            let c = super::snap(w, &mut d.notes);
+            partial.push((v, tol, c));
+        }
+    }
+    if !extra.is_empty() {
+        d.notes.push(msg!(ImpExtraFullDropped, extra.join(", ")));
+    }
+    let (answer, tolerance) = answer.ok_or_else(|| Msg::from(K::ImpNoFullAnswer))?;
+    Ok(DraftKind::Numerical {
+        answer,
+        tolerance,
+        units: Vec::new(),
+        partial,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,8 +563,11 @@ mod tests {
     }
 
     #[test]
-    fn categories_give_their_last_part() {
-        assert_eq!(category_tag("$course$/top/Indicators/Airport"), "airport");
+    fn categories_give_their_whole_path() {
+        assert_eq!(
+            category_tag("$course$/top/Indicators/Airport"),
+            "indicators-airport"
+        );
         assert_eq!(category_tag("$course$/top"), "");
         assert_eq!(category_tag("Law"), "law");
     }

@@ -14,22 +14,30 @@
 //! - Question names become ids: lower-case ASCII letters, digits and `-` (other characters become
 //!   `-`), cut to 48 characters; a name with no ASCII letter or digit, or no name, gives
 //!   `q-NNN`, where NNN is the question's position in the bank. A repeated id gets `-2`, `-3`...
-//! - Categories and tags become tags (slugged the same way); a category gives the tag of its last
-//!   part (`$course$/top/Airport indicators` gives `airport-indicators`). A category or tag with no
-//!   ASCII letter or digit cannot be a tag and is listed.
-//! - General feedback becomes the explanation. Per-answer feedback is kept too: each one is
-//!   appended to the explanation on its own line as `answer: feedback` (true-false feedback is
-//!   appended as it is).
-//! - Weights: `single` needs exactly one 100% answer (an answer with a partial positive weight, or
-//!   several 100% answers, skip the question; negative weights are ignored and noted). `multiple`
-//!   takes every answer with a positive weight as right; weights that are not equal shares of 100
-//!   are noted as approximated. `short` accepts every 100% answer (others are dropped and noted;
-//!   answers with the `*` wildcard too). `match` drops distractors (a right side with no left) and
-//!   notes it.
+//! - Categories and tags become tags (slugged the same way); a category gives one tag of its
+//!   whole path below the context (`$course$/top/Law/Chapter 1` gives `law-chapter-1`, so that
+//!   `Indicators/Chapter 1` stays apart; Moodle's `Default for X` counts as `X`). A part of a path,
+//!   or a tag, with no ASCII letter or digit cannot be a tag and is listed.
+//! - General feedback becomes the explanation; every other feedback (per answer, true/false,
+//!   overall, hints) follows it on its own line, labelled in the bank's language (`“yellow”:
+//!   ...`, `If you answered true: ...`, `Hint 1: ...`).
+//! - Weights: `single` needs exactly one 100% answer (several 100% answers skip the question);
+//!   other weights become per-choice credits (negative ones count as 0, noted). `multiple` takes
+//!   every answer with a positive weight as right and keeps Moodle's weights as credits unless
+//!   they are tipquiz's own rule; positive weights must add up to 100%. `short` accepts every
+//!   100% answer, keeps other positive weights as partly right answers, and drops wildcards
+//!   (noted). `numerical` keeps the first 100% answer, its tolerance, units and partly right
+//!   values. A weight that is not one of Moodle's grades is snapped to the nearest, noted.
+//!   `match` drops distractors (a right side with no left) and notes it.
+//! - Marks (Moodle XML's `defaultgrade`) become points: whole marks as they are; fractional
+//!   ones multiplied for the whole file so that all are whole and in proportion; 0 becomes 1 and
+//!   over 1000 becomes 1000; each change noted.
 //! - Text in HTML (GIFT `[html]`, Moodle XML `format="html"`) has its tags stripped (block tags
-//!   end a line) and entities decoded. A text left empty, or holding an image or other media,
-//!   skips the question. Other formats are taken as written. Control and direction characters
-//!   are removed everywhere.
+//!   end a line); every HTML5 character reference is decoded in HTML and Moodle-format text.
+//!   Links are dropped (their text kept), with a note naming them; so are attached files. A
+//!   question text or choice left empty, or holding an image or other media, skips the
+//!   question; a picture in feedback or a hint is dropped with a note. Other formats are taken
+//!   as written. Control and direction characters are removed everywhere, with a note.
 //! - Each question is checked on its own with the bank checker before it is written; one that
 //!   still fails (for example, two choices that are the same, or Arabic presentation forms) is
 //!   skipped with the checker's message.
@@ -287,12 +295,18 @@ pub(crate) struct Draft {
     pub tags: Vec<String>,
     /// Points.
     pub points: Option<u32>,
+    /// The mark in the source (Moodle XML's `defaultgrade`), made whole points for the file.
+    pub mark: Option<f64>,
     /// `Some(false)` when the source says not to shuffle.
     pub shuffle: Option<bool>,
     /// Changes made while converting (written as "converted, but ...").
     pub notes: Vec<Msg>,
     /// Per-answer, overall and hint feedback, with what each is for.
     pub feedback: Vec<(Fb, String)>,
+    /// Per-choice credit in percent (`single`, `multiple`), when not the usual rule.
+    pub credit: Vec<f64>,
+    /// Partly right typed answers: (credit in percent, answer) for `short`.
+    pub partial: Vec<(f64, String)>,
 }
 
 impl Draft {
@@ -328,7 +342,9 @@ impl Draft {
                 }
             }
             DraftKind::TrueFalse(_) => {}
+            DraftKind::Numerical { units, .. } => v.extend(units.iter().map(|u| u.0.as_str())),
         }
+        v.extend(self.partial.iter().map(|p| p.1.as_str()));
         v
     }
 }
@@ -399,6 +415,14 @@ pub(crate) enum DraftKind {
     Order(Vec<String>),
     /// Left and right pairs.
     Match(Vec<(String, String)>),
+    /// A number: the right value, its tolerance, units (name, multiplier), and partly right
+    /// values (value, tolerance, credit in percent).
+    Numerical {
+        answer: f64,
+        tolerance: f64,
+        units: Vec<(String, f64)>,
+        partial: Vec<(f64, f64, f64)>,
+    },
 }
 
 impl Default for DraftKind {
@@ -427,30 +451,52 @@ impl Parsed {
     }
 }
 
-/// Turn answers with weights (percent) into a `single` or `multiple` key, with notes.
+/// A Moodle weight (percent) as a valid fraction: the nearest one, with a note when it was not
+/// one already (Moodle itself refuses such a file).
+pub(crate) fn snap(w: f64, notes: &mut Vec<Msg>) -> f64 {
+    let f = crate::bank::nearest_fraction(w);
+    if (f - w).abs() >= 1e-4 {
+        notes.push(msg!(ImpWeightSnapped, pct(w), pct(f)));
+    }
+    f
+}
+
+/// Turn answers with weights (percent) into a `single` or `multiple` key and per-choice
+/// credits, with notes. `single` needs exactly one 100% answer; its other answers keep their
+/// weight as their credit (negative ones count as 0 in tipquiz, and that is noted). `multiple`
+/// takes every answer with a positive weight as right; the weights become the credits unless
+/// they are tipquiz's own rule (equal shares, the same share off for each wrong choice), and
+/// the positive ones must add up to 100%, as Moodle requires.
 pub(crate) fn weighted_choices(
     choices: Vec<String>,
     weights: &[f64],
     single: bool,
-) -> Result<(DraftKind, Vec<Msg>), Msg> {
+) -> Result<(DraftKind, Vec<f64>, Vec<Msg>), Msg> {
     const FULL: f64 = 99.99;
     let mut notes = Vec::new();
     if single {
-        if let Some(w) = weights.iter().find(|w| **w > 0.0 && **w < FULL) {
-            return Err(msg!(ImpPartialWeightSingle, pct(*w)));
-        }
         let right: Vec<usize> = (0..weights.len()).filter(|i| weights[*i] >= FULL).collect();
         match right.as_slice() {
             [] => Err(K::ImpNoFullAnswer.into()),
             [answer] => {
-                if weights.iter().any(|w| *w < 0.0) {
-                    notes.push(K::ImpNegativeIgnored.into());
-                }
+                let plain = weights
+                    .iter()
+                    .enumerate()
+                    .all(|(i, w)| i == *answer || w.abs() < 1e-9);
+                let credit = if plain {
+                    Vec::new()
+                } else {
+                    if weights.iter().any(|w| *w < 0.0) {
+                        notes.push(K::ImpNegativeSingle.into());
+                    }
+                    weights.iter().map(|w| snap(*w, &mut notes)).collect()
+                };
                 Ok((
                     DraftKind::Single {
                         choices,
                         answer: *answer,
                     },
+                    credit,
                     notes,
                 ))
             }
@@ -462,15 +508,20 @@ pub(crate) fn weighted_choices(
             return Err(K::ImpNoPositive.into());
         }
         let share = 100.0 / answers.len() as f64;
-        let equal = answers.iter().all(|i| (weights[*i] - share).abs() < 0.01);
-        if !equal {
-            let ws: Vec<String> = answers
-                .iter()
-                .map(|i| format!("{}%", pct(weights[*i])))
-                .collect();
-            notes.push(msg!(ImpWeightsApprox, ws.join(", ")));
+        let usual = (0..weights.len()).all(|i| {
+            let want = if answers.contains(&i) { share } else { -share };
+            (weights[i] - want).abs() < 0.01
+        });
+        let credit: Vec<f64> = if usual {
+            Vec::new()
+        } else {
+            weights.iter().map(|w| snap(*w, &mut notes)).collect()
+        };
+        let sum: f64 = answers.iter().map(|i| weights[*i]).sum();
+        if (sum - 100.0).abs() > 0.01 {
+            return Err(msg!(ImpPositiveSum, pct(sum)));
         }
-        Ok((DraftKind::Multiple { choices, answers }, notes))
+        Ok((DraftKind::Multiple { choices, answers }, credit, notes))
     }
 }
 
@@ -504,6 +555,49 @@ pub(crate) fn pct(x: f64) -> String {
 
 // ------------------------------------------------------------------ writing the bank
 
+/// Moodle's marks (any number) as tipquiz points (whole numbers, 1 to 1000). Whole marks are kept.
+/// When some mark of the file has a fraction, every mark of the file is multiplied by the
+/// smallest of 2, 4, 5, 10, 20, 25, 50, 100 that makes them all whole (so that they stay in
+/// proportion), and each question notes it; if none does, marks are rounded, with a note. A mark
+/// of 0 (the question counted for nothing) becomes 1, and one over 1000 becomes 1000, with a note.
+fn marks_to_points(drafts: &mut [Draft]) {
+    let marks: Vec<f64> = drafts
+        .iter()
+        .filter_map(|d| d.mark)
+        .filter(|m| *m > 0.0)
+        .collect();
+    let whole = |x: f64| (x - x.round()).abs() < 1e-6;
+    let factor = [1.0, 2.0, 4.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0]
+        .into_iter()
+        .find(|k| marks.iter().all(|m| whole(m * k) && m * k <= 1000.0));
+    for d in drafts {
+        let Some(m) = d.mark else { continue };
+        let (points, note) = if m <= 0.0 {
+            (1.0, Some(msg!(ImpMarkZero, pct(m))))
+        } else {
+            let scaled = m * factor.unwrap_or(1.0);
+            if scaled > 1000.0 {
+                (1000.0, Some(msg!(ImpMarkCapped, pct(m))))
+            } else if factor.is_some_and(|k| k > 1.0) {
+                let k = factor.unwrap_or(1.0);
+                (
+                    scaled.round(),
+                    Some(msg!(ImpMarkScaled, pct(m), pct(scaled.round()), pct(k))),
+                )
+            } else if !whole(scaled) {
+                let r = scaled.round().max(1.0);
+                (r, Some(msg!(ImpGradeRounded, pct(m), pct(r))))
+            } else {
+                (scaled, None)
+            }
+        };
+        d.notes.extend(note);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let p = points.clamp(1.0, 1000.0) as u32;
+        d.points = Some(p);
+    }
+}
+
 fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str, taken: &Taken) -> Import {
     let lang = match clean::slug(lang) {
         l if l.is_empty() => "en".to_owned(),
@@ -534,7 +628,9 @@ fn build(parsed: Parsed, from: Format, lang: &str, bank_id: &str, taken: &Taken)
     let mut body = String::new();
     let mut count = 0;
     let text_lang = crate::text::Lang::from_code(&lang).unwrap_or_default();
-    for mut draft in parsed.drafts {
+    let mut drafts = parsed.drafts;
+    marks_to_points(&mut drafts);
+    for mut draft in drafts {
         let label = draft.label();
         let mut removed: Vec<String> = Vec::new();
         for c in draft.texts().into_iter().flat_map(clean::removed_chars) {
@@ -680,6 +776,7 @@ fn render(
             DraftKind::Short(_) => "short",
             DraftKind::Order(_) => "order",
             DraftKind::Match(_) => "match",
+            DraftKind::Numerical { .. } => "numerical",
         })
     );
     if let Some(diff) = d.difficulty {
@@ -712,6 +809,44 @@ fn render(
         DraftKind::TrueFalse(b) => {
             let _ = writeln!(t, "answer = {b}");
         }
+        DraftKind::Numerical {
+            answer,
+            tolerance,
+            units,
+            partial,
+        } => {
+            let _ = writeln!(t, "answer = {}", pct(*answer));
+            if *tolerance != 0.0 {
+                let _ = writeln!(t, "tolerance = {}", pct(*tolerance));
+            }
+            if !units.is_empty() {
+                let us: Vec<String> = units
+                    .iter()
+                    .map(|(u, m)| {
+                        format!(
+                            "{{ unit = {}, multiplier = {} }}",
+                            toml_str(&clean(u)),
+                            pct(*m)
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(t, "units = [{}]", us.join(", "));
+            }
+            if !partial.is_empty() {
+                let ps: Vec<String> = partial
+                    .iter()
+                    .map(|(v, tol, c)| {
+                        format!(
+                            "{{ credit = {}, answer = {}, tolerance = {} }}",
+                            pct(*c),
+                            pct(*v),
+                            pct(*tol)
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(t, "partial = [{}]", ps.join(", "));
+            }
+        }
         DraftKind::Short(accepted) => {
             let mut seen: Vec<String> = Vec::new();
             for a in accepted {
@@ -725,6 +860,20 @@ fn render(
             }
             let quoted: Vec<String> = seen.iter().map(|s| toml_str(s)).collect();
             let _ = writeln!(t, "answer = {{ {lang} = [{}] }}", quoted.join(", "));
+            let mut parts: Vec<String> = Vec::new();
+            for (c, a) in &d.partial {
+                let a = clean(a);
+                if !a.is_empty() && !seen.contains(&a) {
+                    parts.push(format!(
+                        "{{ credit = {}, answer = {{ {lang} = [{}] }} }}",
+                        pct(*c),
+                        toml_str(&a)
+                    ));
+                }
+            }
+            if !parts.is_empty() {
+                let _ = writeln!(t, "partial = [{}]", parts.join(", "));
+            }
         }
         DraftKind::Order(items) => {
             let items = list(items, K::ImpItemN)?;
@@ -762,6 +911,10 @@ fn render(
     if d.shuffle == Some(false) {
         t.push_str("shuffle = false\n");
     }
+    if !d.credit.is_empty() {
+        let cs: Vec<String> = d.credit.iter().map(|c| pct(*c)).collect();
+        let _ = writeln!(t, "credit = [{}]", cs.join(", "));
+    }
     check_alone(&t, lang, &id)?;
     used.insert(id);
     Ok(t)
@@ -798,8 +951,11 @@ mod tests {
     #[test]
     fn weights_map_to_single_and_multiple() {
         let c = || vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
-        let (k, n) = weighted_choices(c(), &[0.0, 100.0, -50.0], true)
-            .unwrap_or_else(|e| panic!("{}", e.en()));
+        let ok = |r: Result<(DraftKind, Vec<f64>, Vec<Msg>), Msg>| {
+            r.unwrap_or_else(|e| panic!("{}", e.en()))
+        };
+        // Single: the 100% answer; other weights kept as credits, negative ones noted.
+        let (k, credit, n) = ok(weighted_choices(c(), &[0.0, 100.0, -50.0], true));
         assert_eq!(
             k,
             DraftKind::Single {
@@ -807,11 +963,14 @@ mod tests {
                 answer: 1
             }
         );
-        assert_eq!(n.len(), 1);
-        assert!(weighted_choices(c(), &[50.0, 100.0, 0.0], true).is_err());
+        assert_eq!((credit, n.len()), (vec![0.0, 100.0, -50.0], 1));
+        let (_, credit, n) = ok(weighted_choices(c(), &[50.0, 100.0, 0.0], true));
+        assert_eq!((credit, n.len()), (vec![50.0, 100.0, 0.0], 0));
+        let (_, credit, _) = ok(weighted_choices(c(), &[0.0, 100.0, 0.0], true));
+        assert!(credit.is_empty());
         assert!(weighted_choices(c(), &[100.0, 100.0, 0.0], true).is_err());
-        let (k, n) = weighted_choices(c(), &[50.0, -100.0, 50.0], false)
-            .unwrap_or_else(|e| panic!("{}", e.en()));
+        // Multiple: Moodle's own weights are credits unless they are tipquiz's rule.
+        let (k, credit, n) = ok(weighted_choices(c(), &[50.0, -100.0, 50.0], false));
         assert_eq!(
             k,
             DraftKind::Multiple {
@@ -819,13 +978,22 @@ mod tests {
                 answers: vec![0, 2]
             }
         );
-        assert!(n.is_empty());
-        let (_, n) = weighted_choices(c(), &[33.33333, 33.33333, 33.33333], false)
-            .unwrap_or_else(|e| panic!("{}", e.en()));
-        assert!(n.is_empty());
-        let (_, n) = weighted_choices(c(), &[70.0, 30.0, 0.0], false)
-            .unwrap_or_else(|e| panic!("{}", e.en()));
-        assert_eq!(n.len(), 1);
+        assert_eq!((credit, n.len()), (vec![50.0, -100.0, 50.0], 0));
+        let (_, credit, _) = ok(weighted_choices(c(), &[50.0, -50.0, 50.0], false));
+        assert!(credit.is_empty());
+        let (_, credit, _) = ok(weighted_choices(
+            c(),
+            &[33.33333, 33.33333, 33.33333],
+            false,
+        ));
+        assert!(credit.is_empty());
+        let (_, credit, _) = ok(weighted_choices(c(), &[70.0, 30.0, 0.0], false));
+        assert_eq!(credit, vec![70.0, 30.0, 0.0]);
+        // Positive weights that do not add up to 100%: refused, as Moodle refuses them.
+        assert!(weighted_choices(c(), &[33.0, 33.33333, 33.33333], false).is_err());
+        // A weight that is not one of Moodle's fractions is snapped, with a note.
+        let (_, credit, n) = ok(weighted_choices(c(), &[0.0, 100.0, 33.0], true));
+        assert_eq!((credit[2], n.len()), (33.33333, 1));
         assert_eq!(pct(100.0 / 3.0), "33.33333");
         assert_eq!(pct(-50.0), "-50");
     }

@@ -1,7 +1,7 @@
 //! Moodle XML (`<quiz><question type="...">...</question></quiz>`).
 //!
 //! Read: `<name><text>` (the id), `<questiontext format="..."><text>`, `<generalfeedback>` (the
-//! explanation), `<defaultgrade>` (points, when a whole number above 1), `<shuffleanswers>`,
+//! explanation), `<defaultgrade>` (points, see the module above), `<shuffleanswers>`,
 //! `<tags><tag><text>`, and `<question type="category"><category><text>$course$/top/...` (a tag
 //! for the questions that follow). Text with `format="html"` has its tags stripped and entities
 //! decoded; other formats are taken as written.
@@ -10,16 +10,21 @@
 //! - `multichoice`: `<single>true</single>` gives `single`, otherwise `multiple`; the weights are
 //!   the `fraction` of each `<answer>`; `<answer><feedback>` is appended to the explanation.
 //! - `truefalse`: the answer with fraction 100 (`<text>true</text>` or `false`).
-//! - `shortanswer`: every answer with fraction 100.
+//! - `shortanswer`: every answer with fraction 100; other positive fractions are partly right
+//!   answers.
+//! - `numerical`: the first answer with fraction 100 and its `<tolerance>`, other positive
+//!   fractions as partly right values, `*` as feedback for any other answer, and `<units>`.
 //! - `matching`: `<subquestion><text>left</text><answer><text>right</text></answer>`; a
 //!   subquestion with no text is a distractor (dropped and listed).
 //! - `ordering` (Moodle 4.4's ordering type, and the plugin before it): the answers, in the order
 //!   of their `fraction` (their right position).
-//! - Not converted, and listed: essay, numerical, calculated (all kinds), description, cloze
+//! - Not converted, and listed: essay, calculated (all kinds), description, cloze
 //!   (`multianswer`), drag and drop (`ddwtos`, `ddimageortext`, `ddmarker`), `gapselect`,
 //!   `randomsamatch`, random, and any other type.
 
-use super::clean::{category_part, clean, decode_entities, excerpt, slug, strip_html};
+use super::clean::{
+    category_parts_lost, category_tag, clean, decode_entities, excerpt, links, slug, strip_html,
+};
 use super::{Draft, DraftKind, Fb, Parsed, finish_match, label, weighted_choices};
 use crate::messages::{K, Msg};
 use crate::msg;
@@ -157,6 +162,15 @@ fn tree(source: &str) -> Result<Node, (usize, Msg)> {
                     },
                 }
             }
+            Event::Comment(c) => {
+                let text = c.into_inner().into_owned();
+                stack[top].children.push(Node {
+                    name: "#comment".to_owned(),
+                    text,
+                    line: lines.line(at),
+                    ..Node::default()
+                });
+            }
             Event::Eof => break,
             _ => {}
         }
@@ -222,7 +236,6 @@ pub(crate) fn parse(source: &str) -> Parsed {
 fn skip_reason(kind: &str) -> Msg {
     match kind {
         "essay" => K::ImpEssay.into(),
-        "numerical" => K::ImpNumerical.into(),
         "calculated" | "calculatedsimple" | "calculatedmulti" => K::ImpCalculated.into(),
         "description" => K::ImpDescription.into(),
         "multianswer" => K::ImpCloze.into(),
@@ -244,10 +257,9 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
             .child("category")
             .map(|c| clean(c.text_of()))
             .unwrap_or_default();
-        let last = category_part(&path);
-        let tag = slug(last);
-        if tag.is_empty() && !last.is_empty() {
-            out.note(q.line, msg!(ImpCategoryNoAscii, excerpt(last)));
+        let tag = category_tag(&path);
+        for lost in category_parts_lost(&path) {
+            out.note(q.line, msg!(ImpCategoryNoAscii, excerpt(lost)));
         }
         *category = Some(tag).filter(|t| !t.is_empty());
         return;
@@ -256,15 +268,51 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
     let lbl = label(name.as_deref(), &strip_html(raw_prompt).text);
     if !matches!(
         kind,
-        "multichoice" | "truefalse" | "shortanswer" | "matching" | "ordering"
+        "multichoice" | "truefalse" | "shortanswer" | "matching" | "ordering" | "numerical"
     ) {
         return out.skip(q.line, &lbl, skip_reason(kind));
+    }
+    // Moodle 1.9 kept a question's picture in `<image>`: the question shows it.
+    if let Some(img) = q
+        .child("image")
+        .map(|i| clean(&i.text))
+        .filter(|i| !i.is_empty())
+    {
+        return out.skip(q.line, &lbl, msg!(ImpOldImage, excerpt(&img)));
     }
     let mut d = Draft {
         line: q.line,
         name,
         ..Draft::default()
     };
+    // What no text keeps: links, and files attached to any text of the question.
+    let mut found_links = Vec::new();
+    let mut files = Vec::new();
+    walk(q, &mut |n: &Node| {
+        if n.name == "file" {
+            files.push(excerpt(n.attr("name").unwrap_or("?")));
+        } else {
+            for l in links(&n.text) {
+                if !found_links.contains(&l) {
+                    found_links.push(l);
+                }
+            }
+        }
+    });
+    if !found_links.is_empty() {
+        d.notes.push(msg!(ImpLinksDropped, found_links.join(", ")));
+    }
+    if !files.is_empty() {
+        d.notes.push(msg!(ImpFilesDropped, files.join(", ")));
+    }
+    let feedback_media = q
+        .all("answer")
+        .filter_map(|a| a.child("feedback"))
+        .any(|fb| fb.is_html() && strip_html(fb.text_of()).media);
+    if feedback_media {
+        d.notes
+            .push(msg!(ImpMediaDroppedFrom, K::ImpAnswerFeedback));
+    }
     match q.child("questiontext").map(text) {
         Some(Ok(p)) => d.prompt = p,
         Some(Err(why)) => {
@@ -272,16 +320,20 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
         }
         None => return out.skip(q.line, &lbl, K::ImpNoQuestionText),
     }
-    match q.child("generalfeedback").map(text) {
-        Some(Ok(g)) if !g.is_empty() => d.explanation = Some(g),
-        Some(Err(why)) => {
-            return out.skip(
-                q.line,
-                &lbl,
-                msg!(ImpThePart, K::ImpTheGeneralFeedback, why),
-            );
+    if let Some(g) = q.child("generalfeedback") {
+        let g = feedback_text(g, K::ImpTheGeneralFeedback, &mut d);
+        if !g.is_empty() {
+            d.explanation = Some(g);
         }
-        _ => {}
+    }
+    // tipquiz writes the source and the difficulty as comments (Moodle has no place for them).
+    for c in q.all("#comment") {
+        let t = c.text.trim();
+        if let Some(src) = t.strip_prefix("source:") {
+            d.source = Some(clean(src)).filter(|s| !s.is_empty());
+        } else if let Some(diff) = t.strip_prefix("difficulty:") {
+            d.difficulty = crate::bank::Difficulty::from_name(diff.trim());
+        }
     }
     d.tags.extend(category.iter().cloned());
     if let Some(tags) = q.child("tags") {
@@ -294,20 +346,11 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
             }
         }
     }
-    if let Some(g) = q
+    // The mark: made whole numbers for the whole file when the bank is written.
+    d.mark = q
         .child("defaultgrade")
         .and_then(|g| g.text.trim().parse::<f64>().ok())
-        .filter(|g| g.is_finite() && *g >= 1.0 && *g <= 1000.0)
-    {
-        let r = g.round();
-        if (g - r).abs() > 1e-6 {
-            d.notes
-                .push(msg!(ImpGradeRounded, g.to_string(), r.to_string()));
-        }
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let p = r as u32;
-        d.points = Some(p);
-    }
+        .filter(|g| g.is_finite());
     if let Some(s) = q.child("shuffleanswers") {
         let v = s.text.trim().to_ascii_lowercase();
         if v == "0" || v == "false" {
@@ -321,20 +364,21 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
         ("partiallycorrectfeedback", Fb::Partial),
         ("incorrectfeedback", Fb::Wrong),
     ] {
-        if let Some(Ok(t)) = q.child(tag).map(text) {
+        if let Some(n) = q.child(tag) {
+            let t = feedback_text(n, K::ImpTheOverallFeedback, &mut d);
             overall.push((fb, t));
         }
     }
     for (i, h) in q.all("hint").enumerate() {
-        if let Ok(t) = text(h) {
-            overall.push((Fb::Hint(i + 1), t));
-        }
+        let t = feedback_text(h, K::ImpAHint, &mut d);
+        overall.push((Fb::Hint(i + 1), t));
     }
     let result = match kind {
         "multichoice" => multichoice(q, &mut d),
         "truefalse" => truefalse(q, &mut d),
         "shortanswer" => shortanswer(q, &mut d),
         "matching" => matching(q, &mut d),
+        "numerical" => numerical(q, &mut d),
         _ => ordering(q),
     };
     match result {
@@ -349,13 +393,39 @@ fn read_question(q: &Node, category: &mut Option<String>, out: &mut Parsed) {
     }
 }
 
+/// Every node below `n`, depth first.
+fn walk(n: &Node, f: &mut dyn FnMut(&Node)) {
+    for c in &n.children {
+        f(c);
+        walk(c, f);
+    }
+}
+
+/// A feedback or hint as plain text. Pictures and other media in it are dropped, with a note
+/// naming `what` (the text is kept).
+fn feedback_text(node: &Node, what: K, d: &mut Draft) -> String {
+    let raw = node.text_of();
+    if node.is_html() {
+        let p = strip_html(raw);
+        if p.media {
+            d.notes.push(msg!(ImpMediaDroppedFrom, what));
+        }
+        p.text
+    } else if node.is_plain() {
+        clean(raw)
+    } else {
+        clean(&decode_entities(raw))
+    }
+}
+
 /// The answers of a question as (text, fraction, feedback).
 fn answers(q: &Node) -> Result<Vec<(String, f64, String)>, Msg> {
     q.all("answer")
         .map(|a| {
             let t = text(a).map_err(|w| msg!(ImpThePart, K::ImpAnAnswer, w))?;
             let f = match a.child("feedback") {
-                Some(fb) => text(fb).map_err(|w| msg!(ImpThePart, K::ImpAnswerFeedback, w))?,
+                // Media in an answer's feedback is dropped (noted by the question's reader).
+                Some(fb) => text(fb).unwrap_or_else(|_| strip_html(fb.text_of()).text),
                 None => String::new(),
             };
             Ok((t, fraction(a), f))
@@ -379,8 +449,9 @@ fn multichoice(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
     }
     let weights: Vec<f64> = list.iter().map(|a| a.1).collect();
     let choices: Vec<String> = list.iter().map(|a| a.0.clone()).collect();
-    let (kind, notes) = weighted_choices(choices, &weights, single)?;
+    let (kind, credit, notes) = weighted_choices(choices, &weights, single)?;
     d.notes.extend(notes);
+    d.credit = credit;
     add_answer_feedback(d, &list);
     Ok(kind)
 }
@@ -420,12 +491,15 @@ fn shortanswer(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
     let mut accepted = Vec::new();
     let mut dropped = Vec::new();
     for (a, f, _) in &list {
-        if *f < 99.99 {
-            dropped.push(msg!(ImpPercent, a, super::pct(*f)));
-        } else if a.contains('*') {
+        if a.contains('*') {
             dropped.push(msg!(ImpWildcard, a));
-        } else {
+        } else if *f >= 99.99 {
             accepted.push(a.clone());
+        } else if *f > 0.0 {
+            let c = super::snap(*f, &mut d.notes);
+            d.partial.push((c, a.clone()));
+        } else {
+            dropped.push(msg!(ImpPercent, a, super::pct(*f)));
         }
     }
     if accepted.is_empty() {
@@ -460,6 +534,78 @@ fn matching(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
         }
     }
     finish_match(pairs, &distractors, d)
+}
+
+/// A number in a Moodle XML file (a decimal comma is read too).
+fn xml_number(s: &str) -> Option<f64> {
+    s.trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+}
+
+fn numerical(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
+    let list = answers(q)?;
+    let mut answer: Option<(f64, f64)> = None;
+    let mut partial = Vec::new();
+    let mut extra = Vec::new();
+    for (node, (text, fraction, fb)) in q.all("answer").zip(&list) {
+        if text.trim() == "*" || text.trim().is_empty() {
+            d.add_feedback(Fb::Wrong, fb);
+            continue;
+        }
+        let v = xml_number(text).ok_or_else(|| msg!(ImpNotANumber, excerpt(text)))?;
+        let tol = node
+            .child("tolerance")
+            .and_then(|t| xml_number(&t.text))
+            .map_or(0.0, f64::abs);
+        d.add_feedback(Fb::Answer(text.trim().to_owned()), fb);
+        if *fraction >= 99.99 {
+            if answer.is_none() {
+                answer = Some((v, tol));
+            } else {
+                extra.push(text.trim().to_owned());
+            }
+        } else if *fraction > 0.0 {
+            let c = super::snap(*fraction, &mut d.notes);
+            partial.push((v, tol, c));
+        }
+    }
+    if !extra.is_empty() {
+        d.notes.push(msg!(ImpExtraFullDropped, extra.join(", ")));
+    }
+    let mut units = Vec::new();
+    if let Some(us) = q.child("units") {
+        for u in us.all("unit") {
+            let name = u
+                .child("unit_name")
+                .map(|n| clean(&n.text))
+                .unwrap_or_default();
+            let m = u
+                .child("multiplier")
+                .and_then(|m| xml_number(&m.text))
+                .unwrap_or(1.0);
+            if !name.is_empty() && m > 0.0 {
+                units.push((name, m));
+            }
+        }
+    }
+    // tipquiz reads the first unit as the answer's: put the unit with multiplier 1 first.
+    if let Some(p) = units.iter().position(|u| (u.1 - 1.0).abs() < 1e-12) {
+        let u = units.remove(p);
+        units.insert(0, u);
+    } else if !units.is_empty() {
+        d.notes.push(K::ImpUnitsDropped.into());
+        units.clear();
+    }
+    let (answer, tolerance) = answer.ok_or_else(|| Msg::from(K::ImpNoFullAnswer))?;
+    Ok(DraftKind::Numerical {
+        answer,
+        tolerance,
+        units,
+        partial,
+    })
 }
 
 fn ordering(q: &Node) -> Result<DraftKind, Msg> {

@@ -37,7 +37,7 @@ fn list(items: &[T], langs: &[String]) -> String {
 
 const SOURCE: &str = "Trafficking in Persons Protocol (Palermo Protocol), art. 3";
 
-/// A commented starter bank with one question of each of the six types, about the definition of
+/// A commented starter bank with one question of each of the seven types, about the definition of
 /// trafficking in persons (Palermo Protocol, art. 3). It loads with no error and no warning.
 ///
 /// `id` and `topic` are made valid ids (`my-bank` when nothing is left); `langs` are language
@@ -385,6 +385,44 @@ pub fn starter_bank(id: &str, langs: &[&str], topic: &str) -> String {
     );
     let _ = writeln!(s, "source = {}", toml_str(&format!("{SOURCE}(a)")));
     s.push_str("# Set `shuffle = false` to keep the order of choices, items or pairs on screen.\nshuffle = true\n");
+
+    // 7. numerical
+    s.push_str(
+        "\n# ---------------------------------------------------------------- numerical\n\
+         # A typed number: right when within `tolerance` of `answer` (default 0: exactly).\n\
+         # Arabic-Indic digits are accepted. `units` are optional after the number; the first\n\
+         # unit's multiplier is 1. `partial` gives part of the points for a near value.\n",
+    );
+    let _ = writeln!(s, "[[question]]\nid = {}", toml_str(&format!("{id}-007")));
+    s.push_str("type = \"numerical\"\ndifficulty = \"medium\"\ntags = [\"penalties\"]\n");
+    let _ = writeln!(
+        s,
+        "prompt = {}",
+        text(
+            &t(
+                "For how many years of imprisonment does art. 2 of Law No. 91 of 2013 punish trafficking in persons?",
+                "بالحبس كم سنة تعاقب المادة 2 من القانون رقم 91 لسنة 2013 على الاتجار بالأشخاص؟",
+            ),
+            &ls
+        )
+    );
+    s.push_str("answer = 15\ntolerance = 0\n");
+    s.push_str(
+        "units = [{ unit = \"years\", multiplier = 1 }, { unit = \"سنة\", multiplier = 1 }, { unit = \"months\", multiplier = 12 }]\n",
+    );
+    s.push_str("# partial = [{ credit = 50, answer = 10, tolerance = 0 }]\n");
+    let _ = writeln!(
+        s,
+        "explanation = {}",
+        text(
+            &t(
+                "Art. 2 sets a fixed term of fifteen years, not a maximum.",
+                "تحدد المادة 2 مدة ثابتة هي خمس عشرة سنة، لا حدًّا أقصى.",
+            ),
+            &ls
+        )
+    );
+    s.push_str("source = \"Kuwait, Law No. 91 of 2013, art. 2\"\nfacts = [\"M2-07\"]\n");
     s
 }
 

@@ -107,6 +107,12 @@ pub fn text(key: K) -> &'static str {
             "add `explanation`: trainees learn most from why an answer is right"
         }
         K::NoSource => "question `{0}` has no source",
+        K::ExcludesItself => "question `{0}` excludes itself",
+        K::ExcludesItselfHint => {
+            "`excludes` lists the other questions that must never be on the same paper as this one"
+        }
+        K::UnknownExclude => "question `{0}` excludes `{1}`, which no loaded bank has",
+        K::UnknownExcludeHint => "check the id, or load the bank that holds that question",
         K::NoSourceHint => "add `source` naming the instrument and article, or the indicator list",
         K::TypesOfChoices => "single and multiple",
         K::TypesOfAnswer => "single, multiple, true-false and short",
@@ -206,10 +212,19 @@ pub fn text(key: K) -> &'static str {
         K::CheckTopicSpelling => "check the spelling of the topic",
         K::PoolTooSmallHint => "lower the pool's `count`, widen its filters, or load more banks",
         K::PoolTooSmall => {
-            "pool {0} of exam `{1}` ({2}) asks for {3} questions, but only {4} match{5}"
+            "pool {0} of exam `{1}` ({2}) asks for {3} questions, but only {4} match{5}{6}"
         }
         K::DrawsNothing => "exam `{0}` draws no questions",
         K::AfterEarlierPools => " after earlier pools took {0}",
+        K::AfterExclusions => {
+            " once {0} are left out because they must not share a paper with questions already drawn"
+        }
+        K::PoolMayBeShort => {
+            "pool {0} of exam `{1}` ({2}) asks for {3} questions, but some papers may leave only {4}: {5} of its {6} questions must not share a paper with others this exam can draw (`excludes`)"
+        }
+        K::PoolMayBeShortHint => {
+            "lower the pool's `count`, widen its filters, or keep such pairs out of one exam's pools"
+        }
         K::CheckSummary => "checked {0} file(s): {1} error(s), {2} warning(s): {3}",
         K::VerdictOk => "ok",
         K::VerdictProblems => "problems found",
@@ -711,6 +726,91 @@ pub fn text(key: K) -> &'static str {
         }
         K::CliArgEncoding => {
             "The file's encoding when it is not UTF-8 and has no byte-order mark: windows-1256 (Arabic saved by Windows programs), windows-1252 or latin1, iso-8859-6, utf-16le ... Default: found from the file."
+        }
+        K::ANumber => "a number",
+        K::TheCredits => "the credits (`credit`)",
+        K::ThePartialAnswers => "the partly right answers (`partial`)",
+        K::TheTolerance => "the tolerance",
+        K::TheUnits => "the units",
+        K::CreditOfChoice => "the credit of choice {0} of question `{1}`",
+        K::CreditNotFraction => "{0} is {1}%, which is not one of Moodle's grades",
+        K::CreditNotFractionHint => {
+            "use {0} (the nearest), or another of {1}, or the same with a minus sign for a wrong choice"
+        }
+        K::CreditCount => "question `{0}` gives {1} credit(s) for {2} choice(s)",
+        K::CreditCountHint => "give one credit per choice, in the order of `choices`",
+        K::CreditSingleKey => {
+            "in question `{0}` the answer is {1}, but the choices with credit 100 are: {2}"
+        }
+        K::CreditSingleKeyHint => "give the answer's choice credit 100 and every other choice less",
+        K::CreditMultipleKey => {
+            "in question `{0}` the answer lists {1}, but the choices with a positive credit are: {2}"
+        }
+        K::CreditMultipleKeyHint => "list in `answer` exactly the choices with a positive credit",
+        K::CreditSum => "the positive credits of question `{0}` add up to {1}%, not 100%",
+        K::CreditSumHint => {
+            "make the right choices' credits add up to 100, as Moodle requires (for example 50 and 50, or 33.33333 three times)"
+        }
+        K::PartialCreditRange => "a partly right answer of question `{0}` has credit {1}%",
+        K::PartialCreditRangeHint => {
+            "a partial credit is above 0 and below 100: a fully right answer goes in `answer`"
+        }
+        K::NegativeTolerance => "the tolerance of question `{0}` is negative",
+        K::NegativeToleranceHint => {
+            "write how far from the answer a value may be, 0 or more (0: exactly)"
+        }
+        K::BadMultiplier => "a unit of question `{0}` has a bad multiplier",
+        K::BadMultiplierHint => {
+            "multipliers are above 0, and the first unit's is 1 (the answer is written in it)"
+        }
+        K::ExpNoTimeLimit => "its time limit was not written (the format has no place for it)",
+        K::ExpUnequalShares => {
+            "its {0} right choices are worth 10% or 5% each instead of {1}%, which Moodle does not accept"
+        }
+        K::ExpWrongWeight => {
+            "its wrong choices take off {1}% each instead of {0}%, which Moodle does not accept"
+        }
+        K::ExpTooManyRight => {
+            "it has {0} right choices, and Moodle's grades cannot share 100% among more than 20"
+        }
+        K::ExpGiftNoUnits => {
+            "its units were not written (GIFT has no units; Moodle XML keeps them)"
+        }
+        K::ExpXmlComments => {
+            "Moodle XML has no place for a question's source and difficulty: they are written as XML comments, which tipquiz reads back and Moodle ignores"
+        }
+        K::ImpWeightSnapped => {
+            "the weight {0}% is not one of Moodle's grades (Moodle refuses it too): it became {1}%"
+        }
+        K::ImpNegativeSingle => {
+            "negative weights of a single-answer question count as 0 in tipquiz: a wrong choice earns nothing (use the exam's negative_marking to take points off)"
+        }
+        K::ImpPositiveSum => {
+            "the positive weights add up to {0}%, not 100% (Moodle refuses this question too)"
+        }
+        K::ImpNotANumber => "`{0}` is not a number",
+        K::ImpExtraFullDropped => "more 100% answers than the first were dropped: {0}",
+        K::ImpUnitsDropped => "its units were dropped: none has multiplier 1",
+        K::ExportedBut => "note: {0}",
+        K::ExpGiftNoPoints => {
+            "its points ({0}) were not written: GIFT has no marks (Moodle XML keeps them)"
+        }
+        K::ImpLinksDropped => "links were dropped (their text is kept): {0}",
+        K::ImpFilesDropped => "attached files were dropped: {0}",
+        K::ImpOldImage => {
+            "the question shows the picture `{0}` (Moodle 1.9's image field), which a terminal cannot show"
+        }
+        K::ImpMediaDroppedFrom => {
+            "a picture or other media was dropped from {0} (its text is kept)"
+        }
+        K::ImpTheOverallFeedback => "the overall feedback",
+        K::ImpAHint => "a hint",
+        K::ImpMarkZero => {
+            "its mark was {0} (it counted for nothing in Moodle): it is worth 1 point"
+        }
+        K::ImpMarkCapped => "its mark {0} is over tipquiz's 1000 points: it is worth 1000",
+        K::ImpMarkScaled => {
+            "its mark {0} became {1} points: every mark of the file was multiplied by {2}, so that all are whole numbers and stay in proportion"
         }
         K::ResumeMissingQuestion => {
             "question `{0}` of the saved attempt is no longer in the loaded banks"

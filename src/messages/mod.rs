@@ -385,12 +385,27 @@ mod tests {
             wanted: 5,
             available: 3,
             taken: 4,
+            excluded: 0,
         };
         assert_eq!(
             e.message().en(),
             "pool 2 of exam `x` (topic t, tags a/b) asks for 5 questions, but only 3 match after earlier pools took 4"
         );
         assert!(e.message().render(Lang::Ar).contains('4'));
+        let e = crate::quiz::DrawError::PoolTooSmall {
+            exam: "x".into(),
+            pool: 2,
+            filter: Box::default(),
+            wanted: 6,
+            available: 4,
+            taken: 0,
+            excluded: 3,
+        };
+        assert_eq!(
+            e.message().en(),
+            "pool 2 of exam `x` (any question) asks for 6 questions, but only 4 match once 3 are left out because they must not share a paper with questions already drawn"
+        );
+        assert!(e.message().render(Lang::Ar).contains('3'));
         let e = crate::quiz::DrawError::Empty("x".into());
         assert_eq!(e.message().en(), e.to_string());
     }

@@ -40,6 +40,9 @@ pub enum DrawError {
         available: usize,
         /// How many of the matching questions earlier pools took (0: none).
         taken: usize,
+        /// How many of the rest were left out because they must not share a paper with a
+        /// question already drawn (`excludes`; 0: none).
+        excluded: usize,
     },
     /// The exam draws nothing.
     Empty(String),
@@ -83,9 +86,15 @@ impl DrawError {
                 wanted,
                 available,
                 taken,
+                excluded,
             } => {
                 let others = if *taken > 0 {
                     Arg::Msg(Msg::new(K::AfterEarlierPools, vec![(*taken).into()]))
+                } else {
+                    Arg::Raw(String::new())
+                };
+                let left_out = if *excluded > 0 {
+                    Arg::Msg(Msg::new(K::AfterExclusions, vec![(*excluded).into()]))
                 } else {
                     Arg::Raw(String::new())
                 };
@@ -98,6 +107,7 @@ impl DrawError {
                         (*wanted).into(),
                         (*available).into(),
                         others,
+                        left_out,
                     ],
                 )
             }
@@ -149,6 +159,17 @@ pub fn exam_problems(exam: &ExamDef, lib: &Library, file: &str) -> Vec<Diagnosti
             Some(K::PoolTooSmallHint.into()),
         ));
     }
+    for r in exclusion_risks(exam, lib) {
+        diags.push(Diagnostic::at(
+            Severity::Warning,
+            "pool-may-be-short",
+            file,
+            "",
+            None,
+            r.message(&exam.id),
+            Some(K::PoolMayBeShortHint.into()),
+        ));
+    }
     diags
 }
 
@@ -196,6 +217,72 @@ pub fn check_pools(exam: &ExamDef, lib: &Library) -> Result<(), DrawError> {
     draw(exam, lib, 0).map(|_| ())
 }
 
+/// A pool that some draws may not fill because of `excludes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExclusionRisk {
+    /// 1-based pool number.
+    pub pool: usize,
+    /// The pool's filter.
+    pub filter: Box<PoolFilter>,
+    /// Requested.
+    pub wanted: usize,
+    /// Questions matching the pool.
+    pub matching: usize,
+    /// Of those, the ones that must not share a paper with some question the exam can draw.
+    pub exposed: usize,
+}
+
+/// The pools whose filling may depend on the draw because of `excludes`: a pool is at risk
+/// when, leaving out every matching question that must not share a paper with some question
+/// the exam can draw (in any pool), fewer than `count` remain. This bound is safe: a pool not
+/// listed is filled by every draw that fills it without `excludes` (earlier pools taking its
+/// questions is a separate matter, see the docs on overlapping pools).
+#[must_use]
+pub fn exclusion_risks(exam: &ExamDef, lib: &Library) -> Vec<ExclusionRisk> {
+    let per_pool: Vec<Vec<&Question>> = exam
+        .pools
+        .iter()
+        .map(|p| lib.questions().filter(|q| matches(q, exam, p)).collect())
+        .collect();
+    let reach: Vec<&Question> = per_pool.iter().flatten().copied().collect();
+    let mut out = Vec::new();
+    for (i, (pool, qs)) in exam.pools.iter().zip(&per_pool).enumerate() {
+        let exposed = qs
+            .iter()
+            .filter(|q| reach.iter().any(|r| Library::excluded(q, r)))
+            .count();
+        if exposed > 0 && qs.len() - exposed < pool.count {
+            out.push(ExclusionRisk {
+                pool: i + 1,
+                filter: describe(pool),
+                wanted: pool.count,
+                matching: qs.len(),
+                exposed,
+            });
+        }
+    }
+    out
+}
+
+impl ExclusionRisk {
+    /// The warning in words.
+    #[must_use]
+    pub fn message(&self, exam: &str) -> Msg {
+        Msg::new(
+            K::PoolMayBeShort,
+            vec![
+                self.pool.into(),
+                exam.into(),
+                self.filter.message().into(),
+                self.wanted.into(),
+                (self.matching - self.exposed).into(),
+                self.exposed.into(),
+                self.matching.into(),
+            ],
+        )
+    }
+}
+
 /// Draw a paper for `seed`.
 ///
 /// # Errors
@@ -234,10 +321,39 @@ pub fn draw_slots(
                 wanted: pool.count,
                 available: free.len(),
                 taken: all.len() - free.len(),
+                excluded: 0,
             });
         }
         free.shuffle(&mut rng);
-        let mut chosen: Vec<&Question> = free.into_iter().take(pool.count).collect();
+        // Take them in the shuffled order, leaving out any that must not share a paper with a
+        // question already drawn; without `excludes` this is the first `count` of them.
+        let mut chosen: Vec<&Question> = Vec::with_capacity(pool.count);
+        let mut excluded = 0;
+        for q in &free {
+            if chosen.len() == pool.count {
+                break;
+            }
+            if taken
+                .iter()
+                .chain(chosen.iter())
+                .any(|t| Library::excluded(t, q))
+            {
+                excluded += 1;
+            } else {
+                chosen.push(q);
+            }
+        }
+        if chosen.len() < pool.count {
+            return Err(DrawError::PoolTooSmall {
+                exam: exam.id.clone(),
+                pool: i + 1,
+                filter: describe(pool),
+                wanted: pool.count,
+                available: chosen.len(),
+                taken: all.len() - free.len(),
+                excluded,
+            });
+        }
         // Keep file order within a pool unless questions are shuffled.
         if !exam.shuffle_questions {
             chosen.sort_by_key(|q| all.iter().position(|a| a.id == q.id));
@@ -259,7 +375,7 @@ pub fn draw_slots(
                 Kind::Single { choices, .. } | Kind::Multiple { choices, .. } => choices.len(),
                 Kind::Order { items } => items.len(),
                 Kind::Match { pairs } => pairs.len(),
-                Kind::TrueFalse { .. } | Kind::Short { .. } => 0,
+                Kind::TrueFalse { .. } | Kind::Short { .. } | Kind::Numerical { .. } => 0,
             };
             let mut order: Vec<usize> = (0..n).collect();
             let must_shuffle = matches!(q.kind, Kind::Order { .. } | Kind::Match { .. });

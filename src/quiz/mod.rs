@@ -7,11 +7,15 @@ mod score;
 mod session;
 
 pub use draw::{
-    DrawError, PaperItem, PoolFilter, check_pools, draw, draw_slots, exam_problems, seed_for,
+    DrawError, ExclusionRisk, PaperItem, PoolFilter, check_pools, draw, draw_slots, exam_problems,
+    exclusion_risks, seed_for,
 };
 pub use normalize::normalize;
 pub use response::Response;
-pub use score::{QuestionScore, ScoreSheet, Tally, Verdict, credit, score_question, tally};
+pub use score::{
+    QuestionScore, ScoreSheet, Tally, Verdict, choice_text, credit, key_text, read_number,
+    score_question, tally,
+};
 pub use session::{
     ATTEMPT_SCHEMA, Action, Attempt, Change, EndReason, Inconsistency, Millis, Outcome, Pause,
     Rejection, ResumeError, Session, Slot, Status,

@@ -2,8 +2,9 @@
 
 use super::normalize::normalize;
 use super::response::Response;
-use crate::bank::{Difficulty, Kind, Question};
+use crate::bank::{Difficulty, Kind, PartialAnswer, Question, percent_label};
 use crate::exam::{ExamDef, ScoringPolicy};
+use crate::text::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -31,8 +32,24 @@ pub fn credit(q: &Question, r: &Response, policy: &ScoringPolicy) -> f64 {
             0.0
         }
     };
+    // Per-choice credits (Moodle's fractions, in percent), when the bank gives them.
+    let credit_of = |i: usize| q.credit.get(i).map_or(0.0, |c| c.0 / 100.0);
     match (&q.kind, r) {
-        (Kind::Single { answer, .. }, Response::Choice(c)) => f64::from(u8::from(c == answer)),
+        (Kind::Single { answer, .. }, Response::Choice(c)) => {
+            if q.credit.is_empty() {
+                f64::from(u8::from(c == answer))
+            } else {
+                all_or_nothing(credit_of(*c).clamp(0.0, 1.0))
+            }
+        }
+        (Kind::Multiple { answers, .. }, Response::Choices(cs)) if !q.credit.is_empty() => {
+            let mut picked = cs.clone();
+            picked.sort_unstable();
+            picked.dedup();
+            let sum: f64 = picked.iter().map(|c| credit_of(*c)).sum();
+            debug_assert!(!answers.is_empty());
+            all_or_nothing(sum.clamp(0.0, 1.0))
+        }
         (Kind::Multiple { answers, .. }, Response::Choices(cs)) => {
             if policy.partial_credit {
                 let k = answers.len() as f64;
@@ -55,8 +72,47 @@ pub fn credit(q: &Question, r: &Response, policy: &ScoringPolicy) -> f64 {
         (Kind::TrueFalse { answer }, Response::Bool(b)) => f64::from(u8::from(b == answer)),
         (Kind::Short { accepted }, Response::Text(t)) => {
             let got = normalize(t);
-            let ok = !got.is_empty() && accepted.values().flatten().any(|a| normalize(a) == got);
-            f64::from(u8::from(ok))
+            if got.is_empty() {
+                return 0.0;
+            }
+            if accepted.values().flatten().any(|a| normalize(a) == got) {
+                return 1.0;
+            }
+            let best = q
+                .partial
+                .iter()
+                .filter(|p| match &p.answer {
+                    PartialAnswer::Text(m) => m.values().flatten().any(|a| normalize(a) == got),
+                    PartialAnswer::Number { .. } => false,
+                })
+                .map(|p| p.credit.0 / 100.0)
+                .fold(0.0, f64::max);
+            all_or_nothing(best.clamp(0.0, 1.0))
+        }
+        (
+            Kind::Numerical {
+                answer,
+                tolerance,
+                units,
+            },
+            Response::Text(t),
+        ) => {
+            let Some(v) = read_number(t, units) else {
+                return 0.0;
+            };
+            if within(v, answer.0, tolerance.0) {
+                return 1.0;
+            }
+            let best = q
+                .partial
+                .iter()
+                .filter(|p| match &p.answer {
+                    PartialAnswer::Number { value, tolerance } => within(v, value.0, tolerance.0),
+                    PartialAnswer::Text(_) => false,
+                })
+                .map(|p| p.credit.0 / 100.0)
+                .fold(0.0, f64::max);
+            all_or_nothing(best.clamp(0.0, 1.0))
         }
         (Kind::Order { items }, Response::Order(seq)) => {
             let n = items.len();
@@ -77,6 +133,148 @@ pub fn credit(q: &Question, r: &Response, policy: &ScoringPolicy) -> f64 {
         }
         _ => 0.0,
     }
+}
+
+/// Whether `v` is within `tolerance` of `target` (a hair of rounding allowed).
+fn within(v: f64, target: f64, tolerance: f64) -> bool {
+    (v - target).abs() <= tolerance.abs() + 1e-9 * target.abs().max(1.0)
+}
+
+/// The value of a typed number, in the question's first unit: digits in ASCII, Arabic-Indic
+/// (٠١٢...) or Extended Arabic-Indic (۰۱۲...), a decimal point `.`, `٫` or a decimal comma
+/// (`2,5`; a comma followed by exactly three digits, `1,500`, or in a number that also has a
+/// point separates thousands, as do `٬`, spaces between digits and `_`), a sign, and then
+/// optionally one of the question's units (`15 years`, `180 months`), compared as short
+/// answers are. `None` when there is no number, or the text after it is not one of the units.
+#[must_use]
+pub fn read_number(text: &str, units: &[crate::bank::Unit]) -> Option<f64> {
+    let t = text.trim();
+    let mut num = String::new();
+    let mut rest = t;
+    let mut seen_digit = false;
+    for (i, c) in t.char_indices() {
+        let ascii = match c {
+            '0'..='9' => Some(c),
+            '\u{0660}'..='\u{0669}' => char::from_digit(u32::from(c) - 0x0660, 10),
+            '\u{06F0}'..='\u{06F9}' => char::from_digit(u32::from(c) - 0x06F0, 10),
+            _ => None,
+        };
+        match (ascii, c) {
+            (Some(d), _) => {
+                num.push(d);
+                seen_digit = true;
+            }
+            (None, '-' | '\u{2212}') if num.is_empty() => num.push('-'),
+            (None, '+') if num.is_empty() => {}
+            (None, '.' | '\u{066B}' | ',' | '\u{066C}' | '_' | ' ' | '\u{a0}' | '\u{202f}')
+                if seen_digit =>
+            {
+                num.push(match c {
+                    '\u{066B}' => '.',
+                    '\u{066C}' | '_' | ' ' | '\u{a0}' | '\u{202f}' => '\'',
+                    other => other,
+                });
+            }
+            _ => {
+                rest = &t[i..];
+                break;
+            }
+        }
+        rest = &t[i + c.len_utf8()..];
+    }
+    // Separators at the end belong to the text after the number (`15 years`, `15.`).
+    let num = num.trim_end_matches(['\'', '.', ',']);
+    if !seen_digit {
+        return None;
+    }
+    let has_point = num.contains('.');
+    let mut clean = String::with_capacity(num.len());
+    let groups: Vec<&str> = num.split(',').collect();
+    for (i, g) in groups.iter().enumerate() {
+        if i > 0 {
+            let thousands = has_point
+                || (g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+                || groups.len() > 2;
+            if !thousands {
+                clean.push('.');
+            }
+        }
+        clean.push_str(g);
+    }
+    let clean: String = clean.chars().filter(|c| *c != '\'').collect();
+    let value: f64 = clean.parse().ok().filter(|v: &f64| v.is_finite())?;
+    let unit = rest.trim();
+    if unit.is_empty() {
+        return Some(value);
+    }
+    let u = normalize(unit);
+    units
+        .iter()
+        .find(|x| normalize(&x.name) == u)
+        .filter(|x| x.multiplier.0 != 0.0)
+        .map(|x| value / x.multiplier.0)
+}
+
+/// A choice's text as the review shows it: with its credit (`Passport (50%)`) when the key is
+/// shown and the question gives per-choice credits.
+#[must_use]
+pub fn choice_text(q: &Question, choice: usize, lang: Lang, show_key: bool) -> String {
+    let text = q
+        .kind
+        .choices()
+        .and_then(|c| c.get(choice))
+        .map_or("", |t| t.get(lang));
+    match q.credit.get(choice).filter(|_| show_key) {
+        Some(c) => format!("{text} ({}%)", percent_label(c.0)),
+        None => text.to_owned(),
+    }
+}
+
+/// The right answer of a typed question as the review shows it, in `lang`: the accepted
+/// answers (`15 / fifteen`), or the number with its tolerance and first unit (`15 ± 0.5
+/// years`), then any partly right answers with their credit (`Cat (50%)`). Empty for other
+/// types.
+#[must_use]
+pub fn key_text(q: &Question, lang: Lang) -> String {
+    let texts = |m: &std::collections::BTreeMap<String, Vec<String>>| {
+        m.get(lang.code())
+            .or_else(|| m.values().next())
+            .cloned()
+            .unwrap_or_default()
+            .join(" / ")
+    };
+    let number = |v: f64, tol: f64, unit: Option<&crate::bank::Unit>| {
+        let mut s = percent_label(v);
+        if tol != 0.0 {
+            s.push_str(&format!(" ± {}", percent_label(tol)));
+        }
+        if let Some(u) = unit {
+            s.push(' ');
+            s.push_str(&u.name);
+        }
+        s
+    };
+    let mut out = match &q.kind {
+        Kind::Short { accepted } => texts(accepted),
+        Kind::Numerical {
+            answer,
+            tolerance,
+            units,
+        } => number(answer.0, tolerance.0, units.first()),
+        _ => return String::new(),
+    };
+    let unit = match &q.kind {
+        Kind::Numerical { units, .. } => units.first(),
+        _ => None,
+    };
+    for p in &q.partial {
+        let what = match &p.answer {
+            PartialAnswer::Text(m) => texts(m),
+            PartialAnswer::Number { value, tolerance } => number(value.0, tolerance.0, unit),
+        };
+        out.push_str(&format!(" / {what} ({}%)", percent_label(p.credit.0)));
+    }
+    out
 }
 
 /// The score of one question.

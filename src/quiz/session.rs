@@ -242,7 +242,7 @@ fn order_len(q: &Question) -> usize {
         Kind::Single { choices, .. } | Kind::Multiple { choices, .. } => choices.len(),
         Kind::Order { items } => items.len(),
         Kind::Match { pairs } => pairs.len(),
-        Kind::TrueFalse { .. } | Kind::Short { .. } => 0,
+        Kind::TrueFalse { .. } | Kind::Short { .. } | Kind::Numerical { .. } => 0,
     }
 }
 

@@ -1,14 +1,15 @@
 //! The screens' state and how keys change it. Pure: time comes in as `now`, effects go out.
 
 use super::i18n::{self, ui};
+use super::keymap::{self, Action, Context, Situation};
 use crate::bank::{Kind, Library};
 use crate::exam::{ExamDef, Mode, Review};
 use crate::quiz::{
-    Action, Attempt, EndReason, Millis, Outcome, Rejection, Response, Session, seed_for,
+    self, Attempt, EndReason, Millis, Outcome, Rejection, Response, Session, seed_for,
 };
 use crate::record::Store;
 use crate::text::Lang;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::KeyEvent;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -123,6 +124,8 @@ pub struct HomeForm {
     pub focus: Field,
     /// Trainee name being typed.
     pub trainee: String,
+    /// Where the next character of the name goes (a character index).
+    pub caret: usize,
     /// 0 = quick quiz, i = exams[i-1].
     pub exam: usize,
     /// Topics with their question counts and whether chosen.
@@ -148,6 +151,8 @@ pub struct QuestionView {
     pub grabbed: bool,
     /// Short questions: the text being typed (logical order).
     pub text: String,
+    /// Short questions: where the next character goes (a character index into `text`).
+    pub caret: usize,
     /// Order questions: the arrangement on screen (item indices).
     pub arrangement: Vec<usize>,
     /// Match questions: pairs being made (left → right).
@@ -280,6 +285,7 @@ impl App {
                     Field::Start
                 },
                 trainee: prefs.trainee.clone(),
+                caret: prefs.trainee.chars().count(),
                 exam,
                 topics,
                 topic_cursor: 0,
@@ -422,24 +428,106 @@ impl App {
         self.tick(back)
     }
 
-    /// Handle a key at `now`.
+    /// What the keys need to know now: the table of the screen (or dialog) shown, the
+    /// direction of the interface, and the choice labels on screen.
+    #[must_use]
+    pub fn situation(&self) -> Situation {
+        let (context, labels, choices) = match &self.overlay {
+            Overlay::Help => (Context::Help, self.lang, 0),
+            Overlay::ConfirmSubmit | Overlay::ConfirmQuit => (Context::Dialog, self.lang, 0),
+            Overlay::Goto(_) => (Context::GoTo, self.lang, 0),
+            Overlay::Calibrate(_) => (Context::Calibrate, self.lang, 0),
+            Overlay::None => self.screen_context(),
+        };
+        Situation {
+            context,
+            lang: self.lang,
+            labels,
+            choices,
+        }
+    }
+
+    /// What the help describes: the keys of the screen under the help.
+    #[must_use]
+    pub fn help_situation(&self) -> Situation {
+        let (context, labels, choices) = self.screen_context();
+        Situation {
+            context,
+            lang: self.lang,
+            labels,
+            choices,
+        }
+    }
+
+    /// The language the question (and its choice labels) is shown in.
+    #[must_use]
+    pub fn question_lang(&self) -> Lang {
+        if self.view.other_lang {
+            self.lang.other()
+        } else {
+            self.lang
+        }
+    }
+
+    fn screen_context(&self) -> (Context, Lang, usize) {
+        let lang = self.lang;
+        match &self.screen {
+            Screen::Home if self.home.focus == Field::Trainee => (Context::HomeName, lang, 0),
+            Screen::Home => (Context::HomeForm, lang, 0),
+            Screen::Resume(_) => (Context::Resume, lang, 0),
+            Screen::Results => (Context::Results, lang, 0),
+            Screen::Review(_) => (Context::Review, lang, 0),
+            Screen::Quiz => {
+                let Some((kind, locked)) = self.current_kind() else {
+                    return (Context::Answered, lang, 0);
+                };
+                let labels = self.question_lang();
+                let n = match &kind {
+                    Kind::Single { choices, .. } | Kind::Multiple { choices, .. } => choices.len(),
+                    Kind::TrueFalse { .. } => 2,
+                    Kind::Match { pairs } => pairs.len(),
+                    Kind::Order { .. } | Kind::Short { .. } | Kind::Numerical { .. } => 0,
+                };
+                let context = match kind {
+                    Kind::Short { .. } | Kind::Numerical { .. } if !locked => Context::Typing,
+                    _ if locked => Context::Answered,
+                    Kind::Order { .. } => Context::Arranging,
+                    Kind::Match { .. } => Context::Matching,
+                    _ => Context::Choosing,
+                };
+                (context, labels, n)
+            }
+        }
+    }
+
+    /// Handle a key at `now`: the keymap turns it into an action (or nothing), then
+    /// [`App::update`].
     pub fn handle_key(&mut self, key: KeyEvent, now: Millis) -> Vec<Effect> {
+        match keymap::action(&key, &self.situation()) {
+            Some(a) => self.update(a, now),
+            None => Vec::new(),
+        }
+    }
+
+    /// Apply an action at `now`: the only place where the screens' state changes. Returns what
+    /// the front must do.
+    pub fn update(&mut self, action: Action, now: Millis) -> Vec<Effect> {
         let before = self.page();
-        let fx = self.handle_key_inner(key, now);
+        let fx = self.update_inner(action, now);
         if self.page() != before {
             self.page_scroll = 0;
         }
         fx
     }
 
-    fn scroll_page(&mut self, code: KeyCode) -> bool {
+    fn scroll_page(&mut self, action: Action) -> bool {
         let max = self.scroll_limits.page_max;
         let s = self.page_scroll.min(max);
-        self.page_scroll = match code {
-            KeyCode::Up => s.saturating_sub(1),
-            KeyCode::Down => s.saturating_add(1).min(max),
-            KeyCode::PageUp => s.saturating_sub(5),
-            KeyCode::PageDown => s.saturating_add(5).min(max),
+        self.page_scroll = match action {
+            Action::Up => s.saturating_sub(1),
+            Action::Down => s.saturating_add(1).min(max),
+            Action::PageUp => s.saturating_sub(5),
+            Action::PageDown => s.saturating_add(5).min(max),
             _ => return false,
         };
         true
@@ -458,22 +546,18 @@ impl App {
             .clamp(lo, hi);
     }
 
-    fn handle_key_inner(&mut self, key: KeyEvent, now: Millis) -> Vec<Effect> {
-        if key.kind == KeyEventKind::Release {
-            return Vec::new();
-        }
-        if key.code == KeyCode::Char('z') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            return vec![Effect::Suspend];
-        }
-        if key.code == KeyCode::F(2) {
-            return vec![Effect::FlipBidi];
-        }
-        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            // Leave now, keeping what is typed in a short answer's box, as Esc and Tab do.
-            let mut fx = self.save_typed(now);
-            fx.retain(|e| *e != Effect::Autosave);
-            fx.extend([Effect::Autosave, Effect::Quit]);
-            return fx;
+    fn update_inner(&mut self, action: Action, now: Millis) -> Vec<Effect> {
+        match action {
+            Action::QuitNow => {
+                // Leave now, keeping what is typed in a short answer's box, as Esc and Tab do.
+                let mut fx = self.save_typed(now);
+                fx.retain(|e| *e != Effect::Autosave);
+                fx.extend([Effect::Autosave, Effect::Quit]);
+                return fx;
+            }
+            Action::Suspend => return vec![Effect::Suspend],
+            Action::FlipBidi => return vec![Effect::FlipBidi],
+            _ => {}
         }
         let mut fx = self.tick(now);
         if fx.contains(&Effect::Commit) {
@@ -481,12 +565,12 @@ impl App {
         }
         match self.overlay.clone() {
             Overlay::Calibrate(tries) => {
-                match key.code {
-                    KeyCode::Char('1' | '\u{0661}' | 'y') | KeyCode::Enter => {
+                match action {
+                    Action::Yes => {
                         self.overlay = Overlay::None;
                         fx.push(Effect::SaveBidi(self.display.mode));
                     }
-                    KeyCode::Char('2' | '\u{0662}' | 'n') => {
+                    Action::No => {
                         self.overlay = if tries >= 3 {
                             Overlay::None
                         } else {
@@ -494,73 +578,74 @@ impl App {
                         };
                         fx.push(Effect::FlipBidi);
                     }
-                    KeyCode::Esc => self.overlay = Overlay::None,
+                    Action::Cancel => self.overlay = Overlay::None,
                     _ => {}
                 }
                 return fx;
             }
             Overlay::Help => {
-                if !self.scroll_page(key.code) {
+                if !self.scroll_page(action) {
                     self.overlay = Overlay::None;
                 }
                 return fx;
             }
             Overlay::ConfirmSubmit => {
-                match key.code {
-                    KeyCode::Enter | KeyCode::Char('y') => {
+                match action {
+                    Action::Yes => {
                         self.overlay = Overlay::None;
-                        fx.extend(self.act(Action::Submit, now));
+                        fx.extend(self.act(quiz::Action::Submit, now));
                     }
-                    KeyCode::Esc | KeyCode::Char('n') => self.overlay = Overlay::None,
+                    Action::No => self.overlay = Overlay::None,
                     _ => {}
                 }
                 return fx;
             }
             Overlay::ConfirmQuit => {
-                match key.code {
-                    KeyCode::Enter | KeyCode::Char('y') => {
-                        fx.push(Effect::Autosave);
-                        fx.push(Effect::Quit);
-                    }
-                    KeyCode::Esc | KeyCode::Char('n') => self.overlay = Overlay::None,
+                match action {
+                    Action::Yes => fx.extend([Effect::Autosave, Effect::Quit]),
+                    Action::No => self.overlay = Overlay::None,
                     _ => {}
                 }
                 return fx;
             }
             Overlay::Goto(mut s) => {
-                match key.code {
-                    KeyCode::Char(c) if digit(c).is_some() && s.len() < 4 => {
-                        s.push(char::from(b'0' + digit(c).unwrap_or(0)));
+                match action {
+                    Action::Type(c) if keymap::digit(c).is_some() && s.len() < 4 => {
+                        s.push(char::from(b'0' + keymap::digit(c).unwrap_or(0)));
                         self.overlay = Overlay::Goto(s);
                     }
-                    KeyCode::Backspace => {
+                    Action::DeleteBack => {
                         s.pop();
                         self.overlay = Overlay::Goto(s);
                     }
-                    KeyCode::Enter => {
+                    Action::Confirm => {
                         self.overlay = Overlay::None;
                         if let Ok(n) = s.parse::<usize>()
                             && n >= 1
                         {
-                            fx.extend(self.act(Action::Goto(n - 1), now));
+                            fx.extend(self.act(quiz::Action::Goto(n - 1), now));
                         }
                     }
-                    KeyCode::Esc => self.overlay = Overlay::None,
+                    Action::Cancel => self.overlay = Overlay::None,
                     _ => {}
                 }
                 return fx;
             }
             Overlay::None => {}
         }
+        if action == Action::Help {
+            self.overlay = Overlay::Help;
+            return fx;
+        }
         match self.screen.clone() {
-            Screen::Home => fx.extend(self.home_key(key, now)),
-            Screen::Resume(a) => fx.extend(self.resume_key(key, *a, now)),
-            Screen::Quiz => fx.extend(self.quiz_key(key, now)),
-            Screen::Results => match key.code {
-                KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
-                    self.scroll_page(key.code);
+            Screen::Home => fx.extend(self.home_update(action, now)),
+            Screen::Resume(a) => fx.extend(self.resume_update(action, *a, now)),
+            Screen::Quiz => fx.extend(self.quiz_update(action, now)),
+            Screen::Results => match action {
+                Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+                    self.scroll_page(action);
                 }
-                KeyCode::Char('r') => {
+                Action::Review => {
                     if self
                         .session
                         .as_ref()
@@ -571,47 +656,30 @@ impl App {
                         self.message = Some(self.t().review_not_allowed.to_owned());
                     }
                 }
-                KeyCode::Char('w') => {
+                Action::RetrySave => {
                     if matches!(self.save, SaveStatus::Failed(_)) {
                         fx.push(Effect::Commit);
                     }
                 }
-                KeyCode::Char('q') | KeyCode::Esc => fx.push(Effect::Quit),
-                KeyCode::Enter => {
+                Action::Cancel => fx.push(Effect::Quit),
+                Action::Finish => {
                     if self.quit_after {
                         fx.push(Effect::Quit);
                     } else {
                         self.go_home();
                     }
                 }
-                KeyCode::Char('?') | KeyCode::F(1) => self.overlay = Overlay::Help,
                 _ => {}
             },
             Screen::Review(i) => {
                 let n = self.session.as_ref().map_or(0, Session::len);
-                let (next, prev) = self.next_prev_keys();
-                match key.code {
-                    c if c == next
-                        || c == KeyCode::Char('n')
-                        || c == KeyCode::Tab
-                        || c == KeyCode::Down =>
-                    {
-                        self.screen = Screen::Review((i + 1).min(n.saturating_sub(1)));
+                match action {
+                    Action::Next => self.screen = Screen::Review((i + 1).min(n.saturating_sub(1))),
+                    Action::Prev => self.screen = Screen::Review(i.saturating_sub(1)),
+                    Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+                        self.scroll_page(action);
                     }
-                    c if c == prev
-                        || c == KeyCode::Char('p')
-                        || c == KeyCode::BackTab
-                        || c == KeyCode::Up =>
-                    {
-                        self.screen = Screen::Review(i.saturating_sub(1));
-                    }
-                    KeyCode::PageUp | KeyCode::PageDown => {
-                        self.scroll_page(key.code);
-                    }
-                    KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => {
-                        self.screen = Screen::Results;
-                    }
-                    KeyCode::Char('?') | KeyCode::F(1) => self.overlay = Overlay::Help,
+                    Action::Cancel => self.screen = Screen::Results,
                     _ => {}
                 }
             }
@@ -627,76 +695,49 @@ impl App {
         self.warned_minute = false;
         self.home.focus = Field::Trainee;
         self.home.trainee.clear();
+        self.home.caret = 0;
     }
 
-    fn next_prev_keys(&self) -> (KeyCode, KeyCode) {
-        if self.lang.is_rtl() {
-            (KeyCode::Left, KeyCode::Right)
-        } else {
-            (KeyCode::Right, KeyCode::Left)
-        }
-    }
-
-    fn home_key(&mut self, key: KeyEvent, now: Millis) -> Vec<Effect> {
+    fn home_update(&mut self, action: Action, now: Millis) -> Vec<Effect> {
         let fields = self.home_fields();
         let pos = fields
             .iter()
             .position(|f| *f == self.home.focus)
             .unwrap_or(0);
+        let rtl = self.lang.is_rtl();
         let h = &mut self.home;
-        let (inc, dec) = if self.lang.is_rtl() {
-            (KeyCode::Left, KeyCode::Right)
-        } else {
-            (KeyCode::Right, KeyCode::Left)
-        };
-        match key.code {
-            KeyCode::Esc => return vec![Effect::Quit],
-            KeyCode::Up | KeyCode::BackTab => {
-                if h.focus == Field::Topics && h.topic_cursor > 0 && key.code == KeyCode::Up {
-                    h.topic_cursor -= 1;
-                } else {
-                    h.focus = fields[pos.saturating_sub(1)];
-                }
+        let next_field = fields[(pos + 1).min(fields.len() - 1)];
+        let prev_field = fields[pos.saturating_sub(1)];
+        match action {
+            Action::Cancel => return vec![Effect::Quit],
+            Action::Up if h.focus == Field::Topics && h.topic_cursor > 0 => h.topic_cursor -= 1,
+            Action::Down if h.focus == Field::Topics && h.topic_cursor + 1 < h.topics.len() => {
+                h.topic_cursor += 1;
             }
-            KeyCode::Down | KeyCode::Tab => {
-                if h.focus == Field::Topics
-                    && h.topic_cursor + 1 < h.topics.len()
-                    && key.code == KeyCode::Down
-                {
-                    h.topic_cursor += 1;
-                } else {
-                    h.focus = fields[(pos + 1).min(fields.len() - 1)];
-                }
-            }
-            KeyCode::Enter => {
-                if h.focus == Field::Topics {
-                    if let Some(t) = h.topics.get_mut(h.topic_cursor) {
-                        t.2 = !t.2;
-                    }
-                } else {
-                    return self.start(now);
-                }
-            }
-            KeyCode::Backspace if h.focus == Field::Trainee => {
-                h.trainee.pop();
-            }
-            KeyCode::Char(c)
-                if h.focus == Field::Trainee
-                    && !key.modifiers.contains(KeyModifiers::CONTROL)
-                    && h.trainee.chars().count() < 60
-                    && !c.is_control()
-                    && !crate::diag::is_bidi_format(c) =>
-            {
-                h.trainee.push(c);
-            }
-            KeyCode::Char('?') | KeyCode::F(1) => self.overlay = Overlay::Help,
-            KeyCode::Char(' ') if h.focus == Field::Topics => {
+            Action::Up | Action::PrevField => h.focus = prev_field,
+            Action::Down | Action::NextField => h.focus = next_field,
+            Action::Confirm | Action::Toggle if h.focus == Field::Topics => {
                 if let Some(t) = h.topics.get_mut(h.topic_cursor) {
                     t.2 = !t.2;
                 }
             }
-            c if c == inc || c == dec => {
-                let up = c == inc;
+            Action::Confirm => return self.start(now),
+            Action::Type(c) if h.focus == Field::Trainee && h.trainee.chars().count() < 60 => {
+                insert_at(&mut h.trainee, &mut h.caret, c);
+            }
+            Action::DeleteBack
+            | Action::DeleteForward
+            | Action::CaretHome
+            | Action::CaretEnd
+            | Action::CaretLeft
+            | Action::CaretRight
+                if h.focus == Field::Trainee =>
+            {
+                let box_rtl = text_rtl(&h.trainee, rtl);
+                edit(&mut h.trainee, &mut h.caret, action, box_rtl);
+            }
+            Action::Increase | Action::Decrease => {
+                let up = action == Action::Increase;
                 match h.focus {
                     Field::Language => {
                         self.lang = self.lang.other();
@@ -796,13 +837,13 @@ impl App {
         }
     }
 
-    fn resume_key(&mut self, key: KeyEvent, a: Attempt, now: Millis) -> Vec<Effect> {
-        match key.code {
-            KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
-                self.scroll_page(key.code);
+    fn resume_update(&mut self, action: Action, a: Attempt, now: Millis) -> Vec<Effect> {
+        match action {
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+                self.scroll_page(action);
                 Vec::new()
             }
-            KeyCode::Enter | KeyCode::Char('y') => match Session::resume(a, &self.lib) {
+            Action::Yes => match Session::resume(a, &self.lib) {
                 Ok(mut s) => {
                     s.state.lang = self.lang;
                     self.session = Some(s);
@@ -818,17 +859,17 @@ impl App {
                     Vec::new()
                 }
             },
-            KeyCode::Char('n') if a.exam.mode == Mode::Practice => {
+            Action::No if a.exam.mode == Mode::Practice => {
                 let exam = a.exam.clone();
                 let trainee = a.trainee.clone();
                 self.begin(&exam, &trainee, now)
             }
-            KeyCode::Char('n') => {
+            Action::No => {
                 // An exam's clock cannot be restarted by starting again.
                 self.message = Some(self.t().resume_only.to_owned());
                 Vec::new()
             }
-            KeyCode::Esc => {
+            Action::Cancel => {
                 self.screen = Screen::Home;
                 Vec::new()
             }
@@ -845,7 +886,10 @@ impl App {
         let r = s.state.slots[i].response.clone();
         let mut v = QuestionView::default();
         match (&q.kind, r) {
-            (Kind::Short { .. }, Some(Response::Text(t))) => v.text = t,
+            (Kind::Short { .. } | Kind::Numerical { .. }, Some(Response::Text(t))) => {
+                v.caret = t.chars().count();
+                v.text = t;
+            }
             (Kind::Order { .. }, Some(Response::Order(seq))) => v.arrangement = seq,
             (Kind::Order { .. }, _) => v.arrangement = order.to_vec(),
             (Kind::Match { pairs }, Some(Response::Match(m))) => {
@@ -862,12 +906,15 @@ impl App {
     }
 
     /// Apply an action to the session and return the effects.
-    pub fn act(&mut self, action: Action, now: Millis) -> Vec<Effect> {
+    pub fn act(&mut self, action: quiz::Action, now: Millis) -> Vec<Effect> {
         let Some(s) = &mut self.session else {
             return Vec::new();
         };
         let before = s.current();
-        if matches!(action, Action::Answer(_) | Action::Check | Action::Clear) {
+        if matches!(
+            action,
+            quiz::Action::Answer(_) | quiz::Action::Check | quiz::Action::Clear
+        ) {
             // The body changes: show it from where the cursor (or the feedback) is.
             self.view.scroll = 0;
         }
@@ -954,9 +1001,9 @@ impl App {
         match kind {
             Kind::Single { choices, .. } if pos < choices.len() => {
                 self.view.cursor = pos;
-                fx.extend(self.act(Action::Answer(Response::Choice(order[pos])), now));
+                fx.extend(self.act(quiz::Action::Answer(Response::Choice(order[pos])), now));
                 if self.practice() {
-                    fx.extend(self.act(Action::Check, now));
+                    fx.extend(self.act(quiz::Action::Check, now));
                 }
             }
             Kind::Multiple { choices, .. } if pos < choices.len() => {
@@ -972,13 +1019,13 @@ impl App {
                     cur.push(c);
                     cur.sort_unstable();
                 }
-                fx.extend(self.act(Action::Answer(Response::Choices(cur)), now));
+                fx.extend(self.act(quiz::Action::Answer(Response::Choices(cur)), now));
             }
             Kind::TrueFalse { .. } if pos < 2 => {
                 self.view.cursor = pos;
-                fx.extend(self.act(Action::Answer(Response::Bool(pos == 0)), now));
+                fx.extend(self.act(quiz::Action::Answer(Response::Bool(pos == 0)), now));
                 if self.practice() {
-                    fx.extend(self.act(Action::Check, now));
+                    fx.extend(self.act(quiz::Action::Check, now));
                 }
             }
             Kind::Match { pairs } if pos < pairs.len() => {
@@ -994,7 +1041,7 @@ impl App {
                     self.view.cursor += 1;
                 }
                 fx.extend(self.act(
-                    Action::Answer(Response::Match(self.view.pairs.clone())),
+                    quiz::Action::Answer(Response::Match(self.view.pairs.clone())),
                     now,
                 ));
             }
@@ -1003,107 +1050,122 @@ impl App {
         fx
     }
 
-    fn quiz_key(&mut self, key: KeyEvent, now: Millis) -> Vec<Effect> {
+    /// Whether the short answer's box holds what is recorded (or nothing): the arrows then
+    /// move between questions instead of in the text.
+    fn box_settled(&self) -> bool {
+        let Some(s) = &self.session else { return true };
+        let text = &self.view.text;
+        text.is_empty()
+            || matches!(&s.state.slots[s.current()].response, Some(Response::Text(t)) if t == text)
+    }
+
+    /// Keys of a short answer's box.
+    fn typing_update(&mut self, action: Action, now: Millis) -> Vec<Effect> {
+        let rtl = text_rtl(&self.view.text, self.question_lang().is_rtl());
+        match action {
+            Action::Type(c) if self.view.text.chars().count() < 200 => {
+                insert_at(&mut self.view.text, &mut self.view.caret, c);
+                self.sync_draft(now)
+            }
+            Action::DeleteBack | Action::DeleteForward => {
+                edit(&mut self.view.text, &mut self.view.caret, action, rtl);
+                self.sync_draft(now)
+            }
+            Action::Confirm => {
+                let mut fx = self.save_typed(now);
+                if self.practice() {
+                    fx.extend(self.act(quiz::Action::Check, now));
+                }
+                fx
+            }
+            Action::CaretLeft | Action::CaretRight if self.box_settled() => {
+                // Onward is Right in English, Left in Arabic.
+                let onward = (action == Action::CaretRight) != self.lang.is_rtl();
+                let step = if onward {
+                    quiz::Action::Next
+                } else {
+                    quiz::Action::Prev
+                };
+                self.leave_and(step, now)
+            }
+            Action::CaretLeft | Action::CaretRight | Action::CaretHome | Action::CaretEnd => {
+                edit(&mut self.view.text, &mut self.view.caret, action, rtl);
+                Vec::new()
+            }
+            Action::Up => {
+                self.scroll_view(-1);
+                Vec::new()
+            }
+            Action::Down => {
+                self.scroll_view(1);
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn quiz_update(&mut self, action: Action, now: Millis) -> Vec<Effect> {
         let Some((kind, locked)) = self.current_kind() else {
             return Vec::new();
         };
         self.message = None;
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let (next, prev) = self.next_prev_keys();
-        let typing = matches!(kind, Kind::Short { .. }) && !locked;
-        // Keys that work everywhere.
-        match key.code {
-            KeyCode::Tab | KeyCode::PageDown => return self.leave_and(Action::Next, now),
-            KeyCode::BackTab | KeyCode::PageUp => return self.leave_and(Action::Prev, now),
-            KeyCode::F(1) => {
-                self.overlay = Overlay::Help;
-                return Vec::new();
-            }
-            KeyCode::Char('f') if ctrl => return self.act(Action::Flag, now),
-            KeyCode::Char('s') if ctrl => {
+        match action {
+            Action::Next => return self.leave_and(quiz::Action::Next, now),
+            Action::Prev => return self.leave_and(quiz::Action::Prev, now),
+            Action::Flag => return self.act(quiz::Action::Flag, now),
+            Action::Submit => {
                 let fx = self.save_typed(now);
                 self.overlay = Overlay::ConfirmSubmit;
                 return fx;
             }
-            KeyCode::Esc => {
+            Action::Cancel => {
                 let fx = self.save_typed(now);
                 self.overlay = Overlay::ConfirmQuit;
                 return fx;
             }
+            Action::GoTo => {
+                let fx = self.save_typed(now);
+                self.overlay = Overlay::Goto(String::new());
+                return fx;
+            }
+            Action::OtherLanguage => {
+                self.view.other_lang = !self.view.other_lang;
+                if self.view.other_lang {
+                    return self.act(quiz::Action::OtherLanguage, now);
+                }
+                return Vec::new();
+            }
             _ => {}
         }
-        if typing {
-            match key.code {
-                KeyCode::Char(c)
-                    if !ctrl
-                        && !c.is_control()
-                        && !crate::diag::is_bidi_format(c)
-                        && self.view.text.chars().count() < 200 =>
-                {
-                    self.view.text.push(c);
-                    return self.sync_draft(now);
-                }
-                KeyCode::Backspace => {
-                    self.view.text.pop();
-                    return self.sync_draft(now);
-                }
-                KeyCode::Enter => {
-                    let mut fx = self.save_typed(now);
-                    if self.practice() {
-                        fx.extend(self.act(Action::Check, now));
-                    }
-                    return fx;
-                }
-                c if c == next => return self.leave_and(Action::Next, now),
-                c if c == prev => return self.leave_and(Action::Prev, now),
-                KeyCode::Up => self.scroll_view(-1),
-                KeyCode::Down => self.scroll_view(1),
-                _ => {}
-            }
-            return Vec::new();
+        if matches!(kind, Kind::Short { .. } | Kind::Numerical { .. }) && !locked {
+            return self.typing_update(action, now);
         }
         let n_rows = match &kind {
             Kind::Single { choices, .. } | Kind::Multiple { choices, .. } => choices.len(),
             Kind::TrueFalse { .. } => 2,
             Kind::Order { items } => items.len(),
             Kind::Match { pairs } => pairs.len(),
-            Kind::Short { .. } => 0,
+            Kind::Short { .. } | Kind::Numerical { .. } => 0,
         };
-        match key.code {
-            c if c == next || c == KeyCode::Char('n') => return self.act(Action::Next, now),
-            c if c == prev || c == KeyCode::Char('p') => return self.act(Action::Prev, now),
-            KeyCode::Char('?') => self.overlay = Overlay::Help,
-            KeyCode::Char('q') => self.overlay = Overlay::ConfirmQuit,
-            KeyCode::Char('s') => self.overlay = Overlay::ConfirmSubmit,
-            KeyCode::Char('g') => self.overlay = Overlay::Goto(String::new()),
-            KeyCode::Char('f') => return self.act(Action::Flag, now),
-            KeyCode::Char('t') => {
-                self.view.other_lang = !self.view.other_lang;
-                if self.view.other_lang {
-                    return self.act(Action::OtherLanguage, now);
-                }
-            }
-            KeyCode::Char('x') => {
+        let order = matches!(kind, Kind::Order { .. });
+        match action {
+            Action::Clear => {
                 if let Kind::Match { pairs } = &kind {
                     self.view.pairs = vec![None; pairs.len()];
                 }
-                if let (Kind::Order { .. }, Some(s)) = (&kind, &self.session) {
+                if let (true, Some(s)) = (order, &self.session) {
                     self.view.arrangement = s.order(s.current()).to_vec();
                 }
-                return self.act(Action::Clear, now);
+                return self.act(quiz::Action::Clear, now);
             }
-            KeyCode::Up => {
-                if matches!(kind, Kind::Order { .. })
-                    && self.view.grabbed
-                    && !locked
-                    && self.view.cursor > 0
-                {
+            Action::Up => {
+                if order && self.view.grabbed && !locked && self.view.cursor > 0 {
                     self.view
                         .arrangement
                         .swap(self.view.cursor, self.view.cursor - 1);
                     self.view.cursor -= 1;
                     return self.act(
-                        Action::Answer(Response::Order(self.view.arrangement.clone())),
+                        quiz::Action::Answer(Response::Order(self.view.arrangement.clone())),
                         now,
                     );
                 }
@@ -1115,18 +1177,14 @@ impl App {
                     self.view.scroll = 0;
                 }
             }
-            KeyCode::Down => {
-                if matches!(kind, Kind::Order { .. })
-                    && self.view.grabbed
-                    && !locked
-                    && self.view.cursor + 1 < n_rows
-                {
+            Action::Down => {
+                if order && self.view.grabbed && !locked && self.view.cursor + 1 < n_rows {
                     self.view
                         .arrangement
                         .swap(self.view.cursor, self.view.cursor + 1);
                     self.view.cursor += 1;
                     return self.act(
-                        Action::Answer(Response::Order(self.view.arrangement.clone())),
+                        quiz::Action::Answer(Response::Order(self.view.arrangement.clone())),
                         now,
                     );
                 }
@@ -1137,46 +1195,39 @@ impl App {
                     self.scroll_view(1);
                 }
             }
-            KeyCode::Char(' ') if matches!(kind, Kind::Order { .. }) && !locked => {
+            Action::Toggle if order && !locked => {
                 self.view.grabbed = !self.view.grabbed;
             }
-            KeyCode::Char(' ') if matches!(kind, Kind::Order { .. }) => {}
-            KeyCode::Enter if matches!(kind, Kind::Order { .. }) => {
+            Action::Toggle if order => {}
+            Action::Confirm if order => {
                 self.view.grabbed = false;
                 let mut fx = self.act(
-                    Action::Answer(Response::Order(self.view.arrangement.clone())),
+                    quiz::Action::Answer(Response::Order(self.view.arrangement.clone())),
                     now,
                 );
                 if self.practice() {
-                    fx.extend(self.act(Action::Check, now));
+                    fx.extend(self.act(quiz::Action::Check, now));
                 }
                 return fx;
             }
-            KeyCode::Enter
+            Action::Confirm
                 if matches!(kind, Kind::Multiple { .. } | Kind::Match { .. })
                     && self.practice() =>
             {
-                return self.act(Action::Check, now);
+                return self.act(quiz::Action::Check, now);
             }
-            KeyCode::Enter | KeyCode::Char(' ') if !matches!(kind, Kind::Match { .. }) => {
+            Action::Confirm | Action::Toggle if !matches!(kind, Kind::Match { .. }) => {
                 let pos = self.view.cursor;
                 return self.choose(pos, now);
             }
-            KeyCode::Char(c) => {
-                if let Some(pos) = answer_key(c) {
-                    if matches!(kind, Kind::TrueFalse { .. }) && pos >= 2 {
-                        return Vec::new();
-                    }
-                    return self.choose(pos, now);
-                }
-            }
+            Action::Answer(pos) => return self.choose(pos, now),
             _ => {}
         }
         Vec::new()
     }
 
     fn save_typed(&mut self, now: Millis) -> Vec<Effect> {
-        let Some((Kind::Short { .. }, false)) = self.current_kind() else {
+        let Some((Kind::Short { .. } | Kind::Numerical { .. }, false)) = self.current_kind() else {
             return Vec::new();
         };
         let text = self.view.text.clone();
@@ -1186,12 +1237,12 @@ impl App {
                 .as_ref()
                 .is_some_and(|s| s.state.slots[s.current()].response.is_some());
             return if has {
-                self.act(Action::Clear, now)
+                self.act(quiz::Action::Clear, now)
             } else {
                 Vec::new()
             };
         }
-        self.act(Action::Answer(Response::Text(text)), now)
+        self.act(quiz::Action::Answer(Response::Text(text)), now)
     }
 
     /// Tell the session what is in a short answer's box, so that it is recorded if the time
@@ -1212,38 +1263,63 @@ impl App {
         }
     }
 
-    fn leave_and(&mut self, action: Action, now: Millis) -> Vec<Effect> {
+    fn leave_and(&mut self, action: quiz::Action, now: Millis) -> Vec<Effect> {
         let mut fx = self.save_typed(now);
         fx.extend(self.act(action, now));
         fx
     }
 }
 
-/// A digit key (Western, Arabic-Indic or Eastern Arabic-Indic) as its value.
+/// Whether a text box is laid out right to left: when it holds an Arabic letter, else in the
+/// direction of the screen it is on.
 #[must_use]
-pub fn digit(c: char) -> Option<u8> {
-    match c {
-        '0'..='9' => Some(c as u8 - b'0'),
-        '\u{0660}'..='\u{0669}' => u8::try_from(u32::from(c) - 0x0660).ok(),
-        '\u{06F0}'..='\u{06F9}' => u8::try_from(u32::from(c) - 0x06F0).ok(),
-        _ => None,
+pub fn text_rtl(text: &str, screen_rtl: bool) -> bool {
+    if text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
+        true
+    } else if text.chars().any(char::is_alphabetic) {
+        false
+    } else {
+        screen_rtl
     }
 }
 
-/// The display position an answer key selects: digits 1-9 (any digit style), letters a-e, the
-/// Arabic labels أ ب ج د هـ, and the Arabic letters on the physical keys of a c d e.
-#[must_use]
-pub fn answer_key(c: char) -> Option<usize> {
-    if let Some(d) = digit(c) {
-        return (d >= 1).then(|| usize::from(d - 1));
-    }
-    match c {
-        'a'..='e' => Some(c as usize - 'a' as usize),
-        'أ' | 'ش' => Some(0),
-        'ب' => Some(1),
-        'ج' | 'ؤ' => Some(2),
-        'د' | 'ي' => Some(3),
-        'ه' | 'ث' => Some(4),
-        _ => None,
+fn byte_at(text: &str, caret: usize) -> usize {
+    text.char_indices()
+        .nth(caret)
+        .map_or(text.len(), |(i, _)| i)
+}
+
+/// Insert `c` at the caret (a character index) and move the caret past it.
+fn insert_at(text: &mut String, caret: &mut usize, c: char) {
+    let n = text.chars().count();
+    *caret = (*caret).min(n);
+    text.insert(byte_at(text, *caret), c);
+    *caret += 1;
+}
+
+/// Edit a text box at its caret: delete before or after it, or move it. Left and Right move
+/// across the screen: in a right-to-left box Left goes towards the end of the text.
+fn edit(text: &mut String, caret: &mut usize, action: Action, rtl: bool) {
+    let n = text.chars().count();
+    *caret = (*caret).min(n);
+    match action {
+        Action::DeleteBack if *caret > 0 => {
+            *caret -= 1;
+            text.remove(byte_at(text, *caret));
+        }
+        Action::DeleteForward if *caret < n => {
+            text.remove(byte_at(text, *caret));
+        }
+        Action::CaretLeft | Action::CaretRight => {
+            let forward = (action == Action::CaretRight) != rtl;
+            *caret = if forward {
+                (*caret + 1).min(n)
+            } else {
+                caret.saturating_sub(1)
+            };
+        }
+        Action::CaretHome => *caret = 0,
+        Action::CaretEnd => *caret = n,
+        _ => {}
     }
 }

@@ -896,6 +896,31 @@ pub fn pad_end(text: &str, width: usize, mode: BidiMode, shaping: bool) -> Strin
     s
 }
 
+/// One cell of a left-to-right table row (columns that stay where they are in either
+/// language), `width` cells wide, right-aligned if `right`. In [`BidiMode::Reorder`] a
+/// cell with Arabic letters is shaped and reordered on its own, so that a row of Arabic
+/// headers keeps its columns over the rows of ids and numbers (laid out as one line, the
+/// whole row would be reversed). In [`BidiMode::Terminal`] the cell stays logical. Padded
+/// by the drawn width; a cell wider than `width` overflows, as `format!` widths do.
+#[must_use]
+pub fn table_cell(text: &str, width: usize, right: bool, mode: BidiMode, shaping: bool) -> String {
+    let shown = if mode == BidiMode::Reorder && has_arabic_letters(text) {
+        let w = text_width(text, mode, shaping).max(1);
+        visual_lines(text, Dir::Rtl, w, mode, shaping)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    } else {
+        text.to_owned()
+    };
+    let pad = " ".repeat(width.saturating_sub(cell_width(&shown)));
+    if right {
+        format!("{pad}{shown}")
+    } else {
+        format!("{shown}{pad}")
+    }
+}
+
 /// Right-align helper: pad a visual line on the left with spaces to `width` cells (`Rtl`)
 /// or return it unchanged (`Ltr`). Measures with [`cell_width`].
 #[must_use]

@@ -5,7 +5,7 @@ use super::i18n::topic_name;
 use super::ui::Display;
 use crate::report::board::Board;
 use crate::text::Lang;
-use crossterm::event::{self, Event, KeyCode};
+use crossterm::event::{self, Event};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -160,10 +160,7 @@ pub fn run(mut board: Board, lang: Lang, d: Display) -> std::io::Result<()> {
             terminal.draw(|f| draw(f, &board, lang, d))?;
             if event::poll(Duration::from_secs(1))?
                 && let Event::Key(k) = event::read()?
-                && (matches!(k.code, KeyCode::Char('q') | KeyCode::Esc)
-                    || (k.code == KeyCode::Char('c')
-                        && k.modifiers
-                            .contains(crossterm::event::KeyModifiers::CONTROL)))
+                && super::keymap::leaves_viewer(&k, lang)
             {
                 return Ok(());
             }

@@ -7,6 +7,7 @@ pub mod display;
 pub mod front;
 pub mod host;
 pub mod i18n;
+pub mod keymap;
 pub mod loading;
 pub mod preview;
 pub mod run;

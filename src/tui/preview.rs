@@ -9,7 +9,7 @@ use crate::exam::{ExamDef, Mode, Pool};
 use crate::quiz::Session;
 use crate::record::Store;
 use crate::text::Lang;
-use crossterm::event::{self, Event, KeyCode};
+use crossterm::event::{self, Event};
 use ratatui::widgets::{Paragraph, Wrap};
 use std::path::Path;
 use std::sync::Arc;
@@ -125,11 +125,7 @@ pub fn run(
             if event::poll(Duration::from_millis(if watch { 400 } else { 5000 }))?
                 && let Event::Key(k) = event::read()?
             {
-                if matches!(k.code, KeyCode::Char('q') | KeyCode::Esc)
-                    || (k.code == KeyCode::Char('c')
-                        && k.modifiers
-                            .contains(crossterm::event::KeyModifiers::CONTROL))
-                {
+                if super::keymap::leaves_viewer(&k, lang) {
                     return Ok(u8::from(matches!(view, View::Problems(_))));
                 }
                 if let View::Questions(app) = &mut view {

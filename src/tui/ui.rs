@@ -6,7 +6,9 @@ use super::bidi::{
     BidiMode, Dir, align_line, cell_width, pad_end, recording, text_width, truncate,
     visual_styled_lines,
 };
+use super::i18n::Does;
 use super::i18n::{choice_label, duration, fill, percent_label, topic_name};
+use super::keymap::{self, Context, Situation};
 use crate::bank::{Kind, Question};
 use crate::exam::{Mode, Review};
 use crate::quiz::{Millis, Response, Session, Verdict, credit};
@@ -217,11 +219,14 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
                     &c.num(&a.slots.len().to_string()),
                 ],
             );
-            let keys = if a.exam.mode == Mode::Practice {
-                app.t().resume_keys
+            // An exam's attempt can only be resumed: its clock keeps running.
+            let skip: &[Does] = if a.exam.mode == Mode::Practice {
+                &[]
             } else {
-                app.t().resume_keys_exam
+                &[Does::Restart]
             };
+            let keys = bar_without(app, Context::Resume, skip);
+            let keys = keys.as_str();
             let mut body = vec![msg];
             if let Some(m) = &app.message {
                 body.push(m.clone());
@@ -240,23 +245,10 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         }
         Overlay::Help => {
             let t = app.t();
-            let help = if c.compact {
-                t.help_lines_compact
-            } else {
-                t.help_lines
-            };
-            let lines: Vec<String> = help.iter().map(|s| (*s).to_owned()).collect();
+            let lines = help_lines(app, c.compact);
+            let keys = bar(app, Context::Help);
             // Where the full help is taller than the screen, it scrolls like the compact one.
-            dialog_scrolled(
-                f,
-                app,
-                c,
-                area,
-                t.help_title,
-                &lines,
-                "Esc",
-                t.help_keys_compact,
-            );
+            dialog_scrolled(f, app, c, area, t.help_title, &lines, "Esc", &keys);
         }
         Overlay::ConfirmSubmit => {
             let t = app.t();
@@ -280,7 +272,15 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
                 fill(t.unanswered_list, &[&list(&un)]),
                 fill(t.flagged_list, &[&list(&fl)]),
             ];
-            dialog(f, app, c, area, t.submit_title, &body, t.confirm_keys);
+            dialog(
+                f,
+                app,
+                c,
+                area,
+                t.submit_title,
+                &body,
+                &bar(app, Context::Dialog),
+            );
         }
         Overlay::ConfirmQuit => {
             let t = app.t();
@@ -291,7 +291,7 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
                 area,
                 t.quit_title,
                 &[t.quit_question.to_owned()],
-                t.confirm_keys,
+                &bar(app, Context::Dialog),
             );
         }
         Overlay::Goto(s) => {
@@ -303,10 +303,86 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
                 area,
                 "",
                 &[fill(t.goto_prompt, &[s])],
-                "Enter · Esc",
+                &bar(app, Context::GoTo),
             );
         }
     }
+}
+
+/// A text box's text as styled spans with the caret (a character index) shown on the cell of
+/// the character after it, or as a mark after the text.
+fn caret_spans(text: &str, caret: usize, th: Theme) -> Vec<(String, Style)> {
+    let field = Style::default().add_modifier(Modifier::UNDERLINED);
+    let at = text
+        .char_indices()
+        .nth(caret)
+        .map_or(text.len(), |(i, _)| i);
+    let (before, rest) = text.split_at(at);
+    let mut next = rest.chars();
+    // At the end a visible mark: a trailing blank would be trimmed with the line's end.
+    let here = next.next().map_or_else(|| "▏".to_owned(), String::from);
+    let after: String = next.collect();
+    let mut out = Vec::new();
+    if !before.is_empty() {
+        out.push((before.to_owned(), field));
+    }
+    out.push((here, th.cursor()));
+    if !after.is_empty() {
+        out.push((after, field));
+    }
+    out
+}
+
+/// The key bar of the screen shown (under any dialog), made from the keymap.
+fn screen_bar(app: &App) -> String {
+    keymap::key_bar(&app.help_situation())
+}
+
+/// The results' key bar: retrying the save only when it failed.
+fn results_bar(app: &App) -> String {
+    let skip: &[Does] = if matches!(app.save, SaveStatus::Failed(_)) {
+        &[]
+    } else {
+        &[Does::Retry]
+    };
+    bar_without(app, Context::Results, skip)
+}
+
+/// The key bar of a context, made from the keymap.
+fn bar(app: &App, context: Context) -> String {
+    bar_without(app, context, &[])
+}
+
+/// The key bar of a context without the parts in `skip`.
+fn bar_without(app: &App, context: Context, skip: &[Does]) -> String {
+    let s = if context == app.help_situation().context {
+        app.help_situation()
+    } else {
+        Situation {
+            context,
+            lang: app.lang,
+            labels: app.lang,
+            choices: 0,
+        }
+    };
+    keymap::key_bar_without(&s, skip)
+}
+
+/// The help: every key of the screen under it, and the keys that work everywhere, from the
+/// keymap; the keys in a column as wide as the widest (one line each in the compact layout).
+fn help_lines(app: &App, compact: bool) -> Vec<String> {
+    let rows = keymap::help(&app.help_situation());
+    let wide = rows.iter().map(|(k, _)| cell_width(k)).max().unwrap_or(0);
+    rows.into_iter()
+        .map(|(keys, does)| {
+            let pad = if compact {
+                1
+            } else {
+                wide.saturating_sub(cell_width(&keys)) + 3
+            };
+            format!("{keys}{}{does}", " ".repeat(pad))
+        })
+        .collect()
 }
 
 fn dialog(
@@ -529,23 +605,23 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             focus_lines = (start, lines.len());
         }
     };
-    let arrows = |s: &str| {
-        if c.lang.is_rtl() {
-            format!("> {s} <")
-        } else {
-            format!("< {s} >")
-        }
-    };
-    let trainee = if h.trainee.is_empty() && h.focus != Field::Trainee {
-        t.trainee_hint.to_owned()
+    // The same logical text in both languages: in a right-to-left line the bidi pipeline
+    // mirrors the brackets, so they point outward there too.
+    let arrows = |s: &str| format!("< {s} >");
+    let name = if h.focus == Field::Trainee {
+        // Typing: the name with its caret.
+        let mut spans = vec![
+            ("▶ ".to_owned(), c.d.theme.title()),
+            (format!("{}: ", t.trainee), Style::default()),
+        ];
+        spans.extend(caret_spans(&h.trainee, h.caret, c.d.theme));
+        c.lines(&spans, w, c.dir())
+    } else if h.trainee.is_empty() {
+        field_line(c, t.trainee, t.trainee_hint, false, w)
     } else {
-        format!("{}_", h.trainee)
+        field_line(c, t.trainee, &h.trainee, false, w)
     };
-    push(
-        &mut lines,
-        field_line(c, t.trainee, &trainee, h.focus == Field::Trainee, w),
-        h.focus == Field::Trainee,
-    );
+    push(&mut lines, name, h.focus == Field::Trainee);
     push(
         &mut lines,
         field_line(
@@ -645,14 +721,15 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                 h.focus == Field::Mode,
             );
         } else if let Some(e) = app.exams.get(h.exam - 1) {
+            // "label: value", which reads in order in both directions.
             let mut info = format!(
-                "{} {}",
-                c.num(&e.question_count().to_string()),
-                t.questions_count
+                "{}: {}",
+                t.questions_count,
+                c.num(&e.question_count().to_string())
             );
             if let Some(tl) = e.time_limit {
                 info.push_str(&format!(
-                    " · {} {}",
+                    " · {}: {}",
                     t.time_limit,
                     c.num(&duration(c.lang, u64::from(tl)))
                 ));
@@ -706,7 +783,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             c.text(m, c.d.theme.warn(), w).into_iter().take(2).collect()
         });
         let keys: Vec<Line<'static>> = c
-            .text(&fit_parts(c, t.home_keys_compact, w), c.d.theme.dim(), w)
+            .text(&fit_parts(c, &screen_bar(app), w), c.d.theme.dim(), w)
             .into_iter()
             .take(1)
             .collect();
@@ -737,7 +814,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         f.render_widget(Paragraph::new(c.text(m, c.d.theme.warn(), w)), msg);
     }
     f.render_widget(
-        Paragraph::new(c.text(t.home_keys, c.d.theme.dim(), w)),
+        Paragraph::new(c.text(&screen_bar(app), c.d.theme.dim(), w)),
         keys,
     );
 }
@@ -867,12 +944,15 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
     let open = !slot.locked && !slot.checked;
     let hint = match (&q.kind, c.compact) {
         // How to type or move things is no use on a question that can no longer change.
-        (Kind::Short { .. } | Kind::Order { .. } | Kind::Match { .. }, _) if !open => "",
+        (
+            Kind::Short { .. } | Kind::Numerical { .. } | Kind::Order { .. } | Kind::Match { .. },
+            _,
+        ) if !open => "",
         (Kind::Single { .. }, false) => t.select_one,
         (Kind::TrueFalse { .. }, false) => t.true_false_hint,
         (Kind::Single { .. } | Kind::TrueFalse { .. }, true) => "",
         (Kind::Multiple { .. }, _) => t.select_all,
-        (Kind::Short { .. }, _) => t.type_answer,
+        (Kind::Short { .. } | Kind::Numerical { .. }, _) => t.type_answer,
         (Kind::Order { .. }, false) => t.order_hint,
         (Kind::Match { .. }, false) => t.match_hint,
         (Kind::Order { .. }, true) => t.order_hint_compact,
@@ -933,7 +1013,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
         ));
     };
     match &q.kind {
-        Kind::Single { choices, answer } => {
+        Kind::Single { answer, .. } => {
             for (pos, &orig) in order.iter().enumerate() {
                 if pos == cursor {
                     cursor_line = out.len();
@@ -946,7 +1026,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                     pos,
                     choice_label(lang, pos),
                     mark,
-                    choices[orig].get(lang).to_owned(),
+                    crate::quiz::choice_text(q, orig, lang, show_key),
                     right,
                     chosen,
                 );
@@ -955,7 +1035,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                 }
             }
         }
-        Kind::Multiple { choices, answers } => {
+        Kind::Multiple { answers, .. } => {
             let picked = match &slot.response {
                 Some(Response::Choices(v)) => v.clone(),
                 _ => Vec::new(),
@@ -974,7 +1054,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                     pos,
                     choice_label(lang, pos),
                     mark,
-                    choices[orig].get(lang).to_owned(),
+                    crate::quiz::choice_text(q, orig, lang, show_key),
                     right,
                     chosen,
                 );
@@ -1010,7 +1090,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                 }
             }
         }
-        Kind::Short { accepted } => {
+        Kind::Short { .. } | Kind::Numerical { .. } => {
             let typed = if review {
                 match &slot.response {
                     Some(Response::Text(x)) => x.clone(),
@@ -1028,19 +1108,15 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
             } else {
                 qdir
             };
-            let shown = if review || slot.locked || slot.checked {
-                typed
+            let mut spans = vec![(format!("{}: ", t.your_answer), th.dim())];
+            if review || slot.locked || slot.checked {
+                spans.push((typed, th.cursor()));
             } else {
-                format!("{typed}▏")
-            };
-            let mut l = c.lines(
-                &[
-                    (format!("{}: ", t.your_answer), th.dim()),
-                    (shown, th.cursor()),
-                ],
-                width,
-                tdir,
-            );
+                // The caret is the cell of the character after it (a blank at the end): where
+                // the next character goes, in either direction, digits inside Arabic included.
+                spans.extend(caret_spans(&typed, app.view.caret, th));
+            }
+            let mut l = c.lines(&spans, width, tdir);
             if l.is_empty() {
                 l.push(Line::raw(""));
             }
@@ -1048,16 +1124,11 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
             out.extend(l);
             cursor_end = out.len();
             if show_key {
-                let list = accepted
-                    .get(lang.code())
-                    .or_else(|| accepted.values().next())
-                    .cloned()
-                    .unwrap_or_default();
                 out.extend(labelled(
                     c,
                     t.correct_answer,
                     th.good(),
-                    &list.join(" / "),
+                    &crate::quiz::key_text(q, lang),
                     width,
                     qdir,
                 ));
@@ -1360,12 +1431,9 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
         let n = if area.height >= 10 { 2 } else { 1 };
         c.text(m, th.warn(), w).into_iter().take(n).collect()
     });
-    let typing = matches!(q.kind, Kind::Short { .. }) && !slot.locked;
-    let mut k = if typing {
-        t.keys_text_compact.to_owned()
-    } else {
-        t.keys_choice_compact.to_owned()
-    };
+    let typing = matches!(q.kind, Kind::Short { .. } | Kind::Numerical { .. }) && !slot.locked;
+    let _ = typing;
+    let mut k = screen_bar(app);
     if s.state.exam.mode == Mode::Practice
         && !slot.checked
         && !matches!(q.kind, Kind::Single { .. } | Kind::TrueFalse { .. })
@@ -1521,11 +1589,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         Paragraph::new(c.text(&m, ms, w).into_iter().take(1).collect::<Vec<_>>()),
         msg,
     );
-    let mut k = if matches!(q.kind, Kind::Short { .. }) && !slot.locked {
-        t.keys_text.to_owned()
-    } else {
-        t.keys_choice.to_owned()
-    };
+    let mut k = screen_bar(app);
     if s.state.exam.mode == Mode::Practice
         && !slot.checked
         && !matches!(q.kind, Kind::Single { .. } | Kind::TrueFalse { .. })
@@ -1534,7 +1598,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
     }
     f.render_widget(
         Paragraph::new(
-            c.text(&k, c.d.theme.dim(), w)
+            c.text(&fit_parts(c, &k, w), c.d.theme.dim(), w)
                 .into_iter()
                 .take(1)
                 .collect::<Vec<_>>(),
@@ -1627,7 +1691,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         // No chart: the lines scroll, the keys stay on the last line.
         lines.extend(save_lines);
         let keys: Vec<Line<'static>> = c
-            .text(&fit_parts(c, t.results_keys_compact, w), th.dim(), w)
+            .text(&fit_parts(c, &results_bar(app), w), th.dim(), w)
             .into_iter()
             .take(1)
             .collect();
@@ -1637,7 +1701,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         f.render_widget(Paragraph::new(keys), keys_area);
         return;
     }
-    let keys = c.text(t.results_keys, th.dim(), w);
+    let keys = c.text(&results_bar(app), th.dim(), w);
     let top_h = u16::try_from(lines.len()).unwrap_or(0);
     let bottom_h = u16::try_from(save_lines.len() + keys.len()).unwrap_or(0);
     let [top, chart, bottom] = Layout::vertical([
@@ -1865,9 +1929,9 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
     let lines = question_lines(app, c, s, i, inner.width, true).lines;
     scrolled_page(f, app, c, lines, inner);
     let hint = if c.compact {
-        fit_parts(c, t.review_keys_compact, area.width)
+        fit_parts(c, &screen_bar(app), area.width)
     } else {
-        t.review_keys.to_owned()
+        screen_bar(app)
     };
     f.render_widget(
         Paragraph::new(
@@ -1913,7 +1977,14 @@ pub fn draw_calibration(f: &mut Frame<'_>, lang: Lang, d: Display) {
         lines.push(Line::raw(""));
     }
     lines.extend(c.text(t.calibrate_question, Style::default(), w));
-    lines.extend(c.text(t.calibrate_keys, d.theme.dim(), w));
+    let keys = keymap::key_bar(&Situation {
+        context: Context::Calibrate,
+        lang,
+        labels: lang,
+        choices: 0,
+    });
+    let keys = format!("{keys} · F2 {}", t.does(Does::Display).1);
+    lines.extend(c.text(&keys, d.theme.dim(), w));
     let rect = if c.compact {
         area
     } else {

@@ -352,3 +352,33 @@ fn a_style_boundary_between_lam_and_alef_keeps_two_cells() {
             .any(|s| s.content == "\u{FEFC}" && s.style == caret)
     );
 }
+
+/// A table header cell: reordered and shaped on its own in reorder mode, logical in
+/// terminal mode, padded by its drawn width on the side away from its alignment.
+#[test]
+fn table_cells_keep_their_columns() {
+    use tipquiz::tui::bidi::table_cell;
+    // "الأسئلة" (questions): 7 letters, one lam-alef ligature: 6 cells when shaped.
+    let q = "\u{0627}\u{0644}\u{0623}\u{0633}\u{0626}\u{0644}\u{0629}";
+    let shaped = table_cell(q, 10, false, BidiMode::Reorder, true);
+    assert_eq!(
+        shaped,
+        "\u{FE94}\u{FEE0}\u{FE8C}\u{FEB3}\u{FEF7}\u{FE8D}    "
+    );
+    assert_eq!(cell_width(&shaped), 10);
+    let right = table_cell(q, 10, true, BidiMode::Reorder, true);
+    assert!(right.starts_with("    \u{FE94}"));
+    assert_eq!(
+        table_cell(q, 10, false, BidiMode::Terminal, false),
+        format!("{q}   ")
+    );
+    assert_eq!(
+        table_cell("single", 10, true, BidiMode::Reorder, true),
+        "    single"
+    );
+    // Wider than its column: it overflows, as a format! width does.
+    assert_eq!(
+        cell_width(&table_cell(q, 3, true, BidiMode::Reorder, true)),
+        6
+    );
+}

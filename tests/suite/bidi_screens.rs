@@ -168,7 +168,7 @@ fn typing_and_erasing_through_a_ligature_agrees_with_fribidi() {
     }
     let d = tempfile::tempdir().unwrap();
     let mut a = quiz(Lang::Ar, Some(600), tipquiz::exam::Mode::Exam, d.path());
-    a.handle_key(ch('g'), T0 + 1_000);
+    a.handle_key(ch('#'), T0 + 1_000);
     a.handle_key(ch('4'), T0 + 1_100);
     a.handle_key(key(KeyCode::Enter), T0 + 1_200);
     // "لا إلا بالأمن" with a fatha on the last alef of "إلا".
@@ -226,7 +226,7 @@ fn typing_and_erasing_through_a_ligature_agrees_with_fribidi() {
 /// An Arabic attempt over four topics (the fixture bank copied under each topic), a few
 /// answers right, submitted: the results screen with one bar per topic.
 fn results_over_four_topics(dir: &std::path::Path) -> tipquiz::tui::app::App {
-    use crossterm::event::KeyCode;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use std::sync::Arc;
     use tipquiz::bank::{Library, parse_bank};
     use tipquiz::exam::{ExamDef, Mode};
@@ -266,7 +266,10 @@ fn results_over_four_topics(dir: &std::path::Path) -> tipquiz::tui::app::App {
         a.handle_key(ch(['a', 'b', '1'][i % 3]), T0 + 1_000);
         a.handle_key(key(KeyCode::Tab), T0 + 1_100);
     }
-    a.handle_key(ch('s'), T0 + 2_000);
+    a.handle_key(
+        KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
+        T0 + 2_000,
+    );
     a.handle_key(key(KeyCode::Enter), T0 + 2_100);
     assert!(matches!(a.screen, Screen::Results));
     a

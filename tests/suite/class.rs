@@ -44,6 +44,7 @@ pub fn right(q: &Question) -> Response {
         }
         Kind::Order { items } => Response::Order((0..items.len()).collect()),
         Kind::Match { pairs } => Response::Match((0..pairs.len()).map(Some).collect()),
+        Kind::Numerical { answer, .. } => Response::Text(answer.0.to_string()),
     }
 }
 
@@ -58,7 +59,7 @@ pub fn wrong(q: &Question) -> Response {
                 .collect(),
         ),
         Kind::TrueFalse { answer } => Response::Bool(!answer),
-        Kind::Short { .. } => Response::Text("zzz".into()),
+        Kind::Short { .. } | Kind::Numerical { .. } => Response::Text("zzz".into()),
         Kind::Order { items } => {
             Response::Order((0..items.len()).map(|i| (i + 1) % items.len()).collect())
         }
@@ -446,11 +447,11 @@ fn an_instructor_key_signs_through_take_and_report_accepts_it() {
     );
     let t = crate::tmux::Tmux::start("tq-class-key", &cmd, 100, 30);
     t.wait_for("Question 1 / 3");
-    t.keys(&["1", "n"]);
+    t.keys(&["1", "Tab"]);
     t.wait_for("Question 2 / 3");
-    t.keys(&["2", "n"]);
+    t.keys(&["2", "Tab"]);
     t.wait_for("Question 3 / 3");
-    t.keys(&["1", "s"]);
+    t.keys(&["1", "C-s"]);
     t.wait_for("Are you sure you want to submit?");
     t.keys(&["Enter"]);
     t.wait_for("Saved:");

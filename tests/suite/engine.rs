@@ -426,7 +426,9 @@ fn any_response(q: &Question, seed: u64) -> Response {
                 .collect(),
         ),
         Kind::TrueFalse { .. } => Response::Bool(pick(2, 5) == 1),
-        Kind::Short { .. } => Response::Text(["15", "x", "fifteen", ""][pick(4, 7)].to_owned()),
+        Kind::Short { .. } | Kind::Numerical { .. } => {
+            Response::Text(["15", "x", "fifteen", ""][pick(4, 7)].to_owned())
+        }
         Kind::Order { items } => {
             let mut v: Vec<usize> = (0..items.len()).collect();
             v.rotate_left(pick(items.len(), 9));
@@ -667,4 +669,118 @@ fn in_practice_a_draft_is_recorded_and_checked_when_the_time_runs_out() {
         s.set_draft(text("16"), T0 + 91_000),
         Outcome::Rejected(Rejection::Locked)
     );
+}
+
+// ---------- questions that must not share a paper (`excludes`) ----------
+
+/// Six true/false questions `x-1` .. `x-6`; `x-1` excludes `x-2` (named on one side only), and
+/// `x-3` excludes `x-4` and `x-5`.
+fn exclusion_lib() -> Library {
+    let mut text = String::from(
+        "format = 1\nid = \"x\"\nlanguages = [\"en\", \"ar\"]\ntitle = { en = \"X\", ar = \"س\" }\n",
+    );
+    for i in 1..=6 {
+        let excludes = match i {
+            1 => "excludes = [\"x-2\"]\n",
+            3 => "excludes = [\"x-4\", \"x-5\"]\n",
+            _ => "",
+        };
+        text += &format!(
+            "\n[[question]]\nid = \"x-{i}\"\ntype = \"true-false\"\nprompt = {{ en = \"Statement {i}.\", ar = \"العبارة {i}.\" }}\nanswer = true\n{excludes}explanation = {{ en = \"Why.\", ar = \"لماذا.\" }}\nsource = \"List\"\n"
+        );
+    }
+    let (b, d) = parse_bank("x.toml", &text);
+    assert!(d.is_empty(), "{d:?}");
+    let (lib, d) = Library::build(vec![b.unwrap()]);
+    assert!(d.is_empty(), "{d:?}");
+    lib
+}
+
+fn exclusion_exam(pools: &str) -> ExamDef {
+    let (e, d) = parse_exam(
+        "e.toml",
+        &format!("format = 1\nid = \"e\"\ntitle = \"E\"\n{pools}"),
+    );
+    assert!(d.is_empty(), "{d:?}");
+    e.unwrap()
+}
+
+#[test]
+fn excluded_pairs_are_never_drawn_together_whichever_side_names_the_other() {
+    let lib = exclusion_lib();
+    // 3 of 6 can always be drawn: whatever is taken first, at most x-2 or x-4 and x-5 drop out.
+    let e = exclusion_exam("[[pool]]\ncount = 3\n");
+    let mut seen = HashSet::new();
+    for seed in 0..300 {
+        let paper = draw(&e, &lib, seed).unwrap();
+        let ids: HashSet<&str> = paper.iter().map(|p| p.qid.as_str()).collect();
+        assert_eq!(ids.len(), 3);
+        assert!(
+            !(ids.contains("x-1") && ids.contains("x-2")),
+            "seed {seed}: {ids:?}"
+        );
+        assert!(
+            !(ids.contains("x-3") && ids.contains("x-4")),
+            "seed {seed}: {ids:?}"
+        );
+        assert!(
+            !(ids.contains("x-3") && ids.contains("x-5")),
+            "seed {seed}: {ids:?}"
+        );
+        seen.extend(ids.iter().map(|s| (*s).to_owned()));
+    }
+    // every question is still drawn on some paper: exclusions leave nothing out for good
+    assert_eq!(seen.len(), 6, "{seen:?}");
+    // across pools too: x-1 drawn by the first pool keeps x-2 out of the second
+    let e = exclusion_exam("[[pool]]\nquestions = [\"x-1\"]\n[[pool]]\ncount = 2\n");
+    for seed in 0..100 {
+        let paper = draw(&e, &lib, seed).unwrap();
+        assert!(paper.iter().all(|p| p.qid != "x-2"), "seed {seed}");
+    }
+}
+
+#[test]
+fn a_pool_that_exclusions_leave_short_is_refused_and_check_warns_before() {
+    let lib = exclusion_lib();
+    // 5 of 6 can never be drawn: at most one of x-1/x-2, and x-3 rules out two more.
+    let e = exclusion_exam("[[pool]]\ncount = 5\n");
+    match draw(&e, &lib, 3) {
+        Err(DrawError::PoolTooSmall {
+            wanted,
+            available,
+            excluded,
+            ..
+        }) => {
+            assert_eq!(wanted, 5);
+            assert!(available < 5 && excluded > 0, "{available} {excluded}");
+            assert_eq!(available + excluded, 6);
+        }
+        other => panic!("expected PoolTooSmall, got {other:?}"),
+    }
+    let msg = draw(&e, &lib, 3).unwrap_err().to_string();
+    assert!(msg.contains("must not share a paper"), "{msg}");
+    // `check` warns about a pool that some papers may leave short: 5 of the 6 are exposed
+    // (x-6 is not), so a pool of 2 is at risk and a pool of 1 is not.
+    let risks = tipquiz::quiz::exclusion_risks(&exclusion_exam("[[pool]]\ncount = 2\n"), &lib);
+    assert_eq!(risks.len(), 1);
+    assert_eq!((risks[0].matching, risks[0].exposed), (6, 5));
+    assert!(
+        tipquiz::quiz::exclusion_risks(&exclusion_exam("[[pool]]\ncount = 1\n"), &lib).is_empty()
+    );
+    let d = tipquiz::quiz::exam_problems(&exclusion_exam("[[pool]]\ncount = 2\n"), &lib, "e.toml");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].code, "pool-may-be-short");
+    assert!(d[0].message.contains("only 1"), "{}", d[0].message);
+}
+
+#[test]
+fn an_unknown_excluded_id_is_a_warning() {
+    let text = "format = 1\nid = \"y\"\nlanguages = [\"en\", \"ar\"]\ntitle = { en = \"Y\", ar = \"ص\" }\n\n[[question]]\nid = \"y-1\"\ntype = \"true-false\"\nprompt = { en = \"S.\", ar = \"ع.\" }\nanswer = false\nexcludes = [\"nowhere-9\"]\nexplanation = { en = \"Why.\", ar = \"لماذا.\" }\nsource = \"List\"\n";
+    let (b, d) = parse_bank("y.toml", text);
+    assert!(d.is_empty(), "{d:?}");
+    let (_, d) = Library::build(vec![b.unwrap()]);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].code, "unknown-exclude");
+    assert_eq!(d[0].severity, tipquiz::diag::Severity::Warning);
+    assert!(d[0].message.contains("nowhere-9"));
 }

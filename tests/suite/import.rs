@@ -62,29 +62,15 @@ fn gift_every_construct() {
         "en",
         "fixture",
     );
-    assert_eq!(imp.questions, 19);
+    // Since per-choice credit and numerical questions: uneven weights, partial short answers,
+    // a single answer with partial credit and both numerical questions are converted.
+    assert_eq!(imp.questions, 22);
     assert_eq!(
         imp.skipped,
         skipped(&[
             (
-                20,
-                "question `Uneven weights`: converted, but weights approximated: every answer with a positive weight (70%, 30%) counts as an equal share"
-            ),
-            (
-                41,
-                "question `Short`: converted, but answers that are not 100% right were dropped: two (50%)"
-            ),
-            (
                 43,
                 "question `Match`: converted, but extra answers with no item (distractors) were dropped: Profit"
-            ),
-            (
-                59,
-                "question `Numerical`: not converted: numerical questions have no tipquiz equivalent"
-            ),
-            (
-                61,
-                "question `Numerical range`: not converted: numerical questions have no tipquiz equivalent"
             ),
             (
                 63,
@@ -93,10 +79,6 @@ fn gift_every_construct() {
             (
                 65,
                 "question `Description`: not converted: a description (no answer block) is not a question"
-            ),
-            (
-                67,
-                "question `Partial single`: not converted: an answer has a partial weight (50%) in a single-answer question"
             ),
             (
                 69,
@@ -120,7 +102,7 @@ fn gift_every_construct() {
             ),
             (
                 85,
-                "category `$course$/top/المؤشرات` has no ASCII letter or digit, so it is not kept as a tag"
+                "category `المؤشرات` has no ASCII letter or digit, so it is not kept as a tag"
             ),
         ])
     );
@@ -145,6 +127,9 @@ fn gift_every_construct() {
             "q-013",
             "dup",
             "dup-2",
+            "numerical",
+            "numerical-range",
+            "partial-single",
             "markdown",
             "moodle-marker",
             "plain-marker",
@@ -257,17 +242,17 @@ fn gift_every_construct() {
 fn gift_real_world_arabic() {
     let text = fixture("arabic-real-world.gift");
     let imp = import(&text, Format::Gift, "ar", "national-law");
-    assert_eq!(imp.questions, 6);
+    assert_eq!(imp.questions, 7);
     assert_eq!(
         imp.skipped,
         skipped(&[
             (
-                43,
-                "question `مقال`: not converted: essay questions have no tipquiz equivalent"
+                2,
+                "category `قانون` has no ASCII letter or digit, so it is not kept as a tag"
             ),
             (
-                47,
-                "question `Q-103 age`: not converted: numerical questions have no tipquiz equivalent"
+                43,
+                "question `مقال`: not converted: essay questions have no tipquiz equivalent"
             ),
         ])
     );
@@ -282,7 +267,8 @@ fn gift_real_world_arabic() {
             "q-103-age",
             "q-004",
             "q-005",
-            "q-103-age-2"
+            "q-103-age-2",
+            "q-103-age-3"
         ]
     );
     let ar = Lang::Ar;
@@ -388,7 +374,7 @@ fn moodle_xml_every_type() {
         "en",
         "fixture",
     );
-    assert_eq!(imp.questions, 8);
+    assert_eq!(imp.questions, 10);
     assert_eq!(
         imp.skipped,
         skipped(&[
@@ -398,19 +384,7 @@ fn moodle_xml_every_type() {
             ),
             (
                 14,
-                "question `Passport & control`: converted, but negative weights (penalties for wrong answers) were ignored"
-            ),
-            (
-                74,
-                "question `Means, uneven`: converted, but weights approximated: every answer with a positive weight (60%, 40%) counts as an equal share"
-            ),
-            (
-                88,
-                "question `Partial single`: not converted: an answer has a partial weight (50%) in a single-answer question"
-            ),
-            (
-                122,
-                "question `Child age`: converted, but answers that are not 100% right were dropped: about 18 (50%)"
+                "question `Passport & control`: converted, but negative weights of a single-answer question count as 0 in tipquiz: a wrong choice earns nothing (use the exam's negative_marking to take points off)"
             ),
             (
                 136,
@@ -423,10 +397,6 @@ fn moodle_xml_every_type() {
             (
                 182,
                 "question `Essay`: not converted: essay questions have no tipquiz equivalent"
-            ),
-            (
-                187,
-                "question `Year`: not converted: numerical questions have no tipquiz equivalent"
             ),
             (
                 193,
@@ -459,10 +429,12 @@ fn moodle_xml_every_type() {
             "passport-control",
             "means-equal-shares",
             "means-uneven",
+            "partial-single",
             "border",
             "child-age",
             "elements",
             "nrm-steps",
+            "year",
             "after-arabic-category",
         ]
     );
@@ -718,6 +690,20 @@ fn assert_same_questions(a: &Bank, b: &Bank, lang: Lang, skip_order: bool) {
             }
             (Kind::Order { items: i1 }, Kind::Order { items: i2 }) => {
                 assert_eq!(ts(i1), ts(i2));
+            }
+            (
+                Kind::Numerical {
+                    answer: a1,
+                    tolerance: t1,
+                    ..
+                },
+                Kind::Numerical {
+                    answer: a2,
+                    tolerance: t2,
+                    ..
+                },
+            ) => {
+                assert_eq!((a1, t1), (a2, t2));
             }
             (Kind::Match { pairs: p1 }, Kind::Match { pairs: p2 }) => {
                 let f =
@@ -1015,7 +1001,7 @@ mod cli {
     #[test]
     fn import_lists_what_it_skipped_with_lines_and_the_bank_passes_check() {
         let d = tempfile::tempdir().unwrap();
-        for (fixture, n) in [("all-constructs.gift", 19), ("every-type.xml", 8)] {
+        for (fixture, n) in [("all-constructs.gift", 22), ("every-type.xml", 10)] {
             let out_path = d.path().join(format!("{fixture}.toml"));
             let out = tipquiz()
                 .arg("import")

@@ -373,3 +373,210 @@ fn shipped_bank_and_question_ids_are_not_taken() {
     assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
     assert_eq!(lib.banks.len(), shipped.len() + 1);
 }
+
+// ------------------------------------------------------------------ credits, numbers, notes
+
+/// The rest of `questions.gift.txt`: Moodle's tests expect `colours` with fractions 0.5, -1,
+/// 0.5, -1; `Q5` numerical, answer 3 with tolerance 2, and `*` (any other) wrong with feedback;
+/// `Shortanswer` with Frog 1, Cat 0.5, `*` 0.
+#[test]
+fn moodle_fixture_gift_credits_and_numbers() {
+    let (i, _, _) = imp("moodle/questions.gift.txt", None);
+    let b = bank(&i);
+    let c = q(&b, "colours");
+    assert!(matches!(&c.kind, Kind::Multiple { answers, .. } if *answers == [0, 2]));
+    let credit: Vec<f64> = c.credit.iter().map(|x| x.0).collect();
+    assert_eq!(credit, [50.0, -100.0, 50.0, -100.0]);
+    let n = q(&b, "q5");
+    assert!(
+        matches!(n.kind, Kind::Numerical { answer, tolerance, .. } if answer.0 == 3.0 && tolerance.0 == 2.0),
+        "{:?}",
+        n.kind
+    );
+    assert_eq!(explanation(n), "For a wrong answer: Completely wrong");
+    let s = q(&b, "shortanswer");
+    assert!(matches!(&s.kind, Kind::Short { accepted } if accepted["en"] == ["Frog"]));
+    assert_eq!(s.partial.len(), 1);
+    assert_eq!(s.partial[0].credit.0, 50.0);
+    // The wildcard cannot be kept, and that is said at the question's line.
+    assert!(
+        notes_at(&i, 34)
+            .iter()
+            .any(|n| n.contains("* (wildcard)") || n.contains("`*`")),
+        "{:?}",
+        notes_at(&i, 34)
+    );
+}
+
+/// `xmlformat_test.php`'s numerical question: 42 (fraction 1, tolerance 0.001), 13 (0), `*` (0),
+/// each with feedback.
+#[test]
+fn moodle_fixture_xml_numerical() {
+    let (i, _, _) = imp("moodle/xmlformat_test_numerical.xml", None);
+    let b = bank(&i);
+    let n = q(&b, "numerical-question");
+    assert!(
+        matches!(n.kind, Kind::Numerical { answer, tolerance, .. } if answer.0 == 42.0 && tolerance.0 == 0.001)
+    );
+    assert!(n.partial.is_empty());
+    assert_eq!(
+        explanation(n),
+        "General feedback: Think Hitch-hikers guide to the Galaxy.\n“42”: Well done!\n“13”: What were you thinking?!\nFor a wrong answer: Completely wrong."
+    );
+    assert!(i.skipped.is_empty(), "{:?}", i.skipped);
+}
+
+/// `nested_categories_with_questions.xml`: four true/false questions in Iota, Iota/Kappa,
+/// Iota/Kappa/Lambda and Iota/Mu, and an essay (not converted): the category paths stay
+/// distinct tags.
+#[test]
+fn moodle_fixture_xml_nested_categories() {
+    let (i, _, _) = imp("moodle/nested_categories_with_questions.xml", None);
+    let b = bank(&i);
+    assert_eq!(b.questions.len(), 4);
+    let tags: Vec<&str> = b.questions.iter().map(|q| q.tags[0].as_str()).collect();
+    assert_eq!(tags, ["iota", "iota-kappa", "iota-kappa-lambda", "iota-mu"]);
+    assert!(
+        b.questions
+            .iter()
+            .all(|q| matches!(q.kind, Kind::TrueFalse { answer: true }))
+    );
+    assert_eq!(i.skipped.len(), 1, "{:?}", i.skipped);
+    assert!(i.skipped[0].what.contains("Kappa Essay Question"));
+}
+
+/// `error_invalid_grades.xml`: Moodle refuses the grade 33%; tipquiz does not convert the
+/// question either, and says why.
+#[test]
+fn moodle_fixture_xml_invalid_grades() {
+    let bytes = bytes("moodle/error_invalid_grades.xml");
+    let (i, _, _) = import_file(
+        &bytes,
+        None,
+        Some("xml"),
+        None,
+        "en",
+        "g",
+        &Taken::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(i.questions, 0);
+    assert_eq!(i.skipped.len(), 1);
+    assert!(
+        i.skipped[0].what.contains("add up to 99.66666%, not 100%"),
+        "{}",
+        i.skipped[0].what
+    );
+}
+
+/// Pictures: in `truefalse.xml` and `multichoice.xml` the question text or the choices hold
+/// images (not converted, with the reason); Moodle 1.9's `<image>` field likewise; the cloze
+/// question is not converted.
+#[test]
+fn moodle_fixture_xml_pictures_and_files() {
+    for f in ["moodle/truefalse.xml", "moodle/multichoice.xml"] {
+        let bytes = bytes(f);
+        let (i, _, _) = import_file(
+            &bytes,
+            None,
+            Some("xml"),
+            None,
+            "en",
+            "p",
+            &Taken::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(i.questions, 0, "{f}");
+        assert!(
+            i.skipped
+                .iter()
+                .any(|s| s.what.contains("image or other media")),
+            "{f}: {:?}",
+            i.skipped
+        );
+    }
+    let bytes = bytes("moodle/sample_questions_with_old_image_tag.xml");
+    let (i, _, _) = import_file(
+        &bytes,
+        None,
+        Some("xml"),
+        None,
+        "en",
+        "p",
+        &Taken::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(i.questions, 0);
+    assert!(i.skipped[0].what.contains("`cloze`"), "{:?}", i.skipped);
+    assert!(
+        i.skipped[1].what.contains("picture `moodle.png`"),
+        "{:?}",
+        i.skipped
+    );
+}
+
+/// The link to the greeting's audio file (`questions_in_category.gift.txt`) is dropped with a
+/// note naming it.
+#[test]
+fn links_are_noted() {
+    let (i, _, _) = imp("moodle/questions_in_category.gift.txt", None);
+    let n = notes_at(&i, 14);
+    assert!(
+        n.iter().any(|x| x.contains("links were dropped (their text is kept): http://demo.moodle.net/file.php/5/media/bonjour.mp3")),
+        "{:?}",
+        i.skipped
+    );
+}
+
+/// Marks of 0, 0.5 and over 1000, and feedback pictures, hints and overall feedback in Moodle
+/// XML.
+#[test]
+fn marks_feedback_pictures_and_hints() {
+    let q = |name: &str, grade: &str, extra: &str| {
+        format!(
+            "<question type=\"truefalse\"><name><text>{name}</text></name><questiontext format=\"html\"><text>{name} is true.</text></questiontext><generalfeedback format=\"html\"><text><![CDATA[<p><img src=\"@@PLUGINFILE@@/i.png\"/>See art. 3.</p>]]></text><file name=\"i.png\" encoding=\"base64\">AAAA</file></generalfeedback><defaultgrade>{grade}</defaultgrade>{extra}<answer fraction=\"100\"><text>true</text></answer><answer fraction=\"0\"><text>false</text></answer></question>\n"
+        )
+    };
+    let xml = format!(
+        "<?xml version=\"1.0\"?>\n<quiz>\n{}{}{}{}</quiz>\n",
+        q(
+            "half",
+            "0.5",
+            "<hint format=\"html\"><text>Think of art. 3.</text></hint>"
+        ),
+        q("one", "1", ""),
+        q("two", "2.5", ""),
+        q("zero", "0", "")
+    );
+    let i = tipquiz::import::import(&xml, Format::MoodleXml, "en", "m");
+    let b = bank(&i);
+    let points: Vec<u32> = b.questions.iter().map(|q| q.points).collect();
+    // × 2: 0.5 → 1, 1 → 2, 2.5 → 5; 0 → 1.
+    assert_eq!(points, [1, 2, 5, 1]);
+    assert!(
+        notes_at(&i, 3)
+            .iter()
+            .any(|n| n.contains("multiplied by 2")),
+        "{:?}",
+        i.skipped
+    );
+    assert!(
+        notes_at(&i, 6).iter().any(|n| n.contains("mark was 0")),
+        "{:?}",
+        i.skipped
+    );
+    assert!(
+        notes_at(&i, 3)
+            .iter()
+            .any(|n| n.contains("attached files were dropped: i.png"))
+    );
+    assert!(
+        notes_at(&i, 3)
+            .iter()
+            .any(|n| n.contains("picture or other media was dropped from the general feedback"))
+    );
+    assert_eq!(
+        explanation(&b.questions[0]),
+        "See art. 3.\nHint 1: Think of art. 3."
+    );
+}

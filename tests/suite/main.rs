@@ -23,6 +23,7 @@ mod check;
 mod class;
 mod cli_ar;
 mod content;
+mod credit;
 mod engine;
 mod front;
 #[cfg(unix)]
@@ -30,6 +31,7 @@ mod hangup;
 mod hostile;
 mod import;
 mod import_moodle;
+mod keys;
 mod package;
 mod platform;
 mod records;

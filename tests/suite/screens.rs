@@ -58,6 +58,10 @@ pub(crate) fn ch(c: char) -> KeyEvent {
     key(KeyCode::Char(c))
 }
 
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
 pub(crate) fn screen(a: &App, w: u16, h: u16, now: i64) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     let d = Display {
@@ -118,10 +122,10 @@ fn question_screens_of_every_type() {
     a.handle_key(ch('a'), T0 + 8_000);
     a.handle_key(ch('c'), T0 + 8_500);
     snap_all("q_multiple_two_ticked", &a, T0 + 9_000);
-    a.handle_key(ch('n'), T0 + 10_000);
-    a.handle_key(ch('f'), T0 + 10_500);
+    a.handle_key(key(KeyCode::Tab), T0 + 10_000);
+    a.handle_key(ch('*'), T0 + 10_500);
     snap_all("q_true_false_flagged", &a, T0 + 11_000);
-    a.handle_key(ch('n'), T0 + 12_000);
+    a.handle_key(key(KeyCode::Tab), T0 + 12_000);
     for c in "fifteen".chars() {
         a.handle_key(ch(c), T0 + 13_000);
     }
@@ -130,7 +134,7 @@ fn question_screens_of_every_type() {
     a.handle_key(key(KeyCode::Char(' ')), T0 + 15_100);
     a.handle_key(key(KeyCode::Down), T0 + 15_200);
     snap_all("q_order_item_moved", &a, T0 + 16_000);
-    a.handle_key(ch('n'), T0 + 17_000);
+    a.handle_key(key(KeyCode::Tab), T0 + 17_000);
     a.handle_key(ch('b'), T0 + 17_100);
     snap_all("q_match_one_paired", &a, T0 + 18_000);
 }
@@ -141,7 +145,7 @@ fn practice_feedback_time_almost_up_submit_results_review_help_too_small() {
     let mut a = quiz(Lang::En, Some(120), Mode::Practice, d.path());
     a.handle_key(ch('b'), T0 + 3_000);
     snap_all("practice_feedback_wrong", &a, T0 + 4_000);
-    a.handle_key(ch('n'), T0 + 5_000);
+    a.handle_key(key(KeyCode::Tab), T0 + 5_000);
     let fx = a.tick(T0 + 70_000);
     assert!(fx.is_empty());
     assert_eq!(
@@ -153,7 +157,7 @@ fn practice_feedback_time_almost_up_submit_results_review_help_too_small() {
     a.handle_key(ch('?'), T0 + 71_000);
     snap_all("help", &a, T0 + 71_000);
     a.handle_key(key(KeyCode::Esc), T0 + 72_000);
-    a.handle_key(ch('s'), T0 + 73_000);
+    a.handle_key(ctrl('s'), T0 + 73_000);
     assert_eq!(a.overlay, Overlay::ConfirmSubmit);
     snap_all("submit_confirmation", &a, T0 + 73_000);
     let fx = a.handle_key(key(KeyCode::Enter), T0 + 74_000);
@@ -176,7 +180,7 @@ fn arabic_screens() {
     a.handle_key(ch('?'), T0 + 3_000);
     insta::assert_snapshot!("ar_help_80x24", screen(&a, 80, 24, T0 + 3_000));
     a.handle_key(key(KeyCode::Esc), T0 + 3_000);
-    a.handle_key(ch('s'), T0 + 4_000);
+    a.handle_key(ctrl('s'), T0 + 4_000);
     a.handle_key(key(KeyCode::Enter), T0 + 4_000);
     insta::assert_snapshot!("ar_results_80x24", screen(&a, 80, 24, T0 + 5_000));
     a.handle_key(ch('r'), T0 + 6_000);
@@ -212,7 +216,7 @@ pub(crate) fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, Ap
     a.handle_key(ch('c'), T0 + 8_500);
     push("q_multiple_two_ticked", &a, T0 + 9_000);
     a.handle_key(key(KeyCode::Tab), T0 + 10_000);
-    a.handle_key(ch('f'), T0 + 10_500);
+    a.handle_key(ch('*'), T0 + 10_500);
     push("q_true_false_flagged", &a, T0 + 11_000);
     a.handle_key(key(KeyCode::Tab), T0 + 12_000);
     for c in "fifteen".chars() {
@@ -226,14 +230,14 @@ pub(crate) fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, Ap
     a.handle_key(key(KeyCode::Tab), T0 + 17_000);
     a.handle_key(ch('b'), T0 + 17_100);
     push("q_match_one_paired", &a, T0 + 18_000);
-    a.handle_key(ch('g'), T0 + 19_000);
+    a.handle_key(ch('#'), T0 + 19_000);
     a.handle_key(ch('3'), T0 + 19_100);
     push("goto", &a, T0 + 19_200);
     a.handle_key(key(KeyCode::Esc), T0 + 19_300);
-    a.handle_key(ch('q'), T0 + 20_000);
+    a.handle_key(key(KeyCode::Esc), T0 + 20_000);
     push("quit_confirmation", &a, T0 + 20_000);
     a.handle_key(ch('n'), T0 + 20_100);
-    a.handle_key(ch('s'), T0 + 21_000);
+    a.handle_key(ctrl('s'), T0 + 21_000);
     push("submit_confirmation", &a, T0 + 21_000);
     a.handle_key(ch('n'), T0 + 21_100);
     a.handle_key(ch('?'), T0 + 22_000);
@@ -241,7 +245,7 @@ pub(crate) fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, Ap
 
     // The short question's own 90 s run out: its answer is locked.
     let mut l = quiz(lang, Some(600), Mode::Exam, &sub("locked"));
-    l.handle_key(ch('g'), T0 + 1_000);
+    l.handle_key(ch('#'), T0 + 1_000);
     l.handle_key(ch('4'), T0 + 1_100);
     l.handle_key(key(KeyCode::Enter), T0 + 1_200);
     for c in "15".chars() {
@@ -263,7 +267,7 @@ pub(crate) fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, Ap
     push("practice_multiple_unchecked", &p, T0 + 6_000);
     p.tick(T0 + 70_000);
     push("time_almost_up", &p, T0 + 70_000);
-    p.handle_key(ch('s'), T0 + 73_000);
+    p.handle_key(ctrl('s'), T0 + 73_000);
     p.handle_key(key(KeyCode::Enter), T0 + 74_000);
     p.save = SaveStatus::Saved("/results/final--trainee-one.json".into());
     push("results", &p, T0 + 75_000);
@@ -505,11 +509,19 @@ fn keys_answer_navigate_and_arabic_swaps_left_and_right() {
         Some(Response::Choice(1)),
         "Arabic label letter"
     );
-    r.handle_key(ch('ش'), T0 + 6);
+    r.handle_key(ch('ا'), T0 + 6);
     assert_eq!(
         r.session.as_ref().unwrap().state.slots[0].response,
         Some(Response::Choice(0)),
-        "Arabic letter on the a key"
+        "bare alef for the label أ"
+    );
+    // With Latin labels, an Arabic letter answers as the Latin letter on its key.
+    let mut e = quiz(Lang::En, None, Mode::Exam, d.path());
+    e.handle_key(ch('ؤ'), T0 + 6);
+    assert_eq!(
+        e.session.as_ref().unwrap().state.slots[0].response,
+        Some(Response::Choice(2)),
+        "the Arabic letter on the c key"
     );
 }
 
@@ -517,7 +529,7 @@ fn keys_answer_navigate_and_arabic_swaps_left_and_right() {
 fn go_to_question_and_typed_answers_are_kept_when_leaving() {
     let d = tempfile::tempdir().unwrap();
     let mut a = quiz(Lang::En, None, Mode::Exam, d.path());
-    a.handle_key(ch('g'), T0 + 1);
+    a.handle_key(ch('#'), T0 + 1);
     a.handle_key(ch('4'), T0 + 2);
     a.handle_key(key(KeyCode::Enter), T0 + 3);
     assert_eq!(a.session.as_ref().unwrap().current(), 3);
@@ -551,7 +563,7 @@ fn time_out_submits_automatically_with_a_message() {
 fn quitting_asks_first_and_ctrl_c_saves_and_leaves() {
     let d = tempfile::tempdir().unwrap();
     let mut a = quiz(Lang::En, None, Mode::Exam, d.path());
-    assert!(a.handle_key(ch('q'), T0 + 1).is_empty());
+    assert!(a.handle_key(key(KeyCode::Esc), T0 + 1).is_empty());
     assert_eq!(a.overlay, Overlay::ConfirmQuit);
     assert!(a.handle_key(ch('n'), T0 + 2).is_empty());
     assert_eq!(a.overlay, Overlay::None);
@@ -562,7 +574,7 @@ fn quitting_asks_first_and_ctrl_c_saves_and_leaves() {
     assert_eq!(fx, vec![Effect::Autosave, Effect::Quit]);
     // What is typed in a short answer's box, not yet confirmed, is kept.
     let mut b = quiz(Lang::En, None, Mode::Exam, d.path());
-    b.handle_key(ch('g'), T0);
+    b.handle_key(ch('#'), T0);
     b.handle_key(ch('4'), T0);
     b.handle_key(key(KeyCode::Enter), T0);
     for c in "fifteen".chars() {
@@ -585,7 +597,7 @@ fn starting_again_offers_to_resume_with_the_same_answers_and_remaining_time() {
     let d = tempfile::tempdir().unwrap();
     let mut a = quiz(Lang::En, Some(600), Mode::Exam, d.path());
     a.handle_key(ch('c'), T0 + 1_000);
-    a.handle_key(ch('n'), T0 + 2_000);
+    a.handle_key(key(KeyCode::Tab), T0 + 2_000);
     let saved = a.session.as_ref().unwrap().state.clone();
     a.autosaves.autosave(&saved).unwrap();
 
@@ -609,7 +621,7 @@ fn starting_again_offers_to_resume_with_the_same_answers_and_remaining_time() {
 fn order_and_match_are_answered_with_keys() {
     let d = tempfile::tempdir().unwrap();
     let mut a = quiz(Lang::En, None, Mode::Exam, d.path());
-    a.handle_key(ch('g'), T0);
+    a.handle_key(ch('#'), T0);
     a.handle_key(ch('5'), T0);
     a.handle_key(key(KeyCode::Enter), T0);
     let start = a.view.arrangement.clone();
@@ -621,7 +633,7 @@ fn order_and_match_are_answered_with_keys() {
         a.session.as_ref().unwrap().state.slots[4].response,
         Some(Response::Order(expect))
     );
-    a.handle_key(ch('n'), T0 + 3);
+    a.handle_key(key(KeyCode::Tab), T0 + 3);
     let order = a.session.as_ref().unwrap().order(5).to_vec();
     a.handle_key(ch('a'), T0 + 4);
     a.handle_key(ch('b'), T0 + 5);
@@ -663,7 +675,7 @@ fn text_in_the_box_is_recorded_when_the_time_runs_out() {
     let d = tempfile::tempdir().unwrap();
     // The question's own 90 s, in an exam: the text counts and the quiz moves on.
     let mut a = quiz(Lang::En, None, Mode::Exam, d.path());
-    a.handle_key(ch('g'), T0);
+    a.handle_key(ch('#'), T0);
     a.handle_key(ch('4'), T0);
     a.handle_key(key(KeyCode::Enter), T0);
     for c in "fifteen".chars() {
@@ -684,7 +696,7 @@ fn text_in_the_box_is_recorded_when_the_time_runs_out() {
 
     // The exam's time: submitted with the text.
     let mut b = quiz(Lang::Ar, Some(60), Mode::Exam, d.path());
-    b.handle_key(ch('g'), T0);
+    b.handle_key(ch('#'), T0);
     b.handle_key(ch('4'), T0);
     b.handle_key(key(KeyCode::Enter), T0);
     for c in "١٥".chars() {
@@ -700,7 +712,7 @@ fn text_in_the_box_is_recorded_when_the_time_runs_out() {
 
     // Practice: recorded, locked and checked, the feedback shows it.
     let mut c = quiz(Lang::En, None, Mode::Practice, d.path());
-    c.handle_key(ch('g'), T0);
+    c.handle_key(ch('#'), T0);
     c.handle_key(ch('4'), T0);
     c.handle_key(key(KeyCode::Enter), T0);
     for k in "15".chars() {
@@ -732,7 +744,7 @@ fn ticked_paired_or_moved_but_unchecked_answers_count_when_the_time_runs_out() {
     a.fixed_exam = Some(e);
     a.home.trainee = "Trainee One".into();
     a.start(T0);
-    a.handle_key(ch('n'), T0);
+    a.handle_key(key(KeyCode::Tab), T0);
     a.handle_key(ch('a'), T0 + 1_000);
     a.handle_key(ch('c'), T0 + 2_000);
     a.tick(T0 + 30_000);
@@ -743,7 +755,7 @@ fn ticked_paired_or_moved_but_unchecked_answers_count_when_the_time_runs_out() {
         Some(Response::Choices(vec![0, 2]))
     );
 
-    a.handle_key(ch('g'), T0 + 31_000);
+    a.handle_key(ch('#'), T0 + 31_000);
     a.handle_key(ch('5'), T0 + 31_000);
     a.handle_key(key(KeyCode::Enter), T0 + 31_000);
     let mut moved = a.view.arrangement.clone();
@@ -755,7 +767,7 @@ fn ticked_paired_or_moved_but_unchecked_answers_count_when_the_time_runs_out() {
     assert!(s.state.slots[4].checked);
     assert_eq!(s.state.slots[4].response, Some(Response::Order(moved)));
 
-    a.handle_key(ch('n'), T0 + 62_000);
+    a.handle_key(key(KeyCode::Tab), T0 + 62_000);
     let order = a.session.as_ref().unwrap().order(5).to_vec();
     a.handle_key(ch('b'), T0 + 63_000);
     a.tick(T0 + 92_000);
@@ -770,7 +782,7 @@ fn ticked_paired_or_moved_but_unchecked_answers_count_when_the_time_runs_out() {
 #[test]
 fn the_full_help_scrolls_where_it_does_not_fit() {
     let d = tempfile::tempdir().unwrap();
-    for (lang, last) in [(Lang::En, "Ctrl-C"), (Lang::Ar, "Ctrl-C")] {
+    for (lang, last) in [(Lang::En, "^C"), (Lang::Ar, "^C")] {
         let mut a = quiz(lang, None, Mode::Practice, d.path());
         a.handle_key(ch('?'), T0);
         let first = screen(&a, 60, 16, T0);
@@ -780,8 +792,8 @@ fn the_full_help_scrolls_where_it_does_not_fit() {
             "the keys to scroll and close stay:\n{first}"
         );
         for _ in 0..10 {
+            measure(&mut a, 60, 16, T0);
             a.handle_key(key(KeyCode::PageDown), T0);
-            screen(&a, 60, 16, T0);
         }
         assert_eq!(a.overlay, Overlay::Help, "scrolling keeps the help open");
         let end = screen(&a, 60, 16, T0);
@@ -798,7 +810,7 @@ fn the_arabic_results_chart_reads_from_the_right() {
     let d = tempfile::tempdir().unwrap();
     let mut a = quiz(Lang::Ar, Some(600), Mode::Exam, d.path());
     a.handle_key(ch('1'), T0 + 500);
-    a.handle_key(ch('s'), T0 + 1_000);
+    a.handle_key(ctrl('s'), T0 + 1_000);
     a.handle_key(key(KeyCode::Enter), T0 + 1_000);
     let s = screen(&a, 80, 24, T0 + 2_000);
     let bar = s
@@ -815,4 +827,129 @@ fn the_arabic_results_chart_reads_from_the_right() {
         "the value as the other Arabic lines show it:\n{s}"
     );
     assert!(!s.contains("1s"), "Arabic units:\n{s}");
+}
+
+/// The row of the answer box and the column of its caret (the reversed cell on the row of
+/// underlined cells), with the row's text.
+fn caret_cell(a: &App, w: u16, h: u16) -> (String, u16, String) {
+    use ratatui::style::Modifier;
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let d = Display {
+        mode: BidiMode::Reorder,
+        shaping: true,
+        theme: Theme { color: false },
+    };
+    t.draw(|f| {
+        draw(f, a, d, T0 + 1_000);
+    })
+    .unwrap();
+    let buf = t.backend().buffer().clone();
+    for y in 0..h {
+        let row: Vec<_> = (0..w).map(|x| buf[(x, y)].clone()).collect();
+        if !row
+            .iter()
+            .any(|c| c.modifier.contains(Modifier::UNDERLINED))
+        {
+            continue;
+        }
+        if let Some(x) = row
+            .iter()
+            .position(|c| c.modifier.contains(Modifier::REVERSED))
+        {
+            let text: String = row.iter().map(|c| c.symbol().to_owned()).collect();
+            return (row[x].symbol().to_owned(), u16::try_from(x).unwrap(), text);
+        }
+    }
+    panic!("no caret on screen");
+}
+
+#[test]
+fn the_short_answer_is_edited_in_the_middle_with_its_caret_where_the_next_character_goes() {
+    let d = tempfile::tempdir().unwrap();
+    // English: fix a missing letter at the start.
+    let mut a = quiz(Lang::En, None, Mode::Exam, d.path());
+    a.handle_key(ch('#'), T0);
+    a.handle_key(ch('4'), T0);
+    a.handle_key(key(KeyCode::Enter), T0);
+    for c in "iftteen".chars() {
+        a.handle_key(ch(c), T0);
+    }
+    // Left moves in the text while it is not saved: the question stays.
+    a.handle_key(key(KeyCode::Left), T0);
+    a.handle_key(key(KeyCode::Left), T0);
+    a.handle_key(key(KeyCode::Left), T0);
+    a.handle_key(key(KeyCode::Backspace), T0);
+    assert_eq!(a.session.as_ref().unwrap().current(), 3);
+    assert_eq!(a.view.text, "ifteen");
+    a.handle_key(key(KeyCode::Home), T0);
+    a.handle_key(ch('f'), T0);
+    assert_eq!(a.view.text, "fifteen");
+    let (sym, x, row) = caret_cell(&a, 80, 24);
+    assert_eq!(sym, "i", "the caret is on the character after it: {row}");
+    let start = row.find("fifteen").expect("the answer on its row");
+    assert_eq!(usize::from(x), start + 1, "{row}");
+    a.handle_key(key(KeyCode::Delete), T0);
+    assert_eq!(a.view.text, "ffteen");
+    a.handle_key(key(KeyCode::End), T0);
+    let (sym, x, row) = caret_cell(&a, 80, 24);
+    assert_eq!(sym, "▏");
+    let end = row[..row.find("ffteen").unwrap()].chars().count() + 6;
+    assert_eq!(usize::from(x), end, "after the text: {row}");
+    // Saved with Enter: now the arrows move between questions again.
+    a.handle_key(key(KeyCode::Enter), T0);
+    a.handle_key(key(KeyCode::Right), T0);
+    assert_eq!(a.session.as_ref().unwrap().current(), 4);
+    let s = a.session.as_ref().unwrap();
+    assert_eq!(
+        s.state.slots[3].response,
+        Some(Response::Text("ffteen".into()))
+    );
+
+    // Arabic with digits inside: a digit inserted between two others.
+    let mut r = quiz(Lang::Ar, None, Mode::Exam, d.path().join("ar").as_path());
+    r.handle_key(ch('#'), T0);
+    r.handle_key(ch('4'), T0);
+    r.handle_key(key(KeyCode::Enter), T0);
+    for c in "المادة 13".chars() {
+        r.handle_key(ch(c), T0);
+    }
+    // In a right-to-left box, Right goes back towards the start of the text.
+    r.handle_key(key(KeyCode::Right), T0);
+    assert_eq!(
+        r.session.as_ref().unwrap().current(),
+        3,
+        "the question stays"
+    );
+    r.handle_key(ch('2'), T0);
+    assert_eq!(r.view.text, "المادة 123");
+    let (sym, x, row) = caret_cell(&r, 80, 24);
+    assert_eq!(
+        sym, "3",
+        "the caret is on the 3, after the 2 just typed: {row}"
+    );
+    let digits = row.find("123").expect("the number reads left to right");
+    let col = row[..digits].chars().count() + 2;
+    assert_eq!(usize::from(x), col, "{row}");
+    // At the end of the text the caret is a blank at its left end.
+    r.handle_key(key(KeyCode::End), T0);
+    let (sym, x, row) = caret_cell(&r, 80, 24);
+    assert_eq!(sym, "▏");
+    let first_text = row
+        .chars()
+        .position(|c| !c.is_whitespace() && c != '│' && c != '▏')
+        .unwrap();
+    assert!(
+        usize::from(x) < first_text,
+        "caret at {x}, left of the text: {row}"
+    );
+    // Home, then Delete removes the first letter (the alef of the article).
+    r.handle_key(key(KeyCode::Home), T0);
+    r.handle_key(key(KeyCode::Delete), T0);
+    assert_eq!(r.view.text, "لمادة 123");
+    r.handle_key(key(KeyCode::Tab), T0);
+    let s = r.session.as_ref().unwrap();
+    assert_eq!(
+        s.state.slots[3].response,
+        Some(Response::Text("لمادة 123".into()))
+    );
 }

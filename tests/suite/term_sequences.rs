@@ -464,11 +464,11 @@ fn the_real_probe_in_tmux_leaks_nothing_into_the_first_field() {
     std::thread::sleep(Duration::from_millis(300));
     let s2 = screen();
     let _ = tmux(&["send-keys", "-t", name, "-l", "ab"]);
-    let typed = wait_for("Trainee name or id: ab_");
+    let typed = wait_for("Trainee name or id: ab▏");
     let _ = tmux(&["kill-session", "-t", name]);
     for s in [&s, &s2] {
         assert!(
-            s.contains("Trainee name or id: _"),
+            s.contains("Trainee name or id: ▏"),
             "the field is empty after the probe:\n{s}"
         );
         assert!(!s.contains("$y") && !s.contains(";2c") && !s.contains("?1"));

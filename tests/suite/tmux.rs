@@ -126,11 +126,11 @@ fn a_trainee_answers_a_short_quiz_in_english_and_the_result_is_saved() {
     );
     let t = Tmux::start("tq-e2e-en", &cmd, 100, 30);
     t.wait_for("Question 1 / 3");
-    t.keys(&["1", "n"]);
+    t.keys(&["1", "Tab"]);
     t.wait_for("Question 2 / 3");
-    t.keys(&["2", "n"]);
+    t.keys(&["2", "Tab"]);
     t.wait_for("Question 3 / 3");
-    t.keys(&["1", "s"]);
+    t.keys(&["1", "C-s"]);
     t.wait_for("Are you sure you want to submit?");
     t.keys(&["Enter"]);
     let s = t.wait_for("Saved:");
@@ -171,9 +171,15 @@ fn an_arabic_quiz_shows_joined_letters_right_aligned_and_is_saved() {
     t.wait_for("\u{FEA1}\u{FEAE}\u{FEB8}\u{FEDF}\u{FE8D}"); // "الشرح" (explanation) in the feedback
     t.keys(&["Left"]);
     t.wait_for("2 \u{FEE6}\u{FEE3} 2");
-    t.literal("s");
-    t.keys(&["Enter"]);
-    t.wait_for("Enter/q");
+    // Submit with Ctrl-S, confirm with the y key as the Arabic layout types it (غ).
+    t.keys(&["C-s"]);
+    t.literal("غ");
+    t.wait_for("Enter");
+    let mut tries = 0;
+    while records(&results).is_empty() && tries < 50 {
+        std::thread::sleep(Duration::from_millis(100));
+        tries += 1;
+    }
     let recs = records(&results);
     assert_eq!(recs.len(), 1);
     assert_eq!(recs[0].lang, tipquiz::text::Lang::Ar);
@@ -335,7 +341,7 @@ fn kill_9_at_a_random_answer_then_resume_keeps_every_acknowledged_answer() {
     let t = Tmux::start("tq-kill9", &cmd, 100, 30);
     for i in 0..answered {
         t.wait_for(&format!("Question {} / 6", i + 1));
-        t.keys(&["1", "n"]);
+        t.keys(&["1", "Tab"]);
     }
     t.wait_for(&format!("Question {} / 6", answered + 1));
     let pid = pid_of("tq-kill9", &data);
@@ -345,7 +351,7 @@ fn kill_9_at_a_random_answer_then_resume_keeps_every_acknowledged_answer() {
     t.wait_for("Resume");
     t.keys(&["Enter"]);
     t.wait_for(&format!("Question {} / 6", answered + 1));
-    t.keys(&["s"]);
+    t.keys(&["C-s"]);
     t.wait_for("Are you sure");
     t.keys(&["Enter"]);
     t.wait_for("Saved:");
