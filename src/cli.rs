@@ -334,6 +334,37 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         autosaves: Option<PathBuf>,
     },
+    /// Run a class: trainees join over SSH from any computer, with nothing installed.
+    ///
+    /// Prints the address, the class code and the host key's fingerprint. Each trainee types
+    /// `ssh -p PORT class@ADDRESS`, then the class code, then their name. Records are written
+    /// here, in the results folder, and signed with a key that stays on this computer.
+    Serve {
+        /// An exam to offer: an exam file or the id of a loaded exam (repeat for several;
+        /// default: every loaded exam).
+        #[arg(long = "exam", value_name = "FILE|ID")]
+        exams: Vec<String>,
+        /// Port to listen on.
+        #[arg(long, default_value_t = 2222)]
+        port: u16,
+        /// Address to listen on (default: every address of this computer).
+        #[arg(long, value_name = "ADDRESS", default_value = "0.0.0.0")]
+        listen: std::net::IpAddr,
+        /// Class code trainees type as the password (default: six random digits, printed).
+        #[arg(long, env = "TIPQUIZ_CLASS_CODE", value_name = "CODE")]
+        code: Option<String>,
+        /// Sessions at once, at most.
+        #[arg(long, default_value_t = 200, value_name = "N")]
+        max_sessions: usize,
+        /// Close a session after this long without a key, e.g. 30m (the attempt is kept:
+        /// connecting again resumes it).
+        #[arg(long, default_value = "30m", value_name = "DURATION")]
+        idle_timeout: String,
+        /// The server's folder for its keys and the attempts in progress (default: `serve` in
+        /// the data folder).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Print the shell completion script for bash, zsh, fish, PowerShell or elvish.
     ///
     /// bash: `tipquiz completions bash > ~/.local/share/bash-completion/completions/tipquiz`;
@@ -412,6 +443,7 @@ fn localize(cmd: clap::Command, sub: Option<&str>, lang: crate::text::Lang) -> c
         Some("history") => (K::CliAboutHistory, None),
         Some("recover") => (K::CliAboutRecover, None),
         Some("close") => (K::CliAboutClose, None),
+        Some("serve") => (K::CliAboutServe, Some(K::CliLongServe)),
         Some("completions") => (K::CliAboutCompletions, Some(K::CliLongCompletions)),
         Some("man") => (K::CliAboutMan, Some(K::CliLongMan)),
         Some(_) => return cmd,
@@ -513,6 +545,13 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("new"), "topic") => K::CliArgNewTopic,
         (Some("preview"), "bank") => K::CliArgPreviewBank,
         (Some("preview"), "question") => K::CliArgQuestion,
+        (Some("serve"), "exams") => K::CliArgServeExam,
+        (Some("serve"), "port") => K::CliArgPort,
+        (Some("serve"), "listen") => K::CliArgListen,
+        (Some("serve"), "code") => K::CliArgCode,
+        (Some("serve"), "max_sessions") => K::CliArgMaxSessions,
+        (Some("serve"), "idle_timeout") => K::CliArgIdleTimeout,
+        (Some("serve"), "dir") => K::CliArgServeDir,
         (Some("preview"), "watch") => K::CliArgWatch,
         (Some("history"), "trainee") => K::CliArgHistoryTrainee,
         (Some("close"), "exam") => K::CliArgCloseExam,

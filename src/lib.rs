@@ -25,6 +25,7 @@ pub mod messages;
 pub mod quiz;
 pub mod record;
 pub mod report;
+pub mod serve;
 pub mod text;
 pub mod tui;
 pub mod walk;

@@ -8,6 +8,7 @@ mod library;
 mod output;
 mod package;
 mod results;
+mod serve;
 mod session;
 mod setup;
 mod take;
@@ -118,6 +119,25 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             deny_warnings,
         } => check(common, &paths, format, deny_warnings),
         Command::List { format } => list(common, format),
+        Command::Serve {
+            exams,
+            port,
+            listen,
+            code,
+            max_sessions,
+            idle_timeout,
+            dir,
+        } => serve::serve_cmd(
+            common,
+            serve::ServeArgs {
+                exams,
+                listen: std::net::SocketAddr::new(listen, port),
+                code,
+                max_sessions,
+                idle_timeout,
+                dir,
+            },
+        ),
         Command::Completions { shell } => completions_cmd(shell),
         Command::Man { dir } => man_cmd(dir.as_deref()),
     }

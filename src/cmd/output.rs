@@ -132,7 +132,8 @@ pub fn visual_text(text: &str, width: usize, shaping: bool) -> String {
         if body.trim().is_empty() || !crate::tui::bidi::has_arabic_letters(body) {
             out.push_str(body);
         } else {
-            let lines = visual_lines(body, Dir::Rtl, width, BidiMode::Reorder, shaping);
+            let body = isolate_options(body);
+            let lines = visual_lines(&body, Dir::Rtl, width, BidiMode::Reorder, shaping);
             let n = lines.len();
             for (i, l) in lines.into_iter().enumerate() {
                 out.push_str(&align(&l, Dir::Rtl, width));
@@ -143,6 +144,36 @@ pub fn visual_text(text: &str, width: usize, shaping: bool) -> String {
         }
         out.push_str(nl);
     }
+    out
+}
+
+/// Option names (`--time`, `--review-mistakes`) inside an Arabic line put in a left-to-right
+/// isolate, as the screens do with paths: otherwise the bidi algorithm moves their leading
+/// hyphens to the other end (`time--`). Only for the reordered layout, never in piped output.
+fn isolate_options(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while let Some(at) = rest.find("--") {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let starts_word = before
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || "'\"(«".contains(c));
+        let name_len = from[2..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(from.len() - 2);
+        if starts_word && from[2..].starts_with(|c: char| c.is_ascii_lowercase()) {
+            out.push('\u{2066}');
+            out.push_str(&from[..2 + name_len]);
+            out.push('\u{2069}');
+            rest = &from[2 + name_len..];
+        } else {
+            out.push_str("--");
+            rest = &from[2..];
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -295,5 +326,27 @@ mod voice_tests {
     fn without_set_voice_the_voice_is_english_and_logical() {
         let v = voice();
         assert!(!v.visual_out && !v.visual_err);
+    }
+}
+
+#[cfg(test)]
+mod option_tests {
+    use super::*;
+
+    #[test]
+    fn option_names_stay_left_to_right_inside_arabic_lines() {
+        let shown = visual_text("يأخذ الخيار --time مدة مثل 10m", 60, true);
+        assert!(shown.contains("--time"), "{shown}");
+        assert!(!shown.contains("time--"), "{shown}");
+        let shown = visual_text("يحتاج الخيار --review-mistakes إلى --trainee", 60, true);
+        assert!(
+            shown.contains("--review-mistakes") && shown.contains("--trainee"),
+            "{shown}"
+        );
+        assert_eq!(isolate_options("a--b and x"), "a--b and x");
+        assert_eq!(
+            isolate_options("مع --to فقط"),
+            "مع \u{2066}--to\u{2069} فقط"
+        );
     }
 }

@@ -555,6 +555,27 @@ pub fn text(key: K) -> &'static str {
         K::CliArgQuestion => "Start at this question id.",
         K::CliArgWatch => "Reload when the file changes, showing the problems while it is invalid.",
         K::CliArgHistoryTrainee => "Trainee name or id.",
+        K::CliAboutServe => {
+            "Run a class: trainees join over SSH from any computer, with nothing installed."
+        }
+        K::CliLongServe => {
+            "Prints the address, the class code and the host key's fingerprint. Each trainee types `ssh -p PORT class@ADDRESS`, then the class code, then their name. Records are written here, in the results folder, and signed with a key that stays on this computer."
+        }
+        K::CliArgServeExam => {
+            "An exam to offer: an exam file or the id of a loaded exam (repeat for several; default: every loaded exam)."
+        }
+        K::CliArgPort => "Port to listen on.",
+        K::CliArgListen => "Address to listen on (default: every address of this computer).",
+        K::CliArgCode => {
+            "Class code trainees type as the password (default: six random digits, printed)."
+        }
+        K::CliArgMaxSessions => "Sessions at once, at most.",
+        K::CliArgIdleTimeout => {
+            "Close a session after this long without a key, e.g. 30m (the attempt is kept: connecting again resumes it)."
+        }
+        K::CliArgServeDir => {
+            "The server's folder for its keys and the attempts in progress (default: `serve` in the data folder)."
+        }
         K::CliAboutCompletions => {
             "Print the shell completion script for bash, zsh, fish, PowerShell or elvish."
         }

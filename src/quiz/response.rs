@@ -88,7 +88,9 @@ impl Response {
                 cs.iter().all(|c| *c < choices.len())
             }
             (Kind::TrueFalse { .. }, Response::Bool(_)) => true,
-            (Kind::Short { .. }, Response::Text(t)) => t.chars().count() <= 500,
+            (Kind::Short { .. } | Kind::Numerical { .. }, Response::Text(t)) => {
+                t.chars().count() <= 500
+            }
             (Kind::Order { items }, Response::Order(seq)) => {
                 let mut s = seq.clone();
                 s.sort_unstable();

@@ -1,4 +1,5 @@
-//! The screens' state and how keys change it. Pure: time comes in as `now`, effects go out.
+//! The screens' state and how actions change it ([`App::update`], the only place it changes).
+//! Pure: time comes in as `now`, effects go out; keys arrive as actions from the keymap.
 
 use super::i18n::{self, ui};
 use super::keymap::{self, Action, Context, Situation};

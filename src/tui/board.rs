@@ -124,7 +124,9 @@ pub fn draw(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display) {
                 Bar::default()
                     .value(v)
                     .text_value(format!("{v}%"))
-                    .label(line(&topic_name(lang, t), Style::default(), 16, lang, d))
+                    // Laid out in the bar's own width: padded wider, a right-aligned
+                    // Arabic label was cut to its padding and its last letters.
+                    .label(line(&topic_name(lang, t), Style::default(), 12, lang, d))
             })
             .collect();
         if lang.is_rtl() {

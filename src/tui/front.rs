@@ -12,10 +12,10 @@
 //! - a frame sink: any ratatui [`Backend`] inside a [`Terminal`]. On `Resize(w, h)` the loop
 //!   calls [`Terminal::autoresize`], so the backend's `size()` must already report the new
 //!   size when that event is delivered (a pty size for SSH; a fixed size for a harness).
-//! - a [`Host`](super::host::Host) value: the folders, the autosave worker, the signing key
-//!   and the clock. Nothing is process-wide, so many sessions run in one process, each on its
-//!   own thread with its own `App`, source, terminal and host (a [`Saver`](super::host::Saver)
-//!   may be shared by cloning it).
+//! - a [`Host`] value: the folders, the autosave worker, the signing key
+//!   ([`Places::key`](super::host::Places::key)) and the clock. Nothing is process-wide, so many sessions run in one process, each on its
+//!   own thread with its own `App`, source, terminal and host (a
+//!   [`Saver`](super::host::Saver) may be shared by cloning it).
 //!
 //! [`run_screens`] is that loop: draw (reading the state only), wait for an event or the next
 //! deadline (never spinning), turn a key into an action through the keymap, `update`, carry
@@ -66,6 +66,14 @@ pub trait EventSource {
     fn set_bidi(&mut self, mode: super::bidi::BidiMode) -> io::Result<()> {
         let _ = mode;
         Ok(())
+    }
+
+    /// After each update and before its effects are carried out, a front may change the app
+    /// on its own account and add or drop effects: the class server applies the instructor's
+    /// controls here (more time, the end of the exam, joins locked) and keeps one attempt from
+    /// running on two connections. The default does nothing.
+    fn steer(&mut self, app: &mut App, effects: &mut Vec<Effect>, now: Millis) {
+        let _ = (app, effects, now);
     }
 }
 
@@ -176,7 +184,7 @@ pub fn run_screens<B: Backend>(
             Err(e) => break e,
         };
         let now = host.now();
-        let effects = match event {
+        let mut effects = match event {
             Some(Event::Key(k)) => app.handle_key(k, now),
             Some(Event::Resize(..)) => {
                 if let Err(e) = terminal.autoresize() {
@@ -187,6 +195,7 @@ pub fn run_screens<B: Backend>(
             Some(_) => Vec::new(),
             None => app.tick(now),
         };
+        source.steer(app, &mut effects, now);
         match front_effects(app, source, terminal, host, &effects) {
             Ok(more) => {
                 if host.execute(app, &more, host.now()) {

@@ -149,6 +149,9 @@ pub struct Host {
     /// Write the trainee's choices to [`Places::prefs`] (a local terminal does; a server with
     /// many trainees may not).
     pub remember_prefs: bool,
+    /// Say where a record was written by its file name only, not its folder (a server's
+    /// trainees are not shown the server's folders).
+    pub names_only: bool,
     /// The clock: milliseconds since the Unix epoch.
     pub clock: Box<dyn Fn() -> Millis + Send>,
     save_error: ErrorSlot,
@@ -163,6 +166,7 @@ impl Host {
             places,
             saver: None,
             remember_prefs: true,
+            names_only: false,
             clock: Box::new(now_ms),
             save_error: Arc::new(Mutex::new(None)),
         }
@@ -224,6 +228,11 @@ impl Host {
                     self.flush();
                     if let Some(s) = &app.session {
                         app.save = match commit_attempt(&self.places, s, now) {
+                            Ok(p) if self.names_only => SaveStatus::Saved(
+                                p.file_name()
+                                    .map(|n| n.to_string_lossy().into_owned())
+                                    .unwrap_or_default(),
+                            ),
                             Ok(p) => SaveStatus::Saved(p.display().to_string()),
                             Err(e) => SaveStatus::Failed(e),
                         };

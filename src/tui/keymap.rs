@@ -577,7 +577,7 @@ const VIEWER: &[Binding] = &[b(
     true,
 )];
 
-/// The table of a context (its own rows, then [`EVERYWHERE`]).
+/// The table of a context (its own rows, then the keys that work everywhere).
 #[must_use]
 pub fn table(ctx: Context) -> [&'static [Binding]; 3] {
     let (own, more): (&[Binding], &[Binding]) = match ctx {

@@ -1,4 +1,17 @@
-//! The terminal front: screens, keys, drawing, and the event loop.
+//! The trainee's screens and the fronts that run them, in layers:
+//!
+//! - [`keymap`]: key events to [`keymap::Action`]s, one table per context (the only place that
+//!   knows key codes); the help and the key bars are made from the same tables;
+//! - [`app`]: the screens' state; `App::update(action, now)` is the only place it changes, and
+//!   it returns effects (save, record, quit …) instead of doing them;
+//! - [`ui`] (with [`display`], [`bidi`], [`i18n`]): drawing, which only reads the state;
+//! - [`front`]: the one event loop over an event source and a frame sink, and the contract a
+//!   front implements (local terminal, SSH session, test harness);
+//! - [`host`]: what the effects do (autosave worker, records, preferences), one value per
+//!   session;
+//! - [`run`] and [`terminal`]: the local terminal's adapter (raw mode, bidi probe, signals,
+//!   suspend, hang-up), and [`loading`], its first frame;
+//! - [`board`], [`preview`]: the instructor's live board and bank preview.
 
 pub mod app;
 pub mod bidi;

@@ -87,10 +87,12 @@ impl LocalTerminal {
 impl EventSource for LocalTerminal {
     fn next_event(&mut self, timeout: Option<Duration>) -> io::Result<Option<Event>> {
         self.signalled()?;
-        // A signal lands during the wait: look at least every half second.
+        // A signal lands during the wait: it is seen at the next wake-up, at most a second
+        // later (the loop wakes once per displayed second), well within the watcher's grace
+        // period. No extra wake-ups: an idle countdown costs one per second.
         let wait = timeout
-            .unwrap_or(Duration::from_millis(500))
-            .min(Duration::from_millis(500));
+            .unwrap_or(Duration::from_secs(1))
+            .min(Duration::from_secs(1));
         let ev = if event::poll(wait)? {
             Some(event::read()?)
         } else {

@@ -528,7 +528,7 @@ pub fn hold_errors() {
     }
 }
 
-/// Write `text` to standard error, or keep it for [`release_errors`] while the terminal is
+/// Write `text` to standard error, or keep it for [`release_errors_after`] while the terminal is
 /// the program's.
 pub fn print_error(text: &str) {
     if let Ok(mut g) = HELD.lock()

@@ -1099,10 +1099,11 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
             } else {
                 app.view.text.clone()
             };
-            // The typed text is shown in the direction of its own first strong letter.
+            // The typed text is shown in the direction of its own first strong letter (Arabic-Indic
+            // digits, typed in a number, are not letters).
             let tdir = if typed
                 .chars()
-                .any(|ch| ('\u{0600}'..='\u{06FF}').contains(&ch))
+                .any(|ch| ('\u{0600}'..='\u{06FF}').contains(&ch) && ch.is_alphabetic())
             {
                 Dir::Rtl
             } else {

@@ -180,6 +180,7 @@ fn typing_and_erasing_through_a_ligature_agrees_with_fribidi() {
         now += 100;
         states.push(a.clone());
     }
+    assert_eq!(a.view.text, answer, "typed into the answer box");
     for _ in answer.chars() {
         a.handle_key(key(KeyCode::Backspace), now);
         now += 100;
@@ -462,4 +463,167 @@ fn the_digit_style_is_remembered_per_trainee() {
     // Preferences written before the setting existed still read.
     let old: Prefs = serde_json::from_str(r#"{"trainee":"x"}"#).unwrap();
     assert!(old.digits.is_empty());
+}
+
+/// The live board's chart in Arabic: each topic's label is drawn whole under its bar.
+#[test]
+fn the_boards_arabic_topic_labels_are_whole() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use tipquiz::bank::{Library, parse_bank};
+    use tipquiz::record::{AttemptRecord, Store, attempt_id};
+    use tipquiz::report::board::Board;
+    use tipquiz::tui::bidi::{BidiMode, shape};
+    use tipquiz::tui::i18n::topic_name;
+    use tipquiz::tui::ui::{Display, Theme};
+    const EVERY: &str = include_str!("../fixtures/valid/every-type.toml");
+    let src = EVERY.replace("topic = \"sample\"", "topic = \"indicators\"");
+    let lib = Library::build(vec![parse_bank("every-type.toml", &src).0.unwrap()]).0;
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    for (i, n) in ["Alia", "Badr"].iter().enumerate() {
+        let start = crate::screens::T0 + i as i64;
+        let s = crate::records::finished(&lib, n, start, 4);
+        let r = AttemptRecord::from_session(&s, &attempt_id(&s.state), start + 60_000, "test");
+        store.commit(&r, None).unwrap();
+    }
+    let mut b = Board::new(d.path(), None);
+    b.refresh();
+    assert!(!b.topic_means().is_empty());
+    let display = Display {
+        mode: BidiMode::Reorder,
+        shaping: true,
+        theme: Theme { color: false },
+    };
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| tipquiz::tui::board::draw(f, &b, Lang::Ar, display))
+        .unwrap();
+    let buf = t.backend().buffer().clone();
+    let screen: String = (0..30)
+        .map(|y| {
+            (0..100)
+                .map(|x| buf[(x, y)].symbol().to_owned())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    let label: String = shape(&topic_name(Lang::Ar, "indicators"))
+        .chars()
+        .rev()
+        .collect();
+    assert!(
+        screen.contains(&label),
+        "{label} whole on the board:\n{screen}"
+    );
+}
+
+/// The caret of the answer box walked through "سلام" (Home, then one character at a time).
+/// The box draws the caret on the cell of the character after it; a lam and an alef of
+/// different styles form no ligature, so with the caret on the lam (before the pair) or on
+/// the alef (inside it) the two letters are drawn as two cells and the caret's letter alone
+/// is highlighted; elsewhere the ligature is drawn. Backspace inside the pair deletes the lam.
+#[test]
+fn the_caret_before_inside_and_after_a_ligature() {
+    use crossterm::event::KeyCode;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Modifier;
+    use tipquiz::tui::bidi::BidiMode;
+    use tipquiz::tui::ui::{Display, Theme, draw};
+
+    use crate::screens::{T0, ch, key, quiz};
+    let d = tempfile::tempdir().unwrap();
+    let mut a = quiz(Lang::Ar, Some(600), tipquiz::exam::Mode::Exam, d.path());
+    a.handle_key(ch('#'), T0 + 1_000);
+    a.handle_key(ch('4'), T0 + 1_100);
+    a.handle_key(key(KeyCode::Enter), T0 + 1_200);
+    for c in "\u{0633}\u{0644}\u{0627}\u{0645}".chars() {
+        a.handle_key(ch(c), T0 + 2_000);
+    }
+    assert_eq!(a.view.text, "\u{0633}\u{0644}\u{0627}\u{0645}");
+    a.handle_key(key(KeyCode::Home), T0 + 2_100);
+    let display = Display {
+        mode: BidiMode::Reorder,
+        shaping: true,
+        theme: Theme { color: false },
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for step in 0..6 {
+        let caret = a.view.caret;
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| {
+            draw(f, &a, display, T0 + 3_000);
+        })
+        .unwrap();
+        let buf = t.backend().buffer().clone();
+        // The row of the answer: the one with the word's meem.
+        let row = (0..24)
+            .find(|&y| (0..80).any(|x| buf[(x, y)].symbol() == "\u{FEE1}"))
+            .unwrap_or_else(|| {
+                panic!(
+                    "the answer's row: {:?} caret {caret}\n{}",
+                    a.view.text,
+                    crate::screens::screen(&a, 80, 24, T0 + 3_000)
+                )
+            });
+        let cells: Vec<(String, bool)> = (0..80)
+            .map(|x| (x, row))
+            .map(|(x, y)| {
+                let c = &buf[(x, y)];
+                (
+                    c.symbol().to_owned(),
+                    c.modifier.contains(Modifier::REVERSED),
+                )
+            })
+            .collect();
+        let reversed: Vec<&str> = cells
+            .iter()
+            .filter(|(_, r)| *r)
+            .map(|(s, _)| s.as_str())
+            .collect();
+        let has = |s: &str| cells.iter().any(|(c, _)| c == s);
+        let split = has("\u{FE8E}") && has("\u{FEE0}") && !has("\u{FEFC}");
+        match caret {
+            2 => {
+                assert!(split, "two cells with the caret inside the pair");
+                assert_eq!(reversed, ["\u{FE8E}"], "the alef carries the caret");
+            }
+            1 => {
+                assert!(split, "two cells with the caret before the lam");
+                assert_eq!(reversed, ["\u{FEE0}"], "the lam carries the caret");
+            }
+            0 => {
+                assert!(has("\u{FEFC}"), "the ligature");
+                assert_eq!(reversed, ["\u{FEB3}"], "on the seen");
+            }
+            3 => {
+                assert!(has("\u{FEFC}"), "the ligature");
+                assert_eq!(reversed, ["\u{FEE1}"], "after the pair: on the meem");
+            }
+            4 => assert!(has("\u{FEFC}") && reversed.len() == 1, "{reversed:?}"),
+            _ => {}
+        }
+        seen.insert(caret);
+        // Towards the end of the text, whichever arrow that is in Arabic.
+        let before = a.view.caret;
+        a.handle_key(key(KeyCode::Left), T0 + 4_000 + step);
+        if a.view.caret < before || (a.view.caret == before && before == 0) {
+            a.view.caret = before;
+            a.handle_key(key(KeyCode::Right), T0 + 4_000 + step);
+        }
+    }
+    assert_eq!(seen, (0..=4).collect(), "every caret position was drawn");
+    // Backspace with the caret on the alef deletes the lam: "سام".
+    a.handle_key(key(KeyCode::Home), T0 + 5_000);
+    for _ in 0..2 {
+        let before = a.view.caret;
+        a.handle_key(key(KeyCode::Left), T0 + 5_100);
+        if a.view.caret <= before {
+            a.view.caret = before;
+            a.handle_key(key(KeyCode::Right), T0 + 5_100);
+        }
+    }
+    assert_eq!(a.view.caret, 2);
+    a.handle_key(key(KeyCode::Backspace), T0 + 5_200);
+    assert_eq!(a.view.text, "\u{0633}\u{0627}\u{0645}");
 }

@@ -350,3 +350,42 @@ fn gift_export_keeps_a_leading_percent_and_moodle_fractions() {
         }
     }
 }
+
+/// An attempt with numerical questions: a typed answer in Arabic-Indic digits with a unit is
+/// taken as the answer (as the typing screen sends it) and scored with the attempt.
+#[test]
+fn a_session_takes_typed_numbers() {
+    use tipquiz::exam::{ExamDef, Mode};
+    use tipquiz::quiz::{Action, Outcome, Session};
+    let b = bank();
+    for q in &b.questions {
+        if matches!(q.kind, Kind::Numerical { .. }) {
+            assert!(text("١٥ سنة").fits(q), "{}", q.id);
+            assert!(!Response::Bool(true).fits(q), "{}", q.id);
+        }
+    }
+    let lib = tipquiz::bank::Library::build(vec![b]).0;
+    let mut e = ExamDef::quick(&[], 6, None, Mode::Exam);
+    e.shuffle_questions = false;
+    let t0 = 1_800_000_000_000;
+    let mut s = Session::start(&e, &lib, "t", 1, Lang::Ar, t0).unwrap_or_else(|e| panic!("{e:?}"));
+    let at = s
+        .questions
+        .iter()
+        .position(|q| q.id == "cr-years")
+        .unwrap_or_else(|| panic!("cr-years not drawn"));
+    while s.current() != at {
+        assert_eq!(s.update(Action::Next, t0 + 1_000), Outcome::Changed);
+    }
+    assert_eq!(
+        s.update(Action::Answer(text("١٥ سنة")), t0 + 2_000),
+        Outcome::Changed
+    );
+    let sheet = s.score();
+    let years = sheet
+        .questions
+        .iter()
+        .find(|x| x.qid == "cr-years")
+        .unwrap_or_else(|| panic!("no score"));
+    assert_eq!((years.points, years.verdict), (2.0, Verdict::Right));
+}

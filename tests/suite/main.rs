@@ -37,6 +37,10 @@ mod platform;
 mod records;
 mod report;
 mod screens;
+// The class server's tests drive real processes over the network with the OpenSSH client and
+// scripted SSH clients: they run on Unix (the Windows build is compiled and linted).
+#[cfg(unix)]
+mod serve;
 mod term_sequences;
 #[cfg(unix)]
 mod tmux;

@@ -1,0 +1,90 @@
+//! `tipquiz serve`: the class server (see [`crate::serve`]).
+
+use super::library::{library_or_exit, read_or_report};
+use super::output::{fail, fail_msg, print_err, voice};
+use super::{OK, PROBLEMS, USAGE};
+use crate::bank::Library;
+use crate::cli::Common;
+use crate::diag::Diagnostic;
+use crate::exam::{self, ExamDef};
+use crate::messages::K;
+use crate::msg;
+use std::path::PathBuf;
+
+/// What `serve` was given on the command line.
+pub(crate) struct ServeArgs {
+    pub exams: Vec<String>,
+    pub listen: std::net::SocketAddr,
+    pub code: Option<String>,
+    pub max_sessions: usize,
+    pub idle_timeout: String,
+    pub dir: Option<PathBuf>,
+}
+
+pub(crate) fn serve_cmd(common: &Common, args: ServeArgs) -> u8 {
+    let (lib, loaded) = match library_or_exit(common) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let mut exams = Vec::new();
+    for e in &args.exams {
+        match exam_by_file_or_id(e, &loaded, &lib) {
+            Ok(d) => exams.push(d),
+            Err(code) => return code,
+        }
+    }
+    if exams.is_empty() {
+        exams = loaded;
+    }
+    let Some(idle) = crate::walk::parse_duration(&args.idle_timeout).filter(|s| *s > 0) else {
+        fail_msg(&K::BadTime.into());
+        return USAGE;
+    };
+    let data = crate::record::default_data_dir();
+    let opts = crate::serve::Options {
+        listen: args.listen,
+        code: args.code,
+        max_sessions: args.max_sessions.max(1),
+        idle: std::time::Duration::from_secs(u64::from(idle)),
+        dir: args.dir.unwrap_or_else(|| data.join("serve")),
+        results: common
+            .results
+            .clone()
+            .unwrap_or_else(|| data.join("results")),
+    };
+    let started = crate::serve::prepare(&opts, std::sync::Arc::new(lib), exams)
+        .and_then(|(ctx, notes)| crate::serve::run(ctx, &opts, &notes));
+    match started {
+        Ok(()) => OK,
+        Err(e) => {
+            fail(&e.to_string());
+            USAGE
+        }
+    }
+}
+
+/// An exam given on the command line: a file (read and checked against the banks), or the id
+/// of a loaded exam.
+fn exam_by_file_or_id(e: &str, exams: &[ExamDef], lib: &Library) -> Result<ExamDef, u8> {
+    let path = PathBuf::from(e);
+    if path.is_file() {
+        let text = read_or_report(&path)?;
+        let (def, mut diags) = exam::parse_exam(&text.name, &text.text);
+        if let Some(d) = &def {
+            diags.extend(exam::check_exam(d, lib, &text.name));
+        }
+        return match def {
+            Some(d) if !diags.iter().any(Diagnostic::is_error) => Ok(d),
+            _ => {
+                print_err(&crate::diag::render_all_in(&diags, voice().lang));
+                Err(PROBLEMS)
+            }
+        };
+    }
+    if let Some(d) = exams.iter().find(|x| x.id == e) {
+        return Ok(d.clone());
+    }
+    let ids: Vec<&str> = exams.iter().map(|x| x.id.as_str()).collect();
+    fail_msg(&msg!(NoSuchExam, e, ids.join(", ")));
+    Err(USAGE)
+}

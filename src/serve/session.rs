@@ -1,0 +1,412 @@
+//! One trainee's session: a thread that runs the screens on the events its connection sends
+//! and draws frames back to it. Records and autosaves are written by the server, here, and the
+//! instructor's switches (joins locked, more time, the end of the exam) are applied between
+//! events.
+
+use super::Ctx;
+use super::class::Place;
+use super::msg::{Control, Input};
+use super::sink::{ChannelWriter, Out, PtySize, SshBackend};
+use crate::quiz::Millis;
+use crate::text::Lang;
+use crate::tui::app::{App, Effect, Overlay, Prefs, SaveStatus, Screen};
+use crate::tui::bidi::BidiMode;
+use crate::tui::front::{EventSource, SessionOptions, run_screens, trainee_app};
+use crate::tui::host::{Host, now_ms};
+use crate::tui::ui::{Display, Theme};
+use crossterm::event::Event;
+use ratatui::Terminal;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
+use std::time::{Duration, Instant};
+
+/// A session's ends of its connection.
+pub struct SessionIo {
+    /// Events from the connection and controls from the console.
+    pub input: Receiver<Input>,
+    /// The sending end of `input`, for the console.
+    pub wake: SyncSender<Input>,
+    /// Frames to the connection.
+    pub output: tokio::sync::mpsc::Sender<Out>,
+    /// The client's terminal size.
+    pub size: PtySize,
+    /// TERM from the pty request.
+    pub term: String,
+    /// LANG, `LC_*` and the like, as the client sent them.
+    pub env: Vec<(String, String)>,
+}
+
+/// How to show right-to-left text on a client's terminal, from what its pty request and
+/// environment say (the same rule as for the local terminal: reorder here unless the terminal
+/// is one that reorders by itself and cannot be told not to).
+#[must_use]
+pub fn display_for(
+    term: &str,
+    env: &[(String, String)],
+) -> (crate::tui::terminal::Family, Display) {
+    let get = |k: &str| -> Option<String> {
+        if k == "TERM" {
+            return Some(term.to_owned());
+        }
+        env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    };
+    let family = crate::tui::terminal::detect_family(&get);
+    let mode = crate::tui::terminal::detect_bidi(&get);
+    let display = Display {
+        mode,
+        shaping: mode == BidiMode::Reorder,
+        theme: Theme { color: true },
+    };
+    (family, display)
+}
+
+/// The interface language a client's locale asks for (Arabic for `ar*`, else English).
+#[must_use]
+pub fn lang_for(env: &[(String, String)]) -> Lang {
+    let ar = env
+        .iter()
+        .any(|(n, v)| (n == "LC_ALL" || n == "LC_MESSAGES" || n == "LANG") && v.starts_with("ar"));
+    if ar { Lang::Ar } else { Lang::En }
+}
+
+/// Why a session ended, for the line written to the trainee's terminal as it closes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    /// The trainee quit, or the connection went.
+    Left,
+    /// No key for the idle timeout.
+    Idle,
+    /// The same attempt was taken up on another connection.
+    Replaced,
+    /// The server is stopping.
+    Shutdown,
+}
+
+fn words(lang: Lang, en: &'static str, ar: &'static str) -> &'static str {
+    if lang == Lang::Ar { ar } else { en }
+}
+
+fn farewell(end: End) -> Option<(&'static str, &'static str)> {
+    match end {
+        End::Left => None,
+        End::Idle => Some((
+            "Closed after a long time without a key. Your answers are saved: connect again to go on.",
+            "أُغلقت الجلسة بعد مدة طويلة دون ضغط أي مفتاح. إجاباتك محفوظة: اتصل من جديد لمتابعة الاختبار.",
+        )),
+        End::Replaced => Some((
+            "Your attempt continues on another connection. Your answers are saved.",
+            "تتابع محاولتك الآن من اتصال آخر. إجاباتك محفوظة.",
+        )),
+        End::Shutdown => Some((
+            "The instructor stopped the server. Your answers are saved: connect again when asked to.",
+            "أوقف المدرب الخادم. إجاباتك محفوظة: اتصل من جديد عندما يُطلب منك ذلك.",
+        )),
+    }
+}
+
+/// The events of one connection, as the screens' loop takes them, and the server's say
+/// between them (see [`EventSource::steer`]).
+struct SshSource<'a> {
+    ctx: &'a Ctx,
+    id: u64,
+    input: Receiver<Input>,
+    /// A writer on the channel, for the bidi switch sequences.
+    writer: ChannelWriter,
+    family: crate::tui::terminal::Family,
+    mode: BidiMode,
+    last_key: Instant,
+    /// When the last key arrived (for telling a new attempt from a resumed one).
+    key_at: Millis,
+    /// The attempt on screen after the previous turn.
+    before: Option<(String, String, Millis)>,
+    /// A control received and not yet applied.
+    control: Option<Control>,
+    /// Why the session is ending, once it is.
+    end: End,
+    /// The display check was offered (once, the first time Arabic is chosen).
+    checked_display: bool,
+}
+
+impl EventSource for SshSource<'_> {
+    fn next_event(&mut self, timeout: Option<Duration>) -> std::io::Result<Option<Event>> {
+        let wait = timeout
+            .unwrap_or(Duration::from_secs(1))
+            .min(Duration::from_secs(1));
+        if self.last_key.elapsed() >= self.ctx.idle {
+            self.end = End::Idle;
+            return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "idle"));
+        }
+        match self.input.recv_timeout(wait) {
+            Ok(Input::Event(e)) => {
+                if matches!(e, Event::Key(_)) {
+                    self.last_key = Instant::now();
+                    self.key_at = now_ms();
+                }
+                Ok(Some(e))
+            }
+            Ok(Input::Control(Control::Replaced)) => {
+                self.end = End::Replaced;
+                Err(std::io::Error::other("continued on another connection"))
+            }
+            Ok(Input::Control(Control::Shutdown)) => {
+                self.end = End::Shutdown;
+                Err(std::io::Error::other("the server is stopping"))
+            }
+            Ok(Input::Control(c)) => {
+                self.control = Some(c);
+                Ok(None)
+            }
+            Ok(Input::Closed) | Err(RecvTimeoutError::Disconnected) => Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the connection closed",
+            )),
+            Err(RecvTimeoutError::Timeout) => Ok(None),
+        }
+    }
+
+    fn set_bidi(&mut self, mode: BidiMode) -> std::io::Result<()> {
+        use std::io::Write as _;
+        let out = crate::tui::terminal::exit_sequence(self.family, self.mode).to_owned()
+            + crate::tui::terminal::start_sequence(self.family, mode);
+        self.mode = mode;
+        self.writer.write_all(out.as_bytes())?;
+        self.writer.flush()
+    }
+
+    fn steer(&mut self, app: &mut App, effects: &mut Vec<Effect>, now: Millis) {
+        use std::sync::atomic::Ordering;
+        match self.control.take() {
+            Some(Control::Extend(ms)) => effects.extend(extend(app, ms)),
+            Some(Control::End) | None => {}
+            Some(Control::Replaced | Control::Shutdown) => {}
+        }
+        let before = self.before.take();
+        admit(
+            self.ctx,
+            self.id,
+            app,
+            before.as_ref(),
+            self.key_at,
+            effects,
+        );
+        if self.ctx.class.ended.load(Ordering::SeqCst) {
+            effects.extend(end_attempt(app, now));
+        }
+        // Arabic chosen for the first time: ask whether it reads correctly (the terminal is
+        // known only by its TERM, which does not say whether it reorders by itself).
+        if !self.checked_display
+            && app.lang == Lang::Ar
+            && app.session.is_none()
+            && matches!(app.overlay, Overlay::None)
+        {
+            self.checked_display = true;
+            app.calibrate();
+        }
+        self.before = attempt_of(app);
+        publish(self.ctx, self.id, app);
+    }
+}
+
+/// Run a session until the trainee leaves, the connection closes or stays idle too long, or
+/// the instructor ends it. The attempt is saved before the session ends, whatever the reason.
+pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
+    ctx.class.register(place.id, io.wake);
+    let (family, display) = display_for(&io.term, &io.env);
+    let mut writer = ChannelWriter::new(io.output);
+    if crate::tui::terminal::enter_on(&mut writer, family, display.mode).is_err() {
+        return;
+    }
+    let Ok(mut terminal) = Terminal::new(SshBackend::new(writer.clone(), io.size)) else {
+        return;
+    };
+    let lang = lang_for(&io.env);
+    let fixed = match ctx.exams.as_slice() {
+        [only] => Some(only.clone()),
+        _ => None,
+    };
+    let mut app = trainee_app(
+        std::sync::Arc::clone(&ctx.lib),
+        SessionOptions {
+            lang,
+            display,
+            exams: ctx.exams.clone(),
+            fixed_exam: fixed,
+            trainee: None,
+            prefs: Prefs::default(),
+            autosaves: ctx.places.autosaves.clone(),
+            quit_after: false,
+        },
+    );
+    let mut host = Host::new(ctx.places.clone());
+    host.remember_prefs = false;
+    host.names_only = true;
+    let mut source = SshSource {
+        ctx,
+        id: place.id,
+        input: io.input,
+        writer,
+        family,
+        mode: display.mode,
+        last_key: Instant::now(),
+        key_at: now_ms(),
+        before: None,
+        control: None,
+        end: End::Left,
+        // A trainee whose client asked for Arabic from the start is asked at once.
+        checked_display: false,
+    };
+    let _ = run_screens(&mut app, &mut source, &mut terminal, &mut host);
+    let end = source.end;
+    let mode = source.mode;
+    let lang = app.lang;
+    let mut writer = source.writer;
+    let exit = crate::tui::terminal::exit_sequence(family, mode);
+    let _ = crate::tui::terminal::leave_on(&mut writer, exit);
+    if let Some((en, ar)) = farewell(end) {
+        let text = if lang == Lang::Ar && mode == BidiMode::Reorder {
+            let width = usize::from(terminal.size().map_or(80, |s| s.width));
+            crate::cmd::visual_text(ar, width, display.shaping)
+        } else {
+            words(lang, en, ar).to_owned()
+        };
+        let _ = std::io::Write::write_all(&mut writer, format!("{text}\r\n").as_bytes());
+    }
+    writer.close(u32::from(end != End::Left));
+}
+
+/// The attempt on screen: trainee, exam and start.
+fn attempt_of(app: &App) -> Option<(String, String, Millis)> {
+    app.session.as_ref().map(|s| {
+        (
+            s.state.trainee.clone(),
+            s.state.exam.id.clone(),
+            s.state.started_at,
+        )
+    })
+}
+
+/// Go back to the home screen without the attempt that was just started or resumed (nothing
+/// of it is saved by this session).
+fn refuse_attempt(app: &mut App, effects: &mut Vec<Effect>, en: &'static str, ar: &'static str) {
+    app.session = None;
+    app.screen = Screen::Home;
+    app.overlay = Overlay::None;
+    app.message = Some(words(app.lang, en, ar).to_owned());
+    effects.retain(|e| !matches!(e, Effect::Autosave | Effect::Commit));
+}
+
+/// Check an attempt that this turn started or resumed against the instructor's switches and
+/// the other sessions: after the end of the exam, nothing starts; with joins locked, only
+/// attempts already begun may be resumed; an attempt open on another connection is closed
+/// there first (its last answers saved), and the trainee presses Enter again to go on here.
+fn admit(
+    ctx: &Ctx,
+    id: u64,
+    app: &mut App,
+    before: Option<&(String, String, Millis)>,
+    key_at: Millis,
+    effects: &mut Vec<Effect>,
+) {
+    use std::sync::atomic::Ordering;
+    let Some(after) = attempt_of(app) else { return };
+    if before == Some(&after)
+        || app
+            .session
+            .as_ref()
+            .is_some_and(crate::quiz::Session::is_finished)
+    {
+        return;
+    }
+    let (trainee, exam, started_at) = after;
+    if ctx.class.ended.load(Ordering::SeqCst) {
+        refuse_attempt(
+            app,
+            effects,
+            "The instructor has ended the exam.",
+            "أنهى المدرب الاختبار.",
+        );
+        return;
+    }
+    if ctx.class.locked.load(Ordering::SeqCst) && started_at >= key_at {
+        refuse_attempt(
+            app,
+            effects,
+            "The instructor has closed the exam to new trainees. If you had started, type the same name as before.",
+            "أغلق المدرب الاختبار أمام المتدربين الجدد. إن كنت قد بدأت الاختبار فاكتب الاسم نفسه الذي استخدمته من قبل.",
+        );
+        return;
+    }
+    let others = ctx.class.others_with(id, &trainee, &exam);
+    if !others.is_empty() {
+        for o in others {
+            ctx.class.send(o, Control::Replaced);
+        }
+        refuse_attempt(
+            app,
+            effects,
+            "This attempt was open on another connection, which is now closed. Press Enter to continue it here.",
+            "كانت هذه المحاولة مفتوحة من اتصال آخر، وقد أُغلق الآن. اضغط Enter لمتابعتها هنا.",
+        );
+        // The form keeps the name, so Enter starts (resumes) it again.
+    }
+}
+
+/// More time for the attempt on screen.
+fn extend(app: &mut App, ms: Millis) -> Vec<Effect> {
+    let Some(s) = &mut app.session else {
+        return Vec::new();
+    };
+    if super::control::extend(s, ms) {
+        let min = ms / 60_000;
+        app.message = Some(if app.lang == Lang::Ar {
+            format!("منح المدرب وقتاً إضافياً: {min} دقيقة.")
+        } else {
+            format!("The instructor gave you {min} more minutes.")
+        });
+        vec![Effect::Autosave]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The exam has ended: the attempt on screen ends now, as timed out, and is recorded.
+fn end_attempt(app: &mut App, now: Millis) -> Vec<Effect> {
+    let Some(s) = &mut app.session else {
+        return Vec::new();
+    };
+    if s.is_finished() {
+        return Vec::new();
+    }
+    s.state.deadline = Some(s.state.deadline.map_or(now, |d| d.min(now)));
+    let fx = app.tick(now);
+    app.message = Some(
+        words(
+            app.lang,
+            "The instructor has ended the exam.",
+            "أنهى المدرب الاختبار.",
+        )
+        .to_owned(),
+    );
+    fx
+}
+
+/// Tell the console how far this session is.
+fn publish(ctx: &Ctx, id: u64, app: &App) {
+    ctx.class.update(id, |seat| match &app.session {
+        Some(s) => {
+            seat.trainee.clone_from(&s.state.trainee);
+            seat.exam.clone_from(&s.state.exam.id);
+            seat.total = s.len();
+            seat.answered = s.len() - s.unanswered().len();
+            seat.flagged = s.flagged().len();
+            seat.deadline = s.state.deadline;
+            seat.finished = s.is_finished();
+            seat.recorded = matches!(app.save, SaveStatus::Saved(_));
+        }
+        None => {
+            seat.trainee = app.home.trainee.trim().to_owned();
+            seat.exam.clear();
+            seat.finished = false;
+            seat.recorded = false;
+        }
+    });
+}

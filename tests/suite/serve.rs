@@ -1,0 +1,779 @@
+//! `tipquiz serve` end to end: the real server process on 127.0.0.1 (a port the system picks),
+//! joined by the real OpenSSH client in tmux (sshpass types the class code) and by scripted
+//! SSH clients (russh), with records read back from the server's results folder and `report`.
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub const CODE: &str = "314159";
+
+/// A bank of five single-choice questions whose key is always a), in English and Arabic, and an
+/// exam of all five in file order with choices unshuffled, so that a script knows the answers.
+pub fn fixture(dir: &Path) -> (PathBuf, PathBuf) {
+    let mut bank = String::from(
+        "format = 1\nid = \"serve-test\"\ntopic = \"serve-test\"\nlanguages = [\"en\", \"ar\"]\n\
+         title = { en = \"Serve test bank\", ar = \"بنك اختبار الخادم\" }\n\n",
+    );
+    let items = [
+        ("Which element is recruitment?", "أي عنصر هو التجنيد؟"),
+        ("Which element is deception?", "أي عنصر هو الخداع؟"),
+        ("Which element is exploitation?", "أي عنصر هو الاستغلال؟"),
+        ("Which body receives referrals?", "أي جهة تتلقى الإحالات؟"),
+        (
+            "Which document names the victim?",
+            "أي وثيقة تذكر اسم الضحية؟",
+        ),
+    ];
+    for (i, (en, ar)) in items.iter().enumerate() {
+        bank.push_str(&format!(
+            "[[question]]\nid = \"st-{i}\"\ntype = \"single\"\ndifficulty = \"easy\"\n\
+             prompt = {{ en = \"{en}\", ar = \"{ar}\" }}\n\
+             choices = [\n  {{ en = \"First option {i}\", ar = \"الخيار الأول {i}\" }},\n  \
+             {{ en = \"Second option {i}\", ar = \"الخيار الثاني {i}\" }},\n  \
+             {{ en = \"Third option {i}\", ar = \"الخيار الثالث {i}\" }},\n]\n\
+             answer = \"a\"\nexplanation = {{ en = \"Because.\", ar = \"لأن.\" }}\n\
+             source = \"Test fixture\"\n\n"
+        ));
+    }
+    let exam = "format = 1\nid = \"serve-exam\"\n\
+        title = { en = \"Serve exam\", ar = \"اختبار الخادم\" }\n\
+        mode = \"exam\"\ntime_limit = \"20m\"\nnavigation = \"free\"\n\
+        shuffle_questions = false\nshuffle_choices = false\npass_mark = 60\nreview = \"score\"\n\n\
+        [[pool]]\ntopic = \"serve-test\"\ncount = 5\n";
+    let b = dir.join("serve-test.toml");
+    let e = dir.join("serve-exam.toml");
+    std::fs::write(&b, bank).unwrap();
+    std::fs::write(&e, exam).unwrap();
+    (b, e)
+}
+
+/// A running server.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+    pub root: PathBuf,
+    pub banner: String,
+}
+
+impl Server {
+    /// Start the server with its folders under `root` (the same `root` again: a restart).
+    pub fn start(root: &Path, extra: &[&str]) -> Server {
+        let (bank, exam) = fixture(root);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tipquiz"))
+            .args(["serve", "--only-given-banks", "--bank"])
+            .arg(&bank)
+            .arg("--exam")
+            .arg(&exam)
+            .args(["--listen", "127.0.0.1", "--port", "0", "--code", CODE])
+            .arg("--dir")
+            .arg(root.join("srv"))
+            .arg("--results")
+            .arg(root.join("results"))
+            .args(extra)
+            .env("TIPQUIZ_DATA", root.join("data"))
+            .env("TIPQUIZ_NO_CACHE", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut banner = String::new();
+        let start = Instant::now();
+        while !banner.contains("signatures:") {
+            let mut line = String::new();
+            if out.read_line(&mut line).unwrap_or(0) == 0 {
+                let mut err = String::new();
+                let _ = std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err);
+                panic!("the server ended before its banner: {banner}\n{err}");
+            }
+            banner.push_str(&line);
+            assert!(start.elapsed() < Duration::from_secs(60), "{banner}");
+        }
+        // Keep reading so that the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            let mut sink = String::new();
+            while out.read_line(&mut sink).unwrap_or(0) > 0 {
+                sink.clear();
+            }
+        });
+        let port = banner
+            .split("ssh -p ")
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in the banner:\n{banner}"));
+        Server {
+            child,
+            port,
+            root: root.to_path_buf(),
+            banner,
+        }
+    }
+
+    /// Kill the server at once (SIGKILL): nothing is flushed or saved on the way out.
+    pub fn kill_hard(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// The records in the results folder.
+    pub fn records(&self) -> Vec<serde_json::Value> {
+        records_in(&self.root.join("results"))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn records_in(dir: &Path) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "json") && p.is_file() {
+            out.push(serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap());
+        }
+    }
+    out
+}
+
+/// A tmux server of its own (socket per test), running the OpenSSH client.
+pub struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    pub fn start(tag: &str, cmd: &str, w: u16, h: u16) -> Tmux {
+        let socket = format!("tipquiz-serve-{tag}-{}", std::process::id());
+        let ok = Command::new("tmux")
+            .args(["-L", &socket, "new-session", "-d", "-s", "t", "-x"])
+            .arg(w.to_string())
+            .arg("-y")
+            .arg(h.to_string())
+            .arg(cmd)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        Tmux { socket }
+    }
+    pub fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            Command::new("tmux")
+                .args(["-L", &self.socket, "send-keys", "-t", "t", k])
+                .status()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(80));
+        }
+    }
+    pub fn literal(&self, text: &str) {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-t", "t", "-l", text])
+            .status()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(80));
+    }
+    pub fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "t"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+    pub fn wait_for(&self, text: &str) -> String {
+        self.wait_until(text, |s| s.contains(text))
+    }
+    pub fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    /// End the client as a closed laptop would: the tmux server and the ssh in it are killed.
+    pub fn kill(&self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// The OpenSSH command line a trainee types (plus what a test needs: no host-key file, the
+/// class code typed by sshpass at the keyboard-interactive prompt).
+pub fn ssh_line(port: u16, code: &str, extra: &str) -> String {
+    format!(
+        "sshpass -P code -p {code} ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+         -o LogLevel=ERROR {extra} -p {port} class@127.0.0.1"
+    )
+}
+
+fn need_tools() -> bool {
+    !(crate::skip_without("tmux") || crate::skip_without("ssh") || crate::skip_without("sshpass"))
+}
+
+fn report(root: &Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_tipquiz"))
+        .args(["report", "--only-given-banks", "--bank"])
+        .arg(root.join("serve-test.toml"))
+        .arg("--results")
+        .arg(root.join("results"))
+        .args(["--exam", "serve-exam"])
+        .env("TIPQUIZ_DATA", root.join("data"))
+        .env("TIPQUIZ_KEY_FILE", root.join("srv").join("record.key"))
+        .env("TIPQUIZ_NO_CACHE", "1")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+fn wait_records(dir: &Path, n: usize) -> Vec<serde_json::Value> {
+    let start = Instant::now();
+    loop {
+        let r = records_in(dir);
+        if r.len() >= n || start.elapsed() > Duration::from_secs(30) {
+            return r;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn openssh_joins_takes_the_quiz_in_english_and_arabic_and_the_records_land() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    assert!(server.banner.contains("SHA256:"), "{}", server.banner);
+    assert!(server.banner.contains(CODE));
+    let key = dir.path().join("srv").join("host_ed25519");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // English, at 80x24: four right, one wrong.
+    let t = Tmux::start("en", &ssh_line(server.port, CODE, ""), 80, 24);
+    t.wait_for("Trainee");
+    t.literal("Layla Haddad");
+    t.keys(&["Enter"]);
+    t.wait_for("Question 1 / 5");
+    for k in ["1", "Right", "1", "Right", "1", "Right", "1", "Right", "2"] {
+        t.keys(&[k]);
+    }
+    t.wait_for("Answered 5");
+    t.keys(&["C-s"]);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("80");
+    assert!(s.contains("4"), "{s}");
+    drop(t);
+
+    // Arabic: the language switched on the home screen, answered with Arabic letters as an
+    // Arabic keyboard types them.
+    let t = Tmux::start("ar", &ssh_line(server.port, CODE, ""), 100, 30);
+    t.wait_for("Trainee");
+    t.literal("سالم العتيبي");
+    t.keys(&["Down", "Right"]);
+    // Arabic chosen for the first time: the display check asks whether the Arabic line reads
+    // right to left with joined letters (it does: the server reorders for this terminal).
+    t.wait_for("F2");
+    t.keys(&["1"]);
+    // Arabic chosen: its name in brackets (drawn shaped and right to left).
+    t.wait_for("] / English");
+    t.keys(&["Up", "Enter"]);
+    t.wait_until("the first question", |s| {
+        !s.contains("English") && s.contains("5")
+    });
+    for k in ["أ", "Left", "أ", "Left", "ب", "Left", "ب", "Left", "أ"] {
+        if k.len() > 1 && k.is_ascii() {
+            t.keys(&[k]);
+        } else {
+            t.literal(k);
+        }
+    }
+    t.keys(&["C-s"]);
+    t.keys(&["Enter"]);
+    let recs = wait_records(&dir.path().join("results"), 2);
+    drop(t);
+    assert_eq!(recs.len(), 2, "{recs:?}");
+    let by = |name: &str| {
+        recs.iter()
+            .find(|r| r["trainee"] == name)
+            .unwrap_or_else(|| panic!("no record of {name}: {recs:?}"))
+    };
+    let en = by("Layla Haddad");
+    assert_eq!(en["score"], 4.0);
+    assert_eq!(en["lang"], "en");
+    assert!(en["signature"].as_str().is_some_and(|s| s.len() == 64));
+    let ar = by("سالم العتيبي");
+    assert_eq!(ar["lang"], "ar");
+    assert_eq!(ar["score"], 3.0, "{ar}");
+
+    // The class report reads both, with the server's key checking the signatures.
+    let rep = report(dir.path());
+    assert!(rep.contains("Layla Haddad"), "{rep}");
+    assert!(rep.contains("80"), "{rep}");
+}
+
+#[test]
+fn a_wrong_code_commands_sftp_and_forwarding_are_refused() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let port = server.port;
+    let run = |line: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(line)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    // Wrong class code: refused, and nothing of the quiz is sent.
+    let out = run(&format!("timeout 30 {} true", ssh_line(port, "000000", "")));
+    assert!(!out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Trainee"));
+
+    // A command: refused with a message; the command's output never appears.
+    let out = run(&format!("timeout 30 {} ls /", ssh_line(port, CODE, "")));
+    assert!(!out.status.success());
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!text.contains("bin"), "{text}");
+    assert!(
+        text.contains("not run here") || text.contains("failed"),
+        "{text}"
+    );
+
+    // sftp: the subsystem is refused.
+    let out = run(&format!(
+        "echo ls | timeout 30 sshpass -P code -p {CODE} sftp -o StrictHostKeyChecking=no \
+         -o UserKnownHostsFile=/dev/null -P {port} class@127.0.0.1"
+    ));
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        text.contains("subsystem") || text.contains("Connection closed"),
+        "{text}"
+    );
+
+    // Local forwarding (-L): ssh listens on its side, but the server refuses the channel, so a
+    // connection through it is closed at once without reaching the target.
+    let local = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let lport = local.local_addr().unwrap().port();
+    drop(local);
+    let target = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let tport = target.local_addr().unwrap().port();
+    target.set_nonblocking(true).unwrap();
+    let log = dir.path().join("fwd.log");
+    let mut fwd = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "exec {} -v -N -L 127.0.0.1:{lport}:127.0.0.1:{tport} 2>{}",
+            ssh_line(port, CODE, ""),
+            log.display()
+        ))
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let mut refused = false;
+    while start.elapsed() < Duration::from_secs(20) {
+        if let Ok(mut c) = std::net::TcpStream::connect(("127.0.0.1", lport)) {
+            c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let mut b = [0u8; 16];
+            let n = std::io::Read::read(&mut c, &mut b).unwrap_or(0);
+            assert_eq!(n, 0);
+            let l = std::fs::read_to_string(&log).unwrap_or_default();
+            if l.contains("open failed") || l.contains("prohibited") {
+                refused = true;
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let _ = fwd.kill();
+    let _ = fwd.wait();
+    assert!(
+        refused,
+        "{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    assert!(
+        target.accept().is_err(),
+        "the target was reached through the server"
+    );
+    assert!(server.records().is_empty());
+}
+
+/// A scripted trainee over russh, with a vt100 screen to read what the server drew.
+pub mod client {
+    use super::*;
+    use russh::ChannelMsg;
+    use russh::client;
+
+    struct Accept;
+
+    impl client::Handler for Accept {
+        type Error = russh::Error;
+        async fn check_server_key(
+            &mut self,
+            _key: &russh::keys::PublicKeyOrCertificate,
+        ) -> Result<bool, Self::Error> {
+            Ok(true)
+        }
+    }
+
+    /// One connected trainee.
+    pub struct Trainee {
+        pub channel: russh::Channel<client::Msg>,
+        pub screen: vt100::Parser,
+        _handle: client::Handle<Accept>,
+    }
+
+    impl Trainee {
+        pub async fn connect(port: u16, code: &str) -> Result<Trainee, String> {
+            let config = Arc::new(client::Config::default());
+            let mut handle = client::connect(config, ("127.0.0.1", port), Accept)
+                .await
+                .map_err(|e| e.to_string())?;
+            let auth = handle
+                .authenticate_password("class", code)
+                .await
+                .map_err(|e| e.to_string())?;
+            if !auth.success() {
+                return Err("refused".into());
+            }
+            let channel = handle
+                .channel_open_session()
+                .await
+                .map_err(|e| e.to_string())?;
+            channel
+                .request_pty(true, "xterm-256color", 100, 30, 0, 0, &[])
+                .await
+                .map_err(|e| e.to_string())?;
+            channel
+                .request_shell(true)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(Trainee {
+                channel,
+                screen: vt100::Parser::new(
+                    std::num::NonZeroU16::new(30).unwrap(),
+                    std::num::NonZeroU16::new(100).unwrap(),
+                    0,
+                ),
+                _handle: handle,
+            })
+        }
+
+        pub async fn send(&self, bytes: &[u8]) {
+            let _ = self.channel.data_bytes(bytes.to_vec()).await;
+        }
+
+        pub fn text(&self) -> String {
+            self.screen.screen().contents()
+        }
+
+        /// Read until the screen shows `text`. `Err` with the screen when the channel closed
+        /// or 60 s passed.
+        pub async fn wait_for(&mut self, text: &str) -> Result<(), String> {
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+            while !self.text().contains(text) {
+                match tokio::time::timeout_at(deadline, self.channel.wait()).await {
+                    Ok(Some(ChannelMsg::Data { data })) => self.screen.process(&data),
+                    Ok(Some(_)) => {}
+                    Ok(None) | Err(_) => {
+                        return Err(format!("waiting for {text:?}:\n{}", self.text()));
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Take the exam as a script: name, four right answers of five, submit.
+async fn scripted_attempt(port: u16, name: &str) -> Result<(), String> {
+    let mut t = client::Trainee::connect(port, CODE).await?;
+    t.wait_for("Trainee").await?;
+    t.send(name.as_bytes()).await;
+    t.send(b"\r").await;
+    t.wait_for("Question 1 / 5").await?;
+    for k in [
+        &b"1"[..],
+        b"\x1b[C",
+        b"1",
+        b"\x1b[C",
+        b"1",
+        b"\x1b[C",
+        b"1",
+        b"\x1b[C",
+        b"2",
+    ] {
+        t.send(k).await;
+    }
+    t.wait_for("Answered 5").await?;
+    t.send(b"\x13").await;
+    t.send(b"\r").await;
+    t.wait_for("80").await?;
+    Ok(())
+}
+
+#[test]
+fn fifty_trainees_at_once_give_fifty_records_none_lost_or_doubled() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let port = server.port;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let results: Vec<Result<(), String>> = rt.block_on(async move {
+        let tasks: Vec<_> = (0..50)
+            .map(|i| {
+                let name = format!("Trainee {i:02}");
+                tokio::spawn(async move { scripted_attempt(port, &name).await })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap_or_else(|e| Err(e.to_string())));
+        }
+        out
+    });
+    let failed: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(
+        failed.is_empty(),
+        "{} failed; first: {}",
+        failed.len(),
+        failed[0]
+    );
+    let recs = wait_records(&dir.path().join("results"), 50);
+    assert_eq!(recs.len(), 50);
+    let mut names: Vec<&str> = recs
+        .iter()
+        .map(|r| r["trainee"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), 50, "a trainee was recorded twice");
+    assert!(recs.iter().all(|r| r["score"] == 4.0));
+}
+
+/// Join with OpenSSH, type the name, answer the first `n` questions right.
+fn join_and_answer(port: u16, tag: &str, name: &str, n: usize) -> Tmux {
+    let t = Tmux::start(tag, &ssh_line(port, CODE, ""), 100, 30);
+    t.wait_for("Trainee");
+    t.literal(name);
+    t.keys(&["Enter"]);
+    t.wait_for("Question 1 / 5");
+    for _ in 0..n {
+        t.keys(&["1", "Right"]);
+    }
+    t.wait_for(&format!("Answered {n}"));
+    t
+}
+
+/// Join again with the same name: the server offers the unfinished attempt, which resumes with
+/// every answer given before; finish it and check the one record.
+fn rejoin_resume_and_finish(server: &Server, tag: &str, name: &str, answered: usize) {
+    let t = Tmux::start(tag, &ssh_line(server.port, CODE, ""), 100, 30);
+    t.wait_for("Trainee");
+    t.literal(name);
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("({answered} of 5 answered)"));
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Answered {answered}"));
+    // Back to the first question, then on to the first unanswered one, and answer the rest.
+    for _ in 0..5 {
+        t.keys(&["Left"]);
+    }
+    t.wait_for("Question 1 / 5");
+    for _ in 0..answered {
+        t.keys(&["Right"]);
+    }
+    t.wait_for(&format!("Question {} / 5", answered + 1));
+    for _ in answered..5 {
+        t.keys(&["1", "Right"]);
+    }
+    t.wait_for("Answered 5");
+    t.keys(&["C-s", "Enter"]);
+    let recs = wait_records(&server.root.join("results"), 1);
+    assert_eq!(recs.len(), 1, "{recs:?}");
+    assert_eq!(recs[0]["trainee"], name);
+    assert_eq!(recs[0]["score"], 5.0, "{}", recs[0]);
+}
+
+#[test]
+fn a_client_killed_mid_attempt_reconnects_and_resumes() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let t = join_and_answer(server.port, "drop", "Omar Farouk", 2);
+    // The laptop is closed: the client dies without a goodbye.
+    t.kill();
+    drop(t);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(server.records().is_empty());
+    rejoin_resume_and_finish(&server, "back", "Omar Farouk", 2);
+}
+
+#[test]
+fn a_server_killed_mid_exam_restarts_and_every_attempt_resumes() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let a = join_and_answer(server.port, "k1", "Noura Salem", 3);
+    let b = join_and_answer(server.port, "k2", "Khalid Rashed", 1);
+    // The screen showed the answers only after the server had saved them.
+    server.kill_hard();
+    drop((a, b));
+    let server = Server::start(dir.path(), &[]);
+    rejoin_resume_and_finish(&server, "r1", "Noura Salem", 3);
+    let _ = std::fs::remove_dir_all(dir.path().join("results"));
+    rejoin_resume_and_finish(&server, "r2", "Khalid Rashed", 1);
+}
+
+/// Join as a script, type the name, answer the first `n` questions right, and stay.
+async fn scripted_join(port: u16, name: &str, n: usize) -> Result<client::Trainee, String> {
+    let mut t = client::Trainee::connect(port, CODE).await?;
+    t.wait_for("Trainee").await?;
+    t.send(name.as_bytes()).await;
+    t.send(b"\r").await;
+    t.wait_for("Question 1 / 5").await?;
+    for _ in 0..n {
+        t.send(b"1").await;
+        t.send(b"\x1b[C").await;
+    }
+    t.wait_for(&format!("Answered {n}")).await?;
+    Ok(t)
+}
+
+#[test]
+fn the_console_locks_joins_gives_time_and_ends_the_exam_for_everybody() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (bank, exam) = fixture(root);
+    let cmd = format!(
+        "env TIPQUIZ_DATA={data} TIPQUIZ_NO_CACHE=1 {bin} serve --only-given-banks --bank {bank} \
+         --exam {exam} --listen 127.0.0.1 --port 0 --code {CODE} --dir {srv} --results {res}; \
+         echo SERVER-ENDED; sleep 30",
+        data = root.join("data").display(),
+        bin = env!("CARGO_BIN_EXE_tipquiz"),
+        bank = bank.display(),
+        exam = exam.display(),
+        srv = root.join("srv").display(),
+        res = root.join("results").display(),
+    );
+    let console = Tmux::start("console", &cmd, 120, 36);
+    let s = console.wait_for("class@127.0.0.1");
+    let port: u16 = s
+        .split("ssh -p ")
+        .nth(1)
+        .and_then(|x| x.split_whitespace().next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port on the console:\n{s}"));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    // Huda stays connected; Faisal answers one question and his laptop closes.
+    let mut huda = rt.block_on(scripted_join(port, "Huda Nasser", 2)).unwrap();
+    let faisal = rt.block_on(scripted_join(port, "Faisal Omar", 1)).unwrap();
+    drop(faisal);
+    console.wait_for("away (saved)");
+    console.wait_for("working");
+    let saved = root.join("srv").join("autosave");
+    let deadline_of = |name: &str| -> i64 {
+        for e in std::fs::read_dir(&saved).unwrap().flatten() {
+            let v: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap();
+            if v["trainee"] == name {
+                return v["deadline"].as_i64().unwrap();
+            }
+        }
+        panic!("no autosave of {name}");
+    };
+    let before = deadline_of("Faisal Omar");
+
+    // Five more minutes for everybody: the connected trainee is told, the saved attempt moves.
+    console.keys(&["*"]);
+    console.wait_for("5 more minutes for everybody");
+    rt.block_on(huda.wait_for("5 more minutes")).unwrap();
+    assert_eq!(deadline_of("Faisal Omar"), before + 5 * 60_000);
+
+    // Joins locked: a new trainee cannot start; the one who already started could come back.
+    console.keys(&["l"]);
+    console.wait_for("Joins locked");
+    let late = rt.block_on(async {
+        let mut t = client::Trainee::connect(port, CODE).await?;
+        t.wait_for("Trainee").await?;
+        t.send(b"Late Comer\r").await;
+        t.wait_for("closed the exam to new trainees").await?;
+        Ok::<_, String>(t)
+    });
+    let late = late.unwrap();
+
+    // The end of the exam: the connected attempt ends on screen, the saved one is recorded too.
+    console.keys(&["e"]);
+    console.wait_for("End the exam for everybody?");
+    console.keys(&["y"]);
+    console.wait_for("Exam ended. 1 attempts");
+    rt.block_on(huda.wait_for("ended the exam")).unwrap();
+    let recs = wait_records(&root.join("results"), 2);
+    assert_eq!(recs.len(), 2, "{recs:?}");
+    for (name, score) in [("Huda Nasser", 2.0), ("Faisal Omar", 1.0)] {
+        let r = recs.iter().find(|r| r["trainee"] == name).unwrap();
+        assert_eq!(r["end_reason"], "timed-out", "{r}");
+        assert_eq!(r["score"], score, "{r}");
+    }
+    assert!(
+        std::fs::read_dir(&saved)
+            .map(|d| d.count() == 0)
+            .unwrap_or(true),
+        "an attempt was left unrecorded"
+    );
+
+    // Stopping the server: asked first, then the console gives the terminal back.
+    drop((huda, late));
+    console.keys(&["q"]);
+    console.wait_for("Stop the server?");
+    console.keys(&["y"]);
+    console.wait_for("SERVER-ENDED");
+}
