@@ -241,6 +241,9 @@ pub enum Command {
         /// One row per response instead of one per attempt.
         #[arg(long)]
         responses: bool,
+        /// Exit 0 even when flagged or unreadable records were left out.
+        #[arg(long)]
+        allow_flagged: bool,
         /// Export a bank to this Moodle format instead of results.
         #[arg(long, value_enum, value_name = "FORMAT")]
         to: Option<ExportTo>,
@@ -308,6 +311,9 @@ pub enum Command {
         /// Only attempts at this exam id.
         #[arg(long)]
         exam: Option<String>,
+        /// Which attempt counts per trainee.
+        #[arg(long, value_enum, default_value_t)]
+        attempts: Which,
     },
     /// A trainee's attempts over time.
     History {
@@ -317,6 +323,17 @@ pub enum Command {
     },
     /// Write attempts that were finished but could not be saved to the results folder.
     Recover,
+    /// At the end of a class: record every attempt at an exam whose time is over but that was
+    /// never recorded, from its autosave, as timed out; name those that cannot be reached.
+    Close {
+        /// The exam to close.
+        #[arg(long)]
+        exam: String,
+        /// Read the autosaves from this folder instead of this computer's (e.g. a copy of a
+        /// classroom machine's autosave folder).
+        #[arg(long, value_name = "DIR")]
+        autosaves: Option<PathBuf>,
+    },
     /// Run a class: trainees join over SSH from any computer, with nothing installed.
     ///
     /// Prints the address, the class code and the host key's fingerprint. Each trainee types
@@ -425,6 +442,7 @@ fn localize(cmd: clap::Command, sub: Option<&str>, lang: crate::text::Lang) -> c
         Some("board") => (K::CliAboutBoard, None),
         Some("history") => (K::CliAboutHistory, None),
         Some("recover") => (K::CliAboutRecover, None),
+        Some("close") => (K::CliAboutClose, None),
         Some("serve") => (K::CliAboutServe, Some(K::CliLongServe)),
         Some("completions") => (K::CliAboutCompletions, Some(K::CliLongCompletions)),
         Some("man") => (K::CliAboutMan, Some(K::CliLongMan)),
@@ -507,7 +525,8 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("take"), "trainee") => K::CliArgTrainee,
         (Some("take"), "review_mistakes") => K::CliArgReviewMistakes,
         (Some("report"), "exam") => K::CliArgReportExam,
-        (Some("report"), "attempts") => K::CliArgAttempts,
+        (Some("report" | "board"), "attempts") => K::CliArgAttempts,
+        (Some("export"), "allow_flagged") => K::CliArgAllowFlagged,
         (Some("report"), "format") => K::CliArgReportFormat,
         (Some("export" | "board"), "exam") => K::CliArgOnlyExam,
         (Some("export"), "responses") => K::CliArgResponses,
@@ -535,6 +554,8 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("serve"), "dir") => K::CliArgServeDir,
         (Some("preview"), "watch") => K::CliArgWatch,
         (Some("history"), "trainee") => K::CliArgHistoryTrainee,
+        (Some("close"), "exam") => K::CliArgCloseExam,
+        (Some("close"), "autosaves") => K::CliArgCloseAutosaves,
         (Some("completions"), "shell") => K::CliArgShell,
         (Some("man"), "dir") => K::CliArgManDir,
         _ => return None,

@@ -168,20 +168,32 @@ pub(crate) fn library_or_exit(common: &Common) -> Result<(Library, Vec<ExamDef>)
         fail_msg(&K::BanksHaveErrors.into());
         return Err(PROBLEMS);
     }
+    let exams = exams_of(&lib, &exam_sources);
+    Ok((lib, exams))
+}
+
+/// The shipped exams and the given exam files (a given exam replaces a shipped one with its
+/// id), those whose pools the loaded banks can fill.
+fn exams_of(lib: &Library, exam_sources: &[SourceFile]) -> Vec<ExamDef> {
     let mut exams = shipped_exams();
-    for s in &exam_sources {
+    for s in exam_sources {
         if let (Some(e), _) = exam::parse_exam(&s.name, &s.text) {
             exams.retain(|x| x.id != e.id);
             exams.push(e);
         }
     }
-    exams.retain(|e| crate::quiz::exam_problems(e, &lib, "").is_empty());
-    Ok((lib, exams))
+    exams.retain(|e| crate::quiz::exam_problems(e, lib, "").is_empty());
+    exams
 }
 
-pub(crate) fn lib_quiet(common: &Common) -> Result<Library, u8> {
-    match load_library(common) {
-        Ok((lib, _)) => Ok(lib),
+/// The banks and exams for the instructor's views of the results: bank problems do not stop
+/// them (a record of a bank that does not load is flagged, not hidden).
+pub(crate) fn lib_and_exams_quiet(common: &Common) -> Result<(Library, Vec<ExamDef>), u8> {
+    match load_library_and_exams(common) {
+        Ok((lib, _, sources)) => {
+            let exams = exams_of(&lib, &sources);
+            Ok((lib, exams))
+        }
         Err(e) => {
             fail_msg(&e.message());
             Err(USAGE)

@@ -3,6 +3,7 @@
 
 mod banks;
 mod check;
+mod close;
 mod library;
 mod output;
 mod package;
@@ -59,6 +60,7 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             review_mistakes,
         ),
         Command::Recover => recover_cmd(common),
+        Command::Close { exam, autosaves } => close::close_cmd(common, &exam, autosaves.as_deref()),
         Command::Report {
             exam,
             attempts,
@@ -73,9 +75,16 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
         Command::Export {
             exam,
             responses,
+            allow_flagged,
             output,
             ..
-        } => export_cmd(common, exam.as_deref(), responses, output.as_deref()),
+        } => export_cmd(
+            common,
+            exam.as_deref(),
+            responses,
+            allow_flagged,
+            output.as_deref(),
+        ),
         Command::Import {
             file,
             from,
@@ -103,7 +112,7 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             watch,
         } => preview_cmd(common, &bank, question.as_deref(), watch),
         Command::History { trainee } => history_cmd(common, &trainee),
-        Command::Board { exam } => board_cmd(common, exam),
+        Command::Board { exam, attempts } => board_cmd(common, exam, attempts),
         Command::Check {
             paths,
             format,

@@ -244,7 +244,16 @@ pub fn print_out(s: &str) {
 /// Write machine output (CSV, JSON, TOML, GIFT, XML) to standard output, always as it is.
 pub(crate) fn print_data(s: &str) {
     use std::io::Write as _;
-    let _ = std::io::stdout().lock().write_all(s.as_bytes());
+    let out = std::io::stdout();
+    // On a terminal, text from files (names, answers) could carry escape sequences: they are
+    // shown escaped there. Redirected to a file or a pipe, the data is written as it is.
+    if std::io::IsTerminal::is_terminal(&out) {
+        let _ = out
+            .lock()
+            .write_all(crate::diag::escape_for_terminal(s).as_bytes());
+    } else {
+        let _ = out.lock().write_all(s.as_bytes());
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The instructor's view of the results folder: `report`, `export`, `history` and `board`.
 
-use super::library::lib_quiet;
+use super::library::lib_and_exams_quiet;
 use super::output::{fail_msg, print_data, print_err, print_out, say, voice, word};
 use super::setup::{display, instructor_key, places};
 use super::take::mistakes;
@@ -11,23 +11,63 @@ use crate::diag::escape_for_terminal;
 use crate::messages::K;
 use crate::msg;
 
-/// Records of the results folder that pass the integrity checks, and the files flagged.
-pub(crate) fn screened(
+/// The results folder as the instructor's views see it, through the one read path
+/// ([`crate::report::read::read_class`]): checked against the loaded banks and exams and the
+/// instructor key.
+pub(crate) fn class_of(
     common: &Common,
     lib: &Library,
-) -> (
-    Vec<crate::record::AttemptRecord>,
-    Vec<crate::record::BadRecord>,
-) {
-    // Unchanged record files come from the results index in the cache folder, when there is one.
-    let crate::record::Indexed { loaded, known, .. } =
-        places(common).results.load_cached(Some(lib));
+    exams: &[crate::exam::ExamDef],
+) -> crate::report::read::Class {
     let key = instructor_key();
-    let (good, mut flagged) =
-        crate::report::integrity::screen_known(loaded.records, &known, lib, key.as_deref());
-    let mut bad = loaded.bad;
-    bad.append(&mut flagged);
-    (good, bad)
+    let results = places(common).results;
+    // What killed writers left behind is removed once it is old enough (36 hours).
+    let _ = crate::record::sweep_stale_parts(&results.dir, std::time::SystemTime::now());
+    crate::report::read::read_class(
+        &results,
+        crate::report::integrity::Rules {
+            lib,
+            exams,
+            key: key.as_deref(),
+        },
+    )
+}
+
+/// An `--exam` that names neither a loaded exam nor an exam with records is a usage error that
+/// names the known exams.
+fn known_exam(
+    exam: Option<&str>,
+    exams: &[crate::exam::ExamDef],
+    class: &crate::report::read::Class,
+) -> Result<(), u8> {
+    let Some(e) = exam else { return Ok(()) };
+    let mut ids: std::collections::BTreeSet<&str> = exams.iter().map(|x| x.id.as_str()).collect();
+    ids.extend(class.records.iter().map(|r| r.exam_id.as_str()));
+    ids.extend(
+        class
+            .bad
+            .iter()
+            .map(|b| b.exam_id.as_str())
+            .filter(|x| !x.is_empty()),
+    );
+    if ids.contains(e) {
+        return Ok(());
+    }
+    let list: Vec<String> = ids.iter().map(|x| escape_for_terminal(x)).collect();
+    fail_msg(&msg!(
+        UnknownExamArg,
+        escape_for_terminal(e),
+        list.join(", ")
+    ));
+    Err(USAGE)
+}
+
+fn which_of(which: crate::cli::Which) -> crate::report::Which {
+    match which {
+        crate::cli::Which::First => crate::report::Which::First,
+        crate::cli::Which::Best => crate::report::Which::Best,
+        crate::cli::Which::Last => crate::report::Which::Last,
+    }
 }
 
 pub(crate) fn report_cmd(
@@ -36,17 +76,25 @@ pub(crate) fn report_cmd(
     which: crate::cli::Which,
     format: crate::cli::ReportFormat,
 ) -> u8 {
-    let lib = match lib_quiet(common) {
+    let (lib, exams) = match lib_and_exams_quiet(common) {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let (records, bad) = screened(common, &lib);
-    let which = match which {
-        crate::cli::Which::First => crate::report::Which::First,
-        crate::cli::Which::Best => crate::report::Which::Best,
-        crate::cli::Which::Last => crate::report::Which::Last,
-    };
-    let report = crate::report::build(&records, &bad, &lib, exam, which);
+    let class = class_of(common, &lib, &exams);
+    if let Err(code) = known_exam(exam, &exams, &class) {
+        return code;
+    }
+    let report = crate::report::build_with(
+        &class.records,
+        &class.bad,
+        &lib,
+        &exams,
+        exam,
+        which_of(which),
+    );
+    let progress = crate::report::board::read_progress(&places(common).results.dir);
+    let report =
+        crate::report::with_statuses(report, &class.records, &progress, crate::tui::run::now_ms());
     match format {
         crate::cli::ReportFormat::Table => {
             print_out(&crate::report::render_table_in(&report, voice().lang));
@@ -68,24 +116,55 @@ pub(crate) fn export_cmd(
     common: &Common,
     exam: Option<&str>,
     responses: bool,
+    allow_flagged: bool,
     output: Option<&std::path::Path>,
 ) -> u8 {
-    let lib = match lib_quiet(common) {
+    let (lib, exams) = match lib_and_exams_quiet(common) {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let (mut records, bad) = screened(common, &lib);
+    let class = class_of(common, &lib, &exams);
+    if let Err(code) = known_exam(exam, &exams, &class) {
+        return code;
+    }
+    let mut records = class.records;
     if let Some(e) = exam {
         records.retain(|r| r.exam_id == e);
     }
     records.sort_by(|a, b| (a.started_at, &a.attempt_id).cmp(&(b.started_at, &b.attempt_id)));
-    for b in &bad {
-        fail_msg(&msg!(Skipped, b.file.as_str(), &b.reason));
+    // Every file left out is named, with the trainee and why (those of other exams too, when the
+    // file does not say which exam it is).
+    let skipped: Vec<&crate::record::BadRecord> = class
+        .bad
+        .iter()
+        .filter(|b| exam.is_none_or(|e| b.exam_id.is_empty() || b.exam_id == e))
+        .collect();
+    for b in &skipped {
+        let who = if b.trainee.is_empty() {
+            escape_for_terminal(&b.file)
+        } else {
+            format!(
+                "{} ({})",
+                escape_for_terminal(&b.trainee),
+                escape_for_terminal(&b.file)
+            )
+        };
+        fail_msg(&msg!(Skipped, who, &b.reason));
     }
+    let progress = crate::report::board::read_progress(&places(common).results.dir);
+    let now = crate::tui::run::now_ms();
+    let ids: std::collections::BTreeSet<&str> = exam.map_or_else(
+        || progress.iter().map(|p| p.exam_id.as_str()).collect(),
+        |e| std::iter::once(e).collect(),
+    );
+    let unrecorded: Vec<_> = ids
+        .into_iter()
+        .flat_map(|e| crate::report::status::unrecorded(e, &records, &class.bad, &progress, now))
+        .collect();
     let text = if responses {
         crate::report::export_responses_csv(&records)
     } else {
-        crate::report::export_attempts_csv(&records)
+        crate::report::export_attempts_csv_with(&records, &unrecorded)
     };
     match output {
         None => print_data(&text),
@@ -112,6 +191,10 @@ pub(crate) fn export_cmd(
             ));
         }
     }
+    if !skipped.is_empty() && !allow_flagged {
+        fail_msg(&msg!(ExportLeftOut, skipped.len()));
+        return PROBLEMS;
+    }
     OK
 }
 
@@ -130,16 +213,44 @@ pub fn sparkline(values: &[f64]) -> String {
 }
 
 pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
-    let loaded = places(common).results.load_cached(None).loaded;
+    if let Some(why) = crate::record::name_problem(trainee) {
+        fail_msg(&why);
+        return USAGE;
+    }
+    let (lib, exams) = match lib_and_exams_quiet(common) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    let class = class_of(common, &lib, &exams);
     let key = crate::record::trainee_slug(trainee);
-    let mut mine: Vec<crate::record::AttemptRecord> = loaded
+    let flagged: Vec<&crate::record::BadRecord> = class
+        .bad
+        .iter()
+        .filter(|b| !b.trainee.is_empty() && crate::record::trainee_slug(&b.trainee) == key)
+        .collect();
+    // The attempt that counts at each exam, chosen as the report chooses it.
+    let counted: std::collections::HashSet<&str> = {
+        let ids: std::collections::BTreeSet<&str> =
+            class.records.iter().map(|r| r.exam_id.as_str()).collect();
+        ids.into_iter()
+            .flat_map(|e| {
+                crate::report::read::select_attempts(
+                    &class.records,
+                    e,
+                    crate::report::Which::default(),
+                )
+            })
+            .filter(|r| crate::record::trainee_slug(&r.trainee) == key)
+            .map(|r| r.attempt_id.as_str())
+            .collect()
+    };
+    let mut mine: Vec<&crate::record::AttemptRecord> = class
         .records
-        .into_iter()
-        .map(|(_, r)| r)
+        .iter()
         .filter(|r| crate::record::trainee_slug(&r.trainee) == key)
         .collect();
     mine.sort_by_key(|r| r.started_at);
-    if mine.is_empty() {
+    if mine.is_empty() && flagged.is_empty() {
         fail_msg(&msg!(
             NoAttemptsBy,
             trainee,
@@ -163,12 +274,28 @@ pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
             .collect::<String>()
             .replace('T', " ");
         out.push_str(&format!(
-            "{:<20} {:<28} {:>9} {:>6.0}% {:>8}\n",
+            "{:<20} {:<28} {:>9} {:>6.0}% {:>8}{}\n",
             date,
             escape_for_terminal(&r.exam_id),
             format!("{:.1}/{:.0}", r.score, r.max),
             r.percent,
-            word(if r.passed { K::Passed } else { K::NotYet })
+            word(if r.passed { K::Passed } else { K::NotYet }),
+            if counted.contains(r.attempt_id.as_str()) {
+                format!("  {}", word(K::HistCounts))
+            } else {
+                String::new()
+            }
+        ));
+    }
+    for b in &flagged {
+        out.push_str(&format!(
+            "{}\n",
+            say(&msg!(
+                HistFlagged,
+                escape_for_terminal(&b.exam_id),
+                escape_for_terminal(&b.file),
+                &b.reason
+            ))
         ));
     }
     let pct: Vec<f64> = mine.iter().map(|r| r.percent).collect();
@@ -192,13 +319,23 @@ pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
     OK
 }
 
-pub(crate) fn board_cmd(common: &Common, exam: Option<String>) -> u8 {
+pub(crate) fn board_cmd(common: &Common, exam: Option<String>, which: crate::cli::Which) -> u8 {
+    let (lib, exams) = match lib_and_exams_quiet(common) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
     let places = places(common);
     let lang = match common.lang {
         Some(crate::cli::LangArg::Ar) => crate::text::Lang::Ar,
         _ => crate::text::Lang::En,
     };
-    match crate::tui::board::run(&places.results.dir, exam, lang, display(common)) {
+    let board = crate::report::board::Board::new(&places.results.dir, exam).checked(
+        lib,
+        exams,
+        instructor_key(),
+        which_of(which),
+    );
+    match crate::tui::board::run(board, lang, display(common)) {
         Ok(()) => OK,
         Err(e) => {
             fail_msg(&msg!(CannotUseTerminal, e.to_string()));

@@ -50,6 +50,10 @@ pub(crate) fn take(
     trainee: Option<String>,
     review_mistakes: bool,
 ) -> u8 {
+    if let Some(why) = trainee.as_deref().and_then(crate::record::name_problem) {
+        fail_msg(&why);
+        return USAGE;
+    }
     let start = Start::show(common, trainee.as_deref());
     let (lib, exams) = match library_or_exit(common) {
         Ok(x) => x,

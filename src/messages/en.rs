@@ -328,7 +328,7 @@ pub fn text(key: K) -> &'static str {
         K::HPicked => "Picked",
         K::SecTestStats => "Test statistics",
         K::Alpha => "  Cronbach's alpha   {0} (over {1} questions every attempt had; {2} left out)",
-        K::Sem => "  SEM                {0} percentage points (SD x sqrt(1 - alpha))",
+        K::Sem => "  SEM                {0} points (error ratio x SD of the same totals)",
         K::FlagNegDisc => "negative discrimination",
         K::FlagTooHard => "too hard",
         K::FlagTooEasy => "too easy",
@@ -367,6 +367,66 @@ pub fn text(key: K) -> &'static str {
         K::ProbDuplicate => "duplicate of {0}",
         K::ProbImpossibleTiming => "impossible timing: {0}",
         K::ProbBadSignature => "signature does not match the instructor key",
+        K::UnknownExamArg => {
+            "no loaded exam and no results for an exam called `{0}`; known exams: {1}"
+        }
+        K::ExportLeftOut => {
+            "{0} record(s) were left out of the export (listed above); fix or remove them, or pass --allow-flagged to accept an export without them"
+        }
+        K::HistCounts => "(counts)",
+        K::HistFlagged => "flagged, not counted: {0} {1}: {2}",
+        K::CliArgAllowFlagged => {
+            "Exit with 0 even when flagged or unreadable records were left out (they are still listed on standard error)."
+        }
+        K::FailOverall => "overall",
+        K::FailTopic => "a topic",
+        K::SecStanding => "Where everyone stands",
+        K::StSubmitted => "submitted",
+        K::StTimedOut => "timed out",
+        K::StInProgress => "still in progress",
+        K::StAbandoned => "abandoned (time over, no record: run `tipquiz close`)",
+        K::StFlagged => "flagged, not counted",
+        K::Closed => "closed: {0}, timed out, {1}/{2}, saved to {3}",
+        K::CloseCannot => "cannot close the attempt of {0} ({1}): {2}",
+        K::CloseUnreachable => {
+            "abandoned, not recorded: {0} (the time is over and no autosave of the attempt is reachable here; run `tipquiz close` on the computer it was taken on, or give its autosave folder with --autosaves)"
+        }
+        K::CloseSummary => "{0} attempt(s) closed; {1} left without a record",
+        K::CliAboutClose => {
+            "At the end of a class: record every attempt at an exam whose time is over but that was never recorded (from its autosave, as timed out), and name those that cannot be reached."
+        }
+        K::CliArgCloseExam => "The exam to close.",
+        K::CliArgCloseAutosaves => {
+            "Read the autosaves from this folder instead of this computer's (for example a copy of a classroom computer's autosave folder)."
+        }
+        K::AlphaSlots => {
+            "  Cronbach's alpha   {0} (over the {1} slots of the exam's papers: pool and draw, whichever question filled them)"
+        }
+        K::TotalsShape => {
+            "  Totals             mean {0}, SD {1} points; skewness {2}, kurtosis {3}"
+        }
+        K::ErrorRatio => "  Error ratio        {0}% (sqrt(1 - alpha))",
+        K::MinFlagN => "  Questions are flagged only with at least {0} attempts.",
+        K::NameEmpty => "the trainee name is empty; type a name or id",
+        K::NameBadChar => {
+            "the trainee name holds the character {0} (a control or text-direction character); type the name again without it"
+        }
+        K::NameTooLong => "the trainee name has {0} characters; at most {1} are accepted",
+        K::ProbBadName => "the trainee name cannot be used: {0}",
+        K::ProbExamRule => "{0} is {1} in the record but {2} in the loaded exam",
+        K::ProbSameAnswers => "same answers at the same times as the attempt of {0}",
+        K::RulePaper => "the paper drawn for this name",
+        K::RuleQuestionCount => "the number of questions",
+        K::RuleMaximum => "the maximum score",
+        K::RulePassMark => "the pass mark",
+        K::RuleTimeLimit => "the time limit",
+        K::RuleNegativeMarking => "negative marking",
+        K::RuleSpeedPoints => "speed points",
+        K::RuleSpeedWindow => "the speed window",
+        K::RulePartialCredit => "partial credit",
+        K::RuleScore => "the score of its answers",
+        K::RuleTopicScore => "a topic score",
+        K::RuleResult => "passed",
         K::TimingEndsBeforeStart => "ends before it starts",
         K::TimingOverLimit => "took longer than the {0} s limit",
         K::TimingAnswerOutside => "an answer is dated outside the attempt",

@@ -20,6 +20,9 @@ pub struct PaperItem {
     pub order: Vec<usize>,
 }
 
+/// A slot of an exam's papers: (pool, draw), both from 0.
+pub type Slot = (usize, usize);
+
 /// Why a paper could not be drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DrawError {
@@ -285,8 +288,24 @@ impl ExclusionRisk {
 /// # Errors
 /// When a pool has fewer questions than it asks for, or the exam draws nothing.
 pub fn draw(exam: &ExamDef, lib: &Library, seed: u64) -> Result<Vec<PaperItem>, DrawError> {
+    draw_slots(exam, lib, seed).map(|v| v.into_iter().map(|(p, _)| p).collect())
+}
+
+/// [`draw`], with the slot each question fills: (pool, draw), both from 0 — the `draw`-th
+/// question drawn from pool `pool` (in file order within the pool when questions are not
+/// shuffled). Every paper of an exam has the same slots, whatever questions fill them, so
+/// statistics of random papers are computed per slot, as Moodle does for random questions.
+///
+/// # Errors
+/// As [`draw`].
+pub fn draw_slots(
+    exam: &ExamDef,
+    lib: &Library,
+    seed: u64,
+) -> Result<Vec<(PaperItem, Slot)>, DrawError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut taken: Vec<&Question> = Vec::new();
+    let mut slots: Vec<(&Question, (usize, usize))> = Vec::new();
     for (i, pool) in exam.pools.iter().enumerate() {
         let all: Vec<&Question> = lib.questions().filter(|q| matches(q, exam, pool)).collect();
         let mut free: Vec<&Question> = all
@@ -339,17 +358,19 @@ pub fn draw(exam: &ExamDef, lib: &Library, seed: u64) -> Result<Vec<PaperItem>, 
         if !exam.shuffle_questions {
             chosen.sort_by_key(|q| all.iter().position(|a| a.id == q.id));
         }
+        slots.extend(chosen.iter().enumerate().map(|(d, q)| (*q, (i, d))));
         taken.extend(chosen);
     }
-    if taken.is_empty() {
+    if slots.is_empty() {
         return Err(DrawError::Empty(exam.id.clone()));
     }
     if exam.shuffle_questions {
-        taken.shuffle(&mut rng);
+        // The same random numbers as shuffling the questions alone (a shuffle draws by length).
+        slots.shuffle(&mut rng);
     }
-    Ok(taken
+    Ok(slots
         .into_iter()
-        .map(|q| {
+        .map(|(q, slot)| {
             let n = match &q.kind {
                 Kind::Single { choices, .. } | Kind::Multiple { choices, .. } => choices.len(),
                 Kind::Order { items } => items.len(),
@@ -367,10 +388,13 @@ pub fn draw(exam: &ExamDef, lib: &Library, seed: u64) -> Result<Vec<PaperItem>, 
                     order.rotate_left(1);
                 }
             }
-            PaperItem {
-                qid: q.id.clone(),
-                order,
-            }
+            (
+                PaperItem {
+                    qid: q.id.clone(),
+                    order,
+                },
+                slot,
+            )
         })
         .collect())
 }

@@ -7,7 +7,7 @@ mod score;
 mod session;
 
 pub use draw::{
-    DrawError, ExclusionRisk, PaperItem, PoolFilter, check_pools, draw, exam_problems,
+    DrawError, ExclusionRisk, PaperItem, PoolFilter, check_pools, draw, draw_slots, exam_problems,
     exclusion_risks, seed_for,
 };
 pub use normalize::normalize;

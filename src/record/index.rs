@@ -453,6 +453,8 @@ pub fn load_indexed(dir: &Path, index: &Path, lib: Option<&Library>) -> Indexed 
                 changed |= had;
                 out.loaded.bad.push(BadRecord {
                     file: name,
+                    trainee: String::new(),
+                    exam_id: String::new(),
                     reason: reason.message(),
                 });
             }

@@ -13,7 +13,8 @@ pub use crate::fs::{
 };
 pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
 pub use store::{
-    BadRecord, LoadedRecords, RecordError, Store, read_record, read_record_sealed, trainee_slug,
+    BadRecord, LoadedRecords, RecordError, STALE_PART_SECS, Store, read_record, read_record_sealed,
+    read_regular, sweep_stale_parts, trainee_slug,
 };
 
 use crate::bank::{Difficulty, Library};
@@ -23,6 +24,33 @@ use hmac::{KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+
+/// Longest trainee name accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// Why a trainee name cannot be used, or `None` when it can: empty (after trimming), longer
+/// than [`MAX_NAME_CHARS`], or holding a control character (line breaks and tabs included) or a
+/// bidirectional formatting character (marks, embeddings, overrides, isolates), which could
+/// change what a terminal or a report shows. Every way a name enters tipquiz checks it.
+#[must_use]
+pub fn name_problem(name: &str) -> Option<crate::messages::Msg> {
+    use crate::messages::{K, Msg};
+    let t = name.trim();
+    if t.is_empty() {
+        return Some(K::NameEmpty.into());
+    }
+    if let Some(c) = t
+        .chars()
+        .find(|c| c.is_control() || crate::diag::is_bidi_format(*c))
+    {
+        return Some(Msg::new(
+            K::NameBadChar,
+            vec![format!("U+{:04X}", u32::from(c)).into()],
+        ));
+    }
+    let n = t.chars().count();
+    (n > MAX_NAME_CHARS).then(|| Msg::new(K::NameTooLong, vec![n.into(), MAX_NAME_CHARS.into()]))
+}
 
 /// A unique id for an attempt: a hash of trainee, exam, start time and seed.
 #[must_use]
@@ -146,6 +174,18 @@ pub struct RecordQuestion {
     pub limit: Option<u32>,
 }
 
+impl RecordQuestion {
+    /// Seconds from first shown to answered, when both are known (what speed points use).
+    #[must_use]
+    pub fn answer_secs(&self) -> Option<f64> {
+        #[allow(clippy::cast_precision_loss)]
+        match (self.answered_at, self.first_shown) {
+            (Some(a), Some(f)) => Some((a - f).max(0) as f64 / 1000.0),
+            _ => None,
+        }
+    }
+}
+
 /// A finished attempt, as stored.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AttemptRecord {
@@ -193,6 +233,9 @@ pub struct AttemptRecord {
     pub by_topic: BTreeMap<String, Tally>,
     /// Per question, in the order shown.
     pub questions: Vec<RecordQuestion>,
+    /// Topics whose own pass mark was missed (empty in records of earlier versions).
+    #[serde(default)]
+    pub failed_topics: Vec<String>,
     /// SHA-256 of the record with this field and `signature` empty.
     pub checksum: String,
     /// HMAC-SHA256 with the instructor key, when one was available.
@@ -263,6 +306,7 @@ impl AttemptRecord {
             pass_mark: s.state.exam.pass_mark,
             passed: sheet.passed,
             by_topic: sheet.by_topic,
+            failed_topics: sheet.failed_topics,
             questions,
             checksum: String::new(),
             signature: String::new(),
@@ -356,6 +400,25 @@ impl AttemptRecord {
         serde_json::to_vec(&c).unwrap_or_default()
     }
 
+    /// Why the attempt did not pass: `overall` when the total is below the pass mark, and
+    /// `topic:<id>` for each topic below its own pass mark. Empty when it passed.
+    #[must_use]
+    pub fn failed_on(&self) -> Vec<String> {
+        if self.passed {
+            return Vec::new();
+        }
+        let mut why = Vec::new();
+        if self.percent + 1e-9 < self.pass_mark {
+            why.push("overall".to_owned());
+        }
+        why.extend(self.failed_topics.iter().map(|t| format!("topic:{t}")));
+        if why.is_empty() {
+            // A record of an earlier version, failed on a topic it did not name.
+            why.push("topic".to_owned());
+        }
+        why
+    }
+
     /// Time taken in seconds.
     #[must_use]
     pub fn seconds(&self) -> i64 {
@@ -370,14 +433,41 @@ impl AttemptRecord {
         let mut total = 0.0;
         for rq in &self.questions {
             let q = lib.question(&rq.qid)?;
-            let secs = match (rq.answered_at, rq.first_shown) {
-                (Some(a), Some(f)) => Some((a - f).max(0) as f64 / 1000.0),
-                _ => None,
-            };
-            total +=
-                crate::quiz::score_question(q, rq.response.as_ref(), policy, secs, q.time_limit)
-                    .points;
+            // The limit as applied (the question's own, else the exam's per-question limit).
+            let limit = rq.limit.or(q.time_limit);
+            total += crate::quiz::score_question(
+                q,
+                rq.response.as_ref(),
+                policy,
+                rq.answer_secs(),
+                limit,
+            )
+            .points;
         }
         Some(total.max(0.0))
+    }
+
+    /// Score the stored answers under `exam`'s rules (its scoring, per-question time limit and
+    /// pass marks) against the loaded banks, as the attempt would have been scored had it
+    /// followed them. `None` when a question is no longer loaded.
+    #[must_use]
+    pub fn rescore_under(
+        &self,
+        exam: &crate::exam::ExamDef,
+        lib: &Library,
+    ) -> Option<crate::quiz::ScoreSheet> {
+        let mut scores = Vec::with_capacity(self.questions.len());
+        for rq in &self.questions {
+            let q = lib.question(&rq.qid)?;
+            let limit = q.time_limit.or(exam.question_time_limit);
+            scores.push(crate::quiz::score_question(
+                q,
+                rq.response.as_ref(),
+                &exam.scoring,
+                rq.answer_secs(),
+                limit,
+            ));
+        }
+        Some(crate::quiz::tally(exam, scores))
     }
 }

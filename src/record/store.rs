@@ -57,6 +57,10 @@ impl std::error::Error for RecordError {}
 pub struct BadRecord {
     /// File name.
     pub file: String,
+    /// The trainee, as the record names them (empty when the file could not be read).
+    pub trainee: String,
+    /// The exam, as the record names it (empty when the file could not be read).
+    pub exam_id: String,
     /// Why (JSON and CSV give it in English; the text report in the reader's language).
     #[serde(serialize_with = "english")]
     pub reason: Msg,
@@ -209,6 +213,8 @@ impl Store {
                 }
                 Err(reason) => out.bad.push(BadRecord {
                     file: name,
+                    trainee: String::new(),
+                    exam_id: String::new(),
                     reason: reason.message(),
                 }),
             }
@@ -238,7 +244,7 @@ impl Store {
     #[must_use]
     pub fn load_autosave(&self, exam_id: &str, trainee: &str) -> Option<Attempt> {
         let p = self.autosave_path(exam_id, trainee);
-        let bytes = fs::read(p).ok()?;
+        let bytes = read_regular(&p, MAX_RECORD_BYTES).ok()?;
         serde_json::from_slice(&bytes).ok()
     }
 
@@ -252,7 +258,10 @@ impl Store {
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .filter_map(|p| Some((p.clone(), serde_json::from_slice(&fs::read(&p).ok()?).ok()?)))
+            .filter_map(|p| {
+                let bytes = read_regular(&p, MAX_RECORD_BYTES).ok()?;
+                Some((p, serde_json::from_slice(&bytes).ok()?))
+            })
             .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out
@@ -282,19 +291,67 @@ pub fn read_record(p: &Path) -> Result<AttemptRecord, RecordError> {
 
 /// The bytes of a file that may be a record, at most [`MAX_RECORD_BYTES`] and one more.
 pub(super) fn read_bytes(p: &Path) -> Result<Vec<u8>, RecordError> {
-    let f = fs::File::open(p).map_err(|e| RecordError::Unreadable(e.to_string()))?;
+    read_regular(p, MAX_RECORD_BYTES).map_err(|e| RecordError::Unreadable(e.to_string()))
+}
+
+/// Read a file that must be a regular file, at most `cap` bytes and one more (so that a larger
+/// file can be told apart). It is opened without blocking (a FIFO or device put in its place,
+/// even after the folder was listed, cannot make the read wait forever), and its type is checked
+/// on the opened file, so no swap between a check and the open can get past it.
+///
+/// # Errors
+/// It cannot be opened or read, or it is not a regular file.
+pub fn read_regular(p: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    let mut o = fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        o.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = o.open(p)?;
+    let m = f.metadata()?;
+    if !m.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
     // Sized from the open file (one fstat), so the buffer is not grown and copied.
-    let size = f
-        .metadata()
-        .map_or(0, |m| m.len())
-        .min(MAX_RECORD_BYTES + 1);
+    let size = m.len().min(cap + 1);
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(f, MAX_RECORD_BYTES + 1),
-        &mut bytes,
-    )
-    .map_err(|e| RecordError::Unreadable(e.to_string()))?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(f, cap + 1), &mut bytes)?;
     Ok(bytes)
+}
+
+/// A temporary file of an atomic write (`.tmp-*.part`) older than this was left by a writer that
+/// was killed: Maildir's rule for its `tmp/` folder (36 hours).
+pub const STALE_PART_SECS: u64 = 36 * 3600;
+
+/// Remove the temporary files of atomic writes (`.tmp-*.part`) in `dir` that were last modified
+/// more than [`STALE_PART_SECS`] before `now`: what a killed writer left behind. A write in
+/// progress is never that old. Returns how many were removed.
+pub fn sweep_stale_parts(dir: &Path, now: std::time::SystemTime) -> usize {
+    let Ok(rd) = fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for e in rd.filter_map(Result::ok) {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(".tmp-") && name.ends_with(".part")) {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age.as_secs() > STALE_PART_SECS);
+        if old && fs::remove_file(e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// Read one record file, and check its seals against its exact bytes ([`Seal::of_file`]).

@@ -1,12 +1,17 @@
 //! The live leaderboard's state: the results folder read incrementally (only new or changed
 //! files are read), finished attempts and attempts in progress.
 
+use crate::bank::Library;
+use crate::exam::ExamDef;
 use crate::quiz::Millis;
-use crate::record::{AttemptRecord, read_record, trainee_slug};
+use crate::record::{AttemptRecord, BadRecord, Known, Seal, read_record_sealed, trainee_slug};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
+
+/// Largest progress file read.
+const PROGRESS_MAX_BYTES: u64 = 64 * 1024;
 
 /// Name of the sub-folder of the results folder where attempts in progress report themselves.
 pub const PROGRESS_DIR: &str = ".progress";
@@ -38,9 +43,24 @@ impl Progress {
     }
 }
 
+/// Every attempt in progress that reports itself in `results_dir` (unreadable files skipped).
+#[must_use]
+pub fn read_progress(results_dir: &Path) -> Vec<Progress> {
+    let mut out: Vec<Progress> = Board::scan(&results_dir.join(PROGRESS_DIR))
+        .into_iter()
+        .filter_map(|(p, _, _)| {
+            serde_json::from_slice(&crate::record::read_regular(&p, PROGRESS_MAX_BYTES).ok()?).ok()
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (&a.exam_id, &a.trainee, a.started_at).cmp(&(&b.exam_id, &b.trainee, b.started_at))
+    });
+    out
+}
+
 #[derive(Clone, Debug)]
 enum Entry {
-    Record(Box<AttemptRecord>),
+    Record(Box<AttemptRecord>, Seal),
     Progress(Progress),
     Bad,
 }
@@ -60,15 +80,30 @@ pub struct BoardRow {
     pub seconds: i64,
 }
 
+/// What the board checks records against (owned: the board lives as long as the screen).
+#[derive(Debug)]
+struct Checks {
+    lib: Library,
+    exams: Vec<ExamDef>,
+    key: Option<Vec<u8>>,
+}
+
 /// The board's state.
 #[derive(Debug)]
 pub struct Board {
     dir: PathBuf,
     /// Only this exam (default: the exam with most entries).
     pub exam: Option<String>,
+    /// Which attempt of each trainee is ranked (the report's choice).
+    pub which: super::Which,
     files: HashMap<PathBuf, (Option<SystemTime>, u64, Entry)>,
     /// How many files were read (parsed) so far: unchanged files are not read again.
     pub reads: usize,
+    checks: Option<Checks>,
+    /// The records of the exam shown that count, after the checks.
+    counted: Vec<AttemptRecord>,
+    /// The records of the exam shown that were flagged, and unreadable files.
+    flagged: Vec<BadRecord>,
 }
 
 impl Board {
@@ -78,9 +113,96 @@ impl Board {
         Board {
             dir: dir.into(),
             exam,
+            which: super::Which::default(),
             files: HashMap::new(),
             reads: 0,
+            checks: None,
+            counted: Vec::new(),
+            flagged: Vec::new(),
         }
+    }
+
+    /// Check records as `report` does: against the loaded banks and exams and the key, and rank
+    /// the attempt `which` chooses. Without this, only the checksum is checked.
+    #[must_use]
+    pub fn checked(
+        mut self,
+        lib: Library,
+        exams: Vec<ExamDef>,
+        key: Option<Vec<u8>>,
+        which: super::Which,
+    ) -> Board {
+        self.checks = Some(Checks { lib, exams, key });
+        self.which = which;
+        self.recount();
+        self
+    }
+
+    /// Run the checks again over the records of the exam shown.
+    fn recount(&mut self) {
+        let Some(id) = self.exam_id() else {
+            self.counted.clear();
+            self.flagged.clear();
+            return;
+        };
+        let mut records: Vec<(String, AttemptRecord)> = Vec::new();
+        let mut known: Vec<Known> = Vec::new();
+        let mut unreadable = Vec::new();
+        for (path, (_, _, e)) in &self.files {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match e {
+                Entry::Record(r, seal) if r.exam_id == id => {
+                    records.push((name, (**r).clone()));
+                    known.push(Known {
+                        seal: *seal,
+                        rescored: None,
+                    });
+                }
+                Entry::Bad => unreadable.push(BadRecord {
+                    file: name,
+                    trainee: String::new(),
+                    exam_id: String::new(),
+                    reason: crate::messages::K::RecNotARecord.into(),
+                }),
+                _ => {}
+            }
+        }
+        let (counted, mut flagged) = match &self.checks {
+            Some(c) => super::integrity::screen_with(
+                records,
+                &known,
+                super::integrity::Rules {
+                    lib: &c.lib,
+                    exams: &c.exams,
+                    key: c.key.as_deref(),
+                },
+            ),
+            None => {
+                let mut flagged = Vec::new();
+                let mut good = Vec::new();
+                for ((file, r), k) in records.into_iter().zip(known) {
+                    if k.seal.checksum_ok {
+                        good.push(r);
+                    } else {
+                        flagged.push(BadRecord {
+                            file,
+                            trainee: r.trainee.clone(),
+                            exam_id: r.exam_id.clone(),
+                            reason: crate::messages::K::ProbChecksum.into(),
+                        });
+                    }
+                }
+                (good, flagged)
+            }
+        };
+        unreadable.sort_by(|a, b| a.file.cmp(&b.file));
+        flagged.sort_by(|a, b| a.file.cmp(&b.file));
+        flagged.extend(unreadable);
+        self.counted = counted;
+        self.flagged = flagged;
     }
 
     fn scan(dir: &Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
@@ -120,8 +242,8 @@ impl Board {
                         continue;
                     }
                     self.reads += 1;
-                    let entry =
-                        read_record(&path).map_or(Entry::Bad, |r| Entry::Record(Box::new(r)));
+                    let entry = read_record_sealed(&path)
+                        .map_or(Entry::Bad, |(r, seal)| Entry::Record(Box::new(r), seal));
                     self.files
                         .insert(path.clone(), (m.modified().ok(), m.len(), entry));
                     changed = true;
@@ -136,7 +258,7 @@ impl Board {
                 .is_some_and(|(t, l, _)| *t == mtime && *l == len);
             if !same {
                 self.reads += 1;
-                let entry = std::fs::read(&path)
+                let entry = crate::record::read_regular(&path, PROGRESS_MAX_BYTES)
                     .ok()
                     .and_then(|b| serde_json::from_slice::<Progress>(&b).ok())
                     .map_or(Entry::Bad, Entry::Progress);
@@ -147,7 +269,11 @@ impl Board {
         }
         let before = self.files.len();
         self.files.retain(|p, _| present.contains(p));
-        changed || self.files.len() != before
+        let changed = changed || self.files.len() != before;
+        if changed {
+            self.recount();
+        }
+        changed
     }
 
     /// The exam shown.
@@ -159,7 +285,7 @@ impl Board {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for (_, _, e) in self.files.values() {
             match e {
-                Entry::Record(r) => *counts.entry(&r.exam_id).or_default() += 1,
+                Entry::Record(r, _) => *counts.entry(&r.exam_id).or_default() += 1,
                 Entry::Progress(p) => *counts.entry(&p.exam_id).or_default() += 1,
                 Entry::Bad => {}
             }
@@ -175,40 +301,33 @@ impl Board {
     pub fn title(&self) -> Option<String> {
         let id = self.exam_id()?;
         self.files.values().find_map(|(_, _, e)| match e {
-            Entry::Record(r) if r.exam_id == id => Some(r.exam_title.clone()),
+            Entry::Record(r, _) if r.exam_id == id => Some(r.exam_title.clone()),
             Entry::Progress(p) if p.exam_id == id => Some(p.exam_title.clone()),
             _ => None,
         })
     }
 
-    /// Ranked rows: each trainee's best finished attempt, then attempts in progress.
+    /// Ranked rows: the attempt of each trainee that counts (as in the report: the same checks,
+    /// the same choice of attempt; a flagged record is never ranked), then attempts in progress
+    /// of trainees without a counted attempt.
     #[must_use]
     pub fn rows(&self) -> Vec<BoardRow> {
         let Some(id) = self.exam_id() else {
             return Vec::new();
         };
-        let mut best: BTreeMap<String, &AttemptRecord> = BTreeMap::new();
+        let chosen = super::read::select_attempts(&self.counted, &id, self.which);
+        let done: std::collections::HashSet<String> =
+            chosen.iter().map(|r| trainee_slug(&r.trainee)).collect();
         let mut running: BTreeMap<String, &Progress> = BTreeMap::new();
         for (_, _, e) in self.files.values() {
-            match e {
-                Entry::Record(r) if r.exam_id == id => {
-                    let k = trainee_slug(&r.trainee);
-                    let keep = best.get(&k).is_none_or(|b| {
-                        r.percent > b.percent
-                            || (r.percent == b.percent && r.started_at < b.started_at)
-                    });
-                    if keep {
-                        best.insert(k, r);
-                    }
-                }
-                Entry::Progress(p) if p.exam_id == id => {
-                    running.insert(trainee_slug(&p.trainee), p);
-                }
-                _ => {}
+            if let Entry::Progress(p) = e
+                && p.exam_id == id
+            {
+                running.insert(trainee_slug(&p.trainee), p);
             }
         }
-        let mut rows: Vec<BoardRow> = best
-            .values()
+        let mut rows: Vec<BoardRow> = chosen
+            .iter()
             .map(|r| BoardRow {
                 trainee: r.trainee.clone(),
                 percent: Some(r.percent),
@@ -226,7 +345,7 @@ impl Board {
         });
         let mut prog: Vec<BoardRow> = running
             .iter()
-            .filter(|(k, _)| !best.contains_key(*k))
+            .filter(|(k, _)| !done.contains(*k))
             .map(|(_, p)| BoardRow {
                 trainee: p.trainee.clone(),
                 percent: None,
@@ -240,22 +359,18 @@ impl Board {
         rows
     }
 
-    /// Class mean percentage per topic over the finished attempts shown.
+    /// Class mean percentage per topic over the attempts ranked.
     #[must_use]
     pub fn topic_means(&self) -> Vec<(String, f64)> {
         let Some(id) = self.exam_id() else {
             return Vec::new();
         };
         let mut sums: BTreeMap<String, (f64, usize)> = BTreeMap::new();
-        for (_, _, e) in self.files.values() {
-            if let Entry::Record(r) = e
-                && r.exam_id == id
-            {
-                for (t, tally) in &r.by_topic {
-                    let s = sums.entry(t.clone()).or_default();
-                    s.0 += tally.percent();
-                    s.1 += 1;
-                }
+        for r in super::read::select_attempts(&self.counted, &id, self.which) {
+            for (t, tally) in &r.by_topic {
+                let s = sums.entry(t.clone()).or_default();
+                s.0 += tally.percent();
+                s.1 += 1;
             }
         }
         sums.into_iter()
@@ -263,12 +378,16 @@ impl Board {
             .collect()
     }
 
-    /// Files that could not be read.
+    /// Flagged records of the exam shown (never ranked) and files that could not be read, with
+    /// the trainee's name where the file names one.
+    #[must_use]
+    pub fn flagged(&self) -> &[BadRecord] {
+        &self.flagged
+    }
+
+    /// Files that could not be read, and flagged records of the exam shown.
     #[must_use]
     pub fn bad_files(&self) -> usize {
-        self.files
-            .values()
-            .filter(|(_, _, e)| matches!(e, Entry::Bad))
-            .count()
+        self.flagged.len()
     }
 }

@@ -45,6 +45,34 @@ pub(crate) fn safe_cell(s: &str) -> String {
     }
 }
 
+/// Why an attempt ended, as exports write it.
+pub(crate) fn end_reason_name(e: crate::quiz::EndReason) -> &'static str {
+    match e {
+        crate::quiz::EndReason::Submitted => "submitted",
+        crate::quiz::EndReason::TimedOut => "timed-out",
+    }
+}
+
+/// A number in an export: rounded to [`EXPORT_DECIMALS`] decimal places, trailing zeros dropped,
+/// never `-0`.
+#[must_use]
+pub fn export_num(v: f64) -> String {
+    let s = format!("{v:.EXPORT_DECIMALS$}");
+    // A value that rounds to zero is written 0, whatever its sign.
+    let s = match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_owned(),
+        _ => s,
+    };
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
+}
+
+/// Decimal places of the numbers in `export` (scores, points, credit, percentages).
+pub const EXPORT_DECIMALS: usize = 6;
+
 pub(crate) fn verdict_name(v: Verdict) -> &'static str {
     match v {
         Verdict::Right => "right",
@@ -69,9 +97,20 @@ pub(crate) fn csv_string(rows: &[Vec<String>]) -> String {
 }
 
 /// One row per attempt: `attempt_id, trainee, exam_id, started, ended, seconds, score, max,
-/// percent, passed, lang`. Times are RFC 3339 UTC; numbers are written in full.
+/// percent, passed, failed_on, end_reason, lang`. Times are RFC 3339 UTC; numbers are rounded to
+/// [`EXPORT_DECIMALS`] places ([`export_num`]).
 #[must_use]
 pub fn export_attempts_csv(records: &[AttemptRecord]) -> String {
+    export_attempts_csv_with(records, &[])
+}
+
+/// [`export_attempts_csv`], then one row for each attempt without a record (in progress or
+/// abandoned: `end_reason` says which; no score), so that nobody is missing from the export.
+#[must_use]
+pub fn export_attempts_csv_with(
+    records: &[AttemptRecord],
+    unrecorded: &[(super::status::Standing, &super::board::Progress)],
+) -> String {
     let mut rows = vec![
         [
             "attempt_id",
@@ -84,6 +123,8 @@ pub fn export_attempts_csv(records: &[AttemptRecord]) -> String {
             "max",
             "percent",
             "passed",
+            "failed_on",
+            "end_reason",
             "lang",
         ]
         .map(str::to_owned)
@@ -97,18 +138,38 @@ pub fn export_attempts_csv(records: &[AttemptRecord]) -> String {
             rfc3339_utc(r.started_at),
             rfc3339_utc(r.ended_at),
             r.seconds().to_string(),
-            r.score.to_string(),
-            r.max.to_string(),
-            r.percent.to_string(),
+            export_num(r.score),
+            export_num(r.max),
+            export_num(r.percent),
             r.passed.to_string(),
+            safe_cell(&r.failed_on().join(" ")),
+            end_reason_name(r.end_reason).to_owned(),
             r.lang.code().to_owned(),
+        ]);
+    }
+    for (standing, p) in unrecorded {
+        rows.push(vec![
+            String::new(),
+            safe_cell(&p.trainee),
+            safe_cell(&p.exam_id),
+            rfc3339_utc(p.started_at),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            standing.name().to_owned(),
+            String::new(),
         ]);
     }
     csv_string(&rows)
 }
 
 /// One row per response: `attempt_id, trainee, exam_id, position (1 = first shown), qid,
-/// topic, type, response (JSON, empty when none), credit, points, max, verdict, answered_at`.
+/// topic, type, response (JSON, empty when none), credit, points, max, verdict, answered_at,
+/// end_reason`. Numbers as in [`export_attempts_csv`].
 #[must_use]
 pub fn export_responses_csv(records: &[AttemptRecord]) -> String {
     let mut rows = vec![
@@ -126,6 +187,7 @@ pub fn export_responses_csv(records: &[AttemptRecord]) -> String {
             "max",
             "verdict",
             "answered_at",
+            "end_reason",
         ]
         .map(str::to_owned)
         .to_vec(),
@@ -146,11 +208,12 @@ pub fn export_responses_csv(records: &[AttemptRecord]) -> String {
                 safe_cell(&q.topic),
                 safe_cell(&q.kind),
                 response,
-                q.credit.to_string(),
-                q.points.to_string(),
-                q.max.to_string(),
+                export_num(q.credit),
+                export_num(q.points),
+                export_num(q.max),
                 verdict_name(q.verdict).to_owned(),
                 q.answered_at.map(rfc3339_utc).unwrap_or_default(),
+                end_reason_name(r.end_reason).to_owned(),
             ]);
         }
     }
@@ -159,7 +222,19 @@ pub fn export_responses_csv(records: &[AttemptRecord]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::rfc3339_utc;
+    use super::{export_num, rfc3339_utc};
+
+    #[test]
+    fn export_numbers_are_rounded_and_never_negative_zero() {
+        assert_eq!(export_num(1.833_333_333_333_333_5), "1.833333");
+        assert_eq!(export_num(28.0 / 30.0 * 100.0), "93.333333");
+        assert_eq!(export_num(75.0), "75");
+        assert_eq!(export_num(-0.25), "-0.25");
+        assert_eq!(export_num(-0.0), "0");
+        assert_eq!(export_num(-0.000_000_1), "0");
+        assert_eq!(export_num(0.000_000_4), "0");
+        assert_eq!(export_num(2.000_000_5), "2.000001");
+    }
 
     #[test]
     fn dates() {

@@ -2,8 +2,10 @@
 //! its stored answers, and records that cannot be trusted are flagged (never deleted).
 
 use crate::bank::Library;
+use crate::exam::ExamDef;
 use crate::messages::{K, Msg};
-use crate::record::{AttemptRecord, BadRecord, Known};
+use crate::record::{AttemptRecord, BadRecord, Known, trainee_slug};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
 /// Slack allowed on a time limit for a record's duration (clock steps, commit time).
@@ -35,6 +37,69 @@ pub enum Problem {
     QuestionMissing,
     /// The signature does not match the instructor key.
     BadSignature,
+    /// The record does not follow a rule of the exam as the instructor loaded it.
+    ExamRule {
+        /// Which rule.
+        rule: Rule,
+        /// What the record says.
+        recorded: String,
+        /// What the loaded exam says.
+        exam: String,
+    },
+    /// Another trainee's attempt has exactly the same answers at exactly the same times.
+    SameAnswersAs(String),
+    /// The trainee name could not have been typed into tipquiz (control or text-direction
+    /// characters, too long).
+    BadName(Msg),
+}
+
+/// A rule of an exam definition that a record is checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// The paper drawn for the trainee's name (questions, their order, choice orders).
+    Paper,
+    /// The number of questions.
+    QuestionCount,
+    /// The maximum score.
+    Maximum,
+    /// The overall pass mark.
+    PassMark,
+    /// The time limit.
+    TimeLimit,
+    /// Negative marking.
+    NegativeMarking,
+    /// Speed points.
+    SpeedPoints,
+    /// Speed window.
+    SpeedWindow,
+    /// Partial credit.
+    PartialCredit,
+    /// The score of the answers under the exam's rules.
+    Score,
+    /// A topic's score under the exam's rules.
+    TopicScore,
+    /// Passed or not under the exam's pass marks (overall and per topic).
+    Result,
+}
+
+impl Rule {
+    fn message(self) -> Msg {
+        match self {
+            Rule::Paper => K::RulePaper,
+            Rule::QuestionCount => K::RuleQuestionCount,
+            Rule::Maximum => K::RuleMaximum,
+            Rule::PassMark => K::RulePassMark,
+            Rule::TimeLimit => K::RuleTimeLimit,
+            Rule::NegativeMarking => K::RuleNegativeMarking,
+            Rule::SpeedPoints => K::RuleSpeedPoints,
+            Rule::SpeedWindow => K::RuleSpeedWindow,
+            Rule::PartialCredit => K::RulePartialCredit,
+            Rule::Score => K::RuleScore,
+            Rule::TopicScore => K::RuleTopicScore,
+            Rule::Result => K::RuleResult,
+        }
+        .into()
+    }
 }
 
 /// Times that cannot happen.
@@ -76,6 +141,19 @@ impl Problem {
                 Msg::new(K::ProbImpossibleTiming, vec![why.into()])
             }
             Problem::BadSignature => K::ProbBadSignature.into(),
+            Problem::ExamRule {
+                rule,
+                recorded,
+                exam,
+            } => Msg::new(
+                K::ProbExamRule,
+                vec![rule.message().into(), recorded.into(), exam.into()],
+            ),
+            Problem::BadName(why) => Msg::new(K::ProbBadName, vec![why.clone().into()]),
+            Problem::SameAnswersAs(name) => Msg::new(
+                K::ProbSameAnswers,
+                vec![crate::diag::escape_for_terminal(name).into()],
+            ),
         }
     }
 
@@ -87,6 +165,159 @@ impl Problem {
             Problem::UnknownBank(_) | Problem::QuestionMissing | Problem::ChangedBank(_)
         )
     }
+}
+
+/// What records are checked against: the loaded banks, the loaded exam definitions (a record of
+/// an exam that is not loaded, such as a quick quiz, is checked against its banks only) and the
+/// instructor's key, if any.
+#[derive(Clone, Copy, Debug)]
+pub struct Rules<'a> {
+    /// The loaded banks.
+    pub lib: &'a Library,
+    /// The loaded exams.
+    pub exams: &'a [ExamDef],
+    /// The instructor's (or class server's) key.
+    pub key: Option<&'a [u8]>,
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_owned()
+}
+
+fn limit(l: Option<u32>) -> String {
+    l.map_or_else(|| "none".to_owned(), |s| format!("{s} s"))
+}
+
+/// Check a record against the exam as the instructor loaded it: the paper drawn for the
+/// trainee's name (the draw is deterministic), the number of questions and the maximum, the pass
+/// mark, the time limit, the scoring rules, and the score, topic scores and result of its
+/// answers under those rules. Each difference is its own problem.
+#[must_use]
+pub fn check_against_exam(r: &AttemptRecord, exam: &ExamDef, lib: &Library) -> Vec<Problem> {
+    let mut p = Vec::new();
+    let mut rule = |rule: Rule, recorded: String, exam: String| {
+        if recorded != exam {
+            p.push(Problem::ExamRule {
+                rule,
+                recorded,
+                exam,
+            });
+        }
+    };
+    let seed = crate::quiz::seed_for(&exam.id, &r.trainee);
+    let wanted: usize = exam.pools.iter().map(|p| p.count).sum();
+    rule(
+        Rule::QuestionCount,
+        r.questions.len().to_string(),
+        wanted.to_string(),
+    );
+    if let Ok(paper) = crate::quiz::draw(exam, lib, seed) {
+        let got: Vec<(&str, &[usize])> = r
+            .questions
+            .iter()
+            .map(|q| (q.qid.as_str(), q.order.as_slice()))
+            .collect();
+        let want: Vec<(&str, &[usize])> = paper
+            .iter()
+            .map(|q| (q.qid.as_str(), q.order.as_slice()))
+            .collect();
+        if got != want {
+            let at = got
+                .iter()
+                .zip(&want)
+                .position(|(a, b)| a != b)
+                .unwrap_or(got.len().min(want.len()));
+            let show = |v: &[(&str, &[usize])]| {
+                v.get(at).map_or_else(
+                    || "(none)".to_owned(),
+                    |(q, o)| format!("question {} = {q} {o:?}", at + 1),
+                )
+            };
+            rule(Rule::Paper, show(&got), show(&want));
+        }
+        let max: f64 = paper
+            .iter()
+            .filter_map(|q| lib.question(&q.qid))
+            .map(|q| f64::from(q.points))
+            .sum();
+        rule(Rule::Maximum, num(r.max), num(max));
+    }
+    rule(Rule::PassMark, num(r.pass_mark), num(exam.pass_mark));
+    rule(Rule::TimeLimit, limit(r.time_limit), limit(exam.time_limit));
+    let (a, b) = (&r.scoring, &exam.scoring);
+    rule(
+        Rule::NegativeMarking,
+        num(a.negative_marking),
+        num(b.negative_marking),
+    );
+    rule(
+        Rule::SpeedPoints,
+        yes_no(a.speed_points),
+        yes_no(b.speed_points),
+    );
+    if b.speed_points {
+        rule(
+            Rule::SpeedWindow,
+            format!("{} s", a.speed_window),
+            format!("{} s", b.speed_window),
+        );
+    }
+    rule(
+        Rule::PartialCredit,
+        yes_no(a.partial_credit),
+        yes_no(b.partial_credit),
+    );
+    if let Some(sheet) = r.rescore_under(exam, lib) {
+        if (sheet.total.points - r.score).abs() > 1e-6 {
+            rule(Rule::Score, num(r.score), num(sheet.total.points));
+        }
+        for (topic, t) in &sheet.by_topic {
+            let got = r.by_topic.get(topic).map_or(0.0, |x| x.points);
+            if (got - t.points).abs() > 1e-6 {
+                rule(
+                    Rule::TopicScore,
+                    format!("{topic} {}", num(got)),
+                    format!("{topic} {}", num(t.points)),
+                );
+            }
+        }
+        rule(Rule::Result, yes_no(r.passed), yes_no(sheet.passed));
+    }
+    if let Some(l) = exam.time_limit
+        && r.ended_at - r.started_at > i64::from(l) * 1000 + TIME_GRACE_MS
+        && r.time_limit != Some(l)
+    {
+        p.push(Problem::ImpossibleTiming(Timing::OverLimit(l)));
+    }
+    p
+}
+
+/// A fingerprint of what a trainee did: every answer and every time, relative to the start.
+/// `None` for an attempt without any answer (two blank attempts are not a copy of each other).
+fn conduct(r: &AttemptRecord) -> Option<[u8; 32]> {
+    if r.questions.iter().all(|q| q.response.is_none()) {
+        return None;
+    }
+    let mut h = Sha256::new();
+    h.update(r.exam_id.as_bytes());
+    let rel = |t: Option<i64>| t.map(|t| t - r.started_at);
+    for q in &r.questions {
+        let text = serde_json::to_string(&(
+            &q.qid,
+            &q.response,
+            rel(q.answered_at),
+            rel(q.first_shown),
+            q.history
+                .iter()
+                .map(|c| serde_json::to_value(c).unwrap_or_default())
+                .collect::<Vec<_>>(),
+        ))
+        .unwrap_or_default();
+        h.update(text.as_bytes());
+        h.update([0]);
+    }
+    h.update((r.ended_at - r.started_at).to_le_bytes());
+    Some(h.finalize().into())
 }
 
 /// Check every record. Returns, per record index, its problems (empty when sound).
@@ -109,7 +340,28 @@ pub fn check_records_known(
     lib: &Library,
     key: Option<&[u8]>,
 ) -> Vec<Vec<Problem>> {
+    check_with(
+        records,
+        known,
+        Rules {
+            lib,
+            exams: &[],
+            key,
+        },
+    )
+}
+
+/// [`check_records_known`], and each record of a loaded exam against that exam
+/// ([`check_against_exam`]); and attempts with identical answers and timings under different
+/// names are flagged, both of them.
+#[must_use]
+pub fn check_with(
+    records: &[(String, AttemptRecord)],
+    known: &[Known],
+    rules: Rules<'_>,
+) -> Vec<Vec<Problem>> {
     use rayon::prelude::*;
+    let Rules { lib, exams, key } = rules;
     // The checks of one record (checksum, signature, re-scoring, timing) run on every core; the
     // duplicate check, which compares records, runs after, in order.
     let checked: Vec<(Vec<Problem>, Vec<Problem>)> = records
@@ -167,6 +419,12 @@ pub fn check_records_known(
                     });
                 }
             }
+            if let Some(why) = crate::record::name_problem(&r.trainee) {
+                p.push(Problem::BadName(why));
+            }
+            if bank_ok && let Some(exam) = exams.iter().find(|e| e.id == r.exam_id) {
+                p.extend(check_against_exam(r, exam, lib));
+            }
             let mut after = Vec::new();
             if r.ended_at < r.started_at {
                 after.push(Problem::ImpossibleTiming(Timing::EndsBeforeStart));
@@ -185,18 +443,50 @@ pub fn check_records_known(
             (p, after)
         })
         .collect();
+    // Identical conduct under different names: every record of such a group is flagged with the
+    // others' names.
+    let prints: Vec<Option<[u8; 32]>> = records.par_iter().map(|(_, r)| conduct(r)).collect();
+    let mut groups: HashMap<[u8; 32], Vec<usize>> = HashMap::new();
+    for (i, f) in prints.iter().enumerate() {
+        if let Some(f) = f {
+            groups.entry(*f).or_default().push(i);
+        }
+    }
+    let mut copies: Vec<Vec<String>> = vec![Vec::new(); records.len()];
+    for members in groups.values().filter(|m| m.len() > 1) {
+        for &i in members {
+            let me = trainee_slug(&records[i].1.trainee);
+            for &j in members {
+                let other = &records[j].1.trainee;
+                if trainee_slug(other) != me && !copies[i].contains(other) {
+                    copies[i].push(other.clone());
+                }
+            }
+        }
+    }
     let mut seen: HashMap<&str, &str> = HashMap::new();
     records
         .iter()
         .zip(checked)
-        .map(|((file, r), (mut p, after))| {
+        .zip(copies)
+        .map(|(((file, r), (mut p, after)), copies)| {
             if let Some(first) = seen.insert(r.attempt_id.as_str(), file.as_str()) {
                 p.push(Problem::Duplicate(first.to_owned()));
             }
             p.extend(after);
+            p.extend(copies.into_iter().map(Problem::SameAnswersAs));
             p
         })
         .collect()
+}
+
+/// A number as Rust writes it shortest (so that 0.25 and 0.249 differ), never `-0`.
+fn num(x: f64) -> String {
+    if x == 0.0 {
+        "0".to_owned()
+    } else {
+        format!("{x}")
+    }
 }
 
 fn fmt(x: f64) -> String {
@@ -226,13 +516,33 @@ pub fn screen_known(
     lib: &Library,
     key: Option<&[u8]>,
 ) -> (Vec<AttemptRecord>, Vec<BadRecord>) {
-    let problems = check_records_known(&records, known, lib, key);
+    screen_with(
+        records,
+        known,
+        Rules {
+            lib,
+            exams: &[],
+            key,
+        },
+    )
+}
+
+/// [`screen_known`] with every check of [`check_with`].
+#[must_use]
+pub fn screen_with(
+    records: Vec<(String, AttemptRecord)>,
+    known: &[Known],
+    rules: Rules<'_>,
+) -> (Vec<AttemptRecord>, Vec<BadRecord>) {
+    let problems = check_with(&records, known, rules);
     let mut good = Vec::new();
     let mut flagged = Vec::new();
     for ((file, r), p) in records.into_iter().zip(problems) {
         if !p.is_empty() {
             flagged.push(BadRecord {
                 file: file.clone(),
+                trainee: r.trainee.clone(),
+                exam_id: r.exam_id.clone(),
                 reason: p
                     .iter()
                     .map(Problem::message)

@@ -24,19 +24,32 @@
 //! Class figures are on the recorded percentages. Standard deviations are **sample** standard
 //! deviations (divisor n − 1).
 //!
-//! **Cronbach's alpha** is computed over the questions that every selected attempt has (a
-//! question drawn for only some trainees is left out of alpha entirely, never counted as 0);
-//! the number of questions used and left out is reported. The test score inside alpha is the sum
-//! of those questions' points. The standard error of measurement is the class SD of the
-//! percentage × √(1 − alpha), in percentage points.
+//! **Test statistics** follow Moodle's quiz statistics ("Quiz statistics calculations"). The
+//! items are the exam's **slots** (pool k, draw i) when the exam is loaded and every selected
+//! paper is the one it draws for that trainee's name: each paper has every slot once, whichever
+//! question filled it, as Moodle treats random questions. Otherwise they are the questions every
+//! selected attempt had (a question drawn for only some trainees is left out, never counted as
+//! 0); the basis and the numbers used and left out are reported. The test total of an attempt is
+//! the sum of those items' points (not floored). Over these totals: mean, sample SD, skewness
+//! k3 / k2^1.5 and excess kurtosis k4 / k2² (k-statistics, as Moodle), **Cronbach's alpha**,
+//! the **error ratio** √(1 − alpha) × 100 and the **standard error of measurement**, error ratio
+//! × SD / 100, in points of the same totals.
+//!
+//! A question is flagged (too easy, too hard, negative discrimination) only with at least
+//! [`MIN_ATTEMPTS_FOR_FLAGS`] attempts of it.
 
 pub mod board;
 mod export;
 pub mod integrity;
+pub mod read;
 mod render;
 mod stats;
+pub mod status;
 
-pub use export::{export_attempts_csv, export_responses_csv, rfc3339_utc};
+pub use export::{
+    EXPORT_DECIMALS, export_attempts_csv, export_attempts_csv_with, export_num,
+    export_responses_csv, rfc3339_utc,
+};
 pub use render::{render_table, render_table_in, to_csv, to_json};
 
 use crate::bank::{Kind, Library, letter};
@@ -110,6 +123,11 @@ pub struct TraineeRow {
     pub percent: f64,
     /// Passed.
     pub passed: bool,
+    /// Why it did not pass: `overall` (below the pass mark) and `topic:<id>` for each topic
+    /// below its own pass mark; empty when it passed.
+    pub failed_on: Vec<String>,
+    /// Why the attempt ended.
+    pub end_reason: crate::quiz::EndReason,
     /// Percentage per topic.
     pub by_topic: BTreeMap<String, f64>,
 }
@@ -226,17 +244,47 @@ pub struct ItemStats {
     pub flags: Vec<Flag>,
 }
 
-/// Reliability of the test.
+/// Attempts of a question below which it gets no flag (too easy, too hard, negative
+/// discrimination): with fewer, one trainee more or less turns the figure around.
+pub const MIN_ATTEMPTS_FOR_FLAGS: usize = 10;
+
+/// What the test statistics are computed over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// The exam's slots (pool k, draw i): every paper has each slot once, whichever question
+    /// fills it (random papers, as Moodle treats random questions).
+    Slots,
+    /// The questions every selected attempt had (the exam is not loaded, or its draw does not
+    /// give the recorded papers).
+    Questions,
+}
+
+/// Reliability and shape of the test scores.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TestStats {
-    /// Questions every selected attempt had (those alpha is computed over).
+    /// What the items are: slots or questions.
+    pub basis: Basis,
+    /// Items alpha is computed over.
     pub items: usize,
-    /// Questions left out of alpha because some selected attempts did not have them.
+    /// Questions left out because some selected attempts did not have them (0 over slots).
     pub excluded: usize,
+    /// Mean of the test totals (the sum of the items' points, not floored), in points.
+    pub mean: Option<f64>,
+    /// Sample SD of those totals, in points.
+    pub sd: Option<f64>,
+    /// Skewness of those totals (Moodle's: k3 / k2^1.5).
+    pub skewness: Option<f64>,
+    /// Excess kurtosis of those totals (Moodle's: k4 / k2²).
+    pub kurtosis: Option<f64>,
     /// Cronbach's alpha (coefficient of internal consistency), as a fraction.
     pub alpha: Option<f64>,
-    /// Standard error of measurement: class SD × √(1 − alpha), in percentage points.
+    /// Error ratio: √(1 − alpha) × 100, in percent.
+    pub error_ratio: Option<f64>,
+    /// Standard error of measurement: error ratio × SD of the same totals, in points.
     pub sem: Option<f64>,
+    /// Attempts of a question below which it gets no flag ([`MIN_ATTEMPTS_FOR_FLAGS`]).
+    pub min_attempts_for_flags: usize,
 }
 
 /// The class report of one exam.
@@ -260,8 +308,25 @@ pub struct Report {
     pub items: Vec<ItemStats>,
     /// Reliability.
     pub test: TestStats,
-    /// Files that could not be read, with the reason.
+    /// Files that could not be read, and flagged records, with the trainee and the reason.
     pub bad: Vec<BadRecord>,
+    /// Where every trainee of the exam stands (filled by [`with_statuses`]; empty otherwise).
+    pub status: status::Statuses,
+}
+
+/// The report with the standing of every trainee of its exam at `now`, from the attempts in
+/// progress (`progress`) as well as the records.
+#[must_use]
+pub fn with_statuses(
+    mut report: Report,
+    records: &[AttemptRecord],
+    progress: &[board::Progress],
+    now: Millis,
+) -> Report {
+    if let Some(id) = &report.exam_id {
+        report.status = status::statuses(id, records, &report.bad, progress, now);
+    }
+    report
 }
 
 /// Build the report of `exam` (default: the exam with the most records, the smallest id of
@@ -272,6 +337,20 @@ pub fn build(
     records: &[AttemptRecord],
     bad: &[BadRecord],
     lib: &Library,
+    exam: Option<&str>,
+    which: Which,
+) -> Report {
+    build_with(records, bad, lib, &[], exam, which)
+}
+
+/// [`build`], with the loaded exams: when the exam reported on is among them, the test
+/// statistics are computed per slot of its papers ([`crate::quiz::draw_slots`]).
+#[must_use]
+pub fn build_with(
+    records: &[AttemptRecord],
+    bad: &[BadRecord],
+    lib: &Library,
+    defs: &[crate::exam::ExamDef],
     exam: Option<&str>,
     which: Which,
 ) -> Report {
@@ -314,6 +393,8 @@ pub fn build(
             max: r.max,
             percent: r.percent,
             passed: r.passed,
+            failed_on: r.failed_on(),
+            end_reason: r.end_reason,
             by_topic: r
                 .by_topic
                 .iter()
@@ -323,7 +404,10 @@ pub fn build(
         .collect();
     let summary = summarise(&trainees);
     let selected: Vec<&AttemptRecord> = selected.into_iter().map(|(_, r)| r).collect();
-    let (items, test) = analyse_items(&selected, lib, summary.sd);
+    let def = exam_id
+        .as_deref()
+        .and_then(|id| defs.iter().find(|e| e.id == id));
+    let (items, test) = analyse_items(&selected, lib, def);
     Report {
         exam_id,
         exam_title,
@@ -335,6 +419,7 @@ pub fn build(
         items,
         test,
         bad: bad.to_vec(),
+        status: status::Statuses::default(),
     }
 }
 
@@ -429,7 +514,7 @@ fn summarise(rows: &[TraineeRow]) -> Summary {
 fn analyse_items(
     selected: &[&AttemptRecord],
     lib: &Library,
-    class_sd: Option<f64>,
+    exam: Option<&crate::exam::ExamDef>,
 ) -> (Vec<ItemStats>, TestStats) {
     // The test score of each attempt for item analysis: the sum of its item scores.
     let totals: Vec<f64> = selected
@@ -456,21 +541,75 @@ fn analyse_items(
     items.sort_by(|a, b| a.topic.cmp(&b.topic).then_with(|| a.qid.cmp(&b.qid)));
 
     let n = selected.len();
-    let common: Vec<Vec<f64>> = by_qid
-        .values()
-        .filter(|obs| n > 0 && obs.len() == n)
-        .map(|obs| obs.iter().map(|(_, q)| q.points).collect())
+    let (basis, series, excluded) = match exam.and_then(|e| slot_series(selected, e, lib)) {
+        Some(series) => (Basis::Slots, series, 0),
+        None => {
+            let common: Vec<Vec<f64>> = by_qid
+                .values()
+                .filter(|obs| n > 0 && obs.len() == n)
+                .map(|obs| obs.iter().map(|(_, q)| q.points).collect())
+                .collect();
+            let excluded = by_qid.len() - common.len();
+            (Basis::Questions, common, excluded)
+        }
+    };
+    // The totals over the same items as alpha (not floored, so negative marking shows).
+    let item_totals: Vec<f64> = (0..n)
+        .map(|a| series.iter().filter_map(|s| s.get(a)).sum())
         .collect();
-    let alpha = stats::cronbach_alpha(&common);
+    let alpha = stats::cronbach_alpha(&series);
+    let sd = (!series.is_empty())
+        .then(|| sample_sd(&item_totals))
+        .flatten();
+    let (skewness, kurtosis) = if series.is_empty() {
+        (None, None)
+    } else {
+        stats::skewness_kurtosis(&item_totals)
+    };
+    let error_ratio = alpha.map(|a| 100.0 * (1.0 - a).max(0.0).sqrt());
     let test = TestStats {
-        items: common.len(),
-        excluded: by_qid.len() - common.len(),
+        basis,
+        items: series.len(),
+        excluded,
+        mean: (!series.is_empty()).then(|| mean(&item_totals)).flatten(),
+        sd,
+        skewness,
+        kurtosis,
         alpha,
-        sem: alpha
-            .zip(class_sd)
-            .map(|(a, sd)| sd * (1.0 - a).max(0.0).sqrt()),
+        error_ratio,
+        sem: error_ratio.zip(sd).map(|(e, sd)| e * sd / 100.0),
+        min_attempts_for_flags: MIN_ATTEMPTS_FOR_FLAGS,
     };
     (items, test)
+}
+
+/// One series of points per slot of `exam` (pool k, draw i), each with one value per selected
+/// attempt: the points of the question that filled the slot on that trainee's paper. `None` when
+/// a recorded paper is not the one the exam draws for that trainee's name.
+fn slot_series(
+    selected: &[&AttemptRecord],
+    exam: &crate::exam::ExamDef,
+    lib: &Library,
+) -> Option<Vec<Vec<f64>>> {
+    let mut series: BTreeMap<(usize, usize), Vec<f64>> = BTreeMap::new();
+    for r in selected {
+        let drawn =
+            crate::quiz::draw_slots(exam, lib, crate::quiz::seed_for(&exam.id, &r.trainee)).ok()?;
+        if drawn.len() != r.questions.len() {
+            return None;
+        }
+        for ((p, slot), q) in drawn.iter().zip(&r.questions) {
+            if p.qid != q.qid {
+                return None;
+            }
+            series.entry(*slot).or_default().push(q.points);
+        }
+    }
+    let n = selected.len();
+    series
+        .values()
+        .all(|s| s.len() == n)
+        .then(|| series.into_values().collect())
 }
 
 fn item(
@@ -504,13 +643,15 @@ fn item(
         }),
     };
     let mut flags = Vec::new();
-    if discrimination.is_some_and(|d| d < 0.0) {
+    // Below the minimum number of attempts the figures are shown but nothing is flagged.
+    let enough = obs.len() >= MIN_ATTEMPTS_FOR_FLAGS;
+    if enough && discrimination.is_some_and(|d| d < 0.0) {
         flags.push(Flag::NegativeDiscrimination);
     }
-    if facility.is_some_and(|f| f < 10.0) {
+    if enough && facility.is_some_and(|f| f < 10.0) {
         flags.push(Flag::TooHard);
     }
-    if facility.is_some_and(|f| f > 90.0) {
+    if enough && facility.is_some_and(|f| f > 90.0) {
         flags.push(Flag::TooEasy);
     }
     if changed {

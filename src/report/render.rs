@@ -26,6 +26,24 @@ fn opt_dash(v: Option<f64>, dec: usize) -> String {
     v.map_or_else(|| "-".to_owned(), |v| num(v, dec))
 }
 
+/// "yes", or "no" and why: below the overall pass mark, and each topic below its own.
+fn passed_cell(t: &super::TraineeRow, lang: Lang) -> String {
+    let word = |k: K| crate::messages::template(lang, k).to_owned();
+    if t.passed {
+        return word(K::Yes);
+    }
+    let why: Vec<String> = t
+        .failed_on
+        .iter()
+        .map(|w| match w.strip_prefix("topic:") {
+            Some(topic) => cell(topic),
+            None if w == "overall" => word(K::FailOverall),
+            None => word(K::FailTopic),
+        })
+        .collect();
+    format!("{} ({})", word(K::No), why.join(", "))
+}
+
 /// Untrusted text for one table cell: no control or bidi-override characters, no line breaks.
 fn cell(s: &str) -> String {
     escape_for_terminal(s)
@@ -179,7 +197,42 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
             f_(K::BadFiles, &[report.bad.len().to_string()])
         );
         for b in &report.bad {
-            let _ = writeln!(out, "  {}: {}", cell(&b.file), cell(&b.reason.render(lang)));
+            if b.trainee.is_empty() {
+                let _ = writeln!(out, "  {}: {}", cell(&b.file), cell(&b.reason.render(lang)));
+            } else {
+                let _ = writeln!(
+                    out,
+                    "  {} ({}): {}",
+                    cell(&b.trainee),
+                    cell(&b.file),
+                    cell(&b.reason.render(lang))
+                );
+            }
+        }
+    }
+    let lists = report.status.lists();
+    if lists.iter().any(|(_, names)| !names.is_empty()) {
+        let _ = writeln!(out, "\n{}", t_(K::SecStanding));
+        for (standing, names) in lists {
+            let k = match standing {
+                super::status::Standing::Submitted => K::StSubmitted,
+                super::status::Standing::TimedOut => K::StTimedOut,
+                super::status::Standing::InProgress => K::StInProgress,
+                super::status::Standing::Abandoned => K::StAbandoned,
+                super::status::Standing::Flagged => K::StFlagged,
+            };
+            let shown: Vec<String> = names.iter().map(|n| cell(n)).collect();
+            let _ = writeln!(
+                out,
+                "  {} ({}): {}",
+                t_(k),
+                names.len(),
+                if shown.is_empty() {
+                    "-".to_owned()
+                } else {
+                    shown.join(", ")
+                }
+            );
         }
     }
 
@@ -209,7 +262,7 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
                 num(t.score, 2),
                 num(t.max, 2),
                 num(t.percent, 1),
-                t_(if t.passed { K::Yes } else { K::No }).to_owned(),
+                passed_cell(t, lang),
                 duration(t.seconds),
                 t.attempts.to_string(),
             ];
@@ -354,11 +407,15 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
 
     let t = &report.test;
     let _ = writeln!(out, "\n{}", t_(K::SecTestStats));
+    let alpha_key = match t.basis {
+        super::Basis::Slots => K::AlphaSlots,
+        super::Basis::Questions => K::Alpha,
+    };
     let _ = writeln!(
         out,
         "{}",
         f_(
-            K::Alpha,
+            alpha_key,
             &[
                 opt_dash(t.alpha, 3),
                 t.items.to_string(),
@@ -366,11 +423,30 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
             ]
         )
     );
-    let _ = writeln!(out, "{}", f_(K::Sem, &[opt_dash(t.sem, 1)]));
+    let _ = writeln!(
+        out,
+        "{}",
+        f_(
+            K::TotalsShape,
+            &[
+                opt_dash(t.mean, 2),
+                opt_dash(t.sd, 2),
+                opt_dash(t.skewness, 3),
+                opt_dash(t.kurtosis, 3)
+            ]
+        )
+    );
+    let _ = writeln!(out, "{}", f_(K::ErrorRatio, &[opt_dash(t.error_ratio, 1)]));
+    let _ = writeln!(out, "{}", f_(K::Sem, &[opt_dash(t.sem, 2)]));
+    let _ = writeln!(
+        out,
+        "{}",
+        f_(K::MinFlagN, &[t.min_attempts_for_flags.to_string()])
+    );
     out
 }
 
-/// The report as CSV: sections `summary`, `trainees`, `items`, `choices`, `bad_records`, each a
+/// The report as CSV: sections `summary`, `trainees`, `items`, `choices`, `bad_records`, `status`, each a
 /// line with the section's name, a header row and data rows, separated by a blank line.
 /// Numbers have two decimals; an undefined figure is empty.
 #[must_use]
@@ -396,10 +472,27 @@ pub fn to_csv(report: &Report) -> String {
         vec!["passed".into(), s.passed.to_string()],
         vec!["pass_rate".into(), opt(s.pass_rate, 2)],
         vec!["histogram_0_to_100_by_10".into(), hist.join(" ")],
+        vec![
+            "stats_basis".into(),
+            match t.basis {
+                super::Basis::Slots => "slots",
+                super::Basis::Questions => "questions",
+            }
+            .into(),
+        ],
         vec!["alpha".into(), opt(t.alpha, 4)],
         vec!["alpha_items".into(), t.items.to_string()],
         vec!["alpha_excluded_items".into(), t.excluded.to_string()],
-        vec!["sem_percent".into(), opt(t.sem, 2)],
+        vec!["totals_mean_points".into(), opt(t.mean, 2)],
+        vec!["totals_sd_points".into(), opt(t.sd, 2)],
+        vec!["skewness".into(), opt(t.skewness, 4)],
+        vec!["kurtosis".into(), opt(t.kurtosis, 4)],
+        vec!["error_ratio_percent".into(), opt(t.error_ratio, 2)],
+        vec!["sem_points".into(), opt(t.sem, 2)],
+        vec![
+            "min_attempts_for_item_flags".into(),
+            t.min_attempts_for_flags.to_string(),
+        ],
     ];
     let mut sections = vec![csv_string(&summary)];
 
@@ -415,6 +508,8 @@ pub fn to_csv(report: &Report) -> String {
         "max",
         "percent",
         "passed",
+        "failed_on",
+        "end_reason",
     ]
     .map(str::to_owned)
     .to_vec();
@@ -431,6 +526,8 @@ pub fn to_csv(report: &Report) -> String {
             num(r.max, 2),
             num(r.percent, 2),
             r.passed.to_string(),
+            safe_cell(&r.failed_on.join(" ")),
+            super::export::end_reason_name(r.end_reason).to_owned(),
         ];
         row.extend(topics.iter().map(|tp| opt(r.by_topic.get(tp).copied(), 2)));
         trainees.push(row);
@@ -493,15 +590,34 @@ pub fn to_csv(report: &Report) -> String {
 
     let mut bad: Vec<Vec<String>> = vec![
         vec!["bad_records".into()],
-        vec!["file".into(), "reason".into()],
+        vec![
+            "file".into(),
+            "trainee".into(),
+            "exam_id".into(),
+            "reason".into(),
+        ],
     ];
-    bad.extend(
-        report
-            .bad
-            .iter()
-            .map(|b| vec![safe_cell(&b.file), safe_cell(&b.reason.en())]),
-    );
+    bad.extend(report.bad.iter().map(|b| {
+        vec![
+            safe_cell(&b.file),
+            safe_cell(&b.trainee),
+            safe_cell(&b.exam_id),
+            safe_cell(&b.reason.en()),
+        ]
+    }));
     sections.push(csv_string(&bad));
+    let mut standing: Vec<Vec<String>> = vec![
+        vec!["status".into()],
+        vec!["status".into(), "trainee".into()],
+    ];
+    for (st, names) in report.status.lists() {
+        standing.extend(
+            names
+                .iter()
+                .map(|n| vec![st.name().to_owned(), safe_cell(n)]),
+        );
+    }
+    sections.push(csv_string(&standing));
     sections.join("\n")
 }
 

@@ -99,6 +99,34 @@ pub(crate) fn cronbach_alpha(items: &[Vec<f64>]) -> Option<f64> {
     Some(kf / (kf - 1.0) * (1.0 - sum_items / vt))
 }
 
+/// Moodle's skewness and kurtosis of a score distribution, from its k-statistics:
+/// skewness = k3 / k2^(3/2) (needs 3 values), kurtosis = k4 / k2² (excess kurtosis; needs 4).
+/// `None` when undefined (too few values, no spread).
+pub(crate) fn skewness_kurtosis(v: &[f64]) -> (Option<f64>, Option<f64>) {
+    let n = v.len();
+    let Some(m) = mean(v) else {
+        return (None, None);
+    };
+    if n < 3 {
+        return (None, None);
+    }
+    let s = as_f64(n);
+    let p = |k: i32| v.iter().map(|x| (x - m).powi(k)).sum::<f64>() / s;
+    let (m2, m3, m4) = (p(2), p(3), p(4));
+    let k2 = s * m2 / (s - 1.0);
+    if k2 <= EPS {
+        return (None, None);
+    }
+    let k3 = s * s * m3 / ((s - 1.0) * (s - 2.0));
+    let skew = k3 / k2.powf(1.5);
+    let kurt = (n > 3).then(|| {
+        let k4 = s * s * ((s + 1.0) * m4 - 3.0 * (s - 1.0) * m2 * m2)
+            / ((s - 1.0) * (s - 2.0) * (s - 3.0));
+        k4 / (k2 * k2)
+    });
+    (Some(skew), kurt)
+}
+
 /// Ten bins of percent: 0–10, 10–20, …, 90–100. Each bin holds its lower edge; 100 (and above)
 /// goes in the last bin, below 0 in the first.
 pub(crate) fn histogram(percents: &[f64]) -> [usize; 10] {
@@ -135,5 +163,18 @@ mod tests {
         // No spread: no correlation, no efficiency.
         assert_eq!(item_rest(&[1.0, 1.0], &[0.0, 2.0]), (None, None));
         assert_eq!(cronbach_alpha(&[vec![1.0, 1.0], vec![0.0, 0.0]]), None);
+    }
+
+    /// 1, 2, 3, 4, 10: mean 4, m2 = 10, m3 = 36, m4 = 278.8 (by hand), so k2 = 12.5,
+    /// k3 = 25 × 36 / 12 = 75, k4 = 25 × (6 × 278.8 − 3 × 4 × 100) / 24 = 492.5; skewness
+    /// 75 / 12.5^1.5 = 1.697056…, kurtosis 492.5 / 156.25 = 3.152.
+    #[test]
+    fn skewness_and_kurtosis_as_moodle_computes_them() {
+        let (s, k) = skewness_kurtosis(&[1.0, 2.0, 3.0, 4.0, 10.0]);
+        assert!((s.unwrap() - 1.697_056_274_847_714).abs() < 1e-12);
+        assert!((k.unwrap() - 3.152).abs() < 1e-12);
+        assert_eq!(skewness_kurtosis(&[1.0, 2.0]), (None, None));
+        assert!(skewness_kurtosis(&[1.0, 2.0, 4.0]).1.is_none());
+        assert_eq!(skewness_kurtosis(&[3.0; 5]), (None, None));
     }
 }

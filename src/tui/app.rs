@@ -795,6 +795,11 @@ impl App {
             self.home.focus = Field::Trainee;
             return Vec::new();
         }
+        if let Some(why) = crate::record::name_problem(&trainee) {
+            self.message = Some(why.render(self.lang));
+            self.home.focus = Field::Trainee;
+            return Vec::new();
+        }
         let Some(exam) = self.chosen_exam() else {
             self.message = Some(self.t().need_topic.to_owned());
             return Vec::new();

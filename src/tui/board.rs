@@ -11,7 +11,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
-use std::path::Path;
 use std::time::Duration;
 
 fn line(s: &str, style: Style, width: u16, lang: Lang, d: Display) -> Line<'static> {
@@ -153,8 +152,7 @@ pub fn draw(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display) {
 ///
 /// # Errors
 /// When the terminal cannot be used.
-pub fn run(dir: &Path, exam: Option<String>, lang: Lang, d: Display) -> std::io::Result<()> {
-    let mut board = Board::new(dir, exam);
+pub fn run(mut board: Board, lang: Lang, d: Display) -> std::io::Result<()> {
     board.refresh();
     let signal = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     super::terminal::watch_signals(std::sync::Arc::clone(&signal));

@@ -258,7 +258,22 @@ fn speed_points_records_count_with_their_fractional_scores() {
         assert!(rec.score.fract() != 0.0, "{name}: {}", rec.score);
         want.insert(name, rec.score);
     }
-    let (v, err, code) = report_json(d.path(), "final-assessment", &[]);
+    // The instructor's exam has speed points too (a given exam replaces the shipped one).
+    let exam_file = d.path().join("final-assessment.toml");
+    std::fs::write(
+        &exam_file,
+        include_str!("../../questions/exams/final-assessment.toml")
+            .replace("speed_points = false", "speed_points = true"),
+    )
+    .unwrap();
+    let (out, err, code) = run(tq(d.path()).arg("--bank").arg(&exam_file).args([
+        "report",
+        "--exam",
+        "final-assessment",
+        "--format",
+        "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(code, 0, "{err}");
     assert_eq!(v["bad"].as_array().unwrap().len(), 0, "{}", v["bad"]);
     let got = rows(&v);
@@ -475,4 +490,733 @@ fn an_instructor_key_signs_through_take_and_report_accepts_it() {
         "{v}"
     );
     assert!(rows(&v).is_empty());
+}
+
+// ---------- forgeries, checked against the instructor's loaded exam ----------
+
+/// A bad-record entry of a JSON report: (trainee, reason).
+pub fn flagged(v: &serde_json::Value) -> Vec<(String, String)> {
+    v["bad"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["trainee"].as_str().unwrap_or_default().to_owned(),
+                b["reason"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The reasons given for `name`'s flagged records.
+fn reasons_of(v: &serde_json::Value, name: &str) -> String {
+    flagged(v)
+        .into_iter()
+        .filter(|(t, _)| t == name)
+        .map(|(_, r)| r)
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// Forgeries a trainee can make with tipquiz's own sealing on their computer (edit a field, then
+/// let the program seal the record again), each flagged by name, each rule as its own problem;
+/// the genuine record next to them counts.
+#[test]
+fn resealed_forgeries_are_flagged_by_name_against_the_loaded_exam() {
+    let lib = shipped();
+    let exam = final_assessment();
+    let d = tempfile::tempdir().unwrap();
+    let results = d.path().join("results");
+    let store = Store::new(&results);
+    let mut start = T0;
+    let mut sit_k = |name: &str, k: usize| {
+        start += 600_000;
+        let (s, end) = sit(
+            &exam,
+            &lib,
+            name,
+            start,
+            &|i, q| Some((if i < k { right(q) } else { wrong(q) }, 9_000)),
+            true,
+        );
+        AttemptRecord::from_session(&s, &attempt_id(&s.state), end, "tipquiz test")
+    };
+    let genuine = sit_k("Amal", 20);
+    store.commit(&genuine, None).unwrap();
+    // Pass mark lowered to 50 so that 18 of 30 (60%) passes.
+    let mut x = sit_k("Badr", 18);
+    x.pass_mark = 50.0;
+    x.passed = true;
+    store.commit(&x, None).unwrap();
+    // Another trainee's (better) paper and answers under one's own name.
+    let mut x = sit_k("Amal's copy", 0);
+    x.questions = genuine.questions.clone();
+    x.score = genuine.score;
+    x.percent = genuine.percent;
+    x.by_topic = genuine.by_topic.clone();
+    x.trainee = "Camil".into();
+    store.commit(&x, None).unwrap();
+    // The time limit stretched to two hours for a 70-minute attempt.
+    let mut x = sit_k("Dalia", 22);
+    x.time_limit = Some(7_200);
+    x.ended_at = x.started_at + 70 * 60_000;
+    store.commit(&x, None).unwrap();
+    // Negative marking and speed points switched in the record.
+    let mut x = sit_k("Ehab", 21);
+    x.scoring.negative_marking = 0.5;
+    x.scoring.speed_points = true;
+    store.commit(&x, None).unwrap();
+    // A shorter paper: the last question dropped with its point.
+    let mut x = sit_k("Fares", 25);
+    x.questions.pop();
+    x.max = 29.0;
+    store.commit(&x, None).unwrap();
+    // A failed topic mark made to look passed (topic tallies and the result edited).
+    let mut x = sit_k("Ghada", 24);
+    for t in x.by_topic.values_mut() {
+        t.points = t.max;
+    }
+    x.passed = true;
+    store.commit(&x, None).unwrap();
+    // An Arabic name (its file is named t-<hash>) with its score raised.
+    let mut x = sit_k("سالم العنزي", 10);
+    x.score = 27.0;
+    x.percent = 90.0;
+    x.passed = true;
+    store.commit(&x, None).unwrap();
+    // Two trainees hand in the same answers at the same times: the second record is the first
+    // with the name changed.
+    let hani = sit_k("Hani", 19);
+    store.commit(&hani, None).unwrap();
+    let mut x = hani.clone();
+    x.trainee = "Iyad".into();
+    x.attempt_id = "copy-of-hani".into();
+    store.commit(&x, None).unwrap();
+
+    let (v, err, code) = report_json(d.path(), "final-assessment", &[]);
+    assert_eq!(code, 0, "{err}");
+    let counted = rows(&v);
+    assert_eq!(
+        counted.keys().collect::<Vec<_>>(),
+        ["Amal"],
+        "only the genuine record counts: {v}"
+    );
+    let cases: [(&str, &[&str]); 10] = [
+        (
+            "Badr",
+            &[
+                "the pass mark is 50 in the record but 70 in the loaded exam",
+                "passed is yes in the record but no",
+            ],
+        ),
+        ("Camil", &["the paper drawn for this name"]),
+        (
+            "Dalia",
+            &[
+                "the time limit is 7200 s in the record but 2400 s",
+                "took longer than the 2400 s limit",
+            ],
+        ),
+        (
+            "Ehab",
+            &[
+                "negative marking is 0.5 in the record but 0",
+                "speed points is yes in the record but no",
+            ],
+        ),
+        (
+            "Fares",
+            &[
+                "the number of questions is 29 in the record but 30",
+                "the maximum score is 29 in the record but 30",
+            ],
+        ),
+        ("Ghada", &["a topic score is ", " 6 in the record but "]),
+        (
+            "سالم العنزي",
+            &[
+                "stored score 27 differs from the score recomputed from its answers (10)",
+                "the score of its answers is 27",
+            ],
+        ),
+        (
+            "Hani",
+            &["same answers at the same times as the attempt of Iyad"],
+        ),
+        (
+            "Iyad",
+            &[
+                "same answers at the same times as the attempt of Hani",
+                "the paper drawn for this name",
+            ],
+        ),
+        ("Amal", &[]),
+    ];
+    for (name, want) in cases {
+        let got = reasons_of(&v, name);
+        if want.is_empty() {
+            assert!(got.is_empty(), "{name} flagged: {got}");
+        }
+        for w in want {
+            assert!(got.contains(w), "{name}: want {w:?} in {got:?}");
+        }
+    }
+    // The text report names the trainee beside the file.
+    let (out, _, _) = run(tq(d.path()).args(["report", "--exam", "final-assessment"]));
+    assert!(out.contains("سالم العنزي (final-assessment--t-"), "{out}");
+}
+
+// ---------- one read path: report, board and history agree ----------
+
+#[test]
+fn report_board_and_history_count_the_same_attempts() {
+    use tipquiz::report::Which;
+    use tipquiz::report::board::Board;
+    let lib = shipped();
+    let exam = final_assessment();
+    let d = tempfile::tempdir().unwrap();
+    let results = d.path().join("results");
+    let take = |name: &str, start: i64, k: usize| {
+        let (s, end) = sit(
+            &exam,
+            &lib,
+            name,
+            start,
+            &|i, q| Some((if i < k { right(q) } else { wrong(q) }, 6_000)),
+            true,
+        );
+        commit(&results, &s, end, None)
+    };
+    take("Fahad", T0, 15);
+    take("Fahad", T0 + 3_600_000, 25); // the retake
+    take("Ghada", T0 + 60_000, 22);
+    let mut forged = take("Hind", T0 + 120_000, 12);
+    std::fs::remove_file(results.join(Store::record_name(&forged))).unwrap();
+    forged.score = 30.0;
+    forged.percent = 100.0;
+    forged.passed = true;
+    Store::new(&results).commit(&forged, None).unwrap();
+
+    for (which, fahad) in [
+        (None, 50.0),
+        (Some("best"), 25.0 / 30.0 * 100.0),
+        (Some("last"), 25.0 / 30.0 * 100.0),
+    ] {
+        let extra: Vec<&str> = which.map(|w| vec!["--attempts", w]).unwrap_or_default();
+        let (v, _, _) = report_json(d.path(), "final-assessment", &extra);
+        let r = rows(&v);
+        assert_eq!(
+            r.keys().collect::<Vec<_>>(),
+            ["Fahad", "Ghada"],
+            "{which:?}"
+        );
+        assert_eq!(r["Fahad"].1, fahad, "{which:?}");
+        assert!(reasons_of(&v, "Hind").contains("stored score 30"), "{v}");
+        let w = which.and_then(Which::from_name).unwrap_or_default();
+        let mut board = Board::new(&results, Some("final-assessment".into())).checked(
+            lib.clone(),
+            vec![exam.clone()],
+            None,
+            w,
+        );
+        board.refresh();
+        let ranked: Vec<(String, Option<f64>)> = board
+            .rows()
+            .into_iter()
+            .map(|r| (r.trainee, r.percent))
+            .collect();
+        let mut want = vec![
+            ("Ghada".to_owned(), Some(22.0 / 30.0 * 100.0)),
+            ("Fahad".to_owned(), Some(fahad)),
+        ];
+        want.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap());
+        assert_eq!(
+            ranked, want,
+            "{which:?}: the board ranks what the report counts, never the forged 100%"
+        );
+        assert_eq!(board.flagged().len(), 1);
+        assert_eq!(board.flagged()[0].trainee, "Hind");
+    }
+    // History lists both of Fahad's attempts, marks the one that counts, and lists Hind's
+    // flagged record as flagged.
+    let (out, err, code) = run(tq(d.path()).args(["history", "--trainee", "Fahad"]));
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("final-assessment"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].contains("(counts)") && !lines[1].contains("(counts)"),
+        "{out}"
+    );
+    let (out, _, code) = run(tq(d.path()).args(["history", "--trainee", "Hind"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("flagged, not counted") && out.contains("stored score 30"),
+        "{out}"
+    );
+}
+
+// ---------- nobody missing: timed out, in progress, abandoned, close ----------
+
+fn now_ms() -> i64 {
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap()
+}
+
+/// Publish a progress file as a running `take` does.
+fn progress(results: &Path, s: &Session) {
+    use tipquiz::report::board::{PROGRESS_DIR, Progress};
+    let p = Progress {
+        trainee: s.state.trainee.clone(),
+        exam_id: s.state.exam.id.clone(),
+        exam_title: "Final assessment".into(),
+        answered: s.len() - s.unanswered().len(),
+        total: s.len(),
+        started_at: s.state.started_at,
+        deadline: s.state.deadline,
+    };
+    let dir = results.join(PROGRESS_DIR);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(Progress::file_name(&p.exam_id, &p.trainee)),
+        serde_json::to_vec(&p).unwrap(),
+    )
+    .unwrap();
+}
+
+/// The export's rows as (trainee, end_reason, score).
+fn export_rows(out: &str) -> Vec<(String, String, String)> {
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (t, e, s) = (col("trainee"), col("end_reason"), col("score"));
+    let mut rows: Vec<(String, String, String)> = r
+        .records()
+        .map(|x| {
+            let x = x.unwrap();
+            (x[t].to_owned(), x[e].to_owned(), x[s].to_owned())
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn nobody_is_missing_and_close_records_an_abandoned_attempt_as_timed_out() {
+    let lib = shipped();
+    let exam = final_assessment();
+    let d = tempfile::tempdir().unwrap();
+    let results = d.path().join("results");
+    let now = now_ms();
+    // Submitted.
+    let (s, end) = sit(
+        &exam,
+        &lib,
+        "Iman",
+        now - 3_000_000,
+        &|_, q| Some((right(q), 5_000)),
+        true,
+    );
+    commit(&results, &s, end, None);
+    // Timed out: 12 answers, then the 40 minutes ran out.
+    let (mut s, _) = sit(
+        &exam,
+        &lib,
+        "Jamal",
+        now - 2_900_000,
+        &|i, q| (i < 12).then(|| (right(q), 5_000)),
+        false,
+    );
+    let deadline = s.state.deadline.unwrap();
+    s.tick(deadline + 1);
+    commit(&results, &s, deadline + 1, None);
+    // Still in progress: started ten minutes ago.
+    let (s, _) = sit(
+        &exam,
+        &lib,
+        "Khalid",
+        now - 600_000,
+        &|i, q| (i < 5).then(|| (right(q), 5_000)),
+        false,
+    );
+    progress(&results, &s);
+    // Abandoned with its autosave on this computer: 17 right, 50 minutes ago.
+    let (s, _) = sit(
+        &exam,
+        &lib,
+        "Lina",
+        now - 3_000_000,
+        &|i, q| (i < 17).then(|| (right(q), 5_000)),
+        false,
+    );
+    progress(&results, &s);
+    Store::new(d.path().join("data").join("autosave"))
+        .autosave(&s.state)
+        .unwrap();
+    // Abandoned on another computer: only its progress file is here.
+    let (s, _) = sit(
+        &exam,
+        &lib,
+        "Maha",
+        now - 3_100_000,
+        &|i, q| (i < 3).then(|| (right(q), 5_000)),
+        false,
+    );
+    progress(&results, &s);
+
+    let (v, err, code) = report_json(d.path(), "final-assessment", &[]);
+    assert_eq!(code, 0, "{err}");
+    let st = &v["status"];
+    let names = |k: &str| -> Vec<String> {
+        st[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names("submitted"), ["Iman"]);
+    assert_eq!(names("timed_out"), ["Jamal"]);
+    assert_eq!(names("in_progress"), ["Khalid"]);
+    assert_eq!(names("abandoned"), ["Lina", "Maha"]);
+    assert!(names("flagged").is_empty());
+    let (out, _, code) = run(tq(d.path()).args(["export", "--exam", "final-assessment"]));
+    assert_eq!(code, 0);
+    assert_eq!(
+        export_rows(&out),
+        [
+            ("Iman".into(), "submitted".into(), "30".into()),
+            ("Jamal".into(), "timed-out".into(), "12".into()),
+            ("Khalid".into(), "in-progress".into(), String::new()),
+            ("Lina".into(), "abandoned".into(), String::new()),
+            ("Maha".into(), "abandoned".into(), String::new()),
+        ]
+    );
+    let (out, _, _) = run(tq(d.path()).args(["report", "--exam", "final-assessment"]));
+    assert!(
+        out.contains("abandoned (time over, no record: run `tipquiz close`) (2): Lina, Maha"),
+        "{out}"
+    );
+
+    // The instructor closes the exam: Lina's attempt is recorded from her autosave as timed out
+    // at her deadline with her 17 answers; Maha's cannot be reached from here and is named.
+    let (out, err, code) = run(tq(d.path()).args(["close", "--exam", "final-assessment"]));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("closed: Lina, timed out, 17/30"), "{out}");
+    assert!(out.contains("abandoned, not recorded: Maha"), "{out}");
+    assert!(
+        out.contains("1 attempt(s) closed; 1 left without a record"),
+        "{out}"
+    );
+    let (v, _, _) = report_json(d.path(), "final-assessment", &[]);
+    assert_eq!(
+        v["status"]["timed_out"],
+        serde_json::json!(["Jamal", "Lina"])
+    );
+    assert_eq!(v["status"]["abandoned"], serde_json::json!(["Maha"]));
+    assert_eq!(rows(&v)["Lina"].0, 17.0);
+    let (out, _, _) = run(tq(d.path()).args(["export", "--exam", "final-assessment"]));
+    assert!(export_rows(&out).contains(&("Lina".into(), "timed-out".into(), "17".into())));
+    // Closing again records nothing twice.
+    let (out, _, _) = run(tq(d.path()).args(["close", "--exam", "final-assessment"]));
+    assert!(
+        out.contains("0 attempt(s) closed; 1 left without a record"),
+        "{out}"
+    );
+}
+
+// ---------- exit codes and export hygiene ----------
+
+#[test]
+fn a_mistyped_exam_is_a_usage_error_naming_the_known_exams() {
+    let d = tempfile::tempdir().unwrap();
+    for cmd in [
+        &["report", "--exam", "final-asessment"][..],
+        &["export", "--exam", "final-asessment"][..],
+    ] {
+        let (_, err, code) = run(tq(d.path()).args(cmd));
+        assert_eq!(code, 2, "{cmd:?}: {err}");
+        assert!(
+            err.contains("final-asessment") && err.contains("final-assessment"),
+            "{err}"
+        );
+    }
+    let (_, err, code) = run(tq(d.path()).args(["close", "--exam", "nope"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("final-assessment"), "{err}");
+}
+
+#[test]
+fn an_export_that_leaves_records_out_says_so_and_fails_unless_allowed() {
+    let d = tempfile::tempdir().unwrap();
+    let bank_path = d.path().join("drill.toml");
+    let exam_path = d.path().join("drill-exam.toml");
+    std::fs::write(&bank_path, PARTIAL_BANK).unwrap();
+    std::fs::write(&exam_path, PARTIAL_EXAM).unwrap();
+    let (bank, _) = parse_bank("drill.toml", PARTIAL_BANK);
+    let lib = Library::build(vec![bank.unwrap()]).0;
+    let mut exam = parse_exam("drill-exam.toml", PARTIAL_EXAM).0.unwrap();
+    let results = d.path().join("results");
+    let (s, end) = sit(
+        &exam,
+        &lib,
+        "Partial Pat",
+        T0,
+        &|i, q| match (i, &q.kind) {
+            (0, _) => Some((right(q), 4_000)),
+            (1, Kind::Match { pairs }) => {
+                let mut m: Vec<Option<usize>> = (0..pairs.len()).map(Some).collect();
+                m[5] = None;
+                Some((Response::Match(m), 9_000))
+            }
+            (3, _) => Some((wrong(q), 2_000)),
+            _ => None,
+        },
+        true,
+    );
+    commit(&results, &s, end, None);
+    // Without negative marking a wrong answer scores 0 (computed as -0 × 1): never "-0".
+    exam.scoring.negative_marking = 0.0;
+    let (s, end) = sit(
+        &exam,
+        &lib,
+        "Zero Zaid",
+        T0 + 60_000,
+        &|_, q| Some((wrong(q), 3_000)),
+        true,
+    );
+    let mut zero = AttemptRecord::from_session(&s, &attempt_id(&s.state), end, "tipquiz test");
+    assert!(
+        zero.questions
+            .iter()
+            .any(|q| q.points.is_sign_negative() && q.points == 0.0)
+    );
+    zero.score = 1.0; // and its score forged
+    Store::new(&results).commit(&zero, None).unwrap();
+    let tq2 = || {
+        let mut c = tq(d.path());
+        c.args(["--only-given-banks", "--bank"])
+            .arg(&bank_path)
+            .arg("--bank")
+            .arg(&exam_path);
+        c
+    };
+    let (out, err, code) = run(tq2().args(["export", "--responses"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("Zero Zaid (drill-exam--zero-zaid-"), "{err}");
+    assert!(
+        err.contains("1 record(s) were left out of the export"),
+        "{err}"
+    );
+    assert!(
+        out.contains(",0.833333,0.833333,1,partial,"),
+        "rounded to 6 places: {out}"
+    );
+    assert!(out.contains(",-0.25,1,wrong,"), "{out}");
+    let (out2, err, code) = run(tq2().args(["export", "--responses", "--allow-flagged"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, out2);
+    let (out, _, code) = run(tq2().args(["export", "--allow-flagged"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(",1.583333,5,31.666667,false,overall,submitted,en"),
+        "{out}"
+    );
+    // No export ever writes -0, with the forged record accepted too.
+    std::fs::remove_file(
+        std::fs::read_dir(&results)
+            .unwrap()
+            .filter_map(Result::ok)
+            .find(|e| e.file_name().to_string_lossy().contains("zero-zaid"))
+            .unwrap()
+            .path(),
+    )
+    .unwrap();
+    let (s, end) = sit(
+        &exam,
+        &lib,
+        "Zero Zaid",
+        T0 + 60_000,
+        &|_, q| Some((wrong(q), 3_000)),
+        true,
+    );
+    commit(&results, &s, end, None);
+    let mut exam_file = PARTIAL_EXAM.replace("negative_marking = 0.25", "negative_marking = 0");
+    exam_file = exam_file.replace("id = \"drill-exam\"", "id = \"drill-zero\"");
+    let _ = exam_file;
+    for args in [&["export"][..], &["export", "--responses"][..]] {
+        let (out, _, _) = run(tq2().args(args).arg("--allow-flagged"));
+        for line in out.lines() {
+            for cell in line.split(',') {
+                assert_ne!(cell, "-0", "{line}");
+                assert!(!cell.starts_with("-0.0000") && cell != "-0.0", "{line}");
+            }
+        }
+    }
+}
+
+// ---------- test statistics of random papers, per slot ----------
+
+/// The shipped final assessment draws a different paper per trainee: alpha, SEM, skewness and
+/// kurtosis are computed over its 30 slots (pool k, draw i), recomputed here from the records
+/// and the draw, the plain way.
+#[test]
+fn random_papers_get_test_statistics_per_slot() {
+    let lib = shipped();
+    let exam = final_assessment();
+    let d = tempfile::tempdir().unwrap();
+    let results = d.path().join("results");
+    let mut recs = Vec::new();
+    for t in 0..24usize {
+        let name = format!("Officer {t}");
+        // Stronger trainees get more right, with some noise from the draw.
+        let (s, end) = sit(
+            &exam,
+            &lib,
+            &name,
+            T0 + t as i64 * 60_000,
+            &|i, q| {
+                let ok = (i * 7 + t * 3) % 30 < 6 + t;
+                Some((if ok { right(q) } else { wrong(q) }, 5_000))
+            },
+            true,
+        );
+        recs.push(commit(&results, &s, end, None));
+    }
+    // Papers really differ: not every question is on every paper.
+    let first: std::collections::BTreeSet<&str> =
+        recs[0].questions.iter().map(|q| q.qid.as_str()).collect();
+    assert!(
+        recs.iter()
+            .any(|r| r.questions.iter().any(|q| !first.contains(q.qid.as_str())))
+    );
+    // Slot scores: for each trainee, the points of the question in slot (pool, draw).
+    let mut slots: std::collections::BTreeMap<(usize, usize), Vec<f64>> = Default::default();
+    for r in &recs {
+        let drawn = tipquiz::quiz::draw_slots(&exam, &lib, seed_for(&exam.id, &r.trainee)).unwrap();
+        let paper: Vec<&str> = drawn.iter().map(|(p, _)| p.qid.as_str()).collect();
+        let recorded: Vec<&str> = r.questions.iter().map(|q| q.qid.as_str()).collect();
+        assert_eq!(paper, recorded, "the draw gives the paper taken");
+        for ((_, slot), q) in drawn.iter().zip(&r.questions) {
+            slots.entry(*slot).or_default().push(q.points);
+        }
+    }
+    assert_eq!(slots.len(), 30);
+    let n = recs.len() as f64;
+    let var = |v: &[f64]| {
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() as f64 - 1.0)
+    };
+    let totals: Vec<f64> = (0..recs.len())
+        .map(|a| slots.values().map(|s| s[a]).sum())
+        .collect();
+    let k = 30.0;
+    let alpha = k / (k - 1.0) * (1.0 - slots.values().map(|s| var(s)).sum::<f64>() / var(&totals));
+    let sd = var(&totals).sqrt();
+    let mean = totals.iter().sum::<f64>() / n;
+    let m = |p: i32| totals.iter().map(|x| (x - mean).powi(p)).sum::<f64>() / n;
+    let k2 = n * m(2) / (n - 1.0);
+    let skew = n * n * m(3) / ((n - 1.0) * (n - 2.0)) / k2.powf(1.5);
+    let k4 = n * n * ((n + 1.0) * m(4) - 3.0 * (n - 1.0) * m(2) * m(2))
+        / ((n - 1.0) * (n - 2.0) * (n - 3.0));
+
+    let (v, err, code) = report_json(d.path(), "final-assessment", &[]);
+    assert_eq!(code, 0, "{err}");
+    let t = &v["test"];
+    let near = |key: &str, want: f64| {
+        let got = t[key].as_f64().unwrap_or_else(|| panic!("{key}: {t}"));
+        assert!((got - want).abs() < 1e-9, "{key}: {got} != {want}");
+    };
+    assert_eq!(t["basis"], "slots");
+    assert_eq!(t["items"], 30);
+    assert_eq!(t["excluded"], 0);
+    assert!(alpha > 0.5, "a test with some reliability: {alpha}");
+    near("alpha", alpha);
+    near("sd", sd);
+    near("mean", mean);
+    near("error_ratio", 100.0 * (1.0 - alpha).sqrt());
+    near("sem", (1.0 - alpha).sqrt() * sd);
+    near("skewness", skew);
+    near("kurtosis", k4 / (k2 * k2));
+    assert_eq!(t["min_attempts_for_flags"], 10);
+    let (out, _, _) = run(tq(d.path()).args(["report", "--exam", "final-assessment"]));
+    assert!(
+        out.contains("over the 30 slots of the exam's papers"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Questions are flagged only with at least 10 attempts."),
+        "{out}"
+    );
+}
+
+// ---------- names ----------
+
+/// A name with a control or text-direction character, or of 10,000 characters, is refused at
+/// every entry point (exit 2, nothing written); a record carrying one (written by hand) is
+/// flagged, its name shown escaped in the table.
+#[test]
+fn hostile_trainee_names_are_refused_and_flagged() {
+    let d = tempfile::tempdir().unwrap();
+    let long = "a".repeat(10_000);
+    for name in [
+        "x\u{1b}]0;pwned\u{7}",
+        "Sara\nK",
+        "\u{202E}evil",
+        long.as_str(),
+        "  ",
+    ] {
+        for args in [
+            vec![
+                "take",
+                "--topic",
+                "indicators",
+                "--count",
+                "2",
+                "--trainee",
+                name,
+            ],
+            vec!["history", "--trainee", name],
+        ] {
+            let (_, err, code) = run(tq(d.path()).args(&args));
+            assert_eq!(code, 2, "{args:?}: {err}");
+            assert!(err.contains("trainee name"), "{err}");
+            assert!(
+                !err.contains('\u{1b}') && !err.contains('\u{202E}'),
+                "{err:?}"
+            );
+        }
+    }
+    assert!(!d.path().join("results").exists(), "nothing written");
+    // A record with such a name, written without tipquiz's checks: flagged, shown escaped.
+    let lib = shipped();
+    let exam = final_assessment();
+    let (s, end) = sit(
+        &exam,
+        &lib,
+        "Mona",
+        T0,
+        &|_, q| Some((right(q), 4_000)),
+        true,
+    );
+    let mut r = AttemptRecord::from_session(&s, &attempt_id(&s.state), end, "tipquiz test");
+    r.trainee = "Mona\u{1b}[2J".into();
+    Store::new(d.path().join("results"))
+        .commit(&r, None)
+        .unwrap();
+    let (v, _, _) = report_json(d.path(), "final-assessment", &[]);
+    assert!(
+        reasons_of(&v, "Mona\u{1b}[2J").contains("the trainee name cannot be used"),
+        "{v}"
+    );
+    let (out, _, _) = run(tq(d.path()).args(["report", "--exam", "final-assessment"]));
+    assert!(!out.contains('\u{1b}'), "{out:?}");
 }

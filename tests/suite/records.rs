@@ -849,3 +849,82 @@ mod index {
         );
     }
 }
+
+// ---------- edges: FIFOs, stale temporary files ----------
+
+/// A FIFO where a record, an autosave or a progress file is expected is refused at once (opened
+/// without blocking, its type checked on the open file), never waited on.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_a_record_is_refused_without_waiting() {
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("final--x--1--abc.json");
+    let ok = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(ok.success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send((
+            tipquiz::record::read_record(&path).map(|_| ()),
+            tipquiz::record::read_regular(&path, 1024).map(|_| ()),
+            Store::new(path.parent().unwrap()).all_autosaves().len(),
+        ));
+    });
+    let (record, raw, autosaves) = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("reading a FIFO must not block");
+    assert!(
+        record
+            .unwrap_err()
+            .to_string()
+            .contains("not a regular file")
+    );
+    assert!(raw.is_err());
+    assert_eq!(autosaves, 0);
+    // `report` over a folder holding one returns too (the listing skips it; were it swapped in
+    // after the listing, the open would refuse it as above).
+    let out = assert_cmd::Command::cargo_bin("tipquiz")
+        .unwrap()
+        .env("TIPQUIZ_DATA", d.path().join("data"))
+        .env("TIPQUIZ_RESULTS", d.path())
+        .args(["--lang", "en", "report"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "no records: exit 1, not a hang");
+}
+
+/// Temporary files of atomic writes older than 36 hours (left by killed writers) are removed
+/// when the instructor reads the folder; fresh ones (a write in progress) are left alone.
+#[test]
+fn stale_temporary_files_are_swept_and_fresh_ones_kept() {
+    let d = tempfile::tempdir().unwrap();
+    let results = d.path().join("results");
+    std::fs::create_dir_all(&results).unwrap();
+    let old = results.join(".tmp-killed.part");
+    let fresh = results.join(".tmp-writing.part");
+    let other = results.join(".tmp-notes.txt");
+    for p in [&old, &fresh, &other] {
+        std::fs::write(p, "partial").unwrap();
+    }
+    let long_ago = std::time::SystemTime::now()
+        - std::time::Duration::from_secs(tipquiz::record::STALE_PART_SECS + 3600);
+    for p in [&old, &other] {
+        std::fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+    }
+    let _ = assert_cmd::Command::cargo_bin("tipquiz")
+        .unwrap()
+        .env("TIPQUIZ_DATA", d.path().join("data"))
+        .env("TIPQUIZ_RESULTS", &results)
+        .args(["--lang", "en", "report"])
+        .output()
+        .unwrap();
+    assert!(!old.exists(), "a part older than 36 hours is removed");
+    assert!(fresh.exists(), "a write in progress is left alone");
+    assert!(other.exists(), "only .tmp-*.part files are touched");
+}

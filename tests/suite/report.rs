@@ -155,6 +155,7 @@ fn rec(
         passed: percent >= 60.0,
         by_topic,
         questions: qs,
+        failed_topics: Vec::new(),
         checksum: String::new(),
         signature: String::new(),
     }
@@ -287,7 +288,9 @@ fn hand_computed_class() {
     close(q1.facility, 100.0);
     close(q1.sd, 0.0);
     assert_eq!((q1.discrimination, q1.efficiency), (None, None));
-    assert_eq!(q1.flags, [Flag::TooEasy]);
+    // Facility 100 would be "too easy", but 5 attempts are below the minimum for a flag.
+    assert!(r.test.min_attempts_for_flags > 5);
+    assert!(q1.flags.is_empty());
 
     // q2: x = (1,1,1,0,0), rest = total - x = (3,2,1.5,2,1).
     // Means 0.6 and 1.9. Deviations x: (.4,.4,.4,-.6,-.6); rest: (1.1,.1,-.4,.1,-.9).
@@ -330,7 +333,9 @@ fn hand_computed_class() {
     close(q4.facility, 40.0);
     close(q4.discrimination, -5.0 / 0.315f64.sqrt());
     close(q4.efficiency, -100.0 / 9.0);
-    assert_eq!(q4.flags, [Flag::NegativeDiscrimination]);
+    // Negative discrimination, but 5 attempts are below the minimum for a flag.
+    assert!(q4.discrimination.unwrap() < 0.0);
+    assert!(q4.flags.is_empty());
 
     // Distractors. q2 (right: b): a by Dee, b by Ana, Ben, Cai, c by Eli.
     let picks = |id: &str| -> Vec<(char, Option<bool>, usize)> {
@@ -375,15 +380,19 @@ fn hand_computed_class() {
     // alpha = 4/3 × (1 - .85 / 1.25) = 4/3 × .32 = 32/75 = .42666...
     assert_eq!((r.test.items, r.test.excluded), (4, 0));
     close(r.test.alpha, 32.0 / 75.0);
-    // SEM = SD × sqrt(1 - alpha) = sqrt(781.25) × sqrt(43/75) = 21.16404...
-    close(r.test.sem, 781.25f64.sqrt() * (43.0f64 / 75.0).sqrt());
+    // SEM = error ratio × SD of the same totals: sqrt(43/75) × sqrt(1.25) = 0.84656... points
+    // (not the SD of the percentages).
+    close(r.test.sd, 1.25f64.sqrt());
+    close(r.test.error_ratio, 100.0 * (43.0f64 / 75.0).sqrt());
+    close(r.test.sem, 1.25f64.sqrt() * (43.0f64 / 75.0).sqrt());
+    // Skewness of (4, 3, 2.5, 2, 1): deviations (1.5, .5, 0, -.5, -1.5), m3 = 0: symmetric.
+    close(r.test.skewness, 0.0);
 
     let text = render_table(&r);
     for want in [
         "Ana",
         "62.5",
-        "too easy",
-        "negative discrimination",
+        "Questions are flagged only with at least 10 attempts.",
         "0.427",
         "b*",
         "SD (sample, n-1)",
@@ -542,7 +551,39 @@ fn simulated_class_matches_an_independent_recomputation() {
     }
     let alpha = k / (k - 1.0) * off / cov(&totals, &totals);
     close(r.test.alpha, alpha);
-    close(r.test.sem, sd * (1.0 - alpha).sqrt());
+    // Over the questions every attempt had (no exam definition given), the totals are the
+    // scores; SEM = error ratio × SD of those same totals, in points.
+    assert_eq!(r.test.basis, tipquiz::report::Basis::Questions);
+    let tmean = totals.iter().sum::<f64>() / n;
+    let tsd = (totals.iter().map(|x| (x - tmean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    close(r.test.mean, tmean);
+    close(r.test.sd, tsd);
+    close(r.test.error_ratio, 100.0 * (1.0 - alpha).sqrt());
+    close(r.test.sem, tsd * (1.0 - alpha).sqrt());
+    // Skewness and kurtosis as Moodle: from the k-statistics of the totals.
+    let m = |p: i32| totals.iter().map(|x| (x - tmean).powi(p)).sum::<f64>() / n;
+    let k2 = n * m(2) / (n - 1.0);
+    let k3 = n * n * m(3) / ((n - 1.0) * (n - 2.0));
+    let k4 = n * n * ((n + 1.0) * m(4) - 3.0 * (n - 1.0) * m(2) * m(2))
+        / ((n - 1.0) * (n - 2.0) * (n - 3.0));
+    close(r.test.skewness, k3 / k2.powf(1.5));
+    close(r.test.kurtosis, k4 / (k2 * k2));
+    // With 30 attempts (at least the minimum), items are flagged by their figures.
+    assert!(r.test.min_attempts_for_flags <= 30);
+    for it in &r.items {
+        assert_eq!(
+            it.flags.contains(&Flag::TooEasy),
+            it.facility.is_some_and(|f| f > 90.0),
+            "{}",
+            it.qid
+        );
+        assert_eq!(
+            it.flags.contains(&Flag::NegativeDiscrimination),
+            it.discrimination.is_some_and(|d| d < 0.0),
+            "{}",
+            it.qid
+        );
+    }
     // The simulation is meant to give a test with some reliability.
     assert!(alpha > 0.2, "alpha {alpha}");
 }
@@ -663,7 +704,8 @@ fn missing_and_changed_questions_and_alpha_exclusions() {
     let item = |id: &str| r.items.iter().find(|i| i.qid == id).unwrap();
     // Not in the library: flagged, choices as seen with the key unknown, no correlation for one attempt.
     let gone = item("gone");
-    assert_eq!(gone.flags, [Flag::TooHard, Flag::ChangedOrMissing]);
+    // Facility 0 but one attempt: not "too hard" (below the minimum for that flag); missing.
+    assert_eq!(gone.flags, [Flag::ChangedOrMissing]);
     assert_eq!(
         gone.choices
             .iter()
@@ -681,8 +723,9 @@ fn missing_and_changed_questions_and_alpha_exclusions() {
         item("q4").choices.last().map(|c| (c.index, c.right)),
         Some((7, None))
     );
-    // q2: nobody right -> too hard; not flagged as changed.
-    assert_eq!(item("q2").flags, [Flag::TooHard]);
+    // q2: nobody right, but 3 attempts: no "too hard" flag; not flagged as changed.
+    assert_eq!(item("q2").facility, Some(0.0));
+    assert!(item("q2").flags.is_empty());
     // Alpha: only q1 and q2 are in all three attempts; gone, q4, q5 are left out. q2 has no
     // variance: totals over (q1, q2) are (1, 0, 1), variance 1/3; item variances 1/3 and 0;
     // alpha = 2/1 × (1 - (1/3) / (1/3)) = 0.
@@ -716,7 +759,7 @@ fn bad_records_are_listed() {
     assert!(text.contains("  broken.json: not valid JSON"), "{text}");
     assert!(text.contains("  notes.txt: not a .json record"), "{text}");
     let want = format!(
-        "bad_records\nfile,reason\nbroken.json,{}\nnotes.txt,not a .json record\n",
+        "bad_records\nfile,trainee,exam_id,reason\nbroken.json,,,{}\nnotes.txt,,,not a .json record\n\nstatus\nstatus,trainee\n",
         csv_quote(&r.bad[0].reason.en())
     );
     assert!(to_csv(&r).ends_with(&want), "{}", to_csv(&r));
@@ -756,6 +799,8 @@ fn tiny() -> (Vec<AttemptRecord>, Vec<BadRecord>) {
     );
     let bad = vec![BadRecord {
         file: "x.json".into(),
+        trainee: String::new(),
+        exam_id: String::new(),
         reason: tipquiz::messages::Msg::raw("not valid JSON"),
     }];
     (vec![a, b], bad)
@@ -766,17 +811,17 @@ fn exports_are_exact() {
     let (records, _) = tiny();
     assert_eq!(
         export_attempts_csv(&records),
-        "attempt_id,trainee,exam_id,started,ended,seconds,score,max,percent,passed,lang\n\
-         \"'=ana,_\"\"a\"\"-1709251200000\",\"'=Ana, \"\"A\"\"\",basics,2024-03-01T00:00:00.000Z,2024-03-01T00:01:35.000Z,95,1.5,2,75,true,en\n\
-         ben-1709254800000,Ben,basics,2024-03-01T01:00:00.000Z,2024-03-01T02:02:05.000Z,3725,0,2,0,false,en\n"
+        "attempt_id,trainee,exam_id,started,ended,seconds,score,max,percent,passed,failed_on,end_reason,lang\n\
+         \"'=ana,_\"\"a\"\"-1709251200000\",\"'=Ana, \"\"A\"\"\",basics,2024-03-01T00:00:00.000Z,2024-03-01T00:01:35.000Z,95,1.5,2,75,true,,submitted,en\n\
+         ben-1709254800000,Ben,basics,2024-03-01T01:00:00.000Z,2024-03-01T02:02:05.000Z,3725,0,2,0,false,overall,submitted,en\n"
     );
     assert_eq!(
         export_responses_csv(&records),
-        "attempt_id,trainee,exam_id,position,qid,topic,type,response,credit,points,max,verdict,answered_at\n\
-         \"'=ana,_\"\"a\"\"-1709251200000\",\"'=Ana, \"\"A\"\"\",basics,1,q1,law,single,\"{\"\"kind\"\":\"\"choice\"\",\"\"value\"\":0}\",1,1,1,right,2024-03-01T00:00:30.500Z\n\
-         \"'=ana,_\"\"a\"\"-1709251200000\",\"'=Ana, \"\"A\"\"\",basics,2,q3,indicators,multiple,\"{\"\"kind\"\":\"\"choices\"\",\"\"value\"\":[0]}\",0.5,0.5,1,partial,\n\
-         ben-1709254800000,Ben,basics,1,q1,law,single,\"{\"\"kind\"\":\"\"choice\"\",\"\"value\"\":2}\",0,0,1,wrong,\n\
-         ben-1709254800000,Ben,basics,2,q3,indicators,multiple,,0,0,1,blank,\n"
+        "attempt_id,trainee,exam_id,position,qid,topic,type,response,credit,points,max,verdict,answered_at,end_reason\n\
+         \"'=ana,_\"\"a\"\"-1709251200000\",\"'=Ana, \"\"A\"\"\",basics,1,q1,law,single,\"{\"\"kind\"\":\"\"choice\"\",\"\"value\"\":0}\",1,1,1,right,2024-03-01T00:00:30.500Z,submitted\n\
+         \"'=ana,_\"\"a\"\"-1709251200000\",\"'=Ana, \"\"A\"\"\",basics,2,q3,indicators,multiple,\"{\"\"kind\"\":\"\"choices\"\",\"\"value\"\":[0]}\",0.5,0.5,1,partial,,submitted\n\
+         ben-1709254800000,Ben,basics,1,q1,law,single,\"{\"\"kind\"\":\"\"choice\"\",\"\"value\"\":2}\",0,0,1,wrong,,submitted\n\
+         ben-1709254800000,Ben,basics,2,q3,indicators,multiple,,0,0,1,blank,,submitted\n"
     );
 }
 
@@ -802,15 +847,22 @@ max_percent,75.00
 passed,1
 pass_rate,50.00
 histogram_0_to_100_by_10,1 0 0 0 0 0 0 1 0 0
+stats_basis,questions
 alpha,0.8889
 alpha_items,2
 alpha_excluded_items,0
-sem_percent,17.68
+totals_mean_points,0.75
+totals_sd_points,1.06
+skewness,
+kurtosis,
+error_ratio_percent,33.33
+sem_points,0.35
+min_attempts_for_item_flags,10
 
 trainees
-trainee,attempt_id,attempts,started,seconds,score,max,percent,passed,topic:indicators,topic:law
-"'=Ana, ""A""","'=ana,_""a""-1709251200000",1,2024-03-01T00:00:00.000Z,95,1.50,2.00,75.00,true,50.00,100.00
-Ben,ben-1709254800000,1,2024-03-01T01:00:00.000Z,3725,0.00,2.00,0.00,false,0.00,0.00
+trainee,attempt_id,attempts,started,seconds,score,max,percent,passed,failed_on,end_reason,topic:indicators,topic:law
+"'=Ana, ""A""","'=ana,_""a""-1709251200000",1,2024-03-01T00:00:00.000Z,95,1.50,2.00,75.00,true,,submitted,50.00,100.00
+Ben,ben-1709254800000,1,2024-03-01T01:00:00.000Z,3725,0.00,2.00,0.00,false,overall,submitted,0.00,0.00
 
 items
 qid,topic,type,attempts,blank,mean_points,max,facility,sd,discrimination,efficiency,flags
@@ -828,8 +880,11 @@ q1,1,b,false,0,0.00
 q1,2,c,false,1,50.00
 
 bad_records
-file,reason
-x.json,not valid JSON
+file,trainee,exam_id,reason
+x.json,,,not valid JSON
+
+status
+status,trainee
 "#;
 
 const TINY_JSON: &str = r##"{
@@ -854,6 +909,8 @@ const TINY_JSON: &str = r##"{
       "max": 2.0,
       "percent": 75.0,
       "passed": true,
+      "failed_on": [],
+      "end_reason": "submitted",
       "by_topic": {
         "indicators": 50.0,
         "law": 100.0
@@ -869,6 +926,10 @@ const TINY_JSON: &str = r##"{
       "max": 2.0,
       "percent": 0.0,
       "passed": false,
+      "failed_on": [
+        "overall"
+      ],
+      "end_reason": "submitted",
       "by_topic": {
         "indicators": 0.0,
         "law": 0.0
@@ -993,15 +1054,31 @@ const TINY_JSON: &str = r##"{
     }
   ],
   "test": {
+    "basis": "questions",
     "items": 2,
     "excluded": 0,
+    "mean": 0.75,
+    "sd": 1.0606601717798212,
+    "skewness": null,
+    "kurtosis": null,
     "alpha": 0.8888888888888888,
-    "sem": 17.677669529663692
+    "error_ratio": 33.33333333333334,
+    "sem": 0.35355339059327384,
+    "min_attempts_for_flags": 10
   },
   "bad": [
     {
       "file": "x.json",
+      "trainee": "",
+      "exam_id": "",
       "reason": "not valid JSON"
     }
-  ]
+  ],
+  "status": {
+    "submitted": [],
+    "timed_out": [],
+    "in_progress": [],
+    "abandoned": [],
+    "flagged": []
+  }
 }"##;

@@ -1,0 +1,44 @@
+//! The one way the instructor's views read a results folder: `report`, `export`, `history` and
+//! the live board all take their records from here, with the same checks
+//! ([`super::integrity::check_with`]: seals, banks, re-scoring, the loaded exam's rules, copies,
+//! timing) and the same choice of attempt per trainee ([`select_attempts`]). A flagged record is
+//! never counted or ranked; it is listed with the trainee's name and the reasons.
+
+use super::Which;
+use super::integrity::{Rules, screen_with};
+use crate::record::{AttemptRecord, BadRecord, Indexed, Store, trainee_slug};
+
+/// A results folder as the instructor's views see it.
+#[derive(Clone, Debug, Default)]
+pub struct Class {
+    /// Records that count (sound, or flagged only because a bank is not loaded or changed).
+    pub records: Vec<AttemptRecord>,
+    /// Files that could not be read, and flagged records (with the trainee's name).
+    pub bad: Vec<BadRecord>,
+}
+
+/// Read and check every record of `store` (through the results index when there is one).
+#[must_use]
+pub fn read_class(store: &Store, rules: Rules<'_>) -> Class {
+    let Indexed { loaded, known, .. } = store.load_cached(Some(rules.lib));
+    let (records, mut flagged) = screen_with(loaded.records, &known, rules);
+    let mut bad = loaded.bad;
+    bad.append(&mut flagged);
+    Class { records, bad }
+}
+
+/// The attempt of each trainee that counts at `exam` under `which` (trainees told apart by
+/// [`trainee_slug`]), in name order.
+#[must_use]
+pub fn select_attempts<'a>(
+    records: &'a [AttemptRecord],
+    exam: &str,
+    which: Which,
+) -> Vec<&'a AttemptRecord> {
+    let of_exam: Vec<&AttemptRecord> = records.iter().filter(|r| r.exam_id == exam).collect();
+    let slugs: Vec<String> = of_exam.iter().map(|r| trainee_slug(&r.trainee)).collect();
+    super::select(&of_exam, &slugs, which)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect()
+}
