@@ -228,6 +228,12 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: ReportFormat,
+        /// Width of the text report in columns.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..=1000))]
+        width: Option<u16>,
+        /// Add the choices picked per question to the text report.
+        #[arg(long)]
+        details: bool,
     },
     /// Export results as CSV for the training record, or (with --to) a bank for Moodle.
     ///
@@ -528,6 +534,8 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("report" | "board"), "attempts") => K::CliArgAttempts,
         (Some("export"), "allow_flagged") => K::CliArgAllowFlagged,
         (Some("report"), "format") => K::CliArgReportFormat,
+        (Some("report"), "width") => K::CliArgWidth,
+        (Some("report"), "details") => K::CliArgDetails,
         (Some("export" | "board"), "exam") => K::CliArgOnlyExam,
         (Some("export"), "responses") => K::CliArgResponses,
         (Some("export"), "to") => K::CliArgTo,

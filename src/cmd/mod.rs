@@ -65,7 +65,15 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             exam,
             attempts,
             format,
-        } => report_cmd(common, exam.as_deref(), attempts, format),
+            width,
+            details,
+        } => report_cmd(
+            common,
+            exam.as_deref(),
+            attempts,
+            format,
+            &results::ReportOpts { width, details },
+        ),
         Command::Export {
             to: Some(to),
             bank,

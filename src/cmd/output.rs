@@ -241,6 +241,13 @@ pub fn print_out(s: &str) {
     }
 }
 
+/// Write text already laid out for where it goes (shaped and reordered for a terminal, or
+/// logical), as it is: it is not laid out again.
+pub(crate) fn print_laid_out(s: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(s.as_bytes());
+}
+
 /// Write machine output (CSV, JSON, TOML, GIFT, XML) to standard output, always as it is.
 pub(crate) fn print_data(s: &str) {
     use std::io::Write as _;

@@ -1,7 +1,9 @@
 //! The instructor's view of the results folder: `report`, `export`, `history` and `board`.
 
 use super::library::lib_and_exams_quiet;
-use super::output::{fail_msg, print_data, print_err, print_out, say, voice, word};
+use super::output::{
+    fail_msg, print_data, print_err, print_laid_out, print_out, say, terminal_width, voice, word,
+};
 use super::setup::{display, instructor_key, places};
 use super::take::mistakes;
 use super::{OK, PROBLEMS, USAGE};
@@ -70,11 +72,52 @@ fn which_of(which: crate::cli::Which) -> crate::report::Which {
     }
 }
 
+/// How `report` lays out and writes its output.
+pub(crate) struct ReportOpts {
+    /// Width of the text report (`--width`).
+    pub width: Option<u16>,
+    /// With the choices picked (`--details`).
+    pub details: bool,
+}
+
+/// The text report for standard output: as wide as the terminal (100 columns when the output
+/// is not a terminal, or `--width`); on a terminal that does not reorder right-to-left text,
+/// cells are shaped and reordered here and an Arabic report's tables run right to left.
+fn text_report(common: &Common, report: &crate::report::Report, opts: &ReportOpts) -> String {
+    use std::io::IsTerminal as _;
+    let lang = voice().lang;
+    let tty = std::io::stdout().is_terminal();
+    let width = opts
+        .width
+        .map_or_else(|| if tty { terminal_width() } else { 100 }, usize::from);
+    let d = tty.then(|| display(common));
+    let reordered = d
+        .filter(|d| d.mode == crate::tui::bidi::BidiMode::Reorder)
+        .map(|d| crate::tui::typeset::Reordered {
+            shaping: d.shaping,
+            rtl: lang.is_rtl(),
+        });
+    let typeset: &dyn crate::report::Typeset = match &reordered {
+        Some(r) => r,
+        None => &crate::report::Plain,
+    };
+    crate::report::render_text(
+        report,
+        &crate::report::TextOptions {
+            lang,
+            width,
+            details: opts.details,
+            typeset,
+        },
+    )
+}
+
 pub(crate) fn report_cmd(
     common: &Common,
     exam: Option<&str>,
     which: crate::cli::Which,
     format: crate::cli::ReportFormat,
+    opts: &ReportOpts,
 ) -> u8 {
     let (lib, exams) = match lib_and_exams_quiet(common) {
         Ok(l) => l,
@@ -97,7 +140,7 @@ pub(crate) fn report_cmd(
         crate::report::with_statuses(report, &class.records, &progress, crate::tui::run::now_ms());
     match format {
         crate::cli::ReportFormat::Table => {
-            print_out(&crate::report::render_table_in(&report, voice().lang));
+            print_laid_out(&text_report(common, &report, opts));
         }
         crate::cli::ReportFormat::Csv => print_data(&crate::report::to_csv(&report)),
         crate::cli::ReportFormat::Json => print_data(&crate::report::to_json(&report)),

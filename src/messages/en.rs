@@ -324,6 +324,11 @@ pub fn text(key: K) -> &'static str {
   Effic.: discriminative efficiency (Discr. over the most the scores allow), x100."
         }
         K::SecChoices => "Choices picked (* = right choice, ? = not in the loaded bank)",
+        K::ChoicesHidden => "  (How often each choice was picked: add --details.)",
+        K::CliArgWidth => {
+            "Width of the text report in columns (default: the terminal's width, or 100 when the output is not a terminal)."
+        }
+        K::CliArgDetails => "Add the choices picked per question to the text report.",
         K::HChoice => "Choice",
         K::HPicked => "Picked",
         K::SecTestStats => "Test statistics",

@@ -41,6 +41,7 @@
 pub mod board;
 mod export;
 pub mod integrity;
+mod layout;
 pub mod read;
 mod render;
 mod stats;
@@ -50,7 +51,8 @@ pub use export::{
     EXPORT_DECIMALS, export_attempts_csv, export_attempts_csv_with, export_num,
     export_responses_csv, rfc3339_utc,
 };
-pub use render::{render_table, render_table_in, to_csv, to_json};
+pub use layout::{Plain, Typeset};
+pub use render::{TextOptions, render_table, render_table_in, render_text, to_csv, to_json};
 
 use crate::bank::{Kind, Library, letter};
 use crate::quiz::{Millis, Response, Verdict};

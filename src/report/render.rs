@@ -1,13 +1,12 @@
 //! The report as aligned plain text, as CSV and as JSON.
 
 use super::export::{csv_string, rfc3339_utc, safe_cell};
+use super::layout::{NUM, Page, Plain, TEXT, Typeset, WORD};
 use super::{ItemStats, Report};
 use crate::diag::escape_for_terminal;
 use crate::messages::{K, template};
 use crate::text::Lang;
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
-use unicode_width::UnicodeWidthStr;
 
 /// A number with `dec` decimals, never `-0.0`.
 fn num(v: f64, dec: usize) -> String {
@@ -64,43 +63,6 @@ fn band(i: usize) -> String {
     format!("{}-{}", i * 10, i * 10 + 10)
 }
 
-/// Lay out rows under headers. `right[i]` right-aligns column i (numbers).
-fn table(out: &mut String, headers: &[String], rows: &[Vec<String>], right: &[bool]) {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(c.width());
-            }
-        }
-    }
-    let line = |out: &mut String, r: &[String]| {
-        let mut l = String::from("  ");
-        for (i, c) in r.iter().enumerate() {
-            let w = widths.get(i).copied().unwrap_or(0);
-            let pad = " ".repeat(w.saturating_sub(c.width()));
-            if i > 0 {
-                l.push_str("  ");
-            }
-            if right.get(i).copied().unwrap_or(false) {
-                l.push_str(&pad);
-                l.push_str(c);
-            } else {
-                l.push_str(c);
-                l.push_str(&pad);
-            }
-        }
-        out.push_str(l.trim_end());
-        out.push('\n');
-    };
-    line(out, headers);
-    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    line(out, &rule);
-    for r in rows {
-        line(out, r);
-    }
-}
-
 fn topics_of(report: &Report) -> Vec<String> {
     let set: BTreeSet<&String> = report
         .trainees
@@ -138,48 +100,83 @@ fn flags_text_in(it: &ItemStats, lang: Lang) -> String {
         .unwrap_or_default()
 }
 
-/// The report as aligned plain-text tables for a terminal, in English. Untrusted text (names,
-/// ids, reasons) is escaped.
+/// How the text report is laid out.
+#[derive(Clone, Copy)]
+pub struct TextOptions<'a> {
+    /// Language of the labels.
+    pub lang: Lang,
+    /// Width of the page in cells (lines are never wider, tables wrap or split to fit).
+    pub width: usize,
+    /// With the choices picked per question (distractor analysis).
+    pub details: bool,
+    /// How text is measured and ordered ([`Plain`]: logical order).
+    pub typeset: &'a dyn Typeset,
+}
+
+impl TextOptions<'static> {
+    /// Logical order, `width` cells, without details.
+    #[must_use]
+    pub fn plain(lang: Lang, width: usize) -> TextOptions<'static> {
+        TextOptions {
+            lang,
+            width,
+            details: false,
+            typeset: &Plain,
+        }
+    }
+}
+
+/// The report as aligned plain-text tables, in English, 100 columns wide, with the choices
+/// picked. Untrusted text (names, ids, reasons) is escaped.
 #[must_use]
 pub fn render_table(report: &Report) -> String {
     render_table_in(report, Lang::En)
 }
 
-/// The report as aligned plain-text tables in `lang`. Untrusted text (names, ids, reasons) is
-/// escaped; reasons of unreadable files stay as the store gives them.
+/// [`render_table`] in `lang`.
 #[must_use]
 pub fn render_table_in(report: &Report, lang: Lang) -> String {
+    render_text(
+        report,
+        &TextOptions {
+            details: true,
+            ..TextOptions::plain(lang, 100)
+        },
+    )
+}
+
+/// The report as plain text laid out for a page `opts.width` cells wide. Untrusted text
+/// (names, ids, reasons) is escaped; reasons of unreadable files stay as the store gives them.
+#[must_use]
+pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
+    let lang = opts.lang;
     let t_ = |k: K| template(lang, k);
     let f_ = |k: K, v: &[String]| crate::messages::fill(template(lang, k), v);
-    let mut out = String::new();
+    let mut page = Page::new(opts.typeset, opts.width);
     let title = report.exam_title.as_deref().map(cell).unwrap_or_default();
-    match &report.exam_id {
-        Some(id) if title.is_empty() => {
-            let _ = writeln!(out, "{}", f_(K::ClassReport, &[cell(id)]));
-        }
-        Some(id) => {
-            let _ = writeln!(out, "{}", f_(K::ClassReportTitled, &[cell(id), title]));
-        }
-        None => {
-            let _ = writeln!(out, "{}", t_(K::ClassReportNone));
-        }
-    }
+    page.para(
+        &match &report.exam_id {
+            Some(id) if title.is_empty() => f_(K::ClassReport, &[cell(id)]),
+            Some(id) => f_(K::ClassReportTitled, &[cell(id), title]),
+            None => t_(K::ClassReportNone).to_owned(),
+        },
+        2,
+    );
     let which = match report.which {
         super::Which::First => K::WhichFirst,
         super::Which::Best => K::WhichBest,
         super::Which::Last => K::WhichLast,
     };
-    let _ = writeln!(
-        out,
-        "{}",
-        f_(
+    page.para(
+        &f_(
             K::ReportCounts,
             &[
                 report.summary.n.to_string(),
                 report.records.to_string(),
-                t_(which).to_owned()
-            ]
-        )
+                t_(which).to_owned(),
+            ],
+        ),
+        2,
     );
     let others: Vec<String> = report
         .exams
@@ -188,31 +185,29 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
         .map(|e| format!("{} ({})", cell(&e.exam_id), e.records))
         .collect();
     if !others.is_empty() {
-        let _ = writeln!(out, "{}", f_(K::OtherExams, &[others.join(", ")]));
+        page.para(&f_(K::OtherExams, &[others.join(", ")]), 2);
     }
     if !report.bad.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            f_(K::BadFiles, &[report.bad.len().to_string()])
-        );
+        page.blank();
+        page.para(&f_(K::BadFiles, &[report.bad.len().to_string()]), 2);
         for b in &report.bad {
-            if b.trainee.is_empty() {
-                let _ = writeln!(out, "  {}: {}", cell(&b.file), cell(&b.reason.render(lang)));
+            let line = if b.trainee.is_empty() {
+                format!("  {}: {}", cell(&b.file), cell(&b.reason.render(lang)))
             } else {
-                let _ = writeln!(
-                    out,
+                format!(
                     "  {} ({}): {}",
                     cell(&b.trainee),
                     cell(&b.file),
                     cell(&b.reason.render(lang))
-                );
-            }
+                )
+            };
+            page.para(&line, 2);
         }
     }
     let lists = report.status.lists();
     if lists.iter().any(|(_, names)| !names.is_empty()) {
-        let _ = writeln!(out, "\n{}", t_(K::SecStanding));
+        page.blank();
+        page.para(t_(K::SecStanding), 0);
         for (standing, names) in lists {
             let k = match standing {
                 super::status::Standing::Submitted => K::StSubmitted,
@@ -222,27 +217,30 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
                 super::status::Standing::Flagged => K::StFlagged,
             };
             let shown: Vec<String> = names.iter().map(|n| cell(n)).collect();
-            let _ = writeln!(
-                out,
-                "  {} ({}): {}",
-                t_(k),
-                names.len(),
-                if shown.is_empty() {
-                    "-".to_owned()
-                } else {
-                    shown.join(", ")
-                }
+            page.para(
+                &format!(
+                    "  {} ({}): {}",
+                    t_(k),
+                    names.len(),
+                    if shown.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        shown.join(", ")
+                    }
+                ),
+                2,
             );
         }
     }
 
-    // Trainees.
+    // Trainees: name, score, passed (and why not), time, tries; then the topics, in a table
+    // of their own when they do not fit beside.
     let topics = topics_of(report);
-    let _ = writeln!(out, "\n{}", t_(K::SecTrainees));
+    page.blank();
+    page.para(t_(K::SecTrainees), 0);
     let mut headers: Vec<String> = [
         t_(K::HTrainee),
         t_(K::HScore),
-        t_(K::HMax),
         "%",
         t_(K::HPassed),
         t_(K::HTime),
@@ -251,16 +249,15 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
     .map(str::to_owned)
     .to_vec();
     headers.extend(topics.iter().map(|t| f_(K::TopicPercent, &[cell(t)])));
-    let mut right = vec![false, true, true, true, false, true, true];
-    right.extend(topics.iter().map(|_| true));
+    let mut cols = vec![TEXT, NUM, NUM, TEXT, NUM, NUM];
+    cols.extend(topics.iter().map(|_| NUM));
     let rows: Vec<Vec<String>> = report
         .trainees
         .iter()
         .map(|t| {
             let mut r = vec![
                 cell(&t.trainee),
-                num(t.score, 2),
-                num(t.max, 2),
+                format!("{}/{}", num(t.score, 2), num(t.max, 2)),
                 num(t.percent, 1),
                 passed_cell(t, lang),
                 duration(t.seconds),
@@ -274,12 +271,13 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
             r
         })
         .collect();
-    table(&mut out, &headers, &rows, &right);
+    page.table(&headers, &rows, &cols, 1);
 
     // Summary.
     let s = &report.summary;
-    let _ = writeln!(out, "\n{}", t_(K::SecSummary));
-    let pairs = [
+    page.blank();
+    page.para(t_(K::SecSummary), 0);
+    let pairs: Vec<Vec<String>> = [
         (t_(K::SecTrainees), s.n.to_string()),
         (t_(K::SMean), opt_dash(s.mean, 1)),
         (t_(K::SMedian), opt_dash(s.median, 1)),
@@ -297,43 +295,45 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
                 ],
             ),
         ),
-    ];
-    // Labels are padded by display width, so that Arabic labels line up too.
-    let label_width = pairs
-        .iter()
-        .map(|(k, _)| k.width() + 1)
-        .max()
-        .unwrap_or(0)
-        .max(18);
-    for (k, v) in pairs {
-        let pad = " ".repeat(label_width.saturating_sub(k.width()));
-        let _ = writeln!(out, "  {k}{pad}{v}");
-    }
+    ]
+    .into_iter()
+    .map(|(k, v)| vec![k.to_owned(), v])
+    .collect();
+    page.table(&[], &pairs, &[TEXT, TEXT], 1);
     if !s.topics.is_empty() {
-        let _ = writeln!(out, "\n{}", t_(K::SecTopicMeans));
+        page.blank();
+        page.para(t_(K::SecTopicMeans), 0);
         let rows: Vec<Vec<String>> = s
             .topics
             .iter()
             .map(|t| vec![cell(&t.topic), t.n.to_string(), num(t.mean, 1)])
             .collect();
         let headers = [t_(K::HTopic), t_(K::SecTrainees), t_(K::HMeanPercent)].map(str::to_owned);
-        table(&mut out, &headers, &rows, &[false, true, true]);
+        page.table(&headers, &rows, &[TEXT, NUM, NUM], 1);
     }
-    let _ = writeln!(out, "\n{}", t_(K::SecDistribution));
-    // Bars of at most 40 marks; a non-empty band always shows at least one.
+    page.blank();
+    page.para(t_(K::SecDistribution), 0);
+    // Bars of at most 40 marks (less on a narrow page); a non-empty band shows at least one.
+    let most = opts.width.saturating_sub(20).clamp(10, 40);
     let top = s.histogram.iter().copied().max().unwrap_or(0).max(1);
-    for (i, n) in s.histogram.iter().enumerate() {
-        let marks = if top <= 40 {
-            *n
-        } else {
-            (n * 40).div_ceil(top)
-        };
-        let line = format!("  {:>6}  {:>3}  {}", band(i), n, "#".repeat(marks));
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
+    let bars: Vec<Vec<String>> = s
+        .histogram
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let marks = if top <= most {
+                *n
+            } else {
+                (n * most).div_ceil(top)
+            };
+            vec![band(i), n.to_string(), "#".repeat(marks)]
+        })
+        .collect();
+    page.table(&[], &bars, &[NUM, NUM, WORD], 1);
 
     // Items.
-    let _ = writeln!(out, "\n{}", t_(K::SecQuestions));
+    page.blank();
+    page.para(t_(K::SecQuestions), 0);
     let headers = [
         t_(K::HQuestion),
         t_(K::HTopic),
@@ -365,85 +365,81 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
             ]
         })
         .collect();
-    table(
-        &mut out,
+    page.table(
         &headers,
         &rows,
-        &[
-            false, false, false, true, true, true, true, true, true, false,
-        ],
+        &[TEXT, TEXT, WORD, NUM, NUM, NUM, NUM, NUM, NUM, TEXT],
+        1,
     );
-
-    let _ = writeln!(out, "{}", t_(K::ItemLegend));
+    page.para(t_(K::ItemLegend), 2);
 
     let with_choices: Vec<&ItemStats> = report
         .items
         .iter()
         .filter(|i| !i.choices.is_empty())
         .collect();
-    if !with_choices.is_empty() {
-        let _ = writeln!(out, "\n{}", t_(K::SecChoices));
+    if opts.details && !with_choices.is_empty() {
+        page.blank();
+        page.para(t_(K::SecChoices), 0);
+        // One row per question: each choice with how many picked it and the share.
         let rows: Vec<Vec<String>> = with_choices
             .iter()
-            .flat_map(|it| {
-                it.choices.iter().map(|c| {
-                    let mark = match c.right {
-                        Some(true) => "*",
-                        Some(false) => "",
-                        None => "?",
-                    };
-                    vec![
-                        cell(&it.qid),
-                        format!("{}{mark}", c.letter),
-                        c.count.to_string(),
-                        num(c.percent, 1),
-                    ]
-                })
+            .map(|it| {
+                let picks: Vec<String> = it
+                    .choices
+                    .iter()
+                    .map(|c| {
+                        let mark = match c.right {
+                            Some(true) => "*",
+                            Some(false) => "",
+                            None => "?",
+                        };
+                        format!("{}{mark} {} ({}%)", c.letter, c.count, num(c.percent, 0))
+                    })
+                    .collect();
+                vec![cell(&it.qid), picks.join(", ")]
             })
             .collect();
-        let headers = [t_(K::HQuestion), t_(K::HChoice), t_(K::HPicked), "%"].map(str::to_owned);
-        table(&mut out, &headers, &rows, &[false, false, true, true]);
+        let headers = [t_(K::HQuestion), t_(K::HPicked)].map(str::to_owned);
+        page.table(&headers, &rows, &[TEXT, TEXT], 1);
+    } else if !with_choices.is_empty() {
+        page.para(t_(K::ChoicesHidden), 2);
     }
 
     let t = &report.test;
-    let _ = writeln!(out, "\n{}", t_(K::SecTestStats));
+    page.blank();
+    page.para(t_(K::SecTestStats), 0);
     let alpha_key = match t.basis {
         super::Basis::Slots => K::AlphaSlots,
         super::Basis::Questions => K::Alpha,
     };
-    let _ = writeln!(
-        out,
-        "{}",
-        f_(
+    page.para(
+        &f_(
             alpha_key,
             &[
                 opt_dash(t.alpha, 3),
                 t.items.to_string(),
-                t.excluded.to_string()
-            ]
-        )
+                t.excluded.to_string(),
+            ],
+        ),
+        4,
     );
-    let _ = writeln!(
-        out,
-        "{}",
-        f_(
+    page.para(
+        &f_(
             K::TotalsShape,
             &[
                 opt_dash(t.mean, 2),
                 opt_dash(t.sd, 2),
                 opt_dash(t.skewness, 3),
-                opt_dash(t.kurtosis, 3)
-            ]
-        )
+                opt_dash(t.kurtosis, 3),
+            ],
+        ),
+        4,
     );
-    let _ = writeln!(out, "{}", f_(K::ErrorRatio, &[opt_dash(t.error_ratio, 1)]));
-    let _ = writeln!(out, "{}", f_(K::Sem, &[opt_dash(t.sem, 2)]));
-    let _ = writeln!(
-        out,
-        "{}",
-        f_(K::MinFlagN, &[t.min_attempts_for_flags.to_string()])
-    );
-    out
+    page.para(&f_(K::ErrorRatio, &[opt_dash(t.error_ratio, 1)]), 4);
+    page.para(&f_(K::Sem, &[opt_dash(t.sem, 2)]), 4);
+    page.para(&f_(K::MinFlagN, &[t.min_attempts_for_flags.to_string()]), 4);
+    page.finish()
 }
 
 /// The report as CSV: sections `summary`, `trainees`, `items`, `choices`, `bad_records`, `status`, each a

@@ -25,4 +25,5 @@ pub mod loading;
 pub mod preview;
 pub mod run;
 pub mod terminal;
+pub mod typeset;
 pub mod ui;
