@@ -123,6 +123,8 @@ pub enum ReportFormat {
     Csv,
     /// JSON.
     Json,
+    /// One self-contained HTML page to print (A4).
+    Html,
 }
 
 /// Moodle formats a bank can be exported to.
@@ -234,6 +236,15 @@ pub enum Command {
         /// Add the choices picked per question to the text report.
         #[arg(long)]
         details: bool,
+        /// CSV: only this table.
+        #[arg(long, value_name = "TABLE", value_parser = clap::builder::PossibleValuesParser::new(crate::report::CSV_TABLES))]
+        table: Option<String>,
+        /// Write to this file (CSV: to this folder, one file per table, when it is a folder).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// CSV files: no byte-order mark.
+        #[arg(long)]
+        no_bom: bool,
     },
     /// Export results as CSV for the training record, or (with --to) a bank for Moodle.
     ///
@@ -259,6 +270,9 @@ pub enum Command {
         /// Write to this file instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// No byte-order mark at the start of the CSV file.
+        #[arg(long)]
+        no_bom: bool,
     },
     /// Convert a Moodle (GIFT, Aiken, Moodle XML) or CSV question file into a tipquiz bank.
     ///
@@ -536,6 +550,9 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("report"), "format") => K::CliArgReportFormat,
         (Some("report"), "width") => K::CliArgWidth,
         (Some("report"), "details") => K::CliArgDetails,
+        (Some("report"), "table") => K::CliArgTable,
+        (Some("report"), "output") => K::CliArgReportOutput,
+        (Some("report" | "export"), "no_bom") => K::CliArgNoBom,
         (Some("export" | "board"), "exam") => K::CliArgOnlyExam,
         (Some("export"), "responses") => K::CliArgResponses,
         (Some("export"), "to") => K::CliArgTo,

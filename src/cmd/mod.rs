@@ -67,12 +67,21 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             format,
             width,
             details,
+            table,
+            output,
+            no_bom,
         } => report_cmd(
             common,
             exam.as_deref(),
             attempts,
             format,
-            &results::ReportOpts { width, details },
+            &results::ReportOpts {
+                width,
+                details,
+                table,
+                output,
+                bom: !no_bom,
+            },
         ),
         Command::Export {
             to: Some(to),
@@ -85,6 +94,7 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             responses,
             allow_flagged,
             output,
+            no_bom,
             ..
         } => export_cmd(
             common,
@@ -92,6 +102,7 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             responses,
             allow_flagged,
             output.as_deref(),
+            !no_bom,
         ),
         Command::Import {
             file,

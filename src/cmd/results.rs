@@ -78,6 +78,104 @@ pub(crate) struct ReportOpts {
     pub width: Option<u16>,
     /// With the choices picked (`--details`).
     pub details: bool,
+    /// CSV: only this table (`--table`).
+    pub table: Option<String>,
+    /// Write here instead of standard output (`-o`).
+    pub output: Option<std::path::PathBuf>,
+    /// CSV files start with a byte-order mark (not `--no-bom`).
+    pub bom: bool,
+}
+
+/// Write `bytes` to the file `path` (atomically: a temporary file, then renamed), and say so on
+/// standard error. A usage error when the path cannot be written.
+fn write_output(path: &std::path::Path, bytes: &[u8], said: &str) -> Result<(), u8> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if let Err(m) = crate::fsname::refuse_unportable(path) {
+        fail_msg(&m);
+        return Err(USAGE);
+    }
+    if let Err(e) = crate::record::write_atomic(dir, path, bytes, true) {
+        fail_msg(&e.message());
+        return Err(USAGE);
+    }
+    print_err(&format!("{}\n", escape_for_terminal(said)));
+    Ok(())
+}
+
+/// A CSV file's bytes: with the UTF-8 byte-order mark first when `bom`.
+fn csv_file(text: &str, bom: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 3);
+    if bom {
+        out.extend_from_slice(crate::report::BOM.as_bytes());
+    }
+    out.extend_from_slice(text.as_bytes());
+    out
+}
+
+/// Write the report in `format` where `opts` says: standard output, a file, or (CSV without
+/// `--table`, to a folder) one file per table.
+fn write_report(
+    common: &Common,
+    report: &crate::report::Report,
+    format: crate::cli::ReportFormat,
+    opts: &ReportOpts,
+) -> Result<(), u8> {
+    use crate::cli::ReportFormat as F;
+    let lang = voice().lang;
+    let Some(path) = &opts.output else {
+        match format {
+            F::Table => print_laid_out(&text_report(common, report, opts)),
+            F::Csv => print_data(&match &opts.table {
+                Some(t) => crate::report::to_csv_table(report, t).unwrap_or_default(),
+                None => crate::report::to_csv(report),
+            }),
+            F::Json => print_data(&crate::report::to_json(report)),
+            F::Html => print_laid_out(&crate::report::to_html(report, lang)),
+        }
+        return Ok(());
+    };
+    let wrote = |p: &std::path::Path| say(&msg!(WroteFile, p.display().to_string()));
+    match format {
+        F::Csv if opts.table.is_none() && path.is_dir() => {
+            let stem = report.exam_id.as_deref().unwrap_or("report");
+            for t in crate::report::CSV_TABLES {
+                let text = crate::report::to_csv_table(report, t).unwrap_or_default();
+                let file = path.join(format!("{stem}-{t}.csv"));
+                write_output(&file, &csv_file(&text, opts.bom), &wrote(&file))?;
+            }
+            Ok(())
+        }
+        F::Csv => {
+            let text = match &opts.table {
+                Some(t) => crate::report::to_csv_table(report, t).unwrap_or_default(),
+                None => crate::report::to_csv(report),
+            };
+            write_output(path, &csv_file(&text, opts.bom), &wrote(path))
+        }
+        F::Json => write_output(
+            path,
+            crate::report::to_json(report).as_bytes(),
+            &wrote(path),
+        ),
+        F::Html => write_output(
+            path,
+            crate::report::to_html(report, lang).as_bytes(),
+            &wrote(path),
+        ),
+        F::Table => {
+            let text = crate::report::render_text(
+                report,
+                &crate::report::TextOptions {
+                    details: opts.details,
+                    ..crate::report::TextOptions::plain(lang, opts.width.map_or(100, usize::from))
+                },
+            );
+            write_output(path, text.as_bytes(), &wrote(path))
+        }
+    }
 }
 
 /// The text report for standard output: as wide as the terminal (100 columns when the output
@@ -138,12 +236,8 @@ pub(crate) fn report_cmd(
     let progress = crate::report::board::read_progress(&places(common).results.dir);
     let report =
         crate::report::with_statuses(report, &class.records, &progress, crate::tui::run::now_ms());
-    match format {
-        crate::cli::ReportFormat::Table => {
-            print_laid_out(&text_report(common, &report, opts));
-        }
-        crate::cli::ReportFormat::Csv => print_data(&crate::report::to_csv(&report)),
-        crate::cli::ReportFormat::Json => print_data(&crate::report::to_json(&report)),
+    if let Err(code) = write_report(common, &report, format, opts) {
+        return code;
     }
     if report.exam_id.is_none() {
         fail_msg(&msg!(
@@ -161,6 +255,7 @@ pub(crate) fn export_cmd(
     responses: bool,
     allow_flagged: bool,
     output: Option<&std::path::Path>,
+    bom: bool,
 ) -> u8 {
     let (lib, exams) = match lib_and_exams_quiet(common) {
         Ok(l) => l,
@@ -205,33 +300,23 @@ pub(crate) fn export_cmd(
         .flat_map(|e| crate::report::status::unrecorded(e, &records, &class.bad, &progress, now))
         .collect();
     let text = if responses {
-        crate::report::export_responses_csv(&records)
+        crate::report::export_responses_csv(&records, &lib)
     } else {
-        crate::report::export_attempts_csv_with(&records, &unrecorded)
+        let flagged: Vec<crate::record::BadRecord> = skipped
+            .iter()
+            .filter(|b| !b.exam_id.is_empty())
+            .map(|b| (*b).clone())
+            .collect();
+        crate::report::export_attempts_csv_with(&records, &unrecorded, &flagged)
     };
     match output {
         None => print_data(&text),
         Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            if let Err(m) = crate::fsname::refuse_unportable(path) {
-                fail_msg(&m);
-                return USAGE;
+            let rows = csv::Reader::from_reader(text.as_bytes()).records().count();
+            let said = say(&msg!(WroteRows, rows, path.display().to_string()));
+            if let Err(code) = write_output(path, &csv_file(&text, bom), &said) {
+                return code;
             }
-            if let Err(e) = crate::record::write_atomic(dir, path, text.as_bytes(), true) {
-                fail_msg(&e.message());
-                return USAGE;
-            }
-            print_err(&format!(
-                "{}\n",
-                escape_for_terminal(&say(&msg!(
-                    WroteRows,
-                    text.lines().count().saturating_sub(1),
-                    path.display().to_string()
-                )))
-            ));
         }
     }
     if !skipped.is_empty() && !allow_flagged {

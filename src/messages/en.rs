@@ -329,6 +329,40 @@ pub fn text(key: K) -> &'static str {
             "Width of the text report in columns (default: the terminal's width, or 100 when the output is not a terminal)."
         }
         K::CliArgDetails => "Add the choices picked per question to the text report.",
+        K::CliArgTable => "CSV: write only this table (a header row, then the rows).",
+        K::CliArgReportOutput => {
+            "Write to this file instead of standard output; CSV without --table: to this folder, one file per table, when it is a folder."
+        }
+        K::CliArgNoBom => {
+            "Write CSV files without the UTF-8 byte-order mark (it is there by default so that Excel reads Arabic right; standard output never has it)."
+        }
+        K::WroteFile => "wrote {0}",
+        K::HtmlPassedList => "Passed ({0}): names for the certificates",
+        K::HtmlNobody => "Nobody.",
+        K::HtmlResult => "Result",
+        K::HtmlWhy => "Why not passed",
+        K::HtmlPass => "passed",
+        K::HtmlFail => "not passed",
+        K::HtmlFile => "File",
+        K::HtmlByTopic => "Percentage per topic",
+        K::HtmlTopicNote => {
+            "Why not passed: \"overall\" means below the exam's pass mark, a topic name means below that topic's own pass mark."
+        }
+        K::HtmlExplainTooEasy => {
+            "Almost everyone got it right (facility above 90). It tells the class apart from nobody; keep it only as a warm-up or make it harder."
+        }
+        K::HtmlExplainTooHard => {
+            "Almost nobody got it right (facility below 10). Check the key, the wording and whether the topic was taught."
+        }
+        K::HtmlExplainNegDisc => {
+            "Trainees who did well on the rest of the test did worse on this question than those who did badly. The key may be wrong or the question misleading: review it first."
+        }
+        K::HtmlExplainChanged => {
+            "The question is no longer in the loaded banks, or it changed since the attempts (its type or its choices). Its figures may not mean what they did."
+        }
+        K::NotAFolderForTables => {
+            "{0} is not a folder: give a folder for one CSV file per table, or --table to write one table"
+        }
         K::HChoice => "Choice",
         K::HPicked => "Picked",
         K::SecTestStats => "Test statistics",
@@ -477,7 +511,7 @@ pub fn text(key: K) -> &'static str {
             "Export results as CSV for the training record, or (with --to) a bank for Moodle."
         }
         K::CliLongExport => {
-            "Results: one row per attempt (or per response with --responses).\nBank: `tipquiz export --to gift BANK.toml --lang en` writes one language of the bank in GIFT or Moodle XML; questions that cannot be expressed are listed on standard error."
+            "Results: one row per attempt (or per response with --responses); numbers have at most 6 decimals; a file written with -o starts with a UTF-8 byte-order mark (--no-bom: without).\nBank: `tipquiz export --to gift BANK.toml --lang en` writes one language of the bank in GIFT or Moodle XML; questions that cannot be expressed are listed on standard error."
         }
         K::CliAboutImport => {
             "Convert a Moodle (GIFT, Aiken, Moodle XML) or CSV question file into a tipquiz bank."
@@ -536,7 +570,7 @@ pub fn text(key: K) -> &'static str {
             "Which attempt counts per trainee: first, best or last. Default: first."
         }
         K::CliArgReportFormat => {
-            "Output format: table (aligned tables), csv or json. Default: table."
+            "Output format: table (aligned tables), csv, json or html (one page to print). Default: table."
         }
         K::CliArgOnlyExam => "Only attempts at this exam id.",
         K::CliArgResponses => "One row per response instead of one per attempt.",

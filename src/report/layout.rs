@@ -272,16 +272,22 @@ impl<'a> Page<'a> {
             }
             let mut ws: Vec<usize> = idx.iter().map(|i| natural[*i]).collect();
             let mut over = total(idx, &|i| natural[i]).saturating_sub(self.width);
-            while over > 0 {
-                // Narrow the widest column that can wrap and is above its least width.
-                let Some(k) = (0..idx.len())
-                    .filter(|k| ws[*k] > least[idx[*k]])
-                    .max_by_key(|k| ws[*k])
-                else {
-                    break;
-                };
-                ws[k] -= 1;
-                over -= 1;
+            // Narrow the widest column above its least width; then, on a page too narrow for
+            // even that, the widest column that wraps, down to a few cells.
+            let floors: [&dyn Fn(usize) -> usize; 2] = [&|k| least[idx[k]], &|k| {
+                if cols[idx[k]].wrap { 4 } else { least[idx[k]] }
+            }];
+            for floor in floors {
+                while over > 0 {
+                    let Some(k) = (0..idx.len())
+                        .filter(|k| ws[*k] > floor(*k))
+                        .max_by_key(|k| ws[*k])
+                    else {
+                        break;
+                    };
+                    ws[k] -= 1;
+                    over -= 1;
+                }
             }
             let sub = |r: &[String]| -> Vec<String> { idx.iter().map(|i| get(r, *i)).collect() };
             let sub_cols: Vec<Col> = idx.iter().map(|i| cols[*i]).collect();

@@ -8,8 +8,9 @@ use crate::messages::{K, template};
 use crate::text::Lang;
 use std::collections::BTreeSet;
 
-/// A number with `dec` decimals, never `-0.0`.
-fn num(v: f64, dec: usize) -> String {
+/// A number with `dec` decimals, never `-0.0`: every number of the text and HTML reports is
+/// written here.
+pub(super) fn num(v: f64, dec: usize) -> String {
     let s = format!("{v:.dec$}");
     match s.strip_prefix('-') {
         Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_owned(),
@@ -21,8 +22,33 @@ fn opt(v: Option<f64>, dec: usize) -> String {
     v.map_or_else(String::new, |v| num(v, dec))
 }
 
-fn opt_dash(v: Option<f64>, dec: usize) -> String {
+pub(super) fn opt_dash(v: Option<f64>, dec: usize) -> String {
     v.map_or_else(|| "-".to_owned(), |v| num(v, dec))
+}
+
+/// Why a trainee did not pass, in words: below the overall pass mark, and each topic below its
+/// own (empty when passed).
+pub(super) fn failed_words(t: &super::TraineeRow, lang: Lang) -> Vec<String> {
+    let word = |k: K| crate::messages::template(lang, k).to_owned();
+    t.failed_on
+        .iter()
+        .map(|w| match w.strip_prefix("topic:") {
+            Some(topic) => cell(topic),
+            None if w == "overall" => word(K::FailOverall),
+            None => word(K::FailTopic),
+        })
+        .collect()
+}
+
+/// The catalogue entry of a standing.
+pub(super) fn status_key(s: super::status::Standing) -> K {
+    match s {
+        super::status::Standing::Submitted => K::StSubmitted,
+        super::status::Standing::TimedOut => K::StTimedOut,
+        super::status::Standing::InProgress => K::StInProgress,
+        super::status::Standing::Abandoned => K::StAbandoned,
+        super::status::Standing::Flagged => K::StFlagged,
+    }
 }
 
 /// "yes", or "no" and why: below the overall pass mark, and each topic below its own.
@@ -31,16 +57,7 @@ fn passed_cell(t: &super::TraineeRow, lang: Lang) -> String {
     if t.passed {
         return word(K::Yes);
     }
-    let why: Vec<String> = t
-        .failed_on
-        .iter()
-        .map(|w| match w.strip_prefix("topic:") {
-            Some(topic) => cell(topic),
-            None if w == "overall" => word(K::FailOverall),
-            None => word(K::FailTopic),
-        })
-        .collect();
-    format!("{} ({})", word(K::No), why.join(", "))
+    format!("{} ({})", word(K::No), failed_words(t, lang).join(", "))
 }
 
 /// Untrusted text for one table cell: no control or bidi-override characters, no line breaks.
@@ -50,7 +67,7 @@ fn cell(s: &str) -> String {
         .replace('\t', " ")
 }
 
-fn duration(secs: i64) -> String {
+pub(super) fn duration(secs: i64) -> String {
     let s = secs.max(0);
     if s >= 3600 {
         format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
@@ -59,11 +76,11 @@ fn duration(secs: i64) -> String {
     }
 }
 
-fn band(i: usize) -> String {
+pub(super) fn band(i: usize) -> String {
     format!("{}-{}", i * 10, i * 10 + 10)
 }
 
-fn topics_of(report: &Report) -> Vec<String> {
+pub(super) fn topics_of(report: &Report) -> Vec<String> {
     let set: BTreeSet<&String> = report
         .trainees
         .iter()
@@ -209,13 +226,7 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
         page.blank();
         page.para(t_(K::SecStanding), 0);
         for (standing, names) in lists {
-            let k = match standing {
-                super::status::Standing::Submitted => K::StSubmitted,
-                super::status::Standing::TimedOut => K::StTimedOut,
-                super::status::Standing::InProgress => K::StInProgress,
-                super::status::Standing::Abandoned => K::StAbandoned,
-                super::status::Standing::Flagged => K::StFlagged,
-            };
+            let k = status_key(standing);
             let shown: Vec<String> = names.iter().map(|n| cell(n)).collect();
             page.para(
                 &format!(
@@ -447,11 +458,43 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
 /// Numbers have two decimals; an undefined figure is empty.
 #[must_use]
 pub fn to_csv(report: &Report) -> String {
+    csv_tables(report)
+        .into_iter()
+        .map(|(name, rows)| {
+            let mut all = vec![vec![name.to_owned()]];
+            all.extend(rows);
+            csv_string(&all)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The tables of the CSV report, by name: [`CSV_TABLES`].
+pub const CSV_TABLES: [&str; 7] = [
+    "summary",
+    "trainees",
+    "items",
+    "choices",
+    "bad_records",
+    "status",
+    "topics",
+];
+
+/// One table of the CSV report (a header row, then the data), or `None` for an unknown name.
+#[must_use]
+pub fn to_csv_table(report: &Report, name: &str) -> Option<String> {
+    csv_tables(report)
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, rows)| csv_string(&rows))
+}
+
+/// Every table of the CSV report, each a header row and data rows.
+fn csv_tables(report: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
     let s = &report.summary;
     let t = &report.test;
     let hist: Vec<String> = s.histogram.iter().map(ToString::to_string).collect();
     let summary: Vec<Vec<String>> = vec![
-        vec!["summary".into()],
         vec!["key".into(), "value".into()],
         vec![
             "exam_id".into(),
@@ -490,10 +533,10 @@ pub fn to_csv(report: &Report) -> String {
             t.min_attempts_for_flags.to_string(),
         ],
     ];
-    let mut sections = vec![csv_string(&summary)];
+    let mut sections = vec![("summary", summary)];
 
     let topics = topics_of(report);
-    let mut trainees: Vec<Vec<String>> = vec![vec!["trainees".into()]];
+    let mut trainees: Vec<Vec<String>> = Vec::new();
     let mut h: Vec<String> = [
         "trainee",
         "attempt_id",
@@ -528,10 +571,9 @@ pub fn to_csv(report: &Report) -> String {
         row.extend(topics.iter().map(|tp| opt(r.by_topic.get(tp).copied(), 2)));
         trainees.push(row);
     }
-    sections.push(csv_string(&trainees));
+    sections.push(("trainees", trainees));
 
     let mut items: Vec<Vec<String>> = vec![
-        vec!["items".into()],
         [
             "qid",
             "topic",
@@ -550,7 +592,6 @@ pub fn to_csv(report: &Report) -> String {
         .to_vec(),
     ];
     let mut choices: Vec<Vec<String>> = vec![
-        vec!["choices".into()],
         ["qid", "index", "letter", "right", "count", "percent"]
             .map(str::to_owned)
             .to_vec(),
@@ -581,18 +622,15 @@ pub fn to_csv(report: &Report) -> String {
             ]);
         }
     }
-    sections.push(csv_string(&items));
-    sections.push(csv_string(&choices));
+    sections.push(("items", items));
+    sections.push(("choices", choices));
 
-    let mut bad: Vec<Vec<String>> = vec![
-        vec!["bad_records".into()],
-        vec![
-            "file".into(),
-            "trainee".into(),
-            "exam_id".into(),
-            "reason".into(),
-        ],
-    ];
+    let mut bad: Vec<Vec<String>> = vec![vec![
+        "file".into(),
+        "trainee".into(),
+        "exam_id".into(),
+        "reason".into(),
+    ]];
     bad.extend(report.bad.iter().map(|b| {
         vec![
             safe_cell(&b.file),
@@ -601,11 +639,8 @@ pub fn to_csv(report: &Report) -> String {
             safe_cell(&b.reason.en()),
         ]
     }));
-    sections.push(csv_string(&bad));
-    let mut standing: Vec<Vec<String>> = vec![
-        vec!["status".into()],
-        vec!["status".into(), "trainee".into()],
-    ];
+    sections.push(("bad_records", bad));
+    let mut standing: Vec<Vec<String>> = vec![vec!["status".into(), "trainee".into()]];
     for (st, names) in report.status.lists() {
         standing.extend(
             names
@@ -613,8 +648,19 @@ pub fn to_csv(report: &Report) -> String {
                 .map(|n| vec![st.name().to_owned(), safe_cell(n)]),
         );
     }
-    sections.push(csv_string(&standing));
-    sections.join("\n")
+    sections.push(("status", standing));
+    let mut topic_rows: Vec<Vec<String>> = vec![
+        ["topic", "trainees", "mean_percent"]
+            .map(str::to_owned)
+            .to_vec(),
+    ];
+    topic_rows.extend(
+        s.topics
+            .iter()
+            .map(|t| vec![safe_cell(&t.topic), t.n.to_string(), num(t.mean, 2)]),
+    );
+    sections.push(("topics", topic_rows));
+    sections
 }
 
 /// The whole report as pretty-printed JSON (undefined figures are `null`).

@@ -49,7 +49,7 @@ pub const NAMES: [&str; 40] = [
     "Tom Walsh",
     "Sofia Rossi",
     "Yusuf Demir",
-    "Ben Carter",
+    "Ben <script>alert(\"x\")</script> & Carter",
 ];
 
 /// A class of 40 in `d/results`: trainee k gets a share of the paper right that varies with k
@@ -308,4 +308,302 @@ fn the_text_report_of_forty_fits_80_columns_in_both_languages() {
         let items = table_after(&text, &items_heading);
         assert_columns(&items, &format!("{lang:?} questions"));
     }
+}
+
+/// Whether chromium can be run here. Under CI (`TIPQUIZ_REQUIRE_TOOLS=1`) it must be.
+fn have_chromium() -> bool {
+    let found = std::process::Command::new("chromium")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("TIPQUIZ_REQUIRE_TOOLS").is_none(),
+            "chromium is required here (TIPQUIZ_REQUIRE_TOOLS is set) but not installed"
+        );
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipping the HTML rendering checks: chromium not installed"
+        );
+    }
+    found
+}
+
+/// Headless chromium on `args`, with a profile of its own in `profile`.
+fn chromium(profile: &Path, args: &[String]) -> std::process::Output {
+    std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Pages of a PDF that chromium wrote (its page objects).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Type /Page")
+        .filter(|(i, _)| !text[i + 11..].starts_with('s'))
+        .count()
+}
+
+/// A script (added to a copy of the page, never to the report itself) that measures, at the
+/// printed width, every element against the page: the report's `data-overflow` attribute
+/// then says how wide the document is and which elements stick out.
+const MEASURE: &str = r#"<script>
+const W = document.documentElement.clientWidth;
+const out = [];
+for (const e of document.querySelectorAll('body *')) {
+  const r = e.getBoundingClientRect();
+  if (r.width > 0 && (r.right > W + 0.5 || r.left < -0.5)) {
+    out.push(e.tagName + ' ' + Math.round(r.left) + '..' + Math.round(r.right) + ' ' + (e.textContent || '').slice(0, 30));
+  }
+}
+document.body.setAttribute('data-overflow', 'W=' + W + ' SW=' + document.documentElement.scrollWidth + ' OUT=' + out.length + ' ' + out.slice(0, 5).join(' | '));
+</script>"#;
+
+#[test]
+fn the_html_report_is_one_printable_page_set_in_both_languages() {
+    let d = tempfile::tempdir().unwrap();
+    class_of_40(d.path());
+    for (lang, dir) in [("en", "ltr"), ("ar", "rtl")] {
+        let file = d.path().join(format!("class-{lang}.html"));
+        let (_, err, code) = run(tq_in(d.path(), lang)
+            .args([
+                "report",
+                "--exam",
+                "final-assessment",
+                "--format",
+                "html",
+                "-o",
+            ])
+            .arg(&file));
+        assert_eq!(code, 0, "{err}");
+        let html = std::fs::read_to_string(&file).unwrap();
+        // Self-contained: nothing is fetched, nothing runs.
+        for bad in [
+            "<script",
+            "http:",
+            "https:",
+            "@import",
+            "url(",
+            "@font-face",
+            "<link",
+            "src=",
+        ] {
+            let outside_svg_ns = html.replace("http://www.w3.org/2000/svg", "");
+            assert!(!outside_svg_ns.contains(bad), "{lang}: {bad} in the page");
+        }
+        assert!(html.contains(&format!("dir=\"{dir}\"")), "{lang}");
+        // Names are escaped.
+        assert!(
+            html.contains("Ben &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Carter"),
+            "{lang}"
+        );
+        // Every part: summary, the two charts, who passed, the trainees with why, the items
+        // with the flags in words, where everyone stands.
+        assert_eq!(html.matches("<svg").count(), 2, "{lang}");
+        let labels: &[&str] = if lang == "en" {
+            &[
+                "Passed (12): names for the certificates",
+                "Why not passed",
+                "Where everyone stands",
+                "submitted (40)",
+                "Almost nobody got it right",
+                "Percentage per topic",
+            ]
+        } else {
+            &[
+                "الناجحون (12): الأسماء للشهادات",
+                "سبب عدم النجاح",
+                "وضع كل متدرب",
+                "سلّم إجاباته (40)",
+                "فاطمة عبدالله الصباح",
+            ]
+        };
+        for l in labels {
+            assert!(html.contains(l), "{lang}: {l} missing");
+        }
+        // Every trainee is on the page.
+        for n in NAMES {
+            let n = tipquiz::report::html_escape(n);
+            assert!(html.contains(&n), "{lang}: {n} missing");
+        }
+
+        if !have_chromium() {
+            continue;
+        }
+        let profile = tempfile::tempdir().unwrap();
+        // Printed to PDF on A4: a sensible number of pages for 40 trainees and the item
+        // analysis of the ~200 questions their papers drew.
+        let pdf = d.path().join(format!("class-{lang}.pdf"));
+        let o = chromium(
+            profile.path(),
+            &[
+                format!("--print-to-pdf={}", pdf.display()),
+                "--no-pdf-header-footer".into(),
+                format!("file://{}", file.display()),
+            ],
+        );
+        let bytes = std::fs::read(&pdf)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+        let pages = pdf_pages(&bytes);
+        assert!((3..=20).contains(&pages), "{lang}: {pages} pages");
+        // At the printed width (A4 less the margins: 186 mm, 703 CSS pixels) nothing sticks
+        // out of the page.
+        let measured = d.path().join(format!("measure-{lang}.html"));
+        std::fs::write(
+            &measured,
+            html.replace("</body>", &format!("{MEASURE}</body>")),
+        )
+        .unwrap();
+        let o = chromium(
+            profile.path(),
+            &[
+                "--window-size=703,1000".into(),
+                "--dump-dom".into(),
+                format!("file://{}", measured.display()),
+            ],
+        );
+        let dom = String::from_utf8_lossy(&o.stdout);
+        let at = dom.find("data-overflow=\"").unwrap_or_else(|| {
+            panic!(
+                "{lang}: not measured: {}",
+                String::from_utf8_lossy(&o.stderr)
+            )
+        });
+        let report = &dom[at + 15..];
+        let report = &report[..report.find('"').unwrap()];
+        assert!(report.contains("W=703 SW=703 OUT=0"), "{lang}: {report}");
+    }
+}
+
+/// Rows of a CSV file as Python's `csv` module reads it with `utf-8-sig` (what a script or a
+/// spreadsheet import does), or `None` when python3 is not installed.
+fn python_rows(file: &Path) -> Option<Vec<Vec<String>>> {
+    let o = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import csv, json, sys\n\
+             with open(sys.argv[1], encoding='utf-8-sig', newline='') as f:\n\
+             \x20   print(json.dumps(list(csv.reader(f))))",
+        )
+        .arg(file)
+        .output()
+        .ok()?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    Some(serde_json::from_slice(&o.stdout).unwrap())
+}
+
+/// The rows of a CSV file read in Rust, after checking that it starts with the BOM.
+fn rust_rows(file: &Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(file).unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "{}: no byte-order mark",
+        file.display()
+    );
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&bytes[3..]);
+    r.records()
+        .map(|x| x.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn spreadsheets_carry_the_bom_and_load_with_utf8_sig() {
+    let d = tempfile::tempdir().unwrap();
+    class_of_40(d.path());
+    // One file per table in a folder.
+    let folder = d.path().join("tables");
+    std::fs::create_dir(&folder).unwrap();
+    let (_, err, code) = run(tq_in(d.path(), "ar")
+        .args(["report", "--format", "csv", "-o"])
+        .arg(&folder));
+    assert_eq!(code, 0, "{err}");
+    for t in tipquiz::report::CSV_TABLES {
+        let file = folder.join(format!("final-assessment-{t}.csv"));
+        let rows = rust_rows(&file);
+        assert!(!rows.is_empty(), "{t}");
+        if let Some(py) = python_rows(&file) {
+            assert_eq!(py, rows, "{t}: Python reads it otherwise");
+            // The header's first cell has no BOM left in it.
+            assert!(py[0][0].is_ascii(), "{t}: {:?}", py[0][0]);
+        }
+    }
+    let trainees = rust_rows(&folder.join("final-assessment-trainees.csv"));
+    assert_eq!(trainees.len(), 41);
+    assert!(trainees.iter().any(|r| r[0] == "فاطمة عبدالله الصباح"));
+    // One table, chosen; on standard output there is no BOM.
+    let (out, _, code) =
+        run(tq_in(d.path(), "en").args(["report", "--format", "csv", "--table", "topics"]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("topic,trainees,mean_percent\n"), "{out}");
+    let (_, err, code) =
+        run(tq_in(d.path(), "en").args(["report", "--format", "csv", "--table", "nonsense"]));
+    assert_eq!(code, 2, "{err}");
+
+    // export: per-topic columns, status, pass mark, title, flags; the labels the trainee saw.
+    let file = d.path().join("attempts.csv");
+    let (_, err, code) = run(tq_in(d.path(), "en").args(["export", "-o"]).arg(&file));
+    assert_eq!(code, 0, "{err}");
+    let rows = rust_rows(&file);
+    if let Some(py) = python_rows(&file) {
+        assert_eq!(py, rows);
+    }
+    let h = &rows[0];
+    for col in [
+        "exam_title",
+        "pass_mark",
+        "end_reason",
+        "flags",
+        "topic:indicators",
+        "topic:national-law",
+    ] {
+        assert!(h.iter().any(|x| x == col), "{col} not in {h:?}");
+    }
+    assert_eq!(rows.len(), 41);
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    for r in &rows[1..] {
+        assert_eq!(r[col("pass_mark")], "70");
+        assert_eq!(r[col("end_reason")], "submitted");
+        assert!(!r[col("exam_title")].is_empty());
+        for x in r {
+            assert!(!x.starts_with("-0"), "{x}");
+        }
+    }
+    let file = d.path().join("responses.csv");
+    let (_, err, code) = run(tq_in(d.path(), "en")
+        .args(["export", "--responses", "--no-bom", "-o"])
+        .arg(&file));
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.starts_with('\u{feff}'));
+    assert!(!text.contains("\"kind\""), "{}", &text[..500]);
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let (lab, txt, ty) = (
+        h.iter().position(|x| x == "answer_label").unwrap(),
+        h.iter().position(|x| x == "answer_text").unwrap(),
+        h.iter().position(|x| x == "type").unwrap(),
+    );
+    let mut singles = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if &rec[ty] == "single" && !rec[lab].is_empty() {
+            singles += 1;
+            assert!(rec[lab].len() == 1, "{rec:?}");
+            assert!(!rec[txt].is_empty(), "{rec:?}");
+        }
+    }
+    assert!(singles > 100, "{singles}");
 }
