@@ -344,6 +344,13 @@ pub fn text(key: K) -> &'static str {
         K::HtmlPass => "passed",
         K::HtmlFail => "not passed",
         K::HtmlFile => "File",
+        K::BoardTitle => "Leaderboard",
+        K::BoardWaiting => "Waiting for the first attempt…",
+        K::BoardInProgress => "in progress",
+        K::BoardPass => "✓ pass",
+        K::BoardFail => "✗ fail",
+        K::BoardMore => "+{0} more · page {1}/{2} · {3} trainees",
+        K::BoardFlagged => "Flagged, not ranked ({0})",
         K::HtmlByTopic => "Percentage per topic",
         K::HtmlTopicNote => {
             "Why not passed: \"overall\" means below the exam's pass mark, a topic name means below that topic's own pass mark."

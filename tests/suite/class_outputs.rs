@@ -607,3 +607,191 @@ fn spreadsheets_carry_the_bom_and_load_with_utf8_sig() {
     }
     assert!(singles > 100, "{singles}");
 }
+
+/// An attempt in progress as a running `take` publishes it for the board.
+fn in_progress(results: &Path, trainee: &str, exam: &str, answered: usize) {
+    use tipquiz::report::board::{PROGRESS_DIR, Progress};
+    let p = Progress {
+        trainee: trainee.into(),
+        exam_id: exam.into(),
+        exam_title: "Final assessment".into(),
+        answered,
+        total: 30,
+        started_at: T0 + 3_600_000,
+        deadline: Some(T0 + 3_600_000 + 40 * 60_000),
+    };
+    let dir = results.join(PROGRESS_DIR);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(Progress::file_name(&p.exam_id, &p.trainee)),
+        serde_json::to_vec(&p).unwrap(),
+    )
+    .unwrap();
+}
+
+/// The board drawn at `w`×`h` on page `page`, line by line.
+fn board_screen(
+    b: &tipquiz::report::board::Board,
+    lang: tipquiz::text::Lang,
+    w: u16,
+    h: u16,
+    page: usize,
+) -> Vec<String> {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use tipquiz::tui::bidi::BidiMode;
+    use tipquiz::tui::ui::{Display, Theme};
+    let display = Display {
+        mode: BidiMode::Reorder,
+        shaping: true,
+        theme: Theme { color: false },
+    };
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| tipquiz::tui::board::draw_page(f, b, lang, display, page))
+        .unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_owned()).collect())
+        .collect()
+}
+
+#[test]
+fn the_board_holds_a_room_of_forty_at_two_sizes_in_both_languages() {
+    use tipquiz::text::Lang;
+    let d = tempfile::tempdir().unwrap();
+    class_of_40(d.path());
+    let results = d.path().join("results");
+    // Three still answering, one of them with an Arabic name; one record edited by hand.
+    in_progress(&results, "منيرة حسن البلوشي", "final-assessment", 18);
+    in_progress(&results, "Kevin Brown", "final-assessment", 7);
+    in_progress(&results, "Laila Haddad", "final-assessment", 25);
+    let edited = std::fs::read_dir(&results)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("peter-novak"))
+        .unwrap();
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, text.replace("\"Peter Novak\"", "\"Peter Nowak\"")).unwrap();
+
+    let lib = shipped();
+    let mut b = tipquiz::report::board::Board::new(&results, None).checked(
+        lib,
+        vec![final_assessment()],
+        None,
+        Which::First,
+    );
+    b.refresh();
+    assert_eq!(b.exam_id().as_deref(), Some("final-assessment"));
+    // Another exam gets more entries: the board keeps the exam it chose.
+    for i in 0..45 {
+        in_progress(&results, &format!("Drill {i}"), "drill", 3);
+    }
+    b.refresh();
+    assert_eq!(b.exam_id().as_deref(), Some("final-assessment"));
+    let rows = b.rows();
+    assert_eq!(
+        rows.len(),
+        39 + 3,
+        "39 ranked (one flagged) and 3 in progress"
+    );
+    assert_eq!(b.flagged().len(), 1);
+
+    for lang in [Lang::En, Lang::Ar] {
+        for (w, h) in [(80u16, 24u16), (160, 45)] {
+            // Every page, until the first comes round again.
+            let mut pages = vec![board_screen(&b, lang, w, h, 0)];
+            for p in 1..20 {
+                let s = board_screen(&b, lang, w, h, p);
+                if s == pages[0] {
+                    break;
+                }
+                pages.push(s);
+            }
+            let all: String = pages.iter().flatten().map(|l| format!("{l}\n")).collect();
+            let what = format!("{lang:?} {w}x{h}");
+            // Rows that do not fit are paged, and said so.
+            assert!(pages.len() >= 2, "{what}: one page for 42 rows?\n{all}");
+            let more = if lang == Lang::En {
+                "more · page 1/"
+            } else {
+                "ﻥﻭﺮﺧﺁ"
+            };
+            assert!(
+                pages[0].iter().any(|l| l.contains(more) || l.contains("+")),
+                "{what}: no +N more\n{}",
+                pages[0].join("\n")
+            );
+            // Every trainee, ranked or answering, appears on some page, whole when there is
+            // room, with the name in one piece (Arabic shaped and reordered as a whole).
+            for r in &rows {
+                let name = tipquiz::tui::bidi::visual_lines(
+                    &r.trainee,
+                    tipquiz::tui::bidi::Dir::Rtl,
+                    200,
+                    tipquiz::tui::bidi::BidiMode::Reorder,
+                    true,
+                )
+                .concat();
+                let long = cell_width(&name) > 36;
+                if long && w == 80 {
+                    continue;
+                }
+                let line = all
+                    .lines()
+                    .find(|l| l.contains(&name))
+                    .unwrap_or_else(|| panic!("{what}: {} not on the board:\n{all}", r.trainee));
+                // The score sits beside the name, never inside it.
+                match (r.percent, r.progress) {
+                    (Some(p), _) => {
+                        let pct = format!("{p:.0}%");
+                        assert!(line.contains(&pct), "{what}: {pct} missing: {line}");
+                        let mark = match (lang, r.passed) {
+                            (Lang::En, true) => "✓ pass".to_owned(),
+                            (Lang::En, false) => "✗ fail".to_owned(),
+                            (Lang::Ar, true) => shown("✓ ناجح"),
+                            (Lang::Ar, false) => shown("✗ غير ناجح"),
+                        };
+                        assert!(line.contains(&mark), "{what}: {mark} missing: {line}");
+                    }
+                    (None, Some((a, n))) => {
+                        assert!(line.contains(&format!("{a}/{n}")), "{what}: {line}");
+                    }
+                    _ => {}
+                }
+            }
+            // The long name is cut only when there is no room.
+            let long = "Sgt. Jonathan Alexander Whitfield-Montgomery";
+            if w == 160 {
+                assert!(all.contains(long), "{what}: {long} cut\n{all}");
+            }
+            // The flagged record is listed, not ranked.
+            assert!(
+                all.contains("Peter Nowak"),
+                "{what}: flagged record missing\n{all}"
+            );
+            let flagged = if lang == Lang::En {
+                "Flagged, not ranked (1)".to_owned()
+            } else {
+                shown("مُعلَّمة ولا تُرتَّب")
+            };
+            assert!(
+                pages.iter().all(|p| p.iter().any(|l| l.contains(&flagged))),
+                "{what}: {flagged} not on every page\n{all}"
+            );
+            // Nothing of the other exam.
+            assert!(!all.contains("Drill"), "{what}");
+            // In Arabic the table runs right to left: ranks at the right edge.
+            if lang == Lang::Ar {
+                let first = pages[0]
+                    .iter()
+                    .find(|l| l.contains("100%") || l.contains("97%") || l.contains("93%"))
+                    .unwrap_or_else(|| panic!("{what}: no top score\n{all}"));
+                let trimmed = first.trim_end_matches([' ', '│']);
+                assert!(
+                    trimmed.trim_end().ends_with('1'),
+                    "{what}: the rank is not at the right: {first:?}"
+                );
+            }
+        }
+    }
+}
