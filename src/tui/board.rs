@@ -99,7 +99,7 @@ pub fn draw_in(f: &mut Frame<'_>, b: &Board, lang: Lang, digits: crate::text::Di
                 },
             ),
             (None, Some((a, total))) => (
-                n(format!("{a:>2}/{total:<2} ", total = total)),
+                n(format!("{a:>2}/{total:<2} ")),
                 t_progress.to_owned(),
                 Style::default().add_modifier(Modifier::DIM),
             ),

@@ -738,7 +738,7 @@ fn board_over_four_topics(dir: &std::path::Path) -> tipquiz::report::board::Boar
             }
             s.update(tipquiz::quiz::Action::Next, start + 1500);
         }
-        s.update(tipquiz::quiz::Action::Submit, start + 754_000.min(590_000));
+        s.update(tipquiz::quiz::Action::Submit, start + 590_000);
         let r = AttemptRecord::from_session(&s, &attempt_id(&s.state), start + 600_000, "test");
         store.commit(&r, None).unwrap();
     }
@@ -878,7 +878,7 @@ fn the_board_writes_arabic_indic_digits_and_whole_labels() {
     );
     let body: Vec<&String> = rows[1..rows.len() - 1]
         .iter()
-        .filter(|r| r.trim_matches(|c| c == '│' || c == ' ').len() > 0)
+        .filter(|r| !r.trim_matches(|c| c == '│' || c == ' ').is_empty())
         .collect();
     assert!(body.len() >= 3 + 1 + 3, "{rows:#?}");
     for r in &body {
