@@ -350,6 +350,7 @@ pub fn text(key: K) -> &'static str {
         K::BoardPass => "✓ pass",
         K::BoardFail => "✗ fail",
         K::BoardMore => "+{0} more · page {1}/{2} · {3} trainees",
+        K::BoardMeans => "Class mean by topic (%)",
         K::BoardFlagged => "Flagged, not ranked ({0})",
         K::HtmlByTopic => "Percentage per topic",
         K::HtmlTopicNote => {
@@ -554,7 +555,7 @@ pub fn text(key: K) -> &'static str {
             "Join Arabic letters into their shaped forms: auto (on when this program reorders), on or off. Default: auto."
         }
         K::CliArgDigits => {
-            "Digits of the numbers this program writes in Arabic (counts, scores, times, question numbers): western (0-9) or arabic (٠-٩). Default: as remembered for the trainee, else western."
+            "Digits of the numbers this program writes in Arabic (counts, scores, times, question numbers): western (0-9) or arabic (٠-٩). Default: on the screens, as remembered for the trainee; else TIPQUIZ_DIGITS; else western."
         }
         K::CliArgCheckPaths => "Bank or exam files, or folders of them.",
         K::CliArgFormat => {

@@ -303,6 +303,7 @@ keys! {
     BoardFail,
     BoardMore,
     BoardFlagged,
+    BoardMeans,
     HtmlExplainTooEasy,
     HtmlExplainTooHard,
     HtmlExplainNegDisc,

@@ -1,7 +1,10 @@
 //! The live leaderboard screen for the projector.
 
-use super::bidi::{Dir, align_line, table_cell, text_width, truncate, visual_styled_lines};
-use super::i18n::topic_name;
+use super::bidi::{
+    Dir, align_line, chart_rows_for_terminal_bidi, table_cell, text_width, truncate,
+    visual_styled_lines,
+};
+use super::i18n::{duration, percent_label, topic_name};
 use super::ui::Display;
 use crate::messages::{K, fill, template};
 use crate::report::board::Board;
@@ -43,16 +46,31 @@ struct Cells {
     style: Style,
 }
 
-/// Draw the board (its first page).
+/// Draw the board (its first page), with Western digits.
 pub fn draw(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display) {
-    draw_page(f, b, lang, d, 0);
+    draw_in(f, b, lang, crate::text::Digits::Western, d);
+}
+
+/// Draw the board (its first page); the numbers it writes (ranks, percentages, counts, times)
+/// in `digits` when `lang` is Arabic.
+pub fn draw_in(f: &mut Frame<'_>, b: &Board, lang: Lang, digits: crate::text::Digits, d: Display) {
+    draw_page(f, b, lang, digits, d, 0);
 }
 
 /// Draw page `page` of the board (taken modulo the number of pages): the trainees that fit,
 /// "+N more" and the page when they do not all fit, the flagged records (never ranked) and
 /// the topic means.
 #[allow(clippy::too_many_lines)]
-pub fn draw_page(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display, page: usize) {
+pub fn draw_page(
+    f: &mut Frame<'_>,
+    b: &Board,
+    lang: Lang,
+    digits: crate::text::Digits,
+    d: Display,
+    page: usize,
+) {
+    let digits = digits.for_lang(lang);
+    let n = |s: String| digits.write(&s).into_owned();
     let area = f.area();
     let t = |k: K| template(lang, k);
     let color = |c: Color| {
@@ -100,21 +118,23 @@ pub fn draw_page(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display, page: usi
             let name = crate::diag::escape_for_terminal(&r.trainee);
             match (r.percent, r.progress) {
                 (Some(p), _) => Cells {
-                    rank: format!("{}", i + 1),
+                    rank: n(format!("{}", i + 1)),
                     name,
-                    score: format!("{}%", num0(p)),
+                    score: n(format!("{}%", num0(p))),
                     result: t(if r.passed { K::BoardPass } else { K::BoardFail }).to_owned(),
-                    status: crate::walk::format_duration(u64::try_from(r.seconds).unwrap_or(0)),
+                    // In the language's units: "9:50" in Arabic, where Latin units ("9m50s")
+                    // would split the time around the word before it in a bidi terminal.
+                    status: n(duration(lang, u64::try_from(r.seconds).unwrap_or(0))),
                     style: if r.passed {
                         color(Color::Green)
                     } else {
                         color(Color::Yellow)
                     },
                 },
-                (None, Some((a, n))) => Cells {
+                (None, Some((a, total))) => Cells {
                     rank: String::new(),
                     name,
-                    score: format!("{a}/{n}"),
+                    score: n(format!("{a}/{total}")),
                     result: String::new(),
                     status: t(K::BoardInProgress).to_owned(),
                     style: Style::default().add_modifier(Modifier::DIM),
@@ -215,10 +235,10 @@ pub fn draw_page(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display, page: usi
             let more = fill(
                 t(K::BoardMore),
                 &[
-                    rest.to_string(),
-                    (page + 1).to_string(),
-                    pages.to_string(),
-                    cells.len().to_string(),
+                    n(rest.to_string()),
+                    n((page + 1).to_string()),
+                    n(pages.to_string()),
+                    n(cells.len().to_string()),
                 ],
             );
             lines.push(line(
@@ -252,7 +272,7 @@ pub fn draw_page(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display, page: usi
             .collect();
         let text = format!(
             "{}: {}",
-            fill(t(K::BoardFlagged), &[flagged.len().to_string()]),
+            fill(t(K::BoardFlagged), &[n(flagged.len().to_string())]),
             list.join(" · ")
         );
         let dir = if lang.is_rtl() { Dir::Rtl } else { Dir::Ltr };
@@ -263,23 +283,47 @@ pub fn draw_page(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display, page: usi
     }
     f.render_widget(Paragraph::new(lines), table);
     let means = b.topic_means();
-    if chart.height > 0 && !means.is_empty() {
-        let mut bars: Vec<Bar<'static>> = means
+    if chart.height > 0 && !means.is_empty() && lang.is_rtl() {
+        // Arabic: one row per topic, the label whole beside its bar (see
+        // `chart_rows_for_terminal_bidi`): a terminal that does its own bidi would reverse a
+        // row of labels under vertical bars, and a bar's width cut the longer labels.
+        let rows: Vec<(String, u64, Style)> = means
+            .iter()
+            .map(|(t, m)| {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let v = m.round() as u64;
+                (topic_name(lang, t), v, color(Color::Cyan))
+            })
+            .collect();
+        let mut out = vec![line(
+            t(K::BoardMeans),
+            Style::default(),
+            chart.width,
+            lang,
+            d,
+        )];
+        out.extend(chart_rows_for_terminal_bidi(
+            &rows,
+            chart.width,
+            d.mode,
+            d.shaping,
+            digits,
+        ));
+        f.render_widget(Paragraph::new(out), chart);
+    } else if chart.height > 0 && !means.is_empty() {
+        let bars: Vec<Bar<'static>> = means
             .iter()
             .map(|(t, m)| {
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let v = m.round() as u64;
                 Bar::default()
                     .value(v)
-                    .text_value(format!("{v}%"))
+                    .text_value(n(percent_label(lang, v)))
                     // Laid out in the bar's own width: padded wider, a right-aligned
                     // Arabic label was cut to its padding and its last letters.
                     .label(line(&topic_name(lang, t), Style::default(), 12, lang, d))
             })
             .collect();
-        if lang.is_rtl() {
-            bars.reverse();
-        }
         let bc = BarChart::default()
             .data(BarGroup::default().bars(&bars))
             .bar_width(12)
@@ -300,7 +344,12 @@ pub fn draw_page(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display, page: usi
 ///
 /// # Errors
 /// When the terminal cannot be used.
-pub fn run(mut board: Board, lang: Lang, d: Display) -> std::io::Result<()> {
+pub fn run(
+    mut board: Board,
+    lang: Lang,
+    digits: crate::text::Digits,
+    d: Display,
+) -> std::io::Result<()> {
     board.refresh();
     let signal = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     super::terminal::watch_signals(std::sync::Arc::clone(&signal));
@@ -310,7 +359,7 @@ pub fn run(mut board: Board, lang: Lang, d: Display) -> std::io::Result<()> {
         loop {
             // Trainees that do not fit are shown page after page.
             let page = usize::try_from(started.elapsed().as_secs() / PAGE_SECONDS).unwrap_or(0);
-            terminal.draw(|f| draw_page(f, &board, lang, d, page))?;
+            terminal.draw(|f| draw_page(f, &board, lang, digits, d, page))?;
             if event::poll(Duration::from_secs(1))?
                 && let Event::Key(k) = event::read()?
                 && super::keymap::leaves_viewer(&k, lang)

@@ -647,8 +647,10 @@ fn board_screen(
         theme: Theme { color: false },
     };
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| tipquiz::tui::board::draw_page(f, b, lang, display, page))
-        .unwrap();
+    t.draw(|f| {
+        tipquiz::tui::board::draw_page(f, b, lang, tipquiz::text::Digits::Western, display, page)
+    })
+    .unwrap();
     let buf = t.backend().buffer().clone();
     (0..h)
         .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_owned()).collect())
