@@ -95,11 +95,15 @@ pub fn draw_page(
     }
     let rows = b.rows();
     let flagged = b.flagged();
-    let [table, chart] = Layout::vertical([
-        Constraint::Min(3),
-        Constraint::Length(if inner.height > 24 { 10 } else { 0 }),
-    ])
-    .areas(inner);
+    // The chart of topic means on a tall screen, or when the rows leave room for it.
+    let room = usize::from(inner.height).saturating_sub(10);
+    let chart_h = if inner.height > 24 || (inner.height > 16 && rows.len() + 4 <= room) {
+        10
+    } else {
+        0
+    };
+    let [table, chart] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(chart_h)]).areas(inner);
     let width = usize::from(table.width);
     let mut lines: Vec<Line<'static>> = Vec::new();
     if rows.is_empty() {
@@ -207,7 +211,9 @@ pub fn draw_page(
                 c.name.clone()
             };
             let cell = |s: &str, w: usize, right: bool| table_cell(s, w, right, d.mode, d.shaping);
-            let rtl = lang.is_rtl();
+            // Laid out right to left here only when this program reorders; a terminal that
+            // does its own bidi gets the row in logical order (rank first) and lays it out.
+            let rtl = lang.is_rtl() && d.mode == super::bidi::BidiMode::Reorder;
             let mut parts = [
                 cell(&c.rank, w_rank, true),
                 cell(&name, w_name, rtl),
