@@ -131,10 +131,9 @@ pub(crate) fn export_bank_cmd(
         print_err(&crate::diag::render_all_in(&diags, voice().lang));
         return PROBLEMS;
     };
-    let lang = match common.lang {
-        Some(crate::cli::LangArg::Ar) => crate::text::Lang::Ar,
-        _ => crate::text::Lang::En,
-    };
+    // The language of the text written into the file: only what `--lang` says (English
+    // otherwise), never the environment, so that the same command writes the same file.
+    let lang = common.lang.map_or(crate::text::Lang::En, Into::into);
     let fmt = match to {
         crate::cli::ExportTo::Gift => ExportFormat::Gift,
         crate::cli::ExportTo::MoodleXml => ExportFormat::MoodleXml,
@@ -201,10 +200,8 @@ pub(crate) fn preview_cmd(
     question: Option<&str>,
     watch: bool,
 ) -> u8 {
-    let lang = match common.lang {
-        Some(crate::cli::LangArg::Ar) => crate::text::Lang::Ar,
-        _ => crate::text::Lang::En,
-    };
+    // The language of the screens: the program's one rule, as for every message.
+    let lang = voice().lang;
     match crate::tui::preview::run(bank, question, watch, lang, display(common), &print_err) {
         Ok(code) => code,
         Err(e) => {

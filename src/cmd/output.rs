@@ -30,11 +30,7 @@ static VOICE: OnceLock<Voice> = OnceLock::new();
 /// Choose the voice of this run from the options and the environment. Call once, first.
 pub fn set_voice(common: &Common) -> Voice {
     use std::io::IsTerminal as _;
-    let flag = common.lang.map(|l| match l {
-        crate::cli::LangArg::En => Lang::En,
-        crate::cli::LangArg::Ar => Lang::Ar,
-    });
-    let lang = crate::messages::cli_lang(flag, &|k| std::env::var(k).ok());
+    let lang = crate::messages::cli_lang(common.lang.map(Into::into), &|k| std::env::var(k).ok());
     let out_tty = std::io::stdout().is_terminal();
     let err_tty = std::io::stderr().is_terminal();
     // The display (and the preferences it reads) only matters for Arabic on a terminal.

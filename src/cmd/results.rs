@@ -325,10 +325,8 @@ pub(crate) fn board_cmd(common: &Common, exam: Option<String>, which: crate::cli
         Err(c) => return c,
     };
     let places = places(common);
-    let lang = match common.lang {
-        Some(crate::cli::LangArg::Ar) => crate::text::Lang::Ar,
-        _ => crate::text::Lang::En,
-    };
+    // The language of the screens: the program's one rule, as for every message.
+    let lang = voice().lang;
     let board = crate::report::board::Board::new(&places.results.dir, exam).checked(
         lib,
         exams,

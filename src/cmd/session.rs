@@ -8,25 +8,23 @@ use super::setup::{display_with, places};
 use crate::cli::Common;
 use crate::msg;
 
-/// The interface language: `--lang`, else the language this trainee used last (the trainee
-/// named on the command line, or the last trainee on this computer), else English.
+/// The interface language, by the program's one rule ([`crate::messages::choose_lang`]):
+/// `--lang`, else `TIPQUIZ_LANG`, else the language this trainee used last (the trainee named
+/// on the command line, or the last trainee on this computer), else the locale, else English.
 pub(crate) fn lang_of(
     common: &Common,
     prefs: &crate::tui::app::Prefs,
     trainee: Option<&str>,
 ) -> crate::text::Lang {
-    use crate::cli::LangArg;
-    match common.lang {
-        Some(LangArg::En) => crate::text::Lang::En,
-        Some(LangArg::Ar) => crate::text::Lang::Ar,
-        None => prefs
-            .langs
-            .get(&crate::record::trainee_slug(
-                trainee.unwrap_or(&prefs.trainee),
-            ))
-            .copied()
-            .unwrap_or_default(),
-    }
+    let remembered = prefs
+        .langs
+        .get(&crate::record::trainee_slug(
+            trainee.unwrap_or(&prefs.trainee),
+        ))
+        .copied();
+    crate::messages::choose_lang(common.lang.map(Into::into), remembered, &|k| {
+        std::env::var(k).ok()
+    })
 }
 
 /// The home screen.

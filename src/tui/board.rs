@@ -33,22 +33,14 @@ pub fn draw(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display) {
             Style::default()
         }
     };
-    let (t_board, t_none, t_rank, t_done, t_progress) = match lang {
-        Lang::En => (
-            "Leaderboard",
-            "Waiting for the first attempt…",
-            "#",
-            "done",
-            "in progress",
-        ),
-        Lang::Ar => (
-            "لوحة المتصدرين",
-            "بانتظار أول محاولة…",
-            "#",
-            "انتهى",
-            "قيد الإجابة",
-        ),
-    };
+    let t = crate::messages::ui(lang);
+    let (t_board, t_none, t_rank, t_done, t_progress) = (
+        t.board_title,
+        t.board_waiting,
+        "#",
+        t.board_done,
+        t.board_in_progress,
+    );
     let title = format!("{t_board} · {}", b.title().unwrap_or_default());
     let block = Block::default().borders(Borders::ALL).title(line(
         &title,
