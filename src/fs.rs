@@ -8,8 +8,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Errors of the store. The message says what failed and where ([`StoreError::message`] in
-/// any language; `Display` in the language of [`crate::messages::errors_lang`], English unless
-/// the binary chose another).
+/// any language; `Display` in English, for logs and the class server's console).
 #[derive(Debug)]
 pub enum StoreError {
     /// An I/O step failed.
@@ -53,7 +52,7 @@ impl StoreError {
 
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message().render(crate::messages::errors_lang()))
+        f.write_str(&self.message().en())
     }
 }
 

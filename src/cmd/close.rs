@@ -59,7 +59,7 @@ pub(crate) fn close_cmd(common: &Common, exam_id: &str, autosaves: Option<&std::
                         CloseCannot,
                         escape_for_terminal(&name),
                         escape_for_terminal(&path.display().to_string()),
-                        e.to_string()
+                        e.message()
                     ))
                 ));
                 continue;

@@ -43,7 +43,6 @@ pub fn set_voice(common: &Common) -> Voice {
         shaping: d.is_some_and(|d| d.shaping),
         digits: common.digits.map(Into::into).unwrap_or_default(),
     };
-    crate::messages::set_errors_lang(lang);
     *VOICE.get_or_init(|| v)
 }
 

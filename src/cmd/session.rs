@@ -35,7 +35,12 @@ pub fn home(common: &Common) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let _ = crate::tui::run::recover(&start.places, &lib, crate::tui::run::now_ms());
+    let _ = crate::tui::run::recover(
+        &start.places,
+        &lib,
+        crate::tui::run::now_ms(),
+        super::output::voice().lang,
+    );
     let app = crate::tui::app::App::new(
         std::sync::Arc::new(lib),
         exams,

@@ -60,7 +60,7 @@ pub(crate) fn take(
         Err(code) => return code,
     };
     let places = &start.places;
-    let _ = crate::tui::run::recover(places, &lib, crate::tui::run::now_ms());
+    let _ = crate::tui::run::recover(places, &lib, crate::tui::run::now_ms(), voice().lang);
     let exam = if let Some(e) = exam_arg {
         let path = PathBuf::from(&e);
         if path.is_file() {
@@ -166,7 +166,8 @@ pub(crate) fn recover_cmd(common: &Common) -> u8 {
         Err(code) => return code,
     };
     let places = places(common);
-    let (ok, failed) = crate::tui::run::recover(&places, &lib, crate::tui::run::now_ms());
+    let (ok, failed) =
+        crate::tui::run::recover(&places, &lib, crate::tui::run::now_ms(), voice().lang);
     let mut out = String::new();
     for p in &ok {
         out.push_str(&format!(

@@ -286,21 +286,6 @@ pub fn choose_lang(
     }
 }
 
-static ERRORS_LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
-
-/// Choose the language in which errors turned into text (`to_string()`) read, for the errors
-/// whose `Display` follows it (the results store's). The binary calls it once with the
-/// command line's language; until then, and in tests, English.
-pub fn set_errors_lang(lang: Lang) {
-    let _ = ERRORS_LANG.set(lang);
-}
-
-/// The language chosen by [`set_errors_lang`] (English if none).
-#[must_use]
-pub fn errors_lang() -> Lang {
-    ERRORS_LANG.get().copied().unwrap_or(Lang::En)
-}
-
 /// Join items with the language's comma: `a, b, c`.
 #[must_use]
 pub fn join_list<I: IntoIterator<Item = Arg>>(items: I) -> Arg {
