@@ -16,7 +16,7 @@ mod keys;
 pub mod screens;
 
 pub use keys::K;
-pub use screens::{Does, Ui, ui};
+pub use screens::{Does, Ui};
 
 use crate::text::Lang;
 use std::sync::Arc;
@@ -28,6 +28,30 @@ pub fn template(lang: Lang, key: K) -> &'static str {
         Lang::En => en::text(key),
         Lang::Ar => ar::text(key),
     }
+}
+
+/// The screens' words in `lang`.
+#[must_use]
+pub fn ui(lang: Lang) -> &'static Ui {
+    match lang {
+        Lang::En => &en::SCREENS,
+        Lang::Ar => &ar::SCREENS,
+    }
+}
+
+/// The name of a shipped topic on screen (another topic is shown by its id).
+#[must_use]
+pub fn topic_name(lang: Lang, topic: &str) -> String {
+    let t = ui(lang);
+    match topic {
+        "indicators" => t.topic_indicators,
+        "national-law" => t.topic_national_law,
+        "international-law" => t.topic_international_law,
+        "referral" => t.topic_referral,
+        "scenarios" => t.topic_scenarios,
+        other => other,
+    }
+    .to_owned()
 }
 
 /// One argument of a message.

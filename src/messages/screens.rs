@@ -1,12 +1,9 @@
 //! The screens' words: the shape of the screens' part of each language's catalogue ([`Ui`],
-//! filled in [`super::en::SCREENS`] and [`super::ar::SCREENS`]: the compiler checks that both
-//! have every entry), what each key does ([`Does`]), and the small rules of how a language
-//! writes labels, durations, percentages and topic names on screen.
+//! filled in as `SCREENS` in `en.rs` and `ar.rs`: the compiler checks that both have every
+//! entry; [`crate::messages::ui`] picks one) and what each key does ([`Does`]).
 //!
 //! Templates use `{0}`, `{1}`, ... for values; [`super::fill`] puts them in. Key names stay
 //! ASCII in both languages. Arabic follows the interface glossary of the course.
-
-use crate::text::Lang;
 
 /// The strings of one language.
 #[allow(missing_docs)]
@@ -98,6 +95,12 @@ pub struct Ui {
     pub order_hint_compact: &'static str,
     pub match_hint_compact: &'static str,
     pub review_short: &'static str,
+    // The names of the shipped banks' topics.
+    pub topic_indicators: &'static str,
+    pub topic_national_law: &'static str,
+    pub topic_international_law: &'static str,
+    pub topic_referral: &'static str,
+    pub topic_scenarios: &'static str,
     // The live board.
     pub board_title: &'static str,
     pub board_waiting: &'static str,
@@ -204,73 +207,8 @@ impl Ui {
     }
 }
 
-/// The catalogue of a language.
-#[must_use]
-pub fn ui(lang: Lang) -> &'static Ui {
-    match lang {
-        Lang::En => &super::en::SCREENS,
-        Lang::Ar => &super::ar::SCREENS,
-    }
-}
-
-/// The choice label of position `i`: a b c ... in English, أ ب ج د ... in Arabic.
-#[must_use]
-pub fn choice_label(lang: Lang, i: usize) -> String {
-    const AR_LABELS: [&str; 12] = ["أ", "ب", "ج", "د", "هـ", "و", "ز", "ح", "ط", "ي", "ك", "ل"];
-    match lang {
-        Lang::Ar if i < AR_LABELS.len() => AR_LABELS[i].to_owned(),
-        _ => crate::bank::letter(i).to_string(),
-    }
-}
-
-/// A duration for the screens: `1m14s` in English; in Arabic as a clock, `1:14` (minutes and
-/// seconds) or `1:02:14`, which reads the same from either side and needs no unit letters
-/// (`1 د 14 ث` was ambiguous).
-#[must_use]
-pub fn duration(lang: Lang, secs: u64) -> String {
-    if lang != Lang::Ar {
-        return crate::walk::format_duration(secs);
-    }
-    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
-}
-
-/// A percentage as read in the language: `14%`; in Arabic the sign follows the number when
-/// read from the right (`%14` on screen), as the bidi algorithm lays out the same text inside
-/// an Arabic sentence.
-#[must_use]
-pub fn percent_label(lang: Lang, pct: u64) -> String {
-    if lang.is_rtl() {
-        format!("%{pct}")
-    } else {
-        format!("{pct}%")
-    }
-}
-
-/// Topic names for the screens.
-#[must_use]
-pub fn topic_name(lang: Lang, topic: &str) -> String {
-    let (en, ar) = match topic {
-        "indicators" => ("Indicators", "المؤشرات"),
-        "national-law" => ("National law", "القانون الوطني"),
-        "international-law" => ("International law", "القانون الدولي"),
-        "referral" => ("Referral mechanism", "آلية الإحالة"),
-        "scenarios" => ("Scenarios", "حالات تطبيقية"),
-        other => (other, other),
-    };
-    match lang {
-        Lang::En => en.to_owned(),
-        Lang::Ar => ar.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::messages::fill;
     use crate::messages::{ar::SCREENS as AR, en::SCREENS as EN};
 
@@ -305,15 +243,6 @@ mod tests {
     }
 
     #[test]
-    fn durations_use_the_units_of_the_language() {
-        assert_eq!(duration(Lang::En, 74), "1m14s");
-        assert_eq!(duration(Lang::Ar, 74), "1:14");
-        assert_eq!(duration(Lang::Ar, 60), "1:00");
-        assert_eq!(duration(Lang::Ar, 4), "0:04");
-        assert_eq!(duration(Lang::Ar, 3_900), "1:05:00");
-    }
-
-    #[test]
     fn arabic_key_hints_have_no_range_or_key_combination_after_arabic_letters() {
         // After Arabic letters the bidi algorithm turns digits into Arabic numbers, and "1-9"
         // then reads "9-1"; "^F" reads "F^". A hint may start with them, not have them later.
@@ -334,12 +263,5 @@ mod tests {
                 assert!(!rest.contains(trap), "{trap} after Arabic letters in {h:?}");
             }
         }
-    }
-
-    #[test]
-    fn arabic_choice_labels_follow_abjad_order() {
-        assert_eq!(choice_label(Lang::Ar, 0), "أ");
-        assert_eq!(choice_label(Lang::Ar, 3), "د");
-        assert_eq!(choice_label(Lang::En, 2), "c");
     }
 }
