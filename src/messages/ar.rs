@@ -641,6 +641,7 @@ pub static SCREENS: Ui = Ui {
     trainee_hint: "اكتب اسمك أو رقمك",
     language: "اللغة",
     language_name: "العربية",
+    digits: "شكل الأرقام",
     exam: "الامتحان",
     quick_quiz: "اختبار سريع",
     topics: "المواضيع",

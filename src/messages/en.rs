@@ -854,6 +854,7 @@ pub static SCREENS: Ui = Ui {
     trainee_hint: "type your name or id",
     language: "Language",
     language_name: "English",
+    digits: "Digits in Arabic",
     exam: "Exam",
     quick_quiz: "Quick quiz",
     topics: "Topics",

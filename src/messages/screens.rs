@@ -14,6 +14,7 @@ pub struct Ui {
     pub trainee_hint: &'static str,
     pub language: &'static str,
     pub language_name: &'static str,
+    pub digits: &'static str,
     pub exam: &'static str,
     pub quick_quiz: &'static str,
     pub topics: &'static str,
