@@ -270,6 +270,9 @@ pub(crate) fn history_cmd(cx: &Context, trainee: &str) -> u8 {
         "%",
         cx.out.word(K::ColResult)
     );
+    // The numbers the program writes (date, score, percentage) in the digits of this run;
+    // the exam's id is the author's.
+    let n = |s: String| cx.out.digits.for_lang(cx.out.lang).write(&s).into_owned();
     for r in &mine {
         let date: String = crate::report::rfc3339_utc(r.started_at)
             .chars()
@@ -277,11 +280,11 @@ pub(crate) fn history_cmd(cx: &Context, trainee: &str) -> u8 {
             .collect::<String>()
             .replace('T', " ");
         out.push_str(&format!(
-            "{:<20} {:<28} {:>9} {:>6.0}% {:>8}{}\n",
-            date,
+            "{:<20} {:<28} {:>9} {:>7} {:>8}{}\n",
+            n(date),
             escape_for_terminal(&r.exam_id),
-            format!("{:.1}/{:.0}", r.score, r.max),
-            r.percent,
+            n(format!("{:.1}/{:.0}", r.score, r.max)),
+            n(format!("{:.0}%", r.percent)),
             cx.out.word(if r.passed { K::Passed } else { K::NotYet }),
             if counted.contains(r.attempt_id.as_str()) {
                 format!("  {}", cx.out.word(K::HistCounts))
@@ -329,15 +332,16 @@ pub(crate) fn board_cmd(cx: &Context, exam: Option<String>, which: crate::cli::W
         Err(c) => return c,
     };
     let places = cx.places();
-    // The language of the screens: the program's one rule, as for every message.
-    let lang = cx.out.lang;
+    // The language and digits of this run (`--lang`, `TIPQUIZ_LANG`, the locale; `--digits`,
+    // `TIPQUIZ_DIGITS`), as every other output of the command line.
+    let (lang, digits) = (cx.out.lang, cx.out.digits);
     let board = crate::report::board::Board::new(&places.results.dir, exam).checked(
         lib,
         exams,
         instructor_key(),
         which_of(which),
     );
-    match crate::tui::board::run(board, lang, display(&cx.common, &cx.folders)) {
+    match crate::tui::board::run(board, lang, digits, display(&cx.common, &cx.folders)) {
         Ok(()) => OK,
         Err(e) => {
             cx.out.fail_msg(&msg!(CannotUseTerminal, e.to_string()));

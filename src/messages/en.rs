@@ -510,7 +510,7 @@ pub fn text(key: K) -> &'static str {
             "Join Arabic letters into their shaped forms: auto (on when this program reorders), on or off. Default: auto."
         }
         K::CliArgDigits => {
-            "Digits of the numbers this program writes in Arabic (counts, scores, times, question numbers): western (0-9) or arabic (٠-٩). Default: as remembered for the trainee, else western."
+            "Digits of the numbers this program writes in Arabic (counts, scores, times, question numbers): western (0-9) or arabic (٠-٩). Default: on the screens, as remembered for the trainee; else TIPQUIZ_DIGITS; else western."
         }
         K::CliArgCheckPaths => "Bank or exam files, or folders of them.",
         K::CliArgFormat => {
@@ -943,6 +943,7 @@ pub static SCREENS: Ui = Ui {
     board_waiting: "Waiting for the first attempt…",
     board_done: "done",
     board_in_progress: "in progress",
+    board_means: "Class mean by topic (%)",
     extra_time: "The instructor gave you {0} more minutes.",
     closed_idle: "Closed after a long time without a key. Your answers are saved: connect again to go on.",
     closed_replaced: "Your attempt continues on another connection. Your answers are saved.",

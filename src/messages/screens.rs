@@ -107,6 +107,7 @@ pub struct Ui {
     pub board_waiting: &'static str,
     pub board_done: &'static str,
     pub board_in_progress: &'static str,
+    pub board_means: &'static str,
     // Said by the class server (`tipquiz serve`) on a trainee's screen.
     pub extra_time: &'static str,
     pub closed_idle: &'static str,
