@@ -1,14 +1,12 @@
 //! The instructor's view of the results folder: `report`, `export`, `history` and `board`.
 
+use super::Context;
 use super::library::lib_and_exams_quiet;
-use super::output::{
-    fail_msg, print_data, print_err, print_laid_out, print_out, say, terminal_width, voice, word,
-};
-use super::setup::{display, instructor_key, places};
+use super::output::{print_data, print_laid_out, terminal_width};
+use super::setup::{display, instructor_key};
 use super::take::mistakes;
 use super::{OK, PROBLEMS, USAGE};
 use crate::bank::Library;
-use crate::cli::Common;
 use crate::diag::escape_for_terminal;
 use crate::messages::K;
 use crate::msg;
@@ -17,16 +15,17 @@ use crate::msg;
 /// ([`crate::report::read::read_class`]): checked against the loaded banks and exams and the
 /// instructor key.
 pub(crate) fn class_of(
-    common: &Common,
+    cx: &Context,
     lib: &Library,
     exams: &[crate::exam::ExamDef],
 ) -> crate::report::read::Class {
     let key = instructor_key();
-    let results = places(common).results;
+    let results = cx.places().results;
     // What killed writers left behind is removed once it is old enough (36 hours).
     let _ = crate::record::sweep_stale_parts(&results.dir, std::time::SystemTime::now());
     crate::report::read::read_class(
         &results,
+        cx.folders.cache.as_deref(),
         crate::report::integrity::Rules {
             lib,
             exams,
@@ -38,6 +37,7 @@ pub(crate) fn class_of(
 /// An `--exam` that names neither a loaded exam nor an exam with records is a usage error that
 /// names the known exams.
 fn known_exam(
+    cx: &Context,
     exam: Option<&str>,
     exams: &[crate::exam::ExamDef],
     class: &crate::report::read::Class,
@@ -56,7 +56,7 @@ fn known_exam(
         return Ok(());
     }
     let list: Vec<String> = ids.iter().map(|x| escape_for_terminal(x)).collect();
-    fail_msg(&msg!(
+    cx.out.fail_msg(&msg!(
         UnknownExamArg,
         escape_for_terminal(e),
         list.join(", ")
@@ -88,20 +88,21 @@ pub(crate) struct ReportOpts {
 
 /// Write `bytes` to the file `path` (atomically: a temporary file, then renamed), and say so on
 /// standard error. A usage error when the path cannot be written.
-fn write_output(path: &std::path::Path, bytes: &[u8], said: &str) -> Result<(), u8> {
+fn write_output(cx: &Context, path: &std::path::Path, bytes: &[u8], said: &str) -> Result<(), u8> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
     if let Err(m) = crate::fsname::refuse_unportable(path) {
-        fail_msg(&m);
+        cx.out.fail_msg(&m);
         return Err(USAGE);
     }
     if let Err(e) = crate::record::write_atomic(dir, path, bytes, true) {
-        fail_msg(&e.message());
+        cx.out.fail_msg(&e.message());
         return Err(USAGE);
     }
-    print_err(&format!("{}\n", escape_for_terminal(said)));
+    cx.out
+        .print_err(&format!("{}\n", escape_for_terminal(said)));
     Ok(())
 }
 
@@ -118,16 +119,16 @@ fn csv_file(text: &str, bom: bool) -> Vec<u8> {
 /// Write the report in `format` where `opts` says: standard output, a file, or (CSV without
 /// `--table`, to a folder) one file per table.
 fn write_report(
-    common: &Common,
+    cx: &Context,
     report: &crate::report::Report,
     format: crate::cli::ReportFormat,
     opts: &ReportOpts,
 ) -> Result<(), u8> {
     use crate::cli::ReportFormat as F;
-    let lang = voice().lang;
+    let lang = cx.out.lang;
     let Some(path) = &opts.output else {
         match format {
-            F::Table => print_laid_out(&text_report(common, report, opts)),
+            F::Table => print_laid_out(&text_report(cx, report, opts)),
             F::Csv => print_data(&match &opts.table {
                 Some(t) => crate::report::to_csv_table(report, t).unwrap_or_default(),
                 None => crate::report::to_csv(report),
@@ -137,14 +138,14 @@ fn write_report(
         }
         return Ok(());
     };
-    let wrote = |p: &std::path::Path| say(&msg!(WroteFile, p.display().to_string()));
+    let wrote = |p: &std::path::Path| cx.out.say(&msg!(WroteFile, p.display().to_string()));
     match format {
         F::Csv if opts.table.is_none() && path.is_dir() => {
             let stem = report.exam_id.as_deref().unwrap_or("report");
             for t in crate::report::CSV_TABLES {
                 let text = crate::report::to_csv_table(report, t).unwrap_or_default();
                 let file = path.join(format!("{stem}-{t}.csv"));
-                write_output(&file, &csv_file(&text, opts.bom), &wrote(&file))?;
+                write_output(cx, &file, &csv_file(&text, opts.bom), &wrote(&file))?;
             }
             Ok(())
         }
@@ -153,14 +154,16 @@ fn write_report(
                 Some(t) => crate::report::to_csv_table(report, t).unwrap_or_default(),
                 None => crate::report::to_csv(report),
             };
-            write_output(path, &csv_file(&text, opts.bom), &wrote(path))
+            write_output(cx, path, &csv_file(&text, opts.bom), &wrote(path))
         }
         F::Json => write_output(
+            cx,
             path,
             crate::report::to_json(report).as_bytes(),
             &wrote(path),
         ),
         F::Html => write_output(
+            cx,
             path,
             crate::report::to_html(report, lang).as_bytes(),
             &wrote(path),
@@ -173,7 +176,7 @@ fn write_report(
                     ..crate::report::TextOptions::plain(lang, opts.width.map_or(100, usize::from))
                 },
             );
-            write_output(path, text.as_bytes(), &wrote(path))
+            write_output(cx, path, text.as_bytes(), &wrote(path))
         }
     }
 }
@@ -181,14 +184,14 @@ fn write_report(
 /// The text report for standard output: as wide as the terminal (100 columns when the output
 /// is not a terminal, or `--width`); on a terminal that does not reorder right-to-left text,
 /// cells are shaped and reordered here and an Arabic report's tables run right to left.
-fn text_report(common: &Common, report: &crate::report::Report, opts: &ReportOpts) -> String {
+fn text_report(cx: &Context, report: &crate::report::Report, opts: &ReportOpts) -> String {
     use std::io::IsTerminal as _;
-    let lang = voice().lang;
+    let lang = cx.out.lang;
     let tty = std::io::stdout().is_terminal();
     let width = opts
         .width
         .map_or_else(|| if tty { terminal_width() } else { 100 }, usize::from);
-    let d = tty.then(|| display(common));
+    let d = tty.then(|| display(&cx.common, &cx.folders));
     let reordered = d
         .filter(|d| d.mode == crate::tui::bidi::BidiMode::Reorder)
         .map(|d| crate::tui::typeset::Reordered {
@@ -211,18 +214,18 @@ fn text_report(common: &Common, report: &crate::report::Report, opts: &ReportOpt
 }
 
 pub(crate) fn report_cmd(
-    common: &Common,
+    cx: &Context,
     exam: Option<&str>,
     which: crate::cli::Which,
     format: crate::cli::ReportFormat,
     opts: &ReportOpts,
 ) -> u8 {
-    let (lib, exams) = match lib_and_exams_quiet(common) {
+    let (lib, exams) = match lib_and_exams_quiet(cx) {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let class = class_of(common, &lib, &exams);
-    if let Err(code) = known_exam(exam, &exams, &class) {
+    let class = class_of(cx, &lib, &exams);
+    if let Err(code) = known_exam(cx, exam, &exams, &class) {
         return code;
     }
     let report = crate::report::build_with(
@@ -233,16 +236,16 @@ pub(crate) fn report_cmd(
         exam,
         which_of(which),
     );
-    let progress = crate::report::board::read_progress(&places(common).results.dir);
+    let progress = crate::report::board::read_progress(&cx.places().results.dir);
     let report =
         crate::report::with_statuses(report, &class.records, &progress, crate::tui::run::now_ms());
-    if let Err(code) = write_report(common, &report, format, opts) {
+    if let Err(code) = write_report(cx, &report, format, opts) {
         return code;
     }
     if report.exam_id.is_none() {
-        fail_msg(&msg!(
+        cx.out.fail_msg(&msg!(
             NoRecordsIn,
-            places(common).results.dir.display().to_string()
+            cx.places().results.dir.display().to_string()
         ));
         return PROBLEMS;
     }
@@ -250,19 +253,19 @@ pub(crate) fn report_cmd(
 }
 
 pub(crate) fn export_cmd(
-    common: &Common,
+    cx: &Context,
     exam: Option<&str>,
     responses: bool,
     allow_flagged: bool,
     output: Option<&std::path::Path>,
     bom: bool,
 ) -> u8 {
-    let (lib, exams) = match lib_and_exams_quiet(common) {
+    let (lib, exams) = match lib_and_exams_quiet(cx) {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let class = class_of(common, &lib, &exams);
-    if let Err(code) = known_exam(exam, &exams, &class) {
+    let class = class_of(cx, &lib, &exams);
+    if let Err(code) = known_exam(cx, exam, &exams, &class) {
         return code;
     }
     let mut records = class.records;
@@ -287,9 +290,9 @@ pub(crate) fn export_cmd(
                 escape_for_terminal(&b.file)
             )
         };
-        fail_msg(&msg!(Skipped, who, &b.reason));
+        cx.out.fail_msg(&msg!(Skipped, who, &b.reason));
     }
-    let progress = crate::report::board::read_progress(&places(common).results.dir);
+    let progress = crate::report::board::read_progress(&cx.places().results.dir);
     let now = crate::tui::run::now_ms();
     let ids: std::collections::BTreeSet<&str> = exam.map_or_else(
         || progress.iter().map(|p| p.exam_id.as_str()).collect(),
@@ -313,14 +316,16 @@ pub(crate) fn export_cmd(
         None => print_data(&text),
         Some(path) => {
             let rows = csv::Reader::from_reader(text.as_bytes()).records().count();
-            let said = say(&msg!(WroteRows, rows, path.display().to_string()));
-            if let Err(code) = write_output(path, &csv_file(&text, bom), &said) {
+            let said = cx
+                .out
+                .say(&msg!(WroteRows, rows, path.display().to_string()));
+            if let Err(code) = write_output(cx, path, &csv_file(&text, bom), &said) {
                 return code;
             }
         }
     }
     if !skipped.is_empty() && !allow_flagged {
-        fail_msg(&msg!(ExportLeftOut, skipped.len()));
+        cx.out.fail_msg(&msg!(ExportLeftOut, skipped.len()));
         return PROBLEMS;
     }
     OK
@@ -340,16 +345,16 @@ pub fn sparkline(values: &[f64]) -> String {
         .collect()
 }
 
-pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
+pub(crate) fn history_cmd(cx: &Context, trainee: &str) -> u8 {
     if let Some(why) = crate::record::name_problem(trainee) {
-        fail_msg(&why);
+        cx.out.fail_msg(&why);
         return USAGE;
     }
-    let (lib, exams) = match lib_and_exams_quiet(common) {
+    let (lib, exams) = match lib_and_exams_quiet(cx) {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let class = class_of(common, &lib, &exams);
+    let class = class_of(cx, &lib, &exams);
     let key = crate::record::trainee_slug(trainee);
     let flagged: Vec<&crate::record::BadRecord> = class
         .bad
@@ -379,25 +384,25 @@ pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
         .collect();
     mine.sort_by_key(|r| r.started_at);
     if mine.is_empty() && flagged.is_empty() {
-        fail_msg(&msg!(
+        cx.out.fail_msg(&msg!(
             NoAttemptsBy,
             trainee,
-            places(common).results.dir.display().to_string()
+            cx.places().results.dir.display().to_string()
         ));
         return PROBLEMS;
     }
     let mut out = format!(
         "{}\n\n{:<20} {:<28} {:>9} {:>7} {:>8}\n",
-        say(&msg!(AttemptsOf, escape_for_terminal(trainee))),
-        word(K::ColDateUtc),
-        word(K::ColExam),
-        word(K::ColScore),
+        cx.out.say(&msg!(AttemptsOf, escape_for_terminal(trainee))),
+        cx.out.word(K::ColDateUtc),
+        cx.out.word(K::ColExam),
+        cx.out.word(K::ColScore),
         "%",
-        word(K::ColResult)
+        cx.out.word(K::ColResult)
     );
     // The numbers the program writes (date, score, percentage) in the digits of this run;
     // the exam's id is the author's.
-    let n = |s: String| voice().digits.for_lang(voice().lang).write(&s).into_owned();
+    let n = |s: String| cx.out.digits.for_lang(cx.out.lang).write(&s).into_owned();
     for r in &mine {
         let date: String = crate::report::rfc3339_utc(r.started_at)
             .chars()
@@ -410,9 +415,9 @@ pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
             escape_for_terminal(&r.exam_id),
             n(format!("{:.1}/{:.0}", r.score, r.max)),
             n(format!("{:.0}%", r.percent)),
-            word(if r.passed { K::Passed } else { K::NotYet }),
+            cx.out.word(if r.passed { K::Passed } else { K::NotYet }),
             if counted.contains(r.attempt_id.as_str()) {
-                format!("  {}", word(K::HistCounts))
+                format!("  {}", cx.out.word(K::HistCounts))
             } else {
                 String::new()
             }
@@ -421,7 +426,7 @@ pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
     for b in &flagged {
         out.push_str(&format!(
             "{}\n",
-            say(&msg!(
+            cx.out.say(&msg!(
                 HistFlagged,
                 escape_for_terminal(&b.exam_id),
                 escape_for_terminal(&b.file),
@@ -434,41 +439,42 @@ pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
     let last = pct.last().copied().unwrap_or(0.0);
     out.push_str(&format!(
         "\n{}\n",
-        say(&msg!(
+        cx.out.say(&msg!(
             Trend,
             sparkline(&pct),
             format!("{first:.0}"),
             format!("{last:.0}")
         ))
     ));
-    let wrong = mistakes(&places(common).results, trainee);
+    let wrong = mistakes(&cx.places().results, cx.folders.cache.as_deref(), trainee);
     out.push_str(&format!(
         "{}\n",
-        say(&msg!(ToReview, wrong.len(), escape_for_terminal(trainee)))
+        cx.out
+            .say(&msg!(ToReview, wrong.len(), escape_for_terminal(trainee)))
     ));
-    print_out(&out);
+    cx.out.print_out(&out);
     OK
 }
 
-pub(crate) fn board_cmd(common: &Common, exam: Option<String>, which: crate::cli::Which) -> u8 {
-    let (lib, exams) = match lib_and_exams_quiet(common) {
+pub(crate) fn board_cmd(cx: &Context, exam: Option<String>, which: crate::cli::Which) -> u8 {
+    let (lib, exams) = match lib_and_exams_quiet(cx) {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let places = places(common);
+    let places = cx.places();
     // The language and digits of this run (`--lang`, `TIPQUIZ_LANG`, the locale; `--digits`,
     // `TIPQUIZ_DIGITS`), as every other output of the command line.
-    let (lang, digits) = (voice().lang, voice().digits);
+    let (lang, digits) = (cx.out.lang, cx.out.digits);
     let board = crate::report::board::Board::new(&places.results.dir, exam).checked(
         lib,
         exams,
         instructor_key(),
         which_of(which),
     );
-    match crate::tui::board::run(board, lang, digits, display(common)) {
+    match crate::tui::board::run(board, lang, digits, display(&cx.common, &cx.folders)) {
         Ok(()) => OK,
         Err(e) => {
-            fail_msg(&msg!(CannotUseTerminal, e.to_string()));
+            cx.out.fail_msg(&msg!(CannotUseTerminal, e.to_string()));
             USAGE
         }
     }

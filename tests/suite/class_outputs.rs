@@ -221,6 +221,7 @@ fn the_text_report_of_forty_fits_80_columns_in_both_languages() {
     let store = tipquiz::record::Store::new(d.path().join("results"));
     let class = tipquiz::report::read::read_class(
         &store,
+        None,
         tipquiz::report::integrity::Rules {
             lib: &lib,
             exams: &exams,
