@@ -425,6 +425,72 @@ fn partial_credit_and_negative_marking_count_exactly() {
     assert_eq!(got["Negative Nour"].0, negative.score);
 }
 
+/// A wrong answer without negative marking is worth 0 points, and the record on disk says 0,
+/// never -0 (the penalty, 0 × the points, was once stored as -0.0): every question, topic and
+/// total of the file read back, and the export.
+#[test]
+fn a_wrong_answer_without_negative_marking_is_stored_as_zero_not_minus_zero() {
+    let lib = shipped();
+    let exam = final_assessment();
+    assert_eq!(exam.scoring.negative_marking, 0.0);
+    let d = tempfile::tempdir().unwrap();
+    let results = d.path().join("results");
+    // Every answer wrong but the first two, some blank.
+    let (s, end) = sit(
+        &exam,
+        &lib,
+        "Wrong Walid",
+        T0,
+        &|i, q| match i {
+            0 | 1 => Some((right(q), 5_000)),
+            i if i % 7 == 0 => None,
+            _ => Some((wrong(q), 6_000)),
+        },
+        true,
+    );
+    commit(&results, &s, end, None);
+    let file = std::fs::read_dir(&results)
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().contains("wrong-walid"))
+        .unwrap();
+    let text = std::fs::read_to_string(file.path()).unwrap();
+    assert!(!text.contains("-0.0"), "{text}");
+    assert!(!text.contains(": -0,"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut wrongs = 0;
+    for q in v["questions"].as_array().unwrap() {
+        let p = q["points"].as_f64().unwrap();
+        if q["verdict"] == "wrong" {
+            wrongs += 1;
+            assert!(p == 0.0 && p.is_sign_positive(), "{q}");
+        }
+    }
+    assert!(wrongs >= 20, "{wrongs}");
+    for t in v["by_topic"].as_object().unwrap().values() {
+        assert!(t["points"].as_f64().unwrap().is_sign_positive(), "{t}");
+    }
+    assert_eq!(v["score"].as_f64(), Some(2.0));
+    let (out, err, code) = run(tq(d.path()).args(["export", "--exam", "final-assessment"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Wrong Walid"), "{out}");
+    let minus_zero = |out: &str| {
+        out.lines()
+            .flat_map(|l| l.split(','))
+            .any(|f| f.starts_with("-0") && f.trim_start_matches(['-', '0', '.']).is_empty())
+    };
+    assert!(!minus_zero(&out), "{out}");
+    let (out, _, code) = run(tq(d.path()).args([
+        "export",
+        "--exam",
+        "final-assessment",
+        "--responses",
+    ]));
+    assert_eq!(code, 0);
+    assert!(out.contains("Wrong Walid"), "{out}");
+    assert!(!minus_zero(&out), "{out}");
+}
+
 /// With an instructor key (`TIPQUIZ_KEY_FILE`), `take` signs the record as it writes it, and
 /// `report` with the same key accepts it; with another key every record is flagged, by name.
 #[cfg(unix)] // tmux
