@@ -75,6 +75,7 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
         Command::Export {
             exam,
             responses,
+            attempts,
             allow_flagged,
             output,
             ..
@@ -82,6 +83,7 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             common,
             exam.as_deref(),
             responses,
+            attempts,
             allow_flagged,
             output.as_deref(),
         ),

@@ -314,17 +314,17 @@ pub struct Report {
     pub status: status::Statuses,
 }
 
-/// The report with the standing of every trainee of its exam at `now`, from the attempts in
-/// progress (`progress`) as well as the records.
+/// The report with the standing of every trainee of its exam at `now`, from the attempts that
+/// started (their start markers and progress files) as well as the records.
 #[must_use]
 pub fn with_statuses(
     mut report: Report,
     records: &[AttemptRecord],
-    progress: &[board::Progress],
+    started: status::Started<'_>,
     now: Millis,
 ) -> Report {
     if let Some(id) = &report.exam_id {
-        report.status = status::statuses(id, records, &report.bad, progress, now);
+        report.status = status::statuses(id, records, &report.bad, started, now);
     }
     report
 }

@@ -219,19 +219,48 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
                 super::status::Standing::TimedOut => K::StTimedOut,
                 super::status::Standing::InProgress => K::StInProgress,
                 super::status::Standing::Abandoned => K::StAbandoned,
+                super::status::Standing::RecordMissing => K::StRecordMissing,
                 super::status::Standing::Flagged => K::StFlagged,
             };
-            let shown: Vec<String> = names.iter().map(|n| cell(n)).collect();
+            // Attempts without a record are shown with their start ("started at 07:02").
+            let starts = report.status.starts(standing);
+            let shown: Vec<String> = if starts.is_empty() {
+                names.iter().map(|n| cell(n)).collect()
+            } else {
+                starts
+                    .iter()
+                    .map(|(n, t)| {
+                        let hhmm: String =
+                            super::rfc3339_utc(*t).chars().skip(11).take(5).collect();
+                        f_(K::StStartedNoRecord, &[cell(n), hhmm])
+                    })
+                    .collect()
+            };
             let _ = writeln!(
                 out,
                 "  {} ({}): {}",
                 t_(k),
-                names.len(),
+                shown.len(),
                 if shown.is_empty() {
                     "-".to_owned()
                 } else {
                     shown.join(", ")
                 }
+            );
+        }
+        if !report.status.started_twice.is_empty() {
+            let shown: Vec<String> = report
+                .status
+                .started_twice
+                .iter()
+                .map(|n| cell(n))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {} ({}): {}",
+                t_(K::StStartedTwice),
+                shown.len(),
+                shown.join(", ")
             );
         }
     }
@@ -617,6 +646,13 @@ pub fn to_csv(report: &Report) -> String {
                 .map(|n| vec![st.name().to_owned(), safe_cell(n)]),
         );
     }
+    standing.extend(
+        report
+            .status
+            .started_twice
+            .iter()
+            .map(|n| vec!["started-twice".to_owned(), safe_cell(n)]),
+    );
     sections.push(csv_string(&standing));
     sections.join("\n")
 }

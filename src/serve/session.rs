@@ -291,7 +291,7 @@ fn refuse_attempt(app: &mut App, effects: &mut Vec<Effect>, en: &'static str, ar
     app.screen = Screen::Home;
     app.overlay = Overlay::None;
     app.message = Some(words(app.lang, en, ar).to_owned());
-    effects.retain(|e| !matches!(e, Effect::Autosave | Effect::Commit));
+    effects.retain(|e| !matches!(e, Effect::Started | Effect::Autosave | Effect::Commit));
 }
 
 /// Check an attempt that this turn started or resumed against the instructor's switches and

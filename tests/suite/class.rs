@@ -480,12 +480,8 @@ fn a_wrong_answer_without_negative_marking_is_stored_as_zero_not_minus_zero() {
             .any(|f| f.starts_with("-0") && f.trim_start_matches(['-', '0', '.']).is_empty())
     };
     assert!(!minus_zero(&out), "{out}");
-    let (out, _, code) = run(tq(d.path()).args([
-        "export",
-        "--exam",
-        "final-assessment",
-        "--responses",
-    ]));
+    let (out, _, code) =
+        run(tq(d.path()).args(["export", "--exam", "final-assessment", "--responses"]));
     assert_eq!(code, 0);
     assert!(out.contains("Wrong Walid"), "{out}");
     assert!(!minus_zero(&out), "{out}");
