@@ -1079,6 +1079,9 @@ const TINY_JSON: &str = r##"{
     "timed_out": [],
     "in_progress": [],
     "abandoned": [],
-    "flagged": []
+    "record_missing": [],
+    "flagged": [],
+    "started_twice": [],
+    "unrecorded": []
   }
 }"##;
