@@ -389,6 +389,12 @@ pub fn text(key: K) -> &'static str {
         K::StInProgress => "still in progress",
         K::StAbandoned => "abandoned (time over, no record: run `tipquiz close`)",
         K::StFlagged => "flagged, not counted",
+        K::SecSlots => {
+            "Slots of the random papers (pool, draw: whichever question filled it on each paper, as Moodle shows a random question)"
+        }
+        K::HSlot => "Slot",
+        K::HSlotQuestions => "Questions",
+        K::SlotLabel => "pool {0} #{1}",
         K::StRecordMissing => {
             "record missing (started, time over, no record and no sign of it running: deleted, or never written)"
         }

@@ -3,12 +3,14 @@
 //! record was deleted) is still known to the instructor's views ("started at 07:02, no record").
 //!
 //! A marker is written once per attempt, atomically, under a name of its own that starts with a
-//! dot (`.started--<exam>--<trainee slug>--<start>--<attempt id>.json`): readers of records skip
-//! names that start with a dot, so markers never reach the record index, the board's scan or a
-//! report as a bad file. The name is built like a record's name (an exam id is lowercase ASCII,
-//! a trainee is their [`trainee_slug`], Arabic names `t-<hash>`), so it is a valid file name on
-//! Windows too. Markers sit beside the records (not in a sub-folder) so that a trainee who can
-//! write a record can write a marker, whatever the folder's permissions.
+//! dot and does not end in `.json` (`.started--<exam>--<trainee slug>--<start>--<attempt
+//! id>.marker`): readers of records skip names that start with a dot, so markers never reach the
+//! record index, the board's scan or a report as a bad file, and a script that takes every
+//! `.json` file of the folder for a record never takes a marker. The name is built like a
+//! record's name (an exam id is lowercase ASCII, a trainee is their [`trainee_slug`], Arabic
+//! names `t-<hash>`), so it is a valid file name on Windows too. Markers sit beside the records
+//! (not in a sub-folder) so that a trainee who can write a record can write a marker, whatever
+//! the folder's permissions.
 
 use super::store::{read_regular, trainee_slug};
 use crate::fs::{StoreError, write_atomic};
@@ -18,6 +20,9 @@ use std::path::{Path, PathBuf};
 
 /// How every marker's file name starts.
 pub const MARKER_PREFIX: &str = ".started--";
+
+/// How every marker's file name ends.
+pub const MARKER_SUFFIX: &str = ".marker";
 
 /// Version of the marker format.
 pub const MARKER_SCHEMA: u32 = 1;
@@ -67,7 +72,7 @@ impl StartMarker {
     #[must_use]
     pub fn file_name(&self) -> String {
         format!(
-            "{MARKER_PREFIX}{}--{}--{}--{}.json",
+            "{MARKER_PREFIX}{}--{}--{}--{}{MARKER_SUFFIX}",
             self.exam_id,
             trainee_slug(&self.trainee),
             self.started_at,
@@ -117,7 +122,7 @@ fn read_markers(dir: &Path) -> Vec<StartMarker> {
         .filter(|e| {
             let n = e.file_name();
             let n = n.to_string_lossy();
-            n.starts_with(MARKER_PREFIX) && n.ends_with(".json")
+            n.starts_with(MARKER_PREFIX) && n.ends_with(MARKER_SUFFIX)
         })
         .filter_map(|e| {
             let bytes = read_regular(&e.path(), MAX_MARKER_BYTES).ok()?;
@@ -184,7 +189,7 @@ mod tests {
         // Again: the same attempt's marker is simply there.
         store.mark_started(&a).unwrap();
         // Not markers tipquiz writes: ignored.
-        std::fs::write(d.path().join(".started--x--y--1--z.json"), b"{}").unwrap();
+        std::fs::write(d.path().join(".started--x--y--1--z.marker"), b"{}").unwrap();
         let mut forged = marker("bad\u{202e}name");
         forged.started_at += 1;
         std::fs::write(

@@ -1211,8 +1211,11 @@ fn random_papers_get_test_statistics_per_slot() {
         recs.iter()
             .any(|r| r.questions.iter().any(|q| !first.contains(q.qid.as_str())))
     );
-    // Slot scores: for each trainee, the points of the question in slot (pool, draw).
+    // Slot scores: for each trainee, the points of the question in slot (pool, draw), and the
+    // questions that filled each slot.
     let mut slots: std::collections::BTreeMap<(usize, usize), Vec<f64>> = Default::default();
+    let mut filled: std::collections::BTreeMap<(usize, usize), std::collections::BTreeSet<String>> =
+        Default::default();
     for r in &recs {
         let drawn = tipquiz::quiz::draw_slots(&exam, &lib, seed_for(&exam.id, &r.trainee)).unwrap();
         let paper: Vec<&str> = drawn.iter().map(|(p, _)| p.qid.as_str()).collect();
@@ -1220,6 +1223,7 @@ fn random_papers_get_test_statistics_per_slot() {
         assert_eq!(paper, recorded, "the draw gives the paper taken");
         for ((_, slot), q) in drawn.iter().zip(&r.questions) {
             slots.entry(*slot).or_default().push(q.points);
+            filled.entry(*slot).or_default().insert(q.qid.clone());
         }
     }
     assert_eq!(slots.len(), 30);
@@ -1260,10 +1264,67 @@ fn random_papers_get_test_statistics_per_slot() {
     near("skewness", skew);
     near("kurtosis", k4 / (k2 * k2));
     assert_eq!(t["min_attempts_for_flags"], 10);
+    // One row per slot, as Moodle shows a random question: facility, SD and the correlation
+    // with the rest of the test of whichever question filled the slot, recomputed here.
+    let rows = v["slots"].as_array().unwrap();
+    assert_eq!(rows.len(), 30);
+    let pearson = |x: &[f64], y: &[f64]| {
+        let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+        let c: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+        let vx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
+        let vy: f64 = y.iter().map(|b| (b - my).powi(2)).sum();
+        c / (vx * vy).sqrt()
+    };
+    let mut several = 0;
+    for row in rows {
+        let slot = (
+            row["pool"].as_u64().unwrap() as usize - 1,
+            row["draw"].as_u64().unwrap() as usize - 1,
+        );
+        let x = &slots[&slot];
+        assert_eq!(row["attempts"], 24);
+        assert_eq!(
+            row["questions"].as_u64().unwrap() as usize,
+            filled[&slot].len()
+        );
+        several += usize::from(filled[&slot].len() > 1);
+        let fac = x.iter().sum::<f64>() / n * 100.0;
+        assert!(
+            (row["facility"].as_f64().unwrap() - fac).abs() < 1e-9,
+            "{row}"
+        );
+        let sd = var(x).sqrt() * 100.0;
+        assert!((row["sd"].as_f64().unwrap() - sd).abs() < 1e-9, "{row}");
+        if sd > 0.0 {
+            let rest: Vec<f64> = totals.iter().zip(x).map(|(t, p)| t - p).collect();
+            let d = pearson(x, &rest) * 100.0;
+            assert!(
+                (row["discrimination"].as_f64().unwrap() - d).abs() < 1e-9,
+                "{row}: {d}"
+            );
+        }
+        assert_eq!(
+            row["topic"].as_str(),
+            exam.pools[slot.0].topic.as_deref(),
+            "{row}"
+        );
+    }
+    assert!(
+        several >= 20,
+        "random papers: most slots hold several questions"
+    );
     let (out, _, _) = run(tq(d.path()).args(["report", "--exam", "final-assessment"]));
     assert!(
         out.contains("over the 30 slots of the exam's papers"),
         "{out}"
+    );
+    assert!(out.contains("Slots of the random papers"), "{out}");
+    assert!(out.contains("pool 1 #1"), "{out}");
+    let (csv_out, _, _) =
+        run(tq(d.path()).args(["report", "--exam", "final-assessment", "--format", "csv"]));
+    assert!(
+        csv_out.contains("\nslots\npool,draw,topic,questions,attempts,"),
+        "{csv_out}"
     );
     assert!(
         out.contains("Questions are flagged only with at least 10 attempts."),

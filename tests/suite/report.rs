@@ -1053,6 +1053,7 @@ const TINY_JSON: &str = r##"{
       "flags": []
     }
   ],
+  "slots": [],
   "test": {
     "basis": "questions",
     "items": 2,
