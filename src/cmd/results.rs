@@ -33,21 +33,6 @@ pub(crate) fn class_of(
     )
 }
 
-/// What the results folder says of attempts that started: their start markers and progress
-/// files.
-fn started_of(
-    common: &Common,
-) -> (
-    Vec<crate::record::StartMarker>,
-    Vec<crate::report::board::Progress>,
-) {
-    let results = places(common).results;
-    (
-        results.started(),
-        crate::report::board::read_progress(&results.dir),
-    )
-}
-
 /// An `--exam` that names neither a loaded exam nor an exam with records (or attempts that
 /// started) is a usage error that names the known exams.
 fn known_exam(
@@ -99,11 +84,8 @@ pub(crate) fn report_cmd(
         Err(c) => return c,
     };
     let class = class_of(common, &lib, &exams);
-    let (markers, progress) = started_of(common);
-    let started = crate::report::status::Started {
-        markers: &markers,
-        progress: &progress,
-    };
+    let starts = crate::report::read::Starts::read(&places(common).results);
+    let started = starts.view();
     if let Err(code) = known_exam(exam, &exams, &class, started) {
         return code;
     }
@@ -147,11 +129,8 @@ pub(crate) fn export_cmd(
         Err(c) => return c,
     };
     let class = class_of(common, &lib, &exams);
-    let (markers, progress) = started_of(common);
-    let started = crate::report::status::Started {
-        markers: &markers,
-        progress: &progress,
-    };
+    let starts = crate::report::read::Starts::read(&places(common).results);
+    let started = starts.view();
     if let Err(code) = known_exam(exam, &exams, &class, started) {
         return code;
     }
@@ -204,10 +183,11 @@ pub(crate) fn export_cmd(
     let now = crate::tui::run::now_ms();
     let ids: std::collections::BTreeSet<&str> = exam.map_or_else(
         || {
-            progress
+            starts
+                .progress
                 .iter()
                 .map(|p| p.exam_id.as_str())
-                .chain(markers.iter().map(|m| m.exam_id.as_str()))
+                .chain(starts.markers.iter().map(|m| m.exam_id.as_str()))
                 .collect()
         },
         |e| std::iter::once(e).collect(),
