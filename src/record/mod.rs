@@ -8,10 +8,7 @@ mod index;
 mod marker;
 mod store;
 
-pub use crate::fs::{
-    Step, StoreError, default_cache_dir, default_data_dir, inject_fault, write_atomic,
-    write_unsynced,
-};
+pub use crate::fs::{Step, StoreError, inject_fault, write_atomic, write_unsynced};
 pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
 pub use marker::{MARKER_PREFIX, MARKER_SCHEMA, MARKER_SUFFIX, StartMarker};
 pub use store::{

@@ -461,8 +461,7 @@ pub fn check_with(
     }
     let mut copies: Vec<Vec<String>> = vec![Vec::new(); records.len()];
     for members in groups.values().filter(|m| m.len() > 1) {
-        let told_apart =
-            members.iter().any(|&i| clean[i]) && members.iter().any(|&i| !clean[i]);
+        let told_apart = members.iter().any(|&i| clean[i]) && members.iter().any(|&i| !clean[i]);
         for &i in members.iter().filter(|&&i| !(told_apart && clean[i])) {
             let me = trainee_slug(&records[i].1.trainee);
             for &j in members {

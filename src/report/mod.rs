@@ -665,11 +665,7 @@ fn slot_series<'a>(
 
 /// The item analysis of each slot, when some slot was filled by different questions (else the
 /// rows of the questions say it all). `totals` are the attempts' test totals.
-fn slot_stats(
-    by_slot: &BySlot<'_>,
-    exam: &crate::exam::ExamDef,
-    totals: &[f64],
-) -> Vec<SlotStats> {
+fn slot_stats(by_slot: &BySlot<'_>, exam: &crate::exam::ExamDef, totals: &[f64]) -> Vec<SlotStats> {
     let distinct =
         |obs: &[(f64, f64, &str)]| obs.iter().map(|o| o.2).collect::<BTreeSet<_>>().len();
     if by_slot.values().all(|obs| distinct(obs) <= 1) {

@@ -5,11 +5,8 @@
 //! never counted or ranked; it is listed with the trainee's name and the reasons.
 
 use super::Which;
-use super::board::{Progress, read_progress};
 use super::integrity::{Rules, screen_with};
-use super::status::{Started, Statuses, statuses};
-use crate::quiz::Millis;
-use crate::record::{AttemptRecord, BadRecord, Indexed, StartMarker, Store, trainee_slug};
+use crate::record::{AttemptRecord, BadRecord, Indexed, Store, trainee_slug};
 
 /// A results folder as the instructor's views see it.
 #[derive(Clone, Debug, Default)]
@@ -20,10 +17,11 @@ pub struct Class {
     pub bad: Vec<BadRecord>,
 }
 
-/// Read and check every record of `store` (through the results index when there is one).
+/// Read and check every record of `store` (through the results index in the cache folder
+/// `cache`, when there is one).
 #[must_use]
-pub fn read_class(store: &Store, rules: Rules<'_>) -> Class {
-    let Indexed { loaded, known, .. } = store.load_cached(Some(rules.lib));
+pub fn read_class(store: &Store, cache: Option<&std::path::Path>, rules: Rules<'_>) -> Class {
+    let Indexed { loaded, known, .. } = store.load_cached(cache, Some(rules.lib));
     let (records, mut flagged) = screen_with(loaded.records, &known, rules);
     let mut bad = loaded.bad;
     bad.append(&mut flagged);
@@ -44,42 +42,4 @@ pub fn select_attempts<'a>(
         .into_iter()
         .map(|(_, r)| r)
         .collect()
-}
-
-/// What a results folder says of the attempts that started, besides their records: their start
-/// markers and the progress files of those running (or left running).
-#[derive(Clone, Debug, Default)]
-pub struct Starts {
-    /// Start markers.
-    pub markers: Vec<StartMarker>,
-    /// Progress files.
-    pub progress: Vec<Progress>,
-}
-
-impl Starts {
-    /// Read them from `store`'s folder.
-    #[must_use]
-    pub fn read(store: &Store) -> Starts {
-        Starts {
-            markers: store.started(),
-            progress: read_progress(&store.dir),
-        }
-    }
-
-    /// The view the status functions take.
-    #[must_use]
-    pub fn view(&self) -> Started<'_> {
-        Started {
-            markers: &self.markers,
-            progress: &self.progress,
-        }
-    }
-}
-
-/// Where every trainee of `exam` stands at `now` (submitted, timed out, in progress, abandoned,
-/// record missing, flagged; who started twice), from a class read by [`read_class`] and the
-/// folder's [`Starts`]: what `report` and `export` list, for every view to show the same.
-#[must_use]
-pub fn standing(class: &Class, starts: &Starts, exam: &str, now: Millis) -> Statuses {
-    statuses(exam, &class.records, &class.bad, starts.view(), now)
 }

@@ -1,7 +1,8 @@
 //! Where every trainee of an exam stands, so that nobody is silently missing from a report:
 //! submitted, timed out, still in progress, abandoned (the deadline passed with no record),
-//! record missing, or flagged; and who started the exam twice. Pure: the records, the flagged
-//! files, the start markers and the progress files are given, and so is the time (`now`).
+//! record missing, or flagged; and who started the exam twice. Pure but for [`Starts::read`],
+//! which reads the start markers and progress files of a results folder: the records, the
+//! flagged files, the markers and progress files are given, and so is the time (`now`).
 //!
 //! An attempt is known to have started from its start marker ([`StartMarker`], written into the
 //! results folder when it starts) or from its progress file (written while it runs, removed
@@ -18,9 +19,9 @@
 //! clock was started again (a lost or deleted autosave), or two terminals ran at once. A retake
 //! after a recorded attempt is not that.
 
-use super::board::Progress;
+use super::board::{Progress, read_progress};
 use crate::quiz::{EndReason, Millis};
-use crate::record::{AttemptRecord, BadRecord, StartMarker, trainee_slug};
+use crate::record::{AttemptRecord, BadRecord, StartMarker, Store, trainee_slug};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -67,6 +68,36 @@ pub struct Started<'a> {
     pub markers: &'a [StartMarker],
     /// Progress files of attempts running (or left running).
     pub progress: &'a [Progress],
+}
+
+/// What a results folder says of the attempts that started, besides their records: their start
+/// markers and the progress files of those running (or left running).
+#[derive(Clone, Debug, Default)]
+pub struct Starts {
+    /// Start markers.
+    pub markers: Vec<StartMarker>,
+    /// Progress files.
+    pub progress: Vec<Progress>,
+}
+
+impl Starts {
+    /// Read them from `store`'s folder.
+    #[must_use]
+    pub fn read(store: &Store) -> Starts {
+        Starts {
+            markers: store.started(),
+            progress: read_progress(&store.dir),
+        }
+    }
+
+    /// The view the status functions take.
+    #[must_use]
+    pub fn view(&self) -> Started<'_> {
+        Started {
+            markers: &self.markers,
+            progress: &self.progress,
+        }
+    }
 }
 
 /// An attempt that started and has no record (counted or flagged).

@@ -664,7 +664,7 @@ fn resealed_forgeries_are_flagged_by_name_against_the_loaded_exam() {
         ["Amal", "Hani"],
         "only the genuine records count (Hani's is the one Iyad's copies): {v}"
     );
-    let cases: [(&str, &[&str]); 9] = [
+    let cases: [(&str, &[&str]); 10] = [
         (
             "Badr",
             &[
@@ -727,8 +727,20 @@ fn resealed_forgeries_are_flagged_by_name_against_the_loaded_exam() {
 
     // At an exam that is not loaded (a quick quiz) no paper tells the copy from the original:
     // both are flagged, each naming the other.
-    let quick = ExamDef::quick(&["indicators".to_owned()], 5, None, tipquiz::exam::Mode::Exam);
-    let (s, end) = sit(&quick, &lib, "Jana", T0, &|_, q| Some((right(q), 4_000)), true);
+    let quick = ExamDef::quick(
+        &["indicators".to_owned()],
+        5,
+        None,
+        tipquiz::exam::Mode::Exam,
+    );
+    let (s, end) = sit(
+        &quick,
+        &lib,
+        "Jana",
+        T0,
+        &|_, q| Some((right(q), 4_000)),
+        true,
+    );
     let jana = commit(&results, &s, end, None);
     let mut x = jana.clone();
     x.trainee = "Karim".into();
@@ -737,8 +749,12 @@ fn resealed_forgeries_are_flagged_by_name_against_the_loaded_exam() {
     let (v, err, code) = report_json(d.path(), &quick.id, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(rows(&v).is_empty(), "{v}");
-    assert!(reasons_of(&v, "Jana").contains("same answers at the same times as the attempt of Karim"));
-    assert!(reasons_of(&v, "Karim").contains("same answers at the same times as the attempt of Jana"));
+    assert!(
+        reasons_of(&v, "Jana").contains("same answers at the same times as the attempt of Karim")
+    );
+    assert!(
+        reasons_of(&v, "Karim").contains("same answers at the same times as the attempt of Jana")
+    );
 }
 
 // ---------- one read path: report, board and history agree ----------
