@@ -91,6 +91,7 @@ pub fn run(cx: &Context, cmd: Command) -> u8 {
         Command::Export {
             exam,
             responses,
+            attempts,
             allow_flagged,
             output,
             no_bom,
@@ -99,6 +100,7 @@ pub fn run(cx: &Context, cmd: Command) -> u8 {
             cx,
             exam.as_deref(),
             responses,
+            attempts,
             allow_flagged,
             output.as_deref(),
             !no_bom,

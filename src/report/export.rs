@@ -105,13 +105,14 @@ pub fn export_attempts_csv(records: &[AttemptRecord]) -> String {
     export_attempts_csv_with(records, &[], &[])
 }
 
-/// [`export_attempts_csv`], then one row for each attempt without a record (in progress or
-/// abandoned: `end_reason` says which; no score) and for each flagged record of a named trainee
-/// (`end_reason` `flagged`, `flags` says why; no score), so that nobody is missing.
+/// [`export_attempts_csv`], then one row for each attempt without a record (in progress,
+/// abandoned or record missing: `end_reason` says which; the attempt id when its start marker
+/// gives it; no score) and for each flagged record of a named trainee (`end_reason` `flagged`,
+/// `flags` says why; no score), so that nobody is missing from the export.
 #[must_use]
 pub fn export_attempts_csv_with(
     records: &[AttemptRecord],
-    unrecorded: &[(super::status::Standing, &super::board::Progress)],
+    unrecorded: &[super::status::Unrecorded],
     flagged: &[crate::record::BadRecord],
 ) -> String {
     let topics: std::collections::BTreeSet<&str> = records
@@ -168,29 +169,37 @@ pub fn export_attempts_csv_with(
         }));
         rows.push(row);
     }
-    let bare =
-        |trainee: &str, exam_id: &str, title: &str, started: String, end: &str, flags: String| {
-            let mut row = vec![String::new(); width];
-            row[1] = safe_cell(trainee);
-            row[2] = safe_cell(exam_id);
-            row[3] = safe_cell(title);
-            row[4] = started;
-            row[13] = end.to_owned();
-            row[14] = flags;
-            row
-        };
-    for (standing, p) in unrecorded {
+    let bare = |attempt_id: &str,
+                trainee: &str,
+                exam_id: &str,
+                title: &str,
+                started: String,
+                end: &str,
+                flags: String| {
+        let mut row = vec![String::new(); width];
+        row[0] = safe_cell(attempt_id);
+        row[1] = safe_cell(trainee);
+        row[2] = safe_cell(exam_id);
+        row[3] = safe_cell(title);
+        row[4] = started;
+        row[13] = end.to_owned();
+        row[14] = flags;
+        row
+    };
+    for u in unrecorded {
         rows.push(bare(
-            &p.trainee,
-            &p.exam_id,
-            &p.exam_title,
-            rfc3339_utc(p.started_at),
-            standing.name(),
+            &u.attempt_id,
+            &u.trainee,
+            &u.exam_id,
+            "",
+            rfc3339_utc(u.started_at),
+            u.standing.name(),
             String::new(),
         ));
     }
     for b in flagged.iter().filter(|b| !b.trainee.is_empty()) {
         rows.push(bare(
+            "",
             &b.trainee,
             &b.exam_id,
             "",

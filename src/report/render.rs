@@ -47,6 +47,7 @@ pub(super) fn status_key(s: super::status::Standing) -> K {
         super::status::Standing::TimedOut => K::StTimedOut,
         super::status::Standing::InProgress => K::StInProgress,
         super::status::Standing::Abandoned => K::StAbandoned,
+        super::status::Standing::RecordMissing => K::StRecordMissing,
         super::status::Standing::Flagged => K::StFlagged,
     }
 }
@@ -90,7 +91,11 @@ pub(super) fn topics_of(report: &Report) -> Vec<String> {
 }
 
 fn flags_text(it: &ItemStats) -> String {
-    it.flags
+    flag_list(&it.flags)
+}
+
+fn flag_list(flags: &[super::Flag]) -> String {
+    flags
         .iter()
         .map(|f| f.text())
         .collect::<Vec<_>>()
@@ -98,8 +103,12 @@ fn flags_text(it: &ItemStats) -> String {
 }
 
 fn flags_text_in(it: &ItemStats, lang: Lang) -> String {
+    flag_list_in(&it.flags, lang)
+}
+
+fn flag_list_in(flags: &[super::Flag], lang: Lang) -> String {
     use super::Flag;
-    it.flags
+    flags
         .iter()
         .map(|f| {
             template(
@@ -227,17 +236,47 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
         page.para(t_(K::SecStanding), 0);
         for (standing, names) in lists {
             let k = status_key(standing);
-            let shown: Vec<String> = names.iter().map(|n| cell(n)).collect();
+            // Attempts without a record are shown with their start ("started at 07:02").
+            let starts = report.status.starts(standing);
+            let shown: Vec<String> = if starts.is_empty() {
+                names.iter().map(|n| cell(n)).collect()
+            } else {
+                starts
+                    .iter()
+                    .map(|(n, t)| {
+                        let hhmm: String =
+                            super::rfc3339_utc(*t).chars().skip(11).take(5).collect();
+                        f_(K::StStartedNoRecord, &[cell(n), hhmm])
+                    })
+                    .collect()
+            };
             page.para(
                 &format!(
                     "  {} ({}): {}",
                     t_(k),
-                    names.len(),
+                    shown.len(),
                     if shown.is_empty() {
                         "-".to_owned()
                     } else {
                         shown.join(", ")
                     }
+                ),
+                2,
+            );
+        }
+        if !report.status.started_twice.is_empty() {
+            let shown: Vec<String> = report
+                .status
+                .started_twice
+                .iter()
+                .map(|n| cell(n))
+                .collect();
+            page.para(
+                &format!(
+                    "  {} ({}): {}",
+                    t_(K::StStartedTwice),
+                    shown.len(),
+                    shown.join(", ")
                 ),
                 2,
             );
@@ -384,6 +423,47 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
     );
     page.para(t_(K::ItemLegend), 2);
 
+    // Random papers: one row per slot (pool, draw), as Moodle shows a random question.
+    if !report.slots.is_empty() {
+        page.blank();
+        page.para(t_(K::SecSlots), 0);
+        let headers = [
+            t_(K::HSlot),
+            t_(K::HTopic),
+            t_(K::HSlotQuestions),
+            t_(K::HN),
+            t_(K::HFacility),
+            t_(K::HSd),
+            t_(K::HDiscr),
+            t_(K::HEffic),
+            t_(K::HFlags),
+        ]
+        .map(str::to_owned);
+        let rows: Vec<Vec<String>> = report
+            .slots
+            .iter()
+            .map(|sl| {
+                vec![
+                    f_(K::SlotLabel, &[sl.pool.to_string(), sl.draw.to_string()]),
+                    sl.topic.as_deref().map_or_else(|| "-".to_owned(), cell),
+                    sl.questions.to_string(),
+                    sl.attempts.to_string(),
+                    opt_dash(sl.facility, 1),
+                    opt_dash(sl.sd, 1),
+                    opt_dash(sl.discrimination, 1),
+                    opt_dash(sl.efficiency, 1),
+                    flag_list_in(&sl.flags, lang),
+                ]
+            })
+            .collect();
+        page.table(
+            &headers,
+            &rows,
+            &[TEXT, TEXT, NUM, NUM, NUM, NUM, NUM, NUM, TEXT],
+            1,
+        );
+    }
+
     let with_choices: Vec<&ItemStats> = report
         .items
         .iter()
@@ -460,6 +540,8 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
 pub fn to_csv(report: &Report) -> String {
     csv_tables(report)
         .into_iter()
+        // Slots only for random papers.
+        .filter(|(name, rows)| *name != "slots" || rows.len() > 1)
         .map(|(name, rows)| {
             let mut all = vec![vec![name.to_owned()]];
             all.extend(rows);
@@ -470,11 +552,12 @@ pub fn to_csv(report: &Report) -> String {
 }
 
 /// The tables of the CSV report, by name: [`CSV_TABLES`].
-pub const CSV_TABLES: [&str; 7] = [
+pub const CSV_TABLES: [&str; 8] = [
     "summary",
     "trainees",
     "items",
     "choices",
+    "slots",
     "bad_records",
     "status",
     "topics",
@@ -624,6 +707,42 @@ fn csv_tables(report: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
     }
     sections.push(("items", items));
     sections.push(("choices", choices));
+    let mut slots: Vec<Vec<String>> = vec![
+        [
+            "pool",
+            "draw",
+            "topic",
+            "questions",
+            "attempts",
+            "mean_points",
+            "max",
+            "facility",
+            "sd",
+            "discrimination",
+            "efficiency",
+            "flags",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    for sl in &report.slots {
+        slots.push(vec![
+            sl.pool.to_string(),
+            sl.draw.to_string(),
+            sl.topic.as_deref().map(safe_cell).unwrap_or_default(),
+            sl.questions.to_string(),
+            sl.attempts.to_string(),
+            num(sl.mean_points, 2),
+            num(sl.max, 2),
+            opt(sl.facility, 2),
+            opt(sl.sd, 2),
+            opt(sl.discrimination, 2),
+            opt(sl.efficiency, 2),
+            flag_list(&sl.flags),
+        ]);
+    }
+    // Only random papers have slots: the glued CSV has the section only then.
+    sections.push(("slots", slots));
 
     let mut bad: Vec<Vec<String>> = vec![vec![
         "file".into(),
@@ -648,6 +767,13 @@ fn csv_tables(report: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
                 .map(|n| vec![st.name().to_owned(), safe_cell(n)]),
         );
     }
+    standing.extend(
+        report
+            .status
+            .started_twice
+            .iter()
+            .map(|n| vec!["started-twice".to_owned(), safe_cell(n)]),
+    );
     sections.push(("status", standing));
     let mut topic_rows: Vec<Vec<String>> = vec![
         ["topic", "trainees", "mean_percent"]

@@ -1065,6 +1065,7 @@ const TINY_JSON: &str = r##"{
       "flags": []
     }
   ],
+  "slots": [],
   "test": {
     "basis": "questions",
     "items": 2,
@@ -1091,6 +1092,9 @@ const TINY_JSON: &str = r##"{
     "timed_out": [],
     "in_progress": [],
     "abandoned": [],
-    "flagged": []
+    "record_missing": [],
+    "flagged": [],
+    "started_twice": [],
+    "unrecorded": []
   }
 }"##;
