@@ -76,7 +76,14 @@ fn every_question_is_bilingual_explained_and_sourced() {
 /// `dralmarri/LegalMind` (`pipeline/parsed/law91_2013_parsed.json` and
 /// `pipeline/sources/labor_lines.txt`), which says they were taken from official documents.
 /// No primary text of Decree-Law No. 114 of 2024 was found.
-const CAUTIONS: &[(&str, &str, &[(&str, &str)])] = &[
+/// A caution fact: its id, the caution, and the reviewed questions with the reason each is safe.
+type Caution = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+const CAUTIONS: &[Caution] = &[
     ("M1-25", "UNCONFIRMED: UNODC begging list", &[]),
     ("M1-31", "[SG]: Delphi grading rule", &[]),
     ("M1-32", "[SG]: Delphi combination rule", &[]),
@@ -381,14 +388,14 @@ fn questions_on_caution_facts_are_each_reviewed() {
     let mut bad = Vec::new();
     for q in lib.questions() {
         for f in &q.facts {
-            if let Some((_, caution, allowed)) = CAUTIONS.iter().find(|(id, ..)| id == f) {
-                if !allowed.iter().any(|(id, _)| *id == q.id) {
-                    bad.push(format!(
-                        "{} cites {f} ({caution}): confirm it from a primary text or use the fact \
-                         sheet's safe wording, then add it with the reason to CAUTIONS",
-                        q.id
-                    ));
-                }
+            if let Some((_, caution, allowed)) = CAUTIONS.iter().find(|(id, ..)| id == f)
+                && !allowed.iter().any(|(id, _)| *id == q.id)
+            {
+                bad.push(format!(
+                    "{} cites {f} ({caution}): confirm it from a primary text or use the fact \
+                     sheet's safe wording, then add it with the reason to CAUTIONS",
+                    q.id
+                ));
             }
         }
     }
