@@ -1048,3 +1048,35 @@ fn the_arabic_word_for_victim_follows_its_context() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// Every shipped exam draws a full paper for every trainee (here: 400 names), and no paper holds
+/// two questions that `excludes` keeps apart: the exclusions added to keep give-away pairs and
+/// questions on one point apart never leave a pool short on a real paper.
+#[test]
+fn every_shipped_exam_draws_a_full_paper_with_no_excluded_pair() {
+    let lib = lib();
+    for exam in exam_files() {
+        let wanted: usize = exam.pools.iter().map(|p| p.count).sum();
+        for n in 0..400 {
+            let seed = tipquiz::quiz::seed_for(&exam.id, &format!("trainee {n}"));
+            let paper = tipquiz::quiz::draw(&exam, &lib, seed)
+                .unwrap_or_else(|e| panic!("{}: trainee {n}: {e}", exam.id));
+            assert_eq!(paper.len(), wanted, "{}: trainee {n}", exam.id);
+            let qs: Vec<&Question> = paper
+                .iter()
+                .map(|p| lib.question(&p.qid).expect("a drawn question ships"))
+                .collect();
+            for (i, a) in qs.iter().enumerate() {
+                for b in &qs[i + 1..] {
+                    assert!(
+                        !Library::excluded(a, b),
+                        "{}: trainee {n} drew {} with {}",
+                        exam.id,
+                        a.id,
+                        b.id
+                    );
+                }
+            }
+        }
+    }
+}
