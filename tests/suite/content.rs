@@ -334,10 +334,6 @@ const CAUTIONS: &[Caution] = &[
                 "consent rule of [L91] Art. 2 compared with Palermo Art. 3(b)",
             ),
             (
-                "scn-air-02",
-                "framed on the Protocol; notes Law 91 makes a child victim an aggravation",
-            ),
-            (
                 "scn-air-11",
                 "teaches the caution itself: Law 91 has no such clause",
             ),
