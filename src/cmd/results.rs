@@ -137,7 +137,7 @@ fn write_report(
                 None => crate::report::to_csv(report),
             }),
             F::Json => print_data(&crate::report::to_json(report)),
-            F::Html => print_laid_out(&crate::report::to_html(report, lang)),
+            F::Html => print_laid_out(&crate::report::to_html_with(report, lang, cx.out.digits)),
         }
         return Ok(());
     };
@@ -168,7 +168,7 @@ fn write_report(
         F::Html => write_output(
             cx,
             path,
-            crate::report::to_html(report, lang).as_bytes(),
+            crate::report::to_html_with(report, lang, cx.out.digits).as_bytes(),
             &wrote(path),
         ),
         F::Table => {
@@ -176,6 +176,7 @@ fn write_report(
                 report,
                 &crate::report::TextOptions {
                     details: opts.details,
+                    digits: cx.out.digits,
                     ..crate::report::TextOptions::plain(lang, opts.width.map_or(100, usize::from))
                 },
             );
@@ -212,6 +213,7 @@ fn text_report(cx: &Context, report: &crate::report::Report, opts: &ReportOpts) 
             width,
             details: opts.details,
             typeset,
+            digits: cx.out.digits,
         },
     )
 }

@@ -61,10 +61,20 @@ section { break-inside: auto; }
 @media screen { body { padding: 8mm; } }
 ";
 
-/// The report as one HTML page in `lang`.
+/// The report as one HTML page in `lang`, with Western digits.
+#[must_use]
+pub fn to_html(report: &Report, lang: Lang) -> String {
+    to_html_with(report, lang, crate::text::Digits::Western)
+}
+
+/// The report as one HTML page in `lang`; the numbers shown on the page (figures, tables,
+/// the charts' counts and percentages) in `digits` when `lang` is Arabic. Nothing a program
+/// reads is affected (the charts' coordinates stay numbers).
 #[must_use]
 #[allow(clippy::too_many_lines)]
-pub fn to_html(report: &Report, lang: Lang) -> String {
+pub fn to_html_with(report: &Report, lang: Lang, digits: crate::text::Digits) -> String {
+    let digits = digits.for_lang(lang);
+    let nd = |s: String| digits.write(&s).into_owned();
     let t = |k: K| escape(template(lang, k));
     let f = |k: K, v: &[String]| escape(&fill(template(lang, k), v));
     let mut o = String::new();
@@ -97,8 +107,8 @@ pub fn to_html(report: &Report, lang: Lang) -> String {
         f(
             K::ReportCounts,
             &[
-                report.summary.n.to_string(),
-                report.records.to_string(),
+                nd(report.summary.n.to_string()),
+                nd(report.records.to_string()),
                 template(lang, which).to_owned()
             ]
         )
@@ -108,20 +118,20 @@ pub fn to_html(report: &Report, lang: Lang) -> String {
     let s = &report.summary;
     let _ = writeln!(o, "<h2>{}</h2>\n<div class=\"figures\">", t(K::SecSummary));
     for (k, v) in [
-        (K::SecTrainees, s.n.to_string()),
-        (K::SMean, opt_dash(s.mean, 1)),
-        (K::SMedian, opt_dash(s.median, 1)),
-        (K::SSd, opt_dash(s.sd, 1)),
-        (K::SLowest, opt_dash(s.min, 1)),
-        (K::SHighest, opt_dash(s.max, 1)),
+        (K::SecTrainees, nd(s.n.to_string())),
+        (K::SMean, nd(opt_dash(s.mean, 1))),
+        (K::SMedian, nd(opt_dash(s.median, 1))),
+        (K::SSd, nd(opt_dash(s.sd, 1))),
+        (K::SLowest, nd(opt_dash(s.min, 1))),
+        (K::SHighest, nd(opt_dash(s.max, 1))),
         (
             K::SPassRate,
             fill(
                 template(lang, K::PassRateValue),
                 &[
-                    opt_dash(s.pass_rate, 1),
-                    s.passed.to_string(),
-                    s.n.to_string(),
+                    nd(opt_dash(s.pass_rate, 1)),
+                    nd(s.passed.to_string()),
+                    nd(s.n.to_string()),
                 ],
             ),
         ),
@@ -141,7 +151,7 @@ pub fn to_html(report: &Report, lang: Lang) -> String {
         o,
         "<div class=\"chart\"><h2>{}</h2>{}</div>",
         t(K::SecDistribution),
-        histogram_svg(&s.histogram)
+        histogram_svg(&s.histogram, &nd)
     );
     if !s.topics.is_empty() {
         let bars: Vec<(String, f64)> = s.topics.iter().map(|x| (x.topic.clone(), x.mean)).collect();
@@ -149,7 +159,7 @@ pub fn to_html(report: &Report, lang: Lang) -> String {
             o,
             "<div class=\"chart\"><h2>{}</h2>{}</div>",
             t(K::SecTopicMeans),
-            topic_svg(&bars)
+            topic_svg(&bars, &nd)
         );
     }
     o.push_str("</div>\n");
@@ -159,7 +169,7 @@ pub fn to_html(report: &Report, lang: Lang) -> String {
     let _ = writeln!(
         o,
         "<h2>{}</h2>",
-        f(K::HtmlPassedList, &[passed.len().to_string()])
+        f(K::HtmlPassedList, &[nd(passed.len().to_string())])
     );
     if passed.is_empty() {
         let _ = writeln!(o, "<p>{}</p>", t(K::HtmlNobody));
@@ -197,17 +207,17 @@ pub fn to_html(report: &Report, lang: Lang) -> String {
             "<tr><td>{}</td><td class=\"n\">{}/{}</td><td class=\"n\">{}</td>\
              <td class=\"{class}\">{word}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
             escape(&r.trainee),
-            num(r.score, 2),
-            num(r.max, 2),
-            num(r.percent, 1),
+            nd(num(r.score, 2)),
+            nd(num(r.max, 2)),
+            nd(num(r.percent, 1)),
             escape(
                 &failed_words(r, lang)
                     .into_iter()
                     .reduce(|a, b| fill(template(lang, K::ListSep), &[a, b]))
                     .unwrap_or_default()
             ),
-            super::render::duration(r.seconds),
-            r.attempts
+            nd(super::render::duration(r.seconds)),
+            nd(r.attempts.to_string())
         );
         o.push_str("</tr>\n");
     }
@@ -231,7 +241,7 @@ pub fn to_html(report: &Report, lang: Lang) -> String {
                 let v = r
                     .by_topic
                     .get(tp)
-                    .map_or_else(|| "-".to_owned(), |p| num(*p, 1));
+                    .map_or_else(|| "-".to_owned(), |p| nd(num(*p, 1)));
                 let _ = write!(o, "<td class=\"n\">{v}</td>");
             }
             o.push_str("</tr>\n");
@@ -249,7 +259,7 @@ pub fn to_html(report: &Report, lang: Lang) -> String {
             o,
             "<p><b>{} ({}):</b> {}</p>",
             t(K::StSubmitted),
-            names.len(),
+            nd(names.len().to_string()),
             names.join(", ")
         );
     }
@@ -262,7 +272,7 @@ pub fn to_html(report: &Report, lang: Lang) -> String {
             o,
             "<p><b>{} ({}):</b> {}</p>",
             t(status_key(standing)),
-            names.len(),
+            nd(names.len().to_string()),
             if shown.is_empty() {
                 "-".to_owned()
             } else {
@@ -274,7 +284,7 @@ pub fn to_html(report: &Report, lang: Lang) -> String {
         let _ = writeln!(
             o,
             "<p>{}</p>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
-            f(K::BadFiles, &[report.bad.len().to_string()]),
+            f(K::BadFiles, &[nd(report.bad.len().to_string())]),
             t(K::HTrainee),
             t(K::HtmlFile),
             t(K::HtmlWhy)
@@ -323,12 +333,12 @@ pub fn to_html(report: &Report, lang: Lang) -> String {
             escape(&it.qid),
             escape(&it.topic),
             escape(&it.kind),
-            it.attempts,
-            it.blank,
-            opt_dash(it.facility, 1),
-            opt_dash(it.sd, 1),
-            opt_dash(it.discrimination, 1),
-            opt_dash(it.efficiency, 1),
+            nd(it.attempts.to_string()),
+            nd(it.blank.to_string()),
+            nd(opt_dash(it.facility, 1)),
+            nd(opt_dash(it.sd, 1)),
+            nd(opt_dash(it.discrimination, 1)),
+            nd(opt_dash(it.efficiency, 1)),
             flags.join("; ")
         );
     }
@@ -341,28 +351,35 @@ pub fn to_html(report: &Report, lang: Lang) -> String {
         (Flag::NegativeDiscrimination, K::HtmlExplainNegDisc),
         (Flag::ChangedOrMissing, K::HtmlExplainChanged),
     ] {
-        let n = report
+        let count = report
             .items
             .iter()
             .filter(|i| i.flags.contains(&flag))
             .count();
         let _ = writeln!(
             o,
-            "<dt>{} ({n})</dt><dd>{}</dd>",
+            "<dt>{} ({})</dt><dd>{}</dd>",
             escape(flag_word(flag, lang)),
-            t(explain)
+            nd(count.to_string()),
+            // The explanations' numbers ("facility above 90") are the program's too; the
+            // digits are changed before escaping, never inside an entity.
+            escape(&nd(template(lang, explain).to_owned()))
         );
     }
     o.push_str("</dl>\n");
     for l in template(lang, K::ItemLegend).lines() {
-        let _ = writeln!(o, "<p class=\"sub\">{}</p>", escape(l.trim()));
+        let _ = writeln!(
+            o,
+            "<p class=\"sub\">{}</p>",
+            escape(&nd(l.trim().to_owned()))
+        );
     }
     let _ = writeln!(
         o,
         "<p class=\"sub\">{}</p>",
         f(
             K::MinFlagN,
-            &[report.test.min_attempts_for_flags.to_string()]
+            &[nd(report.test.min_attempts_for_flags.to_string())]
         )
         .trim()
     );
@@ -378,22 +395,22 @@ pub fn to_html(report: &Report, lang: Lang) -> String {
         f(
             alpha_key,
             &[
-                opt_dash(ts.alpha, 3),
-                ts.items.to_string(),
-                ts.excluded.to_string(),
+                nd(opt_dash(ts.alpha, 3)),
+                nd(ts.items.to_string()),
+                nd(ts.excluded.to_string()),
             ],
         ),
         f(
             K::TotalsShape,
             &[
-                opt_dash(ts.mean, 2),
-                opt_dash(ts.sd, 2),
-                opt_dash(ts.skewness, 3),
-                opt_dash(ts.kurtosis, 3),
+                nd(opt_dash(ts.mean, 2)),
+                nd(opt_dash(ts.sd, 2)),
+                nd(opt_dash(ts.skewness, 3)),
+                nd(opt_dash(ts.kurtosis, 3)),
             ],
         ),
-        f(K::ErrorRatio, &[opt_dash(ts.error_ratio, 1)]),
-        f(K::Sem, &[opt_dash(ts.sem, 2)]),
+        f(K::ErrorRatio, &[nd(opt_dash(ts.error_ratio, 1))]),
+        f(K::Sem, &[nd(opt_dash(ts.sem, 2))]),
     ] {
         let _ = writeln!(o, "<p>{}</p>", line.trim());
     }
@@ -419,8 +436,9 @@ fn flag_word(f: Flag, lang: Lang) -> &'static str {
     )
 }
 
-/// Ten bars, one per ten-point band, with the count over each.
-fn histogram_svg(h: &[usize; 10]) -> String {
+/// Ten bars, one per ten-point band, with the count over each (the shown numbers through
+/// `nd`, the page's digits).
+fn histogram_svg(h: &[usize; 10], nd: &dyn Fn(String) -> String) -> String {
     let top = h.iter().copied().max().unwrap_or(0).max(1);
     let (w, bh, x0, y0) = (400.0, 150.0, 24.0, 16.0);
     let step = (w - x0 - 8.0) / 10.0;
@@ -436,23 +454,24 @@ fn histogram_svg(h: &[usize; 10]) -> String {
         w - 8.0,
         y0 + bh
     );
-    for (i, n) in h.iter().enumerate() {
+    for (i, count) in h.iter().enumerate() {
         #[allow(clippy::cast_precision_loss)]
-        let hgt = bh * (*n as f64) / (top as f64);
+        let hgt = bh * (*count as f64) / (top as f64);
         #[allow(clippy::cast_precision_loss)]
         let x = x0 + step * i as f64 + 3.0;
         let y = y0 + bh - hgt;
         let _ = write!(
             o,
             "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{hgt:.1}\" fill=\"#3d6fb6\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{n}</text>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\
              <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"9\">{}</text>",
             step - 6.0,
             x + (step - 6.0) / 2.0,
             y - 3.0,
+            nd(count.to_string()),
             x + (step - 6.0) / 2.0,
             y0 + bh + 13.0,
-            super::render::band(i)
+            nd(super::render::band(i))
         );
     }
     let _ = write!(
@@ -464,8 +483,8 @@ fn histogram_svg(h: &[usize; 10]) -> String {
     o
 }
 
-/// One horizontal bar per topic (its class mean, 0–100 %).
-fn topic_svg(bars: &[(String, f64)]) -> String {
+/// One horizontal bar per topic (its class mean, 0–100 %; the shown numbers through `nd`).
+fn topic_svg(bars: &[(String, f64)], nd: &dyn Fn(String) -> String) -> String {
     let (w, row, label) = (400.0, 22.0, 130.0);
     #[allow(clippy::cast_precision_loss)]
     let h = row * bars.len() as f64 + 24.0;
@@ -491,7 +510,7 @@ fn topic_svg(bars: &[(String, f64)]) -> String {
             row - 6.0,
             label + scale + 4.0,
             y + 12.0,
-            num(*mean, 1)
+            nd(num(*mean, 1))
         );
     }
     // The 50 % and 70 % guides.
@@ -500,9 +519,10 @@ fn topic_svg(bars: &[(String, f64)]) -> String {
         let _ = write!(
             o,
             "<line x1=\"{x:.1}\" y1=\"2\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#888\" stroke-dasharray=\"3,3\"/>\
-             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"9\">{p}%</text>",
+             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"9\">{}%</text>",
             h - 16.0,
-            h - 4.0
+            h - 4.0,
+            nd(p.to_string())
         );
     }
     o.push_str("</svg>");

@@ -52,7 +52,7 @@ pub use export::{
     BOM, EXPORT_DECIMALS, export_attempts_csv, export_attempts_csv_with, export_num,
     export_responses_csv, response_as_seen, rfc3339_utc,
 };
-pub use html::{escape as html_escape, to_html};
+pub use html::{escape as html_escape, to_html, to_html_with};
 pub use layout::{Plain, Typeset};
 pub use render::{
     CSV_TABLES, TextOptions, render_table, render_table_in, render_text, to_csv, to_csv_table,

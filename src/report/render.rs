@@ -137,6 +137,9 @@ pub struct TextOptions<'a> {
     pub details: bool,
     /// How text is measured and ordered ([`Plain`]: logical order).
     pub typeset: &'a dyn Typeset,
+    /// Digits of the numbers the report writes (Arabic-Indic only in Arabic); the names, ids
+    /// and reasons keep theirs.
+    pub digits: crate::text::Digits,
 }
 
 impl TextOptions<'static> {
@@ -148,6 +151,7 @@ impl TextOptions<'static> {
             width,
             details: false,
             typeset: &Plain,
+            digits: crate::text::Digits::Western,
         }
     }
 }
@@ -178,6 +182,9 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
     let lang = opts.lang;
     let t_ = |k: K| template(lang, k);
     let f_ = |k: K, v: &[String]| crate::messages::fill(template(lang, k), v);
+    // Every number the report writes goes through `nd`: in the digits of the run.
+    let digits = opts.digits.for_lang(lang);
+    let nd = |s: String| digits.write(&s).into_owned();
     let mut page = Page::new(opts.typeset, opts.width);
     let title = report.exam_title.as_deref().map(cell).unwrap_or_default();
     page.para(
@@ -197,8 +204,8 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
         &f_(
             K::ReportCounts,
             &[
-                report.summary.n.to_string(),
-                report.records.to_string(),
+                nd(report.summary.n.to_string()),
+                nd(report.records.to_string()),
                 t_(which).to_owned(),
             ],
         ),
@@ -208,14 +215,14 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
         .exams
         .iter()
         .filter(|e| Some(&e.exam_id) != report.exam_id.as_ref())
-        .map(|e| format!("{} ({})", cell(&e.exam_id), e.records))
+        .map(|e| format!("{} ({})", cell(&e.exam_id), nd(e.records.to_string())))
         .collect();
     if !others.is_empty() {
         page.para(&f_(K::OtherExams, &[others.join(", ")]), 2);
     }
     if !report.bad.is_empty() {
         page.blank();
-        page.para(&f_(K::BadFiles, &[report.bad.len().to_string()]), 2);
+        page.para(&f_(K::BadFiles, &[nd(report.bad.len().to_string())]), 2);
         for b in &report.bad {
             let line = if b.trainee.is_empty() {
                 format!("  {}: {}", cell(&b.file), cell(&b.reason.render(lang)))
@@ -246,7 +253,7 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
                     .map(|(n, t)| {
                         let hhmm: String =
                             super::rfc3339_utc(*t).chars().skip(11).take(5).collect();
-                        f_(K::StStartedNoRecord, &[cell(n), hhmm])
+                        f_(K::StStartedNoRecord, &[cell(n), nd(hhmm)])
                     })
                     .collect()
             };
@@ -254,7 +261,7 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
                 &format!(
                     "  {} ({}): {}",
                     t_(k),
-                    shown.len(),
+                    nd(shown.len().to_string()),
                     if shown.is_empty() {
                         "-".to_owned()
                     } else {
@@ -275,7 +282,7 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
                 &format!(
                     "  {} ({}): {}",
                     t_(K::StStartedTwice),
-                    shown.len(),
+                    nd(shown.len().to_string()),
                     shown.join(", ")
                 ),
                 2,
@@ -307,16 +314,16 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
         .map(|t| {
             let mut r = vec![
                 cell(&t.trainee),
-                format!("{}/{}", num(t.score, 2), num(t.max, 2)),
-                num(t.percent, 1),
+                nd(format!("{}/{}", num(t.score, 2), num(t.max, 2))),
+                nd(num(t.percent, 1)),
                 passed_cell(t, lang),
-                duration(t.seconds),
-                t.attempts.to_string(),
+                nd(duration(t.seconds)),
+                nd(t.attempts.to_string()),
             ];
             r.extend(topics.iter().map(|tp| {
                 t.by_topic
                     .get(tp)
-                    .map_or_else(|| "-".to_owned(), |p| num(*p, 1))
+                    .map_or_else(|| "-".to_owned(), |p| nd(num(*p, 1)))
             }));
             r
         })
@@ -328,20 +335,20 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
     page.blank();
     page.para(t_(K::SecSummary), 0);
     let pairs: Vec<Vec<String>> = [
-        (t_(K::SecTrainees), s.n.to_string()),
-        (t_(K::SMean), opt_dash(s.mean, 1)),
-        (t_(K::SMedian), opt_dash(s.median, 1)),
-        (t_(K::SSd), opt_dash(s.sd, 1)),
-        (t_(K::SLowest), opt_dash(s.min, 1)),
-        (t_(K::SHighest), opt_dash(s.max, 1)),
+        (t_(K::SecTrainees), nd(s.n.to_string())),
+        (t_(K::SMean), nd(opt_dash(s.mean, 1))),
+        (t_(K::SMedian), nd(opt_dash(s.median, 1))),
+        (t_(K::SSd), nd(opt_dash(s.sd, 1))),
+        (t_(K::SLowest), nd(opt_dash(s.min, 1))),
+        (t_(K::SHighest), nd(opt_dash(s.max, 1))),
         (
             t_(K::SPassRate),
             f_(
                 K::PassRateValue,
                 &[
-                    opt_dash(s.pass_rate, 1),
-                    s.passed.to_string(),
-                    s.n.to_string(),
+                    nd(opt_dash(s.pass_rate, 1)),
+                    nd(s.passed.to_string()),
+                    nd(s.n.to_string()),
                 ],
             ),
         ),
@@ -356,7 +363,7 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
         let rows: Vec<Vec<String>> = s
             .topics
             .iter()
-            .map(|t| vec![cell(&t.topic), t.n.to_string(), num(t.mean, 1)])
+            .map(|t| vec![cell(&t.topic), nd(t.n.to_string()), nd(num(t.mean, 1))])
             .collect();
         let headers = [t_(K::HTopic), t_(K::SecTrainees), t_(K::HMeanPercent)].map(str::to_owned);
         page.table(&headers, &rows, &[TEXT, NUM, NUM], 1);
@@ -370,13 +377,13 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
         .histogram
         .iter()
         .enumerate()
-        .map(|(i, n)| {
+        .map(|(i, count)| {
             let marks = if top <= most {
-                *n
+                *count
             } else {
-                (n * most).div_ceil(top)
+                (count * most).div_ceil(top)
             };
-            vec![band(i), n.to_string(), "#".repeat(marks)]
+            vec![nd(band(i)), nd(count.to_string()), "#".repeat(marks)]
         })
         .collect();
     page.table(&[], &bars, &[NUM, NUM, WORD], 1);
@@ -405,12 +412,12 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
                 cell(&it.qid),
                 cell(&it.topic),
                 cell(&it.kind),
-                it.attempts.to_string(),
-                it.blank.to_string(),
-                opt_dash(it.facility, 1),
-                opt_dash(it.sd, 1),
-                opt_dash(it.discrimination, 1),
-                opt_dash(it.efficiency, 1),
+                nd(it.attempts.to_string()),
+                nd(it.blank.to_string()),
+                nd(opt_dash(it.facility, 1)),
+                nd(opt_dash(it.sd, 1)),
+                nd(opt_dash(it.discrimination, 1)),
+                nd(opt_dash(it.efficiency, 1)),
                 flags_text_in(it, lang),
             ]
         })
@@ -421,7 +428,8 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
         &[TEXT, TEXT, WORD, NUM, NUM, NUM, NUM, NUM, NUM, TEXT],
         1,
     );
-    page.para(t_(K::ItemLegend), 2);
+    // The legend's numbers ("multiplied by 100") are the program's too.
+    page.para(&nd(t_(K::ItemLegend).to_owned()), 2);
 
     // Random papers: one row per slot (pool, draw), as Moodle shows a random question.
     if !report.slots.is_empty() {
@@ -444,14 +452,17 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
             .iter()
             .map(|sl| {
                 vec![
-                    f_(K::SlotLabel, &[sl.pool.to_string(), sl.draw.to_string()]),
+                    f_(
+                        K::SlotLabel,
+                        &[nd(sl.pool.to_string()), nd(sl.draw.to_string())],
+                    ),
                     sl.topic.as_deref().map_or_else(|| "-".to_owned(), cell),
-                    sl.questions.to_string(),
-                    sl.attempts.to_string(),
-                    opt_dash(sl.facility, 1),
-                    opt_dash(sl.sd, 1),
-                    opt_dash(sl.discrimination, 1),
-                    opt_dash(sl.efficiency, 1),
+                    nd(sl.questions.to_string()),
+                    nd(sl.attempts.to_string()),
+                    nd(opt_dash(sl.facility, 1)),
+                    nd(opt_dash(sl.sd, 1)),
+                    nd(opt_dash(sl.discrimination, 1)),
+                    nd(opt_dash(sl.efficiency, 1)),
                     flag_list_in(&sl.flags, lang),
                 ]
             })
@@ -485,7 +496,12 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
                             Some(false) => "",
                             None => "?",
                         };
-                        format!("{}{mark} {} ({}%)", c.letter, c.count, num(c.percent, 0))
+                        format!(
+                            "{}{mark} {} ({}%)",
+                            c.letter,
+                            nd(c.count.to_string()),
+                            nd(num(c.percent, 0))
+                        )
                     })
                     .collect();
                 vec![cell(&it.qid), picks.join(", ")]
@@ -508,9 +524,9 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
         &f_(
             alpha_key,
             &[
-                opt_dash(t.alpha, 3),
-                t.items.to_string(),
-                t.excluded.to_string(),
+                nd(opt_dash(t.alpha, 3)),
+                nd(t.items.to_string()),
+                nd(t.excluded.to_string()),
             ],
         ),
         4,
@@ -519,17 +535,20 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
         &f_(
             K::TotalsShape,
             &[
-                opt_dash(t.mean, 2),
-                opt_dash(t.sd, 2),
-                opt_dash(t.skewness, 3),
-                opt_dash(t.kurtosis, 3),
+                nd(opt_dash(t.mean, 2)),
+                nd(opt_dash(t.sd, 2)),
+                nd(opt_dash(t.skewness, 3)),
+                nd(opt_dash(t.kurtosis, 3)),
             ],
         ),
         4,
     );
-    page.para(&f_(K::ErrorRatio, &[opt_dash(t.error_ratio, 1)]), 4);
-    page.para(&f_(K::Sem, &[opt_dash(t.sem, 2)]), 4);
-    page.para(&f_(K::MinFlagN, &[t.min_attempts_for_flags.to_string()]), 4);
+    page.para(&f_(K::ErrorRatio, &[nd(opt_dash(t.error_ratio, 1))]), 4);
+    page.para(&f_(K::Sem, &[nd(opt_dash(t.sem, 2))]), 4);
+    page.para(
+        &f_(K::MinFlagN, &[nd(t.min_attempts_for_flags.to_string())]),
+        4,
+    );
     page.finish()
 }
 

@@ -250,6 +250,7 @@ fn the_text_report_of_forty_fits_80_columns_in_both_languages() {
                 width: 80,
                 details: true,
                 typeset: &ts,
+                digits: tipquiz::text::Digits::Western,
             },
         );
         for l in text.lines() {

@@ -436,3 +436,81 @@ fn history_in_arabic_indic_digits_from_the_option_or_the_environment() {
     }
     assert!(by_option.contains("Salem"));
 }
+
+/// `report` in Arabic with `--digits arabic` (or `TIPQUIZ_DIGITS=arabic`): every number the
+/// report writes is in Arabic-Indic digits (no number written with 0-9 is left), the ids and
+/// names keep their characters, the page keeps its lines; CSV and JSON stay Western.
+#[test]
+fn report_in_arabic_indic_digits() {
+    let d = class_folder();
+    let western = run(with_class(&mut tipquiz(), d.path()).arg("report")).0;
+    let (arabic, err, code) =
+        run(with_class(&mut tipquiz(), d.path()).args(["--digits", "arabic", "report"]));
+    assert_eq!(code, 0, "{err}");
+    let by_env = run(with_class(&mut tipquiz(), d.path())
+        .env("TIPQUIZ_DIGITS", "arabic")
+        .arg("report"))
+    .0;
+    assert_eq!(arabic, by_env);
+    assert_eq!(western.lines().count(), arabic.lines().count());
+    assert!(arabic.contains('\u{0662}'), "{arabic}");
+    for token in arabic.split(|c: char| c.is_whitespace() || c == '،' || c == ',') {
+        let numeric = token
+            .chars()
+            .all(|c| c.is_ascii_digit() || "./:%()-".contains(c));
+        assert!(
+            !(numeric && token.chars().any(|c| c.is_ascii_digit())),
+            "a number left in 0-9: {token:?} in\n{arabic}"
+        );
+    }
+    for format in ["csv", "json"] {
+        let w = run(with_class(&mut tipquiz(), d.path()).args(["report", "--format", format])).0;
+        let a = run(with_class(&mut tipquiz(), d.path())
+            .args(["--digits", "arabic", "report", "--format", format]))
+        .0;
+        assert_eq!(w, a, "{format} stays Western");
+    }
+}
+
+/// The HTML report in Arabic with `--digits arabic`: the numbers shown on the page are in
+/// Arabic-Indic digits, the page's markup and the charts' coordinates keep 0-9, and the
+/// Western page differs from it only in the digits shown.
+#[test]
+fn html_report_in_arabic_indic_digits() {
+    let d = class_folder();
+    let western = run(with_class(&mut tipquiz(), d.path()).args(["report", "--format", "html"])).0;
+    let arabic = run(with_class(&mut tipquiz(), d.path())
+        .args(["--digits", "arabic", "report", "--format", "html"]))
+    .0;
+    assert!(
+        arabic.contains("<svg") && arabic.contains("viewBox=\"0 0 400"),
+        "{arabic}"
+    );
+    assert!(arabic.contains('\u{0665}'), "{arabic}");
+    let to_western = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c {
+                '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x660) as u8),
+                c => c,
+            })
+            .collect()
+    };
+    assert_eq!(to_western(&arabic), western);
+    // Text between tags, the style sheet left out: no number left in 0-9 (ids and names keep
+    // theirs).
+    let page = match (arabic.find("<style>"), arabic.find("</style>")) {
+        (Some(a), Some(b)) => format!("{}{}", &arabic[..a], &arabic[b..]),
+        _ => arabic.clone(),
+    };
+    for text in page.split('>').filter_map(|p| p.split('<').next()) {
+        for token in text.split(|c: char| c.is_whitespace() || c == '،' || c == ',') {
+            let numeric = token
+                .chars()
+                .all(|c| c.is_ascii_digit() || "./:%()-".contains(c));
+            assert!(
+                !(numeric && token.chars().any(|c| c.is_ascii_digit())),
+                "a number left in 0-9: {token:?} in {text:?}"
+            );
+        }
+    }
+}
