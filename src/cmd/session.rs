@@ -79,7 +79,7 @@ pub(crate) fn run_app(mut app: crate::tui::app::App, common: &Common, start: Sta
         None => start
             .prefs
             .digits
-            .get(&crate::record::trainee_slug(app.home.trainee.trim()))
+            .get(&crate::record::trainee_slug(app.form().trainee.trim()))
             .copied()
             .unwrap_or(app.digits),
     };
