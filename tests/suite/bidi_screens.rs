@@ -498,11 +498,11 @@ fn the_digit_setting_on_the_home_screen_in_both_languages() {
             lang,
             tipquiz::record::Store::new(d.path().join("autosave")),
         );
-        a.home.trainee = "خالد العلي".into();
-        a.home.focus = Field::Trainee;
+        a.form_mut().trainee = "خالد العلي".into();
+        a.form_mut().focus = Field::Trainee;
         a.handle_key(key(KeyCode::Down), crate::screens::T0);
         a.handle_key(key(KeyCode::Down), crate::screens::T0);
-        assert_eq!(a.home.focus, Field::Digits);
+        assert_eq!(a.form().focus, Field::Digits);
         let before = screen(&a, 100, 30, crate::screens::T0);
         // Only the field's example "١٢٣" is in Arabic-Indic digits.
         assert_eq!(arabic_digits(&before), 3, "{lang:?}\n{before}");
