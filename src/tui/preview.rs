@@ -5,6 +5,7 @@
 use super::app::{App, Prefs, ScrollLimits};
 use super::front::{EventSource, Outcome, Screens};
 use super::ui::{self, Display};
+use crate::bank::cache::BankCache;
 use crate::bank::{Library, read_source};
 use crate::exam::{ExamDef, Mode, Pool};
 use crate::quiz::Millis;
@@ -27,17 +28,16 @@ pub enum View {
     Problems(String),
 }
 
-/// Load `path` into a view, keeping the question `keep` on screen when it still exists.
+/// Load `path` into a view (through the parsed-bank cache `cache`, if any), keeping the
+/// question `keep` on screen when it still exists.
 #[must_use]
-pub fn load(path: &Path, keep: Option<&str>, lang: Lang) -> View {
+pub fn load(path: &Path, keep: Option<&str>, lang: Lang, cache: Option<&BankCache>) -> View {
     let src = match read_source(path) {
         Ok(Ok(s)) => s,
         Ok(Err(d)) => return View::Problems(d.render_in(lang)),
         Err(e) => return View::Problems(e.message().render(lang)),
     };
-    let cache = crate::record::default_cache_dir();
-    let (bank, diags) =
-        crate::bank::cache::parse_bank_cached(&src.name, &src.text, cache.as_deref());
+    let (bank, diags) = crate::bank::cache::parse_bank_cached(&src.name, &src.text, cache);
     let Some(bank) = bank else {
         return View::Problems(crate::diag::render_all_in(&diags, lang));
     };
@@ -89,7 +89,7 @@ fn mtime(path: &Path) -> Option<SystemTime> {
 /// The preview as screens of the one loop ([`super::front::run_loop`]): the bank's
 /// questions (or the file's problems), reloaded when the file changes (`watch`), left with q,
 /// Esc or Ctrl-C.
-pub struct PreviewScreen {
+pub struct PreviewScreen<'a> {
     /// What is shown.
     pub view: View,
     path: std::path::PathBuf,
@@ -97,9 +97,10 @@ pub struct PreviewScreen {
     lang: Lang,
     d: Display,
     seen: Option<SystemTime>,
+    cache: Option<&'a BankCache>,
 }
 
-impl PreviewScreen {
+impl<'a> PreviewScreen<'a> {
     /// The preview of `path`, at question `question` when it is given.
     #[must_use]
     pub fn new(
@@ -108,14 +109,16 @@ impl PreviewScreen {
         watch: bool,
         lang: Lang,
         d: Display,
-    ) -> PreviewScreen {
+        cache: Option<&'a BankCache>,
+    ) -> PreviewScreen<'a> {
         PreviewScreen {
-            view: load(path, question, lang),
+            view: load(path, question, lang, cache),
             path: path.to_path_buf(),
             watch,
             lang,
             d,
             seen: mtime(path),
+            cache,
         }
     }
 
@@ -126,7 +129,7 @@ impl PreviewScreen {
     }
 }
 
-impl Screens for PreviewScreen {
+impl Screens for PreviewScreen<'_> {
     fn now(&self) -> Millis {
         0
     }
@@ -181,7 +184,7 @@ impl Screens for PreviewScreen {
                     }
                     View::Problems(_) => None,
                 };
-                self.view = load(&self.path, keep.as_deref(), self.lang);
+                self.view = load(&self.path, keep.as_deref(), self.lang, self.cache);
             }
         }
         Ok(false)
@@ -200,9 +203,10 @@ pub fn run(
     watch: bool,
     lang: Lang,
     d: Display,
+    cache: Option<&BankCache>,
     report: &dyn Fn(&str),
 ) -> std::io::Result<u8> {
-    let mut screens = PreviewScreen::new(path, question, watch, lang, d);
+    let mut screens = PreviewScreen::new(path, question, watch, lang, d, cache);
     if !watch && let View::Problems(p) = &screens.view {
         report(p);
         return Ok(1);

@@ -247,6 +247,7 @@ fn the_live_board_runs_in_the_same_loop_and_shows_an_attempt_that_lands_while_it
     let mut screens = tipquiz::tui::board::BoardScreen::new(
         board,
         Lang::En,
+        tipquiz::text::Digits::default(),
         tipquiz::tui::ui::Display::default(),
     );
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
@@ -272,6 +273,7 @@ fn the_live_board_runs_in_the_same_loop_and_shows_an_attempt_that_lands_while_it
     let mut empty = tipquiz::tui::board::BoardScreen::new(
         board,
         Lang::En,
+        tipquiz::text::Digits::default(),
         tipquiz::tui::ui::Display::default(),
     );
     let out = run_loop(&mut empty, &mut Script::new([None]), &mut terminal);
@@ -290,6 +292,7 @@ fn the_bank_preview_runs_in_the_same_loop_and_reloads_a_changed_file() {
         true,
         Lang::En,
         tipquiz::tui::ui::Display::default(),
+        None,
     );
     assert_eq!(screens.code(), 0);
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
