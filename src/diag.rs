@@ -106,6 +106,33 @@ impl Diagnostic {
         }
     }
 
+    /// A diagnostic about line `line` of `file` as a whole (column 1, no snippet): a problem
+    /// found across files, after parsing.
+    #[must_use]
+    pub fn on_line(
+        severity: Severity,
+        code: &'static str,
+        file: &str,
+        line: usize,
+        message: Msg,
+        hint: Option<Msg>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity,
+            code,
+            message: message.en(),
+            file: file.to_owned(),
+            line,
+            column: 1,
+            snippet: String::new(),
+            hint: hint.as_ref().map(Msg::en),
+            msg: message,
+            hint_msg: hint,
+            span: None,
+            caret: 0,
+        }
+    }
+
     /// Whether this is an error.
     #[must_use]
     pub fn is_error(&self) -> bool {
