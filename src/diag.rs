@@ -86,10 +86,23 @@ impl Diagnostic {
         message: Msg,
         hint: Option<Msg>,
     ) -> Diagnostic {
-        let (line, column, snippet, caret) = match &span {
+        let place = match &span {
             Some(r) => index.locate(source, r.start),
             None => (0, 0, String::new(), 0),
         };
+        Self::placed(severity, code, file, place, span, message, hint)
+    }
+
+    /// The diagnostic at `(line, column, snippet, caret)`.
+    fn placed(
+        severity: Severity,
+        code: &'static str,
+        file: &str,
+        (line, column, snippet, caret): (usize, usize, String, usize),
+        span: Option<Range<usize>>,
+        message: Msg,
+        hint: Option<Msg>,
+    ) -> Diagnostic {
         Diagnostic {
             severity,
             code,
@@ -117,20 +130,15 @@ impl Diagnostic {
         message: Msg,
         hint: Option<Msg>,
     ) -> Diagnostic {
-        Diagnostic {
+        Self::placed(
             severity,
             code,
-            message: message.en(),
-            file: file.to_owned(),
-            line,
-            column: 1,
-            snippet: String::new(),
-            hint: hint.as_ref().map(Msg::en),
-            msg: message,
-            hint_msg: hint,
-            span: None,
-            caret: 0,
-        }
+            file,
+            (line, 1, String::new(), 0),
+            None,
+            message,
+            hint,
+        )
     }
 
     /// Whether this is an error.
