@@ -703,7 +703,10 @@ mod tests {
         // English comes from the doc comments (the English catalogue does not repeat it);
         // Arabic from the catalogue, every text of it translated.
         let en = all_help(Lang::En);
-        assert!(en.contains("Interface language: en (English) or ar (Arabic)."));
+        assert!(
+            en.contains("Interface language: en (English) or ar (Arabic)"),
+            "{en}"
+        );
         let ar = all_help(Lang::Ar);
         for help in [&en, &ar] {
             assert!(!help.contains(HELP_IN_CLI), "{help}");
