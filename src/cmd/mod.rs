@@ -76,6 +76,7 @@ pub fn run(cx: &Context, cmd: Command) -> u8 {
         Command::Export {
             exam,
             responses,
+            attempts,
             allow_flagged,
             output,
             ..
@@ -83,6 +84,7 @@ pub fn run(cx: &Context, cmd: Command) -> u8 {
             cx,
             exam.as_deref(),
             responses,
+            attempts,
             allow_flagged,
             output.as_deref(),
         ),

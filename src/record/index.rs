@@ -205,6 +205,7 @@ fingerprint!(
     "record/index.rs",
     "record/mod.rs",
     "record/store.rs",
+    "record/marker.rs",
     "quiz/mod.rs",
     "quiz/score.rs",
     "quiz/normalize.rs",
