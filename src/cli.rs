@@ -255,25 +255,30 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: ReportFormat,
-        /// Width of the text report in columns.
+        /// Width of the text report in columns (default: the terminal's width, or 100 when
+        /// the output is not a terminal).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..=1000))]
         width: Option<u16>,
         /// Add the choices picked per question to the text report.
         #[arg(long)]
         details: bool,
-        /// CSV: only this table.
+        /// CSV: write only this table (a header row, then the rows).
         #[arg(long, value_name = "TABLE", value_parser = clap::builder::PossibleValuesParser::new(crate::report::CSV_TABLES))]
         table: Option<String>,
-        /// Write to this file (CSV: to this folder, one file per table, when it is a folder).
+        /// Write to this file instead of standard output; CSV without --table: to this
+        /// folder, one file per table, when it is a folder.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// CSV files: no byte-order mark.
+        /// Write CSV files without the UTF-8 byte-order mark (it is there by default so that
+        /// Excel reads Arabic right; standard output never has it).
         #[arg(long)]
         no_bom: bool,
     },
     /// Export results as CSV for the training record, or (with --to) a bank for Moodle.
     ///
-    /// Results: one row per attempt (or per response with --responses).
+    /// Results: one row per attempt (or per response with --responses); numbers have at most
+    /// 6 decimals; a file written with -o starts with a UTF-8 byte-order mark (--no-bom:
+    /// without).
     /// Bank: `tipquiz export --to gift BANK.toml --lang en` writes one language of the bank in
     /// GIFT or Moodle XML; questions that cannot be expressed are listed on standard error.
     Export {
@@ -298,7 +303,8 @@ pub enum Command {
         /// Write to this file instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// No byte-order mark at the start of the CSV file.
+        /// Write CSV files without the UTF-8 byte-order mark (it is there by default so that
+        /// Excel reads Arabic right; standard output never has it).
         #[arg(long)]
         no_bom: bool,
     },
@@ -718,4 +724,42 @@ pub fn usage_error_in(e: &clap::Error, lang: crate::text::Lang) -> Option<String
     }
     out.push_str(&format!("\n{}\n", t(K::CliMoreInfo)));
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::messages::en::HELP_IN_CLI;
+    use crate::text::Lang;
+
+    /// Every help text, long form, of the command and its subcommands in `lang`.
+    fn all_help(lang: Lang) -> String {
+        let mut cmd = super::command_in(lang);
+        let mut out = cmd.render_long_help().to_string();
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .map(|s| s.get_name().to_owned())
+            .collect();
+        for n in names {
+            if let Some(sub) = cmd.find_subcommand_mut(&n) {
+                out.push_str(&sub.render_long_help().to_string());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_english_help_is_written_once_in_the_doc_comments() {
+        // English comes from the doc comments (the English catalogue does not repeat it);
+        // Arabic from the catalogue, every text of it translated.
+        let en = all_help(Lang::En);
+        assert!(
+            en.contains("Interface language: en (English) or ar (Arabic)"),
+            "{en}"
+        );
+        let ar = all_help(Lang::Ar);
+        for help in [&en, &ar] {
+            assert!(!help.contains(HELP_IN_CLI), "{help}");
+        }
+        assert!(ar.contains("لغة الواجهة"), "{ar}");
+    }
 }
