@@ -7,6 +7,7 @@ use crate::cli::Common;
 #[must_use]
 pub fn places(common: &Common) -> crate::tui::run::Places {
     let data = crate::record::default_data_dir();
+    let fallback = crate::record::fallback_dir(&data);
     crate::tui::run::Places {
         results: crate::record::Store::new(
             common
@@ -15,8 +16,10 @@ pub fn places(common: &Common) -> crate::tui::run::Places {
                 .unwrap_or_else(|| data.join("results")),
         ),
         results_explicit: common.results.is_some(),
-        autosaves: crate::record::Store::new(data.join("autosave")),
-        pending: crate::record::Store::new(data.join("pending")),
+        autosaves: crate::record::Store::new(data.join("autosave"))
+            .with_fallback(fallback.join("autosave")),
+        pending: crate::record::Store::new(data.join("pending"))
+            .with_fallback(fallback.join("pending")),
         prefs: data.join("prefs.json"),
         program: format!("tipquiz {}", env!("CARGO_PKG_VERSION")),
         key: instructor_key(),

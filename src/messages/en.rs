@@ -249,6 +249,25 @@ pub fn text(key: K) -> &'static str {
         K::RecoverSaved => "saved {0}",
         K::RecoverNotSaved => "not saved: {0}",
         K::RecoverSummary => "{0} attempt(s) saved, {1} still waiting",
+        K::RecoverConflict => {
+            "{0}: a different record of this attempt is already in the results folder (it was submitted twice); this copy is set aside as {1} and not published"
+        }
+        K::ResultsFolderMissing => {
+            "the results folder {0} is not there (a shared folder that was disconnected?); it is not made again here"
+        }
+        K::ResultsFolderChanged => {
+            "the results folder {0} is not the folder this quiz started with (a shared folder that was disconnected, leaving the local folder below it?)"
+        }
+        K::AutosavedElsewhere => {
+            "Your answers are saved in {1}, not in the data folder: {0}"
+        }
+        K::AutosaveFailed => {
+            "Your answers are NOT being saved ({0}): do not close this window; free some space or fix the folder."
+        }
+        K::SaveSlow => "Saving is slow: the last answer may not be saved yet.",
+        K::AttemptBusy => {
+            "This attempt is open in another window (another terminal on this computer): finish it there, or close that one first."
+        }
         K::NoRecordsIn => "no records in {0}",
         K::Skipped => "skipped {0}: {1}",
         K::WroteRows => "wrote {0} row(s) to {1}",

@@ -8,12 +8,12 @@ mod index;
 mod store;
 
 pub use crate::fs::{
-    Step, StoreError, default_cache_dir, default_data_dir, inject_fault, write_atomic,
-    write_unsynced,
+    Step, StoreError, default_cache_dir, default_data_dir, fallback_dir, inject_fault,
+    make_subfolder, write_atomic, write_atomic_into, write_unsynced,
 };
 pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
 pub use store::{
-    BadRecord, LoadedRecords, RecordError, STALE_PART_SECS, Store, read_record, read_record_sealed,
+    AttemptBusy, AttemptLock, BadRecord, LoadedRecords, RecordError, STALE_PART_SECS, Store, read_record, read_record_sealed,
     read_regular, sweep_stale_parts, trainee_slug,
 };
 

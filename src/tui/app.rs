@@ -172,8 +172,9 @@ pub enum SaveStatus {
     Pending,
     /// Written, at this path.
     Saved(String),
-    /// Failed, with the reason.
-    Failed(String),
+    /// Not in the results folder, with the reason, and where the attempt is kept on this
+    /// computer (`None`: nowhere but in this window's memory; it is tried again).
+    Failed(String, Option<String>),
 }
 
 /// The whole interface state.
@@ -211,6 +212,9 @@ pub struct App {
     pub quit_after: bool,
     /// Instructor preview: answer keys shown, nothing recorded.
     pub preview: bool,
+    /// This process's hold on the attempt on screen (from the start or resume offer until the
+    /// trainee goes home): a second terminal on the same trainee and exam is refused.
+    pub attempt_lock: Option<Arc<crate::record::AttemptLock>>,
     /// Lines scrolled on the page shown (help, results, review, resume); back to 0 when the
     /// page changes. The drawing clamps it.
     pub page_scroll: u16,
@@ -310,6 +314,7 @@ impl App {
             fixed_exam: None,
             quit_after: false,
             preview: false,
+            attempt_lock: None,
             page_scroll: 0,
             scroll_limits: ScrollLimits::default(),
             display: super::display::Display::default(),
@@ -658,7 +663,7 @@ impl App {
                     }
                 }
                 Action::RetrySave => {
-                    if matches!(self.save, SaveStatus::Failed(_)) {
+                    if matches!(self.save, SaveStatus::Failed(..)) {
                         fx.push(Effect::Commit);
                     }
                 }
@@ -691,6 +696,7 @@ impl App {
     fn go_home(&mut self) {
         self.screen = Screen::Home;
         self.session = None;
+        self.attempt_lock = None;
         self.save = SaveStatus::Pending;
         self.message = None;
         self.warned_minute = false;
@@ -804,6 +810,18 @@ impl App {
             self.message = Some(self.t().need_topic.to_owned());
             return Vec::new();
         };
+        if !self.preview {
+            match self.autosaves.lock_attempt(&exam.id, &trainee) {
+                Ok(lock) => self.attempt_lock = lock.map(Arc::new),
+                Err(crate::record::AttemptBusy) => {
+                    self.message = Some(
+                        crate::messages::Msg::from(crate::messages::K::AttemptBusy)
+                            .render(self.lang),
+                    );
+                    return Vec::new();
+                }
+            }
+        }
         if let Some(a) = self.autosaves.load_autosave(&exam.id, &trainee)
             && matches!(a.status, crate::quiz::Status::Running)
             && Session::resume(a.clone(), &self.lib).is_ok()

@@ -207,6 +207,7 @@ pub fn run_screens<B: Backend>(
         if host.execute(app, &effects, host.now()) {
             return Outcome::Quit;
         }
+        host.retry_due(app, host.now());
         if let Some(e) = host.save_error() {
             app.message = Some(e);
         }

@@ -24,6 +24,8 @@ mod class;
 mod cli_ar;
 mod content;
 mod credit;
+#[cfg(unix)]
+mod edges;
 mod engine;
 mod front;
 #[cfg(unix)]

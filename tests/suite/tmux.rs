@@ -223,7 +223,7 @@ fn same_stty(d: &Path) {
 
 /// The tipquiz process of `trainee` started by this test: its data folder (`TIPQUIZ_DATA`, a
 /// fresh temporary folder per test) tells it from another run's process of the same name.
-fn pid_of(trainee: &str, data: &Path) -> String {
+pub fn pid_of(trainee: &str, data: &Path) -> String {
     let out = Command::new("pgrep")
         .args(["-f", "--", &format!("--trainee {trainee}")])
         .output()

@@ -1,0 +1,526 @@
+//! Nothing lost and nothing hidden at the edges, run on the real binary in tmux: a full disk
+//! (tmpfs), read-only data and results folders (read-only bind mounts), a results share that
+//! drops during the quiz (an unmounted tmpfs), two terminals on one attempt, and a kill within
+//! a moment of an answer appearing on screen. Mounting needs root: without it (or when `mount`
+//! fails) those tests say why and skip.
+
+use crate::tmux::Tmux;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_tipquiz")
+}
+
+/// A bank of `n` single-answer questions (the right answer is always the first choice, never
+/// shuffled), so that a test can answer with `1` whatever question is drawn.
+pub fn edge_bank(dir: &Path, n: usize) -> PathBuf {
+    let mut s = String::from(
+        "format = 1\nid = \"edge-bank\"\ntopic = \"edge\"\nlanguages = [\"en\"]\ntitle = \"Edge cases\"\n",
+    );
+    for i in 1..=n {
+        s.push_str(&format!(
+            "\n[[question]]\nid = \"edge-{i:03}\"\ntype = \"single\"\nprompt = \"Edge question number {i}: which choice is the right one?\"\nchoices = [\"First choice here\", \"Second choice here\", \"Third choice here\", \"Fourth choice here\"]\nanswer = \"a\"\nshuffle = false\nexplanation = \"The first choice is right in this test bank.\"\nsource = \"Test bank\"\n"
+        ));
+    }
+    let p = dir.join("edge.toml");
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+fn root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Skip (with the reason printed) unless tmux is there and this runs as root.
+fn skip_unless_root() -> bool {
+    if crate::skip_without("tmux") {
+        return true;
+    }
+    if !root() {
+        eprintln!("skipping: mounting a tmpfs or a read-only bind mount needs root");
+        return true;
+    }
+    false
+}
+
+/// A mount, unmounted (lazily) when dropped.
+struct Mount(PathBuf);
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+fn run(cmd: &mut Command) -> bool {
+    cmd.status().is_ok_and(|s| s.success())
+}
+
+/// A tmpfs of `size` at `dir`, or `None` (with the reason printed) when it cannot be mounted.
+fn tmpfs(dir: &Path, size: &str) -> Option<Mount> {
+    std::fs::create_dir_all(dir).unwrap();
+    if run(Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+        .arg(dir))
+    {
+        Some(Mount(dir.to_path_buf()))
+    } else {
+        eprintln!("skipping: cannot mount a tmpfs at {}", dir.display());
+        None
+    }
+}
+
+/// `dir` bound read-only onto itself, or `None` (with the reason printed).
+fn read_only(dir: &Path) -> Option<Mount> {
+    if !run(Command::new("mount").arg("--bind").arg(dir).arg(dir)) {
+        eprintln!("skipping: cannot bind-mount {}", dir.display());
+        return None;
+    }
+    let m = Mount(dir.to_path_buf());
+    if run(Command::new("mount")
+        .args(["-o", "remount,ro,bind"])
+        .arg(dir))
+    {
+        Some(m)
+    } else {
+        eprintln!("skipping: cannot remount {} read-only", dir.display());
+        None
+    }
+}
+
+/// Fill the file system of `dir` until it is full.
+fn fill(dir: &Path) -> PathBuf {
+    use std::io::Write as _;
+    let p = dir.join("filler");
+    let mut f = std::fs::File::create(&p).unwrap();
+    let block = vec![0u8; 4096];
+    while f.write_all(&block).is_ok() {}
+    let _ = f.sync_all();
+    p
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn records(dir: &Path) -> Vec<tipquiz::record::AttemptRecord> {
+    tipquiz::record::Store::new(dir)
+        .load()
+        .records
+        .into_iter()
+        .map(|r| r.1)
+        .collect()
+}
+
+struct Run {
+    data: PathBuf,
+    results: PathBuf,
+    tmp: Option<PathBuf>,
+    bank: PathBuf,
+}
+
+impl Run {
+    fn env(&self) -> String {
+        let tmp = self
+            .tmp
+            .as_ref()
+            .map(|t| format!(" TMPDIR={}", t.display()))
+            .unwrap_or_default();
+        format!(
+            "env TIPQUIZ_DATA={} TIPQUIZ_RESULTS={}{tmp} TIPQUIZ_NO_CALIBRATION=1 LANG=C.UTF-8",
+            self.data.display(),
+            self.results.display(),
+        )
+    }
+
+    /// Start a quiz of `n` questions for `trainee` in a tmux session of that name.
+    fn take(&self, trainee: &str, n: usize) -> Tmux {
+        let cmd = format!(
+            "{} {} --bank {} --only-given-banks take --topic edge --count {n} --mode exam --trainee {trainee}; sleep 60",
+            self.env(),
+            bin(),
+            self.bank.display()
+        );
+        Tmux::start(trainee, &cmd, 100, 30)
+    }
+
+    /// `tipquiz recover` with the same folders.
+    fn recover(&self) -> std::process::Output {
+        let mut c = Command::new(bin());
+        c.env("TIPQUIZ_DATA", &self.data)
+            .env("TIPQUIZ_RESULTS", &self.results)
+            .args(["--bank"])
+            .arg(&self.bank)
+            .args(["--only-given-banks", "recover"]);
+        if let Some(t) = &self.tmp {
+            c.env("TMPDIR", t);
+        }
+        c.output().unwrap()
+    }
+
+    /// The last-resort folder of this run's data folder (in its TMPDIR).
+    fn fallback(&self) -> PathBuf {
+        let name = tipquiz::record::fallback_dir(&self.data);
+        let name = name.file_name().unwrap();
+        self.tmp
+            .clone()
+            .unwrap_or_else(std::env::temp_dir)
+            .join(name)
+    }
+}
+
+/// Answer question `i` of `n` with the first choice and wait until the answer is on screen.
+fn answer(t: &Tmux, i: usize, n: usize) {
+    t.wait_for(&format!("Question {i} / {n}"));
+    t.keys(&["1"]);
+    t.wait_for("a) (•)");
+}
+
+fn answer_all_and_submit(t: &Tmux, n: usize) {
+    for i in 1..=n {
+        answer(t, i, n);
+        if i < n {
+            t.keys(&["Tab"]);
+        }
+    }
+    t.keys(&["C-s"]);
+    t.wait_for("Are you sure");
+    t.keys(&["Enter"]);
+}
+
+fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A full disk: the data and results folders on a full tmpfs. The finished attempt is kept in
+/// the last-resort folder, named on screen, and never called saved; once space is freed it is
+/// recorded by the retry without a key. With the last-resort folder full as well, the screen
+/// says it is in this window only, and the retry records it as soon as it can.
+#[test]
+fn a_full_disk_keeps_the_attempt_names_where_and_records_it_when_space_returns() {
+    if skip_unless_root() {
+        return;
+    }
+    for everything_full in [false, true] {
+        let d = tempfile::tempdir().unwrap();
+        let Some(_m) = tmpfs(&d.path().join("full"), "256k") else {
+            return;
+        };
+        let full = d.path().join("full");
+        let r = Run {
+            data: full.join("data"),
+            results: full.join("results"),
+            tmp: Some(if everything_full {
+                full.join("tmp")
+            } else {
+                d.path().join("tmp")
+            }),
+            bank: edge_bank(d.path(), 5),
+        };
+        for dir in [&r.data, &r.results, r.tmp.as_ref().unwrap()] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        let filler = fill(&full);
+        let name = if everything_full {
+            "tq-full-all"
+        } else {
+            "tq-full"
+        };
+        let t = r.take(name, 3);
+        answer_all_and_submit(&t, 3);
+        let screen = if everything_full {
+            t.wait_for("NOT SAVED")
+        } else {
+            t.wait_for("kept on this computer in")
+        };
+        assert!(!screen.contains("Saved:"), "{screen}");
+        assert!(screen.contains("No space left"), "{screen}");
+        if everything_full {
+            assert!(screen.contains("only in this window"), "{screen}");
+        } else {
+            let kept = json_files(&r.fallback().join("pending"));
+            assert_eq!(kept.len(), 1, "kept in the last-resort folder");
+            let shown = kept[0].file_name().unwrap().to_string_lossy().into_owned();
+            assert!(
+                screen.replace(['\n', '│', ' '], "").contains(&shown),
+                "the screen names the file: {screen}"
+            );
+        }
+        assert!(records(&r.results).is_empty());
+        // Space comes back: the retry records it, without a key.
+        std::fs::remove_file(filler).unwrap();
+        let screen = t.wait_for("Saved:");
+        assert!(!screen.contains("NOT SAVED"), "{screen}");
+        let recs = records(&r.results);
+        assert_eq!(recs.len(), 1);
+        assert_eq!(
+            recs[0]
+                .questions
+                .iter()
+                .filter(|q| q.response.is_some())
+                .count(),
+            3
+        );
+        assert!(json_files(&r.fallback().join("pending")).is_empty());
+        drop(t);
+        let _ = std::fs::remove_dir_all(r.fallback());
+    }
+}
+
+/// Read-only data and results folders (bind mounts): the answers are autosaved in the
+/// last-resort folder, a kill -9 loses none of them and the next start resumes the same clock;
+/// the finished attempt is kept there, and `tipquiz recover` records it once the folders can be
+/// written again.
+#[test]
+fn read_only_folders_keep_answers_through_a_crash_and_recover_records_them() {
+    if skip_unless_root() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let ro = d.path().join("ro");
+    let r = Run {
+        data: ro.join("data"),
+        results: ro.join("results"),
+        tmp: Some(d.path().join("tmp")),
+        bank: edge_bank(d.path(), 5),
+    };
+    for dir in [&r.data, &r.results, r.tmp.as_ref().unwrap()] {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    let Some(m) = read_only(&ro) else {
+        return;
+    };
+    let t = r.take("tq-ro", 4);
+    answer(&t, 1, 4);
+    t.keys(&["Tab"]);
+    answer(&t, 2, 4);
+    let screen = t.screen();
+    assert!(
+        screen.contains("not in the data"),
+        "the trainee is told where the answers go: {screen}"
+    );
+    // Killed the moment the second answer is on screen.
+    let pid = crate::tmux::pid_of("tq-ro", &r.data);
+    assert!(!pid.is_empty());
+    Command::new("kill").args(["-9", &pid]).status().unwrap();
+    drop(t);
+    let saved = tipquiz::record::Store::new(r.fallback().join("autosave")).all_autosaves();
+    assert_eq!(saved.len(), 1, "autosaved in the last-resort folder");
+    let started = saved[0].1.started_at;
+    assert_eq!(
+        saved[0]
+            .1
+            .slots
+            .iter()
+            .filter(|s| s.response.is_some())
+            .count(),
+        2
+    );
+    // The next start offers the same attempt, with its clock.
+    let t = r.take("tq-ro", 4);
+    t.wait_for("Resume");
+    t.keys(&["Enter"]);
+    t.wait_for("Question 2 / 4");
+    t.keys(&["Tab"]);
+    answer(&t, 3, 4);
+    t.keys(&["Tab"]);
+    answer(&t, 4, 4);
+    t.keys(&["C-s"]);
+    t.wait_for("Are you sure");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("kept on this computer in");
+    assert!(!screen.contains("Saved:"), "{screen}");
+    t.keys(&["q"]);
+    drop(t);
+    assert!(records(&r.results).is_empty());
+    // The folders can be written again: recover records it.
+    drop(m);
+    let out = r.recover();
+    assert!(out.status.success(), "{out:?}");
+    let recs = records(&r.results);
+    assert_eq!(recs.len(), 1, "{out:?}");
+    assert_eq!(recs[0].started_at, started, "the same clock");
+    assert_eq!(
+        recs[0]
+            .questions
+            .iter()
+            .filter(|q| q.response.is_some())
+            .count(),
+        4
+    );
+    assert!(json_files(&r.fallback().join("pending")).is_empty());
+    let _ = std::fs::remove_dir_all(r.fallback());
+}
+
+/// A results share that drops during the quiz: as a mount point (the empty local folder is left
+/// below it) and as a folder inside the share (the path is gone). Nothing is written to the
+/// local disk in its place and the folder is not made again; the attempt is kept pending with
+/// the reason on screen, and recorded when the share is back (by the retry, or by `recover`).
+#[test]
+fn a_results_share_that_drops_mid_quiz_keeps_the_attempt_pending_and_hides_nothing() {
+    if skip_unless_root() {
+        return;
+    }
+    // The share is mounted on the results folder itself.
+    let d = tempfile::tempdir().unwrap();
+    let share = d.path().join("share");
+    let Some(m) = tmpfs(&share, "4m") else {
+        return;
+    };
+    let r = Run {
+        data: d.path().join("data"),
+        results: share.clone(),
+        tmp: Some(d.path().join("tmp")),
+        bank: edge_bank(d.path(), 5),
+    };
+    std::fs::create_dir_all(r.tmp.as_ref().unwrap()).unwrap();
+    let t = r.take("tq-drop", 3);
+    answer(&t, 1, 3);
+    drop(m); // the share drops
+    wait_until("unmounted", || {
+        tipquiz::tui::host::folder_id(&share).is_some_and(|f| !f.mounted)
+    });
+    t.keys(&["Tab"]);
+    answer(&t, 2, 3);
+    t.keys(&["Tab"]);
+    answer(&t, 3, 3);
+    t.keys(&["C-s"]);
+    t.wait_for("Are you sure");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("is not the folder");
+    assert!(!screen.contains("Saved:"), "{screen}");
+    assert!(screen.contains("kept on this computer in"), "{screen}");
+    assert!(
+        json_files(&share).is_empty(),
+        "nothing written to the local folder below the mount point"
+    );
+    assert_eq!(json_files(&r.data.join("pending")).len(), 1);
+    // The share comes back: the retry records it there.
+    let Some(_m) = tmpfs(&share, "4m") else {
+        return;
+    };
+    t.wait_for("Saved:");
+    assert_eq!(records(&share).len(), 1);
+    assert!(json_files(&r.data.join("pending")).is_empty());
+    drop(t);
+
+    // The results folder is inside the share.
+    let d = tempfile::tempdir().unwrap();
+    let share = d.path().join("share");
+    let Some(m) = tmpfs(&share, "4m") else {
+        return;
+    };
+    let r = Run {
+        data: d.path().join("data"),
+        results: share.join("class-7"),
+        tmp: Some(d.path().join("tmp")),
+        bank: edge_bank(d.path(), 5),
+    };
+    std::fs::create_dir_all(r.tmp.as_ref().unwrap()).unwrap();
+    let t = r.take("tq-drop-in", 3);
+    answer(&t, 1, 3);
+    assert!(r.results.is_dir(), "made when the quiz starts");
+    drop(m);
+    wait_until("unmounted", || !r.results.exists());
+    t.keys(&["Tab"]);
+    answer(&t, 2, 3);
+    t.keys(&["Tab"]);
+    answer(&t, 3, 3);
+    t.keys(&["C-s"]);
+    t.wait_for("Are you sure");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("it is not made again here");
+    assert!(!screen.contains("Saved:"), "{screen}");
+    std::thread::sleep(Duration::from_millis(5_500)); // one retry passes
+    assert!(!r.results.exists(), "the results folder is not made again");
+    t.keys(&["q"]);
+    drop(t);
+    let Some(_m) = tmpfs(&share, "4m") else {
+        return;
+    };
+    std::fs::create_dir(&r.results).unwrap();
+    let out = r.recover();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(records(&r.results).len(), 1);
+}
+
+/// Two terminals on one attempt: the second is refused with a clear message while the first
+/// runs; the first records its attempt; nothing is left for `recover` to fail on. The lock dies
+/// with its process: after a kill -9 the attempt can be resumed at once.
+#[test]
+fn a_second_terminal_on_the_same_attempt_is_refused_and_the_lock_dies_with_its_process() {
+    if crate::skip_without("tmux") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let r = Run {
+        data: d.path().join("data"),
+        results: d.path().join("results"),
+        tmp: Some(d.path().join("tmp")),
+        bank: edge_bank(d.path(), 5),
+    };
+    std::fs::create_dir_all(r.tmp.as_ref().unwrap()).unwrap();
+    let a = r.take("tq-two", 3);
+    answer(&a, 1, 3);
+    // The same trainee and exam in a second terminal.
+    let cmd = format!(
+        "{} {} --bank {} --only-given-banks take --topic edge --count 3 --mode exam --trainee tq-two; sleep 60",
+        r.env(),
+        bin(),
+        r.bank.display()
+    );
+    let b = Tmux::start("tq-two-b", &cmd, 100, 30);
+    let screen = b.wait_for("open in another window");
+    assert!(!screen.contains("Question 1 / 3"), "{screen}");
+    // In Arabic too.
+    let cmd_ar = cmd.replace(" take ", " --lang ar --bidi terminal take ");
+    let c = Tmux::start("tq-two-c", &cmd_ar, 100, 30);
+    c.wait_for("مفتوحة في نافذة أخرى");
+    drop(c);
+    drop(b);
+    a.keys(&["Tab"]);
+    answer(&a, 2, 3);
+    a.keys(&["Tab"]);
+    answer(&a, 3, 3);
+    a.keys(&["C-s"]);
+    a.wait_for("Are you sure");
+    a.keys(&["Enter"]);
+    a.wait_for("Saved:");
+    drop(a);
+    wait_until("the first terminal's program ended", || {
+        crate::tmux::pid_of("tq-two", &r.data).is_empty()
+    });
+    assert_eq!(records(&r.results).len(), 1);
+    let out = r.recover();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("0 attempt(s) saved, 0 still waiting"),
+        "{out:?}"
+    );
+    // A killed process holds nothing.
+    let t = r.take("tq-two", 3);
+    answer(&t, 1, 3);
+    let pid = crate::tmux::pid_of("tq-two", &r.data);
+    Command::new("kill").args(["-9", &pid]).status().unwrap();
+    drop(t);
+    wait_until("killed", || crate::tmux::pid_of("tq-two", &r.data).is_empty());
+    let t = r.take("tq-two", 3);
+    t.wait_for("Resume");
+}
