@@ -524,3 +524,181 @@ fn a_second_terminal_on_the_same_attempt_is_refused_and_the_lock_dies_with_its_p
     let t = r.take("tq-two", 3);
     t.wait_for("Resume");
 }
+
+/// The program on a pseudo-terminal of 80x24 whose screen is kept by a terminal emulator
+/// (vt100), so that a test can act the moment something appears on it.
+struct OnPty {
+    master: std::fs::File,
+    child: std::process::Child,
+    screen: vt100::Parser,
+}
+
+impl OnPty {
+    fn start(r: &Run, trainee: &str, n: usize) -> OnPty {
+        use std::process::Stdio;
+        let (master, slave) = crate::hangup::open_pty();
+        let child = Command::new(bin())
+            .args(["--bank"])
+            .arg(&r.bank)
+            .args([
+                "--only-given-banks",
+                "take",
+                "--topic",
+                "edge",
+                "--count",
+                &n.to_string(),
+                "--mode",
+                "exam",
+                "--time",
+                "30m",
+                "--trainee",
+                trainee,
+                "--lang",
+                "en",
+                "--bidi",
+                "reorder",
+            ])
+            .env("TIPQUIZ_DATA", &r.data)
+            .env("TIPQUIZ_RESULTS", &r.results)
+            .env("TIPQUIZ_NO_CALIBRATION", "1")
+            .env("TERM", "xterm")
+            .env_remove("TMUX")
+            .stdin(Stdio::from(slave.try_clone().unwrap()))
+            .stdout(Stdio::from(slave.try_clone().unwrap()))
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        drop(slave);
+        OnPty {
+            master,
+            child,
+            screen: vt100::Parser::new(
+                std::num::NonZero::new(24).unwrap(),
+                std::num::NonZero::new(80).unwrap(),
+                0,
+            ),
+        }
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        use std::io::Write as _;
+        self.master.write_all(bytes).unwrap();
+    }
+
+    /// Read what the program draws until `done` holds for the screen; then return at once.
+    fn until(&mut self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        use std::io::{Read as _, Write as _};
+        use std::os::fd::AsRawFd as _;
+        let start = Instant::now();
+        let mut buf = [0u8; 65536];
+        loop {
+            let s = self.screen.screen().contents();
+            if done(&s) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            let mut pfd = libc::pollfd {
+                fd: self.master.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd.
+            if unsafe { libc::poll(&raw mut pfd, 1, 50) } <= 0 {
+                continue;
+            }
+            let Ok(n) = self.master.read(&mut buf) else {
+                continue;
+            };
+            self.screen.process(&buf[..n]);
+            for (ask, reply) in [
+                (&b"\x1b[6n"[..], &b"\x1b[1;1R"[..]),
+                (&b"\x1b[8$p"[..], &b"\x1b[8;0$y"[..]),
+                (&b"\x1b[c"[..], &b"\x1b[?62;22c"[..]),
+            ] {
+                if buf[..n].windows(ask.len()).any(|w| w == ask) {
+                    let _ = self.master.write_all(reply);
+                }
+            }
+        }
+    }
+
+    fn kill9(mut self) {
+        // SAFETY: a signal to our own child, by its pid.
+        unsafe {
+            libc::kill(i32::try_from(self.child.id()).unwrap(), libc::SIGKILL);
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// The moment an answer is on screen it is saved: 100 kill -9s, each the instant an answer
+/// appears (read from the terminal's own output), and after each the autosave holds every
+/// answer that had been shown. Answers are given with `1` on a bank of single-answer questions,
+/// so the question types cannot get in the way.
+#[test]
+fn a_hundred_kills_the_instant_an_answer_appears_lose_no_answer_shown() {
+    let d = tempfile::tempdir().unwrap();
+    let r = Run {
+        data: d.path().join("data"),
+        results: d.path().join("results"),
+        tmp: None,
+        bank: edge_bank(d.path(), 30),
+    };
+    let n = 20;
+    let (mut kills, mut shown_total, mut attempt) = (0, 0, 0);
+    let mut shown = 0; // answers shown in the current attempt
+    while kills < 100 {
+        let trainee = format!("kill{attempt}");
+        let mut p = OnPty::start(&r, &trainee, n);
+        let screen = p.until("the question or the resume offer", |s| {
+            s.contains("Resume") || s.contains(&format!("Question 1 / {n}"))
+        });
+        if screen.contains("Resume") && !screen.contains("Question") {
+            p.send(b"\r");
+        }
+        p.until("the question screen", |s| {
+            s.contains(&format!("/ {n}")) && !s.contains("Resume")
+        });
+        // One or two answers, then the kill, the instant the last one is drawn.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos() as usize;
+        for k in 0..(1 + now % 2) {
+            if shown > 0 || k > 0 {
+                // To the first unanswered question.
+                let next = shown + 1;
+                p.send(format!("#{next}\r").as_bytes());
+                p.until("the next question", |s| {
+                    s.contains(&format!("Question {next} / {n}"))
+                });
+            }
+            p.send(b"1");
+            let s = p.until("the answer on screen", |s| s.contains("a) (•)"));
+            if !s.contains("Saving is slow") {
+                shown += 1;
+            }
+        }
+        p.kill9();
+        kills += 1;
+        let saved = tipquiz::record::Store::new(r.data.join("autosave"))
+            .load_autosave("quick-edge", &trainee)
+            .expect("an autosave");
+        let kept = saved.slots.iter().filter(|s| s.response.is_some()).count();
+        assert!(
+            kept >= shown,
+            "kill {kills}: {shown} answers were on screen, {kept} saved"
+        );
+        shown = kept;
+        if shown + 2 > n {
+            shown_total += shown;
+            attempt += 1;
+            shown = 0;
+        }
+    }
+    shown_total += shown;
+    eprintln!("kill test: {kills} kills, {shown_total} answers shown, 0 lost");
+}

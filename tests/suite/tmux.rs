@@ -328,10 +328,13 @@ fn kill_9_at_a_random_answer_then_resume_keeps_every_acknowledged_answer() {
     }
     let d = tempfile::tempdir().unwrap();
     let (data, results) = (d.path().join("data"), d.path().join("results"));
+    // A bank of single-answer questions: `1` answers whatever is drawn.
+    let bank = crate::edges::edge_bank(d.path(), 10);
     let cmd = format!(
-        "{} {} take --topic scenarios --count 6 --mode exam --trainee tq-kill9",
+        "{} {} --bank {} --only-given-banks take --topic edge --count 6 --mode exam --trainee tq-kill9",
         env_prefix(&data, &results),
-        bin()
+        bin(),
+        bank.display()
     );
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
