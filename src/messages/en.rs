@@ -258,9 +258,7 @@ pub fn text(key: K) -> &'static str {
         K::ResultsFolderChanged => {
             "the results folder {0} is not the folder this quiz started with (a shared folder that was disconnected, leaving the local folder below it?)"
         }
-        K::AutosavedElsewhere => {
-            "Your answers are saved in {1}, not in the data folder: {0}"
-        }
+        K::AutosavedElsewhere => "Your answers are saved in {1}, not in the data folder: {0}",
         K::AutosaveFailed => {
             "Your answers are NOT being saved ({0}): do not close this window; free some space or fix the folder."
         }

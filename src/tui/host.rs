@@ -189,7 +189,9 @@ fn autosave_now(places: &Places, s: &Session) -> Result<(), String> {
             )
             .render(lang))
         }
-        Err(e) => Err(Msg::new(K::AutosaveFailed, vec![e.message().render(lang).into()]).render(lang)),
+        Err(e) => {
+            Err(Msg::new(K::AutosaveFailed, vec![e.message().render(lang).into()]).render(lang))
+        }
     }
 }
 
@@ -204,7 +206,9 @@ fn save_now(places: &Places, s: &Session) -> Result<(), String> {
 /// when it is missing. Elsewhere than Unix, only whether it is there.
 #[must_use]
 pub fn folder_id(dir: &std::path::Path) -> Option<FolderId> {
-    let m = std::fs::metadata(dir).ok().filter(std::fs::Metadata::is_dir)?;
+    let m = std::fs::metadata(dir)
+        .ok()
+        .filter(std::fs::Metadata::is_dir)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt as _;
@@ -377,11 +381,7 @@ impl Host {
                 Effect::Commit => {
                     self.flush();
                     if let Some(s) = &app.session {
-                        let expected = self
-                            .started
-                            .get(&attempt_id(&s.state))
-                            .copied()
-                            .flatten();
+                        let expected = self.started.get(&attempt_id(&s.state)).copied().flatten();
                         let shown = |p: &std::path::Path| {
                             if self.names_only {
                                 p.file_name()

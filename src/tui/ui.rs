@@ -1682,7 +1682,10 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         SaveStatus::Pending => (String::new(), th.dim()),
         SaveStatus::Saved(p) => (fill(t.saved, &[&ltr_isolate(c, p)]), th.good()),
         SaveStatus::Failed(e, Some(kept)) => (
-            fill(t.saving_failed, &[&ltr_isolate(c, e), &ltr_isolate(c, kept)]),
+            fill(
+                t.saving_failed,
+                &[&ltr_isolate(c, e), &ltr_isolate(c, kept)],
+            ),
             th.bad(),
         ),
         SaveStatus::Failed(e, None) => (fill(t.saving_unsaved, &[&ltr_isolate(c, e)]), th.bad()),

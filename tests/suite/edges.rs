@@ -520,7 +520,9 @@ fn a_second_terminal_on_the_same_attempt_is_refused_and_the_lock_dies_with_its_p
     let pid = crate::tmux::pid_of("tq-two", &r.data);
     Command::new("kill").args(["-9", &pid]).status().unwrap();
     drop(t);
-    wait_until("killed", || crate::tmux::pid_of("tq-two", &r.data).is_empty());
+    wait_until("killed", || {
+        crate::tmux::pid_of("tq-two", &r.data).is_empty()
+    });
     let t = r.take("tq-two", 3);
     t.wait_for("Resume");
 }
