@@ -148,6 +148,7 @@ pub(crate) fn take(
         places.autosaves.clone(),
     );
     app.fixed_exam = Some(exam);
+    app.lock_attempts = true;
     app.quit_after = true;
     app.home.trainee_only = true;
     app.home.focus = crate::tui::app::Field::Trainee;

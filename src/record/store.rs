@@ -225,14 +225,15 @@ impl Store {
         trainee: &str,
     ) -> Result<Option<AttemptLock>, AttemptBusy> {
         let name = format!("{exam_id}--{}.lock", trainee_slug(trainee));
+        // Beside the folder (`<data>/locks/`), so that its listing stays what it was.
         for dir in self.dirs() {
+            let Some(root) = dir.parent() else { continue };
             let made = if Some(dir) == self.fallback.as_deref() {
-                dir.parent()
-                    .zip(dir.file_name().and_then(|n| n.to_str()))
-                    .is_some_and(|(root, sub)| private_dir(root, Some(sub)).is_ok())
+                private_dir(root, Some("locks")).is_ok()
             } else {
-                fs::create_dir_all(dir).is_ok()
+                fs::create_dir_all(root.join("locks")).is_ok()
             };
+            let dir = root.join("locks");
             let path = dir.join(&name);
             let file = if made {
                 fs::OpenOptions::new()

@@ -178,6 +178,8 @@ pub enum SaveStatus {
 }
 
 /// The whole interface state.
+// Independent switches (preview, quit after, attempt locking…), not a state machine.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone)]
 pub struct App {
     /// Interface language.
@@ -215,6 +217,9 @@ pub struct App {
     /// This process's hold on the attempt on screen (from the start or resume offer until the
     /// trainee goes home): a second terminal on the same trainee and exam is refused.
     pub attempt_lock: Option<Arc<crate::record::AttemptLock>>,
+    /// Take that hold (a local terminal does; the class server keeps one attempt to one
+    /// connection itself, and tests that run two apps on one attempt in one process do not).
+    pub lock_attempts: bool,
     /// Lines scrolled on the page shown (help, results, review, resume); back to 0 when the
     /// page changes. The drawing clamps it.
     pub page_scroll: u16,
@@ -315,6 +320,7 @@ impl App {
             quit_after: false,
             preview: false,
             attempt_lock: None,
+            lock_attempts: false,
             page_scroll: 0,
             scroll_limits: ScrollLimits::default(),
             display: super::display::Display::default(),
@@ -810,7 +816,7 @@ impl App {
             self.message = Some(self.t().need_topic.to_owned());
             return Vec::new();
         };
-        if !self.preview {
+        if self.lock_attempts && !self.preview {
             match self.autosaves.lock_attempt(&exam.id, &trainee) {
                 Ok(lock) => self.attempt_lock = lock.map(Arc::new),
                 Err(crate::record::AttemptBusy) => {

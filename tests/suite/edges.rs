@@ -704,3 +704,212 @@ fn a_hundred_kills_the_instant_an_answer_appears_lose_no_answer_shown() {
     shown_total += shown;
     eprintln!("kill test: {kills} kills, {shown_total} answers shown, 0 lost");
 }
+
+/// Run `cmd` as the user `uid` (group `gid`, no other groups), with `setpriv`.
+fn as_user(uid: u32, gid: u32, program: &Path) -> Command {
+    let mut c = Command::new("setpriv");
+    c.arg(format!("--reuid={uid}"))
+        .arg(format!("--regid={gid}"))
+        .arg("--clear-groups")
+        .arg(program);
+    c
+}
+
+fn chown(p: &Path, uid: u32, gid: u32) {
+    std::os::unix::fs::chown(p, Some(uid), Some(gid)).unwrap();
+}
+
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+/// One trainee's quiz of two questions on a pseudo-terminal, run as `uid`, to the end.
+fn quiz_as(uid: u32, gid: u32, program: &Path, r: &Run, trainee: &str) -> OnPty {
+    use std::process::Stdio;
+    let (master, slave) = crate::hangup::open_pty();
+    let child = as_user(uid, gid, program)
+        .args(["--bank"])
+        .arg(&r.bank)
+        .args([
+            "--only-given-banks",
+            "take",
+            "--topic",
+            "edge",
+            "--count",
+            "2",
+            "--mode",
+            "exam",
+            "--trainee",
+            trainee,
+            "--lang",
+            "en",
+        ])
+        .env("HOME", &r.data)
+        .env("TIPQUIZ_DATA", &r.data)
+        .env("TIPQUIZ_RESULTS", &r.results)
+        .env("TIPQUIZ_NO_CALIBRATION", "1")
+        .env("TIPQUIZ_NO_CACHE", "1")
+        .env("TERM", "xterm")
+        .env_remove("TMUX")
+        .stdin(Stdio::from(slave.try_clone().unwrap()))
+        .stdout(Stdio::from(slave.try_clone().unwrap()))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(slave);
+    let mut p = OnPty {
+        master,
+        child,
+        screen: vt100::Parser::new(
+            std::num::NonZero::new(24).unwrap(),
+            std::num::NonZero::new(80).unwrap(),
+            0,
+        ),
+    };
+    p.until("question 1", |s| s.contains("Question 1 / 2"));
+    p.send(b"1");
+    p.until("answer 1", |s| s.contains("a) (•)"));
+    p
+}
+
+fn finish(p: &mut OnPty) {
+    p.send(b"\t");
+    p.until("question 2", |s| s.contains("Question 2 / 2"));
+    p.send(b"1");
+    p.until("answer 2", |s| s.contains("a) (•)"));
+    p.send(b"\x13");
+    p.until("the confirmation", |s| s.contains("Are you sure"));
+    p.send(b"\r");
+    p.until("saved", |s| s.contains("Saved:"));
+}
+
+/// A shared class folder, one account per trainee (real user ids, run with `setpriv`): the
+/// instructor's account reads every record and the report counts every trainee; the first
+/// trainee's progress folder does not lock the others out; a trainee cannot read another's
+/// record. The class folder is set up as the README says (set-group-ID and sticky, the
+/// instructors' group). In a plain folder records stay readable by their writer only.
+#[test]
+fn a_shared_class_folder_with_one_account_per_trainee() {
+    if !root() {
+        eprintln!("skipping: running the program as other users needs root");
+        return;
+    }
+    if Command::new("setpriv").arg("--help").output().is_err() {
+        eprintln!("skipping: setpriv (util-linux) is not installed");
+        return;
+    }
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let (instructor, staff) = (61_001, 61_100);
+    let (t1, t2, trainees) = (61_002, 61_003, 61_200);
+    let d = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // The program, where the other users can run it.
+    let mut program = PathBuf::from(bin());
+    if !as_user(t1, trainees, &program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        let copy = d.path().join("tipquiz");
+        std::fs::copy(&program, &copy).unwrap();
+        program = copy;
+    }
+    let bank = edge_bank(d.path(), 4);
+    std::fs::set_permissions(&bank, std::fs::Permissions::from_mode(0o644)).unwrap();
+    // The class folder, as the instructor sets it up.
+    let class = d.path().join("class");
+    std::fs::create_dir(&class).unwrap();
+    chown(&class, instructor, staff);
+    std::fs::set_permissions(&class, std::fs::Permissions::from_mode(0o3773)).unwrap();
+    let home = |uid: u32| {
+        let h = d.path().join(format!("home-{uid}"));
+        std::fs::create_dir(&h).unwrap();
+        chown(&h, uid, trainees);
+        h
+    };
+    let run_of = |uid: u32| Run {
+        data: home(uid),
+        results: class.clone(),
+        tmp: None,
+        bank: bank.clone(),
+    };
+    let (r1, r2) = (run_of(t1), run_of(t2));
+    // The first trainee starts (and makes the progress folder), the second joins meanwhile.
+    let mut p1 = quiz_as(t1, trainees, &program, &r1, "Trainee One");
+    let progress = class.join(".progress");
+    assert!(progress.is_dir());
+    let mut p2 = quiz_as(t2, trainees, &program, &r2, "Trainee Two");
+    let theirs = |uid: u32| {
+        std::fs::read_dir(&progress)
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| e.metadata().is_ok_and(|m| m.uid() == uid))
+    };
+    wait_until("the second trainee's progress file", || theirs(t2));
+    assert_eq!(
+        mode(&progress) & 0o1773,
+        0o1773,
+        "the progress folder takes the class folder's permissions: {:o}",
+        mode(&progress)
+    );
+    finish(&mut p1);
+    finish(&mut p2);
+    p1.kill9();
+    p2.kill9();
+    let files = json_files(&class);
+    assert_eq!(files.len(), 2, "{files:?}");
+    for f in &files {
+        let m = std::fs::metadata(f).unwrap();
+        assert_eq!(m.gid(), staff, "the class folder's group");
+        assert_eq!(m.mode() & 0o777, 0o640, "{}", f.display());
+    }
+    // A trainee cannot read the other's record.
+    let of_t1 = files
+        .iter()
+        .find(|f| std::fs::metadata(f).unwrap().uid() == t1)
+        .unwrap();
+    let mut cat = Command::new("setpriv");
+    cat.args([
+        &format!("--reuid={t2}"),
+        &format!("--regid={trainees}"),
+        "--clear-groups",
+        "cat",
+    ])
+    .arg(of_t1);
+    assert!(!cat.output().unwrap().status.success());
+    // The instructor's account reads them all.
+    let out = as_user(instructor, staff, &program)
+        .args(["--bank"])
+        .arg(&bank)
+        .args(["--only-given-banks", "--lang", "en", "report", "--results"])
+        .arg(&class)
+        .env("HOME", d.path())
+        .env("TIPQUIZ_NO_CACHE", "1")
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("2 trainees")
+            && report.contains("Trainee One")
+            && report.contains("Trainee Two"),
+        "{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A plain folder (no set-group-ID bit): records are the writer's alone.
+    let plain = d.path().join("plain");
+    std::fs::create_dir(&plain).unwrap();
+    std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let r3 = Run {
+        data: home(61_004),
+        results: plain.clone(),
+        tmp: None,
+        bank: bank.clone(),
+    };
+    let mut p3 = quiz_as(61_004, trainees, &program, &r3, "Trainee Three");
+    finish(&mut p3);
+    p3.kill9();
+    let files = json_files(&plain);
+    assert_eq!(files.len(), 1);
+    assert_eq!(mode(&files[0]) & 0o777, 0o600);
+}

@@ -12,21 +12,31 @@ pub struct Tmux {
 impl Tmux {
     pub fn start(name: &str, cmd: &str, w: u16, h: u16) -> Tmux {
         let _ = crate::tmux().args(["kill-session", "-t", name]).output();
-        let ok = crate::tmux()
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                name,
-                "-x",
-                &w.to_string(),
-                "-y",
-                &h.to_string(),
-                cmd,
-            ])
-            .status()
-            .unwrap();
-        assert!(ok.success());
+        // Tried again a few times: the tmux server of this run exits when another test kills
+        // the last session, and a session started at that moment fails.
+        let mut tries = 0;
+        loop {
+            let ok = crate::tmux()
+                .args([
+                    "new-session",
+                    "-d",
+                    "-s",
+                    name,
+                    "-x",
+                    &w.to_string(),
+                    "-y",
+                    &h.to_string(),
+                    cmd,
+                ])
+                .status()
+                .unwrap();
+            tries += 1;
+            if ok.success() {
+                break;
+            }
+            assert!(tries < 5, "tmux new-session failed {tries} times");
+            std::thread::sleep(Duration::from_millis(300));
+        }
         Tmux {
             name: name.to_owned(),
         }
