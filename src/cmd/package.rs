@@ -13,7 +13,15 @@ fn definitions() -> clap::Command {
 }
 
 fn for_manual() -> clap::Command {
-    definitions().disable_help_subcommand(true)
+    let cmd = definitions().disable_help_subcommand(true);
+    // The page's NAME line is "tipquiz - <about>": without the program's name a second time.
+    let about = cmd
+        .get_about()
+        .map(|a| a.to_string().trim_start_matches("tipquiz: ").to_owned());
+    match about {
+        Some(about) => cmd.about(about),
+        None => cmd,
+    }
 }
 
 /// `tipquiz completions SHELL`: the script for `shell`, made by `clap_complete`.
