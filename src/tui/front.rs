@@ -192,6 +192,14 @@ pub fn run_screens<B: Backend>(
                 }
                 Vec::new()
             }
+            // The screen may have been lost (a local terminal stopped from outside and
+            // continued): draw everything afresh.
+            Some(Event::FocusGained) => {
+                if let Err(e) = terminal.clear() {
+                    break sink_error(&e);
+                }
+                Vec::new()
+            }
             Some(_) => Vec::new(),
             None => app.tick(now),
         };

@@ -913,3 +913,66 @@ fn a_shared_class_folder_with_one_account_per_trainee() {
     assert_eq!(files.len(), 1);
     assert_eq!(mode(&files[0]) & 0o777, 0o600);
 }
+
+/// A record whose trainee name carries escape sequences (a title change, a screen clear, a
+/// colour; such a name is refused at every entry point, but a file can be written by hand):
+/// `export`, `export --responses` and `report --format csv` print to a terminal without
+/// passing them on: the title stays, the screen is not cleared.
+#[test]
+fn exports_and_the_csv_report_print_no_escape_sequence_from_a_name() {
+    if crate::skip_without("tmux") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let results = d.path().join("results");
+    let lib = tipquiz::bank::Library::build(vec![
+        tipquiz::bank::parse_bank(
+            "every-type.toml",
+            include_str!("../fixtures/valid/every-type.toml"),
+        )
+        .0
+        .unwrap(),
+    ])
+    .0;
+    let hostile = "Evil\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{1b}[31mRed\u{9b}2J";
+    let s = crate::records::finished(&lib, hostile, 1_800_000_000_000, 3);
+    let rec = tipquiz::record::AttemptRecord::from_session(
+        &s,
+        &tipquiz::record::attempt_id(&s.state),
+        1_800_000_060_000,
+        "tipquiz test",
+    );
+    tipquiz::record::Store::new(&results)
+        .commit(&rec, None)
+        .unwrap();
+    let bank = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/every-type.toml");
+    let tq = format!(
+        "env TIPQUIZ_DATA={} {} --bank {} --lang en",
+        d.path().join("data").display(),
+        bin(),
+        bank.display()
+    );
+    let r = results.display();
+    let script = format!(
+        "printf '\\033]0;KEEP\\007'; echo BEFORE; {tq} export --results {r}; {tq} export --responses --results {r}; {tq} report --format csv --results {r}; echo AFTER; sleep 30"
+    );
+    let t = Tmux::start("tq-escapes", &format!("sh -c \"{script}\""), 200, 50);
+    t.wait_for("AFTER");
+    // The whole output, with what scrolled away.
+    let all = crate::tmux()
+        .args(["capture-pane", "-p", "-S", "-500", "-t", "tq-escapes"])
+        .output()
+        .unwrap();
+    let all = String::from_utf8_lossy(&all.stdout);
+    let before = all.find("BEFORE").expect("the screen was cleared");
+    assert!(
+        all[before..].contains(r"Evil\u{1b}]0;PWNED\u{7}\u{1b}[2J"),
+        "the name is shown escaped:\n{all}"
+    );
+    let title = crate::tmux()
+        .args(["display", "-p", "-t", "tq-escapes", "#{pane_title}"])
+        .output()
+        .unwrap();
+    let title = String::from_utf8_lossy(&title.stdout);
+    assert!(!title.contains("PWNED"), "the title was changed: {title}");
+}
