@@ -45,7 +45,9 @@ pub fn set_voice(common: &Common) -> Voice {
         visual_out: visual_output(lang, out_tty, mode),
         visual_err: visual_output(lang, err_tty, mode),
         shaping: d.is_some_and(|d| d.shaping),
-        digits: common.digits.map(Into::into).unwrap_or_default(),
+        digits: crate::messages::cli_digits(common.digits.map(Into::into), &|k| {
+            std::env::var(k).ok()
+        }),
     };
     crate::messages::set_errors_lang(lang);
     *VOICE.get_or_init(|| v)

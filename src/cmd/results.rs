@@ -267,6 +267,9 @@ pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
         "%",
         word(K::ColResult)
     );
+    // The numbers the program writes (date, score, percentage) in the digits of this run;
+    // the exam's id is the author's.
+    let n = |s: String| voice().digits.for_lang(voice().lang).write(&s).into_owned();
     for r in &mine {
         let date: String = crate::report::rfc3339_utc(r.started_at)
             .chars()
@@ -274,11 +277,11 @@ pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
             .collect::<String>()
             .replace('T', " ");
         out.push_str(&format!(
-            "{:<20} {:<28} {:>9} {:>6.0}% {:>8}{}\n",
-            date,
+            "{:<20} {:<28} {:>9} {:>7} {:>8}{}\n",
+            n(date),
             escape_for_terminal(&r.exam_id),
-            format!("{:.1}/{:.0}", r.score, r.max),
-            r.percent,
+            n(format!("{:.1}/{:.0}", r.score, r.max)),
+            n(format!("{:.0}%", r.percent)),
             word(if r.passed { K::Passed } else { K::NotYet }),
             if counted.contains(r.attempt_id.as_str()) {
                 format!("  {}", word(K::HistCounts))
@@ -325,17 +328,16 @@ pub(crate) fn board_cmd(common: &Common, exam: Option<String>, which: crate::cli
         Err(c) => return c,
     };
     let places = places(common);
-    let lang = match common.lang {
-        Some(crate::cli::LangArg::Ar) => crate::text::Lang::Ar,
-        _ => crate::text::Lang::En,
-    };
+    // The language and digits of this run (`--lang`, `TIPQUIZ_LANG`, the locale; `--digits`,
+    // `TIPQUIZ_DIGITS`), as every other output of the command line.
+    let (lang, digits) = (voice().lang, voice().digits);
     let board = crate::report::board::Board::new(&places.results.dir, exam).checked(
         lib,
         exams,
         instructor_key(),
         which_of(which),
     );
-    match crate::tui::board::run(board, lang, display(common)) {
+    match crate::tui::board::run(board, lang, digits, display(common)) {
         Ok(()) => OK,
         Err(e) => {
             fail_msg(&msg!(CannotUseTerminal, e.to_string()));

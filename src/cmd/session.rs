@@ -82,6 +82,7 @@ pub(crate) fn run_app(mut app: crate::tui::app::App, common: &Common, start: Sta
             .digits
             .get(&crate::record::trainee_slug(app.home.trainee.trim()))
             .copied()
+            .or_else(|| crate::messages::env_digits(&|k| std::env::var(k).ok()))
             .unwrap_or(app.digits),
     };
     let calibrate = app.lang == crate::text::Lang::Ar

@@ -525,7 +525,7 @@ pub fn text(key: K) -> &'static str {
             "Join Arabic letters into their shaped forms: auto (on when this program reorders), on or off. Default: auto."
         }
         K::CliArgDigits => {
-            "Digits of the numbers this program writes in Arabic (counts, scores, times, question numbers): western (0-9) or arabic (٠-٩). Default: as remembered for the trainee, else western."
+            "Digits of the numbers this program writes in Arabic (counts, scores, times, question numbers): western (0-9) or arabic (٠-٩). Default: on the screens, as remembered for the trainee; else TIPQUIZ_DIGITS; else western."
         }
         K::CliArgCheckPaths => "Bank or exam files, or folders of them.",
         K::CliArgFormat => {

@@ -182,7 +182,6 @@ macro_rules! msg {
     };
 }
 
-/// Put `values` into the `{0}`, `{1}`, ... places of `template`, in one pass (a value that
 /// Whether `s` is a number as the program writes one: at least one digit 0-9, and only
 /// digits and `.`, `,`, `/`, `:`, `%`, `-` or spaces.
 fn is_number(s: &str) -> bool {
@@ -191,6 +190,7 @@ fn is_number(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || b".,/:%- ".contains(&b))
 }
 
+/// Put `values` into the `{0}`, `{1}`, ... places of `template`, in one pass (a value that
 /// contains `{1}` is not filled again). Other braces are kept; a place with no value stays.
 #[must_use]
 pub fn fill(template: &str, values: &[String]) -> String {
@@ -262,6 +262,28 @@ pub fn cli_lang(flag: Option<Lang>, get: &dyn Fn(&str) -> Option<String>) -> Lan
     match locale {
         Some(v) if v.to_ascii_lowercase().starts_with("ar") => Lang::Ar,
         _ => Lang::En,
+    }
+}
+
+/// The digits of the numbers the command line writes in Arabic: `flag` (`--digits`), else
+/// `TIPQUIZ_DIGITS` (`western` or `arabic`; another value is ignored), else Western. The
+/// screens put the trainee's remembered choice between the two (see `--digits`). `get` reads
+/// an environment variable.
+#[must_use]
+pub fn cli_digits(
+    flag: Option<crate::text::Digits>,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> crate::text::Digits {
+    flag.or_else(|| env_digits(get)).unwrap_or_default()
+}
+
+/// `TIPQUIZ_DIGITS`, when it names a digit style.
+#[must_use]
+pub fn env_digits(get: &dyn Fn(&str) -> Option<String>) -> Option<crate::text::Digits> {
+    match get("TIPQUIZ_DIGITS")?.trim().to_ascii_lowercase().as_str() {
+        "western" => Some(crate::text::Digits::Western),
+        "arabic" => Some(crate::text::Digits::Arabic),
+        _ => None,
     }
 }
 
@@ -408,6 +430,24 @@ mod tests {
         assert!(e.message().render(Lang::Ar).contains('3'));
         let e = crate::quiz::DrawError::Empty("x".into());
         assert_eq!(e.message().en(), e.to_string());
+    }
+
+    #[test]
+    fn digits_come_from_flag_then_env_then_western() {
+        use crate::text::Digits;
+        let ar = env(&[("TIPQUIZ_DIGITS", "arabic")]);
+        assert_eq!(cli_digits(Some(Digits::Western), &ar), Digits::Western);
+        assert_eq!(cli_digits(None, &ar), Digits::Arabic);
+        assert_eq!(
+            cli_digits(None, &env(&[("TIPQUIZ_DIGITS", " Western\n")])),
+            Digits::Western
+        );
+        assert_eq!(
+            cli_digits(None, &env(&[("TIPQUIZ_DIGITS", "hindi")])),
+            Digits::Western
+        );
+        assert_eq!(cli_digits(None, &env(&[])), Digits::Western);
+        assert_eq!(env_digits(&env(&[("TIPQUIZ_DIGITS", "")])), None);
     }
 
     #[test]
