@@ -105,6 +105,15 @@ pub enum LangArg {
     Ar,
 }
 
+impl From<LangArg> for crate::text::Lang {
+    fn from(l: LangArg) -> crate::text::Lang {
+        match l {
+            LangArg::En => crate::text::Lang::En,
+            LangArg::Ar => crate::text::Lang::Ar,
+        }
+    }
+}
+
 /// Output format of `check` and `list`.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Format {

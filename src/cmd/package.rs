@@ -1,7 +1,8 @@
 //! What a package or a shell needs: `completions` and `man`, both made from the clap definitions
 //! (in English: command and option names are the same in every language).
 
-use super::output::{fail_msg, print_data};
+use super::Context;
+use super::output::print_data;
 use super::{OK, USAGE};
 use crate::diag::escape_for_terminal;
 use crate::msg;
@@ -34,7 +35,7 @@ pub(crate) fn completions_cmd(shell: clap_complete::Shell) -> u8 {
 
 /// `tipquiz man [--dir DIR]`: the manual page tipquiz.1 on standard output, or every page
 /// (tipquiz.1 and tipquiz-COMMAND.1) written into `dir`, made by `clap_mangen`.
-pub(crate) fn man_cmd(dir: Option<&std::path::Path>) -> u8 {
+pub(crate) fn man_cmd(cx: &Context, dir: Option<&std::path::Path>) -> u8 {
     let (written, place) = match dir {
         None => {
             let mut out = Vec::new();
@@ -54,7 +55,7 @@ pub(crate) fn man_cmd(dir: Option<&std::path::Path>) -> u8 {
     match written {
         Ok(()) => OK,
         Err(e) => {
-            fail_msg(&msg!(
+            cx.out.fail_msg(&msg!(
                 CannotWrite,
                 escape_for_terminal(&place),
                 e.to_string()

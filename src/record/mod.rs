@@ -8,8 +8,8 @@ mod index;
 mod store;
 
 pub use crate::fs::{
-    Step, StoreError, default_cache_dir, default_data_dir, fallback_dir, inject_fault,
-    make_subfolder, write_atomic, write_atomic_into, write_unsynced,
+    Step, StoreError, fallback_dir, inject_fault, make_subfolder, write_atomic, write_atomic_into,
+    write_unsynced,
 };
 pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
 pub use store::{

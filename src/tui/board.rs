@@ -41,24 +41,15 @@ pub fn draw_in(f: &mut Frame<'_>, b: &Board, lang: Lang, digits: crate::text::Di
             Style::default()
         }
     };
-    let (t_board, t_none, t_rank, t_done, t_progress, t_means) = match lang {
-        Lang::En => (
-            "Leaderboard",
-            "Waiting for the first attempt…",
-            "#",
-            "done",
-            "in progress",
-            "Class mean by topic (%)",
-        ),
-        Lang::Ar => (
-            "لوحة المتصدرين",
-            "بانتظار أول محاولة…",
-            "#",
-            "انتهى",
-            "قيد الإجابة",
-            "متوسط الصف حسب الموضوع (%)",
-        ),
-    };
+    let t = crate::messages::ui(lang);
+    let (t_board, t_none, t_rank, t_done, t_progress, t_means) = (
+        t.board_title,
+        t.board_waiting,
+        "#",
+        t.board_done,
+        t.board_in_progress,
+        t.board_means,
+    );
     let title = format!("{t_board} · {}", b.title().unwrap_or_default());
     let block = Block::default().borders(Borders::ALL).title(line(
         &title,
