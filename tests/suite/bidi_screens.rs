@@ -953,6 +953,7 @@ fn the_other_screens_agree_with_fribidi_line_by_line() {
             std::path::Path::new("tests/fixtures/valid/every-type.toml"),
             None,
             lang,
+            None,
         ) else {
             panic!("the fixture loads");
         };
