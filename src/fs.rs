@@ -329,18 +329,19 @@ mod windows {
 }
 
 /// The last-resort folder of a data folder: where autosaves and finished attempts go when the
-/// data folder cannot be written (read-only, full, gone). It is in the system's temporary
-/// folder, named after the user and the data folder (so that each data folder has its own, and
-/// `tipquiz recover` with the same data folder finds it), e.g. `/tmp/tipquiz-1000-3f2a…`.
+/// data folder cannot be written (read-only, full, gone). It is in `temp`, the system's
+/// temporary folder (read by the caller, at the edge), named after the user and the data folder
+/// (so that each data folder has its own, and `tipquiz recover` with the same data folder finds
+/// it), e.g. `/tmp/tipquiz-1000-3f2a…`.
 #[must_use]
-pub fn fallback_dir(data: &Path) -> std::path::PathBuf {
+pub fn fallback_dir(data: &Path, temp: &Path) -> std::path::PathBuf {
     #[cfg(unix)]
     // SAFETY: geteuid has no preconditions and cannot fail.
     let user = unsafe { libc::geteuid() }.to_string();
     #[cfg(not(unix))]
     let user = String::from("user");
     let h = fnv(FNV_START, data.as_os_str().to_string_lossy().as_bytes());
-    std::env::temp_dir().join(format!("tipquiz-{user}-{h:016x}"))
+    temp.join(format!("tipquiz-{user}-{h:016x}"))
 }
 
 /// Make `dir` (in a folder others can write, such as the temporary folder) a folder of this

@@ -51,7 +51,7 @@ impl Folders {
 #[must_use]
 pub fn places(common: &Common, folders: &Folders) -> crate::tui::run::Places {
     let data = &folders.data;
-    let fallback = crate::record::fallback_dir(data);
+    let fallback = crate::record::fallback_dir(data, &std::env::temp_dir());
     crate::tui::run::Places {
         results: crate::record::Store::new(
             common

@@ -170,12 +170,8 @@ impl Run {
 
     /// The last-resort folder of this run's data folder (in its TMPDIR).
     fn fallback(&self) -> PathBuf {
-        let name = tipquiz::record::fallback_dir(&self.data);
-        let name = name.file_name().unwrap();
-        self.tmp
-            .clone()
-            .unwrap_or_else(std::env::temp_dir)
-            .join(name)
+        let temp = self.tmp.clone().unwrap_or_else(std::env::temp_dir);
+        tipquiz::record::fallback_dir(&self.data, &temp)
     }
 }
 
