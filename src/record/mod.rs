@@ -12,7 +12,7 @@ pub use crate::fs::{
     Step, StoreError, fallback_dir, inject_fault, make_subfolder, write_atomic, write_atomic_into,
     write_unsynced,
 };
-pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
+pub use index::{FINGERPRINTED, Indexed, Known, banks_match, index_path, load_indexed};
 pub use marker::{MARKER_PREFIX, MARKER_SCHEMA, MARKER_SUFFIX, StartMarker};
 pub use store::{
     AttemptBusy, AttemptLock, BadRecord, LoadedRecords, RecordError, STALE_PART_SECS, Store,
