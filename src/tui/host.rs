@@ -342,7 +342,9 @@ impl Host {
     /// a share that comes back, or space that was freed, records it without a key. Returns
     /// `true` when it tried.
     pub fn retry_due(&mut self, app: &mut App, now: Millis) -> bool {
-        if !matches!(app.save, SaveStatus::Failed(..)) || self.retry_at.is_none_or(|t| now < t) {
+        if !matches!(app.save_status(), Some(SaveStatus::Failed(..)))
+            || self.retry_at.is_none_or(|t| now < t)
+        {
             return false;
         }
         self.execute(app, &[Effect::Commit], now);
@@ -357,7 +359,7 @@ impl Host {
         for e in effects {
             match e {
                 Effect::Autosave => {
-                    if let Some(s) = &app.session {
+                    if let Some(s) = app.session() {
                         self.note_start(s);
                         match &self.saver {
                             Some(saver) => {
@@ -379,7 +381,7 @@ impl Host {
                     }
                 }
                 Effect::Started => {
-                    if let Some(s) = &app.session
+                    if let Some(s) = app.session()
                         && let Err(why) = mark_started(&self.places, s)
                     {
                         // The attempt goes on: the marker only helps the instructor find it.
@@ -388,7 +390,7 @@ impl Host {
                 }
                 Effect::Commit => {
                     self.flush();
-                    if let Some(s) = &app.session {
+                    if let Some(s) = app.session() {
                         let expected = self.started.get(&attempt_id(&s.state)).copied().flatten();
                         let shown = |p: &std::path::Path| {
                             if self.names_only {
@@ -399,12 +401,13 @@ impl Host {
                                 p.display().to_string()
                             }
                         };
-                        app.save = match commit_attempt_in(&self.places, s, now, expected) {
+                        let status = match commit_attempt_in(&self.places, s, now, expected) {
                             Ok(p) => SaveStatus::Saved(shown(&p)),
                             Err(e) => SaveStatus::Failed(e.reason, e.kept.as_deref().map(shown)),
                         };
                         self.retry_at =
-                            matches!(app.save, SaveStatus::Failed(..)).then_some(now + RETRY_MS);
+                            matches!(status, SaveStatus::Failed(..)).then_some(now + RETRY_MS);
+                        app.saved(status);
                     }
                 }
                 Effect::SavePrefs => {
