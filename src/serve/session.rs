@@ -10,7 +10,7 @@ use super::sink::{ChannelWriter, Out, PtySize, SshBackend};
 use crate::messages::Ui;
 use crate::quiz::Millis;
 use crate::text::Lang;
-use crate::tui::app::{App, Effect, Overlay, Prefs, SaveStatus, Screen};
+use crate::tui::app::{App, Effect, Overlay, Prefs, SaveStatus};
 use crate::tui::bidi::BidiMode;
 use crate::tui::front::{EventSource, SessionOptions, run_screens, trainee_app};
 use crate::tui::host::{Host, now_ms};
@@ -185,7 +185,7 @@ impl EventSource for SshSource<'_> {
         // known only by its TERM, which does not say whether it reorders by itself).
         if !self.checked_display
             && app.lang == Lang::Ar
-            && app.session.is_none()
+            && app.session().is_none()
             && matches!(app.overlay, Overlay::None)
         {
             self.checked_display = true;
@@ -265,7 +265,7 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
 
 /// The attempt on screen: trainee, exam and start.
 fn attempt_of(app: &App) -> Option<(String, String, Millis)> {
-    app.session.as_ref().map(|s| {
+    app.session().map(|s| {
         (
             s.state.trainee.clone(),
             s.state.exam.id.clone(),
@@ -277,9 +277,7 @@ fn attempt_of(app: &App) -> Option<(String, String, Millis)> {
 /// Go back to the home screen without the attempt that was just started or resumed (nothing
 /// of it is saved by this session).
 fn refuse_attempt(app: &mut App, effects: &mut Vec<Effect>, why: fn(&Ui) -> &'static str) {
-    app.session = None;
-    app.screen = Screen::Home;
-    app.overlay = Overlay::None;
+    app.drop_attempt();
     app.message = Some(why(crate::messages::ui(app.lang)).to_owned());
     effects.retain(|e| !matches!(e, Effect::Started | Effect::Autosave | Effect::Commit));
 }
@@ -298,12 +296,7 @@ fn admit(
 ) {
     use std::sync::atomic::Ordering;
     let Some(after) = attempt_of(app) else { return };
-    if before == Some(&after)
-        || app
-            .session
-            .as_ref()
-            .is_some_and(crate::quiz::Session::is_finished)
-    {
+    if before == Some(&after) || app.session().is_some_and(crate::quiz::Session::is_finished) {
         return;
     }
     let (trainee, exam, started_at) = after;
@@ -327,7 +320,7 @@ fn admit(
 
 /// More time for the attempt on screen.
 fn extend(app: &mut App, ms: Millis) -> Vec<Effect> {
-    let Some(s) = &mut app.session else {
+    let Some(s) = app.session_mut() else {
         return Vec::new();
     };
     if super::control::extend(s, ms) {
@@ -344,7 +337,7 @@ fn extend(app: &mut App, ms: Millis) -> Vec<Effect> {
 
 /// The exam has ended: the attempt on screen ends now, as timed out, and is recorded.
 fn end_attempt(app: &mut App, now: Millis) -> Vec<Effect> {
-    let Some(s) = &mut app.session else {
+    let Some(s) = app.session_mut() else {
         return Vec::new();
     };
     if s.is_finished() {
@@ -358,7 +351,7 @@ fn end_attempt(app: &mut App, now: Millis) -> Vec<Effect> {
 
 /// Tell the console how far this session is.
 fn publish(ctx: &Ctx, id: u64, app: &App) {
-    ctx.class.update(id, |seat| match &app.session {
+    ctx.class.update(id, |seat| match app.session() {
         Some(s) => {
             seat.trainee.clone_from(&s.state.trainee);
             seat.exam.clone_from(&s.state.exam.id);
@@ -367,10 +360,10 @@ fn publish(ctx: &Ctx, id: u64, app: &App) {
             seat.flagged = s.flagged().len();
             seat.deadline = s.state.deadline;
             seat.finished = s.is_finished();
-            seat.recorded = matches!(app.save, SaveStatus::Saved(_));
+            seat.recorded = matches!(app.save_status(), Some(SaveStatus::Saved(_)));
         }
         None => {
-            seat.trainee = app.home.trainee.trim().to_owned();
+            seat.trainee = app.form().trainee.trim().to_owned();
             seat.exam.clear();
             seat.finished = false;
             seat.recorded = false;
