@@ -78,7 +78,7 @@ pub fn rows(ctx: &Ctx) -> Vec<ConsoleRow> {
             deadline: s.deadline,
         })
         .collect();
-    let live = ctx.class.live_attempts();
+    let live = ctx.class.owned_attempts();
     for (_, a) in ctx.places.autosaves.all_autosaves() {
         let key = crate::record::trainee_slug(&a.trainee);
         if !matches!(a.status, crate::quiz::Status::Running)
@@ -212,13 +212,16 @@ pub fn end_exam(ctx: &Ctx) -> String {
     ctx.class.broadcast(Control::End);
     // Give the sessions a moment to record theirs (each does so on its next turn).
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while !ctx.class.live_attempts().is_empty() && std::time::Instant::now() < deadline {
+    while ctx.class.unrecorded() > 0 && std::time::Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
-    let live = ctx.class.live_attempts();
-    let (done, failed) = super::control::end_saved(ctx, now_ms(), &live);
+    // An attempt on screen is its session's to record, even once finished: its autosave may
+    // still be on disk while the session writes the record, and recording it here as well
+    // would make a second, conflicting record.
+    let owned = ctx.class.owned_attempts();
+    let (done, failed) = super::control::end_saved(ctx, now_ms(), &owned);
     let mut s = format!(
-        "Exam ended. {} attempts of trainees not connected recorded as timed out.",
+        "Exam ended. Attempts of trainees not connected, recorded as timed out: {}.",
         done.len()
     );
     if !failed.is_empty() {

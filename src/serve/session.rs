@@ -401,12 +401,14 @@ fn publish(ctx: &Ctx, id: u64, app: &App) {
             seat.deadline = s.state.deadline;
             seat.finished = s.is_finished();
             seat.recorded = matches!(app.save, SaveStatus::Saved(_));
+            seat.record_failed = matches!(app.save, SaveStatus::Failed(_));
         }
         None => {
             seat.trainee = app.home.trainee.trim().to_owned();
             seat.exam.clear();
             seat.finished = false;
             seat.recorded = false;
+            seat.record_failed = false;
         }
     });
 }
