@@ -33,6 +33,7 @@ mod import;
 mod import_moodle;
 mod keys;
 mod package;
+mod paced;
 mod platform;
 mod records;
 mod report;
