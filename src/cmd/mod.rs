@@ -127,6 +127,8 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             max_sessions,
             idle_timeout,
             dir,
+            paced,
+            lockout,
         } => serve::serve_cmd(
             common,
             serve::ServeArgs {
@@ -136,6 +138,8 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
                 max_sessions,
                 idle_timeout,
                 dir,
+                paced,
+                lockout,
             },
         ),
         Command::Completions { shell } => completions_cmd(shell),

@@ -19,6 +19,8 @@ pub(crate) struct ServeArgs {
     pub max_sessions: usize,
     pub idle_timeout: String,
     pub dir: Option<PathBuf>,
+    pub paced: bool,
+    pub lockout: String,
 }
 
 pub(crate) fn serve_cmd(common: &Common, args: ServeArgs) -> u8 {
@@ -40,12 +42,18 @@ pub(crate) fn serve_cmd(common: &Common, args: ServeArgs) -> u8 {
         fail_msg(&K::BadTime.into());
         return USAGE;
     };
+    let Some(lockout) = crate::walk::parse_duration(&args.lockout) else {
+        fail_msg(&K::BadTime.into());
+        return USAGE;
+    };
     let data = crate::record::default_data_dir();
     let opts = crate::serve::Options {
         listen: args.listen,
         code: args.code,
         max_sessions: args.max_sessions.max(1),
         idle: std::time::Duration::from_secs(u64::from(idle)),
+        lockout: std::time::Duration::from_secs(u64::from(lockout)),
+        paced: args.paced,
         dir: args.dir.unwrap_or_else(|| data.join("serve")),
         results: common
             .results

@@ -452,6 +452,7 @@ keys! {
     CliArgMaxSessions,
     CliArgIdleTimeout,
     CliArgServeDir,
+    CliArgPaced,
     CliArgShell,
     NameNotPortable,
     NameDevice,

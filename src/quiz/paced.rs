@@ -75,8 +75,9 @@ pub struct Player {
     pub name: String,
     /// The attempt.
     pub session: Session,
-    /// Connected now (only connected trainees are waited for).
-    pub connected: bool,
+    /// Connections open for this trainee now (only connected trainees are waited for; a
+    /// trainee who comes back on a new connection before the old one is closed has two).
+    pub connections: u32,
 }
 
 /// One line of the leaderboard.
@@ -218,7 +219,7 @@ impl Paced {
             .iter()
             .position(|p| crate::record::trainee_slug(&p.name) == key)
         {
-            self.players[i].connected = true;
+            self.players[i].connections += 1;
             return Ok(i);
         }
         if self.phase == Phase::Podium {
@@ -238,7 +239,7 @@ impl Paced {
         self.players.push(Player {
             name: name.to_owned(),
             session,
-            connected: true,
+            connections: 1,
         });
         Ok(self.players.len() - 1)
     }
@@ -246,7 +247,7 @@ impl Paced {
     /// A trainee's connection closed: the game no longer waits for their answers.
     pub fn leave(&mut self, player: usize) {
         if let Some(p) = self.players.get_mut(player) {
-            p.connected = false;
+            p.connections = p.connections.saturating_sub(1);
         }
     }
 
@@ -348,7 +349,7 @@ impl Paced {
         let all = self
             .players
             .iter()
-            .filter(|p| p.connected)
+            .filter(|p| p.connections > 0)
             .all(|p| p.session.state.slots[q].response.is_some());
         if all {
             self.close(q);
@@ -380,13 +381,14 @@ impl Paced {
     /// answer.
     #[must_use]
     pub fn distribution(&self, q: usize) -> (Vec<usize>, usize) {
-        let positions = self.players.first().map_or(0, |p| {
-            match p.session.questions.get(q).map(|x| &x.kind) {
-                Some(Kind::Single { choices, .. }) => choices.len(),
-                Some(Kind::TrueFalse { .. }) => 2,
-                _ => 0,
-            }
-        });
+        let positions =
+            self.players
+                .first()
+                .map_or(0, |p| match p.session.questions.get(q).map(|x| &x.kind) {
+                    Some(Kind::Single { choices, .. }) => choices.len(),
+                    Some(Kind::TrueFalse { .. }) => 2,
+                    _ => 0,
+                });
         let mut counts = vec![0; positions];
         let mut blank = 0;
         for p in &self.players {
@@ -404,9 +406,18 @@ impl Paced {
         let given = self
             .players
             .iter()
-            .filter(|p| p.session.state.slots.get(q).is_some_and(|s| s.response.is_some()))
+            .filter(|p| {
+                p.session
+                    .state
+                    .slots
+                    .get(q)
+                    .is_some_and(|s| s.response.is_some())
+            })
             .count();
-        (given, self.players.iter().filter(|p| p.connected).count())
+        (
+            given,
+            self.players.iter().filter(|p| p.connections > 0).count(),
+        )
     }
 
     /// The leaderboard: points (the engine's score, speed points included), best first; ties

@@ -124,10 +124,16 @@ struct SshSource<'a> {
     end: End,
     /// The display check was offered (once, the first time Arabic is chosen).
     checked_display: bool,
+    /// Paced play: the trainee joined the game as this player, with this name.
+    player: Option<(usize, String)>,
 }
 
 impl EventSource for SshSource<'_> {
     fn next_event(&mut self, timeout: Option<Duration>) -> std::io::Result<Option<Event>> {
+        if self.player.is_some() {
+            // The home screen is done: the game takes over.
+            return Err(std::io::Error::other("joined the game"));
+        }
         let wait = timeout
             .unwrap_or(Duration::from_secs(1))
             .min(Duration::from_secs(1));
@@ -176,10 +182,14 @@ impl EventSource for SshSource<'_> {
         use std::sync::atomic::Ordering;
         match self.control.take() {
             Some(Control::Extend(ms)) => effects.extend(extend(app, ms)),
-            Some(Control::End) | None => {}
+            Some(Control::End | Control::Paced) | None => {}
             Some(Control::Replaced | Control::Shutdown) => {}
         }
         let before = self.before.take();
+        if self.ctx.paced.is_some() {
+            self.player = join_game(self.ctx, self.id, app, effects);
+            return;
+        }
         admit(
             self.ctx,
             self.id,
@@ -253,8 +263,19 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
         end: End::Left,
         // A trainee whose client asked for Arabic from the start is asked at once.
         checked_display: false,
+        player: None,
     };
     let _ = run_screens(&mut app, &mut source, &mut terminal, &mut host);
+    if let Some((player, name)) = source.player.take() {
+        let _ = terminal.clear();
+        let how = (name.as_str(), app.lang, app.digits, app.display);
+        source.end =
+            match super::paced::play(ctx, place.id, &source.input, &mut terminal, player, how) {
+                super::paced::Left::Left => End::Left,
+                super::paced::Left::Shutdown => End::Shutdown,
+                super::paced::Left::Replaced => End::Replaced,
+            };
+    }
     let end = source.end;
     let mode = source.mode;
     let lang = app.lang;
@@ -347,6 +368,69 @@ fn admit(
             "كانت هذه المحاولة مفتوحة من اتصال آخر، وقد أُغلق الآن. اضغط Enter لمتابعتها هنا.",
         );
         // The form keeps the name, so Enter starts (resumes) it again.
+    }
+}
+
+/// Paced play: the home screen started an attempt (the trainee typed a name and pressed
+/// Enter); the trainee joins the game with that name instead, and the attempt the home screen
+/// made is dropped (the game holds every trainee's attempt). With joins locked only trainees
+/// already in the game come back. Returns the player.
+fn join_game(
+    ctx: &Ctx,
+    id: u64,
+    app: &mut App,
+    effects: &mut Vec<Effect>,
+) -> Option<(usize, String)> {
+    use std::sync::atomic::Ordering;
+    let s = app.session.as_ref()?;
+    let name = s.state.trainee.clone();
+    let exam = s.state.exam.id.clone();
+    let lang = app.lang;
+    let joined = ctx.paced.as_ref().map(|m| {
+        let mut g = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let key = crate::record::trainee_slug(&name);
+        let known = g
+            .players
+            .iter()
+            .any(|p| crate::record::trainee_slug(&p.name) == key);
+        if ctx.class.locked.load(Ordering::SeqCst) && !known {
+            return Err(None);
+        }
+        g.join(&ctx.lib, &name, lang, now_ms()).map_err(Some)
+    });
+    let t = (
+        crate::tui::i18n::paced(Lang::En),
+        crate::tui::i18n::paced(Lang::Ar),
+    );
+    match joined? {
+        Ok(player) => {
+            for o in ctx.class.others_with(id, &name, &exam) {
+                ctx.class.send(o, Control::Replaced);
+            }
+            app.session = None;
+            effects.retain(|e| !matches!(e, Effect::Autosave | Effect::Commit));
+            // The others' screens count the trainees in the game.
+            ctx.class.broadcast(Control::Paced);
+            Some((player, name))
+        }
+        Err(None) => {
+            refuse_attempt(
+                app,
+                effects,
+                "The instructor has closed the quiz to new trainees. If you had joined, type the same name as before.",
+                "أغلق المدرب الاختبار أمام المتدربين الجدد. إن كنت قد انضممت من قبل فاكتب الاسم نفسه الذي استخدمته.",
+            );
+            None
+        }
+        Err(Some(crate::quiz::paced::PacedError::Over)) => {
+            refuse_attempt(app, effects, t.0.over, t.1.over);
+            None
+        }
+        Err(Some(e)) => {
+            refuse_attempt(app, effects, "", "");
+            app.message = Some(e.to_string());
+            None
+        }
     }
 }
 

@@ -528,6 +528,79 @@ pub fn topic_name(lang: Lang, topic: &str) -> String {
     }
 }
 
+/// The words of paced play's screen (`serve --paced`), one set per language.
+#[allow(missing_docs)]
+pub struct PacedUi {
+    pub title: &'static str,
+    pub lobby: &'static str,
+    pub players: &'static str,
+    pub seconds_left: &'static str,
+    pub choose: &'static str,
+    pub sent: &'static str,
+    pub right: &'static str,
+    pub wrong: &'static str,
+    pub no_answer: &'static str,
+    pub right_answer: &'static str,
+    pub standing: &'static str,
+    pub next_soon: &'static str,
+    pub podium_title: &'static str,
+    pub podium: &'static str,
+    pub recorded: &'static str,
+    pub leave: &'static str,
+    pub over: &'static str,
+}
+
+/// Paced play in English.
+pub static PACED_EN: PacedUi = PacedUi {
+    title: "Live quiz",
+    lobby: "Welcome, {0}. The instructor will open the first question soon.",
+    players: "Trainees in the quiz: {0}",
+    seconds_left: "{0} s left",
+    choose: "Press the letter (or number) of your answer. Your first answer counts.",
+    sent: "Answer sent. Waiting for the others…",
+    right: "Right! +{0} points",
+    wrong: "Wrong.",
+    no_answer: "No answer in time.",
+    right_answer: "The right answer: {0}",
+    standing: "Your points: {0} · place {1} of {2}",
+    next_soon: "The next question comes when the instructor opens it.",
+    podium_title: "Final results",
+    podium: "You are number {0} of {1}, with {2} points ({3} right).",
+    recorded: "Your attempt is recorded.",
+    leave: "Ctrl-C: leave",
+    over: "This live quiz is over: new trainees cannot join any more.",
+};
+
+/// Paced play in Arabic.
+pub static PACED_AR: PacedUi = PacedUi {
+    title: "اختبار مباشر",
+    lobby: "مرحباً {0}. سيعرض المدرب السؤال الأول بعد قليل.",
+    players: "عدد المتدربين في الاختبار: {0}",
+    seconds_left: "الوقت المتبقي: {0} ثانية",
+    choose: "اضغط حرف إجابتك أو رقمها. تُحتسب إجابتك الأولى فقط.",
+    sent: "أُرسلت إجابتك. بانتظار بقية المتدربين…",
+    right: "إجابة صحيحة! +{0} نقطة",
+    wrong: "إجابة خاطئة.",
+    no_answer: "لم تُرسل إجابة في الوقت المحدد.",
+    right_answer: "الإجابة الصحيحة: {0}",
+    standing: "نقاطك: {0} · الترتيب {1} من {2}",
+    next_soon: "يُعرض السؤال التالي عندما يفتحه المدرب.",
+    podium_title: "النتائج النهائية",
+    podium: "ترتيبك {0} من {1}، برصيد {2} نقطة ({3} إجابات صحيحة).",
+    recorded: "سُجّلت محاولتك.",
+    leave: "Ctrl-C: خروج",
+    over: "انتهى هذا الاختبار المباشر: لا يمكن لمتدربين جدد الانضمام الآن.",
+};
+
+/// The words of paced play in `lang`.
+#[must_use]
+pub fn paced(lang: Lang) -> &'static PacedUi {
+    match lang {
+        Lang::En => &PACED_EN,
+        Lang::Ar => &PACED_AR,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,7 +54,12 @@ source = "Test"
 }
 
 fn exam() -> ExamDef {
-    let mut e = ExamDef::quick(&["paced".to_owned()], 3, Some(600), tipquiz::exam::Mode::Exam);
+    let mut e = ExamDef::quick(
+        &["paced".to_owned()],
+        3,
+        Some(600),
+        tipquiz::exam::Mode::Exam,
+    );
     e.shuffle_questions = false;
     e.shuffle_choices = true;
     e.question_time_limit = Some(20);
@@ -102,7 +107,10 @@ fn a_game_runs_question_by_question_with_distribution_speed_points_and_podium() 
     assert!(g.answer(2, wrong, t1 + 1_900));
     assert!(!g.answer(2, right, t1 + 2_000));
     assert!(matches!(g.phase(), Phase::Open { .. }));
-    assert!(!g.answer(3, right, t1 + 20_000), "at the deadline it is closed");
+    assert!(
+        !g.answer(3, right, t1 + 20_000),
+        "at the deadline it is closed"
+    );
     assert_eq!(g.phase(), Phase::Closed { q: 0 });
     let (counts, blank) = g.distribution(0);
     let mut expect = vec![0; 4];
@@ -111,7 +119,11 @@ fn a_game_runs_question_by_question_with_distribution_speed_points_and_podium() 
     assert_eq!((counts, blank), (expect, 1));
     let s = g.standings();
     assert_eq!(s[0].name, "Aisha Karim");
-    assert!((s[0].points - speed(3.7, 20.0)).abs() < 1e-9, "{}", s[0].points);
+    assert!(
+        (s[0].points - speed(3.7, 20.0)).abs() < 1e-9,
+        "{}",
+        s[0].points
+    );
     assert!((s[1].points - speed(12.25, 20.0)).abs() < 1e-9);
     match g.view(2, t1 + 21_000).unwrap() {
         View::Closed {
@@ -143,7 +155,11 @@ fn a_game_runs_question_by_question_with_distribution_speed_points_and_podium() 
     assert_eq!(g.distribution(1), (vec![1, 2], 1));
 
     // Fahad comes back with the same name (any spacing and case): the same place.
-    assert_eq!(g.join(&lib, " fahad nasser ", Lang::En, t2 + 30_000).unwrap(), 3);
+    assert_eq!(
+        g.join(&lib, " fahad nasser ", Lang::En, t2 + 30_000)
+            .unwrap(),
+        3
+    );
     // A newcomer during the reveal joins with nothing answered.
     assert_eq!(g.join(&lib, "Ghada Ali", Lang::Ar, t2 + 31_000).unwrap(), 4);
 
@@ -164,10 +180,16 @@ fn a_game_runs_question_by_question_with_distribution_speed_points_and_podium() 
     let s = g.standings();
     let aisha = speed(3.7, 20.0) + speed(2.0, 20.0) + speed(6.0, 20.0);
     assert_eq!(s[0].name, "Aisha Karim");
-    assert!((s[0].points - aisha).abs() < 1e-9, "{} vs {aisha}", s[0].points);
+    assert!(
+        (s[0].points - aisha).abs() < 1e-9,
+        "{} vs {aisha}",
+        s[0].points
+    );
     assert_eq!(s[0].right, 3);
     match g.view(0, t3 + 31_000).unwrap() {
-        View::Podium { rank, of, right, .. } => assert_eq!((rank, of, right), (1, 5, 3)),
+        View::Podium {
+            rank, of, right, ..
+        } => assert_eq!((rank, of, right), (1, 5, 3)),
         v => panic!("{v:?}"),
     }
     // Every attempt is an ordinary finished one: the same paper, the times of the game, and

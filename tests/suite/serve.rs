@@ -777,3 +777,166 @@ fn the_console_locks_joins_gives_time_and_ends_the_exam_for_everybody() {
     console.keys(&["y"]);
     console.wait_for("SERVER-ENDED");
 }
+
+/// The server in tmux, with its instructor console on the tmux terminal; returns the console
+/// and the port.
+fn console_server(root: &Path, tag: &str, extra: &str) -> (Tmux, u16) {
+    let (bank, exam) = fixture(root);
+    let cmd = format!(
+        "env TIPQUIZ_DATA={data} TIPQUIZ_NO_CACHE=1 {bin} serve --only-given-banks --bank {bank} \
+         --exam {exam} --listen 127.0.0.1 --port 0 --code {CODE} --dir {srv} --results {res} \
+         {extra}; echo SERVER-ENDED; sleep 30",
+        data = root.join("data").display(),
+        bin = env!("CARGO_BIN_EXE_tipquiz"),
+        bank = bank.display(),
+        exam = exam.display(),
+        srv = root.join("srv").display(),
+        res = root.join("results").display(),
+    );
+    let console = Tmux::start(tag, &cmd, 120, 40);
+    let s = console.wait_for("class@127.0.0.1");
+    let port: u16 = s
+        .split("ssh -p ")
+        .nth(1)
+        .and_then(|x| x.split_whitespace().next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port on the console:\n{s}"));
+    (console, port)
+}
+
+/// The count after the bar of choice `label` of question `q` on the console (the answers'
+/// distribution), e.g. `b) Second option 2   ████████ 3` gives 3.
+fn bar_count(screen: &str, label: char, q: usize) -> Option<usize> {
+    let words = ["First", "Second", "Third"];
+    let i = usize::from(label as u8 - b'a');
+    let head = format!("{label}) {} option {q}", words[i]);
+    let line = screen.lines().find(|l| l.contains(&head))?;
+    let rest = line.split(&head).nth(1)?;
+    rest.split(|c: char| c == '█' || c.is_whitespace())
+        .find(|w| !w.is_empty())?
+        .parse()
+        .ok()
+}
+
+#[test]
+fn paced_play_with_ten_trainees_distribution_speed_points_podium_and_records() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (console, port) = console_server(root, "paced", "--paced");
+    console.wait_for("Waiting to start");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let names: Vec<String> = (0..10).map(|i| format!("Paced Trainee {i:02}")).collect();
+    let mut clients = rt
+        .block_on(async {
+            let mut out = Vec::new();
+            for n in &names {
+                let mut t = client::Trainee::connect(port, CODE).await?;
+                t.wait_for("Trainee").await?;
+                t.send(n.as_bytes()).await;
+                t.send(b"\r").await;
+                t.wait_for("The instructor will open the first question")
+                    .await?;
+                out.push(t);
+            }
+            Ok::<_, String>(out)
+        })
+        .unwrap();
+    console.wait_for("10 trainees joined");
+    // Trainee i answers question q with choice (i + q) % 3 (the key is always a): a mix of
+    // right and wrong that changes from question to question.
+    let choice = |i: usize, q: usize| (i + q) % 3;
+    for q in 0..5 {
+        console.keys(&["n"]);
+        console.wait_for(&format!("Question {} of 5", q + 1));
+        rt.block_on(async {
+            for (i, t) in clients.iter_mut().enumerate() {
+                t.wait_for(&format!("Question {} / 5", q + 1)).await?;
+                t.send(&[b'a' + u8::try_from(choice(i, q)).unwrap()]).await;
+            }
+            // Everybody answered: the question closes at once, and each sees right or wrong.
+            for (i, t) in clients.iter_mut().enumerate() {
+                let verdict = if choice(i, q) == 0 {
+                    "Right!"
+                } else {
+                    "Wrong."
+                };
+                t.wait_for(verdict).await?;
+            }
+            Ok::<_, String>(())
+        })
+        .unwrap();
+        console.wait_for(&format!("Question {} of 5 · closed", q + 1));
+        let s = console.wait_until("the distribution", |s| {
+            s.contains("no answer: 0") && bar_count(s, 'a', q).is_some()
+        });
+        for (k, label) in ['a', 'b', 'c'].into_iter().enumerate() {
+            let given = (0..10).filter(|i| choice(*i, q) == k).count();
+            assert_eq!(bar_count(&s, label, q), Some(given), "question {q}:\n{s}");
+        }
+    }
+    console.keys(&["n"]);
+    let s = console.wait_for("Podium");
+    assert!(s.contains("10 attempts recorded"), "{s}");
+    rt.block_on(async {
+        for t in &mut clients {
+            t.wait_for("Final results").await?;
+        }
+        Ok::<_, String>(())
+    })
+    .unwrap();
+
+    // Ten ordinary, signed records: every question shown to all at the same moment, and each
+    // right answer's points are the engine's speed formula for its answer time.
+    let recs = wait_records(&root.join("results"), 10);
+    assert_eq!(recs.len(), 10);
+    let mut shown: Vec<Option<i64>> = vec![None; 5];
+    for r in &recs {
+        assert!(
+            r["signature"].as_str().is_some_and(|s| s.len() == 64),
+            "{r}"
+        );
+        let qs = r["questions"].as_array().unwrap();
+        assert_eq!(qs.len(), 5);
+        let mut total = 0.0;
+        for (q, x) in qs.iter().enumerate() {
+            let first = x["first_shown"].as_i64().unwrap();
+            assert_eq!(
+                *shown[q].get_or_insert(first),
+                first,
+                "question {q} shown apart"
+            );
+            let secs = (x["answered_at"].as_i64().unwrap() - first) as f64 / 1000.0;
+            let limit = x["limit"].as_f64().unwrap_or(20.0);
+            let want = if x["verdict"] == "right" {
+                1.0 - secs.clamp(0.0, limit) / (2.0 * limit)
+            } else {
+                0.0
+            };
+            let got = x["points"].as_f64().unwrap();
+            assert!((got - want).abs() < 1e-9, "{got} vs {want}: {x}");
+            assert!(want == 0.0 || want > 0.5, "answered within the window");
+            total += got;
+        }
+        assert!((r["score"].as_f64().unwrap() - total).abs() < 1e-9, "{r}");
+    }
+    let mut got: Vec<&str> = recs
+        .iter()
+        .map(|r| r["trainee"].as_str().unwrap())
+        .collect();
+    got.sort_unstable();
+    assert_eq!(got, names.iter().map(String::as_str).collect::<Vec<_>>());
+    let rep = report(root);
+    assert!(rep.contains("10 trainees, 10 records"), "{rep}");
+    drop(clients);
+    console.keys(&["q"]);
+    console.wait_for("Stop the server?");
+    console.keys(&["y"]);
+    console.wait_for("SERVER-ENDED");
+}
