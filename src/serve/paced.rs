@@ -148,7 +148,7 @@ pub fn play<B: Backend>(
                 };
                 Duration::from_millis(u64::try_from(ms).unwrap_or(1000))
             }
-            _ => Duration::from_secs(3600),
+            _ => Duration::from_hours(1),
         };
         drop(g);
         match input.recv_timeout(wait) {
