@@ -561,6 +561,7 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("serve"), "idle_timeout") => K::CliArgIdleTimeout,
         (Some("serve"), "dir") => K::CliArgServeDir,
         (Some("serve"), "paced") => K::CliArgPaced,
+        (Some("serve"), "lockout") => K::CliArgLockout,
         (Some("preview"), "watch") => K::CliArgWatch,
         (Some("history"), "trainee") => K::CliArgHistoryTrainee,
         (Some("close"), "exam") => K::CliArgCloseExam,

@@ -451,6 +451,7 @@ pub fn text(key: K) -> &'static str {
         K::CliArgMaxSessions => "أقصى عدد من الجلسات في وقت واحد.",
         K::CliArgIdleTimeout => "أغلق الجلسة بعد هذه المدة دون ضغط أي مفتاح، مثل 30m (تبقى المحاولة محفوظة، ويستأنفها المتدرب عند الاتصال من جديد).",
         K::CliArgServeDir => "مجلد الخادم لمفاتيحه وللمحاولات الجارية (الافتراضي: المجلد serve داخل مجلد البيانات).",
+        K::CliArgLockout => "المدة التي يُرفض فيها عنوان بعد تكرار إدخال رمز صف خاطئ (للاختبارات).",
         K::CliArgPaced => "الاختبار المباشر: تفتح كل سؤال للصف كله من وحدة التحكم هذه، فيجيب الجميع خلال العدّ التنازلي نفسه، ثم يرى كل متدرب صواب إجابته أو خطأها بينما تعرض وحدة التحكم توزيع الإجابات ولوحة الترتيب (اختبار واحد فقط).",
         K::CliAboutCompletions => "اطبع نص الإكمال التلقائي للصدفة: bash أو zsh أو fish أو PowerShell أو elvish.",
         K::CliLongCompletions => "في bash: `tipquiz completions bash > ~/.local/share/bash-completion/completions/tipquiz`؛\nوفي PowerShell: `tipquiz completions powershell | Out-String | Invoke-Expression` في ملف $PROFILE.",

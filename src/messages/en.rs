@@ -576,6 +576,9 @@ pub fn text(key: K) -> &'static str {
         K::CliArgServeDir => {
             "The server's folder for its keys and the attempts in progress (default: `serve` in the data folder)."
         }
+        K::CliArgLockout => {
+            "How long an address is refused after too many wrong class codes (for tests)."
+        }
         K::CliArgPaced => {
             "Paced play: you open each question for the whole class from this console, everybody answers against the same countdown, then sees right or wrong while the console shows the answers and the leaderboard (one exam only)."
         }

@@ -453,6 +453,7 @@ keys! {
     CliArgIdleTimeout,
     CliArgServeDir,
     CliArgPaced,
+    CliArgLockout,
     CliArgShell,
     NameNotPortable,
     NameDevice,

@@ -144,7 +144,8 @@ pub struct Paced {
     exam: ExamDef,
     seed: u64,
     phase: Phase,
-    len: usize,
+    /// The paper as every trainee has it (questions, choice order, time limits).
+    paper: Session,
     /// Every trainee who joined, in joining order.
     pub players: Vec<Player>,
 }
@@ -168,7 +169,7 @@ impl Paced {
             return Err(PacedError::Kinds(bad.join(", ")));
         }
         Ok(Paced {
-            len: probe.len(),
+            paper: probe,
             exam,
             seed,
             phase: Phase::Lobby,
@@ -185,13 +186,20 @@ impl Paced {
     /// Questions in the game.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.len
+        self.paper.len()
     }
 
     /// Whether the game has no question (never: the draw refuses an empty paper).
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.paper.is_empty()
+    }
+
+    /// Question `q` and the display order of its choices (the same for every trainee).
+    #[must_use]
+    pub fn question(&self, q: usize) -> Option<(&crate::bank::Question, &[usize])> {
+        let question = self.paper.questions.get(q)?;
+        Some((question, self.paper.order(q)))
     }
 
     /// Where the game is.
@@ -258,7 +266,7 @@ impl Paced {
         match self.phase {
             Phase::Lobby => self.open(0, now),
             Phase::Open { q, .. } => self.close(q),
-            Phase::Closed { q } if q + 1 < self.len => self.open(q + 1, now),
+            Phase::Closed { q } if q + 1 < self.len() => self.open(q + 1, now),
             Phase::Closed { .. } => self.finish(now),
             Phase::Podium => {}
         }
@@ -267,10 +275,8 @@ impl Paced {
 
     fn open(&mut self, q: usize, now: Millis) {
         let secs = self
-            .players
-            .first()
-            .and_then(|p| p.session.question_limit(q))
-            .or(self.exam.question_time_limit)
+            .paper
+            .question_limit(q)
             .unwrap_or(DEFAULT_QUESTION_SECS);
         self.phase = Phase::Open {
             q,
@@ -369,7 +375,7 @@ impl Paced {
     /// The right answer's display position for question `q`.
     #[must_use]
     pub fn right_position(&self, q: usize) -> Option<usize> {
-        let s = &self.players.first()?.session;
+        let s = &self.paper;
         match &s.questions.get(q)?.kind {
             Kind::Single { answer, .. } => s.order(q).iter().position(|x| x == answer),
             Kind::TrueFalse { answer } => Some(usize::from(!*answer)),
@@ -381,14 +387,11 @@ impl Paced {
     /// answer.
     #[must_use]
     pub fn distribution(&self, q: usize) -> (Vec<usize>, usize) {
-        let positions =
-            self.players
-                .first()
-                .map_or(0, |p| match p.session.questions.get(q).map(|x| &x.kind) {
-                    Some(Kind::Single { choices, .. }) => choices.len(),
-                    Some(Kind::TrueFalse { .. }) => 2,
-                    _ => 0,
-                });
+        let positions = match self.paper.questions.get(q).map(|x| &x.kind) {
+            Some(Kind::Single { choices, .. }) => choices.len(),
+            Some(Kind::TrueFalse { .. }) => 2,
+            _ => 0,
+        };
         let mut counts = vec![0; positions];
         let mut blank = 0;
         for p in &self.players {

@@ -276,17 +276,14 @@ pub fn paced_lines(g: &crate::quiz::paced::Paced, now: Millis, width: usize) -> 
         }
     };
     if let Some((q, revealed)) = q
-        && let Some(p) = g.players.first()
-        && let Some(question) = p.session.questions.get(q)
+        && let Some((question, order)) = g.question(q)
     {
         out.push(String::new());
         out.push(crate::diag::escape_for_terminal(
             question.prompt.get(crate::text::Lang::En),
         ));
         let labels: Vec<String> = match &question.kind {
-            crate::bank::Kind::Single { choices, .. } => p
-                .session
-                .order(q)
+            crate::bank::Kind::Single { choices, .. } => order
                 .iter()
                 .map(|&i| {
                     choices

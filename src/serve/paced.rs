@@ -107,7 +107,7 @@ pub fn play<B: Backend>(
             _ => None,
         };
         let p = &g.players[player];
-        let question = q.and_then(|q| p.session.questions.get(q).map(|x| (x, p.session.order(q))));
+        let question = q.and_then(|q| g.question(q));
         let screen = Screen {
             view: &view,
             question,

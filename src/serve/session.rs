@@ -134,13 +134,13 @@ impl EventSource for SshSource<'_> {
             // The home screen is done: the game takes over.
             return Err(std::io::Error::other("joined the game"));
         }
-        let wait = timeout
-            .unwrap_or(Duration::from_secs(1))
-            .min(Duration::from_secs(1));
-        if self.last_key.elapsed() >= self.ctx.idle {
+        // Wake for the countdown's next second, or else only for the idle timeout: a session
+        // with no clock on screen costs nothing until a key, a control or the timeout comes.
+        let Some(idle_left) = self.ctx.idle.checked_sub(self.last_key.elapsed()) else {
             self.end = End::Idle;
             return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "idle"));
-        }
+        };
+        let wait = timeout.map_or(idle_left, |t| t.min(idle_left)) + Duration::from_millis(1);
         match self.input.recv_timeout(wait) {
             Ok(Input::Event(e)) => {
                 if matches!(e, Event::Key(_)) {

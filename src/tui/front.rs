@@ -138,23 +138,24 @@ pub fn display_for_term(term: &str, color: bool) -> Display {
     }
 }
 
-/// How long to wait for an event: until the countdown's next second or the next deadline.
+/// How long to wait for an event: until the countdown's next second or the next deadline;
+/// `None` when nothing on screen changes with time (no attempt running, or one without a
+/// clock), so that a front need not wake at all until a key comes.
 #[must_use]
-pub fn wait_for(app: &App, now: Millis) -> Duration {
-    let Some(s) = app.session.as_ref().filter(|s| !s.is_finished()) else {
-        return Duration::from_secs(1);
-    };
-    let mut ms: Millis = 1000;
+pub fn wait_for(app: &App, now: Millis) -> Option<Duration> {
+    let s = app.session.as_ref().filter(|s| !s.is_finished())?;
+    let mut ms: Option<Millis> = None;
+    let mut take = |m: Millis| ms = Some(ms.map_or(m, |x: Millis| x.min(m)));
     if let Some(left) = s.remaining(now) {
-        ms = ms.min(left % 1000 + 1);
+        take(left % 1000 + 1);
     }
     if let Some(left) = s.question_remaining(now) {
-        ms = ms.min(left % 1000 + 1);
+        take(left % 1000 + 1);
     }
     if let Some(d) = s.next_deadline() {
-        ms = ms.min((d - now).max(0) + 1);
+        take((d - now).max(0) + 1);
     }
-    Duration::from_millis(u64::try_from(ms.clamp(1, 1000)).unwrap_or(1000))
+    ms.map(|ms| Duration::from_millis(u64::try_from(ms.clamp(1, 1000)).unwrap_or(1000)))
 }
 
 fn sink_error(e: &impl std::fmt::Display) -> io::Error {
@@ -179,7 +180,7 @@ pub fn run_screens<B: Backend>(
         if let Some(m) = measured {
             app.measured(m);
         }
-        let event = match source.next_event(Some(wait_for(app, host.now()))) {
+        let event = match source.next_event(wait_for(app, host.now())) {
             Ok(ev) => ev,
             Err(e) => break e,
         };

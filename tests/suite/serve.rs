@@ -493,6 +493,27 @@ pub mod client {
             })
         }
 
+        /// Everything the server writes (output and error stream) until it closes the
+        /// channel, or 30 s pass.
+        pub async fn read_to_close(&mut self) -> String {
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+            let mut out = Vec::new();
+            loop {
+                match tokio::time::timeout_at(deadline, self.channel.wait()).await {
+                    Ok(Some(ChannelMsg::Data { data })) => {
+                        self.screen.process(&data);
+                        out.extend_from_slice(&data);
+                    }
+                    Ok(Some(ChannelMsg::ExtendedData { data, .. })) => {
+                        out.extend_from_slice(&data);
+                    }
+                    Ok(Some(ChannelMsg::Close) | None) | Err(_) => break,
+                    Ok(Some(_)) => {}
+                }
+            }
+            String::from_utf8_lossy(&out).into_owned()
+        }
+
         pub async fn send(&self, bytes: &[u8]) {
             let _ = self.channel.data_bytes(bytes.to_vec()).await;
         }
@@ -935,6 +956,195 @@ fn paced_play_with_ten_trainees_distribution_speed_points_podium_and_records() {
     let rep = report(root);
     assert!(rep.contains("10 trainees, 10 records"), "{rep}");
     drop(clients);
+    console.keys(&["q"]);
+    console.wait_for("Stop the server?");
+    console.keys(&["y"]);
+    console.wait_for("SERVER-ENDED");
+}
+
+/// Start a server with extra options and a runtime for scripted trainees.
+fn server_and_runtime(root: &Path, extra: &[&str]) -> (Server, tokio::runtime::Runtime) {
+    let server = Server::start(root, extra);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    (server, rt)
+}
+
+#[test]
+fn an_address_is_locked_out_after_ten_wrong_codes_until_the_lockout_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, rt) = server_and_runtime(dir.path(), &["--lockout", "8s"]);
+    let port = server.port;
+    let started = Instant::now();
+    // Ten wrong codes from 127.0.0.1, on ten connections at once.
+    let wrong: Vec<Result<client::Trainee, String>> = rt.block_on(async move {
+        let tasks: Vec<_> = (0..10)
+            .map(|i| {
+                tokio::spawn(
+                    async move { client::Trainee::connect(port, &format!("27182{i}")).await },
+                )
+            })
+            .collect();
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap_or_else(|e| Err(e.to_string())));
+        }
+        out
+    });
+    assert!(wrong.iter().all(Result::is_err));
+    // The right code is refused now: the address is locked out (the connection is dropped
+    // before any question of a code).
+    let locked = rt.block_on(client::Trainee::connect(port, CODE));
+    assert!(
+        locked.is_err(),
+        "the right code was taken during the lockout"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "too slow to see the lockout: {:?}",
+        started.elapsed()
+    );
+    // The right code keeps being refused until the lockout has passed (8 s from the first
+    // failure, which came after `started`); then it lets the trainee in.
+    let mut t = loop {
+        match rt.block_on(client::Trainee::connect(port, CODE)) {
+            Ok(t) => break t,
+            Err(e) => {
+                assert!(
+                    started.elapsed() < Duration::from_secs(40),
+                    "still refused long after the lockout: {e}"
+                );
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        }
+    };
+    assert!(
+        started.elapsed() >= Duration::from_secs(8),
+        "let in after {:?}, before the lockout ended",
+        started.elapsed()
+    );
+    rt.block_on(t.wait_for("Trainee")).unwrap();
+}
+
+#[test]
+fn max_sessions_refuses_one_more_and_a_place_is_given_back_when_a_trainee_leaves() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, rt) = server_and_runtime(dir.path(), &["--max-sessions", "2"]);
+    let port = server.port;
+    rt.block_on(async move {
+        let mut a = client::Trainee::connect(port, CODE).await?;
+        a.wait_for("Trainee").await?;
+        let mut b = client::Trainee::connect(port, CODE).await?;
+        b.wait_for("Trainee").await?;
+        // The third is let in by the code, then told the class is full; no quiz is shown.
+        let mut c = client::Trainee::connect(port, CODE).await?;
+        let said = c.read_to_close().await;
+        assert!(said.contains("the class is full"), "{said:?}");
+        assert!(!c.text().contains("Trainee"), "{}", c.text());
+        // One trainee leaves (Ctrl-C on the home screen): the place is free again.
+        drop(a);
+        let start = Instant::now();
+        loop {
+            let mut d = client::Trainee::connect(port, CODE).await?;
+            if d.wait_for("Trainee").await.is_ok() {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "the place was never given back"
+            );
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        drop(b);
+        Ok::<_, String>(())
+    })
+    .unwrap();
+}
+
+#[test]
+fn an_idle_session_is_closed_with_its_answers_saved_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, rt) = server_and_runtime(dir.path(), &["--idle-timeout", "3s"]);
+    let port = server.port;
+    rt.block_on(async move {
+        let mut t = scripted_join(port, "Mariam Idle", 2).await?;
+        let start = Instant::now();
+        let said = t.read_to_close().await;
+        let waited = start.elapsed();
+        assert!(
+            said.contains("Closed after a long time without a key"),
+            "{said:?}"
+        );
+        assert!(
+            waited >= Duration::from_secs(2),
+            "closed too early: {waited:?}"
+        );
+        // Connecting again offers the saved attempt, with both answers.
+        let mut again = client::Trainee::connect(port, CODE).await?;
+        again.wait_for("Trainee").await?;
+        again.send(b"Mariam Idle\r").await;
+        again.wait_for("(2 of 5 answered)").await?;
+        Ok::<_, String>(())
+    })
+    .unwrap();
+    assert!(server.records().is_empty());
+}
+
+#[test]
+fn more_time_for_one_trainee_reaches_that_trainee_only() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (console, port) = console_server(root, "plus", "");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut first = rt.block_on(scripted_join(port, "Yousef First", 1)).unwrap();
+    let mut second = rt.block_on(scripted_join(port, "Rania Second", 1)).unwrap();
+    console.wait_until("both trainees working", |s| {
+        s.matches("working").count() == 2
+    });
+    let saved = root.join("srv").join("autosave");
+    let deadline_of = |name: &str| -> i64 {
+        for e in std::fs::read_dir(&saved).unwrap().flatten() {
+            let v: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap();
+            if v["trainee"] == name {
+                return v["deadline"].as_i64().unwrap();
+            }
+        }
+        panic!("no autosave of {name}");
+    };
+    let (a0, b0) = (deadline_of("Yousef First"), deadline_of("Rania Second"));
+    // The second row, then +.
+    console.keys(&["Down", "+"]);
+    console.wait_for("5 more minutes for Rania Second");
+    rt.block_on(second.wait_for("5 more minutes")).unwrap();
+    let start = Instant::now();
+    while deadline_of("Rania Second") == b0 && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(deadline_of("Rania Second"), b0 + 5 * 60_000);
+    assert_eq!(
+        deadline_of("Yousef First"),
+        a0,
+        "the other trainee got the time too"
+    );
+    // The other trainee was told nothing.
+    rt.block_on(async {
+        first.send(b"\x1b[C").await;
+        first.wait_for("Question 2 / 5").await
+    })
+    .unwrap();
+    assert!(!first.text().contains("more minutes"), "{}", first.text());
+    drop((first, second));
     console.keys(&["q"]);
     console.wait_for("Stop the server?");
     console.keys(&["y"]);
