@@ -3,14 +3,17 @@
 //! more time to one trainee or all, end the exam (open attempts are recorded as timed out,
 //! nobody is lost) and stop the server.
 //!
-//! The state shown is built by [`rows`] from the class and the autosave folder, and the keys
-//! change it through [`Console::key`]; drawing only reads. Both are tested without a terminal.
+//! The state shown is built by [`rows`] from the class and the autosave folder. Keys become
+//! actions in the keymap (its console contexts: the same table writes the key line, and the
+//! letters work under the Arabic layout too), and actions change the state through
+//! [`Console::update`]; drawing only reads.
 
 use super::Ctx;
 use super::msg::Control;
 use crate::quiz::Millis;
+use crate::tui::keymap::{self, Action, Context};
 use crate::tui::run::now_ms;
-use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{self, Event, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Color, Modifier, Style};
@@ -134,13 +137,29 @@ pub enum Step {
 }
 
 impl Console {
-    /// Apply a key. `rows` is what is on screen.
-    pub fn key(&mut self, ctx: &Ctx, rows: &[ConsoleRow], k: KeyEvent) -> Step {
-        if k.kind == KeyEventKind::Release {
-            return Step::Continue;
+    /// The keymap context the console is in.
+    #[must_use]
+    pub fn context(&self) -> Context {
+        if self.confirm.is_some() {
+            Context::ConsoleConfirm
+        } else {
+            Context::Console
         }
+    }
+
+    /// Apply a key: the keymap turns it into an action (or nothing), then [`Console::update`].
+    pub fn key(&mut self, ctx: &Ctx, rows: &[ConsoleRow], k: &KeyEvent) -> Step {
+        match keymap::command(k, self.context(), crate::text::Lang::En) {
+            Some(a) => self.update(ctx, rows, a),
+            None => Step::Continue,
+        }
+    }
+
+    /// Apply an action: the only place the console's state changes. `rows` is what is on
+    /// screen.
+    pub fn update(&mut self, ctx: &Ctx, rows: &[ConsoleRow], action: Action) -> Step {
         if let Some(c) = self.confirm.take() {
-            if matches!(k.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter) {
+            if action == Action::Yes {
                 match c {
                     Confirm::End => self.status = end_exam(ctx),
                     Confirm::Quit => return Step::Quit,
@@ -150,21 +169,19 @@ impl Console {
             }
             return Step::Continue;
         }
-        let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
-        match k.code {
-            _ if ctrl_c => self.confirm = Some(Confirm::Quit),
-            KeyCode::Up => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Down => {
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => {
                 self.selected = (self.selected + 1).min(rows.len().saturating_sub(1));
             }
-            KeyCode::Char('+') => {
+            Action::MoreTime => {
                 self.status = match rows.get(self.selected) {
                     Some(r) => extend_one(ctx, r),
                     None => "No trainee selected.".to_owned(),
                 };
             }
-            KeyCode::Char('*') => self.status = extend_all(ctx),
-            KeyCode::Char('l') => {
+            Action::MoreTimeAll => self.status = extend_all(ctx),
+            Action::LockJoins => {
                 let now = !ctx.class.locked.load(Ordering::SeqCst);
                 ctx.class.locked.store(now, Ordering::SeqCst);
                 self.status = if now {
@@ -173,16 +190,57 @@ impl Console {
                     "Joins open.".to_owned()
                 };
             }
-            KeyCode::Char('e') if ctx.paced.is_none() => self.confirm = Some(Confirm::End),
-            KeyCode::Char('n' | ' ') if ctx.paced.is_some() => {
+            Action::EndExam if ctx.paced.is_none() => self.confirm = Some(Confirm::End),
+            Action::NextStep if ctx.paced.is_some() => {
                 self.status = super::paced::advance(ctx);
             }
-            KeyCode::Char('b') | KeyCode::Tab => self.board = !self.board,
-            KeyCode::Char('q') | KeyCode::Esc => self.confirm = Some(Confirm::Quit),
+            Action::ShowBoard => self.board = !self.board,
+            Action::Cancel | Action::QuitNow => self.confirm = Some(Confirm::Quit),
             _ => {}
         }
         Step::Continue
     }
+}
+
+/// The console's key line, made from its keymap table.
+#[must_use]
+pub fn key_line() -> String {
+    let k = |a| keymap::keys_for(Context::Console, a, crate::text::Lang::En);
+    format!(
+        "{} select · {} {EXTEND_MINUTES} min for the selected · {} {EXTEND_MINUTES} min for all · {} lock/open joins · {} end exam · {} board · {} stop",
+        k(Action::Down),
+        k(Action::MoreTime),
+        k(Action::MoreTimeAll),
+        k(Action::LockJoins),
+        k(Action::EndExam),
+        k(Action::ShowBoard),
+        k(Action::Cancel),
+    )
+}
+
+/// The console's key line in paced play, made from its keymap table.
+#[must_use]
+pub fn paced_key_line() -> String {
+    let k = |a| keymap::keys_for(Context::Console, a, crate::text::Lang::En);
+    format!(
+        "{} next step (open, close, next question, podium) · {} lock/open joins · {} board · {} stop",
+        k(Action::NextStep),
+        k(Action::LockJoins),
+        k(Action::ShowBoard),
+        k(Action::Cancel),
+    )
+}
+
+/// What the console asks, with its keys from the keymap.
+fn confirm_line(c: Confirm) -> String {
+    let yes = keymap::keys_for(Context::ConsoleConfirm, Action::Yes, crate::text::Lang::En);
+    let what = match c {
+        Confirm::End => "End the exam for everybody? Open attempts are recorded as timed out.",
+        Confirm::Quit => {
+            "Stop the server? Attempts are saved and resume when trainees connect again."
+        }
+    };
+    format!("{what} {yes}: yes · any other key: no")
 }
 
 fn extend_one(ctx: &Ctx, r: &ConsoleRow) -> String {
@@ -474,20 +532,9 @@ pub fn draw(
         f.render_stateful_widget(table, body, &mut state);
     }
     let help = match console.confirm {
-        Some(Confirm::End) => {
-            "End the exam for everybody? Open attempts are recorded as timed out. y: yes · any other key: no".to_owned()
-        }
-        Some(Confirm::Quit) => {
-            "Stop the server? Attempts are saved and resume when trainees connect again. y: yes · any other key: no".to_owned()
-        }
-        None if ctx.paced.is_some() => format!(
-            "n or Space: next step (open, close, next question, podium) · l lock/open joins · b board · q stop\n{}",
-            console.status
-        ),
-        None => format!(
-            "↑/↓ select · + {EXTEND_MINUTES} min for the selected · * {EXTEND_MINUTES} min for all · l lock/open joins · e end exam · b board · q stop\n{}",
-            console.status
-        ),
+        Some(c) => confirm_line(c),
+        None if ctx.paced.is_some() => format!("{}\n{}", paced_key_line(), console.status),
+        None => format!("{}\n{}", key_line(), console.status),
     };
     f.render_widget(
         Paragraph::new(help).block(Block::default().borders(Borders::TOP)),
@@ -518,7 +565,7 @@ pub fn run(ctx: &Arc<Ctx>, header: &[String]) -> std::io::Result<()> {
             }
             if event::poll(Duration::from_secs(1))?
                 && let Event::Key(k) = event::read()?
-                && console.key(ctx, &rows, k) == Step::Quit
+                && console.key(ctx, &rows, &k) == Step::Quit
             {
                 return Ok(());
             }
@@ -526,4 +573,18 @@ pub fn run(ctx: &Arc<Ctx>, header: &[String]) -> std::io::Result<()> {
     })();
     crate::tui::terminal::leave();
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_line_and_the_questions_name_the_keys_of_the_keymap() {
+        assert_eq!(
+            key_line(),
+            "↑/↓ select · + 5 min for the selected · * 5 min for all · l lock/open joins · e end exam · b board · q stop"
+        );
+        assert!(confirm_line(Confirm::Quit).ends_with("y: yes · any other key: no"));
+    }
 }

@@ -4,7 +4,8 @@
 //! The decoding is termina's streaming parser (the Helix editor's terminal crate): it is
 //! crossterm's own Unix input parser made public, so a key reaches the screens over SSH exactly
 //! as it does from the local terminal, and it takes input in pieces, which is how a channel
-//! delivers it. Its events are converted here to crossterm's, the type the screens use.
+//! delivers it. Its events become the screens' key events in the keymap layer
+//! ([`crate::tui::keymap::from_termina`]), the only place that names key codes.
 //!
 //! Input is bounded: a packet is parsed in pieces of at most [`PIECE`] bytes, and what the
 //! parser holds after a piece is dropped (so an escape sequence that never ends cannot make it
@@ -12,7 +13,8 @@
 //! [`MAX_EVENTS_PER_PACKET`] events are kept from one packet (a pasted megabyte becomes a few
 //! hundred keys, not a megabyte of events).
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use crate::tui::keymap::from_termina;
+use crossterm::event::Event;
 
 /// The longest piece of input parsed at once.
 pub const PIECE: usize = 512;
@@ -49,7 +51,7 @@ impl Decoder {
             // it cannot grow across pieces and packets.
             let mut parser = std::mem::take(&mut self.parser);
             while let Some(e) = parser.pop() {
-                if let Some(e) = convert(e) {
+                if let Some(e) = from_termina(e) {
                     if out.len() < MAX_EVENTS_PER_PACKET {
                         out.push(e);
                     } else {
@@ -84,133 +86,42 @@ fn piece_len(b: &[u8]) -> usize {
     n
 }
 
-fn modifiers(m: termina::event::Modifiers) -> KeyModifiers {
-    use termina::event::Modifiers as M;
-    let mut out = KeyModifiers::NONE;
-    for (from, to) in [
-        (M::SHIFT, KeyModifiers::SHIFT),
-        (M::CONTROL, KeyModifiers::CONTROL),
-        (M::ALT, KeyModifiers::ALT),
-        (M::SUPER, KeyModifiers::SUPER),
-        (M::HYPER, KeyModifiers::HYPER),
-        (M::META, KeyModifiers::META),
-    ] {
-        if m.contains(from) {
-            out |= to;
-        }
-    }
-    out
-}
-
-fn code(c: termina::event::KeyCode) -> Option<KeyCode> {
-    use termina::event::KeyCode as T;
-    Some(match c {
-        T::Char(c) => KeyCode::Char(c),
-        T::Enter => KeyCode::Enter,
-        T::Backspace => KeyCode::Backspace,
-        T::Tab => KeyCode::Tab,
-        T::BackTab => KeyCode::BackTab,
-        T::Escape => KeyCode::Esc,
-        T::Left => KeyCode::Left,
-        T::Right => KeyCode::Right,
-        T::Up => KeyCode::Up,
-        T::Down => KeyCode::Down,
-        T::Home => KeyCode::Home,
-        T::End => KeyCode::End,
-        T::PageUp => KeyCode::PageUp,
-        T::PageDown => KeyCode::PageDown,
-        T::Insert => KeyCode::Insert,
-        T::Delete => KeyCode::Delete,
-        T::Function(n) => KeyCode::F(n),
-        T::KeypadBegin => KeyCode::KeypadBegin,
-        T::Null => KeyCode::Null,
-        _ => return None,
-    })
-}
-
-/// The crossterm event for a termina event; `None` for what the screens do not take (mouse,
-/// focus, terminal replies).
-fn convert(e: termina::Event) -> Option<Event> {
-    match e {
-        termina::Event::Key(k) => {
-            let kind = match k.kind {
-                termina::event::KeyEventKind::Press => KeyEventKind::Press,
-                termina::event::KeyEventKind::Repeat => KeyEventKind::Repeat,
-                termina::event::KeyEventKind::Release => KeyEventKind::Release,
-            };
-            Some(Event::Key(KeyEvent {
-                code: code(k.code)?,
-                modifiers: modifiers(k.modifiers),
-                kind,
-                state: KeyEventState::NONE,
-            }))
-        }
-        termina::Event::Paste(s) => Some(Event::Paste(s)),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn keys(d: &mut Decoder, b: &[u8]) -> Vec<(KeyCode, KeyModifiers)> {
-        d.decode(b)
-            .into_iter()
-            .filter_map(|e| match e {
-                Event::Key(k) => Some((k.code, k.modifiers)),
-                _ => None,
-            })
-            .collect()
+    use crate::tui::keymap::spell;
+
+    fn keys(d: &mut Decoder, b: &[u8]) -> Vec<String> {
+        d.decode(b).iter().map(spell).collect()
     }
 
     #[test]
     fn keys_decode_as_the_local_terminal_gives_them() {
         let mut d = Decoder::new();
-        let none = KeyModifiers::NONE;
-        assert_eq!(keys(&mut d, b"f"), vec![(KeyCode::Char('f'), none)]);
-        assert_eq!(keys(&mut d, b"\r"), vec![(KeyCode::Enter, none)]);
-        assert_eq!(keys(&mut d, b"\x7f"), vec![(KeyCode::Backspace, none)]);
-        assert_eq!(
-            keys(&mut d, b"\x13"),
-            vec![(KeyCode::Char('s'), KeyModifiers::CONTROL)]
-        );
-        assert_eq!(keys(&mut d, b"\x1b"), vec![(KeyCode::Esc, none)]);
+        assert_eq!(keys(&mut d, b"f"), ["f"]);
+        assert_eq!(keys(&mut d, b"\r"), ["Enter"]);
+        assert_eq!(keys(&mut d, b"\x7f"), ["Backspace"]);
+        assert_eq!(keys(&mut d, b"\x13"), ["C-s"]);
+        assert_eq!(keys(&mut d, b"\x1b"), ["Esc"]);
         assert_eq!(
             keys(&mut d, b"\x1b[A\x1b[D\x1bOP\x1b[5~\x1b[3~\x1b[Z"),
-            vec![
-                (KeyCode::Up, none),
-                (KeyCode::Left, none),
-                (KeyCode::F(1), none),
-                (KeyCode::PageUp, none),
-                (KeyCode::Delete, none),
-                (KeyCode::BackTab, KeyModifiers::SHIFT),
-            ]
+            ["Up", "Left", "F1", "PageUp", "Delete", "S-BackTab"]
         );
         // F2 as xterm sends it, and Tab.
-        assert_eq!(
-            keys(&mut d, b"\x1bOQ\t"),
-            vec![(KeyCode::F(2), none), (KeyCode::Tab, none)]
-        );
+        assert_eq!(keys(&mut d, b"\x1bOQ\t"), ["F2", "Tab"]);
     }
 
     #[test]
     fn arabic_letters_arrive_whole_even_when_a_piece_would_cut_one() {
         let mut d = Decoder::new();
         // أ ب ج typed on an Arabic layout: two bytes each in UTF-8.
-        assert_eq!(
-            keys(&mut d, "أبج".as_bytes()),
-            vec![
-                (KeyCode::Char('أ'), KeyModifiers::NONE),
-                (KeyCode::Char('ب'), KeyModifiers::NONE),
-                (KeyCode::Char('ج'), KeyModifiers::NONE),
-            ]
-        );
+        assert_eq!(keys(&mut d, "أبج".as_bytes()), ["أ", "ب", "ج"]);
         // A paste longer than a piece, whose piece boundary falls inside a letter.
         let text = format!("a{}", "ب".repeat(400));
         let got = keys(&mut d, text.as_bytes());
         assert_eq!(got.len(), 401);
-        assert!(got[1..].iter().all(|(c, _)| *c == KeyCode::Char('ب')));
+        assert!(got[1..].iter().all(|k| k == "ب"), "{got:?}");
     }
 
     #[test]
@@ -220,7 +131,7 @@ mod tests {
         b.extend_from_slice(b"\x1b[D");
         let got = keys(&mut d, &b);
         assert_eq!(got.len(), PIECE - 1);
-        assert_eq!(got.last(), Some(&(KeyCode::Left, KeyModifiers::NONE)));
+        assert_eq!(got.last().map(String::as_str), Some("Left"));
     }
 
     #[test]
@@ -236,9 +147,6 @@ mod tests {
         let got = d.decode(&endless);
         assert!(got.len() <= MAX_EVENTS_PER_PACKET);
         // The decoder still works afterwards.
-        assert_eq!(
-            keys(&mut d, b"q"),
-            vec![(KeyCode::Char('q'), KeyModifiers::NONE)]
-        );
+        assert_eq!(keys(&mut d, b"q"), ["q"]);
     }
 }

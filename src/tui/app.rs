@@ -73,6 +73,8 @@ pub enum Field {
     Trainee,
     /// Interface language.
     Language,
+    /// Digits of the numbers the program writes in the Arabic interface.
+    Digits,
     /// Exam or quick quiz.
     Exam,
     /// Topics (quick quiz).
@@ -375,9 +377,9 @@ impl App {
 
     fn home_fields(&self) -> Vec<Field> {
         if self.home.trainee_only {
-            return vec![Field::Trainee, Field::Language, Field::Start];
+            return vec![Field::Trainee, Field::Language, Field::Digits, Field::Start];
         }
-        let mut f = vec![Field::Trainee, Field::Language, Field::Exam];
+        let mut f = vec![Field::Trainee, Field::Language, Field::Digits, Field::Exam];
         if self.home.exam == 0 {
             f.extend([Field::Topics, Field::Count, Field::Time, Field::Mode]);
         }
@@ -742,6 +744,9 @@ impl App {
                 match h.focus {
                     Field::Language => {
                         self.lang = self.lang.other();
+                    }
+                    Field::Digits => {
+                        self.digits = self.digits.other();
                     }
                     Field::Exam => {
                         let n = self.exams.len() + 1;

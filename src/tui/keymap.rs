@@ -2,6 +2,10 @@
 //! becomes an [`Action`] here and nowhere else; the help screen and the key bars are made from
 //! the same tables, in both languages, so they cannot disagree with the keys.
 //!
+//! Key codes are named here and nowhere else: the screens, the instructor's console and the
+//! viewers get [`Action`]s; the class server's input decoder hands termina's events to
+//! [`from_termina`]; tests and logs write a key with [`spell`].
+//!
 //! Rules the tables keep (tested by typing every key of the US and Arabic layouts):
 //! - on a question with choices, every label answers (a–z, and أ ب ج د … when the labels are
 //!   Arabic; digits 1–9 in any digit style) and nothing else does: commands live on keys that
@@ -12,7 +16,7 @@
 
 use super::i18n::Does;
 use crate::text::Lang;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
 
 /// What a key asks of the screens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +91,19 @@ pub enum Action {
     Suspend,
     /// Switch who reorders right-to-left text (F2).
     FlipBidi,
+    /// Instructor's console: more time for the selected trainee.
+    MoreTime,
+    /// Instructor's console: more time for everybody.
+    MoreTimeAll,
+    /// Instructor's console: lock or open joins.
+    LockJoins,
+    /// Instructor's console: end the exam for everybody (asks first).
+    EndExam,
+    /// Instructor's console: the live board instead of the table, or back.
+    ShowBoard,
+    /// Instructor's console, paced play: the next step (open a question, close it, open the
+    /// next, the podium).
+    NextStep,
 }
 
 /// Where the keys are read: each context has its own table.
@@ -122,10 +139,14 @@ pub enum Context {
     Calibrate,
     /// The instructor's viewers (live board, bank preview): only leaving.
     Viewer,
+    /// The instructor's console of the class server.
+    Console,
+    /// The console asks before something that cannot be undone: yes, or any other key no.
+    ConsoleConfirm,
 }
 
 /// Every context, for tests and the generated documentation.
-pub const CONTEXTS: [Context; 15] = [
+pub const CONTEXTS: [Context; 17] = [
     Context::HomeName,
     Context::HomeForm,
     Context::Resume,
@@ -141,6 +162,8 @@ pub const CONTEXTS: [Context; 15] = [
     Context::Review,
     Context::Calibrate,
     Context::Viewer,
+    Context::Console,
+    Context::ConsoleConfirm,
 ];
 
 /// A key (or a class of keys) in a table.
@@ -577,6 +600,24 @@ const VIEWER: &[Binding] = &[b(
     true,
 )];
 
+// The instructor's console (English only; its key line is made from this table with
+// [`keys_for`]). Ctrl-C (everywhere) also asks to stop the server.
+const CONSOLE: &[Binding] = &[
+    quiet(&[Code(KeyCode::Up), Code(KeyCode::Down)], Action::Down),
+    quiet(&[Char('+')], Action::MoreTime),
+    quiet(&[Char('*')], Action::MoreTimeAll),
+    quiet(&[Char('l')], Action::LockJoins),
+    quiet(&[Char('e')], Action::EndExam),
+    quiet(&[Char('b'), Code(KeyCode::Tab)], Action::ShowBoard),
+    quiet(&[Char('n'), Char(' ')], Action::NextStep),
+    quiet(&[Char('q'), Code(KeyCode::Esc)], Action::Cancel),
+];
+
+const CONSOLE_CONFIRM: &[Binding] = &[
+    quiet(&[Char('y'), Code(KeyCode::Enter)], Action::Yes),
+    quiet(&[Key::Other], Action::No),
+];
+
 /// The table of a context (its own rows, then the keys that work everywhere).
 #[must_use]
 pub fn table(ctx: Context) -> [&'static [Binding]; 3] {
@@ -596,6 +637,8 @@ pub fn table(ctx: Context) -> [&'static [Binding]; 3] {
         Context::Review => (REVIEW, &[]),
         Context::Calibrate => (CALIBRATE, &[]),
         Context::Viewer => (VIEWER, &[]),
+        Context::Console => (CONSOLE, &[]),
+        Context::ConsoleConfirm => (CONSOLE_CONFIRM, &[]),
     };
     [own, more, EVERYWHERE]
 }
@@ -706,7 +749,12 @@ fn matches(key: Key, ev: &KeyEvent, s: &Situation) -> Option<Action> {
         Char(c) => {
             plain
                 && match ev.code {
-                    KeyCode::Char(k) => k == c || latin_key(k) == Some(c),
+                    // A letter command also answers to its capital (Caps Lock, Shift).
+                    KeyCode::Char(k) => {
+                        k == c
+                            || (c.is_ascii_lowercase() && k.to_ascii_lowercase() == c)
+                            || latin_key(k) == Some(c)
+                    }
                     _ => false,
                 }
         }
@@ -954,6 +1002,128 @@ pub fn key_bar_without(s: &Situation, skip: &[Does]) -> String {
         }
     }
     parts.join(" · ")
+}
+
+/// The keys of `action` in `ctx` as the help writes them (the first key, or a pair of opposite
+/// arrows), for screens that word their key line themselves (the instructor's console).
+#[must_use]
+pub fn keys_for(ctx: Context, action: Action, lang: Lang) -> String {
+    let s = Situation {
+        context: ctx,
+        lang,
+        labels: lang,
+        choices: 0,
+    };
+    table(ctx)
+        .into_iter()
+        .flatten()
+        .find(|row| row.action == action)
+        .map(|row| row_keys(row, &s, 1))
+        .unwrap_or_default()
+}
+
+/// The action of a key in a context where nothing is answered or typed (the console, the
+/// viewers).
+#[must_use]
+pub fn command(ev: &KeyEvent, ctx: Context, lang: Lang) -> Option<Action> {
+    let s = Situation {
+        context: ctx,
+        lang,
+        labels: lang,
+        choices: 0,
+    };
+    action(ev, &s)
+}
+
+/// A key event as termina's input parser gives it, as the key event the screens take
+/// (crossterm's); `None` for what the screens do not take (mouse, focus, terminal replies).
+/// The class server decodes a trainee's bytes with termina (crossterm's own Unix parser, made
+/// public), so that a key reaches the screens over SSH as it does from the local terminal.
+#[must_use]
+pub fn from_termina(e: termina::Event) -> Option<Event> {
+    use termina::event::{KeyCode as T, KeyEventKind as K, Modifiers as M};
+    match e {
+        termina::Event::Key(k) => {
+            let code = match k.code {
+                T::Char(c) => KeyCode::Char(c),
+                T::Enter => KeyCode::Enter,
+                T::Backspace => KeyCode::Backspace,
+                T::Tab => KeyCode::Tab,
+                T::BackTab => KeyCode::BackTab,
+                T::Escape => KeyCode::Esc,
+                T::Left => KeyCode::Left,
+                T::Right => KeyCode::Right,
+                T::Up => KeyCode::Up,
+                T::Down => KeyCode::Down,
+                T::Home => KeyCode::Home,
+                T::End => KeyCode::End,
+                T::PageUp => KeyCode::PageUp,
+                T::PageDown => KeyCode::PageDown,
+                T::Insert => KeyCode::Insert,
+                T::Delete => KeyCode::Delete,
+                T::Function(n) => KeyCode::F(n),
+                T::KeypadBegin => KeyCode::KeypadBegin,
+                T::Null => KeyCode::Null,
+                _ => return None,
+            };
+            let mut modifiers = KeyModifiers::NONE;
+            for (from, to) in [
+                (M::SHIFT, KeyModifiers::SHIFT),
+                (M::CONTROL, KeyModifiers::CONTROL),
+                (M::ALT, KeyModifiers::ALT),
+                (M::SUPER, KeyModifiers::SUPER),
+                (M::HYPER, KeyModifiers::HYPER),
+                (M::META, KeyModifiers::META),
+            ] {
+                if k.modifiers.contains(from) {
+                    modifiers |= to;
+                }
+            }
+            let kind = match k.kind {
+                K::Press => KeyEventKind::Press,
+                K::Repeat => KeyEventKind::Repeat,
+                K::Release => KeyEventKind::Release,
+            };
+            Some(Event::Key(KeyEvent {
+                code,
+                modifiers,
+                kind,
+                state: KeyEventState::NONE,
+            }))
+        }
+        termina::Event::Paste(s) => Some(Event::Paste(s)),
+        _ => None,
+    }
+}
+
+/// A key event written out for tests and logs: modifiers as `C-`, `M-` (Alt), `S-` (Shift,
+/// except on a character), then the key: the character itself, or `Enter`, `Esc`, `Tab`,
+/// `BackTab`, `Backspace`, `Up`, `Down`, `Left`, `Right`, `Home`, `End`, `PageUp`, `PageDown`,
+/// `Insert`, `Delete`, `F1`…; a paste is `paste:` and its text; other events `-`.
+#[must_use]
+pub fn spell(e: &Event) -> String {
+    let k = match e {
+        Event::Key(k) => k,
+        Event::Paste(s) => return format!("paste:{s}"),
+        _ => return "-".to_owned(),
+    };
+    let mut out = String::new();
+    if k.modifiers.contains(KeyModifiers::CONTROL) {
+        out.push_str("C-");
+    }
+    if k.modifiers.contains(KeyModifiers::ALT) {
+        out.push_str("M-");
+    }
+    if k.modifiers.contains(KeyModifiers::SHIFT) && !matches!(k.code, KeyCode::Char(_)) {
+        out.push_str("S-");
+    }
+    match k.code {
+        KeyCode::Char(c) => out.push(c),
+        KeyCode::F(n) => out.push_str(&format!("F{n}")),
+        KeyCode::Esc => out.push_str("Esc"),
+        other => out.push_str(&format!("{other:?}")),
+    }
+    out
 }
 
 /// Whether a key leaves an instructor's viewer (q, Esc, Ctrl-C; the q key under the Arabic

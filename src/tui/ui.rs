@@ -640,6 +640,20 @@ fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         ),
         h.focus == Field::Language,
     );
+    // The digit style, shown by example; the chosen one in brackets, as the language.
+    let (western, arabic) = (
+        crate::text::Digits::Western.write("123"),
+        crate::text::Digits::Arabic.write("123"),
+    );
+    let styles = match app.digits {
+        crate::text::Digits::Western => format!("[{western}] / {arabic}"),
+        crate::text::Digits::Arabic => format!("{western} / [{arabic}]"),
+    };
+    push(
+        &mut lines,
+        field_line(c, t.digits, &arrows(&styles), h.focus == Field::Digits, w),
+        h.focus == Field::Digits,
+    );
     if !h.trainee_only {
         let exam_name = if h.exam == 0 {
             t.quick_quiz.to_owned()

@@ -256,6 +256,32 @@ fn the_core_never_reaches_up_into_the_fronts_or_the_commands() {
 }
 
 #[test]
+fn only_the_keymap_names_key_codes() {
+    // Keys become actions in one place: the screens, the console, the viewers and the class
+    // server's input decoder take actions (or events handed to the keymap), never key codes.
+    let root = src();
+    let mut files = Vec::new();
+    sources(&root, &mut files);
+    assert!(
+        files.len() > 20,
+        "the source walk found {} files",
+        files.len()
+    );
+    let keymap = root.join("tui").join("keymap.rs");
+    let mut wrong = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let n = text.matches("KeyCode").count();
+        if *f == keymap {
+            assert!(n > 0, "the keymap names no key code: is it still at {f:?}?");
+        } else if n > 0 {
+            wrong.push(format!("{}: {n}", f.strip_prefix(&root).unwrap().display()));
+        }
+    }
+    assert!(wrong.is_empty(), "key codes outside the keymap: {wrong:#?}");
+}
+
+#[test]
 fn the_checker_sees_a_cycle_and_an_upward_import_when_there_is_one() {
     // The check itself, on a made-up crate: a -> b -> a is a cycle, c alone is not.
     let dir = tempfile::tempdir().unwrap();

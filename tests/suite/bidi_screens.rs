@@ -420,7 +420,8 @@ fn arabic_indic_digits_for_the_numbers_the_program_writes() {
     // English ignores the setting.
     for (_, mut a, now) in every_screen(Lang::En, d.path()).into_iter().take(3) {
         a.digits = Digits::Arabic;
-        let s = screen(&a, 100, 30, now);
+        // The home screen's digit setting shows its example "١٢٣".
+        let s = screen(&a, 100, 30, now).replace("\u{0661}\u{0662}\u{0663}", "");
         assert!(
             !s.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c)),
             "{s}"
@@ -463,6 +464,75 @@ fn the_digit_style_is_remembered_per_trainee() {
     // Preferences written before the setting existed still read.
     let old: Prefs = serde_json::from_str(r#"{"trainee":"x"}"#).unwrap();
     assert!(old.digits.is_empty());
+}
+
+/// The digit setting on the home screen, in both languages: Left/Right on the field beside
+/// the language switches it, the chosen style is bracketed, the Arabic form shows its counts
+/// in Arabic-Indic digits at once (the English form is unchanged: the setting is for the
+/// Arabic interface), and the trainee's choice is what the preferences keep.
+#[test]
+fn the_digit_setting_on_the_home_screen_in_both_languages() {
+    use crossterm::event::KeyCode;
+    use std::sync::Arc;
+    use tipquiz::bank::{Library, parse_bank};
+    use tipquiz::text::Digits;
+    use tipquiz::tui::app::{App, Field, Prefs};
+
+    use crate::screens::key;
+    const EVERY: &str = include_str!("../fixtures/valid/every-type.toml");
+    let d = tempfile::tempdir().unwrap();
+    let lib = Arc::new(Library::build(vec![parse_bank("every-type.toml", EVERY).0.unwrap()]).0);
+    let arabic_digits = |s: &str| {
+        s.chars()
+            .filter(|c| ('\u{0660}'..='\u{0669}').contains(c))
+            .count()
+    };
+    for lang in [Lang::Ar, Lang::En] {
+        let mut a = App::new(
+            Arc::clone(&lib),
+            Vec::new(),
+            &Prefs::default(),
+            lang,
+            tipquiz::record::Store::new(d.path().join("autosave")),
+        );
+        a.home.trainee = "خالد العلي".into();
+        a.home.focus = Field::Trainee;
+        a.handle_key(key(KeyCode::Down), crate::screens::T0);
+        a.handle_key(key(KeyCode::Down), crate::screens::T0);
+        assert_eq!(a.home.focus, Field::Digits);
+        let before = screen(&a, 100, 30, crate::screens::T0);
+        // Only the field's example "١٢٣" is in Arabic-Indic digits.
+        assert_eq!(arabic_digits(&before), 3, "{lang:?}\n{before}");
+        assert!(before.contains("[123]"), "{before}");
+        a.handle_key(key(KeyCode::Right), crate::screens::T0);
+        assert_eq!(a.digits, Digits::Arabic);
+        let after = screen(&a, 100, 30, crate::screens::T0);
+        assert!(
+            after.contains("[١٢٣]") && !after.contains("[123]"),
+            "{after}"
+        );
+        match lang {
+            // The topic's count "(6)" and the number of questions "< 10 >" changed style.
+            Lang::Ar => {
+                assert!(arabic_digits(&after) > 3, "{after}");
+                assert!(after.contains("< ١٠ >"), "{after}");
+            }
+            Lang::En => {
+                assert_eq!(arabic_digits(&after), 3, "{after}");
+                assert!(after.contains("< 10 >"), "{after}");
+            }
+        }
+        let kept = a.prefs(Prefs::default());
+        assert_eq!(
+            kept.digits
+                .get(&tipquiz::record::trainee_slug("خالد العلي")),
+            Some(&Digits::Arabic)
+        );
+        // And back.
+        a.handle_key(key(KeyCode::Left), crate::screens::T0);
+        assert_eq!(a.digits, Digits::Western);
+        assert_eq!(screen(&a, 100, 30, crate::screens::T0), before);
+    }
 }
 
 /// The live board's chart in Arabic: each topic's label is drawn whole under its bar.

@@ -457,3 +457,55 @@ fn an_arabic_trainee_on_the_arabic_layout_answers_flags_moves_submits_and_gets_h
     a.handle_key(ch('ق'), T0 + 5_000);
     assert!(matches!(a.screen, Screen::Review(0)));
 }
+
+#[test]
+fn the_instructor_console_takes_its_keys_from_the_keymap_on_either_layout() {
+    let c = |k: KeyEvent| keymap::command(&k, Context::Console, Lang::En);
+    let ctrl = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    assert_eq!(c(ch('+')), Some(Action::MoreTime));
+    assert_eq!(c(ch('*')), Some(Action::MoreTimeAll));
+    // Letters: as typed, as capitals, and as the Arabic letter on the same key.
+    for k in ['l', 'L', 'م'] {
+        assert_eq!(c(ch(k)), Some(Action::LockJoins), "{k}");
+    }
+    for k in ['e', 'E', 'ث'] {
+        assert_eq!(c(ch(k)), Some(Action::EndExam), "{k}");
+    }
+    assert_eq!(c(ch('b')), Some(Action::ShowBoard));
+    assert_eq!(c(key(KeyCode::Tab)), Some(Action::ShowBoard));
+    // Paced play's next step: n (ى on the Arabic layout), N, or Space.
+    for k in ['n', 'N', 'ى', ' '] {
+        assert_eq!(c(ch(k)), Some(Action::NextStep), "{k:?}");
+    }
+    for k in [ch('q'), ch('ض'), key(KeyCode::Esc)] {
+        assert_eq!(c(k), Some(Action::Cancel), "{k:?}");
+    }
+    assert_eq!(c(ctrl('c')), Some(Action::QuitNow));
+    assert_eq!(c(key(KeyCode::Down)), Some(Action::Down));
+    assert_eq!(c(key(KeyCode::Up)), Some(Action::Up));
+    assert_eq!(c(ch('x')), None);
+    // Asked to confirm: y (or غ, the Arabic letter on its key) or Enter is yes, any other
+    // key no.
+    let confirm = |k: KeyEvent| keymap::command(&k, Context::ConsoleConfirm, Lang::En);
+    for k in [ch('y'), ch('Y'), ch('غ'), key(KeyCode::Enter)] {
+        assert_eq!(confirm(k), Some(Action::Yes), "{k:?}");
+    }
+    for k in [
+        ch('n'),
+        ch('q'),
+        key(KeyCode::Esc),
+        ctrl('c'),
+        key(KeyCode::F(1)),
+    ] {
+        assert_eq!(confirm(k), Some(Action::No), "{k:?}");
+    }
+    // The console's key line names the keys of the table.
+    assert_eq!(
+        keymap::keys_for(Context::Console, Action::LockJoins, Lang::En),
+        "l"
+    );
+    assert_eq!(
+        keymap::keys_for(Context::Console, Action::Down, Lang::En),
+        "↑/↓"
+    );
+}

@@ -206,6 +206,15 @@ pub(crate) fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, Ap
     h.home.focus = Field::Start;
     h.message = Some(t.need_trainee.to_owned());
     push("home_start_message", &h, T0);
+    // The digit style chosen on the home screen, with the keys.
+    let mut g = app(lang, &sub("home"));
+    g.home.trainee = "Trainee One".into();
+    g.home.focus = Field::Language;
+    g.handle_key(key(KeyCode::Down), T0);
+    g.handle_key(key(KeyCode::Right), T0);
+    assert_eq!(g.home.focus, Field::Digits);
+    assert_eq!(g.digits, tipquiz::text::Digits::Arabic);
+    push("home_digits_arabic", &g, T0);
 
     // Exam mode: every question type.
     let mut a = quiz(lang, Some(600), Mode::Exam, &sub("exam"));

@@ -389,3 +389,61 @@ fn closing_the_terminal_ends_the_program_and_keeps_the_answers() {
     let saved = tipquiz::record::Store::new(data.join("autosave")).all_autosaves();
     assert!(saved[0].1.slots.iter().any(|s| s.response.is_some()));
 }
+
+/// The digit style on the home screen: chosen there with the arrow keys in Arabic, it shows
+/// the program's numbers in Arabic-Indic digits at once (the topic counts), then on the
+/// question screen ("السؤال ١ من ٣"), and it is remembered for the trainee: the next run
+/// starts with it.
+#[test]
+fn the_digit_style_is_chosen_on_the_home_screen_and_remembered() {
+    if crate::skip_without("tmux") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let (data, results) = (d.path().join("data"), d.path().join("results"));
+    let cmd = format!(
+        "{} TIPQUIZ_NO_CALIBRATION=1 {} --lang ar --bidi reorder --shaping off",
+        env_prefix(&data, &results),
+        bin()
+    );
+    // Unshaped, in visual order: "شكل الأرقام" and the quiz's first question.
+    let label: String = "شكل الأرقام".chars().rev().collect();
+    let western = "< ١٢٣ / [123] >";
+    let arabic = "< [١٢٣] / 123 >";
+    {
+        let t = Tmux::start("tq-digits-1", &cmd, 100, 30);
+        let s = t.wait_for(&label);
+        assert!(s.contains(western), "{s}");
+        // Western digits: the only Arabic-Indic ones are the field's example.
+        assert_eq!(s.matches('\u{0661}').count(), 1, "{s}");
+        t.literal("خالد");
+        t.keys(&["Down", "Down", "Right"]);
+        let s = t.wait_for(arabic);
+        // The counts of the topics, "(٥١)" and the like, are in Arabic-Indic digits now.
+        assert!(s.contains("(\u{0665}") || s.contains("(\u{0666}"), "{s}");
+        assert!(
+            !s.lines().any(|l| l.contains("(5") || l.contains("(6")),
+            "{s}"
+        );
+        t.keys(&["Up", "Up", "Up", "Up", "Up", "Up", "Up", "Up"]);
+        t.keys(&["Enter"]);
+        // "السؤال ١ من ١٠", unshaped and in visual order.
+        let n_of = format!(
+            "{} \u{0661} {}",
+            "من".chars().rev().collect::<String>(),
+            "السؤال".chars().rev().collect::<String>()
+        );
+        let s = t.wait_for(&n_of);
+        assert!(s.contains('\u{0661}'), "{s}");
+        t.keys(&["Escape"]);
+        std::thread::sleep(Duration::from_millis(300));
+        t.keys(&["y"]);
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let prefs = std::fs::read_to_string(data.join("prefs.json")).unwrap_or_default();
+    assert!(prefs.contains("arabic"), "remembered: {prefs}");
+    let t = Tmux::start("tq-digits-2", &cmd, 100, 30);
+    let s = t.wait_for(&label);
+    assert!(s.contains(arabic), "the next run starts with it: {s}");
+    assert!(s.contains("دلاخ") || s.contains("خالد"), "{s}");
+}
