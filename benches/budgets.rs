@@ -575,10 +575,11 @@ fn bank(cfg: &Cfg, t: &mut Table, file: &Path) -> BankFigures {
     for _ in 0..n {
         let _ = std::fs::remove_dir_all(&cdir);
         let t0 = Instant::now();
-        let (b, d) = cache::parse_bank_cached("bank.toml", &text, Some(&cdir));
+        let writer = cache::BankCache::new(&cdir);
+        let (b, d) = cache::parse_bank_cached("bank.toml", &text, Some(&writer));
         let loaded = t0.elapsed();
         let t0 = Instant::now();
-        cache::wait_for_writes();
+        writer.wait();
         write.push(t0.elapsed());
         assert!(
             b.is_some() && d.is_empty(),
@@ -597,9 +598,10 @@ fn bank(cfg: &Cfg, t: &mut Table, file: &Path) -> BankFigures {
         cache::lookup(&cdir, "bank.toml", &text).is_some(),
         "the cache entry of the generated bank is not read back"
     );
+    let reader = cache::BankCache::new(&cdir);
     let hit = time(n, || {
         let text = std::fs::read_to_string(file).expect("read");
-        let (b, d) = cache::parse_bank_cached("bank.toml", &text, Some(&cdir));
+        let (b, d) = cache::parse_bank_cached("bank.toml", &text, Some(&reader));
         assert!(b.is_some() && d.is_empty(), "cache hit");
         black_box(b);
     });

@@ -48,8 +48,10 @@ pub struct Common {
     #[arg(long, global = true, value_enum, default_value_t = ShapingArg::Auto)]
     pub shaping: ShapingArg,
     /// Digits of the numbers the program writes in Arabic (counts, scores, times, question
-    /// numbers): western 0-9 or arabic ٠-٩. Default: as remembered for the trainee, else
-    /// western.
+    /// numbers): western 0-9 or arabic ٠-٩. Default: on the screens, as remembered for the
+    /// trainee; else TIPQUIZ_DIGITS; else western.
+    // The variable's name is written as the help shows it, without backquotes.
+    #[allow(clippy::doc_markdown)]
     #[arg(long, global = true, value_enum)]
     pub digits: Option<DigitsArg>,
 }
@@ -101,6 +103,15 @@ pub enum LangArg {
     En,
     /// Arabic.
     Ar,
+}
+
+impl From<LangArg> for crate::text::Lang {
+    fn from(l: LangArg) -> crate::text::Lang {
+        match l {
+            LangArg::En => crate::text::Lang::En,
+            LangArg::Ar => crate::text::Lang::Ar,
+        }
+    }
 }
 
 /// Output format of `check` and `list`.

@@ -1,15 +1,14 @@
 //! The file-system helpers below banks and records: whole-file writes (atomic and synced for
-//! records, unsynced for caches), the data and cache folders, a fault seam for tests, and the
+//! records, unsynced for caches), a fault seam for tests, and the
 //! compile-time FNV fingerprint that tells builds apart in caches.
 
 use crate::messages::{K, Msg};
 use std::fs;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Errors of the store. The message says what failed and where ([`StoreError::message`] in
-/// any language; `Display` in the language of [`crate::messages::errors_lang`], English unless
-/// the binary chose another).
+/// any language; `Display` in English, for logs and the class server's console).
 #[derive(Debug)]
 pub enum StoreError {
     /// An I/O step failed.
@@ -53,7 +52,7 @@ impl StoreError {
 
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message().render(crate::messages::errors_lang()))
+        f.write_str(&self.message().en())
     }
 }
 
@@ -64,32 +63,6 @@ impl std::error::Error for StoreError {
             StoreError::Encode(_) => None,
         }
     }
-}
-
-/// The user's data folder for tipquiz (`$TIPQUIZ_DATA`, else the platform's data folder,
-/// e.g. `~/.local/share/tipquiz` on Linux).
-#[must_use]
-pub fn default_data_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("TIPQUIZ_DATA") {
-        return PathBuf::from(d);
-    }
-    directories::ProjectDirs::from("org", "tipquiz", "tipquiz")
-        .map_or_else(|| PathBuf::from(".tipquiz"), |p| p.data_dir().to_path_buf())
-}
-
-/// The user's cache folder for tipquiz: `$TIPQUIZ_DATA/cache` when `TIPQUIZ_DATA` is set (so a
-/// test or a class folder keeps everything in one place), else the platform's cache folder, e.g.
-/// `~/.cache/tipquiz` on Linux. `None` when caching is switched off with `TIPQUIZ_NO_CACHE`
-/// (any non-empty value): everything is then read and checked from the files every time.
-#[must_use]
-pub fn default_cache_dir() -> Option<PathBuf> {
-    if std::env::var_os("TIPQUIZ_NO_CACHE").is_some_and(|v| !v.is_empty()) {
-        return None;
-    }
-    if let Some(d) = std::env::var_os("TIPQUIZ_DATA") {
-        return Some(PathBuf::from(d).join("cache"));
-    }
-    directories::ProjectDirs::from("org", "tipquiz", "tipquiz").map(|p| p.cache_dir().to_path_buf())
 }
 
 pub(crate) fn io(step: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {

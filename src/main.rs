@@ -22,12 +22,14 @@ fn main() -> ExitCode {
             Err(code) => return ExitCode::from(code),
         }
     };
-    tipquiz::cmd::set_voice(&cli.common);
+    // The environment is read once, here; the commands are given what it says.
+    let cx = tipquiz::cmd::Context::new(cli.common);
     let code = match cli.command {
-        None => tipquiz::cmd::home(&cli.common),
-        Some(cmd) => tipquiz::cmd::run(&cli.common, cmd),
+        None => tipquiz::cmd::home(&cx),
+        Some(cmd) => tipquiz::cmd::run(&cx, cmd),
     };
-    // Parsed-bank cache entries still being written in the background (short commands).
-    tipquiz::bank::cache::wait_for_writes();
+    // Dropping the context waits for the parsed-bank cache entries still being written in the
+    // background (short commands).
+    drop(cx);
     ExitCode::from(code)
 }

@@ -5,9 +5,9 @@
 //!
 //! # Entries
 //!
-//! One file per bank text in `<cache>/banks/`, where `<cache>` is
-//! [`crate::fs::default_cache_dir`] (`$TIPQUIZ_DATA/cache`, else the platform's cache
-//! folder; no cache at all when `TIPQUIZ_NO_CACHE` is set). The file is named
+//! One file per bank text in `<cache>/banks/`, where `<cache>` is the cache folder of a
+//! [`BankCache`] (the command line passes `$TIPQUIZ_DATA/cache`, else the platform's cache
+//! folder, and no cache at all when `TIPQUIZ_NO_CACHE` is set). The file is named
 //! `<hash>.v<FORMAT>-<version>-<build>.bank` and holds a one-line header (magic, [`FORMAT`], the
 //! program version, the build fingerprint, the content hash) followed by the [`Bank`] in
 //! `postcard`, in frames of at most 512 questions that are encoded and decoded on every core.
@@ -32,8 +32,9 @@
 //! killed process.
 //!
 //! A miss encodes the bank at once but writes it on a background thread, so that the first
-//! question does not wait for the disk; [`wait_for_writes`] (called by the binary before it
-//! exits) lets short commands such as `list` finish their writes.
+//! question does not wait for the disk. The [`BankCache`] value keeps the threads it started:
+//! [`BankCache::wait`] (or dropping it, as the command line does when a command ends) lets
+//! short commands such as `list` finish their writes.
 //!
 //! # Why a hit may skip the checks
 //!
@@ -94,8 +95,64 @@ const BUILD: u64 = {
     h
 };
 
-/// Writes started in the background and not yet waited for.
-static WRITES: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
+/// The parsed-bank cache in one cache folder, with the entries it is still writing in the
+/// background. Its owner (the command being run) waits for them with [`BankCache::wait`], or
+/// by dropping it.
+#[derive(Debug)]
+pub struct BankCache {
+    /// The cache folder (entries go into its `banks` folder).
+    dir: PathBuf,
+    /// Writes started in the background and not yet waited for.
+    writes: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl BankCache {
+    /// The cache in the cache folder `dir`.
+    #[must_use]
+    pub fn new(dir: impl Into<PathBuf>) -> BankCache {
+        BankCache {
+            dir: dir.into(),
+            writes: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The cache folder.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Write an entry on a thread of its own, kept for [`BankCache::wait`].
+    fn store_in_background(&self, path: PathBuf, entry: Entry) {
+        let spawned = std::thread::Builder::new()
+            .name("bank-cache".into())
+            .spawn(move || store(&path, &entry));
+        // Without a thread, the entry is simply not written this time.
+        if let Ok(handle) = spawned {
+            match self.writes.lock() {
+                Ok(mut w) => w.push(handle),
+                Err(poisoned) => poisoned.into_inner().push(handle),
+            }
+        }
+    }
+
+    /// Wait for the writes started so far. Failed writes are ignored, as ever.
+    pub fn wait(&self) {
+        let handles = match self.writes.lock() {
+            Ok(mut w) => std::mem::take(&mut *w),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+        };
+        for h in handles {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for BankCache {
+    fn drop(&mut self) {
+        self.wait();
+    }
+}
 
 /// The folder of the bank entries inside the cache folder `cache`.
 #[must_use]
@@ -270,20 +327,20 @@ pub fn lookup(cache: &Path, file: &str, source: &str) -> Option<Bank> {
     lookup_hashed(cache, file, &content_hash(source.as_bytes()), source.len())
 }
 
-/// [`parse_bank`] through the cache folder `cache` (`None`: no cache, exactly `parse_bank`).
-/// A hit returns the cached bank and no diagnostics; a miss parses the text and, when it loaded
-/// without any diagnostic, writes its entry in the background.
+/// [`parse_bank`] through the cache `cache` (`None`: no cache, exactly `parse_bank`). A hit
+/// returns the cached bank and no diagnostics; a miss parses the text and, when it loaded
+/// without any diagnostic, writes its entry in the background (see [`BankCache::wait`]).
 #[must_use]
 pub fn parse_bank_cached(
     file: &str,
     source: &str,
-    cache: Option<&Path>,
+    cache: Option<&BankCache>,
 ) -> (Option<Bank>, Vec<Diagnostic>) {
     let Some(cache) = cache else {
         return parse_bank(file, source);
     };
     let hash = content_hash(source.as_bytes());
-    if let Some(bank) = lookup_hashed(cache, file, &hash, source.len()) {
+    if let Some(bank) = lookup_hashed(cache.dir(), file, &hash, source.len()) {
         return (Some(bank), Vec::new());
     }
     let (bank, diags) = parse_bank_hashed(file, source, Some(&hash));
@@ -291,35 +348,9 @@ pub fn parse_bank_cached(
         && let Some(b) = &bank
         && let Some(entry) = encode(&hash, b)
     {
-        store_in_background(entry_path(cache, &hash), entry);
+        cache.store_in_background(entry_path(cache.dir(), &hash), entry);
     }
     (bank, diags)
-}
-
-/// Write an entry on a thread of its own, remembered for [`wait_for_writes`].
-fn store_in_background(path: PathBuf, entry: Entry) {
-    let spawned = std::thread::Builder::new()
-        .name("bank-cache".into())
-        .spawn(move || store(&path, &entry));
-    // Without a thread, the entry is simply not written this time.
-    if let Ok(handle) = spawned {
-        match WRITES.lock() {
-            Ok(mut w) => w.push(handle),
-            Err(poisoned) => poisoned.into_inner().push(handle),
-        }
-    }
-}
-
-/// Wait for the cache writes started so far (the binary calls this before it exits, so that
-/// a short command leaves its entries behind). Failed writes are ignored, as ever.
-pub fn wait_for_writes() {
-    let handles = match WRITES.lock() {
-        Ok(mut w) => std::mem::take(&mut *w),
-        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
-    };
-    for h in handles {
-        let _ = h.join();
-    }
 }
 
 /// Write `entry` at `path` (temporary file, then rename: [`crate::fs::write_unsynced`]) and
@@ -394,8 +425,9 @@ mod tests {
 
     /// Parse through the cache and wait for the entry to be written.
     fn through(cache: &Path, name: &str, text: &str) -> (Option<Bank>, Vec<Diagnostic>) {
-        let got = parse_bank_cached(name, text, Some(cache));
-        wait_for_writes();
+        let cache = BankCache::new(cache);
+        let got = parse_bank_cached(name, text, Some(&cache));
+        cache.wait();
         got
     }
 
@@ -411,7 +443,7 @@ mod tests {
         expected.origin = "b/moved.toml".into();
         assert_eq!(hit, expected);
         assert_eq!(hit.hash, content_hash(EVERY.as_bytes()));
-        let (again, d2) = parse_bank_cached("a/every.toml", EVERY, Some(d.path()));
+        let (again, d2) = parse_bank_cached("a/every.toml", EVERY, Some(&BankCache::new(d.path())));
         assert_eq!((again, d2), (parsed, Vec::new()));
     }
 
@@ -554,11 +586,12 @@ mod tests {
             std::os::unix::fs::symlink("/dev/zero", &path).expect("symlink");
         }
         assert!(lookup(d.path(), "every.toml", EVERY).is_none());
+        let cache = BankCache::new(d.path());
         assert_eq!(
-            parse_bank_cached("every.toml", EVERY, Some(d.path())),
+            parse_bank_cached("every.toml", EVERY, Some(&cache)),
             parse_bank("every.toml", EVERY)
         );
-        wait_for_writes();
+        cache.wait();
     }
 
     #[test]

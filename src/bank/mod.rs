@@ -381,13 +381,12 @@ pub fn parse_sources(sources: &[SourceFile]) -> (Vec<Bank>, Vec<Diagnostic>) {
     parse_sources_cached(sources, None)
 }
 
-/// [`parse_sources`] through the parsed-bank cache in the cache folder `cache` (see
-/// [`cache`]); `None` parses every file. Not for `tipquiz check`, which must show every
-/// problem of every file.
+/// [`parse_sources`] through the parsed-bank cache `cache` (see [`cache`]); `None` parses
+/// every file. Not for `tipquiz check`, which must show every problem of every file.
 #[must_use]
 pub fn parse_sources_cached(
     sources: &[SourceFile],
-    cache: Option<&Path>,
+    cache: Option<&cache::BankCache>,
 ) -> (Vec<Bank>, Vec<Diagnostic>) {
     use rayon::prelude::*;
     // Files are parsed on every core; banks and problems keep the files' order.

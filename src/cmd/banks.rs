@@ -1,11 +1,11 @@
 //! Bank files: `import`, `export --to`, `new` and `preview`.
 
+use super::Context;
 use super::library::read_or_report;
-use super::output::{fail_msg, print_data, print_err, say, voice};
+use super::output::print_data;
 use super::setup::display;
 use super::{OK, PROBLEMS, USAGE};
 use crate::bank;
-use crate::cli::Common;
 use crate::diag::escape_for_terminal;
 use crate::messages::{K, Msg};
 use crate::msg;
@@ -24,6 +24,7 @@ pub(crate) fn write_new_file(path: &std::path::Path, text: &str) -> Result<(), M
 }
 
 pub(crate) fn import_cmd(
+    cx: &Context,
     file: &std::path::Path,
     from: Option<crate::cli::ImportFrom>,
     lang: &str,
@@ -35,7 +36,8 @@ pub(crate) fn import_cmd(
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
-            fail_msg(&msg!(CannotRead, file.display().to_string(), e.to_string()));
+            cx.out
+                .fail_msg(&msg!(CannotRead, file.display().to_string(), e.to_string()));
             return USAGE;
         }
     };
@@ -62,18 +64,18 @@ pub(crate) fn import_cmd(
             } else {
                 format!("{shown}: ")
             };
-            print_err(&format!(
+            cx.out.print_err(&format!(
                 "{at}{}\n  = {}\n",
-                escape_for_terminal(&say(&e.message)),
-                escape_for_terminal(&say(&e.hint))
+                escape_for_terminal(&cx.out.say(&e.message)),
+                escape_for_terminal(&cx.out.say(&e.hint))
             ));
-            fail_msg(&K::NothingConverted.into());
+            cx.out.fail_msg(&K::NothingConverted.into());
             return PROBLEMS;
         }
     };
-    print_err(&format!(
+    cx.out.print_err(&format!(
         "{shown}: {}\n",
-        escape_for_terminal(&say(&decoded.describe()))
+        escape_for_terminal(&cx.out.say(&decoded.describe()))
     ));
     let mut notes = String::new();
     for s in &out.skipped {
@@ -84,26 +86,29 @@ pub(crate) fn import_cmd(
         };
         notes.push_str(&format!(
             "{at}: {}\n",
-            escape_for_terminal(&say(&s.message))
+            escape_for_terminal(&cx.out.say(&s.message))
         ));
     }
-    notes.push_str(&say(&msg!(Converted, out.questions, out.skipped.len())));
+    notes.push_str(
+        &cx.out
+            .say(&msg!(Converted, out.questions, out.skipped.len())),
+    );
     notes.push('\n');
-    print_err(&notes);
+    cx.out.print_err(&notes);
     if out.questions == 0 {
-        fail_msg(&K::NothingConverted.into());
+        cx.out.fail_msg(&K::NothingConverted.into());
         return PROBLEMS;
     }
     match output {
         None => print_data(&out.toml),
         Some(p) => {
             if let Err(e) = write_new_file(p, &out.toml) {
-                fail_msg(&e);
+                cx.out.fail_msg(&e);
                 return USAGE;
             }
-            print_err(&format!(
+            cx.out.print_err(&format!(
                 "{}\n",
-                escape_for_terminal(&say(&msg!(WroteCheckIt, p.display().to_string())))
+                escape_for_terminal(&cx.out.say(&msg!(WroteCheckIt, p.display().to_string())))
             ));
         }
     }
@@ -111,30 +116,29 @@ pub(crate) fn import_cmd(
 }
 
 pub(crate) fn export_bank_cmd(
-    common: &Common,
+    cx: &Context,
     to: crate::cli::ExportTo,
     bank: Option<&std::path::Path>,
     output: Option<&std::path::Path>,
 ) -> u8 {
     use crate::import::{ExportFormat, export};
     let Some(path) = bank else {
-        fail_msg(&K::ToNeedsBank.into());
+        cx.out.fail_msg(&K::ToNeedsBank.into());
         return USAGE;
     };
-    let src = match read_or_report(path) {
+    let src = match read_or_report(cx, path) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let cache = crate::record::default_cache_dir();
-    let (b, diags) = bank::cache::parse_bank_cached(&src.name, &src.text, cache.as_deref());
+    let (b, diags) = bank::cache::parse_bank_cached(&src.name, &src.text, cx.banks.as_ref());
     let Some(b) = b else {
-        print_err(&crate::diag::render_all_in(&diags, voice().lang));
+        cx.out
+            .print_err(&crate::diag::render_all_in(&diags, cx.out.lang));
         return PROBLEMS;
     };
-    let lang = match common.lang {
-        Some(crate::cli::LangArg::Ar) => crate::text::Lang::Ar,
-        _ => crate::text::Lang::En,
-    };
+    // The language of the text written into the file: only what `--lang` says (English
+    // otherwise), never the environment, so that the same command writes the same file.
+    let lang = cx.common.lang.map_or(crate::text::Lang::En, Into::into);
     let fmt = match to {
         crate::cli::ExportTo::Gift => ExportFormat::Gift,
         crate::cli::ExportTo::MoodleXml => ExportFormat::MoodleXml,
@@ -143,19 +147,25 @@ pub(crate) fn export_bank_cmd(
     let skipped: String = out
         .messages
         .iter()
-        .map(|s| format!("{}\n", escape_for_terminal(&say(&msg!(NotExported, s)))))
-        .chain(
-            out.notes
-                .iter()
-                .map(|n| format!("{}\n", escape_for_terminal(&say(&msg!(ExportedBut, n))))),
-        )
+        .map(|s| {
+            format!(
+                "{}\n",
+                escape_for_terminal(&cx.out.say(&msg!(NotExported, s)))
+            )
+        })
+        .chain(out.notes.iter().map(|n| {
+            format!(
+                "{}\n",
+                escape_for_terminal(&cx.out.say(&msg!(ExportedBut, n)))
+            )
+        }))
         .collect();
-    print_err(&skipped);
+    cx.out.print_err(&skipped);
     match output {
         None => print_data(&out.text),
         Some(p) => {
             if let Err(e) = write_new_file(p, &out.text) {
-                fail_msg(&e);
+                cx.out.fail_msg(&e);
                 return USAGE;
             }
         }
@@ -164,6 +174,7 @@ pub(crate) fn export_bank_cmd(
 }
 
 pub(crate) fn new_cmd(
+    cx: &Context,
     path: &std::path::Path,
     exam: bool,
     langs: &[String],
@@ -185,30 +196,36 @@ pub(crate) fn new_cmd(
         crate::import::starter_bank(&id, &l, topic.unwrap_or(&id))
     };
     if let Err(e) = write_new_file(path, &text) {
-        fail_msg(&e);
+        cx.out.fail_msg(&e);
         return USAGE;
     }
-    print_err(&format!(
+    cx.out.print_err(&format!(
         "{}\n",
-        escape_for_terminal(&say(&msg!(WroteNew, path.display().to_string())))
+        escape_for_terminal(&cx.out.say(&msg!(WroteNew, path.display().to_string())))
     ));
     OK
 }
 
 pub(crate) fn preview_cmd(
-    common: &Common,
+    cx: &Context,
     bank: &std::path::Path,
     question: Option<&str>,
     watch: bool,
 ) -> u8 {
-    let lang = match common.lang {
-        Some(crate::cli::LangArg::Ar) => crate::text::Lang::Ar,
-        _ => crate::text::Lang::En,
-    };
-    match crate::tui::preview::run(bank, question, watch, lang, display(common), &print_err) {
+    // The language of the screens: the program's one rule, as for every message.
+    let lang = cx.out.lang;
+    match crate::tui::preview::run(
+        bank,
+        question,
+        watch,
+        lang,
+        display(&cx.common, &cx.folders),
+        cx.banks.as_ref(),
+        &|s: &str| cx.out.print_err(s),
+    ) {
         Ok(code) => code,
         Err(e) => {
-            fail_msg(&msg!(CannotUseTerminal, e.to_string()));
+            cx.out.fail_msg(&msg!(CannotUseTerminal, e.to_string()));
             USAGE
         }
     }

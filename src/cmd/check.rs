@@ -1,10 +1,11 @@
 //! `tipquiz check` and `tipquiz list`.
 
+use super::Context;
 use super::library::{SHIPPED_EXAMS, is_exam_source, load_library, merge, read_all};
-use super::output::{eprint_diags, fail_msg, print_data, print_out, say, voice, word};
+use super::output::print_data;
 use super::{OK, PROBLEMS, USAGE};
 use crate::bank::{self, Bank, Kind, Library, SourceFile};
-use crate::cli::{Common, Format};
+use crate::cli::Format;
 use crate::diag::{Diagnostic, Severity};
 use crate::exam;
 use crate::messages::K;
@@ -14,7 +15,7 @@ use std::path::PathBuf;
 
 /// `tipquiz check`.
 #[must_use]
-pub fn check(common: &Common, paths: &[PathBuf], format: Format, deny_warnings: bool) -> u8 {
+pub fn check(cx: &Context, paths: &[PathBuf], format: Format, deny_warnings: bool) -> u8 {
     let (sources, mut diags) = if paths.is_empty() {
         let mut s = bank::shipped_sources();
         s.extend(SHIPPED_EXAMS.iter().map(|(n, t)| SourceFile {
@@ -26,7 +27,7 @@ pub fn check(common: &Common, paths: &[PathBuf], format: Format, deny_warnings: 
         match read_all(paths) {
             Ok(x) => x,
             Err(e) => {
-                fail_msg(&e.message());
+                cx.out.fail_msg(&e.message());
                 return USAGE;
             }
         }
@@ -37,7 +38,7 @@ pub fn check(common: &Common, paths: &[PathBuf], format: Format, deny_warnings: 
     let (given, d) = bank::parse_sources(&bank_sources);
     diags.extend(d);
     let checked: HashSet<String> = bank_sources.iter().map(|s| s.name.clone()).collect();
-    let shipped = if paths.is_empty() || common.only_given_banks {
+    let shipped = if paths.is_empty() || cx.common.only_given_banks {
         Vec::new()
     } else {
         bank::load_shipped().0
@@ -58,7 +59,7 @@ pub fn check(common: &Common, paths: &[PathBuf], format: Format, deny_warnings: 
     let warnings = diags.len() - errors;
     match format {
         Format::Json => {
-            let lang = voice().lang;
+            let lang = cx.out.lang;
             let diags: Vec<Diagnostic> = diags.iter().map(|d| d.localized(lang)).collect();
             let v = serde_json::json!({ "files": files, "errors": errors, "warnings": warnings, "diagnostics": diags });
             print_data(&format!(
@@ -67,15 +68,17 @@ pub fn check(common: &Common, paths: &[PathBuf], format: Format, deny_warnings: 
             ));
         }
         Format::Text => {
-            print_out(&crate::diag::render_all_in(&diags, voice().lang));
+            cx.out
+                .print_out(&crate::diag::render_all_in(&diags, cx.out.lang));
             let verdict = if errors == 0 {
                 K::VerdictOk
             } else {
                 K::VerdictProblems
             };
-            print_out(&format!(
+            cx.out.print_out(&format!(
                 "{}\n",
-                say(&msg!(CheckSummary, files, errors, warnings, verdict))
+                cx.out
+                    .say(&msg!(CheckSummary, files, errors, warnings, verdict))
             ));
         }
     }
@@ -131,16 +134,16 @@ pub(crate) fn counts(b: &Bank) -> BankCounts {
 
 /// `tipquiz list`.
 #[must_use]
-pub fn list(common: &Common, format: Format) -> u8 {
-    let (lib, diags) = match load_library(common) {
+pub fn list(cx: &Context, format: Format) -> u8 {
+    let (lib, diags) = match load_library(cx) {
         Ok(x) => x,
         Err(e) => {
-            fail_msg(&e.message());
+            cx.out.fail_msg(&e.message());
             return USAGE;
         }
     };
     let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
-    eprint_diags(&errors);
+    cx.out.eprint_diags(&errors);
     // The banks that loaded are listed; a given bank with errors makes the exit code say so.
     let code = if errors.is_empty() { OK } else { PROBLEMS };
     let rows: Vec<BankCounts> = lib.banks.iter().map(counts).collect();
@@ -154,7 +157,7 @@ pub fn list(common: &Common, format: Format) -> u8 {
     let types = Kind::NAMES;
     // The header's cells one by one (each reordered on its own when this run reorders), so
     // that the Arabic headers stay over their columns.
-    let v = voice();
+    let v = cx.out;
     let mode = if v.visual_out {
         crate::tui::bidi::BidiMode::Reorder
     } else {
@@ -163,10 +166,10 @@ pub fn list(common: &Common, format: Format) -> u8 {
     let cell =
         |s: &str, w: usize, right: bool| crate::tui::bidi::table_cell(s, w, right, mode, v.shaping);
     let mut header = [
-        cell(word(K::ColBank), 20, false),
-        cell(word(K::ColTopic), 18, false),
-        cell(word(K::ColLangs), 5, true),
-        cell(word(K::ColTotal), 6, true),
+        cell(cx.out.word(K::ColBank), 20, false),
+        cell(cx.out.word(K::ColTopic), 18, false),
+        cell(cx.out.word(K::ColLangs), 5, true),
+        cell(cx.out.word(K::ColTotal), 6, true),
     ]
     .join(" ");
     for t in types {
@@ -174,7 +177,7 @@ pub fn list(common: &Common, format: Format) -> u8 {
     }
     for (k, w) in [(K::ColEasy, 5), (K::ColMedium, 6), (K::ColHard, 5)] {
         header.push(' ');
-        header.push_str(&cell(word(k), w, true));
+        header.push_str(&cell(cx.out.word(k), w, true));
     }
     let mut out = format!("{header}\n");
     let mut total = 0;
@@ -206,7 +209,10 @@ pub fn list(common: &Common, format: Format) -> u8 {
         out.push('\n');
         total += r.questions;
     }
-    out.push_str(&format!("{}\n", say(&msg!(ListSummary, rows.len(), total))));
-    print_out(&out);
+    out.push_str(&format!(
+        "{}\n",
+        cx.out.say(&msg!(ListSummary, rows.len(), total))
+    ));
+    cx.out.print_out(&out);
     code
 }

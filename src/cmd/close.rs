@@ -3,33 +3,32 @@
 //! its autosave, so that it is scored as timed out rather than lost; and name every attempt that
 //! cannot be recorded because its answers are not reachable from here.
 
+use super::Context;
 use super::library::lib_and_exams_quiet;
-use super::output::{fail_msg, print_out, say};
 use super::results::class_of;
-use super::setup::{instructor_key, places};
+use super::setup::instructor_key;
 use super::{OK, PROBLEMS, USAGE};
-use crate::cli::Common;
 use crate::diag::escape_for_terminal;
 use crate::msg;
 use crate::quiz::{Session, Status};
 use crate::record::{AttemptRecord, Store, attempt_id, trainee_slug};
 use crate::report::board::{PROGRESS_DIR, Progress, read_progress};
 
-pub(crate) fn close_cmd(common: &Common, exam_id: &str, autosaves: Option<&std::path::Path>) -> u8 {
-    let (lib, exams) = match lib_and_exams_quiet(common) {
+pub(crate) fn close_cmd(cx: &Context, exam_id: &str, autosaves: Option<&std::path::Path>) -> u8 {
+    let (lib, exams) = match lib_and_exams_quiet(cx) {
         Ok(l) => l,
         Err(c) => return c,
     };
     let Some(exam) = exams.iter().find(|e| e.id == exam_id) else {
         let ids: Vec<String> = exams.iter().map(|e| escape_for_terminal(&e.id)).collect();
-        fail_msg(&msg!(
+        cx.out.fail_msg(&msg!(
             UnknownExamArg,
             escape_for_terminal(exam_id),
             ids.join(", ")
         ));
         return USAGE;
     };
-    let places = places(common);
+    let places = cx.places();
     let results = places.results.clone();
     let store = autosaves.map_or_else(|| places.autosaves.clone(), Store::new);
     let key = instructor_key();
@@ -55,11 +54,11 @@ pub(crate) fn close_cmd(common: &Common, exam_id: &str, autosaves: Option<&std::
                 failed += 1;
                 out.push_str(&format!(
                     "{}\n",
-                    say(&msg!(
+                    cx.out.say(&msg!(
                         CloseCannot,
                         escape_for_terminal(&name),
                         escape_for_terminal(&path.display().to_string()),
-                        e.to_string()
+                        e.message()
                     ))
                 ));
                 continue;
@@ -79,7 +78,7 @@ pub(crate) fn close_cmd(common: &Common, exam_id: &str, autosaves: Option<&std::
                 closed.push((trainee_slug(&name), s.state.started_at));
                 out.push_str(&format!(
                     "{}\n",
-                    say(&msg!(
+                    cx.out.say(&msg!(
                         Closed,
                         escape_for_terminal(&name),
                         crate::report::export_num(rec.score),
@@ -92,7 +91,7 @@ pub(crate) fn close_cmd(common: &Common, exam_id: &str, autosaves: Option<&std::
                 failed += 1;
                 out.push_str(&format!(
                     "{}\n",
-                    say(&msg!(
+                    cx.out.say(&msg!(
                         CloseCannot,
                         escape_for_terminal(&name),
                         escape_for_terminal(&path.display().to_string()),
@@ -103,7 +102,7 @@ pub(crate) fn close_cmd(common: &Common, exam_id: &str, autosaves: Option<&std::
         }
     }
     // What is still abandoned: a deadline passed, no record, and no autosave reachable here.
-    let class = class_of(common, &lib, &exams);
+    let class = class_of(cx, &lib, &exams);
     let progress = read_progress(&results.dir);
     let left: Vec<String> =
         crate::report::status::unrecorded(&exam.id, &class.records, &class.bad, &progress, now)
@@ -117,14 +116,15 @@ pub(crate) fn close_cmd(common: &Common, exam_id: &str, autosaves: Option<&std::
     for name in &left {
         out.push_str(&format!(
             "{}\n",
-            say(&msg!(CloseUnreachable, name.as_str()))
+            cx.out.say(&msg!(CloseUnreachable, name.as_str()))
         ));
     }
     out.push_str(&format!(
         "{}\n",
-        say(&msg!(CloseSummary, closed.len(), left.len() + failed))
+        cx.out
+            .say(&msg!(CloseSummary, closed.len(), left.len() + failed))
     ));
-    print_out(&out);
+    cx.out.print_out(&out);
     if left.is_empty() && failed == 0 {
         OK
     } else {

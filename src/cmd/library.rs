@@ -1,9 +1,8 @@
 //! Loading what the commands work on: the shipped and given banks, the exams, single files.
 
-use super::output::{eprint_diags, fail_msg};
+use super::Context;
 use super::{PROBLEMS, USAGE};
 use crate::bank::{self, Bank, Library, SourceFile};
-use crate::cli::Common;
 use crate::diag::Diagnostic;
 use crate::exam::{self, ExamDef};
 use crate::messages::K;
@@ -104,33 +103,32 @@ pub(crate) fn merge(shipped: Vec<Bank>, given: Vec<Bank>, only_given: bool) -> V
     out
 }
 
-/// Load the library the common options ask for. Problems in given banks are returned; the
+/// Load the library the cx options ask for. Problems in given banks are returned; the
 /// caller decides whether they stop it.
 ///
 /// # Errors
 /// When a given path cannot be read.
-pub fn load_library(common: &Common) -> Result<(Library, Vec<Diagnostic>), bank::LoadError> {
-    load_library_and_exams(common).map(|(lib, diags, _)| (lib, diags))
+pub fn load_library(cx: &Context) -> Result<(Library, Vec<Diagnostic>), bank::LoadError> {
+    load_library_and_exams(cx).map(|(lib, diags, _)| (lib, diags))
 }
 
 /// [`load_library`], and the exam files among the given paths (read once with the banks).
 /// Banks go through the parsed-bank cache ([`bank::cache`]) unless `TIPQUIZ_NO_CACHE` is set.
 pub(crate) fn load_library_and_exams(
-    common: &Common,
+    cx: &Context,
 ) -> Result<(Library, Vec<Diagnostic>, Vec<SourceFile>), bank::LoadError> {
-    let cache = crate::record::default_cache_dir();
-    let cache = cache.as_deref();
+    let cache = cx.banks.as_ref();
     // The shipped banks are parsed while the given files are read and parsed.
     let ((shipped, mut diags), given) = rayon::join(
         || {
-            if common.only_given_banks {
+            if cx.common.only_given_banks {
                 (Vec::new(), Vec::new())
             } else {
                 bank::parse_sources_cached(&bank::shipped_sources(), cache)
             }
         },
         || {
-            let (sources, read_diags) = read_all(&common.banks)?;
+            let (sources, read_diags) = read_all(&cx.common.banks)?;
             let (exam_sources, bank_sources): (Vec<SourceFile>, Vec<SourceFile>) =
                 sources.into_iter().partition(is_exam_source);
             let parsed = bank::parse_sources_cached(&bank_sources, cache);
@@ -140,7 +138,7 @@ pub(crate) fn load_library_and_exams(
     let (read_diags, (given, d), exam_sources) = given?;
     diags.extend(read_diags);
     diags.extend(d);
-    let (lib, d) = Library::build(merge(shipped, given, common.only_given_banks));
+    let (lib, d) = Library::build(merge(shipped, given, cx.common.only_given_banks));
     diags.extend(d);
     Ok((lib, diags, exam_sources))
 }
@@ -154,18 +152,18 @@ pub fn shipped_exams() -> Vec<ExamDef> {
         .collect()
 }
 
-pub(crate) fn library_or_exit(common: &Common) -> Result<(Library, Vec<ExamDef>), u8> {
-    let (lib, diags, exam_sources) = match load_library_and_exams(common) {
+pub(crate) fn library_or_exit(cx: &Context) -> Result<(Library, Vec<ExamDef>), u8> {
+    let (lib, diags, exam_sources) = match load_library_and_exams(cx) {
         Ok(x) => x,
         Err(e) => {
-            fail_msg(&e.message());
+            cx.out.fail_msg(&e.message());
             return Err(USAGE);
         }
     };
     let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
     if !errors.is_empty() {
-        eprint_diags(&errors);
-        fail_msg(&K::BanksHaveErrors.into());
+        cx.out.eprint_diags(&errors);
+        cx.out.fail_msg(&K::BanksHaveErrors.into());
         return Err(PROBLEMS);
     }
     let exams = exams_of(&lib, &exam_sources);
@@ -188,29 +186,29 @@ fn exams_of(lib: &Library, exam_sources: &[SourceFile]) -> Vec<ExamDef> {
 
 /// The banks and exams for the instructor's views of the results: bank problems do not stop
 /// them (a record of a bank that does not load is flagged, not hidden).
-pub(crate) fn lib_and_exams_quiet(common: &Common) -> Result<(Library, Vec<ExamDef>), u8> {
-    match load_library_and_exams(common) {
+pub(crate) fn lib_and_exams_quiet(cx: &Context) -> Result<(Library, Vec<ExamDef>), u8> {
+    match load_library_and_exams(cx) {
         Ok((lib, _, sources)) => {
             let exams = exams_of(&lib, &sources);
             Ok((lib, exams))
         }
         Err(e) => {
-            fail_msg(&e.message());
+            cx.out.fail_msg(&e.message());
             Err(USAGE)
         }
     }
 }
 
 /// Read a bank or exam file; on failure print why and return the exit code.
-pub(crate) fn read_or_report(path: &std::path::Path) -> Result<SourceFile, u8> {
+pub(crate) fn read_or_report(cx: &Context, path: &std::path::Path) -> Result<SourceFile, u8> {
     match bank::read_source(path) {
         Ok(Ok(s)) => Ok(s),
         Ok(Err(d)) => {
-            eprint_diags(&[&d]);
+            cx.out.eprint_diags(&[&d]);
             Err(PROBLEMS)
         }
         Err(e) => {
-            fail_msg(&e.message());
+            cx.out.fail_msg(&e.message());
             Err(USAGE)
         }
     }

@@ -4,6 +4,7 @@
 mod banks;
 mod check;
 mod close;
+mod context;
 mod library;
 mod output;
 mod package;
@@ -14,17 +15,15 @@ mod setup;
 mod take;
 
 pub use check::{check, list};
+pub use context::Context;
 pub use library::{SHIPPED_EXAMS, load_library, shipped_exams};
-pub use output::{
-    Voice, fail, fail_msg, parse_in, print_err, print_out, say, set_voice, visual_output,
-    visual_text, voice, word,
-};
+pub use output::{Voice, parse_in, visual_output, visual_text};
 pub use results::sparkline;
 pub use session::home;
-pub use setup::{display, instructor_key, places};
+pub use setup::{Folders, display, instructor_key, places};
 pub use take::mistakes;
 
-use crate::cli::{Command, Common};
+use crate::cli::Command;
 use banks::{export_bank_cmd, import_cmd, new_cmd, preview_cmd};
 use package::{completions_cmd, man_cmd};
 use results::{board_cmd, export_cmd, history_cmd, report_cmd};
@@ -39,7 +38,7 @@ pub const USAGE: u8 = 2;
 
 /// The other commands.
 #[must_use]
-pub fn run(common: &Common, cmd: Command) -> u8 {
+pub fn run(cx: &Context, cmd: Command) -> u8 {
     match cmd {
         Command::Take {
             exam,
@@ -50,7 +49,7 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             trainee,
             review_mistakes,
         } => take(
-            common,
+            cx,
             exam,
             topics,
             count,
@@ -59,19 +58,19 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             trainee,
             review_mistakes,
         ),
-        Command::Recover => recover_cmd(common),
-        Command::Close { exam, autosaves } => close::close_cmd(common, &exam, autosaves.as_deref()),
+        Command::Recover => recover_cmd(cx),
+        Command::Close { exam, autosaves } => close::close_cmd(cx, &exam, autosaves.as_deref()),
         Command::Report {
             exam,
             attempts,
             format,
-        } => report_cmd(common, exam.as_deref(), attempts, format),
+        } => report_cmd(cx, exam.as_deref(), attempts, format),
         Command::Export {
             to: Some(to),
             bank,
             output,
             ..
-        } => export_bank_cmd(common, to, bank.as_deref(), output.as_deref()),
+        } => export_bank_cmd(cx, to, bank.as_deref(), output.as_deref()),
         Command::Export {
             exam,
             responses,
@@ -79,7 +78,7 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             output,
             ..
         } => export_cmd(
-            common,
+            cx,
             exam.as_deref(),
             responses,
             allow_flagged,
@@ -93,6 +92,7 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             output,
             encoding,
         } => import_cmd(
+            cx,
             &file,
             from,
             &text_lang,
@@ -105,20 +105,20 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             exam,
             langs,
             topic,
-        } => new_cmd(&path, exam, &langs, topic.as_deref()),
+        } => new_cmd(cx, &path, exam, &langs, topic.as_deref()),
         Command::Preview {
             bank,
             question,
             watch,
-        } => preview_cmd(common, &bank, question.as_deref(), watch),
-        Command::History { trainee } => history_cmd(common, &trainee),
-        Command::Board { exam, attempts } => board_cmd(common, exam, attempts),
+        } => preview_cmd(cx, &bank, question.as_deref(), watch),
+        Command::History { trainee } => history_cmd(cx, &trainee),
+        Command::Board { exam, attempts } => board_cmd(cx, exam, attempts),
         Command::Check {
             paths,
             format,
             deny_warnings,
-        } => check(common, &paths, format, deny_warnings),
-        Command::List { format } => list(common, format),
+        } => check(cx, &paths, format, deny_warnings),
+        Command::List { format } => list(cx, format),
         Command::Serve {
             exams,
             port,
@@ -130,7 +130,7 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             paced,
             lockout,
         } => serve::serve_cmd(
-            common,
+            cx,
             serve::ServeArgs {
                 exams,
                 listen: std::net::SocketAddr::new(listen, port),
@@ -143,6 +143,6 @@ pub fn run(common: &Common, cmd: Command) -> u8 {
             },
         ),
         Command::Completions { shell } => completions_cmd(shell),
-        Command::Man { dir } => man_cmd(dir.as_deref()),
+        Command::Man { dir } => man_cmd(cx, dir.as_deref()),
     }
 }

@@ -7,7 +7,6 @@ use crate::cli::Common;
 use crate::diag::{Diagnostic, escape_for_terminal};
 use crate::messages::{K, Msg};
 use crate::text::Lang;
-use std::sync::OnceLock;
 
 /// How the command line speaks: its language, and whether lines for a terminal are laid out
 /// right to left here (Arabic, terminal, `reorder` mode).
@@ -25,30 +24,98 @@ pub struct Voice {
     pub digits: crate::text::Digits,
 }
 
-static VOICE: OnceLock<Voice> = OnceLock::new();
+impl Voice {
+    /// The voice of a run with these options: the language by the program's rule (`--lang`,
+    /// `TIPQUIZ_LANG`, the locale), and the layout of each stream from whether it is a
+    /// terminal and how that terminal shows right-to-left text.
+    #[must_use]
+    pub fn new(common: &Common, folders: &super::setup::Folders) -> Voice {
+        use std::io::IsTerminal as _;
+        let lang =
+            crate::messages::cli_lang(common.lang.map(Into::into), &|k| std::env::var(k).ok());
+        let out_tty = std::io::stdout().is_terminal();
+        let err_tty = std::io::stderr().is_terminal();
+        // The display (and the preferences it reads) only matters for Arabic on a terminal.
+        let d = (lang == Lang::Ar && (out_tty || err_tty)).then(|| display(common, folders));
+        let mode = d.map_or(crate::tui::bidi::BidiMode::Terminal, |d| d.mode);
+        Voice {
+            lang,
+            visual_out: visual_output(lang, out_tty, mode),
+            visual_err: visual_output(lang, err_tty, mode),
+            shaping: d.is_some_and(|d| d.shaping),
+            digits: crate::messages::cli_digits(common.digits.map(Into::into), &|k| {
+                std::env::var(k).ok()
+            }),
+        }
+    }
 
-/// Choose the voice of this run from the options and the environment. Call once, first.
-pub fn set_voice(common: &Common) -> Voice {
-    use std::io::IsTerminal as _;
-    let flag = common.lang.map(|l| match l {
-        crate::cli::LangArg::En => Lang::En,
-        crate::cli::LangArg::Ar => Lang::Ar,
-    });
-    let lang = crate::messages::cli_lang(flag, &|k| std::env::var(k).ok());
-    let out_tty = std::io::stdout().is_terminal();
-    let err_tty = std::io::stderr().is_terminal();
-    // The display (and the preferences it reads) only matters for Arabic on a terminal.
-    let d = (lang == Lang::Ar && (out_tty || err_tty)).then(|| display(common));
-    let mode = d.map_or(crate::tui::bidi::BidiMode::Terminal, |d| d.mode);
-    let v = Voice {
-        lang,
-        visual_out: visual_output(lang, out_tty, mode),
-        visual_err: visual_output(lang, err_tty, mode),
-        shaping: d.is_some_and(|d| d.shaping),
-        digits: common.digits.map(Into::into).unwrap_or_default(),
-    };
-    crate::messages::set_errors_lang(lang);
-    *VOICE.get_or_init(|| v)
+    /// English, in logical order: the voice before the options are read.
+    #[must_use]
+    pub fn english() -> Voice {
+        Voice {
+            lang: Lang::En,
+            visual_out: false,
+            visual_err: false,
+            shaping: false,
+            digits: crate::text::Digits::Western,
+        }
+    }
+
+    /// A message in this voice's language.
+    #[must_use]
+    pub fn say(self, m: &Msg) -> String {
+        m.render_with(self.lang, self.digits)
+    }
+
+    /// A catalogue entry without arguments in this voice's language.
+    #[must_use]
+    pub fn word(self, k: K) -> &'static str {
+        crate::messages::template(self.lang, k)
+    }
+
+    /// Write to standard error, laid out like standard output.
+    pub fn print_err(self, s: &str) {
+        use std::io::Write as _;
+        let text = if self.visual_err {
+            visual_text(s, terminal_width(), self.shaping)
+        } else {
+            s.to_owned()
+        };
+        if crate::tui::loading::holding() {
+            // The loading frame has the terminal: printed once it is given back.
+            crate::tui::loading::print_error(&text);
+            return;
+        }
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
+
+    /// Print an error for the user on standard error, escaped.
+    pub fn fail(self, msg: &str) {
+        self.print_err(&format!("tipquiz: {}\n", escape_for_terminal(msg)));
+    }
+
+    /// Print a message from the catalogue as an error, in this voice's language.
+    pub fn fail_msg(self, m: &Msg) {
+        self.fail(&self.say(m));
+    }
+
+    /// Print diagnostics on standard error in this voice's language.
+    pub(crate) fn eprint_diags(self, diags: &[&Diagnostic]) {
+        let text: String = diags.iter().map(|d| d.render_in(self.lang)).collect();
+        self.print_err(&text);
+    }
+
+    /// Write to standard output; a closed pipe (`| head`) ends the output quietly. Arabic on
+    /// a terminal in `reorder` mode is laid out right to left here (see [`visual_output`]).
+    pub fn print_out(self, s: &str) {
+        use std::io::Write as _;
+        if self.visual_out {
+            let text = visual_text(s, terminal_width(), self.shaping);
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        } else {
+            let _ = std::io::stdout().lock().write_all(s.as_bytes());
+        }
+    }
 }
 
 /// Parse the command line with its help and usage errors in `lang` (see
@@ -68,42 +135,33 @@ pub fn parse_in(lang: Lang, args: Vec<std::ffi::OsString>) -> Result<crate::cli:
         Err(e) => e,
     };
     // The options were not read: the voice comes from the language alone.
-    set_voice(&Common {
-        lang: Some(match lang {
-            Lang::En => crate::cli::LangArg::En,
-            Lang::Ar => crate::cli::LangArg::Ar,
-        }),
-        banks: Vec::new(),
-        only_given_banks: false,
-        results: None,
-        bidi: crate::cli::BidiArg::Auto,
-        shaping: crate::cli::ShapingArg::Auto,
-        digits: None,
-    });
+    let voice = Voice::new(
+        &Common {
+            lang: Some(match lang {
+                Lang::En => crate::cli::LangArg::En,
+                Lang::Ar => crate::cli::LangArg::Ar,
+            }),
+            banks: Vec::new(),
+            only_given_banks: false,
+            results: None,
+            bidi: crate::cli::BidiArg::Auto,
+            shaping: crate::cli::ShapingArg::Auto,
+            digits: None,
+        },
+        &super::setup::Folders::of_this_process(),
+    );
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            print_out(&e.render().to_string());
+            voice.print_out(&e.render().to_string());
             Err(OK)
         }
         _ => {
             let text =
                 crate::cli::usage_error_in(&e, lang).unwrap_or_else(|| e.render().to_string());
-            print_err(&text);
+            voice.print_err(&text);
             Err(USAGE)
         }
     }
-}
-
-/// The voice of this run (English, logical order until [`set_voice`] is called).
-#[must_use]
-pub fn voice() -> Voice {
-    VOICE.get().copied().unwrap_or(Voice {
-        lang: Lang::En,
-        visual_out: false,
-        visual_err: false,
-        shaping: false,
-        digits: crate::text::Digits::Western,
-    })
 }
 
 /// Whether lines are laid out right to left here: only Arabic, only on a terminal, only when
@@ -179,66 +237,6 @@ fn isolate_options(line: &str) -> String {
 
 pub(crate) fn terminal_width() -> usize {
     crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w.max(20)))
-}
-
-/// A message in the language of this run.
-#[must_use]
-pub fn say(m: &Msg) -> String {
-    let v = voice();
-    m.render_with(v.lang, v.digits)
-}
-
-/// A catalogue entry without arguments in the language of this run.
-#[must_use]
-pub fn word(k: K) -> &'static str {
-    crate::messages::template(voice().lang, k)
-}
-
-/// Write to standard error, laid out like standard output.
-pub fn print_err(s: &str) {
-    use std::io::Write as _;
-    let v = voice();
-    let text = if v.visual_err {
-        visual_text(s, terminal_width(), v.shaping)
-    } else {
-        s.to_owned()
-    };
-    if crate::tui::loading::holding() {
-        // The loading frame has the terminal: printed once it is given back.
-        crate::tui::loading::print_error(&text);
-        return;
-    }
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
-}
-
-/// Print an error for the user on standard error, escaped.
-pub fn fail(msg: &str) {
-    print_err(&format!("tipquiz: {}\n", escape_for_terminal(msg)));
-}
-
-/// Print a message from the catalogue as an error, in the language of this run.
-pub fn fail_msg(m: &Msg) {
-    fail(&say(m));
-}
-
-/// Print diagnostics on standard error in the language of this run.
-pub(crate) fn eprint_diags(diags: &[&Diagnostic]) {
-    let lang = voice().lang;
-    let text: String = diags.iter().map(|d| d.render_in(lang)).collect();
-    print_err(&text);
-}
-
-/// Write to standard output; a closed pipe (`| head`) ends the output quietly. Arabic on a
-/// terminal in `reorder` mode is laid out right to left here (see [`visual_output`]).
-pub fn print_out(s: &str) {
-    use std::io::Write as _;
-    let v = voice();
-    if v.visual_out {
-        let text = visual_text(s, terminal_width(), v.shaping);
-        let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    } else {
-        let _ = std::io::stdout().lock().write_all(s.as_bytes());
-    }
 }
 
 /// Write machine output (CSV, JSON, TOML, GIFT, XML) to standard output, always as it is.
@@ -323,9 +321,9 @@ mod voice_tests {
     }
 
     #[test]
-    fn without_set_voice_the_voice_is_english_and_logical() {
-        let v = voice();
-        assert!(!v.visual_out && !v.visual_err);
+    fn the_voice_before_the_options_is_english_and_logical() {
+        let v = Voice::english();
+        assert!(v.lang == Lang::En && !v.visual_out && !v.visual_err);
     }
 }
 

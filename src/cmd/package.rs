@@ -1,7 +1,8 @@
 //! What a package or a shell needs: `completions` and `man`, both made from the clap definitions
 //! (in English: command and option names are the same in every language).
 
-use super::output::{fail_msg, print_data};
+use super::Context;
+use super::output::print_data;
 use super::{OK, USAGE};
 use crate::diag::escape_for_terminal;
 use crate::msg;
@@ -13,7 +14,15 @@ fn definitions() -> clap::Command {
 }
 
 fn for_manual() -> clap::Command {
-    definitions().disable_help_subcommand(true)
+    let cmd = definitions().disable_help_subcommand(true);
+    // The page's NAME line is "tipquiz - <about>": without the program's name a second time.
+    let about = cmd
+        .get_about()
+        .map(|a| a.to_string().trim_start_matches("tipquiz: ").to_owned());
+    match about {
+        Some(about) => cmd.about(about),
+        None => cmd,
+    }
 }
 
 /// `tipquiz completions SHELL`: the script for `shell`, made by `clap_complete`.
@@ -26,7 +35,7 @@ pub(crate) fn completions_cmd(shell: clap_complete::Shell) -> u8 {
 
 /// `tipquiz man [--dir DIR]`: the manual page tipquiz.1 on standard output, or every page
 /// (tipquiz.1 and tipquiz-COMMAND.1) written into `dir`, made by `clap_mangen`.
-pub(crate) fn man_cmd(dir: Option<&std::path::Path>) -> u8 {
+pub(crate) fn man_cmd(cx: &Context, dir: Option<&std::path::Path>) -> u8 {
     let (written, place) = match dir {
         None => {
             let mut out = Vec::new();
@@ -46,7 +55,7 @@ pub(crate) fn man_cmd(dir: Option<&std::path::Path>) -> u8 {
     match written {
         Ok(()) => OK,
         Err(e) => {
-            fail_msg(&msg!(
+            cx.out.fail_msg(&msg!(
                 CannotWrite,
                 escape_for_terminal(&place),
                 e.to_string()

@@ -1,12 +1,12 @@
 //! The instructor's view of the results folder: `report`, `export`, `history` and `board`.
 
+use super::Context;
 use super::library::lib_and_exams_quiet;
-use super::output::{fail_msg, print_data, print_err, print_out, say, voice, word};
-use super::setup::{display, instructor_key, places};
+use super::output::print_data;
+use super::setup::{display, instructor_key};
 use super::take::mistakes;
 use super::{OK, PROBLEMS, USAGE};
 use crate::bank::Library;
-use crate::cli::Common;
 use crate::diag::escape_for_terminal;
 use crate::messages::K;
 use crate::msg;
@@ -15,16 +15,17 @@ use crate::msg;
 /// ([`crate::report::read::read_class`]): checked against the loaded banks and exams and the
 /// instructor key.
 pub(crate) fn class_of(
-    common: &Common,
+    cx: &Context,
     lib: &Library,
     exams: &[crate::exam::ExamDef],
 ) -> crate::report::read::Class {
     let key = instructor_key();
-    let results = places(common).results;
+    let results = cx.places().results;
     // What killed writers left behind is removed once it is old enough (36 hours).
     let _ = crate::record::sweep_stale_parts(&results.dir, std::time::SystemTime::now());
     crate::report::read::read_class(
         &results,
+        cx.folders.cache.as_deref(),
         crate::report::integrity::Rules {
             lib,
             exams,
@@ -36,6 +37,7 @@ pub(crate) fn class_of(
 /// An `--exam` that names neither a loaded exam nor an exam with records is a usage error that
 /// names the known exams.
 fn known_exam(
+    cx: &Context,
     exam: Option<&str>,
     exams: &[crate::exam::ExamDef],
     class: &crate::report::read::Class,
@@ -54,7 +56,7 @@ fn known_exam(
         return Ok(());
     }
     let list: Vec<String> = ids.iter().map(|x| escape_for_terminal(x)).collect();
-    fail_msg(&msg!(
+    cx.out.fail_msg(&msg!(
         UnknownExamArg,
         escape_for_terminal(e),
         list.join(", ")
@@ -71,17 +73,17 @@ fn which_of(which: crate::cli::Which) -> crate::report::Which {
 }
 
 pub(crate) fn report_cmd(
-    common: &Common,
+    cx: &Context,
     exam: Option<&str>,
     which: crate::cli::Which,
     format: crate::cli::ReportFormat,
 ) -> u8 {
-    let (lib, exams) = match lib_and_exams_quiet(common) {
+    let (lib, exams) = match lib_and_exams_quiet(cx) {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let class = class_of(common, &lib, &exams);
-    if let Err(code) = known_exam(exam, &exams, &class) {
+    let class = class_of(cx, &lib, &exams);
+    if let Err(code) = known_exam(cx, exam, &exams, &class) {
         return code;
     }
     let report = crate::report::build_with(
@@ -92,20 +94,21 @@ pub(crate) fn report_cmd(
         exam,
         which_of(which),
     );
-    let progress = crate::report::board::read_progress(&places(common).results.dir);
+    let progress = crate::report::board::read_progress(&cx.places().results.dir);
     let report =
         crate::report::with_statuses(report, &class.records, &progress, crate::tui::run::now_ms());
     match format {
         crate::cli::ReportFormat::Table => {
-            print_out(&crate::report::render_table_in(&report, voice().lang));
+            cx.out
+                .print_out(&crate::report::render_table_in(&report, cx.out.lang));
         }
         crate::cli::ReportFormat::Csv => print_data(&crate::report::to_csv(&report)),
         crate::cli::ReportFormat::Json => print_data(&crate::report::to_json(&report)),
     }
     if report.exam_id.is_none() {
-        fail_msg(&msg!(
+        cx.out.fail_msg(&msg!(
             NoRecordsIn,
-            places(common).results.dir.display().to_string()
+            cx.places().results.dir.display().to_string()
         ));
         return PROBLEMS;
     }
@@ -113,18 +116,18 @@ pub(crate) fn report_cmd(
 }
 
 pub(crate) fn export_cmd(
-    common: &Common,
+    cx: &Context,
     exam: Option<&str>,
     responses: bool,
     allow_flagged: bool,
     output: Option<&std::path::Path>,
 ) -> u8 {
-    let (lib, exams) = match lib_and_exams_quiet(common) {
+    let (lib, exams) = match lib_and_exams_quiet(cx) {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let class = class_of(common, &lib, &exams);
-    if let Err(code) = known_exam(exam, &exams, &class) {
+    let class = class_of(cx, &lib, &exams);
+    if let Err(code) = known_exam(cx, exam, &exams, &class) {
         return code;
     }
     let mut records = class.records;
@@ -149,9 +152,9 @@ pub(crate) fn export_cmd(
                 escape_for_terminal(&b.file)
             )
         };
-        fail_msg(&msg!(Skipped, who, &b.reason));
+        cx.out.fail_msg(&msg!(Skipped, who, &b.reason));
     }
-    let progress = crate::report::board::read_progress(&places(common).results.dir);
+    let progress = crate::report::board::read_progress(&cx.places().results.dir);
     let now = crate::tui::run::now_ms();
     let ids: std::collections::BTreeSet<&str> = exam.map_or_else(
         || progress.iter().map(|p| p.exam_id.as_str()).collect(),
@@ -174,16 +177,16 @@ pub(crate) fn export_cmd(
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(std::path::Path::new("."));
             if let Err(m) = crate::fsname::refuse_unportable(path) {
-                fail_msg(&m);
+                cx.out.fail_msg(&m);
                 return USAGE;
             }
             if let Err(e) = crate::record::write_atomic(dir, path, text.as_bytes(), true) {
-                fail_msg(&e.message());
+                cx.out.fail_msg(&e.message());
                 return USAGE;
             }
-            print_err(&format!(
+            cx.out.print_err(&format!(
                 "{}\n",
-                escape_for_terminal(&say(&msg!(
+                escape_for_terminal(&cx.out.say(&msg!(
                     WroteRows,
                     text.lines().count().saturating_sub(1),
                     path.display().to_string()
@@ -192,7 +195,7 @@ pub(crate) fn export_cmd(
         }
     }
     if !skipped.is_empty() && !allow_flagged {
-        fail_msg(&msg!(ExportLeftOut, skipped.len()));
+        cx.out.fail_msg(&msg!(ExportLeftOut, skipped.len()));
         return PROBLEMS;
     }
     OK
@@ -212,16 +215,16 @@ pub fn sparkline(values: &[f64]) -> String {
         .collect()
 }
 
-pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
+pub(crate) fn history_cmd(cx: &Context, trainee: &str) -> u8 {
     if let Some(why) = crate::record::name_problem(trainee) {
-        fail_msg(&why);
+        cx.out.fail_msg(&why);
         return USAGE;
     }
-    let (lib, exams) = match lib_and_exams_quiet(common) {
+    let (lib, exams) = match lib_and_exams_quiet(cx) {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let class = class_of(common, &lib, &exams);
+    let class = class_of(cx, &lib, &exams);
     let key = crate::record::trainee_slug(trainee);
     let flagged: Vec<&crate::record::BadRecord> = class
         .bad
@@ -251,22 +254,25 @@ pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
         .collect();
     mine.sort_by_key(|r| r.started_at);
     if mine.is_empty() && flagged.is_empty() {
-        fail_msg(&msg!(
+        cx.out.fail_msg(&msg!(
             NoAttemptsBy,
             trainee,
-            places(common).results.dir.display().to_string()
+            cx.places().results.dir.display().to_string()
         ));
         return PROBLEMS;
     }
     let mut out = format!(
         "{}\n\n{:<20} {:<28} {:>9} {:>7} {:>8}\n",
-        say(&msg!(AttemptsOf, escape_for_terminal(trainee))),
-        word(K::ColDateUtc),
-        word(K::ColExam),
-        word(K::ColScore),
+        cx.out.say(&msg!(AttemptsOf, escape_for_terminal(trainee))),
+        cx.out.word(K::ColDateUtc),
+        cx.out.word(K::ColExam),
+        cx.out.word(K::ColScore),
         "%",
-        word(K::ColResult)
+        cx.out.word(K::ColResult)
     );
+    // The numbers the program writes (date, score, percentage) in the digits of this run;
+    // the exam's id is the author's.
+    let n = |s: String| cx.out.digits.for_lang(cx.out.lang).write(&s).into_owned();
     for r in &mine {
         let date: String = crate::report::rfc3339_utc(r.started_at)
             .chars()
@@ -274,14 +280,14 @@ pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
             .collect::<String>()
             .replace('T', " ");
         out.push_str(&format!(
-            "{:<20} {:<28} {:>9} {:>6.0}% {:>8}{}\n",
-            date,
+            "{:<20} {:<28} {:>9} {:>7} {:>8}{}\n",
+            n(date),
             escape_for_terminal(&r.exam_id),
-            format!("{:.1}/{:.0}", r.score, r.max),
-            r.percent,
-            word(if r.passed { K::Passed } else { K::NotYet }),
+            n(format!("{:.1}/{:.0}", r.score, r.max)),
+            n(format!("{:.0}%", r.percent)),
+            cx.out.word(if r.passed { K::Passed } else { K::NotYet }),
             if counted.contains(r.attempt_id.as_str()) {
-                format!("  {}", word(K::HistCounts))
+                format!("  {}", cx.out.word(K::HistCounts))
             } else {
                 String::new()
             }
@@ -290,7 +296,7 @@ pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
     for b in &flagged {
         out.push_str(&format!(
             "{}\n",
-            say(&msg!(
+            cx.out.say(&msg!(
                 HistFlagged,
                 escape_for_terminal(&b.exam_id),
                 escape_for_terminal(&b.file),
@@ -303,42 +309,42 @@ pub(crate) fn history_cmd(common: &Common, trainee: &str) -> u8 {
     let last = pct.last().copied().unwrap_or(0.0);
     out.push_str(&format!(
         "\n{}\n",
-        say(&msg!(
+        cx.out.say(&msg!(
             Trend,
             sparkline(&pct),
             format!("{first:.0}"),
             format!("{last:.0}")
         ))
     ));
-    let wrong = mistakes(&places(common).results, trainee);
+    let wrong = mistakes(&cx.places().results, cx.folders.cache.as_deref(), trainee);
     out.push_str(&format!(
         "{}\n",
-        say(&msg!(ToReview, wrong.len(), escape_for_terminal(trainee)))
+        cx.out
+            .say(&msg!(ToReview, wrong.len(), escape_for_terminal(trainee)))
     ));
-    print_out(&out);
+    cx.out.print_out(&out);
     OK
 }
 
-pub(crate) fn board_cmd(common: &Common, exam: Option<String>, which: crate::cli::Which) -> u8 {
-    let (lib, exams) = match lib_and_exams_quiet(common) {
+pub(crate) fn board_cmd(cx: &Context, exam: Option<String>, which: crate::cli::Which) -> u8 {
+    let (lib, exams) = match lib_and_exams_quiet(cx) {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let places = places(common);
-    let lang = match common.lang {
-        Some(crate::cli::LangArg::Ar) => crate::text::Lang::Ar,
-        _ => crate::text::Lang::En,
-    };
+    let places = cx.places();
+    // The language and digits of this run (`--lang`, `TIPQUIZ_LANG`, the locale; `--digits`,
+    // `TIPQUIZ_DIGITS`), as every other output of the command line.
+    let (lang, digits) = (cx.out.lang, cx.out.digits);
     let board = crate::report::board::Board::new(&places.results.dir, exam).checked(
         lib,
         exams,
         instructor_key(),
         which_of(which),
     );
-    match crate::tui::board::run(board, lang, display(common)) {
+    match crate::tui::board::run(board, lang, digits, display(&cx.common, &cx.folders)) {
         Ok(()) => OK,
         Err(e) => {
-            fail_msg(&msg!(CannotUseTerminal, e.to_string()));
+            cx.out.fail_msg(&msg!(CannotUseTerminal, e.to_string()));
             USAGE
         }
     }

@@ -1,10 +1,9 @@
 //! `tipquiz serve`: the class server (see [`crate::serve`]).
 
+use super::Context;
 use super::library::{library_or_exit, read_or_report};
-use super::output::{fail, fail_msg, print_err, voice};
 use super::{OK, PROBLEMS, USAGE};
 use crate::bank::Library;
-use crate::cli::Common;
 use crate::diag::Diagnostic;
 use crate::exam::{self, ExamDef};
 use crate::messages::K;
@@ -23,14 +22,14 @@ pub(crate) struct ServeArgs {
     pub lockout: String,
 }
 
-pub(crate) fn serve_cmd(common: &Common, args: ServeArgs) -> u8 {
-    let (lib, loaded) = match library_or_exit(common) {
+pub(crate) fn serve_cmd(cx: &Context, args: ServeArgs) -> u8 {
+    let (lib, loaded) = match library_or_exit(cx) {
         Ok(x) => x,
         Err(code) => return code,
     };
     let mut exams = Vec::new();
     for e in &args.exams {
-        match exam_by_file_or_id(e, &loaded, &lib) {
+        match exam_by_file_or_id(cx, e, &loaded, &lib) {
             Ok(d) => exams.push(d),
             Err(code) => return code,
         }
@@ -39,14 +38,14 @@ pub(crate) fn serve_cmd(common: &Common, args: ServeArgs) -> u8 {
         exams = loaded;
     }
     let Some(idle) = crate::walk::parse_duration(&args.idle_timeout).filter(|s| *s > 0) else {
-        fail_msg(&K::BadTime.into());
+        cx.out.fail_msg(&K::BadTime.into());
         return USAGE;
     };
     let Some(lockout) = crate::walk::parse_duration(&args.lockout) else {
-        fail_msg(&K::BadTime.into());
+        cx.out.fail_msg(&K::BadTime.into());
         return USAGE;
     };
-    let data = crate::record::default_data_dir();
+    let data = &cx.folders.data;
     let opts = crate::serve::Options {
         listen: args.listen,
         code: args.code,
@@ -55,7 +54,8 @@ pub(crate) fn serve_cmd(common: &Common, args: ServeArgs) -> u8 {
         lockout: std::time::Duration::from_secs(u64::from(lockout)),
         paced: args.paced,
         dir: args.dir.unwrap_or_else(|| data.join("serve")),
-        results: common
+        results: cx
+            .common
             .results
             .clone()
             .unwrap_or_else(|| data.join("results")),
@@ -65,7 +65,7 @@ pub(crate) fn serve_cmd(common: &Common, args: ServeArgs) -> u8 {
     match started {
         Ok(()) => OK,
         Err(e) => {
-            fail(&e.to_string());
+            cx.out.fail(&e.to_string());
             USAGE
         }
     }
@@ -73,10 +73,15 @@ pub(crate) fn serve_cmd(common: &Common, args: ServeArgs) -> u8 {
 
 /// An exam given on the command line: a file (read and checked against the banks), or the id
 /// of a loaded exam.
-fn exam_by_file_or_id(e: &str, exams: &[ExamDef], lib: &Library) -> Result<ExamDef, u8> {
+fn exam_by_file_or_id(
+    cx: &Context,
+    e: &str,
+    exams: &[ExamDef],
+    lib: &Library,
+) -> Result<ExamDef, u8> {
     let path = PathBuf::from(e);
     if path.is_file() {
-        let text = read_or_report(&path)?;
+        let text = read_or_report(cx, &path)?;
         let (def, mut diags) = exam::parse_exam(&text.name, &text.text);
         if let Some(d) = &def {
             diags.extend(exam::check_exam(d, lib, &text.name));
@@ -84,7 +89,8 @@ fn exam_by_file_or_id(e: &str, exams: &[ExamDef], lib: &Library) -> Result<ExamD
         return match def {
             Some(d) if !diags.iter().any(Diagnostic::is_error) => Ok(d),
             _ => {
-                print_err(&crate::diag::render_all_in(&diags, voice().lang));
+                cx.out
+                    .print_err(&crate::diag::render_all_in(&diags, cx.out.lang));
                 Err(PROBLEMS)
             }
         };
@@ -93,6 +99,6 @@ fn exam_by_file_or_id(e: &str, exams: &[ExamDef], lib: &Library) -> Result<ExamD
         return Ok(d.clone());
     }
     let ids: Vec<&str> = exams.iter().map(|x| x.id.as_str()).collect();
-    fail_msg(&msg!(NoSuchExam, e, ids.join(", ")));
+    cx.out.fail_msg(&msg!(NoSuchExam, e, ids.join(", ")));
     Err(USAGE)
 }

@@ -1,51 +1,48 @@
 //! Starting the trainee's screens: where things are kept, the display, the language, and the
 //! home screen.
 
+use super::Context;
 use super::USAGE;
 use super::library::library_or_exit;
-use super::output::fail_msg;
-use super::setup::{display_with, places};
-use crate::cli::Common;
+use super::setup::display_with;
 use crate::msg;
 
-/// The interface language: `--lang`, else the language this trainee used last (the trainee
-/// named on the command line, or the last trainee on this computer), else English.
+/// The interface language, by the program's one rule ([`crate::messages::choose_lang`]):
+/// `--lang`, else `TIPQUIZ_LANG`, else the language this trainee used last (the trainee named
+/// on the command line, or the last trainee on this computer), else the locale, else English.
 pub(crate) fn lang_of(
-    common: &Common,
+    cx: &Context,
     prefs: &crate::tui::app::Prefs,
     trainee: Option<&str>,
 ) -> crate::text::Lang {
-    use crate::cli::LangArg;
-    match common.lang {
-        Some(LangArg::En) => crate::text::Lang::En,
-        Some(LangArg::Ar) => crate::text::Lang::Ar,
-        None => prefs
-            .langs
-            .get(&crate::record::trainee_slug(
-                trainee.unwrap_or(&prefs.trainee),
-            ))
-            .copied()
-            .unwrap_or_default(),
-    }
+    let remembered = prefs
+        .langs
+        .get(&crate::record::trainee_slug(
+            trainee.unwrap_or(&prefs.trainee),
+        ))
+        .copied();
+    crate::messages::choose_lang(cx.common.lang.map(Into::into), remembered, &|k| {
+        std::env::var(k).ok()
+    })
 }
 
 /// The home screen.
 #[must_use]
-pub fn home(common: &Common) -> u8 {
-    let start = Start::show(common, None);
-    let (lib, exams) = match library_or_exit(common) {
+pub fn home(cx: &Context) -> u8 {
+    let start = Start::show(cx, None);
+    let (lib, exams) = match library_or_exit(cx) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let _ = crate::tui::run::recover(&start.places, &lib, crate::tui::run::now_ms());
+    let _ = crate::tui::run::recover(&start.places, &lib, crate::tui::run::now_ms(), cx.out.lang);
     let app = crate::tui::app::App::new(
         std::sync::Arc::new(lib),
         exams,
         &start.prefs,
-        lang_of(common, &start.prefs, None),
+        lang_of(cx, &start.prefs, None),
         start.places.autosaves.clone(),
     );
-    run_app(app, common, start)
+    run_app(app, cx, start)
 }
 
 /// What a TUI start reads once: where things go, the preferences and the display, and the
@@ -59,11 +56,11 @@ pub(crate) struct Start {
 }
 
 impl Start {
-    pub(crate) fn show(common: &Common, trainee: Option<&str>) -> Start {
-        let places = places(common);
+    pub(crate) fn show(cx: &Context, trainee: Option<&str>) -> Start {
+        let places = cx.places();
         let prefs = crate::tui::run::load_prefs(&places.prefs);
-        let display = display_with(common, &prefs);
-        let early = crate::tui::run::Early::show(display, lang_of(common, &prefs, trainee));
+        let display = display_with(&cx.common, &prefs);
+        let early = crate::tui::run::Early::show(display, lang_of(cx, &prefs, trainee));
         Start {
             places,
             prefs,
@@ -73,18 +70,19 @@ impl Start {
     }
 }
 
-pub(crate) fn run_app(mut app: crate::tui::app::App, common: &Common, start: Start) -> u8 {
-    app.digits = match common.digits {
+pub(crate) fn run_app(mut app: crate::tui::app::App, cx: &Context, start: Start) -> u8 {
+    app.digits = match cx.common.digits {
         Some(d) => d.into(),
         None => start
             .prefs
             .digits
             .get(&crate::record::trainee_slug(app.home.trainee.trim()))
             .copied()
+            .or_else(|| crate::messages::env_digits(&|k| std::env::var(k).ok()))
             .unwrap_or(app.digits),
     };
     let calibrate = app.lang == crate::text::Lang::Ar
-        && common.bidi == crate::cli::BidiArg::Auto
+        && cx.common.bidi == crate::cli::BidiArg::Auto
         && start.prefs.bidi.is_none()
         && std::env::var_os("TIPQUIZ_NO_CALIBRATION").is_none();
     let places = &start.places;
@@ -94,7 +92,7 @@ pub(crate) fn run_app(mut app: crate::tui::app::App, common: &Common, start: Sta
             if crate::tui::loading::holding() {
                 crate::tui::loading::release_errors_after(crate::tui::terminal::leave);
             }
-            fail_msg(&msg!(CannotUseTerminal, e.to_string()));
+            cx.out.fail_msg(&msg!(CannotUseTerminal, e.to_string()));
             USAGE
         }
     }

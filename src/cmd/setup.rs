@@ -1,12 +1,56 @@
-//! Where this run keeps things and how it shows right-to-left text: read once from the options,
-//! the environment and the trainee's preferences, below every command.
+//! Where this run keeps things and how it shows right-to-left text: the folders named by the
+//! environment, and from them, the options and the trainee's preferences, the places and the
+//! display.
 
 use crate::cli::Common;
+use std::ffi::OsString;
+use std::path::PathBuf;
 
-/// Where results, autosaves and preferences go.
+/// The folders of this run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Folders {
+    /// The data folder: results, autosaves, preferences (`$TIPQUIZ_DATA`, else the platform's
+    /// data folder, e.g. `~/.local/share/tipquiz` on Linux).
+    pub data: PathBuf,
+    /// The cache folder: parsed banks and the results index (`$TIPQUIZ_DATA/cache` when
+    /// `TIPQUIZ_DATA` is set, so that a test or a class folder keeps everything in one place,
+    /// else the platform's cache folder, e.g. `~/.cache/tipquiz`). `None` when caching is
+    /// switched off with `TIPQUIZ_NO_CACHE` (any non-empty value): everything is then read and
+    /// checked from the files every time.
+    pub cache: Option<PathBuf>,
+}
+
+impl Folders {
+    /// The folders as the environment names them; `get` reads a variable
+    /// (`std::env::var_os`).
+    #[must_use]
+    pub fn from_env(get: &dyn Fn(&str) -> Option<OsString>) -> Folders {
+        let dirs = || directories::ProjectDirs::from("org", "tipquiz", "tipquiz");
+        let set = get("TIPQUIZ_DATA").map(PathBuf::from);
+        let data = set.clone().unwrap_or_else(|| {
+            dirs().map_or_else(|| PathBuf::from(".tipquiz"), |p| p.data_dir().to_path_buf())
+        });
+        let cache = if get("TIPQUIZ_NO_CACHE").is_some_and(|v| !v.is_empty()) {
+            None
+        } else if let Some(d) = set {
+            Some(d.join("cache"))
+        } else {
+            dirs().map(|p| p.cache_dir().to_path_buf())
+        };
+        Folders { data, cache }
+    }
+
+    /// The folders of this process's environment.
+    #[must_use]
+    pub fn of_this_process() -> Folders {
+        Folders::from_env(&|k| std::env::var_os(k))
+    }
+}
+
+/// Where results, autosaves and preferences go, from the options and the folders.
 #[must_use]
-pub fn places(common: &Common) -> crate::tui::run::Places {
-    let data = crate::record::default_data_dir();
+pub fn places(common: &Common, folders: &Folders) -> crate::tui::run::Places {
+    let data = &folders.data;
     crate::tui::run::Places {
         results: crate::record::Store::new(
             common
@@ -25,8 +69,11 @@ pub fn places(common: &Common) -> crate::tui::run::Places {
 
 /// How to show right-to-left text on this terminal.
 #[must_use]
-pub fn display(common: &Common) -> crate::tui::ui::Display {
-    display_with(common, &crate::tui::run::load_prefs(&places(common).prefs))
+pub fn display(common: &Common, folders: &Folders) -> crate::tui::ui::Display {
+    display_with(
+        common,
+        &crate::tui::run::load_prefs(&places(common, folders).prefs),
+    )
 }
 
 /// [`display`] with the preferences already read.
@@ -73,4 +120,33 @@ pub(crate) fn display_with(
 pub fn instructor_key() -> Option<Vec<u8>> {
     let path = std::env::var_os("TIPQUIZ_KEY_FILE")?;
     std::fs::read(path).ok().filter(|k| !k.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<OsString> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| OsString::from(*v))
+        }
+    }
+
+    #[test]
+    fn the_data_folder_holds_the_cache_unless_caching_is_off() {
+        let f = Folders::from_env(&env(&[("TIPQUIZ_DATA", "class")]));
+        assert_eq!(f.data, PathBuf::from("class"));
+        assert_eq!(f.cache, Some(PathBuf::from("class").join("cache")));
+        let f = Folders::from_env(&env(&[
+            ("TIPQUIZ_DATA", "class"),
+            ("TIPQUIZ_NO_CACHE", "1"),
+        ]));
+        assert_eq!((f.data, f.cache), (PathBuf::from("class"), None));
+        // An empty value does not switch the cache off.
+        let f = Folders::from_env(&env(&[("TIPQUIZ_DATA", "c"), ("TIPQUIZ_NO_CACHE", "")]));
+        assert_eq!(f.cache, Some(PathBuf::from("c").join("cache")));
+    }
 }

@@ -1,11 +1,9 @@
 //! `tipquiz take` (an exam, a quick quiz, a review of mistakes) and `tipquiz recover`.
 
+use super::Context;
 use super::library::{library_or_exit, read_or_report};
-use super::output::{fail_msg, print_err, print_out, say, voice};
 use super::session::{Start, lang_of, run_app};
-use super::setup::places;
 use super::{OK, PROBLEMS, USAGE};
-use crate::cli::Common;
 use crate::diag::{Diagnostic, escape_for_terminal};
 use crate::exam::{self, ExamDef};
 use crate::messages::K;
@@ -14,13 +12,18 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Questions a trainee got wrong (or only partly right, or left blank) in their latest answer
-/// to each, from the records in `store`.
+/// to each, from the records in `store` (read through the results index in the cache folder
+/// `cache`, if any).
 #[must_use]
-pub fn mistakes(store: &crate::record::Store, trainee: &str) -> Vec<String> {
+pub fn mistakes(
+    store: &crate::record::Store,
+    cache: Option<&std::path::Path>,
+    trainee: &str,
+) -> Vec<String> {
     use crate::quiz::Verdict;
     let key = crate::record::trainee_slug(trainee);
     let mut latest: BTreeMap<String, (i64, Verdict)> = BTreeMap::new();
-    for (_, r) in store.load_cached(None).loaded.records {
+    for (_, r) in store.load_cached(cache, None).loaded.records {
         if crate::record::trainee_slug(&r.trainee) != key {
             continue;
         }
@@ -41,7 +44,7 @@ pub fn mistakes(store: &crate::record::Store, trainee: &str) -> Vec<String> {
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn take(
-    common: &Common,
+    cx: &Context,
     exam_arg: Option<String>,
     topics: Vec<String>,
     count: usize,
@@ -51,20 +54,20 @@ pub(crate) fn take(
     review_mistakes: bool,
 ) -> u8 {
     if let Some(why) = trainee.as_deref().and_then(crate::record::name_problem) {
-        fail_msg(&why);
+        cx.out.fail_msg(&why);
         return USAGE;
     }
-    let start = Start::show(common, trainee.as_deref());
-    let (lib, exams) = match library_or_exit(common) {
+    let start = Start::show(cx, trainee.as_deref());
+    let (lib, exams) = match library_or_exit(cx) {
         Ok(x) => x,
         Err(code) => return code,
     };
     let places = &start.places;
-    let _ = crate::tui::run::recover(places, &lib, crate::tui::run::now_ms());
+    let _ = crate::tui::run::recover(places, &lib, crate::tui::run::now_ms(), cx.out.lang);
     let exam = if let Some(e) = exam_arg {
         let path = PathBuf::from(&e);
         if path.is_file() {
-            let text = match read_or_report(&path) {
+            let text = match read_or_report(cx, &path) {
                 Ok(s) => s,
                 Err(code) => return code,
             };
@@ -73,7 +76,8 @@ pub(crate) fn take(
                 diags.extend(crate::quiz::exam_problems(d, &lib, &text.name));
             }
             if diags.iter().any(Diagnostic::is_error) || def.is_none() {
-                print_err(&crate::diag::render_all_in(&diags, voice().lang));
+                cx.out
+                    .print_err(&crate::diag::render_all_in(&diags, cx.out.lang));
                 return PROBLEMS;
             }
             def.unwrap_or_else(|| ExamDef::quick(&[], 1, None, exam::Mode::Practice))
@@ -81,20 +85,20 @@ pub(crate) fn take(
             d.clone()
         } else {
             let ids: Vec<&str> = exams.iter().map(|x| x.id.as_str()).collect();
-            fail_msg(&msg!(NoSuchExam, e, ids.join(", ")));
+            cx.out.fail_msg(&msg!(NoSuchExam, e, ids.join(", ")));
             return USAGE;
         }
     } else {
         let known: Vec<String> = lib.topics().into_iter().map(|t| t.0).collect();
         if let Some(bad) = topics.iter().find(|t| !known.contains(t)) {
-            fail_msg(&msg!(UnknownTopic, bad, known.join(", ")));
+            cx.out.fail_msg(&msg!(UnknownTopic, bad, known.join(", ")));
             return USAGE;
         }
         let secs = match time.as_deref().map(crate::walk::parse_duration) {
             None => None,
             Some(Some(s)) if s > 0 => Some(s),
             Some(_) => {
-                fail_msg(&K::BadTime.into());
+                cx.out.fail_msg(&K::BadTime.into());
                 return USAGE;
             }
         };
@@ -103,21 +107,21 @@ pub(crate) fn take(
             crate::cli::ModeArg::Practice => exam::Mode::Practice,
         };
         if count == 0 {
-            fail_msg(&K::BadCount.into());
+            cx.out.fail_msg(&K::BadCount.into());
             return USAGE;
         }
         let mut def = ExamDef::quick(&topics, count, secs, mode);
         if review_mistakes {
             let Some(t) = trainee.as_deref() else {
-                fail_msg(&K::ReviewNeedsTrainee.into());
+                cx.out.fail_msg(&K::ReviewNeedsTrainee.into());
                 return USAGE;
             };
-            let ids: Vec<String> = mistakes(&places.results, t)
+            let ids: Vec<String> = mistakes(&places.results, cx.folders.cache.as_deref(), t)
                 .into_iter()
                 .filter(|q| lib.question(q).is_some())
                 .collect();
             if ids.is_empty() {
-                fail_msg(&K::NoMistakes.into());
+                cx.out.fail_msg(&K::NoMistakes.into());
                 return PROBLEMS;
             }
             def.id = format!("review-{}", crate::record::trainee_slug(t));
@@ -135,7 +139,7 @@ pub(crate) fn take(
             def.mode = exam::Mode::Practice;
         }
         if let Err(e) = crate::quiz::check_pools(&def, &lib) {
-            fail_msg(&e.message());
+            cx.out.fail_msg(&e.message());
             return PROBLEMS;
         }
         def
@@ -144,7 +148,7 @@ pub(crate) fn take(
         std::sync::Arc::new(lib),
         exams,
         &start.prefs,
-        lang_of(common, &start.prefs, trainee.as_deref()),
+        lang_of(cx, &start.prefs, trainee.as_deref()),
         places.autosaves.clone(),
     );
     app.fixed_exam = Some(exam);
@@ -157,33 +161,34 @@ pub(crate) fn take(
         let fx = app.start(now);
         crate::tui::run::execute(&mut app, places, &fx, now);
     }
-    run_app(app, common, start)
+    run_app(app, cx, start)
 }
 
-pub(crate) fn recover_cmd(common: &Common) -> u8 {
-    let (lib, _) = match library_or_exit(common) {
+pub(crate) fn recover_cmd(cx: &Context) -> u8 {
+    let (lib, _) = match library_or_exit(cx) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let places = places(common);
-    let (ok, failed) = crate::tui::run::recover(&places, &lib, crate::tui::run::now_ms());
+    let places = cx.places();
+    let (ok, failed) =
+        crate::tui::run::recover(&places, &lib, crate::tui::run::now_ms(), cx.out.lang);
     let mut out = String::new();
     for p in &ok {
         out.push_str(&format!(
             "{}\n",
-            say(&msg!(RecoverSaved, escape_for_terminal(p)))
+            cx.out.say(&msg!(RecoverSaved, escape_for_terminal(p)))
         ));
     }
     for f in &failed {
         out.push_str(&format!(
             "{}\n",
-            say(&msg!(RecoverNotSaved, escape_for_terminal(f)))
+            cx.out.say(&msg!(RecoverNotSaved, escape_for_terminal(f)))
         ));
     }
     out.push_str(&format!(
         "{}\n",
-        say(&msg!(RecoverSummary, ok.len(), failed.len()))
+        cx.out.say(&msg!(RecoverSummary, ok.len(), failed.len()))
     ));
-    print_out(&out);
+    cx.out.print_out(&out);
     if failed.is_empty() { OK } else { PROBLEMS }
 }

@@ -1,5 +1,6 @@
-//! The command line's words: one catalogue per language ([`en`], [`ar`]), messages as a key
-//! with arguments ([`Msg`]), rendered in the language the user chose.
+//! Every word the program shows, one catalogue per language ([`en`], [`ar`]): the command
+//! line's messages as a key with arguments ([`Msg`], [`K`]), rendered in the language the user
+//! chose, and the screens' words ([`screens::Ui`], one filled table per language).
 //!
 //! A template holds `{0}`, `{1}`, ... places. An argument is either verbatim text (a key name,
 //! an id, a number, a file name) or another message, rendered in the same language, so that
@@ -12,8 +13,10 @@
 pub mod ar;
 pub mod en;
 mod keys;
+pub mod screens;
 
 pub use keys::K;
+pub use screens::{Does, Ui};
 
 use crate::text::Lang;
 use std::sync::Arc;
@@ -25,6 +28,39 @@ pub fn template(lang: Lang, key: K) -> &'static str {
         Lang::En => en::text(key),
         Lang::Ar => ar::text(key),
     }
+}
+
+/// The screens' words in `lang`.
+#[must_use]
+pub fn ui(lang: Lang) -> &'static Ui {
+    match lang {
+        Lang::En => &en::SCREENS,
+        Lang::Ar => &ar::SCREENS,
+    }
+}
+
+/// The words of paced play's screen in `lang`.
+#[must_use]
+pub fn paced(lang: Lang) -> &'static screens::PacedUi {
+    match lang {
+        Lang::En => &en::PACED,
+        Lang::Ar => &ar::PACED,
+    }
+}
+
+/// The name of a shipped topic on screen (another topic is shown by its id).
+#[must_use]
+pub fn topic_name(lang: Lang, topic: &str) -> String {
+    let t = ui(lang);
+    match topic {
+        "indicators" => t.topic_indicators,
+        "national-law" => t.topic_national_law,
+        "international-law" => t.topic_international_law,
+        "referral" => t.topic_referral,
+        "scenarios" => t.topic_scenarios,
+        other => other,
+    }
+    .to_owned()
 }
 
 /// One argument of a message.
@@ -182,7 +218,6 @@ macro_rules! msg {
     };
 }
 
-/// Put `values` into the `{0}`, `{1}`, ... places of `template`, in one pass (a value that
 /// Whether `s` is a number as the program writes one: at least one digit 0-9, and only
 /// digits and `.`, `,`, `/`, `:`, `%`, `-` or spaces.
 fn is_number(s: &str) -> bool {
@@ -191,11 +226,13 @@ fn is_number(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || b".,/:%- ".contains(&b))
 }
 
+/// Put `values` into the `{0}`, `{1}`, ... places of `template`, in one pass (a value that
 /// contains `{1}` is not filled again). Other braces are kept; a place with no value stays.
 #[must_use]
-pub fn fill(template: &str, values: &[String]) -> String {
-    let mut out =
-        String::with_capacity(template.len() + values.iter().map(String::len).sum::<usize>());
+pub fn fill<S: AsRef<str>>(template: &str, values: &[S]) -> String {
+    let mut out = String::with_capacity(
+        template.len() + values.iter().map(|v| v.as_ref().len()).sum::<usize>(),
+    );
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
@@ -207,7 +244,7 @@ pub fn fill(template: &str, values: &[String]) -> String {
             .and_then(|i| values.get(i));
         match value {
             Some(v) => {
-                out.push_str(v);
+                out.push_str(v.as_ref());
                 rest = &after[digits + 1..];
             }
             None => {
@@ -246,12 +283,29 @@ pub fn placeholders(template: &str) -> Vec<usize> {
 /// English. `get` reads an environment variable (`|k| std::env::var(k).ok()`).
 #[must_use]
 pub fn cli_lang(flag: Option<Lang>, get: &dyn Fn(&str) -> Option<String>) -> Lang {
+    choose_lang(flag, None, get)
+}
+
+/// The one language rule of the program, for the command line, the screens and the class
+/// server's sessions: `flag` (`--lang`), else `TIPQUIZ_LANG`, else `remembered` (the language
+/// the trainee used last, for the screens), else the locale (`LC_ALL`, then `LC_MESSAGES`,
+/// then `LANG`: a value starting with `ar` means Arabic), else English. `get` reads an
+/// environment variable.
+#[must_use]
+pub fn choose_lang(
+    flag: Option<Lang>,
+    remembered: Option<Lang>,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Lang {
     if let Some(l) = flag {
         return l;
     }
     if let Some(l) =
         get("TIPQUIZ_LANG").and_then(|v| Lang::from_code(v.trim().to_ascii_lowercase().as_str()))
     {
+        return l;
+    }
+    if let Some(l) = remembered {
         return l;
     }
     // POSIX: the first of LC_ALL, LC_MESSAGES, LANG that is set and not empty decides.
@@ -265,19 +319,26 @@ pub fn cli_lang(flag: Option<Lang>, get: &dyn Fn(&str) -> Option<String>) -> Lan
     }
 }
 
-static ERRORS_LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
-
-/// Choose the language in which errors turned into text (`to_string()`) read, for the errors
-/// whose `Display` follows it (the results store's). The binary calls it once with the
-/// command line's language; until then, and in tests, English.
-pub fn set_errors_lang(lang: Lang) {
-    let _ = ERRORS_LANG.set(lang);
+/// The digits of the numbers the command line writes in Arabic: `flag` (`--digits`), else
+/// `TIPQUIZ_DIGITS` (`western` or `arabic`; another value is ignored), else Western. The
+/// screens put the trainee's remembered choice between the two (see `--digits`). `get` reads
+/// an environment variable.
+#[must_use]
+pub fn cli_digits(
+    flag: Option<crate::text::Digits>,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> crate::text::Digits {
+    flag.or_else(|| env_digits(get)).unwrap_or_default()
 }
 
-/// The language chosen by [`set_errors_lang`] (English if none).
+/// `TIPQUIZ_DIGITS`, when it names a digit style.
 #[must_use]
-pub fn errors_lang() -> Lang {
-    ERRORS_LANG.get().copied().unwrap_or(Lang::En)
+pub fn env_digits(get: &dyn Fn(&str) -> Option<String>) -> Option<crate::text::Digits> {
+    match get("TIPQUIZ_DIGITS")?.trim().to_ascii_lowercase().as_str() {
+        "western" => Some(crate::text::Digits::Western),
+        "arabic" => Some(crate::text::Digits::Arabic),
+        _ => None,
+    }
 }
 
 /// Join items with the language's comma: `a, b, c`.
@@ -411,6 +472,24 @@ mod tests {
     }
 
     #[test]
+    fn digits_come_from_flag_then_env_then_western() {
+        use crate::text::Digits;
+        let ar = env(&[("TIPQUIZ_DIGITS", "arabic")]);
+        assert_eq!(cli_digits(Some(Digits::Western), &ar), Digits::Western);
+        assert_eq!(cli_digits(None, &ar), Digits::Arabic);
+        assert_eq!(
+            cli_digits(None, &env(&[("TIPQUIZ_DIGITS", " Western\n")])),
+            Digits::Western
+        );
+        assert_eq!(
+            cli_digits(None, &env(&[("TIPQUIZ_DIGITS", "hindi")])),
+            Digits::Western
+        );
+        assert_eq!(cli_digits(None, &env(&[])), Digits::Western);
+        assert_eq!(env_digits(&env(&[("TIPQUIZ_DIGITS", "")])), None);
+    }
+
+    #[test]
     fn language_comes_from_flag_then_env_then_locale() {
         assert_eq!(
             cli_lang(Some(Lang::En), &env(&[("TIPQUIZ_LANG", "ar")])),
@@ -455,6 +534,22 @@ mod tests {
         );
         assert_eq!(cli_lang(None, &env(&[("LANG", "C.UTF-8")])), Lang::En);
         assert_eq!(cli_lang(None, &env(&[])), Lang::En);
+        // The screens put the trainee's remembered language after TIPQUIZ_LANG and before
+        // the locale.
+        let ar = Some(Lang::Ar);
+        assert_eq!(
+            choose_lang(None, ar, &env(&[("LANG", "en_US.UTF-8")])),
+            Lang::Ar
+        );
+        assert_eq!(
+            choose_lang(None, ar, &env(&[("TIPQUIZ_LANG", "en")])),
+            Lang::En
+        );
+        assert_eq!(choose_lang(Some(Lang::En), ar, &env(&[])), Lang::En);
+        assert_eq!(
+            choose_lang(None, Some(Lang::En), &env(&[("LANG", "ar_KW.UTF-8")])),
+            Lang::En
+        );
     }
 
     #[test]

@@ -173,7 +173,7 @@ pub struct Attempt {
 }
 
 /// Why an attempt could not be resumed ([`ResumeError::message`] in any language; `Display`
-/// in the language of [`crate::messages::errors_lang`]).
+/// in English, for logs and the class server's console).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResumeError {
     /// A question of the paper is no longer loaded.
@@ -217,7 +217,7 @@ impl ResumeError {
 
 impl std::fmt::Display for ResumeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message().render(crate::messages::errors_lang()))
+        f.write_str(&self.message().en())
     }
 }
 

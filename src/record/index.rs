@@ -28,7 +28,7 @@
 //! is not signed: it lives in the instructor's own cache folder, and anyone who can write there
 //! can also replace the program.
 //!
-//! The index lives in the user's cache folder ([`crate::record::default_cache_dir`]), one file
+//! The index lives in the cache folder the command line passes (see `cmd::Folders`), one file
 //! per results folder. It is written atomically and only when something changed; a damaged,
 //! foreign or older index is ignored and rebuilt. Its format: the magic bytes, a postcard-encoded [`Head`],
 //! then the entries in postcard-encoded chunks that are decoded on every core.
@@ -287,13 +287,13 @@ fn write_index(path: &Path, dir: &str, entries: &[(&str, FileId, Known, &Attempt
 }
 
 impl super::Store {
-    /// [`super::Store::load`] through the results index in the user's cache folder
-    /// ([`super::default_cache_dir`]), or straight from the files when caching is off (then
-    /// `known` holds the seals read from the files and no re-scored totals).
+    /// [`super::Store::load`] through the results index in the cache folder `cache`, or
+    /// straight from the files when caching is off (`None`: then `known` holds the seals read
+    /// from the files and no re-scored totals).
     #[must_use]
-    pub fn load_cached(&self, lib: Option<&Library>) -> Indexed {
-        match super::default_cache_dir() {
-            Some(cache) => load_indexed(&self.dir, &index_path(&cache, &self.dir), lib),
+    pub fn load_cached(&self, cache: Option<&Path>, lib: Option<&Library>) -> Indexed {
+        match cache {
+            Some(cache) => load_indexed(&self.dir, &index_path(cache, &self.dir), lib),
             None => {
                 let loaded = self.load();
                 Indexed {

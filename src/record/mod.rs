@@ -7,10 +7,7 @@
 mod index;
 mod store;
 
-pub use crate::fs::{
-    Step, StoreError, default_cache_dir, default_data_dir, inject_fault, write_atomic,
-    write_unsynced,
-};
+pub use crate::fs::{Step, StoreError, inject_fault, write_atomic, write_unsynced};
 pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
 pub use store::{
     BadRecord, LoadedRecords, RecordError, STALE_PART_SECS, Store, read_record, read_record_sealed,

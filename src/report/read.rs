@@ -17,10 +17,11 @@ pub struct Class {
     pub bad: Vec<BadRecord>,
 }
 
-/// Read and check every record of `store` (through the results index when there is one).
+/// Read and check every record of `store` (through the results index in the cache folder
+/// `cache`, when there is one).
 #[must_use]
-pub fn read_class(store: &Store, rules: Rules<'_>) -> Class {
-    let Indexed { loaded, known, .. } = store.load_cached(Some(rules.lib));
+pub fn read_class(store: &Store, cache: Option<&std::path::Path>, rules: Rules<'_>) -> Class {
+    let Indexed { loaded, known, .. } = store.load_cached(cache, Some(rules.lib));
     let (records, mut flagged) = screen_with(loaded.records, &known, rules);
     let mut bad = loaded.bad;
     bad.append(&mut flagged);

@@ -168,7 +168,12 @@ pub fn prepare(
         key: Some(rec.key),
     };
     // Attempts finished but not recorded when the server last stopped are recorded now.
-    let (written, failed) = crate::tui::host::recover(&places, &lib, crate::tui::host::now_ms());
+    let (written, failed) = crate::tui::host::recover(
+        &places,
+        &lib,
+        crate::tui::host::now_ms(),
+        crate::text::Lang::En,
+    );
     if !written.is_empty() {
         notes.push(format!(
             "{} finished attempts recorded from the last run",

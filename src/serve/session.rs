@@ -7,6 +7,7 @@ use super::Ctx;
 use super::class::Place;
 use super::msg::{Control, Input};
 use super::sink::{ChannelWriter, Out, PtySize, SshBackend};
+use crate::messages::Ui;
 use crate::quiz::Millis;
 use crate::text::Lang;
 use crate::tui::app::{App, Effect, Overlay, Prefs, SaveStatus, Screen};
@@ -59,13 +60,13 @@ pub fn display_for(
     (family, display)
 }
 
-/// The interface language a client's locale asks for (Arabic for `ar*`, else English).
+/// The interface language a client's environment asks for, by the one rule of the program
+/// ([`crate::messages::cli_lang`]: `TIPQUIZ_LANG`, else the locale, else English).
 #[must_use]
 pub fn lang_for(env: &[(String, String)]) -> Lang {
-    let ar = env
-        .iter()
-        .any(|(n, v)| (n == "LC_ALL" || n == "LC_MESSAGES" || n == "LANG") && v.starts_with("ar"));
-    if ar { Lang::Ar } else { Lang::En }
+    crate::messages::cli_lang(None, &|k| {
+        env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    })
 }
 
 /// Why a session ended, for the line written to the trainee's terminal as it closes.
@@ -81,25 +82,14 @@ enum End {
     Shutdown,
 }
 
-fn words(lang: Lang, en: &'static str, ar: &'static str) -> &'static str {
-    if lang == Lang::Ar { ar } else { en }
-}
-
-fn farewell(end: End) -> Option<(&'static str, &'static str)> {
+/// What the trainee's screen says as the session closes (nothing when the trainee left).
+fn farewell(end: End, lang: Lang) -> Option<&'static str> {
+    let t = crate::messages::ui(lang);
     match end {
         End::Left => None,
-        End::Idle => Some((
-            "Closed after a long time without a key. Your answers are saved: connect again to go on.",
-            "أُغلقت الجلسة بعد مدة طويلة دون ضغط أي مفتاح. إجاباتك محفوظة: اتصل من جديد لمتابعة الاختبار.",
-        )),
-        End::Replaced => Some((
-            "Your attempt continues on another connection. Your answers are saved.",
-            "تتابع محاولتك الآن من اتصال آخر. إجاباتك محفوظة.",
-        )),
-        End::Shutdown => Some((
-            "The instructor stopped the server. Your answers are saved: connect again when asked to.",
-            "أوقف المدرب الخادم. إجاباتك محفوظة: اتصل من جديد عندما يُطلب منك ذلك.",
-        )),
+        End::Idle => Some(t.closed_idle),
+        End::Replaced => Some(t.closed_replaced),
+        End::Shutdown => Some(t.closed_shutdown),
     }
 }
 
@@ -282,12 +272,12 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
     let mut writer = source.writer;
     let exit = crate::tui::terminal::exit_sequence(family, mode);
     let _ = crate::tui::terminal::leave_on(&mut writer, exit);
-    if let Some((en, ar)) = farewell(end) {
+    if let Some(words) = farewell(end, lang) {
         let text = if lang == Lang::Ar && mode == BidiMode::Reorder {
             let width = usize::from(terminal.size().map_or(80, |s| s.width));
-            crate::cmd::visual_text(ar, width, display.shaping)
+            crate::cmd::visual_text(words, width, display.shaping)
         } else {
-            words(lang, en, ar).to_owned()
+            words.to_owned()
         };
         let _ = std::io::Write::write_all(&mut writer, format!("{text}\r\n").as_bytes());
     }
@@ -307,11 +297,11 @@ fn attempt_of(app: &App) -> Option<(String, String, Millis)> {
 
 /// Go back to the home screen without the attempt that was just started or resumed (nothing
 /// of it is saved by this session).
-fn refuse_attempt(app: &mut App, effects: &mut Vec<Effect>, en: &'static str, ar: &'static str) {
+fn refuse_attempt(app: &mut App, effects: &mut Vec<Effect>, why: fn(&Ui) -> &'static str) {
     app.session = None;
     app.screen = Screen::Home;
     app.overlay = Overlay::None;
-    app.message = Some(words(app.lang, en, ar).to_owned());
+    app.message = Some(why(crate::messages::ui(app.lang)).to_owned());
     effects.retain(|e| !matches!(e, Effect::Autosave | Effect::Commit));
 }
 
@@ -339,21 +329,11 @@ fn admit(
     }
     let (trainee, exam, started_at) = after;
     if ctx.class.ended.load(Ordering::SeqCst) {
-        refuse_attempt(
-            app,
-            effects,
-            "The instructor has ended the exam.",
-            "أنهى المدرب الاختبار.",
-        );
+        refuse_attempt(app, effects, |t| t.exam_ended);
         return;
     }
     if ctx.class.locked.load(Ordering::SeqCst) && started_at >= key_at {
-        refuse_attempt(
-            app,
-            effects,
-            "The instructor has closed the exam to new trainees. If you had started, type the same name as before.",
-            "أغلق المدرب الاختبار أمام المتدربين الجدد. إن كنت قد بدأت الاختبار فاكتب الاسم نفسه الذي استخدمته من قبل.",
-        );
+        refuse_attempt(app, effects, |t| t.joins_closed);
         return;
     }
     let others = ctx.class.others_with(id, &trainee, &exam);
@@ -361,12 +341,7 @@ fn admit(
         for o in others {
             ctx.class.send(o, Control::Replaced);
         }
-        refuse_attempt(
-            app,
-            effects,
-            "This attempt was open on another connection, which is now closed. Press Enter to continue it here.",
-            "كانت هذه المحاولة مفتوحة من اتصال آخر، وقد أُغلق الآن. اضغط Enter لمتابعتها هنا.",
-        );
+        refuse_attempt(app, effects, |t| t.taken_over);
         // The form keeps the name, so Enter starts (resumes) it again.
     }
 }
@@ -398,10 +373,12 @@ fn join_game(
         }
         g.join(&ctx.lib, &name, lang, now_ms()).map_err(Some)
     });
-    let t = (
-        crate::tui::i18n::paced(Lang::En),
-        crate::tui::i18n::paced(Lang::Ar),
-    );
+    // Refused: back to the home screen, with the reason in the trainee's language.
+    let refuse = |app: &mut App, effects: &mut Vec<Effect>, why: String| {
+        refuse_attempt(app, effects, |t| t.joins_closed);
+        app.message = Some(why);
+    };
+    let words = crate::messages::paced(lang);
     match joined? {
         Ok(player) => {
             for o in ctx.class.others_with(id, &name, &exam) {
@@ -414,21 +391,15 @@ fn join_game(
             Some((player, name))
         }
         Err(None) => {
-            refuse_attempt(
-                app,
-                effects,
-                "The instructor has closed the quiz to new trainees. If you had joined, type the same name as before.",
-                "أغلق المدرب الاختبار أمام المتدربين الجدد. إن كنت قد انضممت من قبل فاكتب الاسم نفسه الذي استخدمته.",
-            );
+            refuse(app, effects, words.closed.to_owned());
             None
         }
         Err(Some(crate::quiz::paced::PacedError::Over)) => {
-            refuse_attempt(app, effects, t.0.over, t.1.over);
+            refuse(app, effects, words.over.to_owned());
             None
         }
         Err(Some(e)) => {
-            refuse_attempt(app, effects, "", "");
-            app.message = Some(e.to_string());
+            refuse(app, effects, e.to_string());
             None
         }
     }
@@ -441,11 +412,10 @@ fn extend(app: &mut App, ms: Millis) -> Vec<Effect> {
     };
     if super::control::extend(s, ms) {
         let min = ms / 60_000;
-        app.message = Some(if app.lang == Lang::Ar {
-            format!("منح المدرب وقتاً إضافياً: {min} دقيقة.")
-        } else {
-            format!("The instructor gave you {min} more minutes.")
-        });
+        app.message = Some(crate::messages::fill(
+            crate::messages::ui(app.lang).extra_time,
+            &[min.to_string()],
+        ));
         vec![Effect::Autosave]
     } else {
         Vec::new()
@@ -462,14 +432,7 @@ fn end_attempt(app: &mut App, now: Millis) -> Vec<Effect> {
     }
     s.state.deadline = Some(s.state.deadline.map_or(now, |d| d.min(now)));
     let fx = app.tick(now);
-    app.message = Some(
-        words(
-            app.lang,
-            "The instructor has ended the exam.",
-            "أنهى المدرب الاختبار.",
-        )
-        .to_owned(),
-    );
+    app.message = Some(crate::messages::ui(app.lang).exam_ended.to_owned());
     fx
 }
 

@@ -277,7 +277,7 @@ impl russh::server::Handler for Conn {
     ) -> Result<(), Self::Error> {
         if matches!(
             name,
-            "LANG" | "LC_ALL" | "LC_MESSAGES" | "TERM_PROGRAM" | "COLORTERM"
+            "TIPQUIZ_LANG" | "LANG" | "LC_ALL" | "LC_MESSAGES" | "TERM_PROGRAM" | "COLORTERM"
         ) && self.env.len() < 8
         {
             self.env

@@ -860,7 +860,7 @@ impl App {
                     fx
                 }
                 Err(e) => {
-                    self.message = Some(e.to_string());
+                    self.message = Some(e.message().render(self.lang));
                     self.screen = Screen::Home;
                     Vec::new()
                 }

@@ -921,6 +921,62 @@ pub fn table_cell(text: &str, width: usize, right: bool, mode: BidiMode, shaping
     }
 }
 
+/// A chart of percentages for a terminal that does the bidi itself (`--bidi terminal`,
+/// Arabic): one topic per row, each row one logical line `label  ████░░░░  29` with the
+/// label padded to one width and the value right-aligned (the chart's title says the values
+/// are percentages), laid out right to left in `width` cells. A bidi terminal reverses each
+/// row's right-to-left run as a whole, so the label, its bar (filled from the label's side)
+/// and its value stay together on their row and the rows stay aligned, whether the terminal
+/// takes the row as a left-to-right paragraph or detects it as right-to-left. A vertical
+/// chart cannot survive this: its row of labels is one run, which the terminal reverses,
+/// putting each label under another topic's bar. The values are written in `digits`.
+#[must_use]
+pub fn chart_rows_for_terminal_bidi(
+    rows: &[(String, u64, Style)],
+    width: u16,
+    mode: BidiMode,
+    shaping: bool,
+    digits: crate::text::Digits,
+) -> Vec<Line<'static>> {
+    let w = usize::from(width);
+    let label_w = rows
+        .iter()
+        .map(|(l, _, _)| text_width(l, mode, shaping))
+        .max()
+        .unwrap_or(0)
+        .min(w / 2);
+    let bar_w = w.saturating_sub(label_w + 2 + 1 + 3).clamp(0, 30);
+    rows.iter()
+        .flat_map(|(label, pct, style)| {
+            let label = truncate(label, label_w, mode, shaping);
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                clippy::cast_precision_loss
+            )]
+            let filled = ((*pct).min(100) as f64 / 100.0 * bar_w as f64).round() as usize;
+            let spans = [
+                (
+                    format!("{}  ", pad_end(label, label_w, mode, shaping)),
+                    Style::default(),
+                ),
+                (
+                    format!("{}{}", "█".repeat(filled), "░".repeat(bar_w - filled)),
+                    *style,
+                ),
+                (
+                    digits.write(&format!(" {pct:>3}")).into_owned(),
+                    Style::default(),
+                ),
+            ];
+            visual_styled_lines(&spans, Dir::Rtl, w, mode, shaping)
+                .into_iter()
+                .take(1)
+                .map(|l| align_line(l, Dir::Rtl, w))
+        })
+        .collect()
+}
+
 /// Right-align helper: pad a visual line on the left with spaces to `width` cells (`Rtl`)
 /// or return it unchanged (`Ltr`). Measures with [`cell_width`].
 #[must_use]

@@ -1,7 +1,7 @@
 //! The live leaderboard screen for the projector.
 
-use super::bidi::{Dir, align_line, visual_styled_lines};
-use super::i18n::topic_name;
+use super::bidi::{Dir, align_line, chart_rows_for_terminal_bidi, visual_styled_lines};
+use super::i18n::{duration, percent_label, topic_name};
 use super::ui::Display;
 use crate::report::board::Board;
 use crate::text::Lang;
@@ -23,8 +23,16 @@ fn line(s: &str, style: Style, width: u16, lang: Lang, d: Display) -> Line<'stat
         .unwrap_or_default()
 }
 
-/// Draw the board.
+/// Draw the board, with Western digits.
 pub fn draw(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display) {
+    draw_in(f, b, lang, crate::text::Digits::Western, d);
+}
+
+/// Draw the board; the numbers it writes (ranks, percentages, counts, times) in `digits`
+/// when `lang` is Arabic.
+pub fn draw_in(f: &mut Frame<'_>, b: &Board, lang: Lang, digits: crate::text::Digits, d: Display) {
+    let digits = digits.for_lang(lang);
+    let n = |s: String| digits.write(&s).into_owned();
     let area = f.area();
     let color = |c: Color| {
         if d.theme.color {
@@ -33,22 +41,15 @@ pub fn draw(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display) {
             Style::default()
         }
     };
-    let (t_board, t_none, t_rank, t_done, t_progress) = match lang {
-        Lang::En => (
-            "Leaderboard",
-            "Waiting for the first attempt…",
-            "#",
-            "done",
-            "in progress",
-        ),
-        Lang::Ar => (
-            "لوحة المتصدرين",
-            "بانتظار أول محاولة…",
-            "#",
-            "انتهى",
-            "قيد الإجابة",
-        ),
-    };
+    let t = crate::messages::ui(lang);
+    let (t_board, t_none, t_rank, t_done, t_progress, t_means) = (
+        t.board_title,
+        t.board_waiting,
+        "#",
+        t.board_done,
+        t.board_in_progress,
+        t.board_means,
+    );
     let title = format!("{t_board} · {}", b.title().unwrap_or_default());
     let block = Block::default().borders(Borders::ALL).title(line(
         &title,
@@ -75,10 +76,12 @@ pub fn draw(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display) {
     for (i, r) in rows.iter().enumerate() {
         let (score, status, style) = match (r.percent, r.progress) {
             (Some(p), _) => (
-                format!("{p:>5.0}%"),
+                n(format!("{p:>5.0}%")),
                 format!(
                     "{t_done} {}",
-                    crate::walk::format_duration(u64::try_from(r.seconds).unwrap_or(0))
+                    // In the language's units: "9:50" in Arabic, where Latin units ("9m50s")
+                    // would split the time around the word before it in a bidi terminal.
+                    n(duration(lang, u64::try_from(r.seconds).unwrap_or(0)))
                 ),
                 if r.passed {
                     color(Color::Green)
@@ -86,15 +89,15 @@ pub fn draw(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display) {
                     color(Color::Yellow)
                 },
             ),
-            (None, Some((a, n))) => (
-                format!("{a:>2}/{n:<2} "),
+            (None, Some((a, total))) => (
+                n(format!("{a:>2}/{total:<2} ")),
                 t_progress.to_owned(),
                 Style::default().add_modifier(Modifier::DIM),
             ),
             (None, None) => (String::new(), String::new(), Style::default()),
         };
         let rank = if r.percent.is_some() {
-            format!("{t_rank}{:<3}", i + 1)
+            n(format!("{t_rank}{:<3}", i + 1))
         } else {
             "    ".to_owned()
         };
@@ -115,23 +118,41 @@ pub fn draw(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display) {
     }
     f.render_widget(Paragraph::new(lines), table);
     let means = b.topic_means();
-    if chart.height > 0 && !means.is_empty() {
-        let mut bars: Vec<Bar<'static>> = means
+    if chart.height > 0 && !means.is_empty() && lang.is_rtl() {
+        // Arabic: one row per topic, the label whole beside its bar (see
+        // `chart_rows_for_terminal_bidi`): a terminal that does its own bidi would reverse a
+        // row of labels under vertical bars, and a bar's width cut the longer labels.
+        let rows: Vec<(String, u64, Style)> = means
+            .iter()
+            .map(|(t, m)| {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let v = m.round() as u64;
+                (topic_name(lang, t), v, color(Color::Cyan))
+            })
+            .collect();
+        let mut out = vec![line(t_means, Style::default(), chart.width, lang, d)];
+        out.extend(chart_rows_for_terminal_bidi(
+            &rows,
+            chart.width,
+            d.mode,
+            d.shaping,
+            digits,
+        ));
+        f.render_widget(Paragraph::new(out), chart);
+    } else if chart.height > 0 && !means.is_empty() {
+        let bars: Vec<Bar<'static>> = means
             .iter()
             .map(|(t, m)| {
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let v = m.round() as u64;
                 Bar::default()
                     .value(v)
-                    .text_value(format!("{v}%"))
+                    .text_value(n(percent_label(lang, v)))
                     // Laid out in the bar's own width: padded wider, a right-aligned
                     // Arabic label was cut to its padding and its last letters.
                     .label(line(&topic_name(lang, t), Style::default(), 12, lang, d))
             })
             .collect();
-        if lang.is_rtl() {
-            bars.reverse();
-        }
         let bc = BarChart::default()
             .data(BarGroup::default().bars(&bars))
             .bar_width(12)
@@ -152,14 +173,19 @@ pub fn draw(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display) {
 ///
 /// # Errors
 /// When the terminal cannot be used.
-pub fn run(mut board: Board, lang: Lang, d: Display) -> std::io::Result<()> {
+pub fn run(
+    mut board: Board,
+    lang: Lang,
+    digits: crate::text::Digits,
+    d: Display,
+) -> std::io::Result<()> {
     board.refresh();
     let signal = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     super::terminal::watch_signals(std::sync::Arc::clone(&signal));
     let mut terminal = super::terminal::enter(d.mode)?;
     let result = (|| -> std::io::Result<()> {
         loop {
-            terminal.draw(|f| draw(f, &board, lang, d))?;
+            terminal.draw(|f| draw_in(f, &board, lang, digits, d))?;
             if event::poll(Duration::from_secs(1))?
                 && let Event::Key(k) = event::read()?
                 && super::keymap::leaves_viewer(&k, lang)

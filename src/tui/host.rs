@@ -345,12 +345,14 @@ fn pending_name(a: &crate::quiz::Attempt) -> String {
 }
 
 /// Write every finished attempt that is waiting (in the pending folder, or left finished in the
-/// autosave folder by a crash) to the results folder. Returns (written, failures).
+/// autosave folder by a crash) to the results folder. Returns (written, failures), an attempt
+/// that cannot be resumed said in `lang`.
 #[must_use]
 pub fn recover(
     places: &Places,
     lib: &crate::bank::Library,
     now: Millis,
+    lang: crate::text::Lang,
 ) -> (Vec<String>, Vec<String>) {
     let mut ok = Vec::new();
     let mut failed = Vec::new();
@@ -375,7 +377,7 @@ pub fn recover(
                 }
                 Err(e) => failed.push(format!("{name}: {e}")),
             },
-            Err(e) => failed.push(format!("{name}: {e}")),
+            Err(e) => failed.push(format!("{name}: {}", e.message().render(lang))),
         }
     }
     (ok, failed)

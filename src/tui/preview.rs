@@ -4,6 +4,7 @@
 
 use super::app::{App, Prefs};
 use super::ui::{self, Display};
+use crate::bank::cache::BankCache;
 use crate::bank::{Library, read_source};
 use crate::exam::{ExamDef, Mode, Pool};
 use crate::quiz::Session;
@@ -23,17 +24,16 @@ pub enum View {
     Problems(String),
 }
 
-/// Load `path` into a view, keeping the question `keep` on screen when it still exists.
+/// Load `path` into a view (through the parsed-bank cache `cache`, if any), keeping the
+/// question `keep` on screen when it still exists.
 #[must_use]
-pub fn load(path: &Path, keep: Option<&str>, lang: Lang) -> View {
+pub fn load(path: &Path, keep: Option<&str>, lang: Lang, cache: Option<&BankCache>) -> View {
     let src = match read_source(path) {
         Ok(Ok(s)) => s,
         Ok(Err(d)) => return View::Problems(d.render_in(lang)),
         Err(e) => return View::Problems(e.message().render(lang)),
     };
-    let cache = crate::record::default_cache_dir();
-    let (bank, diags) =
-        crate::bank::cache::parse_bank_cached(&src.name, &src.text, cache.as_deref());
+    let (bank, diags) = crate::bank::cache::parse_bank_cached(&src.name, &src.text, cache);
     let Some(bank) = bank else {
         return View::Problems(crate::diag::render_all_in(&diags, lang));
     };
@@ -96,9 +96,10 @@ pub fn run(
     watch: bool,
     lang: Lang,
     d: Display,
+    cache: Option<&BankCache>,
     report: &dyn Fn(&str),
 ) -> std::io::Result<u8> {
-    let mut view = load(path, question, lang);
+    let mut view = load(path, question, lang, cache);
     if !watch && let View::Problems(p) = &view {
         report(p);
         return Ok(1);
@@ -147,7 +148,7 @@ pub fn run(
                             .map(|s| s.questions[s.current()].id.clone()),
                         View::Problems(_) => None,
                     };
-                    view = load(path, keep.as_deref(), lang);
+                    view = load(path, keep.as_deref(), lang, cache);
                 }
             }
         }

@@ -3,8 +3,7 @@
 
 use super::app::{App, Field, Overlay, SaveStatus, Screen, ScrollLimits};
 use super::bidi::{
-    BidiMode, Dir, align_line, cell_width, pad_end, recording, text_width, truncate,
-    visual_styled_lines,
+    BidiMode, Dir, align_line, cell_width, recording, text_width, visual_styled_lines,
 };
 use super::i18n::Does;
 use super::i18n::{choice_label, duration, fill, percent_label, topic_name};
@@ -1828,51 +1827,14 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     f.render_widget(Paragraph::new(b), bottom);
 }
 
-/// The results by topic for a terminal that does the bidi itself (`--bidi terminal`, Arabic):
-/// one topic per row, each row one logical line `label  ████░░░░  29` with the label padded
-/// to one width and the value right-aligned (the title says the values are percentages).
-/// A bidi terminal reverses each row's right-to-left run as a whole, so the label, its bar
-/// (filled from the label's side) and its value stay together on their row and the rows stay
-/// aligned, whether the terminal takes the row as a left-to-right paragraph or detects it
-/// as right-to-left. A vertical chart cannot survive this: its row of labels is one run,
-/// which the terminal reverses, putting each label under another topic's bar.
+/// The results by topic for a terminal that does the bidi itself (`--bidi terminal`,
+/// Arabic): one topic per row (see [`super::bidi::chart_rows_for_terminal_bidi`]).
 fn topic_rows_for_terminal_bidi(
     c: &Ctx,
     rows: &[(String, u64, Style)],
     width: u16,
 ) -> Vec<Line<'static>> {
-    let w = usize::from(width);
-    let (mode, shaping) = (c.d.mode, c.d.shaping);
-    let label_w = rows
-        .iter()
-        .map(|(l, _, _)| text_width(l, mode, shaping))
-        .max()
-        .unwrap_or(0)
-        .min(w / 2);
-    let bar_w = w.saturating_sub(label_w + 2 + 1 + 3).clamp(0, 30);
-    rows.iter()
-        .flat_map(|(label, pct, style)| {
-            let label = truncate(label, label_w, mode, shaping);
-            #[allow(
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss,
-                clippy::cast_precision_loss
-            )]
-            let filled = ((*pct).min(100) as f64 / 100.0 * bar_w as f64).round() as usize;
-            let spans = [
-                (
-                    format!("{}  ", pad_end(label, label_w, mode, shaping)),
-                    Style::default(),
-                ),
-                (
-                    format!("{}{}", "█".repeat(filled), "░".repeat(bar_w - filled)),
-                    *style,
-                ),
-                (c.num(&format!(" {pct:>3}")), Style::default()),
-            ];
-            c.lines(&spans, width, Dir::Rtl).into_iter().take(1)
-        })
-        .collect()
+    super::bidi::chart_rows_for_terminal_bidi(rows, width, c.d.mode, c.d.shaping, c.digits)
 }
 
 /// `s` (a path, an error) kept left to right inside an Arabic sentence: without the isolate a

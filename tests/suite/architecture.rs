@@ -309,3 +309,143 @@ fn the_checker_sees_a_cycle_and_an_upward_import_when_there_is_one() {
     );
     assert!(g[&vec!["bank".to_owned()]].contains(&vec!["tui".to_owned()]));
 }
+
+/// Every non-test source file with its module path and its text, comments and test modules
+/// left out.
+fn core_and_front_sources() -> Vec<(ModPath, String)> {
+    let src = src();
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let test_re = Regex::new(r"(?s)#\[cfg\(test\)\]\s*mod \w+\s*\{.*").unwrap();
+    let comment_re = Regex::new(r"(?m)^\s*//.*$").unwrap();
+    files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            let text = test_re.replace(&text, "");
+            (
+                module_of(&src, f),
+                comment_re.replace_all(&text, "").into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Whether a module is a front or the layer that starts one (they may read the environment and
+/// the clock); everything else is the core.
+fn is_front(m: &ModPath) -> bool {
+    m.first()
+        .is_none_or(|x| ["tui", "cmd", "serve", "cli", "main", "lib"].contains(&x.as_str()))
+}
+
+/// What the core must not do: read the environment (the fronts read it once and pass paths,
+/// flags and the language in) or the clock (time is passed in as `now`).
+fn environment_and_clock_reads(files: &[(ModPath, String)]) -> Vec<String> {
+    let re = Regex::new(
+        r"\benv::(var|var_os|vars|vars_os|args|args_os|temp_dir|current_dir|home_dir)\b|\b(SystemTime|Instant)::now\b|\bProjectDirs\b",
+    )
+    .unwrap();
+    let mut found = Vec::new();
+    for (m, text) in files {
+        if is_front(m) {
+            continue;
+        }
+        for c in re.find_iter(text) {
+            found.push(format!("{}: {}", m.join("/"), c.as_str()));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_core_reads_neither_the_environment_nor_the_clock() {
+    let found = environment_and_clock_reads(&core_and_front_sources());
+    assert!(
+        found.is_empty(),
+        "the core reads the environment or the clock: {found:#?}"
+    );
+    // The check sees a read when there is one.
+    let made = vec![
+        (
+            vec!["record".to_owned()],
+            "let d = std::env::var_os(\"X\");".to_owned(),
+        ),
+        (
+            vec!["quiz".to_owned()],
+            "let t = Instant::now();".to_owned(),
+        ),
+        (
+            vec!["cmd".to_owned()],
+            "let d = std::env::var(\"X\");".to_owned(),
+        ),
+    ];
+    assert_eq!(
+        environment_and_clock_reads(&made),
+        ["record: env::var_os", "quiz: Instant::now"]
+    );
+}
+
+/// Process-wide mutable state: `static` items of a type that can change (locks, atomics,
+/// cells, once-set values, `static mut`) and thread-locals, as `file: NAME`.
+fn mutable_globals(files: &[(ModPath, String)]) -> Vec<String> {
+    let stat = Regex::new(
+        r"(?m)^\s*(?:pub(?:\([a-z]+\))?\s+)?static\s+(mut\s+)?([A-Z_][A-Z0-9_]*)\s*:\s*([^=]+)=",
+    )
+    .unwrap();
+    let mutable = Regex::new(r"Mutex|RwLock|Atomic|Cell|OnceLock|OnceCell").unwrap();
+    let tl = Regex::new(r"(?s)thread_local!\s*\{(.*?)\n\}").unwrap();
+    let tl_name = Regex::new(r"static\s+([A-Z_][A-Z0-9_]*)").unwrap();
+    let mut found = Vec::new();
+    for (m, text) in files {
+        let file = if m.is_empty() {
+            "lib".to_owned()
+        } else {
+            m.join("/")
+        };
+        for c in stat.captures_iter(&tl.replace_all(text, "")) {
+            if c.get(1).is_some() || mutable.is_match(&c[3]) {
+                found.push(format!("{file}: {}", &c[2]));
+            }
+        }
+        for block in tl.captures_iter(text) {
+            for c in tl_name.captures_iter(&block[1]) {
+                found.push(format!("{file}: {}", &c[1]));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn no_process_wide_mutable_state_outside_the_terminal_adapter() {
+    // The terminal adapter owns what only a real terminal has (raw mode, the panic and signal
+    // hooks, the errors held while the loading frame has the screen); each other entry is
+    // here with its reason, and nothing else may appear.
+    let allowed = [
+        // A memo of laid-out lines keyed by everything that decides them (text, styles,
+        // direction, width, mode, shaping): a hit returns what the miss would compute.
+        "tui/ui: LINE_CACHE",
+        // Records laid-out lines only inside `record_lines`, for the bidi comparison tests;
+        // what is drawn is the same whether it records or not.
+        "tui/bidi: RECORDER",
+        // The file-system fault seam of the tests: stays `None` unless a test sets it on
+        // its own thread.
+        "fs: FAULT",
+    ];
+    let found: Vec<String> = mutable_globals(&core_and_front_sources())
+        .into_iter()
+        .filter(|g| !g.starts_with("tui/terminal: ") && !allowed.contains(&g.as_str()))
+        .collect();
+    assert!(found.is_empty(), "process-wide mutable state: {found:#?}");
+    // The check sees one when there is one.
+    let made = vec![(
+        vec!["cmd".to_owned(), "output".to_owned()],
+        "static VOICE: OnceLock<Voice> = OnceLock::new();\nstatic NAMES: &[&str] = &[];\nthread_local! {\n    static SEEN: Cell<u8> = Cell::new(0);\n}\n"
+            .to_owned(),
+    )];
+    assert_eq!(
+        mutable_globals(&made),
+        ["cmd/output: SEEN", "cmd/output: VOICE"]
+    );
+}

@@ -697,3 +697,209 @@ fn the_caret_before_inside_and_after_a_ligature() {
     a.handle_key(key(KeyCode::Backspace), T0 + 5_200);
     assert_eq!(a.view.text, "\u{0633}\u{0627}\u{0645}");
 }
+
+/// A board over four topics with finished attempts of trainees with Arabic and Latin names.
+fn board_over_four_topics(dir: &std::path::Path) -> tipquiz::report::board::Board {
+    use tipquiz::bank::{Library, parse_bank};
+    use tipquiz::record::{AttemptRecord, Store, attempt_id};
+    use tipquiz::report::board::Board;
+    const EVERY: &str = include_str!("../fixtures/valid/every-type.toml");
+    let banks = [
+        "indicators",
+        "national-law",
+        "international-law",
+        "referral",
+    ]
+    .iter()
+    .map(|t| {
+        let src = EVERY
+            .replace("id = \"sample", &format!("id = \"{t}"))
+            .replace("topic = \"sample\"", &format!("topic = \"{t}\""));
+        parse_bank(&format!("{t}.toml"), &src).0.unwrap()
+    })
+    .collect();
+    let lib = Library::build(banks).0;
+    let store = Store::new(dir);
+    for (i, (n, answers)) in [("خالد العلي", 4), ("Badr Salem", 2), ("سارة", 3)]
+        .iter()
+        .enumerate()
+    {
+        let start = crate::screens::T0 + i as i64;
+        let mut e = tipquiz::exam::ExamDef::quick(&[], 24, Some(600), tipquiz::exam::Mode::Exam);
+        e.shuffle_questions = false;
+        e.shuffle_choices = false;
+        let mut s = tipquiz::quiz::Session::start(&e, &lib, n, 9, Lang::Ar, start).unwrap();
+        for q in 0..24 {
+            if q % 5 < *answers {
+                s.update(
+                    tipquiz::quiz::Action::Answer(tipquiz::quiz::Response::Choice(0)),
+                    start + 1000,
+                );
+            }
+            s.update(tipquiz::quiz::Action::Next, start + 1500);
+        }
+        s.update(tipquiz::quiz::Action::Submit, start + 590_000);
+        let r = AttemptRecord::from_session(&s, &attempt_id(&s.state), start + 600_000, "test");
+        store.commit(&r, None).unwrap();
+    }
+    let mut b = Board::new(dir, None);
+    b.refresh();
+    b
+}
+
+/// The rows of the board drawn in `mode` at `w`×`h`.
+fn board_rows(
+    b: &tipquiz::report::board::Board,
+    mode: tipquiz::tui::bidi::BidiMode,
+    digits: tipquiz::text::Digits,
+    w: u16,
+    h: u16,
+) -> Vec<String> {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use tipquiz::tui::ui::{Display, Theme};
+    let display = Display {
+        mode,
+        shaping: mode == tipquiz::tui::bidi::BidiMode::Reorder,
+        theme: Theme { color: false },
+    };
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| tipquiz::tui::board::draw_in(f, b, Lang::Ar, digits, display))
+        .unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_owned()).collect())
+        .collect()
+}
+
+/// The live board with `--bidi terminal` in Arabic, as a terminal that does its own bidi
+/// shows it, simulated by FriBidi on each row of the logical screen, taking rows as
+/// left-to-right paragraphs (VTE, Konsole) or detecting their direction (mlterm): each
+/// trainee's name, percentage (the sign beside its number) and status with its time are on
+/// one row, the time beside its word (Latin units "9m50s" were split around the word in a
+/// left-to-right paragraph); each topic's label is on the row of its own bar and value.
+#[test]
+fn the_board_reads_right_in_a_bidi_terminal() {
+    use tipquiz::tui::bidi::BidiMode;
+    use tipquiz::tui::i18n::topic_name;
+
+    use crate::bidi_fribidi::fribidi_args;
+    if crate::skip_without("fribidi") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let b = board_over_four_topics(d.path());
+    let trainees: Vec<(String, u64)> = b
+        .rows()
+        .iter()
+        .map(|r| (r.trainee.clone(), r.percent.unwrap().round() as u64))
+        .collect();
+    assert_eq!(trainees.len(), 3);
+    let means: Vec<(String, u64)> = b
+        .topic_means()
+        .iter()
+        .map(|(t, m)| (t.clone(), m.round() as u64))
+        .collect();
+    assert!(means.len() >= 3, "{means:?}");
+    let alone = |s: &str| {
+        fribidi_args(&["--nopad", "--nobreak", "--rtl"], &[s]).unwrap()[0]
+            .trim()
+            .to_owned()
+    };
+    let done = alone("انتهى");
+    for (w, h) in [(100, 30), (80, 24)] {
+        let rows = board_rows(&b, BidiMode::Terminal, tipquiz::text::Digits::Western, w, h);
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        for paragraphs in ["--ltr", "--wltr"] {
+            let shown = fribidi_args(&["--nopad", "--nobreak", paragraphs], &rows).unwrap();
+            let all = shown.join("\n");
+            for (name, pct) in &trainees {
+                let shown_name = if name.is_ascii() {
+                    name.clone()
+                } else {
+                    alone(name)
+                };
+                let row = shown
+                    .iter()
+                    .find(|r| r.contains(&shown_name))
+                    .unwrap_or_else(|| panic!("{name} ({paragraphs}):\n{all}"));
+                assert!(
+                    row.contains(&format!("%{pct} ")) || row.contains(&format!(" {pct}%")),
+                    "{name}: {pct}% on its row ({paragraphs}): {row}"
+                );
+                assert!(
+                    row.contains(&format!("9:50 {done}")) || row.contains(&format!("{done} 9:50")),
+                    "{name}: the time beside its word ({paragraphs}): {row}"
+                );
+            }
+            for (topic, pct) in &means {
+                let label = alone(&topic_name(Lang::Ar, topic));
+                let row = shown
+                    .iter()
+                    .find(|r| r.contains(&label))
+                    .unwrap_or_else(|| panic!("{label} ({paragraphs}):\n{all}"));
+                let at = row.find(&label).unwrap();
+                let (left, right) = (&row[..at], &row[at + label.len()..]);
+                let near_l = left.trim_end().chars().next_back();
+                let near_r = right.trim_start().chars().next();
+                let bar_side = if matches!(near_l, Some('█' | '░')) {
+                    left
+                } else {
+                    assert!(
+                        matches!(near_r, Some('█' | '░')),
+                        "{label}: its bar beside it ({paragraphs}): {row}"
+                    );
+                    right
+                };
+                assert!(
+                    bar_side.contains(&pct.to_string()),
+                    "{label}: its value {pct} on its row ({paragraphs}): {row}"
+                );
+            }
+        }
+    }
+}
+
+/// The board in Arabic with `--digits arabic` (reorder mode): ranks, percentages and times
+/// in Arabic-Indic digits, the names as typed; each topic's label whole on its own row with
+/// its bar and value.
+#[test]
+fn the_board_writes_arabic_indic_digits_and_whole_labels() {
+    use tipquiz::tui::bidi::{BidiMode, shape};
+    use tipquiz::tui::i18n::topic_name;
+    let d = tempfile::tempdir().unwrap();
+    let b = board_over_four_topics(d.path());
+    let rows = board_rows(
+        &b,
+        BidiMode::Reorder,
+        tipquiz::text::Digits::Arabic,
+        100,
+        30,
+    );
+    let body: Vec<&String> = rows[1..rows.len() - 1]
+        .iter()
+        .filter(|r| !r.trim_matches(|c| c == '│' || c == ' ').is_empty())
+        .collect();
+    assert!(body.len() >= 3 + 1 + 3, "{rows:#?}");
+    for r in &body {
+        assert!(!r.chars().any(|c| c.is_ascii_digit()), "Western digit: {r}");
+    }
+    let all = rows.join("\n");
+    assert!(
+        all.contains("\u{0669}:\u{0665}\u{0660}"),
+        "the time ٩:٥٠: {all}"
+    );
+    assert!(all.contains("Badr Salem"), "{all}");
+    for (topic, m) in b.topic_means() {
+        let label: String = shape(&topic_name(Lang::Ar, &topic)).chars().rev().collect();
+        let row = rows
+            .iter()
+            .find(|r| r.contains(&label))
+            .unwrap_or_else(|| panic!("{label} whole:\n{all}"));
+        let value = tipquiz::text::Digits::Arabic
+            .write(&(m.round() as u64).to_string())
+            .into_owned();
+        assert!(row.contains('█') || row.contains('░'), "{row}");
+        assert!(row.contains(&value), "{value} on {row}");
+    }
+}

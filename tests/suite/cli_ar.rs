@@ -387,3 +387,52 @@ fn digits_option_in_arabic_output() {
     let (en, _, _) = run(tipquiz().args(["--lang", "en", "--digits", "arabic", "list"]));
     assert!(!en.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c)));
 }
+
+/// `history` in Arabic with Arabic-Indic digits, chosen by `--digits arabic` or by
+/// `TIPQUIZ_DIGITS=arabic` (the option wins over it): dates, scores, percentages, the trend
+/// and the counts; the trainee's name and the exam's id keep their characters; the columns
+/// stay where they are with Western digits (one digit is one column either way).
+#[test]
+fn history_in_arabic_indic_digits_from_the_option_or_the_environment() {
+    let d = class_folder();
+    let western =
+        run(with_class(&mut tipquiz(), d.path()).args(["history", "--trainee", "Salem"])).0;
+    let ar_digit = |s: &str| s.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c));
+    assert!(!ar_digit(&western), "{western}");
+    let by_option = run(with_class(&mut tipquiz(), d.path()).args([
+        "--digits",
+        "arabic",
+        "history",
+        "--trainee",
+        "Salem",
+    ]))
+    .0;
+    let by_env = run(with_class(&mut tipquiz(), d.path())
+        .env("TIPQUIZ_DIGITS", "arabic")
+        .args(["history", "--trainee", "Salem"]))
+    .0;
+    assert_eq!(by_option, by_env);
+    let overridden = run(with_class(&mut tipquiz(), d.path())
+        .env("TIPQUIZ_DIGITS", "arabic")
+        .args(["--digits", "western", "history", "--trainee", "Salem"]))
+    .0;
+    assert_eq!(overridden, western);
+    // Every line of the table: no Western digit left, the same columns.
+    let rows: Vec<(&str, &str)> = western
+        .lines()
+        .zip(by_option.lines())
+        .filter(|(w, _)| w.chars().any(|c| c.is_ascii_digit()))
+        .collect();
+    assert!(rows.len() >= 3, "{by_option}");
+    for (w, a) in &rows {
+        assert!(ar_digit(a), "{a}");
+        assert!(!a.chars().any(|c| c.is_ascii_digit()), "{a}");
+        assert_eq!(w.chars().count(), a.chars().count(), "{w}\n{a}");
+        assert_eq!(
+            tipquiz::text::Digits::Arabic.write(w),
+            *a,
+            "only digits changed"
+        );
+    }
+    assert!(by_option.contains("Salem"));
+}

@@ -173,6 +173,11 @@ fn man_shows_the_page() {
         assert!(text.contains(heading), "{heading}:\n{text}");
     }
     assert!(text.contains("--only-given-banks"), "{text}");
+    // NAME names the program once: "tipquiz - a terminal training quiz ...".
+    assert!(
+        text.contains("tipquiz - a terminal training quiz") && !text.contains("tipquiz - tipquiz"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -511,7 +511,7 @@ fn a_write_error_at_any_step_is_reported_and_never_shown_as_saved() {
                 "{step:?}: nothing half-written counts as a record"
             );
         }
-        let (ok, failed) = recover(&places, &lib, T0 + 70_000);
+        let (ok, failed) = recover(&places, &lib, T0 + 70_000, tipquiz::text::Lang::En);
         assert!(failed.is_empty(), "{step:?}: {failed:?}");
         assert_eq!(
             places.results.load().records.len(),
