@@ -1040,16 +1040,37 @@ fn report_phases(
     lib: &Library,
     mut load: impl FnMut() -> (tipquiz::record::LoadedRecords, Vec<tipquiz::record::Known>),
 ) -> (Duration, String) {
+    // The records' exam is loaded, as an instructor's is: every record is checked against it
+    // (the paper drawn for the name, the rules, the score) and the statistics are per slot.
+    let exams = [common::exam()];
     let mut phases = [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()];
     for _ in 0..n {
         let t0 = Instant::now();
         let (loaded, known) = load();
         let t1 = Instant::now();
-        let (good, mut bad) =
-            tipquiz::report::integrity::screen_known(loaded.records, &known, lib, None);
+        let (good, mut bad) = tipquiz::report::integrity::screen_with(
+            loaded.records,
+            &known,
+            tipquiz::report::integrity::Rules {
+                lib,
+                exams: &exams,
+                key: None,
+            },
+        );
+        assert!(
+            bad.is_empty(),
+            "the benchmark's records are genuine: {bad:?}"
+        );
         bad.extend(loaded.bad);
         let t2 = Instant::now();
-        let r = tipquiz::report::build(&good, &bad, lib, None, tipquiz::report::Which::First);
+        let r = tipquiz::report::build_with(
+            &good,
+            &bad,
+            lib,
+            &exams,
+            None,
+            tipquiz::report::Which::First,
+        );
         let t3 = Instant::now();
         black_box(tipquiz::report::render_table(&r));
         let t4 = Instant::now();
@@ -1171,6 +1192,78 @@ fn results(cfg: &Cfg, t: &mut Table) {
         "-",
         None,
     );
+    // The exam check on real papers: records of the shipped final assessment (30 questions from
+    // five pools of the shipped banks, a different paper per name), each checked against the
+    // exam (its paper drawn again for the name), on every core; per record.
+    {
+        let shipped = common::shipped_lib();
+        let fa = tipquiz::cmd::shipped_exams()
+            .into_iter()
+            .find(|e| e.id == "final-assessment")
+            .expect("final assessment");
+        let k = 2_000;
+        let recs: Vec<(String, tipquiz::record::AttemptRecord)> = (0..k)
+            .map(|i| {
+                let name = format!("trainee {i:05}");
+                let mut s = tipquiz::quiz::Session::start(
+                    &fa,
+                    &shipped,
+                    &name,
+                    tipquiz::quiz::seed_for(&fa.id, &name),
+                    tipquiz::text::Lang::En,
+                    T0,
+                )
+                .expect("session");
+                s.update(tipquiz::quiz::Action::Submit, T0 + 600_000);
+                let r = tipquiz::record::AttemptRecord::from_session(
+                    &s,
+                    &tipquiz::record::attempt_id(&s.state),
+                    T0 + 600_000,
+                    "tipquiz bench",
+                );
+                (format!("f{i}.json"), r)
+            })
+            .collect();
+        let exams = [fa];
+        let with = time(n, || {
+            let p = tipquiz::report::integrity::check_with(
+                &recs,
+                &[],
+                tipquiz::report::integrity::Rules {
+                    lib: &shipped,
+                    exams: &exams,
+                    key: None,
+                },
+            );
+            assert!(p.iter().all(Vec::is_empty), "genuine records");
+        });
+        let without = time(n, || {
+            black_box(tipquiz::report::integrity::check_with(
+                &recs,
+                &[],
+                tipquiz::report::integrity::Rules {
+                    lib: &shipped,
+                    exams: &[],
+                    key: None,
+                },
+            ));
+        });
+        let per = |d: Duration| d.as_secs_f64() * 1e6 / k as f64;
+        t.add(
+            "P5",
+            "checks of final-assessment records (30 questions, paper drawn again per name), all cores",
+            format!(
+                "{:.1} us per record with the exam loaded, {:.1} us without (x 10,000: {:.0} ms)",
+                per(with.median),
+                per(without.median),
+                with.median.as_secs_f64() * 1e3 * 10_000.0 / k as f64
+            ),
+            "-".into(),
+            "-".into(),
+            "-",
+            None,
+        );
+    }
     // Incremental board refresh: 10,000 files known, 30 new ones.
     let mut board = Board::new(&dir, None);
     board.refresh();

@@ -170,6 +170,20 @@ pub enum Which {
     Last,
 }
 
+/// Which attempts `export` writes per trainee.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ExportWhich {
+    /// The first attempt (as `report` counts it).
+    #[default]
+    First,
+    /// The best attempt.
+    Best,
+    /// The last attempt.
+    Last,
+    /// Every attempt.
+    All,
+}
+
 /// Quiz mode.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ModeArg {
@@ -252,6 +266,9 @@ pub enum Command {
         /// One row per response instead of one per attempt.
         #[arg(long)]
         responses: bool,
+        /// Which attempts per trainee: the one `report` counts (first, best, last) or all.
+        #[arg(long, value_enum, default_value_t)]
+        attempts: ExportWhich,
         /// Exit 0 even when flagged or unreadable records were left out.
         #[arg(long)]
         allow_flagged: bool,
@@ -546,6 +563,7 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("report"), "exam") => K::CliArgReportExam,
         (Some("report" | "board"), "attempts") => K::CliArgAttempts,
         (Some("export"), "allow_flagged") => K::CliArgAllowFlagged,
+        (Some("export"), "attempts") => K::CliArgExportAttempts,
         (Some("report"), "format") => K::CliArgReportFormat,
         (Some("export" | "board"), "exam") => K::CliArgOnlyExam,
         (Some("export"), "responses") => K::CliArgResponses,

@@ -57,13 +57,23 @@ pub fn sample_lib() -> Library {
     .0
 }
 
-/// A finished attempt by `trainee` started at `start` with four answers (as in the test suite).
+/// The exam the benchmark's records are attempts at (loaded by the report, so that each record
+/// is checked against it: the paper drawn for the name, the rules, the score).
 #[must_use]
-pub fn finished(lib: &Library, trainee: &str, start: i64) -> Session {
+pub fn exam() -> ExamDef {
     let mut e = ExamDef::quick(&[], 6, Some(600), Mode::Exam);
     e.shuffle_questions = false;
     e.shuffle_choices = false;
-    let mut s = Session::start(&e, lib, trainee, 9, Lang::En, start).expect("session");
+    e
+}
+
+/// A finished attempt by `trainee` started at `start` with four answers (as in the test suite),
+/// on the paper [`exam`] draws for the name.
+#[must_use]
+pub fn finished(lib: &Library, trainee: &str, start: i64) -> Session {
+    let e = exam();
+    let seed = tipquiz::quiz::seed_for(&e.id, trainee);
+    let mut s = Session::start(&e, lib, trainee, seed, Lang::En, start).expect("session");
     let given = [
         Response::Choice(0),
         Response::Choices(vec![0, 2]),
@@ -102,7 +112,9 @@ pub fn write_records(lib: &Library, dir: &Path, first: usize, n: usize) -> Vec<P
 /// A results folder holding exactly `RESULT_FILES` records, made once and reused.
 #[must_use]
 pub fn results_dir(lib: &Library) -> PathBuf {
-    let dir = data_dir().join(format!("results-{RESULT_FILES}"));
+    // Version 2: papers drawn for the names (version 1 used one seed for every record).
+    let _ = std::fs::remove_dir_all(data_dir().join(format!("results-{RESULT_FILES}")));
+    let dir = data_dir().join(format!("results-v2-{RESULT_FILES}"));
     let count = std::fs::read_dir(&dir).map_or(0, |rd| {
         rd.filter_map(Result::ok)
             .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))

@@ -104,14 +104,22 @@ pub(crate) fn close_cmd(cx: &Context, exam_id: &str, autosaves: Option<&std::pat
     // What is still abandoned: a deadline passed, no record, and no autosave reachable here.
     let class = class_of(cx, &lib, &exams);
     let progress = read_progress(&results.dir);
+    let markers = results.started();
+    let started = crate::report::status::Started {
+        markers: &markers,
+        progress: &progress,
+    };
     let left: Vec<String> =
-        crate::report::status::unrecorded(&exam.id, &class.records, &class.bad, &progress, now)
+        crate::report::status::unrecorded(&exam.id, &class.records, &class.bad, started, now)
             .into_iter()
-            .filter(|(s, p)| {
-                *s == crate::report::status::Standing::Abandoned
-                    && !closed.contains(&(trainee_slug(&p.trainee), p.started_at))
+            .filter(|u| {
+                matches!(
+                    u.standing,
+                    crate::report::status::Standing::Abandoned
+                        | crate::report::status::Standing::RecordMissing
+                ) && !closed.contains(&(trainee_slug(&u.trainee), u.started_at))
             })
-            .map(|(_, p)| escape_for_terminal(&p.trainee))
+            .map(|u| escape_for_terminal(&u.trainee))
             .collect();
     for name in &left {
         out.push_str(&format!(

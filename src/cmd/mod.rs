@@ -74,6 +74,7 @@ pub fn run(cx: &Context, cmd: Command) -> u8 {
         Command::Export {
             exam,
             responses,
+            attempts,
             allow_flagged,
             output,
             ..
@@ -81,6 +82,7 @@ pub fn run(cx: &Context, cmd: Command) -> u8 {
             cx,
             exam.as_deref(),
             responses,
+            attempts,
             allow_flagged,
             output.as_deref(),
         ),

@@ -34,16 +34,19 @@ pub(crate) fn class_of(
     )
 }
 
-/// An `--exam` that names neither a loaded exam nor an exam with records is a usage error that
-/// names the known exams.
+/// An `--exam` that names neither a loaded exam nor an exam with records (or attempts that
+/// started) is a usage error that names the known exams.
 fn known_exam(
     cx: &Context,
     exam: Option<&str>,
     exams: &[crate::exam::ExamDef],
     class: &crate::report::read::Class,
+    started: crate::report::status::Started<'_>,
 ) -> Result<(), u8> {
     let Some(e) = exam else { return Ok(()) };
     let mut ids: std::collections::BTreeSet<&str> = exams.iter().map(|x| x.id.as_str()).collect();
+    ids.extend(started.markers.iter().map(|m| m.exam_id.as_str()));
+    ids.extend(started.progress.iter().map(|p| p.exam_id.as_str()));
     ids.extend(class.records.iter().map(|r| r.exam_id.as_str()));
     ids.extend(
         class
@@ -83,7 +86,9 @@ pub(crate) fn report_cmd(
         Err(c) => return c,
     };
     let class = class_of(cx, &lib, &exams);
-    if let Err(code) = known_exam(cx, exam, &exams, &class) {
+    let starts = crate::report::status::Starts::read(&cx.places().results);
+    let started = starts.view();
+    if let Err(code) = known_exam(cx, exam, &exams, &class, started) {
         return code;
     }
     let report = crate::report::build_with(
@@ -94,9 +99,8 @@ pub(crate) fn report_cmd(
         exam,
         which_of(which),
     );
-    let progress = crate::report::board::read_progress(&cx.places().results.dir);
     let report =
-        crate::report::with_statuses(report, &class.records, &progress, crate::tui::run::now_ms());
+        crate::report::with_statuses(report, &class.records, started, crate::tui::run::now_ms());
     match format {
         crate::cli::ReportFormat::Table => {
             cx.out
@@ -119,6 +123,7 @@ pub(crate) fn export_cmd(
     cx: &Context,
     exam: Option<&str>,
     responses: bool,
+    which: crate::cli::ExportWhich,
     allow_flagged: bool,
     output: Option<&std::path::Path>,
 ) -> u8 {
@@ -127,13 +132,37 @@ pub(crate) fn export_cmd(
         Err(c) => return c,
     };
     let class = class_of(cx, &lib, &exams);
-    if let Err(code) = known_exam(cx, exam, &exams, &class) {
+    let starts = crate::report::status::Starts::read(&cx.places().results);
+    let started = starts.view();
+    if let Err(code) = known_exam(cx, exam, &exams, &class, started) {
         return code;
     }
-    let mut records = class.records;
-    if let Some(e) = exam {
-        records.retain(|r| r.exam_id == e);
-    }
+    let mut records: Vec<crate::record::AttemptRecord> = match which {
+        crate::cli::ExportWhich::All => class
+            .records
+            .iter()
+            .filter(|r| exam.is_none_or(|e| r.exam_id == e))
+            .cloned()
+            .collect(),
+        one => {
+            // The attempt `report` counts, at each exam, chosen as it chooses.
+            let which = match one {
+                crate::cli::ExportWhich::Best => crate::report::Which::Best,
+                crate::cli::ExportWhich::Last => crate::report::Which::Last,
+                _ => crate::report::Which::First,
+            };
+            let ids: std::collections::BTreeSet<&str> = class
+                .records
+                .iter()
+                .map(|r| r.exam_id.as_str())
+                .filter(|id| exam.is_none_or(|e| *id == e))
+                .collect();
+            ids.into_iter()
+                .flat_map(|e| crate::report::read::select_attempts(&class.records, e, which))
+                .cloned()
+                .collect()
+        }
+    };
     records.sort_by(|a, b| (a.started_at, &a.attempt_id).cmp(&(b.started_at, &b.attempt_id)));
     // Every file left out is named, with the trainee and why (those of other exams too, when the
     // file does not say which exam it is).
@@ -154,15 +183,24 @@ pub(crate) fn export_cmd(
         };
         cx.out.fail_msg(&msg!(Skipped, who, &b.reason));
     }
-    let progress = crate::report::board::read_progress(&cx.places().results.dir);
     let now = crate::tui::run::now_ms();
     let ids: std::collections::BTreeSet<&str> = exam.map_or_else(
-        || progress.iter().map(|p| p.exam_id.as_str()).collect(),
+        || {
+            starts
+                .progress
+                .iter()
+                .map(|p| p.exam_id.as_str())
+                .chain(starts.markers.iter().map(|m| m.exam_id.as_str()))
+                .collect()
+        },
         |e| std::iter::once(e).collect(),
     );
+    // Attempts without a record, against every record (an attempt not selected is recorded).
     let unrecorded: Vec<_> = ids
         .into_iter()
-        .flat_map(|e| crate::report::status::unrecorded(e, &records, &class.bad, &progress, now))
+        .flat_map(|e| {
+            crate::report::status::unrecorded(e, &class.records, &class.bad, started, now)
+        })
         .collect();
     let text = if responses {
         crate::report::export_responses_csv(&records)

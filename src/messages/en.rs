@@ -377,6 +377,9 @@ pub fn text(key: K) -> &'static str {
         }
         K::HistCounts => "(counts)",
         K::HistFlagged => "flagged, not counted: {0} {1}: {2}",
+        K::CliArgExportAttempts => {
+            "Which attempts per trainee: first, best or last (the one `report` counts with the same choice), or all. Default: first."
+        }
         K::CliArgAllowFlagged => {
             "Exit with 0 even when flagged or unreadable records were left out (they are still listed on standard error)."
         }
@@ -388,6 +391,22 @@ pub fn text(key: K) -> &'static str {
         K::StInProgress => "still in progress",
         K::StAbandoned => "abandoned (time over, no record: run `tipquiz close`)",
         K::StFlagged => "flagged, not counted",
+        K::SecSlots => {
+            "Slots of the random papers (pool, draw: whichever question filled it on each paper, as Moodle shows a random question)"
+        }
+        K::HSlot => "Slot",
+        K::HSlotQuestions => "Questions",
+        K::SlotLabel => "pool {0} #{1}",
+        K::StRecordMissing => {
+            "record missing (started, time over, no record and no sign of it running: deleted, or never written)"
+        }
+        K::StStartedTwice => {
+            "started twice (a new attempt began before the previous one was recorded)"
+        }
+        K::StStartedNoRecord => "{0} (started at {1} UTC, no record)",
+        K::StartNotMarked => {
+            "The start of this attempt could not be noted in the results folder ({0}). Your answers are still saved; tell the instructor."
+        }
         K::Closed => "closed: {0}, timed out, {1}/{2}, saved to {3}",
         K::CloseCannot => "cannot close the attempt of {0} ({1}): {2}",
         K::CloseUnreachable => {

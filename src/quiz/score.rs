@@ -328,7 +328,12 @@ pub fn score_question(
         points *= 1.0 - t / (2.0 * window);
     }
     if verdict == Verdict::Wrong {
-        points = -policy.negative_marking * max;
+        // No penalty is 0 points, never -0 (which a record would keep and an export print).
+        points = if policy.negative_marking > 0.0 {
+            -policy.negative_marking * max
+        } else {
+            0.0
+        };
     }
     QuestionScore {
         qid: q.id.clone(),
@@ -355,7 +360,8 @@ impl Tally {
     #[must_use]
     pub fn percent(&self) -> f64 {
         if self.max > 0.0 {
-            (self.points.max(0.0) / self.max * 100.0).clamp(0.0, 100.0)
+            // `+ 0.0` turns a -0 into 0.
+            (self.points.max(0.0) / self.max * 100.0).clamp(0.0, 100.0) + 0.0
         } else {
             0.0
         }
@@ -399,7 +405,8 @@ pub fn tally(exam: &ExamDef, questions: Vec<QuestionScore>) -> ScoreSheet {
         .chain(by_topic.values_mut())
         .chain(by_difficulty.values_mut())
     {
-        t.points = t.points.max(0.0);
+        // Floored at 0, and a -0 (a sum of -0 points) made 0.
+        t.points = t.points.max(0.0) + 0.0;
     }
     let failed_topics: Vec<String> = exam
         .topic_pass_marks

@@ -5,10 +5,12 @@
 //! then the folder synced. Attempts in progress are autosaved the same way on local disk.
 
 mod index;
+mod marker;
 mod store;
 
 pub use crate::fs::{Step, StoreError, inject_fault, write_atomic, write_unsynced};
 pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
+pub use marker::{MARKER_PREFIX, MARKER_SCHEMA, MARKER_SUFFIX, StartMarker};
 pub use store::{
     BadRecord, LoadedRecords, RecordError, STALE_PART_SECS, Store, read_record, read_record_sealed,
     read_regular, sweep_stale_parts, trainee_slug,

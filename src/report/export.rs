@@ -104,12 +104,13 @@ pub fn export_attempts_csv(records: &[AttemptRecord]) -> String {
     export_attempts_csv_with(records, &[])
 }
 
-/// [`export_attempts_csv`], then one row for each attempt without a record (in progress or
-/// abandoned: `end_reason` says which; no score), so that nobody is missing from the export.
+/// [`export_attempts_csv`], then one row for each attempt without a record (in progress,
+/// abandoned or record missing: `end_reason` says which; the attempt id when its start marker
+/// gives it; no score), so that nobody is missing from the export.
 #[must_use]
 pub fn export_attempts_csv_with(
     records: &[AttemptRecord],
-    unrecorded: &[(super::status::Standing, &super::board::Progress)],
+    unrecorded: &[super::status::Unrecorded],
 ) -> String {
     let mut rows = vec![
         [
@@ -147,20 +148,20 @@ pub fn export_attempts_csv_with(
             r.lang.code().to_owned(),
         ]);
     }
-    for (standing, p) in unrecorded {
+    for u in unrecorded {
         rows.push(vec![
-            String::new(),
-            safe_cell(&p.trainee),
-            safe_cell(&p.exam_id),
-            rfc3339_utc(p.started_at),
-            String::new(),
-            String::new(),
+            safe_cell(&u.attempt_id),
+            safe_cell(&u.trainee),
+            safe_cell(&u.exam_id),
+            rfc3339_utc(u.started_at),
             String::new(),
             String::new(),
             String::new(),
             String::new(),
             String::new(),
-            standing.name().to_owned(),
+            String::new(),
+            String::new(),
+            u.standing.name().to_owned(),
             String::new(),
         ]);
     }

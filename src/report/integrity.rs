@@ -443,8 +443,15 @@ pub fn check_with(
             (p, after)
         })
         .collect();
-    // Identical conduct under different names: every record of such a group is flagged with the
-    // others' names.
+    // Identical conduct under different names: the records of such a group are flagged with the
+    // others' names. When some of them fail other checks (a copy's paper is not the one drawn
+    // for its name) and others pass them all, the ones that fail are the copies: only they are
+    // flagged, naming the attempt they copy, which counts. When they cannot be told apart, all
+    // are flagged.
+    let clean: Vec<bool> = checked
+        .iter()
+        .map(|(p, after)| p.is_empty() && after.is_empty())
+        .collect();
     let prints: Vec<Option<[u8; 32]>> = records.par_iter().map(|(_, r)| conduct(r)).collect();
     let mut groups: HashMap<[u8; 32], Vec<usize>> = HashMap::new();
     for (i, f) in prints.iter().enumerate() {
@@ -454,7 +461,8 @@ pub fn check_with(
     }
     let mut copies: Vec<Vec<String>> = vec![Vec::new(); records.len()];
     for members in groups.values().filter(|m| m.len() > 1) {
-        for &i in members {
+        let told_apart = members.iter().any(|&i| clean[i]) && members.iter().any(|&i| !clean[i]);
+        for &i in members.iter().filter(|&&i| !(told_apart && clean[i])) {
             let me = trainee_slug(&records[i].1.trainee);
             for &j in members {
                 let other = &records[j].1.trainee;

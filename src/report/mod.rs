@@ -244,6 +244,37 @@ pub struct ItemStats {
     pub flags: Vec<Flag>,
 }
 
+/// Item analysis of one slot (pool k, draw i) of an exam that draws random papers, as Moodle
+/// shows a random question: the figures of whichever question filled the slot on each paper,
+/// beside the rows of the questions themselves.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SlotStats {
+    /// The pool, from 1 (the exam file's order).
+    pub pool: usize,
+    /// The draw within the pool, from 1.
+    pub draw: usize,
+    /// The pool's topic, when it names one.
+    pub topic: Option<String>,
+    /// How many different questions filled the slot.
+    pub questions: usize,
+    /// Selected attempts (each paper has every slot once).
+    pub attempts: usize,
+    /// Mean points earned.
+    pub mean_points: f64,
+    /// Points available (mean over attempts).
+    pub max: f64,
+    /// Facility index: mean score / maximum × 100.
+    pub facility: Option<f64>,
+    /// Sample SD of the score as a percentage of the maximum.
+    pub sd: Option<f64>,
+    /// Correlation of the slot's score with the rest of the test × 100.
+    pub discrimination: Option<f64>,
+    /// Discriminative efficiency × 100.
+    pub efficiency: Option<f64>,
+    /// Warnings (only with at least [`MIN_ATTEMPTS_FOR_FLAGS`] attempts).
+    pub flags: Vec<Flag>,
+}
+
 /// Attempts of a question below which it gets no flag (too easy, too hard, negative
 /// discrimination): with fewer, one trainee more or less turns the figure around.
 pub const MIN_ATTEMPTS_FOR_FLAGS: usize = 10;
@@ -306,6 +337,10 @@ pub struct Report {
     pub summary: Summary,
     /// One entry per question, by topic then id.
     pub items: Vec<ItemStats>,
+    /// One entry per slot (pool, draw), when the exam is loaded, every selected paper is the one
+    /// it draws for the trainee's name, and some slot was filled by different questions (random
+    /// papers); empty otherwise.
+    pub slots: Vec<SlotStats>,
     /// Reliability.
     pub test: TestStats,
     /// Files that could not be read, and flagged records, with the trainee and the reason.
@@ -314,17 +349,17 @@ pub struct Report {
     pub status: status::Statuses,
 }
 
-/// The report with the standing of every trainee of its exam at `now`, from the attempts in
-/// progress (`progress`) as well as the records.
+/// The report with the standing of every trainee of its exam at `now`, from the attempts that
+/// started (their start markers and progress files) as well as the records.
 #[must_use]
 pub fn with_statuses(
     mut report: Report,
     records: &[AttemptRecord],
-    progress: &[board::Progress],
+    started: status::Started<'_>,
     now: Millis,
 ) -> Report {
     if let Some(id) = &report.exam_id {
-        report.status = status::statuses(id, records, &report.bad, progress, now);
+        report.status = status::statuses(id, records, &report.bad, started, now);
     }
     report
 }
@@ -407,7 +442,7 @@ pub fn build_with(
     let def = exam_id
         .as_deref()
         .and_then(|id| defs.iter().find(|e| e.id == id));
-    let (items, test) = analyse_items(&selected, lib, def);
+    let (items, slots, test) = analyse_items(&selected, lib, def);
     Report {
         exam_id,
         exam_title,
@@ -417,6 +452,7 @@ pub fn build_with(
         trainees,
         summary,
         items,
+        slots,
         test,
         bad: bad.to_vec(),
         status: status::Statuses::default(),
@@ -515,7 +551,7 @@ fn analyse_items(
     selected: &[&AttemptRecord],
     lib: &Library,
     exam: Option<&crate::exam::ExamDef>,
-) -> (Vec<ItemStats>, TestStats) {
+) -> (Vec<ItemStats>, Vec<SlotStats>, TestStats) {
     // The test score of each attempt for item analysis: the sum of its item scores.
     let totals: Vec<f64> = selected
         .iter()
@@ -541,8 +577,20 @@ fn analyse_items(
     items.sort_by(|a, b| a.topic.cmp(&b.topic).then_with(|| a.qid.cmp(&b.qid)));
 
     let n = selected.len();
-    let (basis, series, excluded) = match exam.and_then(|e| slot_series(selected, e, lib)) {
-        Some(series) => (Basis::Slots, series, 0),
+    let by_slot = exam.and_then(|e| slot_series(selected, e, lib));
+    let slots = match (&by_slot, exam) {
+        (Some(by_slot), Some(e)) => slot_stats(by_slot, e, &totals),
+        _ => Vec::new(),
+    };
+    let (basis, series, excluded) = match by_slot {
+        Some(by_slot) => (
+            Basis::Slots,
+            by_slot
+                .into_values()
+                .map(|obs| obs.into_iter().map(|(p, _, _)| p).collect())
+                .collect(),
+            0,
+        ),
         None => {
             let common: Vec<Vec<f64>> = by_qid
                 .values()
@@ -580,18 +628,21 @@ fn analyse_items(
         sem: error_ratio.zip(sd).map(|(e, sd)| e * sd / 100.0),
         min_attempts_for_flags: MIN_ATTEMPTS_FOR_FLAGS,
     };
-    (items, test)
+    (items, slots, test)
 }
 
-/// One series of points per slot of `exam` (pool k, draw i), each with one value per selected
-/// attempt: the points of the question that filled the slot on that trainee's paper. `None` when
-/// a recorded paper is not the one the exam draws for that trainee's name.
-fn slot_series(
-    selected: &[&AttemptRecord],
+/// Per slot (pool, draw), for each selected attempt: (points, maximum, question id).
+type BySlot<'a> = BTreeMap<(usize, usize), Vec<(f64, f64, &'a str)>>;
+
+/// What each selected attempt scored in each slot of `exam` (pool k, draw i, from 0), in attempt
+/// order: (points, maximum, question id) of the question that filled the slot on that trainee's
+/// paper. `None` when a recorded paper is not the one the exam draws for that trainee's name.
+fn slot_series<'a>(
+    selected: &[&'a AttemptRecord],
     exam: &crate::exam::ExamDef,
     lib: &Library,
-) -> Option<Vec<Vec<f64>>> {
-    let mut series: BTreeMap<(usize, usize), Vec<f64>> = BTreeMap::new();
+) -> Option<BySlot<'a>> {
+    let mut series: BySlot<'a> = BTreeMap::new();
     for r in selected {
         let drawn =
             crate::quiz::draw_slots(exam, lib, crate::quiz::seed_for(&exam.id, &r.trainee)).ok()?;
@@ -602,14 +653,68 @@ fn slot_series(
             if p.qid != q.qid {
                 return None;
             }
-            series.entry(*slot).or_default().push(q.points);
+            series
+                .entry(*slot)
+                .or_default()
+                .push((q.points, q.max, q.qid.as_str()));
         }
     }
     let n = selected.len();
-    series
-        .values()
-        .all(|s| s.len() == n)
-        .then(|| series.into_values().collect())
+    series.values().all(|s| s.len() == n).then_some(series)
+}
+
+/// The item analysis of each slot, when some slot was filled by different questions (else the
+/// rows of the questions say it all). `totals` are the attempts' test totals.
+fn slot_stats(by_slot: &BySlot<'_>, exam: &crate::exam::ExamDef, totals: &[f64]) -> Vec<SlotStats> {
+    let distinct =
+        |obs: &[(f64, f64, &str)]| obs.iter().map(|o| o.2).collect::<BTreeSet<_>>().len();
+    if by_slot.values().all(|obs| distinct(obs) <= 1) {
+        return Vec::new();
+    }
+    by_slot
+        .iter()
+        .filter_map(|(&(pool, draw), obs)| {
+            let x: Vec<f64> = obs.iter().map(|o| o.0).collect();
+            let rest: Vec<f64> = obs.iter().zip(totals).map(|(o, t)| t - o.0).collect();
+            let max = mean(&obs.iter().map(|o| o.1).collect::<Vec<_>>())?;
+            let mean_points = mean(&x)?;
+            let facility = (max > 0.0).then(|| mean_points / max * 100.0);
+            let sd = sample_sd(&x).filter(|_| max > 0.0).map(|s| s / max * 100.0);
+            let (discrimination, efficiency) = stats::item_rest(&x, &rest);
+            Some(SlotStats {
+                pool: pool + 1,
+                draw: draw + 1,
+                topic: exam.pools.get(pool).and_then(|p| p.topic.clone()),
+                questions: distinct(obs),
+                attempts: obs.len(),
+                mean_points,
+                max,
+                facility,
+                sd,
+                discrimination,
+                efficiency,
+                flags: figure_flags(obs.len(), facility, discrimination),
+            })
+        })
+        .collect()
+}
+
+/// The flags of an item's figures (none below [`MIN_ATTEMPTS_FOR_FLAGS`] attempts).
+fn figure_flags(n: usize, facility: Option<f64>, discrimination: Option<f64>) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    if n < MIN_ATTEMPTS_FOR_FLAGS {
+        return flags;
+    }
+    if discrimination.is_some_and(|d| d < 0.0) {
+        flags.push(Flag::NegativeDiscrimination);
+    }
+    if facility.is_some_and(|f| f < 10.0) {
+        flags.push(Flag::TooHard);
+    }
+    if facility.is_some_and(|f| f > 90.0) {
+        flags.push(Flag::TooEasy);
+    }
+    flags
 }
 
 fn item(
@@ -642,18 +747,8 @@ fn item(
             rq.kind != q.kind.name() || rq.response.as_ref().is_some_and(|r| !r.fits(q))
         }),
     };
-    let mut flags = Vec::new();
     // Below the minimum number of attempts the figures are shown but nothing is flagged.
-    let enough = obs.len() >= MIN_ATTEMPTS_FOR_FLAGS;
-    if enough && discrimination.is_some_and(|d| d < 0.0) {
-        flags.push(Flag::NegativeDiscrimination);
-    }
-    if enough && facility.is_some_and(|f| f < 10.0) {
-        flags.push(Flag::TooHard);
-    }
-    if enough && facility.is_some_and(|f| f > 90.0) {
-        flags.push(Flag::TooEasy);
-    }
+    let mut flags = figure_flags(obs.len(), facility, discrimination);
     if changed {
         flags.push(Flag::ChangedOrMissing);
     }

@@ -111,7 +111,11 @@ fn topics_of(report: &Report) -> Vec<String> {
 }
 
 fn flags_text(it: &ItemStats) -> String {
-    it.flags
+    flag_list(&it.flags)
+}
+
+fn flag_list(flags: &[super::Flag]) -> String {
+    flags
         .iter()
         .map(|f| f.text())
         .collect::<Vec<_>>()
@@ -119,8 +123,12 @@ fn flags_text(it: &ItemStats) -> String {
 }
 
 fn flags_text_in(it: &ItemStats, lang: Lang) -> String {
+    flag_list_in(&it.flags, lang)
+}
+
+fn flag_list_in(flags: &[super::Flag], lang: Lang) -> String {
     use super::Flag;
-    it.flags
+    flags
         .iter()
         .map(|f| {
             template(
@@ -219,19 +227,48 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
                 super::status::Standing::TimedOut => K::StTimedOut,
                 super::status::Standing::InProgress => K::StInProgress,
                 super::status::Standing::Abandoned => K::StAbandoned,
+                super::status::Standing::RecordMissing => K::StRecordMissing,
                 super::status::Standing::Flagged => K::StFlagged,
             };
-            let shown: Vec<String> = names.iter().map(|n| cell(n)).collect();
+            // Attempts without a record are shown with their start ("started at 07:02").
+            let starts = report.status.starts(standing);
+            let shown: Vec<String> = if starts.is_empty() {
+                names.iter().map(|n| cell(n)).collect()
+            } else {
+                starts
+                    .iter()
+                    .map(|(n, t)| {
+                        let hhmm: String =
+                            super::rfc3339_utc(*t).chars().skip(11).take(5).collect();
+                        f_(K::StStartedNoRecord, &[cell(n), hhmm])
+                    })
+                    .collect()
+            };
             let _ = writeln!(
                 out,
                 "  {} ({}): {}",
                 t_(k),
-                names.len(),
+                shown.len(),
                 if shown.is_empty() {
                     "-".to_owned()
                 } else {
                     shown.join(", ")
                 }
+            );
+        }
+        if !report.status.started_twice.is_empty() {
+            let shown: Vec<String> = report
+                .status
+                .started_twice
+                .iter()
+                .map(|n| cell(n))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {} ({}): {}",
+                t_(K::StStartedTwice),
+                shown.len(),
+                shown.join(", ")
             );
         }
     }
@@ -375,6 +412,46 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
     );
 
     let _ = writeln!(out, "{}", t_(K::ItemLegend));
+
+    // Random papers: one row per slot (pool, draw), as Moodle shows a random question.
+    if !report.slots.is_empty() {
+        let _ = writeln!(out, "\n{}", t_(K::SecSlots));
+        let headers = [
+            t_(K::HSlot),
+            t_(K::HTopic),
+            t_(K::HSlotQuestions),
+            t_(K::HN),
+            t_(K::HFacility),
+            t_(K::HSd),
+            t_(K::HDiscr),
+            t_(K::HEffic),
+            t_(K::HFlags),
+        ]
+        .map(str::to_owned);
+        let rows: Vec<Vec<String>> = report
+            .slots
+            .iter()
+            .map(|sl| {
+                vec![
+                    f_(K::SlotLabel, &[sl.pool.to_string(), sl.draw.to_string()]),
+                    sl.topic.as_deref().map_or_else(|| "-".to_owned(), cell),
+                    sl.questions.to_string(),
+                    sl.attempts.to_string(),
+                    opt_dash(sl.facility, 1),
+                    opt_dash(sl.sd, 1),
+                    opt_dash(sl.discrimination, 1),
+                    opt_dash(sl.efficiency, 1),
+                    flag_list_in(&sl.flags, lang),
+                ]
+            })
+            .collect();
+        table(
+            &mut out,
+            &headers,
+            &rows,
+            &[false, false, true, true, true, true, true, true, false],
+        );
+    }
 
     let with_choices: Vec<&ItemStats> = report
         .items
@@ -587,6 +664,44 @@ pub fn to_csv(report: &Report) -> String {
     }
     sections.push(csv_string(&items));
     sections.push(csv_string(&choices));
+    if !report.slots.is_empty() {
+        let mut slots: Vec<Vec<String>> = vec![
+            vec!["slots".into()],
+            [
+                "pool",
+                "draw",
+                "topic",
+                "questions",
+                "attempts",
+                "mean_points",
+                "max",
+                "facility",
+                "sd",
+                "discrimination",
+                "efficiency",
+                "flags",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+        ];
+        for sl in &report.slots {
+            slots.push(vec![
+                sl.pool.to_string(),
+                sl.draw.to_string(),
+                sl.topic.as_deref().map(safe_cell).unwrap_or_default(),
+                sl.questions.to_string(),
+                sl.attempts.to_string(),
+                num(sl.mean_points, 2),
+                num(sl.max, 2),
+                opt(sl.facility, 2),
+                opt(sl.sd, 2),
+                opt(sl.discrimination, 2),
+                opt(sl.efficiency, 2),
+                flag_list(&sl.flags),
+            ]);
+        }
+        sections.push(csv_string(&slots));
+    }
 
     let mut bad: Vec<Vec<String>> = vec![
         vec!["bad_records".into()],
@@ -617,6 +732,13 @@ pub fn to_csv(report: &Report) -> String {
                 .map(|n| vec![st.name().to_owned(), safe_cell(n)]),
         );
     }
+    standing.extend(
+        report
+            .status
+            .started_twice
+            .iter()
+            .map(|n| vec!["started-twice".to_owned(), safe_cell(n)]),
+    );
     sections.push(csv_string(&standing));
     sections.join("\n")
 }

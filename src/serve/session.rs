@@ -302,7 +302,7 @@ fn refuse_attempt(app: &mut App, effects: &mut Vec<Effect>, why: fn(&Ui) -> &'st
     app.screen = Screen::Home;
     app.overlay = Overlay::None;
     app.message = Some(why(crate::messages::ui(app.lang)).to_owned());
-    effects.retain(|e| !matches!(e, Effect::Autosave | Effect::Commit));
+    effects.retain(|e| !matches!(e, Effect::Started | Effect::Autosave | Effect::Commit));
 }
 
 /// Check an attempt that this turn started or resumed against the instructor's switches and

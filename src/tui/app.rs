@@ -17,6 +17,8 @@ use std::sync::Arc;
 /// What the loop must do after an update.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
+    /// An attempt has just started: note it in the results folder (its start marker).
+    Started,
     /// Save the attempt in progress.
     Autosave,
     /// Record the finished attempt in the results folder.
@@ -834,7 +836,7 @@ impl App {
                 self.screen = Screen::Quiz;
                 self.message = None;
                 self.warned_minute = false;
-                vec![Effect::SavePrefs, Effect::Autosave]
+                vec![Effect::SavePrefs, Effect::Started, Effect::Autosave]
             }
             Err(e) => {
                 self.message = Some(e.to_string());

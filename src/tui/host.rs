@@ -224,6 +224,14 @@ impl Host {
                         }
                     }
                 }
+                Effect::Started => {
+                    if let Some(s) = &app.session
+                        && let Err(why) = mark_started(&self.places, s)
+                    {
+                        // The attempt goes on: the marker only helps the instructor find it.
+                        app.message = Some(why);
+                    }
+                }
                 Effect::Commit => {
                     self.flush();
                     if let Some(s) = &app.session {
@@ -293,6 +301,25 @@ fn publish_progress(places: &Places, s: &Session) {
     if let Ok(body) = serde_json::to_vec(&p) {
         let _ = write_atomic(&dir, &path, &body, true);
     }
+}
+
+/// Write the start marker of the attempt that has just started into its results folder, so that
+/// the instructor's views know of it even if it never produces a record. The error, in the
+/// trainee's language, says that the marker could not be written and that the answers are kept.
+///
+/// # Errors
+/// The marker could not be written.
+pub fn mark_started(places: &Places, s: &Session) -> Result<PathBuf, String> {
+    let m = crate::record::StartMarker::of(&s.state, &places.program);
+    results_for(places, &s.state.exam)
+        .mark_started(&m)
+        .map_err(|e| {
+            crate::messages::Msg::new(
+                crate::messages::K::StartNotMarked,
+                vec![crate::messages::Arg::Msg(e.message())],
+            )
+            .render(s.state.lang)
+        })
 }
 
 /// The results folder for an attempt: the explicit one, else the exam's own, else the default.

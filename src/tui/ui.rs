@@ -1170,7 +1170,8 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                 row(
                     &mut out,
                     pos,
-                    (pos + 1).to_string(),
+                    // The item's number is the program's: in the interface's digits.
+                    c.num(&(pos + 1).to_string()),
                     grab,
                     items[orig].get(lang).to_owned(),
                     right,
@@ -1185,7 +1186,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                 let seq: Vec<String> = items
                     .iter()
                     .enumerate()
-                    .map(|(k, it)| format!("{}. {}", k + 1, it.get(lang)))
+                    .map(|(k, it)| format!("{}. {}", c.num(&(k + 1).to_string()), it.get(lang)))
                     .collect();
                 out.extend(labelled(
                     c,
@@ -1222,7 +1223,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                 row(
                     &mut out,
                     k,
-                    (k + 1).to_string(),
+                    c.num(&(k + 1).to_string()),
                     &format!("{arrow} {pick}  "),
                     l.get(lang).to_owned(),
                     right,

@@ -394,6 +394,22 @@ fn arabic_indic_digits_for_the_numbers_the_program_writes() {
             assert!(shown.contains('\u{0666}'), "{shown}");
             seen.insert("question");
         }
+        if name == "q_order_item_moved" || name == "q_match_one_paired" {
+            // The items' numbers are the program's; the years in the match are the author's.
+            assert!(
+                logical.iter().any(|l| l.contains("\u{0662}) ")),
+                "{logical:#?}"
+            );
+            assert!(
+                !logical.iter().any(|l| l.trim_start().starts_with("1)")),
+                "{logical:#?}"
+            );
+            seen.insert(if name.starts_with("q_order") {
+                "order"
+            } else {
+                "match"
+            });
+        }
         if name == "q_short_typing" {
             assert!(
                 logical.iter().any(|l| l.contains("(2)")),
@@ -416,7 +432,7 @@ fn arabic_indic_digits_for_the_numbers_the_program_writes() {
         let bad = differing(&lines);
         assert!(bad.is_empty(), "{name}: {}", bad.join("\n"));
     }
-    assert_eq!(seen.len(), 3);
+    assert_eq!(seen.len(), 5);
     // English ignores the setting.
     for (_, mut a, now) in every_screen(Lang::En, d.path()).into_iter().take(3) {
         a.digits = Digits::Arabic;
@@ -902,4 +918,115 @@ fn the_board_writes_arabic_indic_digits_and_whole_labels() {
         assert!(row.contains('█') || row.contains('░'), "{row}");
         assert!(row.contains(&value), "{value} on {row}");
     }
+}
+
+/// The screens beyond the trainee's walk, compared with FriBidi line by line as
+/// [`every_screen_agrees_with_fribidi_line_by_line`] does: the display check (calibration),
+/// the loading frame, the instructor's preview of a bank (every question with its key, in
+/// file order) and the live board in Western and Arabic-Indic digits, at 100, 60 and 40
+/// columns, in Arabic and English.
+#[test]
+fn the_other_screens_agree_with_fribidi_line_by_line() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use tipquiz::text::Digits;
+    use tipquiz::tui::bidi::BidiMode;
+    use tipquiz::tui::preview::{View, load};
+    use tipquiz::tui::ui::{Display, Theme};
+    if crate::skip_without("fribidi") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let board = board_over_four_topics(d.path());
+    let display = Display {
+        mode: BidiMode::Reorder,
+        shaping: true,
+        theme: Theme { color: false },
+    };
+    let draw = |w: u16, h: u16, f: &dyn Fn(&mut ratatui::Frame<'_>)| {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|frame| f(frame)).unwrap();
+    };
+    let (mut total, mut failures, mut seen) = (0, Vec::new(), std::collections::BTreeSet::new());
+    for lang in [Lang::Ar, Lang::En] {
+        let View::Questions(preview) = load(
+            std::path::Path::new("tests/fixtures/valid/every-type.toml"),
+            None,
+            lang,
+            None,
+        ) else {
+            panic!("the fixture loads");
+        };
+        let mut previews = vec![(*preview).clone()];
+        let mut p = (*preview).clone();
+        for _ in 0..5 {
+            p.handle_key(crate::screens::key(crossterm::event::KeyCode::Tab), 0);
+            previews.push(p.clone());
+        }
+        for (w, h) in SIZES {
+            let mut shots: Vec<(String, Vec<LaidOutLine>)> = vec![
+                (
+                    "calibration".into(),
+                    record_lines(|| {
+                        draw(w, h, &|f| {
+                            tipquiz::tui::ui::draw_calibration(f, lang, display)
+                        })
+                    })
+                    .1,
+                ),
+                (
+                    "loading".into(),
+                    record_lines(|| {
+                        draw(w, h, &|f| {
+                            tipquiz::tui::loading::draw_loading(f, lang, display)
+                        })
+                    })
+                    .1,
+                ),
+            ];
+            for digits in [Digits::Western, Digits::Arabic] {
+                shots.push((
+                    format!("board {digits:?}"),
+                    record_lines(|| {
+                        draw(w, h, &|f| {
+                            tipquiz::tui::board::draw_in(f, &board, lang, digits, display)
+                        })
+                    })
+                    .1,
+                ));
+            }
+            for (i, p) in previews.iter().enumerate() {
+                shots.push((
+                    format!("preview {i}"),
+                    record_lines(|| {
+                        draw(w, h, &|f| {
+                            tipquiz::tui::ui::draw(f, p, display, 0);
+                        })
+                    })
+                    .1,
+                ));
+            }
+            for (name, lines) in shots {
+                let lines: Vec<LaidOutLine> = lines
+                    .into_iter()
+                    .filter(|l| !l.logical.trim().is_empty())
+                    .collect();
+                if !lines.is_empty() {
+                    seen.insert(name.clone());
+                }
+                total += lines.len();
+                for b in differing(&lines) {
+                    failures.push(format!("{lang:?} {name} {w}x{h}: {b}"));
+                }
+            }
+        }
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "other screens vs fribidi: {total} lines, {} differing; {seen:?}",
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(seen.len() >= 10, "{seen:?}");
+    assert!(total > 300, "{total}");
 }

@@ -425,6 +425,68 @@ fn partial_credit_and_negative_marking_count_exactly() {
     assert_eq!(got["Negative Nour"].0, negative.score);
 }
 
+/// A wrong answer without negative marking is worth 0 points, and the record on disk says 0,
+/// never -0 (the penalty, 0 × the points, was once stored as -0.0): every question, topic and
+/// total of the file read back, and the export.
+#[test]
+fn a_wrong_answer_without_negative_marking_is_stored_as_zero_not_minus_zero() {
+    let lib = shipped();
+    let exam = final_assessment();
+    assert_eq!(exam.scoring.negative_marking, 0.0);
+    let d = tempfile::tempdir().unwrap();
+    let results = d.path().join("results");
+    // Every answer wrong but the first two, some blank.
+    let (s, end) = sit(
+        &exam,
+        &lib,
+        "Wrong Walid",
+        T0,
+        &|i, q| match i {
+            0 | 1 => Some((right(q), 5_000)),
+            i if i % 7 == 0 => None,
+            _ => Some((wrong(q), 6_000)),
+        },
+        true,
+    );
+    commit(&results, &s, end, None);
+    let file = std::fs::read_dir(&results)
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().contains("wrong-walid"))
+        .unwrap();
+    let text = std::fs::read_to_string(file.path()).unwrap();
+    assert!(!text.contains("-0.0"), "{text}");
+    assert!(!text.contains(": -0,"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut wrongs = 0;
+    for q in v["questions"].as_array().unwrap() {
+        let p = q["points"].as_f64().unwrap();
+        if q["verdict"] == "wrong" {
+            wrongs += 1;
+            assert!(p == 0.0 && p.is_sign_positive(), "{q}");
+        }
+    }
+    assert!(wrongs >= 20, "{wrongs}");
+    for t in v["by_topic"].as_object().unwrap().values() {
+        assert!(t["points"].as_f64().unwrap().is_sign_positive(), "{t}");
+    }
+    assert_eq!(v["score"].as_f64(), Some(2.0));
+    let (out, err, code) = run(tq(d.path()).args(["export", "--exam", "final-assessment"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Wrong Walid"), "{out}");
+    let minus_zero = |out: &str| {
+        out.lines()
+            .flat_map(|l| l.split(','))
+            .any(|f| f.starts_with("-0") && f.trim_start_matches(['-', '0', '.']).is_empty())
+    };
+    assert!(!minus_zero(&out), "{out}");
+    let (out, _, code) =
+        run(tq(d.path()).args(["export", "--exam", "final-assessment", "--responses"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("Wrong Walid"), "{out}");
+    assert!(!minus_zero(&out), "{out}");
+}
+
 /// With an instructor key (`TIPQUIZ_KEY_FILE`), `take` signs the record as it writes it, and
 /// `report` with the same key accepts it; with another key every record is flagged, by name.
 #[cfg(unix)] // tmux
@@ -599,8 +661,8 @@ fn resealed_forgeries_are_flagged_by_name_against_the_loaded_exam() {
     let counted = rows(&v);
     assert_eq!(
         counted.keys().collect::<Vec<_>>(),
-        ["Amal"],
-        "only the genuine record counts: {v}"
+        ["Amal", "Hani"],
+        "only the genuine records count (Hani's is the one Iyad's copies): {v}"
     );
     let cases: [(&str, &[&str]); 10] = [
         (
@@ -641,10 +703,6 @@ fn resealed_forgeries_are_flagged_by_name_against_the_loaded_exam() {
             ],
         ),
         (
-            "Hani",
-            &["same answers at the same times as the attempt of Iyad"],
-        ),
-        (
             "Iyad",
             &[
                 "same answers at the same times as the attempt of Hani",
@@ -652,6 +710,7 @@ fn resealed_forgeries_are_flagged_by_name_against_the_loaded_exam() {
             ],
         ),
         ("Amal", &[]),
+        ("Hani", &[]),
     ];
     for (name, want) in cases {
         let got = reasons_of(&v, name);
@@ -665,6 +724,37 @@ fn resealed_forgeries_are_flagged_by_name_against_the_loaded_exam() {
     // The text report names the trainee beside the file.
     let (out, _, _) = run(tq(d.path()).args(["report", "--exam", "final-assessment"]));
     assert!(out.contains("سالم العنزي (final-assessment--t-"), "{out}");
+
+    // At an exam that is not loaded (a quick quiz) no paper tells the copy from the original:
+    // both are flagged, each naming the other.
+    let quick = ExamDef::quick(
+        &["indicators".to_owned()],
+        5,
+        None,
+        tipquiz::exam::Mode::Exam,
+    );
+    let (s, end) = sit(
+        &quick,
+        &lib,
+        "Jana",
+        T0,
+        &|_, q| Some((right(q), 4_000)),
+        true,
+    );
+    let jana = commit(&results, &s, end, None);
+    let mut x = jana.clone();
+    x.trainee = "Karim".into();
+    x.attempt_id = "copy-of-jana".into();
+    store.commit(&x, None).unwrap();
+    let (v, err, code) = report_json(d.path(), &quick.id, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(rows(&v).is_empty(), "{v}");
+    assert!(
+        reasons_of(&v, "Jana").contains("same answers at the same times as the attempt of Karim")
+    );
+    assert!(
+        reasons_of(&v, "Karim").contains("same answers at the same times as the attempt of Jana")
+    );
 }
 
 // ---------- one read path: report, board and history agree ----------
@@ -738,6 +828,46 @@ fn report_board_and_history_count_the_same_attempts() {
         assert_eq!(board.flagged().len(), 1);
         assert_eq!(board.flagged()[0].trainee, "Hind");
     }
+    // `export --attempts` writes the attempt the report counts with the same choice (first by
+    // default), or every attempt with `all`; Hind's forgery in none.
+    for (which, fahad) in [
+        (None, vec!["50"]),
+        (Some("first"), vec!["50"]),
+        (Some("best"), vec!["83.333333"]),
+        (Some("last"), vec!["83.333333"]),
+        (Some("all"), vec!["50", "83.333333"]),
+    ] {
+        let extra: Vec<&str> = which.map(|w| vec!["--attempts", w]).unwrap_or_default();
+        let (out, err, code) = run(tq(d.path())
+            .args(["export", "--exam", "final-assessment", "--allow-flagged"])
+            .args(&extra));
+        assert_eq!(code, 0, "{err}");
+        let mut r = csv::Reader::from_reader(out.as_bytes());
+        let h = r.headers().unwrap().clone();
+        let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+        let (t, p) = (col("trainee"), col("percent"));
+        let got: Vec<(String, String)> = r
+            .records()
+            .map(|x| {
+                let x = x.unwrap();
+                (x[t].to_owned(), x[p].to_owned())
+            })
+            .collect();
+        let f: Vec<&str> = got
+            .iter()
+            .filter(|(n, _)| n == "Fahad")
+            .map(|(_, p)| p.as_str())
+            .collect();
+        assert_eq!(f, fahad, "{which:?}: {out}");
+        assert_eq!(
+            got.iter().filter(|(n, _)| n == "Ghada").count(),
+            1,
+            "{which:?}"
+        );
+        assert!(!got.iter().any(|(n, _)| n == "Hind"), "{which:?}");
+    }
+    let (_, err, code) = run(tq(d.path()).args(["export", "--attempts", "worst"]));
+    assert_eq!(code, 2, "{err}");
     // History lists both of Fahad's attempts, marks the one that counts, and lists Hind's
     // flagged record as flagged.
     let (out, err, code) = run(tq(d.path()).args(["history", "--trainee", "Fahad"]));
@@ -901,8 +1031,19 @@ fn nobody_is_missing_and_close_records_an_abandoned_attempt_as_timed_out() {
         ]
     );
     let (out, _, _) = run(tq(d.path()).args(["report", "--exam", "final-assessment"]));
+    let hhmm = |t: i64| -> String {
+        tipquiz::report::rfc3339_utc(t)
+            .chars()
+            .skip(11)
+            .take(5)
+            .collect()
+    };
     assert!(
-        out.contains("abandoned (time over, no record: run `tipquiz close`) (2): Lina, Maha"),
+        out.contains(&format!(
+            "abandoned (time over, no record: run `tipquiz close`) (2): Lina (started at {} UTC, no record), Maha (started at {} UTC, no record)",
+            hhmm(now - 3_000_000),
+            hhmm(now - 3_100_000)
+        )),
         "{out}"
     );
 
@@ -983,7 +1124,7 @@ fn an_export_that_leaves_records_out_says_so_and_fails_unless_allowed() {
         true,
     );
     commit(&results, &s, end, None);
-    // Without negative marking a wrong answer scores 0 (computed as -0 × 1): never "-0".
+    // Without negative marking a wrong answer scores 0 (once stored as -0): never "-0".
     exam.scoring.negative_marking = 0.0;
     let (s, end) = sit(
         &exam,
@@ -997,7 +1138,7 @@ fn an_export_that_leaves_records_out_says_so_and_fails_unless_allowed() {
     assert!(
         zero.questions
             .iter()
-            .any(|q| q.points.is_sign_negative() && q.points == 0.0)
+            .all(|q| q.points.is_sign_positive() && q.points == 0.0)
     );
     zero.score = 1.0; // and its score forged
     Store::new(&results).commit(&zero, None).unwrap();
@@ -1098,8 +1239,11 @@ fn random_papers_get_test_statistics_per_slot() {
         recs.iter()
             .any(|r| r.questions.iter().any(|q| !first.contains(q.qid.as_str())))
     );
-    // Slot scores: for each trainee, the points of the question in slot (pool, draw).
+    // Slot scores: for each trainee, the points of the question in slot (pool, draw), and the
+    // questions that filled each slot.
     let mut slots: std::collections::BTreeMap<(usize, usize), Vec<f64>> = Default::default();
+    let mut filled: std::collections::BTreeMap<(usize, usize), std::collections::BTreeSet<String>> =
+        Default::default();
     for r in &recs {
         let drawn = tipquiz::quiz::draw_slots(&exam, &lib, seed_for(&exam.id, &r.trainee)).unwrap();
         let paper: Vec<&str> = drawn.iter().map(|(p, _)| p.qid.as_str()).collect();
@@ -1107,6 +1251,7 @@ fn random_papers_get_test_statistics_per_slot() {
         assert_eq!(paper, recorded, "the draw gives the paper taken");
         for ((_, slot), q) in drawn.iter().zip(&r.questions) {
             slots.entry(*slot).or_default().push(q.points);
+            filled.entry(*slot).or_default().insert(q.qid.clone());
         }
     }
     assert_eq!(slots.len(), 30);
@@ -1147,10 +1292,67 @@ fn random_papers_get_test_statistics_per_slot() {
     near("skewness", skew);
     near("kurtosis", k4 / (k2 * k2));
     assert_eq!(t["min_attempts_for_flags"], 10);
+    // One row per slot, as Moodle shows a random question: facility, SD and the correlation
+    // with the rest of the test of whichever question filled the slot, recomputed here.
+    let rows = v["slots"].as_array().unwrap();
+    assert_eq!(rows.len(), 30);
+    let pearson = |x: &[f64], y: &[f64]| {
+        let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+        let c: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+        let vx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
+        let vy: f64 = y.iter().map(|b| (b - my).powi(2)).sum();
+        c / (vx * vy).sqrt()
+    };
+    let mut several = 0;
+    for row in rows {
+        let slot = (
+            row["pool"].as_u64().unwrap() as usize - 1,
+            row["draw"].as_u64().unwrap() as usize - 1,
+        );
+        let x = &slots[&slot];
+        assert_eq!(row["attempts"], 24);
+        assert_eq!(
+            row["questions"].as_u64().unwrap() as usize,
+            filled[&slot].len()
+        );
+        several += usize::from(filled[&slot].len() > 1);
+        let fac = x.iter().sum::<f64>() / n * 100.0;
+        assert!(
+            (row["facility"].as_f64().unwrap() - fac).abs() < 1e-9,
+            "{row}"
+        );
+        let sd = var(x).sqrt() * 100.0;
+        assert!((row["sd"].as_f64().unwrap() - sd).abs() < 1e-9, "{row}");
+        if sd > 0.0 {
+            let rest: Vec<f64> = totals.iter().zip(x).map(|(t, p)| t - p).collect();
+            let d = pearson(x, &rest) * 100.0;
+            assert!(
+                (row["discrimination"].as_f64().unwrap() - d).abs() < 1e-9,
+                "{row}: {d}"
+            );
+        }
+        assert_eq!(
+            row["topic"].as_str(),
+            exam.pools[slot.0].topic.as_deref(),
+            "{row}"
+        );
+    }
+    assert!(
+        several >= 20,
+        "random papers: most slots hold several questions"
+    );
     let (out, _, _) = run(tq(d.path()).args(["report", "--exam", "final-assessment"]));
     assert!(
         out.contains("over the 30 slots of the exam's papers"),
         "{out}"
+    );
+    assert!(out.contains("Slots of the random papers"), "{out}");
+    assert!(out.contains("pool 1 #1"), "{out}");
+    let (csv_out, _, _) =
+        run(tq(d.path()).args(["report", "--exam", "final-assessment", "--format", "csv"]));
+    assert!(
+        csv_out.contains("\nslots\npool,draw,topic,questions,attempts,"),
+        "{csv_out}"
     );
     assert!(
         out.contains("Questions are flagged only with at least 10 attempts."),
@@ -1219,4 +1421,179 @@ fn hostile_trainee_names_are_refused_and_flagged() {
     );
     let (out, _, _) = run(tq(d.path()).args(["report", "--exam", "final-assessment"]));
     assert!(!out.contains('\u{1b}'), "{out:?}");
+}
+
+// ---------- start markers: a killed attempt is listed by name ----------
+
+/// The start markers in a results folder, parsed.
+#[cfg(unix)]
+fn markers_in(results: &Path) -> Vec<serde_json::Value> {
+    let mut v: Vec<serde_json::Value> = std::fs::read_dir(results)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".started--"))
+        .map(|e| serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap())
+        .collect();
+    v.sort_by_key(|m| m["started_at"].as_i64());
+    v
+}
+
+/// A names list of the report's `status`.
+fn status_names(v: &serde_json::Value, k: &str) -> Vec<String> {
+    v["status"][k]
+        .as_array()
+        .unwrap_or_else(|| panic!("no status.{k}: {v}"))
+        .iter()
+        .map(|x| x.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// `take` writes a start marker when the exam starts. Killed (`kill -9`) mid-exam, the trainee
+/// is listed by name, with the start, as abandoned once the time is over (in progress before);
+/// without the progress file, as "record missing"; started again after the autosave was
+/// deleted, as "started twice". An Arabic name's marker is named by its hash and the trainee
+/// is listed by name. The marker never shows up as a bad record.
+#[cfg(unix)] // tmux
+#[test]
+fn a_killed_attempt_is_listed_by_name_from_its_start_marker() {
+    if crate::skip_without("tmux") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let results = d.path().join("results");
+    let take = |name: &str| {
+        format!(
+            "env TIPQUIZ_DATA={} TIPQUIZ_RESULTS={} LANG=C.UTF-8 {} --lang en take --topic indicators --count 3 --mode exam --time 6s --trainee '{name}'",
+            d.path().join("data").display(),
+            results.display(),
+            env!("CARGO_BIN_EXE_tipquiz"),
+        )
+    };
+    let kill = |t: &crate::tmux::Tmux, session: &str| {
+        let out = crate::tmux()
+            .args(["list-panes", "-t", session, "-F", "#{pane_pid}"])
+            .output()
+            .unwrap();
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        let ok = std::process::Command::new("kill")
+            .args(["-9", &pid])
+            .status()
+            .unwrap();
+        assert!(ok.success(), "kill -9 {pid}");
+        t.wait_for("");
+    };
+    for (session, name) in [("tq-mark-1", "Sara K"), ("tq-mark-2", "سارة علي")] {
+        let t = crate::tmux::Tmux::start(session, &take(name), 100, 30);
+        t.wait_for("Question 1 / 3");
+        t.keys(&["1", "Tab"]);
+        t.wait_for("Question 2 / 3");
+        kill(&t, session);
+    }
+    let marks = markers_in(&results);
+    assert_eq!(marks.len(), 2, "{marks:?}");
+    let files: Vec<String> = std::fs::read_dir(&results)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".started--"))
+        .collect();
+    assert!(
+        files.iter().any(|f| f.contains("--sara-k-")) && files.iter().any(|f| f.contains("--t-")),
+        "{files:?}"
+    );
+    let exam = marks[0]["exam_id"].as_str().unwrap().to_owned();
+    // Before the deadline: both in progress, by name.
+    let (v, err, code) = report_json(d.path(), &exam, &[]);
+    let deadline = marks
+        .iter()
+        .map(|m| m["deadline"].as_i64().unwrap())
+        .max()
+        .unwrap();
+    if now_ms() < deadline {
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(status_names(&v, "in_progress"), ["Sara K", "سارة علي"]);
+    }
+    while now_ms() <= deadline + 200 {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // After it: abandoned, with the start; in the table, the JSON and the export.
+    let (v, err, code) = report_json(d.path(), &exam, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(status_names(&v, "abandoned"), ["Sara K", "سارة علي"]);
+    assert!(v["bad"].as_array().unwrap().is_empty(), "{v}");
+    let unrec = v["status"]["unrecorded"].as_array().unwrap();
+    assert_eq!(unrec.len(), 2);
+    for m in &marks {
+        assert!(
+            unrec.iter().any(|u| u["trainee"] == m["trainee"]
+                && u["started_at"] == m["started_at"]
+                && u["attempt_id"] == m["attempt_id"]
+                && u["standing"] == "abandoned"),
+            "{unrec:?}"
+        );
+    }
+    let hhmm: String = tipquiz::report::rfc3339_utc(marks[0]["started_at"].as_i64().unwrap())
+        .chars()
+        .skip(11)
+        .take(5)
+        .collect();
+    let (table, _, _) = run(tq(d.path()).args(["report", "--exam", &exam]));
+    assert!(
+        table.contains(&format!("Sara K (started at {hhmm} UTC, no record)")),
+        "{table}"
+    );
+    let (out, err, code) = run(tq(d.path()).args(["export", "--exam", &exam]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        export_rows(&out),
+        [
+            ("Sara K".into(), "abandoned".into(), String::new()),
+            ("سارة علي".into(), "abandoned".into(), String::new()),
+        ]
+    );
+    assert!(
+        out.contains(marks[0]["attempt_id"].as_str().unwrap()),
+        "{out}"
+    );
+
+    // Without its progress file (and no record): record missing.
+    let progress_dir = results.join(tipquiz::report::board::PROGRESS_DIR);
+    for e in std::fs::read_dir(&progress_dir).unwrap() {
+        let e = e.unwrap();
+        if e.file_name().to_string_lossy().contains("sara-k") {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+    let (v, _, _) = report_json(d.path(), &exam, &[]);
+    assert_eq!(status_names(&v, "record_missing"), ["Sara K"]);
+    assert_eq!(status_names(&v, "abandoned"), ["سارة علي"]);
+
+    // Sara's autosave deleted, she starts the same exam again (a fresh clock on the same paper)
+    // and hands it in: she counts, and she is listed as having started twice.
+    let autosave = d.path().join("data").join("autosave");
+    for e in std::fs::read_dir(&autosave).unwrap() {
+        let e = e.unwrap();
+        if e.file_name().to_string_lossy().contains("sara-k") {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+    let t = crate::tmux::Tmux::start("tq-mark-3", &take("Sara K"), 100, 30);
+    t.wait_for("Question 1 / 3");
+    t.keys(&["1", "C-s"]);
+    t.wait_for("Are you sure you want to submit?");
+    t.keys(&["Enter"]);
+    t.wait_for("Saved:");
+    t.keys(&["q"]);
+    drop(t);
+    let (v, err, code) = report_json(d.path(), &exam, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(status_names(&v, "submitted"), ["Sara K"]);
+    assert_eq!(status_names(&v, "started_twice"), ["Sara K"]);
+    assert_eq!(status_names(&v, "record_missing"), ["Sara K"]);
+    assert_eq!(rows(&v).len(), 1);
+    let (table, _, _) = run(tq(d.path()).args(["report", "--exam", &exam]));
+    assert!(
+        table.contains("started twice") && table.contains("Sara K"),
+        "{table}"
+    );
 }

@@ -1053,6 +1053,7 @@ const TINY_JSON: &str = r##"{
       "flags": []
     }
   ],
+  "slots": [],
   "test": {
     "basis": "questions",
     "items": 2,
@@ -1079,6 +1080,9 @@ const TINY_JSON: &str = r##"{
     "timed_out": [],
     "in_progress": [],
     "abandoned": [],
-    "flagged": []
+    "record_missing": [],
+    "flagged": [],
+    "started_twice": [],
+    "unrecorded": []
   }
 }"##;
