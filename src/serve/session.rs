@@ -296,7 +296,7 @@ fn attempt_of(app: &App) -> Option<(String, String, Millis)> {
 }
 
 /// Go back to the home screen without the attempt that was just started or resumed (nothing
-/// of it is saved by this session).
+/// of it is saved by this session, not even its start marker).
 fn refuse_attempt(app: &mut App, effects: &mut Vec<Effect>, why: fn(&Ui) -> &'static str) {
     app.session = None;
     app.screen = Screen::Home;
@@ -371,7 +371,16 @@ fn join_game(
         if ctx.class.locked.load(Ordering::SeqCst) && !known {
             return Err(None);
         }
-        g.join(&ctx.lib, &name, lang, now_ms()).map_err(Some)
+        let before = g.players.len();
+        let joined = g.join(&ctx.lib, &name, lang, now_ms()).map_err(Some);
+        // A trainee new to the game starts an attempt: its start marker goes into the results
+        // folder as for any attempt (a failure to write it does not stop the game).
+        if let Ok(i) = joined
+            && g.players.len() > before
+        {
+            let _ = crate::tui::host::mark_started(&ctx.places, &g.players[i].session);
+        }
+        joined
     });
     // Refused: back to the home screen, with the reason in the trainee's language.
     let refuse = |app: &mut App, effects: &mut Vec<Effect>, why: String| {
@@ -385,7 +394,7 @@ fn join_game(
                 ctx.class.send(o, Control::Replaced);
             }
             app.session = None;
-            effects.retain(|e| !matches!(e, Effect::Autosave | Effect::Commit));
+            effects.retain(|e| !matches!(e, Effect::Autosave | Effect::Commit | Effect::Started));
             // The others' screens count the trainees in the game.
             ctx.class.broadcast(Control::Paced);
             Some((player, name))

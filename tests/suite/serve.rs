@@ -133,6 +133,18 @@ impl Drop for Server {
     }
 }
 
+/// The names of the start markers in a results folder.
+pub fn markers_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".started--"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub fn records_in(dir: &Path) -> Vec<serde_json::Value> {
     let mut out = Vec::new();
     let Ok(rd) = std::fs::read_dir(dir) else {
@@ -790,6 +802,13 @@ fn the_console_locks_joins_gives_time_and_ends_the_exam_for_everybody() {
             .unwrap_or(true),
         "an attempt was left unrecorded"
     );
+    // The late comer's refused attempt left no start marker behind.
+    let markers = markers_in(&root.join("results"));
+    assert_eq!(markers.len(), 2, "{markers:?}");
+    assert!(
+        !markers.iter().any(|m| m.contains("late-comer")),
+        "{markers:?}"
+    );
 
     // Stopping the server: asked first, then the console gives the terminal back.
     drop((huda, late));
@@ -953,6 +972,8 @@ fn paced_play_with_ten_trainees_distribution_speed_points_podium_and_records() {
         .collect();
     got.sort_unstable();
     assert_eq!(got, names.iter().map(String::as_str).collect::<Vec<_>>());
+    // Each trainee's attempt was marked as started when they joined the game, as any attempt.
+    assert_eq!(markers_in(&root.join("results")).len(), 10);
     let rep = report(root);
     assert!(rep.contains("10 trainees, 10 records"), "{rep}");
     drop(clients);
