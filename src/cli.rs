@@ -704,3 +704,41 @@ pub fn usage_error_in(e: &clap::Error, lang: crate::text::Lang) -> Option<String
     out.push_str(&format!("\n{}\n", t(K::CliMoreInfo)));
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::messages::en::HELP_IN_CLI;
+    use crate::text::Lang;
+
+    /// Every help text, long form, of the command and its subcommands in `lang`.
+    fn all_help(lang: Lang) -> String {
+        let mut cmd = super::command_in(lang);
+        let mut out = cmd.render_long_help().to_string();
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .map(|s| s.get_name().to_owned())
+            .collect();
+        for n in names {
+            if let Some(sub) = cmd.find_subcommand_mut(&n) {
+                out.push_str(&sub.render_long_help().to_string());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_english_help_is_written_once_in_the_doc_comments() {
+        // English comes from the doc comments (the English catalogue does not repeat it);
+        // Arabic from the catalogue, every text of it translated.
+        let en = all_help(Lang::En);
+        assert!(
+            en.contains("Interface language: en (English) or ar (Arabic)"),
+            "{en}"
+        );
+        let ar = all_help(Lang::Ar);
+        for help in [&en, &ar] {
+            assert!(!help.contains(HELP_IN_CLI), "{help}");
+        }
+        assert!(ar.contains("لغة الواجهة"), "{ar}");
+    }
+}

@@ -86,10 +86,23 @@ impl Diagnostic {
         message: Msg,
         hint: Option<Msg>,
     ) -> Diagnostic {
-        let (line, column, snippet, caret) = match &span {
+        let place = match &span {
             Some(r) => index.locate(source, r.start),
             None => (0, 0, String::new(), 0),
         };
+        Self::placed(severity, code, file, place, span, message, hint)
+    }
+
+    /// The diagnostic at `(line, column, snippet, caret)`.
+    fn placed(
+        severity: Severity,
+        code: &'static str,
+        file: &str,
+        (line, column, snippet, caret): (usize, usize, String, usize),
+        span: Option<Range<usize>>,
+        message: Msg,
+        hint: Option<Msg>,
+    ) -> Diagnostic {
         Diagnostic {
             severity,
             code,
@@ -104,6 +117,28 @@ impl Diagnostic {
             span,
             caret,
         }
+    }
+
+    /// A diagnostic about line `line` of `file` as a whole (column 1, no snippet): a problem
+    /// found across files, after parsing.
+    #[must_use]
+    pub fn on_line(
+        severity: Severity,
+        code: &'static str,
+        file: &str,
+        line: usize,
+        message: Msg,
+        hint: Option<Msg>,
+    ) -> Diagnostic {
+        Self::placed(
+            severity,
+            code,
+            file,
+            (line, 1, String::new(), 0),
+            None,
+            message,
+            hint,
+        )
     }
 
     /// Whether this is an error.

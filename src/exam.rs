@@ -216,7 +216,7 @@ fn choice<T: Copy>(
         w.error(
             "bad-value",
             v.span(),
-            msg!(NotAValid, crate::diag::escape_for_terminal(&s), what),
+            msg!(NotAValid, &s, what),
             msg!(UseOneOf, names.join(", ")),
         );
     }
@@ -310,11 +310,7 @@ pub fn parse_exam(file: &str, source: &str) -> (Option<ExamDef>, Vec<Diagnostic>
                 w.error(
                     "bad-id",
                     v.span(),
-                    msg!(
-                        IdBadChars,
-                        K::TheExamId,
-                        crate::diag::escape_for_terminal(&s)
-                    ),
+                    msg!(IdBadChars, K::TheExamId, &s),
                     msg!(WriteItAs, suggest_id(&s)),
                 );
                 None

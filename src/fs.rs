@@ -87,6 +87,8 @@ pub enum Step {
     SyncDir,
 }
 
+// The tests' file-system fault seam: `None` unless a test sets it with `inject_fault` on its
+// own thread, so no run of the program ever sees it set.
 thread_local! {
     static FAULT: std::cell::Cell<Option<Step>> = const { std::cell::Cell::new(None) };
 }

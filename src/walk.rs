@@ -200,11 +200,7 @@ impl<'s> Walker<'s> {
             self.error(
                 "unknown-key",
                 k.span(),
-                msg!(
-                    UnknownKeyIn,
-                    crate::diag::escape_for_terminal(name),
-                    what.describe()
-                ),
+                msg!(UnknownKeyIn, name, what.describe()),
                 hint,
             );
         }
@@ -432,11 +428,7 @@ impl<'s> Walker<'s> {
                         self.error(
                             "bad-id",
                             item.span(),
-                            msg!(
-                                BadIdIn,
-                                crate::diag::escape_for_terminal(&s),
-                                what.describe()
-                            ),
+                            msg!(BadIdIn, &s, what.describe()),
                             msg!(WriteItAs, suggest_id(&s)),
                         );
                     }
@@ -484,12 +476,7 @@ impl<'s> Walker<'s> {
                         self.error(
                             "unknown-language",
                             k.span(),
-                            msg!(
-                                NotBankLang,
-                                what.describe(),
-                                crate::diag::escape_for_terminal(code),
-                                langs.join(", ")
-                            ),
+                            msg!(NotBankLang, what.describe(), code, langs.join(", ")),
                             Msg::from(K::NotBankLangHint),
                         );
                         ok = false;

@@ -366,7 +366,7 @@ fn check_items<'t>(
                 w.error(
                     "duplicate-id",
                     idv.span(),
-                    msg!(DuplicateId, crate::diag::escape_for_terminal(qid)),
+                    msg!(DuplicateId, qid),
                     msg!(DuplicateIdHint, *first),
                 );
             } else {
@@ -490,11 +490,7 @@ fn id_value(w: &mut Walker<'_>, v: &Val<'_>, what: &dyn Describe) -> Option<Stri
         w.error(
             "bad-id",
             v.span(),
-            msg!(
-                IdBadChars,
-                what.describe(),
-                crate::diag::escape_for_terminal(&s)
-            ),
+            msg!(IdBadChars, what.describe(), &s),
             msg!(WriteItAs, suggest_id(&s)),
         );
         None
@@ -553,7 +549,7 @@ fn check_question(
                 w.error(
                     "bad-type",
                     v.span(),
-                    msg!(NotAType, crate::diag::escape_for_terminal(&s)),
+                    msg!(NotAType, s.as_ref()),
                     msg!(UseOneOf, Kind::NAMES.join(", ")),
                 );
                 None
@@ -567,7 +563,7 @@ fn check_question(
                 w.error(
                     "bad-difficulty",
                     v.span(),
-                    msg!(NotADifficulty, crate::diag::escape_for_terminal(&s)),
+                    msg!(NotADifficulty, s.as_ref()),
                     Msg::from(K::UseDifficulty),
                 );
             }
@@ -1115,7 +1111,7 @@ fn answer_letter(w: &mut Walker<'_>, v: &Val<'_>, n: usize, name: QName<'_>) -> 
             w.error(
                 "answer-out-of-range",
                 v.span(),
-                msg!(AnswerNoChoice, crate::diag::escape_for_terminal(s), name),
+                msg!(AnswerNoChoice, s, name),
                 hint,
             );
             None
@@ -1343,11 +1339,7 @@ fn short_answers(
                     w.error(
                         "unknown-language",
                         k.span(),
-                        msg!(
-                            AcceptedUnknownLang,
-                            what(),
-                            crate::diag::escape_for_terminal(code)
-                        ),
+                        msg!(AcceptedUnknownLang, what(), code),
                         None,
                     );
                     ok = false;

@@ -1,4 +1,6 @@
-//! Question banks: the TOML format, loading with diagnostics, and the shipped banks.
+//! Question banks: the TOML format (`model`), loading and validation with diagnostics
+//! (`load`), the library of loaded banks, the shipped banks, and the parsed-bank cache
+//! ([`cache`]).
 
 pub mod cache;
 mod load;
@@ -278,20 +280,14 @@ impl Library {
                     );
                     let hint =
                         crate::messages::Msg::from(crate::messages::K::DuplicateIdAcrossHint);
-                    diags.push(Diagnostic {
-                        severity: Severity::Error,
-                        code: "duplicate-id",
-                        message: msg.en(),
-                        file: bank.origin.clone(),
-                        line: q.line,
-                        column: 1,
-                        snippet: String::new(),
-                        hint: Some(hint.en()),
+                    diags.push(Diagnostic::on_line(
+                        Severity::Error,
+                        "duplicate-id",
+                        &bank.origin,
+                        q.line,
                         msg,
-                        hint_msg: Some(hint),
-                        span: None,
-                        caret: 0,
-                    });
+                        Some(hint),
+                    ));
                     continue;
                 }
                 lib.index.insert(q.id.clone(), (bi, kept.len()));
@@ -305,20 +301,14 @@ impl Library {
                 for x in q.excludes.iter().filter(|x| !lib.index.contains_key(*x)) {
                     let msg = crate::msg!(UnknownExclude, &q.id, x);
                     let hint = crate::messages::Msg::from(crate::messages::K::UnknownExcludeHint);
-                    diags.push(Diagnostic {
-                        severity: Severity::Warning,
-                        code: "unknown-exclude",
-                        message: msg.en(),
-                        file: bank.origin.clone(),
-                        line: q.line,
-                        column: 1,
-                        snippet: String::new(),
-                        hint: Some(hint.en()),
+                    diags.push(Diagnostic::on_line(
+                        Severity::Warning,
+                        "unknown-exclude",
+                        &bank.origin,
+                        q.line,
                         msg,
-                        hint_msg: Some(hint),
-                        span: None,
-                        caret: 0,
-                    });
+                        Some(hint),
+                    ));
                 }
             }
         }

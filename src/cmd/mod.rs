@@ -1,5 +1,7 @@
-//! The commands behind the command line, one file per group. Each command returns the process
-//! exit code: 0 success, 1 problems found (or a failed exam action), 2 usage or I/O error.
+//! The commands behind the command line, one file per group. `main` reads the environment once
+//! into a [`Context`] (the options, the voice that prints, the folders, the parsed-bank cache)
+//! and every command takes it. Each command returns the process exit code: 0 success, 1
+//! problems found (or a failed exam action), 2 usage or I/O error.
 
 mod banks;
 mod check;

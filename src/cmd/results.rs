@@ -338,7 +338,7 @@ pub(crate) fn history_cmd(cx: &Context, trainee: &str) -> u8 {
                 HistFlagged,
                 escape_for_terminal(&b.exam_id),
                 escape_for_terminal(&b.file),
-                &b.reason
+                escape_for_terminal(&cx.out.say(&b.reason))
             ))
         ));
     }

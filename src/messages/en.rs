@@ -4,6 +4,10 @@
 use super::K;
 use super::screens::Ui;
 
+/// What the English catalogue gives for a help text of the command line: the English help is
+/// the doc comments of `src/cli.rs`, shown by clap, and is not written twice.
+pub const HELP_IN_CLI: &str = "(the English help text is the doc comment in src/cli.rs)";
+
 /// The template of `key`.
 #[must_use]
 pub fn text(key: K) -> &'static str {
@@ -377,12 +381,6 @@ pub fn text(key: K) -> &'static str {
         }
         K::HistCounts => "(counts)",
         K::HistFlagged => "flagged, not counted: {0} {1}: {2}",
-        K::CliArgExportAttempts => {
-            "Which attempts per trainee: first, best or last (the one `report` counts with the same choice), or all. Default: first."
-        }
-        K::CliArgAllowFlagged => {
-            "Exit with 0 even when flagged or unreadable records were left out (they are still listed on standard error)."
-        }
         K::FailOverall => "overall",
         K::FailTopic => "a topic",
         K::SecStanding => "Where everyone stands",
@@ -413,13 +411,89 @@ pub fn text(key: K) -> &'static str {
             "abandoned, not recorded: {0} (the time is over and no autosave of the attempt is reachable here; run `tipquiz close` on the computer it was taken on, or give its autosave folder with --autosaves)"
         }
         K::CloseSummary => "{0} attempt(s) closed; {1} left without a record",
-        K::CliAboutClose => {
-            "At the end of a class: record every attempt at an exam whose time is over but that was never recorded (from its autosave, as timed out), and name those that cannot be reached."
-        }
-        K::CliArgCloseExam => "The exam to close.",
-        K::CliArgCloseAutosaves => {
-            "Read the autosaves from this folder instead of this computer's (for example a copy of a classroom computer's autosave folder)."
-        }
+        // The English help of the command line is written once, as the doc comments of
+        // `src/cli.rs` that clap shows; these entries carry the other languages' help only.
+        K::CliArgCloseExam
+        | K::CliArgumentsHeading
+        | K::CliHelpFlag
+        | K::CliVersionFlag
+        | K::CliAbout
+        | K::CliAboutTake
+        | K::CliAboutReport
+        | K::CliAboutHistory
+        | K::CliArgLang
+        | K::CliArgOnlyGiven
+        | K::CliArgCheckPaths
+        | K::CliArgDenyWarnings
+        | K::CliArgTakeExam
+        | K::CliArgTopic
+        | K::CliArgCount
+        | K::CliArgTime
+        | K::CliArgTrainee
+        | K::CliArgReviewMistakes
+        | K::CliArgOnlyExam
+        | K::CliArgResponses
+        | K::CliArgExportBank
+        | K::CliArgOutput
+        | K::CliArgImportFile
+        | K::CliArgTextLang
+        | K::CliArgImportId
+        | K::CliArgImportOutput
+        | K::CliArgNewPath
+        | K::CliArgNewExam
+        | K::CliArgLangs
+        | K::CliArgNewTopic
+        | K::CliArgPreviewBank
+        | K::CliArgQuestion
+        | K::CliArgWatch
+        | K::CliArgHistoryTrainee
+        | K::CliArgPort
+        | K::CliArgListen
+        | K::CliArgMaxSessions
+        | K::CliAboutMan
+        | K::CliArgShell
+        | K::CliArgManDir
+        | K::CliArgAllowFlagged
+        | K::CliAboutClose
+        | K::CliArgCloseAutosaves
+        | K::CliLongAbout
+        | K::CliAboutCheck
+        | K::CliLongCheck
+        | K::CliAboutList
+        | K::CliLongTake
+        | K::CliAboutExport
+        | K::CliLongExport
+        | K::CliAboutImport
+        | K::CliLongImport
+        | K::CliAboutNew
+        | K::CliAboutPreview
+        | K::CliAboutBoard
+        | K::CliAboutRecover
+        | K::CliArgBank
+        | K::CliArgResults
+        | K::CliArgBidi
+        | K::CliArgShaping
+        | K::CliArgDigits
+        | K::CliArgFormat
+        | K::CliArgMode
+        | K::CliArgReportExam
+        | K::CliArgAttempts
+        | K::CliArgReportFormat
+        | K::CliArgTo
+        | K::CliArgFrom
+        | K::CliAboutServe
+        | K::CliLongServe
+        | K::CliArgServeExam
+        | K::CliArgCode
+        | K::CliArgIdleTimeout
+        | K::CliArgServeDir
+        | K::CliArgPaced
+        | K::CliArgLockout
+        | K::CliAboutCompletions
+        | K::CliLongCompletions
+        | K::CliLongMan
+        | K::CliArgEncoding
+        | K::CliArgExportAttempts => HELP_IN_CLI,
         K::AlphaSlots => {
             "  Cronbach's alpha   {0} (over the {1} slots of the exam's papers: pool and draw, whichever question filled them)"
         }
@@ -453,7 +527,6 @@ pub fn text(key: K) -> &'static str {
         K::TimingAnswerOutside => "an answer is dated outside the attempt",
         K::CliUsageHeading => "Usage:",
         K::CliOptionsHeading => "Options",
-        K::CliArgumentsHeading => "Arguments",
         K::CliCommandsHeading => "Commands",
         K::CliErrorPrefix => "error: {0}",
         K::CliMoreInfo => "For more information, try '--help'.",
@@ -467,153 +540,8 @@ pub fn text(key: K) -> &'static str {
         K::CliMissingRequired => "the following required arguments were not provided: {0}",
         K::CliConflict => "the argument '{0}' cannot be used with '{1}'",
         K::CliUsedTwice => "the argument '{0}' cannot be used multiple times",
-        K::CliHelpFlag => "Print help",
-        K::CliVersionFlag => "Print version",
         K::CliHelpCommand => "Print this message or the help of the given subcommand(s)",
         K::CliHelpCommandArg => "Print help for the subcommand(s)",
-        K::CliAbout => "tipquiz: a terminal training quiz on combating trafficking in persons.",
-        K::CliLongAbout => {
-            "With no command, opens the home screen on the shipped question banks: enter your name, choose an exam or a quick quiz, and start."
-        }
-        K::CliAboutCheck => {
-            "Check bank and exam files and report every problem (exit 0: valid, 1: problems, 2: usage or I/O error)."
-        }
-        K::CliLongCheck => {
-            "With no paths, checks the shipped banks and exams. Folders are searched for *.toml files; a file with [[pool]] tables is an exam definition, any other a bank."
-        }
-        K::CliAboutList => {
-            "List the loaded banks with question counts per type, difficulty and language."
-        }
-        K::CliAboutTake => "Take a quiz: from an exam definition, or built from the options below.",
-        K::CliLongTake => {
-            "Example: tipquiz take --topic indicators --count 10 --time 10m --mode practice"
-        }
-        K::CliAboutReport => "Class report: per-trainee table, class summary and item analysis.",
-        K::CliAboutExport => {
-            "Export results as CSV for the training record, or (with --to) a bank for Moodle."
-        }
-        K::CliLongExport => {
-            "Results: one row per attempt (or per response with --responses).\nBank: `tipquiz export --to gift BANK.toml --lang en` writes one language of the bank in GIFT or Moodle XML; questions that cannot be expressed are listed on standard error."
-        }
-        K::CliAboutImport => {
-            "Convert a Moodle (GIFT, Aiken, Moodle XML) or CSV question file into a tipquiz bank."
-        }
-        K::CliLongImport => {
-            "Everything that cannot be converted is listed with its line; nothing is dropped silently."
-        }
-        K::CliAboutNew => {
-            "Write a commented starter bank (one question of each type) or exam, valid at once."
-        }
-        K::CliAboutPreview => {
-            "Show a bank's questions as a trainee sees them, with the answer key and explanation."
-        }
-        K::CliAboutBoard => {
-            "Live leaderboard for the projector (updates as attempts land in the results folder)."
-        }
-        K::CliAboutHistory => "A trainee's attempts over time.",
-        K::CliAboutRecover => {
-            "Write attempts that were finished but could not be saved to the results folder."
-        }
-        K::CliArgLang => "Interface language: en (English) or ar (Arabic).",
-        K::CliArgBank => {
-            "More bank files or folders, added to the shipped banks (a bank with the id of a shipped one replaces it)."
-        }
-        K::CliArgOnlyGiven => "Use only the banks given with --bank, not the shipped ones.",
-        K::CliArgResults => {
-            "Results folder (shared by a class). Default: the user's data folder; also TIPQUIZ_RESULTS."
-        }
-        K::CliArgBidi => {
-            "Right-to-left text: reorder it here (reorder), let the terminal do it (terminal), or decide from the terminal (auto). Default: auto."
-        }
-        K::CliArgShaping => {
-            "Join Arabic letters into their shaped forms: auto (on when this program reorders), on or off. Default: auto."
-        }
-        K::CliArgDigits => {
-            "Digits of the numbers this program writes in Arabic (counts, scores, times, question numbers): western (0-9) or arabic (٠-٩). Default: on the screens, as remembered for the trainee; else TIPQUIZ_DIGITS; else western."
-        }
-        K::CliArgCheckPaths => "Bank or exam files, or folders of them.",
-        K::CliArgFormat => {
-            "Output format: text (readable text) or json (for tools). Default: text."
-        }
-        K::CliArgDenyWarnings => "Treat warnings as errors (exit 1 when there are warnings).",
-        K::CliArgTakeExam => "An exam definition file, or the id of a shipped exam.",
-        K::CliArgTopic => "Topics to draw from (repeat for several; default: all).",
-        K::CliArgCount => "Number of questions. Default: 10.",
-        K::CliArgTime => "Time limit, e.g. 10m, 90s, 1h (default: none).",
-        K::CliArgMode => {
-            "practice (feedback after each answer) or exam (feedback at the end). Default: practice."
-        }
-        K::CliArgTrainee => "Trainee name or id (asked on screen when not given).",
-        K::CliArgReviewMistakes => "Practice the questions this trainee got wrong before.",
-        K::CliArgReportExam => {
-            "Only attempts at this exam id (default: the exam with the most attempts)."
-        }
-        K::CliArgAttempts => {
-            "Which attempt counts per trainee: first, best or last. Default: first."
-        }
-        K::CliArgReportFormat => {
-            "Output format: table (aligned tables), csv or json. Default: table."
-        }
-        K::CliArgOnlyExam => "Only attempts at this exam id.",
-        K::CliArgResponses => "One row per response instead of one per attempt.",
-        K::CliArgTo => {
-            "Export a bank to this Moodle format instead of results: gift or moodle-xml."
-        }
-        K::CliArgExportBank => "The bank file to export (with --to).",
-        K::CliArgOutput => "Write to this file instead of standard output.",
-        K::CliArgImportFile => "The file to convert.",
-        K::CliArgFrom => {
-            "Its format: gift, aiken, moodle-xml or csv (columns: id,type,prompt,choice_a..choice_f,answer,explanation,source,difficulty,tags). Default: guessed from the extension and content."
-        }
-        K::CliArgTextLang => "The language the questions are written in (en or ar). Default: en.",
-        K::CliArgImportId => "Bank id (default: the file name).",
-        K::CliArgImportOutput => "Write the bank here (default: standard output).",
-        K::CliArgNewPath => "The file to create (never overwritten).",
-        K::CliArgNewExam => "Write an exam definition instead of a bank.",
-        K::CliArgLangs => "Languages of the bank, comma separated. Default: en,ar.",
-        K::CliArgNewTopic => "Topic of the bank.",
-        K::CliArgPreviewBank => "The bank file.",
-        K::CliArgQuestion => "Start at this question id.",
-        K::CliArgWatch => "Reload when the file changes, showing the problems while it is invalid.",
-        K::CliArgHistoryTrainee => "Trainee name or id.",
-        K::CliAboutServe => {
-            "Run a class: trainees join over SSH from any computer, with nothing installed."
-        }
-        K::CliLongServe => {
-            "Prints the address, the class code and the host key's fingerprint. Each trainee types `ssh -p PORT class@ADDRESS`, then the class code, then their name. Records are written here, in the results folder, and signed with a key that stays on this computer."
-        }
-        K::CliArgServeExam => {
-            "An exam to offer: an exam file or the id of a loaded exam (repeat for several; default: every loaded exam)."
-        }
-        K::CliArgPort => "Port to listen on.",
-        K::CliArgListen => "Address to listen on (default: every address of this computer).",
-        K::CliArgCode => {
-            "Class code trainees type as the password (default: six random digits, printed)."
-        }
-        K::CliArgMaxSessions => "Sessions at once, at most.",
-        K::CliArgIdleTimeout => {
-            "Close a session after this long without a key, e.g. 30m (the attempt is kept: connecting again resumes it)."
-        }
-        K::CliArgServeDir => {
-            "The server's folder for its keys and the attempts in progress (default: `serve` in the data folder)."
-        }
-        K::CliArgLockout => {
-            "How long an address is refused after too many wrong class codes (for tests)."
-        }
-        K::CliArgPaced => {
-            "Paced play: you open each question for the whole class from this console, everybody answers against the same countdown, then sees right or wrong while the console shows the answers and the leaderboard (one exam only)."
-        }
-        K::CliAboutCompletions => {
-            "Print the shell completion script for bash, zsh, fish, PowerShell or elvish."
-        }
-        K::CliLongCompletions => {
-            "bash: `tipquiz completions bash > ~/.local/share/bash-completion/completions/tipquiz`;\nPowerShell: `tipquiz completions powershell | Out-String | Invoke-Expression` in $PROFILE."
-        }
-        K::CliAboutMan => "Print the manual page (roff), made from these definitions.",
-        K::CliLongMan => {
-            "`tipquiz man | man -l -` shows it; `tipquiz man --dir DIR` writes tipquiz.1 and one page\nper command (tipquiz-check.1, ...) into DIR, for a package."
-        }
-        K::CliArgShell => "The shell: bash, zsh, fish, powershell or elvish.",
         K::NameNotPortable => {
             "cannot create {0}: {1}; choose another name (banks and results are copied between Windows and other systems)"
         }
@@ -621,7 +549,6 @@ pub fn text(key: K) -> &'static str {
             "on Windows CON, PRN, AUX, NUL, COM1 to COM9 and LPT1 to LPT9 are devices, whatever the extension"
         }
         K::NameTrailingDotOrSpace => "Windows drops a dot or a space at the end of a file name",
-        K::CliArgManDir => "Write every page into this folder instead of printing tipquiz.1.",
         K::CliTipSimilarCommand => "tip: a similar subcommand exists: '{0}'",
         K::ImpQuestionNamed => "question `{0}`",
         K::ImpQuestionText => "question \"{0}\"",
@@ -771,9 +698,6 @@ pub fn text(key: K) -> &'static str {
         }
         K::ImpBankTooLarge => {
             "the bank is {0} MiB, over the {1} MiB a bank file may hold, so `tipquiz check` will refuse it: split the source file (for example by category) and import each part"
-        }
-        K::CliArgEncoding => {
-            "The file's encoding when it is not UTF-8 and has no byte-order mark: windows-1256 (Arabic saved by Windows programs), windows-1252 or latin1, iso-8859-6, utf-16le ... Default: found from the file."
         }
         K::ANumber => "a number",
         K::TheCredits => "the credits (`credit`)",

@@ -179,22 +179,49 @@ pub fn index_path(cache_dir: &Path, results_dir: &Path) -> PathBuf {
         .join(format!("{}.index", hex::encode(&h[..12])))
 }
 
-/// A fingerprint of the source that decides what an entry holds: the record and its reading,
-/// the checksum, re-scoring and the index itself, and the locked dependencies. A development
-/// build with other rules (and the same version number) thus never reads this build's index.
-const BUILD: u64 = {
-    use crate::fs::{FNV_START, fnv};
-    let mut h = FNV_START;
-    h = fnv(h, include_bytes!("index.rs"));
-    h = fnv(h, include_bytes!("mod.rs"));
-    h = fnv(h, include_bytes!("store.rs"));
-    h = fnv(h, include_bytes!("../quiz/score.rs"));
-    h = fnv(h, include_bytes!("../quiz/normalize.rs"));
-    h = fnv(h, include_bytes!("../quiz/response.rs"));
-    h = fnv(h, include_bytes!("../quiz/session.rs"));
-    h = fnv(h, include_bytes!("../../Cargo.lock"));
-    h
-};
+/// The fingerprint [`BUILD`] over the text of `files` (paths relative to this file), and the
+/// list itself as [`FINGERPRINTED`] (paths relative to `src/`), so that a test can check the
+/// list against the files scoring depends on.
+macro_rules! fingerprint {
+    ($($file:literal),* $(,)?) => {
+        /// The source files (relative to `src/`) whose text makes up the index's build
+        /// fingerprint.
+        pub const FINGERPRINTED: &[&str] = &[$($file),*];
+
+        /// A fingerprint of the source that decides what an entry holds: the record and its
+        /// reading, the checksum, re-scoring (everything the re-scored total depends on) and
+        /// the index itself, and the locked dependencies. A development build with other rules
+        /// (and the same version number) thus never reads this build's index.
+        const BUILD: u64 = {
+            use crate::fs::{FNV_START, fnv};
+            let mut h = FNV_START;
+            $(h = fnv(h, include_bytes!(concat!("../", $file)));)*
+            h
+        };
+    };
+}
+
+fingerprint!(
+    "record/index.rs",
+    "record/mod.rs",
+    "record/store.rs",
+    "record/marker.rs",
+    "quiz/mod.rs",
+    "quiz/score.rs",
+    "quiz/normalize.rs",
+    "quiz/response.rs",
+    "quiz/session.rs",
+    "quiz/draw.rs",
+    "bank/mod.rs",
+    "bank/model.rs",
+    "bank/load.rs",
+    "bank/cache.rs",
+    "walk.rs",
+    "fs.rs",
+    "exam.rs",
+    "text.rs",
+    "../Cargo.lock",
+);
 
 fn program() -> String {
     format!("tipquiz {} {BUILD:016x}", env!("CARGO_PKG_VERSION"))

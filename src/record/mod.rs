@@ -9,7 +9,7 @@ mod marker;
 mod store;
 
 pub use crate::fs::{Step, StoreError, inject_fault, write_atomic, write_unsynced};
-pub use index::{Indexed, Known, banks_match, index_path, load_indexed};
+pub use index::{FINGERPRINTED, Indexed, Known, banks_match, index_path, load_indexed};
 pub use marker::{MARKER_PREFIX, MARKER_SCHEMA, MARKER_SUFFIX, StartMarker};
 pub use store::{
     BadRecord, LoadedRecords, RecordError, STALE_PART_SECS, Store, read_record, read_record_sealed,

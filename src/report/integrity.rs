@@ -150,10 +150,9 @@ impl Problem {
                 vec![rule.message().into(), recorded.into(), exam.into()],
             ),
             Problem::BadName(why) => Msg::new(K::ProbBadName, vec![why.clone().into()]),
-            Problem::SameAnswersAs(name) => Msg::new(
-                K::ProbSameAnswers,
-                vec![crate::diag::escape_for_terminal(name).into()],
-            ),
+            // The name as the record gives it: JSON and CSV carry it as it is, and the text
+            // report and the command line escape it as they print it.
+            Problem::SameAnswersAs(name) => Msg::new(K::ProbSameAnswers, vec![name.into()]),
         }
     }
 

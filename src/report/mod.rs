@@ -1,8 +1,12 @@
 //! The class report: one attempt per trainee, a summary of the class, item analysis and test
 //! statistics, with plain-text, CSV and JSON output, and raw exports of attempts and responses.
 //!
-//! Pure: the input is the stored records (and the files that could not be read) and the loaded
-//! [`Library`]; nothing here touches the terminal, the file system or the clock.
+//! The figures are pure: their input is the stored records (and the files that could not be
+//! read) and the loaded [`Library`], and nothing computing them touches the terminal, the file
+//! system or the clock. Reading the results folder happens in two places only: [`read`] (the
+//! one read path of `report`, `export`, `history` and the board, through the results store and
+//! its integrity checks) and [`board`] (which watches the folder for the live board). Drawing
+//! and printing are the fronts' (`render` builds the text, CSV and JSON they print).
 //!
 //! # Definitions
 //!

@@ -534,6 +534,8 @@ pub struct LaidOutLine {
     pub range: Range<usize>,
 }
 
+// A test seam, not state: it records only inside `record_lines` on the same thread (the bidi
+// comparison tests), and what is laid out is the same whether it records or not.
 thread_local! {
     static RECORDER: std::cell::RefCell<Option<Vec<LaidOutLine>>> =
         const { std::cell::RefCell::new(None) };

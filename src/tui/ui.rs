@@ -82,6 +82,10 @@ type LineKey = (Vec<(String, Style)>, Dir, u16, BidiMode, bool);
 /// Entries kept in the line cache before it is cleared.
 const LINE_CACHE_CAPACITY: usize = 4096;
 
+// A memo, not state: the key holds everything that decides the laid-out lines (text, styles,
+// direction, width, bidi mode, shaping), so a hit returns exactly what the miss computes, and
+// no drawing depends on what another drawing left here. Per thread, so that sessions of the
+// class server never wait for each other.
 thread_local! {
     static LINE_CACHE: std::cell::RefCell<std::collections::HashMap<LineKey, Vec<Line<'static>>>> = std::cell::RefCell::new(std::collections::HashMap::new());
 }

@@ -449,3 +449,61 @@ fn no_process_wide_mutable_state_outside_the_terminal_adapter() {
         ["cmd/output: SEEN", "cmd/output: VOICE"]
     );
 }
+
+/// The source files (relative to `src/`) that the figures of a record depend on: everything
+/// reached through imports from scoring (`quiz/score`) and re-scoring (`record`), a module
+/// taken with the files below it (re-exports hide which one is used). Left out: the words
+/// (`messages`, `diag`), which never change a number.
+fn scoring_sources() -> BTreeSet<String> {
+    let g = edges(&src());
+    let words = ["messages", "diag"];
+    let mut seen: BTreeSet<ModPath> = BTreeSet::new();
+    let mut todo: Vec<ModPath> = vec![
+        vec!["quiz".to_owned(), "score".to_owned()],
+        vec!["record".to_owned()],
+    ];
+    while let Some(m) = todo.pop() {
+        if words.contains(&m[0].as_str()) || !seen.insert(m.clone()) {
+            continue;
+        }
+        todo.extend(g.get(&m).into_iter().flatten().cloned());
+        todo.extend(
+            g.keys()
+                .filter(|k| k.len() > m.len() && k.starts_with(&m))
+                .cloned(),
+        );
+    }
+    seen.iter()
+        .map(|m| {
+            let dir = src().join(m.join("/"));
+            if dir.join("mod.rs").is_file() {
+                format!("{}/mod.rs", m.join("/"))
+            } else {
+                format!("{}.rs", m.join("/"))
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_results_index_fingerprint_covers_everything_scoring_depends_on() {
+    // A cached re-scored total must not outlive a change to the code that computes it: the
+    // index's build fingerprint is made of these files' text.
+    let listed: BTreeSet<&str> = tipquiz::record::FINGERPRINTED.iter().copied().collect();
+    let missing: Vec<String> = scoring_sources()
+        .into_iter()
+        .filter(|f| !listed.contains(f.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "scoring depends on files the fingerprint leaves out: {missing:#?}"
+    );
+    for f in [
+        "quiz/normalize.rs",
+        "quiz/response.rs",
+        "quiz/score.rs",
+        "../Cargo.lock",
+    ] {
+        assert!(listed.contains(f), "{f}");
+    }
+}

@@ -214,6 +214,40 @@ fn check_exit_codes_and_json() {
     assert_eq!(warn.status.code(), Some(1));
 }
 
+/// A value with a terminal escape in it: the text output shows it neutralised, the JSON output
+/// carries it as the file has it (JSON-escaped), never the terminal's escaped form.
+#[test]
+fn check_escapes_for_the_terminal_only_when_printing_text() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("bank.toml");
+    let text = std::fs::read_to_string("tests/fixtures/invalid/bad-type.toml")
+        .unwrap()
+        .replace("type = \"essay\"", "type = \"es\\u001b[2Jsay\"");
+    std::fs::write(&path, text).unwrap();
+    let out = tipquiz().arg("check").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(!shown.contains('\u{1b}'), "{shown:?}");
+    assert!(shown.contains("es\\u{1b}[2Jsay"), "{shown}");
+    let out = tipquiz()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let raw = String::from_utf8(out.stdout).unwrap();
+    assert!(!raw.contains('\u{1b}'), "JSON escapes it itself: {raw:?}");
+    let v: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    let message = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "bad-type")
+        .and_then(|d| d["message"].as_str())
+        .unwrap_or_else(|| panic!("no bad-type diagnostic: {v}"));
+    assert!(message.contains("es\u{1b}[2Jsay"), "{message:?}");
+    assert!(!message.contains("\\u{1b}"), "{message:?}");
+}
+
 #[test]
 fn check_never_panics_on_garbage_or_huge_files() {
     let dir = tempfile::tempdir().unwrap();

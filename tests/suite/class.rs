@@ -1414,13 +1414,32 @@ fn hostile_trainee_names_are_refused_and_flagged() {
     Store::new(d.path().join("results"))
         .commit(&r, None)
         .unwrap();
+    // Another trainee hands in the same answers at the same times: the reason names Mona.
+    let mut copy = r.clone();
+    copy.trainee = "Nada".into();
+    copy.attempt_id = "copy-of-mona".into();
+    Store::new(d.path().join("results"))
+        .commit(&copy, None)
+        .unwrap();
     let (v, _, _) = report_json(d.path(), "final-assessment", &[]);
     assert!(
         reasons_of(&v, "Mona\u{1b}[2J").contains("the trainee name cannot be used"),
         "{v}"
     );
+    // JSON carries the name as the record gives it (JSON-escaped, raw once parsed), never the
+    // terminal's escaped form; the table shows it neutralised.
+    let nada = reasons_of(&v, "Nada");
+    assert!(
+        nada.contains("same answers at the same times as the attempt of Mona\u{1b}[2J"),
+        "{nada:?}"
+    );
+    assert!(!nada.contains("\\u{1b}"), "{nada:?}");
     let (out, _, _) = run(tq(d.path()).args(["report", "--exam", "final-assessment"]));
     assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(
+        out.contains("same answers at the same times as the attempt of Mona\\u{1b}[2J"),
+        "{out}"
+    );
 }
 
 // ---------- start markers: a killed attempt is listed by name ----------
