@@ -891,10 +891,14 @@ fn frames(cfg: &Cfg, t: &mut Table) {
         })
         .expect("draw");
         let full = count.take();
-        let before = app.view.cursor;
+        let before = app.view().unwrap().cursor;
         now += 300;
         let _ = app.handle_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE), now);
-        assert_ne!(before, app.view.cursor, "Down moves the selection");
+        assert_ne!(
+            before,
+            app.view().unwrap().cursor,
+            "Down moves the selection"
+        );
         term.draw(|f| {
             ui::draw(f, &app, Display::default(), now);
         })

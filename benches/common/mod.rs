@@ -137,7 +137,7 @@ pub fn quiz_app(lib: Arc<Library>, topic: &str, lang: Lang, autosaves: &Path) ->
         lang,
         Store::new(autosaves),
     );
-    app.home.trainee = "bench".to_owned();
+    app.form_mut().trainee = "bench".to_owned();
     app.fixed_exam = Some(ExamDef::quick(
         &[topic.to_owned()],
         5,
@@ -145,6 +145,6 @@ pub fn quiz_app(lib: Arc<Library>, topic: &str, lang: Lang, autosaves: &Path) ->
         Mode::Exam,
     ));
     let _ = app.start(T0);
-    assert!(matches!(app.screen, Screen::Quiz), "quiz screen");
+    assert!(matches!(app.screen, Screen::Quiz(_)), "quiz screen");
     app
 }

@@ -76,7 +76,7 @@ pub(crate) fn run_app(mut app: crate::tui::app::App, cx: &Context, start: Start)
         None => start
             .prefs
             .digits
-            .get(&crate::record::trainee_slug(app.home.trainee.trim()))
+            .get(&crate::record::trainee_slug(app.form().trainee.trim()))
             .copied()
             .or_else(|| crate::messages::env_digits(&|k| std::env::var(k).ok()))
             .unwrap_or(app.digits),

@@ -153,10 +153,10 @@ pub(crate) fn take(
     );
     app.fixed_exam = Some(exam);
     app.quit_after = true;
-    app.home.trainee_only = true;
-    app.home.focus = crate::tui::app::Field::Trainee;
+    app.form_mut().trainee_only = true;
+    app.form_mut().focus = crate::tui::app::Field::Trainee;
     if let Some(t) = trainee {
-        app.home.trainee = t;
+        app.form_mut().trainee = t;
         let now = crate::tui::run::now_ms();
         let fx = app.start(now);
         crate::tui::run::execute(&mut app, places, &fx, now);

@@ -10,7 +10,7 @@ use super::sink::{ChannelWriter, Out, PtySize, SshBackend};
 use crate::messages::Ui;
 use crate::quiz::Millis;
 use crate::text::Lang;
-use crate::tui::app::{App, Effect, Overlay, Prefs, SaveStatus, Screen};
+use crate::tui::app::{App, Effect, Overlay, Prefs, SaveStatus};
 use crate::tui::bidi::BidiMode;
 use crate::tui::front::{EventSource, SessionOptions, run_screens, trainee_app};
 use crate::tui::host::{Host, now_ms};
@@ -195,7 +195,7 @@ impl EventSource for SshSource<'_> {
         // known only by its TERM, which does not say whether it reorders by itself).
         if !self.checked_display
             && app.lang == Lang::Ar
-            && app.session.is_none()
+            && app.session().is_none()
             && matches!(app.overlay, Overlay::None)
         {
             self.checked_display = true;
@@ -286,7 +286,7 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
 
 /// The attempt on screen: trainee, exam and start.
 fn attempt_of(app: &App) -> Option<(String, String, Millis)> {
-    app.session.as_ref().map(|s| {
+    app.session().map(|s| {
         (
             s.state.trainee.clone(),
             s.state.exam.id.clone(),
@@ -298,9 +298,7 @@ fn attempt_of(app: &App) -> Option<(String, String, Millis)> {
 /// Go back to the home screen without the attempt that was just started or resumed (nothing
 /// of it is saved by this session, not even its start marker).
 fn refuse_attempt(app: &mut App, effects: &mut Vec<Effect>, why: fn(&Ui) -> &'static str) {
-    app.session = None;
-    app.screen = Screen::Home;
-    app.overlay = Overlay::None;
+    app.drop_attempt();
     app.message = Some(why(crate::messages::ui(app.lang)).to_owned());
     effects.retain(|e| !matches!(e, Effect::Started | Effect::Autosave | Effect::Commit));
 }
@@ -319,12 +317,7 @@ fn admit(
 ) {
     use std::sync::atomic::Ordering;
     let Some(after) = attempt_of(app) else { return };
-    if before == Some(&after)
-        || app
-            .session
-            .as_ref()
-            .is_some_and(crate::quiz::Session::is_finished)
-    {
+    if before == Some(&after) || app.session().is_some_and(crate::quiz::Session::is_finished) {
         return;
     }
     let (trainee, exam, started_at) = after;
@@ -357,7 +350,7 @@ fn join_game(
     effects: &mut Vec<Effect>,
 ) -> Option<(usize, String)> {
     use std::sync::atomic::Ordering;
-    let s = app.session.as_ref()?;
+    let s = app.session()?;
     let name = s.state.trainee.clone();
     let exam = s.state.exam.id.clone();
     let lang = app.lang;
@@ -393,7 +386,7 @@ fn join_game(
             for o in ctx.class.others_with(id, &name, &exam) {
                 ctx.class.send(o, Control::Replaced);
             }
-            app.session = None;
+            app.drop_attempt();
             effects.retain(|e| !matches!(e, Effect::Autosave | Effect::Commit | Effect::Started));
             // The others' screens count the trainees in the game.
             ctx.class.broadcast(Control::Paced);
@@ -416,7 +409,7 @@ fn join_game(
 
 /// More time for the attempt on screen.
 fn extend(app: &mut App, ms: Millis) -> Vec<Effect> {
-    let Some(s) = &mut app.session else {
+    let Some(s) = app.session_mut() else {
         return Vec::new();
     };
     if super::control::extend(s, ms) {
@@ -433,7 +426,7 @@ fn extend(app: &mut App, ms: Millis) -> Vec<Effect> {
 
 /// The exam has ended: the attempt on screen ends now, as timed out, and is recorded.
 fn end_attempt(app: &mut App, now: Millis) -> Vec<Effect> {
-    let Some(s) = &mut app.session else {
+    let Some(s) = app.session_mut() else {
         return Vec::new();
     };
     if s.is_finished() {
@@ -447,7 +440,7 @@ fn end_attempt(app: &mut App, now: Millis) -> Vec<Effect> {
 
 /// Tell the console how far this session is.
 fn publish(ctx: &Ctx, id: u64, app: &App) {
-    ctx.class.update(id, |seat| match &app.session {
+    ctx.class.update(id, |seat| match app.session() {
         Some(s) => {
             seat.trainee.clone_from(&s.state.trainee);
             seat.exam.clone_from(&s.state.exam.id);
@@ -456,11 +449,11 @@ fn publish(ctx: &Ctx, id: u64, app: &App) {
             seat.flagged = s.flagged().len();
             seat.deadline = s.state.deadline;
             seat.finished = s.is_finished();
-            seat.recorded = matches!(app.save, SaveStatus::Saved(_));
-            seat.record_failed = matches!(app.save, SaveStatus::Failed(_));
+            seat.recorded = matches!(app.save_status(), Some(SaveStatus::Saved(_)));
+            seat.record_failed = matches!(app.save_status(), Some(SaveStatus::Failed(_)));
         }
         None => {
-            seat.trainee = app.home.trainee.trim().to_owned();
+            seat.trainee = app.form().trainee.trim().to_owned();
             seat.exam.clear();
             seat.finished = false;
             seat.recorded = false;

@@ -35,19 +35,53 @@ pub enum Effect {
     SaveBidi(super::bidi::BidiMode),
 }
 
-/// The screen shown.
+/// The screen shown, with its state: each screen owns what it shows and edits, and the form
+/// of the home screen it goes back to.
 #[derive(Clone, Debug)]
 pub enum Screen {
     /// Trainee, exam or quick quiz, language.
-    Home,
+    Home(HomeForm),
     /// Offer to resume an unfinished attempt.
-    Resume(Box<Attempt>),
+    Resume(Box<ResumeOffer>),
     /// A question.
-    Quiz,
+    Quiz(Box<QuizScreen>),
     /// Score and chart.
-    Results,
-    /// Walk through the questions after submitting.
-    Review(usize),
+    Results(Box<Finished>),
+    /// Walk through the questions after submitting (at this question).
+    Review(Box<Finished>, usize),
+}
+
+/// The offer to resume an unfinished attempt.
+#[derive(Clone, Debug)]
+pub struct ResumeOffer {
+    /// The attempt saved.
+    pub attempt: Attempt,
+    /// The home form, to go back to.
+    pub form: HomeForm,
+}
+
+/// The attempt in progress.
+#[derive(Clone, Debug)]
+pub struct QuizScreen {
+    /// The attempt.
+    pub session: Session,
+    /// The question's view state.
+    pub view: QuestionView,
+    /// The one-minute warning was given.
+    pub warned_minute: bool,
+    /// The home form, to go back to.
+    pub form: HomeForm,
+}
+
+/// A finished attempt (results and review).
+#[derive(Clone, Debug)]
+pub struct Finished {
+    /// The attempt.
+    pub session: Session,
+    /// Save status of its record.
+    pub save: SaveStatus,
+    /// The home form, to go back to.
+    pub form: HomeForm,
 }
 
 /// A dialog over the screen.
@@ -180,7 +214,8 @@ pub enum SaveStatus {
     Failed(String),
 }
 
-/// The whole interface state.
+/// The whole interface state: the session's settings, the screen shown (which owns its
+/// state), the dialog over it and the message line.
 #[derive(Clone)]
 pub struct App {
     /// Interface language.
@@ -191,22 +226,12 @@ pub struct App {
     pub lib: Arc<Library>,
     /// Exams offered on the home screen.
     pub exams: Vec<ExamDef>,
-    /// Home form.
-    pub home: HomeForm,
-    /// Current screen.
+    /// Current screen, with its state.
     pub screen: Screen,
     /// Dialog.
     pub overlay: Overlay,
-    /// The attempt.
-    pub session: Option<Session>,
-    /// The question's view state.
-    pub view: QuestionView,
     /// A one-line message (info or warning).
     pub message: Option<String>,
-    /// The one-minute warning was given.
-    pub warned_minute: bool,
-    /// Save status of the finished attempt.
-    pub save: SaveStatus,
     /// Where attempts in progress are saved (for the resume offer).
     pub autosaves: Store,
     /// The exam chosen on the command line, if any.
@@ -283,7 +308,7 @@ impl App {
                 .unwrap_or_default(),
             lib,
             exams,
-            home: HomeForm {
+            screen: Screen::Home(HomeForm {
                 focus: if prefs.trainee.is_empty() {
                     Field::Trainee
                 } else {
@@ -302,14 +327,9 @@ impl App {
                     Mode::Exam
                 },
                 trainee_only: false,
-            },
-            screen: Screen::Home,
+            }),
             overlay: Overlay::None,
-            session: None,
-            view: QuestionView::default(),
             message: None,
-            warned_minute: false,
-            save: SaveStatus::Pending,
             autosaves,
             fixed_exam: None,
             quit_after: false,
@@ -318,6 +338,102 @@ impl App {
             scroll_limits: ScrollLimits::default(),
             display: super::display::Display::default(),
         }
+    }
+
+    /// The home form: the one on screen, or the one the screen shown goes back to.
+    #[must_use]
+    pub fn form(&self) -> &HomeForm {
+        match &self.screen {
+            Screen::Home(h) => h,
+            Screen::Resume(r) => &r.form,
+            Screen::Quiz(q) => &q.form,
+            Screen::Results(f) | Screen::Review(f, _) => &f.form,
+        }
+    }
+
+    /// The home form, to change (the front sets the trainee and a fixed exam before the
+    /// first frame).
+    pub fn form_mut(&mut self) -> &mut HomeForm {
+        match &mut self.screen {
+            Screen::Home(h) => h,
+            Screen::Resume(r) => &mut r.form,
+            Screen::Quiz(q) => &mut q.form,
+            Screen::Results(f) | Screen::Review(f, _) => &mut f.form,
+        }
+    }
+
+    /// The attempt on screen (in progress, or finished on the results and the review).
+    #[must_use]
+    pub fn session(&self) -> Option<&Session> {
+        match &self.screen {
+            Screen::Quiz(q) => Some(&q.session),
+            Screen::Results(f) | Screen::Review(f, _) => Some(&f.session),
+            Screen::Home(_) | Screen::Resume(_) => None,
+        }
+    }
+
+    /// The attempt on screen, to change (the fronts' own switches: more time, the end of the
+    /// exam).
+    pub fn session_mut(&mut self) -> Option<&mut Session> {
+        match &mut self.screen {
+            Screen::Quiz(q) => Some(&mut q.session),
+            Screen::Results(f) | Screen::Review(f, _) => Some(&mut f.session),
+            Screen::Home(_) | Screen::Resume(_) => None,
+        }
+    }
+
+    /// The question's view state, on the question screen.
+    #[must_use]
+    pub fn view(&self) -> Option<&QuestionView> {
+        match &self.screen {
+            Screen::Quiz(q) => Some(&q.view),
+            _ => None,
+        }
+    }
+
+    fn quiz(&mut self) -> Option<&mut QuizScreen> {
+        match &mut self.screen {
+            Screen::Quiz(q) => Some(q),
+            _ => None,
+        }
+    }
+
+    /// The record of the finished attempt was written, or not (the host's answer to
+    /// [`Effect::Commit`]).
+    pub fn saved(&mut self, status: SaveStatus) {
+        if let Screen::Results(f) | Screen::Review(f, _) = &mut self.screen {
+            f.save = status;
+        }
+    }
+
+    /// The save status of the finished attempt (results and review).
+    #[must_use]
+    pub fn save_status(&self) -> Option<&SaveStatus> {
+        match &self.screen {
+            Screen::Results(f) | Screen::Review(f, _) => Some(&f.save),
+            _ => None,
+        }
+    }
+
+    /// Show an attempt's questions (the instructor's preview: answer keys shown, nothing
+    /// recorded).
+    pub fn show_session(&mut self, session: Session) {
+        let form = self.form().clone();
+        self.screen = Screen::Quiz(Box::new(QuizScreen {
+            session,
+            view: QuestionView::default(),
+            warned_minute: false,
+            form,
+        }));
+        self.enter_question();
+    }
+
+    /// Back to the home screen without the attempt on screen, the form as it was (the name
+    /// kept): a front refused the attempt.
+    pub fn drop_attempt(&mut self) {
+        let form = self.form().clone();
+        self.screen = Screen::Home(form);
+        self.overlay = Overlay::None;
     }
 
     /// The strings of the interface language.
@@ -329,26 +445,29 @@ impl App {
     /// The choices to remember.
     #[must_use]
     pub fn prefs(&self, mut old: Prefs) -> Prefs {
-        old.trainee = self.home.trainee.trim().to_owned();
+        let home = self.form();
+        old.trainee = home.trainee.trim().to_owned();
         old.langs
             .insert(crate::record::trainee_slug(&old.trainee), self.lang);
         old.digits
             .insert(crate::record::trainee_slug(&old.trainee), self.digits);
-        old.exam = if self.home.exam == 0 {
+        old.exam = if home.exam == 0 {
             String::new()
         } else {
-            self.exams[self.home.exam - 1].id.clone()
+            self.exams
+                .get(home.exam - 1)
+                .map(|e| e.id.clone())
+                .unwrap_or_default()
         };
-        old.topics = self
-            .home
+        old.topics = home
             .topics
             .iter()
             .filter(|t| t.2)
             .map(|t| t.0.clone())
             .collect();
-        old.count = self.home.count;
-        old.minutes = self.home.minutes;
-        old.practice = self.home.mode == Mode::Practice;
+        old.count = home.count;
+        old.minutes = home.minutes;
+        old.practice = home.mode == Mode::Practice;
         old
     }
 
@@ -358,11 +477,11 @@ impl App {
         if let Some(e) = &self.fixed_exam {
             return Some(e.clone());
         }
-        if self.home.exam > 0 {
-            return self.exams.get(self.home.exam - 1).cloned();
+        let home = self.form();
+        if home.exam > 0 {
+            return self.exams.get(home.exam - 1).cloned();
         }
-        let topics: Vec<String> = self
-            .home
+        let topics: Vec<String> = home
             .topics
             .iter()
             .filter(|t| t.2)
@@ -371,18 +490,19 @@ impl App {
         if topics.is_empty() {
             return None;
         }
-        let all = topics.len() == self.home.topics.len();
+        let all = topics.len() == home.topics.len();
         let t = if all { Vec::new() } else { topics };
-        let time = (self.home.minutes > 0).then_some(self.home.minutes * 60);
-        Some(ExamDef::quick(&t, self.home.count, time, self.home.mode))
+        let time = (home.minutes > 0).then_some(home.minutes * 60);
+        Some(ExamDef::quick(&t, home.count, time, home.mode))
     }
 
     fn home_fields(&self) -> Vec<Field> {
-        if self.home.trainee_only {
+        let home = self.form();
+        if home.trainee_only {
             return vec![Field::Trainee, Field::Language, Field::Digits, Field::Start];
         }
         let mut f = vec![Field::Trainee, Field::Language, Field::Digits, Field::Exam];
-        if self.home.exam == 0 {
+        if home.exam == 0 {
             f.extend([Field::Topics, Field::Count, Field::Time, Field::Mode]);
         }
         f.push(Field::Start);
@@ -392,11 +512,11 @@ impl App {
     /// Which page is shown, for resetting [`App::page_scroll`] when it changes.
     fn page(&self) -> (u8, usize, u8) {
         let screen = match &self.screen {
-            Screen::Home => (0, 0),
+            Screen::Home(_) => (0, 0),
             Screen::Resume(_) => (1, 0),
-            Screen::Quiz => (2, 0),
-            Screen::Results => (3, 0),
-            Screen::Review(i) => (4, *i),
+            Screen::Quiz(_) => (2, 0),
+            Screen::Results(_) => (3, 0),
+            Screen::Review(_, i) => (4, *i),
         };
         let overlay = match &self.overlay {
             Overlay::None => 0,
@@ -427,7 +547,7 @@ impl App {
 
     /// Back from a suspension that lasted from `stopped` to `back`: the pause is not counted.
     pub fn resumed(&mut self, stopped: Millis, back: Millis) -> Vec<Effect> {
-        if let Some(s) = &mut self.session {
+        if let Some(s) = self.session_mut() {
             s.record_pause(stopped, back);
         }
         self.tick(back)
@@ -467,7 +587,7 @@ impl App {
     /// The language the question (and its choice labels) is shown in.
     #[must_use]
     pub fn question_lang(&self) -> Lang {
-        if self.view.other_lang {
+        if self.view().is_some_and(|v| v.other_lang) {
             self.lang.other()
         } else {
             self.lang
@@ -477,12 +597,12 @@ impl App {
     fn screen_context(&self) -> (Context, Lang, usize) {
         let lang = self.lang;
         match &self.screen {
-            Screen::Home if self.home.focus == Field::Trainee => (Context::HomeName, lang, 0),
-            Screen::Home => (Context::HomeForm, lang, 0),
+            Screen::Home(h) if h.focus == Field::Trainee => (Context::HomeName, lang, 0),
+            Screen::Home(_) => (Context::HomeForm, lang, 0),
             Screen::Resume(_) => (Context::Resume, lang, 0),
-            Screen::Results => (Context::Results, lang, 0),
-            Screen::Review(_) => (Context::Review, lang, 0),
-            Screen::Quiz => {
+            Screen::Results(_) => (Context::Results, lang, 0),
+            Screen::Review(..) => (Context::Review, lang, 0),
+            Screen::Quiz(_) => {
                 let Some((kind, locked)) = self.current_kind() else {
                     return (Context::Answered, lang, 0);
                 };
@@ -543,12 +663,9 @@ impl App {
         let l = self.scroll_limits;
         let lo = l.view_min.min(0);
         let hi = l.view_max.max(0);
-        self.view.scroll = self
-            .view
-            .scroll
-            .clamp(lo, hi)
-            .saturating_add(by)
-            .clamp(lo, hi);
+        if let Some(q) = self.quiz() {
+            q.view.scroll = q.view.scroll.clamp(lo, hi).saturating_add(by).clamp(lo, hi);
+        }
     }
 
     fn update_inner(&mut self, action: Action, now: Millis) -> Vec<Effect> {
@@ -642,27 +759,26 @@ impl App {
             self.overlay = Overlay::Help;
             return fx;
         }
-        match self.screen.clone() {
-            Screen::Home => fx.extend(self.home_update(action, now)),
-            Screen::Resume(a) => fx.extend(self.resume_update(action, *a, now)),
-            Screen::Quiz => fx.extend(self.quiz_update(action, now)),
-            Screen::Results => match action {
+        match &self.screen {
+            Screen::Home(_) => fx.extend(self.home_update(action, now)),
+            Screen::Resume(_) => fx.extend(self.resume_update(action, now)),
+            Screen::Quiz(_) => fx.extend(self.quiz_update(action, now)),
+            Screen::Results(f) => match action {
                 Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
                     self.scroll_page(action);
                 }
                 Action::Review => {
-                    if self
-                        .session
-                        .as_ref()
-                        .is_some_and(|s| s.state.exam.review >= Review::Wrong)
-                    {
-                        self.screen = Screen::Review(0);
+                    if f.session.state.exam.review >= Review::Wrong {
+                        self.replace_screen(|s| match s {
+                            Screen::Results(f) => Screen::Review(f, 0),
+                            other => other,
+                        });
                     } else {
                         self.message = Some(self.t().review_not_allowed.to_owned());
                     }
                 }
                 Action::RetrySave => {
-                    if matches!(self.save, SaveStatus::Failed(_)) {
+                    if matches!(f.save, SaveStatus::Failed(_)) {
                         fx.push(Effect::Commit);
                     }
                 }
@@ -676,15 +792,27 @@ impl App {
                 }
                 _ => {}
             },
-            Screen::Review(i) => {
-                let n = self.session.as_ref().map_or(0, Session::len);
+            Screen::Review(f, i) => {
+                let n = f.session.len();
+                let i = *i;
                 match action {
-                    Action::Next => self.screen = Screen::Review((i + 1).min(n.saturating_sub(1))),
-                    Action::Prev => self.screen = Screen::Review(i.saturating_sub(1)),
+                    Action::Next | Action::Prev => {
+                        let to = if action == Action::Next {
+                            (i + 1).min(n.saturating_sub(1))
+                        } else {
+                            i.saturating_sub(1)
+                        };
+                        if let Screen::Review(_, at) = &mut self.screen {
+                            *at = to;
+                        }
+                    }
                     Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
                         self.scroll_page(action);
                     }
-                    Action::Cancel => self.screen = Screen::Results,
+                    Action::Cancel => self.replace_screen(|s| match s {
+                        Screen::Review(f, _) => Screen::Results(f),
+                        other => other,
+                    }),
                     _ => {}
                 }
             }
@@ -692,25 +820,33 @@ impl App {
         fx
     }
 
+    /// Change the screen by moving its state into the next one.
+    fn replace_screen(&mut self, to: impl FnOnce(Screen) -> Screen) {
+        let blank = Screen::Home(self.form().clone());
+        let from = std::mem::replace(&mut self.screen, blank);
+        self.screen = to(from);
+    }
+
     fn go_home(&mut self) {
-        self.screen = Screen::Home;
-        self.session = None;
-        self.save = SaveStatus::Pending;
+        let mut form = self.form().clone();
+        form.focus = Field::Trainee;
+        form.trainee.clear();
+        form.caret = 0;
+        self.screen = Screen::Home(form);
         self.message = None;
-        self.warned_minute = false;
-        self.home.focus = Field::Trainee;
-        self.home.trainee.clear();
-        self.home.caret = 0;
     }
 
     fn home_update(&mut self, action: Action, now: Millis) -> Vec<Effect> {
         let fields = self.home_fields();
         let pos = fields
             .iter()
-            .position(|f| *f == self.home.focus)
+            .position(|f| *f == self.form().focus)
             .unwrap_or(0);
         let rtl = self.lang.is_rtl();
-        let h = &mut self.home;
+        let n_exams = self.exams.len() + 1;
+        let Screen::Home(h) = &mut self.screen else {
+            return Vec::new();
+        };
         let next_field = fields[(pos + 1).min(fields.len() - 1)];
         let prev_field = fields[pos.saturating_sub(1)];
         match action {
@@ -751,7 +887,7 @@ impl App {
                         self.digits = self.digits.other();
                     }
                     Field::Exam => {
-                        let n = self.exams.len() + 1;
+                        let n = n_exams;
                         h.exam = if up {
                             (h.exam + 1) % n
                         } else {
@@ -796,15 +932,15 @@ impl App {
 
     /// Start (or offer to resume) the chosen quiz for the typed trainee.
     pub fn start(&mut self, now: Millis) -> Vec<Effect> {
-        let trainee = self.home.trainee.trim().to_owned();
+        let trainee = self.form().trainee.trim().to_owned();
         if trainee.is_empty() {
             self.message = Some(self.t().need_trainee.to_owned());
-            self.home.focus = Field::Trainee;
+            self.form_mut().focus = Field::Trainee;
             return Vec::new();
         }
         if let Some(why) = crate::record::name_problem(&trainee) {
             self.message = Some(why.render(self.lang));
-            self.home.focus = Field::Trainee;
+            self.form_mut().focus = Field::Trainee;
             return Vec::new();
         }
         let Some(exam) = self.chosen_exam() else {
@@ -815,7 +951,8 @@ impl App {
             && matches!(a.status, crate::quiz::Status::Running)
             && Session::resume(a.clone(), &self.lib).is_ok()
         {
-            self.screen = Screen::Resume(Box::new(a));
+            let form = self.form().clone();
+            self.screen = Screen::Resume(Box::new(ResumeOffer { attempt: a, form }));
             return vec![Effect::SavePrefs];
         }
         self.begin(&exam, &trainee, now)
@@ -831,11 +968,8 @@ impl App {
             now,
         ) {
             Ok(s) => {
-                self.session = Some(s);
-                self.enter_question();
-                self.screen = Screen::Quiz;
+                self.show_session(s);
                 self.message = None;
-                self.warned_minute = false;
                 vec![Effect::SavePrefs, Effect::Started, Effect::Autosave]
             }
             Err(e) => {
@@ -845,25 +979,28 @@ impl App {
         }
     }
 
-    fn resume_update(&mut self, action: Action, a: Attempt, now: Millis) -> Vec<Effect> {
+    fn resume_update(&mut self, action: Action, now: Millis) -> Vec<Effect> {
+        let Screen::Resume(offer) = &self.screen else {
+            return Vec::new();
+        };
+        let a = &offer.attempt;
+        let form = offer.form.clone();
         match action {
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
                 self.scroll_page(action);
                 Vec::new()
             }
-            Action::Yes => match Session::resume(a, &self.lib) {
+            Action::Yes => match Session::resume(a.clone(), &self.lib) {
                 Ok(mut s) => {
                     s.state.lang = self.lang;
-                    self.session = Some(s);
-                    self.screen = Screen::Quiz;
-                    self.enter_question();
+                    self.show_session(s);
                     let mut fx = self.tick(now);
                     fx.push(Effect::Autosave);
                     fx
                 }
                 Err(e) => {
                     self.message = Some(e.message().render(self.lang));
-                    self.screen = Screen::Home;
+                    self.screen = Screen::Home(form);
                     Vec::new()
                 }
             },
@@ -878,7 +1015,7 @@ impl App {
                 Vec::new()
             }
             Action::Cancel => {
-                self.screen = Screen::Home;
+                self.screen = Screen::Home(form);
                 Vec::new()
             }
             _ => Vec::new(),
@@ -887,7 +1024,8 @@ impl App {
 
     /// Set up the view for the current question from its saved response.
     pub fn enter_question(&mut self) {
-        let Some(s) = &self.session else { return };
+        let Some(quiz) = self.quiz() else { return };
+        let s = &quiz.session;
         let i = s.current();
         let q = &s.questions[i];
         let order = s.order(i);
@@ -910,21 +1048,22 @@ impl App {
             }
             _ => {}
         }
-        self.view = v;
+        quiz.view = v;
     }
 
     /// Apply an action to the session and return the effects.
     pub fn act(&mut self, action: quiz::Action, now: Millis) -> Vec<Effect> {
-        let Some(s) = &mut self.session else {
+        let Some(q) = self.quiz() else {
             return Vec::new();
         };
+        let s = &mut q.session;
         let before = s.current();
         if matches!(
             action,
             quiz::Action::Answer(_) | quiz::Action::Check | quiz::Action::Clear
         ) {
             // The body changes: show it from where the cursor (or the feedback) is.
-            self.view.scroll = 0;
+            q.view.scroll = 0;
         }
         let out = s.update(action, now);
         let after = s.current();
@@ -940,7 +1079,14 @@ impl App {
             Outcome::Changed => vec![Effect::Autosave],
             Outcome::Unchanged => Vec::new(),
             Outcome::Finished(reason) => {
-                self.screen = Screen::Results;
+                self.replace_screen(|s| match s {
+                    Screen::Quiz(q) => Screen::Results(Box::new(Finished {
+                        session: q.session,
+                        save: SaveStatus::Pending,
+                        form: q.form,
+                    })),
+                    other => other,
+                });
                 self.overlay = Overlay::None;
                 self.message = (reason == EndReason::TimedOut).then(|| t.time_up.to_owned());
                 vec![Effect::Autosave, Effect::Commit]
@@ -959,40 +1105,42 @@ impl App {
 
     /// Apply the clock: deadlines and the one-minute warning.
     pub fn tick(&mut self, now: Millis) -> Vec<Effect> {
-        let Some(s) = &mut self.session else {
+        let warning = self.t().one_minute_warning;
+        let Some(q) = self.quiz() else {
             return Vec::new();
         };
-        if !matches!(self.screen, Screen::Quiz) {
-            return Vec::new();
-        }
+        let s = &mut q.session;
         let before = s.current();
         let out = s.tick(now);
         let after = s.current();
         let left = s.remaining(now);
+        let mut warn = false;
+        if let Some(ms) = left
+            && ms <= 60_000
+            && !q.warned_minute
+            && out == Outcome::Unchanged
+        {
+            q.warned_minute = true;
+            warn = true;
+        }
         if before != after {
             self.enter_question();
         }
-        if let Some(ms) = left
-            && ms <= 60_000
-            && !self.warned_minute
-            && out == Outcome::Unchanged
-        {
-            self.warned_minute = true;
-            self.message = Some(self.t().one_minute_warning.to_owned());
+        if warn {
+            self.message = Some(warning.to_owned());
         }
         self.outcome(out)
     }
 
     fn current_kind(&self) -> Option<(Kind, bool)> {
-        let s = self.session.as_ref()?;
+        let s = self.session()?;
         let i = s.current();
         let slot = &s.state.slots[i];
         Some((s.questions[i].kind.clone(), slot.locked || slot.checked))
     }
 
     fn practice(&self) -> bool {
-        self.session
-            .as_ref()
+        self.session()
             .is_some_and(|s| s.state.exam.mode == Mode::Practice)
     }
 
@@ -1000,22 +1148,24 @@ impl App {
         let Some((kind, _)) = self.current_kind() else {
             return Vec::new();
         };
-        let Some(s) = &self.session else {
+        let practice = self.practice();
+        let Some(q) = self.quiz() else {
             return Vec::new();
         };
+        let s = &q.session;
         let i = s.current();
         let order = s.order(i).to_vec();
         let mut fx = Vec::new();
         match kind {
             Kind::Single { choices, .. } if pos < choices.len() => {
-                self.view.cursor = pos;
+                q.view.cursor = pos;
                 fx.extend(self.act(quiz::Action::Answer(Response::Choice(order[pos])), now));
-                if self.practice() {
+                if practice {
                     fx.extend(self.act(quiz::Action::Check, now));
                 }
             }
             Kind::Multiple { choices, .. } if pos < choices.len() => {
-                self.view.cursor = pos;
+                q.view.cursor = pos;
                 let mut cur = match &s.state.slots[i].response {
                     Some(Response::Choices(c)) => c.clone(),
                     _ => Vec::new(),
@@ -1030,28 +1180,27 @@ impl App {
                 fx.extend(self.act(quiz::Action::Answer(Response::Choices(cur)), now));
             }
             Kind::TrueFalse { .. } if pos < 2 => {
-                self.view.cursor = pos;
+                q.view.cursor = pos;
                 fx.extend(self.act(quiz::Action::Answer(Response::Bool(pos == 0)), now));
-                if self.practice() {
+                if practice {
                     fx.extend(self.act(quiz::Action::Check, now));
                 }
             }
             Kind::Match { pairs } if pos < pairs.len() => {
-                let left = self.view.cursor.min(pairs.len() - 1);
+                let v = &mut q.view;
+                let left = v.cursor.min(pairs.len() - 1);
                 let right = order[pos];
-                for p in &mut self.view.pairs {
+                for p in &mut v.pairs {
                     if *p == Some(right) {
                         *p = None;
                     }
                 }
-                self.view.pairs[left] = Some(right);
-                if self.view.cursor + 1 < pairs.len() {
-                    self.view.cursor += 1;
+                v.pairs[left] = Some(right);
+                if v.cursor + 1 < pairs.len() {
+                    v.cursor += 1;
                 }
-                fx.extend(self.act(
-                    quiz::Action::Answer(Response::Match(self.view.pairs.clone())),
-                    now,
-                ));
+                let pairs = v.pairs.clone();
+                fx.extend(self.act(quiz::Action::Answer(Response::Match(pairs)), now));
             }
             _ => {}
         }
@@ -1061,34 +1210,44 @@ impl App {
     /// Whether the short answer's box holds what is recorded (or nothing): the arrows then
     /// move between questions instead of in the text.
     fn box_settled(&self) -> bool {
-        let Some(s) = &self.session else { return true };
-        let text = &self.view.text;
+        let Screen::Quiz(q) = &self.screen else {
+            return true;
+        };
+        let (s, text) = (&q.session, &q.view.text);
         text.is_empty()
             || matches!(&s.state.slots[s.current()].response, Some(Response::Text(t)) if t == text)
     }
 
     /// Keys of a short answer's box.
     fn typing_update(&mut self, action: Action, now: Millis) -> Vec<Effect> {
-        let rtl = text_rtl(&self.view.text, self.question_lang().is_rtl());
+        let question_rtl = self.question_lang().is_rtl();
+        let settled = self.box_settled();
+        let practice = self.practice();
+        let lang_rtl = self.lang.is_rtl();
+        let Some(q) = self.quiz() else {
+            return Vec::new();
+        };
+        let v = &mut q.view;
+        let rtl = text_rtl(&v.text, question_rtl);
         match action {
-            Action::Type(c) if self.view.text.chars().count() < 200 => {
-                insert_at(&mut self.view.text, &mut self.view.caret, c);
+            Action::Type(c) if v.text.chars().count() < 200 => {
+                insert_at(&mut v.text, &mut v.caret, c);
                 self.sync_draft(now)
             }
             Action::DeleteBack | Action::DeleteForward => {
-                edit(&mut self.view.text, &mut self.view.caret, action, rtl);
+                edit(&mut v.text, &mut v.caret, action, rtl);
                 self.sync_draft(now)
             }
             Action::Confirm => {
                 let mut fx = self.save_typed(now);
-                if self.practice() {
+                if practice {
                     fx.extend(self.act(quiz::Action::Check, now));
                 }
                 fx
             }
-            Action::CaretLeft | Action::CaretRight if self.box_settled() => {
+            Action::CaretLeft | Action::CaretRight if settled => {
                 // Onward is Right in English, Left in Arabic.
-                let onward = (action == Action::CaretRight) != self.lang.is_rtl();
+                let onward = (action == Action::CaretRight) != lang_rtl;
                 let step = if onward {
                     quiz::Action::Next
                 } else {
@@ -1097,7 +1256,7 @@ impl App {
                 self.leave_and(step, now)
             }
             Action::CaretLeft | Action::CaretRight | Action::CaretHome | Action::CaretEnd => {
-                edit(&mut self.view.text, &mut self.view.caret, action, rtl);
+                edit(&mut v.text, &mut v.caret, action, rtl);
                 Vec::new()
             }
             Action::Up => {
@@ -1110,6 +1269,15 @@ impl App {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// Answer an order question with the arrangement on screen.
+    fn answer_order(&mut self, now: Millis) -> Vec<Effect> {
+        let Some(q) = self.quiz() else {
+            return Vec::new();
+        };
+        let arrangement = q.view.arrangement.clone();
+        self.act(quiz::Action::Answer(Response::Order(arrangement)), now)
     }
 
     fn quiz_update(&mut self, action: Action, now: Millis) -> Vec<Effect> {
@@ -1137,8 +1305,11 @@ impl App {
                 return fx;
             }
             Action::OtherLanguage => {
-                self.view.other_lang = !self.view.other_lang;
-                if self.view.other_lang {
+                let Some(q) = self.quiz() else {
+                    return Vec::new();
+                };
+                q.view.other_lang = !q.view.other_lang;
+                if q.view.other_lang {
                     return self.act(quiz::Action::OtherLanguage, now);
                 }
                 return Vec::new();
@@ -1156,76 +1327,67 @@ impl App {
             Kind::Short { .. } | Kind::Numerical { .. } => 0,
         };
         let order = matches!(kind, Kind::Order { .. });
+        let practice = self.practice();
+        let Some(q) = self.quiz() else {
+            return Vec::new();
+        };
+        let v = &mut q.view;
         match action {
             Action::Clear => {
                 if let Kind::Match { pairs } = &kind {
-                    self.view.pairs = vec![None; pairs.len()];
+                    v.pairs = vec![None; pairs.len()];
                 }
-                if let (true, Some(s)) = (order, &self.session) {
-                    self.view.arrangement = s.order(s.current()).to_vec();
+                if order {
+                    v.arrangement = q.session.order(q.session.current()).to_vec();
                 }
                 return self.act(quiz::Action::Clear, now);
             }
             Action::Up => {
-                if order && self.view.grabbed && !locked && self.view.cursor > 0 {
-                    self.view
-                        .arrangement
-                        .swap(self.view.cursor, self.view.cursor - 1);
-                    self.view.cursor -= 1;
-                    return self.act(
-                        quiz::Action::Answer(Response::Order(self.view.arrangement.clone())),
-                        now,
-                    );
+                if order && v.grabbed && !locked && v.cursor > 0 {
+                    v.arrangement.swap(v.cursor, v.cursor - 1);
+                    v.cursor -= 1;
+                    return self.answer_order(now);
                 }
                 // On an answer that can no longer change, and above the first row, Up scrolls.
-                if locked || self.view.cursor == 0 {
+                if locked || v.cursor == 0 {
                     self.scroll_view(-1);
                 } else {
-                    self.view.cursor -= 1;
-                    self.view.scroll = 0;
+                    v.cursor -= 1;
+                    v.scroll = 0;
                 }
             }
             Action::Down => {
-                if order && self.view.grabbed && !locked && self.view.cursor + 1 < n_rows {
-                    self.view
-                        .arrangement
-                        .swap(self.view.cursor, self.view.cursor + 1);
-                    self.view.cursor += 1;
-                    return self.act(
-                        quiz::Action::Answer(Response::Order(self.view.arrangement.clone())),
-                        now,
-                    );
+                if order && v.grabbed && !locked && v.cursor + 1 < n_rows {
+                    v.arrangement.swap(v.cursor, v.cursor + 1);
+                    v.cursor += 1;
+                    return self.answer_order(now);
                 }
-                if !locked && self.view.cursor + 1 < n_rows {
-                    self.view.cursor += 1;
-                    self.view.scroll = 0;
+                if !locked && v.cursor + 1 < n_rows {
+                    v.cursor += 1;
+                    v.scroll = 0;
                 } else {
                     self.scroll_view(1);
                 }
             }
             Action::Toggle if order && !locked => {
-                self.view.grabbed = !self.view.grabbed;
+                v.grabbed = !v.grabbed;
             }
             Action::Toggle if order => {}
             Action::Confirm if order => {
-                self.view.grabbed = false;
-                let mut fx = self.act(
-                    quiz::Action::Answer(Response::Order(self.view.arrangement.clone())),
-                    now,
-                );
-                if self.practice() {
+                v.grabbed = false;
+                let mut fx = self.answer_order(now);
+                if practice {
                     fx.extend(self.act(quiz::Action::Check, now));
                 }
                 return fx;
             }
             Action::Confirm
-                if matches!(kind, Kind::Multiple { .. } | Kind::Match { .. })
-                    && self.practice() =>
+                if matches!(kind, Kind::Multiple { .. } | Kind::Match { .. }) && practice =>
             {
                 return self.act(quiz::Action::Check, now);
             }
             Action::Confirm | Action::Toggle if !matches!(kind, Kind::Match { .. }) => {
-                let pos = self.view.cursor;
+                let pos = v.cursor;
                 return self.choose(pos, now);
             }
             Action::Answer(pos) => return self.choose(pos, now),
@@ -1238,12 +1400,14 @@ impl App {
         let Some((Kind::Short { .. } | Kind::Numerical { .. }, false)) = self.current_kind() else {
             return Vec::new();
         };
-        let text = self.view.text.clone();
+        let Screen::Quiz(q) = &self.screen else {
+            return Vec::new();
+        };
+        let text = q.view.text.clone();
         if text.trim().is_empty() {
-            let has = self
-                .session
-                .as_ref()
-                .is_some_and(|s| s.state.slots[s.current()].response.is_some());
+            let has = q.session.state.slots[q.session.current()]
+                .response
+                .is_some();
             return if has {
                 self.act(quiz::Action::Clear, now)
             } else {
@@ -1256,12 +1420,13 @@ impl App {
     /// Tell the session what is in a short answer's box, so that it is recorded if the time
     /// runs out before the trainee confirms it.
     fn sync_draft(&mut self, now: Millis) -> Vec<Effect> {
-        let Some(s) = &mut self.session else {
+        let Some(q) = self.quiz() else {
             return Vec::new();
         };
-        let before = s.current();
-        let out = s.set_draft(Some(Response::Text(self.view.text.clone())), now);
-        if s.current() != before {
+        let before = q.session.current();
+        let draft = Some(Response::Text(q.view.text.clone()));
+        let out = q.session.set_draft(draft, now);
+        if q.session.current() != before {
             self.enter_question();
         }
         match out {

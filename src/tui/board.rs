@@ -1,16 +1,20 @@
 //! The live leaderboard screen for the projector.
 
+use super::app::ScrollLimits;
 use super::bidi::{Dir, align_line, chart_rows_for_terminal_bidi, visual_styled_lines};
+use super::front::{EventSource, Outcome, Screens};
 use super::i18n::{duration, percent_label, topic_name};
 use super::ui::Display;
+use crate::quiz::Millis;
 use crate::report::board::Board;
 use crate::text::Lang;
-use crossterm::event::{self, Event};
-use ratatui::Frame;
+use crossterm::event::Event;
+use ratatui::backend::Backend;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
+use ratatui::{Frame, Terminal};
 use std::time::Duration;
 
 fn line(s: &str, style: Style, width: u16, lang: Lang, d: Display) -> Line<'static> {
@@ -169,35 +173,78 @@ pub fn draw_in(f: &mut Frame<'_>, b: &Board, lang: Lang, digits: crate::text::Di
     }
 }
 
-/// Run the board until `q` or Esc.
+/// The live board as screens of the one loop ([`super::front::run_loop`]): refreshed at
+/// every wake-up (once a second), left with q, Esc or Ctrl-C (q under the Arabic layout too).
+pub struct BoardScreen {
+    /// The board.
+    pub board: Board,
+    lang: Lang,
+    digits: crate::text::Digits,
+    d: Display,
+}
+
+impl BoardScreen {
+    /// The board, read once.
+    #[must_use]
+    pub fn new(
+        mut board: Board,
+        lang: Lang,
+        digits: crate::text::Digits,
+        d: Display,
+    ) -> BoardScreen {
+        board.refresh();
+        BoardScreen {
+            board,
+            lang,
+            digits,
+            d,
+        }
+    }
+}
+
+impl Screens for BoardScreen {
+    fn now(&self) -> Millis {
+        super::host::now_ms()
+    }
+
+    fn draw(&self, f: &mut Frame<'_>, _now: Millis) -> ScrollLimits {
+        draw_in(f, &self.board, self.lang, self.digits, self.d);
+        ScrollLimits::default()
+    }
+
+    fn wait(&self, _now: Millis) -> Option<Duration> {
+        Some(Duration::from_secs(1))
+    }
+
+    fn step<B: Backend>(
+        &mut self,
+        event: Option<Event>,
+        _source: &mut dyn EventSource,
+        _terminal: &mut Terminal<B>,
+    ) -> std::io::Result<bool> {
+        if let Some(Event::Key(k)) = &event
+            && super::keymap::leaves_viewer(k, self.lang)
+        {
+            return Ok(true);
+        }
+        self.board.refresh();
+        Ok(false)
+    }
+}
+
+/// Run the board on this terminal until `q` or Esc (or a signal).
 ///
 /// # Errors
 /// When the terminal cannot be used.
 pub fn run(
-    mut board: Board,
+    board: Board,
     lang: Lang,
     digits: crate::text::Digits,
     d: Display,
 ) -> std::io::Result<()> {
-    board.refresh();
-    let signal = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    super::terminal::watch_signals(std::sync::Arc::clone(&signal));
-    let mut terminal = super::terminal::enter(d.mode)?;
-    let result = (|| -> std::io::Result<()> {
-        loop {
-            terminal.draw(|f| draw_in(f, &board, lang, digits, d))?;
-            if event::poll(Duration::from_secs(1))?
-                && let Event::Key(k) = event::read()?
-                && super::keymap::leaves_viewer(&k, lang)
-            {
-                return Ok(());
-            }
-            if signal.load(std::sync::atomic::Ordering::SeqCst) != 0 {
-                return Ok(());
-            }
-            board.refresh();
-        }
-    })();
-    super::terminal::leave();
-    result
+    let mut screens = BoardScreen::new(board, lang, digits, d);
+    match super::run::run_local(&mut screens, d.mode)? {
+        Outcome::Ended(e) if e.kind() != std::io::ErrorKind::Interrupted => Err(e),
+        Outcome::Quit | Outcome::Ended(_) => Ok(()),
+    }
 }

@@ -17,13 +17,15 @@
 //!   own thread with its own `App`, source, terminal and host (a
 //!   [`Saver`](super::host::Saver) may be shared by cloning it).
 //!
-//! [`run_screens`] is that loop: draw (reading the state only), wait for an event or the next
-//! deadline (never spinning), turn a key into an action through the keymap, `update`, carry
-//! out the effects. [`trainee_app`] builds the `App` of one trainee session from
+//! [`run_loop`] is the one loop, for anything that implements [`Screens`] (the trainee's
+//! screens, the instructor's live board, the bank preview): draw (reading the state only),
+//! wait for an event or the next deadline (never spinning), follow a window change, hand the
+//! event to the screens, which turn a key into an action through the keymap, update and carry
+//! out the effects. [`run_screens`] runs the trainee's screens in it. [`trainee_app`] builds the `App` of one trainee session from
 //! [`SessionOptions`]. Raw mode, the bidi probe, signals, suspend and hang-up belong to the
 //! local terminal's adapter, not here.
 
-use super::app::{App, Effect, Field, Prefs};
+use super::app::{App, Effect, Field, Prefs, ScrollLimits};
 use super::host::Host;
 use super::ui::{self, Display, Theme};
 use crate::bank::Library;
@@ -32,8 +34,8 @@ use crate::quiz::Millis;
 use crate::record::Store;
 use crate::text::Lang;
 use crossterm::event::Event;
-use ratatui::Terminal;
 use ratatui::backend::Backend;
+use ratatui::{Frame, Terminal};
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
@@ -116,11 +118,11 @@ pub fn trainee_app(lib: Arc<Library>, opts: SessionOptions) -> App {
     app.quit_after = opts.quit_after;
     if let Some(e) = opts.fixed_exam {
         app.fixed_exam = Some(e);
-        app.home.trainee_only = true;
-        app.home.focus = Field::Trainee;
+        app.form_mut().trainee_only = true;
+        app.form_mut().focus = Field::Trainee;
     }
     if let Some(t) = opts.trainee {
-        app.home.trainee = t;
+        app.form_mut().trainee = t;
     }
     app
 }
@@ -143,7 +145,7 @@ pub fn display_for_term(term: &str, color: bool) -> Display {
 /// clock), so that a front need not wake at all until a key comes.
 #[must_use]
 pub fn wait_for(app: &App, now: Millis) -> Option<Duration> {
-    let s = app.session.as_ref().filter(|s| !s.is_finished())?;
+    let s = app.session().filter(|s| !s.is_finished())?;
     let mut ms: Option<Millis> = None;
     let mut take = |m: Millis| ms = Some(ms.map_or(m, |x: Millis| x.min(m)));
     if let Some(left) = s.remaining(now) {
@@ -162,60 +164,142 @@ fn sink_error(e: &impl std::fmt::Display) -> io::Error {
     io::Error::other(e.to_string())
 }
 
-/// Run the screens until the trainee quits or the source ends. Every frame is drawn from the
-/// state as it is; every change goes through the app's update.
+/// What [`run_loop`] runs: a state that is drawn by reading it and changed by events.
+pub trait Screens {
+    /// The time now (the loop reads no clock of its own).
+    fn now(&self) -> Millis;
+
+    /// Draw the state as it is (only reading it). Returns what the drawing measured, which
+    /// the loop hands back through [`Screens::measured`].
+    fn draw(&self, f: &mut Frame<'_>, now: Millis) -> ScrollLimits;
+
+    /// What the last drawing measured (how far the pages can scroll).
+    fn measured(&mut self, limits: ScrollLimits) {
+        let _ = limits;
+    }
+
+    /// How long to wait for the next event at `now` (`None`: nothing changes with time, wait
+    /// for an event).
+    fn wait(&self, now: Millis) -> Option<Duration>;
+
+    /// An event (`None`: the wait ran out), after the loop has followed a window change:
+    /// update the state and carry out the effects, with the source and the terminal for
+    /// what only they can do. `Ok(true)`: the run is over.
+    ///
+    /// # Errors
+    /// The source or the sink failed; the loop ends.
+    fn step<B: Backend>(
+        &mut self,
+        event: Option<Event>,
+        source: &mut dyn EventSource,
+        terminal: &mut Terminal<B>,
+    ) -> io::Result<bool>;
+
+    /// The loop ends because the source or the sink failed: keep what must be kept.
+    fn ended(&mut self) {}
+}
+
+/// The one event loop: draw, wait for an event or the time the screens ask for, follow a
+/// window change, hand the event to the screens; until they are done or the source or the
+/// sink fails.
+pub fn run_loop<B: Backend, S: Screens>(
+    screens: &mut S,
+    source: &mut dyn EventSource,
+    terminal: &mut Terminal<B>,
+) -> Outcome {
+    let failure = loop {
+        let now = screens.now();
+        let mut measured = None;
+        if let Err(e) = terminal.draw(|f| measured = Some(screens.draw(f, now))) {
+            break sink_error(&e);
+        }
+        if let Some(m) = measured {
+            screens.measured(m);
+        }
+        let event = match source.next_event(screens.wait(screens.now())) {
+            Ok(ev) => ev,
+            Err(e) => break e,
+        };
+        if matches!(event, Some(Event::Resize(..)))
+            && let Err(e) = terminal.autoresize()
+        {
+            break sink_error(&e);
+        }
+        match screens.step(event, source, terminal) {
+            Ok(true) => return Outcome::Quit,
+            Ok(false) => {}
+            Err(e) => break e,
+        }
+    };
+    screens.ended();
+    Outcome::Ended(failure)
+}
+
+/// The trainee's screens with what carries out their effects.
+struct Trainee<'a> {
+    app: &'a mut App,
+    host: &'a mut Host,
+}
+
+impl Screens for Trainee<'_> {
+    fn now(&self) -> Millis {
+        self.host.now()
+    }
+
+    fn draw(&self, f: &mut Frame<'_>, now: Millis) -> ScrollLimits {
+        ui::draw(f, self.app, self.app.display, now)
+    }
+
+    fn measured(&mut self, limits: ScrollLimits) {
+        self.app.measured(limits);
+    }
+
+    fn wait(&self, now: Millis) -> Option<Duration> {
+        wait_for(self.app, now)
+    }
+
+    fn step<B: Backend>(
+        &mut self,
+        event: Option<Event>,
+        source: &mut dyn EventSource,
+        terminal: &mut Terminal<B>,
+    ) -> io::Result<bool> {
+        let (app, host) = (&mut *self.app, &mut *self.host);
+        let now = host.now();
+        let mut effects = match event {
+            Some(Event::Key(k)) => app.handle_key(k, now),
+            Some(_) => Vec::new(),
+            None => app.tick(now),
+        };
+        source.steer(app, &mut effects, now);
+        let more = front_effects(app, source, terminal, host, &effects)?;
+        if host.execute(app, &more, host.now()) || host.execute(app, &effects, host.now()) {
+            return Ok(true);
+        }
+        if let Some(e) = host.save_error() {
+            app.message = Some(e);
+        }
+        Ok(false)
+    }
+
+    fn ended(&mut self) {
+        let now = self.host.now();
+        self.host.execute(self.app, &[Effect::Autosave], now);
+        self.host.flush();
+    }
+}
+
+/// Run the trainee's screens in [`run_loop`] until the trainee quits or the source ends.
+/// Every frame is drawn from the state as it is; every change goes through the app's update;
+/// the effects are carried out by the host (and by the front, for suspending and the bidi
+/// switch).
 pub fn run_screens<B: Backend>(
     app: &mut App,
     source: &mut dyn EventSource,
     terminal: &mut Terminal<B>,
     host: &mut Host,
 ) -> Outcome {
-    let failure = loop {
-        let now = host.now();
-        let display = app.display;
-        let mut measured = None;
-        if let Err(e) = terminal.draw(|f| measured = Some(ui::draw(f, app, display, now))) {
-            break sink_error(&e);
-        }
-        if let Some(m) = measured {
-            app.measured(m);
-        }
-        let event = match source.next_event(wait_for(app, host.now())) {
-            Ok(ev) => ev,
-            Err(e) => break e,
-        };
-        let now = host.now();
-        let mut effects = match event {
-            Some(Event::Key(k)) => app.handle_key(k, now),
-            Some(Event::Resize(..)) => {
-                if let Err(e) = terminal.autoresize() {
-                    break sink_error(&e);
-                }
-                Vec::new()
-            }
-            Some(_) => Vec::new(),
-            None => app.tick(now),
-        };
-        source.steer(app, &mut effects, now);
-        match front_effects(app, source, terminal, host, &effects) {
-            Ok(more) => {
-                if host.execute(app, &more, host.now()) {
-                    return Outcome::Quit;
-                }
-            }
-            Err(e) => break e,
-        }
-        if host.execute(app, &effects, host.now()) {
-            return Outcome::Quit;
-        }
-        if let Some(e) = host.save_error() {
-            app.message = Some(e);
-        }
-    };
-    let now = host.now();
-    host.execute(app, &[Effect::Autosave], now);
-    host.flush();
-    Outcome::Ended(failure)
+    run_loop(&mut Trainee { app, host }, source, terminal)
 }
 
 /// Carry out the effects that need the front; returns further effects for the host.

@@ -213,7 +213,7 @@ impl Host {
         for e in effects {
             match e {
                 Effect::Autosave => {
-                    if let Some(s) = &app.session {
+                    if let Some(s) = app.session() {
                         match &self.saver {
                             Some(saver) => saver.save(s, &self.places, &self.save_error),
                             None => {
@@ -225,7 +225,7 @@ impl Host {
                     }
                 }
                 Effect::Started => {
-                    if let Some(s) = &app.session
+                    if let Some(s) = app.session()
                         && let Err(why) = mark_started(&self.places, s)
                     {
                         // The attempt goes on: the marker only helps the instructor find it.
@@ -234,8 +234,8 @@ impl Host {
                 }
                 Effect::Commit => {
                     self.flush();
-                    if let Some(s) = &app.session {
-                        app.save = match commit_attempt(&self.places, s, now) {
+                    if let Some(s) = app.session() {
+                        let status = match commit_attempt(&self.places, s, now) {
                             Ok(p) if self.names_only => SaveStatus::Saved(
                                 p.file_name()
                                     .map(|n| n.to_string_lossy().into_owned())
@@ -244,6 +244,7 @@ impl Host {
                             Ok(p) => SaveStatus::Saved(p.display().to_string()),
                             Err(e) => SaveStatus::Failed(e),
                         };
+                        app.saved(status);
                     }
                 }
                 Effect::SavePrefs => {

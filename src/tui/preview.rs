@@ -2,16 +2,20 @@
 //! explanation and the source; `--watch` reloads on change and shows the problems while the file
 //! is invalid.
 
-use super::app::{App, Prefs};
+use super::app::{App, Prefs, ScrollLimits};
+use super::front::{EventSource, Outcome, Screens};
 use super::ui::{self, Display};
 use crate::bank::cache::BankCache;
 use crate::bank::{Library, read_source};
 use crate::exam::{ExamDef, Mode, Pool};
+use crate::quiz::Millis;
 use crate::quiz::Session;
 use crate::record::Store;
 use crate::text::Lang;
-use crossterm::event::{self, Event};
+use crossterm::event::Event;
+use ratatui::backend::Backend;
 use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::{Frame, Terminal};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -73,10 +77,8 @@ pub fn load(path: &Path, keep: Option<&str>, lang: Lang, cache: Option<&BankCach
         lang,
         Store::new(std::env::temp_dir()),
     );
-    app.session = Some(s);
     app.preview = true;
-    app.screen = super::app::Screen::Quiz;
-    app.enter_question();
+    app.show_session(s);
     View::Questions(Box::new(app))
 }
 
@@ -84,9 +86,114 @@ fn mtime(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-/// Run the preview until `q` or Esc. Returns the exit code (1 when the file is invalid at exit).
-/// Without `watch`, an invalid file is not shown: its problems go to `report` (the command
-/// line's error writer) and the code is 1.
+/// The preview as screens of the one loop ([`super::front::run_loop`]): the bank's
+/// questions (or the file's problems), reloaded when the file changes (`watch`), left with q,
+/// Esc or Ctrl-C.
+pub struct PreviewScreen<'a> {
+    /// What is shown.
+    pub view: View,
+    path: std::path::PathBuf,
+    watch: bool,
+    lang: Lang,
+    d: Display,
+    seen: Option<SystemTime>,
+    cache: Option<&'a BankCache>,
+}
+
+impl<'a> PreviewScreen<'a> {
+    /// The preview of `path`, at question `question` when it is given.
+    #[must_use]
+    pub fn new(
+        path: &Path,
+        question: Option<&str>,
+        watch: bool,
+        lang: Lang,
+        d: Display,
+        cache: Option<&'a BankCache>,
+    ) -> PreviewScreen<'a> {
+        PreviewScreen {
+            view: load(path, question, lang, cache),
+            path: path.to_path_buf(),
+            watch,
+            lang,
+            d,
+            seen: mtime(path),
+            cache,
+        }
+    }
+
+    /// The exit code when the preview ends now: 1 when the file is invalid.
+    #[must_use]
+    pub fn code(&self) -> u8 {
+        u8::from(matches!(self.view, View::Problems(_)))
+    }
+}
+
+impl Screens for PreviewScreen<'_> {
+    fn now(&self) -> Millis {
+        0
+    }
+
+    fn draw(&self, f: &mut Frame<'_>, _now: Millis) -> ScrollLimits {
+        match &self.view {
+            View::Questions(app) => ui::draw(f, app, self.d, 0),
+            View::Problems(p) => {
+                let text = format!(
+                    "{}\n\n{}",
+                    p,
+                    crate::messages::template(self.lang, crate::messages::K::WatchingForChanges)
+                );
+                f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), f.area());
+                ScrollLimits::default()
+            }
+        }
+    }
+
+    fn measured(&mut self, limits: ScrollLimits) {
+        if let View::Questions(app) = &mut self.view {
+            app.measured(limits);
+        }
+    }
+
+    fn wait(&self, _now: Millis) -> Option<Duration> {
+        Some(Duration::from_millis(if self.watch { 400 } else { 5000 }))
+    }
+
+    fn step<B: Backend>(
+        &mut self,
+        event: Option<Event>,
+        _source: &mut dyn EventSource,
+        _terminal: &mut Terminal<B>,
+    ) -> std::io::Result<bool> {
+        if let Some(Event::Key(k)) = event {
+            if super::keymap::leaves_viewer(&k, self.lang) {
+                return Ok(true);
+            }
+            if let View::Questions(app) = &mut self.view {
+                let _ = app.handle_key(k, 0);
+                app.message = None;
+            }
+        }
+        if self.watch {
+            let now = mtime(&self.path);
+            if now != self.seen {
+                self.seen = now;
+                let keep = match &self.view {
+                    View::Questions(app) => {
+                        app.session().map(|s| s.questions[s.current()].id.clone())
+                    }
+                    View::Problems(_) => None,
+                };
+                self.view = load(&self.path, keep.as_deref(), self.lang, self.cache);
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// Run the preview until `q` or Esc. Returns the exit code (1 when the file is invalid at exit,
+/// or a signal ended it). Without `watch`, an invalid file is not shown: its problems go to
+/// `report` (the command line's error writer) and the code is 1.
 ///
 /// # Errors
 /// When the terminal cannot be used.
@@ -99,60 +206,14 @@ pub fn run(
     cache: Option<&BankCache>,
     report: &dyn Fn(&str),
 ) -> std::io::Result<u8> {
-    let mut view = load(path, question, lang, cache);
-    if !watch && let View::Problems(p) = &view {
+    let mut screens = PreviewScreen::new(path, question, watch, lang, d, cache);
+    if !watch && let View::Problems(p) = &screens.view {
         report(p);
         return Ok(1);
     }
-    let mut seen = mtime(path);
-    let signal = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    super::terminal::watch_signals(std::sync::Arc::clone(&signal));
-    let mut terminal = super::terminal::enter(d.mode)?;
-    let result = (|| -> std::io::Result<u8> {
-        loop {
-            terminal.draw(|f| match &view {
-                View::Questions(app) => {
-                    ui::draw(f, app, d, 0);
-                }
-                View::Problems(p) => {
-                    let text = format!(
-                        "{}\n\n{}",
-                        p,
-                        crate::messages::template(lang, crate::messages::K::WatchingForChanges)
-                    );
-                    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), f.area());
-                }
-            })?;
-            if event::poll(Duration::from_millis(if watch { 400 } else { 5000 }))?
-                && let Event::Key(k) = event::read()?
-            {
-                if super::keymap::leaves_viewer(&k, lang) {
-                    return Ok(u8::from(matches!(view, View::Problems(_))));
-                }
-                if let View::Questions(app) = &mut view {
-                    let _ = app.handle_key(k, 0);
-                    app.message = None;
-                }
-            }
-            if signal.load(std::sync::atomic::Ordering::SeqCst) != 0 {
-                return Ok(1);
-            }
-            if watch {
-                let now = mtime(path);
-                if now != seen {
-                    seen = now;
-                    let keep = match &view {
-                        View::Questions(app) => app
-                            .session
-                            .as_ref()
-                            .map(|s| s.questions[s.current()].id.clone()),
-                        View::Problems(_) => None,
-                    };
-                    view = load(path, keep.as_deref(), lang, cache);
-                }
-            }
-        }
-    })();
-    super::terminal::leave();
-    result
+    match super::run::run_local(&mut screens, d.mode)? {
+        Outcome::Quit => Ok(screens.code()),
+        Outcome::Ended(e) if e.kind() == std::io::ErrorKind::Interrupted => Ok(1),
+        Outcome::Ended(e) => Err(e),
+    }
 }

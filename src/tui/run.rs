@@ -6,7 +6,7 @@
 
 use super::app::App;
 use super::bidi::BidiMode;
-use super::front::{EventSource, Outcome, run_screens};
+use super::front::{EventSource, Outcome, Screens, run_loop, run_screens};
 use super::host::{Host, Saver};
 use super::ui::Display;
 use crossterm::event::{self, Event};
@@ -125,6 +125,27 @@ impl EventSource for LocalTerminal {
     }
 }
 
+/// Run screens other than the trainee's (the live board, the bank preview) in the one loop
+/// on this terminal: taken (raw mode, the alternate screen, `mode` of showing right-to-left
+/// text), read with the signals watched, and given back whatever the end. A signal ends the
+/// run with an error of kind `Interrupted`.
+///
+/// # Errors
+/// When the terminal cannot be taken.
+pub fn run_local<S: Screens>(screens: &mut S, mode: BidiMode) -> io::Result<Outcome> {
+    let signal = Arc::new(AtomicUsize::new(0));
+    super::terminal::watch_signals(Arc::clone(&signal));
+    let mut terminal = super::terminal::enter(mode)?;
+    let mut source = LocalTerminal {
+        signal,
+        mode,
+        panic_for_test: false,
+    };
+    let outcome = run_loop(screens, &mut source, &mut terminal);
+    super::terminal::leave();
+    Ok(outcome)
+}
+
 /// Run the app in the terminal until it quits. Returns the exit code. `early` is the terminal
 /// already taken for the loading frame, if it was. `calibrate` starts with the question whether
 /// Arabic reads correctly (first run in Arabic).
@@ -180,7 +201,7 @@ pub fn run(
         }
         Outcome::Ended(e) => return Err(e),
     };
-    if app.session.as_ref().is_some_and(|s| !s.is_finished()) {
+    if app.session().is_some_and(|s| !s.is_finished()) {
         let _ = writeln!(io::stderr(), "{}", note_for_stderr(&app));
     }
     Ok(code)

@@ -1,7 +1,7 @@
 //! Drawing. Reads the state, never changes it. Every text goes through the bidi pipeline with
 //! the direction of its language, so Arabic is shaped, reordered and right-aligned.
 
-use super::app::{App, Field, Overlay, SaveStatus, Screen, ScrollLimits};
+use super::app::{App, Field, HomeForm, Overlay, QuestionView, SaveStatus, Screen, ScrollLimits};
 use super::bidi::{
     BidiMode, Dir, align_line, cell_width, recording, text_width, visual_styled_lines,
 };
@@ -69,6 +69,14 @@ fn scrolled_page(f: &mut Frame<'_>, app: &App, c: &Ctx, lines: Vec<Line<'static>
         Paragraph::new(lines).scroll((app.page_scroll.min(max), 0)),
         area,
     );
+}
+
+/// The question's view state on the question screen; on the review (which has none) the
+/// state of a question just entered.
+fn view_of(app: &App) -> &QuestionView {
+    static NONE: std::sync::LazyLock<QuestionView> =
+        std::sync::LazyLock::new(QuestionView::default);
+    app.view().unwrap_or(&NONE)
 }
 
 fn to_u16(n: usize) -> u16 {
@@ -212,8 +220,9 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         return;
     }
     match &app.screen {
-        Screen::Home => draw_home(f, app, c, area),
-        Screen::Resume(a) => {
+        Screen::Home(h) => draw_home(f, app, h, c, area),
+        Screen::Resume(offer) => {
+            let a = &offer.attempt;
             let answered = a.slots.iter().filter(|s| s.response.is_some()).count();
             let msg = fill(
                 app.t().resume_question,
@@ -236,9 +245,9 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
             }
             dialog(f, app, c, area, app.t().resume_title, &body, keys);
         }
-        Screen::Quiz => draw_quiz(f, app, c, area, now),
-        Screen::Results => draw_results(f, app, c, area),
-        Screen::Review(i) => draw_review(f, app, c, area, *i),
+        Screen::Quiz(_) => draw_quiz(f, app, c, area, now),
+        Screen::Results(_) => draw_results(f, app, c, area),
+        Screen::Review(_, i) => draw_review(f, app, c, area, *i),
     }
     match &app.overlay {
         Overlay::None => {}
@@ -256,8 +265,7 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         Overlay::ConfirmSubmit => {
             let t = app.t();
             let (un, fl) = app
-                .session
-                .as_ref()
+                .session()
                 .map_or((Vec::new(), Vec::new()), |s| (s.unanswered(), s.flagged()));
             let list = |v: &[usize]| {
                 if v.is_empty() {
@@ -343,7 +351,7 @@ fn screen_bar(app: &App) -> String {
 
 /// The results' key bar: retrying the save only when it failed.
 fn results_bar(app: &App) -> String {
-    let skip: &[Does] = if matches!(app.save, SaveStatus::Failed(_)) {
+    let skip: &[Does] = if matches!(app.save_status(), Some(SaveStatus::Failed(_))) {
         &[]
     } else {
         &[Does::Retry]
@@ -588,9 +596,8 @@ fn framed(f: &mut Frame<'_>, c: &Ctx, area: Rect, title: &str) -> Rect {
     }
 }
 
-fn draw_home(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
+fn draw_home(f: &mut Frame<'_>, app: &App, h: &HomeForm, c: &Ctx, area: Rect) {
     let t = app.t();
-    let h = &app.home;
     let inner = if c.compact {
         area
     } else {
@@ -920,7 +927,7 @@ fn gauge_rtl(f: &mut Frame<'_>, area: Rect, label: &str, ratio: f64, style: Styl
 }
 
 fn q_lang(app: &App) -> Lang {
-    if app.view.other_lang {
+    if view_of(app).other_lang {
         app.lang.other()
     } else {
         app.lang
@@ -987,7 +994,11 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
     let mut cursor_line = out.len();
     let mut cursor_end = out.len();
     let mut feedback = None;
-    let cursor = if review { usize::MAX } else { app.view.cursor };
+    let cursor = if review {
+        usize::MAX
+    } else {
+        view_of(app).cursor
+    };
     let row = |out: &mut Vec<Line<'static>>,
                pos: usize,
                label: String,
@@ -1114,7 +1125,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                     _ => String::new(),
                 }
             } else {
-                app.view.text.clone()
+                view_of(app).text.clone()
             };
             // The typed text is shown in the direction of its own first strong letter (Arabic-Indic
             // digits, typed in a number, are not letters).
@@ -1132,7 +1143,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
             } else {
                 // The caret is the cell of the character after it (a blank at the end): where
                 // the next character goes, in either direction, digits inside Arabic included.
-                spans.extend(caret_spans(&typed, app.view.caret, th));
+                spans.extend(caret_spans(&typed, view_of(app).caret, th));
             }
             let mut l = c.lines(&spans, width, tdir);
             if l.is_empty() {
@@ -1159,13 +1170,13 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                     _ => order.to_vec(),
                 }
             } else {
-                app.view.arrangement.clone()
+                view_of(app).arrangement.clone()
             };
             for (pos, &orig) in arrangement.iter().enumerate() {
                 if pos == cursor {
                     cursor_line = out.len();
                 }
-                let grab = if pos == cursor && app.view.grabbed && !review {
+                let grab = if pos == cursor && view_of(app).grabbed && !review {
                     "⇅ "
                 } else {
                     ""
@@ -1211,7 +1222,7 @@ fn question_lines(app: &App, c: &Ctx, s: &Session, i: usize, width: u16, review:
                     _ => vec![None; pairs.len()],
                 }
             } else {
-                app.view.pairs.clone()
+                view_of(app).pairs.clone()
             };
             for (k, (l, _)) in pairs.iter().enumerate() {
                 if k == cursor {
@@ -1399,7 +1410,7 @@ fn render_body(
     let auto = auto.min(max);
     let max_i = i32::try_from(max).unwrap_or(i32::MAX);
     let auto_i = i32::try_from(auto).unwrap_or(0);
-    let scroll = auto_i.saturating_add(app.view.scroll).clamp(0, max_i);
+    let scroll = auto_i.saturating_add(view_of(app).scroll).clamp(0, max_i);
     c.limits.set(ScrollLimits {
         view_min: -auto_i,
         view_max: max_i - auto_i,
@@ -1439,7 +1450,7 @@ fn compact_header(app: &App, c: &Ctx, s: &Session, now: Millis, w: u16) -> Line<
 }
 
 fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
-    let Some(s) = &app.session else { return };
+    let Some(s) = app.session() else { return };
     let t = app.t();
     let th = c.d.theme;
     let i = s.current();
@@ -1492,7 +1503,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         draw_quiz_compact(f, app, c, area, now);
         return;
     }
-    let Some(s) = &app.session else { return };
+    let Some(s) = app.session() else { return };
     let t = app.t();
     let i = s.current();
     let q = &s.questions[i];
@@ -1636,7 +1647,7 @@ fn with_check(k: &str, check: &str) -> String {
 }
 
 fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
-    let Some(s) = &app.session else { return };
+    let Some(s) = app.session() else { return };
     let t = app.t();
     let th = c.d.theme;
     let sheet = s.score();
@@ -1696,7 +1707,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         Style::default(),
         w,
     ));
-    let save = match &app.save {
+    let save = match app.save_status().unwrap_or(&SaveStatus::Pending) {
         SaveStatus::Pending => (String::new(), th.dim()),
         SaveStatus::Saved(p) => (fill(t.saved, &[&ltr_isolate(c, p)]), th.good()),
         SaveStatus::Failed(e) => (fill(t.saving_failed, &[&ltr_isolate(c, e)]), th.bad()),
@@ -1861,7 +1872,7 @@ fn fmt_points(p: f64) -> String {
 }
 
 fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
-    let Some(s) = &app.session else { return };
+    let Some(s) = app.session() else { return };
     let t = app.t();
     let th = c.d.theme;
     let i = i.min(s.len().saturating_sub(1));

@@ -180,17 +180,20 @@ fn typing_and_erasing_through_a_ligature_agrees_with_fribidi() {
         now += 100;
         states.push(a.clone());
     }
-    assert_eq!(a.view.text, answer, "typed into the answer box");
+    assert_eq!(a.view().unwrap().text, answer, "typed into the answer box");
     for _ in answer.chars() {
         a.handle_key(key(KeyCode::Backspace), now);
         now += 100;
         states.push(a.clone());
     }
-    assert!(a.view.text.is_empty(), "Backspace erased the whole answer");
+    assert!(
+        a.view().unwrap().text.is_empty(),
+        "Backspace erased the whole answer"
+    );
     let mut failures = Vec::new();
     let mut checked = 0;
     for s in &states {
-        let typed = s.view.text.clone();
+        let typed = s.view().unwrap().text.clone();
         let shaped = shape(&typed);
         let n = shaped.chars().filter(|&c| is_lam_alef_ligature(c)).count();
         assert_eq!(
@@ -261,7 +264,7 @@ fn results_over_four_topics(dir: &std::path::Path) -> tipquiz::tui::app::App {
     e.shuffle_questions = false;
     e.shuffle_choices = false;
     a.fixed_exam = Some(e);
-    a.home.trainee = "Trainee One".into();
+    a.form_mut().trainee = "Trainee One".into();
     a.start(T0);
     for i in 0..10 {
         a.handle_key(ch(['a', 'b', '1'][i % 3]), T0 + 1_000);
@@ -272,7 +275,7 @@ fn results_over_four_topics(dir: &std::path::Path) -> tipquiz::tui::app::App {
         T0 + 2_000,
     );
     a.handle_key(key(KeyCode::Enter), T0 + 2_100);
-    assert!(matches!(a.screen, Screen::Results));
+    assert!(matches!(a.screen, Screen::Results(_)));
     a
 }
 
@@ -295,7 +298,7 @@ fn terminal_mode_results_by_topic_read_right_in_a_bidi_terminal() {
     let d = tempfile::tempdir().unwrap();
     let a = results_over_four_topics(d.path());
     let sheet_topics: Vec<(String, u64)> = {
-        let s = a.session.as_ref().unwrap();
+        let s = a.session().unwrap();
         s.score()
             .by_topic
             .iter()
@@ -466,7 +469,7 @@ fn the_digit_style_is_remembered_per_trainee() {
     };
     let mut a = new(&Prefs::default());
     assert_eq!(a.digits, Digits::Western);
-    a.home.trainee = "خالد العلي".into();
+    a.form_mut().trainee = "خالد العلي".into();
     a.digits = Digits::Arabic;
     let saved = a.prefs(Prefs::default());
     let json = serde_json::to_string(&saved).unwrap();
@@ -511,11 +514,11 @@ fn the_digit_setting_on_the_home_screen_in_both_languages() {
             lang,
             tipquiz::record::Store::new(d.path().join("autosave")),
         );
-        a.home.trainee = "خالد العلي".into();
-        a.home.focus = Field::Trainee;
+        a.form_mut().trainee = "خالد العلي".into();
+        a.form_mut().focus = Field::Trainee;
         a.handle_key(key(KeyCode::Down), crate::screens::T0);
         a.handle_key(key(KeyCode::Down), crate::screens::T0);
-        assert_eq!(a.home.focus, Field::Digits);
+        assert_eq!(a.form().focus, Field::Digits);
         let before = screen(&a, 100, 30, crate::screens::T0);
         // Only the field's example "١٢٣" is in Arabic-Indic digits.
         assert_eq!(arabic_digits(&before), 3, "{lang:?}\n{before}");
@@ -626,7 +629,7 @@ fn the_caret_before_inside_and_after_a_ligature() {
     for c in "\u{0633}\u{0644}\u{0627}\u{0645}".chars() {
         a.handle_key(ch(c), T0 + 2_000);
     }
-    assert_eq!(a.view.text, "\u{0633}\u{0644}\u{0627}\u{0645}");
+    assert_eq!(a.view().unwrap().text, "\u{0633}\u{0644}\u{0627}\u{0645}");
     a.handle_key(key(KeyCode::Home), T0 + 2_100);
     let display = Display {
         mode: BidiMode::Reorder,
@@ -635,7 +638,7 @@ fn the_caret_before_inside_and_after_a_ligature() {
     };
     let mut seen = std::collections::BTreeSet::new();
     for step in 0..6 {
-        let caret = a.view.caret;
+        let caret = a.view().unwrap().caret;
         let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
         t.draw(|f| {
             draw(f, &a, display, T0 + 3_000);
@@ -648,7 +651,7 @@ fn the_caret_before_inside_and_after_a_ligature() {
             .unwrap_or_else(|| {
                 panic!(
                     "the answer's row: {:?} caret {caret}\n{}",
-                    a.view.text,
+                    a.view().unwrap().text,
                     crate::screens::screen(&a, 80, 24, T0 + 3_000)
                 )
             });
@@ -691,27 +694,32 @@ fn the_caret_before_inside_and_after_a_ligature() {
         }
         seen.insert(caret);
         // Towards the end of the text, whichever arrow that is in Arabic.
-        let before = a.view.caret;
-        a.handle_key(key(KeyCode::Left), T0 + 4_000 + step);
-        if a.view.caret < before || (a.view.caret == before && before == 0) {
-            a.view.caret = before;
+        let before = a.view().unwrap().caret;
+        let mut left = a.clone();
+        left.handle_key(key(KeyCode::Left), T0 + 4_000 + step);
+        let moved = left.view().unwrap().caret;
+        if moved < before || (moved == before && before == 0) {
             a.handle_key(key(KeyCode::Right), T0 + 4_000 + step);
+        } else {
+            a = left;
         }
     }
     assert_eq!(seen, (0..=4).collect(), "every caret position was drawn");
     // Backspace with the caret on the alef deletes the lam: "سام".
     a.handle_key(key(KeyCode::Home), T0 + 5_000);
     for _ in 0..2 {
-        let before = a.view.caret;
-        a.handle_key(key(KeyCode::Left), T0 + 5_100);
-        if a.view.caret <= before {
-            a.view.caret = before;
+        let before = a.view().unwrap().caret;
+        let mut left = a.clone();
+        left.handle_key(key(KeyCode::Left), T0 + 5_100);
+        if left.view().unwrap().caret <= before {
             a.handle_key(key(KeyCode::Right), T0 + 5_100);
+        } else {
+            a = left;
         }
     }
-    assert_eq!(a.view.caret, 2);
+    assert_eq!(a.view().unwrap().caret, 2);
     a.handle_key(key(KeyCode::Backspace), T0 + 5_200);
-    assert_eq!(a.view.text, "\u{0633}\u{0627}\u{0645}");
+    assert_eq!(a.view().unwrap().text, "\u{0633}\u{0627}\u{0645}");
 }
 
 /// A board over four topics with finished attempts of trainees with Arabic and Latin names.

@@ -12,7 +12,8 @@ use tipquiz::record::Store;
 use tipquiz::text::Lang;
 use tipquiz::tui::app::{App, Prefs, Screen};
 use tipquiz::tui::front::{
-    Outcome, Script, SessionOptions, display_for_term, run_screens, trainee_app,
+    EventSource, Outcome, Script, SessionOptions, display_for_term, run_loop, run_screens,
+    trainee_app,
 };
 use tipquiz::tui::host::{Host, Places, Saver};
 
@@ -113,7 +114,7 @@ fn a_whole_attempt_runs_from_scripted_events_to_a_record_in_both_languages() {
             matches!(out, Outcome::Ended(ref e) if e.kind() == std::io::ErrorKind::UnexpectedEof),
             "{out:?}"
         );
-        assert!(matches!(app.screen, Screen::Results), "{lang:?}");
+        assert!(matches!(app.screen, Screen::Results(_)), "{lang:?}");
         let recs = Store::new(d.path().join("results")).load().records;
         assert_eq!(recs.len(), 1, "{lang:?}: one record");
         assert_eq!(recs[0].1.trainee, "Trainee Two");
@@ -184,7 +185,7 @@ fn many_sessions_run_at_once_on_threads_sharing_one_autosave_worker() {
                     .with_saver(saver)
                     .with_clock(move || t.fetch_add(500, Ordering::SeqCst));
                 let _ = run_screens(&mut app, &mut source, &mut terminal, &mut h);
-                assert!(matches!(app.screen, Screen::Results));
+                assert!(matches!(app.screen, Screen::Results(_)));
             })
         })
         .collect();
@@ -193,4 +194,132 @@ fn many_sessions_run_at_once_on_threads_sharing_one_autosave_worker() {
     }
     let recs = Store::new(d.path().join("results")).load().records;
     assert_eq!(recs.len(), 8, "every session wrote its record");
+}
+
+/// A scripted source that runs `before(n)` before handing out its `n`th event (something
+/// happening in the world while the screens wait).
+struct Meanwhile<F: FnMut(usize)> {
+    script: Script,
+    calls: usize,
+    before: F,
+}
+
+impl<F: FnMut(usize)> EventSource for Meanwhile<F> {
+    fn next_event(
+        &mut self,
+        timeout: Option<std::time::Duration>,
+    ) -> std::io::Result<Option<Event>> {
+        (self.before)(self.calls);
+        self.calls += 1;
+        self.script.next_event(timeout)
+    }
+}
+
+/// One attempt recorded in `dir`/results, by the trainee's screens in the loop.
+fn one_record(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut app = session(Lang::En, dir, "xterm-256color");
+    let mut events = text("Board Trainee");
+    events.extend([
+        k(KeyCode::Enter),
+        k(KeyCode::Char('1')),
+        ctrl('s'),
+        k(KeyCode::Enter),
+    ]);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let _ = run_screens(
+        &mut app,
+        &mut Script::new(events),
+        &mut terminal,
+        &mut host(dir),
+    );
+    let recs = Store::new(dir.join("results")).load().records;
+    assert_eq!(recs.len(), 1, "the attempt was recorded");
+    dir.join("results").join(&recs[0].0)
+}
+
+#[test]
+fn the_live_board_runs_in_the_same_loop_and_shows_an_attempt_that_lands_while_it_waits() {
+    let made = tempfile::tempdir().unwrap();
+    let record = one_record(made.path());
+    let shown = tempfile::tempdir().unwrap();
+    let folder = shown.path().to_path_buf();
+    let board = tipquiz::report::board::Board::new(&folder, None);
+    let mut screens = tipquiz::tui::board::BoardScreen::new(
+        board,
+        Lang::En,
+        tipquiz::text::Digits::default(),
+        tipquiz::tui::ui::Display::default(),
+    );
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    // Two waits with nothing, the record lands before the second; then a key that does
+    // nothing, and q typed on the Arabic layout (ض) leaves.
+    let name = record.file_name().unwrap().to_owned();
+    let mut source = Meanwhile {
+        script: Script::new([None, None, k(KeyCode::Char('x')), k(KeyCode::Char('ض'))]),
+        calls: 0,
+        before: |n| {
+            if n == 1 {
+                std::fs::copy(&record, folder.join(&name)).unwrap();
+            }
+        },
+    };
+    let out = run_loop(&mut screens, &mut source, &mut terminal);
+    assert!(matches!(out, Outcome::Quit), "{out:?}");
+    let text = screen_text(&terminal);
+    assert!(text.contains("Board Trainee"), "{text}");
+    assert!(!text.contains("Waiting for the first attempt"), "{text}");
+    // Before the record landed, the board said it was waiting.
+    let board = tipquiz::report::board::Board::new(tempfile::tempdir().unwrap().path(), None);
+    let mut empty = tipquiz::tui::board::BoardScreen::new(
+        board,
+        Lang::En,
+        tipquiz::text::Digits::default(),
+        tipquiz::tui::ui::Display::default(),
+    );
+    let out = run_loop(&mut empty, &mut Script::new([None]), &mut terminal);
+    assert!(matches!(out, Outcome::Ended(_)), "{out:?}");
+    assert!(screen_text(&terminal).contains("Waiting for the first attempt"));
+}
+
+#[test]
+fn the_bank_preview_runs_in_the_same_loop_and_reloads_a_changed_file() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("bank.toml");
+    std::fs::write(&path, EVERY).unwrap();
+    let mut screens = tipquiz::tui::preview::PreviewScreen::new(
+        &path,
+        None,
+        true,
+        Lang::En,
+        tipquiz::tui::ui::Display::default(),
+        None,
+    );
+    assert_eq!(screens.code(), 0);
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let broken = path.clone();
+    let mut source = Meanwhile {
+        // Next question, then the file is broken while the preview waits, then q.
+        script: Script::new([k(KeyCode::Tab), None, None, k(KeyCode::Char('q'))]),
+        calls: 0,
+        before: |n| {
+            if n == 2 {
+                // A different size and a later time: the watch sees the change.
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                std::fs::write(&broken, "format = 1\nid = \"broken\"\n[[question]]\n").unwrap();
+            }
+        },
+    };
+    let out = run_loop(&mut screens, &mut source, &mut terminal);
+    assert!(matches!(out, Outcome::Quit), "{out:?}");
+    // The file's problems are shown, and leaving now says the file is invalid.
+    assert_eq!(screens.code(), 1);
+    assert!(matches!(
+        screens.view,
+        tipquiz::tui::preview::View::Problems(_)
+    ));
+    let text = screen_text(&terminal);
+    assert!(
+        text.contains("broken") || text.contains("bank.toml"),
+        "{text}"
+    );
 }

@@ -228,7 +228,7 @@ fn apps() -> Vec<App> {
             Store::new(std::env::temp_dir().join("tq-none")),
         );
         quiz.fixed_exam = Some(ExamDef::quick(&[], 6, Some(600), Mode::Practice));
-        quiz.home.trainee = "t".into();
+        quiz.form_mut().trainee = "t".into();
         let _ = quiz.start(0);
         let _ = quiz.handle_key(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE), 1);
         let mut help = quiz.clone();
@@ -238,7 +238,9 @@ fn apps() -> Vec<App> {
         let mut results = quiz.clone();
         let _ = results.act(tipquiz::quiz::Action::Submit, 2);
         let mut review = results.clone();
-        review.screen = Screen::Review(0);
+        if let Screen::Results(f) = review.screen.clone() {
+            review.screen = Screen::Review(f, 0);
+        }
         out.extend([home, quiz, help, submit, results, review]);
     }
     out

@@ -278,9 +278,9 @@ fn started(lib: Arc<Library>, lang: Lang, mode: Mode, dir: &std::path::Path) -> 
         Store::new(dir.join("a")),
     );
     a.fixed_exam = Some(e);
-    a.home.trainee = "Key Tester".into();
+    a.form_mut().trainee = "Key Tester".into();
     a.start(T0);
-    assert!(matches!(a.screen, Screen::Quiz));
+    assert!(matches!(a.screen, Screen::Quiz(_)));
     a
 }
 
@@ -293,12 +293,12 @@ fn ch(c: char) -> KeyEvent {
 }
 
 fn response(a: &App) -> Option<Response> {
-    let s = a.session.as_ref().unwrap();
+    let s = a.session().unwrap();
     s.state.slots[s.current()].response.clone()
 }
 
 fn flagged(a: &App) -> bool {
-    let s = a.session.as_ref().unwrap();
+    let s = a.session().unwrap();
     s.state.slots[s.current()].flagged
 }
 
@@ -326,24 +326,16 @@ fn type_everything(a: &App, choices: usize, what: &str) {
     let labels = a.question_lang();
     for k in every_key() {
         let mut b = a.clone();
-        let before = (
-            response(&b),
-            flagged(&b),
-            b.session.as_ref().unwrap().current(),
-        );
+        let before = (response(&b), flagged(&b), b.session().unwrap().current());
         b.handle_key(k, T0 + 5_000);
-        let after = (
-            response(&b),
-            flagged(&b),
-            b.session.as_ref().unwrap().current(),
-        );
+        let after = (response(&b), flagged(&b), b.session().unwrap().current());
         let label = plain_char(&k)
             .and_then(|c| label_position(c, labels))
             .filter(|p| *p < choices);
         if let Some(p) = label {
             assert_eq!(b.overlay, Overlay::None, "{what}: {k:?} opened a dialog");
             assert!(
-                matches!(b.screen, Screen::Quiz),
+                matches!(b.screen, Screen::Quiz(_)),
                 "{what}: {k:?} left the quiz"
             );
             assert_eq!(after.1, before.1, "{what}: label {k:?} flagged");
@@ -388,7 +380,7 @@ fn every_key_of_both_layouts_on_every_question_type_in_both_languages() {
             let mut b = short.clone();
             b.handle_key(k, T0 + 1_000);
             assert_eq!(b.overlay, Overlay::None, "{c:?} in the box");
-            assert_eq!(b.view.text, c.to_string(), "{c:?} is typed");
+            assert_eq!(b.view().unwrap().text, c.to_string(), "{c:?} is typed");
             assert!(!flagged(&b));
         }
         // Dialogs, help, go-to, results, review: no key answers the question under them.
@@ -406,7 +398,7 @@ fn every_key_of_both_layouts_on_every_question_type_in_both_languages() {
             for k in every_key() {
                 let mut b = o.clone();
                 b.handle_key(k, T0 + 2_000);
-                if let Some(s) = b.session.as_ref() {
+                if let Some(s) = b.session() {
                     assert_eq!(
                         s.state.slots[0].response,
                         Some(Response::Choice(1)),
@@ -441,7 +433,7 @@ fn an_arabic_trainee_on_the_arabic_layout_answers_flags_moves_submits_and_gets_h
     assert_eq!(a.overlay, Overlay::None);
     // Move: Left is onward in Arabic.
     a.handle_key(key(KeyCode::Left), T0 + 3_000);
-    assert_eq!(a.session.as_ref().unwrap().current(), 1);
+    assert_eq!(a.session().unwrap().current(), 1);
     a.handle_key(ch('د'), T0 + 3_500);
     assert_eq!(response(&a), Some(Response::Choices(vec![3])));
     // Submit: Ctrl with the s key, which the Arabic layout sends as س.
@@ -452,10 +444,10 @@ fn an_arabic_trainee_on_the_arabic_layout_answers_flags_moves_submits_and_gets_h
     assert_eq!(a.overlay, Overlay::ConfirmSubmit);
     // "Yes" on the y key is غ on the Arabic layout.
     a.handle_key(ch('غ'), T0 + 4_500);
-    assert!(matches!(a.screen, Screen::Results));
+    assert!(matches!(a.screen, Screen::Results(_)));
     // Review with the r key (ق).
     a.handle_key(ch('ق'), T0 + 5_000);
-    assert!(matches!(a.screen, Screen::Review(0)));
+    assert!(matches!(a.screen, Screen::Review(_, 0)));
 }
 
 #[test]

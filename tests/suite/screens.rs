@@ -43,10 +43,10 @@ fn app(lang: Lang, dir: &std::path::Path) -> App {
 pub(crate) fn quiz(lang: Lang, time: Option<u32>, mode: Mode, dir: &std::path::Path) -> App {
     let mut a = app(lang, dir);
     a.fixed_exam = Some(exam(time, mode));
-    a.home.trainee = "Trainee One".into();
+    a.form_mut().trainee = "Trainee One".into();
     let fx = a.start(T0);
     assert!(fx.contains(&Effect::Autosave));
-    assert!(matches!(a.screen, Screen::Quiz));
+    assert!(matches!(a.screen, Screen::Quiz(_)));
     a
 }
 
@@ -162,7 +162,7 @@ fn practice_feedback_time_almost_up_submit_results_review_help_too_small() {
     snap_all("submit_confirmation", &a, T0 + 73_000);
     let fx = a.handle_key(key(KeyCode::Enter), T0 + 74_000);
     assert_eq!(fx, vec![Effect::Autosave, Effect::Commit]);
-    a.save = SaveStatus::Saved("/results/final--trainee-one.json".into());
+    a.saved(SaveStatus::Saved("/results/final--trainee-one.json".into()));
     snap_all("results", &a, T0 + 75_000);
     a.handle_key(ch('r'), T0 + 76_000);
     snap_all("review_first", &a, T0 + 76_000);
@@ -203,16 +203,16 @@ pub(crate) fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, Ap
 
     let mut h = app(lang, &sub("home"));
     push("home", &h, T0);
-    h.home.focus = Field::Start;
+    h.form_mut().focus = Field::Start;
     h.message = Some(t.need_trainee.to_owned());
     push("home_start_message", &h, T0);
     // The digit style chosen on the home screen, with the keys.
     let mut g = app(lang, &sub("home"));
-    g.home.trainee = "Trainee One".into();
-    g.home.focus = Field::Language;
+    g.form_mut().trainee = "Trainee One".into();
+    g.form_mut().focus = Field::Language;
     g.handle_key(key(KeyCode::Down), T0);
     g.handle_key(key(KeyCode::Right), T0);
-    assert_eq!(g.home.focus, Field::Digits);
+    assert_eq!(g.form().focus, Field::Digits);
     assert_eq!(g.digits, tipquiz::text::Digits::Arabic);
     push("home_digits_arabic", &g, T0);
 
@@ -262,7 +262,7 @@ pub(crate) fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, Ap
     }
     l.tick(T0 + 95_000);
     l.handle_key(key(KeyCode::BackTab), T0 + 96_000);
-    let ls = l.session.as_ref().unwrap();
+    let ls = l.session().unwrap();
     assert_eq!(ls.current(), 3);
     assert!(ls.state.slots[3].locked);
     push("q_short_locked", &l, T0 + 96_000);
@@ -278,7 +278,7 @@ pub(crate) fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, Ap
     push("time_almost_up", &p, T0 + 70_000);
     p.handle_key(ctrl('s'), T0 + 73_000);
     p.handle_key(key(KeyCode::Enter), T0 + 74_000);
-    p.save = SaveStatus::Saved("/results/final--trainee-one.json".into());
+    p.saved(SaveStatus::Saved("/results/final--trainee-one.json".into()));
     push("results", &p, T0 + 75_000);
     p.handle_key(ch('r'), T0 + 76_000);
     push("review_first", &p, T0 + 76_000);
@@ -287,15 +287,15 @@ pub(crate) fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, Ap
     let mut u = quiz(lang, Some(60), Mode::Exam, &sub("time-up"));
     u.handle_key(ch('a'), T0 + 1_000);
     u.tick(T0 + 60_000);
-    assert!(matches!(u.screen, Screen::Results));
+    assert!(matches!(u.screen, Screen::Results(_)));
     push("time_up", &u, T0 + 61_000);
 
     // An unfinished attempt is offered.
-    let saved = a.session.as_ref().unwrap().state.clone();
+    let saved = a.session().unwrap().state.clone();
     a.autosaves.autosave(&saved).unwrap();
     let mut r = app(lang, &sub("exam"));
     r.fixed_exam = Some(exam(Some(600), Mode::Exam));
-    r.home.trainee = "trainee one".into();
+    r.form_mut().trainee = "trainee one".into();
     r.start(T0 + 100_000);
     assert!(matches!(r.screen, Screen::Resume(_)));
     push("resume", &r, T0 + 100_000);
@@ -489,38 +489,34 @@ fn keys_answer_navigate_and_arabic_swaps_left_and_right() {
     let mut a = quiz(Lang::En, None, Mode::Exam, d.path());
     a.handle_key(ch('2'), T0 + 1);
     assert_eq!(
-        a.session.as_ref().unwrap().state.slots[0].response,
+        a.session().unwrap().state.slots[0].response,
         Some(Response::Choice(1))
     );
     a.handle_key(key(KeyCode::Right), T0 + 2);
-    assert_eq!(a.session.as_ref().unwrap().current(), 1);
+    assert_eq!(a.session().unwrap().current(), 1);
     a.handle_key(key(KeyCode::Left), T0 + 3);
-    assert_eq!(a.session.as_ref().unwrap().current(), 0);
+    assert_eq!(a.session().unwrap().current(), 0);
 
     let mut r = quiz(Lang::Ar, None, Mode::Exam, d.path());
     r.handle_key(key(KeyCode::Left), T0 + 2);
-    assert_eq!(
-        r.session.as_ref().unwrap().current(),
-        1,
-        "Left is next in Arabic"
-    );
+    assert_eq!(r.session().unwrap().current(), 1, "Left is next in Arabic");
     r.handle_key(key(KeyCode::Right), T0 + 3);
-    assert_eq!(r.session.as_ref().unwrap().current(), 0);
+    assert_eq!(r.session().unwrap().current(), 0);
     r.handle_key(ch('٣'), T0 + 4);
     assert_eq!(
-        r.session.as_ref().unwrap().state.slots[0].response,
+        r.session().unwrap().state.slots[0].response,
         Some(Response::Choice(2)),
         "Arabic-Indic digit"
     );
     r.handle_key(ch('ب'), T0 + 5);
     assert_eq!(
-        r.session.as_ref().unwrap().state.slots[0].response,
+        r.session().unwrap().state.slots[0].response,
         Some(Response::Choice(1)),
         "Arabic label letter"
     );
     r.handle_key(ch('ا'), T0 + 6);
     assert_eq!(
-        r.session.as_ref().unwrap().state.slots[0].response,
+        r.session().unwrap().state.slots[0].response,
         Some(Response::Choice(0)),
         "bare alef for the label أ"
     );
@@ -528,7 +524,7 @@ fn keys_answer_navigate_and_arabic_swaps_left_and_right() {
     let mut e = quiz(Lang::En, None, Mode::Exam, d.path());
     e.handle_key(ch('ؤ'), T0 + 6);
     assert_eq!(
-        e.session.as_ref().unwrap().state.slots[0].response,
+        e.session().unwrap().state.slots[0].response,
         Some(Response::Choice(2)),
         "the Arabic letter on the c key"
     );
@@ -541,12 +537,12 @@ fn go_to_question_and_typed_answers_are_kept_when_leaving() {
     a.handle_key(ch('#'), T0 + 1);
     a.handle_key(ch('4'), T0 + 2);
     a.handle_key(key(KeyCode::Enter), T0 + 3);
-    assert_eq!(a.session.as_ref().unwrap().current(), 3);
+    assert_eq!(a.session().unwrap().current(), 3);
     for c in "١٥".chars() {
         a.handle_key(ch(c), T0 + 4);
     }
     a.handle_key(key(KeyCode::Tab), T0 + 5);
-    let s = a.session.as_ref().unwrap();
+    let s = a.session().unwrap();
     assert_eq!(s.state.slots[3].response, Some(Response::Text("١٥".into())));
     assert_eq!(s.score().questions[3].credit, 1.0);
 }
@@ -558,12 +554,12 @@ fn time_out_submits_automatically_with_a_message() {
     a.handle_key(ch('a'), T0 + 1_000);
     let fx = a.tick(T0 + 60_000);
     assert_eq!(fx, vec![Effect::Autosave, Effect::Commit]);
-    assert!(matches!(a.screen, Screen::Results));
+    assert!(matches!(a.screen, Screen::Results(_)));
     assert_eq!(
         a.message.as_deref(),
         Some("Time is up. Your answers were submitted automatically.")
     );
-    let s = a.session.as_ref().unwrap();
+    let s = a.session().unwrap();
     assert!(matches!(s.state.status, Status::Finished { .. }));
     assert_eq!(s.score().total.points, 1.0);
 }
@@ -594,7 +590,7 @@ fn quitting_asks_first_and_ctrl_c_saves_and_leaves() {
         T0 + 2_000,
     );
     assert_eq!(fx, vec![Effect::Autosave, Effect::Quit]);
-    let s = b.session.as_ref().unwrap();
+    let s = b.session().unwrap();
     assert_eq!(
         s.state.slots[3].response,
         Some(Response::Text("fifteen".into()))
@@ -607,16 +603,16 @@ fn starting_again_offers_to_resume_with_the_same_answers_and_remaining_time() {
     let mut a = quiz(Lang::En, Some(600), Mode::Exam, d.path());
     a.handle_key(ch('c'), T0 + 1_000);
     a.handle_key(key(KeyCode::Tab), T0 + 2_000);
-    let saved = a.session.as_ref().unwrap().state.clone();
+    let saved = a.session().unwrap().state.clone();
     a.autosaves.autosave(&saved).unwrap();
 
     let mut b = app(Lang::En, d.path());
     b.fixed_exam = Some(exam(Some(600), Mode::Exam));
-    b.home.trainee = "trainee one".into();
+    b.form_mut().trainee = "trainee one".into();
     b.start(T0 + 100_000);
     assert!(matches!(b.screen, Screen::Resume(_)), "offered to resume");
     b.handle_key(key(KeyCode::Enter), T0 + 101_000);
-    let s = b.session.as_ref().unwrap();
+    let s = b.session().unwrap();
     assert_eq!(s.state.slots[0].response, Some(Response::Choice(2)));
     assert_eq!(s.current(), 1);
     assert_eq!(
@@ -633,20 +629,20 @@ fn order_and_match_are_answered_with_keys() {
     a.handle_key(ch('#'), T0);
     a.handle_key(ch('5'), T0);
     a.handle_key(key(KeyCode::Enter), T0);
-    let start = a.view.arrangement.clone();
+    let start = a.view().unwrap().arrangement.clone();
     a.handle_key(key(KeyCode::Char(' ')), T0 + 1);
     a.handle_key(key(KeyCode::Down), T0 + 2);
     let mut expect = start.clone();
     expect.swap(0, 1);
     assert_eq!(
-        a.session.as_ref().unwrap().state.slots[4].response,
+        a.session().unwrap().state.slots[4].response,
         Some(Response::Order(expect))
     );
     a.handle_key(key(KeyCode::Tab), T0 + 3);
-    let order = a.session.as_ref().unwrap().order(5).to_vec();
+    let order = a.session().unwrap().order(5).to_vec();
     a.handle_key(ch('a'), T0 + 4);
     a.handle_key(ch('b'), T0 + 5);
-    let r = a.session.as_ref().unwrap().state.slots[5].response.clone();
+    let r = a.session().unwrap().state.slots[5].response.clone();
     assert_eq!(
         r,
         Some(Response::Match(vec![Some(order[0]), Some(order[1]), None]))
@@ -695,7 +691,7 @@ fn text_in_the_box_is_recorded_when_the_time_runs_out() {
     }
     let fx = a.tick(T0 + 90_000);
     assert_eq!(fx, vec![Effect::Autosave]);
-    let s = a.session.as_ref().unwrap();
+    let s = a.session().unwrap();
     assert_eq!(s.current(), 4);
     assert_eq!(
         s.state.slots[3].response,
@@ -714,7 +710,7 @@ fn text_in_the_box_is_recorded_when_the_time_runs_out() {
     // The next key comes after the deadline: it is not typed, the box is recorded as it was.
     let fx = b.handle_key(ch('٦'), T0 + 61_000);
     assert_eq!(fx, vec![Effect::Autosave, Effect::Commit]);
-    let s = b.session.as_ref().unwrap();
+    let s = b.session().unwrap();
     assert_eq!(s.state.slots[3].response, Some(Response::Text("١٥".into())));
     assert_eq!(s.state.slots[3].answered_at, Some(T0 + 60_000));
     assert_eq!(s.score().total.points, 2.0);
@@ -728,11 +724,11 @@ fn text_in_the_box_is_recorded_when_the_time_runs_out() {
         c.handle_key(ch(k), T0 + 1_000);
     }
     c.tick(T0 + 90_000);
-    let s = c.session.as_ref().unwrap();
+    let s = c.session().unwrap();
     assert_eq!(s.current(), 3);
     assert!(s.state.slots[3].checked);
     assert_eq!(s.state.slots[3].response, Some(Response::Text("15".into())));
-    assert_eq!(c.view.text, "15");
+    assert_eq!(c.view().unwrap().text, "15");
     for (w, h) in [(80, 24), (60, 16), (120, 40), (40, 12)] {
         let shown = screen(&c, w, h, T0 + 91_000);
         assert!(
@@ -751,13 +747,13 @@ fn ticked_paired_or_moved_but_unchecked_answers_count_when_the_time_runs_out() {
     let mut e = exam(None, Mode::Practice);
     e.question_time_limit = Some(30);
     a.fixed_exam = Some(e);
-    a.home.trainee = "Trainee One".into();
+    a.form_mut().trainee = "Trainee One".into();
     a.start(T0);
     a.handle_key(key(KeyCode::Tab), T0);
     a.handle_key(ch('a'), T0 + 1_000);
     a.handle_key(ch('c'), T0 + 2_000);
     a.tick(T0 + 30_000);
-    let s = a.session.as_ref().unwrap();
+    let s = a.session().unwrap();
     assert!(s.state.slots[1].checked);
     assert_eq!(
         s.state.slots[1].response,
@@ -767,20 +763,20 @@ fn ticked_paired_or_moved_but_unchecked_answers_count_when_the_time_runs_out() {
     a.handle_key(ch('#'), T0 + 31_000);
     a.handle_key(ch('5'), T0 + 31_000);
     a.handle_key(key(KeyCode::Enter), T0 + 31_000);
-    let mut moved = a.view.arrangement.clone();
+    let mut moved = a.view().unwrap().arrangement.clone();
     moved.swap(0, 1);
     a.handle_key(key(KeyCode::Char(' ')), T0 + 32_000);
     a.handle_key(key(KeyCode::Down), T0 + 33_000);
     a.tick(T0 + 61_000);
-    let s = a.session.as_ref().unwrap();
+    let s = a.session().unwrap();
     assert!(s.state.slots[4].checked);
     assert_eq!(s.state.slots[4].response, Some(Response::Order(moved)));
 
     a.handle_key(key(KeyCode::Tab), T0 + 62_000);
-    let order = a.session.as_ref().unwrap().order(5).to_vec();
+    let order = a.session().unwrap().order(5).to_vec();
     a.handle_key(ch('b'), T0 + 63_000);
     a.tick(T0 + 92_000);
-    let s = a.session.as_ref().unwrap();
+    let s = a.session().unwrap();
     assert!(s.state.slots[5].checked);
     assert_eq!(
         s.state.slots[5].response,
@@ -888,17 +884,17 @@ fn the_short_answer_is_edited_in_the_middle_with_its_caret_where_the_next_charac
     a.handle_key(key(KeyCode::Left), T0);
     a.handle_key(key(KeyCode::Left), T0);
     a.handle_key(key(KeyCode::Backspace), T0);
-    assert_eq!(a.session.as_ref().unwrap().current(), 3);
-    assert_eq!(a.view.text, "ifteen");
+    assert_eq!(a.session().unwrap().current(), 3);
+    assert_eq!(a.view().unwrap().text, "ifteen");
     a.handle_key(key(KeyCode::Home), T0);
     a.handle_key(ch('f'), T0);
-    assert_eq!(a.view.text, "fifteen");
+    assert_eq!(a.view().unwrap().text, "fifteen");
     let (sym, x, row) = caret_cell(&a, 80, 24);
     assert_eq!(sym, "i", "the caret is on the character after it: {row}");
     let start = row.find("fifteen").expect("the answer on its row");
     assert_eq!(usize::from(x), start + 1, "{row}");
     a.handle_key(key(KeyCode::Delete), T0);
-    assert_eq!(a.view.text, "ffteen");
+    assert_eq!(a.view().unwrap().text, "ffteen");
     a.handle_key(key(KeyCode::End), T0);
     let (sym, x, row) = caret_cell(&a, 80, 24);
     assert_eq!(sym, "▏");
@@ -907,8 +903,8 @@ fn the_short_answer_is_edited_in_the_middle_with_its_caret_where_the_next_charac
     // Saved with Enter: now the arrows move between questions again.
     a.handle_key(key(KeyCode::Enter), T0);
     a.handle_key(key(KeyCode::Right), T0);
-    assert_eq!(a.session.as_ref().unwrap().current(), 4);
-    let s = a.session.as_ref().unwrap();
+    assert_eq!(a.session().unwrap().current(), 4);
+    let s = a.session().unwrap();
     assert_eq!(
         s.state.slots[3].response,
         Some(Response::Text("ffteen".into()))
@@ -924,13 +920,9 @@ fn the_short_answer_is_edited_in_the_middle_with_its_caret_where_the_next_charac
     }
     // In a right-to-left box, Right goes back towards the start of the text.
     r.handle_key(key(KeyCode::Right), T0);
-    assert_eq!(
-        r.session.as_ref().unwrap().current(),
-        3,
-        "the question stays"
-    );
+    assert_eq!(r.session().unwrap().current(), 3, "the question stays");
     r.handle_key(ch('2'), T0);
-    assert_eq!(r.view.text, "المادة 123");
+    assert_eq!(r.view().unwrap().text, "المادة 123");
     let (sym, x, row) = caret_cell(&r, 80, 24);
     assert_eq!(
         sym, "3",
@@ -954,9 +946,9 @@ fn the_short_answer_is_edited_in_the_middle_with_its_caret_where_the_next_charac
     // Home, then Delete removes the first letter (the alef of the article).
     r.handle_key(key(KeyCode::Home), T0);
     r.handle_key(key(KeyCode::Delete), T0);
-    assert_eq!(r.view.text, "لمادة 123");
+    assert_eq!(r.view().unwrap().text, "لمادة 123");
     r.handle_key(key(KeyCode::Tab), T0);
-    let s = r.session.as_ref().unwrap();
+    let s = r.session().unwrap();
     assert_eq!(
         s.state.slots[3].response,
         Some(Response::Text("لمادة 123".into()))

@@ -12,21 +12,31 @@ pub struct Tmux {
 impl Tmux {
     pub fn start(name: &str, cmd: &str, w: u16, h: u16) -> Tmux {
         let _ = crate::tmux().args(["kill-session", "-t", name]).output();
-        let ok = crate::tmux()
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                name,
-                "-x",
-                &w.to_string(),
-                "-y",
-                &h.to_string(),
-                cmd,
-            ])
-            .status()
-            .unwrap();
-        assert!(ok.success());
+        // The server exits with its last session (a test that just dropped one): a new
+        // session started at that moment can fail, and is tried again.
+        let mut tries = 0;
+        loop {
+            let ok = crate::tmux()
+                .args([
+                    "new-session",
+                    "-d",
+                    "-s",
+                    name,
+                    "-x",
+                    &w.to_string(),
+                    "-y",
+                    &h.to_string(),
+                    cmd,
+                ])
+                .status()
+                .unwrap();
+            tries += 1;
+            if ok.success() {
+                break;
+            }
+            assert!(tries < 5, "tmux could not start session {name}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
         Tmux {
             name: name.to_owned(),
         }
