@@ -468,6 +468,8 @@ keys! {
     CliArgMaxSessions,
     CliArgIdleTimeout,
     CliArgServeDir,
+    CliArgPaced,
+    CliArgLockout,
     CliArgShell,
     NameNotPortable,
     NameDevice,
