@@ -140,7 +140,14 @@ impl Ctx {
         dir: Dir,
         aligned: bool,
     ) -> Vec<Line<'static>> {
-        let key: LineKey = (spans.to_vec(), dir, width, self.d.mode, self.d.shaping, aligned);
+        let key: LineKey = (
+            spans.to_vec(),
+            dir,
+            width,
+            self.d.mode,
+            self.d.shaping,
+            aligned,
+        );
         LINE_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
             if let Some(hit) = cache.get(&key).filter(|_| !recording()) {

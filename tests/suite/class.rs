@@ -1890,7 +1890,16 @@ fn a_class_day_counts_every_genuine_attempt_flags_every_forgery_and_misses_nobod
             ("Dana", "timed-out"),
             ("Emad", "abandoned"),
             ("Fadi", "record-missing"),
+            // The flagged records are listed, with why in `flags` and no score.
+            ("Ghazi", "flagged"),
+            ("Hala", "flagged"),
+            ("Iman", "flagged"),
         ]
+    );
+    assert!(
+        got.iter()
+            .filter(|(_, e, _)| e == "flagged")
+            .all(|(_, _, score)| score.is_empty())
     );
     let (_, _, code) =
         run(tq_key().args(["export", "--exam", "final-assessment", "--allow-flagged"]));
