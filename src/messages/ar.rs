@@ -499,6 +499,8 @@ pub fn text(key: K) -> &'static str {
         K::CliArgMaxSessions => "أقصى عدد من الجلسات في وقت واحد.",
         K::CliArgIdleTimeout => "أغلق الجلسة بعد هذه المدة دون ضغط أي مفتاح، مثل 30m (تبقى المحاولة محفوظة، ويستأنفها المتدرب عند الاتصال من جديد).",
         K::CliArgServeDir => "مجلد الخادم لمفاتيحه وللمحاولات الجارية (الافتراضي: المجلد serve داخل مجلد البيانات).",
+        K::CliArgLockout => "المدة التي يُرفض فيها عنوان بعد تكرار إدخال رمز صف خاطئ (للاختبارات).",
+        K::CliArgPaced => "الاختبار المباشر: تفتح كل سؤال للصف كله من وحدة التحكم هذه، فيجيب الجميع خلال العدّ التنازلي نفسه، ثم يرى كل متدرب صواب إجابته أو خطأها بينما تعرض وحدة التحكم توزيع الإجابات ولوحة الترتيب (اختبار واحد فقط).",
         K::CliAboutCompletions => "اطبع نص الإكمال التلقائي للصدفة: bash أو zsh أو fish أو PowerShell أو elvish.",
         K::CliLongCompletions => "في bash: `tipquiz completions bash > ~/.local/share/bash-completion/completions/tipquiz`؛\nوفي PowerShell: `tipquiz completions powershell | Out-String | Invoke-Expression` في ملف $PROFILE.",
         K::CliAboutMan => "اطبع صفحة الدليل (بصيغة roff) المولَّدة من تعريفات سطر الأوامر هذه.",
@@ -678,6 +680,28 @@ pub fn text(key: K) -> &'static str {
         K::ResumeAnswerMisfit => "الإجابة عن `{0}` لا تناسبه",
     }
 }
+
+/// Paced play's screen (`serve --paced`).
+pub static PACED: super::screens::PacedUi = super::screens::PacedUi {
+    title: "اختبار مباشر",
+    lobby: "مرحباً {0}. سيعرض المدرب السؤال الأول بعد قليل.",
+    players: "عدد المتدربين في الاختبار: {0}",
+    seconds_left: "الوقت المتبقي: {0} ثانية",
+    choose: "اضغط حرف إجابتك أو رقمها. تُحتسب إجابتك الأولى فقط.",
+    sent: "أُرسلت إجابتك. بانتظار بقية المتدربين…",
+    right: "إجابة صحيحة! +{0} نقطة",
+    wrong: "إجابة خاطئة.",
+    no_answer: "لم تُرسل إجابة في الوقت المحدد.",
+    right_answer: "الإجابة الصحيحة: {0}",
+    standing: "نقاطك: {0} · الترتيب {1} من {2}",
+    next_soon: "يُعرض السؤال التالي عندما يفتحه المدرب.",
+    podium_title: "النتائج النهائية",
+    podium: "ترتيبك {0} من {1}، برصيد {2} نقطة ({3} إجابات صحيحة).",
+    recorded: "سُجّلت محاولتك.",
+    leave: "Ctrl-C: خروج",
+    over: "انتهى هذا الاختبار المباشر: لا يمكن لمتدربين جدد الانضمام الآن.",
+    closed: "أغلق المدرب الاختبار أمام المتدربين الجدد. إن كنت قد انضممت من قبل فاكتب الاسم نفسه الذي استخدمته.",
+};
 
 /// The screens in Arabic (Modern Standard Arabic).
 pub static SCREENS: Ui = Ui {

@@ -523,6 +523,8 @@ pub fn text(key: K) -> &'static str {
         | K::CliArgCode
         | K::CliArgIdleTimeout
         | K::CliArgServeDir
+        | K::CliArgPaced
+        | K::CliArgLockout
         | K::CliAboutCompletions
         | K::CliLongCompletions
         | K::CliLongMan
@@ -833,6 +835,28 @@ pub fn text(key: K) -> &'static str {
         K::ResumeAnswerMisfit => "the answer to `{0}` does not fit it",
     }
 }
+
+/// Paced play's screen (`serve --paced`).
+pub static PACED: super::screens::PacedUi = super::screens::PacedUi {
+    title: "Live quiz",
+    lobby: "Welcome, {0}. The instructor will open the first question soon.",
+    players: "Trainees in the quiz: {0}",
+    seconds_left: "{0} s left",
+    choose: "Press the letter (or number) of your answer. Your first answer counts.",
+    sent: "Answer sent. Waiting for the others…",
+    right: "Right! +{0} points",
+    wrong: "Wrong.",
+    no_answer: "No answer in time.",
+    right_answer: "The right answer: {0}",
+    standing: "Your points: {0} · place {1} of {2}",
+    next_soon: "The next question comes when the instructor opens it.",
+    podium_title: "Final results",
+    podium: "You are number {0} of {1}, with {2} points ({3} right).",
+    recorded: "Your attempt is recorded.",
+    leave: "Ctrl-C: leave",
+    over: "This live quiz is over: new trainees cannot join any more.",
+    closed: "The instructor has closed the quiz to new trainees. If you had joined, type the same name as before.",
+};
 
 /// The screens in English.
 pub static SCREENS: Ui = Ui {

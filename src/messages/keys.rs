@@ -490,6 +490,8 @@ keys! {
     CliArgMaxSessions,
     CliArgIdleTimeout,
     CliArgServeDir,
+    CliArgPaced,
+    CliArgLockout,
     CliArgShell,
     NameNotPortable,
     NameDevice,

@@ -209,6 +209,29 @@ impl Ui {
     }
 }
 
+/// The words of paced play's screen (`serve --paced`), one set per language.
+#[allow(missing_docs)]
+pub struct PacedUi {
+    pub title: &'static str,
+    pub lobby: &'static str,
+    pub players: &'static str,
+    pub seconds_left: &'static str,
+    pub choose: &'static str,
+    pub sent: &'static str,
+    pub right: &'static str,
+    pub wrong: &'static str,
+    pub no_answer: &'static str,
+    pub right_answer: &'static str,
+    pub standing: &'static str,
+    pub next_soon: &'static str,
+    pub podium_title: &'static str,
+    pub podium: &'static str,
+    pub recorded: &'static str,
+    pub leave: &'static str,
+    pub over: &'static str,
+    pub closed: &'static str,
+}
+
 #[cfg(test)]
 mod tests {
     use crate::messages::fill;

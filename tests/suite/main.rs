@@ -33,6 +33,7 @@ mod hostile;
 mod import;
 mod import_moodle;
 mod keys;
+mod paced;
 mod package;
 mod platform;
 mod records;
