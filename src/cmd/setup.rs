@@ -58,6 +58,7 @@ impl Folders {
 #[must_use]
 pub fn places(common: &Common, folders: &Folders) -> crate::tui::run::Places {
     let data = &folders.data;
+    let fallback = crate::record::fallback_dir(data, &std::env::temp_dir());
     crate::tui::run::Places {
         results: crate::record::Store::new(
             common
@@ -66,8 +67,10 @@ pub fn places(common: &Common, folders: &Folders) -> crate::tui::run::Places {
                 .unwrap_or_else(|| data.join("results")),
         ),
         results_explicit: common.results.is_some(),
-        autosaves: crate::record::Store::new(data.join("autosave")),
-        pending: crate::record::Store::new(data.join("pending")),
+        autosaves: crate::record::Store::new(data.join("autosave"))
+            .with_fallback(fallback.join("autosave")),
+        pending: crate::record::Store::new(data.join("pending"))
+            .with_fallback(fallback.join("pending")),
         prefs: data.join("prefs.json"),
         program: format!("tipquiz {}", env!("CARGO_PKG_VERSION")),
         key: instructor_key(folders),

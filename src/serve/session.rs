@@ -450,7 +450,7 @@ fn publish(ctx: &Ctx, id: u64, app: &App) {
             seat.deadline = s.state.deadline;
             seat.finished = s.is_finished();
             seat.recorded = matches!(app.save_status(), Some(SaveStatus::Saved(_)));
-            seat.record_failed = matches!(app.save_status(), Some(SaveStatus::Failed(_)));
+            seat.record_failed = matches!(app.save_status(), Some(SaveStatus::Failed(..)));
         }
         None => {
             seat.trainee = app.form().trainee.trim().to_owned();

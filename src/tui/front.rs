@@ -225,6 +225,13 @@ pub fn run_loop<B: Backend, S: Screens>(
         {
             break sink_error(&e);
         }
+        // The screen may have been lost (a local terminal stopped from outside and continued):
+        // draw everything afresh.
+        if matches!(event, Some(Event::FocusGained))
+            && let Err(e) = terminal.clear()
+        {
+            break sink_error(&e);
+        }
         match screens.step(event, source, terminal) {
             Ok(true) => return Outcome::Quit,
             Ok(false) => {}
@@ -276,6 +283,7 @@ impl Screens for Trainee<'_> {
         if host.execute(app, &more, host.now()) || host.execute(app, &effects, host.now()) {
             return Ok(true);
         }
+        host.retry_due(app, host.now());
         if let Some(e) = host.save_error() {
             app.message = Some(e);
         }

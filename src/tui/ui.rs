@@ -370,7 +370,7 @@ fn screen_bar(app: &App) -> String {
 
 /// The results' key bar: retrying the save only when it failed.
 fn results_bar(app: &App) -> String {
-    let skip: &[Does] = if matches!(app.save_status(), Some(SaveStatus::Failed(_))) {
+    let skip: &[Does] = if matches!(app.save_status(), Some(SaveStatus::Failed(..))) {
         &[]
     } else {
         &[Does::Retry]
@@ -1734,7 +1734,14 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     let save = match app.save_status().unwrap_or(&SaveStatus::Pending) {
         SaveStatus::Pending => (String::new(), th.dim()),
         SaveStatus::Saved(p) => (fill(t.saved, &[&ltr_isolate(c, p)]), th.good()),
-        SaveStatus::Failed(e) => (fill(t.saving_failed, &[&ltr_isolate(c, e)]), th.bad()),
+        SaveStatus::Failed(e, Some(kept)) => (
+            fill(
+                t.saving_failed,
+                &[&ltr_isolate(c, e), &ltr_isolate(c, kept)],
+            ),
+            th.bad(),
+        ),
+        SaveStatus::Failed(e, None) => (fill(t.saving_unsaved, &[&ltr_isolate(c, e)]), th.bad()),
     };
     let save_lines = if save.0.is_empty() {
         Vec::new()

@@ -25,6 +25,8 @@ mod class_outputs;
 mod cli_ar;
 mod content;
 mod credit;
+#[cfg(unix)]
+mod edges;
 mod engine;
 mod front;
 #[cfg(unix)]

@@ -695,7 +695,14 @@ fn a_server_killed_mid_exam_restarts_and_every_attempt_resumes() {
     drop((a, b));
     let server = Server::start(dir.path(), &[]);
     rejoin_resume_and_finish(&server, "r1", "Noura Salem", 3);
-    let _ = std::fs::remove_dir_all(dir.path().join("results"));
+    // The first record out of the way (the folder stays: a results folder that vanished during
+    // a quiz is a share that dropped, and is never made again).
+    for f in std::fs::read_dir(dir.path().join("results")).unwrap() {
+        let f = f.unwrap().path();
+        if f.is_file() {
+            std::fs::remove_file(f).unwrap();
+        }
+    }
     rejoin_resume_and_finish(&server, "r2", "Khalid Rashed", 1);
 }
 
