@@ -134,6 +134,8 @@ pub enum ReportFormat {
     Csv,
     /// JSON.
     Json,
+    /// One self-contained HTML page to print (A4).
+    Html,
 }
 
 /// Moodle formats a bank can be exported to.
@@ -253,10 +255,30 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: ReportFormat,
+        /// Width of the text report in columns (default: the terminal's width, or 100 when
+        /// the output is not a terminal).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..=1000))]
+        width: Option<u16>,
+        /// Add the choices picked per question to the text report.
+        #[arg(long)]
+        details: bool,
+        /// CSV: write only this table (a header row, then the rows).
+        #[arg(long, value_name = "TABLE", value_parser = clap::builder::PossibleValuesParser::new(crate::report::CSV_TABLES))]
+        table: Option<String>,
+        /// Write to this file instead of standard output; CSV without --table: to this
+        /// folder, one file per table, when it is a folder.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Write CSV files without the UTF-8 byte-order mark (it is there by default so that
+        /// Excel reads Arabic right; standard output never has it).
+        #[arg(long)]
+        no_bom: bool,
     },
     /// Export results as CSV for the training record, or (with --to) a bank for Moodle.
     ///
-    /// Results: one row per attempt (or per response with --responses).
+    /// Results: one row per attempt (or per response with --responses); numbers have at most
+    /// 6 decimals; a file written with -o starts with a UTF-8 byte-order mark (--no-bom:
+    /// without).
     /// Bank: `tipquiz export --to gift BANK.toml --lang en` writes one language of the bank in
     /// GIFT or Moodle XML; questions that cannot be expressed are listed on standard error.
     Export {
@@ -281,6 +303,10 @@ pub enum Command {
         /// Write to this file instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Write CSV files without the UTF-8 byte-order mark (it is there by default so that
+        /// Excel reads Arabic right; standard output never has it).
+        #[arg(long)]
+        no_bom: bool,
     },
     /// Convert a Moodle (GIFT, Aiken, Moodle XML) or CSV question file into a tipquiz bank.
     ///
@@ -565,6 +591,11 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("export"), "allow_flagged") => K::CliArgAllowFlagged,
         (Some("export"), "attempts") => K::CliArgExportAttempts,
         (Some("report"), "format") => K::CliArgReportFormat,
+        (Some("report"), "width") => K::CliArgWidth,
+        (Some("report"), "details") => K::CliArgDetails,
+        (Some("report"), "table") => K::CliArgTable,
+        (Some("report"), "output") => K::CliArgReportOutput,
+        (Some("report" | "export"), "no_bom") => K::CliArgNoBom,
         (Some("export" | "board"), "exam") => K::CliArgOnlyExam,
         (Some("export"), "responses") => K::CliArgResponses,
         (Some("export"), "to") => K::CliArgTo,

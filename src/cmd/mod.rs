@@ -66,7 +66,24 @@ pub fn run(cx: &Context, cmd: Command) -> u8 {
             exam,
             attempts,
             format,
-        } => report_cmd(cx, exam.as_deref(), attempts, format),
+            width,
+            details,
+            table,
+            output,
+            no_bom,
+        } => report_cmd(
+            cx,
+            exam.as_deref(),
+            attempts,
+            format,
+            &results::ReportOpts {
+                width,
+                details,
+                table,
+                output,
+                bom: !no_bom,
+            },
+        ),
         Command::Export {
             to: Some(to),
             bank,
@@ -79,6 +96,7 @@ pub fn run(cx: &Context, cmd: Command) -> u8 {
             attempts,
             allow_flagged,
             output,
+            no_bom,
             ..
         } => export_cmd(
             cx,
@@ -87,6 +105,7 @@ pub fn run(cx: &Context, cmd: Command) -> u8 {
             attempts,
             allow_flagged,
             output.as_deref(),
+            !no_bom,
         ),
         Command::Import {
             file,

@@ -239,6 +239,13 @@ pub(crate) fn terminal_width() -> usize {
     crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w.max(20)))
 }
 
+/// Write text already laid out for where it goes (shaped and reordered for a terminal, or
+/// logical), as it is: it is not laid out again.
+pub(crate) fn print_laid_out(s: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(s.as_bytes());
+}
+
 /// Write machine output (CSV, JSON, TOML, GIFT, XML) to standard output, always as it is.
 pub(crate) fn print_data(s: &str) {
     use std::io::Write as _;

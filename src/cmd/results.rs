@@ -2,7 +2,7 @@
 
 use super::Context;
 use super::library::lib_and_exams_quiet;
-use super::output::print_data;
+use super::output::{print_data, print_laid_out, terminal_width};
 use super::setup::{display, instructor_key};
 use super::take::mistakes;
 use super::{OK, PROBLEMS, USAGE};
@@ -75,11 +75,153 @@ fn which_of(which: crate::cli::Which) -> crate::report::Which {
     }
 }
 
+/// How `report` lays out and writes its output.
+pub(crate) struct ReportOpts {
+    /// Width of the text report (`--width`).
+    pub width: Option<u16>,
+    /// With the choices picked (`--details`).
+    pub details: bool,
+    /// CSV: only this table (`--table`).
+    pub table: Option<String>,
+    /// Write here instead of standard output (`-o`).
+    pub output: Option<std::path::PathBuf>,
+    /// CSV files start with a byte-order mark (not `--no-bom`).
+    pub bom: bool,
+}
+
+/// Write `bytes` to the file `path` (atomically: a temporary file, then renamed), and say so on
+/// standard error. A usage error when the path cannot be written.
+fn write_output(cx: &Context, path: &std::path::Path, bytes: &[u8], said: &str) -> Result<(), u8> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if let Err(m) = crate::fsname::refuse_unportable(path) {
+        cx.out.fail_msg(&m);
+        return Err(USAGE);
+    }
+    if let Err(e) = crate::record::write_atomic(dir, path, bytes, true) {
+        cx.out.fail_msg(&e.message());
+        return Err(USAGE);
+    }
+    cx.out
+        .print_err(&format!("{}\n", escape_for_terminal(said)));
+    Ok(())
+}
+
+/// A CSV file's bytes: with the UTF-8 byte-order mark first when `bom`.
+fn csv_file(text: &str, bom: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 3);
+    if bom {
+        out.extend_from_slice(crate::report::BOM.as_bytes());
+    }
+    out.extend_from_slice(text.as_bytes());
+    out
+}
+
+/// Write the report in `format` where `opts` says: standard output, a file, or (CSV without
+/// `--table`, to a folder) one file per table.
+fn write_report(
+    cx: &Context,
+    report: &crate::report::Report,
+    format: crate::cli::ReportFormat,
+    opts: &ReportOpts,
+) -> Result<(), u8> {
+    use crate::cli::ReportFormat as F;
+    let lang = cx.out.lang;
+    let Some(path) = &opts.output else {
+        match format {
+            F::Table => print_laid_out(&text_report(cx, report, opts)),
+            F::Csv => print_data(&match &opts.table {
+                Some(t) => crate::report::to_csv_table(report, t).unwrap_or_default(),
+                None => crate::report::to_csv(report),
+            }),
+            F::Json => print_data(&crate::report::to_json(report)),
+            F::Html => print_laid_out(&crate::report::to_html(report, lang)),
+        }
+        return Ok(());
+    };
+    let wrote = |p: &std::path::Path| cx.out.say(&msg!(WroteFile, p.display().to_string()));
+    match format {
+        F::Csv if opts.table.is_none() && path.is_dir() => {
+            let stem = report.exam_id.as_deref().unwrap_or("report");
+            for t in crate::report::CSV_TABLES {
+                let text = crate::report::to_csv_table(report, t).unwrap_or_default();
+                let file = path.join(format!("{stem}-{t}.csv"));
+                write_output(cx, &file, &csv_file(&text, opts.bom), &wrote(&file))?;
+            }
+            Ok(())
+        }
+        F::Csv => {
+            let text = match &opts.table {
+                Some(t) => crate::report::to_csv_table(report, t).unwrap_or_default(),
+                None => crate::report::to_csv(report),
+            };
+            write_output(cx, path, &csv_file(&text, opts.bom), &wrote(path))
+        }
+        F::Json => write_output(
+            cx,
+            path,
+            crate::report::to_json(report).as_bytes(),
+            &wrote(path),
+        ),
+        F::Html => write_output(
+            cx,
+            path,
+            crate::report::to_html(report, lang).as_bytes(),
+            &wrote(path),
+        ),
+        F::Table => {
+            let text = crate::report::render_text(
+                report,
+                &crate::report::TextOptions {
+                    details: opts.details,
+                    ..crate::report::TextOptions::plain(lang, opts.width.map_or(100, usize::from))
+                },
+            );
+            write_output(cx, path, text.as_bytes(), &wrote(path))
+        }
+    }
+}
+
+/// The text report for standard output: as wide as the terminal (100 columns when the output
+/// is not a terminal, or `--width`); on a terminal that does not reorder right-to-left text,
+/// cells are shaped and reordered here and an Arabic report's tables run right to left.
+fn text_report(cx: &Context, report: &crate::report::Report, opts: &ReportOpts) -> String {
+    use std::io::IsTerminal as _;
+    let lang = cx.out.lang;
+    let tty = std::io::stdout().is_terminal();
+    let width = opts
+        .width
+        .map_or_else(|| if tty { terminal_width() } else { 100 }, usize::from);
+    let d = tty.then(|| display(&cx.common, &cx.folders));
+    let reordered = d
+        .filter(|d| d.mode == crate::tui::bidi::BidiMode::Reorder)
+        .map(|d| crate::tui::typeset::Reordered {
+            shaping: d.shaping,
+            rtl: lang.is_rtl(),
+        });
+    let typeset: &dyn crate::report::Typeset = match &reordered {
+        Some(r) => r,
+        None => &crate::report::Plain,
+    };
+    crate::report::render_text(
+        report,
+        &crate::report::TextOptions {
+            lang,
+            width,
+            details: opts.details,
+            typeset,
+        },
+    )
+}
+
 pub(crate) fn report_cmd(
     cx: &Context,
     exam: Option<&str>,
     which: crate::cli::Which,
     format: crate::cli::ReportFormat,
+    opts: &ReportOpts,
 ) -> u8 {
     let (lib, exams) = match lib_and_exams_quiet(cx) {
         Ok(l) => l,
@@ -101,13 +243,8 @@ pub(crate) fn report_cmd(
     );
     let report =
         crate::report::with_statuses(report, &class.records, started, crate::tui::run::now_ms());
-    match format {
-        crate::cli::ReportFormat::Table => {
-            cx.out
-                .print_out(&crate::report::render_table_in(&report, cx.out.lang));
-        }
-        crate::cli::ReportFormat::Csv => print_data(&crate::report::to_csv(&report)),
-        crate::cli::ReportFormat::Json => print_data(&crate::report::to_json(&report)),
+    if let Err(code) = write_report(cx, &report, format, opts) {
+        return code;
     }
     if report.exam_id.is_none() {
         cx.out.fail_msg(&msg!(
@@ -126,6 +263,7 @@ pub(crate) fn export_cmd(
     which: crate::cli::ExportWhich,
     allow_flagged: bool,
     output: Option<&std::path::Path>,
+    bom: bool,
 ) -> u8 {
     let (lib, exams) = match lib_and_exams_quiet(cx) {
         Ok(l) => l,
@@ -203,33 +341,25 @@ pub(crate) fn export_cmd(
         })
         .collect();
     let text = if responses {
-        crate::report::export_responses_csv(&records)
+        crate::report::export_responses_csv(&records, &lib)
     } else {
-        crate::report::export_attempts_csv_with(&records, &unrecorded)
+        let flagged: Vec<crate::record::BadRecord> = skipped
+            .iter()
+            .filter(|b| !b.exam_id.is_empty())
+            .map(|b| (*b).clone())
+            .collect();
+        crate::report::export_attempts_csv_with(&records, &unrecorded, &flagged)
     };
     match output {
         None => print_data(&text),
         Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            if let Err(m) = crate::fsname::refuse_unportable(path) {
-                cx.out.fail_msg(&m);
-                return USAGE;
+            let rows = csv::Reader::from_reader(text.as_bytes()).records().count();
+            let said = cx
+                .out
+                .say(&msg!(WroteRows, rows, path.display().to_string()));
+            if let Err(code) = write_output(cx, path, &csv_file(&text, bom), &said) {
+                return code;
             }
-            if let Err(e) = crate::record::write_atomic(dir, path, text.as_bytes(), true) {
-                cx.out.fail_msg(&e.message());
-                return USAGE;
-            }
-            cx.out.print_err(&format!(
-                "{}\n",
-                escape_for_terminal(&cx.out.say(&msg!(
-                    WroteRows,
-                    text.lines().count().saturating_sub(1),
-                    path.display().to_string()
-                )))
-            ));
         }
     }
     if !skipped.is_empty() && !allow_flagged {

@@ -347,6 +347,42 @@ pub fn text(key: K) -> &'static str {
   Effic.: discriminative efficiency (Discr. over the most the scores allow), x100."
         }
         K::SecChoices => "Choices picked (* = right choice, ? = not in the loaded bank)",
+        K::ChoicesHidden => "  (How often each choice was picked: add --details.)",
+        K::WroteFile => "wrote {0}",
+        K::HtmlPassedList => "Passed ({0}): names for the certificates",
+        K::HtmlNobody => "Nobody.",
+        K::HtmlResult => "Result",
+        K::HtmlWhy => "Why not passed",
+        K::HtmlPass => "passed",
+        K::HtmlFail => "not passed",
+        K::HtmlFile => "File",
+        K::BoardTitle => "Leaderboard",
+        K::BoardWaiting => "Waiting for the first attempt…",
+        K::BoardInProgress => "in progress",
+        K::BoardPass => "✓ pass",
+        K::BoardFail => "✗ fail",
+        K::BoardMore => "+{0} more · page {1}/{2} · {3} trainees",
+        K::BoardMeans => "Class mean by topic (%)",
+        K::BoardFlagged => "Flagged, not ranked ({0})",
+        K::HtmlByTopic => "Percentage per topic",
+        K::HtmlTopicNote => {
+            "Why not passed: \"overall\" means below the exam's pass mark, a topic name means below that topic's own pass mark."
+        }
+        K::HtmlExplainTooEasy => {
+            "Almost everyone got it right (facility above 90). It tells the class apart from nobody; keep it only as a warm-up or make it harder."
+        }
+        K::HtmlExplainTooHard => {
+            "Almost nobody got it right (facility below 10). Check the key, the wording and whether the topic was taught."
+        }
+        K::HtmlExplainNegDisc => {
+            "Trainees who did well on the rest of the test did worse on this question than those who did badly. The key may be wrong or the question misleading: review it first."
+        }
+        K::HtmlExplainChanged => {
+            "The question is no longer in the loaded banks, or it changed since the attempts (its type or its choices). Its figures may not mean what they did."
+        }
+        K::NotAFolderForTables => {
+            "{0} is not a folder: give a folder for one CSV file per table, or --table to write one table"
+        }
         K::HChoice => "Choice",
         K::HPicked => "Picked",
         K::SecTestStats => "Test statistics",
@@ -510,7 +546,12 @@ pub fn text(key: K) -> &'static str {
         | K::CliLongCompletions
         | K::CliLongMan
         | K::CliArgEncoding
-        | K::CliArgExportAttempts => HELP_IN_CLI,
+        | K::CliArgExportAttempts
+        | K::CliArgWidth
+        | K::CliArgDetails
+        | K::CliArgTable
+        | K::CliArgReportOutput
+        | K::CliArgNoBom => HELP_IN_CLI,
         K::AlphaSlots => {
             "  Cronbach's alpha   {0} (over the {1} slots of the exam's papers: pool and draw, whichever question filled them)"
         }

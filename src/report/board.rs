@@ -92,7 +92,8 @@ struct Checks {
 #[derive(Debug)]
 pub struct Board {
     dir: PathBuf,
-    /// Only this exam (default: the exam with most entries).
+    /// Only this exam. Without one, the exam with most entries when the board first finds
+    /// any, kept from then on: the board never switches exams on its own.
     pub exam: Option<String>,
     /// Which attempt of each trainee is ranked (the report's choice).
     pub which: super::Which,
@@ -270,6 +271,9 @@ impl Board {
         let before = self.files.len();
         self.files.retain(|p, _| present.contains(p));
         let changed = changed || self.files.len() != before;
+        if self.exam.is_none() {
+            self.exam = self.busiest_exam();
+        }
         if changed {
             self.recount();
         }
@@ -282,6 +286,11 @@ impl Board {
         if self.exam.is_some() {
             return self.exam.clone();
         }
+        self.busiest_exam()
+    }
+
+    /// The exam with most entries (records and attempts in progress), the smallest id of equals.
+    fn busiest_exam(&self) -> Option<String> {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for (_, _, e) in self.files.values() {
             match e {

@@ -96,83 +96,211 @@ pub(crate) fn csv_string(rows: &[Vec<String>]) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// One row per attempt: `attempt_id, trainee, exam_id, started, ended, seconds, score, max,
-/// percent, passed, failed_on, end_reason, lang`. Times are RFC 3339 UTC; numbers are rounded to
-/// [`EXPORT_DECIMALS`] places ([`export_num`]).
+/// One row per attempt: `attempt_id, trainee, exam_id, exam_title, started, ended, seconds,
+/// score, max, percent, pass_mark, passed, failed_on, end_reason, flags, lang`, then the
+/// percentage of each topic (`topic:<id>`, empty when the paper had none of it). Times are
+/// RFC 3339 UTC; numbers are rounded to [`EXPORT_DECIMALS`] places ([`export_num`]).
 #[must_use]
 pub fn export_attempts_csv(records: &[AttemptRecord]) -> String {
-    export_attempts_csv_with(records, &[])
+    export_attempts_csv_with(records, &[], &[])
 }
 
 /// [`export_attempts_csv`], then one row for each attempt without a record (in progress,
 /// abandoned or record missing: `end_reason` says which; the attempt id when its start marker
-/// gives it; no score), so that nobody is missing from the export.
+/// gives it; no score) and for each flagged record of a named trainee (`end_reason` `flagged`,
+/// `flags` says why; no score), so that nobody is missing from the export.
 #[must_use]
 pub fn export_attempts_csv_with(
     records: &[AttemptRecord],
     unrecorded: &[super::status::Unrecorded],
+    flagged: &[crate::record::BadRecord],
 ) -> String {
-    let mut rows = vec![
-        [
-            "attempt_id",
-            "trainee",
-            "exam_id",
-            "started",
-            "ended",
-            "seconds",
-            "score",
-            "max",
-            "percent",
-            "passed",
-            "failed_on",
-            "end_reason",
-            "lang",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-    ];
+    let topics: std::collections::BTreeSet<&str> = records
+        .iter()
+        .flat_map(|r| r.by_topic.keys().map(String::as_str))
+        .collect();
+    let mut head: Vec<String> = [
+        "attempt_id",
+        "trainee",
+        "exam_id",
+        "exam_title",
+        "started",
+        "ended",
+        "seconds",
+        "score",
+        "max",
+        "percent",
+        "pass_mark",
+        "passed",
+        "failed_on",
+        "end_reason",
+        "flags",
+        "lang",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    head.extend(topics.iter().map(|t| safe_cell(&format!("topic:{t}"))));
+    let width = head.len();
+    let mut rows = vec![head];
     for r in records {
-        rows.push(vec![
+        let mut row = vec![
             safe_cell(&r.attempt_id),
             safe_cell(&r.trainee),
             safe_cell(&r.exam_id),
+            safe_cell(&r.exam_title),
             rfc3339_utc(r.started_at),
             rfc3339_utc(r.ended_at),
             r.seconds().to_string(),
             export_num(r.score),
             export_num(r.max),
             export_num(r.percent),
+            export_num(r.pass_mark),
             r.passed.to_string(),
             safe_cell(&r.failed_on().join(" ")),
             end_reason_name(r.end_reason).to_owned(),
+            String::new(),
             r.lang.code().to_owned(),
-        ]);
+        ];
+        row.extend(topics.iter().map(|t| {
+            r.by_topic
+                .get(*t)
+                .map(|tally| export_num(tally.percent()))
+                .unwrap_or_default()
+        }));
+        rows.push(row);
     }
+    let bare = |attempt_id: &str,
+                trainee: &str,
+                exam_id: &str,
+                title: &str,
+                started: String,
+                end: &str,
+                flags: String| {
+        let mut row = vec![String::new(); width];
+        row[0] = safe_cell(attempt_id);
+        row[1] = safe_cell(trainee);
+        row[2] = safe_cell(exam_id);
+        row[3] = safe_cell(title);
+        row[4] = started;
+        row[13] = end.to_owned();
+        row[14] = flags;
+        row
+    };
     for u in unrecorded {
-        rows.push(vec![
-            safe_cell(&u.attempt_id),
-            safe_cell(&u.trainee),
-            safe_cell(&u.exam_id),
+        rows.push(bare(
+            &u.attempt_id,
+            &u.trainee,
+            &u.exam_id,
+            "",
             rfc3339_utc(u.started_at),
+            u.standing.name(),
             String::new(),
+        ));
+    }
+    for b in flagged.iter().filter(|b| !b.trainee.is_empty()) {
+        rows.push(bare(
+            "",
+            &b.trainee,
+            &b.exam_id,
+            "",
             String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            u.standing.name().to_owned(),
-            String::new(),
-        ]);
+            "flagged",
+            safe_cell(&b.reason.en()),
+        ));
     }
     csv_string(&rows)
 }
 
-/// One row per response: `attempt_id, trainee, exam_id, position (1 = first shown), qid,
-/// topic, type, response (JSON, empty when none), credit, points, max, verdict, answered_at,
-/// end_reason`. Numbers as in [`export_attempts_csv`].
+/// What a response was, as the trainee saw it: the labels shown (`b`, `a;c`, `true`, the
+/// order of the items by their shown letters, the pairs as `1-b;2-a`) and the text (the
+/// choices' texts in the attempt's language, the typed answer). Without the question in the
+/// loaded banks the labels are the bank's letters and the text is empty.
 #[must_use]
-pub fn export_responses_csv(records: &[AttemptRecord]) -> String {
+pub fn response_as_seen(
+    q: &crate::record::RecordQuestion,
+    lib: &crate::bank::Library,
+    lang: crate::text::Lang,
+) -> (String, String) {
+    use crate::bank::{Kind, letter};
+    use crate::quiz::Response;
+    let Some(r) = &q.response else {
+        return (String::new(), String::new());
+    };
+    // The letter a file position was shown under (`order[shown] = position in the file`).
+    let shown = |i: usize| letter(q.order.iter().position(|o| *o == i).unwrap_or(i));
+    let kind = lib
+        .question(&q.qid)
+        .map(|x| &x.kind)
+        .filter(|k| k.name() == q.kind);
+    let text_of = |i: usize| -> String {
+        match kind {
+            Some(Kind::Single { choices, .. } | Kind::Multiple { choices, .. }) => choices
+                .get(i)
+                .map(|t| t.get(lang).to_owned())
+                .unwrap_or_default(),
+            Some(Kind::Order { items }) => items
+                .get(i)
+                .map(|t| t.get(lang).to_owned())
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    };
+    let join = |v: Vec<String>| v.join(" | ");
+    match r {
+        Response::Choice(c) => (shown(*c).to_string(), text_of(*c)),
+        Response::Choices(cs) => {
+            let mut cs = cs.clone();
+            cs.sort_by_key(|c| shown(*c));
+            (
+                cs.iter()
+                    .map(|c| shown(*c).to_string())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                join(cs.iter().map(|c| text_of(*c)).collect()),
+            )
+        }
+        Response::Bool(b) => (b.to_string(), String::new()),
+        Response::Text(t) => (String::new(), t.clone()),
+        Response::Order(items) => (
+            items
+                .iter()
+                .map(|i| shown(*i).to_string())
+                .collect::<Vec<_>>()
+                .join(";"),
+            join(items.iter().map(|i| text_of(*i)).collect()),
+        ),
+        Response::Match(rights) => {
+            let pairs: Vec<String> = rights
+                .iter()
+                .enumerate()
+                .filter_map(|(l, r)| r.map(|r| format!("{}-{}", l + 1, shown(r))))
+                .collect();
+            let texts: Vec<String> = match kind {
+                Some(Kind::Match { pairs: ps }) => rights
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(l, r)| {
+                        let r = (*r)?;
+                        Some(format!(
+                            "{} = {}",
+                            ps.get(l)?.0.get(lang),
+                            ps.get(r)?.1.get(lang)
+                        ))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            (pairs.join(";"), join(texts))
+        }
+    }
+}
+
+/// One row per response: `attempt_id, trainee, exam_id, position (1 = first shown), qid,
+/// topic, type, answer_label (what the trainee picked, by the labels shown), answer_text (the
+/// text of what was picked, or typed), credit, points, max, verdict, answered_at, end_reason`.
+/// Numbers as in [`export_attempts_csv`].
+#[must_use]
+pub fn export_responses_csv(records: &[AttemptRecord], lib: &crate::bank::Library) -> String {
     let mut rows = vec![
         [
             "attempt_id",
@@ -182,7 +310,8 @@ pub fn export_responses_csv(records: &[AttemptRecord]) -> String {
             "qid",
             "topic",
             "type",
-            "response",
+            "answer_label",
+            "answer_text",
             "credit",
             "points",
             "max",
@@ -195,11 +324,7 @@ pub fn export_responses_csv(records: &[AttemptRecord]) -> String {
     ];
     for r in records {
         for (i, q) in r.questions.iter().enumerate() {
-            let response = q
-                .response
-                .as_ref()
-                .and_then(|x| serde_json::to_string(x).ok())
-                .unwrap_or_default();
+            let (label, text) = response_as_seen(q, lib, r.lang);
             rows.push(vec![
                 safe_cell(&r.attempt_id),
                 safe_cell(&r.trainee),
@@ -208,7 +333,8 @@ pub fn export_responses_csv(records: &[AttemptRecord]) -> String {
                 safe_cell(&q.qid),
                 safe_cell(&q.topic),
                 safe_cell(&q.kind),
-                response,
+                safe_cell(&label),
+                safe_cell(&text),
                 export_num(q.credit),
                 export_num(q.points),
                 export_num(q.max),
@@ -220,6 +346,10 @@ pub fn export_responses_csv(records: &[AttemptRecord]) -> String {
     }
     csv_string(&rows)
 }
+
+/// The UTF-8 byte-order mark that spreadsheet programs (Excel on Windows) need to read a CSV
+/// file as UTF-8.
+pub const BOM: &str = "\u{feff}";
 
 #[cfg(test)]
 mod tests {

@@ -44,17 +44,24 @@
 
 pub mod board;
 mod export;
+mod html;
 pub mod integrity;
+mod layout;
 pub mod read;
 mod render;
 mod stats;
 pub mod status;
 
 pub use export::{
-    EXPORT_DECIMALS, export_attempts_csv, export_attempts_csv_with, export_num,
-    export_responses_csv, rfc3339_utc,
+    BOM, EXPORT_DECIMALS, export_attempts_csv, export_attempts_csv_with, export_num,
+    export_responses_csv, response_as_seen, rfc3339_utc,
 };
-pub use render::{render_table, render_table_in, to_csv, to_json};
+pub use html::{escape as html_escape, to_html};
+pub use layout::{Plain, Typeset};
+pub use render::{
+    CSV_TABLES, TextOptions, render_table, render_table_in, render_text, to_csv, to_csv_table,
+    to_json,
+};
 
 use crate::bank::{Kind, Library, letter};
 use crate::quiz::{Millis, Response, Verdict};

@@ -1,16 +1,16 @@
 //! The report as aligned plain text, as CSV and as JSON.
 
 use super::export::{csv_string, rfc3339_utc, safe_cell};
+use super::layout::{NUM, Page, Plain, TEXT, Typeset, WORD};
 use super::{ItemStats, Report};
 use crate::diag::escape_for_terminal;
 use crate::messages::{K, template};
 use crate::text::Lang;
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
-use unicode_width::UnicodeWidthStr;
 
-/// A number with `dec` decimals, never `-0.0`.
-fn num(v: f64, dec: usize) -> String {
+/// A number with `dec` decimals, never `-0.0`: every number of the text and HTML reports is
+/// written here.
+pub(super) fn num(v: f64, dec: usize) -> String {
     let s = format!("{v:.dec$}");
     match s.strip_prefix('-') {
         Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_owned(),
@@ -22,8 +22,34 @@ fn opt(v: Option<f64>, dec: usize) -> String {
     v.map_or_else(String::new, |v| num(v, dec))
 }
 
-fn opt_dash(v: Option<f64>, dec: usize) -> String {
+pub(super) fn opt_dash(v: Option<f64>, dec: usize) -> String {
     v.map_or_else(|| "-".to_owned(), |v| num(v, dec))
+}
+
+/// Why a trainee did not pass, in words: below the overall pass mark, and each topic below its
+/// own (empty when passed).
+pub(super) fn failed_words(t: &super::TraineeRow, lang: Lang) -> Vec<String> {
+    let word = |k: K| crate::messages::template(lang, k).to_owned();
+    t.failed_on
+        .iter()
+        .map(|w| match w.strip_prefix("topic:") {
+            Some(topic) => cell(topic),
+            None if w == "overall" => word(K::FailOverall),
+            None => word(K::FailTopic),
+        })
+        .collect()
+}
+
+/// The catalogue entry of a standing.
+pub(super) fn status_key(s: super::status::Standing) -> K {
+    match s {
+        super::status::Standing::Submitted => K::StSubmitted,
+        super::status::Standing::TimedOut => K::StTimedOut,
+        super::status::Standing::InProgress => K::StInProgress,
+        super::status::Standing::Abandoned => K::StAbandoned,
+        super::status::Standing::RecordMissing => K::StRecordMissing,
+        super::status::Standing::Flagged => K::StFlagged,
+    }
 }
 
 /// "yes", or "no" and why: below the overall pass mark, and each topic below its own.
@@ -32,16 +58,7 @@ fn passed_cell(t: &super::TraineeRow, lang: Lang) -> String {
     if t.passed {
         return word(K::Yes);
     }
-    let why: Vec<String> = t
-        .failed_on
-        .iter()
-        .map(|w| match w.strip_prefix("topic:") {
-            Some(topic) => cell(topic),
-            None if w == "overall" => word(K::FailOverall),
-            None => word(K::FailTopic),
-        })
-        .collect();
-    format!("{} ({})", word(K::No), why.join(", "))
+    format!("{} ({})", word(K::No), failed_words(t, lang).join(", "))
 }
 
 /// Untrusted text for one table cell: no control or bidi-override characters, no line breaks.
@@ -51,7 +68,7 @@ fn cell(s: &str) -> String {
         .replace('\t', " ")
 }
 
-fn duration(secs: i64) -> String {
+pub(super) fn duration(secs: i64) -> String {
     let s = secs.max(0);
     if s >= 3600 {
         format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
@@ -60,48 +77,11 @@ fn duration(secs: i64) -> String {
     }
 }
 
-fn band(i: usize) -> String {
+pub(super) fn band(i: usize) -> String {
     format!("{}-{}", i * 10, i * 10 + 10)
 }
 
-/// Lay out rows under headers. `right[i]` right-aligns column i (numbers).
-fn table(out: &mut String, headers: &[String], rows: &[Vec<String>], right: &[bool]) {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(c.width());
-            }
-        }
-    }
-    let line = |out: &mut String, r: &[String]| {
-        let mut l = String::from("  ");
-        for (i, c) in r.iter().enumerate() {
-            let w = widths.get(i).copied().unwrap_or(0);
-            let pad = " ".repeat(w.saturating_sub(c.width()));
-            if i > 0 {
-                l.push_str("  ");
-            }
-            if right.get(i).copied().unwrap_or(false) {
-                l.push_str(&pad);
-                l.push_str(c);
-            } else {
-                l.push_str(c);
-                l.push_str(&pad);
-            }
-        }
-        out.push_str(l.trim_end());
-        out.push('\n');
-    };
-    line(out, headers);
-    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    line(out, &rule);
-    for r in rows {
-        line(out, r);
-    }
-}
-
-fn topics_of(report: &Report) -> Vec<String> {
+pub(super) fn topics_of(report: &Report) -> Vec<String> {
     let set: BTreeSet<&String> = report
         .trainees
         .iter()
@@ -146,48 +126,83 @@ fn flag_list_in(flags: &[super::Flag], lang: Lang) -> String {
         .unwrap_or_default()
 }
 
-/// The report as aligned plain-text tables for a terminal, in English. Untrusted text (names,
-/// ids, reasons) is escaped.
+/// How the text report is laid out.
+#[derive(Clone, Copy)]
+pub struct TextOptions<'a> {
+    /// Language of the labels.
+    pub lang: Lang,
+    /// Width of the page in cells (lines are never wider, tables wrap or split to fit).
+    pub width: usize,
+    /// With the choices picked per question (distractor analysis).
+    pub details: bool,
+    /// How text is measured and ordered ([`Plain`]: logical order).
+    pub typeset: &'a dyn Typeset,
+}
+
+impl TextOptions<'static> {
+    /// Logical order, `width` cells, without details.
+    #[must_use]
+    pub fn plain(lang: Lang, width: usize) -> TextOptions<'static> {
+        TextOptions {
+            lang,
+            width,
+            details: false,
+            typeset: &Plain,
+        }
+    }
+}
+
+/// The report as aligned plain-text tables, in English, 100 columns wide, with the choices
+/// picked. Untrusted text (names, ids, reasons) is escaped.
 #[must_use]
 pub fn render_table(report: &Report) -> String {
     render_table_in(report, Lang::En)
 }
 
-/// The report as aligned plain-text tables in `lang`. Untrusted text (names, ids, reasons) is
-/// escaped; reasons of unreadable files stay as the store gives them.
+/// [`render_table`] in `lang`.
 #[must_use]
 pub fn render_table_in(report: &Report, lang: Lang) -> String {
+    render_text(
+        report,
+        &TextOptions {
+            details: true,
+            ..TextOptions::plain(lang, 100)
+        },
+    )
+}
+
+/// The report as plain text laid out for a page `opts.width` cells wide. Untrusted text
+/// (names, ids, reasons) is escaped; reasons of unreadable files stay as the store gives them.
+#[must_use]
+pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
+    let lang = opts.lang;
     let t_ = |k: K| template(lang, k);
     let f_ = |k: K, v: &[String]| crate::messages::fill(template(lang, k), v);
-    let mut out = String::new();
+    let mut page = Page::new(opts.typeset, opts.width);
     let title = report.exam_title.as_deref().map(cell).unwrap_or_default();
-    match &report.exam_id {
-        Some(id) if title.is_empty() => {
-            let _ = writeln!(out, "{}", f_(K::ClassReport, &[cell(id)]));
-        }
-        Some(id) => {
-            let _ = writeln!(out, "{}", f_(K::ClassReportTitled, &[cell(id), title]));
-        }
-        None => {
-            let _ = writeln!(out, "{}", t_(K::ClassReportNone));
-        }
-    }
+    page.para(
+        &match &report.exam_id {
+            Some(id) if title.is_empty() => f_(K::ClassReport, &[cell(id)]),
+            Some(id) => f_(K::ClassReportTitled, &[cell(id), title]),
+            None => t_(K::ClassReportNone).to_owned(),
+        },
+        2,
+    );
     let which = match report.which {
         super::Which::First => K::WhichFirst,
         super::Which::Best => K::WhichBest,
         super::Which::Last => K::WhichLast,
     };
-    let _ = writeln!(
-        out,
-        "{}",
-        f_(
+    page.para(
+        &f_(
             K::ReportCounts,
             &[
                 report.summary.n.to_string(),
                 report.records.to_string(),
-                t_(which).to_owned()
-            ]
-        )
+                t_(which).to_owned(),
+            ],
+        ),
+        2,
     );
     let others: Vec<String> = report
         .exams
@@ -196,40 +211,31 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
         .map(|e| format!("{} ({})", cell(&e.exam_id), e.records))
         .collect();
     if !others.is_empty() {
-        let _ = writeln!(out, "{}", f_(K::OtherExams, &[others.join(", ")]));
+        page.para(&f_(K::OtherExams, &[others.join(", ")]), 2);
     }
     if !report.bad.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            f_(K::BadFiles, &[report.bad.len().to_string()])
-        );
+        page.blank();
+        page.para(&f_(K::BadFiles, &[report.bad.len().to_string()]), 2);
         for b in &report.bad {
-            if b.trainee.is_empty() {
-                let _ = writeln!(out, "  {}: {}", cell(&b.file), cell(&b.reason.render(lang)));
+            let line = if b.trainee.is_empty() {
+                format!("  {}: {}", cell(&b.file), cell(&b.reason.render(lang)))
             } else {
-                let _ = writeln!(
-                    out,
+                format!(
                     "  {} ({}): {}",
                     cell(&b.trainee),
                     cell(&b.file),
                     cell(&b.reason.render(lang))
-                );
-            }
+                )
+            };
+            page.para(&line, 2);
         }
     }
     let lists = report.status.lists();
     if lists.iter().any(|(_, names)| !names.is_empty()) {
-        let _ = writeln!(out, "\n{}", t_(K::SecStanding));
+        page.blank();
+        page.para(t_(K::SecStanding), 0);
         for (standing, names) in lists {
-            let k = match standing {
-                super::status::Standing::Submitted => K::StSubmitted,
-                super::status::Standing::TimedOut => K::StTimedOut,
-                super::status::Standing::InProgress => K::StInProgress,
-                super::status::Standing::Abandoned => K::StAbandoned,
-                super::status::Standing::RecordMissing => K::StRecordMissing,
-                super::status::Standing::Flagged => K::StFlagged,
-            };
+            let k = status_key(standing);
             // Attempts without a record are shown with their start ("started at 07:02").
             let starts = report.status.starts(standing);
             let shown: Vec<String> = if starts.is_empty() {
@@ -244,16 +250,18 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
                     })
                     .collect()
             };
-            let _ = writeln!(
-                out,
-                "  {} ({}): {}",
-                t_(k),
-                shown.len(),
-                if shown.is_empty() {
-                    "-".to_owned()
-                } else {
-                    shown.join(", ")
-                }
+            page.para(
+                &format!(
+                    "  {} ({}): {}",
+                    t_(k),
+                    shown.len(),
+                    if shown.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        shown.join(", ")
+                    }
+                ),
+                2,
             );
         }
         if !report.status.started_twice.is_empty() {
@@ -263,23 +271,26 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
                 .iter()
                 .map(|n| cell(n))
                 .collect();
-            let _ = writeln!(
-                out,
-                "  {} ({}): {}",
-                t_(K::StStartedTwice),
-                shown.len(),
-                shown.join(", ")
+            page.para(
+                &format!(
+                    "  {} ({}): {}",
+                    t_(K::StStartedTwice),
+                    shown.len(),
+                    shown.join(", ")
+                ),
+                2,
             );
         }
     }
 
-    // Trainees.
+    // Trainees: name, score, passed (and why not), time, tries; then the topics, in a table
+    // of their own when they do not fit beside.
     let topics = topics_of(report);
-    let _ = writeln!(out, "\n{}", t_(K::SecTrainees));
+    page.blank();
+    page.para(t_(K::SecTrainees), 0);
     let mut headers: Vec<String> = [
         t_(K::HTrainee),
         t_(K::HScore),
-        t_(K::HMax),
         "%",
         t_(K::HPassed),
         t_(K::HTime),
@@ -288,16 +299,15 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
     .map(str::to_owned)
     .to_vec();
     headers.extend(topics.iter().map(|t| f_(K::TopicPercent, &[cell(t)])));
-    let mut right = vec![false, true, true, true, false, true, true];
-    right.extend(topics.iter().map(|_| true));
+    let mut cols = vec![TEXT, NUM, NUM, TEXT, NUM, NUM];
+    cols.extend(topics.iter().map(|_| NUM));
     let rows: Vec<Vec<String>> = report
         .trainees
         .iter()
         .map(|t| {
             let mut r = vec![
                 cell(&t.trainee),
-                num(t.score, 2),
-                num(t.max, 2),
+                format!("{}/{}", num(t.score, 2), num(t.max, 2)),
                 num(t.percent, 1),
                 passed_cell(t, lang),
                 duration(t.seconds),
@@ -311,12 +321,13 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
             r
         })
         .collect();
-    table(&mut out, &headers, &rows, &right);
+    page.table(&headers, &rows, &cols, 1);
 
     // Summary.
     let s = &report.summary;
-    let _ = writeln!(out, "\n{}", t_(K::SecSummary));
-    let pairs = [
+    page.blank();
+    page.para(t_(K::SecSummary), 0);
+    let pairs: Vec<Vec<String>> = [
         (t_(K::SecTrainees), s.n.to_string()),
         (t_(K::SMean), opt_dash(s.mean, 1)),
         (t_(K::SMedian), opt_dash(s.median, 1)),
@@ -334,43 +345,45 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
                 ],
             ),
         ),
-    ];
-    // Labels are padded by display width, so that Arabic labels line up too.
-    let label_width = pairs
-        .iter()
-        .map(|(k, _)| k.width() + 1)
-        .max()
-        .unwrap_or(0)
-        .max(18);
-    for (k, v) in pairs {
-        let pad = " ".repeat(label_width.saturating_sub(k.width()));
-        let _ = writeln!(out, "  {k}{pad}{v}");
-    }
+    ]
+    .into_iter()
+    .map(|(k, v)| vec![k.to_owned(), v])
+    .collect();
+    page.table(&[], &pairs, &[TEXT, TEXT], 1);
     if !s.topics.is_empty() {
-        let _ = writeln!(out, "\n{}", t_(K::SecTopicMeans));
+        page.blank();
+        page.para(t_(K::SecTopicMeans), 0);
         let rows: Vec<Vec<String>> = s
             .topics
             .iter()
             .map(|t| vec![cell(&t.topic), t.n.to_string(), num(t.mean, 1)])
             .collect();
         let headers = [t_(K::HTopic), t_(K::SecTrainees), t_(K::HMeanPercent)].map(str::to_owned);
-        table(&mut out, &headers, &rows, &[false, true, true]);
+        page.table(&headers, &rows, &[TEXT, NUM, NUM], 1);
     }
-    let _ = writeln!(out, "\n{}", t_(K::SecDistribution));
-    // Bars of at most 40 marks; a non-empty band always shows at least one.
+    page.blank();
+    page.para(t_(K::SecDistribution), 0);
+    // Bars of at most 40 marks (less on a narrow page); a non-empty band shows at least one.
+    let most = opts.width.saturating_sub(20).clamp(10, 40);
     let top = s.histogram.iter().copied().max().unwrap_or(0).max(1);
-    for (i, n) in s.histogram.iter().enumerate() {
-        let marks = if top <= 40 {
-            *n
-        } else {
-            (n * 40).div_ceil(top)
-        };
-        let line = format!("  {:>6}  {:>3}  {}", band(i), n, "#".repeat(marks));
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
+    let bars: Vec<Vec<String>> = s
+        .histogram
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let marks = if top <= most {
+                *n
+            } else {
+                (n * most).div_ceil(top)
+            };
+            vec![band(i), n.to_string(), "#".repeat(marks)]
+        })
+        .collect();
+    page.table(&[], &bars, &[NUM, NUM, WORD], 1);
 
     // Items.
-    let _ = writeln!(out, "\n{}", t_(K::SecQuestions));
+    page.blank();
+    page.para(t_(K::SecQuestions), 0);
     let headers = [
         t_(K::HQuestion),
         t_(K::HTopic),
@@ -402,20 +415,18 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
             ]
         })
         .collect();
-    table(
-        &mut out,
+    page.table(
         &headers,
         &rows,
-        &[
-            false, false, false, true, true, true, true, true, true, false,
-        ],
+        &[TEXT, TEXT, WORD, NUM, NUM, NUM, NUM, NUM, NUM, TEXT],
+        1,
     );
-
-    let _ = writeln!(out, "{}", t_(K::ItemLegend));
+    page.para(t_(K::ItemLegend), 2);
 
     // Random papers: one row per slot (pool, draw), as Moodle shows a random question.
     if !report.slots.is_empty() {
-        let _ = writeln!(out, "\n{}", t_(K::SecSlots));
+        page.blank();
+        page.para(t_(K::SecSlots), 0);
         let headers = [
             t_(K::HSlot),
             t_(K::HTopic),
@@ -445,11 +456,11 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
                 ]
             })
             .collect();
-        table(
-            &mut out,
+        page.table(
             &headers,
             &rows,
-            &[false, false, true, true, true, true, true, true, false],
+            &[TEXT, TEXT, NUM, NUM, NUM, NUM, NUM, NUM, TEXT],
+            1,
         );
     }
 
@@ -458,69 +469,68 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
         .iter()
         .filter(|i| !i.choices.is_empty())
         .collect();
-    if !with_choices.is_empty() {
-        let _ = writeln!(out, "\n{}", t_(K::SecChoices));
+    if opts.details && !with_choices.is_empty() {
+        page.blank();
+        page.para(t_(K::SecChoices), 0);
+        // One row per question: each choice with how many picked it and the share.
         let rows: Vec<Vec<String>> = with_choices
             .iter()
-            .flat_map(|it| {
-                it.choices.iter().map(|c| {
-                    let mark = match c.right {
-                        Some(true) => "*",
-                        Some(false) => "",
-                        None => "?",
-                    };
-                    vec![
-                        cell(&it.qid),
-                        format!("{}{mark}", c.letter),
-                        c.count.to_string(),
-                        num(c.percent, 1),
-                    ]
-                })
+            .map(|it| {
+                let picks: Vec<String> = it
+                    .choices
+                    .iter()
+                    .map(|c| {
+                        let mark = match c.right {
+                            Some(true) => "*",
+                            Some(false) => "",
+                            None => "?",
+                        };
+                        format!("{}{mark} {} ({}%)", c.letter, c.count, num(c.percent, 0))
+                    })
+                    .collect();
+                vec![cell(&it.qid), picks.join(", ")]
             })
             .collect();
-        let headers = [t_(K::HQuestion), t_(K::HChoice), t_(K::HPicked), "%"].map(str::to_owned);
-        table(&mut out, &headers, &rows, &[false, false, true, true]);
+        let headers = [t_(K::HQuestion), t_(K::HPicked)].map(str::to_owned);
+        page.table(&headers, &rows, &[TEXT, TEXT], 1);
+    } else if !with_choices.is_empty() {
+        page.para(t_(K::ChoicesHidden), 2);
     }
 
     let t = &report.test;
-    let _ = writeln!(out, "\n{}", t_(K::SecTestStats));
+    page.blank();
+    page.para(t_(K::SecTestStats), 0);
     let alpha_key = match t.basis {
         super::Basis::Slots => K::AlphaSlots,
         super::Basis::Questions => K::Alpha,
     };
-    let _ = writeln!(
-        out,
-        "{}",
-        f_(
+    page.para(
+        &f_(
             alpha_key,
             &[
                 opt_dash(t.alpha, 3),
                 t.items.to_string(),
-                t.excluded.to_string()
-            ]
-        )
+                t.excluded.to_string(),
+            ],
+        ),
+        4,
     );
-    let _ = writeln!(
-        out,
-        "{}",
-        f_(
+    page.para(
+        &f_(
             K::TotalsShape,
             &[
                 opt_dash(t.mean, 2),
                 opt_dash(t.sd, 2),
                 opt_dash(t.skewness, 3),
-                opt_dash(t.kurtosis, 3)
-            ]
-        )
+                opt_dash(t.kurtosis, 3),
+            ],
+        ),
+        4,
     );
-    let _ = writeln!(out, "{}", f_(K::ErrorRatio, &[opt_dash(t.error_ratio, 1)]));
-    let _ = writeln!(out, "{}", f_(K::Sem, &[opt_dash(t.sem, 2)]));
-    let _ = writeln!(
-        out,
-        "{}",
-        f_(K::MinFlagN, &[t.min_attempts_for_flags.to_string()])
-    );
-    out
+    page.para(&f_(K::ErrorRatio, &[opt_dash(t.error_ratio, 1)]), 4);
+    page.para(&f_(K::Sem, &[opt_dash(t.sem, 2)]), 4);
+    page.para(&f_(K::MinFlagN, &[t.min_attempts_for_flags.to_string()]), 4);
+    page.finish()
 }
 
 /// The report as CSV: sections `summary`, `trainees`, `items`, `choices`, `bad_records`, `status`, each a
@@ -528,11 +538,46 @@ pub fn render_table_in(report: &Report, lang: Lang) -> String {
 /// Numbers have two decimals; an undefined figure is empty.
 #[must_use]
 pub fn to_csv(report: &Report) -> String {
+    csv_tables(report)
+        .into_iter()
+        // Slots only for random papers.
+        .filter(|(name, rows)| *name != "slots" || rows.len() > 1)
+        .map(|(name, rows)| {
+            let mut all = vec![vec![name.to_owned()]];
+            all.extend(rows);
+            csv_string(&all)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The tables of the CSV report, by name: [`CSV_TABLES`].
+pub const CSV_TABLES: [&str; 8] = [
+    "summary",
+    "trainees",
+    "items",
+    "choices",
+    "slots",
+    "bad_records",
+    "status",
+    "topics",
+];
+
+/// One table of the CSV report (a header row, then the data), or `None` for an unknown name.
+#[must_use]
+pub fn to_csv_table(report: &Report, name: &str) -> Option<String> {
+    csv_tables(report)
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, rows)| csv_string(&rows))
+}
+
+/// Every table of the CSV report, each a header row and data rows.
+fn csv_tables(report: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
     let s = &report.summary;
     let t = &report.test;
     let hist: Vec<String> = s.histogram.iter().map(ToString::to_string).collect();
     let summary: Vec<Vec<String>> = vec![
-        vec!["summary".into()],
         vec!["key".into(), "value".into()],
         vec![
             "exam_id".into(),
@@ -571,10 +616,10 @@ pub fn to_csv(report: &Report) -> String {
             t.min_attempts_for_flags.to_string(),
         ],
     ];
-    let mut sections = vec![csv_string(&summary)];
+    let mut sections = vec![("summary", summary)];
 
     let topics = topics_of(report);
-    let mut trainees: Vec<Vec<String>> = vec![vec!["trainees".into()]];
+    let mut trainees: Vec<Vec<String>> = Vec::new();
     let mut h: Vec<String> = [
         "trainee",
         "attempt_id",
@@ -609,10 +654,9 @@ pub fn to_csv(report: &Report) -> String {
         row.extend(topics.iter().map(|tp| opt(r.by_topic.get(tp).copied(), 2)));
         trainees.push(row);
     }
-    sections.push(csv_string(&trainees));
+    sections.push(("trainees", trainees));
 
     let mut items: Vec<Vec<String>> = vec![
-        vec!["items".into()],
         [
             "qid",
             "topic",
@@ -631,7 +675,6 @@ pub fn to_csv(report: &Report) -> String {
         .to_vec(),
     ];
     let mut choices: Vec<Vec<String>> = vec![
-        vec!["choices".into()],
         ["qid", "index", "letter", "right", "count", "percent"]
             .map(str::to_owned)
             .to_vec(),
@@ -662,56 +705,51 @@ pub fn to_csv(report: &Report) -> String {
             ]);
         }
     }
-    sections.push(csv_string(&items));
-    sections.push(csv_string(&choices));
-    if !report.slots.is_empty() {
-        let mut slots: Vec<Vec<String>> = vec![
-            vec!["slots".into()],
-            [
-                "pool",
-                "draw",
-                "topic",
-                "questions",
-                "attempts",
-                "mean_points",
-                "max",
-                "facility",
-                "sd",
-                "discrimination",
-                "efficiency",
-                "flags",
-            ]
-            .map(str::to_owned)
-            .to_vec(),
-        ];
-        for sl in &report.slots {
-            slots.push(vec![
-                sl.pool.to_string(),
-                sl.draw.to_string(),
-                sl.topic.as_deref().map(safe_cell).unwrap_or_default(),
-                sl.questions.to_string(),
-                sl.attempts.to_string(),
-                num(sl.mean_points, 2),
-                num(sl.max, 2),
-                opt(sl.facility, 2),
-                opt(sl.sd, 2),
-                opt(sl.discrimination, 2),
-                opt(sl.efficiency, 2),
-                flag_list(&sl.flags),
-            ]);
-        }
-        sections.push(csv_string(&slots));
-    }
-
-    let mut bad: Vec<Vec<String>> = vec![
-        vec!["bad_records".into()],
-        vec![
-            "file".into(),
-            "trainee".into(),
-            "exam_id".into(),
-            "reason".into(),
-        ],
+    sections.push(("items", items));
+    sections.push(("choices", choices));
+    let mut slots: Vec<Vec<String>> = vec![
+        [
+            "pool",
+            "draw",
+            "topic",
+            "questions",
+            "attempts",
+            "mean_points",
+            "max",
+            "facility",
+            "sd",
+            "discrimination",
+            "efficiency",
+            "flags",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
     ];
+    for sl in &report.slots {
+        slots.push(vec![
+            sl.pool.to_string(),
+            sl.draw.to_string(),
+            sl.topic.as_deref().map(safe_cell).unwrap_or_default(),
+            sl.questions.to_string(),
+            sl.attempts.to_string(),
+            num(sl.mean_points, 2),
+            num(sl.max, 2),
+            opt(sl.facility, 2),
+            opt(sl.sd, 2),
+            opt(sl.discrimination, 2),
+            opt(sl.efficiency, 2),
+            flag_list(&sl.flags),
+        ]);
+    }
+    // Only random papers have slots: the glued CSV has the section only then.
+    sections.push(("slots", slots));
+
+    let mut bad: Vec<Vec<String>> = vec![vec![
+        "file".into(),
+        "trainee".into(),
+        "exam_id".into(),
+        "reason".into(),
+    ]];
     bad.extend(report.bad.iter().map(|b| {
         vec![
             safe_cell(&b.file),
@@ -720,11 +758,8 @@ pub fn to_csv(report: &Report) -> String {
             safe_cell(&b.reason.en()),
         ]
     }));
-    sections.push(csv_string(&bad));
-    let mut standing: Vec<Vec<String>> = vec![
-        vec!["status".into()],
-        vec!["status".into(), "trainee".into()],
-    ];
+    sections.push(("bad_records", bad));
+    let mut standing: Vec<Vec<String>> = vec![vec!["status".into(), "trainee".into()]];
     for (st, names) in report.status.lists() {
         standing.extend(
             names
@@ -739,8 +774,19 @@ pub fn to_csv(report: &Report) -> String {
             .iter()
             .map(|n| vec!["started-twice".to_owned(), safe_cell(n)]),
     );
-    sections.push(csv_string(&standing));
-    sections.join("\n")
+    sections.push(("status", standing));
+    let mut topic_rows: Vec<Vec<String>> = vec![
+        ["topic", "trainees", "mean_percent"]
+            .map(str::to_owned)
+            .to_vec(),
+    ];
+    topic_rows.extend(
+        s.topics
+            .iter()
+            .map(|t| vec![safe_cell(&t.topic), t.n.to_string(), num(t.mean, 2)]),
+    );
+    sections.push(("topics", topic_rows));
+    sections
 }
 
 /// The whole report as pretty-printed JSON (undefined figures are `null`).

@@ -1,10 +1,14 @@
 //! The live leaderboard screen for the projector.
 
 use super::app::ScrollLimits;
-use super::bidi::{Dir, align_line, chart_rows_for_terminal_bidi, visual_styled_lines};
+use super::bidi::{
+    Dir, align_line, chart_rows_for_terminal_bidi, table_cell, text_width, truncate,
+    visual_styled_lines,
+};
 use super::front::{EventSource, Outcome, Screens};
 use super::i18n::{duration, percent_label, topic_name};
 use super::ui::Display;
+use crate::messages::{K, fill, template};
 use crate::quiz::Millis;
 use crate::report::board::Board;
 use crate::text::Lang;
@@ -17,6 +21,12 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
 use ratatui::{Frame, Terminal};
 use std::time::Duration;
 
+/// A percentage with no decimals, never `-0`.
+fn num0(v: f64) -> String {
+    let s = format!("{v:.0}");
+    if s == "-0" { "0".to_owned() } else { s }
+}
+
 fn line(s: &str, style: Style, width: u16, lang: Lang, d: Display) -> Line<'static> {
     let dir = if lang.is_rtl() { Dir::Rtl } else { Dir::Ltr };
     let w = usize::from(width);
@@ -27,17 +37,46 @@ fn line(s: &str, style: Style, width: u16, lang: Lang, d: Display) -> Line<'stat
         .unwrap_or_default()
 }
 
-/// Draw the board, with Western digits.
+/// Seconds each page of the board stays on the projector when the trainees do not fit.
+pub const PAGE_SECONDS: u64 = 8;
+
+/// One row of the board's table as cells (rank, name, score, result, status).
+struct Cells {
+    rank: String,
+    name: String,
+    score: String,
+    result: String,
+    status: String,
+    style: Style,
+}
+
+/// Draw the board (its first page), with Western digits.
 pub fn draw(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display) {
     draw_in(f, b, lang, crate::text::Digits::Western, d);
 }
 
-/// Draw the board; the numbers it writes (ranks, percentages, counts, times) in `digits`
-/// when `lang` is Arabic.
+/// Draw the board (its first page); the numbers it writes (ranks, percentages, counts, times)
+/// in `digits` when `lang` is Arabic.
 pub fn draw_in(f: &mut Frame<'_>, b: &Board, lang: Lang, digits: crate::text::Digits, d: Display) {
+    draw_page(f, b, lang, digits, d, 0);
+}
+
+/// Draw page `page` of the board (taken modulo the number of pages): the trainees that fit,
+/// "+N more" and the page when they do not all fit, the flagged records (never ranked) and
+/// the topic means.
+#[allow(clippy::too_many_lines)]
+pub fn draw_page(
+    f: &mut Frame<'_>,
+    b: &Board,
+    lang: Lang,
+    digits: crate::text::Digits,
+    d: Display,
+    page: usize,
+) {
     let digits = digits.for_lang(lang);
     let n = |s: String| digits.write(&s).into_owned();
     let area = f.area();
+    let t = |k: K| template(lang, k);
     let color = |c: Color| {
         if d.theme.color {
             Style::default().fg(c)
@@ -45,16 +84,7 @@ pub fn draw_in(f: &mut Frame<'_>, b: &Board, lang: Lang, digits: crate::text::Di
             Style::default()
         }
     };
-    let t = crate::messages::ui(lang);
-    let (t_board, t_none, t_rank, t_done, t_progress, t_means) = (
-        t.board_title,
-        t.board_waiting,
-        "#",
-        t.board_done,
-        t.board_in_progress,
-        t.board_means,
-    );
-    let title = format!("{t_board} · {}", b.title().unwrap_or_default());
+    let title = format!("{} · {}", t(K::BoardTitle), b.title().unwrap_or_default());
     let block = Block::default().borders(Borders::ALL).title(line(
         &title,
         color(Color::Cyan).add_modifier(Modifier::BOLD),
@@ -68,57 +98,198 @@ pub fn draw_in(f: &mut Frame<'_>, b: &Board, lang: Lang, digits: crate::text::Di
         return;
     }
     let rows = b.rows();
-    let [table, chart] = Layout::vertical([
-        Constraint::Min(3),
-        Constraint::Length(if inner.height > 16 { 10 } else { 0 }),
-    ])
-    .areas(inner);
-    let mut lines = Vec::new();
+    let flagged = b.flagged();
+    // The chart of topic means on a tall screen, or when the rows leave room for it.
+    let room = usize::from(inner.height).saturating_sub(10);
+    let chart_h = if inner.height > 24 || (inner.height > 16 && rows.len() + 4 <= room) {
+        10
+    } else {
+        0
+    };
+    let [table, chart] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(chart_h)]).areas(inner);
+    let width = usize::from(table.width);
+    let mut lines: Vec<Line<'static>> = Vec::new();
     if rows.is_empty() {
-        lines.push(line(t_none, Style::default(), table.width, lang, d));
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let (score, status, style) = match (r.percent, r.progress) {
-            (Some(p), _) => (
-                n(format!("{p:>5.0}%")),
-                format!(
-                    "{t_done} {}",
-                    // In the language's units: "9:50" in Arabic, where Latin units ("9m50s")
-                    // would split the time around the word before it in a bidi terminal.
-                    n(duration(lang, u64::try_from(r.seconds).unwrap_or(0)))
-                ),
-                if r.passed {
-                    color(Color::Green)
-                } else {
-                    color(Color::Yellow)
-                },
-            ),
-            (None, Some((a, total))) => (
-                n(format!("{a:>2}/{total:<2} ")),
-                t_progress.to_owned(),
-                Style::default().add_modifier(Modifier::DIM),
-            ),
-            (None, None) => (String::new(), String::new(), Style::default()),
-        };
-        let rank = if r.percent.is_some() {
-            n(format!("{t_rank}{:<3}", i + 1))
-        } else {
-            "    ".to_owned()
-        };
-        let name: String = crate::diag::escape_for_terminal(&r.trainee)
-            .chars()
-            .take(28)
-            .collect();
         lines.push(line(
-            &format!("{rank} {name:<28} {score}  {status}"),
-            style,
+            t(K::BoardWaiting),
+            Style::default(),
             table.width,
             lang,
             d,
         ));
-        if lines.len() >= usize::from(table.height) {
-            break;
+    }
+    let cells: Vec<Cells> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let name = crate::diag::escape_for_terminal(&r.trainee);
+            match (r.percent, r.progress) {
+                (Some(p), _) => Cells {
+                    rank: n(format!("{}", i + 1)),
+                    name,
+                    score: n(format!("{}%", num0(p))),
+                    result: t(if r.passed { K::BoardPass } else { K::BoardFail }).to_owned(),
+                    // In the language's units: "9:50" in Arabic, where Latin units ("9m50s")
+                    // would split the time around the word before it in a bidi terminal.
+                    status: n(duration(lang, u64::try_from(r.seconds).unwrap_or(0))),
+                    style: if r.passed {
+                        color(Color::Green)
+                    } else {
+                        color(Color::Yellow)
+                    },
+                },
+                (None, Some((a, total))) => Cells {
+                    rank: String::new(),
+                    name,
+                    score: n(format!("{a}/{total}")),
+                    result: String::new(),
+                    status: t(K::BoardInProgress).to_owned(),
+                    style: Style::default().add_modifier(Modifier::DIM),
+                },
+                (None, None) => Cells {
+                    rank: String::new(),
+                    name,
+                    score: String::new(),
+                    result: String::new(),
+                    status: String::new(),
+                    style: Style::default(),
+                },
+            }
+        })
+        .collect();
+    // Lines for the flagged records under the table (one, or two on a tall screen).
+    let flag_lines = if flagged.is_empty() {
+        0
+    } else if table.height >= 20 {
+        2
+    } else {
+        1
+    };
+    let body = usize::from(table.height).saturating_sub(flag_lines);
+    if !cells.is_empty() && body >= 3 {
+        let header = Cells {
+            rank: "#".to_owned(),
+            name: t(K::HTrainee).to_owned(),
+            score: "%".to_owned(),
+            result: t(K::HtmlResult).to_owned(),
+            status: t(K::HTime).to_owned(),
+            style: Style::default().add_modifier(Modifier::BOLD),
+        };
+        // Rows per page: what is left under the header and the "+N more" line.
+        let fits_all = cells.len() < body;
+        let per_page = if fits_all {
+            cells.len()
+        } else {
+            body.saturating_sub(2).max(1)
+        };
+        let pages = cells.len().div_ceil(per_page).max(1);
+        let page = page % pages;
+        let shown = &cells[page * per_page..((page + 1) * per_page).min(cells.len())];
+        let measure = |s: &str| text_width(s, d.mode, d.shaping);
+        // Widths over every row, not only this page's, so that pages do not jump.
+        let col = |get: &dyn Fn(&Cells) -> &str| {
+            cells
+                .iter()
+                .chain(std::iter::once(&header))
+                .map(|c| measure(get(c)))
+                .max()
+                .unwrap_or(0)
+        };
+        let w_rank = col(&|c| &c.rank).max(2);
+        let w_score = col(&|c| &c.score).max(4);
+        let w_result = col(&|c| &c.result);
+        let w_status = col(&|c| &c.status);
+        let gaps = 2 * 4 + 1;
+        let fixed = w_rank + w_score + w_result + w_status + gaps;
+        // The names take the rest of the width, up to the longest name.
+        let w_name = width
+            .saturating_sub(fixed)
+            .min(col(&|c| &c.name).max(measure(&header.name)))
+            .max(6);
+        for c in std::iter::once(&header).chain(shown) {
+            let name = if measure(&c.name) > w_name {
+                let cut = truncate(&c.name, w_name.saturating_sub(1), d.mode, d.shaping);
+                format!("{cut}…")
+            } else {
+                c.name.clone()
+            };
+            let cell = |s: &str, w: usize, right: bool| table_cell(s, w, right, d.mode, d.shaping);
+            // Laid out right to left here only when this program reorders; a terminal that
+            // does its own bidi gets the row in logical order (rank first) and lays it out.
+            let rtl = lang.is_rtl() && d.mode == super::bidi::BidiMode::Reorder;
+            let mut parts = [
+                cell(&c.rank, w_rank, true),
+                cell(&name, w_name, rtl),
+                cell(&c.score, w_score, true),
+                cell(&c.result, w_result, rtl),
+                cell(&c.status, w_status, !rtl),
+            ];
+            if rtl {
+                parts.reverse();
+            }
+            // One cell of margin at the start: the left, or the right in Arabic.
+            let text = if rtl {
+                format!("{} ", parts.join("  "))
+            } else {
+                format!(" {}", parts.join("  "))
+            };
+            let mut l = Line::styled(text, c.style);
+            if rtl {
+                l = align_line(l, Dir::Rtl, width);
+            }
+            lines.push(l);
         }
+        if !fits_all {
+            let rest = cells.len() - (page * per_page + shown.len());
+            let more = fill(
+                t(K::BoardMore),
+                &[
+                    n(rest.to_string()),
+                    n((page + 1).to_string()),
+                    n(pages.to_string()),
+                    n(cells.len().to_string()),
+                ],
+            );
+            lines.push(line(
+                &more,
+                color(Color::Cyan).add_modifier(Modifier::BOLD),
+                table.width,
+                lang,
+                d,
+            ));
+        }
+    }
+    lines.truncate(body.max(1));
+    if flag_lines > 0 {
+        while lines.len() < body {
+            lines.push(Line::default());
+        }
+        let list: Vec<String> = flagged
+            .iter()
+            .map(|x| {
+                let who = if x.trainee.is_empty() {
+                    x.file.clone()
+                } else {
+                    x.trainee.clone()
+                };
+                format!(
+                    "{} ({})",
+                    crate::diag::escape_for_terminal(&who),
+                    crate::diag::escape_for_terminal(&x.reason.render(lang))
+                )
+            })
+            .collect();
+        let text = format!(
+            "{}: {}",
+            fill(t(K::BoardFlagged), &[n(flagged.len().to_string())]),
+            list.join(" · ")
+        );
+        let dir = if lang.is_rtl() { Dir::Rtl } else { Dir::Ltr };
+        let style = color(Color::Red);
+        let mut wrapped = visual_styled_lines(&[(text, style)], dir, width, d.mode, d.shaping);
+        wrapped.truncate(flag_lines);
+        lines.extend(wrapped.into_iter().map(|l| align_line(l, dir, width)));
     }
     f.render_widget(Paragraph::new(lines), table);
     let means = b.topic_means();
@@ -134,7 +305,13 @@ pub fn draw_in(f: &mut Frame<'_>, b: &Board, lang: Lang, digits: crate::text::Di
                 (topic_name(lang, t), v, color(Color::Cyan))
             })
             .collect();
-        let mut out = vec![line(t_means, Style::default(), chart.width, lang, d)];
+        let mut out = vec![line(
+            t(K::BoardMeans),
+            Style::default(),
+            chart.width,
+            lang,
+            d,
+        )];
         out.extend(chart_rows_for_terminal_bidi(
             &rows,
             chart.width,
@@ -181,6 +358,8 @@ pub struct BoardScreen {
     lang: Lang,
     digits: crate::text::Digits,
     d: Display,
+    /// When the board started: the page shown follows from it.
+    started: Millis,
 }
 
 impl BoardScreen {
@@ -198,6 +377,7 @@ impl BoardScreen {
             lang,
             digits,
             d,
+            started: super::host::now_ms(),
         }
     }
 }
@@ -207,8 +387,11 @@ impl Screens for BoardScreen {
         super::host::now_ms()
     }
 
-    fn draw(&self, f: &mut Frame<'_>, _now: Millis) -> ScrollLimits {
-        draw_in(f, &self.board, self.lang, self.digits, self.d);
+    fn draw(&self, f: &mut Frame<'_>, now: Millis) -> ScrollLimits {
+        // Trainees that do not fit are shown page after page.
+        let secs = u64::try_from((now - self.started).max(0) / 1000).unwrap_or(0);
+        let page = usize::try_from(secs / PAGE_SECONDS).unwrap_or(0);
+        draw_page(f, &self.board, self.lang, self.digits, self.d, page);
         ScrollLimits::default()
     }
 

@@ -26,4 +26,5 @@ pub mod paced;
 pub mod preview;
 pub mod run;
 pub mod terminal;
+pub mod typeset;
 pub mod ui;

@@ -21,6 +21,7 @@ mod bidi_screens;
 mod cache;
 mod check;
 mod class;
+mod class_outputs;
 mod cli_ar;
 mod content;
 mod credit;

@@ -107,7 +107,7 @@ fn bash_loads_the_completions_and_completes_commands_options_and_values() {
         ["--format"]
     );
     let formats = bash_complete(&script, &["tipquiz", "report", "--format", ""]);
-    assert_eq!(formats, ["table", "csv", "json"]);
+    assert_eq!(formats, ["table", "csv", "json", "html"]);
     let shells = bash_complete(&script, &["tipquiz", "completions", "p"]);
     assert_eq!(shells, ["powershell"]);
 }

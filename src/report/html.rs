@@ -1,0 +1,534 @@
+//! The report as one self-contained HTML page to print on A4: no network, no scripts, no
+//! external fonts or images; charts are inline SVG. Right to left (`dir="rtl"`) with Arabic
+//! labels when the language is Arabic. Every name, id and title from the records is escaped.
+
+use super::render::{failed_words, num, opt_dash, status_key, topics_of};
+use super::{Flag, Report};
+use crate::messages::{K, fill, template};
+use crate::text::Lang;
+use std::fmt::Write as _;
+
+/// Text for HTML content and attribute values.
+#[must_use]
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Controls (other than line breaks and tabs) have no place in a printed page.
+            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = r"
+@page { size: A4; margin: 14mm 12mm; }
+* { box-sizing: border-box; }
+html { font-family: 'Noto Naskh Arabic', 'Noto Sans Arabic', 'DejaVu Sans', 'Segoe UI', Tahoma, Arial, sans-serif; font-size: 10pt; color: #111; }
+body { margin: 0 auto; max-width: 186mm; }
+h1 { font-size: 16pt; margin: 0 0 2mm; }
+h2 { font-size: 12.5pt; margin: 6mm 0 2mm; border-bottom: 1.5px solid #555; padding-bottom: 1mm; break-after: avoid; }
+p { margin: 1mm 0; }
+.sub { color: #444; }
+table { width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
+th, td { border: 0.5pt solid #999; padding: 0.8mm 1.4mm; text-align: start; vertical-align: top; overflow-wrap: break-word; }
+th { background: #e8e8e8; font-weight: bold; }
+td.n, th.n { text-align: end; font-variant-numeric: tabular-nums; }
+td.n { white-space: nowrap; }
+th { font-size: 9pt; }
+.pass { color: #0a5d1a; font-weight: bold; white-space: nowrap; }
+.fail { color: #8a1010; font-weight: bold; white-space: nowrap; }
+.flag { color: #8a4b00; }
+.figures { display: flex; flex-wrap: wrap; gap: 2mm; margin: 2mm 0; }
+.figure { border: 0.5pt solid #999; padding: 1.5mm 2.5mm; min-width: 27mm; }
+.figure b { display: block; font-size: 13pt; }
+.charts { display: flex; flex-wrap: wrap; gap: 4mm; break-inside: avoid; }
+.chart { flex: 1 1 85mm; min-width: 0; }
+.chart svg { width: 100%; height: auto; direction: ltr; }
+ul.names { columns: 3; margin: 1mm 0; padding-inline-start: 6mm; }
+ul.names li { break-inside: avoid; }
+dl.flags dt { font-weight: bold; margin-top: 1.5mm; }
+dl.flags dd { margin-inline-start: 5mm; }
+section { break-inside: auto; }
+@media screen { body { padding: 8mm; } }
+";
+
+/// The report as one HTML page in `lang`.
+#[must_use]
+#[allow(clippy::too_many_lines)]
+pub fn to_html(report: &Report, lang: Lang) -> String {
+    let t = |k: K| escape(template(lang, k));
+    let f = |k: K, v: &[String]| escape(&fill(template(lang, k), v));
+    let mut o = String::new();
+    let dir = if lang.is_rtl() { "rtl" } else { "ltr" };
+    let title = match (&report.exam_id, &report.exam_title) {
+        (Some(id), Some(title)) if !title.is_empty() => fill(
+            template(lang, K::ClassReportTitled),
+            &[id.clone(), title.clone()],
+        ),
+        (Some(id), _) => fill(template(lang, K::ClassReport), std::slice::from_ref(id)),
+        (None, _) => template(lang, K::ClassReportNone).to_owned(),
+    };
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"{}\" dir=\"{dir}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        lang.code(),
+        escape(&title)
+    );
+    let _ = writeln!(o, "<h1>{}</h1>", escape(&title));
+    let which = match report.which {
+        super::Which::First => K::WhichFirst,
+        super::Which::Best => K::WhichBest,
+        super::Which::Last => K::WhichLast,
+    };
+    let _ = writeln!(
+        o,
+        "<p class=\"sub\">{}</p>",
+        f(
+            K::ReportCounts,
+            &[
+                report.summary.n.to_string(),
+                report.records.to_string(),
+                template(lang, which).to_owned()
+            ]
+        )
+    );
+
+    // Summary figures.
+    let s = &report.summary;
+    let _ = writeln!(o, "<h2>{}</h2>\n<div class=\"figures\">", t(K::SecSummary));
+    for (k, v) in [
+        (K::SecTrainees, s.n.to_string()),
+        (K::SMean, opt_dash(s.mean, 1)),
+        (K::SMedian, opt_dash(s.median, 1)),
+        (K::SSd, opt_dash(s.sd, 1)),
+        (K::SLowest, opt_dash(s.min, 1)),
+        (K::SHighest, opt_dash(s.max, 1)),
+        (
+            K::SPassRate,
+            fill(
+                template(lang, K::PassRateValue),
+                &[
+                    opt_dash(s.pass_rate, 1),
+                    s.passed.to_string(),
+                    s.n.to_string(),
+                ],
+            ),
+        ),
+    ] {
+        let _ = writeln!(
+            o,
+            "<div class=\"figure\">{}<b>{}</b></div>",
+            t(k),
+            escape(&v)
+        );
+    }
+    o.push_str("</div>\n");
+
+    // Charts: the score histogram and the topic means.
+    o.push_str("<div class=\"charts\">\n");
+    let _ = writeln!(
+        o,
+        "<div class=\"chart\"><h2>{}</h2>{}</div>",
+        t(K::SecDistribution),
+        histogram_svg(&s.histogram)
+    );
+    if !s.topics.is_empty() {
+        let bars: Vec<(String, f64)> = s.topics.iter().map(|x| (x.topic.clone(), x.mean)).collect();
+        let _ = writeln!(
+            o,
+            "<div class=\"chart\"><h2>{}</h2>{}</div>",
+            t(K::SecTopicMeans),
+            topic_svg(&bars)
+        );
+    }
+    o.push_str("</div>\n");
+
+    // Who passed, for the certificates.
+    let passed: Vec<&super::TraineeRow> = report.trainees.iter().filter(|r| r.passed).collect();
+    let _ = writeln!(
+        o,
+        "<h2>{}</h2>",
+        f(K::HtmlPassedList, &[passed.len().to_string()])
+    );
+    if passed.is_empty() {
+        let _ = writeln!(o, "<p>{}</p>", t(K::HtmlNobody));
+    } else {
+        o.push_str("<ul class=\"names\">\n");
+        for r in &passed {
+            let _ = writeln!(o, "<li>{}</li>", escape(&r.trainee));
+        }
+        o.push_str("</ul>\n");
+    }
+
+    // Trainees.
+    let topics = topics_of(report);
+    let _ = writeln!(
+        o,
+        "<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">%</th>\
+         <th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th>",
+        t(K::SecTrainees),
+        t(K::HTrainee),
+        t(K::HScore),
+        t(K::HtmlResult),
+        t(K::HtmlWhy),
+        t(K::HTime),
+        t(K::HTries)
+    );
+    o.push_str("</tr></thead>\n<tbody>\n");
+    for r in &report.trainees {
+        let (class, word) = if r.passed {
+            ("pass", t(K::HtmlPass))
+        } else {
+            ("fail", t(K::HtmlFail))
+        };
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=\"n\">{}/{}</td><td class=\"n\">{}</td>\
+             <td class=\"{class}\">{word}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+            escape(&r.trainee),
+            num(r.score, 2),
+            num(r.max, 2),
+            num(r.percent, 1),
+            escape(
+                &failed_words(r, lang)
+                    .into_iter()
+                    .reduce(|a, b| fill(template(lang, K::ListSep), &[a, b]))
+                    .unwrap_or_default()
+            ),
+            super::render::duration(r.seconds),
+            r.attempts
+        );
+        o.push_str("</tr>\n");
+    }
+    o.push_str("</tbody>\n</table>\n");
+    let _ = writeln!(o, "<p class=\"sub\">{}</p>", t(K::HtmlTopicNote));
+    // Each trainee's percentage per topic, in a table of its own (five topics or so fit a page).
+    if !topics.is_empty() {
+        let _ = write!(
+            o,
+            "<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th>",
+            t(K::HtmlByTopic),
+            t(K::HTrainee)
+        );
+        for tp in &topics {
+            let _ = write!(o, "<th class=\"n\">{}</th>", escape(tp));
+        }
+        o.push_str("</tr></thead>\n<tbody>\n");
+        for r in &report.trainees {
+            let _ = write!(o, "<tr><td>{}</td>", escape(&r.trainee));
+            for tp in &topics {
+                let v = r
+                    .by_topic
+                    .get(tp)
+                    .map_or_else(|| "-".to_owned(), |p| num(*p, 1));
+                let _ = write!(o, "<td class=\"n\">{v}</td>");
+            }
+            o.push_str("</tr>\n");
+        }
+        o.push_str("</tbody>\n</table>\n");
+    }
+
+    // Where everyone stands.
+    let _ = writeln!(o, "<h2>{}</h2>", t(K::SecStanding));
+    let lists = report.status.lists();
+    if lists.iter().all(|(_, n)| n.is_empty()) {
+        // Without the statuses (a report built without them), the trainees are the list.
+        let names: Vec<String> = report.trainees.iter().map(|r| escape(&r.trainee)).collect();
+        let _ = writeln!(
+            o,
+            "<p><b>{} ({}):</b> {}</p>",
+            t(K::StSubmitted),
+            names.len(),
+            names.join(", ")
+        );
+    }
+    for (standing, names) in lists {
+        if names.is_empty() && lists_empty_hidden(standing) {
+            continue;
+        }
+        let shown: Vec<String> = names.iter().map(|n| escape(n)).collect();
+        let _ = writeln!(
+            o,
+            "<p><b>{} ({}):</b> {}</p>",
+            t(status_key(standing)),
+            names.len(),
+            if shown.is_empty() {
+                "-".to_owned()
+            } else {
+                shown.join(", ")
+            }
+        );
+    }
+    if !report.bad.is_empty() {
+        let _ = writeln!(
+            o,
+            "<p>{}</p>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
+            f(K::BadFiles, &[report.bad.len().to_string()]),
+            t(K::HTrainee),
+            t(K::HtmlFile),
+            t(K::HtmlWhy)
+        );
+        for b in &report.bad {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&b.trainee),
+                escape(&b.file),
+                escape(&b.reason.render(lang))
+            );
+        }
+        o.push_str("</tbody>\n</table>\n");
+    }
+
+    // Items.
+    let _ = writeln!(
+        o,
+        "<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th>\
+         <th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th>\
+         <th class=\"n\">{}</th><th>{}</th></tr></thead>\n<tbody>",
+        t(K::SecQuestions),
+        t(K::HQuestion),
+        t(K::HTopic),
+        t(K::HType),
+        t(K::HN),
+        t(K::HBlank),
+        t(K::HFacility),
+        t(K::HSd),
+        t(K::HDiscr),
+        t(K::HEffic),
+        t(K::HFlags)
+    );
+    for it in &report.items {
+        let flags: Vec<String> = it
+            .flags
+            .iter()
+            .map(|x| escape(flag_word(*x, lang)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"flag\">{}</td></tr>",
+            escape(&it.qid),
+            escape(&it.topic),
+            escape(&it.kind),
+            it.attempts,
+            it.blank,
+            opt_dash(it.facility, 1),
+            opt_dash(it.sd, 1),
+            opt_dash(it.discrimination, 1),
+            opt_dash(it.efficiency, 1),
+            flags.join("; ")
+        );
+    }
+    o.push_str("</tbody>\n</table>\n");
+    // The flags in plain words, and what the columns mean.
+    let _ = writeln!(o, "<dl class=\"flags\">");
+    for (flag, explain) in [
+        (Flag::TooEasy, K::HtmlExplainTooEasy),
+        (Flag::TooHard, K::HtmlExplainTooHard),
+        (Flag::NegativeDiscrimination, K::HtmlExplainNegDisc),
+        (Flag::ChangedOrMissing, K::HtmlExplainChanged),
+    ] {
+        let n = report
+            .items
+            .iter()
+            .filter(|i| i.flags.contains(&flag))
+            .count();
+        let _ = writeln!(
+            o,
+            "<dt>{} ({n})</dt><dd>{}</dd>",
+            escape(flag_word(flag, lang)),
+            t(explain)
+        );
+    }
+    o.push_str("</dl>\n");
+    for l in template(lang, K::ItemLegend).lines() {
+        let _ = writeln!(o, "<p class=\"sub\">{}</p>", escape(l.trim()));
+    }
+    let _ = writeln!(
+        o,
+        "<p class=\"sub\">{}</p>",
+        f(
+            K::MinFlagN,
+            &[report.test.min_attempts_for_flags.to_string()]
+        )
+        .trim()
+    );
+
+    // Test statistics.
+    let ts = &report.test;
+    let _ = writeln!(o, "<h2>{}</h2>", t(K::SecTestStats));
+    let alpha_key = match ts.basis {
+        super::Basis::Slots => K::AlphaSlots,
+        super::Basis::Questions => K::Alpha,
+    };
+    for line in [
+        f(
+            alpha_key,
+            &[
+                opt_dash(ts.alpha, 3),
+                ts.items.to_string(),
+                ts.excluded.to_string(),
+            ],
+        ),
+        f(
+            K::TotalsShape,
+            &[
+                opt_dash(ts.mean, 2),
+                opt_dash(ts.sd, 2),
+                opt_dash(ts.skewness, 3),
+                opt_dash(ts.kurtosis, 3),
+            ],
+        ),
+        f(K::ErrorRatio, &[opt_dash(ts.error_ratio, 1)]),
+        f(K::Sem, &[opt_dash(ts.sem, 2)]),
+    ] {
+        let _ = writeln!(o, "<p>{}</p>", line.trim());
+    }
+    o.push_str("</body>\n</html>\n");
+    o
+}
+
+/// Standings that are left out of the page when nobody is in them (a list with names is
+/// always shown; submitted is always shown).
+fn lists_empty_hidden(s: super::status::Standing) -> bool {
+    !matches!(s, super::status::Standing::Submitted)
+}
+
+fn flag_word(f: Flag, lang: Lang) -> &'static str {
+    template(
+        lang,
+        match f {
+            Flag::NegativeDiscrimination => K::FlagNegDisc,
+            Flag::TooHard => K::FlagTooHard,
+            Flag::TooEasy => K::FlagTooEasy,
+            Flag::ChangedOrMissing => K::FlagChanged,
+        },
+    )
+}
+
+/// Ten bars, one per ten-point band, with the count over each.
+fn histogram_svg(h: &[usize; 10]) -> String {
+    let top = h.iter().copied().max().unwrap_or(0).max(1);
+    let (w, bh, x0, y0) = (400.0, 150.0, 24.0, 16.0);
+    let step = (w - x0 - 8.0) / 10.0;
+    let mut o = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {}\" role=\"img\" \
+         font-size=\"11\" font-family=\"sans-serif\">",
+        y0 + bh + 30.0
+    );
+    let _ = write!(
+        o,
+        "<line x1=\"{x0}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#333\"/>",
+        y0 + bh,
+        w - 8.0,
+        y0 + bh
+    );
+    for (i, n) in h.iter().enumerate() {
+        #[allow(clippy::cast_precision_loss)]
+        let hgt = bh * (*n as f64) / (top as f64);
+        #[allow(clippy::cast_precision_loss)]
+        let x = x0 + step * i as f64 + 3.0;
+        let y = y0 + bh - hgt;
+        let _ = write!(
+            o,
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{hgt:.1}\" fill=\"#3d6fb6\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{n}</text>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"9\">{}</text>",
+            step - 6.0,
+            x + (step - 6.0) / 2.0,
+            y - 3.0,
+            x + (step - 6.0) / 2.0,
+            y0 + bh + 13.0,
+            super::render::band(i)
+        );
+    }
+    let _ = write!(
+        o,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\">%</text></svg>",
+        w / 2.0,
+        y0 + bh + 27.0
+    );
+    o
+}
+
+/// One horizontal bar per topic (its class mean, 0–100 %).
+fn topic_svg(bars: &[(String, f64)]) -> String {
+    let (w, row, label) = (400.0, 22.0, 130.0);
+    #[allow(clippy::cast_precision_loss)]
+    let h = row * bars.len() as f64 + 24.0;
+    let scale = w - label - 50.0;
+    let mut o = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" \
+         font-size=\"11\" font-family=\"sans-serif\">"
+    );
+    for (i, (topic, mean)) in bars.iter().enumerate() {
+        #[allow(clippy::cast_precision_loss)]
+        let y = 6.0 + row * i as f64;
+        let bw = scale * mean.clamp(0.0, 100.0) / 100.0;
+        let _ = write!(
+            o,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
+             <rect x=\"{label}\" y=\"{y:.1}\" width=\"{scale:.1}\" height=\"{:.1}\" fill=\"#e4e4e4\"/>\
+             <rect x=\"{label}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"{:.1}\" fill=\"#3d6fb6\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\">{}%</text>",
+            label - 6.0,
+            y + 12.0,
+            escape(&shorten(topic, 22)),
+            row - 6.0,
+            row - 6.0,
+            label + scale + 4.0,
+            y + 12.0,
+            num(*mean, 1)
+        );
+    }
+    // The 50 % and 70 % guides.
+    for p in [50.0, 70.0] {
+        let x = label + scale * p / 100.0;
+        let _ = write!(
+            o,
+            "<line x1=\"{x:.1}\" y1=\"2\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#888\" stroke-dasharray=\"3,3\"/>\
+             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"9\">{p}%</text>",
+            h - 16.0,
+            h - 4.0
+        );
+    }
+    o.push_str("</svg>");
+    o
+}
+
+fn shorten(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape("<script>alert('x')</script> & \"y\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
+        );
+        assert_eq!(escape("a\u{1b}b"), "a\u{FFFD}b");
+    }
+}

@@ -1,0 +1,390 @@
+//! Plain-text layout of the report for a page of a given width: paragraphs that wrap, and
+//! tables laid out as a whole (every row with the same column boundaries as its header), left
+//! to right or right to left.
+//!
+//! How text is measured, wrapped and ordered is given by a [`Typeset`]: [`Plain`] keeps the
+//! logical order (files, pipes, terminals that do their own bidi); a front that reorders Arabic
+//! itself gives its own (shaped and reordered cells), and then the tables of an Arabic report
+//! run right to left, the first column on the right.
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// How text is shown on the page.
+pub trait Typeset {
+    /// Cells that `s` takes as shown.
+    fn width(&self, s: &str) -> usize;
+    /// `s` as shown, in lines of at most `width` cells each (visual order), wrapped at spaces
+    /// (a word longer than `width` is split).
+    fn lines(&self, s: &str, width: usize) -> Vec<String>;
+    /// Whether tables run right to left (first column on the right) and paragraphs are
+    /// aligned to the right.
+    fn rtl(&self) -> bool;
+}
+
+/// Logical order, measured by grapheme cluster; tables left to right.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Plain;
+
+/// Cells of `s` as a terminal draws it: the sum of its grapheme clusters' widths.
+pub(crate) fn plain_width(s: &str) -> usize {
+    s.graphemes(true).map(UnicodeWidthStr::width).sum()
+}
+
+/// Greedy wrap of `s` at spaces to `width` cells measured by `measure`; words longer than
+/// `width` are split between grapheme clusters. Runs of spaces inside a line are kept.
+pub(crate) fn wrap_with(s: &str, width: usize, measure: &dyn Fn(&str) -> usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in s.split(' ') {
+        let candidate = if cur.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{cur} {word}")
+        };
+        if measure(&candidate) <= width {
+            cur = candidate;
+            continue;
+        }
+        if !cur.trim().is_empty() {
+            out.push(cur.trim_end().to_owned());
+        }
+        // The word alone: split it if it does not fit on a line.
+        let mut piece = String::new();
+        for g in word.graphemes(true) {
+            if !piece.is_empty() && measure(&format!("{piece}{g}")) > width {
+                out.push(std::mem::take(&mut piece));
+            }
+            piece.push_str(g);
+        }
+        cur = piece;
+    }
+    if !cur.trim().is_empty() || out.is_empty() {
+        out.push(cur.trim_end().to_owned());
+    }
+    out
+}
+
+impl Typeset for Plain {
+    fn width(&self, s: &str) -> usize {
+        plain_width(s)
+    }
+    fn lines(&self, s: &str, width: usize) -> Vec<String> {
+        wrap_with(s, width, &plain_width)
+    }
+    fn rtl(&self) -> bool {
+        false
+    }
+}
+
+/// One column of a table.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Col {
+    /// Numbers: aligned to the right in either direction.
+    pub right: bool,
+    /// Text that may wrap onto more lines when the page is narrow.
+    pub wrap: bool,
+}
+
+/// Text columns that wrap, and number columns.
+pub(crate) const TEXT: Col = Col {
+    right: false,
+    wrap: true,
+};
+pub(crate) const NUM: Col = Col {
+    right: true,
+    wrap: false,
+};
+/// A short word that is never wrapped (a letter, a status).
+pub(crate) const WORD: Col = Col {
+    right: false,
+    wrap: false,
+};
+
+/// Narrowest a wrapping column is made (before the table is split in parts instead).
+const MIN_WRAP: usize = 14;
+/// Narrowest a wrapping column repeated in every part is made.
+const MIN_KEY: usize = 20;
+const GAP: usize = 2;
+const INDENT: usize = 2;
+
+/// A page of text `width` cells wide.
+pub(crate) struct Page<'a> {
+    ts: &'a dyn Typeset,
+    /// Width of the page in cells.
+    pub width: usize,
+    out: String,
+}
+
+impl<'a> Page<'a> {
+    pub(crate) fn new(ts: &'a dyn Typeset, width: usize) -> Page<'a> {
+        Page {
+            ts,
+            width: width.max(20),
+            out: String::new(),
+        }
+    }
+
+    pub(crate) fn finish(self) -> String {
+        self.out
+    }
+
+    pub(crate) fn blank(&mut self) {
+        self.out.push('\n');
+    }
+
+    fn push_line(&mut self, indent: usize, line: &str) {
+        if line.is_empty() {
+            self.out.push('\n');
+            return;
+        }
+        if self.ts.rtl() {
+            // Right-aligned, `indent` cells from the right edge.
+            let pad = self.width.saturating_sub(indent + self.ts.width(line));
+            self.out.extend(std::iter::repeat_n(' ', pad));
+            self.out.push_str(line);
+        } else {
+            self.out.extend(std::iter::repeat_n(' ', indent));
+            self.out.push_str(line);
+        }
+        self.out.push('\n');
+    }
+
+    /// A paragraph: every line of `text` (leading spaces give its indent), wrapped; lines
+    /// after the first of a wrapped line are indented by `hang` more.
+    pub(crate) fn para(&mut self, text: &str, hang: usize) {
+        for src in text.lines() {
+            let body = src.trim_start_matches(' ');
+            let indent = src.len() - body.len();
+            if body.is_empty() {
+                self.out.push('\n');
+                continue;
+            }
+            let first_w = self.width.saturating_sub(indent).max(10);
+            let lines = self.ts.lines(body, first_w);
+            // Wrapped lines after the first use the narrower width of the hanging indent.
+            let rest_w = self.width.saturating_sub(indent + hang).max(10);
+            let mut it = lines.into_iter();
+            if let Some(first) = it.next() {
+                self.push_line(indent, &first);
+            }
+            let rest: Vec<String> = it.collect();
+            if rest.is_empty() {
+                continue;
+            }
+            // Re-wrap the remainder to the hanging width when it is narrower.
+            let rest_text = rest.join(" ");
+            let rest_lines = if hang == 0 || self.ts.rtl() {
+                rest
+            } else {
+                self.ts.lines(&rest_text, rest_w)
+            };
+            for l in rest_lines {
+                self.push_line(indent + hang, &l);
+            }
+        }
+    }
+
+    fn pad(&self, s: &str, w: usize, left: bool) -> String {
+        let pad = " ".repeat(w.saturating_sub(self.ts.width(s)));
+        if left {
+            format!("{pad}{s}")
+        } else {
+            format!("{s}{pad}")
+        }
+    }
+
+    /// A table: `headers` (none when empty) over `rows`. When the columns do not fit the page,
+    /// wrapping columns are made narrower; when they still do not fit, the columns after the
+    /// first `keep` are split into several tables, each repeating the first `keep` columns.
+    pub(crate) fn table(
+        &mut self,
+        headers: &[String],
+        rows: &[Vec<String>],
+        cols: &[Col],
+        keep: usize,
+    ) {
+        let n = cols.len();
+        let get = |r: &[String], i: usize| r.get(i).cloned().unwrap_or_default();
+        let natural: Vec<usize> = (0..n)
+            .map(|i| {
+                rows.iter()
+                    .map(|r| self.ts.width(&get(r, i)))
+                    .chain(std::iter::once(
+                        headers.get(i).map_or(0, |h| self.ts.width(h)),
+                    ))
+                    .max()
+                    .unwrap_or(0)
+                    .max(1)
+            })
+            .collect();
+        let least: Vec<usize> = (0..n)
+            .map(|i| {
+                let cells = if cols[i].wrap {
+                    // The columns repeated in every part (names) stay wider.
+                    if i < keep { MIN_KEY } else { MIN_WRAP }
+                } else {
+                    rows.iter()
+                        .map(|r| self.ts.width(&get(r, i)))
+                        .max()
+                        .unwrap_or(0)
+                };
+                // A header wraps at its spaces: its longest word (at most 10 cells) must fit.
+                let head = headers.get(i).map_or(0, |h| {
+                    h.split(' ')
+                        .map(|w| self.ts.width(w))
+                        .max()
+                        .unwrap_or(0)
+                        .min(10)
+                });
+                cells.max(head).min(natural[i]).max(1)
+            })
+            .collect();
+        let total = |idx: &[usize], ws: &dyn Fn(usize) -> usize| -> usize {
+            INDENT + idx.iter().map(|i| ws(*i)).sum::<usize>() + GAP * idx.len().saturating_sub(1)
+        };
+        let all: Vec<usize> = (0..n).collect();
+        let groups: Vec<Vec<usize>> = if total(&all, &|i| least[i]) <= self.width {
+            vec![all]
+        } else {
+            // Split the columns after the first `keep` into groups that fit.
+            let keep = keep.min(n);
+            let head: Vec<usize> = (0..keep).collect();
+            let mut groups = Vec::new();
+            let mut cur = head.clone();
+            for i in keep..n {
+                let mut with = cur.clone();
+                with.push(i);
+                if cur.len() > keep && total(&with, &|j| least[j]) > self.width {
+                    groups.push(std::mem::replace(&mut cur, head.clone()));
+                    cur.push(i);
+                } else {
+                    cur = with;
+                }
+            }
+            groups.push(cur);
+            groups
+        };
+        for (g, idx) in groups.iter().enumerate() {
+            if g > 0 {
+                self.blank();
+            }
+            let mut ws: Vec<usize> = idx.iter().map(|i| natural[*i]).collect();
+            let mut over = total(idx, &|i| natural[i]).saturating_sub(self.width);
+            // Narrow the widest column above its least width; then, on a page too narrow for
+            // even that, the widest column that wraps, down to a few cells.
+            let floors: [&dyn Fn(usize) -> usize; 2] = [&|k| least[idx[k]], &|k| {
+                if cols[idx[k]].wrap { 4 } else { least[idx[k]] }
+            }];
+            for floor in floors {
+                while over > 0 {
+                    let Some(k) = (0..idx.len())
+                        .filter(|k| ws[*k] > floor(*k))
+                        .max_by_key(|k| ws[*k])
+                    else {
+                        break;
+                    };
+                    ws[k] -= 1;
+                    over -= 1;
+                }
+            }
+            let sub = |r: &[String]| -> Vec<String> { idx.iter().map(|i| get(r, *i)).collect() };
+            let sub_cols: Vec<Col> = idx.iter().map(|i| cols[*i]).collect();
+            if !headers.is_empty() {
+                self.row(&sub(headers), &ws, &sub_cols);
+                let rule: Vec<String> = ws.iter().map(|w| "-".repeat(*w)).collect();
+                self.row(&rule, &ws, &sub_cols);
+            }
+            for r in rows {
+                self.row(&sub(r), &ws, &sub_cols);
+            }
+        }
+    }
+
+    /// One row, over as many lines as its tallest cell.
+    fn row(&mut self, cells: &[String], ws: &[usize], cols: &[Col]) {
+        let rtl = self.ts.rtl();
+        let wrapped: Vec<Vec<String>> = cells
+            .iter()
+            .zip(ws)
+            .map(|(c, w)| {
+                if c.is_empty() {
+                    vec![String::new()]
+                } else {
+                    self.ts.lines(c, *w)
+                }
+            })
+            .collect();
+        let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        for k in 0..height {
+            let mut pieces: Vec<String> = wrapped
+                .iter()
+                .zip(ws)
+                .zip(cols)
+                .map(|((lines, w), col)| {
+                    let s = lines.get(k).map_or("", String::as_str);
+                    // Numbers to the right; text to its start: the left, or the right in a
+                    // right-to-left table. Headers of numbers sit over them.
+                    self.pad(s, *w, col.right || rtl)
+                })
+                .collect();
+            if rtl {
+                pieces.reverse();
+            }
+            let line = pieces.join(&" ".repeat(GAP));
+            if rtl {
+                // The full width of the table, so that it is right-aligned as a whole; the
+                // spaces at the end (an empty first column) are dropped after.
+                let before = self.out.len();
+                self.push_line(INDENT, &line);
+                let end = self.out[before..].trim_end().len() + before;
+                self.out.truncate(end);
+                self.out.push('\n');
+            } else {
+                self.push_line(INDENT, line.trim_end());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_spaces_and_splits_long_words() {
+        assert_eq!(wrap_with("a bb ccc", 4, &plain_width), ["a bb", "ccc"]);
+        assert_eq!(
+            wrap_with("abcdefghij", 4, &plain_width),
+            ["abcd", "efgh", "ij"]
+        );
+        assert_eq!(wrap_with("", 4, &plain_width), [""]);
+        assert_eq!(wrap_with("a  b", 10, &plain_width), ["a  b"]);
+    }
+
+    #[test]
+    fn a_table_too_wide_wraps_then_splits() {
+        let ts = Plain;
+        let mut p = Page::new(&ts, 30);
+        let headers: Vec<String> = ["Name", "Why", "A", "B", "C"].map(str::to_owned).to_vec();
+        let rows = vec![
+            [
+                "Fatima Al-Sabah",
+                "no (overall, indicators)",
+                "100.0",
+                "50.0",
+                "75.0",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+        ];
+        p.table(&headers, &rows, &[TEXT, TEXT, NUM, NUM, NUM], 1);
+        let out = p.finish();
+        for l in out.lines() {
+            assert!(plain_width(l) <= 30, "{l:?} in\n{out}");
+        }
+        assert!(out.contains("Fatima"), "{out}");
+        assert!(out.contains("100.0") && out.contains("75.0"), "{out}");
+    }
+}

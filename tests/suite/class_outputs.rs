@@ -1,0 +1,800 @@
+//! What the instructor and the coordinator read of a class of 40 (Arabic and English names,
+//! attempts on the shipped final assessment written through the program's write path): the
+//! text report at 80 columns in both languages, laid out as a whole.
+
+use crate::class::{T0, commit, final_assessment, right, run, shipped, sit, wrong};
+use std::path::Path;
+use tipquiz::report::{TextOptions, Which, build_with, render_text};
+use tipquiz::tui::bidi::cell_width;
+use tipquiz::tui::typeset::Reordered;
+
+/// Forty trainees: twenty Arabic names (some long), twenty English.
+pub const NAMES: [&str; 40] = [
+    "فاطمة عبدالله الصباح",
+    "محمد خالد العتيبي",
+    "سارة يوسف المطيري",
+    "عبدالرحمن ناصر عبدالعزيز الشمري",
+    "نورة سالم الهاجري",
+    "خالد فهد الرشيدي",
+    "مريم علي القحطاني",
+    "يوسف أحمد الكندري",
+    "هند مبارك العازمي",
+    "أحمد سعد الدوسري",
+    "لطيفة جاسم البناي",
+    "بدر حمد العنزي",
+    "دانة عادل الفضلي",
+    "سلمان راشد العجمي",
+    "عائشة منصور الخالدي",
+    "طلال عيسى الظفيري",
+    "شيخة ماجد الحربي",
+    "ناصر بدر السبيعي",
+    "روان طارق المنصوري",
+    "عمر إبراهيم الصالح",
+    "Sgt. Jonathan Alexander Whitfield-Montgomery",
+    "Maria Santos",
+    "Ahmed Hassan",
+    "Priya Raman",
+    "John O'Neill",
+    "Grace Mwangi",
+    "Lt. Daniel Fernandes",
+    "Aisha Rahman",
+    "Peter Novak",
+    "Elena Petrova",
+    "Samuel Okafor",
+    "Hannah Becker",
+    "Ravi Kumar",
+    "Lucy Chen",
+    "Omar Farouk",
+    "Nadia Karim",
+    "Tom Walsh",
+    "Sofia Rossi",
+    "Yusuf Demir",
+    "Ben <script>alert(\"x\")</script> & Carter",
+];
+
+/// A class of 40 in `d/results`: trainee k gets a share of the paper right that varies with k
+/// (from none to all), so that scores spread and some fail overall or by topic.
+pub fn class_of_40(d: &Path) {
+    let lib = shipped();
+    let exam = final_assessment();
+    let results = d.join("results");
+    for (k, name) in NAMES.iter().enumerate() {
+        let start = T0 + k as i64 * 97_000;
+        let answer = move |i: usize, q: &tipquiz::bank::Question| {
+            let good = (i * 13 + k * 7) % 30 < 8 + (k * 22) / 39;
+            if (i + k) % 17 == 16 {
+                None
+            } else if good {
+                Some((right(q), 20_000 + (i as i64 % 7) * 3_000))
+            } else {
+                Some((wrong(q), 15_000))
+            }
+        };
+        let (s, at) = sit(&exam, &lib, name, start, &answer, true);
+        commit(&results, &s, at, None);
+    }
+}
+
+/// The real binary in `lang`, with its data and results in `d`.
+pub fn tq_in(d: &Path, lang: &str) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("tipquiz").unwrap();
+    c.env("TIPQUIZ_DATA", d.join("data"))
+        .env("TIPQUIZ_RESULTS", d.join("results"))
+        .env_remove("TIPQUIZ_KEY_FILE")
+        .env("LANG", "C.UTF-8")
+        .args(["--lang", lang]);
+    c
+}
+
+/// The cells of a line laid out for a terminal: one entry per cell (a wide character takes two,
+/// the second empty).
+fn cells(line: &str) -> Vec<String> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut out = Vec::new();
+    for g in line.graphemes(true) {
+        let w = cell_width(g);
+        if w == 0 {
+            if let Some(last) = out.last_mut() {
+                let last: &mut String = last;
+                last.push_str(g);
+            }
+            continue;
+        }
+        out.push(g.to_owned());
+        for _ in 1..w {
+            out.push(String::new());
+        }
+    }
+    out
+}
+
+/// The table under the heading `heading`: its lines from the header to the blank line after.
+fn table_after<'a>(text: &'a str, heading: &str) -> Vec<&'a str> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim() == heading)
+        .unwrap_or_else(|| panic!("no {heading:?} in\n{text}"));
+    lines[at + 1..]
+        .iter()
+        .take_while(|l| !l.trim().is_empty())
+        .copied()
+        .collect()
+}
+
+/// Every line of the table sits in the columns its rule (`----  ---`) gives: outside the
+/// rule's runs of dashes, only spaces. Returns the column spans (start, end) in cells.
+fn assert_columns(table: &[&str], what: &str) -> Vec<(usize, usize)> {
+    let rule = table
+        .iter()
+        .find(|l| !l.trim().is_empty() && l.trim().chars().all(|c| c == '-' || c == ' '))
+        .unwrap_or_else(|| panic!("{what}: no rule line in\n{}", table.join("\n")));
+    let rc = cells(rule);
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < rc.len() {
+        if rc[i] == "-" {
+            let s = i;
+            while i < rc.len() && rc[i] == "-" {
+                i += 1;
+            }
+            spans.push((s, i));
+        } else {
+            i += 1;
+        }
+    }
+    assert!(spans.len() >= 3, "{what}: rule {rule:?}");
+    let inside = |c: usize| spans.iter().any(|(s, e)| c >= *s && c < *e);
+    for l in table {
+        for (c, g) in cells(l).iter().enumerate() {
+            assert!(
+                inside(c) || g == " " || g.is_empty(),
+                "{what}: {g:?} at cell {c} is outside the columns {spans:?} in\n{l}\nof\n{}",
+                table.join("\n")
+            );
+        }
+    }
+    spans
+}
+
+/// Arabic text as a reordering terminal shows it.
+fn shown(s: &str) -> String {
+    use tipquiz::tui::bidi::{BidiMode, Dir, visual_lines};
+    visual_lines(s, Dir::Rtl, 80, BidiMode::Reorder, true).concat()
+}
+
+fn is_form(c: char) -> bool {
+    ('\u{FB50}'..='\u{FDFF}').contains(&c) || ('\u{FE70}'..='\u{FEFE}').contains(&c)
+}
+
+#[test]
+fn the_text_report_of_forty_fits_80_columns_in_both_languages() {
+    let d = tempfile::tempdir().unwrap();
+    class_of_40(d.path());
+
+    // As a file or a pipe gets it (logical order), with --width 80, in both languages.
+    for lang in ["en", "ar"] {
+        let (out, err, code) = run(tq_in(d.path(), lang).args([
+            "report",
+            "--exam",
+            "final-assessment",
+            "--width",
+            "80",
+        ]));
+        assert_eq!(code, 0, "{err}");
+        for l in out.lines() {
+            assert!(cell_width(l) <= 80, "{lang}: {} cells: {l}", cell_width(l));
+        }
+        assert!(out.contains("Whitfield"), "{out}");
+        for n in ["فاطمة", "Maria Santos"] {
+            assert!(out.contains(n), "{lang}: {n} missing from\n{out}");
+        }
+        // The choices picked are behind --details.
+        let choices = if lang == "en" {
+            "Choices picked"
+        } else {
+            "الخيارات المختارة"
+        };
+        assert!(!out.contains(choices), "{out}");
+        let (more, _, _) = run(tq_in(d.path(), lang).args([
+            "report",
+            "--exam",
+            "final-assessment",
+            "--width",
+            "80",
+            "--details",
+        ]));
+        assert!(more.contains(choices), "{more}");
+        for l in more.lines() {
+            assert!(cell_width(l) <= 80, "{lang} --details: {l}");
+        }
+        // Without --width and not on a terminal: 100 columns.
+        let (wide, _, _) = run(tq_in(d.path(), lang).arg("report"));
+        assert!(wide.lines().all(|l| cell_width(l) <= 100));
+        assert!(wide.lines().any(|l| cell_width(l) > 80), "{wide}");
+    }
+
+    // As a terminal that does not reorder gets it: every cell shaped and reordered here, and
+    // in Arabic the tables run right to left as a whole.
+    let lib = shipped();
+    let exams = vec![final_assessment()];
+    let store = tipquiz::record::Store::new(d.path().join("results"));
+    let class = tipquiz::report::read::read_class(
+        &store,
+        None,
+        tipquiz::report::integrity::Rules {
+            lib: &lib,
+            exams: &exams,
+            key: None,
+        },
+    );
+    assert_eq!(class.records.len(), 40, "{:?}", class.bad);
+    let report = build_with(&class.records, &class.bad, &lib, &exams, None, Which::First);
+    assert_eq!(report.trainees.len(), 40);
+    for (lang, heading) in [
+        (tipquiz::text::Lang::En, "Trainees".to_owned()),
+        (
+            tipquiz::text::Lang::Ar,
+            // The heading as shown: shaped and reordered.
+            shown("المتدربون"),
+        ),
+    ] {
+        let ts = Reordered {
+            shaping: true,
+            rtl: lang == tipquiz::text::Lang::Ar,
+        };
+        let text = render_text(
+            &report,
+            &TextOptions {
+                lang,
+                width: 80,
+                details: true,
+                typeset: &ts,
+            },
+        );
+        for l in text.lines() {
+            assert!(
+                cell_width(l) <= 80,
+                "{lang:?}: {} cells: {l}",
+                cell_width(l)
+            );
+        }
+        // Arabic names are shaped here (joined letters), not left to the terminal.
+        assert!(text.chars().any(is_form));
+        let table = table_after(&text, &heading);
+        let spans = assert_columns(&table, &format!("{lang:?} trainees"));
+        // Forty rows at least (a long name may wrap onto a second line).
+        assert!(table.len() >= 42, "{}", table.join("\n"));
+        // The names' column: the first on the left in English, on the right in Arabic; every
+        // Arabic name is shaped and sits in it.
+        let name_col = if ts.rtl {
+            *spans.last().unwrap()
+        } else {
+            spans[0]
+        };
+        // Every Arabic name (its last word, as shown) sits inside the names' column.
+        let mut arabic_rows = 0;
+        for name in NAMES.iter().filter(|n| !n.is_ascii()) {
+            let word = name.split(' ').next_back().unwrap();
+            let word = shown(word);
+            let w = cell_width(&word);
+            let hits: Vec<usize> = table
+                .iter()
+                .filter_map(|l| {
+                    let at = l.find(&word)?;
+                    Some(cell_width(&l[..at]))
+                })
+                .collect();
+            assert!(
+                !hits.is_empty(),
+                "{lang:?}: {name} not in\n{}",
+                table.join("\n")
+            );
+            for at in hits {
+                assert!(
+                    at >= name_col.0 && at + w <= name_col.1,
+                    "{lang:?}: {name} at cells {at}..{} outside the names' column {name_col:?}",
+                    at + w
+                );
+            }
+            arabic_rows += 1;
+        }
+        assert_eq!(arabic_rows, 20);
+        // Items too.
+        let items_heading = if ts.rtl {
+            shown("الأسئلة")
+        } else {
+            "Questions".to_owned()
+        };
+        let items = table_after(&text, &items_heading);
+        assert_columns(&items, &format!("{lang:?} questions"));
+    }
+}
+
+/// Whether chromium can be run here. Under CI (`TIPQUIZ_REQUIRE_TOOLS=1`) it must be.
+fn have_chromium() -> bool {
+    let found = std::process::Command::new("chromium")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("TIPQUIZ_REQUIRE_TOOLS").is_none(),
+            "chromium is required here (TIPQUIZ_REQUIRE_TOOLS is set) but not installed"
+        );
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipping the HTML rendering checks: chromium not installed"
+        );
+    }
+    found
+}
+
+/// Headless chromium on `args`, with a profile of its own in `profile`.
+fn chromium(profile: &Path, args: &[String]) -> std::process::Output {
+    std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Pages of a PDF that chromium wrote (its page objects).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Type /Page")
+        .filter(|(i, _)| !text[i + 11..].starts_with('s'))
+        .count()
+}
+
+/// A script (added to a copy of the page, never to the report itself) that measures, at the
+/// printed width, every element against the page: the report's `data-overflow` attribute
+/// then says how wide the document is and which elements stick out.
+const MEASURE: &str = r#"<script>
+const W = document.documentElement.clientWidth;
+const out = [];
+for (const e of document.querySelectorAll('body *')) {
+  const r = e.getBoundingClientRect();
+  if (r.width > 0 && (r.right > W + 0.5 || r.left < -0.5)) {
+    out.push(e.tagName + ' ' + Math.round(r.left) + '..' + Math.round(r.right) + ' ' + (e.textContent || '').slice(0, 30));
+  }
+}
+document.body.setAttribute('data-overflow', 'W=' + W + ' SW=' + document.documentElement.scrollWidth + ' OUT=' + out.length + ' ' + out.slice(0, 5).join(' | '));
+</script>"#;
+
+#[test]
+fn the_html_report_is_one_printable_page_set_in_both_languages() {
+    let d = tempfile::tempdir().unwrap();
+    class_of_40(d.path());
+    for (lang, dir) in [("en", "ltr"), ("ar", "rtl")] {
+        let file = d.path().join(format!("class-{lang}.html"));
+        let (_, err, code) = run(tq_in(d.path(), lang)
+            .args([
+                "report",
+                "--exam",
+                "final-assessment",
+                "--format",
+                "html",
+                "-o",
+            ])
+            .arg(&file));
+        assert_eq!(code, 0, "{err}");
+        let html = std::fs::read_to_string(&file).unwrap();
+        // Self-contained: nothing is fetched, nothing runs.
+        for bad in [
+            "<script",
+            "http:",
+            "https:",
+            "@import",
+            "url(",
+            "@font-face",
+            "<link",
+            "src=",
+        ] {
+            let outside_svg_ns = html.replace("http://www.w3.org/2000/svg", "");
+            assert!(!outside_svg_ns.contains(bad), "{lang}: {bad} in the page");
+        }
+        assert!(html.contains(&format!("dir=\"{dir}\"")), "{lang}");
+        // Names are escaped.
+        assert!(
+            html.contains("Ben &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Carter"),
+            "{lang}"
+        );
+        // Every part: summary, the two charts, who passed, the trainees with why, the items
+        // with the flags in words, where everyone stands.
+        assert_eq!(html.matches("<svg").count(), 2, "{lang}");
+        let labels: &[&str] = if lang == "en" {
+            &[
+                "Passed (12): names for the certificates",
+                "Why not passed",
+                "Where everyone stands",
+                "submitted (40)",
+                "Almost nobody got it right",
+                "Percentage per topic",
+            ]
+        } else {
+            &[
+                "الناجحون (12): الأسماء للشهادات",
+                "سبب عدم النجاح",
+                "وضع كل متدرب",
+                "سلّم إجاباته (40)",
+                "فاطمة عبدالله الصباح",
+            ]
+        };
+        for l in labels {
+            assert!(html.contains(l), "{lang}: {l} missing");
+        }
+        // Every trainee is on the page.
+        for n in NAMES {
+            let n = tipquiz::report::html_escape(n);
+            assert!(html.contains(&n), "{lang}: {n} missing");
+        }
+
+        if !have_chromium() {
+            continue;
+        }
+        let profile = tempfile::tempdir().unwrap();
+        // Printed to PDF on A4: a sensible number of pages for 40 trainees and the item
+        // analysis of the ~200 questions their papers drew.
+        let pdf = d.path().join(format!("class-{lang}.pdf"));
+        let o = chromium(
+            profile.path(),
+            &[
+                format!("--print-to-pdf={}", pdf.display()),
+                "--no-pdf-header-footer".into(),
+                format!("file://{}", file.display()),
+            ],
+        );
+        let bytes = std::fs::read(&pdf)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+        let pages = pdf_pages(&bytes);
+        assert!((3..=20).contains(&pages), "{lang}: {pages} pages");
+        // At the printed width (A4 less the margins: 186 mm, 703 CSS pixels) nothing sticks
+        // out of the page.
+        let measured = d.path().join(format!("measure-{lang}.html"));
+        std::fs::write(
+            &measured,
+            html.replace("</body>", &format!("{MEASURE}</body>")),
+        )
+        .unwrap();
+        let o = chromium(
+            profile.path(),
+            &[
+                "--window-size=703,1000".into(),
+                "--dump-dom".into(),
+                format!("file://{}", measured.display()),
+            ],
+        );
+        let dom = String::from_utf8_lossy(&o.stdout);
+        let at = dom.find("data-overflow=\"").unwrap_or_else(|| {
+            panic!(
+                "{lang}: not measured: {}",
+                String::from_utf8_lossy(&o.stderr)
+            )
+        });
+        let report = &dom[at + 15..];
+        let report = &report[..report.find('"').unwrap()];
+        assert!(report.contains("W=703 SW=703 OUT=0"), "{lang}: {report}");
+    }
+}
+
+/// Rows of a CSV file as Python's `csv` module reads it with `utf-8-sig` (what a script or a
+/// spreadsheet import does), or `None` when python3 is not installed.
+fn python_rows(file: &Path) -> Option<Vec<Vec<String>>> {
+    let o = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import csv, json, sys\n\
+             with open(sys.argv[1], encoding='utf-8-sig', newline='') as f:\n\
+             \x20   print(json.dumps(list(csv.reader(f))))",
+        )
+        .arg(file)
+        .output()
+        .ok()?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    Some(serde_json::from_slice(&o.stdout).unwrap())
+}
+
+/// The rows of a CSV file read in Rust, after checking that it starts with the BOM.
+fn rust_rows(file: &Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(file).unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "{}: no byte-order mark",
+        file.display()
+    );
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&bytes[3..]);
+    r.records()
+        .map(|x| x.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn spreadsheets_carry_the_bom_and_load_with_utf8_sig() {
+    let d = tempfile::tempdir().unwrap();
+    class_of_40(d.path());
+    // One file per table in a folder.
+    let folder = d.path().join("tables");
+    std::fs::create_dir(&folder).unwrap();
+    let (_, err, code) = run(tq_in(d.path(), "ar")
+        .args(["report", "--format", "csv", "-o"])
+        .arg(&folder));
+    assert_eq!(code, 0, "{err}");
+    for t in tipquiz::report::CSV_TABLES {
+        let file = folder.join(format!("final-assessment-{t}.csv"));
+        let rows = rust_rows(&file);
+        assert!(!rows.is_empty(), "{t}");
+        if let Some(py) = python_rows(&file) {
+            assert_eq!(py, rows, "{t}: Python reads it otherwise");
+            // The header's first cell has no BOM left in it.
+            assert!(py[0][0].is_ascii(), "{t}: {:?}", py[0][0]);
+        }
+    }
+    let trainees = rust_rows(&folder.join("final-assessment-trainees.csv"));
+    assert_eq!(trainees.len(), 41);
+    assert!(trainees.iter().any(|r| r[0] == "فاطمة عبدالله الصباح"));
+    // One table, chosen; on standard output there is no BOM.
+    let (out, _, code) =
+        run(tq_in(d.path(), "en").args(["report", "--format", "csv", "--table", "topics"]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("topic,trainees,mean_percent\n"), "{out}");
+    let (_, err, code) =
+        run(tq_in(d.path(), "en").args(["report", "--format", "csv", "--table", "nonsense"]));
+    assert_eq!(code, 2, "{err}");
+
+    // export: per-topic columns, status, pass mark, title, flags; the labels the trainee saw.
+    let file = d.path().join("attempts.csv");
+    let (_, err, code) = run(tq_in(d.path(), "en").args(["export", "-o"]).arg(&file));
+    assert_eq!(code, 0, "{err}");
+    let rows = rust_rows(&file);
+    if let Some(py) = python_rows(&file) {
+        assert_eq!(py, rows);
+    }
+    let h = &rows[0];
+    for col in [
+        "exam_title",
+        "pass_mark",
+        "end_reason",
+        "flags",
+        "topic:indicators",
+        "topic:national-law",
+    ] {
+        assert!(h.iter().any(|x| x == col), "{col} not in {h:?}");
+    }
+    assert_eq!(rows.len(), 41);
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    for r in &rows[1..] {
+        assert_eq!(r[col("pass_mark")], "70");
+        assert_eq!(r[col("end_reason")], "submitted");
+        assert!(!r[col("exam_title")].is_empty());
+        for x in r {
+            assert!(!x.starts_with("-0"), "{x}");
+        }
+    }
+    let file = d.path().join("responses.csv");
+    let (_, err, code) = run(tq_in(d.path(), "en")
+        .args(["export", "--responses", "--no-bom", "-o"])
+        .arg(&file));
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.starts_with('\u{feff}'));
+    assert!(!text.contains("\"kind\""), "{}", &text[..500]);
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let (lab, txt, ty) = (
+        h.iter().position(|x| x == "answer_label").unwrap(),
+        h.iter().position(|x| x == "answer_text").unwrap(),
+        h.iter().position(|x| x == "type").unwrap(),
+    );
+    let mut singles = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if &rec[ty] == "single" && !rec[lab].is_empty() {
+            singles += 1;
+            assert!(rec[lab].len() == 1, "{rec:?}");
+            assert!(!rec[txt].is_empty(), "{rec:?}");
+        }
+    }
+    assert!(singles > 100, "{singles}");
+}
+
+/// An attempt in progress as a running `take` publishes it for the board.
+fn in_progress(results: &Path, trainee: &str, exam: &str, answered: usize) {
+    use tipquiz::report::board::{PROGRESS_DIR, Progress};
+    let p = Progress {
+        trainee: trainee.into(),
+        exam_id: exam.into(),
+        exam_title: "Final assessment".into(),
+        answered,
+        total: 30,
+        started_at: T0 + 3_600_000,
+        deadline: Some(T0 + 3_600_000 + 40 * 60_000),
+    };
+    let dir = results.join(PROGRESS_DIR);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(Progress::file_name(&p.exam_id, &p.trainee)),
+        serde_json::to_vec(&p).unwrap(),
+    )
+    .unwrap();
+}
+
+/// The board drawn at `w`×`h` on page `page`, line by line.
+fn board_screen(
+    b: &tipquiz::report::board::Board,
+    lang: tipquiz::text::Lang,
+    w: u16,
+    h: u16,
+    page: usize,
+) -> Vec<String> {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use tipquiz::tui::bidi::BidiMode;
+    use tipquiz::tui::ui::{Display, Theme};
+    let display = Display {
+        mode: BidiMode::Reorder,
+        shaping: true,
+        theme: Theme { color: false },
+    };
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| {
+        tipquiz::tui::board::draw_page(f, b, lang, tipquiz::text::Digits::Western, display, page)
+    })
+    .unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_owned()).collect())
+        .collect()
+}
+
+#[test]
+fn the_board_holds_a_room_of_forty_at_two_sizes_in_both_languages() {
+    use tipquiz::text::Lang;
+    let d = tempfile::tempdir().unwrap();
+    class_of_40(d.path());
+    let results = d.path().join("results");
+    // Three still answering, one of them with an Arabic name; one record edited by hand.
+    in_progress(&results, "منيرة حسن البلوشي", "final-assessment", 18);
+    in_progress(&results, "Kevin Brown", "final-assessment", 7);
+    in_progress(&results, "Laila Haddad", "final-assessment", 25);
+    let edited = std::fs::read_dir(&results)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("peter-novak"))
+        .unwrap();
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, text.replace("\"Peter Novak\"", "\"Peter Nowak\"")).unwrap();
+
+    let lib = shipped();
+    let mut b = tipquiz::report::board::Board::new(&results, None).checked(
+        lib,
+        vec![final_assessment()],
+        None,
+        Which::First,
+    );
+    b.refresh();
+    assert_eq!(b.exam_id().as_deref(), Some("final-assessment"));
+    // Another exam gets more entries: the board keeps the exam it chose.
+    for i in 0..45 {
+        in_progress(&results, &format!("Drill {i}"), "drill", 3);
+    }
+    b.refresh();
+    assert_eq!(b.exam_id().as_deref(), Some("final-assessment"));
+    let rows = b.rows();
+    assert_eq!(
+        rows.len(),
+        39 + 3,
+        "39 ranked (one flagged) and 3 in progress"
+    );
+    assert_eq!(b.flagged().len(), 1);
+
+    for lang in [Lang::En, Lang::Ar] {
+        for (w, h) in [(80u16, 24u16), (160, 45)] {
+            // Every page, until the first comes round again.
+            let mut pages = vec![board_screen(&b, lang, w, h, 0)];
+            for p in 1..20 {
+                let s = board_screen(&b, lang, w, h, p);
+                if s == pages[0] {
+                    break;
+                }
+                pages.push(s);
+            }
+            let all: String = pages.iter().flatten().map(|l| format!("{l}\n")).collect();
+            let what = format!("{lang:?} {w}x{h}");
+            // Rows that do not fit are paged, and said so.
+            assert!(pages.len() >= 2, "{what}: one page for 42 rows?\n{all}");
+            let more = if lang == Lang::En {
+                "more · page 1/"
+            } else {
+                "ﻥﻭﺮﺧﺁ"
+            };
+            assert!(
+                pages[0].iter().any(|l| l.contains(more) || l.contains("+")),
+                "{what}: no +N more\n{}",
+                pages[0].join("\n")
+            );
+            // Every trainee, ranked or answering, appears on some page, whole when there is
+            // room, with the name in one piece (Arabic shaped and reordered as a whole).
+            for r in &rows {
+                let name = tipquiz::tui::bidi::visual_lines(
+                    &r.trainee,
+                    tipquiz::tui::bidi::Dir::Rtl,
+                    200,
+                    tipquiz::tui::bidi::BidiMode::Reorder,
+                    true,
+                )
+                .concat();
+                let long = cell_width(&name) > 36;
+                if long && w == 80 {
+                    continue;
+                }
+                let line = all
+                    .lines()
+                    .find(|l| l.contains(&name))
+                    .unwrap_or_else(|| panic!("{what}: {} not on the board:\n{all}", r.trainee));
+                // The score sits beside the name, never inside it.
+                match (r.percent, r.progress) {
+                    (Some(p), _) => {
+                        let pct = format!("{p:.0}%");
+                        assert!(line.contains(&pct), "{what}: {pct} missing: {line}");
+                        let mark = match (lang, r.passed) {
+                            (Lang::En, true) => "✓ pass".to_owned(),
+                            (Lang::En, false) => "✗ fail".to_owned(),
+                            (Lang::Ar, true) => shown("✓ ناجح"),
+                            (Lang::Ar, false) => shown("✗ غير ناجح"),
+                        };
+                        assert!(line.contains(&mark), "{what}: {mark} missing: {line}");
+                    }
+                    (None, Some((a, n))) => {
+                        assert!(line.contains(&format!("{a}/{n}")), "{what}: {line}");
+                    }
+                    _ => {}
+                }
+            }
+            // The long name is cut only when there is no room.
+            let long = "Sgt. Jonathan Alexander Whitfield-Montgomery";
+            if w == 160 {
+                assert!(all.contains(long), "{what}: {long} cut\n{all}");
+            }
+            // The flagged record is listed, not ranked.
+            assert!(
+                all.contains("Peter Nowak"),
+                "{what}: flagged record missing\n{all}"
+            );
+            let flagged = if lang == Lang::En {
+                "Flagged, not ranked (1)".to_owned()
+            } else {
+                shown("مُعلَّمة ولا تُرتَّب")
+            };
+            assert!(
+                pages.iter().all(|p| p.iter().any(|l| l.contains(&flagged))),
+                "{what}: {flagged} not on every page\n{all}"
+            );
+            // Nothing of the other exam.
+            assert!(!all.contains("Drill"), "{what}");
+            // In Arabic the table runs right to left: ranks at the right edge.
+            if lang == Lang::Ar {
+                let first = pages[0]
+                    .iter()
+                    .find(|l| l.contains("100%") || l.contains("97%") || l.contains("93%"))
+                    .unwrap_or_else(|| panic!("{what}: no top score\n{all}"));
+                let trimmed = first.trim_end_matches([' ', '│']);
+                assert!(
+                    trimmed.trim_end().ends_with('1'),
+                    "{what}: the rank is not at the right: {first:?}"
+                );
+            }
+        }
+    }
+}
