@@ -418,6 +418,14 @@ pub enum Command {
         /// the data folder).
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+        /// Paced play: you open each question for the whole class from this console, everybody
+        /// answers against the same countdown, then sees right or wrong while the console shows
+        /// the answers and the leaderboard (one exam only).
+        #[arg(long)]
+        paced: bool,
+        /// How long an address is refused after too many wrong class codes (for tests).
+        #[arg(long, hide = true, default_value = "5m", value_name = "DURATION")]
+        lockout: String,
     },
     /// Print the shell completion script for bash, zsh, fish, PowerShell or elvish.
     ///
@@ -612,6 +620,8 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("serve"), "max_sessions") => K::CliArgMaxSessions,
         (Some("serve"), "idle_timeout") => K::CliArgIdleTimeout,
         (Some("serve"), "dir") => K::CliArgServeDir,
+        (Some("serve"), "paced") => K::CliArgPaced,
+        (Some("serve"), "lockout") => K::CliArgLockout,
         (Some("preview"), "watch") => K::CliArgWatch,
         (Some("history"), "trainee") => K::CliArgHistoryTrainee,
         (Some("close"), "exam") => K::CliArgCloseExam,

@@ -135,7 +135,8 @@ pub fn write_unsynced(
     Ok(())
 }
 
-/// Write `body` to `path` atomically through a temporary file in `dir`.
+/// Write `body` to `path` atomically through a temporary file in `dir`, creating `dir` (and
+/// the folders above it) when missing: for the program's own local folders.
 ///
 /// # Errors
 /// Any failed step, named.
@@ -148,10 +149,74 @@ pub fn write_atomic(
     fault(Step::CreateDir)
         .and_then(|()| fs::create_dir_all(dir))
         .map_err(io("cannot create the folder", dir))?;
+    write_atomic_into(dir, path, body, overwrite)
+}
+
+/// Create the folder `dir` inside its existing parent (never the parent itself: a results folder
+/// on a network share that dropped must not be made again on the local disk below the mount
+/// point). Nothing to do when it exists. In a shared class folder (one with the set-group-ID
+/// bit, see [`shared_mode`]) the new folder takes the parent's permissions, so that a folder
+/// made by the first trainee does not lock the others out.
+///
+/// # Errors
+/// The parent is missing, or the folder cannot be made.
+pub fn make_subfolder(dir: &Path) -> Result<(), StoreError> {
+    fault(Step::CreateDir).map_err(io("cannot create the folder", dir))?;
+    match fs::create_dir(dir) {
+        Ok(()) => {
+            #[cfg(unix)]
+            if let Some(parent) = dir.parent()
+                && let Ok(m) = fs::metadata(parent)
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                let mode = m.permissions().mode() & 0o7777;
+                if mode & 0o2000 != 0 {
+                    let _ = fs::set_permissions(dir, fs::Permissions::from_mode(mode));
+                }
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        Err(e) => Err(io("cannot create the folder", dir)(e)),
+    }
+}
+
+/// The permissions of a file written in `dir`. A record holds a trainee's answers, so it is
+/// readable by its writer only (`0600`), except in a shared class folder: a folder with the
+/// set-group-ID bit, which the instructor sets up for the instructors' group (see the README,
+/// "A shared results folder"). There the file is `0640`: the instructors' group (the folder's
+/// group, which new files inherit) reads it, other trainees do not. The umask applies on top.
+#[cfg(unix)]
+#[must_use]
+pub fn shared_mode(dir: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    match fs::metadata(dir) {
+        Ok(m) if m.permissions().mode() & 0o2000 != 0 => 0o640,
+        _ => 0o600,
+    }
+}
+
+/// Write `body` to `path` atomically through a temporary file in `dir`, which must exist: it is
+/// never created here (see [`make_subfolder`]).
+///
+/// # Errors
+/// Any failed step, named; a missing folder is [`std::io::ErrorKind::NotFound`] at
+/// "cannot create a temporary file in".
+pub fn write_atomic_into(
+    dir: &Path,
+    path: &Path,
+    body: &[u8],
+    overwrite: bool,
+) -> Result<(), StoreError> {
     fault(Step::CreateTemp).map_err(io("cannot create a temporary file in", dir))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .suffix(".part")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tmp-").suffix(".part");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(fs::Permissions::from_mode(shared_mode(dir)));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .map_err(io("cannot create a temporary file in", dir))?;
     fault(Step::Write)
@@ -262,6 +327,65 @@ mod windows {
             }
             std::thread::sleep(std::time::Duration::from_millis(20 * tries));
         }
+    }
+}
+
+/// The last-resort folder of a data folder: where autosaves and finished attempts go when the
+/// data folder cannot be written (read-only, full, gone). It is in `temp`, the system's
+/// temporary folder (read by the caller, at the edge), named after the user and the data folder
+/// (so that each data folder has its own, and `tipquiz recover` with the same data folder finds
+/// it), e.g. `/tmp/tipquiz-1000-3f2a…`.
+#[must_use]
+pub fn fallback_dir(data: &Path, temp: &Path) -> std::path::PathBuf {
+    #[cfg(unix)]
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let user = unsafe { libc::geteuid() }.to_string();
+    #[cfg(not(unix))]
+    let user = String::from("user");
+    let h = fnv(FNV_START, data.as_os_str().to_string_lossy().as_bytes());
+    temp.join(format!("tipquiz-{user}-{h:016x}"))
+}
+
+/// Make `dir` (in a folder others can write, such as the temporary folder) a folder of this
+/// user's only: created with mode `0700` when missing, then checked to be a real folder (not a
+/// link), owned by this user and closed to others. Its subfolders are made as needed.
+///
+/// # Errors
+/// It cannot be made, or it is not safe to use (then nothing is written there).
+pub fn private_dir(root: &Path, sub: Option<&str>) -> std::io::Result<std::path::PathBuf> {
+    let mut b = fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        b.mode(0o700);
+    }
+    match b.create(root) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    let m = fs::symlink_metadata(root)?;
+    if !m.is_dir() {
+        return Err(std::io::Error::other("not a folder"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        if m.uid() != unsafe { libc::geteuid() } || m.mode() & 0o077 != 0 {
+            return Err(std::io::Error::other(
+                "the folder belongs to someone else or is open to others",
+            ));
+        }
+    }
+    let Some(sub) = sub else {
+        return Ok(root.to_path_buf());
+    };
+    let dir = root.join(sub);
+    match b.create(&dir) {
+        Ok(()) => Ok(dir),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(dir),
+        Err(e) => Err(e),
     }
 }
 

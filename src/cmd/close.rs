@@ -31,7 +31,7 @@ pub(crate) fn close_cmd(cx: &Context, exam_id: &str, autosaves: Option<&std::pat
     let places = cx.places();
     let results = places.results.clone();
     let store = autosaves.map_or_else(|| places.autosaves.clone(), Store::new);
-    let key = instructor_key();
+    let key = instructor_key(&cx.folders);
     let now = crate::tui::run::now_ms();
     let mut out = String::new();
     let mut closed: Vec<(String, i64)> = Vec::new();

@@ -150,6 +150,8 @@ pub fn run(cx: &Context, cmd: Command) -> u8 {
             max_sessions,
             idle_timeout,
             dir,
+            paced,
+            lockout,
         } => serve::serve_cmd(
             cx,
             serve::ServeArgs {
@@ -159,6 +161,8 @@ pub fn run(cx: &Context, cmd: Command) -> u8 {
                 max_sessions,
                 idle_timeout,
                 dir,
+                paced,
+                lockout,
             },
         ),
         Command::Completions { shell } => completions_cmd(shell),

@@ -19,7 +19,7 @@ pub(crate) fn class_of(
     lib: &Library,
     exams: &[crate::exam::ExamDef],
 ) -> crate::report::read::Class {
-    let key = instructor_key();
+    let key = instructor_key(&cx.folders);
     let results = cx.places().results;
     // What killed writers left behind is removed once it is old enough (36 hours).
     let _ = crate::record::sweep_stale_parts(&results.dir, std::time::SystemTime::now());
@@ -508,7 +508,7 @@ pub(crate) fn board_cmd(cx: &Context, exam: Option<String>, which: crate::cli::W
     let board = crate::report::board::Board::new(&places.results.dir, exam).checked(
         lib,
         exams,
-        instructor_key(),
+        instructor_key(&cx.folders),
         which_of(which),
     );
     match crate::tui::board::run(board, lang, digits, display(&cx.common, &cx.folders)) {

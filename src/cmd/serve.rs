@@ -18,6 +18,8 @@ pub(crate) struct ServeArgs {
     pub max_sessions: usize,
     pub idle_timeout: String,
     pub dir: Option<PathBuf>,
+    pub paced: bool,
+    pub lockout: String,
 }
 
 pub(crate) fn serve_cmd(cx: &Context, args: ServeArgs) -> u8 {
@@ -39,12 +41,18 @@ pub(crate) fn serve_cmd(cx: &Context, args: ServeArgs) -> u8 {
         cx.out.fail_msg(&K::BadTime.into());
         return USAGE;
     };
+    let Some(lockout) = crate::walk::parse_duration(&args.lockout) else {
+        cx.out.fail_msg(&K::BadTime.into());
+        return USAGE;
+    };
     let data = &cx.folders.data;
     let opts = crate::serve::Options {
         listen: args.listen,
         code: args.code,
         max_sessions: args.max_sessions.max(1),
         idle: std::time::Duration::from_secs(u64::from(idle)),
+        lockout: std::time::Duration::from_secs(u64::from(lockout)),
+        paced: args.paced,
         dir: args.dir.unwrap_or_else(|| data.join("serve")),
         results: cx
             .common

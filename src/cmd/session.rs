@@ -35,13 +35,14 @@ pub fn home(cx: &Context) -> u8 {
         Err(code) => return code,
     };
     let _ = crate::tui::run::recover(&start.places, &lib, crate::tui::run::now_ms(), cx.out.lang);
-    let app = crate::tui::app::App::new(
+    let mut app = crate::tui::app::App::new(
         std::sync::Arc::new(lib),
         exams,
         &start.prefs,
         lang_of(cx, &start.prefs, None),
         start.places.autosaves.clone(),
     );
+    app.lock_attempts = true;
     run_app(app, cx, start)
 }
 

@@ -18,6 +18,9 @@ pub struct Folders {
     /// switched off with `TIPQUIZ_NO_CACHE` (any non-empty value): everything is then read and
     /// checked from the files every time.
     pub cache: Option<PathBuf>,
+    /// The file holding the instructor key that signs and checks records
+    /// (`$TIPQUIZ_KEY_FILE`).
+    pub key_file: Option<PathBuf>,
 }
 
 impl Folders {
@@ -37,7 +40,11 @@ impl Folders {
         } else {
             dirs().map(|p| p.cache_dir().to_path_buf())
         };
-        Folders { data, cache }
+        Folders {
+            data,
+            cache,
+            key_file: get("TIPQUIZ_KEY_FILE").map(PathBuf::from),
+        }
     }
 
     /// The folders of this process's environment.
@@ -51,6 +58,7 @@ impl Folders {
 #[must_use]
 pub fn places(common: &Common, folders: &Folders) -> crate::tui::run::Places {
     let data = &folders.data;
+    let fallback = crate::record::fallback_dir(data, &std::env::temp_dir());
     crate::tui::run::Places {
         results: crate::record::Store::new(
             common
@@ -59,11 +67,13 @@ pub fn places(common: &Common, folders: &Folders) -> crate::tui::run::Places {
                 .unwrap_or_else(|| data.join("results")),
         ),
         results_explicit: common.results.is_some(),
-        autosaves: crate::record::Store::new(data.join("autosave")),
-        pending: crate::record::Store::new(data.join("pending")),
+        autosaves: crate::record::Store::new(data.join("autosave"))
+            .with_fallback(fallback.join("autosave")),
+        pending: crate::record::Store::new(data.join("pending"))
+            .with_fallback(fallback.join("pending")),
         prefs: data.join("prefs.json"),
         program: format!("tipquiz {}", env!("CARGO_PKG_VERSION")),
-        key: instructor_key(),
+        key: instructor_key(folders),
     }
 }
 
@@ -114,12 +124,13 @@ pub(crate) fn display_with(
     }
 }
 
-/// The instructor key for signing and checking records: the contents of the file named by
-/// `TIPQUIZ_KEY_FILE`, if set and readable.
+/// The instructor key for signing and checking records: the contents of the key file
+/// (`TIPQUIZ_KEY_FILE`), if set and readable.
 #[must_use]
-pub fn instructor_key() -> Option<Vec<u8>> {
-    let path = std::env::var_os("TIPQUIZ_KEY_FILE")?;
-    std::fs::read(path).ok().filter(|k| !k.is_empty())
+pub fn instructor_key(folders: &Folders) -> Option<Vec<u8>> {
+    std::fs::read(folders.key_file.as_ref()?)
+        .ok()
+        .filter(|k| !k.is_empty())
 }
 
 #[cfg(test)]
@@ -148,5 +159,8 @@ mod tests {
         // An empty value does not switch the cache off.
         let f = Folders::from_env(&env(&[("TIPQUIZ_DATA", "c"), ("TIPQUIZ_NO_CACHE", "")]));
         assert_eq!(f.cache, Some(PathBuf::from("c").join("cache")));
+        assert_eq!(f.key_file, None);
+        let f = Folders::from_env(&env(&[("TIPQUIZ_KEY_FILE", "k.key")]));
+        assert_eq!(f.key_file, Some(PathBuf::from("k.key")));
     }
 }

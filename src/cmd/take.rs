@@ -152,6 +152,7 @@ pub(crate) fn take(
         places.autosaves.clone(),
     );
     app.fixed_exam = Some(exam);
+    app.lock_attempts = true;
     app.quit_after = true;
     app.form_mut().trainee_only = true;
     app.form_mut().focus = crate::tui::app::Field::Trainee;

@@ -255,6 +255,23 @@ pub fn text(key: K) -> &'static str {
         K::RecoverSaved => "saved {0}",
         K::RecoverNotSaved => "not saved: {0}",
         K::RecoverSummary => "{0} attempt(s) saved, {1} still waiting",
+        K::RecoverConflict => {
+            "{0}: a different record of this attempt is already in the results folder (it was submitted twice); this copy is set aside as {1} and not published"
+        }
+        K::ResultsFolderMissing => {
+            "the results folder {0} is not there (a shared folder that was disconnected?); it is not made again here"
+        }
+        K::ResultsFolderChanged => {
+            "the results folder {0} is not the folder this quiz started with (a shared folder that was disconnected, leaving the local folder below it?)"
+        }
+        K::AutosavedElsewhere => "Your answers are saved in {1}, not in the data folder: {0}",
+        K::AutosaveFailed => {
+            "Your answers are NOT being saved ({0}): do not close this window; free some space or fix the folder."
+        }
+        K::SaveSlow => "Saving is slow: the last answer may not be saved yet.",
+        K::AttemptBusy => {
+            "This attempt is open in another window (another terminal on this computer): finish it there, or close that one first."
+        }
         K::NoRecordsIn => "no records in {0}",
         K::Skipped => "skipped {0}: {1}",
         K::WroteRows => "wrote {0} row(s) to {1}",
@@ -523,6 +540,8 @@ pub fn text(key: K) -> &'static str {
         | K::CliArgCode
         | K::CliArgIdleTimeout
         | K::CliArgServeDir
+        | K::CliArgPaced
+        | K::CliArgLockout
         | K::CliAboutCompletions
         | K::CliLongCompletions
         | K::CliLongMan
@@ -834,6 +853,28 @@ pub fn text(key: K) -> &'static str {
     }
 }
 
+/// Paced play's screen (`serve --paced`).
+pub static PACED: super::screens::PacedUi = super::screens::PacedUi {
+    title: "Live quiz",
+    lobby: "Welcome, {0}. The instructor will open the first question soon.",
+    players: "Trainees in the quiz: {0}",
+    seconds_left: "{0} s left",
+    choose: "Press the letter (or number) of your answer. Your first answer counts.",
+    sent: "Answer sent. Waiting for the others…",
+    right: "Right! +{0} points",
+    wrong: "Wrong.",
+    no_answer: "No answer in time.",
+    right_answer: "The right answer: {0}",
+    standing: "Your points: {0} · place {1} of {2}",
+    next_soon: "The next question comes when the instructor opens it.",
+    podium_title: "Final results",
+    podium: "You are number {0} of {1}, with {2} points ({3} right).",
+    recorded: "Your attempt is recorded.",
+    leave: "Ctrl-C: leave",
+    over: "This live quiz is over: new trainees cannot join any more.",
+    closed: "The instructor has closed the quiz to new trainees. If you had joined, type the same name as before.",
+};
+
 /// The screens in English.
 pub static SCREENS: Ui = Ui {
     app_title: "tipquiz: combating trafficking in persons",
@@ -899,7 +940,8 @@ pub static SCREENS: Ui = Ui {
     time_taken: "Time taken",
     by_topic: "By topic (%)",
     saved: "Saved: {0}",
-    saving_failed: "Could not save to the results folder: {0}. Your attempt is kept on this computer: press w to retry, or run `tipquiz recover` later.",
+    saving_failed: "Could not save to the results folder: {0}. Your attempt is kept on this computer in {1}: it is tried again every few seconds (w: now), or run `tipquiz recover` later.",
+    saving_unsaved: "NOT SAVED: {0}. Your attempt could not be kept on this computer either: it is only in this window. Do not close it: free some space or fix the folders; it is tried again every few seconds (w: now).",
     review: "Review",
     review_not_allowed: "This exam shows the score only.",
     help_title: "Help: keys",

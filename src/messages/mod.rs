@@ -39,6 +39,15 @@ pub fn ui(lang: Lang) -> &'static Ui {
     }
 }
 
+/// The words of paced play's screen in `lang`.
+#[must_use]
+pub fn paced(lang: Lang) -> &'static screens::PacedUi {
+    match lang {
+        Lang::En => &en::PACED,
+        Lang::Ar => &ar::PACED,
+    }
+}
+
 /// The name of a shipped topic on screen (another topic is shown by its id).
 #[must_use]
 pub fn topic_name(lang: Lang, topic: &str) -> String {

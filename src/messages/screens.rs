@@ -72,6 +72,7 @@ pub struct Ui {
     pub by_topic: &'static str,
     pub saved: &'static str,
     pub saving_failed: &'static str,
+    pub saving_unsaved: &'static str,
     pub review: &'static str,
     pub review_not_allowed: &'static str,
     pub help_title: &'static str,
@@ -209,6 +210,29 @@ impl Ui {
     }
 }
 
+/// The words of paced play's screen (`serve --paced`), one set per language.
+#[allow(missing_docs)]
+pub struct PacedUi {
+    pub title: &'static str,
+    pub lobby: &'static str,
+    pub players: &'static str,
+    pub seconds_left: &'static str,
+    pub choose: &'static str,
+    pub sent: &'static str,
+    pub right: &'static str,
+    pub wrong: &'static str,
+    pub no_answer: &'static str,
+    pub right_answer: &'static str,
+    pub standing: &'static str,
+    pub next_soon: &'static str,
+    pub podium_title: &'static str,
+    pub podium: &'static str,
+    pub recorded: &'static str,
+    pub leave: &'static str,
+    pub over: &'static str,
+    pub closed: &'static str,
+}
+
 #[cfg(test)]
 mod tests {
     use crate::messages::fill;
@@ -228,6 +252,7 @@ mod tests {
             (EN.unanswered_list, AR.unanswered_list),
             (EN.saved, AR.saved),
             (EN.saving_failed, AR.saving_failed),
+            (EN.saving_unsaved, AR.saving_unsaved),
             (EN.too_small, AR.too_small),
             (EN.resume_question, AR.resume_question),
             (EN.progress, AR.progress),

@@ -2,6 +2,7 @@
 
 mod draw;
 mod normalize;
+pub mod paced;
 mod response;
 mod score;
 mod session;

@@ -381,6 +381,22 @@ impl Session {
         }
     }
 
+    /// Paced play: show question `i` as the instructor opened it for the whole class at `at`.
+    /// Its answer time counts from `at`; its clock is the game's (see [`super::paced`]), so the
+    /// session sets no deadline of its own for it.
+    pub fn show_at(&mut self, i: usize, at: Millis) {
+        if i >= self.len() {
+            return;
+        }
+        if i != self.state.current {
+            self.draft = None;
+        }
+        self.state.current = i;
+        let slot = &mut self.state.slots[i];
+        slot.first_shown = Some(at);
+        slot.deadline = None;
+    }
+
     /// The next moment something happens on its own (total or question deadline).
     #[must_use]
     pub fn next_deadline(&self) -> Option<Millis> {

@@ -212,6 +212,7 @@ fingerprint!(
     "quiz/response.rs",
     "quiz/session.rs",
     "quiz/draw.rs",
+    "quiz/paced.rs",
     "bank/mod.rs",
     "bank/model.rs",
     "bank/load.rs",

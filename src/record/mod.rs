@@ -8,12 +8,15 @@ mod index;
 mod marker;
 mod store;
 
-pub use crate::fs::{Step, StoreError, inject_fault, write_atomic, write_unsynced};
+pub use crate::fs::{
+    Step, StoreError, fallback_dir, inject_fault, make_subfolder, write_atomic, write_atomic_into,
+    write_unsynced,
+};
 pub use index::{FINGERPRINTED, Indexed, Known, banks_match, index_path, load_indexed};
 pub use marker::{MARKER_PREFIX, MARKER_SCHEMA, MARKER_SUFFIX, StartMarker};
 pub use store::{
-    BadRecord, LoadedRecords, RecordError, STALE_PART_SECS, Store, read_record, read_record_sealed,
-    read_regular, sweep_stale_parts, trainee_slug,
+    AttemptBusy, AttemptLock, BadRecord, LoadedRecords, RecordError, STALE_PART_SECS, Store,
+    read_record, read_record_sealed, read_regular, sweep_stale_parts, trainee_slug,
 };
 
 use crate::bank::{Difficulty, Library};

@@ -1,7 +1,7 @@
 //! The results folder and the local autosave folder.
 
 use super::{AttemptRecord, RECORD_SCHEMA, Seal};
-use crate::fs::{StoreError, io, write_atomic};
+use crate::fs::{StoreError, io, private_dir, write_atomic, write_atomic_into};
 use crate::quiz::Attempt;
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -131,13 +131,129 @@ pub(super) fn record_files(dir: &Path) -> Option<Vec<(String, fs::DirEntry, bool
 pub struct Store {
     /// The folder.
     pub dir: PathBuf,
+    /// The last-resort folder for autosaves and waiting attempts, used when `dir` cannot be
+    /// written (see [`crate::fs::fallback_dir`]); read together with `dir`.
+    pub fallback: Option<PathBuf>,
+}
+
+/// Another process (another terminal) has this attempt open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttemptBusy;
+
+/// This process's hold on an attempt: an operating-system lock on a file beside its autosave,
+/// released when this value is dropped or the process ends (however it ends).
+#[derive(Debug)]
+pub struct AttemptLock {
+    _file: fs::File,
 }
 
 impl Store {
     /// A store over `dir` (created on first write).
     #[must_use]
     pub fn new(dir: impl Into<PathBuf>) -> Store {
-        Store { dir: dir.into() }
+        Store {
+            dir: dir.into(),
+            fallback: None,
+        }
+    }
+
+    /// The same with a last-resort folder.
+    #[must_use]
+    pub fn with_fallback(mut self, dir: impl Into<PathBuf>) -> Store {
+        self.fallback = Some(dir.into());
+        self
+    }
+
+    /// The folders read: the folder, then the last-resort folder.
+    fn dirs(&self) -> impl Iterator<Item = &Path> {
+        std::iter::once(self.dir.as_path()).chain(self.fallback.as_deref())
+    }
+
+    /// Write `body` as the file `name`, replacing it: in the folder (created when missing), or
+    /// when that fails in the last-resort folder. Returns where it went and, when that is the
+    /// last-resort folder, why the folder failed. A copy left in the other folder is removed,
+    /// so that the newest is the only one.
+    ///
+    /// # Errors
+    /// Both failed: the folder's error.
+    pub fn keep(
+        &self,
+        name: &str,
+        body: &[u8],
+    ) -> Result<(PathBuf, Option<StoreError>), StoreError> {
+        let path = self.dir.join(name);
+        let first = match write_atomic(&self.dir, &path, body, true) {
+            Ok(()) => {
+                if let Some(f) = &self.fallback {
+                    let _ = fs::remove_file(f.join(name));
+                }
+                return Ok((path, None));
+            }
+            Err(e) => e,
+        };
+        let Some(f) = &self.fallback else {
+            return Err(first);
+        };
+        let Some(dir) = f
+            .parent()
+            .zip(f.file_name().and_then(|n| n.to_str()))
+            .and_then(|(root, sub)| private_dir(root, Some(sub)).ok())
+        else {
+            return Err(first);
+        };
+        let other = dir.join(name);
+        match write_atomic_into(&dir, &other, body, true) {
+            Ok(()) => {
+                let _ = fs::remove_file(&path);
+                Ok((other, Some(first)))
+            }
+            Err(_) => Err(first),
+        }
+    }
+
+    /// Take this attempt for this process: `Err(AttemptBusy)` when another process has it (a
+    /// second terminal on the same trainee and exam). The lock is an operating-system file lock
+    /// (on Unix `flock`, on Windows `LockFileEx`), so a crashed process holds nothing. When no
+    /// lock file can be made at all (both folders unwritable) the attempt is not locked
+    /// (`Ok(None)`): nothing could be saved by a second process either.
+    ///
+    /// # Errors
+    /// Another process holds the attempt.
+    pub fn lock_attempt(
+        &self,
+        exam_id: &str,
+        trainee: &str,
+    ) -> Result<Option<AttemptLock>, AttemptBusy> {
+        let name = format!("{exam_id}--{}.lock", trainee_slug(trainee));
+        // Beside the folder (`<data>/locks/`), so that its listing stays what it was.
+        for dir in self.dirs() {
+            let Some(root) = dir.parent() else { continue };
+            let made = if Some(dir) == self.fallback.as_deref() {
+                private_dir(root, Some("locks")).is_ok()
+            } else {
+                fs::create_dir_all(root.join("locks")).is_ok()
+            };
+            let dir = root.join("locks");
+            let path = dir.join(&name);
+            let file = if made {
+                fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(false)
+                    .open(&path)
+                    .or_else(|_| fs::File::open(&path))
+            } else {
+                fs::File::open(&path)
+            };
+            let Ok(file) = file else { continue };
+            return match file.try_lock() {
+                Ok(()) => Ok(Some(AttemptLock { _file: file })),
+                Err(fs::TryLockError::WouldBlock) => Err(AttemptBusy),
+                Err(fs::TryLockError::Error(_)) => continue,
+            };
+        }
+        Ok(None)
     }
 
     /// The file name of a record.
@@ -161,11 +277,38 @@ impl Store {
     /// # Errors
     /// Any failed step, named.
     pub fn commit(&self, r: &AttemptRecord, key: Option<&[u8]>) -> Result<PathBuf, StoreError> {
+        self.commit_with(r, key, true)
+    }
+
+    /// [`Store::commit`] into a folder that must exist: it is not created (a results folder on
+    /// a share that dropped during the quiz must not be made again on the local disk).
+    ///
+    /// # Errors
+    /// Any failed step, named; a missing folder is `NotFound`.
+    pub fn commit_into(
+        &self,
+        r: &AttemptRecord,
+        key: Option<&[u8]>,
+    ) -> Result<PathBuf, StoreError> {
+        self.commit_with(r, key, false)
+    }
+
+    fn commit_with(
+        &self,
+        r: &AttemptRecord,
+        key: Option<&[u8]>,
+        create: bool,
+    ) -> Result<PathBuf, StoreError> {
         let mut sealed = r.clone();
         sealed.seal(key);
         let body = sealed.file_bytes().map_err(StoreError::Encode)?;
         let path = self.dir.join(Self::record_name(r));
-        match write_atomic(&self.dir, &path, &body, false) {
+        let written = if create {
+            write_atomic(&self.dir, &path, &body, false)
+        } else {
+            write_atomic_into(&self.dir, &path, &body, false)
+        };
+        match written {
             Ok(()) => Ok(path),
             // Committing the same attempt again (a retry after an error that came after the
             // record was in place) is not an error: the record is there, intact.
@@ -234,51 +377,91 @@ impl Store {
     /// # Errors
     /// Any failed step, named.
     pub fn autosave(&self, a: &Attempt) -> Result<PathBuf, StoreError> {
-        let body = serde_json::to_vec(a).map_err(|e| StoreError::Encode(e.to_string()))?;
-        let path = self.autosave_path(&a.exam.id, &a.trainee);
-        write_atomic(&self.dir, &path, &body, true)?;
-        Ok(path)
+        self.autosave_kept(a).map(|(p, _)| p)
     }
 
-    /// Read a trainee's saved attempt at an exam, if any.
+    /// [`Store::autosave`], also saying why the folder failed when the save went to the
+    /// last-resort folder ([`Store::keep`]).
+    ///
+    /// # Errors
+    /// Both folders failed.
+    pub fn autosave_kept(&self, a: &Attempt) -> Result<(PathBuf, Option<StoreError>), StoreError> {
+        let body = serde_json::to_vec(a).map_err(|e| StoreError::Encode(e.to_string()))?;
+        self.keep(
+            &format!("{}--{}.json", a.exam.id, trainee_slug(&a.trainee)),
+            &body,
+        )
+    }
+
+    /// Read a trainee's saved attempt at an exam, if any (the newer of the folder's and the
+    /// last-resort folder's).
     #[must_use]
     pub fn load_autosave(&self, exam_id: &str, trainee: &str) -> Option<Attempt> {
-        let p = self.autosave_path(exam_id, trainee);
-        let bytes = read_regular(&p, MAX_RECORD_BYTES).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        let name = format!("{exam_id}--{}.json", trainee_slug(trainee));
+        self.dirs()
+            .filter_map(|d| read_attempt(&d.join(&name)))
+            .max_by_key(|(at, _)| *at)
+            .map(|(_, a)| a)
     }
 
-    /// Every autosaved attempt in the folder.
+    /// Every autosaved attempt in the folder and the last-resort folder (of two files of one
+    /// name, the newer).
     #[must_use]
     pub fn all_autosaves(&self) -> Vec<(PathBuf, Attempt)> {
-        let Ok(entries) = fs::read_dir(&self.dir) else {
-            return Vec::new();
-        };
-        let mut out: Vec<(PathBuf, Attempt)> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .filter_map(|p| {
-                let bytes = read_regular(&p, MAX_RECORD_BYTES).ok()?;
-                Some((p, serde_json::from_slice(&bytes).ok()?))
-            })
-            .collect();
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        out
+        let mut by_name: std::collections::BTreeMap<
+            std::ffi::OsString,
+            (std::time::SystemTime, PathBuf, Attempt),
+        > = std::collections::BTreeMap::new();
+        for dir in self.dirs() {
+            let Ok(entries) = fs::read_dir(dir) else {
+                continue;
+            };
+            for p in entries.filter_map(Result::ok).map(|e| e.path()) {
+                if p.extension().is_none_or(|e| e != "json") {
+                    continue;
+                }
+                let (Some(name), Some((at, a))) = (p.file_name(), read_attempt(&p)) else {
+                    continue;
+                };
+                if by_name.get(name).is_none_or(|(t, ..)| *t < at) {
+                    by_name.insert(name.to_owned(), (at, p.clone(), a));
+                }
+            }
+        }
+        by_name.into_values().map(|(_, p, a)| (p, a)).collect()
     }
 
-    /// Remove an autosave once its attempt is recorded.
+    /// Remove an autosave once its attempt is recorded (from both folders).
     ///
     /// # Errors
     /// When the file exists but cannot be removed.
     pub fn remove_autosave(&self, exam_id: &str, trainee: &str) -> Result<(), StoreError> {
-        let p = self.autosave_path(exam_id, trainee);
-        match fs::remove_file(&p) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(io("cannot remove", &p)(e)),
-        }
+        self.remove(&format!("{exam_id}--{}.json", trainee_slug(trainee)))
     }
+
+    /// Remove the file `name` from the folder and the last-resort folder.
+    ///
+    /// # Errors
+    /// When it exists but cannot be removed.
+    pub fn remove(&self, name: &str) -> Result<(), StoreError> {
+        let mut out = Ok(());
+        for d in self.dirs() {
+            let p = d.join(name);
+            match fs::remove_file(&p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => out = Err(io("cannot remove", &p)(e)),
+            }
+        }
+        out
+    }
+}
+
+/// An autosaved attempt and when its file was last written.
+fn read_attempt(p: &Path) -> Option<(std::time::SystemTime, Attempt)> {
+    let at = fs::metadata(p).and_then(|m| m.modified()).ok()?;
+    let bytes = read_regular(p, MAX_RECORD_BYTES).ok()?;
+    Some((at, serde_json::from_slice(&bytes).ok()?))
 }
 
 /// Read and check one record file.

@@ -31,6 +31,8 @@ pub struct Seat {
     pub finished: bool,
     /// The record was written.
     pub recorded: bool,
+    /// Writing the record failed (the attempt waits in the pending folder).
+    pub record_failed: bool,
 }
 
 /// The class.
@@ -153,6 +155,28 @@ impl Class {
             .collect()
     }
 
+    /// (trainee, exam) of every session with an attempt on screen, finished or not. Such a
+    /// session records its attempt itself (a finished one may be writing its record at this
+    /// moment), so nobody else may record it from its autosave.
+    #[must_use]
+    pub fn owned_attempts(&self) -> Vec<(String, String)> {
+        self.seats()
+            .into_iter()
+            .filter(|(_, s)| !s.exam.is_empty())
+            .map(|(_, s)| (s.trainee, s.exam))
+            .collect()
+    }
+
+    /// Sessions whose attempt is on screen and not yet recorded: running, or finished with its
+    /// record still being written.
+    #[must_use]
+    pub fn unrecorded(&self) -> usize {
+        self.seats()
+            .into_iter()
+            .filter(|(_, s)| !s.exam.is_empty() && !(s.finished && (s.recorded || s.record_failed)))
+            .count()
+    }
+
     /// Sessions open now.
     #[must_use]
     pub fn live(&self) -> usize {
@@ -214,5 +238,28 @@ mod tests {
             c.live_attempts(),
             vec![("Fatima Al-Sabah".to_owned(), "final".to_owned())]
         );
+    }
+
+    #[test]
+    fn a_finished_attempt_stays_its_sessions_until_recorded() {
+        let c = std::sync::Arc::new(Class::new());
+        let a = c.join(None, 10).unwrap();
+        let _joining = c.join(None, 10).unwrap();
+        c.update(a.id, |s| {
+            s.trainee = "Huda Nasser".into();
+            s.exam = "final".into();
+        });
+        assert_eq!(c.unrecorded(), 1);
+        // Ended on screen, the record not written yet: no longer "live", still owned.
+        c.update(a.id, |s| s.finished = true);
+        assert!(c.live_attempts().is_empty());
+        assert_eq!(
+            c.owned_attempts(),
+            vec![("Huda Nasser".to_owned(), "final".to_owned())]
+        );
+        assert_eq!(c.unrecorded(), 1);
+        c.update(a.id, |s| s.recorded = true);
+        assert_eq!(c.unrecorded(), 0);
+        assert_eq!(c.owned_attempts().len(), 1);
     }
 }

@@ -81,7 +81,7 @@ pub fn rows(ctx: &Ctx) -> Vec<ConsoleRow> {
             deadline: s.deadline,
         })
         .collect();
-    let live = ctx.class.live_attempts();
+    let live = ctx.class.owned_attempts();
     for (_, a) in ctx.places.autosaves.all_autosaves() {
         let key = crate::record::trainee_slug(&a.trainee);
         if !matches!(a.status, crate::quiz::Status::Running)
@@ -190,7 +190,10 @@ impl Console {
                     "Joins open.".to_owned()
                 };
             }
-            Action::EndExam => self.confirm = Some(Confirm::End),
+            Action::EndExam if ctx.paced.is_none() => self.confirm = Some(Confirm::End),
+            Action::NextStep if ctx.paced.is_some() => {
+                self.status = super::paced::advance(ctx);
+            }
             Action::ShowBoard => self.board = !self.board,
             Action::Cancel | Action::QuitNow => self.confirm = Some(Confirm::Quit),
             _ => {}
@@ -210,6 +213,19 @@ pub fn key_line() -> String {
         k(Action::MoreTimeAll),
         k(Action::LockJoins),
         k(Action::EndExam),
+        k(Action::ShowBoard),
+        k(Action::Cancel),
+    )
+}
+
+/// The console's key line in paced play, made from its keymap table.
+#[must_use]
+pub fn paced_key_line() -> String {
+    let k = |a| keymap::keys_for(Context::Console, a, crate::text::Lang::En);
+    format!(
+        "{} next step (open, close, next question, podium) · {} lock/open joins · {} board · {} stop",
+        k(Action::NextStep),
+        k(Action::LockJoins),
         k(Action::ShowBoard),
         k(Action::Cancel),
     )
@@ -257,13 +273,16 @@ pub fn end_exam(ctx: &Ctx) -> String {
     ctx.class.broadcast(Control::End);
     // Give the sessions a moment to record theirs (each does so on its next turn).
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while !ctx.class.live_attempts().is_empty() && std::time::Instant::now() < deadline {
+    while ctx.class.unrecorded() > 0 && std::time::Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
-    let live = ctx.class.live_attempts();
-    let (done, failed) = super::control::end_saved(ctx, now_ms(), &live);
+    // An attempt on screen is its session's to record, even once finished: its autosave may
+    // still be on disk while the session writes the record, and recording it here as well
+    // would make a second, conflicting record.
+    let owned = ctx.class.owned_attempts();
+    let (done, failed) = super::control::end_saved(ctx, now_ms(), &owned);
     let mut s = format!(
-        "Exam ended. {} attempts of trainees not connected recorded as timed out.",
+        "Exam ended. Attempts of trainees not connected, recorded as timed out: {}.",
         done.len()
     );
     if !failed.is_empty() {
@@ -273,6 +292,121 @@ pub fn end_exam(ctx: &Ctx) -> String {
         ));
     }
     s
+}
+
+/// Paced play as the projector shows it: where the game is, the question, the answers given
+/// (after the question closes: how many chose each answer, as bars, the right one marked),
+/// and the leaderboard; at the end, the podium.
+#[must_use]
+pub fn paced_lines(g: &crate::quiz::paced::Paced, now: Millis, width: usize) -> Vec<String> {
+    use crate::quiz::paced::Phase;
+    let mut out = Vec::new();
+    let n = g.len();
+    let players = g.players.len();
+    let q = match g.phase() {
+        Phase::Lobby => {
+            out.push(format!(
+                "Waiting to start · {players} trainees joined · n: open question 1 of {n}"
+            ));
+            None
+        }
+        Phase::Open { q, deadline, .. } => {
+            let (given, waited) = g.answered(q);
+            let secs = ((deadline - now).max(0) + 999) / 1000;
+            out.push(format!(
+                "Question {} of {n} · {secs} s left · {given} of {waited} answered · n: close it now",
+                q + 1
+            ));
+            Some((q, false))
+        }
+        Phase::Closed { q } => {
+            let next = if q + 1 < n {
+                format!("n: open question {} of {n}", q + 2)
+            } else {
+                "n: the podium".to_owned()
+            };
+            out.push(format!("Question {} of {n} · closed · {next}", q + 1));
+            Some((q, true))
+        }
+        Phase::Podium => {
+            out.push(format!("The end · {players} trainees"));
+            None
+        }
+    };
+    if let Some((q, revealed)) = q
+        && let Some((question, order)) = g.question(q)
+    {
+        out.push(String::new());
+        out.push(crate::diag::escape_for_terminal(
+            question.prompt.get(crate::text::Lang::En),
+        ));
+        let labels: Vec<String> = match &question.kind {
+            crate::bank::Kind::Single { choices, .. } => order
+                .iter()
+                .map(|&i| {
+                    choices
+                        .get(i)
+                        .map_or("", |c| c.get(crate::text::Lang::En))
+                        .to_owned()
+                })
+                .collect(),
+            _ => vec!["True".to_owned(), "False".to_owned()],
+        };
+        let (counts, blank) = g.distribution(q);
+        let most = counts.iter().copied().max().unwrap_or(0).max(1);
+        let right = g.right_position(q);
+        let text_w = labels
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(40);
+        let bar_w = width.saturating_sub(text_w + 16).clamp(4, 40);
+        for (i, label) in labels.iter().enumerate() {
+            let label: String = label.chars().take(text_w).collect();
+            let mut line = format!("{}) {label:<text_w$}", crate::bank::letter(i));
+            if revealed {
+                let c = counts.get(i).copied().unwrap_or(0);
+                let len = c * bar_w / most;
+                line.push_str(&format!(
+                    "  {}{} {c}{}",
+                    "█".repeat(len),
+                    " ".repeat(bar_w - len),
+                    if right == Some(i) { "  ✓ right" } else { "" }
+                ));
+            }
+            out.push(line);
+        }
+        if revealed {
+            out.push(format!("   no answer: {blank}"));
+        }
+    }
+    let standings = g.standings();
+    if !standings.is_empty() {
+        out.push(String::new());
+        out.push(if g.phase() == Phase::Podium {
+            "Podium".to_owned()
+        } else {
+            "Leaderboard (points with speed)".to_owned()
+        });
+        let shown = if g.phase() == Phase::Podium { 10 } else { 5 };
+        for (i, s) in standings.iter().take(shown).enumerate() {
+            let medal = match (g.phase() == Phase::Podium, i) {
+                (true, 0) => "🥇",
+                (true, 1) => "🥈",
+                (true, 2) => "🥉",
+                _ => "  ",
+            };
+            out.push(format!(
+                "{medal} {:>2}. {:<30} {:>6.2}  ({} right)",
+                i + 1,
+                crate::diag::escape_for_terminal(&s.name),
+                s.points,
+                s.right
+            ));
+        }
+    }
+    out
 }
 
 fn time_left(deadline: Option<Millis>, now: Millis) -> String {
@@ -306,6 +440,10 @@ pub fn draw(
     }
     let now = now_ms();
     let area = f.area();
+    let paced = ctx.paced.as_ref().map(|m| {
+        let g = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        paced_lines(&g, now, usize::from(area.width))
+    });
     let [head, body, foot] = Layout::vertical([
         Constraint::Length(u16::try_from(header.len()).unwrap_or(4) + 3),
         Constraint::Min(3),
@@ -330,7 +468,17 @@ pub fn draw(
         ),
         head,
     );
-    {
+    if let Some(lines) = paced {
+        let lines: Vec<Line> = lines.into_iter().map(Line::from).collect();
+        f.render_widget(
+            Paragraph::new(lines).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title("Live quiz (paced)"),
+            ),
+            body,
+        );
+    } else {
         let table_rows = rows.iter().map(|r| {
             let state = match r.state {
                 RowState::Joining => "joining",
@@ -385,6 +533,7 @@ pub fn draw(
     }
     let help = match console.confirm {
         Some(c) => confirm_line(c),
+        None if ctx.paced.is_some() => format!("{}\n{}", paced_key_line(), console.status),
         None => format!("{}\n{}", key_line(), console.status),
     };
     f.render_widget(
@@ -406,6 +555,7 @@ pub fn run(ctx: &Arc<Ctx>, header: &[String]) -> std::io::Result<()> {
     let mut board = crate::report::board::Board::new(&ctx.places.results.dir, None);
     let result = (|| -> std::io::Result<()> {
         loop {
+            super::paced::tick(ctx, now_ms());
             let rows = rows(ctx);
             console.selected = console.selected.min(rows.len().saturating_sub(1));
             board.refresh();

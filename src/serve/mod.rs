@@ -12,6 +12,7 @@
 //! - [`ssh`]: the russh handler; [`session`]: one trainee's screens; [`msg`]: what a session
 //!   receives.
 //! - [`control`]: more time, the end of the exam, records; [`console`]: the instructor's screen.
+//! - [`paced`]: paced play (`--paced`): the game shared by every session, the trainee's loop.
 
 pub mod access;
 pub mod class;
@@ -20,6 +21,7 @@ pub mod control;
 pub mod input;
 pub mod keys;
 pub mod msg;
+pub mod paced;
 pub mod session;
 pub mod sink;
 pub mod ssh;
@@ -48,6 +50,10 @@ pub struct Options {
     pub dir: PathBuf,
     /// The results folder.
     pub results: PathBuf,
+    /// How long an address is refused after too many wrong codes.
+    pub lockout: Duration,
+    /// Paced play.
+    pub paced: bool,
 }
 
 /// What every session shares.
@@ -71,6 +77,8 @@ pub struct Ctx {
     pub idle: Duration,
     /// Who is connected.
     pub class: Arc<class::Class>,
+    /// The game, in paced play.
+    pub paced: Option<Mutex<crate::quiz::paced::Paced>>,
 }
 
 /// Why the server could not start, in words for the instructor.
@@ -98,6 +106,9 @@ pub enum ServeError {
     /// The console's terminal.
     #[error("the instructor console cannot use this terminal: {0}")]
     Console(std::io::Error),
+    /// Paced play cannot run this exam.
+    #[error("--paced: {0}")]
+    Paced(String),
 }
 
 /// Set up the server: keys, code, context. Nothing is listening yet.
@@ -110,6 +121,24 @@ pub fn prepare(
     exams: Vec<ExamDef>,
 ) -> Result<(Ctx, Vec<String>), ServeError> {
     let mut notes = Vec::new();
+    let paced = if opts.paced {
+        let [exam] = exams.as_slice() else {
+            return Err(ServeError::Paced(format!(
+                "paced play runs one exam; give it with --exam (offered now: {})",
+                exams
+                    .iter()
+                    .map(|e| e.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        };
+        let seed = rand::random();
+        let game = crate::quiz::paced::Paced::new(exam, &lib, seed)
+            .map_err(|e| ServeError::Paced(format!("exam {}: {e}", exam.id)))?;
+        Some(Mutex::new(game))
+    } else {
+        None
+    };
     let host = keys::host_key(&opts.dir)?;
     let rec = keys::record_key(&opts.dir)?;
     for (k, tightened, created) in [
@@ -160,10 +189,11 @@ pub fn prepare(
         exams,
         host_key: host.key,
         code,
-        limiter: Mutex::new(access::Limiter::new(ssh::MAX_FAILURES, ssh::LOCKOUT)),
+        limiter: Mutex::new(access::Limiter::new(ssh::MAX_FAILURES, opts.lockout)),
         max_sessions: opts.max_sessions,
         idle: opts.idle,
         class: Arc::new(class::Class::new()),
+        paced,
     };
     Ok((ctx, notes))
 }
@@ -197,6 +227,9 @@ pub fn banner(ctx: &Ctx, opts: &Options, port: u16, notes: &[String]) -> String 
         s.push_str(&format!("note: {n}\n"));
     }
     s.push_str("tipquiz class server\n");
+    if ctx.paced.is_some() {
+        s.push_str("  paced play:     you open each question from the console\n");
+    }
     let exams: Vec<&str> = ctx.exams.iter().map(|e| e.id.as_str()).collect();
     s.push_str(&format!("  exams offered:  {}\n", exams.join(", ")));
     s.push_str("  trainees type:  ");

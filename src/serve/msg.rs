@@ -26,4 +26,6 @@ pub enum Control {
     Replaced,
     /// The server is stopping: save and close.
     Shutdown,
+    /// Paced play moved on (a question opened or closed, the podium): draw again.
+    Paced,
 }

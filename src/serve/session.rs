@@ -114,17 +114,23 @@ struct SshSource<'a> {
     end: End,
     /// The display check was offered (once, the first time Arabic is chosen).
     checked_display: bool,
+    /// Paced play: the trainee joined the game as this player, with this name.
+    player: Option<(usize, String)>,
 }
 
 impl EventSource for SshSource<'_> {
     fn next_event(&mut self, timeout: Option<Duration>) -> std::io::Result<Option<Event>> {
-        let wait = timeout
-            .unwrap_or(Duration::from_secs(1))
-            .min(Duration::from_secs(1));
-        if self.last_key.elapsed() >= self.ctx.idle {
+        if self.player.is_some() {
+            // The home screen is done: the game takes over.
+            return Err(std::io::Error::other("joined the game"));
+        }
+        // Wake for the countdown's next second, or else only for the idle timeout: a session
+        // with no clock on screen costs nothing until a key, a control or the timeout comes.
+        let Some(idle_left) = self.ctx.idle.checked_sub(self.last_key.elapsed()) else {
             self.end = End::Idle;
             return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "idle"));
-        }
+        };
+        let wait = timeout.map_or(idle_left, |t| t.min(idle_left)) + Duration::from_millis(1);
         match self.input.recv_timeout(wait) {
             Ok(Input::Event(e)) => {
                 if matches!(e, Event::Key(_)) {
@@ -166,10 +172,14 @@ impl EventSource for SshSource<'_> {
         use std::sync::atomic::Ordering;
         match self.control.take() {
             Some(Control::Extend(ms)) => effects.extend(extend(app, ms)),
-            Some(Control::End) | None => {}
+            Some(Control::End | Control::Paced) | None => {}
             Some(Control::Replaced | Control::Shutdown) => {}
         }
         let before = self.before.take();
+        if self.ctx.paced.is_some() {
+            self.player = join_game(self.ctx, self.id, app, effects);
+            return;
+        }
         admit(
             self.ctx,
             self.id,
@@ -243,8 +253,19 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
         end: End::Left,
         // A trainee whose client asked for Arabic from the start is asked at once.
         checked_display: false,
+        player: None,
     };
     let _ = run_screens(&mut app, &mut source, &mut terminal, &mut host);
+    if let Some((player, name)) = source.player.take() {
+        let _ = terminal.clear();
+        let how = (name.as_str(), app.lang, app.digits, app.display);
+        source.end =
+            match super::paced::play(ctx, place.id, &source.input, &mut terminal, player, how) {
+                super::paced::Left::Left => End::Left,
+                super::paced::Left::Shutdown => End::Shutdown,
+                super::paced::Left::Replaced => End::Replaced,
+            };
+    }
     let end = source.end;
     let mode = source.mode;
     let lang = app.lang;
@@ -275,7 +296,7 @@ fn attempt_of(app: &App) -> Option<(String, String, Millis)> {
 }
 
 /// Go back to the home screen without the attempt that was just started or resumed (nothing
-/// of it is saved by this session).
+/// of it is saved by this session, not even its start marker).
 fn refuse_attempt(app: &mut App, effects: &mut Vec<Effect>, why: fn(&Ui) -> &'static str) {
     app.drop_attempt();
     app.message = Some(why(crate::messages::ui(app.lang)).to_owned());
@@ -315,6 +336,74 @@ fn admit(
         }
         refuse_attempt(app, effects, |t| t.taken_over);
         // The form keeps the name, so Enter starts (resumes) it again.
+    }
+}
+
+/// Paced play: the home screen started an attempt (the trainee typed a name and pressed
+/// Enter); the trainee joins the game with that name instead, and the attempt the home screen
+/// made is dropped (the game holds every trainee's attempt). With joins locked only trainees
+/// already in the game come back. Returns the player.
+fn join_game(
+    ctx: &Ctx,
+    id: u64,
+    app: &mut App,
+    effects: &mut Vec<Effect>,
+) -> Option<(usize, String)> {
+    use std::sync::atomic::Ordering;
+    let s = app.session()?;
+    let name = s.state.trainee.clone();
+    let exam = s.state.exam.id.clone();
+    let lang = app.lang;
+    let joined = ctx.paced.as_ref().map(|m| {
+        let mut g = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let key = crate::record::trainee_slug(&name);
+        let known = g
+            .players
+            .iter()
+            .any(|p| crate::record::trainee_slug(&p.name) == key);
+        if ctx.class.locked.load(Ordering::SeqCst) && !known {
+            return Err(None);
+        }
+        let before = g.players.len();
+        let joined = g.join(&ctx.lib, &name, lang, now_ms()).map_err(Some);
+        // A trainee new to the game starts an attempt: its start marker goes into the results
+        // folder as for any attempt (a failure to write it does not stop the game).
+        if let Ok(i) = joined
+            && g.players.len() > before
+        {
+            let _ = crate::tui::host::mark_started(&ctx.places, &g.players[i].session);
+        }
+        joined
+    });
+    // Refused: back to the home screen, with the reason in the trainee's language.
+    let refuse = |app: &mut App, effects: &mut Vec<Effect>, why: String| {
+        refuse_attempt(app, effects, |t| t.joins_closed);
+        app.message = Some(why);
+    };
+    let words = crate::messages::paced(lang);
+    match joined? {
+        Ok(player) => {
+            for o in ctx.class.others_with(id, &name, &exam) {
+                ctx.class.send(o, Control::Replaced);
+            }
+            app.drop_attempt();
+            effects.retain(|e| !matches!(e, Effect::Autosave | Effect::Commit | Effect::Started));
+            // The others' screens count the trainees in the game.
+            ctx.class.broadcast(Control::Paced);
+            Some((player, name))
+        }
+        Err(None) => {
+            refuse(app, effects, words.closed.to_owned());
+            None
+        }
+        Err(Some(crate::quiz::paced::PacedError::Over)) => {
+            refuse(app, effects, words.over.to_owned());
+            None
+        }
+        Err(Some(e)) => {
+            refuse(app, effects, e.to_string());
+            None
+        }
     }
 }
 
@@ -361,12 +450,14 @@ fn publish(ctx: &Ctx, id: u64, app: &App) {
             seat.deadline = s.state.deadline;
             seat.finished = s.is_finished();
             seat.recorded = matches!(app.save_status(), Some(SaveStatus::Saved(_)));
+            seat.record_failed = matches!(app.save_status(), Some(SaveStatus::Failed(..)));
         }
         None => {
             seat.trainee = app.form().trainee.trim().to_owned();
             seat.exam.clear();
             seat.finished = false;
             seat.recorded = false;
+            seat.record_failed = false;
         }
     });
 }

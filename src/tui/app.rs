@@ -210,13 +210,16 @@ pub enum SaveStatus {
     Pending,
     /// Written, at this path.
     Saved(String),
-    /// Failed, with the reason.
-    Failed(String),
+    /// Not in the results folder, with the reason, and where the attempt is kept on this
+    /// computer (`None`: nowhere but in this window's memory; it is tried again).
+    Failed(String, Option<String>),
 }
 
 /// The whole interface state: the session's settings, the screen shown (which owns its
 /// state), the dialog over it and the message line.
 #[derive(Clone)]
+// Independent switches (preview, quit after, attempt locking), not a state machine.
+#[allow(clippy::struct_excessive_bools)]
 pub struct App {
     /// Interface language.
     pub lang: Lang,
@@ -240,6 +243,12 @@ pub struct App {
     pub quit_after: bool,
     /// Instructor preview: answer keys shown, nothing recorded.
     pub preview: bool,
+    /// This process's hold on the attempt on screen (from the start or resume offer until the
+    /// trainee goes home): a second terminal on the same trainee and exam is refused.
+    pub attempt_lock: Option<Arc<crate::record::AttemptLock>>,
+    /// The local terminal's rules: take that hold. The class server keeps one attempt to one
+    /// connection itself, and tests that run two apps on one attempt in one process do not.
+    pub lock_attempts: bool,
     /// Lines scrolled on the page shown (help, results, review, resume); back to 0 when the
     /// page changes. The drawing clamps it.
     pub page_scroll: u16,
@@ -334,6 +343,8 @@ impl App {
             fixed_exam: None,
             quit_after: false,
             preview: false,
+            attempt_lock: None,
+            lock_attempts: false,
             page_scroll: 0,
             scroll_limits: ScrollLimits::default(),
             display: super::display::Display::default(),
@@ -778,7 +789,7 @@ impl App {
                     }
                 }
                 Action::RetrySave => {
-                    if matches!(f.save, SaveStatus::Failed(_)) {
+                    if matches!(f.save, SaveStatus::Failed(..)) {
                         fx.push(Effect::Commit);
                     }
                 }
@@ -833,6 +844,7 @@ impl App {
         form.trainee.clear();
         form.caret = 0;
         self.screen = Screen::Home(form);
+        self.attempt_lock = None;
         self.message = None;
     }
 
@@ -947,6 +959,18 @@ impl App {
             self.message = Some(self.t().need_topic.to_owned());
             return Vec::new();
         };
+        if self.lock_attempts && !self.preview {
+            match self.autosaves.lock_attempt(&exam.id, &trainee) {
+                Ok(lock) => self.attempt_lock = lock.map(Arc::new),
+                Err(crate::record::AttemptBusy) => {
+                    self.message = Some(
+                        crate::messages::Msg::from(crate::messages::K::AttemptBusy)
+                            .render(self.lang),
+                    );
+                    return Vec::new();
+                }
+            }
+        }
         if let Some(a) = self.autosaves.load_autosave(&exam.id, &trainee)
             && matches!(a.status, crate::quiz::Status::Running)
             && Session::resume(a.clone(), &self.lib).is_ok()

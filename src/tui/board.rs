@@ -395,8 +395,8 @@ impl Screens for BoardScreen {
         ScrollLimits::default()
     }
 
-    fn wait(&self, _now: Millis) -> Duration {
-        Duration::from_secs(1)
+    fn wait(&self, _now: Millis) -> Option<Duration> {
+        Some(Duration::from_secs(1))
     }
 
     fn step<B: Backend>(

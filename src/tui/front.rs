@@ -140,23 +140,24 @@ pub fn display_for_term(term: &str, color: bool) -> Display {
     }
 }
 
-/// How long to wait for an event: until the countdown's next second or the next deadline.
+/// How long to wait for an event: until the countdown's next second or the next deadline;
+/// `None` when nothing on screen changes with time (no attempt running, or one without a
+/// clock), so that a front need not wake at all until a key comes.
 #[must_use]
-pub fn wait_for(app: &App, now: Millis) -> Duration {
-    let Some(s) = app.session().filter(|s| !s.is_finished()) else {
-        return Duration::from_secs(1);
-    };
-    let mut ms: Millis = 1000;
+pub fn wait_for(app: &App, now: Millis) -> Option<Duration> {
+    let s = app.session().filter(|s| !s.is_finished())?;
+    let mut ms: Option<Millis> = None;
+    let mut take = |m: Millis| ms = Some(ms.map_or(m, |x: Millis| x.min(m)));
     if let Some(left) = s.remaining(now) {
-        ms = ms.min(left % 1000 + 1);
+        take(left % 1000 + 1);
     }
     if let Some(left) = s.question_remaining(now) {
-        ms = ms.min(left % 1000 + 1);
+        take(left % 1000 + 1);
     }
     if let Some(d) = s.next_deadline() {
-        ms = ms.min((d - now).max(0) + 1);
+        take((d - now).max(0) + 1);
     }
-    Duration::from_millis(u64::try_from(ms.clamp(1, 1000)).unwrap_or(1000))
+    ms.map(|ms| Duration::from_millis(u64::try_from(ms.clamp(1, 1000)).unwrap_or(1000)))
 }
 
 fn sink_error(e: &impl std::fmt::Display) -> io::Error {
@@ -177,8 +178,9 @@ pub trait Screens {
         let _ = limits;
     }
 
-    /// How long to wait for the next event at `now`.
-    fn wait(&self, now: Millis) -> Duration;
+    /// How long to wait for the next event at `now` (`None`: nothing changes with time, wait
+    /// for an event).
+    fn wait(&self, now: Millis) -> Option<Duration>;
 
     /// An event (`None`: the wait ran out), after the loop has followed a window change:
     /// update the state and carry out the effects, with the source and the terminal for
@@ -214,12 +216,19 @@ pub fn run_loop<B: Backend, S: Screens>(
         if let Some(m) = measured {
             screens.measured(m);
         }
-        let event = match source.next_event(Some(screens.wait(screens.now()))) {
+        let event = match source.next_event(screens.wait(screens.now())) {
             Ok(ev) => ev,
             Err(e) => break e,
         };
         if matches!(event, Some(Event::Resize(..)))
             && let Err(e) = terminal.autoresize()
+        {
+            break sink_error(&e);
+        }
+        // The screen may have been lost (a local terminal stopped from outside and continued):
+        // draw everything afresh.
+        if matches!(event, Some(Event::FocusGained))
+            && let Err(e) = terminal.clear()
         {
             break sink_error(&e);
         }
@@ -252,7 +261,7 @@ impl Screens for Trainee<'_> {
         self.app.measured(limits);
     }
 
-    fn wait(&self, now: Millis) -> Duration {
+    fn wait(&self, now: Millis) -> Option<Duration> {
         wait_for(self.app, now)
     }
 
@@ -274,6 +283,7 @@ impl Screens for Trainee<'_> {
         if host.execute(app, &more, host.now()) || host.execute(app, &effects, host.now()) {
             return Ok(true);
         }
+        host.retry_due(app, host.now());
         if let Some(e) = host.save_error() {
             app.message = Some(e);
         }

@@ -8,7 +8,7 @@ use crate::quiz::{Millis, Session};
 use crate::record::{AttemptRecord, Store, attempt_id, write_atomic};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::mpsc::{Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -61,17 +61,35 @@ pub fn save_prefs(path: &std::path::Path, prefs: &Prefs) {
 type ErrorSlot = Arc<Mutex<Option<String>>>;
 
 enum SaveMsg {
-    Save(Box<Session>, Box<Places>, ErrorSlot),
+    Save(Box<Session>, Box<Places>, ErrorSlot, Option<Sender<()>>),
     Flush(Sender<()>),
 }
 
-/// Writes autosaves on a worker thread, so that no disk or network write sits between a key
-/// and the next frame. Of the saves of one attempt waiting together, only the newest is
-/// written. A `Saver` is a value: clone it to share one worker between sessions (each keeps
-/// its own error), or start one per session. The worker ends when the last clone is dropped.
+/// How long the loop waits for the autosave of a change before it draws the change: an answer
+/// is shown once it is saved (a local autosave takes well under a millisecond). When the disk
+/// is slower than this, the screen says the last answer may not be saved yet.
+pub const ACK_WAIT: Duration = Duration::from_secs(2);
+
+/// Writes autosaves on a worker thread, and tells the live board how far each attempt is on a
+/// second one (the board is on the results folder, often a network share, and must never hold
+/// up an autosave). Of the saves of one attempt waiting together, only the newest is written,
+/// and every save waiting for it is acknowledged when it is written. A `Saver` is a value: clone
+/// it to share one worker between sessions (each keeps its own error), or start one per
+/// session. The workers end when the last clone is dropped.
 #[derive(Clone)]
 pub struct Saver {
     tx: Sender<SaveMsg>,
+}
+
+/// The newest message of each attempt (autosave file) in a batch.
+fn newest(msgs: &[SaveMsg]) -> HashMap<(String, String), usize> {
+    let mut latest: HashMap<(String, String), usize> = HashMap::new();
+    for (i, m) in msgs.iter().enumerate() {
+        if let SaveMsg::Save(s, ..) = m {
+            latest.insert((s.state.exam.id.clone(), s.state.trainee.clone()), i);
+        }
+    }
+    latest
 }
 
 impl Saver {
@@ -79,26 +97,43 @@ impl Saver {
     #[must_use]
     pub fn start() -> Saver {
         let (tx, rx) = channel::<SaveMsg>();
+        let (board_tx, board_rx) = channel::<SaveMsg>();
+        std::thread::spawn(move || {
+            while let Ok(first) = board_rx.recv() {
+                let mut msgs = vec![first];
+                msgs.extend(board_rx.try_iter());
+                let latest = newest(&msgs);
+                for (i, m) in msgs.into_iter().enumerate() {
+                    if let SaveMsg::Save(s, places, ..) = m {
+                        let key = (s.state.exam.id.clone(), s.state.trainee.clone());
+                        if latest.get(&key) == Some(&i) {
+                            publish_progress(&places, &s);
+                        }
+                    }
+                }
+            }
+        });
         std::thread::spawn(move || {
             while let Ok(first) = rx.recv() {
                 let mut msgs = vec![first];
                 msgs.extend(rx.try_iter());
-                // The newest save of each attempt (autosave file) in this batch.
-                let mut latest: HashMap<(String, String), usize> = HashMap::new();
-                for (i, m) in msgs.iter().enumerate() {
-                    if let SaveMsg::Save(s, ..) = m {
-                        latest.insert((s.state.exam.id.clone(), s.state.trainee.clone()), i);
-                    }
-                }
+                let latest = newest(&msgs);
+                // Acknowledgements wait for the newest save of their attempt in this batch.
+                let mut acks: HashMap<(String, String), Vec<Sender<()>>> = HashMap::new();
                 for (i, m) in msgs.into_iter().enumerate() {
                     match m {
-                        SaveMsg::Save(s, places, slot) => {
+                        SaveMsg::Save(s, places, slot, ack) => {
                             let key = (s.state.exam.id.clone(), s.state.trainee.clone());
+                            acks.entry(key.clone()).or_default().extend(ack);
                             if latest.get(&key) == Some(&i) {
-                                let r = save_now(&places, &s);
+                                let r = autosave_now(&places, &s);
                                 if let Ok(mut e) = slot.lock() {
                                     *e = r.err();
                                 }
+                                for a in acks.remove(&key).unwrap_or_default() {
+                                    let _ = a.send(());
+                                }
+                                let _ = board_tx.send(SaveMsg::Save(s, places, slot, None));
                             }
                         }
                         SaveMsg::Flush(done) => {
@@ -111,12 +146,16 @@ impl Saver {
         Saver { tx }
     }
 
-    fn save(&self, s: &Session, places: &Places, slot: &ErrorSlot) {
+    /// Send a save; the receiver hears when it is written (or failed).
+    fn save(&self, s: &Session, places: &Places, slot: &ErrorSlot) -> Receiver<()> {
+        let (ack_tx, ack_rx) = channel();
         let _ = self.tx.send(SaveMsg::Save(
             Box::new(s.clone()),
             Box::new(places.clone()),
             Arc::clone(slot),
+            Some(ack_tx),
         ));
+        ack_rx
     }
 
     /// Wait until every autosave sent so far is written (or failed), at most ten seconds.
@@ -128,14 +167,82 @@ impl Saver {
     }
 }
 
+/// Write the autosave (in the data folder, else in the last-resort folder). `Err`: what the
+/// trainee must be told (answers saved elsewhere, or not saved at all).
+fn autosave_now(places: &Places, s: &Session) -> Result<(), String> {
+    use crate::messages::{K, Msg};
+    let lang = s.state.lang;
+    match places.autosaves.autosave_kept(&s.state) {
+        Ok((_, None)) => Ok(()),
+        Ok((p, Some(why))) => {
+            // Saved, but not where it belongs: say where, and why.
+            let why = why.message().render(lang);
+            Err(Msg::new(
+                K::AutosavedElsewhere,
+                vec![
+                    why.into(),
+                    crate::diag::escape_for_terminal(
+                        &p.parent().unwrap_or(&p).display().to_string(),
+                    )
+                    .into(),
+                ],
+            )
+            .render(lang))
+        }
+        Err(e) => {
+            Err(Msg::new(K::AutosaveFailed, vec![e.message().render(lang).into()]).render(lang))
+        }
+    }
+}
+
 fn save_now(places: &Places, s: &Session) -> Result<(), String> {
-    let r = places
-        .autosaves
-        .autosave(&s.state)
-        .map(|_| ())
-        .map_err(|e| e.message().render(s.state.lang));
+    let r = autosave_now(places, s);
     publish_progress(places, s);
     r
+}
+
+/// What is known of a results folder: whether it is there, and whether it is a mount point
+/// (on another file system than the folder above it: a network share mounted there). `None`
+/// when it is missing. Elsewhere than Unix, only whether it is there.
+#[must_use]
+pub fn folder_id(dir: &std::path::Path) -> Option<FolderId> {
+    let m = std::fs::metadata(dir)
+        .ok()
+        .filter(std::fs::Metadata::is_dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let above = dir
+            .canonicalize()
+            .ok()
+            .and_then(|c| c.parent().map(std::fs::metadata))
+            .and_then(Result::ok);
+        Some(FolderId {
+            mounted: above.is_some_and(|p| p.dev() != m.dev()),
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        Some(FolderId { mounted: false })
+    }
+}
+
+/// See [`folder_id`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FolderId {
+    /// The folder is a mount point.
+    pub mounted: bool,
+}
+
+impl FolderId {
+    /// Whether a folder that was `self` when the attempt started may take the record as `now`:
+    /// a folder that was a mount point and is not one any more is the empty local folder below
+    /// a share that dropped (a share mounted again, or any plain folder, is fine).
+    #[must_use]
+    pub fn still(self, now: FolderId) -> bool {
+        !self.mounted || now.mounted
+    }
 }
 
 /// What one session's effects need: where to write, how (autosave worker or at once), the key
@@ -155,7 +262,15 @@ pub struct Host {
     /// The clock: milliseconds since the Unix epoch.
     pub clock: Box<dyn Fn() -> Millis + Send>,
     save_error: ErrorSlot,
+    /// The attempts this host has seen start or resume, with the identity of their results
+    /// folder at that moment ([`folder_id`]).
+    started: HashMap<String, Option<FolderId>>,
+    /// When a finished attempt that is not recorded yet is tried again.
+    retry_at: Option<Millis>,
 }
+
+/// How often a finished attempt that could not be recorded is tried again, in milliseconds.
+pub const RETRY_MS: Millis = 5_000;
 
 impl Host {
     /// A host writing to `places`, autosaving at once, reading the wall clock, remembering
@@ -169,6 +284,8 @@ impl Host {
             names_only: false,
             clock: Box::new(now_ms),
             save_error: Arc::new(Mutex::new(None)),
+            started: HashMap::new(),
+            retry_at: None,
         }
     }
 
@@ -205,6 +322,35 @@ impl Host {
         self.save_error.lock().ok().and_then(|e| e.clone())
     }
 
+    /// The first autosave of an attempt in this host: a new attempt makes its results folder
+    /// when missing (the only time it is made: later, a missing folder is a share that dropped),
+    /// and the folder's identity is noted, to be checked when the attempt is recorded.
+    fn note_start(&mut self, s: &Session) {
+        let id = attempt_id(&s.state);
+        if self.started.contains_key(&id) {
+            return;
+        }
+        let dir = results_for(&self.places, &s.state.exam).dir;
+        let fresh = s.state.slots.iter().all(|x| x.response.is_none());
+        if fresh && !dir.exists() {
+            let _ = std::fs::create_dir_all(&dir);
+        }
+        self.started.insert(id, folder_id(&dir));
+    }
+
+    /// Try again to record a finished attempt that could not be recorded, every [`RETRY_MS`]:
+    /// a share that comes back, or space that was freed, records it without a key. Returns
+    /// `true` when it tried.
+    pub fn retry_due(&mut self, app: &mut App, now: Millis) -> bool {
+        if !matches!(app.save_status(), Some(SaveStatus::Failed(..)))
+            || self.retry_at.is_none_or(|t| now < t)
+        {
+            return false;
+        }
+        self.execute(app, &[Effect::Commit], now);
+        true
+    }
+
     /// Carry out effects that only need the host (saving, recording, preferences). Returns
     /// `true` when the session should end. Effects that need the front ([`Effect::Suspend`],
     /// [`Effect::FlipBidi`]) are left to the event loop and ignored here.
@@ -214,8 +360,18 @@ impl Host {
             match e {
                 Effect::Autosave => {
                     if let Some(s) = app.session() {
+                        self.note_start(s);
                         match &self.saver {
-                            Some(saver) => saver.save(s, &self.places, &self.save_error),
+                            Some(saver) => {
+                                // The change is drawn once it is saved (see [`ACK_WAIT`]).
+                                let ack = saver.save(s, &self.places, &self.save_error);
+                                if ack.recv_timeout(ACK_WAIT).is_err() {
+                                    app.message = Some(
+                                        crate::messages::Msg::from(crate::messages::K::SaveSlow)
+                                            .render(s.state.lang),
+                                    );
+                                }
+                            }
                             None => {
                                 if let Err(err) = save_now(&self.places, s) {
                                     app.message = Some(err);
@@ -235,15 +391,22 @@ impl Host {
                 Effect::Commit => {
                     self.flush();
                     if let Some(s) = app.session() {
-                        let status = match commit_attempt(&self.places, s, now) {
-                            Ok(p) if self.names_only => SaveStatus::Saved(
+                        let expected = self.started.get(&attempt_id(&s.state)).copied().flatten();
+                        let shown = |p: &std::path::Path| {
+                            if self.names_only {
                                 p.file_name()
                                     .map(|n| n.to_string_lossy().into_owned())
-                                    .unwrap_or_default(),
-                            ),
-                            Ok(p) => SaveStatus::Saved(p.display().to_string()),
-                            Err(e) => SaveStatus::Failed(e),
+                                    .unwrap_or_default()
+                            } else {
+                                p.display().to_string()
+                            }
                         };
+                        let status = match commit_attempt_in(&self.places, s, now, expected) {
+                            Ok(p) => SaveStatus::Saved(shown(&p)),
+                            Err(e) => SaveStatus::Failed(e.reason, e.kept.as_deref().map(shown)),
+                        };
+                        self.retry_at =
+                            matches!(status, SaveStatus::Failed(..)).then_some(now + RETRY_MS);
                         app.saved(status);
                     }
                 }
@@ -300,7 +463,11 @@ fn publish_progress(places: &Places, s: &Session) {
         deadline: s.state.deadline,
     };
     if let Ok(body) = serde_json::to_vec(&p) {
-        let _ = write_atomic(&dir, &path, &body, true);
+        // Only inside an existing results folder (never made again here: see
+        // [`Host::note_start`]); the progress folder itself takes a class folder's permissions.
+        if crate::record::make_subfolder(&dir).is_ok() {
+            let _ = crate::record::write_atomic_into(&dir, &path, &body, true);
+        }
     }
 }
 
@@ -332,33 +499,96 @@ pub fn results_for(places: &Places, exam: &crate::exam::ExamDef) -> Store {
     }
 }
 
+/// Why a finished attempt is not in the results folder, and where it is kept instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotRecorded {
+    /// Why, in words (the attempt's language).
+    pub reason: String,
+    /// Where the attempt is kept on this computer for `tipquiz recover` (the pending folder, or
+    /// the last-resort folder); `None` when it could not be written anywhere: it is then only
+    /// in memory, and the caller must keep it and try again.
+    pub kept: Option<PathBuf>,
+    /// The results folder already has a different record of this attempt (it was submitted
+    /// twice): trying again cannot help.
+    pub conflict: bool,
+}
+
+impl std::fmt::Display for NotRecorded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
 /// Record a finished attempt in the results folder, signed with [`Places::key`] when there is
 /// one. On success the autosave and any pending copy are removed. On failure the attempt is
-/// kept in the pending folder (local disk) so that a retry or `tipquiz recover` can write it
-/// later; the error says what failed.
+/// kept in the pending folder (local disk), else in the last-resort folder, so that a retry or
+/// `tipquiz recover` can write it later; the error says what failed and where it is kept.
 ///
 /// # Errors
-/// The reason the record could not be written, in words.
+/// The reason the record could not be written, in words, and where the attempt is kept.
 pub fn commit_attempt(places: &Places, s: &Session, now: Millis) -> Result<PathBuf, String> {
+    commit_attempt_in(places, s, now, None).map_err(|e| e.reason)
+}
+
+/// [`commit_attempt`], checking that the results folder is still what it was when the attempt
+/// started (`expected`, see [`folder_id`]). The results folder is never created here.
+///
+/// # Errors
+/// Why it is not recorded, and where it is kept.
+pub fn commit_attempt_in(
+    places: &Places,
+    s: &Session,
+    now: Millis,
+    expected: Option<FolderId>,
+) -> Result<PathBuf, NotRecorded> {
+    use crate::messages::{K, Msg};
+    let lang = s.state.lang;
     let rec = AttemptRecord::from_session(s, &attempt_id(&s.state), now, &places.program);
-    let pending_path = places.pending.dir.join(pending_name(&s.state));
-    match results_for(places, &s.state.exam).commit(&rec, places.key.as_deref()) {
+    let name = pending_name(&s.state);
+    let results = results_for(places, &s.state.exam);
+    let shown = || crate::diag::escape_for_terminal(&results.dir.display().to_string());
+    let mut conflict = false;
+    let outcome = match folder_id(&results.dir) {
+        None => Err(Msg::new(K::ResultsFolderMissing, vec![shown().into()]).render(lang)),
+        Some(id) if expected.is_some_and(|e| !e.still(id)) => {
+            Err(Msg::new(K::ResultsFolderChanged, vec![shown().into()]).render(lang))
+        }
+        Some(_) => results
+            .commit_into(&rec, places.key.as_deref())
+            .map_err(|e| {
+                conflict = matches!(&e, crate::record::StoreError::Io { source, .. }
+                    if source.kind() == std::io::ErrorKind::AlreadyExists);
+                e.message().render(lang)
+            }),
+    };
+    match outcome {
         Ok(p) => {
             let _ = places
                 .autosaves
                 .remove_autosave(&s.state.exam.id, &s.state.trainee);
-            let _ = std::fs::remove_file(&pending_path);
+            let _ = places.pending.remove(&name);
             Ok(p)
         }
-        Err(err) => {
-            if let Ok(body) = serde_json::to_vec(&s.state)
-                && write_atomic(&places.pending.dir, &pending_path, &body, true).is_ok()
-            {
-                let _ = places
-                    .autosaves
-                    .remove_autosave(&s.state.exam.id, &s.state.trainee);
-            }
-            Err(err.message().render(s.state.lang))
+        Err(reason) => {
+            let kept = serde_json::to_vec(&s.state)
+                .ok()
+                .and_then(|body| places.pending.keep(&name, &body).ok())
+                .map(|(p, _)| p);
+            let kept = match kept {
+                Some(p) => {
+                    let _ = places
+                        .autosaves
+                        .remove_autosave(&s.state.exam.id, &s.state.trainee);
+                    Some(p)
+                }
+                // The autosave of the finished attempt is the other copy `recover` reads.
+                None => places.autosaves.autosave(&s.state).ok(),
+            };
+            Err(NotRecorded {
+                reason,
+                kept,
+                conflict,
+            })
         }
     }
 }
@@ -398,10 +628,28 @@ pub fn recover(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         match Session::resume(a, lib) {
-            Ok(s) => match commit_attempt(places, &s, now) {
+            Ok(s) => match commit_attempt_in(places, &s, now, None) {
                 Ok(p) => {
                     let _ = std::fs::remove_file(&path);
                     ok.push(p.display().to_string());
+                }
+                Err(e) if e.conflict => {
+                    // Submitted twice (two terminals): the record in the results folder stays;
+                    // this copy is set aside once, so that no later start fails on it again.
+                    let kept = e.kept.unwrap_or(path);
+                    let aside = kept.with_extension("json.conflict");
+                    let _ = std::fs::rename(&kept, &aside);
+                    let aside = aside
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    failed.push(
+                        crate::messages::Msg::new(
+                            crate::messages::K::RecoverConflict,
+                            vec![name.into(), aside.into()],
+                        )
+                        .render(s.state.lang),
+                    );
                 }
                 Err(e) => failed.push(format!("{name}: {e}")),
             },

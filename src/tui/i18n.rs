@@ -6,7 +6,7 @@ use crate::text::Lang;
 
 pub use crate::messages::screens::*;
 pub use crate::messages::{ar::SCREENS as AR, en::SCREENS as EN};
-pub use crate::messages::{fill, topic_name, ui};
+pub use crate::messages::{fill, paced, topic_name, ui};
 
 /// The choice label of position `i`: a b c ... in English, أ ب ج د ... in Arabic.
 #[must_use]

@@ -101,6 +101,9 @@ pub enum Action {
     EndExam,
     /// Instructor's console: the live board instead of the table, or back.
     ShowBoard,
+    /// Instructor's console, paced play: the next step (open a question, close it, open the
+    /// next, the podium).
+    NextStep,
 }
 
 /// Where the keys are read: each context has its own table.
@@ -606,6 +609,7 @@ const CONSOLE: &[Binding] = &[
     quiet(&[Char('l')], Action::LockJoins),
     quiet(&[Char('e')], Action::EndExam),
     quiet(&[Char('b'), Code(KeyCode::Tab)], Action::ShowBoard),
+    quiet(&[Char('n'), Char(' ')], Action::NextStep),
     quiet(&[Char('q'), Code(KeyCode::Esc)], Action::Cancel),
 ];
 

@@ -22,6 +22,7 @@ pub mod host;
 pub mod i18n;
 pub mod keymap;
 pub mod loading;
+pub mod paced;
 pub mod preview;
 pub mod run;
 pub mod terminal;

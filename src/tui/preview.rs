@@ -155,8 +155,8 @@ impl Screens for PreviewScreen<'_> {
         }
     }
 
-    fn wait(&self, _now: Millis) -> Duration {
-        Duration::from_millis(if self.watch { 400 } else { 5000 })
+    fn wait(&self, _now: Millis) -> Option<Duration> {
+        Some(Duration::from_millis(if self.watch { 400 } else { 5000 }))
     }
 
     fn step<B: Backend>(

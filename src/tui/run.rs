@@ -87,6 +87,9 @@ impl LocalTerminal {
 impl EventSource for LocalTerminal {
     fn next_event(&mut self, timeout: Option<Duration>) -> io::Result<Option<Event>> {
         self.signalled()?;
+        if super::terminal::take_continued() {
+            return Ok(Some(Event::FocusGained));
+        }
         // A signal lands during the wait: it is seen at the next wake-up, at most a second
         // later (the loop wakes once per displayed second), well within the watcher's grace
         // period. No extra wake-ups: an idle countdown costs one per second.
@@ -99,6 +102,11 @@ impl EventSource for LocalTerminal {
             None
         };
         self.signalled()?;
+        // Stopped from outside and continued: the screen was given back, draw it afresh (a key
+        // read meanwhile goes first; the next call redraws).
+        if ev.is_none() && super::terminal::take_continued() {
+            return Ok(Some(Event::FocusGained));
+        }
         // The test hook that proves the terminal is restored on a panic.
         #[allow(clippy::panic, clippy::manual_assert)]
         if self.panic_for_test && matches!(ev, Some(Event::Key(_))) {
@@ -112,7 +120,9 @@ impl EventSource for LocalTerminal {
     #[cfg(unix)]
     fn suspend(&mut self) -> io::Result<bool> {
         super::terminal::leave();
-        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
+        // SIGSTOP, not SIGTSTP: SIGTSTP is caught (a stop from outside, see
+        // `terminal::watch_signals`), and this stop must happen before the screen is taken back.
+        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
         // Continued: take the terminal back; the loop redraws everything.
         super::terminal::enter_screen(self.mode)?;
         Ok(true)

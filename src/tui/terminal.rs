@@ -415,6 +415,20 @@ pub fn exit_sequence(family: Family, mode: BidiMode) -> &'static str {
 
 static EXIT_BYTES: Mutex<&'static str> = Mutex::new("");
 
+/// The bidi mode of the last [`enter_screen`], to take the screen back after an outside stop.
+static MODE: Mutex<Option<BidiMode>> = Mutex::new(None);
+
+/// Set when the program was stopped from outside (SIGTSTP sent by another process) and has
+/// been continued: the screen was given back and taken again, and must be drawn afresh.
+static CONTINUED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the program was stopped from outside and continued since the last call (the event
+/// loop then redraws everything).
+#[must_use]
+pub fn take_continued() -> bool {
+    CONTINUED.swap(false, Ordering::SeqCst)
+}
+
 /// Write the bytes that enter the full screen on `w`, in this order: the alternate screen, the
 /// switch-off of the terminal's own bidi for `family` (nothing when `mode` is `terminal` or the
 /// family needs none), then a full clear (ED 2), which must come after BDSM because BDSM acts per
@@ -492,6 +506,9 @@ pub fn enter_screen(mode: BidiMode) -> std::io::Result<()> {
     });
     crossterm::terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
+    if let Ok(mut g) = MODE.lock() {
+        *g = Some(mode);
+    }
     let family = *FAMILY.get_or_init(|| {
         use std::io::IsTerminal as _;
         let env = |k: &str| std::env::var(k).ok();
@@ -556,20 +573,53 @@ pub fn release_errors_after(leave: impl FnOnce()) {
     }
 }
 
-/// Watch for SIGTERM, SIGHUP and SIGINT. The signal number is stored in `flag` for the event
-/// loop, which autosaves, restores the terminal and exits with 128 + the signal. If the loop
-/// cannot (for instance because the terminal is gone and input is stuck at end of file), the
-/// watcher restores what it can and exits itself after a grace period: the attempt is safe
-/// because it is autosaved after every change.
+/// Stopped from outside (SIGTSTP from another process; Ctrl-Z itself is a key in raw mode):
+/// give the terminal back as it was, stop (SIGSTOP, which cannot be caught), and once continued
+/// take it back in raw mode and have the loop redraw everything ([`take_continued`]).
+#[cfg(unix)]
+fn stop_from_outside() {
+    let was_ours = ACTIVE.load(Ordering::SeqCst);
+    if was_ours {
+        restore();
+    }
+    let _ = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
+    if was_ours {
+        let mode = MODE
+            .lock()
+            .ok()
+            .and_then(|g| *g)
+            .unwrap_or(BidiMode::Reorder);
+        if enter_screen(mode).is_ok() {
+            CONTINUED.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Watch for SIGTERM, SIGHUP, SIGINT and SIGQUIT. The signal number is stored in `flag` for the
+/// event loop, which autosaves, restores the terminal and exits with 128 + the signal. If the
+/// loop cannot (for instance because the terminal is gone and input is stuck at end of file),
+/// the watcher restores what it can and exits itself after a grace period: the attempt is safe
+/// because it is autosaved after every change. SIGTSTP from another process stops the program
+/// with the terminal restored, and `fg` brings the screen back ([`stop_from_outside`]).
 #[cfg(unix)]
 pub fn watch_signals(flag: std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+    let Ok(mut signals) =
+        signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP])
+    else {
         return;
     };
     let on_hangup = std::sync::Arc::clone(&flag);
     std::thread::spawn(move || {
-        if let Some(sig) = signals.forever().next() {
+        let mut ending = signals.forever().filter(|sig| {
+            if *sig == SIGTSTP {
+                stop_from_outside();
+                false
+            } else {
+                true
+            }
+        });
+        if let Some(sig) = ending.next() {
             flag.store(
                 usize::try_from(sig).unwrap_or(1),
                 std::sync::atomic::Ordering::SeqCst,

@@ -37,19 +37,25 @@ pub fn is_compact(area: Rect) -> bool {
 /// The parts of a key hint ("a · b · c", most important first) that fit in `width` cells
 /// as drawn (shaped, so a lam-alef ligature counts one cell).
 fn fit_parts(c: &Ctx, hint: &str, width: u16) -> String {
+    const SEP: &str = " · ";
     let w = usize::from(width);
     let mut out = String::new();
-    for part in hint.split(" · ") {
-        let candidate = if out.is_empty() {
-            part.to_owned()
-        } else {
-            format!("{out} · {part}")
-        };
-        if text_width(&candidate, c.d.mode, c.d.shaping) <= w {
-            out = candidate;
-        } else if out.is_empty() {
-            // Not even the first part fits: keep it, the line breaks between words.
-            return candidate;
+    let mut used = 0;
+    for part in hint.split(SEP) {
+        // Widths add up: no letter joins or forms a ligature across the separator's spaces,
+        // so each part is shaped once, not every longer candidate again.
+        let pw = text_width(part, c.d.mode, c.d.shaping);
+        if out.is_empty() {
+            if pw > w {
+                // Not even the first part fits: keep it, the line breaks between words.
+                return part.to_owned();
+            }
+            out.push_str(part);
+            used = pw;
+        } else if used + cell_width(SEP) + pw <= w {
+            out.push_str(SEP);
+            out.push_str(part);
+            used += cell_width(SEP) + pw;
         } else {
             break;
         }
@@ -85,7 +91,8 @@ fn to_u16(n: usize) -> u16 {
 
 pub use super::display::{Display, Theme};
 
-type LineKey = (Vec<(String, Style)>, Dir, u16, BidiMode, bool);
+/// Text and styles, direction, width, mode, shaping, and whether the lines are aligned.
+type LineKey = (Vec<(String, Style)>, Dir, u16, BidiMode, bool, bool);
 
 /// Entries kept in the line cache before it is cleared.
 const LINE_CACHE_CAPACITY: usize = 4096;
@@ -122,7 +129,25 @@ impl Ctx {
     /// Styled logical spans → aligned visual lines of at most `width` cells (cached per text,
     /// styles, direction, width and mode, so an unchanged screen costs no bidi work).
     fn lines(&self, spans: &[(String, Style)], width: u16, dir: Dir) -> Vec<Line<'static>> {
-        let key: LineKey = (spans.to_vec(), dir, width, self.d.mode, self.d.shaping);
+        self.lines_as(spans, width, dir, true)
+    }
+
+    /// [`Ctx::lines`], aligned in their width or not.
+    fn lines_as(
+        &self,
+        spans: &[(String, Style)],
+        width: u16,
+        dir: Dir,
+        aligned: bool,
+    ) -> Vec<Line<'static>> {
+        let key: LineKey = (
+            spans.to_vec(),
+            dir,
+            width,
+            self.d.mode,
+            self.d.shaping,
+            aligned,
+        );
         LINE_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
             if let Some(hit) = cache.get(&key).filter(|_| !recording()) {
@@ -132,7 +157,7 @@ impl Ctx {
             let lines: Vec<Line<'static>> =
                 visual_styled_lines(spans, dir, w, self.d.mode, self.d.shaping)
                     .into_iter()
-                    .map(|l| align_line(l, dir, w))
+                    .map(|l| if aligned { align_line(l, dir, w) } else { l })
                     .collect();
             if cache.len() >= LINE_CACHE_CAPACITY {
                 cache.clear();
@@ -162,20 +187,13 @@ impl Ctx {
         };
         let w = usize::from(width);
         let bw = text_width(b, self.d.mode, self.d.shaping).min(w);
-        let la = visual_styled_lines(
+        let la = self.lines_as(
             &[(a.to_owned(), sa)],
+            to_u16(w.saturating_sub(bw + 1)),
             self.dir(),
-            w.saturating_sub(bw + 1),
-            self.d.mode,
-            self.d.shaping,
+            false,
         );
-        let lb = visual_styled_lines(
-            &[(b.to_owned(), sb)],
-            self.dir(),
-            w,
-            self.d.mode,
-            self.d.shaping,
-        );
+        let lb = self.lines_as(&[(b.to_owned(), sb)], width, self.dir(), false);
         let mut spans: Vec<Span<'static>> =
             la.into_iter().next().map(|l| l.spans).unwrap_or_default();
         let used: usize = spans.iter().map(|s| cell_width(&s.content)).sum();
@@ -259,8 +277,9 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
             let t = app.t();
             let lines = help_lines(app, c.compact);
             let keys = bar(app, Context::Help);
+            let close = bar_without(app, Context::Help, &[Does::Scroll]);
             // Where the full help is taller than the screen, it scrolls like the compact one.
-            dialog_scrolled(f, app, c, area, t.help_title, &lines, "Esc", &keys);
+            dialog_scrolled(f, app, c, area, t.help_title, &lines, &close, &keys);
         }
         Overlay::ConfirmSubmit => {
             let t = app.t();
@@ -351,7 +370,7 @@ fn screen_bar(app: &App) -> String {
 
 /// The results' key bar: retrying the save only when it failed.
 fn results_bar(app: &App) -> String {
-    let skip: &[Does] = if matches!(app.save_status(), Some(SaveStatus::Failed(_))) {
+    let skip: &[Does] = if matches!(app.save_status(), Some(SaveStatus::Failed(..))) {
         &[]
     } else {
         &[Does::Retry]
@@ -1639,11 +1658,16 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
 
 /// The key hint `k` with the practice "Enter check" part second, not first: the first part is
 /// the digit range, which after Arabic letters would read backwards ("9-1").
+/// The key bar with Enter's word as in practice (check): in place of Enter's part when the
+/// bar has one (not "Enter save · Enter check"), else second.
 fn with_check(k: &str, check: &str) -> String {
-    match k.split_once(" · ") {
-        Some((first, rest)) => format!("{first} · {check} · {rest}"),
-        None => format!("{k} · {check}"),
+    let mut parts: Vec<&str> = k.split(" · ").collect();
+    let enter = |p: &&str| p.trim_start_matches('\u{2066}').starts_with("Enter");
+    match parts.iter().position(enter) {
+        Some(i) => parts[i] = check,
+        None => parts.insert(1.min(parts.len()), check),
     }
+    parts.join(" · ")
 }
 
 fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
@@ -1710,7 +1734,14 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
     let save = match app.save_status().unwrap_or(&SaveStatus::Pending) {
         SaveStatus::Pending => (String::new(), th.dim()),
         SaveStatus::Saved(p) => (fill(t.saved, &[&ltr_isolate(c, p)]), th.good()),
-        SaveStatus::Failed(e) => (fill(t.saving_failed, &[&ltr_isolate(c, e)]), th.bad()),
+        SaveStatus::Failed(e, Some(kept)) => (
+            fill(
+                t.saving_failed,
+                &[&ltr_isolate(c, e), &ltr_isolate(c, kept)],
+            ),
+            th.bad(),
+        ),
+        SaveStatus::Failed(e, None) => (fill(t.saving_unsaved, &[&ltr_isolate(c, e)]), th.bad()),
     };
     let save_lines = if save.0.is_empty() {
         Vec::new()

@@ -1622,3 +1622,324 @@ fn a_killed_attempt_is_listed_by_name_from_its_start_marker() {
         "{table}"
     );
 }
+
+// ---------- a whole class day ----------
+
+/// The "done when", in one class: the instructor's final assessment with speed points,
+/// partial credit and negative marking, records sealed with the instructor key as they are
+/// written, top scorers (29 and 28 of 30), a retake, a timeout, an abandoned attempt (its start
+/// marker and progress file, the trainee gone), a deleted record (its start marker left), and
+/// three forgeries (an edited score resealed without the key, a copy of a top scorer's record
+/// under another name, sealed with the key, and a lowered pass mark sealed with the key). Every
+/// genuine attempt counts with its exact score, every forgery is flagged by name, report,
+/// export, history and board agree, and every trainee is in a list.
+#[test]
+fn a_class_day_counts_every_genuine_attempt_flags_every_forgery_and_misses_nobody() {
+    use tipquiz::record::StartMarker;
+    use tipquiz::report::Which;
+    use tipquiz::report::board::Board;
+    let lib = shipped();
+    let text = include_str!("../../questions/exams/final-assessment.toml")
+        .replace("speed_points = false", "speed_points = true")
+        .replace("negative_marking = 0 ", "negative_marking = 0.25 ");
+    let exam = parse_exam("final-assessment.toml", &text).0.unwrap();
+    assert!(exam.scoring.speed_points && exam.scoring.partial_credit);
+    assert_eq!(exam.scoring.negative_marking, 0.25);
+    let d = tempfile::tempdir().unwrap();
+    let exam_file = d.path().join("final-assessment.toml");
+    std::fs::write(&exam_file, &text).unwrap();
+    let key_file = d.path().join("instructor.key");
+    let key: &[u8] = b"the course's instructor key, kept off the trainees' machines";
+    std::fs::write(&key_file, key).unwrap();
+    let results = d.path().join("results");
+    let store = Store::new(&results);
+    let mark = |s: &Session| {
+        store
+            .mark_started(&StartMarker::of(&s.state, "tipquiz test"))
+            .unwrap();
+    };
+    let now = now_ms();
+    let morning = now - 5 * 3_600_000;
+    // A partly right response, where the question allows one.
+    let partly = |q: &Question| -> Option<Response> {
+        match &q.kind {
+            Kind::Multiple { answers, .. } if answers.len() > 1 => {
+                Some(Response::Choices(answers[..1].to_vec()))
+            }
+            Kind::Match { pairs } if pairs.len() > 2 => Some(Response::Match(
+                (0..pairs.len()).map(|i| (i == 0).then_some(0)).collect(),
+            )),
+            _ => None,
+        }
+    };
+    // The first k right, the rest wrong, except question `part` partly right; answer times
+    // vary, so speed points make every score fractional.
+    let answers = |k: usize, part: Option<usize>| {
+        move |i: usize, q: &Question| -> Option<(Response, i64)> {
+            let at = 2_000 + 731 * (i as i64 % 11);
+            if Some(i) == part {
+                return Some((partly(q).unwrap(), at));
+            }
+            Some((if i < k { right(q) } else { wrong(q) }, at))
+        }
+    };
+    let sit_and_commit = |name: &str, start: i64, k: usize, part: Option<usize>| {
+        let (s, end) = sit(&exam, &lib, name, start, &answers(k, part), true);
+        mark(&s);
+        commit(&results, &s, end, Some(key))
+    };
+    let amal = sit_and_commit("Amal", morning, 29, None);
+    // Badr: 28 right, one partly right, one wrong.
+    let paper = tipquiz::quiz::draw(&exam, &lib, seed_for(&exam.id, "Badr")).unwrap();
+    let part = paper
+        .iter()
+        .position(|it| partly(lib.question(&it.qid).unwrap()).is_some())
+        .expect("a question that can be partly right");
+    let badr_answers = |i: usize, q: &Question| -> Option<(Response, i64)> {
+        let at = 2_500 + 577 * (i as i64 % 13);
+        let wrong_at = if part == 29 { 28 } else { 29 };
+        Some(if i == part {
+            (partly(q).unwrap(), at)
+        } else if i == wrong_at {
+            (wrong(q), at)
+        } else {
+            (right(q), at)
+        })
+    };
+    let (s, end) = sit(&exam, &lib, "Badr", morning + 60_000, &badr_answers, true);
+    mark(&s);
+    let badr = commit(&results, &s, end, Some(key));
+    assert_eq!(
+        badr.questions
+            .iter()
+            .filter(|q| q.verdict == tipquiz::quiz::Verdict::Right)
+            .count(),
+        28
+    );
+    assert!(
+        badr.questions
+            .iter()
+            .any(|q| q.verdict == tipquiz::quiz::Verdict::Partial),
+        "Badr has partial credit"
+    );
+    assert!(
+        amal.questions.iter().any(|q| q.points == -0.25),
+        "a penalty"
+    );
+    let camil_first = sit_and_commit("Camil", morning + 120_000, 15, None);
+    let camil_retake = sit_and_commit("Camil", morning + 3_600_000, 27, None);
+    // Dana runs out of time after 12 answers.
+    let (mut s, _) = sit(
+        &exam,
+        &lib,
+        "Dana",
+        morning + 180_000,
+        &|i, q| (i < 12).then(|| (right(q), 4_000)),
+        false,
+    );
+    mark(&s);
+    let deadline = s.state.deadline.unwrap();
+    s.tick(deadline + 1);
+    let dana = commit(&results, &s, deadline + 1, Some(key));
+    // Emad's terminal is killed 50 minutes ago with 5 answers: his marker and progress file.
+    let (s, _) = sit(
+        &exam,
+        &lib,
+        "Emad",
+        now - 3_000_000,
+        &|i, q| (i < 5).then(|| (right(q), 4_000)),
+        false,
+    );
+    mark(&s);
+    progress(&results, &s);
+    // Fadi failed and deleted his record; his marker stays.
+    let fadi = sit_and_commit("Fadi", morning + 240_000, 8, None);
+    std::fs::remove_file(results.join(Store::record_name(&fadi))).unwrap();
+    // Ghazi raises his score and lets tipquiz seal the record again, without the key.
+    let (s, end) = sit(
+        &exam,
+        &lib,
+        "Ghazi",
+        morning + 300_000,
+        &answers(10, None),
+        true,
+    );
+    mark(&s);
+    let mut ghazi = AttemptRecord::from_session(&s, &attempt_id(&s.state), end, "tipquiz test");
+    ghazi.score = 27.0;
+    ghazi.percent = 90.0;
+    ghazi.passed = true;
+    store.commit(&ghazi, None).unwrap();
+    // Hala hands in Amal's record under her own name, sealed with the key.
+    let mut hala = amal.clone();
+    hala.trainee = "Hala".into();
+    hala.attempt_id = "0123456789abcdef".into();
+    store.commit(&hala, Some(key)).unwrap();
+    // Iman lowers the pass mark of her failed record, sealed with the key.
+    let (s, end) = sit(
+        &exam,
+        &lib,
+        "Iman",
+        morning + 360_000,
+        &answers(17, None),
+        true,
+    );
+    mark(&s);
+    let mut iman = AttemptRecord::from_session(&s, &attempt_id(&s.state), end, "tipquiz test");
+    assert!(!iman.passed);
+    iman.pass_mark = 50.0;
+    iman.passed = true;
+    store.commit(&iman, Some(key)).unwrap();
+
+    let tq_key = || {
+        let mut c = tq(d.path());
+        c.env("TIPQUIZ_KEY_FILE", &key_file)
+            .arg("--bank")
+            .arg(&exam_file);
+        c
+    };
+    let (out, err, code) =
+        run(tq_key().args(["report", "--exam", "final-assessment", "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // Every genuine attempt counts, with its exact score (the first of Camil's by default).
+    let counted = rows(&v);
+    let want = [
+        ("Amal", &amal),
+        ("Badr", &badr),
+        ("Camil", &camil_first),
+        ("Dana", &dana),
+    ];
+    assert_eq!(
+        counted.keys().map(String::as_str).collect::<Vec<_>>(),
+        want.map(|(n, _)| n),
+        "{v}"
+    );
+    for (name, rec) in want {
+        assert_eq!(counted[name].0, rec.score, "{name}");
+        assert!(
+            rec.score.fract() != 0.0,
+            "{name}: speed points: {}",
+            rec.score
+        );
+    }
+    assert!(
+        amal.questions
+            .iter()
+            .filter(|q| q.verdict == tipquiz::quiz::Verdict::Right)
+            .count()
+            == 29
+    );
+    // Every forgery is flagged by name, with its reason; nobody else is.
+    for (name, why) in [
+        ("Ghazi", "signature does not match"),
+        (
+            "Hala",
+            "same answers at the same times as the attempt of Amal",
+        ),
+        ("Hala", "the paper drawn for this name"),
+        ("Iman", "the pass mark is 50 in the record but 70"),
+    ] {
+        assert!(reasons_of(&v, name).contains(why), "{name}: {why}: {v}");
+    }
+    let mut flagged_names: Vec<String> = flagged(&v).into_iter().map(|(n, _)| n).collect();
+    flagged_names.dedup();
+    assert_eq!(flagged_names, ["Ghazi", "Hala", "Iman"]);
+    // Nobody is missing: every trainee is in a list, in the right one.
+    assert_eq!(status_names(&v, "submitted"), ["Amal", "Badr", "Camil"]);
+    assert_eq!(status_names(&v, "timed_out"), ["Dana"]);
+    assert_eq!(status_names(&v, "abandoned"), ["Emad"]);
+    assert_eq!(status_names(&v, "record_missing"), ["Fadi"]);
+    assert_eq!(status_names(&v, "flagged"), ["Ghazi", "Hala", "Iman"]);
+    assert!(status_names(&v, "in_progress").is_empty());
+    assert!(
+        status_names(&v, "started_twice").is_empty(),
+        "a retake is not a restart"
+    );
+    // The retake counts under --attempts best and last.
+    for which in ["best", "last"] {
+        let (out, _, _) = run(tq_key().args([
+            "report",
+            "--exam",
+            "final-assessment",
+            "--format",
+            "json",
+            "--attempts",
+            which,
+        ]));
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(rows(&v)["Camil"].0, camil_retake.score, "{which}");
+    }
+    // The export has the same attempts, and a row for Emad and Fadi; it says it left three out.
+    let (out, err, code) = run(tq_key().args(["export", "--exam", "final-assessment"]));
+    assert_eq!(code, 1, "{err}");
+    for name in ["Ghazi", "Hala", "Iman"] {
+        assert!(err.contains(name), "{name}: {err}");
+    }
+    let got = export_rows(&out);
+    let reasons: Vec<(&str, &str)> = got
+        .iter()
+        .map(|(n, e, _)| (n.as_str(), e.as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("Amal", "submitted"),
+            ("Badr", "submitted"),
+            ("Camil", "submitted"),
+            ("Dana", "timed-out"),
+            ("Emad", "abandoned"),
+            ("Fadi", "record-missing"),
+            // The flagged records are listed, with why in `flags` and no score.
+            ("Ghazi", "flagged"),
+            ("Hala", "flagged"),
+            ("Iman", "flagged"),
+        ]
+    );
+    assert!(
+        got.iter()
+            .filter(|(_, e, _)| e == "flagged")
+            .all(|(_, _, score)| score.is_empty())
+    );
+    let (_, _, code) =
+        run(tq_key().args(["export", "--exam", "final-assessment", "--allow-flagged"]));
+    assert_eq!(code, 0);
+    // History marks the attempt the report counts.
+    let (out, err, code) = run(tq_key().args(["history", "--trainee", "Camil"]));
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("final-assessment"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].contains("(counts)") && !lines[1].contains("(counts)"),
+        "{out}"
+    );
+    // The board ranks the same attempts and flags the same trainees.
+    let mut board = Board::new(&results, Some("final-assessment".into())).checked(
+        lib.clone(),
+        vec![exam.clone()],
+        Some(key.to_vec()),
+        Which::First,
+    );
+    board.refresh();
+    let mut ranked: Vec<(String, Option<f64>)> = board
+        .rows()
+        .into_iter()
+        .filter(|r| r.percent.is_some())
+        .map(|r| (r.trainee, r.percent))
+        .collect();
+    ranked.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut from_report: Vec<(String, Option<f64>)> = counted
+        .iter()
+        .map(|(n, (_, p, _))| (n.clone(), Some(*p)))
+        .collect();
+    from_report.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(ranked, from_report);
+    let mut board_flagged: Vec<String> =
+        board.flagged().iter().map(|b| b.trainee.clone()).collect();
+    board_flagged.sort();
+    board_flagged.dedup();
+    assert_eq!(board_flagged, ["Ghazi", "Hala", "Iman"]);
+}

@@ -8,7 +8,7 @@ use std::os::fd::{AsRawFd as _, FromRawFd as _};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn open_pty() -> (File, File) {
+pub fn open_pty() -> (File, File) {
     // SAFETY: the posix_openpt sequence; every return value is checked. Close-on-exec, so
     // that the child does not keep the master end open.
     unsafe {

@@ -465,6 +465,10 @@ fn the_instructor_console_takes_its_keys_from_the_keymap_on_either_layout() {
     }
     assert_eq!(c(ch('b')), Some(Action::ShowBoard));
     assert_eq!(c(key(KeyCode::Tab)), Some(Action::ShowBoard));
+    // Paced play's next step: n (ى on the Arabic layout), N, or Space.
+    for k in ['n', 'N', 'ى', ' '] {
+        assert_eq!(c(ch(k)), Some(Action::NextStep), "{k:?}");
+    }
     for k in [ch('q'), ch('ض'), key(KeyCode::Esc)] {
         assert_eq!(c(k), Some(Action::Cancel), "{k:?}");
     }

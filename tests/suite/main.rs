@@ -25,6 +25,8 @@ mod class_outputs;
 mod cli_ar;
 mod content;
 mod credit;
+#[cfg(unix)]
+mod edges;
 mod engine;
 mod front;
 #[cfg(unix)]
@@ -33,6 +35,7 @@ mod hostile;
 mod import;
 mod import_moodle;
 mod keys;
+mod paced;
 mod package;
 mod platform;
 mod records;

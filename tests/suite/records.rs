@@ -479,8 +479,9 @@ fn a_write_error_at_any_step_is_reported_and_never_shown_as_saved() {
     use tipquiz::record::{Step, inject_fault};
     use tipquiz::tui::run::{Places, commit_attempt, recover};
     let lib = lib();
+    // The results folder is made when the quiz starts, never by the commit (a share that
+    // dropped must not be made again on the local disk): folder creation is not a step here.
     for step in [
-        Step::CreateDir,
         Step::CreateTemp,
         Step::Write,
         Step::SyncFile,
@@ -497,6 +498,7 @@ fn a_write_error_at_any_step_is_reported_and_never_shown_as_saved() {
             program: "tipquiz test".into(),
             key: None,
         };
+        std::fs::create_dir(&places.results.dir).unwrap();
         let s = finished(&lib, &format!("fault {step:?}"), T0, 3);
         places.autosaves.autosave(&s.state).unwrap();
         inject_fault(Some(step));

@@ -954,3 +954,31 @@ fn the_short_answer_is_edited_in_the_middle_with_its_caret_where_the_next_charac
         Some(Response::Text("لمادة 123".into()))
     );
 }
+
+#[test]
+fn in_practice_the_key_bar_says_once_that_enter_checks() {
+    for lang in [Lang::En, Lang::Ar] {
+        let d = tempfile::tempdir().unwrap();
+        let mut a = quiz(lang, None, Mode::Practice, d.path());
+        // Questions 2 (multiple), 4 (short answer), 5 (order), 6 (match): Enter checks.
+        for (tabs, what) in [(1, "multiple"), (2, "short"), (1, "order"), (1, "match")] {
+            for _ in 0..tabs {
+                a.handle_key(key(KeyCode::Tab), T0 + 100);
+            }
+            let shown = screen(&a, 120, 40, T0 + 200);
+            let bar = shown
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or_default();
+            assert_eq!(
+                bar.matches("Enter").count(),
+                1,
+                "{lang:?} {what}: one Enter in the bar: {bar}"
+            );
+            if lang == Lang::En {
+                assert!(bar.contains("Enter check"), "{what}: {bar}");
+            }
+        }
+    }
+}

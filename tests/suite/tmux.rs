@@ -12,8 +12,8 @@ pub struct Tmux {
 impl Tmux {
     pub fn start(name: &str, cmd: &str, w: u16, h: u16) -> Tmux {
         let _ = crate::tmux().args(["kill-session", "-t", name]).output();
-        // The server exits with its last session (a test that just dropped one): a new
-        // session started at that moment can fail, and is tried again.
+        // Tried again a few times: the tmux server of this run exits when another test kills
+        // the last session, and a session started at that moment fails.
         let mut tries = 0;
         loop {
             let ok = crate::tmux()
@@ -34,8 +34,8 @@ impl Tmux {
             if ok.success() {
                 break;
             }
-            assert!(tries < 5, "tmux could not start session {name}");
-            std::thread::sleep(Duration::from_millis(200));
+            assert!(tries < 5, "tmux new-session failed {tries} times");
+            std::thread::sleep(Duration::from_millis(300));
         }
         Tmux {
             name: name.to_owned(),
@@ -233,7 +233,7 @@ fn same_stty(d: &Path) {
 
 /// The tipquiz process of `trainee` started by this test: its data folder (`TIPQUIZ_DATA`, a
 /// fresh temporary folder per test) tells it from another run's process of the same name.
-fn pid_of(trainee: &str, data: &Path) -> String {
+pub fn pid_of(trainee: &str, data: &Path) -> String {
     let out = Command::new("pgrep")
         .args(["-f", "--", &format!("--trainee {trainee}")])
         .output()
@@ -254,7 +254,7 @@ fn signals_leave_the_terminal_as_it_was_and_exit_with_128_plus_the_signal() {
     if crate::skip_without("tmux") {
         return;
     }
-    for (sig, code) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+    for (sig, code) in [("TERM", 143), ("HUP", 129), ("INT", 130), ("QUIT", 131)] {
         let d = tempfile::tempdir().unwrap();
         let name = format!("tq-sig-{}", sig.to_lowercase());
         let (t, log) = guarded(&name, d.path(), "");
@@ -338,10 +338,13 @@ fn kill_9_at_a_random_answer_then_resume_keeps_every_acknowledged_answer() {
     }
     let d = tempfile::tempdir().unwrap();
     let (data, results) = (d.path().join("data"), d.path().join("results"));
+    // A bank of single-answer questions: `1` answers whatever is drawn.
+    let bank = crate::edges::edge_bank(d.path(), 10);
     let cmd = format!(
-        "{} {} take --topic scenarios --count 6 --mode exam --trainee tq-kill9",
+        "{} {} --bank {} --only-given-banks take --topic edge --count 6 --mode exam --trainee tq-kill9",
         env_prefix(&data, &results),
-        bin()
+        bin(),
+        bank.display()
     );
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -456,4 +459,63 @@ fn the_digit_style_is_chosen_on_the_home_screen_and_remembered() {
     let s = t.wait_for(&label);
     assert!(s.contains(arabic), "the next run starts with it: {s}");
     assert!(s.contains("دلاخ") || s.contains("خالد"), "{s}");
+}
+
+/// Stopped from outside (`kill -TSTP`, as a job-control tool or another terminal would), then
+/// `fg`: while stopped the shell has its terminal back (main screen, cursor, echo); after `fg`
+/// the quiz is drawn again and keys work at once, without Enter.
+#[test]
+fn a_stop_from_outside_then_fg_gives_the_shell_its_terminal_and_brings_the_quiz_back() {
+    if crate::skip_without("tmux") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let (data, results) = (d.path().join("data"), d.path().join("results"));
+    let bank = crate::edges::edge_bank(d.path(), 5);
+    let t = Tmux::start("tq-tstp", "sh -i", 100, 30);
+    std::thread::sleep(Duration::from_millis(300));
+    t.literal(&format!(
+        "stty -a > {}/before.txt; {} {} --bank {} --only-given-banks take --topic edge --count 3 --mode exam --trainee tq-tstp",
+        d.path().display(),
+        env_prefix(&data, &results),
+        bin(),
+        bank.display()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for("Question 1 / 3");
+    let pid = pid_of("tq-tstp", &data);
+    assert!(!pid.is_empty());
+    Command::new("kill").args(["-TSTP", &pid]).status().unwrap();
+    let start = Instant::now();
+    while !std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        s.rsplit(')')
+            .next()
+            .is_some_and(|r| r.trim_start().starts_with('T'))
+    }) {
+        assert!(start.elapsed() < Duration::from_secs(10), "not stopped");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let stopped_screen = t.screen();
+    assert!(
+        !stopped_screen.contains("Question 1 / 3"),
+        "the shell has its screen back while the quiz is stopped:\n{stopped_screen}"
+    );
+    t.literal(&format!("stty -a > {}/stopped.txt; fg", d.path().display()));
+    t.keys(&["Enter"]);
+    t.wait_for("Question 1 / 3");
+    // A key works at once, without Enter.
+    t.keys(&["1"]);
+    t.wait_for("a) (•)");
+    t.keys(&["C-c"]);
+    std::thread::sleep(Duration::from_millis(500));
+    t.literal(&format!("stty -a > {}/after.txt", d.path().display()));
+    t.keys(&["Enter"]);
+    same_stty(d.path());
+    let stopped = std::fs::read_to_string(d.path().join("stopped.txt")).unwrap();
+    assert_eq!(
+        stopped,
+        std::fs::read_to_string(d.path().join("before.txt")).unwrap(),
+        "restored while stopped"
+    );
 }

@@ -1,0 +1,226 @@
+//! Paced play's state machine: one question at a time for the whole class, the countdown, the
+//! reveal with the class's distribution, speed points by the engine's formula, the podium,
+//! and every attempt an ordinary one.
+
+use tipquiz::bank::{Library, parse_bank};
+use tipquiz::exam::ExamDef;
+use tipquiz::quiz::paced::{Paced, PacedError, Phase, View};
+use tipquiz::quiz::{Status, Verdict};
+use tipquiz::text::Lang;
+
+const T0: i64 = 1_800_000_000_000;
+
+/// Three questions: two single choice (keys c and a), one true/false (false), with choices
+/// shuffled so that display positions differ from file positions.
+fn lib() -> Library {
+    let bank = r#"format = 1
+id = "paced"
+topic = "paced"
+languages = ["en"]
+title = "Paced"
+
+[[question]]
+id = "p-1"
+type = "single"
+difficulty = "easy"
+prompt = "Which instrument defines trafficking in persons?"
+choices = ["Rome Statute", "Hague Convention", "Palermo Protocol", "Vienna Convention"]
+answer = "c"
+explanation = "Article 3."
+source = "Palermo Protocol, art. 3"
+
+[[question]]
+id = "p-2"
+type = "true-false"
+difficulty = "easy"
+prompt = "Consent of a child changes whether it is trafficking."
+answer = false
+explanation = "Article 3(c)."
+source = "Palermo Protocol, art. 3(c)"
+
+[[question]]
+id = "p-3"
+type = "single"
+difficulty = "medium"
+prompt = "Which body receives referrals?"
+choices = ["The referral mechanism", "The court", "The embassy"]
+answer = "a"
+explanation = "The national referral mechanism."
+source = "Test"
+"#;
+    let (b, d) = parse_bank("paced.toml", bank);
+    assert!(d.is_empty(), "{d:?}");
+    Library::build(vec![b.unwrap()]).0
+}
+
+fn exam() -> ExamDef {
+    let mut e = ExamDef::quick(
+        &["paced".to_owned()],
+        3,
+        Some(600),
+        tipquiz::exam::Mode::Exam,
+    );
+    e.shuffle_questions = false;
+    e.shuffle_choices = true;
+    e.question_time_limit = Some(20);
+    e
+}
+
+/// The engine's speed formula for a 1-point question answered right after `secs` of a
+/// `window`-second clock.
+fn speed(secs: f64, window: f64) -> f64 {
+    1.0 - secs.clamp(0.0, window) / (2.0 * window)
+}
+
+#[test]
+fn a_game_runs_question_by_question_with_distribution_speed_points_and_podium() {
+    let lib = lib();
+    let mut g = Paced::new(&exam(), &lib, 77).unwrap();
+    assert_eq!(g.len(), 3);
+    assert!(g.exam().scoring.speed_points);
+    assert_eq!(g.exam().time_limit, None);
+    let names = ["Aisha Karim", "Bader Saleh", "Dana Yousef", "Fahad Nasser"];
+    for (i, n) in names.iter().enumerate() {
+        assert_eq!(g.join(&lib, n, Lang::En, T0 + i as i64).unwrap(), i);
+    }
+    assert_eq!(g.view(0, T0 + 10), Some(View::Lobby { players: 4 }));
+    // Nothing is answered before the instructor opens a question.
+    assert!(!g.answer(0, 0, T0 + 20));
+
+    // Question 1 opens at t1 for everybody.
+    let t1 = T0 + 60_000;
+    assert!(matches!(g.advance(t1), Phase::Open { q: 0, .. }));
+    let right = g.right_position(0).unwrap();
+    let wrong = (right + 1) % 4;
+    assert_eq!(
+        g.view(2, t1 + 4_500),
+        Some(View::Open {
+            q: 0,
+            left: 15_500,
+            answered: None
+        })
+    );
+    // Aisha right after 3.7 s, Bader right after 12.25 s, Dana wrong after 1.9 s, and Dana's
+    // second press does not count. Fahad does not answer; the clock closes the question.
+    assert!(g.answer(0, right, t1 + 3_700));
+    assert!(g.answer(1, right, t1 + 12_250));
+    assert!(g.answer(2, wrong, t1 + 1_900));
+    assert!(!g.answer(2, right, t1 + 2_000));
+    assert!(matches!(g.phase(), Phase::Open { .. }));
+    assert!(
+        !g.answer(3, right, t1 + 20_000),
+        "at the deadline it is closed"
+    );
+    assert_eq!(g.phase(), Phase::Closed { q: 0 });
+    let (counts, blank) = g.distribution(0);
+    let mut expect = vec![0; 4];
+    expect[right] = 2;
+    expect[wrong] = 1;
+    assert_eq!((counts, blank), (expect, 1));
+    let s = g.standings();
+    assert_eq!(s[0].name, "Aisha Karim");
+    assert!(
+        (s[0].points - speed(3.7, 20.0)).abs() < 1e-9,
+        "{}",
+        s[0].points
+    );
+    assert!((s[1].points - speed(12.25, 20.0)).abs() < 1e-9);
+    match g.view(2, t1 + 21_000).unwrap() {
+        View::Closed {
+            verdict,
+            points,
+            right: r,
+            answered,
+            rank,
+            ..
+        } => {
+            assert_eq!(verdict, Verdict::Wrong);
+            assert_eq!(points, 0.0);
+            assert_eq!(r, Some(right));
+            assert_eq!(answered, Some(wrong));
+            assert_eq!(rank, 3, "Dana and Fahad have 0; Dana comes first by name");
+        }
+        v => panic!("{v:?}"),
+    }
+
+    // Question 2 (true/false): everybody connected answers, so it closes before its clock.
+    let t2 = t1 + 45_000;
+    assert!(matches!(g.advance(t2), Phase::Open { q: 1, .. }));
+    assert_eq!(g.right_position(1), Some(1), "false is the second position");
+    g.leave(3);
+    assert!(g.answer(0, 1, t2 + 2_000));
+    assert!(g.answer(1, 0, t2 + 2_500));
+    assert!(g.answer(2, 1, t2 + 9_999));
+    assert_eq!(g.phase(), Phase::Closed { q: 1 });
+    assert_eq!(g.distribution(1), (vec![1, 2], 1));
+
+    // Fahad comes back with the same name (any spacing and case): the same place.
+    assert_eq!(
+        g.join(&lib, " fahad nasser ", Lang::En, t2 + 30_000)
+            .unwrap(),
+        3
+    );
+    // A newcomer during the reveal joins with nothing answered.
+    assert_eq!(g.join(&lib, "Ghada Ali", Lang::Ar, t2 + 31_000).unwrap(), 4);
+
+    // Question 3; the instructor closes it early, then ends on the podium.
+    let t3 = t2 + 60_000;
+    assert!(matches!(g.advance(t3), Phase::Open { q: 2, .. }));
+    let r3 = g.right_position(2).unwrap();
+    assert!(g.answer(4, r3, t3 + 5_000));
+    assert!(g.answer(0, r3, t3 + 6_000));
+    assert_eq!(g.advance(t3 + 7_000), Phase::Closed { q: 2 });
+    assert!(!g.answer(1, r3, t3 + 7_500));
+    assert_eq!(g.advance(t3 + 30_000), Phase::Podium);
+    assert!(matches!(
+        g.join(&lib, "Too Late", Lang::En, t3 + 31_000),
+        Err(PacedError::Over)
+    ));
+
+    let s = g.standings();
+    let aisha = speed(3.7, 20.0) + speed(2.0, 20.0) + speed(6.0, 20.0);
+    assert_eq!(s[0].name, "Aisha Karim");
+    assert!(
+        (s[0].points - aisha).abs() < 1e-9,
+        "{} vs {aisha}",
+        s[0].points
+    );
+    assert_eq!(s[0].right, 3);
+    match g.view(0, t3 + 31_000).unwrap() {
+        View::Podium {
+            rank, of, right, ..
+        } => assert_eq!((rank, of, right), (1, 5, 3)),
+        v => panic!("{v:?}"),
+    }
+    // Every attempt is an ordinary finished one: the same paper, the times of the game, and
+    // the engine's score equals the leaderboard.
+    for p in &g.players {
+        assert!(matches!(p.session.state.status, Status::Finished { .. }));
+        assert_eq!(p.session.state.seed, 77);
+        if p.name != "Ghada Ali" {
+            assert_eq!(p.session.state.slots[0].first_shown, Some(t1));
+        }
+        assert_eq!(p.session.state.slots[2].first_shown, Some(t3));
+        let st = s.iter().find(|x| x.name == p.name).unwrap();
+        assert_eq!(p.session.score().total.points, st.points);
+    }
+    assert_eq!(g.players[4].session.state.lang, Lang::Ar);
+    // Ghada joined during the second reveal: the first question was never shown to her.
+    assert_eq!(g.players[4].session.state.slots[0].first_shown, None);
+    assert_eq!(g.players[4].session.state.slots[0].response, None);
+}
+
+#[test]
+fn a_question_that_needs_more_than_one_key_is_refused_with_its_id() {
+    let (b, d) = parse_bank(
+        "every-type.toml",
+        include_str!("../fixtures/valid/every-type.toml"),
+    );
+    assert!(d.is_empty());
+    let lib = Library::build(vec![b.unwrap()]).0;
+    let mut e = ExamDef::quick(&[], 6, None, tipquiz::exam::Mode::Exam);
+    e.shuffle_questions = false;
+    let err = Paced::new(&e, &lib, 1).unwrap_err().to_string();
+    assert!(err.contains("single choice or true/false"), "{err}");
+    assert!(err.contains("sample-short"), "{err}");
+}
