@@ -7,6 +7,7 @@ mod banks;
 mod check;
 mod close;
 mod context;
+mod history;
 mod library;
 mod output;
 mod package;
@@ -18,17 +19,18 @@ mod take;
 
 pub use check::{check, list};
 pub use context::Context;
+pub use history::sparkline;
 pub use library::{SHIPPED_EXAMS, load_library, shipped_exams};
 pub use output::{Voice, parse_in, visual_output, visual_text};
-pub use results::sparkline;
 pub use session::home;
 pub use setup::{Folders, display, instructor_key, places};
 pub use take::mistakes;
 
 use crate::cli::Command;
 use banks::{export_bank_cmd, import_cmd, new_cmd, preview_cmd};
+use history::{board_cmd, history_cmd};
 use package::{completions_cmd, man_cmd};
-use results::{board_cmd, export_cmd, history_cmd, report_cmd};
+use results::{export_cmd, report_cmd};
 use take::{recover_cmd, take};
 
 /// Exit code: success.

@@ -507,3 +507,20 @@ fn the_results_index_fingerprint_covers_everything_scoring_depends_on() {
         assert!(listed.contains(f), "{f}");
     }
 }
+
+/// One command group per file under `src/cmd/`, each small enough to read at once: a group that
+/// grows past 400 lines is split (as `history.rs` was taken out of `results.rs`).
+#[test]
+fn no_command_file_is_over_four_hundred_lines() {
+    let mut files = Vec::new();
+    sources(&src().join("cmd"), &mut files);
+    assert!(files.len() > 5, "src/cmd/ not found: {files:?}");
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let n = std::fs::read_to_string(f).ok()?.lines().count();
+            (n > 400).then(|| format!("{}: {n} lines", f.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these command files: {long:?}");
+}
