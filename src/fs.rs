@@ -353,12 +353,15 @@ pub fn fallback_dir(data: &Path, temp: &Path) -> std::path::PathBuf {
 /// # Errors
 /// It cannot be made, or it is not safe to use (then nothing is written there).
 pub fn private_dir(root: &Path, sub: Option<&str>) -> std::io::Result<std::path::PathBuf> {
-    let mut b = fs::DirBuilder::new();
     #[cfg(unix)]
-    {
+    let b = {
         use std::os::unix::fs::DirBuilderExt as _;
+        let mut b = fs::DirBuilder::new();
         b.mode(0o700);
-    }
+        b
+    };
+    #[cfg(not(unix))]
+    let b = fs::DirBuilder::new();
     match b.create(root) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
