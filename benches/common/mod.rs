@@ -101,9 +101,11 @@ pub fn write_records(lib: &Library, dir: &Path, first: usize, n: usize) -> Vec<P
     std::fs::create_dir_all(dir).expect("results dir");
     (first..first + n)
         .map(|i| {
-            let r = record(lib, &format!("trainee {i:05}"), T0 + i as i64 * 61_000);
+            let mut r = record(lib, &format!("trainee {i:05}"), T0 + i as i64 * 61_000);
+            r.seal(None);
             let p = dir.join(Store::record_name(&r));
-            std::fs::write(&p, serde_json::to_vec_pretty(&r).expect("json")).expect("write");
+            // The file's exact bytes, as the store writes them: the checksum covers these bytes.
+            std::fs::write(&p, r.file_bytes().expect("record bytes")).expect("write");
             p
         })
         .collect()
@@ -112,9 +114,12 @@ pub fn write_records(lib: &Library, dir: &Path, first: usize, n: usize) -> Vec<P
 /// A results folder holding exactly `RESULT_FILES` records, made once and reused.
 #[must_use]
 pub fn results_dir(lib: &Library) -> PathBuf {
-    // Version 2: papers drawn for the names (version 1 used one seed for every record).
-    let _ = std::fs::remove_dir_all(data_dir().join(format!("results-{RESULT_FILES}")));
-    let dir = data_dir().join(format!("results-v2-{RESULT_FILES}"));
+    // Version 3: files written as the store writes them (version 2 wrote a re-serialisation,
+    // which the checksum over the exact bytes rejects; version 1 used one seed for every record).
+    for old in ["results", "results-v2"] {
+        let _ = std::fs::remove_dir_all(data_dir().join(format!("{old}-{RESULT_FILES}")));
+    }
+    let dir = data_dir().join(format!("results-v3-{RESULT_FILES}"));
     let count = std::fs::read_dir(&dir).map_or(0, |rd| {
         rd.filter_map(Result::ok)
             .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
