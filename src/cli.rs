@@ -243,6 +243,9 @@ pub enum Command {
         /// Practice the questions this trainee got wrong before.
         #[arg(long)]
         review_mistakes: bool,
+        /// The trainee's unit or department.
+        #[arg(long, value_name = "UNIT")]
+        unit: Option<String>,
     },
     /// Class report: per-trainee table, class summary and item analysis.
     Report {
@@ -592,6 +595,7 @@ fn arg_help(sub: Option<&str>, id: &str) -> Option<crate::messages::K> {
         (Some("export"), "attempts") => K::CliArgExportAttempts,
         (Some("report"), "format") => K::CliArgReportFormat,
         (Some("report"), "width") => K::CliArgWidth,
+        (Some("take"), "unit") => K::CliArgUnit,
         (Some("report"), "details") => K::CliArgDetails,
         (Some("report"), "table") => K::CliArgTable,
         (Some("report"), "output") => K::CliArgReportOutput,

@@ -115,6 +115,10 @@ pub struct ExamDef {
     pub review: Review,
     /// Results folder for this exam, if it names one.
     pub results: Option<String>,
+    /// The units (departments) a trainee may pick on the home screen; free text stays
+    /// allowed. Only the home screen reads it, so attempts in progress do not carry it.
+    #[serde(skip)]
+    pub units: Vec<String>,
 }
 
 impl ExamDef {
@@ -166,6 +170,7 @@ impl ExamDef {
             topic_pass_marks: BTreeMap::new(),
             review: Review::Answers,
             results: None,
+            units: Vec::new(),
         }
     }
 
@@ -192,6 +197,7 @@ const TOP_KEYS: &[&str] = &[
     "pass_marks",
     "review",
     "results",
+    "units",
     "scoring",
     "pool",
 ];
@@ -381,6 +387,16 @@ pub fn parse_exam(file: &str, source: &str) -> (Option<ExamDef>, Vec<Diagnostic>
     let results = top
         .get("results")
         .and_then(|v| w.string(v, &msg!(Key, "results")));
+    let units = top
+        .get("units")
+        .map(|v| {
+            let list = w.string_list(v, &msg!(Key, "units"), false);
+            for why in list.iter().filter_map(|u| crate::record::unit_problem(u)) {
+                w.error("bad-unit", v.span(), why, None);
+            }
+            list
+        })
+        .unwrap_or_default();
     let mut topic_pass_marks = BTreeMap::new();
     if let Some(t) = top
         .get("pass_marks")
@@ -441,6 +457,7 @@ pub fn parse_exam(file: &str, source: &str) -> (Option<ExamDef>, Vec<Diagnostic>
             topic_pass_marks,
             review: review?,
             results,
+            units,
         })
     })();
     let ok = !w.has_errors();

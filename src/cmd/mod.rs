@@ -52,6 +52,7 @@ pub fn run(cx: &Context, cmd: Command) -> u8 {
             mode,
             trainee,
             review_mistakes,
+            unit,
         } => take(
             cx,
             exam,
@@ -61,6 +62,7 @@ pub fn run(cx: &Context, cmd: Command) -> u8 {
             mode,
             trainee,
             review_mistakes,
+            unit,
         ),
         Command::Recover => recover_cmd(cx),
         Command::Close { exam, autosaves } => close::close_cmd(cx, &exam, autosaves.as_deref()),

@@ -52,8 +52,13 @@ pub(crate) fn take(
     mode: crate::cli::ModeArg,
     trainee: Option<String>,
     review_mistakes: bool,
+    unit: Option<String>,
 ) -> u8 {
     if let Some(why) = trainee.as_deref().and_then(crate::record::name_problem) {
+        cx.out.fail_msg(&why);
+        return USAGE;
+    }
+    if let Some(why) = unit.as_deref().and_then(crate::record::unit_problem) {
         cx.out.fail_msg(&why);
         return USAGE;
     }
@@ -156,6 +161,10 @@ pub(crate) fn take(
     app.quit_after = true;
     app.form_mut().trainee_only = true;
     app.form_mut().focus = crate::tui::app::Field::Trainee;
+    if let Some(u) = unit {
+        app.form_mut().unit_caret = u.chars().count();
+        app.form_mut().unit = u;
+    }
     if let Some(t) = trainee {
         app.form_mut().trainee = t;
         let now = crate::tui::run::now_ms();

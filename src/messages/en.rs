@@ -356,6 +356,21 @@ pub fn text(key: K) -> &'static str {
         K::HtmlPass => "passed",
         K::HtmlFail => "not passed",
         K::HtmlFile => "File",
+        K::SecUnits => "By unit (department)",
+        K::HUnit => "Unit",
+        K::HWeakest => "Weakest topic",
+        K::NoUnit => "(none given)",
+        K::UnitHint => "(optional)",
+        K::CliArgUnit => {
+            "The trainee's unit or department, kept in the record (asked on screen when not given; optional)."
+        }
+        K::UnitPassed => "{0} of {1} ({2}%)",
+        K::UnitBadChar => {
+            "the unit holds the character {0} (a control or text-direction character); type the unit again without it"
+        }
+        K::UnitTooLong => "the unit has {0} characters; at most {1} are accepted",
+        K::UnitListHint => "{0}: one of the exam's {1} units, or type your own",
+        K::ProbBadUnit => "the unit cannot be used: {0}",
         K::BoardTitle => "Leaderboard",
         K::BoardWaiting => "Waiting for the first attempt…",
         K::BoardInProgress => "in progress",

@@ -170,6 +170,9 @@ pub struct Attempt {
     pub status: Status,
     /// Times the program was suspended.
     pub pauses: Vec<Pause>,
+    /// The trainee's unit or department, when given (`take --unit`, the home screen).
+    #[serde(default)]
+    pub unit: Option<String>,
 }
 
 /// Why an attempt could not be resumed ([`ResumeError::message`] in any language; `Display`
@@ -284,6 +287,7 @@ impl Session {
                 slots: vec![Slot::default(); n],
                 status: Status::Running,
                 pauses: Vec::new(),
+                unit: None,
             },
             questions,
             draft: None,

@@ -46,7 +46,7 @@ use std::path::{Path, PathBuf};
 /// First bytes of an index file.
 const MAGIC: &[u8; 16] = b"tipquiz-index-1\n";
 /// Bump when the encoding of [`Entry`] or of a record changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Entries per chunk (the unit decoded in parallel).
 const CHUNK: usize = 256;
 /// A file whose `ctime` is this close to the index's own modification time is read again.

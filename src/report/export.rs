@@ -96,7 +96,7 @@ pub(crate) fn csv_string(rows: &[Vec<String>]) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// One row per attempt: `attempt_id, trainee, exam_id, exam_title, started, ended, seconds,
+/// One row per attempt: `attempt_id, trainee, unit, exam_id, exam_title, started, ended, seconds,
 /// score, max, percent, pass_mark, passed, failed_on, end_reason, flags, lang`, then the
 /// percentage of each topic (`topic:<id>`, empty when the paper had none of it). Times are
 /// RFC 3339 UTC; numbers are rounded to [`EXPORT_DECIMALS`] places ([`export_num`]).
@@ -122,6 +122,7 @@ pub fn export_attempts_csv_with(
     let mut head: Vec<String> = [
         "attempt_id",
         "trainee",
+        "unit",
         "exam_id",
         "exam_title",
         "started",
@@ -146,6 +147,7 @@ pub fn export_attempts_csv_with(
         let mut row = vec![
             safe_cell(&r.attempt_id),
             safe_cell(&r.trainee),
+            safe_cell(r.unit.as_deref().unwrap_or("")),
             safe_cell(&r.exam_id),
             safe_cell(&r.exam_title),
             rfc3339_utc(r.started_at),
@@ -179,11 +181,11 @@ pub fn export_attempts_csv_with(
         let mut row = vec![String::new(); width];
         row[0] = safe_cell(attempt_id);
         row[1] = safe_cell(trainee);
-        row[2] = safe_cell(exam_id);
-        row[3] = safe_cell(title);
-        row[4] = started;
-        row[13] = end.to_owned();
-        row[14] = flags;
+        row[3] = safe_cell(exam_id);
+        row[4] = safe_cell(title);
+        row[5] = started;
+        row[14] = end.to_owned();
+        row[15] = flags;
         row
     };
     for u in unrecorded {

@@ -164,6 +164,39 @@ pub fn to_html_with(report: &Report, lang: Lang, digits: crate::text::Digits) ->
     }
     o.push_str("</div>\n");
 
+    // By unit (department).
+    if !s.units.is_empty() {
+        let _ = writeln!(
+            o,
+            "<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th>\
+             <th class=\"n\">{}</th><th>{}</th></tr></thead>\n<tbody>",
+            t(K::SecUnits),
+            t(K::HUnit),
+            t(K::SecTrainees),
+            t(K::HMeanPercent),
+            t(K::HPassed),
+            t(K::HWeakest)
+        );
+        for u in &s.units {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                u.unit.as_deref().map_or_else(|| t(K::NoUnit), escape),
+                nd(u.n.to_string()),
+                nd(num(u.mean, 1)),
+                nd(f(
+                    K::UnitPassed,
+                    &[u.passed.to_string(), u.n.to_string(), num(u.pass_rate, 0)]
+                )),
+                u.weakest_topic
+                    .as_ref()
+                    .map(|(tp, m)| format!("{} ({})", escape(tp), nd(num(*m, 1))))
+                    .unwrap_or_default()
+            );
+        }
+        o.push_str("</tbody>\n</table>\n");
+    }
+
     // Who passed, for the certificates.
     let passed: Vec<&super::TraineeRow> = report.trainees.iter().filter(|r| r.passed).collect();
     let _ = writeln!(
@@ -183,12 +216,18 @@ pub fn to_html_with(report: &Report, lang: Lang, digits: crate::text::Digits) ->
 
     // Trainees.
     let topics = topics_of(report);
+    let with_units = !s.units.is_empty();
     let _ = writeln!(
         o,
-        "<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">%</th>\
+        "<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th>{}<th class=\"n\">{}</th><th class=\"n\">%</th>\
          <th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th>",
         t(K::SecTrainees),
         t(K::HTrainee),
+        if with_units {
+            format!("<th>{}</th>", t(K::HUnit))
+        } else {
+            String::new()
+        },
         t(K::HScore),
         t(K::HtmlResult),
         t(K::HtmlWhy),
@@ -204,9 +243,14 @@ pub fn to_html_with(report: &Report, lang: Lang, digits: crate::text::Digits) ->
         };
         let _ = write!(
             o,
-            "<tr><td>{}</td><td class=\"n\">{}/{}</td><td class=\"n\">{}</td>\
+            "<tr><td>{}</td>{}<td class=\"n\">{}/{}</td><td class=\"n\">{}</td>\
              <td class=\"{class}\">{word}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
             escape(&r.trainee),
+            if with_units {
+                format!("<td>{}</td>", escape(r.unit.as_deref().unwrap_or("")))
+            } else {
+                String::new()
+            },
             nd(num(r.score, 2)),
             nd(num(r.max, 2)),
             nd(num(r.percent, 1)),

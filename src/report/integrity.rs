@@ -51,6 +51,8 @@ pub enum Problem {
     /// The trainee name could not have been typed into tipquiz (control or text-direction
     /// characters, too long).
     BadName(Msg),
+    /// The unit could not have been typed into tipquiz (as [`Problem::BadName`]).
+    BadUnit(Msg),
 }
 
 /// A rule of an exam definition that a record is checked against.
@@ -150,6 +152,7 @@ impl Problem {
                 vec![rule.message().into(), recorded.into(), exam.into()],
             ),
             Problem::BadName(why) => Msg::new(K::ProbBadName, vec![why.clone().into()]),
+            Problem::BadUnit(why) => Msg::new(K::ProbBadUnit, vec![why.clone().into()]),
             // The name as the record gives it: JSON and CSV carry it as it is, and the text
             // report and the command line escape it as they print it.
             Problem::SameAnswersAs(name) => Msg::new(K::ProbSameAnswers, vec![name.into()]),
@@ -420,6 +423,9 @@ pub fn check_with(
             }
             if let Some(why) = crate::record::name_problem(&r.trainee) {
                 p.push(Problem::BadName(why));
+            }
+            if let Some(why) = r.unit.as_deref().and_then(crate::record::unit_problem) {
+                p.push(Problem::BadUnit(why));
             }
             if bank_ok && let Some(exam) = exams.iter().find(|e| e.id == r.exam_id) {
                 p.extend(check_against_exam(r, exam, lib));

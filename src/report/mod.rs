@@ -141,6 +141,25 @@ pub struct TraineeRow {
     pub end_reason: crate::quiz::EndReason,
     /// Percentage per topic.
     pub by_topic: BTreeMap<String, f64>,
+    /// The trainee's unit or department, as given when the attempt started.
+    pub unit: Option<String>,
+}
+
+/// The class figures of one unit (department).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UnitRow {
+    /// The unit as given (`None`: trainees who gave none).
+    pub unit: Option<String>,
+    /// Its trainees.
+    pub n: usize,
+    /// Their mean percentage.
+    pub mean: f64,
+    /// How many passed.
+    pub passed: usize,
+    /// passed / n × 100.
+    pub pass_rate: f64,
+    /// The topic with the lowest mean percentage among its trainees, with that mean.
+    pub weakest_topic: Option<(String, f64)>,
 }
 
 /// The class mean of one topic.
@@ -175,6 +194,9 @@ pub struct Summary {
     pub pass_rate: Option<f64>,
     /// Mean percentage per topic.
     pub topics: Vec<TopicMean>,
+    /// Figures per unit (department), by unit name, those without a unit last; empty when no
+    /// trainee gave a unit.
+    pub units: Vec<UnitRow>,
     /// Trainees per ten-point band of percentage: 0–10, …, 90–100 (100 is in the last band;
     /// each band holds its lower edge).
     pub histogram: [usize; 10],
@@ -441,6 +463,7 @@ pub fn build_with(
             passed: r.passed,
             failed_on: r.failed_on(),
             end_reason: r.end_reason,
+            unit: r.unit.clone(),
             by_topic: r
                 .by_topic
                 .iter()
@@ -554,7 +577,54 @@ fn summarise(rows: &[TraineeRow]) -> Summary {
             })
             .collect(),
         histogram: stats::histogram(&percents),
+        units: units_of(rows),
     }
+}
+
+/// Figures per unit; empty when nobody gave a unit.
+fn units_of(rows: &[TraineeRow]) -> Vec<UnitRow> {
+    if rows.iter().all(|r| r.unit.is_none()) {
+        return Vec::new();
+    }
+    // Units told apart as typed, trimmed and without regard to case.
+    let mut groups: BTreeMap<(bool, String), (String, Vec<&TraineeRow>)> = BTreeMap::new();
+    for r in rows {
+        let unit = r.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
+        let key = (
+            unit.is_none(),
+            unit.map(str::to_lowercase).unwrap_or_default(),
+        );
+        groups
+            .entry(key)
+            .or_insert_with(|| (unit.unwrap_or_default().to_owned(), Vec::new()))
+            .1
+            .push(r);
+    }
+    groups
+        .into_values()
+        .filter_map(|(name, members)| {
+            let percents: Vec<f64> = members.iter().map(|r| r.percent).collect();
+            let passed = members.iter().filter(|r| r.passed).count();
+            let mut topics: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+            for r in &members {
+                for (t, p) in &r.by_topic {
+                    topics.entry(t.as_str()).or_default().push(*p);
+                }
+            }
+            let weakest_topic = topics
+                .into_iter()
+                .filter_map(|(t, v)| Some((t.to_owned(), mean(&v)?)))
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            Some(UnitRow {
+                unit: (!name.is_empty()).then_some(name),
+                n: members.len(),
+                mean: mean(&percents)?,
+                passed,
+                pass_rate: as_f64(passed) / as_f64(members.len()) * 100.0,
+                weakest_topic,
+            })
+        })
+        .collect()
 }
 
 /// Item analysis of every question of the selected attempts, and the test's reliability.

@@ -305,8 +305,15 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
     ]
     .map(str::to_owned)
     .to_vec();
+    let with_units = !report.summary.units.is_empty();
+    if with_units {
+        headers.insert(1, t_(K::HUnit).to_owned());
+    }
     headers.extend(topics.iter().map(|t| f_(K::TopicPercent, &[cell(t)])));
     let mut cols = vec![TEXT, NUM, NUM, TEXT, NUM, NUM];
+    if with_units {
+        cols.insert(1, TEXT);
+    }
     cols.extend(topics.iter().map(|_| NUM));
     let rows: Vec<Vec<String>> = report
         .trainees
@@ -320,6 +327,9 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
                 nd(duration(t.seconds)),
                 nd(t.attempts.to_string()),
             ];
+            if with_units {
+                r.insert(1, t.unit.as_deref().map(cell).unwrap_or_default());
+            }
             r.extend(topics.iter().map(|tp| {
                 t.by_topic
                     .get(tp)
@@ -367,6 +377,40 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
             .collect();
         let headers = [t_(K::HTopic), t_(K::SecTrainees), t_(K::HMeanPercent)].map(str::to_owned);
         page.table(&headers, &rows, &[TEXT, NUM, NUM], 1);
+    }
+    if with_units {
+        page.blank();
+        page.para(t_(K::SecUnits), 0);
+        let headers = [
+            t_(K::HUnit),
+            t_(K::SecTrainees),
+            t_(K::HMeanPercent),
+            t_(K::HPassed),
+            t_(K::HWeakest),
+        ]
+        .map(str::to_owned);
+        let rows: Vec<Vec<String>> = s
+            .units
+            .iter()
+            .map(|u| {
+                vec![
+                    u.unit
+                        .as_deref()
+                        .map_or_else(|| t_(K::NoUnit).to_owned(), cell),
+                    u.n.to_string(),
+                    num(u.mean, 1),
+                    f_(
+                        K::UnitPassed,
+                        &[u.passed.to_string(), u.n.to_string(), num(u.pass_rate, 0)],
+                    ),
+                    u.weakest_topic
+                        .as_ref()
+                        .map(|(t, m)| format!("{} ({})", cell(t), num(*m, 1)))
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect();
+        page.table(&headers, &rows, &[TEXT, NUM, NUM, TEXT, TEXT], 1);
     }
     page.blank();
     page.para(t_(K::SecDistribution), 0);
@@ -571,7 +615,7 @@ pub fn to_csv(report: &Report) -> String {
 }
 
 /// The tables of the CSV report, by name: [`CSV_TABLES`].
-pub const CSV_TABLES: [&str; 8] = [
+pub const CSV_TABLES: [&str; 9] = [
     "summary",
     "trainees",
     "items",
@@ -580,6 +624,7 @@ pub const CSV_TABLES: [&str; 8] = [
     "bad_records",
     "status",
     "topics",
+    "units",
 ];
 
 /// One table of the CSV report (a header row, then the data), or `None` for an unknown name.
@@ -641,6 +686,7 @@ fn csv_tables(report: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
     let mut trainees: Vec<Vec<String>> = Vec::new();
     let mut h: Vec<String> = [
         "trainee",
+        "unit",
         "attempt_id",
         "attempts",
         "started",
@@ -659,6 +705,7 @@ fn csv_tables(report: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
     for r in &report.trainees {
         let mut row = vec![
             safe_cell(&r.trainee),
+            safe_cell(r.unit.as_deref().unwrap_or("")),
             safe_cell(&r.attempt_id),
             r.attempts.to_string(),
             rfc3339_utc(r.started_at),
@@ -805,6 +852,37 @@ fn csv_tables(report: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
             .map(|t| vec![safe_cell(&t.topic), t.n.to_string(), num(t.mean, 2)]),
     );
     sections.push(("topics", topic_rows));
+    let mut unit_rows: Vec<Vec<String>> = vec![
+        [
+            "unit",
+            "trainees",
+            "mean_percent",
+            "passed",
+            "pass_rate",
+            "weakest_topic",
+            "weakest_topic_mean_percent",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    unit_rows.extend(s.units.iter().map(|u| {
+        vec![
+            safe_cell(u.unit.as_deref().unwrap_or("")),
+            u.n.to_string(),
+            num(u.mean, 2),
+            u.passed.to_string(),
+            num(u.pass_rate, 2),
+            u.weakest_topic
+                .as_ref()
+                .map(|(t, _)| safe_cell(t))
+                .unwrap_or_default(),
+            u.weakest_topic
+                .as_ref()
+                .map(|(_, m)| num(*m, 2))
+                .unwrap_or_default(),
+        ]
+    }));
+    sections.push(("units", unit_rows));
     sections
 }
 

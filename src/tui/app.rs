@@ -107,6 +107,8 @@ pub enum Overlay {
 pub enum Field {
     /// Trainee name.
     Trainee,
+    /// The trainee's unit or department (optional, free text).
+    Unit,
     /// Interface language.
     Language,
     /// Digits of the numbers the program writes in the Arabic interface.
@@ -179,6 +181,10 @@ pub struct HomeForm {
     pub mode: Mode,
     /// Ask only for the trainee (the quiz was chosen on the command line).
     pub trainee_only: bool,
+    /// The trainee's unit or department being typed (optional).
+    pub unit: String,
+    /// Where the next character of the unit goes (a character index).
+    pub unit_caret: usize,
 }
 
 /// State of the question on screen.
@@ -325,6 +331,8 @@ impl App {
                 },
                 trainee: prefs.trainee.clone(),
                 caret: prefs.trainee.chars().count(),
+                unit: String::new(),
+                unit_caret: 0,
                 exam,
                 topics,
                 topic_cursor: 0,
@@ -507,12 +515,36 @@ impl App {
         Some(ExamDef::quick(&t, home.count, time, home.mode))
     }
 
+    /// The unit typed or picked on the home screen, trimmed; `None` when left empty.
+    fn unit(&self) -> Option<String> {
+        let u = self.form().unit.trim();
+        (!u.is_empty()).then(|| u.to_owned())
+    }
+
+    /// The units the chosen exam offers on the home screen (empty: free text only).
+    #[must_use]
+    pub fn offered_units(&self) -> Vec<String> {
+        self.chosen_exam().map(|e| e.units).unwrap_or_default()
+    }
+
     fn home_fields(&self) -> Vec<Field> {
         let home = self.form();
         if home.trainee_only {
-            return vec![Field::Trainee, Field::Language, Field::Digits, Field::Start];
+            return vec![
+                Field::Trainee,
+                Field::Language,
+                Field::Digits,
+                Field::Unit,
+                Field::Start,
+            ];
         }
-        let mut f = vec![Field::Trainee, Field::Language, Field::Digits, Field::Exam];
+        let mut f = vec![
+            Field::Trainee,
+            Field::Language,
+            Field::Digits,
+            Field::Unit,
+            Field::Exam,
+        ];
         if home.exam == 0 {
             f.extend([Field::Topics, Field::Count, Field::Time, Field::Mode]);
         }
@@ -608,7 +640,9 @@ impl App {
     fn screen_context(&self) -> (Context, Lang, usize) {
         let lang = self.lang;
         match &self.screen {
-            Screen::Home(h) if h.focus == Field::Trainee => (Context::HomeName, lang, 0),
+            Screen::Home(h) if matches!(h.focus, Field::Trainee | Field::Unit) => {
+                (Context::HomeName, lang, 0)
+            }
             Screen::Home(_) => (Context::HomeForm, lang, 0),
             Screen::Resume(_) => (Context::Resume, lang, 0),
             Screen::Results(_) => (Context::Results, lang, 0),
@@ -856,6 +890,11 @@ impl App {
             .unwrap_or(0);
         let rtl = self.lang.is_rtl();
         let n_exams = self.exams.len() + 1;
+        let units = if matches!(action, Action::Increase | Action::Decrease) {
+            self.offered_units()
+        } else {
+            Vec::new()
+        };
         let Screen::Home(h) = &mut self.screen else {
             return Vec::new();
         };
@@ -877,6 +916,20 @@ impl App {
             Action::Confirm => return self.start(now),
             Action::Type(c) if h.focus == Field::Trainee && h.trainee.chars().count() < 60 => {
                 insert_at(&mut h.trainee, &mut h.caret, c);
+            }
+            Action::Type(c) if h.focus == Field::Unit && h.unit.chars().count() < 60 => {
+                insert_at(&mut h.unit, &mut h.unit_caret, c);
+            }
+            Action::DeleteBack
+            | Action::DeleteForward
+            | Action::CaretHome
+            | Action::CaretEnd
+            | Action::CaretLeft
+            | Action::CaretRight
+                if h.focus == Field::Unit =>
+            {
+                let box_rtl = text_rtl(&h.unit, rtl);
+                edit(&mut h.unit, &mut h.unit_caret, action, box_rtl);
             }
             Action::DeleteBack
             | Action::DeleteForward
@@ -934,7 +987,21 @@ impl App {
                             t.2 = !t.2;
                         }
                     }
-                    Field::Trainee | Field::Start => {}
+                    Field::Unit if !units.is_empty() => {
+                        // The next (previous) unit of the list after the one shown; from a
+                        // unit typed by hand, the first (last).
+                        let n = units.len();
+                        let i = units.iter().position(|u| *u == h.unit.trim());
+                        let j = match (i, up) {
+                            (Some(i), true) => (i + 1) % n,
+                            (Some(i), false) => (i + n - 1) % n,
+                            (None, true) => 0,
+                            (None, false) => n - 1,
+                        };
+                        h.unit.clone_from(&units[j]);
+                        h.unit_caret = h.unit.chars().count();
+                    }
+                    Field::Trainee | Field::Unit | Field::Start => {}
                 }
             }
             _ => {}
@@ -953,6 +1020,11 @@ impl App {
         if let Some(why) = crate::record::name_problem(&trainee) {
             self.message = Some(why.render(self.lang));
             self.form_mut().focus = Field::Trainee;
+            return Vec::new();
+        }
+        if let Some(why) = crate::record::unit_problem(&self.form().unit) {
+            self.message = Some(why.render(self.lang));
+            self.form_mut().focus = Field::Unit;
             return Vec::new();
         }
         let Some(exam) = self.chosen_exam() else {
@@ -991,7 +1063,8 @@ impl App {
             self.lang,
             now,
         ) {
-            Ok(s) => {
+            Ok(mut s) => {
+                s.state.unit = self.unit();
                 self.show_session(s);
                 self.message = None;
                 vec![Effect::SavePrefs, Effect::Started, Effect::Autosave]

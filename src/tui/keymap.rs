@@ -435,6 +435,13 @@ const HOME_NAME: &[Binding] = &[
         Does::Delete,
         false,
     ),
+    // On the unit field: the next (previous) unit of the exam's list.
+    b(
+        &[Code(KeyCode::PageDown), Code(KeyCode::PageUp)],
+        Action::Increase,
+        Does::Change,
+        false,
+    ),
     b(&[F(1)], Action::Help, Does::Help, true),
     b(&[Code(KeyCode::Esc)], Action::Cancel, Does::Quit, true),
 ];

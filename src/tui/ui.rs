@@ -683,6 +683,43 @@ fn draw_home(f: &mut Frame<'_>, app: &App, h: &HomeForm, c: &Ctx, area: Rect) {
         field_line(c, t.digits, &arrows(&styles), h.focus == Field::Digits, w),
         h.focus == Field::Digits,
     );
+    // The unit or department (optional).
+    let unit_label = crate::messages::template(c.lang, crate::messages::K::HUnit);
+    let unit = if h.focus == Field::Unit {
+        let mut spans = vec![
+            ("▶ ".to_owned(), c.d.theme.title()),
+            (format!("{unit_label}: "), Style::default()),
+        ];
+        spans.extend(caret_spans(&h.unit, h.unit_caret, c.d.theme));
+        c.lines(&spans, w, c.dir())
+    } else if h.unit.is_empty() {
+        field_line(
+            c,
+            unit_label,
+            crate::messages::template(c.lang, crate::messages::K::UnitHint),
+            false,
+            w,
+        )
+    } else {
+        field_line(c, unit_label, &h.unit, false, w)
+    };
+    let mut unit = unit;
+    let offered = app.offered_units();
+    if h.focus == Field::Unit && !offered.is_empty() {
+        // The exam's list, through the keys the keymap gives it.
+        let keys = crate::tui::keymap::keys_for(
+            crate::tui::keymap::Context::HomeName,
+            crate::tui::keymap::Action::Increase,
+            c.lang,
+        );
+        let hint = crate::messages::Msg::new(
+            crate::messages::K::UnitListHint,
+            vec![keys.into(), c.num(&offered.len().to_string()).into()],
+        )
+        .render(c.lang);
+        unit.extend(c.text(&format!("{indent}{hint}"), c.d.theme.dim(), w));
+    }
+    push(&mut lines, unit, h.focus == Field::Unit);
     if !h.trainee_only {
         let exam_name = if h.exam == 0 {
             t.quick_quiz.to_owned()

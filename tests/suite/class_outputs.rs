@@ -52,6 +52,15 @@ pub const NAMES: [&str; 40] = [
     "Ben <script>alert(\"x\")</script> & Carter",
 ];
 
+/// The units (departments) the trainees give, two in Arabic.
+pub const UNITS: [&str; 5] = [
+    "Airport security",
+    "Port security",
+    "خفر السواحل",
+    "الإدارة العامة للتحقيقات الجنائية",
+    "Residence affairs",
+];
+
 /// A class of 40 in `d/results`: trainee k gets a share of the paper right that varies with k
 /// (from none to all), so that scores spread and some fail overall or by topic.
 pub fn class_of_40(d: &Path) {
@@ -70,7 +79,9 @@ pub fn class_of_40(d: &Path) {
                 Some((wrong(q), 15_000))
             }
         };
-        let (s, at) = sit(&exam, &lib, name, start, &answer, true);
+        let (mut s, at) = sit(&exam, &lib, name, start, &answer, true);
+        // Their units as typed on the home screen (every ninth gave none).
+        s.state.unit = (k % 9 != 4).then(|| UNITS[k % UNITS.len()].to_owned());
         commit(&results, &s, at, None);
     }
 }
@@ -798,4 +809,142 @@ fn the_board_holds_a_room_of_forty_at_two_sizes_in_both_languages() {
             }
         }
     }
+}
+
+#[test]
+fn every_output_breaks_the_class_down_by_unit() {
+    let d = tempfile::tempdir().unwrap();
+    class_of_40(d.path());
+    // The record keeps the unit, and its checksum holds.
+    let store = tipquiz::record::Store::new(d.path().join("results"));
+    let loaded = store.load();
+    assert!(loaded.bad.is_empty(), "{:?}", loaded.bad);
+    assert!(loaded.seals.iter().all(|s| s.checksum_ok));
+    let units: std::collections::BTreeSet<String> = loaded
+        .records
+        .iter()
+        .filter_map(|(_, r)| r.unit.clone())
+        .collect();
+    assert_eq!(units.len(), 5);
+    // Scores are real fractions of a 30-question paper (such as 28 of 30), not round numbers.
+    assert!(
+        loaded
+            .records
+            .iter()
+            .any(|(_, r)| r.max > 0.0 && r.percent.fract() != 0.0),
+        "no score with a fractional percentage"
+    );
+    // What each unit's mean and pass count must be, from the records read back.
+    let mut want: std::collections::BTreeMap<String, (Vec<f64>, usize)> = Default::default();
+    for (_, r) in &loaded.records {
+        let e = want.entry(r.unit.clone().unwrap_or_default()).or_default();
+        e.0.push(r.percent);
+        e.1 += usize::from(r.passed);
+    }
+    // Text, both languages.
+    for (lang, heading) in [
+        ("en", "By unit (department)"),
+        ("ar", "حسب الوحدة (الإدارة)"),
+    ] {
+        let (out, err, code) = run(tq_in(d.path(), lang).args(["report", "--width", "80"]));
+        assert_eq!(code, 0, "{err}");
+        let table = table_after(&out, heading);
+        // A long unit wraps within its column: each of its words is there.
+        for u in UNITS.iter().flat_map(|u| u.split(' ')) {
+            assert!(
+                table.iter().any(|l| l.contains(u)),
+                "{lang}: {u} not in\n{}",
+                table.join("\n")
+            );
+        }
+        let none = if lang == "en" {
+            "(none given)"
+        } else {
+            "(لم تُذكر)"
+        };
+        assert!(
+            table.iter().any(|l| l.contains(none)),
+            "{}",
+            table.join("\n")
+        );
+        for l in out.lines() {
+            assert!(cell_width(l) <= 80, "{lang}: {l}");
+        }
+    }
+    // HTML.
+    let file = d.path().join("c.html");
+    let (_, err, code) = run(tq_in(d.path(), "en")
+        .args(["report", "--format", "html", "-o"])
+        .arg(&file));
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&file).unwrap();
+    assert!(html.contains("By unit (department)"));
+    for u in UNITS {
+        assert!(html.contains(u), "{u}");
+    }
+    let file = d.path().join("c-ar.html");
+    let (_, err, code) = run(tq_in(d.path(), "ar")
+        .args(["report", "--format", "html", "-o"])
+        .arg(&file));
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&file).unwrap();
+    assert!(html.contains("حسب الوحدة (الإدارة)"));
+    for u in UNITS {
+        assert!(html.contains(u), "{u}");
+    }
+    // CSV: the units table (mean, pass rate, weakest topic) and the trainees' unit column.
+    let (out, _, _) =
+        run(tq_in(d.path(), "en").args(["report", "--format", "csv", "--table", "units"]));
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let h = r.headers().unwrap().clone();
+    assert_eq!(
+        h.iter().collect::<Vec<_>>(),
+        [
+            "unit",
+            "trainees",
+            "mean_percent",
+            "passed",
+            "pass_rate",
+            "weakest_topic",
+            "weakest_topic_mean_percent"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 6, "five units and those who gave none");
+    let total: usize = rows.iter().map(|x| x[1].parse::<usize>().unwrap()).sum();
+    assert_eq!(total, 40);
+    for x in &rows {
+        assert!(!x[5].is_empty(), "{x:?}");
+        let (percents, passed) = &want[&x[0]];
+        assert_eq!(x[1].parse::<usize>().unwrap(), percents.len(), "{x:?}");
+        let mean = percents.iter().sum::<f64>() / percents.len() as f64;
+        assert!(
+            (x[2].parse::<f64>().unwrap() - mean).abs() < 0.006,
+            "{x:?} mean {mean}"
+        );
+        assert_eq!(x[3].parse::<usize>().unwrap(), *passed, "{x:?}");
+    }
+    // Those who gave no unit come last.
+    assert_eq!(&rows[5][0], "");
+    // JSON: the same figures, by unit.
+    let (out, err, code) = run(tq_in(d.path(), "en").args(["report", "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let units = v["summary"]["units"].as_array().unwrap();
+    assert_eq!(units.len(), 6);
+    for u in units {
+        let name = u["unit"].as_str().unwrap_or("");
+        assert_eq!(u["n"].as_u64().unwrap() as usize, want[name].0.len());
+        assert!(u["weakest_topic"][0].is_string(), "{u}");
+    }
+    // export: the unit of each attempt.
+    let (out, _, _) = run(tq_in(d.path(), "en").arg("export"));
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let col = h.iter().position(|x| x == "unit").unwrap();
+    let given = r
+        .records()
+        .filter(|x| !x.as_ref().unwrap()[col].is_empty())
+        .count();
+    assert_eq!(given, 40 - (0..40).filter(|k| k % 9 == 4).count());
 }

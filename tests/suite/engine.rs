@@ -784,3 +784,28 @@ fn an_unknown_excluded_id_is_a_warning() {
     assert_eq!(d[0].severity, tipquiz::diag::Severity::Warning);
     assert!(d[0].message.contains("nowhere-9"));
 }
+
+#[test]
+fn an_exam_offers_units_and_a_unit_with_a_direction_override_is_an_error() {
+    let head = "format = 1\nid = \"e\"\ntitle = \"E\"\n";
+    let pool = "[[pool]]\ncount = 5\n";
+    let (e, d) = parse_exam(
+        "e.toml",
+        &format!("{head}units = [\"Airport security\", \"خفر السواحل\"]\n{pool}"),
+    );
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(e.unwrap().units, ["Airport security", "خفر السواحل"]);
+    // No list: free text only.
+    let (e, _) = parse_exam("e.toml", &format!("{head}{pool}"));
+    assert!(e.unwrap().units.is_empty());
+    let (e, d) = parse_exam(
+        "e.toml",
+        &format!("{head}units = [\"Port\u{202E}ytiruces\"]\n{pool}"),
+    );
+    assert!(e.is_none());
+    assert!(
+        d.iter()
+            .any(|x| (x.code == "bad-unit" || x.code == "forbidden-char") && x.line == 4),
+        "{d:?}"
+    );
+}

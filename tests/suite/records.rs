@@ -576,6 +576,50 @@ fn the_checksum_covers_the_exact_bytes_written() {
     }
 }
 
+#[test]
+fn the_unit_is_sealed_with_the_record_and_records_without_one_keep_their_bytes() {
+    let lib = lib();
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    let key = b"instructor key".as_slice();
+    // A record without a unit is written as records of earlier versions were: no member.
+    let plain = record(&lib, "No Unit", T0);
+    assert_eq!(plain.unit, None);
+    let p0 = store.commit(&plain, Some(key)).unwrap();
+    let bytes0 = std::fs::read_to_string(&p0).unwrap();
+    assert!(!bytes0.contains("\"unit\""), "{bytes0}");
+    // An Arabic unit is kept, and the checksum and the signature cover it.
+    let mut s = finished(&lib, "نورة سالم الهاجري", T0 + 500_000, 3);
+    s.state.unit = Some("خفر السواحل".to_owned());
+    let with = AttemptRecord::from_session(&s, "unit-1", T0 + 900_000, "tipquiz test");
+    let p1 = store.commit(&with, Some(key)).unwrap();
+    let bytes1 = std::fs::read_to_string(&p1).unwrap();
+    assert!(bytes1.contains("\"unit\": \"خفر السواحل\""), "{bytes1}");
+    for p in [&p0, &p1] {
+        let (back, seal) = tipquiz::record::read_record_sealed(p).unwrap();
+        assert!(seal.checksum_ok);
+        assert!(seal.signature_ok(&back, key));
+    }
+    let (back, _) = tipquiz::record::read_record_sealed(&p1).unwrap();
+    assert_eq!(back.unit.as_deref(), Some("خفر السواحل"));
+    // Another unit written over it (same length in bytes): the checksum no longer holds.
+    std::fs::write(&p1, bytes1.replace("خفر السواحل", "أمن المنافذ")).unwrap();
+    let (forged, seal) = tipquiz::record::read_record_sealed(&p1).unwrap();
+    assert_eq!(forged.unit.as_deref(), Some("أمن المنافذ"));
+    assert!(!seal.checksum_ok);
+    // A unit made to look like another with a direction override is flagged by the report.
+    let mut bad = record(&lib, "Bidi Unit", T0 + 2_000_000);
+    bad.unit = Some("Port\u{202E}ytiruces".to_owned());
+    bad.seal(None);
+    let problems = check_records(&[("bad.json".to_owned(), bad)], &lib, None);
+    let text: Vec<String> = problems[0].iter().map(Problem::describe).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("unit cannot be used") && t.contains("U+202E")),
+        "{text:?}"
+    );
+}
+
 // ---------- the results index ----------
 
 mod index {

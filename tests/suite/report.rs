@@ -156,6 +156,7 @@ fn rec(
         by_topic,
         questions: qs,
         failed_topics: Vec::new(),
+        unit: None,
         checksum: String::new(),
         signature: String::new(),
     }
@@ -818,9 +819,9 @@ fn exports_are_exact() {
     records[0].questions[0].order = vec![2, 0, 1];
     assert_eq!(
         export_attempts_csv(&records),
-        "attempt_id,trainee,exam_id,exam_title,started,ended,seconds,score,max,percent,pass_mark,passed,failed_on,end_reason,flags,lang,topic:indicators,topic:law\n\
-         \"'=ana,_\"\"a\"\"-1709251200000\",\"'=Ana, \"\"A\"\"\",basics,Basics,2024-03-01T00:00:00.000Z,2024-03-01T00:01:35.000Z,95,1.5,2,75,60,true,,submitted,,en,50,100\n\
-         ben-1709254800000,Ben,basics,Basics,2024-03-01T01:00:00.000Z,2024-03-01T02:02:05.000Z,3725,0,2,0,60,false,overall,submitted,,en,0,0\n"
+        "attempt_id,trainee,unit,exam_id,exam_title,started,ended,seconds,score,max,percent,pass_mark,passed,failed_on,end_reason,flags,lang,topic:indicators,topic:law\n\
+         \"'=ana,_\"\"a\"\"-1709251200000\",\"'=Ana, \"\"A\"\"\",,basics,Basics,2024-03-01T00:00:00.000Z,2024-03-01T00:01:35.000Z,95,1.5,2,75,60,true,,submitted,,en,50,100\n\
+         ben-1709254800000,Ben,,basics,Basics,2024-03-01T01:00:00.000Z,2024-03-01T02:02:05.000Z,3725,0,2,0,60,false,overall,submitted,,en,0,0\n"
     );
     assert_eq!(
         export_responses_csv(&records, &library()),
@@ -867,9 +868,9 @@ sem_points,0.35
 min_attempts_for_item_flags,10
 
 trainees
-trainee,attempt_id,attempts,started,seconds,score,max,percent,passed,failed_on,end_reason,topic:indicators,topic:law
-"'=Ana, ""A""","'=ana,_""a""-1709251200000",1,2024-03-01T00:00:00.000Z,95,1.50,2.00,75.00,true,,submitted,50.00,100.00
-Ben,ben-1709254800000,1,2024-03-01T01:00:00.000Z,3725,0.00,2.00,0.00,false,overall,submitted,0.00,0.00
+trainee,unit,attempt_id,attempts,started,seconds,score,max,percent,passed,failed_on,end_reason,topic:indicators,topic:law
+"'=Ana, ""A""",,"'=ana,_""a""-1709251200000",1,2024-03-01T00:00:00.000Z,95,1.50,2.00,75.00,true,,submitted,50.00,100.00
+Ben,,ben-1709254800000,1,2024-03-01T01:00:00.000Z,3725,0.00,2.00,0.00,false,overall,submitted,0.00,0.00
 
 items
 qid,topic,type,attempts,blank,mean_points,max,facility,sd,discrimination,efficiency,flags
@@ -897,6 +898,9 @@ topics
 topic,trainees,mean_percent
 indicators,2,25.00
 law,2,50.00
+
+units
+unit,trainees,mean_percent,passed,pass_rate,weakest_topic,weakest_topic_mean_percent
 "#;
 
 const TINY_JSON: &str = r##"{
@@ -926,7 +930,8 @@ const TINY_JSON: &str = r##"{
       "by_topic": {
         "indicators": 50.0,
         "law": 100.0
-      }
+      },
+      "unit": null
     },
     {
       "trainee": "Ben",
@@ -945,7 +950,8 @@ const TINY_JSON: &str = r##"{
       "by_topic": {
         "indicators": 0.0,
         "law": 0.0
-      }
+      },
+      "unit": null
     }
   ],
   "summary": {
@@ -969,6 +975,7 @@ const TINY_JSON: &str = r##"{
         "mean": 50.0
       }
     ],
+    "units": [],
     "histogram": [
       1,
       0,

@@ -982,3 +982,69 @@ fn in_practice_the_key_bar_says_once_that_enter_checks() {
         }
     }
 }
+
+#[test]
+fn the_unit_is_picked_from_the_exams_list_or_typed_and_checked_like_names() {
+    for lang in [Lang::En, Lang::Ar] {
+        let d = tempfile::tempdir().unwrap();
+        let mut a = app(lang, d.path());
+        let mut e = exam(None, Mode::Exam);
+        e.units = vec![
+            "Airport security".to_owned(),
+            "خفر السواحل".to_owned(),
+            "Residence affairs".to_owned(),
+        ];
+        a.fixed_exam = Some(e);
+        a.form_mut().trainee_only = true;
+        a.form_mut().trainee = "سالم العتيبي".into();
+        a.form_mut().focus = Field::Trainee;
+        // Trainee, language, digits, then the unit.
+        for _ in 0..3 {
+            a.handle_key(key(KeyCode::Down), T0);
+        }
+        assert_eq!(a.form().focus, Field::Unit);
+        let s = screen(&a, 80, 24, T0);
+        let hint = if lang == Lang::En {
+            "PgDn/PgUp: one of the exam's 3 units, or type your own"
+        } else {
+            "٣"
+        };
+        assert!(s.contains(hint), "{s}");
+        // The list, both ways round, wrapping.
+        a.handle_key(key(KeyCode::PageDown), T0);
+        assert_eq!(a.form().unit, "Airport security");
+        a.handle_key(key(KeyCode::PageDown), T0);
+        assert_eq!(a.form().unit, "خفر السواحل");
+        a.handle_key(key(KeyCode::PageUp), T0);
+        a.handle_key(key(KeyCode::PageUp), T0);
+        assert_eq!(a.form().unit, "Residence affairs");
+        // Free text: typed after the picked one is erased.
+        for _ in 0..20 {
+            a.handle_key(key(KeyCode::Backspace), T0);
+        }
+        for c in "Port ٣".chars() {
+            a.handle_key(ch(c), T0);
+        }
+        assert_eq!(a.form().unit, "Port ٣");
+        // A direction override (pasted) is refused with the reason, on the unit field.
+        a.form_mut().unit = "Port\u{202E}ytiruces".into();
+        a.form_mut().focus = Field::Start;
+        let fx = a.start(T0);
+        assert!(fx.is_empty());
+        assert!(matches!(a.screen, Screen::Home(_)));
+        assert_eq!(a.form().focus, Field::Unit);
+        assert!(
+            a.message.as_deref().is_some_and(|m| m.contains("U+202E")),
+            "{:?}",
+            a.message
+        );
+        // Trimmed, and kept in the attempt.
+        a.form_mut().unit = "  خفر السواحل ".into();
+        let fx = a.start(T0);
+        assert!(fx.contains(&Effect::Autosave), "{:?}", a.message);
+        assert_eq!(
+            a.session().unwrap().state.unit.as_deref(),
+            Some("خفر السواحل")
+        );
+    }
+}
