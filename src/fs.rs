@@ -208,17 +208,75 @@ pub fn write_atomic_into(
     body: &[u8],
     overwrite: bool,
 ) -> Result<(), StoreError> {
+    write_atomic_as(dir, path, body, overwrite, Perms::Private)
+}
+
+/// Write a file the user asked for (a report, an export: `-o FILE`) atomically, as
+/// [`write_atomic`] does, but with the permissions any program gives a new file (`0666` less the
+/// umask, so usually `0644`), or those of the file it replaces: the file is the user's to file
+/// and share, not a record.
+///
+/// # Errors
+/// Any failed step, named.
+pub fn write_atomic_public(dir: &Path, path: &Path, body: &[u8]) -> Result<(), StoreError> {
+    fault(Step::CreateDir)
+        .and_then(|()| fs::create_dir_all(dir))
+        .map_err(io("cannot create the folder", dir))?;
+    write_atomic_as(dir, path, body, true, Perms::Public)
+}
+
+/// The permissions of a file written by [`write_atomic_as`].
+#[derive(Clone, Copy)]
+enum Perms {
+    /// [`shared_mode`]: a record, a progress file.
+    Private,
+    /// The mode of the file replaced, else `0666` (the umask applies).
+    Public,
+}
+
+fn write_atomic_as(
+    dir: &Path,
+    path: &Path,
+    body: &[u8],
+    overwrite: bool,
+    perms: Perms,
+) -> Result<(), StoreError> {
     fault(Step::CreateTemp).map_err(io("cannot create a temporary file in", dir))?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".tmp-").suffix(".part");
+    // The mode of the file replaced, to give the new one as it is (not through the umask).
+    #[cfg(unix)]
+    let keep = match perms {
+        Perms::Private => None,
+        Perms::Public => fs::metadata(path)
+            .ok()
+            .filter(fs::Metadata::is_file)
+            .map(|m| {
+                use std::os::unix::fs::PermissionsExt as _;
+                fs::Permissions::from_mode(m.permissions().mode() & 0o777)
+            }),
+    };
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        builder.permissions(fs::Permissions::from_mode(shared_mode(dir)));
+        let mode = match perms {
+            Perms::Private => shared_mode(dir),
+            Perms::Public => 0o666,
+        };
+        // The kernel applies the umask to the mode a file is created with.
+        builder.permissions(fs::Permissions::from_mode(mode));
     }
+    #[cfg(not(unix))]
+    let _ = perms;
     let mut tmp = builder
         .tempfile_in(dir)
         .map_err(io("cannot create a temporary file in", dir))?;
+    #[cfg(unix)]
+    if let Some(p) = keep {
+        tmp.as_file()
+            .set_permissions(p)
+            .map_err(io("cannot set the permissions of", tmp.path()))?;
+    }
     fault(Step::Write)
         .and_then(|()| tmp.write_all(body))
         .and_then(|()| tmp.flush())

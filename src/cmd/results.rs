@@ -98,7 +98,7 @@ fn write_output(cx: &Context, path: &std::path::Path, bytes: &[u8], said: &str) 
         cx.out.fail_msg(&m);
         return Err(USAGE);
     }
-    if let Err(e) = crate::record::write_atomic(dir, path, bytes, true) {
+    if let Err(e) = crate::fs::write_atomic_public(dir, path, bytes) {
         cx.out.fail_msg(&e.message());
         return Err(USAGE);
     }

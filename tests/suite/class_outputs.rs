@@ -948,3 +948,125 @@ fn every_output_breaks_the_class_down_by_unit() {
         .count();
     assert_eq!(given, 40 - (0..40).filter(|k| k % 9 == 4).count());
 }
+
+/// Run the binary as `tq_in` does, under the umask `mask`.
+#[cfg(unix)]
+fn tq_umask(d: &Path, mask: &str, args: &[&std::ffi::OsStr]) -> (String, i32) {
+    let bin = assert_cmd::cargo::cargo_bin("tipquiz");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {mask}; exec \"$0\" \"$@\""))
+        .arg(bin)
+        .args(["--lang", "en"])
+        .args(args)
+        .env("TIPQUIZ_DATA", d.join("data"))
+        .env("TIPQUIZ_RESULTS", d.join("results"))
+        .env_remove("TIPQUIZ_KEY_FILE")
+        .env("LANG", "C.UTF-8")
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn report_and_export_files_are_the_coordinators_files_made_under_the_umask() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let d = tempfile::tempdir().unwrap();
+    class_of_40(d.path());
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let html = d.path().join("class.html");
+    let csv = d.path().join("attempts.csv");
+    let tables = d.path().join("tables");
+    std::fs::create_dir(&tables).unwrap();
+    let runs: [(Vec<std::ffi::OsString>, &Path); 3] = [
+        (
+            vec![
+                os("report"),
+                os("--format"),
+                os("html"),
+                os("-o"),
+                html.clone().into(),
+            ],
+            &html,
+        ),
+        (vec![os("export"), os("-o"), csv.clone().into()], &csv),
+        (
+            vec![
+                os("report"),
+                os("--format"),
+                os("csv"),
+                os("-o"),
+                tables.clone().into(),
+            ],
+            &tables,
+        ),
+    ];
+    for (args, file) in &runs {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        let (err, code) = tq_umask(d.path(), "022", &args);
+        assert_eq!(code, 0, "{err}");
+        // A folder: the file of each table in it.
+        let files: Vec<std::path::PathBuf> = if file.is_dir() {
+            std::fs::read_dir(file)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect()
+        } else {
+            vec![file.to_path_buf()]
+        };
+        assert!(
+            !file.is_dir()
+                || files
+                    .iter()
+                    .any(|f| f.to_string_lossy().ends_with("-units.csv"))
+        );
+        for f in &files {
+            assert_eq!(mode(f), 0o644, "{}", f.display());
+        }
+        // No temporary file left beside it.
+        let dir = if file.is_dir() {
+            file
+        } else {
+            file.parent().unwrap()
+        };
+        assert!(
+            std::fs::read_dir(dir).unwrap().all(|e| !e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".part")),
+            "{}",
+            dir.display()
+        );
+    }
+    // Another umask applies as it would to any program's file.
+    std::fs::remove_file(&html).unwrap();
+    let html_args = [
+        os("report"),
+        os("--format"),
+        os("html"),
+        os("-o"),
+        html.clone().into(),
+    ];
+    let args: Vec<&std::ffi::OsStr> = html_args.iter().map(|a| a.as_os_str()).collect();
+    let (err, code) = tq_umask(d.path(), "027", &args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(mode(&html), 0o640);
+    // A file written again keeps the permissions its owner gave it.
+    std::fs::set_permissions(&html, std::fs::Permissions::from_mode(0o664)).unwrap();
+    let (err, code) = tq_umask(d.path(), "022", &args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(mode(&html), 0o664);
+    // Records stay private.
+    for e in std::fs::read_dir(d.path().join("results")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            assert_eq!(mode(&p), 0o600, "{}", p.display());
+        }
+    }
+}
