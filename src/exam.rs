@@ -82,6 +82,28 @@ pub struct Pool {
     pub count: usize,
 }
 
+/// Longest unit (department) accepted, in characters.
+pub const MAX_UNIT_CHARS: usize = 60;
+
+/// Why a unit or department cannot be kept, or `None` when it can (an empty unit is no unit):
+/// the same characters as in a trainee name are refused (`record::name_problem`), and more than [`MAX_UNIT_CHARS`].
+#[must_use]
+pub fn unit_problem(unit: &str) -> Option<crate::messages::Msg> {
+    use crate::messages::{K, Msg};
+    let t = unit.trim();
+    if let Some(c) = t
+        .chars()
+        .find(|c| c.is_control() || crate::diag::is_bidi_format(*c))
+    {
+        return Some(Msg::new(
+            K::UnitBadChar,
+            vec![format!("U+{:04X}", u32::from(c)).into()],
+        ));
+    }
+    let n = t.chars().count();
+    (n > MAX_UNIT_CHARS).then(|| Msg::new(K::UnitTooLong, vec![n.into(), MAX_UNIT_CHARS.into()]))
+}
+
 /// An exam definition.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExamDef {
@@ -391,7 +413,7 @@ pub fn parse_exam(file: &str, source: &str) -> (Option<ExamDef>, Vec<Diagnostic>
         .get("units")
         .map(|v| {
             let list = w.string_list(v, &msg!(Key, "units"), false);
-            for why in list.iter().filter_map(|u| crate::record::unit_problem(u)) {
+            for why in list.iter().filter_map(|u| unit_problem(u)) {
                 w.error("bad-unit", v.span(), why, None);
             }
             list

@@ -135,7 +135,12 @@ fn write_report(
                 None => crate::report::to_csv(report),
             }),
             F::Json => print_data(&crate::report::to_json(report)),
-            F::Html => print_laid_out(&crate::report::to_html_with(report, lang, cx.out.digits)),
+            F::Html => print_laid_out(&crate::report::to_html_dated(
+                report,
+                lang,
+                cx.out.digits,
+                Some(crate::tui::run::now_ms()),
+            )),
         }
         return Ok(());
     };
@@ -166,7 +171,13 @@ fn write_report(
         F::Html => write_output(
             cx,
             path,
-            crate::report::to_html_with(report, lang, cx.out.digits).as_bytes(),
+            crate::report::to_html_dated(
+                report,
+                lang,
+                cx.out.digits,
+                Some(crate::tui::run::now_ms()),
+            )
+            .as_bytes(),
             &wrote(path),
         ),
         F::Table => {

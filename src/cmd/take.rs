@@ -58,7 +58,7 @@ pub(crate) fn take(
         cx.out.fail_msg(&why);
         return USAGE;
     }
-    if let Some(why) = unit.as_deref().and_then(crate::record::unit_problem) {
+    if let Some(why) = unit.as_deref().and_then(crate::exam::unit_problem) {
         cx.out.fail_msg(&why);
         return USAGE;
     }

@@ -317,6 +317,24 @@ pub fn text(key: K) -> &'static str {
         K::UnitTooLong => "عدد محارف الوحدة {0}؛ والحد الأقصى {1}",
         K::UnitListHint => "{0}: إحدى وحدات الاختبار ({1})، أو اكتب وحدتك",
         K::ProbBadUnit => "لا يمكن استعمال الوحدة: {0}",
+        K::HtmlMadeOn => "أُعدّ التقرير في {0}",
+        K::HNShort => "عدد",
+        K::HSdShort => "انحراف",
+        K::HTopicShort => "موضوع",
+        K::HQuestionShort => "س",
+        K::HBlankShort => "فارغ",
+        K::HFacilityShort => "سهولة",
+        K::HDiscrShort => "تمييز",
+        K::HEfficShort => "كفاءة",
+        K::HSlotQuestionsShort => "أسئلة",
+        K::FlagNegDiscShort => "سالب",
+        K::FlagTooHardShort => "صعب",
+        K::FlagTooEasyShort => "سهل",
+        K::FlagChangedShort => "تغيّر",
+        K::ItemLegendShort => {
+            "  س: السؤال (أسئلة: الأسئلة التي شغلت الموضع). عدد: عدد المحاولات. فارغ: بلا إجابة. سهولة: السهولة. انحراف: الانحراف. تمييز: التمييز. كفاءة: الكفاءة.
+  الملاحظات: سالب = تمييز سالب، صعب = صعب جداً، سهل = سهل جداً، تغيّر = السؤال تغيّر أو لم يعد موجوداً. النص المقطوع ينتهي بـ …"
+        }
         K::BoardTitle => "لوحة المتصدرين",
         K::BoardWaiting => "بانتظار أول محاولة…",
         K::BoardInProgress => "قيد الإجابة",

@@ -371,6 +371,24 @@ pub fn text(key: K) -> &'static str {
         K::UnitTooLong => "the unit has {0} characters; at most {1} are accepted",
         K::UnitListHint => "{0}: one of the exam's {1} units, or type your own",
         K::ProbBadUnit => "the unit cannot be used: {0}",
+        K::HtmlMadeOn => "Report made {0}",
+        K::HNShort => "N",
+        K::HSdShort => "SD",
+        K::HTopicShort => "Topic",
+        K::HQuestionShort => "Q",
+        K::HBlankShort => "Bl.",
+        K::HFacilityShort => "Fac.",
+        K::HDiscrShort => "Disc.",
+        K::HEfficShort => "Eff.",
+        K::HSlotQuestionsShort => "Qs",
+        K::FlagNegDiscShort => "neg",
+        K::FlagTooHardShort => "hard",
+        K::FlagTooEasyShort => "easy",
+        K::FlagChangedShort => "chg",
+        K::ItemLegendShort => {
+            "  Q: question (Qs: questions that filled the slot). Bl.: left blank. Fac.: facility. Disc.: discrimination. Eff.: efficiency.
+  Flags: neg = negative discrimination, hard = too hard, easy = too easy, chg = question changed or missing. A cut text ends with …"
+        }
         K::BoardTitle => "Leaderboard",
         K::BoardWaiting => "Waiting for the first attempt…",
         K::BoardInProgress => "in progress",

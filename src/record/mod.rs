@@ -54,28 +54,6 @@ pub fn name_problem(name: &str) -> Option<crate::messages::Msg> {
     (n > MAX_NAME_CHARS).then(|| Msg::new(K::NameTooLong, vec![n.into(), MAX_NAME_CHARS.into()]))
 }
 
-/// Longest unit (department) accepted, in characters.
-pub const MAX_UNIT_CHARS: usize = 60;
-
-/// Why a unit or department cannot be kept, or `None` when it can (an empty unit is no unit):
-/// the same characters as in [`name_problem`] are refused, and more than [`MAX_UNIT_CHARS`].
-#[must_use]
-pub fn unit_problem(unit: &str) -> Option<crate::messages::Msg> {
-    use crate::messages::{K, Msg};
-    let t = unit.trim();
-    if let Some(c) = t
-        .chars()
-        .find(|c| c.is_control() || crate::diag::is_bidi_format(*c))
-    {
-        return Some(Msg::new(
-            K::UnitBadChar,
-            vec![format!("U+{:04X}", u32::from(c)).into()],
-        ));
-    }
-    let n = t.chars().count();
-    (n > MAX_UNIT_CHARS).then(|| Msg::new(K::UnitTooLong, vec![n.into(), MAX_UNIT_CHARS.into()]))
-}
-
 /// A unique id for an attempt: a hash of trainee, exam, start time and seed.
 #[must_use]
 pub fn attempt_id(a: &crate::quiz::Attempt) -> String {
@@ -210,37 +188,6 @@ impl RecordQuestion {
     }
 }
 
-thread_local! {
-    /// Set while a record is serialised as its file's JSON ([`AsFile`]).
-    static WRITING_FILE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// While alive, records serialised on this thread are written as in their file (see
-/// [`unit_left_out`]); the flag is cleared when it is dropped, on every path.
-struct AsFile;
-
-impl AsFile {
-    fn new() -> AsFile {
-        WRITING_FILE.with(|w| w.set(true));
-        AsFile
-    }
-}
-
-impl Drop for AsFile {
-    fn drop(&mut self) {
-        WRITING_FILE.with(|w| w.set(false));
-    }
-}
-
-/// Whether the `unit` member is left out: only from a record file's JSON, and only when there
-/// is no unit, so that such a file has exactly the bytes of a record of an earlier version and
-/// records sealed before units existed (schema 1 re-serialises) keep their checksums. A
-/// positional encoding such as the results index's must always carry every field.
-#[allow(clippy::ref_option)] // serde hands the field by reference
-fn unit_left_out(unit: &Option<String>) -> bool {
-    unit.is_none() && WRITING_FILE.with(std::cell::Cell::get)
-}
-
 /// A finished attempt, as stored.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AttemptRecord {
@@ -291,10 +238,9 @@ pub struct AttemptRecord {
     /// Topics whose own pass mark was missed (empty in records of earlier versions).
     #[serde(default)]
     pub failed_topics: Vec<String>,
-    /// The trainee's unit or department, when given. A record file without one has no `unit`
-    /// member (as records of earlier versions), so that their bytes and checksums stay as
-    /// written; other encodings (the results index) always carry it.
-    #[serde(default, skip_serializing_if = "unit_left_out")]
+    /// The trainee's unit or department, when given (`null` when not; records of earlier
+    /// versions have no such member, and their checksums cover their bytes as written).
+    #[serde(default)]
     pub unit: Option<String>,
     /// SHA-256 of the record with this field and `signature` empty.
     pub checksum: String,
@@ -382,11 +328,7 @@ impl AttemptRecord {
         // `checksum` and `signature` are the last members, so the record serialised as it is
         // ends with them: cut that end off rather than copy the record to empty two fields.
         let mut out = Vec::with_capacity(8192 + self.questions.len() * 512);
-        let written = {
-            let _file = AsFile::new();
-            serde_json::to_writer_pretty(&mut out, self)
-        };
-        if written.is_err() {
+        if serde_json::to_writer_pretty(&mut out, self).is_err() {
             return Vec::new();
         }
         let Ok(mut end) = tail(&self.checksum, &self.signature) else {
@@ -462,9 +404,16 @@ impl AttemptRecord {
         let mut c = self.clone();
         c.checksum = String::new();
         c.signature = String::new();
-        // Records of that schema had no unit: the member is left out as in a file.
-        let _file = AsFile::new();
-        serde_json::to_vec(&c).unwrap_or_default()
+        let mut out = serde_json::to_vec(&c).unwrap_or_default();
+        // Records of that schema had no unit member: without a unit, it is taken out again (the
+        // end of the JSON is fixed: the unit, then both seals empty).
+        const WITH: &[u8] = br#","unit":null,"checksum":"","signature":""}"#;
+        const WITHOUT: &[u8] = br#","checksum":"","signature":""}"#;
+        if out.ends_with(WITH) {
+            out.truncate(out.len() - WITH.len());
+            out.extend_from_slice(WITHOUT);
+        }
+        out
     }
 
     /// Why the attempt did not pass: `overall` when the total is below the pass mark, and

@@ -71,8 +71,20 @@ pub fn to_html(report: &Report, lang: Lang) -> String {
 /// the charts' counts and percentages) in `digits` when `lang` is Arabic. Nothing a program
 /// reads is affected (the charts' coordinates stay numbers).
 #[must_use]
-#[allow(clippy::too_many_lines)]
 pub fn to_html_with(report: &Report, lang: Lang, digits: crate::text::Digits) -> String {
+    to_html_dated(report, lang, digits, None)
+}
+
+/// As [`to_html_with`], with the time the report was made (`made`, ms since the epoch, from the
+/// caller's clock: the core reads none) under the title, as a date and a UTC time.
+#[must_use]
+#[allow(clippy::too_many_lines)]
+pub fn to_html_dated(
+    report: &Report,
+    lang: Lang,
+    digits: crate::text::Digits,
+    made: Option<crate::quiz::Millis>,
+) -> String {
     let digits = digits.for_lang(lang);
     let nd = |s: String| digits.write(&s).into_owned();
     let t = |k: K| escape(template(lang, k));
@@ -113,6 +125,12 @@ pub fn to_html_with(report: &Report, lang: Lang, digits: crate::text::Digits) ->
             ]
         )
     );
+    if let Some(ms) = made {
+        // 2026-12-07T02:40:15.123Z as "2026-12-07 02:40 UTC".
+        let iso = super::export::rfc3339_utc(ms);
+        let when = format!("{} {} UTC", &iso[..10], &iso[11..16]);
+        let _ = writeln!(o, "<p class=\"sub\">{}</p>", f(K::HtmlMadeOn, &[nd(when)]));
+    }
 
     // Summary figures.
     let s = &report.summary;
@@ -345,48 +363,50 @@ pub fn to_html_with(report: &Report, lang: Lang, digits: crate::text::Digits) ->
         o.push_str("</tbody>\n</table>\n");
     }
 
-    // Items.
-    let _ = writeln!(
-        o,
-        "<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th>\
-         <th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th>\
-         <th class=\"n\">{}</th><th>{}</th></tr></thead>\n<tbody>",
-        t(K::SecQuestions),
-        t(K::HQuestion),
-        t(K::HTopic),
-        t(K::HType),
-        t(K::HN),
-        t(K::HBlank),
-        t(K::HFacility),
-        t(K::HSd),
-        t(K::HDiscr),
-        t(K::HEffic),
-        t(K::HFlags)
+    // Items, then (random papers) one row per slot (pool, draw): one table builder for both.
+    let _ = writeln!(o, "<h2>{}</h2>", t(K::SecQuestions));
+    let items: Vec<HtmlFigureRow<'_>> = report
+        .items
+        .iter()
+        .map(|it| HtmlFigureRow {
+            lead: [escape(&it.qid), escape(&it.topic), escape(&it.kind)],
+            figures: &it.figures,
+            flags: &it.flags,
+        })
+        .collect();
+    figures_table(
+        &mut o,
+        [K::HQuestion, K::HTopic, K::HType],
+        &items,
+        lang,
+        &nd,
     );
-    for it in &report.items {
-        let flags: Vec<String> = it
-            .flags
+    if !report.slots.is_empty() {
+        let _ = writeln!(o, "<h2>{}</h2>", t(K::SecSlots));
+        let slots: Vec<HtmlFigureRow<'_>> = report
+            .slots
             .iter()
-            .map(|x| escape(flag_word(*x, lang)))
+            .map(|sl| HtmlFigureRow {
+                lead: [
+                    f(
+                        K::SlotLabel,
+                        &[nd(sl.pool.to_string()), nd(sl.draw.to_string())],
+                    ),
+                    sl.topic.as_deref().map_or_else(|| "-".to_owned(), escape),
+                    nd(sl.questions.to_string()),
+                ],
+                figures: &sl.figures,
+                flags: &sl.flags,
+            })
             .collect();
-        let _ = writeln!(
-            o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"flag\">{}</td></tr>",
-            escape(&it.qid),
-            escape(&it.topic),
-            escape(&it.kind),
-            nd(it.attempts.to_string()),
-            nd(it.blank.to_string()),
-            nd(opt_dash(it.facility, 1)),
-            nd(opt_dash(it.sd, 1)),
-            nd(opt_dash(it.discrimination, 1)),
-            nd(opt_dash(it.efficiency, 1)),
-            flags.join("; ")
+        figures_table(
+            &mut o,
+            [K::HSlot, K::HTopic, K::HSlotQuestions],
+            &slots,
+            lang,
+            &nd,
         );
     }
-    o.push_str("</tbody>\n</table>\n");
     // The flags in plain words, and what the columns mean.
     let _ = writeln!(o, "<dl class=\"flags\">");
     for (flag, explain) in [
@@ -460,6 +480,69 @@ pub fn to_html_with(report: &Report, lang: Lang, digits: crate::text::Digits) ->
     }
     o.push_str("</body>\n</html>\n");
     o
+}
+
+/// One row of the item analysis: its three leading cells (already escaped), figures (with
+/// blanks for questions) and flags.
+struct HtmlFigureRow<'r> {
+    lead: [String; 3],
+    figures: &'r super::Figures,
+    flags: &'r [Flag],
+}
+
+/// The item analysis table of `rows`, under the headers `lead` for the three leading columns.
+fn figures_table(
+    o: &mut String,
+    lead: [K; 3],
+    rows: &[HtmlFigureRow<'_>],
+    lang: Lang,
+    nd: &dyn Fn(String) -> String,
+) {
+    let t = |k: K| escape(template(lang, k));
+    let with_blank = rows.iter().any(|r| r.figures.blank.is_some());
+    let _ = write!(
+        o,
+        "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th>",
+        t(lead[0]),
+        t(lead[1]),
+        t(lead[2]),
+        t(K::HN)
+    );
+    if with_blank {
+        let _ = write!(o, "<th class=\"n\">{}</th>", t(K::HBlank));
+    }
+    for k in [K::HFacility, K::HSd, K::HDiscr, K::HEffic] {
+        let _ = write!(o, "<th class=\"n\">{}</th>", t(k));
+    }
+    let _ = writeln!(o, "<th>{}</th></tr></thead>\n<tbody>", t(K::HFlags));
+    for r in rows {
+        let fg = r.figures;
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>",
+            r.lead[0],
+            r.lead[1],
+            r.lead[2],
+            nd(fg.attempts.to_string())
+        );
+        if with_blank {
+            let _ = write!(
+                o,
+                "<td class=\"n\">{}</td>",
+                nd(fg.blank.unwrap_or(0).to_string())
+            );
+        }
+        for v in [fg.facility, fg.sd, fg.discrimination, fg.efficiency] {
+            let _ = write!(o, "<td class=\"n\">{}</td>", nd(opt_dash(v, 1)));
+        }
+        let flags: Vec<String> = r
+            .flags
+            .iter()
+            .map(|x| escape(flag_word(*x, lang)))
+            .collect();
+        let _ = writeln!(o, "<td class=\"flag\">{}</td></tr>", flags.join("; "));
+    }
+    o.push_str("</tbody>\n</table>\n");
 }
 
 /// Standings that are left out of the page when nobody is in them (a list with names is

@@ -424,7 +424,7 @@ pub fn check_with(
             if let Some(why) = crate::record::name_problem(&r.trainee) {
                 p.push(Problem::BadName(why));
             }
-            if let Some(why) = r.unit.as_deref().and_then(crate::record::unit_problem) {
+            if let Some(why) = r.unit.as_deref().and_then(crate::exam::unit_problem) {
                 p.push(Problem::BadUnit(why));
             }
             if bank_ok && let Some(exam) = exams.iter().find(|e| e.id == r.exam_id) {

@@ -85,22 +85,36 @@ pub(crate) struct Col {
     pub right: bool,
     /// Text that may wrap onto more lines when the page is narrow.
     pub wrap: bool,
+    /// Text cut with an ellipsis (on one line) when the page is narrow, rather than wrapped.
+    pub clip: bool,
 }
 
 /// Text columns that wrap, and number columns.
 pub(crate) const TEXT: Col = Col {
     right: false,
     wrap: true,
+    clip: false,
 };
 pub(crate) const NUM: Col = Col {
     right: true,
     wrap: false,
+    clip: false,
 };
 /// A short word that is never wrapped (a letter, a status).
 pub(crate) const WORD: Col = Col {
     right: false,
     wrap: false,
+    clip: false,
 };
+/// An id or a name cut with "…" to what the page leaves it (never narrower than [`MIN_CLIP`]).
+pub(crate) const CLIP: Col = Col {
+    right: false,
+    wrap: false,
+    clip: true,
+};
+
+/// Narrowest a column of [`CLIP`] is made.
+const MIN_CLIP: usize = 6;
 
 /// Narrowest a wrapping column is made (before the table is split in parts instead).
 const MIN_WRAP: usize = 14;
@@ -195,6 +209,45 @@ impl<'a> Page<'a> {
         }
     }
 
+    /// The width of each column's widest cell (header included).
+    fn natural(&self, headers: &[String], rows: &[Vec<String>], n: usize) -> Vec<usize> {
+        let get = |r: &[String], i: usize| r.get(i).map_or(0, |c| self.ts.width(c));
+        (0..n)
+            .map(|i| {
+                rows.iter()
+                    .map(|r| get(r, i))
+                    .chain(std::iter::once(get(headers, i)))
+                    .max()
+                    .unwrap_or(0)
+                    .max(1)
+            })
+            .collect()
+    }
+
+    /// Whether the table fits the page with no cell wrapped or cut.
+    pub(crate) fn fits(&self, headers: &[String], rows: &[Vec<String>], n: usize) -> bool {
+        let natural = self.natural(headers, rows, n);
+        INDENT + natural.iter().sum::<usize>() + GAP * n.saturating_sub(1) <= self.width
+    }
+
+    /// `s` cut to `w` cells, ending with "…" when cut.
+    fn clip(&self, s: &str, w: usize) -> String {
+        if self.ts.width(s) <= w {
+            return s.to_owned();
+        }
+        let mut out = String::new();
+        for c in s.chars() {
+            let mut next = out.clone();
+            next.push(c);
+            if self.ts.width(&next) + 1 > w {
+                break;
+            }
+            out = next;
+        }
+        let trimmed = out.trim_end().to_owned();
+        format!("{trimmed}…")
+    }
+
     /// A table: `headers` (none when empty) over `rows`. When the columns do not fit the page,
     /// wrapping columns are made narrower; when they still do not fit, the columns after the
     /// first `keep` are split into several tables, each repeating the first `keep` columns.
@@ -207,21 +260,12 @@ impl<'a> Page<'a> {
     ) {
         let n = cols.len();
         let get = |r: &[String], i: usize| r.get(i).cloned().unwrap_or_default();
-        let natural: Vec<usize> = (0..n)
-            .map(|i| {
-                rows.iter()
-                    .map(|r| self.ts.width(&get(r, i)))
-                    .chain(std::iter::once(
-                        headers.get(i).map_or(0, |h| self.ts.width(h)),
-                    ))
-                    .max()
-                    .unwrap_or(0)
-                    .max(1)
-            })
-            .collect();
+        let natural = self.natural(headers, rows, n);
         let least: Vec<usize> = (0..n)
             .map(|i| {
-                let cells = if cols[i].wrap {
+                let cells = if cols[i].clip {
+                    MIN_CLIP
+                } else if cols[i].wrap {
                     // The columns repeated in every part (names) stay wider.
                     if i < keep { MIN_KEY } else { MIN_WRAP }
                 } else {
@@ -275,7 +319,11 @@ impl<'a> Page<'a> {
             // Narrow the widest column above its least width; then, on a page too narrow for
             // even that, the widest column that wraps, down to a few cells.
             let floors: [&dyn Fn(usize) -> usize; 2] = [&|k| least[idx[k]], &|k| {
-                if cols[idx[k]].wrap { 4 } else { least[idx[k]] }
+                if cols[idx[k]].wrap || cols[idx[k]].clip {
+                    4
+                } else {
+                    least[idx[k]]
+                }
             }];
             for floor in floors {
                 while over > 0 {
@@ -308,9 +356,12 @@ impl<'a> Page<'a> {
         let wrapped: Vec<Vec<String>> = cells
             .iter()
             .zip(ws)
-            .map(|(c, w)| {
+            .zip(cols)
+            .map(|((c, w), col)| {
                 if c.is_empty() {
                     vec![String::new()]
+                } else if col.clip {
+                    self.ts.lines(&self.clip(c, *w), *w)
                 } else {
                     self.ts.lines(c, *w)
                 }

@@ -56,7 +56,7 @@ pub use export::{
     BOM, EXPORT_DECIMALS, export_attempts_csv, export_attempts_csv_with, export_num,
     export_responses_csv, response_as_seen, rfc3339_utc,
 };
-pub use html::{escape as html_escape, to_html, to_html_with};
+pub use html::{escape as html_escape, to_html, to_html_dated, to_html_with};
 pub use layout::{Plain, Typeset};
 pub use render::{
     CSV_TABLES, TextOptions, render_table, render_table_in, render_text, to_csv, to_csv_table,
@@ -245,20 +245,14 @@ impl Flag {
     }
 }
 
-/// Item analysis of one question.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ItemStats {
-    /// Question id.
-    pub qid: String,
-    /// Topic (as recorded).
-    pub topic: String,
-    /// Type name (as recorded).
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Selected attempts that had the question.
+/// The figures of an item (a question, or a slot of random papers) over the selected attempts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Figures {
+    /// Selected attempts that had the item.
     pub attempts: usize,
-    /// Of these, how many left it blank.
-    pub blank: usize,
+    /// Of these, how many left it blank (questions; a slot has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blank: Option<usize>,
     /// Mean points earned.
     pub mean_points: f64,
     /// Points available (the mean over attempts, should the bank have changed).
@@ -271,6 +265,59 @@ pub struct ItemStats {
     pub discrimination: Option<f64>,
     /// Discriminative efficiency × 100.
     pub efficiency: Option<f64>,
+}
+
+impl Figures {
+    /// The figures of the points `x` earned out of `max` on each attempt, where `rest` is each
+    /// attempt's total without the item; `None` without attempts.
+    fn of(x: &[f64], max: &[f64], rest: &[f64]) -> Option<Figures> {
+        let max = mean(max)?;
+        let mean_points = mean(x)?;
+        let (discrimination, efficiency) = stats::item_rest(x, rest);
+        Some(Figures {
+            attempts: x.len(),
+            blank: None,
+            mean_points,
+            max,
+            facility: (max > 0.0).then(|| mean_points / max * 100.0),
+            sd: sample_sd(x).filter(|_| max > 0.0).map(|s| s / max * 100.0),
+            discrimination,
+            efficiency,
+        })
+    }
+
+    /// Its flags (none below [`MIN_ATTEMPTS_FOR_FLAGS`] attempts).
+    fn flags(&self) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        if self.attempts < MIN_ATTEMPTS_FOR_FLAGS {
+            return flags;
+        }
+        if self.discrimination.is_some_and(|d| d < 0.0) {
+            flags.push(Flag::NegativeDiscrimination);
+        }
+        if self.facility.is_some_and(|f| f < 10.0) {
+            flags.push(Flag::TooHard);
+        }
+        if self.facility.is_some_and(|f| f > 90.0) {
+            flags.push(Flag::TooEasy);
+        }
+        flags
+    }
+}
+
+/// Item analysis of one question.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ItemStats {
+    /// Question id.
+    pub qid: String,
+    /// Topic (as recorded).
+    pub topic: String,
+    /// Type name (as recorded).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Its figures, its blanks among them (members of this object in JSON).
+    #[serde(flatten)]
+    pub figures: Figures,
     /// For `single` and `multiple`: how often each choice was picked.
     pub choices: Vec<ChoiceStat>,
     /// Warnings.
@@ -290,20 +337,10 @@ pub struct SlotStats {
     pub topic: Option<String>,
     /// How many different questions filled the slot.
     pub questions: usize,
-    /// Selected attempts (each paper has every slot once).
-    pub attempts: usize,
-    /// Mean points earned.
-    pub mean_points: f64,
-    /// Points available (mean over attempts).
-    pub max: f64,
-    /// Facility index: mean score / maximum × 100.
-    pub facility: Option<f64>,
-    /// Sample SD of the score as a percentage of the maximum.
-    pub sd: Option<f64>,
-    /// Correlation of the slot's score with the rest of the test × 100.
-    pub discrimination: Option<f64>,
-    /// Discriminative efficiency × 100.
-    pub efficiency: Option<f64>,
+    /// Its figures over the selected attempts (each paper has every slot once; members of this
+    /// object in JSON).
+    #[serde(flatten)]
+    pub figures: Figures,
     /// Warnings (only with at least [`MIN_ATTEMPTS_FOR_FLAGS`] attempts).
     pub flags: Vec<Flag>,
 }
@@ -757,45 +794,18 @@ fn slot_stats(by_slot: &BySlot<'_>, exam: &crate::exam::ExamDef, totals: &[f64])
         .filter_map(|(&(pool, draw), obs)| {
             let x: Vec<f64> = obs.iter().map(|o| o.0).collect();
             let rest: Vec<f64> = obs.iter().zip(totals).map(|(o, t)| t - o.0).collect();
-            let max = mean(&obs.iter().map(|o| o.1).collect::<Vec<_>>())?;
-            let mean_points = mean(&x)?;
-            let facility = (max > 0.0).then(|| mean_points / max * 100.0);
-            let sd = sample_sd(&x).filter(|_| max > 0.0).map(|s| s / max * 100.0);
-            let (discrimination, efficiency) = stats::item_rest(&x, &rest);
+            let max: Vec<f64> = obs.iter().map(|o| o.1).collect();
+            let figures = Figures::of(&x, &max, &rest)?;
             Some(SlotStats {
                 pool: pool + 1,
                 draw: draw + 1,
                 topic: exam.pools.get(pool).and_then(|p| p.topic.clone()),
                 questions: distinct(obs),
-                attempts: obs.len(),
-                mean_points,
-                max,
-                facility,
-                sd,
-                discrimination,
-                efficiency,
-                flags: figure_flags(obs.len(), facility, discrimination),
+                flags: figures.flags(),
+                figures,
             })
         })
         .collect()
-}
-
-/// The flags of an item's figures (none below [`MIN_ATTEMPTS_FOR_FLAGS`] attempts).
-fn figure_flags(n: usize, facility: Option<f64>, discrimination: Option<f64>) -> Vec<Flag> {
-    let mut flags = Vec::new();
-    if n < MIN_ATTEMPTS_FOR_FLAGS {
-        return flags;
-    }
-    if discrimination.is_some_and(|d| d < 0.0) {
-        flags.push(Flag::NegativeDiscrimination);
-    }
-    if facility.is_some_and(|f| f < 10.0) {
-        flags.push(Flag::TooHard);
-    }
-    if facility.is_some_and(|f| f > 90.0) {
-        flags.push(Flag::TooEasy);
-    }
-    flags
 }
 
 fn item(
@@ -810,17 +820,15 @@ fn item(
         .iter()
         .map(|(a, q)| totals.get(*a).copied().unwrap_or(0.0) - q.points)
         .collect();
-    let max = mean(&obs.iter().map(|(_, q)| q.max).collect::<Vec<_>>())?;
-    let mean_points = mean(&x)?;
-    let facility = (max > 0.0).then(|| mean_points / max * 100.0);
-    let sd = sample_sd(&x).filter(|_| max > 0.0).map(|s| s / max * 100.0);
-    let (discrimination, efficiency) = stats::item_rest(&x, &rest);
+    let max: Vec<f64> = obs.iter().map(|(_, q)| q.max).collect();
+    let mut figures = Figures::of(&x, &max, &rest)?;
     let blank = obs
         .iter()
         .filter(|(_, q)| {
             q.verdict == Verdict::Blank || q.response.as_ref().is_none_or(Response::is_empty)
         })
         .count();
+    figures.blank = Some(blank);
     let lq = lib.question(qid);
     let changed = match lq {
         None => true,
@@ -829,7 +837,7 @@ fn item(
         }),
     };
     // Below the minimum number of attempts the figures are shown but nothing is flagged.
-    let mut flags = figure_flags(obs.len(), facility, discrimination);
+    let mut flags = figures.flags();
     if changed {
         flags.push(Flag::ChangedOrMissing);
     }
@@ -837,14 +845,7 @@ fn item(
         qid: qid.to_owned(),
         topic: first.topic.clone(),
         kind: first.kind.clone(),
-        attempts: obs.len(),
-        blank,
-        mean_points,
-        max,
-        facility,
-        sd,
-        discrimination,
-        efficiency,
+        figures,
         choices: choice_stats(obs, lq.map(|q| &q.kind)),
         flags,
     })

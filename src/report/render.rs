@@ -102,10 +102,6 @@ fn flag_list(flags: &[super::Flag]) -> String {
         .join("; ")
 }
 
-fn flags_text_in(it: &ItemStats, lang: Lang) -> String {
-    flag_list_in(&it.flags, lang)
-}
-
 fn flag_list_in(flags: &[super::Flag], lang: Lang) -> String {
     use super::Flag;
     flags
@@ -124,6 +120,119 @@ fn flag_list_in(flags: &[super::Flag], lang: Lang) -> String {
         })
         .reduce(|a, b| crate::messages::fill(template(lang, K::ReasonSep), &[a, b]))
         .unwrap_or_default()
+}
+
+/// One row of the item analysis: its three leading cells (question, topic, type; or slot,
+/// topic, questions), figures (with blanks for questions) and flags.
+struct FigureRow<'r> {
+    lead: [String; 3],
+    figures: &'r super::Figures,
+    flags: &'r [super::Flag],
+}
+
+/// The item analysis table of `rows` under the headers `lead` for its three leading columns
+/// (each in full and short).
+/// When it does not fit the page as it is, it is abbreviated rather than split: short headers,
+/// short flags, ids and topics cut with "…" (the caller prints [`K::ItemLegendShort`]). Returns
+/// whether it was.
+fn figures_table(
+    page: &mut Page<'_>,
+    lead: &[(K, K); 3],
+    rows: &[FigureRow<'_>],
+    lang: Lang,
+    nd: &dyn Fn(String) -> String,
+) -> bool {
+    use super::layout::CLIP;
+    let with_blank = rows.iter().any(|r| r.figures.blank.is_some());
+    let build = |short: bool| -> (Vec<String>, Vec<Vec<String>>) {
+        let t = |long: K, brief: K| template(lang, if short { brief } else { long }).to_owned();
+        let mut heads: Vec<String> = lead.iter().map(|(long, brief)| t(*long, *brief)).collect();
+        heads.push(t(K::HN, K::HNShort));
+        if with_blank {
+            heads.push(t(K::HBlank, K::HBlankShort));
+        }
+        heads.extend([
+            t(K::HFacility, K::HFacilityShort),
+            t(K::HSd, K::HSdShort),
+            t(K::HDiscr, K::HDiscrShort),
+            t(K::HEffic, K::HEfficShort),
+            template(lang, K::HFlags).to_owned(),
+        ]);
+        let body = rows
+            .iter()
+            .map(|r| {
+                let f = r.figures;
+                let mut row: Vec<String> = r.lead.to_vec();
+                row.push(nd(f.attempts.to_string()));
+                if with_blank {
+                    row.push(nd(f.blank.unwrap_or(0).to_string()));
+                }
+                row.extend([
+                    nd(opt_dash(f.facility, 1)),
+                    nd(opt_dash(f.sd, 1)),
+                    nd(opt_dash(f.discrimination, 1)),
+                    nd(opt_dash(f.efficiency, 1)),
+                    if short {
+                        flag_codes_in(r.flags, lang)
+                    } else {
+                        flag_list_in(r.flags, lang)
+                    },
+                ]);
+                row
+            })
+            .collect();
+        (heads, body)
+    };
+    let (heads, body) = build(false);
+    let short = !page.fits(&heads, &body, heads.len());
+    let (heads, body) = if short { build(true) } else { (heads, body) };
+    // The question (slot) and topic are cut in the short form; the type (or count) never.
+    let lead_cols = if short {
+        [CLIP, CLIP, WORD]
+    } else {
+        [TEXT, TEXT, WORD]
+    };
+    let mut cols = lead_cols.to_vec();
+    cols.push(NUM);
+    if with_blank {
+        cols.push(NUM);
+    }
+    cols.extend([NUM, NUM, NUM, NUM, TEXT]);
+    page.table(&heads, &body, &cols, 1);
+    short
+}
+
+/// The CSV cells of an item's figures after its attempts: mean points, max, facility, SD,
+/// discrimination, efficiency.
+fn figure_cells(f: &super::Figures) -> [String; 6] {
+    [
+        num(f.mean_points, 2),
+        num(f.max, 2),
+        opt(f.facility, 2),
+        opt(f.sd, 2),
+        opt(f.discrimination, 2),
+        opt(f.efficiency, 2),
+    ]
+}
+
+/// The flags as the short codes of the abbreviated item table.
+fn flag_codes_in(flags: &[super::Flag], lang: Lang) -> String {
+    use super::Flag;
+    flags
+        .iter()
+        .map(|f| {
+            template(
+                lang,
+                match f {
+                    Flag::NegativeDiscrimination => K::FlagNegDiscShort,
+                    Flag::TooHard => K::FlagTooHardShort,
+                    Flag::TooEasy => K::FlagTooEasyShort,
+                    Flag::ChangedOrMissing => K::FlagChangedShort,
+                },
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// How the text report is laid out.
@@ -432,92 +541,57 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
         .collect();
     page.table(&[], &bars, &[NUM, NUM, WORD], 1);
 
-    // Items.
+    // Items, then (random papers) one row per slot (pool, draw), as Moodle shows a random
+    // question: one table builder for both.
     page.blank();
     page.para(t_(K::SecQuestions), 0);
-    let headers = [
-        t_(K::HQuestion),
-        t_(K::HTopic),
-        t_(K::HType),
-        t_(K::HN),
-        t_(K::HBlank),
-        t_(K::HFacility),
-        t_(K::HSd),
-        t_(K::HDiscr),
-        t_(K::HEffic),
-        t_(K::HFlags),
-    ]
-    .map(str::to_owned);
-    let rows: Vec<Vec<String>> = report
+    let items: Vec<FigureRow<'_>> = report
         .items
         .iter()
-        .map(|it| {
-            vec![
-                cell(&it.qid),
-                cell(&it.topic),
-                cell(&it.kind),
-                nd(it.attempts.to_string()),
-                nd(it.blank.to_string()),
-                nd(opt_dash(it.facility, 1)),
-                nd(opt_dash(it.sd, 1)),
-                nd(opt_dash(it.discrimination, 1)),
-                nd(opt_dash(it.efficiency, 1)),
-                flags_text_in(it, lang),
-            ]
+        .map(|it| FigureRow {
+            lead: [cell(&it.qid), cell(&it.topic), cell(&it.kind)],
+            figures: &it.figures,
+            flags: &it.flags,
         })
         .collect();
-    page.table(
-        &headers,
-        &rows,
-        &[TEXT, TEXT, WORD, NUM, NUM, NUM, NUM, NUM, NUM, TEXT],
-        1,
-    );
-    // The legend's numbers ("multiplied by 100") are the program's too.
-    page.para(&nd(t_(K::ItemLegend).to_owned()), 2);
-
-    // Random papers: one row per slot (pool, draw), as Moodle shows a random question.
+    let item_heads = [
+        (K::HQuestion, K::HQuestionShort),
+        (K::HTopic, K::HTopicShort),
+        (K::HType, K::HType),
+    ];
+    let short = figures_table(&mut page, &item_heads, &items, lang, &nd);
     if !report.slots.is_empty() {
         page.blank();
         page.para(t_(K::SecSlots), 0);
-        let headers = [
-            t_(K::HSlot),
-            t_(K::HTopic),
-            t_(K::HSlotQuestions),
-            t_(K::HN),
-            t_(K::HFacility),
-            t_(K::HSd),
-            t_(K::HDiscr),
-            t_(K::HEffic),
-            t_(K::HFlags),
-        ]
-        .map(str::to_owned);
-        let rows: Vec<Vec<String>> = report
+        let slots: Vec<FigureRow<'_>> = report
             .slots
             .iter()
-            .map(|sl| {
-                vec![
+            .map(|sl| FigureRow {
+                lead: [
                     f_(
                         K::SlotLabel,
                         &[nd(sl.pool.to_string()), nd(sl.draw.to_string())],
                     ),
                     sl.topic.as_deref().map_or_else(|| "-".to_owned(), cell),
                     nd(sl.questions.to_string()),
-                    nd(sl.attempts.to_string()),
-                    nd(opt_dash(sl.facility, 1)),
-                    nd(opt_dash(sl.sd, 1)),
-                    nd(opt_dash(sl.discrimination, 1)),
-                    nd(opt_dash(sl.efficiency, 1)),
-                    flag_list_in(&sl.flags, lang),
-                ]
+                ],
+                figures: &sl.figures,
+                flags: &sl.flags,
             })
             .collect();
-        page.table(
-            &headers,
-            &rows,
-            &[TEXT, TEXT, NUM, NUM, NUM, NUM, NUM, NUM, TEXT],
-            1,
-        );
+        let slot_heads = [
+            (K::HSlot, K::HSlot),
+            (K::HTopic, K::HTopicShort),
+            (K::HSlotQuestions, K::HSlotQuestionsShort),
+        ];
+        figures_table(&mut page, &slot_heads, &slots, lang, &nd);
     }
+    // The legend's numbers ("multiplied by 100") are the program's too; the short headers and
+    // flags, when the page needed them, are explained first.
+    if short {
+        page.para(&nd(t_(K::ItemLegendShort).to_owned()), 2);
+    }
+    page.para(&nd(t_(K::ItemLegend).to_owned()), 2);
 
     let with_choices: Vec<&ItemStats> = report
         .items
@@ -750,16 +824,13 @@ fn csv_tables(report: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
             safe_cell(&it.qid),
             safe_cell(&it.topic),
             safe_cell(&it.kind),
-            it.attempts.to_string(),
-            it.blank.to_string(),
-            num(it.mean_points, 2),
-            num(it.max, 2),
-            opt(it.facility, 2),
-            opt(it.sd, 2),
-            opt(it.discrimination, 2),
-            opt(it.efficiency, 2),
-            flags_text(it),
+            it.figures.attempts.to_string(),
+            it.figures.blank.unwrap_or(0).to_string(),
         ]);
+        if let Some(row) = items.last_mut() {
+            row.extend(figure_cells(&it.figures));
+            row.push(flags_text(it));
+        }
         for c in &it.choices {
             choices.push(vec![
                 safe_cell(&it.qid),
@@ -797,15 +868,12 @@ fn csv_tables(report: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
             sl.draw.to_string(),
             sl.topic.as_deref().map(safe_cell).unwrap_or_default(),
             sl.questions.to_string(),
-            sl.attempts.to_string(),
-            num(sl.mean_points, 2),
-            num(sl.max, 2),
-            opt(sl.facility, 2),
-            opt(sl.sd, 2),
-            opt(sl.discrimination, 2),
-            opt(sl.efficiency, 2),
-            flag_list(&sl.flags),
+            sl.figures.attempts.to_string(),
         ]);
+        if let Some(row) = slots.last_mut() {
+            row.extend(figure_cells(&sl.figures));
+            row.push(flag_list(&sl.flags));
+        }
     }
     // Only random papers have slots: the glued CSV has the section only then.
     sections.push(("slots", slots));

@@ -1022,7 +1022,7 @@ impl App {
             self.form_mut().focus = Field::Trainee;
             return Vec::new();
         }
-        if let Some(why) = crate::record::unit_problem(&self.form().unit) {
+        if let Some(why) = crate::exam::unit_problem(&self.form().unit) {
             self.message = Some(why.render(self.lang));
             self.form_mut().focus = Field::Unit;
             return Vec::new();

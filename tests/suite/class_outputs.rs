@@ -870,6 +870,22 @@ fn every_output_breaks_the_class_down_by_unit() {
         for l in out.lines() {
             assert!(cell_width(l) <= 80, "{lang}: {l}");
         }
+        // The item and slot tables are abbreviated to fit, not split: each header row has the
+        // first column and the flags, and the short forms are explained.
+        let (q, slot, flags, legend) = if lang == "en" {
+            ("Q ", "Slot ", "Flags", "Q: question")
+        } else {
+            ("س ", "الموضع ", "ملاحظات", "س: السؤال")
+        };
+        let heads: Vec<&str> = out
+            .lines()
+            .filter(|l| l.trim_end().ends_with(flags))
+            .collect();
+        assert_eq!(heads.len(), 2, "{lang}: {heads:#?}");
+        assert!(heads[0].trim_start().starts_with(q), "{}", heads[0]);
+        assert!(heads[1].trim_start().starts_with(slot), "{}", heads[1]);
+        assert!(out.contains(legend), "{lang}");
+        assert!(out.contains("…"), "{lang}: a long topic is cut");
     }
     // HTML.
     let file = d.path().join("c.html");
@@ -882,6 +898,33 @@ fn every_output_breaks_the_class_down_by_unit() {
     for u in UNITS {
         assert!(html.contains(u), "{u}");
     }
+    // The date it was made (the program's clock: today's year), and the slots of the random
+    // papers in a table of their own, as in the text report.
+    let year = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 31_556_952
+        + 1970;
+    let made = html
+        .find("<p class=\"sub\">Report made ")
+        .expect("date line");
+    let line = &html[made..html[made..].find("</p>").unwrap() + made];
+    assert!(line.ends_with(" UTC"), "{line}");
+    assert!(
+        line.contains(&format!("{year}-")) || line.contains(&format!("{}-", year - 1)),
+        "{line}"
+    );
+    let slots_at = html
+        .find("<h2>Slots of the random papers")
+        .expect("a slot table");
+    let slot_table = &html[slots_at..html[slots_at..].find("</table>").unwrap() + slots_at];
+    // One row per slot of the final assessment's pools: 30 questions drawn.
+    assert_eq!(
+        slot_table.matches("<tr><td>pool ").count(),
+        30,
+        "{slot_table}"
+    );
     let file = d.path().join("c-ar.html");
     let (_, err, code) = run(tq_in(d.path(), "ar")
         .args(["report", "--format", "html", "-o"])

@@ -577,17 +577,46 @@ fn the_checksum_covers_the_exact_bytes_written() {
 }
 
 #[test]
-fn the_unit_is_sealed_with_the_record_and_records_without_one_keep_their_bytes() {
+fn the_unit_is_sealed_with_the_record_and_records_of_earlier_versions_still_load() {
+    use sha2::Digest as _;
     let lib = lib();
     let d = tempfile::tempdir().unwrap();
     let store = Store::new(d.path());
     let key = b"instructor key".as_slice();
-    // A record without a unit is written as records of earlier versions were: no member.
+    // A record without a unit says so.
     let plain = record(&lib, "No Unit", T0);
     assert_eq!(plain.unit, None);
     let p0 = store.commit(&plain, Some(key)).unwrap();
     let bytes0 = std::fs::read_to_string(&p0).unwrap();
-    assert!(!bytes0.contains("\"unit\""), "{bytes0}");
+    assert!(bytes0.contains("\"unit\": null"), "{bytes0}");
+    // A record file of the version before units: the same bytes without the unit member,
+    // sealed over them as that version did. It loads, whole, with no unit.
+    let old_body = bytes0.replacen("  \"unit\": null,\n", "", 1);
+    assert_ne!(old_body, bytes0);
+    let cut = old_body.rfind(",\n  \"checksum\": \"").unwrap();
+    let digest = hex::encode(sha2::Sha256::digest(&old_body.as_bytes()[..cut]));
+    let old = format!(
+        "{},\n  \"checksum\": \"{digest}\",\n  \"signature\": \"\"\n}}\n",
+        &old_body[..cut]
+    );
+    let old_dir = tempfile::tempdir().unwrap();
+    std::fs::write(old_dir.path().join("old.json"), &old).unwrap();
+    let loaded = Store::new(old_dir.path()).load();
+    assert!(loaded.bad.is_empty(), "{:?}", loaded.bad);
+    assert!(loaded.seals[0].checksum_ok);
+    assert_eq!(loaded.records[0].1.unit, None);
+    // Schema 1 sealed the record re-serialised, compactly, with no unit member either.
+    let mut legacy = record(&lib, "Old Schema", T0 + 100_000);
+    legacy.schema = 1;
+    legacy.checksum = String::new();
+    let compact = serde_json::to_string(&legacy)
+        .unwrap()
+        .replacen(",\"unit\":null", "", 1);
+    legacy.checksum = hex::encode(sha2::Sha256::digest(compact.as_bytes()));
+    assert!(legacy.checksum_ok());
+    // A unit added to such a record afterwards breaks its seal.
+    legacy.unit = Some("Port security".to_owned());
+    assert!(!legacy.checksum_ok());
     // An Arabic unit is kept, and the checksum and the signature cover it.
     let mut s = finished(&lib, "نورة سالم الهاجري", T0 + 500_000, 3);
     s.state.unit = Some("خفر السواحل".to_owned());

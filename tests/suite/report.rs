@@ -286,9 +286,12 @@ fn hand_computed_class() {
     // q1: everyone right. Facility 5/5 = 100; SD 0; no spread, so neither a correlation nor an
     // efficiency (the largest possible covariance is 0).
     let q1 = item("q1");
-    close(q1.facility, 100.0);
-    close(q1.sd, 0.0);
-    assert_eq!((q1.discrimination, q1.efficiency), (None, None));
+    close(q1.figures.facility, 100.0);
+    close(q1.figures.sd, 0.0);
+    assert_eq!(
+        (q1.figures.discrimination, q1.figures.efficiency),
+        (None, None)
+    );
     // Facility 100 would be "too easy", but 5 attempts are below the minimum for a flag.
     assert!(r.test.min_attempts_for_flags > 5);
     assert!(q1.flags.is_empty());
@@ -303,10 +306,10 @@ fn hand_computed_class() {
     // Efficiency = 100 × .2 / .325 = 800 / 13 = 61.538461...
     // Facility 3/5 = 60; SD = sqrt(.3) = 54.772...% of the maximum (1).
     let q2 = item("q2");
-    close(q2.facility, 60.0);
-    close(q2.sd, 100.0 * 0.3f64.sqrt());
-    close(q2.discrimination, 100.0 * 0.2 / 0.165f64.sqrt());
-    close(q2.efficiency, 800.0 / 13.0);
+    close(q2.figures.facility, 60.0);
+    close(q2.figures.sd, 100.0 * 0.3f64.sqrt());
+    close(q2.figures.discrimination, 100.0 * 0.2 / 0.165f64.sqrt());
+    close(q2.figures.efficiency, 800.0 / 13.0);
     assert!(q2.flags.is_empty());
 
     // q3: x = (1,1,.5,0,0), rest = (3,2,2,2,1). Means .5 and 2.
@@ -317,11 +320,11 @@ fn hand_computed_class() {
     // efficiency is 100 (the item is as discriminating as its score distribution allows).
     // Facility 2.5/5 = 50; SD = sqrt(.25) = 50 %.
     let q3 = item("q3");
-    close(q3.facility, 50.0);
-    close(q3.sd, 50.0);
-    close(q3.discrimination, 100.0 * 0.25 / 0.125f64.sqrt());
-    close(q3.efficiency, 100.0);
-    assert_eq!(q3.blank, 1);
+    close(q3.figures.facility, 50.0);
+    close(q3.figures.sd, 50.0);
+    close(q3.figures.discrimination, 100.0 * 0.25 / 0.125f64.sqrt());
+    close(q3.figures.efficiency, 100.0);
+    assert_eq!(q3.figures.blank, Some(1));
 
     // q4: x = (1,0,0,1,0), rest = (3,3,2.5,1,1). Means .4 and 2.1.
     // Deviations x (.6,-.4,-.4,.6,-.4), rest (.9,.9,.4,-1.1,-1.1):
@@ -331,11 +334,11 @@ fn hand_computed_class() {
     // Sorted: x (0,0,0,1,1), rest (1,1,2.5,3,3): (-.4)(-1.1)×2 + (-.4)(.4) + (.6)(.9)×2
     // = .88 - .16 + 1.08 = 1.8 -> covmax .45. Efficiency = 100 × -.05 / .45 = -11.111...
     let q4 = item("q4");
-    close(q4.facility, 40.0);
-    close(q4.discrimination, -5.0 / 0.315f64.sqrt());
-    close(q4.efficiency, -100.0 / 9.0);
+    close(q4.figures.facility, 40.0);
+    close(q4.figures.discrimination, -5.0 / 0.315f64.sqrt());
+    close(q4.figures.efficiency, -100.0 / 9.0);
     // Negative discrimination, but 5 attempts are below the minimum for a flag.
-    assert!(q4.discrimination.unwrap() < 0.0);
+    assert!(q4.figures.discrimination.unwrap() < 0.0);
     assert!(q4.flags.is_empty());
 
     // Distractors. q2 (right: b): a by Dee, b by Ana, Ben, Cai, c by Eli.
@@ -524,12 +527,12 @@ fn simulated_class_matches_an_independent_recomputation() {
     for (j, col) in matrix.iter().enumerate() {
         let qid = format!("q{}", j + 1);
         let it = r.items.iter().find(|i| i.qid == qid).unwrap();
-        assert_eq!(it.attempts, 30);
-        close(it.facility, col.iter().sum::<f64>() / n * 100.0);
+        assert_eq!(it.figures.attempts, 30);
+        close(it.figures.facility, col.iter().sum::<f64>() / n * 100.0);
         let rest: Vec<f64> = totals.iter().zip(col).map(|(t, x)| t - x).collect();
-        close(it.discrimination, 100.0 * pearson(col, &rest));
-        let e = it.efficiency.unwrap();
-        assert!(e <= 100.0 + 1e-9 && e.abs() >= it.discrimination.unwrap().abs() - 1e-9);
+        close(it.figures.discrimination, 100.0 * pearson(col, &rest));
+        let e = it.figures.efficiency.unwrap();
+        assert!(e <= 100.0 + 1e-9 && e.abs() >= it.figures.discrimination.unwrap().abs() - 1e-9);
     }
 
     // Alpha from the covariance form: k/(k-1) × (sum of covariances between different items)
@@ -574,13 +577,13 @@ fn simulated_class_matches_an_independent_recomputation() {
     for it in &r.items {
         assert_eq!(
             it.flags.contains(&Flag::TooEasy),
-            it.facility.is_some_and(|f| f > 90.0),
+            it.figures.facility.is_some_and(|f| f > 90.0),
             "{}",
             it.qid
         );
         assert_eq!(
             it.flags.contains(&Flag::NegativeDiscrimination),
-            it.discrimination.is_some_and(|d| d < 0.0),
+            it.figures.discrimination.is_some_and(|d| d < 0.0),
             "{}",
             it.qid
         );
@@ -714,7 +717,7 @@ fn missing_and_changed_questions_and_alpha_exclusions() {
             .collect::<Vec<_>>(),
         [('d', None, 1)]
     );
-    assert_eq!((gone.discrimination, gone.sd), (None, None));
+    assert_eq!((gone.figures.discrimination, gone.figures.sd), (None, None));
     // q5 is a true-false question in the bank but was recorded as single: changed.
     assert!(item("q5").flags.contains(&Flag::ChangedOrMissing));
     assert!(item("q5").choices.iter().all(|c| c.right.is_none()));
@@ -725,7 +728,7 @@ fn missing_and_changed_questions_and_alpha_exclusions() {
         Some((7, None))
     );
     // q2: nobody right, but 3 attempts: no "too hard" flag; not flagged as changed.
-    assert_eq!(item("q2").facility, Some(0.0));
+    assert_eq!(item("q2").figures.facility, Some(0.0));
     assert!(item("q2").flags.is_empty());
     // Alpha: only q1 and q2 are in all three attempts; gone, q4, q5 are left out. q2 has no
     // variance: totals over (q1, q2) are (1, 0, 1), variance 1/3; item variances 1/3 and 0;
