@@ -321,6 +321,7 @@ pub fn text(key: K) -> &'static str {
         K::HNShort => "عدد",
         K::HSdShort => "انحراف",
         K::HTopicShort => "موضوع",
+        K::BoardPageKeys => "{0} للتنقل بين الصفحات",
         K::HQuestionShort => "س",
         K::HBlankShort => "فارغ",
         K::HFacilityShort => "سهولة",

@@ -375,6 +375,7 @@ pub fn text(key: K) -> &'static str {
         K::HNShort => "N",
         K::HSdShort => "SD",
         K::HTopicShort => "Topic",
+        K::BoardPageKeys => "{0} page",
         K::HQuestionShort => "Q",
         K::HBlankShort => "Bl.",
         K::HFacilityShort => "Fac.",

@@ -330,6 +330,7 @@ keys! {
     HNShort,
     HSdShort,
     HTopicShort,
+    BoardPageKeys,
     BoardWaiting,
     BoardInProgress,
     BoardPass,

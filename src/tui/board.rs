@@ -7,6 +7,7 @@ use super::bidi::{
 };
 use super::front::{EventSource, Outcome, Screens};
 use super::i18n::{duration, percent_label, topic_name};
+use super::keymap::{Action, Context};
 use super::ui::Display;
 use crate::messages::{K, fill, template};
 use crate::quiz::Millis;
@@ -64,7 +65,6 @@ pub fn draw_in(f: &mut Frame<'_>, b: &Board, lang: Lang, digits: crate::text::Di
 /// Draw page `page` of the board (taken modulo the number of pages): the trainees that fit,
 /// "+N more" and the page when they do not all fit, the flagged records (never ranked) and
 /// the topic means.
-#[allow(clippy::too_many_lines)]
 pub fn draw_page(
     f: &mut Frame<'_>,
     b: &Board,
@@ -73,6 +73,20 @@ pub fn draw_page(
     d: Display,
     page: usize,
 ) {
+    let _ = draw_counted(f, b, lang, digits, d, page);
+}
+
+/// [`draw_page`], returning how many pages the board has at this size.
+#[allow(clippy::too_many_lines)]
+fn draw_counted(
+    f: &mut Frame<'_>,
+    b: &Board,
+    lang: Lang,
+    digits: crate::text::Digits,
+    d: Display,
+    page: usize,
+) -> usize {
+    let mut page_count = 1;
     let digits = digits.for_lang(lang);
     let n = |s: String| digits.write(&s).into_owned();
     let area = f.area();
@@ -95,7 +109,7 @@ pub fn draw_page(
     let inner = block.inner(area);
     f.render_widget(block, area);
     if inner.height < 3 || inner.width < 20 {
-        return;
+        return page_count;
     }
     let rows = b.rows();
     let flagged = b.flagged();
@@ -184,6 +198,7 @@ pub fn draw_page(
             body.saturating_sub(2).max(1)
         };
         let pages = cells.len().div_ceil(per_page).max(1);
+        page_count = pages;
         let page = page % pages;
         let shown = &cells[page * per_page..((page + 1) * per_page).min(cells.len())];
         let measure = |s: &str| text_width(s, d.mode, d.shaping);
@@ -251,6 +266,12 @@ pub fn draw_page(
                     n(cells.len().to_string()),
                 ],
             );
+            // The keys that turn the pages, from the keymap.
+            let keys = fill(
+                t(K::BoardPageKeys),
+                &[super::keymap::keys_for(Context::Viewer, Action::Down, lang)],
+            );
+            let more = format!("{more} · {keys}");
             lines.push(line(
                 &more,
                 color(Color::Cyan).add_modifier(Modifier::BOLD),
@@ -348,6 +369,7 @@ pub fn draw_page(
             },
         );
     }
+    page_count
 }
 
 /// The live board as screens of the one loop ([`super::front::run_loop`]): refreshed at
@@ -358,8 +380,12 @@ pub struct BoardScreen {
     lang: Lang,
     digits: crate::text::Digits,
     d: Display,
-    /// When the board started: the page shown follows from it.
+    /// When the page shown last changed (at the start, or by a key): the pages turn on from it.
     started: Millis,
+    /// The page shown at `started`.
+    base: usize,
+    /// How many pages the board had when last drawn.
+    pages: std::cell::Cell<usize>,
 }
 
 impl BoardScreen {
@@ -378,7 +404,35 @@ impl BoardScreen {
             digits,
             d,
             started: super::host::now_ms(),
+            base: 0,
+            pages: std::cell::Cell::new(1),
         }
+    }
+
+    /// The page shown at `now`: the page turned to last, then one more every
+    /// [`PAGE_SECONDS`] (the drawing takes it modulo the number of pages).
+    #[must_use]
+    pub fn page_at(&self, now: Millis) -> usize {
+        let secs = u64::try_from((now - self.started).max(0) / 1000).unwrap_or(0);
+        self.base + usize::try_from(secs / PAGE_SECONDS).unwrap_or(0)
+    }
+
+    /// Turn to the next page (`forward`) or the previous one at `now`; the timer starts again
+    /// from it.
+    pub fn turn(&mut self, forward: bool, now: Millis) {
+        let pages = self.pages();
+        let here = self.page_at(now) % pages;
+        self.base = if forward {
+            (here + 1) % pages
+        } else {
+            (here + pages - 1) % pages
+        };
+        self.started = now;
+    }
+
+    /// How many pages the board has at the size it was last drawn (1 before that).
+    fn pages(&self) -> usize {
+        self.pages.get().max(1)
     }
 }
 
@@ -388,10 +442,16 @@ impl Screens for BoardScreen {
     }
 
     fn draw(&self, f: &mut Frame<'_>, now: Millis) -> ScrollLimits {
-        // Trainees that do not fit are shown page after page.
-        let secs = u64::try_from((now - self.started).max(0) / 1000).unwrap_or(0);
-        let page = usize::try_from(secs / PAGE_SECONDS).unwrap_or(0);
-        draw_page(f, &self.board, self.lang, self.digits, self.d, page);
+        // Trainees that do not fit are shown page after page, or as the keys turn them.
+        let pages = draw_counted(
+            f,
+            &self.board,
+            self.lang,
+            self.digits,
+            self.d,
+            self.page_at(now),
+        );
+        self.pages.set(pages);
         ScrollLimits::default()
     }
 
@@ -405,10 +465,13 @@ impl Screens for BoardScreen {
         _source: &mut dyn EventSource,
         _terminal: &mut Terminal<B>,
     ) -> std::io::Result<bool> {
-        if let Some(Event::Key(k)) = &event
-            && super::keymap::leaves_viewer(k, self.lang)
-        {
-            return Ok(true);
+        if let Some(Event::Key(k)) = &event {
+            match super::keymap::viewer_action(k, self.lang) {
+                Some(Action::Cancel | Action::QuitNow) => return Ok(true),
+                Some(Action::PageDown) => self.turn(true, self.now()),
+                Some(Action::PageUp) => self.turn(false, self.now()),
+                _ => {}
+            }
         }
         self.board.refresh();
         Ok(false)

@@ -600,12 +600,21 @@ const CALIBRATE: &[Binding] = &[
     b(&[Code(KeyCode::Esc)], Action::Cancel, Does::Close, false),
 ];
 
-const VIEWER: &[Binding] = &[b(
-    &[Char('q'), Code(KeyCode::Esc)],
-    Action::Cancel,
-    Does::Close,
-    true,
-)];
+const VIEWER: &[Binding] = &[
+    b(
+        &[Char('q'), Code(KeyCode::Esc)],
+        Action::Cancel,
+        Does::Close,
+        true,
+    ),
+    // The live board: the next (previous) page when the trainees do not fit.
+    b(
+        &[Code(KeyCode::PageDown), Code(KeyCode::PageUp)],
+        Action::Down,
+        Does::Scroll,
+        true,
+    ),
+];
 
 // The instructor's console (English only; its key line is made from this table with
 // [`keys_for`]). Ctrl-C (everywhere) also asks to stop the server.
@@ -1131,6 +1140,19 @@ pub fn spell(e: &Event) -> String {
         other => out.push_str(&format!("{other:?}")),
     }
     out
+}
+
+/// What a key does in an instructor's viewer: [`Action::Cancel`] (or [`Action::QuitNow`]) to
+/// leave, [`Action::PageDown`] and [`Action::PageUp`] to turn the board's pages.
+#[must_use]
+pub fn viewer_action(ev: &KeyEvent, lang: Lang) -> Option<Action> {
+    let s = Situation {
+        context: Context::Viewer,
+        lang,
+        labels: lang,
+        choices: 0,
+    };
+    action(ev, &s)
 }
 
 /// Whether a key leaves an instructor's viewer (q, Esc, Ctrl-C; the q key under the Arabic

@@ -1113,3 +1113,80 @@ fn report_and_export_files_are_the_coordinators_files_made_under_the_umask() {
         }
     }
 }
+
+#[test]
+fn the_boards_pages_turn_with_the_keys_named_on_it() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use tipquiz::text::Lang;
+    use tipquiz::tui::front::Screens;
+    use tipquiz::tui::keymap::{Action, viewer_action};
+    use tipquiz::tui::ui::{Display, Theme};
+    let d = tempfile::tempdir().unwrap();
+    class_of_40(d.path());
+    let key = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
+    for lang in [Lang::En, Lang::Ar] {
+        // The keys, through the keymap (the Arabic layout changes nothing for them).
+        assert_eq!(
+            viewer_action(&key(KeyCode::PageDown), lang),
+            Some(Action::PageDown)
+        );
+        assert_eq!(
+            viewer_action(&key(KeyCode::PageUp), lang),
+            Some(Action::PageUp)
+        );
+        let board = tipquiz::report::board::Board::new(d.path().join("results"), None);
+        let display = Display {
+            mode: tipquiz::tui::bidi::BidiMode::Reorder,
+            shaping: true,
+            theme: Theme { color: false },
+        };
+        let mut s = tipquiz::tui::board::BoardScreen::new(
+            board,
+            lang,
+            tipquiz::text::Digits::Western,
+            display,
+        );
+        let now = s.now();
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let mut shown = |s: &tipquiz::tui::board::BoardScreen, at: i64| -> String {
+            t.draw(|f| {
+                s.draw(f, at);
+            })
+            .unwrap();
+            let buf = t.backend().buffer().clone();
+            (0..24)
+                .map(|y| {
+                    (0..80)
+                        .map(|x| buf[(x, y)].symbol().to_owned())
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        // "page p/P" reads "P/p" once an Arabic line is reordered for the screen.
+        let page = |p: usize, of: usize| {
+            if lang == Lang::En {
+                format!("page {p}/{of}")
+            } else {
+                format!("{of}/{p}")
+            }
+        };
+        let first = shown(&s, now);
+        let of = (2..=8)
+            .find(|n| first.contains(&page(1, *n)))
+            .unwrap_or_else(|| panic!("no page count on\n{first}"));
+        assert!(first.contains("PgDn/PgUp"), "{first}");
+        s.turn(true, now + 1_000);
+        assert!(shown(&s, now + 1_000).contains(&page(2, of)));
+        // Back twice from page 2: page 1, then the last page.
+        s.turn(false, now + 2_000);
+        assert!(shown(&s, now + 2_000).contains(&page(1, of)));
+        s.turn(false, now + 3_000);
+        let last = shown(&s, now + 3_000);
+        assert!(last.contains(&page(of, of)), "{last}");
+        // The timer goes on from the page turned to.
+        assert_eq!(s.page_at(now + 3_000 + 8_000) % of, 0);
+    }
+}
