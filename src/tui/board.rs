@@ -123,7 +123,13 @@ pub fn draw_page(
     };
     let exam = b
         .title()
-        .map(|x| crate::messages::exam_title(lang, &b.exam_id().unwrap_or_default(), &x))
+        .map(|x| {
+            super::ui::untrusted(&crate::messages::exam_title(
+                lang,
+                &b.exam_id().unwrap_or_default(),
+                &x,
+            ))
+        })
         .unwrap_or_default();
     let title = format!("{} · {}", t(K::BoardTitle), exam);
     let block = Block::default().borders(Borders::ALL).title(line(
