@@ -129,7 +129,13 @@ pub fn to_html_dated(
         // 2026-12-07T02:40:15.123Z as "2026-12-07 02:40 UTC".
         let iso = super::export::rfc3339_utc(ms);
         let when = format!("{} {} UTC", &iso[..10], &iso[11..16]);
-        let _ = writeln!(o, "<p class=\"sub\">{}</p>", f(K::HtmlMadeOn, &[nd(when)]));
+        // Isolated left to right, so that an Arabic page does not reorder its parts.
+        let when = format!("<bdi dir=\"ltr\">{}</bdi>", escape(&nd(when)));
+        let _ = writeln!(
+            o,
+            "<p class=\"sub\">{}</p>",
+            f(K::HtmlMadeOn, &["\u{E000}".to_owned()]).replace('\u{E000}', &when)
+        );
     }
 
     // Summary figures.
