@@ -29,7 +29,7 @@ pub const GAME_FILE: &str = "paced-game.json";
 /// of a game takes it up again at its next start.
 #[derive(Debug)]
 pub struct Game {
-    game: Mutex<Paced>,
+    state: Mutex<Paced>,
     file: PathBuf,
     /// Changes made (taken under the game's lock, so that their order is the game's).
     changes: AtomicU64,
@@ -44,7 +44,7 @@ impl Game {
     #[must_use]
     pub fn new(game: Paced, dir: &Path) -> Game {
         Game {
-            game: Mutex::new(game),
+            state: Mutex::new(game),
             file: dir.join(GAME_FILE),
             changes: AtomicU64::new(0),
             written: Mutex::new(0),
@@ -55,7 +55,7 @@ impl Game {
     /// The game, locked (a poisoned lock is taken over: the game's state is consistent after
     /// every step, which never panics on input).
     pub fn lock(&self) -> MutexGuard<'_, Paced> {
-        self.game
+        self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
