@@ -475,14 +475,11 @@ fn time_left(deadline: Option<Millis>, now: Millis) -> String {
     }
 }
 
-/// A line of text as the console draws it: in Arabic, shaped, reordered and set from the
-/// right when this program reorders (as the board does); else as it is.
-fn text_line(s: &str, width: u16, lang: Lang, d: Display) -> Line<'static> {
-    if !lang.is_rtl() && !crate::tui::bidi::has_arabic_letters(s) {
-        return Line::from(s.to_owned());
-    }
+/// Text as the console draws it, wrapped at `width`: in Arabic, shaped, reordered and set
+/// from the right when this program reorders (as the board does).
+fn text_lines(s: &str, width: u16, lang: Lang, d: Display) -> Vec<Line<'static>> {
     let dir = if lang.is_rtl() { Dir::Rtl } else { Dir::Ltr };
-    let w = usize::from(width);
+    let w = usize::from(width).max(1);
     visual_styled_lines(
         &[(s.to_owned(), Style::default())],
         dir,
@@ -491,9 +488,20 @@ fn text_line(s: &str, width: u16, lang: Lang, d: Display) -> Line<'static> {
         d.shaping,
     )
     .into_iter()
-    .next()
     .map(|l| crate::tui::bidi::align_line(l, dir, w))
-    .unwrap_or_default()
+    .collect()
+}
+
+/// One line of text as the console draws it (the first of [`text_lines`]): for lines that
+/// stay one line, as the paced lines whose bars line up.
+fn text_line(s: &str, width: u16, lang: Lang, d: Display) -> Line<'static> {
+    if !lang.is_rtl() && !crate::tui::bidi::has_arabic_letters(s) {
+        return Line::from(s.to_owned());
+    }
+    text_lines(s, width, lang, d)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
 }
 
 /// A table cell: a name with Arabic letters shaped and in visual order when this program
@@ -538,10 +546,21 @@ pub fn draw(
         let g = m.lock();
         paced_lines(&g, now, usize::from(area.width), lang)
     });
+    // The key line and the status wrap at the width (in either language), below a rule.
+    let help = match console.confirm {
+        Some(c) => vec![confirm_line(c, ctx.paced.is_some(), lang)],
+        None if ctx.paced.is_some() => vec![paced_key_line(lang), console.status.clone()],
+        None => vec![key_line(lang), console.status.clone()],
+    };
+    let foot_lines: Vec<Line> = help
+        .iter()
+        .filter(|l| !l.is_empty())
+        .flat_map(|l| text_lines(l, area.width, lang, d))
+        .collect();
     let [head, body, foot] = Layout::vertical([
         Constraint::Length(u16::try_from(header.len()).unwrap_or(4) + 3),
         Constraint::Min(3),
-        Constraint::Length(3),
+        Constraint::Length(u16::try_from(foot_lines.len().min(5)).unwrap_or(5) + 1),
     ])
     .areas(area);
     let inner = head.width.saturating_sub(2);
@@ -647,17 +666,8 @@ pub fn draw(
         let mut state = TableState::default().with_selected(Some(console.selected));
         f.render_stateful_widget(table, body, &mut state);
     }
-    let help = match console.confirm {
-        Some(c) => vec![confirm_line(c, ctx.paced.is_some(), lang)],
-        None if ctx.paced.is_some() => vec![paced_key_line(lang), console.status.clone()],
-        None => vec![key_line(lang), console.status.clone()],
-    };
-    let lines: Vec<Line> = help
-        .iter()
-        .map(|l| text_line(l, foot.width, lang, d))
-        .collect();
     f.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::TOP)),
+        Paragraph::new(foot_lines).block(Block::default().borders(Borders::TOP)),
         foot,
     );
 }
