@@ -193,34 +193,43 @@ fn limit(l: Option<u32>) -> String {
 /// answers under those rules. Each difference is its own problem.
 #[must_use]
 pub fn check_against_exam(r: &AttemptRecord, exam: &ExamDef, lib: &Library) -> Vec<Problem> {
+    let paper = crate::quiz::draw(exam, lib, crate::quiz::seed_for(&exam.id, &r.trainee)).ok();
+    check_against_paper(r, exam, lib, paper.as_deref())
+}
+
+/// [`check_against_exam`] with the paper the exam draws for the record's trainee already drawn
+/// (`None` when it cannot be drawn). Figures are written out only for a difference (this runs
+/// for every record of a report).
+fn check_against_paper(
+    r: &AttemptRecord,
+    exam: &ExamDef,
+    lib: &Library,
+    paper: Option<&[crate::quiz::PaperItem]>,
+) -> Vec<Problem> {
     let mut p = Vec::new();
-    let mut rule = |rule: Rule, recorded: String, exam: String| {
-        if recorded != exam {
-            p.push(Problem::ExamRule {
-                rule,
-                recorded,
-                exam,
-            });
-        }
-    };
-    let seed = crate::quiz::seed_for(&exam.id, &r.trainee);
     let wanted: usize = exam.pools.iter().map(|p| p.count).sum();
-    rule(
-        Rule::QuestionCount,
-        r.questions.len().to_string(),
-        wanted.to_string(),
-    );
-    if let Ok(paper) = crate::quiz::draw(exam, lib, seed) {
-        let got: Vec<(&str, &[usize])> = r
-            .questions
-            .iter()
-            .map(|q| (q.qid.as_str(), q.order.as_slice()))
-            .collect();
-        let want: Vec<(&str, &[usize])> = paper
-            .iter()
-            .map(|q| (q.qid.as_str(), q.order.as_slice()))
-            .collect();
-        if got != want {
+    if r.questions.len() != wanted {
+        differ(
+            &mut p,
+            Rule::QuestionCount,
+            r.questions.len().to_string(),
+            wanted.to_string(),
+        );
+    }
+    if let Some(paper) = paper {
+        let same = |(q, w): (&crate::record::RecordQuestion, &crate::quiz::PaperItem)| {
+            q.qid == w.qid && q.order == w.order
+        };
+        if r.questions.len() != paper.len() || !r.questions.iter().zip(paper).all(same) {
+            let got: Vec<(&str, &[usize])> = r
+                .questions
+                .iter()
+                .map(|q| (q.qid.as_str(), q.order.as_slice()))
+                .collect();
+            let want: Vec<(&str, &[usize])> = paper
+                .iter()
+                .map(|q| (q.qid.as_str(), q.order.as_slice()))
+                .collect();
             let at = got
                 .iter()
                 .zip(&want)
@@ -232,55 +241,78 @@ pub fn check_against_exam(r: &AttemptRecord, exam: &ExamDef, lib: &Library) -> V
                     |(q, o)| format!("question {} = {q} {o:?}", at + 1),
                 )
             };
-            rule(Rule::Paper, show(&got), show(&want));
+            differ(&mut p, Rule::Paper, show(&got), show(&want));
         }
         let max: f64 = paper
             .iter()
             .filter_map(|q| lib.question(&q.qid))
             .map(|q| f64::from(q.points))
             .sum();
-        rule(Rule::Maximum, num(r.max), num(max));
+        differ_num(&mut p, Rule::Maximum, r.max, max);
     }
-    rule(Rule::PassMark, num(r.pass_mark), num(exam.pass_mark));
-    rule(Rule::TimeLimit, limit(r.time_limit), limit(exam.time_limit));
+    differ_num(&mut p, Rule::PassMark, r.pass_mark, exam.pass_mark);
+    if r.time_limit != exam.time_limit {
+        differ(
+            &mut p,
+            Rule::TimeLimit,
+            limit(r.time_limit),
+            limit(exam.time_limit),
+        );
+    }
     let (a, b) = (&r.scoring, &exam.scoring);
-    rule(
+    differ_num(
+        &mut p,
         Rule::NegativeMarking,
-        num(a.negative_marking),
-        num(b.negative_marking),
+        a.negative_marking,
+        b.negative_marking,
     );
-    rule(
-        Rule::SpeedPoints,
-        yes_no(a.speed_points),
-        yes_no(b.speed_points),
-    );
-    if b.speed_points {
-        rule(
+    if a.speed_points != b.speed_points {
+        differ(
+            &mut p,
+            Rule::SpeedPoints,
+            yes_no(a.speed_points),
+            yes_no(b.speed_points),
+        );
+    }
+    if b.speed_points && a.speed_window != b.speed_window {
+        differ(
+            &mut p,
             Rule::SpeedWindow,
             format!("{} s", a.speed_window),
             format!("{} s", b.speed_window),
         );
     }
-    rule(
-        Rule::PartialCredit,
-        yes_no(a.partial_credit),
-        yes_no(b.partial_credit),
-    );
+    if a.partial_credit != b.partial_credit {
+        differ(
+            &mut p,
+            Rule::PartialCredit,
+            yes_no(a.partial_credit),
+            yes_no(b.partial_credit),
+        );
+    }
     if let Some(sheet) = r.rescore_under(exam, lib) {
         if (sheet.total.points - r.score).abs() > 1e-6 {
-            rule(Rule::Score, num(r.score), num(sheet.total.points));
+            differ(&mut p, Rule::Score, num(r.score), num(sheet.total.points));
         }
         for (topic, t) in &sheet.by_topic {
             let got = r.by_topic.get(topic).map_or(0.0, |x| x.points);
             if (got - t.points).abs() > 1e-6 {
-                rule(
+                differ(
+                    &mut p,
                     Rule::TopicScore,
                     format!("{topic} {}", num(got)),
                     format!("{topic} {}", num(t.points)),
                 );
             }
         }
-        rule(Rule::Result, yes_no(r.passed), yes_no(sheet.passed));
+        if r.passed != sheet.passed {
+            differ(
+                &mut p,
+                Rule::Result,
+                yes_no(r.passed),
+                yes_no(sheet.passed),
+            );
+        }
     }
     if let Some(l) = exam.time_limit
         && r.ended_at - r.started_at > i64::from(l) * 1000 + TIME_GRACE_MS
@@ -289,6 +321,25 @@ pub fn check_against_exam(r: &AttemptRecord, exam: &ExamDef, lib: &Library) -> V
         p.push(Problem::ImpossibleTiming(Timing::OverLimit(l)));
     }
     p
+}
+
+/// A rule the record does not follow: what it says differs from what the loaded exam says.
+fn differ(p: &mut Vec<Problem>, rule: Rule, recorded: String, exam: String) {
+    if recorded != exam {
+        p.push(Problem::ExamRule {
+            rule,
+            recorded,
+            exam,
+        });
+    }
+}
+
+/// [`differ`] on two numbers as [`num`] writes them (the same bits always write the same, so
+/// only numbers that may differ are written out).
+fn differ_num(p: &mut Vec<Problem>, rule: Rule, recorded: f64, exam: f64) {
+    if recorded.to_bits() != exam.to_bits() {
+        differ(p, rule, num(recorded), num(exam));
+    }
 }
 
 /// A fingerprint of what a trainee did: every answer and every time, relative to the start.
