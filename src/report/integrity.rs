@@ -411,102 +411,132 @@ pub fn check_with(
     rules: Rules<'_>,
 ) -> Vec<Vec<Problem>> {
     use rayon::prelude::*;
-    let Rules { lib, exams, key } = rules;
     // The checks of one record (checksum, signature, re-scoring, timing) run on every core; the
-    // duplicate check, which compares records, runs after, in order.
-    let checked: Vec<(Vec<Problem>, Vec<Problem>)> = records
+    // checks across records, which compare them, run after, in order.
+    let own: Vec<OwnChecks> = records
         .par_iter()
         .enumerate()
-        .map(|(i, (_, r))| {
-            let mut p = Vec::new();
-            let known = known.get(i);
-            // A record read from a file carries what its bytes said; one built in memory is
-            // checked as it would be written.
-            let seal = known.map_or_else(|| r.seal_in_memory(), |k| k.seal);
-            if !seal.checksum_ok {
-                p.push(Problem::Checksum);
-            }
-            if let Some(k) = key
-                && !seal.signature_ok(r, k)
-            {
-                p.push(Problem::BadSignature);
-            }
-            let mut bank_ok = true;
-            for (bank, hash) in &r.banks {
-                match lib.bank(bank) {
-                    None => {
-                        p.push(Problem::UnknownBank(bank.clone()));
-                        bank_ok = false;
-                    }
-                    Some(b) if b.hash != *hash => {
-                        p.push(Problem::ChangedBank(bank.clone()));
-                        bank_ok = false;
-                    }
-                    Some(_) => {}
-                }
-            }
-            if bank_ok {
-                // The banks have the hashes the record names, so a total re-scored against
-                // them before still holds.
-                let rescored = known
-                    .and_then(|k| k.rescored)
-                    .unwrap_or_else(|| r.rescore(lib));
-                match rescored {
-                    Some(total) if (total - r.score).abs() > 1e-6 => {
-                        p.push(Problem::ScoreMismatch {
-                            stored: fmt(r.score),
-                            recomputed: fmt(total),
-                        });
-                    }
-                    None => p.push(Problem::QuestionMissing),
-                    Some(_) => {}
-                }
-                let sum: f64 = r.questions.iter().map(|q| q.points).sum();
-                if (sum.max(0.0) - r.score).abs() > 1e-6 {
-                    p.push(Problem::ScoreMismatch {
-                        stored: fmt(r.score),
-                        recomputed: fmt(sum.max(0.0)),
-                    });
-                }
-            }
-            if let Some(why) = crate::record::name_problem(&r.trainee) {
-                p.push(Problem::BadName(why));
-            }
-            if bank_ok && let Some(exam) = exams.iter().find(|e| e.id == r.exam_id) {
-                p.extend(check_against_exam(r, exam, lib));
-            }
-            let mut after = Vec::new();
-            if r.ended_at < r.started_at {
-                after.push(Problem::ImpossibleTiming(Timing::EndsBeforeStart));
-            } else if let Some(limit) = r.time_limit {
-                // The clock runs through pauses, so they do not extend the limit.
-                if r.ended_at - r.started_at > i64::from(limit) * 1000 + TIME_GRACE_MS {
-                    after.push(Problem::ImpossibleTiming(Timing::OverLimit(limit)));
-                }
-            }
-            if r.questions.iter().any(|q| {
-                q.answered_at
-                    .is_some_and(|a| a < r.started_at || a > r.ended_at + TIME_GRACE_MS)
-            }) {
-                after.push(Problem::ImpossibleTiming(Timing::AnswerOutside));
-            }
-            (p, after)
-        })
+        .map(|(i, (_, r))| check_one(r, known.get(i), rules))
         .collect();
+    let refs: Vec<(&str, &AttemptRecord)> = records.iter().map(|(f, r)| (f.as_str(), r)).collect();
+    check_across(&refs, own)
+}
+
+/// What the checks of one record found on its own, before the checks across records
+/// ([`check_across`]): a record's own checks never change while its file and the rules stay
+/// the same, so a caller that keeps records (the live board) runs them once per record.
+#[derive(Clone, Debug)]
+pub struct OwnChecks {
+    /// Problems listed before a duplicate attempt id.
+    first: Vec<Problem>,
+    /// Problems listed after it (timing).
+    after: Vec<Problem>,
+    /// The fingerprint of the trainee's conduct ([`conduct`]).
+    print: Option<[u8; 32]>,
+}
+
+/// The checks of one record on its own: seal, signature, banks, re-scoring, name, the loaded
+/// exam's rules and timing. `known`: what the results index or the file's bytes said of it.
+#[must_use]
+pub fn check_one(r: &AttemptRecord, known: Option<&Known>, rules: Rules<'_>) -> OwnChecks {
+    let Rules { lib, exams, key } = rules;
+    let mut p = Vec::new();
+    // A record read from a file carries what its bytes said; one built in memory is
+    // checked as it would be written.
+    let seal = known.map_or_else(|| r.seal_in_memory(), |k| k.seal);
+    if !seal.checksum_ok {
+        p.push(Problem::Checksum);
+    }
+    if let Some(k) = key
+        && !seal.signature_ok(r, k)
+    {
+        p.push(Problem::BadSignature);
+    }
+    let mut bank_ok = true;
+    for (bank, hash) in &r.banks {
+        match lib.bank(bank) {
+            None => {
+                p.push(Problem::UnknownBank(bank.clone()));
+                bank_ok = false;
+            }
+            Some(b) if b.hash != *hash => {
+                p.push(Problem::ChangedBank(bank.clone()));
+                bank_ok = false;
+            }
+            Some(_) => {}
+        }
+    }
+    if bank_ok {
+        // The banks have the hashes the record names, so a total re-scored against
+        // them before still holds.
+        let rescored = known
+            .and_then(|k| k.rescored)
+            .unwrap_or_else(|| r.rescore(lib));
+        match rescored {
+            Some(total) if (total - r.score).abs() > 1e-6 => {
+                p.push(Problem::ScoreMismatch {
+                    stored: fmt(r.score),
+                    recomputed: fmt(total),
+                });
+            }
+            None => p.push(Problem::QuestionMissing),
+            Some(_) => {}
+        }
+        let sum: f64 = r.questions.iter().map(|q| q.points).sum();
+        if (sum.max(0.0) - r.score).abs() > 1e-6 {
+            p.push(Problem::ScoreMismatch {
+                stored: fmt(r.score),
+                recomputed: fmt(sum.max(0.0)),
+            });
+        }
+    }
+    if let Some(why) = crate::record::name_problem(&r.trainee) {
+        p.push(Problem::BadName(why));
+    }
+    if bank_ok && let Some(exam) = exams.iter().find(|e| e.id == r.exam_id) {
+        p.extend(check_against_exam(r, exam, lib));
+    }
+    let mut after = Vec::new();
+    if r.ended_at < r.started_at {
+        after.push(Problem::ImpossibleTiming(Timing::EndsBeforeStart));
+    } else if let Some(limit) = r.time_limit {
+        // The clock runs through pauses, so they do not extend the limit.
+        if r.ended_at - r.started_at > i64::from(limit) * 1000 + TIME_GRACE_MS {
+            after.push(Problem::ImpossibleTiming(Timing::OverLimit(limit)));
+        }
+    }
+    if r.questions.iter().any(|q| {
+        q.answered_at
+            .is_some_and(|a| a < r.started_at || a > r.ended_at + TIME_GRACE_MS)
+    }) {
+        after.push(Problem::ImpossibleTiming(Timing::AnswerOutside));
+    }
+    OwnChecks {
+        first: p,
+        after,
+        print: conduct(r),
+    }
+}
+
+/// The checks across records, after each record's own ([`check_one`], `own[i]` of
+/// `records[i]`, given as (file name, record) in file-name order): a second record with an
+/// attempt id already seen, and identical conduct under different names. Returns, per record,
+/// every problem.
+#[must_use]
+pub fn check_across(records: &[(&str, &AttemptRecord)], own: Vec<OwnChecks>) -> Vec<Vec<Problem>> {
     // Identical conduct under different names: the records of such a group are flagged with the
     // others' names. When some of them fail other checks (a copy's paper is not the one drawn
     // for its name) and others pass them all, the ones that fail are the copies: only they are
     // flagged, naming the attempt they copy, which counts. When they cannot be told apart, all
     // are flagged.
-    let clean: Vec<bool> = checked
+    let clean: Vec<bool> = own
         .iter()
-        .map(|(p, after)| p.is_empty() && after.is_empty())
+        .map(|o| o.first.is_empty() && o.after.is_empty())
         .collect();
-    let prints: Vec<Option<[u8; 32]>> = records.par_iter().map(|(_, r)| conduct(r)).collect();
     let mut groups: HashMap<[u8; 32], Vec<usize>> = HashMap::new();
-    for (i, f) in prints.iter().enumerate() {
-        if let Some(f) = f {
-            groups.entry(*f).or_default().push(i);
+    for (i, o) in own.iter().enumerate() {
+        if let Some(f) = o.print {
+            groups.entry(f).or_default().push(i);
         }
     }
     let mut copies: Vec<Vec<String>> = vec![Vec::new(); records.len()];
@@ -525,13 +555,14 @@ pub fn check_with(
     let mut seen: HashMap<&str, &str> = HashMap::new();
     records
         .iter()
-        .zip(checked)
+        .zip(own)
         .zip(copies)
-        .map(|(((file, r), (mut p, after)), copies)| {
-            if let Some(first) = seen.insert(r.attempt_id.as_str(), file.as_str()) {
+        .map(|((&(file, r), own), copies)| {
+            let mut p = own.first;
+            if let Some(first) = seen.insert(r.attempt_id.as_str(), file) {
                 p.push(Problem::Duplicate(first.to_owned()));
             }
-            p.extend(after);
+            p.extend(own.after);
             p.extend(copies.into_iter().map(Problem::SameAnswersAs));
             p
         })
@@ -596,21 +627,31 @@ pub fn screen_with(
     let mut good = Vec::new();
     let mut flagged = Vec::new();
     for ((file, r), p) in records.into_iter().zip(problems) {
-        if !p.is_empty() {
-            flagged.push(BadRecord {
-                file: file.clone(),
-                trainee: r.trainee.clone(),
-                exam_id: r.exam_id.clone(),
-                reason: p
-                    .iter()
-                    .map(Problem::message)
-                    .reduce(|a, b| Msg::new(K::ReasonSep, vec![a.into(), b.into()]))
-                    .unwrap_or_else(|| Msg::raw("")),
-            });
-        }
-        if !p.iter().any(Problem::excludes) {
+        flagged.extend(flag(&file, &r, &p));
+        if counts(&p) {
             good.push(r);
         }
     }
     (good, flagged)
+}
+
+/// The entry of a record with problems `p` among the flagged (`None` when it has none).
+#[must_use]
+pub fn flag(file: &str, r: &AttemptRecord, p: &[Problem]) -> Option<BadRecord> {
+    (!p.is_empty()).then(|| BadRecord {
+        file: file.to_owned(),
+        trainee: r.trainee.clone(),
+        exam_id: r.exam_id.clone(),
+        reason: p
+            .iter()
+            .map(Problem::message)
+            .reduce(|a, b| Msg::new(K::ReasonSep, vec![a.into(), b.into()]))
+            .unwrap_or_else(|| Msg::raw("")),
+    })
+}
+
+/// Whether a record with problems `p` counts in the statistics.
+#[must_use]
+pub fn counts(p: &[Problem]) -> bool {
+    !p.iter().any(Problem::excludes)
 }
