@@ -624,7 +624,7 @@ pub fn screen_with(
     rules: Rules<'_>,
 ) -> (Vec<AttemptRecord>, Vec<BadRecord>) {
     let problems = check_with(&records, known, rules);
-    let mut good = Vec::new();
+    let mut good = Vec::with_capacity(records.len());
     let mut flagged = Vec::new();
     for ((file, r), p) in records.into_iter().zip(problems) {
         flagged.extend(flag(&file, &r, &p));
