@@ -380,6 +380,21 @@ mod tests {
         assert_eq!(wrap_with("a  b", 10, &plain_width), ["a  b"]);
     }
 
+    proptest::proptest! {
+        /// The shortcuts (printable ASCII measured by its length, a cell that fits kept whole)
+        /// give what the full measure and wrap give, on spaces, Arabic, wide and combining
+        /// characters and control characters.
+        #[test]
+        fn shortcuts_give_what_the_full_measure_and_wrap_give(
+            s in "[ a-z0-9\\-.:/()%\u{627}\u{644}\u{623}\u{651}\u{4e00}\u{301}\t]{0,40}",
+            width in 0usize..30,
+        ) {
+            let full: usize = s.graphemes(true).map(UnicodeWidthStr::width).sum();
+            proptest::prop_assert_eq!(plain_width(&s), full);
+            proptest::prop_assert_eq!(Plain.lines(&s, width), wrap_with(&s, width, &plain_width));
+        }
+    }
+
     #[test]
     fn a_table_too_wide_wraps_then_splits() {
         let ts = Plain;
