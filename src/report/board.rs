@@ -415,8 +415,7 @@ impl Board {
             return Vec::new();
         };
         let mut sums: BTreeMap<String, (f64, usize)> = BTreeMap::new();
-        for r in
-            super::read::select_attempts_of(self.counted.iter().map(|r| &**r), &id, self.which)
+        for r in super::read::select_attempts_of(self.counted.iter().map(|r| &**r), &id, self.which)
         {
             for (t, tally) in &r.by_topic {
                 let s = sums.entry(t.clone()).or_default();

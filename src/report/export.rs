@@ -1,8 +1,8 @@
 //! Raw exports: one CSV row per attempt, or per response.
 
-use std::borrow::Borrow;
 use crate::quiz::{Millis, Verdict};
 use crate::record::AttemptRecord;
+use std::borrow::Borrow;
 
 /// A UTC time as RFC 3339 with milliseconds, e.g. `2024-03-01T09:30:00.250Z`.
 /// Computed from the days since 1970-01-01 with the proleptic Gregorian calendar (Howard
@@ -322,25 +322,23 @@ pub fn export_responses_csv<R: Borrow<AttemptRecord>>(
 ) -> String {
     // Rows are written as they are made (an export may hold hundreds of thousands).
     let mut w = csv_writer();
-    let _ = w.write_record(
-        [
-            "attempt_id",
-            "trainee",
-            "exam_id",
-            "position",
-            "qid",
-            "topic",
-            "type",
-            "answer_label",
-            "answer_text",
-            "credit",
-            "points",
-            "max",
-            "verdict",
-            "answered_at",
-            "end_reason",
-        ],
-    );
+    let _ = w.write_record([
+        "attempt_id",
+        "trainee",
+        "exam_id",
+        "position",
+        "qid",
+        "topic",
+        "type",
+        "answer_label",
+        "answer_text",
+        "credit",
+        "points",
+        "max",
+        "verdict",
+        "answered_at",
+        "end_reason",
+    ]);
     let mut row: Vec<String> = Vec::with_capacity(15);
     for r in records {
         let r = r.borrow();

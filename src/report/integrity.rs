@@ -323,12 +323,7 @@ fn check_against_paper(
             }
         }
         if r.passed != sheet.passed {
-            differ(
-                &mut p,
-                Rule::Result,
-                yes_no(r.passed),
-                yes_no(sheet.passed),
-            );
+            differ(&mut p, Rule::Result, yes_no(r.passed), yes_no(sheet.passed));
         }
     }
     if let Some(l) = exam.time_limit

@@ -46,10 +46,7 @@ pub fn select_attempts_of<'a>(
     exam: &str,
     which: Which,
 ) -> Vec<&'a AttemptRecord> {
-    let of_exam: Vec<&AttemptRecord> = records
-        .into_iter()
-        .filter(|r| r.exam_id == exam)
-        .collect();
+    let of_exam: Vec<&AttemptRecord> = records.into_iter().filter(|r| r.exam_id == exam).collect();
     let slugs: Vec<String> = of_exam.iter().map(|r| trainee_slug(&r.trainee)).collect();
     super::select(&of_exam, &slugs, which)
         .into_iter()
