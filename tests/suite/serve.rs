@@ -1341,3 +1341,40 @@ fn a_paced_game_survives_a_killed_server_ends_early_and_keeps_an_idle_trainee() 
     console.keys(&["y"]);
     console.wait_for("SERVER-ENDED");
 }
+
+#[test]
+fn the_console_speaks_arabic_and_shows_an_arabic_name_shaped_in_reading_order() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (console, port) = console_server(root, "console-ar", "--lang ar");
+    // The title, the columns and the key line come from the Arabic catalogue, shaped and laid
+    // out from the right (what a terminal that does not reorder shows as «لوحة المدرب»).
+    let s = console.wait_for("ﺏﺭﺪﻤﻟﺍ ﺔﺣﻮﻟ");
+    assert!(s.contains("ﺏﺭﺪﺘﻤﻟﺍ"), "{s}");
+    assert!(!s.contains("Trainee"), "{s}");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let _t = rt
+        .block_on(async {
+            let mut t = client::Trainee::connect(port, CODE).await?;
+            t.wait_for("Trainee").await?;
+            t.send("فاطمة الكندري".as_bytes()).await;
+            t.send(b"\r").await;
+            t.wait_for("Question 1").await?;
+            Ok::<_, String>(t)
+        })
+        .unwrap();
+    // «فاطمة الكندري»: joined letter forms, the first word on the right, as on the board.
+    let s = console.wait_for("ﻱﺭﺪﻨﻜﻟﺍ ﺔﻤﻃﺎﻓ");
+    assert!(s.contains("ﺐﻴﺠﻳ"), "the row says working (يجيب):\n{s}");
+    console.keys(&["q"]);
+    console.wait_for("ﻡﺩﺎﺨﻟﺍ ﻑﺎﻘﻳﺇ");
+    console.keys(&["y"]);
+    console.wait_for("SERVER-ENDED");
+}
