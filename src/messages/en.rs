@@ -268,7 +268,6 @@ pub fn text(key: K) -> &'static str {
         K::AutosaveFailed => {
             "Your answers are NOT being saved ({0}): do not close this window; free some space or fix the folder."
         }
-        K::SaveSlow => "Saving is slow: the last answer may not be saved yet.",
         K::AttemptBusy => {
             "This attempt is open in another window (another terminal on this computer): finish it there, or close that one first."
         }

@@ -220,7 +220,6 @@ keys! {
     ResultsFolderChanged,
     AutosavedElsewhere,
     AutosaveFailed,
-    SaveSlow,
     AttemptBusy,
     NoRecordsIn,
     Skipped,

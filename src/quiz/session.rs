@@ -170,6 +170,15 @@ pub struct Attempt {
     pub status: Status,
     /// Times the program was suspended.
     pub pauses: Vec<Pause>,
+    /// The number of the last autosave journal line this state holds (see
+    /// [`crate::record::journal`]); 0 when there is none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub journal: u64,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Why an attempt could not be resumed ([`ResumeError::message`] in any language; `Display`
@@ -284,6 +293,7 @@ impl Session {
                 slots: vec![Slot::default(); n],
                 status: Status::Running,
                 pauses: Vec::new(),
+                journal: 0,
             },
             questions,
             draft: None,

@@ -5,6 +5,7 @@
 //! then the folder synced. Attempts in progress are autosaved the same way on local disk.
 
 mod index;
+pub mod journal;
 mod marker;
 mod store;
 

@@ -387,10 +387,18 @@ impl Store {
     /// Both folders failed.
     pub fn autosave_kept(&self, a: &Attempt) -> Result<(PathBuf, Option<StoreError>), StoreError> {
         let body = serde_json::to_vec(a).map_err(|e| StoreError::Encode(e.to_string()))?;
-        self.keep(
-            &format!("{}--{}.json", a.exam.id, trainee_slug(&a.trainee)),
-            &body,
-        )
+        let name = format!("{}--{}.json", a.exam.id, trainee_slug(&a.trainee));
+        let kept = self.keep(&name, &body)?;
+        // The snapshot holds everything: a journal left beside either copy is out of date.
+        self.remove_journals(&name);
+        Ok(kept)
+    }
+
+    /// Remove the journals of the autosave `name` from both folders.
+    fn remove_journals(&self, name: &str) {
+        for d in self.dirs() {
+            let _ = fs::remove_file(super::journal::journal_path(&d.join(name)));
+        }
     }
 
     /// Read a trainee's saved attempt at an exam, if any (the newer of the folder's and the
@@ -436,7 +444,9 @@ impl Store {
     /// # Errors
     /// When the file exists but cannot be removed.
     pub fn remove_autosave(&self, exam_id: &str, trainee: &str) -> Result<(), StoreError> {
-        self.remove(&format!("{exam_id}--{}.json", trainee_slug(trainee)))
+        let name = format!("{exam_id}--{}.json", trainee_slug(trainee));
+        self.remove_journals(&name);
+        self.remove(&name)
     }
 
     /// Remove the file `name` from the folder and the last-resort folder.
@@ -457,11 +467,14 @@ impl Store {
     }
 }
 
-/// An autosaved attempt and when its file was last written.
+/// An autosaved attempt (its snapshot brought up to date with the journal beside it) and when
+/// it was last written.
 fn read_attempt(p: &Path) -> Option<(std::time::SystemTime, Attempt)> {
     let at = fs::metadata(p).and_then(|m| m.modified()).ok()?;
     let bytes = read_regular(p, MAX_RECORD_BYTES).ok()?;
-    Some((at, serde_json::from_slice(&bytes).ok()?))
+    let mut a: Attempt = serde_json::from_slice(&bytes).ok()?;
+    let at = super::journal::replay_beside(p, &mut a).map_or(at, |j| j.max(at));
+    Some((at, a))
 }
 
 /// Read and check one record file.
