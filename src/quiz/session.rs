@@ -181,6 +181,24 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+impl Attempt {
+    /// The attempt under the rules of the loaded exam `exam` (of the same id): the time limit
+    /// (so the deadline, from the attempt's start), the pass mark, topic marks and scoring come
+    /// from it, not from the saved file, which the trainee can edit. The paper and the answers
+    /// stay the saved ones ([`Session::resume`] says when they no longer fit). An exam of
+    /// another id changes nothing.
+    #[must_use]
+    pub fn under_rules(mut self, exam: &ExamDef) -> Attempt {
+        if self.exam.id == exam.id {
+            self.exam = exam.clone();
+            self.deadline = exam
+                .time_limit
+                .map(|t| self.started_at + i64::from(t) * 1000);
+        }
+        self
+    }
+}
+
 /// Why an attempt could not be resumed ([`ResumeError::message`] in any language; `Display`
 /// in English, for logs and the class server's console).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -144,8 +144,43 @@ pub struct AttemptBusy;
 /// released when this value is dropped or the process ends (however it ends).
 #[derive(Debug)]
 pub struct AttemptLock {
-    _file: fs::File,
+    _files: Vec<fs::File>,
 }
+
+impl AttemptLock {
+    /// One hold made of two (either may be missing).
+    #[must_use]
+    pub fn both(a: Option<AttemptLock>, b: Option<AttemptLock>) -> AttemptLock {
+        AttemptLock {
+            _files: a.into_iter().chain(b).flat_map(|l| l._files).collect(),
+        }
+    }
+}
+
+/// Take the operating-system lock on the file `path` (made when `create`, else opened as it
+/// is). `Ok(None)`: no lock file could be opened or locked here.
+fn try_lock_file(path: &Path, create: bool) -> Result<Option<AttemptLock>, AttemptBusy> {
+    let file = if create {
+        fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .or_else(|_| fs::File::open(path))
+    } else {
+        fs::File::open(path)
+    };
+    let Ok(file) = file else { return Ok(None) };
+    match file.try_lock() {
+        Ok(()) => Ok(Some(AttemptLock { _files: vec![file] })),
+        Err(fs::TryLockError::WouldBlock) => Err(AttemptBusy),
+        Err(fs::TryLockError::Error(_)) => Ok(None),
+    }
+}
+
+/// The folder of attempt locks inside a results folder (a hidden name: never read as records).
+pub const LOCKS_DIR: &str = ".locks";
 
 impl Store {
     /// A store over `dir` (created on first write).
@@ -233,27 +268,36 @@ impl Store {
             } else {
                 fs::create_dir_all(root.join("locks")).is_ok()
             };
-            let dir = root.join("locks");
-            let path = dir.join(&name);
-            let file = if made {
-                fs::OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .create(true)
-                    .truncate(false)
-                    .open(&path)
-                    .or_else(|_| fs::File::open(&path))
-            } else {
-                fs::File::open(&path)
-            };
-            let Ok(file) = file else { continue };
-            return match file.try_lock() {
-                Ok(()) => Ok(Some(AttemptLock { _file: file })),
-                Err(fs::TryLockError::WouldBlock) => Err(AttemptBusy),
-                Err(fs::TryLockError::Error(_)) => continue,
-            };
+            match try_lock_file(&root.join("locks").join(&name), made)? {
+                Some(lock) => return Ok(Some(lock)),
+                None => continue,
+            }
         }
         Ok(None)
+    }
+
+    /// Take this attempt in this results folder, for this process: the same lock as
+    /// [`Store::lock_attempt`], on a file in the results folder's [`LOCKS_DIR`], so that every
+    /// data folder (a second `TIPQUIZ_DATA`, another computer on the same shared folder) meets
+    /// it. Only in a results folder that is there (it is not made here: see
+    /// [`Store::commit_into`]); `Ok(None)` when it is missing or no lock file can be made.
+    ///
+    /// # Errors
+    /// Another process holds the attempt.
+    pub fn lock_attempt_in_results(
+        &self,
+        exam_id: &str,
+        trainee: &str,
+    ) -> Result<Option<AttemptLock>, AttemptBusy> {
+        if !self.dir.is_dir() {
+            return Ok(None);
+        }
+        let dir = self.dir.join(LOCKS_DIR);
+        let made = crate::fs::make_subfolder(&dir).is_ok();
+        try_lock_file(
+            &dir.join(format!("{exam_id}--{}.lock", trainee_slug(trainee))),
+            made,
+        )
     }
 
     /// The file name of a record.

@@ -8,8 +8,8 @@ use crate::quiz::{Millis, Session};
 use crate::record::{AttemptRecord, Store, attempt_id, write_atomic};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::mpsc::{Sender, channel};
 use std::sync::Arc;
+use std::sync::mpsc::{Sender, channel};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Wall-clock time in milliseconds since the Unix epoch.
@@ -240,6 +240,8 @@ pub struct Host {
     save_error: Option<String>,
     /// The journal of the attempt on screen, after its last snapshot.
     journal: Option<crate::record::journal::Journal>,
+    /// The attempt this host has recorded last (its id): it is not autosaved again.
+    recorded: Option<String>,
     /// The attempts this host has seen start or resume, with the identity of their results
     /// folder at that moment ([`folder_id`]).
     started: HashMap<String, Option<FolderId>>,
@@ -263,6 +265,7 @@ impl Host {
             clock: Box::new(now_ms),
             save_error: None,
             journal: None,
+            recorded: None,
             started: HashMap::new(),
             retry_at: None,
         }
@@ -393,7 +396,9 @@ impl Host {
         for e in effects {
             match e {
                 Effect::Autosave => {
-                    if let Some(s) = app.session() {
+                    if let Some(s) = app.session()
+                        && self.recorded.as_deref() != Some(&attempt_id(&s.state))
+                    {
                         self.note_start(s);
                         self.autosave(s);
                     }
@@ -420,7 +425,10 @@ impl Host {
                             }
                         };
                         let status = match commit_attempt_in(&self.places, s, now, expected) {
-                            Ok(p) => SaveStatus::Saved(shown(&p)),
+                            Ok(p) => {
+                                self.recorded = Some(attempt_id(&s.state));
+                                SaveStatus::Saved(shown(&p))
+                            }
                             Err(e) => SaveStatus::Failed(e.reason, e.kept.as_deref().map(shown)),
                         };
                         self.retry_at =
@@ -481,7 +489,12 @@ fn progress_of(
     if s.is_finished() {
         return (path, None);
     }
-    let answered = s.state.slots.iter().filter(|x| x.response.is_some()).count();
+    let answered = s
+        .state
+        .slots
+        .iter()
+        .filter(|x| x.response.is_some())
+        .count();
     let p = Progress {
         trainee: s.state.trainee.clone(),
         exam_id: s.state.exam.id.clone(),
@@ -519,6 +532,11 @@ fn write_progress(path: &std::path::Path, p: Option<&crate::report::board::Progr
 /// The marker could not be written.
 pub fn mark_started(places: &Places, s: &Session) -> Result<PathBuf, String> {
     let m = crate::record::StartMarker::of(&s.state, &places.program);
+    // A copy on this computer, beside the autosaves: `recover` publishes only attempts that
+    // started here (or have their marker in the results folder).
+    if let Ok(body) = serde_json::to_vec(&m) {
+        let _ = places.autosaves.keep(&m.file_name(), &body);
+    }
     results_for(places, &s.state.exam)
         .mark_started(&m)
         .map_err(|e| {
@@ -528,6 +546,53 @@ pub fn mark_started(places: &Places, s: &Session) -> Result<PathBuf, String> {
             )
             .render(s.state.lang)
         })
+}
+
+/// Whether the attempt `a` is one that started: its start marker (same attempt, start, seed and
+/// deadline) is beside the autosaves on this computer or in its results folder.
+fn started_here(places: &Places, a: &crate::quiz::Attempt) -> bool {
+    let m = crate::record::StartMarker::of(a, &places.program);
+    let same = |o: &crate::record::StartMarker| {
+        o.attempt_id == m.attempt_id && o.seed == m.seed && o.started_at == m.started_at
+    };
+    let local = std::iter::once(&places.autosaves.dir)
+        .chain(places.autosaves.fallback.as_ref())
+        .filter_map(|d| crate::record::read_regular(&d.join(m.file_name()), 16 * 1024).ok())
+        .filter_map(|b| serde_json::from_slice::<crate::record::StartMarker>(&b).ok())
+        .any(|o| same(&o));
+    local
+        || results_for(places, &a.exam)
+            .started_by(&a.exam.id, &a.trainee)
+            .iter()
+            .any(same)
+}
+
+/// The start of this trainee's latest attempt at `exam` on the paper of `seed` that has a start
+/// marker in its results folder and no record there (nor waiting in the pending folder), if
+/// any: a new attempt on that paper keeps that start's clock.
+#[must_use]
+pub fn unrecorded_start(
+    places: &Places,
+    exam: &crate::exam::ExamDef,
+    trainee: &str,
+    seed: u64,
+) -> Option<Millis> {
+    let results = results_for(places, exam);
+    let m = results
+        .started_by(&exam.id, trainee)
+        .into_iter()
+        .filter(|m| m.seed == seed)
+        .max_by_key(|m| m.started_at)?;
+    let slug = crate::record::trainee_slug(trainee);
+    let record = format!(
+        "{}--{slug}--{}--{}.json",
+        exam.id, m.started_at, m.attempt_id
+    );
+    let pending = format!("{}--{slug}--{}.json", exam.id, m.started_at);
+    let waiting = std::iter::once(&places.pending.dir)
+        .chain(places.pending.fallback.as_ref())
+        .any(|d| d.join(&pending).exists() || d.join(format!("{pending}.conflict")).exists());
+    (!results.dir.join(record).exists() && !waiting).then_some(m.started_at)
 }
 
 /// The results folder for an attempt: the explicit one, else the exam's own, else the default.
@@ -607,6 +672,9 @@ pub fn commit_attempt_in(
                 .autosaves
                 .remove_autosave(&s.state.exam.id, &s.state.trainee);
             let _ = places.pending.remove(&name);
+            let _ = places
+                .autosaves
+                .remove(&crate::record::StartMarker::of(&s.state, &places.program).file_name());
             Ok(p)
         }
         Err(reason) => {
@@ -645,10 +713,16 @@ fn pending_name(a: &crate::quiz::Attempt) -> String {
 /// Write every finished attempt that is waiting (in the pending folder, or left finished in the
 /// autosave folder by a crash) to the results folder. Returns (written, failures), an attempt
 /// that cannot be resumed said in `lang`.
+///
+/// Only attempts that started on this computer (their start marker kept beside the autosaves)
+/// or in their results folder (its start marker there) are published; any other file in the
+/// pending folder (one written by hand) is set aside as `.unknown` with a message, once. An
+/// attempt at one of the loaded `exams` is scored under that exam's rules, not the saved ones.
 #[must_use]
 pub fn recover(
     places: &Places,
     lib: &crate::bank::Library,
+    exams: &[crate::exam::ExamDef],
     now: Millis,
     lang: crate::text::Lang,
 ) -> (Vec<String>, Vec<String>) {
@@ -667,6 +741,26 @@ pub fn recover(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let a = match exams.iter().find(|e| e.id == a.exam.id) {
+            Some(e) => a.under_rules(e),
+            None => a,
+        };
+        if !started_here(places, &a) {
+            let aside = path.with_extension("json.unknown");
+            let _ = std::fs::rename(&path, &aside);
+            let aside = aside
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            failed.push(
+                crate::messages::Msg::new(
+                    crate::messages::K::RecoverNotStartedHere,
+                    vec![name.into(), aside.into()],
+                )
+                .render(lang),
+            );
+            continue;
+        }
         match Session::resume(a, lib) {
             Ok(s) => match commit_attempt_in(places, &s, now, None) {
                 Ok(p) => {
