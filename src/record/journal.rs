@@ -335,7 +335,8 @@ mod tests {
         let mut j = Journal::start(&snap, a.clone(), 1_000_000).unwrap();
         let mut sizes = Vec::new();
         for (k, i) in [3usize, 9_999, 3, 42].into_iter().enumerate() {
-            answer(&mut a, i, k % 4, 2_000 + k as i64);
+            let at = 2_000 + i64::try_from(k).unwrap();
+            answer(&mut a, i, k % 4, at);
             match j.append(&a).unwrap() {
                 Appended::Line(n) => sizes.push(n),
                 Appended::Nothing => panic!("a change was not written"),

@@ -144,7 +144,7 @@ pub struct AttemptBusy;
 /// released when this value is dropped or the process ends (however it ends).
 #[derive(Debug)]
 pub struct AttemptLock {
-    _files: Vec<fs::File>,
+    files: Vec<fs::File>,
 }
 
 impl AttemptLock {
@@ -152,7 +152,7 @@ impl AttemptLock {
     #[must_use]
     pub fn both(a: Option<AttemptLock>, b: Option<AttemptLock>) -> AttemptLock {
         AttemptLock {
-            _files: a.into_iter().chain(b).flat_map(|l| l._files).collect(),
+            files: a.into_iter().chain(b).flat_map(|l| l.files).collect(),
         }
     }
 }
@@ -173,7 +173,7 @@ fn try_lock_file(path: &Path, create: bool) -> Result<Option<AttemptLock>, Attem
     };
     let Ok(file) = file else { return Ok(None) };
     match file.try_lock() {
-        Ok(()) => Ok(Some(AttemptLock { _files: vec![file] })),
+        Ok(()) => Ok(Some(AttemptLock { files: vec![file] })),
         Err(fs::TryLockError::WouldBlock) => Err(AttemptBusy),
         Err(fs::TryLockError::Error(_)) => Ok(None),
     }
@@ -268,9 +268,8 @@ impl Store {
             } else {
                 fs::create_dir_all(root.join("locks")).is_ok()
             };
-            match try_lock_file(&root.join("locks").join(&name), made)? {
-                Some(lock) => return Ok(Some(lock)),
-                None => continue,
+            if let Some(lock) = try_lock_file(&root.join("locks").join(&name), made)? {
+                return Ok(Some(lock));
             }
         }
         Ok(None)
