@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 pub const COMPACT_MIN: u64 = 64 * 1024;
 
 /// Largest journal read.
-const MAX_JOURNAL_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_JOURNAL_BYTES: u64 = 64 * 1024 * 1024;
 
 /// One question's new state.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -181,15 +181,6 @@ pub fn replay(a: &mut Attempt, journal: &[u8]) {
             return;
         }
     }
-}
-
-/// Read the journal beside a snapshot file and apply it; returns when it was last written (for
-/// choosing the newer of two copies), `None` when there is none.
-pub(super) fn replay_beside(snapshot: &Path, a: &mut Attempt) -> Option<std::time::SystemTime> {
-    let p = journal_path(snapshot);
-    let bytes = super::store::read_regular(&p, MAX_JOURNAL_BYTES).ok()?;
-    replay(a, &bytes);
-    fs::metadata(&p).and_then(|m| m.modified()).ok()
 }
 
 /// An open journal of one attempt, held by the program that runs the attempt.

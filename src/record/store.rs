@@ -516,8 +516,18 @@ fn read_attempt(p: &Path) -> Option<(std::time::SystemTime, Attempt)> {
     let at = fs::metadata(p).and_then(|m| m.modified()).ok()?;
     let bytes = read_regular(p, MAX_RECORD_BYTES).ok()?;
     let mut a: Attempt = serde_json::from_slice(&bytes).ok()?;
-    let at = super::journal::replay_beside(p, &mut a).map_or(at, |j| j.max(at));
+    let at = replay_beside(p, &mut a).map_or(at, |j| j.max(at));
     Some((at, a))
+}
+
+/// Read the journal beside a snapshot file and apply it; returns when it was last written (for
+/// choosing the newer of two copies), `None` when there is none.
+fn replay_beside(snapshot: &Path, a: &mut Attempt) -> Option<std::time::SystemTime> {
+    use super::journal::{MAX_JOURNAL_BYTES, journal_path, replay};
+    let p = journal_path(snapshot);
+    let bytes = read_regular(&p, MAX_JOURNAL_BYTES).ok()?;
+    replay(a, &bytes);
+    fs::metadata(&p).and_then(|m| m.modified()).ok()
 }
 
 /// Read and check one record file.

@@ -254,7 +254,7 @@ pub struct App {
     /// an exam on a paper already started keeps that start's clock (its start marker in the
     /// results folder), and the attempt is also locked in its results folder. The class server
     /// writes every file itself and leaves this `None`.
-    pub places: Option<super::host::Places>,
+    pub places: Option<super::places::Places>,
     /// Lines scrolled on the page shown (help, results, review, resume); back to 0 when the
     /// page changes. The drawing clamps it.
     pub page_scroll: u16,
@@ -1017,7 +1017,7 @@ impl App {
             .lock_attempt(&exam.id, trainee)
             .map_err(|_| K::AttemptBusy)?;
         let shared = match &self.places {
-            Some(p) => super::host::results_for(p, exam)
+            Some(p) => super::places::results_for(p, exam)
                 .lock_attempt_in_results(&exam.id, trainee)
                 .map_err(|_| K::AttemptBusyShared)?,
             None => None,
@@ -1034,7 +1034,7 @@ impl App {
         // goes on from that start (deleting the autosave does not give a fresh clock).
         let earlier = match &self.places {
             Some(p) if exam.mode != Mode::Practice => {
-                super::host::unrecorded_start(p, exam, trainee, seed)
+                super::places::unrecorded_start(p, exam, trainee, seed)
             }
             _ => None,
         };

@@ -4,8 +4,9 @@
 
 use super::app::{App, Effect, Prefs, SaveStatus};
 use super::bidi::BidiMode;
+pub use super::places::{Places, results_for, unrecorded_start};
 use crate::quiz::{Millis, Session};
-use crate::record::{AttemptRecord, Store, attempt_id, write_atomic};
+use crate::record::{AttemptRecord, attempt_id, write_atomic};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,27 +19,6 @@ pub fn now_ms() -> Millis {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
-/// Where things are written.
-#[derive(Clone, Debug)]
-pub struct Places {
-    /// Results folder (records).
-    pub results: Store,
-    /// Results folder given explicitly (`--results` or `TIPQUIZ_RESULTS`): it wins over an
-    /// exam's own `results`.
-    pub results_explicit: bool,
-    /// Local autosave folder.
-    pub autosaves: Store,
-    /// Finished attempts that could not be written to the results folder yet.
-    pub pending: Store,
-    /// Preferences file.
-    pub prefs: PathBuf,
-    /// Program name and version for records.
-    pub program: String,
-    /// The key records are signed with when they are written (the instructor's, from
-    /// `TIPQUIZ_KEY_FILE`), if any.
-    pub key: Option<Vec<u8>>,
 }
 
 /// Load the remembered preferences (empty when missing or unreadable).
@@ -565,43 +545,6 @@ fn started_here(places: &Places, a: &crate::quiz::Attempt) -> bool {
             .started_by(&a.exam.id, &a.trainee)
             .iter()
             .any(same)
-}
-
-/// The start of this trainee's latest attempt at `exam` on the paper of `seed` that has a start
-/// marker in its results folder and no record there (nor waiting in the pending folder), if
-/// any: a new attempt on that paper keeps that start's clock.
-#[must_use]
-pub fn unrecorded_start(
-    places: &Places,
-    exam: &crate::exam::ExamDef,
-    trainee: &str,
-    seed: u64,
-) -> Option<Millis> {
-    let results = results_for(places, exam);
-    let m = results
-        .started_by(&exam.id, trainee)
-        .into_iter()
-        .filter(|m| m.seed == seed)
-        .max_by_key(|m| m.started_at)?;
-    let slug = crate::record::trainee_slug(trainee);
-    let record = format!(
-        "{}--{slug}--{}--{}.json",
-        exam.id, m.started_at, m.attempt_id
-    );
-    let pending = format!("{}--{slug}--{}.json", exam.id, m.started_at);
-    let waiting = std::iter::once(&places.pending.dir)
-        .chain(places.pending.fallback.as_ref())
-        .any(|d| d.join(&pending).exists() || d.join(format!("{pending}.conflict")).exists());
-    (!results.dir.join(record).exists() && !waiting).then_some(m.started_at)
-}
-
-/// The results folder for an attempt: the explicit one, else the exam's own, else the default.
-#[must_use]
-pub fn results_for(places: &Places, exam: &crate::exam::ExamDef) -> Store {
-    match &exam.results {
-        Some(dir) if !places.results_explicit => Store::new(dir),
-        _ => places.results.clone(),
-    }
 }
 
 /// Why a finished attempt is not in the results folder, and where it is kept instead.
