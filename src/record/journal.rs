@@ -194,6 +194,8 @@ pub struct Journal {
     /// Bytes in the journal, and in the snapshot.
     bytes: u64,
     snapshot_bytes: u64,
+    /// No line synced yet since the journal was made.
+    fresh: bool,
 }
 
 /// What one [`Journal::append`] did.
@@ -223,6 +225,7 @@ impl Journal {
             last: state,
             bytes: 0,
             snapshot_bytes,
+            fresh: true,
         })
     }
 
@@ -230,6 +233,31 @@ impl Journal {
     #[must_use]
     pub fn snapshot(&self) -> &Path {
         &self.snapshot
+    }
+
+    /// Sync the journal to the disk: its data and, the first time, the snapshot it follows
+    /// (which may have been written without a sync), the journal's own entry and the folder's.
+    /// Called off the path from a key to its frame.
+    ///
+    /// # Errors
+    /// A sync failed.
+    pub fn sync(file: &fs::File, first: Option<&Path>) -> std::io::Result<()> {
+        let Some(snapshot) = first else {
+            return file.sync_data();
+        };
+        file.sync_all()?;
+        fs::File::open(snapshot)?.sync_all()?;
+        #[cfg(unix)]
+        if let Some(dir) = snapshot.parent() {
+            fs::File::open(dir)?.sync_all()?;
+        }
+        Ok(())
+    }
+
+    /// Whether no line was handed to [`Journal::sync`] yet (then the next sync is the first:
+    /// pass it the snapshot). Asking marks it handed.
+    pub fn take_first_sync(&mut self) -> bool {
+        std::mem::replace(&mut self.fresh, false)
     }
 
     /// The file, for syncing it to the disk in the background.

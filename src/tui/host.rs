@@ -6,7 +6,7 @@ use super::app::{App, Effect, Prefs, SaveStatus};
 use super::bidi::BidiMode;
 pub use super::places::{Places, results_for, unrecorded_start};
 use crate::quiz::{Millis, Session};
-use crate::record::{AttemptRecord, attempt_id, write_atomic};
+use crate::record::{AttemptRecord, attempt_id, write_atomic_synced};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,16 +30,17 @@ pub fn load_prefs(path: &std::path::Path) -> Prefs {
         .unwrap_or_default()
 }
 
-/// Write the preferences (best effort: they are a convenience).
+/// Write the preferences (best effort: they are a convenience, so they are not synced to disk
+/// and cost no fsync before the first question; a killed process leaves them whole).
 pub fn save_prefs(path: &std::path::Path, prefs: &Prefs) {
     if let (Ok(body), Some(dir)) = (serde_json::to_vec_pretty(prefs), path.parent()) {
-        let _ = write_atomic(dir, path, &body, true);
+        let _ = write_atomic_synced(dir, path, &body, true, false);
     }
 }
 
 enum SaveMsg {
-    /// Sync a journal to the disk.
-    Sync(Arc<std::fs::File>),
+    /// Sync a journal to the disk (the first time, with the snapshot it follows).
+    Sync(Arc<std::fs::File>, Option<PathBuf>),
     /// Tell the live board how far an attempt is: the progress file, and what to write in it
     /// (`None`: remove it, the attempt is over).
     Progress(PathBuf, Option<Box<crate::report::board::Progress>>),
@@ -91,10 +92,11 @@ impl Saver {
                 let mut synced: Vec<*const std::fs::File> = Vec::new();
                 for m in msgs {
                     match m {
-                        SaveMsg::Sync(f) => {
-                            if !synced.contains(&Arc::as_ptr(&f)) {
+                        SaveMsg::Sync(f, first) => {
+                            // One sync per journal per batch (a first sync is never skipped).
+                            if first.is_some() || !synced.contains(&Arc::as_ptr(&f)) {
                                 synced.push(Arc::as_ptr(&f));
-                                let _ = f.sync_data();
+                                let _ = crate::record::journal::Journal::sync(&f, first.as_deref());
                             }
                         }
                         m @ SaveMsg::Progress(..) => {
@@ -298,12 +300,13 @@ impl Host {
                 Ok(Appended::Nothing) => return,
                 Ok(Appended::Line(_)) => {
                     let file = j.file();
+                    let first = j.take_first_sync().then(|| j.snapshot().to_owned());
                     match &self.saver {
                         Some(saver) => {
-                            let _ = saver.tx.send(SaveMsg::Sync(file));
+                            let _ = saver.tx.send(SaveMsg::Sync(file, first));
                         }
                         None => {
-                            let _ = file.sync_data();
+                            let _ = Journal::sync(&file, first.as_deref());
                         }
                     }
                     self.progress(s);
@@ -499,7 +502,8 @@ fn write_progress(path: &std::path::Path, p: Option<&crate::report::board::Progr
         // Only inside an existing results folder (never made again here: see
         // [`Host::note_start`]); the progress folder itself takes a class folder's permissions.
         if crate::record::make_subfolder(dir).is_ok() {
-            let _ = crate::record::write_atomic_into(dir, path, &body, true);
+            // Not synced: a progress file is the board's convenience, rewritten at every save.
+            let _ = crate::record::write_atomic_into_synced(dir, path, &body, true, false);
         }
     }
 }
