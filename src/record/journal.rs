@@ -214,10 +214,16 @@ impl Journal {
     /// # Errors
     /// The journal file cannot be made.
     pub fn start(snapshot: &Path, state: Attempt, snapshot_bytes: u64) -> std::io::Result<Journal> {
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(journal_path(snapshot))?;
+        let mut o = fs::OpenOptions::new();
+        o.create(true).append(true);
+        // As private as the snapshot: the trainee's answers.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+            let mode = fs::metadata(snapshot).map_or(0o600, |m| m.permissions().mode() & 0o666);
+            o.mode(mode);
+        }
+        let file = o.open(journal_path(snapshot))?;
         file.set_len(0)?;
         Ok(Journal {
             snapshot: snapshot.to_owned(),
