@@ -67,9 +67,44 @@ pub enum RowState {
     Away,
 }
 
+/// How often the console reads the autosave folder again for the trainees who are away,
+/// besides after each of the instructor's keys (reading every saved attempt once a second
+/// would cost the server's CPU with a large class).
+pub const SAVED_EVERY: Duration = Duration::from_secs(5);
+
 /// Every trainee: the sessions, then the saved attempts of trainees not connected.
 #[must_use]
 pub fn rows(ctx: &Ctx) -> Vec<ConsoleRow> {
+    rows_with(ctx, &saved_attempts(ctx))
+}
+
+/// The attempts running in the autosave folder, as rows of trainees who are away (whether or
+/// not they are connected now: [`rows_with`] leaves out those who are).
+#[must_use]
+pub fn saved_attempts(ctx: &Ctx) -> Vec<ConsoleRow> {
+    ctx.places
+        .autosaves
+        .all_autosaves()
+        .into_iter()
+        .filter(|(_, a)| matches!(a.status, crate::quiz::Status::Running))
+        .map(|(_, a)| ConsoleRow {
+            seat: None,
+            progress: Some((
+                a.slots.iter().filter(|s| s.response.is_some()).count(),
+                a.slots.len(),
+            )),
+            flagged: a.slots.iter().filter(|s| s.flagged).count(),
+            deadline: a.deadline,
+            trainee: a.trainee,
+            exam: a.exam.id,
+            state: RowState::Away,
+        })
+        .collect()
+}
+
+/// Every trainee: the sessions, then those of `saved` who are not connected now.
+#[must_use]
+pub fn rows_with(ctx: &Ctx, saved: &[ConsoleRow]) -> Vec<ConsoleRow> {
     let mut out: Vec<ConsoleRow> = ctx
         .class
         .seats()
@@ -91,26 +126,17 @@ pub fn rows(ctx: &Ctx) -> Vec<ConsoleRow> {
         })
         .collect();
     let live = ctx.class.owned_attempts();
-    for (_, a) in ctx.places.autosaves.all_autosaves() {
-        let key = crate::record::trainee_slug(&a.trainee);
-        if !matches!(a.status, crate::quiz::Status::Running)
-            || live
-                .iter()
-                .any(|(t, e)| *e == a.exam.id && crate::record::trainee_slug(t) == key)
-        {
-            continue;
-        }
-        let answered = a.slots.iter().filter(|s| s.response.is_some()).count();
-        out.push(ConsoleRow {
-            seat: None,
-            progress: Some((answered, a.slots.len())),
-            flagged: a.slots.iter().filter(|s| s.flagged).count(),
-            deadline: a.deadline,
-            trainee: a.trainee,
-            exam: a.exam.id,
-            state: RowState::Away,
-        });
-    }
+    out.extend(
+        saved
+            .iter()
+            .filter(|r| {
+                let key = crate::record::trainee_slug(&r.trainee);
+                !live
+                    .iter()
+                    .any(|(t, e)| *e == r.exam && crate::record::trainee_slug(t) == key)
+            })
+            .cloned(),
+    );
     out
 }
 
@@ -681,13 +707,21 @@ struct ConsoleScreen<'a> {
     rows: Vec<ConsoleRow>,
     board: crate::report::board::Board,
     display: Display,
+    /// The saved attempts, as last read, and when.
+    saved: Vec<ConsoleRow>,
+    saved_at: Option<std::time::Instant>,
 }
 
 impl ConsoleScreen<'_> {
-    /// Read the class, the game's clock and the board again.
-    fn refresh(&mut self) {
+    /// Read the class, the game's clock and the board again; the autosave folder too after a
+    /// key (`keyed`) or every [`SAVED_EVERY`].
+    fn refresh(&mut self, keyed: bool) {
         super::paced::tick(self.ctx, now_ms());
-        self.rows = rows(self.ctx);
+        if keyed || self.saved_at.is_none_or(|t| t.elapsed() >= SAVED_EVERY) {
+            self.saved = saved_attempts(self.ctx);
+            self.saved_at = Some(std::time::Instant::now());
+        }
+        self.rows = rows_with(self.ctx, &self.saved);
         self.console.selected = self.console.selected.min(self.rows.len().saturating_sub(1));
         self.board.refresh();
     }
@@ -731,7 +765,7 @@ impl Screens for ConsoleScreen<'_> {
         {
             return Ok(true);
         }
-        self.refresh();
+        self.refresh(matches!(event, Some(Event::Key(_))));
         Ok(false)
     }
 }
@@ -750,8 +784,10 @@ pub fn run(ctx: &Ctx, header: &[String], lang: Lang) -> std::io::Result<()> {
         rows: Vec::new(),
         board: crate::report::board::Board::new(&ctx.places.results.dir, None),
         display,
+        saved: Vec::new(),
+        saved_at: None,
     };
-    screen.refresh();
+    screen.refresh(true);
     match crate::tui::run::run_local(&mut screen, display.mode)? {
         Outcome::Ended(e) if e.kind() != std::io::ErrorKind::Interrupted => Err(e),
         Outcome::Quit | Outcome::Ended(_) => Ok(()),
