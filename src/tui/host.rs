@@ -2,7 +2,7 @@
 //! autosave worker, the signing key and the clock, held in one [`Host`] value per session (no
 //! process-wide state), so that many sessions can run in one process.
 
-use super::app::{App, Effect, Prefs, SaveStatus};
+use super::app::{App, Effect, Input, Prefs, SaveStatus};
 use super::bidi::BidiMode;
 use crate::quiz::{Millis, Session};
 use crate::record::{AttemptRecord, Store, attempt_id, write_atomic};
@@ -359,6 +359,7 @@ impl Host {
         for e in effects {
             match e {
                 Effect::Autosave => {
+                    let mut notice = None;
                     if let Some(s) = app.session() {
                         self.note_start(s);
                         match &self.saver {
@@ -366,26 +367,26 @@ impl Host {
                                 // The change is drawn once it is saved (see [`ACK_WAIT`]).
                                 let ack = saver.save(s, &self.places, &self.save_error);
                                 if ack.recv_timeout(ACK_WAIT).is_err() {
-                                    app.message = Some(
+                                    notice = Some(
                                         crate::messages::Msg::from(crate::messages::K::SaveSlow)
                                             .render(s.state.lang),
                                     );
                                 }
                             }
-                            None => {
-                                if let Err(err) = save_now(&self.places, s) {
-                                    app.message = Some(err);
-                                }
-                            }
+                            None => notice = save_now(&self.places, s).err(),
                         }
+                    }
+                    if notice.is_some() {
+                        app.update(Input::Notice(notice), now);
                     }
                 }
                 Effect::Started => {
-                    if let Some(s) = app.session()
-                        && let Err(why) = mark_started(&self.places, s)
-                    {
-                        // The attempt goes on: the marker only helps the instructor find it.
-                        app.message = Some(why);
+                    // The attempt goes on: the marker only helps the instructor find it.
+                    let why = app
+                        .session()
+                        .and_then(|s| mark_started(&self.places, s).err());
+                    if why.is_some() {
+                        app.update(Input::Notice(why), now);
                     }
                 }
                 Effect::Commit => {
@@ -407,7 +408,7 @@ impl Host {
                         };
                         self.retry_at =
                             matches!(status, SaveStatus::Failed(..)).then_some(now + RETRY_MS);
-                        app.saved(status);
+                        app.update(Input::Saved(status), now);
                     }
                 }
                 Effect::SavePrefs => {

@@ -8,6 +8,7 @@ use super::bidi::{
 use super::i18n::Does;
 use super::i18n::{choice_label, duration, fill, percent_label, topic_name};
 use super::keymap::{self, Context, Situation};
+use super::lines::Lines;
 use crate::bank::{Kind, Question};
 use crate::exam::{Mode, Review};
 use crate::quiz::{Millis, Response, Session, Verdict, credit};
@@ -16,7 +17,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Gauge, Paragraph};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Gauge};
 
 /// Smallest usable terminal: below it only a "please enlarge" message is shown.
 pub const MIN_W: u16 = 30;
@@ -72,7 +73,7 @@ fn scrolled_page(f: &mut Frame<'_>, app: &App, c: &Ctx, lines: Vec<Line<'static>
         ..c.limits.get()
     });
     f.render_widget(
-        Paragraph::new(lines).scroll((app.page_scroll.min(max), 0)),
+        Lines::new(lines).scroll((app.page_scroll.min(max), 0)),
         area,
     );
 }
@@ -234,7 +235,7 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         let msg = fill(app.t().too_small, &[&MIN_W.to_string(), &MIN_H.to_string()]);
         let w = area.width.max(1);
         let lines = c.text(&msg, Style::default(), w);
-        f.render_widget(Paragraph::new(lines), area);
+        f.render_widget(Lines::new(lines), area);
         return;
     }
     match &app.screen {
@@ -481,7 +482,7 @@ fn dialog_scrolled(
             Layout::vertical([Constraint::Min(1), Constraint::Length(to_u16(keys.len()))])
                 .areas(pad);
         scrolled_page(f, app, c, lines, top);
-        f.render_widget(Paragraph::new(keys), bottom);
+        f.render_widget(Lines::new(keys), bottom);
         return;
     }
     lines.push(Line::raw(""));
@@ -502,7 +503,7 @@ fn dialog_scrolled(
         width: inner.width.saturating_sub(2),
         ..inner
     };
-    f.render_widget(Paragraph::new(lines), pad);
+    f.render_widget(Lines::new(lines), pad);
 }
 
 /// A dialog on a small terminal: the whole screen, no frame; the title, the body (scrolled by
@@ -548,7 +549,7 @@ fn dialog_compact(
     }
     f.render_widget(Clear, area);
     scrolled_page(f, app, c, lines, top);
-    f.render_widget(Paragraph::new(keys), bottom);
+    f.render_widget(Lines::new(keys), bottom);
 }
 
 fn field_line(c: &Ctx, label: &str, value: &str, focused: bool, width: u16) -> Vec<Line<'static>> {
@@ -600,7 +601,7 @@ fn bordered(f: &mut Frame<'_>, c: &Ctx, rect: Rect, title: &str) -> Rect {
             width: w,
             height: 1,
         };
-        f.render_widget(Paragraph::new(line), at);
+        f.render_widget(Lines::new(line), at);
     }
     inner
 }
@@ -840,10 +841,10 @@ fn draw_home(f: &mut Frame<'_>, app: &App, h: &HomeForm, c: &Ctx, area: Rect) {
         let bh = usize::from(body.height);
         let max = lines.len().saturating_sub(bh);
         let scroll = focus_lines.1.saturating_sub(bh).min(max);
-        f.render_widget(Paragraph::new(title), top);
-        f.render_widget(Paragraph::new(lines).scroll((to_u16(scroll), 0)), body);
-        f.render_widget(Paragraph::new(msg), msg_area);
-        f.render_widget(Paragraph::new(keys), keys_area);
+        f.render_widget(Lines::new(title), top);
+        f.render_widget(Lines::new(lines).scroll((to_u16(scroll), 0)), body);
+        f.render_widget(Lines::new(msg), msg_area);
+        f.render_widget(Lines::new(keys), keys_area);
         return;
     }
     let [body, msg, keys] = Layout::vertical([
@@ -852,12 +853,12 @@ fn draw_home(f: &mut Frame<'_>, app: &App, h: &HomeForm, c: &Ctx, area: Rect) {
         Constraint::Length(2),
     ])
     .areas(inner);
-    f.render_widget(Paragraph::new(lines), body);
+    f.render_widget(Lines::new(lines), body);
     if let Some(m) = &app.message {
-        f.render_widget(Paragraph::new(c.text(m, c.d.theme.warn(), w)), msg);
+        f.render_widget(Lines::new(c.text(m, c.d.theme.warn(), w)), msg);
     }
     f.render_widget(
-        Paragraph::new(c.text(&screen_bar(app), c.d.theme.dim(), w)),
+        Lines::new(c.text(&screen_bar(app), c.d.theme.dim(), w)),
         keys,
     );
 }
@@ -942,7 +943,7 @@ fn gauge_rtl(f: &mut Frame<'_>, area: Rect, label: &str, ratio: f64, style: Styl
             }
         })
         .collect();
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    f.render_widget(Lines::new(Line::from(spans)), area);
 }
 
 fn q_lang(app: &App) -> Lang {
@@ -1375,14 +1376,29 @@ fn progress_strip(app: &App, c: &Ctx, s: &Session, width: u16) -> Line<'static> 
     let n = s.len();
     let cur = s.current();
     let cell = if n >= 100 { 4 } else { 3 };
-    let fit = (usize::from(width) / cell).max(1);
-    let start = if n <= fit {
-        0
+    let all = usize::from(width) / cell;
+    // When not every number fits, a sign at each end that hides some (‹ before, › after in
+    // English; mirrored in Arabic, so it points outward to the hidden numbers), one cell each.
+    let fit = if n <= all.max(1) {
+        n
     } else {
-        cur.saturating_sub(fit / 2).min(n - fit)
+        (usize::from(width).saturating_sub(2) / cell).max(1)
     };
-    let mut spans: Vec<Span<'static>> = Vec::new();
-    for i in start..(start + fit).min(n) {
+    let start = cur.saturating_sub(fit / 2).min(n.saturating_sub(fit));
+    let end = (start + fit).min(n);
+    let (before, after) = if app.lang.is_rtl() {
+        ("›", "‹")
+    } else {
+        ("‹", "›")
+    };
+    let sign =
+        |shown: bool, mark: &'static str| Span::styled(if shown { mark } else { " " }, th.dim());
+    let mut spans: Vec<Span<'static>> = Vec::with_capacity(fit + 3);
+    let hidden = fit < n;
+    if hidden {
+        spans.push(sign(start > 0, before));
+    }
+    for i in start..end {
         let slot = &s.state.slots[i];
         let mut style = if slot.flagged {
             th.warn()
@@ -1403,6 +1419,9 @@ fn progress_strip(app: &App, c: &Ctx, s: &Session, width: u16) -> Line<'static> 
         };
         let text = format!("{:>w$}{mark}", c.num(&(i + 1).to_string()), w = cell - 1);
         spans.push(Span::styled(text, style));
+    }
+    if hidden {
+        spans.push(sign(end < n, after));
     }
     if app.lang.is_rtl() {
         spans.reverse();
@@ -1436,7 +1455,7 @@ fn render_body(
         ..c.limits.get()
     });
     f.render_widget(
-        Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(0), 0)),
+        Lines::new(lines).scroll((u16::try_from(scroll).unwrap_or(0), 0)),
         r,
     );
 }
@@ -1501,7 +1520,7 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
         Constraint::Length(1),
     ])
     .areas(area);
-    f.render_widget(Paragraph::new(compact_header(app, c, s, now, w)), head);
+    f.render_widget(Lines::new(compact_header(app, c, s, now, w)), head);
     let b = question_lines(app, c, s, i, w, false);
     let h = usize::from(body.height);
     let max = b.lines.len().saturating_sub(h);
@@ -1513,8 +1532,8 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
         b.cursor_end.saturating_sub(h)
     };
     render_body(f, app, c, b.lines, auto, body);
-    f.render_widget(Paragraph::new(msg), msg_area);
-    f.render_widget(Paragraph::new(keys), keys_area);
+    f.render_widget(Lines::new(msg), msg_area);
+    f.render_widget(Lines::new(keys), keys_area);
 }
 
 fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
@@ -1559,7 +1578,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         t.exam_short
     };
     f.render_widget(
-        Paragraph::new(c.ends(
+        Lines::new(c.ends(
             &title,
             c.d.theme.title(),
             &format!("{diff} · {mode}"),
@@ -1616,7 +1635,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         b.cursor.saturating_sub(h / 2).min(b.lines.len() - h)
     };
     render_body(f, app, c, b.lines, auto, body_inner);
-    f.render_widget(Paragraph::new(progress_strip(app, c, s, w)), strip);
+    f.render_widget(Lines::new(progress_strip(app, c, s, w)), strip);
     let m = app.message.clone().unwrap_or_else(|| {
         let un = s.unanswered().len();
         let fl = s.flagged().len();
@@ -1635,7 +1654,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         c.d.theme.dim()
     };
     f.render_widget(
-        Paragraph::new(c.text(&m, ms, w).into_iter().take(1).collect::<Vec<_>>()),
+        Lines::new(c.text(&m, ms, w).into_iter().take(1).collect::<Vec<_>>()),
         msg,
     );
     let mut k = screen_bar(app);
@@ -1646,7 +1665,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         k = with_check(&k, t.keys_practice_check);
     }
     f.render_widget(
-        Paragraph::new(
+        Lines::new(
             c.text(&fit_parts(c, &k, w), c.d.theme.dim(), w)
                 .into_iter()
                 .take(1)
@@ -1759,7 +1778,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         let [body, keys_area] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
         scrolled_page(f, app, c, lines, body);
-        f.render_widget(Paragraph::new(keys), keys_area);
+        f.render_widget(Lines::new(keys), keys_area);
         return;
     }
     let keys = c.text(&results_bar(app), th.dim(), w);
@@ -1771,7 +1790,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         Constraint::Length(bottom_h),
     ])
     .areas(inner);
-    f.render_widget(Paragraph::new(lines), top);
+    f.render_widget(Lines::new(lines), top);
     if c.d.mode == BidiMode::Terminal && c.lang.is_rtl() && !sheet.by_topic.is_empty() {
         let rows: Vec<(String, u64, Style)> = sheet
             .by_topic
@@ -1787,7 +1806,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             .collect();
         let mut out = c.text(t.by_topic, th.title(), chart.width);
         out.extend(topic_rows_for_terminal_bidi(c, &rows, chart.width));
-        f.render_widget(Paragraph::new(out), chart);
+        f.render_widget(Lines::new(out), chart);
     } else if chart.height >= 5 && !sheet.by_topic.is_empty() {
         let n = u16::try_from(sheet.by_topic.len()).unwrap_or(1).max(1);
         let bw = (chart.width / n).saturating_sub(2).clamp(3, 14);
@@ -1832,7 +1851,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             .into_iter()
             .next()
             .unwrap_or_default();
-        f.render_widget(Paragraph::new(title), Rect { height: 1, ..chart });
+        f.render_widget(Lines::new(title), Rect { height: 1, ..chart });
         // Right to left: the first topic rightmost, the bars against the right edge.
         let used = (n * bw + (n - 1) * 2).min(chart.width);
         let x = if c.lang.is_rtl() {
@@ -1866,12 +1885,12 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                 width: lw.min(bw),
                 height: 1,
             };
-            f.render_widget(Paragraph::new(label), at);
+            f.render_widget(Lines::new(label), at);
         }
     }
     let mut b = save_lines;
     b.extend(keys);
-    f.render_widget(Paragraph::new(b), bottom);
+    f.render_widget(Lines::new(b), bottom);
 }
 
 /// The results by topic for a terminal that does the bidi itself (`--bidi terminal`,
@@ -1938,7 +1957,7 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
         )
     };
     f.render_widget(
-        Paragraph::new(c.ends(&title, th.title(), vw, vs, area.width)),
+        Lines::new(c.ends(&title, th.title(), vw, vs, area.width)),
         head,
     );
     let inner = if c.compact {
@@ -1958,7 +1977,7 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
         screen_bar(app)
     };
     f.render_widget(
-        Paragraph::new(
+        Lines::new(
             c.text(&hint, th.dim(), area.width)
                 .into_iter()
                 .take(1)
@@ -2019,5 +2038,5 @@ pub fn draw_calibration(f: &mut Frame<'_>, lang: Lang, d: Display) {
             height: area.height.saturating_sub(2),
         }
     };
-    f.render_widget(Paragraph::new(lines), rect);
+    f.render_widget(Lines::new(lines), rect);
 }
