@@ -639,11 +639,11 @@ impl App {
             Screen::Results(_) => (Context::Results, lang, 0),
             Screen::Review(..) => (Context::Review, lang, 0),
             Screen::Quiz(_) => {
-                let Some((kind, locked)) = self.current_kind() else {
+                let Some((kind, locked)) = self.current_kind_ref() else {
                     return (Context::Answered, lang, 0);
                 };
                 let labels = self.question_lang();
-                let n = match &kind {
+                let n = match kind {
                     Kind::Single { choices, .. } | Kind::Multiple { choices, .. } => choices.len(),
                     Kind::TrueFalse { .. } => 2,
                     Kind::Match { pairs } => pairs.len(),
@@ -1213,10 +1213,17 @@ impl App {
     }
 
     fn current_kind(&self) -> Option<(Kind, bool)> {
+        self.current_kind_ref()
+            .map(|(k, locked)| (k.clone(), locked))
+    }
+
+    /// The current question's kind (borrowed: every frame asks for it) and whether its answer
+    /// can no longer change.
+    fn current_kind_ref(&self) -> Option<(&Kind, bool)> {
         let s = self.session()?;
         let i = s.current();
         let slot = &s.state.slots[i];
-        Some((s.questions[i].kind.clone(), slot.locked || slot.checked))
+        Some((&s.questions[i].kind, slot.locked || slot.checked))
     }
 
     fn practice(&self) -> bool {

@@ -92,18 +92,46 @@ fn to_u16(n: usize) -> u16 {
 
 pub use super::display::{Display, Theme};
 
-/// Text and styles, direction, width, mode, shaping, and whether the lines are aligned.
-type LineKey = (Vec<(String, Style)>, Dir, u16, BidiMode, bool, bool);
+/// What the cached lines are made of the text: laid out, aligned in their width, or a key
+/// hint cut to the parts that fit ([`fit_parts`]) and aligned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum How {
+    Raw,
+    Aligned,
+    Bar,
+}
+
+/// Text and styles, direction, width, mode, shaping, and how the lines are made.
+type LineKey = (Vec<(String, Style)>, Dir, u16, BidiMode, bool, How);
 
 /// Entries kept in the line cache before it is cleared.
 const LINE_CACHE_CAPACITY: usize = 4096;
+
+/// The line cache: entries by the hash of their key (computed from the borrowed key, so a hit
+/// allocates nothing but its answer), each with its whole key to compare.
+type LineCache = std::collections::HashMap<u64, (LineKey, Vec<Line<'static>>)>;
 
 // A memo, not state: the key holds everything that decides the laid-out lines (text, styles,
 // direction, width, bidi mode, shaping), so a hit returns exactly what the miss computes, and
 // no drawing depends on what another drawing left here. Per thread, so that sessions of the
 // class server never wait for each other.
 thread_local! {
-    static LINE_CACHE: std::cell::RefCell<std::collections::HashMap<LineKey, Vec<Line<'static>>>> = std::cell::RefCell::new(std::collections::HashMap::new());
+    static LINE_CACHE: std::cell::RefCell<LineCache> = std::cell::RefCell::new(LineCache::new());
+}
+
+/// The hash of a line-cache key, from its parts as borrowed.
+fn line_key_hash(
+    spans: &[(String, Style)],
+    dir: Dir,
+    width: u16,
+    mode: BidiMode,
+    shaping: bool,
+    how: How,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (spans, dir, width, mode, shaping, how).hash(&mut h);
+    h.finish()
 }
 
 struct Ctx {
@@ -130,7 +158,7 @@ impl Ctx {
     /// Styled logical spans → aligned visual lines of at most `width` cells (cached per text,
     /// styles, direction, width and mode, so an unchanged screen costs no bidi work).
     fn lines(&self, spans: &[(String, Style)], width: u16, dir: Dir) -> Vec<Line<'static>> {
-        self.lines_as(spans, width, dir, true)
+        self.cached(spans, width, dir, How::Aligned)
     }
 
     /// [`Ctx::lines`], aligned in their width or not.
@@ -141,29 +169,59 @@ impl Ctx {
         dir: Dir,
         aligned: bool,
     ) -> Vec<Line<'static>> {
-        let key: LineKey = (
-            spans.to_vec(),
-            dir,
-            width,
-            self.d.mode,
-            self.d.shaping,
-            aligned,
-        );
+        let how = if aligned { How::Aligned } else { How::Raw };
+        self.cached(spans, width, dir, how)
+    }
+
+    /// A key hint ("keys what · keys what", most important first) cut to the parts that fit
+    /// in `width` and laid out as [`Ctx::text`]; cached by the whole hint, so that an unchanged
+    /// key bar is neither fitted nor shaped again.
+    fn bar(&self, hint: &str, style: Style, width: u16) -> Vec<Line<'static>> {
+        self.cached(&[(hint.to_owned(), style)], width, self.dir(), How::Bar)
+    }
+
+    /// The memo behind [`Ctx::lines`], [`Ctx::lines_as`] and [`Ctx::bar`].
+    fn cached(
+        &self,
+        spans: &[(String, Style)],
+        width: u16,
+        dir: Dir,
+        how: How,
+    ) -> Vec<Line<'static>> {
+        let (mode, shaping) = (self.d.mode, self.d.shaping);
+        let hash = line_key_hash(spans, dir, width, mode, shaping, how);
         LINE_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
-            if let Some(hit) = cache.get(&key).filter(|_| !recording()) {
+            if let Some((_, hit)) = cache.get(&hash).filter(|(k, _)| {
+                k.0 == spans && (k.1, k.2, k.3, k.4, k.5) == (dir, width, mode, shaping, how)
+            }) && !recording()
+            {
                 return hit.clone();
             }
             let w = usize::from(width);
-            let lines: Vec<Line<'static>> =
-                visual_styled_lines(spans, dir, w, self.d.mode, self.d.shaping)
-                    .into_iter()
-                    .map(|l| if aligned { align_line(l, dir, w) } else { l })
-                    .collect();
+            let fitted;
+            let laid = match (how, spans) {
+                (How::Bar, [(hint, style)]) => {
+                    fitted = [(fit_parts(self, hint, width), *style)];
+                    &fitted[..]
+                }
+                _ => spans,
+            };
+            let lines: Vec<Line<'static>> = visual_styled_lines(laid, dir, w, mode, shaping)
+                .into_iter()
+                .map(|l| {
+                    if how == How::Raw {
+                        l
+                    } else {
+                        align_line(l, dir, w)
+                    }
+                })
+                .collect();
             if cache.len() >= LINE_CACHE_CAPACITY {
                 cache.clear();
             }
-            cache.insert(key, lines.clone());
+            let key: LineKey = (spans.to_vec(), dir, width, mode, shaping, how);
+            cache.insert(hash, (key, lines.clone()));
             lines
         })
     }
@@ -187,20 +245,23 @@ impl Ctx {
             (ls, rs)
         };
         let w = usize::from(width);
-        let bw = text_width(b, self.d.mode, self.d.shaping).min(w);
+        // The right part first: its width as laid out (from the line cache, so nothing is
+        // shaped again) leaves the rest to the left part.
+        let lb = self.lines_as(&[(b.to_owned(), sb)], width, self.dir(), false);
+        let wrapped = lb.len() > 1;
+        let right_spans: Vec<Span<'static>> =
+            lb.into_iter().next().map(|l| l.spans).unwrap_or_default();
+        let rw: usize = right_spans.iter().map(|s| cell_width(&s.content)).sum();
+        let bw = if wrapped { w } else { rw.min(w) };
         let la = self.lines_as(
             &[(a.to_owned(), sa)],
             to_u16(w.saturating_sub(bw + 1)),
             self.dir(),
             false,
         );
-        let lb = self.lines_as(&[(b.to_owned(), sb)], width, self.dir(), false);
         let mut spans: Vec<Span<'static>> =
             la.into_iter().next().map(|l| l.spans).unwrap_or_default();
         let used: usize = spans.iter().map(|s| cell_width(&s.content)).sum();
-        let right_spans: Vec<Span<'static>> =
-            lb.into_iter().next().map(|l| l.spans).unwrap_or_default();
-        let rw: usize = right_spans.iter().map(|s| cell_width(&s.content)).sum();
         spans.push(Span::raw(" ".repeat(w.saturating_sub(used + rw))));
         spans.extend(right_spans);
         Line::from(spans)
@@ -470,11 +531,7 @@ fn dialog_scrolled(
             ..inner
         };
         let keys: Vec<Line<'static>> = c
-            .text(
-                &fit_parts(c, scroll_keys, pad.width),
-                c.d.theme.dim(),
-                pad.width,
-            )
+            .bar(scroll_keys, c.d.theme.dim(), pad.width)
             .into_iter()
             .take(1)
             .collect();
@@ -519,11 +576,7 @@ fn dialog_compact(
 ) {
     let w = area.width;
     let th = c.d.theme;
-    let keys: Vec<Line<'static>> = c
-        .text(&fit_parts(c, keys, w), th.dim(), w)
-        .into_iter()
-        .take(2)
-        .collect();
+    let keys: Vec<Line<'static>> = c.bar(keys, th.dim(), w).into_iter().take(2).collect();
     let [top, bottom] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(to_u16(keys.len()))]).areas(area);
     let build = |blanks: bool| {
@@ -827,7 +880,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, h: &HomeForm, c: &Ctx, area: Rect) {
             c.text(m, c.d.theme.warn(), w).into_iter().take(2).collect()
         });
         let keys: Vec<Line<'static>> = c
-            .text(&fit_parts(c, &screen_bar(app), w), c.d.theme.dim(), w)
+            .bar(&screen_bar(app), c.d.theme.dim(), w)
             .into_iter()
             .take(1)
             .collect();
@@ -885,17 +938,13 @@ fn gauge(f: &mut Frame<'_>, c: &Ctx, area: Rect, label: String, left: Millis, to
         0.0
     };
     let style = time_style(c, left, total);
-    let label: String = visual_styled_lines(
-        &[(label, Style::default())],
-        c.dir(),
-        usize::from(area.width),
-        c.d.mode,
-        c.d.shaping,
-    )
-    .into_iter()
-    .next()
-    .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect())
-    .unwrap_or_default();
+    // Through the line cache: the label changes once a second, the frame more often.
+    let label: String = c
+        .lines_as(&[(label, Style::default())], area.width, c.dir(), false)
+        .into_iter()
+        .next()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .unwrap_or_default();
     if c.lang.is_rtl() {
         gauge_rtl(f, area, &label, ratio, style);
         return;
@@ -1508,11 +1557,7 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
     {
         k = with_check(&k, t.keys_practice_check);
     }
-    let keys: Vec<Line<'static>> = c
-        .text(&fit_parts(c, &k, w), th.dim(), w)
-        .into_iter()
-        .take(1)
-        .collect();
+    let keys: Vec<Line<'static>> = c.bar(&k, th.dim(), w).into_iter().take(1).collect();
     let [head, body, msg_area, keys_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -1666,7 +1711,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
     }
     f.render_widget(
         Lines::new(
-            c.text(&fit_parts(c, &k, w), c.d.theme.dim(), w)
+            c.bar(&k, c.d.theme.dim(), w)
                 .into_iter()
                 .take(1)
                 .collect::<Vec<_>>(),
@@ -1771,7 +1816,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         // No chart: the lines scroll, the keys stay on the last line.
         lines.extend(save_lines);
         let keys: Vec<Line<'static>> = c
-            .text(&fit_parts(c, &results_bar(app), w), th.dim(), w)
+            .bar(&results_bar(app), th.dim(), w)
             .into_iter()
             .take(1)
             .collect();
