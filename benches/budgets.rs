@@ -14,16 +14,15 @@
 
 mod common;
 
-use common::{BANK_QUESTIONS, T0, genbank};
+use common::{BANK_QUESTIONS, T0, genbank, open_pty};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
-use std::fs::File;
 use std::hint::black_box;
 use std::io::{Read as _, Write as _};
-use std::os::fd::{AsRawFd as _, FromRawFd as _};
+use std::os::fd::AsRawFd as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -240,29 +239,6 @@ fn run_quiet(cmd: &mut Command) -> i32 {
         .expect("spawn")
         .code()
         .unwrap_or(-1)
-}
-
-/// A pseudo-terminal of `cols` x `rows`: (master, slave).
-fn open_pty(cols: u16, rows: u16) -> (File, File) {
-    // SAFETY: standard posix_openpt sequence; every return value is checked.
-    unsafe {
-        let m = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
-        assert!(m >= 0, "posix_openpt");
-        assert_eq!(libc::grantpt(m), 0, "grantpt");
-        assert_eq!(libc::unlockpt(m), 0, "unlockpt");
-        let mut name = [0 as libc::c_char; 128];
-        assert_eq!(libc::ptsname_r(m, name.as_mut_ptr(), name.len()), 0);
-        let s = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
-        assert!(s >= 0, "open pty slave");
-        let ws = libc::winsize {
-            ws_row: rows,
-            ws_col: cols,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        libc::ioctl(m, libc::TIOCSWINSZ, &raw const ws);
-        (File::from_raw_fd(m), File::from_raw_fd(s))
-    }
 }
 
 /// How a start-up run treats the parsed-bank cache (`$TIPQUIZ_DATA/cache`).

@@ -146,10 +146,28 @@ pub fn write_atomic(
     body: &[u8],
     overwrite: bool,
 ) -> Result<(), StoreError> {
+    write_atomic_synced(dir, path, body, overwrite, true)
+}
+
+/// [`write_atomic`], synced to disk (file and folder) only when `synced`. Unsynced, the file is
+/// still whole or absent after a killed process (the rename is atomic), but it may be lost, or
+/// be the previous version, after a power cut: for what is only a convenience (preferences, the
+/// live board's progress files) or can be made again (the first save of an attempt nobody has
+/// answered yet).
+///
+/// # Errors
+/// Any failed step, named.
+pub fn write_atomic_synced(
+    dir: &Path,
+    path: &Path,
+    body: &[u8],
+    overwrite: bool,
+    synced: bool,
+) -> Result<(), StoreError> {
     fault(Step::CreateDir)
         .and_then(|()| fs::create_dir_all(dir))
         .map_err(io("cannot create the folder", dir))?;
-    write_atomic_into(dir, path, body, overwrite)
+    write_atomic_into_synced(dir, path, body, overwrite, synced)
 }
 
 /// Create the folder `dir` inside its existing parent (never the parent itself: a results folder
@@ -208,6 +226,20 @@ pub fn write_atomic_into(
     body: &[u8],
     overwrite: bool,
 ) -> Result<(), StoreError> {
+    write_atomic_into_synced(dir, path, body, overwrite, true)
+}
+
+/// [`write_atomic_into`], synced only when `synced` (see [`write_atomic_synced`]).
+///
+/// # Errors
+/// Any failed step, named.
+pub fn write_atomic_into_synced(
+    dir: &Path,
+    path: &Path,
+    body: &[u8],
+    overwrite: bool,
+    synced: bool,
+) -> Result<(), StoreError> {
     fault(Step::CreateTemp).map_err(io("cannot create a temporary file in", dir))?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".tmp-").suffix(".part");
@@ -223,9 +255,11 @@ pub fn write_atomic_into(
         .and_then(|()| tmp.write_all(body))
         .and_then(|()| tmp.flush())
         .map_err(io("cannot write", tmp.path()))?;
-    fault(Step::SyncFile)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(io("cannot sync", tmp.path()))?;
+    if synced {
+        fault(Step::SyncFile)
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(io("cannot sync", tmp.path()))?;
+    }
     fault(Step::Rename).map_err(io("cannot move into place", path))?;
     // Windows: the move itself is written through (see `windows::persist`).
     #[cfg(windows)]
@@ -263,6 +297,9 @@ pub fn write_atomic_into(
     // The record is in place; a failed folder sync is reported so that "saved" is never shown
     // before the data is durable. On Windows there is no folder to sync (a folder cannot be
     // opened for it); the step stays, so that a failure after the move is handled the same way.
+    if !synced {
+        return Ok(());
+    }
     fault(Step::SyncDir).map_err(io("cannot sync the folder", dir))?;
     #[cfg(not(windows))]
     if let Ok(d) = fs::File::open(dir) {

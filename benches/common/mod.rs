@@ -3,6 +3,8 @@
 
 pub mod genbank;
 
+use std::fs::File;
+use std::os::fd::FromRawFd as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tipquiz::bank::{Library, load_shipped, parse_bank};
@@ -152,4 +154,27 @@ pub fn quiz_app(lib: Arc<Library>, topic: &str, lang: Lang, autosaves: &Path) ->
     let _ = app.start(T0);
     assert!(matches!(app.screen, Screen::Quiz(_)), "quiz screen");
     app
+}
+
+/// A pseudo-terminal of `cols` x `rows`: (master, slave).
+pub fn open_pty(cols: u16, rows: u16) -> (File, File) {
+    // SAFETY: standard posix_openpt sequence; every return value is checked.
+    unsafe {
+        let m = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(m >= 0, "posix_openpt");
+        assert_eq!(libc::grantpt(m), 0, "grantpt");
+        assert_eq!(libc::unlockpt(m), 0, "unlockpt");
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(m, name.as_mut_ptr(), name.len()), 0);
+        let s = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
+        assert!(s >= 0, "open pty slave");
+        let ws = libc::winsize {
+            ws_row: rows,
+            ws_col: cols,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        libc::ioctl(m, libc::TIOCSWINSZ, &raw const ws);
+        (File::from_raw_fd(m), File::from_raw_fd(s))
+    }
 }

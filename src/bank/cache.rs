@@ -32,7 +32,9 @@
 //! killed process.
 //!
 //! A miss encodes the bank at once but writes it on a background thread, so that the first
-//! question does not wait for the disk. The [`BankCache`] value keeps the threads it started:
+//! question does not wait for the disk; the entry of a small bank (under
+//! [`super::SMALL_TEXT`]) is written at once instead, which costs less than starting a thread
+//! (it is not synced). The [`BankCache`] value keeps the threads it started:
 //! [`BankCache::wait`] (or dropping it, as the command line does when a command ends) lets
 //! short commands such as `list` finish their writes.
 //!
@@ -189,7 +191,12 @@ impl Entry {
     /// Write the entry to `w`.
     fn write_to(&self, w: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
         use rayon::prelude::*;
-        let digests: Vec<_> = self.frames.par_iter().map(Sha256::digest).collect();
+        // One frame's digest is taken here: no thread pool for a small bank.
+        let digests: Vec<_> = if self.frames.len() > 2 {
+            self.frames.par_iter().map(Sha256::digest).collect()
+        } else {
+            self.frames.iter().map(Sha256::digest).collect()
+        };
         w.write_all(&self.head)?;
         for (f, d) in self.frames.iter().zip(digests) {
             w.write_all(&(f.len() as u64).to_le_bytes())?;
@@ -230,12 +237,18 @@ fn encode(hash: &str, bank: &Bank) -> Option<Entry> {
         hash: String::new(),
     };
     let mut frames = vec![postcard::to_allocvec(&bare).ok()?];
-    frames.extend(
+    let encode = |c: &[super::Question]| postcard::to_allocvec(c).ok();
+    frames.extend(if questions.len() > FRAME_QUESTIONS {
         questions
             .par_chunks(FRAME_QUESTIONS)
-            .map(|c| postcard::to_allocvec(c).ok())
-            .collect::<Option<Vec<_>>>()?,
-    );
+            .map(encode)
+            .collect::<Option<Vec<_>>>()?
+    } else {
+        questions
+            .chunks(FRAME_QUESTIONS)
+            .map(encode)
+            .collect::<Option<Vec<_>>>()?
+    });
     let mut head = header(hash).into_bytes();
     head.extend_from_slice(&(frames.len() as u64).to_le_bytes());
     Some(Entry { head, frames })
@@ -278,10 +291,12 @@ fn decode(bytes: &[u8], hash: &str) -> Option<Bank> {
     if !bank.questions.is_empty() {
         return None;
     }
-    let parts = rest
-        .par_iter()
-        .map(|f| exactly::<Vec<super::Question>>(*f))
-        .collect::<Option<Vec<_>>>()?;
+    let frame = |f: &(&[u8], &[u8])| exactly::<Vec<super::Question>>(*f);
+    let parts = if rest.len() > 1 {
+        rest.par_iter().map(frame).collect::<Option<Vec<_>>>()?
+    } else {
+        rest.iter().map(frame).collect::<Option<Vec<_>>>()?
+    };
     bank.questions = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for p in parts {
         bank.questions.extend(p);
@@ -348,7 +363,13 @@ pub fn parse_bank_cached(
         && let Some(b) = &bank
         && let Some(entry) = encode(&hash, b)
     {
-        cache.store_in_background(entry_path(cache.dir(), &hash), entry);
+        let path = entry_path(cache.dir(), &hash);
+        if source.len() < super::SMALL_TEXT {
+            // A small entry is written at once: a thread would cost more than the write.
+            store(&path, &entry);
+        } else {
+            cache.store_in_background(path, entry);
+        }
     }
     (bank, diags)
 }

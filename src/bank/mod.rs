@@ -80,6 +80,23 @@ pub const SHIPPED_BANKS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Below this many bytes of bank text in all, banks are parsed one after the other on the
+/// calling thread, no thread pool is started, and a missing parsed-bank cache entry is written
+/// at once rather than on a thread of its own: for a class-sized bank, starting threads costs
+/// more time and memory than it saves (BENCHMARKS.md, issue 25). Larger texts are parsed on
+/// every core, in pieces.
+pub const SMALL_TEXT: usize = 1 << 20;
+
+/// The topics of the questions of the shipped banks (a test checks it against the banks): a
+/// quiz on other topics only, from given banks, need not load them.
+pub const SHIPPED_TOPICS: &[&str] = &[
+    "indicators",
+    "national-law",
+    "international-law",
+    "referral",
+    "scenarios",
+];
+
 /// The shipped banks as source files named `shipped:questions/<file>`.
 #[must_use]
 pub fn shipped_sources() -> Vec<SourceFile> {
@@ -378,12 +395,50 @@ pub fn parse_sources_cached(
     sources: &[SourceFile],
     cache: Option<&cache::BankCache>,
 ) -> (Vec<Bank>, Vec<Diagnostic>) {
-    use rayon::prelude::*;
-    // Files are parsed on every core; banks and problems keep the files' order.
-    let parsed: Vec<(Option<Bank>, Vec<Diagnostic>)> = sources
-        .par_iter()
-        .map(|s| cache::parse_bank_cached(&s.name, &s.text, cache))
+    let texts: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|s| (s.name.as_str(), s.text.as_str()))
         .collect();
+    parse_texts_cached(&texts, cache)
+}
+
+/// The shipped banks, parsed through the parsed-bank cache `cache`, read in place from the
+/// binary (not copied as [`shipped_sources`] does).
+#[must_use]
+pub fn parse_shipped_cached(cache: Option<&cache::BankCache>) -> (Vec<Bank>, Vec<Diagnostic>) {
+    let names: Vec<String> = SHIPPED_BANKS
+        .iter()
+        .map(|(n, _)| format!("shipped:questions/{n}"))
+        .collect();
+    let texts: Vec<(&str, &str)> = names
+        .iter()
+        .zip(SHIPPED_BANKS)
+        .map(|(n, (_, t))| (n.as_str(), *t))
+        .collect();
+    parse_texts_cached(&texts, cache)
+}
+
+/// Bytes of text of the shipped banks.
+#[must_use]
+pub fn shipped_len() -> usize {
+    SHIPPED_BANKS.iter().map(|(_, t)| t.len()).sum()
+}
+
+/// (file name, text) pairs parsed through the cache, in order.
+fn parse_texts_cached(
+    texts: &[(&str, &str)],
+    cache: Option<&cache::BankCache>,
+) -> (Vec<Bank>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    // Files are parsed on every core (small texts on this thread alone, see [`SMALL_TEXT`]);
+    // banks and problems keep the files' order.
+    let parse = |(name, text): &(&str, &str)| cache::parse_bank_cached(name, text, cache);
+    let parsed: Vec<(Option<Bank>, Vec<Diagnostic>)> =
+        if texts.iter().map(|(_, t)| t.len()).sum::<usize>() < SMALL_TEXT {
+            texts.iter().map(parse).collect()
+        } else {
+            texts.par_iter().map(parse).collect()
+        };
     let mut banks = Vec::new();
     let mut diags = Vec::new();
     for (b, d) in parsed {
@@ -407,5 +462,33 @@ mod exam_sniff_tests {
         ));
         assert!(!looks_like_exam("# pool = commented\nid = \"b\"\n"));
         assert!(!looks_like_exam("carpool = 1\n[[pools]]\n"));
+    }
+}
+
+#[cfg(test)]
+mod shipped_tests {
+    use super::{SHIPPED_TOPICS, SMALL_TEXT, load_shipped, parse_shipped_cached, shipped_len};
+
+    #[test]
+    fn shipped_topics_are_exactly_the_topics_of_the_shipped_questions() {
+        let (banks, diags) = load_shipped();
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut found: Vec<&str> = banks
+            .iter()
+            .flat_map(|b| b.questions.iter().map(|q| q.topic.as_str()))
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        let mut listed = SHIPPED_TOPICS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(found, listed);
+    }
+
+    #[test]
+    fn the_shipped_banks_read_in_place_are_the_shipped_sources_parsed() {
+        assert_eq!(parse_shipped_cached(None), load_shipped());
+        // The shipped banks alone are parsed on one thread; a test that fails when they outgrow
+        // it, so that the threshold is looked at again.
+        assert!(shipped_len() < SMALL_TEXT, "{}", shipped_len());
     }
 }

@@ -109,36 +109,55 @@ pub(crate) fn merge(shipped: Vec<Bank>, given: Vec<Bank>, only_given: bool) -> V
 /// # Errors
 /// When a given path cannot be read.
 pub fn load_library(cx: &Context) -> Result<(Library, Vec<Diagnostic>), bank::LoadError> {
-    load_library_and_exams(cx).map(|(lib, diags, _)| (lib, diags))
+    load_library_and_exams(cx, true).map(|(lib, diags, _)| (lib, diags))
 }
 
-/// [`load_library`], and the exam files among the given paths (read once with the banks).
+/// Bytes of the given bank and exam files, if they can all be listed.
+fn given_len(paths: &[PathBuf]) -> Option<u64> {
+    let mut n = 0;
+    for p in bank::expand_paths(paths).ok()? {
+        n += std::fs::metadata(p).ok()?.len();
+    }
+    Some(n)
+}
+
+/// [`load_library`], and the exam files among the given paths (read once with the banks);
+/// without the shipped banks when `shipped` is false (or `--only-given-banks` is set).
 /// Banks go through the parsed-bank cache ([`bank::cache`]) unless `TIPQUIZ_NO_CACHE` is set.
 pub(crate) fn load_library_and_exams(
     cx: &Context,
+    shipped: bool,
 ) -> Result<(Library, Vec<Diagnostic>, Vec<SourceFile>), bank::LoadError> {
     let cache = cx.banks.as_ref();
-    // The shipped banks are parsed while the given files are read and parsed.
-    let ((shipped, mut diags), given) = rayon::join(
-        || {
-            if cx.common.only_given_banks {
-                (Vec::new(), Vec::new())
-            } else {
-                bank::parse_sources_cached(&bank::shipped_sources(), cache)
-            }
-        },
-        || {
-            let (sources, read_diags) = read_all(&cx.common.banks)?;
-            let (exam_sources, bank_sources): (Vec<SourceFile>, Vec<SourceFile>) =
-                sources.into_iter().partition(is_exam_source);
-            let parsed = bank::parse_sources_cached(&bank_sources, cache);
-            Ok::<_, bank::LoadError>((read_diags, parsed, exam_sources))
-        },
-    );
+    let shipped = shipped && !cx.common.only_given_banks;
+    let parse_shipped = || {
+        if shipped {
+            bank::parse_shipped_cached(cache)
+        } else {
+            (Vec::new(), Vec::new())
+        }
+    };
+    let parse_given = || {
+        let (sources, read_diags) = read_all(&cx.common.banks)?;
+        let (exam_sources, bank_sources): (Vec<SourceFile>, Vec<SourceFile>) =
+            sources.into_iter().partition(is_exam_source);
+        let parsed = bank::parse_sources_cached(&bank_sources, cache);
+        Ok::<_, bank::LoadError>((read_diags, parsed, exam_sources))
+    };
+    // Small banks are parsed on this thread, with no thread pool (see [`bank::SMALL_TEXT`]);
+    // otherwise the shipped banks are parsed while the given files are read and parsed.
+    let shipped_len = if shipped { bank::shipped_len() } else { 0 };
+    let small = given_len(&cx.common.banks)
+        .is_some_and(|n| n.saturating_add(shipped_len as u64) < bank::SMALL_TEXT as u64);
+    let ((shipped_banks, mut diags), given) = if small {
+        (parse_shipped(), parse_given())
+    } else {
+        rayon::join(parse_shipped, parse_given)
+    };
     let (read_diags, (given, d), exam_sources) = given?;
     diags.extend(read_diags);
     diags.extend(d);
-    let (lib, d) = Library::build(merge(shipped, given, cx.common.only_given_banks));
+    let (lib, d) = Library::build(merge(shipped_banks, given, !shipped));
     diags.extend(d);
     Ok((lib, diags, exam_sources))
 }
@@ -153,7 +172,15 @@ pub fn shipped_exams() -> Vec<ExamDef> {
 }
 
 pub(crate) fn library_or_exit(cx: &Context) -> Result<(Library, Vec<ExamDef>), u8> {
-    let (lib, diags, exam_sources) = match load_library_and_exams(cx) {
+    library_or_exit_with(cx, true)
+}
+
+/// [`library_or_exit`], without the shipped banks when `shipped` is false.
+pub(crate) fn library_or_exit_with(
+    cx: &Context,
+    shipped: bool,
+) -> Result<(Library, Vec<ExamDef>), u8> {
+    let (lib, diags, exam_sources) = match load_library_and_exams(cx, shipped) {
         Ok(x) => x,
         Err(e) => {
             cx.out.fail_msg(&e.message());
@@ -187,7 +214,7 @@ fn exams_of(lib: &Library, exam_sources: &[SourceFile]) -> Vec<ExamDef> {
 /// The banks and exams for the instructor's views of the results: bank problems do not stop
 /// them (a record of a bank that does not load is flagged, not hidden).
 pub(crate) fn lib_and_exams_quiet(cx: &Context) -> Result<(Library, Vec<ExamDef>), u8> {
-    match load_library_and_exams(cx) {
+    match load_library_and_exams(cx, true) {
         Ok((lib, _, sources)) => {
             let exams = exams_of(&lib, &sources);
             Ok((lib, exams))

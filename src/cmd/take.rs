@@ -1,7 +1,7 @@
 //! `tipquiz take` (an exam, a quick quiz, a review of mistakes) and `tipquiz recover`.
 
 use super::Context;
-use super::library::{library_or_exit, read_or_report};
+use super::library::{library_or_exit, library_or_exit_with, read_or_report};
 use super::session::{Start, lang_of, run_app};
 use super::{OK, PROBLEMS, USAGE};
 use crate::diag::{Diagnostic, escape_for_terminal};
@@ -42,6 +42,28 @@ pub fn mistakes(
         .collect()
 }
 
+/// Whether a quick quiz on `topics` needs the shipped banks: unless banks are given and no
+/// topic asked for is one of the shipped banks' (a quiz on one given bank then loads that bank
+/// alone: less memory and an earlier first question).
+fn needs_shipped(banks: &[PathBuf], topics: &[String]) -> bool {
+    banks.is_empty()
+        || topics.is_empty()
+        || topics
+            .iter()
+            .any(|t| crate::bank::SHIPPED_TOPICS.contains(&t.as_str()))
+}
+
+/// Whether a finished attempt waits to be recorded (pending, or finished in the autosave
+/// folder): `recover` may then need any bank, the shipped ones too.
+fn waiting_to_recover(places: &crate::tui::run::Places) -> bool {
+    !places.pending.all_autosaves().is_empty()
+        || places
+            .autosaves
+            .all_autosaves()
+            .iter()
+            .any(|(_, a)| matches!(a.status, crate::quiz::Status::Finished { .. }))
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn take(
     cx: &Context,
@@ -58,11 +80,15 @@ pub(crate) fn take(
         return USAGE;
     }
     let start = Start::show(cx, trainee.as_deref());
-    let (lib, exams) = match library_or_exit(cx) {
+    let places = &start.places;
+    let shipped = exam_arg.is_some()
+        || review_mistakes
+        || needs_shipped(&cx.common.banks, &topics)
+        || waiting_to_recover(places);
+    let (lib, exams) = match library_or_exit_with(cx, shipped) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let places = &start.places;
     let _ = crate::tui::run::recover(places, &lib, crate::tui::run::now_ms(), cx.out.lang);
     let exam = if let Some(e) = exam_arg {
         let path = PathBuf::from(&e);

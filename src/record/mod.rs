@@ -10,7 +10,7 @@ mod store;
 
 pub use crate::fs::{
     Step, StoreError, fallback_dir, inject_fault, make_subfolder, write_atomic, write_atomic_into,
-    write_unsynced,
+    write_atomic_into_synced, write_atomic_synced, write_unsynced,
 };
 pub use index::{FINGERPRINTED, Indexed, Known, banks_match, index_path, load_indexed};
 pub use marker::{MARKER_PREFIX, MARKER_SCHEMA, MARKER_SUFFIX, StartMarker};

@@ -1,7 +1,7 @@
 //! The results folder and the local autosave folder.
 
 use super::{AttemptRecord, RECORD_SCHEMA, Seal};
-use crate::fs::{StoreError, io, private_dir, write_atomic, write_atomic_into};
+use crate::fs::{StoreError, io, private_dir, write_atomic_into_synced, write_atomic_synced};
 use crate::quiz::Attempt;
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -181,8 +181,21 @@ impl Store {
         name: &str,
         body: &[u8],
     ) -> Result<(PathBuf, Option<StoreError>), StoreError> {
+        self.keep_synced(name, body, true)
+    }
+
+    /// [`Store::keep`], synced to disk only when `synced` (see [`crate::fs::write_atomic_synced`]).
+    ///
+    /// # Errors
+    /// Both failed: the folder's error.
+    pub fn keep_synced(
+        &self,
+        name: &str,
+        body: &[u8],
+        synced: bool,
+    ) -> Result<(PathBuf, Option<StoreError>), StoreError> {
         let path = self.dir.join(name);
-        let first = match write_atomic(&self.dir, &path, body, true) {
+        let first = match write_atomic_synced(&self.dir, &path, body, true, synced) {
             Ok(()) => {
                 if let Some(f) = &self.fallback {
                     let _ = fs::remove_file(f.join(name));
@@ -202,7 +215,7 @@ impl Store {
             return Err(first);
         };
         let other = dir.join(name);
-        match write_atomic_into(&dir, &other, body, true) {
+        match write_atomic_into_synced(&dir, &other, body, true, synced) {
             Ok(()) => {
                 let _ = fs::remove_file(&path);
                 Ok((other, Some(first)))
@@ -304,9 +317,9 @@ impl Store {
         let body = sealed.file_bytes().map_err(StoreError::Encode)?;
         let path = self.dir.join(Self::record_name(r));
         let written = if create {
-            write_atomic(&self.dir, &path, &body, false)
+            write_atomic_synced(&self.dir, &path, &body, false, true)
         } else {
-            write_atomic_into(&self.dir, &path, &body, false)
+            write_atomic_into_synced(&self.dir, &path, &body, false, true)
         };
         match written {
             Ok(()) => Ok(path),
@@ -386,10 +399,18 @@ impl Store {
     /// # Errors
     /// Both folders failed.
     pub fn autosave_kept(&self, a: &Attempt) -> Result<(PathBuf, Option<StoreError>), StoreError> {
+        // An attempt nobody has answered yet can be drawn again from its seed: its first save
+        // is not synced, so that no fsync stands between the start and the first question. A
+        // killed process still leaves it whole (the rename is atomic); only a power cut may
+        // lose it, and with it nothing the trainee gave. The start marker, written before, is
+        // synced.
+        let synced = a.slots.iter().any(|s| s.response.is_some())
+            || !matches!(a.status, crate::quiz::Status::Running);
         let body = serde_json::to_vec(a).map_err(|e| StoreError::Encode(e.to_string()))?;
-        self.keep(
+        self.keep_synced(
             &format!("{}--{}.json", a.exam.id, trainee_slug(&a.trainee)),
             &body,
+            synced,
         )
     }
 

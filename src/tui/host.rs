@@ -5,7 +5,7 @@
 use super::app::{App, Effect, Input, Prefs, SaveStatus};
 use super::bidi::BidiMode;
 use crate::quiz::{Millis, Session};
-use crate::record::{AttemptRecord, Store, attempt_id, write_atomic};
+use crate::record::{AttemptRecord, Store, attempt_id, write_atomic_synced};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -50,10 +50,11 @@ pub fn load_prefs(path: &std::path::Path) -> Prefs {
         .unwrap_or_default()
 }
 
-/// Write the preferences (best effort: they are a convenience).
+/// Write the preferences (best effort: they are a convenience, so they are not synced to disk
+/// and cost no fsync before the first question; a killed process leaves them whole).
 pub fn save_prefs(path: &std::path::Path, prefs: &Prefs) {
     if let (Ok(body), Some(dir)) = (serde_json::to_vec_pretty(prefs), path.parent()) {
-        let _ = write_atomic(dir, path, &body, true);
+        let _ = write_atomic_synced(dir, path, &body, true, false);
     }
 }
 
@@ -467,7 +468,8 @@ fn publish_progress(places: &Places, s: &Session) {
         // Only inside an existing results folder (never made again here: see
         // [`Host::note_start`]); the progress folder itself takes a class folder's permissions.
         if crate::record::make_subfolder(&dir).is_ok() {
-            let _ = crate::record::write_atomic_into(&dir, &path, &body, true);
+            // Not synced: a progress file is the board's convenience, rewritten at every save.
+            let _ = crate::record::write_atomic_into_synced(&dir, &path, &body, true, false);
         }
     }
 }

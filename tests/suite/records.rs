@@ -527,6 +527,53 @@ fn a_write_error_at_any_step_is_reported_and_never_shown_as_saved() {
     }
 }
 
+/// What is synced before the first question: the first save of an attempt nobody has answered
+/// yet and the preferences are written whole but not synced (a failing sync does not touch
+/// them); a save with an answer in it, and a finished attempt with none, are synced (a failing
+/// sync fails them).
+#[test]
+fn only_saves_holding_something_the_trainee_gave_wait_for_the_disk() {
+    use tipquiz::record::{Step, inject_fault};
+    let lib = lib();
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path().join("autosave"));
+    let mut e = ExamDef::quick(&[], 6, Some(600), Mode::Exam);
+    e.shuffle_questions = false;
+    let mut s = Session::start(&e, &lib, "Sync Test", 9, Lang::En, T0).unwrap();
+    for step in [Step::SyncFile, Step::SyncDir] {
+        inject_fault(Some(step));
+        let fresh = store.autosave(&s.state);
+        inject_fault(None);
+        let p = fresh.unwrap_or_else(|e| panic!("{step:?}: the unanswered save waited: {e}"));
+        let back: tipquiz::quiz::Attempt =
+            serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+        assert_eq!(back.trainee, "Sync Test", "{step:?}: written whole");
+        let prefs = d.path().join("prefs").join("prefs.json");
+        inject_fault(Some(step));
+        tipquiz::tui::host::save_prefs(&prefs, &tipquiz::tui::app::Prefs::default());
+        inject_fault(None);
+        assert!(prefs.is_file(), "{step:?}: preferences written");
+    }
+    s.update(Action::Answer(Response::Choice(0)), T0 + 1_000);
+    for step in [Step::SyncFile, Step::SyncDir] {
+        inject_fault(Some(step));
+        let answered = store.autosave(&s.state);
+        inject_fault(None);
+        assert!(
+            answered.is_err_and(|e| e.to_string().contains("injected fault")),
+            "{step:?}: a save with an answer must be synced"
+        );
+    }
+    let empty = finished(&lib, "Sync Empty", T0, 0);
+    inject_fault(Some(Step::SyncFile));
+    let done = store.autosave(&empty.state);
+    inject_fault(None);
+    assert!(
+        done.is_err(),
+        "a finished attempt is synced even with no answer"
+    );
+}
+
 /// The checksum is SHA-256 of the exact bytes of the file before its last two members (the
 /// checksum and the signature), and the signature HMAC-SHA256 with the key over that digest: both
 /// computed here independently of the program, from the file as written.
