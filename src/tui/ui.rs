@@ -253,12 +253,13 @@ impl Ctx {
             lb.into_iter().next().map(|l| l.spans).unwrap_or_default();
         let rw: usize = right_spans.iter().map(|s| cell_width(&s.content)).sum();
         let bw = if wrapped { w } else { rw.min(w) };
-        let la = self.lines_as(
-            &[(a.to_owned(), sa)],
-            to_u16(w.saturating_sub(bw + 1)),
-            self.dir(),
-            false,
-        );
+        let room = to_u16(w.saturating_sub(bw + 1));
+        let mut la = self.lines_as(&[(a.to_owned(), sa)], room, self.dir(), false);
+        if la.len() > 1 {
+            // Not all of it fits beside the other end: the parts that do ("hard" of "hard ·
+            // exam"), not a line cut after a separator.
+            la = self.lines_as(&[(fit_parts(self, a, room), sa)], room, self.dir(), false);
+        }
         let mut spans: Vec<Span<'static>> =
             la.into_iter().next().map(|l| l.spans).unwrap_or_default();
         let used: usize = spans.iter().map(|s| cell_width(&s.content)).sum();

@@ -656,6 +656,68 @@ fn the_question_strip_shows_that_more_exist_and_keeps_the_current_one() {
     }
 }
 
+/// When the exam's title leaves too little room at 80 columns, the header's other end shows
+/// the parts that fit ("easy"), never a part cut after its separator ("easy ·").
+#[test]
+fn a_long_title_leaves_whole_parts_at_the_other_end_of_the_header() {
+    let lib = numbered_bank(3);
+    for lang in [Lang::En, Lang::Ar] {
+        let d = tempfile::tempdir().unwrap();
+        let mut a = App::new(
+            Arc::clone(&lib),
+            Vec::new(),
+            &Prefs::default(),
+            lang,
+            Store::new(d.path().join("autosave")),
+        );
+        let mut e = ExamDef::quick(&[], 3, Some(600), Mode::Exam);
+        e.title = tipquiz::text::Text::from_pairs([
+            (
+                "en",
+                "A final assessment on combating trafficking in persons, every module",
+            ),
+            ("ar", "التقييم النهائي: مكافحة الاتجار بالأشخاص في الوحدات"),
+        ]);
+        a.fixed_exam = Some(e);
+        a.form_mut().trainee = "Trainee One".into();
+        a.start(T0);
+        let head = screen(&a, 80, 24, T0).lines().next().unwrap().to_owned();
+        let wide = screen(&a, 120, 40, T0).lines().next().unwrap().to_owned();
+        let easy = tipquiz::tui::i18n::ui(lang).easy;
+        let drawn_easy = tipquiz::tui::bidi::visual_lines(
+            easy,
+            tipquiz::tui::bidi::Dir::Rtl,
+            80,
+            BidiMode::Reorder,
+            true,
+        )
+        .concat();
+        let easy = if lang == Lang::Ar {
+            drawn_easy.as_str()
+        } else {
+            easy
+        };
+        assert!(
+            wide.contains(easy) && wide.contains('·'),
+            "{lang:?}: {wide}"
+        );
+        assert!(head.contains(easy), "{lang:?}: {head}");
+        if lang == Lang::En {
+            // English keeps the level and mode whole and cuts the title.
+            let t = tipquiz::tui::i18n::ui(lang);
+            assert!(
+                head.ends_with(&format!("{} · {}", t.easy, t.exam_short)),
+                "{head}"
+            );
+        } else {
+            // Arabic keeps the title: at the left end, the level alone, no separator
+            // hanging at the edge.
+            let edge: String = head.chars().take(easy.chars().count() + 2).collect();
+            assert!(!edge.contains('·'), "{edge:?} in {head}");
+        }
+    }
+}
+
 // ---------- behaviour ----------
 
 #[test]
