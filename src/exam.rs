@@ -152,7 +152,10 @@ impl ExamDef {
         };
         ExamDef {
             id,
-            title: Text::from_pairs([("en", "Quick quiz"), ("ar", "اختبار سريع")]),
+            title: Text::from_pairs([
+                ("en", crate::messages::ui(crate::text::Lang::En).quick_quiz),
+                ("ar", crate::messages::ui(crate::text::Lang::Ar).quick_quiz),
+            ]),
             banks: Vec::new(),
             pools,
             time_limit,

@@ -66,7 +66,9 @@ impl std::error::Error for StoreError {
 }
 
 pub(crate) fn io(step: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
-    let path = crate::diag::escape_for_terminal(&path.display().to_string());
+    // The path as it is: the printing edge (the command line's writer, the screens' drawing)
+    // neutralises what a terminal must not receive, and JSON carries it JSON-escaped.
+    let path = path.display().to_string();
     move |source| StoreError::Io { step, path, source }
 }
 

@@ -77,7 +77,7 @@ pub fn refuse_unportable(path: &std::path::Path) -> Result<(), crate::messages::
     Err(Msg::new(
         K::NameNotPortable,
         vec![
-            crate::diag::escape_for_terminal(&path.display().to_string()).into(),
+            path.display().to_string().into(),
             crate::messages::Arg::Msg(Msg::from(why)),
         ],
     ))

@@ -211,6 +211,10 @@ mod tests {
     }
 }
 
+/// The Arabic decimal separator «٫» (U+066B), written between the digits of a number in
+/// Arabic-Indic digits.
+pub const DECIMAL_SEPARATOR: char = '\u{066B}';
+
 /// How the numbers the program writes in the Arabic interface are shown (counts, scores,
 /// times, question numbers); never applied to an author's text or a trainee's answer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -235,18 +239,29 @@ impl Digits {
     }
 
     /// `s`, a number the program formatted (or a phrase around one), with its digits 0-9
-    /// written in this style.
+    /// written in this style. In Arabic-Indic digits, a `.` between two digits is the Arabic
+    /// decimal separator «٫» (U+066B), as in `٩٣٫٥`; a `.` that ends a sentence stays. The
+    /// percent sign stays `%`, as the screens have always written it. (CSV and JSON never go
+    /// through here: they keep 0-9 and `.`.)
     #[must_use]
     pub fn write(self, s: &str) -> std::borrow::Cow<'_, str> {
         match self {
-            Digits::Arabic if s.bytes().any(|b| b.is_ascii_digit()) => s
-                .chars()
-                .map(|c| match c.to_digit(10) {
-                    Some(d) if c.is_ascii_digit() => char::from_u32(0x0660 + d).unwrap_or(c),
-                    _ => c,
-                })
-                .collect::<String>()
-                .into(),
+            Digits::Arabic if s.bytes().any(|b| b.is_ascii_digit()) => {
+                let b = s.as_bytes();
+                s.char_indices()
+                    .map(|(i, c)| match c {
+                        '0'..='9' => char::from_u32(0x0660 + u32::from(b[i] - b'0')).unwrap_or(c),
+                        '.' if i > 0
+                            && b[i - 1].is_ascii_digit()
+                            && b.get(i + 1).is_some_and(u8::is_ascii_digit) =>
+                        {
+                            DECIMAL_SEPARATOR
+                        }
+                        _ => c,
+                    })
+                    .collect::<String>()
+                    .into()
+            }
             _ => s.into(),
         }
     }
@@ -272,6 +287,12 @@ mod digits_tests {
             "٢٨ / ٣٠ · ١٤% · ٠١:٠٥"
         );
         assert_eq!(Digits::Western.write("28 / 30"), "28 / 30");
+        // The decimal separator between digits, not a full stop after one.
+        assert_eq!(
+            Digits::Arabic.write("93.3% of 28.5. 4.x .5"),
+            "٩٣٫٣% of ٢٨٫٥. ٤.x .٥"
+        );
+        assert_eq!(Digits::Western.write("93.3%"), "93.3%");
         assert_eq!(Digits::Arabic.write("no digits"), "no digits");
         assert_eq!(Digits::Arabic.write("٣ stays"), "٣ stays");
         assert_eq!(Digits::Arabic.for_lang(Lang::En), Digits::Western);

@@ -702,12 +702,12 @@ fn fraction(w: &mut Walker<'_>, v: &Val<'_>, what: &dyn Describe) -> Option<f64>
             msg!(
                 CreditNotFraction,
                 what.describe(),
-                super::model::percent_label(x)
+                crate::messages::num(super::model::percent_label(x))
             ),
             msg!(
                 CreditNotFractionHint,
-                super::model::percent_label(nearest_fraction(x)),
-                list.join(", ")
+                crate::messages::num(super::model::percent_label(nearest_fraction(x))),
+                crate::messages::num(list.join(", "))
             ),
         );
         None
@@ -779,7 +779,11 @@ fn check_credit(
             w.error(
                 "credit-sum",
                 v.span(),
-                msg!(CreditSum, name, super::model::percent_label(sum)),
+                msg!(
+                    CreditSum,
+                    name,
+                    crate::messages::num(super::model::percent_label(sum))
+                ),
                 Msg::from(K::CreditSumHint),
             );
             return None;
@@ -825,7 +829,11 @@ fn check_partial(
                     w.error(
                         "bad-credit",
                         c.span(),
-                        msg!(PartialCreditRange, name, super::model::percent_label(x)),
+                        msg!(
+                            PartialCreditRange,
+                            name,
+                            crate::messages::num(super::model::percent_label(x))
+                        ),
                         Msg::from(K::PartialCreditRangeHint),
                     );
                     None

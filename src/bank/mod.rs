@@ -118,7 +118,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| LoadError::Io {
-            path: crate::diag::escape_for_terminal(&p.display().to_string()),
+            path: p.display().to_string(),
             source: e,
         })?;
         if meta.is_dir() {
@@ -151,7 +151,7 @@ fn child(dir: &Path, name: &std::ffi::OsStr) -> PathBuf {
 
 fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), LoadError> {
     let io = |e| LoadError::Io {
-        path: crate::diag::escape_for_terminal(&dir.display().to_string()),
+        path: dir.display().to_string(),
         source: e,
     };
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -180,7 +180,7 @@ fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), Load
 pub fn read_source(path: &Path) -> Result<Result<SourceFile, Diagnostic>, LoadError> {
     let name = path.display().to_string();
     let io = |e| LoadError::Io {
-        path: crate::diag::escape_for_terminal(&name),
+        path: name.clone(),
         source: e,
     };
     let file = std::fs::File::open(path).map_err(io)?;

@@ -81,8 +81,8 @@ pub(crate) fn close_cmd(cx: &Context, exam_id: &str, autosaves: Option<&std::pat
                     cx.out.say(&msg!(
                         Closed,
                         escape_for_terminal(&name),
-                        crate::report::export_num(rec.score),
-                        crate::report::export_num(rec.max),
+                        crate::messages::num(crate::report::export_num(rec.score)),
+                        crate::messages::num(crate::report::export_num(rec.max)),
                         escape_for_terminal(&file.display().to_string())
                     ))
                 ));

@@ -122,8 +122,8 @@ pub(crate) fn history_cmd(cx: &Context, trainee: &str) -> u8 {
         cx.out.say(&msg!(
             Trend,
             sparkline(&pct),
-            format!("{first:.0}"),
-            format!("{last:.0}")
+            crate::messages::num(format!("{first:.0}")),
+            crate::messages::num(format!("{last:.0}"))
         ))
     ));
     let wrong = mistakes(&cx.places().results, cx.folders.cache.as_deref(), trainee);

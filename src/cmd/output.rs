@@ -73,13 +73,16 @@ impl Voice {
         crate::messages::template(self.lang, k)
     }
 
-    /// Write to standard error, laid out like standard output.
+    /// Write to standard error, laid out like standard output. This is the printing edge of
+    /// messages: names and paths inside them are built raw, and control and text-direction
+    /// characters are shown escaped (`\u{1b}`) here.
     pub fn print_err(self, s: &str) {
         use std::io::Write as _;
+        let s = escape_for_terminal(s);
         let text = if self.visual_err {
-            visual_text(s, terminal_width(), self.shaping)
+            visual_text(&s, terminal_width(), self.shaping)
         } else {
-            s.to_owned()
+            s
         };
         if crate::tui::loading::holding() {
             // The loading frame has the terminal: printed once it is given back.
@@ -91,7 +94,7 @@ impl Voice {
 
     /// Print an error for the user on standard error, escaped.
     pub fn fail(self, msg: &str) {
-        self.print_err(&format!("tipquiz: {}\n", escape_for_terminal(msg)));
+        self.print_err(&format!("tipquiz: {msg}\n"));
     }
 
     /// Print a message from the catalogue as an error, in this voice's language.
@@ -105,12 +108,15 @@ impl Voice {
         self.print_err(&text);
     }
 
-    /// Write to standard output; a closed pipe (`| head`) ends the output quietly. Arabic on
-    /// a terminal in `reorder` mode is laid out right to left here (see [`visual_output`]).
+    /// Write text for people to standard output; a closed pipe (`| head`) ends the output
+    /// quietly. Control and text-direction characters from names and paths are shown escaped
+    /// (`\u{1b}`), on a terminal or not (machine output goes through [`print_data`]). Arabic
+    /// on a terminal in `reorder` mode is laid out right to left here (see [`visual_output`]).
     pub fn print_out(self, s: &str) {
         use std::io::Write as _;
+        let s = escape_for_terminal(s);
         if self.visual_out {
-            let text = visual_text(s, terminal_width(), self.shaping);
+            let text = visual_text(&s, terminal_width(), self.shaping);
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
         } else {
             let _ = std::io::stdout().lock().write_all(s.as_bytes());

@@ -204,7 +204,7 @@ fn weights(q: &Question, changes: &mut Vec<Msg>) -> Result<Vec<f64>, Msg> {
             let right: Vec<f64> = if (nearest_fraction(share) - share).abs() < 1e-4 {
                 vec![nearest_fraction(share); k]
             } else if k < 20 {
-                changes.push(msg!(ExpUnequalShares, k, pct(share)));
+                changes.push(msg!(ExpUnequalShares, k, crate::messages::num(pct(share))));
                 (0..k)
                     .map(|i| if i < 20 - k { 10.0 } else { 5.0 })
                     .collect()
@@ -213,7 +213,11 @@ fn weights(q: &Question, changes: &mut Vec<Msg>) -> Result<Vec<f64>, Msg> {
             };
             let wrong = nearest_fraction(-share);
             if (wrong + share).abs() > 1e-4 && answers.len() < choices.len() {
-                changes.push(msg!(ExpWrongWeight, pct(-share), pct(wrong)));
+                changes.push(msg!(
+                    ExpWrongWeight,
+                    crate::messages::num(pct(-share)),
+                    crate::messages::num(pct(wrong))
+                ));
             }
             let mut it = right.into_iter();
             Ok((0..choices.len())

@@ -449,7 +449,7 @@ fn short(answers: &str, fmt: Fmt, d: &mut Draft) -> Result<DraftKind, Msg> {
             let c = super::snap(w, &mut d.notes);
             d.partial.push((c, a));
         } else {
-            dropped.push(msg!(ImpPercent, a, super::pct(w)));
+            dropped.push(msg!(ImpPercent, a, crate::messages::num(super::pct(w))));
         }
     }
     if accepted.is_empty() {

@@ -456,7 +456,11 @@ impl Parsed {
 pub(crate) fn snap(w: f64, notes: &mut Vec<Msg>) -> f64 {
     let f = crate::bank::nearest_fraction(w);
     if (f - w).abs() >= 1e-4 {
-        notes.push(msg!(ImpWeightSnapped, pct(w), pct(f)));
+        notes.push(msg!(
+            ImpWeightSnapped,
+            crate::messages::num(pct(w)),
+            crate::messages::num(pct(f))
+        ));
     }
     f
 }
@@ -519,7 +523,7 @@ pub(crate) fn weighted_choices(
         };
         let sum: f64 = answers.iter().map(|i| weights[*i]).sum();
         if (sum - 100.0).abs() > 0.01 {
-            return Err(msg!(ImpPositiveSum, pct(sum)));
+            return Err(msg!(ImpPositiveSum, crate::messages::num(pct(sum))));
         }
         Ok((DraftKind::Multiple { choices, answers }, credit, notes))
     }
@@ -573,20 +577,35 @@ fn marks_to_points(drafts: &mut [Draft]) {
     for d in drafts {
         let Some(m) = d.mark else { continue };
         let (points, note) = if m <= 0.0 {
-            (1.0, Some(msg!(ImpMarkZero, pct(m))))
+            (1.0, Some(msg!(ImpMarkZero, crate::messages::num(pct(m)))))
         } else {
             let scaled = m * factor.unwrap_or(1.0);
             if scaled > 1000.0 {
-                (1000.0, Some(msg!(ImpMarkCapped, pct(m))))
+                (
+                    1000.0,
+                    Some(msg!(ImpMarkCapped, crate::messages::num(pct(m)))),
+                )
             } else if factor.is_some_and(|k| k > 1.0) {
                 let k = factor.unwrap_or(1.0);
                 (
                     scaled.round(),
-                    Some(msg!(ImpMarkScaled, pct(m), pct(scaled.round()), pct(k))),
+                    Some(msg!(
+                        ImpMarkScaled,
+                        crate::messages::num(pct(m)),
+                        crate::messages::num(pct(scaled.round())),
+                        crate::messages::num(pct(k))
+                    )),
                 )
             } else if !whole(scaled) {
                 let r = scaled.round().max(1.0);
-                (r, Some(msg!(ImpGradeRounded, pct(m), pct(r))))
+                (
+                    r,
+                    Some(msg!(
+                        ImpGradeRounded,
+                        crate::messages::num(pct(m)),
+                        crate::messages::num(pct(r))
+                    )),
+                )
             } else {
                 (scaled, None)
             }

@@ -499,7 +499,7 @@ fn shortanswer(q: &Node, d: &mut Draft) -> Result<DraftKind, Msg> {
             let c = super::snap(*f, &mut d.notes);
             d.partial.push((c, a.clone()));
         } else {
-            dropped.push(msg!(ImpPercent, a, super::pct(*f)));
+            dropped.push(msg!(ImpPercent, a, crate::messages::num(super::pct(*f))));
         }
     }
     if accepted.is_empty() {

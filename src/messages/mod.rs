@@ -2,10 +2,13 @@
 //! line's messages as a key with arguments ([`Msg`], [`K`]), rendered in the language the user
 //! chose, and the screens' words ([`screens::Ui`], one filled table per language).
 //!
-//! A template holds `{0}`, `{1}`, ... places. An argument is either verbatim text (a key name,
-//! an id, a number, a file name) or another message, rendered in the same language, so that
-//! the phrases put into a sentence ("a question", "the prompt of question `x`") are
-//! translated too. Codes, keys, file names and TOML examples stay ASCII in every language.
+//! A template holds `{0}`, `{1}`, ... places. An argument is verbatim text (a key name, an id,
+//! a trainee's name, a file name: shown as it is in every language), a number the program
+//! wrote (a count, a score: in the Arabic interface's digits), or another message, rendered
+//! in the same language, so that the phrases put into a sentence ("a question", "the prompt
+//! of question `x`") are translated too. Codes, keys, file names and TOML examples stay ASCII
+//! in every language. Text is never taken for a number because of how it looks: a trainee
+//! called "2024" or a folder called `2024/11` keeps its digits.
 //!
 //! This module is part of the pure core: it reads no terminal and no environment (the
 //! language is found by [`cli_lang`] from a getter the caller passes).
@@ -63,11 +66,29 @@ pub fn topic_name(lang: Lang, topic: &str) -> String {
     .to_owned()
 }
 
+/// An exam's title as a record gives it, shown in `lang`: a quick quiz (id `quick-all` or
+/// `quick-<topics>`, recorded with its English title) is named by the catalogue; another exam
+/// keeps the title its author wrote.
+#[must_use]
+pub fn exam_title(lang: Lang, exam_id: &str, recorded: &str) -> String {
+    let quick = exam_id == "quick-all" || exam_id.starts_with("quick-");
+    if quick && (recorded == en::SCREENS.quick_quiz || recorded == ar::SCREENS.quick_quiz) {
+        ui(lang).quick_quiz.to_owned()
+    } else {
+        recorded.to_owned()
+    }
+}
+
 /// One argument of a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Arg {
-    /// Text shown as it is, in every language.
+    /// Text shown as it is, in every language and with every digit setting: names, file
+    /// paths, ids, an author's value, an operating system's words. Strings become this.
     Raw(String),
+    /// A number the program wrote (`28/30`, `93.5`, `01:05`): its digits follow the digit
+    /// setting in the Arabic interface. Integers become this; a number formatted as text is
+    /// made one with [`num`].
+    Num(String),
     /// A phrase from the catalogue.
     Msg(Msg),
 }
@@ -105,9 +126,9 @@ impl Msg {
         self.render_with(lang, crate::text::Digits::Western)
     }
 
-    /// The message in `lang`, the arguments that are numbers (a count, a score, a line
-    /// number: digits with `.`, `,`, `/`, `:`, `%` or `-`) written in `digits` when `lang`
-    /// is Arabic. Other arguments (names, paths, ids, an author's text) are left alone.
+    /// The message in `lang`, the arguments that are numbers the program wrote ([`Arg::Num`]:
+    /// a count, a score, a line number) written in `digits` when `lang` is Arabic. Verbatim
+    /// arguments (names, paths, ids, an author's text) are left alone, whatever they hold.
     #[must_use]
     pub fn render_with(&self, lang: Lang, digits: crate::text::Digits) -> String {
         let digits = digits.for_lang(lang);
@@ -115,7 +136,7 @@ impl Msg {
             .args
             .iter()
             .map(|a| match a {
-                Arg::Raw(s) if is_number(s) => digits.write(s).into_owned(),
+                Arg::Num(s) => digits.write(s).into_owned(),
                 Arg::Raw(s) => s.clone(),
                 Arg::Msg(m) => m.render_with(lang, digits),
             })
@@ -196,16 +217,29 @@ impl From<&str> for Arg {
         Arg::Raw(s.to_owned())
     }
 }
-macro_rules! arg_from_display {
+macro_rules! arg_from_number {
     ($($t:ty),*) => {$(
         impl From<$t> for Arg {
             fn from(v: $t) -> Arg {
-                Arg::Raw(v.to_string())
+                Arg::Num(v.to_string())
             }
         }
     )*};
 }
-arg_from_display!(usize, u32, u64, i64, char);
+arg_from_number!(usize, u32, u64, i64);
+
+impl From<char> for Arg {
+    fn from(c: char) -> Arg {
+        Arg::Raw(c.to_string())
+    }
+}
+
+/// A number the program formatted as text (`93.5`, `28/30`, a list of percentages), as an
+/// argument whose digits follow the digit setting. Text from a user or a file is never one.
+#[must_use]
+pub fn num(s: impl Into<String>) -> Arg {
+    Arg::Num(s.into())
+}
 
 /// Build a [`Msg`]: `msg!(UnknownKeyIn, name, what)`.
 #[macro_export]
@@ -216,14 +250,6 @@ macro_rules! msg {
             vec![$($crate::messages::Arg::from($a)),*],
         )
     };
-}
-
-/// Whether `s` is a number as the program writes one: at least one digit 0-9, and only
-/// digits and `.`, `,`, `/`, `:`, `%`, `-` or spaces.
-fn is_number(s: &str) -> bool {
-    s.bytes().any(|b| b.is_ascii_digit())
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || b".,/:%- ".contains(&b))
 }
 
 /// Put `values` into the `{0}`, `{1}`, ... places of `template`, in one pass (a value that
@@ -550,6 +576,26 @@ mod tests {
             choose_lang(None, Some(Lang::En), &env(&[("LANG", "ar_KW.UTF-8")])),
             Lang::En
         );
+    }
+
+    #[test]
+    fn only_the_programs_numbers_follow_the_digit_setting() {
+        use crate::text::Digits;
+        // A trainee called "2024", a folder `2024/11`, a question id `12`: verbatim; a count,
+        // a formatted score: in Arabic-Indic digits, with the Arabic decimal separator.
+        let m = crate::msg!(NoAttemptsBy, "2024", String::from("2024/11"));
+        assert_eq!(m.render_with(Lang::Ar, Digits::Arabic), m.render(Lang::Ar));
+        assert!(m.render_with(Lang::Ar, Digits::Arabic).contains("`2024`"));
+        let m = crate::msg!(Closed, "2024", num("28.5"), 30usize, "2024/11/x.json");
+        let shown = m.render_with(Lang::Ar, Digits::Arabic);
+        assert!(
+            shown.contains("٢٨٫٥") && shown.contains("٣٠") && shown.contains("2024/11/x.json"),
+            "{shown}"
+        );
+        assert!(shown.contains("2024") && !shown.contains("٢٠٢٤"), "{shown}");
+        // English keeps 0-9 and `.` whatever the setting.
+        assert!(m.render_with(Lang::En, Digits::Arabic).contains("28.5"));
+        assert_eq!(Arg::from('٣'), Arg::Raw("٣".into()));
     }
 
     #[test]

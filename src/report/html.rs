@@ -82,7 +82,7 @@ pub fn to_html_with(report: &Report, lang: Lang, digits: crate::text::Digits) ->
     let title = match (&report.exam_id, &report.exam_title) {
         (Some(id), Some(title)) if !title.is_empty() => fill(
             template(lang, K::ClassReportTitled),
-            &[id.clone(), title.clone()],
+            &[id.clone(), crate::messages::exam_title(lang, id, title)],
         ),
         (Some(id), _) => fill(template(lang, K::ClassReport), std::slice::from_ref(id)),
         (None, _) => template(lang, K::ClassReportNone).to_owned(),

@@ -125,9 +125,13 @@ impl Problem {
     pub fn message(&self) -> Msg {
         match self {
             Problem::Checksum => K::ProbChecksum.into(),
-            Problem::ScoreMismatch { stored, recomputed } => {
-                Msg::new(K::ProbScoreMismatch, vec![stored.into(), recomputed.into()])
-            }
+            Problem::ScoreMismatch { stored, recomputed } => Msg::new(
+                K::ProbScoreMismatch,
+                vec![
+                    crate::messages::num(stored),
+                    crate::messages::num(recomputed),
+                ],
+            ),
             Problem::UnknownBank(b) => Msg::new(K::ProbUnknownBank, vec![b.into()]),
             Problem::QuestionMissing => K::ProbQuestionMissing.into(),
             Problem::ChangedBank(b) => Msg::new(K::ProbChangedBank, vec![b.into()]),
@@ -147,7 +151,7 @@ impl Problem {
                 exam,
             } => Msg::new(
                 K::ProbExamRule,
-                vec![rule.message().into(), recorded.into(), exam.into()],
+                vec![rule.message().into(), figure(recorded), figure(exam)],
             ),
             Problem::BadName(why) => Msg::new(K::ProbBadName, vec![why.clone().into()]),
             // The name as the record gives it: JSON and CSV carry it as it is, and the text
@@ -177,6 +181,19 @@ pub struct Rules<'a> {
     pub exams: &'a [ExamDef],
     /// The instructor's (or class server's) key.
     pub key: Option<&'a [u8]>,
+}
+
+/// A rule's value as an argument: a count, a mark or a time the program wrote follows the digit
+/// setting; a list of question ids or a word stays as it is.
+fn figure(v: &str) -> crate::messages::Arg {
+    if v.bytes().any(|b| b.is_ascii_digit())
+        && v.bytes()
+            .all(|b| b.is_ascii_digit() || b".%/ ".contains(&b))
+    {
+        crate::messages::num(v)
+    } else {
+        v.into()
+    }
 }
 
 fn yes_no(b: bool) -> String {

@@ -186,7 +186,17 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
     let digits = opts.digits.for_lang(lang);
     let nd = |s: String| digits.write(&s).into_owned();
     let mut page = Page::new(opts.typeset, opts.width);
-    let title = report.exam_title.as_deref().map(cell).unwrap_or_default();
+    let title = report
+        .exam_title
+        .as_deref()
+        .map(|t| {
+            cell(&crate::messages::exam_title(
+                lang,
+                report.exam_id.as_deref().unwrap_or_default(),
+                t,
+            ))
+        })
+        .unwrap_or_default();
     page.para(
         &match &report.exam_id {
             Some(id) if title.is_empty() => f_(K::ClassReport, &[cell(id)]),

@@ -37,6 +37,43 @@ fn line(s: &str, style: Style, width: u16, lang: Lang, d: Display) -> Line<'stat
         .unwrap_or_default()
 }
 
+/// Put each of the first `n` rows of `area` in a right-to-left isolate (RLI at its first cell,
+/// PDI after its last), for a terminal that does its own bidi: the row is laid out right to
+/// left even where the terminal takes every line as a left-to-right paragraph (VTE, Konsole),
+/// so the rank, first in the row's logical order, is at the right, where an Arabic row is read
+/// first (without it, a rank at the start of a left-to-right paragraph stays at the far left
+/// and is read last). A terminal that detects each line's direction skips the isolate's
+/// contents when detecting (UAX #9, P2), and lays it out the same way. The name (`name`: its
+/// first cell from the row's start, and its width) is isolated too, in its own direction, so
+/// that a Latin name does not take the score after it into its left-to-right run. The marks are
+/// set on the cells after the paragraph is drawn, because a paragraph drops zero-width
+/// characters.
+fn isolate_rows_right_to_left(
+    buf: &mut ratatui::buffer::Buffer,
+    area: ratatui::layout::Rect,
+    n: usize,
+    name: (usize, usize),
+) {
+    if area.width == 0 {
+        return;
+    }
+    let last = area.x + area.width - 1;
+    let at = |i: usize| area.x.saturating_add(u16::try_from(i).unwrap_or(u16::MAX));
+    let (from, to) = (at(name.0), at(name.0 + name.1.max(1) - 1));
+    for y in (area.y..area.y + area.height).take(n) {
+        if name.1 > 0 && to < last {
+            let first = format!("\u{2068}{}", buf[(from, y)].symbol());
+            buf[(from, y)].set_symbol(&first);
+            let end = format!("{}\u{2069}", buf[(to, y)].symbol());
+            buf[(to, y)].set_symbol(&end);
+        }
+        let first = format!("\u{2067}{}", buf[(area.x, y)].symbol());
+        buf[(area.x, y)].set_symbol(&first);
+        let end = format!("{}\u{2069}", buf[(last, y)].symbol());
+        buf[(last, y)].set_symbol(&end);
+    }
+}
+
 /// Seconds each page of the board stays on the projector when the trainees do not fit.
 pub const PAGE_SECONDS: u64 = 8;
 
@@ -84,7 +121,17 @@ pub fn draw_page(
             Style::default()
         }
     };
-    let title = format!("{} · {}", t(K::BoardTitle), b.title().unwrap_or_default());
+    let exam = b
+        .title()
+        .map(|x| {
+            super::ui::untrusted(&crate::messages::exam_title(
+                lang,
+                &b.exam_id().unwrap_or_default(),
+                &x,
+            ))
+        })
+        .unwrap_or_default();
+    let title = format!("{} · {}", t(K::BoardTitle), exam);
     let block = Block::default().borders(Borders::ALL).title(line(
         &title,
         color(Color::Cyan).add_modifier(Modifier::BOLD),
@@ -167,6 +214,10 @@ pub fn draw_page(
         1
     };
     let body = usize::from(table.height).saturating_sub(flag_lines);
+    // The table's rows (the header first), counted from the top of `table`.
+    let mut table_rows = 0;
+    // Where the names are in each row (first cell and width), in logical order.
+    let mut name_cells = (0, 0);
     if !cells.is_empty() && body >= 3 {
         let header = Cells {
             rank: "#".to_owned(),
@@ -186,6 +237,7 @@ pub fn draw_page(
         let pages = cells.len().div_ceil(per_page).max(1);
         let page = page % pages;
         let shown = &cells[page * per_page..((page + 1) * per_page).min(cells.len())];
+        table_rows = 1 + shown.len();
         let measure = |s: &str| text_width(s, d.mode, d.shaping);
         // Widths over every row, not only this page's, so that pages do not jump.
         let col = |get: &dyn Fn(&Cells) -> &str| {
@@ -207,6 +259,7 @@ pub fn draw_page(
             .saturating_sub(fixed)
             .min(col(&|c| &c.name).max(measure(&header.name)))
             .max(6);
+        name_cells = (1 + w_rank + 2, w_name);
         for c in std::iter::once(&header).chain(shown) {
             let name = if measure(&c.name) > w_name {
                 let cut = truncate(&c.name, w_name.saturating_sub(1), d.mode, d.shaping);
@@ -292,6 +345,9 @@ pub fn draw_page(
         lines.extend(wrapped.into_iter().map(|l| align_line(l, dir, width)));
     }
     f.render_widget(Paragraph::new(lines), table);
+    if lang.is_rtl() && d.mode == super::bidi::BidiMode::Terminal {
+        isolate_rows_right_to_left(f.buffer_mut(), table, table_rows.min(body), name_cells);
+    }
     let means = b.topic_means();
     if chart.height > 0 && !means.is_empty() && lang.is_rtl() {
         // Arabic: one row per topic, the label whole beside its bar (see

@@ -182,10 +182,7 @@ fn autosave_now(places: &Places, s: &Session) -> Result<(), String> {
                 K::AutosavedElsewhere,
                 vec![
                     why.into(),
-                    crate::diag::escape_for_terminal(
-                        &p.parent().unwrap_or(&p).display().to_string(),
-                    )
-                    .into(),
+                    p.parent().unwrap_or(&p).display().to_string().into(),
                 ],
             )
             .render(lang))
@@ -549,7 +546,7 @@ pub fn commit_attempt_in(
     let rec = AttemptRecord::from_session(s, &attempt_id(&s.state), now, &places.program);
     let name = pending_name(&s.state);
     let results = results_for(places, &s.state.exam);
-    let shown = || crate::diag::escape_for_terminal(&results.dir.display().to_string());
+    let shown = || results.dir.display().to_string();
     let mut conflict = false;
     let outcome = match folder_id(&results.dir) {
         None => Err(Msg::new(K::ResultsFolderMissing, vec![shown().into()]).render(lang)),

@@ -93,7 +93,10 @@ pub fn paragraphs(s: &Screen<'_>) -> Vec<Para> {
     };
     match s.view {
         View::Lobby { players } => {
-            out.push((fill(t.lobby, &[s.name]), Style::default()));
+            out.push((
+                fill(t.lobby, &[&super::ui::untrusted(s.name)]),
+                Style::default(),
+            ));
             out.push((num(&fill(t.players, &[&players.to_string()])), dim));
         }
         View::Open { q, left, answered } => {

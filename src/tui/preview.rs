@@ -140,7 +140,7 @@ impl Screens for PreviewScreen<'_> {
             View::Problems(p) => {
                 let text = format!(
                     "{}\n\n{}",
-                    p,
+                    super::ui::untrusted(p),
                     crate::messages::template(self.lang, crate::messages::K::WatchingForChanges)
                 );
                 f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), f.area());

@@ -322,7 +322,7 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
             let keys = keys.as_str();
             let mut body = vec![msg];
             if let Some(m) = &app.message {
-                body.push(m.clone());
+                body.push(untrusted(m));
             }
             dialog(f, app, c, area, app.t().resume_title, &body, keys);
         }
@@ -878,7 +878,10 @@ fn draw_home(f: &mut Frame<'_>, app: &App, h: &HomeForm, c: &Ctx, area: Rect) {
             .take(1)
             .collect();
         let msg: Vec<Line<'static>> = app.message.as_ref().map_or_else(Vec::new, |m| {
-            c.text(m, c.d.theme.warn(), w).into_iter().take(2).collect()
+            c.text(&untrusted(m), c.d.theme.warn(), w)
+                .into_iter()
+                .take(2)
+                .collect()
         });
         let keys: Vec<Line<'static>> = c
             .bar(&screen_bar(app), c.d.theme.dim(), w)
@@ -909,7 +912,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, h: &HomeForm, c: &Ctx, area: Rect) {
     .areas(inner);
     f.render_widget(Lines::new(lines), body);
     if let Some(m) = &app.message {
-        f.render_widget(Lines::new(c.text(m, c.d.theme.warn(), w)), msg);
+        f.render_widget(Lines::new(c.text(&untrusted(m), c.d.theme.warn(), w)), msg);
     }
     f.render_widget(
         Lines::new(c.text(&screen_bar(app), c.d.theme.dim(), w)),
@@ -1547,7 +1550,10 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
     let w = area.width;
     let msg: Vec<Line<'static>> = app.message.as_ref().map_or_else(Vec::new, |m| {
         let n = if area.height >= 10 { 2 } else { 1 };
-        c.text(m, th.warn(), w).into_iter().take(n).collect()
+        c.text(&untrusted(m), th.warn(), w)
+            .into_iter()
+            .take(n)
+            .collect()
     });
     let typing = matches!(q.kind, Kind::Short { .. } | Kind::Numerical { .. }) && !slot.locked;
     let _ = typing;
@@ -1682,18 +1688,21 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
     };
     render_body(f, app, c, b.lines, auto, body_inner);
     f.render_widget(Lines::new(progress_strip(app, c, s, w)), strip);
-    let m = app.message.clone().unwrap_or_else(|| {
-        let un = s.unanswered().len();
-        let fl = s.flagged().len();
-        fill(
-            t.progress,
-            &[
-                &c.num(&(s.len() - un).to_string()),
-                &c.num(&fl.to_string()),
-                &c.num(&un.to_string()),
-            ],
-        )
-    });
+    let m = app.message.as_deref().map_or_else(
+        || {
+            let un = s.unanswered().len();
+            let fl = s.flagged().len();
+            fill(
+                t.progress,
+                &[
+                    &c.num(&(s.len() - un).to_string()),
+                    &c.num(&fl.to_string()),
+                    &c.num(&un.to_string()),
+                ],
+            )
+        },
+        untrusted,
+    );
     let ms = if app.message.is_some() {
         c.d.theme.warn()
     } else {
@@ -1751,7 +1760,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         lines.extend(c.text(t.results, th.title(), w));
     }
     if let Some(m) = &app.message {
-        lines.extend(c.text(m, th.warn(), w));
+        lines.extend(c.text(&untrusted(m), th.warn(), w));
     }
     lines.extend(c.text(s.state.exam.title.get(c.lang), th.title(), w));
     let score = format!(
@@ -1952,11 +1961,22 @@ fn topic_rows_for_terminal_bidi(
 /// `s` (a path, an error) kept left to right inside an Arabic sentence: without the isolate a
 /// path's leading `/` is taken into the Arabic run and shown at the path's other end.
 fn ltr_isolate(c: &Ctx, s: &str) -> String {
+    let s = untrusted(s);
     if c.lang.is_rtl() {
         format!("\u{2066}{s}\u{2069}")
     } else {
-        s.to_owned()
+        s
     }
+}
+
+/// Text from outside the program (a file or folder name, a trainee's name, an exam's title
+/// from a record, an error that quotes them) as the screens draw it: control and
+/// text-direction characters are shown as `\u{..}`, so that they can neither drive the terminal
+/// nor turn the line around. Messages are built raw (JSON carries them as they are); this is the
+/// screens' printing edge, as the command line's writer is the command line's.
+#[must_use]
+pub fn untrusted(s: &str) -> String {
+    crate::diag::escape_for_terminal(s)
 }
 
 fn fmt_points(p: f64) -> String {

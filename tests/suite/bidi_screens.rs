@@ -819,6 +819,10 @@ fn the_board_reads_right_in_a_bidi_terminal() {
         .map(|r| (r.trainee.clone(), r.percent.unwrap().round() as u64))
         .collect();
     assert_eq!(trainees.len(), 3);
+    assert!(
+        trainees.iter().any(|(n, _)| n.is_ascii()) && trainees.iter().any(|(n, _)| !n.is_ascii()),
+        "Latin and Arabic names: {trainees:?}"
+    );
     let means: Vec<(String, u64)> = b
         .topic_means()
         .iter()
@@ -836,7 +840,7 @@ fn the_board_reads_right_in_a_bidi_terminal() {
         for paragraphs in ["--ltr", "--wltr"] {
             let shown = fribidi_args(&["--nopad", "--nobreak", paragraphs], &rows).unwrap();
             let all = shown.join("\n");
-            for (name, pct) in &trainees {
+            for (rank, (name, pct)) in trainees.iter().enumerate() {
                 let shown_name = if name.is_ascii() {
                     name.clone()
                 } else {
@@ -854,6 +858,23 @@ fn the_board_reads_right_in_a_bidi_terminal() {
                 assert!(
                     row.contains("9:50"),
                     "{name}: the time on its row ({paragraphs}): {row}"
+                );
+                // The rank at the right end, where an Arabic row is read first, then the name
+                // (a left-to-right paragraph kept it at the far left, read last).
+                let visible: String = row
+                    .chars()
+                    .filter(|c| !tipquiz::diag::is_bidi_format(*c))
+                    .collect();
+                let end = visible.trim_end().trim_end_matches('│').trim_end();
+                assert!(
+                    end.ends_with(&format!("  {}", rank + 1)),
+                    "{name}: rank {} at the right ({paragraphs}): {row:?}",
+                    rank + 1
+                );
+                let before = end[..end.len() - (rank + 1).to_string().len()].trim_end();
+                assert!(
+                    before.ends_with(&shown_name),
+                    "{name}: the name beside its rank ({paragraphs}): {row:?}"
                 );
             }
             for (topic, pct) in &means {
@@ -914,6 +935,11 @@ fn the_board_writes_arabic_indic_digits_and_whole_labels() {
         "the time ٩:٥٠: {all}"
     );
     assert!(all.contains("Badr Salem"), "{all}");
+    // A quick quiz's records carry the English title: the Arabic board names it from the
+    // catalogue.
+    let quick: String = shape("اختبار سريع").chars().rev().collect();
+    assert!(rows[0].contains(&quick), "{}", rows[0]);
+    assert!(!all.contains("Quick quiz"), "{}", rows[0]);
     for (topic, m) in b.topic_means() {
         let label: String = shape(&topic_name(Lang::Ar, &topic)).chars().rev().collect();
         let row = rows

@@ -454,6 +454,16 @@ fn report_in_arabic_indic_digits() {
     assert_eq!(arabic, by_env);
     assert_eq!(western.lines().count(), arabic.lines().count());
     assert!(arabic.contains('\u{0662}'), "{arabic}");
+    // Decimals (the scores out of 7) take the Arabic decimal separator «٫»; a full stop stays.
+    let decimal = regex_like_decimal(&western);
+    let decimal = decimal.unwrap_or_default();
+    let shown = tipquiz::text::Digits::Arabic.write(&decimal).into_owned();
+    assert!(
+        shown.contains('\u{066B}') && arabic.contains(&shown),
+        "{shown}: {arabic}"
+    );
+    // A number that ends a sentence keeps its full stop: "مضروباً في ١٠٠."
+    assert!(arabic.contains("\u{0661}\u{0660}\u{0660}."), "{arabic}");
     for token in arabic.split(|c: char| c.is_whitespace() || c == '،' || c == ',') {
         let numeric = token
             .chars()
@@ -495,7 +505,7 @@ fn html_report_in_arabic_indic_digits() {
             })
             .collect()
     };
-    assert_eq!(to_western(&arabic), western);
+    assert_eq!(to_western(&arabic.replace('\u{066B}', ".")), western);
     // Text between tags, the style sheet left out: no number left in 0-9 (ids and names keep
     // theirs).
     let page = match (arabic.find("<style>"), arabic.find("</style>")) {
@@ -513,4 +523,70 @@ fn html_report_in_arabic_indic_digits() {
             );
         }
     }
+}
+
+/// A trainee called "2024" and a results folder called `2024/11`, in Arabic with Arabic-Indic
+/// digits: the program's numbers (scores, counts, dates) change their digits, the name and the
+/// path never do, in the table and in the messages.
+#[test]
+fn names_and_paths_keep_their_digits_with_arabic_indic_digits() {
+    let lib: Library = Library::build(vec![parse_bank("every-type.toml", EVERY).0.unwrap()]).0;
+    let d = tempfile::tempdir().unwrap();
+    let folder = d.path().join("2024").join("11");
+    let s = crate::records::finished(&lib, "2024", T0, 3);
+    let r = AttemptRecord::from_session(&s, &attempt_id(&s.state), T0 + 60_000, "tipquiz test");
+    Store::new(&folder).commit(&r, None).unwrap();
+    let bank = root().join("tests/fixtures/valid/every-type.toml");
+    let ar = |args: &[&str]| {
+        let mut c = tipquiz();
+        c.current_dir(d.path())
+            .args([
+                "--lang",
+                "ar",
+                "--digits",
+                "arabic",
+                "--only-given-banks",
+                "--bank",
+            ])
+            .arg(&bank)
+            .args(["--results", "2024/11"])
+            .args(args);
+        run(&mut c)
+    };
+    let (out, err, code) = ar(&["history", "--trainee", "2024"]);
+    assert_eq!(code, 0, "{err}");
+    let title = out.lines().next().unwrap_or_default();
+    assert!(
+        title.ends_with(" 2024"),
+        "the name keeps its digits: {title}"
+    );
+    assert!(!out.contains("٢٠٢٤"), "{out}");
+    // The table's numbers are the program's: in Arabic-Indic digits.
+    let row = out
+        .lines()
+        .find(|l| l.contains("quick-all"))
+        .unwrap_or_default();
+    assert!(
+        row.contains("٢٫٠/٧") && row.contains("٢٩%") && !row.chars().any(|c| c.is_ascii_digit()),
+        "score with «٫», percent: {out}"
+    );
+    // A name with no attempt, in a folder whose path is digits and slashes only.
+    let (_, err, code) = ar(&["history", "--trainee", "1990"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("`1990`") && err.contains("2024/11"),
+        "name and path as typed: {err}"
+    );
+    assert!(
+        !err.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c)),
+        "{err}"
+    );
+}
+
+/// The first number with a decimal point in `s` (`2.0`), if any.
+fn regex_like_decimal(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    (1..b.len().saturating_sub(1))
+        .find(|&i| b[i] == b'.' && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit())
+        .map(|i| s[i - 1..i + 2].to_owned())
 }

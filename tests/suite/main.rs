@@ -38,6 +38,7 @@ mod keys;
 mod paced;
 mod package;
 mod platform;
+mod printing_edge;
 mod records;
 mod report;
 mod screens;
