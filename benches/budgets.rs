@@ -1331,6 +1331,21 @@ fn main() {
         eprintln!("wrote {n} questions to {}", out.display());
         return;
     }
+    if args.first().map(String::as_str) == Some("gen-records") {
+        // Result files as the benchmark writes them (sealed, the store's exact bytes), for
+        // measuring `tipquiz report` and `export` at scale: `gen-records N DIR`.
+        let n: usize = args
+            .get(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(common::RESULT_FILES);
+        let out = args
+            .get(2)
+            .map_or_else(|| PathBuf::from("results"), PathBuf::from);
+        let lib = common::sample_lib();
+        common::write_records(&lib, &out, 0, n);
+        eprintln!("wrote {n} records to {}", out.display());
+        return;
+    }
     let cfg = Cfg {
         quick: args.iter().any(|a| a == "--quick"),
     };

@@ -243,6 +243,9 @@ pub(crate) fn report_cmd(
     );
     let report =
         crate::report::with_statuses(report, &class.records, started, crate::tui::run::now_ms());
+    // The records are in the report's figures now: their memory is given back before the
+    // report is laid out (tens of thousands of records weigh more than the report).
+    drop(class);
     if let Err(code) = write_report(cx, &report, format, opts) {
         return code;
     }
@@ -275,12 +278,12 @@ pub(crate) fn export_cmd(
     if let Err(code) = known_exam(cx, exam, &exams, &class, started) {
         return code;
     }
-    let mut records: Vec<crate::record::AttemptRecord> = match which {
+    // Borrowed, not copied: an export may cover tens of thousands of records.
+    let mut records: Vec<&crate::record::AttemptRecord> = match which {
         crate::cli::ExportWhich::All => class
             .records
             .iter()
             .filter(|r| exam.is_none_or(|e| r.exam_id == e))
-            .cloned()
             .collect(),
         one => {
             // The attempt `report` counts, at each exam, chosen as it chooses.
@@ -297,7 +300,6 @@ pub(crate) fn export_cmd(
                 .collect();
             ids.into_iter()
                 .flat_map(|e| crate::report::read::select_attempts(&class.records, e, which))
-                .cloned()
                 .collect()
         }
     };
@@ -350,6 +352,9 @@ pub(crate) fn export_cmd(
             .collect();
         crate::report::export_attempts_csv_with(&records, &unrecorded, &flagged)
     };
+    // The records are written out: their memory is given back before the text is.
+    let left_out = skipped.len();
+    drop(class);
     match output {
         None => print_data(&text),
         Some(path) => {
@@ -362,8 +367,8 @@ pub(crate) fn export_cmd(
             }
         }
     }
-    if !skipped.is_empty() && !allow_flagged {
-        cx.out.fail_msg(&msg!(ExportLeftOut, skipped.len()));
+    if left_out > 0 && !allow_flagged {
+        cx.out.fail_msg(&msg!(ExportLeftOut, left_out));
         return PROBLEMS;
     }
     OK

@@ -452,7 +452,10 @@ pub fn load_indexed(dir: &Path, index: &Path, lib: Option<&Library>) -> Indexed 
         })
         .collect();
     let mut out = Indexed::default();
-    let mut keep: Vec<(usize, FileId)> = Vec::new();
+    out.loaded.records.reserve_exact(got.len());
+    out.loaded.seals.reserve_exact(got.len());
+    out.known.reserve_exact(got.len());
+    let mut keep: Vec<(usize, FileId)> = Vec::with_capacity(got.len());
     let mut changed = removed > 0 || written == 0;
     let mut racy = 0;
     for (name, g) in got {

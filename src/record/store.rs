@@ -361,6 +361,8 @@ impl Store {
                 (name, r)
             })
             .collect();
+        out.records.reserve_exact(read.len());
+        out.seals.reserve_exact(read.len());
         for (name, r) in read {
             match r {
                 Ok((r, seal)) => {

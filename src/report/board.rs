@@ -8,6 +8,7 @@ use crate::record::{AttemptRecord, BadRecord, Known, Seal, read_record_sealed, t
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 /// Largest progress file read.
@@ -60,7 +61,7 @@ pub fn read_progress(results_dir: &Path) -> Vec<Progress> {
 
 #[derive(Clone, Debug)]
 enum Entry {
-    Record(Box<AttemptRecord>, Seal),
+    Record(Arc<AttemptRecord>, Seal),
     Progress(Progress),
     Bad,
 }
@@ -101,8 +102,12 @@ pub struct Board {
     /// How many files were read (parsed) so far: unchanged files are not read again.
     pub reads: usize,
     checks: Option<Checks>,
+    /// Each record's own checks ([`super::integrity::check_one`]) under `checks`, by file, for
+    /// the exam `own_exam`: run once per record, as files are written once.
+    own: HashMap<PathBuf, super::integrity::OwnChecks>,
+    own_exam: Option<String>,
     /// The records of the exam shown that count, after the checks.
-    counted: Vec<AttemptRecord>,
+    counted: Vec<Arc<AttemptRecord>>,
     /// The records of the exam shown that were flagged, and unreadable files.
     flagged: Vec<BadRecord>,
 }
@@ -118,6 +123,8 @@ impl Board {
             files: HashMap::new(),
             reads: 0,
             checks: None,
+            own: HashMap::new(),
+            own_exam: None,
             counted: Vec::new(),
             flagged: Vec::new(),
         }
@@ -134,20 +141,22 @@ impl Board {
         which: super::Which,
     ) -> Board {
         self.checks = Some(Checks { lib, exams, key });
+        self.own.clear();
         self.which = which;
         self.recount();
         self
     }
 
-    /// Run the checks again over the records of the exam shown.
+    /// Run the checks again over the records of the exam shown: each record's own checks only
+    /// for records not checked before, the checks across records over all of them.
     fn recount(&mut self) {
+        use rayon::prelude::*;
         let Some(id) = self.exam_id() else {
             self.counted.clear();
             self.flagged.clear();
             return;
         };
-        let mut records: Vec<(String, AttemptRecord)> = Vec::new();
-        let mut known: Vec<Known> = Vec::new();
+        let mut records: Vec<(String, &PathBuf, &Arc<AttemptRecord>, Seal)> = Vec::new();
         let mut unreadable = Vec::new();
         for (path, (_, _, e)) in &self.files {
             let name = path
@@ -155,13 +164,7 @@ impl Board {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             match e {
-                Entry::Record(r, seal) if r.exam_id == id => {
-                    records.push((name, (**r).clone()));
-                    known.push(Known {
-                        seal: *seal,
-                        rescored: None,
-                    });
-                }
+                Entry::Record(r, seal) if r.exam_id == id => records.push((name, path, r, *seal)),
                 Entry::Bad => unreadable.push(BadRecord {
                     file: name,
                     trainee: String::new(),
@@ -171,34 +174,70 @@ impl Board {
                 _ => {}
             }
         }
-        let (counted, mut flagged) = match &self.checks {
-            Some(c) => super::integrity::screen_with(
-                records,
-                &known,
-                super::integrity::Rules {
+        // In file-name order, as `report` reads them (the first of two records with one
+        // attempt id is the one that counts).
+        records.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut counted = Vec::new();
+        let mut flagged = Vec::new();
+        match &self.checks {
+            Some(c) => {
+                let rules = super::integrity::Rules {
                     lib: &c.lib,
                     exams: &c.exams,
                     key: c.key.as_deref(),
-                },
-            ),
+                };
+                if self.own_exam.as_deref() != Some(id.as_str()) {
+                    self.own.clear();
+                    self.own_exam = Some(id.clone());
+                }
+                let fresh: Vec<(PathBuf, super::integrity::OwnChecks)> = records
+                    .par_iter()
+                    .filter(|(_, path, _, _)| !self.own.contains_key(*path))
+                    .map(|(_, path, r, seal)| {
+                        let known = Known {
+                            seal: *seal,
+                            rescored: None,
+                        };
+                        (
+                            (*path).clone(),
+                            super::integrity::check_one(r, Some(&known), rules),
+                        )
+                    })
+                    .collect();
+                self.own.extend(fresh);
+                let files = &self.files;
+                self.own.retain(|p, _| files.contains_key(p));
+                let own: Vec<super::integrity::OwnChecks> = records
+                    .iter()
+                    .filter_map(|(_, path, _, _)| self.own.get(*path).cloned())
+                    .collect();
+                let refs: Vec<(&str, &AttemptRecord)> = records
+                    .iter()
+                    .map(|(name, _, r, _)| (name.as_str(), &***r))
+                    .collect();
+                let problems = super::integrity::check_across(&refs, own);
+                for ((name, _, r, _), p) in records.iter().zip(problems) {
+                    flagged.extend(super::integrity::flag(name, r, &p));
+                    if super::integrity::counts(&p) {
+                        counted.push(Arc::clone(r));
+                    }
+                }
+            }
             None => {
-                let mut flagged = Vec::new();
-                let mut good = Vec::new();
-                for ((file, r), k) in records.into_iter().zip(known) {
-                    if k.seal.checksum_ok {
-                        good.push(r);
+                for (name, _, r, seal) in &records {
+                    if seal.checksum_ok {
+                        counted.push(Arc::clone(r));
                     } else {
                         flagged.push(BadRecord {
-                            file,
+                            file: name.clone(),
                             trainee: r.trainee.clone(),
                             exam_id: r.exam_id.clone(),
                             reason: crate::messages::K::ProbChecksum.into(),
                         });
                     }
                 }
-                (good, flagged)
             }
-        };
+        }
         unreadable.sort_by(|a, b| a.file.cmp(&b.file));
         flagged.sort_by(|a, b| a.file.cmp(&b.file));
         flagged.extend(unreadable);
@@ -244,7 +283,7 @@ impl Board {
                     }
                     self.reads += 1;
                     let entry = read_record_sealed(&path)
-                        .map_or(Entry::Bad, |(r, seal)| Entry::Record(Box::new(r), seal));
+                        .map_or(Entry::Bad, |(r, seal)| Entry::Record(Arc::new(r), seal));
                     self.files
                         .insert(path.clone(), (m.modified().ok(), m.len(), entry));
                     changed = true;
@@ -324,7 +363,8 @@ impl Board {
         let Some(id) = self.exam_id() else {
             return Vec::new();
         };
-        let chosen = super::read::select_attempts(&self.counted, &id, self.which);
+        let chosen =
+            super::read::select_attempts_of(self.counted.iter().map(|r| &**r), &id, self.which);
         let done: std::collections::HashSet<String> =
             chosen.iter().map(|r| trainee_slug(&r.trainee)).collect();
         let mut running: BTreeMap<String, &Progress> = BTreeMap::new();
@@ -375,7 +415,8 @@ impl Board {
             return Vec::new();
         };
         let mut sums: BTreeMap<String, (f64, usize)> = BTreeMap::new();
-        for r in super::read::select_attempts(&self.counted, &id, self.which) {
+        for r in super::read::select_attempts_of(self.counted.iter().map(|r| &**r), &id, self.which)
+        {
             for (t, tally) in &r.by_topic {
                 let s = sums.entry(t.clone()).or_default();
                 s.0 += tally.percent();

@@ -2,6 +2,7 @@
 
 use crate::quiz::{Millis, Verdict};
 use crate::record::AttemptRecord;
+use std::borrow::Borrow;
 
 /// A UTC time as RFC 3339 with milliseconds, e.g. `2024-03-01T09:30:00.250Z`.
 /// Computed from the days since 1970-01-01 with the proleptic Gregorian calendar (Howard
@@ -84,14 +85,24 @@ pub(crate) fn verdict_name(v: Verdict) -> &'static str {
 
 /// Write rows with the `csv` crate into a string.
 pub(crate) fn csv_string(rows: &[Vec<String>]) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+    let mut w = csv_writer();
     for r in rows {
         // Writing to memory cannot fail.
         let _ = w.write_record(r);
     }
+    csv_text(w)
+}
+
+/// A CSV writer into memory, as every CSV of the program is written.
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new())
+}
+
+/// What a [`csv_writer`] wrote.
+fn csv_text(w: csv::Writer<Vec<u8>>) -> String {
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
 }
@@ -101,7 +112,7 @@ pub(crate) fn csv_string(rows: &[Vec<String>]) -> String {
 /// percentage of each topic (`topic:<id>`, empty when the paper had none of it). Times are
 /// RFC 3339 UTC; numbers are rounded to [`EXPORT_DECIMALS`] places ([`export_num`]).
 #[must_use]
-pub fn export_attempts_csv(records: &[AttemptRecord]) -> String {
+pub fn export_attempts_csv<R: Borrow<AttemptRecord>>(records: &[R]) -> String {
     export_attempts_csv_with(records, &[], &[])
 }
 
@@ -110,14 +121,14 @@ pub fn export_attempts_csv(records: &[AttemptRecord]) -> String {
 /// gives it; no score) and for each flagged record of a named trainee (`end_reason` `flagged`,
 /// `flags` says why; no score), so that nobody is missing from the export.
 #[must_use]
-pub fn export_attempts_csv_with(
-    records: &[AttemptRecord],
+pub fn export_attempts_csv_with<R: Borrow<AttemptRecord>>(
+    records: &[R],
     unrecorded: &[super::status::Unrecorded],
     flagged: &[crate::record::BadRecord],
 ) -> String {
     let topics: std::collections::BTreeSet<&str> = records
         .iter()
-        .flat_map(|r| r.by_topic.keys().map(String::as_str))
+        .flat_map(|r| r.borrow().by_topic.keys().map(String::as_str))
         .collect();
     let mut head: Vec<String> = [
         "attempt_id",
@@ -141,9 +152,14 @@ pub fn export_attempts_csv_with(
     .to_vec();
     head.extend(topics.iter().map(|t| safe_cell(&format!("topic:{t}"))));
     let width = head.len();
-    let mut rows = vec![head];
+    // Rows are written as they are made (an export may hold tens of thousands).
+    let mut w = csv_writer();
+    let _ = w.write_record(&head);
+    let mut row: Vec<String> = Vec::with_capacity(width);
     for r in records {
-        let mut row = vec![
+        let r = r.borrow();
+        row.clear();
+        row.extend([
             safe_cell(&r.attempt_id),
             safe_cell(&r.trainee),
             safe_cell(&r.exam_id),
@@ -160,14 +176,14 @@ pub fn export_attempts_csv_with(
             end_reason_name(r.end_reason).to_owned(),
             String::new(),
             r.lang.code().to_owned(),
-        ];
+        ]);
         row.extend(topics.iter().map(|t| {
             r.by_topic
                 .get(*t)
                 .map(|tally| export_num(tally.percent()))
                 .unwrap_or_default()
         }));
-        rows.push(row);
+        let _ = w.write_record(&row);
     }
     let bare = |attempt_id: &str,
                 trainee: &str,
@@ -187,7 +203,7 @@ pub fn export_attempts_csv_with(
         row
     };
     for u in unrecorded {
-        rows.push(bare(
+        let _ = w.write_record(bare(
             &u.attempt_id,
             &u.trainee,
             &u.exam_id,
@@ -198,7 +214,7 @@ pub fn export_attempts_csv_with(
         ));
     }
     for b in flagged.iter().filter(|b| !b.trainee.is_empty()) {
-        rows.push(bare(
+        let _ = w.write_record(bare(
             "",
             &b.trainee,
             &b.exam_id,
@@ -208,7 +224,7 @@ pub fn export_attempts_csv_with(
             safe_cell(&b.reason.en()),
         ));
     }
-    csv_string(&rows)
+    csv_text(w)
 }
 
 /// What a response was, as the trainee saw it: the labels shown (`b`, `a;c`, `true`, the
@@ -300,32 +316,36 @@ pub fn response_as_seen(
 /// text of what was picked, or typed), credit, points, max, verdict, answered_at, end_reason`.
 /// Numbers as in [`export_attempts_csv`].
 #[must_use]
-pub fn export_responses_csv(records: &[AttemptRecord], lib: &crate::bank::Library) -> String {
-    let mut rows = vec![
-        [
-            "attempt_id",
-            "trainee",
-            "exam_id",
-            "position",
-            "qid",
-            "topic",
-            "type",
-            "answer_label",
-            "answer_text",
-            "credit",
-            "points",
-            "max",
-            "verdict",
-            "answered_at",
-            "end_reason",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-    ];
+pub fn export_responses_csv<R: Borrow<AttemptRecord>>(
+    records: &[R],
+    lib: &crate::bank::Library,
+) -> String {
+    // Rows are written as they are made (an export may hold hundreds of thousands).
+    let mut w = csv_writer();
+    let _ = w.write_record([
+        "attempt_id",
+        "trainee",
+        "exam_id",
+        "position",
+        "qid",
+        "topic",
+        "type",
+        "answer_label",
+        "answer_text",
+        "credit",
+        "points",
+        "max",
+        "verdict",
+        "answered_at",
+        "end_reason",
+    ]);
+    let mut row: Vec<String> = Vec::with_capacity(15);
     for r in records {
+        let r = r.borrow();
         for (i, q) in r.questions.iter().enumerate() {
             let (label, text) = response_as_seen(q, lib, r.lang);
-            rows.push(vec![
+            row.clear();
+            row.extend([
                 safe_cell(&r.attempt_id),
                 safe_cell(&r.trainee),
                 safe_cell(&r.exam_id),
@@ -342,9 +362,10 @@ pub fn export_responses_csv(records: &[AttemptRecord], lib: &crate::bank::Librar
                 q.answered_at.map(rfc3339_utc).unwrap_or_default(),
                 end_reason_name(r.end_reason).to_owned(),
             ]);
+            let _ = w.write_record(&row);
         }
     }
-    csv_string(&rows)
+    csv_text(w)
 }
 
 /// The UTF-8 byte-order mark that spreadsheet programs (Excel on Windows) need to read a CSV

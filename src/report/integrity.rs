@@ -210,34 +210,43 @@ fn limit(l: Option<u32>) -> String {
 /// answers under those rules. Each difference is its own problem.
 #[must_use]
 pub fn check_against_exam(r: &AttemptRecord, exam: &ExamDef, lib: &Library) -> Vec<Problem> {
+    let paper = crate::quiz::draw(exam, lib, crate::quiz::seed_for(&exam.id, &r.trainee)).ok();
+    check_against_paper(r, exam, lib, paper.as_deref())
+}
+
+/// [`check_against_exam`] with the paper the exam draws for the record's trainee already drawn
+/// (`None` when it cannot be drawn). Figures are written out only for a difference (this runs
+/// for every record of a report).
+fn check_against_paper(
+    r: &AttemptRecord,
+    exam: &ExamDef,
+    lib: &Library,
+    paper: Option<&[crate::quiz::PaperItem]>,
+) -> Vec<Problem> {
     let mut p = Vec::new();
-    let mut rule = |rule: Rule, recorded: String, exam: String| {
-        if recorded != exam {
-            p.push(Problem::ExamRule {
-                rule,
-                recorded,
-                exam,
-            });
-        }
-    };
-    let seed = crate::quiz::seed_for(&exam.id, &r.trainee);
     let wanted: usize = exam.pools.iter().map(|p| p.count).sum();
-    rule(
-        Rule::QuestionCount,
-        r.questions.len().to_string(),
-        wanted.to_string(),
-    );
-    if let Ok(paper) = crate::quiz::draw(exam, lib, seed) {
-        let got: Vec<(&str, &[usize])> = r
-            .questions
-            .iter()
-            .map(|q| (q.qid.as_str(), q.order.as_slice()))
-            .collect();
-        let want: Vec<(&str, &[usize])> = paper
-            .iter()
-            .map(|q| (q.qid.as_str(), q.order.as_slice()))
-            .collect();
-        if got != want {
+    if r.questions.len() != wanted {
+        differ(
+            &mut p,
+            Rule::QuestionCount,
+            r.questions.len().to_string(),
+            wanted.to_string(),
+        );
+    }
+    if let Some(paper) = paper {
+        let same = |(q, w): (&crate::record::RecordQuestion, &crate::quiz::PaperItem)| {
+            q.qid == w.qid && q.order == w.order
+        };
+        if r.questions.len() != paper.len() || !r.questions.iter().zip(paper).all(same) {
+            let got: Vec<(&str, &[usize])> = r
+                .questions
+                .iter()
+                .map(|q| (q.qid.as_str(), q.order.as_slice()))
+                .collect();
+            let want: Vec<(&str, &[usize])> = paper
+                .iter()
+                .map(|q| (q.qid.as_str(), q.order.as_slice()))
+                .collect();
             let at = got
                 .iter()
                 .zip(&want)
@@ -249,55 +258,73 @@ pub fn check_against_exam(r: &AttemptRecord, exam: &ExamDef, lib: &Library) -> V
                     |(q, o)| format!("question {} = {q} {o:?}", at + 1),
                 )
             };
-            rule(Rule::Paper, show(&got), show(&want));
+            differ(&mut p, Rule::Paper, show(&got), show(&want));
         }
         let max: f64 = paper
             .iter()
             .filter_map(|q| lib.question(&q.qid))
             .map(|q| f64::from(q.points))
             .sum();
-        rule(Rule::Maximum, num(r.max), num(max));
+        differ_num(&mut p, Rule::Maximum, r.max, max);
     }
-    rule(Rule::PassMark, num(r.pass_mark), num(exam.pass_mark));
-    rule(Rule::TimeLimit, limit(r.time_limit), limit(exam.time_limit));
+    differ_num(&mut p, Rule::PassMark, r.pass_mark, exam.pass_mark);
+    if r.time_limit != exam.time_limit {
+        differ(
+            &mut p,
+            Rule::TimeLimit,
+            limit(r.time_limit),
+            limit(exam.time_limit),
+        );
+    }
     let (a, b) = (&r.scoring, &exam.scoring);
-    rule(
+    differ_num(
+        &mut p,
         Rule::NegativeMarking,
-        num(a.negative_marking),
-        num(b.negative_marking),
+        a.negative_marking,
+        b.negative_marking,
     );
-    rule(
-        Rule::SpeedPoints,
-        yes_no(a.speed_points),
-        yes_no(b.speed_points),
-    );
-    if b.speed_points {
-        rule(
+    if a.speed_points != b.speed_points {
+        differ(
+            &mut p,
+            Rule::SpeedPoints,
+            yes_no(a.speed_points),
+            yes_no(b.speed_points),
+        );
+    }
+    if b.speed_points && a.speed_window != b.speed_window {
+        differ(
+            &mut p,
             Rule::SpeedWindow,
             format!("{} s", a.speed_window),
             format!("{} s", b.speed_window),
         );
     }
-    rule(
-        Rule::PartialCredit,
-        yes_no(a.partial_credit),
-        yes_no(b.partial_credit),
-    );
+    if a.partial_credit != b.partial_credit {
+        differ(
+            &mut p,
+            Rule::PartialCredit,
+            yes_no(a.partial_credit),
+            yes_no(b.partial_credit),
+        );
+    }
     if let Some(sheet) = r.rescore_under(exam, lib) {
         if (sheet.total.points - r.score).abs() > 1e-6 {
-            rule(Rule::Score, num(r.score), num(sheet.total.points));
+            differ(&mut p, Rule::Score, num(r.score), num(sheet.total.points));
         }
         for (topic, t) in &sheet.by_topic {
             let got = r.by_topic.get(topic).map_or(0.0, |x| x.points);
             if (got - t.points).abs() > 1e-6 {
-                rule(
+                differ(
+                    &mut p,
                     Rule::TopicScore,
                     format!("{topic} {}", num(got)),
                     format!("{topic} {}", num(t.points)),
                 );
             }
         }
-        rule(Rule::Result, yes_no(r.passed), yes_no(sheet.passed));
+        if r.passed != sheet.passed {
+            differ(&mut p, Rule::Result, yes_no(r.passed), yes_no(sheet.passed));
+        }
     }
     if let Some(l) = exam.time_limit
         && r.ended_at - r.started_at > i64::from(l) * 1000 + TIME_GRACE_MS
@@ -306,6 +333,25 @@ pub fn check_against_exam(r: &AttemptRecord, exam: &ExamDef, lib: &Library) -> V
         p.push(Problem::ImpossibleTiming(Timing::OverLimit(l)));
     }
     p
+}
+
+/// A rule the record does not follow: what it says differs from what the loaded exam says.
+fn differ(p: &mut Vec<Problem>, rule: Rule, recorded: String, exam: String) {
+    if recorded != exam {
+        p.push(Problem::ExamRule {
+            rule,
+            recorded,
+            exam,
+        });
+    }
+}
+
+/// [`differ`] on two numbers as [`num`] writes them (the same bits always write the same, so
+/// only numbers that may differ are written out).
+fn differ_num(p: &mut Vec<Problem>, rule: Rule, recorded: f64, exam: f64) {
+    if recorded.to_bits() != exam.to_bits() {
+        differ(p, rule, num(recorded), num(exam));
+    }
 }
 
 /// A fingerprint of what a trainee did: every answer and every time, relative to the start.
@@ -377,102 +423,132 @@ pub fn check_with(
     rules: Rules<'_>,
 ) -> Vec<Vec<Problem>> {
     use rayon::prelude::*;
-    let Rules { lib, exams, key } = rules;
     // The checks of one record (checksum, signature, re-scoring, timing) run on every core; the
-    // duplicate check, which compares records, runs after, in order.
-    let checked: Vec<(Vec<Problem>, Vec<Problem>)> = records
+    // checks across records, which compare them, run after, in order.
+    let own: Vec<OwnChecks> = records
         .par_iter()
         .enumerate()
-        .map(|(i, (_, r))| {
-            let mut p = Vec::new();
-            let known = known.get(i);
-            // A record read from a file carries what its bytes said; one built in memory is
-            // checked as it would be written.
-            let seal = known.map_or_else(|| r.seal_in_memory(), |k| k.seal);
-            if !seal.checksum_ok {
-                p.push(Problem::Checksum);
-            }
-            if let Some(k) = key
-                && !seal.signature_ok(r, k)
-            {
-                p.push(Problem::BadSignature);
-            }
-            let mut bank_ok = true;
-            for (bank, hash) in &r.banks {
-                match lib.bank(bank) {
-                    None => {
-                        p.push(Problem::UnknownBank(bank.clone()));
-                        bank_ok = false;
-                    }
-                    Some(b) if b.hash != *hash => {
-                        p.push(Problem::ChangedBank(bank.clone()));
-                        bank_ok = false;
-                    }
-                    Some(_) => {}
-                }
-            }
-            if bank_ok {
-                // The banks have the hashes the record names, so a total re-scored against
-                // them before still holds.
-                let rescored = known
-                    .and_then(|k| k.rescored)
-                    .unwrap_or_else(|| r.rescore(lib));
-                match rescored {
-                    Some(total) if (total - r.score).abs() > 1e-6 => {
-                        p.push(Problem::ScoreMismatch {
-                            stored: fmt(r.score),
-                            recomputed: fmt(total),
-                        });
-                    }
-                    None => p.push(Problem::QuestionMissing),
-                    Some(_) => {}
-                }
-                let sum: f64 = r.questions.iter().map(|q| q.points).sum();
-                if (sum.max(0.0) - r.score).abs() > 1e-6 {
-                    p.push(Problem::ScoreMismatch {
-                        stored: fmt(r.score),
-                        recomputed: fmt(sum.max(0.0)),
-                    });
-                }
-            }
-            if let Some(why) = crate::record::name_problem(&r.trainee) {
-                p.push(Problem::BadName(why));
-            }
-            if bank_ok && let Some(exam) = exams.iter().find(|e| e.id == r.exam_id) {
-                p.extend(check_against_exam(r, exam, lib));
-            }
-            let mut after = Vec::new();
-            if r.ended_at < r.started_at {
-                after.push(Problem::ImpossibleTiming(Timing::EndsBeforeStart));
-            } else if let Some(limit) = r.time_limit {
-                // The clock runs through pauses, so they do not extend the limit.
-                if r.ended_at - r.started_at > i64::from(limit) * 1000 + TIME_GRACE_MS {
-                    after.push(Problem::ImpossibleTiming(Timing::OverLimit(limit)));
-                }
-            }
-            if r.questions.iter().any(|q| {
-                q.answered_at
-                    .is_some_and(|a| a < r.started_at || a > r.ended_at + TIME_GRACE_MS)
-            }) {
-                after.push(Problem::ImpossibleTiming(Timing::AnswerOutside));
-            }
-            (p, after)
-        })
+        .map(|(i, (_, r))| check_one(r, known.get(i), rules))
         .collect();
+    let refs: Vec<(&str, &AttemptRecord)> = records.iter().map(|(f, r)| (f.as_str(), r)).collect();
+    check_across(&refs, own)
+}
+
+/// What the checks of one record found on its own, before the checks across records
+/// ([`check_across`]): a record's own checks never change while its file and the rules stay
+/// the same, so a caller that keeps records (the live board) runs them once per record.
+#[derive(Clone, Debug)]
+pub struct OwnChecks {
+    /// Problems listed before a duplicate attempt id.
+    first: Vec<Problem>,
+    /// Problems listed after it (timing).
+    after: Vec<Problem>,
+    /// The fingerprint of the trainee's conduct ([`conduct`]).
+    print: Option<[u8; 32]>,
+}
+
+/// The checks of one record on its own: seal, signature, banks, re-scoring, name, the loaded
+/// exam's rules and timing. `known`: what the results index or the file's bytes said of it.
+#[must_use]
+pub fn check_one(r: &AttemptRecord, known: Option<&Known>, rules: Rules<'_>) -> OwnChecks {
+    let Rules { lib, exams, key } = rules;
+    let mut p = Vec::new();
+    // A record read from a file carries what its bytes said; one built in memory is
+    // checked as it would be written.
+    let seal = known.map_or_else(|| r.seal_in_memory(), |k| k.seal);
+    if !seal.checksum_ok {
+        p.push(Problem::Checksum);
+    }
+    if let Some(k) = key
+        && !seal.signature_ok(r, k)
+    {
+        p.push(Problem::BadSignature);
+    }
+    let mut bank_ok = true;
+    for (bank, hash) in &r.banks {
+        match lib.bank(bank) {
+            None => {
+                p.push(Problem::UnknownBank(bank.clone()));
+                bank_ok = false;
+            }
+            Some(b) if b.hash != *hash => {
+                p.push(Problem::ChangedBank(bank.clone()));
+                bank_ok = false;
+            }
+            Some(_) => {}
+        }
+    }
+    if bank_ok {
+        // The banks have the hashes the record names, so a total re-scored against
+        // them before still holds.
+        let rescored = known
+            .and_then(|k| k.rescored)
+            .unwrap_or_else(|| r.rescore(lib));
+        match rescored {
+            Some(total) if (total - r.score).abs() > 1e-6 => {
+                p.push(Problem::ScoreMismatch {
+                    stored: fmt(r.score),
+                    recomputed: fmt(total),
+                });
+            }
+            None => p.push(Problem::QuestionMissing),
+            Some(_) => {}
+        }
+        let sum: f64 = r.questions.iter().map(|q| q.points).sum();
+        if (sum.max(0.0) - r.score).abs() > 1e-6 {
+            p.push(Problem::ScoreMismatch {
+                stored: fmt(r.score),
+                recomputed: fmt(sum.max(0.0)),
+            });
+        }
+    }
+    if let Some(why) = crate::record::name_problem(&r.trainee) {
+        p.push(Problem::BadName(why));
+    }
+    if bank_ok && let Some(exam) = exams.iter().find(|e| e.id == r.exam_id) {
+        p.extend(check_against_exam(r, exam, lib));
+    }
+    let mut after = Vec::new();
+    if r.ended_at < r.started_at {
+        after.push(Problem::ImpossibleTiming(Timing::EndsBeforeStart));
+    } else if let Some(limit) = r.time_limit {
+        // The clock runs through pauses, so they do not extend the limit.
+        if r.ended_at - r.started_at > i64::from(limit) * 1000 + TIME_GRACE_MS {
+            after.push(Problem::ImpossibleTiming(Timing::OverLimit(limit)));
+        }
+    }
+    if r.questions.iter().any(|q| {
+        q.answered_at
+            .is_some_and(|a| a < r.started_at || a > r.ended_at + TIME_GRACE_MS)
+    }) {
+        after.push(Problem::ImpossibleTiming(Timing::AnswerOutside));
+    }
+    OwnChecks {
+        first: p,
+        after,
+        print: conduct(r),
+    }
+}
+
+/// The checks across records, after each record's own ([`check_one`], `own[i]` of
+/// `records[i]`, given as (file name, record) in file-name order): a second record with an
+/// attempt id already seen, and identical conduct under different names. Returns, per record,
+/// every problem.
+#[must_use]
+pub fn check_across(records: &[(&str, &AttemptRecord)], own: Vec<OwnChecks>) -> Vec<Vec<Problem>> {
     // Identical conduct under different names: the records of such a group are flagged with the
     // others' names. When some of them fail other checks (a copy's paper is not the one drawn
     // for its name) and others pass them all, the ones that fail are the copies: only they are
     // flagged, naming the attempt they copy, which counts. When they cannot be told apart, all
     // are flagged.
-    let clean: Vec<bool> = checked
+    let clean: Vec<bool> = own
         .iter()
-        .map(|(p, after)| p.is_empty() && after.is_empty())
+        .map(|o| o.first.is_empty() && o.after.is_empty())
         .collect();
-    let prints: Vec<Option<[u8; 32]>> = records.par_iter().map(|(_, r)| conduct(r)).collect();
     let mut groups: HashMap<[u8; 32], Vec<usize>> = HashMap::new();
-    for (i, f) in prints.iter().enumerate() {
-        if let Some(f) = f {
-            groups.entry(*f).or_default().push(i);
+    for (i, o) in own.iter().enumerate() {
+        if let Some(f) = o.print {
+            groups.entry(f).or_default().push(i);
         }
     }
     let mut copies: Vec<Vec<String>> = vec![Vec::new(); records.len()];
@@ -491,13 +567,14 @@ pub fn check_with(
     let mut seen: HashMap<&str, &str> = HashMap::new();
     records
         .iter()
-        .zip(checked)
+        .zip(own)
         .zip(copies)
-        .map(|(((file, r), (mut p, after)), copies)| {
-            if let Some(first) = seen.insert(r.attempt_id.as_str(), file.as_str()) {
+        .map(|((&(file, r), own), copies)| {
+            let mut p = own.first;
+            if let Some(first) = seen.insert(r.attempt_id.as_str(), file) {
                 p.push(Problem::Duplicate(first.to_owned()));
             }
-            p.extend(after);
+            p.extend(own.after);
             p.extend(copies.into_iter().map(Problem::SameAnswersAs));
             p
         })
@@ -559,24 +636,34 @@ pub fn screen_with(
     rules: Rules<'_>,
 ) -> (Vec<AttemptRecord>, Vec<BadRecord>) {
     let problems = check_with(&records, known, rules);
-    let mut good = Vec::new();
+    let mut good = Vec::with_capacity(records.len());
     let mut flagged = Vec::new();
     for ((file, r), p) in records.into_iter().zip(problems) {
-        if !p.is_empty() {
-            flagged.push(BadRecord {
-                file: file.clone(),
-                trainee: r.trainee.clone(),
-                exam_id: r.exam_id.clone(),
-                reason: p
-                    .iter()
-                    .map(Problem::message)
-                    .reduce(|a, b| Msg::new(K::ReasonSep, vec![a.into(), b.into()]))
-                    .unwrap_or_else(|| Msg::raw("")),
-            });
-        }
-        if !p.iter().any(Problem::excludes) {
+        flagged.extend(flag(&file, &r, &p));
+        if counts(&p) {
             good.push(r);
         }
     }
     (good, flagged)
+}
+
+/// The entry of a record with problems `p` among the flagged (`None` when it has none).
+#[must_use]
+pub fn flag(file: &str, r: &AttemptRecord, p: &[Problem]) -> Option<BadRecord> {
+    (!p.is_empty()).then(|| BadRecord {
+        file: file.to_owned(),
+        trainee: r.trainee.clone(),
+        exam_id: r.exam_id.clone(),
+        reason: p
+            .iter()
+            .map(Problem::message)
+            .reduce(|a, b| Msg::new(K::ReasonSep, vec![a.into(), b.into()]))
+            .unwrap_or_else(|| Msg::raw("")),
+    })
+}
+
+/// Whether a record with problems `p` counts in the statistics.
+#[must_use]
+pub fn counts(p: &[Problem]) -> bool {
+    !p.iter().any(Problem::excludes)
 }

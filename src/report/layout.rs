@@ -28,6 +28,10 @@ pub struct Plain;
 
 /// Cells of `s` as a terminal draws it: the sum of its grapheme clusters' widths.
 pub(crate) fn plain_width(s: &str) -> usize {
+    // Printable ASCII (most cells of a report: numbers, times, Latin names) is one cell a byte.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.len();
+    }
     s.graphemes(true).map(UnicodeWidthStr::width).sum()
 }
 
@@ -71,6 +75,11 @@ impl Typeset for Plain {
         plain_width(s)
     }
     fn lines(&self, s: &str, width: usize) -> Vec<String> {
+        // What fits is one line, as the wrap would give it (no leading space, which the wrap
+        // drops): most cells of a table.
+        if !s.starts_with(' ') && plain_width(s) <= width.max(1) {
+            return vec![s.trim_end().to_owned()];
+        }
         wrap_with(s, width, &plain_width)
     }
     fn rtl(&self) -> bool {
@@ -186,31 +195,28 @@ impl<'a> Page<'a> {
         }
     }
 
-    fn pad(&self, s: &str, w: usize, left: bool) -> String {
-        let pad = " ".repeat(w.saturating_sub(self.ts.width(s)));
-        if left {
-            format!("{pad}{s}")
-        } else {
-            format!("{s}{pad}")
-        }
-    }
-
     /// A table: `headers` (none when empty) over `rows`. When the columns do not fit the page,
     /// wrapping columns are made narrower; when they still do not fit, the columns after the
     /// first `keep` are split into several tables, each repeating the first `keep` columns.
-    pub(crate) fn table(
+    pub(crate) fn table<'b>(
         &mut self,
-        headers: &[String],
-        rows: &[Vec<String>],
+        headers: &'b [String],
+        rows: &'b [Vec<String>],
         cols: &[Col],
         keep: usize,
     ) {
         let n = cols.len();
-        let get = |r: &[String], i: usize| r.get(i).cloned().unwrap_or_default();
+        let get = |r: &'b [String], i: usize| -> &'b str { r.get(i).map_or("", String::as_str) };
+        // Each cell is measured once: the widths serve the natural and least widths.
+        let cell_w: Vec<Vec<usize>> = rows
+            .iter()
+            .map(|r| (0..n).map(|i| self.ts.width(get(r, i))).collect())
+            .collect();
+        let widest = |i: usize| cell_w.iter().map(|w| w[i]).max();
         let natural: Vec<usize> = (0..n)
             .map(|i| {
-                rows.iter()
-                    .map(|r| self.ts.width(&get(r, i)))
+                widest(i)
+                    .into_iter()
                     .chain(std::iter::once(
                         headers.get(i).map_or(0, |h| self.ts.width(h)),
                     ))
@@ -225,10 +231,7 @@ impl<'a> Page<'a> {
                     // The columns repeated in every part (names) stay wider.
                     if i < keep { MIN_KEY } else { MIN_WRAP }
                 } else {
-                    rows.iter()
-                        .map(|r| self.ts.width(&get(r, i)))
-                        .max()
-                        .unwrap_or(0)
+                    widest(i).unwrap_or(0)
                 };
                 // A header wraps at its spaces: its longest word (at most 10 cells) must fit.
                 let head = headers.get(i).map_or(0, |h| {
@@ -289,21 +292,25 @@ impl<'a> Page<'a> {
                     over -= 1;
                 }
             }
-            let sub = |r: &[String]| -> Vec<String> { idx.iter().map(|i| get(r, *i)).collect() };
             let sub_cols: Vec<Col> = idx.iter().map(|i| cols[*i]).collect();
             if !headers.is_empty() {
-                self.row(&sub(headers), &ws, &sub_cols);
+                let head: Vec<&str> = idx.iter().map(|i| get(headers, *i)).collect();
+                self.row(&head, &ws, &sub_cols);
                 let rule: Vec<String> = ws.iter().map(|w| "-".repeat(*w)).collect();
+                let rule: Vec<&str> = rule.iter().map(String::as_str).collect();
                 self.row(&rule, &ws, &sub_cols);
             }
+            let mut cells: Vec<&str> = Vec::with_capacity(idx.len());
             for r in rows {
-                self.row(&sub(r), &ws, &sub_cols);
+                cells.clear();
+                cells.extend(idx.iter().map(|i| get(r, *i)));
+                self.row(&cells, &ws, &sub_cols);
             }
         }
     }
 
     /// One row, over as many lines as its tallest cell.
-    fn row(&mut self, cells: &[String], ws: &[usize], cols: &[Col]) {
+    fn row(&mut self, cells: &[&str], ws: &[usize], cols: &[Col]) {
         let rtl = self.ts.rtl();
         let wrapped: Vec<Vec<String>> = cells
             .iter()
@@ -317,22 +324,32 @@ impl<'a> Page<'a> {
             })
             .collect();
         let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        let mut line = String::new();
         for k in 0..height {
-            let mut pieces: Vec<String> = wrapped
-                .iter()
-                .zip(ws)
-                .zip(cols)
-                .map(|((lines, w), col)| {
-                    let s = lines.get(k).map_or("", String::as_str);
-                    // Numbers to the right; text to its start: the left, or the right in a
-                    // right-to-left table. Headers of numbers sit over them.
-                    self.pad(s, *w, col.right || rtl)
-                })
-                .collect();
-            if rtl {
-                pieces.reverse();
+            // The cells joined by the gap, in the table's direction (the first column on the
+            // right in a right-to-left table).
+            line.clear();
+            let order: Box<dyn Iterator<Item = usize>> = if rtl {
+                Box::new((0..wrapped.len()).rev())
+            } else {
+                Box::new(0..wrapped.len())
+            };
+            for (j, c) in order.enumerate() {
+                if j > 0 {
+                    line.extend(std::iter::repeat_n(' ', GAP));
+                }
+                let s = wrapped[c].get(k).map_or("", String::as_str);
+                // Numbers to the right; text to its start: the left, or the right in a
+                // right-to-left table. Headers of numbers sit over them.
+                let pad = ws[c].saturating_sub(self.ts.width(s));
+                if cols[c].right || rtl {
+                    line.extend(std::iter::repeat_n(' ', pad));
+                    line.push_str(s);
+                } else {
+                    line.push_str(s);
+                    line.extend(std::iter::repeat_n(' ', pad));
+                }
             }
-            let line = pieces.join(&" ".repeat(GAP));
             if rtl {
                 // The full width of the table, so that it is right-aligned as a whole; the
                 // spaces at the end (an empty first column) are dropped after.
@@ -361,6 +378,21 @@ mod tests {
         );
         assert_eq!(wrap_with("", 4, &plain_width), [""]);
         assert_eq!(wrap_with("a  b", 10, &plain_width), ["a  b"]);
+    }
+
+    proptest::proptest! {
+        /// The shortcuts (printable ASCII measured by its length, a cell that fits kept whole)
+        /// give what the full measure and wrap give, on spaces, Arabic, wide and combining
+        /// characters and control characters.
+        #[test]
+        fn shortcuts_give_what_the_full_measure_and_wrap_give(
+            s in "[ a-z0-9\\-.:/()%\u{627}\u{644}\u{623}\u{651}\u{4e00}\u{301}\t]{0,40}",
+            width in 0usize..30,
+        ) {
+            let full: usize = s.graphemes(true).map(UnicodeWidthStr::width).sum();
+            proptest::prop_assert_eq!(plain_width(&s), full);
+            proptest::prop_assert_eq!(Plain.lines(&s, width), wrap_with(&s, width, &plain_width));
+        }
     }
 
     #[test]

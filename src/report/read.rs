@@ -36,7 +36,17 @@ pub fn select_attempts<'a>(
     exam: &str,
     which: Which,
 ) -> Vec<&'a AttemptRecord> {
-    let of_exam: Vec<&AttemptRecord> = records.iter().filter(|r| r.exam_id == exam).collect();
+    select_attempts_of(records, exam, which)
+}
+
+/// [`select_attempts`] over records held anywhere.
+#[must_use]
+pub fn select_attempts_of<'a>(
+    records: impl IntoIterator<Item = &'a AttemptRecord>,
+    exam: &str,
+    which: Which,
+) -> Vec<&'a AttemptRecord> {
+    let of_exam: Vec<&AttemptRecord> = records.into_iter().filter(|r| r.exam_id == exam).collect();
     let slugs: Vec<String> = of_exam.iter().map(|r| trainee_slug(&r.trainee)).collect();
     super::select(&of_exam, &slugs, which)
         .into_iter()

@@ -353,10 +353,12 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
                 if v.is_empty() {
                     t.none.to_owned()
                 } else {
+                    // Joined with the language's comma («،» in Arabic).
+                    let sep = crate::messages::template(c.lang, crate::messages::K::ListSep);
                     v.iter()
                         .map(|i| c.num(&(i + 1).to_string()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                        .reduce(|a, b| fill(sep, &[&a, &b]))
+                        .unwrap_or_default()
                 }
             };
             let body = vec![

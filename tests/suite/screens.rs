@@ -184,6 +184,13 @@ fn arabic_screens() {
     insta::assert_snapshot!("ar_help_80x24", screen(&a, 80, 24, T0 + 3_000));
     a.handle_key(key(KeyCode::Esc), T0 + 3_000);
     a.handle_key(ctrl('s'), T0 + 4_000);
+    // The unanswered questions are listed with the Arabic comma.
+    let confirm = screen(&a, 80, 24, T0 + 4_000);
+    let list = confirm
+        .lines()
+        .find(|l| l.contains('4'))
+        .unwrap_or_default();
+    assert!(list.contains('،') && !list.contains(','), "{confirm}");
     a.handle_key(key(KeyCode::Enter), T0 + 4_000);
     insta::assert_snapshot!("ar_results_80x24", screen(&a, 80, 24, T0 + 5_000));
     a.handle_key(ch('r'), T0 + 6_000);
