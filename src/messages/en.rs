@@ -268,7 +268,18 @@ pub fn text(key: K) -> &'static str {
         K::AutosaveFailed => {
             "Your answers are NOT being saved ({0}): do not close this window; free some space or fix the folder."
         }
-        K::SaveSlow => "Saving is slow: the last answer may not be saved yet.",
+        K::AttemptBusyShared => {
+            "This attempt is already open in another window, on this computer or another one using the same results folder: finish it there, or close that one first."
+        }
+        K::ExamChangedSinceStart => {
+            "The exam `{0}` was changed after this attempt started, and the saved attempt no longer fits it ({1}). Nothing was started: ask your instructor."
+        }
+        K::ClockFromEarlierStart => {
+            "You already started this exam at {0} UTC and it has no record: the time counts from then."
+        }
+        K::RecoverNotStartedHere => {
+            "{0}: no attempt started on this computer or in the results folder matches it (no start marker); it is set aside as {1} and not published"
+        }
         K::AttemptBusy => {
             "This attempt is open in another window (another terminal on this computer): finish it there, or close that one first."
         }

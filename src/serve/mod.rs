@@ -172,9 +172,11 @@ pub fn prepare(
         key: Some(rec.key),
     };
     // Attempts finished but not recorded when the server last stopped are recorded now.
+    // The server wrote them itself (with any time it gave): they keep their own rules.
     let (written, failed) = crate::tui::host::recover(
         &places,
         &lib,
+        &[],
         crate::tui::host::now_ms(),
         crate::text::Lang::En,
     );
