@@ -126,6 +126,14 @@ fn cpu_ticks(pid: u32) -> u64 {
     n(11) + n(12)
 }
 
+/// The machine's load average over the last minute (what else competed for the cores).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
 fn pct(v: &mut [Duration], p: f64) -> f64 {
     v.sort();
     #[allow(
@@ -142,6 +150,7 @@ fn main() {
     let n: usize = if quick { 10 } else { 100 };
     let keys_each: usize = if quick { 5 } else { 20 };
     let bin = std::env::var("TIPQUIZ_BIN").unwrap_or_else(|_| "target/release/tipquiz".into());
+    let load_before = load_average();
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(&bin)
         .args([
@@ -259,7 +268,10 @@ fn main() {
 
     #[allow(clippy::cast_precision_loss)]
     let per_session_mib = (rss_n.saturating_sub(rss0)) as f64 / 1024.0 / n as f64;
-    println!("serve, {n} sessions (shipped final assessment, 120x40, countdown on):");
+    println!(
+        "serve, {n} sessions (shipped final assessment, 120x40, countdown on); load average {load_before} before, {} after:",
+        load_average()
+    );
     println!(
         "  session set-up (connect to first frame): p50 {:.1} ms, p99 {:.1} ms; all {n} in {:.2} s",
         pct(&mut setups, 0.5),

@@ -173,7 +173,9 @@ fn header(hash: &str) -> String {
     format!("{MAGIC} v{FORMAT} {VERSION} {BUILD:016x} {hash}\n")
 }
 
-/// Questions per frame: the frames of a large bank are encoded and decoded on every core.
+/// Questions per frame: the frames of a large bank are encoded and decoded on every core (those
+/// of a bank of up to four frames, about 2,000 questions, on the calling thread: no thread
+/// pool is started for them).
 const FRAME_QUESTIONS: usize = 512;
 
 /// An encoded entry: the header line, then the number of frames (u64, little-endian), then
@@ -191,8 +193,8 @@ impl Entry {
     /// Write the entry to `w`.
     fn write_to(&self, w: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
         use rayon::prelude::*;
-        // One frame's digest is taken here: no thread pool for a small bank.
-        let digests: Vec<_> = if self.frames.len() > 2 {
+        // A few frames' digests are taken here: no thread pool for a small bank.
+        let digests: Vec<_> = if self.frames.len() > 5 {
             self.frames.par_iter().map(Sha256::digest).collect()
         } else {
             self.frames.iter().map(Sha256::digest).collect()
@@ -238,7 +240,7 @@ fn encode(hash: &str, bank: &Bank) -> Option<Entry> {
     };
     let mut frames = vec![postcard::to_allocvec(&bare).ok()?];
     let encode = |c: &[super::Question]| postcard::to_allocvec(c).ok();
-    frames.extend(if questions.len() > FRAME_QUESTIONS {
+    frames.extend(if questions.len() > FRAME_QUESTIONS * 4 {
         questions
             .par_chunks(FRAME_QUESTIONS)
             .map(encode)
@@ -292,7 +294,7 @@ fn decode(bytes: &[u8], hash: &str) -> Option<Bank> {
         return None;
     }
     let frame = |f: &(&[u8], &[u8])| exactly::<Vec<super::Question>>(*f);
-    let parts = if rest.len() > 1 {
+    let parts = if rest.len() > 4 {
         rest.par_iter().map(frame).collect::<Option<Vec<_>>>()?
     } else {
         rest.iter().map(frame).collect::<Option<Vec<_>>>()?

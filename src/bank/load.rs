@@ -136,12 +136,18 @@ const PIECE_BYTES: usize = 1 << 20;
 /// times the piece's size) is still in the processor's cache when the piece is checked.
 const SMALL_PIECE_BYTES: usize = 256 << 10;
 
-/// How many pieces to read a bank of `len` bytes in: one under a mebibyte, else pieces of about
+/// Size of the pieces a bank under [`PIECE_BYTES`] is read in, one after the other on one
+/// thread: the parse tree of a whole file is about ten times its size, and was most of the
+/// memory a class-sized quiz ever used; a piece's tree is dropped once the piece is checked.
+const SEQUENTIAL_PIECE_BYTES: usize = 64 << 10;
+
+/// How many pieces to read a bank of `len` bytes in: under a mebibyte, pieces of about
+/// [`SEQUENTIAL_PIECE_BYTES`] (one under twice that) read on one thread; else pieces of about
 /// [`SMALL_PIECE_BYTES`], so that every core has work and only a few pieces' parse trees are in
 /// memory at once.
 fn pieces_for(len: usize) -> usize {
     if len < PIECE_BYTES {
-        return 1;
+        return (len / SEQUENTIAL_PIECE_BYTES).max(1);
     }
     (len / SMALL_PIECE_BYTES).clamp(1, 4096)
 }
@@ -171,8 +177,9 @@ fn cut_points(text: &str, pieces: usize) -> Vec<usize> {
     cuts
 }
 
-/// The fast path for a large, valid bank: the file is cut at `[[question]]` headers, the pieces
-/// are parsed and checked on every core, and the questions joined in order. It gives up
+/// The fast path for a valid bank: the file is cut at `[[question]]` headers, the pieces are
+/// parsed and checked on every core (one after the other under [`super::SMALL_TEXT`]), and the
+/// questions joined in order. It gives up
 /// (returns `None`) at the first problem of any kind, or when a piece after the first holds
 /// anything but questions, so that every problem is reported by the one-piece path, in full and
 /// in file order. A cut can only fall where the whole file has a `[[question]]` header too, or
@@ -220,45 +227,58 @@ fn parse_in_pieces(
     let ctx = header.ctx();
     // Each piece is parsed, checked and its parse tree dropped on one core, so only a few trees
     // are in memory at once.
-    let (checked, hash) = rayon::join(
-        || {
-            bounds
-                .par_windows(2)
-                .enumerate()
-                .map(|(i, b)| {
-                    let piece = &text[b[0]..b[1]];
-                    let parsed;
-                    let tree = if i == 0 {
-                        &first
-                    } else {
-                        let (tree, errors) = DeTable::parse_recoverable(piece);
-                        if !errors.is_empty() {
-                            return None;
-                        }
-                        parsed = tree;
-                        &parsed
-                    };
-                    let top = tree.get_ref();
-                    let only_questions = top.len() == 1 && top.contains_key("question");
-                    if i > 0 && !only_questions {
-                        return None;
-                    }
-                    let mut w = Walker::new(file, piece);
-                    w.lines_before = lines_before[i];
-                    let mut seen = HashMap::new();
-                    let questions = match top.get("question") {
-                        Some(v) => {
-                            let items = w.array(v, &key("question"))?;
-                            check_items(&mut w, items, &ctx, &mut seen)
-                        }
-                        None => Vec::new(),
-                    };
-                    w.diags.is_empty().then_some(questions)
-                })
-                .collect::<Option<Vec<Vec<Question>>>>()
-        },
-        || hash.map_or_else(|| content_hash(source.as_bytes()), str::to_owned),
-    );
+    let check_piece = |(i, b): (usize, &[usize])| {
+        let piece = &text[b[0]..b[1]];
+        let parsed;
+        let tree = if i == 0 {
+            &first
+        } else {
+            let (tree, errors) = DeTable::parse_recoverable(piece);
+            if !errors.is_empty() {
+                return None;
+            }
+            parsed = tree;
+            &parsed
+        };
+        let top = tree.get_ref();
+        let only_questions = top.len() == 1 && top.contains_key("question");
+        if i > 0 && !only_questions {
+            return None;
+        }
+        let mut w = Walker::new(file, piece);
+        w.lines_before = lines_before[i];
+        let mut seen = HashMap::new();
+        let questions = match top.get("question") {
+            Some(v) => {
+                let items = w.array(v, &key("question"))?;
+                check_items(&mut w, items, &ctx, &mut seen)
+            }
+            None => Vec::new(),
+        };
+        w.diags.is_empty().then_some(questions)
+    };
+    let hash_of = || hash.map_or_else(|| content_hash(source.as_bytes()), str::to_owned);
+    // A small bank's pieces are read one after the other on this thread (no thread pool: see
+    // [`super::SMALL_TEXT`]), only to keep its parse tree small.
+    let (checked, hash) = if text.len() < super::SMALL_TEXT {
+        let checked = bounds
+            .windows(2)
+            .enumerate()
+            .map(check_piece)
+            .collect::<Option<Vec<Vec<Question>>>>();
+        (checked, hash_of())
+    } else {
+        rayon::join(
+            || {
+                bounds
+                    .par_windows(2)
+                    .enumerate()
+                    .map(check_piece)
+                    .collect::<Option<Vec<Vec<Question>>>>()
+            },
+            hash_of,
+        )
+    };
     let checked = checked?;
     let count = checked.iter().map(Vec::len).sum();
     let mut ids = std::collections::HashSet::with_capacity(count);

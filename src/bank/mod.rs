@@ -485,6 +485,18 @@ mod shipped_tests {
     }
 
     #[test]
+    fn each_shipped_bank_read_in_pieces_on_one_thread_is_the_bank_read_whole() {
+        for (name, text) in super::SHIPPED_BANKS {
+            let (pieces, whole) = (
+                super::parse_bank(name, text),
+                super::parse_bank_one_piece(name, text),
+            );
+            assert!(pieces.0.is_some() && pieces.1.is_empty(), "{name}");
+            assert_eq!(pieces, whole, "{name}");
+        }
+    }
+
+    #[test]
     fn the_shipped_banks_read_in_place_are_the_shipped_sources_parsed() {
         assert_eq!(parse_shipped_cached(None), load_shipped());
         // The shipped banks alone are parsed on one thread; a test that fails when they outgrow

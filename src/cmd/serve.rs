@@ -53,6 +53,7 @@ pub(crate) fn serve_cmd(cx: &Context, args: ServeArgs) -> u8 {
         idle: std::time::Duration::from_secs(u64::from(idle)),
         lockout: std::time::Duration::from_secs(u64::from(lockout)),
         paced: args.paced,
+        lang: cx.out.lang,
         dir: args.dir.unwrap_or_else(|| data.join("serve")),
         results: cx
             .common

@@ -34,7 +34,13 @@ pub fn home(cx: &Context) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let _ = crate::tui::run::recover(&start.places, &lib, crate::tui::run::now_ms(), cx.out.lang);
+    let _ = crate::tui::run::recover(
+        &start.places,
+        &lib,
+        &exams,
+        crate::tui::run::now_ms(),
+        cx.out.lang,
+    );
     let mut app = crate::tui::app::App::new(
         std::sync::Arc::new(lib),
         exams,
@@ -43,6 +49,7 @@ pub fn home(cx: &Context) -> u8 {
         start.places.autosaves.clone(),
     );
     app.lock_attempts = true;
+    app.places = Some(start.places.clone());
     run_app(app, cx, start)
 }
 

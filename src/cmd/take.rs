@@ -89,7 +89,7 @@ pub(crate) fn take(
         Ok(x) => x,
         Err(code) => return code,
     };
-    let _ = crate::tui::run::recover(places, &lib, crate::tui::run::now_ms(), cx.out.lang);
+    let _ = crate::tui::run::recover(places, &lib, &exams, crate::tui::run::now_ms(), cx.out.lang);
     let exam = if let Some(e) = exam_arg {
         let path = PathBuf::from(&e);
         if path.is_file() {
@@ -179,6 +179,7 @@ pub(crate) fn take(
     );
     app.fixed_exam = Some(exam);
     app.lock_attempts = true;
+    app.places = Some(places.clone());
     app.quit_after = true;
     app.form_mut().trainee_only = true;
     app.form_mut().focus = crate::tui::app::Field::Trainee;
@@ -192,13 +193,18 @@ pub(crate) fn take(
 }
 
 pub(crate) fn recover_cmd(cx: &Context) -> u8 {
-    let (lib, _) = match library_or_exit(cx) {
+    let (lib, exams) = match library_or_exit(cx) {
         Ok(x) => x,
         Err(code) => return code,
     };
     let places = cx.places();
-    let (ok, failed) =
-        crate::tui::run::recover(&places, &lib, crate::tui::run::now_ms(), cx.out.lang);
+    let (ok, failed) = crate::tui::run::recover(
+        &places,
+        &lib,
+        &exams,
+        crate::tui::run::now_ms(),
+        cx.out.lang,
+    );
     let mut out = String::new();
     for p in &ok {
         out.push_str(&format!(

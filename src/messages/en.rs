@@ -268,7 +268,18 @@ pub fn text(key: K) -> &'static str {
         K::AutosaveFailed => {
             "Your answers are NOT being saved ({0}): do not close this window; free some space or fix the folder."
         }
-        K::SaveSlow => "Saving is slow: the last answer may not be saved yet.",
+        K::AttemptBusyShared => {
+            "This attempt is already open in another window, on this computer or another one using the same results folder: finish it there, or close that one first."
+        }
+        K::ExamChangedSinceStart => {
+            "The exam `{0}` was changed after this attempt started, and the saved attempt no longer fits it ({1}). Nothing was started: ask your instructor."
+        }
+        K::ClockFromEarlierStart => {
+            "You already started this exam at {0} UTC and it has no record: the time counts from then."
+        }
+        K::RecoverNotStartedHere => {
+            "{0}: no attempt started on this computer or in the results folder matches it (no start marker); it is set aside as {1} and not published"
+        }
         K::AttemptBusy => {
             "This attempt is open in another window (another terminal on this computer): finish it there, or close that one first."
         }
@@ -852,6 +863,61 @@ pub fn text(key: K) -> &'static str {
         K::ResumeAnswerMisfit => "the answer to `{0}` does not fit it",
     }
 }
+
+/// The instructor's console (`serve`).
+pub static CONSOLE: super::screens::ConsoleUi = super::screens::ConsoleUi {
+    title: "tipquiz serve · instructor console",
+    sessions: "sessions {0} of {1} · joins {2}{3}",
+    joins_open: "open",
+    joins_locked: "LOCKED",
+    exam_ended: " · EXAM ENDED",
+    trainees: "Trainees ({0})",
+    col_trainee: "Trainee",
+    col_exam: "Exam",
+    col_answered: "Answered",
+    col_flagged: "Flagged",
+    col_time: "Time left",
+    col_state: "State",
+    joining: "joining",
+    working: "working",
+    finished: "finished",
+    away: "away (saved)",
+    typing: "(typing a name)",
+    keys: "{0} select · {1} {2} min for the selected · {3} {2} min for all · {4} lock/open joins · {5} end exam · {6} board · {7} stop",
+    paced_keys: "{0} next step (open, close, next question, podium) · {1} end the game now · {2} lock/open joins · {3} board · {4} stop",
+    confirm_end: "End the exam for everybody? Open attempts are recorded as timed out.",
+    confirm_end_game: "End the game now? Every trainee's answers so far are recorded and the podium is shown.",
+    confirm_quit: "Stop the server? Attempts are saved and resume when trainees connect again.",
+    confirm_quit_paced: "Stop the server? The game is saved and goes on when the server starts again.",
+    confirm_keys: "{0}: yes · any other key: no",
+    nothing_done: "Nothing done.",
+    no_selection: "No trainee selected.",
+    locked_status: "Joins locked: only trainees who already started can come back.",
+    open_status: "Joins open.",
+    no_attempt: "{0} has no attempt running.",
+    more_one: "{0} more minutes for {1}.",
+    more_all: "{0} more minutes for everybody ({1} not connected).",
+    ended_status: "Exam ended. Attempts of trainees not connected, recorded as timed out: {0}.",
+    not_recorded_autosave: " Not recorded (kept in the autosave folder): {0}",
+    live_title: "Live quiz (paced)",
+    waiting: "Waiting to start · {0} trainees joined · {1}: open question 1 of {2}",
+    open_line: "Question {0} of {1} · {2} s left · {3} of {4} answered · {5}: close it now",
+    closed_line: "Question {0} of {1} · closed · {2}",
+    next_question: "{0}: open question {1} of {2}",
+    next_podium: "{0}: the podium",
+    the_end: "The end · {0} trainees",
+    no_answer: "no answer: {0}",
+    right_mark: "✓ right",
+    podium: "Podium",
+    leaderboard: "Leaderboard (points with speed)",
+    right_count: "({0} right)",
+    q_opened: "Question {0} of {1} is open.",
+    q_closed: "Question {0} closed: answers shown.",
+    recorded_all: "The end: {0} attempts recorded.",
+    not_recorded_pending: " Not recorded (kept in the pending folder): {0}",
+    already_over: "The game is already over.",
+    save_failed: "The game could not be saved: {0}",
+};
 
 /// Paced play's screen (`serve --paced`).
 pub static PACED: super::screens::PacedUi = super::screens::PacedUi {

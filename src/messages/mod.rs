@@ -51,6 +51,15 @@ pub fn paced(lang: Lang) -> &'static screens::PacedUi {
     }
 }
 
+/// The words of the instructor's console in `lang`.
+#[must_use]
+pub fn console(lang: Lang) -> &'static screens::ConsoleUi {
+    match lang {
+        Lang::En => &en::CONSOLE,
+        Lang::Ar => &ar::CONSOLE,
+    }
+}
+
 /// The name of a shipped topic on screen (another topic is shown by its id).
 #[must_use]
 pub fn topic_name(lang: Lang, topic: &str) -> String {

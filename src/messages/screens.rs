@@ -233,6 +233,122 @@ pub struct PacedUi {
     pub closed: &'static str,
 }
 
+/// The words of the instructor's console (`serve`'s own terminal), one set per language.
+#[allow(missing_docs)]
+pub struct ConsoleUi {
+    pub title: &'static str,
+    pub sessions: &'static str,
+    pub joins_open: &'static str,
+    pub joins_locked: &'static str,
+    pub exam_ended: &'static str,
+    pub trainees: &'static str,
+    pub col_trainee: &'static str,
+    pub col_exam: &'static str,
+    pub col_answered: &'static str,
+    pub col_flagged: &'static str,
+    pub col_time: &'static str,
+    pub col_state: &'static str,
+    pub joining: &'static str,
+    pub working: &'static str,
+    pub finished: &'static str,
+    pub away: &'static str,
+    pub typing: &'static str,
+    pub keys: &'static str,
+    pub paced_keys: &'static str,
+    pub confirm_end: &'static str,
+    pub confirm_end_game: &'static str,
+    pub confirm_quit: &'static str,
+    pub confirm_quit_paced: &'static str,
+    pub confirm_keys: &'static str,
+    pub nothing_done: &'static str,
+    pub no_selection: &'static str,
+    pub locked_status: &'static str,
+    pub open_status: &'static str,
+    pub no_attempt: &'static str,
+    pub more_one: &'static str,
+    pub more_all: &'static str,
+    pub ended_status: &'static str,
+    pub not_recorded_autosave: &'static str,
+    pub live_title: &'static str,
+    pub waiting: &'static str,
+    pub open_line: &'static str,
+    pub closed_line: &'static str,
+    pub next_question: &'static str,
+    pub next_podium: &'static str,
+    pub the_end: &'static str,
+    pub no_answer: &'static str,
+    pub right_mark: &'static str,
+    pub podium: &'static str,
+    pub leaderboard: &'static str,
+    pub right_count: &'static str,
+    pub q_opened: &'static str,
+    pub q_closed: &'static str,
+    pub recorded_all: &'static str,
+    pub not_recorded_pending: &'static str,
+    pub already_over: &'static str,
+    pub save_failed: &'static str,
+}
+
+impl ConsoleUi {
+    /// Every entry, in order (for the tests that compare the languages).
+    #[must_use]
+    pub fn all(&self) -> Vec<&'static str> {
+        vec![
+            self.title,
+            self.sessions,
+            self.joins_open,
+            self.joins_locked,
+            self.exam_ended,
+            self.trainees,
+            self.col_trainee,
+            self.col_exam,
+            self.col_answered,
+            self.col_flagged,
+            self.col_time,
+            self.col_state,
+            self.joining,
+            self.working,
+            self.finished,
+            self.away,
+            self.typing,
+            self.keys,
+            self.paced_keys,
+            self.confirm_end,
+            self.confirm_end_game,
+            self.confirm_quit,
+            self.confirm_quit_paced,
+            self.confirm_keys,
+            self.nothing_done,
+            self.no_selection,
+            self.locked_status,
+            self.open_status,
+            self.no_attempt,
+            self.more_one,
+            self.more_all,
+            self.ended_status,
+            self.not_recorded_autosave,
+            self.live_title,
+            self.waiting,
+            self.open_line,
+            self.closed_line,
+            self.next_question,
+            self.next_podium,
+            self.the_end,
+            self.no_answer,
+            self.right_mark,
+            self.podium,
+            self.leaderboard,
+            self.right_count,
+            self.q_opened,
+            self.q_closed,
+            self.recorded_all,
+            self.not_recorded_pending,
+            self.already_over,
+            self.save_failed,
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::messages::fill;
@@ -266,6 +382,22 @@ mod tests {
         }
         for (e, a) in EN.does.iter().zip(AR.does.iter()) {
             assert!(!e.0.is_empty() && !e.1.is_empty() && !a.0.is_empty() && !a.1.is_empty());
+        }
+    }
+
+    #[test]
+    fn the_consoles_entries_have_the_same_placeholders_in_both_languages() {
+        let (en, ar) = (
+            crate::messages::en::CONSOLE.all(),
+            crate::messages::ar::CONSOLE.all(),
+        );
+        assert_eq!(en.len(), ar.len());
+        for (e, a) in en.iter().zip(&ar) {
+            assert!(!a.is_empty(), "{e}");
+            for i in 0..8 {
+                let p = format!("{{{i}}}");
+                assert_eq!(e.contains(&p), a.contains(&p), "{e} / {a}");
+            }
         }
     }
 

@@ -29,7 +29,8 @@ pub fn paced_exam(exam: &ExamDef) -> ExamDef {
 }
 
 /// Where the game is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "phase", rename_all = "snake_case")]
 pub enum Phase {
     /// Trainees join; no question yet.
     Lobby,
@@ -66,6 +67,24 @@ pub enum PacedError {
     /// The game is over: nobody joins any more.
     #[error("the game is over")]
     Over,
+    /// A saved game does not fit the exam or the banks loaded now.
+    #[error("the saved game does not fit: {0}")]
+    Saved(String),
+}
+
+/// What a game is saved as, so that a server stopped or killed in the middle of it takes it up
+/// where it was: the exam, the seed of the shared paper, the phase, and every trainee's attempt
+/// (answers and the moments they were given and shown).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SavedGame {
+    /// The exam's id.
+    pub exam: String,
+    /// The seed of the paper.
+    pub seed: u64,
+    /// Where the game was.
+    pub phase: Phase,
+    /// Every trainee's attempt, in joining order.
+    pub players: Vec<super::Attempt>,
 }
 
 /// One trainee in the game.
@@ -175,6 +194,63 @@ impl Paced {
             phase: Phase::Lobby,
             players: Vec::new(),
         })
+    }
+
+    /// The game as it is now, to be saved.
+    #[must_use]
+    pub fn saved(&self) -> SavedGame {
+        SavedGame {
+            exam: self.exam.id.clone(),
+            seed: self.seed,
+            phase: self.phase,
+            players: self
+                .players
+                .iter()
+                .map(|p| p.session.state.clone())
+                .collect(),
+        }
+    }
+
+    /// Take up a saved game of `exam` (as given to [`Paced::new`]). Nobody is connected yet;
+    /// trainees come back by name. A question that was open stays open until its deadline
+    /// (which the next [`Paced::tick`] applies).
+    ///
+    /// # Errors
+    /// The saved game is of another exam, its paper cannot be drawn again, or an attempt does
+    /// not fit the banks loaded now.
+    pub fn restore(exam: &ExamDef, lib: &Library, saved: SavedGame) -> Result<Paced, PacedError> {
+        if saved.exam != exam.id {
+            return Err(PacedError::Saved(format!(
+                "it is a game of exam {}, not {}",
+                saved.exam, exam.id
+            )));
+        }
+        let mut game = Paced::new(exam, lib, saved.seed)?;
+        let n = game.len();
+        match saved.phase {
+            Phase::Open { q, .. } | Phase::Closed { q } if q >= n => {
+                return Err(PacedError::Saved(format!(
+                    "question {} of a paper of {n}",
+                    q + 1
+                )));
+            }
+            _ => {}
+        }
+        for a in saved.players {
+            let name = a.trainee.clone();
+            if a.paper != game.paper.state.paper {
+                return Err(PacedError::Saved(format!("{name}'s paper is another one")));
+            }
+            let session =
+                Session::resume(a, lib).map_err(|e| PacedError::Saved(format!("{name}: {e}")))?;
+            game.players.push(Player {
+                name,
+                session,
+                connections: 0,
+            });
+        }
+        game.phase = saved.phase;
+        Ok(game)
     }
 
     /// The exam as played.

@@ -170,6 +170,33 @@ pub struct Attempt {
     pub status: Status,
     /// Times the program was suspended.
     pub pauses: Vec<Pause>,
+    /// The number of the last autosave journal line this state holds (see
+    /// [`crate::record::journal`]); 0 when there is none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub journal: u64,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl Attempt {
+    /// The attempt under the rules of the loaded exam `exam` (of the same id): the time limit
+    /// (so the deadline, from the attempt's start), the pass mark, topic marks and scoring come
+    /// from it, not from the saved file, which the trainee can edit. The paper and the answers
+    /// stay the saved ones ([`Session::resume`] says when they no longer fit). An exam of
+    /// another id changes nothing.
+    #[must_use]
+    pub fn under_rules(mut self, exam: &ExamDef) -> Attempt {
+        if self.exam.id == exam.id {
+            self.exam = exam.clone();
+            self.deadline = exam
+                .time_limit
+                .map(|t| self.started_at + i64::from(t) * 1000);
+        }
+        self
+    }
 }
 
 /// Why an attempt could not be resumed ([`ResumeError::message`] in any language; `Display`
@@ -284,6 +311,7 @@ impl Session {
                 slots: vec![Slot::default(); n],
                 status: Status::Running,
                 pauses: Vec::new(),
+                journal: 0,
             },
             questions,
             draft: None,

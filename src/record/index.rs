@@ -206,6 +206,7 @@ fingerprint!(
     "record/mod.rs",
     "record/store.rs",
     "record/marker.rs",
+    "record/journal.rs",
     "quiz/mod.rs",
     "quiz/score.rs",
     "quiz/normalize.rs",

@@ -104,6 +104,31 @@ impl super::Store {
         Ok(path)
     }
 
+    /// The start markers of one trainee's attempts at one exam (only their files are read).
+    #[must_use]
+    pub fn started_by(&self, exam_id: &str, trainee: &str) -> Vec<StartMarker> {
+        let prefix = format!("{MARKER_PREFIX}{exam_id}--{}--", trainee_slug(trainee));
+        let Ok(rd) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        rd.filter_map(Result::ok)
+            .filter(|e| {
+                let n = e.file_name();
+                let n = n.to_string_lossy();
+                n.starts_with(&prefix) && n.ends_with(MARKER_SUFFIX)
+            })
+            .filter_map(|e| {
+                let bytes = read_regular(&e.path(), MAX_MARKER_BYTES).ok()?;
+                serde_json::from_slice::<StartMarker>(&bytes).ok()
+            })
+            .filter(|m| {
+                m.plausible()
+                    && m.exam_id == exam_id
+                    && trainee_slug(&m.trainee) == trainee_slug(trainee)
+            })
+            .collect()
+    }
+
     /// Every start marker in this results folder, by exam, trainee and start. Files that are
     /// not markers tipquiz could have written are skipped.
     #[must_use]

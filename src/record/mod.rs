@@ -5,6 +5,7 @@
 //! then the folder synced. Attempts in progress are autosaved the same way on local disk.
 
 mod index;
+pub mod journal;
 mod marker;
 mod store;
 
@@ -15,8 +16,8 @@ pub use crate::fs::{
 pub use index::{FINGERPRINTED, Indexed, Known, banks_match, index_path, load_indexed};
 pub use marker::{MARKER_PREFIX, MARKER_SCHEMA, MARKER_SUFFIX, StartMarker};
 pub use store::{
-    AttemptBusy, AttemptLock, BadRecord, LoadedRecords, RecordError, STALE_PART_SECS, Store,
-    read_record, read_record_sealed, read_regular, sweep_stale_parts, trainee_slug,
+    AttemptBusy, AttemptLock, BadRecord, LOCKS_DIR, LoadedRecords, RecordError, STALE_PART_SECS,
+    Store, read_record, read_record_sealed, read_regular, sweep_stale_parts, trainee_slug,
 };
 
 use crate::bank::{Difficulty, Library};

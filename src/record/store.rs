@@ -144,8 +144,43 @@ pub struct AttemptBusy;
 /// released when this value is dropped or the process ends (however it ends).
 #[derive(Debug)]
 pub struct AttemptLock {
-    _file: fs::File,
+    files: Vec<fs::File>,
 }
+
+impl AttemptLock {
+    /// One hold made of two (either may be missing).
+    #[must_use]
+    pub fn both(a: Option<AttemptLock>, b: Option<AttemptLock>) -> AttemptLock {
+        AttemptLock {
+            files: a.into_iter().chain(b).flat_map(|l| l.files).collect(),
+        }
+    }
+}
+
+/// Take the operating-system lock on the file `path` (made when `create`, else opened as it
+/// is). `Ok(None)`: no lock file could be opened or locked here.
+fn try_lock_file(path: &Path, create: bool) -> Result<Option<AttemptLock>, AttemptBusy> {
+    let file = if create {
+        fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .or_else(|_| fs::File::open(path))
+    } else {
+        fs::File::open(path)
+    };
+    let Ok(file) = file else { return Ok(None) };
+    match file.try_lock() {
+        Ok(()) => Ok(Some(AttemptLock { files: vec![file] })),
+        Err(fs::TryLockError::WouldBlock) => Err(AttemptBusy),
+        Err(fs::TryLockError::Error(_)) => Ok(None),
+    }
+}
+
+/// The folder of attempt locks inside a results folder (a hidden name: never read as records).
+pub const LOCKS_DIR: &str = ".locks";
 
 impl Store {
     /// A store over `dir` (created on first write).
@@ -246,27 +281,35 @@ impl Store {
             } else {
                 fs::create_dir_all(root.join("locks")).is_ok()
             };
-            let dir = root.join("locks");
-            let path = dir.join(&name);
-            let file = if made {
-                fs::OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .create(true)
-                    .truncate(false)
-                    .open(&path)
-                    .or_else(|_| fs::File::open(&path))
-            } else {
-                fs::File::open(&path)
-            };
-            let Ok(file) = file else { continue };
-            return match file.try_lock() {
-                Ok(()) => Ok(Some(AttemptLock { _file: file })),
-                Err(fs::TryLockError::WouldBlock) => Err(AttemptBusy),
-                Err(fs::TryLockError::Error(_)) => continue,
-            };
+            if let Some(lock) = try_lock_file(&root.join("locks").join(&name), made)? {
+                return Ok(Some(lock));
+            }
         }
         Ok(None)
+    }
+
+    /// Take this attempt in this results folder, for this process: the same lock as
+    /// [`Store::lock_attempt`], on a file in the results folder's [`LOCKS_DIR`], so that every
+    /// data folder (a second `TIPQUIZ_DATA`, another computer on the same shared folder) meets
+    /// it. Only in a results folder that is there (it is not made here: see
+    /// [`Store::commit_into`]); `Ok(None)` when it is missing or no lock file can be made.
+    ///
+    /// # Errors
+    /// Another process holds the attempt.
+    pub fn lock_attempt_in_results(
+        &self,
+        exam_id: &str,
+        trainee: &str,
+    ) -> Result<Option<AttemptLock>, AttemptBusy> {
+        if !self.dir.is_dir() {
+            return Ok(None);
+        }
+        let dir = self.dir.join(LOCKS_DIR);
+        let made = crate::fs::make_subfolder(&dir).is_ok();
+        try_lock_file(
+            &dir.join(format!("{exam_id}--{}.lock", trainee_slug(trainee))),
+            made,
+        )
     }
 
     /// The file name of a record.
@@ -409,11 +452,18 @@ impl Store {
         let synced = a.slots.iter().any(|s| s.response.is_some())
             || !matches!(a.status, crate::quiz::Status::Running);
         let body = serde_json::to_vec(a).map_err(|e| StoreError::Encode(e.to_string()))?;
-        self.keep_synced(
-            &format!("{}--{}.json", a.exam.id, trainee_slug(&a.trainee)),
-            &body,
-            synced,
-        )
+        let name = format!("{}--{}.json", a.exam.id, trainee_slug(&a.trainee));
+        let kept = self.keep_synced(&name, &body, synced)?;
+        // The snapshot holds everything: a journal left beside either copy is out of date.
+        self.remove_journals(&name);
+        Ok(kept)
+    }
+
+    /// Remove the journals of the autosave `name` from both folders.
+    fn remove_journals(&self, name: &str) {
+        for d in self.dirs() {
+            let _ = fs::remove_file(super::journal::journal_path(&d.join(name)));
+        }
     }
 
     /// Read a trainee's saved attempt at an exam, if any (the newer of the folder's and the
@@ -459,7 +509,9 @@ impl Store {
     /// # Errors
     /// When the file exists but cannot be removed.
     pub fn remove_autosave(&self, exam_id: &str, trainee: &str) -> Result<(), StoreError> {
-        self.remove(&format!("{exam_id}--{}.json", trainee_slug(trainee)))
+        let name = format!("{exam_id}--{}.json", trainee_slug(trainee));
+        self.remove_journals(&name);
+        self.remove(&name)
     }
 
     /// Remove the file `name` from the folder and the last-resort folder.
@@ -480,11 +532,24 @@ impl Store {
     }
 }
 
-/// An autosaved attempt and when its file was last written.
+/// An autosaved attempt (its snapshot brought up to date with the journal beside it) and when
+/// it was last written.
 fn read_attempt(p: &Path) -> Option<(std::time::SystemTime, Attempt)> {
     let at = fs::metadata(p).and_then(|m| m.modified()).ok()?;
     let bytes = read_regular(p, MAX_RECORD_BYTES).ok()?;
-    Some((at, serde_json::from_slice(&bytes).ok()?))
+    let mut a: Attempt = serde_json::from_slice(&bytes).ok()?;
+    let at = replay_beside(p, &mut a).map_or(at, |j| j.max(at));
+    Some((at, a))
+}
+
+/// Read the journal beside a snapshot file and apply it; returns when it was last written (for
+/// choosing the newer of two copies), `None` when there is none.
+fn replay_beside(snapshot: &Path, a: &mut Attempt) -> Option<std::time::SystemTime> {
+    use super::journal::{MAX_JOURNAL_BYTES, journal_path, replay};
+    let p = journal_path(snapshot);
+    let bytes = read_regular(&p, MAX_JOURNAL_BYTES).ok()?;
+    replay(a, &bytes);
+    fs::metadata(&p).and_then(|m| m.modified()).ok()
 }
 
 /// Read and check one record file.

@@ -6,20 +6,29 @@
 //! The state shown is built by [`rows`] from the class and the autosave folder. Keys become
 //! actions in the keymap (its console contexts: the same table writes the key line, and the
 //! letters work under the Arabic layout too), and actions change the state through
-//! [`Console::update`]; drawing only reads.
+//! [`Console::update`]; drawing only reads. The console runs in the program's one event loop
+//! ([`crate::tui::front::run_loop`], as the live board does), in the language of the command
+//! line ([`crate::messages::choose_lang`]); its words are the catalogue's
+//! ([`crate::messages::console`]), and Arabic names are shaped and ordered as on the board.
 
 use super::Ctx;
 use super::msg::Control;
+use crate::messages::{console as words, fill};
 use crate::quiz::Millis;
+use crate::text::Lang;
+use crate::tui::app::ScrollLimits;
+use crate::tui::bidi::{BidiMode, Dir, table_cell, visual_styled_lines};
+use crate::tui::front::{EventSource, Outcome, Screens};
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::run::now_ms;
-use crossterm::event::{self, Event, KeyEvent};
-use ratatui::Frame;
+use crate::tui::ui::Display;
+use crossterm::event::{Event, KeyEvent};
+use ratatui::backend::Backend;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
-use std::sync::Arc;
+use ratatui::{Frame, Terminal};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -58,9 +67,44 @@ pub enum RowState {
     Away,
 }
 
+/// How often the console reads the autosave folder again for the trainees who are away,
+/// besides after each of the instructor's keys (reading every saved attempt once a second
+/// would cost the server's CPU with a large class).
+pub const SAVED_EVERY: Duration = Duration::from_secs(5);
+
 /// Every trainee: the sessions, then the saved attempts of trainees not connected.
 #[must_use]
 pub fn rows(ctx: &Ctx) -> Vec<ConsoleRow> {
+    rows_with(ctx, &saved_attempts(ctx))
+}
+
+/// The attempts running in the autosave folder, as rows of trainees who are away (whether or
+/// not they are connected now: [`rows_with`] leaves out those who are).
+#[must_use]
+pub fn saved_attempts(ctx: &Ctx) -> Vec<ConsoleRow> {
+    ctx.places
+        .autosaves
+        .all_autosaves()
+        .into_iter()
+        .filter(|(_, a)| matches!(a.status, crate::quiz::Status::Running))
+        .map(|(_, a)| ConsoleRow {
+            seat: None,
+            progress: Some((
+                a.slots.iter().filter(|s| s.response.is_some()).count(),
+                a.slots.len(),
+            )),
+            flagged: a.slots.iter().filter(|s| s.flagged).count(),
+            deadline: a.deadline,
+            trainee: a.trainee,
+            exam: a.exam.id,
+            state: RowState::Away,
+        })
+        .collect()
+}
+
+/// Every trainee: the sessions, then those of `saved` who are not connected now.
+#[must_use]
+pub fn rows_with(ctx: &Ctx, saved: &[ConsoleRow]) -> Vec<ConsoleRow> {
     let mut out: Vec<ConsoleRow> = ctx
         .class
         .seats()
@@ -82,40 +126,31 @@ pub fn rows(ctx: &Ctx) -> Vec<ConsoleRow> {
         })
         .collect();
     let live = ctx.class.owned_attempts();
-    for (_, a) in ctx.places.autosaves.all_autosaves() {
-        let key = crate::record::trainee_slug(&a.trainee);
-        if !matches!(a.status, crate::quiz::Status::Running)
-            || live
-                .iter()
-                .any(|(t, e)| *e == a.exam.id && crate::record::trainee_slug(t) == key)
-        {
-            continue;
-        }
-        let answered = a.slots.iter().filter(|s| s.response.is_some()).count();
-        out.push(ConsoleRow {
-            seat: None,
-            progress: Some((answered, a.slots.len())),
-            flagged: a.slots.iter().filter(|s| s.flagged).count(),
-            deadline: a.deadline,
-            trainee: a.trainee,
-            exam: a.exam.id,
-            state: RowState::Away,
-        });
-    }
+    out.extend(
+        saved
+            .iter()
+            .filter(|r| {
+                let key = crate::record::trainee_slug(&r.trainee);
+                !live
+                    .iter()
+                    .any(|(t, e)| *e == r.exam && crate::record::trainee_slug(t) == key)
+            })
+            .cloned(),
+    );
     out
 }
 
 /// A question the console asks before doing something that cannot be undone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Confirm {
-    /// End the exam for everybody.
+    /// End the exam for everybody (in paced play: end the game now, on the podium).
     End,
     /// Stop the server.
     Quit,
 }
 
 /// The console's own state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Console {
     /// Selected row.
     pub selected: usize,
@@ -125,6 +160,14 @@ pub struct Console {
     pub board: bool,
     /// The last thing done, in words.
     pub status: String,
+    /// The console's language.
+    pub lang: Lang,
+}
+
+impl Default for Console {
+    fn default() -> Self {
+        Console::new(Lang::En)
+    }
 }
 
 /// What a key asks the console's loop to do.
@@ -137,6 +180,18 @@ pub enum Step {
 }
 
 impl Console {
+    /// A console in `lang`.
+    #[must_use]
+    pub fn new(lang: Lang) -> Console {
+        Console {
+            selected: 0,
+            confirm: None,
+            board: false,
+            status: String::new(),
+            lang,
+        }
+    }
+
     /// The keymap context the console is in.
     #[must_use]
     pub fn context(&self) -> Context {
@@ -149,7 +204,7 @@ impl Console {
 
     /// Apply a key: the keymap turns it into an action (or nothing), then [`Console::update`].
     pub fn key(&mut self, ctx: &Ctx, rows: &[ConsoleRow], k: &KeyEvent) -> Step {
-        match keymap::command(k, self.context(), crate::text::Lang::En) {
+        match keymap::command(k, self.context(), self.lang) {
             Some(a) => self.update(ctx, rows, a),
             None => Step::Continue,
         }
@@ -158,14 +213,18 @@ impl Console {
     /// Apply an action: the only place the console's state changes. `rows` is what is on
     /// screen.
     pub fn update(&mut self, ctx: &Ctx, rows: &[ConsoleRow], action: Action) -> Step {
+        let t = words(self.lang);
         if let Some(c) = self.confirm.take() {
             if action == Action::Yes {
                 match c {
-                    Confirm::End => self.status = end_exam(ctx),
+                    Confirm::End if ctx.paced.is_some() => {
+                        self.status = super::paced::end_game(ctx, self.lang);
+                    }
+                    Confirm::End => self.status = end_exam(ctx, self.lang),
                     Confirm::Quit => return Step::Quit,
                 }
             } else {
-                self.status = "Nothing done.".to_owned();
+                t.nothing_done.clone_into(&mut self.status);
             }
             return Step::Continue;
         }
@@ -174,25 +233,21 @@ impl Console {
             Action::Down => {
                 self.selected = (self.selected + 1).min(rows.len().saturating_sub(1));
             }
-            Action::MoreTime => {
+            Action::MoreTime if ctx.paced.is_none() => {
                 self.status = match rows.get(self.selected) {
-                    Some(r) => extend_one(ctx, r),
-                    None => "No trainee selected.".to_owned(),
+                    Some(r) => extend_one(ctx, r, self.lang),
+                    None => t.no_selection.to_owned(),
                 };
             }
-            Action::MoreTimeAll => self.status = extend_all(ctx),
+            Action::MoreTimeAll if ctx.paced.is_none() => self.status = extend_all(ctx, self.lang),
             Action::LockJoins => {
                 let now = !ctx.class.locked.load(Ordering::SeqCst);
                 ctx.class.locked.store(now, Ordering::SeqCst);
-                self.status = if now {
-                    "Joins locked: only trainees who already started can come back.".to_owned()
-                } else {
-                    "Joins open.".to_owned()
-                };
+                self.status = if now { t.locked_status } else { t.open_status }.to_owned();
             }
-            Action::EndExam if ctx.paced.is_none() => self.confirm = Some(Confirm::End),
+            Action::EndExam => self.confirm = Some(Confirm::End),
             Action::NextStep if ctx.paced.is_some() => {
-                self.status = super::paced::advance(ctx);
+                self.status = super::paced::advance(ctx, self.lang);
             }
             Action::ShowBoard => self.board = !self.board,
             Action::Cancel | Action::QuitNow => self.confirm = Some(Confirm::Quit),
@@ -204,71 +259,83 @@ impl Console {
 
 /// The console's key line, made from its keymap table.
 #[must_use]
-pub fn key_line() -> String {
-    let k = |a| keymap::keys_for(Context::Console, a, crate::text::Lang::En);
-    format!(
-        "{} select · {} {EXTEND_MINUTES} min for the selected · {} {EXTEND_MINUTES} min for all · {} lock/open joins · {} end exam · {} board · {} stop",
-        k(Action::Down),
-        k(Action::MoreTime),
-        k(Action::MoreTimeAll),
-        k(Action::LockJoins),
-        k(Action::EndExam),
-        k(Action::ShowBoard),
-        k(Action::Cancel),
+pub fn key_line(lang: Lang) -> String {
+    let k = |a| keymap::keys_for(Context::Console, a, lang);
+    fill(
+        words(lang).keys,
+        &[
+            k(Action::Down),
+            k(Action::MoreTime),
+            EXTEND_MINUTES.to_string(),
+            k(Action::MoreTimeAll),
+            k(Action::LockJoins),
+            k(Action::EndExam),
+            k(Action::ShowBoard),
+            k(Action::Cancel),
+        ],
     )
 }
 
 /// The console's key line in paced play, made from its keymap table.
 #[must_use]
-pub fn paced_key_line() -> String {
-    let k = |a| keymap::keys_for(Context::Console, a, crate::text::Lang::En);
-    format!(
-        "{} next step (open, close, next question, podium) · {} lock/open joins · {} board · {} stop",
-        k(Action::NextStep),
-        k(Action::LockJoins),
-        k(Action::ShowBoard),
-        k(Action::Cancel),
+pub fn paced_key_line(lang: Lang) -> String {
+    let k = |a| keymap::keys_for(Context::Console, a, lang);
+    fill(
+        words(lang).paced_keys,
+        &[
+            k(Action::NextStep),
+            k(Action::EndExam),
+            k(Action::LockJoins),
+            k(Action::ShowBoard),
+            k(Action::Cancel),
+        ],
     )
 }
 
 /// What the console asks, with its keys from the keymap.
-fn confirm_line(c: Confirm) -> String {
-    let yes = keymap::keys_for(Context::ConsoleConfirm, Action::Yes, crate::text::Lang::En);
-    let what = match c {
-        Confirm::End => "End the exam for everybody? Open attempts are recorded as timed out.",
-        Confirm::Quit => {
-            "Stop the server? Attempts are saved and resume when trainees connect again."
-        }
+fn confirm_line(c: Confirm, paced: bool, lang: Lang) -> String {
+    let t = words(lang);
+    let yes = keymap::keys_for(Context::ConsoleConfirm, Action::Yes, lang);
+    let what = match (c, paced) {
+        (Confirm::End, false) => t.confirm_end,
+        (Confirm::End, true) => t.confirm_end_game,
+        (Confirm::Quit, false) => t.confirm_quit,
+        (Confirm::Quit, true) => t.confirm_quit_paced,
     };
-    format!("{what} {yes}: yes · any other key: no")
+    format!("{what} {}", fill(t.confirm_keys, &[yes]))
 }
 
-fn extend_one(ctx: &Ctx, r: &ConsoleRow) -> String {
+fn extend_one(ctx: &Ctx, r: &ConsoleRow, lang: Lang) -> String {
+    let t = words(lang);
     let ms = EXTEND_MINUTES * 60_000;
+    let name = crate::diag::escape_for_terminal(&r.trainee);
     match r.seat {
         Some(id) if r.state == RowState::Working => ctx.class.send(id, Control::Extend(ms)),
-        Some(_) => return format!("{} has no attempt running.", r.trainee),
+        Some(_) => return fill(t.no_attempt, &[name]),
         None => {
             let live = ctx.class.live_attempts();
             let _ = super::control::extend_saved(ctx, Some(&r.trainee), ms, &live);
         }
     }
-    format!("{} more minutes for {}.", EXTEND_MINUTES, r.trainee)
+    fill(t.more_one, &[EXTEND_MINUTES.to_string(), name])
 }
 
-fn extend_all(ctx: &Ctx) -> String {
+fn extend_all(ctx: &Ctx, lang: Lang) -> String {
     let ms = EXTEND_MINUTES * 60_000;
     ctx.class.broadcast(Control::Extend(ms));
     let live = ctx.class.live_attempts();
     let away = super::control::extend_saved(ctx, None, ms, &live);
-    format!("{EXTEND_MINUTES} more minutes for everybody ({away} not connected).")
+    fill(
+        words(lang).more_all,
+        &[EXTEND_MINUTES.to_string(), away.to_string()],
+    )
 }
 
 /// End the exam: no attempt starts any more; every attempt on screen ends as timed out and is
 /// recorded by its session; then every saved attempt of a trainee not connected is recorded
-/// the same way here.
+/// the same way here. Returns the console's line, in `lang`.
 #[must_use]
-pub fn end_exam(ctx: &Ctx) -> String {
+pub fn end_exam(ctx: &Ctx, lang: Lang) -> String {
     ctx.class.ended.store(true, Ordering::SeqCst);
     ctx.class.broadcast(Control::End);
     // Give the sessions a moment to record theirs (each does so on its next turn).
@@ -281,55 +348,65 @@ pub fn end_exam(ctx: &Ctx) -> String {
     // would make a second, conflicting record.
     let owned = ctx.class.owned_attempts();
     let (done, failed) = super::control::end_saved(ctx, now_ms(), &owned);
-    let mut s = format!(
-        "Exam ended. Attempts of trainees not connected, recorded as timed out: {}.",
-        done.len()
-    );
+    let t = words(lang);
+    let mut s = fill(t.ended_status, &[done.len().to_string()]);
     if !failed.is_empty() {
-        s.push_str(&format!(
-            " Not recorded (kept in the autosave folder): {}",
-            failed.join("; ")
-        ));
+        s.push_str(&fill(t.not_recorded_autosave, &[failed.join("; ")]));
     }
     s
 }
 
 /// Paced play as the projector shows it: where the game is, the question, the answers given
 /// (after the question closes: how many chose each answer, as bars, the right one marked),
-/// and the leaderboard; at the end, the podium.
+/// and the leaderboard; at the end, the podium. In `lang` (the question in the same language).
 #[must_use]
-pub fn paced_lines(g: &crate::quiz::paced::Paced, now: Millis, width: usize) -> Vec<String> {
+pub fn paced_lines(
+    g: &crate::quiz::paced::Paced,
+    now: Millis,
+    width: usize,
+    lang: Lang,
+) -> Vec<String> {
     use crate::quiz::paced::Phase;
+    let t = words(lang);
+    let key = keymap::keys_for(Context::Console, Action::NextStep, lang);
     let mut out = Vec::new();
     let n = g.len();
     let players = g.players.len();
     let q = match g.phase() {
         Phase::Lobby => {
-            out.push(format!(
-                "Waiting to start · {players} trainees joined · n: open question 1 of {n}"
-            ));
+            out.push(fill(t.waiting, &[players.to_string(), key, n.to_string()]));
             None
         }
         Phase::Open { q, deadline, .. } => {
             let (given, waited) = g.answered(q);
             let secs = ((deadline - now).max(0) + 999) / 1000;
-            out.push(format!(
-                "Question {} of {n} · {secs} s left · {given} of {waited} answered · n: close it now",
-                q + 1
+            out.push(fill(
+                t.open_line,
+                &[
+                    (q + 1).to_string(),
+                    n.to_string(),
+                    secs.to_string(),
+                    given.to_string(),
+                    waited.to_string(),
+                    key,
+                ],
             ));
             Some((q, false))
         }
         Phase::Closed { q } => {
             let next = if q + 1 < n {
-                format!("n: open question {} of {n}", q + 2)
+                fill(t.next_question, &[key, (q + 2).to_string(), n.to_string()])
             } else {
-                "n: the podium".to_owned()
+                fill(t.next_podium, &[key])
             };
-            out.push(format!("Question {} of {n} · closed · {next}", q + 1));
+            out.push(fill(
+                t.closed_line,
+                &[(q + 1).to_string(), n.to_string(), next],
+            ));
             Some((q, true))
         }
         Phase::Podium => {
-            out.push(format!("The end · {players} trainees"));
+            out.push(fill(t.the_end, &[players.to_string()]));
             None
         }
     };
@@ -337,20 +414,20 @@ pub fn paced_lines(g: &crate::quiz::paced::Paced, now: Millis, width: usize) -> 
         && let Some((question, order)) = g.question(q)
     {
         out.push(String::new());
-        out.push(crate::diag::escape_for_terminal(
-            question.prompt.get(crate::text::Lang::En),
-        ));
+        out.push(crate::diag::escape_for_terminal(question.prompt.get(lang)));
         let labels: Vec<String> = match &question.kind {
             crate::bank::Kind::Single { choices, .. } => order
                 .iter()
                 .map(|&i| {
-                    choices
-                        .get(i)
-                        .map_or("", |c| c.get(crate::text::Lang::En))
-                        .to_owned()
+                    choices.get(i).map_or(String::new(), |c| {
+                        crate::diag::escape_for_terminal(c.get(lang))
+                    })
                 })
                 .collect(),
-            _ => vec!["True".to_owned(), "False".to_owned()],
+            _ => {
+                let ui = crate::messages::ui(lang);
+                vec![ui.true_word.to_owned(), ui.false_word.to_owned()]
+            }
         };
         let (counts, blank) = g.distribution(q);
         let most = counts.iter().copied().max().unwrap_or(0).max(1);
@@ -372,22 +449,26 @@ pub fn paced_lines(g: &crate::quiz::paced::Paced, now: Millis, width: usize) -> 
                     "  {}{} {c}{}",
                     "█".repeat(len),
                     " ".repeat(bar_w - len),
-                    if right == Some(i) { "  ✓ right" } else { "" }
+                    if right == Some(i) {
+                        format!("  {}", t.right_mark)
+                    } else {
+                        String::new()
+                    }
                 ));
             }
             out.push(line);
         }
         if revealed {
-            out.push(format!("   no answer: {blank}"));
+            out.push(format!("   {}", fill(t.no_answer, &[blank.to_string()])));
         }
     }
     let standings = g.standings();
     if !standings.is_empty() {
         out.push(String::new());
         out.push(if g.phase() == Phase::Podium {
-            "Podium".to_owned()
+            t.podium.to_owned()
         } else {
-            "Leaderboard (points with speed)".to_owned()
+            t.leaderboard.to_owned()
         });
         let shown = if g.phase() == Phase::Podium { 10 } else { 5 };
         for (i, s) in standings.iter().take(shown).enumerate() {
@@ -398,11 +479,11 @@ pub fn paced_lines(g: &crate::quiz::paced::Paced, now: Millis, width: usize) -> 
                 _ => "  ",
             };
             out.push(format!(
-                "{medal} {:>2}. {:<30} {:>6.2}  ({} right)",
+                "{medal} {:>2}. {:<30} {:>6.2}  {}",
                 i + 1,
                 crate::diag::escape_for_terminal(&s.name),
                 s.points,
-                s.right
+                fill(t.right_count, &[s.right.to_string()])
             ));
         }
     }
@@ -420,6 +501,52 @@ fn time_left(deadline: Option<Millis>, now: Millis) -> String {
     }
 }
 
+/// Text as the console draws it, wrapped at `width`: in Arabic, shaped, reordered and set
+/// from the right when this program reorders (as the board does).
+fn text_lines(s: &str, width: u16, lang: Lang, d: Display) -> Vec<Line<'static>> {
+    let dir = if lang.is_rtl() { Dir::Rtl } else { Dir::Ltr };
+    let w = usize::from(width).max(1);
+    visual_styled_lines(
+        &[(s.to_owned(), Style::default())],
+        dir,
+        w,
+        d.mode,
+        d.shaping,
+    )
+    .into_iter()
+    .map(|l| crate::tui::bidi::align_line(l, dir, w))
+    .collect()
+}
+
+/// One line of text as the console draws it (the first of [`text_lines`]): for lines that
+/// stay one line, as the paced lines whose bars line up.
+fn text_line(s: &str, width: u16, lang: Lang, d: Display) -> Line<'static> {
+    if !lang.is_rtl() && !crate::tui::bidi::has_arabic_letters(s) {
+        return Line::from(s.to_owned());
+    }
+    text_lines(s, width, lang, d)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
+/// A table cell: a name with Arabic letters shaped and in visual order when this program
+/// reorders (a cell on its own, as the board's names), anything else as it is.
+fn cell(s: &str, d: Display) -> String {
+    table_cell(s, 0, false, d.mode, d.shaping)
+}
+
+/// What the console draws with.
+#[derive(Clone, Copy, Debug)]
+pub struct Look {
+    /// Language.
+    pub lang: Lang,
+    /// Right-to-left text.
+    pub display: Display,
+    /// The time now.
+    pub now: Millis,
+}
+
 /// Draw the console.
 pub fn draw(
     f: &mut Frame<'_>,
@@ -428,151 +555,243 @@ pub fn draw(
     rows: &[ConsoleRow],
     header: &[String],
     board: &crate::report::board::Board,
+    look: Look,
 ) {
+    let Look {
+        lang,
+        display: d,
+        now,
+    } = look;
+    let t = words(lang);
     if console.board {
-        crate::tui::board::draw(
-            f,
-            board,
-            crate::text::Lang::En,
-            crate::tui::ui::Display::default(),
-        );
+        crate::tui::board::draw(f, board, lang, d);
         return;
     }
-    let now = now_ms();
     let area = f.area();
     let paced = ctx.paced.as_ref().map(|m| {
-        let g = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        paced_lines(&g, now, usize::from(area.width))
+        let g = m.lock();
+        paced_lines(&g, now, usize::from(area.width), lang)
     });
+    // The key line and the status wrap at the width (in either language), below a rule.
+    let help = match console.confirm {
+        Some(c) => vec![confirm_line(c, ctx.paced.is_some(), lang)],
+        None if ctx.paced.is_some() => vec![paced_key_line(lang), console.status.clone()],
+        None => vec![key_line(lang), console.status.clone()],
+    };
+    let foot_lines: Vec<Line> = help
+        .iter()
+        .filter(|l| !l.is_empty())
+        .flat_map(|l| text_lines(l, area.width, lang, d))
+        .collect();
     let [head, body, foot] = Layout::vertical([
         Constraint::Length(u16::try_from(header.len()).unwrap_or(4) + 3),
         Constraint::Min(3),
-        Constraint::Length(3),
+        Constraint::Length(u16::try_from(foot_lines.len().min(5)).unwrap_or(5) + 1),
     ])
     .areas(area);
+    let inner = head.width.saturating_sub(2);
     let locked = ctx.class.locked.load(Ordering::SeqCst);
     let ended = ctx.class.ended.load(Ordering::SeqCst);
     let mut lines: Vec<Line> = header.iter().map(|h| Line::from(h.clone())).collect();
-    lines.push(Line::from(format!(
-        "sessions {} of {} · joins {} {}",
-        ctx.class.live(),
-        ctx.max_sessions,
-        if locked { "LOCKED" } else { "open" },
-        if ended { "· EXAM ENDED" } else { "" }
-    )));
+    let mut state = fill(
+        t.sessions,
+        &[
+            ctx.class.live().to_string(),
+            ctx.max_sessions.to_string(),
+            if locked { t.joins_locked } else { t.joins_open }.to_owned(),
+            if ended { t.exam_ended } else { "" }.to_owned(),
+        ],
+    );
+    if let Some(why) = ctx
+        .paced
+        .as_ref()
+        .and_then(|g| g.failure.lock().ok().and_then(|f| f.clone()))
+    {
+        state = format!("{state} · {}", fill(t.save_failed, &[why]));
+    }
+    lines.push(text_line(&state, inner, lang, d));
     f.render_widget(
         Paragraph::new(lines).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title("tipquiz serve · instructor console"),
+                .title(cell(t.title, d)),
         ),
         head,
     );
     if let Some(lines) = paced {
-        let lines: Vec<Line> = lines.into_iter().map(Line::from).collect();
+        let width = body.width.saturating_sub(2);
+        let lines: Vec<Line> = lines.iter().map(|l| text_line(l, width, lang, d)).collect();
         f.render_widget(
             Paragraph::new(lines).block(
                 Block::default()
                     .borders(Borders::ALL)
-                    .title("Live quiz (paced)"),
+                    .title(cell(t.live_title, d)),
             ),
             body,
         );
     } else {
+        // In Arabic, when this program reorders, the columns run from the right (the board's
+        // rule); a terminal that does its own bidi gets them in logical order.
+        let rtl = lang.is_rtl() && d.mode == BidiMode::Reorder;
+        let order = |mut v: Vec<String>| {
+            if rtl {
+                v.reverse();
+            }
+            v
+        };
         let table_rows = rows.iter().map(|r| {
             let state = match r.state {
-                RowState::Joining => "joining",
-                RowState::Working => "working",
-                RowState::Finished => "finished",
-                RowState::Away => "away (saved)",
+                RowState::Joining => t.joining,
+                RowState::Working => t.working,
+                RowState::Finished => t.finished,
+                RowState::Away => t.away,
             };
-            Row::new(vec![
+            Row::new(order(vec![
                 if r.trainee.is_empty() {
-                    "(typing a name)".to_owned()
+                    cell(t.typing, d)
                 } else {
-                    crate::diag::escape_for_terminal(&r.trainee)
+                    cell(&crate::diag::escape_for_terminal(&r.trainee), d)
                 },
                 r.exam.clone(),
                 r.progress
                     .map_or_else(String::new, |(a, t)| format!("{a}/{t}")),
                 r.flagged.to_string(),
                 time_left(r.deadline, now),
-                state.to_owned(),
-            ])
+                cell(state, d),
+            ]))
         });
-        let table = Table::new(
-            table_rows,
-            [
-                Constraint::Fill(3),
-                Constraint::Fill(2),
-                Constraint::Length(9),
-                Constraint::Length(7),
-                Constraint::Length(9),
-                Constraint::Length(13),
-            ],
-        )
-        .header(
-            Row::new(vec![
-                "Trainee",
-                "Exam",
-                "Answered",
-                "Flagged",
-                "Time left",
-                "State",
-            ])
-            .style(Style::default().add_modifier(Modifier::BOLD)),
-        )
-        .row_highlight_style(Style::default().bg(Color::Blue))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!("Trainees ({})", rows.len())),
-        );
+        let mut widths = vec![
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+            Constraint::Length(9),
+            Constraint::Length(8),
+            Constraint::Length(14),
+            Constraint::Length(13),
+        ];
+        if rtl {
+            widths.reverse();
+        }
+        let heads = [
+            t.col_trainee,
+            t.col_exam,
+            t.col_answered,
+            t.col_flagged,
+            t.col_time,
+            t.col_state,
+        ]
+        .map(|h| cell(h, d))
+        .to_vec();
+        let table = Table::new(table_rows, widths)
+            .header(Row::new(order(heads)).style(Style::default().add_modifier(Modifier::BOLD)))
+            .row_highlight_style(Style::default().bg(Color::Blue))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(cell(&fill(t.trainees, &[rows.len().to_string()]), d)),
+            );
         let mut state = TableState::default().with_selected(Some(console.selected));
         f.render_stateful_widget(table, body, &mut state);
     }
-    let help = match console.confirm {
-        Some(c) => confirm_line(c),
-        None if ctx.paced.is_some() => format!("{}\n{}", paced_key_line(), console.status),
-        None => format!("{}\n{}", key_line(), console.status),
-    };
     f.render_widget(
-        Paragraph::new(help).block(Block::default().borders(Borders::TOP)),
+        Paragraph::new(foot_lines).block(Block::default().borders(Borders::TOP)),
         foot,
     );
 }
 
-/// Run the console on this terminal until the instructor stops the server (or the terminal
-/// goes). Returns when the sessions have been told to save and close.
+/// The console as screens of the one loop: refreshed at every wake-up (once a second, for the
+/// countdowns) and after every key.
+struct ConsoleScreen<'a> {
+    ctx: &'a Ctx,
+    header: &'a [String],
+    console: Console,
+    rows: Vec<ConsoleRow>,
+    board: crate::report::board::Board,
+    display: Display,
+    /// The saved attempts, as last read, and when.
+    saved: Vec<ConsoleRow>,
+    saved_at: Option<std::time::Instant>,
+}
+
+impl ConsoleScreen<'_> {
+    /// Read the class, the game's clock and the board again; the autosave folder too after a
+    /// key (`keyed`) or every [`SAVED_EVERY`].
+    fn refresh(&mut self, keyed: bool) {
+        super::paced::tick(self.ctx, now_ms());
+        if keyed || self.saved_at.is_none_or(|t| t.elapsed() >= SAVED_EVERY) {
+            self.saved = saved_attempts(self.ctx);
+            self.saved_at = Some(std::time::Instant::now());
+        }
+        self.rows = rows_with(self.ctx, &self.saved);
+        self.console.selected = self.console.selected.min(self.rows.len().saturating_sub(1));
+        self.board.refresh();
+    }
+}
+
+impl Screens for ConsoleScreen<'_> {
+    fn now(&self) -> Millis {
+        now_ms()
+    }
+
+    fn draw(&self, f: &mut Frame<'_>, now: Millis) -> ScrollLimits {
+        let look = Look {
+            lang: self.console.lang,
+            display: self.display,
+            now,
+        };
+        draw(
+            f,
+            self.ctx,
+            &self.console,
+            &self.rows,
+            self.header,
+            &self.board,
+            look,
+        );
+        ScrollLimits::default()
+    }
+
+    fn wait(&self, _now: Millis) -> Option<Duration> {
+        Some(Duration::from_secs(1))
+    }
+
+    fn step<B: Backend>(
+        &mut self,
+        event: Option<Event>,
+        _source: &mut dyn EventSource,
+        _terminal: &mut Terminal<B>,
+    ) -> std::io::Result<bool> {
+        if let Some(Event::Key(k)) = &event
+            && self.console.key(self.ctx, &self.rows, k) == Step::Quit
+        {
+            return Ok(true);
+        }
+        self.refresh(matches!(event, Some(Event::Key(_))));
+        Ok(false)
+    }
+}
+
+/// Run the console on this terminal, in `lang`, until the instructor stops the server (or a
+/// signal comes, or the terminal goes).
 ///
 /// # Errors
 /// When the terminal cannot be used.
-pub fn run(ctx: &Arc<Ctx>, header: &[String]) -> std::io::Result<()> {
-    let signal = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    crate::tui::terminal::watch_signals(Arc::clone(&signal));
-    let mut terminal = crate::tui::terminal::enter(crate::tui::bidi::BidiMode::Reorder)?;
-    let mut console = Console::default();
-    let mut board = crate::report::board::Board::new(&ctx.places.results.dir, None);
-    let result = (|| -> std::io::Result<()> {
-        loop {
-            super::paced::tick(ctx, now_ms());
-            let rows = rows(ctx);
-            console.selected = console.selected.min(rows.len().saturating_sub(1));
-            board.refresh();
-            terminal.draw(|f| draw(f, ctx, &console, &rows, header, &board))?;
-            if signal.load(Ordering::SeqCst) != 0 {
-                return Ok(());
-            }
-            if event::poll(Duration::from_secs(1))?
-                && let Event::Key(k) = event::read()?
-                && console.key(ctx, &rows, &k) == Step::Quit
-            {
-                return Ok(());
-            }
-        }
-    })();
-    crate::tui::terminal::leave();
-    result
+pub fn run(ctx: &Ctx, header: &[String], lang: Lang) -> std::io::Result<()> {
+    let display = Display::default();
+    let mut screen = ConsoleScreen {
+        ctx,
+        header,
+        console: Console::new(lang),
+        rows: Vec::new(),
+        board: crate::report::board::Board::new(&ctx.places.results.dir, None),
+        display,
+        saved: Vec::new(),
+        saved_at: None,
+    };
+    screen.refresh(true);
+    match crate::tui::run::run_local(&mut screen, display.mode)? {
+        Outcome::Ended(e) if e.kind() != std::io::ErrorKind::Interrupted => Err(e),
+        Outcome::Quit | Outcome::Ended(_) => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -582,9 +801,11 @@ mod tests {
     #[test]
     fn the_key_line_and_the_questions_name_the_keys_of_the_keymap() {
         assert_eq!(
-            key_line(),
+            key_line(Lang::En),
             "↑/↓ select · + 5 min for the selected · * 5 min for all · l lock/open joins · e end exam · b board · q stop"
         );
-        assert!(confirm_line(Confirm::Quit).ends_with("y: yes · any other key: no"));
+        assert!(
+            confirm_line(Confirm::Quit, false, Lang::En).ends_with("y: yes · any other key: no")
+        );
     }
 }

@@ -54,6 +54,8 @@ pub struct Options {
     pub lockout: Duration,
     /// Paced play.
     pub paced: bool,
+    /// The language of the instructor's console (the command line's).
+    pub lang: crate::text::Lang,
 }
 
 /// What every session shares.
@@ -78,7 +80,7 @@ pub struct Ctx {
     /// Who is connected.
     pub class: Arc<class::Class>,
     /// The game, in paced play.
-    pub paced: Option<Mutex<crate::quiz::paced::Paced>>,
+    pub paced: Option<paced::Game>,
 }
 
 /// Why the server could not start, in words for the instructor.
@@ -133,9 +135,11 @@ pub fn prepare(
             )));
         };
         let seed = rand::random();
-        let game = crate::quiz::paced::Paced::new(exam, &lib, seed)
+        let now = crate::tui::host::now_ms();
+        let (game, note) = paced::start_game(exam, &lib, &opts.dir, seed, now)
             .map_err(|e| ServeError::Paced(format!("exam {}: {e}", exam.id)))?;
-        Some(Mutex::new(game))
+        notes.extend(note);
+        Some(game)
     } else {
         None
     };
@@ -168,9 +172,11 @@ pub fn prepare(
         key: Some(rec.key),
     };
     // Attempts finished but not recorded when the server last stopped are recorded now.
+    // The server wrote them itself (with any time it gave): they keep their own rules.
     let (written, failed) = crate::tui::host::recover(
         &places,
         &lib,
+        &[],
         crate::tui::host::now_ms(),
         crate::text::Lang::En,
     );
@@ -292,7 +298,7 @@ pub fn run(ctx: Ctx, opts: &Options, notes: &[String]) -> Result<(), ServeError>
             .filter(|l| !l.starts_with("tipquiz class server"))
             .map(|l| l.trim_end().to_owned())
             .collect();
-        let r = console::run(&ctx, &header);
+        let r = console::run(&ctx, &header, opts.lang);
         shutdown(&ctx);
         // The console is gone: what the instructor needs later is printed on the terminal.
         let _ = std::io::stdout().write_all(text.as_bytes());

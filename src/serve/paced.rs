@@ -6,7 +6,7 @@
 use super::Ctx;
 use super::msg::{Control, Input};
 use crate::quiz::Millis;
-use crate::quiz::paced::{Paced, Phase, View};
+use crate::quiz::paced::{Paced, Phase, SavedGame, View};
 use crate::text::{Digits, Lang};
 use crate::tui::host::now_ms;
 use crate::tui::keymap::{self, Action, Context, Situation};
@@ -15,59 +15,233 @@ use crate::tui::ui::Display;
 use crossterm::event::Event;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::Duration;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
-/// The game, locked (a poisoned lock is taken over: the game's state is consistent after
-/// every step, which never panics on input).
-fn game(ctx: &Ctx) -> Option<std::sync::MutexGuard<'_, Paced>> {
-    ctx.paced
-        .as_ref()
-        .map(|m| m.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+/// The file a game is saved in, in the server's folder.
+pub const GAME_FILE: &str = "paced-game.json";
+
+/// The game of a paced server and the file it is saved in after every change (through the
+/// store's atomic write, as autosaves are), so that a server stopped or killed in the middle
+/// of a game takes it up again at its next start.
+#[derive(Debug)]
+pub struct Game {
+    state: Mutex<Paced>,
+    file: PathBuf,
+    /// Changes made (taken under the game's lock, so that their order is the game's).
+    changes: AtomicU64,
+    /// The last change written, and the lock that keeps writes in order.
+    written: Mutex<u64>,
+    /// Why the last save failed, for the console (cleared by the next save that works).
+    pub failure: Mutex<Option<String>>,
+}
+
+impl Game {
+    /// The game `game`, saved in `dir`.
+    #[must_use]
+    pub fn new(game: Paced, dir: &Path) -> Game {
+        Game {
+            state: Mutex::new(game),
+            file: dir.join(GAME_FILE),
+            changes: AtomicU64::new(0),
+            written: Mutex::new(0),
+            failure: Mutex::new(None),
+        }
+    }
+
+    /// The game, locked (a poisoned lock is taken over: the game's state is consistent after
+    /// every step, which never panics on input).
+    pub fn lock(&self) -> MutexGuard<'_, Paced> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Save the game as `g` (the locked game, just changed) has it: the state is taken now,
+    /// under the lock, and written once the lock is given back. An older state never
+    /// overwrites a newer one.
+    ///
+    /// # Errors
+    /// The file could not be written, in words for the console.
+    pub fn save(&self, g: MutexGuard<'_, Paced>) -> Result<(), String> {
+        let n = self.changes.fetch_add(1, Ordering::SeqCst) + 1;
+        let body = serde_json::to_vec(&g.saved()).map_err(|e| e.to_string());
+        drop(g);
+        let body = body?;
+        let mut written = self
+            .written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *written >= n {
+            return Ok(());
+        }
+        let dir = self.file.parent().unwrap_or(Path::new("."));
+        let r =
+            crate::record::write_atomic(dir, &self.file, &body, true).map_err(|e| e.to_string());
+        if let Ok(mut f) = self.failure.lock() {
+            f.clone_from(&r.as_ref().err().cloned());
+        }
+        r?;
+        *written = n;
+        Ok(())
+    }
+
+    /// The game is over and every attempt recorded: the saved game is no longer needed.
+    pub fn forget(&self) {
+        let _w = self
+            .written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.changes.store(u64::MAX / 2, Ordering::SeqCst);
+        let _ = std::fs::remove_file(&self.file);
+    }
+}
+
+/// The game to play at start: the saved one of `exam` in `dir` when there is one that is not
+/// over, else a new one. A saved game that cannot be taken up (another exam, banks changed) is
+/// moved aside, with a note for the console.
+///
+/// # Errors
+/// The new game cannot be made (see [`Paced::new`]).
+pub fn start_game(
+    exam: &crate::exam::ExamDef,
+    lib: &crate::bank::Library,
+    dir: &Path,
+    seed: u64,
+    now: Millis,
+) -> Result<(Game, Option<String>), crate::quiz::paced::PacedError> {
+    let file = dir.join(GAME_FILE);
+    let mut note = None;
+    if let Ok(body) = std::fs::read(&file) {
+        let restored = serde_json::from_slice::<SavedGame>(&body)
+            .map_err(|e| e.to_string())
+            .and_then(|saved| Paced::restore(exam, lib, saved).map_err(|e| e.to_string()));
+        match restored {
+            Ok(g) if g.phase() != Phase::Podium => {
+                let n = g.players.len();
+                let note = format!(
+                    "the paced game stopped earlier goes on ({n} trainees, {}): trainees connect again with the same name",
+                    match g.phase() {
+                        Phase::Open { q, .. } | Phase::Closed { q } =>
+                            format!("question {} of {}", q + 1, g.len()),
+                        _ => "not started".to_owned(),
+                    }
+                );
+                let mut g = g;
+                g.tick(now);
+                return Ok((Game::new(g, dir), Some(note)));
+            }
+            Ok(_) => {}
+            Err(why) => {
+                let aside = dir.join(format!("paced-game-{now}.json"));
+                let _ = std::fs::rename(&file, &aside);
+                note = Some(format!(
+                    "a saved paced game could not be taken up ({why}); it was moved to {}",
+                    aside.display()
+                ));
+            }
+        }
+    }
+    Ok((Game::new(Paced::new(exam, lib, seed)?, dir), note))
+}
+
+/// The game, locked.
+fn game(ctx: &Ctx) -> Option<MutexGuard<'_, Paced>> {
+    ctx.paced.as_ref().map(Game::lock)
+}
+
+/// Save the game after a change (a failure is shown on the console, see [`Game::failure`];
+/// the game goes on in memory).
+pub fn save(ctx: &Ctx, g: MutexGuard<'_, Paced>) {
+    if let Some(game) = &ctx.paced {
+        let _ = game.save(g);
+    }
 }
 
 /// Apply the game's clock at `now` (whoever notices first); wake every session when the phase
 /// changed.
 pub fn tick(ctx: &Ctx, now: Millis) {
-    let changed = game(ctx).is_some_and(|mut g| g.tick(now));
-    if changed {
+    let Some(mut g) = game(ctx) else { return };
+    if g.tick(now) {
+        save(ctx, g);
         ctx.class.broadcast(Control::Paced);
     }
 }
 
-/// The instructor's key: open the next question, close the open one, or end on the podium.
-/// At the podium every attempt is recorded. Returns a line for the console.
+/// Record every trainee's attempt of a game that has just ended; returns the console's line.
+fn record_all(ctx: &Ctx, g: &Paced, now: Millis, lang: Lang) -> String {
+    let t = crate::messages::console(lang);
+    let mut ok = 0;
+    let mut failed = Vec::new();
+    for p in &g.players {
+        match super::control::commit(ctx, &p.session, now) {
+            Ok(_) => ok += 1,
+            Err(e) => failed.push(format!(
+                "{}: {e}",
+                crate::diag::escape_for_terminal(&p.name)
+            )),
+        }
+    }
+    let mut s = crate::messages::fill(t.recorded_all, &[ok.to_string()]);
+    if !failed.is_empty() {
+        s.push_str(&crate::messages::fill(
+            t.not_recorded_pending,
+            &[failed.join("; ")],
+        ));
+    }
+    s
+}
+
+/// The instructor ends the game now, whatever question it is on: the open question closes,
+/// every trainee's attempt is handed in and recorded, and everybody sees the podium.
 #[must_use]
-pub fn advance(ctx: &Ctx) -> String {
+pub fn end_game(ctx: &Ctx, lang: Lang) -> String {
+    let now = now_ms();
+    let Some(mut g) = game(ctx) else {
+        return String::new();
+    };
+    if g.phase() == Phase::Podium {
+        return crate::messages::console(lang).already_over.to_owned();
+    }
+    g.finish(now);
+    let line = record_all(ctx, &g, now, lang);
+    drop(g);
+    if let Some(game) = &ctx.paced {
+        game.forget();
+    }
+    ctx.class.broadcast(Control::Paced);
+    line
+}
+
+/// The instructor's key: open the next question, close the open one, or end on the podium.
+/// At the podium every attempt is recorded. Returns a line for the console, in `lang`.
+#[must_use]
+pub fn advance(ctx: &Ctx, lang: Lang) -> String {
+    let t = crate::messages::console(lang);
     let now = now_ms();
     let Some(mut g) = game(ctx) else {
         return String::new();
     };
     let phase = g.advance(now);
     let line = match phase {
-        Phase::Open { q, .. } => format!("Question {} of {} is open.", q + 1, g.len()),
-        Phase::Closed { q } => format!("Question {} closed: answers shown.", q + 1),
-        Phase::Podium => {
-            let mut ok = 0;
-            let mut failed = Vec::new();
-            for p in &g.players {
-                match super::control::commit(ctx, &p.session, now) {
-                    Ok(_) => ok += 1,
-                    Err(e) => failed.push(format!("{}: {e}", p.name)),
-                }
-            }
-            let mut s = format!("The end: {ok} attempts recorded.");
-            if !failed.is_empty() {
-                s.push_str(&format!(
-                    " Not recorded (kept in the pending folder): {}",
-                    failed.join("; ")
-                ));
-            }
-            s
+        Phase::Open { q, .. } => {
+            crate::messages::fill(t.q_opened, &[(q + 1).to_string(), g.len().to_string()])
         }
+        Phase::Closed { q } => crate::messages::fill(t.q_closed, &[(q + 1).to_string()]),
+        Phase::Podium => record_all(ctx, &g, now, lang),
         Phase::Lobby => String::new(),
     };
-    drop(g);
+    if phase == Phase::Podium {
+        drop(g);
+        if let Some(game) = &ctx.paced {
+            game.forget();
+        }
+    } else {
+        save(ctx, g);
+    }
     ctx.class.broadcast(Control::Paced);
     line
 }
@@ -80,6 +254,8 @@ pub enum Left {
     Shutdown,
     /// The same trainee continues on another connection.
     Replaced,
+    /// No key for the idle timeout (the trainee stays in the game, and is recorded at its end).
+    Idle,
 }
 
 /// One trainee in the game: draw their view whenever what it shows changes, take their
@@ -93,6 +269,10 @@ pub fn play<B: Backend>(
     (name, lang, digits, display): (&str, Lang, Digits, Display),
 ) -> Left {
     let mut shown: Option<Vec<crate::tui::paced::Para>> = None;
+    // The idle timeout counts from the trainee's last key, or from the last question opened
+    // (a trainee waiting for the instructor is not idle).
+    let mut active = Instant::now();
+    let mut asked = None;
     let left = loop {
         let now = now_ms();
         tick(ctx, now);
@@ -105,6 +285,15 @@ pub fn play<B: Backend>(
         let q = match view {
             View::Open { q, .. } | View::Closed { q, .. } => Some(q),
             _ => None,
+        };
+        if let View::Open { q, .. } = view
+            && asked != Some(q)
+        {
+            asked = Some(q);
+            active = Instant::now();
+        }
+        let Some(idle_left) = ctx.idle.checked_sub(active.elapsed()) else {
+            break Left::Idle;
         };
         let p = &g.players[player];
         let question = q.and_then(|q| g.question(q));
@@ -138,8 +327,8 @@ pub fn play<B: Backend>(
             s.finished = g.phase() == Phase::Podium;
             s.recorded = s.finished;
         });
-        // Wake at the countdown's next second; with no countdown, only for a key or the
-        // instructor (the idle check comes from the connection's keepalives).
+        // Wake at the countdown's next second; with no countdown, only for a key, the
+        // instructor or the idle timeout.
         let wait = match view {
             View::Open { left, .. } if left > 0 => {
                 let ms = match left % 1000 {
@@ -148,11 +337,13 @@ pub fn play<B: Backend>(
                 };
                 Duration::from_millis(u64::try_from(ms).unwrap_or(1000))
             }
-            _ => Duration::from_hours(1),
-        };
+            _ => idle_left + Duration::from_millis(1),
+        }
+        .min(idle_left + Duration::from_millis(1));
         drop(g);
         match input.recv_timeout(wait) {
             Ok(Input::Event(Event::Key(k))) => {
+                active = Instant::now();
                 let s = Situation {
                     context: Context::Choosing,
                     lang,
@@ -162,8 +353,14 @@ pub fn play<B: Backend>(
                 match keymap::action(&k, &s) {
                     Some(Action::Answer(pos)) => {
                         let now = now_ms();
+                        // The answer is saved before its screen is drawn.
                         let closed = game(ctx).is_some_and(|mut g| {
-                            g.answer(player, pos, now) && matches!(g.phase(), Phase::Closed { .. })
+                            let taken = g.answer(player, pos, now);
+                            let closed = matches!(g.phase(), Phase::Closed { .. });
+                            if taken {
+                                save(ctx, g);
+                            }
+                            taken && closed
                         });
                         if closed {
                             ctx.class.broadcast(Control::Paced);

@@ -264,6 +264,7 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
                 super::paced::Left::Left => End::Left,
                 super::paced::Left::Shutdown => End::Shutdown,
                 super::paced::Left::Replaced => End::Replaced,
+                super::paced::Left::Idle => End::Idle,
             };
     }
     let end = source.end;
@@ -355,7 +356,7 @@ fn join_game(
     let exam = s.state.exam.id.clone();
     let lang = app.lang;
     let joined = ctx.paced.as_ref().map(|m| {
-        let mut g = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut g = m.lock();
         let key = crate::record::trainee_slug(&name);
         let known = g
             .players
@@ -372,6 +373,7 @@ fn join_game(
             && g.players.len() > before
         {
             let _ = crate::tui::host::mark_started(&ctx.places, &g.players[i].session);
+            super::paced::save(ctx, g);
         }
         joined
     });

@@ -249,6 +249,12 @@ pub struct App {
     /// The local terminal's rules: take that hold. The class server keeps one attempt to one
     /// connection itself, and tests that run two apps on one attempt in one process do not.
     pub lock_attempts: bool,
+    /// The local terminal's folders, where the trainee could edit their own files: with them a
+    /// resumed attempt runs under the loaded exam's rules (not the autosave's), a new attempt at
+    /// an exam on a paper already started keeps that start's clock (its start marker in the
+    /// results folder), and the attempt is also locked in its results folder. The class server
+    /// writes every file itself and leaves this `None`.
+    pub places: Option<super::places::Places>,
     /// Lines scrolled on the page shown (help, results, review, resume); back to 0 when the
     /// page changes. The drawing clamps it.
     pub page_scroll: u16,
@@ -345,6 +351,7 @@ impl App {
             preview: false,
             attempt_lock: None,
             lock_attempts: false,
+            places: None,
             page_scroll: 0,
             scroll_limits: ScrollLimits::default(),
             display: super::display::Display::default(),
@@ -960,41 +967,105 @@ impl App {
             return Vec::new();
         };
         if self.lock_attempts && !self.preview {
-            match self.autosaves.lock_attempt(&exam.id, &trainee) {
-                Ok(lock) => self.attempt_lock = lock.map(Arc::new),
-                Err(crate::record::AttemptBusy) => {
-                    self.message = Some(
-                        crate::messages::Msg::from(crate::messages::K::AttemptBusy)
-                            .render(self.lang),
-                    );
+            match self.lock(&exam, &trainee) {
+                Ok(lock) => self.attempt_lock = lock,
+                Err(busy) => {
+                    self.message = Some(crate::messages::Msg::from(busy).render(self.lang));
                     return Vec::new();
                 }
             }
         }
-        if let Some(a) = self.autosaves.load_autosave(&exam.id, &trainee)
+        if let Some(mut a) = self.autosaves.load_autosave(&exam.id, &trainee)
             && matches!(a.status, crate::quiz::Status::Running)
-            && Session::resume(a.clone(), &self.lib).is_ok()
         {
-            let form = self.form().clone();
-            self.screen = Screen::Resume(Box::new(ResumeOffer { attempt: a, form }));
-            return vec![Effect::SavePrefs];
+            if self.places.is_some() {
+                // The rules are the loaded exam's: the autosave is the trainee's own file.
+                a = a.under_rules(&exam);
+            }
+            match Session::resume(a.clone(), &self.lib) {
+                Ok(_) => {
+                    let form = self.form().clone();
+                    self.screen = Screen::Resume(Box::new(ResumeOffer { attempt: a, form }));
+                    return vec![Effect::SavePrefs];
+                }
+                Err(e) if exam.mode != Mode::Practice && self.places.is_some() => {
+                    // The exam changed under the attempt: say so, and do not start the clock
+                    // again on a new attempt.
+                    self.message = Some(
+                        crate::msg!(ExamChangedSinceStart, exam.id.as_str(), e.message())
+                            .render(self.lang),
+                    );
+                    return Vec::new();
+                }
+                Err(_) => {}
+            }
         }
         self.begin(&exam, &trainee, now)
     }
 
+    /// Take the attempt for this process: the lock beside the autosaves and, on a local
+    /// terminal, the one in the results folder (which a second data folder does not get
+    /// around). `Err`: what to tell the trainee.
+    fn lock(
+        &self,
+        exam: &ExamDef,
+        trainee: &str,
+    ) -> Result<Option<Arc<crate::record::AttemptLock>>, crate::messages::K> {
+        use crate::messages::K;
+        let local = self
+            .autosaves
+            .lock_attempt(&exam.id, trainee)
+            .map_err(|_| K::AttemptBusy)?;
+        let shared = match &self.places {
+            Some(p) => super::places::results_for(p, exam)
+                .lock_attempt_in_results(&exam.id, trainee)
+                .map_err(|_| K::AttemptBusyShared)?,
+            None => None,
+        };
+        Ok(match (local, shared) {
+            (None, None) => None,
+            (l, r) => Some(Arc::new(crate::record::AttemptLock::both(l, r))),
+        })
+    }
+
     fn begin(&mut self, exam: &ExamDef, trainee: &str, now: Millis) -> Vec<Effect> {
+        let seed = seed_for(&exam.id, trainee);
+        // An exam on a paper this trainee already started, with no record of it: the clock
+        // goes on from that start (deleting the autosave does not give a fresh clock).
+        let earlier = match &self.places {
+            Some(p) if exam.mode != Mode::Practice => {
+                super::places::unrecorded_start(p, exam, trainee, seed)
+            }
+            _ => None,
+        };
         match Session::start(
             exam,
             &self.lib,
             trainee,
-            seed_for(&exam.id, trainee),
+            seed,
             self.lang,
-            now,
+            earlier.unwrap_or(now),
         ) {
             Ok(s) => {
                 self.show_session(s);
                 self.message = None;
-                vec![Effect::SavePrefs, Effect::Started, Effect::Autosave]
+                let mut fx = vec![Effect::SavePrefs, Effect::Started, Effect::Autosave];
+                if let Some(at) = earlier {
+                    self.message = Some(
+                        crate::msg!(
+                            ClockFromEarlierStart,
+                            crate::report::rfc3339_utc(at)
+                                .chars()
+                                .skip(11)
+                                .take(5)
+                                .collect::<String>()
+                        )
+                        .render(self.lang),
+                    );
+                    fx.extend(self.tick(now));
+                    fx.push(Effect::Autosave);
+                }
+                fx
             }
             Err(e) => {
                 self.message = Some(e.to_string());

@@ -4,12 +4,13 @@
 
 use super::app::{App, Effect, Prefs, SaveStatus};
 use super::bidi::BidiMode;
+pub use super::places::{Places, results_for, unrecorded_start};
 use crate::quiz::{Millis, Session};
-use crate::record::{AttemptRecord, Store, attempt_id, write_atomic_synced};
+use crate::record::{AttemptRecord, attempt_id, write_atomic_synced};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::mpsc::{Sender, channel};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Wall-clock time in milliseconds since the Unix epoch.
@@ -18,27 +19,6 @@ pub fn now_ms() -> Millis {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
-/// Where things are written.
-#[derive(Clone, Debug)]
-pub struct Places {
-    /// Results folder (records).
-    pub results: Store,
-    /// Results folder given explicitly (`--results` or `TIPQUIZ_RESULTS`): it wins over an
-    /// exam's own `results`.
-    pub results_explicit: bool,
-    /// Local autosave folder.
-    pub autosaves: Store,
-    /// Finished attempts that could not be written to the results folder yet.
-    pub pending: Store,
-    /// Preferences file.
-    pub prefs: PathBuf,
-    /// Program name and version for records.
-    pub program: String,
-    /// The key records are signed with when they are written (the instructor's, from
-    /// `TIPQUIZ_KEY_FILE`), if any.
-    pub key: Option<Vec<u8>>,
 }
 
 /// Load the remembered preferences (empty when missing or unreadable).
@@ -58,43 +38,29 @@ pub fn save_prefs(path: &std::path::Path, prefs: &Prefs) {
     }
 }
 
-/// The last autosave error of one session, written by the worker.
-type ErrorSlot = Arc<Mutex<Option<String>>>;
-
 enum SaveMsg {
-    Save(Box<Session>, Box<Places>, ErrorSlot, Option<Sender<()>>),
+    /// Sync a journal to the disk (the first time, with the snapshot it follows).
+    Sync(Arc<std::fs::File>, Option<PathBuf>),
+    /// Tell the live board how far an attempt is: the progress file, and what to write in it
+    /// (`None`: remove it, the attempt is over).
+    Progress(PathBuf, Option<Box<crate::report::board::Progress>>),
     Flush(Sender<()>),
 }
 
-/// How long the loop waits for the autosave of a change before it draws the change: an answer
-/// is shown once it is saved (a local autosave takes well under a millisecond). When the disk
-/// is slower than this, the screen says the last answer may not be saved yet.
-pub const ACK_WAIT: Duration = Duration::from_secs(2);
-
-/// Writes autosaves on a worker thread, and tells the live board how far each attempt is on a
-/// second one (the board is on the results folder, often a network share, and must never hold
-/// up an autosave). Of the saves of one attempt waiting together, only the newest is written,
-/// and every save waiting for it is acknowledged when it is written. A `Saver` is a value: clone
-/// it to share one worker between sessions (each keeps its own error), or start one per
-/// session. The workers end when the last clone is dropped.
+/// Syncs autosave journals to the disk and tells the live board how far each attempt is, on
+/// worker threads, off the path from a key to its frame. A change is safe from a kill of the
+/// program once its journal line is written (on the loop's thread, before the change is drawn);
+/// the sync here makes it safe from a power cut too, within moments. The board is on the
+/// results folder, often a network share, and has a worker of its own so that it never holds up
+/// a sync. A `Saver` is a value: clone it to share the workers between sessions. The workers end
+/// when the last clone is dropped.
 #[derive(Clone)]
 pub struct Saver {
     tx: Sender<SaveMsg>,
 }
 
-/// The newest message of each attempt (autosave file) in a batch.
-fn newest(msgs: &[SaveMsg]) -> HashMap<(String, String), usize> {
-    let mut latest: HashMap<(String, String), usize> = HashMap::new();
-    for (i, m) in msgs.iter().enumerate() {
-        if let SaveMsg::Save(s, ..) = m {
-            latest.insert((s.state.exam.id.clone(), s.state.trainee.clone()), i);
-        }
-    }
-    latest
-}
-
 impl Saver {
-    /// Start a worker.
+    /// Start the workers.
     #[must_use]
     pub fn start() -> Saver {
         let (tx, rx) = channel::<SaveMsg>();
@@ -103,13 +69,18 @@ impl Saver {
             while let Ok(first) = board_rx.recv() {
                 let mut msgs = vec![first];
                 msgs.extend(board_rx.try_iter());
-                let latest = newest(&msgs);
+                // Of the messages for one progress file, only the newest is written.
+                let mut latest: HashMap<PathBuf, usize> = HashMap::new();
+                for (i, m) in msgs.iter().enumerate() {
+                    if let SaveMsg::Progress(p, _) = m {
+                        latest.insert(p.clone(), i);
+                    }
+                }
                 for (i, m) in msgs.into_iter().enumerate() {
-                    if let SaveMsg::Save(s, places, ..) = m {
-                        let key = (s.state.exam.id.clone(), s.state.trainee.clone());
-                        if latest.get(&key) == Some(&i) {
-                            publish_progress(&places, &s);
-                        }
+                    if let SaveMsg::Progress(path, p) = m
+                        && latest.get(&path) == Some(&i)
+                    {
+                        write_progress(&path, p.as_deref());
                     }
                 }
             }
@@ -118,24 +89,18 @@ impl Saver {
             while let Ok(first) = rx.recv() {
                 let mut msgs = vec![first];
                 msgs.extend(rx.try_iter());
-                let latest = newest(&msgs);
-                // Acknowledgements wait for the newest save of their attempt in this batch.
-                let mut acks: HashMap<(String, String), Vec<Sender<()>>> = HashMap::new();
-                for (i, m) in msgs.into_iter().enumerate() {
+                let mut synced: Vec<*const std::fs::File> = Vec::new();
+                for m in msgs {
                     match m {
-                        SaveMsg::Save(s, places, slot, ack) => {
-                            let key = (s.state.exam.id.clone(), s.state.trainee.clone());
-                            acks.entry(key.clone()).or_default().extend(ack);
-                            if latest.get(&key) == Some(&i) {
-                                let r = autosave_now(&places, &s);
-                                if let Ok(mut e) = slot.lock() {
-                                    *e = r.err();
-                                }
-                                for a in acks.remove(&key).unwrap_or_default() {
-                                    let _ = a.send(());
-                                }
-                                let _ = board_tx.send(SaveMsg::Save(s, places, slot, None));
+                        SaveMsg::Sync(f, first) => {
+                            // One sync per journal per batch (a first sync is never skipped).
+                            if first.is_some() || !synced.contains(&Arc::as_ptr(&f)) {
+                                synced.push(Arc::as_ptr(&f));
+                                let _ = crate::record::journal::Journal::sync(&f, first.as_deref());
                             }
+                        }
+                        m @ SaveMsg::Progress(..) => {
+                            let _ = board_tx.send(m);
                         }
                         SaveMsg::Flush(done) => {
                             let _ = done.send(());
@@ -147,19 +112,7 @@ impl Saver {
         Saver { tx }
     }
 
-    /// Send a save; the receiver hears when it is written (or failed).
-    fn save(&self, s: &Session, places: &Places, slot: &ErrorSlot) -> Receiver<()> {
-        let (ack_tx, ack_rx) = channel();
-        let _ = self.tx.send(SaveMsg::Save(
-            Box::new(s.clone()),
-            Box::new(places.clone()),
-            Arc::clone(slot),
-            Some(ack_tx),
-        ));
-        ack_rx
-    }
-
-    /// Wait until every autosave sent so far is written (or failed), at most ten seconds.
+    /// Wait until every sync sent so far is done, at most ten seconds.
     pub fn flush(&self) {
         let (done_tx, done_rx) = channel();
         if self.tx.send(SaveMsg::Flush(done_tx)).is_ok() {
@@ -168,35 +121,38 @@ impl Saver {
     }
 }
 
-/// Write the autosave (in the data folder, else in the last-resort folder). `Err`: what the
-/// trainee must be told (answers saved elsewhere, or not saved at all).
-fn autosave_now(places: &Places, s: &Session) -> Result<(), String> {
+/// Write the autosave snapshot (in the data folder, else in the last-resort folder), with
+/// `journal` as the number of the last journal line it holds. Returns where it went and its
+/// size, and what the trainee must be told when it is not where it belongs (`Err`: not saved
+/// at all).
+fn snapshot_now(
+    places: &Places,
+    s: &Session,
+    journal: u64,
+) -> Result<(PathBuf, crate::quiz::Attempt, Option<String>), String> {
     use crate::messages::{K, Msg};
     let lang = s.state.lang;
-    match places.autosaves.autosave_kept(&s.state) {
-        Ok((_, None)) => Ok(()),
+    let mut a = s.state.clone();
+    a.journal = journal.max(a.journal);
+    match places.autosaves.autosave_kept(&a) {
+        Ok((p, None)) => Ok((p, a, None)),
         Ok((p, Some(why))) => {
             // Saved, but not where it belongs: say where, and why.
             let why = why.message().render(lang);
-            Err(Msg::new(
+            let say = Msg::new(
                 K::AutosavedElsewhere,
                 vec![
                     why.into(),
                     p.parent().unwrap_or(&p).display().to_string().into(),
                 ],
             )
-            .render(lang))
+            .render(lang);
+            Ok((p, a, Some(say)))
         }
         Err(e) => {
             Err(Msg::new(K::AutosaveFailed, vec![e.message().render(lang).into()]).render(lang))
         }
     }
-}
-
-fn save_now(places: &Places, s: &Session) -> Result<(), String> {
-    let r = autosave_now(places, s);
-    publish_progress(places, s);
-    r
 }
 
 /// What is known of a results folder: whether it is there, and whether it is a mount point
@@ -259,7 +215,12 @@ pub struct Host {
     pub names_only: bool,
     /// The clock: milliseconds since the Unix epoch.
     pub clock: Box<dyn Fn() -> Millis + Send>,
-    save_error: ErrorSlot,
+    /// What the trainee must be told about the autosave (saved elsewhere, or not at all).
+    save_error: Option<String>,
+    /// The journal of the attempt on screen, after its last snapshot.
+    journal: Option<crate::record::journal::Journal>,
+    /// The attempt this host has recorded last (its id): it is not autosaved again.
+    recorded: Option<String>,
     /// The attempts this host has seen start or resume, with the identity of their results
     /// folder at that moment ([`folder_id`]).
     started: HashMap<String, Option<FolderId>>,
@@ -281,7 +242,9 @@ impl Host {
             remember_prefs: true,
             names_only: false,
             clock: Box::new(now_ms),
-            save_error: Arc::new(Mutex::new(None)),
+            save_error: None,
+            journal: None,
+            recorded: None,
             started: HashMap::new(),
             retry_at: None,
         }
@@ -314,10 +277,66 @@ impl Host {
         }
     }
 
-    /// The error of the last autosave written by the worker, if it failed.
+    /// What the trainee must be told about the autosave: it went to the last-resort folder, or
+    /// failed. `None` when it is where it belongs, or the attempt is recorded.
     #[must_use]
     pub fn save_error(&self) -> Option<String> {
-        self.save_error.lock().ok().and_then(|e| e.clone())
+        self.save_error.clone()
+    }
+
+    /// Autosave the attempt: a line appended to its journal (one `write`, synced in the
+    /// background), or a new snapshot when the journal cannot carry the change, is due for
+    /// compaction, or failed. Either way the change is safe from a kill of the program when
+    /// this returns; from a power cut once the sync is done (at once without a [`Saver`]).
+    fn autosave(&mut self, s: &Session) {
+        use crate::record::journal::{Appended, Journal};
+        if let Some(j) = &mut self.journal
+            && j.fits(&s.state)
+        {
+            match j.append(&s.state) {
+                Ok(Appended::Nothing) => return,
+                Ok(Appended::Line(_)) => {
+                    let file = j.file();
+                    let first = j.take_first_sync().then(|| j.snapshot().to_owned());
+                    match &self.saver {
+                        Some(saver) => {
+                            let _ = saver.tx.send(SaveMsg::Sync(file, first));
+                        }
+                        None => {
+                            let _ = Journal::sync(&file, first.as_deref());
+                        }
+                    }
+                    self.progress(s);
+                    return;
+                }
+                Err(_) => {}
+            }
+        }
+        let seq = self
+            .journal
+            .take()
+            .filter(|j| j.fits_attempt(&s.state))
+            .map_or(0, |j| j.seq());
+        match snapshot_now(&self.places, s, seq) {
+            Ok((path, state, elsewhere)) => {
+                let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+                self.journal = Journal::start(&path, state, size).ok();
+                self.save_error = elsewhere;
+            }
+            Err(e) => self.save_error = Some(e),
+        }
+        self.progress(s);
+    }
+
+    /// Tell the live board how far the attempt is (on the worker when there is one).
+    fn progress(&self, s: &Session) {
+        let (path, p) = progress_of(&self.places, s);
+        match &self.saver {
+            Some(saver) => {
+                let _ = saver.tx.send(SaveMsg::Progress(path, p));
+            }
+            None => write_progress(&path, p.as_deref()),
+        }
     }
 
     /// The first autosave of an attempt in this host: a new attempt makes its results folder
@@ -357,25 +376,11 @@ impl Host {
         for e in effects {
             match e {
                 Effect::Autosave => {
-                    if let Some(s) = app.session() {
+                    if let Some(s) = app.session()
+                        && self.recorded.as_deref() != Some(&attempt_id(&s.state))
+                    {
                         self.note_start(s);
-                        match &self.saver {
-                            Some(saver) => {
-                                // The change is drawn once it is saved (see [`ACK_WAIT`]).
-                                let ack = saver.save(s, &self.places, &self.save_error);
-                                if ack.recv_timeout(ACK_WAIT).is_err() {
-                                    app.message = Some(
-                                        crate::messages::Msg::from(crate::messages::K::SaveSlow)
-                                            .render(s.state.lang),
-                                    );
-                                }
-                            }
-                            None => {
-                                if let Err(err) = save_now(&self.places, s) {
-                                    app.message = Some(err);
-                                }
-                            }
-                        }
+                        self.autosave(s);
                     }
                 }
                 Effect::Started => {
@@ -400,11 +405,22 @@ impl Host {
                             }
                         };
                         let status = match commit_attempt_in(&self.places, s, now, expected) {
-                            Ok(p) => SaveStatus::Saved(shown(&p)),
+                            Ok(p) => {
+                                self.recorded = Some(attempt_id(&s.state));
+                                SaveStatus::Saved(shown(&p))
+                            }
                             Err(e) => SaveStatus::Failed(e.reason, e.kept.as_deref().map(shown)),
                         };
                         self.retry_at =
                             matches!(status, SaveStatus::Failed(..)).then_some(now + RETRY_MS);
+                        // The autosave is gone (recorded, or kept as a waiting attempt): what
+                        // was said about it is no longer true.
+                        self.journal = None;
+                        if let Some(said) = self.save_error.take()
+                            && app.message.as_ref() == Some(&said)
+                        {
+                            app.message = None;
+                        }
                         app.saved(status);
                     }
                 }
@@ -441,31 +457,50 @@ pub fn execute(app: &mut App, places: &Places, effects: &[Effect], now: Millis) 
     Host::new(places.clone()).execute(app, effects, now)
 }
 
-/// Tell the live board how far this attempt is (best effort: the board is a convenience, the
-/// autosave is what keeps answers safe).
-fn publish_progress(places: &Places, s: &Session) {
+/// The live board's progress file of this attempt, and what goes in it (`None`: the attempt is
+/// over, remove it).
+fn progress_of(
+    places: &Places,
+    s: &Session,
+) -> (PathBuf, Option<Box<crate::report::board::Progress>>) {
     use crate::report::board::{PROGRESS_DIR, Progress};
     let dir = results_for(places, &s.state.exam).dir.join(PROGRESS_DIR);
     let path = dir.join(Progress::file_name(&s.state.exam.id, &s.state.trainee));
     if s.is_finished() {
-        let _ = std::fs::remove_file(path);
-        return;
+        return (path, None);
     }
+    let answered = s
+        .state
+        .slots
+        .iter()
+        .filter(|x| x.response.is_some())
+        .count();
     let p = Progress {
         trainee: s.state.trainee.clone(),
         exam_id: s.state.exam.id.clone(),
         exam_title: s.state.exam.title.get(crate::text::Lang::En).to_owned(),
-        answered: s.len() - s.unanswered().len(),
+        answered,
         total: s.len(),
         started_at: s.state.started_at,
         deadline: s.state.deadline,
     };
-    if let Ok(body) = serde_json::to_vec(&p) {
+    (path, Some(Box::new(p)))
+}
+
+/// Tell the live board how far an attempt is (best effort: the board is a convenience, the
+/// autosave is what keeps answers safe).
+fn write_progress(path: &std::path::Path, p: Option<&crate::report::board::Progress>) {
+    let Some(p) = p else {
+        let _ = std::fs::remove_file(path);
+        return;
+    };
+    let Some(dir) = path.parent() else { return };
+    if let Ok(body) = serde_json::to_vec(p) {
         // Only inside an existing results folder (never made again here: see
         // [`Host::note_start`]); the progress folder itself takes a class folder's permissions.
-        if crate::record::make_subfolder(&dir).is_ok() {
+        if crate::record::make_subfolder(dir).is_ok() {
             // Not synced: a progress file is the board's convenience, rewritten at every save.
-            let _ = crate::record::write_atomic_into_synced(&dir, &path, &body, true, false);
+            let _ = crate::record::write_atomic_into_synced(dir, path, &body, true, false);
         }
     }
 }
@@ -478,6 +513,11 @@ fn publish_progress(places: &Places, s: &Session) {
 /// The marker could not be written.
 pub fn mark_started(places: &Places, s: &Session) -> Result<PathBuf, String> {
     let m = crate::record::StartMarker::of(&s.state, &places.program);
+    // A copy on this computer, beside the autosaves: `recover` publishes only attempts that
+    // started here (or have their marker in the results folder).
+    if let Ok(body) = serde_json::to_vec(&m) {
+        let _ = places.autosaves.keep(&m.file_name(), &body);
+    }
     results_for(places, &s.state.exam)
         .mark_started(&m)
         .map_err(|e| {
@@ -489,13 +529,23 @@ pub fn mark_started(places: &Places, s: &Session) -> Result<PathBuf, String> {
         })
 }
 
-/// The results folder for an attempt: the explicit one, else the exam's own, else the default.
-#[must_use]
-pub fn results_for(places: &Places, exam: &crate::exam::ExamDef) -> Store {
-    match &exam.results {
-        Some(dir) if !places.results_explicit => Store::new(dir),
-        _ => places.results.clone(),
-    }
+/// Whether the attempt `a` is one that started: its start marker (same attempt, start, seed and
+/// deadline) is beside the autosaves on this computer or in its results folder.
+fn started_here(places: &Places, a: &crate::quiz::Attempt) -> bool {
+    let m = crate::record::StartMarker::of(a, &places.program);
+    let same = |o: &crate::record::StartMarker| {
+        o.attempt_id == m.attempt_id && o.seed == m.seed && o.started_at == m.started_at
+    };
+    let local = std::iter::once(&places.autosaves.dir)
+        .chain(places.autosaves.fallback.as_ref())
+        .filter_map(|d| crate::record::read_regular(&d.join(m.file_name()), 16 * 1024).ok())
+        .filter_map(|b| serde_json::from_slice::<crate::record::StartMarker>(&b).ok())
+        .any(|o| same(&o));
+    local
+        || results_for(places, &a.exam)
+            .started_by(&a.exam.id, &a.trainee)
+            .iter()
+            .any(same)
 }
 
 /// Why a finished attempt is not in the results folder, and where it is kept instead.
@@ -566,6 +616,9 @@ pub fn commit_attempt_in(
                 .autosaves
                 .remove_autosave(&s.state.exam.id, &s.state.trainee);
             let _ = places.pending.remove(&name);
+            let _ = places
+                .autosaves
+                .remove(&crate::record::StartMarker::of(&s.state, &places.program).file_name());
             Ok(p)
         }
         Err(reason) => {
@@ -604,10 +657,16 @@ fn pending_name(a: &crate::quiz::Attempt) -> String {
 /// Write every finished attempt that is waiting (in the pending folder, or left finished in the
 /// autosave folder by a crash) to the results folder. Returns (written, failures), an attempt
 /// that cannot be resumed said in `lang`.
+///
+/// Only attempts that started on this computer (their start marker kept beside the autosaves)
+/// or in their results folder (its start marker there) are published; any other file in the
+/// pending folder (one written by hand) is set aside as `.unknown` with a message, once. An
+/// attempt at one of the loaded `exams` is scored under that exam's rules, not the saved ones.
 #[must_use]
 pub fn recover(
     places: &Places,
     lib: &crate::bank::Library,
+    exams: &[crate::exam::ExamDef],
     now: Millis,
     lang: crate::text::Lang,
 ) -> (Vec<String>, Vec<String>) {
@@ -626,6 +685,26 @@ pub fn recover(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let a = match exams.iter().find(|e| e.id == a.exam.id) {
+            Some(e) => a.under_rules(e),
+            None => a,
+        };
+        if !started_here(places, &a) {
+            let aside = path.with_extension("json.unknown");
+            let _ = std::fs::rename(&path, &aside);
+            let aside = aside
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            failed.push(
+                crate::messages::Msg::new(
+                    crate::messages::K::RecoverNotStartedHere,
+                    vec![name.into(), aside.into()],
+                )
+                .render(lang),
+            );
+            continue;
+        }
         match Session::resume(a, lib) {
             Ok(s) => match commit_attempt_in(places, &s, now, None) {
                 Ok(p) => {

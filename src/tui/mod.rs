@@ -7,6 +7,7 @@
 //! - [`ui`] (with [`display`], [`bidi`], [`i18n`]): drawing, which only reads the state;
 //! - [`front`]: the one event loop over an event source and a frame sink, and the contract a
 //!   front implements (local terminal, SSH session, test harness);
+//! - [`places`]: where a session writes, and what the screens read there before a start;
 //! - [`host`]: what the effects do (autosave worker, records, preferences), one value per
 //!   session;
 //! - [`run`] and [`terminal`]: the local terminal's adapter (raw mode, bidi probe, signals,
@@ -23,6 +24,7 @@ pub mod i18n;
 pub mod keymap;
 pub mod loading;
 pub mod paced;
+pub mod places;
 pub mod preview;
 pub mod run;
 pub mod terminal;

@@ -138,6 +138,7 @@ fn vanish(stderr_on_terminal: bool) {
     let saved: Vec<_> = std::fs::read_dir(data.path().join("autosave"))
         .unwrap()
         .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
         .collect();
     assert_eq!(saved.len(), 1, "the attempt is autosaved");
 }

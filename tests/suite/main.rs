@@ -41,6 +41,7 @@ mod platform;
 mod printing_edge;
 mod records;
 mod report;
+mod resume;
 mod screens;
 // The class server's tests drive real processes over the network with the OpenSSH client and
 // scripted SSH clients: they run on Unix (the Windows build is compiled and linted).

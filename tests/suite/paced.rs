@@ -224,3 +224,86 @@ fn a_question_that_needs_more_than_one_key_is_refused_with_its_id() {
     assert!(err.contains("single choice or true/false"), "{err}");
     assert!(err.contains("sample-short"), "{err}");
 }
+
+#[test]
+fn a_saved_game_written_to_disk_is_taken_up_with_every_answer_time_and_phase() {
+    let lib = lib();
+    let mut g = Paced::new(&exam(), &lib, 91).unwrap();
+    for (i, n) in ["Aisha Karim", "بدر صالح", "Dana Yousef"]
+        .iter()
+        .enumerate()
+    {
+        g.join(&lib, n, Lang::En, T0 + i as i64).unwrap();
+    }
+    let t1 = T0 + 30_000;
+    g.advance(t1);
+    let right = g.right_position(0).unwrap();
+    assert!(g.answer(0, right, t1 + 2_300));
+    assert!(g.answer(1, (right + 1) % 4, t1 + 5_100));
+    // Question 2 is open, one trainee has answered, when the server goes down.
+    assert!(g.tick(t1 + 21_000));
+    assert_eq!(g.phase(), Phase::Closed { q: 0 });
+    let t2 = t1 + 40_000;
+    g.advance(t2);
+    let r2 = g.right_position(1).unwrap();
+    assert!(g.answer(2, r2, t2 + 4_000));
+    let before = g.standings();
+
+    // Through a real file, as the server writes and reads it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("paced-game.json");
+    std::fs::write(&file, serde_json::to_vec(&g.saved()).unwrap()).unwrap();
+    let saved = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let mut back = Paced::restore(&exam(), &lib, saved).unwrap();
+
+    assert_eq!(back.phase(), g.phase());
+    assert!(matches!(back.phase(), Phase::Open { q: 1, .. }));
+    assert_eq!(back.standings(), before);
+    assert_eq!(back.distribution(0), g.distribution(0));
+    assert_eq!(back.distribution(1), g.distribution(1));
+    assert_eq!(back.question(1).map(|q| q.1), g.question(1).map(|q| q.1));
+    // Nobody is connected after a restart: a trainee comes back by name, in the same place.
+    assert_eq!(back.answered(1), (1, 0));
+    assert_eq!(
+        back.join(&lib, "بدر صالح", Lang::Ar, t2 + 9_000).unwrap(),
+        1
+    );
+    // The open question goes on against its own clock: an answer in time counts, at its time.
+    assert!(back.answer(1, r2, t2 + 9_500));
+    // Every connected trainee has answered: the question closes.
+    assert!(!back.answer(0, r2, t2 + 9_600));
+    assert_eq!(back.phase(), Phase::Closed { q: 1 });
+    back.finish(t2 + 30_000);
+    let s = back
+        .standings()
+        .into_iter()
+        .find(|s| s.name == "بدر صالح")
+        .unwrap();
+    let want = speed(9.5, 20.0);
+    assert!((s.points - want).abs() < 1e-9, "{} vs {want}", s.points);
+    assert!(
+        back.players
+            .iter()
+            .all(|p| p.session.state.status != Status::Running)
+    );
+}
+
+#[test]
+fn a_saved_game_of_another_exam_or_paper_is_refused() {
+    let lib = lib();
+    let mut g = Paced::new(&exam(), &lib, 5).unwrap();
+    g.join(&lib, "Aisha Karim", Lang::En, T0).unwrap();
+    let mut other = exam();
+    other.id = "another".to_owned();
+    assert!(matches!(
+        Paced::restore(&other, &lib, g.saved()),
+        Err(PacedError::Saved(_))
+    ));
+    // A trainee's paper that is not the game's (a hand-edited or mixed-up file).
+    let mut saved = g.saved();
+    saved.players[0].paper.reverse();
+    assert!(matches!(
+        Paced::restore(&exam(), &lib, saved),
+        Err(PacedError::Saved(_))
+    ));
+}

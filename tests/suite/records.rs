@@ -501,6 +501,8 @@ fn a_write_error_at_any_step_is_reported_and_never_shown_as_saved() {
         std::fs::create_dir(&places.results.dir).unwrap();
         let s = finished(&lib, &format!("fault {step:?}"), T0, 3);
         places.autosaves.autosave(&s.state).unwrap();
+        // Started here: its start marker, as the start writes it.
+        tipquiz::tui::host::mark_started(&places, &s).unwrap();
         inject_fault(Some(step));
         let err = commit_attempt(&places, &s, T0 + 61_000).expect_err("the commit must fail");
         inject_fault(None);
@@ -513,7 +515,7 @@ fn a_write_error_at_any_step_is_reported_and_never_shown_as_saved() {
                 "{step:?}: nothing half-written counts as a record"
             );
         }
-        let (ok, failed) = recover(&places, &lib, T0 + 70_000, tipquiz::text::Lang::En);
+        let (ok, failed) = recover(&places, &lib, &[], T0 + 70_000, tipquiz::text::Lang::En);
         assert!(failed.is_empty(), "{step:?}: {failed:?}");
         assert_eq!(
             places.results.load().records.len(),

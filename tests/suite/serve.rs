@@ -762,6 +762,10 @@ fn the_console_locks_joins_gives_time_and_ends_the_exam_for_everybody() {
     let saved = root.join("srv").join("autosave");
     let deadline_of = |name: &str| -> i64 {
         for e in std::fs::read_dir(&saved).unwrap().flatten() {
+            // The snapshots (a journal of later changes sits beside each).
+            if e.path().extension().is_none_or(|x| x != "json") {
+                continue;
+            }
             let v: serde_json::Value =
                 serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap();
             if v["trainee"] == name {
@@ -1142,6 +1146,10 @@ fn more_time_for_one_trainee_reaches_that_trainee_only() {
     let saved = root.join("srv").join("autosave");
     let deadline_of = |name: &str| -> i64 {
         for e in std::fs::read_dir(&saved).unwrap().flatten() {
+            // The snapshots (a journal of later changes sits beside each).
+            if e.path().extension().is_none_or(|x| x != "json") {
+                continue;
+            }
             let v: serde_json::Value =
                 serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap();
             if v["trainee"] == name {
@@ -1175,6 +1183,206 @@ fn more_time_for_one_trainee_reaches_that_trainee_only() {
     drop((first, second));
     console.keys(&["q"]);
     console.wait_for("Stop the server?");
+    console.keys(&["y"]);
+    console.wait_for("SERVER-ENDED");
+}
+
+/// The process id of the server running in a console's tmux pane (the pane's shell runs it).
+fn console_server_pid(console: &Tmux) -> u32 {
+    let out = Command::new("tmux")
+        .args([
+            "-L",
+            &console.socket,
+            "display",
+            "-p",
+            "-t",
+            "t",
+            "#{pane_pid}",
+        ])
+        .output()
+        .unwrap();
+    let shell = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).unwrap();
+    children
+        .split_whitespace()
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no server under the console's shell {shell}"))
+}
+
+#[test]
+fn a_paced_game_survives_a_killed_server_ends_early_and_keeps_an_idle_trainee() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (console, port) = console_server(root, "paced-kill", "--paced");
+    console.wait_for("Waiting to start");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let names = ["Paced Kill Amal", "Paced Kill Badr", "Paced Kill Cyrine"];
+    let join = |port: u16| {
+        rt.block_on(async {
+            let mut out = Vec::new();
+            for n in names {
+                let mut t = client::Trainee::connect(port, CODE).await?;
+                t.wait_for("Trainee").await?;
+                t.send(n.as_bytes()).await;
+                t.send(b"\r").await;
+                out.push(t);
+            }
+            Ok::<_, String>(out)
+        })
+        .unwrap()
+    };
+    let mut clients = join(port);
+    console.wait_for("3 trainees joined");
+    // Question 1: Amal and Cyrine right (a), Badr wrong (b); it closes when all have answered.
+    console.keys(&["n"]);
+    rt.block_on(async {
+        for (t, k) in clients.iter_mut().zip([b"a", b"b", b"a"]) {
+            t.wait_for("Question 1 / 5").await?;
+            t.send(k).await;
+        }
+        for t in &mut clients {
+            t.wait_for("Your points").await?;
+        }
+        Ok::<_, String>(())
+    })
+    .unwrap();
+    console.wait_for("Question 1 of 5 · closed");
+    // Question 2 opens; Amal answers, and the server is killed before anybody else does.
+    console.keys(&["n"]);
+    rt.block_on(async {
+        clients[0].wait_for("Question 2 / 5").await?;
+        clients[0].send(b"a").await;
+        clients[0].wait_for("Answer sent").await
+    })
+    .unwrap();
+    let pid = console_server_pid(&console);
+    // SAFETY: a plain kill(2) of the server this test started.
+    unsafe {
+        libc::kill(i32::try_from(pid).unwrap(), libc::SIGKILL);
+    }
+    // Gone (its screen stays in the pane: a killed process restores nothing).
+    let start = Instant::now();
+    while std::path::Path::new(&format!("/proc/{pid}/exe")).exists() {
+        assert!(start.elapsed() < Duration::from_secs(30), "not killed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(console);
+    drop(clients);
+
+    // The restart takes the game up: the same players, their answers, question 2 (still open
+    // if its 20 s have not passed, else closed).
+    let (console, port) = console_server(root, "paced-kill2", "--paced --idle-timeout 6s");
+    let s = console.wait_for("goes on");
+    assert!(s.contains("3 trainees, question 2 of 5"), "{s}");
+    console.wait_until("the game at question 2", |s| {
+        s.contains("Question 2 of 5") && s.contains("Leaderboard")
+    });
+    let mut clients = join(port);
+    // Badr is back, presses nothing and is closed by the idle timeout: still in the game.
+    // Amal and Cyrine press a key that does nothing now and then, and stay.
+    let (first, rest) = clients.split_at_mut(1);
+    let (badr, third) = rest.split_at_mut(1);
+    let said = rt.block_on(async {
+        let keep = async {
+            loop {
+                first[0].send(b"x").await;
+                third[0].send(b"x").await;
+                tokio::time::sleep(Duration::from_millis(700)).await;
+            }
+        };
+        tokio::select! {
+            s = badr[0].read_to_close() => s,
+            () = keep => String::new(),
+        }
+    });
+    assert!(
+        said.contains("Closed after a long time without a key"),
+        "{said:?}"
+    );
+    // The instructor ends the game early: every trainee's answers so far are recorded.
+    console.keys(&["e"]);
+    console.wait_for("End the game now?");
+    console.keys(&["y"]);
+    let s = console.wait_for("Podium");
+    assert!(s.contains("3 attempts recorded"), "{s}");
+    rt.block_on(async {
+        for i in [0, 2] {
+            clients[i].wait_for("Final results").await?;
+        }
+        Ok::<_, String>(())
+    })
+    .unwrap();
+    let recs = wait_records(&root.join("results"), 3);
+    assert_eq!(recs.len(), 3, "{recs:?}");
+    let by = |n: &str| {
+        recs.iter()
+            .find(|r| r["trainee"] == n)
+            .unwrap_or_else(|| panic!("no record of {n}"))
+    };
+    let verdict = |n: &str, q: usize| by(n)["questions"][q]["verdict"].clone();
+    assert_eq!(verdict(names[0], 0), "right");
+    assert_eq!(verdict(names[1], 0), "wrong");
+    assert_eq!(verdict(names[2], 0), "right");
+    // Amal's answer to question 2, given just before the kill, was kept.
+    assert_eq!(verdict(names[0], 1), "right");
+    assert!(by(names[0])["questions"][1]["answered_at"].is_i64());
+    assert!(by(names[1])["questions"][1]["answered_at"].is_null());
+    for r in &recs {
+        assert!(
+            r["signature"].as_str().is_some_and(|s| s.len() == 64),
+            "{r}"
+        );
+    }
+    // The game is over: its saved state is gone, and a new start begins a new game.
+    assert!(!root.join("srv").join("paced-game.json").exists());
+    drop(clients);
+    console.keys(&["q"]);
+    console.wait_for("Stop the server?");
+    console.keys(&["y"]);
+    console.wait_for("SERVER-ENDED");
+}
+
+#[test]
+fn the_console_speaks_arabic_and_shows_an_arabic_name_shaped_in_reading_order() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (console, port) = console_server(root, "console-ar", "--lang ar");
+    // The title, the columns and the key line come from the Arabic catalogue, shaped and laid
+    // out from the right (what a terminal that does not reorder shows as «لوحة المدرب»).
+    let s = console.wait_for("ﺏﺭﺪﻤﻟﺍ ﺔﺣﻮﻟ");
+    assert!(s.contains("ﺏﺭﺪﺘﻤﻟﺍ"), "{s}");
+    assert!(!s.contains("Trainee"), "{s}");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let _t = rt
+        .block_on(async {
+            let mut t = client::Trainee::connect(port, CODE).await?;
+            t.wait_for("Trainee").await?;
+            t.send("فاطمة الكندري".as_bytes()).await;
+            t.send(b"\r").await;
+            t.wait_for("Question 1").await?;
+            Ok::<_, String>(t)
+        })
+        .unwrap();
+    // «فاطمة الكندري»: joined letter forms, the first word on the right, as on the board.
+    let s = console.wait_for("ﻱﺭﺪﻨﻜﻟﺍ ﺔﻤﻃﺎﻓ");
+    assert!(s.contains("ﺐﻴﺠﻳ"), "the row says working (يجيب):\n{s}");
+    console.keys(&["q"]);
+    console.wait_for("ﻡﺩﺎﺨﻟﺍ ﻑﺎﻘﻳﺇ");
     console.keys(&["y"]);
     console.wait_for("SERVER-ENDED");
 }
