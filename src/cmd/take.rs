@@ -117,7 +117,14 @@ pub(crate) fn take(
     } else {
         let known: Vec<String> = lib.topics().into_iter().map(|t| t.0).collect();
         if let Some(bad) = topics.iter().find(|t| !known.contains(t)) {
-            cx.out.fail_msg(&msg!(UnknownTopic, bad, known.join(", ")));
+            // The shipped banks' topics are offered too when they were not loaded.
+            let mut offered: Vec<String> = Vec::new();
+            if !shipped && !cx.common.only_given_banks {
+                offered.extend(crate::bank::SHIPPED_TOPICS.iter().map(|t| (*t).to_owned()));
+            }
+            offered.extend(known.iter().cloned());
+            cx.out
+                .fail_msg(&msg!(UnknownTopic, bad, offered.join(", ")));
             return USAGE;
         }
         let secs = match time.as_deref().map(crate::walk::parse_duration) {

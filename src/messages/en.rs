@@ -1056,7 +1056,7 @@ pub static SCREENS: Ui = Ui {
         ("choose or tick the answer under the cursor", "choose"),
         (
             "next / previous question (the arrows swap in Arabic)",
-            "move",
+            "next/prev",
         ),
         ("flag or unflag the question for review", "flag"),
         ("go to a question by its number", "go to"),

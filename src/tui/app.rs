@@ -35,6 +35,35 @@ pub enum Effect {
     SaveBidi(super::bidi::BidiMode),
 }
 
+/// What the screens' update takes: an action of the keys, or an event of the host (the loop
+/// that runs the screens and carries out their effects). Every change of the state comes
+/// through one of these.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A key's action (from the keymap).
+    Act(Action),
+    /// Time passed (the loop's wait ran out): deadlines, the one-minute warning.
+    Tick,
+    /// What the last drawing found could be scrolled at this size (a window change shows
+    /// here too): scrolling is clamped to it.
+    Measured(ScrollLimits),
+    /// The host's answer to [`Effect::Commit`]: the record was written, or not.
+    Saved(SaveStatus),
+    /// Something the host wants the trainee to read on the message line (a save that failed
+    /// or is slow, a marker that could not be written, a refused attempt); `None` clears it.
+    Notice(Option<String>),
+    /// Back from a suspension that began at this time: the pause is not counted.
+    Resumed(Millis),
+    /// Right-to-left text is now laid out this way (the front switched it with the terminal).
+    Display(super::display::Display),
+}
+
+impl From<Action> for Input {
+    fn from(a: Action) -> Input {
+        Input::Act(a)
+    }
+}
+
 /// The screen shown, with its state: each screen owns what it shows and edits, and the form
 /// of the home screen it goes back to.
 #[derive(Clone, Debug)]
@@ -416,9 +445,7 @@ impl App {
         }
     }
 
-    /// The record of the finished attempt was written, or not (the host's answer to
-    /// [`Effect::Commit`]).
-    pub fn saved(&mut self, status: SaveStatus) {
+    fn saved(&mut self, status: SaveStatus) {
         if let Screen::Results(f) | Screen::Review(f, _) = &mut self.screen {
             f.save = status;
         }
@@ -558,17 +585,15 @@ impl App {
         self.t().quit_note
     }
 
-    /// The scroll limits measured by the last drawing.
-    pub fn measured(&mut self, limits: ScrollLimits) {
+    /// The scroll limits measured by a drawing: scrolling beyond them is pulled back now,
+    /// so that the drawing has nothing to correct.
+    fn measured(&mut self, limits: ScrollLimits) {
         self.scroll_limits = limits;
-    }
-
-    /// Back from a suspension that lasted from `stopped` to `back`: the pause is not counted.
-    pub fn resumed(&mut self, stopped: Millis, back: Millis) -> Vec<Effect> {
-        if let Some(s) = self.session_mut() {
-            s.record_pause(stopped, back);
+        self.page_scroll = self.page_scroll.min(limits.page_max);
+        let (lo, hi) = (limits.view_min.min(0), limits.view_max.max(0));
+        if let Some(q) = self.quiz() {
+            q.view.scroll = q.view.scroll.clamp(lo, hi);
         }
-        self.tick(back)
     }
 
     /// What the keys need to know now: the table of the screen (or dialog) shown, the
@@ -621,11 +646,11 @@ impl App {
             Screen::Results(_) => (Context::Results, lang, 0),
             Screen::Review(..) => (Context::Review, lang, 0),
             Screen::Quiz(_) => {
-                let Some((kind, locked)) = self.current_kind() else {
+                let Some((kind, locked)) = self.current_kind_ref() else {
                     return (Context::Answered, lang, 0);
                 };
                 let labels = self.question_lang();
-                let n = match &kind {
+                let n = match kind {
                     Kind::Single { choices, .. } | Kind::Multiple { choices, .. } => choices.len(),
                     Kind::TrueFalse { .. } => 2,
                     Kind::Match { pairs } => pairs.len(),
@@ -652,9 +677,35 @@ impl App {
         }
     }
 
-    /// Apply an action at `now`: the only place where the screens' state changes. Returns what
-    /// the front must do.
-    pub fn update(&mut self, action: Action, now: Millis) -> Vec<Effect> {
+    /// Apply an action of the keys or an event of the host at `now`: the only place where the
+    /// screens' state changes. Returns what the front must do.
+    pub fn update(&mut self, input: impl Into<Input>, now: Millis) -> Vec<Effect> {
+        let action = match input.into() {
+            Input::Act(a) => a,
+            Input::Tick => return self.clock(now),
+            Input::Measured(limits) => {
+                self.measured(limits);
+                return Vec::new();
+            }
+            Input::Saved(status) => {
+                self.saved(status);
+                return Vec::new();
+            }
+            Input::Notice(text) => {
+                self.message = text;
+                return Vec::new();
+            }
+            Input::Resumed(stopped) => {
+                if let Some(s) = self.session_mut() {
+                    s.record_pause(stopped, now);
+                }
+                return self.clock(now);
+            }
+            Input::Display(d) => {
+                self.display = d;
+                return Vec::new();
+            }
+        };
         let before = self.page();
         let fx = self.update_inner(action, now);
         if self.page() != before {
@@ -699,7 +750,7 @@ impl App {
             Action::FlipBidi => return vec![Effect::FlipBidi],
             _ => {}
         }
-        let mut fx = self.tick(now);
+        let mut fx = self.clock(now);
         if fx.contains(&Effect::Commit) {
             return fx;
         }
@@ -1089,7 +1140,7 @@ impl App {
                 Ok(mut s) => {
                     s.state.lang = self.lang;
                     self.show_session(s);
-                    let mut fx = self.tick(now);
+                    let mut fx = self.clock(now);
                     fx.push(Effect::Autosave);
                     fx
                 }
@@ -1198,8 +1249,13 @@ impl App {
         }
     }
 
-    /// Apply the clock: deadlines and the one-minute warning.
+    /// Time passed: [`App::update`] with [`Input::Tick`].
     pub fn tick(&mut self, now: Millis) -> Vec<Effect> {
+        self.update(Input::Tick, now)
+    }
+
+    /// Apply the clock: deadlines and the one-minute warning.
+    fn clock(&mut self, now: Millis) -> Vec<Effect> {
         let warning = self.t().one_minute_warning;
         let Some(q) = self.quiz() else {
             return Vec::new();
@@ -1228,10 +1284,17 @@ impl App {
     }
 
     fn current_kind(&self) -> Option<(Kind, bool)> {
+        self.current_kind_ref()
+            .map(|(k, locked)| (k.clone(), locked))
+    }
+
+    /// The current question's kind (borrowed: every frame asks for it) and whether its answer
+    /// can no longer change.
+    fn current_kind_ref(&self) -> Option<(&Kind, bool)> {
         let s = self.session()?;
         let i = s.current();
         let slot = &s.state.slots[i];
-        Some((s.questions[i].kind.clone(), slot.locked || slot.checked))
+        Some((&s.questions[i].kind, slot.locked || slot.checked))
     }
 
     fn practice(&self) -> bool {

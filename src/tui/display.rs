@@ -6,7 +6,7 @@ use super::bidi::BidiMode;
 use ratatui::style::{Color, Modifier, Style};
 
 /// Colours and styles; plain when `NO_COLOR` is set. Only the 16 basic colours are used.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Theme {
     /// Colour allowed.
     pub color: bool,
@@ -45,7 +45,7 @@ impl Theme {
 }
 
 /// How text is laid out on this terminal.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Display {
     /// Who reorders right-to-left text.
     pub mode: BidiMode,

@@ -25,7 +25,7 @@
 //! [`SessionOptions`]. Raw mode, the bidi probe, signals, suspend and hang-up belong to the
 //! local terminal's adapter, not here.
 
-use super::app::{App, Effect, Field, Prefs, ScrollLimits};
+use super::app::{App, Effect, Field, Input, Prefs, ScrollLimits};
 use super::host::Host;
 use super::ui::{self, Display, Theme};
 use crate::bank::Library;
@@ -258,7 +258,8 @@ impl Screens for Trainee<'_> {
     }
 
     fn measured(&mut self, limits: ScrollLimits) {
-        self.app.measured(limits);
+        let now = self.host.now();
+        self.app.update(Input::Measured(limits), now);
     }
 
     fn wait(&self, now: Millis) -> Option<Duration> {
@@ -276,7 +277,7 @@ impl Screens for Trainee<'_> {
         let mut effects = match event {
             Some(Event::Key(k)) => app.handle_key(k, now),
             Some(_) => Vec::new(),
-            None => app.tick(now),
+            None => app.update(Input::Tick, now),
         };
         source.steer(app, &mut effects, now);
         let more = front_effects(app, source, terminal, host, &effects)?;
@@ -285,7 +286,7 @@ impl Screens for Trainee<'_> {
         }
         host.retry_due(app, host.now());
         if let Some(e) = host.save_error() {
-            app.message = Some(e);
+            app.update(Input::Notice(Some(e)), host.now());
         }
         Ok(false)
     }
@@ -327,7 +328,7 @@ fn front_effects<B: Backend>(
                 host.flush();
                 if source.suspend()? {
                     terminal.clear().map_err(|e| sink_error(&e))?;
-                    more.extend(app.resumed(stopped, host.now()));
+                    more.extend(app.update(Input::Resumed(stopped), host.now()));
                 }
             }
             Effect::FlipBidi => {
@@ -336,8 +337,12 @@ fn front_effects<B: Backend>(
                     super::bidi::BidiMode::Terminal => super::bidi::BidiMode::Reorder,
                 };
                 source.set_bidi(mode)?;
-                app.display.mode = mode;
-                app.display.shaping = mode == super::bidi::BidiMode::Reorder;
+                let display = super::display::Display {
+                    mode,
+                    shaping: mode == super::bidi::BidiMode::Reorder,
+                    ..app.display
+                };
+                app.update(Input::Display(display), host.now());
                 terminal.clear().map_err(|e| sink_error(&e))?;
                 more.push(Effect::SaveBidi(mode));
             }

@@ -2,7 +2,7 @@
 //! autosave worker, the signing key and the clock, held in one [`Host`] value per session (no
 //! process-wide state), so that many sessions can run in one process.
 
-use super::app::{App, Effect, Prefs, SaveStatus};
+use super::app::{App, Effect, Input, Prefs, SaveStatus};
 use super::bidi::BidiMode;
 pub use super::places::{Places, results_for, unrecorded_start};
 use crate::quiz::{Millis, Session};
@@ -384,11 +384,12 @@ impl Host {
                     }
                 }
                 Effect::Started => {
-                    if let Some(s) = app.session()
-                        && let Err(why) = mark_started(&self.places, s)
-                    {
-                        // The attempt goes on: the marker only helps the instructor find it.
-                        app.message = Some(why);
+                    // The attempt goes on: the marker only helps the instructor find it.
+                    let why = app
+                        .session()
+                        .and_then(|s| mark_started(&self.places, s).err());
+                    if why.is_some() {
+                        app.update(Input::Notice(why), now);
                     }
                 }
                 Effect::Commit => {
@@ -419,9 +420,9 @@ impl Host {
                         if let Some(said) = self.save_error.take()
                             && app.message.as_ref() == Some(&said)
                         {
-                            app.message = None;
+                            app.update(Input::Notice(None), now);
                         }
-                        app.saved(status);
+                        app.update(Input::Saved(status), now);
                     }
                 }
                 Effect::SavePrefs => {

@@ -22,6 +22,7 @@ pub mod front;
 pub mod host;
 pub mod i18n;
 pub mod keymap;
+pub mod lines;
 pub mod loading;
 pub mod paced;
 pub mod places;

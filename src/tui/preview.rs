@@ -2,7 +2,7 @@
 //! explanation and the source; `--watch` reloads on change and shows the problems while the file
 //! is invalid.
 
-use super::app::{App, Prefs, ScrollLimits};
+use super::app::{App, Input, Prefs, ScrollLimits};
 use super::front::{EventSource, Outcome, Screens};
 use super::ui::{self, Display};
 use crate::bank::cache::BankCache;
@@ -151,7 +151,7 @@ impl Screens for PreviewScreen<'_> {
 
     fn measured(&mut self, limits: ScrollLimits) {
         if let View::Questions(app) = &mut self.view {
-            app.measured(limits);
+            app.update(Input::Measured(limits), 0);
         }
     }
 
@@ -171,7 +171,7 @@ impl Screens for PreviewScreen<'_> {
             }
             if let View::Questions(app) = &mut self.view {
                 let _ = app.handle_key(k, 0);
-                app.message = None;
+                app.update(Input::Notice(None), 0);
             }
         }
         if self.watch {

@@ -8,6 +8,7 @@ use super::bidi::{
 use super::i18n::Does;
 use super::i18n::{choice_label, duration, fill, percent_label, topic_name};
 use super::keymap::{self, Context, Situation};
+use super::lines::Lines;
 use crate::bank::{Kind, Question};
 use crate::exam::{Mode, Review};
 use crate::quiz::{Millis, Response, Session, Verdict, credit};
@@ -16,7 +17,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Gauge, Paragraph};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Gauge};
 
 /// Smallest usable terminal: below it only a "please enlarge" message is shown.
 pub const MIN_W: u16 = 30;
@@ -72,7 +73,7 @@ fn scrolled_page(f: &mut Frame<'_>, app: &App, c: &Ctx, lines: Vec<Line<'static>
         ..c.limits.get()
     });
     f.render_widget(
-        Paragraph::new(lines).scroll((app.page_scroll.min(max), 0)),
+        Lines::new(lines).scroll((app.page_scroll.min(max), 0)),
         area,
     );
 }
@@ -91,18 +92,46 @@ fn to_u16(n: usize) -> u16 {
 
 pub use super::display::{Display, Theme};
 
-/// Text and styles, direction, width, mode, shaping, and whether the lines are aligned.
-type LineKey = (Vec<(String, Style)>, Dir, u16, BidiMode, bool, bool);
+/// What the cached lines are made of the text: laid out, aligned in their width, or a key
+/// hint cut to the parts that fit ([`fit_parts`]) and aligned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum How {
+    Raw,
+    Aligned,
+    Bar,
+}
+
+/// Text and styles, direction, width, mode, shaping, and how the lines are made.
+type LineKey = (Vec<(String, Style)>, Dir, u16, BidiMode, bool, How);
 
 /// Entries kept in the line cache before it is cleared.
 const LINE_CACHE_CAPACITY: usize = 4096;
+
+/// The line cache: entries by the hash of their key (computed from the borrowed key, so a hit
+/// allocates nothing but its answer), each with its whole key to compare.
+type LineCache = std::collections::HashMap<u64, (LineKey, Vec<Line<'static>>)>;
 
 // A memo, not state: the key holds everything that decides the laid-out lines (text, styles,
 // direction, width, bidi mode, shaping), so a hit returns exactly what the miss computes, and
 // no drawing depends on what another drawing left here. Per thread, so that sessions of the
 // class server never wait for each other.
 thread_local! {
-    static LINE_CACHE: std::cell::RefCell<std::collections::HashMap<LineKey, Vec<Line<'static>>>> = std::cell::RefCell::new(std::collections::HashMap::new());
+    static LINE_CACHE: std::cell::RefCell<LineCache> = std::cell::RefCell::new(LineCache::new());
+}
+
+/// The hash of a line-cache key, from its parts as borrowed.
+fn line_key_hash(
+    spans: &[(String, Style)],
+    dir: Dir,
+    width: u16,
+    mode: BidiMode,
+    shaping: bool,
+    how: How,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (spans, dir, width, mode, shaping, how).hash(&mut h);
+    h.finish()
 }
 
 struct Ctx {
@@ -129,7 +158,7 @@ impl Ctx {
     /// Styled logical spans → aligned visual lines of at most `width` cells (cached per text,
     /// styles, direction, width and mode, so an unchanged screen costs no bidi work).
     fn lines(&self, spans: &[(String, Style)], width: u16, dir: Dir) -> Vec<Line<'static>> {
-        self.lines_as(spans, width, dir, true)
+        self.cached(spans, width, dir, How::Aligned)
     }
 
     /// [`Ctx::lines`], aligned in their width or not.
@@ -140,29 +169,59 @@ impl Ctx {
         dir: Dir,
         aligned: bool,
     ) -> Vec<Line<'static>> {
-        let key: LineKey = (
-            spans.to_vec(),
-            dir,
-            width,
-            self.d.mode,
-            self.d.shaping,
-            aligned,
-        );
+        let how = if aligned { How::Aligned } else { How::Raw };
+        self.cached(spans, width, dir, how)
+    }
+
+    /// A key hint ("keys what · keys what", most important first) cut to the parts that fit
+    /// in `width` and laid out as [`Ctx::text`]; cached by the whole hint, so that an unchanged
+    /// key bar is neither fitted nor shaped again.
+    fn bar(&self, hint: &str, style: Style, width: u16) -> Vec<Line<'static>> {
+        self.cached(&[(hint.to_owned(), style)], width, self.dir(), How::Bar)
+    }
+
+    /// The memo behind [`Ctx::lines`], [`Ctx::lines_as`] and [`Ctx::bar`].
+    fn cached(
+        &self,
+        spans: &[(String, Style)],
+        width: u16,
+        dir: Dir,
+        how: How,
+    ) -> Vec<Line<'static>> {
+        let (mode, shaping) = (self.d.mode, self.d.shaping);
+        let hash = line_key_hash(spans, dir, width, mode, shaping, how);
         LINE_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
-            if let Some(hit) = cache.get(&key).filter(|_| !recording()) {
+            if let Some((_, hit)) = cache.get(&hash).filter(|(k, _)| {
+                k.0 == spans && (k.1, k.2, k.3, k.4, k.5) == (dir, width, mode, shaping, how)
+            }) && !recording()
+            {
                 return hit.clone();
             }
             let w = usize::from(width);
-            let lines: Vec<Line<'static>> =
-                visual_styled_lines(spans, dir, w, self.d.mode, self.d.shaping)
-                    .into_iter()
-                    .map(|l| if aligned { align_line(l, dir, w) } else { l })
-                    .collect();
+            let fitted;
+            let laid = match (how, spans) {
+                (How::Bar, [(hint, style)]) => {
+                    fitted = [(fit_parts(self, hint, width), *style)];
+                    &fitted[..]
+                }
+                _ => spans,
+            };
+            let lines: Vec<Line<'static>> = visual_styled_lines(laid, dir, w, mode, shaping)
+                .into_iter()
+                .map(|l| {
+                    if how == How::Raw {
+                        l
+                    } else {
+                        align_line(l, dir, w)
+                    }
+                })
+                .collect();
             if cache.len() >= LINE_CACHE_CAPACITY {
                 cache.clear();
             }
-            cache.insert(key, lines.clone());
+            let key: LineKey = (spans.to_vec(), dir, width, mode, shaping, how);
+            cache.insert(hash, (key, lines.clone()));
             lines
         })
     }
@@ -186,20 +245,24 @@ impl Ctx {
             (ls, rs)
         };
         let w = usize::from(width);
-        let bw = text_width(b, self.d.mode, self.d.shaping).min(w);
-        let la = self.lines_as(
-            &[(a.to_owned(), sa)],
-            to_u16(w.saturating_sub(bw + 1)),
-            self.dir(),
-            false,
-        );
+        // The right part first: its width as laid out (from the line cache, so nothing is
+        // shaped again) leaves the rest to the left part.
         let lb = self.lines_as(&[(b.to_owned(), sb)], width, self.dir(), false);
-        let mut spans: Vec<Span<'static>> =
-            la.into_iter().next().map(|l| l.spans).unwrap_or_default();
-        let used: usize = spans.iter().map(|s| cell_width(&s.content)).sum();
+        let wrapped = lb.len() > 1;
         let right_spans: Vec<Span<'static>> =
             lb.into_iter().next().map(|l| l.spans).unwrap_or_default();
         let rw: usize = right_spans.iter().map(|s| cell_width(&s.content)).sum();
+        let bw = if wrapped { w } else { rw.min(w) };
+        let room = to_u16(w.saturating_sub(bw + 1));
+        let mut la = self.lines_as(&[(a.to_owned(), sa)], room, self.dir(), false);
+        if la.len() > 1 {
+            // Not all of it fits beside the other end: the parts that do ("hard" of "hard ·
+            // exam"), not a line cut after a separator.
+            la = self.lines_as(&[(fit_parts(self, a, room), sa)], room, self.dir(), false);
+        }
+        let mut spans: Vec<Span<'static>> =
+            la.into_iter().next().map(|l| l.spans).unwrap_or_default();
+        let used: usize = spans.iter().map(|s| cell_width(&s.content)).sum();
         spans.push(Span::raw(" ".repeat(w.saturating_sub(used + rw))));
         spans.extend(right_spans);
         Line::from(spans)
@@ -234,7 +297,7 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         let msg = fill(app.t().too_small, &[&MIN_W.to_string(), &MIN_H.to_string()]);
         let w = area.width.max(1);
         let lines = c.text(&msg, Style::default(), w);
-        f.render_widget(Paragraph::new(lines), area);
+        f.render_widget(Lines::new(lines), area);
         return;
     }
     match &app.screen {
@@ -471,11 +534,7 @@ fn dialog_scrolled(
             ..inner
         };
         let keys: Vec<Line<'static>> = c
-            .text(
-                &fit_parts(c, scroll_keys, pad.width),
-                c.d.theme.dim(),
-                pad.width,
-            )
+            .bar(scroll_keys, c.d.theme.dim(), pad.width)
             .into_iter()
             .take(1)
             .collect();
@@ -483,7 +542,7 @@ fn dialog_scrolled(
             Layout::vertical([Constraint::Min(1), Constraint::Length(to_u16(keys.len()))])
                 .areas(pad);
         scrolled_page(f, app, c, lines, top);
-        f.render_widget(Paragraph::new(keys), bottom);
+        f.render_widget(Lines::new(keys), bottom);
         return;
     }
     lines.push(Line::raw(""));
@@ -504,7 +563,7 @@ fn dialog_scrolled(
         width: inner.width.saturating_sub(2),
         ..inner
     };
-    f.render_widget(Paragraph::new(lines), pad);
+    f.render_widget(Lines::new(lines), pad);
 }
 
 /// A dialog on a small terminal: the whole screen, no frame; the title, the body (scrolled by
@@ -520,11 +579,7 @@ fn dialog_compact(
 ) {
     let w = area.width;
     let th = c.d.theme;
-    let keys: Vec<Line<'static>> = c
-        .text(&fit_parts(c, keys, w), th.dim(), w)
-        .into_iter()
-        .take(2)
-        .collect();
+    let keys: Vec<Line<'static>> = c.bar(keys, th.dim(), w).into_iter().take(2).collect();
     let [top, bottom] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(to_u16(keys.len()))]).areas(area);
     let build = |blanks: bool| {
@@ -550,7 +605,7 @@ fn dialog_compact(
     }
     f.render_widget(Clear, area);
     scrolled_page(f, app, c, lines, top);
-    f.render_widget(Paragraph::new(keys), bottom);
+    f.render_widget(Lines::new(keys), bottom);
 }
 
 fn field_line(c: &Ctx, label: &str, value: &str, focused: bool, width: u16) -> Vec<Line<'static>> {
@@ -602,7 +657,7 @@ fn bordered(f: &mut Frame<'_>, c: &Ctx, rect: Rect, title: &str) -> Rect {
             width: w,
             height: 1,
         };
-        f.render_widget(Paragraph::new(line), at);
+        f.render_widget(Lines::new(line), at);
     }
     inner
 }
@@ -831,7 +886,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, h: &HomeForm, c: &Ctx, area: Rect) {
                 .collect()
         });
         let keys: Vec<Line<'static>> = c
-            .text(&fit_parts(c, &screen_bar(app), w), c.d.theme.dim(), w)
+            .bar(&screen_bar(app), c.d.theme.dim(), w)
             .into_iter()
             .take(1)
             .collect();
@@ -845,10 +900,10 @@ fn draw_home(f: &mut Frame<'_>, app: &App, h: &HomeForm, c: &Ctx, area: Rect) {
         let bh = usize::from(body.height);
         let max = lines.len().saturating_sub(bh);
         let scroll = focus_lines.1.saturating_sub(bh).min(max);
-        f.render_widget(Paragraph::new(title), top);
-        f.render_widget(Paragraph::new(lines).scroll((to_u16(scroll), 0)), body);
-        f.render_widget(Paragraph::new(msg), msg_area);
-        f.render_widget(Paragraph::new(keys), keys_area);
+        f.render_widget(Lines::new(title), top);
+        f.render_widget(Lines::new(lines).scroll((to_u16(scroll), 0)), body);
+        f.render_widget(Lines::new(msg), msg_area);
+        f.render_widget(Lines::new(keys), keys_area);
         return;
     }
     let [body, msg, keys] = Layout::vertical([
@@ -857,15 +912,12 @@ fn draw_home(f: &mut Frame<'_>, app: &App, h: &HomeForm, c: &Ctx, area: Rect) {
         Constraint::Length(2),
     ])
     .areas(inner);
-    f.render_widget(Paragraph::new(lines), body);
+    f.render_widget(Lines::new(lines), body);
     if let Some(m) = &app.message {
-        f.render_widget(
-            Paragraph::new(c.text(&untrusted(m), c.d.theme.warn(), w)),
-            msg,
-        );
+        f.render_widget(Lines::new(c.text(&untrusted(m), c.d.theme.warn(), w)), msg);
     }
     f.render_widget(
-        Paragraph::new(c.text(&screen_bar(app), c.d.theme.dim(), w)),
+        Lines::new(c.text(&screen_bar(app), c.d.theme.dim(), w)),
         keys,
     );
 }
@@ -892,17 +944,13 @@ fn gauge(f: &mut Frame<'_>, c: &Ctx, area: Rect, label: String, left: Millis, to
         0.0
     };
     let style = time_style(c, left, total);
-    let label: String = visual_styled_lines(
-        &[(label, Style::default())],
-        c.dir(),
-        usize::from(area.width),
-        c.d.mode,
-        c.d.shaping,
-    )
-    .into_iter()
-    .next()
-    .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect())
-    .unwrap_or_default();
+    // Through the line cache: the label changes once a second, the frame more often.
+    let label: String = c
+        .lines_as(&[(label, Style::default())], area.width, c.dir(), false)
+        .into_iter()
+        .next()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .unwrap_or_default();
     if c.lang.is_rtl() {
         gauge_rtl(f, area, &label, ratio, style);
         return;
@@ -950,7 +998,7 @@ fn gauge_rtl(f: &mut Frame<'_>, area: Rect, label: &str, ratio: f64, style: Styl
             }
         })
         .collect();
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    f.render_widget(Lines::new(Line::from(spans)), area);
 }
 
 fn q_lang(app: &App) -> Lang {
@@ -1383,14 +1431,29 @@ fn progress_strip(app: &App, c: &Ctx, s: &Session, width: u16) -> Line<'static> 
     let n = s.len();
     let cur = s.current();
     let cell = if n >= 100 { 4 } else { 3 };
-    let fit = (usize::from(width) / cell).max(1);
-    let start = if n <= fit {
-        0
+    let all = usize::from(width) / cell;
+    // When not every number fits, a sign at each end that hides some (‹ before, › after in
+    // English; mirrored in Arabic, so it points outward to the hidden numbers), one cell each.
+    let fit = if n <= all.max(1) {
+        n
     } else {
-        cur.saturating_sub(fit / 2).min(n - fit)
+        (usize::from(width).saturating_sub(2) / cell).max(1)
     };
-    let mut spans: Vec<Span<'static>> = Vec::new();
-    for i in start..(start + fit).min(n) {
+    let start = cur.saturating_sub(fit / 2).min(n.saturating_sub(fit));
+    let end = (start + fit).min(n);
+    let (before, after) = if app.lang.is_rtl() {
+        ("›", "‹")
+    } else {
+        ("‹", "›")
+    };
+    let sign =
+        |shown: bool, mark: &'static str| Span::styled(if shown { mark } else { " " }, th.dim());
+    let mut spans: Vec<Span<'static>> = Vec::with_capacity(fit + 3);
+    let hidden = fit < n;
+    if hidden {
+        spans.push(sign(start > 0, before));
+    }
+    for i in start..end {
         let slot = &s.state.slots[i];
         let mut style = if slot.flagged {
             th.warn()
@@ -1411,6 +1474,9 @@ fn progress_strip(app: &App, c: &Ctx, s: &Session, width: u16) -> Line<'static> 
         };
         let text = format!("{:>w$}{mark}", c.num(&(i + 1).to_string()), w = cell - 1);
         spans.push(Span::styled(text, style));
+    }
+    if hidden {
+        spans.push(sign(end < n, after));
     }
     if app.lang.is_rtl() {
         spans.reverse();
@@ -1444,7 +1510,7 @@ fn render_body(
         ..c.limits.get()
     });
     f.render_widget(
-        Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(0), 0)),
+        Lines::new(lines).scroll((u16::try_from(scroll).unwrap_or(0), 0)),
         r,
     );
 }
@@ -1500,11 +1566,7 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
     {
         k = with_check(&k, t.keys_practice_check);
     }
-    let keys: Vec<Line<'static>> = c
-        .text(&fit_parts(c, &k, w), th.dim(), w)
-        .into_iter()
-        .take(1)
-        .collect();
+    let keys: Vec<Line<'static>> = c.bar(&k, th.dim(), w).into_iter().take(1).collect();
     let [head, body, msg_area, keys_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -1512,7 +1574,7 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
         Constraint::Length(1),
     ])
     .areas(area);
-    f.render_widget(Paragraph::new(compact_header(app, c, s, now, w)), head);
+    f.render_widget(Lines::new(compact_header(app, c, s, now, w)), head);
     let b = question_lines(app, c, s, i, w, false);
     let h = usize::from(body.height);
     let max = b.lines.len().saturating_sub(h);
@@ -1524,8 +1586,8 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
         b.cursor_end.saturating_sub(h)
     };
     render_body(f, app, c, b.lines, auto, body);
-    f.render_widget(Paragraph::new(msg), msg_area);
-    f.render_widget(Paragraph::new(keys), keys_area);
+    f.render_widget(Lines::new(msg), msg_area);
+    f.render_widget(Lines::new(keys), keys_area);
 }
 
 fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
@@ -1570,7 +1632,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         t.exam_short
     };
     f.render_widget(
-        Paragraph::new(c.ends(
+        Lines::new(c.ends(
             &title,
             c.d.theme.title(),
             &format!("{diff} · {mode}"),
@@ -1627,7 +1689,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         b.cursor.saturating_sub(h / 2).min(b.lines.len() - h)
     };
     render_body(f, app, c, b.lines, auto, body_inner);
-    f.render_widget(Paragraph::new(progress_strip(app, c, s, w)), strip);
+    f.render_widget(Lines::new(progress_strip(app, c, s, w)), strip);
     let m = app.message.as_deref().map_or_else(
         || {
             let un = s.unanswered().len();
@@ -1649,7 +1711,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         c.d.theme.dim()
     };
     f.render_widget(
-        Paragraph::new(c.text(&m, ms, w).into_iter().take(1).collect::<Vec<_>>()),
+        Lines::new(c.text(&m, ms, w).into_iter().take(1).collect::<Vec<_>>()),
         msg,
     );
     let mut k = screen_bar(app);
@@ -1660,8 +1722,8 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         k = with_check(&k, t.keys_practice_check);
     }
     f.render_widget(
-        Paragraph::new(
-            c.text(&fit_parts(c, &k, w), c.d.theme.dim(), w)
+        Lines::new(
+            c.bar(&k, c.d.theme.dim(), w)
                 .into_iter()
                 .take(1)
                 .collect::<Vec<_>>(),
@@ -1766,14 +1828,14 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         // No chart: the lines scroll, the keys stay on the last line.
         lines.extend(save_lines);
         let keys: Vec<Line<'static>> = c
-            .text(&fit_parts(c, &results_bar(app), w), th.dim(), w)
+            .bar(&results_bar(app), th.dim(), w)
             .into_iter()
             .take(1)
             .collect();
         let [body, keys_area] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
         scrolled_page(f, app, c, lines, body);
-        f.render_widget(Paragraph::new(keys), keys_area);
+        f.render_widget(Lines::new(keys), keys_area);
         return;
     }
     let keys = c.text(&results_bar(app), th.dim(), w);
@@ -1785,7 +1847,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         Constraint::Length(bottom_h),
     ])
     .areas(inner);
-    f.render_widget(Paragraph::new(lines), top);
+    f.render_widget(Lines::new(lines), top);
     if c.d.mode == BidiMode::Terminal && c.lang.is_rtl() && !sheet.by_topic.is_empty() {
         let rows: Vec<(String, u64, Style)> = sheet
             .by_topic
@@ -1801,7 +1863,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             .collect();
         let mut out = c.text(t.by_topic, th.title(), chart.width);
         out.extend(topic_rows_for_terminal_bidi(c, &rows, chart.width));
-        f.render_widget(Paragraph::new(out), chart);
+        f.render_widget(Lines::new(out), chart);
     } else if chart.height >= 5 && !sheet.by_topic.is_empty() {
         let n = u16::try_from(sheet.by_topic.len()).unwrap_or(1).max(1);
         let bw = (chart.width / n).saturating_sub(2).clamp(3, 14);
@@ -1846,7 +1908,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
             .into_iter()
             .next()
             .unwrap_or_default();
-        f.render_widget(Paragraph::new(title), Rect { height: 1, ..chart });
+        f.render_widget(Lines::new(title), Rect { height: 1, ..chart });
         // Right to left: the first topic rightmost, the bars against the right edge.
         let used = (n * bw + (n - 1) * 2).min(chart.width);
         let x = if c.lang.is_rtl() {
@@ -1880,12 +1942,12 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
                 width: lw.min(bw),
                 height: 1,
             };
-            f.render_widget(Paragraph::new(label), at);
+            f.render_widget(Lines::new(label), at);
         }
     }
     let mut b = save_lines;
     b.extend(keys);
-    f.render_widget(Paragraph::new(b), bottom);
+    f.render_widget(Lines::new(b), bottom);
 }
 
 /// The results by topic for a terminal that does the bidi itself (`--bidi terminal`,
@@ -1963,7 +2025,7 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
         )
     };
     f.render_widget(
-        Paragraph::new(c.ends(&title, th.title(), vw, vs, area.width)),
+        Lines::new(c.ends(&title, th.title(), vw, vs, area.width)),
         head,
     );
     let inner = if c.compact {
@@ -1983,7 +2045,7 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
         screen_bar(app)
     };
     f.render_widget(
-        Paragraph::new(
+        Lines::new(
             c.text(&hint, th.dim(), area.width)
                 .into_iter()
                 .take(1)
@@ -2044,5 +2106,5 @@ pub fn draw_calibration(f: &mut Frame<'_>, lang: Lang, d: Display) {
             height: area.height.saturating_sub(2),
         }
     };
-    f.render_widget(Paragraph::new(lines), rect);
+    f.render_widget(Lines::new(lines), rect);
 }

@@ -222,6 +222,15 @@ proptest! {
     ) {
         let chars: Vec<char> = text.chars().collect();
         let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(chars.len())).collect();
+        // A lam and an alef of different styles form no ligature on purpose (each keeps its
+        // cell and style), so plain text, which joins them, is no reference there.
+        let mark = |c: &char| ('\u{064B}'..='\u{065F}').contains(c) || *c == '\u{0670}';
+        prop_assume!(cuts.iter().all(|&c| {
+            let before = chars[..c].iter().rev().find(|ch| !mark(ch));
+            let after = chars[c..].iter().find(|ch| !mark(ch));
+            !(before == Some(&'\u{0644}')
+                && after.is_some_and(|a| matches!(a, '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0627}')))
+        }));
         cuts.push(chars.len());
         cuts.sort_unstable();
         let colors = [Color::Red, Color::Green, Color::Red];

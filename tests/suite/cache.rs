@@ -180,3 +180,49 @@ fn check_parses_even_when_the_cache_holds_the_bank() {
     assert!(cache::lookup(&cache_dir, "every.toml", &warned).is_none());
     assert!(!forged_path.exists());
 }
+
+/// A quiz on a given bank's topics alone does not load (nor cache) the shipped banks; a quiz on
+/// a shipped topic does; an unknown topic is told with the shipped topics too.
+#[test]
+fn a_quiz_on_a_given_banks_topic_loads_that_bank_alone() {
+    let d = tempfile::tempdir().unwrap();
+    let data = d.path().join("data");
+    let bank = d.path().join("every.toml");
+    std::fs::write(&bank, EVERY).unwrap();
+    let take = |topic: &str| {
+        // No terminal: the banks are loaded, then the quiz stops before drawing.
+        tipquiz(&data)
+            .args([
+                "take",
+                "--trainee",
+                "Sara K",
+                "--lang",
+                "en",
+                "--topic",
+                topic,
+                "--bank",
+            ])
+            .arg(&bank)
+            .output()
+            .unwrap()
+    };
+    let _ = take("sample");
+    let cache = data.join("cache");
+    assert_eq!(
+        entries(&data),
+        vec![cache::entry_path(&cache, &content_hash(EVERY.as_bytes()))],
+        "only the given bank was loaded"
+    );
+    let _ = take("indicators");
+    assert_eq!(
+        entries(&data).len(),
+        SHIPPED_BANKS.len() + 1,
+        "shipped banks loaded"
+    );
+    let out = take("nosuch");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("indicators, national-law, international-law, referral, scenarios, sample"),
+        "{err}"
+    );
+}

@@ -79,7 +79,7 @@ fn vanish(stderr_on_terminal: bool) {
     let mut seen = Vec::new();
     let mut buf = [0u8; 65536];
     let start = Instant::now();
-    while !String::from_utf8_lossy(&seen).contains("quit") {
+    while !String::from_utf8_lossy(&seen).contains("? help") {
         assert!(
             start.elapsed() < Duration::from_secs(20),
             "no question screen"

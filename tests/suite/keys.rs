@@ -501,3 +501,35 @@ fn the_instructor_console_takes_its_keys_from_the_keymap_on_either_layout() {
         "↑/↓"
     );
 }
+
+/// Two rows of one key bar that do different things never share a word: on an order question
+/// the arrows that move an item and those that change the question read differently, in
+/// both languages.
+#[test]
+fn no_key_bar_names_two_different_commands_with_one_word() {
+    for lang in [Lang::En, Lang::Ar] {
+        let ui = tipquiz::tui::i18n::ui(lang);
+        for ctx in CONTEXTS {
+            let mut seen: Vec<(tipquiz::tui::i18n::Does, &str)> = Vec::new();
+            for row in keymap::table(ctx).into_iter().flatten() {
+                let (true, Some(d)) = (row.bar, row.does) else {
+                    continue;
+                };
+                let word = ui.does(d).1;
+                if let Some((other, _)) = seen.iter().find(|(o, w)| *w == word && *o != d) {
+                    panic!("{lang:?} {ctx:?}: {d:?} and {other:?} both read {word:?} in the bar");
+                }
+                seen.push((d, word));
+            }
+        }
+    }
+    // The order question's bar as drawn: one word for the item, another for the question.
+    let bar = keymap::key_bar(&Situation {
+        context: Context::Arranging,
+        lang: Lang::En,
+        labels: Lang::En,
+        choices: 0,
+    });
+    assert!(bar.contains("↑/↓ move"), "{bar}");
+    assert!(bar.contains("→/← next/prev"), "{bar}");
+}

@@ -10,7 +10,7 @@ use tipquiz::exam::{ExamDef, Mode};
 use tipquiz::quiz::{Response, Status};
 use tipquiz::record::Store;
 use tipquiz::text::Lang;
-use tipquiz::tui::app::{App, Effect, Field, Overlay, Prefs, SaveStatus, Screen};
+use tipquiz::tui::app::{App, Effect, Field, Input, Overlay, Prefs, SaveStatus, Screen};
 use tipquiz::tui::bidi::BidiMode;
 use tipquiz::tui::ui::{Display, Theme, draw};
 
@@ -92,7 +92,7 @@ fn measure(a: &mut App, w: u16, h: u16, now: i64) {
     let d = Display::default();
     let mut limits = None;
     t.draw(|f| limits = Some(draw(f, a, d, now))).unwrap();
-    a.measured(limits.unwrap());
+    a.update(Input::Measured(limits.unwrap()), now);
 }
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (60, 16), (120, 40)];
@@ -162,7 +162,10 @@ fn practice_feedback_time_almost_up_submit_results_review_help_too_small() {
     snap_all("submit_confirmation", &a, T0 + 73_000);
     let fx = a.handle_key(key(KeyCode::Enter), T0 + 74_000);
     assert_eq!(fx, vec![Effect::Autosave, Effect::Commit]);
-    a.saved(SaveStatus::Saved("/results/final--trainee-one.json".into()));
+    a.update(
+        Input::Saved(SaveStatus::Saved("/results/final--trainee-one.json".into())),
+        T0,
+    );
     snap_all("results", &a, T0 + 75_000);
     a.handle_key(ch('r'), T0 + 76_000);
     snap_all("review_first", &a, T0 + 76_000);
@@ -285,7 +288,10 @@ pub(crate) fn every_screen(lang: Lang, dir: &std::path::Path) -> Vec<(String, Ap
     push("time_almost_up", &p, T0 + 70_000);
     p.handle_key(ctrl('s'), T0 + 73_000);
     p.handle_key(key(KeyCode::Enter), T0 + 74_000);
-    p.saved(SaveStatus::Saved("/results/final--trainee-one.json".into()));
+    p.update(
+        Input::Saved(SaveStatus::Saved("/results/final--trainee-one.json".into())),
+        T0,
+    );
     push("results", &p, T0 + 75_000);
     p.handle_key(ch('r'), T0 + 76_000);
     push("review_first", &p, T0 + 76_000);
@@ -486,6 +492,237 @@ fn small_screens_scroll_with_the_arrow_keys() {
     a.handle_key(key(KeyCode::Esc), T0 + 2_000);
     assert_eq!(a.overlay, Overlay::None);
     assert_eq!(a.page_scroll, 0);
+}
+
+/// The host's events are inputs of the update like the keys: a smaller window pulls the
+/// scrolling back at once (the drawing only reads it), a saved record and a message reach
+/// the screens through it.
+#[test]
+fn window_changes_and_host_events_go_through_update() {
+    let d = tempfile::tempdir().unwrap();
+    let mut a = quiz(Lang::En, Some(600), Mode::Practice, d.path());
+    a.handle_key(ch('?'), T0 + 1_000);
+    measure(&mut a, 40, 12, T0 + 1_000);
+    for _ in 0..50 {
+        a.handle_key(key(KeyCode::Down), T0 + 1_000);
+    }
+    let deep = a.page_scroll;
+    assert!(deep > 3, "the help scrolls at 40x12: {deep}");
+    // The window grows: the same help now scrolls less far, and the update clamps at once.
+    measure(&mut a, 120, 40, T0 + 1_000);
+    assert!(a.page_scroll < deep, "{} < {deep}", a.page_scroll);
+    let at_most = a.scroll_limits.page_max;
+    assert_eq!(a.page_scroll, at_most);
+    // One Up moves the page at once, not after undoing the lines scrolled past the end.
+    let before = screen(&a, 120, 40, T0 + 1_000);
+    a.handle_key(key(KeyCode::Up), T0 + 1_000);
+    if at_most > 0 {
+        assert_ne!(screen(&a, 120, 40, T0 + 1_000), before);
+    }
+    a.handle_key(key(KeyCode::Esc), T0 + 1_000);
+    // A message from the host, and clearing it.
+    a.update(Input::Notice(Some("disk slow".into())), T0 + 2_000);
+    assert!(screen(&a, 80, 24, T0 + 2_000).contains("disk slow"));
+    a.update(Input::Notice(None), T0 + 2_000);
+    assert!(!screen(&a, 80, 24, T0 + 2_000).contains("disk slow"));
+    // A tick past the deadline ends the attempt, as the loop's timeout does.
+    let fx = a.update(Input::Tick, T0 + 601_000);
+    assert!(fx.contains(&Effect::Commit), "{fx:?}");
+    assert!(matches!(a.screen, Screen::Results(_)));
+    a.update(
+        Input::Saved(SaveStatus::Failed("disk full".into(), None)),
+        T0 + 601_000,
+    );
+    assert!(matches!(a.save_status(), Some(SaveStatus::Failed(..))));
+}
+
+/// A bank of `n` single-choice questions, numbered in their prompts.
+fn numbered_bank(n: usize) -> Arc<Library> {
+    let mut toml = String::from(
+        "format = 1\nid = \"many\"\ntopic = \"many\"\nlanguages = [\"en\", \"ar\"]\n\
+         title = { en = \"Many\", ar = \"كثير\" }\n[defaults]\npoints = 1\n",
+    );
+    for i in 1..=n {
+        toml.push_str(&format!(
+            "[[question]]\nid = \"q{i:02}\"\ntype = \"single\"\ndifficulty = \"easy\"\n\
+             prompt = {{ en = \"Prompt number {i}?\", ar = \"السؤال رقم {i}؟\" }}\n\
+             choices = [{{ en = \"Yes {i}\", ar = \"نعم {i}\" }}, {{ en = \"No {i}\", ar = \"لا {i}\" }}]\n\
+             answer = \"a\"\n"
+        ));
+    }
+    let bank = parse_bank("many.toml", &toml).0.unwrap();
+    Arc::new(Library::build(vec![bank]).0)
+}
+
+/// The row of question numbers above the message line, as drawn at `w` x `h`, and the text
+/// of its cells in reverse video (the current question).
+fn strip_row(a: &App, w: u16, h: u16) -> (String, String) {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let d = Display {
+        mode: BidiMode::Reorder,
+        shaping: true,
+        theme: Theme { color: false },
+    };
+    t.draw(|f| {
+        draw(f, a, d, T0 + 1_000);
+    })
+    .unwrap();
+    let buf = t.backend().buffer();
+    let y = h - 3;
+    let mut row = String::new();
+    let mut current = String::new();
+    for x in 0..w {
+        let c = &buf[(x, y)];
+        row.push_str(c.symbol());
+        if c.modifier.contains(ratatui::style::Modifier::REVERSED) {
+            current.push_str(c.symbol());
+        }
+    }
+    (row, current)
+}
+
+/// At 80 columns a 30-question exam does not fit in the row of question numbers: a sign at
+/// each end says that more numbers are hidden there (pointing outward, mirrored in Arabic),
+/// and the current question is always among those shown.
+#[test]
+fn the_question_strip_shows_that_more_exist_and_keeps_the_current_one() {
+    let lib = numbered_bank(30);
+    for lang in [Lang::En, Lang::Ar] {
+        let d = tempfile::tempdir().unwrap();
+        let mut a = App::new(
+            Arc::clone(&lib),
+            Vec::new(),
+            &Prefs::default(),
+            lang,
+            Store::new(d.path().join("autosave")),
+        );
+        let mut e = ExamDef::quick(&[], 30, Some(1800), Mode::Exam);
+        e.shuffle_questions = false;
+        a.fixed_exam = Some(e);
+        a.form_mut().trainee = "Trainee One".into();
+        a.start(T0);
+        assert_eq!(a.session().unwrap().len(), 30);
+        // Onward is Right in English, Left in Arabic.
+        let onward = if lang == Lang::Ar {
+            KeyCode::Left
+        } else {
+            KeyCode::Right
+        };
+        let (before, after) = if lang == Lang::Ar {
+            ('›', '‹')
+        } else {
+            ('‹', '›')
+        };
+        for q in 1..=30usize {
+            let (row, current) = strip_row(&a, 80, 24);
+            assert_eq!(current.trim(), q.to_string(), "{lang:?} q{q}: {row}");
+            let numbers: Vec<usize> = row
+                .split(|c: char| !c.is_ascii_digit())
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            let (lo, hi) = (
+                numbers[0].min(numbers[numbers.len() - 1]),
+                numbers[0].max(numbers[numbers.len() - 1]),
+            );
+            assert!(
+                numbers.len() < 30,
+                "{lang:?}: not all fit at 80 columns: {row}"
+            );
+            assert!((lo..=hi).contains(&q), "{lang:?} q{q}: {row}");
+            // The sign for numbers hidden before the first shown, and after the last.
+            let first_side = if lang == Lang::Ar {
+                row.trim_end().chars().last()
+            } else {
+                row.chars().next()
+            };
+            let last_side = if lang == Lang::Ar {
+                row.trim_start().chars().next()
+            } else {
+                row.trim_end().chars().last()
+            };
+            assert_eq!(
+                first_side == Some(before),
+                lo > 1,
+                "{lang:?} q{q} ({lo}-{hi}): {row}"
+            );
+            assert_eq!(
+                last_side == Some(after),
+                hi < 30,
+                "{lang:?} q{q} ({lo}-{hi}): {row}"
+            );
+            assert!(row.chars().count() <= 80);
+            a.handle_key(key(onward), T0 + 1_000);
+        }
+        // At 120 columns all 30 fit and no sign is drawn.
+        let (row, _) = strip_row(&a, 120, 40);
+        assert!(
+            !row.contains(before) && !row.contains(after),
+            "{lang:?}: {row}"
+        );
+        assert!(row.contains(" 1") && row.contains("30"), "{lang:?}: {row}");
+    }
+}
+
+/// When the exam's title leaves too little room at 80 columns, the header's other end shows
+/// the parts that fit ("easy"), never a part cut after its separator ("easy ·").
+#[test]
+fn a_long_title_leaves_whole_parts_at_the_other_end_of_the_header() {
+    let lib = numbered_bank(3);
+    for lang in [Lang::En, Lang::Ar] {
+        let d = tempfile::tempdir().unwrap();
+        let mut a = App::new(
+            Arc::clone(&lib),
+            Vec::new(),
+            &Prefs::default(),
+            lang,
+            Store::new(d.path().join("autosave")),
+        );
+        let mut e = ExamDef::quick(&[], 3, Some(600), Mode::Exam);
+        e.title = tipquiz::text::Text::from_pairs([
+            (
+                "en",
+                "A final assessment on combating trafficking in persons, every module",
+            ),
+            ("ar", "التقييم النهائي: مكافحة الاتجار بالأشخاص في الوحدات"),
+        ]);
+        a.fixed_exam = Some(e);
+        a.form_mut().trainee = "Trainee One".into();
+        a.start(T0);
+        let head = screen(&a, 80, 24, T0).lines().next().unwrap().to_owned();
+        let wide = screen(&a, 120, 40, T0).lines().next().unwrap().to_owned();
+        let easy = tipquiz::tui::i18n::ui(lang).easy;
+        let drawn_easy = tipquiz::tui::bidi::visual_lines(
+            easy,
+            tipquiz::tui::bidi::Dir::Rtl,
+            80,
+            BidiMode::Reorder,
+            true,
+        )
+        .concat();
+        let easy = if lang == Lang::Ar {
+            drawn_easy.as_str()
+        } else {
+            easy
+        };
+        assert!(
+            wide.contains(easy) && wide.contains('·'),
+            "{lang:?}: {wide}"
+        );
+        assert!(head.contains(easy), "{lang:?}: {head}");
+        if lang == Lang::En {
+            // English keeps the level and mode whole and cuts the title.
+            let t = tipquiz::tui::i18n::ui(lang);
+            assert!(
+                head.ends_with(&format!("{} · {}", t.easy, t.exam_short)),
+                "{head}"
+            );
+        } else {
+            // Arabic keeps the title: at the left end, the level alone, no separator
+            // hanging at the edge.
+            let edge: String = head.chars().take(easy.chars().count() + 2).collect();
+            assert!(!edge.contains('·'), "{edge:?} in {head}");
+        }
+    }
 }
 
 // ---------- behaviour ----------
