@@ -303,11 +303,61 @@ pub fn draw_slots(
     lib: &Library,
     seed: u64,
 ) -> Result<Vec<(PaperItem, Slot)>, DrawError> {
+    Pools::new(exam, lib).draw_slots(seed)
+}
+
+/// An exam's pools matched against the loaded banks once, to draw many papers: the report
+/// draws again the paper of every record (each trainee's name gives its own), and the questions
+/// each pool may take do not depend on the name.
+#[derive(Debug)]
+pub struct Pools<'a> {
+    exam: &'a ExamDef,
+    /// For each pool of the exam, the questions matching it, in the library's order.
+    all: Vec<Vec<&'a Question>>,
+}
+
+impl<'a> Pools<'a> {
+    /// Match every pool of `exam` against `lib`.
+    #[must_use]
+    pub fn new(exam: &'a ExamDef, lib: &'a Library) -> Pools<'a> {
+        let all = exam
+            .pools
+            .iter()
+            .map(|pool| lib.questions().filter(|q| matches(q, exam, pool)).collect())
+            .collect();
+        Pools { exam, all }
+    }
+
+    /// The exam.
+    #[must_use]
+    pub fn exam(&self) -> &'a ExamDef {
+        self.exam
+    }
+
+    /// [`draw`] for `seed`.
+    ///
+    /// # Errors
+    /// As [`draw`].
+    pub fn draw(&self, seed: u64) -> Result<Vec<PaperItem>, DrawError> {
+        self.draw_slots(seed)
+            .map(|v| v.into_iter().map(|(p, _)| p).collect())
+    }
+
+    /// [`draw_slots`] for `seed`.
+    ///
+    /// # Errors
+    /// As [`draw`].
+    pub fn draw_slots(&self, seed: u64) -> Result<Vec<(PaperItem, Slot)>, DrawError> {
+        draw_from(self, seed)
+    }
+}
+
+fn draw_from(pools: &Pools<'_>, seed: u64) -> Result<Vec<(PaperItem, Slot)>, DrawError> {
+    let exam = pools.exam;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut taken: Vec<&Question> = Vec::new();
     let mut slots: Vec<(&Question, (usize, usize))> = Vec::new();
-    for (i, pool) in exam.pools.iter().enumerate() {
-        let all: Vec<&Question> = lib.questions().filter(|q| matches(q, exam, pool)).collect();
+    for (i, (pool, all)) in exam.pools.iter().zip(&pools.all).enumerate() {
         let mut free: Vec<&Question> = all
             .iter()
             .copied()

@@ -8,8 +8,8 @@ mod score;
 mod session;
 
 pub use draw::{
-    DrawError, ExclusionRisk, PaperItem, PoolFilter, check_pools, draw, draw_slots, exam_problems,
-    exclusion_risks, seed_for,
+    DrawError, ExclusionRisk, PaperItem, PoolFilter, Pools, check_pools, draw, draw_slots,
+    exam_problems, exclusion_risks, seed_for,
 };
 pub use normalize::normalize;
 pub use response::Response;

@@ -213,7 +213,17 @@ fn limit(l: Option<u32>) -> String {
 /// answers under those rules. Each difference is its own problem.
 #[must_use]
 pub fn check_against_exam(r: &AttemptRecord, exam: &ExamDef, lib: &Library) -> Vec<Problem> {
-    let paper = crate::quiz::draw(exam, lib, crate::quiz::seed_for(&exam.id, &r.trainee)).ok();
+    check_against_pools(r, &crate::quiz::Pools::new(exam, lib), lib)
+}
+
+/// [`check_against_exam`] with the exam's pools already matched against the banks.
+fn check_against_pools(
+    r: &AttemptRecord,
+    pools: &crate::quiz::Pools<'_>,
+    lib: &Library,
+) -> Vec<Problem> {
+    let exam = pools.exam();
+    let paper = pools.draw(crate::quiz::seed_for(&exam.id, &r.trainee)).ok();
     check_against_paper(r, exam, lib, paper.as_deref())
 }
 
@@ -363,22 +373,33 @@ fn conduct(r: &AttemptRecord) -> Option<[u8; 32]> {
     if r.questions.iter().all(|q| q.response.is_none()) {
         return None;
     }
+    /// JSON written straight into the digest (this runs for every record of a report: no
+    /// text or JSON values are built on the way).
+    struct Hashing<'a>(&'a mut Sha256);
+    impl std::io::Write for Hashing<'_> {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.update(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
     let mut h = Sha256::new();
     h.update(r.exam_id.as_bytes());
     let rel = |t: Option<i64>| t.map(|t| t - r.started_at);
     for q in &r.questions {
-        let text = serde_json::to_string(&(
-            &q.qid,
-            &q.response,
-            rel(q.answered_at),
-            rel(q.first_shown),
-            q.history
-                .iter()
-                .map(|c| serde_json::to_value(c).unwrap_or_default())
-                .collect::<Vec<_>>(),
-        ))
-        .unwrap_or_default();
-        h.update(text.as_bytes());
+        // Serialising these to memory cannot fail.
+        let _ = serde_json::to_writer(
+            Hashing(&mut h),
+            &(
+                &q.qid,
+                &q.response,
+                rel(q.answered_at),
+                rel(q.first_shown),
+                &q.history,
+            ),
+        );
         h.update([0]);
     }
     h.update((r.ended_at - r.started_at).to_le_bytes());
@@ -428,10 +449,15 @@ pub fn check_with(
     use rayon::prelude::*;
     // The checks of one record (checksum, signature, re-scoring, timing) run on every core; the
     // checks across records, which compare them, run after, in order.
+    let pools: Vec<crate::quiz::Pools<'_>> = rules
+        .exams
+        .iter()
+        .map(|e| crate::quiz::Pools::new(e, rules.lib))
+        .collect();
     let own: Vec<OwnChecks> = records
         .par_iter()
         .enumerate()
-        .map(|(i, (_, r))| check_one(r, known.get(i), rules))
+        .map(|(i, (_, r))| check_own(r, known.get(i), rules, &pools))
         .collect();
     let refs: Vec<(&str, &AttemptRecord)> = records.iter().map(|(f, r)| (f.as_str(), r)).collect();
     check_across(&refs, own)
@@ -454,7 +480,25 @@ pub struct OwnChecks {
 /// exam's rules and timing. `known`: what the results index or the file's bytes said of it.
 #[must_use]
 pub fn check_one(r: &AttemptRecord, known: Option<&Known>, rules: Rules<'_>) -> OwnChecks {
-    let Rules { lib, exams, key } = rules;
+    let pools: Vec<crate::quiz::Pools<'_>> = rules
+        .exams
+        .iter()
+        .filter(|e| e.id == r.exam_id)
+        .map(|e| crate::quiz::Pools::new(e, rules.lib))
+        .collect();
+    check_own(r, known, rules, &pools)
+}
+
+/// [`check_one`], with the pools of the loaded exams matched (`pools`, of `rules.exams`, or
+/// of some of them: a record of an exam without its pools here is checked against the banks
+/// only, as the record of an exam not loaded).
+fn check_own(
+    r: &AttemptRecord,
+    known: Option<&Known>,
+    rules: Rules<'_>,
+    pools: &[crate::quiz::Pools<'_>],
+) -> OwnChecks {
+    let Rules { lib, key, .. } = rules;
     let mut p = Vec::new();
     // A record read from a file carries what its bytes said; one built in memory is
     // checked as it would be written.
@@ -511,8 +555,8 @@ pub fn check_one(r: &AttemptRecord, known: Option<&Known>, rules: Rules<'_>) -> 
     if let Some(why) = r.unit.as_deref().and_then(crate::exam::unit_problem) {
         p.push(Problem::BadUnit(why));
     }
-    if bank_ok && let Some(exam) = exams.iter().find(|e| e.id == r.exam_id) {
-        p.extend(check_against_exam(r, exam, lib));
+    if bank_ok && let Some(pools) = pools.iter().find(|p| p.exam().id == r.exam_id) {
+        p.extend(check_against_pools(r, pools, lib));
     }
     let mut after = Vec::new();
     if r.ended_at < r.started_at {

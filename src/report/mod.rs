@@ -761,9 +761,11 @@ fn slot_series<'a>(
     lib: &Library,
 ) -> Option<BySlot<'a>> {
     let mut series: BySlot<'a> = BTreeMap::new();
+    let pools = crate::quiz::Pools::new(exam, lib);
     for r in selected {
-        let drawn =
-            crate::quiz::draw_slots(exam, lib, crate::quiz::seed_for(&exam.id, &r.trainee)).ok()?;
+        let drawn = pools
+            .draw_slots(crate::quiz::seed_for(&exam.id, &r.trainee))
+            .ok()?;
         if drawn.len() != r.questions.len() {
             return None;
         }
