@@ -376,7 +376,20 @@ fn spawn_writer(dir: &Path, id: &str, count: Option<usize>) -> Child {
     if let Some(n) = count {
         c.env("TIPQUIZ_TEST_COUNT", n.to_string());
     }
-    c.spawn().unwrap()
+    // Starting sixteen copies of this (large) test binary at once can fail for a moment under
+    // Wine (CreateProcess answered "Internal error", 1359, in one CI run): such a start is tried
+    // again, as what is tested here is the writing of records, not the starting of processes.
+    let mut tries = 0;
+    loop {
+        match c.spawn() {
+            Ok(child) => return child,
+            Err(e) if tries < 5 && e.kind() != std::io::ErrorKind::NotFound => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(200 * tries));
+            }
+            Err(e) => panic!("cannot start a writer process after {tries} retries: {e}"),
+        }
+    }
 }
 
 fn acks(child: Child) -> Vec<String> {
