@@ -397,9 +397,31 @@ pub fn text(key: K) -> &'static str {
         K::FlagTooHardShort => "hard",
         K::FlagTooEasyShort => "easy",
         K::FlagChangedShort => "chg",
-        K::ItemLegendShort => {
-            "  Q: question (Qs: questions that filled the slot). Bl.: left blank. Fac.: facility. Disc.: discrimination. Eff.: efficiency.
-  Flags: neg = negative discrimination, hard = too hard, easy = too easy, chg = question changed or missing. A cut text ends with …"
+        K::LegQuestion => "Q: question",
+        K::LegSlotQuestions => "Qs: questions that filled the slot",
+        K::LegN => "N: attempts",
+        K::LegBlank => "Bl.: left blank",
+        K::LegFacility => "Fac.: facility",
+        K::LegSd => "SD: standard deviation",
+        K::LegDiscr => "Disc.: discrimination",
+        K::LegEffic => "Eff.: efficiency",
+        K::LegTopic => "Topic: topic",
+        K::LegFlags => "Flags: {0}.",
+        K::LegFlagNeg => "neg = negative discrimination",
+        K::LegFlagHard => "hard = too hard",
+        K::LegFlagEasy => "easy = too easy",
+        K::LegFlagChanged => "chg = question changed or missing",
+        K::LegCut => "A cut text ends with …",
+        K::LegSep => "{0}. {1}",
+        K::LegTopicCodes => "Topics: {0}.",
+        K::TopicCode => "T{0}",
+        K::TopicKey => "{0} = {1}",
+        K::LegBelowMark => "* = below its pass mark (the exam's, or the topic's own).",
+        K::LegNarrowTrainees => {
+            "The points and times are in the report on a wider page (--width {0}), in the HTML report and in the CSV."
+        }
+        K::LegNarrowTraineesCut => {
+            "Names cut with … and the points and times are in full in the report on a wider page (--width {0}), in the HTML report and in the CSV."
         }
         K::BoardTitle => "Leaderboard",
         K::BoardWaiting => "Waiting for the first attempt…",

@@ -214,7 +214,11 @@ pub fn to_html_dated(
                 )),
                 u.weakest_topic
                     .as_ref()
-                    .map(|(tp, m)| format!("{} ({})", escape(tp), nd(num(*m, 1))))
+                    .map(|(tp, m)| format!(
+                        "{} ({})",
+                        escape(&crate::messages::topic_name(lang, tp)),
+                        nd(num(*m, 1))
+                    ))
                     .unwrap_or_default()
             );
         }
@@ -384,6 +388,7 @@ pub fn to_html_dated(
         &mut o,
         [K::HQuestion, K::HTopic, K::HType],
         &items,
+        true,
         lang,
         &nd,
     );
@@ -409,6 +414,7 @@ pub fn to_html_dated(
             &mut o,
             [K::HSlot, K::HTopic, K::HSlotQuestions],
             &slots,
+            false,
             lang,
             &nd,
         );
@@ -501,45 +507,36 @@ fn figures_table(
     o: &mut String,
     lead: [K; 3],
     rows: &[HtmlFigureRow<'_>],
+    with_blank: bool,
     lang: Lang,
     nd: &dyn Fn(String) -> String,
 ) {
     let t = |k: K| escape(template(lang, k));
-    let with_blank = rows.iter().any(|r| r.figures.blank.is_some());
+    let columns: Vec<&super::render::FigureColumn> =
+        super::render::figure_columns(with_blank, true).collect();
     let _ = write!(
         o,
-        "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th>",
+        "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th>",
         t(lead[0]),
         t(lead[1]),
         t(lead[2]),
-        t(K::HN)
     );
-    if with_blank {
-        let _ = write!(o, "<th class=\"n\">{}</th>", t(K::HBlank));
-    }
-    for k in [K::HFacility, K::HSd, K::HDiscr, K::HEffic] {
-        let _ = write!(o, "<th class=\"n\">{}</th>", t(k));
+    for (head, _, _) in columns.iter().filter_map(|c| c.heads) {
+        let _ = write!(o, "<th class=\"n\">{}</th>", t(head));
     }
     let _ = writeln!(o, "<th>{}</th></tr></thead>\n<tbody>", t(K::HFlags));
     for r in rows {
-        let fg = r.figures;
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>",
-            r.lead[0],
-            r.lead[1],
-            r.lead[2],
-            nd(fg.attempts.to_string())
+            "<tr><td>{}</td><td>{}</td><td>{}</td>",
+            r.lead[0], r.lead[1], r.lead[2],
         );
-        if with_blank {
+        for c in &columns {
             let _ = write!(
                 o,
                 "<td class=\"n\">{}</td>",
-                nd(fg.blank.unwrap_or(0).to_string())
+                nd((c.value)(r.figures).shown())
             );
-        }
-        for v in [fg.facility, fg.sd, fg.discrimination, fg.efficiency] {
-            let _ = write!(o, "<td class=\"n\">{}</td>", nd(opt_dash(v, 1)));
         }
         let flags: Vec<String> = r
             .flags

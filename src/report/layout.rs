@@ -115,7 +115,8 @@ pub(crate) const WORD: Col = Col {
     wrap: false,
     clip: false,
 };
-/// An id or a name cut with "…" to what the page leaves it (never narrower than [`MIN_CLIP`]).
+/// An id or a name cut with "…" to what the page leaves it (never narrower than [`MIN_CLIP`],
+/// or [`MIN_KEY`] for the columns repeated in every part of a split table).
 pub(crate) const CLIP: Col = Col {
     right: false,
     wrap: false,
@@ -137,6 +138,8 @@ pub(crate) struct Page<'a> {
     ts: &'a dyn Typeset,
     /// Width of the page in cells.
     pub width: usize,
+    /// Set when a cell of a [`CLIP`] column was cut with "…" (for the legend).
+    pub cut: bool,
     out: String,
 }
 
@@ -145,6 +148,7 @@ impl<'a> Page<'a> {
         Page {
             ts,
             width: width.max(20),
+            cut: false,
             out: String::new(),
         }
     }
@@ -224,17 +228,46 @@ impl<'a> Page<'a> {
             .collect()
     }
 
-    /// Whether the table fits the page with no cell wrapped or cut.
-    pub(crate) fn fits(&self, headers: &[String], rows: &[Vec<String>], n: usize) -> bool {
-        let natural = self.natural(headers, rows, n);
-        INDENT + natural.iter().sum::<usize>() + GAP * n.saturating_sub(1) <= self.width
+    /// The widest word of a header (a header wraps at its spaces).
+    fn head_word(&self, h: &str) -> usize {
+        h.split(' ').map(|w| self.ts.width(w)).max().unwrap_or(0)
+    }
+
+    /// The width of a page that holds the table with no cell wrapped or cut, its headers
+    /// wrapped at their spaces if need be.
+    pub(crate) fn width_wrapping_headers(
+        &self,
+        headers: &[String],
+        rows: &[Vec<String>],
+        n: usize,
+    ) -> usize {
+        let cells = self.natural(&[], rows, n);
+        let total: usize = (0..n)
+            .map(|i| {
+                let head = headers.get(i).map_or(0, |h| self.head_word(h));
+                cells[i].max(head)
+            })
+            .sum();
+        INDENT + total + GAP * n.saturating_sub(1)
+    }
+
+    /// Whether the table fits the page with no cell wrapped or cut, its headers wrapped at
+    /// their spaces if need be.
+    pub(crate) fn fits_wrapping_headers(
+        &self,
+        headers: &[String],
+        rows: &[Vec<String>],
+        n: usize,
+    ) -> bool {
+        self.width_wrapping_headers(headers, rows, n) <= self.width
     }
 
     /// `s` cut to `w` cells, ending with "…" when cut.
-    fn clip(&self, s: &str, w: usize) -> String {
+    fn clip(&mut self, s: &str, w: usize) -> String {
         if self.ts.width(s) <= w {
             return s.to_owned();
         }
+        self.cut = true;
         let mut out = String::new();
         for c in s.chars() {
             let mut next = out.clone();
@@ -281,7 +314,8 @@ impl<'a> Page<'a> {
         let least: Vec<usize> = (0..n)
             .map(|i| {
                 let cells = if cols[i].clip {
-                    MIN_CLIP
+                    // The columns repeated in every part (names) are cut less.
+                    if i < keep { MIN_KEY } else { MIN_CLIP }
                 } else if cols[i].wrap {
                     // The columns repeated in every part (names) stay wider.
                     if i < keep { MIN_KEY } else { MIN_WRAP }
@@ -297,6 +331,13 @@ impl<'a> Page<'a> {
                         .min(10)
                 });
                 cells.max(head).min(natural[i]).max(1)
+            })
+            .collect();
+        // Headers wrap at their spaces before any cell does.
+        let whole: Vec<usize> = (0..n)
+            .map(|i| {
+                let head = headers.get(i).map_or(0, |h| self.head_word(h));
+                widest(i).unwrap_or(0).max(head).min(natural[i]).max(1)
             })
             .collect();
         let total = |idx: &[usize], ws: &dyn Fn(usize) -> usize| -> usize {
@@ -332,13 +373,14 @@ impl<'a> Page<'a> {
             let mut over = total(idx, &|i| natural[i]).saturating_sub(self.width);
             // Narrow the widest column above its least width; then, on a page too narrow for
             // even that, the widest column that wraps, down to a few cells.
-            let floors: [&dyn Fn(usize) -> usize; 2] = [&|k| least[idx[k]], &|k| {
-                if cols[idx[k]].wrap || cols[idx[k]].clip {
-                    4
-                } else {
-                    least[idx[k]]
-                }
-            }];
+            let floors: [&dyn Fn(usize) -> usize; 3] =
+                [&|k| whole[idx[k]], &|k| least[idx[k]], &|k| {
+                    if cols[idx[k]].wrap || cols[idx[k]].clip {
+                        4
+                    } else {
+                        least[idx[k]]
+                    }
+                }];
             for floor in floors {
                 while over > 0 {
                     let Some(k) = (0..idx.len())
@@ -371,20 +413,17 @@ impl<'a> Page<'a> {
     /// One row, over as many lines as its tallest cell.
     fn row(&mut self, cells: &[&str], ws: &[usize], cols: &[Col]) {
         let rtl = self.ts.rtl();
-        let wrapped: Vec<Vec<String>> = cells
-            .iter()
-            .zip(ws)
-            .zip(cols)
-            .map(|((c, w), col)| {
-                if c.is_empty() {
-                    vec![String::new()]
-                } else if col.clip {
-                    self.ts.lines(&self.clip(c, *w), *w)
-                } else {
-                    self.ts.lines(c, *w)
-                }
-            })
-            .collect();
+        let mut wrapped: Vec<Vec<String>> = Vec::with_capacity(cells.len());
+        for ((c, w), col) in cells.iter().zip(ws).zip(cols) {
+            wrapped.push(if c.is_empty() {
+                vec![String::new()]
+            } else if col.clip {
+                let cut = self.clip(c, *w);
+                self.ts.lines(&cut, *w)
+            } else {
+                self.ts.lines(c, *w)
+            });
+        }
         let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
         let mut line = String::new();
         for k in 0..height {

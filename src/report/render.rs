@@ -122,97 +122,284 @@ fn flag_list_in(flags: &[super::Flag], lang: Lang) -> String {
         .unwrap_or_default()
 }
 
+/// One figure of an item, as its column shows it.
+pub(super) enum FigureValue {
+    /// A count (attempts, blanks).
+    Count(usize),
+    /// Points (CSV only).
+    Points(f64),
+    /// A percentage or an index ×100; `None` when undefined.
+    Share(Option<f64>),
+}
+
+/// A figure column of the item and slot tables.
+pub(super) struct FigureColumn {
+    /// Its name in CSV.
+    pub csv: &'static str,
+    /// Its header in full, in short, and the legend line of the short one; `None`: a column of
+    /// the CSV only.
+    pub heads: Option<(K, K, K)>,
+    /// The blanks: only questions have them (not the slots of random papers).
+    pub blank: bool,
+    /// The figure of one item.
+    pub value: fn(&super::Figures) -> FigureValue,
+}
+
+/// The figure columns of every item and slot table (text, HTML and CSV), in order.
+pub(super) const FIGURE_COLUMNS: [FigureColumn; 8] = [
+    FigureColumn {
+        csv: "attempts",
+        heads: Some((K::HN, K::HNShort, K::LegN)),
+        blank: false,
+        value: |f| FigureValue::Count(f.attempts),
+    },
+    FigureColumn {
+        csv: "blank",
+        heads: Some((K::HBlank, K::HBlankShort, K::LegBlank)),
+        blank: true,
+        value: |f| FigureValue::Count(f.blank.unwrap_or(0)),
+    },
+    FigureColumn {
+        csv: "mean_points",
+        heads: None,
+        blank: false,
+        value: |f| FigureValue::Points(f.mean_points),
+    },
+    FigureColumn {
+        csv: "max",
+        heads: None,
+        blank: false,
+        value: |f| FigureValue::Points(f.max),
+    },
+    FigureColumn {
+        csv: "facility",
+        heads: Some((K::HFacility, K::HFacilityShort, K::LegFacility)),
+        blank: false,
+        value: |f| FigureValue::Share(f.facility),
+    },
+    FigureColumn {
+        csv: "sd",
+        heads: Some((K::HSd, K::HSdShort, K::LegSd)),
+        blank: false,
+        value: |f| FigureValue::Share(f.sd),
+    },
+    FigureColumn {
+        csv: "discrimination",
+        heads: Some((K::HDiscr, K::HDiscrShort, K::LegDiscr)),
+        blank: false,
+        value: |f| FigureValue::Share(f.discrimination),
+    },
+    FigureColumn {
+        csv: "efficiency",
+        heads: Some((K::HEffic, K::HEfficShort, K::LegEffic)),
+        blank: false,
+        value: |f| FigureValue::Share(f.efficiency),
+    },
+];
+
+/// The figure columns of a table (`with_blank`: of questions), with their headers; those of
+/// the text and HTML tables when `shown`, else those of CSV.
+pub(super) fn figure_columns(
+    with_blank: bool,
+    shown: bool,
+) -> impl Iterator<Item = &'static FigureColumn> {
+    FIGURE_COLUMNS
+        .iter()
+        .filter(move |c| (with_blank || !c.blank) && (!shown || c.heads.is_some()))
+}
+
+impl FigureValue {
+    /// As the text and HTML tables show it: one decimal, "-" when undefined.
+    pub(super) fn shown(&self) -> String {
+        match self {
+            FigureValue::Count(n) => n.to_string(),
+            FigureValue::Points(v) => num(*v, 1),
+            FigureValue::Share(v) => opt_dash(*v, 1),
+        }
+    }
+
+    /// As CSV has it: two decimals, empty when undefined.
+    fn csv(&self) -> String {
+        match self {
+            FigureValue::Count(n) => n.to_string(),
+            FigureValue::Points(v) => num(*v, 2),
+            FigureValue::Share(v) => opt(*v, 2),
+        }
+    }
+}
+
 /// One row of the item analysis: its three leading cells (question, topic, type; or slot,
-/// topic, questions), figures (with blanks for questions) and flags.
+/// topic, questions), figures and flags.
 struct FigureRow<'r> {
     lead: [String; 3],
     figures: &'r super::Figures,
     flags: &'r [super::Flag],
 }
 
+/// What an item table shows, for its legend.
+#[derive(Default)]
+struct Shown {
+    /// The legend lines of the short headers shown.
+    legend: Vec<K>,
+    /// The flags shown in short.
+    flags: BTreeSet<u8>,
+    /// Whether a cell was cut with "…".
+    cut: bool,
+}
+
+/// The order of the legend of the short headers.
+const LEGEND_ORDER: [K; 9] = [
+    K::LegQuestion,
+    K::LegSlotQuestions,
+    K::LegTopic,
+    K::LegN,
+    K::LegBlank,
+    K::LegFacility,
+    K::LegSd,
+    K::LegDiscr,
+    K::LegEffic,
+];
+
+/// The short flag codes in the order of the legend.
+const FLAG_LEGEND: [(super::Flag, K); 4] = [
+    (super::Flag::NegativeDiscrimination, K::LegFlagNeg),
+    (super::Flag::TooHard, K::LegFlagHard),
+    (super::Flag::TooEasy, K::LegFlagEasy),
+    (super::Flag::ChangedOrMissing, K::LegFlagChanged),
+];
+
+fn flag_rank(f: super::Flag) -> u8 {
+    FLAG_LEGEND
+        .iter()
+        .position(|(g, _)| *g == f)
+        .and_then(|i| u8::try_from(i).ok())
+        .unwrap_or(0)
+}
+
 /// The item analysis table of `rows` under the headers `lead` for its three leading columns
-/// (each in full and short).
-/// When it does not fit the page as it is, it is abbreviated rather than split: short headers,
-/// short flags, ids and topics cut with "…" (the caller prints [`K::ItemLegendShort`]). Returns
-/// whether it was.
+/// (each in full, in short, and the legend line of the short one), with the blanks column when
+/// `with_blank` (questions).
+/// The full table is used when it fits the page, its headers wrapped at their spaces if need
+/// be; else it is abbreviated rather than split: short headers, short flags, ids and topics cut
+/// with "…". What it showed in short is added to `shown`, for the legend.
 fn figures_table(
     page: &mut Page<'_>,
-    lead: &[(K, K); 3],
+    lead: &[(K, K, K); 3],
     rows: &[FigureRow<'_>],
+    with_blank: bool,
     lang: Lang,
     nd: &dyn Fn(String) -> String,
-) -> bool {
+    shown: &mut Shown,
+) {
     use super::layout::CLIP;
-    let with_blank = rows.iter().any(|r| r.figures.blank.is_some());
+    let columns: Vec<&FigureColumn> = figure_columns(with_blank, true).collect();
     let build = |short: bool| -> (Vec<String>, Vec<Vec<String>>) {
         let t = |long: K, brief: K| template(lang, if short { brief } else { long }).to_owned();
-        let mut heads: Vec<String> = lead.iter().map(|(long, brief)| t(*long, *brief)).collect();
-        heads.push(t(K::HN, K::HNShort));
-        if with_blank {
-            heads.push(t(K::HBlank, K::HBlankShort));
-        }
-        heads.extend([
-            t(K::HFacility, K::HFacilityShort),
-            t(K::HSd, K::HSdShort),
-            t(K::HDiscr, K::HDiscrShort),
-            t(K::HEffic, K::HEfficShort),
-            template(lang, K::HFlags).to_owned(),
-        ]);
+        let mut heads: Vec<String> = lead
+            .iter()
+            .map(|(long, brief, _)| t(*long, *brief))
+            .collect();
+        heads.extend(
+            columns
+                .iter()
+                .filter_map(|c| c.heads.map(|(long, brief, _)| t(long, brief))),
+        );
+        heads.push(template(lang, K::HFlags).to_owned());
         let body = rows
             .iter()
             .map(|r| {
-                let f = r.figures;
                 let mut row: Vec<String> = r.lead.to_vec();
-                row.push(nd(f.attempts.to_string()));
-                if with_blank {
-                    row.push(nd(f.blank.unwrap_or(0).to_string()));
-                }
-                row.extend([
-                    nd(opt_dash(f.facility, 1)),
-                    nd(opt_dash(f.sd, 1)),
-                    nd(opt_dash(f.discrimination, 1)),
-                    nd(opt_dash(f.efficiency, 1)),
-                    if short {
-                        flag_codes_in(r.flags, lang)
-                    } else {
-                        flag_list_in(r.flags, lang)
-                    },
-                ]);
+                row.extend(columns.iter().map(|c| nd((c.value)(r.figures).shown())));
+                row.push(if short {
+                    flag_codes_in(r.flags, lang)
+                } else {
+                    flag_list_in(r.flags, lang)
+                });
                 row
             })
             .collect();
         (heads, body)
     };
     let (heads, body) = build(false);
-    let short = !page.fits(&heads, &body, heads.len());
+    let short = !page.fits_wrapping_headers(&heads, &body, heads.len());
     let (heads, body) = if short { build(true) } else { (heads, body) };
     // The question (slot) and topic are cut in the short form; the type (or count) never.
-    let lead_cols = if short {
-        [CLIP, CLIP, WORD]
+    let mut cols = if short {
+        vec![CLIP, CLIP, WORD]
     } else {
-        [TEXT, TEXT, WORD]
+        vec![TEXT, TEXT, WORD]
     };
-    let mut cols = lead_cols.to_vec();
-    cols.push(NUM);
-    if with_blank {
-        cols.push(NUM);
-    }
-    cols.extend([NUM, NUM, NUM, NUM, TEXT]);
+    cols.extend(columns.iter().map(|_| NUM));
+    cols.push(TEXT);
+    page.cut = false;
     page.table(&heads, &body, &cols, 1);
-    short
+    if !short {
+        return;
+    }
+    shown.cut |= page.cut;
+    // The legend lines of the short headers that differ from the full ones, in the order of
+    // the columns.
+    let differs = |long: K, brief: K| template(lang, long) != template(lang, brief);
+    let mut legend: Vec<K> = lead
+        .iter()
+        .filter(|(long, brief, _)| differs(*long, *brief))
+        .map(|(_, _, l)| *l)
+        .collect();
+    legend.extend(columns.iter().filter_map(|c| {
+        c.heads
+            .filter(|(long, brief, _)| differs(*long, *brief))
+            .map(|(_, _, l)| l)
+    }));
+    for k in legend {
+        if !shown.legend.contains(&k) {
+            shown.legend.push(k);
+        }
+    }
+    // In the order of the columns, the slots' count after the question.
+    shown
+        .legend
+        .sort_by_key(|k| LEGEND_ORDER.iter().position(|o| o == k));
+    shown.flags.extend(
+        rows.iter()
+            .flat_map(|r| r.flags.iter().map(|f| flag_rank(*f))),
+    );
 }
 
-/// The CSV cells of an item's figures after its attempts: mean points, max, facility, SD,
-/// discrimination, efficiency.
-fn figure_cells(f: &super::Figures) -> [String; 6] {
-    [
-        num(f.mean_points, 2),
-        num(f.max, 2),
-        opt(f.facility, 2),
-        opt(f.sd, 2),
-        opt(f.discrimination, 2),
-        opt(f.efficiency, 2),
-    ]
+/// The legend of the short item tables: only what they showed.
+fn short_legend(shown: &Shown, lang: Lang) -> Option<String> {
+    let join = |k: K, parts: Vec<String>| {
+        parts
+            .into_iter()
+            .reduce(|a, b| crate::messages::fill(template(lang, k), &[a, b]))
+    };
+    let mut lines = Vec::new();
+    if let Some(heads) = join(
+        K::LegSep,
+        shown
+            .legend
+            .iter()
+            .map(|k| template(lang, *k).to_owned())
+            .collect(),
+    ) {
+        lines.push(format!("  {heads}."));
+    }
+    let flags: Vec<String> = FLAG_LEGEND
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| u8::try_from(*i).is_ok_and(|i| shown.flags.contains(&i)))
+        .map(|(_, (_, k))| template(lang, *k).to_owned())
+        .collect();
+    let mut last: Vec<String> = Vec::new();
+    if let Some(flags) = join(K::ListSep, flags) {
+        last.push(crate::messages::fill(template(lang, K::LegFlags), &[flags]));
+    }
+    if shown.cut {
+        last.push(template(lang, K::LegCut).to_owned());
+    }
+    if !last.is_empty() {
+        lines.push(format!("  {}", last.join(" ")));
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// The flags as the short codes of the abbreviated item table.
@@ -233,6 +420,105 @@ fn flag_codes_in(flags: &[super::Flag], lang: Lang) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The trainees table on a page too narrow for the full one, one line per trainee: names and
+/// units cut with "…" (the names less), no points (the percentage stays) and no times, tries
+/// only when someone tried more than once, topics under codes (T1, T2, …) with their integer percentages, and a "*" on each
+/// figure below its pass mark (the percentage, or a topic's own); the codes and marks are
+/// explained under the table, and the width of a page that holds the full one (`full`).
+fn narrow_trainees(
+    page: &mut Page<'_>,
+    report: &Report,
+    topics: &[String],
+    full: usize,
+    lang: Lang,
+    nd: &dyn Fn(String) -> String,
+) {
+    use super::layout::CLIP;
+    let t_ = |k: K| template(lang, k).to_owned();
+    let f_ = |k: K, v: &[String]| crate::messages::fill(template(lang, k), v);
+    let with_units = !report.summary.units.is_empty();
+    let with_tries = report.trainees.iter().any(|t| t.attempts > 1);
+    let code = |i: usize| nd(f_(K::TopicCode, &[(i + 1).to_string()]));
+    let mut headers = vec![t_(K::HTrainee)];
+    let mut cols = vec![CLIP];
+    if with_units {
+        headers.push(t_(K::HUnit));
+        cols.push(CLIP);
+    }
+    headers.extend(["%".to_owned(), t_(K::HPassed)]);
+    cols.extend([NUM, WORD]);
+    if with_tries {
+        headers.push(t_(K::HTries));
+        cols.push(NUM);
+    }
+    headers.extend((0..topics.len()).map(code));
+    cols.extend(topics.iter().map(|_| NUM));
+    let mark = |below: bool| if below { "*" } else { "" };
+    let rows: Vec<Vec<String>> = report
+        .trainees
+        .iter()
+        .map(|t| {
+            let below = |w: &str| t.failed_on.iter().any(|f| f == w);
+            let mut r = vec![cell(&t.trainee)];
+            if with_units {
+                r.push(t.unit.as_deref().map(cell).unwrap_or_default());
+            }
+            r.extend([
+                nd(format!("{}{}", num(t.percent, 1), mark(below("overall")))),
+                t_(if t.passed { K::Yes } else { K::No }),
+            ]);
+            if with_tries {
+                r.push(nd(t.attempts.to_string()));
+            }
+            r.extend(topics.iter().map(|tp| {
+                t.by_topic.get(tp).map_or_else(
+                    || "-".to_owned(),
+                    |p| {
+                        nd(format!(
+                            "{}{}",
+                            num(*p, 0),
+                            mark(below(&format!("topic:{tp}")))
+                        ))
+                    },
+                )
+            }));
+            r
+        })
+        .collect();
+    page.cut = false;
+    page.table(&headers, &rows, &cols, 1);
+    let names: Vec<String> = topics
+        .iter()
+        .enumerate()
+        .map(|(i, tp)| {
+            f_(
+                K::TopicKey,
+                &[code(i), cell(&crate::messages::topic_name(lang, tp))],
+            )
+        })
+        .collect();
+    let mut key = vec![f_(
+        K::LegTopicCodes,
+        &[names
+            .into_iter()
+            .reduce(|a, b| f_(K::ListSep, &[a, b]))
+            .unwrap_or_default()],
+    )];
+    if report.trainees.iter().any(|t| !t.passed) {
+        key.push(t_(K::LegBelowMark));
+    }
+    key.push(f_(
+        if page.cut {
+            K::LegNarrowTraineesCut
+        } else {
+            K::LegNarrowTrainees
+        },
+        &[nd(full.to_string())],
+    ));
+    page.blank();
+    page.para(&format!("  {}", key.join(" ")), 2);
 }
 
 /// How the text report is laid out.
@@ -409,8 +695,8 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
         }
     }
 
-    // Trainees: name, score, passed (and why not), time, tries; then the topics, in a table
-    // of their own when they do not fit beside.
+    // Trainees: name, unit, score, passed (and why not), time, tries, then the topics; on a
+    // page too narrow for that, the short table.
     let topics = topics_of(report);
     page.blank();
     page.para(t_(K::SecTrainees), 0);
@@ -457,7 +743,12 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
             r
         })
         .collect();
-    page.table(&headers, &rows, &cols, 1);
+    let full = page.width_wrapping_headers(&headers, &rows, headers.len());
+    if full <= page.width {
+        page.table(&headers, &rows, &cols, 1);
+    } else {
+        narrow_trainees(&mut page, report, &topics, full, lang, &nd);
+    }
 
     // Summary.
     let s = &report.summary;
@@ -516,15 +807,18 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
                     u.unit
                         .as_deref()
                         .map_or_else(|| t_(K::NoUnit).to_owned(), cell),
-                    u.n.to_string(),
-                    num(u.mean, 1),
-                    f_(
+                    nd(u.n.to_string()),
+                    nd(num(u.mean, 1)),
+                    nd(f_(
                         K::UnitPassed,
                         &[u.passed.to_string(), u.n.to_string(), num(u.pass_rate, 0)],
-                    ),
+                    )),
                     u.weakest_topic
                         .as_ref()
-                        .map(|(t, m)| format!("{} ({})", cell(t), num(*m, 1)))
+                        .map(|(t, m)| {
+                            let title = crate::messages::topic_name(lang, t);
+                            format!("{} ({})", cell(&title), nd(num(*m, 1)))
+                        })
                         .unwrap_or_default(),
                 ]
             })
@@ -565,11 +859,12 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
         })
         .collect();
     let item_heads = [
-        (K::HQuestion, K::HQuestionShort),
-        (K::HTopic, K::HTopicShort),
-        (K::HType, K::HType),
+        (K::HQuestion, K::HQuestionShort, K::LegQuestion),
+        (K::HTopic, K::HTopicShort, K::LegTopic),
+        (K::HType, K::HType, K::HType),
     ];
-    let short = figures_table(&mut page, &item_heads, &items, lang, &nd);
+    let mut shown = Shown::default();
+    figures_table(&mut page, &item_heads, &items, true, lang, &nd, &mut shown);
     if !report.slots.is_empty() {
         page.blank();
         page.para(t_(K::SecSlots), 0);
@@ -590,16 +885,20 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
             })
             .collect();
         let slot_heads = [
-            (K::HSlot, K::HSlot),
-            (K::HTopic, K::HTopicShort),
-            (K::HSlotQuestions, K::HSlotQuestionsShort),
+            (K::HSlot, K::HSlot, K::HSlot),
+            (K::HTopic, K::HTopicShort, K::LegTopic),
+            (
+                K::HSlotQuestions,
+                K::HSlotQuestionsShort,
+                K::LegSlotQuestions,
+            ),
         ];
-        figures_table(&mut page, &slot_heads, &slots, lang, &nd);
+        figures_table(&mut page, &slot_heads, &slots, false, lang, &nd, &mut shown);
     }
     // The legend's numbers ("multiplied by 100") are the program's too; the short headers and
-    // flags, when the page needed them, are explained first.
-    if short {
-        page.para(&nd(t_(K::ItemLegendShort).to_owned()), 2);
+    // flags the tables showed, when the page needed them, are explained first.
+    if let Some(legend) = short_legend(&shown, lang) {
+        page.para(&nd(legend), 2);
     }
     page.para(&nd(t_(K::ItemLegend).to_owned()), 2);
 
@@ -806,23 +1105,21 @@ fn csv_tables(report: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
     }
     sections.push(("trainees", trainees));
 
+    // The figure columns of the CSV tables: questions with their blanks, slots without.
+    let figure_heads =
+        |with_blank: bool| figure_columns(with_blank, false).map(|c| c.csv.to_owned());
+    let figure_row = |f: &super::Figures, with_blank: bool| -> Vec<String> {
+        figure_columns(with_blank, false)
+            .map(|c| (c.value)(f).csv())
+            .collect()
+    };
     let mut items: Vec<Vec<String>> = vec![
-        [
-            "qid",
-            "topic",
-            "type",
-            "attempts",
-            "blank",
-            "mean_points",
-            "max",
-            "facility",
-            "sd",
-            "discrimination",
-            "efficiency",
-            "flags",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
+        ["qid", "topic", "type"]
+            .map(str::to_owned)
+            .into_iter()
+            .chain(figure_heads(true))
+            .chain(std::iter::once("flags".to_owned()))
+            .collect(),
     ];
     let mut choices: Vec<Vec<String>> = vec![
         ["qid", "index", "letter", "right", "count", "percent"]
@@ -834,11 +1131,9 @@ fn csv_tables(report: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
             safe_cell(&it.qid),
             safe_cell(&it.topic),
             safe_cell(&it.kind),
-            it.figures.attempts.to_string(),
-            it.figures.blank.unwrap_or(0).to_string(),
         ]);
         if let Some(row) = items.last_mut() {
-            row.extend(figure_cells(&it.figures));
+            row.extend(figure_row(&it.figures, true));
             row.push(flags_text(it));
         }
         for c in &it.choices {
@@ -855,22 +1150,12 @@ fn csv_tables(report: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
     sections.push(("items", items));
     sections.push(("choices", choices));
     let mut slots: Vec<Vec<String>> = vec![
-        [
-            "pool",
-            "draw",
-            "topic",
-            "questions",
-            "attempts",
-            "mean_points",
-            "max",
-            "facility",
-            "sd",
-            "discrimination",
-            "efficiency",
-            "flags",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
+        ["pool", "draw", "topic", "questions"]
+            .map(str::to_owned)
+            .into_iter()
+            .chain(figure_heads(false))
+            .chain(std::iter::once("flags".to_owned()))
+            .collect(),
     ];
     for sl in &report.slots {
         slots.push(vec![
@@ -878,10 +1163,9 @@ fn csv_tables(report: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
             sl.draw.to_string(),
             sl.topic.as_deref().map(safe_cell).unwrap_or_default(),
             sl.questions.to_string(),
-            sl.figures.attempts.to_string(),
         ]);
         if let Some(row) = slots.last_mut() {
-            row.extend(figure_cells(&sl.figures));
+            row.extend(figure_row(&sl.figures, false));
             row.push(flag_list(&sl.flags));
         }
     }

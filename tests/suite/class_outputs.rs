@@ -284,10 +284,11 @@ fn the_text_report_of_forty_fits_80_columns_in_both_languages() {
         } else {
             spans[0]
         };
-        // Every Arabic name (its last word, as shown) sits inside the names' column.
+        // Every Arabic name (its first word, as shown: a long name is cut) sits inside the
+        // names' column.
         let mut arabic_rows = 0;
         for name in NAMES.iter().filter(|n| !n.is_ascii()) {
-            let word = name.split(' ').next_back().unwrap();
+            let word = name.split(' ').next().unwrap();
             let word = shown(word);
             let w = cell_width(&word);
             let hits: Vec<usize> = table
@@ -1188,5 +1189,132 @@ fn the_boards_pages_turn_with_the_keys_named_on_it() {
         assert!(last.contains(&page(of, of)), "{last}");
         // The timer goes on from the page turned to.
         assert_eq!(s.page_at(now + 3_000 + 8_000) % of, 0);
+    }
+}
+
+/// The cells of a table line cut at the column spans of its rule, trimmed.
+fn cells_at(line: &str, spans: &[(usize, usize)]) -> Vec<String> {
+    let c = cells(line);
+    spans
+        .iter()
+        .map(|(s, e)| {
+            c.get(*s..(*e).min(c.len()))
+                .unwrap_or_default()
+                .concat()
+                .trim()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn the_trainees_table_with_units_is_one_line_per_trainee_at_80_columns() {
+    let d = tempfile::tempdir().unwrap();
+    class_of_40(d.path());
+    // What each trainee's row must show, from the records read back: the percentage, the
+    // topic percentages, and which of them are below their pass marks.
+    let store = tipquiz::record::Store::new(d.path().join("results"));
+    let loaded = store.load();
+    assert_eq!(loaded.records.len(), 40, "{:?}", loaded.bad);
+    let topics: Vec<String> = loaded.records[0].1.by_topic.keys().cloned().collect();
+    assert_eq!(topics.len(), 5);
+    for (lang, heading, code, yes, no) in [
+        ("en", "Trainees", "T", "yes", "no"),
+        ("ar", "المتدربون", "م", "نعم", "لا"),
+    ] {
+        let (out, err, code_) = run(tq_in(d.path(), lang).args(["report", "--width", "80"]));
+        assert_eq!(code_, 0, "{err}");
+        let table = table_after(&out, heading);
+        for l in &table {
+            assert!(cell_width(l) <= 80, "{lang}: {l}");
+        }
+        // One table: a header line, one rule, forty rows of one line each, then the key.
+        let rules: Vec<usize> = (0..table.len())
+            .filter(|i| table[*i].trim().chars().all(|c| c == '-' || c == ' '))
+            .collect();
+        assert_eq!(
+            rules,
+            [1],
+            "{lang}: one header line and one rule\n{}",
+            table.join("\n")
+        );
+        assert_eq!(table.len(), 42, "{lang}: {}", table.join("\n"));
+        let rows = &table[2..];
+        // The key, after a blank line: its lines as one text.
+        let after: Vec<&str> = out
+            .lines()
+            .skip_while(|l| *l != table[41])
+            .skip(2)
+            .take_while(|l| !l.trim().is_empty())
+            .collect();
+        let key = after
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let spans = assert_columns(&table, &format!("{lang} trainees"));
+        let head = cells_at(table[0], &spans);
+        // Name, unit, %, passed and the five topics by their codes.
+        assert_eq!(head.len(), 9, "{lang}: {head:?}");
+        for (i, h) in head[4..].iter().enumerate() {
+            assert_eq!(*h, format!("{code}{}", i + 1), "{lang}: {head:?}");
+        }
+        // The key names each code's topic.
+        for (i, t) in topics.iter().enumerate() {
+            let name = tipquiz::messages::topic_name(
+                if lang == "en" {
+                    tipquiz::text::Lang::En
+                } else {
+                    tipquiz::text::Lang::Ar
+                },
+                t,
+            );
+            assert!(
+                key.contains(&format!("{code}{} = {name}", i + 1)),
+                "{lang}: {key}"
+            );
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for row in rows {
+            let c = cells_at(row, &spans);
+            // The name, whole or cut with "…": one trainee's, each once.
+            let name = c[0].trim_end_matches('…');
+            let (_, r) = loaded
+                .records
+                .iter()
+                .find(|(_, r)| {
+                    r.trainee == c[0] || (c[0].ends_with('…') && r.trainee.starts_with(name))
+                })
+                .unwrap_or_else(|| panic!("{lang}: no trainee {:?}", c[0]));
+            assert!(
+                seen.insert(r.trainee.clone()),
+                "{lang}: {} twice",
+                r.trainee
+            );
+            // The unit, whole or cut.
+            let unit = r.unit.clone().unwrap_or_default();
+            assert!(
+                c[1] == unit
+                    || (c[1].ends_with('…') && unit.starts_with(c[1].trim_end_matches('…'))),
+                "{lang}: {:?} for {unit:?}",
+                c[1]
+            );
+            let why = r.failed_on();
+            let mark = |w: &str| if why.iter().any(|x| x == w) { "*" } else { "" };
+            assert_eq!(
+                c[2],
+                format!("{:.1}{}", r.percent, mark("overall")),
+                "{lang}: {row}"
+            );
+            assert_eq!(c[3], if r.passed { yes } else { no }, "{lang}: {row}");
+            for (i, t) in topics.iter().enumerate() {
+                let p = r.by_topic[t].percent();
+                let want = format!("{:.0}{}", p, mark(&format!("topic:{t}")));
+                assert_eq!(c[4 + i], want, "{lang}: {t} of {row}");
+            }
+        }
+        assert_eq!(seen.len(), 40);
+        // Some rows show a topic below its own mark, some the overall mark.
+        assert!(rows.iter().any(|r| r.contains("*")), "{lang}");
     }
 }

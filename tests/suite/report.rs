@@ -1108,3 +1108,136 @@ const TINY_JSON: &str = r##"{
     "unrecorded": []
   }
 }"##;
+
+/// Ten trainees: the five of [`five`], twice (enough attempts for the item flags).
+fn ten() -> Vec<AttemptRecord> {
+    let mut all = five();
+    for mut r in five() {
+        r.trainee = format!("{} Two", r.trainee);
+        r.attempt_id = format!("{}-2", r.attempt_id);
+        all.push(r);
+    }
+    all
+}
+
+/// The lines of the item table of a text report: from its header to its legend (the first
+/// line with a colon).
+fn item_table<'a>(text: &'a str, heading: &str) -> Vec<&'a str> {
+    text.lines()
+        .skip_while(|l| *l != heading)
+        .skip(1)
+        .take_while(|l| !l.contains(':'))
+        .collect()
+}
+
+#[test]
+fn the_legend_explains_only_what_the_item_table_shows() {
+    use tipquiz::report::{TextOptions, render_text};
+    let lib = library();
+    let report = build(&ten(), &[], &lib, None, Which::First);
+    assert_eq!(report.summary.n, 10);
+    assert!(report.slots.is_empty());
+    // The flags the items carry: some, not all four (so that "only" can be seen).
+    let flags: std::collections::BTreeSet<String> = report
+        .items
+        .iter()
+        .flat_map(|i| i.flags.iter().map(|f| format!("{f:?}")))
+        .collect();
+    assert!(!flags.is_empty() && flags.len() < 4, "{flags:?}");
+    let codes = [
+        ("NegativeDiscrimination", "neg = negative discrimination"),
+        ("TooHard", "hard = too hard"),
+        ("TooEasy", "easy = too easy"),
+        ("ChangedOrMissing", "chg = question changed or missing"),
+    ];
+    // A page wide enough for the full table: full headers, no legend of short ones.
+    let wide = render_text(&report, &TextOptions::plain(Lang::En, 120));
+    let table = item_table(&wide, "Questions");
+    assert!(
+        table[0].contains("Question") && table[0].contains("Facility"),
+        "{wide}"
+    );
+    assert!(
+        !wide.contains("Q: question") && !wide.contains("Fac.:"),
+        "{wide}"
+    );
+    assert!(!wide.contains("A cut text"), "{wide}");
+    // Narrow pages: the short table, and a legend of what it shows.
+    for width in [44, 75] {
+        let text = render_text(&report, &TextOptions::plain(Lang::En, width));
+        let table = item_table(&text, "Questions");
+        // The legend's lines as one text.
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(table[0].trim_start().starts_with("Q "), "{width}: {text}");
+        assert!(table[0].contains("Fac."), "{width}: {}", table[0]);
+        assert!(text.contains("Q: question"), "{width}: {text}");
+        assert!(text.contains("Fac.: facility"), "{width}: {text}");
+        // No slots: no "Qs".
+        assert!(!text.contains("Qs"), "{width}: {text}");
+        // The flags shown, and those only.
+        for (flag, words) in codes {
+            assert_eq!(
+                text.contains(words),
+                flags.contains(flag),
+                "{width}: {flag} in\n{text}"
+            );
+        }
+        // "…" is explained when a cell was cut, and only then.
+        let cut = table.iter().any(|l| l.contains('…'));
+        assert_eq!(
+            text.contains("A cut text ends with …"),
+            cut,
+            "{width}: {text}"
+        );
+        for l in &table {
+            assert!(tipquiz::tui::bidi::cell_width(l) <= width, "{width}: {l}");
+        }
+    }
+    // At 44 columns the topic "indicators" is cut; at 75 nothing is.
+    let text = render_text(&report, &TextOptions::plain(Lang::En, 44));
+    assert!(text.contains("A cut text ends with …"), "{text}");
+    let text = render_text(&report, &TextOptions::plain(Lang::En, 75));
+    assert!(!text.contains('…'), "{text}");
+    // In Arabic too.
+    let text = render_text(&report, &TextOptions::plain(Lang::Ar, 44));
+    assert!(text.contains("س: السؤال"), "{text}");
+    assert!(!text.contains("أسئلة:"), "{text}");
+}
+
+#[test]
+fn the_full_item_table_is_kept_where_a_wrapped_header_is_enough() {
+    use tipquiz::report::{TextOptions, render_text};
+    use tipquiz::tui::bidi::cell_width;
+    let lib = library();
+    let report = build(&ten(), &[], &lib, None, Which::First);
+    // The Arabic full table on a wide page: "بلا إجابة" (left blank) on one line.
+    let wide = render_text(&report, &TextOptions::plain(Lang::Ar, 200));
+    let table = item_table(&wide, "الأسئلة");
+    assert!(table[0].contains("بلا إجابة"), "{wide}");
+    let natural = table
+        .iter()
+        .map(|l| cell_width(l.trim_end()))
+        .max()
+        .unwrap();
+    // Four cells narrower ("بلا إجابة" over two lines takes five, not nine): still the full
+    // table, its header on two lines.
+    let text = render_text(&report, &TextOptions::plain(Lang::Ar, natural - 4));
+    let table = item_table(&text, "الأسئلة");
+    assert!(
+        table[0].contains("السهولة") && table[0].contains("بلا"),
+        "{text}"
+    );
+    assert!(
+        !table[0].contains("إجابة") && table[1].contains("إجابة"),
+        "{text}"
+    );
+    assert!(table[2].trim_start().starts_with('-'), "{text}");
+    assert!(!text.contains("س: السؤال"), "{text}");
+    for l in text.lines() {
+        assert!(cell_width(l) <= natural - 4, "{l}");
+    }
+    // Narrower than that: the short table.
+    let text = render_text(&report, &TextOptions::plain(Lang::Ar, natural - 6));
+    assert!(item_table(&text, "الأسئلة")[0].contains("سهولة"), "{text}");
+    assert!(text.contains("س: السؤال"), "{text}");
+}
