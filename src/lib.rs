@@ -43,6 +43,7 @@ pub mod report;
 pub mod serve;
 pub mod text;
 pub mod tui;
+pub mod units;
 pub mod walk;
 
 /// Helpers shared by the unit tests.

@@ -13,6 +13,13 @@ use crate::msg;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
+/// Whether `s` is a class file of units: named [`crate::units::FILE_NAME`].
+fn is_units_source(s: &SourceFile) -> bool {
+    std::path::Path::new(&s.name)
+        .file_name()
+        .is_some_and(|n| n == crate::units::FILE_NAME)
+}
+
 /// `tipquiz check`.
 #[must_use]
 pub fn check(cx: &Context, paths: &[PathBuf], format: Format, deny_warnings: bool) -> u8 {
@@ -33,6 +40,12 @@ pub fn check(cx: &Context, paths: &[PathBuf], format: Format, deny_warnings: boo
         }
     };
     let files = sources.len() + diags.len();
+    // A class file of units (`units.toml`, in the results folder).
+    let (unit_sources, sources): (Vec<SourceFile>, Vec<SourceFile>) =
+        sources.into_iter().partition(is_units_source);
+    for s in &unit_sources {
+        diags.extend(crate::units::parse_units(&s.name, &s.text).1);
+    }
     let (exam_sources, bank_sources): (Vec<SourceFile>, Vec<SourceFile>) =
         sources.into_iter().partition(is_exam_source);
     let (given, d) = bank::parse_sources(&bank_sources);

@@ -50,7 +50,21 @@ pub fn home(cx: &Context) -> u8 {
     );
     app.lock_attempts = true;
     app.places = Some(start.places.clone());
+    class_units_on_screen(&mut app, &start.places);
     run_app(app, cx, start)
+}
+
+/// The units of the class file in the results folder, offered on the home screen; when the
+/// file has problems, what to do is the message on the screen (not a line printed before it).
+pub(crate) fn class_units_on_screen(
+    app: &mut crate::tui::app::App,
+    places: &crate::tui::run::Places,
+) {
+    let (units, problem) = super::results::read_class_units(&places.results.dir);
+    if let Some(p) = problem {
+        app.message = Some(p.render(app.lang));
+    }
+    app.set_class_units(units);
 }
 
 /// What a TUI start reads once: where things go, the preferences and the display, and the

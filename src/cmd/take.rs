@@ -192,9 +192,15 @@ pub(crate) fn take(
     app.fixed_exam = Some(exam);
     app.lock_attempts = true;
     app.places = Some(places.clone());
+    super::session::class_units_on_screen(&mut app, &places);
     app.quit_after = true;
     app.form_mut().trainee_only = true;
     app.form_mut().focus = crate::tui::app::Field::Trainee;
+    if let Some(t) = &trainee {
+        // The unit this trainee gave last time, not the last trainee's.
+        app.form_mut().trainee.clone_from(t);
+        app.recall_unit(&start.prefs);
+    }
     if let Some(u) = unit {
         app.form_mut().unit_caret = u.chars().count();
         app.form_mut().unit = u;

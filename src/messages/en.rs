@@ -380,7 +380,7 @@ pub fn text(key: K) -> &'static str {
             "the unit holds the character {0} (a control or text-direction character); type the unit again without it"
         }
         K::UnitTooLong => "the unit has {0} characters; at most {1} are accepted",
-        K::UnitListHint => "{0}: one of the exam's {1} units, or type your own",
+        K::UnitListHint => "{0}: one of {1} units, or type your own",
         K::ProbBadUnit => "the unit cannot be used: {0}",
         K::HtmlMadeOn => "Report made {0}",
         K::HNShort => "N",
@@ -414,6 +414,19 @@ pub fn text(key: K) -> &'static str {
         K::LegCut => "A cut text ends with …",
         K::LegSep => "{0}. {1}",
         K::LegTopicCodes => "Topics: {0}.",
+        K::TheUnitsFile => "the class file of units",
+        K::AClassUnit => "a unit ([[unit]])",
+        K::UnitListedTwice => "the unit {0} shares a name with the unit on line {1}",
+        K::UnitListedTwiceHint => {
+            "give each unit once, with its English and Arabic names (two departments cannot share a name)"
+        }
+        K::UnitsNone => "the class file lists no unit",
+        K::UnitsNoneHint => {
+            "give each unit as a [[unit]] line, with en = \"Coast guard\" and ar = \"خفر السواحل\" on the lines under it"
+        }
+        K::UnitsFileProblem => {
+            "{0} has problems and its units are not offered: run `tipquiz check {0}` to see them"
+        }
         K::TopicCode => "T{0}",
         K::TopicKey => "{0} = {1}",
         K::LegBelowMark => "* = below its pass mark (the exam's, or the topic's own).",

@@ -618,6 +618,27 @@ fn summarise(rows: &[TraineeRow]) -> Summary {
     }
 }
 
+/// `report` with the units of a class file ([`crate::units`]): a trainee's unit that is one of
+/// a class unit's names (English or Arabic) is shown by its name in `lang`, so that the two
+/// names of one department count as one unit; the figures per unit are counted again.
+#[must_use]
+pub fn with_class_units(
+    mut report: Report,
+    units: &[crate::units::ClassUnit],
+    lang: crate::text::Lang,
+) -> Report {
+    if units.is_empty() {
+        return report;
+    }
+    for t in &mut report.trainees {
+        if let Some(u) = t.unit.as_deref().and_then(|u| crate::units::find(units, u)) {
+            t.unit = Some(u.name(lang).to_owned());
+        }
+    }
+    report.summary.units = units_of(&report.trainees);
+    report
+}
+
 /// Figures per unit; empty when nobody gave a unit.
 fn units_of(rows: &[TraineeRow]) -> Vec<UnitRow> {
     if rows.iter().all(|r| r.unit.is_none()) {

@@ -185,6 +185,9 @@ pub struct Prefs {
     /// Digits of the numbers in the Arabic interface, per trainee (slug → digits).
     #[serde(default)]
     pub digits: std::collections::BTreeMap<String, crate::text::Digits>,
+    /// The unit (department) each trainee last gave (slug → unit as given).
+    #[serde(default)]
+    pub units: std::collections::BTreeMap<String, String>,
 }
 
 /// The home form.
@@ -300,6 +303,9 @@ pub struct App {
     pub scroll_limits: ScrollLimits,
     /// How right-to-left text is laid out on this session's terminal.
     pub display: super::display::Display,
+    /// The units of the class file in the results folder ([`crate::units`]), offered on the
+    /// home screen when the exam offers none: set with [`App::set_class_units`].
+    pub class_units: Vec<crate::units::ClassUnit>,
 }
 
 /// The scroll limits of the last drawing.
@@ -349,6 +355,12 @@ impl App {
             .iter()
             .position(|e| e.id == prefs.exam)
             .map_or(0, |i| i + 1);
+        // The unit this trainee gave last time.
+        let remembered = prefs
+            .units
+            .get(&crate::record::trainee_slug(&prefs.trainee))
+            .cloned()
+            .unwrap_or_default();
         App {
             lang,
             digits: prefs
@@ -366,8 +378,8 @@ impl App {
                 },
                 trainee: prefs.trainee.clone(),
                 caret: prefs.trainee.chars().count(),
-                unit: String::new(),
-                unit_caret: 0,
+                unit: remembered.clone(),
+                unit_caret: remembered.chars().count(),
                 exam,
                 topics,
                 topic_cursor: 0,
@@ -392,7 +404,35 @@ impl App {
             page_scroll: 0,
             scroll_limits: ScrollLimits::default(),
             display: super::display::Display::default(),
+            class_units: Vec::new(),
         }
+    }
+
+    /// The unit the trainee on the form gave last time (per `prefs`), in the interface
+    /// language when it is a unit of the class file; empty when none is remembered.
+    pub fn recall_unit(&mut self, prefs: &Prefs) {
+        let lang = self.lang;
+        let slug = crate::record::trainee_slug(self.form().trainee.trim());
+        let mut unit = prefs.units.get(&slug).cloned().unwrap_or_default();
+        if let Some(u) = crate::units::find(&self.class_units, &unit) {
+            unit = u.name(lang).to_owned();
+        }
+        let form = self.form_mut();
+        form.unit_caret = unit.chars().count();
+        form.unit = unit;
+    }
+
+    /// The units of the class file: offered on the home screen in the interface language when
+    /// the exam offers none; a unit on the form that is one of them is shown by its name in the
+    /// interface language.
+    pub fn set_class_units(&mut self, units: Vec<crate::units::ClassUnit>) {
+        let lang = self.lang;
+        let form = self.form_mut();
+        if let Some(u) = crate::units::find(&units, &form.unit) {
+            form.unit = u.name(lang).to_owned();
+            form.unit_caret = form.unit.chars().count();
+        }
+        self.class_units = units;
     }
 
     /// The home form: the one on screen, or the one the screen shown goes back to.
@@ -504,6 +544,11 @@ impl App {
             .insert(crate::record::trainee_slug(&old.trainee), self.lang);
         old.digits
             .insert(crate::record::trainee_slug(&old.trainee), self.digits);
+        let slug = crate::record::trainee_slug(&old.trainee);
+        match self.unit() {
+            Some(u) => old.units.insert(slug, u),
+            None => old.units.remove(&slug),
+        };
         old.exam = if home.exam == 0 {
             String::new()
         } else {
@@ -558,7 +603,14 @@ impl App {
     /// The units the chosen exam offers on the home screen (empty: free text only).
     #[must_use]
     pub fn offered_units(&self) -> Vec<String> {
-        self.chosen_exam().map(|e| e.units).unwrap_or_default()
+        let of_exam = self.chosen_exam().map(|e| e.units).unwrap_or_default();
+        if !of_exam.is_empty() {
+            return of_exam;
+        }
+        self.class_units
+            .iter()
+            .map(|u| u.name(self.lang).to_owned())
+            .collect()
     }
 
     fn home_fields(&self) -> Vec<Field> {

@@ -64,6 +64,11 @@ pub const UNITS: [&str; 5] = [
 /// A class of 40 in `d/results`: trainee k gets a share of the paper right that varies with k
 /// (from none to all), so that scores spread and some fail overall or by topic.
 pub fn class_of_40(d: &Path) {
+    class_of_40_in(d, &UNITS);
+}
+
+/// [`class_of_40`], trainee k giving the unit `units[k % units.len()]` (every ninth none).
+pub fn class_of_40_in(d: &Path, units: &[&str]) {
     let lib = shipped();
     let exam = final_assessment();
     let results = d.join("results");
@@ -81,7 +86,7 @@ pub fn class_of_40(d: &Path) {
         };
         let (mut s, at) = sit(&exam, &lib, name, start, &answer, true);
         // Their units as typed on the home screen (every ninth gave none).
-        s.state.unit = (k % 9 != 4).then(|| UNITS[k % UNITS.len()].to_owned());
+        s.state.unit = (k % 9 != 4).then(|| units[k % units.len()].to_owned());
         commit(&results, &s, at, None);
     }
 }
@@ -1317,4 +1322,132 @@ fn the_trainees_table_with_units_is_one_line_per_trainee_at_80_columns() {
         // Some rows show a topic below its own mark, some the overall mark.
         assert!(rows.iter().any(|r| r.contains("*")), "{lang}");
     }
+}
+
+#[test]
+fn the_two_names_of_a_unit_in_the_class_file_count_as_one_unit() {
+    let d = tempfile::tempdir().unwrap();
+    // Trainees gave the English or the Arabic name of their department.
+    let typed = [
+        "Airport security",
+        "Coast guard",
+        "خفر السواحل",
+        "أمن المطار",
+        "Port security",
+    ];
+    class_of_40_in(d.path(), &typed);
+    let results = d.path().join("results");
+    let file = results.join("units.toml");
+    std::fs::write(
+        &file,
+        "[[unit]]\nen = \"Airport security\"\nar = \"أمن المطار\"\n\n\
+         [[unit]]\nen = \"Coast guard\"\nar = \"خفر السواحل\"\n\n\
+         [[unit]]\nen = \"Port security\"\nar = \"أمن الموانئ\"\n",
+    )
+    .unwrap();
+    // `check` accepts it.
+    let (out, err, code) = run(tq_in(d.path(), "en").arg("check").arg(&file));
+    assert_eq!(code, 0, "{out}{err}");
+    // What each unit must count, from the records read back.
+    let loaded = tipquiz::record::Store::new(&results).load();
+    assert_eq!(loaded.records.len(), 40);
+    let of = |names: &[&str]| -> (usize, usize) {
+        let rs: Vec<_> = loaded
+            .records
+            .iter()
+            .filter(|(_, r)| r.unit.as_deref().is_some_and(|u| names.contains(&u)))
+            .collect();
+        (rs.len(), rs.iter().filter(|(_, r)| r.passed).count())
+    };
+    let want = [
+        (
+            "Airport security",
+            "أمن المطار",
+            of(&["Airport security", "أمن المطار"]),
+        ),
+        (
+            "Coast guard",
+            "خفر السواحل",
+            of(&["Coast guard", "خفر السواحل"]),
+        ),
+        ("Port security", "أمن الموانئ", of(&["Port security"])),
+    ];
+    // Both names were typed for two of them.
+    assert!(want[0].2.0 > of(&["Airport security"]).0 && want[1].2.0 > of(&["Coast guard"]).0);
+    for lang in ["en", "ar"] {
+        // CSV: three units and those who gave none, by their names in the report's language.
+        let (out, err, code) =
+            run(tq_in(d.path(), lang).args(["report", "--format", "csv", "--table", "units"]));
+        assert_eq!(code, 0, "{err}");
+        let mut r = csv::Reader::from_reader(out.as_bytes());
+        let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 4, "{lang}: {out}");
+        for (en, ar, (n, passed)) in &want {
+            let name = if lang == "en" { en } else { ar };
+            let row = rows
+                .iter()
+                .find(|x| &x[0] == *name)
+                .unwrap_or_else(|| panic!("{lang}: no {name} in {out}"));
+            assert_eq!(row[1].parse::<usize>().unwrap(), *n, "{lang}: {row:?}");
+            assert_eq!(row[3].parse::<usize>().unwrap(), *passed, "{lang}: {row:?}");
+        }
+        // JSON and the text report count the same units.
+        let (out, _, _) = run(tq_in(d.path(), lang).args(["report", "--format", "json"]));
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["summary"]["units"].as_array().unwrap().len(), 4);
+        let heading = if lang == "en" {
+            "By unit (department)"
+        } else {
+            "حسب الوحدة (الإدارة)"
+        };
+        let (out, _, _) = run(tq_in(d.path(), lang).args(["report", "--width", "100"]));
+        let table = table_after(&out, heading);
+        // A header line, a rule, three units and "none given".
+        assert_eq!(table.len(), 6, "{lang}: {}", table.join("\n"));
+        // The weakest topic by its title, not its id.
+        assert!(
+            !table
+                .iter()
+                .any(|l| l.contains("international-law") || l.contains("national-law")),
+            "{}",
+            table.join("\n")
+        );
+    }
+    // HTML too.
+    let html_file = d.path().join("c.html");
+    let (_, err, code) = run(tq_in(d.path(), "en")
+        .args(["report", "--format", "html", "-o"])
+        .arg(&html_file));
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&html_file).unwrap();
+    assert!(
+        !html.contains("خفر السواحل"),
+        "the Arabic name is counted under the English one"
+    );
+
+    // A class file with problems: `check` names each, with its line; the report says so on
+    // standard error and counts the units as typed.
+    std::fs::write(
+        &file,
+        "[[unit]]\nen = \"Coast guard\"\nar = \"خفر السواحل\"\n\n[[unit]]\nen = \"Coast Guard\"\nar = \"الموانئ\"\n\n[[unit]]\nen = \"Traffic\"\n",
+    )
+    .unwrap();
+    let (out, err, code) = run(tq_in(d.path(), "en").arg("check").arg(&file));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("shares a name with the unit on line 1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("has no key `ar`") || out.contains("`ar`"),
+        "{out}"
+    );
+    let (out, err, code) =
+        run(tq_in(d.path(), "en").args(["report", "--format", "csv", "--table", "units"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("tipquiz check"), "{err}");
+    assert_eq!(
+        csv::Reader::from_reader(out.as_bytes()).records().count(),
+        6
+    );
 }

@@ -1249,7 +1249,7 @@ fn the_unit_is_picked_from_the_exams_list_or_typed_and_checked_like_names() {
         assert_eq!(a.form().focus, Field::Unit);
         let s = screen(&a, 80, 24, T0);
         let hint = if lang == Lang::En {
-            "PgDn/PgUp: one of the exam's 3 units, or type your own"
+            "PgDn/PgUp: one of 3 units, or type your own"
         } else {
             "٣"
         };
@@ -1290,5 +1290,116 @@ fn the_unit_is_picked_from_the_exams_list_or_typed_and_checked_like_names() {
             a.session().unwrap().state.unit.as_deref(),
             Some("خفر السواحل")
         );
+    }
+}
+
+#[test]
+fn the_class_units_are_offered_in_the_interface_language_and_the_unit_is_remembered() {
+    let d = tempfile::tempdir().unwrap();
+    // The class file in the results folder, as the coordinator writes it.
+    let results = d.path().join("results");
+    std::fs::create_dir_all(&results).unwrap();
+    let file = results.join(tipquiz::units::FILE_NAME);
+    std::fs::write(
+        &file,
+        "[[unit]]\nen = \"Airport security\"\nar = \"أمن المطار\"\n\n\
+         [[unit]]\nen = \"Coast guard\"\nar = \"خفر السواحل\"\n\n\
+         [[unit]]\nen = \"Residence affairs\"\nar = \"شؤون الإقامة\"\n",
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let (units, diags) = tipquiz::units::parse_units(&file.display().to_string(), &text);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(units.len(), 3);
+    let prefs_file = d.path().join("prefs.json");
+    for (lang, first, second, other_second) in [
+        (Lang::En, "Airport security", "Coast guard", "خفر السواحل"),
+        (Lang::Ar, "أمن المطار", "خفر السواحل", "Coast guard"),
+    ] {
+        let mut a = app(lang, d.path());
+        a.set_class_units(units.clone());
+        a.fixed_exam = Some(exam(None, Mode::Exam));
+        a.form_mut().trainee_only = true;
+        a.form_mut().trainee = "Mariam Al-Kandari".into();
+        a.form_mut().focus = Field::Trainee;
+        for _ in 0..3 {
+            a.handle_key(key(KeyCode::Down), T0);
+        }
+        assert_eq!(a.form().focus, Field::Unit);
+        // The exam offers none: the class file's three, in the interface language.
+        assert_eq!(
+            a.offered_units(),
+            units
+                .iter()
+                .map(|u| u.name(lang).to_owned())
+                .collect::<Vec<_>>()
+        );
+        let s = screen(&a, 80, 24, T0);
+        let hint = if lang == Lang::En {
+            "PgDn/PgUp: one of 3 units, or type your own"
+        } else {
+            "٣"
+        };
+        assert!(s.contains(hint), "{s}");
+        a.handle_key(key(KeyCode::PageDown), T0);
+        assert_eq!(a.form().unit, first);
+        a.handle_key(key(KeyCode::PageDown), T0);
+        assert_eq!(a.form().unit, second);
+        // Remembered for this trainee: written to the preferences file and read back.
+        let prefs = a.prefs(tipquiz::tui::run::load_prefs(&prefs_file));
+        tipquiz::tui::host::save_prefs(&prefs_file, &prefs);
+        let back = tipquiz::tui::run::load_prefs(&prefs_file);
+        assert_eq!(back.trainee, "Mariam Al-Kandari");
+        // The next run, in the other language: the same unit, by its name in that language.
+        let other = if lang == Lang::En { Lang::Ar } else { Lang::En };
+        let mut b = App::new(
+            lib(),
+            Vec::new(),
+            &back,
+            other,
+            Store::new(d.path().join("autosave")),
+        );
+        assert_eq!(
+            b.form().unit,
+            second,
+            "as given, before the class file is read"
+        );
+        b.set_class_units(units.clone());
+        assert_eq!(b.form().unit, other_second);
+        // Started, the record keeps it.
+        b.fixed_exam = Some(exam(None, Mode::Exam));
+        b.form_mut().focus = Field::Start;
+        let fx = b.start(T0);
+        assert!(fx.contains(&Effect::Autosave), "{:?}", b.message);
+        assert_eq!(
+            b.session().unwrap().state.unit.as_deref(),
+            Some(other_second)
+        );
+        // Another trainee has no unit remembered.
+        let mut someone = back.clone();
+        someone.trainee = "Omar Farouk".into();
+        let c = App::new(
+            lib(),
+            Vec::new(),
+            &someone,
+            lang,
+            Store::new(d.path().join("autosave")),
+        );
+        assert_eq!(c.form().unit, "");
+        // The trainee named on the command line: that trainee's unit, not the last one's.
+        let mut d2 = App::new(
+            lib(),
+            Vec::new(),
+            &someone,
+            lang,
+            Store::new(d.path().join("autosave")),
+        );
+        d2.set_class_units(units.clone());
+        d2.form_mut().trainee = "Mariam Al-Kandari".into();
+        d2.recall_unit(&someone);
+        assert_eq!(d2.form().unit, second);
+        d2.form_mut().trainee = "Someone Else".into();
+        d2.recall_unit(&someone);
+        assert_eq!(d2.form().unit, "");
     }
 }
