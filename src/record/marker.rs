@@ -131,7 +131,7 @@ impl super::Store {
 
     /// Whether this autosave folder (or its last-resort folder) holds an attempt of `trainee` at
     /// `exam_id` that has started and is not recorded: its autosave, or the copy of its start
-    /// marker that [`crate::tui::host::mark_started`] keeps here until the record is written.
+    /// marker that the program keeps beside the autosaves until the record is written.
     #[must_use]
     pub fn holds_started(&self, exam_id: &str, trainee: &str) -> bool {
         let slug = trainee_slug(trainee);
