@@ -405,6 +405,32 @@ impl Session {
         matches!(self.state.status, Status::Finished { .. })
     }
 
+    /// More time from the instructor: the attempt's deadline moves `ms` later. An attempt
+    /// without a time limit, or finished, is left as it is. Returns whether it changed.
+    pub fn extend(&mut self, ms: Millis) -> bool {
+        if self.is_finished() {
+            return false;
+        }
+        match &mut self.state.deadline {
+            Some(d) => {
+                *d = d.saturating_add(ms);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The instructor ends the exam: the attempt's deadline becomes `now` (or stays, if it is
+    /// earlier), so that the next [`Session::tick`] at `now` finishes it as timed out, keeping
+    /// what was typed and not confirmed as at any deadline. Returns whether it was running.
+    pub fn end_now(&mut self, now: Millis) -> bool {
+        if self.is_finished() {
+            return false;
+        }
+        self.state.deadline = Some(self.state.deadline.map_or(now, |d| d.min(now)));
+        true
+    }
+
     /// The per-question limit that applies to question `i`, in seconds.
     #[must_use]
     pub fn question_limit(&self, i: usize) -> Option<u32> {
