@@ -192,7 +192,7 @@ pub(crate) fn take(
     app.fixed_exam = Some(exam);
     app.lock_attempts = true;
     app.places = Some(places.clone());
-    super::session::class_units_on_screen(&mut app, &places);
+    super::session::class_units_on_screen(&mut app, places);
     app.quit_after = true;
     app.form_mut().trainee_only = true;
     app.form_mut().focus = crate::tui::app::Field::Trainee;
