@@ -16,6 +16,7 @@ mod serve;
 mod session;
 mod setup;
 mod take;
+mod units;
 
 pub use check::{check, list};
 pub use context::Context;

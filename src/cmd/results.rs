@@ -9,33 +9,6 @@ use crate::bank::Library;
 use crate::diag::escape_for_terminal;
 use crate::msg;
 
-/// The units of the class file in the results folder `dir` ([`crate::units::FILE_NAME`]):
-/// none when there is no such file; none, and what to do, when it cannot be read or has
-/// problems (`tipquiz check` lists them).
-pub(crate) fn read_class_units(
-    dir: &std::path::Path,
-) -> (Vec<crate::units::ClassUnit>, Option<crate::messages::Msg>) {
-    let path = dir.join(crate::units::FILE_NAME);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), None),
-        Err(_) => {
-            return (
-                Vec::new(),
-                Some(msg!(UnitsFileProblem, path.display().to_string())),
-            );
-        }
-    };
-    let (units, diags) = crate::units::parse_units(&path.display().to_string(), &text);
-    if diags.iter().any(crate::diag::Diagnostic::is_error) {
-        return (
-            Vec::new(),
-            Some(msg!(UnitsFileProblem, path.display().to_string())),
-        );
-    }
-    (units, None)
-}
-
 /// The results folder as the instructor's views see it, through the one read path
 /// ([`crate::report::read::read_class`]): checked against the loaded banks and exams and the
 /// instructor key.
@@ -282,7 +255,7 @@ pub(crate) fn report_cmd(
     let report =
         crate::report::with_statuses(report, &class.records, started, crate::tui::run::now_ms());
     // The two names of a department in the class file count as one unit.
-    let (units, problem) = read_class_units(&cx.places().results.dir);
+    let (units, problem) = super::units::read_class_units(&cx.places().results.dir);
     if let Some(p) = problem {
         cx.out.fail_msg(&p);
     }

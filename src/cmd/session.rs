@@ -60,7 +60,7 @@ pub(crate) fn class_units_on_screen(
     app: &mut crate::tui::app::App,
     places: &crate::tui::run::Places,
 ) {
-    let (units, problem) = super::results::read_class_units(&places.results.dir);
+    let (units, problem) = super::units::read_class_units(&places.results.dir);
     if let Some(p) = problem {
         app.message = Some(p.render(app.lang));
     }

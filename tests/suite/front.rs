@@ -451,3 +451,70 @@ fn the_servers_say_goes_through_update_more_time_the_end_a_refusal_a_hand_over_a
         screen_text(&terminal)
     );
 }
+
+#[test]
+fn the_boards_pages_turn_with_pgdn_and_pgup_through_the_loop() {
+    // A class of 40 (twenty Arabic names) on the board at 80x24: several pages.
+    let d = tempfile::tempdir().unwrap();
+    crate::class_outputs::class_of_40(d.path());
+    for lang in [Lang::En, Lang::Ar] {
+        let board = tipquiz::report::board::Board::new(d.path().join("results"), None);
+        let display = tipquiz::tui::ui::Display {
+            mode: tipquiz::tui::bidi::BidiMode::Reorder,
+            shaping: true,
+            theme: tipquiz::tui::ui::Theme { color: false },
+        };
+        let mut screens = tipquiz::tui::board::BoardScreen::new(
+            board,
+            lang,
+            tipquiz::text::Digits::Western,
+            display,
+        );
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        // "p/N" is one left-to-right run inside the reordered Arabic line.
+        let page = |p: usize, of: usize| {
+            if lang == Lang::En {
+                format!("page {p}/{of}")
+            } else {
+                format!(" {p}/{of} ")
+            }
+        };
+        // The first frame, then the loop stops when the script is over.
+        let out = run_loop(&mut screens, &mut Script::new(Vec::new()), &mut terminal);
+        assert!(matches!(out, Outcome::Ended(_)), "{out:?}");
+        let first = screen_text(&terminal);
+        let of = (2..=10)
+            .find(|n| first.contains(&page(1, *n)))
+            .unwrap_or_else(|| panic!("{lang:?}: no page count on\n{first}"));
+        assert!(first.contains("PgDn/PgUp"), "{first}");
+        // PgDn through the loop: page 2, its rows other than the first page's.
+        let out = run_loop(
+            &mut screens,
+            &mut Script::new([k(KeyCode::PageDown)]),
+            &mut terminal,
+        );
+        assert!(matches!(out, Outcome::Ended(_)), "{out:?}");
+        let second = screen_text(&terminal);
+        assert!(second.contains(&page(2, of)), "{lang:?}:\n{second}");
+        assert_ne!(first, second);
+        // PgUp twice: page 1, then round to the last page.
+        let out = run_loop(
+            &mut screens,
+            &mut Script::new([k(KeyCode::PageUp), k(KeyCode::PageUp)]),
+            &mut terminal,
+        );
+        assert!(matches!(out, Outcome::Ended(_)), "{out:?}");
+        let last = screen_text(&terminal);
+        assert!(last.contains(&page(of, of)), "{lang:?}:\n{last}");
+        // PgDn from the last page: round to the first, as it was; then q (ض on the Arabic
+        // layout) leaves.
+        let quit = if lang == Lang::En { 'q' } else { 'ض' };
+        let out = run_loop(
+            &mut screens,
+            &mut Script::new([k(KeyCode::PageDown), k(KeyCode::Char(quit))]),
+            &mut terminal,
+        );
+        assert!(matches!(out, Outcome::Quit), "{out:?}");
+        assert!(screen_text(&terminal).contains(&page(1, of)));
+    }
+}
