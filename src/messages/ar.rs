@@ -794,6 +794,11 @@ pub static CONSOLE: super::screens::ConsoleUi = super::screens::ConsoleUi {
     not_recorded_pending: " لم تُسجَّل (محفوظة في مجلد الانتظار): {0}",
     already_over: "انتهت المسابقة من قبل.",
     save_failed: "تعذَّر حفظ المسابقة: {0}",
+    game_goes_on: "تستمر المسابقة الموقوتة التي توقفت من قبل ({0} متدربين، {1}): يتصل المتدربون من جديد بالاسم نفسه.",
+    game_at_question: "السؤال {0} من {1}",
+    game_not_started: "لم تبدأ",
+    game_set_aside: "تعذَّر استئناف مسابقة موقوتة محفوظة ({0})؛ نُقلت إلى {1}.",
+    podium_recorded: "كانت المسابقة الموقوتة قد بلغت منصة التتويج عند توقف الخادم: كُتبت الآن {0} سجلات ناقصة، و{1} موجودة من قبل في مجلد النتائج.",
 };
 
 /// Paced play's screen (`serve --paced`).

@@ -951,6 +951,11 @@ pub static CONSOLE: super::screens::ConsoleUi = super::screens::ConsoleUi {
     not_recorded_pending: " Not recorded (kept in the pending folder): {0}",
     already_over: "The game is already over.",
     save_failed: "The game could not be saved: {0}",
+    game_goes_on: "The paced game stopped earlier goes on ({0} trainees, {1}): trainees connect again with the same name.",
+    game_at_question: "question {0} of {1}",
+    game_not_started: "not started",
+    game_set_aside: "A saved paced game could not be taken up ({0}); it was moved to {1}.",
+    podium_recorded: "The paced game had reached its podium when the server stopped: {0} missing records written now, {1} already in the results folder.",
 };
 
 /// Paced play's screen (`serve --paced`).

@@ -864,11 +864,17 @@ fn the_console_locks_joins_gives_time_and_ends_the_exam_for_everybody() {
 /// The server in tmux, with its instructor console on the tmux terminal; returns the console
 /// and the port.
 fn console_server(root: &Path, tag: &str, extra: &str) -> (Tmux, u16) {
+    console_server_env(root, tag, "", extra)
+}
+
+/// [`console_server`] with more environment (`NAME=value ...`); the console shows the exit
+/// status after `SERVER-ENDED status=`.
+fn console_server_env(root: &Path, tag: &str, env: &str, extra: &str) -> (Tmux, u16) {
     let (bank, exam) = fixture(root);
     let cmd = format!(
-        "env TIPQUIZ_DATA={data} TIPQUIZ_NO_CACHE=1 {bin} serve --only-given-banks --bank {bank} \
+        "env TIPQUIZ_DATA={data} TIPQUIZ_NO_CACHE=1 {env} {bin} serve --only-given-banks --bank {bank} \
          --exam {exam} --listen 127.0.0.1 --port 0 --code {CODE} --dir {srv} --results {res} \
-         {extra}; echo SERVER-ENDED; sleep 30",
+         {extra}; st=$?; printf '\\r\\nSERVER-ENDED status=%s\\r\\n' $st; sleep 30",
         data = root.join("data").display(),
         bin = env!("CARGO_BIN_EXE_tipquiz"),
         bank = bank.display(),
@@ -1465,4 +1471,121 @@ fn an_arabic_trainee_is_asked_about_the_display_first_and_a_name_typed_at_once_i
     assert_eq!(recs[0]["trainee"], name, "{}", recs[0]);
     assert_eq!(recs[0]["lang"], "ar");
     assert_eq!(recs[0]["score"], 3.0, "{}", recs[0]);
+}
+
+#[test]
+fn a_server_stopped_while_recording_the_podium_records_everybody_once_at_its_next_start() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let game_file = root.join("srv").join("paced-game.json");
+    let results = root.join("results");
+    // The test hook stops the server right after the podium's records are written, before the
+    // saved game is deleted: where a kill would leave it.
+    let (console, port) = console_server_env(
+        root,
+        "podium-stop",
+        "TIPQUIZ_TEST_STOP_AFTER_RECORDS=1",
+        "--paced",
+    );
+    console.wait_for("Waiting to start");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let names = ["Podium Dana", "Podium Emad", "Podium Farah"];
+    let mut clients = rt
+        .block_on(async {
+            let mut out = Vec::new();
+            for n in names {
+                let mut t = client::Trainee::connect(port, CODE).await?;
+                t.wait_for("Trainee").await?;
+                t.send(n.as_bytes()).await;
+                t.send(b"\r").await;
+                out.push(t);
+            }
+            Ok::<_, String>(out)
+        })
+        .unwrap();
+    console.wait_for("3 trainees joined");
+    // Question 1: Dana and Farah right (a), Emad wrong (b).
+    console.keys(&["n"]);
+    rt.block_on(async {
+        for (t, k) in clients.iter_mut().zip([b"a", b"b", b"a"]) {
+            t.wait_for("Question 1 / 5").await?;
+            t.send(k).await;
+        }
+        for t in &mut clients {
+            t.wait_for("Your points").await?;
+        }
+        Ok::<_, String>(())
+    })
+    .unwrap();
+    console.wait_for("Question 1 of 5 · closed");
+    console.keys(&["e"]);
+    console.wait_for("End the game now?");
+    console.keys(&["y"]);
+    let s = console.wait_for("SERVER-ENDED");
+    assert!(s.contains("SERVER-ENDED status=86"), "{s}");
+    drop(clients);
+    drop(console);
+    // Stopped there: three records, and the game saved at its podium.
+    let recs = records_in(&results);
+    assert_eq!(recs.len(), 3, "{recs:?}");
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&game_file).unwrap()).unwrap();
+    assert_eq!(saved["phase"]["phase"], "podium");
+    // One record is lost as well (as if the stop had come before it was written).
+    let farah = std::fs::read_dir(&results)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.to_string_lossy().contains("podium-farah")
+                && p.extension().is_some_and(|x| x == "json")
+        })
+        .unwrap_or_else(|| panic!("no record of Farah in {}", results.display()));
+    std::fs::remove_file(&farah).unwrap();
+
+    // The next start writes the missing record only, says so, and deletes the saved game.
+    let server = Server::start(root, &["--paced"]);
+    assert!(
+        server
+            .banner
+            .contains("1 missing records written now, 2 already in the results folder"),
+        "{}",
+        server.banner
+    );
+    assert!(!server.banner.contains("goes on"), "{}", server.banner);
+    assert!(!game_file.exists());
+    let recs = server.records();
+    assert_eq!(recs.len(), 3, "{recs:?}");
+    let mut who: Vec<&str> = recs
+        .iter()
+        .map(|r| r["trainee"].as_str().unwrap())
+        .collect();
+    who.sort_unstable();
+    assert_eq!(who, names);
+    let farah = recs.iter().find(|r| r["trainee"] == names[2]).unwrap();
+    assert_eq!(farah["questions"][0]["verdict"], "right");
+    assert!(farah["signature"].as_str().is_some_and(|s| s.len() == 64));
+    let emad = recs.iter().find(|r| r["trainee"] == names[1]).unwrap();
+    assert_eq!(emad["questions"][0]["verdict"], "wrong");
+    assert!(
+        std::fs::read_dir(root.join("srv").join("pending"))
+            .map_or(true, |mut d| d.next().is_none())
+    );
+    drop(server);
+
+    // And the start after that begins a new game, writing nothing again.
+    let server = Server::start(root, &["--paced"]);
+    assert!(
+        !server.banner.contains("missing records"),
+        "{}",
+        server.banner
+    );
+    assert_eq!(server.records().len(), 3);
 }
