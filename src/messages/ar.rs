@@ -353,6 +353,7 @@ pub fn text(key: K) -> &'static str {
         K::BoardPass => "✓ ناجح",
         K::BoardFail => "✗ غير ناجح",
         K::BoardMore => "+{0} آخرون · الصفحة {1}/{2} · {3} متدرباً",
+        K::BoardLastPage => "الصفحة {0}/{1} · {2} متدرباً",
         K::BoardMeans => "متوسط الصف حسب الموضوع (%)",
         K::BoardFlagged => "مُعلَّمة ولا تُرتَّب ({0})",
         K::HtmlByTopic => "النسبة المئوية في كل موضوع",

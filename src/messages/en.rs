@@ -407,6 +407,7 @@ pub fn text(key: K) -> &'static str {
         K::BoardPass => "✓ pass",
         K::BoardFail => "✗ fail",
         K::BoardMore => "+{0} more · page {1}/{2} · {3} trainees",
+        K::BoardLastPage => "page {0}/{1} · {2} trainees",
         K::BoardMeans => "Class mean by topic (%)",
         K::BoardFlagged => "Flagged, not ranked ({0})",
         K::HtmlByTopic => "Percentage per topic",

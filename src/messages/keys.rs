@@ -339,6 +339,7 @@ keys! {
     BoardPass,
     BoardFail,
     BoardMore,
+    BoardLastPage,
     BoardFlagged,
     BoardMeans,
     HtmlExplainTooEasy,
