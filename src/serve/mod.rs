@@ -186,20 +186,23 @@ pub fn prepare(
     }
     // Attempts finished but not recorded when the server last stopped are recorded now.
     // The server wrote them itself (with any time it gave): they keep their own rules.
-    let (written, failed) = crate::tui::host::recover(
+    let done = crate::tui::host::recover(
         &places,
         &lib,
         &[],
         crate::tui::host::now_ms(),
         crate::text::Lang::En,
     );
-    if !written.is_empty() {
+    if !done.saved.is_empty() {
         notes.push(format!(
             "{} finished attempts recorded from the last run",
-            written.len()
+            done.saved.len()
         ));
     }
-    for f in failed {
+    for f in done.set_aside {
+        notes.push(format!("set aside, not recorded: {f}"));
+    }
+    for f in done.waiting {
         notes.push(format!("not recorded (kept for the next start): {f}"));
     }
     let ctx = Ctx {

@@ -1207,7 +1207,7 @@ impl App {
         {
             if self.places.is_some() {
                 // The rules are the loaded exam's: the autosave is the trainee's own file.
-                a = a.under_rules(&exam);
+                a = a.under_rules(&exam, &self.lib);
             }
             match Session::resume(a.clone(), &self.lib) {
                 Ok(_) => {
@@ -1232,7 +1232,9 @@ impl App {
 
     /// Take the attempt for this process: the lock beside the autosaves and, on a local
     /// terminal, the one in the results folder (which a second data folder does not get
-    /// around). `Err`: what to tell the trainee.
+    /// around). A new attempt makes its missing results folder to lock it there; one already
+    /// started (an autosave or its start marker's copy beside the autosaves) never makes it.
+    /// `Err`: what to tell the trainee.
     fn lock(
         &self,
         exam: &ExamDef,
@@ -1245,7 +1247,11 @@ impl App {
             .map_err(|_| K::AttemptBusy)?;
         let shared = match &self.places {
             Some(p) => super::places::results_for(p, exam)
-                .lock_attempt_in_results(&exam.id, trainee)
+                .lock_attempt_in_results(
+                    &exam.id,
+                    trainee,
+                    !self.autosaves.holds_started(&exam.id, trainee),
+                )
                 .map_err(|_| K::AttemptBusyShared)?,
             None => None,
         };
