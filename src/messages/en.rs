@@ -923,8 +923,8 @@ pub static CONSOLE: super::screens::ConsoleUi = super::screens::ConsoleUi {
     finished: "finished",
     away: "away (saved)",
     typing: "(typing a name)",
-    keys: "{0} select · {1} {2} min for the selected · {3} {2} min for all · {4} lock/open joins · {5} end exam · {6} board · {7} stop",
-    paced_keys: "{0} next step (open, close, next question, podium) · {1} end the game now · {2} lock/open joins · {3} board · {4} stop",
+    keys: "{0} select · {1} {2} min for the selected · {3} {2} min for all · {4} lock/open joins · {5} end exam · {6} board · {8} details · {7} stop",
+    paced_keys: "{0} next step (open, close, next question, podium) · {1} end the game now · {2} lock/open joins · {3} board · {5} details · {4} stop",
     confirm_end: "End the exam for everybody? Open attempts are recorded as timed out.",
     confirm_end_game: "End the game now? Every trainee's answers so far are recorded and the podium is shown.",
     confirm_quit: "Stop the server? Attempts are saved and resume when trainees connect again.",
@@ -961,6 +961,9 @@ pub static CONSOLE: super::screens::ConsoleUi = super::screens::ConsoleUi {
     game_at_question: "question {0} of {1}",
     game_not_started: "not started",
     game_set_aside: "A saved paced game could not be taken up ({0}); it was moved to {1}.",
+    code_is: "code {0}",
+    details_title: "Details",
+    details_back: "{0} back",
     podium_recorded: "The paced game had reached its podium when the server stopped: {0} missing records written now, {1} already in the results folder.",
 };
 

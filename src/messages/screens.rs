@@ -292,6 +292,9 @@ pub struct ConsoleUi {
     pub game_not_started: &'static str,
     pub game_set_aside: &'static str,
     pub podium_recorded: &'static str,
+    pub code_is: &'static str,
+    pub details_title: &'static str,
+    pub details_back: &'static str,
 }
 
 impl ConsoleUi {
@@ -355,6 +358,9 @@ impl ConsoleUi {
             self.game_not_started,
             self.game_set_aside,
             self.podium_recorded,
+            self.code_is,
+            self.details_title,
+            self.details_back,
         ]
     }
 }

@@ -315,7 +315,22 @@ pub fn run(ctx: Ctx, opts: &Options, notes: &[String]) -> Result<(), ServeError>
             .filter(|l| !l.starts_with("tipquiz class server"))
             .map(|l| l.trim_end().to_owned())
             .collect();
-        let r = console::run(&ctx, &header, opts.lang);
+        let connect = addresses(opts.listen)
+            .first()
+            .map(|a| {
+                if port == 22 {
+                    format!("ssh class@{a}")
+                } else {
+                    format!("ssh -p {port} class@{a}")
+                }
+            })
+            .unwrap_or_default();
+        let about = console::About {
+            connect,
+            details: header,
+            notes: notes.to_vec(),
+        };
+        let r = console::run(&ctx, &about, opts.lang);
         shutdown(&ctx);
         // The console is gone: what the instructor needs later is printed on the terminal.
         let _ = std::io::stdout().write_all(text.as_bytes());

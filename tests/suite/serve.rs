@@ -870,6 +870,17 @@ fn console_server(root: &Path, tag: &str, extra: &str) -> (Tmux, u16) {
 /// [`console_server`] with more environment (`NAME=value ...`); the console shows the exit
 /// status after `SERVER-ENDED status=`.
 fn console_server_env(root: &Path, tag: &str, env: &str, extra: &str) -> (Tmux, u16) {
+    console_server_at(root, tag, env, extra, (120, 40))
+}
+
+/// [`console_server_env`] on a terminal of `w` x `h`.
+fn console_server_at(
+    root: &Path,
+    tag: &str,
+    env: &str,
+    extra: &str,
+    (w, h): (u16, u16),
+) -> (Tmux, u16) {
     let (bank, exam) = fixture(root);
     let cmd = format!(
         "env TIPQUIZ_DATA={data} TIPQUIZ_NO_CACHE=1 {env} {bin} serve --only-given-banks --bank {bank} \
@@ -882,7 +893,7 @@ fn console_server_env(root: &Path, tag: &str, env: &str, extra: &str) -> (Tmux, 
         srv = root.join("srv").display(),
         res = root.join("results").display(),
     );
-    let console = Tmux::start(tag, &cmd, 120, 40);
+    let console = Tmux::start(tag, &cmd, w, h);
     let s = console.wait_for("class@127.0.0.1");
     let port: u16 = s
         .split("ssh -p ")
@@ -1588,4 +1599,98 @@ fn a_server_stopped_while_recording_the_podium_records_everybody_once_at_its_nex
         server.banner
     );
     assert_eq!(server.records().len(), 3);
+}
+
+#[test]
+fn the_console_fits_a_paced_game_of_ten_at_80x24_with_its_details_behind_a_key() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (console, port) = console_server_at(root, "console-80", "", "--paced", (80, 24));
+    // The header is one line in a frame of three rows: the command, the code, the sessions.
+    let s = console.wait_for("Waiting to start");
+    let lines: Vec<&str> = s.lines().collect();
+    assert!(
+        lines[1].contains(&format!("ssh -p {port} class@127.0.0.1")),
+        "{s}"
+    );
+    assert!(lines[1].contains(&format!("code {CODE}")), "{s}");
+    assert!(lines[1].contains("sessions 0 of 200"), "{s}");
+    assert!(lines[2].starts_with('└'), "{s}");
+    assert!(!s.contains("SHA256:"), "the details are behind a key:\n{s}");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let names: Vec<String> = (0..10).map(|i| format!("Console Eighty {i:02}")).collect();
+    let mut clients = rt
+        .block_on(async {
+            let mut out = Vec::new();
+            for n in &names {
+                let mut t = client::Trainee::connect(port, CODE).await?;
+                t.wait_for("Trainee").await?;
+                t.send(n.as_bytes()).await;
+                t.send(b"\r").await;
+                t.wait_for("The instructor will open the first question")
+                    .await?;
+                out.push(t);
+            }
+            Ok::<_, String>(out)
+        })
+        .unwrap();
+    console.wait_for("10 trainees joined");
+    // Question 1: trainee i answers (i % 3): a for 0, 3, 6, 9 (right), b for 1, 4, 7, c for
+    // 2, 5, 8.
+    console.keys(&["n"]);
+    console.wait_for("Question 1 of 5");
+    rt.block_on(async {
+        for (i, t) in clients.iter_mut().enumerate() {
+            t.wait_for("Question 1 / 5").await?;
+            t.send(&[b'a' + u8::try_from(i % 3).unwrap()]).await;
+        }
+        Ok::<_, String>(())
+    })
+    .unwrap();
+    // At 80x24 the whole game is on screen: the line, the question, the three bars with
+    // their counts, and the leaderboard's five lines down to the fifth place.
+    let s = console.wait_until("the distribution and the leaderboard", |s| {
+        s.contains("no answer: 0") && s.contains(" 5. ")
+    });
+    assert!(s.contains("Question 1 of 5 · closed"), "{s}");
+    assert_eq!(bar_count(&s, 'a', 0), Some(4), "{s}");
+    assert_eq!(bar_count(&s, 'b', 0), Some(3), "{s}");
+    assert_eq!(bar_count(&s, 'c', 0), Some(3), "{s}");
+    assert!(s.contains("Leaderboard"), "{s}");
+    assert!(s.contains(&format!("code {CODE}")), "{s}");
+    // The details, wrapped at 80 columns: the host key, the signatures line, the folders.
+    console.keys(&["i"]);
+    let d = console.wait_for("SHA256:");
+    assert!(d.contains("TIPQUIZ_KEY_FILE="), "{d}");
+    assert!(d.contains("results folder:"), "{d}");
+    assert!(!d.contains("Leaderboard"), "{d}");
+    assert!(
+        d.lines()
+            .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80)
+    );
+    console.keys(&["i"]);
+    console.wait_for("Leaderboard");
+    // The podium of ten: every place down to the tenth.
+    console.keys(&["e"]);
+    console.wait_for("End the game now?");
+    console.keys(&["y"]);
+    let s = console.wait_until("the podium of ten", |s| {
+        s.contains("Podium") && s.contains("10. ")
+    });
+    assert!(s.contains("10 attempts recorded"), "{s}");
+    for n in &names {
+        assert!(s.contains(n.as_str()), "{n} not on the podium:\n{s}");
+    }
+    drop(clients);
+    console.keys(&["q"]);
+    console.wait_for("Stop the server?");
+    console.keys(&["y"]);
+    console.wait_for("SERVER-ENDED");
 }
