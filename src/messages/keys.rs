@@ -370,6 +370,7 @@ keys! {
     BoardPass,
     BoardFail,
     BoardMore,
+    BoardLastPage,
     BoardFlagged,
     BoardMeans,
     HtmlExplainTooEasy,
