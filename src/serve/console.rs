@@ -592,7 +592,11 @@ pub fn draw(
     let inner = head.width.saturating_sub(2);
     let locked = ctx.class.locked.load(Ordering::SeqCst);
     let ended = ctx.class.ended.load(Ordering::SeqCst);
-    let mut lines: Vec<Line> = header.iter().map(|h| Line::from(h.clone())).collect();
+    // The banner's lines (in the server's language: Arabic ones laid out from the right).
+    let mut lines: Vec<Line> = header
+        .iter()
+        .map(|h| text_line(h, inner, lang, d))
+        .collect();
     let mut state = fill(
         t.sessions,
         &[

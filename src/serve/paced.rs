@@ -112,24 +112,23 @@ pub fn start_game(
     dir: &Path,
     seed: u64,
     now: Millis,
-) -> Result<(Game, Option<String>), crate::quiz::paced::PacedError> {
+) -> Result<(Game, Option<crate::messages::Msg>), crate::quiz::paced::PacedError> {
+    use crate::msg;
     let file = dir.join(GAME_FILE);
     let mut note = None;
     if let Ok(body) = std::fs::read(&file) {
         let restored = serde_json::from_slice::<SavedGame>(&body)
-            .map_err(|e| e.to_string())
-            .and_then(|saved| Paced::restore(exam, lib, saved).map_err(|e| e.to_string()));
+            .map_err(|e| crate::messages::Msg::raw(e.to_string()))
+            .and_then(|saved| Paced::restore(exam, lib, saved).map_err(|e| e.message()));
         match restored {
             Ok(g) if g.phase() != Phase::Podium => {
-                let n = g.players.len();
-                let note = format!(
-                    "the paced game stopped earlier goes on ({n} trainees, {}): trainees connect again with the same name",
-                    match g.phase() {
-                        Phase::Open { q, .. } | Phase::Closed { q } =>
-                            format!("question {} of {}", q + 1, g.len()),
-                        _ => "not started".to_owned(),
+                let at = match g.phase() {
+                    Phase::Open { q, .. } | Phase::Closed { q } => {
+                        msg!(PacedGoesOnAt, q + 1, g.len())
                     }
-                );
+                    _ => msg!(PacedNotStarted),
+                };
+                let note = msg!(PacedGoesOn, g.players.len(), at);
                 let mut g = g;
                 g.tick(now);
                 return Ok((Game::new(g, dir), Some(note)));
@@ -138,10 +137,7 @@ pub fn start_game(
             Err(why) => {
                 let aside = dir.join(format!("paced-game-{now}.json"));
                 let _ = std::fs::rename(&file, &aside);
-                note = Some(format!(
-                    "a saved paced game could not be taken up ({why}); it was moved to {}",
-                    aside.display()
-                ));
+                note = Some(msg!(PacedSetAside, why, aside.display().to_string()));
             }
         }
     }
