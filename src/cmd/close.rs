@@ -42,7 +42,7 @@ pub(crate) fn close_cmd(cx: &Context, exam_id: &str, autosaves: Option<&std::pat
         }
         // The rules are the loaded exam's, not the autosave's (which the trainee could edit):
         // its time limit decides whether the time is over.
-        a = a.under_rules(exam);
+        a = a.under_rules(exam, &lib);
         if a.deadline.is_none_or(|d| now < d) {
             continue;
         }

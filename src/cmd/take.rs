@@ -214,7 +214,7 @@ pub(crate) fn recover_cmd(cx: &Context) -> u8 {
         Err(code) => return code,
     };
     let places = cx.places();
-    let (ok, failed) = crate::tui::run::recover(
+    let done = crate::tui::run::recover(
         &places,
         &lib,
         &exams,
@@ -222,22 +222,34 @@ pub(crate) fn recover_cmd(cx: &Context) -> u8 {
         cx.out.lang,
     );
     let mut out = String::new();
-    for p in &ok {
-        out.push_str(&format!(
-            "{}\n",
-            cx.out.say(&msg!(RecoverSaved, escape_for_terminal(p)))
-        ));
+    let mut line = |m: crate::messages::Msg| {
+        out.push_str(&cx.out.say(&m));
+        out.push('\n');
+    };
+    for p in &done.saved {
+        line(msg!(RecoverSaved, escape_for_terminal(p)));
     }
-    for f in &failed {
-        out.push_str(&format!(
-            "{}\n",
-            cx.out.say(&msg!(RecoverNotSaved, escape_for_terminal(f)))
-        ));
+    for f in &done.set_aside {
+        line(msg!(RecoverSetAside, escape_for_terminal(f)));
     }
-    out.push_str(&format!(
-        "{}\n",
-        cx.out.say(&msg!(RecoverSummary, ok.len(), failed.len()))
-    ));
+    for f in &done.waiting {
+        line(msg!(RecoverNotSaved, escape_for_terminal(f)));
+    }
+    // What is set aside is not tried again: only what still waits is a problem to fix.
+    line(if done.set_aside.is_empty() {
+        msg!(RecoverSummary, done.saved.len(), done.waiting.len())
+    } else {
+        msg!(
+            RecoverSummaryAside,
+            done.saved.len(),
+            done.set_aside.len(),
+            done.waiting.len()
+        )
+    });
     cx.out.print_out(&out);
-    if failed.is_empty() { OK } else { PROBLEMS }
+    if done.waiting.is_empty() {
+        OK
+    } else {
+        PROBLEMS
+    }
 }

@@ -280,6 +280,11 @@ pub fn text(key: K) -> &'static str {
         K::RecoverNotStartedHere => {
             "{0}: no attempt started on this computer or in the results folder matches it (no start marker); it is set aside as {1} and not published"
         }
+        K::RecoverCannotSetAside => {
+            "{0} could not be renamed to {1} ({2}): it is not published, and is tried again next time"
+        }
+        K::RecoverSummaryAside => "{0} attempt(s) saved, {1} set aside, {2} still waiting",
+        K::RecoverSetAside => "set aside: {0}",
         K::AttemptBusy => {
             "This attempt is open in another window (another terminal on this computer): finish it there, or close that one first."
         }
@@ -913,6 +918,7 @@ pub fn text(key: K) -> &'static str {
         K::ServeCreated => "created {0}",
         K::ServeRecovered => "{0} finished attempts recorded from the last run",
         K::ServeNotRecorded => "not recorded (kept for the next start): {0}",
+        K::ServeSetAside => "set aside, not recorded: {0}",
         K::ServeErrCode => "--code: {0}",
         K::ServeCodeEmpty => "the class code is empty: give at least one letter or digit",
         K::ServeCodeTooLong => "the class code is longer than 64 characters",

@@ -187,16 +187,33 @@ fn is_zero(n: &u64) -> bool {
 impl Attempt {
     /// The attempt under the rules of the loaded exam `exam` (of the same id): the time limit
     /// (so the deadline, from the attempt's start), the pass mark, topic marks and scoring come
-    /// from it, not from the saved file, which the trainee can edit. The paper and the answers
+    /// from it, not from the saved file, which the trainee can edit. So do the deadlines of the
+    /// questions already shown and still open: each is its question's own limit in `lib` (else
+    /// the exam's per-question limit) from when it was first shown, and never after the total
+    /// deadline, as [`Session`] sets it when a question is first shown. The paper and the answers
     /// stay the saved ones ([`Session::resume`] says when they no longer fit). An exam of
     /// another id changes nothing.
     #[must_use]
-    pub fn under_rules(mut self, exam: &ExamDef) -> Attempt {
-        if self.exam.id == exam.id {
-            self.exam = exam.clone();
-            self.deadline = exam
-                .time_limit
-                .map(|t| self.started_at + i64::from(t) * 1000);
+    pub fn under_rules(mut self, exam: &ExamDef, lib: &Library) -> Attempt {
+        if self.exam.id != exam.id {
+            return self;
+        }
+        self.exam = exam.clone();
+        self.deadline = exam
+            .time_limit
+            .map(|t| self.started_at + i64::from(t) * 1000);
+        let total = self.deadline;
+        for (p, slot) in self.paper.iter().zip(&mut self.slots) {
+            // A closed question stays closed; an unknown one is said by `Session::resume`.
+            let (Some(shown), false, Some(q)) =
+                (slot.first_shown, slot.locked, lib.question(&p.qid))
+            else {
+                continue;
+            };
+            slot.deadline = q.time_limit.or(exam.question_time_limit).map(|l| {
+                let d = shown + i64::from(l) * 1000;
+                total.map_or(d, |t| t.min(d))
+            });
         }
         self
     }
@@ -386,6 +403,32 @@ impl Session {
     #[must_use]
     pub fn is_finished(&self) -> bool {
         matches!(self.state.status, Status::Finished { .. })
+    }
+
+    /// More time from the instructor: the attempt's deadline moves `ms` later. An attempt
+    /// without a time limit, or finished, is left as it is. Returns whether it changed.
+    pub fn extend(&mut self, ms: Millis) -> bool {
+        if self.is_finished() {
+            return false;
+        }
+        match &mut self.state.deadline {
+            Some(d) => {
+                *d = d.saturating_add(ms);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The instructor ends the exam: the attempt's deadline becomes `now` (or stays, if it is
+    /// earlier), so that the next [`Session::tick`] at `now` finishes it as timed out, keeping
+    /// what was typed and not confirmed as at any deadline. Returns whether it was running.
+    pub fn end_now(&mut self, now: Millis) -> bool {
+        if self.is_finished() {
+            return false;
+        }
+        self.state.deadline = Some(self.state.deadline.map_or(now, |d| d.min(now)));
+        true
     }
 
     /// The per-question limit that applies to question `i`, in seconds.

@@ -129,6 +129,28 @@ impl super::Store {
             .collect()
     }
 
+    /// Whether this autosave folder (or its last-resort folder) holds an attempt of `trainee` at
+    /// `exam_id` that has started and is not recorded: its autosave, or the copy of its start
+    /// marker that the program keeps beside the autosaves until the record is written.
+    #[must_use]
+    pub fn holds_started(&self, exam_id: &str, trainee: &str) -> bool {
+        let slug = trainee_slug(trainee);
+        let autosave = format!("{exam_id}--{slug}.json");
+        let marker = format!("{MARKER_PREFIX}{exam_id}--{slug}--");
+        std::iter::once(&self.dir)
+            .chain(self.fallback.as_ref())
+            .any(|d| {
+                d.join(&autosave).exists()
+                    || std::fs::read_dir(d).is_ok_and(|rd| {
+                        rd.filter_map(Result::ok).any(|e| {
+                            let n = e.file_name();
+                            let n = n.to_string_lossy();
+                            n.starts_with(&marker) && n.ends_with(MARKER_SUFFIX)
+                        })
+                    })
+            })
+    }
+
     /// Every start marker in this results folder, by exam, trainee and start. Files that are
     /// not markers tipquiz could have written are skipped.
     #[must_use]

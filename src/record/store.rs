@@ -291,8 +291,11 @@ impl Store {
     /// Take this attempt in this results folder, for this process: the same lock as
     /// [`Store::lock_attempt`], on a file in the results folder's [`LOCKS_DIR`], so that every
     /// data folder (a second `TIPQUIZ_DATA`, another computer on the same shared folder) meets
-    /// it. Only in a results folder that is there (it is not made here: see
-    /// [`Store::commit_into`]); `Ok(None)` when it is missing or no lock file can be made.
+    /// it. A missing results folder is made first only when `make` (a new attempt, which makes
+    /// its results folder anyway: it is locked there from its start); for an attempt already
+    /// started a missing folder is a shared folder that dropped and is never made again on the
+    /// local disk (see [`Store::commit_into`]). `Ok(None)` when the folder is missing (or cannot
+    /// be made) or no lock file can be made.
     ///
     /// # Errors
     /// Another process holds the attempt.
@@ -300,7 +303,11 @@ impl Store {
         &self,
         exam_id: &str,
         trainee: &str,
+        make: bool,
     ) -> Result<Option<AttemptLock>, AttemptBusy> {
+        if make && !self.dir.is_dir() {
+            let _ = fs::create_dir_all(&self.dir);
+        }
         if !self.dir.is_dir() {
             return Ok(None);
         }

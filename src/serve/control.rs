@@ -5,31 +5,14 @@
 use super::Ctx;
 use crate::quiz::{Millis, Session, Status};
 
-/// Move a running attempt's deadline `ms` later. An attempt without a time limit is left as it
-/// is. Returns whether it changed.
-pub fn extend(s: &mut Session, ms: Millis) -> bool {
-    if s.is_finished() {
-        return false;
-    }
-    match &mut s.state.deadline {
-        Some(d) => {
-            *d = d.saturating_add(ms);
-            true
-        }
-        None => false,
-    }
-}
-
-/// Finish a running attempt at `now`, as if its time had run out (what the trainee typed but
-/// did not confirm is kept, as at any deadline). Returns whether it was running.
+/// Finish a running attempt at `now`, as if its time had run out ([`Session::end_now`], then
+/// the clock). Returns whether it was running.
 pub fn end_now(s: &mut Session, now: Millis) -> bool {
-    if s.is_finished() {
-        return false;
+    let running = s.end_now(now);
+    if running {
+        let _ = s.tick(now);
     }
-    let d = s.state.deadline.map_or(now, |d| d.min(now));
-    s.state.deadline = Some(d);
-    let _ = s.tick(now);
-    true
+    running
 }
 
 /// Record a finished attempt in the results folder, signed with the server's key, and remove
@@ -74,7 +57,7 @@ pub fn extend_saved(
         let Ok(mut s) = Session::resume(a, &ctx.lib) else {
             continue;
         };
-        if extend(&mut s, ms) && ctx.places.autosaves.autosave(&s.state).is_ok() {
+        if s.extend(ms) && ctx.places.autosaves.autosave(&s.state).is_ok() {
             n += 1;
         }
     }

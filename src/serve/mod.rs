@@ -208,12 +208,14 @@ pub fn prepare(
     };
     // Attempts finished but not recorded when the server last stopped are recorded now.
     // The server wrote them itself (with any time it gave): they keep their own rules.
-    let (written, failed) =
-        crate::tui::host::recover(&places, &lib, &[], crate::tui::host::now_ms(), opts.lang);
-    if !written.is_empty() {
-        notes.push(crate::msg!(ServeRecovered, written.len()));
+    let done = crate::tui::host::recover(&places, &lib, &[], crate::tui::host::now_ms(), opts.lang);
+    if !done.saved.is_empty() {
+        notes.push(crate::msg!(ServeRecovered, done.saved.len()));
     }
-    for f in failed {
+    for f in done.set_aside {
+        notes.push(crate::msg!(ServeSetAside, f));
+    }
+    for f in done.waiting {
         notes.push(crate::msg!(ServeNotRecorded, f));
     }
     let ctx = Ctx {

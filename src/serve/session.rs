@@ -7,12 +7,11 @@ use super::Ctx;
 use super::class::Place;
 use super::msg::{Control, Input};
 use super::sink::{ChannelWriter, Out, PtySize, SshBackend};
-use crate::messages::Ui;
 use crate::quiz::Millis;
 use crate::text::Lang;
-use crate::tui::app::{App, Effect, Overlay, Prefs, SaveStatus};
+use crate::tui::app::{App, Effect, Input as AppInput, Overlay, Prefs, SaveStatus};
 use crate::tui::bidi::BidiMode;
-use crate::tui::front::{EventSource, SessionOptions, run_screens, trainee_app};
+use crate::tui::front::{EventSource, SessionOptions, run_screens};
 use crate::tui::host::{Host, now_ms};
 use crate::tui::ui::{Display, Theme};
 use crossterm::event::Event;
@@ -170,14 +169,12 @@ impl EventSource for SshSource<'_> {
 
     fn steer(&mut self, app: &mut App, effects: &mut Vec<Effect>, now: Millis) {
         use std::sync::atomic::Ordering;
-        match self.control.take() {
-            Some(Control::Extend(ms)) => effects.extend(extend(app, ms)),
-            Some(Control::End | Control::Paced) | None => {}
-            Some(Control::Replaced | Control::Shutdown) => {}
+        if let Some(Control::Extend(ms)) = self.control.take() {
+            effects.extend(app.update(AppInput::Extend(ms), now));
         }
         let before = self.before.take();
         if self.ctx.paced.is_some() {
-            self.player = join_game(self.ctx, self.id, app, effects);
+            self.player = join_game(self.ctx, self.id, app, effects, now);
             return;
         }
         admit(
@@ -187,19 +184,21 @@ impl EventSource for SshSource<'_> {
             before.as_ref(),
             self.key_at,
             effects,
+            now,
         );
         if self.ctx.class.ended.load(Ordering::SeqCst) {
-            effects.extend(end_attempt(app, now));
+            effects.extend(app.update(AppInput::EndNow, now));
         }
-        // Arabic chosen for the first time: ask whether it reads correctly (the terminal is
-        // known only by its TERM, which does not say whether it reorders by itself).
+        // Arabic chosen for the first time on the home screen: ask whether it reads correctly
+        // (the terminal is known only by its TERM, which does not say whether it reorders by
+        // itself). A client that asked for Arabic from the start was asked before its first key.
         if !self.checked_display
             && app.lang == Lang::Ar
             && app.session().is_none()
             && matches!(app.overlay, Overlay::None)
         {
             self.checked_display = true;
-            app.calibrate();
+            effects.extend(app.update(AppInput::Calibrate, now));
         }
         self.before = attempt_of(app);
         publish(self.ctx, self.id, app);
@@ -223,7 +222,7 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
         [only] => Some(only.clone()),
         _ => None,
     };
-    let mut app = trainee_app(
+    let mut app = App::for_session(
         std::sync::Arc::clone(&ctx.lib),
         SessionOptions {
             lang,
@@ -236,6 +235,13 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
             quit_after: false,
         },
     );
+    // A client that asks for Arabic from the start (TIPQUIZ_LANG=ar or an Arabic locale sent
+    // with the connection) sees the display check before anything else: a name typed at once
+    // then goes into the form whole, not into the check.
+    let checked_display = app.lang == Lang::Ar;
+    if checked_display {
+        let _ = app.update(AppInput::Calibrate, now_ms());
+    }
     let mut host = Host::new(ctx.places.clone());
     host.remember_prefs = false;
     host.names_only = true;
@@ -251,8 +257,7 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
         before: None,
         control: None,
         end: End::Left,
-        // A trainee whose client asked for Arabic from the start is asked at once.
-        checked_display: false,
+        checked_display,
         player: None,
     };
     let _ = run_screens(&mut app, &mut source, &mut terminal, &mut host);
@@ -297,11 +302,10 @@ fn attempt_of(app: &App) -> Option<(String, String, Millis)> {
 }
 
 /// Go back to the home screen without the attempt that was just started or resumed (nothing
-/// of it is saved by this session, not even its start marker).
-fn refuse_attempt(app: &mut App, effects: &mut Vec<Effect>, why: fn(&Ui) -> &'static str) {
-    app.drop_attempt();
-    app.message = Some(why(crate::messages::ui(app.lang)).to_owned());
+/// of it is saved by this session, not even its start marker), saying why.
+fn refuse_attempt(app: &mut App, effects: &mut Vec<Effect>, why: String, now: Millis) {
     effects.retain(|e| !matches!(e, Effect::Started | Effect::Autosave | Effect::Commit));
+    effects.extend(app.update(AppInput::Refused(why), now));
 }
 
 /// Check an attempt that this turn started or resumed against the instructor's switches and
@@ -315,6 +319,7 @@ fn admit(
     before: Option<&(String, String, Millis)>,
     key_at: Millis,
     effects: &mut Vec<Effect>,
+    now: Millis,
 ) {
     use std::sync::atomic::Ordering;
     let Some(after) = attempt_of(app) else { return };
@@ -322,12 +327,13 @@ fn admit(
         return;
     }
     let (trainee, exam, started_at) = after;
+    let t = crate::messages::ui(app.lang);
     if ctx.class.ended.load(Ordering::SeqCst) {
-        refuse_attempt(app, effects, |t| t.exam_ended);
+        refuse_attempt(app, effects, t.exam_ended.to_owned(), now);
         return;
     }
     if ctx.class.locked.load(Ordering::SeqCst) && started_at >= key_at {
-        refuse_attempt(app, effects, |t| t.joins_closed);
+        refuse_attempt(app, effects, t.joins_closed.to_owned(), now);
         return;
     }
     let others = ctx.class.others_with(id, &trainee, &exam);
@@ -335,7 +341,7 @@ fn admit(
         for o in others {
             ctx.class.send(o, Control::Replaced);
         }
-        refuse_attempt(app, effects, |t| t.taken_over);
+        refuse_attempt(app, effects, t.taken_over.to_owned(), now);
         // The form keeps the name, so Enter starts (resumes) it again.
     }
 }
@@ -349,6 +355,7 @@ fn join_game(
     id: u64,
     app: &mut App,
     effects: &mut Vec<Effect>,
+    now: Millis,
 ) -> Option<(usize, String)> {
     use std::sync::atomic::Ordering;
     let s = app.session()?;
@@ -379,8 +386,7 @@ fn join_game(
     });
     // Refused: back to the home screen, with the reason in the trainee's language.
     let refuse = |app: &mut App, effects: &mut Vec<Effect>, why: String| {
-        refuse_attempt(app, effects, |t| t.joins_closed);
-        app.message = Some(why);
+        refuse_attempt(app, effects, why, now);
     };
     let words = crate::messages::paced(lang);
     match joined? {
@@ -388,8 +394,8 @@ fn join_game(
             for o in ctx.class.others_with(id, &name, &exam) {
                 ctx.class.send(o, Control::Replaced);
             }
-            app.drop_attempt();
             effects.retain(|e| !matches!(e, Effect::Autosave | Effect::Commit | Effect::Started));
+            effects.extend(app.update(AppInput::HandedOver, now));
             // The others' screens count the trainees in the game.
             ctx.class.broadcast(Control::Paced);
             Some((player, name))
@@ -407,37 +413,6 @@ fn join_game(
             None
         }
     }
-}
-
-/// More time for the attempt on screen.
-fn extend(app: &mut App, ms: Millis) -> Vec<Effect> {
-    let Some(s) = app.session_mut() else {
-        return Vec::new();
-    };
-    if super::control::extend(s, ms) {
-        let min = ms / 60_000;
-        app.message = Some(crate::messages::fill(
-            crate::messages::ui(app.lang).extra_time,
-            &[min.to_string()],
-        ));
-        vec![Effect::Autosave]
-    } else {
-        Vec::new()
-    }
-}
-
-/// The exam has ended: the attempt on screen ends now, as timed out, and is recorded.
-fn end_attempt(app: &mut App, now: Millis) -> Vec<Effect> {
-    let Some(s) = app.session_mut() else {
-        return Vec::new();
-    };
-    if s.is_finished() {
-        return Vec::new();
-    }
-    s.state.deadline = Some(s.state.deadline.map_or(now, |d| d.min(now)));
-    let fx = app.tick(now);
-    app.message = Some(crate::messages::ui(app.lang).exam_ended.to_owned());
-    fx
 }
 
 /// Tell the console how far this session is.

@@ -56,6 +56,21 @@ pub enum Input {
     Resumed(Millis),
     /// Right-to-left text is now laid out this way (the front switched it with the terminal).
     Display(super::display::Display),
+    /// Ask first whether right-to-left text reads correctly (the display check), before
+    /// anything else is typed.
+    Calibrate,
+    /// The front refused the attempt just started or resumed (the class server: the exam has
+    /// ended, joins are locked, the attempt is open on another connection): back to the home
+    /// screen with the name kept, and why on the message line.
+    Refused(String),
+    /// The attempt just started was handed over to the front, which runs it elsewhere (the
+    /// class server's paced game holds every trainee's attempt): back to the home screen.
+    HandedOver,
+    /// The instructor gave this many more milliseconds to the attempt on screen.
+    Extend(Millis),
+    /// The instructor ended the exam: the attempt on screen ends now, as timed out, and is
+    /// recorded.
+    EndNow,
 }
 
 impl From<Action> for Input {
@@ -327,7 +342,49 @@ fn minute_steps() -> [u32; 9] {
     [0, 5, 10, 15, 20, 25, 30, 45, 60]
 }
 
+/// What a trainee session starts with (the local terminal's and the class server's).
+#[derive(Clone, Debug)]
+pub struct SessionOptions {
+    /// Interface language.
+    pub lang: Lang,
+    /// How right-to-left text is laid out.
+    pub display: super::display::Display,
+    /// Exams offered on the home screen (the quick quiz is always offered).
+    pub exams: Vec<ExamDef>,
+    /// One exam only: the home screen asks for the trainee and starts it.
+    pub fixed_exam: Option<ExamDef>,
+    /// The trainee's name, when already known (the form still shows it).
+    pub trainee: Option<String>,
+    /// Remembered choices (empty for a server).
+    pub prefs: Prefs,
+    /// Where attempts in progress are autosaved (for the resume offer).
+    pub autosaves: Store,
+    /// End the session after the results instead of going back home.
+    pub quit_after: bool,
+}
+
 impl App {
+    /// The app of one trainee session, set up as `opts` says before its first frame (the
+    /// fronts change nothing of it afterwards except through [`App::update`]).
+    #[must_use]
+    pub fn for_session(lib: Arc<Library>, opts: SessionOptions) -> App {
+        let mut app = App::new(lib, opts.exams, &opts.prefs, opts.lang, opts.autosaves);
+        app.display = opts.display;
+        app.quit_after = opts.quit_after;
+        if let Some(e) = opts.fixed_exam {
+            app.fixed_exam = Some(e);
+            let form = app.form_mut();
+            form.trainee_only = true;
+            form.focus = Field::Trainee;
+        }
+        if let Some(t) = opts.trainee {
+            let form = app.form_mut();
+            form.caret = t.chars().count();
+            form.trainee = t;
+        }
+        app
+    }
+
     /// A new app on the home screen.
     #[must_use]
     pub fn new(
@@ -482,8 +539,9 @@ impl App {
     }
 
     /// Back to the home screen without the attempt on screen, the form as it was (the name
-    /// kept): a front refused the attempt.
-    pub fn drop_attempt(&mut self) {
+    /// kept): a front refused the attempt or took it over ([`Input::Refused`],
+    /// [`Input::HandedOver`]).
+    fn drop_attempt(&mut self) {
         let form = self.form().clone();
         self.screen = Screen::Home(form);
         self.overlay = Overlay::None;
@@ -606,9 +664,40 @@ impl App {
         (screen.0, screen.1, overlay)
     }
 
-    /// Start with the calibration question (who reorders right-to-left text).
+    /// Start with the calibration question (who reorders right-to-left text): [`App::update`]
+    /// with [`Input::Calibrate`].
     pub fn calibrate(&mut self) {
-        self.overlay = Overlay::Calibrate(0);
+        self.update(Input::Calibrate, 0);
+    }
+
+    /// More time for the attempt on screen: a message in the trainee's language and an
+    /// autosave when it changed (an attempt without a time limit, or finished, keeps its time).
+    fn extend(&mut self, ms: Millis) -> Vec<Effect> {
+        let Some(s) = self.session_mut() else {
+            return Vec::new();
+        };
+        if !s.extend(ms) {
+            return Vec::new();
+        }
+        self.message = Some(i18n::fill(
+            self.t().extra_time,
+            &[(ms / 60_000).to_string()],
+        ));
+        vec![Effect::Autosave]
+    }
+
+    /// The exam ended from outside: the attempt on screen ends now as timed out (what the
+    /// clock does at a deadline: the results, and the record to write).
+    fn end_now(&mut self, now: Millis) -> Vec<Effect> {
+        let Some(s) = self.session_mut() else {
+            return Vec::new();
+        };
+        if !s.end_now(now) {
+            return Vec::new();
+        }
+        let fx = self.clock(now);
+        self.message = Some(self.t().exam_ended.to_owned());
+        fx
     }
 
     /// The line printed after leaving with an attempt unfinished.
@@ -739,6 +828,21 @@ impl App {
                 self.display = d;
                 return Vec::new();
             }
+            Input::Calibrate => {
+                self.overlay = Overlay::Calibrate(0);
+                return Vec::new();
+            }
+            Input::Refused(why) => {
+                self.drop_attempt();
+                self.message = Some(why);
+                return Vec::new();
+            }
+            Input::HandedOver => {
+                self.drop_attempt();
+                return Vec::new();
+            }
+            Input::Extend(ms) => return self.extend(ms),
+            Input::EndNow => return self.end_now(now),
         };
         let before = self.page();
         let fx = self.update_inner(action, now);
@@ -1103,7 +1207,7 @@ impl App {
         {
             if self.places.is_some() {
                 // The rules are the loaded exam's: the autosave is the trainee's own file.
-                a = a.under_rules(&exam);
+                a = a.under_rules(&exam, &self.lib);
             }
             match Session::resume(a.clone(), &self.lib) {
                 Ok(_) => {
@@ -1128,7 +1232,9 @@ impl App {
 
     /// Take the attempt for this process: the lock beside the autosaves and, on a local
     /// terminal, the one in the results folder (which a second data folder does not get
-    /// around). `Err`: what to tell the trainee.
+    /// around). A new attempt makes its missing results folder to lock it there; one already
+    /// started (an autosave or its start marker's copy beside the autosaves) never makes it.
+    /// `Err`: what to tell the trainee.
     fn lock(
         &self,
         exam: &ExamDef,
@@ -1141,7 +1247,11 @@ impl App {
             .map_err(|_| K::AttemptBusy)?;
         let shared = match &self.places {
             Some(p) => super::places::results_for(p, exam)
-                .lock_attempt_in_results(&exam.id, trainee)
+                .lock_attempt_in_results(
+                    &exam.id,
+                    trainee,
+                    !self.autosaves.holds_started(&exam.id, trainee),
+                )
                 .map_err(|_| K::AttemptBusyShared)?,
             None => None,
         };

@@ -25,14 +25,12 @@
 //! [`SessionOptions`]. Raw mode, the bidi probe, signals, suspend and hang-up belong to the
 //! local terminal's adapter, not here.
 
-use super::app::{App, Effect, Field, Input, Prefs, ScrollLimits};
+pub use super::app::SessionOptions;
+use super::app::{App, Effect, Input, ScrollLimits};
 use super::host::Host;
 use super::ui::{self, Display, Theme};
 use crate::bank::Library;
-use crate::exam::ExamDef;
 use crate::quiz::Millis;
-use crate::record::Store;
-use crate::text::Lang;
 use crossterm::event::Event;
 use ratatui::backend::Backend;
 use ratatui::{Frame, Terminal};
@@ -88,43 +86,11 @@ pub enum Outcome {
     Ended(io::Error),
 }
 
-/// What a trainee session starts with.
-#[derive(Clone, Debug)]
-pub struct SessionOptions {
-    /// Interface language.
-    pub lang: Lang,
-    /// How right-to-left text is laid out (see [`display_for_term`]).
-    pub display: Display,
-    /// Exams offered on the home screen (the quick quiz is always offered).
-    pub exams: Vec<ExamDef>,
-    /// One exam only: the home screen asks for the trainee and starts it.
-    pub fixed_exam: Option<ExamDef>,
-    /// The trainee's name, when already known (the form still shows it).
-    pub trainee: Option<String>,
-    /// Remembered choices (empty for a server).
-    pub prefs: Prefs,
-    /// Where attempts in progress are autosaved (for the resume offer).
-    pub autosaves: Store,
-    /// End the session after the results instead of going back home.
-    pub quit_after: bool,
-}
-
-/// The `App` of one trainee session. The screen size comes with the first `Resize` event (or
-/// the backend's size at the first draw).
+/// The `App` of one trainee session ([`App::for_session`]). The screen size comes with the
+/// first `Resize` event (or the backend's size at the first draw).
 #[must_use]
 pub fn trainee_app(lib: Arc<Library>, opts: SessionOptions) -> App {
-    let mut app = App::new(lib, opts.exams, &opts.prefs, opts.lang, opts.autosaves);
-    app.display = opts.display;
-    app.quit_after = opts.quit_after;
-    if let Some(e) = opts.fixed_exam {
-        app.fixed_exam = Some(e);
-        app.form_mut().trainee_only = true;
-        app.form_mut().focus = Field::Trainee;
-    }
-    if let Some(t) = opts.trainee {
-        app.form_mut().trainee = t;
-    }
-    app
+    App::for_session(lib, opts)
 }
 
 /// The display for a terminal known only by its `TERM` value (as an SSH client sends it): the

@@ -339,19 +339,17 @@ impl Host {
         }
     }
 
-    /// The first autosave of an attempt in this host: a new attempt makes its results folder
-    /// when missing (the only time it is made: later, a missing folder is a share that dropped),
-    /// and the folder's identity is noted, to be checked when the attempt is recorded.
+    /// The first autosave of an attempt in this host: the identity of its results folder is
+    /// noted, to be checked when the attempt is recorded. The folder is never made here: a new
+    /// attempt has made it already (to lock the attempt there, and with its start marker, see
+    /// [`Effect::Started`]); for an attempt already started a missing folder is a share that
+    /// dropped.
     fn note_start(&mut self, s: &Session) {
         let id = attempt_id(&s.state);
         if self.started.contains_key(&id) {
             return;
         }
         let dir = results_for(&self.places, &s.state.exam).dir;
-        let fresh = s.state.slots.iter().all(|x| x.response.is_none());
-        if fresh && !dir.exists() {
-            let _ = std::fs::create_dir_all(&dir);
-        }
         self.started.insert(id, folder_id(&dir));
     }
 
@@ -655,9 +653,41 @@ fn pending_name(a: &crate::quiz::Attempt) -> String {
     )
 }
 
+/// What [`recover`] did with the finished attempts that were waiting.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Recovered {
+    /// The records written (their paths).
+    pub saved: Vec<String>,
+    /// Files set aside for good, with why (in words): renamed `….json.unknown` (no attempt that
+    /// started here matches them) or `….json.conflict` (a different record of the attempt is in
+    /// the results folder). They are not tried again, so they do not wait.
+    pub set_aside: Vec<String>,
+    /// Attempts that still wait, with why (in words): the next `recover` tries them again.
+    pub waiting: Vec<String>,
+}
+
+/// Rename `path` to `<name>.json.<tag>` so that no later `recover` reads it again. Returns the
+/// new file name; when it cannot be renamed (then it still waits), what to say, in `lang`.
+fn set_aside(path: &std::path::Path, tag: &str, lang: crate::text::Lang) -> Result<String, String> {
+    let aside = path.with_extension(format!("json.{tag}"));
+    let name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    match std::fs::rename(path, &aside) {
+        Ok(()) => Ok(name(&aside)),
+        Err(e) => Err(crate::messages::Msg::new(
+            crate::messages::K::RecoverCannotSetAside,
+            vec![name(path).into(), name(&aside).into(), e.to_string().into()],
+        )
+        .render(lang)),
+    }
+}
+
 /// Write every finished attempt that is waiting (in the pending folder, or left finished in the
-/// autosave folder by a crash) to the results folder. Returns (written, failures), an attempt
-/// that cannot be resumed said in `lang`.
+/// autosave folder by a crash) to the results folder, and say what became of each: saved, set
+/// aside for good, or still waiting (an attempt that cannot be resumed said in `lang`).
 ///
 /// Only attempts that started on this computer (their start marker kept beside the autosaves)
 /// or in their results folder (its start marker there) are published; any other file in the
@@ -670,9 +700,9 @@ pub fn recover(
     exams: &[crate::exam::ExamDef],
     now: Millis,
     lang: crate::text::Lang,
-) -> (Vec<String>, Vec<String>) {
-    let mut ok = Vec::new();
-    let mut failed = Vec::new();
+) -> Recovered {
+    use crate::messages::{K, Msg};
+    let mut out = Recovered::default();
     let mut waiting = places.pending.all_autosaves();
     waiting.extend(
         places
@@ -687,53 +717,43 @@ pub fn recover(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let a = match exams.iter().find(|e| e.id == a.exam.id) {
-            Some(e) => a.under_rules(e),
+            Some(e) => a.under_rules(e, lib),
             None => a,
         };
         if !started_here(places, &a) {
-            let aside = path.with_extension("json.unknown");
-            let _ = std::fs::rename(&path, &aside);
-            let aside = aside
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            failed.push(
-                crate::messages::Msg::new(
-                    crate::messages::K::RecoverNotStartedHere,
-                    vec![name.into(), aside.into()],
-                )
-                .render(lang),
-            );
+            match set_aside(&path, "unknown", lang) {
+                Ok(aside) => out.set_aside.push(
+                    Msg::new(K::RecoverNotStartedHere, vec![name.into(), aside.into()])
+                        .render(lang),
+                ),
+                Err(why) => out.waiting.push(why),
+            }
             continue;
         }
         match Session::resume(a, lib) {
             Ok(s) => match commit_attempt_in(places, &s, now, None) {
                 Ok(p) => {
                     let _ = std::fs::remove_file(&path);
-                    ok.push(p.display().to_string());
+                    out.saved.push(p.display().to_string());
                 }
                 Err(e) if e.conflict => {
                     // Submitted twice (two terminals): the record in the results folder stays;
                     // this copy is set aside once, so that no later start fails on it again.
                     let kept = e.kept.unwrap_or(path);
-                    let aside = kept.with_extension("json.conflict");
-                    let _ = std::fs::rename(&kept, &aside);
-                    let aside = aside
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    failed.push(
-                        crate::messages::Msg::new(
-                            crate::messages::K::RecoverConflict,
-                            vec![name.into(), aside.into()],
-                        )
-                        .render(s.state.lang),
-                    );
+                    match set_aside(&kept, "conflict", s.state.lang) {
+                        Ok(aside) => out.set_aside.push(
+                            Msg::new(K::RecoverConflict, vec![name.into(), aside.into()])
+                                .render(s.state.lang),
+                        ),
+                        Err(why) => out.waiting.push(why),
+                    }
                 }
-                Err(e) => failed.push(format!("{name}: {e}")),
+                Err(e) => out.waiting.push(format!("{name}: {e}")),
             },
-            Err(e) => failed.push(format!("{name}: {}", e.message().render(lang))),
+            Err(e) => out
+                .waiting
+                .push(format!("{name}: {}", e.message().render(lang))),
         }
     }
-    (ok, failed)
+    out
 }

@@ -10,7 +10,7 @@ use tipquiz::bank::{Library, parse_bank};
 use tipquiz::exam::{ExamDef, Mode};
 use tipquiz::record::Store;
 use tipquiz::text::Lang;
-use tipquiz::tui::app::{App, Prefs, Screen};
+use tipquiz::tui::app::{App, Input, Prefs, Screen};
 use tipquiz::tui::front::{
     EventSource, Outcome, Script, SessionOptions, display_for_term, run_loop, run_screens,
     trainee_app,
@@ -321,5 +321,133 @@ fn the_bank_preview_runs_in_the_same_loop_and_reloads_a_changed_file() {
     assert!(
         text.contains("broken") || text.contains("bank.toml"),
         "{text}"
+    );
+}
+
+/// A source that types a name and Enter, then, on the turns after the attempt started, says
+/// what a class server says: more time, then the end of the exam, through the app's update.
+struct Steering {
+    events: Script,
+    extended: Option<i64>,
+}
+
+impl EventSource for Steering {
+    fn next_event(
+        &mut self,
+        timeout: Option<std::time::Duration>,
+    ) -> std::io::Result<Option<Event>> {
+        self.events.next_event(timeout)
+    }
+
+    fn steer(&mut self, app: &mut App, effects: &mut Vec<tipquiz::tui::app::Effect>, now: i64) {
+        if app.session().is_none() {
+            return;
+        }
+        if self.extended.is_none() {
+            effects.extend(app.update(Input::Extend(120_000), now));
+            self.extended = app.session().and_then(|s| s.state.deadline);
+        } else {
+            effects.extend(app.update(Input::EndNow, now));
+        }
+    }
+}
+
+#[test]
+fn the_servers_say_goes_through_update_more_time_the_end_a_refusal_a_hand_over_and_the_display_check()
+ {
+    use tipquiz::quiz::{EndReason, Status};
+    use tipquiz::tui::app::{Effect, Overlay};
+    let d = tempfile::tempdir().unwrap();
+
+    // The app alone: each input of the server, and what it changes.
+    let mut app = session(Lang::Ar, d.path(), "xterm-256color");
+    assert!(app.update(Input::Calibrate, T0).is_empty());
+    assert_eq!(app.overlay, Overlay::Calibrate(0));
+    app.handle_key(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE), T0);
+    assert_eq!(app.overlay, Overlay::None);
+    let name = "سالم العتيبي";
+    for c in name.chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), T0);
+    }
+    let start = |app: &mut App, at: i64| {
+        let fx = app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), at);
+        assert!(app.session().is_some(), "not started: {:?}", app.screen);
+        fx
+    };
+    assert!(start(&mut app, T0).contains(&Effect::Started));
+    // More time: ten minutes and two more, said in the trainee's language.
+    assert_eq!(app.session().unwrap().state.deadline, Some(T0 + 600_000));
+    let fx = app.update(Input::Extend(120_000), T0 + 5_000);
+    assert_eq!(fx, vec![Effect::Autosave]);
+    assert_eq!(app.session().unwrap().state.deadline, Some(T0 + 720_000));
+    let said = app.message.clone().unwrap();
+    assert!(said.contains('2') && said.contains("المدرب"), "{said}");
+    // Refused: back home, the name kept, the reason shown.
+    assert!(
+        app.update(Input::Refused("مغلق".into()), T0 + 6_000)
+            .is_empty()
+    );
+    assert!(matches!(app.screen, Screen::Home(_)));
+    assert_eq!(app.form().trainee, name);
+    assert_eq!(app.message.as_deref(), Some("مغلق"));
+    // Nothing to extend or end on the home screen.
+    assert!(app.update(Input::Extend(60_000), T0 + 6_500).is_empty());
+    assert!(app.update(Input::EndNow, T0 + 6_500).is_empty());
+    assert!(matches!(app.screen, Screen::Home(_)));
+    // Handed over (to a paced game): back home, the name kept.
+    start(&mut app, T0 + 7_000);
+    assert!(app.update(Input::HandedOver, T0 + 8_000).is_empty());
+    assert!(matches!(app.screen, Screen::Home(_)));
+    assert_eq!(app.form().trainee, name);
+    // The end of the exam: finished now, as timed out, and to be recorded.
+    start(&mut app, T0 + 9_000);
+    let fx = app.update(Input::EndNow, T0 + 20_000);
+    assert!(fx.contains(&Effect::Commit), "{fx:?}");
+    assert!(matches!(app.screen, Screen::Results(_)));
+    assert_eq!(
+        app.session().unwrap().state.status,
+        Status::Finished {
+            at: T0 + 20_000,
+            reason: EndReason::TimedOut
+        }
+    );
+    assert_eq!(
+        app.message.as_deref(),
+        Some(tipquiz::messages::ui(Lang::Ar).exam_ended)
+    );
+    // Once over, the end and more time change nothing.
+    assert!(app.update(Input::EndNow, T0 + 30_000).is_empty());
+    assert!(app.update(Input::Extend(60_000), T0 + 30_000).is_empty());
+
+    // In the loop, from a front's steer: the record on disk has the time given and the end.
+    let d = tempfile::tempdir().unwrap();
+    let mut app = session(Lang::En, d.path(), "xterm-256color");
+    let mut events = vec![Some(Event::Resize(80, 24))];
+    events.extend(text("Trainee Three"));
+    events.extend([k(KeyCode::Enter), k(KeyCode::Char('2')), None]);
+    let mut source = Steering {
+        events: Script::new(events),
+        extended: None,
+    };
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut h = host(d.path());
+    let _ = run_screens(&mut app, &mut source, &mut terminal, &mut h);
+    h.flush();
+    let started = app.session().unwrap().state.started_at;
+    assert_eq!(source.extended, Some(started + 600_000 + 120_000));
+    let recs = Store::new(d.path().join("results")).load().records;
+    assert_eq!(recs.len(), 1, "one record");
+    let r = &recs[0].1;
+    assert_eq!(r.trainee, "Trainee Three");
+    assert_eq!(r.end_reason, EndReason::TimedOut);
+    assert!(
+        r.ended_at > started && r.ended_at < started + 600_000,
+        "{}",
+        r.ended_at
+    );
+    assert!(
+        screen_text(&terminal).contains("The instructor has ended the exam."),
+        "{}",
+        screen_text(&terminal)
     );
 }

@@ -528,8 +528,12 @@ fn a_write_error_at_any_step_is_reported_and_never_shown_as_saved() {
                 "{step:?}: nothing half-written counts as a record"
             );
         }
-        let (ok, failed) = recover(&places, &lib, &[], T0 + 70_000, tipquiz::text::Lang::En);
-        assert!(failed.is_empty(), "{step:?}: {failed:?}");
+        let done = recover(&places, &lib, &[], T0 + 70_000, tipquiz::text::Lang::En);
+        assert!(
+            done.waiting.is_empty() && done.set_aside.is_empty(),
+            "{step:?}: {done:?}"
+        );
+        let ok = done.saved;
         assert_eq!(
             places.results.load().records.len(),
             1,

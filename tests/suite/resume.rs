@@ -3,11 +3,11 @@
 //! hand-written attempt dropped into the pending folder, a second data folder to get around the
 //! attempt lock; and the last-resort folder's line once the record is saved.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tipquiz::bank::{Library, parse_bank};
 use tipquiz::exam::{ExamDef, Mode};
-use tipquiz::quiz::Status;
+use tipquiz::quiz::{Attempt, Status};
 use tipquiz::record::Store;
 use tipquiz::text::Lang;
 use tipquiz::tui::app::{App, Prefs, Screen};
@@ -229,6 +229,47 @@ fn deleting_the_autosave_does_not_restart_the_clock() {
     assert_eq!(s.state.deadline, Some(T0 + 1_400_000));
 }
 
+/// An attempt by [`TRAINEE`] started at `at` and submitted while its results folder was not
+/// there (a shared folder that dropped): it waits in the pending folder. The results folder
+/// itself is never removed (the attempt's lock file is open in it, and an open file cannot be
+/// removed on Windows): the submission is made towards a results folder that is missing.
+fn pending(p: &Places, at: i64) -> (PathBuf, Attempt) {
+    let gone = Places {
+        results: Store::new(p.results.dir.with_file_name("gone")),
+        ..p.clone()
+    };
+    assert!(!gone.results.dir.exists());
+    let mut a = app(p, Lang::En);
+    start(&mut a, p, at);
+    assert!(a.session().is_some(), "{:?}", a.message);
+    act(&mut a, p, Action::Answer(0), at + 5_000);
+    act(&mut a, &gone, Action::Submit, at + 10_000);
+    act(&mut a, &gone, Action::Yes, at + 11_000);
+    assert!(matches!(a.screen, Screen::Results(_)));
+    drop(a);
+    let mut waiting = p.pending.all_autosaves();
+    assert_eq!(waiting.len(), 1);
+    waiting.remove(0)
+}
+
+/// A second attempt written by hand into the pending folder beside `genuine`: another start
+/// time, so no attempt of that start ever ran. Returns its file name.
+fn forge(p: &Places, genuine: &Attempt) -> String {
+    let mut forged = serde_json::to_value(genuine).unwrap();
+    forged["started_at"] = (genuine.started_at - 3_600_000).into();
+    let name = format!(
+        "final-check--{}--{}.json",
+        tipquiz::record::trainee_slug(TRAINEE),
+        genuine.started_at - 3_600_000
+    );
+    std::fs::write(
+        p.pending.dir.join(&name),
+        serde_json::to_vec(&forged).unwrap(),
+    )
+    .unwrap();
+    name
+}
+
 /// `recover` publishes a waiting attempt that started on this computer (under the loaded exam's
 /// rules, whatever the file says), and sets a hand-written one aside, once, with a message.
 #[test]
@@ -236,39 +277,17 @@ fn recover_publishes_only_attempts_that_started_here() {
     let d = tempfile::tempdir().unwrap();
     let results = d.path().join("results");
     let p = places(&d.path().join("data"), &results);
-    let mut a = app(&p, Lang::En);
-    start(&mut a, &p, T0);
-    act(&mut a, &p, Action::Answer(0), T0 + 5_000);
-    // The results folder goes away (a share that dropped) before the submission.
-    std::fs::remove_dir_all(&results).unwrap();
-    act(&mut a, &p, Action::Submit, T0 + 10_000);
-    act(&mut a, &p, Action::Yes, T0 + 11_000);
-    assert!(matches!(a.screen, Screen::Results(_)));
-    drop(a);
-    let pending = p.pending.all_autosaves();
-    assert_eq!(pending.len(), 1);
-    // The trainee lowers the pass mark in the waiting file, and writes a second attempt by hand
-    // (another start time: no attempt of that start ever ran).
-    let (path, genuine) = &pending[0];
-    let mut v = serde_json::to_value(genuine).unwrap();
+    let (path, genuine) = pending(&p, T0);
+    // The trainee lowers the pass mark in the waiting file, and writes a second attempt by hand.
+    let mut v = serde_json::to_value(&genuine).unwrap();
     v["exam"]["pass_mark"] = 0.0.into();
-    std::fs::write(path, serde_json::to_vec(&v).unwrap()).unwrap();
-    let mut forged = v.clone();
-    forged["started_at"] = (T0 - 3_600_000).into();
-    let forged_name = format!(
-        "final-check--{}--{}.json",
-        tipquiz::record::trainee_slug(TRAINEE),
-        T0 - 3_600_000
-    );
-    std::fs::write(
-        p.pending.dir.join(&forged_name),
-        serde_json::to_vec(&forged).unwrap(),
-    )
-    .unwrap();
-    std::fs::create_dir_all(&results).unwrap();
-    let (ok, failed) = recover(&p, &lib(), &[exam()], T0 + 20_000, Lang::En);
-    assert_eq!(ok.len(), 1, "{ok:?} {failed:?}");
-    assert_eq!(failed.len(), 1, "{failed:?}");
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    let forged_name = forge(&p, &genuine);
+    let done = recover(&p, &lib(), &[exam()], T0 + 20_000, Lang::En);
+    assert_eq!(done.saved.len(), 1, "{done:?}");
+    assert_eq!(done.set_aside.len(), 1, "{done:?}");
+    assert!(done.waiting.is_empty(), "{done:?}");
+    let failed = &done.set_aside;
     assert!(
         failed[0].contains(&forged_name) && failed[0].contains("no attempt started"),
         "{failed:?}"
@@ -286,8 +305,90 @@ fn recover_publishes_only_attempts_that_started_here() {
             .join(format!("{forged_name}.unknown"))
             .exists()
     );
-    let (ok, failed) = recover(&p, &lib(), &[exam()], T0 + 30_000, Lang::En);
-    assert!(ok.is_empty() && failed.is_empty(), "{ok:?} {failed:?}");
+    let done = recover(&p, &lib(), &[exam()], T0 + 30_000, Lang::En);
+    assert_eq!(done, tipquiz::tui::host::Recovered::default());
+}
+
+/// `tipquiz recover` says apart what it set aside for good (a hand-written attempt, renamed
+/// `.unknown`) and what still waits (an attempt whose results folder is not there): it fails
+/// (status 1) only while something still waits, and a file set aside is not counted again.
+#[test]
+fn recover_counts_what_it_sets_aside_apart_from_what_still_waits() {
+    let d = tempfile::tempdir().unwrap();
+    let data = d.path().join("data");
+    let results = d.path().join("results");
+    let p = places(&data, &results);
+    let (path, genuine) = pending(&p, T0);
+    let forged = forge(&p, &genuine);
+    let bank = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
+        .join("valid")
+        .join("every-type.toml");
+    let recover_into = |results: &Path, lang: &str| {
+        let mut c = assert_cmd::Command::cargo_bin("tipquiz").unwrap();
+        c.env("TIPQUIZ_DATA", &data)
+            .env("TIPQUIZ_RESULTS", results)
+            .env_remove("TIPQUIZ_KEY_FILE")
+            .env("LANG", "C.UTF-8")
+            .args(["--lang", lang, "--bank"])
+            .arg(&bank)
+            .args(["--only-given-banks", "recover"]);
+        crate::class::run(&mut c)
+    };
+    // The results folder is still not there: the genuine attempt waits, the forged one is set
+    // aside.
+    let gone = d.path().join("gone");
+    let (out, err, code) = recover_into(&gone, "en");
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("0 attempt(s) saved, 1 set aside, 1 still waiting"),
+        "{out}{err}"
+    );
+    assert!(
+        out.contains(&format!("set aside: {forged}")) && out.contains("not saved: "),
+        "{out}"
+    );
+    assert!(path.exists(), "the genuine attempt still waits");
+    assert!(p.pending.dir.join(format!("{forged}.unknown")).exists());
+    // Set aside once: only the waiting attempt is left, in either language.
+    let (out, err, code) = recover_into(&gone, "ar");
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("المحاولات المحفوظة: 0، والمنتظرة: 1"),
+        "{out}{err}"
+    );
+    // The folder is back: the attempt is recorded, nothing waits, and the status is 0.
+    let (out, err, code) = recover_into(&results, "en");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("1 attempt(s) saved, 0 still waiting"),
+        "{out}{err}"
+    );
+    assert!(!path.exists());
+    let recs = Store::new(&results).load().records;
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0].1.started_at, T0);
+    assert_eq!(
+        recs[0]
+            .1
+            .questions
+            .iter()
+            .filter(|q| q.response.is_some())
+            .count(),
+        1
+    );
+    // A file set aside is not a problem to fix: with nothing waiting the status is 0.
+    let (out, err, code) = recover_into(&results, "en");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("0 attempt(s) saved, 0 still waiting"),
+        "{out}{err}"
+    );
+    assert!(
+        !gone.exists(),
+        "a missing results folder is never made by recover"
+    );
 }
 
 /// Two data folders on one results folder (a second `TIPQUIZ_DATA`, or another computer on the
@@ -372,4 +473,158 @@ fn the_last_resort_line_goes_once_the_record_is_saved() {
     let text: String = buf.content().iter().map(|c| c.symbol()).collect();
     assert!(text.contains("Saved"), "{text}");
     assert!(!text.contains("not in the data folder"), "{text}");
+}
+
+/// The per-question clocks come from the loaded exam too: the trainee gives every open question
+/// a day in their autosave (and the exam a day per question); on resume each open question has
+/// its own limit from when it was first shown (90 s for the short answer, which sets its own,
+/// else the exam's 60 s), and the time runs out there.
+#[test]
+fn edited_question_deadlines_resume_under_the_loaded_exams_rules() {
+    let d = tempfile::tempdir().unwrap();
+    let p = places(&d.path().join("data"), &d.path().join("results"));
+    let paced = || {
+        let mut e = exam();
+        e.question_time_limit = Some(60);
+        e
+    };
+    let app_paced = |lang| {
+        let mut a = app(&p, lang);
+        a.exams = vec![paced()];
+        a.fixed_exam = Some(paced());
+        a
+    };
+    let mut a = app_paced(Lang::En);
+    start(&mut a, &p, T0);
+    let qids: Vec<String> = a
+        .session()
+        .unwrap()
+        .state
+        .paper
+        .iter()
+        .map(|x| x.qid.clone())
+        .collect();
+    let short = qids.iter().position(|q| q == "sample-short");
+    assert!(short.is_some(), "{qids:?}");
+    // Show every question once, answering the first: each gets its own clock when shown.
+    act(&mut a, &p, Action::Answer(0), T0 + 5_000);
+    for k in 1..4 {
+        act(&mut a, &p, Action::Next, T0 + 5_000 + k * 1_000);
+    }
+    let shown: Vec<Option<i64>> = a
+        .session()
+        .unwrap()
+        .state
+        .slots
+        .iter()
+        .map(|s| s.first_shown)
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            Some(T0),
+            Some(T0 + 6_000),
+            Some(T0 + 7_000),
+            Some(T0 + 8_000)
+        ]
+    );
+    drop(a);
+    // The trainee's edit: the file as read (snapshot and journal), written back whole.
+    let mut edited = p.autosaves.load_autosave("final-check", TRAINEE).unwrap();
+    edited.exam.question_time_limit = Some(86_400);
+    for s in &mut edited.slots {
+        s.deadline = Some(T0 + 86_400_000);
+    }
+    edited.slots[3].deadline = None;
+    let snap = p.autosaves.autosave_path("final-check", TRAINEE);
+    std::fs::write(&snap, serde_json::to_vec(&edited).unwrap()).unwrap();
+    let read = p.autosaves.load_autosave("final-check", TRAINEE).unwrap();
+    assert_eq!(read.slots[0].deadline, Some(T0 + 86_400_000));
+    assert_eq!(read.slots[3].deadline, None);
+
+    let mut b = app_paced(Lang::En);
+    start(&mut b, &p, T0 + 30_000);
+    assert!(matches!(b.screen, Screen::Resume(_)), "{:?}", b.message);
+    act(&mut b, &p, Action::Yes, T0 + 30_000);
+    let s = b.session().unwrap();
+    assert_eq!(s.state.exam.question_time_limit, Some(60));
+    let want: Vec<Option<i64>> = (0..4)
+        .map(|i| {
+            let limit = if Some(i) == short { 90_000 } else { 60_000 };
+            Some(shown[i].unwrap() + limit)
+        })
+        .collect();
+    let got: Vec<Option<i64>> = s.state.slots.iter().map(|s| s.deadline).collect();
+    assert_eq!(got, want);
+    // The current (last) question's clock: 38 s left of its own limit, not a day.
+    assert_eq!(s.current(), 3);
+    assert_eq!(
+        s.question_remaining(T0 + 30_000),
+        Some(want[3].unwrap() - T0 - 30_000)
+    );
+    // Its time runs out at the exam's limit: the question closes.
+    act(&mut b, &p, Action::Next, want[3].unwrap() + 1);
+    let s = b.session().unwrap();
+    assert!(s.state.slots[3].locked, "{:?}", s.state.slots[3]);
+    // Saved so: read back from disk, the deadlines are the exam's.
+    drop(b);
+    let back = p.autosaves.load_autosave("final-check", TRAINEE).unwrap();
+    assert_eq!(back.slots[0].deadline, want[0]);
+    assert!(back.slots[3].locked);
+}
+
+/// A new attempt whose results folder is missing makes it before it takes the attempt's lock
+/// there, so a second data folder on the same results folder is refused from the first moment;
+/// an attempt already started (resumed from its autosave) never makes it: a missing folder is
+/// then a shared folder that dropped, and the submission waits for it.
+#[test]
+fn a_new_attempt_makes_its_results_folder_to_lock_it_and_a_resumed_one_does_not() {
+    let d = tempfile::tempdir().unwrap();
+    let results = d.path().join("class").join("results");
+    let p = places(&d.path().join("data"), &results);
+    let p2 = places(&d.path().join("data-2"), &results);
+    assert!(!results.exists());
+    let mut a = app(&p, Lang::En);
+    start(&mut a, &p, T0);
+    assert!(a.session().is_some(), "{:?}", a.message);
+    assert!(results.join(".locks").is_dir());
+    act(&mut a, &p, Action::Answer(0), T0 + 5_000);
+    // Locked there from the start: the same trainee from a second data folder is refused.
+    let mut b = app(&p2, Lang::En);
+    try_start(&mut b, &p2, T0 + 6_000);
+    assert!(b.session().is_none());
+    let m = b.message.clone().unwrap_or_default();
+    assert!(m.contains("using the same results folder"), "{m}");
+    drop(b);
+    drop(a);
+    // The share drops (every file in it closed first: an open file cannot be removed on
+    // Windows).
+    std::fs::remove_dir_all(&results).unwrap();
+    let mut c = app(&p, Lang::En);
+    start(&mut c, &p, T0 + 60_000);
+    assert!(matches!(c.screen, Screen::Resume(_)), "{:?}", c.message);
+    assert!(!results.exists(), "not made to lock a resumed attempt");
+    act(&mut c, &p, Action::Yes, T0 + 61_000);
+    act(&mut c, &p, Action::Next, T0 + 62_000);
+    act(&mut c, &p, Action::Answer(1), T0 + 63_000);
+    assert!(!results.exists(), "not made by the autosave");
+    act(&mut c, &p, Action::Submit, T0 + 64_000);
+    act(&mut c, &p, Action::Yes, T0 + 65_000);
+    assert!(matches!(c.screen, Screen::Results(_)));
+    assert!(!results.exists(), "not made by the submission");
+    drop(c);
+    // The attempt waits, with both answers, for the folder to come back.
+    let waiting = p.pending.all_autosaves();
+    assert_eq!(waiting.len(), 1);
+    let answered = waiting[0]
+        .1
+        .slots
+        .iter()
+        .filter(|s| s.response.is_some())
+        .count();
+    assert_eq!(answered, 2);
+    std::fs::create_dir_all(&results).unwrap();
+    let done = recover(&p, &lib(), &[exam()], T0 + 70_000, Lang::En);
+    assert_eq!(done.saved.len(), 1, "{done:?}");
+    assert_eq!(Store::new(&results).load().records.len(), 1);
 }
