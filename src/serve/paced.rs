@@ -173,12 +173,11 @@ fn record_all(ctx: &Ctx, g: &Paced, now: Millis, lang: Lang) -> String {
     let mut ok = 0;
     let mut failed = Vec::new();
     for p in &g.players {
-        match super::control::commit(ctx, &p.session, now) {
+        match super::control::commit(ctx, &p.session, now, lang) {
             Ok(_) => ok += 1,
-            Err(e) => failed.push(format!(
-                "{}: {e}",
-                crate::diag::escape_for_terminal(&p.name)
-            )),
+            Err(e) => failed.push(
+                crate::msg!(WhoWhy, crate::diag::escape_for_terminal(&p.name), e).render(lang),
+            ),
         }
     }
     let mut s = crate::messages::fill(t.recorded_all, &[ok.to_string()]);
