@@ -123,6 +123,7 @@ mod tests {
             lockout: Duration::from_secs(1),
             paced: false,
             lang: Lang::Ar,
+            stop_after_records: false,
         };
         let (ctx, _) = super::super::prepare(&opts, Arc::new(lib), vec![exam.clone()]).unwrap();
         // An English-speaking trainee, away; the console speaks Arabic.

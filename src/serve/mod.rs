@@ -56,6 +56,9 @@ pub struct Options {
     pub paced: bool,
     /// The language of the instructor's console (the command line's).
     pub lang: crate::text::Lang,
+    /// Test hook: stop (exit status [`paced::STOPPED_FOR_TEST`]) right after writing a
+    /// podium's records, before the saved game is deleted, as a server killed there would.
+    pub stop_after_records: bool,
 }
 
 /// What every session shares.
@@ -81,6 +84,8 @@ pub struct Ctx {
     pub class: Arc<class::Class>,
     /// The game, in paced play.
     pub paced: Option<paced::Game>,
+    /// See [`Options::stop_after_records`].
+    pub stop_after_records: bool,
 }
 
 /// Why the server could not start; [`ServeError::message`] says it for the instructor.
@@ -159,24 +164,28 @@ pub fn prepare(
     exams: Vec<ExamDef>,
 ) -> Result<(Ctx, Vec<Msg>), ServeError> {
     let mut notes = Vec::new();
-    let paced = if opts.paced {
-        let [exam] = exams.as_slice() else {
-            return Err(ServeError::PacedOneExam(
-                exams.iter().map(|e| e.id.clone()).collect(),
-            ));
+    let mut podium = None;
+    let paced =
+        if opts.paced {
+            let [exam] = exams.as_slice() else {
+                return Err(ServeError::PacedOneExam(
+                    exams.iter().map(|e| e.id.clone()).collect(),
+                ));
+            };
+            let seed = rand::random();
+            let now = crate::tui::host::now_ms();
+            let started = paced::start_game(exam, &lib, &opts.dir, (seed, now, opts.lang))
+                .map_err(|e| ServeError::Paced {
+                    exam: exam.id.clone(),
+                    why: e.message(),
+                })?;
+            // Said by the game in the server's language already.
+            notes.extend(started.note.map(Msg::raw));
+            podium = started.podium;
+            Some(started.game)
+        } else {
+            None
         };
-        let seed = rand::random();
-        let now = crate::tui::host::now_ms();
-        let (game, note) =
-            paced::start_game(exam, &lib, &opts.dir, seed, now).map_err(|e| ServeError::Paced {
-                exam: exam.id.clone(),
-                why: e.message(),
-            })?;
-        notes.extend(note);
-        Some(game)
-    } else {
-        None
-    };
     let host = keys::host_key(&opts.dir)?;
     let rec = keys::record_key(&opts.dir)?;
     for (k, tightened, created) in [
@@ -206,6 +215,14 @@ pub fn prepare(
         program: format!("tipquiz {}", env!("CARGO_PKG_VERSION")),
         key: Some(rec.key),
     };
+    // A paced game that was stopped while its podium's records were written: those missing
+    // are written now.
+    if let Some(g) = podium {
+        let now = crate::tui::host::now_ms();
+        notes.push(Msg::raw(paced::record_podium(
+            &places, &g, &opts.dir, now, opts.lang,
+        )));
+    }
     // Attempts finished but not recorded when the server last stopped are recorded now.
     // The server wrote them itself (with any time it gave): they keep their own rules.
     let done = crate::tui::host::recover(&places, &lib, &[], crate::tui::host::now_ms(), opts.lang);
@@ -229,6 +246,7 @@ pub fn prepare(
         idle: opts.idle,
         class: Arc::new(class::Class::new()),
         paced,
+        stop_after_records: opts.stop_after_records,
     };
     Ok((ctx, notes))
 }
@@ -357,7 +375,22 @@ pub fn run(ctx: Ctx, opts: &Options, notes: &[Msg], print: Print<'_>) -> Result<
             .filter(|l| l.as_str() != title)
             .map(|l| l.trim_end().to_owned())
             .collect();
-        let r = console::run(&ctx, &header, opts.lang);
+        let connect = addresses(opts.listen)
+            .first()
+            .map(|a| {
+                if port == 22 {
+                    format!("ssh class@{a}")
+                } else {
+                    format!("ssh -p {port} class@{a}")
+                }
+            })
+            .unwrap_or_default();
+        let about = console::About {
+            connect,
+            details: header,
+            notes: notes.iter().map(|n| n.render(opts.lang)).collect(),
+        };
+        let r = console::run(&ctx, &about, opts.lang);
         shutdown(&ctx);
         // The console is gone: what the instructor needs later is printed on the terminal.
         print(&lines, &laid);
