@@ -173,7 +173,7 @@ fn main() {
         .expect("run scripts/bench (or cargo build --release) first");
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut banner = String::new();
-    while !banner.contains("signatures:") {
+    while !banner.contains("TIPQUIZ_KEY_FILE=") {
         let mut line = String::new();
         assert!(
             out.read_line(&mut line).unwrap_or(0) > 0,

@@ -223,6 +223,9 @@ fn text_report(cx: &Context, report: &crate::report::Report, opts: &ReportOpts) 
             details: opts.details,
             typeset,
             digits: cx.out.digits,
+            // Logical order (piped, written to a file, a terminal with its own bidi): marked
+            // for a reader that lays it out by direction.
+            marks: reordered.is_none(),
         },
     )
 }

@@ -62,12 +62,30 @@ pub(crate) fn serve_cmd(cx: &Context, args: ServeArgs) -> u8 {
             .clone()
             .unwrap_or_else(|| data.join("results")),
     };
+    // The banner on standard output in the server's language, laid out for the terminal (an
+    // Arabic one right to left where this program reorders), flushed at once for the scripts
+    // that wait for it.
+    let print = |plain: &[String], laid: &[String]| {
+        if cx.out.visual_out {
+            let text: String = laid.iter().map(|l| format!("{l}\n")).collect();
+            let width = super::output::terminal_width();
+            super::output::print_laid_out(&super::output::visual_text(
+                &text,
+                width,
+                cx.out.shaping,
+            ));
+        } else {
+            cx.out
+                .print_out(&plain.iter().map(|l| format!("{l}\n")).collect::<String>());
+        }
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+    };
     let started = crate::serve::prepare(&opts, std::sync::Arc::new(lib), exams)
-        .and_then(|(ctx, notes)| crate::serve::run(ctx, &opts, &notes));
+        .and_then(|(ctx, notes)| crate::serve::run(ctx, &opts, &notes, &print));
     match started {
         Ok(()) => OK,
         Err(e) => {
-            cx.out.fail(&e.to_string());
+            cx.out.fail_msg(&e.message());
             USAGE
         }
     }

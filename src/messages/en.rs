@@ -936,6 +936,70 @@ pub fn text(key: K) -> &'static str {
         K::ResumeLength => "paper and answers differ in length",
         K::ResumeShape => "question `{0}` changed shape",
         K::ResumeAnswerMisfit => "the answer to `{0}` does not fit it",
+        K::ServeNote => "note: {0}",
+        K::ServeTitle => "tipquiz class server",
+        K::ServePaced => "  paced play:     you open each question from the console",
+        K::ServeExams => "  exams offered:  {0}",
+        K::ServeTraineesType => "  trainees type:  {0}",
+        K::ServeOr => "              or  {0}",
+        K::ServeCode => "  class code:     {0}",
+        K::ServeHostKey => {
+            "  host key:       {0}  (a trainee's computer shows this on the first connection)"
+        }
+        K::ServeResults => "  results folder: {0}",
+        K::ServeSignatures => "  signatures:     {0}",
+        K::ServeKeyTightened => {
+            "{0} could be read by other users of this computer; it is now readable by you only"
+        }
+        K::ServeCreated => "created {0}",
+        K::ServeRecovered => "{0} finished attempts recorded from the last run",
+        K::ServeNotRecorded => "not recorded (kept for the next start): {0}",
+        K::ServeSetAside => "set aside, not recorded: {0}",
+        K::ServeErrCode => "--code: {0}",
+        K::ServeCodeEmpty => "the class code is empty: give at least one letter or digit",
+        K::ServeCodeTooLong => "the class code is longer than 64 characters",
+        K::ServeCodeControl => "the class code contains a control character",
+        K::ServeErrListen => {
+            "cannot listen on {0}: {1} (another program may use this port: choose another with --port)"
+        }
+        K::ServeErrRuntime => "cannot start the network threads: {0}",
+        K::ServeErrConsole => "the instructor console cannot use this terminal: {0}",
+        K::ServeErrPacedOne => {
+            "--paced: paced play runs one exam; give it with --exam (offered now: {0})"
+        }
+        K::ServeErrPacedExam => "--paced: exam {0}: {1}",
+        K::KeyCreateFolder => "cannot create the folder of {0}: {1}",
+        K::KeyCreate => "cannot create {0}: {1}",
+        K::KeyWrite => "cannot write {0}: {1}",
+        K::KeyRead => "cannot read {0}: {1}",
+        K::KeyRestrict => "cannot restrict the permissions of {0}: {1}",
+        K::KeyEmpty => {
+            "the key file {0} is empty: move it away and start the server again to create a new one"
+        }
+        K::KeyBad => {
+            "{0} is not an ed25519 host key in OpenSSH format ({1}); move it away and start again to create a new one (trainees' computers will then warn that the key changed)"
+        }
+        K::KeyIsAlgorithm => "it is {0}",
+        K::PacedKinds => {
+            "paced play needs questions answered with one key (single choice or true/false); these are not: {0}"
+        }
+        K::PacedOver => "the game is over",
+        K::PacedSaved => "the saved game does not fit: {0}",
+        K::PacedSavedOtherExam => "it is a game of exam {0}, not {1}",
+        K::PacedSavedQuestion => "question {0} of a paper of {1}",
+        K::PacedSavedPaper => "{0}'s paper is another one",
+        K::SshRefused => "tipquiz: {0}",
+        K::SshQuizOnly => {
+            "This server runs the class quiz only. Connect with: ssh -p PORT class@ADDRESS"
+        }
+        K::SshNeedsTerminal => "the quiz needs a terminal: connect without -T (or with -t)",
+        K::SshClassFull => "the class is full; ask the instructor to raise --max-sessions",
+        K::SshNoCommands => "commands are not run here",
+        K::SshNoSubsystem => "no subsystem ({0}) here",
+        K::SshWelcome => "tipquiz class quiz. Type the class code your instructor gave you.",
+        K::SshLoginTimeout => "no class code given in time",
+        K::WhoWhy => "{0}: {1}",
+        K::SshCodePrompt => "Class code",
     }
 }
 

@@ -11,6 +11,7 @@
 use super::{Action, DrawError, Millis, Outcome, Response, Session, Slot, Verdict};
 use crate::bank::{Kind, Library};
 use crate::exam::{ExamDef, Navigation};
+use crate::messages::{K, Msg};
 use crate::text::Lang;
 
 /// Seconds a question stays open when neither the exam nor the question says.
@@ -52,25 +53,46 @@ pub enum Phase {
     Podium,
 }
 
-/// Why paced play could not start or a trainee could not join.
-#[derive(Debug, thiserror::Error)]
+/// Why paced play could not start or a trainee could not join; [`PacedError::message`] says
+/// it in words.
+#[derive(Debug)]
 pub enum PacedError {
     /// The paper could not be drawn.
-    #[error(transparent)]
-    Draw(#[from] DrawError),
-    /// A question cannot be answered with one key.
-    #[error(
-        "paced play needs questions answered with one key (single choice or true/false); \
-         these are not: {0}"
-    )]
+    Draw(DrawError),
+    /// A question cannot be answered with one key (their ids).
     Kinds(String),
     /// The game is over: nobody joins any more.
-    #[error("the game is over")]
     Over,
     /// A saved game does not fit the exam or the banks loaded now.
-    #[error("the saved game does not fit: {0}")]
-    Saved(String),
+    Saved(Msg),
 }
+
+impl From<DrawError> for PacedError {
+    fn from(e: DrawError) -> PacedError {
+        PacedError::Draw(e)
+    }
+}
+
+impl PacedError {
+    /// Why, in words.
+    #[must_use]
+    pub fn message(&self) -> Msg {
+        match self {
+            PacedError::Draw(e) => e.message(),
+            PacedError::Kinds(ids) => crate::msg!(PacedKinds, ids),
+            PacedError::Over => K::PacedOver.into(),
+            PacedError::Saved(why) => crate::msg!(PacedSaved, why),
+        }
+    }
+}
+
+impl std::fmt::Display for PacedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message().en())
+    }
+}
+
+impl std::error::Error for PacedError {}
 
 /// What a game is saved as, so that a server stopped or killed in the middle of it takes it up
 /// where it was: the exam, the seed of the shared paper, the phase, and every trainee's attempt
@@ -220,29 +242,27 @@ impl Paced {
     /// not fit the banks loaded now.
     pub fn restore(exam: &ExamDef, lib: &Library, saved: SavedGame) -> Result<Paced, PacedError> {
         if saved.exam != exam.id {
-            return Err(PacedError::Saved(format!(
-                "it is a game of exam {}, not {}",
-                saved.exam, exam.id
+            return Err(PacedError::Saved(crate::msg!(
+                PacedSavedOtherExam,
+                &saved.exam,
+                &exam.id
             )));
         }
         let mut game = Paced::new(exam, lib, saved.seed)?;
         let n = game.len();
         match saved.phase {
             Phase::Open { q, .. } | Phase::Closed { q } if q >= n => {
-                return Err(PacedError::Saved(format!(
-                    "question {} of a paper of {n}",
-                    q + 1
-                )));
+                return Err(PacedError::Saved(crate::msg!(PacedSavedQuestion, q + 1, n)));
             }
             _ => {}
         }
         for a in saved.players {
             let name = a.trainee.clone();
             if a.paper != game.paper.state.paper {
-                return Err(PacedError::Saved(format!("{name}'s paper is another one")));
+                return Err(PacedError::Saved(crate::msg!(PacedSavedPaper, &name)));
             }
-            let session =
-                Session::resume(a, lib).map_err(|e| PacedError::Saved(format!("{name}: {e}")))?;
+            let session = Session::resume(a, lib)
+                .map_err(|e| PacedError::Saved(crate::msg!(WhoWhy, &name, e.message())))?;
             game.players.push(Player {
                 name,
                 session,

@@ -133,6 +133,37 @@ const MIN_KEY: usize = 20;
 const GAP: usize = 2;
 const INDENT: usize = 2;
 
+/// Bidi marks for a reader that lays text out by direction itself (a terminal with its own bidi
+/// such as one built on `FriBidi`, a text editor), on a page in logical order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marks {
+    /// No marks (a page laid out in visual order, or for a reader that does no bidi).
+    None,
+    /// A left-to-right page: a line that holds right-to-left letters (an Arabic name) starts
+    /// with LRM and its table cells are isolated, so that it keeps its direction and columns.
+    Ltr,
+    /// A right-to-left page: every line starts with RLM, and every table cell is isolated
+    /// (FSI...PDI) and starts its column, so that a table reads from the right with every
+    /// column over its header.
+    Rtl,
+}
+
+/// Left-to-right mark.
+const LRM: char = '\u{200E}';
+/// Right-to-left mark.
+const RLM: char = '\u{200F}';
+/// First-strong isolate: the cell takes the direction of its first letter.
+const FSI: char = '\u{2068}';
+/// Pop directional isolate.
+const PDI: char = '\u{2069}';
+
+/// Whether `s` holds a right-to-left letter (Arabic, Hebrew, ...).
+fn has_rtl(s: &str) -> bool {
+    use unicode_bidi::BidiClass::{AL, R};
+    s.chars()
+        .any(|c| matches!(unicode_bidi::bidi_class(c), R | AL))
+}
+
 /// A page of text `width` cells wide.
 pub(crate) struct Page<'a> {
     ts: &'a dyn Typeset,
@@ -140,6 +171,7 @@ pub(crate) struct Page<'a> {
     pub width: usize,
     /// Set when a cell of a [`CLIP`] column was cut with "…" (for the legend).
     pub cut: bool,
+    marks: Marks,
     out: String,
 }
 
@@ -149,7 +181,23 @@ impl<'a> Page<'a> {
             ts,
             width: width.max(20),
             cut: false,
+            marks: Marks::None,
             out: String::new(),
+        }
+    }
+
+    /// The same page with `marks` on its lines (for a page in logical order only).
+    pub(crate) fn with_marks(mut self, marks: Marks) -> Page<'a> {
+        self.marks = if self.ts.rtl() { Marks::None } else { marks };
+        self
+    }
+
+    /// The mark that starts a line of logical text `line`, if any.
+    fn mark(&self, line: &str) -> Option<char> {
+        match self.marks {
+            Marks::None => None,
+            Marks::Ltr => has_rtl(line).then_some(LRM),
+            Marks::Rtl => Some(RLM),
         }
     }
 
@@ -172,6 +220,7 @@ impl<'a> Page<'a> {
             self.out.extend(std::iter::repeat_n(' ', pad));
             self.out.push_str(line);
         } else {
+            self.out.extend(self.mark(line));
             self.out.extend(std::iter::repeat_n(' ', indent));
             self.out.push_str(line);
         }
@@ -425,6 +474,13 @@ impl<'a> Page<'a> {
             });
         }
         let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        // Cells isolated for a reader that reorders: every row of a right-to-left page, a row
+        // of a left-to-right page that holds right-to-left letters.
+        let isolate = match self.marks {
+            Marks::None => false,
+            Marks::Ltr => wrapped.iter().flatten().any(|c| has_rtl(c)),
+            Marks::Rtl => true,
+        };
         let mut line = String::new();
         for k in 0..height {
             // The cells joined by the gap, in the table's direction (the first column on the
@@ -443,7 +499,20 @@ impl<'a> Page<'a> {
                 // Numbers to the right; text to its start: the left, or the right in a
                 // right-to-left table. Headers of numbers sit over them.
                 let pad = ws[c].saturating_sub(self.ts.width(s));
-                if cols[c].right || rtl {
+                if isolate && !s.is_empty() {
+                    // In logical order, each cell an isolate: on a right-to-left page every
+                    // cell starts its column (at its right, as the reader lays it out).
+                    let after = self.marks == Marks::Rtl || !cols[c].right;
+                    if !after {
+                        line.extend(std::iter::repeat_n(' ', pad));
+                    }
+                    line.push(FSI);
+                    line.push_str(s);
+                    line.push(PDI);
+                    if after {
+                        line.extend(std::iter::repeat_n(' ', pad));
+                    }
+                } else if cols[c].right || rtl {
                     line.extend(std::iter::repeat_n(' ', pad));
                     line.push_str(s);
                 } else {

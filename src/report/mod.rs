@@ -1,5 +1,6 @@
 //! The class report: one attempt per trainee, a summary of the class, item analysis and test
-//! statistics, with plain-text, CSV and JSON output, and raw exports of attempts and responses.
+//! statistics, with plain-text, HTML, CSV and JSON output, and raw exports of attempts and
+//! responses.
 //!
 //! The figures are pure: their input is the stored records (and the files that could not be
 //! read) and the loaded [`Library`], and nothing computing them touches the terminal, the file

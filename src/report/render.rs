@@ -1,7 +1,7 @@
 //! The report as aligned plain text, as CSV and as JSON.
 
 use super::export::{csv_string, rfc3339_utc, safe_cell};
-use super::layout::{NUM, Page, Plain, TEXT, Typeset, WORD};
+use super::layout::{Marks, NUM, Page, Plain, TEXT, Typeset, WORD};
 use super::{ItemStats, Report};
 use crate::diag::escape_for_terminal;
 use crate::messages::{K, template};
@@ -33,7 +33,9 @@ pub(super) fn failed_words(t: &super::TraineeRow, lang: Lang) -> Vec<String> {
     t.failed_on
         .iter()
         .map(|w| match w.strip_prefix("topic:") {
-            Some(topic) => cell(topic),
+            // A topic by its title in the report's language (a topic the catalogue does not
+            // name, by its id).
+            Some(topic) => cell(&crate::messages::topic_name(lang, topic)),
             None if w == "overall" => word(K::FailOverall),
             None => word(K::FailTopic),
         })
@@ -52,13 +54,18 @@ pub(super) fn status_key(s: super::status::Standing) -> K {
     }
 }
 
-/// "yes", or "no" and why: below the overall pass mark, and each topic below its own.
+/// "yes", or "no" and why: below the overall pass mark, and each topic below its own (by
+/// title, joined with the language's comma).
 fn passed_cell(t: &super::TraineeRow, lang: Lang) -> String {
     let word = |k: K| crate::messages::template(lang, k).to_owned();
     if t.passed {
         return word(K::Yes);
     }
-    format!("{} ({})", word(K::No), failed_words(t, lang).join(", "))
+    let why = failed_words(t, lang)
+        .into_iter()
+        .reduce(|a, b| crate::messages::fill(template(lang, K::ListSep), &[a, b]))
+        .unwrap_or_default();
+    format!("{} ({why})", word(K::No))
 }
 
 /// Untrusted text for one table cell: no control or bidi-override characters, no line breaks.
@@ -535,6 +542,12 @@ pub struct TextOptions<'a> {
     /// Digits of the numbers the report writes (Arabic-Indic only in Arabic); the names, ids
     /// and reasons keep theirs.
     pub digits: crate::text::Digits,
+    /// Bidi marks for a reader that lays text out by direction itself (a terminal with its own
+    /// bidi, an editor, a pipe): in Arabic every line starts with RLM and every table cell is
+    /// an isolate, so that tables read from the right with every column over its header; in
+    /// English a line that holds Arabic starts with LRM and its cells are isolates. Only with
+    /// a typeset in logical order ([`Plain`]); one that reorders itself gets none.
+    pub marks: bool,
 }
 
 impl TextOptions<'static> {
@@ -547,6 +560,7 @@ impl TextOptions<'static> {
             details: false,
             typeset: &Plain,
             digits: crate::text::Digits::Western,
+            marks: true,
         }
     }
 }
@@ -580,7 +594,12 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
     // Every number the report writes goes through `nd`: in the digits of the run.
     let digits = opts.digits.for_lang(lang);
     let nd = |s: String| digits.write(&s).into_owned();
-    let mut page = Page::new(opts.typeset, opts.width);
+    let marks = match (opts.marks, lang.is_rtl()) {
+        (false, _) => Marks::None,
+        (true, true) => Marks::Rtl,
+        (true, false) => Marks::Ltr,
+    };
+    let mut page = Page::new(opts.typeset, opts.width).with_marks(marks);
     let title = report
         .exam_title
         .as_deref()

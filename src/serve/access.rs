@@ -23,16 +23,17 @@ impl ClassCode {
     ///
     /// # Errors
     /// Empty after removing spaces, or longer than 64 characters, or with a control character.
-    pub fn given(code: &str) -> Result<ClassCode, String> {
+    pub fn given(code: &str) -> Result<ClassCode, crate::messages::Msg> {
+        use crate::messages::K;
         let n = normalize(code);
         if n.is_empty() {
-            return Err("the class code is empty: give at least one letter or digit".to_owned());
+            return Err(K::ServeCodeEmpty.into());
         }
         if n.chars().count() > 64 {
-            return Err("the class code is longer than 64 characters".to_owned());
+            return Err(K::ServeCodeTooLong.into());
         }
         if n.chars().any(char::is_control) {
-            return Err("the class code contains a control character".to_owned());
+            return Err(K::ServeCodeControl.into());
         }
         Ok(ClassCode(n))
     }

@@ -354,7 +354,7 @@ pub fn end_exam(ctx: &Ctx, lang: Lang) -> String {
     // still be on disk while the session writes the record, and recording it here as well
     // would make a second, conflicting record.
     let owned = ctx.class.owned_attempts();
-    let (done, failed) = super::control::end_saved(ctx, now_ms(), &owned);
+    let (done, failed) = super::control::end_saved(ctx, now_ms(), &owned, lang);
     let t = words(lang);
     let mut s = fill(t.ended_status, &[done.len().to_string()]);
     if !failed.is_empty() {

@@ -2,6 +2,7 @@
 //! the SSH host key (ed25519, OpenSSH format) that trainees' clients remember, and the key that
 //! signs every record the server writes. Both files are readable by their owner only.
 
+use crate::messages::{K, Msg};
 use russh::keys::ssh_key::{self, HashAlg, LineEnding, PrivateKey};
 use std::fs;
 use std::io::Write as _;
@@ -12,33 +13,66 @@ pub const HOST_KEY_FILE: &str = "host_ed25519";
 /// File name of the record-signing key in the server's folder.
 pub const RECORD_KEY_FILE: &str = "record.key";
 
-/// What went wrong with a key file, in words for the instructor.
-#[derive(Debug, thiserror::Error)]
+/// What went wrong with a key file; [`KeyError::message`] says it for the instructor.
+#[derive(Debug)]
 pub enum KeyError {
     /// The file could not be read, created or written.
-    #[error("{what} {}: {err}", path.display())]
     Io {
-        /// What was being done.
-        what: &'static str,
+        /// What was being done: a catalogue entry with the file and the reason as `{0}`, `{1}`.
+        what: K,
         /// The file.
         path: PathBuf,
         /// The system's reason.
         err: std::io::Error,
     },
+    /// The record-signing key file is empty.
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
     /// The file is not a usable key.
-    #[error(
-        "{} is not an ed25519 host key in OpenSSH format ({reason}); move it away and start again to create a new one (trainees' computers will then warn that the key changed)",
-        path.display()
-    )]
     Bad {
         /// The file.
         path: PathBuf,
         /// Why.
-        reason: String,
+        reason: Msg,
     },
 }
 
-fn io_err<'a>(what: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> KeyError + 'a {
+impl KeyError {
+    /// What failed and where, and how to get out of it, in words (the operating system's
+    /// reason as it gives it).
+    #[must_use]
+    pub fn message(&self) -> Msg {
+        match self {
+            KeyError::Io { what, path, err } => Msg::new(
+                *what,
+                vec![path.display().to_string().into(), err.to_string().into()],
+            ),
+            KeyError::Empty { path } => crate::msg!(KeyEmpty, path.display().to_string()),
+            KeyError::Bad { path, reason } => {
+                crate::msg!(KeyBad, path.display().to_string(), reason)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for KeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message().en())
+    }
+}
+
+impl std::error::Error for KeyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            KeyError::Io { err, .. } => Some(err),
+            _ => None,
+        }
+    }
+}
+
+fn io_err(what: K, path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
     move |err| KeyError::Io {
         what,
         path: path.to_path_buf(),
@@ -49,7 +83,7 @@ fn io_err<'a>(what: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error)
 /// Write a new file readable by its owner only; never replaces an existing file.
 fn create_private(path: &Path, body: &[u8]) -> Result<(), KeyError> {
     if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(io_err("cannot create the folder of", path))?;
+        fs::create_dir_all(dir).map_err(io_err(K::KeyCreateFolder, path))?;
     }
     let mut opts = fs::OpenOptions::new();
     opts.write(true).create_new(true);
@@ -58,10 +92,10 @@ fn create_private(path: &Path, body: &[u8]) -> Result<(), KeyError> {
         use std::os::unix::fs::OpenOptionsExt as _;
         opts.mode(0o600);
     }
-    let mut f = opts.open(path).map_err(io_err("cannot create", path))?;
+    let mut f = opts.open(path).map_err(io_err(K::KeyCreate, path))?;
     f.write_all(body)
         .and_then(|()| f.sync_all())
-        .map_err(io_err("cannot write", path))?;
+        .map_err(io_err(K::KeyWrite, path))?;
     Ok(())
 }
 
@@ -71,10 +105,10 @@ fn tighten(path: &Path) -> Result<bool, KeyError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        let meta = fs::metadata(path).map_err(io_err("cannot read", path))?;
+        let meta = fs::metadata(path).map_err(io_err(K::KeyRead, path))?;
         if meta.permissions().mode() & 0o077 != 0 {
             fs::set_permissions(path, fs::Permissions::from_mode(0o600))
-                .map_err(io_err("cannot restrict the permissions of", path))?;
+                .map_err(io_err(K::KeyRestrict, path))?;
             return Ok(true);
         }
     }
@@ -105,12 +139,12 @@ pub fn host_key(dir: &Path) -> Result<Loaded<PrivateKey>, KeyError> {
             PrivateKey::random(&mut rand::rng(), ssh_key::Algorithm::Ed25519).map_err(|e| {
                 KeyError::Bad {
                     path: path.clone(),
-                    reason: e.to_string(),
+                    reason: Msg::raw(e.to_string()),
                 }
             })?;
         let text = key.to_openssh(LineEnding::LF).map_err(|e| KeyError::Bad {
             path: path.clone(),
-            reason: e.to_string(),
+            reason: Msg::raw(e.to_string()),
         })?;
         match create_private(&path, text.as_bytes()) {
             Ok(()) => {
@@ -126,15 +160,15 @@ pub fn host_key(dir: &Path) -> Result<Loaded<PrivateKey>, KeyError> {
         }
     }
     let tightened = tighten(&path)?;
-    let text = fs::read(&path).map_err(io_err("cannot read", &path))?;
+    let text = fs::read(&path).map_err(io_err(K::KeyRead, &path))?;
     let key = PrivateKey::from_openssh(&text).map_err(|e| KeyError::Bad {
         path: path.clone(),
-        reason: e.to_string(),
+        reason: Msg::raw(e.to_string()),
     })?;
     if key.algorithm() != ssh_key::Algorithm::Ed25519 {
         return Err(KeyError::Bad {
             path,
-            reason: format!("it is {}", key.algorithm()),
+            reason: crate::msg!(KeyIsAlgorithm, key.algorithm().to_string()),
         });
     }
     Ok(Loaded {
@@ -169,13 +203,9 @@ pub fn record_key(dir: &Path) -> Result<Loaded<Vec<u8>>, KeyError> {
         }
     }
     let tightened = tighten(&path)?;
-    let key = fs::read(&path).map_err(io_err("cannot read", &path))?;
+    let key = fs::read(&path).map_err(io_err(K::KeyRead, &path))?;
     if key.is_empty() {
-        return Err(KeyError::Io {
-            what: "the key file is empty:",
-            path,
-            err: std::io::Error::from(std::io::ErrorKind::InvalidData),
-        });
+        return Err(KeyError::Empty { path });
     }
     Ok(Loaded {
         key,
@@ -229,7 +259,16 @@ mod tests {
     fn a_damaged_host_key_is_refused_with_the_way_out() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join(HOST_KEY_FILE), "not a key").unwrap();
-        let err = host_key(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("move it away"), "{err}");
+        let err = host_key(dir.path()).unwrap_err();
+        let en = err.to_string();
+        assert!(en.contains("move it away"), "{en}");
+        // In Arabic: the file, and the same way out, from the catalogue.
+        let ar = err.message().render(crate::text::Lang::Ar);
+        let path = dir.path().join(HOST_KEY_FILE).display().to_string();
+        assert!(
+            ar.starts_with(&path) && ar.contains("انقله إلى مكان آخر"),
+            "{ar}"
+        );
+        assert!(!ar.contains("move it away"), "{ar}");
     }
 }

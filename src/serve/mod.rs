@@ -28,8 +28,8 @@ pub mod ssh;
 
 use crate::bank::Library;
 use crate::exam::ExamDef;
+use crate::messages::{K, Msg};
 use crate::record::Store;
-use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -88,19 +88,14 @@ pub struct Ctx {
     pub stop_after_records: bool,
 }
 
-/// Why the server could not start, in words for the instructor.
-#[derive(Debug, thiserror::Error)]
+/// Why the server could not start; [`ServeError::message`] says it for the instructor.
+#[derive(Debug)]
 pub enum ServeError {
     /// A key file.
-    #[error(transparent)]
-    Key(#[from] keys::KeyError),
+    Key(keys::KeyError),
     /// The class code given.
-    #[error("--code: {0}")]
-    Code(String),
+    Code(Msg),
     /// The port.
-    #[error(
-        "cannot listen on {addr}: {err} (another program may use this port: choose another with --port)"
-    )]
     Listen {
         /// The address.
         addr: SocketAddr,
@@ -108,17 +103,58 @@ pub enum ServeError {
         err: std::io::Error,
     },
     /// The runtime.
-    #[error("cannot start the network threads: {0}")]
     Runtime(std::io::Error),
     /// The console's terminal.
-    #[error("the instructor console cannot use this terminal: {0}")]
     Console(std::io::Error),
+    /// Paced play was asked for with more than one exam (the ids offered).
+    PacedOneExam(Vec<String>),
     /// Paced play cannot run this exam.
-    #[error("--paced: {0}")]
-    Paced(String),
+    Paced {
+        /// The exam's id.
+        exam: String,
+        /// Why.
+        why: Msg,
+    },
 }
 
-/// Set up the server: keys, code, context. Nothing is listening yet.
+impl From<keys::KeyError> for ServeError {
+    fn from(e: keys::KeyError) -> ServeError {
+        ServeError::Key(e)
+    }
+}
+
+impl ServeError {
+    /// What went wrong and how to get out of it, in words (the operating system's reason as
+    /// it gives it).
+    #[must_use]
+    pub fn message(&self) -> Msg {
+        match self {
+            ServeError::Key(e) => e.message(),
+            ServeError::Code(why) => crate::msg!(ServeErrCode, why),
+            ServeError::Listen { addr, err } => {
+                crate::msg!(ServeErrListen, addr.to_string(), err.to_string())
+            }
+            ServeError::Runtime(e) => crate::msg!(ServeErrRuntime, e.to_string()),
+            ServeError::Console(e) => crate::msg!(ServeErrConsole, e.to_string()),
+            ServeError::PacedOneExam(ids) => crate::msg!(
+                ServeErrPacedOne,
+                crate::messages::join_list(ids.iter().map(Into::into))
+            ),
+            ServeError::Paced { exam, why } => crate::msg!(ServeErrPacedExam, exam, why),
+        }
+    }
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message().en())
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+/// Set up the server: keys, code, context. Nothing is listening yet. Returns the context and
+/// the notes for the instructor (a key created or tightened, attempts recorded at start).
 ///
 /// # Errors
 /// A key file cannot be created or read, or the code is not usable.
@@ -126,30 +162,30 @@ pub fn prepare(
     opts: &Options,
     lib: Arc<Library>,
     exams: Vec<ExamDef>,
-) -> Result<(Ctx, Vec<String>), ServeError> {
+) -> Result<(Ctx, Vec<Msg>), ServeError> {
     let mut notes = Vec::new();
     let mut podium = None;
-    let paced = if opts.paced {
-        let [exam] = exams.as_slice() else {
-            return Err(ServeError::Paced(format!(
-                "paced play runs one exam; give it with --exam (offered now: {})",
-                exams
-                    .iter()
-                    .map(|e| e.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+    let paced =
+        if opts.paced {
+            let [exam] = exams.as_slice() else {
+                return Err(ServeError::PacedOneExam(
+                    exams.iter().map(|e| e.id.clone()).collect(),
+                ));
+            };
+            let seed = rand::random();
+            let now = crate::tui::host::now_ms();
+            let started = paced::start_game(exam, &lib, &opts.dir, (seed, now, opts.lang))
+                .map_err(|e| ServeError::Paced {
+                    exam: exam.id.clone(),
+                    why: e.message(),
+                })?;
+            // Said by the game in the server's language already.
+            notes.extend(started.note.map(Msg::raw));
+            podium = started.podium;
+            Some(started.game)
+        } else {
+            None
         };
-        let seed = rand::random();
-        let now = crate::tui::host::now_ms();
-        let started = paced::start_game(exam, &lib, &opts.dir, (seed, now, opts.lang))
-            .map_err(|e| ServeError::Paced(format!("exam {}: {e}", exam.id)))?;
-        notes.extend(started.note);
-        podium = started.podium;
-        Some(started.game)
-    } else {
-        None
-    };
     let host = keys::host_key(&opts.dir)?;
     let rec = keys::record_key(&opts.dir)?;
     for (k, tightened, created) in [
@@ -157,12 +193,13 @@ pub fn prepare(
         (keys::RECORD_KEY_FILE, rec.tightened, rec.created),
     ] {
         if tightened {
-            notes.push(format!(
-                "{k} could be read by other users of this computer; it is now readable by you only"
-            ));
+            notes.push(crate::msg!(ServeKeyTightened, k));
         }
         if created {
-            notes.push(format!("created {}", opts.dir.join(k).display()));
+            notes.push(crate::msg!(
+                ServeCreated,
+                opts.dir.join(k).display().to_string()
+            ));
         }
     }
     let code = match &opts.code {
@@ -182,28 +219,21 @@ pub fn prepare(
     // are written now.
     if let Some(g) = podium {
         let now = crate::tui::host::now_ms();
-        notes.push(paced::record_podium(&places, &g, &opts.dir, now, opts.lang));
+        notes.push(Msg::raw(paced::record_podium(
+            &places, &g, &opts.dir, now, opts.lang,
+        )));
     }
     // Attempts finished but not recorded when the server last stopped are recorded now.
     // The server wrote them itself (with any time it gave): they keep their own rules.
-    let done = crate::tui::host::recover(
-        &places,
-        &lib,
-        &[],
-        crate::tui::host::now_ms(),
-        crate::text::Lang::En,
-    );
+    let done = crate::tui::host::recover(&places, &lib, &[], crate::tui::host::now_ms(), opts.lang);
     if !done.saved.is_empty() {
-        notes.push(format!(
-            "{} finished attempts recorded from the last run",
-            done.saved.len()
-        ));
+        notes.push(crate::msg!(ServeRecovered, done.saved.len()));
     }
     for f in done.set_aside {
-        notes.push(format!("set aside, not recorded: {f}"));
+        notes.push(crate::msg!(ServeSetAside, f));
     }
     for f in done.waiting {
-        notes.push(format!("not recorded (kept for the next start): {f}"));
+        notes.push(crate::msg!(ServeNotRecorded, f));
     }
     let ctx = Ctx {
         places,
@@ -242,53 +272,80 @@ pub fn addresses(listen: SocketAddr) -> Vec<String> {
     out
 }
 
-/// What the instructor reads at start: where trainees connect, the code, the key's fingerprint.
+/// What the instructor reads at start, in the server's language: where trainees connect, the
+/// code, the key's fingerprint, the results folder and the command that checks the records'
+/// signatures. The title is the first line after the notes (the console draws its own); the
+/// lines that scripts read keep their words in every language: `ssh -p PORT class@ADDRESS` and
+/// `TIPQUIZ_KEY_FILE=...` (the last line).
+///
+/// `laid_out`: for a front that lays the lines out right to left itself (the console, an
+/// Arabic terminal that does not reorder): the values (paths, commands, ids) escaped and each
+/// in a first-strong isolate, so that a path keeps its leading `/` beside Arabic words. Else
+/// the values are as they are (standard output piped, read by scripts).
 #[must_use]
-pub fn banner(ctx: &Ctx, opts: &Options, port: u16, notes: &[String]) -> String {
-    let mut s = String::new();
-    for n in notes {
-        s.push_str(&format!("note: {n}\n"));
-    }
-    s.push_str("tipquiz class server\n");
-    if ctx.paced.is_some() {
-        s.push_str("  paced play:     you open each question from the console\n");
-    }
-    let exams: Vec<&str> = ctx.exams.iter().map(|e| e.id.as_str()).collect();
-    s.push_str(&format!("  exams offered:  {}\n", exams.join(", ")));
-    s.push_str("  trainees type:  ");
-    let addrs = addresses(opts.listen);
-    for (i, a) in addrs.iter().enumerate() {
-        if i > 0 {
-            s.push_str("              or  ");
-        }
-        if port == 22 {
-            s.push_str(&format!("ssh class@{a}\n"));
+pub fn banner(ctx: &Ctx, opts: &Options, port: u16, notes: &[Msg], laid_out: bool) -> Vec<String> {
+    let lang = opts.lang;
+    let say = |m: Msg| m.render(lang);
+    let value = |v: String| -> crate::messages::Arg {
+        if laid_out && lang.is_rtl() {
+            format!("\u{2068}{}\u{2069}", crate::diag::escape_for_terminal(&v)).into()
         } else {
-            s.push_str(&format!("ssh -p {port} class@{a}\n"));
+            v.into()
         }
+    };
+    let mut s: Vec<String> = notes
+        .iter()
+        .map(|n| say(crate::msg!(ServeNote, n)))
+        .collect();
+    s.push(crate::messages::template(lang, K::ServeTitle).to_owned());
+    if ctx.paced.is_some() {
+        s.push(crate::messages::template(lang, K::ServePaced).to_owned());
     }
-    s.push_str(&format!("  class code:     {}\n", ctx.code.as_str()));
-    s.push_str(&format!(
-        "  host key:       {}  (a trainee's computer shows this on the first connection)\n",
-        keys::fingerprint(&ctx.host_key)
-    ));
-    s.push_str(&format!(
-        "  results folder: {}\n",
-        ctx.places.results.dir.display()
-    ));
-    s.push_str(&format!(
-        "  signatures:     TIPQUIZ_KEY_FILE={} tipquiz report --results {}\n",
-        opts.dir.join(keys::RECORD_KEY_FILE).display(),
-        ctx.places.results.dir.display()
-    ));
+    let exams =
+        crate::messages::join_list(ctx.exams.iter().map(|e| value(e.id.as_str().to_owned())));
+    s.push(say(crate::msg!(ServeExams, exams)));
+    for (i, a) in addresses(opts.listen).iter().enumerate() {
+        let line = value(if port == 22 {
+            format!("ssh class@{a}")
+        } else {
+            format!("ssh -p {port} class@{a}")
+        });
+        s.push(say(if i == 0 {
+            crate::msg!(ServeTraineesType, line)
+        } else {
+            crate::msg!(ServeOr, line)
+        }));
+    }
+    s.push(say(crate::msg!(
+        ServeCode,
+        value(ctx.code.as_str().to_owned())
+    )));
+    s.push(say(crate::msg!(
+        ServeHostKey,
+        value(keys::fingerprint(&ctx.host_key))
+    )));
+    let results = ctx.places.results.dir.display().to_string();
+    s.push(say(crate::msg!(ServeResults, value(results.clone()))));
+    s.push(say(crate::msg!(
+        ServeSignatures,
+        value(format!(
+            "TIPQUIZ_KEY_FILE={} tipquiz report --results {results}",
+            opts.dir.join(keys::RECORD_KEY_FILE).display()
+        ))
+    )));
     s
 }
 
-/// Run the server until the process is stopped. Prints the banner on standard output.
+/// How the banner is printed: with the lines as they are ([`banner`] with `laid_out` false) and
+/// as laid out by this program (`true`); the printer chooses.
+pub type Print<'a> = &'a dyn Fn(&[String], &[String]);
+
+/// Run the server until the process is stopped. The banner is printed with `print` (on
+/// standard output, laid out for the terminal by the caller).
 ///
 /// # Errors
 /// The port cannot be listened on, or the runtime cannot start.
-pub fn run(ctx: Ctx, opts: &Options, notes: &[String]) -> Result<(), ServeError> {
+pub fn run(ctx: Ctx, opts: &Options, notes: &[Msg], print: Print<'_>) -> Result<(), ServeError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("net")
@@ -305,14 +362,17 @@ pub fn run(ctx: Ctx, opts: &Options, notes: &[String]) -> Result<(), ServeError>
     let port = listener
         .local_addr()
         .map_or(opts.listen.port(), |a| a.port());
-    let text = banner(&ctx, opts, port, notes);
+    let lines = banner(&ctx, opts, port, notes, false);
+    let laid = banner(&ctx, opts, port, notes, true);
     rt.spawn(ssh::serve(Arc::clone(&ctx), listener));
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin())
         && std::io::IsTerminal::is_terminal(&std::io::stdout());
     if interactive {
-        let header: Vec<String> = text
-            .lines()
-            .filter(|l| !l.starts_with("tipquiz class server"))
+        // The console has its own title: the header is the rest of the banner.
+        let title = crate::messages::template(opts.lang, K::ServeTitle);
+        let header: Vec<String> = laid
+            .iter()
+            .filter(|l| l.as_str() != title)
             .map(|l| l.trim_end().to_owned())
             .collect();
         let connect = addresses(opts.listen)
@@ -328,18 +388,15 @@ pub fn run(ctx: Ctx, opts: &Options, notes: &[String]) -> Result<(), ServeError>
         let about = console::About {
             connect,
             details: header,
-            notes: notes.to_vec(),
+            notes: notes.iter().map(|n| n.render(opts.lang)).collect(),
         };
         let r = console::run(&ctx, &about, opts.lang);
         shutdown(&ctx);
         // The console is gone: what the instructor needs later is printed on the terminal.
-        let _ = std::io::stdout().write_all(text.as_bytes());
+        print(&lines, &laid);
         r.map_err(ServeError::Console)?;
     } else {
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(text.as_bytes());
-        let _ = out.flush();
-        drop(out);
+        print(&lines, &laid);
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
             let _ = signal_hook::flag::register(sig, Arc::clone(&stop));

@@ -7,6 +7,8 @@ use super::input::Decoder;
 use super::msg::Input;
 use super::session::{self, SessionIo};
 use super::sink::{Out, PtySize, QUEUED_FRAMES};
+use crate::messages::{self, K};
+use crate::text::Lang;
 use russh::server::{Auth, Handle, Msg, Session};
 use russh::{Channel, ChannelId, MethodKind, MethodSet};
 use std::borrow::Cow;
@@ -28,9 +30,24 @@ pub const MAX_FAILURES: u32 = 10;
 /// How long an address is refused after too many failures.
 pub const LOCKOUT: Duration = Duration::from_mins(5);
 
+/// What the server says to a client before it knows the trainee's language: in English and in
+/// Arabic, from the catalogue. `lines` puts each on its own line (the Arabic one starting with a
+/// right-to-left mark, for a terminal that lays out text by direction); else they are joined
+/// with " / ".
+fn both(m: &messages::Msg, lines: bool) -> String {
+    let (en, ar) = (m.render(Lang::En), m.render(Lang::Ar));
+    if lines {
+        format!("{en}\r\n\u{200F}{ar}\r\n")
+    } else {
+        format!("{en} / {ar}")
+    }
+}
+
 /// The prompt of keyboard-interactive authentication (Windows' and macOS's clients use it when
-/// the server offers it).
-const PROMPT: &str = "Class code / رمز الصف: ";
+/// the server offers it), in both languages.
+fn prompt() -> String {
+    format!("{}: ", both(&K::SshCodePrompt.into(), false))
+}
 
 /// The russh configuration: the host key, password and keyboard-interactive only, a second
 /// between refusals, keepalives so that a vanished laptop is noticed.
@@ -99,7 +116,7 @@ pub async fn serve(ctx: Arc<Ctx>, listener: TcpListener) {
                             let _ = handle
                                 .disconnect(
                                     russh::Disconnect::ByApplication,
-                                    "no class code given in time".into(),
+                                    both(&K::SshLoginTimeout.into(), false),
                                     String::new(),
                                 )
                                 .await;
@@ -183,16 +200,27 @@ impl Drop for Conn {
     }
 }
 
-/// Words to a client that asked for something the server does not do, then the channel closes.
-fn refuse(session: &mut Session, channel: ChannelId, why: &str) -> Result<(), russh::Error> {
-    session.channel_failure(channel)?;
-    let text = format!(
-        "tipquiz: {why}\r\nThis server runs the class quiz only. Connect with: ssh -p PORT class@ADDRESS\r\n"
-    );
+/// Words to a client that asked for something the server does not do, on its error stream in
+/// English and in Arabic (the server does not know the trainee's language yet), then the
+/// channel closes with exit status 1. The request itself is answered with success, as a login
+/// shell that refuses would be: a client told that the request failed (OpenSSH: "exec request
+/// failed", status 255) stops before it shows the words.
+fn refuse(
+    session: &mut Session,
+    channel: ChannelId,
+    why: &messages::Msg,
+) -> Result<(), russh::Error> {
+    session.channel_success(channel)?;
+    let text = refusal(why);
     session.extended_data(channel, 1, text.into_bytes())?;
     session.exit_status_request(channel, 1)?;
     session.eof(channel)?;
     session.close(channel)
+}
+
+/// The text of a refusal: why, and what the server is for, in English then in Arabic.
+fn refusal(why: &messages::Msg) -> String {
+    both(&crate::msg!(SshRefused, why), true) + &both(&K::SshQuizOnly.into(), true)
 }
 
 impl russh::server::Handler for Conn {
@@ -212,7 +240,7 @@ impl russh::server::Handler for Conn {
             None => Ok(Auth::Partial {
                 name: Cow::Borrowed("tipquiz"),
                 instructions: Cow::Borrowed(""),
-                prompts: Cow::Owned(vec![(Cow::Borrowed(PROMPT), false)]),
+                prompts: Cow::Owned(vec![(Cow::Owned(prompt()), false)]),
             }),
             Some(mut r) => {
                 let typed = r
@@ -225,9 +253,7 @@ impl russh::server::Handler for Conn {
     }
 
     async fn authentication_banner(&mut self) -> Result<Option<String>, Self::Error> {
-        Ok(Some(
-            "tipquiz class quiz. Type the class code your instructor gave you.\r\n".to_owned(),
-        ))
+        Ok(Some(both(&K::SshWelcome.into(), true)))
     }
 
     async fn channel_open_session(
@@ -295,22 +321,14 @@ impl russh::server::Handler for Conn {
             return session.channel_failure(channel);
         }
         let Some((term, size)) = self.pty.clone() else {
-            return refuse(
-                session,
-                channel,
-                "the quiz needs a terminal: connect without -T (or with -t)",
-            );
+            return refuse(session, channel, &messages::Msg::from(K::SshNeedsTerminal));
         };
         let Some(place) = self
             .ctx
             .class
             .join(Some(self.peer.ip()), self.ctx.max_sessions)
         else {
-            return refuse(
-                session,
-                channel,
-                "the class is full; ask the instructor to raise --max-sessions",
-            );
+            return refuse(session, channel, &messages::Msg::from(K::SshClassFull));
         };
         session.channel_success(channel)?;
         let (in_tx, in_rx) = std::sync::mpsc::sync_channel(INPUT_QUEUE);
@@ -343,7 +361,7 @@ impl russh::server::Handler for Conn {
         _data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        refuse(session, channel, "commands are not run here")
+        refuse(session, channel, &messages::Msg::from(K::SshNoCommands))
     }
 
     async fn subsystem_request(
@@ -357,7 +375,7 @@ impl russh::server::Handler for Conn {
             .filter(char::is_ascii_graphic)
             .take(32)
             .collect();
-        refuse(session, channel, &format!("no subsystem ({name}) here"))
+        refuse(session, channel, &crate::msg!(SshNoSubsystem, name))
     }
 
     async fn x11_request(

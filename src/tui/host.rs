@@ -578,6 +578,20 @@ pub fn commit_attempt(places: &Places, s: &Session, now: Millis) -> Result<PathB
     commit_attempt_in(places, s, now, None).map_err(|e| e.reason)
 }
 
+/// [`commit_attempt`], saying why it is not recorded in `lang` rather than in the attempt's
+/// language (the class server's console speaks its own).
+///
+/// # Errors
+/// Why it is not recorded (the attempt is then kept, as [`commit_attempt`] keeps it).
+pub fn commit_attempt_saying(
+    places: &Places,
+    s: &Session,
+    now: Millis,
+    lang: crate::text::Lang,
+) -> Result<PathBuf, String> {
+    commit_attempt_said(places, s, now, None, lang).map_err(|e| e.reason)
+}
+
 /// Whether the finished attempt `s` is already in its results folder (its record's file is
 /// there; the file's name is made of the exam, the trainee, the start and the attempt's id).
 #[must_use]
@@ -600,8 +614,19 @@ pub fn commit_attempt_in(
     now: Millis,
     expected: Option<FolderId>,
 ) -> Result<PathBuf, NotRecorded> {
+    commit_attempt_said(places, s, now, expected, s.state.lang)
+}
+
+/// [`commit_attempt_in`], saying why it is not recorded in `lang` (the instructor's console
+/// speaks its own language, not the trainee's).
+fn commit_attempt_said(
+    places: &Places,
+    s: &Session,
+    now: Millis,
+    expected: Option<FolderId>,
+    lang: crate::text::Lang,
+) -> Result<PathBuf, NotRecorded> {
     use crate::messages::{K, Msg};
-    let lang = s.state.lang;
     let rec = AttemptRecord::from_session(s, &attempt_id(&s.state), now, &places.program);
     let name = pending_name(&s.state);
     let results = results_for(places, &s.state.exam);

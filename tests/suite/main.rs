@@ -41,6 +41,7 @@ mod platform;
 mod printing_edge;
 mod records;
 mod report;
+mod report_bidi;
 mod resume;
 mod screens;
 // The class server's tests drive real processes over the network with the OpenSSH client and

@@ -61,8 +61,22 @@ pub struct Server {
 impl Server {
     /// Start the server with its folders under `root` (the same `root` again: a restart).
     pub fn start(root: &Path, extra: &[&str]) -> Server {
+        Server::start_env(root, extra, &[])
+    }
+
+    /// [`Server::start`] with these environment variables set (the language ones are cleared
+    /// first, so that the machine's locale does not choose the server's language). The banner
+    /// is read up to its last line, the one that scripts wait for: `TIPQUIZ_KEY_FILE=...`.
+    pub fn start_env(root: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let (bank, exam) = fixture(root);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tipquiz"))
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tipquiz"));
+        if !env.is_empty() {
+            for k in ["TIPQUIZ_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+                cmd.env_remove(k);
+            }
+            cmd.envs(env.iter().copied());
+        }
+        let mut child = cmd
             .args(["serve", "--only-given-banks", "--bank"])
             .arg(&bank)
             .arg("--exam")
@@ -83,7 +97,7 @@ impl Server {
         let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut banner = String::new();
         let start = Instant::now();
-        while !banner.contains("signatures:") {
+        while !banner.contains("TIPQUIZ_KEY_FILE=") {
             let mut line = String::new();
             if out.read_line(&mut line).unwrap_or(0) == 0 {
                 let mut err = String::new();
@@ -351,6 +365,171 @@ fn openssh_joins_takes_the_quiz_in_english_and_arabic_and_the_records_land() {
     assert!(rep.contains("80"), "{rep}");
 }
 
+/// The catalogue's text of `key` in `lang`, with its places filled by `args`.
+fn said(lang: tipquiz::text::Lang, key: tipquiz::messages::K, args: &[&str]) -> String {
+    tipquiz::messages::fill(tipquiz::messages::template(lang, key), args)
+}
+
+#[test]
+fn the_banner_follows_the_servers_language_and_scripts_still_find_its_lines() {
+    use tipquiz::messages::K;
+    use tipquiz::text::Lang;
+    // --lang ar, TIPQUIZ_LANG=ar, and an Arabic locale all give the Arabic banner;
+    // TIPQUIZ_LANG=en wins over an Arabic locale.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], Lang);
+    let cases: [Case; 4] = [
+        (&["--lang", "ar"], &[("LANG", "C.UTF-8")], Lang::Ar),
+        (&[], &[("TIPQUIZ_LANG", "ar")], Lang::Ar),
+        (&[], &[("LANG", "ar_KW.UTF-8")], Lang::Ar),
+        (
+            &[],
+            &[("TIPQUIZ_LANG", "en"), ("LANG", "ar_KW.UTF-8")],
+            Lang::En,
+        ),
+    ];
+    for (extra, env, lang) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // Server::start_env found the port in `ssh -p PORT class@...` and read up to the
+        // `TIPQUIZ_KEY_FILE=` line: both keep their words in every language.
+        let server = Server::start_env(root, extra, env);
+        let b = &server.banner;
+        let srv = root.join("srv");
+        let lines: Vec<&str> = b.lines().collect();
+        // First run: the two keys were created, and the notes say so in the server's language.
+        let created = |file: &str| {
+            said(
+                lang,
+                K::ServeNote,
+                &[&said(
+                    lang,
+                    K::ServeCreated,
+                    &[&srv.join(file).display().to_string()],
+                )],
+            )
+        };
+        assert_eq!(lines[0], created("host_ed25519"), "{extra:?} {env:?}:\n{b}");
+        assert_eq!(lines[1], created("record.key"), "{b}");
+        assert_eq!(
+            lines[2],
+            tipquiz::messages::template(lang, K::ServeTitle),
+            "{b}"
+        );
+        let port = server.port.to_string();
+        let want = [
+            said(lang, K::ServeExams, &["serve-exam"]),
+            said(
+                lang,
+                K::ServeTraineesType,
+                &[&format!("ssh -p {port} class@127.0.0.1")],
+            ),
+            said(lang, K::ServeCode, &[CODE]),
+        ];
+        assert_eq!(lines[3..6], want, "{b}");
+        let key_label = tipquiz::messages::template(lang, K::ServeHostKey)
+            .split("{0}")
+            .next()
+            .unwrap();
+        assert!(lines[6].starts_with(&format!("{key_label}SHA256:")), "{b}");
+        let results = root.join("results").display().to_string();
+        assert_eq!(lines[7], said(lang, K::ServeResults, &[&results]), "{b}");
+        let key_line = format!(
+            "TIPQUIZ_KEY_FILE={} tipquiz report --results {results}",
+            srv.join("record.key").display()
+        );
+        assert_eq!(
+            lines[8],
+            said(lang, K::ServeSignatures, &[&key_line]),
+            "{b}"
+        );
+        assert_eq!(lines.len(), 9, "{b}");
+        let other = if lang == Lang::Ar { Lang::En } else { Lang::Ar };
+        for k in [K::ServeTitle, K::ServeCreated] {
+            let words = tipquiz::messages::template(other, k).replace("{0}", "");
+            assert!(!b.contains(words.trim()), "{k:?} in {other:?}:\n{b}");
+        }
+        if lang == Lang::Ar {
+            assert!(b.contains("رمز الصف") && b.contains("مجلد النتائج"), "{b}");
+        } else {
+            assert!(
+                b.contains("class code:") && b.contains("results folder:"),
+                "{b}"
+            );
+        }
+        drop(server);
+    }
+}
+
+#[test]
+fn a_server_that_cannot_start_says_why_in_its_language_on_stderr() {
+    use tipquiz::messages::K;
+    use tipquiz::text::Lang;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (bank, exam) = fixture(root);
+    let serve = |args: &[&str], lang: &str| {
+        Command::new(env!("CARGO_BIN_EXE_tipquiz"))
+            .args(["serve", "--only-given-banks", "--bank"])
+            .arg(&bank)
+            .arg("--exam")
+            .arg(&exam)
+            .args(["--listen", "127.0.0.1", "--dir"])
+            .arg(root.join("srv"))
+            .arg("--results")
+            .arg(root.join("results"))
+            .args(args)
+            .env("TIPQUIZ_DATA", root.join("data"))
+            .env("TIPQUIZ_NO_CACHE", "1")
+            .env("TIPQUIZ_LANG", lang)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    for (lang, code) in [(Lang::Ar, "ar"), (Lang::En, "en")] {
+        // A class code that is only spaces and dashes.
+        let out = serve(&["--code", " - ", "--port", "0"], code);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty(), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let why = said(lang, K::ServeCodeEmpty, &[]);
+        assert_eq!(
+            err.trim_end(),
+            format!("tipquiz: {}", said(lang, K::ServeErrCode, &[&why])),
+            "{lang:?}"
+        );
+    }
+    // A damaged host key: what is wrong, where, and the way out, in Arabic.
+    std::fs::create_dir_all(root.join("srv")).unwrap();
+    let key = root.join("srv").join("host_ed25519");
+    std::fs::write(&key, "not a key").unwrap();
+    let out = serve(&["--code", CODE, "--port", "0"], "ar");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let way_out = said(Lang::Ar, K::KeyBad, &[&key.display().to_string(), "@"]);
+    let way_out = way_out.split("@)").nth(1).unwrap();
+    assert!(
+        err.contains(&key.display().to_string()) && err.contains(way_out),
+        "{err}"
+    );
+    assert!(!err.contains("move it away"), "{err}");
+    // The port already taken by another program.
+    std::fs::remove_file(&key).unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = serve(&["--code", CODE, "--port", &port], "ar");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(&format!("tipquiz: تعذّر الاستماع على 127.0.0.1:{port}: ")),
+        "{err}"
+    );
+    assert!(err.contains("--port"), "{err}");
+    drop(taken);
+}
+
 #[test]
 fn a_wrong_code_commands_sftp_and_forwarding_are_refused() {
     if !need_tools() {
@@ -372,16 +551,31 @@ fn a_wrong_code_commands_sftp_and_forwarding_are_refused() {
     assert!(!out.status.success());
     assert!(!String::from_utf8_lossy(&out.stdout).contains("Trainee"));
 
-    // A command: refused with a message; the command's output never appears.
+    // A command: refused on the client's error stream, in English and in Arabic (the server
+    // does not know the trainee's language yet), and ssh ends with exit status 1; the
+    // command's output never appears.
     let out = run(&format!("timeout 30 {} ls /", ssh_line(port, CODE, "")));
-    assert!(!out.status.success());
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(out.stdout.is_empty(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(!text.contains("bin"), "{text}");
-    assert!(
-        text.contains("not run here") || text.contains("failed"),
-        "{text}"
-    );
+    {
+        use tipquiz::messages::K;
+        use tipquiz::text::Lang;
+        for lang in [Lang::En, Lang::Ar] {
+            let why = said(lang, K::SshNoCommands, &[]);
+            for line in [
+                said(lang, K::SshRefused, &[&why]),
+                said(lang, K::SshQuizOnly, &[]),
+            ] {
+                assert!(
+                    text.lines()
+                        .any(|l| l.trim_start_matches('\u{200F}').trim_end() == line),
+                    "{line:?} not in {text:?}"
+                );
+            }
+        }
+    }
 
     // sftp: the subsystem is refused.
     let out = run(&format!(
@@ -1124,6 +1318,7 @@ fn max_sessions_refuses_one_more_and_a_place_is_given_back_when_a_trainee_leaves
         let mut c = client::Trainee::connect(port, CODE).await?;
         let said = c.read_to_close().await;
         assert!(said.contains("the class is full"), "{said:?}");
+        assert!(said.contains("الصف ممتلئ"), "{said:?}");
         assert!(!c.text().contains("Trainee"), "{}", c.text());
         // One trainee leaves (Ctrl-C on the home screen): the place is free again.
         drop(a);
