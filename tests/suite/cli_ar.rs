@@ -50,7 +50,7 @@ fn assert_logical(s: &str) {
 /// The text report without the bidi marks it carries for a terminal that lays text out by
 /// direction (RLM at each line's start, each table cell in FSI...PDI; checked in
 /// `report_bidi`): the words and the layout, in logical order.
-fn unmarked(s: &str) -> String {
+pub(crate) fn unmarked(s: &str) -> String {
     s.chars()
         .filter(|c| !['\u{200F}', '\u{2068}', '\u{2069}'].contains(c))
         .collect()

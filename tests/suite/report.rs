@@ -1208,10 +1208,12 @@ fn the_legend_explains_only_what_the_item_table_shows() {
 fn the_full_item_table_is_kept_where_a_wrapped_header_is_enough() {
     use tipquiz::report::{TextOptions, render_text};
     use tipquiz::tui::bidi::cell_width;
+    // The words and the layout without the marks for bidi readers (see `report_bidi`).
+    use crate::cli_ar::unmarked;
     let lib = library();
     let report = build(&ten(), &[], &lib, None, Which::First);
     // The Arabic full table on a wide page: "بلا إجابة" (left blank) on one line.
-    let wide = render_text(&report, &TextOptions::plain(Lang::Ar, 200));
+    let wide = unmarked(&render_text(&report, &TextOptions::plain(Lang::Ar, 200)));
     let table = item_table(&wide, "الأسئلة");
     assert!(table[0].contains("بلا إجابة"), "{wide}");
     let natural = table
@@ -1221,7 +1223,10 @@ fn the_full_item_table_is_kept_where_a_wrapped_header_is_enough() {
         .unwrap();
     // Four cells narrower ("بلا إجابة" over two lines takes five, not nine): still the full
     // table, its header on two lines.
-    let text = render_text(&report, &TextOptions::plain(Lang::Ar, natural - 4));
+    let text = unmarked(&render_text(
+        &report,
+        &TextOptions::plain(Lang::Ar, natural - 4),
+    ));
     let table = item_table(&text, "الأسئلة");
     assert!(
         table[0].contains("السهولة") && table[0].contains("بلا"),
@@ -1237,7 +1242,10 @@ fn the_full_item_table_is_kept_where_a_wrapped_header_is_enough() {
         assert!(cell_width(l) <= natural - 4, "{l}");
     }
     // Narrower than that: the short table.
-    let text = render_text(&report, &TextOptions::plain(Lang::Ar, natural - 6));
+    let text = unmarked(&render_text(
+        &report,
+        &TextOptions::plain(Lang::Ar, natural - 6),
+    ));
     assert!(item_table(&text, "الأسئلة")[0].contains("سهولة"), "{text}");
     assert!(text.contains("س: السؤال"), "{text}");
 }

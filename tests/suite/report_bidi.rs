@@ -211,19 +211,21 @@ fn the_piped_report_reads_right_to_left_in_arabic_with_every_column_over_its_hea
             assert_table_reads(t, true, &format!("ar {width}"));
         }
         // The trainees' table holds every Arabic name, each in the names' column (the
-        // rightmost).
+        // rightmost). A narrow page cuts long names with "…", so each is found by its first
+        // word.
+        let first = |n: &'static str| n.split(' ').next().unwrap_or(n);
         let trainees = found
             .iter()
             .find(|t| {
                 NAMES
                     .iter()
                     .filter(|n| !n.is_ascii())
-                    .all(|n| t.iter().any(|l| l.contains(n)))
+                    .all(|n| t.iter().any(|l| l.contains(first(n))))
             })
             .unwrap_or_else(|| panic!("no table with every Arabic name\n{ar}"));
         let names_col = shown(trainees[1]).cells[0];
         for name in NAMES.iter().filter(|n| !n.is_ascii()) {
-            let line = trainees.iter().find(|l| l.contains(name)).unwrap();
+            let line = trainees.iter().find(|l| l.contains(first(name))).unwrap();
             let s = shown(line);
             assert!(
                 s.cells[0].0 == names_col.0 && s.cells[0].1 <= names_col.1,
@@ -384,12 +386,14 @@ fn fribidi_lays_the_piped_report_out_as_the_bidi_algorithm_does() {
         // either side of their letter, which a terminal draws the same.
         let visible =
             |s: String| -> String { s.chars().filter(|c| c.width().unwrap_or(0) > 0).collect() };
-        let ours = visible(shown(l).visual.nfkc().collect());
-        assert_eq!(
-            visible(unshape(t)).trim_start(),
-            ours.trim_start(),
-            "logical: {l:?}"
-        );
+        // The "*" after a figure below its pass mark ("17*") is left out on both sides too:
+        // FriBidi's tool puts it before the number ("*17") where the isolate holds no strong
+        // letter, the bidi algorithm (and unicode-bidi) after it. Either reads as a marked
+        // figure; where the mark goes is a known difference, not a broken column.
+        let unstarred = |s: String| -> String { s.chars().filter(|c| *c != '*').collect() };
+        let ours = unstarred(visible(shown(l).visual.nfkc().collect()));
+        let fribidi = unstarred(visible(unshape(t)));
+        assert_eq!(fribidi.trim_start(), ours.trim_start(), "logical: {l:?}");
         compared += usize::from(l.contains(FSI));
     }
     assert!(compared > 50, "{compared} table lines");
