@@ -63,6 +63,8 @@ fn cpu_so_far(pid: u32) -> Duration {
     Duration::from_millis(ticks * 1000 / hz)
 }
 
+// The child is reaped with wait4(2), which also gives its CPU time (not `Child::wait`).
+#[allow(clippy::zombie_processes)]
 fn vanish(stderr_on_terminal: bool, controlling: bool) {
     use std::os::unix::process::CommandExt as _;
     let data = tempfile::tempdir().unwrap();
