@@ -84,23 +84,65 @@ impl LocalTerminal {
     }
 }
 
+impl LocalTerminal {
+    /// Wait up to `wait` for an event, in poll(2) on the terminal and the wake pipe
+    /// ([`super::terminal::wait_for_input`]): a signal, a window change or a hang-up ends the
+    /// wait at once. The terminal is looked at before crossterm reads it: on a terminal that
+    /// is gone, crossterm's reader loops for ever on the end of input (or EIO), even when
+    /// asked not to wait; here the loop ends instead, as on SIGHUP, and the attempt is
+    /// autosaved on the way out.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn wait_event(&mut self, wait: Duration) -> io::Result<Option<Event>> {
+        use super::terminal::{Input, wait_for_input};
+        let deadline = std::time::Instant::now() + wait;
+        let mut left = Duration::ZERO;
+        loop {
+            if wait_for_input(left)? == Input::Gone {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the terminal is gone",
+                ));
+            }
+            self.signalled()?;
+            if super::terminal::take_continued() {
+                return Ok(Some(Event::FocusGained));
+            }
+            // What crossterm has read already, or what the terminal has now: never a wait.
+            if event::poll(Duration::ZERO)? {
+                return Ok(Some(event::read()?));
+            }
+            left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// Elsewhere crossterm's own wait (macOS's poll(2) does not support terminals; Windows has
+    /// consoles). A signal that lands during the wait is seen at the next wake-up, at most a
+    /// second later, well within the watcher's grace period.
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    fn wait_event(&mut self, wait: Duration) -> io::Result<Option<Event>> {
+        if event::poll(wait)? {
+            Ok(Some(event::read()?))
+        } else {
+            Ok(None)
+        }
+    }
+}
+
 impl EventSource for LocalTerminal {
     fn next_event(&mut self, timeout: Option<Duration>) -> io::Result<Option<Event>> {
         self.signalled()?;
         if super::terminal::take_continued() {
             return Ok(Some(Event::FocusGained));
         }
-        // A signal lands during the wait: it is seen at the next wake-up, at most a second
-        // later (the loop wakes once per displayed second), well within the watcher's grace
-        // period. No extra wake-ups: an idle countdown costs one per second.
+        // At most a second: no extra wake-ups (an idle countdown costs one per second), and
+        // a screen with no clock still looks once a second for what the watchers report.
         let wait = timeout
             .unwrap_or(Duration::from_secs(1))
             .min(Duration::from_secs(1));
-        let ev = if event::poll(wait)? {
-            Some(event::read()?)
-        } else {
-            None
-        };
+        let ev = self.wait_event(wait)?;
         self.signalled()?;
         // Stopped from outside and continued: the screen was given back, draw it afresh (a key
         // read meanwhile goes first; the next call redraws).

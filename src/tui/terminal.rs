@@ -591,6 +591,7 @@ fn stop_from_outside() {
             .unwrap_or(BidiMode::Reorder);
         if enter_screen(mode).is_ok() {
             CONTINUED.store(true, Ordering::SeqCst);
+            wake_loop();
         }
     }
 }
@@ -604,6 +605,7 @@ fn stop_from_outside() {
 #[cfg(unix)]
 pub fn watch_signals(flag: std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+    make_wake_pipe();
     let Ok(mut signals) =
         signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP])
     else {
@@ -624,6 +626,7 @@ pub fn watch_signals(flag: std::sync::Arc<std::sync::atomic::AtomicUsize>) {
                 usize::try_from(sig).unwrap_or(1),
                 std::sync::atomic::Ordering::SeqCst,
             );
+            wake_loop();
             std::thread::sleep(std::time::Duration::from_millis(1500));
             restore();
             std::process::exit(128 + sig);
@@ -643,10 +646,121 @@ pub fn watch_signals(flag: std::sync::Arc<std::sync::atomic::AtomicUsize>) {
             }
         }
         on_hangup.store(1, std::sync::atomic::Ordering::SeqCst);
+        wake_loop();
         std::thread::sleep(std::time::Duration::from_millis(1500));
         restore();
         std::process::exit(129);
     });
+}
+
+/// The wake pipe: both ends of a socket pair. The local terminal's loop waits in poll(2) on
+/// the terminal and on the read end ([`wait_for_input`]); a byte arrives on it when the loop
+/// must look again without a key: a window change (written by the signal handler itself), an
+/// ending signal or a hang-up (written by the watchers once the flag is set), a continue after
+/// a stop from outside. Linux and Android only: there poll(2) works on terminals (macOS's poll
+/// does not support devices; there the loop keeps crossterm's own wait).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+static WAKE: OnceLock<(
+    std::os::unix::net::UnixStream,
+    std::os::unix::net::UnixStream,
+)> = OnceLock::new();
+
+/// Make the wake pipe, once per process, and have SIGWINCH write to it.
+#[cfg(unix)]
+fn make_wake_pipe() {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        if WAKE.get().is_some() {
+            return;
+        }
+        let Ok((read, write)) = std::os::unix::net::UnixStream::pair() else {
+            return;
+        };
+        if read.set_nonblocking(true).is_err() || write.set_nonblocking(true).is_err() {
+            return;
+        }
+        // signal-hook's self-pipe: the handler writes one byte, never blocking.
+        let Ok(for_handler) = write.try_clone() else {
+            return;
+        };
+        if signal_hook::low_level::pipe::register(signal_hook::consts::SIGWINCH, for_handler)
+            .is_err()
+        {
+            return;
+        }
+        let _ = WAKE.set((read, write));
+    }
+}
+
+/// Wake the local terminal's loop if it waits in [`wait_for_input`] (a byte on the wake pipe;
+/// nothing where there is none).
+#[cfg(unix)]
+fn wake_loop() {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if let Some((_, write)) = WAKE.get() {
+        let mut write = write;
+        // Non-blocking: when the pipe is full, the loop has a wake-up waiting already.
+        let _ = write.write(b"w");
+    }
+}
+
+/// What [`wait_for_input`] found.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// The terminal has input (or the time ran out, or the loop was woken): look.
+    Look,
+    /// The terminal is gone: standard input reports a hang-up or an error. Reading it would
+    /// return end-of-file (or EIO) at once, for ever.
+    Gone,
+}
+
+/// Wait up to `timeout` for input on the terminal (standard input) or a byte on the wake
+/// pipe, without reading either (the wake pipe is emptied). A zero `timeout` only looks.
+///
+/// # Errors
+/// When poll(2) fails (not when a signal interrupts it: that is [`Input::Look`]).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub fn wait_for_input(timeout: Duration) -> std::io::Result<Input> {
+    use std::os::fd::AsRawFd as _;
+    let gone = libc::POLLHUP | libc::POLLERR | libc::POLLNVAL;
+    let mut fds = [
+        libc::pollfd {
+            fd: libc::STDIN_FILENO,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        libc::pollfd {
+            fd: WAKE.get().map_or(-1, |(r, _)| r.as_raw_fd()),
+            events: libc::POLLIN,
+            revents: 0,
+        },
+    ];
+    // Rounded up, so that the wait never ends before the time asked for (and never spins on
+    // a zero wait when less than a millisecond is left).
+    let ms = i32::try_from(timeout.as_micros().div_ceil(1000)).unwrap_or(i32::MAX);
+    // SAFETY: two valid pollfds (a negative fd is ignored by poll(2)).
+    let r = unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) };
+    if r < 0 {
+        let e = std::io::Error::last_os_error();
+        return if e.kind() == std::io::ErrorKind::Interrupted {
+            Ok(Input::Look)
+        } else {
+            Err(e)
+        };
+    }
+    if fds[1].revents != 0
+        && let Some((read, _)) = WAKE.get()
+    {
+        let mut read = read;
+        let mut buf = [0u8; 64];
+        while matches!(read.read(&mut buf), Ok(n) if n > 0) {}
+    }
+    Ok(if fds[0].revents & gone != 0 {
+        Input::Gone
+    } else {
+        Input::Look
+    })
 }
 
 /// Windows: the console's control events, through `SetConsoleCtrlHandler`, stored in `flag` as
