@@ -553,7 +553,7 @@ const RESULTS: &[Binding] = &[
         &[Char('?'), Char('؟'), F(1)],
         Action::Help,
         Does::Help,
-        false,
+        true,
     ),
 ];
 
@@ -585,7 +585,7 @@ const REVIEW: &[Binding] = &[
         &[Char('?'), Char('؟'), F(1)],
         Action::Help,
         Does::Help,
-        false,
+        true,
     ),
 ];
 
@@ -597,7 +597,7 @@ const CALIBRATE: &[Binding] = &[
         true,
     ),
     b(&[Char('2'), Char('n')], Action::No, Does::No, true),
-    b(&[Code(KeyCode::Esc)], Action::Cancel, Does::Close, false),
+    b(&[Code(KeyCode::Esc)], Action::Cancel, Does::Close, true),
 ];
 
 const VIEWER: &[Binding] = &[
@@ -993,18 +993,152 @@ pub fn help(s: &Situation) -> Vec<(String, &'static str)> {
     out
 }
 
-/// The key bar of a situation: the rows marked for it, "keys what · keys what", most
-/// important first (the screen keeps the parts that fit).
+/// How much a part of a key bar matters when the bar is too narrow for all of its parts:
+/// lower ranks are kept first. The way out (Esc: quit, back, close, no) and the help are rank
+/// 0, kept in every context and both languages; then what answers or confirms; then moving
+/// and scrolling; then the rest (flag, go to, review …).
 #[must_use]
-pub fn key_bar(s: &Situation) -> String {
+pub const fn bar_rank(action: Action) -> u8 {
+    match action {
+        Action::Cancel | Action::No | Action::Help | Action::QuitNow => 0,
+        Action::Answer(_)
+        | Action::Confirm
+        | Action::Yes
+        | Action::Finish
+        | Action::Type(_)
+        | Action::NextStep => 1,
+        Action::Next
+        | Action::Prev
+        | Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::NextField
+        | Action::PrevField
+        | Action::Increase
+        | Action::Decrease
+        | Action::Toggle
+        | Action::Submit => 2,
+        _ => 3,
+    }
+}
+
+/// The separator between the parts of a key bar.
+pub const BAR_SEP: &str = " · ";
+
+/// A key bar: its parts ("keys what") in the order they are drawn, each with its
+/// [`bar_rank`]. When not all fit, [`KeyBar::fit`] keeps the parts of the lowest ranks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyBar {
+    parts: Vec<(String, u8)>,
+}
+
+impl KeyBar {
+    /// A bar of these parts (text, rank), in the order drawn.
+    #[must_use]
+    pub fn new(parts: Vec<(String, u8)>) -> KeyBar {
+        KeyBar { parts }
+    }
+
+    /// The parts (text, rank), in the order drawn.
+    #[must_use]
+    pub fn parts(&self) -> &[(String, u8)] {
+        &self.parts
+    }
+
+    /// Whether the bar has no part.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// Put `part` in place of the part that `is` finds, keeping its rank; else insert it at
+    /// `at` (or last) with `rank`.
+    pub fn replace_or_insert(
+        &mut self,
+        is: impl Fn(&str) -> bool,
+        part: &str,
+        at: usize,
+        rank: u8,
+    ) {
+        if let Some(p) = self.parts.iter_mut().find(|(t, _)| is(t)) {
+            p.0 = part.to_owned();
+        } else {
+            let at = at.min(self.parts.len());
+            self.parts.insert(at, (part.to_owned(), rank));
+        }
+    }
+
+    /// Add a part at the end.
+    pub fn push(&mut self, part: String, rank: u8) {
+        self.parts.push((part, rank));
+    }
+
+    /// Every part, "a · b · c".
+    #[must_use]
+    pub fn text(&self) -> String {
+        let parts: Vec<&str> = self.parts.iter().map(|(t, _)| t.as_str()).collect();
+        parts.join(BAR_SEP)
+    }
+
+    /// The ranks of the parts as one character each ('0' + rank), in the order drawn: with
+    /// [`KeyBar::text`] it names the bar whole (for a memo of laid-out bars).
+    #[must_use]
+    pub fn ranks(&self) -> String {
+        self.parts
+            .iter()
+            .map(|(_, r)| char::from(b'0'.saturating_add(*r)))
+            .collect()
+    }
+
+    /// The parts that fit in `width` cells (each part's width from `width_of`), in the order
+    /// drawn: the parts are taken by rank (then by place) and each one that still fits is kept.
+    /// When not one part fits, the first by rank alone (the line then breaks between words).
+    #[must_use]
+    pub fn fit(&self, width: usize, width_of: impl Fn(&str) -> usize) -> String {
+        let widths: Vec<usize> = self.parts.iter().map(|(t, _)| width_of(t)).collect();
+        let sep = width_of(BAR_SEP);
+        let mut order: Vec<usize> = (0..self.parts.len()).collect();
+        order.sort_by_key(|i| (self.parts[*i].1, *i));
+        let mut keep = vec![false; self.parts.len()];
+        let (mut used, mut kept) = (0, 0);
+        for i in &order {
+            let more = widths[*i] + if kept > 0 { sep } else { 0 };
+            if used + more <= width {
+                keep[*i] = true;
+                used += more;
+                kept += 1;
+            }
+        }
+        if kept == 0 {
+            return order
+                .first()
+                .map(|i| self.parts[*i].0.clone())
+                .unwrap_or_default();
+        }
+        let parts: Vec<&str> = self
+            .parts
+            .iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|((t, _), _)| t.as_str())
+            .collect();
+        parts.join(BAR_SEP)
+    }
+}
+
+/// The key bar of a situation: the rows marked for it, "keys what · keys what", each ranked
+/// by [`bar_rank`] (the screen keeps the parts that fit, the way out and the help first).
+#[must_use]
+pub fn key_bar(s: &Situation) -> KeyBar {
     key_bar_without(s, &[])
 }
 
 /// [`key_bar`] without the rows that do what `skip` names (a command this screen refuses).
 #[must_use]
-pub fn key_bar_without(s: &Situation, skip: &[Does]) -> String {
+pub fn key_bar_without(s: &Situation, skip: &[Does]) -> KeyBar {
     let ui = super::i18n::ui(s.lang);
-    let mut parts = Vec::new();
+    let mut bar = KeyBar::default();
     for rows in table(s.context) {
         for row in rows {
             if let (true, Some(d)) = (row.bar, row.does)
@@ -1012,12 +1146,12 @@ pub fn key_bar_without(s: &Situation, skip: &[Does]) -> String {
             {
                 let keys = row_keys(row, s, 1);
                 if !keys.is_empty() {
-                    parts.push(format!("{keys} {}", ui.does(d).1));
+                    bar.push(format!("{keys} {}", ui.does(d).1), bar_rank(row.action));
                 }
             }
         }
     }
-    parts.join(" · ")
+    bar
 }
 
 /// The keys of `action` in `ctx` as the help writes them (the first key, or a pair of opposite
@@ -1166,4 +1300,50 @@ pub fn leaves_viewer(ev: &KeyEvent, lang: Lang) -> bool {
         choices: 0,
     };
     matches!(action(ev, &s), Some(Action::Cancel | Action::QuitNow))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn width(s: &str) -> usize {
+        s.chars().count()
+    }
+
+    #[test]
+    fn a_narrow_bar_keeps_the_lowest_ranks_in_the_order_drawn() {
+        let bar = KeyBar::new(vec![
+            ("a-c/1-3 answer".into(), 1),
+            ("→/← next/prev".into(), 2),
+            ("* flag".into(), 3),
+            ("# go to".into(), 3),
+            ("^S submit".into(), 2),
+            ("? help".into(), 0),
+            ("Esc quit".into(), 0),
+        ]);
+        // All of it: 63 cells of parts and 6 separators of 3.
+        assert_eq!(width(&bar.text()), 81);
+        assert_eq!(bar.fit(81, width), bar.text());
+        // One cell short: "# go to" (rank 3, the later of the two) goes; "* flag" still fits.
+        assert_eq!(
+            bar.fit(80, width),
+            "a-c/1-3 answer · →/← next/prev · * flag · ^S submit · ? help · Esc quit"
+        );
+        assert_eq!(bar.fit(34, width), "a-c/1-3 answer · ? help · Esc quit");
+        assert_eq!(bar.fit(17, width), "? help · Esc quit");
+        // Not even one part fits: the first by rank, whole (the line breaks between words).
+        assert_eq!(bar.fit(3, width), "? help");
+        assert_eq!(KeyBar::default().fit(80, width), "");
+        assert_eq!(bar.ranks(), "1233200");
+    }
+
+    #[test]
+    fn the_way_out_and_the_help_rank_first_in_every_context() {
+        for ctx in CONTEXTS {
+            for row in table(ctx).into_iter().flatten().filter(|r| r.bar) {
+                let first = matches!(row.action, Action::Cancel | Action::No | Action::Help);
+                assert_eq!(bar_rank(row.action) == 0, first, "{ctx:?} {:?}", row.action);
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@ use super::bidi::{
 };
 use super::i18n::Does;
 use super::i18n::{choice_label, duration, fill, percent_label, topic_name};
-use super::keymap::{self, Context, Situation};
+use super::keymap::{self, Context, KeyBar, Situation};
 use super::lines::Lines;
 use crate::bank::{Kind, Question};
 use crate::exam::{Mode, Review};
@@ -35,8 +35,8 @@ pub fn is_compact(area: Rect) -> bool {
     area.width < COMPACT_W || area.height < COMPACT_H
 }
 
-/// The parts of a key hint ("a · b · c", most important first) that fit in `width` cells
-/// as drawn (shaped, so a lam-alef ligature counts one cell).
+/// The leading parts of a text of parts ("a · b · c", most important first) that fit in
+/// `width` cells as drawn (shaped, so a lam-alef ligature counts one cell).
 fn fit_parts(c: &Ctx, hint: &str, width: u16) -> String {
     const SEP: &str = " · ";
     let w = usize::from(width);
@@ -158,7 +158,7 @@ impl Ctx {
     /// Styled logical spans → aligned visual lines of at most `width` cells (cached per text,
     /// styles, direction, width and mode, so an unchanged screen costs no bidi work).
     fn lines(&self, spans: &[(String, Style)], width: u16, dir: Dir) -> Vec<Line<'static>> {
-        self.cached(spans, width, dir, How::Aligned)
+        self.cached(spans, width, dir, How::Aligned, None)
     }
 
     /// [`Ctx::lines`], aligned in their width or not.
@@ -170,23 +170,27 @@ impl Ctx {
         aligned: bool,
     ) -> Vec<Line<'static>> {
         let how = if aligned { How::Aligned } else { How::Raw };
-        self.cached(spans, width, dir, how)
+        self.cached(spans, width, dir, how, None)
     }
 
-    /// A key hint ("keys what · keys what", most important first) cut to the parts that fit
-    /// in `width` and laid out as [`Ctx::text`]; cached by the whole hint, so that an unchanged
-    /// key bar is neither fitted nor shaped again.
-    fn bar(&self, hint: &str, style: Style, width: u16) -> Vec<Line<'static>> {
-        self.cached(&[(hint.to_owned(), style)], width, self.dir(), How::Bar)
+    /// A key bar cut to the parts that fit in `width`, the lowest ranks first
+    /// ([`KeyBar::fit`]: the way out and the help are always kept), and laid out as
+    /// [`Ctx::text`]; cached by the whole bar (its text, and its ranks as a second span), so
+    /// that an unchanged key bar is neither fitted nor shaped again.
+    fn bar(&self, bar: &KeyBar, style: Style, width: u16) -> Vec<Line<'static>> {
+        let spans = [(bar.text(), style), (bar.ranks(), Style::default())];
+        self.cached(&spans, width, self.dir(), How::Bar, Some(bar))
     }
 
-    /// The memo behind [`Ctx::lines`], [`Ctx::lines_as`] and [`Ctx::bar`].
+    /// The memo behind [`Ctx::lines`], [`Ctx::lines_as`] and [`Ctx::bar`] (which hands its
+    /// bar, named whole by `spans`, in `bar`).
     fn cached(
         &self,
         spans: &[(String, Style)],
         width: u16,
         dir: Dir,
         how: How,
+        bar: Option<&KeyBar>,
     ) -> Vec<Line<'static>> {
         let (mode, shaping) = (self.d.mode, self.d.shaping);
         let hash = line_key_hash(spans, dir, width, mode, shaping, how);
@@ -200,9 +204,10 @@ impl Ctx {
             }
             let w = usize::from(width);
             let fitted;
-            let laid = match (how, spans) {
-                (How::Bar, [(hint, style)]) => {
-                    fitted = [(fit_parts(self, hint, width), *style)];
+            let laid = match (how, bar, spans.first()) {
+                (How::Bar, Some(bar), Some((_, style))) => {
+                    let part_width = |p: &str| text_width(p, mode, shaping);
+                    fitted = [(bar.fit(w, part_width), *style)];
                     &fitted[..]
                 }
                 _ => spans,
@@ -232,39 +237,62 @@ impl Ctx {
     fn text_in(&self, s: &str, style: Style, width: u16, lang: Lang) -> Vec<Line<'static>> {
         self.lines(&[(s.to_owned(), style)], width, dir_of(lang))
     }
-    /// One line with `left` and `right` parts at the two ends (swapped in RTL).
+    /// One line with `left` at its start (the left end; the right end in RTL) and `right` at
+    /// its other end. `right` stays whole (the level and mode, the clocks, a verdict): it is
+    /// laid out first, and only when even it is wider than the line are its leading parts
+    /// kept ("hard" of "hard · exam"). `left` (a title) takes the rest of the line, cut with
+    /// "…" when it is wider.
     fn ends(&self, left: &str, ls: Style, right: &str, rs: Style, width: u16) -> Line<'static> {
-        let (a, b) = if self.lang.is_rtl() {
-            (right, left)
-        } else {
-            (left, right)
-        };
-        let (sa, sb) = if self.lang.is_rtl() {
-            (rs, ls)
-        } else {
-            (ls, rs)
-        };
         let w = usize::from(width);
-        // The right part first: its width as laid out (from the line cache, so nothing is
-        // shaped again) leaves the rest to the left part.
-        let lb = self.lines_as(&[(b.to_owned(), sb)], width, self.dir(), false);
-        let wrapped = lb.len() > 1;
-        let right_spans: Vec<Span<'static>> =
-            lb.into_iter().next().map(|l| l.spans).unwrap_or_default();
-        let rw: usize = right_spans.iter().map(|s| cell_width(&s.content)).sum();
-        let bw = if wrapped { w } else { rw.min(w) };
-        let room = to_u16(w.saturating_sub(bw + 1));
-        let mut la = self.lines_as(&[(a.to_owned(), sa)], room, self.dir(), false);
-        if la.len() > 1 {
-            // Not all of it fits beside the other end: the parts that do ("hard" of "hard ·
-            // exam"), not a line cut after a separator.
-            la = self.lines_as(&[(fit_parts(self, a, room), sa)], room, self.dir(), false);
+        let first = |lines: Vec<Line<'static>>| -> Vec<Span<'static>> {
+            lines
+                .into_iter()
+                .next()
+                .map(|l| l.spans)
+                .unwrap_or_default()
+        };
+        let spans_width = |spans: &[Span<'static>]| -> usize {
+            spans.iter().map(|s| cell_width(&s.content)).sum()
+        };
+        // The other end first: its width as laid out (from the line cache, so nothing is
+        // shaped again) leaves the rest to the title.
+        let mut lb = self.lines_as(&[(right.to_owned(), rs)], width, self.dir(), false);
+        if lb.len() > 1 {
+            lb = self.lines_as(
+                &[(fit_parts(self, right, width), rs)],
+                width,
+                self.dir(),
+                false,
+            );
         }
-        let mut spans: Vec<Span<'static>> =
-            la.into_iter().next().map(|l| l.spans).unwrap_or_default();
-        let used: usize = spans.iter().map(|s| cell_width(&s.content)).sum();
-        spans.push(Span::raw(" ".repeat(w.saturating_sub(used + rw))));
-        spans.extend(right_spans);
+        let end = first(lb);
+        let ew = spans_width(&end).min(w);
+        let room = if ew == 0 { w } else { w.saturating_sub(ew + 1) };
+        let (mode, shaping) = (self.d.mode, self.d.shaping);
+        let title = if text_width(left, mode, shaping) <= room {
+            left.to_owned()
+        } else if room == 0 {
+            String::new()
+        } else {
+            // Cut where the drawn text reaches the room less a cell for the "…", and never
+            // after a separator ("Quick quiz ·…").
+            let cut = super::bidi::truncate(left, room - 1, mode, shaping);
+            let cut = cut.trim_end_matches([' ', '·']);
+            format!("{cut}…")
+        };
+        let start = first(self.lines_as(&[(title, ls)], to_u16(room), self.dir(), false));
+        let sw = spans_width(&start);
+        let gap = Span::raw(" ".repeat(w.saturating_sub(sw + ew)));
+        let mut spans = Vec::with_capacity(start.len() + end.len() + 1);
+        if self.lang.is_rtl() {
+            spans.extend(end);
+            spans.push(gap);
+            spans.extend(start);
+        } else {
+            spans.extend(start);
+            spans.push(gap);
+            spans.extend(end);
+        }
         Line::from(spans)
     }
 }
@@ -319,12 +347,11 @@ fn draw_in(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
                 &[Does::Restart]
             };
             let keys = bar_without(app, Context::Resume, skip);
-            let keys = keys.as_str();
             let mut body = vec![msg];
             if let Some(m) = &app.message {
                 body.push(untrusted(m));
             }
-            dialog(f, app, c, area, app.t().resume_title, &body, keys);
+            dialog(f, app, c, area, app.t().resume_title, &body, &keys);
         }
         Screen::Quiz(_) => draw_quiz(f, app, c, area, now),
         Screen::Results(_) => draw_results(f, app, c, area),
@@ -429,12 +456,12 @@ fn caret_spans(text: &str, caret: usize, th: Theme) -> Vec<(String, Style)> {
 }
 
 /// The key bar of the screen shown (under any dialog), made from the keymap.
-fn screen_bar(app: &App) -> String {
+fn screen_bar(app: &App) -> KeyBar {
     keymap::key_bar(&app.help_situation())
 }
 
 /// The results' key bar: retrying the save only when it failed.
-fn results_bar(app: &App) -> String {
+fn results_bar(app: &App) -> KeyBar {
     let skip: &[Does] = if matches!(app.save_status(), Some(SaveStatus::Failed(..))) {
         &[]
     } else {
@@ -444,12 +471,12 @@ fn results_bar(app: &App) -> String {
 }
 
 /// The key bar of a context, made from the keymap.
-fn bar(app: &App, context: Context) -> String {
+fn bar(app: &App, context: Context) -> KeyBar {
     bar_without(app, context, &[])
 }
 
 /// The key bar of a context without the parts in `skip`.
-fn bar_without(app: &App, context: Context, skip: &[Does]) -> String {
+fn bar_without(app: &App, context: Context, skip: &[Does]) -> KeyBar {
     let s = if context == app.help_situation().context {
         app.help_situation()
     } else {
@@ -487,7 +514,7 @@ fn dialog(
     area: Rect,
     title: &str,
     body: &[String],
-    keys: &str,
+    keys: &KeyBar,
 ) {
     dialog_scrolled(f, app, c, area, title, body, keys, keys);
 }
@@ -502,8 +529,8 @@ fn dialog_scrolled(
     area: Rect,
     title: &str,
     body: &[String],
-    keys: &str,
-    scroll_keys: &str,
+    keys: &KeyBar,
+    scroll_keys: &KeyBar,
 ) {
     if c.compact {
         dialog_compact(f, app, c, area, title, body, scroll_keys);
@@ -519,7 +546,7 @@ fn dialog_scrolled(
             lines.extend(c.text(b, Style::default(), inner_w));
         }
     }
-    let key_lines = c.text(keys, c.d.theme.dim(), inner_w);
+    let key_lines = c.text(&keys.text(), c.d.theme.dim(), inner_w);
     if lines.len() + 1 + key_lines.len() + 2 > usize::from(area.height) {
         let rect = Rect {
             x: area.x + (area.width - w) / 2,
@@ -575,7 +602,7 @@ fn dialog_compact(
     area: Rect,
     title: &str,
     body: &[String],
-    keys: &str,
+    keys: &KeyBar,
 ) {
     let w = area.width;
     let th = c.d.theme;
@@ -954,7 +981,7 @@ fn draw_home(f: &mut Frame<'_>, app: &App, h: &HomeForm, c: &Ctx, area: Rect) {
         f.render_widget(Lines::new(c.text(&untrusted(m), c.d.theme.warn(), w)), msg);
     }
     f.render_widget(
-        Lines::new(c.text(&screen_bar(app), c.d.theme.dim(), w)),
+        Lines::new(c.text(&screen_bar(app).text(), c.d.theme.dim(), w)),
         keys,
     );
 }
@@ -1469,26 +1496,35 @@ fn progress_strip(app: &App, c: &Ctx, s: &Session, width: u16) -> Line<'static> 
     let cur = s.current();
     let cell = if n >= 100 { 4 } else { 3 };
     let all = usize::from(width) / cell;
-    // When not every number fits, a sign at each end that hides some (‹ before, › after in
-    // English; mirrored in Arabic, so it points outward to the hidden numbers), one cell each.
+    // When not every number fits, a sign at each end says how many are hidden there: "‹3"
+    // before, "12›" after in English; mirrored in Arabic ("3›" at the right, "‹12" at the
+    // left), so that the sign points outward to the hidden numbers. Each end is as wide as
+    // the largest count.
+    let side = 1 + n.to_string().len();
     let fit = if n <= all.max(1) {
         n
     } else {
-        (usize::from(width).saturating_sub(2) / cell).max(1)
+        (usize::from(width).saturating_sub(2 * side) / cell).max(1)
     };
     let start = cur.saturating_sub(fit / 2).min(n.saturating_sub(fit));
     let end = (start + fit).min(n);
-    let (before, after) = if app.lang.is_rtl() {
-        ("›", "‹")
-    } else {
-        ("‹", "›")
+    let rtl = app.lang.is_rtl();
+    // The sign and count at one end: `outer_left` when it is drawn at the left edge of the
+    // line; padded on its inner side.
+    let sign = |hidden: usize, outer_left: bool| -> Span<'static> {
+        let text = match (hidden, outer_left) {
+            (0, _) => String::new(),
+            (k, true) => format!("‹{}", c.num(&k.to_string())),
+            (k, false) => format!("{}›", c.num(&k.to_string())),
+        };
+        let pad = " ".repeat(side.saturating_sub(cell_width(&text)));
+        Span::styled(if outer_left { text + &pad } else { pad + &text }, th.dim())
     };
-    let sign =
-        |shown: bool, mark: &'static str| Span::styled(if shown { mark } else { " " }, th.dim());
     let mut spans: Vec<Span<'static>> = Vec::with_capacity(fit + 3);
     let hidden = fit < n;
     if hidden {
-        spans.push(sign(start > 0, before));
+        // Before the first shown: at the left edge in English, the right edge in Arabic.
+        spans.push(sign(start, !rtl));
     }
     for i in start..end {
         let slot = &s.state.slots[i];
@@ -1513,9 +1549,9 @@ fn progress_strip(app: &App, c: &Ctx, s: &Session, width: u16) -> Line<'static> 
         spans.push(Span::styled(text, style));
     }
     if hidden {
-        spans.push(sign(end < n, after));
+        spans.push(sign(n - end, rtl));
     }
-    if app.lang.is_rtl() {
+    if rtl {
         spans.reverse();
         let used: usize = spans.iter().map(|s| cell_width(&s.content)).sum();
         spans.insert(
@@ -1601,7 +1637,7 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
         && !slot.checked
         && !matches!(q.kind, Kind::Single { .. } | Kind::TrueFalse { .. })
     {
-        k = with_check(&k, t.keys_practice_check);
+        with_check(&mut k, t.keys_practice_check);
     }
     let keys: Vec<Line<'static>> = c.bar(&k, th.dim(), w).into_iter().take(1).collect();
     let [head, body, msg_area, keys_area] = Layout::vertical([
@@ -1756,7 +1792,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         && !slot.checked
         && !matches!(q.kind, Kind::Single { .. } | Kind::TrueFalse { .. })
     {
-        k = with_check(&k, t.keys_practice_check);
+        with_check(&mut k, t.keys_practice_check);
     }
     f.render_widget(
         Lines::new(
@@ -1769,18 +1805,12 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
     );
 }
 
-/// The key hint `k` with the practice "Enter check" part second, not first: the first part is
-/// the digit range, which after Arabic letters would read backwards ("9-1").
 /// The key bar with Enter's word as in practice (check): in place of Enter's part when the
-/// bar has one (not "Enter save · Enter check"), else second.
-fn with_check(k: &str, check: &str) -> String {
-    let mut parts: Vec<&str> = k.split(" · ").collect();
-    let enter = |p: &&str| p.trim_start_matches('\u{2066}').starts_with("Enter");
-    match parts.iter().position(enter) {
-        Some(i) => parts[i] = check,
-        None => parts.insert(1.min(parts.len()), check),
-    }
-    parts.join(" · ")
+/// bar has one (not "Enter save · Enter check"), else second, not first: the first part is the
+/// digit range, which after Arabic letters would read backwards ("9-1"). Ranked as confirming.
+fn with_check(k: &mut KeyBar, check: &str) {
+    let enter = |p: &str| p.trim_start_matches('\u{2066}').starts_with("Enter");
+    k.replace_or_insert(enter, check, 1, keymap::bar_rank(keymap::Action::Confirm));
 }
 
 fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
@@ -1875,7 +1905,7 @@ fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
         f.render_widget(Lines::new(keys), keys_area);
         return;
     }
-    let keys = c.text(&results_bar(app), th.dim(), w);
+    let keys = c.text(&results_bar(app).text(), th.dim(), w);
     let top_h = u16::try_from(lines.len()).unwrap_or(0);
     let bottom_h = u16::try_from(save_lines.len() + keys.len()).unwrap_or(0);
     let [top, chart, bottom] = Layout::vertical([
@@ -2076,14 +2106,9 @@ fn draw_review(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, i: usize) {
     };
     let lines = question_lines(app, c, s, i, inner.width, true).lines;
     scrolled_page(f, app, c, lines, inner);
-    let hint = if c.compact {
-        fit_parts(c, &screen_bar(app), area.width)
-    } else {
-        screen_bar(app)
-    };
     f.render_widget(
         Lines::new(
-            c.text(&hint, th.dim(), area.width)
+            c.bar(&screen_bar(app), th.dim(), area.width)
                 .into_iter()
                 .take(1)
                 .collect::<Vec<_>>(),
@@ -2125,14 +2150,17 @@ pub fn draw_calibration(f: &mut Frame<'_>, lang: Lang, d: Display) {
         lines.push(Line::raw(""));
     }
     lines.extend(c.text(t.calibrate_question, Style::default(), w));
-    let keys = keymap::key_bar(&Situation {
+    let mut keys = keymap::key_bar(&Situation {
         context: Context::Calibrate,
         lang,
         labels: lang,
         choices: 0,
     });
-    let keys = format!("{keys} · F2 {}", t.does(Does::Display).1);
-    lines.extend(c.text(&keys, d.theme.dim(), w));
+    keys.push(
+        format!("F2 {}", t.does(Does::Display).1),
+        keymap::bar_rank(keymap::Action::FlipBidi),
+    );
+    lines.extend(c.text(&keys.text(), d.theme.dim(), w));
     let rect = if c.compact {
         area
     } else {

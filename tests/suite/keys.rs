@@ -530,6 +530,7 @@ fn no_key_bar_names_two_different_commands_with_one_word() {
         labels: Lang::En,
         choices: 0,
     });
+    let bar = bar.text();
     assert!(bar.contains("↑/↓ move"), "{bar}");
     assert!(bar.contains("→/← next/prev"), "{bar}");
 }

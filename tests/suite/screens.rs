@@ -12,6 +12,7 @@ use tipquiz::record::Store;
 use tipquiz::text::Lang;
 use tipquiz::tui::app::{App, Effect, Field, Input, Overlay, Prefs, SaveStatus, Screen};
 use tipquiz::tui::bidi::BidiMode;
+use tipquiz::tui::keymap::{self, Action, Context};
 use tipquiz::tui::ui::{Display, Theme, draw};
 
 const EVERY: &str = include_str!("../fixtures/valid/every-type.toml");
@@ -581,11 +582,41 @@ fn strip_row(a: &App, w: u16, h: u16) -> (String, String) {
     (row, current)
 }
 
-/// At 80 columns a 30-question exam does not fit in the row of question numbers: a sign at
-/// each end says that more numbers are hidden there (pointing outward, mirrored in Arabic),
-/// and the current question is always among those shown.
+/// The counts of hidden numbers at the two ends of a drawn question strip, (before the first
+/// shown, after the last shown), and the question numbers shown. A count sits against its sign,
+/// which points outward: "‹3" and "12›" in English, "3›" (right) and "‹12" (left) in Arabic.
+fn strip_counts(row: &str, lang: Lang) -> (usize, usize, Vec<usize>) {
+    let left = regex::Regex::new(r"^\s*‹(\d+)").unwrap();
+    let right = regex::Regex::new(r"(\d+)›\s*$").unwrap();
+    let count = |re: &regex::Regex| -> (usize, String) {
+        match re.captures(row) {
+            Some(c) => (c[1].parse().unwrap(), c[0].to_owned()),
+            None => (0, String::new()),
+        }
+    };
+    let ((l, ltext), (r, rtext)) = (count(&left), count(&right));
+    let inner = &row[ltext.len()..row.len() - rtext.len()];
+    assert!(
+        !inner.contains('‹') && !inner.contains('›'),
+        "a sign away from the ends: {row}"
+    );
+    let shown: Vec<usize> = inner
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    if lang == Lang::Ar {
+        (r, l, shown.into_iter().rev().collect())
+    } else {
+        (l, r, shown)
+    }
+}
+
+/// At 80 columns a 30-question exam does not fit in the row of question numbers: each end
+/// says how many numbers are hidden there ("‹3", "12›"; mirrored in Arabic so that the signs
+/// point outward), the counts and the numbers shown add up to 30, and the current question is
+/// always among those shown.
 #[test]
-fn the_question_strip_shows_that_more_exist_and_keeps_the_current_one() {
+fn the_question_strip_shows_how_many_are_hidden_and_keeps_the_current_one() {
     let lib = numbered_bank(30);
     for lang in [Lang::En, Lang::Ar] {
         let d = tempfile::tempdir().unwrap();
@@ -608,120 +639,239 @@ fn the_question_strip_shows_that_more_exist_and_keeps_the_current_one() {
         } else {
             KeyCode::Right
         };
-        let (before, after) = if lang == Lang::Ar {
-            ('›', '‹')
-        } else {
-            ('‹', '›')
-        };
+        let mut hid_both = false;
         for q in 1..=30usize {
             let (row, current) = strip_row(&a, 80, 24);
             assert_eq!(current.trim(), q.to_string(), "{lang:?} q{q}: {row}");
-            let numbers: Vec<usize> = row
-                .split(|c: char| !c.is_ascii_digit())
-                .filter_map(|n| n.parse().ok())
-                .collect();
-            let (lo, hi) = (
-                numbers[0].min(numbers[numbers.len() - 1]),
-                numbers[0].max(numbers[numbers.len() - 1]),
-            );
+            assert!(row.chars().count() <= 80);
+            let (before, after, shown) = strip_counts(&row, lang);
             assert!(
-                numbers.len() < 30,
+                shown.len() < 30,
                 "{lang:?}: not all fit at 80 columns: {row}"
             );
+            let (lo, hi) = (shown[0], shown[shown.len() - 1]);
+            assert_eq!(
+                shown,
+                (lo..=hi).collect::<Vec<_>>(),
+                "{lang:?} q{q}: the numbers shown run in order: {row}"
+            );
             assert!((lo..=hi).contains(&q), "{lang:?} q{q}: {row}");
-            // The sign for numbers hidden before the first shown, and after the last.
-            let first_side = if lang == Lang::Ar {
-                row.trim_end().chars().last()
-            } else {
-                row.chars().next()
-            };
-            let last_side = if lang == Lang::Ar {
-                row.trim_start().chars().next()
-            } else {
-                row.trim_end().chars().last()
-            };
-            assert_eq!(
-                first_side == Some(before),
-                lo > 1,
-                "{lang:?} q{q} ({lo}-{hi}): {row}"
-            );
-            assert_eq!(
-                last_side == Some(after),
-                hi < 30,
-                "{lang:?} q{q} ({lo}-{hi}): {row}"
-            );
-            assert!(row.chars().count() <= 80);
+            assert_eq!(before, lo - 1, "{lang:?} q{q}: hidden before {lo}: {row}");
+            assert_eq!(after, 30 - hi, "{lang:?} q{q}: hidden after {hi}: {row}");
+            assert_eq!(before + shown.len() + after, 30, "{lang:?} q{q}: {row}");
+            hid_both |= before > 0 && after > 0;
             a.handle_key(key(onward), T0 + 1_000);
         }
+        assert!(
+            hid_both,
+            "{lang:?}: some question has numbers hidden at both ends"
+        );
         // At 120 columns all 30 fit and no sign is drawn.
         let (row, _) = strip_row(&a, 120, 40);
-        assert!(
-            !row.contains(before) && !row.contains(after),
-            "{lang:?}: {row}"
-        );
-        assert!(row.contains(" 1") && row.contains("30"), "{lang:?}: {row}");
+        assert!(!row.contains('‹') && !row.contains('›'), "{lang:?}: {row}");
+        let (before, after, shown) = strip_counts(&row, lang);
+        assert_eq!((before, after), (0, 0));
+        assert_eq!(shown, (1..=30).collect::<Vec<_>>(), "{lang:?}: {row}");
     }
 }
 
-/// When the exam's title leaves too little room at 80 columns, the header's other end shows
-/// the parts that fit ("easy"), never a part cut after its separator ("easy ·").
+/// A title wider than the header's line (in either language, at 80 and 120 columns) is cut
+/// with "…" where the line runs out, and the other end keeps the level and the mode whole;
+/// a title that fits is drawn whole, without "…".
 #[test]
-fn a_long_title_leaves_whole_parts_at_the_other_end_of_the_header() {
+fn a_title_wider_than_the_line_is_cut_with_an_ellipsis_and_the_level_and_mode_stay() {
     let lib = numbered_bank(3);
+    let long_en = "A final assessment on combating trafficking in persons for every unit \
+                   of the regional police academy, all modules, second session";
+    let long_ar = "التقييم النهائي لمكافحة الاتجار بالأشخاص لجميع وحدات أكاديمية الشرطة \
+                   الإقليمية، كل الوحدات، الدورة الثانية";
     for lang in [Lang::En, Lang::Ar] {
-        let d = tempfile::tempdir().unwrap();
-        let mut a = App::new(
-            Arc::clone(&lib),
-            Vec::new(),
-            &Prefs::default(),
-            lang,
-            Store::new(d.path().join("autosave")),
-        );
-        let mut e = ExamDef::quick(&[], 3, Some(600), Mode::Exam);
-        e.title = tipquiz::text::Text::from_pairs([
-            (
-                "en",
-                "A final assessment on combating trafficking in persons, every module",
-            ),
-            ("ar", "التقييم النهائي: مكافحة الاتجار بالأشخاص في الوحدات"),
-        ]);
-        a.fixed_exam = Some(e);
-        a.form_mut().trainee = "Trainee One".into();
-        a.start(T0);
-        let head = screen(&a, 80, 24, T0).lines().next().unwrap().to_owned();
-        let wide = screen(&a, 120, 40, T0).lines().next().unwrap().to_owned();
-        let easy = tipquiz::tui::i18n::ui(lang).easy;
-        let drawn_easy = tipquiz::tui::bidi::visual_lines(
-            easy,
-            tipquiz::tui::bidi::Dir::Rtl,
-            80,
-            BidiMode::Reorder,
-            true,
-        )
-        .concat();
-        let easy = if lang == Lang::Ar {
-            drawn_easy.as_str()
-        } else {
-            easy
-        };
-        assert!(
-            wide.contains(easy) && wide.contains('·'),
-            "{lang:?}: {wide}"
-        );
-        assert!(head.contains(easy), "{lang:?}: {head}");
-        if lang == Lang::En {
-            // English keeps the level and mode whole and cuts the title.
-            let t = tipquiz::tui::i18n::ui(lang);
-            assert!(
-                head.ends_with(&format!("{} · {}", t.easy, t.exam_short)),
-                "{head}"
-            );
-        } else {
-            // Arabic keeps the title: at the left end, the level alone, no separator
-            // hanging at the edge.
-            let edge: String = head.chars().take(easy.chars().count() + 2).collect();
-            assert!(!edge.contains('·'), "{edge:?} in {head}");
+        for (title, cut) in [("Short", false), (long_en, true), (long_ar, true)] {
+            for mode in [Mode::Exam, Mode::Practice] {
+                let d = tempfile::tempdir().unwrap();
+                let mut a = App::new(
+                    Arc::clone(&lib),
+                    Vec::new(),
+                    &Prefs::default(),
+                    lang,
+                    Store::new(d.path().join("autosave")),
+                );
+                let mut e = ExamDef::quick(&[], 3, Some(600), mode);
+                e.title = tipquiz::text::Text::from_pairs([("en", title), ("ar", title)]);
+                a.fixed_exam = Some(e);
+                a.form_mut().trainee = "Trainee One".into();
+                a.start(T0);
+                let t = tipquiz::tui::i18n::ui(lang);
+                let mode_word = if mode == Mode::Exam {
+                    t.exam_short
+                } else {
+                    t.practice_short
+                };
+                let level_mode = as_drawn(&format!("{} · {mode_word}", t.easy), lang);
+                for (w, h) in [(80u16, 24u16), (120, 40)] {
+                    let head = screen(&a, w, h, T0).lines().next().unwrap().to_owned();
+                    let what = format!("{lang:?} {mode:?} {w} {title:.10}: {head}");
+                    assert!(head.chars().count() <= usize::from(w), "{what}");
+                    // The level and mode at the line's end: the right in English, the left in
+                    // Arabic.
+                    if lang == Lang::Ar {
+                        assert!(head.starts_with(&level_mode), "{what}");
+                    } else {
+                        assert!(head.ends_with(&level_mode), "{what}");
+                    }
+                    assert_eq!(head.contains('…'), cut, "{what}");
+                    if cut {
+                        // The title fills the line up to the level and mode: one space
+                        // between them, and the three cells of a separator not drawn after
+                        // the cut ("… · …" is never left hanging).
+                        let gap = if lang == Lang::Ar {
+                            head[level_mode.len()..]
+                                .chars()
+                                .take_while(|c| *c == ' ')
+                                .count()
+                        } else {
+                            head.trim_end_matches(level_mode.as_str())
+                                .chars()
+                                .rev()
+                                .take_while(|c| *c == ' ')
+                                .count()
+                        };
+                        assert!((1..=4).contains(&gap), "{what}");
+                    } else {
+                        assert!(head.contains("Short"), "{what}");
+                    }
+                }
+            }
         }
+    }
+}
+
+/// The part of a key bar that does `action` in `ctx` ("Esc quit"), as the keymap names its
+/// keys and the catalogue its word; `None` when no row of the context's bar does it.
+fn bar_part(ctx: Context, action: Action, lang: Lang) -> Option<String> {
+    let row = keymap::table(ctx)
+        .into_iter()
+        .flatten()
+        .find(|r| r.action == action && r.bar)?;
+    let word = tipquiz::tui::i18n::ui(lang).does(row.does?).1;
+    Some(format!("{} {word}", keymap::keys_for(ctx, action, lang)))
+}
+
+/// A text as a line of the screen draws it in the interface's direction (Arabic shaped and
+/// reordered), to be found in a drawn line.
+fn as_drawn(text: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return text.to_owned();
+    }
+    tipquiz::tui::bidi::visual_lines(
+        text,
+        tipquiz::tui::bidi::Dir::Rtl,
+        80,
+        BidiMode::Reorder,
+        true,
+    )
+    .concat()
+}
+
+/// At 80x24 not every key bar fits (at 80 columns in English "Esc quit" used to fall off the
+/// end). On every screen a trainee meets, in both languages and both modes, the way out (Esc:
+/// quit, back, close; "no" in a dialog) and the help are on one line of the screen: the bar
+/// keeps them first and drops what matters less.
+#[test]
+fn every_context_keeps_its_way_out_and_its_help_on_the_key_bar_at_80x24() {
+    let mut seen: Vec<Context> = Vec::new();
+    for lang in [Lang::En, Lang::Ar] {
+        let mut check = |a: &App, now: i64, want: Context| {
+            assert_eq!(a.situation().context, want, "{lang:?}: the screen reached");
+            let way_out = bar_part(want, Action::Cancel, lang)
+                .or_else(|| bar_part(want, Action::No, lang))
+                .unwrap_or_else(|| panic!("{lang:?} {want:?}: no way out on its key bar"));
+            let mut must = vec![way_out];
+            let has_help = keymap::table(want)
+                .into_iter()
+                .flatten()
+                .any(|r| r.action == Action::Help);
+            if has_help {
+                must.push(bar_part(want, Action::Help, lang).unwrap_or_else(|| {
+                    panic!("{lang:?} {want:?}: help works here but is not on its key bar")
+                }));
+            }
+            let shown = screen(a, 80, 24, now);
+            let drawn: Vec<String> = must.iter().map(|p| as_drawn(p, lang)).collect();
+            assert!(
+                shown
+                    .lines()
+                    .any(|l| drawn.iter().all(|p| l.contains(p.as_str()))),
+                "{lang:?} {want:?}: {must:?} not on one line of\n{shown}"
+            );
+            seen.push(want);
+        };
+        // The home form: the name field, another field, the display check.
+        let d = tempfile::tempdir().unwrap();
+        let mut a = app(lang, d.path());
+        check(&a, T0, Context::HomeName);
+        for _ in 0..3 {
+            if a.situation().context == Context::HomeName {
+                a.handle_key(key(KeyCode::Tab), T0);
+            }
+        }
+        check(&a, T0, Context::HomeForm);
+        a.calibrate();
+        check(&a, T0, Context::Calibrate);
+        for mode in [Mode::Exam, Mode::Practice] {
+            let d = tempfile::tempdir().unwrap();
+            let mut a = quiz(lang, Some(600), mode, d.path());
+            let now = T0 + 1_000;
+            check(&a, now, Context::Choosing);
+            if mode == Mode::Practice {
+                // Checked at once: the answer is locked.
+                a.handle_key(ch('b'), now);
+                check(&a, now, Context::Answered);
+            }
+            a.handle_key(key(KeyCode::Tab), now);
+            check(&a, now, Context::Choosing);
+            a.handle_key(key(KeyCode::Tab), now);
+            a.handle_key(key(KeyCode::Tab), now);
+            check(&a, now, Context::Typing);
+            a.handle_key(key(KeyCode::Tab), now);
+            check(&a, now, Context::Arranging);
+            a.handle_key(key(KeyCode::Tab), now);
+            check(&a, now, Context::Matching);
+            a.handle_key(ch('#'), now);
+            check(&a, now, Context::GoTo);
+            a.handle_key(key(KeyCode::Esc), now);
+            a.handle_key(ch('?'), now);
+            check(&a, now, Context::Help);
+            a.handle_key(key(KeyCode::Esc), now);
+            a.handle_key(key(KeyCode::Esc), now);
+            assert_eq!(a.overlay, Overlay::ConfirmQuit);
+            check(&a, now, Context::Dialog);
+            a.handle_key(key(KeyCode::Esc), now);
+            // Left with an answer, then offered again.
+            let saved = a.session().unwrap().state.clone();
+            a.autosaves.autosave(&saved).unwrap();
+            let mut b = app(lang, d.path());
+            b.fixed_exam = Some(exam(Some(600), mode));
+            b.form_mut().trainee = "trainee one".into();
+            b.start(now);
+            check(&b, now, Context::Resume);
+            a.handle_key(ctrl('s'), now);
+            assert_eq!(a.overlay, Overlay::ConfirmSubmit);
+            check(&a, now, Context::Dialog);
+            a.handle_key(key(KeyCode::Enter), now);
+            check(&a, now, Context::Results);
+            a.handle_key(ch('r'), now);
+            check(&a, now, Context::Review);
+        }
+    }
+    // The instructor's screens draw no key bar from these tables: the console's key line is a
+    // sentence naming every key, wrapped whole; the viewers leave with q or Esc.
+    let not_trainee = [Context::Viewer, Context::Console, Context::ConsoleConfirm];
+    for ctx in keymap::CONTEXTS {
+        assert!(
+            seen.contains(&ctx) || not_trainee.contains(&ctx),
+            "{ctx:?} was not checked"
+        );
     }
 }
 
