@@ -54,6 +54,7 @@ pub(crate) fn serve_cmd(cx: &Context, args: ServeArgs) -> u8 {
         lockout: std::time::Duration::from_secs(u64::from(lockout)),
         paced: args.paced,
         lang: cx.out.lang,
+        stop_after_records: std::env::var_os("TIPQUIZ_TEST_STOP_AFTER_RECORDS").is_some(),
         dir: args.dir.unwrap_or_else(|| data.join("serve")),
         results: cx
             .common

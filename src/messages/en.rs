@@ -412,6 +412,7 @@ pub fn text(key: K) -> &'static str {
         K::BoardPass => "✓ pass",
         K::BoardFail => "✗ fail",
         K::BoardMore => "+{0} more · page {1}/{2} · {3} trainees",
+        K::BoardLastPage => "page {0}/{1} · {2} trainees",
         K::BoardMeans => "Class mean by topic (%)",
         K::BoardFlagged => "Flagged, not ranked ({0})",
         K::HtmlByTopic => "Percentage per topic",
@@ -922,8 +923,8 @@ pub static CONSOLE: super::screens::ConsoleUi = super::screens::ConsoleUi {
     finished: "finished",
     away: "away (saved)",
     typing: "(typing a name)",
-    keys: "{0} select · {1} {2} min for the selected · {3} {2} min for all · {4} lock/open joins · {5} end exam · {6} board · {7} stop",
-    paced_keys: "{0} next step (open, close, next question, podium) · {1} end the game now · {2} lock/open joins · {3} board · {4} stop",
+    keys: "{0} select · {1} {2} min for the selected · {3} {2} min for all · {4} lock/open joins · {5} end exam · {6} board · {8} details · {7} stop",
+    paced_keys: "{0} next step (open, close, next question, podium) · {1} end the game now · {2} lock/open joins · {3} board · {5} details · {4} stop",
     confirm_end: "End the exam for everybody? Open attempts are recorded as timed out.",
     confirm_end_game: "End the game now? Every trainee's answers so far are recorded and the podium is shown.",
     confirm_quit: "Stop the server? Attempts are saved and resume when trainees connect again.",
@@ -956,6 +957,14 @@ pub static CONSOLE: super::screens::ConsoleUi = super::screens::ConsoleUi {
     not_recorded_pending: " Not recorded (kept in the pending folder): {0}",
     already_over: "The game is already over.",
     save_failed: "The game could not be saved: {0}",
+    game_goes_on: "The paced game stopped earlier goes on ({0} trainees, {1}): trainees connect again with the same name.",
+    game_at_question: "question {0} of {1}",
+    game_not_started: "not started",
+    game_set_aside: "A saved paced game could not be taken up ({0}); it was moved to {1}.",
+    code_is: "code {0}",
+    details_title: "Details",
+    details_back: "{0} back",
+    podium_recorded: "The paced game had reached its podium when the server stopped: {0} missing records written now, {1} already in the results folder.",
 };
 
 /// Paced play's screen (`serve --paced`).

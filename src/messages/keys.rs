@@ -342,6 +342,7 @@ keys! {
     BoardPass,
     BoardFail,
     BoardMore,
+    BoardLastPage,
     BoardFlagged,
     BoardMeans,
     HtmlExplainTooEasy,

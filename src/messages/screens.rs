@@ -287,6 +287,14 @@ pub struct ConsoleUi {
     pub not_recorded_pending: &'static str,
     pub already_over: &'static str,
     pub save_failed: &'static str,
+    pub game_goes_on: &'static str,
+    pub game_at_question: &'static str,
+    pub game_not_started: &'static str,
+    pub game_set_aside: &'static str,
+    pub podium_recorded: &'static str,
+    pub code_is: &'static str,
+    pub details_title: &'static str,
+    pub details_back: &'static str,
 }
 
 impl ConsoleUi {
@@ -345,6 +353,14 @@ impl ConsoleUi {
             self.not_recorded_pending,
             self.already_over,
             self.save_failed,
+            self.game_goes_on,
+            self.game_at_question,
+            self.game_not_started,
+            self.game_set_aside,
+            self.podium_recorded,
+            self.code_is,
+            self.details_title,
+            self.details_back,
         ]
     }
 }

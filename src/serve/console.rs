@@ -158,6 +158,9 @@ pub struct Console {
     pub confirm: Option<Confirm>,
     /// The board is shown instead of the table.
     pub board: bool,
+    /// The details (every address, the host key, the folders, the notes of the start) are
+    /// shown instead of the table or the game.
+    pub details: bool,
     /// The last thing done, in words.
     pub status: String,
     /// The console's language.
@@ -187,6 +190,7 @@ impl Console {
             selected: 0,
             confirm: None,
             board: false,
+            details: false,
             status: String::new(),
             lang,
         }
@@ -250,6 +254,7 @@ impl Console {
                 self.status = super::paced::advance(ctx, self.lang);
             }
             Action::ShowBoard => self.board = !self.board,
+            Action::Help => self.details = !self.details,
             Action::Cancel | Action::QuitNow => self.confirm = Some(Confirm::Quit),
             _ => {}
         }
@@ -272,6 +277,7 @@ pub fn key_line(lang: Lang) -> String {
             k(Action::EndExam),
             k(Action::ShowBoard),
             k(Action::Cancel),
+            k(Action::Help),
         ],
     )
 }
@@ -288,6 +294,7 @@ pub fn paced_key_line(lang: Lang) -> String {
             k(Action::LockJoins),
             k(Action::ShowBoard),
             k(Action::Cancel),
+            k(Action::Help),
         ],
     )
 }
@@ -547,13 +554,53 @@ pub struct Look {
     pub now: Millis,
 }
 
-/// Draw the console.
+/// What the server says about itself: the command trainees type, shown in the console's one
+/// line of header, and the details behind the details key (every address, the class code,
+/// the host key, the folders, the notes of the start), wrapped at the console's width.
+#[derive(Clone, Debug, Default)]
+pub struct About {
+    /// The command a trainee types (the first address).
+    pub connect: String,
+    /// The lines of the start banner.
+    pub details: Vec<String>,
+    /// The notes of the start (keys made, a game taken up, records written): shown on the
+    /// status line until the instructor's first key, and in the details.
+    pub notes: Vec<String>,
+}
+
+/// The header's one line: the command trainees type, the class code and the sessions, as
+/// many of them as fit in `width` cells (the code first, then the sessions, then the command).
+fn header_line(ctx: &Ctx, about: &About, state: &str, width: usize, lang: Lang) -> String {
+    let t = words(lang);
+    let code = fill(t.code_is, &[ctx.code.as_str().to_owned()]);
+    let parts = [about.connect.as_str(), code.as_str(), state];
+    let w = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let mut keep = [false; 3];
+    let mut used = 0;
+    for i in [1, 2, 0] {
+        let need = w(parts[i]) + if used > 0 { 3 } else { 0 };
+        if !parts[i].is_empty() && used + need <= width {
+            keep[i] = true;
+            used += need;
+        }
+    }
+    parts
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(p, _)| *p)
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// Draw the console: one line of header (in a frame of three rows), the trainees (or the
+/// game, or the details), the keys and the last thing done.
 pub fn draw(
     f: &mut Frame<'_>,
     ctx: &Ctx,
     console: &Console,
     rows: &[ConsoleRow],
-    header: &[String],
+    about: &About,
     board: &crate::report::board::Board,
     look: Look,
 ) {
@@ -575,6 +622,13 @@ pub fn draw(
     // The key line and the status wrap at the width (in either language), below a rule.
     let help = match console.confirm {
         Some(c) => vec![confirm_line(c, ctx.paced.is_some(), lang)],
+        None if console.details => vec![
+            fill(
+                t.details_back,
+                &[keymap::keys_for(Context::Console, Action::Help, lang)],
+            ),
+            console.status.clone(),
+        ],
         None if ctx.paced.is_some() => vec![paced_key_line(lang), console.status.clone()],
         None => vec![key_line(lang), console.status.clone()],
     };
@@ -584,7 +638,7 @@ pub fn draw(
         .flat_map(|l| text_lines(l, area.width, lang, d))
         .collect();
     let [head, body, foot] = Layout::vertical([
-        Constraint::Length(u16::try_from(header.len()).unwrap_or(4) + 3),
+        Constraint::Length(3),
         Constraint::Min(3),
         Constraint::Length(u16::try_from(foot_lines.len().min(5)).unwrap_or(5) + 1),
     ])
@@ -592,7 +646,6 @@ pub fn draw(
     let inner = head.width.saturating_sub(2);
     let locked = ctx.class.locked.load(Ordering::SeqCst);
     let ended = ctx.class.ended.load(Ordering::SeqCst);
-    let mut lines: Vec<Line> = header.iter().map(|h| Line::from(h.clone())).collect();
     let mut state = fill(
         t.sessions,
         &[
@@ -609,16 +662,37 @@ pub fn draw(
     {
         state = format!("{state} · {}", fill(t.save_failed, &[why]));
     }
-    lines.push(text_line(&state, inner, lang, d));
+    let line = header_line(ctx, about, &state, usize::from(inner), lang);
     f.render_widget(
-        Paragraph::new(lines).block(
+        Paragraph::new(vec![text_line(&line, inner, lang, d)]).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(cell(t.title, d)),
         ),
         head,
     );
-    if let Some(lines) = paced {
+    if console.details {
+        let width = body.width.saturating_sub(2);
+        let lines: Vec<Line> = about
+            .details
+            .iter()
+            .flat_map(|l| {
+                if l.is_empty() {
+                    vec![Line::default()]
+                } else {
+                    text_lines(l, width, lang, d)
+                }
+            })
+            .collect();
+        f.render_widget(
+            Paragraph::new(lines).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(cell(t.details_title, d)),
+            ),
+            body,
+        );
+    } else if let Some(lines) = paced {
         let width = body.width.saturating_sub(2);
         let lines: Vec<Line> = lines.iter().map(|l| text_line(l, width, lang, d)).collect();
         f.render_widget(
@@ -702,7 +776,7 @@ pub fn draw(
 /// countdowns) and after every key.
 struct ConsoleScreen<'a> {
     ctx: &'a Ctx,
-    header: &'a [String],
+    about: &'a About,
     console: Console,
     rows: Vec<ConsoleRow>,
     board: crate::report::board::Board,
@@ -743,7 +817,7 @@ impl Screens for ConsoleScreen<'_> {
             self.ctx,
             &self.console,
             &self.rows,
-            self.header,
+            self.about,
             &self.board,
             look,
         );
@@ -775,11 +849,11 @@ impl Screens for ConsoleScreen<'_> {
 ///
 /// # Errors
 /// When the terminal cannot be used.
-pub fn run(ctx: &Ctx, header: &[String], lang: Lang) -> std::io::Result<()> {
+pub fn run(ctx: &Ctx, about: &About, lang: Lang) -> std::io::Result<()> {
     let display = Display::default();
     let mut screen = ConsoleScreen {
         ctx,
-        header,
+        about,
         console: Console::new(lang),
         rows: Vec::new(),
         board: crate::report::board::Board::new(&ctx.places.results.dir, None),
@@ -787,6 +861,7 @@ pub fn run(ctx: &Ctx, header: &[String], lang: Lang) -> std::io::Result<()> {
         saved: Vec::new(),
         saved_at: None,
     };
+    screen.console.status = about.notes.join(" · ");
     screen.refresh(true);
     match crate::tui::run::run_local(&mut screen, display.mode)? {
         Outcome::Ended(e) if e.kind() != std::io::ErrorKind::Interrupted => Err(e),
@@ -802,7 +877,7 @@ mod tests {
     fn the_key_line_and_the_questions_name_the_keys_of_the_keymap() {
         assert_eq!(
             key_line(Lang::En),
-            "↑/↓ select · + 5 min for the selected · * 5 min for all · l lock/open joins · e end exam · b board · q stop"
+            "↑/↓ select · + 5 min for the selected · * 5 min for all · l lock/open joins · e end exam · b board · i details · q stop"
         );
         assert!(
             confirm_line(Confirm::Quit, false, Lang::En).ends_with("y: yes · any other key: no")

@@ -56,6 +56,9 @@ pub struct Options {
     pub paced: bool,
     /// The language of the instructor's console (the command line's).
     pub lang: crate::text::Lang,
+    /// Test hook: stop (exit status [`paced::STOPPED_FOR_TEST`]) right after writing a
+    /// podium's records, before the saved game is deleted, as a server killed there would.
+    pub stop_after_records: bool,
 }
 
 /// What every session shares.
@@ -81,6 +84,8 @@ pub struct Ctx {
     pub class: Arc<class::Class>,
     /// The game, in paced play.
     pub paced: Option<paced::Game>,
+    /// See [`Options::stop_after_records`].
+    pub stop_after_records: bool,
 }
 
 /// Why the server could not start, in words for the instructor.
@@ -123,6 +128,7 @@ pub fn prepare(
     exams: Vec<ExamDef>,
 ) -> Result<(Ctx, Vec<String>), ServeError> {
     let mut notes = Vec::new();
+    let mut podium = None;
     let paced = if opts.paced {
         let [exam] = exams.as_slice() else {
             return Err(ServeError::Paced(format!(
@@ -136,10 +142,11 @@ pub fn prepare(
         };
         let seed = rand::random();
         let now = crate::tui::host::now_ms();
-        let (game, note) = paced::start_game(exam, &lib, &opts.dir, seed, now)
+        let started = paced::start_game(exam, &lib, &opts.dir, (seed, now, opts.lang))
             .map_err(|e| ServeError::Paced(format!("exam {}: {e}", exam.id)))?;
-        notes.extend(note);
-        Some(game)
+        notes.extend(started.note);
+        podium = started.podium;
+        Some(started.game)
     } else {
         None
     };
@@ -171,6 +178,12 @@ pub fn prepare(
         program: format!("tipquiz {}", env!("CARGO_PKG_VERSION")),
         key: Some(rec.key),
     };
+    // A paced game that was stopped while its podium's records were written: those missing
+    // are written now.
+    if let Some(g) = podium {
+        let now = crate::tui::host::now_ms();
+        notes.push(paced::record_podium(&places, &g, &opts.dir, now, opts.lang));
+    }
     // Attempts finished but not recorded when the server last stopped are recorded now.
     // The server wrote them itself (with any time it gave): they keep their own rules.
     let done = crate::tui::host::recover(
@@ -203,6 +216,7 @@ pub fn prepare(
         idle: opts.idle,
         class: Arc::new(class::Class::new()),
         paced,
+        stop_after_records: opts.stop_after_records,
     };
     Ok((ctx, notes))
 }
@@ -301,7 +315,22 @@ pub fn run(ctx: Ctx, opts: &Options, notes: &[String]) -> Result<(), ServeError>
             .filter(|l| !l.starts_with("tipquiz class server"))
             .map(|l| l.trim_end().to_owned())
             .collect();
-        let r = console::run(&ctx, &header, opts.lang);
+        let connect = addresses(opts.listen)
+            .first()
+            .map(|a| {
+                if port == 22 {
+                    format!("ssh class@{a}")
+                } else {
+                    format!("ssh -p {port} class@{a}")
+                }
+            })
+            .unwrap_or_default();
+        let about = console::About {
+            connect,
+            details: header,
+            notes: notes.to_vec(),
+        };
+        let r = console::run(&ctx, &about, opts.lang);
         shutdown(&ctx);
         // The console is gone: what the instructor needs later is printed on the terminal.
         let _ = std::io::stdout().write_all(text.as_bytes());

@@ -89,6 +89,24 @@ impl Game {
         Ok(())
     }
 
+    /// Save the game as `g` has it now, holding the game's lock while the file is written (at
+    /// the podium, before its records: nothing changes the game afterwards).
+    ///
+    /// # Errors
+    /// The file could not be written, in words for the console.
+    pub fn save_now(&self, g: &Paced) -> Result<(), String> {
+        let n = self.changes.fetch_add(1, Ordering::SeqCst) + 1;
+        let body = serde_json::to_vec(&g.saved()).map_err(|e| e.to_string())?;
+        let mut written = self
+            .written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let dir = self.file.parent().unwrap_or(Path::new("."));
+        crate::record::write_atomic(dir, &self.file, &body, true).map_err(|e| e.to_string())?;
+        *written = n;
+        Ok(())
+    }
+
     /// The game is over and every attempt recorded: the saved game is no longer needed.
     pub fn forget(&self) {
         let _w = self
@@ -100,9 +118,22 @@ impl Game {
     }
 }
 
+/// What [`start_game`] found in the server's folder.
+pub struct Started {
+    /// The game to play.
+    pub game: Game,
+    /// A line for the instructor (the game taken up, or a saved game set aside), in the
+    /// server's language.
+    pub note: Option<String>,
+    /// A saved game that had reached its podium: the server stopped while recording it (or
+    /// before deleting its file). Its records that are missing are written at start
+    /// ([`record_podium`]).
+    pub podium: Option<Paced>,
+}
+
 /// The game to play at start: the saved one of `exam` in `dir` when there is one that is not
 /// over, else a new one. A saved game that cannot be taken up (another exam, banks changed) is
-/// moved aside, with a note for the console.
+/// moved aside, with a note for the console in `lang`.
 ///
 /// # Errors
 /// The new game cannot be made (see [`Paced::new`]).
@@ -110,11 +141,12 @@ pub fn start_game(
     exam: &crate::exam::ExamDef,
     lib: &crate::bank::Library,
     dir: &Path,
-    seed: u64,
-    now: Millis,
-) -> Result<(Game, Option<String>), crate::quiz::paced::PacedError> {
+    (seed, now, lang): (u64, Millis, Lang),
+) -> Result<Started, crate::quiz::paced::PacedError> {
+    let t = crate::messages::console(lang);
     let file = dir.join(GAME_FILE);
     let mut note = None;
+    let mut podium = None;
     if let Ok(body) = std::fs::read(&file) {
         let restored = serde_json::from_slice::<SavedGame>(&body)
             .map_err(|e| e.to_string())
@@ -122,30 +154,88 @@ pub fn start_game(
         match restored {
             Ok(g) if g.phase() != Phase::Podium => {
                 let n = g.players.len();
-                let note = format!(
-                    "the paced game stopped earlier goes on ({n} trainees, {}): trainees connect again with the same name",
-                    match g.phase() {
-                        Phase::Open { q, .. } | Phase::Closed { q } =>
-                            format!("question {} of {}", q + 1, g.len()),
-                        _ => "not started".to_owned(),
-                    }
-                );
+                let at = match g.phase() {
+                    Phase::Open { q, .. } | Phase::Closed { q } => crate::messages::fill(
+                        t.game_at_question,
+                        &[(q + 1).to_string(), g.len().to_string()],
+                    ),
+                    _ => t.game_not_started.to_owned(),
+                };
+                let note = crate::messages::fill(t.game_goes_on, &[n.to_string(), at]);
                 let mut g = g;
                 g.tick(now);
-                return Ok((Game::new(g, dir), Some(note)));
+                return Ok(Started {
+                    game: Game::new(g, dir),
+                    note: Some(note),
+                    podium: None,
+                });
             }
-            Ok(_) => {}
+            Ok(g) => podium = Some(g),
             Err(why) => {
                 let aside = dir.join(format!("paced-game-{now}.json"));
                 let _ = std::fs::rename(&file, &aside);
-                note = Some(format!(
-                    "a saved paced game could not be taken up ({why}); it was moved to {}",
-                    aside.display()
+                note = Some(crate::messages::fill(
+                    t.game_set_aside,
+                    &[why, aside.display().to_string()],
                 ));
             }
         }
     }
-    Ok((Game::new(Paced::new(exam, lib, seed)?, dir), note))
+    Ok(Started {
+        game: Game::new(Paced::new(exam, lib, seed)?, dir),
+        note,
+        podium,
+    })
+}
+
+/// A saved game found at its podium when the server starts: the attempts not yet in the
+/// results folder are recorded now (each once), and the saved game is deleted. Returns the
+/// line for the instructor, in `lang`.
+#[must_use]
+pub fn record_podium(
+    places: &crate::tui::host::Places,
+    g: &Paced,
+    dir: &Path,
+    now: Millis,
+    lang: Lang,
+) -> String {
+    let t = crate::messages::console(lang);
+    let (written, there, failed) = record_missing(places, g, now);
+    let _ = std::fs::remove_file(dir.join(GAME_FILE));
+    let mut s = crate::messages::fill(t.podium_recorded, &[written.to_string(), there.to_string()]);
+    if !failed.is_empty() {
+        s.push_str(&crate::messages::fill(
+            t.not_recorded_pending,
+            &[failed.join("; ")],
+        ));
+    }
+    s
+}
+
+/// Record every trainee's attempt of a game at its podium that is not in the results folder
+/// yet. Returns how many were written, how many were there already, and the failures (kept in
+/// the pending folder, written at the next start).
+fn record_missing(
+    places: &crate::tui::host::Places,
+    g: &Paced,
+    now: Millis,
+) -> (usize, usize, Vec<String>) {
+    let (mut written, mut there) = (0, 0);
+    let mut failed = Vec::new();
+    for p in &g.players {
+        if crate::tui::host::is_recorded(places, &p.session) {
+            there += 1;
+            continue;
+        }
+        match crate::tui::host::commit_attempt(places, &p.session, now) {
+            Ok(_) => written += 1,
+            Err(e) => failed.push(format!(
+                "{}: {e}",
+                crate::diag::escape_for_terminal(&p.name)
+            )),
+        }
+    }
+    (written, there, failed)
 }
 
 /// The game, locked.
@@ -171,19 +261,30 @@ pub fn tick(ctx: &Ctx, now: Millis) {
     }
 }
 
-/// Record every trainee's attempt of a game that has just ended; returns the console's line.
-fn record_all(ctx: &Ctx, g: &Paced, now: Millis, lang: Lang) -> String {
+/// Record every trainee's attempt of a game that has just reached its podium; returns the
+/// console's line. The game is saved at its podium first: a server stopped while these are
+/// written finds it at its next start and writes the records that are missing
+/// ([`record_podium`]); the saved game is deleted once they are written.
+fn record_all(ctx: &Ctx, g: MutexGuard<'_, Paced>, now: Millis, lang: Lang) -> String {
     let t = crate::messages::console(lang);
-    let mut ok = 0;
-    let mut failed = Vec::new();
-    for p in &g.players {
-        match super::control::commit(ctx, &p.session, now) {
-            Ok(_) => ok += 1,
-            Err(e) => failed.push(format!(
-                "{}: {e}",
-                crate::diag::escape_for_terminal(&p.name)
-            )),
+    if let Some(game) = &ctx.paced
+        && let Err(e) = game.save_now(&g)
+    {
+        // Not saved at the podium: the records are written all the same (a server stopped
+        // now would take the game up at its last question).
+        if let Ok(mut f) = game.failure.lock() {
+            *f = Some(e);
         }
+    }
+    let (ok, _, failed) = record_missing(&ctx.places, &g, now);
+    drop(g);
+    if ctx.stop_after_records {
+        // The test hook: stop as a killed server would, between the records and the deletion
+        // of the saved game.
+        std::process::exit(STOPPED_FOR_TEST);
+    }
+    if let Some(game) = &ctx.paced {
+        game.forget();
     }
     let mut s = crate::messages::fill(t.recorded_all, &[ok.to_string()]);
     if !failed.is_empty() {
@@ -194,6 +295,9 @@ fn record_all(ctx: &Ctx, g: &Paced, now: Millis, lang: Lang) -> String {
     }
     s
 }
+
+/// The exit status of a server stopped by its test hook after writing a podium's records.
+pub const STOPPED_FOR_TEST: i32 = 86;
 
 /// The instructor ends the game now, whatever question it is on: the open question closes,
 /// every trainee's attempt is handed in and recorded, and everybody sees the podium.
@@ -207,11 +311,7 @@ pub fn end_game(ctx: &Ctx, lang: Lang) -> String {
         return crate::messages::console(lang).already_over.to_owned();
     }
     g.finish(now);
-    let line = record_all(ctx, &g, now, lang);
-    drop(g);
-    if let Some(game) = &ctx.paced {
-        game.forget();
-    }
+    let line = record_all(ctx, g, now, lang);
     ctx.class.broadcast(Control::Paced);
     line
 }
@@ -231,17 +331,15 @@ pub fn advance(ctx: &Ctx, lang: Lang) -> String {
             crate::messages::fill(t.q_opened, &[(q + 1).to_string(), g.len().to_string()])
         }
         Phase::Closed { q } => crate::messages::fill(t.q_closed, &[(q + 1).to_string()]),
-        Phase::Podium => record_all(ctx, &g, now, lang),
+        Phase::Podium => String::new(),
         Phase::Lobby => String::new(),
     };
-    if phase == Phase::Podium {
-        drop(g);
-        if let Some(game) = &ctx.paced {
-            game.forget();
-        }
+    let line = if phase == Phase::Podium {
+        record_all(ctx, g, now, lang)
     } else {
         save(ctx, g);
-    }
+        line
+    };
     ctx.class.broadcast(Control::Paced);
     line
 }

@@ -310,15 +310,27 @@ fn draw_counted(
         }
         if !fits_all {
             let rest = cells.len() - (page * per_page + shown.len());
-            let more = fill(
-                t(K::BoardMore),
-                &[
-                    n(rest.to_string()),
-                    n((page + 1).to_string()),
-                    n(pages.to_string()),
-                    n(cells.len().to_string()),
-                ],
-            );
+            // The last page has nobody after it: it says which page it is, not "+0 more".
+            let more = if rest == 0 {
+                fill(
+                    t(K::BoardLastPage),
+                    &[
+                        n((page + 1).to_string()),
+                        n(pages.to_string()),
+                        n(cells.len().to_string()),
+                    ],
+                )
+            } else {
+                fill(
+                    t(K::BoardMore),
+                    &[
+                        n(rest.to_string()),
+                        n((page + 1).to_string()),
+                        n(pages.to_string()),
+                        n(cells.len().to_string()),
+                    ],
+                )
+            };
             // The keys that turn the pages, from the keymap.
             let keys = fill(
                 t(K::BoardPageKeys),

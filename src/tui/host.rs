@@ -582,6 +582,17 @@ pub fn commit_attempt(places: &Places, s: &Session, now: Millis) -> Result<PathB
     commit_attempt_in(places, s, now, None).map_err(|e| e.reason)
 }
 
+/// Whether the finished attempt `s` is already in its results folder (its record's file is
+/// there; the file's name is made of the exam, the trainee, the start and the attempt's id).
+#[must_use]
+pub fn is_recorded(places: &Places, s: &Session) -> bool {
+    let rec = AttemptRecord::from_session(s, &attempt_id(&s.state), 0, &places.program);
+    results_for(places, &s.state.exam)
+        .dir
+        .join(crate::record::Store::record_name(&rec))
+        .is_file()
+}
+
 /// [`commit_attempt`], checking that the results folder is still what it was when the attempt
 /// started (`expected`, see [`folder_id`]). The results folder is never created here.
 ///

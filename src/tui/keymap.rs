@@ -626,6 +626,7 @@ const CONSOLE: &[Binding] = &[
     quiet(&[Char('e')], Action::EndExam),
     quiet(&[Char('b'), Code(KeyCode::Tab)], Action::ShowBoard),
     quiet(&[Char('n'), Char(' ')], Action::NextStep),
+    quiet(&[Char('i'), Char('?'), F(1)], Action::Help),
     quiet(&[Char('q'), Code(KeyCode::Esc)], Action::Cancel),
 ];
 

@@ -104,19 +104,60 @@ enum How {
 /// Text and styles, direction, width, mode, shaping, and how the lines are made.
 type LineKey = (Vec<(String, Style)>, Dir, u16, BidiMode, bool, How);
 
-/// Entries kept in the line cache before it is cleared.
-const LINE_CACHE_CAPACITY: usize = 4096;
+/// Entries of one generation of the line cache (see [`LineCache`]).
+const LINE_CACHE_GENERATION: usize = 512;
+
+/// One entry: its whole key (to compare) and its lines.
+type LineEntry = (LineKey, Vec<Line<'static>>);
 
 /// The line cache: entries by the hash of their key (computed from the borrowed key, so a hit
-/// allocates nothing but its answer), each with its whole key to compare.
-type LineCache = std::collections::HashMap<u64, (LineKey, Vec<Line<'static>>)>;
+/// allocates nothing but its answer), in two generations. A hit in the older generation is
+/// carried over to the newer one; when the newer one holds [`LINE_CACHE_GENERATION`] entries it
+/// becomes the older one and the oldest entries go. The lines of every frame stay, while the
+/// line a countdown makes anew each second goes after two generations: a session's cache
+/// holds at most twice [`LINE_CACHE_GENERATION`] entries, however long the exam.
+#[derive(Default)]
+struct LineCache {
+    young: std::collections::HashMap<u64, LineEntry>,
+    old: std::collections::HashMap<u64, LineEntry>,
+}
+
+impl LineCache {
+    /// The entry of `hash`, carried over to the young generation when found in the old one.
+    fn get(&mut self, hash: u64) -> Option<&LineEntry> {
+        if !self.young.contains_key(&hash) {
+            let e = self.old.remove(&hash)?;
+            self.insert(hash, e);
+        }
+        self.young.get(&hash)
+    }
+
+    fn insert(&mut self, hash: u64, e: LineEntry) {
+        if self.young.len() >= LINE_CACHE_GENERATION {
+            self.old = std::mem::take(&mut self.young);
+        }
+        self.young.insert(hash, e);
+    }
+
+    fn len(&self) -> usize {
+        self.young.len() + self.old.len()
+    }
+}
 
 // A memo, not state: the key holds everything that decides the laid-out lines (text, styles,
 // direction, width, bidi mode, shaping), so a hit returns exactly what the miss computes, and
 // no drawing depends on what another drawing left here. Per thread, so that sessions of the
 // class server never wait for each other.
 thread_local! {
-    static LINE_CACHE: std::cell::RefCell<LineCache> = std::cell::RefCell::new(LineCache::new());
+    static LINE_CACHE: std::cell::RefCell<LineCache> =
+        std::cell::RefCell::new(LineCache::default());
+}
+
+/// Entries in this thread's line cache now (for the tests and benchmarks that check that it
+/// stays bounded over a long exam).
+#[must_use]
+pub fn line_cache_entries() -> usize {
+    LINE_CACHE.with(|c| c.borrow().len())
 }
 
 /// The hash of a line-cache key, from its parts as borrowed.
@@ -196,7 +237,7 @@ impl Ctx {
         let hash = line_key_hash(spans, dir, width, mode, shaping, how);
         LINE_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
-            if let Some((_, hit)) = cache.get(&hash).filter(|(k, _)| {
+            if let Some((_, hit)) = cache.get(hash).filter(|(k, _)| {
                 k.0 == spans && (k.1, k.2, k.3, k.4, k.5) == (dir, width, mode, shaping, how)
             }) && !recording()
             {
@@ -222,9 +263,6 @@ impl Ctx {
                     }
                 })
                 .collect();
-            if cache.len() >= LINE_CACHE_CAPACITY {
-                cache.clear();
-            }
             let key: LineKey = (spans.to_vec(), dir, width, mode, shaping, how);
             cache.insert(hash, (key, lines.clone()));
             lines

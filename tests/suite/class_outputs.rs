@@ -736,6 +736,20 @@ fn the_board_holds_a_room_of_forty_at_two_sizes_in_both_languages() {
                 "{what}: no +N more\n{}",
                 pages[0].join("\n")
             );
+            // The last page has nobody after it: it says its page and the count, not "+0 more".
+            let last = pages.last().unwrap().join("\n");
+            assert!(
+                !last.contains("+0 ") && !last.contains("+٠") && !last.contains(" 0+"),
+                "{what}: +0 on the last page\n{last}"
+            );
+            if lang == Lang::En {
+                let p = pages.len();
+                let said = format!("page {p}/{p} · 42 trainees");
+                assert!(last.contains(&said), "{what}: no «{said}»\n{last}");
+            } else {
+                assert!(last.contains(&shown("الصفحة")), "{what}: no page\n{last}");
+                assert!(!last.contains(&shown("آخرون")), "{what}: «others»\n{last}");
+            }
             // Every trainee, ranked or answering, appears on some page, whole when there is
             // room, with the name in one piece (Arabic shaped and reordered as a whole).
             for r in &rows {

@@ -451,3 +451,61 @@ fn the_servers_say_goes_through_update_more_time_the_end_a_refusal_a_hand_over_a
         screen_text(&terminal)
     );
 }
+
+#[test]
+fn a_45_minute_countdown_keeps_the_line_cache_flat() {
+    // Each second the countdown draws a line never drawn before; the session's line cache
+    // must not keep them all. On a thread of its own, as a class server's session is.
+    let entries = std::thread::spawn(|| {
+        let d = tempfile::tempdir().unwrap();
+        let mut out = Vec::new();
+        for lang in [Lang::En, Lang::Ar] {
+            let mut exam = ExamDef::quick(&[], 3, Some(45 * 60), Mode::Exam);
+            exam.shuffle_questions = false;
+            exam.shuffle_choices = false;
+            let mut app = trainee_app(
+                lib(),
+                SessionOptions {
+                    lang,
+                    display: display_for_term("xterm-256color", true),
+                    exams: Vec::new(),
+                    fixed_exam: Some(exam),
+                    trainee: Some("Trainee Four".into()),
+                    prefs: Prefs::default(),
+                    autosaves: Store::new(d.path().join("autosave")),
+                    quit_after: false,
+                },
+            );
+            app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), T0);
+            assert!(app.session().is_some());
+            let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+            let mut sizes = Vec::new();
+            for sec in 0..45 * 60 {
+                let now = T0 + sec * 1000;
+                app.update(Input::Tick, now);
+                terminal
+                    .draw(|f| {
+                        tipquiz::tui::ui::draw(f, &app, app.display, now);
+                    })
+                    .unwrap();
+                if sec % 300 == 299 {
+                    sizes.push(tipquiz::tui::ui::line_cache_entries());
+                }
+            }
+            // The clock did run: the last second of the 45 minutes is on screen.
+            let shown = screen_text(&terminal);
+            assert!(shown.contains("00:01"), "{shown}");
+            out.push((lang, sizes));
+        }
+        out
+    })
+    .join()
+    .unwrap();
+    for (lang, sizes) in entries {
+        // A new line every second for 2,700 seconds: without a bound the cache would hold
+        // them all; two generations of 512 hold at most 1,024 entries.
+        assert_eq!(sizes.len(), 9);
+        assert!(sizes.iter().all(|&n| n <= 1024), "{lang:?}: {sizes:?}");
+        assert!(sizes.iter().any(|&n| n > 512), "{lang:?}: {sizes:?}");
+    }
+}

@@ -864,11 +864,28 @@ fn the_console_locks_joins_gives_time_and_ends_the_exam_for_everybody() {
 /// The server in tmux, with its instructor console on the tmux terminal; returns the console
 /// and the port.
 fn console_server(root: &Path, tag: &str, extra: &str) -> (Tmux, u16) {
+    console_server_env(root, tag, "", extra)
+}
+
+/// [`console_server`] with more environment (`NAME=value ...`); the console shows the exit
+/// status after `SERVER-ENDED status=`.
+fn console_server_env(root: &Path, tag: &str, env: &str, extra: &str) -> (Tmux, u16) {
+    console_server_at(root, tag, env, extra, (120, 40))
+}
+
+/// [`console_server_env`] on a terminal of `w` x `h`.
+fn console_server_at(
+    root: &Path,
+    tag: &str,
+    env: &str,
+    extra: &str,
+    (w, h): (u16, u16),
+) -> (Tmux, u16) {
     let (bank, exam) = fixture(root);
     let cmd = format!(
-        "env TIPQUIZ_DATA={data} TIPQUIZ_NO_CACHE=1 {bin} serve --only-given-banks --bank {bank} \
+        "env TIPQUIZ_DATA={data} TIPQUIZ_NO_CACHE=1 {env} {bin} serve --only-given-banks --bank {bank} \
          --exam {exam} --listen 127.0.0.1 --port 0 --code {CODE} --dir {srv} --results {res} \
-         {extra}; echo SERVER-ENDED; sleep 30",
+         {extra}; st=$?; printf '\\r\\nSERVER-ENDED status=%s\\r\\n' $st; sleep 30",
         data = root.join("data").display(),
         bin = env!("CARGO_BIN_EXE_tipquiz"),
         bank = bank.display(),
@@ -876,7 +893,7 @@ fn console_server(root: &Path, tag: &str, extra: &str) -> (Tmux, u16) {
         srv = root.join("srv").display(),
         res = root.join("results").display(),
     );
-    let console = Tmux::start(tag, &cmd, 120, 40);
+    let console = Tmux::start(tag, &cmd, w, h);
     let s = console.wait_for("class@127.0.0.1");
     let port: u16 = s
         .split("ssh -p ")
@@ -1465,4 +1482,215 @@ fn an_arabic_trainee_is_asked_about_the_display_first_and_a_name_typed_at_once_i
     assert_eq!(recs[0]["trainee"], name, "{}", recs[0]);
     assert_eq!(recs[0]["lang"], "ar");
     assert_eq!(recs[0]["score"], 3.0, "{}", recs[0]);
+}
+
+#[test]
+fn a_server_stopped_while_recording_the_podium_records_everybody_once_at_its_next_start() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let game_file = root.join("srv").join("paced-game.json");
+    let results = root.join("results");
+    // The test hook stops the server right after the podium's records are written, before the
+    // saved game is deleted: where a kill would leave it.
+    let (console, port) = console_server_env(
+        root,
+        "podium-stop",
+        "TIPQUIZ_TEST_STOP_AFTER_RECORDS=1",
+        "--paced",
+    );
+    console.wait_for("Waiting to start");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let names = ["Podium Dana", "Podium Emad", "Podium Farah"];
+    let mut clients = rt
+        .block_on(async {
+            let mut out = Vec::new();
+            for n in names {
+                let mut t = client::Trainee::connect(port, CODE).await?;
+                t.wait_for("Trainee").await?;
+                t.send(n.as_bytes()).await;
+                t.send(b"\r").await;
+                out.push(t);
+            }
+            Ok::<_, String>(out)
+        })
+        .unwrap();
+    console.wait_for("3 trainees joined");
+    // Question 1: Dana and Farah right (a), Emad wrong (b).
+    console.keys(&["n"]);
+    rt.block_on(async {
+        for (t, k) in clients.iter_mut().zip([b"a", b"b", b"a"]) {
+            t.wait_for("Question 1 / 5").await?;
+            t.send(k).await;
+        }
+        for t in &mut clients {
+            t.wait_for("Your points").await?;
+        }
+        Ok::<_, String>(())
+    })
+    .unwrap();
+    console.wait_for("Question 1 of 5 · closed");
+    console.keys(&["e"]);
+    console.wait_for("End the game now?");
+    console.keys(&["y"]);
+    let s = console.wait_for("SERVER-ENDED");
+    assert!(s.contains("SERVER-ENDED status=86"), "{s}");
+    drop(clients);
+    drop(console);
+    // Stopped there: three records, and the game saved at its podium.
+    let recs = records_in(&results);
+    assert_eq!(recs.len(), 3, "{recs:?}");
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&game_file).unwrap()).unwrap();
+    assert_eq!(saved["phase"]["phase"], "podium");
+    // One record is lost as well (as if the stop had come before it was written).
+    let farah = std::fs::read_dir(&results)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.to_string_lossy().contains("podium-farah")
+                && p.extension().is_some_and(|x| x == "json")
+        })
+        .unwrap_or_else(|| panic!("no record of Farah in {}", results.display()));
+    std::fs::remove_file(&farah).unwrap();
+
+    // The next start writes the missing record only, says so, and deletes the saved game.
+    let server = Server::start(root, &["--paced"]);
+    assert!(
+        server
+            .banner
+            .contains("1 missing records written now, 2 already in the results folder"),
+        "{}",
+        server.banner
+    );
+    assert!(!server.banner.contains("goes on"), "{}", server.banner);
+    assert!(!game_file.exists());
+    let recs = server.records();
+    assert_eq!(recs.len(), 3, "{recs:?}");
+    let mut who: Vec<&str> = recs
+        .iter()
+        .map(|r| r["trainee"].as_str().unwrap())
+        .collect();
+    who.sort_unstable();
+    assert_eq!(who, names);
+    let farah = recs.iter().find(|r| r["trainee"] == names[2]).unwrap();
+    assert_eq!(farah["questions"][0]["verdict"], "right");
+    assert!(farah["signature"].as_str().is_some_and(|s| s.len() == 64));
+    let emad = recs.iter().find(|r| r["trainee"] == names[1]).unwrap();
+    assert_eq!(emad["questions"][0]["verdict"], "wrong");
+    assert!(
+        std::fs::read_dir(root.join("srv").join("pending"))
+            .map_or(true, |mut d| d.next().is_none())
+    );
+    drop(server);
+
+    // And the start after that begins a new game, writing nothing again.
+    let server = Server::start(root, &["--paced"]);
+    assert!(
+        !server.banner.contains("missing records"),
+        "{}",
+        server.banner
+    );
+    assert_eq!(server.records().len(), 3);
+}
+
+#[test]
+fn the_console_fits_a_paced_game_of_ten_at_80x24_with_its_details_behind_a_key() {
+    if !need_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (console, port) = console_server_at(root, "console-80", "", "--paced", (80, 24));
+    // The header is one line in a frame of three rows: the command, the code, the sessions.
+    let s = console.wait_for("Waiting to start");
+    let lines: Vec<&str> = s.lines().collect();
+    assert!(
+        lines[1].contains(&format!("ssh -p {port} class@127.0.0.1")),
+        "{s}"
+    );
+    assert!(lines[1].contains(&format!("code {CODE}")), "{s}");
+    assert!(lines[1].contains("sessions 0 of 200"), "{s}");
+    assert!(lines[2].starts_with('└'), "{s}");
+    assert!(!s.contains("SHA256:"), "the details are behind a key:\n{s}");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let names: Vec<String> = (0..10).map(|i| format!("Console Eighty {i:02}")).collect();
+    let mut clients = rt
+        .block_on(async {
+            let mut out = Vec::new();
+            for n in &names {
+                let mut t = client::Trainee::connect(port, CODE).await?;
+                t.wait_for("Trainee").await?;
+                t.send(n.as_bytes()).await;
+                t.send(b"\r").await;
+                t.wait_for("The instructor will open the first question")
+                    .await?;
+                out.push(t);
+            }
+            Ok::<_, String>(out)
+        })
+        .unwrap();
+    console.wait_for("10 trainees joined");
+    // Question 1: trainee i answers (i % 3): a for 0, 3, 6, 9 (right), b for 1, 4, 7, c for
+    // 2, 5, 8.
+    console.keys(&["n"]);
+    console.wait_for("Question 1 of 5");
+    rt.block_on(async {
+        for (i, t) in clients.iter_mut().enumerate() {
+            t.wait_for("Question 1 / 5").await?;
+            t.send(&[b'a' + u8::try_from(i % 3).unwrap()]).await;
+        }
+        Ok::<_, String>(())
+    })
+    .unwrap();
+    // At 80x24 the whole game is on screen: the line, the question, the three bars with
+    // their counts, and the leaderboard's five lines down to the fifth place.
+    let s = console.wait_until("the distribution and the leaderboard", |s| {
+        s.contains("no answer: 0") && s.contains(" 5. ")
+    });
+    assert!(s.contains("Question 1 of 5 · closed"), "{s}");
+    assert_eq!(bar_count(&s, 'a', 0), Some(4), "{s}");
+    assert_eq!(bar_count(&s, 'b', 0), Some(3), "{s}");
+    assert_eq!(bar_count(&s, 'c', 0), Some(3), "{s}");
+    assert!(s.contains("Leaderboard"), "{s}");
+    assert!(s.contains(&format!("code {CODE}")), "{s}");
+    // The details, wrapped at 80 columns: the host key, the signatures line, the folders.
+    console.keys(&["i"]);
+    let d = console.wait_for("SHA256:");
+    assert!(d.contains("TIPQUIZ_KEY_FILE="), "{d}");
+    assert!(d.contains("results folder:"), "{d}");
+    assert!(!d.contains("Leaderboard"), "{d}");
+    assert!(
+        d.lines()
+            .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80)
+    );
+    console.keys(&["i"]);
+    console.wait_for("Leaderboard");
+    // The podium of ten: every place down to the tenth.
+    console.keys(&["e"]);
+    console.wait_for("End the game now?");
+    console.keys(&["y"]);
+    let s = console.wait_until("the podium of ten", |s| {
+        s.contains("Podium") && s.contains("10. ")
+    });
+    assert!(s.contains("10 attempts recorded"), "{s}");
+    for n in &names {
+        assert!(s.contains(n.as_str()), "{n} not on the podium:\n{s}");
+    }
+    drop(clients);
+    console.keys(&["q"]);
+    console.wait_for("Stop the server?");
+    console.keys(&["y"]);
+    console.wait_for("SERVER-ENDED");
 }
