@@ -353,15 +353,22 @@ impl<'a> Pools<'a> {
 }
 
 fn draw_from(pools: &Pools<'_>, seed: u64) -> Result<Vec<(PaperItem, Slot)>, DrawError> {
+    use std::collections::HashSet;
     let exam = pools.exam;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut taken: Vec<&Question> = Vec::new();
+    // The ids drawn so far, and every id they exclude: whether a question may join the paper
+    // is two look-ups, not a pass over the paper (a 10,000-question paper was quadratic).
+    let mut taken: HashSet<&str> = HashSet::new();
+    let mut banned: HashSet<&str> = HashSet::new();
     let mut slots: Vec<(&Question, (usize, usize))> = Vec::new();
     for (i, (pool, all)) in exam.pools.iter().zip(&pools.all).enumerate() {
-        let mut free: Vec<&Question> = all
+        // With each question its place in the pool, for file order. Shuffling pairs draws the
+        // same random numbers as shuffling the questions alone (a shuffle draws by length).
+        let mut free: Vec<(usize, &Question)> = all
             .iter()
             .copied()
-            .filter(|q| !taken.iter().any(|t| t.id == q.id))
+            .enumerate()
+            .filter(|(_, q)| !taken.contains(q.id.as_str()))
             .collect();
         if free.len() < pool.count {
             return Err(DrawError::PoolTooSmall {
@@ -377,20 +384,21 @@ fn draw_from(pools: &Pools<'_>, seed: u64) -> Result<Vec<(PaperItem, Slot)>, Dra
         free.shuffle(&mut rng);
         // Take them in the shuffled order, leaving out any that must not share a paper with a
         // question already drawn; without `excludes` this is the first `count` of them.
-        let mut chosen: Vec<&Question> = Vec::with_capacity(pool.count);
+        let mut chosen: Vec<(usize, &Question)> = Vec::with_capacity(pool.count);
         let mut excluded = 0;
-        for q in &free {
+        for &(at, q) in &free {
             if chosen.len() == pool.count {
                 break;
             }
-            if taken
-                .iter()
-                .chain(chosen.iter())
-                .any(|t| Library::excluded(t, q))
+            // [`Library::excluded`] against every question drawn so far (this pool's too).
+            if banned.contains(q.id.as_str())
+                || q.excludes.iter().any(|e| taken.contains(e.as_str()))
             {
                 excluded += 1;
             } else {
-                chosen.push(q);
+                taken.insert(q.id.as_str());
+                banned.extend(q.excludes.iter().map(String::as_str));
+                chosen.push((at, q));
             }
         }
         if chosen.len() < pool.count {
@@ -406,10 +414,9 @@ fn draw_from(pools: &Pools<'_>, seed: u64) -> Result<Vec<(PaperItem, Slot)>, Dra
         }
         // Keep file order within a pool unless questions are shuffled.
         if !exam.shuffle_questions {
-            chosen.sort_by_key(|q| all.iter().position(|a| a.id == q.id));
+            chosen.sort_by_key(|(at, _)| *at);
         }
-        slots.extend(chosen.iter().enumerate().map(|(d, q)| (*q, (i, d))));
-        taken.extend(chosen);
+        slots.extend(chosen.iter().enumerate().map(|(d, (_, q))| (*q, (i, d))));
     }
     if slots.is_empty() {
         return Err(DrawError::Empty(exam.id.clone()));

@@ -1,5 +1,6 @@
 //! The attempt: drawing a paper, the session state machine, deadlines and scoring.
 
+pub mod changes;
 mod draw;
 mod normalize;
 pub mod paced;

@@ -8,7 +8,7 @@
 //! the moment the instructor opened it), so the attempt is scored by the engine's own rules,
 //! speed points included, and is recorded like any other attempt.
 
-use super::{Action, DrawError, Millis, Outcome, Response, Session, Slot, Verdict};
+use super::{Action, DrawError, Millis, Outcome, Response, Session, Verdict};
 use crate::bank::{Kind, Library};
 use crate::exam::{ExamDef, Navigation};
 use crate::messages::{K, Msg};
@@ -331,12 +331,12 @@ impl Paced {
         }
         let mut session = Session::start(&self.exam, lib, name, self.seed, lang, now)?;
         // Nothing is shown until the instructor opens a question.
-        session.state.slots[0] = Slot::default();
+        session.unshow(0);
         match self.phase {
             Phase::Open { q, shown_at, .. } => session.show_at(q, shown_at),
             Phase::Closed { q } => {
                 session.show_at(q, now);
-                session.state.slots[q].locked = true;
+                session.lock(q);
             }
             Phase::Lobby | Phase::Podium => {}
         }
@@ -386,7 +386,7 @@ impl Paced {
 
     fn close(&mut self, q: usize) {
         for p in &mut self.players {
-            p.session.state.slots[q].locked = true;
+            p.session.lock(q);
         }
         self.phase = Phase::Closed { q };
     }

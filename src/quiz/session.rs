@@ -282,6 +282,11 @@ pub struct Session {
     /// answer, stamped at the deadline, when the question's or the exam's time runs out while
     /// the question is still open. Cleared when another question is shown.
     draft: Option<Response>,
+    /// The questions whose state changed, in order (for the autosave journal). Every change
+    /// to a slot goes through [`Session::slot_mut`], which notes it here.
+    changes: super::changes::Changes,
+    /// How many questions have an answer (kept as answers change, not counted per key).
+    answered: usize,
 }
 
 fn order_len(q: &Question) -> usize {
@@ -336,6 +341,8 @@ impl Session {
             },
             questions,
             draft: None,
+            changes: super::changes::Changes::default(),
+            answered: 0,
         };
         s.enter(0, now);
         Ok(s)
@@ -374,10 +381,13 @@ impl Session {
             }
             questions.push(q.clone());
         }
+        let answered = state.slots.iter().filter(|s| s.response.is_some()).count();
         Ok(Session {
             state,
             questions,
             draft: None,
+            changes: super::changes::Changes::default(),
+            answered,
         })
     }
 
@@ -431,6 +441,51 @@ impl Session {
         true
     }
 
+    /// The questions whose state changed, in order, for the autosave journal.
+    #[must_use]
+    pub fn changes(&self) -> &super::changes::Changes {
+        &self.changes
+    }
+
+    /// How many questions have an answer (kept up to date, not counted: the same cost at any
+    /// length). A debug build checks it against a count.
+    #[must_use]
+    pub fn answered(&self) -> usize {
+        debug_assert_eq!(
+            self.answered,
+            self.state
+                .slots
+                .iter()
+                .filter(|s| s.response.is_some())
+                .count(),
+            "the running count of answers"
+        );
+        self.answered
+    }
+
+    /// Question `i`'s state, to change it: the change is noted for the journal.
+    fn slot_mut(&mut self, i: usize) -> &mut Slot {
+        self.changes.mark(i);
+        &mut self.state.slots[i]
+    }
+
+    /// Close question `i` to further changes (a paced game's instructor closed it).
+    pub fn lock(&mut self, i: usize) {
+        if i < self.len() {
+            self.slot_mut(i).locked = true;
+        }
+    }
+
+    /// Question `i` as it was before anything was shown (a paced game shows nothing until the
+    /// instructor opens a question).
+    pub fn unshow(&mut self, i: usize) {
+        if i < self.len() {
+            let had = self.state.slots[i].response.is_some();
+            *self.slot_mut(i) = Slot::default();
+            self.answered -= usize::from(had);
+        }
+    }
+
     /// The per-question limit that applies to question `i`, in seconds.
     #[must_use]
     pub fn question_limit(&self, i: usize) -> Option<u32> {
@@ -446,8 +501,8 @@ impl Session {
         self.state.current = i;
         let limit = self.question_limit(i);
         let total = self.state.deadline;
-        let slot = &mut self.state.slots[i];
-        if slot.first_shown.is_none() {
+        if self.state.slots[i].first_shown.is_none() {
+            let slot = self.slot_mut(i);
             slot.first_shown = Some(now);
             if let Some(l) = limit {
                 let d = now + i64::from(l) * 1000;
@@ -467,7 +522,7 @@ impl Session {
             self.draft = None;
         }
         self.state.current = i;
-        let slot = &mut self.state.slots[i];
+        let slot = self.slot_mut(i);
         slot.first_shown = Some(at);
         slot.deadline = None;
     }
@@ -571,10 +626,11 @@ impl Session {
             match slot.deadline {
                 Some(d) if now >= d && !slot.locked => {
                     self.keep_draft(d);
-                    let slot = &mut self.state.slots[i];
+                    let practice = self.state.exam.mode == Mode::Practice;
+                    let slot = self.slot_mut(i);
                     slot.locked = true;
                     changed = true;
-                    if self.state.exam.mode == Mode::Practice {
+                    if practice {
                         slot.checked = true;
                         break;
                     }
@@ -631,7 +687,7 @@ impl Session {
                     return Outcome::Unchanged;
                 }
                 if forward_only {
-                    self.state.slots[i].locked = true;
+                    self.slot_mut(i).locked = true;
                 }
                 self.enter(i + 1, now);
                 Outcome::Changed
@@ -655,8 +711,8 @@ impl Session {
                     Outcome::Rejected(Rejection::NotAllowed)
                 } else {
                     if forward_only {
-                        for s in &mut self.state.slots[i..j] {
-                            s.locked = true;
+                        for k in i..j {
+                            self.slot_mut(k).locked = true;
                         }
                     }
                     self.enter(j, now);
@@ -664,7 +720,7 @@ impl Session {
                 }
             }
             Action::Flag => {
-                let s = &mut self.state.slots[i];
+                let s = self.slot_mut(i);
                 s.flagged = !s.flagged;
                 Outcome::Changed
             }
@@ -672,19 +728,20 @@ impl Session {
                 if self.state.exam.mode != Mode::Practice {
                     return Outcome::Rejected(Rejection::NotAllowed);
                 }
-                let s = &mut self.state.slots[i];
+                let s = &self.state.slots[i];
                 if s.checked {
                     Outcome::Unchanged
                 } else if s.response.is_none() {
                     Outcome::Rejected(Rejection::NothingToCheck)
                 } else {
+                    let s = self.slot_mut(i);
                     s.checked = true;
                     s.locked = true;
                     Outcome::Changed
                 }
             }
             Action::OtherLanguage => {
-                self.state.slots[i].other_language_views += 1;
+                self.slot_mut(i).other_language_views += 1;
                 Outcome::Changed
             }
             Action::Submit => {
@@ -698,10 +755,12 @@ impl Session {
     }
 
     fn set(&mut self, i: usize, r: Option<Response>, now: Millis) -> Outcome {
-        let slot = &mut self.state.slots[i];
-        if slot.response == r {
+        if self.state.slots[i].response == r {
             return Outcome::Unchanged;
         }
+        let had = self.state.slots[i].response.is_some();
+        self.answered = self.answered + usize::from(r.is_some()) - usize::from(had);
+        let slot = self.slot_mut(i);
         slot.response.clone_from(&r);
         slot.answered_at = r.as_ref().map(|_| now);
         slot.history.push(Change {

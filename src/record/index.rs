@@ -214,6 +214,7 @@ fingerprint!(
     "quiz/session.rs",
     "quiz/draw.rs",
     "quiz/paced.rs",
+    "quiz/changes.rs",
     "bank/mod.rs",
     "bank/model.rs",
     "bank/load.rs",

@@ -12,7 +12,14 @@
 //! with everything after it. When the journal has grown to the snapshot's size (and at least
 //! [`COMPACT_MIN`]), the next change writes a new snapshot and empties the journal, so the bytes
 //! written per change stay about twice a line at any size.
+//!
+//! To find what changed, a line compares only the questions the session says it changed since
+//! the last line ([`crate::quiz::changes`]) and the current question before and after, not
+//! every question: a key costs the same at any length. When the session cannot say (another
+//! session of the attempt, or too many changes since), every question is compared. A debug
+//! build compares every question each time as well, and checks that both agree.
 
+use crate::quiz::changes::{Changes, Seen};
 use crate::quiz::{Attempt, Change, Millis, Pause, Response, Slot, Status};
 use crate::text::Lang;
 use serde::{Deserialize, Serialize};
@@ -79,12 +86,18 @@ fn journal_can_carry(then: &Attempt, now: &Attempt) -> bool {
 }
 
 /// The line that takes `then` to `now`, or `None` when nothing a line carries changed.
-fn line_between(then: &Attempt, now: &Attempt, seq: u64) -> Option<Line> {
-    let slots: Vec<SlotLine> = then
-        .slots
-        .iter()
-        .zip(&now.slots)
-        .enumerate()
+/// Questions outside `only` (when given: sorted, once each) are taken as unchanged.
+fn line_between(then: &Attempt, now: &Attempt, seq: u64, only: Option<&[usize]>) -> Option<Line> {
+    let all = || (0..then.slots.len().min(now.slots.len())).collect::<Vec<_>>();
+    let which = only.map_or_else(all, |o| {
+        o.iter()
+            .copied()
+            .filter(|i| *i < then.slots.len().min(now.slots.len()))
+            .collect()
+    });
+    let slots: Vec<SlotLine> = which
+        .into_iter()
+        .map(|i| (i, (&then.slots[i], &now.slots[i])))
         .filter(|(_, (a, b))| a != b)
         .map(|(i, (a, b))| {
             let keep = a
@@ -196,6 +209,10 @@ pub struct Journal {
     snapshot_bytes: u64,
     /// No line synced yet since the journal was made.
     fresh: bool,
+    /// How far the session's changes were read (up to the last line).
+    seen: Seen,
+    /// How many questions the last [`Journal::append`] compared.
+    compared: usize,
 }
 
 /// What one [`Journal::append`] did.
@@ -209,11 +226,18 @@ pub enum Appended {
 
 impl Journal {
     /// Start an empty journal beside the snapshot just written at `snapshot` holding `state`
-    /// (whose [`Attempt::journal`] says up to which line it holds), of `snapshot_bytes` bytes.
+    /// (whose [`Attempt::journal`] says up to which line it holds), of `snapshot_bytes` bytes;
+    /// `seen` marks the session's changes the snapshot holds ([`Changes::seen`]; the default
+    /// when unknown: the first line then compares every question).
     ///
     /// # Errors
     /// The journal file cannot be made.
-    pub fn start(snapshot: &Path, state: Attempt, snapshot_bytes: u64) -> std::io::Result<Journal> {
+    pub fn start(
+        snapshot: &Path,
+        state: Attempt,
+        snapshot_bytes: u64,
+        seen: Seen,
+    ) -> std::io::Result<Journal> {
         let mut o = fs::OpenOptions::new();
         o.create(true).append(true);
         // As private as the snapshot: the trainee's answers.
@@ -232,7 +256,15 @@ impl Journal {
             bytes: 0,
             snapshot_bytes,
             fresh: true,
+            seen,
+            compared: 0,
         })
+    }
+
+    /// How many questions the last [`Journal::append`] compared to find what changed.
+    #[must_use]
+    pub fn compared(&self) -> usize {
+        self.compared
     }
 
     /// The snapshot file it follows.
@@ -298,13 +330,35 @@ impl Journal {
     }
 
     /// Append the change from the last line to `now` with one `write` (no sync: the caller
-    /// syncs in the background).
+    /// syncs in the background). `changes` are the session's (then only the questions they
+    /// name, and the current one before and after, are compared); `None` compares every one.
     ///
     /// # Errors
     /// The write failed or was short (the journal must then be replaced by a snapshot).
-    pub fn append(&mut self, now: &Attempt) -> std::io::Result<Appended> {
+    pub fn append(
+        &mut self,
+        now: &Attempt,
+        changes: Option<&Changes>,
+    ) -> std::io::Result<Appended> {
         let seq = self.last.journal + 1;
-        let Some(line) = line_between(&self.last, now, seq) else {
+        let only = changes.and_then(|c| c.since(&self.seen)).map(|mut v| {
+            v.push(self.last.current);
+            v.push(now.current);
+            v.sort_unstable();
+            v.dedup();
+            v
+        });
+        self.compared = only.as_ref().map_or(now.slots.len(), Vec::len);
+        let line = line_between(&self.last, now, seq, only.as_deref());
+        #[cfg(debug_assertions)]
+        if only.is_some() {
+            let full = line_between(&self.last, now, seq, None);
+            debug_assert_eq!(line, full, "the changes named by the session missed one");
+        }
+        if let Some(c) = changes {
+            self.seen = c.seen();
+        }
+        let Some(line) = line else {
             return Ok(Appended::Nothing);
         };
         let mut bytes = serde_json::to_vec(&line).map_err(std::io::Error::other)?;
@@ -357,17 +411,17 @@ mod tests {
         let mut a = attempt(10_000);
         let base = a.clone();
         std::fs::write(&snap, serde_json::to_vec(&a).unwrap()).unwrap();
-        let mut j = Journal::start(&snap, a.clone(), 1_000_000).unwrap();
+        let mut j = Journal::start(&snap, a.clone(), 1_000_000, Seen::default()).unwrap();
         let mut sizes = Vec::new();
         for (k, i) in [3usize, 9_999, 3, 42].into_iter().enumerate() {
             let at = 2_000 + i64::try_from(k).unwrap();
             answer(&mut a, i, k % 4, at);
-            match j.append(&a).unwrap() {
+            match j.append(&a, None).unwrap() {
                 Appended::Line(n) => sizes.push(n),
                 Appended::Nothing => panic!("a change was not written"),
             }
         }
-        assert_eq!(j.append(&a).unwrap(), Appended::Nothing);
+        assert_eq!(j.append(&a, None).unwrap(), Appended::Nothing);
         // Bytes per change do not depend on the 10,000 questions.
         assert!(sizes.iter().all(|n| *n < 600), "{sizes:?}");
         let bytes = std::fs::read(journal_path(&snap)).unwrap();
@@ -398,9 +452,9 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let snap = d.path().join("x.json");
         let mut big = attempt(50);
-        let mut j = Journal::start(&snap, big.clone(), 10).unwrap();
+        let mut j = Journal::start(&snap, big.clone(), 10, Seen::default()).unwrap();
         answer(&mut big, 49, 0, 5);
-        j.append(&big).unwrap();
+        j.append(&big, None).unwrap();
         let bytes = std::fs::read(journal_path(&snap)).unwrap();
         let mut small = attempt(10);
         let before = small.clone();

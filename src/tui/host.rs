@@ -277,6 +277,15 @@ impl Host {
         }
     }
 
+    /// How many questions the last autosave compared to find what changed (`None` when the
+    /// last autosave was a whole snapshot): at most the two a key names, at any length.
+    #[must_use]
+    pub fn journal_compared(&self) -> Option<usize> {
+        self.journal
+            .as_ref()
+            .map(crate::record::journal::Journal::compared)
+    }
+
     /// What the trainee must be told about the autosave: it went to the last-resort folder, or
     /// failed. `None` when it is where it belongs, or the attempt is recorded.
     #[must_use]
@@ -293,7 +302,7 @@ impl Host {
         if let Some(j) = &mut self.journal
             && j.fits(&s.state)
         {
-            match j.append(&s.state) {
+            match j.append(&s.state, Some(s.changes())) {
                 Ok(Appended::Nothing) => return,
                 Ok(Appended::Line(_)) => {
                     let file = j.file();
@@ -320,7 +329,7 @@ impl Host {
         match snapshot_now(&self.places, s, seq) {
             Ok((path, state, elsewhere)) => {
                 let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-                self.journal = Journal::start(&path, state, size).ok();
+                self.journal = Journal::start(&path, state, size, s.changes().seen()).ok();
                 self.save_error = elsewhere;
             }
             Err(e) => self.save_error = Some(e),
@@ -468,12 +477,7 @@ fn progress_of(
     if s.is_finished() {
         return (path, None);
     }
-    let answered = s
-        .state
-        .slots
-        .iter()
-        .filter(|x| x.response.is_some())
-        .count();
+    let answered = s.answered();
     let p = Progress {
         trainee: s.state.trainee.clone(),
         exam_id: s.state.exam.id.clone(),

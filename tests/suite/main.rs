@@ -34,6 +34,7 @@ mod hangup;
 mod hostile;
 mod import;
 mod import_moodle;
+mod journal;
 mod keys;
 mod paced;
 mod package;
