@@ -199,7 +199,6 @@ fn weights(q: &Question, changes: &mut Vec<Msg>) -> Result<Vec<f64>, Msg> {
             .collect()),
         Kind::Multiple { choices, answers } => {
             let k = answers.len().max(1);
-            #[allow(clippy::cast_precision_loss)]
             let share = 100.0 / k as f64;
             let right: Vec<f64> = if (nearest_fraction(share) - share).abs() < 1e-4 {
                 vec![nearest_fraction(share); k]

@@ -181,7 +181,6 @@ impl RecordQuestion {
     /// Seconds from first shown to answered, when both are known (what speed points use).
     #[must_use]
     pub fn answer_secs(&self) -> Option<f64> {
-        #[allow(clippy::cast_precision_loss)]
         match (self.answered_at, self.first_shown) {
             (Some(a), Some(f)) => Some((a - f).max(0) as f64 / 1000.0),
             _ => None,

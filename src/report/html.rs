@@ -78,7 +78,6 @@ pub fn to_html_with(report: &Report, lang: Lang, digits: crate::text::Digits) ->
 /// As [`to_html_with`], with the time the report was made (`made`, ms since the epoch, from the
 /// caller's clock: the core reads none) under the title, as a date and a UTC time.
 #[must_use]
-#[allow(clippy::too_many_lines)]
 pub fn to_html_dated(
     report: &Report,
     lang: Lang,
@@ -585,9 +584,7 @@ fn histogram_svg(h: &[usize; 10], nd: &dyn Fn(String) -> String) -> String {
         y0 + bh
     );
     for (i, count) in h.iter().enumerate() {
-        #[allow(clippy::cast_precision_loss)]
         let hgt = bh * (*count as f64) / (top as f64);
-        #[allow(clippy::cast_precision_loss)]
         let x = x0 + step * i as f64 + 3.0;
         let y = y0 + bh - hgt;
         let _ = write!(
@@ -616,7 +613,6 @@ fn histogram_svg(h: &[usize; 10], nd: &dyn Fn(String) -> String) -> String {
 /// One horizontal bar per topic (its class mean, 0–100 %; the shown numbers through `nd`).
 fn topic_svg(bars: &[(String, f64)], nd: &dyn Fn(String) -> String) -> String {
     let (w, row, label) = (400.0, 22.0, 130.0);
-    #[allow(clippy::cast_precision_loss)]
     let h = row * bars.len() as f64 + 24.0;
     let scale = w - label - 50.0;
     let mut o = format!(
@@ -624,7 +620,6 @@ fn topic_svg(bars: &[(String, f64)], nd: &dyn Fn(String) -> String) -> String {
          font-size=\"11\" font-family=\"sans-serif\">"
     );
     for (i, (topic, mean)) in bars.iter().enumerate() {
-        #[allow(clippy::cast_precision_loss)]
         let y = 6.0 + row * i as f64;
         let bw = scale * mean.clamp(0.0, 100.0) / 100.0;
         let _ = write!(

@@ -951,11 +951,7 @@ pub fn chart_rows_for_terminal_bidi(
     rows.iter()
         .flat_map(|(label, pct, style)| {
             let label = truncate(label, label_w, mode, shaping);
-            #[allow(
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss,
-                clippy::cast_precision_loss
-            )]
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let filled = ((*pct).min(100) as f64 / 100.0 * bar_w as f64).round() as usize;
             let spans = [
                 (

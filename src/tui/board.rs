@@ -114,7 +114,6 @@ pub fn draw_page(
 }
 
 /// [`draw_page`], returning how many pages the board has at this size.
-#[allow(clippy::too_many_lines)]
 fn draw_counted(
     f: &mut Frame<'_>,
     b: &Board,

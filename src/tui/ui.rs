@@ -1069,11 +1069,7 @@ fn gauge(f: &mut Frame<'_>, c: &Ctx, area: Rect, label: String, left: Millis, to
 /// the filled part as ratatui does it.
 fn gauge_rtl(f: &mut Frame<'_>, area: Rect, label: &str, ratio: f64, style: Style) {
     let w = usize::from(area.width);
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let filled = ((ratio * w as f64).round() as usize).min(w);
     let empty = w - filled;
     // The label's cells: each char with the zero-width ones (marks) that follow it.
