@@ -46,6 +46,13 @@ pub(crate) fn serve_cmd(cx: &Context, args: ServeArgs) -> u8 {
         return USAGE;
     };
     let data = &cx.folders.data;
+    let results = cx
+        .common
+        .results
+        .clone()
+        .unwrap_or_else(|| data.join("results"));
+    // The class file of units in the results folder, offered on every trainee's home screen.
+    let (class_units, class_units_problem) = super::units::read_class_units(&results);
     let opts = crate::serve::Options {
         listen: args.listen,
         code: args.code,
@@ -56,11 +63,9 @@ pub(crate) fn serve_cmd(cx: &Context, args: ServeArgs) -> u8 {
         lang: cx.out.lang,
         stop_after_records: std::env::var_os("TIPQUIZ_TEST_STOP_AFTER_RECORDS").is_some(),
         dir: args.dir.unwrap_or_else(|| data.join("serve")),
-        results: cx
-            .common
-            .results
-            .clone()
-            .unwrap_or_else(|| data.join("results")),
+        results,
+        class_units,
+        class_units_problem,
     };
     // The banner on standard output in the server's language, laid out for the terminal (an
     // Arabic one right to left where this program reorders), flushed at once for the scripts

@@ -124,6 +124,8 @@ mod tests {
             paced: false,
             lang: Lang::Ar,
             stop_after_records: false,
+            class_units: Vec::new(),
+            class_units_problem: None,
         };
         let (ctx, _) = super::super::prepare(&opts, Arc::new(lib), vec![exam.clone()]).unwrap();
         // An English-speaking trainee, away; the console speaks Arabic.

@@ -56,6 +56,10 @@ pub struct Options {
     pub paced: bool,
     /// The language of the instructor's console (the command line's).
     pub lang: crate::text::Lang,
+    /// The units of the class file in the results folder, offered to every trainee.
+    pub class_units: Vec<crate::units::ClassUnit>,
+    /// Why the class file could not be used, if it could not (said on the console).
+    pub class_units_problem: Option<Msg>,
     /// Test hook: stop (exit status [`paced::STOPPED_FOR_TEST`]) right after writing a
     /// podium's records, before the saved game is deleted, as a server killed there would.
     pub stop_after_records: bool,
@@ -86,6 +90,8 @@ pub struct Ctx {
     pub paced: Option<paced::Game>,
     /// See [`Options::stop_after_records`].
     pub stop_after_records: bool,
+    /// See [`Options::class_units`].
+    pub class_units: Vec<crate::units::ClassUnit>,
 }
 
 /// Why the server could not start; [`ServeError::message`] says it for the instructor.
@@ -235,6 +241,9 @@ pub fn prepare(
     for f in done.waiting {
         notes.push(crate::msg!(ServeNotRecorded, f));
     }
+    if let Some(p) = &opts.class_units_problem {
+        notes.push(p.clone());
+    }
     let ctx = Ctx {
         places,
         lib,
@@ -247,6 +256,7 @@ pub fn prepare(
         class: Arc::new(class::Class::new()),
         paced,
         stop_after_records: opts.stop_after_records,
+        class_units: opts.class_units.clone(),
     };
     Ok((ctx, notes))
 }

@@ -233,6 +233,7 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
             prefs: Prefs::default(),
             autosaves: ctx.places.autosaves.clone(),
             quit_after: false,
+            class_units: ctx.class_units.clone(),
         },
     );
     // A client that asks for Arabic from the start (TIPQUIZ_LANG=ar or an Arabic locale sent

@@ -367,6 +367,8 @@ pub struct SessionOptions {
     pub autosaves: Store,
     /// End the session after the results instead of going back home.
     pub quit_after: bool,
+    /// The units of the class file, offered on the home screen when the exam offers none.
+    pub class_units: Vec<crate::units::ClassUnit>,
 }
 
 impl App {
@@ -377,6 +379,7 @@ impl App {
         let mut app = App::new(lib, opts.exams, &opts.prefs, opts.lang, opts.autosaves);
         app.display = opts.display;
         app.quit_after = opts.quit_after;
+        app.set_class_units(opts.class_units);
         if let Some(e) = opts.fixed_exam {
             app.fixed_exam = Some(e);
             let form = app.form_mut();

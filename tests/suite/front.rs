@@ -51,6 +51,7 @@ fn session(lang: Lang, dir: &std::path::Path, term: &str) -> App {
             prefs: Prefs::default(),
             autosaves: Store::new(dir.join("autosave")),
             quit_after: true,
+            class_units: Vec::new(),
         },
     )
 }
@@ -541,6 +542,7 @@ fn a_45_minute_countdown_keeps_the_line_cache_flat() {
                     prefs: Prefs::default(),
                     autosaves: Store::new(d.path().join("autosave")),
                     quit_after: false,
+                    class_units: Vec::new(),
                 },
             );
             app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), T0);

@@ -1889,3 +1889,55 @@ fn the_console_fits_a_paced_game_of_ten_at_80x24_with_its_details_behind_a_key()
     console.keys(&["y"]);
     console.wait_for("SERVER-ENDED");
 }
+
+/// The class file of units in the server's results folder is offered on every trainee's home
+/// screen, as on a local start, and the unit picked goes into the record.
+#[test]
+fn the_class_file_of_units_is_offered_to_trainees_over_ssh_and_kept_in_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("results");
+    std::fs::create_dir_all(&results).unwrap();
+    std::fs::write(
+        results.join(tipquiz::units::FILE_NAME),
+        "[[unit]]\nen = \"Airport security\"\nar = \"أمن المطار\"\n\n\
+         [[unit]]\nen = \"Coast guard\"\nar = \"خفر السواحل\"\n\n\
+         [[unit]]\nen = \"Port security\"\nar = \"أمن الموانئ\"\n",
+    )
+    .unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let port = server.port;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let _t = rt
+        .block_on(async {
+            let mut t = client::Trainee::connect(port, CODE).await?;
+            t.wait_for("Trainee").await?;
+            t.send(b"Hessa Al-Mutairi").await;
+            // Down to the unit: the class file's three units are offered.
+            for _ in 0..3 {
+                t.send(b"\x1b[B").await;
+            }
+            t.wait_for("one of 3 units").await?;
+            // PgDn twice: the second unit, by its English name.
+            t.send(b"\x1b[6~").await;
+            t.send(b"\x1b[6~").await;
+            t.wait_for("Coast guard").await?;
+            t.send(b"\r").await;
+            t.wait_for("Question 1 / 5").await?;
+            for k in [&b"1"[..], b"\x1b[C", b"2", b"\x1b[C", b"1"] {
+                t.send(k).await;
+            }
+            t.wait_for("Answered 3").await?;
+            t.send(b"\x13").await;
+            t.send(b"\r").await;
+            Ok::<_, String>(t)
+        })
+        .unwrap();
+    let recs = wait_records(&results, 1);
+    assert_eq!(recs.len(), 1, "no record");
+    assert_eq!(recs[0]["trainee"], "Hessa Al-Mutairi", "{}", recs[0]);
+    assert_eq!(recs[0]["unit"], "Coast guard", "{}", recs[0]);
+}
