@@ -177,7 +177,12 @@ pub fn to_html_dated(
         histogram_svg(&s.histogram, &nd)
     );
     if !s.topics.is_empty() {
-        let bars: Vec<(String, f64)> = s.topics.iter().map(|x| (x.topic.clone(), x.mean)).collect();
+        // Each bar named by the topic's title in the report's language, as the tables name it.
+        let bars: Vec<(String, f64)> = s
+            .topics
+            .iter()
+            .map(|x| (crate::messages::topic_name(lang, &x.topic), x.mean))
+            .collect();
         let _ = writeln!(
             o,
             "<div class=\"chart\"><h2>{}</h2>{}</div>",
@@ -303,7 +308,11 @@ pub fn to_html_dated(
             t(K::HTrainee)
         );
         for tp in &topics {
-            let _ = write!(o, "<th class=\"n\">{}</th>", escape(tp));
+            let _ = write!(
+                o,
+                "<th class=\"n\">{}</th>",
+                escape(&crate::messages::topic_name(lang, tp))
+            );
         }
         o.push_str("</tr></thead>\n<tbody>\n");
         for r in &report.trainees {

@@ -438,6 +438,23 @@ fn the_html_report_is_one_printable_page_set_in_both_languages() {
         // Every part: summary, the two charts, who passed, the trainees with why, the items
         // with the flags in words, where everyone stands.
         assert_eq!(html.matches("<svg").count(), 2, "{lang}");
+        // The topic means' chart names each topic by its title in the report's language, as
+        // the tables do, not by its id.
+        let topic_chart = html
+            .split("<svg")
+            .nth(2)
+            .and_then(|s| s.split("</svg>").next())
+            .unwrap_or_default();
+        let title = if lang == "en" {
+            "Indicators"
+        } else {
+            "المؤشرات"
+        };
+        assert!(topic_chart.contains(title), "{lang}: {topic_chart}");
+        assert!(
+            !topic_chart.contains(">indicators<"),
+            "{lang}: {topic_chart}"
+        );
         let labels: &[&str] = if lang == "en" {
             &[
                 "Passed (12): names for the certificates",
