@@ -282,6 +282,30 @@ pub fn addresses(listen: SocketAddr) -> Vec<String> {
     out
 }
 
+/// `m` for a front that lays its lines out right to left itself, in `lang`: when `lang` is
+/// right to left, each value given as it is (a path, an id) escaped and in a first-strong
+/// isolate, so that `/srv/results` keeps its leading `/` beside Arabic words, as the banner's
+/// own values do. A sentence given whole (`K::Verbatim`) stays as it is.
+fn isolated(m: &Msg, lang: crate::text::Lang) -> Msg {
+    use crate::messages::Arg;
+    if !lang.is_rtl() || m.key == K::Verbatim {
+        return m.clone();
+    }
+    let args = m
+        .args
+        .iter()
+        .map(|a| match a {
+            Arg::Raw(v) => Arg::Raw(format!(
+                "\u{2068}{}\u{2069}",
+                crate::diag::escape_for_terminal(v)
+            )),
+            Arg::Msg(inner) => Arg::Msg(isolated(inner, lang)),
+            Arg::Num(n) => Arg::Num(n.clone()),
+        })
+        .collect();
+    Msg::new(m.key, args)
+}
+
 /// What the instructor reads at start, in the server's language: where trainees connect, the
 /// code, the key's fingerprint, the results folder and the command that checks the records'
 /// signatures. The title is the first line after the notes (the console draws its own); the
@@ -305,7 +329,14 @@ pub fn banner(ctx: &Ctx, opts: &Options, port: u16, notes: &[Msg], laid_out: boo
     };
     let mut s: Vec<String> = notes
         .iter()
-        .map(|n| say(crate::msg!(ServeNote, n)))
+        .map(|n| {
+            let n = if laid_out {
+                isolated(n, lang)
+            } else {
+                n.clone()
+            };
+            say(crate::msg!(ServeNote, n))
+        })
         .collect();
     s.push(crate::messages::template(lang, K::ServeTitle).to_owned());
     if ctx.paced.is_some() {
@@ -398,7 +429,10 @@ pub fn run(ctx: Ctx, opts: &Options, notes: &[Msg], print: Print<'_>) -> Result<
         let about = console::About {
             connect,
             details: header,
-            notes: notes.iter().map(|n| n.render(opts.lang)).collect(),
+            notes: notes
+                .iter()
+                .map(|n| isolated(n, opts.lang).render(opts.lang))
+                .collect(),
         };
         let r = console::run(&ctx, &about, opts.lang);
         shutdown(&ctx);
@@ -426,5 +460,28 @@ fn shutdown(ctx: &Ctx) {
     let until = std::time::Instant::now() + Duration::from_secs(5);
     while ctx.class.live() > 0 && std::time::Instant::now() < until {
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Lang;
+
+    #[test]
+    fn a_start_notes_path_is_isolated_for_an_arabic_console_and_left_alone_in_english() {
+        let path = "/srv/tipquiz/host_ed25519";
+        let note = crate::msg!(ServeCreated, path);
+        let ar = isolated(&note, Lang::Ar).render(Lang::Ar);
+        assert!(ar.contains(&format!("\u{2068}{path}\u{2069}")), "{ar:?}");
+        // Only the value: the Arabic words around it stay outside the isolate.
+        assert_eq!(ar.matches('\u{2068}').count(), 1, "{ar:?}");
+        assert_eq!(
+            isolated(&note, Lang::En).render(Lang::En),
+            note.render(Lang::En)
+        );
+        // A sentence given whole is not wrapped.
+        let whole = Msg::raw("سُجّلت 3 محاولات");
+        assert_eq!(isolated(&whole, Lang::Ar), whole);
     }
 }
