@@ -310,10 +310,7 @@ fn exam_text(w: &mut Walker<'_>, v: &Val<'_>, what: &dyn Describe) -> Option<Tex
 /// Parse an exam definition file. Checks against the banks are done by [`check_exam`].
 #[must_use]
 pub fn parse_exam(file: &str, source: &str) -> (Option<ExamDef>, Vec<Diagnostic>) {
-    let text: std::borrow::Cow<'_, str> = match source.strip_prefix('\u{feff}') {
-        Some(rest) => format!("   {rest}").into(),
-        None => source.into(),
-    };
+    let text = crate::walk::without_bom(source);
     let mut w = Walker::new(file, &text);
     let tree = parse_tree(&mut w, &text);
     let top = tree.get_ref();

@@ -58,10 +58,7 @@ pub fn find<'a>(units: &'a [ClassUnit], unit: &str) -> Option<&'a ClassUnit> {
 /// problem found, with where and how to fix it.
 #[must_use]
 pub fn parse_units(file: &str, source: &str) -> (Vec<ClassUnit>, Vec<Diagnostic>) {
-    let text: std::borrow::Cow<'_, str> = match source.strip_prefix('\u{feff}') {
-        Some(rest) => format!("   {rest}").into(),
-        None => source.into(),
-    };
+    let text = crate::walk::without_bom(source);
     let mut w = Walker::new(file, &text);
     let tree = parse_tree(&mut w, &text);
     let top = tree.get_ref();

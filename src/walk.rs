@@ -508,6 +508,16 @@ impl<'s> Walker<'s> {
     }
 }
 
+/// The source with a byte-order mark turned into three spaces, so that every byte offset
+/// stays the same (banks, exams and class files, as Windows editors save them).
+#[must_use]
+pub fn without_bom(source: &str) -> Cow<'_, str> {
+    match source.strip_prefix('\u{feff}') {
+        Some(rest) => format!("   {rest}").into(),
+        None => source.into(),
+    }
+}
+
 /// Parse `"90s"`, `"25m"`, `"1h30m"`, `"2h"`, or a plain number of seconds.
 #[must_use]
 pub fn parse_duration(s: &str) -> Option<u32> {

@@ -87,26 +87,18 @@ pub(crate) fn parse_bank_hashed(
     hash: Option<&str>,
 ) -> (Option<Bank>, Vec<Diagnostic>) {
     // A byte-order mark becomes three spaces, so that every byte offset stays the same.
-    let text = without_bom(source);
+    let text = crate::walk::without_bom(source);
     if let Some(bank) = parse_in_pieces(file, &text, source, hash, pieces_for(text.len())) {
         return (Some(bank), Vec::new());
     }
     parse_whole(file, &text, source, hash)
 }
 
-/// A byte-order mark becomes three spaces, so that every byte offset stays the same.
-fn without_bom(source: &str) -> std::borrow::Cow<'_, str> {
-    match source.strip_prefix('\u{feff}') {
-        Some(rest) => format!("   {rest}").into(),
-        None => source.into(),
-    }
-}
-
 /// [`parse_bank`] in one piece, on one thread (the path that reports problems), for
 /// benchmarks and tests that compare the two.
 #[must_use]
 pub fn parse_bank_one_piece(file: &str, source: &str) -> (Option<Bank>, Vec<Diagnostic>) {
-    let text = without_bom(source);
+    let text = crate::walk::without_bom(source);
     parse_whole(file, &text, source, None)
 }
 
