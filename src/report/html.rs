@@ -340,7 +340,7 @@ pub fn to_html_dated(
             "<p><b>{} ({}):</b> {}</p>",
             t(K::StSubmitted),
             nd(names.len().to_string()),
-            names.join(", ")
+            super::render::comma_list(lang, names)
         );
     }
     for (standing, names) in lists {
@@ -356,7 +356,7 @@ pub fn to_html_dated(
             if shown.is_empty() {
                 "-".to_owned()
             } else {
-                shown.join(", ")
+                super::render::comma_list(lang, shown)
             }
         );
     }

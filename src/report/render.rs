@@ -54,6 +54,14 @@ pub(super) fn status_key(s: super::status::Standing) -> K {
     }
 }
 
+/// Items joined with the language's list separator ("a, b" in English, "a، b" in Arabic).
+pub(super) fn comma_list(lang: Lang, items: Vec<String>) -> String {
+    items
+        .into_iter()
+        .reduce(|a, b| crate::messages::fill(template(lang, K::ListSep), &[a, b]))
+        .unwrap_or_default()
+}
+
 /// "yes", or "no" and why: below the overall pass mark, and each topic below its own (by
 /// title, joined with the language's comma).
 fn passed_cell(t: &super::TraineeRow, lang: Lang) -> String {
@@ -61,10 +69,7 @@ fn passed_cell(t: &super::TraineeRow, lang: Lang) -> String {
     if t.passed {
         return word(K::Yes);
     }
-    let why = failed_words(t, lang)
-        .into_iter()
-        .reduce(|a, b| crate::messages::fill(template(lang, K::ListSep), &[a, b]))
-        .unwrap_or_default();
+    let why = comma_list(lang, failed_words(t, lang));
     format!("{} ({why})", word(K::No))
 }
 
@@ -506,13 +511,7 @@ fn narrow_trainees(
             )
         })
         .collect();
-    let mut key = vec![f_(
-        K::LegTopicCodes,
-        &[names
-            .into_iter()
-            .reduce(|a, b| f_(K::ListSep, &[a, b]))
-            .unwrap_or_default()],
-    )];
+    let mut key = vec![f_(K::LegTopicCodes, &[comma_list(lang, names)])];
     if report.trainees.iter().any(|t| !t.passed) {
         key.push(t_(K::LegBelowMark));
     }
@@ -642,7 +641,7 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
         .map(|e| format!("{} ({})", cell(&e.exam_id), nd(e.records.to_string())))
         .collect();
     if !others.is_empty() {
-        page.para(&f_(K::OtherExams, &[others.join(", ")]), 2);
+        page.para(&f_(K::OtherExams, &[comma_list(lang, others)]), 2);
     }
     if !report.bad.is_empty() {
         page.blank();
@@ -689,7 +688,7 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
                     if shown.is_empty() {
                         "-".to_owned()
                     } else {
-                        shown.join(", ")
+                        comma_list(lang, shown)
                     }
                 ),
                 2,
@@ -707,7 +706,7 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
                     "  {} ({}): {}",
                     t_(K::StStartedTwice),
                     nd(shown.len().to_string()),
-                    shown.join(", ")
+                    comma_list(lang, shown)
                 ),
                 2,
             );
@@ -950,7 +949,7 @@ pub fn render_text(report: &Report, opts: &TextOptions<'_>) -> String {
                         )
                     })
                     .collect();
-                vec![cell(&it.qid), picks.join(", ")]
+                vec![cell(&it.qid), comma_list(lang, picks)]
             })
             .collect();
         let headers = [t_(K::HQuestion), t_(K::HPicked)].map(str::to_owned);

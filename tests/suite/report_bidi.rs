@@ -398,3 +398,54 @@ fn fribidi_lays_the_piped_report_out_as_the_bidi_algorithm_does() {
     }
     assert!(compared > 50, "{compared} table lines");
 }
+
+/// The standings lists ("submitted (40): …") join the names with the language's comma, in the
+/// text report and on the HTML page: «،» in Arabic, never a Latin comma between Arabic words.
+#[test]
+fn the_standings_lists_join_names_with_the_languages_comma() {
+    use tipquiz::messages::{K, template};
+    use tipquiz::text::Lang;
+    let d = tempfile::tempdir().unwrap();
+    class_of_40(d.path());
+    let submitted = |lang: Lang, text: &str| -> String {
+        let head = template(lang, K::StSubmitted);
+        let lines: Vec<String> = text
+            .lines()
+            .map(|l| l.replace([RLM, LRM, FSI, PDI], ""))
+            .collect();
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with(&format!("  {head} (")))
+            .unwrap_or_else(|| panic!("no list of {head}\n{text}"));
+        // The list and the lines it wraps onto (indented further).
+        let mut list = lines[at].clone();
+        for l in lines[at + 1..].iter().take_while(|l| l.starts_with("    ")) {
+            list.push(' ');
+            list.push_str(l.trim());
+        }
+        list
+    };
+    let ar = submitted(Lang::Ar, &piped_report(d.path(), "ar", "400", &[]));
+    let en = submitted(Lang::En, &piped_report(d.path(), "en", "400", &[]));
+    // The names of the class that submitted, joined by the comma of the language: one comma
+    // fewer than names on the line.
+    let named = |line: &str| NAMES.iter().filter(|n| line.contains(*n)).count();
+    assert!(named(&ar) >= 30, "{ar}");
+    assert_eq!(ar.matches("، ").count(), named(&ar) - 1, "{ar}");
+    assert!(!ar.contains(','), "{ar}");
+    assert_eq!(en.matches(", ").count(), named(&en) - 1, "{en}");
+    let (html, err, code) = crate::class::run(tq_in(d.path(), "ar").args([
+        "report",
+        "--exam",
+        "final-assessment",
+        "--format",
+        "html",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let line = html
+        .lines()
+        .find(|l| l.contains(template(Lang::Ar, K::StSubmitted)))
+        .unwrap_or_else(|| panic!("no list in the page"));
+    assert!(line.contains("، "), "{line}");
+    assert!(!line.contains(", "), "{line}");
+}
