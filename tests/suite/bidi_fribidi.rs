@@ -71,7 +71,9 @@ fn report(msg: &str) {
     let _ = writeln!(std::io::stderr(), "{msg}");
 }
 
-fn normalise(s: &str) -> String {
+/// fribidi's shaped output back to the letters: its U+FEFF padding dropped, the lam-alef
+/// ligatures undone into their two letters in visual order, then NFKC.
+pub(crate) fn normalise(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
         match c {

@@ -9,6 +9,18 @@ use tipquiz::tui::bidi::cell_width;
 use tipquiz::tui::typeset::Reordered;
 
 /// Forty trainees: twenty Arabic names (some long), twenty English.
+/// The class file of units (`units.toml`) in `results`, as a coordinator writes it: one
+/// `[[unit]]` per (English, Arabic) pair. Returns its path.
+pub fn write_units(results: &std::path::Path, units: &[(&str, &str)]) -> std::path::PathBuf {
+    let text: Vec<String> = units
+        .iter()
+        .map(|(en, ar)| format!("[[unit]]\nen = \"{en}\"\nar = \"{ar}\"\n"))
+        .collect();
+    let file = results.join(tipquiz::units::FILE_NAME);
+    std::fs::write(&file, text.join("\n")).unwrap();
+    file
+}
+
 pub const NAMES: [&str; 40] = [
     "فاطمة عبدالله الصباح",
     "محمد خالد العتيبي",
@@ -1379,14 +1391,14 @@ fn the_two_names_of_a_unit_in_the_class_file_count_as_one_unit() {
     ];
     class_of_40_in(d.path(), &typed);
     let results = d.path().join("results");
-    let file = results.join("units.toml");
-    std::fs::write(
-        &file,
-        "[[unit]]\nen = \"Airport security\"\nar = \"أمن المطار\"\n\n\
-         [[unit]]\nen = \"Coast guard\"\nar = \"خفر السواحل\"\n\n\
-         [[unit]]\nen = \"Port security\"\nar = \"أمن الموانئ\"\n",
-    )
-    .unwrap();
+    let file = write_units(
+        &results,
+        &[
+            ("Airport security", "أمن المطار"),
+            ("Coast guard", "خفر السواحل"),
+            ("Port security", "أمن الموانئ"),
+        ],
+    );
     // `check` accepts it.
     let (out, err, code) = run(tq_in(d.path(), "en").arg("check").arg(&file));
     assert_eq!(code, 0, "{out}{err}");

@@ -1449,14 +1449,14 @@ fn the_class_units_are_offered_in_the_interface_language_and_the_unit_is_remembe
     // The class file in the results folder, as the coordinator writes it.
     let results = d.path().join("results");
     std::fs::create_dir_all(&results).unwrap();
-    let file = results.join(tipquiz::units::FILE_NAME);
-    std::fs::write(
-        &file,
-        "[[unit]]\nen = \"Airport security\"\nar = \"أمن المطار\"\n\n\
-         [[unit]]\nen = \"Coast guard\"\nar = \"خفر السواحل\"\n\n\
-         [[unit]]\nen = \"Residence affairs\"\nar = \"شؤون الإقامة\"\n",
-    )
-    .unwrap();
+    let file = crate::class_outputs::write_units(
+        &results,
+        &[
+            ("Airport security", "أمن المطار"),
+            ("Coast guard", "خفر السواحل"),
+            ("Residence affairs", "شؤون الإقامة"),
+        ],
+    );
     let text = std::fs::read_to_string(&file).unwrap();
     let (units, diags) = tipquiz::units::parse_units(&file.display().to_string(), &text);
     assert!(diags.is_empty(), "{diags:?}");
