@@ -318,7 +318,7 @@ pub fn text(key: K) -> &'static str {
         K::ClassReportTitled => "Class report: {0} ({1})",
         K::ClassReportNone => "Class report: no records",
         K::ReportCounts => {
-            "{0} trainees, {1} records of this exam; the {2} attempt of each trainee is used."
+            "Trainees: {0}, records of this exam: {1}; the {2} attempt of each trainee is used."
         }
         K::WhichFirst => "first",
         K::WhichBest => "best",
