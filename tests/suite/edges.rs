@@ -886,7 +886,7 @@ fn a_shared_class_folder_with_one_account_per_trainee() {
         .unwrap();
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
-        report.contains("2 trainees")
+        report.contains("Trainees: 2,")
             && report.contains("Trainee One")
             && report.contains("Trainee Two"),
         "{report}\n{}",
