@@ -1229,7 +1229,10 @@ fn paced_play_with_ten_trainees_distribution_speed_points_podium_and_records() {
     // Each trainee's attempt was marked as started when they joined the game, as any attempt.
     assert_eq!(markers_in(&root.join("results")).len(), 10);
     let rep = report(root);
-    assert!(rep.contains("Trainees: 10, records of this exam: 10"), "{rep}");
+    assert!(
+        rep.contains("Trainees: 10, records of this exam: 10"),
+        "{rep}"
+    );
     drop(clients);
     console.keys(&["q"]);
     console.wait_for("Stop the server?");
