@@ -1133,7 +1133,46 @@ fn results(cfg: &Cfg, t: &mut Table) {
         "-",
         None,
     );
+    // The same work as `tipquiz report` does it: the folder read a batch at a time through the
+    // index, each record checked as it comes and slimmed (`read::read_class`), then the report
+    // built and laid out.
     let store = Store::new(&dir);
+    {
+        let exams = [common::exam()];
+        let cache = common::data_dir().join("cache");
+        let streamed = time(cfg.n(15, 3), || {
+            let class = tipquiz::report::read::read_class(
+                &store,
+                Some(&cache),
+                tipquiz::report::integrity::Rules {
+                    lib: &lib,
+                    exams: &exams,
+                    key: None,
+                },
+            );
+            assert!(class.bad.is_empty(), "the benchmark's records are genuine");
+            let r = tipquiz::report::build_with(
+                &class.records,
+                &class.bad,
+                &lib,
+                &exams,
+                None,
+                tipquiz::report::Which::First,
+            );
+            drop(class);
+            black_box(tipquiz::report::render_table(&r));
+        });
+        let r = streamed.median.as_secs_f64() / floor.median.as_secs_f64();
+        t.add(
+            "P5",
+            "the same as `tipquiz report` runs it (read_class: streamed through the index, checked and slimmed per batch; build, render)",
+            format!("{:.1} ms", ms(streamed.median)),
+            format!("readdir + open + read {:.1} ms", ms(floor.median)),
+            x(r),
+            "-",
+            None,
+        );
+    }
     let (total, phases) = report_phases(n, &lib, || (store.load(), Vec::new()));
     t.add(
         "P5",

@@ -30,31 +30,43 @@
 //!
 //! The index lives in the cache folder the command line passes (see `cmd::Folders`), one file
 //! per results folder. It is written atomically and only when something changed; a damaged,
-//! foreign or older index is ignored and rebuilt. Its format: the magic bytes, a postcard-encoded [`Head`],
-//! then the entries in postcard-encoded chunks that are decoded on every core.
+//! foreign or older index is ignored and rebuilt.
+//!
+//! It is read and written a chunk at a time, so that a report over a folder of any size holds at
+//! most a few chunks of records at once ([`visit_indexed`]). Its format: the magic bytes, then
+//! frames (a length, the first half of the SHA-256 of the frame's bytes, the bytes): a
+//! postcard-encoded [`Head`], then for every chunk of up to [`CHUNK`] entries two frames, their
+//! identities ([`Ident`]: name, file identity, what is known) and their records. The identities are
+//! read first, alone, to tell which files changed; the records of a chunk are read only when one
+//! of its files is unchanged, and a chunk whose bytes do not match its checksum is not used (its
+//! files are read instead and the index is written again).
 
 use super::AttemptRecord;
-use super::store::{
-    BadRecord, LoadedRecords, RecordError, read_bytes, read_record_sealed, record_sealed_from,
-};
+use super::store::{BadRecord, LoadedRecords, RecordError, read_bytes, read_record_sealed};
 use crate::bank::Library;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// First bytes of an index file.
-const MAGIC: &[u8; 16] = b"tipquiz-index-1\n";
-/// Bump when the encoding of [`Entry`] or of a record changes.
-const FORMAT: u32 = 2;
-/// Entries per chunk (the unit decoded in parallel).
+const MAGIC: &[u8; 16] = b"tipquiz-index-2\n";
+/// Bump when the encoding of [`Ident`] or of a record changes.
+const FORMAT: u32 = 3;
+/// Entries per chunk (the unit decoded in parallel, and checked by its own checksum).
 const CHUNK: usize = 256;
+/// Record files handled at once (listed, then read or taken from the index on every core, and
+/// given to the caller): what bounds the records held at a time.
+const BATCH: usize = 8 * CHUNK;
 /// A file whose `ctime` is this close to the index's own modification time is read again.
 pub const RACY_NS: i128 = 2_000_000_000;
 /// More racy files than this make the index be written again (with a newer time).
 const RACY_REWRITE: usize = 64;
 /// Largest index read (a damaged length must not make us allocate without bound).
 const MAX_INDEX_BYTES: u64 = 4 << 30;
+/// Largest frame read.
+const MAX_FRAME_BYTES: u64 = 1 << 30;
 
 /// Whether the platform's file identity cannot vouch for the bytes, so that they are compared
 /// ([`FileId::digest`]): everywhere but Unix.
@@ -150,13 +162,13 @@ pub struct Known {
     pub rescored: Option<Option<f64>>,
 }
 
-/// One indexed record file.
+/// The identity of one indexed record file and what is known of it (its record is in the
+/// chunk's second frame, at the same place).
 #[derive(Debug, Serialize, Deserialize)]
-struct Entry {
+struct Ident {
     name: String,
     id: FileId,
     known: Known,
-    record: AttemptRecord,
 }
 
 /// The index's header.
@@ -165,8 +177,6 @@ struct Head {
     format: u32,
     program: String,
     dir: String,
-    /// Byte length of each chunk that follows the head.
-    chunks: Vec<u64>,
 }
 
 /// The index file of a results folder inside a cache folder.
@@ -230,90 +240,167 @@ fn program() -> String {
     format!("tipquiz {} {BUILD:016x}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Read an index: its entries (in file-name order, as written) and the index file's
-/// modification time.
-fn read_index(path: &Path, dir: &str) -> Option<(Vec<Entry>, i128)> {
-    use rayon::prelude::*;
+/// The first half of the SHA-256 of a frame's bytes.
+fn frame_digest(bytes: &[u8]) -> [u8; 16] {
+    let h = Sha256::digest(bytes);
+    let mut d = [0; 16];
+    d.copy_from_slice(&h[..16]);
+    d
+}
+
+/// Write one frame: length, checksum, bytes.
+fn write_frame(w: &mut dyn Write, bytes: &[u8]) -> std::io::Result<()> {
+    w.write_all(&(bytes.len() as u64).to_le_bytes())?;
+    w.write_all(&frame_digest(bytes))?;
+    w.write_all(bytes)
+}
+
+/// Where a frame's bytes are in the index file, how long they are and their checksum.
+#[derive(Clone, Copy, Debug)]
+struct FrameAt {
+    offset: u64,
+    len: u64,
+    digest: [u8; 16],
+}
+
+/// A frame's length and checksum (`None` at the end of the file or where it is cut short).
+fn frame_head(r: &mut impl Read) -> Option<(u64, [u8; 16])> {
+    let mut h = [0u8; 24];
+    r.read_exact(&mut h).ok()?;
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&h[..8]);
+    let mut digest = [0u8; 16];
+    digest.copy_from_slice(&h[8..]);
+    Some((u64::from_le_bytes(len), digest))
+}
+
+/// A frame's bytes, when they match its checksum.
+fn frame_bytes(r: &mut impl Read, len: u64, digest: [u8; 16]) -> Option<Vec<u8>> {
+    if len > MAX_FRAME_BYTES {
+        return None;
+    }
+    let mut bytes = vec![0; usize::try_from(len).ok()?];
+    r.read_exact(&mut bytes).ok()?;
+    (frame_digest(&bytes) == digest).then_some(bytes)
+}
+
+/// An index as the first pass reads it: every entry's identity, with the chunk that holds its
+/// record and its place there; the chunks' places; the index file's modification time.
+struct OldIndex {
+    file: fs::File,
+    ids: Vec<(Ident, u32, u32)>,
+    /// Each chunk's records frame, and how many entries it holds.
+    chunks: Vec<(FrameAt, usize)>,
+    written: i128,
+}
+
+/// Read an index's identities (in file-name order, as written), leaving its records in the
+/// file. `None` for a missing, damaged, foreign or older index.
+fn read_ids(path: &Path, dir: &str) -> Option<OldIndex> {
+    use std::io::{BufRead, BufReader};
     let meta = fs::metadata(path).ok()?;
-    if meta.len() > MAX_INDEX_BYTES {
+    let size = meta.len();
+    if size > MAX_INDEX_BYTES {
         return None;
     }
     let written = mtime_ns(&meta);
-    let bytes = fs::read(path).ok()?;
-    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-    let (head, mut rest) = postcard::take_from_bytes::<Head>(rest).ok()?;
+    let mut r = BufReader::new(fs::File::open(path).ok()?);
+    let mut magic = [0u8; 16];
+    r.read_exact(&mut magic).ok()?;
+    if magic != *MAGIC {
+        return None;
+    }
+    let (len, digest) = frame_head(&mut r)?;
+    let head: Head = postcard::from_bytes(&frame_bytes(&mut r, len, digest)?).ok()?;
     if head.format != FORMAT || head.program != program() || head.dir != dir {
         return None;
     }
-    let mut chunks = Vec::with_capacity(head.chunks.len());
-    for len in head.chunks {
-        let len = usize::try_from(len).ok()?;
-        if len > rest.len() {
+    let mut at = 16 + 24 + len;
+    let mut ids = Vec::new();
+    let mut chunks = Vec::new();
+    while !r.fill_buf().ok()?.is_empty() {
+        let (len, digest) = frame_head(&mut r)?;
+        let these: Vec<Ident> = postcard::from_bytes(&frame_bytes(&mut r, len, digest)?).ok()?;
+        let (rlen, rdigest) = frame_head(&mut r)?;
+        at += 24 + len + 24;
+        if at.checked_add(rlen)? > size {
             return None;
         }
-        let (chunk, after) = rest.split_at(len);
-        chunks.push(chunk);
-        rest = after;
+        let chunk = u32::try_from(chunks.len()).ok()?;
+        chunks.push((
+            FrameAt {
+                offset: at,
+                len: rlen,
+                digest: rdigest,
+            },
+            these.len(),
+        ));
+        r.seek_relative(i64::try_from(rlen).ok()?).ok()?;
+        at += rlen;
+        for (i, id) in these.into_iter().enumerate() {
+            ids.push((id, chunk, u32::try_from(i).ok()?));
+        }
     }
-    if !rest.is_empty() {
+    // Written in name order; anything else is not an index this program wrote.
+    if !ids.windows(2).all(|w| w[0].0.name < w[1].0.name) {
         return None;
     }
-    let decoded: Option<Vec<Vec<Entry>>> = chunks
-        .into_par_iter()
-        .map(|c| postcard::from_bytes::<Vec<Entry>>(c).ok())
-        .collect();
-    let entries: Vec<Entry> = decoded?.into_iter().flatten().collect();
-    // Written in name order; anything else is not an index this program wrote.
-    entries
-        .windows(2)
-        .all(|w| w[0].name < w[1].name)
-        .then_some((entries, written))
+    Some(OldIndex {
+        file: r.into_inner(),
+        ids,
+        chunks,
+        written,
+    })
 }
 
-/// Write an index of `entries` (in order). Errors are ignored: the index is only a cache.
-fn write_index(path: &Path, dir: &str, entries: &[(&str, FileId, Known, &AttemptRecord)]) {
-    use rayon::prelude::*;
-    #[derive(Serialize)]
-    struct EntryRef<'a> {
-        name: &'a str,
-        id: FileId,
-        known: Known,
-        record: &'a AttemptRecord,
+/// Fill `buf` from `file` at `offset` (without moving a shared position: chunks are read on
+/// every core).
+#[cfg(unix)]
+fn read_at(file: &fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &fs::File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
     }
-    let chunks: Option<Vec<Vec<u8>>> = entries
-        .par_chunks(CHUNK)
-        .map(|c| {
-            let refs: Vec<EntryRef<'_>> = c
-                .iter()
-                .map(|&(name, id, known, record)| EntryRef {
-                    name,
-                    id,
-                    known,
-                    record,
-                })
-                .collect();
-            postcard::to_stdvec(&refs).ok()
-        })
-        .collect();
-    let Some(chunks) = chunks else { return };
-    let head = Head {
-        format: FORMAT,
-        program: program(),
-        dir: dir.to_owned(),
-        chunks: chunks.iter().map(|c| c.len() as u64).collect(),
-    };
-    let Ok(head) = postcard::to_stdvec(&head) else {
-        return;
-    };
-    let mut body =
-        Vec::with_capacity(MAGIC.len() + head.len() + chunks.iter().map(Vec::len).sum::<usize>());
-    body.extend_from_slice(MAGIC);
-    body.extend_from_slice(&head);
-    for c in &chunks {
-        body.extend_from_slice(c);
+    Ok(())
+}
+
+#[cfg(not(any(unix, windows)))]
+fn read_at(_: &fs::File, _: &mut [u8], _: u64) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// The records of a chunk, when its bytes match their checksum and hold `count` records.
+fn read_chunk(file: &fs::File, at: FrameAt, count: usize) -> Option<Vec<Option<AttemptRecord>>> {
+    if at.len > MAX_FRAME_BYTES {
+        return None;
     }
-    // Not synced: a lost index is rebuilt from the records.
-    let _ = super::write_unsynced(path, |w| w.write_all(&body));
+    let mut bytes = vec![0; usize::try_from(at.len).ok()?];
+    read_at(file, &mut bytes, at.offset).ok()?;
+    if frame_digest(&bytes) != at.digest {
+        return None;
+    }
+    let records: Vec<AttemptRecord> = postcard::from_bytes(&bytes).ok()?;
+    (records.len() == count).then(|| records.into_iter().map(Some).collect())
+}
+
+/// One file of a results folder, as [`visit_indexed`] and [`super::Store::visit`] give it.
+#[derive(Debug)]
+pub struct Found {
+    /// The file's name.
+    pub name: String,
+    /// Its record, with what its bytes say of its seals (and, through the index, its re-scored
+    /// total); or why it is not a good record.
+    pub got: Result<(AttemptRecord, Known), RecordError>,
 }
 
 impl super::Store {
@@ -322,24 +409,63 @@ impl super::Store {
     /// from the files and no re-scored totals).
     #[must_use]
     pub fn load_cached(&self, cache: Option<&Path>, lib: Option<&Library>) -> Indexed {
+        let mut out = Indexed::default();
+        out.read = self.visit_cached(cache, lib, &mut |batch| out.add(batch));
+        out
+    }
+
+    /// [`Self::load_cached`] a batch of files at a time, in file-name order, so that the
+    /// records of a folder of any size need not all be held at once. Returns how many files were
+    /// parsed.
+    pub fn visit_cached(
+        &self,
+        cache: Option<&Path>,
+        lib: Option<&Library>,
+        each: &mut dyn FnMut(Vec<Found>),
+    ) -> usize {
         match cache {
-            Some(cache) => load_indexed(&self.dir, &index_path(cache, &self.dir), lib),
-            None => {
-                let loaded = self.load();
-                Indexed {
-                    read: loaded.records.len(),
-                    known: loaded
-                        .seals
-                        .iter()
-                        .map(|&seal| Known {
-                            seal,
-                            rescored: None,
-                        })
-                        .collect(),
-                    loaded,
-                }
-            }
+            Some(cache) => visit_indexed(&self.dir, &index_path(cache, &self.dir), lib, each),
+            None => self.visit(each),
         }
+    }
+
+    /// Every file of the folder as [`super::Store::load`] reads it, a batch at a time in
+    /// file-name order (each batch read and parsed on every core). Returns how many files were
+    /// parsed.
+    pub fn visit(&self, each: &mut dyn FnMut(Vec<Found>)) -> usize {
+        use rayon::prelude::*;
+        let Some(files) = super::store::record_files(&self.dir) else {
+            return 0;
+        };
+        let mut read = 0;
+        for batch in files.chunks(BATCH) {
+            let found: Vec<Found> = batch
+                .par_iter()
+                .map(|(name, e, _)| {
+                    let p = e.path();
+                    let got = if p.extension().is_none_or(|e| e != "json") {
+                        Err(RecordError::NotJsonFile)
+                    } else {
+                        read_record_sealed(&p).map(|(r, seal)| {
+                            (
+                                r,
+                                Known {
+                                    seal,
+                                    rescored: None,
+                                },
+                            )
+                        })
+                    };
+                    Found {
+                        name: name.clone(),
+                        got,
+                    }
+                })
+                .collect();
+            read += found.iter().filter(|f| f.got.is_ok()).count();
+            each(found);
+        }
+        read
     }
 }
 
@@ -355,6 +481,27 @@ pub struct Indexed {
     pub read: usize,
 }
 
+impl Indexed {
+    /// Keep a batch of files.
+    fn add(&mut self, batch: Vec<Found>) {
+        for f in batch {
+            match f.got {
+                Ok((r, known)) => {
+                    self.loaded.records.push((f.name, r));
+                    self.loaded.seals.push(known.seal);
+                    self.known.push(known);
+                }
+                Err(reason) => self.loaded.bad.push(BadRecord {
+                    file: f.name,
+                    trainee: String::new(),
+                    exam_id: String::new(),
+                    reason: reason.message(),
+                }),
+            }
+        }
+    }
+}
+
 /// Whether every bank a record names is loaded with the content hash it names.
 #[must_use]
 pub fn banks_match(r: &AttemptRecord, lib: &Library) -> bool {
@@ -368,44 +515,75 @@ pub fn banks_match(r: &AttemptRecord, lib: &Library) -> bool {
 /// when given), then write the index again if anything changed.
 #[must_use]
 pub fn load_indexed(dir: &Path, index: &Path, lib: Option<&Library>) -> Indexed {
+    let mut out = Indexed::default();
+    out.read = visit_indexed(dir, index, lib, &mut |batch| out.add(batch));
+    out
+}
+
+/// What the first pass decided for a file.
+enum Plan {
+    /// Unchanged: its record is in the index, in this chunk at this place.
+    Cached(u32, u32, FileId, Known),
+    /// Read it: its identity (when it has one), and whether the index had this very file (a
+    /// racy entry).
+    Read(Option<FileId>, bool),
+    /// Not a record file; whether the index had an entry under its name.
+    Bad(RecordError, bool),
+}
+
+/// [`load_indexed`] a batch of files at a time (see [`super::Store::visit_cached`]): `each` is
+/// given every file of `dir` in file-name order, and the index is written again (a chunk at a
+/// time, as the files are given) if anything changed. Returns how many files were parsed.
+///
+/// A first pass lists the folder, takes every file's identity and reads the identities of the
+/// index's entries (not their records), so it knows which files changed before any record is
+/// read. The second reads the changed files and the chunks of the index that hold unchanged
+/// ones, a batch at a time.
+pub fn visit_indexed(
+    dir: &Path,
+    index: &Path,
+    lib: Option<&Library>,
+    each: &mut dyn FnMut(Vec<Found>),
+) -> usize {
     use rayon::prelude::*;
     // Listed as `Store::load` lists them; a plain file is stat'ed through its directory entry
     // (no path walk), a symbolic link is followed.
     let Some(names) = super::store::record_files(dir) else {
-        return Indexed::default();
+        return 0;
     };
     let dir_key = fs::canonicalize(dir)
         .unwrap_or_else(|_| dir.to_path_buf())
         .to_string_lossy()
         .into_owned();
-    let (old, written) = read_index(index, &dir_key).unwrap_or_default();
-    let old_len = old.len();
+    let mut old = read_ids(index, &dir_key);
+    let written = old.as_ref().map_or(0, |o| o.written);
+    let old_ids = old
+        .as_mut()
+        .map(|o| std::mem::take(&mut o.ids))
+        .unwrap_or_default();
+    let old_len = old_ids.len();
     // Each file with its index entry, if it had one under the same name: both lists are in name
     // order, so one merging pass pairs them.
-    let mut old = old.into_iter().peekable();
-    let jobs: Vec<(String, fs::DirEntry, bool, Option<Entry>)> = names
+    let mut ids = old_ids.into_iter().peekable();
+    /// A file listed, with its index entry (identity, chunk, place) if it had one.
+    type Listed = (String, fs::DirEntry, bool, Option<(Ident, u32, u32)>);
+    let jobs: Vec<Listed> = names
         .into_iter()
         .map(|(name, e, plain)| {
-            while old.next_if(|o| o.name < name).is_some() {}
-            let entry = old.next_if(|o| o.name == name);
+            while ids.next_if(|o| o.0.name < name).is_some() {}
+            let entry = ids.next_if(|o| o.0.name == name);
             (name, e, plain, entry)
         })
         .collect();
-    drop(old);
+    drop(ids);
     let removed = old_len.saturating_sub(jobs.iter().filter(|j| j.3.is_some()).count());
-    enum Got {
-        Cached(FileId, Known, AttemptRecord),
-        /// Read again; `same` when the index had this very file (a racy entry).
-        Read(Option<FileId>, Known, AttemptRecord, bool),
-        /// Not a good record; `true` when the index had an entry under its name.
-        Bad(RecordError, bool),
-    }
-    let got: Vec<(String, Got)> = jobs
+    let plans: Vec<(String, PathBuf, Plan)> = jobs
         .into_par_iter()
         .map(|(name, dir_entry, plain, entry)| {
             let path = dir_entry.path();
+            let had = entry.is_some();
             if path.extension().is_none_or(|e| e != "json") {
-                return (name, Got::Bad(RecordError::NotJsonFile, entry.is_some()));
+                return (name, path, Plan::Bad(RecordError::NotJsonFile, had));
             }
             let meta = if plain {
                 dir_entry.metadata()
@@ -413,95 +591,268 @@ pub fn load_indexed(dir: &Path, index: &Path, lib: Option<&Library>) -> Indexed 
                 fs::metadata(&path)
             };
             let id = meta.ok().as_ref().and_then(FileId::of);
-            let had = entry.is_some();
             // Where the identity cannot vouch for the bytes, they are read first and their
-            // digest becomes part of the identity (a changed file is parsed from this read).
-            let bytes = if CONTENT_CHECK {
+            // digest becomes part of the identity.
+            let id = if CONTENT_CHECK {
                 match read_bytes(&path) {
-                    Ok(b) => Some(b),
-                    Err(e) => return (name, Got::Bad(e, had)),
+                    Ok(b) => id.map(|id| id.with_digest(&b)),
+                    Err(e) => return (name, path, Plan::Bad(e, had)),
                 }
             } else {
-                None
+                id
             };
-            let id = match &bytes {
-                Some(b) => id.map(|id| id.with_digest(b)),
-                None => id,
-            };
-            let same = matches!((id, &entry), (Some(id), Some(e)) if e.id == id);
+            let same = matches!((id, &entry), (Some(id), Some(e)) if e.0.id == id);
             if same
                 && id.is_some_and(|id| id.ctime_ns() < written - RACY_NS)
-                && let (Some(id), Some(e)) = (id, entry)
+                && let (Some(id), Some((e, chunk, at))) = (id, entry)
             {
-                return (name, Got::Cached(id, e.known, e.record));
+                return (name, path, Plan::Cached(chunk, at, id, e.known));
             }
-            let sealed = match &bytes {
-                Some(b) => record_sealed_from(b),
-                None => read_record_sealed(&path),
-            };
-            match sealed {
-                Ok((r, seal)) => {
-                    // The identity is taken before the read: a change during the read gives
-                    // the file a newer identity, so the next load reads it again.
-                    let known = Known {
-                        seal,
-                        rescored: lib.filter(|l| banks_match(&r, l)).map(|l| r.rescore(l)),
-                    };
-                    (name, Got::Read(id, known, r, same))
-                }
-                Err(e) => (name, Got::Bad(e, had)),
-            }
+            (name, path, Plan::Read(id, same))
         })
         .collect();
-    let mut out = Indexed::default();
-    out.loaded.records.reserve_exact(got.len());
-    out.loaded.seals.reserve_exact(got.len());
-    out.known.reserve_exact(got.len());
-    let mut keep: Vec<(usize, FileId)> = Vec::with_capacity(got.len());
-    let mut changed = removed > 0 || written == 0;
-    let mut racy = 0;
-    for (name, g) in got {
-        match g {
-            Got::Cached(id, known, r) => {
-                keep.push((out.loaded.records.len(), id));
-                out.loaded.records.push((name, r));
-                out.loaded.seals.push(known.seal);
-                out.known.push(known);
+    let racy = plans
+        .iter()
+        .filter(|p| matches!(p.2, Plan::Read(_, true)))
+        .count();
+    // Changed: a file gone, no index, an entry whose file is no longer a record, or a new or
+    // changed file that is a record. A file that is not one (damaged, truncated) is read on every
+    // report and never indexed, so it alone changes nothing: a few such files are parsed here
+    // first (they are read again below), so that a folder with a broken file does not have its
+    // index written on every report.
+    let fresh: Vec<&PathBuf> = plans
+        .iter()
+        .filter(|p| matches!(p.2, Plan::Read(_, false)))
+        .map(|p| &p.1)
+        .collect();
+    let changed = removed > 0
+        || written == 0
+        || plans.iter().any(|p| matches!(p.2, Plan::Bad(_, true)))
+        || fresh.len() > BATCH
+        || fresh.par_iter().any(|p| read_record_sealed(p).is_ok());
+    drop(fresh);
+    // The pass owns the old index, so that its file is closed before the new one replaces it
+    // (Windows does not rename onto an open file).
+    let pass = Pass { old, lib };
+    if !(changed || racy > RACY_REWRITE) {
+        let (read, surprise) = pass.run(plans, each, None);
+        if surprise {
+            // The index no longer says what the files say (a chunk that does not match its
+            // checksum): it goes, and the next report writes it again.
+            let _ = fs::remove_file(index);
+        }
+        return read;
+    }
+    let mut pending = Some((pass, plans, each));
+    let mut read = 0;
+    let _ = super::write_unsynced(index, |w| {
+        let Some((pass, plans, each)) = pending.take() else {
+            return Ok(());
+        };
+        let head = Head {
+            format: FORMAT,
+            program: program(),
+            dir: dir_key.clone(),
+        };
+        let head = postcard::to_stdvec(&head).map_err(std::io::Error::other);
+        let mut out = head.and_then(|head| {
+            w.write_all(MAGIC)?;
+            write_frame(w, &head)
+        });
+        let mut sink = |c: Option<&[u8]>| {
+            if out.is_ok() {
+                out = match c {
+                    Some(c) => write_frame(w, c),
+                    None => Err(std::io::Error::other("an index chunk could not be encoded")),
+                };
             }
-            Got::Read(id, known, r, same) => {
-                out.read += 1;
-                if same {
-                    racy += 1;
-                } else {
-                    changed = true;
-                }
-                if let Some(id) = id {
-                    keep.push((out.loaded.records.len(), id));
-                }
-                out.loaded.records.push((name, r));
-                out.loaded.seals.push(known.seal);
-                out.known.push(known);
-            }
-            Got::Bad(reason, had) => {
-                changed |= had;
-                out.loaded.bad.push(BadRecord {
-                    file: name,
-                    trainee: String::new(),
-                    exam_id: String::new(),
-                    reason: reason.message(),
-                });
+        };
+        read = pass.run(plans, each, Some(&mut sink)).0;
+        out
+    });
+    // The index could not even be started: the files are still given.
+    if let Some((pass, plans, each)) = pending.take() {
+        read = pass.run(plans, each, None).0;
+    }
+    read
+}
+
+/// Where the second pass writes the index's frames (`None`: a chunk could not be encoded).
+type FrameSink<'a> = &'a mut dyn FnMut(Option<&[u8]>);
+
+/// The second pass of [`visit_indexed`].
+struct Pass<'a> {
+    old: Option<OldIndex>,
+    lib: Option<&'a Library>,
+}
+
+impl Pass<'_> {
+    /// Give every planned file to `each`, a batch at a time; with `frames`, write the index
+    /// entries of the good ones (their frames, a chunk at a time). Returns how many files were
+    /// parsed, and whether the index held a chunk that could not be used.
+    fn run(
+        self,
+        plans: Vec<(String, PathBuf, Plan)>,
+        each: &mut dyn FnMut(Vec<Found>),
+        mut frames: Option<FrameSink<'_>>,
+    ) -> (usize, bool) {
+        use rayon::prelude::*;
+        // How many unchanged files each chunk still has to give: a chunk is dropped once it has
+        // given them all.
+        let mut left: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        for (_, _, p) in &plans {
+            if let Plan::Cached(c, ..) = p {
+                *left.entry(*c).or_default() += 1;
             }
         }
+        let mut open: std::collections::HashMap<u32, Option<Vec<Option<AttemptRecord>>>> =
+            std::collections::HashMap::new();
+        let mut read = 0;
+        let mut surprise = false;
+        let mut plans = plans.into_iter();
+        loop {
+            let batch: Vec<(String, PathBuf, Plan)> = plans.by_ref().take(BATCH).collect();
+            if batch.is_empty() {
+                break;
+            }
+            // The chunks this batch needs that are not open yet, read on every core.
+            let mut need: Vec<u32> = batch
+                .iter()
+                .filter_map(|(_, _, p)| match p {
+                    Plan::Cached(c, ..) if !open.contains_key(c) => Some(*c),
+                    _ => None,
+                })
+                .collect();
+            need.dedup();
+            let got: Vec<(u32, Option<Vec<Option<AttemptRecord>>>)> = need
+                .into_par_iter()
+                .map(|c| {
+                    let records = self.old.as_ref().and_then(|o| {
+                        let (at, count) = *o.chunks.get(c as usize)?;
+                        read_chunk(&o.file, at, count)
+                    });
+                    (c, records)
+                })
+                .collect();
+            open.extend(got);
+            // Unchanged files take their record out of its chunk; a chunk that could not be
+            // read leaves its files to be read.
+            enum Job {
+                Have(FileId, Known, Box<AttemptRecord>),
+                Read(Option<FileId>, bool),
+                Bad(RecordError),
+            }
+            let jobs: Vec<(String, PathBuf, Job)> = batch
+                .into_iter()
+                .map(|(name, path, plan)| {
+                    let job = match plan {
+                        Plan::Cached(c, at, id, known) => {
+                            let r = open
+                                .get_mut(&c)
+                                .and_then(Option::as_mut)
+                                .and_then(|v| v.get_mut(at as usize))
+                                .and_then(Option::take);
+                            if let Some(n) = left.get_mut(&c) {
+                                *n = n.saturating_sub(1);
+                                if *n == 0 {
+                                    open.remove(&c);
+                                }
+                            }
+                            match r {
+                                Some(r) => Job::Have(id, known, Box::new(r)),
+                                None => {
+                                    surprise = true;
+                                    Job::Read(Some(id), true)
+                                }
+                            }
+                        }
+                        Plan::Read(id, same) => Job::Read(id, same),
+                        Plan::Bad(e, _) => Job::Bad(e),
+                    };
+                    (name, path, job)
+                })
+                .collect();
+            let lib = self.lib;
+            // Per file: what it gave, its identity, whether it was parsed, and whether a file the
+            // index had as it is now failed to parse (the index no longer says what it says).
+            let done: Vec<(Found, Option<FileId>, bool, bool)> = jobs
+                .into_par_iter()
+                .map(|(name, path, job)| match job {
+                    Job::Have(id, known, r) => (
+                        Found {
+                            name,
+                            got: Ok((*r, known)),
+                        },
+                        Some(id),
+                        false,
+                        false,
+                    ),
+                    Job::Read(id, same) => {
+                        // The identity is taken before the read: a change during the read
+                        // gives the file a newer identity, so the next load reads it again.
+                        let got = read_record_sealed(&path).map(|(r, seal)| {
+                            let known = Known {
+                                seal,
+                                rescored: lib.filter(|l| banks_match(&r, l)).map(|l| r.rescore(l)),
+                            };
+                            (r, known)
+                        });
+                        let lost = same && got.is_err();
+                        (Found { name, got }, id, true, lost)
+                    }
+                    Job::Bad(e) => (Found { name, got: Err(e) }, None, false, false),
+                })
+                .collect();
+            read += done
+                .iter()
+                .filter(|(f, _, r, _)| *r && f.got.is_ok())
+                .count();
+            surprise |= done.iter().any(|d| d.3);
+            if let Some(frames) = frames.as_mut() {
+                let kept: Vec<(&Found, FileId)> = done
+                    .iter()
+                    .filter_map(|(f, id, _, _)| Some((f, (*id)?)))
+                    .filter(|(f, _)| f.got.is_ok())
+                    .collect();
+                let encoded: Vec<Option<(Vec<u8>, Vec<u8>)>> =
+                    kept.par_chunks(CHUNK).map(encode_chunk).collect();
+                for chunk in encoded {
+                    match chunk {
+                        Some((ids, records)) => {
+                            frames(Some(&ids));
+                            frames(Some(&records));
+                        }
+                        None => frames(None),
+                    }
+                }
+            }
+            each(done.into_iter().map(|(f, ..)| f).collect());
+        }
+        (read, surprise)
     }
-    if changed || racy > RACY_REWRITE {
-        let entries: Vec<(&str, FileId, Known, &AttemptRecord)> = keep
-            .iter()
-            .map(|&(i, id)| {
-                let (name, r) = &out.loaded.records[i];
-                (name.as_str(), id, out.known[i], r)
-            })
-            .collect();
-        write_index(index, &dir_key, &entries);
+}
+
+/// The two frames of a chunk of good files: their identities, and their records.
+fn encode_chunk(c: &[(&Found, FileId)]) -> Option<(Vec<u8>, Vec<u8>)> {
+    #[derive(Serialize)]
+    struct IdRef<'a> {
+        name: &'a str,
+        id: FileId,
+        known: Known,
     }
-    out
+    let mut ids = Vec::with_capacity(c.len());
+    let mut records = Vec::with_capacity(c.len());
+    for (f, id) in c {
+        let Ok((r, known)) = &f.got else { continue };
+        ids.push(IdRef {
+            name: &f.name,
+            id: *id,
+            known: *known,
+        });
+        records.push(r);
+    }
+    Some((
+        postcard::to_stdvec(&ids).ok()?,
+        postcard::to_stdvec(&records).ok()?,
+    ))
 }

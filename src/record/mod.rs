@@ -13,7 +13,9 @@ pub use crate::fs::{
     Step, StoreError, fallback_dir, inject_fault, make_subfolder, write_atomic, write_atomic_into,
     write_atomic_into_synced, write_atomic_synced, write_unsynced,
 };
-pub use index::{FINGERPRINTED, Indexed, Known, banks_match, index_path, load_indexed};
+pub use index::{
+    FINGERPRINTED, Found, Indexed, Known, banks_match, index_path, load_indexed, visit_indexed,
+};
 pub use marker::{MARKER_PREFIX, MARKER_SCHEMA, MARKER_SUFFIX, StartMarker};
 pub use store::{
     AttemptBusy, AttemptLock, BadRecord, LOCKS_DIR, LoadedRecords, RecordError, STALE_PART_SECS,
@@ -414,6 +416,22 @@ impl AttemptRecord {
             out.extend_from_slice(WITHOUT);
         }
         out
+    }
+
+    /// Drop what only the checks of the record itself use (its seals, program, bank hashes,
+    /// pauses, and per question the bank and the history of changes): what the class report,
+    /// the exports, `history` and the standings read stays. For records already checked and
+    /// kept by the thousand (the instructor's views read a results folder this way).
+    pub fn slim(&mut self) {
+        self.program = String::new();
+        self.checksum = String::new();
+        self.signature = String::new();
+        self.banks = BTreeMap::new();
+        self.pauses = Vec::new();
+        for q in &mut self.questions {
+            q.bank = String::new();
+            q.history = Vec::new();
+        }
     }
 
     /// Why the attempt did not pass: `overall` when the total is below the pass mark, and

@@ -648,6 +648,86 @@ fn fmt(x: f64) -> String {
     }
 }
 
+/// The checks of [`check_with`] over records given a batch at a time, as a results folder is
+/// read ([`crate::record::Store::visit_cached`]): each record's own checks run as it comes (on
+/// every core), and then only what the checks across records and the instructor's views use is
+/// kept of it ([`AttemptRecord::slim`]), so a folder of any size is never held whole.
+pub struct Screening<'a> {
+    rules: Rules<'a>,
+    pools: Vec<crate::quiz::Pools<'a>>,
+    kept: Vec<(String, AttemptRecord)>,
+    own: Vec<OwnChecks>,
+    unreadable: Vec<BadRecord>,
+}
+
+impl<'a> Screening<'a> {
+    /// Checks under `rules`.
+    #[must_use]
+    pub fn new(rules: Rules<'a>) -> Screening<'a> {
+        Screening {
+            rules,
+            pools: rules
+                .exams
+                .iter()
+                .map(|e| crate::quiz::Pools::new(e, rules.lib))
+                .collect(),
+            kept: Vec::new(),
+            own: Vec::new(),
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// Check the next files of the folder (in file-name order).
+    pub fn add(&mut self, batch: Vec<crate::record::Found>) {
+        use rayon::prelude::*;
+        let (rules, pools) = (self.rules, &self.pools);
+        let checked: Vec<Result<(String, AttemptRecord, OwnChecks), BadRecord>> = batch
+            .into_par_iter()
+            .map(|f| match f.got {
+                Ok((mut r, known)) => {
+                    let own = check_own(&r, Some(&known), rules, pools);
+                    r.slim();
+                    Ok((f.name, r, own))
+                }
+                Err(e) => Err(BadRecord {
+                    file: f.name,
+                    trainee: String::new(),
+                    exam_id: String::new(),
+                    reason: e.message(),
+                }),
+            })
+            .collect();
+        for c in checked {
+            match c {
+                Ok((name, r, own)) => {
+                    self.kept.push((name, r));
+                    self.own.push(own);
+                }
+                Err(b) => self.unreadable.push(b),
+            }
+        }
+    }
+
+    /// The checks across records, then: the records that count (slimmed), the files that could
+    /// not be read, and the flagged records, each in file-name order.
+    #[must_use]
+    pub fn finish(self) -> (Vec<AttemptRecord>, Vec<BadRecord>, Vec<BadRecord>) {
+        let refs: Vec<(&str, &AttemptRecord)> =
+            self.kept.iter().map(|(f, r)| (f.as_str(), r)).collect();
+        let problems = check_across(&refs, self.own);
+        drop(refs);
+        let mut good = Vec::with_capacity(self.kept.len());
+        let mut flagged = Vec::new();
+        for ((file, r), p) in self.kept.into_iter().zip(problems) {
+            flagged.extend(flag(&file, &r, &p));
+            if counts(&p) {
+                good.push(r);
+            }
+        }
+        (good, self.unreadable, flagged)
+    }
+}
+
 /// Split records into the ones the statistics may use and the flagged ones (as bad-record
 /// entries, kept in the report).
 #[must_use]

@@ -5,25 +5,28 @@
 //! never counted or ranked; it is listed with the trainee's name and the reasons.
 
 use super::Which;
-use super::integrity::{Rules, screen_with};
-use crate::record::{AttemptRecord, BadRecord, Indexed, Store, trainee_slug};
+use super::integrity::{Rules, Screening};
+use crate::record::{AttemptRecord, BadRecord, Store, trainee_slug};
 
 /// A results folder as the instructor's views see it.
 #[derive(Clone, Debug, Default)]
 pub struct Class {
-    /// Records that count (sound, or flagged only because a bank is not loaded or changed).
+    /// Records that count (sound, or flagged only because a bank is not loaded or changed),
+    /// with only what the views use ([`AttemptRecord::slim`]).
     pub records: Vec<AttemptRecord>,
     /// Files that could not be read, and flagged records (with the trainee's name).
     pub bad: Vec<BadRecord>,
 }
 
 /// Read and check every record of `store` (through the results index in the cache folder
-/// `cache`, when there is one).
+/// `cache`, when there is one). The folder is read a batch of files at a time and each record
+/// is checked as it comes, then slimmed: what is held grows with the records by what the views
+/// use of each, not by whole records.
 #[must_use]
 pub fn read_class(store: &Store, cache: Option<&std::path::Path>, rules: Rules<'_>) -> Class {
-    let Indexed { loaded, known, .. } = store.load_cached(cache, Some(rules.lib));
-    let (records, mut flagged) = screen_with(loaded.records, &known, rules);
-    let mut bad = loaded.bad;
+    let mut screening = Screening::new(rules);
+    store.visit_cached(cache, Some(rules.lib), &mut |batch| screening.add(batch));
+    let (records, mut bad, mut flagged) = screening.finish();
     bad.append(&mut flagged);
     Class { records, bad }
 }

@@ -923,6 +923,52 @@ mod index {
     }
 
     #[test]
+    fn a_chunk_of_records_that_does_not_match_its_checksum_is_read_from_the_files_and_rebuilt() {
+        let (d, store) = folder(6);
+        let cache = tempfile::tempdir().unwrap();
+        let idx = index_path(cache.path(), d.path());
+        let _ = load_indexed(d.path(), &idx, Some(&lib()));
+        // One byte of the last record in the index changed: the identities still read, the
+        // chunk of records does not match its checksum.
+        let mut bytes = std::fs::read(&idx).unwrap();
+        let at = bytes.len() - 10;
+        bytes[at] ^= 0x01;
+        std::fs::write(&idx, &bytes).unwrap();
+        age(&idx);
+        let got = load_indexed(d.path(), &idx, Some(&lib()));
+        assert_eq!(got.read, 6, "the chunk's files are read again");
+        assert_eq!(got.loaded.records, store.load().records);
+        assert!(got.known.iter().all(|k| k.seal.checksum_ok));
+        // The index that no longer matched is gone, then written again.
+        assert!(!idx.exists());
+        let _ = load_indexed(d.path(), &idx, Some(&lib()));
+        age(&idx);
+        assert_eq!(load_indexed(d.path(), &idx, Some(&lib())).read, 0);
+    }
+
+    #[test]
+    fn a_folder_is_given_in_batches_in_name_order_with_each_file_once() {
+        let (d, store) = folder(5);
+        let cache = tempfile::tempdir().unwrap();
+        let idx = index_path(cache.path(), d.path());
+        for pass in 0..2 {
+            let mut seen: Vec<String> = Vec::new();
+            let mut good = 0;
+            let read = tipquiz::record::visit_indexed(d.path(), &idx, Some(&lib()), &mut |b| {
+                good += b.iter().filter(|f| f.got.is_ok()).count();
+                seen.extend(b.into_iter().map(|f| f.name));
+            });
+            assert_eq!(read, if pass == 0 { 5 } else { 0 }, "pass {pass}");
+            assert_eq!(good, 5);
+            let mut want: Vec<String> = store.load().records.into_iter().map(|(n, _)| n).collect();
+            want.extend(["notes.txt".to_owned(), "truncated.json".to_owned()]);
+            want.sort();
+            assert_eq!(seen, want);
+            age(&idx);
+        }
+    }
+
+    #[test]
     fn signatures_are_checked_from_the_records_every_time() {
         let lib = lib();
         let d = tempfile::tempdir().unwrap();
