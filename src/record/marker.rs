@@ -13,7 +13,7 @@
 //! the folder's permissions.
 
 use super::store::{read_regular, trainee_slug};
-use crate::fs::{StoreError, write_atomic};
+use crate::fs::{StoreError, write_atomic, write_atomic_into};
 use crate::quiz::{Attempt, Millis};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -93,14 +93,22 @@ impl StartMarker {
 
 impl super::Store {
     /// Write the start marker of an attempt into this results folder (temporary file, sync,
-    /// move into place). Writing the same marker again is not an error.
+    /// move into place). Writing the same marker again is not an error. A missing folder is
+    /// made only when `make` (a new attempt, which makes its results folder anyway); for an
+    /// attempt that had started before (its autosave or the copy of its marker beside the
+    /// autosaves was there), a missing folder is a shared folder that dropped, which must never
+    /// be made again on the local disk below its mount point: the write fails.
     ///
     /// # Errors
-    /// Any failed step, named.
-    pub fn mark_started(&self, m: &StartMarker) -> Result<PathBuf, StoreError> {
+    /// Any failed step, named; the folder is missing and not `make`.
+    pub fn mark_started(&self, m: &StartMarker, make: bool) -> Result<PathBuf, StoreError> {
         let body = serde_json::to_vec_pretty(m).map_err(|e| StoreError::Encode(e.to_string()))?;
         let path = self.dir.join(m.file_name());
-        write_atomic(&self.dir, &path, &body, true)?;
+        if make {
+            write_atomic(&self.dir, &path, &body, true)?;
+        } else {
+            write_atomic_into(&self.dir, &path, &body, true)?;
+        }
         Ok(path)
     }
 
@@ -223,6 +231,18 @@ mod tests {
     }
 
     #[test]
+    fn a_marker_is_never_written_into_a_folder_that_is_not_there() {
+        let d = tempfile::tempdir().unwrap();
+        let gone = d.path().join("share").join("results");
+        let store = super::super::Store::new(&gone);
+        assert!(store.mark_started(&marker("Sara K"), false).is_err());
+        assert!(!gone.exists() && !d.path().join("share").exists());
+        // A new attempt's marker makes it.
+        assert!(store.mark_started(&marker("Sara K"), true).is_ok());
+        assert_eq!(store.started(), [marker("Sara K")]);
+    }
+
+    #[test]
     fn markers_are_read_back_and_never_taken_for_records() {
         let d = tempfile::tempdir().unwrap();
         let store = super::super::Store::new(d.path());
@@ -231,10 +251,10 @@ mod tests {
             started_at: a.started_at + 60_000,
             ..marker("أحمد علي")
         };
-        store.mark_started(&a).unwrap();
-        store.mark_started(&b).unwrap();
+        store.mark_started(&a, false).unwrap();
+        store.mark_started(&b, false).unwrap();
         // Again: the same attempt's marker is simply there.
-        store.mark_started(&a).unwrap();
+        store.mark_started(&a, false).unwrap();
         // Not markers tipquiz writes: ignored.
         std::fs::write(d.path().join(".started--x--y--1--z.marker"), b"{}").unwrap();
         let mut forged = marker("bad\u{202e}name");

@@ -516,13 +516,19 @@ fn write_progress(path: &std::path::Path, p: Option<&crate::report::board::Progr
 /// The marker could not be written.
 pub fn mark_started(places: &Places, s: &Session) -> Result<PathBuf, String> {
     let m = crate::record::StartMarker::of(&s.state, &places.program);
+    // A new attempt may make its missing results folder (as its lock does); one that had
+    // started before (its autosave or marker copy is here) never does: the folder is then a
+    // share that dropped.
+    let new = !places
+        .autosaves
+        .holds_started(&s.state.exam.id, &s.state.trainee);
     // A copy on this computer, beside the autosaves: `recover` publishes only attempts that
     // started here (or have their marker in the results folder).
     if let Ok(body) = serde_json::to_vec(&m) {
         let _ = places.autosaves.keep(&m.file_name(), &body);
     }
     results_for(places, &s.state.exam)
-        .mark_started(&m)
+        .mark_started(&m, new)
         .map_err(|e| {
             crate::messages::Msg::new(
                 crate::messages::K::StartNotMarked,

@@ -1655,7 +1655,7 @@ fn a_class_day_counts_every_genuine_attempt_flags_every_forgery_and_misses_nobod
     let store = Store::new(&results);
     let mark = |s: &Session| {
         store
-            .mark_started(&StartMarker::of(&s.state, "tipquiz test"))
+            .mark_started(&StartMarker::of(&s.state, "tipquiz test"), true)
             .unwrap();
     };
     let now = now_ms();

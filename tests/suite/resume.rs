@@ -229,6 +229,41 @@ fn deleting_the_autosave_does_not_restart_the_clock() {
     assert_eq!(s.state.deadline, Some(T0 + 1_400_000));
 }
 
+#[test]
+fn an_attempt_started_again_while_its_results_folder_is_gone_never_makes_the_folder() {
+    let d = tempfile::tempdir().unwrap();
+    let results = d.path().join("share").join("results");
+    let p = places(&d.path().join("data"), &results);
+    let mut a = app(&p, Lang::En);
+    start(&mut a, &p, T0);
+    act(&mut a, &p, Action::Answer(0), T0 + 5_000);
+    drop(a);
+    // The share drops (every file in it closed first: an open file cannot be removed on
+    // Windows), and the trainee deletes the autosave: the attempt is started again from the
+    // copy of its start marker beside the autosaves.
+    std::fs::remove_dir_all(&results).unwrap();
+    for f in autosave_files(&p) {
+        std::fs::remove_file(f).unwrap();
+    }
+    let mut b = app(&p, Lang::En);
+    start(&mut b, &p, T0 + 120_000);
+    assert!(b.session().is_some(), "{:?}", b.message);
+    // Neither its lock nor its start marker made the folder.
+    assert!(!results.exists(), "made at the start: {:?}", b.message);
+    act(&mut b, &p, Action::Answer(1), T0 + 121_000);
+    act(&mut b, &p, Action::Submit, T0 + 122_000);
+    act(&mut b, &p, Action::Yes, T0 + 123_000);
+    assert!(matches!(b.screen, Screen::Results(_)));
+    assert!(!results.exists(), "made by the submission");
+    drop(b);
+    // The attempt waits for the folder to come back, then is recorded once.
+    assert_eq!(p.pending.all_autosaves().len(), 1);
+    std::fs::create_dir_all(&results).unwrap();
+    let done = recover(&p, &lib(), &[exam()], T0 + 130_000, Lang::En);
+    assert_eq!(done.saved.len(), 1, "{done:?}");
+    assert_eq!(Store::new(&results).load().records.len(), 1);
+}
+
 /// An attempt by [`TRAINEE`] started at `at` and submitted while its results folder was not
 /// there (a shared folder that dropped): it waits in the pending folder. The results folder
 /// itself is never removed (the attempt's lock file is open in it, and an open file cannot be
