@@ -156,17 +156,25 @@ impl Board {
             self.flagged.clear();
             return;
         };
-        let mut records: Vec<(String, &PathBuf, &Arc<AttemptRecord>, Seal)> = Vec::new();
+        // Names borrowed from the paths (no copy of ten thousand names on every refresh).
+        fn name_of(path: &Path) -> std::borrow::Cow<'_, str> {
+            path.file_name()
+                .map_or(std::borrow::Cow::Borrowed(""), |n| n.to_string_lossy())
+        }
+        let mut records: Vec<(
+            std::borrow::Cow<'_, str>,
+            &PathBuf,
+            &Arc<AttemptRecord>,
+            Seal,
+        )> = Vec::new();
         let mut unreadable = Vec::new();
         for (path, (_, _, e)) in &self.files {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
             match e {
-                Entry::Record(r, seal) if r.exam_id == id => records.push((name, path, r, *seal)),
+                Entry::Record(r, seal) if r.exam_id == id => {
+                    records.push((name_of(path), path, r, *seal));
+                }
                 Entry::Bad => unreadable.push(BadRecord {
-                    file: name,
+                    file: name_of(path).into_owned(),
                     trainee: String::new(),
                     exam_id: String::new(),
                     reason: crate::messages::K::RecNotARecord.into(),
@@ -213,7 +221,7 @@ impl Board {
                     .collect();
                 let refs: Vec<(&str, &AttemptRecord)> = records
                     .iter()
-                    .map(|(name, _, r, _)| (name.as_str(), &***r))
+                    .map(|(name, _, r, _)| (&**name, &***r))
                     .collect();
                 let problems = super::integrity::check_across(&refs, own);
                 for ((name, _, r, _), p) in records.iter().zip(problems) {
@@ -229,7 +237,7 @@ impl Board {
                         counted.push(Arc::clone(r));
                     } else {
                         flagged.push(BadRecord {
-                            file: name.clone(),
+                            file: name.clone().into_owned(),
                             trainee: r.trainee.clone(),
                             exam_id: r.exam_id.clone(),
                             reason: crate::messages::K::ProbChecksum.into(),
@@ -267,18 +275,26 @@ impl Board {
     /// place and are checked by size and time.
     pub fn refresh(&mut self) -> bool {
         let mut changed = false;
-        let mut present: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+        // Files that went are looked for only when fewer files were seen than are known: a
+        // refresh of a folder where nothing went looks each name up once, and copies none.
+        let mut seen = 0;
+        let mut path = self.dir.clone();
         if let Ok(rd) = std::fs::read_dir(&self.dir) {
             for e in rd.filter_map(Result::ok) {
                 let name = e.file_name();
-                let name = name.to_string_lossy();
-                if name.starts_with('.') || !name.ends_with(".json") {
+                let text = name.to_string_lossy();
+                if text.starts_with('.') || !text.ends_with(".json") {
                     continue;
                 }
-                let path = e.path();
+                // One buffer for every look-up: no path made for a file already known.
+                path.push(&name);
                 if !self.files.contains_key(&path) {
-                    let Ok(m) = e.metadata() else { continue };
+                    let Ok(m) = e.metadata() else {
+                        path.pop();
+                        continue;
+                    };
                     if !m.is_file() {
+                        path.pop();
                         continue;
                     }
                     self.reads += 1;
@@ -288,7 +304,8 @@ impl Board {
                         .insert(path.clone(), (m.modified().ok(), m.len(), entry));
                     changed = true;
                 }
-                present.insert(path);
+                seen += 1;
+                path.pop();
             }
         }
         for (path, mtime, len) in Self::scan(&self.dir.join(PROGRESS_DIR)) {
@@ -305,10 +322,13 @@ impl Board {
                 self.files.insert(path.clone(), (mtime, len, entry));
                 changed = true;
             }
-            present.insert(path);
+            seen += 1;
         }
         let before = self.files.len();
-        self.files.retain(|p, _| present.contains(p));
+        if seen != before {
+            let present: std::collections::HashSet<PathBuf> = self.listed();
+            self.files.retain(|p, _| present.contains(p));
+        }
         let changed = changed || self.files.len() != before;
         if self.exam.is_none() {
             self.exam = self.busiest_exam();
@@ -317,6 +337,25 @@ impl Board {
             self.recount();
         }
         changed
+    }
+
+    /// The paths of the record and progress files there now (as [`Self::refresh`] sees them).
+    fn listed(&self) -> std::collections::HashSet<PathBuf> {
+        let records = std::fs::read_dir(&self.dir).into_iter().flatten();
+        records
+            .filter_map(Result::ok)
+            .filter(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                !name.starts_with('.') && name.ends_with(".json")
+            })
+            .map(|e| e.path())
+            .chain(
+                Self::scan(&self.dir.join(PROGRESS_DIR))
+                    .into_iter()
+                    .map(|(p, _, _)| p),
+            )
+            .collect()
     }
 
     /// The exam shown.
