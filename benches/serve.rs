@@ -7,6 +7,13 @@
 //! server memory per session (resident size with N sessions on a question, less the size
 //! before any), and server CPU with N sessions idle on a question (over 10 s).
 //!
+//! For the idle phase it also prints, per session and second: CPU in µs, wake-ups (context
+//! switches of all the server's threads), frames and bytes received by the client; with
+//! `TIPQUIZ_BENCH_PERF=1`, `perf stat` of the server over that phase (CPU time, and instructions
+//! where the machine counts them); with `TIPQUIZ_BENCH_CALLGRIND=FILE`, the server runs under
+//! callgrind and the instructions of the idle phase alone are printed (a count that does not
+//! depend on the machine's load; the dump is FILE.N for `callgrind_annotate`).
+//!
 //!   cargo bench --bench serve                 100 sessions
 //!   cargo bench --bench serve -- --quick      10 sessions, shorter
 
@@ -126,6 +133,43 @@ fn cpu_ticks(pid: u32) -> u64 {
     n(11) + n(12)
 }
 
+/// Context switches of every thread of a process, voluntary and not: each is a thread that
+/// went to sleep (or was put aside), so their sum counts the process's wake-ups.
+fn wakeups(pid: u32) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .map(|t| {
+            let s = std::fs::read_to_string(t.path().join("status")).unwrap_or_default();
+            s.lines()
+                .filter(|l| l.contains("ctxt_switches:"))
+                .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .sum::<u64>()
+        })
+        .sum()
+}
+
+/// `perf stat` of the server for `secs` seconds (instructions and CPU time, which a loaded
+/// machine changes little), when `TIPQUIZ_BENCH_PERF` is set and perf is installed.
+fn perf_stat(pid: u32, secs: u64) -> Option<std::process::Child> {
+    std::env::var_os("TIPQUIZ_BENCH_PERF")?;
+    Command::new("perf")
+        .args([
+            "stat",
+            "-x",
+            ";",
+            "-e",
+            "instructions:u,instructions:k,task-clock",
+        ])
+        .args(["-p", &pid.to_string(), "--", "sleep", &secs.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()
+}
+
 /// The machine's load average over the last minute (what else competed for the cores).
 fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
@@ -152,7 +196,21 @@ fn main() {
     let bin = std::env::var("TIPQUIZ_BIN").unwrap_or_else(|_| "target/release/tipquiz".into());
     let load_before = load_average();
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(&bin)
+    // TIPQUIZ_BENCH_CALLGRIND=FILE: the server runs under valgrind's callgrind, and the
+    // instructions of the idle phase alone are counted (FILE.N: the dump of the idle phase, for
+    // callgrind_annotate). Instructions do not depend on what else the machine runs.
+    let callgrind = std::env::var("TIPQUIZ_BENCH_CALLGRIND").ok();
+    let mut server = match &callgrind {
+        Some(out) => {
+            let mut c = Command::new("valgrind");
+            c.args(["--tool=callgrind", "--instr-atstart=no", "--quiet"])
+                .arg(format!("--callgrind-out-file={out}"))
+                .arg(&bin);
+            c
+        }
+        None => Command::new(&bin),
+    };
+    let mut child = server
         .args([
             "serve",
             "--exam",
@@ -221,23 +279,95 @@ fn main() {
 
     // Idle: every session on a question with its countdown, nobody typing.
     let idle_secs = if quick { 3 } else { 10 };
-    let c0 = cpu_ticks(pid);
-    let w0 = Instant::now();
-    // Keep the clients reading, so that the server's frames are consumed as a terminal would.
+    // Frames sent while nobody read (the second above) are not the idle phase's.
     rt.block_on(async {
+        for t in &mut trainees {
+            while let Ok(Some(_)) =
+                tokio::time::timeout(Duration::from_millis(1), t.channel.wait()).await
+            {}
+        }
+    });
+    let perf = perf_stat(pid, idle_secs);
+    let control = |what: &str| {
+        if callgrind.is_some() {
+            let _ = Command::new("callgrind_control")
+                .args([what, &pid.to_string()])
+                .stdout(Stdio::null())
+                .status();
+        }
+    };
+    control("--instr=on");
+    let c0 = cpu_ticks(pid);
+    let k0 = wakeups(pid);
+    let w0 = Instant::now();
+    // Keep the clients reading, so that the server's frames are consumed as a terminal would;
+    // count the frames (SSH data messages) and bytes each receives.
+    let (frames, bytes) = rt.block_on(async {
         let until = tokio::time::Instant::now() + Duration::from_secs(idle_secs);
         let mut tasks = Vec::new();
         for mut t in trainees.drain(..) {
             tasks.push(tokio::spawn(async move {
-                while let Ok(Some(_)) = tokio::time::timeout_at(until, t.channel.wait()).await {}
-                t
+                let (mut frames, mut bytes) = (0_u64, 0_u64);
+                while let Ok(Some(m)) = tokio::time::timeout_at(until, t.channel.wait()).await {
+                    if let ChannelMsg::Data { data } = m {
+                        frames += 1;
+                        bytes += data.len() as u64;
+                    }
+                }
+                (t, frames, bytes)
             }));
         }
+        let (mut frames, mut bytes) = (0, 0);
         for task in tasks {
-            trainees.push(task.await.unwrap());
+            let (t, f, b) = task.await.unwrap();
+            trainees.push(t);
+            frames += f;
+            bytes += b;
         }
+        (frames, bytes)
     });
     let wall = w0.elapsed().as_secs_f64();
+    let woke = wakeups(pid) - k0;
+    control("--dump");
+    control("--instr=off");
+    let instructions = callgrind.as_ref().and_then(|out| {
+        // The newest dump is the idle phase's.
+        let dir = std::path::Path::new(out)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty());
+        let dir = dir.unwrap_or(std::path::Path::new("."));
+        let name = std::path::Path::new(out)
+            .file_name()?
+            .to_string_lossy()
+            .into_owned();
+        let newest = std::fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("{name}."))
+            })
+            .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())?;
+        let text = std::fs::read_to_string(newest.path()).ok()?;
+        text.lines()
+            .find_map(|l| {
+                l.strip_prefix("summary: ")
+                    .or_else(|| l.strip_prefix("totals: "))
+            })
+            .and_then(|n| n.trim().parse::<u64>().ok())
+    });
+    let perf = perf.and_then(|p| p.wait_with_output().ok()).map(|o| {
+        String::from_utf8_lossy(&o.stderr)
+            .lines()
+            .filter(|l| !l.contains("<not"))
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split(';').collect();
+                Some(format!("{} {}", f.first()?, f.get(2)?))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
     // SAFETY: sysconf is a plain query.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1);
     #[allow(clippy::cast_precision_loss)]
@@ -289,7 +419,25 @@ fn main() {
         rss0 as f64 / 1024.0,
         rss_n as f64 / 1024.0
     );
+    #[allow(clippy::cast_precision_loss)]
+    let per = |x: u64| x as f64 / n as f64 / wall;
     println!(
         "  server CPU, {n} sessions idle on a question for {idle_secs} s: {idle_cpu:.2} % of one core  (goal <= 1 %)"
     );
+    println!(
+        "    per session and second: {:.0} µs of CPU, {:.2} wake-ups (context switches), {:.2} frames, {:.0} bytes",
+        idle_cpu / 100.0 / n as f64 * 1e6,
+        per(woke),
+        per(frames),
+        per(bytes)
+    );
+    if let Some(p) = perf {
+        println!("    perf stat over the idle phase: {p}");
+    }
+    if let Some(i) = instructions {
+        println!(
+            "    callgrind over the idle phase: {i} instructions, {:.0} per session and second (the server ran under valgrind: its CPU figures above are valgrind's)",
+            per(i)
+        );
+    }
 }

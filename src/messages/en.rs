@@ -1024,6 +1024,8 @@ pub static CONSOLE: super::screens::ConsoleUi = super::screens::ConsoleUi {
     typing: "(typing a name)",
     keys: "{0} select · {1} {2} min for the selected · {3} {2} min for all · {4} lock/open joins · {5} end exam · {6} board · {8} details · {7} stop",
     paced_keys: "{0} next step (open, close, next question, podium) · {1} end the game now · {2} lock/open joins · {3} board · {5} details · {4} stop",
+    keys_short: "{0} select · {1} {2} min more · {5} end exam · {6} board · {8} all keys · {7} stop",
+    paced_keys_short: "{0} next step · {1} end the game · {3} board · {5} all keys · {4} stop",
     confirm_end: "End the exam for everybody? Open attempts are recorded as timed out.",
     confirm_end_game: "End the game now? Every trainee's answers so far are recorded and the podium is shown.",
     confirm_quit: "Stop the server? Attempts are saved and resume when trainees connect again.",

@@ -255,6 +255,8 @@ pub struct ConsoleUi {
     pub typing: &'static str,
     pub keys: &'static str,
     pub paced_keys: &'static str,
+    pub keys_short: &'static str,
+    pub paced_keys_short: &'static str,
     pub confirm_end: &'static str,
     pub confirm_end_game: &'static str,
     pub confirm_quit: &'static str,

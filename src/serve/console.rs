@@ -262,7 +262,43 @@ impl Console {
     }
 }
 
-/// The console's key line, made from its keymap table.
+/// The console's key line, made from its keymap table: the keys used most, in one row of 80
+/// columns; every key is listed with the details ([`key_line`]).
+#[must_use]
+pub fn short_key_line(lang: Lang, paced: bool) -> String {
+    let t = words(lang);
+    let k = |a| keymap::keys_for(Context::Console, a, lang);
+    if paced {
+        fill(
+            t.paced_keys_short,
+            &[
+                k(Action::NextStep),
+                k(Action::EndExam),
+                k(Action::LockJoins),
+                k(Action::ShowBoard),
+                k(Action::Cancel),
+                k(Action::Help),
+            ],
+        )
+    } else {
+        fill(
+            t.keys_short,
+            &[
+                k(Action::Down),
+                k(Action::MoreTime),
+                EXTEND_MINUTES.to_string(),
+                k(Action::MoreTimeAll),
+                k(Action::LockJoins),
+                k(Action::EndExam),
+                k(Action::ShowBoard),
+                k(Action::Cancel),
+                k(Action::Help),
+            ],
+        )
+    }
+}
+
+/// Every key of the console, made from its keymap table (shown with the details).
 #[must_use]
 pub fn key_line(lang: Lang) -> String {
     let k = |a| keymap::keys_for(Context::Console, a, lang);
@@ -629,8 +665,10 @@ pub fn draw(
             ),
             console.status.clone(),
         ],
-        None if ctx.paced.is_some() => vec![paced_key_line(lang), console.status.clone()],
-        None => vec![key_line(lang), console.status.clone()],
+        None => vec![
+            short_key_line(lang, ctx.paced.is_some()),
+            console.status.clone(),
+        ],
     };
     let foot_lines: Vec<Line> = help
         .iter()
@@ -673,9 +711,15 @@ pub fn draw(
     );
     if console.details {
         let width = body.width.saturating_sub(2);
-        let lines: Vec<Line> = about
-            .details
+        // Every key first, then the banner.
+        let all_keys = if ctx.paced.is_some() {
+            paced_key_line(lang)
+        } else {
+            key_line(lang)
+        };
+        let lines: Vec<Line> = [all_keys, String::new()]
             .iter()
+            .chain(&about.details)
             .flat_map(|l| {
                 if l.is_empty() {
                     vec![Line::default()]
@@ -881,6 +925,30 @@ mod tests {
         );
         assert!(
             confirm_line(Confirm::Quit, false, Lang::En).ends_with("y: yes · any other key: no")
+        );
+    }
+
+    #[test]
+    fn the_short_key_lines_fit_one_row_of_80_columns_in_both_languages() {
+        use unicode_width::UnicodeWidthStr as _;
+        for lang in [Lang::En, Lang::Ar] {
+            for paced in [false, true] {
+                let line = short_key_line(lang, paced);
+                // Within the console's frame, less a cell on each side.
+                assert!(
+                    line.width() <= 78,
+                    "{lang:?} {paced}: {} {line}",
+                    line.width()
+                );
+            }
+        }
+        assert_eq!(
+            short_key_line(Lang::En, false),
+            "↑/↓ select · + 5 min more · e end exam · b board · i all keys · q stop"
+        );
+        assert_eq!(
+            short_key_line(Lang::En, true),
+            "n next step · e end the game · b board · i all keys · q stop"
         );
     }
 }

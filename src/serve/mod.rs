@@ -92,6 +92,10 @@ pub struct Ctx {
     pub stop_after_records: bool,
     /// See [`Options::class_units`].
     pub class_units: Vec<crate::units::ClassUnit>,
+    /// Syncs every session's autosave journal to the disk, off the sessions' threads (each
+    /// journal line is written before the key's frame is drawn, as on a local terminal), and
+    /// writes the live board's progress files.
+    pub saver: crate::tui::host::Saver,
 }
 
 /// Why the server could not start; [`ServeError::message`] says it for the instructor.
@@ -257,6 +261,7 @@ pub fn prepare(
         paced,
         stop_after_records: opts.stop_after_records,
         class_units: opts.class_units.clone(),
+        saver: crate::tui::host::Saver::start(),
     };
     Ok((ctx, notes))
 }
@@ -387,8 +392,11 @@ pub type Print<'a> = &'a dyn Fn(&[String], &[String]);
 /// # Errors
 /// The port cannot be listened on, or the runtime cannot start.
 pub fn run(ctx: Ctx, opts: &Options, notes: &[Msg], print: Print<'_>) -> Result<(), ServeError> {
+    // One network thread: it only moves bytes and runs the SSH cipher, while each session's
+    // screens run on the session's own thread. A second worker was woken (and parked again)
+    // for most frames sent, which cost more than the work it took over.
     let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(1)
         .thread_name("net")
         .enable_all()
         .build()

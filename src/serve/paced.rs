@@ -35,8 +35,18 @@ pub struct Game {
     changes: AtomicU64,
     /// The last change written, and the lock that keeps writes in order.
     written: Mutex<u64>,
+    /// The newest state not written yet, with its change number.
+    newest: Mutex<Option<(u64, Vec<u8>)>>,
+    /// Writes of the file so far.
+    writes: AtomicU64,
     /// Why the last save failed, for the console (cleared by the next save that works).
     pub failure: Mutex<Option<String>>,
+}
+
+/// A lock of the game's saving, taken over when poisoned (what it guards is a number or a
+/// finished state, whole after every step).
+fn taken<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Game {
@@ -48,6 +58,8 @@ impl Game {
             file: dir.join(GAME_FILE),
             changes: AtomicU64::new(0),
             written: Mutex::new(0),
+            newest: Mutex::new(None),
+            writes: AtomicU64::new(0),
             failure: Mutex::new(None),
         }
     }
@@ -62,7 +74,10 @@ impl Game {
 
     /// Save the game as `g` (the locked game, just changed) has it: the state is taken now,
     /// under the lock, and written once the lock is given back. An older state never
-    /// overwrites a newer one.
+    /// overwrites a newer one. Saves that arrive together are written together: the state is
+    /// left in a slot that keeps only the newest, and whoever holds the writing lock next writes
+    /// that one (one atomic write and sync for the 40 answers of a class given in the same
+    /// moment); a save returns once its state, or a newer one, is on the disk.
     ///
     /// # Errors
     /// The file could not be written, in words for the console.
@@ -71,22 +86,45 @@ impl Game {
         let body = serde_json::to_vec(&g.saved()).map_err(|e| e.to_string());
         drop(g);
         let body = body?;
-        let mut written = self
-            .written
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        {
+            let mut newest = taken(&self.newest);
+            if newest.as_ref().is_none_or(|(m, _)| *m < n) {
+                *newest = Some((n, body));
+            }
+        }
+        let mut written = taken(&self.written);
         if *written >= n {
+            // Written by a save that came after this one, with this change in it.
             return Ok(());
         }
+        let Some((m, body)) = taken(&self.newest).take() else {
+            // Taken by a write that failed: say the failure it left.
+            return Err(taken(&self.failure).clone().unwrap_or_default());
+        };
         let dir = self.file.parent().unwrap_or(Path::new("."));
+        self.writes.fetch_add(1, Ordering::SeqCst);
         let r =
             crate::record::write_atomic(dir, &self.file, &body, true).map_err(|e| e.to_string());
         if let Ok(mut f) = self.failure.lock() {
             f.clone_from(&r.as_ref().err().cloned());
         }
+        if r.is_err() {
+            // Left for the next save to try again, unless a newer state came meanwhile.
+            let mut newest = taken(&self.newest);
+            if newest.as_ref().is_none_or(|(k, _)| *k < m) {
+                *newest = Some((m, body));
+            }
+        }
         r?;
-        *written = n;
+        *written = m;
         Ok(())
+    }
+
+    /// How many times the game's file was written (every save that was not written with
+    /// another's).
+    #[must_use]
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::SeqCst)
     }
 
     /// Save the game as `g` has it now, holding the game's lock while the file is written (at
@@ -200,7 +238,7 @@ pub fn record_podium(
     lang: Lang,
 ) -> String {
     let t = crate::messages::console(lang);
-    let (written, there, failed) = record_missing(places, g, now);
+    let (written, there, failed) = record_missing(places, g, now, lang);
     let _ = std::fs::remove_file(dir.join(GAME_FILE));
     let mut s = crate::messages::fill(t.podium_recorded, &[written.to_string(), there.to_string()]);
     if !failed.is_empty() {
@@ -214,11 +252,13 @@ pub fn record_podium(
 
 /// Record every trainee's attempt of a game at its podium that is not in the results folder
 /// yet. Returns how many were written, how many were there already, and the failures (kept in
-/// the pending folder, written at the next start).
+/// the pending folder, written at the next start), each "name: why" in `lang` (the console's,
+/// whatever the trainee's).
 fn record_missing(
     places: &crate::tui::host::Places,
     g: &Paced,
     now: Millis,
+    lang: Lang,
 ) -> (usize, usize, Vec<String>) {
     let (mut written, mut there) = (0, 0);
     let mut failed = Vec::new();
@@ -227,12 +267,11 @@ fn record_missing(
             there += 1;
             continue;
         }
-        match crate::tui::host::commit_attempt(places, &p.session, now) {
+        match crate::tui::host::commit_attempt_saying(places, &p.session, now, lang) {
             Ok(_) => written += 1,
-            Err(e) => failed.push(format!(
-                "{}: {e}",
-                crate::diag::escape_for_terminal(&p.name)
-            )),
+            Err(e) => failed.push(
+                crate::msg!(WhoWhy, crate::diag::escape_for_terminal(&p.name), e).render(lang),
+            ),
         }
     }
     (written, there, failed)
@@ -276,7 +315,7 @@ fn record_all(ctx: &Ctx, g: MutexGuard<'_, Paced>, now: Millis, lang: Lang) -> S
             *f = Some(e);
         }
     }
-    let (ok, _, failed) = record_missing(&ctx.places, &g, now);
+    let (ok, _, failed) = record_missing(&ctx.places, &g, now, lang);
     drop(g);
     if ctx.stop_after_records {
         // The test hook: stop as a killed server would, between the records and the deletion
@@ -485,4 +524,117 @@ pub fn play<B: Backend>(
         g.leave(player);
     }
     left
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bank::{Library, parse_bank};
+    use crate::exam::{ExamDef, Mode};
+
+    const T0: Millis = 1_800_000_000_000;
+
+    fn lib() -> Library {
+        let bank = r#"format = 1
+id = "paced"
+topic = "paced"
+languages = ["en"]
+title = "Paced"
+
+[[question]]
+id = "p-1"
+type = "single"
+difficulty = "easy"
+prompt = "Which instrument defines trafficking in persons?"
+choices = ["Rome Statute", "Hague Convention", "Palermo Protocol", "Vienna Convention"]
+answer = "c"
+explanation = "Article 3."
+source = "Palermo Protocol, art. 3"
+"#;
+        let (b, d) = parse_bank("paced.toml", bank);
+        assert!(d.is_empty(), "{d:?}");
+        Library::build(vec![b.unwrap()]).0
+    }
+
+    #[test]
+    fn forty_answers_given_together_are_written_in_one_save_and_each_waits_for_it() {
+        let lib = lib();
+        let mut exam = ExamDef::quick(&["paced".to_owned()], 1, Some(600), Mode::Exam);
+        exam.question_time_limit = Some(20);
+        let mut paced = Paced::new(&exam, &lib, 7).unwrap();
+        for i in 0..40 {
+            paced
+                .join(&lib, &format!("Trainee {i:02}"), Lang::En, T0 + i)
+                .unwrap();
+        }
+        assert!(matches!(paced.advance(T0 + 100), Phase::Open { q: 0, .. }));
+        let dir = tempfile::tempdir().unwrap();
+        let game = Game::new(paced, dir.path());
+        // A write is under way (a slow disk): the class answers meanwhile.
+        let busy = taken(&game.written);
+        std::thread::scope(|s| {
+            for i in 0..40_usize {
+                let game = &game;
+                s.spawn(move || {
+                    let mut g = game.lock();
+                    assert!(g.answer(i, i % 4, T0 + 1_000 + i64::try_from(i).unwrap()));
+                    game.save(g).unwrap();
+                });
+            }
+            // Every answer is in the slot of the state to write (the 40th change is the
+            // newest), and every save waits for the disk.
+            while taken(&game.newest).as_ref().is_none_or(|(n, _)| *n != 40) {
+                std::thread::yield_now();
+            }
+            drop(busy);
+        });
+        // One write for the forty, and it holds every answer (read back from the file).
+        assert_eq!(game.writes(), 1);
+        let saved: SavedGame =
+            serde_json::from_slice(&std::fs::read(dir.path().join(GAME_FILE)).unwrap()).unwrap();
+        assert_eq!(saved, game.lock().saved());
+        assert_eq!(saved.players.len(), 40);
+        // A later answer is its own write.
+        let mut g = game.lock();
+        g.leave(0);
+        game.save(g).unwrap();
+        assert_eq!(game.writes(), 2);
+    }
+
+    #[test]
+    fn a_podium_record_that_fails_is_said_in_the_consoles_language_not_the_trainees() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = lib();
+        let mut exam = ExamDef::quick(&["paced".to_owned()], 1, Some(600), Mode::Exam);
+        exam.question_time_limit = Some(20);
+        // The results folder is not there: no attempt can be recorded.
+        let results = dir.path().join("gone");
+        let opts = super::super::Options {
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            code: Some("1234".into()),
+            max_sessions: 5,
+            idle: Duration::from_mins(1),
+            dir: dir.path().join("srv"),
+            results: results.clone(),
+            lockout: Duration::from_secs(1),
+            paced: false,
+            lang: Lang::Ar,
+            stop_after_records: false,
+            class_units: Vec::new(),
+            class_units_problem: None,
+        };
+        let (ctx, _) =
+            super::super::prepare(&opts, std::sync::Arc::new(self::lib()), vec![exam.clone()])
+                .unwrap();
+        let mut g = Paced::new(&exam, &lib, 3).unwrap();
+        g.join(&lib, "Salem Haddad", Lang::En, T0).unwrap();
+        g.advance(T0 + 10);
+        assert!(g.answer(0, 2, T0 + 2_000));
+        g.finish(T0 + 3_000);
+        let line = record_podium(&ctx.places, &g, dir.path(), T0 + 3_000, Lang::Ar);
+        let why = crate::msg!(ResultsFolderMissing, results.display().to_string());
+        let said = |lang| crate::msg!(WhoWhy, "Salem Haddad", why.clone()).render(lang);
+        assert!(line.contains(&said(Lang::Ar)), "{line}");
+        assert!(!line.contains(&said(Lang::En)), "{line}");
+    }
 }

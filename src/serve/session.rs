@@ -92,6 +92,12 @@ fn farewell(end: End, lang: Lang) -> Option<&'static str> {
     }
 }
 
+/// The end of the screens' loop. Why it ended is kept in [`SshSource::end`], and what the
+/// trainee is told comes from the catalogue ([`farewell`]): the error carries a kind, no words.
+fn ended(kind: std::io::ErrorKind) -> std::io::Error {
+    std::io::Error::from(kind)
+}
+
 /// The events of one connection, as the screens' loop takes them, and the server's say
 /// between them (see [`EventSource::steer`]).
 struct SshSource<'a> {
@@ -121,13 +127,13 @@ impl EventSource for SshSource<'_> {
     fn next_event(&mut self, timeout: Option<Duration>) -> std::io::Result<Option<Event>> {
         if self.player.is_some() {
             // The home screen is done: the game takes over.
-            return Err(std::io::Error::other("joined the game"));
+            return Err(ended(std::io::ErrorKind::Other));
         }
         // Wake for the countdown's next second, or else only for the idle timeout: a session
         // with no clock on screen costs nothing until a key, a control or the timeout comes.
         let Some(idle_left) = self.ctx.idle.checked_sub(self.last_key.elapsed()) else {
             self.end = End::Idle;
-            return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "idle"));
+            return Err(ended(std::io::ErrorKind::TimedOut));
         };
         let wait = timeout.map_or(idle_left, |t| t.min(idle_left)) + Duration::from_millis(1);
         match self.input.recv_timeout(wait) {
@@ -140,20 +146,19 @@ impl EventSource for SshSource<'_> {
             }
             Ok(Input::Control(Control::Replaced)) => {
                 self.end = End::Replaced;
-                Err(std::io::Error::other("continued on another connection"))
+                Err(ended(std::io::ErrorKind::Other))
             }
             Ok(Input::Control(Control::Shutdown)) => {
                 self.end = End::Shutdown;
-                Err(std::io::Error::other("the server is stopping"))
+                Err(ended(std::io::ErrorKind::Other))
             }
             Ok(Input::Control(c)) => {
                 self.control = Some(c);
                 Ok(None)
             }
-            Ok(Input::Closed) | Err(RecvTimeoutError::Disconnected) => Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "the connection closed",
-            )),
+            Ok(Input::Closed) | Err(RecvTimeoutError::Disconnected) => {
+                Err(ended(std::io::ErrorKind::UnexpectedEof))
+            }
             Err(RecvTimeoutError::Timeout) => Ok(None),
         }
     }
@@ -243,7 +248,7 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
     if checked_display {
         let _ = app.update(AppInput::Calibrate, now_ms());
     }
-    let mut host = Host::new(ctx.places.clone());
+    let mut host = Host::new(ctx.places.clone()).with_saver(ctx.saver.clone());
     host.remember_prefs = false;
     host.names_only = true;
     let mut source = SshSource {

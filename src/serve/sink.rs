@@ -49,8 +49,11 @@ impl ChannelWriter {
     }
 }
 
+/// A session thread failed while writing (its frames are lost with it). Errors of the sink end
+/// the session's loop and are never shown: they carry a kind, no words (what the trainee and the
+/// console read comes from the catalogue).
 fn poisoned() -> io::Error {
-    io::Error::other("a session thread failed while writing")
+    io::Error::from(io::ErrorKind::BrokenPipe)
 }
 
 impl io::Write for ChannelWriter {
@@ -72,7 +75,7 @@ impl io::Write for ChannelWriter {
         };
         self.tx
             .blocking_send(Out::Data(data))
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the connection is closed"))
+            .map_err(|_| io::Error::from(io::ErrorKind::BrokenPipe))
     }
 }
 
@@ -108,10 +111,27 @@ impl PtySize {
 }
 
 /// Crossterm's backend over a [`ChannelWriter`], sized by the client's pty.
+///
+/// A frame that changes nothing on the trainee's screen sends nothing: no cell sequences for an
+/// empty difference, and the cursor is hidden or shown only when it is not already (ratatui asks
+/// for it on every frame). An idle session's countdown then costs one small message a second.
 pub struct SshBackend {
     inner: CrosstermBackend<ChannelWriter>,
     raw: ChannelWriter,
     size: PtySize,
+    /// Whether the cursor is shown, as last sent (`None`: not known, e.g. after raw bytes).
+    cursor_shown: Option<bool>,
+    /// Frames drawn, and those that changed nothing (sent nothing).
+    frames: FrameCount,
+}
+
+/// Frames a backend was asked to draw, and how many of them changed no cell.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameCount {
+    /// Frames drawn.
+    pub drawn: u64,
+    /// Frames that changed no cell (nothing was sent for them).
+    pub unchanged: u64,
 }
 
 impl SshBackend {
@@ -122,12 +142,22 @@ impl SshBackend {
             inner: CrosstermBackend::new(writer.clone()),
             raw: writer,
             size,
+            cursor_shown: None,
+            frames: FrameCount::default(),
         }
     }
 
-    /// The writer (to send raw bytes, e.g. entering the alternate screen, or to close).
+    /// The writer (to send raw bytes, e.g. entering the alternate screen, or to close). What
+    /// is written through it may move or show the cursor, so the next frame sets it again.
     pub fn writer_mut(&mut self) -> &mut ChannelWriter {
+        self.cursor_shown = None;
         &mut self.raw
+    }
+
+    /// The frames drawn so far.
+    #[must_use]
+    pub fn frames(&self) -> FrameCount {
+        self.frames
     }
 }
 
@@ -138,18 +168,35 @@ impl Backend for SshBackend {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
+        self.frames.drawn += 1;
+        let mut content = content.peekable();
+        if content.peek().is_none() {
+            // Nothing changed: crossterm would still send its colour resets.
+            self.frames.unchanged += 1;
+            return Ok(());
+        }
         self.inner.draw(content)
     }
 
     fn hide_cursor(&mut self) -> io::Result<()> {
-        self.inner.hide_cursor()
+        if self.cursor_shown == Some(false) {
+            return Ok(());
+        }
+        self.inner.hide_cursor()?;
+        self.cursor_shown = Some(false);
+        Ok(())
     }
 
     fn show_cursor(&mut self) -> io::Result<()> {
+        if self.cursor_shown == Some(true) {
+            return Ok(());
+        }
         // ratatui shows the cursor when a terminal is dropped, also after the client has gone,
         // and prints a failure on the server's own terminal, where the instructor's console
         // is: a cursor on a closed connection does not matter, so no failure is reported.
-        let _ = self.inner.show_cursor();
+        if self.inner.show_cursor().is_ok() {
+            self.cursor_shown = Some(true);
+        }
         Ok(())
     }
 
@@ -211,6 +258,45 @@ mod tests {
         t.autoresize().unwrap();
         t.draw(|f| assert_eq!((f.area().width, f.area().height), (100, 30)))
             .unwrap();
+    }
+
+    #[test]
+    fn a_frame_that_changes_nothing_sends_nothing_and_a_changed_cell_sends_only_itself() {
+        let (tx, mut rx) = mpsc::channel(QUEUED_FRAMES);
+        let mut t =
+            Terminal::new(SshBackend::new(ChannelWriter::new(tx), PtySize::new(40, 3))).unwrap();
+        let draw = |t: &mut Terminal<SshBackend>, clock: &str| {
+            t.draw(|f| {
+                f.render_widget(
+                    Paragraph::new(format!("Question 1 / 30  {clock}")),
+                    f.area(),
+                );
+            })
+            .unwrap();
+        };
+        draw(&mut t, "39:58");
+        let Ok(Out::Data(first)) = rx.try_recv() else {
+            panic!("no first frame")
+        };
+        assert!(String::from_utf8_lossy(&first).contains("\x1b[?25l"));
+        // The same screen again (a wake-up that shows nothing new): no bytes at all.
+        draw(&mut t, "39:58");
+        assert!(rx.try_recv().is_err(), "an unchanged frame was sent");
+        // The next second: the one cell that changed, and no cursor sequence.
+        draw(&mut t, "39:57");
+        let Ok(Out::Data(tick)) = rx.try_recv() else {
+            panic!("no frame for the new second")
+        };
+        let tick = String::from_utf8_lossy(&tick).into_owned();
+        assert!(tick.contains('7') && !tick.contains("Question"), "{tick:?}");
+        assert!(!tick.contains("\x1b[?25"), "{tick:?}");
+        assert_eq!(
+            t.backend().frames(),
+            FrameCount {
+                drawn: 3,
+                unchanged: 1
+            }
+        );
     }
 
     #[test]

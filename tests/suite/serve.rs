@@ -1112,6 +1112,30 @@ fn bar_count(screen: &str, label: char, q: usize) -> Option<usize> {
         .ok()
 }
 
+/// What a paced trainee sees once in the game, before the first question.
+const LOBBY: &str = "The instructor will open the first question";
+
+/// Scripted trainees join a paced game one after the other, each typing the class code and
+/// a name; each then waits for `then` on its screen, when given.
+async fn join_paced(
+    port: u16,
+    names: &[impl AsRef<str>],
+    then: Option<&str>,
+) -> Result<Vec<client::Trainee>, String> {
+    let mut out = Vec::new();
+    for n in names {
+        let mut t = client::Trainee::connect(port, CODE).await?;
+        t.wait_for("Trainee").await?;
+        t.send(n.as_ref().as_bytes()).await;
+        t.send(b"\r").await;
+        if let Some(text) = then {
+            t.wait_for(text).await?;
+        }
+        out.push(t);
+    }
+    Ok(out)
+}
+
 #[test]
 fn paced_play_with_ten_trainees_distribution_speed_points_podium_and_records() {
     if !need_tools() {
@@ -1127,21 +1151,7 @@ fn paced_play_with_ten_trainees_distribution_speed_points_podium_and_records() {
         .build()
         .unwrap();
     let names: Vec<String> = (0..10).map(|i| format!("Paced Trainee {i:02}")).collect();
-    let mut clients = rt
-        .block_on(async {
-            let mut out = Vec::new();
-            for n in &names {
-                let mut t = client::Trainee::connect(port, CODE).await?;
-                t.wait_for("Trainee").await?;
-                t.send(n.as_bytes()).await;
-                t.send(b"\r").await;
-                t.wait_for("The instructor will open the first question")
-                    .await?;
-                out.push(t);
-            }
-            Ok::<_, String>(out)
-        })
-        .unwrap();
+    let mut clients = rt.block_on(join_paced(port, &names, Some(LOBBY))).unwrap();
     console.wait_for("10 trainees joined");
     // Trainee i answers question q with choice (i + q) % 3 (the key is always a): a mix of
     // right and wrong that changes from question to question.
@@ -1472,20 +1482,7 @@ fn a_paced_game_survives_a_killed_server_ends_early_and_keeps_an_idle_trainee() 
         .build()
         .unwrap();
     let names = ["Paced Kill Amal", "Paced Kill Badr", "Paced Kill Cyrine"];
-    let join = |port: u16| {
-        rt.block_on(async {
-            let mut out = Vec::new();
-            for n in names {
-                let mut t = client::Trainee::connect(port, CODE).await?;
-                t.wait_for("Trainee").await?;
-                t.send(n.as_bytes()).await;
-                t.send(b"\r").await;
-                out.push(t);
-            }
-            Ok::<_, String>(out)
-        })
-        .unwrap()
-    };
+    let join = |port: u16| rt.block_on(join_paced(port, &names, None)).unwrap();
     let mut clients = join(port);
     console.wait_for("3 trainees joined");
     // Question 1: Amal and Cyrine right (a), Badr wrong (b); it closes when all have answered.
@@ -1824,21 +1821,7 @@ fn the_console_fits_a_paced_game_of_ten_at_80x24_with_its_details_behind_a_key()
         .build()
         .unwrap();
     let names: Vec<String> = (0..10).map(|i| format!("Console Eighty {i:02}")).collect();
-    let mut clients = rt
-        .block_on(async {
-            let mut out = Vec::new();
-            for n in &names {
-                let mut t = client::Trainee::connect(port, CODE).await?;
-                t.wait_for("Trainee").await?;
-                t.send(n.as_bytes()).await;
-                t.send(b"\r").await;
-                t.wait_for("The instructor will open the first question")
-                    .await?;
-                out.push(t);
-            }
-            Ok::<_, String>(out)
-        })
-        .unwrap();
+    let mut clients = rt.block_on(join_paced(port, &names, Some(LOBBY))).unwrap();
     console.wait_for("10 trainees joined");
     // Question 1: trainee i answers (i % 3): a for 0, 3, 6, 9 (right), b for 1, 4, 7, c for
     // 2, 5, 8.
