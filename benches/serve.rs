@@ -293,6 +293,7 @@ fn main() {
             let _ = Command::new("callgrind_control")
                 .args([what, &pid.to_string()])
                 .stdout(Stdio::null())
+                .stderr(Stdio::null())
                 .status();
         }
     };
