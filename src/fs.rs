@@ -5,7 +5,7 @@
 use crate::messages::{K, Msg};
 use std::fs;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Errors of the store. The message says what failed and where ([`StoreError::message`] in
 /// any language; `Display` in English, for logs and the class server's console).
@@ -170,6 +170,48 @@ pub fn write_atomic_synced(
         .and_then(|()| fs::create_dir_all(dir))
         .map_err(io("cannot create the folder", dir))?;
     write_atomic_into_synced(dir, path, body, overwrite, synced)
+}
+
+/// Sync to disk files that were written whole but not synced ([`write_atomic_synced`]), and the
+/// folders that hold them (each once): what makes them safe from a power cut, done after the
+/// fact, on a worker thread, so that no fsync stands between a start and the first question.
+/// Best effort: a file that is gone is skipped, and the first error is returned after trying
+/// the rest. On Windows a folder cannot be opened to be synced, and the move into place was
+/// written through already (see [`write_atomic_synced`]).
+///
+/// # Errors
+/// The first file or folder that could not be synced.
+pub fn sync_written(paths: &[PathBuf]) -> std::io::Result<()> {
+    let mut first_error = None;
+    let mut dirs: Vec<&Path> = Vec::new();
+    for p in paths {
+        // Windows flushes a file only through a handle that may write to it.
+        let open = fs::OpenOptions::new()
+            .read(true)
+            .write(cfg!(windows))
+            .open(p);
+        match open.and_then(|f| f.sync_all()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+        if let Some(d) = p.parent()
+            && !dirs.contains(&d)
+        {
+            dirs.push(d);
+        }
+    }
+    #[cfg(not(windows))]
+    for d in dirs {
+        if let Err(e) = fs::File::open(d).and_then(|f| f.sync_all()) {
+            first_error.get_or_insert(e);
+        }
+    }
+    #[cfg(windows)]
+    let _ = dirs;
+    first_error.map_or(Ok(()), Err)
 }
 
 /// Create the folder `dir` inside its existing parent (never the parent itself: a results folder

@@ -75,6 +75,9 @@ pub(crate) struct Start {
     pub(crate) prefs: crate::tui::app::Prefs,
     pub(crate) display: crate::tui::ui::Display,
     pub(crate) early: Option<crate::tui::run::Early>,
+    /// Effects of an attempt started before the screens (a trainee given on the command line),
+    /// carried out by the screens' host, whose worker syncs what can wait (the start marker).
+    pub(crate) first: Vec<crate::tui::app::Effect>,
 }
 
 impl Start {
@@ -88,6 +91,7 @@ impl Start {
             prefs,
             display,
             early,
+            first: Vec::new(),
         }
     }
 }
@@ -108,7 +112,14 @@ pub(crate) fn run_app(mut app: crate::tui::app::App, cx: &Context, start: Start)
         && start.prefs.bidi.is_none()
         && std::env::var_os("TIPQUIZ_NO_CALIBRATION").is_none();
     let places = &start.places;
-    match crate::tui::run::run(app, places, start.display, calibrate, start.early) {
+    match crate::tui::run::run(
+        app,
+        places,
+        start.display,
+        calibrate,
+        start.early,
+        &start.first,
+    ) {
         Ok(code) => code,
         Err(e) => {
             if crate::tui::loading::holding() {

@@ -84,7 +84,7 @@ pub(crate) fn take(
         cx.out.fail_msg(&why);
         return USAGE;
     }
-    let start = Start::show(cx, trainee.as_deref());
+    let mut start = Start::show(cx, trainee.as_deref());
     let places = &start.places;
     let shipped = exam_arg.is_some()
         || review_mistakes
@@ -207,9 +207,9 @@ pub(crate) fn take(
     }
     if let Some(t) = trainee {
         app.form_mut().trainee = t;
-        let now = crate::tui::run::now_ms();
-        let fx = app.start(now);
-        crate::tui::run::execute(&mut app, places, &fx, now);
+        // Its effects (the start marker, the first save) are carried out by the screens' host,
+        // before the first question is drawn.
+        start.first = app.start(crate::tui::run::now_ms());
     }
     run_app(app, cx, start)
 }

@@ -13,7 +13,7 @@
 //! the folder's permissions.
 
 use super::store::{read_regular, trainee_slug};
-use crate::fs::{StoreError, write_atomic, write_atomic_into};
+use crate::fs::{StoreError, write_atomic_into_synced, write_atomic_synced};
 use crate::quiz::{Attempt, Millis};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -102,12 +102,28 @@ impl super::Store {
     /// # Errors
     /// Any failed step, named; the folder is missing and not `make`.
     pub fn mark_started(&self, m: &StartMarker, make: bool) -> Result<PathBuf, StoreError> {
+        self.mark_started_synced(m, make, true)
+    }
+
+    /// [`Store::mark_started`], synced to disk only when `synced`: a caller that syncs the
+    /// marker later, off the path to the first question ([`crate::fs::sync_written`]), still
+    /// leaves it whole in the folder when the program is killed (the move into place is atomic
+    /// and done here).
+    ///
+    /// # Errors
+    /// Any failed step, named; the folder is missing and not `make`.
+    pub fn mark_started_synced(
+        &self,
+        m: &StartMarker,
+        make: bool,
+        synced: bool,
+    ) -> Result<PathBuf, StoreError> {
         let body = serde_json::to_vec_pretty(m).map_err(|e| StoreError::Encode(e.to_string()))?;
         let path = self.dir.join(m.file_name());
         if make {
-            write_atomic(&self.dir, &path, &body, true)?;
+            write_atomic_synced(&self.dir, &path, &body, true, synced)?;
         } else {
-            write_atomic_into(&self.dir, &path, &body, true)?;
+            write_atomic_into_synced(&self.dir, &path, &body, true, synced)?;
         }
         Ok(path)
     }

@@ -44,6 +44,8 @@ enum SaveMsg {
     /// Tell the live board how far an attempt is: the progress file, and what to write in it
     /// (`None`: remove it, the attempt is over).
     Progress(PathBuf, Option<Box<crate::report::board::Progress>>),
+    /// Sync files written whole but unsynced, and their folders (a start marker and its copy).
+    SyncWritten(Vec<PathBuf>),
     Flush(Sender<()>),
 }
 
@@ -101,6 +103,9 @@ impl Saver {
                         }
                         m @ SaveMsg::Progress(..) => {
                             let _ = board_tx.send(m);
+                        }
+                        SaveMsg::SyncWritten(paths) => {
+                            let _ = crate::fs::sync_written(&paths);
                         }
                         SaveMsg::Flush(done) => {
                             let _ = done.send(());
@@ -391,10 +396,19 @@ impl Host {
                     }
                 }
                 Effect::Started => {
-                    // The attempt goes on: the marker only helps the instructor find it.
-                    let why = app
-                        .session()
-                        .and_then(|s| mark_started(&self.places, s).err());
+                    // The attempt goes on: the marker only helps the instructor find it. With a
+                    // worker, the marker is written whole here, before the first question, and
+                    // synced to disk there, so that no fsync stands before the first question.
+                    let mut written = Vec::new();
+                    let synced = self.saver.is_none();
+                    let why = app.session().and_then(|s| {
+                        mark_started_synced(&self.places, s, synced, &mut written).err()
+                    });
+                    if let Some(saver) = &self.saver
+                        && !written.is_empty()
+                    {
+                        let _ = saver.tx.send(SaveMsg::SyncWritten(written));
+                    }
                     if why.is_some() {
                         app.update(Input::Notice(why), now);
                     }
@@ -515,6 +529,20 @@ fn write_progress(path: &std::path::Path, p: Option<&crate::report::board::Progr
 /// # Errors
 /// The marker could not be written.
 pub fn mark_started(places: &Places, s: &Session) -> Result<PathBuf, String> {
+    mark_started_synced(places, s, true, &mut Vec::new())
+}
+
+/// [`mark_started`], synced to disk only when `synced`; every file written is added to
+/// `written`, to be synced later ([`crate::fs::sync_written`]) when it was not.
+///
+/// # Errors
+/// The marker could not be written into the results folder.
+fn mark_started_synced(
+    places: &Places,
+    s: &Session,
+    synced: bool,
+    written: &mut Vec<PathBuf>,
+) -> Result<PathBuf, String> {
     let m = crate::record::StartMarker::of(&s.state, &places.program);
     // A new attempt may make its missing results folder (as its lock does); one that had
     // started before (its autosave or marker copy is here) never does: the folder is then a
@@ -524,18 +552,22 @@ pub fn mark_started(places: &Places, s: &Session) -> Result<PathBuf, String> {
         .holds_started(&s.state.exam.id, &s.state.trainee);
     // A copy on this computer, beside the autosaves: `recover` publishes only attempts that
     // started here (or have their marker in the results folder).
-    if let Ok(body) = serde_json::to_vec(&m) {
-        let _ = places.autosaves.keep(&m.file_name(), &body);
+    if let Ok(body) = serde_json::to_vec(&m)
+        && let Ok((p, _)) = places.autosaves.keep_synced(&m.file_name(), &body, synced)
+    {
+        written.push(p);
     }
-    results_for(places, &s.state.exam)
-        .mark_started(&m, new)
-        .map_err(|e| {
-            crate::messages::Msg::new(
-                crate::messages::K::StartNotMarked,
-                vec![crate::messages::Arg::Msg(e.message())],
-            )
-            .render(s.state.lang)
-        })
+    let marked = results_for(places, &s.state.exam).mark_started_synced(&m, new, synced);
+    if let Ok(p) = &marked {
+        written.push(p.clone());
+    }
+    marked.map_err(|e| {
+        crate::messages::Msg::new(
+            crate::messages::K::StartNotMarked,
+            vec![crate::messages::Arg::Msg(e.message())],
+        )
+        .render(s.state.lang)
+    })
 }
 
 /// Whether the attempt `a` is one that started: its start marker (same attempt, start, seed and

@@ -210,6 +210,7 @@ pub fn run(
     display: Display,
     calibrate: bool,
     early: Option<Early>,
+    first: &[super::app::Effect],
 ) -> io::Result<u8> {
     if !ttys() {
         return Err(io::Error::other(
@@ -233,6 +234,9 @@ pub fn run(
         app.calibrate();
     }
     let mut host = Host::new(places.clone()).with_saver(Saver::start());
+    // An attempt started before the screens: its marker and first save, before its first frame.
+    let now = host.now();
+    host.execute(&mut app, first, now);
     let mut source = LocalTerminal {
         signal: Arc::clone(&signal),
         mode: display.mode,

@@ -593,6 +593,76 @@ fn only_saves_holding_something_the_trainee_gave_wait_for_the_disk() {
     );
 }
 
+/// The start marker of an attempt started on the screens (whose host has a worker) is written
+/// whole into the results folder and beside the autosaves before the first question, and its
+/// sync is left to the worker: a sync failing on the loop's thread does not touch it. A host
+/// without a worker syncs it at once, so there the same failing sync is said to the trainee.
+#[test]
+fn the_start_marker_waits_for_no_sync_before_the_first_question_on_the_screens() {
+    use tipquiz::record::{MARKER_PREFIX, Step, inject_fault};
+    use tipquiz::tui::app::{App, Prefs};
+    use tipquiz::tui::host::{Host, Places, Saver};
+    let markers = |dir: &Path| {
+        std::fs::read_dir(dir).map_or(0, |rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().starts_with(MARKER_PREFIX))
+                .count()
+        })
+    };
+    for worker in [true, false] {
+        let d = tempfile::tempdir().unwrap();
+        let p = Places {
+            results: Store::new(d.path().join("results")),
+            results_explicit: true,
+            autosaves: Store::new(d.path().join("autosave")),
+            pending: Store::new(d.path().join("pending")),
+            prefs: d.path().join("prefs.json"),
+            program: "tipquiz test".into(),
+            key: None,
+        };
+        std::fs::create_dir(&p.results.dir).unwrap();
+        let mut a = App::new(
+            std::sync::Arc::new(lib()),
+            Vec::new(),
+            &Prefs::default(),
+            Lang::En,
+            p.autosaves.clone(),
+        );
+        a.fixed_exam = Some(ExamDef::quick(&[], 3, Some(600), Mode::Exam));
+        a.places = Some(p.clone());
+        a.form_mut().trainee = "Marker Test".into();
+        let mut h = Host::new(p.clone()).with_clock(|| T0);
+        if worker {
+            h = h.with_saver(Saver::start());
+        }
+        let fx = a.start(T0);
+        inject_fault(Some(Step::SyncFile));
+        h.execute(&mut a, &fx, T0);
+        inject_fault(None);
+        h.flush();
+        let said = a.message.clone().unwrap_or_default();
+        if worker {
+            assert!(!said.contains("injected fault"), "with a worker: {said}");
+            assert_eq!(
+                markers(&p.results.dir),
+                1,
+                "the marker in the results folder"
+            );
+            assert_eq!(
+                markers(&p.autosaves.dir),
+                1,
+                "its copy beside the autosaves"
+            );
+        } else {
+            assert!(
+                said.contains("injected fault"),
+                "without a worker: {said:?}"
+            );
+            assert_eq!(markers(&p.results.dir), 0, "no marker that was not synced");
+        }
+    }
+}
+
 /// The checksum is SHA-256 of the exact bytes of the file before its last two members (the
 /// checksum and the signature), and the signature HMAC-SHA256 with the key over that digest: both
 /// computed here independently of the program, from the file as written.
