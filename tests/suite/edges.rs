@@ -831,10 +831,11 @@ fn a_shared_class_folder_with_one_account_per_trainee() {
         bank: bank.clone(),
     };
     let (r1, r2) = (run_of(t1), run_of(t2));
-    // The first trainee starts (and makes the progress folder), the second joins meanwhile.
+    // The first trainee starts (and makes the progress folder, on the board's worker: it may
+    // come just after the first question), the second joins meanwhile.
     let mut p1 = quiz_as(t1, trainees, &program, &r1, "Trainee One");
     let progress = class.join(".progress");
-    assert!(progress.is_dir());
+    wait_until("the first trainee's progress folder", || progress.is_dir());
     let mut p2 = quiz_as(t2, trainees, &program, &r2, "Trainee Two");
     let theirs = |uid: u32| {
         std::fs::read_dir(&progress)
