@@ -67,6 +67,10 @@ pub const SHIPPED_EXAMS: &[(&str, &str)] = &[
         "briefing-traffic.toml",
         include_str!("../../questions/exams/briefing-traffic.toml"),
     ),
+    (
+        "live-quiz.toml",
+        include_str!("../../questions/exams/live-quiz.toml"),
+    ),
 ];
 
 /// Read files and folders into sources, reporting unreadable content as diagnostics.

@@ -521,10 +521,14 @@ pub fn paced_lines(
                 (true, 2) => "🥉",
                 _ => "  ",
             };
+            // The name isolated (FSI … PDI), so that an Arabic name on an English console
+            // keeps its column and the points after it ("0.00" would otherwise join the
+            // name's right-to-left run and be drawn before it); padded to 30 cells outside.
+            let name = crate::diag::escape_for_terminal(&s.name);
+            let pad = " ".repeat(30_usize.saturating_sub(crate::tui::bidi::cell_width(&name)));
             out.push(format!(
-                "{medal} {:>2}. {:<30} {:>6.2}  {}",
+                "{medal} {:>2}. \u{2068}{name}\u{2069}{pad} {:>6.2}  {}",
                 i + 1,
-                crate::diag::escape_for_terminal(&s.name),
                 s.points,
                 fill(t.right_count, &[s.right.to_string()])
             ));

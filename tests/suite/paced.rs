@@ -307,3 +307,95 @@ fn a_saved_game_of_another_exam_or_paper_is_refused() {
         Err(PacedError::Saved(_))
     ));
 }
+
+/// The shipped live quiz (`serve --paced --exam live-quiz`) is a paced game as shipped: every
+/// question answered with one key, three from each of the four modules, 30 seconds each, and
+/// its true/false keys balanced; whatever the seed, the game starts.
+#[test]
+fn the_shipped_live_quiz_is_a_paced_game_of_the_four_modules() {
+    use tipquiz::bank::Kind;
+    let lib = crate::class::shipped();
+    let (exam, diags) = tipquiz::exam::parse_exam(
+        "live-quiz.toml",
+        include_str!("../../questions/exams/live-quiz.toml"),
+    );
+    let exam = exam.unwrap_or_else(|| panic!("{diags:?}"));
+    for seed in [1_u64, 7, 2_026, 90_210, u64::MAX - 3] {
+        let game = Paced::new(&exam, &lib, seed).unwrap_or_else(|e| panic!("seed {seed}: {e:?}"));
+        assert_eq!(game.len(), 12);
+        assert_eq!(game.exam().question_time_limit, Some(30));
+        let mut per_topic = std::collections::BTreeMap::new();
+        let (mut yes, mut no) = (0, 0);
+        for q in 0..game.len() {
+            let (question, _) = game.question(q).unwrap();
+            *per_topic.entry(question.topic.clone()).or_insert(0) += 1;
+            match question.kind {
+                Kind::TrueFalse { answer: true } => yes += 1,
+                Kind::TrueFalse { answer: false } => no += 1,
+                _ => {}
+            }
+        }
+        let want: std::collections::BTreeMap<String, i32> = [
+            "indicators",
+            "international-law",
+            "national-law",
+            "referral",
+        ]
+        .into_iter()
+        .map(|t| (t.to_owned(), 3))
+        .collect();
+        assert_eq!(per_topic, want, "seed {seed}");
+        assert_eq!((yes, no), (3, 3), "seed {seed}");
+    }
+}
+
+/// On an English console, an Arabic name in the leaderboard keeps its column: drawn as this
+/// program lays out right-to-left text, the name comes before its points, as "Sara K" does
+/// (the points once joined the name's right-to-left run and were drawn before it).
+#[test]
+fn an_arabic_name_on_an_english_console_stays_before_its_points() {
+    use tipquiz::tui::bidi::{BidiMode, Dir, visual_lines};
+    let lib = crate::class::shipped();
+    let (exam, _) = tipquiz::exam::parse_exam(
+        "live-quiz.toml",
+        include_str!("../../questions/exams/live-quiz.toml"),
+    );
+    let mut game = Paced::new(&exam.unwrap(), &lib, 11).unwrap();
+    game.join(&lib, "Sara K", Lang::En, T0).unwrap();
+    game.join(&lib, "سالم علي", Lang::Ar, T0).unwrap();
+    let lines = tipquiz::serve::console::paced_lines(&game, T0 + 1_000, 100, Lang::En);
+    let shown: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            visual_lines(l, Dir::Ltr, 100, BidiMode::Reorder, false)
+                .concat()
+                .chars()
+                .filter(|c| !tipquiz::tui::bidi::is_bidi_control(*c))
+                .collect()
+        })
+        .collect();
+    let visual_name: String = "سالم علي".chars().rev().collect();
+    for (name, n) in [("Sara K", "1."), (visual_name.as_str(), "2.")] {
+        let row = shown
+            .iter()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("no row of {name}: {shown:#?}"));
+        let (at_n, at_name, at_points) = (
+            row.find(n).unwrap(),
+            row.find(name).unwrap(),
+            row.find("0.00").unwrap(),
+        );
+        assert!(at_n < at_name && at_name < at_points, "{row:?}");
+    }
+    // The two rows' points line up.
+    let cols: Vec<usize> = shown
+        .iter()
+        .filter(|l| l.contains("0.00"))
+        .map(|l| {
+            let at = l.find("0.00").unwrap();
+            tipquiz::tui::bidi::cell_width(&l[..at])
+        })
+        .collect();
+    assert_eq!(cols.len(), 2, "{shown:#?}");
+    assert_eq!(cols[0], cols[1], "{shown:?}");
+}
