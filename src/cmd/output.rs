@@ -253,6 +253,13 @@ pub(crate) fn print_laid_out(s: &str) {
 }
 
 /// Write machine output (CSV, JSON, TOML, GIFT, XML) to standard output, always as it is.
+/// Whether standard output goes to a file or a pipe (not a terminal, where [`print_data`] shows
+/// text escaped): data may then be written to it as it is made (`export --responses` writes its
+/// rows so, never holding them whole).
+pub(crate) fn stdout_is_piped() -> bool {
+    !std::io::IsTerminal::is_terminal(&std::io::stdout())
+}
+
 pub(crate) fn print_data(s: &str) {
     use std::io::Write as _;
     let out = std::io::stdout();

@@ -362,7 +362,11 @@ pub(crate) fn export_cmd(
             crate::report::status::unrecorded(e, &class.records, &class.bad, started, now)
         })
         .collect();
-    let text = if responses {
+    let streamed = responses && output.is_none() && super::output::stdout_is_piped();
+    let text = if streamed {
+        let _ = crate::report::export_responses_csv_to(std::io::stdout().lock(), &records, &lib);
+        String::new()
+    } else if responses {
         crate::report::export_responses_csv(&records, &lib)
     } else {
         let flagged: Vec<crate::record::BadRecord> = skipped
@@ -376,6 +380,7 @@ pub(crate) fn export_cmd(
     let left_out = skipped.len();
     drop(class);
     match output {
+        None if streamed => {}
         None => print_data(&text),
         Some(path) => {
             let rows = csv::Reader::from_reader(text.as_bytes()).records().count();

@@ -95,10 +95,15 @@ pub(crate) fn csv_string(rows: &[Vec<String>]) -> String {
 
 /// A CSV writer into memory, as every CSV of the program is written.
 fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv_writer_to(Vec::new())
+}
+
+/// A CSV writer as [`csv_writer`] makes it, writing to `out`.
+fn csv_writer_to<W: std::io::Write>(out: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
         .flexible(true)
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new())
+        .from_writer(out)
 }
 
 /// What a [`csv_writer`] wrote.
@@ -322,9 +327,34 @@ pub fn export_responses_csv<R: Borrow<AttemptRecord>>(
     records: &[R],
     lib: &crate::bank::Library,
 ) -> String {
-    // Rows are written as they are made (an export may hold hundreds of thousands).
     let mut w = csv_writer();
-    let _ = w.write_record([
+    let _ = responses_rows(&mut w, records, lib);
+    csv_text(w)
+}
+
+/// [`export_responses_csv`] written to `out` as the rows are made, never held whole (an export
+/// may have hundreds of thousands of rows): the same bytes.
+///
+/// # Errors
+/// `out` could not be written.
+pub fn export_responses_csv_to<R: Borrow<AttemptRecord>, W: std::io::Write>(
+    out: W,
+    records: &[R],
+    lib: &crate::bank::Library,
+) -> Result<(), csv::Error> {
+    let mut w = csv_writer_to(out);
+    responses_rows(&mut w, records, lib)?;
+    w.flush()?;
+    Ok(())
+}
+
+/// The rows of [`export_responses_csv`], header first.
+fn responses_rows<R: Borrow<AttemptRecord>, W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    records: &[R],
+    lib: &crate::bank::Library,
+) -> Result<(), csv::Error> {
+    w.write_record([
         "attempt_id",
         "trainee",
         "exam_id",
@@ -340,7 +370,7 @@ pub fn export_responses_csv<R: Borrow<AttemptRecord>>(
         "verdict",
         "answered_at",
         "end_reason",
-    ]);
+    ])?;
     let mut row: Vec<String> = Vec::with_capacity(15);
     for r in records {
         let r = r.borrow();
@@ -364,10 +394,10 @@ pub fn export_responses_csv<R: Borrow<AttemptRecord>>(
                 q.answered_at.map(rfc3339_utc).unwrap_or_default(),
                 end_reason_name(r.end_reason).to_owned(),
             ]);
-            let _ = w.write_record(&row);
+            w.write_record(&row)?;
         }
     }
-    csv_text(w)
+    Ok(())
 }
 
 /// The UTF-8 byte-order mark that spreadsheet programs (Excel on Windows) need to read a CSV

@@ -55,7 +55,7 @@ pub mod status;
 
 pub use export::{
     BOM, EXPORT_DECIMALS, export_attempts_csv, export_attempts_csv_with, export_num,
-    export_responses_csv, response_as_seen, rfc3339_utc,
+    export_responses_csv, export_responses_csv_to, response_as_seen, rfc3339_utc,
 };
 pub use html::{escape as html_escape, to_html, to_html_dated, to_html_with};
 pub use layout::{Plain, Typeset};
