@@ -262,49 +262,24 @@ impl Console {
     }
 }
 
-/// The console's key line, made from its keymap table: the keys used most, in one row of 80
-/// columns; every key is listed with the details ([`key_line`]).
-#[must_use]
-pub fn short_key_line(lang: Lang, paced: bool) -> String {
-    let t = words(lang);
+/// The keys of the console's key lines, from its keymap table, in the order the lines name
+/// them: in paced play next step, end, lock, board, stop, help; else select, more time (with
+/// its minutes), more time for all, lock, end, board, stop, help.
+fn console_keys(lang: Lang, paced: bool) -> Vec<String> {
     let k = |a| keymap::keys_for(Context::Console, a, lang);
     if paced {
-        fill(
-            t.paced_keys_short,
-            &[
-                k(Action::NextStep),
-                k(Action::EndExam),
-                k(Action::LockJoins),
-                k(Action::ShowBoard),
-                k(Action::Cancel),
-                k(Action::Help),
-            ],
-        )
+        [
+            Action::NextStep,
+            Action::EndExam,
+            Action::LockJoins,
+            Action::ShowBoard,
+            Action::Cancel,
+            Action::Help,
+        ]
+        .map(k)
+        .to_vec()
     } else {
-        fill(
-            t.keys_short,
-            &[
-                k(Action::Down),
-                k(Action::MoreTime),
-                EXTEND_MINUTES.to_string(),
-                k(Action::MoreTimeAll),
-                k(Action::LockJoins),
-                k(Action::EndExam),
-                k(Action::ShowBoard),
-                k(Action::Cancel),
-                k(Action::Help),
-            ],
-        )
-    }
-}
-
-/// Every key of the console, made from its keymap table (shown with the details).
-#[must_use]
-pub fn key_line(lang: Lang) -> String {
-    let k = |a| keymap::keys_for(Context::Console, a, lang);
-    fill(
-        words(lang).keys,
-        &[
+        vec![
             k(Action::Down),
             k(Action::MoreTime),
             EXTEND_MINUTES.to_string(),
@@ -314,25 +289,33 @@ pub fn key_line(lang: Lang) -> String {
             k(Action::ShowBoard),
             k(Action::Cancel),
             k(Action::Help),
-        ],
-    )
+        ]
+    }
+}
+
+/// The console's key line, made from its keymap table: the keys used most, in one row of 80
+/// columns; every key is listed with the details ([`key_line`]).
+#[must_use]
+pub fn short_key_line(lang: Lang, paced: bool) -> String {
+    let t = words(lang);
+    let line = if paced {
+        t.paced_keys_short
+    } else {
+        t.keys_short
+    };
+    fill(line, &console_keys(lang, paced))
+}
+
+/// Every key of the console, made from its keymap table (shown with the details).
+#[must_use]
+pub fn key_line(lang: Lang) -> String {
+    fill(words(lang).keys, &console_keys(lang, false))
 }
 
 /// The console's key line in paced play, made from its keymap table.
 #[must_use]
 pub fn paced_key_line(lang: Lang) -> String {
-    let k = |a| keymap::keys_for(Context::Console, a, lang);
-    fill(
-        words(lang).paced_keys,
-        &[
-            k(Action::NextStep),
-            k(Action::EndExam),
-            k(Action::LockJoins),
-            k(Action::ShowBoard),
-            k(Action::Cancel),
-            k(Action::Help),
-        ],
-    )
+    fill(words(lang).paced_keys, &console_keys(lang, true))
 }
 
 /// What the console asks, with its keys from the keymap.

@@ -100,7 +100,6 @@ pub fn end_saved(
 mod tests {
     use super::*;
     use std::sync::Arc;
-    use std::time::Duration;
 
     #[test]
     fn an_attempt_not_recorded_at_the_end_is_said_in_the_consoles_language() {
@@ -113,20 +112,7 @@ mod tests {
         let exam = crate::exam::ExamDef::quick(&[], 3, Some(600), crate::exam::Mode::Exam);
         // The results folder is not there: the attempt cannot be recorded.
         let results = dir.path().join("gone");
-        let opts = super::super::Options {
-            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-            code: Some("1234".into()),
-            max_sessions: 5,
-            idle: Duration::from_mins(1),
-            dir: dir.path().join("srv"),
-            results: results.clone(),
-            lockout: Duration::from_secs(1),
-            paced: false,
-            lang: Lang::Ar,
-            stop_after_records: false,
-            class_units: Vec::new(),
-            class_units_problem: None,
-        };
+        let opts = super::super::Options::for_test(dir.path(), &results);
         let (ctx, _) = super::super::prepare(&opts, Arc::new(lib), vec![exam.clone()]).unwrap();
         // An English-speaking trainee, away; the console speaks Arabic.
         let s = Session::start(&exam, &ctx.lib, "Salem", 7, Lang::En, 1_000).unwrap();

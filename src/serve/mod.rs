@@ -65,6 +65,28 @@ pub struct Options {
     pub stop_after_records: bool,
 }
 
+#[cfg(test)]
+impl Options {
+    /// A server on a free port of 127.0.0.1 with class code 1234, its folder `srv` in `dir`,
+    /// writing into `results`, its console in Arabic: what the unit tests start.
+    pub(crate) fn for_test(dir: &std::path::Path, results: &std::path::Path) -> Options {
+        Options {
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            code: Some("1234".into()),
+            max_sessions: 5,
+            idle: Duration::from_mins(1),
+            dir: dir.join("srv"),
+            results: results.to_path_buf(),
+            lockout: Duration::from_secs(1),
+            paced: false,
+            lang: crate::text::Lang::Ar,
+            stop_after_records: false,
+            class_units: Vec::new(),
+            class_units_problem: None,
+        }
+    }
+}
+
 /// What every session shares.
 pub struct Ctx {
     /// Where sessions write (results, autosaves, pending records) and the key records are

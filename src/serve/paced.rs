@@ -609,20 +609,7 @@ source = "Palermo Protocol, art. 3"
         exam.question_time_limit = Some(20);
         // The results folder is not there: no attempt can be recorded.
         let results = dir.path().join("gone");
-        let opts = super::super::Options {
-            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-            code: Some("1234".into()),
-            max_sessions: 5,
-            idle: Duration::from_mins(1),
-            dir: dir.path().join("srv"),
-            results: results.clone(),
-            lockout: Duration::from_secs(1),
-            paced: false,
-            lang: Lang::Ar,
-            stop_after_records: false,
-            class_units: Vec::new(),
-            class_units_problem: None,
-        };
+        let opts = super::super::Options::for_test(dir.path(), &results);
         let (ctx, _) =
             super::super::prepare(&opts, std::sync::Arc::new(self::lib()), vec![exam.clone()])
                 .unwrap();
