@@ -25,15 +25,7 @@ fn lib() -> Arc<Library> {
 }
 
 fn places(dir: &std::path::Path) -> Places {
-    Places {
-        results: Store::new(dir.join("results")),
-        results_explicit: true,
-        autosaves: Store::new(dir.join("autosave")),
-        pending: Store::new(dir.join("pending")),
-        prefs: dir.join("prefs.json"),
-        program: "tipquiz test".into(),
-        key: None,
-    }
+    crate::resume::places(dir, &dir.join("results"))
 }
 
 fn session(lang: Lang, dir: &std::path::Path, term: &str) -> App {

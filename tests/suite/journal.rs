@@ -7,7 +7,6 @@ use std::path::Path;
 use std::sync::Arc;
 use tipquiz::bank::{Library, parse_bank};
 use tipquiz::exam::{ExamDef, Mode};
-use tipquiz::record::Store;
 use tipquiz::record::journal::journal_path;
 use tipquiz::text::Lang;
 use tipquiz::tui::app::{App, Prefs};
@@ -37,15 +36,7 @@ fn bank(n: usize) -> Arc<Library> {
 
 fn places(d: &Path) -> Places {
     std::fs::create_dir_all(d.join("results")).unwrap();
-    Places {
-        results: Store::new(d.join("results")),
-        results_explicit: true,
-        autosaves: Store::new(d.join("autosave")),
-        pending: Store::new(d.join("pending")),
-        prefs: d.join("prefs.json"),
-        program: "tipquiz test".into(),
-        key: None,
-    }
+    crate::resume::places(d, &d.join("results"))
 }
 
 /// A timed exam of all `n` questions, in file order, started at `T0`.

@@ -490,7 +490,7 @@ fn eight_writers_times_a_thousand_records() {
 #[test]
 fn a_write_error_at_any_step_is_reported_and_never_shown_as_saved() {
     use tipquiz::record::{Step, inject_fault};
-    use tipquiz::tui::run::{Places, commit_attempt, recover};
+    use tipquiz::tui::run::{commit_attempt, recover};
     let lib = lib();
     // The results folder is made when the quiz starts, never by the commit (a share that
     // dropped must not be made again on the local disk): folder creation is not a step here.
@@ -502,15 +502,7 @@ fn a_write_error_at_any_step_is_reported_and_never_shown_as_saved() {
         Step::SyncDir,
     ] {
         let d = tempfile::tempdir().unwrap();
-        let places = Places {
-            results: Store::new(d.path().join("results")),
-            results_explicit: true,
-            autosaves: Store::new(d.path().join("autosave")),
-            pending: Store::new(d.path().join("pending")),
-            prefs: d.path().join("prefs.json"),
-            program: "tipquiz test".into(),
-            key: None,
-        };
+        let places = crate::resume::places(d.path(), &d.path().join("results"));
         std::fs::create_dir(&places.results.dir).unwrap();
         let s = finished(&lib, &format!("fault {step:?}"), T0, 3);
         places.autosaves.autosave(&s.state).unwrap();
@@ -601,7 +593,7 @@ fn only_saves_holding_something_the_trainee_gave_wait_for_the_disk() {
 fn the_start_marker_waits_for_no_sync_before_the_first_question_on_the_screens() {
     use tipquiz::record::{MARKER_PREFIX, Step, inject_fault};
     use tipquiz::tui::app::{App, Prefs};
-    use tipquiz::tui::host::{Host, Places, Saver};
+    use tipquiz::tui::host::{Host, Saver};
     let markers = |dir: &Path| {
         std::fs::read_dir(dir).map_or(0, |rd| {
             rd.filter_map(Result::ok)
@@ -611,15 +603,7 @@ fn the_start_marker_waits_for_no_sync_before_the_first_question_on_the_screens()
     };
     for worker in [true, false] {
         let d = tempfile::tempdir().unwrap();
-        let p = Places {
-            results: Store::new(d.path().join("results")),
-            results_explicit: true,
-            autosaves: Store::new(d.path().join("autosave")),
-            pending: Store::new(d.path().join("pending")),
-            prefs: d.path().join("prefs.json"),
-            program: "tipquiz test".into(),
-            key: None,
-        };
+        let p = crate::resume::places(d.path(), &d.path().join("results"));
         std::fs::create_dir(&p.results.dir).unwrap();
         let mut a = App::new(
             std::sync::Arc::new(lib()),

@@ -31,7 +31,9 @@ fn exam() -> ExamDef {
     e
 }
 
-fn places(data: &Path, results: &Path) -> Places {
+/// The places of a trainee's computer in `data` (autosaves, pending, preferences), writing
+/// results into `results`; as the tests of several files set them up.
+pub(crate) fn places(data: &Path, results: &Path) -> Places {
     Places {
         results: Store::new(results),
         results_explicit: true,
