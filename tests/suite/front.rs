@@ -570,3 +570,66 @@ fn a_45_minute_countdown_keeps_the_line_cache_flat() {
         assert!(sizes.iter().any(|&n| n > 512), "{lang:?}: {sizes:?}");
     }
 }
+
+/// A frame in which only the time changed is the last full drawing with its clocks drawn
+/// again: cell for cell what a full drawing at that moment gives, on the full and the compact
+/// question screen, in both languages, with the exam's clock and a question's own; a tick
+/// that reaches a deadline (the question's 45 s) changes the state's version, so the next
+/// frame is drawn in full.
+#[test]
+fn a_frame_with_only_the_clocks_changed_is_the_full_drawing_cell_for_cell() {
+    use tipquiz::tui::ui;
+    let d = tempfile::tempdir().unwrap();
+    for lang in [Lang::En, Lang::Ar] {
+        for (w, h) in [(100, 30), (80, 24), (40, 12)] {
+            let mut exam = ExamDef::quick(&[], 3, Some(600), Mode::Exam);
+            exam.question_time_limit = Some(45);
+            let mut app = trainee_app(
+                lib(),
+                SessionOptions {
+                    lang,
+                    display: display_for_term("xterm-256color", false),
+                    exams: Vec::new(),
+                    fixed_exam: Some(exam),
+                    trainee: None,
+                    prefs: Prefs::default(),
+                    autosaves: Store::new(d.path().join("autosave")),
+                    quit_after: true,
+                    class_units: Vec::new(),
+                },
+            );
+            app.form_mut().trainee = "Sara K".into();
+            let _ = app.start(T0);
+            assert!(matches!(app.screen, Screen::Quiz(_)));
+            let display = app.display;
+            let full = |app: &App, now: i64| {
+                let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+                t.draw(|f| {
+                    ui::draw(f, app, display, now);
+                })
+                .unwrap();
+                t.backend().buffer().clone()
+            };
+            let first = full(&app, T0 + 1_000);
+            assert!(ui::clocks_only(&app, first.area));
+            let version = app.version();
+            // 1 s, 17.5 s, 44 s: the question's clock and the exam's run, nothing else.
+            for dt in [2_000, 18_500, 44_000] {
+                let _ = app.update(Input::Tick, T0 + dt);
+                assert_eq!(app.version(), version, "{lang:?} {w}x{h} at {dt}");
+                let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+                t.draw(|f| {
+                    f.buffer_mut().content.clone_from_slice(&first.content);
+                    ui::draw_clocks(f, &app, display, T0 + dt);
+                })
+                .unwrap();
+                let clocks = t.backend().buffer().clone();
+                assert_eq!(clocks, full(&app, T0 + dt), "{lang:?} {w}x{h} at {dt}");
+                assert_ne!(clocks, first, "{lang:?} {w}x{h} at {dt}: the clock moved");
+            }
+            // The question's 45 s run out: the next question, a new version.
+            let _ = app.update(Input::Tick, T0 + 46_000);
+            assert_ne!(app.version(), version, "{lang:?} {w}x{h}");
+        }
+    }
+}
