@@ -212,18 +212,6 @@ pub fn run_loop<B: Backend, S: Screens>(
 struct Trainee<'a> {
     app: &'a mut App,
     host: &'a mut Host,
-    /// The last full drawing, for a frame in which only the time changed.
-    last: std::cell::RefCell<Option<LastFrame>>,
-}
-
-/// A full drawing of the screens: the state it drew ([`App::version`]), its cells and what it
-/// measured. While the state is the same, a frame is this one with its clocks drawn again
-/// ([`ui::draw_clocks`]): a countdown costs a few rows, not the whole screen (the class
-/// server draws a second of it for every trainee).
-struct LastFrame {
-    version: u64,
-    cells: ratatui::buffer::Buffer,
-    limits: ScrollLimits,
 }
 
 impl Screens for Trainee<'_> {
@@ -232,24 +220,7 @@ impl Screens for Trainee<'_> {
     }
 
     fn draw(&self, f: &mut Frame<'_>, now: Millis) -> ScrollLimits {
-        let mut last = self.last.borrow_mut();
-        let version = self.app.version();
-        if let Some(l) = last.as_ref()
-            && l.version == version
-            && l.cells.area == f.area()
-            && ui::clocks_only(self.app, f.area())
-        {
-            f.buffer_mut().content.clone_from_slice(&l.cells.content);
-            ui::draw_clocks(f, self.app, self.app.display, now);
-            return l.limits;
-        }
-        let limits = ui::draw(f, self.app, self.app.display, now);
-        *last = Some(LastFrame {
-            version,
-            cells: f.buffer_mut().clone(),
-            limits,
-        });
-        limits
+        ui::draw(f, self.app, self.app.display, now)
     }
 
     fn measured(&mut self, limits: ScrollLimits) {
@@ -303,15 +274,7 @@ pub fn run_screens<B: Backend>(
     terminal: &mut Terminal<B>,
     host: &mut Host,
 ) -> Outcome {
-    run_loop(
-        &mut Trainee {
-            app,
-            host,
-            last: std::cell::RefCell::new(None),
-        },
-        source,
-        terminal,
-    )
+    run_loop(&mut Trainee { app, host }, source, terminal)
 }
 
 /// Carry out the effects that need the front; returns further effects for the host.

@@ -1697,12 +1697,57 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
     f.render_widget(Lines::new(keys), keys_area);
 }
 
-/// The clocks of the question screen: the exam's time left and the question's, one gauge a
-/// row from the top of `gauge_area`.
-fn draw_gauges(f: &mut Frame<'_>, app: &App, c: &Ctx, s: &Session, gauge_area: Rect, now: Millis) {
+fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
+    if c.compact {
+        draw_quiz_compact(f, app, c, area, now);
+        return;
+    }
+    let Some(s) = app.session() else { return };
     let t = app.t();
     let i = s.current();
+    let q = &s.questions[i];
+    let has_total = s.state.deadline.is_some();
     let q_left = s.question_remaining(now);
+    let gauges = u16::from(has_total) + u16::from(q_left.is_some());
+    let [head, gauge_area, body, strip, msg, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(gauges),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let w = area.width;
+    let title = format!(
+        "{} · {} · {}",
+        s.state.exam.title.get(c.lang),
+        topic_name(c.lang, &q.topic),
+        fill(
+            t.question_n_of,
+            &[&c.num(&(i + 1).to_string()), &c.num(&s.len().to_string())]
+        )
+    );
+    let diff = match q.difficulty {
+        crate::bank::Difficulty::Easy => t.easy,
+        crate::bank::Difficulty::Medium => t.medium,
+        crate::bank::Difficulty::Hard => t.hard,
+    };
+    let mode = if s.state.exam.mode == Mode::Practice {
+        t.practice_short
+    } else {
+        t.exam_short
+    };
+    f.render_widget(
+        Lines::new(c.ends(
+            &title,
+            c.d.theme.title(),
+            &format!("{diff} · {mode}"),
+            c.d.theme.dim(),
+            w,
+        )),
+        head,
+    );
     let mut y = gauge_area.y;
     if let (Some(left), Some(tl)) = (s.remaining(now), s.state.exam.time_limit) {
         let r = Rect {
@@ -1735,106 +1780,6 @@ fn draw_gauges(f: &mut Frame<'_>, app: &App, c: &Ctx, s: &Session, gauge_area: R
             i64::from(ql) * 1000,
         );
     }
-}
-
-/// Whether [`draw_clocks`] can bring the last frame up to date at this size: the question
-/// screen with no dialog over it, large enough to be drawn.
-#[must_use]
-pub fn clocks_only(app: &App, area: Rect) -> bool {
-    area.width >= MIN_W
-        && area.height >= MIN_H
-        && matches!(app.screen, Screen::Quiz(_))
-        && matches!(app.overlay, Overlay::None)
-}
-
-/// Draw only what changes with the time on the question screen (its clocks: the gauges, or the
-/// header of the compact screen), over a frame that holds the last full drawing of the same
-/// state ([`App::version`] unchanged, same size, [`clocks_only`]): the cells drawn are those a
-/// full [`draw`] at `now` would draw, each row cleared first as a new frame is.
-pub fn draw_clocks(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) {
-    let area = f.area();
-    let c = Ctx {
-        lang: app.lang,
-        d: display,
-        digits: app.digits.for_lang(app.lang),
-        compact: is_compact(area),
-        limits: std::cell::Cell::new(ScrollLimits {
-            page_max: 0,
-            view_min: 0,
-            view_max: 0,
-        }),
-    };
-    let Some(s) = app.session() else { return };
-    if c.compact {
-        let head = Rect { height: 1, ..area };
-        f.render_widget(Clear, head);
-        f.render_widget(
-            Lines::new(compact_header(app, &c, s, now, area.width)),
-            head,
-        );
-        return;
-    }
-    let [_, gauge_area, ..] = quiz_areas(s, area, now);
-    f.render_widget(Clear, gauge_area);
-    draw_gauges(f, app, &c, s, gauge_area, now);
-}
-
-/// The rows of the question screen: header, gauges, body, question strip, message, keys.
-fn quiz_areas(s: &Session, area: Rect, now: Millis) -> [Rect; 6] {
-    let has_total = s.state.deadline.is_some();
-    let gauges = u16::from(has_total) + u16::from(s.question_remaining(now).is_some());
-    Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(gauges),
-        Constraint::Min(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area)
-}
-
-fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
-    if c.compact {
-        draw_quiz_compact(f, app, c, area, now);
-        return;
-    }
-    let Some(s) = app.session() else { return };
-    let t = app.t();
-    let i = s.current();
-    let q = &s.questions[i];
-    let [head, gauge_area, body, strip, msg, keys] = quiz_areas(s, area, now);
-    let w = area.width;
-    let title = format!(
-        "{} · {} · {}",
-        s.state.exam.title.get(c.lang),
-        topic_name(c.lang, &q.topic),
-        fill(
-            t.question_n_of,
-            &[&c.num(&(i + 1).to_string()), &c.num(&s.len().to_string())]
-        )
-    );
-    let diff = match q.difficulty {
-        crate::bank::Difficulty::Easy => t.easy,
-        crate::bank::Difficulty::Medium => t.medium,
-        crate::bank::Difficulty::Hard => t.hard,
-    };
-    let mode = if s.state.exam.mode == Mode::Practice {
-        t.practice_short
-    } else {
-        t.exam_short
-    };
-    f.render_widget(
-        Lines::new(c.ends(
-            &title,
-            c.d.theme.title(),
-            &format!("{diff} · {mode}"),
-            c.d.theme.dim(),
-            w,
-        )),
-        head,
-    );
-    draw_gauges(f, app, c, s, gauge_area, now);
     let body_inner = Rect {
         x: body.x + 1,
         width: body.width.saturating_sub(2),
