@@ -30,7 +30,10 @@ fn main() -> ExitCode {
     // The language is known before parsing, so that help and usage errors are in it.
     let lang = tipquiz::cli::lang_before_parsing(&args, &|k| std::env::var(k).ok());
     let cli = if lang == Lang::En {
-        Cli::parse_from(args)
+        match Cli::try_parse_from(args) {
+            Ok(cli) => cli,
+            Err(e) => return ExitCode::from(tipquiz::cmd::clap_exit(&e)),
+        }
     } else {
         match tipquiz::cmd::parse_in(lang, args) {
             Ok(cli) => cli,
@@ -43,6 +46,8 @@ fn main() -> ExitCode {
         None => tipquiz::cmd::home(&cx),
         Some(cmd) => tipquiz::cmd::run(&cx, cmd),
     };
+    // What the command printed is written, or the failure is reported (exit 2).
+    let code = cx.out.finish(code);
     // Dropping the context waits for the parsed-bank cache entries still being written in the
     // background (short commands).
     drop(cx);

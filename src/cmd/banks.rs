@@ -2,8 +2,8 @@
 
 use super::Context;
 use super::library::read_or_report;
-use super::output::print_data;
 use super::setup::display;
+use super::stdout::print_data;
 use super::{OK, PROBLEMS, USAGE};
 use crate::bank;
 use crate::diag::escape_for_terminal;

@@ -2,7 +2,7 @@
 
 use super::Context;
 use super::library::{SHIPPED_EXAMS, is_exam_source, load_library, merge, read_all};
-use super::output::print_data;
+use super::stdout::print_data;
 use super::{OK, PROBLEMS, USAGE};
 use crate::bank::{self, Bank, Kind, Library, SourceFile};
 use crate::cli::Format;

@@ -15,6 +15,7 @@ mod results;
 mod serve;
 mod session;
 mod setup;
+mod stdout;
 mod take;
 mod units;
 
@@ -22,7 +23,7 @@ pub use check::{check, list};
 pub use context::Context;
 pub use history::sparkline;
 pub use library::{SHIPPED_EXAMS, load_library, shipped_exams};
-pub use output::{Voice, parse_in, visual_output, visual_text};
+pub use output::{Voice, clap_exit, parse_in, visual_output, visual_text};
 pub use session::home;
 pub use setup::{Folders, display, instructor_key, places};
 pub use take::mistakes;

@@ -2,6 +2,7 @@
 //! writers for standard output and standard error.
 
 use super::setup::display;
+use super::stdout::{stdout_is_piped, terminal_width, write_stdout};
 use super::{OK, USAGE};
 use crate::cli::Common;
 use crate::diag::{Diagnostic, escape_for_terminal};
@@ -110,16 +111,35 @@ impl Voice {
 
     /// Write text for people to standard output; a closed pipe (`| head`) ends the output
     /// quietly. Control and text-direction characters from names and paths are shown escaped
-    /// (`\u{1b}`), on a terminal or not (machine output goes through [`print_data`]). Arabic
+    /// (`\u{1b}`), on a terminal or not (machine output goes through
+    /// [`print_data`](super::stdout::print_data)). Arabic
     /// on a terminal in `reorder` mode is laid out right to left here (see [`visual_output`]).
     pub fn print_out(self, s: &str) {
-        use std::io::Write as _;
         let s = escape_for_terminal(s);
         if self.visual_out {
-            let text = visual_text(&s, terminal_width(), self.shaping);
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            write_stdout(visual_text(&s, terminal_width(), self.shaping).as_bytes());
         } else {
-            let _ = std::io::stdout().lock().write_all(s.as_bytes());
+            write_stdout(s.as_bytes());
+        }
+    }
+
+    /// The exit code of a command that returned `code`, once what it printed is known to be
+    /// written (each write is flushed as it is made): a write that failed (a full disk,
+    /// `> /dev/full`, a dropped share) is reported here with what to do, exit 2, so that a
+    /// script does not take a cut or empty file for the output. A reader that closed the pipe
+    /// early (`| head -1`) is not an error: the program ends quietly with the command's own
+    /// code, as ripgrep and fd do (0 when all went well; `check` still says 1 when it found
+    /// problems). The screens' own writes to the terminal are not counted here: a terminal
+    /// that went away ends the quiz as a hang-up does.
+    #[must_use]
+    pub fn finish(self, code: u8) -> u8 {
+        match super::stdout::failure() {
+            None => code,
+            Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+            Some(e) => {
+                self.fail_msg(&crate::msg!(StdoutWrite, e.to_string()));
+                USAGE
+            }
         }
     }
 }
@@ -159,13 +179,31 @@ pub fn parse_in(lang: Lang, args: Vec<std::ffi::OsString>) -> Result<crate::cli:
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             voice.print_out(&e.render().to_string());
-            Err(OK)
+            Err(voice.finish(OK))
         }
         _ => {
             let text =
                 crate::cli::usage_error_in(&e, lang).unwrap_or_else(|| e.render().to_string());
             voice.print_err(&text);
             Err(USAGE)
+        }
+    }
+}
+
+/// The end of an English command line that clap did not parse into a command: help and
+/// version are printed (exit 0), in clap's colours on a terminal and checked for write errors
+/// (`--help > /dev/full`, exit 2) elsewhere; a usage error is printed as clap does (exit 2).
+#[must_use]
+pub fn clap_exit(e: &clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion if stdout_is_piped() => {
+            write_stdout(e.render().to_string().as_bytes());
+            Voice::english().finish(OK)
+        }
+        _ => {
+            let _ = e.print();
+            u8::try_from(e.exit_code()).unwrap_or(USAGE)
         }
     }
 }
@@ -239,39 +277,6 @@ fn isolate_options(line: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-pub(crate) fn terminal_width() -> usize {
-    crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w.max(20)))
-}
-
-/// Write text already laid out for where it goes (shaped and reordered for a terminal, or
-/// logical), as it is: it is not laid out again.
-pub(crate) fn print_laid_out(s: &str) {
-    use std::io::Write as _;
-    let _ = std::io::stdout().lock().write_all(s.as_bytes());
-}
-
-/// Write machine output (CSV, JSON, TOML, GIFT, XML) to standard output, always as it is.
-/// Whether standard output goes to a file or a pipe (not a terminal, where [`print_data`] shows
-/// text escaped): data may then be written to it as it is made (`export --responses` writes its
-/// rows so, never holding them whole).
-pub(crate) fn stdout_is_piped() -> bool {
-    !std::io::IsTerminal::is_terminal(&std::io::stdout())
-}
-
-pub(crate) fn print_data(s: &str) {
-    use std::io::Write as _;
-    let out = std::io::stdout();
-    // On a terminal, text from files (names, answers) could carry escape sequences: they are
-    // shown escaped there. Redirected to a file or a pipe, the data is written as it is.
-    if std::io::IsTerminal::is_terminal(&out) {
-        let _ = out
-            .lock()
-            .write_all(crate::diag::escape_for_terminal(s).as_bytes());
-    } else {
-        let _ = out.lock().write_all(s.as_bytes());
-    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! (in English: command and option names are the same in every language).
 
 use super::Context;
-use super::output::print_data;
+use super::stdout::print_data;
 use super::{OK, USAGE};
 use crate::diag::escape_for_terminal;
 use crate::msg;

@@ -2,8 +2,8 @@
 
 use super::Context;
 use super::library::lib_and_exams_quiet;
-use super::output::{print_data, print_laid_out, terminal_width};
 use super::setup::{display, instructor_key};
+use super::stdout::{print_data, print_laid_out, stdout_is_piped, terminal_width};
 use super::{OK, PROBLEMS, USAGE};
 use crate::bank::Library;
 use crate::diag::escape_for_terminal;
@@ -362,9 +362,9 @@ pub(crate) fn export_cmd(
             crate::report::status::unrecorded(e, &class.records, &class.bad, started, now)
         })
         .collect();
-    let streamed = responses && output.is_none() && super::output::stdout_is_piped();
+    let streamed = responses && output.is_none() && stdout_is_piped();
     let text = if streamed {
-        let _ = crate::report::export_responses_csv_to(std::io::stdout().lock(), &records, &lib);
+        super::stdout::print_responses(&records, &lib);
         String::new()
     } else if responses {
         crate::report::export_responses_csv(&records, &lib)

@@ -73,8 +73,8 @@ pub(crate) fn serve_cmd(cx: &Context, args: ServeArgs) -> u8 {
     let print = |plain: &[String], laid: &[String]| {
         if cx.out.visual_out {
             let text: String = laid.iter().map(|l| format!("{l}\n")).collect();
-            let width = super::output::terminal_width();
-            super::output::print_laid_out(&super::output::visual_text(
+            let width = super::stdout::terminal_width();
+            super::stdout::print_laid_out(&super::output::visual_text(
                 &text,
                 width,
                 cx.out.shaping,
@@ -83,7 +83,6 @@ pub(crate) fn serve_cmd(cx: &Context, args: ServeArgs) -> u8 {
             cx.out
                 .print_out(&plain.iter().map(|l| format!("{l}\n")).collect::<String>());
         }
-        let _ = std::io::Write::flush(&mut std::io::stdout());
     };
     let started = crate::serve::prepare(&opts, std::sync::Arc::new(lib), exams)
         .and_then(|(ctx, notes)| crate::serve::run(ctx, &opts, &notes, &print));

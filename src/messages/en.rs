@@ -305,6 +305,9 @@ pub fn text(key: K) -> &'static str {
         }
         K::CannotCreate => "cannot create {0}: {1}",
         K::CannotWrite => "cannot write {0}: {1}",
+        K::StdoutWrite => {
+            "cannot write to standard output: {0}; the output is incomplete. Make room where it goes (the disk, or the file it is redirected to) and run the command again, or write it to another place with -o FILE where the command has it."
+        }
         K::Converted => "{0} question(s) converted, {1} note(s) above",
         K::NothingConverted => "nothing could be converted; no bank written",
         K::WroteCheckIt => "wrote {0}; check it with `tipquiz check {0}`",

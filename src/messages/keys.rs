@@ -243,6 +243,7 @@ keys! {
     ToReview,
     CannotCreate,
     CannotWrite,
+    StdoutWrite,
     Converted,
     NothingConverted,
     WroteCheckIt,

@@ -432,6 +432,10 @@ fn no_process_wide_mutable_state_outside_the_terminal_adapter() {
         // The file-system fault seam of the tests: stays `None` unless a test sets it on
         // its own thread.
         "fs: FAULT",
+        // The first write to standard output that failed: standard output is itself one per
+        // process, and the exit code must say that what was printed is incomplete (a full
+        // disk), after the command that printed it has returned.
+        "cmd/stdout: STDOUT_FAILED",
     ];
     let found: Vec<String> = mutable_globals(&core_and_front_sources())
         .into_iter()

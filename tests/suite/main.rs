@@ -36,6 +36,8 @@ mod import;
 mod import_moodle;
 mod journal;
 mod keys;
+#[cfg(unix)]
+mod output_errors;
 mod paced;
 mod package;
 mod platform;
