@@ -281,6 +281,19 @@ impl Ctx {
     /// kept ("hard" of "hard · exam"). `left` (a title) takes the rest of the line, cut with
     /// "…" when it is wider.
     fn ends(&self, left: &str, ls: Style, right: &str, rs: Style, width: u16) -> Line<'static> {
+        self.ends_keeping((left, ""), ls, right, rs, width)
+    }
+    /// [`Ctx::ends`] with a last part of the title (`kept`: the question's number) that stays
+    /// whole after the title, which is cut before it ("Final assess… · Question 3 / 30"): it
+    /// is cut only when the line cannot hold even it.
+    fn ends_keeping(
+        &self,
+        (left, kept): (&str, &str),
+        ls: Style,
+        right: &str,
+        rs: Style,
+        width: u16,
+    ) -> Line<'static> {
         let w = usize::from(width);
         let first = |lines: Vec<Line<'static>>| -> Vec<Span<'static>> {
             lines
@@ -307,16 +320,27 @@ impl Ctx {
         let ew = spans_width(&end).min(w);
         let room = if ew == 0 { w } else { w.saturating_sub(ew + 1) };
         let (mode, shaping) = (self.d.mode, self.d.shaping);
-        let title = if text_width(left, mode, shaping) <= room {
+        // Cut where the drawn text reaches the room less a cell for the "…", and never after a
+        // separator ("Quick quiz ·…").
+        let cut_to = |s: &str, room: usize| {
+            let cut = super::bidi::truncate(s, room - 1, mode, shaping);
+            format!("{}…", cut.trim_end_matches([' ', '·']))
+        };
+        let whole = if kept.is_empty() {
             left.to_owned()
+        } else {
+            format!("{left} · {kept}")
+        };
+        let tail = format!(" · {kept}");
+        let tail_w = text_width(&tail, mode, shaping);
+        let title = if text_width(&whole, mode, shaping) <= room {
+            whole
         } else if room == 0 {
             String::new()
+        } else if !kept.is_empty() && tail_w + 2 <= room {
+            format!("{}{tail}", cut_to(left, room - tail_w))
         } else {
-            // Cut where the drawn text reaches the room less a cell for the "…", and never
-            // after a separator ("Quick quiz ·…").
-            let cut = super::bidi::truncate(left, room - 1, mode, shaping);
-            let cut = cut.trim_end_matches([' ', '·']);
-            format!("{cut}…")
+            cut_to(&whole, room)
         };
         let start = first(self.lines_as(&[(title, ls)], to_u16(room), self.dir(), false));
         let sw = spans_width(&start);
@@ -1720,13 +1744,14 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
     .areas(area);
     let w = area.width;
     let title = format!(
-        "{} · {} · {}",
+        "{} · {}",
         s.state.exam.title.get(c.lang),
         topic_name(c.lang, &q.topic),
-        fill(
-            t.question_n_of,
-            &[&c.num(&(i + 1).to_string()), &c.num(&s.len().to_string())]
-        )
+    );
+    // The question's number stays whole; the exam's title and the topic are cut before it.
+    let number = fill(
+        t.question_n_of,
+        &[&c.num(&(i + 1).to_string()), &c.num(&s.len().to_string())],
     );
     let diff = match q.difficulty {
         crate::bank::Difficulty::Easy => t.easy,
@@ -1739,8 +1764,8 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         t.exam_short
     };
     f.render_widget(
-        Lines::new(c.ends(
-            &title,
+        Lines::new(c.ends_keeping(
+            (&title, &number),
             c.d.theme.title(),
             &format!("{diff} · {mode}"),
             c.d.theme.dim(),

@@ -720,6 +720,10 @@ fn a_title_wider_than_the_line_is_cut_with_an_ellipsis_and_the_level_and_mode_st
                         assert!(head.ends_with(&level_mode), "{what}");
                     }
                     assert_eq!(head.contains('…'), cut, "{what}");
+                    // The question's number stays whole: the title is cut before it.
+                    let number =
+                        as_drawn(&tipquiz::messages::fill(t.question_n_of, &["1", "3"]), lang);
+                    assert!(head.contains(&number), "no {number:?}: {what}");
                     if cut {
                         // The title fills the line up to the level and mode: one space
                         // between them, and the three cells of a separator not drawn after
