@@ -382,20 +382,59 @@ pub fn end_exam(ctx: &Ctx, lang: Lang) -> String {
     s
 }
 
+/// One line of paced play on the console.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PacedLine {
+    /// The text, in logical order.
+    pub text: String,
+    /// Text that wraps at the console's width (the game's state, the question); the others
+    /// are laid out in columns that fit (the bars, the leaderboard) and stay one line each.
+    pub wrap: bool,
+}
+
+/// The labels of the answers on the projector: the letters each trainee of the game presses
+/// and sees, in the languages they play in (a b c, أ ب ج), the console's first, joined by a
+/// slash ("a/أ") when the class plays in both. Before anybody joins, the console's own.
+#[must_use]
+pub fn paced_labels(g: &crate::quiz::paced::Paced, lang: Lang, n: usize) -> Vec<String> {
+    let mut langs = vec![lang];
+    for p in &g.players {
+        if !langs.contains(&p.session.state.lang) {
+            langs.push(p.session.state.lang);
+        }
+    }
+    if !g.players.iter().any(|p| p.session.state.lang == lang) && !g.players.is_empty() {
+        langs.remove(0);
+    }
+    (0..n)
+        .map(|i| {
+            langs
+                .iter()
+                .map(|&l| crate::tui::i18n::choice_label(l, i))
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect()
+}
+
 /// Paced play as the projector shows it: where the game is, the question, the answers given
 /// (after the question closes: how many chose each answer, as bars, the right one marked),
-/// and the leaderboard; at the end, the podium. In `lang` (the question in the same language).
+/// and the leaderboard; at the end, the podium. In `lang` (the question in the same language);
+/// the answers are labelled with the letters of every language the trainees play in
+/// ([`paced_labels`]).
 #[must_use]
 pub fn paced_lines(
     g: &crate::quiz::paced::Paced,
     now: Millis,
     width: usize,
     lang: Lang,
-) -> Vec<String> {
+) -> Vec<PacedLine> {
     use crate::quiz::paced::Phase;
     let t = words(lang);
     let key = keymap::keys_for(Context::Console, Action::NextStep, lang);
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    // The lines that wrap: the game's state (the first) and the question.
+    let mut wrap = vec![0];
     let n = g.len();
     let players = g.players.len();
     let q = match g.phase() {
@@ -440,8 +479,9 @@ pub fn paced_lines(
         && let Some((question, order)) = g.question(q)
     {
         out.push(String::new());
+        wrap.push(out.len());
         out.push(crate::diag::escape_for_terminal(question.prompt.get(lang)));
-        let labels: Vec<String> = match &question.kind {
+        let texts: Vec<String> = match &question.kind {
             crate::bank::Kind::Single { choices, .. } => order
                 .iter()
                 .map(|&i| {
@@ -458,16 +498,18 @@ pub fn paced_lines(
         let (counts, blank) = g.distribution(q);
         let most = counts.iter().copied().max().unwrap_or(0).max(1);
         let right = g.right_position(q);
-        let text_w = labels
+        let letters = paced_labels(g, lang, texts.len());
+        let letter_w = letters.iter().map(|l| l.chars().count()).max().unwrap_or(1);
+        let text_w = texts
             .iter()
             .map(|l| l.chars().count())
             .max()
             .unwrap_or(0)
             .min(40);
-        let bar_w = width.saturating_sub(text_w + 16).clamp(4, 40);
-        for (i, label) in labels.iter().enumerate() {
+        let bar_w = width.saturating_sub(text_w + letter_w + 15).clamp(4, 40);
+        for (i, (label, letter)) in texts.iter().zip(&letters).enumerate() {
             let label: String = label.chars().take(text_w).collect();
-            let mut line = format!("{}) {label:<text_w$}", crate::bank::letter(i));
+            let mut line = format!("{letter:<letter_w$}) {label:<text_w$}");
             if revealed {
                 let c = counts.get(i).copied().unwrap_or(0);
                 let len = c * bar_w / most;
@@ -485,6 +527,7 @@ pub fn paced_lines(
             out.push(line);
         }
         if revealed {
+            wrap.push(out.len());
             out.push(format!("   {}", fill(t.no_answer, &[blank.to_string()])));
         }
     }
@@ -517,7 +560,13 @@ pub fn paced_lines(
             ));
         }
     }
-    out
+    out.into_iter()
+        .enumerate()
+        .map(|(i, text)| PacedLine {
+            text,
+            wrap: wrap.contains(&i),
+        })
+        .collect()
 }
 
 fn time_left(deadline: Option<Millis>, now: Millis) -> String {
@@ -634,7 +683,12 @@ pub fn draw(
     } = look;
     let t = words(lang);
     if console.board {
-        crate::tui::board::draw(f, board, lang, d);
+        // The way back to the trainees, in the frame's bottom line.
+        let back = fill(
+            t.details_back,
+            &[keymap::keys_for(Context::Console, Action::ShowBoard, lang)],
+        );
+        crate::tui::board::draw_with_keys(f, board, lang, d, &back);
         return;
     }
     let area = f.area();
@@ -725,7 +779,16 @@ pub fn draw(
         );
     } else if let Some(lines) = paced {
         let width = body.width.saturating_sub(2);
-        let lines: Vec<Line> = lines.iter().map(|l| text_line(l, width, lang, d)).collect();
+        let lines: Vec<Line> = lines
+            .iter()
+            .flat_map(|l| {
+                if l.wrap && !l.text.is_empty() {
+                    text_lines(&l.text, width, lang, d)
+                } else {
+                    vec![text_line(&l.text, width, lang, d)]
+                }
+            })
+            .collect();
         f.render_widget(
             Paragraph::new(lines).block(
                 Block::default()

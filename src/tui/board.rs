@@ -110,17 +110,23 @@ pub fn draw_page(
     d: Display,
     page: usize,
 ) {
-    let _ = draw_counted(f, b, lang, digits, d, page);
+    let _ = draw_counted(f, b, (lang, digits, d), page, "");
 }
 
-/// [`draw_page`], returning how many pages the board has at this size.
+/// The board (its first page) as a screen shows it, with `keys` (the way back or out, as the
+/// screen words it) in the bottom line of its frame.
+pub fn draw_with_keys(f: &mut Frame<'_>, b: &Board, lang: Lang, d: Display, keys: &str) {
+    let _ = draw_counted(f, b, (lang, crate::text::Digits::Western, d), 0, keys);
+}
+
+/// [`draw_page`], with `keys` in the bottom line of the frame (none when empty), returning how
+/// many pages the board has at this size.
 fn draw_counted(
     f: &mut Frame<'_>,
     b: &Board,
-    lang: Lang,
-    digits: crate::text::Digits,
-    d: Display,
+    (lang, digits, d): (Lang, crate::text::Digits, Display),
     page: usize,
+    keys: &str,
 ) -> usize {
     let mut page_count = 1;
     let digits = digits.for_lang(lang);
@@ -145,13 +151,23 @@ fn draw_counted(
         })
         .unwrap_or_default();
     let title = format!("{} · {}", t(K::BoardTitle), exam);
-    let block = Block::default().borders(Borders::ALL).title(line(
+    let mut block = Block::default().borders(Borders::ALL).title(line(
         &title,
         color(Color::Cyan).add_modifier(Modifier::BOLD),
         area.width.saturating_sub(4),
         lang,
         d,
     ));
+    if !keys.is_empty() {
+        // The keys in the frame's bottom line, where they take no row from the trainees.
+        block = block.title_bottom(line(
+            keys,
+            Style::default(),
+            area.width.saturating_sub(4),
+            lang,
+            d,
+        ));
+    }
     let inner = block.inner(area);
     f.render_widget(block, area);
     if inner.height < 3 || inner.width < 20 {
@@ -513,10 +529,9 @@ impl Screens for BoardScreen {
         let pages = draw_counted(
             f,
             &self.board,
-            self.lang,
-            self.digits,
-            self.d,
+            (self.lang, self.digits, self.d),
             self.page_at(now),
+            &super::keymap::viewer_way_out(self.lang),
         );
         self.pages.set(pages);
         ScrollLimits::default()

@@ -1277,6 +1277,30 @@ pub fn spell(e: &Event) -> String {
     out
 }
 
+/// The way out of an instructor's viewer as its frame names it, every key of it: "q/Esc
+/// close" (in Arabic, the keys isolated left to right in the Arabic words).
+#[must_use]
+pub fn viewer_way_out(lang: Lang) -> String {
+    let s = Situation {
+        context: Context::Viewer,
+        lang,
+        labels: lang,
+        choices: 0,
+    };
+    let ui = super::i18n::ui(lang);
+    VIEWER
+        .iter()
+        .filter(|row| row.action == Action::Cancel)
+        .filter_map(|row| {
+            let keys = row_keys(row, &s, usize::MAX);
+            row.does
+                .filter(|_| !keys.is_empty())
+                .map(|d| format!("{keys} {}", ui.does(d).1))
+        })
+        .collect::<Vec<_>>()
+        .join(BAR_SEP)
+}
+
 /// What a key does in an instructor's viewer: [`Action::Cancel`] (or [`Action::QuitNow`]) to
 /// leave, [`Action::PageDown`] and [`Action::PageUp`] to turn the board's pages.
 #[must_use]

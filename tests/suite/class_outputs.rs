@@ -1237,6 +1237,18 @@ fn the_boards_pages_turn_with_the_keys_named_on_it() {
             .find(|n| first.contains(&page(1, *n)))
             .unwrap_or_else(|| panic!("no page count on\n{first}"));
         assert!(first.contains("PgDn/PgUp"), "{first}");
+        // The way out is named in the frame's bottom line, in either language.
+        let bottom = first.lines().last().unwrap_or_default();
+        let close = tipquiz::tui::i18n::ui(lang)
+            .does(tipquiz::tui::i18n::Does::Close)
+            .1;
+        assert!(
+            bottom.contains("q/Esc") && bottom.starts_with('└') && bottom.ends_with('┘'),
+            "{first}"
+        );
+        if lang == Lang::En {
+            assert!(bottom.contains(&format!("q/Esc {close}")), "{first}");
+        }
         s.turn(true, now + 1_000);
         assert!(shown(&s, now + 1_000).contains(&page(2, of)));
         // Back twice from page 2: page 1, then the last page.

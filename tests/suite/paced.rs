@@ -367,7 +367,7 @@ fn an_arabic_name_on_an_english_console_stays_before_its_points() {
     let shown: Vec<String> = lines
         .iter()
         .map(|l| {
-            visual_lines(l, Dir::Ltr, 100, BidiMode::Reorder, false)
+            visual_lines(&l.text, Dir::Ltr, 100, BidiMode::Reorder, false)
                 .concat()
                 .chars()
                 .filter(|c| !tipquiz::tui::bidi::is_bidi_control(*c))
@@ -398,4 +398,54 @@ fn an_arabic_name_on_an_english_console_stays_before_its_points() {
         .collect();
     assert_eq!(cols.len(), 2, "{shown:#?}");
     assert_eq!(cols[0], cols[1], "{shown:?}");
+}
+
+/// The projector labels the answers with the letters every trainee presses and sees: a b c for
+/// English, أ ب ج for Arabic, both ("a/أ") when the class plays in both; and a long question
+/// wraps at the console's width rather than being cut.
+#[test]
+fn the_console_labels_answers_for_every_language_in_the_game_and_wraps_the_question() {
+    use tipquiz::serve::console::{paced_labels, paced_lines};
+    let lib = crate::class::shipped();
+    let (exam, _) = tipquiz::exam::parse_exam(
+        "live-quiz.toml",
+        include_str!("../../questions/exams/live-quiz.toml"),
+    );
+    let exam = exam.unwrap();
+    let game = |langs: &[Lang]| {
+        let mut g = Paced::new(&exam, &lib, 11).unwrap();
+        for (i, l) in langs.iter().enumerate() {
+            g.join(&lib, &format!("Trainee {i}"), *l, T0).unwrap();
+        }
+        g
+    };
+    // Nobody yet: the console's own letters.
+    assert_eq!(paced_labels(&game(&[]), Lang::En, 3), ["a", "b", "c"]);
+    assert_eq!(paced_labels(&game(&[]), Lang::Ar, 3), ["أ", "ب", "ج"]);
+    // Only Arabic trainees, on an English console: theirs.
+    assert_eq!(paced_labels(&game(&[Lang::Ar]), Lang::En, 2), ["أ", "ب"]);
+    // Both: the console's first.
+    let both = game(&[Lang::En, Lang::Ar]);
+    assert_eq!(
+        paced_labels(&both, Lang::En, 4),
+        ["a/أ", "b/ب", "c/ج", "d/د"]
+    );
+    assert_eq!(paced_labels(&both, Lang::Ar, 2), ["أ/a", "ب/b"]);
+    // On the console: the open question's answers carry both letters; the question (longer
+    // than a line in some) is marked to wrap, the bars and the leaderboard are not.
+    let mut g = both;
+    g.advance(T0 + 1_000);
+    for lang in [Lang::En, Lang::Ar] {
+        let lines = paced_lines(&g, T0 + 2_000, 78, lang);
+        let (question, _) = g.question(0).unwrap();
+        let prompt = lines
+            .iter()
+            .find(|l| l.text == question.prompt.get(lang))
+            .unwrap_or_else(|| panic!("no prompt: {lines:#?}"));
+        assert!(prompt.wrap, "{prompt:?}");
+        let first = if lang == Lang::En { "a/أ) " } else { "أ/a) " };
+        let answer = lines.iter().find(|l| l.text.starts_with(first));
+        assert!(answer.is_some_and(|l| !l.wrap), "{lines:#?}");
+        assert!(lines[0].wrap, "the game's state wraps: {lines:#?}");
+    }
 }
