@@ -160,13 +160,24 @@ fn draw_counted(
     ));
     if !keys.is_empty() {
         // The keys in the frame's bottom line, where they take no row from the trainees.
-        block = block.title_bottom(line(
-            keys,
-            Style::default(),
-            area.width.saturating_sub(4),
-            lang,
-            d,
-        ));
+        // Set from the right in Arabic by the frame (not padded, which would hide its line).
+        let dir = if lang.is_rtl() { Dir::Rtl } else { Dir::Ltr };
+        let w = usize::from(area.width.saturating_sub(4));
+        let keys = visual_styled_lines(
+            &[(keys.to_owned(), Style::default())],
+            dir,
+            w,
+            d.mode,
+            d.shaping,
+        )
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+        block = block.title_bottom(if lang.is_rtl() {
+            keys.right_aligned()
+        } else {
+            keys
+        });
     }
     let inner = block.inner(area);
     f.render_widget(block, area);
