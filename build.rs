@@ -32,7 +32,7 @@ fn links_with_lld() -> bool {
     if flags.contains("linker") || flags.contains("link-self-contained") {
         return false;
     }
-    if env::vars().any(|(k, _)| k.starts_with("CARGO_TARGET_") && k.ends_with("_LINKER")) {
+    if env::var_os("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER").is_some() {
         return false;
     }
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
