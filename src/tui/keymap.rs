@@ -1070,6 +1070,13 @@ impl KeyBar {
         }
     }
 
+    /// Give the parts that `is` finds the rank `rank`.
+    pub fn rank_of(&mut self, is: impl Fn(&str) -> bool, rank: u8) {
+        for p in self.parts.iter_mut().filter(|(t, _)| is(t)) {
+            p.1 = rank;
+        }
+    }
+
     /// Add a part at the end.
     pub fn push(&mut self, part: String, rank: u8) {
         self.parts.push((part, rank));

@@ -1866,10 +1866,13 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
 
 /// The key bar with Enter's word as in practice (check): in place of Enter's part when the
 /// bar has one (not "Enter save · Enter check"), else second, not first: the first part is the
-/// digit range, which after Arabic letters would read backwards ("9-1"). Ranked as confirming.
+/// digit range, which after Arabic letters would read backwards ("9-1"). Ranked with the way
+/// out and the help: on the smallest screens (40 columns) it is the one key a trainee cannot
+/// guess, where the answer keys are written beside the choices ("a) [ ]").
 fn with_check(k: &mut KeyBar, check: &str) {
     let enter = |p: &str| p.trim_start_matches('\u{2066}').starts_with("Enter");
-    k.replace_or_insert(enter, check, 1, keymap::bar_rank(keymap::Action::Confirm));
+    k.replace_or_insert(enter, check, 1, 0);
+    k.rank_of(enter, 0);
 }
 
 fn draw_results(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect) {
