@@ -126,6 +126,9 @@ pub(crate) fn history_cmd(cx: &Context, trainee: &str) -> u8 {
             crate::messages::num(format!("{last:.0}"))
         ))
     ));
+    // The class's records are in the text now: their memory is given back before the folder
+    // is read again for the trainee's answers.
+    drop(class);
     let wrong = mistakes(&cx.places().results, cx.folders.cache.as_deref(), trainee);
     out.push_str(&format!(
         "{}\n",

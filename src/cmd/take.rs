@@ -23,18 +23,23 @@ pub fn mistakes(
     use crate::quiz::Verdict;
     let key = crate::record::trainee_slug(trainee);
     let mut latest: BTreeMap<String, (i64, Verdict)> = BTreeMap::new();
-    for (_, r) in store.load_cached(cache, None).loaded.records {
-        if crate::record::trainee_slug(&r.trainee) != key {
-            continue;
-        }
-        for q in &r.questions {
-            let at = q.answered_at.unwrap_or(r.ended_at);
-            let e = latest.entry(q.qid.clone()).or_insert((at, q.verdict));
-            if at >= e.0 {
-                *e = (at, q.verdict);
+    // A batch of files at a time, in file-name order: only this trainee's answers are kept, not
+    // the folder's records (tens of thousands in a class's folder).
+    store.visit_cached(cache, None, &mut |batch| {
+        for f in batch {
+            let Ok((r, _)) = f.got else { continue };
+            if crate::record::trainee_slug(&r.trainee) != key {
+                continue;
+            }
+            for q in &r.questions {
+                let at = q.answered_at.unwrap_or(r.ended_at);
+                let e = latest.entry(q.qid.clone()).or_insert((at, q.verdict));
+                if at >= e.0 {
+                    *e = (at, q.verdict);
+                }
             }
         }
-    }
+    });
     latest
         .into_iter()
         .filter(|(_, (_, v))| *v != Verdict::Right)

@@ -432,6 +432,14 @@ impl AttemptRecord {
             q.bank = String::new();
             q.history = Vec::new();
         }
+        // A list read from JSON grows by doubling (6 questions take the room of 8), and an
+        // allocator may keep a block shrunk in place at its old size: the questions move to a
+        // list of exactly their number.
+        if self.questions.capacity() > self.questions.len() {
+            let mut exact = Vec::with_capacity(self.questions.len());
+            exact.append(&mut self.questions);
+            self.questions = exact;
+        }
     }
 
     /// Why the attempt did not pass: `overall` when the total is below the pass mark, and

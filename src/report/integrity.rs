@@ -655,7 +655,9 @@ fn fmt(x: f64) -> String {
 pub struct Screening<'a> {
     rules: Rules<'a>,
     pools: Vec<crate::quiz::Pools<'a>>,
-    kept: Vec<(String, AttemptRecord)>,
+    /// The file name of each record kept, in the order of `kept`.
+    names: Vec<String>,
+    kept: Vec<AttemptRecord>,
     own: Vec<OwnChecks>,
     unreadable: Vec<BadRecord>,
 }
@@ -671,6 +673,7 @@ impl<'a> Screening<'a> {
                 .iter()
                 .map(|e| crate::quiz::Pools::new(e, rules.lib))
                 .collect(),
+            names: Vec::new(),
             kept: Vec::new(),
             own: Vec::new(),
             unreadable: Vec::new(),
@@ -700,7 +703,8 @@ impl<'a> Screening<'a> {
         for c in checked {
             match c {
                 Ok((name, r, own)) => {
-                    self.kept.push((name, r));
+                    self.names.push(name);
+                    self.kept.push(r);
                     self.own.push(own);
                 }
                 Err(b) => self.unreadable.push(b),
@@ -712,18 +716,26 @@ impl<'a> Screening<'a> {
     /// not be read, and the flagged records, each in file-name order.
     #[must_use]
     pub fn finish(self) -> (Vec<AttemptRecord>, Vec<BadRecord>, Vec<BadRecord>) {
-        let refs: Vec<(&str, &AttemptRecord)> =
-            self.kept.iter().map(|(f, r)| (f.as_str(), r)).collect();
+        let refs: Vec<(&str, &AttemptRecord)> = self
+            .names
+            .iter()
+            .map(String::as_str)
+            .zip(&self.kept)
+            .collect();
         let problems = check_across(&refs, self.own);
         drop(refs);
-        let mut good = Vec::with_capacity(self.kept.len());
+        // The records that count are kept where they are (not copied into a second list of
+        // the folder's size), and the list is cut to their number.
+        let mut good = self.kept;
         let mut flagged = Vec::new();
-        for ((file, r), p) in self.kept.into_iter().zip(problems) {
-            flagged.extend(flag(&file, &r, &p));
-            if counts(&p) {
-                good.push(r);
-            }
-        }
+        let mut each = self.names.iter().zip(&problems);
+        good.retain(|r| {
+            each.next().is_some_and(|(file, p)| {
+                flagged.extend(flag(file, r, p));
+                counts(p)
+            })
+        });
+        good.shrink_to_fit();
         (good, self.unreadable, flagged)
     }
 }

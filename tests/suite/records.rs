@@ -1169,3 +1169,51 @@ fn stale_temporary_files_are_swept_and_fresh_ones_kept() {
     assert!(fresh.exists(), "a write in progress is left alone");
     assert!(other.exists(), "only .tmp-*.part files are touched");
 }
+
+#[test]
+fn the_records_a_class_read_keeps_hold_their_questions_in_a_list_of_exactly_their_number() {
+    // Read back from disk (JSON, whose lists grow by doubling: 6 questions would take the room
+    // of 8), checked and slimmed as `report`, `export` and `history` read a folder.
+    let lib = lib();
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    let names = ["Sara", "سارة", "Omar"];
+    for (i, n) in names.iter().enumerate() {
+        store
+            .commit(&record(&lib, n, T0 + i as i64 * 61_000), None)
+            .unwrap();
+    }
+    let class = tipquiz::report::read::read_class(
+        &store,
+        None,
+        tipquiz::report::integrity::Rules {
+            lib: &lib,
+            exams: &[],
+            key: None,
+        },
+    );
+    assert!(class.bad.is_empty(), "{:?}", class.bad);
+    assert_eq!(class.records.len(), 3);
+    assert_eq!(class.records.capacity(), 3);
+    for r in &class.records {
+        assert_eq!(r.questions.len(), 6);
+        assert_eq!(r.questions.capacity(), 6, "{}", r.trainee);
+        // What the views read is still there: the score, and per question the points, the
+        // answer and its time.
+        assert_eq!(r.score, 4.0);
+        let points: f64 = r.questions.iter().map(|q| q.points).sum();
+        assert_eq!(points, 4.0);
+        assert_eq!(
+            r.questions.iter().filter(|q| q.response.is_some()).count(),
+            4
+        );
+        assert!(
+            r.questions
+                .iter()
+                .all(|q| q.history.is_empty() && q.bank.is_empty())
+        );
+    }
+    let mut got: Vec<&str> = class.records.iter().map(|r| r.trainee.as_str()).collect();
+    got.sort_unstable();
+    assert_eq!(got, ["Omar", "Sara", "سارة"]);
+}
