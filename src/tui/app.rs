@@ -321,6 +321,9 @@ pub struct App {
     /// The units of the class file in the results folder ([`crate::units`]), offered on the
     /// home screen when the exam offers none: set with [`App::set_class_units`].
     pub class_units: Vec<crate::units::ClassUnit>,
+    /// Counts the updates that may have changed what is drawn, other than the time shown
+    /// ([`App::version`]).
+    version: u64,
 }
 
 /// The scroll limits of the last drawing.
@@ -465,7 +468,17 @@ impl App {
             scroll_limits: ScrollLimits::default(),
             display: super::display::Display::default(),
             class_units: Vec::new(),
+            version: 0,
         }
+    }
+
+    /// A number that changes with every update that may change what the screens draw, other
+    /// than the time they show: a time that passes and changes nothing else (no deadline
+    /// reached, no warning), or scroll limits measured again as they were, leave it as it is.
+    /// A front may then draw only the clocks over its last frame.
+    #[must_use]
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     /// The unit the trainee on the form gave last time (per `prefs`), in the interface
@@ -542,6 +555,14 @@ impl App {
     pub fn view(&self) -> Option<&QuestionView> {
         match &self.screen {
             Screen::Quiz(q) => Some(&q.view),
+            _ => None,
+        }
+    }
+
+    /// How far the question's body is scrolled, on the quiz screen.
+    fn view_scroll(&self) -> Option<i32> {
+        match &self.screen {
+            Screen::Quiz(q) => Some(q.view.scroll),
             _ => None,
         }
     }
@@ -858,11 +879,19 @@ impl App {
     /// Apply an action of the keys or an event of the host at `now`: the only place where the
     /// screens' state changes. Returns what the front must do.
     pub fn update(&mut self, input: impl Into<Input>, now: Millis) -> Vec<Effect> {
-        let action = match input.into() {
+        let input = input.into();
+        if !matches!(input, Input::Tick | Input::Measured(_)) {
+            self.version = self.version.wrapping_add(1);
+        }
+        let action = match input {
             Input::Act(a) => a,
             Input::Tick => return self.clock(now),
             Input::Measured(limits) => {
+                let before = (self.scroll_limits, self.page_scroll, self.view_scroll());
                 self.measured(limits);
+                if (self.scroll_limits, self.page_scroll, self.view_scroll()) != before {
+                    self.version = self.version.wrapping_add(1);
+                }
                 return Vec::new();
             }
             Input::Saved(status) => {
@@ -1517,6 +1546,9 @@ impl App {
         }
         if warn {
             self.message = Some(warning.to_owned());
+        }
+        if out != Outcome::Unchanged || before != after || warn {
+            self.version = self.version.wrapping_add(1);
         }
         self.outcome(out)
     }

@@ -33,6 +33,8 @@ use crate::bank::Library;
 use crate::quiz::Millis;
 use crossterm::event::Event;
 use ratatui::backend::Backend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::{Frame, Terminal};
 use std::io;
 use std::sync::Arc;
@@ -144,6 +146,21 @@ pub trait Screens {
         let _ = limits;
     }
 
+    /// The part of a screen of `area` that shows the time, when nothing but the time can have
+    /// changed since the last [`Screens::draw`] (the same state, the same size): a frame may
+    /// then be that part alone, drawn by [`Screens::draw_clocks`]. `None` (the default): every
+    /// frame is drawn whole.
+    fn clock_area(&self, area: Rect, now: Millis) -> Option<Rect> {
+        let _ = (area, now);
+        None
+    }
+
+    /// Draw the part that [`Screens::clock_area`] gave into `cells`, which covers it, as a
+    /// whole drawing at `now` would draw it.
+    fn draw_clocks(&self, cells: &mut Buffer, area: Rect, now: Millis) {
+        let _ = (cells, area, now);
+    }
+
     /// How long to wait for the next event at `now` (`None`: nothing changes with time, wait
     /// for an event).
     fn wait(&self, now: Millis) -> Option<Duration>;
@@ -168,24 +185,66 @@ pub trait Screens {
 /// The one event loop: draw, wait for an event or the time the screens ask for, follow a
 /// window change, hand the event to the screens; until they are done or the source or the
 /// sink fails.
+///
+/// A frame that follows a wait which ran out, while the screens say only their clocks can have
+/// changed ([`Screens::clock_area`]), is the clocks alone: they are drawn into a buffer of
+/// their own rows, compared with what those rows show, and only the cells that differ are sent.
+/// An idle trainee's countdown then costs a row, not a whole screen drawn and compared (the
+/// class server draws one a second for every trainee). The next whole frame is compared by
+/// ratatui with the last whole frame, so the rows drawn in between are then brought in line
+/// with it.
 pub fn run_loop<B: Backend, S: Screens>(
     screens: &mut S,
     source: &mut dyn EventSource,
     terminal: &mut Terminal<B>,
 ) -> Outcome {
+    // The clocks' rows as the terminal shows them, and whether they were drawn alone since
+    // the last whole frame (ratatui's last frame then differs from the screen there).
+    let mut shown: Option<Buffer> = None;
+    let mut ticked = false;
+    let mut timed_out = false;
     let failure = loop {
         let now = screens.now();
-        let mut measured = None;
-        if let Err(e) = terminal.draw(|f| measured = Some(screens.draw(f, now))) {
-            break sink_error(&e);
-        }
-        if let Some(m) = measured {
-            screens.measured(m);
+        let area = terminal.get_frame().area();
+        let alone = shown
+            .as_ref()
+            .filter(|s| timed_out && screens.clock_area(area, now) == Some(s.area));
+        if let Some(old) = alone {
+            let mut cells = Buffer::empty(old.area);
+            screens.draw_clocks(&mut cells, area, now);
+            if let Err(e) = send_cells(terminal, old, &cells) {
+                break e;
+            }
+            shown = Some(cells);
+            ticked = true;
+        } else {
+            let mut measured = None;
+            let frame = match terminal.draw(|f| measured = Some(screens.draw(f, now))) {
+                Ok(frame) => frame,
+                Err(e) => break sink_error(&e),
+            };
+            let drawn = frame.area;
+            let copy = |r: Rect| (drawn.union(r) == drawn).then(|| region(frame.buffer, r));
+            let fix = shown
+                .take()
+                .filter(|_| ticked)
+                .and_then(|old| Some((copy(old.area)?, old)));
+            shown = screens.clock_area(drawn, now).and_then(copy);
+            ticked = false;
+            if let Some((new, old)) = fix
+                && let Err(e) = send_cells(terminal, &old, &new)
+            {
+                break e;
+            }
+            if let Some(m) = measured {
+                screens.measured(m);
+            }
         }
         let event = match source.next_event(screens.wait(screens.now())) {
             Ok(ev) => ev,
             Err(e) => break e,
         };
+        timed_out = event.is_none();
         if matches!(event, Some(Event::Resize(..)))
             && let Err(e) = terminal.autoresize()
         {
@@ -208,10 +267,40 @@ pub fn run_loop<B: Backend, S: Screens>(
     Outcome::Ended(failure)
 }
 
+/// The cells of `buffer` within `r` (which lies inside it).
+fn region(buffer: &Buffer, r: Rect) -> Buffer {
+    let mut out = Buffer::empty(r);
+    for y in r.top()..r.bottom() {
+        for x in r.left()..r.right() {
+            if let (Some(to), Some(from)) = (out.cell_mut((x, y)), buffer.cell((x, y))) {
+                to.clone_from(from);
+            }
+        }
+    }
+    out
+}
+
+/// Send the cells of `new` that differ from `old` (the same rows as the terminal shows them).
+fn send_cells<B: Backend>(
+    terminal: &mut Terminal<B>,
+    old: &Buffer,
+    new: &Buffer,
+) -> io::Result<()> {
+    let mut changed = old.diff_iter(new).peekable();
+    if changed.peek().is_none() {
+        return Ok(());
+    }
+    let backend = terminal.backend_mut();
+    backend.draw(changed).map_err(|e| sink_error(&e))?;
+    backend.flush().map_err(|e| sink_error(&e))
+}
+
 /// The trainee's screens with what carries out their effects.
 struct Trainee<'a> {
     app: &'a mut App,
     host: &'a mut Host,
+    /// The state last drawn whole ([`App::version`]).
+    drawn: std::cell::Cell<Option<u64>>,
 }
 
 impl Screens for Trainee<'_> {
@@ -220,12 +309,24 @@ impl Screens for Trainee<'_> {
     }
 
     fn draw(&self, f: &mut Frame<'_>, now: Millis) -> ScrollLimits {
+        self.drawn.set(Some(self.app.version()));
         ui::draw(f, self.app, self.app.display, now)
     }
 
     fn measured(&mut self, limits: ScrollLimits) {
         let now = self.host.now();
         self.app.update(Input::Measured(limits), now);
+    }
+
+    fn clock_area(&self, area: Rect, now: Millis) -> Option<Rect> {
+        if self.drawn.get() != Some(self.app.version()) {
+            return None;
+        }
+        ui::clock_area(self.app, area, now)
+    }
+
+    fn draw_clocks(&self, cells: &mut Buffer, area: Rect, now: Millis) {
+        ui::draw_clocks(cells, self.app, self.app.display, area, now);
     }
 
     fn wait(&self, now: Millis) -> Option<Duration> {
@@ -274,7 +375,15 @@ pub fn run_screens<B: Backend>(
     terminal: &mut Terminal<B>,
     host: &mut Host,
 ) -> Outcome {
-    run_loop(&mut Trainee { app, host }, source, terminal)
+    run_loop(
+        &mut Trainee {
+            app,
+            host,
+            drawn: std::cell::Cell::new(None),
+        },
+        source,
+        terminal,
+    )
 }
 
 /// Carry out the effects that need the front; returns further effects for the host.

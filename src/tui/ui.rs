@@ -14,10 +14,11 @@ use crate::exam::{Mode, Review};
 use crate::quiz::{Millis, Response, Session, Verdict, credit};
 use crate::text::Lang;
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Gauge};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Gauge, Widget};
 
 /// Smallest usable terminal: below it only a "please enlarge" message is shown.
 pub const MIN_W: u16 = 30;
@@ -1063,7 +1064,7 @@ fn clock(ms: Millis) -> String {
     format!("{:02}:{:02}", s / 60, s % 60)
 }
 
-fn gauge(f: &mut Frame<'_>, c: &Ctx, area: Rect, label: String, left: Millis, total: Millis) {
+fn gauge(buf: &mut Buffer, c: &Ctx, area: Rect, label: String, left: Millis, total: Millis) {
     let ratio = if total > 0 {
         (left as f64 / total as f64).clamp(0.0, 1.0)
     } else {
@@ -1078,20 +1079,20 @@ fn gauge(f: &mut Frame<'_>, c: &Ctx, area: Rect, label: String, left: Millis, to
         .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
         .unwrap_or_default();
     if c.lang.is_rtl() {
-        gauge_rtl(f, area, &label, ratio, style);
+        gauge_rtl(buf, area, &label, ratio, style);
         return;
     }
-    let g = Gauge::default()
+    Gauge::default()
         .gauge_style(style)
         .ratio(ratio)
-        .label(label);
-    f.render_widget(g, area);
+        .label(label)
+        .render(area, buf);
 }
 
 /// A gauge filled from the right (ratatui's fills from the left), the time running out towards
 /// the left as an Arabic reader reads; the visual `label` in the middle, in reverse video over
 /// the filled part as ratatui does it.
-fn gauge_rtl(f: &mut Frame<'_>, area: Rect, label: &str, ratio: f64, style: Style) {
+fn gauge_rtl(buf: &mut Buffer, area: Rect, label: &str, ratio: f64, style: Style) {
     let w = usize::from(area.width);
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let filled = ((ratio * w as f64).round() as usize).min(w);
@@ -1120,7 +1121,7 @@ fn gauge_rtl(f: &mut Frame<'_>, area: Rect, label: &str, ratio: f64, style: Styl
             }
         })
         .collect();
-    f.render_widget(Lines::new(Line::from(spans)), area);
+    Lines::new(Line::from(spans)).render(area, buf);
 }
 
 fn q_lang(app: &App) -> Lang {
@@ -1721,6 +1722,114 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
     f.render_widget(Lines::new(keys), keys_area);
 }
 
+/// The clocks of the question screen: the exam's time left and the question's, one gauge a
+/// row from the top of `gauge_area`.
+fn draw_gauges(buf: &mut Buffer, app: &App, c: &Ctx, s: &Session, gauge_area: Rect, now: Millis) {
+    let t = app.t();
+    let i = s.current();
+    let q_left = s.question_remaining(now);
+    let mut y = gauge_area.y;
+    if let (Some(left), Some(tl)) = (s.remaining(now), s.state.exam.time_limit) {
+        let r = Rect {
+            y,
+            height: 1,
+            ..gauge_area
+        };
+        gauge(
+            buf,
+            c,
+            r,
+            fill(t.time_left, &[&c.num(&clock(left))]),
+            left,
+            i64::from(tl) * 1000,
+        );
+        y += 1;
+    }
+    if let (Some(left), Some(ql)) = (q_left, s.question_limit(i)) {
+        let r = Rect {
+            y,
+            height: 1,
+            ..gauge_area
+        };
+        gauge(
+            buf,
+            c,
+            r,
+            fill(t.question_time_left, &[&c.num(&clock(left))]),
+            left,
+            i64::from(ql) * 1000,
+        );
+    }
+}
+
+/// Whether [`draw_clocks`] can bring the last frame up to date at this size: the question
+/// screen with no dialog over it, large enough to be drawn.
+#[must_use]
+pub fn clocks_only(app: &App, area: Rect) -> bool {
+    area.width >= MIN_W
+        && area.height >= MIN_H
+        && matches!(app.screen, Screen::Quiz(_))
+        && matches!(app.overlay, Overlay::None)
+}
+
+/// Where the question screen shows the time, when only that can change ([`clocks_only`]): the
+/// rows of the gauges, or the header of the compact screen. `None`: a frame must be drawn whole.
+#[must_use]
+pub fn clock_area(app: &App, area: Rect, now: Millis) -> Option<Rect> {
+    if !clocks_only(app, area) {
+        return None;
+    }
+    let s = app.session()?;
+    if is_compact(area) {
+        return Some(Rect { height: 1, ..area });
+    }
+    let [_, gauge_area, ..] = quiz_areas(s, area, now);
+    (gauge_area.height > 0).then_some(gauge_area)
+}
+
+/// Draw only what changes with the time on the question screen of `area`, into `buf`, which
+/// covers its [`clock_area`]: the cells drawn are those a full [`draw`] at `now` of the same
+/// state ([`App::version`] unchanged, same size) would draw there, each row cleared first as a
+/// new frame is.
+pub fn draw_clocks(buf: &mut Buffer, app: &App, display: Display, area: Rect, now: Millis) {
+    let c = Ctx {
+        lang: app.lang,
+        d: display,
+        digits: app.digits.for_lang(app.lang),
+        compact: is_compact(area),
+        limits: std::cell::Cell::new(ScrollLimits {
+            page_max: 0,
+            view_min: 0,
+            view_max: 0,
+        }),
+    };
+    let Some(s) = app.session() else { return };
+    if c.compact {
+        let head = Rect { height: 1, ..area };
+        Clear.render(head, buf);
+        Lines::new(compact_header(app, &c, s, now, area.width)).render(head, buf);
+        return;
+    }
+    let [_, gauge_area, ..] = quiz_areas(s, area, now);
+    Clear.render(gauge_area, buf);
+    draw_gauges(buf, app, &c, s, gauge_area, now);
+}
+
+/// The rows of the question screen: header, gauges, body, question strip, message, keys.
+fn quiz_areas(s: &Session, area: Rect, now: Millis) -> [Rect; 6] {
+    let has_total = s.state.deadline.is_some();
+    let gauges = u16::from(has_total) + u16::from(s.question_remaining(now).is_some());
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(gauges),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
 fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
     if c.compact {
         draw_quiz_compact(f, app, c, area, now);
@@ -1730,18 +1839,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
     let t = app.t();
     let i = s.current();
     let q = &s.questions[i];
-    let has_total = s.state.deadline.is_some();
-    let q_left = s.question_remaining(now);
-    let gauges = u16::from(has_total) + u16::from(q_left.is_some());
-    let [head, gauge_area, body, strip, msg, keys] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(gauges),
-        Constraint::Min(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [head, gauge_area, body, strip, msg, keys] = quiz_areas(s, area, now);
     let w = area.width;
     let title = format!(
         "{} · {}",
@@ -1773,38 +1871,7 @@ fn draw_quiz(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Millis) {
         )),
         head,
     );
-    let mut y = gauge_area.y;
-    if let (Some(left), Some(tl)) = (s.remaining(now), s.state.exam.time_limit) {
-        let r = Rect {
-            y,
-            height: 1,
-            ..gauge_area
-        };
-        gauge(
-            f,
-            c,
-            r,
-            fill(t.time_left, &[&c.num(&clock(left))]),
-            left,
-            i64::from(tl) * 1000,
-        );
-        y += 1;
-    }
-    if let (Some(left), Some(ql)) = (q_left, s.question_limit(i)) {
-        let r = Rect {
-            y,
-            height: 1,
-            ..gauge_area
-        };
-        gauge(
-            f,
-            c,
-            r,
-            fill(t.question_time_left, &[&c.num(&clock(left))]),
-            left,
-            i64::from(ql) * 1000,
-        );
-    }
+    draw_gauges(f.buffer_mut(), app, c, s, gauge_area, now);
     let body_inner = Rect {
         x: body.x + 1,
         width: body.width.saturating_sub(2),

@@ -570,3 +570,176 @@ fn a_45_minute_countdown_keeps_the_line_cache_flat() {
         assert!(sizes.iter().any(|&n| n > 512), "{lang:?}: {sizes:?}");
     }
 }
+
+/// A frame sink that keeps the screen as a terminal would (a `TestBackend`) and counts the
+/// cells of each drawing.
+struct Counting {
+    screen: TestBackend,
+    cells: Vec<usize>,
+}
+
+impl ratatui::backend::Backend for Counting {
+    type Error = <TestBackend as ratatui::backend::Backend>::Error;
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
+    {
+        let cells: Vec<_> = content.collect();
+        self.cells.push(cells.len());
+        self.screen.draw(cells.into_iter())
+    }
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.screen.hide_cursor()
+    }
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.screen.show_cursor()
+    }
+    fn get_cursor_position(&mut self) -> Result<ratatui::layout::Position, Self::Error> {
+        self.screen.get_cursor_position()
+    }
+    fn set_cursor_position<P: Into<ratatui::layout::Position>>(
+        &mut self,
+        position: P,
+    ) -> Result<(), Self::Error> {
+        self.screen.set_cursor_position(position)
+    }
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.screen.clear()
+    }
+    fn clear_region(&mut self, t: ratatui::backend::ClearType) -> Result<(), Self::Error> {
+        self.screen.clear_region(t)
+    }
+    fn size(&self) -> Result<ratatui::layout::Size, Self::Error> {
+        self.screen.size()
+    }
+    fn window_size(&mut self) -> Result<ratatui::backend::WindowSize, Self::Error> {
+        self.screen.window_size()
+    }
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        ratatui::backend::Backend::flush(&mut self.screen)
+    }
+}
+
+/// Events, each after the clock has moved by its milliseconds; then closed.
+struct Timed {
+    clock: Arc<AtomicI64>,
+    events: std::collections::VecDeque<(i64, Option<Event>)>,
+}
+
+impl EventSource for Timed {
+    fn next_event(
+        &mut self,
+        _timeout: Option<std::time::Duration>,
+    ) -> std::io::Result<Option<Event>> {
+        let (dt, e) = self
+            .events
+            .pop_front()
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::UnexpectedEof))?;
+        self.clock.fetch_add(dt, Ordering::SeqCst);
+        Ok(e)
+    }
+}
+
+/// A countdown's seconds drawn alone (only its rows sent) leave the terminal showing exactly
+/// what a whole drawing at that moment shows: after ticks alone, and after a key that draws
+/// the whole screen again, whose frame ratatui compares with its last whole frame, not with
+/// the rows drawn since. Both languages, the full screen with the exam's and the question's
+/// clocks, and the compact one; a tick sends a row or two, not the screen.
+#[test]
+fn a_countdown_drawn_alone_leaves_the_screen_a_whole_drawing_would_show() {
+    use tipquiz::tui::ui;
+    for lang in [Lang::En, Lang::Ar] {
+        for (w, h) in [(100, 30), (80, 24), (40, 12)] {
+            // Ticks, then maybe keys (flag, next question) and more ticks.
+            // Ten seconds of ticks and more: a whole frame's last digit can then equal the last
+            // whole frame's (09:59, 09:49) while the screen shows another second (09:50).
+            let long: Vec<Vec<Option<Event>>> = (7..=10)
+                .map(|n| {
+                    std::iter::repeat_n(None, n)
+                        .chain([k(KeyCode::Char('f'))])
+                        .collect()
+                })
+                .collect();
+            let short: [&[Option<Event>]; 4] = [
+                &[None, None, None],
+                &[None, None, k(KeyCode::Char('f'))],
+                &[None, None, k(KeyCode::Right), None, None],
+                &[
+                    None,
+                    k(KeyCode::Char('1')),
+                    None,
+                    k(KeyCode::Char('f')),
+                    None,
+                ],
+            ];
+            let plans = short.into_iter().chain(long.iter().map(Vec::as_slice));
+            for plan in plans {
+                let d = tempfile::tempdir().unwrap();
+                let mut exam = ExamDef::quick(&[], 3, Some(600), Mode::Exam);
+                exam.shuffle_questions = false;
+                exam.shuffle_choices = false;
+                exam.question_time_limit = Some(90);
+                let mut app = trainee_app(
+                    lib(),
+                    SessionOptions {
+                        lang,
+                        display: display_for_term("xterm-256color", false),
+                        exams: Vec::new(),
+                        fixed_exam: Some(exam),
+                        trainee: None,
+                        prefs: Prefs::default(),
+                        autosaves: Store::new(d.path().join("autosave")),
+                        quit_after: true,
+                        class_units: Vec::new(),
+                    },
+                );
+                app.form_mut().trainee = "Sara K".into();
+                let _ = app.start(T0);
+                let clock = Arc::new(AtomicI64::new(T0));
+                let read = Arc::clone(&clock);
+                let mut host = Host::new(places(d.path()))
+                    .with_saver(Saver::start())
+                    .with_clock(move || read.load(Ordering::SeqCst));
+                // Each event 1.3 s after the one before (the seconds shown move by one or two).
+                let events = plan.iter().map(|e| (1_300, e.clone())).collect();
+                let mut source = Timed {
+                    clock: Arc::clone(&clock),
+                    events,
+                };
+                let mut terminal = Terminal::new(Counting {
+                    screen: TestBackend::new(w, h),
+                    cells: Vec::new(),
+                })
+                .unwrap();
+                let _ = run_screens(&mut app, &mut source, &mut terminal, &mut host);
+                assert!(matches!(app.screen, Screen::Quiz(_)));
+                let now = clock.load(Ordering::SeqCst);
+                let mut whole = Terminal::new(TestBackend::new(w, h)).unwrap();
+                whole
+                    .draw(|f| {
+                        ui::draw(f, &app, app.display, now);
+                    })
+                    .unwrap();
+                let what = format!("{lang:?} {w}x{h} {plan:?}");
+                assert_eq!(
+                    terminal.backend().screen.buffer(),
+                    whole.backend().buffer(),
+                    "{what}"
+                );
+                // The first frame drew the whole screen; a tick that followed a tick was not
+                // drawn whole.
+                let cells = &terminal.backend().cells;
+                assert!(cells[0] > usize::from(w) * 2, "{what}: {cells:?}");
+                let ticks = plan
+                    .windows(2)
+                    .filter(|p| p[0].is_none() && p[1].is_none())
+                    .count();
+                let whole_frames = terminal.get_frame().count();
+                assert!(
+                    whole_frames + ticks <= 1 + plan.len(),
+                    "{what}: {whole_frames}"
+                );
+            }
+        }
+    }
+}
