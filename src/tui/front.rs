@@ -116,11 +116,9 @@ pub fn wait_for(app: &App, now: Millis) -> Option<Duration> {
     let s = app.session().filter(|s| !s.is_finished())?;
     let mut ms: Option<Millis> = None;
     let mut take = |m: Millis| ms = Some(ms.map_or(m, |x: Millis| x.min(m)));
-    if let Some(left) = s.remaining(now) {
-        take(left % 1000 + 1);
-    }
-    if let Some(left) = s.question_remaining(now) {
-        take(left % 1000 + 1);
+    // The clocks move at the start of each second of the wall clock ([`ui::shown_seconds`]).
+    if s.remaining(now).is_some() || s.question_remaining(now).is_some() {
+        take(1000 - now.rem_euclid(1000));
     }
     if let Some(d) = s.next_deadline() {
         take((d - now).max(0) + 1);

@@ -1059,8 +1059,23 @@ fn time_style(c: &Ctx, left: Millis, total: Millis) -> Style {
     }
 }
 
-fn clock(ms: Millis) -> String {
-    let s = (ms.max(0) + 999) / 1000;
+/// The whole seconds a clock shows at `now` for a deadline `left` milliseconds away: the
+/// seconds of the wall clock between now and the deadline, so that every clock on the screen,
+/// and every trainee's of a class server, moves at the same instant, the start of a second
+/// (a server then sends a class's clocks together, and wakes once a second for a screen that
+/// shows two). As it moves it shows the whole seconds left, never more; within a second it
+/// keeps what it showed at its start (less than a second off, as any clock of whole seconds),
+/// and in the last fraction of a second before the deadline it shows 00:00.
+#[must_use]
+pub fn shown_seconds(left: Millis, now: Millis) -> Millis {
+    if left <= 0 {
+        return 0;
+    }
+    (now + left).div_euclid(1000) - now.div_euclid(1000)
+}
+
+fn clock(left: Millis, now: Millis) -> String {
+    let s = shown_seconds(left, now);
     format!("{:02}:{:02}", s / 60, s % 60)
 }
 
@@ -1662,14 +1677,14 @@ fn compact_header(app: &App, c: &Ctx, s: &Session, now: Millis, w: u16) -> Line<
     let mut clocks = Vec::new();
     let mut style = th.dim();
     if let (Some(left), Some(tl)) = (s.remaining(now), s.state.exam.time_limit) {
-        clocks.push(c.num(&clock(left)));
+        clocks.push(c.num(&clock(left, now)));
         style = time_style(c, left, i64::from(tl) * 1000);
     }
     if let (Some(left), Some(ql)) = (s.question_remaining(now), s.question_limit(i)) {
         if clocks.is_empty() {
             style = time_style(c, left, i64::from(ql) * 1000);
         }
-        clocks.push(c.num(&clock(left)));
+        clocks.push(c.num(&clock(left, now)));
     }
     c.ends(&left, th.title(), &clocks.join(" · "), style, w)
 }
@@ -1739,7 +1754,7 @@ fn draw_gauges(buf: &mut Buffer, app: &App, c: &Ctx, s: &Session, gauge_area: Re
             buf,
             c,
             r,
-            fill(t.time_left, &[&c.num(&clock(left))]),
+            fill(t.time_left, &[&c.num(&clock(left, now))]),
             left,
             i64::from(tl) * 1000,
         );
@@ -1755,7 +1770,7 @@ fn draw_gauges(buf: &mut Buffer, app: &App, c: &Ctx, s: &Session, gauge_area: Re
             buf,
             c,
             r,
-            fill(t.question_time_left, &[&c.num(&clock(left))]),
+            fill(t.question_time_left, &[&c.num(&clock(left, now))]),
             left,
             i64::from(ql) * 1000,
         );

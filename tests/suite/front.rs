@@ -743,3 +743,51 @@ fn a_countdown_drawn_alone_leaves_the_screen_a_whole_drawing_would_show() {
         }
     }
 }
+
+/// Every clock moves at the start of a second of the wall clock, whatever its deadline's
+/// fraction of a second: two trainees who started 0.37 s apart are woken at the same instant
+/// (a class server sends their clocks together), each wake-up shows one second less, and what
+/// a clock shows as it moves is the time left in whole seconds, never more.
+#[test]
+fn clocks_move_together_at_the_start_of_each_second_showing_the_whole_seconds_left() {
+    use tipquiz::tui::front::wait_for;
+    use tipquiz::tui::ui::shown_seconds;
+    let d = tempfile::tempdir().unwrap();
+    let started = [T0 + 120, T0 + 490];
+    let mut apps: Vec<App> = started
+        .iter()
+        .map(|&at| {
+            let mut app = session(Lang::En, d.path(), "xterm");
+            app.form_mut().trainee = format!("Trainee {at}");
+            let _ = app.start(at);
+            app
+        })
+        .collect();
+    for (app, &at) in apps.iter_mut().zip(&started) {
+        let deadline = app.session().unwrap().state.deadline.unwrap();
+        assert_eq!(deadline, at + 600_000);
+        // From 1.25 s after the start, wake-up after wake-up for 12 s.
+        let mut now = at + 1_250;
+        let mut last = None;
+        for _ in 0..12 {
+            let wait = i64::try_from(wait_for(app, now).unwrap().as_millis()).unwrap();
+            now += wait;
+            assert_eq!(now.rem_euclid(1000), 0, "woken at the start of a second");
+            let left = deadline - now;
+            let shown = shown_seconds(left, now);
+            assert!(
+                shown * 1000 <= left && left - shown * 1000 < 1000,
+                "{shown} s for {left} ms"
+            );
+            if let Some(l) = last {
+                assert_eq!(shown, l - 1);
+            }
+            last = Some(shown);
+            let _ = app.update(Input::Tick, now);
+        }
+    }
+    assert_eq!(shown_seconds(300, T0 + 10_000), 0);
+    // Within a second, what was shown at its start: 1.3 s left at 9.9 s were 2.2 s at 9 s.
+    assert_eq!(shown_seconds(1_300, T0 + 9_900), 2);
+    assert_eq!(shown_seconds(0, T0), 0);
+}
