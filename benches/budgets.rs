@@ -1039,6 +1039,11 @@ fn report_phases(
         );
         bad.extend(loaded.bad);
         let t2 = Instant::now();
+        let good = tipquiz::report::held::HeldAttempt::all_from(
+            good,
+            lib,
+            tipquiz::report::held::Keep::Figures,
+        );
         let r = tipquiz::report::build_with(
             &good,
             &bad,

@@ -4,8 +4,8 @@
 //! cannot be recorded because its answers are not reachable from here.
 
 use super::Context;
+use super::class::class_of;
 use super::library::lib_and_exams_quiet;
-use super::results::class_of;
 use super::setup::instructor_key;
 use super::{OK, PROBLEMS, USAGE};
 use crate::diag::escape_for_terminal;
@@ -101,7 +101,7 @@ pub(crate) fn close_cmd(cx: &Context, exam_id: &str, autosaves: Option<&std::pat
         }
     }
     // What is still abandoned: a deadline passed, no record, and no autosave reachable here.
-    let class = class_of(cx, &lib, &exams);
+    let class = class_of(cx, &lib, &exams, crate::report::held::Keep::Figures);
     let progress = read_progress(&results.dir);
     let markers = results.started();
     let started = crate::report::status::Started {

@@ -2,8 +2,9 @@
 //! leaderboard), both reading the class through the report's one read path.
 
 use super::Context;
+use super::class::class_of;
 use super::library::lib_and_exams_quiet;
-use super::results::{class_of, which_of};
+use super::results::which_of;
 use super::setup::{display, instructor_key};
 use super::take::mistakes;
 use super::{OK, PROBLEMS, USAGE};
@@ -34,7 +35,7 @@ pub(crate) fn history_cmd(cx: &Context, trainee: &str) -> u8 {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let class = class_of(cx, &lib, &exams);
+    let class = class_of(cx, &lib, &exams, crate::report::held::Keep::Figures);
     let key = crate::record::trainee_slug(trainee);
     let flagged: Vec<&crate::record::BadRecord> = class
         .bad
@@ -44,7 +45,7 @@ pub(crate) fn history_cmd(cx: &Context, trainee: &str) -> u8 {
     // The attempt that counts at each exam, chosen as the report chooses it.
     let counted: std::collections::HashSet<&str> = {
         let ids: std::collections::BTreeSet<&str> =
-            class.records.iter().map(|r| r.exam_id.as_str()).collect();
+            class.records.iter().map(|r| &*r.exam_id).collect();
         ids.into_iter()
             .flat_map(|e| {
                 crate::report::read::select_attempts(
@@ -57,7 +58,7 @@ pub(crate) fn history_cmd(cx: &Context, trainee: &str) -> u8 {
             .map(|r| r.attempt_id.as_str())
             .collect()
     };
-    let mut mine: Vec<&crate::record::AttemptRecord> = class
+    let mut mine: Vec<&crate::report::held::HeldAttempt> = class
         .records
         .iter()
         .filter(|r| crate::record::trainee_slug(&r.trainee) == key)

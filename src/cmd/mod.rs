@@ -5,6 +5,7 @@
 
 mod banks;
 mod check;
+mod class;
 mod close;
 mod context;
 mod history;

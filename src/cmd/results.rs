@@ -1,69 +1,14 @@
 //! The instructor's view of the results folder: `report`, `export`, `history` and `board`.
 
 use super::Context;
+use super::class::{class_of, known_exam};
 use super::library::lib_and_exams_quiet;
-use super::setup::{display, instructor_key};
+use super::setup::display;
 use super::stdout::{print_data, print_laid_out, stdout_is_piped, terminal_width};
 use super::{OK, PROBLEMS, USAGE};
-use crate::bank::Library;
 use crate::diag::escape_for_terminal;
 use crate::msg;
-
-/// The results folder as the instructor's views see it, through the one read path
-/// ([`crate::report::read::read_class`]): checked against the loaded banks and exams and the
-/// instructor key.
-pub(crate) fn class_of(
-    cx: &Context,
-    lib: &Library,
-    exams: &[crate::exam::ExamDef],
-) -> crate::report::read::Class {
-    let key = instructor_key(&cx.folders);
-    let results = cx.places().results;
-    // What killed writers left behind is removed once it is old enough (36 hours).
-    let _ = crate::record::sweep_stale_parts(&results.dir, std::time::SystemTime::now());
-    crate::report::read::read_class(
-        &results,
-        cx.folders.cache.as_deref(),
-        crate::report::integrity::Rules {
-            lib,
-            exams,
-            key: key.as_deref(),
-        },
-    )
-}
-
-/// An `--exam` that names neither a loaded exam nor an exam with records (or attempts that
-/// started) is a usage error that names the known exams.
-fn known_exam(
-    cx: &Context,
-    exam: Option<&str>,
-    exams: &[crate::exam::ExamDef],
-    class: &crate::report::read::Class,
-    started: crate::report::status::Started<'_>,
-) -> Result<(), u8> {
-    let Some(e) = exam else { return Ok(()) };
-    let mut ids: std::collections::BTreeSet<&str> = exams.iter().map(|x| x.id.as_str()).collect();
-    ids.extend(started.markers.iter().map(|m| m.exam_id.as_str()));
-    ids.extend(started.progress.iter().map(|p| p.exam_id.as_str()));
-    ids.extend(class.records.iter().map(|r| r.exam_id.as_str()));
-    ids.extend(
-        class
-            .bad
-            .iter()
-            .map(|b| b.exam_id.as_str())
-            .filter(|x| !x.is_empty()),
-    );
-    if ids.contains(e) {
-        return Ok(());
-    }
-    let list: Vec<String> = ids.iter().map(|x| escape_for_terminal(x)).collect();
-    cx.out.fail_msg(&msg!(
-        UnknownExamArg,
-        escape_for_terminal(e),
-        list.join(", ")
-    ));
-    Err(USAGE)
-}
+use crate::report::held::Keep;
 
 pub(super) fn which_of(which: crate::cli::Which) -> crate::report::Which {
     match which {
@@ -241,7 +186,7 @@ pub(crate) fn report_cmd(
         Ok(l) => l,
         Err(c) => return c,
     };
-    let class = class_of(cx, &lib, &exams);
+    let class = class_of(cx, &lib, &exams, Keep::Figures);
     let starts = crate::report::status::Starts::read(&cx.places().results);
     let started = starts.view();
     if let Err(code) = known_exam(cx, exam, &exams, &class, started) {
@@ -292,18 +237,24 @@ pub(crate) fn export_cmd(
         Ok(l) => l,
         Err(c) => return c,
     };
-    let class = class_of(cx, &lib, &exams);
+    // The answers themselves are held only for an export of them.
+    let keep = if responses {
+        Keep::Answers
+    } else {
+        Keep::Figures
+    };
+    let class = class_of(cx, &lib, &exams, keep);
     let starts = crate::report::status::Starts::read(&cx.places().results);
     let started = starts.view();
     if let Err(code) = known_exam(cx, exam, &exams, &class, started) {
         return code;
     }
     // Borrowed, not copied: an export may cover tens of thousands of records.
-    let mut records: Vec<&crate::record::AttemptRecord> = match which {
+    let mut records: Vec<&crate::report::held::HeldAttempt> = match which {
         crate::cli::ExportWhich::All => class
             .records
             .iter()
-            .filter(|r| exam.is_none_or(|e| r.exam_id == e))
+            .filter(|r| exam.is_none_or(|e| *r.exam_id == *e))
             .collect(),
         one => {
             // The attempt `report` counts, at each exam, chosen as it chooses.
@@ -315,7 +266,7 @@ pub(crate) fn export_cmd(
             let ids: std::collections::BTreeSet<&str> = class
                 .records
                 .iter()
-                .map(|r| r.exam_id.as_str())
+                .map(|r| &*r.exam_id)
                 .filter(|id| exam.is_none_or(|e| *id == e))
                 .collect();
             ids.into_iter()

@@ -251,6 +251,36 @@ pub struct AttemptRecord {
     pub signature: String,
 }
 
+/// Whole seconds from `start` to `end` (0 when the end comes first).
+#[must_use]
+pub fn seconds_between(start: Millis, end: Millis) -> i64 {
+    (end - start).max(0) / 1000
+}
+
+/// Why an attempt did not pass: `overall` when `percent` is below `pass_mark`, and
+/// `topic:<id>` for each of `failed_topics`. Empty when it passed.
+#[must_use]
+pub fn failed_on<'a>(
+    passed: bool,
+    percent: f64,
+    pass_mark: f64,
+    failed_topics: impl Iterator<Item = &'a str>,
+) -> Vec<String> {
+    if passed {
+        return Vec::new();
+    }
+    let mut why = Vec::new();
+    if percent + 1e-9 < pass_mark {
+        why.push("overall".to_owned());
+    }
+    why.extend(failed_topics.map(|t| format!("topic:{t}")));
+    if why.is_empty() {
+        // A record of an earlier version, failed on a topic it did not name.
+        why.push("topic".to_owned());
+    }
+    why
+}
+
 impl AttemptRecord {
     /// Build the record of a finished (or now-ended) session.
     #[must_use]
@@ -418,53 +448,22 @@ impl AttemptRecord {
         out
     }
 
-    /// Drop what only the checks of the record itself use (its seals, program, bank hashes,
-    /// pauses, and per question the bank and the history of changes): what the class report,
-    /// the exports, `history` and the standings read stays. For records already checked and
-    /// kept by the thousand (the instructor's views read a results folder this way).
-    pub fn slim(&mut self) {
-        self.program = String::new();
-        self.checksum = String::new();
-        self.signature = String::new();
-        self.banks = BTreeMap::new();
-        self.pauses = Vec::new();
-        for q in &mut self.questions {
-            q.bank = String::new();
-            q.history = Vec::new();
-        }
-        // A list read from JSON grows by doubling (6 questions take the room of 8), and an
-        // allocator may keep a block shrunk in place at its old size: the questions move to a
-        // list of exactly their number.
-        if self.questions.capacity() > self.questions.len() {
-            let mut exact = Vec::with_capacity(self.questions.len());
-            exact.append(&mut self.questions);
-            self.questions = exact;
-        }
-    }
-
     /// Why the attempt did not pass: `overall` when the total is below the pass mark, and
     /// `topic:<id>` for each topic below its own pass mark. Empty when it passed.
     #[must_use]
     pub fn failed_on(&self) -> Vec<String> {
-        if self.passed {
-            return Vec::new();
-        }
-        let mut why = Vec::new();
-        if self.percent + 1e-9 < self.pass_mark {
-            why.push("overall".to_owned());
-        }
-        why.extend(self.failed_topics.iter().map(|t| format!("topic:{t}")));
-        if why.is_empty() {
-            // A record of an earlier version, failed on a topic it did not name.
-            why.push("topic".to_owned());
-        }
-        why
+        failed_on(
+            self.passed,
+            self.percent,
+            self.pass_mark,
+            self.failed_topics.iter().map(String::as_str),
+        )
     }
 
     /// Time taken in seconds.
     #[must_use]
     pub fn seconds(&self) -> i64 {
-        (self.ended_at - self.started_at).max(0) / 1000
+        seconds_between(self.started_at, self.ended_at)
     }
 
     /// Re-score the stored answers against the loaded banks. Returns the recomputed total, or

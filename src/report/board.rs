@@ -225,7 +225,7 @@ impl Board {
                     .collect();
                 let problems = super::integrity::check_across(&refs, own);
                 for ((name, _, r, _), p) in records.iter().zip(problems) {
-                    flagged.extend(super::integrity::flag(name, r, &p));
+                    flagged.extend(super::integrity::flag(name, &***r, &p));
                     if super::integrity::counts(&p) {
                         counted.push(Arc::clone(r));
                     }

@@ -1,7 +1,7 @@
 //! Raw exports: one CSV row per attempt, or per response.
 
+use super::held::HeldAttempt;
 use crate::quiz::{Millis, Verdict};
-use crate::record::AttemptRecord;
 use std::borrow::Borrow;
 
 /// A UTC time as RFC 3339 with milliseconds, e.g. `2024-03-01T09:30:00.250Z`.
@@ -117,7 +117,7 @@ fn csv_text(w: csv::Writer<Vec<u8>>) -> String {
 /// percentage of each topic (`topic:<id>`, empty when the paper had none of it). Times are
 /// RFC 3339 UTC; numbers are rounded to [`EXPORT_DECIMALS`] places ([`export_num`]).
 #[must_use]
-pub fn export_attempts_csv<R: Borrow<AttemptRecord>>(records: &[R]) -> String {
+pub fn export_attempts_csv<R: Borrow<HeldAttempt>>(records: &[R]) -> String {
     export_attempts_csv_with(records, &[], &[])
 }
 
@@ -126,14 +126,14 @@ pub fn export_attempts_csv<R: Borrow<AttemptRecord>>(records: &[R]) -> String {
 /// gives it; no score) and for each flagged record of a named trainee (`end_reason` `flagged`,
 /// `flags` says why; no score), so that nobody is missing from the export.
 #[must_use]
-pub fn export_attempts_csv_with<R: Borrow<AttemptRecord>>(
+pub fn export_attempts_csv_with<R: Borrow<HeldAttempt>>(
     records: &[R],
     unrecorded: &[super::status::Unrecorded],
     flagged: &[crate::record::BadRecord],
 ) -> String {
     let topics: std::collections::BTreeSet<&str> = records
         .iter()
-        .flat_map(|r| r.borrow().by_topic.keys().map(String::as_str))
+        .flat_map(|r| r.borrow().by_topic.keys())
         .collect();
     let mut head: Vec<String> = [
         "attempt_id",
@@ -186,7 +186,7 @@ pub fn export_attempts_csv_with<R: Borrow<AttemptRecord>>(
         ]);
         row.extend(topics.iter().map(|t| {
             r.by_topic
-                .get(*t)
+                .get(t)
                 .map(|tally| export_num(tally.percent()))
                 .unwrap_or_default()
         }));
@@ -240,21 +240,25 @@ pub fn export_attempts_csv_with<R: Borrow<AttemptRecord>>(
 /// loaded banks the labels are the bank's letters and the text is empty.
 #[must_use]
 pub fn response_as_seen(
-    q: &crate::record::RecordQuestion,
+    q: &super::held::HeldQuestion,
     lib: &crate::bank::Library,
     lang: crate::text::Lang,
 ) -> (String, String) {
     use crate::bank::{Kind, letter};
     use crate::quiz::Response;
-    let Some(r) = &q.response else {
+    let Some((order, r)) = q
+        .answer
+        .as_deref()
+        .and_then(|a| Some((&a.order, a.response.as_ref()?)))
+    else {
         return (String::new(), String::new());
     };
     // The letter a file position was shown under (`order[shown] = position in the file`).
-    let shown = |i: usize| letter(q.order.iter().position(|o| *o == i).unwrap_or(i));
+    let shown = |i: usize| letter(order.iter().position(|o| *o == i).unwrap_or(i));
     let kind = lib
         .question(&q.qid)
         .map(|x| &x.kind)
-        .filter(|k| k.name() == q.kind);
+        .filter(|k| k.name() == &*q.kind);
     let text_of = |i: usize| -> String {
         match kind {
             Some(Kind::Single { choices, .. } | Kind::Multiple { choices, .. }) => choices
@@ -321,9 +325,11 @@ pub fn response_as_seen(
 /// One row per response: `attempt_id, trainee, exam_id, position (1 = first shown), qid,
 /// topic, type, answer_label (what the trainee picked, by the labels shown), answer_text (the
 /// text of what was picked, or typed), credit, points, max, verdict, answered_at, end_reason`.
-/// Numbers as in [`export_attempts_csv`].
+/// Numbers as in [`export_attempts_csv`]. The records must hold the answers
+/// ([`super::held::Keep::Answers`]); a question held without its answer has the answer's cells
+/// (label, text, credit, verdict, time) empty.
 #[must_use]
-pub fn export_responses_csv<R: Borrow<AttemptRecord>>(
+pub fn export_responses_csv<R: Borrow<HeldAttempt>>(
     records: &[R],
     lib: &crate::bank::Library,
 ) -> String {
@@ -337,7 +343,7 @@ pub fn export_responses_csv<R: Borrow<AttemptRecord>>(
 ///
 /// # Errors
 /// `out` could not be written.
-pub fn export_responses_csv_to<R: Borrow<AttemptRecord>, W: std::io::Write>(
+pub fn export_responses_csv_to<R: Borrow<HeldAttempt>, W: std::io::Write>(
     out: W,
     records: &[R],
     lib: &crate::bank::Library,
@@ -349,7 +355,7 @@ pub fn export_responses_csv_to<R: Borrow<AttemptRecord>, W: std::io::Write>(
 }
 
 /// The rows of [`export_responses_csv`], header first.
-fn responses_rows<R: Borrow<AttemptRecord>, W: std::io::Write>(
+fn responses_rows<R: Borrow<HeldAttempt>, W: std::io::Write>(
     w: &mut csv::Writer<W>,
     records: &[R],
     lib: &crate::bank::Library,
@@ -376,6 +382,7 @@ fn responses_rows<R: Borrow<AttemptRecord>, W: std::io::Write>(
         let r = r.borrow();
         for (i, q) in r.questions.iter().enumerate() {
             let (label, text) = response_as_seen(q, lib, r.lang);
+            let a = q.answer.as_deref();
             row.clear();
             row.extend([
                 safe_cell(&r.attempt_id),
@@ -387,11 +394,14 @@ fn responses_rows<R: Borrow<AttemptRecord>, W: std::io::Write>(
                 safe_cell(&q.kind),
                 safe_cell(&label),
                 safe_cell(&text),
-                export_num(q.credit),
+                a.map(|a| export_num(a.credit)).unwrap_or_default(),
                 export_num(q.points),
                 export_num(q.max),
-                verdict_name(q.verdict).to_owned(),
-                q.answered_at.map(rfc3339_utc).unwrap_or_default(),
+                a.map(|a| verdict_name(a.verdict).to_owned())
+                    .unwrap_or_default(),
+                a.and_then(|a| a.answered_at)
+                    .map(rfc3339_utc)
+                    .unwrap_or_default(),
                 end_reason_name(r.end_reason).to_owned(),
             ]);
             w.write_record(&row)?;

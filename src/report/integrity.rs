@@ -1,6 +1,7 @@
 //! Score integrity: every record is checked against its checksum, its banks and a re-scoring of
 //! its stored answers, and records that cannot be trusted are flagged (never deleted).
 
+use super::held::{Choosable, HeldAttempt, Keep, Names};
 use crate::bank::Library;
 use crate::exam::ExamDef;
 use crate::messages::{K, Msg};
@@ -585,7 +586,10 @@ fn check_own(
 /// attempt id already seen, and identical conduct under different names. Returns, per record,
 /// every problem.
 #[must_use]
-pub fn check_across(records: &[(&str, &AttemptRecord)], own: Vec<OwnChecks>) -> Vec<Vec<Problem>> {
+pub fn check_across<C: Choosable>(
+    records: &[(&str, &C)],
+    own: Vec<OwnChecks>,
+) -> Vec<Vec<Problem>> {
     // Identical conduct under different names: the records of such a group are flagged with the
     // others' names. When some of them fail other checks (a copy's paper is not the one drawn
     // for its name) and others pass them all, the ones that fail are the copies: only they are
@@ -605,11 +609,11 @@ pub fn check_across(records: &[(&str, &AttemptRecord)], own: Vec<OwnChecks>) -> 
     for members in groups.values().filter(|m| m.len() > 1) {
         let told_apart = members.iter().any(|&i| clean[i]) && members.iter().any(|&i| !clean[i]);
         for &i in members.iter().filter(|&&i| !(told_apart && clean[i])) {
-            let me = trainee_slug(&records[i].1.trainee);
+            let me = trainee_slug(records[i].1.trainee());
             for &j in members {
-                let other = &records[j].1.trainee;
-                if trainee_slug(other) != me && !copies[i].contains(other) {
-                    copies[i].push(other.clone());
+                let other = records[j].1.trainee();
+                if trainee_slug(other) != me && !copies[i].iter().any(|c| c == other) {
+                    copies[i].push(other.to_owned());
                 }
             }
         }
@@ -621,7 +625,7 @@ pub fn check_across(records: &[(&str, &AttemptRecord)], own: Vec<OwnChecks>) -> 
         .zip(copies)
         .map(|((&(file, r), own), copies)| {
             let mut p = own.first;
-            if let Some(first) = seen.insert(r.attempt_id.as_str(), file) {
+            if let Some(first) = seen.insert(r.attempt_id(), file) {
                 p.push(Problem::Duplicate(first.to_owned()));
             }
             p.extend(own.after);
@@ -651,15 +655,19 @@ fn fmt(x: f64) -> String {
 /// The checks of [`check_with`] over records given a batch at a time, as a results folder is
 /// read ([`crate::record::Store::visit_cached`]): each record's own checks run as it comes (on
 /// every core), and then only what the checks across records and the instructor's views use is
-/// kept of it ([`AttemptRecord::slim`]), so a folder of any size is never held whole.
+/// kept of it ([`HeldAttempt`]), so a folder of any size is never held whole.
 pub struct Screening<'a> {
     rules: Rules<'a>,
     pools: Vec<crate::quiz::Pools<'a>>,
     /// The file name of each record kept, in the order of `kept`.
     names: Vec<String>,
-    kept: Vec<AttemptRecord>,
+    kept: Vec<HeldAttempt>,
     own: Vec<OwnChecks>,
     unreadable: Vec<BadRecord>,
+    /// What of each question is kept.
+    keep: Keep,
+    /// The ids, topics and titles repeated from record to record, held once.
+    shared: Names,
 }
 
 impl<'a> Screening<'a> {
@@ -677,7 +685,16 @@ impl<'a> Screening<'a> {
             kept: Vec::new(),
             own: Vec::new(),
             unreadable: Vec::new(),
+            keep: Keep::Figures,
+            shared: Names::default(),
         }
+    }
+
+    /// Keep `keep` of each question (the figures only, unless told otherwise).
+    #[must_use]
+    pub fn keeping(mut self, keep: Keep) -> Screening<'a> {
+        self.keep = keep;
+        self
     }
 
     /// Check the next files of the folder (in file-name order).
@@ -687,9 +704,8 @@ impl<'a> Screening<'a> {
         let checked: Vec<Result<(String, AttemptRecord, OwnChecks), BadRecord>> = batch
             .into_par_iter()
             .map(|f| match f.got {
-                Ok((mut r, known)) => {
+                Ok((r, known)) => {
                     let own = check_own(&r, Some(&known), rules, pools);
-                    r.slim();
                     Ok((f.name, r, own))
                 }
                 Err(e) => Err(BadRecord {
@@ -704,7 +720,8 @@ impl<'a> Screening<'a> {
             match c {
                 Ok((name, r, own)) => {
                     self.names.push(name);
-                    self.kept.push(r);
+                    self.kept
+                        .push(HeldAttempt::of(r, rules.lib, self.keep, &mut self.shared));
                     self.own.push(own);
                 }
                 Err(b) => self.unreadable.push(b),
@@ -715,8 +732,8 @@ impl<'a> Screening<'a> {
     /// The checks across records, then: the records that count (slimmed), the files that could
     /// not be read, and the flagged records, each in file-name order.
     #[must_use]
-    pub fn finish(self) -> (Vec<AttemptRecord>, Vec<BadRecord>, Vec<BadRecord>) {
-        let refs: Vec<(&str, &AttemptRecord)> = self
+    pub fn finish(self) -> (Vec<HeldAttempt>, Vec<BadRecord>, Vec<BadRecord>) {
+        let refs: Vec<(&str, &HeldAttempt)> = self
             .names
             .iter()
             .map(String::as_str)
@@ -791,11 +808,11 @@ pub fn screen_with(
 
 /// The entry of a record with problems `p` among the flagged (`None` when it has none).
 #[must_use]
-pub fn flag(file: &str, r: &AttemptRecord, p: &[Problem]) -> Option<BadRecord> {
+pub fn flag<C: Choosable>(file: &str, r: &C, p: &[Problem]) -> Option<BadRecord> {
     (!p.is_empty()).then(|| BadRecord {
         file: file.to_owned(),
-        trainee: r.trainee.clone(),
-        exam_id: r.exam_id.clone(),
+        trainee: r.trainee().to_owned(),
+        exam_id: r.exam_id().to_owned(),
         reason: p
             .iter()
             .map(Problem::message)

@@ -45,6 +45,7 @@
 
 pub mod board;
 mod export;
+pub mod held;
 mod html;
 pub mod integrity;
 mod layout;
@@ -65,8 +66,9 @@ pub use render::{
 };
 
 use crate::bank::{Kind, Library, letter};
-use crate::quiz::{Millis, Response, Verdict};
-use crate::record::{AttemptRecord, BadRecord, RecordQuestion, trainee_slug};
+use crate::quiz::Millis;
+use crate::record::{AttemptRecord, BadRecord, trainee_slug};
+use held::{Choosable, HeldAttempt, HeldQuestion};
 use serde::{Deserialize, Serialize};
 use stats::{as_f64, mean, median, sample_sd};
 use std::collections::{BTreeMap, BTreeSet};
@@ -425,7 +427,7 @@ pub struct Report {
 #[must_use]
 pub fn with_statuses(
     mut report: Report,
-    records: &[AttemptRecord],
+    records: &[HeldAttempt],
     started: status::Started<'_>,
     now: Millis,
 ) -> Report {
@@ -446,14 +448,15 @@ pub fn build(
     exam: Option<&str>,
     which: Which,
 ) -> Report {
-    build_with(records, bad, lib, &[], exam, which)
+    let held = HeldAttempt::all_of(records, lib, held::Keep::Figures);
+    build_with(&held, bad, lib, &[], exam, which)
 }
 
 /// [`build`], with the loaded exams: when the exam reported on is among them, the test
 /// statistics are computed per slot of its papers ([`crate::quiz::draw_slots`]).
 #[must_use]
 pub fn build_with(
-    records: &[AttemptRecord],
+    records: &[HeldAttempt],
     bad: &[BadRecord],
     lib: &Library,
     defs: &[crate::exam::ExamDef],
@@ -464,9 +467,9 @@ pub fn build_with(
     let exam_id = exam
         .map(str::to_owned)
         .or_else(|| exams.first().map(|e| e.exam_id.clone()));
-    let of_exam: Vec<&AttemptRecord> = records
+    let of_exam: Vec<&HeldAttempt> = records
         .iter()
-        .filter(|r| exam_id.as_deref() == Some(r.exam_id.as_str()))
+        .filter(|r| exam_id.as_deref() == Some(&*r.exam_id))
         .collect();
     // A trainee's slug (a hash of the name) once per record, on every core.
     let slugs: Vec<String> = {
@@ -481,7 +484,7 @@ pub fn build_with(
         .first()
         .map(|(_, r)| *r)
         .or(of_exam.first().copied())
-        .map(|r| r.exam_title.clone());
+        .map(|r| r.exam_title.to_string());
 
     let mut tries: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for slug in &slugs {
@@ -505,12 +508,12 @@ pub fn build_with(
             by_topic: r
                 .by_topic
                 .iter()
-                .map(|(t, tally)| (t.clone(), tally.percent()))
+                .map(|(t, tally)| (t.to_owned(), tally.percent()))
                 .collect(),
         })
         .collect();
     let summary = summarise(&trainees);
-    let selected: Vec<&AttemptRecord> = selected.into_iter().map(|(_, r)| r).collect();
+    let selected: Vec<&HeldAttempt> = selected.into_iter().map(|(_, r)| r).collect();
     let def = exam_id
         .as_deref()
         .and_then(|id| defs.iter().find(|e| e.id == id));
@@ -531,10 +534,10 @@ pub fn build_with(
     }
 }
 
-fn exam_counts(records: &[AttemptRecord]) -> Vec<ExamCount> {
+fn exam_counts(records: &[HeldAttempt]) -> Vec<ExamCount> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for r in records {
-        *counts.entry(r.exam_id.as_str()).or_default() += 1;
+        *counts.entry(&*r.exam_id).or_default() += 1;
     }
     let mut out: Vec<ExamCount> = counts
         .into_iter()
@@ -551,27 +554,27 @@ fn exam_counts(records: &[AttemptRecord]) -> Vec<ExamCount> {
 /// One attempt per trainee, ordered by name (case-insensitive), then by identity.
 /// Each trainee's counted attempt (with the trainee's slug), by name. `slugs[i]` is the slug
 /// of `records[i]`.
-fn select<'a, 's>(
-    records: &[&'a AttemptRecord],
+fn select<'a, 's, C: Choosable>(
+    records: &[&'a C],
     slugs: &'s [String],
     which: Which,
-) -> Vec<(&'s str, &'a AttemptRecord)> {
-    let mut groups: BTreeMap<&'s str, Vec<&'a AttemptRecord>> = BTreeMap::new();
+) -> Vec<(&'s str, &'a C)> {
+    let mut groups: BTreeMap<&'s str, Vec<&'a C>> = BTreeMap::new();
     for (r, slug) in records.iter().zip(slugs) {
         groups.entry(slug.as_str()).or_default().push(r);
     }
-    let mut out: Vec<(&'s str, &'a AttemptRecord)> = Vec::new();
+    let mut out: Vec<(&'s str, &'a C)> = Vec::new();
     for (slug, mut attempts) in groups {
         attempts.sort_by(|a, b| {
-            a.started_at
-                .cmp(&b.started_at)
-                .then_with(|| a.attempt_id.cmp(&b.attempt_id))
+            a.started_at()
+                .cmp(&b.started_at())
+                .then_with(|| a.attempt_id().cmp(b.attempt_id()))
         });
         let pick = match which {
             Which::First => attempts.first().copied(),
             Which::Last => attempts.last().copied(),
             Which::Best => attempts.iter().copied().reduce(|best, r| {
-                if r.percent.total_cmp(&best.percent).is_gt() {
+                if r.percent().total_cmp(&best.percent()).is_gt() {
                     r
                 } else {
                     best
@@ -582,7 +585,7 @@ fn select<'a, 's>(
             out.push((slug, r));
         }
     }
-    out.sort_by_cached_key(|(slug, r)| (r.trainee.trim().to_lowercase(), *slug));
+    out.sort_by_cached_key(|(slug, r)| (r.trainee().trim().to_lowercase(), *slug));
     out
 }
 
@@ -688,7 +691,7 @@ fn units_of(rows: &[TraineeRow]) -> Vec<UnitRow> {
 
 /// Item analysis of every question of the selected attempts, and the test's reliability.
 fn analyse_items(
-    selected: &[&AttemptRecord],
+    selected: &[&HeldAttempt],
     lib: &Library,
     exam: Option<&crate::exam::ExamDef>,
 ) -> (Vec<ItemStats>, Vec<SlotStats>, TestStats) {
@@ -698,12 +701,12 @@ fn analyse_items(
         .map(|r| r.questions.iter().map(|q| q.points).sum())
         .collect();
     // Per question id: (attempt index, the question), first occurrence in each attempt.
-    let mut by_qid: BTreeMap<&str, Vec<(usize, &RecordQuestion)>> = BTreeMap::new();
+    let mut by_qid: BTreeMap<&str, Vec<(usize, &HeldQuestion)>> = BTreeMap::new();
     for (a, r) in selected.iter().enumerate() {
         let mut seen = BTreeSet::new();
         for q in &r.questions {
-            if seen.insert(q.qid.as_str()) {
-                by_qid.entry(q.qid.as_str()).or_default().push((a, q));
+            if seen.insert(&*q.qid) {
+                by_qid.entry(&*q.qid).or_default().push((a, q));
             }
         }
     }
@@ -778,7 +781,7 @@ type BySlot<'a> = BTreeMap<(usize, usize), Vec<(f64, f64, &'a str)>>;
 /// order: (points, maximum, question id) of the question that filled the slot on that trainee's
 /// paper. `None` when a recorded paper is not the one the exam draws for that trainee's name.
 fn slot_series<'a>(
-    selected: &[&'a AttemptRecord],
+    selected: &[&'a HeldAttempt],
     exam: &crate::exam::ExamDef,
     lib: &Library,
 ) -> Option<BySlot<'a>> {
@@ -792,13 +795,13 @@ fn slot_series<'a>(
             return None;
         }
         for ((p, slot), q) in drawn.iter().zip(&r.questions) {
-            if p.qid != q.qid {
+            if *p.qid != *q.qid {
                 return None;
             }
             series
                 .entry(*slot)
                 .or_default()
-                .push((q.points, q.max, q.qid.as_str()));
+                .push((q.points, q.max, &*q.qid));
         }
     }
     let n = selected.len();
@@ -834,7 +837,7 @@ fn slot_stats(by_slot: &BySlot<'_>, exam: &crate::exam::ExamDef, totals: &[f64])
 
 fn item(
     qid: &str,
-    obs: &[(usize, &RecordQuestion)],
+    obs: &[(usize, &HeldQuestion)],
     totals: &[f64],
     lib: &Library,
 ) -> Option<ItemStats> {
@@ -846,20 +849,11 @@ fn item(
         .collect();
     let max: Vec<f64> = obs.iter().map(|(_, q)| q.max).collect();
     let mut figures = Figures::of(&x, &max, &rest)?;
-    let blank = obs
-        .iter()
-        .filter(|(_, q)| {
-            q.verdict == Verdict::Blank || q.response.as_ref().is_none_or(Response::is_empty)
-        })
-        .count();
+    let blank = obs.iter().filter(|(_, q)| q.blank).count();
     figures.blank = Some(blank);
     let lq = lib.question(qid);
-    let changed = match lq {
-        None => true,
-        Some(q) => obs.iter().any(|(_, rq)| {
-            rq.kind != q.kind.name() || rq.response.as_ref().is_some_and(|r| !r.fits(q))
-        }),
-    };
+    // Drawn against the loaded banks when the attempt was read ([`HeldQuestion::changed`]).
+    let changed = lq.is_none() || obs.iter().any(|(_, q)| q.changed);
     // Below the minimum number of attempts the figures are shown but nothing is flagged.
     let mut flags = figures.flags();
     if changed {
@@ -867,36 +861,24 @@ fn item(
     }
     Some(ItemStats {
         qid: qid.to_owned(),
-        topic: first.topic.clone(),
-        kind: first.kind.clone(),
+        topic: first.topic.to_string(),
+        kind: first.kind.to_string(),
         figures,
         choices: choice_stats(obs, lq.map(|q| &q.kind)),
         flags,
     })
 }
 
-/// The choices picked in each response (each choice once per response).
-fn picks(r: Option<&Response>) -> Vec<usize> {
-    match r {
-        Some(Response::Choice(c)) => vec![*c],
-        Some(Response::Choices(cs)) => {
-            let set: BTreeSet<usize> = cs.iter().copied().collect();
-            set.into_iter().collect()
-        }
-        _ => Vec::new(),
-    }
-}
-
 /// Distractor analysis. With the question loaded: every choice of the bank, marked right or not.
 /// Without it (or if its type changed): the choices seen in the responses, right unknown.
-fn choice_stats(obs: &[(usize, &RecordQuestion)], kind: Option<&Kind>) -> Vec<ChoiceStat> {
-    let recorded = obs.first().map(|(_, q)| q.kind.as_str());
+fn choice_stats(obs: &[(usize, &HeldQuestion)], kind: Option<&Kind>) -> Vec<ChoiceStat> {
+    let recorded = obs.first().map(|(_, q)| &*q.kind);
     if !matches!(recorded, Some("single" | "multiple")) {
         return Vec::new();
     }
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     for (_, q) in obs {
-        for c in picks(q.response.as_ref()) {
+        for &c in &q.picks {
             *counts.entry(c).or_default() += 1;
         }
     }

@@ -20,8 +20,9 @@
 //! after a recorded attempt is not that.
 
 use super::board::{Progress, read_progress};
+use super::held::HeldAttempt;
 use crate::quiz::{EndReason, Millis};
-use crate::record::{AttemptRecord, BadRecord, StartMarker, Store, trainee_slug};
+use crate::record::{BadRecord, StartMarker, Store, trainee_slug};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -184,7 +185,7 @@ fn name_key(file: &str) -> Option<(String, Millis)> {
 #[must_use]
 pub fn unrecorded(
     exam: &str,
-    records: &[AttemptRecord],
+    records: &[HeldAttempt],
     bad: &[BadRecord],
     started: Started<'_>,
     now: Millis,
@@ -194,12 +195,12 @@ pub fn unrecorded(
     // not one tipquiz writes).
     let mut recorded: HashSet<(String, Millis)> = records
         .iter()
-        .filter(|r| r.exam_id == exam)
+        .filter(|r| *r.exam_id == *exam)
         .map(|r| (trainee_slug(&r.trainee), r.started_at))
         .collect();
     let recorded_ids: HashSet<&str> = records
         .iter()
-        .filter(|r| r.exam_id == exam)
+        .filter(|r| *r.exam_id == *exam)
         .map(|r| r.attempt_id.as_str())
         .collect();
     let mut flagged_anyhow: HashSet<String> = HashSet::new();
@@ -286,7 +287,7 @@ pub fn unrecorded(
 #[must_use]
 pub fn started_twice(
     exam: &str,
-    records: &[AttemptRecord],
+    records: &[HeldAttempt],
     bad: &[BadRecord],
     markers: &[StartMarker],
 ) -> Vec<String> {
@@ -294,7 +295,7 @@ pub fn started_twice(
     // not trusted, as recorded at its start).
     let mut ended: BTreeMap<(String, Millis), Millis> = records
         .iter()
-        .filter(|r| r.exam_id == exam)
+        .filter(|r| *r.exam_id == *exam)
         .map(|r| ((trainee_slug(&r.trainee), r.started_at), r.ended_at))
         .collect();
     for b in bad.iter().filter(|b| b.exam_id == exam) {
@@ -330,13 +331,13 @@ pub fn started_twice(
 #[must_use]
 pub fn statuses(
     exam: &str,
-    records: &[AttemptRecord],
+    records: &[HeldAttempt],
     bad: &[BadRecord],
     started: Started<'_>,
     now: Millis,
 ) -> Statuses {
     let mut sets: [BTreeSet<String>; 6] = Default::default();
-    for r in records.iter().filter(|r| r.exam_id == exam) {
+    for r in records.iter().filter(|r| *r.exam_id == *exam) {
         let i = match r.end_reason {
             EndReason::Submitted => 0,
             EndReason::TimedOut => 1,

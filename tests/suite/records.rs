@@ -1171,9 +1171,11 @@ fn stale_temporary_files_are_swept_and_fresh_ones_kept() {
 }
 
 #[test]
-fn the_records_a_class_read_keeps_hold_their_questions_in_a_list_of_exactly_their_number() {
-    // Read back from disk (JSON, whose lists grow by doubling: 6 questions would take the room
-    // of 8), checked and slimmed as `report`, `export` and `history` read a folder.
+fn a_class_read_holds_what_the_views_use_of_each_record_and_the_answers_only_when_asked() {
+    // Read back from disk, checked and held as `report`, `export` and `history` read a folder:
+    // per question the points, the maximum and the choices picked; the ids, topics and titles
+    // repeated from record to record held once; the answers as given only for an export of them.
+    use tipquiz::report::held::Keep;
     let lib = lib();
     let d = tempfile::tempdir().unwrap();
     let store = Store::new(d.path());
@@ -1183,37 +1185,42 @@ fn the_records_a_class_read_keeps_hold_their_questions_in_a_list_of_exactly_thei
             .commit(&record(&lib, n, T0 + i as i64 * 61_000), None)
             .unwrap();
     }
-    let class = tipquiz::report::read::read_class(
-        &store,
-        None,
-        tipquiz::report::integrity::Rules {
-            lib: &lib,
-            exams: &[],
-            key: None,
-        },
-    );
+    let rules = tipquiz::report::integrity::Rules {
+        lib: &lib,
+        exams: &[],
+        key: None,
+    };
+    let class = tipquiz::report::read::read_class(&store, None, rules);
     assert!(class.bad.is_empty(), "{:?}", class.bad);
     assert_eq!(class.records.len(), 3);
     assert_eq!(class.records.capacity(), 3);
+    let first = &class.records[0];
     for r in &class.records {
         assert_eq!(r.questions.len(), 6);
-        assert_eq!(r.questions.capacity(), 6, "{}", r.trainee);
-        // What the views read is still there: the score, and per question the points, the
-        // answer and its time.
         assert_eq!(r.score, 4.0);
         let points: f64 = r.questions.iter().map(|q| q.points).sum();
         assert_eq!(points, 4.0);
-        assert_eq!(
-            r.questions.iter().filter(|q| q.response.is_some()).count(),
-            4
-        );
-        assert!(
-            r.questions
-                .iter()
-                .all(|q| q.history.is_empty() && q.bank.is_empty())
-        );
+        assert_eq!(r.questions.iter().filter(|q| !q.blank).count(), 4);
+        assert!(r.questions.iter().all(|q| q.answer.is_none()));
+        // One block for the exam's id and each question id, whichever record holds it.
+        assert!(std::sync::Arc::ptr_eq(&r.exam_id, &first.exam_id));
+        for q in r.questions.iter() {
+            let same = first.questions.iter().find(|f| f.qid == q.qid);
+            assert!(same.is_none_or(|f| std::sync::Arc::ptr_eq(&f.qid, &q.qid)));
+        }
     }
     let mut got: Vec<&str> = class.records.iter().map(|r| r.trainee.as_str()).collect();
     got.sort_unstable();
     assert_eq!(got, ["Omar", "Sara", "سارة"]);
+
+    let with = tipquiz::report::read::read_class_keeping(&store, None, rules, Keep::Answers);
+    for r in &with.records {
+        let answered = r
+            .questions
+            .iter()
+            .filter(|q| q.answer.as_ref().is_some_and(|a| a.response.is_some()))
+            .count();
+        assert_eq!(answered, 4, "{}", r.trainee);
+        assert!(r.questions.iter().all(|q| q.answer.is_some()));
+    }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use tipquiz::bank::{Difficulty, Library, parse_bank};
 use tipquiz::quiz::{EndReason, Response, Tally, Verdict};
 use tipquiz::record::{AttemptRecord, BadRecord, RecordQuestion, Store};
+use tipquiz::report::held::{HeldAttempt, Keep};
 use tipquiz::report::{
     Flag, Which, build, export_attempts_csv, export_responses_csv, render_table, to_csv, to_json,
 };
@@ -821,13 +822,16 @@ fn exports_are_exact() {
     // Ana saw q1's choices as (C1, A1, B1): the A1 she picked was labelled b on her screen.
     records[0].questions[0].order = vec![2, 0, 1];
     assert_eq!(
-        export_attempts_csv(&records),
+        export_attempts_csv(&HeldAttempt::all_of(&records, &library(), Keep::Figures)),
         "attempt_id,trainee,unit,exam_id,exam_title,started,ended,seconds,score,max,percent,pass_mark,passed,failed_on,end_reason,flags,lang,topic:indicators,topic:law\n\
          \"'=ana,_\"\"a\"\"-1709251200000\",\"'=Ana, \"\"A\"\"\",,basics,Basics,2024-03-01T00:00:00.000Z,2024-03-01T00:01:35.000Z,95,1.5,2,75,60,true,,submitted,,en,50,100\n\
          ben-1709254800000,Ben,,basics,Basics,2024-03-01T01:00:00.000Z,2024-03-01T02:02:05.000Z,3725,0,2,0,60,false,overall,submitted,,en,0,0\n"
     );
     assert_eq!(
-        export_responses_csv(&records, &library()),
+        export_responses_csv(
+            &HeldAttempt::all_of(&records, &library(), Keep::Answers),
+            &library()
+        ),
         "attempt_id,trainee,exam_id,position,qid,topic,type,answer_label,answer_text,credit,points,max,verdict,answered_at,end_reason\n\
          \"'=ana,_\"\"a\"\"-1709251200000\",\"'=Ana, \"\"A\"\"\",basics,1,q1,law,single,b,A1,1,1,1,right,2024-03-01T00:00:30.500Z,submitted\n\
          \"'=ana,_\"\"a\"\"-1709251200000\",\"'=Ana, \"\"A\"\"\",basics,2,q3,indicators,multiple,a,A3,0.5,0.5,1,partial,,submitted\n\

@@ -1,0 +1,67 @@
+//! The class's records as the instructor's commands read them (`report`, `export`, `history`,
+//! `close`): one read of the results folder, and the check of an `--exam` named.
+
+use super::setup::instructor_key;
+use super::{Context, USAGE};
+use crate::bank::Library;
+use crate::diag::escape_for_terminal;
+use crate::msg;
+use crate::report::held::Keep;
+
+/// The results folder as the instructor's views see it, through the one read path
+/// ([`crate::report::read::read_class`]): checked against the loaded banks and exams and the
+/// instructor key, keeping `keep` of each question (the answers only for an export of them).
+pub(crate) fn class_of(
+    cx: &Context,
+    lib: &Library,
+    exams: &[crate::exam::ExamDef],
+    keep: Keep,
+) -> crate::report::read::Class {
+    let key = instructor_key(&cx.folders);
+    let results = cx.places().results;
+    // What killed writers left behind is removed once it is old enough (36 hours).
+    let _ = crate::record::sweep_stale_parts(&results.dir, std::time::SystemTime::now());
+    crate::report::read::read_class_keeping(
+        &results,
+        cx.folders.cache.as_deref(),
+        crate::report::integrity::Rules {
+            lib,
+            exams,
+            key: key.as_deref(),
+        },
+        keep,
+    )
+}
+
+/// An `--exam` that names neither a loaded exam nor an exam with records (or attempts that
+/// started) is a usage error that names the known exams.
+pub(super) fn known_exam(
+    cx: &Context,
+    exam: Option<&str>,
+    exams: &[crate::exam::ExamDef],
+    class: &crate::report::read::Class,
+    started: crate::report::status::Started<'_>,
+) -> Result<(), u8> {
+    let Some(e) = exam else { return Ok(()) };
+    let mut ids: std::collections::BTreeSet<&str> = exams.iter().map(|x| x.id.as_str()).collect();
+    ids.extend(started.markers.iter().map(|m| m.exam_id.as_str()));
+    ids.extend(started.progress.iter().map(|p| p.exam_id.as_str()));
+    ids.extend(class.records.iter().map(|r| &*r.exam_id));
+    ids.extend(
+        class
+            .bad
+            .iter()
+            .map(|b| b.exam_id.as_str())
+            .filter(|x| !x.is_empty()),
+    );
+    if ids.contains(e) {
+        return Ok(());
+    }
+    let list: Vec<String> = ids.iter().map(|x| escape_for_terminal(x)).collect();
+    cx.out.fail_msg(&msg!(
+        UnknownExamArg,
+        escape_for_terminal(e),
+        list.join(", ")
+    ));
+    Err(USAGE)
+}

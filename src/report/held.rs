@@ -1,0 +1,316 @@
+//! An attempt as the instructor's views hold it: what `report`, `export`, `history` and `close`
+//! use of a record, a few hundred bytes, in place of the whole record (kilobytes). A results
+//! folder of tens of thousands of records is read a batch at a time (the class's read path);
+//! each record is checked whole as it comes, then only this form
+//! of it is kept, so the memory held grows with the class by about what its table of trainees
+//! shows, not by whole records.
+//!
+//! The ids, topics and type names repeated from record to record are held once for the class
+//! ([`Names`]). Per question: the points, the maximum, the choices picked and two verdicts the
+//! item analysis needs, drawn against the loaded banks once; the answer as given only when an
+//! export of the responses asks for it ([`Keep::Answers`]).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::bank::Library;
+use crate::quiz::EndReason;
+use crate::quiz::{Millis, Response, Tally, Verdict};
+use crate::record::{AttemptRecord, RecordQuestion};
+use crate::text::Lang;
+
+/// What of each question is kept beyond the figures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Keep {
+    /// The figures only (report, export of attempts, history, close).
+    #[default]
+    Figures,
+    /// The figures and the answers as given (export of the responses).
+    Answers,
+}
+
+/// Strings repeated from record to record, held once: each distinct text one shared block.
+#[derive(Debug, Default)]
+pub struct Names(HashSet<Arc<str>>);
+
+impl Names {
+    /// The one shared copy of `s`.
+    pub fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(s) {
+            return Arc::clone(a);
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.0.insert(Arc::clone(&a));
+        a
+    }
+}
+
+/// Per topic, the points earned and available, in topic order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Topics(Box<[(Arc<str>, Tally)]>);
+
+impl Topics {
+    /// The tally of `topic`.
+    #[must_use]
+    pub fn get(&self, topic: &str) -> Option<&Tally> {
+        self.0
+            .binary_search_by(|(t, _)| (**t).cmp(topic))
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .map(|(_, tally)| tally)
+    }
+
+    /// Each topic with its tally, in topic order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Tally)> {
+        self.0.iter().map(|(t, tally)| (&**t, tally))
+    }
+
+    /// The topics, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(t, _)| &**t)
+    }
+
+    /// No topic.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The answer to a question as given, kept for an export of the responses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    /// Display order of choices / items / right column.
+    pub order: Vec<usize>,
+    /// Final response.
+    pub response: Option<Response>,
+    /// Credit 0..1.
+    pub credit: f64,
+    /// Verdict.
+    pub verdict: Verdict,
+    /// When it was given.
+    pub answered_at: Option<Millis>,
+}
+
+/// A question of a held attempt.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeldQuestion {
+    /// Question id.
+    pub qid: Arc<str>,
+    /// Topic.
+    pub topic: Arc<str>,
+    /// Type name.
+    pub kind: Arc<str>,
+    /// Points earned.
+    pub points: f64,
+    /// Points available.
+    pub max: f64,
+    /// Left blank (a blank verdict, or an empty answer).
+    pub blank: bool,
+    /// Not in the loaded banks, or its type there is not the one answered, or the answer no
+    /// longer fits it (choices removed).
+    pub changed: bool,
+    /// The choices picked (a `single` or `multiple` answer), each once, in order.
+    pub picks: Box<[usize]>,
+    /// The answer as given ([`Keep::Answers`] only).
+    pub answer: Option<Box<Answer>>,
+}
+
+/// An attempt as the instructor's views hold it (see the module's text).
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeldAttempt {
+    /// Unique attempt id.
+    pub attempt_id: String,
+    /// Trainee name or id, as typed.
+    pub trainee: String,
+    /// The trainee's unit or department, when given.
+    pub unit: Option<String>,
+    /// Exam id.
+    pub exam_id: Arc<str>,
+    /// Exam title in English (or the exam's first language).
+    pub exam_title: Arc<str>,
+    /// Interface language.
+    pub lang: Lang,
+    /// Start.
+    pub started_at: Millis,
+    /// End.
+    pub ended_at: Millis,
+    /// Why it ended.
+    pub end_reason: EndReason,
+    /// Total score.
+    pub score: f64,
+    /// Maximum score.
+    pub max: f64,
+    /// Percentage.
+    pub percent: f64,
+    /// Pass mark in percent.
+    pub pass_mark: f64,
+    /// Passed.
+    pub passed: bool,
+    /// Topics whose own pass mark was missed.
+    pub failed_topics: Box<[Arc<str>]>,
+    /// Per topic.
+    pub by_topic: Topics,
+    /// Per question, in the order shown.
+    pub questions: Box<[HeldQuestion]>,
+}
+
+impl HeldAttempt {
+    /// What the views keep of `r`, its questions drawn against the loaded banks `lib`.
+    #[must_use]
+    pub fn of(r: AttemptRecord, lib: &Library, keep: Keep, names: &mut Names) -> HeldAttempt {
+        let questions = r
+            .questions
+            .into_iter()
+            .map(|q| held_question(q, lib, keep, names))
+            .collect();
+        HeldAttempt {
+            attempt_id: r.attempt_id,
+            trainee: r.trainee,
+            unit: r.unit,
+            exam_id: names.get(&r.exam_id),
+            exam_title: names.get(&r.exam_title),
+            lang: r.lang,
+            started_at: r.started_at,
+            ended_at: r.ended_at,
+            end_reason: r.end_reason,
+            score: r.score,
+            max: r.max,
+            percent: r.percent,
+            pass_mark: r.pass_mark,
+            passed: r.passed,
+            failed_topics: r.failed_topics.iter().map(|t| names.get(t)).collect(),
+            by_topic: Topics(
+                r.by_topic
+                    .into_iter()
+                    .map(|(t, tally)| (names.get(&t), tally))
+                    .collect(),
+            ),
+            questions,
+        }
+    }
+
+    /// [`HeldAttempt::of`] each of `records` (copied).
+    #[must_use]
+    pub fn all_of(records: &[AttemptRecord], lib: &Library, keep: Keep) -> Vec<HeldAttempt> {
+        HeldAttempt::all_from(records.to_vec(), lib, keep)
+    }
+
+    /// [`HeldAttempt::of`] each of `records`.
+    #[must_use]
+    pub fn all_from(records: Vec<AttemptRecord>, lib: &Library, keep: Keep) -> Vec<HeldAttempt> {
+        let mut names = Names::default();
+        records
+            .into_iter()
+            .map(|r| HeldAttempt::of(r, lib, keep, &mut names))
+            .collect()
+    }
+
+    /// Time taken in seconds.
+    #[must_use]
+    pub fn seconds(&self) -> i64 {
+        crate::record::seconds_between(self.started_at, self.ended_at)
+    }
+
+    /// Why the attempt did not pass ([`AttemptRecord::failed_on`]).
+    #[must_use]
+    pub fn failed_on(&self) -> Vec<String> {
+        crate::record::failed_on(
+            self.passed,
+            self.percent,
+            self.pass_mark,
+            self.failed_topics.iter().map(|t| &**t),
+        )
+    }
+}
+
+fn held_question(q: RecordQuestion, lib: &Library, keep: Keep, names: &mut Names) -> HeldQuestion {
+    let changed = lib
+        .question(&q.qid)
+        .is_none_or(|b| q.kind != b.kind.name() || q.response.as_ref().is_some_and(|r| !r.fits(b)));
+    let blank = q.verdict == Verdict::Blank || q.response.as_ref().is_none_or(Response::is_empty);
+    HeldQuestion {
+        qid: names.get(&q.qid),
+        topic: names.get(&q.topic),
+        kind: names.get(&q.kind),
+        points: q.points,
+        max: q.max,
+        blank,
+        changed,
+        picks: picks(q.response.as_ref()).into(),
+        answer: (keep == Keep::Answers).then(|| {
+            Box::new(Answer {
+                order: q.order,
+                response: q.response,
+                credit: q.credit,
+                verdict: q.verdict,
+                answered_at: q.answered_at,
+            })
+        }),
+    }
+}
+
+/// The choices picked in a response (each choice once, in order).
+fn picks(r: Option<&Response>) -> Vec<usize> {
+    match r {
+        Some(Response::Choice(c)) => vec![*c],
+        Some(Response::Choices(cs)) => {
+            let mut set = cs.clone();
+            set.sort_unstable();
+            set.dedup();
+            set
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// What choosing the attempt that counts per trainee reads of an attempt: a whole record (the
+/// live board holds those) or a held one.
+pub trait Choosable {
+    /// Trainee name.
+    fn trainee(&self) -> &str;
+    /// Exam id.
+    fn exam_id(&self) -> &str;
+    /// Attempt id.
+    fn attempt_id(&self) -> &str;
+    /// Start.
+    fn started_at(&self) -> Millis;
+    /// Percentage.
+    fn percent(&self) -> f64;
+}
+
+impl Choosable for AttemptRecord {
+    fn trainee(&self) -> &str {
+        &self.trainee
+    }
+    fn exam_id(&self) -> &str {
+        &self.exam_id
+    }
+    fn attempt_id(&self) -> &str {
+        &self.attempt_id
+    }
+    fn started_at(&self) -> Millis {
+        self.started_at
+    }
+    fn percent(&self) -> f64 {
+        self.percent
+    }
+}
+
+impl Choosable for HeldAttempt {
+    fn trainee(&self) -> &str {
+        &self.trainee
+    }
+    fn exam_id(&self) -> &str {
+        &self.exam_id
+    }
+    fn attempt_id(&self) -> &str {
+        &self.attempt_id
+    }
+    fn started_at(&self) -> Millis {
+        self.started_at
+    }
+    fn percent(&self) -> f64 {
+        self.percent
+    }
+}
