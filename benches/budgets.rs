@@ -1139,7 +1139,7 @@ fn results(cfg: &Cfg, t: &mut Table) {
         None,
     );
     // The same work as `tipquiz report` does it: the folder read a batch at a time through the
-    // index, each record checked as it comes and slimmed (`read::read_class`), then the report
+    // index, each record checked as it comes and held in its compact form (`read::read_class`), then the report
     // built and laid out.
     let store = Store::new(&dir);
     {
@@ -1170,7 +1170,7 @@ fn results(cfg: &Cfg, t: &mut Table) {
         let r = streamed.median.as_secs_f64() / floor.median.as_secs_f64();
         t.add(
             "P5",
-            "the same as `tipquiz report` runs it (read_class: streamed through the index, checked and slimmed per batch; build, render)",
+            "the same as `tipquiz report` runs it (read_class: streamed through the index, checked and held compact per batch; build, render)",
             format!("{:.1} ms", ms(streamed.median)),
             format!("readdir + open + read {:.1} ms", ms(floor.median)),
             x(r),

@@ -729,7 +729,7 @@ impl<'a> Screening<'a> {
         }
     }
 
-    /// The checks across records, then: the records that count (slimmed), the files that could
+    /// The checks across records, then: the records that count (held compact), the files that could
     /// not be read, and the flagged records, each in file-name order.
     #[must_use]
     pub fn finish(self) -> (Vec<HeldAttempt>, Vec<BadRecord>, Vec<BadRecord>) {
