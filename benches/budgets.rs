@@ -1139,8 +1139,8 @@ fn results(cfg: &Cfg, t: &mut Table) {
         None,
     );
     // The same work as `tipquiz report` does it: the folder read a batch at a time through the
-    // index, each record checked as it comes and held in its compact form (`read::read_class`), then the report
-    // built and laid out.
+    // index, each record checked as it comes and held in its compact form (`read::read_class`),
+    // then the report built and laid out.
     let store = Store::new(&dir);
     {
         let exams = [common::exam()];
