@@ -38,6 +38,23 @@ fn line(s: &str, style: Style, width: u16, lang: Lang, d: Display) -> Line<'stat
         .unwrap_or_default()
 }
 
+/// A line of the frame (the title, the keys): set from the right in Arabic by the frame, not
+/// padded to the width as [`line`] is, which would hide the frame's own line under spaces.
+fn in_frame(s: &str, style: Style, width: u16, lang: Lang, d: Display) -> Line<'static> {
+    let dir = if lang.is_rtl() { Dir::Rtl } else { Dir::Ltr };
+    let l = visual_styled_lines(
+        &[(s.to_owned(), style)],
+        dir,
+        usize::from(width),
+        d.mode,
+        d.shaping,
+    )
+    .into_iter()
+    .next()
+    .unwrap_or_default();
+    if lang.is_rtl() { l.right_aligned() } else { l }
+}
+
 /// Put each of the first `n` rows of `area` in a right-to-left isolate (RLI at its first cell,
 /// PDI after its last), for a terminal that does its own bidi: the row is laid out right to
 /// left even where the terminal takes every line as a left-to-right paragraph (VTE, Konsole),
@@ -151,33 +168,17 @@ fn draw_counted(
         })
         .unwrap_or_default();
     let title = format!("{} · {}", t(K::BoardTitle), exam);
-    let mut block = Block::default().borders(Borders::ALL).title(line(
+    let frame_width = area.width.saturating_sub(4);
+    let mut block = Block::default().borders(Borders::ALL).title(in_frame(
         &title,
         color(Color::Cyan).add_modifier(Modifier::BOLD),
-        area.width.saturating_sub(4),
+        frame_width,
         lang,
         d,
     ));
     if !keys.is_empty() {
         // The keys in the frame's bottom line, where they take no row from the trainees.
-        // Set from the right in Arabic by the frame (not padded, which would hide its line).
-        let dir = if lang.is_rtl() { Dir::Rtl } else { Dir::Ltr };
-        let w = usize::from(area.width.saturating_sub(4));
-        let keys = visual_styled_lines(
-            &[(keys.to_owned(), Style::default())],
-            dir,
-            w,
-            d.mode,
-            d.shaping,
-        )
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-        block = block.title_bottom(if lang.is_rtl() {
-            keys.right_aligned()
-        } else {
-            keys
-        });
+        block = block.title_bottom(in_frame(keys, Style::default(), frame_width, lang, d));
     }
     let inner = block.inner(area);
     f.render_widget(block, area);

@@ -1742,9 +1742,20 @@ fn draw_quiz_compact(f: &mut Frame<'_>, app: &App, c: &Ctx, area: Rect, now: Mil
 fn draw_gauges(buf: &mut Buffer, app: &App, c: &Ctx, s: &Session, gauge_area: Rect, now: Millis) {
     let t = app.t();
     let i = s.current();
-    let q_left = s.question_remaining(now);
+    // The exam's clock, then the question's, a row each, when they run.
+    let clocks = [
+        (s.remaining(now), s.state.exam.time_limit, t.time_left),
+        (
+            s.question_remaining(now),
+            s.question_limit(i),
+            t.question_time_left,
+        ),
+    ];
     let mut y = gauge_area.y;
-    if let (Some(left), Some(tl)) = (s.remaining(now), s.state.exam.time_limit) {
+    for (left, limit, label) in clocks {
+        let (Some(left), Some(limit)) = (left, limit) else {
+            continue;
+        };
         let r = Rect {
             y,
             height: 1,
@@ -1754,26 +1765,11 @@ fn draw_gauges(buf: &mut Buffer, app: &App, c: &Ctx, s: &Session, gauge_area: Re
             buf,
             c,
             r,
-            fill(t.time_left, &[&c.num(&clock(left, now))]),
+            fill(label, &[&c.num(&clock(left, now))]),
             left,
-            i64::from(tl) * 1000,
+            i64::from(limit) * 1000,
         );
         y += 1;
-    }
-    if let (Some(left), Some(ql)) = (q_left, s.question_limit(i)) {
-        let r = Rect {
-            y,
-            height: 1,
-            ..gauge_area
-        };
-        gauge(
-            buf,
-            c,
-            r,
-            fill(t.question_time_left, &[&c.num(&clock(left, now))]),
-            left,
-            i64::from(ql) * 1000,
-        );
     }
 }
 

@@ -940,6 +940,15 @@ fn the_board_writes_arabic_indic_digits_and_whole_labels() {
     let quick: String = shape("اختبار سريع").chars().rev().collect();
     assert!(rows[0].contains(&quick), "{}", rows[0]);
     assert!(!all.contains("Quick quiz"), "{}", rows[0]);
+    // The title and the keys are set from the right in the frame's lines, whose line runs on
+    // before them (padded to the width, the title hid it under spaces).
+    for frame in [&rows[0], &rows[rows.len() - 1]] {
+        assert!(
+            frame.starts_with("┌───") || frame.starts_with("└───"),
+            "{frame}"
+        );
+        assert!(!frame.contains("  "), "{frame}");
+    }
     for (topic, m) in b.topic_means() {
         let label: String = shape(&topic_name(Lang::Ar, &topic)).chars().rev().collect();
         let row = rows
