@@ -279,38 +279,27 @@ pub trait Choosable {
     fn percent(&self) -> f64;
 }
 
-impl Choosable for AttemptRecord {
-    fn trainee(&self) -> &str {
-        &self.trainee
-    }
-    fn exam_id(&self) -> &str {
-        &self.exam_id
-    }
-    fn attempt_id(&self) -> &str {
-        &self.attempt_id
-    }
-    fn started_at(&self) -> Millis {
-        self.started_at
-    }
-    fn percent(&self) -> f64 {
-        self.percent
-    }
+/// [`Choosable`] for a type with the members of the same names.
+macro_rules! choosable {
+    ($($t:ty),*) => {$(
+        impl Choosable for $t {
+            fn trainee(&self) -> &str {
+                &self.trainee
+            }
+            fn exam_id(&self) -> &str {
+                &self.exam_id
+            }
+            fn attempt_id(&self) -> &str {
+                &self.attempt_id
+            }
+            fn started_at(&self) -> Millis {
+                self.started_at
+            }
+            fn percent(&self) -> f64 {
+                self.percent
+            }
+        }
+    )*};
 }
 
-impl Choosable for HeldAttempt {
-    fn trainee(&self) -> &str {
-        &self.trainee
-    }
-    fn exam_id(&self) -> &str {
-        &self.exam_id
-    }
-    fn attempt_id(&self) -> &str {
-        &self.attempt_id
-    }
-    fn started_at(&self) -> Millis {
-        self.started_at
-    }
-    fn percent(&self) -> f64 {
-        self.percent
-    }
-}
+choosable!(AttemptRecord, HeldAttempt);
