@@ -569,6 +569,16 @@ pub fn paced_lines(
         .collect()
 }
 
+/// A row's time left at `now`; "-" for a finished attempt, whose clock has stopped, and for one
+/// without a time limit.
+fn time_cell(r: &ConsoleRow, now: Millis) -> String {
+    if r.state == RowState::Finished {
+        "-".to_owned()
+    } else {
+        time_left(r.deadline, now)
+    }
+}
+
 fn time_left(deadline: Option<Millis>, now: Millis) -> String {
     match deadline {
         None => "-".to_owned(),
@@ -824,7 +834,7 @@ pub fn draw(
                 r.progress
                     .map_or_else(String::new, |(a, t)| format!("{a}/{t}")),
                 r.flagged.to_string(),
-                time_left(r.deadline, now),
+                time_cell(r, now),
                 cell(state, d),
             ]))
         });
@@ -976,6 +986,33 @@ mod tests {
         assert!(
             confirm_line(Confirm::Quit, false, Lang::En).ends_with("y: yes · any other key: no")
         );
+    }
+
+    #[test]
+    fn a_finished_attempt_shows_no_time_left_and_the_others_count_down() {
+        let now: Millis = 1_796_683_946_558;
+        let row = |state| ConsoleRow {
+            seat: Some(1),
+            trainee: "Sara K".into(),
+            exam: "final-assessment".into(),
+            progress: Some((3, 30)),
+            flagged: 0,
+            deadline: Some(now + 2_362_400),
+            state,
+        };
+        assert_eq!(time_cell(&row(RowState::Working), now), "39:22");
+        assert_eq!(time_cell(&row(RowState::Away), now), "39:22");
+        assert_eq!(time_cell(&row(RowState::Finished), now), "-");
+        let over = ConsoleRow {
+            deadline: Some(now - 1),
+            ..row(RowState::Away)
+        };
+        assert_eq!(time_cell(&over, now), "0:00");
+        let untimed = ConsoleRow {
+            deadline: None,
+            ..row(RowState::Working)
+        };
+        assert_eq!(time_cell(&untimed, now), "-");
     }
 
     #[test]
