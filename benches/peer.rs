@@ -21,6 +21,13 @@
 //!   written and the output has been quiet for 20 ms; the CPU time of every thread of the
 //!   process (`/proc/PID/task/*/schedstat`, nanoseconds) over the keys, less what the process
 //!   spends idle over as long (measured just before, on the same screen), divided by the keys.
+//! - At the same moment as the peak: the process's threads (`/proc/PID/task`) and its anonymous
+//!   memory (`Anonymous` of `/proc/PID/smaps_rollup`: heap, thread stacks, relocated data).
+//!
+//! `TIPQUIZ_BIN` names another tipquiz binary to measure than the one cargo built (a build of
+//! another profile or commit); `TIPQUIZ_BEFORE` names a second one, run in turn with it and the
+//! peer on the 100- and 1,000-question rounds (before and after a change, in one run).
+//! `--side-by-side` runs only those rounds; `--runs=N` sets how many (15, 3 in quick mode).
 #![allow(
     clippy::pedantic,
     clippy::unwrap_used,
@@ -42,7 +49,12 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const BIN: &str = env!("CARGO_BIN_EXE_tipquiz");
+const BUILT: &str = env!("CARGO_BIN_EXE_tipquiz");
+
+/// The tipquiz binary measured: `TIPQUIZ_BIN`, else the one cargo built.
+fn bin() -> PathBuf {
+    std::env::var_os("TIPQUIZ_BIN").map_or_else(|| PathBuf::from(BUILT), PathBuf::from)
+}
 
 /// The peer's figures recorded in issue 25 (measured on this machine before this work), used
 /// when the peer is not run: peak memory at the question screen at 100 and 1,000 questions
@@ -63,10 +75,12 @@ struct Recorded {
     key_cpu: f64,
 }
 
-/// One of the two programs.
+/// One of the programs run in turn.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Prog {
     Tipquiz,
+    /// The tipquiz binary named by `TIPQUIZ_BEFORE`.
+    Before,
     Peer,
 }
 
@@ -76,6 +90,8 @@ struct Run {
     first_question: Option<Duration>,
     peak_kib: Option<u64>,
     key_cpu: Option<Duration>,
+    threads: Option<u64>,
+    anon_kib: Option<u64>,
 }
 
 fn loadavg() -> String {
@@ -103,11 +119,20 @@ fn cpu_ns(pid: u32) -> u64 {
     sum
 }
 
-fn peak_kib(pid: u32) -> Option<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+/// A `kB` field of a `/proc/PID/` file.
+fn proc_kib(pid: u32, file: &str, field: &str) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/{file}")).ok()?;
     s.lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn peak_kib(pid: u32) -> Option<u64> {
+    proc_kib(pid, "status", "VmHWM:")
+}
+
+fn threads(pid: u32) -> Option<u64> {
+    Some(std::fs::read_dir(format!("/proc/{pid}/task")).ok()?.count() as u64)
 }
 
 /// A program on a pseudo-terminal, with what it has written so far.
@@ -239,8 +264,12 @@ fn command(prog: Prog, peer: &Path, f: &Files, count: usize, data: &Path) -> Com
     let _ = std::fs::remove_dir_all(data);
     std::fs::create_dir_all(data).expect("data dir");
     match prog {
-        Prog::Tipquiz => {
-            let mut c = Command::new(BIN);
+        Prog::Tipquiz | Prog::Before => {
+            let mut c = Command::new(if prog == Prog::Before {
+                std::env::var_os("TIPQUIZ_BEFORE").map_or_else(bin, PathBuf::from)
+            } else {
+                bin()
+            });
             c.args(["take", "--only-given-banks", "--bank"])
                 .arg(&f.bank)
                 .args(["--topic", genbank::TOPIC, "--count"])
@@ -266,6 +295,7 @@ fn command(prog: Prog, peer: &Path, f: &Files, count: usize, data: &Path) -> Com
 fn run(prog: Prog, peer: &Path, f: &Files, count: usize, keys: usize) -> Run {
     let data = data_dir().join("peer").join(match prog {
         Prog::Tipquiz => "data-tipquiz",
+        Prog::Before => "data-before",
         Prog::Peer => "data-peer",
     });
     let cmd = command(prog, peer, f, count, &data);
@@ -273,7 +303,7 @@ fn run(prog: Prog, peer: &Path, f: &Files, count: usize, keys: usize) -> Run {
     let mut p = OnPty::spawn(cmd);
     let mut out = Run::default();
     let seen = match prog {
-        Prog::Tipquiz => p.wait_for("Loading") && p.wait_for("quit"),
+        Prog::Tipquiz | Prog::Before => p.wait_for("Loading") && p.wait_for("quit"),
         Prog::Peer => {
             p.wait_for("Press Enter to continue") && {
                 p.send(b"\r");
@@ -288,6 +318,8 @@ fn run(prog: Prog, peer: &Path, f: &Files, count: usize, keys: usize) -> Run {
     p.settle(300);
     let pid = p.child.id();
     out.peak_kib = peak_kib(pid);
+    out.threads = threads(pid);
+    out.anon_kib = proc_kib(pid, "smaps_rollup", "Anonymous:");
     if keys == 0 {
         return out;
     }
@@ -339,7 +371,7 @@ fn peak_rss_of(args: &[&std::ffi::OsStr]) -> Option<u64> {
     let st = Command::new("/usr/bin/time")
         .args(["-f", "%M", "-o"])
         .arg(&out)
-        .arg(BIN)
+        .arg(bin())
         .args(args)
         .env("TIPQUIZ_NO_CACHE", "1")
         .stdin(Stdio::null())
@@ -382,7 +414,11 @@ fn main() {
         .filter(|a| a != "--bench")
         .collect();
     let quick = args.iter().any(|a| a == "--quick");
-    let runs = if quick { 3 } else { 15 };
+    let runs = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--runs="))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(if quick { 3 } else { 15 });
     let peer = std::env::var_os("TERMQUIZ")
         .map(PathBuf::from)
         .filter(|p| p.is_file());
@@ -397,11 +433,20 @@ fn main() {
             |p| p.display().to_string()
         )
     );
-    let progs: Vec<Prog> = if peer.is_some() {
-        vec![Prog::Tipquiz, Prog::Peer]
-    } else {
-        vec![Prog::Tipquiz]
-    };
+    let side_by_side = args.iter().any(|a| a == "--side-by-side");
+    let before = std::env::var_os("TIPQUIZ_BEFORE").is_some();
+    let mut progs = vec![Prog::Tipquiz];
+    if before {
+        progs.push(Prog::Before);
+    }
+    if peer.is_some() {
+        progs.push(Prog::Peer);
+    }
+    eprintln!(
+        "tipquiz: {}{}",
+        bin().display(),
+        std::env::var("TIPQUIZ_BEFORE").map_or(String::new(), |b| format!("; before: {b}"))
+    );
     let mut rows: Vec<Row> = Vec::new();
     let ratio_row = |what: String,
                      t: Option<f64>,
@@ -459,6 +504,53 @@ fn main() {
             Some(1.5),
             measured,
         ));
+        let med_of = |prog: Prog, pick: fn(&Run) -> Option<u64>| {
+            of(prog).and_then(|v| median(&sorted(&v.iter().map(pick).collect::<Vec<_>>())))
+        };
+        if before {
+            let bp = peak(Prog::Before).map(mib);
+            rows.push(Row {
+                what: format!("the same, tipquiz before (TIPQUIZ_BEFORE), {n} questions"),
+                tipquiz: bp.map_or("not seen".into(), |v| format!("{v:.2} MiB")),
+                peer: "-".into(),
+                ratio: tp.zip(bp).map_or("-".into(), |(t, b)| {
+                    format!("{:.2}x (after / before)", t / b)
+                }),
+                goal: "-",
+                pass: None,
+            });
+        }
+        let shown = |prog: Prog, pick: fn(&Run) -> Option<u64>, kib: bool| {
+            med_of(prog, pick).map_or("-".into(), |v| {
+                if kib {
+                    format!("{:.2} MiB", mib(v))
+                } else {
+                    v.to_string()
+                }
+            })
+        };
+        for (label, pick, kib) in [
+            (
+                "anonymous memory at the question screen (smaps_rollup), median",
+                (|r: &Run| r.anon_kib) as fn(&Run) -> Option<u64>,
+                true,
+            ),
+            ("threads at the question screen", |r: &Run| r.threads, false),
+        ] {
+            let b = if before {
+                format!(" (before: {})", shown(Prog::Before, pick, kib))
+            } else {
+                String::new()
+            };
+            rows.push(Row {
+                what: format!("{label}, {n} questions"),
+                tipquiz: format!("{}{b}", shown(Prog::Tipquiz, pick, kib)),
+                peer: shown(Prog::Peer, pick, kib),
+                ratio: "-".into(),
+                goal: "-",
+                pass: None,
+            });
+        }
         if n == 100 {
             rows.push(Row {
                 what: "the same, absolute".into(),
@@ -491,6 +583,23 @@ fn main() {
                     Some(1.2),
                     measured,
                 ));
+            }
+            if before {
+                let bf = firsts(Prog::Before).unwrap_or_default();
+                for (label, pick) in [("min", 0.0), ("median", 0.5)] {
+                    let t = quantile(&tf, pick).map(ms);
+                    let b = quantile(&bf, pick).map(ms);
+                    rows.push(Row {
+                        what: format!("first question, {n} questions, {label}: tipquiz before"),
+                        tipquiz: b.map_or("-".into(), |v| format!("{v:.2} ms")),
+                        peer: "-".into(),
+                        ratio: t.zip(b).map_or("-".into(), |(t, b)| {
+                            format!("{:.2}x (after / before)", t / b)
+                        }),
+                        goal: "-",
+                        pass: None,
+                    });
+                }
             }
             let p95 = quantile(&tf, 0.95).map(ms);
             rows.push(Row {
@@ -529,6 +638,10 @@ fn main() {
         }
     }
 
+    if side_by_side {
+        print_rows(&rows, &load_before, started, quick);
+        return;
+    }
     // tipquiz alone: the start-up spread at 10,000 questions (cold: fresh data folder, cache
     // on and empty) and CPU per key there.
     let f = files(10_000);
@@ -620,6 +733,10 @@ fn main() {
         });
     }
 
+    print_rows(&rows, &load_before, started, quick);
+}
+
+fn print_rows(rows: &[Row], load_before: &str, started: Instant, quick: bool) {
     println!(
         "\nload average before {load_before}, after {}; {:.0} s{}\n",
         loadavg(),
@@ -632,7 +749,7 @@ fn main() {
     );
     println!("| measurement | tipquiz | peer (termquiz) | ratio | goal | result |");
     println!("|---|---|---|---|---|---|");
-    for r in &rows {
+    for r in rows {
         println!(
             "| {} | {} | {} | {} | {} | {} |",
             r.what,
