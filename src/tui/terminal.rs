@@ -602,55 +602,115 @@ fn stop_from_outside() {
 /// the watcher restores what it can and exits itself after a grace period: the attempt is safe
 /// because it is autosaved after every change. SIGTSTP from another process stops the program
 /// with the terminal restored, and `fg` brings the screen back ([`stop_from_outside`]).
+///
+/// The terminal can also go away without a SIGHUP reaching us (another process leads the
+/// session): input then reads end-of-file at once, forever, and crossterm's reader spins on it.
+/// The same watcher ends the program then, as on SIGHUP. One thread does both: it sleeps in
+/// poll(2) on its own wake pipe (a signal's handler sets the signal's flag, then writes a byte
+/// there) and on standard input asking only for hang-up and error, so it costs no wake-up while
+/// the terminal lives and nothing happens.
 #[cfg(unix)]
 pub fn watch_signals(flag: std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+    use std::sync::Arc;
     make_wake_pipe();
-    let Ok(mut signals) =
-        signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP])
-    else {
+    let Ok((read, write)) = std::os::unix::net::UnixStream::pair() else {
         return;
     };
-    let on_hangup = std::sync::Arc::clone(&flag);
-    std::thread::spawn(move || {
-        let mut ending = signals.forever().filter(|sig| {
-            if *sig == SIGTSTP {
-                stop_from_outside();
-                false
-            } else {
-                true
-            }
+    if read.set_nonblocking(true).is_err() || write.set_nonblocking(true).is_err() {
+        return;
+    }
+    let mut caught = Vec::new();
+    let mut ids = Vec::new();
+    for sig in [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP] {
+        let seen = Arc::new(AtomicBool::new(false));
+        // The flag first, then the byte (signal-hook runs a signal's actions in the order they
+        // were registered): the watcher woken by the byte finds the flag set.
+        let registered = signal_hook::flag::register(sig, Arc::clone(&seen)).and_then(|id| {
+            ids.push(id);
+            let id = signal_hook::low_level::pipe::register(sig, write.try_clone()?)?;
+            ids.push(id);
+            Ok(())
         });
-        if let Some(sig) = ending.next() {
-            flag.store(
-                usize::try_from(sig).unwrap_or(1),
-                std::sync::atomic::Ordering::SeqCst,
-            );
-            wake_loop();
-            std::thread::sleep(std::time::Duration::from_millis(1500));
-            restore();
-            std::process::exit(128 + sig);
+        if registered.is_err() {
+            // Without a watcher, no signal may be caught: each keeps its default action.
+            for id in ids {
+                signal_hook::low_level::unregister(id);
+            }
+            return;
         }
-    });
-    // The terminal can go away without a SIGHUP reaching us (another process leads the session).
-    // Input then reads end-of-file at once, forever, and crossterm's reader spins on it. This
-    // thread sleeps in poll(2) asking only for hang-up and error, so it costs no wake-up while
-    // the terminal lives, and ends the program like SIGHUP when it goes.
-    std::thread::spawn(move || {
-        loop {
-            match poll_hangup(-1) {
-                Ok(true) => break,
-                Ok(false) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return,
+        caught.push((sig, seen));
+    }
+    std::thread::spawn(move || watch(&read, &caught, &flag));
+}
+
+/// The watcher of [`watch_signals`]: returns only if poll(2) fails for another reason than a
+/// signal (it never does on valid descriptors).
+#[cfg(unix)]
+fn watch(
+    wake: &std::os::unix::net::UnixStream,
+    caught: &[(i32, std::sync::Arc<AtomicBool>)],
+    flag: &std::sync::atomic::AtomicUsize,
+) {
+    use std::os::fd::AsRawFd as _;
+    let gone = libc::POLLHUP | libc::POLLERR | libc::POLLNVAL;
+    let mut terminal = libc::STDIN_FILENO;
+    loop {
+        let mut fds = [
+            libc::pollfd {
+                fd: wake.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            // Only hang-up and error are asked for: input arriving does not end the wait. A
+            // negative descriptor is ignored by poll(2).
+            libc::pollfd {
+                fd: terminal,
+                events: 0,
+                revents: 0,
+            },
+        ];
+        // SAFETY: two valid pollfds.
+        let r = unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) };
+        if r < 0 {
+            if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            if terminal < 0 {
+                return;
+            }
+            // Keep watching the signals at least.
+            terminal = -1;
+            continue;
+        }
+        let mut buf = [0u8; 64];
+        let mut wake = wake;
+        while matches!(wake.read(&mut buf), Ok(n) if n > 0) {}
+        for (sig, seen) in caught {
+            if seen.swap(false, Ordering::SeqCst) {
+                if *sig == signal_hook::consts::SIGTSTP {
+                    stop_from_outside();
+                } else {
+                    end_from_outside(flag, *sig);
+                }
             }
         }
-        on_hangup.store(1, std::sync::atomic::Ordering::SeqCst);
-        wake_loop();
-        std::thread::sleep(std::time::Duration::from_millis(1500));
-        restore();
-        std::process::exit(129);
-    });
+        if terminal >= 0 && fds[1].revents & gone != 0 {
+            end_from_outside(flag, signal_hook::consts::SIGHUP);
+        }
+    }
+}
+
+/// An ending signal (or the terminal gone, as SIGHUP): tell the event loop, which autosaves,
+/// restores the terminal and exits with 128 + the signal; if it has not within the grace
+/// period, restore what can be restored and exit here.
+#[cfg(unix)]
+fn end_from_outside(flag: &std::sync::atomic::AtomicUsize, sig: i32) {
+    flag.store(usize::try_from(sig).unwrap_or(1), Ordering::SeqCst);
+    wake_loop();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    restore();
+    std::process::exit(128 + sig);
 }
 
 /// The wake pipe: both ends of a socket pair. The local terminal's loop waits in poll(2) on
