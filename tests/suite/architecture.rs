@@ -436,6 +436,10 @@ fn no_process_wide_mutable_state_outside_the_terminal_adapter() {
         // process, and the exit code must say that what was printed is incomplete (a full
         // disk), after the command that printed it has returned.
         "cmd/stdout: STDOUT_FAILED",
+        // Which allocator makes new blocks (the binary's global allocator, itself one per
+        // process): set once after the command line is parsed, before any thread starts, and
+        // never unset.
+        "lib: MIMALLOC",
     ];
     let found: Vec<String> = mutable_globals(&core_and_front_sources())
         .into_iter()
