@@ -189,6 +189,21 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// The context of a drawing of `app` into `area`, nothing found scrollable yet.
+    fn of(app: &App, d: Display, area: Rect) -> Ctx {
+        Ctx {
+            lang: app.lang,
+            d,
+            digits: app.digits.for_lang(app.lang),
+            compact: is_compact(area),
+            limits: std::cell::Cell::new(ScrollLimits {
+                page_max: 0,
+                view_min: 0,
+                view_max: 0,
+            }),
+        }
+    }
+
     fn dir(&self) -> Dir {
         dir_of(self.lang)
     }
@@ -368,17 +383,7 @@ fn dir_of(lang: Lang) -> Dir {
 /// this size (the app clamps its scrolling to it).
 pub fn draw(f: &mut Frame<'_>, app: &App, display: Display, now: Millis) -> ScrollLimits {
     let area = f.area();
-    let c = Ctx {
-        lang: app.lang,
-        d: display,
-        digits: app.digits.for_lang(app.lang),
-        compact: is_compact(area),
-        limits: std::cell::Cell::new(ScrollLimits {
-            page_max: 0,
-            view_min: 0,
-            view_max: 0,
-        }),
-    };
+    let c = Ctx::of(app, display, area);
     draw_in(f, app, &c, area, now);
     c.limits.get()
 }
@@ -1803,17 +1808,7 @@ pub fn clock_area(app: &App, area: Rect, now: Millis) -> Option<Rect> {
 /// state ([`App::version`] unchanged, same size) would draw there, each row cleared first as a
 /// new frame is.
 pub fn draw_clocks(buf: &mut Buffer, app: &App, display: Display, area: Rect, now: Millis) {
-    let c = Ctx {
-        lang: app.lang,
-        d: display,
-        digits: app.digits.for_lang(app.lang),
-        compact: is_compact(area),
-        limits: std::cell::Cell::new(ScrollLimits {
-            page_max: 0,
-            view_min: 0,
-            view_max: 0,
-        }),
-    };
+    let c = Ctx::of(app, display, area);
     let Some(s) = app.session() else { return };
     if c.compact {
         let head = Rect { height: 1, ..area };
