@@ -20,11 +20,12 @@ mod stdout;
 mod take;
 mod units;
 
+pub use crate::tui::bidi::visual_text;
 pub use check::{check, list};
 pub use context::Context;
 pub use history::sparkline;
 pub use library::{SHIPPED_EXAMS, load_library, shipped_exams};
-pub use output::{Voice, clap_exit, parse_in, visual_output, visual_text};
+pub use output::{Voice, clap_exit, parse_in, visual_output};
 pub use session::home;
 pub use setup::{Folders, display, instructor_key, places};
 pub use take::mistakes;

@@ -8,6 +8,7 @@ use crate::cli::Common;
 use crate::diag::{Diagnostic, escape_for_terminal};
 use crate::messages::{K, Msg};
 use crate::text::Lang;
+use crate::tui::bidi::visual_text;
 
 /// How the command line speaks: its language, and whether lines for a terminal are laid out
 /// right to left here (Arabic, terminal, `reorder` mode).
@@ -216,69 +217,6 @@ pub fn visual_output(lang: Lang, is_terminal: bool, mode: crate::tui::bidi::Bidi
     lang == Lang::Ar && is_terminal && mode == crate::tui::bidi::BidiMode::Reorder
 }
 
-/// Lay out `text` for a terminal that does not reorder: each line reordered (and shaped) by
-/// the screens' pipeline, wrapped and right-aligned to `width` cells.
-#[must_use]
-pub fn visual_text(text: &str, width: usize, shaping: bool) -> String {
-    use crate::tui::bidi::{BidiMode, Dir, align, visual_lines};
-    let mut out = String::with_capacity(text.len() + 16);
-    for line in text.split_inclusive('\n') {
-        let (body, nl) = match line.strip_suffix('\n') {
-            Some(b) => (b, "\n"),
-            None => (line, ""),
-        };
-        // Lines without Arabic letters (file places, snippets, carets, tables of ids) stay
-        // left to right as they are, so that a caret still points at its column.
-        // Arabic-Indic digits alone (a row of counts with --digits arabic) do not make a line
-        // Arabic: its columns stay where they are.
-        if body.trim().is_empty() || !crate::tui::bidi::has_arabic_letters(body) {
-            out.push_str(body);
-        } else {
-            let body = isolate_options(body);
-            let lines = visual_lines(&body, Dir::Rtl, width, BidiMode::Reorder, shaping);
-            let n = lines.len();
-            for (i, l) in lines.into_iter().enumerate() {
-                out.push_str(&align(&l, Dir::Rtl, width));
-                if i + 1 < n {
-                    out.push('\n');
-                }
-            }
-        }
-        out.push_str(nl);
-    }
-    out
-}
-
-/// Option names (`--time`, `--review-mistakes`) inside an Arabic line put in a left-to-right
-/// isolate, as the screens do with paths: otherwise the bidi algorithm moves their leading
-/// hyphens to the other end (`time--`). Only for the reordered layout, never in piped output.
-fn isolate_options(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + 8);
-    let mut rest = line;
-    while let Some(at) = rest.find("--") {
-        let (before, from) = rest.split_at(at);
-        out.push_str(before);
-        let starts_word = before
-            .chars()
-            .next_back()
-            .is_none_or(|c| c.is_whitespace() || "'\"(«".contains(c));
-        let name_len = from[2..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-            .unwrap_or(from.len() - 2);
-        if starts_word && from[2..].starts_with(|c: char| c.is_ascii_lowercase()) {
-            out.push('\u{2066}');
-            out.push_str(&from[..2 + name_len]);
-            out.push('\u{2069}');
-            rest = &from[2 + name_len..];
-        } else {
-            out.push_str("--");
-            rest = &from[2..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod voice_tests {
     use super::*;
@@ -355,6 +293,7 @@ mod voice_tests {
 #[cfg(test)]
 mod option_tests {
     use super::*;
+    use crate::tui::bidi::isolate_options;
 
     #[test]
     fn option_names_stay_left_to_right_inside_arabic_lines() {

@@ -74,7 +74,7 @@ pub(crate) fn serve_cmd(cx: &Context, args: ServeArgs) -> u8 {
         if cx.out.visual_out {
             let text: String = laid.iter().map(|l| format!("{l}\n")).collect();
             let width = super::stdout::terminal_width();
-            super::stdout::print_laid_out(&super::output::visual_text(
+            super::stdout::print_laid_out(&crate::tui::bidi::visual_text(
                 &text,
                 width,
                 cx.out.shaping,

@@ -287,7 +287,7 @@ pub fn run(ctx: &Ctx, io: SessionIo, place: Place) {
     if let Some(words) = farewell(end, lang) {
         let text = if lang == Lang::Ar && mode == BidiMode::Reorder {
             let width = usize::from(terminal.size().map_or(80, |s| s.width));
-            crate::cmd::visual_text(words, width, display.shaping)
+            crate::tui::bidi::visual_text(words, width, display.shaping)
         } else {
             words.to_owned()
         };
