@@ -20,10 +20,9 @@ use crate::record::{AttemptRecord, RecordQuestion};
 use crate::text::Lang;
 
 /// What of each question is kept beyond the figures.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Keep {
     /// The figures only (report, export of attempts, history, close).
-    #[default]
     Figures,
     /// The figures and the answers as given (export of the responses).
     Answers,
@@ -68,12 +67,6 @@ impl Topics {
     /// The topics, in order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|(t, _)| &**t)
-    }
-
-    /// No topic.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 

@@ -1780,8 +1780,7 @@ fn draw_gauges(buf: &mut Buffer, app: &App, c: &Ctx, s: &Session, gauge_area: Re
 
 /// Whether [`draw_clocks`] can bring the last frame up to date at this size: the question
 /// screen with no dialog over it, large enough to be drawn.
-#[must_use]
-pub fn clocks_only(app: &App, area: Rect) -> bool {
+fn clocks_only(app: &App, area: Rect) -> bool {
     area.width >= MIN_W
         && area.height >= MIN_H
         && matches!(app.screen, Screen::Quiz(_))
