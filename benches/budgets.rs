@@ -1513,7 +1513,8 @@ fn main() {
     }
     if args.first().map(String::as_str) == Some("gen-records") {
         // Result files as the benchmark writes them (sealed, the store's exact bytes), for
-        // measuring `tipquiz report` and `export` at scale: `gen-records N DIR`.
+        // measuring `tipquiz report` and `export` at scale: `gen-records N DIR [TRAINEES]`
+        // (one trainee per record, or the records shared among TRAINEES trainees).
         let n: usize = args
             .get(1)
             .and_then(|s| s.parse().ok())
@@ -1521,8 +1522,9 @@ fn main() {
         let out = args
             .get(2)
             .map_or_else(|| PathBuf::from("results"), PathBuf::from);
+        let trainees: Option<usize> = args.get(3).and_then(|s| s.parse().ok());
         let lib = common::sample_lib();
-        common::write_records(&lib, &out, 0, n);
+        common::write_records_of(&lib, &out, 0, n, trainees);
         eprintln!("wrote {n} records to {}", out.display());
         return;
     }

@@ -98,12 +98,26 @@ pub fn record(lib: &Library, trainee: &str, start: i64) -> AttemptRecord {
     AttemptRecord::from_session(&s, &attempt_id(&s.state), start + 60_000, "tipquiz bench")
 }
 
-/// Write `n` result files into `dir` (without syncs: this is set-up, not the measured commit).
+/// Write `n` result files into `dir` (without syncs: this is set-up, not the measured commit),
+/// one trainee per record.
 pub fn write_records(lib: &Library, dir: &Path, first: usize, n: usize) -> Vec<PathBuf> {
+    write_records_of(lib, dir, first, n, None)
+}
+
+/// [`write_records`], the records shared among `trainees` trainees when given (record `i` is
+/// trainee `i % trainees`'s, each attempt a minute after the one before).
+pub fn write_records_of(
+    lib: &Library,
+    dir: &Path,
+    first: usize,
+    n: usize,
+    trainees: Option<usize>,
+) -> Vec<PathBuf> {
     std::fs::create_dir_all(dir).expect("results dir");
     (first..first + n)
         .map(|i| {
-            let mut r = record(lib, &format!("trainee {i:05}"), T0 + i as i64 * 61_000);
+            let who = trainees.map_or(i, |t| i % t.max(1));
+            let mut r = record(lib, &format!("trainee {who:05}"), T0 + i as i64 * 61_000);
             r.seal(None);
             let p = dir.join(Store::record_name(&r));
             // The file's exact bytes, as the store writes them: the checksum covers these bytes.

@@ -10,18 +10,20 @@ use crate::report::held::Keep;
 
 /// The results folder as the instructor's views see it, through the one read path
 /// ([`crate::report::read::read_class`]): checked against the loaded banks and exams and the
-/// instructor key, keeping `keep` of each question (the answers only for an export of them).
+/// instructor key, keeping `keep` of each question (the answers only for an export of them),
+/// and that only of the attempts `counted` chooses when it is given.
 pub(crate) fn class_of(
     cx: &Context,
     lib: &Library,
     exams: &[crate::exam::ExamDef],
     keep: Keep,
+    counted: Option<crate::report::Which>,
 ) -> crate::report::read::Class {
     let key = instructor_key(&cx.folders);
     let results = cx.places().results;
     // What killed writers left behind is removed once it is old enough (36 hours).
     let _ = crate::record::sweep_stale_parts(&results.dir, std::time::SystemTime::now());
-    crate::report::read::read_class_keeping(
+    crate::report::read::read_class_counting(
         &results,
         cx.folders.cache.as_deref(),
         crate::report::integrity::Rules {
@@ -30,6 +32,7 @@ pub(crate) fn class_of(
             key: key.as_deref(),
         },
         keep,
+        counted,
     )
 }
 

@@ -101,7 +101,7 @@ pub(crate) fn close_cmd(cx: &Context, exam_id: &str, autosaves: Option<&std::pat
         }
     }
     // What is still abandoned: a deadline passed, no record, and no autosave reachable here.
-    let class = class_of(cx, &lib, &exams, crate::report::held::Keep::Figures);
+    let class = class_of(cx, &lib, &exams, crate::report::held::Keep::Summary, None);
     let progress = read_progress(&results.dir);
     let markers = results.started();
     let started = crate::report::status::Started {

@@ -35,7 +35,7 @@ pub(crate) fn history_cmd(cx: &Context, trainee: &str) -> u8 {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let class = class_of(cx, &lib, &exams, crate::report::held::Keep::Figures);
+    let class = class_of(cx, &lib, &exams, crate::report::held::Keep::Summary, None);
     let key = crate::record::trainee_slug(trainee);
     let flagged: Vec<&crate::record::BadRecord> = class
         .bad

@@ -186,7 +186,9 @@ pub(crate) fn report_cmd(
         Ok(l) => l,
         Err(c) => return c,
     };
-    let class = class_of(cx, &lib, &exams, Keep::Figures);
+    // The questions only of the attempt of each trainee that counts: the item analysis uses no
+    // others.
+    let class = class_of(cx, &lib, &exams, Keep::Figures, Some(which_of(which)));
     let starts = crate::report::status::Starts::read(&cx.places().results);
     let started = starts.view();
     if let Err(code) = known_exam(cx, exam, &exams, &class, started) {
@@ -237,13 +239,19 @@ pub(crate) fn export_cmd(
         Ok(l) => l,
         Err(c) => return c,
     };
-    // The answers themselves are held only for an export of them.
-    let keep = if responses {
-        Keep::Answers
-    } else {
-        Keep::Figures
+    // The answers themselves are held only for an export of them, and then only of the
+    // attempts exported; an export of the attempts uses no question.
+    let counted = match which {
+        crate::cli::ExportWhich::All => None,
+        crate::cli::ExportWhich::Best => Some(crate::report::Which::Best),
+        crate::cli::ExportWhich::Last => Some(crate::report::Which::Last),
+        crate::cli::ExportWhich::First => Some(crate::report::Which::First),
     };
-    let class = class_of(cx, &lib, &exams, keep);
+    let class = if responses {
+        class_of(cx, &lib, &exams, Keep::Answers, counted)
+    } else {
+        class_of(cx, &lib, &exams, Keep::Summary, None)
+    };
     let starts = crate::report::status::Starts::read(&cx.places().results);
     let started = starts.view();
     if let Err(code) = known_exam(cx, exam, &exams, &class, started) {
@@ -256,13 +264,11 @@ pub(crate) fn export_cmd(
             .iter()
             .filter(|r| exam.is_none_or(|e| *r.exam_id == *e))
             .collect(),
-        one => {
+        crate::cli::ExportWhich::First
+        | crate::cli::ExportWhich::Best
+        | crate::cli::ExportWhich::Last => {
             // The attempt `report` counts, at each exam, chosen as it chooses.
-            let which = match one {
-                crate::cli::ExportWhich::Best => crate::report::Which::Best,
-                crate::cli::ExportWhich::Last => crate::report::Which::Last,
-                _ => crate::report::Which::First,
-            };
+            let which = counted.unwrap_or_default();
             let ids: std::collections::BTreeSet<&str> = class
                 .records
                 .iter()

@@ -435,6 +435,7 @@ pub fn text(key: K) -> &'static str {
         K::RecNoSchema => "ليس سجلاً من سجلات tipquiz (لا يوجد schema)",
         K::RecNewerSchema => "كتبه إصدار أحدث من tipquiz (schema {0})؛ حدّث tipquiz لقراءته",
         K::RecNotARecord => "ليس سجلاً من سجلات tipquiz: {0}",
+        K::RecChangedWhileRead => "تغيّر الملف في أثناء قراءته؛ أعد تشغيل الأمر",
         K::ProbChecksum => "المجموع الاختباري (checksum) غير مطابق: عُدّل الملف أو تلف",
         K::ProbScoreMismatch => "الدرجة المحفوظة {0} تختلف عن الدرجة المعاد حسابها من إجاباته ({1})",
         K::ProbUnknownBank => "بنك الأسئلة `{0}` غير محمَّل، فلا يمكن التحقق من الدرجة",

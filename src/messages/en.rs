@@ -503,6 +503,7 @@ pub fn text(key: K) -> &'static str {
         K::RecNoSchema => "not a tipquiz record (no schema)",
         K::RecNewerSchema => "written by a newer tipquiz (schema {0}); update tipquiz to read it",
         K::RecNotARecord => "not a tipquiz record: {0}",
+        K::RecChangedWhileRead => "the file changed while it was being read; run the command again",
         K::ProbChecksum => "checksum does not match: the file was edited or damaged",
         K::ProbScoreMismatch => {
             "stored score {0} differs from the score recomputed from its answers ({1})"

@@ -410,6 +410,7 @@ keys! {
     RecNoSchema,
     RecNewerSchema,
     RecNotARecord,
+    RecChangedWhileRead,
     ProbChecksum,
     ProbScoreMismatch,
     ProbUnknownBank,

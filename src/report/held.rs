@@ -22,7 +22,9 @@ use crate::text::Lang;
 /// What of each question is kept beyond the figures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Keep {
-    /// The figures only (report, export of attempts, history, close).
+    /// No question at all: the attempt's own figures (export of attempts, history, close).
+    Summary,
+    /// The figures of each question (the report's item analysis).
     Figures,
     /// The figures and the answers as given (export of the responses).
     Answers,
@@ -144,19 +146,26 @@ pub struct HeldAttempt {
     pub failed_topics: Box<[Arc<str>]>,
     /// Per topic.
     pub by_topic: Topics,
-    /// Per question, in the order shown.
+    /// Per question, in the order shown; none when they were not kept ([`Keep::Summary`], or
+    /// an attempt that did not count: [`HeldAttempt::without_questions`]).
     pub questions: Box<[HeldQuestion]>,
+    /// Whether `questions` holds the attempt's questions.
+    pub questions_kept: bool,
 }
 
 impl HeldAttempt {
     /// What the views keep of `r`, its questions drawn against the loaded banks `lib`.
     #[must_use]
     pub fn of(r: AttemptRecord, lib: &Library, keep: Keep, names: &mut Names) -> HeldAttempt {
-        let questions = r
-            .questions
-            .into_iter()
-            .map(|q| held_question(q, lib, keep, names))
-            .collect();
+        let questions_kept = keep != Keep::Summary;
+        let questions = if questions_kept {
+            r.questions
+                .into_iter()
+                .map(|q| held_question(q, lib, keep, names))
+                .collect()
+        } else {
+            Box::default()
+        };
         HeldAttempt {
             attempt_id: r.attempt_id,
             trainee: r.trainee,
@@ -180,7 +189,15 @@ impl HeldAttempt {
                     .collect(),
             ),
             questions,
+            questions_kept,
         }
+    }
+
+    /// Its questions given back: what is left is what the views need of an attempt that does not
+    /// count (its figures, by topic too).
+    pub fn without_questions(&mut self) {
+        self.questions = Box::default();
+        self.questions_kept = false;
     }
 
     /// [`HeldAttempt::of`] each of `records` (copied).

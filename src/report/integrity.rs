@@ -656,6 +656,12 @@ fn fmt(x: f64) -> String {
 /// read ([`crate::record::Store::visit_cached`]): each record's own checks run as it comes (on
 /// every core), and then only what the checks across records and the instructor's views use is
 /// kept of it ([`HeldAttempt`]), so a folder of any size is never held whole.
+///
+/// With [`Screening::counting`], the questions are kept only of the attempt of each trainee at
+/// each exam that counts so far: an attempt that another of the trainee's attempts replaces, or
+/// that fails its own checks, gives its questions back as soon as it is known. What is held then
+/// grows with the trainees, not with their attempts (each attempt beyond the first keeps its
+/// own figures only).
 pub struct Screening<'a> {
     rules: Rules<'a>,
     pools: Vec<crate::quiz::Pools<'a>>,
@@ -668,6 +674,25 @@ pub struct Screening<'a> {
     keep: Keep,
     /// The ids, topics and titles repeated from record to record, held once.
     shared: Names,
+    /// The choice of attempt per trainee, when only the chosen attempts keep their questions.
+    counted: Option<super::Which>,
+    /// The attempt that counts so far (its place in `kept`), by exam and trainee's slug.
+    leaders: HashMap<(std::sync::Arc<str>, String), usize>,
+}
+
+/// What [`Screening::finish`] gives: the records that count (held compact), the name of each
+/// one's file, the files that could not be read, and the flagged records, each in file-name
+/// order.
+#[derive(Debug, Default)]
+pub struct Screened {
+    /// The records that count.
+    pub records: Vec<HeldAttempt>,
+    /// The file name of each of `records`.
+    pub files: Vec<String>,
+    /// Files that could not be read.
+    pub unreadable: Vec<BadRecord>,
+    /// Flagged records.
+    pub flagged: Vec<BadRecord>,
 }
 
 impl<'a> Screening<'a> {
@@ -687,6 +712,8 @@ impl<'a> Screening<'a> {
             unreadable: Vec::new(),
             keep: Keep::Figures,
             shared: Names::default(),
+            counted: None,
+            leaders: HashMap::new(),
         }
     }
 
@@ -697,16 +724,27 @@ impl<'a> Screening<'a> {
         self
     }
 
+    /// Keep the questions only of the attempts that `which` chooses (see the type's text);
+    /// `None`: of every attempt.
+    #[must_use]
+    pub fn counting(mut self, which: Option<super::Which>) -> Screening<'a> {
+        self.counted = which;
+        self
+    }
+
     /// Check the next files of the folder (in file-name order).
     pub fn add(&mut self, batch: Vec<crate::record::Found>) {
         use rayon::prelude::*;
         let (rules, pools) = (self.rules, &self.pools);
-        let checked: Vec<Result<(String, AttemptRecord, OwnChecks), BadRecord>> = batch
+        let slugs = self.counted.is_some() && self.keep != Keep::Summary;
+        type Checked = (String, AttemptRecord, OwnChecks, Option<String>);
+        let checked: Vec<Result<Checked, BadRecord>> = batch
             .into_par_iter()
             .map(|f| match f.got {
                 Ok((r, known)) => {
                     let own = check_own(&r, Some(&known), rules, pools);
-                    Ok((f.name, r, own))
+                    let slug = slugs.then(|| trainee_slug(&r.trainee));
+                    Ok((f.name, r, own, slug))
                 }
                 Err(e) => Err(BadRecord {
                     file: f.name,
@@ -718,21 +756,50 @@ impl<'a> Screening<'a> {
             .collect();
         for c in checked {
             match c {
-                Ok((name, r, own)) => {
+                Ok((name, r, own, slug)) => {
+                    let alone_sound = own.count();
                     self.names.push(name);
                     self.kept
                         .push(HeldAttempt::of(r, rules.lib, self.keep, &mut self.shared));
                     self.own.push(own);
+                    if let (Some(which), Some(slug)) = (self.counted, slug) {
+                        self.contest(which, slug, alone_sound);
+                    }
                 }
                 Err(b) => self.unreadable.push(b),
             }
         }
     }
 
-    /// The checks across records, then: the records that count (held compact), the files that could
-    /// not be read, and the flagged records, each in file-name order.
+    /// The attempt just kept against the one of its trainee that counts so far: the one that
+    /// does not count gives its questions back.
+    fn contest(&mut self, which: super::Which, slug: String, alone_sound: bool) {
+        use std::collections::hash_map::Entry;
+        let new = self.kept.len() - 1;
+        if !alone_sound {
+            self.kept[new].without_questions();
+            return;
+        }
+        let exam = std::sync::Arc::clone(&self.kept[new].exam_id);
+        match self.leaders.entry((exam, slug)) {
+            Entry::Vacant(e) => {
+                e.insert(new);
+            }
+            Entry::Occupied(mut e) => {
+                let old = *e.get();
+                if which.prefers(&self.kept[new], &self.kept[old]) {
+                    self.kept[old].without_questions();
+                    e.insert(new);
+                } else {
+                    self.kept[new].without_questions();
+                }
+            }
+        }
+    }
+
+    /// The checks across records, then what counts and what does not ([`Screened`]).
     #[must_use]
-    pub fn finish(self) -> (Vec<HeldAttempt>, Vec<BadRecord>, Vec<BadRecord>) {
+    pub fn finish(self) -> Screened {
         let refs: Vec<(&str, &HeldAttempt)> = self
             .names
             .iter()
@@ -741,19 +808,40 @@ impl<'a> Screening<'a> {
             .collect();
         let problems = check_across(&refs, self.own);
         drop(refs);
-        // The records that count are kept where they are (not copied into a second list of
-        // the folder's size), and the list is cut to their number.
-        let mut good = self.kept;
         let mut flagged = Vec::new();
-        let mut each = self.names.iter().zip(&problems);
-        good.retain(|r| {
-            each.next().is_some_and(|(file, p)| {
+        let counted: Vec<bool> = self
+            .names
+            .iter()
+            .zip(&self.kept)
+            .zip(&problems)
+            .map(|((file, r), p)| {
                 flagged.extend(flag(file, r, p));
                 counts(p)
             })
-        });
-        good.shrink_to_fit();
-        (good, self.unreadable, flagged)
+            .collect();
+        // The records that count are kept where they are (not copied into a second list of
+        // the folder's size), and the list is cut to their number.
+        let (mut records, mut files) = (self.kept, self.names);
+        let mut each = counted.iter();
+        records.retain(|_| each.next().copied().unwrap_or(false));
+        let mut each = counted.iter();
+        files.retain(|_| each.next().copied().unwrap_or(false));
+        records.shrink_to_fit();
+        files.shrink_to_fit();
+        Screened {
+            records,
+            files,
+            unreadable: self.unreadable,
+            flagged,
+        }
+    }
+}
+
+impl OwnChecks {
+    /// Whether these problems leave the record counted, before the checks across records.
+    #[must_use]
+    pub fn count(&self) -> bool {
+        counts(&self.first) && counts(&self.after)
     }
 }
 

@@ -105,6 +105,22 @@ impl Which {
     pub fn from_name(s: &str) -> Option<Which> {
         Which::ALL.into_iter().find(|w| w.name() == s)
     }
+
+    /// Whether `new`, met after `old` in the order the records are read, counts instead of it
+    /// (two attempts of one trainee at one exam). Attempts are ordered by start, then by
+    /// identity; of attempts equal in that order, the one met first is the first and the one
+    /// met last the last; of equal percentages, the earliest is the best.
+    pub fn prefers<C: Choosable>(self, new: &C, old: &C) -> bool {
+        let order = (new.started_at(), new.attempt_id()).cmp(&(old.started_at(), old.attempt_id()));
+        match self {
+            Which::First => order.is_lt(),
+            Which::Last => order.is_ge(),
+            Which::Best => match new.percent().total_cmp(&old.percent()) {
+                std::cmp::Ordering::Equal => order.is_lt(),
+                o => o.is_gt(),
+            },
+        }
+    }
 }
 
 /// An exam id with the number of records for it.
@@ -559,32 +575,19 @@ fn select<'a, 's, C: Choosable>(
     slugs: &'s [String],
     which: Which,
 ) -> Vec<(&'s str, &'a C)> {
-    let mut groups: BTreeMap<&'s str, Vec<&'a C>> = BTreeMap::new();
-    for (r, slug) in records.iter().zip(slugs) {
-        groups.entry(slug.as_str()).or_default().push(r);
-    }
-    let mut out: Vec<(&'s str, &'a C)> = Vec::new();
-    for (slug, mut attempts) in groups {
-        attempts.sort_by(|a, b| {
-            a.started_at()
-                .cmp(&b.started_at())
-                .then_with(|| a.attempt_id().cmp(b.attempt_id()))
-        });
-        let pick = match which {
-            Which::First => attempts.first().copied(),
-            Which::Last => attempts.last().copied(),
-            Which::Best => attempts.iter().copied().reduce(|best, r| {
-                if r.percent().total_cmp(&best.percent()).is_gt() {
-                    r
-                } else {
-                    best
+    // Each trainee's attempt so far, the records taken in the order given.
+    let mut chosen: BTreeMap<&'s str, &'a C> = BTreeMap::new();
+    for (&r, slug) in records.iter().zip(slugs) {
+        chosen
+            .entry(slug.as_str())
+            .and_modify(|old| {
+                if which.prefers(r, *old) {
+                    *old = r;
                 }
-            }),
-        };
-        if let Some(r) = pick {
-            out.push((slug, r));
-        }
+            })
+            .or_insert(r);
     }
+    let mut out: Vec<(&'s str, &'a C)> = chosen.into_iter().collect();
     out.sort_by_cached_key(|(slug, r)| (r.trainee().trim().to_lowercase(), *slug));
     out
 }

@@ -5,9 +5,11 @@
 //! never counted or ranked; it is listed with the trainee's name and the reasons.
 
 use super::Which;
-use super::held::{Choosable, HeldAttempt, Keep};
-use super::integrity::{Rules, Screening};
-use crate::record::{BadRecord, Store, trainee_slug};
+use super::held::{Choosable, HeldAttempt, Keep, Names};
+use super::integrity::{Rules, Screened, Screening, check_one};
+use crate::messages::K;
+use crate::record::{BadRecord, Known, Store, read_record_sealed, trainee_slug};
+use std::collections::{BTreeSet, HashMap};
 
 /// A results folder as the instructor's views see it.
 #[derive(Clone, Debug, Default)]
@@ -37,11 +39,99 @@ pub fn read_class_keeping(
     rules: Rules<'_>,
     keep: Keep,
 ) -> Class {
-    let mut screening = Screening::new(rules).keeping(keep);
+    read_class_counting(store, cache, rules, keep, None)
+}
+
+/// [`read_class_keeping`]; with `counted`, the questions are kept only of the attempt of each
+/// trainee at each exam that `counted` chooses (the others keep their own figures), so what is
+/// held grows with the trainees and not with their attempts.
+#[must_use]
+pub fn read_class_counting(
+    store: &Store,
+    cache: Option<&std::path::Path>,
+    rules: Rules<'_>,
+    keep: Keep,
+    counted: Option<Which>,
+) -> Class {
+    let mut screening = Screening::new(rules).keeping(keep).counting(counted);
     store.visit_cached(cache, Some(rules.lib), &mut |batch| screening.add(batch));
-    let (records, mut bad, mut flagged) = screening.finish();
-    bad.append(&mut flagged);
-    Class { records, bad }
+    let mut screened = screening.finish();
+    if let Some(which) = counted.filter(|_| keep != Keep::Summary) {
+        fill_counted(store, rules, keep, which, &mut screened);
+    }
+    let Screened {
+        records,
+        mut unreadable,
+        mut flagged,
+        ..
+    } = screened;
+    unreadable.append(&mut flagged);
+    Class {
+        records,
+        bad: unreadable,
+    }
+}
+
+/// The questions of every attempt that counts and gave them back while the folder was read
+/// (another attempt of its trainee counted then, which a check across records flagged since):
+/// each such file is read again and checked on its own again. A file that no longer holds the
+/// same sound attempt is flagged, and the choice made again without it.
+fn fill_counted(store: &Store, rules: Rules<'_>, keep: Keep, which: Which, s: &mut Screened) {
+    let mut names = Names::default();
+    loop {
+        let at: HashMap<*const HeldAttempt, usize> = s
+            .records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (std::ptr::from_ref(r), i))
+            .collect();
+        let exams: BTreeSet<&str> = s.records.iter().map(|r| &*r.exam_id).collect();
+        let missing: Vec<usize> = exams
+            .into_iter()
+            .flat_map(|e| select_attempts(&s.records, e, which))
+            .filter(|r| !r.questions_kept)
+            .filter_map(|r| at.get(&std::ptr::from_ref(r)).copied())
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let mut gone = Vec::new();
+        for i in missing {
+            let held = &s.records[i];
+            let again = read_record_sealed(&store.dir.join(&s.files[i]))
+                .ok()
+                .filter(|(r, seal)| {
+                    r.attempt_id == held.attempt_id
+                        && r.trainee == held.trainee
+                        && *r.exam_id == *held.exam_id
+                        && r.started_at == held.started_at
+                        && r.percent.total_cmp(&held.percent).is_eq()
+                        && check_one(
+                            r,
+                            Some(&Known {
+                                seal: *seal,
+                                rescored: None,
+                            }),
+                            rules,
+                        )
+                        .count()
+                });
+            match again {
+                Some((r, _)) => s.records[i] = HeldAttempt::of(r, rules.lib, keep, &mut names),
+                None => gone.push(i),
+            }
+        }
+        // Flagged, from the last so that the places of the others hold.
+        for i in gone.into_iter().rev() {
+            let r = s.records.remove(i);
+            s.flagged.push(BadRecord {
+                file: s.files.remove(i),
+                trainee: r.trainee,
+                exam_id: r.exam_id.to_string(),
+                reason: K::RecChangedWhileRead.into(),
+            });
+        }
+    }
 }
 
 /// The attempt of each trainee that counts at `exam` under `which` (trainees told apart by

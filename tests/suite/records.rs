@@ -1224,3 +1224,125 @@ fn a_class_read_holds_what_the_views_use_of_each_record_and_the_answers_only_whe
         assert!(r.questions.iter().all(|q| q.answer.is_some()));
     }
 }
+
+#[test]
+fn a_class_read_for_the_report_keeps_questions_only_of_the_attempts_that_count() {
+    // Three attempts each of two trainees: read as `report` reads them, only the attempt each
+    // choice counts keeps its questions (the others keep their own figures), so what is held
+    // grows with the trainees and not with their attempts.
+    use tipquiz::report::Which;
+    use tipquiz::report::held::Keep;
+    use tipquiz::report::read::{read_class_counting, select_attempts};
+    let lib = lib();
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    for (i, (who, answers)) in [
+        ("Sara", 3),
+        ("Omar", 2),
+        ("Sara", 4),
+        ("Omar", 4),
+        ("Sara", 1),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let s = finished(&lib, who, T0 + i as i64 * 61_000, answers);
+        let r = AttemptRecord::from_session(
+            &s,
+            &attempt_id(&s.state),
+            T0 + i as i64 * 61_000 + 60_000,
+            "tipquiz test",
+        );
+        store.commit(&r, None).unwrap();
+    }
+    let rules = tipquiz::report::integrity::Rules {
+        lib: &lib,
+        exams: &[],
+        key: None,
+    };
+    for which in Which::ALL {
+        let class = read_class_counting(&store, None, rules, Keep::Figures, Some(which));
+        assert!(class.bad.is_empty(), "{:?}", class.bad);
+        assert_eq!(class.records.len(), 5, "every attempt is still there");
+        let exam = class.records[0].exam_id.to_string();
+        let chosen = select_attempts(&class.records, &exam, which);
+        assert_eq!(chosen.len(), 2);
+        for r in &class.records {
+            let counts = chosen.iter().any(|c| std::ptr::eq(*c, r));
+            assert_eq!(
+                r.questions_kept, counts,
+                "{which:?}: {} at {}",
+                r.trainee, r.started_at
+            );
+            assert_eq!(r.questions.len(), if counts { 6 } else { 0 });
+        }
+        // The same attempts as when every question of every attempt is held.
+        let all = read_class_counting(&store, None, rules, Keep::Figures, None);
+        let ids = |v: Vec<&tipquiz::report::held::HeldAttempt>| -> Vec<String> {
+            v.into_iter().map(|r| r.attempt_id.clone()).collect()
+        };
+        assert_eq!(
+            ids(chosen),
+            ids(select_attempts(&all.records, &exam, which)),
+            "{which:?}"
+        );
+        assert!(all.records.iter().all(|r| r.questions.len() == 6));
+    }
+}
+
+#[test]
+fn an_attempt_that_counts_only_once_a_copy_is_flagged_gets_its_questions_back() {
+    // Sara's first attempt counts as the folder is read, so her second gives its questions
+    // back; then a copy of the first under another name (read after both) flags the first, and
+    // the second counts after all: it is read again, and the item analysis has its questions.
+    use tipquiz::report::Which;
+    use tipquiz::report::held::Keep;
+    use tipquiz::report::read::{read_class_counting, select_attempts};
+    let lib = lib();
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    let first = record(&lib, "Sara", T0);
+    let s = finished(&lib, "Sara", T0 + 61_000, 3);
+    let second =
+        AttemptRecord::from_session(&s, &attempt_id(&s.state), T0 + 121_000, "tipquiz test");
+    let mut copy = first.clone();
+    copy.trainee = "Zed".into();
+    copy.attempt_id = format!("{}-copy", first.attempt_id);
+    copy.seal(None);
+    for r in [&first, &second, &copy] {
+        store.commit(r, None).unwrap();
+    }
+    let rules = tipquiz::report::integrity::Rules {
+        lib: &lib,
+        exams: &[],
+        key: None,
+    };
+    let class = read_class_counting(&store, None, rules, Keep::Figures, Some(Which::First));
+    assert_eq!(
+        class.bad.len(),
+        2,
+        "the first attempt and its copy: {:?}",
+        class.bad
+    );
+    let exam = first.exam_id.clone();
+    let chosen = select_attempts(&class.records, &exam, Which::First);
+    assert_eq!(chosen.len(), 1);
+    assert_eq!(chosen[0].attempt_id, second.attempt_id);
+    assert!(chosen[0].questions_kept);
+    assert_eq!(chosen[0].questions.len(), 6);
+    assert_eq!(chosen[0].score, second.score);
+    let report = tipquiz::report::build_with(
+        &class.records,
+        &class.bad,
+        &lib,
+        &[],
+        Some(&exam),
+        Which::First,
+    );
+    assert_eq!(report.trainees.len(), 1);
+    assert_eq!(
+        report.items.len(),
+        6,
+        "the second attempt's questions are analysed"
+    );
+}
