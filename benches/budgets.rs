@@ -1513,8 +1513,10 @@ fn main() {
     }
     if args.first().map(String::as_str) == Some("gen-records") {
         // Result files as the benchmark writes them (sealed, the store's exact bytes), for
-        // measuring `tipquiz report` and `export` at scale: `gen-records N DIR [TRAINEES]`
-        // (one trainee per record, or the records shared among TRAINEES trainees).
+        // measuring `tipquiz report` and `export` at scale: `gen-records N DIR [TRAINEES
+        // [QUESTIONS]]` (one trainee per record, or the records shared among TRAINEES trainees;
+        // papers of QUESTIONS questions of the one-language generated bank of 100 questions,
+        // written beside DIR as DIR.bank.toml, instead of the sample bank's 6).
         let n: usize = args
             .get(1)
             .and_then(|s| s.parse().ok())
@@ -1522,9 +1524,21 @@ fn main() {
         let out = args
             .get(2)
             .map_or_else(|| PathBuf::from("results"), PathBuf::from);
-        let trainees: Option<usize> = args.get(3).and_then(|s| s.parse().ok());
-        let lib = common::sample_lib();
-        common::write_records_of(&lib, &out, 0, n, trainees);
+        // TRAINEES 0: one trainee per record.
+        let trainees: Option<usize> = args.get(3).and_then(|s| s.parse().ok()).filter(|t| *t > 0);
+        let questions: Option<usize> = args.get(4).and_then(|s| s.parse().ok());
+        let lib = match questions {
+            Some(_) => {
+                let text = genbank::bank_in(100, genbank::Langs::En);
+                let mut bank = out.clone().into_os_string();
+                bank.push(".bank.toml");
+                std::fs::write(&bank, &text).expect("write bank");
+                let (b, _) = tipquiz::bank::parse_bank("generated.toml", &text);
+                tipquiz::bank::Library::build(vec![b.expect("generated bank")]).0
+            }
+            None => common::sample_lib(),
+        };
+        common::write_papers_of(&lib, questions, &out, 0, n, trainees);
         eprintln!("wrote {n} records to {}", out.display());
         return;
     }

@@ -73,21 +73,28 @@ pub fn exam() -> ExamDef {
 /// on the paper [`exam`] draws for the name.
 #[must_use]
 pub fn finished(lib: &Library, trainee: &str, start: i64) -> Session {
-    let e = exam();
+    finished_at(&exam(), lib, trainee, start, 4)
+}
+
+/// [`finished`] on the paper `e` draws for the name, with `n` answers: the four above given in
+/// turn (one that does not fit its question's type leaves it blank; [`record_of`] gives each
+/// question one of each type, the one that fits it kept).
+#[must_use]
+pub fn finished_at(e: &ExamDef, lib: &Library, trainee: &str, start: i64, n: usize) -> Session {
     let seed = tipquiz::quiz::seed_for(&e.id, trainee);
-    let mut s = Session::start(&e, lib, trainee, seed, Lang::En, start).expect("session");
+    let mut s = Session::start(e, lib, trainee, seed, Lang::En, start).expect("session");
     let given = [
         Response::Choice(0),
         Response::Choices(vec![0, 2]),
         Response::Bool(false),
         Response::Text("15".into()),
     ];
-    for (i, r) in given.into_iter().enumerate() {
+    for (i, r) in given.into_iter().cycle().take(n).enumerate() {
         let t = start + 1000 * (i as i64 + 1);
         s.update(Action::Answer(r), t);
         s.update(Action::Next, t + 500);
     }
-    s.update(Action::Submit, start + 60_000);
+    s.update(Action::Submit, start + 60_000.max(1000 * (n as i64 + 2)));
     s
 }
 
@@ -96,6 +103,39 @@ pub fn finished(lib: &Library, trainee: &str, start: i64) -> Session {
 pub fn record(lib: &Library, trainee: &str, start: i64) -> AttemptRecord {
     let s = finished(lib, trainee, start);
     AttemptRecord::from_session(&s, &attempt_id(&s.state), start + 60_000, "tipquiz bench")
+}
+
+/// A record of an attempt at a paper of `questions` questions of the generated bank `lib`
+/// (every question answered), for measuring the instructor's commands on papers of a real
+/// exam's length.
+#[must_use]
+pub fn record_of(lib: &Library, questions: usize, trainee: &str, start: i64) -> AttemptRecord {
+    let mut e = ExamDef::quick(
+        &[genbank::TOPIC.to_owned()],
+        questions,
+        Some(3600),
+        Mode::Exam,
+    );
+    e.shuffle_choices = false;
+    let seed = tipquiz::quiz::seed_for(&e.id, trainee);
+    let mut s = Session::start(&e, lib, trainee, seed, Lang::En, start).expect("session");
+    for i in 0..questions {
+        let t = start + 1000 * (i as i64 + 1);
+        for r in [
+            Response::Choice(i % 3),
+            Response::Choices(vec![0, 1 + i % 2]),
+            Response::Bool(i % 2 == 0),
+        ] {
+            s.update(Action::Answer(r), t);
+        }
+        s.update(Action::Next, t + 500);
+    }
+    s.update(
+        Action::Submit,
+        start + 60_000.max(1000 * (questions as i64 + 2)),
+    );
+    let end = start + 60_000.max(1000 * (questions as i64 + 2));
+    AttemptRecord::from_session(&s, &attempt_id(&s.state), end, "tipquiz bench")
 }
 
 /// Write `n` result files into `dir` (without syncs: this is set-up, not the measured commit),
@@ -113,11 +153,28 @@ pub fn write_records_of(
     n: usize,
     trainees: Option<usize>,
 ) -> Vec<PathBuf> {
+    write_papers_of(lib, None, dir, first, n, trainees)
+}
+
+/// [`write_records_of`]; with `questions`, each record an attempt at a paper of that many
+/// questions of the generated bank `lib` ([`record_of`]).
+pub fn write_papers_of(
+    lib: &Library,
+    questions: Option<usize>,
+    dir: &Path,
+    first: usize,
+    n: usize,
+    trainees: Option<usize>,
+) -> Vec<PathBuf> {
     std::fs::create_dir_all(dir).expect("results dir");
     (first..first + n)
         .map(|i| {
             let who = trainees.map_or(i, |t| i % t.max(1));
-            let mut r = record(lib, &format!("trainee {who:05}"), T0 + i as i64 * 61_000);
+            let (name, start) = (format!("trainee {who:05}"), T0 + i as i64 * 61_000);
+            let mut r = match questions {
+                Some(q) => record_of(lib, q, &name, start),
+                None => record(lib, &name, start),
+            };
             r.seal(None);
             let p = dir.join(Store::record_name(&r));
             // The file's exact bytes, as the store writes them: the checksum covers these bytes.

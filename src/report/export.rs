@@ -256,9 +256,9 @@ pub fn response_as_seen(
     // The letter a file position was shown under (`order[shown] = position in the file`).
     let shown = |i: usize| letter(order.iter().position(|o| *o == i).unwrap_or(i));
     let kind = lib
-        .question(&q.qid)
+        .question(q.qid())
         .map(|x| &x.kind)
-        .filter(|k| k.name() == &*q.kind);
+        .filter(|k| k.name() == q.kind());
     let text_of = |i: usize| -> String {
         match kind {
             Some(Kind::Single { choices, .. } | Kind::Multiple { choices, .. }) => choices
@@ -389,9 +389,9 @@ fn responses_rows<R: Borrow<HeldAttempt>, W: std::io::Write>(
                 safe_cell(&r.trainee),
                 safe_cell(&r.exam_id),
                 (i + 1).to_string(),
-                safe_cell(&q.qid),
-                safe_cell(&q.topic),
-                safe_cell(&q.kind),
+                safe_cell(q.qid()),
+                safe_cell(q.topic()),
+                safe_cell(q.kind()),
                 safe_cell(&label),
                 safe_cell(&text),
                 a.map(|a| export_num(a.credit)).unwrap_or_default(),

@@ -30,20 +30,57 @@ pub enum Keep {
     Answers,
 }
 
-/// Strings repeated from record to record, held once: each distinct text one shared block.
+/// Strings repeated from record to record, held once: each distinct text one shared block, and
+/// each question (its id, topic and type) one shared [`QuestionId`].
 #[derive(Debug, Default)]
-pub struct Names(HashSet<Arc<str>>);
+pub struct Names {
+    texts: HashSet<Arc<str>>,
+    questions: std::collections::HashMap<Arc<str>, Vec<Arc<QuestionId>>>,
+}
 
 impl Names {
     /// The one shared copy of `s`.
     pub fn get(&mut self, s: &str) -> Arc<str> {
-        if let Some(a) = self.0.get(s) {
+        if let Some(a) = self.texts.get(s) {
             return Arc::clone(a);
         }
         let a: Arc<str> = Arc::from(s);
-        self.0.insert(Arc::clone(&a));
+        self.texts.insert(Arc::clone(&a));
         a
     }
+
+    /// The one shared identity of the question `qid` of `topic` and type `kind`.
+    pub fn question(&mut self, qid: &str, topic: &str, kind: &str) -> Arc<QuestionId> {
+        if let Some(q) = self
+            .questions
+            .get(qid)
+            .and_then(|v| v.iter().find(|q| *q.topic == *topic && *q.kind == *kind))
+        {
+            return Arc::clone(q);
+        }
+        let q = Arc::new(QuestionId {
+            qid: self.get(qid),
+            topic: self.get(topic),
+            kind: self.get(kind),
+        });
+        self.questions
+            .entry(Arc::clone(&q.qid))
+            .or_default()
+            .push(Arc::clone(&q));
+        q
+    }
+}
+
+/// What names a question in a record: its id, topic and type (one shared block per question
+/// for the class).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuestionId {
+    /// Question id.
+    pub qid: Arc<str>,
+    /// Topic.
+    pub topic: Arc<str>,
+    /// Type name.
+    pub kind: Arc<str>,
 }
 
 /// Per topic, the points earned and available, in topic order.
@@ -87,28 +124,53 @@ pub struct Answer {
     pub answered_at: Option<Millis>,
 }
 
-/// A question of a held attempt.
+/// A question of a held attempt (40 bytes: a class holds tens of thousands of attempts of 30
+/// questions and more).
 #[derive(Clone, Debug, PartialEq)]
 pub struct HeldQuestion {
-    /// Question id.
-    pub qid: Arc<str>,
-    /// Topic.
-    pub topic: Arc<str>,
-    /// Type name.
-    pub kind: Arc<str>,
+    /// Its id, topic and type.
+    pub id: Arc<QuestionId>,
     /// Points earned.
     pub points: f64,
     /// Points available.
     pub max: f64,
+    /// The answer as given ([`Keep::Answers`] only).
+    pub answer: Option<Box<Answer>>,
+    /// The choices picked (a `single` or `multiple` answer), one bit each.
+    picks: u32,
     /// Left blank (a blank verdict, or an empty answer).
     pub blank: bool,
     /// Not in the loaded banks, or its type there is not the one answered, or the answer no
     /// longer fits it (choices removed).
     pub changed: bool,
-    /// The choices picked (a `single` or `multiple` answer), each once, in order.
-    pub picks: Box<[usize]>,
-    /// The answer as given ([`Keep::Answers`] only).
-    pub answer: Option<Box<Answer>>,
+}
+
+impl HeldQuestion {
+    /// Question id.
+    #[must_use]
+    pub fn qid(&self) -> &str {
+        &self.id.qid
+    }
+
+    /// Topic.
+    #[must_use]
+    pub fn topic(&self) -> &str {
+        &self.id.topic
+    }
+
+    /// Type name.
+    #[must_use]
+    pub fn kind(&self) -> &str {
+        &self.id.kind
+    }
+
+    /// The choices picked, each once, in order. A bank has at most
+    /// [`crate::bank::MAX_CHOICES`] choices a question; a pick beyond the 32nd choice, which
+    /// no bank can have had, is not kept.
+    pub fn picks(&self) -> impl Iterator<Item = usize> + use<> {
+        let bits = self.picks;
+        (0..32).filter(move |i| bits & (1 << i) != 0)
+    }
 }
 
 /// An attempt as the instructor's views hold it (see the module's text).
@@ -240,14 +302,12 @@ fn held_question(q: RecordQuestion, lib: &Library, keep: Keep, names: &mut Names
         .is_none_or(|b| q.kind != b.kind.name() || q.response.as_ref().is_some_and(|r| !r.fits(b)));
     let blank = q.verdict == Verdict::Blank || q.response.as_ref().is_none_or(Response::is_empty);
     HeldQuestion {
-        qid: names.get(&q.qid),
-        topic: names.get(&q.topic),
-        kind: names.get(&q.kind),
+        id: names.question(&q.qid, &q.topic, &q.kind),
         points: q.points,
         max: q.max,
         blank,
         changed,
-        picks: picks(q.response.as_ref()).into(),
+        picks: picks(q.response.as_ref()),
         answer: (keep == Keep::Answers).then(|| {
             Box::new(Answer {
                 order: q.order,
@@ -260,17 +320,13 @@ fn held_question(q: RecordQuestion, lib: &Library, keep: Keep, names: &mut Names
     }
 }
 
-/// The choices picked in a response (each choice once, in order).
-fn picks(r: Option<&Response>) -> Vec<usize> {
+/// The choices picked in a response, one bit each (see [`HeldQuestion::picks`]).
+fn picks(r: Option<&Response>) -> u32 {
+    let bit = |c: &usize| u32::try_from(*c).ok().and_then(|c| 1u32.checked_shl(c));
     match r {
-        Some(Response::Choice(c)) => vec![*c],
-        Some(Response::Choices(cs)) => {
-            let mut set = cs.clone();
-            set.sort_unstable();
-            set.dedup();
-            set
-        }
-        _ => Vec::new(),
+        Some(Response::Choice(c)) => bit(c).unwrap_or(0),
+        Some(Response::Choices(cs)) => cs.iter().filter_map(bit).fold(0, |a, b| a | b),
+        _ => 0,
     }
 }
 
@@ -313,3 +369,42 @@ macro_rules! choosable {
 }
 
 choosable!(AttemptRecord, HeldAttempt);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_are_each_choice_once_in_order_and_a_question_is_held_in_forty_bytes() {
+        let held = |r: Option<Response>| HeldQuestion {
+            id: Names::default().question("q1", "topic", "multiple"),
+            points: 0.5,
+            max: 1.0,
+            answer: None,
+            picks: picks(r.as_ref()),
+            blank: false,
+            changed: false,
+        };
+        let got = |r| held(r).picks().collect::<Vec<usize>>();
+        assert_eq!(got(Some(Response::Choices(vec![3, 0, 3, 25]))), [0, 3, 25]);
+        assert_eq!(got(Some(Response::Choice(7))), [7]);
+        assert_eq!(got(Some(Response::Choice(31))), [31]);
+        // No bank has a 33rd choice: a record that says so keeps its other picks.
+        assert_eq!(got(Some(Response::Choices(vec![1, 32, 1000]))), [1]);
+        assert_eq!(got(Some(Response::Bool(true))), Vec::<usize>::new());
+        assert_eq!(got(None), Vec::<usize>::new());
+        assert!(std::mem::size_of::<HeldQuestion>() <= 40);
+    }
+
+    #[test]
+    fn one_identity_per_question_for_the_class() {
+        let mut names = Names::default();
+        let a = names.question("q1", "law", "single");
+        let b = names.question("q1", "law", "single");
+        let c = names.question("q1", "law", "multiple");
+        assert!(Arc::ptr_eq(&a, &b));
+        assert!(!Arc::ptr_eq(&a, &c));
+        assert!(Arc::ptr_eq(&a.qid, &c.qid));
+        assert_eq!(c.kind.as_ref(), "multiple");
+    }
+}

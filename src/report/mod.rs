@@ -708,8 +708,8 @@ fn analyse_items(
     for (a, r) in selected.iter().enumerate() {
         let mut seen = BTreeSet::new();
         for q in &r.questions {
-            if seen.insert(&*q.qid) {
-                by_qid.entry(&*q.qid).or_default().push((a, q));
+            if seen.insert(q.qid()) {
+                by_qid.entry(q.qid()).or_default().push((a, q));
             }
         }
     }
@@ -798,13 +798,13 @@ fn slot_series<'a>(
             return None;
         }
         for ((p, slot), q) in drawn.iter().zip(&r.questions) {
-            if *p.qid != *q.qid {
+            if p.qid != q.qid() {
                 return None;
             }
             series
                 .entry(*slot)
                 .or_default()
-                .push((q.points, q.max, &*q.qid));
+                .push((q.points, q.max, q.qid()));
         }
     }
     let n = selected.len();
@@ -864,8 +864,8 @@ fn item(
     }
     Some(ItemStats {
         qid: qid.to_owned(),
-        topic: first.topic.to_string(),
-        kind: first.kind.to_string(),
+        topic: first.topic().to_string(),
+        kind: first.kind().to_string(),
         figures,
         choices: choice_stats(obs, lq.map(|q| &q.kind)),
         flags,
@@ -875,13 +875,13 @@ fn item(
 /// Distractor analysis. With the question loaded: every choice of the bank, marked right or not.
 /// Without it (or if its type changed): the choices seen in the responses, right unknown.
 fn choice_stats(obs: &[(usize, &HeldQuestion)], kind: Option<&Kind>) -> Vec<ChoiceStat> {
-    let recorded = obs.first().map(|(_, q)| &*q.kind);
+    let recorded = obs.first().map(|(_, q)| q.kind());
     if !matches!(recorded, Some("single" | "multiple")) {
         return Vec::new();
     }
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     for (_, q) in obs {
-        for &c in &q.picks {
+        for c in q.picks() {
             *counts.entry(c).or_default() += 1;
         }
     }

@@ -1205,8 +1205,8 @@ fn a_class_read_holds_what_the_views_use_of_each_record_and_the_answers_only_whe
         // One block for the exam's id and each question id, whichever record holds it.
         assert!(std::sync::Arc::ptr_eq(&r.exam_id, &first.exam_id));
         for q in r.questions.iter() {
-            let same = first.questions.iter().find(|f| f.qid == q.qid);
-            assert!(same.is_none_or(|f| std::sync::Arc::ptr_eq(&f.qid, &q.qid)));
+            let same = first.questions.iter().find(|f| f.qid() == q.qid());
+            assert!(same.is_none_or(|f| std::sync::Arc::ptr_eq(&f.id, &q.id)));
         }
     }
     let mut got: Vec<&str> = class.records.iter().map(|r| r.trainee.as_str()).collect();

@@ -359,6 +359,14 @@ fn kill_9_at_a_random_answer_then_resume_keeps_every_acknowledged_answer() {
     t.wait_for(&format!("Question {} / 6", answered + 1));
     let pid = pid_of("tq-kill9", &data);
     Command::new("kill").args(["-9", &pid]).status().unwrap();
+    // The killed process holds the attempt's lock until it is gone: on a loaded machine it can
+    // take a moment to die, and a start before then is told the attempt is open elsewhere.
+    let status = Path::new("/proc").join(&pid).join("status");
+    let alive = || std::fs::read_to_string(&status).is_ok_and(|s| !s.contains("State:\tZ"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     drop(t);
     let t = Tmux::start("tq-kill9b", &cmd, 100, 30);
     t.wait_for("Resume");
