@@ -6,7 +6,7 @@ use super::{Context, USAGE};
 use crate::bank::Library;
 use crate::diag::escape_for_terminal;
 use crate::msg;
-use crate::report::held::Keep;
+use crate::report::held::{HeldAttempt, Keep};
 
 /// The results folder as the instructor's views see it, through the one read path
 /// ([`crate::report::read::read_class`]): checked against the loaded banks and exams and the
@@ -34,6 +34,62 @@ pub(crate) fn class_of(
         keep,
         counted,
     )
+}
+
+/// The attempts `records` of `class` with their answers, each read again from its file as it
+/// is asked for (a batch at a time on every core, as an export of the responses writes them):
+/// the answers of a whole results folder are never held at once. An attempt whose file no
+/// longer holds it (it changed or went since the folder was read) is left out and put in
+/// `changed`.
+pub(crate) fn with_answers<'a>(
+    cx: &Context,
+    lib: &'a Library,
+    exams: &'a [crate::exam::ExamDef],
+    class: &'a crate::report::read::Class,
+    records: &'a [&'a HeldAttempt],
+    changed: &'a std::cell::RefCell<Vec<crate::record::BadRecord>>,
+) -> impl Iterator<Item = HeldAttempt> + 'a {
+    let key = instructor_key(&cx.folders);
+    let store = cx.places().results;
+    let at: std::collections::HashMap<*const HeldAttempt, usize> = class
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (std::ptr::from_ref(r), i))
+        .collect();
+    records.chunks(256).flat_map(move |batch| {
+        use rayon::prelude::*;
+        let files: Vec<(&HeldAttempt, &String)> = batch
+            .iter()
+            .filter_map(|r| {
+                let i = at.get(&std::ptr::from_ref(*r))?;
+                Some((*r, class.files.get(*i)?))
+            })
+            .collect();
+        let rules = crate::report::integrity::Rules {
+            lib,
+            exams,
+            key: key.as_deref(),
+        };
+        let again: Vec<Option<HeldAttempt>> = files
+            .par_iter()
+            .map(|(r, file)| {
+                let mut names = crate::report::held::Names::default();
+                crate::report::read::read_again(&store, rules, r, file, Keep::Answers, &mut names)
+            })
+            .collect();
+        for ((r, file), a) in files.iter().zip(&again) {
+            if a.is_none() {
+                changed.borrow_mut().push(crate::record::BadRecord {
+                    file: (*file).clone(),
+                    trainee: r.trainee.clone(),
+                    exam_id: r.exam_id.to_string(),
+                    reason: crate::messages::K::RecChangedWhileRead.into(),
+                });
+            }
+        }
+        again.into_iter().flatten()
+    })
 }
 
 /// An `--exam` that names neither a loaded exam nor an exam with records (or attempts that

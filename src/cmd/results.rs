@@ -1,7 +1,7 @@
 //! The instructor's view of the results folder: `report`, `export`, `history` and `board`.
 
 use super::Context;
-use super::class::{class_of, known_exam};
+use super::class::{class_of, known_exam, with_answers};
 use super::library::lib_and_exams_quiet;
 use super::setup::display;
 use super::stdout::{print_data, print_laid_out, stdout_is_piped, terminal_width};
@@ -239,19 +239,15 @@ pub(crate) fn export_cmd(
         Ok(l) => l,
         Err(c) => return c,
     };
-    // The answers themselves are held only for an export of them, and then only of the
-    // attempts exported; an export of the attempts uses no question.
+    // An export uses no question of what is read here: the answers of the attempts exported
+    // are read again, one attempt at a time, as their rows are written.
     let counted = match which {
         crate::cli::ExportWhich::All => None,
         crate::cli::ExportWhich::Best => Some(crate::report::Which::Best),
         crate::cli::ExportWhich::Last => Some(crate::report::Which::Last),
         crate::cli::ExportWhich::First => Some(crate::report::Which::First),
     };
-    let class = if responses {
-        class_of(cx, &lib, &exams, Keep::Answers, counted)
-    } else {
-        class_of(cx, &lib, &exams, Keep::Summary, None)
-    };
+    let class = class_of(cx, &lib, &exams, Keep::Summary, None);
     let starts = crate::report::status::Starts::read(&cx.places().results);
     let started = starts.view();
     if let Err(code) = known_exam(cx, exam, &exams, &class, started) {
@@ -320,11 +316,14 @@ pub(crate) fn export_cmd(
         })
         .collect();
     let streamed = responses && output.is_none() && stdout_is_piped();
+    let changed = std::cell::RefCell::new(Vec::new());
     let text = if streamed {
-        super::stdout::print_responses(&records, &lib);
+        let answers = with_answers(cx, &lib, &exams, &class, &records, &changed);
+        super::stdout::print_responses(answers, &lib);
         String::new()
     } else if responses {
-        crate::report::export_responses_csv(&records, &lib)
+        let answers = with_answers(cx, &lib, &exams, &class, &records, &changed);
+        crate::report::export_responses_csv(answers, &lib)
     } else {
         let flagged: Vec<crate::record::BadRecord> = skipped
             .iter()
@@ -334,7 +333,16 @@ pub(crate) fn export_cmd(
         crate::report::export_attempts_csv_with(&records, &unrecorded, &flagged)
     };
     // The records are written out: their memory is given back before the text is.
-    let left_out = skipped.len();
+    let changed = changed.into_inner();
+    for b in &changed {
+        let who = format!(
+            "{} ({})",
+            escape_for_terminal(&b.trainee),
+            escape_for_terminal(&b.file)
+        );
+        cx.out.fail_msg(&msg!(Skipped, who, &b.reason));
+    }
+    let left_out = skipped.len() + changed.len();
     drop(class);
     match output {
         None if streamed => {}

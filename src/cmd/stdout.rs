@@ -72,7 +72,7 @@ pub(crate) fn print_data(s: &str) {
 /// (`export --responses` to a file or a pipe), never held whole; the write's own error (a
 /// closed pipe, a full disk) is kept for [`super::Voice::finish`].
 pub(crate) fn print_responses(
-    records: &[&crate::report::held::HeldAttempt],
+    records: impl IntoIterator<Item = crate::report::held::HeldAttempt>,
     lib: &crate::bank::Library,
 ) {
     write_stdout_with(|out| {

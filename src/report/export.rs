@@ -330,7 +330,7 @@ pub fn response_as_seen(
 /// (label, text, credit, verdict, time) empty.
 #[must_use]
 pub fn export_responses_csv<R: Borrow<HeldAttempt>>(
-    records: &[R],
+    records: impl IntoIterator<Item = R>,
     lib: &crate::bank::Library,
 ) -> String {
     let mut w = csv_writer();
@@ -345,7 +345,7 @@ pub fn export_responses_csv<R: Borrow<HeldAttempt>>(
 /// `out` could not be written.
 pub fn export_responses_csv_to<R: Borrow<HeldAttempt>, W: std::io::Write>(
     out: W,
-    records: &[R],
+    records: impl IntoIterator<Item = R>,
     lib: &crate::bank::Library,
 ) -> Result<(), csv::Error> {
     let mut w = csv_writer_to(out);
@@ -357,7 +357,7 @@ pub fn export_responses_csv_to<R: Borrow<HeldAttempt>, W: std::io::Write>(
 /// The rows of [`export_responses_csv`], header first.
 fn responses_rows<R: Borrow<HeldAttempt>, W: std::io::Write>(
     w: &mut csv::Writer<W>,
-    records: &[R],
+    records: impl IntoIterator<Item = R>,
     lib: &crate::bank::Library,
 ) -> Result<(), csv::Error> {
     w.write_record([

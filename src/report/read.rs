@@ -19,6 +19,8 @@ pub struct Class {
     pub records: Vec<HeldAttempt>,
     /// Files that could not be read, and flagged records (with the trainee's name).
     pub bad: Vec<BadRecord>,
+    /// The name of the file of each of `records`, in the results folder.
+    pub files: Vec<String>,
 }
 
 /// Read and check every record of `store` (through the results index in the cache folder
@@ -61,15 +63,42 @@ pub fn read_class_counting(
     }
     let Screened {
         records,
+        files,
         mut unreadable,
         mut flagged,
-        ..
     } = screened;
     unreadable.append(&mut flagged);
     Class {
         records,
         bad: unreadable,
+        files,
     }
+}
+
+/// `held` read again from its file `file` in `store`, with `keep` of each question: when the
+/// file still holds the same attempt and it still passes its own checks under `rules` (those
+/// that need no other record); `None` when it does not (it changed or went since).
+#[must_use]
+pub fn read_again(
+    store: &Store,
+    rules: Rules<'_>,
+    held: &HeldAttempt,
+    file: &str,
+    keep: Keep,
+    names: &mut Names,
+) -> Option<HeldAttempt> {
+    let (r, seal) = read_record_sealed(&store.dir.join(file)).ok()?;
+    let same = r.attempt_id == held.attempt_id
+        && r.trainee == held.trainee
+        && *r.exam_id == *held.exam_id
+        && r.started_at == held.started_at
+        && r.percent.total_cmp(&held.percent).is_eq();
+    let known = Known {
+        seal,
+        rescored: None,
+    };
+    (same && check_one(&r, Some(&known), rules).count())
+        .then(|| HeldAttempt::of(r, rules.lib, keep, names))
 }
 
 /// The questions of every attempt that counts and gave them back while the folder was read
@@ -97,27 +126,8 @@ fn fill_counted(store: &Store, rules: Rules<'_>, keep: Keep, which: Which, s: &m
         }
         let mut gone = Vec::new();
         for i in missing {
-            let held = &s.records[i];
-            let again = read_record_sealed(&store.dir.join(&s.files[i]))
-                .ok()
-                .filter(|(r, seal)| {
-                    r.attempt_id == held.attempt_id
-                        && r.trainee == held.trainee
-                        && *r.exam_id == *held.exam_id
-                        && r.started_at == held.started_at
-                        && r.percent.total_cmp(&held.percent).is_eq()
-                        && check_one(
-                            r,
-                            Some(&Known {
-                                seal: *seal,
-                                rescored: None,
-                            }),
-                            rules,
-                        )
-                        .count()
-                });
-            match again {
-                Some((r, _)) => s.records[i] = HeldAttempt::of(r, rules.lib, keep, &mut names),
+            match read_again(store, rules, &s.records[i], &s.files[i], keep, &mut names) {
+                Some(h) => s.records[i] = h,
                 None => gone.push(i),
             }
         }

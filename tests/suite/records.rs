@@ -1346,3 +1346,66 @@ fn an_attempt_that_counts_only_once_a_copy_is_flagged_gets_its_questions_back() 
         "the second attempt's questions are analysed"
     );
 }
+
+#[test]
+fn an_attempt_read_again_for_its_answers_must_be_the_one_read_first() {
+    // `export --responses` reads the folder without the answers, then each exported attempt's
+    // file again for them: a file that no longer holds the attempt first read (replaced by
+    // another, or gone) gives nothing, and the export names it instead of writing its rows.
+    use tipquiz::report::held::{Keep, Names};
+    use tipquiz::report::read::{read_again, read_class_counting};
+    let lib = lib();
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    let sara = store.commit(&record(&lib, "Sara", T0), None).unwrap();
+    let omar = store
+        .commit(&record(&lib, "Omar", T0 + 61_000), None)
+        .unwrap();
+    let rules = tipquiz::report::integrity::Rules {
+        lib: &lib,
+        exams: &[],
+        key: None,
+    };
+    let class = read_class_counting(&store, None, rules, Keep::Summary, None);
+    assert_eq!(class.records.len(), 2);
+    assert!(class.records.iter().all(|r| !r.questions_kept));
+    let mut names = Names::default();
+    let at = |who: &str| class.records.iter().position(|r| r.trainee == who).unwrap();
+    let (s, o) = (at("Sara"), at("Omar"));
+    let again = read_again(
+        &store,
+        rules,
+        &class.records[s],
+        &class.files[s],
+        Keep::Answers,
+        &mut names,
+    )
+    .expect("the same attempt");
+    assert_eq!(again.questions.len(), 6);
+    assert!(again.questions.iter().all(|q| q.answer.is_some()));
+    // Omar's file now holds Sara's attempt; then it is gone.
+    std::fs::copy(&sara, &omar).unwrap();
+    assert!(
+        read_again(
+            &store,
+            rules,
+            &class.records[o],
+            &class.files[o],
+            Keep::Answers,
+            &mut names
+        )
+        .is_none()
+    );
+    std::fs::remove_file(&omar).unwrap();
+    assert!(
+        read_again(
+            &store,
+            rules,
+            &class.records[o],
+            &class.files[o],
+            Keep::Answers,
+            &mut names
+        )
+        .is_none()
+    );
+}

@@ -829,7 +829,7 @@ fn exports_are_exact() {
     );
     assert_eq!(
         export_responses_csv(
-            &HeldAttempt::all_of(&records, &library(), Keep::Answers),
+            HeldAttempt::all_of(&records, &library(), Keep::Answers),
             &library()
         ),
         "attempt_id,trainee,exam_id,position,qid,topic,type,answer_label,answer_text,credit,points,max,verdict,answered_at,end_reason\n\
