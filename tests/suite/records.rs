@@ -40,6 +40,15 @@ pub fn finished(lib: &Library, trainee: &str, start: i64, answers: usize) -> Ses
     s
 }
 
+/// The checks of a class read with no exam loaded and no instructor key.
+fn bare_rules(lib: &Library) -> tipquiz::report::integrity::Rules<'_> {
+    tipquiz::report::integrity::Rules {
+        lib,
+        exams: &[],
+        key: None,
+    }
+}
+
 fn record(lib: &Library, trainee: &str, start: i64) -> AttemptRecord {
     let s = finished(lib, trainee, start, 4);
     AttemptRecord::from_session(&s, &attempt_id(&s.state), start + 60_000, "tipquiz test")
@@ -1185,11 +1194,7 @@ fn a_class_read_holds_what_the_views_use_of_each_record_and_the_answers_only_whe
             .commit(&record(&lib, n, T0 + i as i64 * 61_000), None)
             .unwrap();
     }
-    let rules = tipquiz::report::integrity::Rules {
-        lib: &lib,
-        exams: &[],
-        key: None,
-    };
+    let rules = bare_rules(&lib);
     let class = tipquiz::report::read::read_class(&store, None, rules);
     assert!(class.bad.is_empty(), "{:?}", class.bad);
     assert_eq!(class.records.len(), 3);
@@ -1255,11 +1260,7 @@ fn a_class_read_for_the_report_keeps_questions_only_of_the_attempts_that_count()
         );
         store.commit(&r, None).unwrap();
     }
-    let rules = tipquiz::report::integrity::Rules {
-        lib: &lib,
-        exams: &[],
-        key: None,
-    };
+    let rules = bare_rules(&lib);
     for which in Which::ALL {
         let class = read_class_counting(&store, None, rules, Keep::Figures, Some(which));
         assert!(class.bad.is_empty(), "{:?}", class.bad);
@@ -1312,11 +1313,7 @@ fn an_attempt_that_counts_only_once_a_copy_is_flagged_gets_its_questions_back() 
     for r in [&first, &second, &copy] {
         store.commit(r, None).unwrap();
     }
-    let rules = tipquiz::report::integrity::Rules {
-        lib: &lib,
-        exams: &[],
-        key: None,
-    };
+    let rules = bare_rules(&lib);
     let class = read_class_counting(&store, None, rules, Keep::Figures, Some(Which::First));
     assert_eq!(
         class.bad.len(),
@@ -1361,11 +1358,7 @@ fn an_attempt_read_again_for_its_answers_must_be_the_one_read_first() {
     let omar = store
         .commit(&record(&lib, "Omar", T0 + 61_000), None)
         .unwrap();
-    let rules = tipquiz::report::integrity::Rules {
-        lib: &lib,
-        exams: &[],
-        key: None,
-    };
+    let rules = bare_rules(&lib);
     let class = read_class_counting(&store, None, rules, Keep::Summary, None);
     assert_eq!(class.records.len(), 2);
     assert!(class.records.iter().all(|r| !r.questions_kept));
