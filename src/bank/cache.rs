@@ -32,11 +32,14 @@
 //! killed process.
 //!
 //! A miss encodes the bank at once but writes it on a background thread, so that the first
-//! question does not wait for the disk; the entry of a small bank (under
-//! [`super::SMALL_TEXT`]) is written at once instead, which costs less than starting a thread
-//! (it is not synced). The [`BankCache`] value keeps the threads it started:
-//! [`BankCache::wait`] (or dropping it, as the command line does when a command ends) lets
-//! short commands such as `list` finish their writes.
+//! question does not wait for the disk. The entry of a small bank (under
+//! [`super::SMALL_TEXT`]) starts no thread (that would cost more than the write): it is written
+//! at once, or, when the cache was asked to hold small entries ([`BankCache::hold_small`], as
+//! the screens do), encoded and written later by whoever took them ([`BankCache::take_held`]:
+//! the screens, once their first frame is on screen, since an entry only helps the next start).
+//! The [`BankCache`] value keeps the threads it started: [`BankCache::wait`] (or dropping it,
+//! as the command line does when a command ends) lets short commands such as `list` finish
+//! their writes.
 //!
 //! # Why a hit may skip the checks
 //!
@@ -62,6 +65,7 @@ use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
 /// The version of the entries' layout: bump it whenever [`Bank`], [`super::Question`],
@@ -106,6 +110,46 @@ pub struct BankCache {
     dir: PathBuf,
     /// Writes started in the background and not yet waited for.
     writes: Mutex<Vec<JoinHandle<()>>>,
+    /// Whether the entries of small banks are held rather than written ([`BankCache::hold_small`]).
+    hold: AtomicBool,
+    /// The content hashes of the small banks whose entries are held, not encoded yet (an
+    /// encoded entry is about as large as the bank: held encoded, it would raise the peak of
+    /// memory of whatever comes before it is written).
+    held: Mutex<Vec<String>>,
+}
+
+/// The entries of small banks held by a [`BankCache`] (the content hashes of their texts), with
+/// the library their banks went into, taken to be written later ([`Held::write`]) by whoever
+/// knows when the disk may be used (the screens, after their first frame). Dropped, they are
+/// written all the same (a command that ends before any frame).
+#[derive(Debug)]
+pub struct Held {
+    dir: PathBuf,
+    hashes: Vec<String>,
+    banks: std::sync::Arc<super::Library>,
+}
+
+impl Held {
+    /// Encode and write the held entries of the library's banks (found by their content hash),
+    /// each as [`BankCache`] writes one (unsynced, errors ignored). The banks are as they were
+    /// parsed: a library refuses to load with a question dropped.
+    pub fn write(mut self) {
+        self.write_now();
+    }
+
+    fn write_now(&mut self) {
+        for hash in std::mem::take(&mut self.hashes) {
+            if let Some(b) = self.banks.banks.iter().find(|b| b.hash == hash) {
+                store_streamed(&entry_path(&self.dir, &hash), &hash, b);
+            }
+        }
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.write_now();
+    }
 }
 
 impl BankCache {
@@ -115,6 +159,8 @@ impl BankCache {
         BankCache {
             dir: dir.into(),
             writes: Mutex::new(Vec::new()),
+            hold: AtomicBool::new(false),
+            held: Mutex::new(Vec::new()),
         }
     }
 
@@ -135,6 +181,27 @@ impl BankCache {
                 Ok(mut w) => w.push(handle),
                 Err(poisoned) => poisoned.into_inner().push(handle),
             }
+        }
+    }
+
+    /// From now on, hold the entries of small banks instead of writing them, for the caller
+    /// to take ([`BankCache::take_held`]) and write when it suits it.
+    pub fn hold_small(&self) {
+        self.hold.store(true, Ordering::Relaxed);
+    }
+
+    /// The entries held so far, of banks that went into `banks` (see [`Held`]); they are no
+    /// longer this cache's to write.
+    #[must_use]
+    pub fn take_held(&self, banks: &std::sync::Arc<super::Library>) -> Held {
+        let hashes = match self.held.lock() {
+            Ok(mut h) => std::mem::take(&mut *h),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+        };
+        Held {
+            dir: self.dir.clone(),
+            hashes,
+            banks: std::sync::Arc::clone(banks),
         }
     }
 
@@ -209,13 +276,73 @@ impl Entry {
     }
 }
 
+/// A writer that keeps only the SHA-256 and the length of what is written to it.
+struct Digesting {
+    sha: Sha256,
+    len: u64,
+}
+
+impl std::io::Write for Digesting {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.sha.update(bytes);
+        self.len += bytes.len() as u64;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Write one frame of an entry to `w` as [`Entry::write_to`] does (length, digest, bytes), from
+/// `value` encoded twice (once for its length and digest, once into `w`) rather than held.
+fn write_frame<T: serde::Serialize + ?Sized>(
+    w: &mut dyn std::io::Write,
+    value: &T,
+) -> std::io::Result<()> {
+    let d = postcard::to_io(
+        value,
+        Digesting {
+            sha: Sha256::new(),
+            len: 0,
+        },
+    )
+    .map_err(std::io::Error::other)?;
+    w.write_all(&d.len.to_le_bytes())?;
+    w.write_all(&d.sha.finalize())?;
+    postcard::to_io(value, w).map_err(std::io::Error::other)?;
+    Ok(())
+}
+
+/// Write the entry of `bank` (content hash `hash`) to `w`, the same bytes as [`encode`] and
+/// [`Entry::write_to`], without holding the encoded entry in memory: written after the screens'
+/// first frame, it does not raise the program's peak of memory.
+fn write_streamed(w: &mut dyn std::io::Write, hash: &str, bank: &Bank) -> std::io::Result<()> {
+    let chunks = bank.questions.chunks(FRAME_QUESTIONS);
+    w.write_all(header(hash).as_bytes())?;
+    w.write_all(&(1 + chunks.len() as u64).to_le_bytes())?;
+    write_frame(w, &bare(bank))?;
+    for c in chunks {
+        write_frame(w, c)?;
+    }
+    Ok(())
+}
+
+/// [`store`] for an entry written by [`write_streamed`].
+fn store_streamed(path: &Path, hash: &str, bank: &Bank) {
+    let Some(dir) = path.parent() else {
+        return;
+    };
+    if crate::fs::write_unsynced(path, |w| write_streamed(w, hash, bank)).is_ok() {
+        prune(dir, path, MAX_ENTRIES);
+    }
+}
+
 /// Bytes of a frame's digest.
 const DIGEST: usize = 32;
 
-/// The entry of `bank`, whose text has content hash `hash` (`origin` and `hash` are not
-/// stored).
-fn encode(hash: &str, bank: &Bank) -> Option<Entry> {
-    use rayon::prelude::*;
+/// `bank` without its questions, origin and hash: the first frame of its entry.
+fn bare(bank: &Bank) -> Bank {
     // Every field by name, so that a new field of `Bank` is a compile error here (and a reason
     // to bump FORMAT).
     let Bank {
@@ -224,11 +351,11 @@ fn encode(hash: &str, bank: &Bank) -> Option<Entry> {
         title,
         description,
         languages,
-        questions,
+        questions: _,
         origin: _,
         hash: _,
     } = bank;
-    let bare = Bank {
+    Bank {
         id: id.clone(),
         topic: topic.clone(),
         title: title.clone(),
@@ -237,8 +364,15 @@ fn encode(hash: &str, bank: &Bank) -> Option<Entry> {
         questions: Vec::new(),
         origin: String::new(),
         hash: String::new(),
-    };
-    let mut frames = vec![postcard::to_allocvec(&bare).ok()?];
+    }
+}
+
+/// The entry of `bank`, whose text has content hash `hash` (`origin` and `hash` are not
+/// stored).
+fn encode(hash: &str, bank: &Bank) -> Option<Entry> {
+    use rayon::prelude::*;
+    let questions = &bank.questions;
+    let mut frames = vec![postcard::to_allocvec(&bare(bank)).ok()?];
     let encode = |c: &[super::Question]| postcard::to_allocvec(c).ok();
     frames.extend(if questions.len() > FRAME_QUESTIONS * 4 {
         questions
@@ -346,7 +480,9 @@ pub fn lookup(cache: &Path, file: &str, source: &str) -> Option<Bank> {
 
 /// [`parse_bank`] through the cache `cache` (`None`: no cache, exactly `parse_bank`). A hit
 /// returns the cached bank and no diagnostics; a miss parses the text and, when it loaded
-/// without any diagnostic, writes its entry in the background (see [`BankCache::wait`]).
+/// without any diagnostic, writes its entry (in the background when the text is large, see
+/// [`BankCache::wait`]; held for later when it is small and the cache holds small entries, see
+/// [`BankCache::hold_small`]).
 #[must_use]
 pub fn parse_bank_cached(
     file: &str,
@@ -361,12 +497,18 @@ pub fn parse_bank_cached(
         return (Some(bank), Vec::new());
     }
     let (bank, diags) = parse_bank_hashed(file, source, Some(&hash));
-    if diags.is_empty()
+    let small = source.len() < super::SMALL_TEXT;
+    if diags.is_empty() && bank.is_some() && small && cache.hold.load(Ordering::Relaxed) {
+        match cache.held.lock() {
+            Ok(mut h) => h.push(hash),
+            Err(poisoned) => poisoned.into_inner().push(hash),
+        }
+    } else if diags.is_empty()
         && let Some(b) = &bank
         && let Some(entry) = encode(&hash, b)
     {
         let path = entry_path(cache.dir(), &hash);
-        if source.len() < super::SMALL_TEXT {
+        if small {
             // A small entry is written at once: a thread would cost more than the write.
             store(&path, &entry);
         } else {
@@ -452,6 +594,39 @@ mod tests {
         let got = parse_bank_cached(name, text, Some(&cache));
         cache.wait();
         got
+    }
+
+    #[test]
+    fn an_entry_written_streamed_is_the_same_bytes() {
+        for text in [EVERY, SHIPPED_BANKS[0].1] {
+            let (bank, _) = parse_bank("a/b.toml", text);
+            let bank = bank.expect("bank");
+            let hash = content_hash(text.as_bytes());
+            let mut whole = Vec::new();
+            encode(&hash, &bank)
+                .expect("encode")
+                .write_to(&mut whole)
+                .expect("write");
+            let mut streamed = Vec::new();
+            write_streamed(&mut streamed, &hash, &bank).expect("write");
+            assert_eq!(whole, streamed);
+        }
+    }
+
+    #[test]
+    fn held_entries_are_written_after_and_read_back() {
+        let d = folder();
+        let cache = BankCache::new(d.path());
+        cache.hold_small();
+        let (parsed, diags) = parse_bank_cached("a/every.toml", EVERY, Some(&cache));
+        assert!(diags.is_empty());
+        let parsed = parsed.expect("bank");
+        let hash = content_hash(EVERY.as_bytes());
+        assert!(!entry_path(d.path(), &hash).exists(), "held, not written");
+        let (lib, _) = crate::bank::Library::build(vec![parsed.clone()]);
+        cache.take_held(&std::sync::Arc::new(lib)).write();
+        let hit = lookup(d.path(), "a/every.toml", EVERY).expect("a hit");
+        assert_eq!(hit, parsed);
     }
 
     #[test]

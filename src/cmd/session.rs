@@ -29,11 +29,12 @@ pub(crate) fn lang_of(
 /// The home screen.
 #[must_use]
 pub fn home(cx: &Context) -> u8 {
-    let start = Start::show(cx, None);
+    let mut start = Start::show(cx, None);
     let (lib, exams) = match library_or_exit(cx) {
         Ok(x) => x,
         Err(code) => return code,
     };
+    let lib = start.hold(cx, lib);
     let _ = crate::tui::run::recover(
         &start.places,
         &lib,
@@ -42,7 +43,7 @@ pub fn home(cx: &Context) -> u8 {
         cx.out.lang,
     );
     let mut app = crate::tui::app::App::new(
-        std::sync::Arc::new(lib),
+        lib,
         exams,
         &start.prefs,
         lang_of(cx, &start.prefs, None),
@@ -78,10 +79,18 @@ pub(crate) struct Start {
     /// Effects of an attempt started before the screens (a trainee given on the command line),
     /// carried out by the screens' host, whose worker syncs what can wait (the start marker).
     pub(crate) first: Vec<crate::tui::app::Effect>,
+    /// The parsed-bank cache's entries held for after the first frame (see [`Start::hold`]);
+    /// written when dropped, should the command end before any frame.
+    pub(crate) later: Option<crate::bank::cache::Held>,
 }
 
 impl Start {
     pub(crate) fn show(cx: &Context, trainee: Option<&str>) -> Start {
+        // The parsed-bank cache's entries of small banks are written after the first frame
+        // (see `run_app`): they only help the next start.
+        if let Some(c) = &cx.banks {
+            c.hold_small();
+        }
         let places = cx.places();
         let prefs = crate::tui::run::load_prefs(&places.prefs);
         let display = display_with(&cx.common, &prefs);
@@ -92,7 +101,20 @@ impl Start {
             display,
             early,
             first: Vec::new(),
+            later: None,
         }
+    }
+
+    /// Take the cache entries held while `lib` was loaded, to be written after the first frame
+    /// (or when the command ends without one); the library is kept shared for the screens.
+    pub(crate) fn hold(
+        &mut self,
+        cx: &Context,
+        lib: crate::bank::Library,
+    ) -> std::sync::Arc<crate::bank::Library> {
+        let lib = std::sync::Arc::new(lib);
+        self.later = cx.banks.as_ref().map(|c| c.take_held(&lib));
+        lib
     }
 }
 
@@ -119,6 +141,7 @@ pub(crate) fn run_app(mut app: crate::tui::app::App, cx: &Context, start: Start)
         calibrate,
         start.early,
         &start.first,
+        start.later,
     ) {
         Ok(code) => code,
         Err(e) => {

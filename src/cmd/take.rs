@@ -90,15 +90,16 @@ pub(crate) fn take(
         return USAGE;
     }
     let mut start = Start::show(cx, trainee.as_deref());
-    let places = &start.places;
     let shipped = exam_arg.is_some()
         || review_mistakes
         || needs_shipped(&cx.common.banks, &topics)
-        || waiting_to_recover(places);
+        || waiting_to_recover(&start.places);
     let (lib, exams) = match library_or_exit_with(cx, shipped) {
         Ok(x) => x,
         Err(code) => return code,
     };
+    let lib = start.hold(cx, lib);
+    let places = &start.places;
     let _ = crate::tui::run::recover(places, &lib, &exams, crate::tui::run::now_ms(), cx.out.lang);
     let exam = if let Some(e) = exam_arg {
         let path = PathBuf::from(&e);
@@ -188,7 +189,7 @@ pub(crate) fn take(
         def
     };
     let mut app = crate::tui::app::App::new(
-        std::sync::Arc::new(lib),
+        lib,
         exams,
         &start.prefs,
         lang_of(cx, &start.prefs, trainee.as_deref()),

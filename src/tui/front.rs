@@ -176,6 +176,10 @@ pub trait Screens {
         terminal: &mut Terminal<B>,
     ) -> io::Result<bool>;
 
+    /// A whole frame has been drawn and flushed: work kept off the path to the first frame
+    /// may be done now. The default does nothing.
+    fn frame_shown(&mut self) {}
+
     /// The loop ends because the source or the sink failed: keep what must be kept.
     fn ended(&mut self) {}
 }
@@ -237,6 +241,7 @@ pub fn run_loop<B: Backend, S: Screens>(
             if let Some(m) = measured {
                 screens.measured(m);
             }
+            screens.frame_shown();
         }
         let event = match source.next_event(screens.wait(screens.now())) {
             Ok(ev) => ev,
@@ -356,9 +361,14 @@ impl Screens for Trainee<'_> {
         Ok(false)
     }
 
+    fn frame_shown(&mut self) {
+        self.host.frame_shown(self.app);
+    }
+
     fn ended(&mut self) {
         let now = self.host.now();
         self.host.execute(self.app, &[Effect::Autosave], now);
+        self.host.frame_shown(self.app);
         self.host.flush();
     }
 }

@@ -231,6 +231,12 @@ pub struct Host {
     started: HashMap<String, Option<FolderId>>,
     /// When a finished attempt that is not recorded yet is tried again.
     retry_at: Option<Millis>,
+    /// Effects kept off the path to the first frame (the preferences), carried out once a
+    /// frame is on screen ([`Host::frame_shown`]).
+    deferred: Vec<Effect>,
+    /// Work kept off the path to the first frame (a parsed bank's cache entry), done once a
+    /// frame is on screen.
+    jobs: Vec<Box<dyn FnOnce() + Send>>,
 }
 
 /// How often a finished attempt that could not be recorded is tried again, in milliseconds.
@@ -252,6 +258,8 @@ impl Host {
             recorded: None,
             started: HashMap::new(),
             retry_at: None,
+            deferred: Vec::new(),
+            jobs: Vec::new(),
         }
     }
 
@@ -378,6 +386,43 @@ impl Host {
         }
         self.execute(app, &[Effect::Commit], now);
         true
+    }
+
+    /// Carry out the effects of an attempt started before the screens, as [`Host::execute`]
+    /// does, except the preferences (a convenience), which wait until the first frame is on
+    /// screen ([`Host::frame_shown`]). What makes the attempt known to the instructor (its
+    /// start marker) and safe (its first save) is done here, before the first frame.
+    pub fn execute_before_first_frame(
+        &mut self,
+        app: &mut App,
+        effects: &[Effect],
+        now: Millis,
+    ) -> bool {
+        let (later, now_fx): (Vec<Effect>, Vec<Effect>) = effects
+            .iter()
+            .cloned()
+            .partition(|e| matches!(e, Effect::SavePrefs));
+        self.deferred.extend(later);
+        self.execute(app, &now_fx, now)
+    }
+
+    /// Do `job` once a frame is on screen ([`Host::frame_shown`]): work that only helps a later
+    /// start, such as writing a parsed bank's cache entry.
+    pub fn after_first_frame(&mut self, job: impl FnOnce() + Send + 'static) {
+        self.jobs.push(Box::new(job));
+    }
+
+    /// A frame is on screen (or none will be: the run is ending): carry out what was kept off
+    /// the path to it. Nothing to do after the first time.
+    pub fn frame_shown(&mut self, app: &mut App) {
+        if !self.deferred.is_empty() {
+            let effects = std::mem::take(&mut self.deferred);
+            let now = self.now();
+            self.execute(app, &effects, now);
+        }
+        for job in std::mem::take(&mut self.jobs) {
+            job();
+        }
     }
 
     /// Carry out effects that only need the host (saving, recording, preferences). Returns

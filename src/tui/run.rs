@@ -200,7 +200,9 @@ pub fn run_local<S: Screens>(screens: &mut S, mode: BidiMode) -> io::Result<Outc
 
 /// Run the app in the terminal until it quits. Returns the exit code. `early` is the terminal
 /// already taken for the loading frame, if it was. `calibrate` starts with the question whether
-/// Arabic reads correctly (first run in Arabic).
+/// Arabic reads correctly (first run in Arabic). `first` are the effects of an attempt started
+/// before the screens; `later` is work done once the first frame is on screen (the parsed-bank
+/// cache's entries, see [`crate::bank::cache::Held`]).
 ///
 /// # Errors
 /// When the terminal cannot be used.
@@ -211,22 +213,32 @@ pub fn run(
     calibrate: bool,
     early: Option<Early>,
     first: &[super::app::Effect],
+    later: Option<crate::bank::cache::Held>,
 ) -> io::Result<u8> {
-    if !ttys() {
-        return Err(io::Error::other(
+    let taken = if ttys() {
+        match early {
+            Some(mut e) => match e.terminal.take() {
+                // The errors held back while loading are printed when the terminal is left.
+                Some(t) => Ok((t, Arc::clone(&e.signal))),
+                None => Err(io::Error::other("the terminal was given back")),
+            },
+            None => {
+                let signal = Arc::new(AtomicUsize::new(0));
+                super::terminal::watch_signals(Arc::clone(&signal));
+                super::terminal::enter(display.mode).map(|t| (t, signal))
+            }
+        }
+    } else {
+        Err(io::Error::other(
             "tipquiz needs a terminal (standard input and output are not one)",
-        ));
-    }
-    let (mut terminal, signal) = match early {
-        Some(mut e) => match e.terminal.take() {
-            // The errors held back while loading are printed when the terminal is left.
-            Some(t) => (t, Arc::clone(&e.signal)),
-            None => return Err(io::Error::other("the terminal was given back")),
-        },
-        None => {
-            let signal = Arc::new(AtomicUsize::new(0));
-            super::terminal::watch_signals(Arc::clone(&signal));
-            (super::terminal::enter(display.mode)?, signal)
+        ))
+    };
+    let (mut terminal, signal) = match taken {
+        Ok(t) => t,
+        Err(e) => {
+            // No frame will be drawn: the cache entries are written now.
+            drop(later);
+            return Err(e);
         }
     };
     app.display = display;
@@ -234,9 +246,13 @@ pub fn run(
         app.calibrate();
     }
     let mut host = Host::new(places.clone()).with_saver(Saver::start());
-    // An attempt started before the screens: its marker and first save, before its first frame.
+    // An attempt started before the screens: its marker and first save, before its first frame;
+    // the preferences and the cache entries after it.
     let now = host.now();
-    host.execute(&mut app, first, now);
+    host.execute_before_first_frame(&mut app, first, now);
+    if let Some(held) = later {
+        host.after_first_frame(move || held.write());
+    }
     let mut source = LocalTerminal {
         signal: Arc::clone(&signal),
         mode: display.mode,
