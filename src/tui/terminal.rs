@@ -704,13 +704,26 @@ fn watch(
 /// An ending signal (or the terminal gone, as SIGHUP): tell the event loop, which autosaves,
 /// restores the terminal and exits with 128 + the signal; if it has not within the grace
 /// period, restore what can be restored and exit here.
+///
+/// The loop may be stuck writing a frame to a terminal that reads nothing (a stalled
+/// connection: the terminal's buffer full), holding standard output's lock: a restore would
+/// wait as long, and so would `std::process::exit`, which flushes standard output. So the
+/// restore is tried on a thread of its own for a moment, and the program ends with `_exit`.
+/// Nothing is lost: the attempt is autosaved after every change.
 #[cfg(unix)]
 fn end_from_outside(flag: &std::sync::atomic::AtomicUsize, sig: i32) {
     flag.store(usize::try_from(sig).unwrap_or(1), Ordering::SeqCst);
     wake_loop();
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    restore();
-    std::process::exit(128 + sig);
+    let (done, restored) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        restore();
+        let _ = done.send(());
+    });
+    let _ = restored.recv_timeout(std::time::Duration::from_millis(500));
+    // SAFETY: `_exit` has no preconditions; it ends the process without running anything
+    // that could wait on a lock held by a stuck thread.
+    unsafe { libc::_exit(128 + sig) }
 }
 
 /// The wake pipe: both ends of a socket pair. The local terminal's loop waits in poll(2) on

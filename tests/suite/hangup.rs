@@ -69,7 +69,12 @@ fn vanish(stderr_on_terminal: bool, controlling: bool) {
     use std::os::unix::process::CommandExt as _;
     let data = tempfile::tempdir().unwrap();
     let (mut master, slave) = open_pty();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tipquiz"));
+    let stderr = if stderr_on_terminal {
+        Stdio::from(slave.try_clone().unwrap())
+    } else {
+        Stdio::from(File::create(data.path().join("stderr")).unwrap())
+    };
+    let mut cmd = quiz_on(&slave, stderr, data.path());
     if controlling {
         // SAFETY: only async-signal-safe calls between fork and exec; standard input is the
         // terminal by then.
@@ -82,81 +87,18 @@ fn vanish(stderr_on_terminal: bool, controlling: bool) {
             });
         }
     }
-    let mut child = cmd
-        .args([
-            "take",
-            "--topic",
-            "indicators",
-            "--count",
-            "3",
-            "--time",
-            "5m",
-            "--mode",
-            "exam",
-            "--trainee",
-            "Hup",
-            "--lang",
-            "en",
-            "--bidi",
-            "reorder",
-        ])
-        .env("TIPQUIZ_DATA", data.path())
-        .env("TIPQUIZ_RESULTS", data.path().join("results"))
-        .env("TIPQUIZ_NO_CALIBRATION", "1")
-        .env("TERM", "xterm")
-        .env_remove("TMUX")
-        .stdin(Stdio::from(slave.try_clone().unwrap()))
-        .stdout(Stdio::from(slave.try_clone().unwrap()))
-        .stderr(if stderr_on_terminal {
-            Stdio::from(slave)
-        } else {
-            Stdio::from(File::create(data.path().join("stderr")).unwrap())
-        })
-        .spawn()
-        .unwrap();
-    // Play the terminal (answer its queries as xterm does, keep the screen in a terminal
-    // emulator) until `text` is on the screen.
+    drop(slave);
+    let mut child = cmd.spawn().unwrap();
     let mut vt = vt100::Parser::new(
         std::num::NonZero::new(24).unwrap(),
         std::num::NonZero::new(80).unwrap(),
         0,
     );
-    let mut buf = [0u8; 65536];
-    let mut play_until = |master: &mut File, text: &str| {
-        let start = Instant::now();
-        while !vt.screen().contents().contains(text) {
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "no {text:?} on the screen:\n{}",
-                vt.screen().contents()
-            );
-            let mut pfd = libc::pollfd {
-                fd: master.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            // SAFETY: one valid pollfd.
-            if unsafe { libc::poll(&raw mut pfd, 1, 100) } <= 0 {
-                continue;
-            }
-            let n = master.read(&mut buf).unwrap();
-            vt.process(&buf[..n]);
-            for (ask, reply) in [
-                (&b"\x1b[6n"[..], &b"\x1b[1;1R"[..]),
-                (&b"\x1b[8$p"[..], &b"\x1b[8;0$y"[..]),
-                (&b"\x1b[c"[..], &b"\x1b[?62;22c"[..]),
-            ] {
-                if buf[..n].windows(ask.len()).any(|w| w == ask) {
-                    master.write_all(reply).unwrap();
-                }
-            }
-        }
-    };
-    play_until(&mut master, "? help");
+    play_until(&mut master, &mut vt, "? help");
     // The first choice, confirmed.
     master.write_all(b"1").unwrap();
     master.write_all(b"\r").unwrap();
-    play_until(&mut master, "Answered 1");
+    play_until(&mut master, &mut vt, "Answered 1");
     let pid = child.id();
     #[cfg(any(target_os = "linux", target_os = "android"))]
     let cpu_before = cpu_so_far(pid);
@@ -236,4 +178,128 @@ fn vanish(stderr_on_terminal: bool, controlling: bool) {
         .map(|(i, _)| i)
         .collect();
     assert_eq!(answered, vec![0], "the first question's answer is kept");
+}
+
+/// Play the terminal (answer its queries as xterm does, keep the screen in the terminal
+/// emulator `vt`) until `text` is on the screen.
+fn play_until(master: &mut File, vt: &mut vt100::Parser, text: &str) {
+    let mut buf = [0u8; 65536];
+    let start = Instant::now();
+    while !vt.screen().contents().contains(text) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no {text:?} on the screen:\n{}",
+            vt.screen().contents()
+        );
+        let mut pfd = libc::pollfd {
+            fd: master.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd.
+        if unsafe { libc::poll(&raw mut pfd, 1, 100) } <= 0 {
+            continue;
+        }
+        let n = master.read(&mut buf).unwrap();
+        vt.process(&buf[..n]);
+        for (ask, reply) in [
+            (&b"\x1b[6n"[..], &b"\x1b[1;1R"[..]),
+            (&b"\x1b[8$p"[..], &b"\x1b[8;0$y"[..]),
+            (&b"\x1b[c"[..], &b"\x1b[?62;22c"[..]),
+        ] {
+            if buf[..n].windows(ask.len()).any(|w| w == ask) {
+                master.write_all(reply).unwrap();
+            }
+        }
+    }
+}
+
+/// The quiz of these tests (a timed exam of 3 questions, the trainee named) on the terminal
+/// whose other end is `slave`, with its data in `data`.
+fn quiz_on(slave: &File, stderr: Stdio, data: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tipquiz"));
+    cmd.args([
+        "take",
+        "--topic",
+        "indicators",
+        "--count",
+        "3",
+        "--time",
+        "5m",
+        "--mode",
+        "exam",
+        "--trainee",
+        "Hup",
+        "--lang",
+        "en",
+        "--bidi",
+        "reorder",
+    ])
+    .env("TIPQUIZ_DATA", data)
+    .env("TIPQUIZ_RESULTS", data.join("results"))
+    .env("TIPQUIZ_NO_CALIBRATION", "1")
+    .env("TERM", "xterm")
+    .env_remove("TMUX")
+    .stdin(Stdio::from(slave.try_clone().unwrap()))
+    .stdout(Stdio::from(slave.try_clone().unwrap()))
+    .stderr(stderr);
+    cmd
+}
+
+/// A terminal that reads nothing any more (a stalled connection: its buffer fills and the
+/// quiz's next frame blocks in write(2), holding standard output's lock), then SIGTERM: the
+/// quiz still ends, with 143, and the answer given before is in the autosave. Before, the
+/// signal watcher's restore waited on that lock for ever.
+#[test]
+fn sigterm_ends_the_quiz_even_when_its_terminal_reads_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut master, slave) = open_pty();
+    let stderr = Stdio::from(File::create(data.path().join("stderr")).unwrap());
+    let mut child = quiz_on(&slave, stderr, data.path()).spawn().unwrap();
+    drop(slave);
+    let mut vt = vt100::Parser::new(
+        std::num::NonZero::new(24).unwrap(),
+        std::num::NonZero::new(80).unwrap(),
+        0,
+    );
+    play_until(&mut master, &mut vt, "? help");
+    master.write_all(b"1\r").unwrap();
+    play_until(&mut master, &mut vt, "Answered 1");
+    // From now on nothing is read: window changes make it draw whole frames until its writes
+    // block on the full terminal.
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    for i in 0..300u16 {
+        let ws = libc::winsize {
+            ws_row: 24 + i % 3,
+            ws_col: 80 + i % 7,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: a valid descriptor and winsize; kill to our own child.
+        unsafe {
+            libc::ioctl(master.as_raw_fd(), libc::TIOCSWINSZ, &raw const ws);
+            libc::kill(pid, libc::SIGWINCH);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // SAFETY: our own child.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let sent = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if sent.elapsed() > Duration::from_secs(15) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("tipquiz still running 15 s after SIGTERM, its terminal reading nothing");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    eprintln!("ended {:?} after SIGTERM", sent.elapsed());
+    assert_eq!(status.code(), Some(143));
+    let saved = tipquiz::record::Store::new(data.path().join("autosave")).all_autosaves();
+    assert_eq!(saved.len(), 1, "the attempt is autosaved");
+    assert!(saved[0].1.slots[0].response.is_some(), "the answer is kept");
+    drop(master);
 }
