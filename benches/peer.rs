@@ -400,6 +400,29 @@ struct Row {
     pass: Option<bool>,
 }
 
+impl Row {
+    /// A row of the tipquiz binary named by `TIPQUIZ_BEFORE`: its figure `before` (shown as
+    /// `shown` does, `missing` when it was not seen) and this binary's `after` over it.
+    fn before(
+        what: String,
+        after: Option<f64>,
+        before: Option<f64>,
+        shown: impl Fn(f64) -> String,
+        missing: &str,
+    ) -> Row {
+        Row {
+            what,
+            tipquiz: before.map_or(missing.into(), shown),
+            peer: "-".into(),
+            ratio: after.zip(before).map_or("-".into(), |(t, b)| {
+                format!("{:.2}x (after / before)", t / b)
+            }),
+            goal: "-",
+            pass: None,
+        }
+    }
+}
+
 fn verdict(p: Option<bool>) -> &'static str {
     match p {
         Some(true) => "PASS",
@@ -508,17 +531,13 @@ fn main() {
             of(prog).and_then(|v| median(&sorted(&v.iter().map(pick).collect::<Vec<_>>())))
         };
         if before {
-            let bp = peak(Prog::Before).map(mib);
-            rows.push(Row {
-                what: format!("the same, tipquiz before (TIPQUIZ_BEFORE), {n} questions"),
-                tipquiz: bp.map_or("not seen".into(), |v| format!("{v:.2} MiB")),
-                peer: "-".into(),
-                ratio: tp.zip(bp).map_or("-".into(), |(t, b)| {
-                    format!("{:.2}x (after / before)", t / b)
-                }),
-                goal: "-",
-                pass: None,
-            });
+            rows.push(Row::before(
+                format!("the same, tipquiz before (TIPQUIZ_BEFORE), {n} questions"),
+                tp,
+                peak(Prog::Before).map(mib),
+                |v| format!("{v:.2} MiB"),
+                "not seen",
+            ));
         }
         let shown = |prog: Prog, pick: fn(&Run) -> Option<u64>, kib: bool| {
             med_of(prog, pick).map_or("-".into(), |v| {
@@ -587,18 +606,13 @@ fn main() {
             if before {
                 let bf = firsts(Prog::Before).unwrap_or_default();
                 for (label, pick) in [("min", 0.0), ("median", 0.5)] {
-                    let t = quantile(&tf, pick).map(ms);
-                    let b = quantile(&bf, pick).map(ms);
-                    rows.push(Row {
-                        what: format!("first question, {n} questions, {label}: tipquiz before"),
-                        tipquiz: b.map_or("-".into(), |v| format!("{v:.2} ms")),
-                        peer: "-".into(),
-                        ratio: t.zip(b).map_or("-".into(), |(t, b)| {
-                            format!("{:.2}x (after / before)", t / b)
-                        }),
-                        goal: "-",
-                        pass: None,
-                    });
+                    rows.push(Row::before(
+                        format!("first question, {n} questions, {label}: tipquiz before"),
+                        quantile(&tf, pick).map(ms),
+                        quantile(&bf, pick).map(ms),
+                        |v| format!("{v:.2} ms"),
+                        "-",
+                    ));
                 }
             }
             let p95 = quantile(&tf, 0.95).map(ms);

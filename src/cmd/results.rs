@@ -240,13 +240,7 @@ pub(crate) fn export_cmd(
         Err(c) => return c,
     };
     // An export uses no question of what is read here: the answers of the attempts exported
-    // are read again, one attempt at a time, as their rows are written.
-    let counted = match which {
-        crate::cli::ExportWhich::All => None,
-        crate::cli::ExportWhich::Best => Some(crate::report::Which::Best),
-        crate::cli::ExportWhich::Last => Some(crate::report::Which::Last),
-        crate::cli::ExportWhich::First => Some(crate::report::Which::First),
-    };
+    // are read again, a batch at a time, as their rows are written.
     let class = class_of(cx, &lib, &exams, Keep::Summary, None);
     let starts = crate::report::status::Starts::read(&cx.places().results);
     let started = starts.view();
@@ -260,11 +254,13 @@ pub(crate) fn export_cmd(
             .iter()
             .filter(|r| exam.is_none_or(|e| *r.exam_id == *e))
             .collect(),
-        crate::cli::ExportWhich::First
-        | crate::cli::ExportWhich::Best
-        | crate::cli::ExportWhich::Last => {
+        one => {
             // The attempt `report` counts, at each exam, chosen as it chooses.
-            let which = counted.unwrap_or_default();
+            let which = match one {
+                crate::cli::ExportWhich::Best => crate::report::Which::Best,
+                crate::cli::ExportWhich::Last => crate::report::Which::Last,
+                _ => crate::report::Which::First,
+            };
             let ids: std::collections::BTreeSet<&str> = class
                 .records
                 .iter()

@@ -29,23 +29,12 @@ pub struct Class {
 /// held grows with the records by a few hundred bytes each, not by whole records.
 #[must_use]
 pub fn read_class(store: &Store, cache: Option<&std::path::Path>, rules: Rules<'_>) -> Class {
-    read_class_keeping(store, cache, rules, Keep::Figures)
+    read_class_counting(store, cache, rules, Keep::Figures, None)
 }
 
 /// [`read_class`], keeping `keep` of each question (the answers as given, for an export of the
-/// responses).
-#[must_use]
-pub fn read_class_keeping(
-    store: &Store,
-    cache: Option<&std::path::Path>,
-    rules: Rules<'_>,
-    keep: Keep,
-) -> Class {
-    read_class_counting(store, cache, rules, keep, None)
-}
-
-/// [`read_class_keeping`]; with `counted`, the questions are kept only of the attempt of each
-/// trainee at each exam that `counted` chooses (the others keep their own figures), so what is
+/// responses); with `counted`, the questions are kept only of the attempt of each trainee at
+/// each exam that `counted` chooses (the others keep their own figures), so what is
 /// held grows with the trainees and not with their attempts.
 #[must_use]
 pub fn read_class_counting(
