@@ -82,7 +82,7 @@ pub(crate) fn with_answers<'a>(
             if a.is_none() {
                 changed.borrow_mut().push(crate::record::BadRecord {
                     file: (*file).clone(),
-                    trainee: r.trainee.clone(),
+                    trainee: r.trainee.to_string(),
                     exam_id: r.exam_id.to_string(),
                     reason: crate::messages::K::RecChangedWhileRead.into(),
                 });

@@ -55,7 +55,7 @@ pub(crate) fn history_cmd(cx: &Context, trainee: &str) -> u8 {
                 )
             })
             .filter(|r| crate::record::trainee_slug(&r.trainee) == key)
-            .map(|r| r.attempt_id.as_str())
+            .map(|r| &*r.attempt_id)
             .collect()
     };
     let mut mine: Vec<&crate::report::held::HeldAttempt> = class
@@ -97,7 +97,7 @@ pub(crate) fn history_cmd(cx: &Context, trainee: &str) -> u8 {
             n(format!("{:.1}/{:.0}", r.score, r.max)),
             n(format!("{:.0}%", r.percent)),
             cx.out.word(if r.passed { K::Passed } else { K::NotYet }),
-            if counted.contains(r.attempt_id.as_str()) {
+            if counted.contains(&*r.attempt_id) {
                 format!("  {}", cx.out.word(K::HistCounts))
             } else {
                 String::new()

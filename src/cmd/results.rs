@@ -240,27 +240,29 @@ pub(crate) fn export_cmd(
         Err(c) => return c,
     };
     // An export uses no question of what is read here: the answers of the attempts exported
-    // are read again, a batch at a time, as their rows are written.
-    let class = class_of(cx, &lib, &exams, Keep::Summary, None);
+    // are read again, a batch at a time, as their rows are written. Of one attempt per trainee,
+    // the others are held thin.
+    let counted = match which {
+        crate::cli::ExportWhich::All => None,
+        crate::cli::ExportWhich::Best => Some(crate::report::Which::Best),
+        crate::cli::ExportWhich::Last => Some(crate::report::Which::Last),
+        crate::cli::ExportWhich::First => Some(crate::report::Which::First),
+    };
+    let class = class_of(cx, &lib, &exams, Keep::Summary, counted);
     let starts = crate::report::status::Starts::read(&cx.places().results);
     let started = starts.view();
     if let Err(code) = known_exam(cx, exam, &exams, &class, started) {
         return code;
     }
     // Borrowed, not copied: an export may cover tens of thousands of records.
-    let mut records: Vec<&crate::report::held::HeldAttempt> = match which {
-        crate::cli::ExportWhich::All => class
+    let mut records: Vec<&crate::report::held::HeldAttempt> = match counted {
+        None => class
             .records
             .iter()
             .filter(|r| exam.is_none_or(|e| *r.exam_id == *e))
             .collect(),
-        one => {
+        Some(which) => {
             // The attempt `report` counts, at each exam, chosen as it chooses.
-            let which = match one {
-                crate::cli::ExportWhich::Best => crate::report::Which::Best,
-                crate::cli::ExportWhich::Last => crate::report::Which::Last,
-                _ => crate::report::Which::First,
-            };
             let ids: std::collections::BTreeSet<&str> = class
                 .records
                 .iter()

@@ -25,7 +25,7 @@ pub fn mistakes(
     let mut latest: BTreeMap<String, (i64, Verdict)> = BTreeMap::new();
     // A batch of files at a time, in file-name order: only this trainee's answers are kept, not
     // the folder's records (tens of thousands in a class's folder).
-    store.visit_cached(cache, None, &mut |batch| {
+    store.visit_cached(cache, None, &mut |batch, _| {
         for f in batch {
             let Ok((r, _)) = f.got else { continue };
             if crate::record::trainee_slug(&r.trainee) != key {

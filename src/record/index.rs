@@ -410,18 +410,18 @@ impl super::Store {
     #[must_use]
     pub fn load_cached(&self, cache: Option<&Path>, lib: Option<&Library>) -> Indexed {
         let mut out = Indexed::default();
-        out.read = self.visit_cached(cache, lib, &mut |batch| out.add(batch));
+        out.read = self.visit_cached(cache, lib, &mut |batch, _| out.add(batch));
         out
     }
 
     /// [`Self::load_cached`] a batch of files at a time, in file-name order, so that the
-    /// records of a folder of any size need not all be held at once. Returns how many files were
-    /// parsed.
+    /// records of a folder of any size need not all be held at once; `each` is given each batch
+    /// with how many files are still to come after it. Returns how many files were parsed.
     pub fn visit_cached(
         &self,
         cache: Option<&Path>,
         lib: Option<&Library>,
-        each: &mut dyn FnMut(Vec<Found>),
+        each: &mut dyn FnMut(Vec<Found>, usize),
     ) -> usize {
         match cache {
             Some(cache) => visit_indexed(&self.dir, &index_path(cache, &self.dir), lib, each),
@@ -432,15 +432,23 @@ impl super::Store {
     /// Every file of the folder as [`super::Store::load`] reads it, a batch at a time in
     /// file-name order (each batch read and parsed on every core). Returns how many files were
     /// parsed.
-    pub fn visit(&self, each: &mut dyn FnMut(Vec<Found>)) -> usize {
+    pub fn visit(&self, each: &mut dyn FnMut(Vec<Found>, usize)) -> usize {
         use rayon::prelude::*;
         let Some(files) = super::store::record_files(&self.dir) else {
             return 0;
         };
         let mut read = 0;
-        for batch in files.chunks(BATCH) {
+        // The listing is given away a batch at a time: each name moves into what is found, and
+        // each directory entry goes once its file is read.
+        let mut files = files.into_iter();
+        loop {
+            let batch: Vec<(String, std::fs::DirEntry, bool)> =
+                files.by_ref().take(BATCH).collect();
+            if batch.is_empty() {
+                break;
+            }
             let found: Vec<Found> = batch
-                .par_iter()
+                .into_par_iter()
                 .map(|(name, e, _)| {
                     let p = e.path();
                     let got = if p.extension().is_none_or(|e| e != "json") {
@@ -456,14 +464,11 @@ impl super::Store {
                             )
                         })
                     };
-                    Found {
-                        name: name.clone(),
-                        got,
-                    }
+                    Found { name, got }
                 })
                 .collect();
             read += found.iter().filter(|f| f.got.is_ok()).count();
-            each(found);
+            each(found, files.len());
         }
         read
     }
@@ -516,7 +521,7 @@ pub fn banks_match(r: &AttemptRecord, lib: &Library) -> bool {
 #[must_use]
 pub fn load_indexed(dir: &Path, index: &Path, lib: Option<&Library>) -> Indexed {
     let mut out = Indexed::default();
-    out.read = visit_indexed(dir, index, lib, &mut |batch| out.add(batch));
+    out.read = visit_indexed(dir, index, lib, &mut |batch, _| out.add(batch));
     out
 }
 
@@ -543,7 +548,7 @@ pub fn visit_indexed(
     dir: &Path,
     index: &Path,
     lib: Option<&Library>,
-    each: &mut dyn FnMut(Vec<Found>),
+    each: &mut dyn FnMut(Vec<Found>, usize),
 ) -> usize {
     use rayon::prelude::*;
     // Listed as `Store::load` lists them; a plain file is stat'ed through its directory entry
@@ -577,13 +582,15 @@ pub fn visit_indexed(
         .collect();
     drop(ids);
     let removed = old_len.saturating_sub(jobs.iter().filter(|j| j.3.is_some()).count());
-    let plans: Vec<(String, PathBuf, Plan)> = jobs
+    // Each file's name and what to do with it (its path is made again where it is read: a
+    // folder of 50,000 records would otherwise hold 50,000 paths while it is read).
+    let plans: Vec<(String, Plan)> = jobs
         .into_par_iter()
         .map(|(name, dir_entry, plain, entry)| {
             let path = dir_entry.path();
             let had = entry.is_some();
             if path.extension().is_none_or(|e| e != "json") {
-                return (name, path, Plan::Bad(RecordError::NotJsonFile, had));
+                return (name, Plan::Bad(RecordError::NotJsonFile, had));
             }
             let meta = if plain {
                 dir_entry.metadata()
@@ -596,7 +603,7 @@ pub fn visit_indexed(
             let id = if CONTENT_CHECK {
                 match read_bytes(&path) {
                     Ok(b) => id.map(|id| id.with_digest(&b)),
-                    Err(e) => return (name, path, Plan::Bad(e, had)),
+                    Err(e) => return (name, Plan::Bad(e, had)),
                 }
             } else {
                 id
@@ -606,34 +613,36 @@ pub fn visit_indexed(
                 && id.is_some_and(|id| id.ctime_ns() < written - RACY_NS)
                 && let (Some(id), Some((e, chunk, at))) = (id, entry)
             {
-                return (name, path, Plan::Cached(chunk, at, id, e.known));
+                return (name, Plan::Cached(chunk, at, id, e.known));
             }
-            (name, path, Plan::Read(id, same))
+            (name, Plan::Read(id, same))
         })
         .collect();
     let racy = plans
         .iter()
-        .filter(|p| matches!(p.2, Plan::Read(_, true)))
+        .filter(|p| matches!(p.1, Plan::Read(_, true)))
         .count();
     // Changed: a file gone, no index, an entry whose file is no longer a record, or a new or
     // changed file that is a record. A file that is not one (damaged, truncated) is read on every
     // report and never indexed, so it alone changes nothing: a few such files are parsed here
     // first (they are read again below), so that a folder with a broken file does not have its
     // index written on every report.
-    let fresh: Vec<&PathBuf> = plans
+    let fresh: Vec<&str> = plans
         .iter()
-        .filter(|p| matches!(p.2, Plan::Read(_, false)))
-        .map(|p| &p.1)
+        .filter(|p| matches!(p.1, Plan::Read(_, false)))
+        .map(|p| p.0.as_str())
         .collect();
     let changed = removed > 0
         || written == 0
-        || plans.iter().any(|p| matches!(p.2, Plan::Bad(_, true)))
+        || plans.iter().any(|p| matches!(p.1, Plan::Bad(_, true)))
         || fresh.len() > BATCH
-        || fresh.par_iter().any(|p| read_record_sealed(p).is_ok());
+        || fresh
+            .par_iter()
+            .any(|n| read_record_sealed(&dir.join(n)).is_ok());
     drop(fresh);
     // The pass owns the old index, so that its file is closed before the new one replaces it
     // (Windows does not rename onto an open file).
-    let pass = Pass { old, lib };
+    let pass = Pass { dir, old, lib };
     if !(changed || racy > RACY_REWRITE) {
         let (read, surprise) = pass.run(plans, each, None);
         if surprise {
@@ -682,6 +691,8 @@ type FrameSink<'a> = &'a mut dyn FnMut(Option<&[u8]>);
 
 /// The second pass of [`visit_indexed`].
 struct Pass<'a> {
+    /// The folder read.
+    dir: &'a Path,
     old: Option<OldIndex>,
     lib: Option<&'a Library>,
 }
@@ -692,15 +703,15 @@ impl Pass<'_> {
     /// parsed, and whether the index held a chunk that could not be used.
     fn run(
         self,
-        plans: Vec<(String, PathBuf, Plan)>,
-        each: &mut dyn FnMut(Vec<Found>),
+        plans: Vec<(String, Plan)>,
+        each: &mut dyn FnMut(Vec<Found>, usize),
         mut frames: Option<FrameSink<'_>>,
     ) -> (usize, bool) {
         use rayon::prelude::*;
         // How many unchanged files each chunk still has to give: a chunk is dropped once it has
         // given them all.
         let mut left: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
-        for (_, _, p) in &plans {
+        for (_, p) in &plans {
             if let Plan::Cached(c, ..) = p {
                 *left.entry(*c).or_default() += 1;
             }
@@ -711,14 +722,14 @@ impl Pass<'_> {
         let mut surprise = false;
         let mut plans = plans.into_iter();
         loop {
-            let batch: Vec<(String, PathBuf, Plan)> = plans.by_ref().take(BATCH).collect();
+            let batch: Vec<(String, Plan)> = plans.by_ref().take(BATCH).collect();
             if batch.is_empty() {
                 break;
             }
             // The chunks this batch needs that are not open yet, read on every core.
             let mut need: Vec<u32> = batch
                 .iter()
-                .filter_map(|(_, _, p)| match p {
+                .filter_map(|(_, p)| match p {
                     Plan::Cached(c, ..) if !open.contains_key(c) => Some(*c),
                     _ => None,
                 })
@@ -742,9 +753,9 @@ impl Pass<'_> {
                 Read(Option<FileId>, bool),
                 Bad(RecordError),
             }
-            let jobs: Vec<(String, PathBuf, Job)> = batch
+            let jobs: Vec<(String, Job)> = batch
                 .into_iter()
-                .map(|(name, path, plan)| {
+                .map(|(name, plan)| {
                     let job = match plan {
                         Plan::Cached(c, at, id, known) => {
                             let r = open
@@ -769,15 +780,15 @@ impl Pass<'_> {
                         Plan::Read(id, same) => Job::Read(id, same),
                         Plan::Bad(e, _) => Job::Bad(e),
                     };
-                    (name, path, job)
+                    (name, job)
                 })
                 .collect();
-            let lib = self.lib;
+            let (lib, dir) = (self.lib, self.dir);
             // Per file: what it gave, its identity, whether it was parsed, and whether a file the
             // index had as it is now failed to parse (the index no longer says what it says).
             let done: Vec<(Found, Option<FileId>, bool, bool)> = jobs
                 .into_par_iter()
-                .map(|(name, path, job)| match job {
+                .map(|(name, job)| match job {
                     Job::Have(id, known, r) => (
                         Found {
                             name,
@@ -790,7 +801,7 @@ impl Pass<'_> {
                     Job::Read(id, same) => {
                         // The identity is taken before the read: a change during the read
                         // gives the file a newer identity, so the next load reads it again.
-                        let got = read_record_sealed(&path).map(|(r, seal)| {
+                        let got = read_record_sealed(&dir.join(&name)).map(|(r, seal)| {
                             let known = Known {
                                 seal,
                                 rescored: lib.filter(|l| banks_match(&r, l)).map(|l| r.rescore(l)),
@@ -826,7 +837,7 @@ impl Pass<'_> {
                     }
                 }
             }
-            each(done.into_iter().map(|(f, ..)| f).collect());
+            each(done.into_iter().map(|(f, ..)| f).collect(), plans.len());
         }
         (read, surprise)
     }

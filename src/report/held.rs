@@ -177,11 +177,11 @@ impl HeldQuestion {
 #[derive(Clone, Debug, PartialEq)]
 pub struct HeldAttempt {
     /// Unique attempt id.
-    pub attempt_id: String,
-    /// Trainee name or id, as typed.
-    pub trainee: String,
-    /// The trainee's unit or department, when given.
-    pub unit: Option<String>,
+    pub attempt_id: Box<str>,
+    /// Trainee name or id, as typed (one shared copy for the trainee's attempts).
+    pub trainee: Arc<str>,
+    /// The trainee's unit or department, when given (one shared copy for the class).
+    pub unit: Option<Arc<str>>,
     /// Exam id.
     pub exam_id: Arc<str>,
     /// Exam title in English (or the exam's first language).
@@ -209,29 +209,29 @@ pub struct HeldAttempt {
     /// Per topic.
     pub by_topic: Topics,
     /// Per question, in the order shown; none when they were not kept ([`Keep::Summary`], or
-    /// an attempt that did not count: [`HeldAttempt::without_questions`]).
+    /// a thin attempt).
     pub questions: Box<[HeldQuestion]>,
-    /// Whether `questions` holds the attempt's questions.
-    pub questions_kept: bool,
+    /// Made thin ([`HeldAttempt::thin`]): an attempt that does not count, without its
+    /// questions and topics.
+    pub thin: bool,
 }
 
 impl HeldAttempt {
     /// What the views keep of `r`, its questions drawn against the loaded banks `lib`.
     #[must_use]
     pub fn of(r: AttemptRecord, lib: &Library, keep: Keep, names: &mut Names) -> HeldAttempt {
-        let questions_kept = keep != Keep::Summary;
-        let questions = if questions_kept {
+        let questions = if keep == Keep::Summary {
+            Box::default()
+        } else {
             r.questions
                 .into_iter()
                 .map(|q| held_question(q, lib, keep, names))
                 .collect()
-        } else {
-            Box::default()
         };
         HeldAttempt {
-            attempt_id: r.attempt_id,
-            trainee: r.trainee,
-            unit: r.unit,
+            attempt_id: r.attempt_id.into_boxed_str(),
+            trainee: names.get(&r.trainee),
+            unit: r.unit.as_deref().map(|u| names.get(u)),
             exam_id: names.get(&r.exam_id),
             exam_title: names.get(&r.exam_title),
             lang: r.lang,
@@ -251,15 +251,17 @@ impl HeldAttempt {
                     .collect(),
             ),
             questions,
-            questions_kept,
+            thin: false,
         }
     }
 
-    /// Its questions given back: what is left is what the views need of an attempt that does not
-    /// count (its figures, by topic too).
-    pub fn without_questions(&mut self) {
+    /// Made thin: what is left is what the views need of an attempt that does not count (who,
+    /// which exam, when, how it ended, its total), its questions and topics given back.
+    pub fn thin(&mut self) {
         self.questions = Box::default();
-        self.questions_kept = false;
+        self.by_topic = Topics::default();
+        self.failed_topics = Box::default();
+        self.thin = true;
     }
 
     /// [`HeldAttempt::of`] each of `records` (copied).

@@ -469,10 +469,10 @@ pub fn check_with(
 /// the same, so a caller that keeps records (the live board) runs them once per record.
 #[derive(Clone, Debug)]
 pub struct OwnChecks {
-    /// Problems listed before a duplicate attempt id.
-    first: Vec<Problem>,
-    /// Problems listed after it (timing).
-    after: Vec<Problem>,
+    /// The problems found, when there are any (most records have none, and a folder's worth of
+    /// these is held while it is read): those listed before a duplicate attempt id, and those
+    /// listed after it (timing).
+    found: Option<Box<(Vec<Problem>, Vec<Problem>)>>,
     /// The fingerprint of the trainee's conduct ([`conduct`]).
     print: Option<[u8; 32]>,
 }
@@ -575,8 +575,7 @@ fn check_own(
         after.push(Problem::ImpossibleTiming(Timing::AnswerOutside));
     }
     OwnChecks {
-        first: p,
-        after,
+        found: (!p.is_empty() || !after.is_empty()).then(|| Box::new((p, after))),
         print: conduct(r),
     }
 }
@@ -595,10 +594,7 @@ pub fn check_across<C: Choosable>(
     // for its name) and others pass them all, the ones that fail are the copies: only they are
     // flagged, naming the attempt they copy, which counts. When they cannot be told apart, all
     // are flagged.
-    let clean: Vec<bool> = own
-        .iter()
-        .map(|o| o.first.is_empty() && o.after.is_empty())
-        .collect();
+    let clean: Vec<bool> = own.iter().map(|o| o.found.is_none()).collect();
     let mut groups: HashMap<[u8; 32], Vec<usize>> = HashMap::new();
     for (i, o) in own.iter().enumerate() {
         if let Some(f) = o.print {
@@ -624,11 +620,11 @@ pub fn check_across<C: Choosable>(
         .zip(own)
         .zip(copies)
         .map(|((&(file, r), own), copies)| {
-            let mut p = own.first;
+            let (mut p, after) = own.found.map(|f| *f).unwrap_or_default();
             if let Some(first) = seen.insert(r.attempt_id(), file) {
                 p.push(Problem::Duplicate(first.to_owned()));
             }
-            p.extend(own.after);
+            p.extend(after);
             p.extend(copies.into_iter().map(Problem::SameAnswersAs));
             p
         })
@@ -657,11 +653,10 @@ fn fmt(x: f64) -> String {
 /// every core), and then only what the checks across records and the instructor's views use is
 /// kept of it ([`HeldAttempt`]), so a folder of any size is never held whole.
 ///
-/// With [`Screening::counting`], the questions are kept only of the attempt of each trainee at
-/// each exam that counts so far: an attempt that another of the trainee's attempts replaces, or
-/// that fails its own checks, gives its questions back as soon as it is known. What is held then
-/// grows with the trainees, not with their attempts (each attempt beyond the first keeps its
-/// own figures only).
+/// With [`Screening::counting`], only the attempt of each trainee at each exam that counts so
+/// far is kept whole: an attempt that another of the trainee's attempts replaces, or that fails
+/// its own checks, is made thin as soon as it is known ([`HeldAttempt::thin`]). What is held
+/// beyond a thin entry per attempt then grows with the trainees, not with their attempts.
 pub struct Screening<'a> {
     rules: Rules<'a>,
     pools: Vec<crate::quiz::Pools<'a>>,
@@ -724,19 +719,27 @@ impl<'a> Screening<'a> {
         self
     }
 
-    /// Keep the questions only of the attempts that `which` chooses (see the type's text);
-    /// `None`: of every attempt.
+    /// Keep whole only the attempts that `which` chooses, the others thin (see the type's
+    /// text); `None`: every attempt whole.
     #[must_use]
     pub fn counting(mut self, which: Option<super::Which>) -> Screening<'a> {
         self.counted = which;
         self
     }
 
-    /// Check the next files of the folder (in file-name order).
-    pub fn add(&mut self, batch: Vec<crate::record::Found>) {
+    /// Check the next files of the folder (in file-name order); `left`: how many are still to
+    /// come after these (room for every one is made at the first batch, so that a folder of
+    /// 50,000 records is not held in lists grown by doubling, up to twice its size).
+    pub fn add(&mut self, batch: Vec<crate::record::Found>, left: usize) {
         use rayon::prelude::*;
+        if self.kept.is_empty() {
+            let all = batch.len() + left;
+            self.names.reserve_exact(all);
+            self.kept.reserve_exact(all);
+            self.own.reserve_exact(all);
+        }
         let (rules, pools) = (self.rules, &self.pools);
-        let slugs = self.counted.is_some() && self.keep != Keep::Summary;
+        let slugs = self.counted.is_some();
         type Checked = (String, AttemptRecord, OwnChecks, Option<String>);
         let checked: Vec<Result<Checked, BadRecord>> = batch
             .into_par_iter()
@@ -777,7 +780,7 @@ impl<'a> Screening<'a> {
         use std::collections::hash_map::Entry;
         let new = self.kept.len() - 1;
         if !alone_sound {
-            self.kept[new].without_questions();
+            self.kept[new].thin();
             return;
         }
         let exam = std::sync::Arc::clone(&self.kept[new].exam_id);
@@ -788,10 +791,10 @@ impl<'a> Screening<'a> {
             Entry::Occupied(mut e) => {
                 let old = *e.get();
                 if which.prefers(&self.kept[new], &self.kept[old]) {
-                    self.kept[old].without_questions();
+                    self.kept[old].thin();
                     e.insert(new);
                 } else {
-                    self.kept[new].without_questions();
+                    self.kept[new].thin();
                 }
             }
         }
@@ -841,7 +844,9 @@ impl OwnChecks {
     /// Whether these problems leave the record counted, before the checks across records.
     #[must_use]
     pub fn count(&self) -> bool {
-        counts(&self.first) && counts(&self.after)
+        self.found
+            .as_ref()
+            .is_none_or(|f| counts(&f.0) && counts(&f.1))
     }
 }
 

@@ -509,8 +509,8 @@ pub fn build_with(
     let trainees: Vec<TraineeRow> = selected
         .iter()
         .map(|(slug, r)| TraineeRow {
-            trainee: r.trainee.clone(),
-            attempt_id: r.attempt_id.clone(),
+            trainee: r.trainee.to_string(),
+            attempt_id: r.attempt_id.to_string(),
             attempts: tries.get(slug).copied().unwrap_or(0),
             started_at: r.started_at,
             seconds: r.seconds(),
@@ -520,7 +520,7 @@ pub fn build_with(
             passed: r.passed,
             failed_on: r.failed_on(),
             end_reason: r.end_reason,
-            unit: r.unit.clone(),
+            unit: r.unit.as_deref().map(str::to_owned),
             by_topic: r
                 .by_topic
                 .iter()

@@ -33,9 +33,10 @@ pub fn read_class(store: &Store, cache: Option<&std::path::Path>, rules: Rules<'
 }
 
 /// [`read_class`], keeping `keep` of each question (the answers as given, for an export of the
-/// responses); with `counted`, the questions are kept only of the attempt of each trainee at
-/// each exam that `counted` chooses (the others keep their own figures), so what is
-/// held grows with the trainees and not with their attempts.
+/// responses); with `counted`, every attempt but the one of each trainee at each exam that
+/// `counted` chooses is held thin ([`HeldAttempt::thin`]: who, which exam, when, how it ended
+/// and its total, without questions or topics), so what is held beyond that thin entry grows
+/// with the trainees and not with their attempts.
 #[must_use]
 pub fn read_class_counting(
     store: &Store,
@@ -45,9 +46,11 @@ pub fn read_class_counting(
     counted: Option<Which>,
 ) -> Class {
     let mut screening = Screening::new(rules).keeping(keep).counting(counted);
-    store.visit_cached(cache, Some(rules.lib), &mut |batch| screening.add(batch));
+    store.visit_cached(cache, Some(rules.lib), &mut |batch, left| {
+        screening.add(batch, left);
+    });
     let mut screened = screening.finish();
-    if let Some(which) = counted.filter(|_| keep != Keep::Summary) {
+    if let Some(which) = counted {
         fill_counted(store, rules, keep, which, &mut screened);
     }
     let Screened {
@@ -77,8 +80,8 @@ pub fn read_again(
     names: &mut Names,
 ) -> Option<HeldAttempt> {
     let (r, seal) = read_record_sealed(&store.dir.join(file)).ok()?;
-    let same = r.attempt_id == held.attempt_id
-        && r.trainee == held.trainee
+    let same = *r.attempt_id == *held.attempt_id
+        && *r.trainee == *held.trainee
         && *r.exam_id == *held.exam_id
         && r.started_at == held.started_at
         && r.percent.total_cmp(&held.percent).is_eq();
@@ -107,7 +110,7 @@ fn fill_counted(store: &Store, rules: Rules<'_>, keep: Keep, which: Which, s: &m
         let missing: Vec<usize> = exams
             .into_iter()
             .flat_map(|e| select_attempts(&s.records, e, which))
-            .filter(|r| !r.questions_kept)
+            .filter(|r| r.thin)
             .filter_map(|r| at.get(&std::ptr::from_ref(r)).copied())
             .collect();
         if missing.is_empty() {
@@ -125,7 +128,7 @@ fn fill_counted(store: &Store, rules: Rules<'_>, keep: Keep, which: Which, s: &m
             let r = s.records.remove(i);
             s.flagged.push(BadRecord {
                 file: s.files.remove(i),
-                trainee: r.trainee,
+                trainee: r.trainee.to_string(),
                 exam_id: r.exam_id.to_string(),
                 reason: K::RecChangedWhileRead.into(),
             });

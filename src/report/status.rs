@@ -201,7 +201,7 @@ pub fn unrecorded(
     let recorded_ids: HashSet<&str> = records
         .iter()
         .filter(|r| *r.exam_id == *exam)
-        .map(|r| r.attempt_id.as_str())
+        .map(|r| &*r.attempt_id)
         .collect();
     let mut flagged_anyhow: HashSet<String> = HashSet::new();
     for b in bad.iter().filter(|b| b.exam_id == exam) {
@@ -342,7 +342,7 @@ pub fn statuses(
             EndReason::Submitted => 0,
             EndReason::TimedOut => 1,
         };
-        sets[i].insert(r.trainee.clone());
+        sets[i].insert(r.trainee.to_string());
     }
     let unrecorded = unrecorded(exam, records, bad, started, now);
     for u in &unrecorded {

@@ -1017,7 +1017,7 @@ mod index {
         for pass in 0..2 {
             let mut seen: Vec<String> = Vec::new();
             let mut good = 0;
-            let read = tipquiz::record::visit_indexed(d.path(), &idx, Some(&lib()), &mut |b| {
+            let read = tipquiz::record::visit_indexed(d.path(), &idx, Some(&lib()), &mut |b, _| {
                 good += b.iter().filter(|f| f.got.is_ok()).count();
                 seen.extend(b.into_iter().map(|f| f.name));
             });
@@ -1214,7 +1214,7 @@ fn a_class_read_holds_what_the_views_use_of_each_record_and_the_answers_only_whe
             assert!(same.is_none_or(|f| std::sync::Arc::ptr_eq(&f.id, &q.id)));
         }
     }
-    let mut got: Vec<&str> = class.records.iter().map(|r| r.trainee.as_str()).collect();
+    let mut got: Vec<&str> = class.records.iter().map(|r| &*r.trainee).collect();
     got.sort_unstable();
     assert_eq!(got, ["Omar", "Sara", "سارة"]);
 
@@ -1271,16 +1271,30 @@ fn a_class_read_for_the_report_keeps_questions_only_of_the_attempts_that_count()
         for r in &class.records {
             let counts = chosen.iter().any(|c| std::ptr::eq(*c, r));
             assert_eq!(
-                r.questions_kept, counts,
+                !r.thin, counts,
                 "{which:?}: {} at {}",
                 r.trainee, r.started_at
             );
             assert_eq!(r.questions.len(), if counts { 6 } else { 0 });
+            // One that does not count is thin: its topics go with its questions.
+            assert_eq!(r.by_topic.iter().count() > 0, counts);
         }
+        // One shared copy of each trainee's name.
+        let saras: Vec<_> = class
+            .records
+            .iter()
+            .filter(|r| &*r.trainee == "Sara")
+            .collect();
+        assert_eq!(saras.len(), 3);
+        assert!(
+            saras
+                .iter()
+                .all(|r| std::sync::Arc::ptr_eq(&r.trainee, &saras[0].trainee))
+        );
         // The same attempts as when every question of every attempt is held.
         let all = read_class_counting(&store, None, rules, Keep::Figures, None);
         let ids = |v: Vec<&tipquiz::report::held::HeldAttempt>| -> Vec<String> {
-            v.into_iter().map(|r| r.attempt_id.clone()).collect()
+            v.into_iter().map(|r| r.attempt_id.to_string()).collect()
         };
         assert_eq!(
             ids(chosen),
@@ -1324,8 +1338,8 @@ fn an_attempt_that_counts_only_once_a_copy_is_flagged_gets_its_questions_back() 
     let exam = first.exam_id.clone();
     let chosen = select_attempts(&class.records, &exam, Which::First);
     assert_eq!(chosen.len(), 1);
-    assert_eq!(chosen[0].attempt_id, second.attempt_id);
-    assert!(chosen[0].questions_kept);
+    assert_eq!(*chosen[0].attempt_id, *second.attempt_id);
+    assert!(!chosen[0].thin);
     assert_eq!(chosen[0].questions.len(), 6);
     assert_eq!(chosen[0].score, second.score);
     let report = tipquiz::report::build_with(
@@ -1361,9 +1375,20 @@ fn an_attempt_read_again_for_its_answers_must_be_the_one_read_first() {
     let rules = bare_rules(&lib);
     let class = read_class_counting(&store, None, rules, Keep::Summary, None);
     assert_eq!(class.records.len(), 2);
-    assert!(class.records.iter().all(|r| !r.questions_kept));
+    assert!(
+        class
+            .records
+            .iter()
+            .all(|r| !r.thin && r.questions.is_empty())
+    );
     let mut names = Names::default();
-    let at = |who: &str| class.records.iter().position(|r| r.trainee == who).unwrap();
+    let at = |who: &str| {
+        class
+            .records
+            .iter()
+            .position(|r| *r.trainee == *who)
+            .unwrap()
+    };
     let (s, o) = (at("Sara"), at("Omar"));
     let again = read_again(
         &store,
