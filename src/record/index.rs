@@ -582,44 +582,53 @@ pub fn visit_indexed(
         .collect();
     drop(ids);
     let removed = old_len.saturating_sub(jobs.iter().filter(|j| j.3.is_some()).count());
-    // Each file's name and what to do with it (its path is made again where it is read: a
-    // folder of 50,000 records would otherwise hold 50,000 paths while it is read).
-    let plans: Vec<(String, Plan)> = jobs
-        .into_par_iter()
-        .map(|(name, dir_entry, plain, entry)| {
-            let path = dir_entry.path();
-            let had = entry.is_some();
-            if path.extension().is_none_or(|e| e != "json") {
-                return (name, Plan::Bad(RecordError::NotJsonFile, had));
+    // Each file's name and what to do with it, a batch of files at a time (the second pass gives
+    // each batch back once it is read; a file's path is made again where it is read: a folder of
+    // 50,000 records would otherwise hold 50,000 paths while it is read).
+    let plan = |(name, dir_entry, plain, entry): Listed| {
+        let path = dir_entry.path();
+        let had = entry.is_some();
+        if path.extension().is_none_or(|e| e != "json") {
+            return (name, Plan::Bad(RecordError::NotJsonFile, had));
+        }
+        let meta = if plain {
+            dir_entry.metadata()
+        } else {
+            fs::metadata(&path)
+        };
+        let id = meta.ok().as_ref().and_then(FileId::of);
+        // Where the identity cannot vouch for the bytes, they are read first and their
+        // digest becomes part of the identity.
+        let id = if CONTENT_CHECK {
+            match read_bytes(&path) {
+                Ok(b) => id.map(|id| id.with_digest(&b)),
+                Err(e) => return (name, Plan::Bad(e, had)),
             }
-            let meta = if plain {
-                dir_entry.metadata()
-            } else {
-                fs::metadata(&path)
-            };
-            let id = meta.ok().as_ref().and_then(FileId::of);
-            // Where the identity cannot vouch for the bytes, they are read first and their
-            // digest becomes part of the identity.
-            let id = if CONTENT_CHECK {
-                match read_bytes(&path) {
-                    Ok(b) => id.map(|id| id.with_digest(&b)),
-                    Err(e) => return (name, Plan::Bad(e, had)),
-                }
-            } else {
-                id
-            };
-            let same = matches!((id, &entry), (Some(id), Some(e)) if e.0.id == id);
-            if same
-                && id.is_some_and(|id| id.ctime_ns() < written - RACY_NS)
-                && let (Some(id), Some((e, chunk, at))) = (id, entry)
-            {
-                return (name, Plan::Cached(chunk, at, id, e.known));
-            }
-            (name, Plan::Read(id, same))
-        })
-        .collect();
+        } else {
+            id
+        };
+        let same = matches!((id, &entry), (Some(id), Some(e)) if e.0.id == id);
+        if same
+            && id.is_some_and(|id| id.ctime_ns() < written - RACY_NS)
+            && let (Some(id), Some((e, chunk, at))) = (id, entry)
+        {
+            return (name, Plan::Cached(chunk, at, id, e.known));
+        }
+        (name, Plan::Read(id, same))
+    };
+    let mut plans: Vec<Vec<(String, Plan)>> = Vec::new();
+    let mut jobs = jobs.into_iter();
+    loop {
+        let batch: Vec<Listed> = jobs.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        plans.push(batch.into_par_iter().map(plan).collect());
+    }
+    drop(jobs);
     let racy = plans
         .iter()
+        .flatten()
         .filter(|p| matches!(p.1, Plan::Read(_, true)))
         .count();
     // Changed: a file gone, no index, an entry whose file is no longer a record, or a new or
@@ -629,12 +638,16 @@ pub fn visit_indexed(
     // index written on every report.
     let fresh: Vec<&str> = plans
         .iter()
+        .flatten()
         .filter(|p| matches!(p.1, Plan::Read(_, false)))
         .map(|p| p.0.as_str())
         .collect();
     let changed = removed > 0
         || written == 0
-        || plans.iter().any(|p| matches!(p.1, Plan::Bad(_, true)))
+        || plans
+            .iter()
+            .flatten()
+            .any(|p| matches!(p.1, Plan::Bad(_, true)))
         || fresh.len() > BATCH
         || fresh
             .par_iter()
@@ -703,7 +716,7 @@ impl Pass<'_> {
     /// parsed, and whether the index held a chunk that could not be used.
     fn run(
         self,
-        plans: Vec<(String, Plan)>,
+        plans: Vec<Vec<(String, Plan)>>,
         each: &mut dyn FnMut(Vec<Found>, usize),
         mut frames: Option<FrameSink<'_>>,
     ) -> (usize, bool) {
@@ -711,7 +724,7 @@ impl Pass<'_> {
         // How many unchanged files each chunk still has to give: a chunk is dropped once it has
         // given them all.
         let mut left: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
-        for (_, p) in &plans {
+        for (_, p) in plans.iter().flatten() {
             if let Plan::Cached(c, ..) = p {
                 *left.entry(*c).or_default() += 1;
             }
@@ -720,12 +733,9 @@ impl Pass<'_> {
             std::collections::HashMap::new();
         let mut read = 0;
         let mut surprise = false;
-        let mut plans = plans.into_iter();
-        loop {
-            let batch: Vec<(String, Plan)> = plans.by_ref().take(BATCH).collect();
-            if batch.is_empty() {
-                break;
-            }
+        let mut files_left: usize = plans.iter().map(Vec::len).sum();
+        for batch in plans {
+            files_left -= batch.len();
             // The chunks this batch needs that are not open yet, read on every core.
             let mut need: Vec<u32> = batch
                 .iter()
@@ -837,7 +847,7 @@ impl Pass<'_> {
                     }
                 }
             }
-            each(done.into_iter().map(|(f, ..)| f).collect(), plans.len());
+            each(done.into_iter().map(|(f, ..)| f).collect(), files_left);
         }
         (read, surprise)
     }
