@@ -399,6 +399,15 @@ mod tests {
     }
 
     #[test]
+    fn what_a_class_holds_of_each_attempt_stays_small() {
+        // Held for every attempt of a folder of tens of thousands while it is read: the
+        // attempt (its figures; a thin one owns nothing more but its id) and its own checks
+        // (a sound record's: a fingerprint and no list).
+        assert!(std::mem::size_of::<HeldAttempt>() <= 184);
+        assert!(std::mem::size_of::<crate::report::integrity::OwnChecks>() <= 48);
+    }
+
+    #[test]
     fn one_identity_per_question_for_the_class() {
         let mut names = Names::default();
         let a = names.question("q1", "law", "single");
