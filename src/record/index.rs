@@ -440,13 +440,9 @@ impl super::Store {
         let mut read = 0;
         // The listing is given away a batch at a time: each name moves into what is found, and
         // each directory entry goes once its file is read.
-        let mut files = files.into_iter();
-        loop {
-            let batch: Vec<(String, std::fs::DirEntry, bool)> =
-                files.by_ref().take(BATCH).collect();
-            if batch.is_empty() {
-                break;
-            }
+        let mut left = files.len();
+        for batch in in_batches(files) {
+            left -= batch.len();
             let found: Vec<Found> = batch
                 .into_par_iter()
                 .map(|(name, e, _)| {
@@ -468,10 +464,20 @@ impl super::Store {
                 })
                 .collect();
             read += found.iter().filter(|f| f.got.is_ok()).count();
-            each(found, files.len());
+            each(found, left);
         }
         read
     }
+}
+
+/// `items` moved out [`BATCH`] at a time: what each batch owns goes with it (only the list's
+/// own block stays to the end).
+fn in_batches<T>(items: Vec<T>) -> impl Iterator<Item = Vec<T>> {
+    let mut items = items.into_iter();
+    std::iter::from_fn(move || {
+        let batch: Vec<T> = items.by_ref().take(BATCH).collect();
+        (!batch.is_empty()).then_some(batch)
+    })
 }
 
 /// What [`load_indexed`] found.
@@ -616,16 +622,9 @@ pub fn visit_indexed(
         }
         (name, Plan::Read(id, same))
     };
-    let mut plans: Vec<Vec<(String, Plan)>> = Vec::new();
-    let mut jobs = jobs.into_iter();
-    loop {
-        let batch: Vec<Listed> = jobs.by_ref().take(BATCH).collect();
-        if batch.is_empty() {
-            break;
-        }
-        plans.push(batch.into_par_iter().map(plan).collect());
-    }
-    drop(jobs);
+    let plans: Vec<Vec<(String, Plan)>> = in_batches(jobs)
+        .map(|batch| batch.into_par_iter().map(plan).collect())
+        .collect();
     let racy = plans
         .iter()
         .flatten()
