@@ -365,16 +365,39 @@ impl Store {
         let mut sealed = r.clone();
         sealed.seal(key);
         let body = sealed.file_bytes().map_err(StoreError::Encode)?;
-        let path = self.dir.join(Self::record_name(r));
+        let name = Self::record_name(r);
+        match self.write_record(&name, &body, create) {
+            // Another record of the same attempt is there already, with other answers: the
+            // attempt went on on a second computer while the first still ran, on a shared folder
+            // whose locks do not reach from one computer to the other (the lock in the results
+            // folder stops a second terminal only where they do). This one is kept beside it
+            // under a name of its own, so that neither is lost; the report shows both and
+            // counts neither blindly (a second record of an attempt id is flagged).
+            Err(StoreError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::AlreadyExists =>
+            {
+                // `_` sorts after `.`: read in file-name order, the first record stays first,
+                // and it is the second that a check across records flags.
+                let digest = hex::encode(&Sha256::digest(&body)[..4]);
+                let stem = name.strip_suffix(".json").unwrap_or(&name);
+                self.write_record(&format!("{stem}_{digest}.json"), &body, create)
+            }
+            other => other,
+        }
+    }
+
+    /// Write `body` as the record file `name`, never over another file. Writing the same
+    /// bytes again (a retry after an error that came after the record was in place) is not an
+    /// error: the record is there, intact.
+    fn write_record(&self, name: &str, body: &[u8], create: bool) -> Result<PathBuf, StoreError> {
+        let path = self.dir.join(name);
         let written = if create {
-            write_atomic_synced(&self.dir, &path, &body, false, true)
+            write_atomic_synced(&self.dir, &path, body, false, true)
         } else {
-            write_atomic_into_synced(&self.dir, &path, &body, false, true)
+            write_atomic_into_synced(&self.dir, &path, body, false, true)
         };
         match written {
             Ok(()) => Ok(path),
-            // Committing the same attempt again (a retry after an error that came after the
-            // record was in place) is not an error: the record is there, intact.
             Err(StoreError::Io { source, .. })
                 if source.kind() == std::io::ErrorKind::AlreadyExists
                     && read_bytes(&path).is_ok_and(|existing| existing == body) =>

@@ -1427,3 +1427,45 @@ fn an_attempt_read_again_for_its_answers_must_be_the_one_read_first() {
         .is_none()
     );
 }
+
+#[test]
+fn a_second_record_of_the_same_attempt_with_other_answers_is_kept_beside_the_first_and_flagged() {
+    // Two computers on one shared folder whose locks do not reach from one to the other (a
+    // trainee moved to a second computer while the first still ran): both go on with the same
+    // attempt (its id, its start) and both submit, with other answers. Before, the second was
+    // refused ("refusing to overwrite") and waited on its computer for ever, `recover` failing
+    // at every start. Now it is kept beside the first, and the report names it.
+    use tipquiz::report::held::Keep;
+    use tipquiz::report::read::read_class_counting;
+    let lib = lib();
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    let s1 = finished(&lib, "Sara", T0, 4);
+    let s2 = finished(&lib, "Sara", T0, 2);
+    let id = attempt_id(&s1.state);
+    assert_eq!(
+        id,
+        attempt_id(&s2.state),
+        "the same attempt on both computers"
+    );
+    let first = AttemptRecord::from_session(&s1, &id, T0 + 60_000, "tipquiz test");
+    let second = AttemptRecord::from_session(&s2, &id, T0 + 75_000, "tipquiz test");
+    assert_ne!(first.score, second.score);
+    let p1 = store.commit(&first, None).unwrap();
+    let p2 = store.commit(&second, None).unwrap();
+    assert_ne!(p1, p2);
+    // Each file holds its own record, intact.
+    assert_eq!(read_record(&p1).unwrap().score, first.score);
+    assert_eq!(read_record(&p2).unwrap().score, second.score);
+    // A retry of either is the file already there, not a third one.
+    assert_eq!(store.commit(&second, None).unwrap(), p2);
+    assert_eq!(store.commit(&first, None).unwrap(), p1);
+    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 2);
+    // The report counts the first and lists the second as flagged, with the trainee's name.
+    let class = read_class_counting(&store, None, bare_rules(&lib), Keep::Figures, None);
+    assert_eq!(class.records.len(), 1);
+    assert_eq!(class.records[0].score, first.score);
+    assert_eq!(class.bad.len(), 1, "{:?}", class.bad);
+    assert_eq!(class.bad[0].trainee, "Sara");
+    assert_eq!(class.bad[0].file, p2.file_name().unwrap().to_string_lossy());
+}
