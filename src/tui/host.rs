@@ -860,8 +860,10 @@ pub fn recover(
                     out.saved.push(p.display().to_string());
                 }
                 Err(e) if e.conflict => {
-                    // Submitted twice (two terminals): the record in the results folder stays;
-                    // this copy is set aside once, so that no later start fails on it again.
+                    // Both names of the attempt's record are taken by other records of it
+                    // (`Store::commit` keeps a second submission beside the first): the records
+                    // in the results folder stay; this copy is set aside once, so that no later
+                    // start fails on it again.
                     let kept = e.kept.unwrap_or(path);
                     match set_aside(&kept, "conflict", s.state.lang) {
                         Ok(aside) => out.set_aside.push(
