@@ -133,7 +133,7 @@ pub fn export_attempts_csv_with<R: Borrow<HeldAttempt>>(
 ) -> String {
     let topics: std::collections::BTreeSet<&str> = records
         .iter()
-        .flat_map(|r| r.borrow().by_topic.keys())
+        .flat_map(|r| r.borrow().whole().by_topic.keys())
         .collect();
     let mut head: Vec<String> = [
         "attempt_id",
@@ -168,9 +168,9 @@ pub fn export_attempts_csv_with<R: Borrow<HeldAttempt>>(
         row.extend([
             safe_cell(&r.attempt_id),
             safe_cell(&r.trainee),
-            safe_cell(r.unit.as_deref().unwrap_or("")),
+            safe_cell(r.whole().unit.as_deref().unwrap_or("")),
             safe_cell(&r.exam_id),
-            safe_cell(&r.exam_title),
+            safe_cell(&r.whole().exam_title),
             rfc3339_utc(r.started_at),
             rfc3339_utc(r.ended_at),
             r.seconds().to_string(),
@@ -185,7 +185,8 @@ pub fn export_attempts_csv_with<R: Borrow<HeldAttempt>>(
             r.lang.code().to_owned(),
         ]);
         row.extend(topics.iter().map(|t| {
-            r.by_topic
+            r.whole()
+                .by_topic
                 .get(t)
                 .map(|tally| export_num(tally.percent()))
                 .unwrap_or_default()
@@ -380,7 +381,7 @@ fn responses_rows<R: Borrow<HeldAttempt>, W: std::io::Write>(
     let mut row: Vec<String> = Vec::with_capacity(15);
     for r in records {
         let r = r.borrow();
-        for (i, q) in r.questions.iter().enumerate() {
+        for (i, q) in r.whole().questions.iter().enumerate() {
             let (label, text) = response_as_seen(q, lib, r.lang);
             let a = q.answer.as_deref();
             row.clear();

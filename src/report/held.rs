@@ -173,19 +173,16 @@ impl HeldQuestion {
     }
 }
 
-/// An attempt as the instructor's views hold it (see the module's text).
+/// An attempt as the instructor's views hold it (see the module's text): its figures, and the
+/// rest of it ([`Whole`]) unless it was made thin.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HeldAttempt {
     /// Unique attempt id.
     pub attempt_id: Box<str>,
     /// Trainee name or id, as typed (one shared copy for the trainee's attempts).
     pub trainee: Arc<str>,
-    /// The trainee's unit or department, when given (one shared copy for the class).
-    pub unit: Option<Arc<str>>,
     /// Exam id.
     pub exam_id: Arc<str>,
-    /// Exam title in English (or the exam's first language).
-    pub exam_title: Arc<str>,
     /// Interface language.
     pub lang: Lang,
     /// Start.
@@ -204,17 +201,29 @@ pub struct HeldAttempt {
     pub pass_mark: f64,
     /// Passed.
     pub passed: bool,
+    /// The rest; `None` once made thin ([`HeldAttempt::thin`]).
+    rest: Option<Box<Whole>>,
+}
+
+/// What an attempt that counts holds beyond its figures: an attempt made thin gives it back
+/// ([`HeldAttempt::thin`]; a folder of 50,000 attempts of 40 trainees holds 40 of these per
+/// exam, not 50,000).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Whole {
+    /// The trainee's unit or department, when given (one shared copy for the class).
+    pub unit: Option<Arc<str>>,
+    /// Exam title in English (or the exam's first language).
+    pub exam_title: Arc<str>,
     /// Topics whose own pass mark was missed.
     pub failed_topics: Box<[Arc<str>]>,
     /// Per topic.
     pub by_topic: Topics,
-    /// Per question, in the order shown; none when they were not kept ([`Keep::Summary`], or
-    /// a thin attempt).
+    /// Per question, in the order shown; none when they were not kept ([`Keep::Summary`]).
     pub questions: Box<[HeldQuestion]>,
-    /// Made thin ([`HeldAttempt::thin`]): an attempt that does not count, without its
-    /// questions and topics.
-    pub thin: bool,
 }
+
+/// What a thin attempt answers for [`HeldAttempt::whole`]: nothing.
+static NOTHING: std::sync::LazyLock<Whole> = std::sync::LazyLock::new(Whole::default);
 
 impl HeldAttempt {
     /// What the views keep of `r`, its questions drawn against the loaded banks `lib`.
@@ -231,9 +240,7 @@ impl HeldAttempt {
         HeldAttempt {
             attempt_id: r.attempt_id.into_boxed_str(),
             trainee: names.get(&r.trainee),
-            unit: r.unit.as_deref().map(|u| names.get(u)),
             exam_id: names.get(&r.exam_id),
-            exam_title: names.get(&r.exam_title),
             lang: r.lang,
             started_at: r.started_at,
             ended_at: r.ended_at,
@@ -243,25 +250,38 @@ impl HeldAttempt {
             percent: r.percent,
             pass_mark: r.pass_mark,
             passed: r.passed,
-            failed_topics: r.failed_topics.iter().map(|t| names.get(t)).collect(),
-            by_topic: Topics(
-                r.by_topic
-                    .into_iter()
-                    .map(|(t, tally)| (names.get(&t), tally))
-                    .collect(),
-            ),
-            questions,
-            thin: false,
+            rest: Some(Box::new(Whole {
+                unit: r.unit.as_deref().map(|u| names.get(u)),
+                exam_title: names.get(&r.exam_title),
+                failed_topics: r.failed_topics.iter().map(|t| names.get(t)).collect(),
+                by_topic: Topics(
+                    r.by_topic
+                        .into_iter()
+                        .map(|(t, tally)| (names.get(&t), tally))
+                        .collect(),
+                ),
+                questions,
+            })),
         }
     }
 
     /// Made thin: what is left is what the views need of an attempt that does not count (who,
-    /// which exam, when, how it ended, its total), its questions and topics given back.
+    /// which exam, when, how it ended, its total); the rest ([`Whole`]) is given back.
     pub fn thin(&mut self) {
-        self.questions = Box::default();
-        self.by_topic = Topics::default();
-        self.failed_topics = Box::default();
-        self.thin = true;
+        self.rest = None;
+    }
+
+    /// Whether it was made thin.
+    #[must_use]
+    pub fn is_thin(&self) -> bool {
+        self.rest.is_none()
+    }
+
+    /// The rest of the attempt: its unit, exam title, topics and questions (all empty for a
+    /// thin one, which only the attempts that do not count are).
+    #[must_use]
+    pub fn whole(&self) -> &Whole {
+        self.rest.as_deref().unwrap_or(&NOTHING)
     }
 
     /// [`HeldAttempt::of`] each of `records` (copied).
@@ -293,7 +313,7 @@ impl HeldAttempt {
             self.passed,
             self.percent,
             self.pass_mark,
-            self.failed_topics.iter().map(|t| &**t),
+            self.whole().failed_topics.iter().map(|t| &**t),
         )
     }
 }
@@ -401,9 +421,9 @@ mod tests {
     #[test]
     fn what_a_class_holds_of_each_attempt_stays_small() {
         // Held for every attempt of a folder of tens of thousands while it is read: the
-        // attempt (its figures; a thin one owns nothing more but its id) and its own checks
-        // (a sound record's: a fingerprint and no list).
-        assert!(std::mem::size_of::<HeldAttempt>() <= 184);
+        // attempt (its figures; a thin one owns nothing more but its id: the rest is boxed) and
+        // its own checks (a sound record's: a fingerprint and no list).
+        assert!(std::mem::size_of::<HeldAttempt>() <= 112);
         assert!(std::mem::size_of::<crate::report::integrity::OwnChecks>() <= 48);
     }
 

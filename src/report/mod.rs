@@ -500,7 +500,7 @@ pub fn build_with(
         .first()
         .map(|(_, r)| *r)
         .or(of_exam.first().copied())
-        .map(|r| r.exam_title.to_string());
+        .map(|r| r.whole().exam_title.to_string());
 
     let mut tries: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for slug in &slugs {
@@ -520,8 +520,9 @@ pub fn build_with(
             passed: r.passed,
             failed_on: r.failed_on(),
             end_reason: r.end_reason,
-            unit: r.unit.as_deref().map(str::to_owned),
+            unit: r.whole().unit.as_deref().map(str::to_owned),
             by_topic: r
+                .whole()
                 .by_topic
                 .iter()
                 .map(|(t, tally)| (t.to_owned(), tally.percent()))
@@ -701,13 +702,13 @@ fn analyse_items(
     // The test score of each attempt for item analysis: the sum of its item scores.
     let totals: Vec<f64> = selected
         .iter()
-        .map(|r| r.questions.iter().map(|q| q.points).sum())
+        .map(|r| r.whole().questions.iter().map(|q| q.points).sum())
         .collect();
     // Per question id: (attempt index, the question), first occurrence in each attempt.
     let mut by_qid: BTreeMap<&str, Vec<(usize, &HeldQuestion)>> = BTreeMap::new();
     for (a, r) in selected.iter().enumerate() {
         let mut seen = BTreeSet::new();
-        for q in &r.questions {
+        for q in &r.whole().questions {
             if seen.insert(q.qid()) {
                 by_qid.entry(q.qid()).or_default().push((a, q));
             }
@@ -794,10 +795,10 @@ fn slot_series<'a>(
         let drawn = pools
             .draw_slots(crate::quiz::seed_for(&exam.id, &r.trainee))
             .ok()?;
-        if drawn.len() != r.questions.len() {
+        if drawn.len() != r.whole().questions.len() {
             return None;
         }
-        for ((p, slot), q) in drawn.iter().zip(&r.questions) {
+        for ((p, slot), q) in drawn.iter().zip(&r.whole().questions) {
             if p.qid != q.qid() {
                 return None;
             }

@@ -110,7 +110,7 @@ fn fill_counted(store: &Store, rules: Rules<'_>, keep: Keep, which: Which, s: &m
         let missing: Vec<usize> = exams
             .into_iter()
             .flat_map(|e| select_attempts(&s.records, e, which))
-            .filter(|r| r.thin)
+            .filter(|r| r.is_thin())
             .filter_map(|r| at.get(&std::ptr::from_ref(r)).copied())
             .collect();
         if missing.is_empty() {
