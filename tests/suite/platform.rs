@@ -195,11 +195,11 @@ fn replacing_is_atomic_and_records_are_never_overwritten() {
     );
     let mut other = r.clone();
     other.score = 0.0;
-    let err = store
-        .commit(&other, None)
-        .expect_err("another record under the same name");
-    assert!(err.to_string().contains("refusing to overwrite"), "{err}");
+    // Another record under the same name is kept beside the first, never over it.
+    let beside = store.commit(&other, None).unwrap();
+    assert_ne!(beside, path);
     assert_eq!(tipquiz::record::read_record(&path).unwrap(), r);
+    assert_eq!(tipquiz::record::read_record(&beside).unwrap().score, 0.0);
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| name_of(&e.unwrap().path()))
