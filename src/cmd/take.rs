@@ -58,17 +58,6 @@ fn needs_shipped(banks: &[PathBuf], topics: &[String]) -> bool {
             .any(|t| crate::bank::SHIPPED_TOPICS.contains(&t.as_str()))
 }
 
-/// Whether a finished attempt waits to be recorded (pending, or finished in the autosave
-/// folder): `recover` may then need any bank, the shipped ones too.
-fn waiting_to_recover(places: &crate::tui::run::Places) -> bool {
-    !places.pending.all_autosaves().is_empty()
-        || places
-            .autosaves
-            .all_autosaves()
-            .iter()
-            .any(|(_, a)| matches!(a.status, crate::quiz::Status::Finished { .. }))
-}
-
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn take(
     cx: &Context,
@@ -90,17 +79,27 @@ pub(crate) fn take(
         return USAGE;
     }
     let mut start = Start::show(cx, trainee.as_deref());
+    // The finished attempts waiting to be recorded, listed (and read) once: `recover` may need
+    // any bank for them, the shipped ones too.
+    let waiting = crate::tui::run::waiting(&start.places);
     let shipped = exam_arg.is_some()
         || review_mistakes
         || needs_shipped(&cx.common.banks, &topics)
-        || waiting_to_recover(&start.places);
+        || !waiting.is_empty();
     let (lib, exams) = match library_or_exit_with(cx, shipped) {
         Ok(x) => x,
         Err(code) => return code,
     };
     let lib = start.hold(cx, lib);
     let places = &start.places;
-    let _ = crate::tui::run::recover(places, &lib, &exams, crate::tui::run::now_ms(), cx.out.lang);
+    let _ = crate::tui::run::recover_waiting(
+        places,
+        waiting,
+        &lib,
+        &exams,
+        crate::tui::run::now_ms(),
+        cx.out.lang,
+    );
     let exam = if let Some(e) = exam_arg {
         let path = PathBuf::from(&e);
         if path.is_file() {

@@ -824,8 +824,13 @@ pub fn recover(
     now: Millis,
     lang: crate::text::Lang,
 ) -> Recovered {
-    use crate::messages::{K, Msg};
-    let mut out = Recovered::default();
+    recover_waiting(places, waiting(places), lib, exams, now, lang)
+}
+
+/// The finished attempts waiting to be recorded: every attempt in the pending folder, and those
+/// left finished in the autosave folder (by a crash).
+#[must_use]
+pub fn waiting(places: &Places) -> Vec<(PathBuf, crate::quiz::Attempt)> {
     let mut waiting = places.pending.all_autosaves();
     waiting.extend(
         places
@@ -834,6 +839,21 @@ pub fn recover(
             .into_iter()
             .filter(|(_, a)| matches!(a.status, crate::quiz::Status::Finished { .. })),
     );
+    waiting
+}
+
+/// [`recover`] of the attempts [`waiting`] found (for a caller that has listed them already).
+#[must_use]
+pub fn recover_waiting(
+    places: &Places,
+    waiting: Vec<(PathBuf, crate::quiz::Attempt)>,
+    lib: &crate::bank::Library,
+    exams: &[crate::exam::ExamDef],
+    now: Millis,
+    lang: crate::text::Lang,
+) -> Recovered {
+    use crate::messages::{K, Msg};
+    let mut out = Recovered::default();
     for (path, a) in waiting {
         let name = path
             .file_name()

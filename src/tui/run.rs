@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 pub use super::front::wait_for;
-pub use super::host::{Places, commit_attempt, load_prefs, now_ms, recover, results_for};
+pub use super::host::{
+    Places, commit_attempt, load_prefs, now_ms, recover, recover_waiting, results_for, waiting,
+};
 
 /// The terminal, taken as soon as the program starts so that the first frame ("loading…") is
 /// on screen at once, before the banks are read. Errors printed meanwhile are held back and
