@@ -132,7 +132,19 @@ pub fn tq(d: &Path) -> assert_cmd::Command {
 
 /// Run and return (stdout, stderr, exit code).
 pub fn run(c: &mut assert_cmd::Command) -> (String, String, i32) {
-    let o = c.output().unwrap();
+    // Under Wine, starting a process can fail for a moment with "Internal error" (1359, from
+    // CreateProcess: nothing ran), as in the writers' test of `records`: such a start is tried
+    // again; any other error fails the test.
+    let mut tries = 0;
+    let o = loop {
+        match c.output() {
+            Err(e) if tries < 5 && e.raw_os_error() == Some(1359) => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(200 * tries));
+            }
+            other => break other.unwrap(),
+        }
+    };
     (
         String::from_utf8_lossy(&o.stdout).into_owned(),
         String::from_utf8_lossy(&o.stderr).into_owned(),
